@@ -1,0 +1,37 @@
+# sessionhub: the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+DATA    ?= ./data
+BIN     ?= bin/sessionhub
+
+.PHONY: build run test generate check-generated vet race bench clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+run: build
+	$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+generate:
+	$(GO) generate ./...
+
+# Fails when the committed generated code or go.mod/go.sum are stale.
+check-generated: generate
+	@git diff --exit-code -- gen/ || { echo "gen/ is stale: run 'make generate' and commit the result"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen/)" || { echo "gen/ has uncommitted generated files"; git status --porcelain -- gen/; exit 1; }
+	$(GO) mod tidy -diff
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'); exit 1; }
+	$(GO) vet ./...
+
+race:
+	$(GO) test -race -count=1 ./...
+
+test: check-generated vet race
+
+bench:
+	bash bench/run.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,195 @@
+// Command sessionhub serves the Atlas sessions API and the BrainSTEM STEM
+// session API over one SQLite database, and manages its users and tokens.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sessionhub:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N]
+  sessionhub user add --data DIR --email E [--password P]
+  sessionhub token create --data DIR --email E`
+
+// run parses the command line and runs one subcommand until ctx is done.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) >= 1 && args[0] == "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
+		return userAdd(ctx, args[2:], getenv, stdout, stderr)
+	case len(args) >= 2 && args[0] == "token" && args[1] == "create":
+		return tokenCreate(ctx, args[2:], getenv, stdout, stderr)
+	default:
+		return errors.New(usage)
+	}
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("data", envOr(getenv, "SESSIONHUB_DATA", "./data"), "data directory (env SESSIONHUB_DATA)")
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(getenv, "SESSIONHUB_ADDR", "127.0.0.1:8080"), "listen address (env SESSIONHUB_ADDR)")
+	data := dataFlag(fs, getenv)
+	defMax := server.DefaultMaxUploadBytes
+	if v := getenv("SESSIONHUB_MAX_UPLOAD_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("SESSIONHUB_MAX_UPLOAD_BYTES: %w", err)
+		}
+		defMax = n
+	}
+	maxUpload := fs.Int64("max-upload-bytes", defMax, "per-file upload size limit in bytes (env SESSIONHUB_MAX_UPLOAD_BYTES)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	st, err := store.Open(*data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
+		return err
+	}
+	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down; finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// bootstrapAdmin creates admin@localhost and prints a token for it when the
+// database has no users yet, so a fresh server is usable at once.
+func bootstrapAdmin(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	u, err := st.CreateUser(ctx, "admin@localhost", "")
+	if err != nil {
+		return err
+	}
+	tok, err := st.CreateToken(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user admin@localhost; its API token (shown once):\n%s\n", tok)
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email address (login name)")
+	password := fs.String("password", "", "password for the sign-in page and /api/token/ (optional)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("user add: --email is required")
+	}
+	st, err := store.Open(*data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, *email, *password)
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("user add: %s already exists", store.NormalizeEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s\n", u.Email)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email address of the token's owner")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("token create: --email is required")
+	}
+	st, err := store.Open(*data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, *email)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("token create: no user %s", store.NormalizeEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	tok, err := st.CreateToken(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}

@@ -1,0 +1,45 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleError is the one place where errors become HTTP responses. Each API
+// keeps its own error body convention, so it dispatches on the path: the
+// BrainSTEM API (/api/..., /account/...) answers in Django REST framework's
+// shapes, the Atlas API in RFC 9457 problem details.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := c.Request().URL.Path
+	switch {
+	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
+		s.brainstemError(err, c)
+	case p == "/sessions" || strings.HasPrefix(p, "/sessions/"):
+		s.atlasError(err, c)
+	default:
+		s.plainError(err, c)
+	}
+}
+
+// plainError answers outside both APIs (health, docs): {"message": ...}.
+func (s *Server) plainError(err error, c echo.Context) {
+	code := http.StatusInternalServerError
+	msg := http.StatusText(code)
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code = he.Code
+		msg = http.StatusText(code)
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		}
+	} else {
+		s.log.ErrorContext(c.Request().Context(), "unhandled error", "error", err)
+	}
+	_ = c.JSON(code, map[string]string{"message": msg})
+}

@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/sessionhub/sessionhub/openapi"
+	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// testEnv is one sessionhub with a fresh SQLite database in a temp dir,
+// served by httptest through the full stack.
+type testEnv struct {
+	t   *testing.T
+	st  *store.Store
+	srv *httptest.Server
+}
+
+// newEnv starts a server; cfg may be zero.
+func newEnv(t *testing.T, cfg server.Config) *testEnv {
+	t.Helper()
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testEnv{t: t, st: st, srv: srv}
+}
+
+// addUser creates a user with a password and returns a fresh token for it.
+func (e *testEnv) addUser(email, password string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	u, err := e.st.CreateUser(ctx, email, password)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	tok, err := e.st.CreateToken(ctx, u.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+// response is a finished response with its body read.
+type response struct {
+	*http.Response
+	Body []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *response) JSON(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// do sends a request. body may be nil, a string, []byte, io.Reader, or any
+// other value (encoded as JSON). A non-empty token is sent as Bearer.
+func (e *testEnv) do(method, path, token string, body any, headers ...string) *response {
+	e.t.Helper()
+	var rd io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd, ctype = strings.NewReader(b), "application/json"
+	case []byte:
+		rd, ctype = bytes.NewReader(b), "application/json"
+	case io.Reader:
+		rd = b
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd, ctype = bytes.NewReader(js), "application/json"
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &response{Response: res, Body: data}
+}
+
+var (
+	specOnce    sync.Map // spec name -> *specRouter
+	specLoadMux sync.Mutex
+)
+
+type specRouter struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+func loadSpec(t *testing.T, name string) *specRouter {
+	t.Helper()
+	specLoadMux.Lock()
+	defer specLoadMux.Unlock()
+	if v, ok := specOnce.Load(name); ok {
+		return v.(*specRouter)
+	}
+	raw, err := openapi.Specs.ReadFile(name + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = nil
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := &specRouter{doc: doc, router: r}
+	specOnce.Store(name, sr)
+	return sr
+}
+
+// checkSpec fails the test unless the response (status, headers, body)
+// matches what spec NAME ("atlas", "brainstem") documents for the request.
+// path is the request path with its query, as given to do.
+func checkSpec(t *testing.T, name, method, path string, res *response) {
+	t.Helper()
+	sr := loadSpec(t, name)
+	req := httptest.NewRequest(method, path, nil)
+	route, params, err := sr.router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s %s: no route in %s spec: %v", method, path, name, err)
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 res.StatusCode,
+		Header:                 res.Header,
+		Body:                   io.NopCloser(bytes.NewReader(res.Body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		t.Errorf("%s %s -> %d %s\nnot as the %s spec says: %v", method, path, res.StatusCode, res.Body, name, err)
+	}
+}

@@ -1,0 +1,4 @@
+package store
+
+// atlasModels lists the Atlas API's tables for migration.
+func atlasModels() []any { return nil }

@@ -1,0 +1,131 @@
+// Package store owns sessionhub's persistence: the GORM models, their
+// queries and migrations on SQLite, and the file blobs of uploaded attachments.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Sentinel errors that the server maps to HTTP statuses in one place.
+var (
+	// ErrNotFound means the record does not exist or is not visible to the caller.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict means a uniqueness rule would be broken.
+	ErrConflict = errors.New("store: conflict")
+	// ErrForbidden means the record is visible but the caller may not change it.
+	ErrForbidden = errors.New("store: forbidden")
+	// ErrUnauthorized means the credentials (token, password) are wrong.
+	ErrUnauthorized = errors.New("store: bad credentials")
+)
+
+// ValidationError carries per-field messages for input that the spec cannot
+// express (references that must exist, business rules).
+type ValidationError struct {
+	Fields map[string][]string
+}
+
+// Error renders the fields for logs.
+func (e *ValidationError) Error() string { return fmt.Sprintf("store: invalid input: %v", e.Fields) }
+
+// Invalid returns a ValidationError for one field.
+func Invalid(field, msg string) *ValidationError {
+	return &ValidationError{Fields: map[string][]string{field: {msg}}}
+}
+
+// Store holds the two connection pools over one SQLite database and the blob
+// directory. W has exactly one connection: every write goes through it, so
+// writers queue in Go instead of failing with "database is locked". R is a
+// pool of read-only connections for queries.
+type Store struct {
+	W       *gorm.DB
+	R       *gorm.DB
+	BlobDir string
+}
+
+// Open creates dataDir, the database file and the blob directory if they do
+// not exist, runs the migrations and returns a ready Store.
+func Open(dataDir string) (*Store, error) {
+	blobDir := filepath.Join(dataDir, "blobs")
+	if err := os.MkdirAll(blobDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	dbPath := filepath.Join(dataDir, "sessionhub.db")
+	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard}
+
+	w, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&_txlock=immediate"), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+
+	r, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&mode=ro"), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		return nil, err
+	}
+	n := max(4, 2*runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+
+	s := &Store{W: w, R: r, BlobDir: blobDir}
+	if err := s.migrate(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}
+
+// models lists every table; each API adds its own in its own file.
+func models() []any {
+	m := []any{&User{}, &Token{}}
+	m = append(m, atlasModels()...)
+	m = append(m, brainstemModels()...)
+	return m
+}
+
+func (s *Store) migrate() error {
+	return s.W.AutoMigrate(models()...)
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.W, s.R} {
+		if db, err := g.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// notFound turns gorm.ErrRecordNotFound into ErrNotFound and keeps other errors.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// write runs fn in a transaction on the single writer connection.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.W.WithContext(ctx).Transaction(fn)
+}

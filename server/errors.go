@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sessionhub/sessionhub/server/atlas"
+	"github.com/sessionhub/sessionhub/server/brainstem"
 )
 
 // handleError is the one place where errors become HTTP responses. Each API
@@ -19,12 +22,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p := c.Request().URL.Path
 	switch {
 	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
-		s.brainstemError(err, c)
+		if brainstem.HandleError(err, c, s.log) {
+			return
+		}
 	case p == "/sessions" || strings.HasPrefix(p, "/sessions/"):
-		s.atlasError(err, c)
-	default:
-		s.plainError(err, c)
+		if atlas.HandleError(err, c, s.log) {
+			return
+		}
 	}
+	s.plainError(err, c)
 }
 
 // plainError answers outside both APIs (health, docs): {"message": ...}.

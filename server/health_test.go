@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/server/servertest"
 )
 
 func TestHealthAndDocs(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, server.Config{})
+	e := servertest.New(t, server.Config{})
 	for _, tc := range []struct {
 		path       string
 		wantStatus int
@@ -25,7 +26,7 @@ func TestHealthAndDocs(t *testing.T) {
 		{"/nope", http.StatusNotFound, "Not Found"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			res := e.do(http.MethodGet, tc.path, "", nil)
+			res := e.Do(http.MethodGet, tc.path, "", nil)
 			if res.StatusCode != tc.wantStatus || !strings.Contains(strings.ToLower(string(res.Body)), strings.ToLower(tc.wantBody)) {
 				t.Fatalf("GET %s = %d %.200s; want %d containing %q", tc.path, res.StatusCode, res.Body, tc.wantStatus, tc.wantBody)
 			}

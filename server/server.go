@@ -11,6 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/sessionhub/sessionhub/server/atlas"
+	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -52,10 +54,10 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := s.registerDocs(e); err != nil {
 		return nil, err
 	}
-	if err := s.registerAtlas(e); err != nil {
+	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes}); err != nil {
 		return nil, err
 	}
-	if err := s.registerBrainstem(e); err != nil {
+	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log}); err != nil {
 		return nil, err
 	}
 	return e, nil

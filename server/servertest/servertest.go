@@ -1,4 +1,6 @@
-package server_test
+// Package servertest runs a whole sessionhub (fresh SQLite in a temp dir,
+// full HTTP stack) for API scenario tests, and checks responses against the specs.
+package servertest
 
 import (
 	"bytes"
@@ -22,16 +24,16 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// testEnv is one sessionhub with a fresh SQLite database in a temp dir,
+// Env is one sessionhub with a fresh SQLite database in a temp dir,
 // served by httptest through the full stack.
-type testEnv struct {
-	t   *testing.T
-	st  *store.Store
-	srv *httptest.Server
+type Env struct {
+	t     *testing.T
+	Store *store.Store
+	Srv   *httptest.Server
 }
 
-// newEnv starts a server; cfg may be zero.
-func newEnv(t *testing.T, cfg server.Config) *testEnv {
+// New starts a server; cfg may be zero.
+func New(t *testing.T, cfg server.Config) *Env {
 	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
@@ -44,41 +46,41 @@ func newEnv(t *testing.T, cfg server.Config) *testEnv {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testEnv{t: t, st: st, srv: srv}
+	return &Env{t: t, Store: st, Srv: srv}
 }
 
-// addUser creates a user with a password and returns a fresh token for it.
-func (e *testEnv) addUser(email, password string) string {
+// AddUser creates a user with a password and returns a fresh token for it.
+func (e *Env) AddUser(email, password string) string {
 	e.t.Helper()
 	ctx := context.Background()
-	u, err := e.st.CreateUser(ctx, email, password)
+	u, err := e.Store.CreateUser(ctx, email, password)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	tok, err := e.st.CreateToken(ctx, u.ID)
+	tok, err := e.Store.CreateToken(ctx, u.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return tok
 }
 
-// response is a finished response with its body read.
-type response struct {
+// Response is a finished response with its body read.
+type Response struct {
 	*http.Response
 	Body []byte
 }
 
 // JSON decodes the body into v, failing the test on error.
-func (r *response) JSON(t *testing.T, v any) {
+func (r *Response) JSON(t *testing.T, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
 	}
 }
 
-// do sends a request. body may be nil, a string, []byte, io.Reader, or any
+// Do sends a request. body may be nil, a string, []byte, io.Reader, or any
 // other value (encoded as JSON). A non-empty token is sent as Bearer.
-func (e *testEnv) do(method, path, token string, body any, headers ...string) *response {
+func (e *Env) Do(method, path, token string, body any, headers ...string) *Response {
 	e.t.Helper()
 	var rd io.Reader
 	ctype := ""
@@ -97,7 +99,7 @@ func (e *testEnv) do(method, path, token string, body any, headers ...string) *r
 		}
 		rd, ctype = bytes.NewReader(js), "application/json"
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	req, err := http.NewRequest(method, e.Srv.URL+path, rd)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -110,7 +112,7 @@ func (e *testEnv) do(method, path, token string, body any, headers ...string) *r
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := e.srv.Client().Do(req)
+	res, err := e.Srv.Client().Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func (e *testEnv) do(method, path, token string, body any, headers ...string) *r
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return &response{Response: res, Body: data}
+	return &Response{Response: res, Body: data}
 }
 
 var (
@@ -157,10 +159,10 @@ func loadSpec(t *testing.T, name string) *specRouter {
 	return sr
 }
 
-// checkSpec fails the test unless the response (status, headers, body)
+// CheckSpec fails the test unless the response (status, headers, body)
 // matches what spec NAME ("atlas", "brainstem") documents for the request.
-// path is the request path with its query, as given to do.
-func checkSpec(t *testing.T, name, method, path string, res *response) {
+// path is the request path with its query, as given to Do.
+func CheckSpec(t *testing.T, name, method, path string, res *Response) {
 	t.Helper()
 	sr := loadSpec(t, name)
 	req := httptest.NewRequest(method, path, nil)

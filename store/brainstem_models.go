@@ -1,4 +1,107 @@
 package store
 
+import "time"
+
+// The BrainSTEM tables. IDs are UUID strings. JSON-valued fields are stored
+// as JSON text (so SQLite's json_each can search them); the server converts
+// them to and from the API types. Table names carry a bs_ prefix.
+
+// BSProject is a BrainSTEM project.
+type BSProject struct {
+	ID           string `gorm:"primaryKey;type:text"`
+	Name         string `gorm:"uniqueIndex;not null"`
+	Description  string `gorm:"not null;default:''"`
+	ExtraFields  string `gorm:"not null;default:'{}'"` // JSON object
+	IsPublic     bool   `gorm:"index;not null;default:false"`
+	Tags         string `gorm:"not null;default:'[]'"` // JSON array of strings
+	Publications string `gorm:"not null;default:'[]'"` // JSON array of UUID strings
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName pins the table name.
+func (BSProject) TableName() string { return "bs_projects" }
+
+// BSProjectMember gives a user a role in a project. Being a row at all means
+// read access; CanChange allows creating, changing and deleting the
+// project's sessions; managers and owners manage members; owners also set
+// IsPublic.
+type BSProjectMember struct {
+	ProjectID string    `gorm:"primaryKey;type:text"`
+	UserID    uint      `gorm:"primaryKey;index"`
+	Project   BSProject `gorm:"constraint:OnDelete:CASCADE"`
+	User      User      `gorm:"constraint:OnDelete:CASCADE"`
+	CanChange bool      `gorm:"not null;default:false"`
+	IsManager bool      `gorm:"not null;default:false"`
+	IsOwner   bool      `gorm:"not null;default:false"`
+}
+
+// TableName pins the table name.
+func (BSProjectMember) TableName() string { return "bs_project_members" }
+
+// BSSession is a BrainSTEM experiment session.
+type BSSession struct {
+	ID                string     `gorm:"primaryKey;type:text"`
+	Name              string     `gorm:"uniqueIndex;not null"`
+	Description       string     `gorm:"not null;default:''"`
+	DateTime          *time.Time `gorm:"index"`
+	ExtraFields       string     `gorm:"not null;default:'{}'"` // JSON object
+	DownloadLinks     string     `gorm:"not null;default:'[]'"` // JSON array of {repository,url}
+	Tags              string     `gorm:"not null;default:'[]'"` // JSON array of strings
+	NameUsedInStorage string     `gorm:"not null;default:''"`
+	CreatedAt         time.Time  `gorm:"index"`
+	UpdatedAt         time.Time
+}
+
+// TableName pins the table name.
+func (BSSession) TableName() string { return "bs_sessions" }
+
+// BSSessionProject links a session to one of its projects.
+type BSSessionProject struct {
+	SessionID string    `gorm:"primaryKey;type:text"`
+	ProjectID string    `gorm:"primaryKey;type:text;index"`
+	Session   BSSession `gorm:"constraint:OnDelete:CASCADE"`
+	Project   BSProject `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSSessionProject) TableName() string { return "bs_session_projects" }
+
+// BSDataStorage is a personal data storage, owned by the user who made it.
+type BSDataStorage struct {
+	ID               string `gorm:"primaryKey;type:text"`
+	Name             string `gorm:"uniqueIndex;not null"`
+	Location         string `gorm:"not null;default:''"`
+	Description      string `gorm:"not null;default:''"`
+	IsPublic         bool   `gorm:"index;not null;default:false"`
+	DataOrganization string `gorm:"not null;default:'[]'"` // JSON array
+	DataProtocols    string `gorm:"not null;default:'[]'"` // JSON array of {protocol,path,is_public}
+	OwnerID          uint   `gorm:"index;not null"`
+	Owner            User   `gorm:"constraint:OnDelete:CASCADE"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// TableName pins the table name.
+func (BSDataStorage) TableName() string { return "bs_datastorages" }
+
+// BSSessionDataStorage is the ordered link between a session and a data
+// storage (the API's sessiondatastorage through-model). A session's
+// datastorage list is its rows ordered by Order, then ID.
+type BSSessionDataStorage struct {
+	ID            string        `gorm:"primaryKey;type:text"`
+	SessionID     string        `gorm:"type:text;not null;uniqueIndex:bs_sds_pair;index:bs_sds_order,priority:1"`
+	DataStorageID string        `gorm:"type:text;not null;uniqueIndex:bs_sds_pair;index"`
+	Order         int           `gorm:"column:sort_order;not null;default:0;index:bs_sds_order,priority:2"`
+	Session       BSSession     `gorm:"constraint:OnDelete:CASCADE"`
+	DataStorage   BSDataStorage `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSSessionDataStorage) TableName() string { return "bs_session_datastorages" }
+
 // brainstemModels lists the BrainSTEM API's tables for migration.
-func brainstemModels() []any { return nil }
+func brainstemModels() []any {
+	return []any{&BSProject{}, &BSProjectMember{}, &BSSession{}, &BSSessionProject{},
+		&BSDataStorage{}, &BSSessionDataStorage{}}
+}

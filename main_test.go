@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// lockedBuffer is a bytes.Buffer that a running server may write to while
+// the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// env turns a map into a getenv function; unknown keys are empty.
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+// runCLI runs one short subcommand (not serve) with a deadline.
+func runCLI(t *testing.T, getenv func(string) string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	err = run(ctx, args, getenv, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// freeAddr returns a 127.0.0.1 address whose port was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// serveProc is one `sessionhub serve` running in a goroutine.
+type serveProc struct {
+	addr           string
+	stdout, stderr *lockedBuffer
+	cancel         context.CancelFunc
+	done           chan error
+}
+
+// startServe runs `serve` with args and getenv, and waits until /healthz
+// answers on addr. The server is stopped at cleanup if the test did not.
+func startServe(t *testing.T, addr string, getenv func(string) string, args ...string) *serveProc {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serveProc{addr: addr, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- run(ctx, append([]string{"serve"}, args...), getenv, s.stdout, s.stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(30 * time.Second):
+			t.Error("server did not stop within 30s")
+		}
+	})
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case err := <-s.done:
+			s.done <- err
+			t.Fatalf("serve exited early: %v\nstderr: %s", err, s.stderr.String())
+		default:
+		}
+		res, err := client.Get("http://" + addr + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz on %s did not answer 200 within 20s (last error %v)\nstderr: %s", addr, err, s.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop cancels the server's context and returns run's result.
+func (s *serveProc) stop(t *testing.T) error {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not return within 30s of cancellation")
+		return nil
+	}
+}
+
+// adminToken extracts the token printed at first start, or "".
+func adminToken(stdout string) string {
+	for _, f := range strings.Fields(stdout) {
+		if strings.HasPrefix(f, store.TokenPrefix) {
+			return f
+		}
+	}
+	return ""
+}
+
+// tokenOwner opens the data dir (no server may be running on it) and
+// returns the email of the token's owner.
+func tokenOwner(t *testing.T, dataDir, tok string) (string, error) {
+	t.Helper()
+	st, err := store.Open(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByToken(context.Background(), tok)
+	if err != nil {
+		return "", err
+	}
+	return u.Email, nil
+}
+
+func TestUserAddAndTokenCreate(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	noEnv := env(nil)
+
+	out, _, err := runCLI(t, noEnv, "user", "add", "--data", data, "--email", "Alice@Example.org", "--password", "pw-123456")
+	if err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	if !strings.Contains(out, "alice@example.org") {
+		t.Errorf("user add printed %q; want it to name alice@example.org", out)
+	}
+
+	// token create prints only the token, and the token belongs to the user
+	// (the email is matched case-insensitively).
+	out, _, err = runCLI(t, noEnv, "token", "create", "--data", data, "--email", "ALICE@example.org")
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	tok := strings.TrimSuffix(out, "\n")
+	if !strings.HasPrefix(tok, store.TokenPrefix) || strings.ContainsAny(tok, " \n\t") {
+		t.Fatalf("token create printed %q; want exactly one %s... token and a newline", out, store.TokenPrefix)
+	}
+	if email, err := tokenOwner(t, data, tok); err != nil || email != "alice@example.org" {
+		t.Fatalf("UserByToken(printed token) = %q, %v; want alice@example.org", email, err)
+	}
+
+	// A second token is different and works too; the first keeps working.
+	out2, _, err := runCLI(t, noEnv, "token", "create", "--data", data, "--email", "alice@example.org")
+	if err != nil {
+		t.Fatalf("second token create: %v", err)
+	}
+	tok2 := strings.TrimSpace(out2)
+	if tok2 == tok {
+		t.Fatal("two token create calls printed the same token")
+	}
+	for _, tk := range []string{tok, tok2} {
+		if _, err := tokenOwner(t, data, tk); err != nil {
+			t.Errorf("token %s…: %v", tk[:8], err)
+		}
+	}
+	if _, err := tokenOwner(t, data, tok+"x"); !errors.Is(err, store.ErrUnauthorized) {
+		t.Errorf("UserByToken(wrong token) err = %v; want ErrUnauthorized", err)
+	}
+
+	// SESSIONHUB_DATA stands in for --data.
+	envData := env(map[string]string{"SESSIONHUB_DATA": data})
+	if _, _, err := runCLI(t, envData, "user", "add", "--email", "bob@example.org"); err != nil {
+		t.Fatalf("user add with SESSIONHUB_DATA: %v", err)
+	}
+	out, _, err = runCLI(t, envData, "token", "create", "--email", "bob@example.org")
+	if err != nil {
+		t.Fatalf("token create with SESSIONHUB_DATA: %v", err)
+	}
+	if email, err := tokenOwner(t, data, strings.TrimSpace(out)); err != nil || email != "bob@example.org" {
+		t.Fatalf("token from SESSIONHUB_DATA run belongs to %q, %v; want bob@example.org", email, err)
+	}
+}
+
+func TestCLIErrors(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	noEnv := env(nil)
+	if _, _, err := runCLI(t, noEnv, "user", "add", "--data", data, "--email", "carol@example.org"); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"duplicate user", []string{"user", "add", "--data", data, "--email", "CAROL@example.org"}, "already exists"},
+		{"token for unknown email", []string{"token", "create", "--data", data, "--email", "nobody@example.org"}, "no user"},
+		{"user add without email", []string{"user", "add", "--data", data}, "--email is required"},
+		{"token create without email", []string{"token", "create", "--data", data}, "--email is required"},
+		{"user add with a bad email", []string{"user", "add", "--data", data, "--email", "not-an-email"}, "email"},
+		{"unknown flag", []string{"user", "add", "--data", data, "--email", "d@example.org", "--bogus"}, "bogus"},
+		{"no command", nil, "usage"},
+		{"unknown command", []string{"frobnicate"}, "usage"},
+		{"serve on an unusable address", []string{"serve", "--data", data, "--addr", "127.0.0.1:not-a-port"}, "not-a-port"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := runCLI(t, noEnv, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("run %q = %v (stdout %q); want an error containing %q", tc.args, err, out, tc.wantErr)
+			}
+			if strings.Contains(out, store.TokenPrefix) && tc.args[0] == "token" {
+				t.Fatalf("a failed token create printed a token: %q", out)
+			}
+		})
+	}
+
+	// The failed duplicate did not create or change anything: still exactly one carol.
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int64
+	if err := st.R.Model(&store.User{}).Where("email = ?", "carol@example.org").Count(&n).Error; err != nil || n != 1 {
+		t.Fatalf("users named carol = %d, %v; want 1", n, err)
+	}
+}
+
+func TestServeBootstrapsAdminOnce(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "fresh", "data") // serve must create it
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	tok := adminToken(s.stdout.String())
+	if tok == "" {
+		t.Fatalf("first start printed no admin token; stdout %q", s.stdout.String())
+	}
+	if !strings.Contains(s.stdout.String(), "admin@localhost") {
+		t.Errorf("first start output %q does not name admin@localhost", s.stdout.String())
+	}
+	if !strings.Contains(s.stderr.String(), "listening") {
+		t.Errorf("no structured 'listening' log line on stderr: %q", s.stderr.String())
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatalf("serve returned %v after cancellation; want nil", err)
+	}
+	for _, p := range []string{"sessionhub.db", "blobs"} {
+		if _, err := os.Stat(filepath.Join(data, p)); err != nil {
+			t.Errorf("data dir lacks %s: %v", p, err)
+		}
+	}
+	if email, err := tokenOwner(t, data, tok); err != nil || email != "admin@localhost" {
+		t.Fatalf("printed admin token belongs to %q, %v; want admin@localhost", email, err)
+	}
+
+	// Second start on the same data: no new admin, no token printed.
+	addr2 := freeAddr(t)
+	s2 := startServe(t, addr2, env(nil), "--addr", addr2, "--data", data)
+	if out := s2.stdout.String(); adminToken(out) != "" || strings.Contains(out, "admin@localhost") {
+		t.Fatalf("second start printed %q; want no admin token", out)
+	}
+	if err := s2.stop(t); err != nil {
+		t.Fatalf("second serve returned %v", err)
+	}
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := st.CountUsers(context.Background()); err != nil || n != 1 {
+		t.Fatalf("users after two starts = %d, %v; want 1", n, err)
+	}
+}
+
+func TestServeNoAdminWhenUsersExist(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	if _, _, err := runCLI(t, env(nil), "user", "add", "--data", data, "--email", "dave@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	if out := s.stdout.String(); adminToken(out) != "" {
+		t.Fatalf("serve printed an admin token although a user exists: %q", out)
+	}
+}
+
+func TestServeFromEnvironment(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "envdata")
+	addr := freeAddr(t)
+	// No flags: address and data dir come from the environment.
+	s := startServe(t, addr, env(map[string]string{"SESSIONHUB_ADDR": addr, "SESSIONHUB_DATA": data}))
+	if adminToken(s.stdout.String()) == "" {
+		t.Errorf("no admin token printed on first start from env; stdout %q", s.stdout.String())
+	}
+	if _, err := os.Stat(filepath.Join(data, "sessionhub.db")); err != nil {
+		t.Fatalf("SESSIONHUB_DATA not used: %v", err)
+	}
+	// Flags win over the environment.
+	addr2 := freeAddr(t)
+	data2 := filepath.Join(t.TempDir(), "flagdata")
+	s2 := startServe(t, addr2, env(map[string]string{"SESSIONHUB_ADDR": addr, "SESSIONHUB_DATA": data}), "--addr", addr2, "--data", data2)
+	if _, err := os.Stat(filepath.Join(data2, "sessionhub.db")); err != nil {
+		t.Fatalf("--data did not win over SESSIONHUB_DATA: %v", err)
+	}
+	if err := s2.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}

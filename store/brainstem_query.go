@@ -1,0 +1,965 @@
+package store
+
+// The BrainSTEM list query language (dynamic-rest's filter{…}, sort[],
+// include[], exclude[] plus limit/offset), parsed and validated once and
+// compiled to SQL from whitelisted column expressions only. Request values
+// are always bind parameters.
+//
+// Semantics follow AltSchool/dynamic-rest (dynamic_rest/filters.py,
+// viewsets.py) and the Django lookups it produces:
+//   - filter{path[.op]}: path through serializer field names, op one of
+//     VALID_FILTER_OPERATORS; no op or "eq" is exact. An unknown first field
+//     gives ["Invalid filter field: x"], a dotted path through a non-relation
+//     ["Invalid nested filter field: x"] (so filter{name.foo} reports "name").
+//   - filter{-…} excludes (~Q). Like Django, excluding on the nullable
+//     date_time keeps the rows whose date_time is NULL.
+//   - repeated keys: "in" uses every value, "range" the first two, all
+//     other operators the first one. filter{x}[] is an alias of filter{x}.
+//   - relation filters are `IN (subquery)` (never JOINs, so no duplicates);
+//     excluding on a relation is `NOT IN`, as Django does for multi-valued
+//     relations.
+//   - isnull and boolean fields go through dynamic-rest's is_truthy: every
+//     string except "", "0" and "false" (any case) is true.
+//   - the JSON form filter{}={"$or": [...]} / {"$and": [...]} is supported;
+//     unlike dynamic-rest, which then ignores the other filter{…} keys, it is
+//     ANDed with them.
+//   - contains/startswith/endswith are case-sensitive (GLOB, as on
+//     PostgreSQL; Django on SQLite would use the case-insensitive LIKE);
+//     the i-variants and iexact use LIKE … ESCAPE '\' (ASCII case folding).
+//
+// Pagination deliberately differs from DRF's LimitOffsetPagination, which
+// silently falls back to the default on bad input: limit defaults to 20 and
+// is clamped to 1..100 (limit=0 gives 1 row, limit=101 gives 100); an empty
+// limit/offset counts as absent; a non-integer limit or offset, or a
+// negative offset, is a 400.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// BSQuery is a validated list query of one BrainSTEM model.
+type BSQuery struct {
+	// Limit is the page size: default 20, clamped to 1..100.
+	Limit int
+	// Offset is the number of rows to skip (default 0).
+	Offset int
+	// Include holds the relations to embed (include[]=rel.* or include[]=rel),
+	// deduplicated, in request order.
+	Include []string
+	// Exclude holds the top-level field names to drop (exclude[]=field; "*"
+	// drops every field not explicitly included).
+	Exclude []string
+
+	model *bsModel
+	conds []bsCond
+	order []string
+}
+
+// BSQueryError is a 400 whose Body is already in Django REST framework's
+// shape: a bare JSON list of strings, or map{"detail": "…"} for malformed
+// keys and unknown include/exclude names.
+type BSQueryError struct{ Body any }
+
+// Error renders the body for logs.
+func (e *BSQueryError) Error() string {
+	b, _ := json.Marshal(e.Body)
+	return "brainstem query: " + string(b)
+}
+
+func listErr(format string, a ...any) *BSQueryError {
+	return &BSQueryError{Body: []string{fmt.Sprintf(format, a...)}}
+}
+
+func detailErr(format string, a ...any) *BSQueryError {
+	return &BSQueryError{Body: map[string]string{"detail": fmt.Sprintf(format, a...)}}
+}
+
+// Pagination bounds.
+const (
+	bsDefaultLimit = 20
+	bsMaxLimit     = 100
+	bsMaxOffset    = 1<<31 - 1
+)
+
+// ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
+// limit and offset of a list request for model "session" | "project" |
+// "datastorage" | "sessiondatastorage". Other parameters are ignored.
+// Errors are *BSQueryError.
+func ParseBSQuery(model string, q url.Values) (*BSQuery, error) {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil, fmt.Errorf("brainstem query: unknown model %q", model)
+	}
+	out := &BSQuery{model: m, Limit: bsDefaultLimit}
+	var err error
+	if out.Limit, err = parseLimit(q.Get("limit")); err != nil {
+		return nil, err
+	}
+	if out.Offset, err = parseOffset(q.Get("offset")); err != nil {
+		return nil, err
+	}
+	if err := out.parseFilters(q); err != nil {
+		return nil, err
+	}
+	if out.order, err = m.parseSort(q["sort[]"]); err != nil {
+		return nil, err
+	}
+	if out.Include, err = m.parseInclude(q["include[]"]); err != nil {
+		return nil, err
+	}
+	if out.Exclude, err = m.parseExclude(q["exclude[]"]); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Where adds only the filters to db (for COUNT). db must be a query on the
+// model's table.
+func (q *BSQuery) Where(db *gorm.DB) *gorm.DB {
+	for _, c := range q.conds {
+		db = db.Where(c.sql, c.args...)
+	}
+	return db
+}
+
+// Scope adds the filters and the ORDER BY (always ending with a unique
+// column, so pages are stable) to db. It adds no LIMIT/OFFSET.
+func (q *BSQuery) Scope(db *gorm.DB) *gorm.DB {
+	db = q.Where(db)
+	for _, o := range q.order {
+		db = db.Order(o)
+	}
+	return db
+}
+
+func parseLimit(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return bsDefaultLimit, nil
+	}
+	n, ok := parseDigits(v)
+	if !ok {
+		return 0, listErr("Invalid limit %s: a valid integer is required.", pyRepr(v))
+	}
+	// limit=0 would be an empty page; DRF falls back to the default there,
+	// sessionhub clamps to the nearest valid size instead (documented above).
+	return min(max(n, 1), bsMaxLimit), nil
+}
+
+func parseOffset(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	n, ok := parseDigits(v)
+	if !ok {
+		return 0, listErr("Invalid offset %s: a valid integer is required.", pyRepr(v))
+	}
+	if n < 0 {
+		return 0, listErr("Invalid offset %s: ensure this value is greater than or equal to 0.", pyRepr(v))
+	}
+	if n > bsMaxOffset {
+		return 0, listErr("Invalid offset %s: ensure this value is less than or equal to %d.", pyRepr(v), bsMaxOffset)
+	}
+	return n, nil
+}
+
+// parseDigits parses an optionally signed decimal integer, saturating huge
+// values instead of failing on them.
+func parseDigits(v string) (int, bool) {
+	s := strings.TrimLeft(v, "+-")
+	if len(v)-len(s) > 1 || s == "" {
+		return 0, false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil { // out of range: saturate
+		if strings.HasPrefix(v, "-") {
+			return -bsMaxOffset - 1, true
+		}
+		return bsMaxOffset + 1, true
+	}
+	return int(max(min(n, bsMaxOffset+1), -bsMaxOffset-1)), true
+}
+
+// ---------------------------------------------------------------------------
+// Models and fields
+
+type bsKind int
+
+const (
+	bsText     bsKind = iota // TEXT column
+	bsUUID                   // UUID stored as canonical lower-case text
+	bsDateTime               // nullable timestamp
+	bsBool                   // boolean (0/1)
+	bsInt                    // integer
+	bsTextList               // JSON array of strings (element match)
+	bsUUIDList               // JSON array of UUID strings (element match)
+	bsRelation               // to-many (link table) or to-one (foreign key column)
+	bsEmptyRel               // a relation that has no table here: always empty
+)
+
+type bsField struct {
+	kind     bsKind
+	col      string // qualified column (or the FK column of a to-one relation)
+	nullable bool
+	djName   string // Django field name for messages (defaults to the API name)
+	djClass  string // Django field class for "Unsupported lookup" messages
+
+	// relations
+	target  string // model name
+	link    string // link table of a to-many relation ("" = to-one via col)
+	linkSrc string // link column pointing at this model's id
+	linkDst string // link column pointing at the target's id
+}
+
+type bsModel struct {
+	name    string
+	table   string
+	fields  map[string]*bsField
+	all     []string          // every serializer field (include/exclude names)
+	include map[string]string // includable relation → target model ("" when not modelled)
+	sorts   map[string]string // sort[] name → column
+	unique  map[string]bool   // sort names whose column is unique (no tiebreak needed)
+	deflt   []string          // default ORDER BY
+}
+
+func (m *bsModel) pk() string { return m.table + ".id" }
+
+func text(col string) *bsField { return &bsField{kind: bsText, col: col, djClass: "CharField"} }
+func uuidF(col string) *bsField {
+	return &bsField{kind: bsUUID, col: col, djClass: "UUIDField"}
+}
+func boolF(col string) *bsField { return &bsField{kind: bsBool, col: col, djClass: "BooleanField"} }
+func emptyRel() *bsField        { return &bsField{kind: bsEmptyRel, djClass: "ManyToManyField"} }
+
+var bsModels = map[string]*bsModel{
+	"session": {
+		name: "session", table: "bs_sessions",
+		fields: map[string]*bsField{
+			"id":                   uuidF("bs_sessions.id"),
+			"name":                 text("bs_sessions.name"),
+			"description":          text("bs_sessions.description"),
+			"name_used_in_storage": text("bs_sessions.name_used_in_storage"),
+			"date_time":            {kind: bsDateTime, col: "bs_sessions.date_time", nullable: true, djClass: "DateTimeField"},
+			"tags":                 {kind: bsTextList, col: "bs_sessions.tags", djClass: "TaggableManager"},
+			"projects": {kind: bsRelation, target: "project", link: "bs_session_projects",
+				linkSrc: "session_id", linkDst: "project_id", djClass: "ManyToManyField"},
+			"datastorage": {kind: bsRelation, target: "datastorage", link: "bs_session_datastorages",
+				linkSrc: "session_id", linkDst: "data_storage_id", djClass: "ManyToManyField"},
+			"epochs": emptyRel(), "dataacquisition": emptyRel(), "behaviors": emptyRel(), "manipulations": emptyRel(),
+		},
+		all: []string{"id", "name", "description", "projects", "date_time", "epochs", "datastorage",
+			"extra_fields", "download_links", "dataacquisition", "behaviors", "manipulations",
+			"name_used_in_storage", "tags", "links"},
+		include: map[string]string{"projects": "project", "datastorage": "datastorage", "epochs": "",
+			"dataacquisition": "", "behaviors": "", "manipulations": ""},
+		sorts: map[string]string{"id": "bs_sessions.id", "name": "bs_sessions.name",
+			"description": "bs_sessions.description", "date_time": "bs_sessions.date_time",
+			"name_used_in_storage": "bs_sessions.name_used_in_storage"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_sessions.created_at", "bs_sessions.id"},
+	},
+	"project": {
+		name: "project", table: "bs_projects",
+		fields: map[string]*bsField{
+			"id":           uuidF("bs_projects.id"),
+			"name":         text("bs_projects.name"),
+			"description":  text("bs_projects.description"),
+			"is_public":    boolF("bs_projects.is_public"),
+			"tags":         {kind: bsTextList, col: "bs_projects.tags", djClass: "TaggableManager"},
+			"publications": {kind: bsUUIDList, col: "bs_projects.publications", djClass: "ManyToManyField"},
+			"sessions": {kind: bsRelation, target: "session", link: "bs_session_projects",
+				linkSrc: "project_id", linkDst: "session_id", djClass: "ManyToManyField"},
+			"subjects": emptyRel(), "collections": emptyRel(), "cohorts": emptyRel(),
+		},
+		all: []string{"id", "name", "description", "sessions", "subjects", "collections", "cohorts",
+			"publications", "extra_fields", "is_public", "tags", "links", "users", "groups"},
+		include: map[string]string{"sessions": "session", "subjects": "", "collections": "",
+			"cohorts": "", "publications": ""},
+		sorts: map[string]string{"id": "bs_projects.id", "name": "bs_projects.name",
+			"description": "bs_projects.description", "is_public": "bs_projects.is_public"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_projects.created_at", "bs_projects.id"},
+	},
+	"datastorage": {
+		name: "datastorage", table: "bs_datastorages",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_datastorages.id"),
+			"name":        text("bs_datastorages.name"),
+			"location":    text("bs_datastorages.location"),
+			"description": text("bs_datastorages.description"),
+			"is_public":   boolF("bs_datastorages.is_public"),
+		},
+		all: []string{"id", "name", "location", "description", "is_public", "data_organization",
+			"data_protocols", "links"},
+		include: map[string]string{},
+		sorts: map[string]string{"id": "bs_datastorages.id", "name": "bs_datastorages.name",
+			"location": "bs_datastorages.location", "description": "bs_datastorages.description",
+			"is_public": "bs_datastorages.is_public"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_datastorages.created_at", "bs_datastorages.id"},
+	},
+	"sessiondatastorage": {
+		name: "sessiondatastorage", table: "bs_session_datastorages",
+		fields: map[string]*bsField{
+			"id": uuidF("bs_session_datastorages.id"),
+			"session": {kind: bsRelation, target: "session", col: "bs_session_datastorages.session_id",
+				djClass: "ForeignKey"},
+			"datastorage": {kind: bsRelation, target: "datastorage", col: "bs_session_datastorages.data_storage_id",
+				djClass: "ForeignKey"},
+			"order": {kind: bsInt, col: "bs_session_datastorages.sort_order", djClass: "PositiveIntegerField"},
+		},
+		all:     []string{"id", "session", "datastorage", "order"},
+		include: map[string]string{"session": "session", "datastorage": "datastorage"},
+		sorts: map[string]string{"id": "bs_session_datastorages.id", "order": "bs_session_datastorages.sort_order",
+			"session": "bs_session_datastorages.session_id", "datastorage": "bs_session_datastorages.data_storage_id"},
+		unique: map[string]bool{"id": true},
+		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
+			"bs_session_datastorages.id"},
+	},
+}
+
+// ---------------------------------------------------------------------------
+// Sort, include, exclude
+
+func (m *bsModel) parseSort(params []string) ([]string, error) {
+	if len(params) == 0 {
+		return m.deflt, nil
+	}
+	var order, invalid []string
+	unique := false
+	for _, p := range params {
+		term := strings.TrimSpace(p)
+		name := strings.TrimLeft(term, "-")
+		col, ok := m.sorts[name]
+		if !ok {
+			invalid = append(invalid, term)
+			continue
+		}
+		if len(name) != len(term) {
+			col += " DESC"
+		}
+		order = append(order, col)
+		unique = m.unique[name]
+	}
+	if len(invalid) > 0 {
+		// dynamic-rest formats the Python list: ['-foo', 'bar'].
+		r := make([]string, len(invalid))
+		for i, s := range invalid {
+			r[i] = pyRepr(s)
+		}
+		return nil, listErr("Invalid filter field: [%s]", strings.Join(r, ", "))
+	}
+	if !unique {
+		order = append(order, m.pk())
+	}
+	return order, nil
+}
+
+func (m *bsModel) invalidName(name string) *BSQueryError {
+	return detailErr("%q is not a valid field name for %q.", name, m.name)
+}
+
+func (m *bsModel) parseInclude(params []string) ([]string, error) {
+	var out []string
+	for _, p := range params {
+		p = strings.TrimSpace(p)
+		head, rest, dotted := strings.Cut(p, ".")
+		if head == "*" || head == "" && !dotted {
+			continue
+		}
+		if head == "" || !slices.Contains(m.all, head) {
+			return nil, m.invalidName(head)
+		}
+		target, isRel := m.include[head]
+		if !isRel {
+			continue // un-deferring a plain field: every field is returned anyway
+		}
+		if dotted && target != "" {
+			sub, _, _ := strings.Cut(rest, ".")
+			if t := bsModels[target]; sub != "*" && sub != "" && !slices.Contains(t.all, sub) {
+				return nil, t.invalidName(sub)
+			}
+		}
+		if !slices.Contains(out, head) {
+			out = append(out, head)
+		}
+	}
+	return out, nil
+}
+
+func (m *bsModel) parseExclude(params []string) ([]string, error) {
+	var out []string
+	for _, p := range params {
+		p = strings.TrimSpace(p)
+		if p != "*" && !slices.Contains(m.all, p) {
+			return nil, m.invalidName(p)
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+
+// validOps is dynamic-rest's VALID_FILTER_OPERATORS.
+var validOps = map[string]bool{
+	"in": true, "any": true, "all": true, "icontains": true, "contains": true, "startswith": true,
+	"istartswith": true, "endswith": true, "iendswith": true, "year": true, "month": true, "day": true,
+	"week_day": true, "regex": true, "range": true, "gt": true, "lt": true, "gte": true, "lte": true,
+	"isnull": true, "eq": true, "iexact": true,
+}
+
+type bsCond struct {
+	sql  string
+	args []any
+}
+
+type filterSpec struct {
+	negate bool
+	path   []string
+	op     string
+}
+
+func parseSpec(spec string) (filterSpec, error) {
+	var f filterSpec
+	if strings.HasPrefix(spec, "-") {
+		f.negate = true
+		spec = spec[1:]
+	}
+	if strings.Contains(spec, "|") {
+		return f, listErr("Relational filters on included records are not supported: %s", spec)
+	}
+	f.path = strings.Split(spec, ".")
+	if n := len(f.path); n > 1 && validOps[f.path[n-1]] {
+		f.op = f.path[n-1]
+		f.path = f.path[:n-1]
+	}
+	if f.op == "eq" {
+		f.op = ""
+	}
+	return f, nil
+}
+
+func (q *BSQuery) parseFilters(v url.Values) error {
+	specs := map[string][]string{}
+	var complexRaw []string
+	for key, vals := range v {
+		if !strings.HasPrefix(key, "filter{") {
+			continue
+		}
+		if key == "filter{}" {
+			complexRaw = vals
+			continue
+		}
+		var spec string
+		switch {
+		case strings.HasSuffix(key, "}"):
+			spec = key[len("filter{") : len(key)-1]
+		case strings.HasSuffix(key, "}[]"):
+			spec = key[len("filter{") : len(key)-3]
+		default:
+			return detailErr("%q is not a well-formed filter key.", key)
+		}
+		specs[spec] = append(specs[spec], vals...)
+	}
+	keys := make([]string, 0, len(specs))
+	for k := range specs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic SQL and error choice
+	for _, k := range keys {
+		f, err := parseSpec(k)
+		if err != nil {
+			return err
+		}
+		vals := specs[k]
+		switch f.op {
+		case "in":
+		case "range":
+			if len(vals) < 2 {
+				return listErr("The range filter filter{%s} needs two values (repeat the key).", k)
+			}
+			vals = vals[:2]
+		default:
+			vals = vals[:1]
+		}
+		c, err := q.model.compile(f, vals)
+		if err != nil {
+			return err
+		}
+		q.conds = append(q.conds, c)
+	}
+	if len(complexRaw) > 0 && complexRaw[0] != "" {
+		var obj any
+		if err := json.Unmarshal([]byte(complexRaw[0]), &obj); err != nil {
+			return detailErr("filter{} must be a JSON object: %v", err)
+		}
+		c, err := q.model.compileComplex(obj, 0)
+		if err != nil {
+			return err
+		}
+		q.conds = append(q.conds, c)
+	}
+	return nil
+}
+
+// compileComplex handles dynamic-rest's JSON filter form:
+// {"$or": [{…}, {…}]}, {"$and": […]} (also ".or"/".and"), or an object of
+// clauses {"name.icontains": "x", "-id.in": ["…"]} that are ANDed.
+func (m *bsModel) compileComplex(obj any, depth int) (bsCond, error) {
+	if depth > 8 {
+		return bsCond{}, detailErr("filter{} is nested too deeply.")
+	}
+	o, ok := obj.(map[string]any)
+	if !ok {
+		return bsCond{}, detailErr("filter{} must be a JSON object.")
+	}
+	join := func(list any, sep string) (bsCond, error) {
+		items, ok := list.([]any)
+		if !ok || len(items) == 0 {
+			return bsCond{}, detailErr("filter{} %s needs a non-empty list of objects.", strings.TrimSpace(sep))
+		}
+		var parts []string
+		var args []any
+		for _, it := range items {
+			c, err := m.compileComplex(it, depth+1)
+			if err != nil {
+				return bsCond{}, err
+			}
+			parts = append(parts, "("+c.sql+")")
+			args = append(args, c.args...)
+		}
+		return bsCond{sql: strings.Join(parts, sep), args: args}, nil
+	}
+	for _, k := range []string{"$or", ".or"} {
+		if l, ok := o[k]; ok {
+			return join(l, " OR ")
+		}
+	}
+	for _, k := range []string{"$and", ".and"} {
+		if l, ok := o[k]; ok {
+			return join(l, " AND ")
+		}
+	}
+	keys := make([]string, 0, len(o))
+	for k := range o {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return bsCond{sql: "1"}, nil
+	}
+	var parts []string
+	var args []any
+	for _, k := range keys {
+		f, err := parseSpec(k)
+		if err != nil {
+			return bsCond{}, err
+		}
+		var vals []string
+		switch v := o[k].(type) {
+		case []any:
+			for _, e := range v {
+				vals = append(vals, jsonScalar(e))
+			}
+		default:
+			vals = []string{jsonScalar(v)}
+		}
+		if f.op == "range" && len(vals) != 2 {
+			return bsCond{}, listErr("The range filter %s needs a list of two values.", k)
+		}
+		if f.op != "in" && f.op != "range" && len(vals) != 1 {
+			return bsCond{}, listErr("The filter %s takes one value, not a list.", k)
+		}
+		c, err := m.compile(f, vals)
+		if err != nil {
+			return bsCond{}, err
+		}
+		parts = append(parts, "("+c.sql+")")
+		args = append(args, c.args...)
+	}
+	return bsCond{sql: strings.Join(parts, " AND "), args: args}, nil
+}
+
+func jsonScalar(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+// compile turns one filter into a condition on m's table.
+func (m *bsModel) compile(f filterSpec, vals []string) (bsCond, error) {
+	c, err := m.compilePath(f.path, f.op, vals)
+	if err != nil {
+		return bsCond{}, err
+	}
+	if f.negate {
+		// Django's ~Q on a nullable column: NOT (cond AND col IS NOT NULL).
+		if fld := m.fields[f.path[0]]; len(f.path) == 1 && fld != nil && fld.nullable && f.op != "isnull" {
+			c.sql = "NOT (" + c.sql + ") OR " + fld.col + " IS NULL"
+		} else {
+			c.sql = "NOT (" + c.sql + ")"
+		}
+	}
+	c.sql = "(" + c.sql + ")"
+	return c, nil
+}
+
+func (m *bsModel) compilePath(path []string, op string, vals []string) (bsCond, error) {
+	name := path[0]
+	if name == "pk" {
+		name = "id"
+	}
+	fld, ok := m.fields[name]
+	if !ok {
+		return bsCond{}, listErr("Invalid filter field: %s", path[0])
+	}
+	rest := path[1:]
+	switch fld.kind {
+	case bsRelation:
+		return m.compileRelation(fld, rest, op, vals)
+	case bsEmptyRel:
+		if len(rest) > 0 && rest[0] != "id" && rest[0] != "pk" {
+			return bsCond{}, listErr("Invalid filter field: %s", rest[0])
+		}
+		if len(rest) > 1 {
+			return bsCond{}, listErr("Invalid nested filter field: %s", rest[0])
+		}
+		if op == "isnull" {
+			if isTruthy(vals[0]) {
+				return bsCond{sql: "1"}, nil
+			}
+			return bsCond{sql: "0"}, nil
+		}
+		// Validate the values like the related primary key would, match nothing.
+		if _, err := leaf(&bsField{kind: bsUUID, col: "NULL", djClass: "UUIDField"}, "id", op, vals); err != nil {
+			return bsCond{}, err
+		}
+		return bsCond{sql: "0"}, nil
+	}
+	if len(rest) > 0 {
+		return bsCond{}, listErr("Invalid nested filter field: %s", path[0])
+	}
+	return leaf(fld, name, op, vals)
+}
+
+// compileRelation filters through a relation: `rel` alone (or rel.id/rel.pk)
+// compares the related ids; a longer path recurses into the target model.
+// Everything stays an uncorrelated IN (subquery).
+func (m *bsModel) compileRelation(fld *bsField, rest []string, op string, vals []string) (bsCond, error) {
+	target := bsModels[fld.target]
+	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
+	if fld.link == "" { // to-one: the foreign key column is on this table
+		if idOnly {
+			return leaf(&bsField{kind: bsUUID, col: fld.col, djClass: "UUIDField"}, "id", op, vals)
+		}
+		inner, err := target.compilePath(rest, op, vals)
+		if err != nil {
+			return bsCond{}, err
+		}
+		return bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", fld.col, target.pk(), target.table, inner.sql),
+			args: inner.args}, nil
+	}
+	src := fld.link + "." + fld.linkSrc
+	dst := fld.link + "." + fld.linkDst
+	if idOnly && op == "isnull" {
+		in := "IN"
+		if isTruthy(vals[0]) {
+			in = "NOT IN"
+		}
+		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s)", m.pk(), in, src, fld.link)}, nil
+	}
+	var inner bsCond
+	var err error
+	if idOnly {
+		inner, err = leaf(&bsField{kind: bsUUID, col: dst, djClass: "UUIDField"}, "id", op, vals)
+	} else {
+		inner, err = target.compilePath(rest, op, vals)
+		inner.sql = fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", dst, target.pk(), target.table, inner.sql)
+	}
+	if err != nil {
+		return bsCond{}, err
+	}
+	return bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", m.pk(), src, fld.link, inner.sql),
+		args: inner.args}, nil
+}
+
+// leaf builds the condition of one operator on one column.
+func leaf(fld *bsField, name, op string, vals []string) (bsCond, error) {
+	col := fld.col
+	switch fld.kind {
+	case bsTextList, bsUUIDList:
+		if op == "isnull" {
+			cmp := "> 0"
+			if isTruthy(vals[0]) {
+				cmp = "= 0"
+			}
+			return bsCond{sql: fmt.Sprintf("json_array_length(%s) %s", col, cmp)}, nil
+		}
+		elem := &bsField{kind: bsText, col: "je.value", djClass: "CharField"}
+		if fld.kind == bsUUIDList {
+			elem.kind, elem.djClass = bsUUID, "UUIDField"
+		}
+		c, err := leaf(elem, name, op, vals)
+		if err != nil {
+			return bsCond{}, err
+		}
+		c.sql = fmt.Sprintf("EXISTS (SELECT 1 FROM json_each(%s) AS je WHERE %s)", col, c.sql)
+		return c, nil
+	}
+
+	switch op {
+	case "isnull":
+		if isTruthy(vals[0]) {
+			return bsCond{sql: col + " IS NULL"}, nil
+		}
+		return bsCond{sql: col + " IS NOT NULL"}, nil
+	case "iexact", "icontains", "istartswith", "iendswith", "contains", "startswith", "endswith":
+		v := vals[0]
+		if fld.kind == bsUUID { // Django compares UUIDs without dashes here
+			col = "replace(" + col + ", '-', '')"
+			v = strings.ReplaceAll(v, "-", "")
+		}
+		if fld.kind == bsBool {
+			v = boolText(v)
+		}
+		switch op {
+		case "iexact":
+			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{likeEscape(v)}}, nil
+		case "icontains":
+			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{"%" + likeEscape(v) + "%"}}, nil
+		case "istartswith":
+			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{likeEscape(v) + "%"}}, nil
+		case "iendswith":
+			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{"%" + likeEscape(v)}}, nil
+		case "contains":
+			return bsCond{sql: col + " GLOB ?", args: []any{"*" + globEscape(v) + "*"}}, nil
+		case "startswith":
+			return bsCond{sql: col + " GLOB ?", args: []any{globEscape(v) + "*"}}, nil
+		default:
+			return bsCond{sql: col + " GLOB ?", args: []any{"*" + globEscape(v)}}, nil
+		}
+	case "year", "month", "day", "week_day":
+		if fld.kind != bsDateTime {
+			break
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if err != nil {
+			return bsCond{}, listErr("Field '%s' expected a number but got %s.", op, pyRepr(vals[0]))
+		}
+		expr := map[string]string{"year": "%Y", "month": "%m", "day": "%d", "week_day": "%w"}[op]
+		sql := fmt.Sprintf("CAST(strftime('%s', %s) AS INTEGER)", expr, col)
+		if op == "week_day" { // Django: 1 = Sunday … 7 = Saturday
+			sql += " + 1"
+		}
+		return bsCond{sql: sql + " = ?", args: []any{n}}, nil
+	case "", "gt", "gte", "lt", "lte", "in", "range":
+		args := make([]any, len(vals))
+		for i, v := range vals {
+			a, err := typedValue(fld, name, v)
+			if err != nil {
+				return bsCond{}, err
+			}
+			args[i] = a
+		}
+		switch op {
+		case "":
+			return bsCond{sql: col + " = ?", args: args}, nil
+		case "in":
+			return bsCond{sql: col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args: args}, nil
+		case "range":
+			return bsCond{sql: col + " BETWEEN ? AND ?", args: args}, nil
+		default:
+			sym := map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
+			return bsCond{sql: col + " " + sym + " ?", args: args}, nil
+		}
+	}
+	cls := fld.djClass
+	return bsCond{}, listErr("Unsupported lookup '%s' for %s or join on the field not permitted.", op, cls)
+}
+
+// typedValue converts a request value to the column's type the way Django's
+// model field would (to_python / get_prep_value), with its error messages.
+func typedValue(fld *bsField, name, v string) (any, error) {
+	switch fld.kind {
+	case bsUUID:
+		u, ok := parseUUID(v)
+		if !ok {
+			return nil, listErr("“%s” is not a valid UUID.", v)
+		}
+		return u, nil
+	case bsDateTime:
+		t, err := parseDjangoDateTime(v)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	case bsBool:
+		return isTruthy(v), nil
+	case bsInt:
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, listErr("Field '%s' expected a number but got %s.", name, pyRepr(v))
+		}
+		return n, nil
+	}
+	return v, nil
+}
+
+// isTruthy is dynamic-rest's is_truthy for strings.
+func isTruthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "0", "false":
+		return false
+	}
+	return true
+}
+
+func boolText(s string) string {
+	if isTruthy(s) {
+		return "1"
+	}
+	return "0"
+}
+
+// likeEscape escapes LIKE's wildcards for ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// globEscape makes GLOB's special characters literal by bracketing them.
+func globEscape(s string) string {
+	return strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace(s)
+}
+
+// parseUUID accepts what Python's uuid.UUID(hex=…) accepts (optional
+// braces and urn:uuid: prefix, dashes anywhere, any case) and returns the
+// canonical lower-case dashed form the tables store.
+func parseUUID(s string) (string, bool) {
+	h := strings.TrimSpace(s)
+	h = strings.TrimPrefix(strings.TrimPrefix(h, "urn:"), "uuid:")
+	h = strings.Trim(h, "{}")
+	h = strings.ReplaceAll(h, "-", "")
+	if len(h) != 32 {
+		return "", false
+	}
+	for _, r := range h {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return "", false
+		}
+	}
+	h = strings.ToLower(h)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
+}
+
+var (
+	djDateTimeRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})` +
+		`(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$`)
+	djDateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+)
+
+// parseDjangoDateTime parses like Django's DateTimeField.to_python:
+// "YYYY-MM-DD[ T]HH:MM[:ss[.uuuuuu]][TZ]" or a plain date (midnight).
+// Times without a zone are taken as UTC (TIME_ZONE = "UTC"). The result
+// is in UTC, the zone the tables are written in.
+func parseDjangoDateTime(v string) (time.Time, error) {
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	valid := func(y, mo, d, h, mi, sec int) bool {
+		t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
+		return y >= 1 && t.Year() == y && t.Month() == time.Month(mo) && t.Day() == d &&
+			t.Hour() == h && t.Minute() == mi && t.Second() == sec
+	}
+	if m := djDateTimeRe.FindStringSubmatch(v); m != nil {
+		y, mo, d, h, mi, sec := atoi(m[1]), atoi(m[2]), atoi(m[3]), atoi(m[4]), atoi(m[5]), atoi(m[6])
+		if !valid(y, mo, d, h, mi, sec) {
+			return time.Time{}, listErr("“%s” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.", v)
+		}
+		us := 0
+		if m[7] != "" {
+			us = atoi((m[7] + "000000")[:6])
+		}
+		loc := time.UTC
+		if tz := m[8]; tz != "" && tz != "Z" {
+			digits := strings.ReplaceAll(tz[1:], ":", "")
+			off := atoi(digits[:2]) * 3600
+			if len(digits) == 4 {
+				off += atoi(digits[2:]) * 60
+			}
+			if tz[0] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone("", off)
+		}
+		return time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, loc).UTC(), nil
+	}
+	if m := djDateRe.FindStringSubmatch(v); m != nil {
+		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		if !valid(y, mo, d, 0, 0, 0) {
+			return time.Time{}, listErr("“%s” value has the correct format (YYYY-MM-DD) but it is an invalid date.", v)
+		}
+		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), nil
+	}
+	return time.Time{}, listErr("“%s” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.", v)
+}
+
+// pyRepr renders s like Python's repr() of a str, as dynamic-rest's
+// messages show it.
+func pyRepr(s string) string {
+	quote := byte('\'')
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == rune(quote):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}

@@ -6,23 +6,433 @@ package atlasapi
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/nullable"
+	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Attachment defines model for Attachment.
+type Attachment struct {
+	AttachmentCitation  nullable.Nullable[string] `json:"attachment_citation"`
+	AttachmentCreatedAt time.Time                 `json:"attachment_created_at"`
+
+	// AttachmentCreatedBy The uploader's email (or "atlas").
+	AttachmentCreatedBy   string                    `json:"attachment_created_by"`
+	AttachmentDescription nullable.Nullable[string] `json:"attachment_description"`
+	AttachmentId          openapi_types.UUID        `json:"attachment_id"`
+
+	// AttachmentName The original file name without any directory.
+	AttachmentName string `json:"attachment_name"`
+
+	// AttachmentSourceSessionId The session the file was uploaded to (kept when linked into other sessions).
+	AttachmentSourceSessionId nullable.Nullable[openapi_types.UUID] `json:"attachment_source_session_id"`
+	AttachmentTitle           nullable.Nullable[string]             `json:"attachment_title"`
+
+	// AttachmentType The media type.
+	AttachmentType string `json:"attachment_type"`
+	IsVisible      bool   `json:"is_visible"`
+}
+
+// AttachmentList defines model for AttachmentList.
+type AttachmentList struct {
+	Count int          `json:"count"`
+	Items []Attachment `json:"items"`
+}
+
+// AttachmentRef defines model for AttachmentRef.
+type AttachmentRef struct {
+	AttachmentId openapi_types.UUID `json:"attachment_id"`
+}
+
+// CreateSessionRequest defines model for CreateSessionRequest.
+type CreateSessionRequest struct {
+	// Attachments Existing attachments to link into the new session.
+	Attachments *[]AttachmentRef `json:"attachments,omitempty"`
+
+	// Title The display name; "New Atlas session" when absent.
+	//
+	// Example: Cortex recordings
+	Title *string `json:"title,omitempty"`
+}
+
+// FieldError defines model for FieldError.
+type FieldError struct {
+	// Field The failing field, e.g. `title`, `attachments[1].attachment_id`, `session_id`, `limit`, `files`; `body` for the body as a whole.
+	//
+	// Example: title
+	Field string `json:"field"`
+
+	// Message Example: maximum string length is 200
+	Message string `json:"message"`
+}
+
+// Problem RFC 9457 problem details, the body of every error of this API.
+type Problem struct {
+	// Detail Explanation of this occurrence.
+	Detail *string `json:"detail,omitempty"`
+
+	// Errors One entry per failing input field.
+	Errors *[]FieldError `json:"errors,omitempty"`
+
+	// Status The HTTP status code.
+	//
+	// Example: 400
+	Status int `json:"status"`
+
+	// Title Short summary of the problem type.
+	//
+	// Example: Bad Request
+	Title string `json:"title"`
+
+	// Type A URI naming the problem type; "about:blank" means the status says it all.
+	//
+	// Example: about:blank
+	Type string `json:"type"`
+}
+
+// Session A session with its attachments.
+type Session struct {
+	// Attachments The session's attachments, oldest first.
+	Attachments []Attachment `json:"attachments"`
+
+	// ImportedProjects UUIDs of imported projects (always empty for now).
+	ImportedProjects []openapi_types.UUID `json:"imported_projects"`
+	IsStarred        bool                 `json:"is_starred"`
+
+	// SessionCreatedAt Creation time, RFC 3339 in UTC.
+	SessionCreatedAt time.Time `json:"session_created_at"`
+
+	// SessionCreatedBy The creator's email.
+	SessionCreatedBy   openapi_types.Email       `json:"session_created_by"`
+	SessionDescription nullable.Nullable[string] `json:"session_description"`
+	SessionId          openapi_types.UUID        `json:"session_id"`
+	SessionTitle       nullable.Nullable[string] `json:"session_title"`
+
+	// StarredAt When the session was starred; null when it is not.
+	StarredAt nullable.Nullable[time.Time] `json:"starred_at"`
+}
+
+// SessionList defines model for SessionList.
+type SessionList struct {
+	// Count Total number of the caller's sessions (not the page size).
+	Count int              `json:"count"`
+	Items []SessionSummary `json:"items"`
+}
+
+// SessionSummary A session as listed (without its attachments).
+type SessionSummary struct {
+	// ImportedProjects UUIDs of imported projects (always empty for now).
+	ImportedProjects []openapi_types.UUID `json:"imported_projects"`
+	IsStarred        bool                 `json:"is_starred"`
+
+	// SessionCreatedAt Creation time, RFC 3339 in UTC.
+	SessionCreatedAt time.Time `json:"session_created_at"`
+
+	// SessionCreatedBy The creator's email.
+	SessionCreatedBy   openapi_types.Email       `json:"session_created_by"`
+	SessionDescription nullable.Nullable[string] `json:"session_description"`
+	SessionId          openapi_types.UUID        `json:"session_id"`
+	SessionTitle       nullable.Nullable[string] `json:"session_title"`
+
+	// StarredAt When the session was starred; null when it is not.
+	StarredAt nullable.Nullable[time.Time] `json:"starred_at"`
+}
+
+// UpdateSessionRequest defines model for UpdateSessionRequest.
+type UpdateSessionRequest struct {
+	// Description New description; null clears it.
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+
+	// Starred true stars the session, false unstars it.
+	Starred *bool `json:"starred,omitempty"`
+
+	// Title New display name; null clears it.
+	Title nullable.Nullable[string] `json:"title,omitempty"`
+}
+
+// AttachmentID defines model for AttachmentID.
+type AttachmentID = openapi_types.UUID
+
+// SessionID defines model for SessionID.
+type SessionID = openapi_types.UUID
+
+// ListSessionsParams defines parameters for ListSessions.
+type ListSessionsParams struct {
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of sessions to skip.
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// GetAttachmentContentParams defines parameters for GetAttachmentContent.
+type GetAttachmentContentParams struct {
+	// Range Byte ranges, e.g. `bytes=0-99`.
+	Range *string `json:"Range,omitempty"`
+
+	// IfRange Serve the range only when the ETag still matches.
+	IfRange *string `json:"If-Range,omitempty"`
+
+	// IfNoneMatch 304 when one of these ETags matches.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// UploadFilesMultipartBody defines parameters for UploadFiles.
+type UploadFilesMultipartBody struct {
+	Files []openapi_types.File `json:"files"`
+}
+
+// CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
+type CreateSessionJSONRequestBody = CreateSessionRequest
+
+// UpdateSessionJSONRequestBody defines body for UpdateSession for application/json ContentType.
+type UpdateSessionJSONRequestBody = UpdateSessionRequest
+
+// UploadFilesMultipartRequestBody defines body for UploadFiles for multipart/form-data ContentType.
+type UploadFilesMultipartRequestBody UploadFilesMultipartBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListSessions List sessions
+	// (GET /sessions)
+	ListSessions(ctx echo.Context, params ListSessionsParams) error
+	// CreateSession Create a session
+	// (POST /sessions)
+	CreateSession(ctx echo.Context) error
+	// DeleteSession Delete a session
+	// (DELETE /sessions/{session_id})
+	DeleteSession(ctx echo.Context, sessionId SessionID) error
+	// GetSession Get a session
+	// (GET /sessions/{session_id})
+	GetSession(ctx echo.Context, sessionId SessionID) error
+	// UpdateSession Update a session
+	// (PUT /sessions/{session_id})
+	UpdateSession(ctx echo.Context, sessionId SessionID) error
+	// RemoveAttachment Remove an attachment from a session
+	// (DELETE /sessions/{session_id}/attachments/{attachment_id})
+	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error
+	// GetAttachmentContent Download an attachment's bytes
+	// (GET /sessions/{session_id}/attachments/{attachment_id}/content)
+	GetAttachmentContent(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params GetAttachmentContentParams) error
+	// UploadFiles Upload files to a session
+	// (POST /sessions/{session_id}/upload-files)
+	UploadFiles(ctx echo.Context, sessionId SessionID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSessionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessions(ctx, params)
+	return err
+}
+
+// CreateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSession(ctx)
+	return err
+}
+
+// DeleteSession converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSession(ctx, sessionId)
+	return err
+}
+
+// GetSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSession(ctx, sessionId)
+	return err
+}
+
+// UpdateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSession(ctx, sessionId)
+	return err
+}
+
+// RemoveAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// ------------- Path parameter "attachment_id" -------------
+	var attachmentId AttachmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_id", ctx.Param("attachment_id"), &attachmentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveAttachment(ctx, sessionId, attachmentId)
+	return err
+}
+
+// GetAttachmentContent converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAttachmentContent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// ------------- Path parameter "attachment_id" -------------
+	var attachmentId AttachmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_id", ctx.Param("attachment_id"), &attachmentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAttachmentContentParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Range")]; found {
+		var Range string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Range", valueList[0], &Range, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Range: %s", err))
+		}
+
+		params.Range = &Range
+	}
+	// ------------- Optional header parameter "If-Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Range")]; found {
+		var IfRange string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Range", valueList[0], &IfRange, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Range: %s", err))
+		}
+
+		params.IfRange = &IfRange
+	}
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAttachmentContent(ctx, sessionId, attachmentId, params)
+	return err
+}
+
+// UploadFiles converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadFiles(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "session_id" -------------
+	var sessionId SessionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "session_id", ctx.Param("session_id"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadFiles(ctx, sessionId)
+	return err
 }
 
 // This is a simple interface which specifies echo.Route addition functions which
@@ -68,10 +478,856 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // including any per-operation middleware.
 func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options RegisterHandlersOptions) {
 
+	wrapper := ServerInterfaceWrapper{
+		Handler: si,
+	}
+
+	router.GET(options.BaseURL+"/sessions", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
+	router.POST(options.BaseURL+"/sessions", wrapper.CreateSession, options.OperationMiddlewares["createSession"]...)
+	router.DELETE(options.BaseURL+"/sessions/:session_id", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
+	router.GET(options.BaseURL+"/sessions/:session_id", wrapper.GetSession, options.OperationMiddlewares["getSession"]...)
+	router.PUT(options.BaseURL+"/sessions/:session_id", wrapper.UpdateSession, options.OperationMiddlewares["updateSession"]...)
+	router.POST(options.BaseURL+"/sessions/:session_id/upload-files", wrapper.UploadFiles, options.OperationMiddlewares["uploadFiles"]...)
+	router.DELETE(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id", wrapper.RemoveAttachment, options.OperationMiddlewares["removeAttachment"]...)
+	router.GET(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id/content", wrapper.GetAttachmentContent, options.OperationMiddlewares["getAttachmentContent"]...)
+
+}
+
+type ListSessionsRequestObject struct {
+	Params ListSessionsParams
+}
+
+type ListSessionsResponseObject interface {
+	VisitListSessionsResponse(w http.ResponseWriter) error
+}
+
+type ListSessions200JSONResponse SessionList
+
+func (response ListSessions200JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions400ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSessions400ApplicationProblemPlusJSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ListSessions401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ListSessions401ResponseHeaders
+}
+
+func (response ListSessions401ApplicationProblemPlusJSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions500ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSessions500ApplicationProblemPlusJSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionRequestObject struct {
+	Body *CreateSessionJSONRequestBody
+}
+
+type CreateSessionResponseObject interface {
+	VisitCreateSessionResponse(w http.ResponseWriter) error
+}
+
+type CreateSession201JSONResponse Session
+
+func (response CreateSession201JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession400ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession400ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type CreateSession401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers CreateSession401ResponseHeaders
+}
+
+func (response CreateSession401ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession415ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession500ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession500ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionRequestObject struct {
+	SessionId SessionID `json:"session_id"`
+}
+
+type DeleteSessionResponseObject interface {
+	VisitDeleteSessionResponse(w http.ResponseWriter) error
+}
+
+type DeleteSession204Response struct {
+}
+
+func (response DeleteSession204Response) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSession400ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession400ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type DeleteSession401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers DeleteSession401ResponseHeaders
+}
+
+func (response DeleteSession401ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession404ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession500ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession500ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionRequestObject struct {
+	SessionId SessionID `json:"session_id"`
+}
+
+type GetSessionResponseObject interface {
+	VisitGetSessionResponse(w http.ResponseWriter) error
+}
+
+type GetSession200JSONResponse Session
+
+func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession400ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSession400ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type GetSession401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetSession401ResponseHeaders
+}
+
+func (response GetSession401ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSession404ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession500ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSession500ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionRequestObject struct {
+	SessionId SessionID `json:"session_id"`
+	Body      *UpdateSessionJSONRequestBody
+}
+
+type UpdateSessionResponseObject interface {
+	VisitUpdateSessionResponse(w http.ResponseWriter) error
+}
+
+type UpdateSession200JSONResponse Session
+
+func (response UpdateSession200JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession400ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession400ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type UpdateSession401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers UpdateSession401ResponseHeaders
+}
+
+func (response UpdateSession401ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession404ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession415ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession500ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession500ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachmentRequestObject struct {
+	SessionId    SessionID    `json:"session_id"`
+	AttachmentId AttachmentID `json:"attachment_id"`
+}
+
+type RemoveAttachmentResponseObject interface {
+	VisitRemoveAttachmentResponse(w http.ResponseWriter) error
+}
+
+type RemoveAttachment204Response struct {
+}
+
+func (response RemoveAttachment204Response) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment400ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type RemoveAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers RemoveAttachment401ResponseHeaders
+}
+
+func (response RemoveAttachment401ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment404ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment500ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentContentRequestObject struct {
+	SessionId    SessionID    `json:"session_id"`
+	AttachmentId AttachmentID `json:"attachment_id"`
+	Params       GetAttachmentContentParams
+}
+
+type GetAttachmentContentResponseObject interface {
+	VisitGetAttachmentContentResponse(w http.ResponseWriter) error
+}
+
+type GetAttachmentContent200ResponseHeaders struct {
+	AcceptRanges       *string
+	ContentDisposition *string
+	ETag               *string
+}
+
+type GetAttachmentContent200AsteriskResponse struct {
+	Body          io.Reader
+	Headers       GetAttachmentContent200ResponseHeaders
+	ContentType   string
+	ContentLength int64
+}
+
+func (response GetAttachmentContent200AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.AcceptRanges != nil {
+		w.Header().Set("Accept-Ranges", fmt.Sprint(*response.Headers.AcceptRanges))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAttachmentContent206ResponseHeaders struct {
+	ContentDisposition *string
+	ContentRange       *string
+	ETag               *string
+}
+
+type GetAttachmentContent206AsteriskResponse struct {
+	Body          io.Reader
+	Headers       GetAttachmentContent206ResponseHeaders
+	ContentType   string
+	ContentLength int64
+}
+
+func (response GetAttachmentContent206AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(206)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAttachmentContent304ResponseHeaders struct {
+	ETag *string
+}
+
+type GetAttachmentContent304Response struct {
+	Headers GetAttachmentContent304ResponseHeaders
+}
+
+func (response GetAttachmentContent304Response) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetAttachmentContent400ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachmentContent400ApplicationProblemPlusJSONResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentContent401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type GetAttachmentContent401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetAttachmentContent401ResponseHeaders
+}
+
+func (response GetAttachmentContent401ApplicationProblemPlusJSONResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentContent404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachmentContent404ApplicationProblemPlusJSONResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentContent416ResponseHeaders struct {
+	ContentRange *string
+}
+
+type GetAttachmentContent416ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetAttachmentContent416ResponseHeaders
+}
+
+func (response GetAttachmentContent416ApplicationProblemPlusJSONResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	w.WriteHeader(416)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentContent500ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachmentContent500ApplicationProblemPlusJSONResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFilesRequestObject struct {
+	SessionId SessionID `json:"session_id"`
+	Body      *multipart.Reader
+}
+
+type UploadFilesResponseObject interface {
+	VisitUploadFilesResponse(w http.ResponseWriter) error
+}
+
+type UploadFiles201JSONResponse AttachmentList
+
+func (response UploadFiles201JSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles400ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles400ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type UploadFiles401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers UploadFiles401ResponseHeaders
+}
+
+func (response UploadFiles401ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles404ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles413ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles413ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles415ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles415ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles500ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles500ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListSessions List sessions
+	// (GET /sessions)
+	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
+	// CreateSession Create a session
+	// (POST /sessions)
+	CreateSession(ctx context.Context, request CreateSessionRequestObject) (CreateSessionResponseObject, error)
+	// DeleteSession Delete a session
+	// (DELETE /sessions/{session_id})
+	DeleteSession(ctx context.Context, request DeleteSessionRequestObject) (DeleteSessionResponseObject, error)
+	// GetSession Get a session
+	// (GET /sessions/{session_id})
+	GetSession(ctx context.Context, request GetSessionRequestObject) (GetSessionResponseObject, error)
+	// UpdateSession Update a session
+	// (PUT /sessions/{session_id})
+	UpdateSession(ctx context.Context, request UpdateSessionRequestObject) (UpdateSessionResponseObject, error)
+	// RemoveAttachment Remove an attachment from a session
+	// (DELETE /sessions/{session_id}/attachments/{attachment_id})
+	RemoveAttachment(ctx context.Context, request RemoveAttachmentRequestObject) (RemoveAttachmentResponseObject, error)
+	// GetAttachmentContent Download an attachment's bytes
+	// (GET /sessions/{session_id}/attachments/{attachment_id}/content)
+	GetAttachmentContent(ctx context.Context, request GetAttachmentContentRequestObject) (GetAttachmentContentResponseObject, error)
+	// UploadFiles Upload files to a session
+	// (POST /sessions/{session_id}/upload-files)
+	UploadFiles(ctx context.Context, request UploadFilesRequestObject) (UploadFilesResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -86,13 +1342,330 @@ type strictHandler struct {
 	middlewares []StrictMiddlewareFunc
 }
 
+// ListSessions operation middleware
+func (sh *strictHandler) ListSessions(ctx echo.Context, params ListSessionsParams) error {
+	var request ListSessionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessions(ctx.Request().Context(), request.(ListSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionsResponseObject); ok {
+		return validResponse.VisitListSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSession operation middleware
+func (sh *strictHandler) CreateSession(ctx echo.Context) error {
+	var request CreateSessionRequestObject
+
+	var body CreateSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSession(ctx.Request().Context(), request.(CreateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSessionResponseObject); ok {
+		return validResponse.VisitCreateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSession operation middleware
+func (sh *strictHandler) DeleteSession(ctx echo.Context, sessionId SessionID) error {
+	var request DeleteSessionRequestObject
+
+	request.SessionId = sessionId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSessionResponseObject); ok {
+		return validResponse.VisitDeleteSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSession operation middleware
+func (sh *strictHandler) GetSession(ctx echo.Context, sessionId SessionID) error {
+	var request GetSessionRequestObject
+
+	request.SessionId = sessionId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSession(ctx.Request().Context(), request.(GetSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSessionResponseObject); ok {
+		return validResponse.VisitGetSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSession operation middleware
+func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID) error {
+	var request UpdateSessionRequestObject
+
+	request.SessionId = sessionId
+
+	var body UpdateSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSession(ctx.Request().Context(), request.(UpdateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSessionResponseObject); ok {
+		return validResponse.VisitUpdateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveAttachment operation middleware
+func (sh *strictHandler) RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error {
+	var request RemoveAttachmentRequestObject
+
+	request.SessionId = sessionId
+	request.AttachmentId = attachmentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveAttachment(ctx.Request().Context(), request.(RemoveAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveAttachmentResponseObject); ok {
+		return validResponse.VisitRemoveAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAttachmentContent operation middleware
+func (sh *strictHandler) GetAttachmentContent(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params GetAttachmentContentParams) error {
+	var request GetAttachmentContentRequestObject
+
+	request.SessionId = sessionId
+	request.AttachmentId = attachmentId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAttachmentContent(ctx.Request().Context(), request.(GetAttachmentContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAttachmentContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAttachmentContentResponseObject); ok {
+		return validResponse.VisitGetAttachmentContentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadFiles operation middleware
+func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) error {
+	var request UploadFilesRequestObject
+
+	request.SessionId = sessionId
+
+	if reader, err := ctx.Request().MultipartReader(); err != nil {
+		return err
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadFiles(ctx.Request().Context(), request.(UploadFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadFiles")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadFilesResponseObject); ok {
+		return validResponse.VisitUploadFilesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"FMcxCsMwDEDRq4Q/GyPIpi1jt17Bg0oFwTaV6GJ899LxLby/BrpIz9tQrrxbHGERPnoc1/NB4WufP1Gk",
-	"ShV2YUzrbTrKWaWeFGbLd6Br718AAAD//w==",
+	"7Fzbb+M2s/9XBjoHWLtHvmST9Jw66EP21i8H7X6L3QR5qBcRLY1tNhKpklQSd+H//cOQulu2s5dmgyJv",
+	"sUSRw+HMb67MJy+USSoFCqO9ySdviSxCZf88DUNMzXsmFmh/R6hDxVPDpfAmXjBbGdSB53s6XGLCaIRZ",
+	"pehNPG0UFwtvvfa9l1IYFOYV16nU3H26MRMzhoXLBIU5gTmPUbAEf/j54vzN4P+ePZtm4/FhmKIKUZgB",
+	"ilBGGAENsW9wHwWvz9lic80PRkmxABSGmxUYtvDBLBH+zKTBCJZ4Bx/+dTp4fvwjyLl9Y3c73LPW5eXl",
+	"aWaWNGvIDHZs9QUyhQoUsjj5eepp1JpLscxmU482ovDPjCuMvIlRGe5abO17KVMsQVOcVsnEs1ebC58v",
+	"ESo2P9PAI9oMp3cpM0vP94il3sSrRl3xaCdJc6kSZryJl2V25CY/PrjtbSMo3/0uavIhX0vKuhjcYhX9",
+	"YlFkBZPF75RMURlO4j5nsUbfS2uPPtV5E3LDCnEWWRyzWYwFXa3V/cZ3CpnB6IqZBt0RMzgwPEHvfp/P",
+	"Vt0szdJYkgI/04AJ4zH0pIKpx0zM9NTrD/dM35jw8zbGo3scROMLd8Rdu5CKL7hgsUUDq+twy81SZgaY",
+	"WEHEFYZGqhVtJ2F3v6JYmKU3eX58vHtFLTMV4lVNqHbJpdV7S8Et0wVnIzASeteYGrhdooCYi2uMgAsj",
+	"QZolquJrbZnd5sfncNRwE+PnHoN717WrBCPOgN53SgHXVzdc85lbMn89kzJGJqwyV9r3+wZItE91k6SO",
+	"nW2VPL9T0fac5DY12aZ9jR1/LBkiZ39gaIghFUr8yvXnIkUoM4cuCRc8yRJvMi6X4MLgApVlusHEji//",
+	"+G+Fc2/i/deoMsujHLpGNdxal7Mxpdhq44DcfH5Ox+7tvacVvxQH76X2O6Wni7iX9pxy8/Ee/8xQfzlW",
+	"dzgvr++4NlwsajZRk2KTNjtdJt0XeFtoszVPn3dGxNa1xacz9+HBeNw+Nd8rlXxTYSOu05itLP6dwNR7",
+	"i7dwSkBeEDX1HAaxmUZhiES8Y0lK83kvpTJ4BwpDqSIuFroFlURLwkXx+6DrzDaO5Q3HOHqtlFREcZPf",
+	"c3rXvZE54zEx2w7xAYeLIQR244EPNe9P/37wcdgQDnpf6Tj9innCDf1BwKyDEwhmMloFMJfK+WkyWgHT",
+	"wOB2KWNsMqXAnQ3wS1BrtrDnUI1O2B2pLrhhEFtWAdfwfDzeK+OOHdXMXVL+TslZjMkm096/eQk/HR3/",
+	"L6RuBERoGI+1X21RzgFvUK0A6Ticl8o1nL47oy03j8Z93aUFacyERddyAhmGmVIowm4rYVfrUKh/CyRn",
+	"Wq0gRVUeOBdpZtyx31uBajK23lQXbZjJdLeY/ev8/B24AUBRQuPsj8adALxF/T4spTKgsyRhalWEAMVh",
+	"FCa0kpQXLIICpTqY1m2TT+Hi/RkpN3GqPT/pO5vJzExmMRPXUw8SZELbcfkWNVtp4AZYHDepqX23V0xz",
+	"21woRs7eLmHNwXgvCrc3WThT5MABN7oOuZuiuhO1mzFDbagPMo5Qk6gpbb4Aq7tEjScpYWh0lSpJTOgg",
+	"6OLi7JUm8SjGQjEWeiy+pQPCJDUri05C3vYbpO31lTco0lfaMGWPbtNF88tgqRljNEm2ltU6tzxBHwhp",
+	"Dg8PfwIu4OL8ZcNl3RmTtNfaFpDY97KMRxoL2Ce7Jm+FIzX7dTAek0Lv9Yybrv5ejhfDS1hom8z9C7oD",
+	"6uT9JRlrUwswKK7IPzgBmtrZc27Iyghpth7HHjJaSt7wkptb7OZ15/F2ypff0NgupWmIbYM/O1Dmazzu",
+	"lgxKw2IQWTJDVQB5yOLYhshFqAY9IY3DYLZA0PwvtKr6LZ33fGcfnE35Bg58a8IvxWWmIeaasKtXxNgt",
+	"lO5vwvQTNj5h4xM27sXGr0XDizT62jC4JSZNplNEWXuS8zmMkSlyLVvptXvLVaWHzeVovD1TXT9pHyzh",
+	"kAn3yq27qcFbXHW7h0akvHMTHYHvfoFpHYxVhjBT3Kw+ELo7Ts9sav80o1k3ff0UlaYDAxaGqDUYeY0C",
+	"eoFeplfD4TDow1zJpIx2l9ksH+IEKoA8vrUermWieaZBZibNTFmWsByzZFQcXBqTugw4F3PZEeoUNnCh",
+	"ZJaWOU9C6ZoJAAaZRgW3Ul1r68sPp2IqXtsQlOwpCMRIQ0D7l4r/ZYF0Anm9wxVx7Ibyqg30WDdP/KnQ",
+	"iNsZ0R/C6yrw9eF2yQxFwtZqufjFJ4hgYiq2xdEQyTCjjUEvYGka89CSO8qH/c8fWoqg70IWmidwYW9g",
+	"LWURsiELl83UhmXJrzzhRk+KBAccgJHwfDyGcMkUCw0q7UNQO4MAmIFEagNOwaai9htShQOmtQw5wUoj",
+	"X0WRtmOKXyXKdTnb8+PjqagvaoknB8ea5ZIua3OhF+GcZbGB43F/CBdFstuJAlM4FTbzQmacAnxabrbK",
+	"1VjdWG8qGAwSdjdwifKBKw9W8z6HX/iL/nAqynBz4jWyWTZ54fneDSoXaHoHw/FwTKovUxQs5d7EOxyO",
+	"h4fkjjCztFo3Kr6mHws0Wyxt2+PzQeBtGTH6ZXnBLJGrRogKgXXBApIp2q65j0Ppw4ZDSUpKwGwl7Szy",
+	"Jh45uYX2ec1y3u/tTbyrT2PrZH9mqFZVocyeTqM8mTPemxyP/SKXVeGf+3Ww6deu/Q2ELfdanpSRoK95",
+	"uo0YOZ9r3ELNeLdbvf5I9lmnUmgHq8/HY+fe20KytX41jSVNpWfVQvfwwW10YSFxM4llz6u21SHJ39FO",
+	"GuqocX9aiuRfBx0vWFQkOgn2A8fOICfl4CFJ+Y1rTfgmFcxY5JCYTr3WJnB5eTloV727Vss/GbWL5HbV",
+	"44fl8JkwqMjyWGAfOpNeBFJWMUsBILhiC13zFbX3ce17qdTbQghCzNKPlbcCowIrHVAM4bKoZrpkbk8q",
+	"Z2yCT+ugPxUWZwgjCXQ6E/9DeE3mJ4/cKryCJNMG8I5rMxVMRDBDUMgi8m+aRECvrGi65wkdcl7ONBKk",
+	"ID2wtPBaUfMk98Drdc9WrQRo3WvElNwvPRXBrrpdMIRTsbLCxSNrTh3M2uw9KOfzuq0IaZY2q6xzsxc5",
+	"a9JE1UbpKG8aQG1eyGj1zXCkszy1XrvYooFdB98au7qk+bzF/+5U68Pj2G8spggNI/j/D/9+6wNzblJh",
+	"NW9tCw4ZAB+MlBBLsfAhE9dC3gqfpJGJumjzCMySFfFfKdb/ZFg8Ojh+yG2dF9WlnMV0bJa9jwqenfZV",
+	"ENuN0Gu/8g1HnyrAWTvQjrGrP+uVfd4IT4dw1tQkJ4Si1e5hAdE6RkwhuPlJMKTzLXPHsuwia2KWW7aO",
+	"WQ0QOdpGaPQ9tLreIcOjQlQYXFycvfpH66I7h4fa1lsJOguXJauLAnfuQjw6rXQSuU8r/e0x2k7rBafC",
+	"qVum64EWSd/R+GhTo35Bs1Wdxg9lk8vekSclfVLSR6Gkv6DZr6GtREQXIdWQUdXjS6F7mnUFRUvbQ57n",
+	"FjGONKQKtfXpRNnScpL3MRVDtGG2k8cscTUVTGHZNGQDjGYKLWErCnU0GjLBIovjIQR5InoCRmUYTIVG",
+	"o8unV8wErqTQrjqQpuSDoGf/sJ1iC8bFVLi4psrEGp5g/6S2lk1mB7X8M1w4j7bYl02mKfwDwy0RTCPr",
+	"/zdFMJ2VhXWzOEJcW38/9MwsidE/Iaoh2GvENRYEK3x+QuSHROSnoKrDMjhA+OKgalRTytGnRg/nzoCr",
+	"eS8FYmQ3zfCryDcVEVWJAjaUcgC+PRZz5b8mvL7HRN5grffrPvGW++i7xFunTx7cd8MLvyi71tNQ7iS4",
+	"sNL12PTYCWorc2ZLy12qXW/e+irXz987uHE/bf3xi5BkVOPx1jgyB4Y86dK89VbdgSG7nV9OHNRuJ05F",
+	"yJRa2TSz0e7qEXmbDLS7Mfj6nC2gRxN3XRDsD6fiQ5amUhkNpC6x+zzJYsPT2I0C5dzhXmDvVgY+BGfz",
+	"gfu7T8OnIpSi6PAocuA0/mw+eCsFDn5jJlwG/S7n8Rc0FafzDe4rLr6oiCq68+1ufh4PfvopKIt8Tm2r",
+	"Kp+luFHkazWLdLRSbHYfqBu0/LPrgxTxqvLKLbO14XEMCW3Z5c46iSk4+JX0HI6P3PKu/EFUaEeHvg8J",
+	"1el8Hh37i54/jH5ookfZ+zTjgtnia8elx03tcHWVfOIWfrsLv4Pqxu8u8G7cDq5u+g5aV313TdFxObh2",
+	"YXfXl3aM3eHz8Y9/E6dyvcPIiWZP909A4w0q0kmnwaEkeNC5ejNlRqQ37mWLt9+MPcVETto7EdCpko2l",
+	"ezkIVdrVH97zwvT9+H/Y5S29lQYSGfE5pxC6oRe5FkX9Fn8+b9UnF+zJBau7YEcHPz50SOc0KmSCKJkh",
+	"aGa4JoHfovhb9NVZWvhh5FrkNP/rXv/X4NH1TLyStyKWLGp6ns/yOO2Ru5x5y5ptdrM3G78mA9rZF1JZ",
+	"CLJGg4gZ5lxU62coSKTC4k4j0Dh94hoMZ0hGxrUz1jQgdzrLGuU7+iSf0YbCeS+gQuALIRVGQzhf4lTY",
+	"ue1zbRSyxDV7RFxf+6Bl3u8n5/aePQkjZCnkLR4pKsuivBXQTjLnAk+AQczUougLXHCK4Y8ODof1y532",
+	"YnjRRefoeKZbF/ybt/vtxcs0JRMSDIej4XB0F5T8CO6Cvt/sLSEdCfKmOzt5oXrnqxShpwWfzzGqX5nt",
+	"50xx52+7RuMY7H0E22oyAdvNUlyyFLIFQjvaUFwH5RsrUbtSuB2C0dTW9i3bXEQ3b0ps825sv11xBXnP",
+	"rRM3/WYr+n0Sw9+u1aV1835Hx0vjDmBeS5Aqqjozrbh/j6zNW9lQZz/P+ZbyTg+SMpNcSkF+ufcpRfy9",
+	"U8SHD+pfOrngusBRs2Si2VxdgC9Y7H0MeewO5HqMaW2L7M6sGXmPJFj9doe1/vV7Hb9/JBOff7hxyaPR",
+	"zb7xP4y0t5lueOPa6y0BzhJvfl4nb/1x/Z8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

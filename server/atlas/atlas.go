@@ -1,24 +1,116 @@
-// Package atlas implements the Atlas sessions API (openapi/atlas.yaml).
+// Package atlas implements the Atlas sessions API (openapi/atlas.yaml) on
+// the generated strict server interface: request validation against the
+// embedded spec, bearer-token authentication, handlers and the one mapping
+// from errors to RFC 9457 problem details.
 package atlas
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
+	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
+	"github.com/sessionhub/sessionhub/gen/atlasapi"
+	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/store"
 )
 
 // Deps are what the Atlas API needs from the server.
 type Deps struct {
-	Store          *store.Store
-	Log            *slog.Logger
+	Store *store.Store
+	Log   *slog.Logger
+	// MaxUploadBytes is the per-file upload limit; larger files get 413.
 	MaxUploadBytes int64
 }
 
-// Register mounts the Atlas API (its validator, auth and handlers) on e.
-func Register(e *echo.Echo, d Deps) error { return nil }
+// Handlers implements the Atlas API's strict server interface.
+type Handlers struct {
+	store          *store.Store
+	log            *slog.Logger
+	maxUploadBytes int64
+}
 
-// HandleError renders err in the Atlas API's error shape. It reports false
-// when it did not write a response.
-func HandleError(err error, c echo.Context, log *slog.Logger) bool { return false }
+var _ atlasapi.StrictServerInterface = (*Handlers)(nil)
+
+// uploadRoute is the Echo route of the upload operation, whose body the
+// validator must not read (it is streamed to disk by the handler).
+const uploadRoute = "/sessions/:session_id/upload-files"
+
+// Register mounts the Atlas API on e: authentication and request
+// validation for /sessions paths (as middleware with skippers, so other
+// APIs are untouched), then the strict handlers.
+func Register(e *echo.Echo, d Deps) error {
+	if d.MaxUploadBytes <= 0 {
+		return errors.New("atlas: MaxUploadBytes must be positive")
+	}
+	spec, err := atlasapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("atlas: load embedded spec: %w", err)
+	}
+	spec.Servers = nil
+
+	isUpload := func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Path() == uploadRoute
+	}
+	e.Use(authenticate(d.Store))
+	e.Use(validator(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
+	e.Use(validator(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
+
+	h := &Handlers{store: d.Store, log: d.Log, maxUploadBytes: d.MaxUploadBytes}
+	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))
+	return nil
+}
+
+// isAtlasPath reports whether the request is for the Atlas API.
+func isAtlasPath(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return p == "/sessions" || strings.HasPrefix(p, "/sessions/")
+}
+
+// authenticate requires a valid personal access token on Atlas paths and
+// puts its user into the request context.
+func authenticate(st *store.Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !isAtlasPath(c) {
+				return next(c)
+			}
+			u, err := auth.Identify(c, st)
+			switch {
+			case errors.Is(err, auth.ErrNoCredentials):
+				return echo.NewHTTPError(http.StatusUnauthorized, "Authentication credentials were not provided.")
+			case errors.Is(err, store.ErrUnauthorized):
+				return echo.NewHTTPError(http.StatusUnauthorized, "Invalid token.")
+			case err != nil:
+				return err
+			}
+			auth.SetUser(c, u)
+			return next(c)
+		}
+	}
+}
+
+// validator checks requests against the spec, reporting every error at
+// once. excludeBody leaves the body unread (for streamed uploads).
+func validator(spec *openapi3.T, excludeBody bool, skip func(echo.Context) bool) echo.MiddlewareFunc {
+	return echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+		Skipper: skip,
+		Options: openapi3filter.Options{
+			MultiError:         true,
+			ExcludeRequestBody: excludeBody,
+			KeepValidatedValue: !excludeBody,
+			// Authentication is done by the authenticate middleware before.
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: formatValidators,
+		},
+		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
+			return &echo.HTTPError{Code: http.StatusBadRequest, Message: "The request is invalid.", Internal: me}
+		},
+	})
+}

@@ -1,0 +1,117 @@
+package atlas
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sessionhub/sessionhub/gen/atlasapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// GetAttachmentContent serves an attachment's bytes with Range and
+// conditional request support.
+func (h *Handlers) GetAttachmentContent(ctx context.Context, req atlasapi.GetAttachmentContentRequestObject) (atlasapi.GetAttachmentContentResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, f, err := h.store.OpenAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String())
+	if err != nil {
+		return nil, err
+	}
+	return contentResponse{att: a, file: f, params: req.Params}, nil
+}
+
+// contentResponse writes the bytes with http.ServeContent, which answers
+// 200, 206 (one or several ranges), 304 or 416 from the request headers the
+// spec declares (Range, If-Range, If-None-Match).
+type contentResponse struct {
+	att    *store.AtlasAttachment
+	file   *os.File
+	params atlasapi.GetAttachmentContentParams
+}
+
+// VisitGetAttachmentContentResponse implements atlasapi.GetAttachmentContentResponseObject.
+func (r contentResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+	defer r.file.Close()
+	req := &http.Request{Method: http.MethodGet, Header: http.Header{}}
+	for name, v := range map[string]*string{"Range": r.params.Range, "If-Range": r.params.IfRange, "If-None-Match": r.params.IfNoneMatch} {
+		if v != nil {
+			req.Header.Set(name, *v)
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", r.att.Type)
+	h.Set("Content-Disposition", contentDisposition(r.att.Name))
+	h.Set("ETag", `"`+r.att.SHA256+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(&problemWriter{ResponseWriter: w}, req, "", time.Time{}, r.file)
+	return nil
+}
+
+// problemWriter turns the plain-text error bodies of http.ServeContent
+// (416) into problem details.
+type problemWriter struct {
+	http.ResponseWriter
+	failed bool
+}
+
+func (w *problemWriter) WriteHeader(code int) {
+	if code < http.StatusBadRequest {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.failed = true
+	for _, k := range []string{"ETag", "Content-Disposition", "X-Content-Type-Options"} {
+		w.Header().Del(k)
+	}
+	detail := ""
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		detail = "The range cannot be satisfied."
+	}
+	writeProblem(w.ResponseWriter, newProblem(code, detail, nil))
+}
+
+func (w *problemWriter) Write(b []byte) (int, error) {
+	if w.failed {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// contentDisposition is "attachment" with the name as an RFC 6266/8187
+// filename* and an ASCII fallback.
+func contentDisposition(name string) string {
+	var ascii, enc strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r >= 0x7f || r == '"' || r == '\\' || r == '%':
+			ascii.WriteByte('_')
+		default:
+			ascii.WriteRune(r)
+		}
+	}
+	const hex = "0123456789ABCDEF"
+	for _, b := range []byte(name) {
+		if isAttrChar(b) {
+			enc.WriteByte(b)
+		} else {
+			enc.WriteByte('%')
+			enc.WriteByte(hex[b>>4])
+			enc.WriteByte(hex[b&15])
+		}
+	}
+	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + enc.String()
+}
+
+// isAttrChar reports whether b may appear unencoded in an RFC 8187 value.
+func isAttrChar(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
+}

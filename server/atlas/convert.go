@@ -1,0 +1,138 @@
+package atlas
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/oapi-codegen/nullable"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/sessionhub/sessionhub/gen/atlasapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// The conversions between the API types (atlasapi) and the store's models.
+
+// createInput maps a create request (nil when there was no body) to the store's input.
+func createInput(body *atlasapi.CreateSessionRequest) store.NewAtlasSession {
+	var in store.NewAtlasSession
+	if body == nil {
+		return in
+	}
+	in.Title = body.Title
+	if body.Attachments != nil {
+		for _, a := range *body.Attachments {
+			in.AttachmentIDs = append(in.AttachmentIDs, a.AttachmentId.String())
+		}
+	}
+	return in
+}
+
+// patchInput maps an update request to the store's patch: absent fields
+// stay unchanged, null clears title or description.
+func patchInput(body *atlasapi.UpdateSessionRequest) store.AtlasSessionPatch {
+	var p store.AtlasSessionPatch
+	if body == nil {
+		return p
+	}
+	p.SetTitle, p.Title = patchField(body.Title)
+	p.SetDescription, p.Description = patchField(body.Description)
+	p.Starred = body.Starred
+	return p
+}
+
+func patchField(n nullable.Nullable[string]) (set bool, v *string) {
+	if !n.IsSpecified() {
+		return false, nil
+	}
+	if n.IsNull() {
+		return true, nil
+	}
+	s := n.MustGet()
+	return true, &s
+}
+
+// sessionOut is a session with its attachments.
+func sessionOut(s *store.AtlasSession, atts []store.AtlasAttachment) atlasapi.Session {
+	sum := summaryOut(s)
+	return atlasapi.Session{
+		SessionId:          sum.SessionId,
+		SessionTitle:       sum.SessionTitle,
+		SessionDescription: sum.SessionDescription,
+		SessionCreatedBy:   sum.SessionCreatedBy,
+		SessionCreatedAt:   sum.SessionCreatedAt,
+		Attachments:        attachmentsOut(atts),
+		ImportedProjects:   sum.ImportedProjects,
+		IsStarred:          sum.IsStarred,
+		StarredAt:          sum.StarredAt,
+	}
+}
+
+// summaryOut is a session as listed, without attachments.
+func summaryOut(s *store.AtlasSession) atlasapi.SessionSummary {
+	starredAt := nullable.NewNullNullable[time.Time]()
+	if s.StarredAt != nil {
+		starredAt.Set(s.StarredAt.UTC())
+	}
+	return atlasapi.SessionSummary{
+		SessionId:          parseID(s.ID),
+		SessionTitle:       nullableString(s.Title),
+		SessionDescription: nullableString(s.Description),
+		SessionCreatedBy:   openapi_types.Email(s.CreatedBy),
+		SessionCreatedAt:   s.CreatedAt.UTC(),
+		ImportedProjects:   []openapi_types.UUID{},
+		IsStarred:          s.StarredAt != nil,
+		StarredAt:          starredAt,
+	}
+}
+
+func summariesOut(list []store.AtlasSession) []atlasapi.SessionSummary {
+	out := make([]atlasapi.SessionSummary, len(list))
+	for i := range list {
+		out[i] = summaryOut(&list[i])
+	}
+	return out
+}
+
+// attachmentOut is one attachment.
+func attachmentOut(a *store.AtlasAttachment) atlasapi.Attachment {
+	src := nullable.NewNullNullable[openapi_types.UUID]()
+	if a.SourceSessionID != nil {
+		src.Set(parseID(*a.SourceSessionID))
+	}
+	return atlasapi.Attachment{
+		AttachmentId:              parseID(a.ID),
+		AttachmentName:            a.Name,
+		AttachmentType:            a.Type,
+		AttachmentTitle:           nullableString(a.Title),
+		AttachmentDescription:     nullableString(a.Description),
+		AttachmentCitation:        nullableString(a.Citation),
+		AttachmentSourceSessionId: src,
+		AttachmentCreatedBy:       a.CreatedBy,
+		AttachmentCreatedAt:       a.CreatedAt.UTC(),
+		IsVisible:                 a.IsVisible,
+	}
+}
+
+func attachmentsOut(atts []store.AtlasAttachment) []atlasapi.Attachment {
+	out := make([]atlasapi.Attachment, len(atts))
+	for i := range atts {
+		out[i] = attachmentOut(&atts[i])
+	}
+	return out
+}
+
+// nullableString is v, or an explicit null (never "unspecified", which
+// would drop a required field from the JSON).
+func nullableString(v *string) nullable.Nullable[string] {
+	if v == nil {
+		return nullable.NewNullNullable[string]()
+	}
+	return nullable.NewNullableWithValue(*v)
+}
+
+// parseID parses an id the store generated; uuid.Nil would mean a corrupt row.
+func parseID(id string) openapi_types.UUID {
+	u, _ := uuid.Parse(id)
+	return u
+}

@@ -1,0 +1,107 @@
+package atlas
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sessionhub/sessionhub/gen/atlasapi"
+	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// Default and largest page sizes of ListSessions (also in the spec).
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+// caller is the authenticated user; the authenticate middleware guarantees one.
+func caller(ctx context.Context) (*store.User, error) {
+	if u := auth.UserFrom(ctx); u != nil {
+		return u, nil
+	}
+	return nil, errors.New("atlas: no authenticated user in context")
+}
+
+// CreateSession creates a session for the caller.
+func (h *Handlers) CreateSession(ctx context.Context, req atlasapi.CreateSessionRequestObject) (atlasapi.CreateSessionResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, atts, err := h.store.CreateAtlasSession(ctx, u, createInput(req.Body))
+	if err != nil {
+		return nil, err
+	}
+	return atlasapi.CreateSession201JSONResponse(sessionOut(s, atts)), nil
+}
+
+// ListSessions lists one page of the caller's sessions, newest first.
+func (h *Handlers) ListSessions(ctx context.Context, req atlasapi.ListSessionsRequestObject) (atlasapi.ListSessionsResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset := defaultPageSize, 0
+	if req.Params.Limit != nil {
+		limit = min(max(*req.Params.Limit, 1), maxPageSize)
+	}
+	if req.Params.Offset != nil {
+		offset = max(*req.Params.Offset, 0)
+	}
+	list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	return atlasapi.ListSessions200JSONResponse{Items: summariesOut(list), Count: int(total)}, nil
+}
+
+// GetSession returns one of the caller's sessions with its attachments.
+func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionRequestObject) (atlasapi.GetSessionResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, atts, err := h.store.AtlasSession(ctx, u.ID, req.SessionId.String())
+	if err != nil {
+		return nil, err
+	}
+	return atlasapi.GetSession200JSONResponse(sessionOut(s, atts)), nil
+}
+
+// UpdateSession changes the fields present in the body.
+func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSessionRequestObject) (atlasapi.UpdateSessionResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, atts, err := h.store.UpdateAtlasSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body))
+	if err != nil {
+		return nil, err
+	}
+	return atlasapi.UpdateSession200JSONResponse(sessionOut(s, atts)), nil
+}
+
+// DeleteSession deletes one of the caller's sessions and its unshared attachments.
+func (h *Handlers) DeleteSession(ctx context.Context, req atlasapi.DeleteSessionRequestObject) (atlasapi.DeleteSessionResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.store.DeleteAtlasSession(ctx, u.ID, req.SessionId.String()); err != nil {
+		return nil, err
+	}
+	return atlasapi.DeleteSession204Response{}, nil
+}
+
+// RemoveAttachment unlinks an attachment from one of the caller's sessions.
+func (h *Handlers) RemoveAttachment(ctx context.Context, req atlasapi.RemoveAttachmentRequestObject) (atlasapi.RemoveAttachmentResponseObject, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String()); err != nil {
+		return nil, err
+	}
+	return atlasapi.RemoveAttachment204Response{}, nil
+}

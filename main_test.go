@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -335,5 +338,74 @@ func TestServeFromEnvironment(t *testing.T) {
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeGracefulShutdown cancels the server's context while a client is
+// half-way through sending a request body, then sends the rest: the server
+// must finish that request (201) before run returns, and refuse new
+// connections meanwhile.
+func TestServeGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	tok := adminToken(s.stdout.String())
+	if tok == "" {
+		t.Fatalf("no admin token printed: %q", s.stdout.String())
+	}
+
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"title": "finished during shutdown"}`
+	half := len(body) / 2
+	// Headers and the first half of the body: the request is being handled
+	// (its body is being read) when the shutdown starts.
+	if _, err := fmt.Fprintf(conn, "POST /sessions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, tok, len(body), body[:half]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+
+	s.cancel()
+	select {
+	case err := <-s.done:
+		t.Fatalf("serve returned (%v) while a request was still in flight", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if c2, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c2.Close()
+		t.Error("server still accepted new connections during shutdown")
+	}
+
+	if _, err := io.WriteString(conn, body[half:]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no response: %v", err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || !strings.Contains(string(got), "finished during shutdown") {
+		t.Fatalf("in-flight POST /sessions = %d %s; want 201 with the session", res.StatusCode, got)
+	}
+	select {
+	case err := <-s.done:
+		s.done <- err
+		if err != nil {
+			t.Fatalf("serve returned %v after a graceful shutdown; want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not return after the in-flight request completed")
+	}
+	if !strings.Contains(s.stderr.String(), "shutting down") {
+		t.Errorf("no shutdown log line: %q", s.stderr.String())
 	}
 }

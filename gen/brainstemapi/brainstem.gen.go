@@ -6,23 +6,3064 @@ package brainstemapi
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/nullable"
+	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for DevicePollResultError.
+const (
+	AccessDenied DevicePollResultError = "access_denied"
+	AlreadyUsed  DevicePollResultError = "already_used"
+	ExpiredToken DevicePollResultError = "expired_token"
+	InvalidGrant DevicePollResultError = "invalid_grant"
+)
+
+// Valid indicates whether the value is a known member of the DevicePollResultError enum.
+func (e DevicePollResultError) Valid() bool {
+	switch e {
+	case AccessDenied:
+		return true
+	case AlreadyUsed:
+		return true
+	case ExpiredToken:
+		return true
+	case InvalidGrant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DevicePollResultStatus.
+const (
+	AuthorizationPending DevicePollResultStatus = "authorization_pending"
+	Success              DevicePollResultStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the DevicePollResultStatus enum.
+func (e DevicePollResultStatus) Valid() bool {
+	switch e {
+	case AuthorizationPending:
+		return true
+	case Success:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DownloadLinkRepository.
+const (
+	CRCNS    DownloadLinkRepository = "CRCNS"
+	DANDI    DownloadLinkRepository = "DANDI"
+	Figshare DownloadLinkRepository = "Figshare"
+	GitHub   DownloadLinkRepository = "GitHub"
+	Globus   DownloadLinkRepository = "Globus"
+	Mendeley DownloadLinkRepository = "Mendeley"
+	Other    DownloadLinkRepository = "Other"
+	Webshare DownloadLinkRepository = "Webshare"
+	Zenodo   DownloadLinkRepository = "Zenodo"
+)
+
+// Valid indicates whether the value is a known member of the DownloadLinkRepository enum.
+func (e DownloadLinkRepository) Valid() bool {
+	switch e {
+	case CRCNS:
+		return true
+	case DANDI:
+		return true
+	case Figshare:
+		return true
+	case GitHub:
+		return true
+	case Globus:
+		return true
+	case Mendeley:
+		return true
+	case Other:
+		return true
+	case Webshare:
+		return true
+	case Zenodo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Format.
+const (
+	FormatApi  Format = "api"
+	FormatJson Format = "json"
+)
+
+// Valid indicates whether the value is a known member of the Format enum.
+func (e Format) Valid() bool {
+	switch e {
+	case FormatApi:
+		return true
+	case FormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDataStoragesParamsFormat.
+const (
+	ListDataStoragesParamsFormatApi  ListDataStoragesParamsFormat = "api"
+	ListDataStoragesParamsFormatJson ListDataStoragesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListDataStoragesParamsFormat enum.
+func (e ListDataStoragesParamsFormat) Valid() bool {
+	switch e {
+	case ListDataStoragesParamsFormatApi:
+		return true
+	case ListDataStoragesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetDataStorageParamsFormat.
+const (
+	GetDataStorageParamsFormatApi  GetDataStorageParamsFormat = "api"
+	GetDataStorageParamsFormatJson GetDataStorageParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetDataStorageParamsFormat enum.
+func (e GetDataStorageParamsFormat) Valid() bool {
+	switch e {
+	case GetDataStorageParamsFormatApi:
+		return true
+	case GetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProjectsParamsFormat.
+const (
+	ListProjectsParamsFormatApi  ListProjectsParamsFormat = "api"
+	ListProjectsParamsFormatJson ListProjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListProjectsParamsFormat enum.
+func (e ListProjectsParamsFormat) Valid() bool {
+	switch e {
+	case ListProjectsParamsFormatApi:
+		return true
+	case ListProjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetProjectParamsFormat.
+const (
+	GetProjectParamsFormatApi  GetProjectParamsFormat = "api"
+	GetProjectParamsFormatJson GetProjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetProjectParamsFormat enum.
+func (e GetProjectParamsFormat) Valid() bool {
+	switch e {
+	case GetProjectParamsFormatApi:
+		return true
+	case GetProjectParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSessionsParamsFormat.
+const (
+	ListSessionsParamsFormatApi  ListSessionsParamsFormat = "api"
+	ListSessionsParamsFormatJson ListSessionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSessionsParamsFormat enum.
+func (e ListSessionsParamsFormat) Valid() bool {
+	switch e {
+	case ListSessionsParamsFormatApi:
+		return true
+	case ListSessionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSessionParamsFormat.
+const (
+	GetSessionParamsFormatApi  GetSessionParamsFormat = "api"
+	GetSessionParamsFormatJson GetSessionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSessionParamsFormat enum.
+func (e GetSessionParamsFormat) Valid() bool {
+	switch e {
+	case GetSessionParamsFormatApi:
+		return true
+	case GetSessionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSessionDataStoragesParamsFormat.
+const (
+	ListSessionDataStoragesParamsFormatApi  ListSessionDataStoragesParamsFormat = "api"
+	ListSessionDataStoragesParamsFormatJson ListSessionDataStoragesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSessionDataStoragesParamsFormat enum.
+func (e ListSessionDataStoragesParamsFormat) Valid() bool {
+	switch e {
+	case ListSessionDataStoragesParamsFormatApi:
+		return true
+	case ListSessionDataStoragesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSessionDataStorageParamsFormat.
+const (
+	GetSessionDataStorageParamsFormatApi  GetSessionDataStorageParamsFormat = "api"
+	GetSessionDataStorageParamsFormatJson GetSessionDataStorageParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSessionDataStorageParamsFormat enum.
+func (e GetSessionDataStorageParamsFormat) Valid() bool {
+	switch e {
+	case GetSessionDataStorageParamsFormatApi:
+		return true
+	case GetSessionDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListDataStoragesParamsFormat.
+const (
+	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
+	PublicListDataStoragesParamsFormatJson PublicListDataStoragesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListDataStoragesParamsFormat enum.
+func (e PublicListDataStoragesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListDataStoragesParamsFormatApi:
+		return true
+	case PublicListDataStoragesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetDataStorageParamsFormat.
+const (
+	PublicGetDataStorageParamsFormatApi  PublicGetDataStorageParamsFormat = "api"
+	PublicGetDataStorageParamsFormatJson PublicGetDataStorageParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetDataStorageParamsFormat enum.
+func (e PublicGetDataStorageParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetDataStorageParamsFormatApi:
+		return true
+	case PublicGetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListProjectsParamsFormat.
+const (
+	PublicListProjectsParamsFormatApi  PublicListProjectsParamsFormat = "api"
+	PublicListProjectsParamsFormatJson PublicListProjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListProjectsParamsFormat enum.
+func (e PublicListProjectsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListProjectsParamsFormatApi:
+		return true
+	case PublicListProjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetProjectParamsFormat.
+const (
+	PublicGetProjectParamsFormatApi  PublicGetProjectParamsFormat = "api"
+	PublicGetProjectParamsFormatJson PublicGetProjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetProjectParamsFormat enum.
+func (e PublicGetProjectParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetProjectParamsFormatApi:
+		return true
+	case PublicGetProjectParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSessionsParamsFormat.
+const (
+	PublicListSessionsParamsFormatApi  PublicListSessionsParamsFormat = "api"
+	PublicListSessionsParamsFormatJson PublicListSessionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSessionsParamsFormat enum.
+func (e PublicListSessionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSessionsParamsFormatApi:
+		return true
+	case PublicListSessionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSessionParamsFormat.
+const (
+	PublicGetSessionParamsFormatApi  PublicGetSessionParamsFormat = "api"
+	PublicGetSessionParamsFormatJson PublicGetSessionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSessionParamsFormat enum.
+func (e PublicGetSessionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSessionParamsFormatApi:
+		return true
+	case PublicGetSessionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
+type DataOrganization = []map[string]interface{}
+
+// DataProtocol defines model for DataProtocol.
+type DataProtocol struct {
+	IsPublic *bool  `json:"is_public,omitempty"`
+	Path     string `json:"path"`
+	Protocol string `json:"protocol"`
+}
+
+// DataStorage defines model for DataStorage.
+type DataStorage struct {
+	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
+	DataOrganization *DataOrganization   `json:"data_organization,omitempty"`
+	DataProtocols    *[]DataProtocol     `json:"data_protocols,omitempty"`
+	Description      *string             `json:"description,omitempty"`
+	Id               *openapi_types.UUID `json:"id,omitempty"`
+	IsPublic         *bool               `json:"is_public,omitempty"`
+	Location         *string             `json:"location,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+}
+
+// DataStorageCreate defines model for DataStorageCreate.
+type DataStorageCreate struct {
+	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
+	DataOrganization *DataOrganization `json:"data_organization,omitempty"`
+	DataProtocols    *[]DataProtocol   `json:"data_protocols,omitempty"`
+	Description      *string           `json:"description,omitempty"`
+
+	// IsPublic Only the owner may change it.
+	IsPublic *bool   `json:"is_public,omitempty"`
+	Location *string `json:"location,omitempty"`
+	Name     string  `json:"name"`
+}
+
+// DataStorageDetail defines model for DataStorageDetail.
+type DataStorageDetail struct {
+	Datastorage DataStorage `json:"datastorage"`
+}
+
+// DataStorageList defines model for DataStorageList.
+type DataStorageList struct {
+	Count        int           `json:"count"`
+	Datastorages []DataStorage `json:"datastorages"`
+	Meta         ListMeta      `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// DataStoragePatch defines model for DataStoragePatch.
+type DataStoragePatch struct {
+	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
+	DataOrganization *DataOrganization `json:"data_organization,omitempty"`
+	DataProtocols    *[]DataProtocol   `json:"data_protocols,omitempty"`
+	Description      *string           `json:"description,omitempty"`
+
+	// IsPublic Only the owner may change it.
+	IsPublic *bool   `json:"is_public,omitempty"`
+	Location *string `json:"location,omitempty"`
+	Name     *string `json:"name,omitempty"`
+}
+
+// Detail defines model for Detail.
+type Detail struct {
+	Detail string `json:"detail"`
+}
+
+// DeviceAuthRequest defines model for DeviceAuthRequest.
+type DeviceAuthRequest struct {
+	ClientName *string `json:"client_name,omitempty"`
+}
+
+// DeviceAuthStart defines model for DeviceAuthStart.
+type DeviceAuthStart struct {
+	DeviceCode string `json:"device_code"`
+
+	// ExpiresIn Seconds until the codes expire.
+	ExpiresIn int `json:"expires_in"`
+
+	// Interval Seconds to wait between polls.
+	Interval  int    `json:"interval"`
+	SessionId string `json:"session_id"`
+
+	// UserCode Example: WXYZ-1234
+	UserCode                string `json:"user_code"`
+	VerificationUri         string `json:"verification_uri"`
+	VerificationUriComplete string `json:"verification_uri_complete"`
+}
+
+// DevicePollRequest defines model for DevicePollRequest.
+type DevicePollRequest struct {
+	DeviceCode string `json:"device_code"`
+}
+
+// DevicePollResult One of `{"status": "authorization_pending"}`, `{"status": "success", "token": "..."}`, `{"error": "access_denied" | "expired_token" | "already_used" | "invalid_grant"}`.
+type DevicePollResult struct {
+	Error  *DevicePollResultError  `json:"error,omitempty"`
+	Status *DevicePollResultStatus `json:"status,omitempty"`
+	Token  *string                 `json:"token,omitempty"`
+}
+
+// DevicePollResultError defines model for DevicePollResult.Error.
+type DevicePollResultError string
+
+// DevicePollResultStatus defines model for DevicePollResult.Status.
+type DevicePollResultStatus string
+
+// DownloadLink defines model for DownloadLink.
+type DownloadLink struct {
+	Repository DownloadLinkRepository `json:"repository"`
+	Url        string                 `json:"url"`
+}
+
+// DownloadLinkRepository defines model for DownloadLink.Repository.
+type DownloadLinkRepository string
+
+// EmptyRelation A relation with no model in this server yet; always empty.
+type EmptyRelation = []Uuid
+
+// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+type ExtraFields = map[string]interface{}
+
+// FieldErrors Field name to a list of messages (a list of per-item objects for `download_links`), or `detail`.
+type FieldErrors map[string]interface{}
+
+// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
+type Links map[string]string
+
+// ListMeta defines model for ListMeta.
+type ListMeta struct {
+	Page         int `json:"page"`
+	PerPage      int `json:"per_page"`
+	TotalPages   int `json:"total_pages"`
+	TotalResults int `json:"total_results"`
+}
+
+// PageLink Absolute URL of the next or previous page, or null.
+type PageLink = string
+
+// Project defines model for Project.
+type Project struct {
+	// Cohorts A relation with no model in this server yet; always empty.
+	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
+
+	// Collections A relation with no model in this server yet; always empty.
+	Collections *EmptyRelation `json:"collections,omitempty"`
+	Description *string        `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+
+	// Groups Group permissions (groups are not modelled; always empty).
+	Groups   *map[string]ProjectRole `json:"groups,omitempty"`
+	Id       *openapi_types.UUID     `json:"id,omitempty"`
+	IsPublic *bool                   `json:"is_public,omitempty"`
+
+	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
+	Links        *Links                   `json:"links,omitempty"`
+	Name         *string                  `json:"name,omitempty"`
+	Publications *[]Uuid                  `json:"publications,omitempty"`
+	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
+
+	// Subjects A relation with no model in this server yet; always empty.
+	Subjects *EmptyRelation `json:"subjects,omitempty"`
+	Tags     *Tags          `json:"tags,omitempty"`
+
+	// Users Members by e-mail.
+	Users *map[string]ProjectRole `json:"users,omitempty"`
+}
+
+// Project_Sessions_Item defines model for Project.sessions.Item.
+type Project_Sessions_Item struct {
+	union json.RawMessage
+}
+
+// ProjectCreate Writable project fields (POST, PUT). `users` and `groups` are ignored on create; the creator becomes the owner.
+type ProjectCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+
+	// Groups Accepted and ignored.
+	Groups *map[string]interface{} `json:"groups,omitempty"`
+
+	// IsPublic Only owners may change it.
+	IsPublic     *bool   `json:"is_public,omitempty"`
+	Name         string  `json:"name"`
+	Publications *[]Uuid `json:"publications,omitempty"`
+	Tags         *Tags   `json:"tags,omitempty"`
+
+	// Users Member changes by e-mail (PATCH/PUT, managers and owners only).
+	Users *map[string]ProjectRoleChange `json:"users,omitempty"`
+}
+
+// ProjectDetail defines model for ProjectDetail.
+type ProjectDetail struct {
+	Project Project `json:"project"`
+}
+
+// ProjectList defines model for ProjectList.
+type ProjectList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Projects []Project                   `json:"projects"`
+}
+
+// ProjectPatch defines model for ProjectPatch.
+type ProjectPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+
+	// Groups Accepted and ignored.
+	Groups *map[string]interface{} `json:"groups,omitempty"`
+
+	// IsPublic Only owners may change it.
+	IsPublic     *bool   `json:"is_public,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	Publications *[]Uuid `json:"publications,omitempty"`
+	Tags         *Tags   `json:"tags,omitempty"`
+
+	// Users Member changes by e-mail (PATCH/PUT, managers and owners only).
+	Users *map[string]ProjectRoleChange `json:"users,omitempty"`
+}
+
+// ProjectRole defines model for ProjectRole.
+type ProjectRole struct {
+	CanChange bool `json:"can_change"`
+	IsManager bool `json:"is_manager"`
+	IsOwner   bool `json:"is_owner"`
+}
+
+// ProjectRoleChange Flags not sent are false; `{"remove": true}` removes the member.
+type ProjectRoleChange struct {
+	CanChange *bool `json:"can_change,omitempty"`
+	IsManager *bool `json:"is_manager,omitempty"`
+	IsOwner   *bool `json:"is_owner,omitempty"`
+	Remove    *bool `json:"remove,omitempty"`
+}
+
+// QueryErrors defines model for QueryErrors.
+type QueryErrors struct {
+	union json.RawMessage
+}
+
+// QueryErrors0 defines model for QueryErrors.0.
+type QueryErrors0 = []string
+
+// Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Session struct {
+	// Behaviors A relation with no model in this server yet; always empty.
+	Behaviors *EmptyRelation `json:"behaviors,omitempty"`
+
+	// Dataacquisition A relation with no model in this server yet; always empty.
+	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
+
+	// Datastorage In the through-table (sessiondatastorage) order.
+	Datastorage   *[]Session_Datastorage_Item  `json:"datastorage,omitempty"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Description   *string                      `json:"description,omitempty"`
+	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+
+	// Epochs A relation with no model in this server yet; always empty.
+	Epochs *EmptyRelation `json:"epochs,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields        `json:"extra_fields,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
+	Links *Links `json:"links,omitempty"`
+
+	// Manipulations A relation with no model in this server yet; always empty.
+	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
+	Name          *string        `json:"name,omitempty"`
+
+	// NameUsedInStorage The name in a filesystem-safe form.
+	NameUsedInStorage *string                  `json:"name_used_in_storage,omitempty"`
+	Projects          *[]Session_Projects_Item `json:"projects,omitempty"`
+	Tags              *Tags                    `json:"tags,omitempty"`
+}
+
+// Session_Datastorage_Item defines model for Session.datastorage.Item.
+type Session_Datastorage_Item struct {
+	union json.RawMessage
+}
+
+// Session_Projects_Item defines model for Session.projects.Item.
+type Session_Projects_Item struct {
+	union json.RawMessage
+}
+
+// SessionCreate Writable session fields (POST, PUT). Read-only fields sent are ignored.
+type SessionCreate struct {
+	// Datastorage Replaces the session's data storages, in this order. The caller must own each one.
+	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Description   *string                      `json:"description,omitempty"`
+	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	Name        string       `json:"name"`
+
+	// Projects The caller needs can_change on each project.
+	Projects []Uuid `json:"projects"`
+	Tags     *Tags  `json:"tags,omitempty"`
+}
+
+// SessionDataStorage One ordered link between a session and a data storage.
+type SessionDataStorage struct {
+	Datastorage *SessionDataStorage_Datastorage `json:"datastorage,omitempty"`
+	Id          *openapi_types.UUID             `json:"id,omitempty"`
+	Order       *int                            `json:"order,omitempty"`
+	Session     *SessionDataStorage_Session     `json:"session,omitempty"`
+}
+
+// SessionDataStorage_Datastorage defines model for SessionDataStorage.Datastorage.
+type SessionDataStorage_Datastorage struct {
+	union json.RawMessage
+}
+
+// SessionDataStorage_Session defines model for SessionDataStorage.Session.
+type SessionDataStorage_Session struct {
+	union json.RawMessage
+}
+
+// SessionDataStorageCreate defines model for SessionDataStorageCreate.
+type SessionDataStorageCreate struct {
+	Datastorage Uuid `json:"datastorage"`
+
+	// Order Position in the session's list; default after the last one.
+	Order   *int `json:"order,omitempty"`
+	Session Uuid `json:"session"`
+}
+
+// SessionDataStorageDetail defines model for SessionDataStorageDetail.
+type SessionDataStorageDetail struct {
+	// Sessiondatastorage One ordered link between a session and a data storage.
+	Sessiondatastorage SessionDataStorage `json:"sessiondatastorage"`
+}
+
+// SessionDataStorageList defines model for SessionDataStorageList.
+type SessionDataStorageList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous            nullable.Nullable[PageLink] `json:"previous"`
+	Sessiondatastorages []SessionDataStorage        `json:"sessiondatastorages"`
+}
+
+// SessionDataStoragePatch defines model for SessionDataStoragePatch.
+type SessionDataStoragePatch struct {
+	Datastorage *Uuid `json:"datastorage,omitempty"`
+
+	// Order Position in the session's list; default after the last one.
+	Order   *int  `json:"order,omitempty"`
+	Session *Uuid `json:"session,omitempty"`
+}
+
+// SessionDetail defines model for SessionDetail.
+type SessionDetail struct {
+	// Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Session Session `json:"session"`
+}
+
+// SessionList defines model for SessionList.
+type SessionList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Sessions []Session                   `json:"sessions"`
+}
+
+// SessionPatch Writable session fields (PATCH); only those sent change.
+type SessionPatch struct {
+	// Datastorage Replaces the session's data storages, in this order. The caller must own each one.
+	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Description   *string                      `json:"description,omitempty"`
+	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	Name        *string      `json:"name,omitempty"`
+
+	// Projects The caller needs can_change on each project.
+	Projects *[]Uuid `json:"projects,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// Tags defines model for Tags.
+type Tags = []string
+
+// TokenRequest defines model for TokenRequest.
+type TokenRequest struct {
+	Password string `json:"password"`
+
+	// Username The account's e-mail address.
+	Username string `json:"username"`
+}
+
+// TokenResponse defines model for TokenResponse.
+type TokenResponse struct {
+	// Access The same token (newer clients read this key).
+	Access string `json:"access"`
+	Token  string `json:"token"`
+}
+
+// Uuid defines model for Uuid.
+type Uuid = openapi_types.UUID
+
+// DataStorageFilterNameIcontains defines model for DataStorageFilterNameIcontains.
+type DataStorageFilterNameIcontains = string
+
+// Exclude defines model for Exclude.
+type Exclude = []string
+
+// ExcludeLinks defines model for ExcludeLinks.
+type ExcludeLinks = string
+
+// Format defines model for Format.
+type Format string
+
+// Id defines model for Id.
+type Id = openapi_types.UUID
+
+// Include defines model for Include.
+type Include = []string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// Offset defines model for Offset.
+type Offset = int
+
+// ProjectFilterIsPublic defines model for ProjectFilterIsPublic.
+type ProjectFilterIsPublic = string
+
+// ProjectFilterNameIcontains defines model for ProjectFilterNameIcontains.
+type ProjectFilterNameIcontains = string
+
+// SessionDataStorageFilterSession defines model for SessionDataStorageFilterSession.
+type SessionDataStorageFilterSession = string
+
+// SessionFilterDatastorageId defines model for SessionFilterDatastorageId.
+type SessionFilterDatastorageId = string
+
+// SessionFilterNameIcontains defines model for SessionFilterNameIcontains.
+type SessionFilterNameIcontains = string
+
+// SessionFilterProjects defines model for SessionFilterProjects.
+type SessionFilterProjects = string
+
+// SessionFilterTags defines model for SessionFilterTags.
+type SessionFilterTags = string
+
+// Sort defines model for Sort.
+type Sort = []string
+
+// BadRequest Field name to a list of messages (a list of per-item objects for `download_links`), or `detail`.
+type BadRequest = FieldErrors
+
+// Forbidden defines model for Forbidden.
+type Forbidden = Detail
+
+// ListBadRequest defines model for ListBadRequest.
+type ListBadRequest = QueryErrors
+
+// NotFound defines model for NotFound.
+type NotFound = Detail
+
+// Unauthorized defines model for Unauthorized.
+type Unauthorized = Detail
+
+// ListDataStoragesParams defines parameters for ListDataStorages.
+type ListDataStoragesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListDataStoragesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *DataStorageFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListDataStoragesParamsFormat defines parameters for ListDataStorages.
+type ListDataStoragesParamsFormat string
+
+// GetDataStorageParams defines parameters for GetDataStorage.
+type GetDataStorageParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetDataStorageParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetDataStorageParamsFormat defines parameters for GetDataStorage.
+type GetDataStorageParamsFormat string
+
+// ListProjectsParams defines parameters for ListProjects.
+type ListProjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListProjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *ProjectFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+
+	// FilterIsPublic true or false.
+	FilterIsPublic *ProjectFilterIsPublic `form:"filter{is_public},omitempty" json:"filter{is_public},omitempty"`
+}
+
+// ListProjectsParamsFormat defines parameters for ListProjects.
+type ListProjectsParamsFormat string
+
+// GetProjectParams defines parameters for GetProject.
+type GetProjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetProjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetProjectParamsFormat defines parameters for GetProject.
+type GetProjectParamsFormat string
+
+// ListSessionsParams defines parameters for ListSessions.
+type ListSessionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSessionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *SessionFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+
+	// FilterProjects Sessions of this project (uuid); `filter{projects.id}` is the same.
+	FilterProjects *SessionFilterProjects `form:"filter{projects},omitempty" json:"filter{projects},omitempty"`
+
+	// FilterDatastorageId Sessions stored in this data storage (uuid).
+	FilterDatastorageId *SessionFilterDatastorageId `form:"filter{datastorage.id},omitempty" json:"filter{datastorage.id},omitempty"`
+
+	// FilterTags Sessions carrying this tag.
+	FilterTags *SessionFilterTags `form:"filter{tags},omitempty" json:"filter{tags},omitempty"`
+}
+
+// ListSessionsParamsFormat defines parameters for ListSessions.
+type ListSessionsParamsFormat string
+
+// GetSessionParams defines parameters for GetSession.
+type GetSessionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSessionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSessionParamsFormat defines parameters for GetSession.
+type GetSessionParamsFormat string
+
+// ListSessionDataStoragesParams defines parameters for ListSessionDataStorages.
+type ListSessionDataStoragesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSessionDataStoragesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterSession Links of this session (uuid).
+	FilterSession *SessionDataStorageFilterSession `form:"filter{session},omitempty" json:"filter{session},omitempty"`
+}
+
+// ListSessionDataStoragesParamsFormat defines parameters for ListSessionDataStorages.
+type ListSessionDataStoragesParamsFormat string
+
+// GetSessionDataStorageParams defines parameters for GetSessionDataStorage.
+type GetSessionDataStorageParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSessionDataStorageParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSessionDataStorageParamsFormat defines parameters for GetSessionDataStorage.
+type GetSessionDataStorageParamsFormat string
+
+// PublicListDataStoragesParams defines parameters for PublicListDataStorages.
+type PublicListDataStoragesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListDataStoragesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *DataStorageFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListDataStoragesParamsFormat defines parameters for PublicListDataStorages.
+type PublicListDataStoragesParamsFormat string
+
+// PublicGetDataStorageParams defines parameters for PublicGetDataStorage.
+type PublicGetDataStorageParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetDataStorageParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
+type PublicGetDataStorageParamsFormat string
+
+// PublicListProjectsParams defines parameters for PublicListProjects.
+type PublicListProjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListProjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *ProjectFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+
+	// FilterIsPublic true or false.
+	FilterIsPublic *ProjectFilterIsPublic `form:"filter{is_public},omitempty" json:"filter{is_public},omitempty"`
+}
+
+// PublicListProjectsParamsFormat defines parameters for PublicListProjects.
+type PublicListProjectsParamsFormat string
+
+// PublicGetProjectParams defines parameters for PublicGetProject.
+type PublicGetProjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetProjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetProjectParamsFormat defines parameters for PublicGetProject.
+type PublicGetProjectParamsFormat string
+
+// PublicListSessionsParams defines parameters for PublicListSessions.
+type PublicListSessionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSessionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *SessionFilterNameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+
+	// FilterProjects Sessions of this project (uuid); `filter{projects.id}` is the same.
+	FilterProjects *SessionFilterProjects `form:"filter{projects},omitempty" json:"filter{projects},omitempty"`
+
+	// FilterDatastorageId Sessions stored in this data storage (uuid).
+	FilterDatastorageId *SessionFilterDatastorageId `form:"filter{datastorage.id},omitempty" json:"filter{datastorage.id},omitempty"`
+
+	// FilterTags Sessions carrying this tag.
+	FilterTags *SessionFilterTags `form:"filter{tags},omitempty" json:"filter{tags},omitempty"`
+}
+
+// PublicListSessionsParamsFormat defines parameters for PublicListSessions.
+type PublicListSessionsParamsFormat string
+
+// PublicGetSessionParams defines parameters for PublicGetSession.
+type PublicGetSessionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSessionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSessionParamsFormat defines parameters for PublicGetSession.
+type PublicGetSessionParamsFormat string
+
+// StartDeviceAuthJSONRequestBody defines body for StartDeviceAuth for application/json ContentType.
+type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
+
+// PollDeviceAuthJSONRequestBody defines body for PollDeviceAuth for application/json ContentType.
+type PollDeviceAuthJSONRequestBody = DevicePollRequest
+
+// CreateDataStorageJSONRequestBody defines body for CreateDataStorage for application/json ContentType.
+type CreateDataStorageJSONRequestBody = DataStorageCreate
+
+// UpdateDataStorageJSONRequestBody defines body for UpdateDataStorage for application/json ContentType.
+type UpdateDataStorageJSONRequestBody = DataStoragePatch
+
+// ReplaceDataStorageJSONRequestBody defines body for ReplaceDataStorage for application/json ContentType.
+type ReplaceDataStorageJSONRequestBody = DataStorageCreate
+
+// CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
+type CreateProjectJSONRequestBody = ProjectCreate
+
+// UpdateProjectJSONRequestBody defines body for UpdateProject for application/json ContentType.
+type UpdateProjectJSONRequestBody = ProjectPatch
+
+// ReplaceProjectJSONRequestBody defines body for ReplaceProject for application/json ContentType.
+type ReplaceProjectJSONRequestBody = ProjectCreate
+
+// CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
+type CreateSessionJSONRequestBody = SessionCreate
+
+// UpdateSessionJSONRequestBody defines body for UpdateSession for application/json ContentType.
+type UpdateSessionJSONRequestBody = SessionPatch
+
+// ReplaceSessionJSONRequestBody defines body for ReplaceSession for application/json ContentType.
+type ReplaceSessionJSONRequestBody = SessionCreate
+
+// CreateSessionDataStorageJSONRequestBody defines body for CreateSessionDataStorage for application/json ContentType.
+type CreateSessionDataStorageJSONRequestBody = SessionDataStorageCreate
+
+// UpdateSessionDataStorageJSONRequestBody defines body for UpdateSessionDataStorage for application/json ContentType.
+type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
+
+// ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
+type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
+
+// ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
+type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsUuid returns the union data inside the Project_Sessions_Item as a Uuid
+func (t Project_Sessions_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Sessions_Item as the provided Uuid
+func (t *Project_Sessions_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Sessions_Item, using the provided Uuid
+func (t *Project_Sessions_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Project_Sessions_Item as a Session
+func (t Project_Sessions_Item) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Project_Sessions_Item as the provided Session
+func (t *Project_Sessions_Item) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Project_Sessions_Item, using the provided Session
+func (t *Project_Sessions_Item) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Sessions_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryErrors0 returns the union data inside the QueryErrors as a QueryErrors0
+func (t QueryErrors) AsQueryErrors0() (QueryErrors0, error) {
+	var body QueryErrors0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryErrors0 overwrites any union data inside the QueryErrors as the provided QueryErrors0
+func (t *QueryErrors) FromQueryErrors0(v QueryErrors0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryErrors0 performs a merge with any union data inside the QueryErrors, using the provided QueryErrors0
+func (t *QueryErrors) MergeQueryErrors0(v QueryErrors0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDetail returns the union data inside the QueryErrors as a Detail
+func (t QueryErrors) AsDetail() (Detail, error) {
+	var body Detail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDetail overwrites any union data inside the QueryErrors as the provided Detail
+func (t *QueryErrors) FromDetail(v Detail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDetail performs a merge with any union data inside the QueryErrors, using the provided Detail
+func (t *QueryErrors) MergeDetail(v Detail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryErrors) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryErrors) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Datastorage_Item as a Uuid
+func (t Session_Datastorage_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Datastorage_Item as the provided Uuid
+func (t *Session_Datastorage_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Datastorage_Item, using the provided Uuid
+func (t *Session_Datastorage_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDataStorage returns the union data inside the Session_Datastorage_Item as a DataStorage
+func (t Session_Datastorage_Item) AsDataStorage() (DataStorage, error) {
+	var body DataStorage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDataStorage overwrites any union data inside the Session_Datastorage_Item as the provided DataStorage
+func (t *Session_Datastorage_Item) FromDataStorage(v DataStorage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDataStorage performs a merge with any union data inside the Session_Datastorage_Item, using the provided DataStorage
+func (t *Session_Datastorage_Item) MergeDataStorage(v DataStorage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Datastorage_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Datastorage_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Projects_Item as a Uuid
+func (t Session_Projects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Projects_Item as the provided Uuid
+func (t *Session_Projects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Projects_Item, using the provided Uuid
+func (t *Session_Projects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Session_Projects_Item as a Project
+func (t Session_Projects_Item) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Session_Projects_Item as the provided Project
+func (t *Session_Projects_Item) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Session_Projects_Item, using the provided Project
+func (t *Session_Projects_Item) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Projects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Projects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the SessionDataStorage_Datastorage as a Uuid
+func (t SessionDataStorage_Datastorage) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the SessionDataStorage_Datastorage as the provided Uuid
+func (t *SessionDataStorage_Datastorage) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the SessionDataStorage_Datastorage, using the provided Uuid
+func (t *SessionDataStorage_Datastorage) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDataStorage returns the union data inside the SessionDataStorage_Datastorage as a DataStorage
+func (t SessionDataStorage_Datastorage) AsDataStorage() (DataStorage, error) {
+	var body DataStorage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDataStorage overwrites any union data inside the SessionDataStorage_Datastorage as the provided DataStorage
+func (t *SessionDataStorage_Datastorage) FromDataStorage(v DataStorage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDataStorage performs a merge with any union data inside the SessionDataStorage_Datastorage, using the provided DataStorage
+func (t *SessionDataStorage_Datastorage) MergeDataStorage(v DataStorage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SessionDataStorage_Datastorage) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SessionDataStorage_Datastorage) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the SessionDataStorage_Session as a Uuid
+func (t SessionDataStorage_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the SessionDataStorage_Session as the provided Uuid
+func (t *SessionDataStorage_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the SessionDataStorage_Session, using the provided Uuid
+func (t *SessionDataStorage_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the SessionDataStorage_Session as a Session
+func (t SessionDataStorage_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the SessionDataStorage_Session as the provided Session
+func (t *SessionDataStorage_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the SessionDataStorage_Session, using the provided Session
+func (t *SessionDataStorage_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SessionDataStorage_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SessionDataStorage_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// StartDeviceAuth Start a device login
+	// (POST /api/auth/device/)
+	StartDeviceAuth(ctx echo.Context) error
+	// PollDeviceAuth Poll a device login
+	// (POST /api/auth/device/token/)
+	PollDeviceAuth(ctx echo.Context) error
+	// ListDataStorages List datastorages (private portal)
+	// (GET /api/private/personal_attributes/datastorage/)
+	ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error
+	// CreateDataStorage Create a datastorage
+	// (POST /api/private/personal_attributes/datastorage/)
+	CreateDataStorage(ctx echo.Context) error
+	// DeleteDataStorage Delete a datastorage
+	// (DELETE /api/private/personal_attributes/datastorage/{id}/)
+	DeleteDataStorage(ctx echo.Context, id Id) error
+	// GetDataStorage Get one datastorage (private portal)
+	// (GET /api/private/personal_attributes/datastorage/{id}/)
+	GetDataStorage(ctx echo.Context, id Id, params GetDataStorageParams) error
+	// UpdateDataStorage Update a datastorage
+	// (PATCH /api/private/personal_attributes/datastorage/{id}/)
+	UpdateDataStorage(ctx echo.Context, id Id) error
+	// ReplaceDataStorage Replace a datastorage
+	// (PUT /api/private/personal_attributes/datastorage/{id}/)
+	ReplaceDataStorage(ctx echo.Context, id Id) error
+	// ListProjects List projects (private portal)
+	// (GET /api/private/stem/project/)
+	ListProjects(ctx echo.Context, params ListProjectsParams) error
+	// CreateProject Create a project
+	// (POST /api/private/stem/project/)
+	CreateProject(ctx echo.Context) error
+	// DeleteProject Delete a project
+	// (DELETE /api/private/stem/project/{id}/)
+	DeleteProject(ctx echo.Context, id Id) error
+	// GetProject Get one project (private portal)
+	// (GET /api/private/stem/project/{id}/)
+	GetProject(ctx echo.Context, id Id, params GetProjectParams) error
+	// UpdateProject Update a project
+	// (PATCH /api/private/stem/project/{id}/)
+	UpdateProject(ctx echo.Context, id Id) error
+	// ReplaceProject Replace a project
+	// (PUT /api/private/stem/project/{id}/)
+	ReplaceProject(ctx echo.Context, id Id) error
+	// ListSessions List sessions (private portal)
+	// (GET /api/private/stem/session/)
+	ListSessions(ctx echo.Context, params ListSessionsParams) error
+	// CreateSession Create a session
+	// (POST /api/private/stem/session/)
+	CreateSession(ctx echo.Context) error
+	// DeleteSession Delete a session
+	// (DELETE /api/private/stem/session/{id}/)
+	DeleteSession(ctx echo.Context, id Id) error
+	// GetSession Get one session (private portal)
+	// (GET /api/private/stem/session/{id}/)
+	GetSession(ctx echo.Context, id Id, params GetSessionParams) error
+	// UpdateSession Update a session
+	// (PATCH /api/private/stem/session/{id}/)
+	UpdateSession(ctx echo.Context, id Id) error
+	// ReplaceSession Replace a session
+	// (PUT /api/private/stem/session/{id}/)
+	ReplaceSession(ctx echo.Context, id Id) error
+	// ListSessionDataStorages List sessiondatastorages (private portal)
+	// (GET /api/private/stem/sessiondatastorage/)
+	ListSessionDataStorages(ctx echo.Context, params ListSessionDataStoragesParams) error
+	// CreateSessionDataStorage Create a sessiondatastorage
+	// (POST /api/private/stem/sessiondatastorage/)
+	CreateSessionDataStorage(ctx echo.Context) error
+	// DeleteSessionDataStorage Delete a sessiondatastorage
+	// (DELETE /api/private/stem/sessiondatastorage/{id}/)
+	DeleteSessionDataStorage(ctx echo.Context, id Id) error
+	// GetSessionDataStorage Get one sessiondatastorage (private portal)
+	// (GET /api/private/stem/sessiondatastorage/{id}/)
+	GetSessionDataStorage(ctx echo.Context, id Id, params GetSessionDataStorageParams) error
+	// UpdateSessionDataStorage Update a sessiondatastorage
+	// (PATCH /api/private/stem/sessiondatastorage/{id}/)
+	UpdateSessionDataStorage(ctx echo.Context, id Id) error
+	// ReplaceSessionDataStorage Replace a sessiondatastorage
+	// (PUT /api/private/stem/sessiondatastorage/{id}/)
+	ReplaceSessionDataStorage(ctx echo.Context, id Id) error
+	// PublicListDataStorages List datastorages (public portal)
+	// (GET /api/public/personal_attributes/datastorage/)
+	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
+	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
+	// (POST /api/public/personal_attributes/datastorage/)
+	PublicCreateDataStorage(ctx echo.Context) error
+	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
+	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
+	PublicDeleteDataStorage(ctx echo.Context, id Id) error
+	// PublicGetDataStorage Get one datastorage (public portal)
+	// (GET /api/public/personal_attributes/datastorage/{id}/)
+	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
+	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
+	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
+	PublicUpdateDataStorage(ctx echo.Context, id Id) error
+	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
+	// (PUT /api/public/personal_attributes/datastorage/{id}/)
+	PublicReplaceDataStorage(ctx echo.Context, id Id) error
+	// PublicListProjects List projects (public portal)
+	// (GET /api/public/stem/project/)
+	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
+	// PublicCreateProject Create a project (refused on the public portal)
+	// (POST /api/public/stem/project/)
+	PublicCreateProject(ctx echo.Context) error
+	// PublicDeleteProject Delete a project (refused on the public portal)
+	// (DELETE /api/public/stem/project/{id}/)
+	PublicDeleteProject(ctx echo.Context, id Id) error
+	// PublicGetProject Get one project (public portal)
+	// (GET /api/public/stem/project/{id}/)
+	PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error
+	// PublicUpdateProject Update a project (refused on the public portal)
+	// (PATCH /api/public/stem/project/{id}/)
+	PublicUpdateProject(ctx echo.Context, id Id) error
+	// PublicReplaceProject Replace a project (refused on the public portal)
+	// (PUT /api/public/stem/project/{id}/)
+	PublicReplaceProject(ctx echo.Context, id Id) error
+	// PublicListSessions List sessions (public portal)
+	// (GET /api/public/stem/session/)
+	PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error
+	// PublicCreateSession Create a session (refused on the public portal)
+	// (POST /api/public/stem/session/)
+	PublicCreateSession(ctx echo.Context) error
+	// PublicDeleteSession Delete a session (refused on the public portal)
+	// (DELETE /api/public/stem/session/{id}/)
+	PublicDeleteSession(ctx echo.Context, id Id) error
+	// PublicGetSession Get one session (public portal)
+	// (GET /api/public/stem/session/{id}/)
+	PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error
+	// PublicUpdateSession Update a session (refused on the public portal)
+	// (PATCH /api/public/stem/session/{id}/)
+	PublicUpdateSession(ctx echo.Context, id Id) error
+	// PublicReplaceSession Replace a session (refused on the public portal)
+	// (PUT /api/public/stem/session/{id}/)
+	PublicReplaceSession(ctx echo.Context, id Id) error
+	// ObtainToken Exchange e-mail and password for a personal access token
+	// (POST /api/token/)
+	ObtainToken(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// StartDeviceAuth converts echo context to params.
+func (w *ServerInterfaceWrapper) StartDeviceAuth(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StartDeviceAuth(ctx)
+	return err
+}
+
+// PollDeviceAuth converts echo context to params.
+func (w *ServerInterfaceWrapper) PollDeviceAuth(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PollDeviceAuth(ctx)
+	return err
+}
+
+// ListDataStorages converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDataStorages(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDataStoragesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDataStorages(ctx, params)
+	return err
+}
+
+// CreateDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDataStorage(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDataStorage(ctx)
+	return err
+}
+
+// DeleteDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDataStorage(ctx, id)
+	return err
+}
+
+// GetDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDataStorageParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDataStorage(ctx, id, params)
+	return err
+}
+
+// UpdateDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateDataStorage(ctx, id)
+	return err
+}
+
+// ReplaceDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceDataStorage(ctx, id)
+	return err
+}
+
+// ListProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{is_public}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{is_public}", ctx.QueryParams(), &params.FilterIsPublic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{is_public}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProjects(ctx, params)
+	return err
+}
+
+// CreateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateProject(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateProject(ctx)
+	return err
+}
+
+// DeleteProject converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteProject(ctx, id)
+	return err
+}
+
+// GetProject converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetProjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProject(ctx, id, params)
+	return err
+}
+
+// UpdateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProject(ctx, id)
+	return err
+}
+
+// ReplaceProject converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceProject(ctx, id)
+	return err
+}
+
+// ListSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSessionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{projects}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{projects}", ctx.QueryParams(), &params.FilterProjects, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{projects}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{datastorage.id}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{datastorage.id}", ctx.QueryParams(), &params.FilterDatastorageId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{datastorage.id}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{tags}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{tags}", ctx.QueryParams(), &params.FilterTags, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{tags}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessions(ctx, params)
+	return err
+}
+
+// CreateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSession(ctx)
+	return err
+}
+
+// DeleteSession converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSession(ctx, id)
+	return err
+}
+
+// GetSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSessionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSession(ctx, id, params)
+	return err
+}
+
+// UpdateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSession(ctx, id)
+	return err
+}
+
+// ReplaceSession converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSession(ctx, id)
+	return err
+}
+
+// ListSessionDataStorages converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessionDataStorages(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSessionDataStoragesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{session}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{session}", ctx.QueryParams(), &params.FilterSession, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{session}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessionDataStorages(ctx, params)
+	return err
+}
+
+// CreateSessionDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSessionDataStorage(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSessionDataStorage(ctx)
+	return err
+}
+
+// DeleteSessionDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSessionDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSessionDataStorage(ctx, id)
+	return err
+}
+
+// GetSessionDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSessionDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSessionDataStorageParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSessionDataStorage(ctx, id, params)
+	return err
+}
+
+// UpdateSessionDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSessionDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSessionDataStorage(ctx, id)
+	return err
+}
+
+// ReplaceSessionDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSessionDataStorage(ctx, id)
+	return err
+}
+
+// PublicListDataStorages converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListDataStoragesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListDataStorages(ctx, params)
+	return err
+}
+
+// PublicCreateDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicCreateDataStorage(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicCreateDataStorage(ctx)
+	return err
+}
+
+// PublicDeleteDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicDeleteDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicDeleteDataStorage(ctx, id)
+	return err
+}
+
+// PublicGetDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetDataStorageParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetDataStorage(ctx, id, params)
+	return err
+}
+
+// PublicUpdateDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicUpdateDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicUpdateDataStorage(ctx, id)
+	return err
+}
+
+// PublicReplaceDataStorage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicReplaceDataStorage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicReplaceDataStorage(ctx, id)
+	return err
+}
+
+// PublicListProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListProjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{is_public}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{is_public}", ctx.QueryParams(), &params.FilterIsPublic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{is_public}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListProjects(ctx, params)
+	return err
+}
+
+// PublicCreateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicCreateProject(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicCreateProject(ctx)
+	return err
+}
+
+// PublicDeleteProject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicDeleteProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicDeleteProject(ctx, id)
+	return err
+}
+
+// PublicGetProject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetProjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetProject(ctx, id, params)
+	return err
+}
+
+// PublicUpdateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicUpdateProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicUpdateProject(ctx, id)
+	return err
+}
+
+// PublicReplaceProject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicReplaceProject(ctx, id)
+	return err
+}
+
+// PublicListSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSessionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{projects}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{projects}", ctx.QueryParams(), &params.FilterProjects, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{projects}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{datastorage.id}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{datastorage.id}", ctx.QueryParams(), &params.FilterDatastorageId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{datastorage.id}: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{tags}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{tags}", ctx.QueryParams(), &params.FilterTags, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{tags}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSessions(ctx, params)
+	return err
+}
+
+// PublicCreateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicCreateSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicCreateSession(ctx)
+	return err
+}
+
+// PublicDeleteSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicDeleteSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicDeleteSession(ctx, id)
+	return err
+}
+
+// PublicGetSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSessionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSession(ctx, id, params)
+	return err
+}
+
+// PublicUpdateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicUpdateSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicUpdateSession(ctx, id)
+	return err
+}
+
+// PublicReplaceSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicReplaceSession(ctx, id)
+	return err
+}
+
+// ObtainToken converts echo context to params.
+func (w *ServerInterfaceWrapper) ObtainToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ObtainToken(ctx)
+	return err
 }
 
 // This is a simple interface which specifies echo.Route addition functions which
@@ -68,10 +3109,3021 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // including any per-operation middleware.
 func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options RegisterHandlersOptions) {
 
+	wrapper := ServerInterfaceWrapper{
+		Handler: si,
+	}
+
+	router.POST(options.BaseURL+"/api/token/", wrapper.ObtainToken, options.OperationMiddlewares["obtainToken"]...)
+	router.POST(options.BaseURL+"/api/auth/device/", wrapper.StartDeviceAuth, options.OperationMiddlewares["startDeviceAuth"]...)
+	router.POST(options.BaseURL+"/api/auth/device/token/", wrapper.PollDeviceAuth, options.OperationMiddlewares["pollDeviceAuth"]...)
+	router.GET(options.BaseURL+"/api/private/stem/session/", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
+	router.POST(options.BaseURL+"/api/private/stem/session/", wrapper.CreateSession, options.OperationMiddlewares["createSession"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/session/:id/", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
+	router.GET(options.BaseURL+"/api/private/stem/session/:id/", wrapper.GetSession, options.OperationMiddlewares["getSession"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/session/:id/", wrapper.UpdateSession, options.OperationMiddlewares["updateSession"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/session/:id/", wrapper.ReplaceSession, options.OperationMiddlewares["replaceSession"]...)
+	router.GET(options.BaseURL+"/api/public/stem/session/", wrapper.PublicListSessions, options.OperationMiddlewares["publicListSessions"]...)
+	router.POST(options.BaseURL+"/api/public/stem/session/", wrapper.PublicCreateSession, options.OperationMiddlewares["publicCreateSession"]...)
+	router.DELETE(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicDeleteSession, options.OperationMiddlewares["publicDeleteSession"]...)
+	router.GET(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicGetSession, options.OperationMiddlewares["publicGetSession"]...)
+	router.PATCH(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicUpdateSession, options.OperationMiddlewares["publicUpdateSession"]...)
+	router.PUT(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicReplaceSession, options.OperationMiddlewares["publicReplaceSession"]...)
+	router.GET(options.BaseURL+"/api/private/stem/project/", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
+	router.POST(options.BaseURL+"/api/private/stem/project/", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/project/:id/", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
+	router.GET(options.BaseURL+"/api/private/stem/project/:id/", wrapper.GetProject, options.OperationMiddlewares["getProject"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/project/:id/", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/project/:id/", wrapper.ReplaceProject, options.OperationMiddlewares["replaceProject"]...)
+	router.GET(options.BaseURL+"/api/public/stem/project/", wrapper.PublicListProjects, options.OperationMiddlewares["publicListProjects"]...)
+	router.POST(options.BaseURL+"/api/public/stem/project/", wrapper.PublicCreateProject, options.OperationMiddlewares["publicCreateProject"]...)
+	router.DELETE(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicDeleteProject, options.OperationMiddlewares["publicDeleteProject"]...)
+	router.GET(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicGetProject, options.OperationMiddlewares["publicGetProject"]...)
+	router.PATCH(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicUpdateProject, options.OperationMiddlewares["publicUpdateProject"]...)
+	router.PUT(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicReplaceProject, options.OperationMiddlewares["publicReplaceProject"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.ListDataStorages, options.OperationMiddlewares["listDataStorages"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.CreateDataStorage, options.OperationMiddlewares["createDataStorage"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.DeleteDataStorage, options.OperationMiddlewares["deleteDataStorage"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.GetDataStorage, options.OperationMiddlewares["getDataStorage"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.UpdateDataStorage, options.OperationMiddlewares["updateDataStorage"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.ReplaceDataStorage, options.OperationMiddlewares["replaceDataStorage"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicListDataStorages, options.OperationMiddlewares["publicListDataStorages"]...)
+	router.POST(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicCreateDataStorage, options.OperationMiddlewares["publicCreateDataStorage"]...)
+	router.DELETE(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicDeleteDataStorage, options.OperationMiddlewares["publicDeleteDataStorage"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicGetDataStorage, options.OperationMiddlewares["publicGetDataStorage"]...)
+	router.PATCH(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicUpdateDataStorage, options.OperationMiddlewares["publicUpdateDataStorage"]...)
+	router.PUT(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicReplaceDataStorage, options.OperationMiddlewares["publicReplaceDataStorage"]...)
+	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.ListSessionDataStorages, options.OperationMiddlewares["listSessionDataStorages"]...)
+	router.POST(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.CreateSessionDataStorage, options.OperationMiddlewares["createSessionDataStorage"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.DeleteSessionDataStorage, options.OperationMiddlewares["deleteSessionDataStorage"]...)
+	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.GetSessionDataStorage, options.OperationMiddlewares["getSessionDataStorage"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.UpdateSessionDataStorage, options.OperationMiddlewares["updateSessionDataStorage"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.ReplaceSessionDataStorage, options.OperationMiddlewares["replaceSessionDataStorage"]...)
+
+}
+
+type BadRequestJSONResponse FieldErrors
+
+type ForbiddenJSONResponse Detail
+
+type ListBadRequestJSONResponse QueryErrors
+
+func (t ListBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
+	return QueryErrors(t).MarshalJSON()
+}
+
+func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*QueryErrors)(t).UnmarshalJSON(b)
+}
+
+type NotFoundJSONResponse Detail
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body Detail
+
+	Headers UnauthorizedResponseHeaders
+}
+
+type StartDeviceAuthRequestObject struct {
+	Body *StartDeviceAuthJSONRequestBody
+}
+
+type StartDeviceAuthResponseObject interface {
+	VisitStartDeviceAuthResponse(w http.ResponseWriter) error
+}
+
+type StartDeviceAuth200JSONResponse DeviceAuthStart
+
+func (response StartDeviceAuth200JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartDeviceAuth400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StartDeviceAuth400JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PollDeviceAuthRequestObject struct {
+	Body *PollDeviceAuthJSONRequestBody
+}
+
+type PollDeviceAuthResponseObject interface {
+	VisitPollDeviceAuthResponse(w http.ResponseWriter) error
+}
+
+type PollDeviceAuth200JSONResponse DevicePollResult
+
+func (response PollDeviceAuth200JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PollDeviceAuth400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PollDeviceAuth400JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataStoragesRequestObject struct {
+	Params ListDataStoragesParams
+}
+
+type ListDataStoragesResponseObject interface {
+	VisitListDataStoragesResponse(w http.ResponseWriter) error
+}
+
+type ListDataStorages200JSONResponse DataStorageList
+
+func (response ListDataStorages200JSONResponse) VisitListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataStorages400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListDataStorages400JSONResponse) VisitListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataStorages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDataStorages401JSONResponse) VisitListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataStorages403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDataStorages403JSONResponse) VisitListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorageRequestObject struct {
+	Body *CreateDataStorageJSONRequestBody
+}
+
+type CreateDataStorageResponseObject interface {
+	VisitCreateDataStorageResponse(w http.ResponseWriter) error
+}
+
+type CreateDataStorage201JSONResponse DataStorageDetail
+
+func (response CreateDataStorage201JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDataStorage400JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDataStorage401JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDataStorage403JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataStorageRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteDataStorageResponseObject interface {
+	VisitDeleteDataStorageResponse(w http.ResponseWriter) error
+}
+
+type DeleteDataStorage204Response struct {
+}
+
+func (response DeleteDataStorage204Response) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteDataStorage401JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteDataStorage403JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteDataStorage404JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataStorageRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetDataStorageParams
+}
+
+type GetDataStorageResponseObject interface {
+	VisitGetDataStorageResponse(w http.ResponseWriter) error
+}
+
+type GetDataStorage200JSONResponse DataStorageDetail
+
+func (response GetDataStorage200JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataStorage400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetDataStorage400JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDataStorage401JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDataStorage403JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDataStorage404JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorageRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateDataStorageJSONRequestBody
+}
+
+type UpdateDataStorageResponseObject interface {
+	VisitUpdateDataStorageResponse(w http.ResponseWriter) error
+}
+
+type UpdateDataStorage200JSONResponse DataStorageDetail
+
+func (response UpdateDataStorage200JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateDataStorage400JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateDataStorage401JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateDataStorage403JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateDataStorage404JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorageRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ReplaceDataStorageJSONRequestBody
+}
+
+type ReplaceDataStorageResponseObject interface {
+	VisitReplaceDataStorageResponse(w http.ResponseWriter) error
+}
+
+type ReplaceDataStorage200JSONResponse DataStorageDetail
+
+func (response ReplaceDataStorage200JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceDataStorage400JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceDataStorage401JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceDataStorage403JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceDataStorage404JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectsRequestObject struct {
+	Params ListProjectsParams
+}
+
+type ListProjectsResponseObject interface {
+	VisitListProjectsResponse(w http.ResponseWriter) error
+}
+
+type ListProjects200JSONResponse ProjectList
+
+func (response ListProjects200JSONResponse) VisitListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListProjects400JSONResponse) VisitListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProjects401JSONResponse) VisitListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListProjects403JSONResponse) VisitListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProjectRequestObject struct {
+	Body *CreateProjectJSONRequestBody
+}
+
+type CreateProjectResponseObject interface {
+	VisitCreateProjectResponse(w http.ResponseWriter) error
+}
+
+type CreateProject201JSONResponse ProjectDetail
+
+func (response CreateProject201JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateProject400JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateProject401JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateProject403JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProjectRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteProjectResponseObject interface {
+	VisitDeleteProjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteProject204Response struct {
+}
+
+func (response DeleteProject204Response) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteProject401JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteProject403JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteProject404JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetProjectParams
+}
+
+type GetProjectResponseObject interface {
+	VisitGetProjectResponse(w http.ResponseWriter) error
+}
+
+type GetProject200JSONResponse ProjectDetail
+
+func (response GetProject200JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetProject400JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProject401JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProject403JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProject404JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProjectRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateProjectJSONRequestBody
+}
+
+type UpdateProjectResponseObject interface {
+	VisitUpdateProjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateProject200JSONResponse ProjectDetail
+
+func (response UpdateProject200JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProject400JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProject401JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProject403JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProject404JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProjectRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ReplaceProjectJSONRequestBody
+}
+
+type ReplaceProjectResponseObject interface {
+	VisitReplaceProjectResponse(w http.ResponseWriter) error
+}
+
+type ReplaceProject200JSONResponse ProjectDetail
+
+func (response ReplaceProject200JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceProject400JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceProject401JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceProject403JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionsRequestObject struct {
+	Params ListSessionsParams
+}
+
+type ListSessionsResponseObject interface {
+	VisitListSessionsResponse(w http.ResponseWriter) error
+}
+
+type ListSessions200JSONResponse SessionList
+
+func (response ListSessions200JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSessions400JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSessions401JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSessions403JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionRequestObject struct {
+	Body *CreateSessionJSONRequestBody
+}
+
+type CreateSessionResponseObject interface {
+	VisitCreateSessionResponse(w http.ResponseWriter) error
+}
+
+type CreateSession201JSONResponse SessionDetail
+
+func (response CreateSession201JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSession400JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSession401JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSession403JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteSessionResponseObject interface {
+	VisitDeleteSessionResponse(w http.ResponseWriter) error
+}
+
+type DeleteSession204Response struct {
+}
+
+func (response DeleteSession204Response) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSession401JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSession403JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSessionParams
+}
+
+type GetSessionResponseObject interface {
+	VisitGetSessionResponse(w http.ResponseWriter) error
+}
+
+type GetSession200JSONResponse SessionDetail
+
+func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSession400JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSession401JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSession403JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSession404JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateSessionJSONRequestBody
+}
+
+type UpdateSessionResponseObject interface {
+	VisitUpdateSessionResponse(w http.ResponseWriter) error
+}
+
+type UpdateSession200JSONResponse SessionDetail
+
+func (response UpdateSession200JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSession400JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSession401JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSession403JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ReplaceSessionJSONRequestBody
+}
+
+type ReplaceSessionResponseObject interface {
+	VisitReplaceSessionResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSession200JSONResponse SessionDetail
+
+func (response ReplaceSession200JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSession400JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSession401JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSession403JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStoragesRequestObject struct {
+	Params ListSessionDataStoragesParams
+}
+
+type ListSessionDataStoragesResponseObject interface {
+	VisitListSessionDataStoragesResponse(w http.ResponseWriter) error
+}
+
+type ListSessionDataStorages200JSONResponse SessionDataStorageList
+
+func (response ListSessionDataStorages200JSONResponse) VisitListSessionDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorages400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSessionDataStorages400JSONResponse) VisitListSessionDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSessionDataStorages401JSONResponse) VisitListSessionDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorages403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSessionDataStorages403JSONResponse) VisitListSessionDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorageRequestObject struct {
+	Body *CreateSessionDataStorageJSONRequestBody
+}
+
+type CreateSessionDataStorageResponseObject interface {
+	VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error
+}
+
+type CreateSessionDataStorage201JSONResponse SessionDataStorageDetail
+
+func (response CreateSessionDataStorage201JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSessionDataStorage400JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSessionDataStorage401JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSessionDataStorage403JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionDataStorageRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteSessionDataStorageResponseObject interface {
+	VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error
+}
+
+type DeleteSessionDataStorage204Response struct {
+}
+
+func (response DeleteSessionDataStorage204Response) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSessionDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSessionDataStorage401JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSessionDataStorage403JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSessionDataStorage404JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionDataStorageRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSessionDataStorageParams
+}
+
+type GetSessionDataStorageResponseObject interface {
+	VisitGetSessionDataStorageResponse(w http.ResponseWriter) error
+}
+
+type GetSessionDataStorage200JSONResponse SessionDataStorageDetail
+
+func (response GetSessionDataStorage200JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionDataStorage400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSessionDataStorage400JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSessionDataStorage401JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSessionDataStorage403JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSessionDataStorage404JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorageRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateSessionDataStorageJSONRequestBody
+}
+
+type UpdateSessionDataStorageResponseObject interface {
+	VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error
+}
+
+type UpdateSessionDataStorage200JSONResponse SessionDataStorageDetail
+
+func (response UpdateSessionDataStorage200JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSessionDataStorage400JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSessionDataStorage401JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSessionDataStorage403JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSessionDataStorage404JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorageRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ReplaceSessionDataStorageJSONRequestBody
+}
+
+type ReplaceSessionDataStorageResponseObject interface {
+	VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSessionDataStorage200JSONResponse SessionDataStorageDetail
+
+func (response ReplaceSessionDataStorage200JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSessionDataStorage400JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSessionDataStorage401JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSessionDataStorage403JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataStoragesRequestObject struct {
+	Params PublicListDataStoragesParams
+}
+
+type PublicListDataStoragesResponseObject interface {
+	VisitPublicListDataStoragesResponse(w http.ResponseWriter) error
+}
+
+type PublicListDataStorages200JSONResponse DataStorageList
+
+func (response PublicListDataStorages200JSONResponse) VisitPublicListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataStorages400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListDataStorages400JSONResponse) VisitPublicListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataStorages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListDataStorages401JSONResponse) VisitPublicListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataStorages403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListDataStorages403JSONResponse) VisitPublicListDataStoragesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateDataStorageRequestObject struct {
+}
+
+type PublicCreateDataStorageResponseObject interface {
+	VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error
+}
+
+type PublicCreateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicCreateDataStorage401JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicCreateDataStorage403JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteDataStorageRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicDeleteDataStorageResponseObject interface {
+	VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error
+}
+
+type PublicDeleteDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicDeleteDataStorage401JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicDeleteDataStorage403JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataStorageRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetDataStorageParams
+}
+
+type PublicGetDataStorageResponseObject interface {
+	VisitPublicGetDataStorageResponse(w http.ResponseWriter) error
+}
+
+type PublicGetDataStorage200JSONResponse DataStorageDetail
+
+func (response PublicGetDataStorage200JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataStorage400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetDataStorage400JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetDataStorage401JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetDataStorage403JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateDataStorageRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicUpdateDataStorageResponseObject interface {
+	VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error
+}
+
+type PublicUpdateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicUpdateDataStorage401JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicUpdateDataStorage403JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceDataStorageRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicReplaceDataStorageResponseObject interface {
+	VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error
+}
+
+type PublicReplaceDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicReplaceDataStorage401JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicReplaceDataStorage403JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjectsRequestObject struct {
+	Params PublicListProjectsParams
+}
+
+type PublicListProjectsResponseObject interface {
+	VisitPublicListProjectsResponse(w http.ResponseWriter) error
+}
+
+type PublicListProjects200JSONResponse ProjectList
+
+func (response PublicListProjects200JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListProjects400JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListProjects401JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListProjects403JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateProjectRequestObject struct {
+}
+
+type PublicCreateProjectResponseObject interface {
+	VisitPublicCreateProjectResponse(w http.ResponseWriter) error
+}
+
+type PublicCreateProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicCreateProject401JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicCreateProject403JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteProjectRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicDeleteProjectResponseObject interface {
+	VisitPublicDeleteProjectResponse(w http.ResponseWriter) error
+}
+
+type PublicDeleteProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicDeleteProject401JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicDeleteProject403JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetProjectParams
+}
+
+type PublicGetProjectResponseObject interface {
+	VisitPublicGetProjectResponse(w http.ResponseWriter) error
+}
+
+type PublicGetProject200JSONResponse ProjectDetail
+
+func (response PublicGetProject200JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetProject400JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetProject401JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetProject403JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetProject404JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateProjectRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicUpdateProjectResponseObject interface {
+	VisitPublicUpdateProjectResponse(w http.ResponseWriter) error
+}
+
+type PublicUpdateProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicUpdateProject401JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicUpdateProject403JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceProjectRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicReplaceProjectResponseObject interface {
+	VisitPublicReplaceProjectResponse(w http.ResponseWriter) error
+}
+
+type PublicReplaceProject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicReplaceProject401JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceProject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicReplaceProject403JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionsRequestObject struct {
+	Params PublicListSessionsParams
+}
+
+type PublicListSessionsResponseObject interface {
+	VisitPublicListSessionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSessions200JSONResponse SessionList
+
+func (response PublicListSessions200JSONResponse) VisitPublicListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSessions400JSONResponse) VisitPublicListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSessions401JSONResponse) VisitPublicListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSessions403JSONResponse) VisitPublicListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateSessionRequestObject struct {
+}
+
+type PublicCreateSessionResponseObject interface {
+	VisitPublicCreateSessionResponse(w http.ResponseWriter) error
+}
+
+type PublicCreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicCreateSession401JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicCreateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicCreateSession403JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteSessionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicDeleteSessionResponseObject interface {
+	VisitPublicDeleteSessionResponse(w http.ResponseWriter) error
+}
+
+type PublicDeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicDeleteSession401JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicDeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicDeleteSession403JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSessionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSessionParams
+}
+
+type PublicGetSessionResponseObject interface {
+	VisitPublicGetSessionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSession200JSONResponse SessionDetail
+
+func (response PublicGetSession200JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSession400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSession400JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSession401JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSession403JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSession404JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateSessionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicUpdateSessionResponseObject interface {
+	VisitPublicUpdateSessionResponse(w http.ResponseWriter) error
+}
+
+type PublicUpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicUpdateSession401JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicUpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicUpdateSession403JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceSessionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type PublicReplaceSessionResponseObject interface {
+	VisitPublicReplaceSessionResponse(w http.ResponseWriter) error
+}
+
+type PublicReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicReplaceSession401JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicReplaceSession403JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainTokenRequestObject struct {
+	Body *ObtainTokenJSONRequestBody
+}
+
+type ObtainTokenResponseObject interface {
+	VisitObtainTokenResponse(w http.ResponseWriter) error
+}
+
+type ObtainToken200JSONResponse TokenResponse
+
+func (response ObtainToken200JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ObtainToken400JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ObtainToken401JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// StartDeviceAuth Start a device login
+	// (POST /api/auth/device/)
+	StartDeviceAuth(ctx context.Context, request StartDeviceAuthRequestObject) (StartDeviceAuthResponseObject, error)
+	// PollDeviceAuth Poll a device login
+	// (POST /api/auth/device/token/)
+	PollDeviceAuth(ctx context.Context, request PollDeviceAuthRequestObject) (PollDeviceAuthResponseObject, error)
+	// ListDataStorages List datastorages (private portal)
+	// (GET /api/private/personal_attributes/datastorage/)
+	ListDataStorages(ctx context.Context, request ListDataStoragesRequestObject) (ListDataStoragesResponseObject, error)
+	// CreateDataStorage Create a datastorage
+	// (POST /api/private/personal_attributes/datastorage/)
+	CreateDataStorage(ctx context.Context, request CreateDataStorageRequestObject) (CreateDataStorageResponseObject, error)
+	// DeleteDataStorage Delete a datastorage
+	// (DELETE /api/private/personal_attributes/datastorage/{id}/)
+	DeleteDataStorage(ctx context.Context, request DeleteDataStorageRequestObject) (DeleteDataStorageResponseObject, error)
+	// GetDataStorage Get one datastorage (private portal)
+	// (GET /api/private/personal_attributes/datastorage/{id}/)
+	GetDataStorage(ctx context.Context, request GetDataStorageRequestObject) (GetDataStorageResponseObject, error)
+	// UpdateDataStorage Update a datastorage
+	// (PATCH /api/private/personal_attributes/datastorage/{id}/)
+	UpdateDataStorage(ctx context.Context, request UpdateDataStorageRequestObject) (UpdateDataStorageResponseObject, error)
+	// ReplaceDataStorage Replace a datastorage
+	// (PUT /api/private/personal_attributes/datastorage/{id}/)
+	ReplaceDataStorage(ctx context.Context, request ReplaceDataStorageRequestObject) (ReplaceDataStorageResponseObject, error)
+	// ListProjects List projects (private portal)
+	// (GET /api/private/stem/project/)
+	ListProjects(ctx context.Context, request ListProjectsRequestObject) (ListProjectsResponseObject, error)
+	// CreateProject Create a project
+	// (POST /api/private/stem/project/)
+	CreateProject(ctx context.Context, request CreateProjectRequestObject) (CreateProjectResponseObject, error)
+	// DeleteProject Delete a project
+	// (DELETE /api/private/stem/project/{id}/)
+	DeleteProject(ctx context.Context, request DeleteProjectRequestObject) (DeleteProjectResponseObject, error)
+	// GetProject Get one project (private portal)
+	// (GET /api/private/stem/project/{id}/)
+	GetProject(ctx context.Context, request GetProjectRequestObject) (GetProjectResponseObject, error)
+	// UpdateProject Update a project
+	// (PATCH /api/private/stem/project/{id}/)
+	UpdateProject(ctx context.Context, request UpdateProjectRequestObject) (UpdateProjectResponseObject, error)
+	// ReplaceProject Replace a project
+	// (PUT /api/private/stem/project/{id}/)
+	ReplaceProject(ctx context.Context, request ReplaceProjectRequestObject) (ReplaceProjectResponseObject, error)
+	// ListSessions List sessions (private portal)
+	// (GET /api/private/stem/session/)
+	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
+	// CreateSession Create a session
+	// (POST /api/private/stem/session/)
+	CreateSession(ctx context.Context, request CreateSessionRequestObject) (CreateSessionResponseObject, error)
+	// DeleteSession Delete a session
+	// (DELETE /api/private/stem/session/{id}/)
+	DeleteSession(ctx context.Context, request DeleteSessionRequestObject) (DeleteSessionResponseObject, error)
+	// GetSession Get one session (private portal)
+	// (GET /api/private/stem/session/{id}/)
+	GetSession(ctx context.Context, request GetSessionRequestObject) (GetSessionResponseObject, error)
+	// UpdateSession Update a session
+	// (PATCH /api/private/stem/session/{id}/)
+	UpdateSession(ctx context.Context, request UpdateSessionRequestObject) (UpdateSessionResponseObject, error)
+	// ReplaceSession Replace a session
+	// (PUT /api/private/stem/session/{id}/)
+	ReplaceSession(ctx context.Context, request ReplaceSessionRequestObject) (ReplaceSessionResponseObject, error)
+	// ListSessionDataStorages List sessiondatastorages (private portal)
+	// (GET /api/private/stem/sessiondatastorage/)
+	ListSessionDataStorages(ctx context.Context, request ListSessionDataStoragesRequestObject) (ListSessionDataStoragesResponseObject, error)
+	// CreateSessionDataStorage Create a sessiondatastorage
+	// (POST /api/private/stem/sessiondatastorage/)
+	CreateSessionDataStorage(ctx context.Context, request CreateSessionDataStorageRequestObject) (CreateSessionDataStorageResponseObject, error)
+	// DeleteSessionDataStorage Delete a sessiondatastorage
+	// (DELETE /api/private/stem/sessiondatastorage/{id}/)
+	DeleteSessionDataStorage(ctx context.Context, request DeleteSessionDataStorageRequestObject) (DeleteSessionDataStorageResponseObject, error)
+	// GetSessionDataStorage Get one sessiondatastorage (private portal)
+	// (GET /api/private/stem/sessiondatastorage/{id}/)
+	GetSessionDataStorage(ctx context.Context, request GetSessionDataStorageRequestObject) (GetSessionDataStorageResponseObject, error)
+	// UpdateSessionDataStorage Update a sessiondatastorage
+	// (PATCH /api/private/stem/sessiondatastorage/{id}/)
+	UpdateSessionDataStorage(ctx context.Context, request UpdateSessionDataStorageRequestObject) (UpdateSessionDataStorageResponseObject, error)
+	// ReplaceSessionDataStorage Replace a sessiondatastorage
+	// (PUT /api/private/stem/sessiondatastorage/{id}/)
+	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// PublicListDataStorages List datastorages (public portal)
+	// (GET /api/public/personal_attributes/datastorage/)
+	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
+	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
+	// (POST /api/public/personal_attributes/datastorage/)
+	PublicCreateDataStorage(ctx context.Context, request PublicCreateDataStorageRequestObject) (PublicCreateDataStorageResponseObject, error)
+	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
+	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
+	PublicDeleteDataStorage(ctx context.Context, request PublicDeleteDataStorageRequestObject) (PublicDeleteDataStorageResponseObject, error)
+	// PublicGetDataStorage Get one datastorage (public portal)
+	// (GET /api/public/personal_attributes/datastorage/{id}/)
+	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
+	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
+	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
+	PublicUpdateDataStorage(ctx context.Context, request PublicUpdateDataStorageRequestObject) (PublicUpdateDataStorageResponseObject, error)
+	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
+	// (PUT /api/public/personal_attributes/datastorage/{id}/)
+	PublicReplaceDataStorage(ctx context.Context, request PublicReplaceDataStorageRequestObject) (PublicReplaceDataStorageResponseObject, error)
+	// PublicListProjects List projects (public portal)
+	// (GET /api/public/stem/project/)
+	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
+	// PublicCreateProject Create a project (refused on the public portal)
+	// (POST /api/public/stem/project/)
+	PublicCreateProject(ctx context.Context, request PublicCreateProjectRequestObject) (PublicCreateProjectResponseObject, error)
+	// PublicDeleteProject Delete a project (refused on the public portal)
+	// (DELETE /api/public/stem/project/{id}/)
+	PublicDeleteProject(ctx context.Context, request PublicDeleteProjectRequestObject) (PublicDeleteProjectResponseObject, error)
+	// PublicGetProject Get one project (public portal)
+	// (GET /api/public/stem/project/{id}/)
+	PublicGetProject(ctx context.Context, request PublicGetProjectRequestObject) (PublicGetProjectResponseObject, error)
+	// PublicUpdateProject Update a project (refused on the public portal)
+	// (PATCH /api/public/stem/project/{id}/)
+	PublicUpdateProject(ctx context.Context, request PublicUpdateProjectRequestObject) (PublicUpdateProjectResponseObject, error)
+	// PublicReplaceProject Replace a project (refused on the public portal)
+	// (PUT /api/public/stem/project/{id}/)
+	PublicReplaceProject(ctx context.Context, request PublicReplaceProjectRequestObject) (PublicReplaceProjectResponseObject, error)
+	// PublicListSessions List sessions (public portal)
+	// (GET /api/public/stem/session/)
+	PublicListSessions(ctx context.Context, request PublicListSessionsRequestObject) (PublicListSessionsResponseObject, error)
+	// PublicCreateSession Create a session (refused on the public portal)
+	// (POST /api/public/stem/session/)
+	PublicCreateSession(ctx context.Context, request PublicCreateSessionRequestObject) (PublicCreateSessionResponseObject, error)
+	// PublicDeleteSession Delete a session (refused on the public portal)
+	// (DELETE /api/public/stem/session/{id}/)
+	PublicDeleteSession(ctx context.Context, request PublicDeleteSessionRequestObject) (PublicDeleteSessionResponseObject, error)
+	// PublicGetSession Get one session (public portal)
+	// (GET /api/public/stem/session/{id}/)
+	PublicGetSession(ctx context.Context, request PublicGetSessionRequestObject) (PublicGetSessionResponseObject, error)
+	// PublicUpdateSession Update a session (refused on the public portal)
+	// (PATCH /api/public/stem/session/{id}/)
+	PublicUpdateSession(ctx context.Context, request PublicUpdateSessionRequestObject) (PublicUpdateSessionResponseObject, error)
+	// PublicReplaceSession Replace a session (refused on the public portal)
+	// (PUT /api/public/stem/session/{id}/)
+	PublicReplaceSession(ctx context.Context, request PublicReplaceSessionRequestObject) (PublicReplaceSessionResponseObject, error)
+	// ObtainToken Exchange e-mail and password for a personal access token
+	// (POST /api/token/)
+	ObtainToken(ctx context.Context, request ObtainTokenRequestObject) (ObtainTokenResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -86,13 +6138,1569 @@ type strictHandler struct {
 	middlewares []StrictMiddlewareFunc
 }
 
+// StartDeviceAuth operation middleware
+func (sh *strictHandler) StartDeviceAuth(ctx echo.Context) error {
+	var request StartDeviceAuthRequestObject
+
+	var body StartDeviceAuthJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StartDeviceAuth(ctx.Request().Context(), request.(StartDeviceAuthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartDeviceAuth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StartDeviceAuthResponseObject); ok {
+		return validResponse.VisitStartDeviceAuthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PollDeviceAuth operation middleware
+func (sh *strictHandler) PollDeviceAuth(ctx echo.Context) error {
+	var request PollDeviceAuthRequestObject
+
+	var body PollDeviceAuthJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PollDeviceAuth(ctx.Request().Context(), request.(PollDeviceAuthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PollDeviceAuth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PollDeviceAuthResponseObject); ok {
+		return validResponse.VisitPollDeviceAuthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDataStorages operation middleware
+func (sh *strictHandler) ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error {
+	var request ListDataStoragesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDataStorages(ctx.Request().Context(), request.(ListDataStoragesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDataStorages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDataStoragesResponseObject); ok {
+		return validResponse.VisitListDataStoragesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDataStorage operation middleware
+func (sh *strictHandler) CreateDataStorage(ctx echo.Context) error {
+	var request CreateDataStorageRequestObject
+
+	var body CreateDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDataStorage(ctx.Request().Context(), request.(CreateDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDataStorageResponseObject); ok {
+		return validResponse.VisitCreateDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDataStorage operation middleware
+func (sh *strictHandler) DeleteDataStorage(ctx echo.Context, id Id) error {
+	var request DeleteDataStorageRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDataStorage(ctx.Request().Context(), request.(DeleteDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDataStorageResponseObject); ok {
+		return validResponse.VisitDeleteDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDataStorage operation middleware
+func (sh *strictHandler) GetDataStorage(ctx echo.Context, id Id, params GetDataStorageParams) error {
+	var request GetDataStorageRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDataStorage(ctx.Request().Context(), request.(GetDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDataStorageResponseObject); ok {
+		return validResponse.VisitGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateDataStorage operation middleware
+func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id) error {
+	var request UpdateDataStorageRequestObject
+
+	request.Id = id
+
+	var body UpdateDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateDataStorage(ctx.Request().Context(), request.(UpdateDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateDataStorageResponseObject); ok {
+		return validResponse.VisitUpdateDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceDataStorage operation middleware
+func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id) error {
+	var request ReplaceDataStorageRequestObject
+
+	request.Id = id
+
+	var body ReplaceDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceDataStorage(ctx.Request().Context(), request.(ReplaceDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceDataStorageResponseObject); ok {
+		return validResponse.VisitReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListProjects operation middleware
+func (sh *strictHandler) ListProjects(ctx echo.Context, params ListProjectsParams) error {
+	var request ListProjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProjects(ctx.Request().Context(), request.(ListProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListProjectsResponseObject); ok {
+		return validResponse.VisitListProjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateProject operation middleware
+func (sh *strictHandler) CreateProject(ctx echo.Context) error {
+	var request CreateProjectRequestObject
+
+	var body CreateProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateProject(ctx.Request().Context(), request.(CreateProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateProjectResponseObject); ok {
+		return validResponse.VisitCreateProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteProject operation middleware
+func (sh *strictHandler) DeleteProject(ctx echo.Context, id Id) error {
+	var request DeleteProjectRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteProject(ctx.Request().Context(), request.(DeleteProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteProjectResponseObject); ok {
+		return validResponse.VisitDeleteProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProject operation middleware
+func (sh *strictHandler) GetProject(ctx echo.Context, id Id, params GetProjectParams) error {
+	var request GetProjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProject(ctx.Request().Context(), request.(GetProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProjectResponseObject); ok {
+		return validResponse.VisitGetProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProject operation middleware
+func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id) error {
+	var request UpdateProjectRequestObject
+
+	request.Id = id
+
+	var body UpdateProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProject(ctx.Request().Context(), request.(UpdateProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProjectResponseObject); ok {
+		return validResponse.VisitUpdateProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceProject operation middleware
+func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id) error {
+	var request ReplaceProjectRequestObject
+
+	request.Id = id
+
+	var body ReplaceProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceProject(ctx.Request().Context(), request.(ReplaceProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceProjectResponseObject); ok {
+		return validResponse.VisitReplaceProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSessions operation middleware
+func (sh *strictHandler) ListSessions(ctx echo.Context, params ListSessionsParams) error {
+	var request ListSessionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessions(ctx.Request().Context(), request.(ListSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionsResponseObject); ok {
+		return validResponse.VisitListSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSession operation middleware
+func (sh *strictHandler) CreateSession(ctx echo.Context) error {
+	var request CreateSessionRequestObject
+
+	var body CreateSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSession(ctx.Request().Context(), request.(CreateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSessionResponseObject); ok {
+		return validResponse.VisitCreateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSession operation middleware
+func (sh *strictHandler) DeleteSession(ctx echo.Context, id Id) error {
+	var request DeleteSessionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSessionResponseObject); ok {
+		return validResponse.VisitDeleteSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSession operation middleware
+func (sh *strictHandler) GetSession(ctx echo.Context, id Id, params GetSessionParams) error {
+	var request GetSessionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSession(ctx.Request().Context(), request.(GetSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSessionResponseObject); ok {
+		return validResponse.VisitGetSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSession operation middleware
+func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id) error {
+	var request UpdateSessionRequestObject
+
+	request.Id = id
+
+	var body UpdateSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSession(ctx.Request().Context(), request.(UpdateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSessionResponseObject); ok {
+		return validResponse.VisitUpdateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSession operation middleware
+func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id) error {
+	var request ReplaceSessionRequestObject
+
+	request.Id = id
+
+	var body ReplaceSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSession(ctx.Request().Context(), request.(ReplaceSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSessionResponseObject); ok {
+		return validResponse.VisitReplaceSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSessionDataStorages operation middleware
+func (sh *strictHandler) ListSessionDataStorages(ctx echo.Context, params ListSessionDataStoragesParams) error {
+	var request ListSessionDataStoragesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessionDataStorages(ctx.Request().Context(), request.(ListSessionDataStoragesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessionDataStorages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionDataStoragesResponseObject); ok {
+		return validResponse.VisitListSessionDataStoragesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSessionDataStorage operation middleware
+func (sh *strictHandler) CreateSessionDataStorage(ctx echo.Context) error {
+	var request CreateSessionDataStorageRequestObject
+
+	var body CreateSessionDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSessionDataStorage(ctx.Request().Context(), request.(CreateSessionDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSessionDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSessionDataStorageResponseObject); ok {
+		return validResponse.VisitCreateSessionDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSessionDataStorage operation middleware
+func (sh *strictHandler) DeleteSessionDataStorage(ctx echo.Context, id Id) error {
+	var request DeleteSessionDataStorageRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSessionDataStorage(ctx.Request().Context(), request.(DeleteSessionDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSessionDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSessionDataStorageResponseObject); ok {
+		return validResponse.VisitDeleteSessionDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSessionDataStorage operation middleware
+func (sh *strictHandler) GetSessionDataStorage(ctx echo.Context, id Id, params GetSessionDataStorageParams) error {
+	var request GetSessionDataStorageRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSessionDataStorage(ctx.Request().Context(), request.(GetSessionDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSessionDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSessionDataStorageResponseObject); ok {
+		return validResponse.VisitGetSessionDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSessionDataStorage operation middleware
+func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id) error {
+	var request UpdateSessionDataStorageRequestObject
+
+	request.Id = id
+
+	var body UpdateSessionDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSessionDataStorage(ctx.Request().Context(), request.(UpdateSessionDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSessionDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSessionDataStorageResponseObject); ok {
+		return validResponse.VisitUpdateSessionDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSessionDataStorage operation middleware
+func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id) error {
+	var request ReplaceSessionDataStorageRequestObject
+
+	request.Id = id
+
+	var body ReplaceSessionDataStorageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSessionDataStorage(ctx.Request().Context(), request.(ReplaceSessionDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSessionDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSessionDataStorageResponseObject); ok {
+		return validResponse.VisitReplaceSessionDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListDataStorages operation middleware
+func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
+	var request PublicListDataStoragesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListDataStorages(ctx.Request().Context(), request.(PublicListDataStoragesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListDataStorages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListDataStoragesResponseObject); ok {
+		return validResponse.VisitPublicListDataStoragesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicCreateDataStorage operation middleware
+func (sh *strictHandler) PublicCreateDataStorage(ctx echo.Context) error {
+	var request PublicCreateDataStorageRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicCreateDataStorage(ctx.Request().Context(), request.(PublicCreateDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicCreateDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicCreateDataStorageResponseObject); ok {
+		return validResponse.VisitPublicCreateDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicDeleteDataStorage operation middleware
+func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id) error {
+	var request PublicDeleteDataStorageRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicDeleteDataStorage(ctx.Request().Context(), request.(PublicDeleteDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicDeleteDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicDeleteDataStorageResponseObject); ok {
+		return validResponse.VisitPublicDeleteDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetDataStorage operation middleware
+func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error {
+	var request PublicGetDataStorageRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetDataStorage(ctx.Request().Context(), request.(PublicGetDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
+		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicUpdateDataStorage operation middleware
+func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id) error {
+	var request PublicUpdateDataStorageRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicUpdateDataStorage(ctx.Request().Context(), request.(PublicUpdateDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicUpdateDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicUpdateDataStorageResponseObject); ok {
+		return validResponse.VisitPublicUpdateDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicReplaceDataStorage operation middleware
+func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id) error {
+	var request PublicReplaceDataStorageRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicReplaceDataStorage(ctx.Request().Context(), request.(PublicReplaceDataStorageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicReplaceDataStorage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicReplaceDataStorageResponseObject); ok {
+		return validResponse.VisitPublicReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListProjects operation middleware
+func (sh *strictHandler) PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error {
+	var request PublicListProjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListProjects(ctx.Request().Context(), request.(PublicListProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListProjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListProjectsResponseObject); ok {
+		return validResponse.VisitPublicListProjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicCreateProject operation middleware
+func (sh *strictHandler) PublicCreateProject(ctx echo.Context) error {
+	var request PublicCreateProjectRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicCreateProject(ctx.Request().Context(), request.(PublicCreateProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicCreateProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicCreateProjectResponseObject); ok {
+		return validResponse.VisitPublicCreateProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicDeleteProject operation middleware
+func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id) error {
+	var request PublicDeleteProjectRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicDeleteProject(ctx.Request().Context(), request.(PublicDeleteProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicDeleteProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicDeleteProjectResponseObject); ok {
+		return validResponse.VisitPublicDeleteProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetProject operation middleware
+func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error {
+	var request PublicGetProjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetProject(ctx.Request().Context(), request.(PublicGetProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetProjectResponseObject); ok {
+		return validResponse.VisitPublicGetProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicUpdateProject operation middleware
+func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id) error {
+	var request PublicUpdateProjectRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicUpdateProject(ctx.Request().Context(), request.(PublicUpdateProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicUpdateProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicUpdateProjectResponseObject); ok {
+		return validResponse.VisitPublicUpdateProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicReplaceProject operation middleware
+func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id) error {
+	var request PublicReplaceProjectRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicReplaceProject(ctx.Request().Context(), request.(PublicReplaceProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicReplaceProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicReplaceProjectResponseObject); ok {
+		return validResponse.VisitPublicReplaceProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSessions operation middleware
+func (sh *strictHandler) PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error {
+	var request PublicListSessionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSessions(ctx.Request().Context(), request.(PublicListSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSessionsResponseObject); ok {
+		return validResponse.VisitPublicListSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicCreateSession operation middleware
+func (sh *strictHandler) PublicCreateSession(ctx echo.Context) error {
+	var request PublicCreateSessionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicCreateSession(ctx.Request().Context(), request.(PublicCreateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicCreateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicCreateSessionResponseObject); ok {
+		return validResponse.VisitPublicCreateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicDeleteSession operation middleware
+func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id) error {
+	var request PublicDeleteSessionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicDeleteSession(ctx.Request().Context(), request.(PublicDeleteSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicDeleteSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicDeleteSessionResponseObject); ok {
+		return validResponse.VisitPublicDeleteSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSession operation middleware
+func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error {
+	var request PublicGetSessionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSession(ctx.Request().Context(), request.(PublicGetSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSessionResponseObject); ok {
+		return validResponse.VisitPublicGetSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicUpdateSession operation middleware
+func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id) error {
+	var request PublicUpdateSessionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicUpdateSession(ctx.Request().Context(), request.(PublicUpdateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicUpdateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicUpdateSessionResponseObject); ok {
+		return validResponse.VisitPublicUpdateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicReplaceSession operation middleware
+func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id) error {
+	var request PublicReplaceSessionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicReplaceSession(ctx.Request().Context(), request.(PublicReplaceSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicReplaceSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicReplaceSessionResponseObject); ok {
+		return validResponse.VisitPublicReplaceSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ObtainToken operation middleware
+func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
+	var request ObtainTokenRequestObject
+
+	var body ObtainTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ObtainToken(ctx.Request().Context(), request.(ObtainTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ObtainToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ObtainTokenResponseObject); ok {
+		return validResponse.VisitObtainTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"HMcxCgIxEEDRqyy/DiGw3XQKFhaCoBdIEXFAJiETbELuLm7z4E3UXhWZDB2fgnDuWe3xvNy2Ay/uWm07",
-	"3a8EvqX/h5BiiokVqK1YboqwxxR3Ai2PtyNzrV8AAAD//w==",
+	"7H17c9u6cvhXwfD3mzl2h5adR3s78nQ6PnmcmzYncWOn6b2WK0HiSsI1CPAAoG1dX333Dh6kSBEUKSey",
+	"ZUf/JBaJx2J3sS/sgnfBiMcJZ8CUDLp3QYIFjkGBML/eYoXPFBd4Au8JVSA+4Rg+jDhTmDDTIgI5EiRR",
+	"hLOgG7zBEg4Ik8AkUeQakEyHUgnCJoiPkZoCYjiGThAGRDf/IwUxC8JAPwy6wdhMcWeakGySeRAGcjSF",
+	"GOvp1CzRLe2YwXweBu9uRzSNoArLW8ETiTAaE6ARGgseI8CjKRIw4iI6RgISwAoPqYEHbhPK9TBKpOAH",
+	"D+xMF5cliIiCWHpAC7MHWAg807+lmlGzTC7iYAH5R8KuzACYUn7zLk7U7L8xTXNQyqv6NgWGEgESmArd",
+	"WiQaYSFmiHE0oHq0QR2G3RL6plUDYt9zEWNVxevJaASJgghhFiEyYVxAhPYEyIQzCRJhAQjTGzyT6D/O",
+	"Pn/ar6W2Hb8IBLA0DroXwd8kZ0EY4IQEl6EHtA9RFazzKTh0/CLR168f3nbQCYox1dNAZJ4gzOQNCIle",
+	"H73OoUqwmi6AIlEQBgL+SImAKKPAAkAHczdIU9PSAxqrYceBANr5pwGCeAiRNHtBAMUakXz4NxgpqbeI",
+	"eUQ4Q7r5ABFW5Fm0Z59iyhkgIhHOSKE432/JxYT9WC7+SGLi4ZJTPAEkyd8hRBGMcUoVenl0jEYUx4kB",
+	"GL3odF4cHdVxBzXDejiUMAUTEAbZn8djCZ7JP6XxEITFp90giiN5RZIFMLUTcztmceaYMBJrzjwKfVCc",
+	"Cq7pZwXkB3maDikZVYHSJEFcoDGmskkEEtlPzDBN0q809/YJ5zOQknBWUSPueRVGIwwtOEQiaZuhPb3d",
+	"9hsgc41bgmTh0IBJC5hPpri2Euk2EOntaOCKsMLI9WsHXLSYqEOitWDcWqpa8BwHyhXYy8iZ2KYOY8do",
+	"4GZ3z6XGzEDLNQ21bIY667cWvOd4sgpWo0k18gzECk8aYFB40jw/Fx4hpZ9a4yREg4OBVupjcovGXCDd",
+	"EFhE2OQeZorkQv0g6T7XutDpdd39Vxx9gT9SkGY5ml2AmT9xklAyMprr0Cjv7l1h+v8vYBx0g/93uDA1",
+	"D+1befheI+CdEFzIYK4nLCPpA7vGlOidl6QqRFg6cw5MD7Q3uOuZdfeCLrroBeeaaLYFkSjT451ecDkf",
+	"7Gvhq9tHoDChukcv0BYKSrCQYIdEB6jT6fSC+aATWBtoSKII2A9b71szuW+py6D9haco4ohxhab4GlAC",
+	"IiZWHiquf2kaWTbFIz2GAduqZKk2QKr/0nzWTCrDjl2E0VBbgpRIpQVADFLiCWiSXfTytnYTWYp10Zjz",
+	"XnDpJ1SRKp+4es9TFj0CUT5xhcZ6bgNN15lxxjiLOEhDLbg1axaaBfXvayLJkIKmmm4+wpSCMAv5ynCq",
+	"plyQv8NDLOZ3zT5aLwg0xBEaCYiAKYKp7FbwfZKqqX5pQSi2RTcgwCwsEfyaRGBx4SNaRmbFr4A5+oXB",
+	"FHDk/Mtv374dFGaC8iqXJalZkltm5p1+FhPMyN+x8poT7zmNQCAK10BliKAz6aDBxV0vAAqxxpqFM9Nh",
+	"vWAeosrbTDf0gvml9awycYqjiOiZMD0VPAGhiJGTC7lqLXufoNWwnwqu+IhT43cXBwhy+88uyZisQddY",
+	"jvlQQ84pYKYHMz6MNlTx7UdgE/3jn4+Owqq4TwozFhq/8DSeF/2gi0VPN9ulZ40FM6+6JG0B9fkStVby",
+	"8TJ1NT/rQTJQZEm1NQ2VI9tDjBLTtEAjiXzOoAAcfWZ0linnarciVatUpHyEPSC88IJglX0bKq4i0xsB",
+	"btc9Y2KV91JRPGhqGZnMbxgIFOMZGk0xmwAiqhOEm6JRTFj+u2nfmTEaNpuT+F4qysV+bEJ6tnWXQSgO",
+	"0wCJtjyqcIx4apXaKkc6LM6zHrfkgFeZJQbVqDA10L/rdppkcKua2p+ahbIrK1DhmvBUtu9Tj1wZhA5V",
+	"Do7C8G4lDeg/xWo03e3m7drNVYLVbdf8+WqR4Np5eQGuyQi0RVUw/pc2IyXAVP979Ec+yZnCQvkWohv0",
+	"R9zGQSuYhNuECJB9wnyO+IizSKKUKUKtvcwjkMj2KZCxIDj0n+Ia0/rRFEc3mCg0BHUDwFDCKZX+wVwY",
+	"qW91fAX2VILIVwa3OE6Mv/ztf/7y14MXL1+9Djyccw2CjJ0l3U8FKRsPgrTp09d7i4JV1qs7L7FLYUFh",
+	"iTTFxXiAXAVDiYYFAtTz5CmntJYnlximwJMvmy3TYuem+aWxo6uCA7SLqr0XqbBKnd2f+WZ2/YkNyGgn",
+	"Jqw0leloBFL2ghD1AuPtlLxW28EEGNzQpnk/AkYg6gXoH6jnMBr1XXfzDFNtVM76qcybEetT9ScCM5W5",
+	"VGV0momK5yml6XLiuamCsDSNIWdhCs8JTOjWXprCh6wgzDDjHcVO75V3VSryG0Y5jowSrXW9nIdURoeA",
+	"hEuiuJgVAX7z5c2nsyAM3p58evshCIP3ZCKnWGje/o2oP6dD/QflQ6N8fwcWAYVZEAZ/BcYjHoTBNxhm",
+	"HT6rKQjvElNBqxx9ZHwoBUIz3//uTZVK5L//Y6yS/e7hYeN+LizHju9jenOM+MUdJnnO8BYHTTdETRHj",
+	"KOYR0DzCLUFcg0AzUMfZYR7oIUvu7yq9/1X7RNoAw7cfbPujWg8pNwbe3SqBTURwlXsdcAafx0H3oiqe",
+	"8yfMnAAF88tKEOS9ADgwoTNtUWmrpoP+E2YSSa3MLDowoqDpE2oFxNwPGaKITIiSJtLRH6C90RRGVxCh",
+	"oTU7LM6O0ecE2MnpB/Sqc4RGmNmQUCJASnQFM+RIL/eP0TWmqTsxtUswY1vYi+rJ0TUMbg8m/MA9jHFy",
+	"YXtdGvk7xiO4m5uoZSGmujJKsYQZEzfVhoHWl9gTuls8S0AcaD7Izy7HGimR26T2fHmwHxpUWXtlUF2P",
+	"CVVmh981tK7sqDLMlsWvAX398lHmBx6cHRhuzbk8j/3c9YIkD/ZoSZz9OsxEaQ2PFkF27kJFjSXO0crd",
+	"nBc+AyMB0c9b4lvX0lmSK/oprjA1PWWzL2UbC6PwZIszzFKoRwNXgLM89fLYPumTeztVwTOUnKbK0Csn",
+	"F9yacGnm7CA9UWh3AqWaJvp/PKRQG1lxATyf6znlQjVKq7K4nGs/jFIwUfX1+y65NB7zVwncH+dibuXg",
+	"BYk4D4OJ4Gmycr+sdEItlr5wCtWd9JseunDIINGenc2IJy3EjIagEJU1wr53X28oQpZJi9XuvG7kd9he",
+	"+qOiZkqcU3stBVc5QXPR4tJAC43VYsjVjbKjc6PamhSqTIf54exaPKzcKemqTuYk1blEm+HJ38FoQq1g",
+	"4SDGhHp4zWcsukEX0c2lHCpBzIFqfiBt9yLaO/18dh6i06/n+x00MMsamCyngd0JA7MVspQneyqCFRxb",
+	"N1X/zQUawojHIBeBiKp9/pgCooJjXzqXf0s3RF7MYmWbsEvdxlwZSfnB2/QxGPyNQUsdmzusFbgd7Z2e",
+	"nL/58+Hp1/MQxZjhiUawppPDNWfUK3/bxpAdbHUBqWShVVus0HdkZJ6vmPm74sXbF9sNc3OyNX/myFtm",
+	"UT8y7xkjdrPUxYd38mgnjzYsj+pY0ij+qgTArG+n9xuCRPbd/LXvDUi+t0sbqzBVadzCIJerwX+TA7rk",
+	"T1M8sRkgEpgytoOJTx0bN1RAzK9N3pI23eYDZB9YwyE2FKhaDpvES+hAqsFZBQPFdKCSids626xdHsvl",
+	"IoPPF8jKckSxRAJUKhhEHZSZstZ5MbnflEgljVdpMrCjQt61ifkM8sTof7OZ2sdokGf8D1BkqgmsDKzS",
+	"ZQhTfE0cJtZzFrHCePRHSiRpczLn7V84411OyTLcpKaCp5PpgTV69xzGCj33EReR5bdNuCylM9pL3yEg",
+	"VtBXJC4fbuinB+ZpiwhAkw4rh6baH18Ww84eyCHho+n6VP8OjXpPz3o91znGjCQpxfcLgLQ8W7QNzaFD",
+	"n7B+LRefuxxmRJgp56EgZ1JBfCDxGJDGhGbcZeXdiBGvqfYDuT637C6/S937RK8Th43+bSYbff7tF8DR",
+	"gVbY2dtcSRWMrpX5JMuR2ITikdNfbuJfyqnyMszPF6y8Qed5PiSKU6m0HWELXjiDtY8anpFUub94uFeW",
+	"QnkzVHefIxEDMLVmmQ2CuKOW673+4RBh7nDoxXdukYq7W1jSZf0OWspY9BwLaz6FCGn65tkDeGF0sAjh",
+	"Eo837ppN6tV76gazyGZ/Wy6MsM3EM+etCLUqZ7FltlvGf/nCl2rXuDXGrLQqSjNtRB7nNWR4rECYFhRr",
+	"4WVlVn6m8/LF6z+9/tdX//L6T2F7zDaD7U/vCMLGPL0qKusCP1ULsQk0z36qAXR9KJ9dkKiKifaqw4fo",
+	"htCRb7p7RZGqc69IOPxJtmItklZvrZZkrt3tK8jzXLfL2nuk7cb4vt2Qb4G2NvjJ+Zs/7x+bWBlSUy7B",
+	"Wt7WpNoZ3Tuj+8kY3ZUtkdXW5vA0RgCW5z/nV8Bq80QTLOUNF2UrN38Y+rN1M+JUMYxHZtv/IrP4No4i",
+	"AbKYeVWTg5ePGy6m98kItxxbQltdj83L9AMnbR7WFTC0x+AGBLKZ2xJpe95u6CsohdtbZVYWl5Hnfy7n",
+	"aC5WYLim1c0XEkapIGp2ptkkC4tiAeIkVVNf5DYBITnDFNnp7WK7aHBSTCXtol/NIKiXHh29GtnkWP0n",
+	"DNDewODX98p3OYbhXxPWNiMuFjFVKrH1koSNuT/IbNIhx9zaGL8KTNjZ+bvfkfknE/Enpx9CpDcMVqbg",
+	"08SVTR7AeExGBNMeW/TMqLk3GOpnUkHcxwnpK86pHOx3bEYbFtBjg0OckMO7hAuF6fzwDifJ/PDOpOPM",
+	"Dy/uSDQ/vBzY2WwbNEgEucZK48iyUEb1/R7jAg3s0dUA7WHG2SzmqQwNWx3YExx0itXUxs4jPkpjYBqP",
+	"2XKIQEpgQgmb9JikWE6P84p9lJieuilPFSI2omTvXYEIkchWelI66/RYL98aEqUSzCDRjOGYjA4ESIWA",
+	"XQPlCbj6VIfnXtBFd51OZz4fGIpwltXghj1WaGcy/C46nc5liHpWw9sEba3k7V+Znre/tKo3pax6VGzS",
+	"0NBedoPIFcx6bEyEVPud4mFBfnnB6rtdCJMkguJtLgYB9vzEFni//RtmE46+vDs7R2OBY7jh4uoXieQU",
+	"GxQUK9/tQltWvmsBIpWJYsiaVM0eMzLb1QGX3pkJ7mxhbCqom+8d0wY3RrbA9+uXj2aqy/lg3xHBU7xt",
+	"8VoqLA4LGWchYlwdmOpqE1iJQU151GN2xaELtpSqyrOs2bErabb15LLT01JNEWVqM+p3q61xsPZ48KJz",
+	"1DkyrkgCDCck6AavOkedV67i1Qg0sxH1Cg5t1cGhkelcKp9pplLBZKGEhY8RRrYfKqXL2+2jdQrSc0s0",
+	"qK28GKA9Tb3l9zZNSYszaROXTDnEYD9EkkyYNJFzjb0kEfwajILTesj0/xAF3cBU8iwKe9wlSCDVrzya",
+	"/cDS9OXyJFvTXbpk4uXR0QYmtKVKnqJ4rWt9RDEF+q8tLL4pcpgPC1ctFPVg0L24DAOZxjEWswzFCw6g",
+	"fGJqZ6zFdWEK7gMTA6swmRHhK1jtxKZjZrdbvTw6shw15NEMKaBUIleQESJXj4H2cuVkRg8RZyOwCduY",
+	"ubswNA9VWeWUU/pAnFIsGpqXjRdzaL5xzilUDdWwjlRYQZbJ/CB8pGFqzUbODjjMbK0+VkqQYapAHhY8",
+	"S8NcE99VWh+NyjCLK8SPau60QPaKHW3UuOtxjEYyBVDFBx2eFJ8dLB5qicWF0j6rUbBGbLljeDTmlPKb",
+	"kong/GiMxnCT3SZyBTNru2gtARGagoDQ2mFqajJWBFgj2lwKqF+YO0ucNqlyvMZBIegljUZYXJNYEwVf",
+	"NDm0d6TVRcILDd2FZi1amjuFWrTL7qNr0TS7SbFFU3c3YPtBs5PlxvYNN07OLze555dizp4t/5mBtQv5",
+	"uLQhjgs3wdgyH5sFbAzG9iJg6eYe0+1Fc7fSPTKm06vmTou7jYy0yeWLhqG82fecFHHexX5B3BTj0Jfz",
+	"MFdQ5Q1kj2yKbTekNSqnRK20xotNAFB/DY8FLbqfYngMjrAAu4NOmVPQzwPrah7jvlq9k5U3l5nnrXm+",
+	"zDwlAr723P5qekVozxaCaVNov/Ng6NM9Xjf3yC+yKuPbwt4S32Gmt8tY+w1UGWXraaztUhsPJPTrt+x5",
+	"2f7ZeoH+ffz3G5gTtOKK19IB63FaZOib+I9RTrFQBFOUJhFW0M1OTaCUtLQ4Oinvga+m04OqHXsa9NC+",
+	"SlsWtoiK7sfKT46NLflbi9Ek9bg/71NKkbCnbF3EY6JMJDQ73HNcOAHlAqPuPNoTYXFHdVtrBO3YccPs",
+	"6BjgnmaUVBAfulhzG289C0v/fJ766aJSauelb8hLX3Ht+Lq98wvTN2rlFesNG9z6bOc8N5c+lwgrTLks",
+	"Z73Jlc/abUaDlcu3H9iFL9fEPiv3PcmpVqX3Sn3T0kcvcsVP4Z+vQmi9X75A084nv+cePF9YOD+JL55/",
+	"O6Gl8N4uH/xB9MWj+N6tWDVzdNZm2afrc68WjQ/ja2+dlbJju4371mvbOC4dqI1PneWV/Xw+9dkiU37n",
+	"U2/Ip17x0ad1e+chkHU7lr+HtW5vmxi+ScOwWOLS4MZnm/W5ufG5EFphCWYFME1u/FleO7gJBVmuUn9g",
+	"N75chvWs3PhFxWeV3itVXEs3vsgVP4Ubvwqh9W78Ak07N/6ee/B8YVT9JG58/kXLlsJ7u9z4B9EXj+LG",
+	"t2LVzJ9am2Wfrhu/WjQ+jBu/dVbKju027sbf18ZZM6fdczXCT+vc7zLcH9TPr/0m9oOYZOtlunu2yTN1",
+	"q9vmvXuuYWnpbG8+Aaz2yqRHcsGfd06851qjBjZpq7/Wc9d/ygT59ZHf6M/vsuZ/9N4+9xpaP5fD3zKV",
+	"vk6tbGUY4DE02aMGB9bNa/4epn/yIYO1ZPKDBhK23QLbMe7jBh3uY8qZFOb7V9mfZNfwGOfduvGYUn4D",
+	"UQedTfmN/bYCsvPkqbxhOS2Bj5cbmBiDe1a6FK6DTrKLH8jYyPzQXgY3BHuli+feBzPMrhZ+Vwv/7Gvh",
+	"Fzdv3GkyFa8xu7icXzZVy7s92LpY3pPbWhzCXujkLuc6RnANYmbUINg341Taj5CWPt73+ujVvrlRSb8R",
+	"PFXe+J/d1P76/AJnbSPmfVXpaC9DB7f3xbakxZpy3OOZPzoNG8vkt5GGvkr3+9KwxrO32NmVw+/K4dc0",
+	"ENdgY3/BfGs18AO9+0cQPP4q+y0XPL7a8PsLHq/7+gikqKkx33JaeAujf5Amb1c2/bTcr12B867AeVfg",
+	"fB8/rVACXSdNfBXQW+Kf1ZTXbrVvlpcttpXmnmodjyTfXgfsCRFpuYz5PkRqcrp2tc67WucNOFqLauhW",
+	"cvw5OFhPSLAsFwHfT7BsmVP1hPBfqYb9Ueq3sVb2aTlSu6rWXVXrrqr1ifhuhbrXOuHlK3vdEt+tpqZy",
+	"q323vFatrfLwlGh4lMf2+m5PiEjLGbD3IVKT77YrcN0VuG7Ad1uUwLaS48/Bd3tCgmU5jfN+gmXLfLcn",
+	"hP9KNuL3qN/qh6PKSPo81Jb4ufsK5CYyYUvf83zg7Nfyxzc90vkEMbjxf4YyRCmLQKAhV1NbdclpVPoC",
+	"5wNmxK74GNS7W/dV2OwLptpPdl8kzT5j6Fuf54tRS4zq41LzFUwriFNBg25waMStG+nOfQc3WHx/OX+U",
+	"xRUKj8qfMF/uXPPWgDO/nP9fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -3,10 +3,18 @@
 package brainstem
 
 import (
+	"fmt"
 	"log/slog"
+	"net/http"
+	"regexp"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -16,9 +24,47 @@ type Deps struct {
 	Log   *slog.Logger
 }
 
-// Register mounts the BrainSTEM API (its validator, auth and handlers) on e.
-func Register(e *echo.Echo, d Deps) error { return nil }
+// Handlers implements the generated strict server interface.
+type Handlers struct {
+	st  *store.Store
+	log *slog.Logger
+}
 
-// HandleError renders err in Django REST framework's shapes. It reports
-// false when it did not write a response.
-func HandleError(err error, c echo.Context, log *slog.Logger) bool { return false }
+var _ brainstemapi.StrictServerInterface = (*Handlers)(nil)
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+
+func init() {
+	// kin-openapi checks only the formats it is told about.
+	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String()))
+}
+
+// Register mounts the BrainSTEM API on e: a pre-router middleware that
+// gives /api/… paths their trailing slash, the token middleware, the
+// request validator (spec-driven, errors in DRF's shapes), the strict
+// handlers and the device-login page.
+func Register(e *echo.Echo, d Deps) error {
+	spec, err := brainstemapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load brainstem spec: %w", err)
+	}
+	spec.Servers = nil
+	h := &Handlers{st: d.Store, log: d.Log}
+
+	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
+	e.Use(h.authenticate)
+	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+		Skipper:               notAPI,
+		SilenceServersWarning: true,
+		ErrorHandler:          validatorError,
+		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
+			return &echo.HTTPError{Code: http.StatusBadRequest, Internal: me}
+		},
+		Options: openapi3filter.Options{
+			MultiError:         true,
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		},
+	}))
+	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, nil))
+	return nil
+}

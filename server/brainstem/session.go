@@ -1,0 +1,175 @@
+package brainstem
+
+import (
+	"context"
+	"slices"
+
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// listSessions answers both portals' session lists.
+func (h *Handlers) listSessions(ctx context.Context) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery("session", r.query)
+	if err != nil {
+		return response{}, err
+	}
+	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
+	recs, n, err := h.st.ListBSSessions(ctx, r.viewer(), q, page)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := h.sessionObjects(ctx, r, recs, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(listEnvelope("sessions", objs, n, page, r)), nil
+}
+
+// getSession answers both portals' session detail.
+func (h *Handlers) getSession(ctx context.Context, id string) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery("session", r.query)
+	if err != nil {
+		return response{}, err
+	}
+	rec, err := h.st.GetBSSession(ctx, r.viewer(), id)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := h.sessionObjects(ctx, r, []store.BSSessionRecord{*rec}, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(object{{"session", objs[0]}}), nil
+}
+
+// sessionObjects renders sessions, embedding the included relations with
+// one query per relation for the whole page.
+func (h *Handlers) sessionObjects(ctx context.Context, r *request, recs []store.BSSessionRecord, q *store.BSQuery) ([]object, error) {
+	e := embeds{}
+	if slices.Contains(q.Include, "projects") {
+		var ids []string
+		for _, s := range recs {
+			ids = append(ids, s.ProjectIDs...)
+		}
+		ps, err := h.st.BSProjectsByID(ctx, r.viewer(), dedupe(ids))
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]object{}
+		for _, p := range ps {
+			m[p.ID] = projectObject(p, r, nil)
+		}
+		e["projects"] = m
+	}
+	if slices.Contains(q.Include, "datastorage") {
+		var ids []string
+		for _, s := range recs {
+			ids = append(ids, s.DataStorageIDs...)
+		}
+		ds, err := h.st.BSDataStoragesByID(ctx, r.viewer(), dedupe(ids))
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]object{}
+		for _, d := range ds {
+			m[d.ID] = dataStorageObject(d)
+		}
+		e["datastorage"] = m
+	}
+	out := make([]object, len(recs))
+	for i, s := range recs {
+		out[i] = sessionObject(s, r, e).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+// sessionDetail renders a written session.
+func sessionDetail(rec *store.BSSessionRecord, r *request) object {
+	return object{{"session", sessionObject(*rec, r, nil)}}
+}
+
+// ListSessions lists the sessions of the caller's projects.
+func (h *Handlers) ListSessions(ctx context.Context, _ brainstemapi.ListSessionsRequestObject) (brainstemapi.ListSessionsResponseObject, error) {
+	return h.listSessions(ctx)
+}
+
+// PublicListSessions lists the sessions of public projects.
+func (h *Handlers) PublicListSessions(ctx context.Context, _ brainstemapi.PublicListSessionsRequestObject) (brainstemapi.PublicListSessionsResponseObject, error) {
+	return h.listSessions(ctx)
+}
+
+// GetSession returns one session of the caller's projects.
+func (h *Handlers) GetSession(ctx context.Context, req brainstemapi.GetSessionRequestObject) (brainstemapi.GetSessionResponseObject, error) {
+	return h.getSession(ctx, req.Id.String())
+}
+
+// PublicGetSession returns one session of a public project.
+func (h *Handlers) PublicGetSession(ctx context.Context, req brainstemapi.PublicGetSessionRequestObject) (brainstemapi.PublicGetSessionResponseObject, error) {
+	return h.getSession(ctx, req.Id.String())
+}
+
+// CreateSession creates a session (201).
+func (h *Handlers) CreateSession(ctx context.Context, req brainstemapi.CreateSessionRequestObject) (brainstemapi.CreateSessionResponseObject, error) {
+	in, err := sessionCreateInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	r := requestFrom(ctx)
+	rec, err := h.st.CreateBSSession(ctx, r.userID(), in)
+	if err != nil {
+		return nil, err
+	}
+	return created(sessionDetail(rec, r)), nil
+}
+
+// ReplaceSession replaces a session's writable fields (PUT).
+func (h *Handlers) ReplaceSession(ctx context.Context, req brainstemapi.ReplaceSessionRequestObject) (brainstemapi.ReplaceSessionResponseObject, error) {
+	in, err := sessionCreateInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	r := requestFrom(ctx)
+	rec, err := h.st.UpdateBSSession(ctx, r.userID(), req.Id.String(), in)
+	if err != nil {
+		return nil, err
+	}
+	return ok(sessionDetail(rec, r)), nil
+}
+
+// UpdateSession changes the fields sent (PATCH).
+func (h *Handlers) UpdateSession(ctx context.Context, req brainstemapi.UpdateSessionRequestObject) (brainstemapi.UpdateSessionResponseObject, error) {
+	in, err := sessionPatchInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	r := requestFrom(ctx)
+	rec, err := h.st.UpdateBSSession(ctx, r.userID(), req.Id.String(), in)
+	if err != nil {
+		return nil, err
+	}
+	return ok(sessionDetail(rec, r)), nil
+}
+
+// DeleteSession deletes a session (204).
+func (h *Handlers) DeleteSession(ctx context.Context, req brainstemapi.DeleteSessionRequestObject) (brainstemapi.DeleteSessionResponseObject, error) {
+	if err := h.st.DeleteBSSession(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteSession204Response{}, nil
+}
+
+// dedupe returns ids without repeats, keeping the first occurrence.
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package brainstem
+
+import (
+	"context"
+	"slices"
+
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// sdsObjects renders session ↔ data storage links, embedding the sessions
+// and data storages asked for with include[].
+func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSessionDataStorage, q *store.BSQuery) ([]object, error) {
+	e := embeds{}
+	if slices.Contains(q.Include, "session") {
+		ids := make([]string, len(rows))
+		for i, l := range rows {
+			ids[i] = l.SessionID
+		}
+		ss, err := h.st.BSSessionsByID(ctx, r.viewer(), dedupe(ids))
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]object{}
+		for _, s := range ss {
+			m[s.ID] = sessionObject(s, r, nil)
+		}
+		e["session"] = m
+	}
+	if slices.Contains(q.Include, "datastorage") {
+		ids := make([]string, len(rows))
+		for i, l := range rows {
+			ids[i] = l.DataStorageID
+		}
+		ds, err := h.st.BSDataStoragesByID(ctx, r.viewer(), dedupe(ids))
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]object{}
+		for _, d := range ds {
+			m[d.ID] = dataStorageObject(d)
+		}
+		e["datastorage"] = m
+	}
+	out := make([]object, len(rows))
+	for i, l := range rows {
+		out[i] = sessionDataStorageObject(l, e).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+// ListSessionDataStorages lists the links of the caller's sessions.
+func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery("sessiondatastorage", r.query)
+	if err != nil {
+		return nil, err
+	}
+	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
+	rows, n, err := h.st.ListBSSessionDataStorages(ctx, r.viewer(), q, page)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := h.sdsObjects(ctx, r, rows, q)
+	if err != nil {
+		return nil, err
+	}
+	return ok(listEnvelope("sessiondatastorages", objs, n, page, r)), nil
+}
+
+// GetSessionDataStorage returns one link of the caller's sessions.
+func (h *Handlers) GetSessionDataStorage(ctx context.Context, req brainstemapi.GetSessionDataStorageRequestObject) (brainstemapi.GetSessionDataStorageResponseObject, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery("sessiondatastorage", r.query)
+	if err != nil {
+		return nil, err
+	}
+	row, err := h.st.GetBSSessionDataStorage(ctx, r.viewer(), req.Id.String())
+	if err != nil {
+		return nil, err
+	}
+	objs, err := h.sdsObjects(ctx, r, []store.BSSessionDataStorage{*row}, q)
+	if err != nil {
+		return nil, err
+	}
+	return ok(object{{"sessiondatastorage", objs[0]}}), nil
+}
+
+func sdsDetail(row *store.BSSessionDataStorage) object {
+	return object{{"sessiondatastorage", sessionDataStorageObject(*row, nil)}}
+}
+
+// CreateSessionDataStorage links a data storage to a session (201).
+func (h *Handlers) CreateSessionDataStorage(ctx context.Context, req brainstemapi.CreateSessionDataStorageRequestObject) (brainstemapi.CreateSessionDataStorageResponseObject, error) {
+	b := req.Body
+	sid, did := b.Session.String(), b.Datastorage.String()
+	row, err := h.st.CreateBSSessionDataStorage(ctx, requestFrom(ctx).userID(),
+		store.BSSessionDataStorageInput{SessionID: &sid, DataStorageID: &did, Order: b.Order})
+	if err != nil {
+		return nil, err
+	}
+	return created(sdsDetail(row)), nil
+}
+
+// ReplaceSessionDataStorage replaces a link (PUT); an absent order keeps its position.
+func (h *Handlers) ReplaceSessionDataStorage(ctx context.Context, req brainstemapi.ReplaceSessionDataStorageRequestObject) (brainstemapi.ReplaceSessionDataStorageResponseObject, error) {
+	b := req.Body
+	sid, did := b.Session.String(), b.Datastorage.String()
+	row, err := h.st.UpdateBSSessionDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String(),
+		store.BSSessionDataStorageInput{SessionID: &sid, DataStorageID: &did, Order: b.Order})
+	if err != nil {
+		return nil, err
+	}
+	return ok(sdsDetail(row)), nil
+}
+
+// UpdateSessionDataStorage moves or re-points a link (PATCH).
+func (h *Handlers) UpdateSessionDataStorage(ctx context.Context, req brainstemapi.UpdateSessionDataStorageRequestObject) (brainstemapi.UpdateSessionDataStorageResponseObject, error) {
+	b := req.Body
+	in := store.BSSessionDataStorageInput{Order: b.Order}
+	if b.Session != nil {
+		s := b.Session.String()
+		in.SessionID = &s
+	}
+	if b.Datastorage != nil {
+		d := b.Datastorage.String()
+		in.DataStorageID = &d
+	}
+	row, err := h.st.UpdateBSSessionDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	if err != nil {
+		return nil, err
+	}
+	return ok(sdsDetail(row)), nil
+}
+
+// DeleteSessionDataStorage removes a link (204).
+func (h *Handlers) DeleteSessionDataStorage(ctx context.Context, req brainstemapi.DeleteSessionDataStorageRequestObject) (brainstemapi.DeleteSessionDataStorageResponseObject, error) {
+	if err := h.st.DeleteBSSessionDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteSessionDataStorage204Response{}, nil
+}

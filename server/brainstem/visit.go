@@ -1,0 +1,48 @@
+package brainstem
+
+import "net/http"
+
+// The generated strict server asks each operation's response for its own
+// Visit method; response answers all of those that return records.
+
+func (r response) VisitListSessionsResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitPublicListSessionsResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitGetSessionResponse(w http.ResponseWriter) error         { return r.visit(w) }
+func (r response) VisitPublicGetSessionResponse(w http.ResponseWriter) error   { return r.visit(w) }
+func (r response) VisitCreateSessionResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitUpdateSessionResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitReplaceSessionResponse(w http.ResponseWriter) error     { return r.visit(w) }
+
+func (r response) VisitListProjectsResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitPublicListProjectsResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitGetProjectResponse(w http.ResponseWriter) error         { return r.visit(w) }
+func (r response) VisitPublicGetProjectResponse(w http.ResponseWriter) error   { return r.visit(w) }
+func (r response) VisitCreateProjectResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitUpdateProjectResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitReplaceProjectResponse(w http.ResponseWriter) error     { return r.visit(w) }
+
+func (r response) VisitListDataStoragesResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitPublicListDataStoragesResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitGetDataStorageResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitCreateDataStorageResponse(w http.ResponseWriter) error    { return r.visit(w) }
+func (r response) VisitUpdateDataStorageResponse(w http.ResponseWriter) error    { return r.visit(w) }
+func (r response) VisitReplaceDataStorageResponse(w http.ResponseWriter) error   { return r.visit(w) }
+
+func (r response) VisitListSessionDataStoragesResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// BSViewer is who reads or writes BrainSTEM records: a signed-in user on the
+// private portal, or anyone (UserID possibly 0) on the read-only public portal.
+type BSViewer struct {
+	UserID uint
+	Public bool
+}
+
+// BSListQuery is what the list functions need from a parsed list query
+// (*BSQuery satisfies it): the filters alone for the count, and the filters
+// plus the ORDER BY for the page.
+type BSListQuery interface {
+	Where(db *gorm.DB) *gorm.DB
+	Scope(db *gorm.DB) *gorm.DB
+}
+
+// BSPage is a window of a list.
+type BSPage struct{ Limit, Offset int }
+
+// Visibility conditions, written as IN (subquery) so that they stay fast
+// with many sessions and never duplicate rows.
+const (
+	bsSessionMemberSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
+		"(SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsProjectMemberSQL   = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsDataStorageOwnSQL  = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
+	bsSDSSessionMember   = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSDSSessionPublic   = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsInvalidPkTemplate  = "Invalid pk \"%s\" - object does not exist."
+	bsPermissionMessage  = "You do not have permission to perform this action."
+	bsMaxStorageNameRune = 200
+)
+
+func (v BSViewer) sessions(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where(bsSessionPublicSQL)
+	}
+	return db.Where(bsSessionMemberSQL, v.UserID)
+}
+
+func (v BSViewer) projects(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where("bs_projects.is_public = 1")
+	}
+	return db.Where(bsProjectMemberSQL, v.UserID)
+}
+
+func (v BSViewer) datastorages(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where("bs_datastorages.is_public = 1")
+	}
+	return db.Where(bsDataStorageOwnSQL, v.UserID)
+}
+
+func (v BSViewer) sessionDataStorages(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where(bsSDSSessionPublic)
+	}
+	return db.Where(bsSDSSessionMember, v.UserID)
+}
+
+// newBSID returns a random (version 4) UUID string.
+func newBSID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// listPage runs the count and the page of a list query on base (a query on
+// the model's table that already carries the visibility condition).
+func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder string) ([]T, int64, error) {
+	var n int64
+	countQ := base.Session(&gorm.Session{})
+	pageQ := base.Session(&gorm.Session{})
+	if q != nil {
+		countQ = q.Where(countQ)
+		pageQ = q.Scope(pageQ)
+	} else {
+		pageQ = pageQ.Order(defaultOrder)
+	}
+	if err := countQ.Count(&n).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []T
+	if int64(page.Offset) >= n {
+		return rows, n, nil
+	}
+	if err := pageQ.Limit(page.Limit).Offset(page.Offset).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	return rows, n, nil
+}
+
+// memberRoles returns the caller's membership rows for the given projects,
+// keyed by project id.
+func memberRoles(tx *gorm.DB, userID uint, projectIDs []string) (map[string]BSProjectMember, error) {
+	out := map[string]BSProjectMember{}
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	var rows []BSProjectMember
+	err := tx.Where("user_id = ? AND project_id IN ?", userID, projectIDs).Find(&rows).Error
+	for _, r := range rows {
+		out[r.ProjectID] = r
+	}
+	return out, err
+}
+
+// canChangeAll reports whether the user has can_change (or is manager or
+// owner) on every one of the projects.
+func canChangeAll(tx *gorm.DB, userID uint, projectIDs []string) (bool, error) {
+	roles, err := memberRoles(tx, userID, projectIDs)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range projectIDs {
+		r, ok := roles[id]
+		if !ok || !(r.CanChange || r.IsManager || r.IsOwner) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// missingIDs returns the ids (in input order) that have no row in table.
+func missingIDs(tx *gorm.DB, table string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var found []string
+	if err := tx.Table(table).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// ownsAll reports whether every data storage in ids belongs to the user.
+func ownsAll(tx *gorm.DB, userID uint, ids []string) (bool, error) {
+	if len(ids) == 0 {
+		return true, nil
+	}
+	var n int64
+	err := tx.Model(&BSDataStorage{}).Where("id IN ? AND owner_id = ?", ids, userID).Count(&n).Error
+	return n == int64(len(ids)), err
+}
+
+// fieldErrors collects per-field messages.
+type fieldErrors map[string][]string
+
+func (f fieldErrors) add(field, msg string) { f[field] = append(f[field], msg) }
+
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: f}
+}
+
+// nameTaken reports whether another row of table already uses name.
+func nameTaken(tx *gorm.DB, table, name, exceptID string) (bool, error) {
+	var n int64
+	err := tx.Table(table).Where("name = ? AND id <> ?", name, exceptID).Count(&n).Error
+	return n > 0, err
+}
+
+// uniqueName turns a unique-index race into the DRF field message.
+func uniqueName(err error, msg string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return Invalid("name", msg)
+	}
+	return err
+}
+
+// dedupe returns ids without repeats, keeping the first occurrence.
+func dedupe(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// jsonText renders v as JSON text for a JSON column.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+// ctxRead and ctxWrite keep the call sites short.
+func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }

@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// BSMember is one member of a project as the API shows it.
+type BSMember struct {
+	Email     string
+	CanChange bool
+	IsManager bool
+	IsOwner   bool
+}
+
+// BSProjectRecord is a project with the ids of its sessions and its members.
+type BSProjectRecord struct {
+	BSProject
+	SessionIDs []string
+	Members    []BSMember
+}
+
+// BSMemberChange adds, changes (missing flags are false) or removes a member.
+type BSMemberChange struct {
+	Email                         string
+	CanChange, IsManager, IsOwner bool
+	Remove                        bool
+}
+
+// BSProjectInput carries the writable project fields; nil means unchanged.
+// JSON-valued fields are JSON text. Members is applied on update only.
+type BSProjectInput struct {
+	Name         *string
+	Description  *string
+	ExtraFields  *string
+	IsPublic     *bool
+	Tags         *string
+	Publications *string
+	Members      []BSMemberChange
+}
+
+const bsProjectNameTaken = "project with this name already exists."
+
+// ListBSProjects returns one page of the projects v may see and their total.
+func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
+	base := v.projects(s.ctxRead(ctx).Model(&BSProject{}))
+	rows, n, err := listPage[BSProject](base, q, page, "bs_projects.created_at, bs_projects.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, err := s.bsProjectRecords(ctx, rows)
+	return recs, n, err
+}
+
+// GetBSProject returns a project v may see; ErrNotFound otherwise.
+func (s *Store) GetBSProject(ctx context.Context, v BSViewer, id string) (*BSProjectRecord, error) {
+	var row BSProject
+	if err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Where("bs_projects.id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	recs, err := s.bsProjectRecords(ctx, []BSProject{row})
+	if err != nil {
+		return nil, err
+	}
+	return &recs[0], nil
+}
+
+// BSProjectsByID returns the projects among ids that v may see, in the order of ids.
+func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([]BSProjectRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []BSProject
+	if err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Where("bs_projects.id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	recs, err := s.bsProjectRecords(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return orderByIDs(recs, ids, func(r BSProjectRecord) string { return r.ID }), nil
+}
+
+// bsProjectRecords loads session ids and members of a page of projects with
+// one query per relation.
+func (s *Store) bsProjectRecords(ctx context.Context, rows []BSProject) ([]BSProjectRecord, error) {
+	out := make([]BSProjectRecord, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var links []BSSessionProject
+	if err := s.ctxRead(ctx).Where("project_id IN ?", ids).Order("project_id, session_id").Find(&links).Error; err != nil {
+		return nil, err
+	}
+	type memberRow struct {
+		ProjectID string
+		Email     string
+		CanChange bool
+		IsManager bool
+		IsOwner   bool
+	}
+	var members []memberRow
+	err := s.ctxRead(ctx).Table("bs_project_members").
+		Select("bs_project_members.project_id, users.email, bs_project_members.can_change, bs_project_members.is_manager, bs_project_members.is_owner").
+		Joins("JOIN users ON users.id = bs_project_members.user_id").
+		Where("bs_project_members.project_id IN ?", ids).Order("users.email").Scan(&members).Error
+	if err != nil {
+		return nil, err
+	}
+	sessions := map[string][]string{}
+	for _, l := range links {
+		sessions[l.ProjectID] = append(sessions[l.ProjectID], l.SessionID)
+	}
+	byProject := map[string][]BSMember{}
+	for _, m := range members {
+		byProject[m.ProjectID] = append(byProject[m.ProjectID], BSMember{Email: m.Email, CanChange: m.CanChange, IsManager: m.IsManager, IsOwner: m.IsOwner})
+	}
+	for i, r := range rows {
+		out[i] = BSProjectRecord{BSProject: r, SessionIDs: sessions[r.ID], Members: byProject[r.ID]}
+		if out[i].SessionIDs == nil {
+			out[i].SessionIDs = []string{}
+		}
+	}
+	return out, nil
+}
+
+// CreateBSProject creates a project whose owner and only member is the user.
+func (s *Store) CreateBSProject(ctx context.Context, userID uint, in BSProjectInput) (*BSProjectRecord, error) {
+	row := BSProject{ID: newBSID(), ExtraFields: "{}", Tags: "[]", Publications: "[]"}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if in.Name != nil {
+			if taken, err := nameTaken(tx, "bs_projects", *in.Name, ""); err != nil || taken {
+				return orInvalid(err, "name", bsProjectNameTaken)
+			}
+		}
+		applyBSProjectInput(&row, in)
+		if err := tx.Create(&row).Error; err != nil {
+			return uniqueName(err, bsProjectNameTaken)
+		}
+		return tx.Omit(clause.Associations).Create(&BSProjectMember{ProjectID: row.ID, UserID: userID, CanChange: true, IsManager: true, IsOwner: true}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBSProject(ctx, BSViewer{UserID: userID}, row.ID)
+}
+
+// UpdateBSProject changes a project the user is a member of. Field changes
+// need can_change, member changes need manager or owner, changing is_public
+// or anyone's owner flag needs owner.
+func (s *Store) UpdateBSProject(ctx context.Context, userID uint, id string, in BSProjectInput) (*BSProjectRecord, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		row, role, err := projectForChange(tx, userID, id)
+		if err != nil {
+			return err
+		}
+		errs := fieldErrors{}
+		if in.Name != nil {
+			taken, err := nameTaken(tx, "bs_projects", *in.Name, id)
+			if err != nil {
+				return err
+			}
+			if taken {
+				errs.add("name", bsProjectNameTaken)
+			}
+		}
+		users, err := memberUsers(tx, in.Members, errs)
+		if err != nil {
+			return err
+		}
+		if err := errs.err(); err != nil {
+			return err
+		}
+		if !(role.CanChange || role.IsManager || role.IsOwner) {
+			return ErrForbidden
+		}
+		if in.IsPublic != nil && *in.IsPublic != row.IsPublic && !role.IsOwner {
+			return ErrForbidden
+		}
+		if len(in.Members) > 0 {
+			if err := applyMemberChanges(tx, id, role, in.Members, users); err != nil {
+				return err
+			}
+		}
+		applyBSProjectInput(row, in)
+		if err := tx.Save(row).Error; err != nil {
+			return uniqueName(err, bsProjectNameTaken)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBSProject(ctx, BSViewer{UserID: userID}, id)
+}
+
+// DeleteBSProject deletes a project (owners only). Sessions left without
+// any project are deleted with it.
+func (s *Store) DeleteBSProject(ctx context.Context, userID uint, id string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		_, role, err := projectForChange(tx, userID, id)
+		if err != nil {
+			return err
+		}
+		if !role.IsOwner {
+			return ErrForbidden
+		}
+		var sessionIDs []string
+		if err := tx.Model(&BSSessionProject{}).Where("project_id = ?", id).Pluck("session_id", &sessionIDs).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&BSProject{ID: id}).Error; err != nil {
+			return err
+		}
+		if len(sessionIDs) == 0 {
+			return nil
+		}
+		return tx.Where("id IN ? AND id NOT IN (SELECT session_id FROM bs_session_projects)", sessionIDs).Delete(&BSSession{}).Error
+	})
+}
+
+// projectForChange loads a project the user is a member of (ErrNotFound
+// otherwise) and the user's role in it.
+func projectForChange(tx *gorm.DB, userID uint, id string) (*BSProject, *BSProjectMember, error) {
+	var role BSProjectMember
+	if err := tx.Where("project_id = ? AND user_id = ?", id, userID).Take(&role).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	var row BSProject
+	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	return &row, &role, nil
+}
+
+// memberUsers resolves the e-mails of member changes; unknown ones become
+// field errors on "users".
+func memberUsers(tx *gorm.DB, changes []BSMemberChange, errs fieldErrors) (map[string]uint, error) {
+	out := map[string]uint{}
+	for _, c := range changes {
+		var u User
+		err := tx.Where("email = ?", NormalizeEmail(c.Email)).Take(&u).Error
+		if err != nil {
+			if err = notFound(err); err == ErrNotFound {
+				errs.add("users", fmt.Sprintf("User with email \"%s\" does not exist.", c.Email))
+				continue
+			}
+			return nil, err
+		}
+		out[c.Email] = u.ID
+	}
+	return out, nil
+}
+
+// applyMemberChanges applies member changes by a manager or owner; only
+// owners may grant or take the owner flag, and a project keeps an owner.
+func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, changes []BSMemberChange, users map[string]uint) error {
+	if !(role.IsManager || role.IsOwner) {
+		return ErrForbidden
+	}
+	for _, c := range changes {
+		uid := users[c.Email]
+		var cur BSProjectMember
+		err := tx.Where("project_id = ? AND user_id = ?", projectID, uid).Take(&cur).Error
+		exists := err == nil
+		if err != nil && notFound(err) != ErrNotFound {
+			return err
+		}
+		touchesOwner := c.IsOwner || (exists && cur.IsOwner)
+		if touchesOwner && !role.IsOwner && (c.Remove || c.IsOwner != cur.IsOwner) {
+			return ErrForbidden
+		}
+		if c.Remove {
+			if exists {
+				if err := tx.Delete(&cur).Error; err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		m := BSProjectMember{ProjectID: projectID, UserID: uid, CanChange: c.CanChange, IsManager: c.IsManager, IsOwner: c.IsOwner}
+		if err := tx.Omit(clause.Associations).Save(&m).Error; err != nil {
+			return err
+		}
+	}
+	var owners int64
+	if err := tx.Model(&BSProjectMember{}).Where("project_id = ? AND is_owner = 1", projectID).Count(&owners).Error; err != nil {
+		return err
+	}
+	if owners == 0 {
+		return Invalid("users", "A project must keep at least one owner.")
+	}
+	return nil
+}
+
+func applyBSProjectInput(row *BSProject, in BSProjectInput) {
+	if in.Name != nil {
+		row.Name = *in.Name
+	}
+	if in.Description != nil {
+		row.Description = *in.Description
+	}
+	if in.ExtraFields != nil {
+		row.ExtraFields = *in.ExtraFields
+	}
+	if in.IsPublic != nil {
+		row.IsPublic = *in.IsPublic
+	}
+	if in.Tags != nil {
+		row.Tags = *in.Tags
+	}
+	if in.Publications != nil {
+		row.Publications = *in.Publications
+	}
+}
+
+// orInvalid returns err, or a field error when err is nil.
+func orInvalid(err error, field, msg string) error {
+	if err != nil {
+		return err
+	}
+	return Invalid(field, msg)
+}

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// BSSessionRecord is a session with the ids of its relations: its projects
+// and its data storages in the through-table order.
+type BSSessionRecord struct {
+	BSSession
+	ProjectIDs     []string
+	DataStorageIDs []string
+}
+
+// BSSessionInput carries the writable session fields. A nil field is left
+// unchanged on update (the server fills every field for a full replace).
+// JSON-valued fields are JSON text.
+type BSSessionInput struct {
+	Name          *string
+	Description   *string
+	SetDateTime   bool // DateTime is applied (nil clears it)
+	DateTime      *time.Time
+	ExtraFields   *string
+	DownloadLinks *string
+	Tags          *string
+	Projects      []string // nil: unchanged
+	DataStorage   []string // nil: unchanged; replaces the through rows in this order
+}
+
+const bsSessionNameTaken = "session with this name already exists."
+
+var bsUnsafeStorageChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// NameUsedInStorage derives the filesystem-safe name of a session: runs of
+// characters outside [A-Za-z0-9._-] become "_", leading and trailing "_", "."
+// and "-" are trimmed, at most 200 characters, "session" when nothing is left.
+func NameUsedInStorage(name string) string {
+	s := bsUnsafeStorageChars.ReplaceAllString(name, "_")
+	s = strings.Trim(s, "_.-")
+	if len(s) > bsMaxStorageNameRune {
+		s = strings.TrimRight(s[:bsMaxStorageNameRune], "_.-")
+	}
+	if s == "" {
+		s = "session"
+	}
+	return s
+}
+
+// ListBSSessions returns one page of the sessions v may see and their total.
+func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
+	base := v.sessions(s.ctxRead(ctx).Model(&BSSession{}))
+	rows, n, err := listPage[BSSession](base, q, page, "bs_sessions.created_at, bs_sessions.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, err := s.bsSessionRecords(ctx, rows)
+	return recs, n, err
+}
+
+// GetBSSession returns a session v may see; ErrNotFound otherwise.
+func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
+	var row BSSession
+	if err := v.sessions(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	recs, err := s.bsSessionRecords(ctx, []BSSession{row})
+	if err != nil {
+		return nil, err
+	}
+	return &recs[0], nil
+}
+
+// BSSessionsByID returns the sessions among ids that v may see, in the order of ids.
+func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([]BSSessionRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []BSSession
+	if err := v.sessions(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	recs, err := s.bsSessionRecords(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return orderByIDs(recs, ids, func(r BSSessionRecord) string { return r.ID }), nil
+}
+
+// bsSessionRecords loads the relation ids of a page of sessions with one
+// query per relation.
+func (s *Store) bsSessionRecords(ctx context.Context, rows []BSSession) ([]BSSessionRecord, error) {
+	out := make([]BSSessionRecord, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var links []BSSessionProject
+	if err := s.ctxRead(ctx).Where("session_id IN ?", ids).Order("project_id").Find(&links).Error; err != nil {
+		return nil, err
+	}
+	var stores []BSSessionDataStorage
+	if err := s.ctxRead(ctx).Where("session_id IN ?", ids).Order("session_id, sort_order, id").Find(&stores).Error; err != nil {
+		return nil, err
+	}
+	projects := map[string][]string{}
+	for _, l := range links {
+		projects[l.SessionID] = append(projects[l.SessionID], l.ProjectID)
+	}
+	dss := map[string][]string{}
+	for _, l := range stores {
+		dss[l.SessionID] = append(dss[l.SessionID], l.DataStorageID)
+	}
+	for i, r := range rows {
+		out[i] = BSSessionRecord{BSSession: r, ProjectIDs: projects[r.ID], DataStorageIDs: dss[r.ID]}
+		if out[i].ProjectIDs == nil {
+			out[i].ProjectIDs = []string{}
+		}
+		if out[i].DataStorageIDs == nil {
+			out[i].DataStorageIDs = []string{}
+		}
+	}
+	return out, nil
+}
+
+// CreateBSSession creates a session for user userID, who needs can_change
+// on every project and must own every data storage it names.
+func (s *Store) CreateBSSession(ctx context.Context, userID uint, in BSSessionInput) (*BSSessionRecord, error) {
+	row := BSSession{ID: newBSID(), ExtraFields: "{}", DownloadLinks: "[]", Tags: "[]"}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := checkBSSessionInput(tx, userID, "", in); err != nil {
+			return err
+		}
+		applyBSSessionInput(&row, in)
+		if err := tx.Create(&row).Error; err != nil {
+			return uniqueName(err, bsSessionNameTaken)
+		}
+		if err := setSessionProjects(tx, row.ID, in.Projects); err != nil {
+			return err
+		}
+		return setSessionDataStorages(tx, row.ID, in.DataStorage)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBSSession(ctx, BSViewer{UserID: userID}, row.ID)
+}
+
+// UpdateBSSession changes a session the user can see; the user needs
+// can_change on its projects before and after the change.
+func (s *Store) UpdateBSSession(ctx context.Context, userID uint, id string, in BSSessionInput) (*BSSessionRecord, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		row, projectIDs, err := sessionForChange(tx, userID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkBSSessionInput(tx, userID, id, in); err != nil {
+			return err
+		}
+		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
+			return orForbidden(err)
+		}
+		applyBSSessionInput(row, in)
+		if err := tx.Save(row).Error; err != nil {
+			return uniqueName(err, bsSessionNameTaken)
+		}
+		if in.Projects != nil {
+			if err := tx.Where("session_id = ?", id).Delete(&BSSessionProject{}).Error; err != nil {
+				return err
+			}
+			if err := setSessionProjects(tx, id, in.Projects); err != nil {
+				return err
+			}
+		}
+		if in.DataStorage != nil {
+			if err := tx.Where("session_id = ?", id).Delete(&BSSessionDataStorage{}).Error; err != nil {
+				return err
+			}
+			return setSessionDataStorages(tx, id, in.DataStorage)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBSSession(ctx, BSViewer{UserID: userID}, id)
+}
+
+// DeleteBSSession deletes a session; the user needs can_change on all its projects.
+func (s *Store) DeleteBSSession(ctx context.Context, userID uint, id string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		_, projectIDs, err := sessionForChange(tx, userID, id)
+		if err != nil {
+			return err
+		}
+		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
+			return orForbidden(err)
+		}
+		return tx.Delete(&BSSession{ID: id}).Error
+	})
+}
+
+// sessionForChange loads a session the user can see (ErrNotFound
+// otherwise) with its project ids.
+func sessionForChange(tx *gorm.DB, userID uint, id string) (*BSSession, []string, error) {
+	var row BSSession
+	if err := (BSViewer{UserID: userID}).sessions(tx.Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	var projectIDs []string
+	err := tx.Model(&BSSessionProject{}).Where("session_id = ?", id).Pluck("project_id", &projectIDs).Error
+	return &row, projectIDs, err
+}
+
+// checkBSSessionInput validates what the spec cannot (unique name, existing
+// references; 400) and then the permissions on the named projects and data
+// storages (403), in Django REST framework's order.
+func checkBSSessionInput(tx *gorm.DB, userID uint, selfID string, in BSSessionInput) error {
+	errs := fieldErrors{}
+	if in.Name != nil {
+		taken, err := nameTaken(tx, "bs_sessions", *in.Name, selfID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			errs.add("name", bsSessionNameTaken)
+		}
+	}
+	missingP, err := missingIDs(tx, "bs_projects", in.Projects)
+	if err != nil {
+		return err
+	}
+	for _, id := range missingP {
+		errs.add("projects", fmt.Sprintf(bsInvalidPkTemplate, id))
+	}
+	missingD, err := missingIDs(tx, "bs_datastorages", in.DataStorage)
+	if err != nil {
+		return err
+	}
+	for _, id := range missingD {
+		errs.add("datastorage", fmt.Sprintf(bsInvalidPkTemplate, id))
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	if ok, err := canChangeAll(tx, userID, in.Projects); err != nil || !ok {
+		return orForbidden(err)
+	}
+	if ok, err := ownsAll(tx, userID, dedupe(in.DataStorage)); err != nil || !ok {
+		return orForbidden(err)
+	}
+	return nil
+}
+
+func applyBSSessionInput(row *BSSession, in BSSessionInput) {
+	if in.Name != nil {
+		row.Name = *in.Name
+		row.NameUsedInStorage = NameUsedInStorage(*in.Name)
+	}
+	if in.Description != nil {
+		row.Description = *in.Description
+	}
+	if in.SetDateTime {
+		row.DateTime = in.DateTime
+	}
+	if in.ExtraFields != nil {
+		row.ExtraFields = *in.ExtraFields
+	}
+	if in.DownloadLinks != nil {
+		row.DownloadLinks = *in.DownloadLinks
+	}
+	if in.Tags != nil {
+		row.Tags = *in.Tags
+	}
+}
+
+func setSessionProjects(tx *gorm.DB, sessionID string, projectIDs []string) error {
+	ids := dedupe(projectIDs)
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]BSSessionProject, len(ids))
+	for i, p := range ids {
+		rows[i] = BSSessionProject{SessionID: sessionID, ProjectID: p}
+	}
+	return tx.Omit(clause.Associations).Create(&rows).Error
+}
+
+func setSessionDataStorages(tx *gorm.DB, sessionID string, dsIDs []string) error {
+	ids := dedupe(dsIDs)
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]BSSessionDataStorage, len(ids))
+	for i, d := range ids {
+		rows[i] = BSSessionDataStorage{ID: newBSID(), SessionID: sessionID, DataStorageID: d, Order: i}
+	}
+	return tx.Omit(clause.Associations).Create(&rows).Error
+}
+
+// orForbidden returns err, or ErrForbidden when err is nil.
+func orForbidden(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrForbidden
+}
+
+// orderByIDs returns recs in the order of ids (missing ones skipped).
+func orderByIDs[T any](recs []T, ids []string, id func(T) string) []T {
+	byID := make(map[string]T, len(recs))
+	for _, r := range recs {
+		byID[id(r)] = r
+	}
+	out := make([]T, 0, len(recs))
+	for _, i := range ids {
+		if r, ok := byID[i]; ok {
+			out = append(out, r)
+			delete(byID, i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// BSSessionDataStorageInput carries the writable fields of a session ↔
+// data storage link; nil means unchanged.
+type BSSessionDataStorageInput struct {
+	SessionID     *string
+	DataStorageID *string
+	Order         *int
+}
+
+const bsSDSUnique = "The fields session, datastorage must make a unique set."
+
+// ListBSSessionDataStorages returns one page of the links of sessions v may see.
+func (s *Store) ListBSSessionDataStorages(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionDataStorage, int64, error) {
+	base := v.sessionDataStorages(s.ctxRead(ctx).Model(&BSSessionDataStorage{}))
+	return listPage[BSSessionDataStorage](base, q, page,
+		"bs_session_datastorages.session_id, bs_session_datastorages.sort_order, bs_session_datastorages.id")
+}
+
+// GetBSSessionDataStorage returns a link of a session v may see; ErrNotFound otherwise.
+func (s *Store) GetBSSessionDataStorage(ctx context.Context, v BSViewer, id string) (*BSSessionDataStorage, error) {
+	var row BSSessionDataStorage
+	err := v.sessionDataStorages(s.ctxRead(ctx).Model(&BSSessionDataStorage{})).Where("bs_session_datastorages.id = ?", id).Take(&row).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &row, nil
+}
+
+// CreateBSSessionDataStorage links a data storage to a session at the
+// given position (default: after the last one). The user needs can_change
+// on the session's projects and must own the data storage.
+func (s *Store) CreateBSSessionDataStorage(ctx context.Context, userID uint, in BSSessionDataStorageInput) (*BSSessionDataStorage, error) {
+	row := BSSessionDataStorage{ID: newBSID()}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := checkSDSInput(tx, userID, "", in); err != nil {
+			return err
+		}
+		row.SessionID, row.DataStorageID = *in.SessionID, *in.DataStorageID
+		if in.Order != nil {
+			row.Order = *in.Order
+		} else {
+			var last *int
+			if err := tx.Model(&BSSessionDataStorage{}).Where("session_id = ?", row.SessionID).Select("MAX(sort_order)").Scan(&last).Error; err != nil {
+				return err
+			}
+			if last != nil {
+				row.Order = *last + 1
+			}
+		}
+		return sdsUnique(tx.Omit(clause.Associations).Create(&row).Error)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
+
+// UpdateBSSessionDataStorage moves or re-points a link; the permissions of
+// create apply to the link before and after the change.
+func (s *Store) UpdateBSSessionDataStorage(ctx context.Context, userID uint, id string, in BSSessionDataStorageInput) (*BSSessionDataStorage, error) {
+	var row BSSessionDataStorage
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := (BSViewer{UserID: userID}).sessionDataStorages(tx.Model(&BSSessionDataStorage{})).
+			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
+			return notFound(err)
+		}
+		if err := checkSDSInput(tx, userID, id, in); err != nil {
+			return err
+		}
+		if err := sdsAllowed(tx, userID, row.SessionID, row.DataStorageID); err != nil {
+			return err
+		}
+		if in.SessionID != nil {
+			row.SessionID = *in.SessionID
+		}
+		if in.DataStorageID != nil {
+			row.DataStorageID = *in.DataStorageID
+		}
+		if in.Order != nil {
+			row.Order = *in.Order
+		}
+		return sdsUnique(tx.Omit(clause.Associations).Save(&row).Error)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
+
+// DeleteBSSessionDataStorage removes a link from its session.
+func (s *Store) DeleteBSSessionDataStorage(ctx context.Context, userID uint, id string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var row BSSessionDataStorage
+		if err := (BSViewer{UserID: userID}).sessionDataStorages(tx.Model(&BSSessionDataStorage{})).
+			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
+			return notFound(err)
+		}
+		if err := sdsAllowed(tx, userID, row.SessionID, row.DataStorageID); err != nil {
+			return err
+		}
+		return tx.Delete(&BSSessionDataStorage{ID: id}).Error
+	})
+}
+
+// checkSDSInput checks references (400) and then permissions (403) of the
+// session and data storage named in the input.
+func checkSDSInput(tx *gorm.DB, userID uint, selfID string, in BSSessionDataStorageInput) error {
+	errs := fieldErrors{}
+	if in.SessionID != nil {
+		if missing, err := missingIDs(tx, "bs_sessions", []string{*in.SessionID}); err != nil {
+			return err
+		} else if len(missing) > 0 {
+			errs.add("session", fmt.Sprintf(bsInvalidPkTemplate, *in.SessionID))
+		}
+	}
+	if in.DataStorageID != nil {
+		if missing, err := missingIDs(tx, "bs_datastorages", []string{*in.DataStorageID}); err != nil {
+			return err
+		} else if len(missing) > 0 {
+			errs.add("datastorage", fmt.Sprintf(bsInvalidPkTemplate, *in.DataStorageID))
+		}
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	sessionID, dsID := "", ""
+	if in.SessionID != nil {
+		sessionID = *in.SessionID
+	}
+	if in.DataStorageID != nil {
+		dsID = *in.DataStorageID
+	}
+	return sdsAllowed(tx, userID, sessionID, dsID)
+}
+
+// sdsAllowed checks can_change on the session's projects and ownership of
+// the data storage (either may be "" to skip it). A session the user
+// cannot see at all is ErrForbidden here, since it was named in the body.
+func sdsAllowed(tx *gorm.DB, userID uint, sessionID, dsID string) error {
+	if sessionID != "" {
+		var projectIDs []string
+		if err := tx.Model(&BSSessionProject{}).Where("session_id = ?", sessionID).Pluck("project_id", &projectIDs).Error; err != nil {
+			return err
+		}
+		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok || len(projectIDs) == 0 {
+			return orForbidden(err)
+		}
+	}
+	if dsID != "" {
+		if ok, err := ownsAll(tx, userID, []string{dsID}); err != nil || !ok {
+			return orForbidden(err)
+		}
+	}
+	return nil
+}
+
+func sdsUnique(err error) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return Invalid("non_field_errors", bsSDSUnique)
+	}
+	return err
+}

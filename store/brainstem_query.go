@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // BSQuery is a validated list query of one BrainSTEM model.
@@ -126,10 +127,101 @@ func ParseBSQuery(model string, q url.Values) (*BSQuery, error) {
 // Where adds only the filters to db (for COUNT). db must be a query on the
 // model's table.
 func (q *BSQuery) Where(db *gorm.DB) *gorm.DB {
+	drivers := 0
 	for _, c := range q.conds {
-		db = db.Where(c.sql, c.args...)
+		if !c.drive {
+			db = db.Where(c.sql, c.args...)
+		}
 	}
+	for _, c := range q.conds {
+		if c.drive {
+			db = db.Where(c.sql, c.args...)
+			drivers++
+		}
+	}
+	return frontLoad(db, q.model.table, drivers)
+}
+
+// frontLoad moves the last k WHERE terms (the driving filters) to the front
+// and turns every other `<table>.id IN (SELECT c FROM t WHERE …)` term
+// (the caller's visibility condition, nested relation filters) into the
+// equivalent correlated EXISTS. SQLite estimates every `id IN (subquery)`
+// alike and drives the loop from the first one, materialising the others:
+// with filter{projects}=<id> (~100 rows) next to a visibility list of
+// thousands of sessions, materialising that list cost ~20 ms, checking it
+// per candidate row with EXISTS ~0.5 ms. The rewrite is only done when a
+// driving filter exists; ANDed terms may be reordered freely.
+func frontLoad(db *gorm.DB, table string, k int) *gorm.DB {
+	c, ok := db.Statement.Clauses["WHERE"]
+	w, isWhere := c.Expression.(clause.Where)
+	if k == 0 || !ok || !isWhere || len(w.Exprs) <= k {
+		return db
+	}
+	n := len(w.Exprs)
+	exprs := make([]clause.Expression, 0, n)
+	exprs = append(exprs, w.Exprs[n-k:]...)
+	for _, e := range w.Exprs[:n-k] {
+		if x, ok := e.(clause.Expr); ok {
+			if sql, ok := inToExists(x.SQL, table); ok {
+				x.SQL = sql
+				e = x
+			}
+		}
+		exprs = append(exprs, e)
+	}
+	w.Exprs = exprs
+	c.Expression = w
+	db.Statement.Clauses["WHERE"] = c
 	return db
+}
+
+var inSubqueryRe = regexp.MustCompile(`^([a-z_]+)\.id IN \(SELECT ([a-z_]+) FROM ([a-z_]+) WHERE (.*)\)$`)
+
+// inToExists rewrites `table.id IN (SELECT col FROM t WHERE rest)` to
+// `EXISTS (SELECT 1 FROM t WHERE t.col = table.id AND (rest))`. It refuses
+// anything else: another outer table, t == table (the correlation would
+// bind to the inner table), or parentheses that do not enclose exactly the
+// subquery.
+func inToExists(sql, table string) (string, bool) {
+	sql = strings.TrimSpace(sql)
+	for len(sql) > 1 && sql[0] == '(' && closingParen(sql, 0) == len(sql)-1 {
+		sql = strings.TrimSpace(sql[1 : len(sql)-1])
+	}
+	m := inSubqueryRe.FindStringSubmatch(sql)
+	if m == nil || m[1] != table || m[3] == table || strings.Contains(m[4], table+".") {
+		return "", false
+	}
+	open := strings.Index(sql, "(")
+	if closingParen(sql, open) != len(sql)-1 {
+		return "", false
+	}
+	return fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s.id AND (%s))", m[3], m[3], m[2], table, m[4]), true
+}
+
+// closingParen returns the index of the parenthesis closing the one at
+// open, skipping quoted strings, or -1.
+func closingParen(s string, open int) int {
+	depth := 0
+	var quote byte
+	for i := open; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '(':
+			depth++
+		case ch == ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // Scope adds the filters and the ORDER BY (always ending with a unique
@@ -429,8 +521,9 @@ var validOps = map[string]bool{
 }
 
 type bsCond struct {
-	sql  string
-	args []any
+	sql   string
+	args  []any
+	drive bool // a selective IN on the primary key that should drive the query
 }
 
 type filterSpec struct {
@@ -624,6 +717,7 @@ func (m *bsModel) compile(f filterSpec, vals []string) (bsCond, error) {
 		return bsCond{}, err
 	}
 	if f.negate {
+		c.drive = false
 		// Django's ~Q on a nullable column: NOT (cond AND col IS NOT NULL).
 		if fld := m.fields[f.path[0]]; len(f.path) == 1 && fld != nil && fld.nullable && f.op != "isnull" {
 			c.sql = "NOT (" + c.sql + ") OR " + fld.col + " IS NULL"
@@ -711,7 +805,7 @@ func (m *bsModel) compileRelation(fld *bsField, rest []string, op string, vals [
 		return bsCond{}, err
 	}
 	return bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", m.pk(), src, fld.link, inner.sql),
-		args: inner.args}, nil
+		args: inner.args, drive: idOnly && (op == "" || op == "in")}, nil
 }
 
 // leaf builds the condition of one operator on one column.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Fixed ids of the query test data set.
@@ -426,11 +427,212 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 	}
 }
 
+const testVisibleSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
+	"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+
+// TestBSQueryWithVisibility runs queries the way the server does, after a
+// visibility condition, so the driving-filter rewrite is exercised.
+func TestBSQueryWithVisibility(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	u, err := s.UserByEmail(context.Background(), "owner@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{qP1, qP3} {
+		if err := s.W.Create(&BSProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		q          string
+		want       []string
+		wantExists bool
+	}{
+		{"", []string{"Rat_01", "rat-02", "mouse_x"}, false},
+		{"filter{projects}=" + qP2, []string{"rat-02"}, true},
+		{"filter{projects}=" + qP2 + "&filter{projects.name}=Alpha", []string{"rat-02"}, true},
+		{"filter{projects}=" + qP2 + "&filter{projects.name}=Beta&filter{name.icontains}=mouse", nil, true},
+		{"filter{datastorage}=" + qD1, []string{"Rat_01"}, true},
+		{"filter{projects.in}=" + qP2 + "&filter{projects.in}=" + qP3 + "&filter{-tags}=mouse", []string{"rat-02"}, true},
+		{"filter{-projects}=" + qP1, []string{"mouse_x"}, false},
+		{"filter{projects}=" + qP1 + "&sort[]=-name&limit=1&offset=1", []string{"Rat_01"}, true},
+	}
+	for _, c := range cases {
+		v, _ := url.ParseQuery(c.q)
+		q, err := ParseBSQuery("session", v)
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		base := s.R.Model(&BSSession{}).Where(testVisibleSQL, u.ID)
+		var names []string
+		if err := q.Scope(base.Session(&gorm.Session{})).Limit(q.Limit).Offset(q.Offset).Pluck("name", &names).Error; err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		if fmt.Sprint(names) != fmt.Sprint(c.want) {
+			t.Errorf("%s: got %q, want %q", c.q, names, c.want)
+		}
+		stmt := q.Where(s.R.Session(&gorm.Session{DryRun: true}).Model(&BSSession{}).Where(testVisibleSQL, u.ID)).
+			Find(&[]BSSession{}).Statement
+		sql := stmt.SQL.String()
+		if got := strings.Contains(sql, "EXISTS (SELECT 1 FROM bs_session_projects WHERE bs_session_projects.session_id = bs_sessions.id"); got != c.wantExists {
+			t.Errorf("%s: visibility rewritten to EXISTS = %v, want %v\n%s", c.q, got, c.wantExists, sql)
+		}
+	}
+}
+
+func TestInToExists(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{testVisibleSQL, "EXISTS (SELECT 1 FROM bs_session_projects WHERE bs_session_projects.session_id = bs_sessions.id AND " +
+			"(project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)))"},
+		{"(bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id = ?))",
+			"EXISTS (SELECT 1 FROM bs_session_projects WHERE bs_session_projects.session_id = bs_sessions.id AND (project_id = ?))"},
+		{"bs_sessions.id IN (SELECT id FROM bs_sessions WHERE name = ?)", ""},                                      // same table: refused
+		{"bs_projects.id IN (SELECT project_id FROM bs_session_projects WHERE x = ?)", ""},                         // another outer table
+		{"bs_sessions.id IN (SELECT a FROM t WHERE x = 1) OR bs_sessions.id IN (SELECT b FROM u WHERE y = 2)", ""}, // not one subquery
+		{"bs_sessions.id IN (SELECT a FROM t WHERE x = ')') OR (1)", ""},
+		{"bs_sessions.name = ?", ""},
+	}
+	for _, c := range cases {
+		got, ok := inToExists(c.in, "bs_sessions")
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("inToExists(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
 func TestPyRepr(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"-foo": `'-foo'`, "it's": `"it's"`, `a'b"c`: `'a\'b"c'`, "a\\b\n": `'a\\b\n'`} {
 		if got := pyRepr(in); got != want {
 			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// seedBenchData writes 100,000 sessions over 1,000 projects (each session in
+// one project, every tenth also in a second one); user 1 is a member of 50
+// projects. It returns the store, the user id and one of the user's projects.
+func seedBenchData(b *testing.B) (*Store, uint, string) {
+	b.Helper()
+	s, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, "bench@example.org", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	other, err := s.CreateUser(ctx, "other@example.org", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const nProjects, nSessions = 1000, 100_000
+	id := func(prefix, i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", prefix, i) }
+	words := []string{"mouse", "rat", "ferret", "macaque", "zebrafish", "human", "marmoset", "bat", "songbird", "octopus"}
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	start := time.Now()
+	err = s.W.Transaction(func(tx *gorm.DB) error {
+		projects := make([]BSProject, nProjects)
+		members := make([]BSProjectMember, 0, nProjects+50)
+		for i := range projects {
+			projects[i] = BSProject{ID: id(1, i), Name: fmt.Sprintf("project %04d", i), CreatedAt: base, UpdatedAt: base}
+			members = append(members, BSProjectMember{ProjectID: projects[i].ID, UserID: other.ID, IsOwner: true, CanChange: true})
+			if i%20 == 0 {
+				members = append(members, BSProjectMember{ProjectID: projects[i].ID, UserID: u.ID, CanChange: true})
+			}
+		}
+		if err := tx.CreateInBatches(projects, 500).Error; err != nil {
+			return err
+		}
+		if err := tx.Omit("Project", "User").CreateInBatches(members, 500).Error; err != nil {
+			return err
+		}
+		const batch = 2000
+		sessions := make([]BSSession, 0, batch)
+		links := make([]BSSessionProject, 0, batch+batch/10)
+		for i := range nSessions {
+			t := base.Add(time.Duration(i) * time.Minute)
+			sessions = append(sessions, BSSession{ID: id(2, i), Name: fmt.Sprintf("%s session %06d", words[(i/7)%len(words)], i),
+				DateTime: &t, Tags: `["` + words[i%len(words)] + `"]`, CreatedAt: t, UpdatedAt: t})
+			links = append(links, BSSessionProject{SessionID: id(2, i), ProjectID: id(1, i%nProjects)})
+			if i%10 == 0 {
+				links = append(links, BSSessionProject{SessionID: id(2, i), ProjectID: id(1, (i/10)%nProjects)})
+			}
+			if len(sessions) == batch || i == nSessions-1 {
+				if err := tx.CreateInBatches(sessions, 500).Error; err != nil {
+					return err
+				}
+				if err := tx.Omit("Session", "Project").Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(links, 500).Error; err != nil {
+					return err
+				}
+				sessions, links = sessions[:0], links[:0]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// No ANALYZE: the server never runs it, so plan with SQLite's defaults.
+	b.Logf("seeded %d sessions over %d projects in %v", nSessions, nProjects, time.Since(start).Round(time.Millisecond))
+	return s, u.ID, id(1, 20) // project 20 is one of the user's
+}
+
+// BenchmarkSessionListFiltered runs a list request the way the server does:
+// visibility IN-subquery, the parsed filters, COUNT, then the sorted page.
+func BenchmarkSessionListFiltered(b *testing.B) {
+	s, uid, project := seedBenchData(b)
+	const visible = testVisibleSQL
+	queries := map[string]string{
+		"icontains+project": "filter{name.icontains}=rat&filter{projects}=" + project + "&sort[]=-name&limit=20",
+		"icontains":         "filter{name.icontains}=rat&sort[]=-name&limit=20",
+		"date+page":         "filter{date_time.gte}=2020-02-01&sort[]=-date_time&limit=20&offset=100",
+		"default":           "",
+	}
+	for name, raw := range queries {
+		b.Run(name, func(b *testing.B) {
+			v, _ := url.ParseQuery(raw)
+			q, err := ParseBSQuery("session", v)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			run := func() (int64, []BSSession) {
+				base := s.R.WithContext(ctx).Model(&BSSession{}).Where(visible, uid)
+				var n int64
+				if err := q.Where(base.Session(&gorm.Session{})).Count(&n).Error; err != nil {
+					b.Fatal(err)
+				}
+				var rows []BSSession
+				if err := q.Scope(base.Session(&gorm.Session{})).Limit(q.Limit).Offset(q.Offset).Find(&rows).Error; err != nil {
+					b.Fatal(err)
+				}
+				return n, rows
+			}
+			n, rows := run()
+			if n == 0 || len(rows) == 0 {
+				b.Fatalf("%s: no rows (count %d)", raw, n)
+			}
+			stmt := q.Scope(s.R.Session(&gorm.Session{DryRun: true}).Model(&BSSession{}).Where(visible, uid)).
+				Limit(q.Limit).Offset(q.Offset).Find(&[]BSSession{}).Statement
+			var plan []struct {
+				ID, Parent, Notused int
+				Detail              string
+			}
+			s.R.Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&plan)
+			var lines []string
+			for _, p := range plan {
+				lines = append(lines, p.Detail)
+			}
+			b.Logf("%s: count %d; plan: %s", name, n, strings.Join(lines, " | "))
+			b.ResetTimer()
+			for b.Loop() {
+				run()
+			}
+		})
 	}
 }

@@ -103,5 +103,5 @@ func (BSSessionDataStorage) TableName() string { return "bs_session_datastorages
 // brainstemModels lists the BrainSTEM API's tables for migration.
 func brainstemModels() []any {
 	return []any{&BSProject{}, &BSProjectMember{}, &BSSession{}, &BSSessionProject{},
-		&BSDataStorage{}, &BSSessionDataStorage{}}
+		&BSDataStorage{}, &BSSessionDataStorage{}, &BSDeviceAuth{}}
 }

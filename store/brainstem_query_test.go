@@ -55,7 +55,7 @@ func seedQueryData(t testing.TB) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, "owner@example.org", "pw")
+	u, err := s.CreateUser(ctx, "owner@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -209,7 +209,7 @@ func TestSessionCRUD(t *testing.T) {
 	var created string
 	f.run(t, []scenario{
 		{name: "create with defaults", user: owner, method: "POST", path: "/api/private/stem/session/",
-			body: map[string]any{"name": "Rat 7 / day <1>", "projects": []string{"{Lab}"}, "id": "ignored", "epochs": []string{"x"}},
+			body:   map[string]any{"name": "Rat 7 / day <1>", "projects": []string{"{Lab}"}, "id": "ignored", "epochs": []string{"x"}},
 			status: http.StatusCreated, check: func(t *testing.T, b map[string]any) {
 				s := record(b, "session")
 				created = s["id"].(string)

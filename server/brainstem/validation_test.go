@@ -73,7 +73,7 @@ func TestValidation(t *testing.T) {
 		{name: "duplicate datastorage", user: changer, method: "POST", path: "/api/private/personal_attributes/datastorage/", body: map[string]any{"name": "Disk"},
 			status: 400, wantBody: `{"name": ["data storage with this name already exists."]}`},
 		{name: "datastorage description too long", user: changer, method: "POST", path: "/api/private/personal_attributes/datastorage/",
-			body: map[string]any{"name": "D2", "description": strings.Repeat("d", 501), "location": strings.Repeat("l", 101)},
+			body:   map[string]any{"name": "D2", "description": strings.Repeat("d", 501), "location": strings.Repeat("l", 101)},
 			status: 400, wantBody: `{"description": ["Ensure this field has no more than 500 characters."], "location": ["Ensure this field has no more than 100 characters."]}`},
 		{name: "datastorage protocols item", user: changer, method: "POST", path: "/api/private/personal_attributes/datastorage/",
 			body:   map[string]any{"name": "D3", "data_protocols": []any{map[string]any{"protocol": "SMB", "path": "/x", "is_public": "yes"}}},

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# bench/run.sh (`make bench`): load figures for sessionhub against a bare-Echo
+# baseline, both started here on 127.0.0.1 with fresh temp data, stopped on exit.
+# Needs go, curl and wrk (Debian: apt-get install -y wrk); installs nothing.
+#
+# Tunables (environment): BENCH_DURATION (default 10s per scenario),
+# BENCH_THREADS (wrk -t, default 1), BENCH_CONNS (default 16),
+# BENCH_CREATE_CONNS (64), BENCH_LIST_CONNS (BrainSTEM filtered list, 4),
+# BENCH_SESSIONS / BENCH_PROJECTS / BENCH_MEMBER_OF (100000 / 1000 / 50),
+# BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir (logs, wrk output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10s}
+THREADS=${BENCH_THREADS:-1}
+CONNS=${BENCH_CONNS:-16}
+CREATE_CONNS=${BENCH_CREATE_CONNS:-64}
+LIST_CONNS=${BENCH_LIST_CONNS:-4}
+SESSIONS=${BENCH_SESSIONS:-100000}
+PROJECTS=${BENCH_PROJECTS:-1000}
+MEMBER_OF=${BENCH_MEMBER_OF:-50}
+UPLOAD_SIZE=${BENCH_UPLOAD_SIZE:-1G}
+
+for tool in go wrk curl awk; do
+  command -v "$tool" >/dev/null || {
+    echo "bench needs $tool on PATH (wrk: apt-get install -y wrk)" >&2
+    exit 1
+  }
+done
+
+BIN=bench/.bin
+mkdir -p "$BIN"
+echo "== building sessionhub, baseline and seeder"
+go build -o "$BIN/sessionhub" .
+go build -o "$BIN/baseline" ./bench/baseline
+go build -o "$BIN/seed" ./bench/seed
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sessionhub-bench.XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers -----------------------------------------------------------------
+
+# wait_for FILE PATTERN: wait (max 30 s) until FILE contains PATTERN.
+wait_for() {
+  for _ in $(seq 300); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:" >&2
+  cat "$1" >&2
+  return 1
+}
+kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+# reset_peak PID: reset VmHWM (peak RSS) so the next reading covers one scenario.
+reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+# Results: one line per scenario, "name|conns|rps|p50|p99|errors|peakMiB".
+RESULTS=()
+
+# run_wrk NAME PID CONNS SCRIPT URL [wrk args]: a warm-up, then a measured run.
+run_wrk() {
+  local name=$1 pid=$2 conns=$3 script=$4 url=$5
+  shift 5
+  local threads=$((THREADS < conns ? THREADS : conns))
+  wrk -t"$threads" -c"$conns" -d2s -s "$script" "$@" "$url" >/dev/null
+  reset_peak "$pid"
+  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$script" "$@" "$url" >"$WORK/$name.wrk"
+  local r
+  r=$(awk '$1 == "RESULT" {print $2 "|" $3 "|" $4 "|" $5}' "$WORK/$name.wrk")
+  [ -n "$r" ] || { echo "no RESULT from wrk for $name" >&2; cat "$WORK/$name.wrk" >&2; exit 1; }
+  RESULTS+=("$name|$conns|$r|$(mib "$(kib "$pid" VmHWM)")")
+  printf '   %-22s %s\n' "$name" "$(tr '|' ' ' <<<"$r") (req/s p50ms p99ms errors)"
+}
+
+cat bench/wrk/get.lua bench/wrk/report.lua >"$WORK/get.lua"
+cat bench/wrk/create.lua bench/wrk/report.lua >"$WORK/create.lua"
+
+# --- start the servers ---------------------------------------------------------
+
+echo "== seeding $SESSIONS BrainSTEM sessions over $PROJECTS projects (member of $MEMBER_OF)"
+"$BIN/seed" -data "$WORK/data" -sessions "$SESSIONS" -projects "$PROJECTS" -member-of "$MEMBER_OF" >"$WORK/seed.env"
+# shellcheck disable=SC1091
+. "$WORK/seed.env" # TOKEN, PROJECT, SESSION
+
+mkdir -p "$WORK/baseline-files"
+"$BIN/baseline" -addr 127.0.0.1:0 -dir "$WORK/baseline-files" >"$WORK/baseline.out" 2>"$WORK/baseline.log" &
+BASE_PID=$!
+PIDS+=("$BASE_PID")
+"$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" >"$WORK/sessionhub.out" 2>"$WORK/sessionhub.log" &
+SH_PID=$!
+PIDS+=("$SH_PID")
+wait_for "$WORK/baseline.out" '127.0.0.1:'
+wait_for "$WORK/sessionhub.log" '"listening"'
+BASE="http://$(head -1 "$WORK/baseline.out")"
+SH=$(grep -o '"addr":"http://[^"]*"' "$WORK/sessionhub.log" | head -1 | cut -d'"' -f4)
+curl -fsS "$SH/healthz" >/dev/null
+echo "   sessionhub $SH (pid $SH_PID), baseline $BASE (pid $BASE_PID)"
+AUTH="Authorization: Bearer $TOKEN"
+
+# --- Atlas data: 25 sessions through the API ----------------------------------
+
+ATLAS_ID=
+for i in $(seq 25); do
+  ATLAS_ID=$(curl -fsS -H "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id":"[^"]*"' | cut -d'"' -f4)
+done
+[ -n "$ATLAS_ID" ] || { echo "could not create Atlas sessions" >&2; exit 1; }
+
+BS_LIST="$SH/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D=$PROJECT&sort%5B%5D=-name&limit=20"
+BS_DETAIL="$SH/api/private/stem/session/$SESSION/?include%5B%5D=projects.%2A"
+# Both BrainSTEM requests must answer as expected before they are timed.
+BS_OK=1
+if ! curl -fsS -H "$AUTH" "$BS_LIST" | grep -q '"count"'; then
+  echo "!! BrainSTEM filtered list does not answer: BrainSTEM scenarios skipped" >&2
+  BS_OK=0
+elif ! curl -fsS -H "$AUTH" "$BS_DETAIL" | grep -q '"projects":\[{'; then
+  echo "!! BrainSTEM detail with include[]=projects.* does not embed: BrainSTEM scenarios skipped" >&2
+  BS_OK=0
+fi
+
+# --- wrk scenarios -----------------------------------------------------------
+
+echo "== wrk: $DURATION per scenario, $THREADS threads"
+run_wrk baseline_get "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/sessions/$ATLAS_ID" -H "$AUTH"
+run_wrk baseline_bs_detail "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/api/private/stem/session/$SESSION/" -H "$AUTH"
+run_wrk atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID" -H "$AUTH"
+run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH"
+run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create.lua" "$SH/sessions" -H "$AUTH"
+if [ "$BS_OK" = 1 ]; then
+  run_wrk bs_list_filtered "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
+  run_wrk bs_detail_include "$SH_PID" "$CONNS" "$WORK/get.lua" "$BS_DETAIL" -H "$AUTH"
+fi
+
+# --- uploads -------------------------------------------------------------------
+
+echo "== upload of a $UPLOAD_SIZE file (sparse, read from disk cache)"
+truncate -s "$UPLOAD_SIZE" "$WORK/upload.bin"
+SIZE_MIB=$(($(stat -c %s "$WORK/upload.bin") / 1048576))
+# upload NAME PID URL [curl args]: prints "seconds|http status|RSS growth MiB".
+upload() {
+  local name=$1 pid=$2 url=$3
+  shift 3
+  local before out
+  before=$(kib "$pid" VmRSS)
+  reset_peak "$pid"
+  out=$(curl -sS -o "$WORK/$name.json" -w '%{http_code} %{time_total}' "$@" -F "files=@$WORK/upload.bin" "$url")
+  local growth
+  growth=$(mib $(($(kib "$pid" VmHWM) - before)))
+  echo "${out#* }|${out%% *}|$growth"
+}
+UP_BASE=$(upload upload_baseline "$BASE_PID" "$BASE/upload")
+UP_SH=$(upload upload_sessionhub "$SH_PID" "$SH/sessions/$ATLAS_ID/upload-files" -H "$AUTH")
+printf '   %-22s %s\n' baseline "$UP_BASE (seconds|status|RSS growth MiB)" sessionhub "$UP_SH"
+[ "$(cut -d'|' -f2 <<<"$UP_SH")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
+
+# --- summary -----------------------------------------------------------------
+
+field() { # field NAME INDEX
+  local r
+  for r in "${RESULTS[@]}"; do
+    if [ "${r%%|*}" = "$1" ]; then cut -d'|' -f"$2" <<<"$r"; fi
+  done
+}
+BASE_GET=$(field baseline_get 3)
+BASE_BS=$(field baseline_bs_detail 3)
+echo
+echo "== summary ($(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
+printf '%-20s %5s %10s %8s %8s %6s %9s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'vs base' target
+row() { # row NAME BASE_RPS TARGET VERDICT_EXPR
+  local r=$1 rps conns p50 p99 errs peak ratio
+  conns=$(field "$r" 2); rps=$(field "$r" 3); p50=$(field "$r" 4); p99=$(field "$r" 5)
+  errs=$(field "$r" 6); peak=$(field "$r" 7)
+  ratio=$(awk -v a="$rps" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}')
+  printf '%-20s %5s %10s %8s %8s %6s %9s %8s  %s\n' "$r" "$conns" "$rps" "$p50" "$p99" "$errs" "$peak" "$ratio" "$3"
+}
+verdict() { awk "BEGIN {exit !($1)}" && echo ok || echo MISSED; }
+row baseline_get "$BASE_GET" "(baseline)"
+row baseline_bs_detail "$BASE_BS" "(baseline)"
+row atlas_get "$BASE_GET" ">= 50%: $(verdict "$(field atlas_get 3) >= 0.5 * $BASE_GET")"
+row atlas_list20 "$BASE_GET" ">= 25%: $(verdict "$(field atlas_list20 3) >= 0.25 * $BASE_GET")"
+row atlas_create "$BASE_GET" "0 errors, p99 < 50 ms: $(verdict "$(field atlas_create 6) == 0 && $(field atlas_create 5) < 50")"
+if [ "$BS_OK" = 1 ]; then
+  row bs_list_filtered "$BASE_BS" "p99 < 20 ms: $(verdict "$(field bs_list_filtered 5) < 20")"
+  row bs_detail_include "$BASE_BS" ">= 25%: $(verdict "$(field bs_detail_include 3) >= 0.25 * $BASE_BS")"
+else
+  echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"
+fi
+IFS='|' read -r t_base _ g_base <<<"$UP_BASE"
+IFS='|' read -r t_sh s_sh g_sh <<<"$UP_SH"
+printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB\n' upload_baseline "$SIZE_MIB" "$t_base" \
+  "$(awk -v s="$SIZE_MIB" -v t="$t_base" 'BEGIN {printf "%.0f", s / t}')" "$g_base"
+printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB, status %s, speed %s of baseline  >= 90%%, < 32 MiB: %s\n' \
+  upload_sessionhub "$SIZE_MIB" "$t_sh" "$(awk -v s="$SIZE_MIB" -v t="$t_sh" 'BEGIN {printf "%.0f", s / t}')" "$g_sh" "$s_sh" \
+  "$(awk -v a="$t_base" -v b="$t_sh" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
+  "$(verdict "$s_sh == 201 && $t_base >= 0.9 * $t_sh && $g_sh < 32")"
+echo "sessionhub logged $(grep -c "\"request\"" "$WORK/sessionhub.log" || true) requests, $(grep -c "\"status\":5[0-9][0-9]" "$WORK/sessionhub.log" || true) of them with a 5xx status"

@@ -1,0 +1,1 @@
+-- Plain GET of the URL given to wrk (headers come from -H).

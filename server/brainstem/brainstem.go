@@ -66,5 +66,6 @@ func Register(e *echo.Echo, d Deps) error {
 		},
 	}))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, nil))
+	registerAuthorizePage(e, d)
 	return nil
 }

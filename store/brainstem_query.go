@@ -90,6 +90,10 @@ const (
 	bsDefaultLimit = 20
 	bsMaxLimit     = 100
 	bsMaxOffset    = 1<<31 - 1
+	bsMaxInValues  = 1000 // per in filter
+	// bsMaxBindValues bounds all filter values of a request (SQLite allows
+	// 32766 bind parameters per statement, the caller adds a few).
+	bsMaxBindValues = 10000
 )
 
 // ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
@@ -587,6 +591,9 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 		vals := specs[k]
 		switch f.op {
 		case "in":
+			if len(vals) > bsMaxInValues {
+				return listErr("Too many values for filter{%s}: at most %d.", k, bsMaxInValues)
+			}
 		case "range":
 			if len(vals) < 2 {
 				return listErr("The range filter filter{%s} needs two values (repeat the key).", k)
@@ -611,6 +618,13 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 			return err
 		}
 		q.conds = append(q.conds, c)
+	}
+	total := 0
+	for _, c := range q.conds {
+		total += len(c.args)
+	}
+	if total > bsMaxBindValues {
+		return listErr("Too many filter values: at most %d in one request.", bsMaxBindValues)
 	}
 	return nil
 }
@@ -676,6 +690,9 @@ func (m *bsModel) compileComplex(obj any, depth int) (bsCond, error) {
 			}
 		default:
 			vals = []string{jsonScalar(v)}
+		}
+		if len(vals) > bsMaxInValues {
+			return bsCond{}, listErr("Too many values for %s: at most %d.", k, bsMaxInValues)
 		}
 		if f.op == "range" && len(vals) != 2 {
 			return bsCond{}, listErr("The range filter %s needs a list of two values.", k)

@@ -378,6 +378,8 @@ func TestBSQueryErrors(t *testing.T) {
 		{"offset too big", "session", "offset=99999999999999999999", `["Invalid offset '99999999999999999999': ensure this value is less than or equal to 2147483647."]`},
 		{"complex not json", "session", "filter{}={nope", `{"detail":"filter{} must be a JSON object: invalid character 'n' looking for beginning of object key string"}`},
 		{"complex bad field", "session", `filter{}={"$or":[{"nope":1}]}`, `["Invalid filter field: nope"]`},
+		{"too many in values", "session", "filter{name.in}=a" + strings.Repeat("&filter{name.in}=a", 1000), `["Too many values for filter{name.in}: at most 1000."]`},
+		{"too many values in all", "session", "filter{}={\"$or\":[" + strings.Repeat(`{"name":"a"},`, 10000) + `{"name":"b"}]}`, `["Too many filter values: at most 10000 in one request."]`},
 		{"sideload filter", "session", "filter{projects|name}=x", `["Relational filters on included records are not supported: projects|name"]`},
 	}
 	for _, c := range cases {

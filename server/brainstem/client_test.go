@@ -1,0 +1,218 @@
+package brainstem_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestOfficialPythonClient builds the sessionhub binary, serves it on a free
+// 127.0.0.1 port with a fresh data dir, and runs testdata/test_client.py
+// (pytest) with the official BrainSTEM Python client from ../shared/clients,
+// unmodified, against it: CRUD, filters, sort, include, load_all, convenience
+// loaders, error paths, the public portal, the `brainstem` CLI and the device
+// login. Set SESSIONHUB_SKIP_PYTHON=1 to skip it; otherwise a missing
+// python3, pytest or requests is a failure.
+func TestOfficialPythonClient(t *testing.T) {
+	if os.Getenv("SESSIONHUB_SKIP_PYTHON") == "1" {
+		t.Skip("SESSIONHUB_SKIP_PYTHON=1")
+	}
+	clients, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "clients"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(clients, "brainstem_api_tools", "brainstem_api_client.py")); err != nil {
+		t.Fatalf("the official client must be checked out beside the repository at %s (../shared/clients): %v", clients, err)
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal("python3 is required for the client suite (or set SESSIONHUB_SKIP_PYTHON=1): ", err)
+	}
+	if out, err := exec.Command(python, "-c", "import pytest, requests").CombinedOutput(); err != nil {
+		t.Fatalf("the client suite needs pytest and requests (pip install pytest requests), or SESSIONHUB_SKIP_PYTHON=1: %v\n%s", err, out)
+	}
+
+	bin := buildSessionhub(t)
+	data := t.TempDir()
+	addr := freeAddr(t)
+	url := "http://" + addr + "/"
+
+	cli := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("sessionhub %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	const (
+		email, password   = "alice@example.org", "alice-pw-123"
+		email2, password2 = "bob@example.org", "bob-pw-456"
+	)
+	cli("user", "add", "--data", data, "--email", email, "--password", password)
+	cli("user", "add", "--data", data, "--email", email2, "--password", password2)
+	token := cli("token", "create", "--data", data, "--email", email)
+	token2 := cli("token", "create", "--data", data, "--email", email2)
+
+	serverLog := startServer(t, bin, addr, data)
+
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE",
+		"--basetemp", filepath.Join(t.TempDir(), "pytest"), filepath.Join(testdata, "test_client.py"))
+	cmd.Dir = testdata
+	cmd.Env = append(os.Environ(),
+		"PYTHONPATH="+clients,
+		"PYTHONDONTWRITEBYTECODE=1",
+		"PYTHONUNBUFFERED=1",
+		"SESSIONHUB_URL="+url,
+		"SESSIONHUB_TOKEN="+token,
+		"SESSIONHUB_TOKEN2="+token2,
+		"SESSIONHUB_EMAIL="+email,
+		"SESSIONHUB_PASSWORD="+password,
+		"SESSIONHUB_EMAIL2="+email2,
+		"BRAINSTEM_API_TOKEN=", // the CLI must not pick up a developer's token
+	)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		t.Log(sc.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("pytest failed: %v\nlast server log lines:\n%s", err, serverLog.tail(40))
+	}
+}
+
+// buildSessionhub compiles the module's main package into a temp dir, with
+// -race when this test binary has it (so the build cache is shared).
+func buildSessionhub(t *testing.T) string {
+	t.Helper()
+	goBin := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	if _, err := os.Stat(goBin); os.Getenv("GOROOT") == "" || err != nil {
+		p, err := exec.LookPath("go")
+		if err != nil {
+			t.Fatal("the go command is needed to build sessionhub: ", err)
+		}
+		goBin = p
+	}
+	args := []string{"build", "-o", filepath.Join(t.TempDir(), "sessionhub")}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-race" && s.Value == "true" {
+				args = append(args, "-race")
+			}
+		}
+	}
+	args = append(args, "github.com/sessionhub/sessionhub")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, goBin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return args[2]
+}
+
+// freeAddr returns a 127.0.0.1 address whose port was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// logBuffer collects a child process's output for failure reports.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lines := strings.Split(strings.TrimRight(l.b.String(), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// startServer runs `sessionhub serve` until the test ends and waits for
+// /healthz. The server is interrupted (graceful shutdown) and then killed
+// if it does not stop.
+func startServer(t *testing.T, bin, addr, data string) *logBuffer {
+	t.Helper()
+	logs := &logBuffer{}
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Error("sessionhub did not stop within 10s of SIGINT; killed")
+		}
+	})
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("sessionhub serve exited early: %v\n%s", err, logs.tail(40))
+		default:
+		}
+		res, err := client.Get("http://" + addr + "/healthz")
+		if err == nil {
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return logs
+			}
+			err = fmt.Errorf("status %d", res.StatusCode)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz did not answer within 30s: %v\n%s", err, logs.tail(40))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,594 @@
+"""The official BrainSTEM Python client (brainstem_api_tools v2, unmodified)
+and its `brainstem` CLI against a running sessionhub.
+
+Run by server/brainstem/client_test.go, which starts the server and sets:
+SESSIONHUB_URL (e.g. http://127.0.0.1:PORT/), SESSIONHUB_TOKEN (alice),
+SESSIONHUB_TOKEN2 (bob), SESSIONHUB_EMAIL / SESSIONHUB_PASSWORD (alice's
+sign-in) and SESSIONHUB_EMAIL2 (bob). Tests run in file order and share the
+module fixtures; every name carries RUN so reruns on one server don't clash.
+"""
+
+import json
+import os
+import queue
+import re
+import stat
+import subprocess
+import sys
+import threading
+import uuid
+
+import pytest
+import requests
+
+from brainstem_api_tools import AuthenticationError, BrainstemClient
+
+URL = os.environ["SESSIONHUB_URL"]
+TOKEN = os.environ["SESSIONHUB_TOKEN"]
+TOKEN2 = os.environ["SESSIONHUB_TOKEN2"]
+EMAIL = os.environ["SESSIONHUB_EMAIL"]
+PASSWORD = os.environ["SESSIONHUB_PASSWORD"]
+EMAIL2 = os.environ["SESSIONHUB_EMAIL2"]
+RUN = uuid.uuid4().hex[:8]
+BULK = 250
+
+NOT_FOUND = {"detail": "Not found."}
+FORBIDDEN = {"detail": "You do not have permission to perform this action."}
+NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def expect(resp, status):
+    """Assert the status and return the decoded JSON body (None when empty)."""
+    assert resp.status_code == status, (
+        f"{resp.request.method} {resp.request.url} -> {resp.status_code} "
+        f"(want {status}): {resp.text[:500]}"
+    )
+    return resp.json() if resp.content else None
+
+
+def api(path):
+    return URL + "api/" + path
+
+
+# ---------------------------------------------------------------------------
+# Fixtures: the objects the scenarios build on.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client():
+    with BrainstemClient(token=TOKEN, url=URL) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def client2():
+    with BrainstemClient(token=TOKEN2, url=URL) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def project(client):
+    body = expect(client.save("project", data={
+        "name": f"project {RUN}",
+        "description": "<p>hippocampus recordings</p>",
+        "tags": ["ephys"],
+        "extra_fields": {"lab": "CA1", "year": 2024},
+    }), 201)
+    return body["project"]
+
+
+@pytest.fixture(scope="module")
+def storages(client):
+    out = []
+    for i in (1, 2):
+        body = expect(client.save("datastorage", data={
+            "name": f"storage {i} {RUN}",
+            "location": f"server{i}",
+            "description": "lab NAS",
+            "data_organization": [{"elements": "Projects"}, {"elements": "Sessions"}],
+            "data_protocols": [{"protocol": "SMB", "path": f"//nas{i}/data", "is_public": False}],
+        }), 201)
+        out.append(body["datastorage"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def session(client, project, storages):
+    body = expect(client.save("session", data={
+        "name": f"{RUN} main/session",
+        "description": "<p>first day</p>",
+        "projects": [project["id"]],
+        "datastorage": [storages[1]["id"], storages[0]["id"]],
+        "date_time": "2023-03-22T15:30:00Z",
+        "tags": ["ephys", "day1"],
+        "extra_fields": {"rig": "A", "n_channels": 64},
+        "download_links": [
+            {"repository": "DANDI", "url": "https://dandiarchive.org/dandiset/000001"},
+            {"repository": "GitHub", "url": "https://github.com/lab/code"},
+        ],
+    }), 201)
+    return body["session"]
+
+
+@pytest.fixture(scope="module")
+def bulk(client):
+    """A second project with BULK sessions named bulk-RUN-000 … bulk-RUN-249."""
+    pid = expect(client.save("project", data={"name": f"bulk {RUN}"}), 201)["project"]["id"]
+    ids = []
+    for i in range(BULK):
+        body = expect(client.save("session", data={
+            "name": f"bulk-{RUN}-{i:03d}", "projects": [pid], "tags": [f"t{i % 5}"],
+        }), 201)
+        ids.append(body["session"]["id"])
+    return pid, ids
+
+
+# ---------------------------------------------------------------------------
+# Create and read back.
+# ---------------------------------------------------------------------------
+
+
+def test_create_project(client, project):
+    assert UUID_RE.match(project["id"])
+    assert project["name"] == f"project {RUN}"
+    assert project["is_public"] is False
+    assert project["tags"] == ["ephys"]
+    assert project["extra_fields"] == {"lab": "CA1", "year": 2024}
+    assert project["sessions"] == []
+    assert project["users"][EMAIL]["is_owner"] is True
+    again = expect(client.load("project", id=project["id"]), 200)
+    assert again["project"]["name"] == project["name"]
+
+
+def test_create_datastorages(client, storages):
+    assert storages[0]["id"] != storages[1]["id"]
+    assert storages[0]["data_protocols"][0]["path"] == "//nas1/data"
+    assert storages[0]["is_public"] is False
+    body = expect(client.load("datastorage", filters={"name.icontains": RUN}, sort=["name"]), 200)
+    assert [d["id"] for d in body["datastorages"]] == [s["id"] for s in storages]
+
+
+def test_create_session(client, session, project, storages):
+    s = session
+    assert UUID_RE.match(s["id"])
+    assert s["name"] == f"{RUN} main/session"
+    assert s["projects"] == [project["id"]]
+    # The through-table keeps the order given.
+    assert s["datastorage"] == [storages[1]["id"], storages[0]["id"]]
+    assert s["tags"] == ["ephys", "day1"]
+    assert s["extra_fields"] == {"rig": "A", "n_channels": 64}
+    assert s["download_links"][0] == {"repository": "DANDI", "url": "https://dandiarchive.org/dandiset/000001"}
+    assert s["date_time"].startswith("2023-03-22T15:30:00")
+    for rel in ("epochs", "dataacquisition", "behaviors", "manipulations"):
+        assert s[rel] == [], rel
+    assert isinstance(s["name_used_in_storage"], str) and s["name_used_in_storage"]
+    assert "/" not in s["name_used_in_storage"]
+    assert "projects" in s["links"] and "epochs" not in s["links"]
+
+    detail = expect(client.load("session", id=s["id"]), 200)
+    assert list(detail) == ["session"]
+    assert detail["session"] == s
+    # The project lists it now.
+    p = expect(client.load("project", id=project["id"]), 200)["project"]
+    assert p["sessions"] == [s["id"]]
+
+
+# ---------------------------------------------------------------------------
+# Filters, sort, include.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trio(client, project):
+    names = [f"{RUN}-s1-rat", f"{RUN}-s2-Rat", f"{RUN}-s3-mouse"]
+    return [expect(client.save("session", data={"name": n, "projects": [project["id"]]}), 201)["session"]
+            for n in names]
+
+
+def test_filter_sort_include(client, project, trio):
+    body = expect(client.load(
+        "session",
+        filters={"name.icontains": "rat", "projects": project["id"]},
+        sort=["-name"],
+        include=["projects"],
+    ), 200)
+    # Records key first (the client takes the first list-valued key), then the counters.
+    assert list(body)[:5] == ["sessions", "count", "next", "previous", "meta"]
+    assert [s["name"] for s in body["sessions"]] == [f"{RUN}-s2-Rat", f"{RUN}-s1-rat"]
+    assert body["count"] == 2 and body["next"] is None and body["previous"] is None
+    assert body["meta"]["total_results"] == 2
+    # include[]=projects.* embeds the project objects.
+    assert body["sessions"][0]["projects"][0]["name"] == project["name"]
+    assert body["sessions"][0]["projects"][0]["id"] == project["id"]
+
+
+def test_filter_operators(client, project, session, trio):
+    def names(**kw):
+        return [s["name"] for s in expect(client.load("session", **kw), 200)["sessions"]]
+
+    pf = {"projects.id": project["id"]}
+    assert names(filters={**pf, "name.startswith": f"{RUN}-s"}, sort=["name"]) == [t["name"] for t in trio]
+    assert names(filters={**pf, "name.endswith": "mouse"}) == [f"{RUN}-s3-mouse"]
+    # contains is case-sensitive, icontains is not.
+    assert names(filters={**pf, "name.contains": "Rat"}) == [f"{RUN}-s2-Rat"]
+    assert names(filters={**pf, "name.in": [f"{RUN}-s1-rat", f"{RUN}-s3-mouse"]}, sort=["name"]) == [
+        f"{RUN}-s1-rat", f"{RUN}-s3-mouse"]
+    assert names(filters={**pf, "-name.icontains": "rat"}, sort=["name"]) == [
+        session["name"], f"{RUN}-s3-mouse"]
+    assert names(filters={**pf, "tags": "day1"}) == [session["name"]]
+    assert names(filters={**pf, "date_time.gte": "2023-01-01T00:00:00Z"}) == [session["name"]]
+    assert names(filters={"name": session["name"]}) == [session["name"]]
+
+
+def test_datastorage_embedded_in_order(client, session, storages):
+    body = expect(client.load("session", filters={"id": session["id"]}, include=["datastorage"]), 200)
+    ds = body["sessions"][0]["datastorage"]
+    assert [d["id"] for d in ds] == [storages[1]["id"], storages[0]["id"]]
+    assert ds[0]["data_protocols"][0]["path"] == "//nas2/data"
+
+
+def test_bad_queries_are_400_lists(client):
+    resp = client.load("session", filters={"foobar": "x"})
+    assert expect(resp, 400) == ["Invalid filter field: foobar"]
+    resp = client.load("session", sort=["-nosuchfield"])
+    body = expect(resp, 400)
+    assert isinstance(body, list) and "nosuchfield" in body[0]
+    resp = client.load("session", filters={"id": "abc"})
+    body = expect(resp, 400)
+    assert isinstance(body, list) and "abc" in body[0]
+    resp = client.load("session", include=["nosuchrelation"])
+    assert "detail" in expect(resp, 400)
+
+
+# ---------------------------------------------------------------------------
+# Pagination and load_all.
+# ---------------------------------------------------------------------------
+
+
+def test_load_all_pages_through_everything(client, bulk):
+    pid, ids = bulk
+    combined = client.load("session", filters={"projects": pid}, load_all=True)
+    got = [s["id"] for s in combined["sessions"]]
+    assert len(got) == BULK and len(set(got)) == BULK
+    assert set(got) == set(ids)
+    assert combined["count"] == BULK
+
+
+def test_load_all_sorted_small_pages(client, bulk):
+    pid, _ = bulk
+    combined = client.load("session", filters={"projects": pid}, sort=["-name"], limit=37, load_all=True)
+    names = [s["name"] for s in combined["sessions"]]
+    assert names == [f"bulk-{RUN}-{i:03d}" for i in reversed(range(BULK))]
+
+
+def test_pages_and_links(client, bulk):
+    pid, _ = bulk
+    first = expect(client.load("session", filters={"projects": pid}, sort=["name"]), 200)
+    assert len(first["sessions"]) == 20  # default page size
+    assert first["count"] == BULK and first["previous"] is None
+    assert first["meta"] == {"page": 1, "per_page": 20, "total_pages": 13, "total_results": BULK}
+    # next is an absolute URL that continues the same query.
+    assert first["next"].startswith(URL)
+    second = expect(client._session.get(first["next"], timeout=30), 200)
+    assert [s["name"] for s in second["sessions"]] == [f"bulk-{RUN}-{i:03d}" for i in range(20, 40)]
+    assert second["previous"] is not None
+
+    last = expect(client.load("session", filters={"projects": pid}, sort=["name"], limit=20, offset=240), 200)
+    assert len(last["sessions"]) == 10 and last["next"] is None
+    past = expect(client.load("session", filters={"projects": pid}, offset=1000), 200)
+    assert past["sessions"] == [] and past["count"] == BULK
+    big = expect(client.load("session", filters={"projects": pid}, limit=101), 200)
+    assert len(big["sessions"]) == 100
+    tiny = expect(client.load("session", filters={"projects": pid}, limit=0), 200)
+    assert len(tiny["sessions"]) == 1
+
+
+def test_load_session_convenience_loader(client, project, session, bulk):
+    pid, _ = bulk
+    body = expect(client.load_session(projects=project["id"], name="main/session"), 200)
+    assert [s["id"] for s in body["sessions"]] == [session["id"]]
+    # Its default include[] (dataacquisition, behaviors, manipulations, epochs)
+    # is accepted and embeds the empty relations.
+    s = body["sessions"][0]
+    for rel in ("dataacquisition", "behaviors", "manipulations", "epochs"):
+        assert s[rel] == []
+    combined = client.load_session(projects=pid, tags="t3", load_all=True)
+    assert len(combined["sessions"]) == BULK // 5
+    ds = expect(client.load_datastorage(name=f"storage 2 {RUN}"), 200)
+    assert len(ds["datastorages"]) == 1
+    pr = expect(client.load_project(name=f"project {RUN}"), 200)
+    assert [p["id"] for p in pr["projects"]] == [project["id"]]
+    # load_project embeds sessions by default.
+    assert session["id"] in [s["id"] for s in pr["projects"][0]["sessions"]]
+
+
+# ---------------------------------------------------------------------------
+# Update and delete.
+# ---------------------------------------------------------------------------
+
+
+def test_patch_keeps_other_fields(client, session, storages):
+    body = expect(client.save("session", id=session["id"], data={"description": "new text"}), 200)
+    s = body["session"]
+    assert s["description"] == "new text"
+    assert s["name"] == session["name"] and s["tags"] == session["tags"]
+    assert s["datastorage"] == session["datastorage"]
+    assert s["extra_fields"] == session["extra_fields"]
+    # Setting datastorage replaces the list, in the given order.
+    body = expect(client.save("session", id=session["id"], data={"datastorage": [storages[0]["id"]]}), 200)
+    assert body["session"]["datastorage"] == [storages[0]["id"]]
+    assert expect(client.load("session", id=session["id"]), 200)["session"]["description"] == "new text"
+
+
+def test_delete(client, project):
+    sid = expect(client.save("session", data={"name": f"{RUN}-doomed", "projects": [project["id"]]}), 201)["session"]["id"]
+    resp = client.delete("session", id=sid)
+    assert resp.status_code == 204 and resp.content == b""
+    assert expect(client.load("session", id=sid), 404) == NOT_FOUND
+    assert expect(client.delete("session", id=sid), 404) == NOT_FOUND
+
+
+# ---------------------------------------------------------------------------
+# Error paths.
+# ---------------------------------------------------------------------------
+
+
+def test_validation_errors(client, project, session):
+    pid = project["id"]
+    assert expect(client.save("session", data={"name": session["name"], "projects": [pid]}), 400) == {
+        "name": ["session with this name already exists."]}
+    body = expect(client.save("session", data={"name": f"{RUN}-noproj"}), 400)
+    assert body == {"projects": ["This field is required."]}
+    body = expect(client.save("session", data={"name": f"{RUN}-emptyproj", "projects": []}), 400)
+    assert body == {"projects": ["This list may not be empty."]}
+    body = expect(client.save("session", data={"projects": [pid]}), 400)
+    assert body == {"name": ["This field is required."]}
+    body = expect(client.save("session", data={"name": "x" * 101, "projects": [pid]}), 400)
+    assert body == {"name": ["Ensure this field has no more than 100 characters."]}
+    body = expect(client.save("session", data={"name": f"{RUN}-badlink", "projects": [pid],
+                                               "download_links": [{"repository": "Dropbox", "url": "https://x.org"}]}), 400)
+    assert list(body) == ["download_links"]
+    body = expect(client.save("session", data={"name": f"{RUN}-badurl", "projects": [pid],
+                                               "download_links": [{"repository": "DANDI", "url": "dandiarchive.org"}]}), 400)
+    assert list(body) == ["download_links"]
+    body = expect(client.save("session", data={"name": f"{RUN}-badextra", "projects": [pid],
+                                               "extra_fields": {"1bad key": "x"}}), 400)
+    assert list(body) == ["extra_fields"]
+    body = expect(client.save("session", data={"name": f"{RUN}-unknownproj", "projects": [str(uuid.uuid4())]}), 400)
+    assert list(body) == ["projects"]
+    body = expect(client.save("session", data={"name": f"{RUN}-badproj", "projects": ["abc"]}), 400)
+    assert list(body) == ["projects"]
+    # None of them was created.
+    body = expect(client.load("session", filters={"projects": pid, "name.icontains": f"{RUN}-bad"}), 200)
+    assert body["count"] == 0
+
+
+def test_not_found(client):
+    assert expect(client.load("session", id=str(uuid.uuid4())), 404) == NOT_FOUND
+    assert expect(client.save("session", id=str(uuid.uuid4()), data={"description": "x"}), 404) == NOT_FOUND
+    assert expect(client.load("project", id=str(uuid.uuid4())), 404) == NOT_FOUND
+
+
+def test_other_users_sessions(client, client2, project, session):
+    sid = session["id"]
+    # Not a member: the session is invisible.
+    assert expect(client2.load("session", id=sid), 404) == NOT_FOUND
+    assert client2.load("session", filters={"id": sid}).json()["count"] == 0
+    # Read-only member: visible, but not changeable.
+    expect(client.save("project", id=project["id"], data={"users": {EMAIL2: {"can_change": False}}}), 200)
+    assert expect(client2.load("session", id=sid), 200)["session"]["id"] == sid
+    assert expect(client2.save("session", id=sid, data={"description": "bob was here"}), 403) == FORBIDDEN
+    assert expect(client2.delete("session", id=sid), 403) == FORBIDDEN
+    assert expect(client2.save("session", data={"name": f"{RUN}-bob", "projects": [project["id"]]}), 403) == FORBIDDEN
+    # With can_change he may edit.
+    expect(client.save("project", id=project["id"], data={"users": {EMAIL2: {"can_change": True}}}), 200)
+    assert expect(client2.save("session", id=sid, data={"tags": ["bob"]}), 200)["session"]["tags"] == ["bob"]
+    # Removed again: invisible again.
+    expect(client.save("project", id=project["id"], data={"users": {EMAIL2: {"remove": True}}}), 200)
+    assert expect(client2.load("session", id=sid), 404) == NOT_FOUND
+    # Other users' data storages cannot be linked.
+    ds2 = expect(client2.save("datastorage", data={"name": f"bob storage {RUN}"}), 201)["datastorage"]["id"]
+    resp = client.save("session", id=sid, data={"datastorage": [ds2]})
+    assert resp.status_code in (400, 403), resp.text
+
+
+def test_public_portal(client, project, session, bulk):
+    pid, _ = bulk
+    anon = requests.Session()
+    # Private endpoints need a token.
+    assert expect(anon.get(api("private/stem/session/"), timeout=30), 401) == NO_CREDENTIALS
+    # Private project: nothing in the public portal.
+    body = expect(anon.get(api("public/stem/session/"), params={"filter{projects}": project["id"]}, timeout=30), 200)
+    assert body["sessions"] == [] and body["count"] == 0
+    assert expect(anon.get(api(f"public/stem/session/{session['id']}/"), timeout=30), 404) == NOT_FOUND
+    # The owner publishes the project: its sessions become readable anonymously.
+    body = expect(client.save("project", id=project["id"], data={"is_public": True}), 200)
+    assert body["project"]["is_public"] is True
+    body = expect(anon.get(api("public/stem/session/"), params={"filter{projects}": project["id"]}, timeout=30), 200)
+    assert session["id"] in [s["id"] for s in body["sessions"]]
+    body = expect(anon.get(api(f"public/stem/session/{session['id']}"), timeout=30), 200)  # no trailing slash
+    assert body["session"]["name"] == session["name"]
+    # The client reads the public portal too; the bulk project stays private.
+    body = expect(client.load("session", portal="public", filters={"projects": pid}), 200)
+    assert body["count"] == 0
+    body = expect(client.load("project", portal="public", id=project["id"]), 200)
+    assert body["project"]["name"] == project["name"]
+    # Every public write is refused.
+    resp = anon.post(api("public/stem/session/"), json={"name": f"{RUN}-anon", "projects": [project["id"]]}, timeout=30)
+    assert resp.status_code == 403, resp.text
+    resp = client.save("session", portal="public", id=session["id"], data={"description": "x"})
+    assert expect(resp, 403) == FORBIDDEN
+    resp = client.delete("session", portal="public", id=session["id"])
+    assert resp.status_code == 403
+    assert expect(client.load("session", id=session["id"]), 200)
+
+
+def test_bad_token(client):
+    bad = BrainstemClient(token="shp_not-a-real-token", url=URL)
+    with pytest.raises(AuthenticationError):
+        bad.load("session", load_all=True)
+    assert bad.load("session").status_code == 401
+
+
+def test_password_token_endpoint():
+    resp = requests.post(api("token/"), json={"username": EMAIL, "password": PASSWORD}, timeout=30)
+    body = expect(resp, 200)
+    assert body["token"] and body["access"]
+    c = BrainstemClient(token=body["token"], url=URL)
+    expect(c.load("session"), 200)
+    resp = requests.post(api("token/"), json={"username": EMAIL, "password": "wrong"}, timeout=30)
+    assert resp.status_code == 401
+
+
+# ---------------------------------------------------------------------------
+# The brainstem CLI.
+# ---------------------------------------------------------------------------
+
+
+def brainstem(*args, home, timeout=60):
+    env = {**os.environ, "HOME": str(home), "PYTHONUNBUFFERED": "1", "BRAINSTEM_API_TOKEN": ""}
+    return subprocess.run(
+        [sys.executable, "-c", "from brainstem_api_tools.cli import main; main()", *args],
+        capture_output=True, text=True, env=env, timeout=timeout,
+    )
+
+
+def test_cli_load_save_delete(tmp_path, project, session):
+    r = brainstem("load", "session", "--url", URL, "--token", TOKEN,
+                  "--filters", f"name.icontains={RUN}-s", "--sort=-name", "--include", "projects",
+                  home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert [s["name"] for s in body["sessions"]] == [f"{RUN}-s3-mouse", f"{RUN}-s2-Rat", f"{RUN}-s1-rat"]
+    assert body["sessions"][0]["projects"][0]["id"] == project["id"]
+
+    r = brainstem("save", "session", "--url", URL, "--token", TOKEN,
+                  "--data", json.dumps({"name": f"{RUN}-cli", "projects": [project["id"]]}), home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    sid = json.loads(r.stdout)["session"]["id"]
+    r = brainstem("load", "session", "--url", URL, "--token", TOKEN, "--id", sid, home=tmp_path)
+    assert r.returncode == 0 and json.loads(r.stdout)["session"]["name"] == f"{RUN}-cli"
+    r = brainstem("delete", "session", "--url", URL, "--token", TOKEN, "--id", sid, home=tmp_path)
+    assert r.returncode == 0 and "Deleted successfully." in r.stdout
+    # Errors: the JSON body is printed and the exit status is 1.
+    r = brainstem("load", "session", "--url", URL, "--token", TOKEN, "--id", sid, home=tmp_path)
+    assert r.returncode == 1 and json.loads(r.stdout) == NOT_FOUND
+    r = brainstem("load", "session", "--url", URL, "--token", "shp_bad", home=tmp_path)
+    assert r.returncode == 1 and "detail" in json.loads(r.stdout)
+
+
+# ---------------------------------------------------------------------------
+# Device login: `brainstem login --headless` and the sign-in page.
+# ---------------------------------------------------------------------------
+
+
+class Login:
+    """A `brainstem login --headless` subprocess with its first output line."""
+
+    PROMPT = re.compile(r"^Open (\S+) and enter: (\S+)$")
+
+    def __init__(self, home):
+        self.home = home
+        env = {**os.environ, "HOME": str(home), "PYTHONUNBUFFERED": "1", "BRAINSTEM_API_TOKEN": ""}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from brainstem_api_tools.cli import main; main()",
+             "login", "--url", URL, "--headless"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        lines = queue.Queue()
+        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()
+        try:
+            first = lines.get(timeout=20)
+        except queue.Empty:
+            self.proc.kill()
+            raise AssertionError("brainstem login printed nothing within 20 s")
+        m = self.PROMPT.match(first.strip())
+        assert m, f"unexpected login prompt {first!r}"
+        self.uri, self.code = m.group(1), m.group(2)
+
+    def finish(self, timeout=30):
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        return self.proc.returncode, out, err
+
+
+def sign_in(uri, code, action, email=EMAIL, password=PASSWORD):
+    return requests.post(uri, data={"email": email, "password": password, "code": code, "action": action},
+                         timeout=30)
+
+
+def test_device_login(tmp_path):
+    home_ok, home_no = tmp_path / "ok", tmp_path / "no"
+    home_ok.mkdir()
+    home_no.mkdir()
+    # Two logins at once: one approved, one denied (each waits one 5 s poll).
+    ok = Login(home_ok)
+    try:
+        no = Login(home_no)
+        try:
+            device_login_scenario(ok, no, home_ok, home_no)
+        finally:
+            no.proc.kill()
+    finally:
+        ok.proc.kill()
+
+
+def device_login_scenario(ok, no, home_ok, home_no):
+    assert ok.uri == URL + "account/authorize/"
+    assert ok.code != no.code
+
+    page = requests.get(ok.uri, timeout=30)
+    assert page.status_code == 200 and "<form" in page.text.lower()
+    bad = sign_in(ok.uri, ok.code, "approve", password="wrong password")
+    assert bad.status_code == 401 and "Invalid email or password" in bad.text
+    good = sign_in(ok.uri, ok.code, "approve")
+    assert good.status_code == 200 and "Approved" in good.text, good.text
+    denied = sign_in(no.uri, no.code, "deny")
+    assert denied.status_code == 200 and "Denied" in denied.text, denied.text
+    # A decided code cannot be decided again.
+    assert sign_in(ok.uri, ok.code, "deny").status_code in (400, 409)
+
+    rc, out, err = ok.finish()
+    assert rc == 0, err
+    token_file = home_ok / ".config" / "brainstem" / "token"
+    token = token_file.read_text().strip()
+    assert f"Token: {token}" in out
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    # The cached token works for the client and for the CLI without --token.
+    expect(BrainstemClient(token=token, url=URL).load("session"), 200)
+    r = brainstem("load", "project", "--url", URL, home=home_ok)
+    assert r.returncode == 0, r.stderr
+    assert "projects" in json.loads(r.stdout)
+
+    rc, out, err = no.finish()
+    assert rc != 0 and "access_denied" in err
+    assert not (home_no / ".config" / "brainstem" / "token").exists()
+
+
+def test_device_endpoints_by_hand():
+    start = expect(requests.post(api("auth/device/"), json={"client_name": "pytest"}, timeout=30), 200)
+    for key in ("session_id", "device_code", "user_code", "verification_uri", "verification_uri_complete"):
+        assert start[key], key
+    assert start["expires_in"] == 900 and start["interval"] == 5
+    assert start["verification_uri_complete"] == start["verification_uri"] + "?session=" + start["session_id"]
+
+    def poll(code):
+        return expect(requests.post(api("auth/device/token/"), json={"device_code": code}, timeout=30), 200)
+
+    assert poll(start["device_code"]) == {"status": "authorization_pending"}
+    assert poll("no-such-code") == {"error": "invalid_grant"}
+    # The page accepts the session id from verification_uri_complete as the code.
+    page = requests.get(start["verification_uri_complete"], timeout=30)
+    assert page.status_code == 200
+    assert sign_in(start["verification_uri"], start["session_id"], "approve").status_code == 200
+    got = poll(start["device_code"])
+    assert got["status"] == "success" and got["token"]
+    assert poll(start["device_code"]) == {"error": "already_used"}
+    expect(BrainstemClient(token=got["token"], url=URL).load("session"), 200)
+    # An unknown code on the page is a 400.
+    assert sign_in(start["verification_uri"], "ZZZZ-0000", "approve").status_code == 400

@@ -54,8 +54,10 @@ type BSQuery struct {
 	Limit int
 	// Offset is the number of rows to skip (default 0).
 	Offset int
-	// Include holds the relations to embed (include[]=rel.* or include[]=rel),
-	// deduplicated, in request order.
+	// Include holds the top-level fields named by include[] (include[]=rel.*,
+	// include[]=rel, include[]=field), deduplicated, in request order. The
+	// relations among them are to be embedded; plain fields only matter
+	// with exclude[]=*, which drops every field not listed here.
 	Include []string
 	// Exclude holds the top-level field names to drop (exclude[]=field; "*"
 	// drops every field not explicitly included).
@@ -482,11 +484,7 @@ func (m *bsModel) parseInclude(params []string) ([]string, error) {
 		if head == "" || !slices.Contains(m.all, head) {
 			return nil, m.invalidName(head)
 		}
-		target, isRel := m.include[head]
-		if !isRel {
-			continue // un-deferring a plain field: every field is returned anyway
-		}
-		if dotted && target != "" {
+		if target := m.include[head]; dotted && target != "" {
 			sub, _, _ := strings.Cut(rest, ".")
 			if t := bsModels[target]; sub != "*" && sub != "" && !slices.Contains(t.all, sub) {
 				return nil, t.invalidName(sub)

@@ -408,11 +408,13 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 		model, q     string
 		inc, exclude []string
 	}{
-		{"session", "include[]=projects.*&include[]=datastorage&include[]=projects&include[]=name&include[]=*", []string{"projects", "datastorage"}, nil},
+		{"session", "include[]=projects.*&include[]=datastorage&include[]=projects&include[]=name&include[]=*", []string{"projects", "datastorage", "name"}, nil},
 		{"session", "include[]=epochs.*&include[]=projects.name", []string{"epochs", "projects"}, nil},
 		{"project", "include[]=sessions.*&exclude[]=users&exclude[]=*&exclude[]=users", []string{"sessions"}, []string{"users", "*"}},
 		{"sessiondatastorage", "include[]=session.*&include[]=datastorage.*", []string{"session", "datastorage"}, nil},
 		{"datastorage", "exclude[]=data_protocols", nil, []string{"data_protocols"}},
+		{"session", "exclude[]=*&include[]=name&include[]=id", []string{"name", "id"}, []string{"*"}},
+		{"session", "include[]=name.*", []string{"name"}, nil},
 	}
 	for _, c := range cases {
 		v, _ := url.ParseQuery(c.q)

@@ -1,6 +1,7 @@
 package brainstem_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -39,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
 	for _, u := range []string{owner, changer, reader, outsider} {
-		f.tok[u] = f.env.AddUser(u+"@lab.org", "pw-"+u)
+		f.tok[u] = f.addUser(u + "@lab.org")
 	}
 	f.id["Lab"] = f.create(owner, "/api/private/stem/project/", "project", map[string]any{"name": "Lab"})
 	f.id["Open"] = f.create(owner, "/api/private/stem/project/", "project", map[string]any{"name": "Open", "is_public": true})
@@ -54,6 +55,22 @@ func newFixture(t *testing.T) *fixture {
 	f.id["Pub1"] = f.create(owner, "/api/private/stem/session/", "session", map[string]any{
 		"name": "Pub1", "projects": []string{f.id["Open"]}, "datastorage": []string{f.id["Cloud"]}})
 	return f
+}
+
+// addUser creates a user without a password (bcrypt is slow under -race)
+// and returns a token for it.
+func (f *fixture) addUser(email string) string {
+	f.t.Helper()
+	ctx := context.Background()
+	u, err := f.env.Store.CreateUser(ctx, email, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	tok, err := f.env.Store.CreateToken(ctx, u.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return tok
 }
 
 // do sends a request as user and checks the response against the spec

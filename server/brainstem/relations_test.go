@@ -139,24 +139,27 @@ func TestSessionDataStorage(t *testing.T) {
 func TestPasswordToken(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
+	f.env.AddUser("ada@lab.org", "pw-ada")
 	var tok string
 	f.run(t, []scenario{
-		{name: "good credentials", method: "POST", path: "/api/token/", body: map[string]any{"username": "reader@lab.org", "password": "pw-reader"}, status: 200,
+		{name: "good credentials", method: "POST", path: "/api/token/", body: map[string]any{"username": "ada@lab.org", "password": "pw-ada"}, status: 200,
 			check: func(t *testing.T, b map[string]any) {
 				tok, _ = b["token"].(string)
 				if tok == "" || b["access"] != tok {
 					t.Errorf("token body %v", b)
 				}
 			}},
-		{name: "wrong password", method: "POST", path: "/api/token/", body: map[string]any{"username": "reader@lab.org", "password": "nope"}, status: 401,
+		{name: "wrong password", method: "POST", path: "/api/token/", body: map[string]any{"username": "ada@lab.org", "password": "nope"}, status: 401,
 			wantBody: `{"detail": "No active account found with the given credentials"}`},
 		{name: "unknown user", method: "POST", path: "/api/token/", body: map[string]any{"username": "ghost@lab.org", "password": "x"}, status: 401,
 			wantBody: `{"detail": "No active account found with the given credentials"}`},
-		{name: "missing password", method: "POST", path: "/api/token/", body: map[string]any{"username": "reader@lab.org"}, status: 400,
+		{name: "missing password", method: "POST", path: "/api/token/", body: map[string]any{"username": "ada@lab.org"}, status: 400,
 			wantBody: `{"password": ["This field is required."]}`},
+		{name: "user without a password", method: "POST", path: "/api/token/", body: map[string]any{"username": "reader@lab.org", "password": ""}, status: 401,
+			wantBody: `{"detail": "No active account found with the given credentials"}`},
 	})
 	f.tok["fresh"] = tok
-	f.run(t, []scenario{{name: "the new token works", user: "fresh", method: "GET", path: "/api/private/stem/session/{S1}/", status: 200}})
+	f.run(t, []scenario{{name: "the new token works", user: "fresh", method: "GET", path: "/api/private/stem/project/", status: 200}})
 }
 
 // TestDeviceLogin covers the device flow: start, pending, approve, success

@@ -23,7 +23,10 @@ type scenario struct {
 	headers    []string
 	wantStatus int
 	wantFields []string // fields the problem body must name, exactly
-	check      func(t *testing.T, f *fixture, res *servertest.Response)
+	// mutates asks for a fixture of its own; the others share one (and
+	// their checks show that they left it as it was).
+	mutates bool
+	check   func(t *testing.T, f *fixture, res *servertest.Response)
 }
 
 const randomUUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -40,7 +43,7 @@ func TestAPI(t *testing.T) {
 		{name: "no token on upload", method: "POST", path: "/sessions/{alice}/upload-files", body: "x", wantStatus: 401, check: wantWWWAuthenticate},
 
 		// Create.
-		{name: "create without body", method: "POST", path: "/sessions", tok: "alice", wantStatus: 201, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "create without body", mutates: true, method: "POST", path: "/sessions", tok: "alice", wantStatus: 201, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			var s session
 			res.JSON(t, &s)
 			if s.Title == nil || *s.Title != "New Atlas session" || s.Description != nil || s.CreatedBy != "alice@example.com" ||
@@ -51,10 +54,10 @@ func TestAPI(t *testing.T) {
 				t.Errorf("created_at not UTC RFC 3339: %s", res.Body)
 			}
 		}},
-		{name: "create with empty object", method: "POST", path: "/sessions", tok: "alice", body: map[string]any{}, wantStatus: 201, check: wantTitle("New Atlas session")},
-		{name: "create with title", method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": "Cortex"}, wantStatus: 201, check: wantTitle("Cortex")},
-		{name: "create with 200-char title", method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": long(200)}, wantStatus: 201, check: wantTitle(long(200))},
-		{name: "create linking an own attachment", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{att}"}]}`, wantStatus: 201, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "create with empty object", mutates: true, method: "POST", path: "/sessions", tok: "alice", body: map[string]any{}, wantStatus: 201, check: wantTitle("New Atlas session")},
+		{name: "create with title", mutates: true, method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": "Cortex"}, wantStatus: 201, check: wantTitle("Cortex")},
+		{name: "create with 200-char title", mutates: true, method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": long(200)}, wantStatus: 201, check: wantTitle(long(200))},
+		{name: "create linking an own attachment", mutates: true, method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{att}"}]}`, wantStatus: 201, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			var s session
 			res.JSON(t, &s)
 			if len(s.Attachments) != 1 || s.Attachments[0].ID != f.aliceAtt || s.Attachments[0].Source == nil || *s.Attachments[0].Source != f.aliceSession {
@@ -106,19 +109,19 @@ func TestAPI(t *testing.T) {
 		{name: "get bad uuid", method: "GET", path: "/sessions/not-a-uuid", tok: "alice", wantStatus: 400, wantFields: []string{"session_id"}},
 
 		// Update.
-		{name: "update title and description", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"title": "New", "description": "About"}, wantStatus: 200, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "update title and description", mutates: true, method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"title": "New", "description": "About"}, wantStatus: 200, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			s := f.getSession(t, f.alice, f.aliceSession)
 			if *s.Title != "New" || s.Description == nil || *s.Description != "About" || s.IsStarred || len(s.Attachments) != 1 {
 				t.Errorf("after update: %+v", s)
 			}
 		}},
-		{name: "update with empty object changes nothing", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{}, wantStatus: 200, check: wantTitle("Alice's")},
-		{name: "update title to null", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: `{"title":null}`, wantStatus: 200, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "update with empty object changes nothing", mutates: true, method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{}, wantStatus: 200, check: wantTitle("Alice's")},
+		{name: "update title to null", mutates: true, method: "PUT", path: "/sessions/{alice}", tok: "alice", body: `{"title":null}`, wantStatus: 200, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			if !bytes.Contains(res.Body, []byte(`"session_title":null`)) {
 				t.Errorf("title not null: %s", res.Body)
 			}
 		}},
-		{name: "update with 10000-char description", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"description": long(10000)}, wantStatus: 200},
+		{name: "update with 10000-char description", mutates: true, method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"description": long(10000)}, wantStatus: 200},
 		{name: "update with over-long description", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"description": long(10001)}, wantStatus: 400, wantFields: []string{"description"}},
 		{name: "update with unknown field", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: map[string]any{"title": "x", "session_title": "y"}, wantStatus: 400, wantFields: []string{"session_title"}, check: wantTitle("Alice's", "alice", "{alice}")},
 		{name: "update with wrong types", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: `{"starred":"yes","title":[]}`, wantStatus: 400, wantFields: []string{"starred", "title"}},
@@ -128,7 +131,7 @@ func TestAPI(t *testing.T) {
 		{name: "update bad uuid and bad body", method: "PUT", path: "/sessions/x", tok: "alice", body: map[string]any{"title": 1}, wantStatus: 400, wantFields: []string{"session_id", "title"}},
 
 		// Delete.
-		{name: "delete", method: "DELETE", path: "/sessions/{alice}", tok: "alice", wantStatus: 204, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "delete", mutates: true, method: "DELETE", path: "/sessions/{alice}", tok: "alice", wantStatus: 204, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			if r := f.do(t, "GET", "/sessions/"+f.aliceSession, f.alice, nil); r.StatusCode != 404 {
 				t.Errorf("GET after delete: %d", r.StatusCode)
 			}
@@ -140,7 +143,7 @@ func TestAPI(t *testing.T) {
 		{name: "delete bad uuid", method: "DELETE", path: "/sessions/123", tok: "alice", wantStatus: 400, wantFields: []string{"session_id"}},
 
 		// Remove an attachment.
-		{name: "remove attachment", method: "DELETE", path: "/sessions/{alice}/attachments/{att}", tok: "alice", wantStatus: 204, check: func(t *testing.T, f *fixture, res *servertest.Response) {
+		{name: "remove attachment", mutates: true, method: "DELETE", path: "/sessions/{alice}/attachments/{att}", tok: "alice", wantStatus: 204, check: func(t *testing.T, f *fixture, res *servertest.Response) {
 			if s := f.getSession(t, f.alice, f.aliceSession); len(s.Attachments) != 0 {
 				t.Errorf("still attached: %+v", s.Attachments)
 			}
@@ -189,10 +192,14 @@ func TestAPI(t *testing.T) {
 		{name: "upload to another user's session", method: "POST", path: "/sessions/{bob}/upload-files", tok: "alice", body: strings.NewReader("x"), headers: []string{"Content-Type", "multipart/form-data; boundary=b"}, wantStatus: 404},
 		{name: "upload bad uuid", method: "POST", path: "/sessions/abc/upload-files", tok: "alice", body: strings.NewReader("x"), headers: []string{"Content-Type", "multipart/form-data; boundary=b"}, wantStatus: 400, wantFields: []string{"session_id"}},
 	}
+	shared := newFixture(t, server.Config{})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, server.Config{})
+			f := shared
+			if tc.mutates {
+				f = newFixture(t, server.Config{})
+			}
 			tok := map[string]string{"alice": f.alice, "bob": f.bob}[tc.tok]
 			headers := tc.headers
 			if raw, ok := strings.CutPrefix(tc.tok, "raw:"); ok {

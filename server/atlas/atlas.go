@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -49,11 +50,10 @@ func Register(e *echo.Echo, d Deps) error {
 	if d.MaxUploadBytes <= 0 {
 		return errors.New("atlas: MaxUploadBytes must be positive")
 	}
-	spec, err := atlasapi.GetSwagger()
+	spec, err := validationSpec()
 	if err != nil {
-		return fmt.Errorf("atlas: load embedded spec: %w", err)
+		return err
 	}
-	spec.Servers = nil
 
 	isUpload := func(c echo.Context) bool {
 		return c.Request().Method == http.MethodPost && c.Path() == uploadRoute
@@ -66,6 +66,27 @@ func Register(e *echo.Echo, d Deps) error {
 	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))
 	return nil
 }
+
+// validationSpec is the embedded spec as the request validators use it,
+// loaded once per process (it is only read after that).
+var validationSpec = sync.OnceValues(func() (*openapi3.T, error) {
+	spec, err := atlasapi.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("atlas: load embedded spec: %w", err)
+	}
+	spec.Servers = nil
+	// Tokens are checked by the authenticate middleware. kin-openapi's own
+	// security check reads the whole request body into memory (to give
+	// each AuthenticationFunc a copy), which would buffer every upload, so
+	// the validator's copy of the spec has no security requirements.
+	spec.Security = nil
+	for _, item := range spec.Paths.Map() {
+		for _, op := range item.Operations() {
+			op.Security = nil
+		}
+	}
+	return spec, nil
+})
 
 // isAtlasPath reports whether the request is for the Atlas API.
 func isAtlasPath(c echo.Context) bool {

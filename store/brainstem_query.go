@@ -779,7 +779,10 @@ func (m *bsModel) compilePath(path []string, op string, vals []string) (bsCond, 
 	if len(rest) > 0 {
 		return bsCond{}, listErr("Invalid nested filter field: %s", path[0])
 	}
-	return leaf(fld, name, op, vals)
+	c, err := leaf(fld, name, op, vals)
+	// Looking rows up by primary key is as selective as it gets.
+	c.drive = name == "id" && (op == "" || op == "in")
+	return c, err
 }
 
 // compileRelation filters through a relation: `rel` alone (or rel.id/rel.pk)

@@ -460,6 +460,10 @@ func TestBSQueryWithVisibility(t *testing.T) {
 		{"filter{datastorage}=" + qD1, []string{"Rat_01"}, true},
 		{"filter{projects.in}=" + qP2 + "&filter{projects.in}=" + qP3 + "&filter{-tags}=mouse", []string{"rat-02"}, true},
 		{"filter{-projects}=" + qP1, []string{"mouse_x"}, false},
+		{"filter{id}=" + qS2, []string{"rat-02"}, true},
+		{"filter{id}=" + qS3, nil, true},
+		{"filter{id.in}=" + qS3 + "&filter{id.in}=" + qS4, []string{"mouse_x"}, true},
+		{"filter{-id}=" + qS1, []string{"rat-02", "mouse_x"}, false},
 		{"filter{projects}=" + qP1 + "&sort[]=-name&limit=1&offset=1", []string{"Rat_01"}, true},
 	}
 	for _, c := range cases {

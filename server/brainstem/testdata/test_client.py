@@ -322,6 +322,27 @@ def test_patch_keeps_other_fields(client, session, storages):
     assert expect(client.load("session", id=session["id"]), 200)["session"]["description"] == "new text"
 
 
+def test_sessiondatastorage_orders_the_list(client, session, storages):
+    # The client has no model for the through-table; its authenticated
+    # requests session reaches the endpoint directly.
+    http, sid = client._session, session["id"]
+    ds0, ds1 = storages[0]["id"], storages[1]["id"]
+    rows = expect(http.get(api("private/stem/sessiondatastorage/"), params={"filter{session}": sid}, timeout=30), 200)
+    assert [r["datastorage"] for r in rows["sessiondatastorages"]] == [ds0]
+    row0 = rows["sessiondatastorages"][0]
+    row1 = expect(http.post(api("private/stem/sessiondatastorage/"),
+                            json={"session": sid, "datastorage": ds1, "order": row0["order"] + 1}, timeout=30), 201)
+    row1 = row1["sessiondatastorage"]
+    assert expect(client.load("session", id=sid), 200)["session"]["datastorage"] == [ds0, ds1]
+    # Moving the first row behind the second reorders the session's list.
+    expect(http.patch(api(f"private/stem/sessiondatastorage/{row0['id']}/"),
+                      json={"order": row1["order"] + 1}, timeout=30), 200)
+    assert expect(client.load("session", id=sid), 200)["session"]["datastorage"] == [ds1, ds0]
+    resp = http.delete(api(f"private/stem/sessiondatastorage/{row1['id']}/"), timeout=30)
+    assert resp.status_code == 204
+    assert expect(client.load("session", id=sid), 200)["session"]["datastorage"] == [ds0]
+
+
 def test_delete(client, project):
     sid = expect(client.save("session", data={"name": f"{RUN}-doomed", "projects": [project["id"]]}), 201)["session"]["id"]
     resp = client.delete("session", id=sid)

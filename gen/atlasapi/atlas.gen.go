@@ -623,6 +623,20 @@ func (response CreateSession401ApplicationProblemPlusJSONResponse) VisitCreateSe
 	return err
 }
 
+type CreateSession413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession413ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSession415ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateSession415ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
@@ -886,6 +900,20 @@ func (response UpdateSession404ApplicationProblemPlusJSONResponse) VisitUpdateSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession413ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1603,69 +1631,70 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzbb+M2s/9XBjoHWLtHvmST9Jw66EP21i8H7X6L3QR5qBcRLY1tNhKpklQSd+H//cOQulu2s5dmgyJv",
-	"sUSRw+HMb67MJy+USSoFCqO9ySdviSxCZf88DUNMzXsmFmh/R6hDxVPDpfAmXjBbGdSB53s6XGLCaIRZ",
-	"pehNPG0UFwtvvfa9l1IYFOYV16nU3H26MRMzhoXLBIU5gTmPUbAEf/j54vzN4P+ePZtm4/FhmKIKUZgB",
-	"ilBGGAENsW9wHwWvz9lic80PRkmxABSGmxUYtvDBLBH+zKTBCJZ4Bx/+dTp4fvwjyLl9Y3c73LPW5eXl",
-	"aWaWNGvIDHZs9QUyhQoUsjj5eepp1JpLscxmU482ovDPjCuMvIlRGe5abO17KVMsQVOcVsnEs1ebC58v",
-	"ESo2P9PAI9oMp3cpM0vP94il3sSrRl3xaCdJc6kSZryJl2V25CY/PrjtbSMo3/0uavIhX0vKuhjcYhX9",
-	"YlFkBZPF75RMURlO4j5nsUbfS2uPPtV5E3LDCnEWWRyzWYwFXa3V/cZ3CpnB6IqZBt0RMzgwPEHvfp/P",
-	"Vt0szdJYkgI/04AJ4zH0pIKpx0zM9NTrD/dM35jw8zbGo3scROMLd8Rdu5CKL7hgsUUDq+twy81SZgaY",
-	"WEHEFYZGqhVtJ2F3v6JYmKU3eX58vHtFLTMV4lVNqHbJpdV7S8Et0wVnIzASeteYGrhdooCYi2uMgAsj",
-	"QZolquJrbZnd5sfncNRwE+PnHoN717WrBCPOgN53SgHXVzdc85lbMn89kzJGJqwyV9r3+wZItE91k6SO",
-	"nW2VPL9T0fac5DY12aZ9jR1/LBkiZ39gaIghFUr8yvXnIkUoM4cuCRc8yRJvMi6X4MLgApVlusHEji//",
-	"+G+Fc2/i/deoMsujHLpGNdxal7Mxpdhq44DcfH5Ox+7tvacVvxQH76X2O6Wni7iX9pxy8/Ee/8xQfzlW",
-	"dzgvr++4NlwsajZRk2KTNjtdJt0XeFtoszVPn3dGxNa1xacz9+HBeNw+Nd8rlXxTYSOu05itLP6dwNR7",
-	"i7dwSkBeEDX1HAaxmUZhiES8Y0lK83kvpTJ4BwpDqSIuFroFlURLwkXx+6DrzDaO5Q3HOHqtlFREcZPf",
-	"c3rXvZE54zEx2w7xAYeLIQR244EPNe9P/37wcdgQDnpf6Tj9innCDf1BwKyDEwhmMloFMJfK+WkyWgHT",
-	"wOB2KWNsMqXAnQ3wS1BrtrDnUI1O2B2pLrhhEFtWAdfwfDzeK+OOHdXMXVL+TslZjMkm096/eQk/HR3/",
-	"L6RuBERoGI+1X21RzgFvUK0A6Ticl8o1nL47oy03j8Z93aUFacyERddyAhmGmVIowm4rYVfrUKh/CyRn",
-	"Wq0gRVUeOBdpZtyx31uBajK23lQXbZjJdLeY/ev8/B24AUBRQuPsj8adALxF/T4spTKgsyRhalWEAMVh",
-	"FCa0kpQXLIICpTqY1m2TT+Hi/RkpN3GqPT/pO5vJzExmMRPXUw8SZELbcfkWNVtp4AZYHDepqX23V0xz",
-	"21woRs7eLmHNwXgvCrc3WThT5MABN7oOuZuiuhO1mzFDbagPMo5Qk6gpbb4Aq7tEjScpYWh0lSpJTOgg",
-	"6OLi7JUm8SjGQjEWeiy+pQPCJDUri05C3vYbpO31lTco0lfaMGWPbtNF88tgqRljNEm2ltU6tzxBHwhp",
-	"Dg8PfwIu4OL8ZcNl3RmTtNfaFpDY97KMRxoL2Ce7Jm+FIzX7dTAek0Lv9Yybrv5ejhfDS1hom8z9C7oD",
-	"6uT9JRlrUwswKK7IPzgBmtrZc27Iyghpth7HHjJaSt7wkptb7OZ15/F2ypff0NgupWmIbYM/O1Dmazzu",
-	"lgxKw2IQWTJDVQB5yOLYhshFqAY9IY3DYLZA0PwvtKr6LZ33fGcfnE35Bg58a8IvxWWmIeaasKtXxNgt",
-	"lO5vwvQTNj5h4xM27sXGr0XDizT62jC4JSZNplNEWXuS8zmMkSlyLVvptXvLVaWHzeVovD1TXT9pHyzh",
-	"kAn3yq27qcFbXHW7h0akvHMTHYHvfoFpHYxVhjBT3Kw+ELo7Ts9sav80o1k3ff0UlaYDAxaGqDUYeY0C",
-	"eoFeplfD4TDow1zJpIx2l9ksH+IEKoA8vrUermWieaZBZibNTFmWsByzZFQcXBqTugw4F3PZEeoUNnCh",
-	"ZJaWOU9C6ZoJAAaZRgW3Ul1r68sPp2IqXtsQlOwpCMRIQ0D7l4r/ZYF0Anm9wxVx7Ibyqg30WDdP/KnQ",
-	"iNsZ0R/C6yrw9eF2yQxFwtZqufjFJ4hgYiq2xdEQyTCjjUEvYGka89CSO8qH/c8fWoqg70IWmidwYW9g",
-	"LWURsiELl83UhmXJrzzhRk+KBAccgJHwfDyGcMkUCw0q7UNQO4MAmIFEagNOwaai9htShQOmtQw5wUoj",
-	"X0WRtmOKXyXKdTnb8+PjqagvaoknB8ea5ZIua3OhF+GcZbGB43F/CBdFstuJAlM4FTbzQmacAnxabrbK",
-	"1VjdWG8qGAwSdjdwifKBKw9W8z6HX/iL/nAqynBz4jWyWTZ54fneDSoXaHoHw/FwTKovUxQs5d7EOxyO",
-	"h4fkjjCztFo3Kr6mHws0Wyxt2+PzQeBtGTH6ZXnBLJGrRogKgXXBApIp2q65j0Ppw4ZDSUpKwGwl7Szy",
-	"Jh45uYX2ec1y3u/tTbyrT2PrZH9mqFZVocyeTqM8mTPemxyP/SKXVeGf+3Ww6deu/Q2ELfdanpSRoK95",
-	"uo0YOZ9r3ELNeLdbvf5I9lmnUmgHq8/HY+fe20KytX41jSVNpWfVQvfwwW10YSFxM4llz6u21SHJ39FO",
-	"GuqocX9aiuRfBx0vWFQkOgn2A8fOICfl4CFJ+Y1rTfgmFcxY5JCYTr3WJnB5eTloV727Vss/GbWL5HbV",
-	"44fl8JkwqMjyWGAfOpNeBFJWMUsBILhiC13zFbX3ce17qdTbQghCzNKPlbcCowIrHVAM4bKoZrpkbk8q",
-	"Z2yCT+ugPxUWZwgjCXQ6E/9DeE3mJ4/cKryCJNMG8I5rMxVMRDBDUMgi8m+aRECvrGi65wkdcl7ONBKk",
-	"ID2wtPBaUfMk98Drdc9WrQRo3WvElNwvPRXBrrpdMIRTsbLCxSNrTh3M2uw9KOfzuq0IaZY2q6xzsxc5",
-	"a9JE1UbpKG8aQG1eyGj1zXCkszy1XrvYooFdB98au7qk+bzF/+5U68Pj2G8spggNI/j/D/9+6wNzblJh",
-	"NW9tCw4ZAB+MlBBLsfAhE9dC3gqfpJGJumjzCMySFfFfKdb/ZFg8Ojh+yG2dF9WlnMV0bJa9jwqenfZV",
-	"ENuN0Gu/8g1HnyrAWTvQjrGrP+uVfd4IT4dw1tQkJ4Si1e5hAdE6RkwhuPlJMKTzLXPHsuwia2KWW7aO",
-	"WQ0QOdpGaPQ9tLreIcOjQlQYXFycvfpH66I7h4fa1lsJOguXJauLAnfuQjw6rXQSuU8r/e0x2k7rBafC",
-	"qVum64EWSd/R+GhTo35Bs1Wdxg9lk8vekSclfVLSR6Gkv6DZr6GtREQXIdWQUdXjS6F7mnUFRUvbQ57n",
-	"FjGONKQKtfXpRNnScpL3MRVDtGG2k8cscTUVTGHZNGQDjGYKLWErCnU0GjLBIovjIQR5InoCRmUYTIVG",
-	"o8unV8wErqTQrjqQpuSDoGf/sJ1iC8bFVLi4psrEGp5g/6S2lk1mB7X8M1w4j7bYl02mKfwDwy0RTCPr",
-	"/zdFMJ2VhXWzOEJcW38/9MwsidE/Iaoh2GvENRYEK3x+QuSHROSnoKrDMjhA+OKgalRTytGnRg/nzoCr",
-	"eS8FYmQ3zfCryDcVEVWJAjaUcgC+PRZz5b8mvL7HRN5grffrPvGW++i7xFunTx7cd8MLvyi71tNQ7iS4",
-	"sNL12PTYCWorc2ZLy12qXW/e+irXz987uHE/bf3xi5BkVOPx1jgyB4Y86dK89VbdgSG7nV9OHNRuJ05F",
-	"yJRa2TSz0e7qEXmbDLS7Mfj6nC2gRxN3XRDsD6fiQ5amUhkNpC6x+zzJYsPT2I0C5dzhXmDvVgY+BGfz",
-	"gfu7T8OnIpSi6PAocuA0/mw+eCsFDn5jJlwG/S7n8Rc0FafzDe4rLr6oiCq68+1ufh4PfvopKIt8Tm2r",
-	"Kp+luFHkazWLdLRSbHYfqBu0/LPrgxTxqvLKLbO14XEMCW3Z5c46iSk4+JX0HI6P3PKu/EFUaEeHvg8J",
-	"1el8Hh37i54/jH5ookfZ+zTjgtnia8elx03tcHWVfOIWfrsLv4Pqxu8u8G7cDq5u+g5aV313TdFxObh2",
-	"YXfXl3aM3eHz8Y9/E6dyvcPIiWZP909A4w0q0kmnwaEkeNC5ejNlRqQ37mWLt9+MPcVETto7EdCpko2l",
-	"ezkIVdrVH97zwvT9+H/Y5S29lQYSGfE5pxC6oRe5FkX9Fn8+b9UnF+zJBau7YEcHPz50SOc0KmSCKJkh",
-	"aGa4JoHfovhb9NVZWvhh5FrkNP/rXv/X4NH1TLyStyKWLGp6ns/yOO2Ru5x5y5ptdrM3G78mA9rZF1JZ",
-	"CLJGg4gZ5lxU62coSKTC4k4j0Dh94hoMZ0hGxrUz1jQgdzrLGuU7+iSf0YbCeS+gQuALIRVGQzhf4lTY",
-	"ue1zbRSyxDV7RFxf+6Bl3u8n5/aePQkjZCnkLR4pKsuivBXQTjLnAk+AQczUougLXHCK4Y8ODof1y532",
-	"YnjRRefoeKZbF/ybt/vtxcs0JRMSDIej4XB0F5T8CO6Cvt/sLSEdCfKmOzt5oXrnqxShpwWfzzGqX5nt",
-	"50xx52+7RuMY7H0E22oyAdvNUlyyFLIFQjvaUFwH5RsrUbtSuB2C0dTW9i3bXEQ3b0ps825sv11xBXnP",
-	"rRM3/WYr+n0Sw9+u1aV1835Hx0vjDmBeS5Aqqjozrbh/j6zNW9lQZz/P+ZbyTg+SMpNcSkF+ufcpRfy9",
-	"U8SHD+pfOrngusBRs2Si2VxdgC9Y7H0MeewO5HqMaW2L7M6sGXmPJFj9doe1/vV7Hb9/JBOff7hxyaPR",
-	"zb7xP4y0t5lueOPa6y0BzhJvfl4nb/1x/Z8AAAD//w==",
+	"7Fxbc9u4kv4rXdytijRLUXJsz+7INQ/OZeZ4ayYnldiVh1EqhMiWhDEJMAAYW5PSf99Cg3dRknM5TnaO",
+	"3yQRBBqN7q+v0EcvkmkmBQqjvelHb4UsRkUfz6MIM/OKiSXS9xh1pHhmuBTe1Avna4M69HxPRytMmR1h",
+	"1hl6U08bxcXS22x876kUBoV5xnUmNXevbs3EjGHRKkVhzmDBExQsxR9+vrr8ZfQ/jx7N8snkOMpQRSjM",
+	"CEUkY4zBDqEneIiC55dsub3ma6OkWAIKw80aDFv6YFYI73NpMIYV3sLrf5yPHp/+CHJBT2i3wYG13rx5",
+	"c56blZ01YgZ7tvoEmUIFClmS/jzzNGrNpVjl85lnN6Lwfc4Vxt7UqBz3LbbxvYwplqIpT6ti4sWz7YUv",
+	"Vwg1mx9p4LHdDLfPMmZWnu9ZlnpTrx71jsd7SVpIlTLjTb08p5Hb/HjttreLoGL3+6gphnwpKZtycIdV",
+	"9huLYxJMlrxUMkNluBX3BUs0+l7W+OljkzcRN6wUZ5EnCZsnWNLVWd1vvaeQGYzfMdOiO2YGR4an6N3t",
+	"9fm6n6V5lkirwI80YMp4AgOpYOYxkzA984bBgelbE37axnh8h4NoveGOuG8XUvElFywhNCBdhxtuVjI3",
+	"wMQaYq4wMlKt7XZSdvsbiqVZedPHp6f7V9QyVxG+awjVPrkkvScKbpguORuDkTC4xszAzQoFJFxcYwxc",
+	"GAnSrFCVb2tidpcfn8JRw02Cn3oM7lnfrlKMOQP7vFcKuH73gWs+d0sWj+dSJsgEKXOtfX9sgUT3VLdJ",
+	"6tnZTsnzexXtwEnuUpNd2tfa8duKIXL+J0bGMqRGid+4/lSkiGTu0CXlgqd56k0n1RJcGFyiIqYbTGl8",
+	"9eE/FS68qfcf49osjwvoGjdwa1PNxpRi660DcvP5BR37t/fKrvi5OHgntd8rPX3EPaVzKszHK3yfo/58",
+	"rO5xXp7fcm24WDZsoraKbbXZ6bLVfYE3pTaTefq0M7Js3RA+XbgXjyaT7qn5XqXk2wobc50lbE34dwYz",
+	"7wXewLkF8pKomecwiM01CmNJxFuWZnY+76lUBm9BYSRVzMVSd6DS0pJyUX4/6juzrWP5hWMSP1dKKktx",
+	"m98L+6x/IwvGE8tsGuIDBssAQtp46EPD+9N/HL0NWsJhn9c6br8lPOXGfrDArMMzCOcyXoewkMr5aTJe",
+	"A9PA4GYlE2wzpcSdLfBLUWu2pHOoR6fs1qouuGGQEKuAa3g8mRyUcceOeuY+KX+p5DzBdJtpr355Cj+d",
+	"nP43ZG4ExGgYT7Rfb1EuAD+gWgPa43BeKtdw/vLCbrl9NO7tPi3IEiYIXasJZBTlSqGI+q0ErdajUP8U",
+	"aJ1ptYYMVXXgXGS5ccd+ZwVqyNhmW120YSbX/WL2j8vLl+AGgI0SWmd/MukF4B3q93ollQGdpylT6zIE",
+	"KA+jNKG1pDxhMZQo1cO0fpt8DlevLqxyW05157f6zuYyN9N5wsT1zIMUmdA0rtiiZmsN3ABLkjY1jfcO",
+	"imlhm0vFKNjbJ6wFGB9E4e4mS2fKOnDAjW5C7rao7kXtdszQGOqDTGLUVtSUNp+B1X2ixtPMYmj8LlPS",
+	"MqGHoKuri2faikc5FsqxMGDJjT0gTDOzJnQS8mbYIu2gr7xFkX6nDVN0dNsuml8FS+0Yo00yWVZybnmK",
+	"PlikOT4+/gm4gKvLpy2XdW9M0l1rV0BCz2UVj7QWoF/2Td4JRxr262gysQp90DNuu/oHOV4Or2ChazIP",
+	"L+gOqJf3b6yxNo0Aw8YVxQtnYKd29pwba2WENDuP4wAZHSVvecntLfbzuvd4e+XLb2lsn9K0xLbFnz0o",
+	"8yUed0cGpWEJiDydoyqBPGJJQiFyGarBQEjjMJgtETT/C0lVv6bzXuzstbMpX8GB70z4ubjMNCRcW+wa",
+	"lDF2B6WH2zD9gI0P2PiAjQex8UvR8CqLvzQM7ohJm+k2omz8UvA5SpAp61p20mt3lqtaD9vL2fF0prp5",
+	"0j4Q4ZAL98itu63BO1x12kMrUt67iZ7A97DAdA6GlCHKFTfr1xbdHafnlNo/z+2s275+hkrbAwMWRag1",
+	"GHmNAgahXmXvgiAIh7BQMq2i3VU+L4Y4gQqhiG/JwyUmmkcaZG6y3FRlCeIYkVFzcGVM5jLgXCxkT6hT",
+	"2sClknlW5TwtSjdMADDINSq4kepaky8fzMRMPKcQ1NpTEIixhtDuXyr+FwHpFIp6hyvi0IaKqg0MWD9P",
+	"/JnQiLsZMQzgeR34+nCzYsZGwmS1XPziW4hgYiZ2xdEQyyi3G4NByLIs4RGROy6G/defWopw6EIWO0/o",
+	"wt6QLGUZsiGLVu3UBrHkN55yo6dlggOOwEh4PJlAtGKKRQaV9iFsnEEIzEAqtQGnYDPR+A6ZwhHTWkbc",
+	"wkorX2UjbccUH/739T9fwFzGHHU53Uwcwe/8ie+Ito4NmeOKHrK1MIhxwfLEwOlkGMAVJbn1tEXSTDiB",
+	"yKhwRSDk15n5aj14fHra2qRjkB1XUeTUXn0g7yscjVJ2O3KJ9ZErJ9b0PIZf+ZNhMBNVeDr1WtkvSnZ4",
+	"vvcBlQtMvaNgEkwsVMgMBcu4N/WOg0lwbN0XZlakpePybftliWaHZe56iD4IvKkiTL8qR5gVctUKaSEk",
+	"ly20Mmi3a+7igPqw5YBapbZATpJ5EXtTzzrFpbZ67fLfH91NvGxOQ3W19zmqdV1Yozxaq5xZMN6bnk78",
+	"MvdV46X7drTtB2/8LUSu9lqdlJGgr3m2ixi5WGjcQc1kvxu+eWvtuc6k0A6GH08mLhygwjNZy4aGW822",
+	"v9UL3cFnp2iEIHQ76UXn1dhqYOXvZC8NTZS5Oy1lsrCHjicsLhOj1kyEjp1hQcrRfZLyO9fa4qFUMGex",
+	"Q2576o22gjdv3oy6VfK+1YpXxt2iOq16er8cvhAGlbVUZAgC5wKUgRcpZiUAFq7YUjd8S+293fheJvWu",
+	"kMNiaOX3yhuBMczXDaAI4E1Z/XTJ34FUzjiFHzfh0MEqYaQFnd5CQQDPLRoXkV6NV5Dm2gDecovOTMQw",
+	"R1DIYusPtYmAQVUBdb+n9pCL8qeRIIXVA6KFN4qgZ4XH3qyTdmorYNe9Rsysu6ZnItxX5wsDOBdrEi4e",
+	"k/l1MEvZ/tI8ua0IaVaUhdaFmYydNWmjaqvUVDQZoDZPZLz+ajjSW87abFws0sKuo6+NXX3SfNnhf39q",
+	"9v5x7HeW2IgOY3JnfGDOrSqt5g217FgD4IOREhIplj7k4lrIG+FbaWSiKdo8BrNiZbxYifXfGRZPjo7v",
+	"c1tWkErPc01aztQSbaDCBJD36Zh9dHrfVJUE2YO3FBId35XRcJhQA3+/3dj4tcc6/ljD4MaZkgT7usye",
+	"0e+tIDuAi7Z+O9UQnaYVgmly15hCcPNbcZXO4y3c3aoXro2kbtkmkrag7WQXofG3wJpmnw+PS1FhcHV1",
+	"8exvjRDuHO5rWy8k6DxaVawuy/SFY/PdaaWTyENa6e+OHPfaVDgXTt1y3Qz/rPSdTE62NepXNDvVaXJf",
+	"nkLVAfOgpA9K+l0o6a9oDmtoJz3SR0g9ZFx3Km/e+l6W94VqK+qELzKkmMQaMoWaPE1RNeacFd1Y5RBt",
+	"GPUjmRWuZ4IprFqfKOxpJwJTtrYBmEZjTbDIkySAsEinT8GoHMOZ0Gh09es7ZkJXGOnWTqymFINgQB+o",
+	"323JuJgJF23V+WTDUxyeNdailHzYyKLDlfOzy30xhTOh8E+MdsRVrdrFvyiu6q2PbNolHsu1zbdDz5xI",
+	"jP8OsZaFvVa0RSBY4/MDIt8nIj+Eev9vQj0HU58d6o0bUDH+2OqP3RsGtu/8QILsQzsoLHNzZZxXYRMF",
+	"eM6s7I4QXWm1DfqvMJUfsNFXd5co0L30TaLA8we/8puhmF+WtJspO3cSXJB0fW967AS1k2Wksn2fajcb",
+	"477IIfUPDm7d/du8/SwkGTd4vDO6LYChSAW1bxTW94usN1Fc/Bw1bn7ORMSUWlNK3mh3rcv6wAy0u435",
+	"/JItYWAn7rt8OQxm4nWeZVIZDVZdEvd6mieGZ4kbBco56YOQ7q2GPoQXi5H7PLTDZyKSouyeKesFdvzF",
+	"YvRCChz9zky0Cod9Lu2vaGpOFxs8VIh9UhNV3nyg3fw8Gf30U1gVRJ3a1hVRorhVEO004vS0qWx3dqgP",
+	"SPyj9UGKZF3HCsRsbXiSQGq37DJ6vcSUHPxCeo4nJ255VyqyVGhHh74LCfXpfBodhwvEP4x/aKNH1Vc2",
+	"54JRobrnQum2drgaVDFxB7/dZepRfZt6H3i3bl7Xt6hHnWvU+6bouXjduAy9700aQzt8PPnxX8SpQu8w",
+	"dqI50MMz0PgBldVJp8GRtPCgC/Vmyoyt3riHHd5+NfaUEzlp70VAp0oU4Q8KEKq1axjc8TL63fh/3Oct",
+	"vZAGUhnzBbeBfUsvCi2Khx3+fNqqDy7YgwvWdMFOjn6875DOaVTEhKVkjqCZ4doK/A7F36GvztLCD2PX",
+	"fqj5X3f6z4jvrr/kmbwRiWRx2/N8VMRp37nLWbT3UQsh3Rr9krxsbw9NbSGsNRrFzDDnopKfoSCVCsv7",
+	"omDH6TPXmzhHa2Rcq2hDAwqns1SZQbMXstkEOQzgpZ2NFpsVlZ2iJVIh8KWQCuMALlc4E7Qu/a6NQpa6",
+	"ppmY62sftCxabuWC/t/ACirkGRStMhkqYt9MUI8XTbLgAs+AlVkY6rJcchvfnxwdB81LtXQhv+xGdHQ8",
+	"0p0/Vmj/qwJdeM0ya17CIBgHwfg2rHgV3oZDv92jY/UnLJoXafJSLS/XGcJAC75YYNy8qjwsmOJkg7p1",
+	"kwToHgi17EyBuoLKy61CdgBqTzuP62D9haRtX9K5R2jamty93VyI7/YNlV2eD/Utlle/D9z2cdNvXwG4",
+	"Syr767UMdf7xYE/nUOvuZVH9kCquO1xJ3L9FRueFbKm6X2SpK3m3P6RV7ruSguJS9UNS+98qqX3u5KKT",
+	"zW41qZfgC4S930OOuwe5vseUNyG7M2tG3iFB1rxVQ55B8z7NH2+t+S9e3Lpc07oVsPXfUdrbTkWQfShQ",
+	"zFni7deb5G3ebv4vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -2,6 +2,7 @@ package atlas_test
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -79,6 +80,9 @@ func TestAPI(t *testing.T) {
 		{name: "create with over-long title", method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": long(201)}, wantStatus: 400, wantFields: []string{"title"}},
 		{name: "create with empty title", method: "POST", path: "/sessions", tok: "alice", body: map[string]any{"title": ""}, wantStatus: 400, wantFields: []string{"title"}},
 		{name: "create with null title", method: "POST", path: "/sessions", tok: "alice", body: `{"title":null}`, wantStatus: 400, wantFields: []string{"title"}},
+		{name: "create with a 2 MiB body", method: "POST", path: "/sessions", tok: "alice", body: `{"title":"` + long(2<<20) + `"}`, wantStatus: 413, check: wantSessionCount("alice", 1)},
+		{name: "create with a 2 MiB chunked body", method: "POST", path: "/sessions", tok: "alice", body: io.MultiReader(strings.NewReader(`{"title":"` + long(2<<20) + `"}`)), headers: []string{"Content-Type", "application/json"}, wantStatus: 413, check: wantSessionCount("alice", 1)},
+		{name: "update with a 2 MiB body", method: "PUT", path: "/sessions/{alice}", tok: "alice", body: `{"description":"` + long(2<<20) + `"}`, wantStatus: 413},
 		{name: "create with text body", method: "POST", path: "/sessions", tok: "alice", body: strings.NewReader("title"), headers: []string{"Content-Type", "text/plain"}, wantStatus: 415},
 
 		// List.

@@ -59,6 +59,7 @@ func Register(e *echo.Echo, d Deps) error {
 		return c.Request().Method == http.MethodPost && c.Path() == uploadRoute
 	}
 	e.Use(authenticate(d.Store))
+	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validator(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validator(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
 
@@ -112,6 +113,31 @@ func authenticate(st *store.Store) echo.MiddlewareFunc {
 				return err
 			}
 			auth.SetUser(c, u)
+			return next(c)
+		}
+	}
+}
+
+// maxJSONBody bounds the JSON bodies the validator reads into memory; the
+// largest valid request (a 10000-character description, escaped) is far
+// below it.
+const maxJSONBody = 1 << 20
+
+// limitJSONBody answers 413 to a JSON body over maxJSONBody instead of
+// letting the validator buffer it.
+func limitJSONBody(skip func(echo.Context) bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if skip(c) {
+				return next(c)
+			}
+			r := c.Request()
+			if r.ContentLength > maxJSONBody {
+				return errBodyTooLarge
+			}
+			if r.Body != nil && r.Body != http.NoBody {
+				r.Body = http.MaxBytesReader(c.Response(), r.Body, maxJSONBody)
+			}
 			return next(c)
 		}
 	}

@@ -3,6 +3,7 @@ package atlas
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -71,8 +72,12 @@ func newProblem(status int, detail string, fields []atlasapi.FieldError) atlasap
 	return p
 }
 
-// errNotMultipart means the upload body is not multipart/form-data.
-var errNotMultipart = errors.New("atlas: not multipart")
+// errNotMultipart means the upload body is not multipart/form-data;
+// errBodyTooLarge that a JSON body is over maxJSONBody.
+var (
+	errNotMultipart = errors.New("atlas: not multipart")
+	errBodyTooLarge = errors.New("atlas: JSON body too large")
+)
 
 // badMultipartError wraps a failure to read the multipart body.
 type badMultipartError struct{ err error }
@@ -97,6 +102,8 @@ func problemFor(err error) atlasapi.Problem {
 		return newProblem(http.StatusNotFound, "No such resource.", nil)
 	case errors.Is(err, store.ErrAtlasBlobTooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, "A file is larger than the server's per-file upload limit.", nil)
+	case errors.Is(err, errBodyTooLarge):
+		return bodyTooLarge()
 	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, errNotMultipart):
 		return newProblem(http.StatusUnsupportedMediaType, "The body must be multipart/form-data.", nil)
 	case errors.Is(err, http.ErrMissingBoundary), errors.As(err, &merr):
@@ -152,7 +159,10 @@ func validatorProblem(me openapi3.MultiError) atlasapi.Problem {
 			fields = append(fields, atlasapi.FieldError{Field: "request", Message: err.Error()})
 			continue
 		}
+		var mbe *http.MaxBytesError
 		switch {
+		case errors.As(re.Err, &mbe):
+			return bodyTooLarge()
 		case re.Parameter != nil:
 			fields = append(fields, paramFields(re)...)
 		case re.RequestBody != nil && strings.HasPrefix(re.Reason, prefixBadContentType):
@@ -164,6 +174,10 @@ func validatorProblem(me openapi3.MultiError) atlasapi.Problem {
 		}
 	}
 	return newProblem(http.StatusBadRequest, "The request is invalid.", fields)
+}
+
+func bodyTooLarge() atlasapi.Problem {
+	return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("The body is larger than %d bytes.", maxJSONBody), nil)
 }
 
 // paramFields reports a failing path, query or header parameter.

@@ -136,6 +136,7 @@ run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" 
 run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create.lua" "$SH/sessions" -H "$AUTH"
 if [ "$BS_OK" = 1 ]; then
   run_wrk bs_list_filtered "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
+  run_wrk bs_list_filtered_c1 "$SH_PID" 1 "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
   run_wrk bs_detail_include "$SH_PID" "$CONNS" "$WORK/get.lua" "$BS_DETAIL" -H "$AUTH"
 fi
 
@@ -172,7 +173,7 @@ field() { # field NAME INDEX
 BASE_GET=$(field baseline_get 3)
 BASE_BS=$(field baseline_bs_detail 3)
 echo
-echo "== summary ($(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
+echo "== summary ($(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
 printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'req/s %' 'p50 x' 'target'
 row() { # row NAME BASELINE_NAME TARGET: one line, req/s and p50 relative to the baseline scenario
   local r=$1 b=$2
@@ -189,6 +190,7 @@ row atlas_list20 baseline_get ">= 25%: $(verdict "$(field atlas_list20 3) >= 0.2
 row atlas_create baseline_get "0 errors, p99 < 50 ms: $(verdict "$(field atlas_create 6) == 0 && $(field atlas_create 5) < 50")"
 if [ "$BS_OK" = 1 ]; then
   row bs_list_filtered baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered 5) < 20")"
+  row bs_list_filtered_c1 baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered_c1 5) < 20")"
   row bs_detail_include baseline_bs_detail ">= 25%: $(verdict "$(field bs_detail_include 3) >= 0.25 * $BASE_BS")"
 else
   echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"

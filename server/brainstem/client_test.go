@@ -26,6 +26,7 @@ import (
 // login. Set SESSIONHUB_SKIP_PYTHON=1 to skip it; otherwise a missing
 // python3, pytest or requests is a failure.
 func TestOfficialPythonClient(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("SESSIONHUB_SKIP_PYTHON") == "1" {
 		t.Skip("SESSIONHUB_SKIP_PYTHON=1")
 	}

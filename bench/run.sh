@@ -28,6 +28,7 @@ for tool in go wrk curl awk; do
   }
 done
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 BIN=bench/.bin
 mkdir -p "$BIN"
 echo "== building sessionhub, baseline and seeder"
@@ -173,7 +174,7 @@ field() { # field NAME INDEX
 BASE_GET=$(field baseline_get 3)
 BASE_BS=$(field baseline_bs_detail 3)
 echo
-echo "== summary ($(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
+echo "== summary ($(nproc) cores, load average $LOAD_BEFORE before the run (other work on the machine skews every figure), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
 printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'req/s %' 'p50 x' 'target'
 row() { # row NAME BASELINE_NAME TARGET: one line, req/s and p50 relative to the baseline scenario
   local r=$1 b=$2

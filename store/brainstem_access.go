@@ -36,6 +36,16 @@ const (
 		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
 	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
 		"(SELECT id FROM bs_projects WHERE is_public = 1))"
+	// The same conditions as correlated EXISTS, for lookups by id: checking
+	// one row is then an index probe instead of materialising every visible id.
+	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp WHERE sp.session_id = bs_sessions.id AND sp.project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSessionPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
+		"WHERE sp.session_id = bs_sessions.id AND p.is_public = 1)"
+	bsSDSMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp WHERE sp.session_id = bs_session_datastorages.session_id AND sp.project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
+		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
 	bsProjectMemberSQL   = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
 	bsDataStorageOwnSQL  = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
 	bsSDSSessionMember   = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?))"
@@ -50,6 +60,22 @@ func (v BSViewer) sessions(db *gorm.DB) *gorm.DB {
 		return db.Where(bsSessionPublicSQL)
 	}
 	return db.Where(bsSessionMemberSQL, v.UserID)
+}
+
+// sessionsByID is sessions for lookups of a few ids.
+func (v BSViewer) sessionsByID(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where(bsSessionPublicOneSQL)
+	}
+	return db.Where(bsSessionMemberOneSQL, v.UserID)
+}
+
+// sessionDataStoragesByID is sessionDataStorages for lookups by id.
+func (v BSViewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
+	if v.Public {
+		return db.Where(bsSDSPublicOneSQL)
+	}
+	return db.Where(bsSDSMemberOneSQL, v.UserID)
 }
 
 func (v BSViewer) projects(db *gorm.DB) *gorm.DB {
@@ -215,3 +241,23 @@ func jsonText(v any) string {
 
 // ctxRead and ctxWrite keep the call sites short.
 func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }
+
+// idPairs runs a query of two id columns and groups the second by the
+// first, keeping the query's order. It scans without reflection: relation
+// loads run on every detail and list request.
+func idPairs(db *gorm.DB, query string, args ...any) (map[string][]string, error) {
+	rows, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], v)
+	}
+	return out, rows.Err()
+}

@@ -95,32 +95,29 @@ func (s *Store) bsProjectRecords(ctx context.Context, rows []BSProject) ([]BSPro
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var links []BSSessionProject
-	if err := s.ctxRead(ctx).Where("project_id IN ?", ids).Order("project_id, session_id").Find(&links).Error; err != nil {
-		return nil, err
-	}
-	type memberRow struct {
-		ProjectID string
-		Email     string
-		CanChange bool
-		IsManager bool
-		IsOwner   bool
-	}
-	var members []memberRow
-	err := s.ctxRead(ctx).Table("bs_project_members").
-		Select("bs_project_members.project_id, users.email, bs_project_members.can_change, bs_project_members.is_manager, bs_project_members.is_owner").
-		Joins("JOIN users ON users.id = bs_project_members.user_id").
-		Where("bs_project_members.project_id IN ?", ids).Order("users.email").Scan(&members).Error
+	// One statement for both relations: session ids, and members by e-mail.
+	rel, err := s.ctxRead(ctx).Raw("SELECT 's', project_id, session_id, 0, 0, 0 FROM bs_session_projects WHERE project_id IN ? "+
+		"UNION ALL SELECT 'm', m.project_id, u.email, m.can_change, m.is_manager, m.is_owner "+
+		"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id IN ? ORDER BY 1, 2, 3", ids, ids).Rows()
 	if err != nil {
 		return nil, err
 	}
-	sessions := map[string][]string{}
-	for _, l := range links {
-		sessions[l.ProjectID] = append(sessions[l.ProjectID], l.SessionID)
+	defer rel.Close()
+	sessions, byProject := map[string][]string{}, map[string][]BSMember{}
+	for rel.Next() {
+		var kind, pid, value string
+		var canChange, isManager, isOwner bool
+		if err := rel.Scan(&kind, &pid, &value, &canChange, &isManager, &isOwner); err != nil {
+			return nil, err
+		}
+		if kind == "s" {
+			sessions[pid] = append(sessions[pid], value)
+		} else {
+			byProject[pid] = append(byProject[pid], BSMember{Email: value, CanChange: canChange, IsManager: isManager, IsOwner: isOwner})
+		}
 	}
-	byProject := map[string][]BSMember{}
-	for _, m := range members {
-		byProject[m.ProjectID] = append(byProject[m.ProjectID], BSMember{Email: m.Email, CanChange: m.CanChange, IsManager: m.IsManager, IsOwner: m.IsOwner})
+	if err := rel.Err(); err != nil {
+		return nil, err
 	}
 	for i, r := range rows {
 		out[i] = BSProjectRecord{BSProject: r, SessionIDs: sessions[r.ID], Members: byProject[r.ID]}

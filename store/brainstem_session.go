@@ -67,7 +67,7 @@ func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, p
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
 	var row BSSession
-	if err := v.sessions(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
+	if err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
 		return nil, notFound(err)
 	}
 	recs, err := s.bsSessionRecords(ctx, []BSSession{row})
@@ -83,7 +83,7 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 		return nil, nil
 	}
 	var rows []BSSession
-	if err := v.sessions(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	recs, err := s.bsSessionRecords(ctx, rows)
@@ -104,21 +104,30 @@ func (s *Store) bsSessionRecords(ctx context.Context, rows []BSSession) ([]BSSes
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var links []BSSessionProject
-	if err := s.ctxRead(ctx).Where("session_id IN ?", ids).Order("project_id").Find(&links).Error; err != nil {
+	// One statement for both relations: projects by id, data storages in
+	// their through-table order.
+	rows2, err := s.ctxRead(ctx).Raw("SELECT 'p', session_id, project_id, 0, project_id FROM bs_session_projects WHERE session_id IN ? "+
+		"UNION ALL SELECT 'd', session_id, data_storage_id, sort_order, id FROM bs_session_datastorages WHERE session_id IN ? "+
+		"ORDER BY 1, 2, 4, 5", ids, ids).Rows()
+	if err != nil {
 		return nil, err
 	}
-	var stores []BSSessionDataStorage
-	if err := s.ctxRead(ctx).Where("session_id IN ?", ids).Order("session_id, sort_order, id").Find(&stores).Error; err != nil {
+	defer rows2.Close()
+	projects, dss := map[string][]string{}, map[string][]string{}
+	for rows2.Next() {
+		var kind, sid, rel, tie string
+		var order int
+		if err := rows2.Scan(&kind, &sid, &rel, &order, &tie); err != nil {
+			return nil, err
+		}
+		if kind == "p" {
+			projects[sid] = append(projects[sid], rel)
+		} else {
+			dss[sid] = append(dss[sid], rel)
+		}
+	}
+	if err := rows2.Err(); err != nil {
 		return nil, err
-	}
-	projects := map[string][]string{}
-	for _, l := range links {
-		projects[l.SessionID] = append(projects[l.SessionID], l.ProjectID)
-	}
-	dss := map[string][]string{}
-	for _, l := range stores {
-		dss[l.SessionID] = append(dss[l.SessionID], l.DataStorageID)
 	}
 	for i, r := range rows {
 		out[i] = BSSessionRecord{BSSession: r, ProjectIDs: projects[r.ID], DataStorageIDs: dss[r.ID]}
@@ -213,7 +222,7 @@ func (s *Store) DeleteBSSession(ctx context.Context, userID uint, id string) err
 // otherwise) with its project ids.
 func sessionForChange(tx *gorm.DB, userID uint, id string) (*BSSession, []string, error) {
 	var row BSSession
-	if err := (BSViewer{UserID: userID}).sessions(tx.Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
+	if err := (BSViewer{UserID: userID}).sessionsByID(tx.Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
 	var projectIDs []string

@@ -29,7 +29,7 @@ func (s *Store) ListBSSessionDataStorages(ctx context.Context, v BSViewer, q BSL
 // GetBSSessionDataStorage returns a link of a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSessionDataStorage(ctx context.Context, v BSViewer, id string) (*BSSessionDataStorage, error) {
 	var row BSSessionDataStorage
-	err := v.sessionDataStorages(s.ctxRead(ctx).Model(&BSSessionDataStorage{})).Where("bs_session_datastorages.id = ?", id).Take(&row).Error
+	err := v.sessionDataStoragesByID(s.ctxRead(ctx).Model(&BSSessionDataStorage{})).Where("bs_session_datastorages.id = ?", id).Take(&row).Error
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -70,7 +70,7 @@ func (s *Store) CreateBSSessionDataStorage(ctx context.Context, userID uint, in 
 func (s *Store) UpdateBSSessionDataStorage(ctx context.Context, userID uint, id string, in BSSessionDataStorageInput) (*BSSessionDataStorage, error) {
 	var row BSSessionDataStorage
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := (BSViewer{UserID: userID}).sessionDataStorages(tx.Model(&BSSessionDataStorage{})).
+		if err := (BSViewer{UserID: userID}).sessionDataStoragesByID(tx.Model(&BSSessionDataStorage{})).
 			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
 			return notFound(err)
 		}
@@ -101,7 +101,7 @@ func (s *Store) UpdateBSSessionDataStorage(ctx context.Context, userID uint, id 
 func (s *Store) DeleteBSSessionDataStorage(ctx context.Context, userID uint, id string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row BSSessionDataStorage
-		if err := (BSViewer{UserID: userID}).sessionDataStorages(tx.Model(&BSSessionDataStorage{})).
+		if err := (BSViewer{UserID: userID}).sessionDataStoragesByID(tx.Model(&BSSessionDataStorage{})).
 			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
 			return notFound(err)
 		}

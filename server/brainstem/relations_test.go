@@ -213,3 +213,68 @@ func TestDeviceLogin(t *testing.T) {
 		t.Errorf("poll without device_code: %d %s", res.StatusCode, res.Body)
 	}
 }
+
+// TestProjectAndDataStorageCRUD covers create, list, detail, PUT, PATCH and
+// DELETE of projects and data storages.
+func TestProjectAndDataStorageCRUD(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.id["P2"] = f.create(changer, "/api/private/stem/project/", "project", map[string]any{
+		"name": "P2", "description": "d", "tags": []string{"x"}, "extra_fields": map[string]any{"k": "v"}})
+	f.id["D2"] = f.create(changer, "/api/private/personal_attributes/datastorage/", "datastorage", map[string]any{
+		"name": "D2", "location": "nas", "data_organization": []any{map[string]string{"elements": "Projects"}, map[string]string{"elements": "Sessions"}},
+		"data_protocols": []any{map[string]any{"protocol": "SMB", "path": "//nas/d2"}}})
+	const p, d = "/api/private/stem/project/{P2}/", "/api/private/personal_attributes/datastorage/{D2}/"
+	f.run(t, []scenario{
+		{name: "project detail", user: changer, method: "GET", path: p, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				pr := record(b, "project")
+				if pr["description"] != "d" || fmt.Sprint(pr["tags"]) != "[x]" || fmt.Sprint(pr["extra_fields"]) != "map[k:v]" ||
+					fmt.Sprint(pr["groups"]) != "map[]" || fmt.Sprint(pr["sessions"]) != "[]" || pr["is_public"] != false {
+					t.Errorf("project %v", pr)
+				}
+			}},
+		{name: "project list", user: changer, method: "GET", path: "/api/private/stem/project/?sort[]=name", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := names(b["projects"]); !reflect.DeepEqual(got, []string{"Lab", "P2"}) {
+					t.Errorf("projects %v", got)
+				}
+			}},
+		{name: "project PUT resets omitted fields", user: changer, method: "PUT", path: p, body: map[string]any{"name": "P2b"}, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				pr := record(b, "project")
+				if pr["name"] != "P2b" || pr["description"] != "" || fmt.Sprint(pr["tags"]) != "[]" || fmt.Sprint(pr["extra_fields"]) != "map[]" {
+					t.Errorf("project %v", pr)
+				}
+			}},
+		{name: "project PUT needs name", user: changer, method: "PUT", path: p, body: map[string]any{}, status: 400,
+			wantBody: `{"name": ["This field is required."]}`},
+		{name: "project delete", user: changer, method: "DELETE", path: p, status: 204},
+		{name: "project gone", user: changer, method: "GET", path: p, status: 404, wantBody: notFound},
+		{name: "datastorage detail", user: changer, method: "GET", path: d, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				ds := record(b, "datastorage")
+				if ds["location"] != "nas" || fmt.Sprint(ds["data_organization"]) != "[map[elements:Projects] map[elements:Sessions]]" ||
+					fmt.Sprint(ds["data_protocols"]) != "[map[is_public:false path://nas/d2 protocol:SMB]]" {
+					t.Errorf("datastorage %v", ds)
+				}
+			}},
+		{name: "datastorage list: own and public", user: changer, method: "GET", path: "/api/private/personal_attributes/datastorage/?sort[]=name", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := names(b["datastorages"]); !reflect.DeepEqual(got, []string{"Cloud", "D2"}) {
+					t.Errorf("datastorages %v", got)
+				}
+			}},
+		{name: "datastorage PUT", user: changer, method: "PUT", path: d, body: map[string]any{"name": "D2b", "is_public": true}, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				ds := record(b, "datastorage")
+				if ds["name"] != "D2b" || ds["location"] != "" || ds["is_public"] != true || fmt.Sprint(ds["data_protocols"]) != "[]" {
+					t.Errorf("datastorage %v", ds)
+				}
+			}},
+		{name: "owner of a public storage: others may read", user: reader, method: "GET", path: d, status: 200},
+		{name: "but not delete", user: reader, method: "DELETE", path: d, status: 403, wantBody: forbidden},
+		{name: "datastorage delete", user: changer, method: "DELETE", path: d, status: 204},
+		{name: "datastorage gone", user: changer, method: "GET", path: d, status: 404, wantBody: notFound},
+	})
+}

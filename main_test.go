@@ -371,7 +371,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, tok, len(body), body[:half]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Give the server time to read the headers and enter the handler.
+	time.Sleep(500 * time.Millisecond)
 
 	s.cancel()
 	select {

@@ -60,7 +60,7 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 	}
 	b := &StagedAtlasBlob{path: f.Name()}
 	h := sha256.New()
-	head := &headWriter{max: 512}
+	head := &atlasHeadWriter{max: 512}
 	n, err := io.Copy(io.MultiWriter(f, h, head), io.LimitReader(r, maxBytes+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -76,13 +76,13 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 	return b, nil
 }
 
-// headWriter keeps the first max bytes written to it.
-type headWriter struct {
+// atlasHeadWriter keeps the first max bytes written to it.
+type atlasHeadWriter struct {
 	buf []byte
 	max int
 }
 
-func (w *headWriter) Write(p []byte) (int, error) {
+func (w *atlasHeadWriter) Write(p []byte) (int, error) {
 	if room := w.max - len(w.buf); room > 0 {
 		w.buf = append(w.buf, p[:min(room, len(p))]...)
 	}
@@ -107,7 +107,7 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 		if _, err := ownedAtlasSession(tx, uploader.ID, sessionID); err != nil {
 			return err
 		}
-		t := now()
+		t := atlasNow()
 		for i, f := range files {
 			src := sessionID
 			atts[i] = AtlasAttachment{

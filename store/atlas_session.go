@@ -33,8 +33,8 @@ type AtlasSessionPatch struct {
 	Starred        *bool
 }
 
-// now is the store's clock: UTC, microsecond precision (what SQLite keeps).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// atlasNow is the Atlas tables' clock: UTC, microsecond precision (what SQLite keeps).
+func atlasNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // CreateAtlasSession creates a session owned by owner and links the given
 // attachments into it, all in one transaction. An attachment is readable
@@ -51,7 +51,7 @@ func (s *Store) CreateAtlasSession(ctx context.Context, owner *User, in NewAtlas
 		OwnerID:   owner.ID,
 		Title:     &title,
 		CreatedBy: owner.Email,
-		CreatedAt: now(),
+		CreatedAt: atlasNow(),
 	}
 	var atts []AtlasAttachment
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -174,7 +174,7 @@ func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string,
 		if p.Starred != nil {
 			switch {
 			case *p.Starred && sess.StarredAt == nil:
-				t := now()
+				t := atlasNow()
 				sess.StarredAt = &t
 			case !*p.Starred:
 				sess.StarredAt = nil

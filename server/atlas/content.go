@@ -48,6 +48,8 @@ func (r contentResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter
 	h.Set("Content-Disposition", contentDisposition(r.att.Name))
 	h.Set("ETag", `"`+r.att.SHA256+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
+	// Never run uploaded HTML or SVG in this origin, even if opened inline.
+	h.Set("Content-Security-Policy", "sandbox")
 	http.ServeContent(&problemWriter{ResponseWriter: w}, req, "", time.Time{}, r.file)
 	return nil
 }
@@ -65,7 +67,7 @@ func (w *problemWriter) WriteHeader(code int) {
 		return
 	}
 	w.failed = true
-	for _, k := range []string{"ETag", "Content-Disposition", "X-Content-Type-Options"} {
+	for _, k := range []string{"ETag", "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy"} {
 		w.Header().Del(k)
 	}
 	detail := ""

@@ -1,9 +1,10 @@
 // Command baseline is the bare-Echo yardstick of `make bench`: the same
 // framework as sessionhub with none of its work. It answers GET
 // /sessions/{id} with a fixed Atlas session, GET
-// /api/private/stem/session/{id}/ with a fixed BrainSTEM session (projects
-// embedded), and POST /upload by streaming every multipart part to a temp
-// file (removed afterwards). It prints its listen address on stdout.
+// /api/private/stem/session/{id}/ with a fixed BrainSTEM session (its
+// project embedded, listing 100 sessions like the seeded projects), and
+// POST /upload by streaming every multipart part to a temp file (removed
+// afterwards). It prints its listen address on stdout.
 package main
 
 import (
@@ -179,13 +180,22 @@ type stem struct {
 	Links             map[string]string   `json:"links"`
 }
 
+// projectSessions mirrors the seeded data: each project lists 100 sessions.
+var projectSessions = func() []string {
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+	}
+	return ids
+}()
+
 var stemSession = stem{
 	Name:        "rat-000042",
 	Description: "<p>bench session</p>",
 	Epochs:      []string{},
 	Projects: []project{{
 		ID: "00000000-0000-4000-8000-000000000001", Name: "project-0042", Description: "bench project",
-		Sessions: []string{}, Subjects: []string{}, Collections: []string{}, Cohorts: []string{},
+		Sessions: projectSessions, Subjects: []string{}, Collections: []string{}, Cohorts: []string{},
 		Publications: []string{}, ExtraFields: map[string]any{}, Tags: []string{},
 		Links: map[string]string{"sessions": "sessions/"},
 	}},

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -54,7 +56,7 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, ".upload-*")
+	f, err := os.CreateTemp(dir, atlasTempPrefix+"*")
 	if err != nil {
 		return nil, err
 	}
@@ -172,4 +174,30 @@ func (s *Store) removeAtlasBlobs(ids []string) {
 	for _, id := range ids {
 		_ = os.Remove(s.atlasBlobPath(id))
 	}
+}
+
+// atlasTempPrefix starts the names of upload temp files.
+const atlasTempPrefix = ".upload-"
+
+// SweepAtlasUploads removes upload temp files older than olderThan: what a
+// crash in the middle of an upload leaves behind. Live uploads in another
+// process on the same data dir are younger and stay.
+func (s *Store) SweepAtlasUploads(olderThan time.Duration) error {
+	entries, err := os.ReadDir(s.atlasBlobDir())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cutoff := time.Now().Add(-olderThan)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), atlasTempPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(s.atlasBlobDir(), e.Name()))
+		}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -62,6 +63,12 @@ func Register(e *echo.Echo, d Deps) error {
 	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validator(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validator(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
+
+	// Temp files of uploads cut short by a crash; an hour spares any
+	// upload still running in another process on the same data dir.
+	if err := d.Store.SweepAtlasUploads(time.Hour); err != nil {
+		d.Log.Warn("atlas: sweep upload temp files", "error", err)
+	}
 
 	h := &Handlers{store: d.Store, log: d.Log, maxUploadBytes: d.MaxUploadBytes}
 	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))

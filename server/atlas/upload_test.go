@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -251,5 +254,33 @@ func TestListPaging(t *testing.T) {
 	res := f.do(t, "GET", "/sessions", f.bob, nil)
 	if !bytes.Contains(res.Body, []byte(`"count":1`)) || bytes.Contains(res.Body, []byte(f.aliceSession)) {
 		t.Errorf("bob's list: %s", res.Body)
+	}
+}
+
+// TestSweepAtlasUploads checks that temp files a crash left behind go, and
+// that fresh ones (a live upload) and attachments stay.
+func TestSweepAtlasUploads(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, server.Config{})
+	dir := filepath.Join(f.env.Store.BlobDir, "atlas")
+	stale, fresh := filepath.Join(dir, ".upload-stale"), filepath.Join(dir, ".upload-fresh")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.env.Store.SweepAtlasUploads(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got := f.env.BlobFiles()
+	slices.Sort(got)
+	want := []string{filepath.Join("atlas", ".upload-fresh"), filepath.Join("atlas", f.aliceAtt), filepath.Join("atlas", f.bobAtt)}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("after sweep %v, want %v", got, want)
 	}
 }

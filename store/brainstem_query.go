@@ -93,6 +93,9 @@ const (
 	bsMaxLimit     = 100
 	bsMaxOffset    = 1<<31 - 1
 	bsMaxInValues  = 1000 // per in filter
+	// bsMaxFilterDepth bounds filter paths (each relation is a subquery).
+	bsMaxFilterDepth = 6
+	bsMaxPattern     = 10000
 	// bsMaxBindValues bounds all filter values of a request (SQLite allows
 	// 32766 bind parameters per statement, the caller adds a few).
 	bsMaxBindValues = 10000
@@ -551,6 +554,9 @@ func parseSpec(spec string) (filterSpec, error) {
 	if f.op == "eq" {
 		f.op = ""
 	}
+	if len(f.path) > bsMaxFilterDepth {
+		return f, listErr("Filter path too deep: %s (at most %d fields).", spec, bsMaxFilterDepth)
+	}
 	return f, nil
 }
 
@@ -858,6 +864,9 @@ func leaf(fld *bsField, name, op string, vals []string) (bsCond, error) {
 		return bsCond{sql: col + " IS NOT NULL"}, nil
 	case "iexact", "icontains", "istartswith", "iendswith", "contains", "startswith", "endswith":
 		v := vals[0]
+		if len(v) > bsMaxPattern { // SQLite refuses LIKE/GLOB patterns over 50,000 bytes
+			return bsCond{}, listErr("Filter value too long for %s: at most %d bytes.", op, bsMaxPattern)
+		}
 		if fld.kind == bsUUID { // Django compares UUIDs without dashes here
 			col = "replace(" + col + ", '-', '')"
 			v = strings.ReplaceAll(v, "-", "")

@@ -380,6 +380,8 @@ func TestBSQueryErrors(t *testing.T) {
 		{"complex bad field", "session", `filter{}={"$or":[{"nope":1}]}`, `["Invalid filter field: nope"]`},
 		{"too many in values", "session", "filter{name.in}=a" + strings.Repeat("&filter{name.in}=a", 1000), `["Too many values for filter{name.in}: at most 1000."]`},
 		{"too many values in all", "session", "filter{}={\"$or\":[" + strings.Repeat(`{"name":"a"},`, 10000) + `{"name":"b"}]}`, `["Too many filter values: at most 10000 in one request."]`},
+		{"path too deep", "session", "filter{projects.sessions.projects.sessions.projects.sessions.name}=x", `["Filter path too deep: projects.sessions.projects.sessions.projects.sessions.name (at most 6 fields)."]`},
+		{"pattern too long", "session", "filter{description.icontains}=" + strings.Repeat("ab", 30000), `["Filter value too long for icontains: at most 10000 bytes."]`},
 		{"sideload filter", "session", "filter{projects|name}=x", `["Relational filters on included records are not supported: projects|name"]`},
 	}
 	for _, c := range cases {
@@ -643,4 +645,55 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzParseBSQuery checks that any query string either parses into SQL
+// that SQLite accepts or fails with a *BSQueryError (a 400), never a panic
+// or a database error (a 500).
+func FuzzParseBSQuery(f *testing.F) {
+	for _, seed := range []string{
+		"filter{name.icontains}=rat&sort[]=-name&limit=5",
+		"filter{projects.sessions.projects.name.iexact}=a_b",
+		"filter{-date_time.range}=2023-01-01&filter{-date_time.range}=2023-02-01T10:00%2B01:00",
+		`filter{}={"$or":[{"tags.in":["a","b"]},{"-id":"` + qS1 + `"}]}`,
+		"filter{epochs.isnull}=0&include[]=projects.*&exclude[]=*",
+		"filter{id.in}=" + qS1 + "&filter{pk}=" + qS2 + "&offset=3",
+		"filter{tags.gt}=m&filter{date_time.week_day}=2&sort[]=date_time",
+	} {
+		f.Add("session", seed)
+	}
+	f.Add("project", "filter{sessions.date_time.year}=2023&filter{is_public.in}=yes")
+	f.Add("sessiondatastorage", "filter{session.name}=x&filter{order.range}=1&filter{order.range}=3")
+	f.Add("datastorage", "filter{location.istartswith}=%25&sort[]=-is_public")
+	s := seedQueryData(f)
+	f.Fuzz(func(t *testing.T, model, raw string) {
+		m, ok := bsModelRows[model]
+		if !ok {
+			return
+		}
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, err := ParseBSQuery(model, v)
+		var qe *BSQueryError
+		if err != nil {
+			if !errors.As(err, &qe) {
+				t.Fatalf("%s: non-query error %v", raw, err)
+			}
+			return
+		}
+		base := s.R.Model(m.model)
+		if model == "session" {
+			base = base.Where(testVisibleSQL, 1)
+		}
+		var n int64
+		if err := q.Where(base.Session(&gorm.Session{})).Count(&n).Error; err != nil {
+			t.Fatalf("%s: count: %v", raw, err)
+		}
+		var names []string
+		if err := q.Scope(base.Session(&gorm.Session{})).Limit(q.Limit).Offset(q.Offset).Pluck(m.col, &names).Error; err != nil {
+			t.Fatalf("%s: page: %v", raw, err)
+		}
+	})
 }

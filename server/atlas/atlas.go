@@ -34,7 +34,6 @@ type Deps struct {
 // Handlers implements the Atlas API's strict server interface.
 type Handlers struct {
 	store          *store.Store
-	log            *slog.Logger
 	maxUploadBytes int64
 }
 
@@ -70,7 +69,7 @@ func Register(e *echo.Echo, d Deps) error {
 		d.Log.Warn("atlas: sweep upload temp files", "error", err)
 	}
 
-	h := &Handlers{store: d.Store, log: d.Log, maxUploadBytes: d.MaxUploadBytes}
+	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes}
 	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))
 	return nil
 }

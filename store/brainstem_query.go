@@ -184,27 +184,27 @@ func frontLoad(db *gorm.DB, table string, k int) *gorm.DB {
 	return db
 }
 
-var inSubqueryRe = regexp.MustCompile(`^([a-z_]+)\.id IN \(SELECT ([a-z_]+) FROM ([a-z_]+) WHERE (.*)\)$`)
+var inSubqueryRe = regexp.MustCompile(`^([a-z_]+)\.([a-z_]+) IN \(SELECT ([a-z_]+) FROM ([a-z_]+) WHERE (.*)\)$`)
 
-// inToExists rewrites `table.id IN (SELECT col FROM t WHERE rest)` to
-// `EXISTS (SELECT 1 FROM t WHERE t.col = table.id AND (rest))`. It refuses
+// inToExists rewrites `table.c IN (SELECT col FROM t WHERE rest)` to
+// `EXISTS (SELECT 1 FROM t WHERE t.col = table.c AND (rest))`. It refuses
 // anything else: another outer table, t == table (the correlation would
-// bind to the inner table), or parentheses that do not enclose exactly the
-// subquery.
+// bind to the inner table), rest naming the outer table, or parentheses
+// that do not enclose exactly the subquery.
 func inToExists(sql, table string) (string, bool) {
 	sql = strings.TrimSpace(sql)
 	for len(sql) > 1 && sql[0] == '(' && closingParen(sql, 0) == len(sql)-1 {
 		sql = strings.TrimSpace(sql[1 : len(sql)-1])
 	}
 	m := inSubqueryRe.FindStringSubmatch(sql)
-	if m == nil || m[1] != table || m[3] == table || strings.Contains(m[4], table+".") {
+	if m == nil || m[1] != table || m[4] == table || strings.Contains(m[5], table+".") {
 		return "", false
 	}
 	open := strings.Index(sql, "(")
 	if closingParen(sql, open) != len(sql)-1 {
 		return "", false
 	}
-	return fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s.id AND (%s))", m[3], m[3], m[2], table, m[4]), true
+	return fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s.%s AND (%s))", m[4], m[4], m[3], table, m[2], m[5]), true
 }
 
 // closingParen returns the index of the parenthesis closing the one at
@@ -799,7 +799,9 @@ func (m *bsModel) compileRelation(fld *bsField, rest []string, op string, vals [
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
 		if idOnly {
-			return leaf(&bsField{kind: bsUUID, col: fld.col, djClass: "UUIDField"}, "id", op, vals)
+			c, err := leaf(&bsField{kind: bsUUID, col: fld.col, djClass: "UUIDField"}, "id", op, vals)
+			c.drive = op == "" || op == "in"
+			return c, err
 		}
 		inner, err := target.compilePath(rest, op, vals)
 		if err != nil {

@@ -491,6 +491,55 @@ func TestBSQueryWithVisibility(t *testing.T) {
 	}
 }
 
+func TestBSQuerySDSWithVisibility(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	u, err := s.UserByEmail(context.Background(), "owner@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{qP1, qP3} {
+		if err := s.W.Create(&BSProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	const visible = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	cases := []struct {
+		q          string
+		want       []string
+		wantExists bool
+	}{
+		{"", []string{qL1}, false},
+		{"filter{session}=" + qS1, []string{qL1}, true},
+		{"filter{session.id}=" + qS3, nil, true},
+		{"filter{datastorage}=" + qD1, []string{qL1}, true},
+		{"filter{session.in}=" + qS1 + "&filter{session.in}=" + qS3, []string{qL1}, true},
+		{"filter{-session}=" + qS3, []string{qL1}, false},
+	}
+	for _, c := range cases {
+		v, _ := url.ParseQuery(c.q)
+		q, err := ParseBSQuery("sessiondatastorage", v)
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		base := s.R.Model(&BSSessionDataStorage{}).Where(visible, u.ID)
+		var ids []string
+		if err := q.Scope(base).Pluck("bs_session_datastorages.id", &ids).Error; err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(c.want) {
+			t.Errorf("%s: got %q, want %q", c.q, ids, c.want)
+		}
+		stmt := q.Where(s.R.Session(&gorm.Session{DryRun: true}).Model(&BSSessionDataStorage{}).Where(visible, u.ID)).
+			Find(&[]BSSessionDataStorage{}).Statement
+		sql := stmt.SQL.String()
+		if got := strings.Contains(sql, "EXISTS (SELECT 1 FROM bs_session_projects WHERE bs_session_projects.session_id = bs_session_datastorages.session_id"); got != c.wantExists {
+			t.Errorf("%s: visibility rewritten = %v, want %v\n%s", c.q, got, c.wantExists, sql)
+		}
+	}
+}
+
 func TestInToExists(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ in, want string }{
@@ -503,6 +552,9 @@ func TestInToExists(t *testing.T) {
 		{"bs_sessions.id IN (SELECT a FROM t WHERE x = 1) OR bs_sessions.id IN (SELECT b FROM u WHERE y = 2)", ""}, // not one subquery
 		{"bs_sessions.id IN (SELECT a FROM t WHERE x = ')') OR (1)", ""},
 		{"bs_sessions.name = ?", ""},
+		{"bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)", ""},           // another outer table
+		{"bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE x = bs_sessions.name)", ""}, // correlated already
+
 	}
 	for _, c := range cases {
 		got, ok := inToExists(c.in, "bs_sessions")

@@ -689,6 +689,12 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 			var lines []string
 			for _, p := range plan {
 				lines = append(lines, p.Detail)
+				if strings.HasPrefix(p.Detail, "SCAN ") {
+					b.Errorf("%s: full scan in the plan: %s", name, p.Detail)
+				}
+			}
+			if len(lines) == 0 {
+				b.Fatalf("%s: no query plan", name)
 			}
 			b.Logf("%s: count %d; plan: %s", name, n, strings.Join(lines, " | "))
 			b.ResetTimer()

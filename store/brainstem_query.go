@@ -17,7 +17,8 @@ package store
 //     other operators the first one. filter{x}[] is an alias of filter{x}.
 //   - relation filters are `IN (subquery)` (never JOINs, so no duplicates);
 //     excluding on a relation is `NOT IN`, as Django does for multi-valued
-//     relations.
+//     relations. Selective ones (a related id, or the record's own id) drive
+//     the query: see frontLoad.
 //   - isnull and boolean fields go through dynamic-rest's is_truthy: every
 //     string except "", "0" and "false" (any case) is true.
 //   - the JSON form filter{}={"$or": [...]} / {"$and": [...]} is supported;
@@ -87,7 +88,7 @@ func detailErr(format string, a ...any) *BSQueryError {
 	return &BSQueryError{Body: map[string]string{"detail": fmt.Sprintf(format, a...)}}
 }
 
-// Pagination bounds.
+// Bounds of a query.
 const (
 	bsDefaultLimit = 20
 	bsMaxLimit     = 100
@@ -134,7 +135,10 @@ func ParseBSQuery(model string, q url.Values) (*BSQuery, error) {
 }
 
 // Where adds only the filters to db (for COUNT). db must be a query on the
-// model's table.
+// model's table, usually already carrying the caller's visibility
+// condition; when a selective filter is present, Where moves it first and
+// turns the caller's `<table>.<col> IN (SELECT …)` terms into correlated
+// EXISTS (same rows, see frontLoad).
 func (q *BSQuery) Where(db *gorm.DB) *gorm.DB {
 	drivers := 0
 	for _, c := range q.conds {
@@ -152,7 +156,7 @@ func (q *BSQuery) Where(db *gorm.DB) *gorm.DB {
 }
 
 // frontLoad moves the last k WHERE terms (the driving filters) to the front
-// and turns every other `<table>.id IN (SELECT c FROM t WHERE …)` term
+// and turns every other `<table>.<col> IN (SELECT c FROM t WHERE …)` term
 // (the caller's visibility condition, nested relation filters) into the
 // equivalent correlated EXISTS. SQLite estimates every `id IN (subquery)`
 // alike and drives the loop from the first one, materialising the others:
@@ -621,6 +625,9 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 		if err != nil {
 			return err
 		}
+		// Parenthesised: an OR must not leak into the caller's AND, and a
+		// bare "1" would be taken by GORM for a primary key.
+		c.sql = "(" + c.sql + ")"
 		q.conds = append(q.conds, c)
 	}
 	total := 0

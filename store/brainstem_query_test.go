@@ -258,6 +258,9 @@ func TestBSQueryFilters(t *testing.T) {
 		{"complex or", "session", `filter{}={"$or":[{"name":"rat-02"},{"tags":"mouse"}]}`, []string{"rat-02", "mouse_x"}},
 		{"complex and", "session", `filter{}={"$and":[{"name.icontains":"rat"},{"-projects.in":["` + qP2 + `"]}]}`, []string{"Rat_01"}},
 		{"complex clauses with other filters", "session", `filter{}={"name.icontains":"mouse"}&filter{tags}=mouse`, []string{"mouse_x"}},
+		{"complex empty object", "session", `filter{}={}`, all},
+		{"complex empty param", "session", `filter{}=`, all},
+		{"complex or with an and", "session", `filter{}={"$or":[{"name":"rat-02"},{"tags":"mouse"}]}&filter{name.icontains}=RAT`, []string{"rat-02"}},
 		{"complex range list", "session", `filter{}={"date_time.range":["2023-01-01","2023-04-01"]}`, []string{"Rat_01"}},
 	}
 	for _, c := range cases {

@@ -37,6 +37,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -322,7 +323,6 @@ type bsField struct {
 	kind     bsKind
 	col      string // qualified column (or the FK column of a to-one relation)
 	nullable bool
-	djName   string // Django field name for messages (defaults to the API name)
 	djClass  string // Django field class for "Unsupported lookup" messages
 
 	// relations
@@ -345,10 +345,8 @@ type bsModel struct {
 
 func (m *bsModel) pk() string { return m.table + ".id" }
 
-func text(col string) *bsField { return &bsField{kind: bsText, col: col, djClass: "CharField"} }
-func uuidF(col string) *bsField {
-	return &bsField{kind: bsUUID, col: col, djClass: "UUIDField"}
-}
+func text(col string) *bsField  { return &bsField{kind: bsText, col: col, djClass: "CharField"} }
+func uuidF(col string) *bsField { return &bsField{kind: bsUUID, col: col, djClass: "UUIDField"} }
 func boolF(col string) *bsField { return &bsField{kind: bsBool, col: col, djClass: "BooleanField"} }
 func emptyRel() *bsField        { return &bsField{kind: bsEmptyRel, djClass: "ManyToManyField"} }
 
@@ -567,7 +565,8 @@ func parseSpec(spec string) (filterSpec, error) {
 func (q *BSQuery) parseFilters(v url.Values) error {
 	specs := map[string][]string{}
 	var complexRaw []string
-	for key, vals := range v {
+	for _, key := range slices.Sorted(maps.Keys(v)) { // deterministic errors
+		vals := v[key]
 		if !strings.HasPrefix(key, "filter{") {
 			continue
 		}

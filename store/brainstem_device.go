@@ -208,6 +208,14 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string) (status, 
 		if d.UserID == nil {
 			return fmt.Errorf("store: approved device request %d has no user", d.ID)
 		}
+		var users int64
+		if err := tx.Model(&User{}).Where("id = ?", *d.UserID).Count(&users).Error; err != nil {
+			return err
+		}
+		if users == 0 { // the approving account was deleted meanwhile
+			status = DevicePollDenied
+			return tx.Model(&BSDeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
+		}
 		tok, err := createTokenTx(tx, *d.UserID)
 		if err != nil {
 			return err

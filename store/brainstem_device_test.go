@@ -223,3 +223,22 @@ func TestDeviceAuthConcurrentPolls(t *testing.T) {
 		t.Errorf("tokens in the database: %d %v", count, err)
 	}
 }
+
+func TestDeviceAuthApproverDeleted(t *testing.T) {
+	t.Parallel()
+	s, u := deviceStore(t)
+	ctx := context.Background()
+	d, err := s.StartDeviceAuth(ctx, "", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DecideDeviceAuth(ctx, d.SessionID, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.W.Delete(&User{}, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if st, tok := poll(t, s, d.DeviceCode); st != DevicePollDenied || tok != "" {
+		t.Errorf("approver deleted: %s %q", st, tok)
+	}
+}

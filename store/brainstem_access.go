@@ -109,8 +109,9 @@ func newBSID() string {
 }
 
 // listPage runs the count and the page of a list query on base (a query on
-// the model's table that already carries the visibility condition).
-func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder string) ([]T, int64, error) {
+// the model's table that already carries the visibility condition); sel,
+// if not empty, is the page query's column list.
+func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, sel string) ([]T, int64, error) {
 	var n int64
 	countQ := base.Session(&gorm.Session{})
 	pageQ := base.Session(&gorm.Session{})
@@ -119,6 +120,9 @@ func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder str
 		pageQ = q.Scope(pageQ)
 	} else {
 		pageQ = pageQ.Order(defaultOrder)
+	}
+	if sel != "" {
+		pageQ = pageQ.Select(sel)
 	}
 	if err := countQ.Count(&n).Error; err != nil {
 		return nil, 0, err
@@ -242,22 +246,12 @@ func jsonText(v any) string {
 // ctxRead and ctxWrite keep the call sites short.
 func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }
 
-// idPairs runs a query of two id columns and groups the second by the
-// first, keeping the query's order. It scans without reflection: relation
-// loads run on every detail and list request.
-func idPairs(db *gorm.DB, query string, args ...any) (map[string][]string, error) {
-	rows, err := db.Raw(query, args...).Rows()
-	if err != nil {
-		return nil, err
+// idList decodes a JSON array of ids built by json_group_array.
+func idList(text string) ([]string, error) {
+	out := []string{}
+	if text == "" || text == "[]" {
+		return out, nil
 	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = append(out[k], v)
-	}
-	return out, rows.Err()
+	err := json.Unmarshal([]byte(text), &out)
+	return out, err
 }

@@ -56,10 +56,12 @@ type BSSession struct {
 // TableName pins the table name.
 func (BSSession) TableName() string { return "bs_sessions" }
 
-// BSSessionProject links a session to one of its projects.
+// BSSessionProject links a session to one of its projects. The
+// (project_id, session_id) index covers "the sessions of these projects",
+// which every visibility check and project record reads.
 type BSSessionProject struct {
-	SessionID string    `gorm:"primaryKey;type:text"`
-	ProjectID string    `gorm:"primaryKey;type:text;index"`
+	SessionID string    `gorm:"primaryKey;type:text;index:idx_bs_session_projects_project_session,priority:2"`
+	ProjectID string    `gorm:"primaryKey;type:text;index;index:idx_bs_session_projects_project_session,priority:1"`
 	Session   BSSession `gorm:"constraint:OnDelete:CASCADE"`
 	Project   BSProject `gorm:"constraint:OnDelete:CASCADE"`
 }

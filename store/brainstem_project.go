@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -44,24 +45,40 @@ type BSProjectInput struct {
 
 const bsProjectNameTaken = "project with this name already exists."
 
+// bsProjectSelect reads a project with its session ids and its members
+// (by e-mail) in one statement.
+const bsProjectSelect = "bs_projects.*, " +
+	"(SELECT json_group_array(session_id ORDER BY session_id) FROM bs_session_projects WHERE project_id = bs_projects.id) AS session_ids, " +
+	"(SELECT json_group_array(json_array(u.email, m.can_change, m.is_manager, m.is_owner) ORDER BY u.email) " +
+	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id) AS members"
+
+// bsProjectRow is what bsProjectSelect reads.
+type bsProjectRow struct {
+	BSProject
+	SessionIDs string
+	Members    string
+}
+
 // ListBSProjects returns one page of the projects v may see and their total.
 func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
 	base := v.projects(s.ctxRead(ctx).Model(&BSProject{}))
-	rows, n, err := listPage[BSProject](base, q, page, "bs_projects.created_at, bs_projects.id")
+	rows, n, err := listPage[bsProjectRow](base, q, page, "bs_projects.created_at, bs_projects.id", bsProjectSelect)
 	if err != nil {
 		return nil, 0, err
 	}
-	recs, err := s.bsProjectRecords(ctx, rows)
+	recs, err := bsProjectRecords(rows)
 	return recs, n, err
 }
 
 // GetBSProject returns a project v may see; ErrNotFound otherwise.
 func (s *Store) GetBSProject(ctx context.Context, v BSViewer, id string) (*BSProjectRecord, error) {
-	var row BSProject
-	if err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Where("bs_projects.id = ?", id).Take(&row).Error; err != nil {
+	var row bsProjectRow
+	err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+		Where("bs_projects.id = ?", id).Take(&row).Error
+	if err != nil {
 		return nil, notFound(err)
 	}
-	recs, err := s.bsProjectRecords(ctx, []BSProject{row})
+	recs, err := bsProjectRecords([]bsProjectRow{row})
 	if err != nil {
 		return nil, err
 	}
@@ -73,59 +90,49 @@ func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []BSProject
-	if err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Where("bs_projects.id IN ?", ids).Find(&rows).Error; err != nil {
+	var rows []bsProjectRow
+	err := v.projects(s.ctxRead(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+		Where("bs_projects.id IN ?", ids).Find(&rows).Error
+	if err != nil {
 		return nil, err
 	}
-	recs, err := s.bsProjectRecords(ctx, rows)
+	recs, err := bsProjectRecords(rows)
 	if err != nil {
 		return nil, err
 	}
 	return orderByIDs(recs, ids, func(r BSProjectRecord) string { return r.ID }), nil
 }
 
-// bsProjectRecords loads session ids and members of a page of projects with
-// one query per relation.
-func (s *Store) bsProjectRecords(ctx context.Context, rows []BSProject) ([]BSProjectRecord, error) {
+func bsProjectRecords(rows []bsProjectRow) ([]BSProjectRecord, error) {
 	out := make([]BSProjectRecord, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	// One statement for both relations: session ids, and members by e-mail.
-	rel, err := s.ctxRead(ctx).Raw("SELECT 's', project_id, session_id, 0, 0, 0 FROM bs_session_projects WHERE project_id IN ? "+
-		"UNION ALL SELECT 'm', m.project_id, u.email, m.can_change, m.is_manager, m.is_owner "+
-		"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id IN ? ORDER BY 1, 2, 3", ids, ids).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rel.Close()
-	sessions, byProject := map[string][]string{}, map[string][]BSMember{}
-	for rel.Next() {
-		var kind, pid, value string
-		var canChange, isManager, isOwner bool
-		if err := rel.Scan(&kind, &pid, &value, &canChange, &isManager, &isOwner); err != nil {
+		sessions, err := idList(r.SessionIDs)
+		if err != nil {
 			return nil, err
 		}
-		if kind == "s" {
-			sessions[pid] = append(sessions[pid], value)
-		} else {
-			byProject[pid] = append(byProject[pid], BSMember{Email: value, CanChange: canChange, IsManager: isManager, IsOwner: isOwner})
+		var members [][]any
+		if r.Members != "" {
+			if err := json.Unmarshal([]byte(r.Members), &members); err != nil {
+				return nil, err
+			}
 		}
-	}
-	if err := rel.Err(); err != nil {
-		return nil, err
-	}
-	for i, r := range rows {
-		out[i] = BSProjectRecord{BSProject: r, SessionIDs: sessions[r.ID], Members: byProject[r.ID]}
-		if out[i].SessionIDs == nil {
-			out[i].SessionIDs = []string{}
+		rec := BSProjectRecord{BSProject: r.BSProject, SessionIDs: sessions}
+		for _, m := range members {
+			if len(m) != 4 {
+				return nil, fmt.Errorf("project %s: bad member row %v", r.ID, m)
+			}
+			email, _ := m[0].(string)
+			rec.Members = append(rec.Members, BSMember{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
 		}
+		out[i] = rec
 	}
 	return out, nil
+}
+
+// jsonTrue reads an SQLite boolean (0/1) decoded from JSON.
+func jsonTrue(v any) bool {
+	f, ok := v.(float64)
+	return ok && f != 0
 }
 
 // CreateBSProject creates a project whose owner and only member is the user.

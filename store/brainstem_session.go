@@ -53,24 +53,39 @@ func NameUsedInStorage(name string) string {
 	return s
 }
 
+// bsSessionSelect reads a session with the ids of its relations in one
+// statement: projects by id, data storages in their through-table order.
+const bsSessionSelect = "bs_sessions.*, " +
+	"(SELECT json_group_array(project_id ORDER BY project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id) AS project_ids, " +
+	"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages WHERE session_id = bs_sessions.id) AS data_storage_ids"
+
+// bsSessionRow is what bsSessionSelect reads.
+type bsSessionRow struct {
+	BSSession
+	ProjectIDs     string
+	DataStorageIDs string
+}
+
 // ListBSSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
 	base := v.sessions(s.ctxRead(ctx).Model(&BSSession{}))
-	rows, n, err := listPage[BSSession](base, q, page, "bs_sessions.created_at, bs_sessions.id")
+	rows, n, err := listPage[bsSessionRow](base, q, page, "bs_sessions.created_at, bs_sessions.id", bsSessionSelect)
 	if err != nil {
 		return nil, 0, err
 	}
-	recs, err := s.bsSessionRecords(ctx, rows)
+	recs, err := bsSessionRecords(rows)
 	return recs, n, err
 }
 
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
-	var row BSSession
-	if err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
+	var row bsSessionRow
+	err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+		Where("bs_sessions.id = ?", id).Take(&row).Error
+	if err != nil {
 		return nil, notFound(err)
 	}
-	recs, err := s.bsSessionRecords(ctx, []BSSession{row})
+	recs, err := bsSessionRecords([]bsSessionRow{row})
 	if err != nil {
 		return nil, err
 	}
@@ -82,61 +97,31 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []BSSession
-	if err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Where("bs_sessions.id IN ?", ids).Find(&rows).Error; err != nil {
+	var rows []bsSessionRow
+	err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+		Where("bs_sessions.id IN ?", ids).Find(&rows).Error
+	if err != nil {
 		return nil, err
 	}
-	recs, err := s.bsSessionRecords(ctx, rows)
+	recs, err := bsSessionRecords(rows)
 	if err != nil {
 		return nil, err
 	}
 	return orderByIDs(recs, ids, func(r BSSessionRecord) string { return r.ID }), nil
 }
 
-// bsSessionRecords loads the relation ids of a page of sessions with one
-// query per relation.
-func (s *Store) bsSessionRecords(ctx context.Context, rows []BSSession) ([]BSSessionRecord, error) {
+func bsSessionRecords(rows []bsSessionRow) ([]BSSessionRecord, error) {
 	out := make([]BSSessionRecord, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	// One statement for both relations: projects by id, data storages in
-	// their through-table order.
-	rows2, err := s.ctxRead(ctx).Raw("SELECT 'p', session_id, project_id, 0, project_id FROM bs_session_projects WHERE session_id IN ? "+
-		"UNION ALL SELECT 'd', session_id, data_storage_id, sort_order, id FROM bs_session_datastorages WHERE session_id IN ? "+
-		"ORDER BY 1, 2, 4, 5", ids, ids).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows2.Close()
-	projects, dss := map[string][]string{}, map[string][]string{}
-	for rows2.Next() {
-		var kind, sid, rel, tie string
-		var order int
-		if err := rows2.Scan(&kind, &sid, &rel, &order, &tie); err != nil {
+		p, err := idList(r.ProjectIDs)
+		if err != nil {
 			return nil, err
 		}
-		if kind == "p" {
-			projects[sid] = append(projects[sid], rel)
-		} else {
-			dss[sid] = append(dss[sid], rel)
+		d, err := idList(r.DataStorageIDs)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if err := rows2.Err(); err != nil {
-		return nil, err
-	}
-	for i, r := range rows {
-		out[i] = BSSessionRecord{BSSession: r, ProjectIDs: projects[r.ID], DataStorageIDs: dss[r.ID]}
-		if out[i].ProjectIDs == nil {
-			out[i].ProjectIDs = []string{}
-		}
-		if out[i].DataStorageIDs == nil {
-			out[i].DataStorageIDs = []string{}
-		}
+		out[i] = BSSessionRecord{BSSession: r.BSSession, ProjectIDs: p, DataStorageIDs: d}
 	}
 	return out, nil
 }

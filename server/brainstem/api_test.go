@@ -288,6 +288,16 @@ func TestSessionCRUD(t *testing.T) {
 		{name: "gone", user: owner, method: "GET", path: "/api/private/stem/session/{New}/", status: http.StatusNotFound, wantBody: notFound},
 		{name: "delete again", user: owner, method: "DELETE", path: "/api/private/stem/session/{New}/", status: http.StatusNotFound, wantBody: notFound},
 	})
+	// strings survive the response encoder unchanged
+	odd := "q\" b\\ nl\n tab\t ctl\x01 ls\u2028 ü 🐀 <&>"
+	f.run(t, []scenario{{name: "odd characters", user: owner, method: "PATCH", path: "/api/private/stem/session/{S1}/",
+		body: map[string]any{"description": odd, "tags": []string{odd}, "extra_fields": map[string]any{"k": odd}}, status: http.StatusOK,
+		check: func(t *testing.T, b map[string]any) {
+			s := record(b, "session")
+			if s["description"] != odd || s["tags"].([]any)[0] != odd || s["extra_fields"].(map[string]any)["k"] != odd {
+				t.Errorf("round trip: %q", s)
+			}
+		}}})
 	res := f.env.Do("DELETE", "/api/private/stem/session/"+f.id["S1"]+"/", f.tok[owner], nil)
 	if res.StatusCode != http.StatusNoContent || len(res.Body) != 0 {
 		t.Errorf("delete: %d %q, want 204 with an empty body", res.StatusCode, res.Body)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -23,27 +24,113 @@ type member struct {
 }
 
 // MarshalJSON writes the members in order.
-func (o object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+func (o object) MarshalJSON() ([]byte, error) { return o.appendJSON(nil) }
+
+// appendJSON writes the object into buf in one pass (json.Marshal would
+// re-validate and re-compact every nested level).
+func (o object) appendJSON(buf []byte) ([]byte, error) {
+	buf = append(buf, '{')
 	for i, m := range o {
 		if i > 0 {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		k, err := json.Marshal(m.key)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := marshal(m.value)
-		if err != nil {
+		buf = appendString(buf, m.key)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendValue(buf, m.value); err != nil {
 			return nil, fmt.Errorf("field %s: %w", m.key, err)
 		}
-		buf.Write(v)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(buf, '}'), nil
+}
+
+// appendValue writes the value types the renderers use, and falls back to
+// encoding/json for anything else.
+func appendValue(buf []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...), nil
+	case object:
+		return x.appendJSON(buf)
+	case []object:
+		buf = append(buf, '[')
+		for i, o := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			var err error
+			if buf, err = o.appendJSON(buf); err != nil {
+				return nil, err
+			}
+		}
+		return append(buf, ']'), nil
+	case string:
+		return appendString(buf, x), nil
+	case []string:
+		buf = append(buf, '[')
+		for i, s := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, s)
+		}
+		return append(buf, ']'), nil
+	case bool:
+		return strconv.AppendBool(buf, x), nil
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(buf, x, 10), nil
+	case json.RawMessage:
+		if !json.Valid(x) {
+			return nil, fmt.Errorf("invalid stored JSON %.40q", x)
+		}
+		return append(buf, x...), nil
+	}
+	b, err := marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, b...), nil
+}
+
+// appendString writes s as a JSON string (no HTML escaping, invalid UTF-8
+// replaced by U+FFFD, as encoding/json does).
+func appendString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				buf = append(buf, '\\', c)
+			case c == '\n':
+				buf = append(buf, '\\', 'n')
+			case c == '\r':
+				buf = append(buf, '\\', 'r')
+			case c == '\t':
+				buf = append(buf, '\\', 't')
+			case c < 0x20:
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				buf = append(buf, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			buf = append(buf, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			buf = append(buf, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(buf, '"')
 }
 
 // without drops the excluded fields ("*" drops all but the included ones).
@@ -78,7 +165,7 @@ func marshal(v any) ([]byte, error) {
 
 // writeJSON writes a JSON response.
 func writeJSON(w http.ResponseWriter, status int, body any) error {
-	b, err := marshal(body)
+	b, err := appendValue(make([]byte, 0, 1024), body)
 	if err != nil {
 		return err
 	}

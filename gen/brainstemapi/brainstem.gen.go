@@ -196,6 +196,24 @@ func (e GetProjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListProjectSessionsParamsFormat.
+const (
+	ListProjectSessionsParamsFormatApi  ListProjectSessionsParamsFormat = "api"
+	ListProjectSessionsParamsFormatJson ListProjectSessionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListProjectSessionsParamsFormat enum.
+func (e ListProjectSessionsParamsFormat) Valid() bool {
+	switch e {
+	case ListProjectSessionsParamsFormatApi:
+		return true
+	case ListProjectSessionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSessionsParamsFormat.
 const (
 	ListSessionsParamsFormatApi  ListSessionsParamsFormat = "api"
@@ -226,6 +244,42 @@ func (e GetSessionParamsFormat) Valid() bool {
 	case GetSessionParamsFormatApi:
 		return true
 	case GetSessionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSessionDataStorageListParamsFormat.
+const (
+	ListSessionDataStorageListParamsFormatApi  ListSessionDataStorageListParamsFormat = "api"
+	ListSessionDataStorageListParamsFormatJson ListSessionDataStorageListParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSessionDataStorageListParamsFormat enum.
+func (e ListSessionDataStorageListParamsFormat) Valid() bool {
+	switch e {
+	case ListSessionDataStorageListParamsFormatApi:
+		return true
+	case ListSessionDataStorageListParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSessionProjectsParamsFormat.
+const (
+	ListSessionProjectsParamsFormatApi  ListSessionProjectsParamsFormat = "api"
+	ListSessionProjectsParamsFormatJson ListSessionProjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSessionProjectsParamsFormat enum.
+func (e ListSessionProjectsParamsFormat) Valid() bool {
+	switch e {
+	case ListSessionProjectsParamsFormatApi:
+		return true
+	case ListSessionProjectsParamsFormatJson:
 		return true
 	default:
 		return false
@@ -340,6 +394,24 @@ func (e PublicGetProjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListProjectSessionsParamsFormat.
+const (
+	PublicListProjectSessionsParamsFormatApi  PublicListProjectSessionsParamsFormat = "api"
+	PublicListProjectSessionsParamsFormatJson PublicListProjectSessionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListProjectSessionsParamsFormat enum.
+func (e PublicListProjectSessionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListProjectSessionsParamsFormatApi:
+		return true
+	case PublicListProjectSessionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListSessionsParamsFormat.
 const (
 	PublicListSessionsParamsFormatApi  PublicListSessionsParamsFormat = "api"
@@ -370,6 +442,42 @@ func (e PublicGetSessionParamsFormat) Valid() bool {
 	case PublicGetSessionParamsFormatApi:
 		return true
 	case PublicGetSessionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSessionDataStorageListParamsFormat.
+const (
+	PublicListSessionDataStorageListParamsFormatApi  PublicListSessionDataStorageListParamsFormat = "api"
+	PublicListSessionDataStorageListParamsFormatJson PublicListSessionDataStorageListParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSessionDataStorageListParamsFormat enum.
+func (e PublicListSessionDataStorageListParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSessionDataStorageListParamsFormatApi:
+		return true
+	case PublicListSessionDataStorageListParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSessionProjectsParamsFormat.
+const (
+	PublicListSessionProjectsParamsFormatApi  PublicListSessionProjectsParamsFormat = "api"
+	PublicListSessionProjectsParamsFormatJson PublicListSessionProjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSessionProjectsParamsFormat enum.
+func (e PublicListSessionProjectsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSessionProjectsParamsFormatApi:
+		return true
+	case PublicListSessionProjectsParamsFormatJson:
 		return true
 	default:
 		return false
@@ -546,7 +654,7 @@ type Project struct {
 	Subjects *EmptyRelation `json:"subjects,omitempty"`
 	Tags     *Tags          `json:"tags,omitempty"`
 
-	// Users Members by e-mail.
+	// Users Members by e-mail (empty on the public portal).
 	Users *map[string]ProjectRole `json:"users,omitempty"`
 }
 
@@ -682,7 +790,7 @@ type Session_Projects_Item struct {
 
 // SessionCreate Writable session fields (POST, PUT). Read-only fields sent are ignored.
 type SessionCreate struct {
-	// Datastorage Replaces the session's data storages, in this order. The caller must own each one.
+	// Datastorage Replaces the session''s data storages, in this order. The caller must own each one.
 	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
 	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
 	Description   *string                      `json:"description,omitempty"`
@@ -719,7 +827,7 @@ type SessionDataStorage_Session struct {
 type SessionDataStorageCreate struct {
 	Datastorage Uuid `json:"datastorage"`
 
-	// Order Position in the session's list; default after the last one.
+	// Order Position in the session''s list; default after the last one.
 	Order   *int `json:"order,omitempty"`
 	Session Uuid `json:"session"`
 }
@@ -747,7 +855,7 @@ type SessionDataStorageList struct {
 type SessionDataStoragePatch struct {
 	Datastorage *Uuid `json:"datastorage,omitempty"`
 
-	// Order Position in the session's list; default after the last one.
+	// Order Position in the session''s list; default after the last one.
 	Order   *int  `json:"order,omitempty"`
 	Session *Uuid `json:"session,omitempty"`
 }
@@ -773,7 +881,7 @@ type SessionList struct {
 
 // SessionPatch Writable session fields (PATCH); only those sent change.
 type SessionPatch struct {
-	// Datastorage Replaces the session's data storages, in this order. The caller must own each one.
+	// Datastorage Replaces the session''s data storages, in this order. The caller must own each one.
 	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
 	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
 	Description   *string                      `json:"description,omitempty"`
@@ -971,6 +1079,18 @@ type GetProjectParams struct {
 // GetProjectParamsFormat defines parameters for GetProject.
 type GetProjectParamsFormat string
 
+// ListProjectSessionsParams defines parameters for ListProjectSessions.
+type ListProjectSessionsParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListProjectSessionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ListProjectSessionsParamsFormat defines parameters for ListProjectSessions.
+type ListProjectSessionsParamsFormat string
+
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -1027,6 +1147,30 @@ type GetSessionParams struct {
 
 // GetSessionParamsFormat defines parameters for GetSession.
 type GetSessionParamsFormat string
+
+// ListSessionDataStorageListParams defines parameters for ListSessionDataStorageList.
+type ListSessionDataStorageListParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSessionDataStorageListParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ListSessionDataStorageListParamsFormat defines parameters for ListSessionDataStorageList.
+type ListSessionDataStorageListParamsFormat string
+
+// ListSessionProjectsParams defines parameters for ListSessionProjects.
+type ListSessionProjectsParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSessionProjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ListSessionProjectsParamsFormat defines parameters for ListSessionProjects.
+type ListSessionProjectsParamsFormat string
 
 // ListSessionDataStoragesParams defines parameters for ListSessionDataStorages.
 type ListSessionDataStoragesParams struct {
@@ -1175,6 +1319,18 @@ type PublicGetProjectParams struct {
 // PublicGetProjectParamsFormat defines parameters for PublicGetProject.
 type PublicGetProjectParamsFormat string
 
+// PublicListProjectSessionsParams defines parameters for PublicListProjectSessions.
+type PublicListProjectSessionsParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListProjectSessionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// PublicListProjectSessionsParamsFormat defines parameters for PublicListProjectSessions.
+type PublicListProjectSessionsParamsFormat string
+
 // PublicListSessionsParams defines parameters for PublicListSessions.
 type PublicListSessionsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -1231,6 +1387,30 @@ type PublicGetSessionParams struct {
 
 // PublicGetSessionParamsFormat defines parameters for PublicGetSession.
 type PublicGetSessionParamsFormat string
+
+// PublicListSessionDataStorageListParams defines parameters for PublicListSessionDataStorageList.
+type PublicListSessionDataStorageListParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSessionDataStorageListParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// PublicListSessionDataStorageListParamsFormat defines parameters for PublicListSessionDataStorageList.
+type PublicListSessionDataStorageListParamsFormat string
+
+// PublicListSessionProjectsParams defines parameters for PublicListSessionProjects.
+type PublicListSessionProjectsParams struct {
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSessionProjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// PublicListSessionProjectsParamsFormat defines parameters for PublicListSessionProjects.
+type PublicListSessionProjectsParamsFormat string
 
 // StartDeviceAuthJSONRequestBody defines body for StartDeviceAuth for application/json ContentType.
 type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
@@ -1693,6 +1873,9 @@ type ServerInterface interface {
 	// ReplaceProject Replace a project
 	// (PUT /api/private/stem/project/{id}/)
 	ReplaceProject(ctx echo.Context, id Id) error
+	// ListProjectSessions List the project's sessions (private portal)
+	// (GET /api/private/stem/project/{id}/sessions/)
+	ListProjectSessions(ctx echo.Context, id Id, params ListProjectSessionsParams) error
 	// ListSessions List sessions (private portal)
 	// (GET /api/private/stem/session/)
 	ListSessions(ctx echo.Context, params ListSessionsParams) error
@@ -1711,6 +1894,12 @@ type ServerInterface interface {
 	// ReplaceSession Replace a session
 	// (PUT /api/private/stem/session/{id}/)
 	ReplaceSession(ctx echo.Context, id Id) error
+	// ListSessionDataStorageList List the session's data storages, in their order (private portal)
+	// (GET /api/private/stem/session/{id}/datastorage/)
+	ListSessionDataStorageList(ctx echo.Context, id Id, params ListSessionDataStorageListParams) error
+	// ListSessionProjects List the session's projects (private portal)
+	// (GET /api/private/stem/session/{id}/projects/)
+	ListSessionProjects(ctx echo.Context, id Id, params ListSessionProjectsParams) error
 	// ListSessionDataStorages List sessiondatastorages (private portal)
 	// (GET /api/private/stem/sessiondatastorage/)
 	ListSessionDataStorages(ctx echo.Context, params ListSessionDataStoragesParams) error
@@ -1765,6 +1954,9 @@ type ServerInterface interface {
 	// PublicReplaceProject Replace a project (refused on the public portal)
 	// (PUT /api/public/stem/project/{id}/)
 	PublicReplaceProject(ctx echo.Context, id Id) error
+	// PublicListProjectSessions List the project's sessions (public portal)
+	// (GET /api/public/stem/project/{id}/sessions/)
+	PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error
@@ -1783,6 +1975,12 @@ type ServerInterface interface {
 	// PublicReplaceSession Replace a session (refused on the public portal)
 	// (PUT /api/public/stem/session/{id}/)
 	PublicReplaceSession(ctx echo.Context, id Id) error
+	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
+	// (GET /api/public/stem/session/{id}/datastorage/)
+	PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error
+	// PublicListSessionProjects List the session's projects (public portal)
+	// (GET /api/public/stem/session/{id}/projects/)
+	PublicListSessionProjects(ctx echo.Context, id Id, params PublicListSessionProjectsParams) error
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx echo.Context) error
@@ -2158,6 +2356,38 @@ func (w *ServerInterfaceWrapper) ReplaceProject(ctx echo.Context) error {
 	return err
 }
 
+// ListProjectSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProjectSessions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProjectSessionsParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProjectSessions(ctx, id, params)
+	return err
+}
+
 // ListSessions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
 	var err error
@@ -2346,6 +2576,70 @@ func (w *ServerInterfaceWrapper) ReplaceSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceSession(ctx, id)
+	return err
+}
+
+// ListSessionDataStorageList converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessionDataStorageList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSessionDataStorageListParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessionDataStorageList(ctx, id, params)
+	return err
+}
+
+// ListSessionProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessionProjects(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSessionProjectsParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessionProjects(ctx, id, params)
 	return err
 }
 
@@ -2866,6 +3160,38 @@ func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
 	return err
 }
 
+// PublicListProjectSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListProjectSessions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListProjectSessionsParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListProjectSessions(ctx, id, params)
+	return err
+}
+
 // PublicListSessions converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
 	var err error
@@ -3057,6 +3383,70 @@ func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
 	return err
 }
 
+// PublicListSessionDataStorageList converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSessionDataStorageList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSessionDataStorageListParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSessionDataStorageList(ctx, id, params)
+	return err
+}
+
+// PublicListSessionProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSessionProjects(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSessionProjectsParams
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSessionProjects(ctx, id, params)
+	return err
+}
+
 // ObtainToken converts echo context to params.
 func (w *ServerInterfaceWrapper) ObtainToken(ctx echo.Context) error {
 	var err error
@@ -3158,6 +3548,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.GetSessionDataStorage, options.OperationMiddlewares["getSessionDataStorage"]...)
 	router.PATCH(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.UpdateSessionDataStorage, options.OperationMiddlewares["updateSessionDataStorage"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.ReplaceSessionDataStorage, options.OperationMiddlewares["replaceSessionDataStorage"]...)
+	router.GET(options.BaseURL+"/api/private/stem/session/:id/projects/", wrapper.ListSessionProjects, options.OperationMiddlewares["listSessionProjects"]...)
+	router.GET(options.BaseURL+"/api/private/stem/session/:id/datastorage/", wrapper.ListSessionDataStorageList, options.OperationMiddlewares["listSessionDataStorageList"]...)
+	router.GET(options.BaseURL+"/api/private/stem/project/:id/sessions/", wrapper.ListProjectSessions, options.OperationMiddlewares["listProjectSessions"]...)
+	router.GET(options.BaseURL+"/api/public/stem/session/:id/projects/", wrapper.PublicListSessionProjects, options.OperationMiddlewares["publicListSessionProjects"]...)
+	router.GET(options.BaseURL+"/api/public/stem/session/:id/datastorage/", wrapper.PublicListSessionDataStorageList, options.OperationMiddlewares["publicListSessionDataStorageList"]...)
+	router.GET(options.BaseURL+"/api/public/stem/project/:id/sessions/", wrapper.PublicListProjectSessions, options.OperationMiddlewares["publicListProjectSessions"]...)
 
 }
 
@@ -4140,6 +4536,62 @@ func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http
 	return err
 }
 
+type ListProjectSessionsRequestObject struct {
+	Id     Id `json:"id"`
+	Params ListProjectSessionsParams
+}
+
+type ListProjectSessionsResponseObject interface {
+	VisitListProjectSessionsResponse(w http.ResponseWriter) error
+}
+
+type ListProjectSessions200JSONResponse struct {
+	Sessions []Session `json:"sessions"`
+}
+
+func (response ListProjectSessions200JSONResponse) VisitListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSessions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProjectSessions401JSONResponse) VisitListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSessions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListProjectSessions404JSONResponse) VisitListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSessionsRequestObject struct {
 	Params ListSessionsParams
 }
@@ -4570,6 +5022,118 @@ func (response ReplaceSession403JSONResponse) VisitReplaceSessionResponse(w http
 type ReplaceSession404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorageListRequestObject struct {
+	Id     Id `json:"id"`
+	Params ListSessionDataStorageListParams
+}
+
+type ListSessionDataStorageListResponseObject interface {
+	VisitListSessionDataStorageListResponse(w http.ResponseWriter) error
+}
+
+type ListSessionDataStorageList200JSONResponse struct {
+	Datastorages []DataStorage `json:"datastorages"`
+}
+
+func (response ListSessionDataStorageList200JSONResponse) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorageList401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSessionDataStorageList401JSONResponse) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionDataStorageList404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListSessionDataStorageList404JSONResponse) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionProjectsRequestObject struct {
+	Id     Id `json:"id"`
+	Params ListSessionProjectsParams
+}
+
+type ListSessionProjectsResponseObject interface {
+	VisitListSessionProjectsResponse(w http.ResponseWriter) error
+}
+
+type ListSessionProjects200JSONResponse struct {
+	Projects []Project `json:"projects"`
+}
+
+func (response ListSessionProjects200JSONResponse) VisitListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionProjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSessionProjects401JSONResponse) VisitListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionProjects404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListSessionProjects404JSONResponse) VisitListSessionProjectsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -5630,6 +6194,62 @@ func (response PublicReplaceProject403JSONResponse) VisitPublicReplaceProjectRes
 	return err
 }
 
+type PublicListProjectSessionsRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicListProjectSessionsParams
+}
+
+type PublicListProjectSessionsResponseObject interface {
+	VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListProjectSessions200JSONResponse struct {
+	Sessions []Session `json:"sessions"`
+}
+
+func (response PublicListProjectSessions200JSONResponse) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjectSessions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListProjectSessions401JSONResponse) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProjectSessions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicListProjectSessions404JSONResponse) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListSessionsRequestObject struct {
 	Params PublicListSessionsParams
 }
@@ -5934,6 +6554,118 @@ func (response PublicReplaceSession403JSONResponse) VisitPublicReplaceSessionRes
 	return err
 }
 
+type PublicListSessionDataStorageListRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicListSessionDataStorageListParams
+}
+
+type PublicListSessionDataStorageListResponseObject interface {
+	VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error
+}
+
+type PublicListSessionDataStorageList200JSONResponse struct {
+	Datastorages []DataStorage `json:"datastorages"`
+}
+
+func (response PublicListSessionDataStorageList200JSONResponse) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionDataStorageList401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSessionDataStorageList401JSONResponse) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionDataStorageList404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicListSessionDataStorageList404JSONResponse) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionProjectsRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicListSessionProjectsParams
+}
+
+type PublicListSessionProjectsResponseObject interface {
+	VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSessionProjects200JSONResponse struct {
+	Projects []Project `json:"projects"`
+}
+
+func (response PublicListSessionProjects200JSONResponse) VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionProjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSessionProjects401JSONResponse) VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionProjects404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicListSessionProjects404JSONResponse) VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ObtainTokenRequestObject struct {
 	Body *ObtainTokenJSONRequestBody
 }
@@ -6031,6 +6763,9 @@ type StrictServerInterface interface {
 	// ReplaceProject Replace a project
 	// (PUT /api/private/stem/project/{id}/)
 	ReplaceProject(ctx context.Context, request ReplaceProjectRequestObject) (ReplaceProjectResponseObject, error)
+	// ListProjectSessions List the project's sessions (private portal)
+	// (GET /api/private/stem/project/{id}/sessions/)
+	ListProjectSessions(ctx context.Context, request ListProjectSessionsRequestObject) (ListProjectSessionsResponseObject, error)
 	// ListSessions List sessions (private portal)
 	// (GET /api/private/stem/session/)
 	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
@@ -6049,6 +6784,12 @@ type StrictServerInterface interface {
 	// ReplaceSession Replace a session
 	// (PUT /api/private/stem/session/{id}/)
 	ReplaceSession(ctx context.Context, request ReplaceSessionRequestObject) (ReplaceSessionResponseObject, error)
+	// ListSessionDataStorageList List the session's data storages, in their order (private portal)
+	// (GET /api/private/stem/session/{id}/datastorage/)
+	ListSessionDataStorageList(ctx context.Context, request ListSessionDataStorageListRequestObject) (ListSessionDataStorageListResponseObject, error)
+	// ListSessionProjects List the session's projects (private portal)
+	// (GET /api/private/stem/session/{id}/projects/)
+	ListSessionProjects(ctx context.Context, request ListSessionProjectsRequestObject) (ListSessionProjectsResponseObject, error)
 	// ListSessionDataStorages List sessiondatastorages (private portal)
 	// (GET /api/private/stem/sessiondatastorage/)
 	ListSessionDataStorages(ctx context.Context, request ListSessionDataStoragesRequestObject) (ListSessionDataStoragesResponseObject, error)
@@ -6103,6 +6844,9 @@ type StrictServerInterface interface {
 	// PublicReplaceProject Replace a project (refused on the public portal)
 	// (PUT /api/public/stem/project/{id}/)
 	PublicReplaceProject(ctx context.Context, request PublicReplaceProjectRequestObject) (PublicReplaceProjectResponseObject, error)
+	// PublicListProjectSessions List the project's sessions (public portal)
+	// (GET /api/public/stem/project/{id}/sessions/)
+	PublicListProjectSessions(ctx context.Context, request PublicListProjectSessionsRequestObject) (PublicListProjectSessionsResponseObject, error)
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx context.Context, request PublicListSessionsRequestObject) (PublicListSessionsResponseObject, error)
@@ -6121,6 +6865,12 @@ type StrictServerInterface interface {
 	// PublicReplaceSession Replace a session (refused on the public portal)
 	// (PUT /api/public/stem/session/{id}/)
 	PublicReplaceSession(ctx context.Context, request PublicReplaceSessionRequestObject) (PublicReplaceSessionResponseObject, error)
+	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
+	// (GET /api/public/stem/session/{id}/datastorage/)
+	PublicListSessionDataStorageList(ctx context.Context, request PublicListSessionDataStorageListRequestObject) (PublicListSessionDataStorageListResponseObject, error)
+	// PublicListSessionProjects List the session's projects (public portal)
+	// (GET /api/public/stem/session/{id}/projects/)
+	PublicListSessionProjects(ctx context.Context, request PublicListSessionProjectsRequestObject) (PublicListSessionProjectsResponseObject, error)
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx context.Context, request ObtainTokenRequestObject) (ObtainTokenResponseObject, error)
@@ -6669,6 +7419,32 @@ func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id) error {
 	return nil
 }
 
+// ListProjectSessions operation middleware
+func (sh *strictHandler) ListProjectSessions(ctx echo.Context, id Id, params ListProjectSessionsParams) error {
+	var request ListProjectSessionsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProjectSessions(ctx.Request().Context(), request.(ListProjectSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProjectSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListProjectSessionsResponseObject); ok {
+		return validResponse.VisitListProjectSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSessions operation middleware
 func (sh *strictHandler) ListSessions(ctx echo.Context, params ListSessionsParams) error {
 	var request ListSessionsRequestObject
@@ -6881,6 +7657,58 @@ func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id) error {
 		return err
 	} else if validResponse, ok := response.(ReplaceSessionResponseObject); ok {
 		return validResponse.VisitReplaceSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSessionDataStorageList operation middleware
+func (sh *strictHandler) ListSessionDataStorageList(ctx echo.Context, id Id, params ListSessionDataStorageListParams) error {
+	var request ListSessionDataStorageListRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessionDataStorageList(ctx.Request().Context(), request.(ListSessionDataStorageListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessionDataStorageList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionDataStorageListResponseObject); ok {
+		return validResponse.VisitListSessionDataStorageListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSessionProjects operation middleware
+func (sh *strictHandler) ListSessionProjects(ctx echo.Context, id Id, params ListSessionProjectsParams) error {
+	var request ListSessionProjectsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessionProjects(ctx.Request().Context(), request.(ListSessionProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessionProjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionProjectsResponseObject); ok {
+		return validResponse.VisitListSessionProjectsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -7403,6 +8231,32 @@ func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id) error {
 	return nil
 }
 
+// PublicListProjectSessions operation middleware
+func (sh *strictHandler) PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error {
+	var request PublicListProjectSessionsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListProjectSessions(ctx.Request().Context(), request.(PublicListProjectSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListProjectSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListProjectSessionsResponseObject); ok {
+		return validResponse.VisitPublicListProjectSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListSessions operation middleware
 func (sh *strictHandler) PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error {
 	var request PublicListSessionsRequestObject
@@ -7552,6 +8406,58 @@ func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id) error {
 	return nil
 }
 
+// PublicListSessionDataStorageList operation middleware
+func (sh *strictHandler) PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error {
+	var request PublicListSessionDataStorageListRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSessionDataStorageList(ctx.Request().Context(), request.(PublicListSessionDataStorageListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSessionDataStorageList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSessionDataStorageListResponseObject); ok {
+		return validResponse.VisitPublicListSessionDataStorageListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSessionProjects operation middleware
+func (sh *strictHandler) PublicListSessionProjects(ctx echo.Context, id Id, params PublicListSessionProjectsParams) error {
+	var request PublicListSessionProjectsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSessionProjects(ctx.Request().Context(), request.(PublicListSessionProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSessionProjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSessionProjectsResponseObject); ok {
+		return validResponse.VisitPublicListSessionProjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ObtainToken operation middleware
 func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 	var request ObtainTokenRequestObject
@@ -7603,104 +8509,109 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9u6cvhXwfD3mzl2h5adR3s78nQ6PnmcmzYncWOn6b2WK0HiSsI1CPAAoG1dX333Dh6kSBEUKSey",
-	"ZUf/JBaJx2J3sS/sgnfBiMcJZ8CUDLp3QYIFjkGBML/eYoXPFBd4Au8JVSA+4Rg+jDhTmDDTIgI5EiRR",
-	"hLOgG7zBEg4Ik8AkUeQakEyHUgnCJoiPkZoCYjiGThAGRDf/IwUxC8JAPwy6wdhMcWeakGySeRAGcjSF",
-	"GOvp1CzRLe2YwXweBu9uRzSNoArLW8ETiTAaE6ARGgseI8CjKRIw4iI6RgISwAoPqYEHbhPK9TBKpOAH",
-	"D+xMF5cliIiCWHpAC7MHWAg807+lmlGzTC7iYAH5R8KuzACYUn7zLk7U7L8xTXNQyqv6NgWGEgESmArd",
-	"WiQaYSFmiHE0oHq0QR2G3RL6plUDYt9zEWNVxevJaASJgghhFiEyYVxAhPYEyIQzCRJhAQjTGzyT6D/O",
-	"Pn/ar6W2Hb8IBLA0DroXwd8kZ0EY4IQEl6EHtA9RFazzKTh0/CLR168f3nbQCYox1dNAZJ4gzOQNCIle",
-	"H73OoUqwmi6AIlEQBgL+SImAKKPAAkAHczdIU9PSAxqrYceBANr5pwGCeAiRNHtBAMUakXz4NxgpqbeI",
-	"eUQ4Q7r5ABFW5Fm0Z59iyhkgIhHOSKE432/JxYT9WC7+SGLi4ZJTPAEkyd8hRBGMcUoVenl0jEYUx4kB",
-	"GL3odF4cHdVxBzXDejiUMAUTEAbZn8djCZ7JP6XxEITFp90giiN5RZIFMLUTcztmceaYMBJrzjwKfVCc",
-	"Cq7pZwXkB3maDikZVYHSJEFcoDGmskkEEtlPzDBN0q809/YJ5zOQknBWUSPueRVGIwwtOEQiaZuhPb3d",
-	"9hsgc41bgmTh0IBJC5hPpri2Euk2EOntaOCKsMLI9WsHXLSYqEOitWDcWqpa8BwHyhXYy8iZ2KYOY8do",
-	"4GZ3z6XGzEDLNQ21bIY667cWvOd4sgpWo0k18gzECk8aYFB40jw/Fx4hpZ9a4yREg4OBVupjcovGXCDd",
-	"EFhE2OQeZorkQv0g6T7XutDpdd39Vxx9gT9SkGY5ml2AmT9xklAyMprr0Cjv7l1h+v8vYBx0g/93uDA1",
-	"D+1befheI+CdEFzIYK4nLCPpA7vGlOidl6QqRFg6cw5MD7Q3uOuZdfeCLrroBeeaaLYFkSjT451ecDkf",
-	"7Gvhq9tHoDChukcv0BYKSrCQYIdEB6jT6fSC+aATWBtoSKII2A9b71szuW+py6D9haco4ohxhab4GlAC",
-	"IiZWHiquf2kaWTbFIz2GAduqZKk2QKr/0nzWTCrDjl2E0VBbgpRIpQVADFLiCWiSXfTytnYTWYp10Zjz",
-	"XnDpJ1SRKp+4es9TFj0CUT5xhcZ6bgNN15lxxjiLOEhDLbg1axaaBfXvayLJkIKmmm4+wpSCMAv5ynCq",
-	"plyQv8NDLOZ3zT5aLwg0xBEaCYiAKYKp7FbwfZKqqX5pQSi2RTcgwCwsEfyaRGBx4SNaRmbFr4A5+oXB",
-	"FHDk/Mtv374dFGaC8iqXJalZkltm5p1+FhPMyN+x8poT7zmNQCAK10BliKAz6aDBxV0vAAqxxpqFM9Nh",
-	"vWAeosrbTDf0gvml9awycYqjiOiZMD0VPAGhiJGTC7lqLXufoNWwnwqu+IhT43cXBwhy+88uyZisQddY",
-	"jvlQQ84pYKYHMz6MNlTx7UdgE/3jn4+Owqq4TwozFhq/8DSeF/2gi0VPN9ulZ40FM6+6JG0B9fkStVby",
-	"8TJ1NT/rQTJQZEm1NQ2VI9tDjBLTtEAjiXzOoAAcfWZ0linnarciVatUpHyEPSC88IJglX0bKq4i0xsB",
-	"btc9Y2KV91JRPGhqGZnMbxgIFOMZGk0xmwAiqhOEm6JRTFj+u2nfmTEaNpuT+F4qysV+bEJ6tnWXQSgO",
-	"0wCJtjyqcIx4apXaKkc6LM6zHrfkgFeZJQbVqDA10L/rdppkcKua2p+ahbIrK1DhmvBUtu9Tj1wZhA5V",
-	"Do7C8G4lDeg/xWo03e3m7drNVYLVbdf8+WqR4Np5eQGuyQi0RVUw/pc2IyXAVP979Ec+yZnCQvkWohv0",
-	"R9zGQSuYhNuECJB9wnyO+IizSKKUKUKtvcwjkMj2KZCxIDj0n+Ia0/rRFEc3mCg0BHUDwFDCKZX+wVwY",
-	"qW91fAX2VILIVwa3OE6Mv/ztf/7y14MXL1+9Djyccw2CjJ0l3U8FKRsPgrTp09d7i4JV1qs7L7FLYUFh",
-	"iTTFxXiAXAVDiYYFAtTz5CmntJYnlximwJMvmy3TYuem+aWxo6uCA7SLqr0XqbBKnd2f+WZ2/YkNyGgn",
-	"Jqw0leloBFL2ghD1AuPtlLxW28EEGNzQpnk/AkYg6gXoH6jnMBr1XXfzDFNtVM76qcybEetT9ScCM5W5",
-	"VGV0momK5yml6XLiuamCsDSNIWdhCs8JTOjWXprCh6wgzDDjHcVO75V3VSryG0Y5jowSrXW9nIdURoeA",
-	"hEuiuJgVAX7z5c2nsyAM3p58evshCIP3ZCKnWGje/o2oP6dD/QflQ6N8fwcWAYVZEAZ/BcYjHoTBNxhm",
-	"HT6rKQjvElNBqxx9ZHwoBUIz3//uTZVK5L//Y6yS/e7hYeN+LizHju9jenOM+MUdJnnO8BYHTTdETRHj",
-	"KOYR0DzCLUFcg0AzUMfZYR7oIUvu7yq9/1X7RNoAw7cfbPujWg8pNwbe3SqBTURwlXsdcAafx0H3oiqe",
-	"8yfMnAAF88tKEOS9ADgwoTNtUWmrpoP+E2YSSa3MLDowoqDpE2oFxNwPGaKITIiSJtLRH6C90RRGVxCh",
-	"oTU7LM6O0ecE2MnpB/Sqc4RGmNmQUCJASnQFM+RIL/eP0TWmqTsxtUswY1vYi+rJ0TUMbg8m/MA9jHFy",
-	"YXtdGvk7xiO4m5uoZSGmujJKsYQZEzfVhoHWl9gTuls8S0AcaD7Izy7HGimR26T2fHmwHxpUWXtlUF2P",
-	"CVVmh981tK7sqDLMlsWvAX398lHmBx6cHRhuzbk8j/3c9YIkD/ZoSZz9OsxEaQ2PFkF27kJFjSXO0crd",
-	"nBc+AyMB0c9b4lvX0lmSK/oprjA1PWWzL2UbC6PwZIszzFKoRwNXgLM89fLYPumTeztVwTOUnKbK0Csn",
-	"F9yacGnm7CA9UWh3AqWaJvp/PKRQG1lxATyf6znlQjVKq7K4nGs/jFIwUfX1+y65NB7zVwncH+dibuXg",
-	"BYk4D4OJ4Gmycr+sdEItlr5wCtWd9JseunDIINGenc2IJy3EjIagEJU1wr53X28oQpZJi9XuvG7kd9he",
-	"+qOiZkqcU3stBVc5QXPR4tJAC43VYsjVjbKjc6PamhSqTIf54exaPKzcKemqTuYk1blEm+HJ38FoQq1g",
-	"4SDGhHp4zWcsukEX0c2lHCpBzIFqfiBt9yLaO/18dh6i06/n+x00MMsamCyngd0JA7MVspQneyqCFRxb",
-	"N1X/zQUawojHIBeBiKp9/pgCooJjXzqXf0s3RF7MYmWbsEvdxlwZSfnB2/QxGPyNQUsdmzusFbgd7Z2e",
-	"nL/58+Hp1/MQxZjhiUawppPDNWfUK3/bxpAdbHUBqWShVVus0HdkZJ6vmPm74sXbF9sNc3OyNX/myFtm",
-	"UT8y7xkjdrPUxYd38mgnjzYsj+pY0ij+qgTArG+n9xuCRPbd/LXvDUi+t0sbqzBVadzCIJerwX+TA7rk",
-	"T1M8sRkgEpgytoOJTx0bN1RAzK9N3pI23eYDZB9YwyE2FKhaDpvES+hAqsFZBQPFdKCSids626xdHsvl",
-	"IoPPF8jKckSxRAJUKhhEHZSZstZ5MbnflEgljVdpMrCjQt61ifkM8sTof7OZ2sdokGf8D1BkqgmsDKzS",
-	"ZQhTfE0cJtZzFrHCePRHSiRpczLn7V84411OyTLcpKaCp5PpgTV69xzGCj33EReR5bdNuCylM9pL3yEg",
-	"VtBXJC4fbuinB+ZpiwhAkw4rh6baH18Ww84eyCHho+n6VP8OjXpPz3o91znGjCQpxfcLgLQ8W7QNzaFD",
-	"n7B+LRefuxxmRJgp56EgZ1JBfCDxGJDGhGbcZeXdiBGvqfYDuT637C6/S937RK8Th43+bSYbff7tF8DR",
-	"gVbY2dtcSRWMrpX5JMuR2ITikdNfbuJfyqnyMszPF6y8Qed5PiSKU6m0HWELXjiDtY8anpFUub94uFeW",
-	"QnkzVHefIxEDMLVmmQ2CuKOW673+4RBh7nDoxXdukYq7W1jSZf0OWspY9BwLaz6FCGn65tkDeGF0sAjh",
-	"Eo837ppN6tV76gazyGZ/Wy6MsM3EM+etCLUqZ7FltlvGf/nCl2rXuDXGrLQqSjNtRB7nNWR4rECYFhRr",
-	"4WVlVn6m8/LF6z+9/tdX//L6T2F7zDaD7U/vCMLGPL0qKusCP1ULsQk0z36qAXR9KJ9dkKiKifaqw4fo",
-	"htCRb7p7RZGqc69IOPxJtmItklZvrZZkrt3tK8jzXLfL2nuk7cb4vt2Qb4G2NvjJ+Zs/7x+bWBlSUy7B",
-	"Wt7WpNoZ3Tuj+8kY3ZUtkdXW5vA0RgCW5z/nV8Bq80QTLOUNF2UrN38Y+rN1M+JUMYxHZtv/IrP4No4i",
-	"AbKYeVWTg5ePGy6m98kItxxbQltdj83L9AMnbR7WFTC0x+AGBLKZ2xJpe95u6CsohdtbZVYWl5Hnfy7n",
-	"aC5WYLim1c0XEkapIGp2ptkkC4tiAeIkVVNf5DYBITnDFNnp7WK7aHBSTCXtol/NIKiXHh29GtnkWP0n",
-	"DNDewODX98p3OYbhXxPWNiMuFjFVKrH1koSNuT/IbNIhx9zaGL8KTNjZ+bvfkfknE/Enpx9CpDcMVqbg",
-	"08SVTR7AeExGBNMeW/TMqLk3GOpnUkHcxwnpK86pHOx3bEYbFtBjg0OckMO7hAuF6fzwDifJ/PDOpOPM",
-	"Dy/uSDQ/vBzY2WwbNEgEucZK48iyUEb1/R7jAg3s0dUA7WHG2SzmqQwNWx3YExx0itXUxs4jPkpjYBqP",
-	"2XKIQEpgQgmb9JikWE6P84p9lJieuilPFSI2omTvXYEIkchWelI66/RYL98aEqUSzCDRjOGYjA4ESIWA",
-	"XQPlCbj6VIfnXtBFd51OZz4fGIpwltXghj1WaGcy/C46nc5liHpWw9sEba3k7V+Znre/tKo3pax6VGzS",
-	"0NBedoPIFcx6bEyEVPud4mFBfnnB6rtdCJMkguJtLgYB9vzEFni//RtmE46+vDs7R2OBY7jh4uoXieQU",
-	"GxQUK9/tQltWvmsBIpWJYsiaVM0eMzLb1QGX3pkJ7mxhbCqom+8d0wY3RrbA9+uXj2aqy/lg3xHBU7xt",
-	"8VoqLA4LGWchYlwdmOpqE1iJQU151GN2xaELtpSqyrOs2bErabb15LLT01JNEWVqM+p3q61xsPZ48KJz",
-	"1DkyrkgCDCck6AavOkedV67i1Qg0sxH1Cg5t1cGhkelcKp9pplLBZKGEhY8RRrYfKqXL2+2jdQrSc0s0",
-	"qK28GKA9Tb3l9zZNSYszaROXTDnEYD9EkkyYNJFzjb0kEfwajILTesj0/xAF3cBU8iwKe9wlSCDVrzya",
-	"/cDS9OXyJFvTXbpk4uXR0QYmtKVKnqJ4rWt9RDEF+q8tLL4pcpgPC1ctFPVg0L24DAOZxjEWswzFCw6g",
-	"fGJqZ6zFdWEK7gMTA6swmRHhK1jtxKZjZrdbvTw6shw15NEMKaBUIleQESJXj4H2cuVkRg8RZyOwCduY",
-	"ubswNA9VWeWUU/pAnFIsGpqXjRdzaL5xzilUDdWwjlRYQZbJ/CB8pGFqzUbODjjMbK0+VkqQYapAHhY8",
-	"S8NcE99VWh+NyjCLK8SPau60QPaKHW3UuOtxjEYyBVDFBx2eFJ8dLB5qicWF0j6rUbBGbLljeDTmlPKb",
-	"kong/GiMxnCT3SZyBTNru2gtARGagoDQ2mFqajJWBFgj2lwKqF+YO0ucNqlyvMZBIegljUZYXJNYEwVf",
-	"NDm0d6TVRcILDd2FZi1amjuFWrTL7qNr0TS7SbFFU3c3YPtBs5PlxvYNN07OLze555dizp4t/5mBtQv5",
-	"uLQhjgs3wdgyH5sFbAzG9iJg6eYe0+1Fc7fSPTKm06vmTou7jYy0yeWLhqG82fecFHHexX5B3BTj0Jfz",
-	"MFdQ5Q1kj2yKbTekNSqnRK20xotNAFB/DY8FLbqfYngMjrAAu4NOmVPQzwPrah7jvlq9k5U3l5nnrXm+",
-	"zDwlAr723P5qekVozxaCaVNov/Ng6NM9Xjf3yC+yKuPbwt4S32Gmt8tY+w1UGWXraaztUhsPJPTrt+x5",
-	"2f7ZeoH+ffz3G5gTtOKK19IB63FaZOib+I9RTrFQBFOUJhFW0M1OTaCUtLQ4Oinvga+m04OqHXsa9NC+",
-	"SlsWtoiK7sfKT46NLflbi9Ek9bg/71NKkbCnbF3EY6JMJDQ73HNcOAHlAqPuPNoTYXFHdVtrBO3YccPs",
-	"6BjgnmaUVBAfulhzG289C0v/fJ766aJSauelb8hLX3Ht+Lq98wvTN2rlFesNG9z6bOc8N5c+lwgrTLks",
-	"Z73Jlc/abUaDlcu3H9iFL9fEPiv3PcmpVqX3Sn3T0kcvcsVP4Z+vQmi9X75A084nv+cePF9YOD+JL55/",
-	"O6Gl8N4uH/xB9MWj+N6tWDVzdNZm2afrc68WjQ/ja2+dlbJju4371mvbOC4dqI1PneWV/Xw+9dkiU37n",
-	"U2/Ip17x0ad1e+chkHU7lr+HtW5vmxi+ScOwWOLS4MZnm/W5ufG5EFphCWYFME1u/FleO7gJBVmuUn9g",
-	"N75chvWs3PhFxWeV3itVXEs3vsgVP4Ubvwqh9W78Ak07N/6ee/B8YVT9JG58/kXLlsJ7u9z4B9EXj+LG",
-	"t2LVzJ9am2Wfrhu/WjQ+jBu/dVbKju027sbf18ZZM6fdczXCT+vc7zLcH9TPr/0m9oOYZOtlunu2yTN1",
-	"q9vmvXuuYWnpbG8+Aaz2yqRHcsGfd06851qjBjZpq7/Wc9d/ygT59ZHf6M/vsuZ/9N4+9xpaP5fD3zKV",
-	"vk6tbGUY4DE02aMGB9bNa/4epn/yIYO1ZPKDBhK23QLbMe7jBh3uY8qZFOb7V9mfZNfwGOfduvGYUn4D",
-	"UQedTfmN/bYCsvPkqbxhOS2Bj5cbmBiDe1a6FK6DTrKLH8jYyPzQXgY3BHuli+feBzPMrhZ+Vwv/7Gvh",
-	"Fzdv3GkyFa8xu7icXzZVy7s92LpY3pPbWhzCXujkLuc6RnANYmbUINg341Taj5CWPt73+ujVvrlRSb8R",
-	"PFXe+J/d1P76/AJnbSPmfVXpaC9DB7f3xbakxZpy3OOZPzoNG8vkt5GGvkr3+9KwxrO32NmVw+/K4dc0",
-	"ENdgY3/BfGs18AO9+0cQPP4q+y0XPL7a8PsLHq/7+gikqKkx33JaeAujf5Amb1c2/bTcr12B867AeVfg",
-	"fB8/rVACXSdNfBXQW+Kf1ZTXbrVvlpcttpXmnmodjyTfXgfsCRFpuYz5PkRqcrp2tc67WucNOFqLauhW",
-	"cvw5OFhPSLAsFwHfT7BsmVP1hPBfqYb9Ueq3sVb2aTlSu6rWXVXrrqr1ifhuhbrXOuHlK3vdEt+tpqZy",
-	"q323vFatrfLwlGh4lMf2+m5PiEjLGbD3IVKT77YrcN0VuG7Ad1uUwLaS48/Bd3tCgmU5jfN+gmXLfLcn",
-	"hP9KNuL3qN/qh6PKSPo81Jb4ufsK5CYyYUvf83zg7Nfyxzc90vkEMbjxf4YyRCmLQKAhV1NbdclpVPoC",
-	"5wNmxK74GNS7W/dV2OwLptpPdl8kzT5j6Fuf54tRS4zq41LzFUwriFNBg25waMStG+nOfQc3WHx/OX+U",
-	"xRUKj8qfMF/uXPPWgDO/nP9fAAAA//8=",
+	"7H17c+M4cvhXQfH3q1o7RcueR3IpuVIp7zz2JtmdcWY82dxZjgSJLQk3IMAFQNs6n757Cg9SpAiKlDyy",
+	"ZY/+2R1TINBAvxvdzbtgxOOEM2BKBt27IMECx6BAmL/eYoW/KC7wBN4TqkB8xDF8GHGmMGFmRARyJEii",
+	"CGdBN3iDJRwRJoFJosg1IJkOpRKETRAfIzUFxHAMnSAMiB7+RwpiFoSBfhh0g7FZ4s4MIdki8yAM5GgK",
+	"MdbLqVmiR9o5g/k8DN7djmgaQRWWt4InEmE0JkAjNBY8RoBHUyRgxEV0igQkgBUeUgMP3CaU62mUSMEP",
+	"HtiVLq9KEBEFsfSAFmYPsBB4pv+WakbNNrmIgwXkvxL2zUyAKeU37+JEzf4b0zQHpbyr36fAUCJAAlOh",
+	"24tEIyzEDDGOBlTPNqg7YbeFvhnVcLDvuYixqp7r2WgEiYIIYRYhMmFcQIQOBMiEMwkSYQEI0xs8k+g/",
+	"vnz6eFiLbTt/EQhgaRx0L4O/Sc6CMMAJCa5CD2gfoipYF1Nwx/GTRF+/fnjbQWcoxlQvA5F5gjCTNyAk",
+	"en3yOocqwWq6AIpEQRgI+CMlAqIMAwsAHczdIE3NSA9orIYcBwJo558GCOIhRNLwggCK9UHy4d9gpKRm",
+	"EfOIcIb08AEirEiz6MA+xZQzQEQinKFCcX7YkooJ+75U/CuJiYdKzvEEkCR/hxBFMMYpVejlySkaURwn",
+	"BmD0otN5cXJSRx3UTOuhUMIUTECYw/40HkvwLP4xjYcg7HlaBlEcyW8kWQBTuzC3cxZXjgkjsabMk9AH",
+	"xbngGn9WQH6Q5+mQklEVKI0SxAUaYyqbRCCR/cRM0yT9SmvvnnD+AlISzipqxD2vwmiEoQWHSCTtMHSg",
+	"2e2wATI3uCVIFg4NmLSA+WSKGyuRHgORZkcDV4QVRu69dsBFi4U6JFoLxp3FqgXPUaBccXoZOhM71J3Y",
+	"KRq41d1zqU9moOWahlo2Q529txa8F3iyClajSfXhGYgVnjTAoPCkeX0uPEJKP7XGSYgGRwOt1MfkFo25",
+	"QHogsIiwyQZmiuRCfSfpPte60Ol1/frPOPoMf6QgzXY0uQAz/8RJQsnIaK5jo7y7d4Xl/7+AcdAN/t/x",
+	"wtQ8tr/K4/f6AN4JwYUM5nrB8iF9YNeYEs15SapChKUz58C8gQ4Gdz2z717QRZe94EIjzY4gEmV6vNML",
+	"ruaDQy189fgIFCZUv9ELtIWCEiwk2CnREep0Or1gPugE1gYakigC9t32+9Ys7tvqMmh/4SmKOGJcoSm+",
+	"BpSAiImVh4rrvzSOLJnikZ7DgG1VslRbQNV/aTprRpUhxy7CaKgtQUqk0gIgBinxBDTKLnv5WMtEFmNd",
+	"NOa8F1z5EVXEykeu3vOURY+AlI9cobFe20DTdWacMc4iDtJgC27NnoUmQf33NZFkSEFjTQ8fYUpBmI18",
+	"ZThVUy7I3+EhNvObJh+tFwQa4giNBETAFMFUdivnfZaqqf7RglAci25AgNlYIvg1icCehQ9pGZoV/wbM",
+	"4S8MpoAj51/+/vvvR4WVoLzLZUlqtuS2mXmnn8QEM/J3rLzmxHtOIxCIwjVQGSLoTDpocHnXC4BCrE/N",
+	"wpnpsF4wD1Hl10w39IL5lfWsMnGKo4jolTA9FzwBoYiRkwu5ai17n6DVsJ8LrviIU+N3FycIcvvPbsmY",
+	"rEHXWI75VEPOKWCmJzM+jDZU8e2vwCb6j38+OQmr4j4prFgY/MIzeF70gy4Xb7rVrjx7LJh51S1pC6jP",
+	"l7C1ko6XsavpWU+SgSJLqq1pqvywPcgoEU2LYySRzxkUgKNPjM4y5Vx9rYjVKhYpH2EPCC+8IFhl3waL",
+	"q9D0RoDjumeMrDIvFcWDxpaRyfyGgUAxnqHRFLMJIKI6QbgtHMWE5X838Z2Zo4HZnMT3YlEu+LHp0DPW",
+	"XQahOE0DJNryqMIx4qlVaqsc6bC4znrUkgNeJZYYVKPC1ED/psdplMGtahp/bjbKvlmBCteEp7L9O/WH",
+	"K4PQHZWDozC920nD8Z9jNZruuXm3uLmKsDp2zZ+vFglunJcW4JqMQFtUBeN/iRkpAab699Ef+SJfFBbK",
+	"txE9oD/iNg5aOUm4TYgA2SfM54iPOIskSpki1NrLPAKJ7DsFNBYEh/6nuMa0fjbF0Q0mCg1B3QAwlHBK",
+	"pX8yF0bqWx1fgT2VIPKdwS2OE+Mv//4/f/nr0YuXr14HHsq5BkHGzpLup4KUjQdB2rzT17xFwSrr1S8v",
+	"kUthQ2EJNcXNeIBcBUMJhwUE1NPkOae0liaXCKZAky+bLdPiy03rS2NHVwUHaBdVey9SYZU6uz/zzez+",
+	"ExuQ0U5MWBkq09EIpOwFIeoFxtspea32BRNgcFOb4f0IGIGoF6B/oJ470ajvXjfPMNVG5ayfynwYsT5V",
+	"fyIwU5lLVT5Os1DxPqW0XI48t1QQlpYx6Cws4bmBCd3eS0v4DisIs5PxzmKX98q7Khb5DaMcR0aJ1rpe",
+	"zkMqH4eAhEuiuJgVAX7z+c3HL0EYvD37+PZDEAbvyUROsdC0/QtRf06H+h+UD43y/Q1YBBRmQRj8FRiP",
+	"eBAGv8Mwe+GTmoLwbjEVtErRJ8aHUiA08f3vwVSpRP77P8YqOeweHzfyc2E7dn4f0ZtrxM/uMslzh7e4",
+	"aLohaooYRzGPgOYRbgniGgSagTrNLvNAT1lyf1fp/a/aJ9IGGL79YMef1HpIuTHw7lYJbCKCq9zrgDP4",
+	"NA66l1XxnD9h5gYomF9VgiDvBcCRCZ1pi0pbNR30nzCTSGplZo8DIwoaP6FWQMz9IUMUkQlR0kQ6+gN0",
+	"MJrC6BtEaGjNDntmp+hTAuzs/AN61TlBI8xsSCgRICX6BjPkUC8PT9E1pqm7MbVbMHNb2IvqyeE1DG6P",
+	"JvzIPYxxcmnfujLyd4xHcDc3UctCTHVllGLpZEzcVBsGWl9iT+hu8SwBcaTpIL+7HOtDiRyT2vvlwWFo",
+	"jsraK4PqfkyoMrv8rsF1haPKMFsSvwb09fOvMr/w4OzIUGtO5Xns564XJHmwR0vi7K/jTJTW0GgRZOcu",
+	"VNRY4hyt3M154TMwEhD9fCS+dSOdJbniPcUVpuZN2exL2cHCKDzZ4g6zFOrRwBXgLC+9PLdP+uTeTlXw",
+	"DCWnqTL4ytEFtyZcmjk7SC8UWk6gVONE/x8PKdRGVlwAz+d6TrlQjdKqLC7n2g+jFExUff13l1waj/mr",
+	"BO6PczG3cvKCRJyHwUTwNFnJLyudUHtKnzmFKif9oqcuXDJIdGBXM+JJCzGjIShEZY1w6OXrLUXIMmmx",
+	"2p3Xg/wO20t/VNQsiXNsr6XgKjdoLlpcmmihsVpMuXpQdnVuVFuTQpXpML+cXYuGlbslXfWSuUl1LtF2",
+	"aPI3MJpQK1g4ijGh6MDKdc6M5LCIQwkXClMfIfosSbfiIvS5lGAliLltzW+rLaOig/NPXy5CdP714rCD",
+	"BmbPA5MCNbBsMjB8kuVD2SsTrODU+rD631ygIYx4DHIRpaga748pPSoI8OV6+fm9ISxjNivbxGTquHZl",
+	"mOU78/BjUP8bcyx1POBOrcQK52cXb/58fP71IkQxZniiD1jjyZ01Z3RWwxOtAswOtrpoVbJQuS126LtP",
+	"Ms9XrHyvYPLuBX7D3NZsTZ/54S2TqP8wNwwgu1Xqgsd7ebSXR1uWR3UkaayCqgTArG+X91uJRPbd+rW/",
+	"G5B8vy4xVmGp0ryFSa5Wg/8mB3TJ2aZ4YtNDJDBlbAcTvDo1PqqAmF+bpCZt180HyD6whkNsMFC1HLZ5",
+	"LqEDqebMKidQzBUq2b+tU9HaJblcLdL7fFGuLIEUSyRApYJB1EGZnWs9G5MYTolU0ricJj07KiRlm4DQ",
+	"IM+a/jebxn2KBnk5wABFptTAysAqXoYwxdfEncR6niRWGI/+SIkkba7tvO8XLoCX87UMNamp4OlkemSN",
+	"3gN3YoU3DxEXkaW3bfgzpQvcK98NIVbQVyQu33zop0fmaYvwQJMOK8et2t9tFmPSHsgh4aPp+li/h0bd",
+	"0O1ez6+OMSNJSvFm0ZGWF492oLmR6BPWr6XiC5fgjAgztT4U5EwqiI8kHgPSJ6EJd1l5N56I11T7jlSf",
+	"W3ZX91L3PtHrxGGjf5vJRp9/+xlwdKQVdvZrrqQKRtfKZJPlMG1C8cjpL7fwTz+VE+llmN8+WIGDLvJs",
+	"SRSnUmlDwpbDcAZrX0Q8I7GyuXzYKIehzA1V9nMoYgCmEi0zQhB32HJvr391RJi7OnpxTx6p+LuFLV3V",
+	"s9BSPqPn0ljTKURI4zfPLcALq4NFCJdovJFttqlYN1QOZpPNDrdcWGHbiXbOWyFqVUZjy1y4jP7yjS9V",
+	"tnFrjVlpVRJn2ow8zUvM8FiBMEMo1tLLCq38yufli9d/ev2vr/7l9Z/C9kfbDLc/+yMIG9P4qmdZF/qp",
+	"2ohNoHkYqgbQ9aF8dmGi6km01x2+g24IHvmW2yiOVF17RT7ij8KLtae0mrda4rmW3Vfg57nyy9pM0pYz",
+	"7scOOQ+0NcPPLt78+fDUhMuQmnIJ1vi2RtXe7t7b3U/H7q7wRFZ8m8PTGAVYXv+CfwNWm0iaYClvuCgb",
+	"uvnD0J/OmyGnesJ4ZPj+J5nFuHEUCZDF1KyaJL183nCxvE9IuO3YGtvqfmziph84aRO1vgFDBwxuQCCb",
+	"2i2RNuktQ3+DUsi9VeplcRt5guhyEudiB4ZqWrXGkDBKBVGzL5pMstAoFiDOUjX1RW8TEJIzTJFd3m62",
+	"iwZnxVzTLvrZTIJ66cnJq5HNntX/hAE6GJjz9f3k655h6NeEts2Mi01MlUpsQSVhY+4PNJt8yTG3RsbP",
+	"AhP25eLdb8j8J5PxZ+cfQqQZBitTEWpiyyYXYDwmI4Jpjy3ezLB5MBjqZ1JB3McJ6SvOqRwcdmzKGxbQ",
+	"Y4NjnJDjO5sHMT++w0kyP74z+Trz48s7Es2PrwZ2NTsGDRJBrrHSZ2RJKMP6YY9xgQb2+mqADjDjbBbz",
+	"VIaGrI7sLQ46x2pq4+cRH6UxMH2O2XaIQEpgQgmb9JikWE5P85J+lJg39VCeKkRsVMk2ZoEIkciWglI6",
+	"6/RYL2cNiVIJZpJoxnBMRkcCpELAroHyBFwBqzvnXtBFd51OZz4fGIxwlhXphj1WGGdSAC87nc5ViHpW",
+	"xdsMbq3l7b8yRW//0rre1LrqWbHJU0MHWYuRbzDrsTERUh12ihcGeXeD1c1fCJMkgmK7F3MA9g7FVoC/",
+	"/RtmE44+v/tygcYCx3DDxbefJJJTbI6gWBpvN9qyNF4LEKlMIEPW5HL2mJHZrlC49JtZ4M5WzqaCuvXe",
+	"MW1xY2QrgL9+/tUsdTUfHDokeKq77bmWKo/DQkpaiBhXR6b82sRWYlBTHvWY3XHo4i2lsvMsrXbsap5t",
+	"wbns9LRUU0SZ4o16brVFENYgD150TjonxhlJgOGEBN3gVeek88qVxBqBZhhR7+DYliUcG5nOpfLZZioV",
+	"TBZqXPgYYWTfQ6V8ess+WqcgvbZEg9rSjAE60Nhb/t2mKmlxJm3ykqmXGByGSJIJkyZ6rk8vSQS/BqPg",
+	"tB4y73+Igm5gSn0WlT+uSxJI9TOPZt+xdn25fskWfZe6ULw8OdnCgraWyVM1r3WtDymmgv+1hcW3RA7z",
+	"caEXQ1EPBt3LqzCQaRxjMcuOeEEBlE9McY21uC5NRX5gwmAVIjMifAWpndl8zaz91cuTE0tRQx7NkAJK",
+	"JXIVGyFyBRvoIFdOZvYQcTYCm9GNmWuWoWmoSirnnNIHopRiVdG8bLyYi/OtU06hrKiGdKTCCrJU5weh",
+	"Iw1TazJydsBxZmv1sVKCDFMF8rjgWhrimvh6bf1qVIbZXCGCVNP0AtkePNqocf1zjEYyFVLFBx2eFJ8d",
+	"LR5qicWF0j6rUbBGbLmreDTmlPKbkongHGmMxnCTtRv5BjNru2gtARGagoDQ2mFqarJWBFgj2nQN1D+Y",
+	"piZOm1QpXp9BIewljUZY9FGsCYQvhhzbJmp1wfDCQNfxrMVI03SoxbisYV2LoVmrxRZDXfPA9pNmt8uN",
+	"4xtaUs6vtsnzS1FnD8t/YmDtQj4uMcRpoVWMrQOymcDGYGwvApZa+5jXXjS/Vmo0Y1561fzSovmRkTa5",
+	"fNEwlJn9wEmRLBO7IG6KkeireZgrqDID2Vub4tgtaY3KRVErrfFiGwDU9+mxoEWbKYbHoAgLsLvrlDkG",
+	"/TSwruYx7qvVO1n9c5l43prny8RTQuBrT3tY81aUVRRoU+iw82DHp9943fxG3umqfN4W9pbnHWZ6u3xq",
+	"v4AqH9l6Gmu31MYDCf16lr0o2z87L9DvR3+/gLlCK+54LR2wHqVFBr+J/x7lHAtFMEVpEmEF3ezaBEqJ",
+	"S4u7kzIPfDUvPajasddBD+2rtCVhe1DRZqT85MjYor+1GE1Sj/vzPqUUCXvN1kU8JspEQrPbPUeFE1Au",
+	"MOoupD0RFndXt7NG0J4ct0yOjgA2NKOkgvjYxZrbeOtZWPrH89TPF9VSey99S176ir7k676dd1TfqpVX",
+	"rDlscOszznluLn0uEVaYclneepMrn43bjgYrl3A/sAtfrot9Vu57kmOtiu+V+qalj16kih/CP191oPV+",
+	"+eKY9j75hjx4sbBwfhBfPP+4QkvhvVs++IPoi0fxvVuRauborE2yT9fnXi0aH8bX3jkrZU92W/et72fj",
+	"ZJlj9R62PleFhaZCd+mff5XMfpytk83hPh/h5v8p/9yR9s+xKjjjpk2FBAhRyhI8Icwkjh2UMuG0g9x3",
+	"OWWHK/3eL4us9vWUwLo+YGY43NcQ8BZIbDHbv5rl6ueeLIPPeYD3MU43J2zjudWQ0fZMAS+juHXbBJ9y",
+	"EH+44NPG3LcPPrUWPCs+n7bu23mscN0Xy1+WW/dtW0GxTQ+qWAzWEO/KmPW5xbvayMlMeTTFu77kZbbb",
+	"sCTLLR0eON5VLlh8VvGuRXF0Fd8rVVzLeFeRKn6IeNeqA62Pdy2OaR/v2pAHLxZG1Q8S78q/DdtSeO9W",
+	"vOtB9MWjxLtakWoWeFibZJ9uvGu1aHyYeNfOWSl7stt6vOt+Nk6rEpDmkFdhGhf1ypoR+HsRaGo2zQi2",
+	"FAqr6SLzNCNi3/+7eau+Ufc0o2NtyW171kQzr+WfIrkHo2VzVLgsT+7YKkNtnFq1G5y0/QbdT5172uQI",
+	"bZFR1qxI9LS2+mEjzvv6xAcNPlfKFBedDB/ACl6vTtHDJs801tu2atHTRq9lBHj76fu1PS8fKS78vCsa",
+	"PW0pG8ikrf5aL4b8Q5Y3rn/4jUHmfc3j9+btC6+h9WNFoVsWQtaplZ2MTT+GJnvUiPW6VWn3IfonH8de",
+	"SyY/aHR71y2wPeE+biR8E1POFKBt3iPpLGuiaJx368ZjSvkNRB30Zcpv7Nex8u9ZuiBLWM6V4+PlASbG",
+	"4J6V4poddJa17SJjI/ND28p3CLYhn6drl5lm38lo38no2XcyWvRNu9NoKjahvbyaXzX1Oip9dLZFqyNP",
+	"ZVJxCtuO07VWPUVwDWJm1CDYX8aptN+YL32b+fXJq0PTD1P/IniqvPE/y9T+7koFytrFk/f1FEIH2XF4",
+	"PwDcXCvfTo57PPNHx2Fjk6NdxKGvT9GmOKzx7O3p7JsZ7ZsZrWkgrkHG/nZHrdXAd/TuH0Hw+Hsk7bjg",
+	"8XX22VzweN3XR0BFTYegHceFt63Nd9Lk7ZrePC33a9+eZt+eZt+eZhM/rZCcUidNfP1rdsQ/q2mOstO+",
+	"Wd50oq0099RaeyT57jpgTwhJy01oNkFSk9O171Sz71SzBUdr0cumlRx/Dg7WExIsyy1cNhMsO+ZUPaHz",
+	"r/Qy2Yr6faqdTiqO1L7fyTPod7KuK1DbEWVLCsXHTo39UJ5WXGLfuWTfuWTfueSJhEJaSDxfa5MdCYXU",
+	"9M3Y6VBI3o+grS3mKcP1KI/dDYU8ISQtJ5RvgqSmUMi+icm+ickWQiGLNiet5PhzCIU8IcGynBW9mWDZ",
+	"sVDIEzr/SnLvVtTvM2yCUXHr9q0wnmcrjE0CJ+2bZWxJJzVy5FNtlVFhu33DjGfQMON+PNYia+E7sVP1",
+	"M/Fl6vw0VJiwCz1qS5VTZu5H+mC7W9vO7iOjM8TgBmXJ4Qjb7+C7eGnKtMQbcjW1XTo4jdCIEr2Cscoe",
+	"sIJqxaff393aGi8ERzEm1AaCsZQ3XERozAXC/v15vg+/RNg+qgZxnZFhKmjQDY6NfHEz3QUMx5pxFxcS",
+	"+aOFGMgflbXw8ss1vxpw5lfz/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -138,6 +138,36 @@ func TestIncludeExclude(t *testing.T) {
 	})
 }
 
+// TestRelationLinks follows the records' links (relative to the detail URL).
+func TestRelationLinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	follow := func(user, detail, key, link, want string) scenario {
+		return scenario{name: detail + link, user: user, method: "GET", path: detail + link, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := strings.Join(names(b[key]), ","); got != want {
+					t.Errorf("%s%s: %q, want %q", detail, link, got, want)
+				}
+			}}
+	}
+	f.run(t, []scenario{
+		{name: "links", user: reader, method: "GET", path: "/api/private/stem/session/{S1}/", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := fmt.Sprint(record(b, "session")["links"]); got != "map[datastorage:datastorage/ projects:projects/]" {
+					t.Errorf("links %s", got)
+				}
+			}},
+		follow(owner, "/api/private/stem/session/{S1}/", "projects", "projects/", "Lab"),
+		follow(owner, "/api/private/stem/session/{S1}/", "datastorages", "datastorage/", "Disk"),
+		follow(reader, "/api/private/stem/session/{S1}/", "datastorages", "datastorage/", ""),
+		follow(reader, "/api/private/stem/project/{Lab}/", "sessions", "sessions/", "S1"),
+		follow(anon, "/api/public/stem/project/{Open}/", "sessions", "sessions/", "Pub1"),
+		follow(anon, "/api/public/stem/session/{Pub1}/", "datastorages", "datastorage/", "Cloud"),
+		{name: "outsider", user: outsider, method: "GET", path: "/api/private/stem/session/{S1}/projects/", status: 404, wantBody: notFound},
+		{name: "private session on the public portal", user: anon, method: "GET", path: "/api/public/stem/session/{S1}/projects/", status: 404, wantBody: notFound},
+	})
+}
+
 // TestFiltersAndSort runs a few filters and sorts through HTTP (the query
 // engine has its own tests).
 func TestFiltersAndSort(t *testing.T) {

@@ -46,3 +46,18 @@ func (r response) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) e
 func (r response) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
 	return r.visit(w)
 }
+
+func (r response) VisitListSessionProjectsResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitListProjectSessionsResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}

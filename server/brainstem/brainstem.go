@@ -3,9 +3,11 @@
 package brainstem
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -34,9 +36,19 @@ var _ brainstemapi.StrictServerInterface = (*Handlers)(nil)
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
 
+// maxBody bounds request bodies (JSON records are small; the validator
+// buffers the body), answered with 413 {"detail": "Request body too large."}.
+const maxBody = "2M"
+
 func init() {
 	// kin-openapi checks only the formats it is told about.
 	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String()))
+	openapi3.DefineStringFormatCallback("uri", func(s string) error {
+		if u, err := url.Parse(s); err != nil || u.Scheme == "" || u.Host == "" {
+			return errors.New("not an absolute URI")
+		}
+		return nil
+	})
 }
 
 // Register mounts the BrainSTEM API on e: a pre-router middleware that
@@ -52,6 +64,7 @@ func Register(e *echo.Echo, d Deps) error {
 	h := &Handlers{st: d.Store, log: d.Log}
 
 	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: notAPI, Limit: maxBody}))
 	e.Use(h.authenticate)
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
 		Skipper:               notAPI,

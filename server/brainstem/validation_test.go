@@ -122,3 +122,14 @@ func TestRoutingAndMethods(t *testing.T) {
 		t.Errorf("Accept */*: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
+
+// TestBodyLimit: an oversized body is refused before it is buffered.
+func TestBodyLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	big := `{"name": "big", "projects": ["` + f.id["Lab"] + `"], "description": "` + strings.Repeat("x", 3<<20) + `"}`
+	res := f.env.Do("POST", "/api/private/stem/session/", f.tok[owner], big)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(res.Body), "Request body too large.") {
+		t.Errorf("big body: %d %.200s", res.StatusCode, res.Body)
+	}
+}

@@ -216,7 +216,7 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string) (status, 
 			status = DevicePollDenied
 			return tx.Model(&BSDeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
 		}
-		tok, err := createTokenTx(tx, *d.UserID)
+		tok, err := createToken(tx, *d.UserID)
 		if err != nil {
 			return err
 		}
@@ -250,21 +250,6 @@ func pollStatus(d *BSDeviceAuth) string {
 		return DevicePollSuccess
 	}
 	return DevicePollPending
-}
-
-// createTokenTx is CreateToken inside a transaction on the writer (the
-// writer has one connection, so calling CreateToken there would wait for
-// itself).
-func createTokenTx(tx *gorm.DB, userID uint) (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	tok := TokenPrefix + hex.EncodeToString(b)
-	if err := tx.Create(&Token{UserID: userID, Hash: hashToken(tok)}).Error; err != nil {
-		return "", err
-	}
-	return tok, nil
 }
 
 // findDeviceAuth looks a request up by session id or user code (any case,

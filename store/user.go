@@ -99,13 +99,18 @@ func (s *Store) CheckPassword(ctx context.Context, email, password string) (*Use
 // CreateToken makes a new personal access token for the user and returns it
 // in clear text; it cannot be read back later.
 func (s *Store) CreateToken(ctx context.Context, userID uint) (string, error) {
+	return createToken(s.W.WithContext(ctx), userID)
+}
+
+// createToken is CreateToken on db, which may be a transaction on the
+// writer (the writer has one connection, so a nested s.W call would wait forever).
+func createToken(db *gorm.DB, userID uint) (string, error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	tok := TokenPrefix + hex.EncodeToString(b)
-	err := s.W.WithContext(ctx).Create(&Token{UserID: userID, Hash: hashToken(tok)}).Error
-	if err != nil {
+	if err := db.Create(&Token{UserID: userID, Hash: hashToken(tok)}).Error; err != nil {
 		return "", err
 	}
 	return tok, nil

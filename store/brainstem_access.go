@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -38,12 +39,12 @@ const (
 		"(SELECT id FROM bs_projects WHERE is_public = 1))"
 	// The same conditions as correlated EXISTS, for lookups by id: checking
 	// one row is then an index probe instead of materialising every visible id.
-	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp WHERE sp.session_id = bs_sessions.id AND sp.project_id IN " +
-		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
+		"WHERE sp.session_id = bs_sessions.id AND m.user_id = ?)"
 	bsSessionPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
 		"WHERE sp.session_id = bs_sessions.id AND p.is_public = 1)"
-	bsSDSMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp WHERE sp.session_id = bs_session_datastorages.session_id AND sp.project_id IN " +
-		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSDSMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
+		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = ?)"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
 	bsProjectMemberSQL   = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
@@ -246,11 +247,33 @@ func jsonText(v any) string {
 // ctxRead and ctxWrite keep the call sites short.
 func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }
 
-// idList decodes a JSON array of ids built by json_group_array.
+// ctxPrepared is ctxRead with prepared statements (GORM keeps one LRU of
+// them per pool), for the few fixed-shape lookups on every detail request;
+// list queries, whose SQL varies with the filters, are not cached.
+func (s *Store) ctxPrepared(ctx context.Context) *gorm.DB {
+	return s.R.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
+}
+
+// idList decodes a JSON array of ids built by json_group_array. Ids have
+// no escapes, so the common case is split by hand; anything else goes
+// through encoding/json.
 func idList(text string) ([]string, error) {
 	out := []string{}
 	if text == "" || text == "[]" {
 		return out, nil
+	}
+	if len(text) > 4 && text[0] == '[' && text[len(text)-1] == ']' && !strings.Contains(text, `\`) {
+		for _, part := range strings.Split(text[1:len(text)-1], ",") {
+			if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' {
+				out = nil
+				break
+			}
+			out = append(out, part[1:len(part)-1])
+		}
+		if out != nil {
+			return out, nil
+		}
+		out = []string{}
 	}
 	err := json.Unmarshal([]byte(text), &out)
 	return out, err

@@ -29,7 +29,7 @@ func (s *Store) ListBSDataStorages(ctx context.Context, v BSViewer, q BSListQuer
 // GetBSDataStorage returns a data storage v may see; ErrNotFound otherwise.
 func (s *Store) GetBSDataStorage(ctx context.Context, v BSViewer, id string) (*BSDataStorage, error) {
 	var row BSDataStorage
-	if err := v.datastorages(s.ctxRead(ctx).Model(&BSDataStorage{})).Where("bs_datastorages.id = ?", id).Take(&row).Error; err != nil {
+	if err := v.datastorages(s.ctxPrepared(ctx).Model(&BSDataStorage{})).Where("bs_datastorages.id = ?", id).Take(&row).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &row, nil
@@ -41,7 +41,7 @@ func (s *Store) BSDataStoragesByID(ctx context.Context, v BSViewer, ids []string
 		return nil, nil
 	}
 	var rows []BSDataStorage
-	if err := v.datastorages(s.ctxRead(ctx).Model(&BSDataStorage{})).Where("bs_datastorages.id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := v.datastorages(s.ctxPrepared(ctx).Model(&BSDataStorage{})).Where("bs_datastorages.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	return orderByIDs(rows, ids, func(r BSDataStorage) string { return r.ID }), nil

@@ -54,9 +54,10 @@ func NameUsedInStorage(name string) string {
 }
 
 // bsSessionSelect reads a session with the ids of its relations in one
-// statement: projects by id, data storages in their through-table order.
+// statement: projects by id (the primary key's order), data storages in
+// their through-table order.
 const bsSessionSelect = "bs_sessions.*, " +
-	"(SELECT json_group_array(project_id ORDER BY project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id) AS project_ids, " +
+	"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id) AS project_ids, " +
 	"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages WHERE session_id = bs_sessions.id) AS data_storage_ids"
 
 // bsSessionRow is what bsSessionSelect reads.
@@ -80,7 +81,7 @@ func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, p
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
 	var row bsSessionRow
-	err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+	err := v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(bsSessionSelect).
 		Where("bs_sessions.id = ?", id).Take(&row).Error
 	if err != nil {
 		return nil, notFound(err)

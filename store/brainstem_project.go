@@ -269,10 +269,9 @@ func memberUsers(tx *gorm.DB, changes []BSMemberChange, errs fieldErrors) (map[s
 
 // applyMemberChanges applies member changes by a manager or owner; only
 // owners may grant or take the owner flag, and a project keeps an owner.
+// Entries that change nothing (a record sent back as it was read, e.g. a
+// full PUT) need no role.
 func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, changes []BSMemberChange, users map[string]uint) error {
-	if !(role.IsManager || role.IsOwner) {
-		return ErrForbidden
-	}
 	for _, c := range changes {
 		uid := users[c.Email]
 		var cur BSProjectMember
@@ -280,6 +279,13 @@ func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, ch
 		exists := err == nil
 		if err != nil && notFound(err) != ErrNotFound {
 			return err
+		}
+		if (c.Remove && !exists) || (!c.Remove && exists &&
+			c.CanChange == cur.CanChange && c.IsManager == cur.IsManager && c.IsOwner == cur.IsOwner) {
+			continue
+		}
+		if !(role.IsManager || role.IsOwner) {
+			return ErrForbidden
 		}
 		touchesOwner := c.IsOwner || (exists && cur.IsOwner)
 		if touchesOwner && !role.IsOwner && (c.Remove || c.IsOwner != cur.IsOwner) {

@@ -27,6 +27,11 @@ func TestProjectMembers(t *testing.T) {
 		{name: "creator is the only owner", user: owner, method: "POST", path: "/api/private/stem/project/",
 			body: map[string]any{"name": "Solo", "users": map[string]any{"reader@lab.org": map[string]any{"is_owner": true}}}, status: 201,
 			check: usersOf("map[owner@lab.org:map[can_change:true is_manager:true is_owner:true]]")},
+		{name: "a contributor may send the members back unchanged", user: changer, method: "PATCH", path: p,
+			body: map[string]any{"description": "put-like", "users": map[string]any{
+				"changer@lab.org": map[string]any{"can_change": true, "is_manager": false, "is_owner": false},
+				"owner@lab.org":   map[string]any{"can_change": true, "is_manager": true, "is_owner": true},
+			}}, status: 200},
 		{name: "members listed", user: reader, method: "GET", path: p, status: 200,
 			check: usersOf("map[changer@lab.org:map[can_change:true is_manager:false is_owner:false] owner@lab.org:map[can_change:true is_manager:true is_owner:true] reader@lab.org:map[can_change:false is_manager:false is_owner:false]]")},
 		{name: "owner makes changer a manager and reader a contributor", user: owner, method: "PATCH", path: p,

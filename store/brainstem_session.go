@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,6 +158,18 @@ func (s *Store) UpdateBSSession(ctx context.Context, userID uint, id string, in 
 		row, projectIDs, err := sessionForChange(tx, userID, id)
 		if err != nil {
 			return err
+		}
+		if in.DataStorage != nil {
+			// the list sent back as it was read changes nothing and needs
+			// no ownership of storages linked by others
+			var cur []string
+			if err := tx.Model(&BSSessionDataStorage{}).Where("session_id = ?", id).
+				Order("sort_order, id").Pluck("data_storage_id", &cur).Error; err != nil {
+				return err
+			}
+			if slices.Equal(dedupe(in.DataStorage), cur) {
+				in.DataStorage = nil
+			}
 		}
 		if err := checkBSSessionInput(tx, userID, id, in); err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,9 +111,10 @@ func newBSID() string {
 }
 
 // listPage runs the count and the page of a list query on base (a query on
-// the model's table that already carries the visibility condition); sel,
-// if not empty, is the page query's column list.
-func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, sel string) ([]T, int64, error) {
+// the model's table that already carries the visibility condition). sel,
+// if not empty, is the page query's column list and scan reads one of its
+// rows (nil: GORM's Find into T).
+func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, sel string, scan func(*sql.Rows) (T, error)) ([]T, int64, error) {
 	var n int64
 	countQ := base.Session(&gorm.Session{})
 	pageQ := base.Session(&gorm.Session{})
@@ -128,14 +130,36 @@ func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, se
 	if err := countQ.Count(&n).Error; err != nil {
 		return nil, 0, err
 	}
-	var rows []T
+	out := []T{}
 	if int64(page.Offset) >= n {
-		return rows, n, nil
+		return out, n, nil
 	}
-	if err := pageQ.Limit(page.Limit).Offset(page.Offset).Find(&rows).Error; err != nil {
-		return nil, 0, err
+	pageQ = pageQ.Limit(page.Limit).Offset(page.Offset)
+	if scan == nil {
+		err := pageQ.Find(&out).Error
+		return out, n, err
 	}
-	return rows, n, nil
+	out, err := scanAll(pageQ, scan)
+	return out, n, err
+}
+
+// scanAll runs a query and reads its rows with scan (no reflection: record
+// pages and detail lookups run on every request).
+func scanAll[T any](db *gorm.DB, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := db.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		t, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // memberRoles returns the caller's membership rows for the given projects,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -50,40 +51,54 @@ const bsProjectNameTaken = "project with this name already exists."
 // bsProjectSelect reads a project with its session ids (in the covering
 // index's order) and its members in one statement; the members are sorted
 // by e-mail in Go (an ORDER BY in the aggregate costs a sorter per row).
-const bsProjectSelect = "bs_projects.*, " +
-	"(SELECT json_group_array(session_id) FROM bs_session_projects WHERE project_id = bs_projects.id) AS session_ids, " +
+// scanBSProject reads its rows.
+const bsProjectSelect = "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
+	"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
+	"(SELECT json_group_array(session_id) FROM bs_session_projects WHERE project_id = bs_projects.id), " +
 	"(SELECT json_group_array(json_array(u.email, m.can_change, m.is_manager, m.is_owner)) " +
-	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id) AS members"
+	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
 
-// bsProjectRow is what bsProjectSelect reads.
-type bsProjectRow struct {
-	BSProject
-	SessionIDs string
-	Members    string
+func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
+	var r BSProjectRecord
+	var sessions, members string
+	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.ExtraFields, &r.IsPublic, &r.Tags, &r.Publications,
+		&r.CreatedAt, &r.UpdatedAt, &sessions, &members)
+	if err != nil {
+		return r, err
+	}
+	if r.SessionIDs, err = idList(sessions); err != nil {
+		return r, err
+	}
+	var rows2 [][]any
+	if err := json.Unmarshal([]byte(members), &rows2); err != nil {
+		return r, err
+	}
+	for _, m := range rows2 {
+		if len(m) != 4 {
+			return r, fmt.Errorf("project %s: bad member row %v", r.ID, m)
+		}
+		email, _ := m[0].(string)
+		r.Members = append(r.Members, BSMember{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
+	}
+	slices.SortFunc(r.Members, func(a, b BSMember) int { return strings.Compare(a.Email, b.Email) })
+	return r, nil
 }
 
 // ListBSProjects returns one page of the projects v may see and their total.
 func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
 	base := v.projects(s.ctxRead(ctx).Model(&BSProject{}))
-	rows, n, err := listPage[bsProjectRow](base, q, page, "bs_projects.created_at, bs_projects.id", bsProjectSelect)
-	if err != nil {
-		return nil, 0, err
-	}
-	recs, err := bsProjectRecords(rows)
-	return recs, n, err
+	return listPage(base, q, page, "bs_projects.created_at, bs_projects.id", bsProjectSelect, scanBSProject)
 }
 
 // GetBSProject returns a project v may see; ErrNotFound otherwise.
 func (s *Store) GetBSProject(ctx context.Context, v BSViewer, id string) (*BSProjectRecord, error) {
-	var row bsProjectRow
-	err := v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
-		Where("bs_projects.id = ?", id).Take(&row).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	recs, err := bsProjectRecords([]bsProjectRow{row})
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+		Where("bs_projects.id = ?", id).Limit(1), scanBSProject)
 	if err != nil {
 		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, ErrNotFound
 	}
 	return &recs[0], nil
 }
@@ -93,44 +108,12 @@ func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []bsProjectRow
-	err := v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
-		Where("bs_projects.id IN ?", ids).Find(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	recs, err := bsProjectRecords(rows)
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+		Where("bs_projects.id IN ?", ids), scanBSProject)
 	if err != nil {
 		return nil, err
 	}
 	return orderByIDs(recs, ids, func(r BSProjectRecord) string { return r.ID }), nil
-}
-
-func bsProjectRecords(rows []bsProjectRow) ([]BSProjectRecord, error) {
-	out := make([]BSProjectRecord, len(rows))
-	for i, r := range rows {
-		sessions, err := idList(r.SessionIDs)
-		if err != nil {
-			return nil, err
-		}
-		var members [][]any
-		if r.Members != "" {
-			if err := json.Unmarshal([]byte(r.Members), &members); err != nil {
-				return nil, err
-			}
-		}
-		rec := BSProjectRecord{BSProject: r.BSProject, SessionIDs: sessions}
-		for _, m := range members {
-			if len(m) != 4 {
-				return nil, fmt.Errorf("project %s: bad member row %v", r.ID, m)
-			}
-			email, _ := m[0].(string)
-			rec.Members = append(rec.Members, BSMember{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
-		}
-		slices.SortFunc(rec.Members, func(a, b BSMember) int { return strings.Compare(a.Email, b.Email) })
-		out[i] = rec
-	}
-	return out, nil
 }
 
 // jsonTrue reads an SQLite boolean (0/1) decoded from JSON.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"slices"
@@ -56,40 +57,48 @@ func NameUsedInStorage(name string) string {
 
 // bsSessionSelect reads a session with the ids of its relations in one
 // statement: projects by id (the primary key's order), data storages in
-// their through-table order.
-const bsSessionSelect = "bs_sessions.*, " +
-	"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id) AS project_ids, " +
-	"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages WHERE session_id = bs_sessions.id) AS data_storage_ids"
+// their through-table order. scanBSSession reads its rows.
+const bsSessionSelect = "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
+	"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
+	"bs_sessions.created_at, bs_sessions.updated_at, " +
+	"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id), " +
+	"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages WHERE session_id = bs_sessions.id)"
 
-// bsSessionRow is what bsSessionSelect reads.
-type bsSessionRow struct {
-	BSSession
-	ProjectIDs     string
-	DataStorageIDs string
+func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
+	var r BSSessionRecord
+	var dt sql.NullTime
+	var projects, dss string
+	err := rows.Scan(&r.ID, &r.Name, &r.Description, &dt, &r.ExtraFields, &r.DownloadLinks, &r.Tags,
+		&r.NameUsedInStorage, &r.CreatedAt, &r.UpdatedAt, &projects, &dss)
+	if err != nil {
+		return r, err
+	}
+	if dt.Valid {
+		t := dt.Time
+		r.DateTime = &t
+	}
+	if r.ProjectIDs, err = idList(projects); err != nil {
+		return r, err
+	}
+	r.DataStorageIDs, err = idList(dss)
+	return r, err
 }
 
 // ListBSSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
 	base := v.sessions(s.ctxRead(ctx).Model(&BSSession{}))
-	rows, n, err := listPage[bsSessionRow](base, q, page, "bs_sessions.created_at, bs_sessions.id", bsSessionSelect)
-	if err != nil {
-		return nil, 0, err
-	}
-	recs, err := bsSessionRecords(rows)
-	return recs, n, err
+	return listPage(base, q, page, "bs_sessions.created_at, bs_sessions.id", bsSessionSelect, scanBSSession)
 }
 
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
-	var row bsSessionRow
-	err := v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(bsSessionSelect).
-		Where("bs_sessions.id = ?", id).Take(&row).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	recs, err := bsSessionRecords([]bsSessionRow{row})
+	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+		Where("bs_sessions.id = ?", id).Limit(1), scanBSSession)
 	if err != nil {
 		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, ErrNotFound
 	}
 	return &recs[0], nil
 }
@@ -99,33 +108,12 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []bsSessionRow
-	err := v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
-		Where("bs_sessions.id IN ?", ids).Find(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	recs, err := bsSessionRecords(rows)
+	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+		Where("bs_sessions.id IN ?", ids), scanBSSession)
 	if err != nil {
 		return nil, err
 	}
 	return orderByIDs(recs, ids, func(r BSSessionRecord) string { return r.ID }), nil
-}
-
-func bsSessionRecords(rows []bsSessionRow) ([]BSSessionRecord, error) {
-	out := make([]BSSessionRecord, len(rows))
-	for i, r := range rows {
-		p, err := idList(r.ProjectIDs)
-		if err != nil {
-			return nil, err
-		}
-		d, err := idList(r.DataStorageIDs)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = BSSessionRecord{BSSession: r.BSSession, ProjectIDs: p, DataStorageIDs: d}
-	}
-	return out, nil
 }
 
 // CreateBSSession creates a session for user userID, who needs can_change

@@ -143,7 +143,7 @@ fi
 
 # --- uploads -------------------------------------------------------------------
 
-echo "== upload of a $UPLOAD_SIZE file (sparse, read from disk cache)"
+echo "== upload of a $UPLOAD_SIZE file (sparse, so reading it costs no disk I/O), best of 2"
 truncate -s "$UPLOAD_SIZE" "$WORK/upload.bin"
 SIZE_MIB=$(($(stat -c %s "$WORK/upload.bin") / 1048576))
 # upload NAME PID URL [curl args]: prints "seconds|http status|RSS growth MiB".
@@ -158,10 +158,25 @@ upload() {
   growth=$(mib $(($(kib "$pid" VmHWM) - before)))
   echo "${out#* }|${out%% *}|$growth"
 }
-UP_BASE=$(upload upload_baseline "$BASE_PID" "$BASE/upload")
-UP_SH=$(upload upload_sessionhub "$SH_PID" "$SH/sessions/$ATLAS_ID/upload-files" -H "$AUTH")
-printf '   %-22s %s\n' baseline "$UP_BASE (seconds|status|RSS growth MiB)" sessionhub "$UP_SH"
-[ "$(cut -d'|' -f2 <<<"$UP_SH")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
+# best TRY1 TRY2: the faster try's seconds and status, the larger RSS growth.
+best() {
+  awk -F'|' -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, "|"); split(b, y, "|")
+    w = (x[1] + 0 <= y[1] + 0) ? a : b; split(w, z, "|")
+    printf "%s|%s|%s\n", z[1], z[2], (x[3] + 0 > y[3] + 0 ? x[3] : y[3])
+  }'
+}
+# Two tries each, interleaved, so a disk hiccup does not decide the ratio.
+UPLOADS=()
+for try in 1 2; do
+  UPLOADS+=("$(upload upload_baseline "$BASE_PID" "$BASE/upload")")
+  UPLOADS+=("$(upload upload_sessionhub "$SH_PID" "$SH/sessions/$ATLAS_ID/upload-files" -H "$AUTH")")
+  printf '   try %s: baseline   %s (seconds|status|RSS growth MiB)\n' "$try" "${UPLOADS[-2]}"
+  printf '   try %s: sessionhub %s\n' "$try" "${UPLOADS[-1]}"
+done
+UP_BASE=$(best "${UPLOADS[0]}" "${UPLOADS[2]}")
+UP_SH=$(best "${UPLOADS[1]}" "${UPLOADS[3]}")
+[ "$(cut -d'|' -f2 <<<"${UPLOADS[1]}")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
 
 # --- summary -----------------------------------------------------------------
 

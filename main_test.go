@@ -270,6 +270,27 @@ func TestServeBootstrapsAdminOnce(t *testing.T) {
 	if !strings.Contains(s.stderr.String(), "listening") {
 		t.Errorf("no structured 'listening' log line on stderr: %q", s.stderr.String())
 	}
+	// The printed token authenticates API calls; a wrong one does not.
+	for _, tc := range []struct {
+		tok  string
+		want int
+	}{{tok, http.StatusOK}, {tok + "x", http.StatusUnauthorized}, {"", http.StatusUnauthorized}} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/sessions", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.tok)
+		}
+		res, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("GET /sessions with token %q… = %d; want %d", tc.tok[:min(len(tc.tok), 8)], res.StatusCode, tc.want)
+		}
+	}
 	if err := s.stop(t); err != nil {
 		t.Fatalf("serve returned %v after cancellation; want nil", err)
 	}

@@ -49,6 +49,8 @@ type Store struct {
 	W       *gorm.DB
 	R       *gorm.DB
 	BlobDir string
+
+	tokens tokenCache
 }
 
 // Open creates dataDir, the database file and the blob directory if they do
@@ -60,7 +62,10 @@ func Open(dataDir string) (*Store, error) {
 	}
 	dbPath := filepath.Join(dataDir, "sessionhub.db")
 	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
-	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard}
+	// PrepareStmt keeps each connection's statements prepared: the same few
+	// queries run on every request, and preparing them is a large share of
+	// a request's cost on SQLite.
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, PrepareStmt: true}
 
 	w, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&_txlock=immediate"), cfg)
 	if err != nil {

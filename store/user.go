@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -116,17 +117,63 @@ func createToken(db *gorm.DB, userID uint) (string, error) {
 	return tok, nil
 }
 
-// UserByToken returns the owner of a token, or ErrUnauthorized.
+// tokenCacheTTL is how long a verified token is trusted without asking the
+// database again. Tokens cannot be revoked through any API yet, so this
+// only bounds how long a token deleted by hand keeps working.
+const tokenCacheTTL = 30 * time.Second
+
+// tokenCacheMax bounds the cache; when full it is emptied.
+const tokenCacheMax = 10000
+
+type cachedUser struct {
+	user    User
+	expires time.Time
+}
+
+// tokenCache remembers recently verified tokens (by hash), so the token
+// lookup, done on every authenticated request, mostly skips SQLite.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedUser
+}
+
+func (c *tokenCache) get(hash string, now time.Time) (User, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || now.After(e.expires) {
+		return User{}, false
+	}
+	return e.user, true
+}
+
+func (c *tokenCache) put(hash string, u User, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= tokenCacheMax {
+		c.m = make(map[string]cachedUser)
+	}
+	c.m[hash] = cachedUser{user: u, expires: now.Add(tokenCacheTTL)}
+}
+
+// UserByToken returns the owner of a token, or ErrUnauthorized. Verified
+// tokens are cached for tokenCacheTTL; unknown ones are never cached.
 func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
+	h := hashToken(tok)
+	now := time.Now()
+	if u, ok := s.tokens.get(h, now); ok {
+		return &u, nil
+	}
 	var u User
 	err := s.R.WithContext(ctx).
 		Joins("JOIN tokens ON tokens.user_id = users.id").
-		Where("tokens.hash = ?", hashToken(tok)).Take(&u).Error
+		Where("tokens.hash = ?", h).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrUnauthorized
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.tokens.put(h, u, now)
 	return &u, nil
 }

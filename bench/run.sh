@@ -111,7 +111,7 @@ AUTH="Authorization: Bearer $TOKEN"
 ATLAS_ID=
 for i in $(seq 25); do
   ATLAS_ID=$(curl -fsS -H "$AUTH" -H 'Content-Type: application/json' \
-    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id":"[^"]*"' | cut -d'"' -f4)
+    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
 done
 [ -n "$ATLAS_ID" ] || { echo "could not create Atlas sessions" >&2; exit 1; }
 
@@ -122,7 +122,7 @@ BS_OK=1
 if ! curl -fsS -H "$AUTH" "$BS_LIST" | grep -q '"count"'; then
   echo "!! BrainSTEM filtered list does not answer: BrainSTEM scenarios skipped" >&2
   BS_OK=0
-elif ! curl -fsS -H "$AUTH" "$BS_DETAIL" | grep -q '"projects":\[{'; then
+elif ! curl -fsS -H "$AUTH" "$BS_DETAIL" | grep -q '"projects": *\[ *{'; then
   echo "!! BrainSTEM detail with include[]=projects.* does not embed: BrainSTEM scenarios skipped" >&2
   BS_OK=0
 fi

@@ -61,9 +61,8 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 		return nil, err
 	}
 	b := &StagedAtlasBlob{path: f.Name()}
-	h := sha256.New()
 	head := &atlasHeadWriter{max: 512}
-	n, err := io.Copy(io.MultiWriter(f, h, head), io.LimitReader(r, maxBytes+1))
+	n, sum, err := copyHashing(io.MultiWriter(f, head), io.LimitReader(r, maxBytes+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -74,8 +73,61 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 		b.Discard()
 		return nil, err
 	}
-	b.Size, b.SHA256, b.Head = n, hex.EncodeToString(h.Sum(nil)), head.buf
+	b.Size, b.SHA256, b.Head = n, hex.EncodeToString(sum), head.buf
 	return b, nil
+}
+
+// copyHashBufs and copyHashBufSize bound copyHashing's memory: 4 x 256 KiB.
+const (
+	copyHashBufs    = 4
+	copyHashBufSize = 256 << 10
+)
+
+// copyHashing copies r to w like io.Copy and returns the SHA-256 of the
+// bytes. The hash runs in its own goroutine on buffers handed over from the
+// copy loop, so hashing overlaps reading the request and writing the file
+// instead of adding to them.
+func copyHashing(w io.Writer, r io.Reader) (int64, []byte, error) {
+	free := make(chan []byte, copyHashBufs)
+	for range copyHashBufs {
+		free <- make([]byte, copyHashBufSize)
+	}
+	work := make(chan []byte, copyHashBufs)
+	sumc := make(chan []byte, 1)
+	go func() {
+		h := sha256.New()
+		for b := range work {
+			h.Write(b)
+			free <- b[:cap(b)]
+		}
+		sumc <- h.Sum(nil)
+	}()
+	var n int64
+	var err error
+	for {
+		buf := <-free
+		m, rerr := io.ReadFull(r, buf)
+		if m > 0 {
+			if _, werr := w.Write(buf[:m]); werr != nil {
+				err = werr
+				free <- buf
+				break
+			}
+			n += int64(m)
+			work <- buf[:m]
+		} else {
+			free <- buf
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
+	}
+	close(work)
+	return n, <-sumc, err
 }
 
 // atlasHeadWriter keeps the first max bytes written to it.

@@ -51,6 +51,10 @@ type Store struct {
 	BlobDir string
 
 	tokens tokenCache
+	// wturn admits one write transaction at a time, in arrival order:
+	// database/sql hands a busy pool's connection to a random waiter, which
+	// under load gives a few writes very long waits.
+	wturn chan struct{}
 }
 
 // Open creates dataDir, the database file and the blob directory if they do
@@ -91,7 +95,7 @@ func Open(dataDir string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{W: w, R: r, BlobDir: blobDir}
+	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1)}
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -130,7 +134,14 @@ func notFound(err error) error {
 	return err
 }
 
-// write runs fn in a transaction on the single writer connection.
+// write runs fn in a transaction on the single writer connection. Writers
+// queue first come, first served.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	select {
+	case s.wturn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.wturn }()
 	return s.W.WithContext(ctx).Transaction(fn)
 }

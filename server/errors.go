@@ -19,6 +19,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// The router found the path but not the method: say which methods it
+	// has (RFC 9110 requires Allow on 405), whichever layer refused first.
+	if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {
+		c.Response().Header().Set(echo.HeaderAllow, allow)
+	}
 	p := c.Request().URL.Path
 	switch {
 	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):

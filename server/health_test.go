@@ -33,3 +33,29 @@ func TestHealthAndDocs(t *testing.T) {
 		})
 	}
 }
+
+func TestMethodNotAllowedListsAllow(t *testing.T) {
+	t.Parallel()
+	e := servertest.New(t, server.Config{})
+	tok := e.AddUser("allow@example.org", "")
+	for _, tc := range []struct {
+		method, path string
+		want         []string
+	}{
+		{"PATCH", "/sessions", []string{"GET", "POST"}},
+		{"TRACE", "/sessions", []string{"GET", "POST"}},
+		{"POST", "/sessions/6f1c2a9e-8f0e-4a53-9a0e-2b9f1d1f0c11", []string{"GET", "PUT", "DELETE"}},
+		{"TRACE", "/api/private/stem/session/", []string{"GET", "POST"}},
+	} {
+		res := e.Do(tc.method, tc.path, tok, nil)
+		allow := res.Header.Get("Allow")
+		if res.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s = %d, want 405", tc.method, tc.path, res.StatusCode)
+		}
+		for _, m := range tc.want {
+			if !strings.Contains(allow, m) {
+				t.Errorf("%s %s: Allow = %q, want it to list %s", tc.method, tc.path, allow, m)
+			}
+		}
+	}
+}

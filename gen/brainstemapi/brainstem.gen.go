@@ -939,7 +939,7 @@ type Include = []string
 type Limit = int
 
 // Offset defines model for Offset.
-type Offset = int
+type Offset = int32
 
 // ProjectFilterIsPublic defines model for ProjectFilterIsPublic.
 type ProjectFilterIsPublic = string
@@ -2024,7 +2024,7 @@ func (w *ServerInterfaceWrapper) ListDataStorages(ctx echo.Context) error {
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -2194,7 +2194,7 @@ func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -2403,7 +2403,7 @@ func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -2658,7 +2658,7 @@ func (w *ServerInterfaceWrapper) ListSessionDataStorages(ctx echo.Context) error
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -2828,7 +2828,7 @@ func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error 
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -2998,7 +2998,7 @@ func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -3207,7 +3207,7 @@ func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
 
 	// ------------- Optional query parameter "offset" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
@@ -8518,100 +8518,100 @@ var swaggerSpec = []string{
 	"vnz6eFiLbTt/EQhgaRx0L4O/Sc6CMMAJCa5CD2gfoipYF1Nwx/GTRF+/fnjbQWcoxlQvA5F5gjCTNyAk",
 	"en3yOocqwWq6AIpEQRgI+CMlAqIMAwsAHczdIE3NSA9orIYcBwJo558GCOIhRNLwggCK9UHy4d9gpKRm",
 	"EfOIcIb08AEirEiz6MA+xZQzQEQinKFCcX7YkooJ+75U/CuJiYdKzvEEkCR/hxBFMMYpVejlySkaURwn",
-	"BmD0otN5cXJSRx3UTOuhUMIUTECYw/40HkvwLP4xjYcg7HlaBlEcyW8kWQBTuzC3cxZXjgkjsabMk9AH",
-	"xbngGn9WQH6Q5+mQklEVKI0SxAUaYyqbRCCR/cRM0yT9SmvvnnD+AlISzipqxD2vwmiEoQWHSCTtMHSg",
-	"2e2wATI3uCVIFg4NmLSA+WSKGyuRHgORZkcDV4QVRu69dsBFi4U6JFoLxp3FqgXPUaBccXoZOhM71J3Y",
-	"KRq41d1zqU9moOWahlo2Q529txa8F3iyClajSfXhGYgVnjTAoPCkeX0uPEJKP7XGSYgGRwOt1MfkFo25",
-	"QHogsIiwyQZmiuRCfSfpPte60Ol1/frPOPoMf6QgzXY0uQAz/8RJQsnIaK5jo7y7d4Xl/7+AcdAN/t/x",
-	"wtQ8tr/K4/f6AN4JwYUM5nrB8iF9YNeYEs15SapChKUz58C8gQ4Gdz2z717QRZe94EIjzY4gEmV6vNML",
-	"ruaDQy189fgIFCZUv9ELtIWCEiwk2CnREep0Or1gPugE1gYakigC9t32+9Ys7tvqMmh/4SmKOGJcoSm+",
-	"BpSAiImVh4rrvzSOLJnikZ7DgG1VslRbQNV/aTprRpUhxy7CaKgtQUqk0gIgBinxBDTKLnv5WMtEFmNd",
-	"NOa8F1z5EVXEykeu3vOURY+AlI9cobFe20DTdWacMc4iDtJgC27NnoUmQf33NZFkSEFjTQ8fYUpBmI18",
-	"ZThVUy7I3+EhNvObJh+tFwQa4giNBETAFMFUdivnfZaqqf7RglAci25AgNlYIvg1icCehQ9pGZoV/wbM",
-	"4S8MpoAj51/+/vvvR4WVoLzLZUlqtuS2mXmnn8QEM/J3rLzmxHtOIxCIwjVQGSLoTDpocHnXC4BCrE/N",
-	"wpnpsF4wD1Hl10w39IL5lfWsMnGKo4jolTA9FzwBoYiRkwu5ai17n6DVsJ8LrviIU+N3FycIcvvPbsmY",
-	"rEHXWI75VEPOKWCmJzM+jDZU8e2vwCb6j38+OQmr4j4prFgY/MIzeF70gy4Xb7rVrjx7LJh51S1pC6jP",
-	"l7C1ko6XsavpWU+SgSJLqq1pqvywPcgoEU2LYySRzxkUgKNPjM4y5Vx9rYjVKhYpH2EPCC+8IFhl3waL",
-	"q9D0RoDjumeMrDIvFcWDxpaRyfyGgUAxnqHRFLMJIKI6QbgtHMWE5X838Z2Zo4HZnMT3YlEu+LHp0DPW",
-	"XQahOE0DJNryqMIx4qlVaqsc6bC4znrUkgNeJZYYVKPC1ED/psdplMGtahp/bjbKvlmBCteEp7L9O/WH",
-	"K4PQHZWDozC920nD8Z9jNZruuXm3uLmKsDp2zZ+vFglunJcW4JqMQFtUBeN/iRkpAab699Ef+SJfFBbK",
-	"txE9oD/iNg5aOUm4TYgA2SfM54iPOIskSpki1NrLPAKJ7DsFNBYEh/6nuMa0fjbF0Q0mCg1B3QAwlHBK",
-	"pX8yF0bqWx1fgT2VIPKdwS2OE+Mv//4/f/nr0YuXr14HHsq5BkHGzpLup4KUjQdB2rzT17xFwSrr1S8v",
-	"kUthQ2EJNcXNeIBcBUMJhwUE1NPkOae0liaXCKZAky+bLdPiy03rS2NHVwUHaBdVey9SYZU6uz/zzez+",
-	"ExuQ0U5MWBkq09EIpOwFIeoFxtspea32BRNgcFOb4f0IGIGoF6B/oJ470ajvXjfPMNVG5ayfynwYsT5V",
-	"fyIwU5lLVT5Os1DxPqW0XI48t1QQlpYx6Cws4bmBCd3eS0v4DisIs5PxzmKX98q7Khb5DaMcR0aJ1rpe",
-	"zkMqH4eAhEuiuJgVAX7z+c3HL0EYvD37+PZDEAbvyUROsdC0/QtRf06H+h+UD43y/Q1YBBRmQRj8FRiP",
-	"eBAGv8Mwe+GTmoLwbjEVtErRJ8aHUiA08f3vwVSpRP77P8YqOeweHzfyc2E7dn4f0ZtrxM/uMslzh7e4",
-	"aLohaooYRzGPgOYRbgniGgSagTrNLvNAT1lyf1fp/a/aJ9IGGL79YMef1HpIuTHw7lYJbCKCq9zrgDP4",
-	"NA66l1XxnD9h5gYomF9VgiDvBcCRCZ1pi0pbNR30nzCTSGplZo8DIwoaP6FWQMz9IUMUkQlR0kQ6+gN0",
-	"MJrC6BtEaGjNDntmp+hTAuzs/AN61TlBI8xsSCgRICX6BjPkUC8PT9E1pqm7MbVbMHNb2IvqyeE1DG6P",
-	"JvzIPYxxcmnfujLyd4xHcDc3UctCTHVllGLpZEzcVBsGWl9iT+hu8SwBcaTpIL+7HOtDiRyT2vvlwWFo",
-	"jsraK4PqfkyoMrv8rsF1haPKMFsSvwb09fOvMr/w4OzIUGtO5Xns564XJHmwR0vi7K/jTJTW0GgRZOcu",
-	"VNRY4hyt3M154TMwEhD9fCS+dSOdJbniPcUVpuZN2exL2cHCKDzZ4g6zFOrRwBXgLC+9PLdP+uTeTlXw",
-	"DCWnqTL4ytEFtyZcmjk7SC8UWk6gVONE/x8PKdRGVlwAz+d6TrlQjdKqLC7n2g+jFExUff13l1waj/mr",
-	"BO6PczG3cvKCRJyHwUTwNFnJLyudUHtKnzmFKif9oqcuXDJIdGBXM+JJCzGjIShEZY1w6OXrLUXIMmmx",
-	"2p3Xg/wO20t/VNQsiXNsr6XgKjdoLlpcmmihsVpMuXpQdnVuVFuTQpXpML+cXYuGlbslXfWSuUl1LtF2",
-	"aPI3MJpQK1g4ijGh6MDKdc6M5LCIQwkXClMfIfosSbfiIvS5lGAliLltzW+rLaOig/NPXy5CdP714rCD",
-	"BmbPA5MCNbBsMjB8kuVD2SsTrODU+rD631ygIYx4DHIRpaga748pPSoI8OV6+fm9ISxjNivbxGTquHZl",
-	"mOU78/BjUP8bcyx1POBOrcQK52cXb/58fP71IkQxZniiD1jjyZ01Z3RWwxOtAswOtrpoVbJQuS126LtP",
-	"Ms9XrHyvYPLuBX7D3NZsTZ/54S2TqP8wNwwgu1Xqgsd7ebSXR1uWR3UkaayCqgTArG+X91uJRPbd+rW/",
-	"G5B8vy4xVmGp0ryFSa5Wg/8mB3TJ2aZ4YtNDJDBlbAcTvDo1PqqAmF+bpCZt180HyD6whkNsMFC1HLZ5",
-	"LqEDqebMKidQzBUq2b+tU9HaJblcLdL7fFGuLIEUSyRApYJB1EGZnWs9G5MYTolU0ricJj07KiRlm4DQ",
-	"IM+a/jebxn2KBnk5wABFptTAysAqXoYwxdfEncR6niRWGI/+SIkkba7tvO8XLoCX87UMNamp4OlkemSN",
-	"3gN3YoU3DxEXkaW3bfgzpQvcK98NIVbQVyQu33zop0fmaYvwQJMOK8et2t9tFmPSHsgh4aPp+li/h0bd",
-	"0O1ez6+OMSNJSvFm0ZGWF492oLmR6BPWr6XiC5fgjAgztT4U5EwqiI8kHgPSJ6EJd1l5N56I11T7jlSf",
-	"W3ZX91L3PtHrxGGjf5vJRp9/+xlwdKQVdvZrrqQKRtfKZJPlMG1C8cjpL7fwTz+VE+llmN8+WIGDLvJs",
-	"SRSnUmlDwpbDcAZrX0Q8I7GyuXzYKIehzA1V9nMoYgCmEi0zQhB32HJvr391RJi7OnpxTx6p+LuFLV3V",
-	"s9BSPqPn0ljTKURI4zfPLcALq4NFCJdovJFttqlYN1QOZpPNDrdcWGHbiXbOWyFqVUZjy1y4jP7yjS9V",
-	"tnFrjVlpVRJn2ow8zUvM8FiBMEMo1tLLCq38yufli9d/ev2vr/7l9Z/C9kfbDLc/+yMIG9P4qmdZF/qp",
-	"2ohNoHkYqgbQ9aF8dmGi6km01x2+g24IHvmW2yiOVF17RT7ij8KLtae0mrda4rmW3Vfg57nyy9pM0pYz",
-	"7scOOQ+0NcPPLt78+fDUhMuQmnIJ1vi2RtXe7t7b3U/H7q7wRFZ8m8PTGAVYXv+CfwNWm0iaYClvuCgb",
-	"uvnD0J/OmyGnesJ4ZPj+J5nFuHEUCZDF1KyaJL183nCxvE9IuO3YGtvqfmziph84aRO1vgFDBwxuQCCb",
-	"2i2RNuktQ3+DUsi9VeplcRt5guhyEudiB4ZqWrXGkDBKBVGzL5pMstAoFiDOUjX1RW8TEJIzTJFd3m62",
-	"iwZnxVzTLvrZTIJ66cnJq5HNntX/hAE6GJjz9f3k655h6NeEts2Mi01MlUpsQSVhY+4PNJt8yTG3RsbP",
-	"AhP25eLdb8j8J5PxZ+cfQqQZBitTEWpiyyYXYDwmI4Jpjy3ezLB5MBjqZ1JB3McJ6SvOqRwcdmzKGxbQ",
-	"Y4NjnJDjO5sHMT++w0kyP74z+Trz48s7Es2PrwZ2NTsGDRJBrrHSZ2RJKMP6YY9xgQb2+mqADjDjbBbz",
-	"VIaGrI7sLQ46x2pq4+cRH6UxMH2O2XaIQEpgQgmb9JikWE5P85J+lJg39VCeKkRsVMk2ZoEIkciWglI6",
-	"6/RYL2cNiVIJZpJoxnBMRkcCpELAroHyBFwBqzvnXtBFd51OZz4fGIxwlhXphj1WGGdSAC87nc5ViHpW",
-	"xdsMbq3l7b8yRW//0rre1LrqWbHJU0MHWYuRbzDrsTERUh12ihcGeXeD1c1fCJMkgmK7F3MA9g7FVoC/",
-	"/RtmE44+v/tygcYCx3DDxbefJJJTbI6gWBpvN9qyNF4LEKlMIEPW5HL2mJHZrlC49JtZ4M5WzqaCuvXe",
-	"MW1xY2QrgL9+/tUsdTUfHDokeKq77bmWKo/DQkpaiBhXR6b82sRWYlBTHvWY3XHo4i2lsvMsrXbsap5t",
-	"wbns9LRUU0SZ4o16brVFENYgD150TjonxhlJgOGEBN3gVeek88qVxBqBZhhR7+DYliUcG5nOpfLZZioV",
-	"TBZqXPgYYWTfQ6V8ess+WqcgvbZEg9rSjAE60Nhb/t2mKmlxJm3ykqmXGByGSJIJkyZ6rk8vSQS/BqPg",
-	"tB4y73+Igm5gSn0WlT+uSxJI9TOPZt+xdn25fskWfZe6ULw8OdnCgraWyVM1r3WtDymmgv+1hcW3RA7z",
-	"caEXQ1EPBt3LqzCQaRxjMcuOeEEBlE9McY21uC5NRX5gwmAVIjMifAWpndl8zaz91cuTE0tRQx7NkAJK",
-	"JXIVGyFyBRvoIFdOZvYQcTYCm9GNmWuWoWmoSirnnNIHopRiVdG8bLyYi/OtU06hrKiGdKTCCrJU5weh",
-	"Iw1TazJydsBxZmv1sVKCDFMF8rjgWhrimvh6bf1qVIbZXCGCVNP0AtkePNqocf1zjEYyFVLFBx2eFJ8d",
-	"LR5qicWF0j6rUbBGbLmreDTmlPKbkongHGmMxnCTtRv5BjNru2gtARGagoDQ2mFqarJWBFgj2nQN1D+Y",
-	"piZOm1QpXp9BIewljUZY9FGsCYQvhhzbJmp1wfDCQNfxrMVI03SoxbisYV2LoVmrxRZDXfPA9pNmt8uN",
-	"4xtaUs6vtsnzS1FnD8t/YmDtQj4uMcRpoVWMrQOymcDGYGwvApZa+5jXXjS/Vmo0Y1561fzSovmRkTa5",
-	"fNEwlJn9wEmRLBO7IG6KkeireZgrqDID2Vub4tgtaY3KRVErrfFiGwDU9+mxoEWbKYbHoAgLsLvrlDkG",
-	"/TSwruYx7qvVO1n9c5l43prny8RTQuBrT3tY81aUVRRoU+iw82DHp9943fxG3umqfN4W9pbnHWZ6u3xq",
-	"v4AqH9l6Gmu31MYDCf16lr0o2z87L9DvR3+/gLlCK+54LR2wHqVFBr+J/x7lHAtFMEVpEmEF3ezaBEqJ",
-	"S4u7kzIPfDUvPajasddBD+2rtCVhe1DRZqT85MjYor+1GE1Sj/vzPqUUCXvN1kU8JspEQrPbPUeFE1Au",
-	"MOoupD0RFndXt7NG0J4ct0yOjgA2NKOkgvjYxZrbeOtZWPrH89TPF9VSey99S176ir7k676dd1TfqpVX",
-	"rDlscOszznluLn0uEVaYclneepMrn43bjgYrl3A/sAtfrot9Vu57kmOtiu+V+qalj16kih/CP191oPV+",
-	"+eKY9j75hjx4sbBwfhBfPP+4QkvhvVs++IPoi0fxvVuRauborE2yT9fnXi0aH8bX3jkrZU92W/et72fj",
-	"ZJlj9R62PleFhaZCd+mff5XMfpytk83hPh/h5v8p/9yR9s+xKjjjpk2FBAhRyhI8Icwkjh2UMuG0g9x3",
-	"OWWHK/3eL4us9vWUwLo+YGY43NcQ8BZIbDHbv5rl6ueeLIPPeYD3MU43J2zjudWQ0fZMAS+juHXbBJ9y",
-	"EH+44NPG3LcPPrUWPCs+n7bu23mscN0Xy1+WW/dtW0GxTQ+qWAzWEO/KmPW5xbvayMlMeTTFu77kZbbb",
-	"sCTLLR0eON5VLlh8VvGuRXF0Fd8rVVzLeFeRKn6IeNeqA62Pdy2OaR/v2pAHLxZG1Q8S78q/DdtSeO9W",
-	"vOtB9MWjxLtakWoWeFibZJ9uvGu1aHyYeNfOWSl7stt6vOt+Nk6rEpDmkFdhGhf1ypoR+HsRaGo2zQi2",
-	"FAqr6SLzNCNi3/+7eau+Ufc0o2NtyW171kQzr+WfIrkHo2VzVLgsT+7YKkNtnFq1G5y0/QbdT5172uQI",
-	"bZFR1qxI9LS2+mEjzvv6xAcNPlfKFBedDB/ACl6vTtHDJs801tu2atHTRq9lBHj76fu1PS8fKS78vCsa",
-	"PW0pG8ikrf5aL4b8Q5Y3rn/4jUHmfc3j9+btC6+h9WNFoVsWQtaplZ2MTT+GJnvUiPW6VWn3IfonH8de",
-	"SyY/aHR71y2wPeE+biR8E1POFKBt3iPpLGuiaJx368ZjSvkNRB30Zcpv7Nex8u9ZuiBLWM6V4+PlASbG",
-	"4J6V4poddJa17SJjI/ND28p3CLYhn6drl5lm38lo38no2XcyWvRNu9NoKjahvbyaXzX1Oip9dLZFqyNP",
-	"ZVJxCtuO07VWPUVwDWJm1CDYX8aptN+YL32b+fXJq0PTD1P/IniqvPE/y9T+7koFytrFk/f1FEIH2XF4",
-	"PwDcXCvfTo57PPNHx2Fjk6NdxKGvT9GmOKzx7O3p7JsZ7ZsZrWkgrkHG/nZHrdXAd/TuH0Hw+Hsk7bjg",
-	"8XX22VzweN3XR0BFTYegHceFt63Nd9Lk7ZrePC33a9+eZt+eZt+eZhM/rZCcUidNfP1rdsQ/q2mOstO+",
-	"Wd50oq0099RaeyT57jpgTwhJy01oNkFSk9O171Sz71SzBUdr0cumlRx/Dg7WExIsyy1cNhMsO+ZUPaHz",
-	"r/Qy2Yr6faqdTiqO1L7fyTPod7KuK1DbEWVLCsXHTo39UJ5WXGLfuWTfuWTfueSJhEJaSDxfa5MdCYXU",
-	"9M3Y6VBI3o+grS3mKcP1KI/dDYU8ISQtJ5RvgqSmUMi+icm+ickWQiGLNiet5PhzCIU8IcGynBW9mWDZ",
-	"sVDIEzr/SnLvVtTvM2yCUXHr9q0wnmcrjE0CJ+2bZWxJJzVy5FNtlVFhu33DjGfQMON+PNYia+E7sVP1",
-	"M/Fl6vw0VJiwCz1qS5VTZu5H+mC7W9vO7iOjM8TgBmXJ4Qjb7+C7eGnKtMQbcjW1XTo4jdCIEr2Cscoe",
-	"sIJqxaff393aGi8ERzEm1AaCsZQ3XERozAXC/v15vg+/RNg+qgZxnZFhKmjQDY6NfHEz3QUMx5pxFxcS",
-	"+aOFGMgflbXw8ss1vxpw5lfz/wsAAP//",
+	"BmD0otN5cXJSRx3UTOuhUMIUTECYw/40HkvwLP4xjYcg7HlaBlEcyW8kWQBTuzC3c3qxTph69TIIgxjf",
+	"kliT6ssXr//0+l9f/cvrP4VBTJh9eBL6YD0XXGPZitEP8jwdUjKqgq4Rh7hAY0xlk6Aksp+YaZpkZGnt",
+	"3RPhX0BKwllF2bjnVRiNyLTgEImkHYYONFMeNkDmBrcEycKhAZMWMJ/kcWMl0mMg0kxr4Iqwwsi91w64",
+	"aLFQh0RrwbizWLXgOQqUK04vQ2dih7oTO0UDt7p7LvXJDLT001DLZqiz99aC9wJPVsFq9K0+PAOxwpMG",
+	"GBSeNK/PhUeU6afWhAnR4GigVf+Y3KIxF0gPBBYRNtnAmJFcqO+kA+ZaYzrtr1//GUef4Y8UpNmOJhdg",
+	"5p84SSgZGf12bFR8966w/P8XMA66wf87Xhikx/ZXefxeH8A7IbiQwVwvWD6kD+waU6I5L0lViLB0Rh+Y",
+	"N9DB4K5n9t0LuuiyF1xopNkRRKJM23d6wdV8cKiFrx4fgcKE6jd6gbZjUIKFBDslOkKdTqcXzAedwFpK",
+	"QxJFwL7bft+axX1bXQbtLzxFEUeMKzTF14ASEDGx8lBx/ZfGkSVTPNJzGLCt4pZqC6j6L01nzagy5NhF",
+	"GA21vUiJVFoAxCAlnoBG2WUvH2uZyGKsi8ac94IrP6KKWPnI1XuesugRkPKRKzTWaxtous7YMyZcxEEa",
+	"bMGt2bPQJKj/viaSDClorOnhI0wpCLORrwynasoF+Ts8xGZ+0+Sj9YJAQxyhkYAImCKYym7lvM9SNdU/",
+	"WhCKY9ENCDAbSwS/JhHYs/AhLUOz4t+AOfyFwRRw5LzQ33///aiwEpR3uSxJzZbcNjMf9pOYYEb+jpXX",
+	"nHjPaQQCUbgGKkMEnUkHDS7vegFQiPWpWTgzHdYL5iGq/Jrphl4wv7L+VyZOcRQRvRKm54InIBQxcnIh",
+	"V6397xO0GvZzwRUfcWq88+IEQW7/2S0ZwzboGssxn2rIOQXM9GTG0+neaev1V2AT/cc/n5yEVXGfFFYs",
+	"DH7hGTwvekuXizfdaleePRbMvOqWtAXU50vYWknHy9jV9KwnyUCRJdXWNFV+2B5klIimxTGSyOcyCsDR",
+	"J0ZnmXKuvlbEahWLlI+wB4QXXhCssm+DxVVoeiPAcd0zRlaZl4riQWPLyGR+w0CgGM/QaIrZBBBRnSDc",
+	"Fo5iwvK/m/jOzNHAbE7ie7EoF/zYdOgZ6y6DUJymARJteVThGPHUKrVVjnRYXGc9askBrxJLDKpRYWqg",
+	"f9PjNMrgVjWNPzcbZd+sQIVrwlPZ/p36w5VB6I7KwVGY3u2k4fjPsRpN99y8W9xcRVgdu+bPV4sEN85L",
+	"C3BNRqAtqoLxv8SMlABT/fvoj3yRLwoL5duIHtAfcRstrZwk3CZEgOwT5nPER5xFEqVMEWrtZR6BRPad",
+	"AhoLgkP/U1xjWj+b4ugGE4WGoG4AGEo4pdI/mQsj9a2Or8CeShD5zuAWx4nxl3//n7/89ejFy1evAw/l",
+	"XIMgY2dJ91NBysaDIG3e6WveomCV9eqXl8ilsKGwhJriZjxAroKhhMMCAupp8pxTWkuTSwRToMmXzZZp",
+	"8eWm9aWxo6uCA7SLqr0XqbBKnd2f+WZ2/4kNyGgnJqwMleloBFL2ghD1AuPtlLxW+4IJMLipzfB+BIxA",
+	"1AvQP1DPnWjUd6+bZ5hqo3LWT2U+jFifqj8RmKnMpSofp1moeOtSWi5HnlsqCEvLGHQWlvDc04Ru76Ul",
+	"fIcVhNnJeGexy3vlXRWL/IZRjiOjRGtdL+chlY9DQMIlUVzMigC/+fzm45cgDN6efXz7IQiD92Qip1ho",
+	"2v6FqD+nQ/0PyodG+f4GLAIKsyAM/gqMRzwIg99hmL3wSU1BeLeYClql6BPjQykQmvj+92CqVCL//R9j",
+	"lRx2j48b+bmwHTu/j+jNZeNnd+XkuelbXEfdEDVFjKOYR0DzCLcEcQ0CzUCdZld+oKcsub+r9P5X7RPN",
+	"zYXKBzv+pNZDyo2Bd7dKYBMRXOVeB5zBp3HQvayK5/wJM/dEwfyqEgR5LwCOTOhMW1Taqumg/4SZRFIr",
+	"M3scGFHQ+Am1AmLuDxmiiEyIkibS0R+gg9EURt8gQkNrdtgzO0WfEmBn5x/Qq84JGmFmQ0KJACnRN5gh",
+	"h3p5eIquMU3dvardgpnbwl5UTw6vYXB7NOFH7mGMk0v71pWRv2M8gru5iVoWYqoroxRLJ2Piptow0PoS",
+	"e0J3i2cJiCNNB/kN51gfSuSY1N5CDw5Dc1TWXhlU92NCldkVeQ2uKxxVhtmS+DWgr59/lfmFB2dHhlpz",
+	"Ks9jP3e9IMmDPVoSZ38dZ6K0hkaLIDt3oaLGEudo5W7OC5+BkYDo5yOz68bMklzxnuIKU/OmbPal7GBh",
+	"FF7j8OVQjwauAGd56eW5fdIn93aqgmcoOU2VwVeOLrg14dLM2UF6odByAqUaJ/r/eEihNrLiAng+13PK",
+	"hWqUVmVxOdd+GKVgourrv7vk0njMXyVwf5yLuZWTFyTiPAwmgqfJSn5Z6YTaU/rMKVQ56Rc9deGSQaID",
+	"u5oRT1qIGQ1BISprhEMvX28pQpZJi9XuvB7kd9he+qOiZkmcY3stBVe5QXPR4tJEC43VYsrVg7Krc6Pa",
+	"mhSqTIf55exaNKzcLemql8xNqnOJtkOTv4HRhFrBwlGMCUUHVq5zZiSHRRxKuFCY+gjRZ0m6FRehz6U0",
+	"LEHMbWt+W20ZFR2cf/pyEaLzrxeHHTQwex6YRKmBZZOB4ZMsa8pemWAFp9aH1f/mAg1hxGOQiyhF1Xh/",
+	"TOlRQYAvI8zP7w1hGbNZ2SYmU8e1K8Ms35mHH4P635hjqeMBd2olVjg/u3jz5+PzrxchijHDE33AGk/u",
+	"rDmjsxqeaBVgdrDVRauShcptsUPffZJ5vmLlewWTdy/wG+a2Zmv6zA9vmUT9h7lhANmtUhc83sujvTza",
+	"sjyqI0ljFVQlAGZ9u7zfSiSy79av/d2A5Pt1ibEKS5XmLUxytRr8NzmgS842xRObHiKBKWM7mODVqfFR",
+	"BcT82iQ1abtuPkD2gTUcYoOBquWwzXMJHUg1Z1Y5gWKuUMn+bZ2K1i7J5WqR3ueLcmUJpFgiASoVDKIO",
+	"yuxc69mY9HFKpJLG5TRJ3FEhddsEhAZ5bvW/2WTvUzTIiwYGKDIFCVYGVvEyhCm+Ju4k1vMkscJ49EdK",
+	"JGlzbed9v3ABvJyvZahJTQVPJ9Mja/QeuBMrvHmIuIgsvW3Dnyld4F75bgixgr4icfnmQz89Mk9bhAea",
+	"dFg5btX+brMYk/ZADgkfTdfH+j006oZu93p+dYwZSVKKN4uOtLx4tAPNjUSfsH4tFV+4BGdEmKkIoiBn",
+	"UkF8JPEYkD6Jjk3rLynvxhPxmmrfkepzy+7qXureJ3qdOGz0bzPZ6PNvPwOOjrTCzn7NlVTB6FqZbLIc",
+	"pk0oHjn95Rb+6adyIr0M89sHK3DQRZ4tieJUKm1I2KIZzmDti4hnJFY2lw8b5TCUuaHKfg5FDMDUq2VG",
+	"COIOW+7t9a+OCHNXRy/uySMVf7ewpat6FlrKZ/RcGms6hQhp/Oa5BXhhdbAI4RKNN7LNNhXrhsrBbLLZ",
+	"4ZYLK2w70c55K0StymhsmQuX0V++8aX6N26tMSutSuJMm5GneSEaHisQZgjFWnpZobV2hVnpaJvh9md/",
+	"BGFjGl/1LOtCP1UbsQk0D0PVALo+lM8uTFQ9ifa6w3fQDcEj33IbxZGqa6/IR/xReLH2lFbzVks817L7",
+	"Cvw8V35Zm0nacsb92CHngbZm+NnFmz8fnppwGVJTLsEa39ao2tvde7v76djdFZ7Iim9zeBqjAMvrX/Bv",
+	"wGoTSRMs5Q0XZUM3fxj603kz5FRPGI8M3/8ksxg3jiIBspiaVZOkl88bLpb3CQm3HVtjW92PTdz0Aydt",
+	"otY3YOiAwQ0IZFO7JdImvWXob1AKubdKvSxuI08QXU7iXOzAUE2rBhoSRqkgavZFk0kWGsUCxFmqpr7o",
+	"bQJCcoYpssvbzXbR4KyYa9pFP5tJUC89OXk1stmz+p8wQAcDc76+n3w9Ngz9mtC2mXGxialSiS2oJGzM",
+	"/YFmky855tbI+Flgwr5cvPsNmf9kMv7s/EOINMNgZSpCTWzZ5AKMx2REMO2xxZsZNg8GQ/1MKoj7OCF9",
+	"xTmVg8OOTXnDAnpscIwTcnxn8yDmx3c4SebHdyZfZ358eUei+fHVwK5mx6BBIsg1VvqMLAllWD/sMS7Q",
+	"wF5fDdABZpzNYp7K0JDVkb3FQedYTW38POKjNAamzzHbDhFICUwoYZMekxTL6Wle0o8S86YeylOFiI0q",
+	"2fYtECES2VJQSmedHuvlrCFRKsFMEs0YjsnoSIBUCNg1UJ6AK2B159wLuuiu0+nM5wODEc6yIt2wxwrj",
+	"TArgZafTuQpRz6p4m8Gttbz9V6bo7V9a15taVz0rNnlq6CBrRPINZj02JkKqw07xwiDvbrC6RQxhkkRQ",
+	"bApjDsDeodgK8Ld/w2zC0ed3Xy7QWOAYbrj49pNEcorNERRL4+1GW5bGawEilQlkyJpczh4zMtsVCpd+",
+	"Mwvc2crZVFC33jumLW6MbAXw18+/mqWu5oNDhwRPdbc911LlcVhISQsR4+rIlF+b2EoMasqjHrM7Dl28",
+	"pVR2nqXVjl3Nsy04l52elmqKKFO8Uc+ttgjCGuTBi85J58Q4IwkwnJCgG7zqnHReuZJYI9AMI+odHNuy",
+	"hGMj07lUPttMpYLJQo0LHyOM7HuolE9v2UfrFKTXlmhQW5oxQAcae8u/21QlLc6kTV4y9RKDwxBJMmHS",
+	"RM/16SWJ4NdgFJzWQ+b9D1HQDUypz6Lyx/VSAql+5tHsO9auL9cv2aLvUheKlycnW1jQ1jJ5qua1rvUh",
+	"xVTwv7aw+JbIYT4u9GIo6sGge3kVBjKNYyxm2REvKIDyiSmusRbXpanID0wYrEJkRoSvILUzm6+ZNcl6",
+	"eXJiKWrIoxlSQKlErmIjRK5gAx3kysnMHiLORmAzujFzzTI0DVVJ5ZxT+kCUUqwqmpeNF3NxvnXKKZQV",
+	"1ZCOVFhBlur8IHSkYWpNRs4OOM5srT5WSpBhqkAeF1xLQ1wTX0euX43KMJsrRJBqml4g24NHGzWuf47R",
+	"SKZCqvigw5Pis6PFQy2xuFDaZzUK1ogtdxWPxpxSflMyEZwjjdEYbrJ2I99gZm0XrSUgQlMQEFo7TE1N",
+	"1ooAa0Sb3oL6B9PUxGmTKsXrMyiEvaTRCItuizWB8MWQY9tqrS4YXhjo+qK1GGmaDrUYl7W1azE0a8jY",
+	"YqhrMdh+0ux2uXF8Q+PK+dU2eX4p6uxh+U8MrF3IxyWGOC20irF1QDYT2BiM7UXAUmsf89qL5tdKjWbM",
+	"S6+aX1o0PzLSJpcvGoYysx84KZJlYhfETTESfTUPcwVVZiB7a1McuyWtUbkoaqU1XmwDgPo+PRa0aDPF",
+	"8BgUYQF2d50yx6CfBtbVPMZ9tXonq38uE89b83yZeEoIfO1pImveirKKAm0KHXYe7Pj0G6+b38g7XZXP",
+	"28Le8rzDTG+XT+0XUOUjW09j7ZbaeCChX8+yF2X7Z+cF+v3o7xcwV2jFHa+lA9ajtMjgN/Hfo5xjoQim",
+	"KE0irKCbXZtAKXFpcXdS5oGv5qUHVTv2OuihfZW2JGwPKtqMlJ8cGVv0txajSepxf96nlCJhr9m6iMdE",
+	"mUhodrvnqHACygVG3YW0J8Li7up21gjak+OWydERwIZmlFQQH7tYcxtvPQtL/3ie+vmiWmrvpW/JS1/R",
+	"l3zdt/OO6lu18oo1hw1ufcY5z82lzyXCClMuy1tvcuWzcdvRYOUS7gd24ct1sc/KfU9yrFXxvVLftPTR",
+	"i1TxQ/jnqw603i9fHNPeJ9+QBy8WFs4P4ovnH1doKbx3ywd/EH3xKL53K1LNHJ21Sfbp+tyrRePD+No7",
+	"Z6XsyW7rvvX9bJwsc6zew9bnqrDQVOgu/fNvl9lPuHWyOdznI9z8P+WfO9L+OVYFZ9y0qZAAIUpZgieE",
+	"mcSxg1ImnHaQ+y6n7HCl3/tlkdW+nhJY1wfMDIf7GgLeAoktZvtXs1z93JNl8DkP8D7G6eaEbTy3GjLa",
+	"ningZRS3bpvgUw7iDxd82pj79sGn1oJnxefT1n07jxWu+2L5y3Lrvm0rKLbpQRWLwRriXRmzPrd4Vxs5",
+	"mSmPpnjXl7zMdhuWZLmlwwPHu8oFi88q3rUojq7ie6WKaxnvKlLFDxHvWnWg9fGuxTHt410b8uDFwqj6",
+	"QeJd+bdhWwrv3Yp3PYi+eJR4VytSzQIPa5Ps0413rRaNDxPv2jkrZU92W4933c/GaVUC0hzyKkzjol5Z",
+	"MwJ/LwJNzaYZwZZCYTVdZJ5mROz7fzdv1TfqnmZ0rC25bc+aaOa1/FMk92C0bI4Kl+XJHVtlqI1Tq3aD",
+	"k7bfoPupc0+bHKEtMsqaFYme1lY/bMR5X5/4oMHnSpniopPhA1jB69UpetjkmcZ621YtetrotYwAbz99",
+	"v7bn5SPFhZ93RaOnLWUDmbTVX+vFkH/I8sb1D78xyLyvefzevH3hNbR+rCh0y0LIOrWyk7Hpx9Bkjxqx",
+	"Xrcq7T5E/+Tj2GvJ5AeNbu+6BbYn3MeNhG9iypkCtM17JJ1lTRSN827deEwpv4Gog75M+Y39Olb+PUsX",
+	"ZAnLuXJ8vDzAxBjcs1Jcs4POsrZdZGxkfmhb+Q7BNuTzdO0y0+w7Ge07GT37TkaLvml3Gk3FJrSXV/Or",
+	"pl5HpY/Otmh15KlMKk5h23G61qqnCK5BzIwaBPvLOJX2G/OlbzO/Pnl1aPph6l8ET5U3/meZ2t9dqUBZ",
+	"u3jyvp5C6CA7Du8HgJtr5dvJcY9n/ug4bGxytIs49PUp2hSHNZ69PZ19M6N9M6M1DcQ1yNjf7qi1GviO",
+	"3v0jCB5/j6QdFzy+zj6bCx6v+/oIqKjpELTjuPC2tflOmrxd05un5X7t29Ps29Ps29Ns4qcVklPqpImv",
+	"f82O+Gc1zVF22jfLm060leaeWmuPJN9dB+wJIWm5Cc0mSGpyuvadavadarbgaC162bSS48/BwXpCgmW5",
+	"hctmgmXHnKondP6VXiZbUb9PtdNJxZHa9zt5Bv1O1nUFajuibEmh+NipsR/K04pL7DuX7DuX7DuXPJFQ",
+	"SAuJ52ttsiOhkJq+GTsdCsn7EbS1xTxluB7lsbuhkCeEpOWE8k2Q1BQK2Tcx2Tcx2UIoZNHmpJUcfw6h",
+	"kCckWJazojcTLDsWCnlC519J7t2K+n2GTTAqbt2+FcbzbIWxSeCkfbOMLemkRo58qq0yKmy3b5jxDBpm",
+	"3I/HWmQtfCd2qn4mvkydn4YKE3ahR22pcsrM/UgfbHdr29l9ZHSGGNygLDkcYfsdfBcvTZmWeEOuprZL",
+	"B6cRGlGiVzBW2QNWUK349Pu7W1vjheAoxoTaQDCW8oaLCI25QNi/P8/34ZcI20fVIK4zMkwFDbrBsZEv",
+	"bqa7gOFYM+7iQiJ/tBAD+aOyFl5+ueZXA878av5/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -47,7 +47,7 @@ func (h *Handlers) ListSessions(ctx context.Context, req atlasapi.ListSessionsRe
 		limit = min(max(*req.Params.Limit, 1), maxPageSize)
 	}
 	if req.Params.Offset != nil {
-		offset = max(*req.Params.Offset, 0)
+		offset = int(max(*req.Params.Offset, 0))
 	}
 	list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
 	if err != nil {

@@ -670,8 +670,8 @@ type ProjectCreate struct {
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
 
-	// Groups Accepted and ignored.
-	Groups *map[string]interface{} `json:"groups,omitempty"`
+	// Groups Accepted and ignored (groups are not modelled).
+	Groups *map[string]map[string]interface{} `json:"groups,omitempty"`
 
 	// IsPublic Only owners may change it.
 	IsPublic     *bool   `json:"is_public,omitempty"`
@@ -708,8 +708,8 @@ type ProjectPatch struct {
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
 
-	// Groups Accepted and ignored.
-	Groups *map[string]interface{} `json:"groups,omitempty"`
+	// Groups Accepted and ignored (groups are not modelled).
+	Groups *map[string]map[string]interface{} `json:"groups,omitempty"`
 
 	// IsPublic Only owners may change it.
 	IsPublic     *bool   `json:"is_public,omitempty"`
@@ -4561,6 +4561,20 @@ func (response ListProjectSessions200JSONResponse) VisitListProjectSessionsRespo
 	return err
 }
 
+type ListProjectSessions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListProjectSessions400JSONResponse) VisitListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListProjectSessions401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response ListProjectSessions401JSONResponse) VisitListProjectSessionsResponse(w http.ResponseWriter) error {
@@ -5058,6 +5072,20 @@ func (response ListSessionDataStorageList200JSONResponse) VisitListSessionDataSt
 	return err
 }
 
+type ListSessionDataStorageList400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSessionDataStorageList400JSONResponse) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSessionDataStorageList401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response ListSessionDataStorageList401JSONResponse) VisitListSessionDataStorageListResponse(w http.ResponseWriter) error {
@@ -5110,6 +5138,20 @@ func (response ListSessionProjects200JSONResponse) VisitListSessionProjectsRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionProjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSessionProjects400JSONResponse) VisitListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6219,6 +6261,20 @@ func (response PublicListProjectSessions200JSONResponse) VisitPublicListProjectS
 	return err
 }
 
+type PublicListProjectSessions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListProjectSessions400JSONResponse) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListProjectSessions401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response PublicListProjectSessions401JSONResponse) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
@@ -6579,6 +6635,20 @@ func (response PublicListSessionDataStorageList200JSONResponse) VisitPublicListS
 	return err
 }
 
+type PublicListSessionDataStorageList400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSessionDataStorageList400JSONResponse) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListSessionDataStorageList401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response PublicListSessionDataStorageList401JSONResponse) VisitPublicListSessionDataStorageListResponse(w http.ResponseWriter) error {
@@ -6631,6 +6701,20 @@ func (response PublicListSessionProjects200JSONResponse) VisitPublicListSessionP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSessionProjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSessionProjects400JSONResponse) VisitPublicListSessionProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8509,109 +8593,109 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3IpuVIp7zz2JtmdcWY82dxZjgSJLQk3IMAFQNs6n757Cg9SpAiKlDyy",
-	"ZY/+2R1TINBAvxvdzbtgxOOEM2BKBt27IMECx6BAmL/eYoW/KC7wBN4TqkB8xDF8GHGmMGFmRARyJEii",
-	"CGdBN3iDJRwRJoFJosg1IJkOpRKETRAfIzUFxHAMnSAMiB7+RwpiFoSBfhh0g7FZ4s4MIdki8yAM5GgK",
-	"MdbLqVmiR9o5g/k8DN7djmgaQRWWt4InEmE0JkAjNBY8RoBHUyRgxEV0igQkgBUeUgMP3CaU62mUSMEP",
-	"HtiVLq9KEBEFsfSAFmYPsBB4pv+WakbNNrmIgwXkvxL2zUyAKeU37+JEzf4b0zQHpbyr36fAUCJAAlOh",
-	"24tEIyzEDDGOBlTPNqg7YbeFvhnVcLDvuYixqp7r2WgEiYIIYRYhMmFcQIQOBMiEMwkSYQEI0xs8k+g/",
-	"vnz6eFiLbTt/EQhgaRx0L4O/Sc6CMMAJCa5CD2gfoipYF1Nwx/GTRF+/fnjbQWcoxlQvA5F5gjCTNyAk",
-	"en3yOocqwWq6AIpEQRgI+CMlAqIMAwsAHczdIE3NSA9orIYcBwJo558GCOIhRNLwggCK9UHy4d9gpKRm",
-	"EfOIcIb08AEirEiz6MA+xZQzQEQinKFCcX7YkooJ+75U/CuJiYdKzvEEkCR/hxBFMMYpVejlySkaURwn",
-	"BmD0otN5cXJSRx3UTOuhUMIUTECYw/40HkvwLP4xjYcg7HlaBlEcyW8kWQBTuzC3c3qxTph69TIIgxjf",
-	"kliT6ssXr//0+l9f/cvrP4VBTJh9eBL6YD0XXGPZitEP8jwdUjKqgq4Rh7hAY0xlk6Aksp+YaZpkZGnt",
-	"3RPhX0BKwllF2bjnVRiNyLTgEImkHYYONFMeNkDmBrcEycKhAZMWMJ/kcWMl0mMg0kxr4Iqwwsi91w64",
-	"aLFQh0RrwbizWLXgOQqUK04vQ2dih7oTO0UDt7p7LvXJDLT001DLZqiz99aC9wJPVsFq9K0+PAOxwpMG",
-	"GBSeNK/PhUeU6afWhAnR4GigVf+Y3KIxF0gPBBYRNtnAmJFcqO+kA+ZaYzrtr1//GUef4Y8UpNmOJhdg",
-	"5p84SSgZGf12bFR8966w/P8XMA66wf87Xhikx/ZXefxeH8A7IbiQwVwvWD6kD+waU6I5L0lViLB0Rh+Y",
-	"N9DB4K5n9t0LuuiyF1xopNkRRKJM23d6wdV8cKiFrx4fgcKE6jd6gbZjUIKFBDslOkKdTqcXzAedwFpK",
-	"QxJFwL7bft+axX1bXQbtLzxFEUeMKzTF14ASEDGx8lBx/ZfGkSVTPNJzGLCt4pZqC6j6L01nzagy5NhF",
-	"GA21vUiJVFoAxCAlnoBG2WUvH2uZyGKsi8ac94IrP6KKWPnI1XuesugRkPKRKzTWaxtous7YMyZcxEEa",
-	"bMGt2bPQJKj/viaSDClorOnhI0wpCLORrwynasoF+Ts8xGZ+0+Sj9YJAQxyhkYAImCKYym7lvM9SNdU/",
-	"WhCKY9ENCDAbSwS/JhHYs/AhLUOz4t+AOfyFwRRw5LzQ33///aiwEpR3uSxJzZbcNjMf9pOYYEb+jpXX",
-	"nHjPaQQCUbgGKkMEnUkHDS7vegFQiPWpWTgzHdYL5iGq/Jrphl4wv7L+VyZOcRQRvRKm54InIBQxcnIh",
-	"V6397xO0GvZzwRUfcWq88+IEQW7/2S0ZwzboGssxn2rIOQXM9GTG0+neaev1V2AT/cc/n5yEVXGfFFYs",
-	"DH7hGTwvekuXizfdaleePRbMvOqWtAXU50vYWknHy9jV9KwnyUCRJdXWNFV+2B5klIimxTGSyOcyCsDR",
-	"J0ZnmXKuvlbEahWLlI+wB4QXXhCssm+DxVVoeiPAcd0zRlaZl4riQWPLyGR+w0CgGM/QaIrZBBBRnSDc",
-	"Fo5iwvK/m/jOzNHAbE7ie7EoF/zYdOgZ6y6DUJymARJteVThGPHUKrVVjnRYXGc9askBrxJLDKpRYWqg",
-	"f9PjNMrgVjWNPzcbZd+sQIVrwlPZ/p36w5VB6I7KwVGY3u2k4fjPsRpN99y8W9xcRVgdu+bPV4sEN85L",
-	"C3BNRqAtqoLxv8SMlABT/fvoj3yRLwoL5duIHtAfcRstrZwk3CZEgOwT5nPER5xFEqVMEWrtZR6BRPad",
-	"AhoLgkP/U1xjWj+b4ugGE4WGoG4AGEo4pdI/mQsj9a2Or8CeShD5zuAWx4nxl3//n7/89ejFy1evAw/l",
-	"XIMgY2dJ91NBysaDIG3e6WveomCV9eqXl8ilsKGwhJriZjxAroKhhMMCAupp8pxTWkuTSwRToMmXzZZp",
-	"8eWm9aWxo6uCA7SLqr0XqbBKnd2f+WZ2/4kNyGgnJqwMleloBFL2ghD1AuPtlLxW+4IJMLipzfB+BIxA",
-	"1AvQP1DPnWjUd6+bZ5hqo3LWT2U+jFifqj8RmKnMpSofp1moeOtSWi5HnlsqCEvLGHQWlvDc04Ru76Ul",
-	"fIcVhNnJeGexy3vlXRWL/IZRjiOjRGtdL+chlY9DQMIlUVzMigC/+fzm45cgDN6efXz7IQiD92Qip1ho",
-	"2v6FqD+nQ/0PyodG+f4GLAIKsyAM/gqMRzwIg99hmL3wSU1BeLeYClql6BPjQykQmvj+92CqVCL//R9j",
-	"lRx2j48b+bmwHTu/j+jNZeNnd+XkuelbXEfdEDVFjKOYR0DzCLcEcQ0CzUCdZld+oKcsub+r9P5X7RPN",
-	"zYXKBzv+pNZDyo2Bd7dKYBMRXOVeB5zBp3HQvayK5/wJM/dEwfyqEgR5LwCOTOhMW1Taqumg/4SZRFIr",
-	"M3scGFHQ+Am1AmLuDxmiiEyIkibS0R+gg9EURt8gQkNrdtgzO0WfEmBn5x/Qq84JGmFmQ0KJACnRN5gh",
-	"h3p5eIquMU3dvardgpnbwl5UTw6vYXB7NOFH7mGMk0v71pWRv2M8gru5iVoWYqoroxRLJ2Piptow0PoS",
-	"e0J3i2cJiCNNB/kN51gfSuSY1N5CDw5Dc1TWXhlU92NCldkVeQ2uKxxVhtmS+DWgr59/lfmFB2dHhlpz",
-	"Ks9jP3e9IMmDPVoSZ38dZ6K0hkaLIDt3oaLGEudo5W7OC5+BkYDo5yOz68bMklzxnuIKU/OmbPal7GBh",
-	"FF7j8OVQjwauAGd56eW5fdIn93aqgmcoOU2VwVeOLrg14dLM2UF6odByAqUaJ/r/eEihNrLiAng+13PK",
-	"hWqUVmVxOdd+GKVgourrv7vk0njMXyVwf5yLuZWTFyTiPAwmgqfJSn5Z6YTaU/rMKVQ56Rc9deGSQaID",
-	"u5oRT1qIGQ1BISprhEMvX28pQpZJi9XuvB7kd9he+qOiZkmcY3stBVe5QXPR4tJEC43VYsrVg7Krc6Pa",
-	"mhSqTIf55exaNKzcLemql8xNqnOJtkOTv4HRhFrBwlGMCUUHVq5zZiSHRRxKuFCY+gjRZ0m6FRehz6U0",
-	"LEHMbWt+W20ZFR2cf/pyEaLzrxeHHTQwex6YRKmBZZOB4ZMsa8pemWAFp9aH1f/mAg1hxGOQiyhF1Xh/",
-	"TOlRQYAvI8zP7w1hGbNZ2SYmU8e1K8Ms35mHH4P635hjqeMBd2olVjg/u3jz5+PzrxchijHDE33AGk/u",
-	"rDmjsxqeaBVgdrDVRauShcptsUPffZJ5vmLlewWTdy/wG+a2Zmv6zA9vmUT9h7lhANmtUhc83sujvTza",
-	"sjyqI0ljFVQlAGZ9u7zfSiSy79av/d2A5Pt1ibEKS5XmLUxytRr8NzmgS842xRObHiKBKWM7mODVqfFR",
-	"BcT82iQ1abtuPkD2gTUcYoOBquWwzXMJHUg1Z1Y5gWKuUMn+bZ2K1i7J5WqR3ueLcmUJpFgiASoVDKIO",
-	"yuxc69mY9HFKpJLG5TRJ3FEhddsEhAZ5bvW/2WTvUzTIiwYGKDIFCVYGVvEyhCm+Ju4k1vMkscJ49EdK",
-	"JGlzbed9v3ABvJyvZahJTQVPJ9Mja/QeuBMrvHmIuIgsvW3Dnyld4F75bgixgr4icfnmQz89Mk9bhAea",
-	"dFg5btX+brMYk/ZADgkfTdfH+j006oZu93p+dYwZSVKKN4uOtLx4tAPNjUSfsH4tFV+4BGdEmKkIoiBn",
-	"UkF8JPEYkD6Jjk3rLynvxhPxmmrfkepzy+7qXureJ3qdOGz0bzPZ6PNvPwOOjrTCzn7NlVTB6FqZbLIc",
-	"pk0oHjn95Rb+6adyIr0M89sHK3DQRZ4tieJUKm1I2KIZzmDti4hnJFY2lw8b5TCUuaHKfg5FDMDUq2VG",
-	"COIOW+7t9a+OCHNXRy/uySMVf7ewpat6FlrKZ/RcGms6hQhp/Oa5BXhhdbAI4RKNN7LNNhXrhsrBbLLZ",
-	"4ZYLK2w70c55K0StymhsmQuX0V++8aX6N26tMSutSuJMm5GneSEaHisQZgjFWnpZobV2hVnpaJvh9md/",
-	"BGFjGl/1LOtCP1UbsQk0D0PVALo+lM8uTFQ9ifa6w3fQDcEj33IbxZGqa6/IR/xReLH2lFbzVks817L7",
-	"Cvw8V35Zm0nacsb92CHngbZm+NnFmz8fnppwGVJTLsEa39ao2tvde7v76djdFZ7Iim9zeBqjAMvrX/Bv",
-	"wGoTSRMs5Q0XZUM3fxj603kz5FRPGI8M3/8ksxg3jiIBspiaVZOkl88bLpb3CQm3HVtjW92PTdz0Aydt",
-	"otY3YOiAwQ0IZFO7JdImvWXob1AKubdKvSxuI08QXU7iXOzAUE2rBhoSRqkgavZFk0kWGsUCxFmqpr7o",
-	"bQJCcoYpssvbzXbR4KyYa9pFP5tJUC89OXk1stmz+p8wQAcDc76+n3w9Ngz9mtC2mXGxialSiS2oJGzM",
-	"/YFmky855tbI+Flgwr5cvPsNmf9kMv7s/EOINMNgZSpCTWzZ5AKMx2REMO2xxZsZNg8GQ/1MKoj7OCF9",
-	"xTmVg8OOTXnDAnpscIwTcnxn8yDmx3c4SebHdyZfZ358eUei+fHVwK5mx6BBIsg1VvqMLAllWD/sMS7Q",
-	"wF5fDdABZpzNYp7K0JDVkb3FQedYTW38POKjNAamzzHbDhFICUwoYZMekxTL6Wle0o8S86YeylOFiI0q",
-	"2fYtECES2VJQSmedHuvlrCFRKsFMEs0YjsnoSIBUCNg1UJ6AK2B159wLuuiu0+nM5wODEc6yIt2wxwrj",
-	"TArgZafTuQpRz6p4m8Gttbz9V6bo7V9a15taVz0rNnlq6CBrRPINZj02JkKqw07xwiDvbrC6RQxhkkRQ",
-	"bApjDsDeodgK8Ld/w2zC0ed3Xy7QWOAYbrj49pNEcorNERRL4+1GW5bGawEilQlkyJpczh4zMtsVCpd+",
-	"Mwvc2crZVFC33jumLW6MbAXw18+/mqWu5oNDhwRPdbc911LlcVhISQsR4+rIlF+b2EoMasqjHrM7Dl28",
-	"pVR2nqXVjl3Nsy04l52elmqKKFO8Uc+ttgjCGuTBi85J58Q4IwkwnJCgG7zqnHReuZJYI9AMI+odHNuy",
-	"hGMj07lUPttMpYLJQo0LHyOM7HuolE9v2UfrFKTXlmhQW5oxQAcae8u/21QlLc6kTV4y9RKDwxBJMmHS",
-	"RM/16SWJ4NdgFJzWQ+b9D1HQDUypz6Lyx/VSAql+5tHsO9auL9cv2aLvUheKlycnW1jQ1jJ5qua1rvUh",
-	"xVTwv7aw+JbIYT4u9GIo6sGge3kVBjKNYyxm2REvKIDyiSmusRbXpanID0wYrEJkRoSvILUzm6+ZNcl6",
-	"eXJiKWrIoxlSQKlErmIjRK5gAx3kysnMHiLORmAzujFzzTI0DVVJ5ZxT+kCUUqwqmpeNF3NxvnXKKZQV",
-	"1ZCOVFhBlur8IHSkYWpNRs4OOM5srT5WSpBhqkAeF1xLQ1wTX0euX43KMJsrRJBqml4g24NHGzWuf47R",
-	"SKZCqvigw5Pis6PFQy2xuFDaZzUK1ogtdxWPxpxSflMyEZwjjdEYbrJ2I99gZm0XrSUgQlMQEFo7TE1N",
-	"1ooAa0Sb3oL6B9PUxGmTKsXrMyiEvaTRCItuizWB8MWQY9tqrS4YXhjo+qK1GGmaDrUYl7W1azE0a8jY",
-	"YqhrMdh+0ux2uXF8Q+PK+dU2eX4p6uxh+U8MrF3IxyWGOC20irF1QDYT2BiM7UXAUmsf89qL5tdKjWbM",
-	"S6+aX1o0PzLSJpcvGoYysx84KZJlYhfETTESfTUPcwVVZiB7a1McuyWtUbkoaqU1XmwDgPo+PRa0aDPF",
-	"8BgUYQF2d50yx6CfBtbVPMZ9tXonq38uE89b83yZeEoIfO1pImveirKKAm0KHXYe7Pj0G6+b38g7XZXP",
-	"28Le8rzDTG+XT+0XUOUjW09j7ZbaeCChX8+yF2X7Z+cF+v3o7xcwV2jFHa+lA9ajtMjgN/Hfo5xjoQim",
-	"KE0irKCbXZtAKXFpcXdS5oGv5qUHVTv2OuihfZW2JGwPKtqMlJ8cGVv0txajSepxf96nlCJhr9m6iMdE",
-	"mUhodrvnqHACygVG3YW0J8Li7up21gjak+OWydERwIZmlFQQH7tYcxtvPQtL/3ie+vmiWmrvpW/JS1/R",
-	"l3zdt/OO6lu18oo1hw1ufcY5z82lzyXCClMuy1tvcuWzcdvRYOUS7gd24ct1sc/KfU9yrFXxvVLftPTR",
-	"i1TxQ/jnqw603i9fHNPeJ9+QBy8WFs4P4ovnH1doKbx3ywd/EH3xKL53K1LNHJ21Sfbp+tyrRePD+No7",
-	"Z6XsyW7rvvX9bJwsc6zew9bnqrDQVOgu/fNvl9lPuHWyOdznI9z8P+WfO9L+OVYFZ9y0qZAAIUpZgieE",
-	"mcSxg1ImnHaQ+y6n7HCl3/tlkdW+nhJY1wfMDIf7GgLeAoktZvtXs1z93JNl8DkP8D7G6eaEbTy3GjLa",
-	"ningZRS3bpvgUw7iDxd82pj79sGn1oJnxefT1n07jxWu+2L5y3Lrvm0rKLbpQRWLwRriXRmzPrd4Vxs5",
-	"mSmPpnjXl7zMdhuWZLmlwwPHu8oFi88q3rUojq7ie6WKaxnvKlLFDxHvWnWg9fGuxTHt410b8uDFwqj6",
-	"QeJd+bdhWwrv3Yp3PYi+eJR4VytSzQIPa5Ps0413rRaNDxPv2jkrZU92W4933c/GaVUC0hzyKkzjol5Z",
-	"MwJ/LwJNzaYZwZZCYTVdZJ5mROz7fzdv1TfqnmZ0rC25bc+aaOa1/FMk92C0bI4Kl+XJHVtlqI1Tq3aD",
-	"k7bfoPupc0+bHKEtMsqaFYme1lY/bMR5X5/4oMHnSpniopPhA1jB69UpetjkmcZ621YtetrotYwAbz99",
-	"v7bn5SPFhZ93RaOnLWUDmbTVX+vFkH/I8sb1D78xyLyvefzevH3hNbR+rCh0y0LIOrWyk7Hpx9Bkjxqx",
-	"Xrcq7T5E/+Tj2GvJ5AeNbu+6BbYn3MeNhG9iypkCtM17JJ1lTRSN827deEwpv4Gog75M+Y39Olb+PUsX",
-	"ZAnLuXJ8vDzAxBjcs1Jcs4POsrZdZGxkfmhb+Q7BNuTzdO0y0+w7Ge07GT37TkaLvml3Gk3FJrSXV/Or",
-	"pl5HpY/Otmh15KlMKk5h23G61qqnCK5BzIwaBPvLOJX2G/OlbzO/Pnl1aPph6l8ET5U3/meZ2t9dqUBZ",
-	"u3jyvp5C6CA7Du8HgJtr5dvJcY9n/ug4bGxytIs49PUp2hSHNZ69PZ19M6N9M6M1DcQ1yNjf7qi1GviO",
-	"3v0jCB5/j6QdFzy+zj6bCx6v+/oIqKjpELTjuPC2tflOmrxd05un5X7t29Ps29Ps29Ns4qcVklPqpImv",
-	"f82O+Gc1zVF22jfLm060leaeWmuPJN9dB+wJIWm5Cc0mSGpyuvadavadarbgaC162bSS48/BwXpCgmW5",
-	"hctmgmXHnKondP6VXiZbUb9PtdNJxZHa9zt5Bv1O1nUFajuibEmh+NipsR/K04pL7DuX7DuX7DuXPJFQ",
-	"SAuJ52ttsiOhkJq+GTsdCsn7EbS1xTxluB7lsbuhkCeEpOWE8k2Q1BQK2Tcx2Tcx2UIoZNHmpJUcfw6h",
-	"kCckWJazojcTLDsWCnlC519J7t2K+n2GTTAqbt2+FcbzbIWxSeCkfbOMLemkRo58qq0yKmy3b5jxDBpm",
-	"3I/HWmQtfCd2qn4mvkydn4YKE3ahR22pcsrM/UgfbHdr29l9ZHSGGNygLDkcYfsdfBcvTZmWeEOuprZL",
-	"B6cRGlGiVzBW2QNWUK349Pu7W1vjheAoxoTaQDCW8oaLCI25QNi/P8/34ZcI20fVIK4zMkwFDbrBsZEv",
-	"bqa7gOFYM+7iQiJ/tBAD+aOyFl5+ueZXA878av5/AQAA//8=",
+	"7H17c+M4cvhXQfH3q1o7Rcv2zCSXkiuV8s5jb5LdGWfsyebOciRIbEk4QwAXAG3rfPruKTxIkSIoUvLI",
+	"lm39szumQDz63Y3u5n0w4JOYM2BKBu37IMYCT0CBMH99wAqfKy7wCD4RqkB8wRP4POBMYcLMiAjkQJBY",
+	"Ec6CdvAeSzggTAKTRJEbQDLpSyUIGyE+RGoMiOEJtIIwIHr4HwmIaRAG+mHQDoZmiXszhKSLzIIwkIMx",
+	"TLBeTk1jPdLOGcxmYfDxbkCTCMp7+SB4LBFGQwI0QkPBJwjwYIwEDLiITpCAGLDCfWr2A3cx5XoaJRLw",
+	"bw/sSpdXhR0RBRMDiQlhvwIbqXHQPg4XN5o9wELgqf5bqik1h+ZiEszP8Sth12Y6TCm//TiJ1fS/MU2y",
+	"jRXP+PsYGIoFSGAqdCeTaICFmCLGUY/q2XpV8HYH6ppRNWD+xMUEqzKUTwcDiBVECLMIkRHjAiK0J0DG",
+	"nEmQCAtAmN7iqUT/cf71y34l7u38+U0ASyZB+zL4m+QsCAMck+Aq9Gztc1Te1sUYHDh+kuj7988fWugU",
+	"TTDVy0BkniDM5C0Iid4dvct2FWM1nm+KREEYCPgjIQKiFAPzDbo9t4MkMSM9W2MVxNkTQFv/1EMw6UMk",
+	"DWcIoFgDkvf/BgMlNcOYR4QzpIf3EGF5CkZ79immnAEiEuEUFYrz/YY0TdgmafpXMiEemjnDI0CS/B1C",
+	"FMEQJ1ShN0cnaEDxJDbbR8et1vHRURWtUDOth14JUzACYUD/dTiU4Fn8SzLpg7DQteyiOJLXJJ5vpnJh",
+	"buf00gBh6u2bIAwm+I5MNOG+OX73p3f/+vZf3v0p1HC0D49C317PBNc4tyL2szxL+pQMylvXaERcoCGm",
+	"sk6IEtmNzTR18rOw9vaJ93OQknBWUkTueXmPRoDa7RCJpB2G9jSL7tfszA1uuCW7D70xaTfmk0NurER6",
+	"DESahc2+Iqwwcu8121w0X6hFopX2uLVYtdtzFCiXQC9FZ2yHOoidoJ5b3T2XGjI9LQv1rmX9rtP3Vtrv",
+	"BR4t26vRvhp4ZscKj2r2oPCofn0uPKJMP7XmTYh6Bz1tCAzJHRpygfRAYBFhozUMHcmFqtIIK+qAmdaf",
+	"zhbQr/+Mo2/wRwLSHEeTCzDzTxzHlAyMtjs0Cr99n1v+/wsYBu3g/x3OjdVD+6s8/KQB8FEILmQw0wsW",
+	"gfSZ3WBKNOfFiQoRls4gBPMG2uvdd8y5O0EbXXaCC400O4JIlOr+Vie4mvX2tfDV4yNQmFD9RifQVg2K",
+	"sZBgp0QHqNVqdYJZrxVYu6lPogjYDzvvB7O476iLW/sLT1DEEeMKjfENoBjEhFh5qLj+S+PIkike6DnM",
+	"tq3ilmoDqPovTWf1qDLk2EYY9bX1SIlUWgBMQEo8Ao2yy0421jKRxVgbDTnvBFd+ROWx8oWrTzxh0RMg",
+	"5QtXaKjXNrtpO9PPGHQRB2mwBXfmzEKToP77hkjSp6CxpocPMKUgzEG+M5yoMRfk7/AYh/lNk4/WCwL1",
+	"cYQGAiJgimAq2yV4nyZqrH+0W8iPRbcgwBwsFvyGRGBh4UNaimbFr4E5/IXBGHDkPNTff//9ILcSFE+5",
+	"KEnNkdwxU//2qxhhRv6Oldec+MRpBAJRuAEqQwStUQv1Lu87AVCYaKjZfaY6rBPMQlT6NdUNnWB2Zb2x",
+	"VJziKCJ6JUzPBI9BKGLk5FyuWm/AJ2j13s8EV3zAqfHc8xMEmf1nj2QM26BtLMdsqj7nFDDTkxm/Rxv8",
+	"+C41+P/56Mhj8se5FXODjz2DZ3nf6XL+plvtynPGnJlXPpK2gLp8AVtL6XgRu5qe9STpVmRBtdVNlQHb",
+	"g4wC0TQAI4l8DqQAHH1ldJoq5/JreayWsUj5AHu2cOzdglX2TbC4DE3vBTiue8HIKvJSXjxobBmZzG8Z",
+	"CDTBUzQYYzYCRFQrCDeFo6V++QLfmTlqmM1JfC8W5Zwf64Cesu7iFvLT1OxEWx7lfQx4YpXaMkc6zK+z",
+	"GrVkGy8TywRUrcLUm/5Nj9MogztVN/7MHJRdW4EKN4Qnsvk71cCVQehA5faRm96dpAb8Z1gNxjtu3i5u",
+	"LiOsil2z58tFghvnpQW4IQPQFlXO+F9gRkqAqe5D9Ee2yLnCQvkOogd0B9zGTkuQhLuYCJBdwnyO+ICz",
+	"SKKEKUKtvcwjkMi+k0NjTnDof4obTKtnUxzdYqJQH9QtAEMxp1T6J3NhpK7V8aW9JxJEdjK4w5PY+Mu/",
+	"/89f/npw/Obtu8BDOTcgyNBZ0t1EkKLxIEiTd7qatyhYZb385QVyyR0oLKAmfxjPJpftoYDDHAKqafKM",
+	"U1pJkwsEk6PJN/WWaf7luvWlsaPLggO0i6q9F6mwSpzdn/pm9vyxDchoJyYsDZXJYABSdoIQdQLj7RS8",
+	"VvuCCTC4qc3wbgSMQNQJ0D9Qx0E06rrXzTNMtVE57SYyG0asT9UdCcxU6lIVwWkWyt/BFJbLkOeWCsLC",
+	"MgaduSU8tzahO3thCR+wgjCFjHcWu7xX3pWxyG8Z5TgySrTS9XIeUhEcAmIuieJimt/w+2/vv5wHYfDh",
+	"9MuHz0EYfCIjOcZC0/YvRP056et/UN43yvc3YBFQmAZh8FdgPOJBGPwO/fSFr2oMwnvERNAyRR8ZH0qB",
+	"0MT3v3tjpWL57/8Yqni/fXhYy8+549j5fURvrh6/uQsoz73f/HLqlqgxYhxNeAQ0i3BLEDcg0BTUSXoB",
+	"CHrKgvu7TO9/1z7RzFyofLbjjyo9pMwY+HinBDYRwWXudcAZfB0G7cuyeM6eMHNPFMyuSkGQTwLgwITO",
+	"tEWlrZoW+k+YSiS1MrPgwIiCxk+oFRBzf8gQRWRElDSRjm4P7Q3GMLiGCPWt2WFhdoK+xsBOzz6jt60j",
+	"NMDMhoRiAVKia5gih3q5f4JuME3cLas9gpnb7j2vnhxew+DuYMQP3MMJji/tW1dG/g7xAO5nJmqZi6ku",
+	"jVIsQMbETbVhoPUl9oTu5s9iEAeaDrL7zqEGSuSY1N5J9/ZDAyprr/TK5zGhyvTCvALXJY4q7tmS+A2g",
+	"799+ldmFB2cHhlozKs9iP/edIM6CPVoSp38dpqK0gkbzW3buQkmNxc7RytycY5+BEYPoZiPT68bUklzy",
+	"nuIKU/OmrPel7GBhFF7t8MVQj95cbp/FpRfn9kmfzNspC56+5DRRBl8ZuuDOhEtTZwfphULLCZRqnOj/",
+	"4z6FysiKC+D5XM8xF6pWWhXF5Uz7YZSCiaqv/u6CS+Mxf5XA3WEm5pZOnpOIszAYCZ7ES/llqRNqofSN",
+	"Uyhz0i966twlg0R7djUjnrQQMxqCQlTUCPtevt5QhCyVFsvdeT3I77C98UdFzZI4w/ZKCq50g+aixYWJ",
+	"5hqrwZTLB6VX50a11SlUmfSzy9mVaFi5W9JlL5mbVOcSbYYmfwOjCbWChYMJJhTtWbnOmZEcFnEo5kJh",
+	"6iNEnyXpVpyHPheSsgQxt63ZbbVlVLR39vX8IkRn3y/2W6hnztwzaVM9yyY9wydpDpW9MsEKTqwPq//N",
+	"BerDgE9AzqMUZeP9SaVHCVhN0sUqxESFYKiJ3xioyCbBmyr2rsl6+qHM/hRs8t6ApYpZHNQKPHN2evH+",
+	"z4dn3y9CNMEMjzSANQYdrDmj0wrmaRSJdnurCmvFc93c4IS+iyfzfMnKD4o6b1+EOMyM0sb0mQFvkUT9",
+	"wFwz0uxWqYoy7wTXTnBti+Cqol1jZ5RFBWZdu7zf7iSy69av/N1syffrAgfmlirMm5vkavn232cbXXDf",
+	"KR7ZhBMJTBmqNuGwE+P1CpjwG5MmpS3FWQ/ZB9YUmRgMlG2RTcIldFuqgFkJAvnso4JF3Ti5rVnazNU8",
+	"YdAXN0tTUrFEAlQiGEQtlFrOVpaY9HRKpJLGiTVJ4lEuNdyEmHpZ7va/2WTyE9TLShR6KDLlD1ZYlvHS",
+	"hzG+IQ4Sq/mmWGE8+CMhkjS5CPS+n7tSXswAM9SkxoIno/GBNaP3HMRyb+4jLiJLb5vwkApXwle+O0es",
+	"oKvIpHiXop8emKcNAg51yq4YCWt+W5qPcnt2DjEfjFfH+gNU75qO/Gqe+gQzEicUrxdvaXiVaQeaO44u",
+	"Yd1KKr5wKdOIMFN/REFOpYLJgcRDQBoSLVsoUFDetRDx2nQ/kOozE/DqQereJ3qdOKz1mFPZ6POYvwGO",
+	"DrTCTn/NlJQzxzye8DJZ8w1iigdOf7mFf/qpmJovw+w+wwocdJHlX6JJIpU2JGxRDmew8tXGCxIr68uH",
+	"tbIiitxQZj+HIgZg6uFSIwRxhy339uqXUYS5y6jjB/JIyTHOHemqmoUWMiQ919CaTiFCGr9ZtgKeWx0s",
+	"QrhA47Vss0nFuqZyMIes98zl3ArbTPx01ghRy3IkG2bXpfSXHXyhoo5ba8xKq4I402bkSVbahocKhBlC",
+	"sZZeVmitXLNWAG39vv35JEFYmxhYhmVVjKhsI9ZtzcNQFRtdfZcvLp5UhkRz3eEDdE2UybfcWgGn8tpL",
+	"MhxfCy9WQmk5bzXEcyW7L8HPS+WXlZmkKWc8jB0yHmhqhp9evP/z/okJlyE15hKs8W2Nqp3dvbO7n4/d",
+	"XeKJtJx33vSgLgqwuP4FvwZWmZoaYylvuSgautnD0J8gnCKnDGE8MHz/k0xj3DiKBMh8sldF2l82bzhf",
+	"3ick3HFs1W75PDYV1L85aVO/roGhPQa3IJBNFpdIm/SWoa+hEHJvlMyZP0aWcrqYFjo/gaGaRg06JAwS",
+	"QdT0XJNJGhrFAsRposa+6G0MQnKGKbLL28O2Ue80n73aRj+bSVAnOTp6O7D5uPqf0EN7PQNf30++Hh6G",
+	"fk1o28w4P8RYqdiWaBI25P5As8nAHHJrZPwsMGHnFx9/Q+Y/qYw/PfscIs0wWJkaUxNbNtkFwyEZEEw7",
+	"bP5mis29Xl8/kwomXRyTruKcyt5+yybRYQEd1jvEMTm8t5kVs8N7HMezw3tzQzY7vLwn0ezwqmdXs2NQ",
+	"LxbkBisNI0tCKdb3O4wL1LPXVz20hxln0wlPZGjI6sDe4qAzrMY2fh7xQTIBpuGYHocIpAQmlLBRh0mK",
+	"5fgkaxKAYvOmHsoThYiNKtn2MBAhEtniUkqnrQ7rZKwhUSLBTBJNGZ6QwYEAqRCwG6A8BlcS6+DcCdro",
+	"vtVqzWY9gxHO0rLfsMNy40xS4WWr1boKUceqeJsTrrW8/Veq6O1fWteb6lk9KzaZb2gvbW1yDdMOGxIh",
+	"1X4rf2GQ9UtY3oKGMEkiyDedMQCwdyi2pvzD3zAbcfTt4/kFGgo8gVsurn+SSI6xAUG+2N4etGGxvRYg",
+	"UplAhqzIDu0wI7Nd6XHhN7PAva3FTQR1631k2uLGyNYUf//2q1nqatbbd0jw1ItbuBZqmcNckluIGFcH",
+	"pqDbxFYmoMY86jB74tDFWwqF7Gmi7tBVUdsSdtnqaKmmiDLlINXcassqrEEeHLeOWkfGGYmB4ZgE7eBt",
+	"66j11hXZGoFmGFGf4NAWOhwamc6l8tlmKhFM5qpm+BBhZN9DhQx9yz5apyC9tkS9ymKPHtrT2Fv83SY/",
+	"aXEmbTqUqcDo7YdIkhGTJnquoRfHgt+AUXBaD5n3P0dBOzDFQ/NaIterCaT6mUfTH1gNv1gRZcvIC30t",
+	"3hwdbWBBWx3lqcPXutaHFNMT4J3di2+JbM+Hue4OeT0YtC+vwkAmkwkW0xTEcwqgfGTKdazFdWlq/AMT",
+	"BisRmRHhS0jt1GaApk243hwdWYrq82iKFFAqkasBCZErAUF7mXIys4eIswHYHHHMXPsNTUNlUjnjlD4S",
+	"peTrlGZF48VcnG+ccnKFShWkIxVWkCZPPwod6T01JiNnBxymtlYXKyVIP1EgD3OupSGuka/H169GZZjD",
+	"5SJIFW00kO3qo40a15HHaCRTc5V/0OJx/tnB/KGWWFwo7bMaBWvElruKR0NOKb8tmAjOkcZoCLdpA5Nr",
+	"mFrbRWsJiNAYBITWDlNjk7UiwBrRppOh/sG0SXHapEzxGga5sJc0GmHe27EiED4fcmibt1UFw3MDXae1",
+	"BiNNG6MG49K2eQ2Gpu0fGwx1LQybT5reLteOr2mTObvaJM8vRJ09LP+VgbUL+bDAECe55jO2ssjmFhuD",
+	"sbkIWGgWZF47rn+t0LrGvPS2/qV5OyUjbTL5ovdQZPY9J0XS3O6cuMlHoq9mYaagigxkb23yYzekNUoX",
+	"RY20xvEmNlDd+cduLVpPMTwFRdgNu7tOmWHQTwOrah7jvlq9k1ZUF4nng3m+SDwFBL7ztKw1b0VpjYI2",
+	"hfZbjwY+/ca7+jey3llFeNu9N4R3mOrtItR+AVUE2Woaa7vUxiMJ/WqWvSjaP1sv0B9Gf7+AuULLn3gl",
+	"HbAapUUGv7H/HuUMC0UwRUkcYQXt9NoEColL87uTIg98Ny89qtqx10GP7as0JWELqGg9Un52ZGzR31iM",
+	"xonH/fmUUIqEvWZrIz4hykRC09s9R4UjUC4w6i6kPREWd1e3tUbQjhw3TI6OANY0o6SCyaGLNTfx1tOw",
+	"9Ovz1M/mZVU7L31DXvqSTuervp31aN+olZcvTqxx61POeWkufSYRlphyad56nSufjtuMBisWhT+yC18s",
+	"oH1R7nucYa2M76X6pqGPnqeKV+GfLwNotV8+B9POJ1+TBy/mFs4r8cWzzzU0FN7b5YM/ir54Et+7Eamm",
+	"js7KJPt8fe7lovFxfO2ts1J2ZLdx3/phNk6aOVbtYWu4Kiw0FbpL/+zbaPYTca10DvdBCjf/T9kHlLR/",
+	"jlXOGTdtKiRAiBIW4xFhJnFsr5AJpx3krssp21/q957Ps9pXUwKr+oCp4fBQQ8BbILHBbP9ylqufe9IM",
+	"PucBPoGdsT4/GIevgvo2Z0F4+cut2yRmlW3x1cWs1mbaXcyqsbxa8h23Vd/OQoyrvlj8xN2qb9vCi006",
+	"XvkaspowWcqsLy1M1kROpjqnLkx2nlXnbsIALXaCeOQwWbHO8UWFyeY11WV8L1VxDcNkeap4FWGyZQCt",
+	"DpPNwbQLk63Jgxdzo+qVhMmyj9Q2FN7bFSZ7FH3xJGGyRqSaxitWJtnnGyZbLhofJ0y2dVbKjuw2HiZ7",
+	"mI3TqHKkPlKWm8YFy9IeBv4WBpqaTQ+DDUXQKprPPM9A2o//gN+yj+W9qqBaUyrdnBFSz6LZp1QewJ/p",
+	"HCXmzFJJNsqHaydybQcDbr5v+CtluiaJTBvkrxXLJj39t15tfHtXRPmooe5SLeW83eIj2NyrFVN62OSF",
+	"RpabllZ6ev01jDdvvsagsjHnE0WhX3bZpad3Zg2ZNNVfq0WsX2UN5urArw1p7wozfzRvX3gNrdcV825Y",
+	"rVmlVrYyEv4UmuxJ4+Orls49hOiffdR8JZn8qLH0bbfAdoT7tHH3dUw5UyW3fiOn07TTo3HerRuPKeW3",
+	"ELXQ+Zjf2k94ZZ/xdEGWsJiZx4eLA0yMwT0rhENb6DTtLUaGRuaHtt9wH2zXQE9rMTPNrt3Srt3Si2+3",
+	"NG/udq/RlO+Ue3k1u6pryFT41m6Dfkye8qn8FLZnqOv/eoLgBsTUqEGwvwwTaT+tX/gk9bujt/umaaf+",
+	"RfBEeeN/lqn9LaBylLWNkPc1PkJ7KTi83z2uL+hvJsc9nvmT47C2E9M24tDXTGldHFZ49hY6u45Lu45L",
+	"KxqIK5CxvydTYzXwA737JxA8/kZOWy54fO2H1hc8Xvf1CVBR0cZoy3Hh7b3zgzR5s848z8v92vXQ2fXQ",
+	"2fXQWcdPyyWnVEkTX5OdLfHPKjq4bLVvlnXGaCrNPQXhHkm+vQ7YM0LSYqecdZBU53Tt2uns2ulswNGa",
+	"N9xpJMdfgoP1jATLYp+Z9QTLljlVzwj+pYYrG1G/z7UdS8mR2jVleb1NWVb1ICrbtmxID/m4sLZpy/MK",
+	"Z+zaq+zaq+zaqzyTCEoDiefrv7IlEZSK5h5bHUHJmiY0NeE8tcIe5bG9EZRnhKTFPPR1kFQXQdl1Wtl1",
+	"WtlABGXei6WRHH8JEZRnJFgWk6nXEyxbFkF5RvAv5QRvRP2+wE4dJbdu169j16/jgfGW5h09NqTKahn5",
+	"ufbzKHHrrqvH6+3q8TDWbJBa8YO4sPzB/SJRf+0rTNiFHrWh8i4z9xN9+t6tbWf3Ud8pYnCL0gx2hAcD",
+	"kDKNziZMC8o+V2PbSoTTCA0o0SsYG/ARy7yWfET/450tRENwMMGE2rAzlvKWiwgNuUDYfz7Pl/YXCNtH",
+	"1SBuUjJMBA3awaERS26m+4Dhieb3+a1J9mguPbJHRZ2/+HLFr2Y7s6vZ/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -11,12 +12,22 @@ import (
 	"github.com/sessionhub/sessionhub/server/brainstem"
 )
 
+// statusClientClosedRequest is nginx's status for a request whose client
+// disconnected before the answer.
+const statusClientClosedRequest = 499
+
 // handleError is the one place where errors become HTTP responses. Each API
 // keeps its own error body convention, so it dispatches on the path: the
 // BrainSTEM API (/api/..., /account/...) answers in Django REST framework's
 // shapes, the Atlas API in RFC 9457 problem details.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	// The client went away and the handler stopped because of it: nobody
+	// reads this answer. Record it as nginx's 499, not as a server error.
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		_ = c.NoContent(statusClientClosedRequest)
 		return
 	}
 	// The router found the path but not the method: say which methods it

@@ -1,12 +1,17 @@
 package server_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
+	"github.com/sessionhub/sessionhub/store"
 )
 
 func TestHealthAndDocs(t *testing.T) {
@@ -56,6 +61,38 @@ func TestMethodNotAllowedListsAllow(t *testing.T) {
 			if !strings.Contains(allow, m) {
 				t.Errorf("%s %s: Allow = %q, want it to list %s", tc.method, tc.path, allow, m)
 			}
+		}
+	}
+}
+
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(context.Background(), "gone@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.CreateToken(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/sessions", "/api/private/stem/session/"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // the client has hung up before the handler reads the database
+		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 499 {
+			t.Errorf("GET %s with the client gone = %d %s, want 499", path, rec.Code, rec.Body)
 		}
 	}
 }

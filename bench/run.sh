@@ -221,8 +221,9 @@ printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB, status %s, speed 
   "$(verdict "$s_sh == 201 && $t_base >= 0.9 * $t_sh && $g_sh < 32")"
 n5xx=$(grep -c '"status":5[0-9][0-9]' "$WORK/sessionhub.log" || true)
 ncancel=$(grep '"status":5[0-9][0-9]' "$WORK/sessionhub.log" | grep -c 'context canceled' || true)
-echo "sessionhub logged $(grep -c '"msg":"request"' "$WORK/sessionhub.log" || true) requests; $n5xx with a 5xx status," \
-  "$ncancel of them 'context canceled' (wrk closing its connections at the end of a run)"
+n499=$(grep -c '"status":499' "$WORK/sessionhub.log" || true)
+echo "sessionhub logged $(grep -c '"msg":"request"' "$WORK/sessionhub.log" || true) requests: $n499 with status 499" \
+  "(wrk closing its connections at the end of a run), $n5xx with a 5xx status ($ncancel of them 'context canceled')"
 if [ "$n5xx" != "$ncancel" ]; then
   echo "other 5xx log lines (first 3):"
   grep '"status":5[0-9][0-9]' "$WORK/sessionhub.log" | grep -v 'context canceled' | head -3

@@ -40,15 +40,17 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-
 // buffers the body), answered with 413 {"detail": "Request body too large."}.
 const maxBody = "2M"
 
-func init() {
-	// kin-openapi checks only the formats it is told about.
-	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String()))
-	openapi3.DefineStringFormatCallback("uri", func(s string) error {
+// formatValidators check the string formats the spec uses (kin-openapi
+// checks only the formats it is told about). They are scoped to this API's
+// validator, so the Atlas API keeps its own.
+var formatValidators = []openapi3.SchemaValidationOption{
+	openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String())),
+	openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
 		if u, err := url.Parse(s); err != nil || u.Scheme == "" || u.Host == "" {
 			return errors.New("not an absolute URI")
 		}
 		return nil
-	})
+	})),
 }
 
 // Register mounts the BrainSTEM API on e: a pre-router middleware that
@@ -74,8 +76,9 @@ func Register(e *echo.Echo, d Deps) error {
 			return &echo.HTTPError{Code: http.StatusBadRequest, Internal: me}
 		},
 		Options: openapi3filter.Options{
-			MultiError:         true,
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			MultiError:              true,
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: formatValidators,
 		},
 	}))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, nil))

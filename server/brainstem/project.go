@@ -52,13 +52,9 @@ func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.
 		for _, p := range recs {
 			ids = append(ids, p.SessionIDs...)
 		}
-		ss, err := h.st.BSSessionsByID(ctx, r.viewer(), dedupe(ids))
+		m, err := h.embedSessions(ctx, r, ids)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]object{}
-		for _, s := range ss {
-			m[s.ID] = sessionObject(s, r, nil)
 		}
 		e["sessions"] = m
 	}

@@ -54,13 +54,9 @@ func (h *Handlers) sessionObjects(ctx context.Context, r *request, recs []store.
 		for _, s := range recs {
 			ids = append(ids, s.ProjectIDs...)
 		}
-		ps, err := h.st.BSProjectsByID(ctx, r.viewer(), dedupe(ids))
+		m, err := h.embedProjects(ctx, r, ids)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]object{}
-		for _, p := range ps {
-			m[p.ID] = projectObject(p, r, nil)
 		}
 		e["projects"] = m
 	}
@@ -69,13 +65,9 @@ func (h *Handlers) sessionObjects(ctx context.Context, r *request, recs []store.
 		for _, s := range recs {
 			ids = append(ids, s.DataStorageIDs...)
 		}
-		ds, err := h.st.BSDataStoragesByID(ctx, r.viewer(), dedupe(ids))
+		m, err := h.embedDataStorages(ctx, r, ids)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]object{}
-		for _, d := range ds {
-			m[d.ID] = dataStorageObject(d)
 		}
 		e["datastorage"] = m
 	}

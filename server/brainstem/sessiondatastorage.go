@@ -17,13 +17,9 @@ func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSe
 		for i, l := range rows {
 			ids[i] = l.SessionID
 		}
-		ss, err := h.st.BSSessionsByID(ctx, r.viewer(), dedupe(ids))
+		m, err := h.embedSessions(ctx, r, ids)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]object{}
-		for _, s := range ss {
-			m[s.ID] = sessionObject(s, r, nil)
 		}
 		e["session"] = m
 	}
@@ -32,13 +28,9 @@ func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSe
 		for i, l := range rows {
 			ids[i] = l.DataStorageID
 		}
-		ds, err := h.st.BSDataStoragesByID(ctx, r.viewer(), dedupe(ids))
+		m, err := h.embedDataStorages(ctx, r, ids)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]object{}
-		for _, d := range ds {
-			m[d.ID] = dataStorageObject(d)
 		}
 		e["datastorage"] = m
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -60,8 +61,8 @@ func Register(e *echo.Echo, d Deps) error {
 	}
 	e.Use(authenticate(d.Store))
 	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
-	e.Use(validator(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
-	e.Use(validator(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
+	e.Use(validateRequests(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
+	e.Use(validateRequests(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
 
 	// Temp files of uploads cut short by a crash; an hour spares any
 	// upload still running in another process on the same data dir.
@@ -149,10 +150,10 @@ func limitJSONBody(skip func(echo.Context) bool) echo.MiddlewareFunc {
 	}
 }
 
-// validator checks requests against the spec, reporting every error at
+// validateRequests checks requests against the spec, reporting every error at
 // once. excludeBody leaves the body unread (for streamed uploads).
-func validator(spec *openapi3.T, excludeBody bool, skip func(echo.Context) bool) echo.MiddlewareFunc {
-	return echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+func validateRequests(spec *openapi3.T, excludeBody bool, skip func(echo.Context) bool) echo.MiddlewareFunc {
+	return validator.Middleware(spec, &echomiddleware.Options{
 		Skipper: skip,
 		Options: openapi3filter.Options{
 			MultiError:         true,

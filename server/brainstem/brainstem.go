@@ -17,6 +17,7 @@ import (
 	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -68,7 +69,7 @@ func Register(e *echo.Echo, d Deps) error {
 	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: notAPI, Limit: maxBody}))
 	e.Use(h.authenticate)
-	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+	e.Use(validator.Middleware(spec, &echomiddleware.Options{
 		Skipper:               notAPI,
 		SilenceServersWarning: true,
 		ErrorHandler:          validatorError,

@@ -1,0 +1,85 @@
+// Package validator checks requests against an OpenAPI spec with
+// kin-openapi, as oapi-codegen's echo-middleware does, but finds each
+// request's operation from the route Echo has already matched instead of
+// matching the URL against every path of the spec again.
+package validator
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/labstack/echo/v4"
+	echomiddleware "github.com/oapi-codegen/echo-middleware"
+)
+
+// Middleware validates requests against spec with opts (its Skipper,
+// ErrorHandler, MultiErrorHandler and kin-openapi Options are honoured as
+// echomiddleware.OapiRequestValidatorWithOptions does; Prefix is not
+// supported). The handlers must be registered with the generated
+// RegisterHandlers, whose Echo paths are the spec's with {name} as :name.
+func Middleware(spec *openapi3.T, opts *echomiddleware.Options) echo.MiddlewareFunc {
+	rt := newRouteTable(spec)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if opts.Skipper != nil && opts.Skipper(c) {
+				return next(c)
+			}
+			if err := echomiddleware.ValidateRequestFromContext(c, matched{c, rt}, opts); err != nil {
+				if opts.ErrorHandler != nil {
+					return opts.ErrorHandler(c, err)
+				}
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// routeTable maps an Echo route path to the spec's operations on it, by method.
+type routeTable map[string]map[string]*routers.Route
+
+func newRouteTable(spec *openapi3.T) routeTable {
+	rt := routeTable{}
+	for path, item := range spec.Paths.Map() {
+		byMethod := map[string]*routers.Route{}
+		for method, op := range item.Operations() {
+			byMethod[method] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
+		}
+		rt[echoPath(path)] = byMethod
+	}
+	return rt
+}
+
+// echoPath turns an OpenAPI path template into Echo's route syntax.
+func echoPath(p string) string {
+	return strings.NewReplacer("{", ":", "}", "").Replace(p)
+}
+
+// matched is a routers.Router for one request: the operation of the route
+// Echo matched, with Echo's path parameters.
+type matched struct {
+	c  echo.Context
+	rt routeTable
+}
+
+// FindRoute implements routers.Router.
+func (m matched) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	byMethod, ok := m.rt[m.c.Path()]
+	if !ok {
+		return nil, nil, routers.ErrPathNotFound
+	}
+	route, ok := byMethod[req.Method]
+	if !ok {
+		return nil, nil, routers.ErrMethodNotAllowed
+	}
+	names, values := m.c.ParamNames(), m.c.ParamValues()
+	params := make(map[string]string, len(names))
+	for i, n := range names {
+		if i < len(values) {
+			params[n] = values[i]
+		}
+	}
+	return route, params, nil
+}

@@ -51,6 +51,7 @@ type Store struct {
 	BlobDir string
 
 	tokens tokenCache
+	reads  readCache
 	// wturn admits one write transaction at a time, in arrival order:
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
@@ -96,6 +97,7 @@ func Open(dataDir string) (*Store, error) {
 	rdb.SetMaxIdleConns(n)
 
 	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1)}
+	s.reads.maxBytes = DefaultReadCacheBytes
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -143,5 +145,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-s.wturn }()
+	// Emptied after the transaction has ended (committed or not) and
+	// before the caller answers, so its client reads its own write.
+	defer s.reads.invalidate()
 	return s.W.WithContext(ctx).Transaction(fn)
 }

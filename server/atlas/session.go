@@ -49,11 +49,17 @@ func (h *Handlers) ListSessions(ctx context.Context, req atlasapi.ListSessionsRe
 	if req.Params.Offset != nil {
 		offset = int(max(*req.Params.Offset, 0))
 	}
-	list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
+	body, err := h.store.Cached(listKey(u.ID, limit, offset), func() ([]byte, error) {
+		list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		return encode(atlasapi.ListSessions200JSONResponse{Items: summariesOut(list), Count: int(total)})
+	})
 	if err != nil {
 		return nil, err
 	}
-	return atlasapi.ListSessions200JSONResponse{Items: summariesOut(list), Count: int(total)}, nil
+	return encoded200(body), nil
 }
 
 // GetSession returns one of the caller's sessions with its attachments.
@@ -62,11 +68,18 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 	if err != nil {
 		return nil, err
 	}
-	s, atts, err := h.store.AtlasSession(ctx, u.ID, req.SessionId.String())
+	id := req.SessionId.String()
+	body, err := h.store.Cached(sessionKey(u.ID, id), func() ([]byte, error) {
+		s, atts, err := h.store.AtlasSession(ctx, u.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		return encode(atlasapi.GetSession200JSONResponse(sessionOut(s, atts)))
+	})
 	if err != nil {
 		return nil, err
 	}
-	return atlasapi.GetSession200JSONResponse(sessionOut(s, atts)), nil
+	return encoded200(body), nil
 }
 
 // UpdateSession changes the fields present in the body.

@@ -82,7 +82,7 @@ func Register(e *echo.Echo, d Deps) error {
 			SchemaValidationOptions: formatValidators,
 		},
 	}))
-	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, nil))
+	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
 	registerAuthorizePage(e, d)
 	return nil
 }

@@ -81,6 +81,8 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(buf, int64(x), 10), nil
 	case int64:
 		return strconv.AppendInt(buf, x, 10), nil
+	case encoded:
+		return append(buf, x...), nil
 	case json.RawMessage:
 		if !json.Valid(x) {
 			return nil, fmt.Errorf("invalid stored JSON %.40q", x)

@@ -1,0 +1,113 @@
+package atlas_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/server/servertest"
+)
+
+// Reads are served from a cache emptied by every write: each step below
+// first reads (filling the cache), then writes, then reads again and must
+// see the write.
+func TestReadsSeeEveryWrite(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, server.Config{})
+	path := "/sessions/" + f.aliceSession
+	list := func() (int, []string) {
+		res := f.do(t, http.MethodGet, "/sessions?limit=10", f.alice, nil)
+		var l struct {
+			Items []session `json:"items"`
+			Count int       `json:"count"`
+		}
+		res.JSON(t, &l)
+		var titles []string
+		for _, s := range l.Items {
+			titles = append(titles, *s.Title)
+		}
+		return l.Count, titles
+	}
+
+	f.getSession(t, f.alice, f.aliceSession)
+	list()
+	f.do(t, http.MethodPut, path, f.alice, map[string]any{"title": "Renamed", "starred": true})
+	if s := f.getSession(t, f.alice, f.aliceSession); *s.Title != "Renamed" || !s.IsStarred {
+		t.Fatalf("after PUT: %+v", s)
+	}
+	if n, titles := list(); n != 1 || titles[0] != "Renamed" {
+		t.Fatalf("list after PUT: %d %v", n, titles)
+	}
+
+	f.upload(t, f.alice, f.aliceSession, servertest.UploadFile{Name: "b.txt", ContentType: "text/plain", Data: []byte("b")})
+	if s := f.getSession(t, f.alice, f.aliceSession); len(s.Attachments) != 2 {
+		t.Fatalf("after upload: %d attachments", len(s.Attachments))
+	}
+	f.do(t, http.MethodDelete, path+"/attachments/"+f.aliceAtt, f.alice, nil)
+	if s := f.getSession(t, f.alice, f.aliceSession); len(s.Attachments) != 1 || s.Attachments[0].Name != "b.txt" {
+		t.Fatalf("after removing an attachment: %+v", s.Attachments)
+	}
+
+	second := f.env.AtlasSession(f.alice, map[string]any{"title": "Second"})
+	if n, titles := list(); n != 2 || titles[0] != "Second" {
+		t.Fatalf("list after create: %d %v", n, titles)
+	}
+
+	// The cached session is Alice's answer only.
+	if res := f.do(t, http.MethodGet, path, f.bob, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("bob reads alice's cached session: %d %s", res.StatusCode, res.Body)
+	}
+
+	f.do(t, http.MethodDelete, "/sessions/"+second, f.alice, nil)
+	if res := f.do(t, http.MethodGet, "/sessions/"+second, f.alice, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("deleted session still served: %d %s", res.StatusCode, res.Body)
+	}
+	if n, _ := list(); n != 1 {
+		t.Fatalf("list after delete: count %d", n)
+	}
+}
+
+// Under concurrent writers and readers each client reads its own writes:
+// after its PUT answers, its GET shows that title, however other clients'
+// reads and writes interleave.
+func TestConcurrentClientsReadTheirWrites(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t, server.Config{})
+	const clients, rounds = 6, 25
+	type client struct{ tok, session string }
+	cs := make([]client, clients)
+	for i := range cs {
+		tok := env.AddUser(fmt.Sprintf("c%d@example.com", i), "")
+		cs[i] = client{tok, env.AtlasSession(tok, nil)}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, clients*rounds)
+	for i, c := range cs {
+		wg.Go(func() {
+			for r := range rounds {
+				title := fmt.Sprintf("client %d round %d", i, r)
+				res := env.Do(http.MethodPut, "/sessions/"+c.session, c.tok, map[string]any{"title": title})
+				if res.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("PUT: %d %s", res.StatusCode, res.Body)
+					return
+				}
+				var s session
+				res = env.Do(http.MethodGet, "/sessions/"+c.session, c.tok, nil)
+				if err := json.Unmarshal(res.Body, &s); err != nil || s.Title == nil || *s.Title != title {
+					errs <- fmt.Errorf("client %d read %s after writing %q", i, res.Body, title)
+				}
+				// Another client's session, to interleave reads of others.
+				other := cs[(i+1)%clients]
+				env.Do(http.MethodGet, "/sessions/"+other.session, other.tok, nil)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

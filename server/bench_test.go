@@ -1,0 +1,114 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// benchEnv is a whole server handler over a fresh store, driven in-process
+// (no sockets), with one user and its token.
+type benchEnv struct {
+	h   http.Handler
+	tok string
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	st, err := store.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	h, err := server.New(st, slog.New(slog.NewJSONHandler(io.Discard, nil)), server.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "bench@localhost", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := st.CreateToken(ctx, u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchEnv{h: h, tok: tok}
+}
+
+func (e *benchEnv) do(b *testing.B, method, path string, body any, want int) []byte {
+	var rd io.Reader
+	if body != nil {
+		js, _ := json.Marshal(body)
+		rd = bytes.NewReader(js)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
+}
+
+func (e *benchEnv) run(b *testing.B, path string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Authorization", "Bearer "+e.tok)
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+func BenchmarkAtlasGet(b *testing.B) {
+	e := newBenchEnv(b)
+	var s struct {
+		ID string `json:"session_id"`
+	}
+	json.Unmarshal(e.do(b, http.MethodPost, "/sessions", map[string]any{"title": "bench"}, http.StatusCreated), &s)
+	e.run(b, "/sessions/"+s.ID)
+}
+
+func BenchmarkAtlasList20(b *testing.B) {
+	e := newBenchEnv(b)
+	for range 25 {
+		e.do(b, http.MethodPost, "/sessions", map[string]any{"title": "bench"}, http.StatusCreated)
+	}
+	e.run(b, "/sessions?limit=20")
+}
+
+func BenchmarkBrainstemDetailInclude(b *testing.B) {
+	e := newBenchEnv(b)
+	var p struct {
+		Project struct {
+			ID string `json:"id"`
+		} `json:"project"`
+	}
+	json.Unmarshal(e.do(b, http.MethodPost, "/api/private/stem/project/", map[string]any{"name": "Lab"}, http.StatusCreated), &p)
+	var s struct {
+		Session struct {
+			ID string `json:"id"`
+		} `json:"session"`
+	}
+	json.Unmarshal(e.do(b, http.MethodPost, "/api/private/stem/session/", map[string]any{"name": "S1", "projects": []string{p.Project.ID}}, http.StatusCreated), &s)
+	e.run(b, "/api/private/stem/session/"+s.Session.ID+"/?include[]=projects.*")
+}

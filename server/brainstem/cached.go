@@ -1,0 +1,57 @@
+package brainstem
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+)
+
+// cacheReads answers GET operations from the store's read cache
+// (store.Store.Cached): a record or a page is rendered once and served
+// from memory until the next write. The key names the caller and the
+// whole request URL (portal, record, filters, includes, page; scheme and
+// host because next/previous are absolute URLs).
+func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, _ string) brainstemapi.StrictHandlerFunc {
+	return func(c echo.Context, req any) (any, error) {
+		if c.Request().Method != http.MethodGet {
+			return f(c, req)
+		}
+		var other any
+		body, err := h.st.Cached(readKey(c), func() ([]byte, error) {
+			res, err := f(c, req)
+			if err != nil {
+				return nil, err
+			}
+			if r, isData := res.(response); isData && r.status == http.StatusOK {
+				return appendValue(make([]byte, 0, 1024), r.body)
+			}
+			other = res
+			return nil, errNotKept
+		})
+		switch {
+		case errors.Is(err, errNotKept):
+			return other, nil
+		case err != nil:
+			return nil, err
+		}
+		return ok(encoded(body)), nil
+	}
+}
+
+// errNotKept tells Cached not to keep an answer that is not a 200 with
+// JSON data; the answer itself is passed on as it is.
+var errNotKept = errors.New("brainstem: answer not kept")
+
+// readKey is the cache key of a GET request.
+func readKey(c echo.Context) string {
+	r := requestFrom(c.Request().Context())
+	return "brainstem/" + strconv.FormatUint(uint64(r.userID()), 10) + "/" +
+		r.scheme + "://" + r.host + c.Request().URL.RequestURI()
+}
+
+// encoded is a JSON value already encoded by appendValue.
+type encoded []byte

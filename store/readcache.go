@@ -1,0 +1,86 @@
+package store
+
+import "sync"
+
+// Read cache limits: when either is reached the cache is emptied.
+const (
+	readCacheMaxEntries = 4096
+	// DefaultReadCacheBytes bounds the encoded answers kept in memory.
+	DefaultReadCacheBytes = 32 << 20
+)
+
+// readCache keeps the encoded answers of read requests between writes.
+// Every transaction on the single writer (Store.write) empties it once it
+// has committed, and an answer computed while a write committed is not
+// kept (the generation it was read under is gone), so a cached answer is
+// never older than the last committed write.
+type readCache struct {
+	mu       sync.RWMutex
+	gen      uint64
+	m        map[string][]byte
+	bytes    int
+	maxBytes int // 0: nothing is kept
+}
+
+func (c *readCache) get(key string) ([]byte, uint64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[key]
+	return v, c.gen, ok
+}
+
+// SetReadCacheBytes bounds the memory of the read cache (see Cached); 0
+// turns it off, so every read queries SQLite. Open sets DefaultReadCacheBytes.
+func (s *Store) SetReadCacheBytes(n int) {
+	c := &s.reads
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.maxBytes = max(n, 0)
+	c.gen++
+	c.m, c.bytes = nil, 0
+}
+
+// put keeps v unless a write has committed since gen was read.
+func (c *readCache) put(key string, gen uint64, v []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || len(v) > c.maxBytes {
+		return
+	}
+	if c.m == nil || len(c.m) >= readCacheMaxEntries || c.bytes+len(v) > c.maxBytes {
+		c.m, c.bytes = make(map[string][]byte), 0
+	}
+	if old, ok := c.m[key]; ok {
+		c.bytes -= len(old)
+	}
+	c.m[key] = v
+	c.bytes += len(v)
+}
+
+// invalidate drops every answer and every answer being computed.
+func (c *readCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.m, c.bytes = nil, 0
+}
+
+// Cached returns the answer kept under key, or computes it with fill and
+// keeps it until the next write. fill must read only data that changes
+// through the store's write transactions (sessions, projects, attachments,
+// memberships: not tokens or users), and key must name everything the
+// answer depends on besides that data (the caller, the record, the query).
+// Errors from fill are returned and not kept. The returned bytes are shared:
+// callers must not modify them.
+func (s *Store) Cached(key string, fill func() ([]byte, error)) ([]byte, error) {
+	v, gen, ok := s.reads.get(key)
+	if ok {
+		return v, nil
+	}
+	v, err := fill()
+	if err != nil {
+		return nil, err
+	}
+	s.reads.put(key, gen, v)
+	return v, nil
+}

@@ -56,6 +56,19 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
+// envInt is the integer in environment variable key, or def when it is unset.
+func envInt(getenv func(string) string, key string, def int64) (int64, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return n, nil
+}
+
 func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("data", envOr(getenv, "SESSIONHUB_DATA", "./data"), "data directory (env SESSIONHUB_DATA)")
 }
@@ -65,25 +78,35 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "SESSIONHUB_ADDR", "127.0.0.1:8080"), "listen address (env SESSIONHUB_ADDR)")
 	data := dataFlag(fs, getenv)
-	defMax := server.DefaultMaxUploadBytes
-	if v := getenv("SESSIONHUB_MAX_UPLOAD_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return fmt.Errorf("SESSIONHUB_MAX_UPLOAD_BYTES: %w", err)
-		}
-		defMax = n
+	defMax, err := envInt(getenv, "SESSIONHUB_MAX_UPLOAD_BYTES", server.DefaultMaxUploadBytes)
+	if err != nil {
+		return err
 	}
 	maxUpload := fs.Int64("max-upload-bytes", defMax, "per-file upload size limit in bytes (env SESSIONHUB_MAX_UPLOAD_BYTES)")
+	defCache, err := envInt(getenv, "SESSIONHUB_READ_CACHE_MIB", store.DefaultReadCacheBytes>>20)
+	if err != nil {
+		return err
+	}
+	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
+		return fmt.Errorf("--read-cache-mib %d: want 0 to %d", *cacheMiB, 1<<20)
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
+	unlock, err := store.LockDataDir(*data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := store.Open(*data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	st.SetReadCacheBytes(int(*cacheMiB) << 20)
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}

@@ -231,9 +231,15 @@ func TestCLIErrors(t *testing.T) {
 		{"no command", nil, "usage"},
 		{"unknown command", []string{"frobnicate"}, "usage"},
 		{"serve on an unusable address", []string{"serve", "--data", data, "--addr", "127.0.0.1:not-a-port"}, "not-a-port"},
+		{"serve with a negative read cache", []string{"serve", "--data", data, "--read-cache-mib", "-1"}, "read-cache-mib"},
+		{"serve with a bad read cache env", []string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, "SESSIONHUB_READ_CACHE_MIB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := runCLI(t, noEnv, tc.args...)
+			getenv := noEnv
+			if strings.Contains(tc.name, "env") {
+				getenv = env(map[string]string{"SESSIONHUB_READ_CACHE_MIB": "lots"})
+			}
+			out, _, err := runCLI(t, getenv, tc.args...)
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("run %q = %v (stdout %q); want an error containing %q", tc.args, err, out, tc.wantErr)
 			}
@@ -429,5 +435,30 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if !strings.Contains(s.stderr.String(), "shutting down") {
 		t.Errorf("no shutdown log line: %q", s.stderr.String())
+	}
+}
+
+// A second server on a data directory that one already serves is refused
+// (each keeps caches that assume it is the only writer); the short
+// commands still work beside a running server.
+func TestSecondServeOnSameDataIsRefused(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	_, _, err := runCLI(t, env(nil), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	if !errors.Is(err, store.ErrDataDirInUse) || !strings.Contains(err.Error(), "another sessionhub serve") {
+		t.Fatalf("second serve on the same data = %v; want ErrDataDirInUse", err)
+	}
+	if out, _, err := runCLI(t, env(nil), "token", "create", "--data", data, "--email", "admin@localhost"); err != nil || !strings.HasPrefix(out, store.TokenPrefix) {
+		t.Fatalf("token create beside a running server = %q, %v", out, err)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	// Once the first has stopped, the directory is free again.
+	addr2 := freeAddr(t)
+	if err := startServe(t, addr2, env(nil), "--addr", addr2, "--data", data).stop(t); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -148,5 +148,12 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// Emptied after the transaction has ended (committed or not) and
 	// before the caller answers, so its client reads its own write.
 	defer s.reads.invalidate()
-	return s.W.WithContext(ctx).Transaction(fn)
+	err := s.W.WithContext(ctx).Transaction(fn)
+	if err != nil && ctx.Err() != nil {
+		// database/sql rolls the transaction back when ctx ends (the
+		// client hung up), and the statements after that fail with
+		// sql.ErrTxDone: report the cause, not the symptom.
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return err
 }

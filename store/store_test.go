@@ -44,3 +44,38 @@ func TestWriteWaitsForItsTurn(t *testing.T) {
 		}
 	}
 }
+
+// A client that hangs up during a write transaction: the
+// transaction is rolled back (nothing written) and the error says why
+// (context.Canceled, which the server logs as 499), not sql.ErrTxDone.
+func TestWriteCanceledMidway(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.CreateUser(context.Background(), "w@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&AtlasSession{ID: "11111111-1111-1111-1111-111111111111", OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}).Error; err != nil {
+			return err
+		}
+		// The client hangs up after the last statement, before the commit;
+		// database/sql rolls back asynchronously, and the commit then
+		// fails with sql.ErrTxDone.
+		cancel()
+		time.Sleep(100 * time.Millisecond)
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("write = %v; want context.Canceled", err)
+	}
+	var n int64
+	if err := s.R.Model(&AtlasSession{}).Count(&n).Error; err != nil || n != 0 {
+		t.Fatalf("%d sessions after a canceled write (%v); want 0", n, err)
+	}
+}

@@ -95,14 +95,20 @@ mkdir -p "$WORK/baseline-files"
 "$BIN/baseline" -addr 127.0.0.1:0 -dir "$WORK/baseline-files" >"$WORK/baseline.out" 2>"$WORK/baseline.log" &
 BASE_PID=$!
 PIDS+=("$BASE_PID")
-"$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" >"$WORK/sessionhub.out" 2>"$WORK/sessionhub.log" &
-SH_PID=$!
-PIDS+=("$SH_PID")
+# start_sessionhub LOG [serve flags]: sets SH_PID and SH (its base URL).
+start_sessionhub() {
+  local log=$1
+  shift
+  "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" "$@" >"$WORK/$log.out" 2>"$WORK/$log.log" &
+  SH_PID=$!
+  PIDS+=("$SH_PID")
+  wait_for "$WORK/$log.log" '"listening"'
+  SH=$(grep -o '"addr":"http://[^"]*"' "$WORK/$log.log" | head -1 | cut -d'"' -f4)
+  curl -fsS "$SH/healthz" >/dev/null
+}
+start_sessionhub sessionhub
 wait_for "$WORK/baseline.out" '127.0.0.1:'
-wait_for "$WORK/sessionhub.log" '"listening"'
 BASE="http://$(head -1 "$WORK/baseline.out")"
-SH=$(grep -o '"addr":"http://[^"]*"' "$WORK/sessionhub.log" | head -1 | cut -d'"' -f4)
-curl -fsS "$SH/healthz" >/dev/null
 echo "   sessionhub $SH (pid $SH_PID), baseline $BASE (pid $BASE_PID)"
 AUTH="Authorization: Bearer $TOKEN"
 
@@ -115,8 +121,10 @@ for i in $(seq 25); do
 done
 [ -n "$ATLAS_ID" ] || { echo "could not create Atlas sessions" >&2; exit 1; }
 
-BS_LIST="$SH/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D=$PROJECT&sort%5B%5D=-name&limit=20"
-BS_DETAIL="$SH/api/private/stem/session/$SESSION/?include%5B%5D=projects.%2A"
+BS_LIST_PATH="/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D=$PROJECT&sort%5B%5D=-name&limit=20"
+BS_DETAIL_PATH="/api/private/stem/session/$SESSION/?include%5B%5D=projects.%2A"
+BS_LIST="$SH$BS_LIST_PATH"
+BS_DETAIL="$SH$BS_DETAIL_PATH"
 # Both BrainSTEM requests must answer as expected before they are timed.
 BS_OK=1
 if ! curl -fsS -H "$AUTH" "$BS_LIST" | grep -q '"count"'; then
@@ -174,6 +182,33 @@ for try in 1 2; do
   printf '   try %s: baseline   %s (seconds|status|RSS growth MiB)\n' "$try" "${UPLOADS[-2]}"
   printf '   try %s: sessionhub %s\n' "$try" "${UPLOADS[-1]}"
 done
+
+# --- reads with the read cache off ---------------------------------------------
+
+# Every scenario above repeats one request, which the read cache answers from
+# memory after the first time. These rerun the reads on a server restarted
+# with --read-cache-mib 0, so each request queries SQLite: what a first read,
+# or a read right after a write, costs. The Atlas reads use a fresh user with
+# 25 sessions (the bench user now has the thousands from atlas_create).
+echo "== the reads again, read cache off (serve --read-cache-mib 0)"
+kill "$SH_PID"
+wait "$SH_PID" 2>/dev/null || true
+start_sessionhub sessionhub-nocache --read-cache-mib 0
+"$BIN/sessionhub" user add --data "$WORK/data" --email nocache@localhost >/dev/null
+AUTH2="Authorization: Bearer $("$BIN/sessionhub" token create --data "$WORK/data" --email nocache@localhost)"
+ATLAS_ID2=
+for i in $(seq 25); do
+  ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
+done
+run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
+run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
+if [ "$BS_OK" = 1 ]; then
+  run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+  run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+  run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
+fi
+
 UP_BASE=$(best "${UPLOADS[0]}" "${UPLOADS[2]}")
 UP_SH=$(best "${UPLOADS[1]}" "${UPLOADS[3]}")
 [ "$(cut -d'|' -f2 <<<"${UPLOADS[1]}")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
@@ -211,6 +246,14 @@ if [ "$BS_OK" = 1 ]; then
 else
   echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"
 fi
+echo "-- read cache off (serve --read-cache-mib 0; every request queries SQLite)"
+row nocache_atlas_get baseline_get "(cache off)"
+row nocache_atlas_list20 baseline_get "(cache off)"
+if [ "$BS_OK" = 1 ]; then
+  row nocache_bs_list baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list 5) < 20")"
+  row nocache_bs_list_c1 baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list_c1 5) < 20")"
+  row nocache_bs_detail baseline_bs_detail "(cache off)"
+fi
 IFS='|' read -r t_base _ g_base <<<"$UP_BASE"
 IFS='|' read -r t_sh s_sh g_sh <<<"$UP_SH"
 printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB\n' upload_baseline "$SIZE_MIB" "$t_base" \
@@ -219,12 +262,13 @@ printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB, status %s, speed 
   upload_sessionhub "$SIZE_MIB" "$t_sh" "$(awk -v s="$SIZE_MIB" -v t="$t_sh" 'BEGIN {printf "%.0f", s / t}')" "$g_sh" "$s_sh" \
   "$(awk -v a="$t_base" -v b="$t_sh" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
   "$(verdict "$s_sh == 201 && $t_base >= 0.9 * $t_sh && $g_sh < 32")"
-n5xx=$(grep -c '"status":5[0-9][0-9]' "$WORK/sessionhub.log" || true)
-ncancel=$(grep '"status":5[0-9][0-9]' "$WORK/sessionhub.log" | grep -c 'context canceled' || true)
-n499=$(grep -c '"status":499' "$WORK/sessionhub.log" || true)
-echo "sessionhub logged $(grep -c '"msg":"request"' "$WORK/sessionhub.log" || true) requests: $n499 with status 499" \
+LOGS=("$WORK"/sessionhub*.log)
+n5xx=$(cat "${LOGS[@]}" | grep -c '"status":5[0-9][0-9]' || true)
+ncancel=$(cat "${LOGS[@]}" | grep '"status":5[0-9][0-9]' | grep -c 'context canceled' || true)
+n499=$(cat "${LOGS[@]}" | grep -c '"status":499' || true)
+echo "sessionhub logged $(cat "${LOGS[@]}" | grep -c '"msg":"request"' || true) requests: $n499 with status 499" \
   "(wrk closing its connections at the end of a run), $n5xx with a 5xx status ($ncancel of them 'context canceled')"
 if [ "$n5xx" != "$ncancel" ]; then
   echo "other 5xx log lines (first 3):"
-  grep '"status":5[0-9][0-9]' "$WORK/sessionhub.log" | grep -v 'context canceled' | head -3
+  cat "${LOGS[@]}" | grep '"status":5[0-9][0-9]' | grep -v 'context canceled' | head -3
 fi

@@ -149,6 +149,36 @@ if [ "$BS_OK" = 1 ]; then
   run_wrk bs_detail_include "$SH_PID" "$CONNS" "$WORK/get.lua" "$BS_DETAIL" -H "$AUTH"
 fi
 
+# --- reads with the read cache off ---------------------------------------------
+
+# Every scenario above repeats one request, which the read cache answers from
+# memory after the first time. These rerun the reads on a server restarted
+# with --read-cache-mib 0, so each request queries SQLite: what a first read,
+# or a read right after a write, costs. Then sessionhub is started again
+# with its defaults for the uploads. The Atlas reads use a fresh user with
+# 25 sessions (the bench user now has the thousands from atlas_create).
+echo "== the reads again, read cache off (serve --read-cache-mib 0)"
+kill "$SH_PID"
+wait "$SH_PID" 2>/dev/null || true
+start_sessionhub sessionhub-nocache --read-cache-mib 0
+"$BIN/sessionhub" user add --data "$WORK/data" --email nocache@localhost >/dev/null
+AUTH2="Authorization: Bearer $("$BIN/sessionhub" token create --data "$WORK/data" --email nocache@localhost)"
+ATLAS_ID2=
+for i in $(seq 25); do
+  ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
+done
+run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
+run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
+if [ "$BS_OK" = 1 ]; then
+  run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+  run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+  run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
+fi
+kill "$SH_PID"
+wait "$SH_PID" 2>/dev/null || true
+start_sessionhub sessionhub-upload
+
 # --- uploads -------------------------------------------------------------------
 
 echo "== upload of a $UPLOAD_SIZE file (sparse, so reading it costs no disk I/O), best of 2"
@@ -182,32 +212,6 @@ for try in 1 2; do
   printf '   try %s: baseline   %s (seconds|status|RSS growth MiB)\n' "$try" "${UPLOADS[-2]}"
   printf '   try %s: sessionhub %s\n' "$try" "${UPLOADS[-1]}"
 done
-
-# --- reads with the read cache off ---------------------------------------------
-
-# Every scenario above repeats one request, which the read cache answers from
-# memory after the first time. These rerun the reads on a server restarted
-# with --read-cache-mib 0, so each request queries SQLite: what a first read,
-# or a read right after a write, costs. The Atlas reads use a fresh user with
-# 25 sessions (the bench user now has the thousands from atlas_create).
-echo "== the reads again, read cache off (serve --read-cache-mib 0)"
-kill "$SH_PID"
-wait "$SH_PID" 2>/dev/null || true
-start_sessionhub sessionhub-nocache --read-cache-mib 0
-"$BIN/sessionhub" user add --data "$WORK/data" --email nocache@localhost >/dev/null
-AUTH2="Authorization: Bearer $("$BIN/sessionhub" token create --data "$WORK/data" --email nocache@localhost)"
-ATLAS_ID2=
-for i in $(seq 25); do
-  ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
-    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
-done
-run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
-run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
-if [ "$BS_OK" = 1 ]; then
-  run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-  run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-  run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
-fi
 
 UP_BASE=$(best "${UPLOADS[0]}" "${UPLOADS[2]}")
 UP_SH=$(best "${UPLOADS[1]}" "${UPLOADS[3]}")

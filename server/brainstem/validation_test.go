@@ -78,6 +78,11 @@ func TestValidation(t *testing.T) {
 		{name: "datastorage protocols item", user: changer, method: "POST", path: "/api/private/personal_attributes/datastorage/",
 			body:   map[string]any{"name": "D3", "data_protocols": []any{map[string]any{"protocol": "SMB", "path": "/x", "is_public": "yes"}}},
 			status: 400, wantBody: `{"data_protocols": [{"is_public": ["Must be a valid boolean."]}]}`},
+		{name: "datastorage protocols item null", user: changer, method: "POST", path: "/api/private/personal_attributes/datastorage/",
+			body: map[string]any{"name": "D4", "data_protocols": []any{
+				map[string]any{"protocol": "SMB", "path": "/x"},
+				map[string]any{"protocol": "SMB", "path": "/y", "is_public": nil}}},
+			status: 400, wantBody: `{"data_protocols": [{}, {"is_public": ["This field may not be null."]}]}`},
 	})
 	// nothing of the above was written
 	res := f.do(owner, "GET", "/api/private/stem/session/", nil)

@@ -54,10 +54,10 @@ var formatValidators = []openapi3.SchemaValidationOption{
 	})),
 }
 
-// Register mounts the BrainSTEM API on e: a pre-router middleware that
-// gives /api/… paths their trailing slash, the token middleware, the
-// request validator (spec-driven, errors in DRF's shapes), the strict
-// handlers and the device-login page.
+// Register mounts the BrainSTEM API on e: pre-router middleware that
+// gives /api/… paths their trailing slash and answers HEAD as GET, the
+// token middleware, the request validator (spec-driven, errors in DRF's
+// shapes), the strict handlers and the device-login page.
 func Register(e *echo.Echo, d Deps) error {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
@@ -67,6 +67,8 @@ func Register(e *echo.Echo, d Deps) error {
 	h := &Handlers{st: d.Store, log: d.Log}
 
 	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
+	e.Pre(headAsGet)
+	e.Use(restoreHead)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: notAPI, Limit: maxBody}))
 	e.Use(h.authenticate)
 	e.Use(validator.Middleware(spec, &echomiddleware.Options{

@@ -98,3 +98,46 @@ func isPublicWrite(method, path string) bool {
 	}
 	return false
 }
+
+// methodKey is the echo.Context key under which headAsGet marks a HEAD
+// that the API answers as a GET.
+const methodKey = "brainstem.method"
+
+// headAsGet answers HEAD on the API like GET without a body, as Django
+// does. Echo routes by the method of the request net/http handed in, so
+// this pre-router middleware makes that request a GET; restoreHead, the
+// first middleware after routing, gives it back its HEAD and hands the
+// handlers a GET copy. net/http looks at its own request when it writes:
+// it drops the body and keeps the headers (Content-Type, Content-Length).
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method == http.MethodHead && !notAPI(c) {
+			r.Method = http.MethodGet
+			c.Set(methodKey, http.MethodHead)
+		}
+		return next(c)
+	}
+}
+
+// restoreHead: see headAsGet.
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m, ok := c.Get(methodKey).(string); ok && m == http.MethodHead {
+			r := c.Request()
+			get := r.WithContext(r.Context())
+			r.Method = http.MethodHead
+			c.SetRequest(get)
+		}
+		return next(c)
+	}
+}
+
+// RequestMethod is the method the client sent: HEAD for a HEAD that the
+// API answers as a GET, else the request's method. For logs.
+func RequestMethod(c echo.Context) string {
+	if m, ok := c.Get(methodKey).(string); ok {
+		return m
+	}
+	return c.Request().Method
+}

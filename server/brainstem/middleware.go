@@ -105,9 +105,9 @@ const methodKey = "brainstem.method"
 
 // headAsGet answers HEAD on the API like GET without a body, as Django
 // does. Echo routes by the method of the request net/http handed in, so
-// this pre-router middleware makes that request a GET; restoreHead, the
-// first middleware after routing, gives it back its HEAD and hands the
-// handlers a GET copy. net/http looks at its own request when it writes:
+// this pre-router middleware makes that request a GET; restoreHead, run
+// after routing and before any BrainSTEM middleware or handler can answer,
+// gives it back its HEAD and hands them a GET copy. net/http looks at its own request when it writes:
 // it drops the body and keeps the headers (Content-Type, Content-Length).
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

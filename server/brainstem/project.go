@@ -116,12 +116,7 @@ func (h *Handlers) ReplaceProject(ctx context.Context, req brainstemapi.ReplaceP
 	if err != nil {
 		return nil, err
 	}
-	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSProject(ctx, r.userID(), req.Id.String(), in)
-	if err != nil {
-		return nil, err
-	}
-	return ok(projectDetail(rec, r)), nil
+	return h.updateProject(ctx, req.Id.String(), in)
 }
 
 // UpdateProject changes the fields sent and applies member changes (PATCH).
@@ -132,10 +127,15 @@ func (h *Handlers) UpdateProject(ctx context.Context, req brainstemapi.UpdatePro
 	if err != nil {
 		return nil, err
 	}
+	return h.updateProject(ctx, req.Id.String(), in)
+}
+
+// updateProject writes in (from a PUT or a PATCH body) to project id.
+func (h *Handlers) updateProject(ctx context.Context, id string, in store.BSProjectInput) (response, error) {
 	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSProject(ctx, r.userID(), req.Id.String(), in)
+	rec, err := h.st.UpdateBSProject(ctx, r.userID(), id, in)
 	if err != nil {
-		return nil, err
+		return response{}, err
 	}
 	return ok(projectDetail(rec, r)), nil
 }

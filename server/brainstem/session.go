@@ -123,12 +123,7 @@ func (h *Handlers) ReplaceSession(ctx context.Context, req brainstemapi.ReplaceS
 	if err != nil {
 		return nil, err
 	}
-	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSSession(ctx, r.userID(), req.Id.String(), in)
-	if err != nil {
-		return nil, err
-	}
-	return ok(sessionDetail(rec, r)), nil
+	return h.updateSession(ctx, req.Id.String(), in)
 }
 
 // UpdateSession changes the fields sent (PATCH).
@@ -137,10 +132,15 @@ func (h *Handlers) UpdateSession(ctx context.Context, req brainstemapi.UpdateSes
 	if err != nil {
 		return nil, err
 	}
+	return h.updateSession(ctx, req.Id.String(), in)
+}
+
+// updateSession writes in (from a PUT or a PATCH body) to session id.
+func (h *Handlers) updateSession(ctx context.Context, id string, in store.BSSessionInput) (response, error) {
 	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSSession(ctx, r.userID(), req.Id.String(), in)
+	rec, err := h.st.UpdateBSSession(ctx, r.userID(), id, in)
 	if err != nil {
-		return nil, err
+		return response{}, err
 	}
 	return ok(sessionDetail(rec, r)), nil
 }

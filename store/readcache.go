@@ -32,12 +32,10 @@ func (c *readCache) get(key string) ([]byte, uint64, bool) {
 // SetReadCacheBytes bounds the memory of the read cache (see Cached); 0
 // turns it off, so every read queries SQLite. Open sets DefaultReadCacheBytes.
 func (s *Store) SetReadCacheBytes(n int) {
-	c := &s.reads
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.maxBytes = max(n, 0)
-	c.gen++
-	c.m, c.bytes = nil, 0
+	s.reads.mu.Lock()
+	s.reads.maxBytes = max(n, 0)
+	s.reads.mu.Unlock()
+	s.reads.invalidate()
 }
 
 // put keeps v unless a write has committed since gen was read.

@@ -12,31 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
 )
-
-// lockedBuffer is a bytes.Buffer that a running server may write to while
-// the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // env turns a map into a getenv function; unknown keys are empty.
 func env(kv map[string]string) func(string) string {
@@ -68,7 +49,7 @@ func freeAddr(t *testing.T) string {
 // serveProc is one `sessionhub serve` running in a goroutine.
 type serveProc struct {
 	addr           string
-	stdout, stderr *lockedBuffer
+	stdout, stderr *servertest.SyncBuffer
 	cancel         context.CancelFunc
 	done           chan error
 }
@@ -78,7 +59,7 @@ type serveProc struct {
 func startServe(t *testing.T, addr string, getenv func(string) string, args ...string) *serveProc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &serveProc{addr: addr, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &serveProc{addr: addr, stdout: &servertest.SyncBuffer{}, stderr: &servertest.SyncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	go func() { s.done <- run(ctx, append([]string{"serve"}, args...), getenv, s.stdout, s.stderr) }()
 	t.Cleanup(func() {
 		cancel()

@@ -2,7 +2,6 @@ package brainstem_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,9 +12,10 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessionhub/sessionhub/server/servertest"
 )
 
 // TestOfficialPythonClient builds the sessionhub binary, serves it on a free
@@ -107,7 +107,7 @@ func TestOfficialPythonClient(t *testing.T) {
 		t.Log(sc.Text())
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("pytest failed: %v\nlast server log lines:\n%s", err, serverLog.tail(40))
+		t.Errorf("pytest failed: %v\nlast server log lines:\n%s", err, serverLog.Tail(40))
 	}
 }
 
@@ -151,31 +151,12 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// logBuffer collects a child process's output for failure reports.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) tail(n int) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(l.b.String(), "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
 // startServer runs `sessionhub serve` until the test ends and waits for
 // /healthz. The server is interrupted (graceful shutdown) and then killed
 // if it does not stop.
-func startServer(t *testing.T, bin, addr, data string) *logBuffer {
+func startServer(t *testing.T, bin, addr, data string) *servertest.SyncBuffer {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &servertest.SyncBuffer{}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -199,7 +180,7 @@ func startServer(t *testing.T, bin, addr, data string) *logBuffer {
 		select {
 		case err := <-exited:
 			exited <- err
-			t.Fatalf("sessionhub serve exited early: %v\n%s", err, logs.tail(40))
+			t.Fatalf("sessionhub serve exited early: %v\n%s", err, logs.Tail(40))
 		default:
 		}
 		res, err := client.Get("http://" + addr + "/healthz")
@@ -212,7 +193,7 @@ func startServer(t *testing.T, bin, addr, data string) *logBuffer {
 			err = fmt.Errorf("status %d", res.StatusCode)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/healthz did not answer within 30s: %v\n%s", err, logs.tail(40))
+			t.Fatalf("/healthz did not answer within 30s: %v\n%s", err, logs.Tail(40))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -179,7 +179,10 @@ func render(c echo.Context, status int, v authorizeView) error {
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Set(echo.HeaderXFrameOptions, "DENY")
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
-	h.Set(echo.HeaderReferrerPolicy, "no-referrer")
+	// Not no-referrer: under that policy browsers send "Origin: null" with the
+	// form's POST, which sameOrigin refuses. same-origin still sends no Referer
+	// (with the ?session= id) to any other site.
+	h.Set(echo.HeaderReferrerPolicy, "same-origin")
 	h.Set(echo.HeaderContentSecurityPolicy,
 		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	return c.HTMLBlob(status, buf.Bytes())

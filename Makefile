@@ -4,7 +4,7 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 BIN     ?= bin/sessionhub
 
-.PHONY: build run test generate check-generated vet race bench clean
+.PHONY: build run test generate check-generated vet race bench clean browser
 
 build:
 	$(GO) build -o $(BIN) .
@@ -28,7 +28,14 @@ vet:
 race:
 	$(GO) test -race -count=1 ./...
 
-test: check-generated vet race
+test: check-generated vet browser race
+
+# Browser tests (e2e/browser) drive Chromium; they skip unless SESSIONHUB_BROWSER
+# names it, which `make test` does after installing Debian's chromium if missing.
+CHROMIUM ?= /usr/bin/chromium
+test: export SESSIONHUB_BROWSER = $(CHROMIUM)
+browser:
+	@test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium; }
 
 bench:
 	bash bench/run.sh

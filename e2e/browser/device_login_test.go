@@ -142,7 +142,7 @@ func signIn(b *browser, l *login, password, action, waitFor string) {
 }
 
 // officialClient is the Python interpreter of the project's virtual
-// environment (.venv at the repository root, made by `make test`) or
+// environment (.venv at the repository root, made by `make venv`) or
 // SESSIONHUB_PYTHON, checked to import the official client.
 func officialClient(t *testing.T) string {
 	t.Helper()
@@ -154,7 +154,7 @@ func officialClient(t *testing.T) string {
 		}
 	}
 	if out, err := exec.Command(python, "-c", "import brainstem_api_tools").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import the official client (brainstem-python-api-tools, installed into .venv by `make test`): %v\n%s", python, err, out)
+		t.Fatalf("%s cannot import the official client (brainstem-python-api-tools, installed into .venv by `make venv`): %v\n%s", python, err, out)
 	}
 	return python
 }

@@ -19,14 +19,20 @@ import (
 	"github.com/sessionhub/sessionhub/server/servertest"
 )
 
-// TestDeviceLogin runs two device logins of the official BrainSTEM client
+// TestDeviceLogin runs three device logins of the official BrainSTEM client
 // (brainstem-python-api-tools from PyPI, in the project's .venv) against one
-// server and answers them on the sign-in page in Chromium, as a user does
-// with the printed instructions: open verification_uri, type the code, email
-// and password. The first gets a wrong password (the page says so and keeps
-// the request), then is approved, and the client's poll receives a token
-// that it uses to load the seeded session; the second is denied, and the
-// client stops with access_denied and caches no token.
+// server and answers them in Chromium:
+//
+//   - headless, as a user does with the printed instructions: open
+//     verification_uri, type the code, email and a wrong password (the page
+//     says so and keeps the request), then the right password, approve;
+//   - headless again, denied: the client stops with access_denied and caches
+//     no token;
+//   - the client opening the browser itself (webbrowser, through $BROWSER) at
+//     verification_uri_complete, where the page shows the code: approve.
+//
+// An approved client's poll receives a token, which it caches and uses to
+// load the seeded session.
 //
 // Elements relied on: #code, #email, #password, the submit buttons
 // button[name=action][value=approve|deny], [role=alert] for the error,
@@ -39,23 +45,24 @@ func TestDeviceLogin(t *testing.T) {
 	env := servertest.New(t, server.Config{})
 	seed(t, env, env.AddUser(email, password))
 
-	approved := startLogin(t, python, env.Srv.URL)
-	denied := startLogin(t, python, env.Srv.URL)
-	if want := env.Srv.URL + "/account/authorize/"; approved.uri != want {
-		t.Fatalf("the client was told to open %s, want %s", approved.uri, want)
+	typed := startLogin(t, python, env.Srv.URL, headless)
+	denied := startLogin(t, python, env.Srv.URL, headless)
+	opened := startLogin(t, python, env.Srv.URL, opensBrowser)
+	if want := env.Srv.URL + "/account/authorize/"; typed.uri != want {
+		t.Fatalf("the client was told to open %s, want %s", typed.uri, want)
 	}
-	if approved.code == denied.code {
-		t.Fatalf("two logins got the same code %s", approved.code)
+	if typed.code == denied.code {
+		t.Fatalf("two logins got the same code %s", typed.code)
 	}
 
 	// A wrong password: the form comes back with the error, the code being
 	// approved and the email already filled in.
-	signIn(b, approved, password+"-wrong", "approve", `[role="alert"]`)
+	signIn(b, typed, password+"-wrong", "approve", `[role="alert"]`)
 	if got, want := b.textOf(`[role="alert"]`), "Invalid email or password."; got != want {
 		t.Errorf("after a wrong password the page says %q, want %q", got, want)
 	}
-	if got := b.textOf(`[aria-label="user code"]`); got != approved.code {
-		t.Errorf("after a wrong password the page shows the code %q, want %q", got, approved.code)
+	if got := b.textOf(`[aria-label="user code"]`); got != typed.code {
+		t.Errorf("after a wrong password the page shows the code %q, want %q", got, typed.code)
 	}
 	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
 	shown, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("email")))
@@ -63,28 +70,66 @@ func TestDeviceLogin(t *testing.T) {
 	if err != nil || shown != email {
 		t.Errorf("after a wrong password the email field holds %q (%v), want %q", shown, err, email)
 	}
-
 	b.run("approve with the right password",
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS(`button[name="action"][value="approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
-	if got := b.textOf("h1"); got != "Approved" {
-		t.Fatalf("after approving the page title is %q, want Approved; page:\n%s", got, b.text())
-	}
-	if got, want := b.textOf("main p"), "The device is signed in as "+email+"."; !strings.Contains(got, want) {
-		t.Errorf("after approving the page says %q, want it to contain %q", got, want)
-	}
+	b.wantResult("Approved", "The device is signed in as "+email+".")
 
 	signIn(b, denied, password, "deny", "h1.ok, h1.bad")
-	if got := b.textOf("h1"); got != "Denied" {
-		t.Fatalf("after denying the page title is %q, want Denied; page:\n%s", got, b.text())
+	b.wantResult("Denied", "The sign-in request was denied.")
+
+	// The page the client opened names the request and shows its code.
+	if !strings.HasPrefix(opened.uri, env.Srv.URL+"/account/authorize/?session=") {
+		t.Fatalf("the client opened %s, want the sign-in page with ?session=", opened.uri)
 	}
-	if got, want := b.textOf("main p"), "The sign-in request was denied."; !strings.Contains(got, want) {
-		t.Errorf("after denying the page says %q, want it to contain %q", got, want)
+	b.run("open the page the client opened", chromedp.Navigate(opened.uri),
+		chromedp.WaitVisible(chromedp.CSS(`[aria-label="user code"]`)))
+	if code := b.textOf(`[aria-label="user code"]`); !regexp.MustCompile(`^[A-Z0-9]{4}-[A-Z0-9]{4}$`).MatchString(code) {
+		t.Errorf("the page the client opened shows the code %q, want one like WXYZ-2345", code)
+	}
+	b.run("approve the opened request",
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS(`button[name="action"][value="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
+	b.wantResult("Approved", "The device is signed in as "+email+".")
+
+	for name, l := range map[string]*login{"typed": typed, "opened": opened} {
+		t.Run(name, func(t *testing.T) { wantApproved(t, env, l) })
 	}
 
-	// The approved client's poll got a token, cached it and loaded the session with it.
-	out, errOut, err := approved.wait()
+	// The denied client got no token.
+	out, errOut, err := denied.wait()
+	if err == nil {
+		t.Fatalf("the denied client succeeded:\n%s", out)
+	}
+	if !strings.Contains(errOut, "access_denied") {
+		t.Errorf("the denied client stopped without saying access_denied: %v\n%s", err, errOut)
+	}
+	if tok := denied.cachedToken(t); tok != "" {
+		t.Errorf("the denied client cached a token %q", tok)
+	}
+}
+
+// wantResult fails the test unless the page is the result page with this
+// title and a paragraph containing message.
+func (b *browser) wantResult(title, message string) {
+	b.t.Helper()
+	if got := b.textOf("h1"); got != title {
+		b.t.Fatalf("the page title is %q, want %q; page:\n%s", got, title, b.text())
+	}
+	if got := b.textOf("main p"); !strings.Contains(got, message) {
+		b.t.Errorf("the %s page says %q, want it to contain %q", title, got, message)
+	}
+}
+
+// wantApproved checks that the approved client l got a token from its poll,
+// cached it (mode 0600) and loaded the seeded session with it, and that the
+// token works.
+func wantApproved(t *testing.T, env *servertest.Env, l *login) {
+	t.Helper()
+	out, errOut, err := l.wait()
 	if err != nil {
 		t.Fatalf("the approved client failed: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
 	}
@@ -103,7 +148,7 @@ func TestDeviceLogin(t *testing.T) {
 	if loaded.Status != http.StatusOK || len(loaded.Body.Sessions) != 1 || loaded.Body.Sessions[0].Name != brainstemSession {
 		t.Errorf("the approved client loaded %+v, want status 200 and the session %q", loaded, brainstemSession)
 	}
-	token := approved.cachedToken(t)
+	token := l.cachedToken(t)
 	if token == "" {
 		t.Fatal("the approved client cached no token")
 	}
@@ -111,18 +156,6 @@ func TestDeviceLogin(t *testing.T) {
 	servertest.CheckSpec(t, "brainstem", "GET", "/api/private/stem/session/", res)
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(res.Body), brainstemSession) {
 		t.Errorf("the cached token loads sessions with status %d: %s", res.StatusCode, res.Body)
-	}
-
-	// The denied client got no token.
-	out, errOut, err = denied.wait()
-	if err == nil {
-		t.Fatalf("the denied client succeeded:\n%s", out)
-	}
-	if !strings.Contains(errOut, "access_denied") {
-		t.Errorf("the denied client stopped without saying access_denied: %v\n%s", err, errOut)
-	}
-	if tok := denied.cachedToken(t); tok != "" {
-		t.Errorf("the denied client cached a token %q", tok)
 	}
 }
 
@@ -163,25 +196,42 @@ func officialClient(t *testing.T) string {
 // cached token, in a HOME of its own.
 type login struct {
 	home      string
-	uri, code string // from the client's instructions
+	uri, code string // from the client's instructions (headless), or the URI it opened
 	stdout    *servertest.SyncBuffer
 	stderr    *servertest.SyncBuffer
 	exited    chan error
 }
 
+// How the client hands the login to the user.
+const (
+	headless     = true  // prints verification_uri and the code
+	opensBrowser = false // opens verification_uri_complete through $BROWSER
+)
+
 var instructions = regexp.MustCompile(`(?m)^Open (\S+) and enter: (\S+)$`)
 
-// startLogin starts the client and waits for its instructions.
-func startLogin(t *testing.T, python, url string) *login {
+// startLogin starts the client and waits for its instructions (headless)
+// or for the URI it opens: $BROWSER is a script that records it.
+func startLogin(t *testing.T, python, url string, headless bool) *login {
 	t.Helper()
 	script, err := filepath.Abs(filepath.Join("testdata", "device_login.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := &login{home: t.TempDir(), stdout: &servertest.SyncBuffer{}, stderr: &servertest.SyncBuffer{}, exited: make(chan error, 1)}
-	cmd := exec.Command(python, script)
+	opened := filepath.Join(l.home, "opened")
+	opener := filepath.Join(l.home, "open-browser")
+	if err := os.WriteFile(opener, []byte("#!/bin/sh\nprintf '%s\\n' \"$1\" > \""+opened+"\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{script}
+	if headless {
+		args = append(args, "--headless")
+	}
+	cmd := exec.Command(python, args...)
 	cmd.Env = append(os.Environ(),
 		"HOME="+l.home,
+		"BROWSER="+opener+" %s",
 		"SESSIONHUB_URL="+url,
 		"PYTHONUNBUFFERED=1",
 		"PYTHONDONTWRITEBYTECODE=1",
@@ -197,8 +247,12 @@ func startLogin(t *testing.T, python, url string) *login {
 	})
 	deadline := time.After(stepTimeout)
 	for {
-		if m := instructions.FindStringSubmatch(l.stdout.String()); m != nil {
+		if m := instructions.FindStringSubmatch(l.stdout.String()); headless && m != nil {
 			l.uri, l.code = m[1], m[2]
+			return l
+		}
+		if uri, err := os.ReadFile(opened); !headless && err == nil && strings.HasSuffix(string(uri), "\n") {
+			l.uri = strings.TrimSpace(string(uri))
 			return l
 		}
 		select {
@@ -206,7 +260,7 @@ func startLogin(t *testing.T, python, url string) *login {
 			l.exited <- err
 			t.Fatalf("the client exited before printing its instructions: %v\nstdout:\n%s\nstderr:\n%s", err, l.stdout, l.stderr)
 		case <-deadline:
-			t.Fatalf("the client printed no instructions within %s\nstdout:\n%s\nstderr:\n%s", stepTimeout, l.stdout, l.stderr)
+			t.Fatalf("the client gave no instructions and opened no browser within %s\nstdout:\n%s\nstderr:\n%s", stepTimeout, l.stdout, l.stderr)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

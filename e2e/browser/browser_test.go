@@ -70,7 +70,11 @@ func newBrowser(t *testing.T) *browser {
 		case *runtime.EventConsoleAPICalled:
 			var args []string
 			for _, a := range ev.Args {
-				args = append(args, string(a.Value)+a.Description)
+				if len(a.Value) > 0 {
+					args = append(args, string(a.Value))
+				} else {
+					args = append(args, a.Description)
+				}
 			}
 			fmt.Fprintf(b.console, "console.%s: %s\n", ev.Type, strings.Join(args, " "))
 		case *runtime.EventExceptionThrown:
@@ -99,7 +103,7 @@ func (b *browser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v\npage text:\n%s", step, err, b.text())
+		b.t.Fatalf("%s (within %s): %v\npage text:\n%s", step, stepTimeout, err, b.text())
 	}
 }
 

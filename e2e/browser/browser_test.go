@@ -89,12 +89,21 @@ func newBrowser(t *testing.T) *browser {
 	if err != nil {
 		t.Fatalf("start %s: %v", path, err)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
+	b.watch()
+	return b
+}
+
+// watch removes the screenshot of an earlier run of b.t and takes a new one
+// if b.t fails.
+func (b *browser) watch() {
+	if file, err := screenshotFile(b.t); err == nil {
+		_ = os.Remove(file)
+	}
+	b.t.Cleanup(func() {
+		if b.t.Failed() {
 			b.screenshot()
 		}
 	})
-	return b
 }
 
 // run performs one step within stepTimeout and fails the test if it does not finish.
@@ -118,22 +127,32 @@ func (b *browser) text() string {
 	return s
 }
 
-// screenshot writes the whole page as <artifacts>/<test name>.png and logs
-// where, with the page's URL and console output.
-func (b *browser) screenshot() {
+// screenshotFile is where a failure of t leaves its screenshot:
+// <artifacts>/<test name>.png, with the artifacts dir SESSIONHUB_ARTIFACTS
+// or tmp/browser/ at the repository root (gitignored).
+func screenshotFile(t *testing.T) (string, error) {
 	dir := os.Getenv("SESSIONHUB_ARTIFACTS")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "tmp", "browser")
 	}
 	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(t.Name(), "_")+".png"), nil
+}
+
+// screenshot writes the whole page to screenshotFile and logs where, with
+// the page's URL and console output.
+func (b *browser) screenshot() {
+	file, err := screenshotFile(b.t)
 	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
+		err = os.MkdirAll(filepath.Dir(file), 0o755)
 	}
 	if err != nil {
 		b.t.Logf("no screenshot: %v", err)
 		return
 	}
-	file := filepath.Join(dir, regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(b.t.Name(), "_")+".png")
 	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
 	defer cancel()
 	url, _ := chromedp.Run(ctx, chromedp.Location())

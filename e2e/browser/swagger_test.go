@@ -98,11 +98,7 @@ func (b *browser) authorize(token string) {
 func (b *browser) on(t *testing.T) *browser {
 	c := *b
 	c.t = t
-	t.Cleanup(func() {
-		if t.Failed() {
-			c.screenshot()
-		}
-	})
+	c.watch()
 	return &c
 }
 

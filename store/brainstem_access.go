@@ -269,6 +269,27 @@ func missingIDs(tx *gorm.DB, table string, ids []string) ([]string, error) {
 	return missing, nil
 }
 
+// missingVisible returns the ids (in input order) of model that v may not
+// see, whether or not they exist: a reference to them is answered like one
+// to a record that does not exist.
+func missingVisible(tx *gorm.DB, v BSViewer, model string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	m := bsModels[model]
+	var found []string
+	if err := v.where(tx.Table(m.table), model).Where(m.pk()+" IN ?", ids).Pluck(m.pk(), &found).Error; err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
 // ownsAll reports whether every data storage in ids belongs to the user.
 func ownsAll(tx *gorm.DB, userID uint, ids []string) (bool, error) {
 	if len(ids) == 0 {

@@ -1,6 +1,7 @@
 package brainstem_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -153,5 +154,51 @@ func TestRelatedIDsShowOnlyVisibleRecords(t *testing.T) {
 		get("reader: no link rows to hidden storages", reader, "/api/private/stem/sessiondatastorage/", sdsCount(1)),
 		get("owner: all link rows", owner, "/api/private/stem/sessiondatastorage/", sdsCount(6)),
 		get("outsider: none", outsider, "/api/private/stem/sessiondatastorage/", sdsCount(0)),
+	})
+}
+
+// TestDataStorageLinkRule: adding or removing a session ↔ data storage link
+// needs can_change on the session and ownership of the storage, whether it
+// is done through sessiondatastorage or a session's datastorage list
+// (issue 9, item 7); links the caller cannot see are kept.
+func TestDataStorageLinkRule(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	const s, sds = "/api/private/stem/session/{S1}/", "/api/private/stem/sessiondatastorage/"
+	f.must(owner, "PATCH", f.sub(s), map[string]any{"datastorage": []string{f.id["Disk"], f.id["Cloud"]}}, http.StatusOK)
+	f.id["Mine"] = f.create(changer, "/api/private/personal_attributes/datastorage/", "datastorage", map[string]any{"name": "Mine"})
+	links := f.must(owner, "GET", f.sub(sds+"?filter{session}={S1}&filter{datastorage}={Cloud}"), nil, http.StatusOK)
+	f.id["CloudLink"] = links["sessiondatastorages"].([]any)[0].(map[string]any)["id"].(string)
+	storages := func(user string, want ...string) scenario {
+		return scenario{name: fmt.Sprint(user, " sees ", want), user: user, method: "GET", path: s, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				var w []string
+				for _, n := range want {
+					w = append(w, f.id[n])
+				}
+				if got := ids(record(b, "session")["datastorage"]); !slices.Equal(got, w) {
+					t.Errorf("datastorage %v, want the ids of %v", got, want)
+				}
+			}}
+	}
+	f.run(t, []scenario{
+		storages(changer, "Cloud"),
+		{name: "DELETE of a link to a storage changer does not own", user: changer, method: "DELETE", path: sds + "{CloudLink}/", status: 403, wantBody: forbidden},
+		{name: "nor through the session's list", user: changer, method: "PATCH", path: s, body: map[string]any{"datastorage": []string{}}, status: 403, wantBody: forbidden},
+		{name: "nor by PUT, which resets the list", user: changer, method: "PUT", path: s, body: map[string]any{"name": "S1", "projects": []string{"{Lab}"}}, status: 403, wantBody: forbidden},
+		storages(owner, "Disk", "Cloud"),
+		{name: "changer adds his own storage", user: changer, method: "PATCH", path: s, body: map[string]any{"datastorage": []string{"{Mine}", "{Cloud}"}}, status: 200,
+			check: f.relIDs("session", "datastorage", "Mine", "Cloud")},
+		storages(owner, "Disk", "Cloud"), // Mine is changer's private storage
+		{name: "changer reorders the visible ones", user: changer, method: "PATCH", path: s, body: map[string]any{"datastorage": []string{"{Cloud}", "{Mine}"}}, status: 200},
+		storages(changer, "Cloud", "Mine"),
+		storages(owner, "Disk", "Cloud"),
+		{name: "reordering one link needs no ownership either", user: changer, method: "PATCH", path: sds + "{CloudLink}/", body: map[string]any{"order": 7}, status: 200},
+		storages(changer, "Mine", "Cloud"),
+		{name: "re-pointing a link removes it: ownership needed", user: changer, method: "PATCH", path: sds + "{CloudLink}/", body: map[string]any{"datastorage": "{Mine}"}, status: 403, wantBody: forbidden},
+		{name: "changer removes his own", user: changer, method: "PATCH", path: s, body: map[string]any{"datastorage": []string{"{Cloud}"}}, status: 200},
+		storages(owner, "Disk", "Cloud"),
+		{name: "the owner removes both", user: owner, method: "PATCH", path: s, body: map[string]any{"datastorage": []string{}}, status: 200},
+		storages(owner),
 	})
 }

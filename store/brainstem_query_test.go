@@ -794,3 +794,27 @@ func TestVisibilityCoversEveryModel(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSessionListPage runs ListBSSessions (count, page and the
+// visible related-id lists of each record) on the benchmark data set, for
+// a member and for the public portal (no public project: an empty page).
+func BenchmarkSessionListPage(b *testing.B) {
+	s, uid, project := seedBenchData(b)
+	ctx := context.Background()
+	for name, v := range map[string]BSViewer{"member": {UserID: uid}, "public": {Public: true}} {
+		for qname, raw := range map[string]string{"default": "", "project": "filter{projects}=" + project} {
+			b.Run(name+"/"+qname, func(b *testing.B) {
+				vals, _ := url.ParseQuery(raw)
+				q, err := ParseBSQuery("session", vals, v)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					if _, _, err := s.ListBSSessions(ctx, v, q, BSPage{Limit: 20}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

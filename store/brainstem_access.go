@@ -31,15 +31,38 @@ type BSListQuery interface {
 // BSPage is a window of a list.
 type BSPage struct{ Limit, Offset int }
 
-// Visibility conditions, written as IN (subquery) so that they stay fast
-// with many sessions and never duplicate rows.
+// Visibility: what a viewer may see of each model, defined once here.
+//
+//   - public portal: public projects, the sessions of public projects,
+//     public data storages;
+//   - private portal: the projects the user is a member of, the sessions of
+//     those projects, the data storages the user owns or that are public;
+//   - sessiondatastorage (the session ↔ data storage link): both ends
+//     visible. A link to a storage the viewer may not see is not shown,
+//     neither as a row nor as an id in a session's datastorage list.
+//
+// visible is used by the list queries, the lookups by id, the related-id
+// lists of records and every relation hop of the query compiler, so that a
+// filter, a count or an embedded record can only ever see the visible
+// subset. The conditions are uncorrelated IN subqueries (or column tests):
+// they nest at any depth of a filter, are computed once per statement and
+// never duplicate rows.
 const (
 	bsSessionMemberSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
 		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
 	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
 		"(SELECT id FROM bs_projects WHERE is_public = 1))"
-	// The same conditions as correlated EXISTS, for lookups by id: checking
-	// one row is then an index probe instead of materialising every visible id.
+	bsProjectMemberSQL     = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsProjectPublicSQL     = "bs_projects.is_public = 1"
+	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
+	bsDataStoragePublicSQL = "bs_datastorages.is_public = 1"
+	bsSDSSessionMember     = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSDSSessionPublic     = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsSDSStorageOwn        = "bs_session_datastorages.data_storage_id IN (SELECT id FROM bs_datastorages WHERE owner_id = ? OR is_public = 1)"
+	bsSDSStoragePublic     = "bs_session_datastorages.data_storage_id IN (SELECT id FROM bs_datastorages WHERE is_public = 1)"
+	// The session conditions as correlated EXISTS, for lookups by id:
+	// checking one row is then an index probe instead of materialising
+	// every visible id.
 	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
 		"WHERE sp.session_id = bs_sessions.id AND m.user_id = ?)"
 	bsSessionPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
@@ -48,21 +71,70 @@ const (
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = ?)"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
-	bsProjectMemberSQL   = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
-	bsDataStorageOwnSQL  = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
-	bsSDSSessionMember   = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?))"
-	bsSDSSessionPublic   = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT id FROM bs_projects WHERE is_public = 1))"
 	bsInvalidPkTemplate  = "Invalid pk \"%s\" - object does not exist."
 	bsPermissionMessage  = "You do not have permission to perform this action."
 	bsMaxStorageNameRune = 200
 )
 
-func (v BSViewer) sessions(db *gorm.DB) *gorm.DB {
-	if v.Public {
-		return db.Where(bsSessionPublicSQL)
+// visible returns the conditions (to be ANDed), on the table of model (a
+// key of bsModels), that select the rows v may see. A model without a
+// definition here sees nothing (TestVisibilityCoversEveryModel fails).
+func (v BSViewer) visible(model string) []bsCond {
+	pick := func(public, member string) bsCond {
+		if v.Public {
+			return bsCond{sql: public}
+		}
+		return bsCond{sql: member, args: []any{v.UserID}}
 	}
-	return db.Where(bsSessionMemberSQL, v.UserID)
+	switch model {
+	case "session":
+		return []bsCond{pick(bsSessionPublicSQL, bsSessionMemberSQL)}
+	case "project":
+		return []bsCond{pick(bsProjectPublicSQL, bsProjectMemberSQL)}
+	case "datastorage":
+		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
+	case "sessiondatastorage":
+		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
+	}
+	return []bsCond{{sql: "0"}}
 }
+
+// visibleSQL is visible as one condition.
+func (v BSViewer) visibleSQL(model string) bsCond {
+	return andConds(v.visible(model))
+}
+
+// visibleIDs is `SELECT <table>.id FROM <table> WHERE <visible>`: the ids
+// of model that v may see, for an IN (…).
+func (v BSViewer) visibleIDs(model string) bsCond {
+	m := bsModels[model]
+	c := v.visibleSQL(model)
+	return bsCond{sql: fmt.Sprintf("SELECT %s FROM %s WHERE %s", m.pk(), m.table, c.sql), args: c.args}
+}
+
+// andConds joins conditions with AND, each parenthesised.
+func andConds(cs []bsCond) bsCond {
+	var out bsCond
+	for i, c := range cs {
+		if i > 0 {
+			out.sql += " AND "
+		}
+		out.sql += "(" + c.sql + ")"
+		out.args = append(out.args, c.args...)
+	}
+	return out
+}
+
+// where adds the conditions of model's visibility to db, one WHERE term each
+// (so that frontLoad can rewrite each of them).
+func (v BSViewer) where(db *gorm.DB, model string) *gorm.DB {
+	for _, c := range v.visible(model) {
+		db = db.Where(c.sql, c.args...)
+	}
+	return db
+}
+
+func (v BSViewer) sessions(db *gorm.DB) *gorm.DB { return v.where(db, "session") }
 
 // sessionsByID is sessions for lookups of a few ids.
 func (v BSViewer) sessionsByID(db *gorm.DB) *gorm.DB {
@@ -74,32 +146,18 @@ func (v BSViewer) sessionsByID(db *gorm.DB) *gorm.DB {
 
 // sessionDataStoragesByID is sessionDataStorages for lookups by id.
 func (v BSViewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
+	storage := v.visible("sessiondatastorage")[1]
 	if v.Public {
-		return db.Where(bsSDSPublicOneSQL)
+		return db.Where(bsSDSPublicOneSQL).Where(storage.sql, storage.args...)
 	}
-	return db.Where(bsSDSMemberOneSQL, v.UserID)
+	return db.Where(bsSDSMemberOneSQL, v.UserID).Where(storage.sql, storage.args...)
 }
 
-func (v BSViewer) projects(db *gorm.DB) *gorm.DB {
-	if v.Public {
-		return db.Where("bs_projects.is_public = 1")
-	}
-	return db.Where(bsProjectMemberSQL, v.UserID)
-}
+func (v BSViewer) projects(db *gorm.DB) *gorm.DB { return v.where(db, "project") }
 
-func (v BSViewer) datastorages(db *gorm.DB) *gorm.DB {
-	if v.Public {
-		return db.Where("bs_datastorages.is_public = 1")
-	}
-	return db.Where(bsDataStorageOwnSQL, v.UserID)
-}
+func (v BSViewer) datastorages(db *gorm.DB) *gorm.DB { return v.where(db, "datastorage") }
 
-func (v BSViewer) sessionDataStorages(db *gorm.DB) *gorm.DB {
-	if v.Public {
-		return db.Where(bsSDSSessionPublic)
-	}
-	return db.Where(bsSDSSessionMember, v.UserID)
-}
+func (v BSViewer) sessionDataStorages(db *gorm.DB) *gorm.DB { return v.where(db, "sessiondatastorage") }
 
 // newBSID returns a random (version 4) UUID string.
 func newBSID() string {
@@ -111,10 +169,10 @@ func newBSID() string {
 }
 
 // listPage runs the count and the page of a list query on base (a query on
-// the model's table that already carries the visibility condition). sel,
-// if not empty, is the page query's column list and scan reads one of its
-// rows (nil: GORM's Find into T).
-func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, sel string, scan func(*sql.Rows) (T, error)) ([]T, int64, error) {
+// the model's table that already carries the visibility condition). scan
+// reads one row of the page query (nil: GORM's Find into T); sel, if not
+// empty, is its column list with selArgs for its placeholders.
+func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder string, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
 	var n int64
 	countQ := base.Session(&gorm.Session{})
 	pageQ := base.Session(&gorm.Session{})
@@ -125,7 +183,7 @@ func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder, se
 		pageQ = pageQ.Order(defaultOrder)
 	}
 	if sel != "" {
-		pageQ = pageQ.Select(sel)
+		pageQ = pageQ.Select(sel, selArgs...)
 	}
 	if err := countQ.Count(&n).Error; err != nil {
 		return nil, 0, err
@@ -200,6 +258,27 @@ func missingIDs(tx *gorm.DB, table string, ids []string) ([]string, error) {
 	}
 	var found []string
 	if err := tx.Table(table).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// missingVisible returns the ids (in input order) of model that v may not
+// see, whether or not they exist: a reference to them is answered like one
+// to a record that does not exist.
+func missingVisible(tx *gorm.DB, v BSViewer, model string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	m := bsModels[model]
+	var found []string
+	if err := v.where(tx.Table(m.table), model).Where(m.pk()+" IN ?", ids).Pluck(m.pk(), &found).Error; err != nil {
 		return nil, err
 	}
 	var missing []string

@@ -49,7 +49,9 @@ type BSProjectInput struct {
 const bsProjectNameTaken = "project with this name already exists."
 
 // bsProjectSelect reads a project with its session ids (in the covering
-// index's order) and its members in one statement; the members are sorted
+// index's order) and its members in one statement. The session ids need no
+// visibility condition: whoever may see a project may see all its
+// sessions (a session is visible through any visible project it is in); the members are sorted
 // by e-mail in Go (an ORDER BY in the aggregate costs a sorter per row).
 // scanBSProject reads its rows.
 const bsProjectSelect = "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
@@ -87,7 +89,7 @@ func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 // ListBSProjects returns one page of the projects v may see and their total.
 func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
 	base := v.projects(s.ctxRead(ctx).Model(&BSProject{}))
-	return listPage(base, q, page, "bs_projects.created_at, bs_projects.id", bsProjectSelect, scanBSProject)
+	return listPage(base, q, page, "bs_projects.created_at, bs_projects.id", scanBSProject, bsProjectSelect)
 }
 
 // GetBSProject returns a project v may see; ErrNotFound otherwise.

@@ -15,6 +15,14 @@ package store
 //     date_time keeps the rows whose date_time is NULL.
 //   - repeated keys: "in" uses every value, "range" the first two, all
 //     other operators the first one. filter{x}[] is an alias of filter{x}.
+//   - every hop of a relation filter (filter{…} and filter{}) reaches only
+//     the related records the caller may see (BSViewer.visible): the
+//     filters are evaluated as over the caller's visible records and the
+//     links between them only. So filter{projects}=<id> of a hidden project
+//     matches nothing, filter{projects.isnull}=true matches the sessions
+//     without a visible project, and filter{-projects.name}=x keeps those
+//     whose visible projects are not named x. Django, which filters the
+//     related tables unrestricted, would leak hidden records through them.
 //   - relation filters are `IN (subquery)` (never JOINs, so no duplicates);
 //     excluding on a relation is `NOT IN`, as Django does for multi-valued
 //     relations. Selective ones (a related id, or the record's own id) drive
@@ -66,9 +74,18 @@ type BSQuery struct {
 	Exclude []string
 
 	model *bsModel
+	vis   bsVisibility
 	conds []bsCond
 	order []string
 }
+
+// bsVisibility returns the condition, on the table of model, that selects
+// the rows the caller may see. The compiler ANDs it into every relation
+// hop, so filters, negations and isnull over relations are evaluated as if
+// the database held only the caller's visible records and the links
+// between them (a link counts when its target is visible; its source is
+// the visible record being filtered).
+type bsVisibility func(model string) bsCond
 
 // BSQueryError is a 400 whose Body is already in Django REST framework's
 // shape: a bare JSON list of strings, or map{"detail": "…"} for malformed
@@ -104,15 +121,16 @@ const (
 )
 
 // ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
-// limit and offset of a list request for model "session" | "project" |
+// limit and offset of a list request by v for model "session" | "project" |
 // "datastorage" | "sessiondatastorage". Other parameters are ignored.
-// Errors are *BSQueryError.
-func ParseBSQuery(model string, q url.Values) (*BSQuery, error) {
+// Every relation a filter goes through only reaches the related records v
+// may see (see bsVisibility). Errors are *BSQueryError.
+func ParseBSQuery(model string, q url.Values, v BSViewer) (*BSQuery, error) {
 	m, ok := bsModels[model]
 	if !ok {
 		return nil, fmt.Errorf("brainstem query: unknown model %q", model)
 	}
-	out := &BSQuery{model: m, Limit: bsDefaultLimit}
+	out := &BSQuery{model: m, Limit: bsDefaultLimit, vis: v.visibleSQL}
 	var err error
 	if out.Limit, err = parseLimit(q.Get("limit")); err != nil {
 		return nil, err
@@ -609,7 +627,7 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 		default:
 			vals = vals[:1]
 		}
-		c, err := q.model.compile(f, vals)
+		c, err := q.model.compile(q.vis, f, vals)
 		if err != nil {
 			return err
 		}
@@ -620,7 +638,7 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 		if err := json.Unmarshal([]byte(complexRaw[0]), &obj); err != nil {
 			return detailErr("filter{} must be a JSON object: %v", err)
 		}
-		c, err := q.model.compileComplex(obj, 0)
+		c, err := q.model.compileComplex(q.vis, obj, 0)
 		if err != nil {
 			return err
 		}
@@ -642,7 +660,7 @@ func (q *BSQuery) parseFilters(v url.Values) error {
 // compileComplex handles dynamic-rest's JSON filter form:
 // {"$or": [{…}, {…}]}, {"$and": […]} (also ".or"/".and"), or an object of
 // clauses {"name.icontains": "x", "-id.in": ["…"]} that are ANDed.
-func (m *bsModel) compileComplex(obj any, depth int) (bsCond, error) {
+func (m *bsModel) compileComplex(vis bsVisibility, obj any, depth int) (bsCond, error) {
 	if depth > 8 {
 		return bsCond{}, detailErr("filter{} is nested too deeply.")
 	}
@@ -658,7 +676,7 @@ func (m *bsModel) compileComplex(obj any, depth int) (bsCond, error) {
 		var parts []string
 		var args []any
 		for _, it := range items {
-			c, err := m.compileComplex(it, depth+1)
+			c, err := m.compileComplex(vis, it, depth+1)
 			if err != nil {
 				return bsCond{}, err
 			}
@@ -710,7 +728,7 @@ func (m *bsModel) compileComplex(obj any, depth int) (bsCond, error) {
 		if f.op != "in" && f.op != "range" && len(vals) != 1 {
 			return bsCond{}, listErr("The filter %s takes one value, not a list.", k)
 		}
-		c, err := m.compile(f, vals)
+		c, err := m.compile(vis, f, vals)
 		if err != nil {
 			return bsCond{}, err
 		}
@@ -738,8 +756,8 @@ func jsonScalar(v any) string {
 }
 
 // compile turns one filter into a condition on m's table.
-func (m *bsModel) compile(f filterSpec, vals []string) (bsCond, error) {
-	c, err := m.compilePath(f.path, f.op, vals)
+func (m *bsModel) compile(vis bsVisibility, f filterSpec, vals []string) (bsCond, error) {
+	c, err := m.compilePath(vis, f.path, f.op, vals)
 	if err != nil {
 		return bsCond{}, err
 	}
@@ -756,7 +774,7 @@ func (m *bsModel) compile(f filterSpec, vals []string) (bsCond, error) {
 	return c, nil
 }
 
-func (m *bsModel) compilePath(path []string, op string, vals []string) (bsCond, error) {
+func (m *bsModel) compilePath(vis bsVisibility, path []string, op string, vals []string) (bsCond, error) {
 	name := path[0]
 	if name == "pk" {
 		name = "id"
@@ -768,7 +786,7 @@ func (m *bsModel) compilePath(path []string, op string, vals []string) (bsCond, 
 	rest := path[1:]
 	switch fld.kind {
 	case bsRelation:
-		return m.compileRelation(fld, rest, op, vals)
+		return m.compileRelation(vis, fld, rest, op, vals)
 	case bsEmptyRel:
 		if len(rest) > 0 && rest[0] != "id" && rest[0] != "pk" {
 			return bsCond{}, listErr("Invalid filter field: %s", rest[0])
@@ -799,22 +817,34 @@ func (m *bsModel) compilePath(path []string, op string, vals []string) (bsCond, 
 
 // compileRelation filters through a relation: `rel` alone (or rel.id/rel.pk)
 // compares the related ids; a longer path recurses into the target model.
+// Every hop into the target model ANDs the target's visibility (vis), so
+// only related records the caller may see can match: a filter on a
+// related field, an id comparison on a link table, isnull and their
+// negations all behave as over the caller's visible records only.
 // Everything stays an uncorrelated IN (subquery).
-func (m *bsModel) compileRelation(fld *bsField, rest []string, op string, vals []string) (bsCond, error) {
+func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string, op string, vals []string) (bsCond, error) {
 	target := bsModels[fld.target]
+	visible := vis(target.name)
+	// targetIn selects the visible target ids that satisfy inner.
+	targetIn := func(inner bsCond) bsCond {
+		return bsCond{sql: fmt.Sprintf("SELECT %s FROM %s WHERE (%s) AND (%s)", target.pk(), target.table, inner.sql, visible.sql),
+			args: append(slices.Clip(inner.args), visible.args...)}
+	}
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
+		var inner bsCond
+		var err error
 		if idOnly {
-			c, err := leaf(&bsField{kind: bsUUID, col: fld.col, djClass: "UUIDField"}, "id", op, vals)
-			c.drive = op == "" || op == "in"
-			return c, err
+			inner, err = leaf(&bsField{kind: bsUUID, col: target.pk(), djClass: "UUIDField"}, "id", op, vals)
+		} else {
+			inner, err = target.compilePath(vis, rest, op, vals)
 		}
-		inner, err := target.compilePath(rest, op, vals)
 		if err != nil {
 			return bsCond{}, err
 		}
-		return bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", fld.col, target.pk(), target.table, inner.sql),
-			args: inner.args}, nil
+		sel := targetIn(inner)
+		return bsCond{sql: fmt.Sprintf("%s IN (%s)", fld.col, sel.sql), args: sel.args,
+			drive: idOnly && (op == "" || op == "in")}, nil
 	}
 	src := fld.link + "." + fld.linkSrc
 	dst := fld.link + "." + fld.linkDst
@@ -823,15 +853,21 @@ func (m *bsModel) compileRelation(fld *bsField, rest []string, op string, vals [
 		if isTruthy(vals[0]) {
 			in = "NOT IN"
 		}
-		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s)", m.pk(), in, src, fld.link)}, nil
+		sel := targetIn(bsCond{sql: "1"})
+		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s WHERE %s IN (%s))", m.pk(), in, src, fld.link, dst, sel.sql),
+			args: sel.args}, nil
 	}
 	var inner bsCond
 	var err error
 	if idOnly {
 		inner, err = leaf(&bsField{kind: bsUUID, col: dst, djClass: "UUIDField"}, "id", op, vals)
+		sel := targetIn(bsCond{sql: "1"})
+		inner.sql = fmt.Sprintf("(%s) AND %s IN (%s)", inner.sql, dst, sel.sql)
+		inner.args = append(slices.Clip(inner.args), sel.args...)
 	} else {
-		inner, err = target.compilePath(rest, op, vals)
-		inner.sql = fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", dst, target.pk(), target.table, inner.sql)
+		inner, err = target.compilePath(vis, rest, op, vals)
+		sel := targetIn(inner)
+		inner = bsCond{sql: fmt.Sprintf("%s IN (%s)", dst, sel.sql), args: sel.args}
 	}
 	if err != nil {
 		return bsCond{}, err
@@ -1091,4 +1127,37 @@ func pyRepr(s string) string {
 	}
 	b.WriteByte(quote)
 	return b.String()
+}
+
+// BSFilterField describes one filterable field of a model of the query
+// engine, for tests and documentation that must cover every model and
+// relation without listing them again.
+type BSFilterField struct {
+	// Name is the field name in filter{…} paths.
+	Name string
+	// Kind is one of "text", "uuid", "datetime", "bool", "int", "textlist",
+	// "uuidlist", "relation" (Target is the related model) or "empty" (a
+	// relation that is always empty here).
+	Kind   string
+	Target string
+}
+
+// BSQueryModels returns the names of the models the query engine knows, sorted.
+func BSQueryModels() []string { return slices.Sorted(maps.Keys(bsModels)) }
+
+// BSFilterFields returns the filterable fields of model, sorted by name
+// (nil for an unknown model).
+func BSFilterFields(model string) []BSFilterField {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil
+	}
+	kinds := map[bsKind]string{bsText: "text", bsUUID: "uuid", bsDateTime: "datetime", bsBool: "bool", bsInt: "int",
+		bsTextList: "textlist", bsUUIDList: "uuidlist", bsRelation: "relation", bsEmptyRel: "empty"}
+	var out []BSFilterField
+	for _, name := range slices.Sorted(maps.Keys(m.fields)) {
+		f := m.fields[name]
+		out = append(out, BSFilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
+	}
+	return out
 }

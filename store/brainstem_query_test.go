@@ -40,6 +40,12 @@ func tp(s string) *time.Time {
 	return &t
 }
 
+// seeAll is the viewer of the query tests: the owner of every data storage
+// and a member of every project of seedQueryData, so the filters' results
+// are those over the whole data set. (The benchmark's user 1 is a member of
+// a few projects only.)
+var seeAll = BSViewer{UserID: 1}
+
 // seedQueryData writes a small, hand-checked data set:
 //
 //	projects  Alpha (public, tags mouse/ca1), Beta, gamma_% (tags ["x%y"])
@@ -80,6 +86,9 @@ func seedQueryData(t testing.TB) *Store {
 		&BSSessionDataStorage{ID: qL2, SessionID: qS3, DataStorageID: qD2, Order: 2},
 		&BSSessionDataStorage{ID: qL3, SessionID: qS3, DataStorageID: qD1, Order: 1},
 	}
+	for _, p := range []string{qP1, qP2, qP3} {
+		rows = append(rows, &BSProjectMember{ProjectID: p, UserID: u.ID})
+	}
 	for _, r := range rows {
 		if err := s.W.Create(r).Error; err != nil {
 			t.Fatalf("seed %T: %v", r, err)
@@ -106,7 +115,7 @@ func runQuery(t *testing.T, s *Store, model, raw string) ([]string, int64, error
 	if err != nil {
 		t.Fatalf("bad test query %q: %v", raw, err)
 	}
-	q, err := ParseBSQuery(model, v)
+	q, err := ParseBSQuery(model, v, seeAll)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -329,7 +338,7 @@ func TestBSQueryLimitClamp(t *testing.T) {
 	for raw, want := range map[string]int{"": 20, "limit=0": 1, "limit=1": 1, "limit=100": 100, "limit=101": 100,
 		"limit=99999999999999999999999": 100, "limit=%2B7": 7, "limit=%207%20": 7} {
 		v, _ := url.ParseQuery(raw)
-		q, err := ParseBSQuery("session", v)
+		q, err := ParseBSQuery("session", v, seeAll)
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
@@ -394,7 +403,7 @@ func TestBSQueryErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = ParseBSQuery(c.model, v)
+			_, err = ParseBSQuery(c.model, v, seeAll)
 			var qe *BSQueryError
 			if !errors.As(err, &qe) {
 				t.Fatalf("%s: err %v, want *BSQueryError", c.q, err)
@@ -423,7 +432,7 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 	}
 	for _, c := range cases {
 		v, _ := url.ParseQuery(c.q)
-		q, err := ParseBSQuery(c.model, v)
+		q, err := ParseBSQuery(c.model, v, seeAll)
 		if err != nil {
 			t.Fatalf("%s: %v", c.q, err)
 		}
@@ -431,7 +440,7 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 			t.Errorf("%s: include %q exclude %q, want %q %q", c.q, q.Include, q.Exclude, c.inc, c.exclude)
 		}
 	}
-	if _, err := ParseBSQuery("nope", nil); err == nil {
+	if _, err := ParseBSQuery("nope", nil, seeAll); err == nil {
 		t.Error("unknown model accepted")
 	}
 }
@@ -444,7 +453,10 @@ const testVisibleSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_pro
 func TestBSQueryWithVisibility(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
-	u, err := s.UserByEmail(context.Background(), "owner@example.org")
+	// The caller's visibility below is that of a member of Alpha and
+	// gamma_% only; the filters are compiled for seeAll, so that their own
+	// relation visibility does not change the results this test checks.
+	u, err := s.CreateUser(context.Background(), "partial@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +485,7 @@ func TestBSQueryWithVisibility(t *testing.T) {
 	}
 	for _, c := range cases {
 		v, _ := url.ParseQuery(c.q)
-		q, err := ParseBSQuery("session", v)
+		q, err := ParseBSQuery("session", v, seeAll)
 		if err != nil {
 			t.Fatalf("%s: %v", c.q, err)
 		}
@@ -497,7 +509,10 @@ func TestBSQueryWithVisibility(t *testing.T) {
 func TestBSQuerySDSWithVisibility(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
-	u, err := s.UserByEmail(context.Background(), "owner@example.org")
+	// The caller's visibility below is that of a member of Alpha and
+	// gamma_% only; the filters are compiled for seeAll, so that their own
+	// relation visibility does not change the results this test checks.
+	u, err := s.CreateUser(context.Background(), "partial@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +537,7 @@ func TestBSQuerySDSWithVisibility(t *testing.T) {
 	}
 	for _, c := range cases {
 		v, _ := url.ParseQuery(c.q)
-		q, err := ParseBSQuery("sessiondatastorage", v)
+		q, err := ParseBSQuery("sessiondatastorage", v, seeAll)
 		if err != nil {
 			t.Fatalf("%s: %v", c.q, err)
 		}
@@ -661,7 +676,7 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 	for name, raw := range queries {
 		b.Run(name, func(b *testing.B) {
 			v, _ := url.ParseQuery(raw)
-			q, err := ParseBSQuery("session", v)
+			q, err := ParseBSQuery("session", v, seeAll)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -736,7 +751,7 @@ func FuzzParseBSQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		q, err := ParseBSQuery(model, v)
+		q, err := ParseBSQuery(model, v, seeAll)
 		var qe *BSQueryError
 		if err != nil {
 			if !errors.As(err, &qe) {
@@ -757,4 +772,49 @@ func FuzzParseBSQuery(f *testing.F) {
 			t.Fatalf("%s: page: %v", raw, err)
 		}
 	})
+}
+
+// TestVisibilityCoversEveryModel: every model of the query engine has a
+// visibility condition on both portals, and it runs on its table (the
+// compiler ANDs it into every relation hop into that model).
+func TestVisibilityCoversEveryModel(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	for _, name := range BSQueryModels() {
+		for _, v := range []BSViewer{{Public: true}, seeAll} {
+			c := v.visibleSQL(name)
+			if c.sql == "(0)" {
+				t.Errorf("%s: no visibility defined for viewer %+v", name, v)
+				continue
+			}
+			var n int64
+			if err := s.R.Table(bsModels[name].table).Where(c.sql, c.args...).Count(&n).Error; err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+}
+
+// BenchmarkSessionListPage runs ListBSSessions (count, page and the
+// visible related-id lists of each record) on the benchmark data set, for
+// a member and for the public portal (no public project: an empty page).
+func BenchmarkSessionListPage(b *testing.B) {
+	s, uid, project := seedBenchData(b)
+	ctx := context.Background()
+	for name, v := range map[string]BSViewer{"member": {UserID: uid}, "public": {Public: true}} {
+		for qname, raw := range map[string]string{"default": "", "project": "filter{projects}=" + project} {
+			b.Run(name+"/"+qname, func(b *testing.B) {
+				vals, _ := url.ParseQuery(raw)
+				q, err := ParseBSQuery("session", vals, v)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					if _, _, err := s.ListBSSessions(ctx, v, q, BSPage{Limit: 20}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

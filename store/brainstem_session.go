@@ -55,14 +55,19 @@ func NameUsedInStorage(name string) string {
 	return s
 }
 
-// bsSessionSelect reads a session with the ids of its relations in one
-// statement: projects by id (the primary key's order), data storages in
-// their through-table order. scanBSSession reads its rows.
-const bsSessionSelect = "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
-	"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
-	"bs_sessions.created_at, bs_sessions.updated_at, " +
-	"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id), " +
-	"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages WHERE session_id = bs_sessions.id)"
+// bsSessionSelect reads a session with the ids of its relations that v may
+// see in one statement: projects by id (the primary key's order), data
+// storages in their through-table order. scanBSSession reads its rows.
+func bsSessionSelect(v BSViewer) (string, []any) {
+	projects, storages := v.visibleIDs("project"), v.visibleIDs("datastorage")
+	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
+			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
+			"bs_sessions.created_at, bs_sessions.updated_at, " +
+			"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id AND project_id IN (" + projects.sql + ")), " +
+			"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages " +
+			"WHERE session_id = bs_sessions.id AND data_storage_id IN (" + storages.sql + "))",
+		append(slices.Clip(projects.args), storages.args...)
+}
 
 func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 	var r BSSessionRecord
@@ -87,12 +92,14 @@ func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 // ListBSSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
 	base := v.sessions(s.ctxRead(ctx).Model(&BSSession{}))
-	return listPage(base, q, page, "bs_sessions.created_at, bs_sessions.id", bsSessionSelect, scanBSSession)
+	sel, args := bsSessionSelect(v)
+	return listPage(base, q, page, "bs_sessions.created_at, bs_sessions.id", scanBSSession, sel, args...)
 }
 
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
-	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+	sel, args := bsSessionSelect(v)
+	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(sel, args...).
 		Where("bs_sessions.id = ?", id).Limit(1), scanBSSession)
 	if err != nil {
 		return nil, err
@@ -108,7 +115,8 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(bsSessionSelect).
+	sel, args := bsSessionSelect(v)
+	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(sel, args...).
 		Where("bs_sessions.id IN ?", ids), scanBSSession)
 	if err != nil {
 		return nil, err
@@ -147,23 +155,16 @@ func (s *Store) UpdateBSSession(ctx context.Context, userID uint, id string, in 
 		if err != nil {
 			return err
 		}
-		if in.DataStorage != nil {
-			// the list sent back as it was read changes nothing and needs
-			// no ownership of storages linked by others
-			var cur []string
-			if err := tx.Model(&BSSessionDataStorage{}).Where("session_id = ?", id).
-				Order("sort_order, id").Pluck("data_storage_id", &cur).Error; err != nil {
-				return err
-			}
-			if slices.Equal(dedupe(in.DataStorage), cur) {
-				in.DataStorage = nil
-			}
-		}
 		if err := checkBSSessionInput(tx, userID, id, in); err != nil {
 			return err
 		}
 		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
 			return orForbidden(err)
+		}
+		if in.DataStorage != nil {
+			if err := replaceSessionDataStorages(tx, userID, id, in.DataStorage); err != nil {
+				return err
+			}
 		}
 		applyBSSessionInput(row, in)
 		if err := tx.Save(row).Error; err != nil {
@@ -176,12 +177,6 @@ func (s *Store) UpdateBSSession(ctx context.Context, userID uint, id string, in 
 			if err := setSessionProjects(tx, id, in.Projects); err != nil {
 				return err
 			}
-		}
-		if in.DataStorage != nil {
-			if err := tx.Where("session_id = ?", id).Delete(&BSSessionDataStorage{}).Error; err != nil {
-				return err
-			}
-			return setSessionDataStorages(tx, id, in.DataStorage)
 		}
 		return nil
 	})
@@ -238,7 +233,7 @@ func checkBSSessionInput(tx *gorm.DB, userID uint, selfID string, in BSSessionIn
 	for _, id := range missingP {
 		errs.add("projects", fmt.Sprintf(bsInvalidPkTemplate, id))
 	}
-	missingD, err := missingIDs(tx, "bs_datastorages", in.DataStorage)
+	missingD, err := missingVisible(tx, BSViewer{UserID: userID}, "datastorage", in.DataStorage)
 	if err != nil {
 		return err
 	}
@@ -251,8 +246,95 @@ func checkBSSessionInput(tx *gorm.DB, userID uint, selfID string, in BSSessionIn
 	if ok, err := canChangeAll(tx, userID, in.Projects); err != nil || !ok {
 		return orForbidden(err)
 	}
-	if ok, err := ownsAll(tx, userID, dedupe(in.DataStorage)); err != nil || !ok {
-		return orForbidden(err)
+	if selfID == "" { // on update, replaceSessionDataStorages checks the links that change
+		return linksChangeAllowed(tx, userID, "", in.DataStorage)
+	}
+	return nil
+}
+
+// replaceSessionDataStorages makes want the session's list of the data
+// storages userID may see, in that order. Links to storages the user may
+// not see are neither shown to nor changed by them: they keep their place
+// among the others. Every link added or removed passes linksChangeAllowed
+// (the rule DELETE and POST of a sessiondatastorage apply); a list that
+// only reorders the visible links needs can_change on the session only,
+// and the list sent back as it was read changes nothing.
+func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want []string) error {
+	want = dedupe(want)
+	var cur []BSSessionDataStorage
+	if err := tx.Where("session_id = ?", sessionID).Order("sort_order, id").Find(&cur).Error; err != nil {
+		return err
+	}
+	var seen []string
+	if err := (BSViewer{UserID: userID}).datastorages(tx.Model(&BSDataStorage{})).
+		Where("bs_datastorages.id IN (SELECT data_storage_id FROM bs_session_datastorages WHERE session_id = ?)", sessionID).
+		Pluck("bs_datastorages.id", &seen).Error; err != nil {
+		return err
+	}
+	visible := make(map[string]bool, len(seen))
+	for _, id := range seen {
+		visible[id] = true
+	}
+	var shown []string
+	byStorage := map[string]BSSessionDataStorage{}
+	for _, l := range cur {
+		byStorage[l.DataStorageID] = l
+		if visible[l.DataStorageID] {
+			shown = append(shown, l.DataStorageID)
+		}
+	}
+	if slices.Equal(want, shown) {
+		return nil
+	}
+	var changed []string
+	for _, id := range shown {
+		if !slices.Contains(want, id) {
+			changed = append(changed, id)
+		}
+	}
+	for _, id := range want {
+		if _, ok := byStorage[id]; !ok {
+			changed = append(changed, id)
+		}
+	}
+	if err := linksChangeAllowed(tx, userID, sessionID, changed); err != nil {
+		return err
+	}
+	// The new order: the hidden links where they were, the visible slots
+	// filled with want in order, the rest of want at the end.
+	var order []string
+	next := 0
+	for _, l := range cur {
+		switch {
+		case !visible[l.DataStorageID]:
+			order = append(order, l.DataStorageID)
+		case next < len(want):
+			order = append(order, want[next])
+			next++
+		}
+	}
+	order = append(order, want[next:]...)
+	for _, id := range changed {
+		if l, ok := byStorage[id]; ok {
+			if err := tx.Delete(&BSSessionDataStorage{ID: l.ID}).Error; err != nil {
+				return err
+			}
+		}
+	}
+	for i, id := range order {
+		l, ok := byStorage[id]
+		if !ok {
+			l = BSSessionDataStorage{ID: newBSID(), SessionID: sessionID, DataStorageID: id, Order: i}
+			if err := tx.Omit(clause.Associations).Create(&l).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		if l.Order != i {
+			if err := tx.Model(&BSSessionDataStorage{}).Where("id = ?", l.ID).Update("sort_order", i).Error; err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ const bsSDSUnique = "The fields session, datastorage must make a unique set."
 func (s *Store) ListBSSessionDataStorages(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionDataStorage, int64, error) {
 	base := v.sessionDataStorages(s.ctxRead(ctx).Model(&BSSessionDataStorage{}))
 	return listPage[BSSessionDataStorage](base, q, page,
-		"bs_session_datastorages.session_id, bs_session_datastorages.sort_order, bs_session_datastorages.id", "", nil)
+		"bs_session_datastorages.session_id, bs_session_datastorages.sort_order, bs_session_datastorages.id", nil, "")
 }
 
 // GetBSSessionDataStorage returns a link of a session v may see; ErrNotFound otherwise.
@@ -42,7 +42,7 @@ func (s *Store) GetBSSessionDataStorage(ctx context.Context, v BSViewer, id stri
 func (s *Store) CreateBSSessionDataStorage(ctx context.Context, userID uint, in BSSessionDataStorageInput) (*BSSessionDataStorage, error) {
 	row := BSSessionDataStorage{ID: newBSID()}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := checkSDSInput(tx, userID, "", in); err != nil {
+		if err := checkSDSInput(tx, userID, in); err != nil {
 			return err
 		}
 		row.SessionID, row.DataStorageID = *in.SessionID, *in.DataStorageID
@@ -74,11 +74,20 @@ func (s *Store) UpdateBSSessionDataStorage(ctx context.Context, userID uint, id 
 			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
 			return notFound(err)
 		}
-		if err := checkSDSInput(tx, userID, id, in); err != nil {
+		if err := checkSDSRefs(tx, userID, in); err != nil {
 			return err
 		}
-		if err := sdsAllowed(tx, userID, row.SessionID, row.DataStorageID); err != nil {
-			return err
+		moved := in.SessionID != nil && *in.SessionID != row.SessionID ||
+			in.DataStorageID != nil && *in.DataStorageID != row.DataStorageID
+		if moved { // the link is removed from one place and added to another
+			if err := linksChangeAllowed(tx, userID, row.SessionID, []string{row.DataStorageID}); err != nil {
+				return err
+			}
+			if err := checkSDSInput(tx, userID, in); err != nil {
+				return err
+			}
+		} else if err := linksChangeAllowed(tx, userID, row.SessionID, nil); err != nil {
+			return err // a new order needs can_change on the session only
 		}
 		if in.SessionID != nil {
 			row.SessionID = *in.SessionID
@@ -105,16 +114,32 @@ func (s *Store) DeleteBSSessionDataStorage(ctx context.Context, userID uint, id 
 			Where("bs_session_datastorages.id = ?", id).Take(&row).Error; err != nil {
 			return notFound(err)
 		}
-		if err := sdsAllowed(tx, userID, row.SessionID, row.DataStorageID); err != nil {
+		if err := linksChangeAllowed(tx, userID, row.SessionID, []string{row.DataStorageID}); err != nil {
 			return err
 		}
 		return tx.Delete(&BSSessionDataStorage{ID: id}).Error
 	})
 }
 
-// checkSDSInput checks references (400) and then permissions (403) of the
-// session and data storage named in the input.
-func checkSDSInput(tx *gorm.DB, userID uint, selfID string, in BSSessionDataStorageInput) error {
+// checkSDSInput checks the references (400) and then the permissions (403)
+// of adding a link between the session and data storage of the input.
+func checkSDSInput(tx *gorm.DB, userID uint, in BSSessionDataStorageInput) error {
+	if err := checkSDSRefs(tx, userID, in); err != nil {
+		return err
+	}
+	sessionID, dsIDs := "", []string(nil)
+	if in.SessionID != nil {
+		sessionID = *in.SessionID
+	}
+	if in.DataStorageID != nil {
+		dsIDs = []string{*in.DataStorageID}
+	}
+	return linksChangeAllowed(tx, userID, sessionID, dsIDs)
+}
+
+// checkSDSRefs checks that the session exists and that the data storage is
+// one the user may see (400 otherwise, as for one that does not exist).
+func checkSDSRefs(tx *gorm.DB, userID uint, in BSSessionDataStorageInput) error {
 	errs := fieldErrors{}
 	if in.SessionID != nil {
 		if missing, err := missingIDs(tx, "bs_sessions", []string{*in.SessionID}); err != nil {
@@ -124,29 +149,23 @@ func checkSDSInput(tx *gorm.DB, userID uint, selfID string, in BSSessionDataStor
 		}
 	}
 	if in.DataStorageID != nil {
-		if missing, err := missingIDs(tx, "bs_datastorages", []string{*in.DataStorageID}); err != nil {
+		if missing, err := missingVisible(tx, BSViewer{UserID: userID}, "datastorage", []string{*in.DataStorageID}); err != nil {
 			return err
 		} else if len(missing) > 0 {
 			errs.add("datastorage", fmt.Sprintf(bsInvalidPkTemplate, *in.DataStorageID))
 		}
 	}
-	if err := errs.err(); err != nil {
-		return err
-	}
-	sessionID, dsID := "", ""
-	if in.SessionID != nil {
-		sessionID = *in.SessionID
-	}
-	if in.DataStorageID != nil {
-		dsID = *in.DataStorageID
-	}
-	return sdsAllowed(tx, userID, sessionID, dsID)
+	return errs.err()
 }
 
-// sdsAllowed checks can_change on the session's projects and ownership of
-// the data storage (either may be "" to skip it). A session the user
-// cannot see at all is ErrForbidden here, since it was named in the body.
-func sdsAllowed(tx *gorm.DB, userID uint, sessionID, dsID string) error {
+// linksChangeAllowed is the one rule for adding or removing links between a
+// session and data storages, wherever it happens (POST, PUT, PATCH and
+// DELETE of a sessiondatastorage, a session's datastorage list on create
+// and update): the user needs can_change on every project of the session
+// and must own every data storage whose link is added or removed. Either
+// may be empty to skip it. A session the user cannot see at all is
+// ErrForbidden here, since it was named in the body.
+func linksChangeAllowed(tx *gorm.DB, userID uint, sessionID string, dsIDs []string) error {
 	if sessionID != "" {
 		var projectIDs []string
 		if err := tx.Model(&BSSessionProject{}).Where("session_id = ?", sessionID).Pluck("project_id", &projectIDs).Error; err != nil {
@@ -156,10 +175,8 @@ func sdsAllowed(tx *gorm.DB, userID uint, sessionID, dsID string) error {
 			return orForbidden(err)
 		}
 	}
-	if dsID != "" {
-		if ok, err := ownsAll(tx, userID, []string{dsID}); err != nil || !ok {
-			return orForbidden(err)
-		}
+	if ok, err := ownsAll(tx, userID, dedupe(dsIDs)); err != nil || !ok {
+		return orForbidden(err)
 	}
 	return nil
 }

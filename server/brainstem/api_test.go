@@ -333,8 +333,17 @@ func TestPermissionMatrix(t *testing.T) {
 		{name: "reader cannot create", user: reader, method: "POST", path: "/api/private/stem/session/", body: newSession("R1"), status: 403, wantBody: forbidden},
 		{name: "outsider cannot create in Lab", user: outsider, method: "POST", path: "/api/private/stem/session/", body: newSession("O1"), status: 403, wantBody: forbidden},
 		{name: "changer creates", user: changer, method: "POST", path: "/api/private/stem/session/", body: newSession("C1"), status: 201},
-		{name: "changer may send the owner's datastorage list back unchanged", user: changer, method: "PATCH", path: s,
-			body: map[string]any{"datastorage": []string{"{Disk}"}, "description": "put-like"}, status: 200},
+		{name: "changer may send the datastorage list back as read (the owner's private storage is hidden from him)", user: changer, method: "PATCH", path: s,
+			body: map[string]any{"datastorage": []string{}, "description": "put-like"}, status: 200},
+		{name: "changer cannot name a storage he may not see", user: changer, method: "PATCH", path: s,
+			body: map[string]any{"datastorage": []string{"{Disk}"}}, status: 400,
+			wantBody: `{"datastorage": ["Invalid pk \"{Disk}\" - object does not exist."]}`},
+		{name: "the hidden link is kept", user: owner, method: "GET", path: s, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := ids(record(b, "session")["datastorage"]); !reflect.DeepEqual(got, []string{f.id["Disk"]}) {
+					t.Errorf("datastorage %v", got)
+				}
+			}},
 		{name: "changer cannot use a datastorage he does not own", user: changer, method: "PATCH", path: s,
 			body: map[string]any{"datastorage": []string{"{Cloud}"}}, status: 403, wantBody: forbidden},
 		{name: "changer cannot move a session into a project without can_change", user: changer, method: "PATCH", path: s,

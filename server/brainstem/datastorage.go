@@ -9,7 +9,7 @@ import (
 
 func (h *Handlers) listDataStorages(ctx context.Context) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("datastorage", r.query)
+	q, err := store.ParseBSQuery("datastorage", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}
@@ -27,7 +27,7 @@ func (h *Handlers) listDataStorages(ctx context.Context) (response, error) {
 
 func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("datastorage", r.query)
+	q, err := store.ParseBSQuery("datastorage", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}

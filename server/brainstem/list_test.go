@@ -151,9 +151,15 @@ func TestRelationLinks(t *testing.T) {
 			}}
 	}
 	f.run(t, []scenario{
-		{name: "links", user: reader, method: "GET", path: "/api/private/stem/session/{S1}/", status: 200,
+		{name: "links", user: owner, method: "GET", path: "/api/private/stem/session/{S1}/", status: 200,
 			check: func(t *testing.T, b map[string]any) {
 				if got := fmt.Sprint(record(b, "session")["links"]); got != "map[datastorage:datastorage/ projects:projects/]" {
+					t.Errorf("links %s", got)
+				}
+			}},
+		{name: "no link to relations the caller cannot see", user: reader, method: "GET", path: "/api/private/stem/session/{S1}/", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := fmt.Sprint(record(b, "session")["links"]); got != "map[projects:projects/]" {
 					t.Errorf("links %s", got)
 				}
 			}},

@@ -10,7 +10,7 @@ import (
 
 func (h *Handlers) listProjects(ctx context.Context) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("project", r.query)
+	q, err := store.ParseBSQuery("project", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}
@@ -28,7 +28,7 @@ func (h *Handlers) listProjects(ctx context.Context) (response, error) {
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("project", r.query)
+	q, err := store.ParseBSQuery("project", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}

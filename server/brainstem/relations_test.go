@@ -97,9 +97,15 @@ func TestSessionDataStorage(t *testing.T) {
 		{name: "changer does not own the storage", user: changer, method: "POST", path: sds, body: map[string]any{"session": "{S1}", "datastorage": "{Cloud}"}, status: 403, wantBody: forbidden},
 		{name: "negative order", user: owner, method: "POST", path: sds, body: map[string]any{"session": "{S1}", "datastorage": "{Cloud}", "order": -1},
 			status: 400, wantBody: `{"order": ["Ensure this value is greater than or equal to 0."]}`},
-		{name: "reader lists the links of S1", user: reader, method: "GET", path: sds + "?filter{session}={S1}", status: 200,
+		{name: "owner lists the links of S1", user: owner, method: "GET", path: sds + "?filter{session}={S1}", status: 200,
 			check: func(t *testing.T, b map[string]any) {
 				if b["count"].(float64) != 2 {
+					t.Errorf("links %v", b)
+				}
+			}},
+		{name: "reader sees no link to the owner's private storages", user: reader, method: "GET", path: sds + "?filter{session}={S1}", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if b["count"].(float64) != 0 {
 					t.Errorf("links %v", b)
 				}
 			}},
@@ -120,7 +126,13 @@ func TestSessionDataStorage(t *testing.T) {
 					t.Errorf("embedded link %v", l)
 				}
 			}},
-		{name: "reader cannot reorder", user: reader, method: "PATCH", path: sds + "{Link}/", body: map[string]any{"order": 9}, status: 403, wantBody: forbidden},
+		{name: "reader cannot see a link to a private storage of the owner", user: reader, method: "PATCH", path: sds + "{Link}/", body: map[string]any{"order": 9}, status: 404, wantBody: notFound},
+		{name: "nor its id in the session", user: reader, method: "GET", path: "/api/private/stem/session/{S1}/", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if got := fmt.Sprint(record(b, "session")["datastorage"]); got != "[]" {
+					t.Errorf("datastorage %s", got)
+				}
+			}},
 		{name: "outsider cannot see the link", user: outsider, method: "GET", path: sds + "{Link}/", status: 404, wantBody: notFound},
 		{name: "delete the link", user: owner, method: "DELETE", path: sds + "{Link}/", status: 204},
 		order("Disk"),

@@ -11,7 +11,7 @@ import (
 // listSessions answers both portals' session lists.
 func (h *Handlers) listSessions(ctx context.Context) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("session", r.query)
+	q, err := store.ParseBSQuery("session", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}
@@ -30,7 +30,7 @@ func (h *Handlers) listSessions(ctx context.Context) (response, error) {
 // getSession answers both portals' session detail.
 func (h *Handlers) getSession(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("session", r.query)
+	q, err := store.ParseBSQuery("session", r.query, r.viewer())
 	if err != nil {
 		return response{}, err
 	}

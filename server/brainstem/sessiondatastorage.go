@@ -44,7 +44,7 @@ func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSe
 // ListSessionDataStorages lists the links of the caller's sessions.
 func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("sessiondatastorage", r.query)
+	q, err := store.ParseBSQuery("sessiondatastorage", r.query, r.viewer())
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.L
 // GetSessionDataStorage returns one link of the caller's sessions.
 func (h *Handlers) GetSessionDataStorage(ctx context.Context, req brainstemapi.GetSessionDataStorageRequestObject) (brainstemapi.GetSessionDataStorageResponseObject, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("sessiondatastorage", r.query)
+	q, err := store.ParseBSQuery("sessiondatastorage", r.query, r.viewer())
 	if err != nil {
 		return nil, err
 	}

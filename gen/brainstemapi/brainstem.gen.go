@@ -495,16 +495,16 @@ type DataProtocol struct {
 	Protocol string `json:"protocol"`
 }
 
-// DataStorage defines model for DataStorage.
+// DataStorage A data storage as returned; `exclude[]` drops fields.
 type DataStorage struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
-	DataOrganization *DataOrganization   `json:"data_organization,omitempty"`
-	DataProtocols    *[]DataProtocol     `json:"data_protocols,omitempty"`
-	Description      *string             `json:"description,omitempty"`
+	DataOrganization DataOrganization    `json:"data_organization"`
+	DataProtocols    []DataProtocol      `json:"data_protocols"`
+	Description      string              `json:"description"`
 	Id               *openapi_types.UUID `json:"id,omitempty"`
-	IsPublic         *bool               `json:"is_public,omitempty"`
-	Location         *string             `json:"location,omitempty"`
-	Name             *string             `json:"name,omitempty"`
+	IsPublic         bool                `json:"is_public"`
+	Location         string              `json:"location"`
+	Name             string              `json:"name"`
 }
 
 // DataStorageCreate defines model for DataStorageCreate.
@@ -522,6 +522,7 @@ type DataStorageCreate struct {
 
 // DataStorageDetail defines model for DataStorageDetail.
 type DataStorageDetail struct {
+	// Datastorage A data storage as returned; `exclude[]` drops fields.
 	Datastorage DataStorage `json:"datastorage"`
 }
 
@@ -538,7 +539,7 @@ type DataStorageList struct {
 	Previous nullable.Nullable[PageLink] `json:"previous"`
 }
 
-// DataStoragePatch defines model for DataStoragePatch.
+// DataStoragePatch Writable data storage fields (PATCH); only those sent change. No defaults.
 type DataStoragePatch struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 	DataOrganization *DataOrganization `json:"data_organization,omitempty"`
@@ -628,35 +629,35 @@ type ListMeta struct {
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
 
-// Project defines model for Project.
+// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
 	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
 
 	// Collections A relation with no model in this server yet; always empty.
 	Collections *EmptyRelation `json:"collections,omitempty"`
-	Description *string        `json:"description,omitempty"`
+	Description string         `json:"description"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields `json:"extra_fields"`
 
 	// Groups Group permissions (groups are not modelled; always empty).
-	Groups   *map[string]ProjectRole `json:"groups,omitempty"`
-	Id       *openapi_types.UUID     `json:"id,omitempty"`
-	IsPublic *bool                   `json:"is_public,omitempty"`
+	Groups   map[string]ProjectRole `json:"groups"`
+	Id       *openapi_types.UUID    `json:"id,omitempty"`
+	IsPublic bool                   `json:"is_public"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links        *Links                   `json:"links,omitempty"`
-	Name         *string                  `json:"name,omitempty"`
-	Publications *[]Uuid                  `json:"publications,omitempty"`
+	Name         string                   `json:"name"`
+	Publications []Uuid                   `json:"publications"`
 	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
 
 	// Subjects A relation with no model in this server yet; always empty.
 	Subjects *EmptyRelation `json:"subjects,omitempty"`
-	Tags     *Tags          `json:"tags,omitempty"`
+	Tags     Tags           `json:"tags"`
 
 	// Users Members by e-mail (empty on the public portal).
-	Users *map[string]ProjectRole `json:"users,omitempty"`
+	Users map[string]ProjectRole `json:"users"`
 }
 
 // Project_Sessions_Item defines model for Project.sessions.Item.
@@ -686,6 +687,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
+	// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -702,7 +704,7 @@ type ProjectList struct {
 	Projects []Project                   `json:"projects"`
 }
 
-// ProjectPatch defines model for ProjectPatch.
+// ProjectPatch Writable project fields (PATCH); only those sent change. No defaults.
 type ProjectPatch struct {
 	Description *string `json:"description,omitempty"`
 
@@ -737,13 +739,13 @@ type ProjectRoleChange struct {
 	Remove    *bool `json:"remove,omitempty"`
 }
 
-// QueryErrors defines model for QueryErrors.
-type QueryErrors struct {
-	union json.RawMessage
-}
-
-// QueryErrors0 defines model for QueryErrors.0.
-type QueryErrors0 = []string
+// QueryErrors The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
+type QueryErrors = interface{}
 
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
@@ -754,16 +756,16 @@ type Session struct {
 	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
 
 	// Datastorage The session's data storages that the caller may see (own or public; public ones on the public portal), in the through-table (sessiondatastorage) order.
-	Datastorage   *[]Session_Datastorage_Item  `json:"datastorage,omitempty"`
-	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
-	Description   *string                      `json:"description,omitempty"`
-	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+	Datastorage   []Session_Datastorage_Item   `json:"datastorage"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time"`
+	Description   string                       `json:"description"`
+	DownloadLinks []DownloadLink               `json:"download_links"`
 
 	// Epochs A relation with no model in this server yet; always empty.
 	Epochs *EmptyRelation `json:"epochs,omitempty"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields        `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields         `json:"extra_fields"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
@@ -771,14 +773,14 @@ type Session struct {
 
 	// Manipulations A relation with no model in this server yet; always empty.
 	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
-	Name          *string        `json:"name,omitempty"`
+	Name          string         `json:"name"`
 
 	// NameUsedInStorage The name in a filesystem-safe form.
 	NameUsedInStorage *string `json:"name_used_in_storage,omitempty"`
 
 	// Projects The session's projects that the caller may see.
-	Projects *[]Session_Projects_Item `json:"projects,omitempty"`
-	Tags     *Tags                    `json:"tags,omitempty"`
+	Projects []Session_Projects_Item `json:"projects"`
+	Tags     Tags                    `json:"tags"`
 }
 
 // Session_Datastorage_Item defines model for Session.datastorage.Item.
@@ -808,12 +810,12 @@ type SessionCreate struct {
 	Tags     *Tags  `json:"tags,omitempty"`
 }
 
-// SessionDataStorage One ordered link between a session and a data storage.
+// SessionDataStorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 type SessionDataStorage struct {
-	Datastorage *SessionDataStorage_Datastorage `json:"datastorage,omitempty"`
-	Id          *openapi_types.UUID             `json:"id,omitempty"`
-	Order       *int                            `json:"order,omitempty"`
-	Session     *SessionDataStorage_Session     `json:"session,omitempty"`
+	Datastorage SessionDataStorage_Datastorage `json:"datastorage"`
+	Id          *openapi_types.UUID            `json:"id,omitempty"`
+	Order       int                            `json:"order"`
+	Session     SessionDataStorage_Session     `json:"session"`
 }
 
 // SessionDataStorage_Datastorage defines model for SessionDataStorage.Datastorage.
@@ -837,7 +839,7 @@ type SessionDataStorageCreate struct {
 
 // SessionDataStorageDetail defines model for SessionDataStorageDetail.
 type SessionDataStorageDetail struct {
-	// Sessiondatastorage One ordered link between a session and a data storage.
+	// Sessiondatastorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 	Sessiondatastorage SessionDataStorage `json:"sessiondatastorage"`
 }
 
@@ -854,7 +856,7 @@ type SessionDataStorageList struct {
 	Sessiondatastorages []SessionDataStorage        `json:"sessiondatastorages"`
 }
 
-// SessionDataStoragePatch defines model for SessionDataStoragePatch.
+// SessionDataStoragePatch Writable link fields (PATCH); only those sent change. No defaults.
 type SessionDataStoragePatch struct {
 	Datastorage *Uuid `json:"datastorage,omitempty"`
 
@@ -882,7 +884,7 @@ type SessionList struct {
 	Sessions []Session                   `json:"sessions"`
 }
 
-// SessionPatch Writable session fields (PATCH); only those sent change.
+// SessionPatch Writable session fields (PATCH); only those sent change. No defaults.
 type SessionPatch struct {
 	// Datastorage Replaces the session's data storages that the caller may see, in this order; links to data storages the caller may not see stay. Adding or removing a link needs ownership of its data storage (403); reordering does not. A data storage the caller may not see is an invalid pk (400).
 	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
@@ -974,7 +976,12 @@ type BadRequest = FieldErrors
 // Forbidden defines model for Forbidden.
 type Forbidden = Detail
 
-// ListBadRequest defines model for ListBadRequest.
+// ListBadRequest The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
 type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
@@ -1522,68 +1529,6 @@ func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsQueryErrors0 returns the union data inside the QueryErrors as a QueryErrors0
-func (t QueryErrors) AsQueryErrors0() (QueryErrors0, error) {
-	var body QueryErrors0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryErrors0 overwrites any union data inside the QueryErrors as the provided QueryErrors0
-func (t *QueryErrors) FromQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryErrors0 performs a merge with any union data inside the QueryErrors, using the provided QueryErrors0
-func (t *QueryErrors) MergeQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDetail returns the union data inside the QueryErrors as a Detail
-func (t QueryErrors) AsDetail() (Detail, error) {
-	var body Detail
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDetail overwrites any union data inside the QueryErrors as the provided Detail
-func (t *QueryErrors) FromDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeDetail performs a merge with any union data inside the QueryErrors, using the provided Detail
-func (t *QueryErrors) MergeDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryErrors) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryErrors) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // AsUuid returns the union data inside the Session_Datastorage_Item as a Uuid
 func (t Session_Datastorage_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -1924,60 +1869,24 @@ type ServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx echo.Context) error
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx echo.Context, id Id) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx echo.Context, id Id) error
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx echo.Context, id Id) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx echo.Context) error
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx echo.Context, id Id) error
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx echo.Context, id Id) error
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx echo.Context, id Id) error
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx echo.Context) error
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx echo.Context, id Id) error
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx echo.Context, id Id) error
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx echo.Context, id Id) error
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error
@@ -2883,31 +2792,6 @@ func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error 
 	return err
 }
 
-// PublicCreateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateDataStorage(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateDataStorage(ctx)
-	return err
-}
-
-// PublicDeleteDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteDataStorage(ctx, id)
-	return err
-}
-
 // PublicGetDataStorage converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 	var err error
@@ -2951,38 +2835,6 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
-	return err
-}
-
-// PublicUpdateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateDataStorage(ctx, id)
-	return err
-}
-
-// PublicReplaceDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceDataStorage(ctx, id)
 	return err
 }
 
@@ -3060,31 +2912,6 @@ func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateProject(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateProject(ctx)
-	return err
-}
-
-// PublicDeleteProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteProject(ctx, id)
-	return err
-}
-
 // PublicGetProject converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 	var err error
@@ -3128,38 +2955,6 @@ func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetProject(ctx, id, params)
-	return err
-}
-
-// PublicUpdateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateProject(ctx, id)
-	return err
-}
-
-// PublicReplaceProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceProject(ctx, id)
 	return err
 }
 
@@ -3283,31 +3078,6 @@ func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateSession(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateSession(ctx)
-	return err
-}
-
-// PublicDeleteSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteSession(ctx, id)
-	return err
-}
-
 // PublicGetSession converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 	var err error
@@ -3351,38 +3121,6 @@ func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetSession(ctx, id, params)
-	return err
-}
-
-// PublicUpdateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateSession(ctx, id)
-	return err
-}
-
-// PublicReplaceSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceSession(ctx, id)
 	return err
 }
 
@@ -3516,11 +3254,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/session/:id/", wrapper.UpdateSession, options.OperationMiddlewares["updateSession"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/session/:id/", wrapper.ReplaceSession, options.OperationMiddlewares["replaceSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/", wrapper.PublicListSessions, options.OperationMiddlewares["publicListSessions"]...)
-	router.POST(options.BaseURL+"/api/public/stem/session/", wrapper.PublicCreateSession, options.OperationMiddlewares["publicCreateSession"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicDeleteSession, options.OperationMiddlewares["publicDeleteSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicGetSession, options.OperationMiddlewares["publicGetSession"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicUpdateSession, options.OperationMiddlewares["publicUpdateSession"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicReplaceSession, options.OperationMiddlewares["publicReplaceSession"]...)
 	router.GET(options.BaseURL+"/api/private/stem/project/", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/private/stem/project/", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/project/:id/", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -3528,11 +3262,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/project/:id/", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/project/:id/", wrapper.ReplaceProject, options.OperationMiddlewares["replaceProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/", wrapper.PublicListProjects, options.OperationMiddlewares["publicListProjects"]...)
-	router.POST(options.BaseURL+"/api/public/stem/project/", wrapper.PublicCreateProject, options.OperationMiddlewares["publicCreateProject"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicDeleteProject, options.OperationMiddlewares["publicDeleteProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicGetProject, options.OperationMiddlewares["publicGetProject"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicUpdateProject, options.OperationMiddlewares["publicUpdateProject"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicReplaceProject, options.OperationMiddlewares["publicReplaceProject"]...)
 	router.GET(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.ListDataStorages, options.OperationMiddlewares["listDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.CreateDataStorage, options.OperationMiddlewares["createDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.DeleteDataStorage, options.OperationMiddlewares["deleteDataStorage"]...)
@@ -3540,11 +3270,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.UpdateDataStorage, options.OperationMiddlewares["updateDataStorage"]...)
 	router.PUT(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.ReplaceDataStorage, options.OperationMiddlewares["replaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicListDataStorages, options.OperationMiddlewares["publicListDataStorages"]...)
-	router.POST(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicCreateDataStorage, options.OperationMiddlewares["publicCreateDataStorage"]...)
-	router.DELETE(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicDeleteDataStorage, options.OperationMiddlewares["publicDeleteDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicGetDataStorage, options.OperationMiddlewares["publicGetDataStorage"]...)
-	router.PATCH(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicUpdateDataStorage, options.OperationMiddlewares["publicUpdateDataStorage"]...)
-	router.PUT(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicReplaceDataStorage, options.OperationMiddlewares["publicReplaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.ListSessionDataStorages, options.OperationMiddlewares["listSessionDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.CreateSessionDataStorage, options.OperationMiddlewares["createSessionDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.DeleteSessionDataStorage, options.OperationMiddlewares["deleteSessionDataStorage"]...)
@@ -3565,14 +3291,6 @@ type BadRequestJSONResponse FieldErrors
 type ForbiddenJSONResponse Detail
 
 type ListBadRequestJSONResponse QueryErrors
-
-func (t ListBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
-	return QueryErrors(t).MarshalJSON()
-}
-
-func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
-	return (*QueryErrors)(t).UnmarshalJSON(b)
-}
 
 type NotFoundJSONResponse Detail
 
@@ -5698,83 +5416,6 @@ func (response PublicListDataStorages403JSONResponse) VisitPublicListDataStorage
 	return err
 }
 
-type PublicCreateDataStorageRequestObject struct {
-}
-
-type PublicCreateDataStorageResponseObject interface {
-	VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateDataStorage401JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateDataStorage403JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteDataStorageResponseObject interface {
-	VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteDataStorage401JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteDataStorage403JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetDataStorageRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetDataStorageParams
@@ -5857,84 +5498,6 @@ func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageRes
 	return err
 }
 
-type PublicUpdateDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateDataStorageResponseObject interface {
-	VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateDataStorage401JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateDataStorage403JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceDataStorageResponseObject interface {
-	VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceDataStorage401JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceDataStorage403JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicListProjectsRequestObject struct {
 	Params PublicListProjectsParams
 }
@@ -5991,83 +5554,6 @@ func (response PublicListProjects401JSONResponse) VisitPublicListProjectsRespons
 type PublicListProjects403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response PublicListProjects403JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProjectRequestObject struct {
-}
-
-type PublicCreateProjectResponseObject interface {
-	VisitPublicCreateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateProject401JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateProject403JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteProjectResponseObject interface {
-	VisitPublicDeleteProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteProject401JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteProject403JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6157,84 +5643,6 @@ func (response PublicGetProject404JSONResponse) VisitPublicGetProjectResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateProjectResponseObject interface {
-	VisitPublicUpdateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateProject401JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateProject403JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceProjectResponseObject interface {
-	VisitPublicReplaceProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceProject401JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceProject403JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6376,83 +5784,6 @@ func (response PublicListSessions403JSONResponse) VisitPublicListSessionsRespons
 	return err
 }
 
-type PublicCreateSessionRequestObject struct {
-}
-
-type PublicCreateSessionResponseObject interface {
-	VisitPublicCreateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateSession401JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateSession403JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteSessionResponseObject interface {
-	VisitPublicDeleteSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteSession401JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteSession403JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetSessionRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetSessionParams
@@ -6531,84 +5862,6 @@ func (response PublicGetSession404JSONResponse) VisitPublicGetSessionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateSessionResponseObject interface {
-	VisitPublicUpdateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateSession401JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateSession403JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceSessionResponseObject interface {
-	VisitPublicReplaceSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceSession401JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceSession403JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6898,60 +6151,24 @@ type StrictServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx context.Context, request PublicCreateDataStorageRequestObject) (PublicCreateDataStorageResponseObject, error)
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx context.Context, request PublicDeleteDataStorageRequestObject) (PublicDeleteDataStorageResponseObject, error)
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx context.Context, request PublicUpdateDataStorageRequestObject) (PublicUpdateDataStorageResponseObject, error)
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx context.Context, request PublicReplaceDataStorageRequestObject) (PublicReplaceDataStorageResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx context.Context, request PublicCreateProjectRequestObject) (PublicCreateProjectResponseObject, error)
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx context.Context, request PublicDeleteProjectRequestObject) (PublicDeleteProjectResponseObject, error)
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx context.Context, request PublicGetProjectRequestObject) (PublicGetProjectResponseObject, error)
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx context.Context, request PublicUpdateProjectRequestObject) (PublicUpdateProjectResponseObject, error)
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx context.Context, request PublicReplaceProjectRequestObject) (PublicReplaceProjectResponseObject, error)
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx context.Context, request PublicListProjectSessionsRequestObject) (PublicListProjectSessionsResponseObject, error)
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx context.Context, request PublicListSessionsRequestObject) (PublicListSessionsResponseObject, error)
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx context.Context, request PublicCreateSessionRequestObject) (PublicCreateSessionResponseObject, error)
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx context.Context, request PublicDeleteSessionRequestObject) (PublicDeleteSessionResponseObject, error)
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx context.Context, request PublicGetSessionRequestObject) (PublicGetSessionResponseObject, error)
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx context.Context, request PublicUpdateSessionRequestObject) (PublicUpdateSessionResponseObject, error)
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx context.Context, request PublicReplaceSessionRequestObject) (PublicReplaceSessionResponseObject, error)
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx context.Context, request PublicListSessionDataStorageListRequestObject) (PublicListSessionDataStorageListResponseObject, error)
@@ -8045,54 +7262,6 @@ func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicL
 	return nil
 }
 
-// PublicCreateDataStorage operation middleware
-func (sh *strictHandler) PublicCreateDataStorage(ctx echo.Context) error {
-	var request PublicCreateDataStorageRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateDataStorage(ctx.Request().Context(), request.(PublicCreateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicCreateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteDataStorage operation middleware
-func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id) error {
-	var request PublicDeleteDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteDataStorage(ctx.Request().Context(), request.(PublicDeleteDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteDataStorageResponseObject); ok {
-		return validResponse.VisitPublicDeleteDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetDataStorage operation middleware
 func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error {
 	var request PublicGetDataStorageRequestObject
@@ -8113,56 +7282,6 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateDataStorage operation middleware
-func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id) error {
-	var request PublicUpdateDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateDataStorage(ctx.Request().Context(), request.(PublicUpdateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicUpdateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceDataStorage operation middleware
-func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id) error {
-	var request PublicReplaceDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceDataStorage(ctx.Request().Context(), request.(PublicReplaceDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceDataStorageResponseObject); ok {
-		return validResponse.VisitPublicReplaceDataStorageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8194,54 +7313,6 @@ func (sh *strictHandler) PublicListProjects(ctx echo.Context, params PublicListP
 	return nil
 }
 
-// PublicCreateProject operation middleware
-func (sh *strictHandler) PublicCreateProject(ctx echo.Context) error {
-	var request PublicCreateProjectRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateProject(ctx.Request().Context(), request.(PublicCreateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateProjectResponseObject); ok {
-		return validResponse.VisitPublicCreateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteProject operation middleware
-func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id) error {
-	var request PublicDeleteProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteProject(ctx.Request().Context(), request.(PublicDeleteProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteProjectResponseObject); ok {
-		return validResponse.VisitPublicDeleteProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetProject operation middleware
 func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error {
 	var request PublicGetProjectRequestObject
@@ -8262,56 +7333,6 @@ func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetProjectResponseObject); ok {
 		return validResponse.VisitPublicGetProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateProject operation middleware
-func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id) error {
-	var request PublicUpdateProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateProject(ctx.Request().Context(), request.(PublicUpdateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateProjectResponseObject); ok {
-		return validResponse.VisitPublicUpdateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceProject operation middleware
-func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id) error {
-	var request PublicReplaceProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceProject(ctx.Request().Context(), request.(PublicReplaceProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceProjectResponseObject); ok {
-		return validResponse.VisitPublicReplaceProjectResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8369,54 +7390,6 @@ func (sh *strictHandler) PublicListSessions(ctx echo.Context, params PublicListS
 	return nil
 }
 
-// PublicCreateSession operation middleware
-func (sh *strictHandler) PublicCreateSession(ctx echo.Context) error {
-	var request PublicCreateSessionRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateSession(ctx.Request().Context(), request.(PublicCreateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateSessionResponseObject); ok {
-		return validResponse.VisitPublicCreateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteSession operation middleware
-func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id) error {
-	var request PublicDeleteSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteSession(ctx.Request().Context(), request.(PublicDeleteSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteSessionResponseObject); ok {
-		return validResponse.VisitPublicDeleteSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetSession operation middleware
 func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error {
 	var request PublicGetSessionRequestObject
@@ -8437,56 +7410,6 @@ func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetSessionResponseObject); ok {
 		return validResponse.VisitPublicGetSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateSession operation middleware
-func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id) error {
-	var request PublicUpdateSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateSession(ctx.Request().Context(), request.(PublicUpdateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateSessionResponseObject); ok {
-		return validResponse.VisitPublicUpdateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceSession operation middleware
-func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id) error {
-	var request PublicReplaceSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceSession(ctx.Request().Context(), request.(PublicReplaceSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceSessionResponseObject); ok {
-		return validResponse.VisitPublicReplaceSessionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8596,112 +7519,127 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3Ipu1Ip7zz2JtmdcWY82dyNHAsSWxLOFMAFQNs6n757Cg2QIkVQpOSR",
-	"LXv0z+6YAoFGv7uBbt4FAzFJBAeuVXB8FyRU0glokPjXW6rpFy0kHcF7FmuQH+kEPgwE15RxHBGBGkiW",
-	"aCZ4cBy8oQoOGFfAFdPsGohK+0pLxkdEDIkeA+F0Ap0gDJgZ/kcKchqEgXkYHAdDXOIOh7BskVkQBmow",
-	"hgk1y+lpYkbaOYPZLAze3Q7iNIIqLG+lSBShZMggjshQigkBOhgTCQMhoxMiIQGqaT9GeOA2iYWZRssU",
-	"/OCBXenbRQkipmGCmJgw/ivwkR4Hxy/CRUDzB1RKOjV/Kz2NcdNCToL5Pn5l/Aqno3Esbt5NEj39bxqn",
-	"OWDlPf4+Bk4SCQq4Dt3OFBlQKaeEC9KLzWy9Ony7DV3iqAY0vxdyQnUVy6eDASQaIkJ5RNiICwkR2ZOg",
-	"EsEVKEIlEBrf0Kki//Hl08f9Wtrb+YtAAE8nwfG34G9K8CAMaMKCi9AD2oeoCtb5GBw6flLk69cPbzvk",
-	"lExobJaBCJ8QytUNSEVeH73OoUqoHs+BYlEQBhL+SJmEKKPAHEAH83GQpjjSAxqvYc6ehLjzTz0Ckz5E",
-	"CiVDQkwNIkX/bzDQyggMPmKCEzO8RxgvcjDZs09pLDgQpgjNSKGF2G/J04xvkqd/ZRPm4ZkzOgKi2N8h",
-	"JBEMaRpr8vLohAxiOkkQfPKi03lxdFTHKzFO6+FXxjWMQCLqPw2HCjyLf0wnfZAWu1ZctCDqiiVzYGoX",
-	"FnZOLw8wrl+9DMJgQm/ZxDDuyxev//T6X1/9y+s/hQaP9uFR6IP1TApDc6tiP6iztB+zQRV0Q0YiJBnS",
-	"WDUpUaYuE5ymSX+W1t4+9f4FlGKCVwyRe16FERWoBYcpouwwsmdEdL8BMje4JUgWDgOYsoD59JAbq4gZ",
-	"A5ERYYQropoS91474KL5Qh0WrQTj1lLVguc4UC3BXkbOxA51GDshPbe6e64MZnpGFxqoVTPU2XsrwXtO",
-	"R8tgRetrkIcQazpqgEHTUfP6QnpUmXlq3ZuQ9A56xhEYslsyFJKYgcAjxkdrODpKSF1nEVa0ATNjP50v",
-	"YF7/mUaf4Y8UFG7HsAtw/CdNkpgN0NodosE/viss//8lDIPj4P8dzp3VQ/urOnxvEPBOSiFVMDMLlpH0",
-	"gV/TmBnJS1IdEqqcQwj4Btnr3XVx393gmHzrBueGaHYEUySz/Z1ucDHr7Rvla8ZHoCmLzRvdwHg1JKFS",
-	"gZ2SHJBOp9MNZr1OYP2mPosi4N9tv29xcd9WF0H7i0hJJAgXmozpNZAE5IRZfaiF+cvQyLIpHZg5EGxr",
-	"uJXeAKn+y/BZM6mQHY8JJX3jPcZMaaMAJqAUHYEh2bduPtYKkaXYMRkK0Q0u/IQqUuWj0O9FyqNHIMpH",
-	"ocnQrI3QHDvXDx26SIBCasEt7lkaFjR/XzPF+jEYqpnhAxrHIHEjXzlN9VhI9nd4iM38ZtjH2AVJ+jQi",
-	"AwkRcM1orI4r+D5N9dj8aEEojiU3IAE3lkhxzSKwuPARLSOzFlfAHf3CYAw0chHq77//flBYCcq7XNSk",
-	"uCW3zSy+/SRHlLO/U+11J96LOAJJYriGWIUEOqMO6X276wYQw8RgzcKZ2bBuMAtJ5dfMNnSD2YWNxjJ1",
-	"SqOImZVofCZFAlIz1JNzvWqjAZ+iNbCfSaHFQMQYuRcnCHL/r7oldB/JjQkdad9EjieEp3Fs9d0wVRCh",
-	"mnz7N8pHgnx+9+WcDCWdwI2QV8ijnXms0xciBsoNPBg6mZiB3mYxwz8fHXmihqQAdGHwC8/gWTH8+jZ/",
-	"06124UFTwVOsYsU4UZdigeBLRWGRQYxImEkyUFTJOjZNldPLQ88SkVqgkUW+GFQCjT7xeJrZ9+prRcao",
-	"UjEWA+oB4YUXBOsvtKHiMjK9keAE9xkTq14cDbVQrYsbDpJM6JQMxpSPgDDtl7TvQqOlof2C3OEcDcLm",
-	"jIaXimouj01Iz0R3EYTiNA2QGOelCsdApNYuLovFw+I6q3FLDniVWSagG22uAfo3M86QDG510/gz3Ci/",
-	"sgoVrplIVft36pGrgtChysFRmN7tpAH9Z1QPxjtp3i5prhKsTlzz58tVghvn5QW4ZgMwTlkhflgQxpgB",
-	"15f3sR/5Il80ldq3ETPgciBs+rWCSbhNmAR1ybgvlh8IHimScs1i63KLCBSx7xTIWFAc5p/ymsb1s2lB",
-	"bijTpA/6BoCTRMSx8k/mMlGX1sZXYE8VyHxncEsnCYbcv//PX/568OLlq9eBh3OuQbKhc8YvU8nKzoNk",
-	"bd65NLIVgzXWy19eYJfChsISaYqb8QC5DIYSDQsEqOfJMxHHtTy5wDAFnnzZ7JkWX25aX6Wx9ikOMFGu",
-	"CYCUpjp1oUMW3tn9JzanY+KgsDJUpYMBKNUNQtINMGAqBb72BcxRuKlx+GUEnEHUDcg/SNdhNLp0r+Mz",
-	"GhuncnppIgP3iNmw7HIkKddZVFZGJy5UPMYpLZcTzy0VhKVlkJyFJTwHP6Hbe2kJH7KCMMOMdxa7vFff",
-	"VakobngsaIRGtDZ6w/hqER0SEqGYFnJaBPjN5zcfvwRh8Pb049sPQRi8ZyM1ptLw9i9M/zntm3/Eoo/G",
-	"9zfgEcQwDcLgr8BFJIIw+B362Quf9Bikd4upjKscfYQxlAZpmO9/98ZaJ+rf/zHUyf7x4WGjPBe2Y+f3",
-	"MT2eXn52Z1ieo8P5+dYN02PCBZmICOI8Sa5AXoMkU9An2RkimClLEfQyu//VxEQzPJP5YMcf1UZIuTPw",
-	"7lZLiknFZRF6IDh8GgbH36rqOX/C8agpmF1U8ijvJcABZt+MR2W8mg75T5gqoowxs+igJAZDn9AYIO7+",
-	"UCGJ2IhphcmSyx7ZG4xhcAUR6Vu3w+LshHxKgJ+efSCvOkdkQLnNKiUSlCJXMCWO9Gr/hFzTOHUHtXYL",
-	"OLeFvWieHF3D4PZgJA7cwwlNvtm3LlD/DukA7maY+CykZZcmOhYwg6lX4xgYe0k92b/5swTkgeGD/Mh0",
-	"aJASOSG1x9q9/RBRZf2VXnU/mO3MztxraF2RqDLMlsWvgXz9/KvKz0wEP0Buzbk8Tx/ddYMkzxcZTZz9",
-	"dZip0hoeLYLswoWKGUtcoJWHOS98DkYC8jIfmZ1YZp7kkve00DTGN1VzLGUHSzR4jcMXUz0GuAKc5aUX",
-	"5/ZpnzzaqSqevhJxqpFeObngFjOuWbBDzEKhlYQ4NjQx/6f9GGozKy4H6As9x0LqRm1VVpczE4fFMWBi",
-	"fvV3F0Iaj/urJb0c5mpu6eQFjTgLg5EUabJUXpYGoRZLn0UMVUn6xUxdOKdQZM+uhurJKDG0EDFEZYuw",
-	"75XrDWXIMm2xPJw3g/wB20t/VhSXpDm1VzJwlUM4l3AuTTS3WC2mXD4oO31H09ZkUFXaz893V+Jh7Q5a",
-	"l72Eh7EuJNoMT/4GaAmNgYWDCWUx2bN6XXDUHJZwJBFS09jHiD5P0q04T30u3OuSDA9s8wNvK6hk7+zT",
-	"l/OQnH093++QHu65hzevelZMeign2TUse+pCNZzYGNb8W0jSh4GYgJpnKarO+6Nqjwqy2tw4q1ETNYqh",
-	"IX+DWFFtkjd14t1wceq7CvtjiMkbREudsDislWTm7PT8zZ8Pz76eh2RCOR0ZBBsKOlwLHk9rhKdVJtrB",
-	"VpfWSua2ucUOfQdP+HzJyvfKOm9fhjjMndLW/Jkjb5FF/chcM9PsVqnLMu8U105xbYviquNd9DOqqoLy",
-	"S7u83+9k6tKtX/s7guT7dUECC0uV5i1McrEc/Dc5oAvhe0xH9s6KAq6RqzEddoJRr4SJuMabVsZTnPWI",
-	"fWBdkQlSoOqLbBIvoQOpBmcVDBQvMJU86tb349rdvLmY3zn05c2yW61UEQk6lRyiDsk8Z6tL8IZ7zJRW",
-	"GMTiPfOocLscU0y9/Pr3v9n76Cekl1c59EiEFRRWWVbp0ocxvWYOE6vFplRTOvgjZYq1OQj0vl84Uq7e",
-	"/Hf4+al8z9awGdWFG1SoJxUA2RM3HIN/1G4nmUsvOCi/lx/aHCUQPZYiHY0PrLe+5xYuALhPhIwsW28i",
-	"ECudPF/4jjaphkvNJuUjG/P0AJ+2yGs02dRywq39oWwxme6BHBIxGK/OXPew8GvmC1ZLCEwoZ0ka0/XS",
-	"Oi1PTO1APEq5ZPxyqbBgrpVxrJSKQU2VhsmBokMgBhMdW9JQ8hEaMZLU3uguS2c2rk4wNyU1uad6cS+v",
-	"xGchnNZuDOwzFe4L7D8DjQ6MX5H9mttS5zV6AvZlKvEzJDEdODO7om4M89MY1GMnBLmdaFF5vfSm9QCA",
-	"KE2nHXIaRe7WKJpb82+KExEOECnnSo1ZQsSQML1YHvH66NX+CZGAEJiXs4uyHXJaHloDBTMeG3EniiS5",
-	"MlMe7a98jPSMdOv6SnKtGyhNKsHRzHLD3OEzxhcr3tzbqx/8Me4O/l7cU9ArSYjCli7q9cDCbVTPkb/h",
-	"aYisNGQ3Q+jcw+MRoSUeb5T9TXoXa1pI3GRzFkTNPd7N5KpnrQi17D5qy5uMGf/lG18ogBTW8828yEwn",
-	"/6TQZT/JKxHpUIPEITFV2jiknXVKDEuobYbbf3cnCBsvYVZxWZePqzrKTaB5BKoG0NWhfHa5uyom2tsO",
-	"H6IbMnq+5dZK7lXXXnKb9EeRxVosLZetlnSuFfcl9Hmu8rKykLSVjPuJQy4DbWOJ0/M3f94/wdQk0WOh",
-	"wEYQ1qnaBQ+74GEXPDxo8FAR7KyEfN5ooymfs7j+ubgCXnuXOaFK3QhZ9tbzh6H/RnlGnCqG6QCV108q",
-	"OxShUSRBFW8H1twTzecN58v7NJ3bjq0Ur+7H3h2uSSfZu4JXwMkehxuQxFYXKGLiEqt+rqB0RtPq9m9x",
-	"G/kd5cV7xPMdINe0agqjYJBKpqdfDJtkuXQqQZ6meuxL9ycgleA0JnZ5u9lj0jstXnc+Jj/jJKSbHh29",
-	"GtgL3Oaf0CN7PcSv7ydf3xjkXzwLwRnnmxhrndiyYMaHwn8ygVd2h8J6Sj9LyviX83e/EfxPZqhOzz6E",
-	"xAgM1VjXjIcReB1lOGQDRuMun7+ZUXOv1zfPlIbJJU3YpRYiVr39jr11SSV0ee+QJuzwzibpZ4d3NElm",
-	"h3d4pDo7/HbHotnhRc+uZseQXiLZNdUGR5aFMqrvd7mQpGfT/j2yR7ng04lIVYhsdWCP/cgZ1WN74BKJ",
-	"QToBbvCYbYdJoiVlMeOjLlcxVeOTvDEFSfBNM1SkmjCb37MtiSAiLLIFzXE87XR5NxcNRVJlLVU05XTC",
-	"BgcSlCbAryEWCbgybIfnbnBM7jqdzmzWQ4oInpWah11eGIe3UL91Op2LkHStn2KLCIyrYv+VeSv2L+Ow",
-	"YMW2mZXiVUmyl7XTuYJplw+ZVHq/Uzxhynt0LG97xLhiERQbHSEC7KGb7WPgrUz+SRE1poiCYoMHu9GW",
-	"DR6MAlEaszGq5jpxl6POduXupd9wgTtb/53K2K33jpuwgRLrPnz9/CsudTHr7TsieHoUWLyW6ufDwq3I",
-	"0PgmB9hEABNEE9BjEXW53XHokkal5gnZze6hq9y3bRNUp2u0mmYa64fqpdXW4dioInjROeocYUSVAKcJ",
-	"C46DV52jzitXlY0KDQXR7ODQVsYcok4XSvscTJ1KrgplVmJIKLHvkVJJhxUfY1OIWVuRXm11UI/sGeot",
-	"/m5vyxl1puz9OSzZ6e2HRLERV3gOYrCXJFJc20p3Y4fw/Q9RcBxgtdm8+Mz1BwOlfxbR9Dt2YFgsobOt",
-	"C0q9VF4eHW1gQVtO5+n9YGytjyjYh+K1hcW3RA7zYaGjSNEOBsffLsJApZMJldMMxXMOiMUI67usx/UN",
-	"+0oEmMurMBmq8CWsdmqvDGeN314eHVmO6otoSjTEsSKuaCgkrmaI7OXGCWcPieADsEUFlLuWL4aHqqxy",
-	"JuL4gTilWNg2KzsveNNi45xTqGyrYR2lqYbstv2D8JGBqTUbOT/gMPO1LqnWkvVTDeqwEB8jc418feV+",
-	"RZOBmyukwWpatxDbSco4Na4LFFokLNIrPuiIpPjsYP7QaCwhtYmw0cCi2nJ3N8hQxLG4KbkIofkREm1D",
-	"dZr1zXH3Fwid12Jh1kABlM1zZt29+3GpBkqGcJPNfAVT6xgZEwQRGYOE0Dp5eox3qCRYDx1bc5ofsO+P",
-	"M1VVcTIILiQGFZqbebPSmqOC+ZBD242w7rigMNC1DmwxEvtytRiX9YFsMTTrZ9piqOvJ2X7S7BJC4/iG",
-	"vq+zi00qlIW8vEeffOJgnU4xLEnbSaGbkq1zszfd0Rttr18Wul/hay+aXyv1YsKXXjW/NO8PhqosV14G",
-	"hrIm2XMqKruDVNBlxVz9xSzMrV9ZgOy5VnHshkxS5SitlUl6sQkA6ltZWdCi9azOY3CEBdidBqucgn4e",
-	"WNWsYWxsjVpW319mnrf4fJF5SgR87enBjG9FWcWM8bP2Ow+GPvPG6+Y38mZwZXxb2FviO8ycgjLWfgFd",
-	"RtlqFmu7zMYDKf16kT0vO1dbr9Dvx3+/AB4yFne8kg1YjdMipG/iP2k6o1IzGpM0iaiG4+xgCUr30+an",
-	"S2UZ+IovPajZsQdmDx0ItWVhi6hoPVZ+cmxsyd9ajSapJ7Z6n8YxkfYg8piICdOYZs3OPx0XjkC7rKs7",
-	"svekb9xp5tY6QTt23DA7OgZY041SGiaHLpHdJhWQX3DepQG+ZxrgbF5BuEsBbCgFsOS7AKu+nX/RYKMu",
-	"ZLEOtyFnkInlc8sX5OpmiZ+Y1T405QmycZsxj+X+Bw+cHyjXij+r3ECSU61K76XGrGUCoMgVP0Twvwyh",
-	"9UH/HE27gH9NGTyfu08/SKCff9ykpfLergD/QezFowT2rVg1i6JWZtmnG9AvV40PE8hvnZeyY7uNB+73",
-	"83GyO2/14bvBq6bScKG7rpB/SdB+ULGTzeE+3+Lm/yn/3NiSC/EpT+iIcQym90p3+EyAfOni7P2lce+X",
-	"eVHBakZg1Rgwcxzu6wh461M2WGxRvZ/rl56FrMYj+BnrywMGfDXctzkPwitfbt02CbEcxF1C7HsmxNbW",
-	"CLuEWGtluOSTiqu+necvV32x/LXJVd+29SibjOqK9YENObhMEzy3HFwbJZwZtKYc3Je88noT3m25VckD",
-	"5+DKNazPKgc3r5ev0nup/WyZgytyxQ+Rg1uG0Poc3BxNuxzcmjJY6Nb0g+Tg8u9Ft1Te25WDexB78Sg5",
-	"uFasmiVDVmbZp5uDW64aHyYHt3Veyo7tNp6Du5+P06qgpjkNV5jGZeJq+lNk7TqZtI0oNpSeq2ks9DSz",
-	"dN//Q5jLPjr5Q2Xs2nLp5pyQZhHNP0l0D/nM5qgIZ1Pfz+8jh2vfEtsOAdx8//0fVOja3JLaoHytWE3q",
-	"6a3mTzaTvb5wlcrF7pFZRWre5si9vL9Ltt8v2b6rRX3QvHulJHXe1/MBAoDValI9MvtM09xtK1Q9TSVb",
-	"Jr83X6pR2wH2kVLiz7t61dOktYFN2hrT1dLnP2Qp6+rIb8yv7+pbv7dsn3u9vh8rAd+y6LXOrGxlWv4x",
-	"LNmjJutXrUC8D9M/+RT+Sjr5QRP72+6B7Rj3cQ8B1nHlsB5w/WZbp1k3TgzebRhP41jcQNQhX8bixn6X",
-	"L/9ql8v4hOU7iGK4OAATGO5ZKTfbIadZ/zc2RJ0fkkmqNOmD7ezoaf+G0+y6Vu26Vj37rlXzBnx3hkzF",
-	"bsbfLmYXTX2tSp/Wa9HWylMoVpzC9nV1PXpPCFyDnKIZBPvLMFUQkf60/J3510ev9rGxqvlFilR7839W",
-	"qP2dtAqctY2Y9/WPInsZOryfOWzui9BOj3si80enYWNDq22koa8n1bo0rInsLXZ2jat2jatWdBBXYGN/",
-	"a6vWZuA7RvePoHj8/bC2XPH4ujitr3i84esjkKKmG9SW08Lbwug7WfJ2DY6eVvi16xa06xa06xa0TpxW",
-	"uClTp0187YS2JD6r6VWz1bFZ3gOkrTb3lL57NPn2BmBPiEiLPYHWIVJT0LVrHLRrHLSBQGveWqiVHn8O",
-	"AdYTUiyLHXXWUyxbFlQ9IfxXWstsxPw+1cYzlUBq137mx20/s2oEUdugZkN2yCeFje1pnlY6Y9frZdfr",
-	"Zdfr5YlkUFpoPF8zmC3JoNR0GtnqDErewaGtC+cpXPYYj+3NoDwhIi3eQ1+HSE0ZlF3bl13blw1kUOaN",
-	"YVrp8eeQQXlCimXxMvV6imXLMihPCP+VO8EbMb/PsG1IJazbNQ/ZNQ+5Z76lfXuRDZmyRkF+qs1FKtK6",
-	"azHy47YYuZ9otrha8Z2kEBONKGn+avtPfU0ZPzejNlTehXPPv9j/oCVdbm07u4/7TgmHG5LdYCd0MACl",
-	"suxsyo2ixL4q2EpExBEZxMysgD7gA5Z5lVmuxF7vbm0hGoGDCWWxTTtTpW6EjMhQSEL9+yvwGvLtxWyR",
-	"sX1cDfI6Y8NUxsFxcIhqyc10F3A6MfI+PzXJH821R/6obPMXX675FcGZXcz+LwAA//8=",
+	"7H3rcts4uuCroLhbFXuKlu0kuzMl19SWu5P0ZLY78SbO5sxEPhYkfpIwpgA2AFrRePz3PMF5wvMkp/AB",
+	"vImgSNmWc9Of7pgigA/Ad7/xJhiLeSI4cK2C/k2QUEnnoEHiXy+opu+1kHQKr1isQb6hc3g9FlxTxvGN",
+	"CNRYskQzwYN+8DNVcMC4Aq6YZtdAVDpSWjI+JWJC9AwIp3PoBWHAzOu/pyCXQRiYh0E/mOASN/gKyxa5",
+	"DcJAjWcwp2Y5vUzMm3bO4PY2DF5+HsdpBHVYXkiRKELJhEEckYkUcwJ0PCMSxkJGJ0RCAlTTUYzwwOck",
+	"FmYaLVPwgwd2pU8XFYiYhjmexJzxX4FP9SzoH4ergOYPqJR0af5WehnjpoWcB8U+fmX8CqejcSwWL+eJ",
+	"Xv5/Gqc5YNU9fpwBJ4kEBVyHbmeKjKmUS8IFGcZmtmHTebsNXeJbLcf8Ssg51fVTPh2PIdEQEcojwqZc",
+	"SIjIngSVCK5AESqB0HhBl4r89f3bN/uNd2/nLwMBPJ0H/U/BP5TgQRjQhAUXoQe011EdrPMZuON4osiH",
+	"D69f9MgpmdPYLAMRPiGUqwVIRZ4fPc+hSqieFUCxKAgDCb+nTEKU3UABoIO5H6QpvukBjTcg51BC3PvD",
+	"kMB8BJFCypAQU3OQYvQPGGtlCAYfMcGJeX1IGC9jMNmzT2ksOBCmCM2uQgux3xGnGd8mTv/K5syDM2d0",
+	"CkSxf0JIIpjQNNbk6dEJGcd0niD45LjXOz46asKVGKf14CvjGqYg8ejfTiYKPIu/SecjkPZ0LbloQdQV",
+	"SwpgGhcWdk4vDjCunz0NwmBOP7O5Qdynx8//+PxPz/738z+G5hztw6PQB+uZFObOLYt9rc7SUczGddDN",
+	"NRIhyYTGqo2JMnWZ4DRt/LOy9tfH3t+DUkzwmiByz+swIgO14DBFlH2N7BkS3W+BzL3cESQLhwFMWcB8",
+	"fMi9q4h5ByJDwghXRDUlblw34KJioR6LNoLxq71VC57DQLXm9LLrTOyr7sROyNCt7p4rczJDwwsN1Kod",
+	"6mzcRvCe0+k6WFH6msNDiDWdtsCg6bR9fSE9rMw8tepNSIYHQ6MITNhnMhGSmBeBR4xP76DoKCF1k0TY",
+	"UAbcGvnpdAEz/CcavYPfU1C4HYMuwPGfNEliNkZpd4gCv39TWv5/SpgE/eB/HBbK6qH9VR2+MgfwUkoh",
+	"VXBrFqwe0mt+TWNmKC9JdUiocgoh4AiyN7wZ4L4HQZ98GgTn5tLsG0yRTPb3BsHF7XDfMF/zfgSastiM",
+	"GARGqyEJlQrslOSA9Hq9QXA77AVWbxqxKAL+YPt9gYv7troK2t9ESiJBuNBkRq+BJCDnzPJDLcxf5o4s",
+	"mtKxmQPBtoJb6S1c1f8zeNZ+VYiOfULJyGiPMVPaMIA5KEWnYK7s0yB/1xKRvbE+mQgxCC78F1W+lTdC",
+	"vxIpj77ApbwRmkzM2ghN36l+qNBFAhTeFnzGPUuDgubva6bYKAZza+b1MY1jkLiRD5ymeiYk+yc8xmZ+",
+	"M+hj5IIkIxqRsYQIuGY0Vv3aeZ+memZ+tCCU3yULkIAbS6S4ZhHYs/BdWnbNWlwBd/cXBjOgkbNQP378",
+	"eFBaCaq7XOWkuCW3zcy+fSunlLN/Uu1VJ16JOAJJYriGWIUEetMeGX66GQQQw9ycmoUzk2GD4DYktV8z",
+	"2TAIbi+sNZaxUxpFzKxE4zMpEpCaIZ8s+Kq1BnyM1sB+JoUWYxGj5V6eIMj1v/qWUH0kC2M60pGxHE8I",
+	"T+PY8rtJqiBCNvniH5RPBXn38v05mUg6h4WQV4ijvcLWGQkRA+UGHjSdjM1AP2c2w/86OvJYDUkJ6NLL",
+	"x56Xb8vm16dipFvtwnNMJU3RY61WFS9qdqxTySE6IcPcvh+SCH0HyFRwt9WzNXNcihW0WUtQq2hmCMtM",
+	"km1IVWRs21T5rXuworLfDpfBIp8lK4FGb3m8zLSE+rAyetVxIRZj6gHh2AuC1To2xQWEE4eWlqvuvwxm",
+	"6Lm12iW04NPPEhyH+Y7xoZlvGIRA+SMWHCSZ0yUZzyifAmHazxIeBA3W+iBWkALnaLlFJ928t6gKxtF2",
+	"6BmPWQWhPE0LJEbLqsMxFqkV4OucBmF5nc2wJQe8jixz0K3KgQH6N/OeuTL4rNveP8ON8ivL+eGaiVR1",
+	"H9N8uCoI3VE5OErTu520HP8Z1eNZHc0/SobGUlVUWFlA9s5Oz3/+y/4JEZYYhAJiRKijhB55IzI30vcu",
+	"OL45RlHHhSZOkD9fz23ce140g2s2BqOYlmyoFTqPGXB92V36rVnkvaZS+zZiXrgcC+uCrp0kfE6YBHXJ",
+	"uM+fMRY8UiTlmsXW7BARKGLHlK6xxJPMP+U1jZtn04IsKNNkBHoBwEki4lj5J3PeuEurodRgTxXIfGfw",
+	"mc4TdDt8/Le//f3g+Omz54EHc65BsokzSC5Tyaqqj2Rdxlwa2orB6gHrB6+gS2lDYeVqypvxALkOhsod",
+	"li6gGSfPRBw34uQKwpRw8mm7RlYe3La+SmPtYxxgLH1jBCpNderMp8zEtftPrF/L2IJh7VWVjseg1CAI",
+	"ySBAo7Fi/NsB6KdxU+PrlxFwBtEgIP8iA3ei0aUbjs9obFTi5aWxjtwjZk3Ty6mkXGeWafU4caFyKKuy",
+	"XH55bqkgrCyD11lawhP8Ct3eK0v4DisIs5PxzmKX9/K7+i2KBY8FjVA+N1qwaGOuHoeERCimhVyWAf75",
+	"3c9v3gdh8OL0zYvXQRi8YlM1o9Lg9i9M/yUdmX/EYoRy/TfgEcSwDMLg78BFJIIw+AijbMBbPQPp3WIq",
+	"4zpGH6EdqUEa5Pv3vZnWifo//5roZL9/eNhKz6Xt2Pl9SI8R3HcujuczSPMY34LpGeGCzEUEcR4oUCCv",
+	"QZIl6JMsjgpmyooXYZ3c/2AsuluMS7227x812ne5MvDys5YUHavrvBQB5cu3k6D/qc6e8yccw23B7UXN",
+	"l/RKAhygB9Ioa0ar6ZH/C0tFlBFm9jgoicHcT2gEEHd/qJBEbMq0QofR5ZDsjWcwvoKIjKzaYc/shLxN",
+	"gJ+evSbPekdkTLn1rCUSlCJXsCTu6tX+CbmmceqC1XYLOLeFvSye3L2GweeDqThwD+c0+WRHXSD/ndAx",
+	"3Nyi87fkml7r7Fk5GXQ/G8XAyEvq8YAWzxKQBwYP8rDxxBxK5IjUhvaH+yEeldVXhvX9oMc3yztouOsa",
+	"RVVhtih+DeTDu19VHjcS/ACxNcfy3IV2MwiS3GdmOHH212HGShtwtAyys0RqYixxNlxuQR37FIwE5GX+",
+	"Zha1zTTJNeO00DTGkardTLMvSxR4ra+vursMcCU4q0uvzu3jPrkhVWc8IyXiVON95dcFn9HrnNlRxCwU",
+	"WkqIY3Mn5v/GNmr0Czk/qI/RZbG7ktOtR4ZOKVIYtaM2McPgNi6L2RFRKScCmcIwT1r4cza694fhJg68",
+	"sZgJqVtZZ5V33xp7M44BIyWbj12xrzy6uJb0cpLz3LWTl9jzbRhMpUiTtcS71ti29/JOxFAn61/M1KXA",
+	"kSJ7djXklYajoriKIaqKp30vk9mSszFjXevdFuYlv/X41O+mxiVpftsbSdtaVNQhamUiwcGJzw5Trn8p",
+	"S4dAOdsm3VU6ygPuG+GwdpHvdYMwOu7ss+3g5G+AYtlIeziYUxaTPStkBEc2Zi+OJEJqGvsQcY0nueo+",
+	"zm+tdGZVLhDmvGQFYVYIuuqKxnPMEDc7qpyOvYzcHkjhgW7wWWVMNndXvX1/HpKzD+f7PTLEdYaYqTe0",
+	"aw2RjLO0PRuloxpOrL1v/i0kGcFYzEEVHh2PY+tLMrfaYXXJUGzgYg18q8XXhaeiuji6mrhPS6Ldg/Ki",
+	"L0HFP+OxNNGyO7UKSaOj9fDsw3lI5pTTqTlgc4PurAWPlx1ouzEg4GBrcgEmhR7TYYe+QCU+X7PyvZz/",
+	"X5+jPswV+M74mR/eKor6D/OODn+3Spuzv8Y47+Xn37HDHTv8WthhE0WgclVnQJRf2uX9yjZTl279xt8R",
+	"JN+vK3RdWqoyb2mSi/Xg/5wDuuJAienUZk4hzRqsRofkCfodJMzFNeb7GfX4dkjsA6vgzPEGPCbjFs8l",
+	"dCA1nFntBMppdN7Kh5GIlsaop+T50ZFR6ygxNgGm9URLTudsfCBB6bwEgul+4Wca8I1S7SYuGcz+rEKi",
+	"hNREyAFP6JTxabgmGQ8H01JhhlvjCpZmFOUDnvIrLhacOKP/0Bn5NieZvIBxTA0HWzA9E6kmlJjjInuU",
+	"L7HgxLr29gdcCaJnVBO4BrkkU+AgUbsdU05GzPBCfVLyHhrMiVSZ/euFGHADpuoN8NIaU9BP87Tziq8j",
+	"s6Qsm809Haqbq8MWjGzi5RjBjF4zhySb+SqopnT8e8oU6xKl9o5XTTlY53jGeD5Pqonwyt5QkeKIIkQB",
+	"kD2DAUI60+4kM/EEB+W3+kLrQAeiZ1Kk09mBlfJ7buESgPtEyMhS/DYM80rGxYUv7k41XGo2r8YTzdMD",
+	"fNrB6damblS9wd0zBsqRHg/kkIjxbHPkuofyc0f/0WYOojnlLEljejc3X8dwvn0R43yXjF+uJRYMBDCO",
+	"pYwxqKXSMD9QdAKGe857tuaooj61nkjSWHJRpc7svSbC3BbV5KbBxb0Uts6OHofKYdnWKAizytBqnp0V",
+	"8qqzz7DEilfxqwERVnxEPj3IiZ9Wl1Ami3wuoXdAowOUce7XXF9yloE/h6kRXd9BEtOxU6U2ZPJhHvNE",
+	"hnxCcOtEi9rwykir5QFRmi575DSKXH46qlTm3xQnIhzAyHNUl2csMeoR06uFWM+Pnu2fEAkIgRmcpeT3",
+	"yErqcAMUzGjlxMXtSXJlpjza3zhY+x0Jibtz+zvlebXxNndnFhsKpd5oEVhb60ZvHl5n3IXXjx+QYzlm",
+	"lW9pDR9Ym/eOiTUGpyGy1JDlX9FCVeURoRUcP8mjc85nXCL9Ya7DbqS+trKTbWped9Qe8NzaXXKqsAa2",
+	"E9fxCbNs0VUJZWHuhi3rsto75kNnRJAf1Uq9t7CCMNPJM8HwRKEBdJIXXtOJMf7MKzE1piiH3l0qqiuX",
+	"0Q63P01v5Uy7nWWTO7ludrSB5qHqBkA3h/K7cz3XT6K7APMddItD2rfcnXzT9bXb3NTIvB8sF/1HIe/G",
+	"g19Prh1Rp5GDrLny75UEN6a7rsR2PwprI6uajfSAlLWzkHYW0s5CekgLqUblWUeOom9Rm/dtdf1zcQW8",
+	"sSwioUothKzaD/nD0F+ckl1O/YTpGDnZE5VF92gUSVDlROOGlPN83rBY3sf23HZs4436fmwZQoPzz6Yd",
+	"XwEnexwWIIktVFIYQrLs5woqwcZOhQTlbeTlDqslCcUOEGs69dhSME4l08v3Bk2yyAeVIE9TPfMmooJU",
+	"gtOY2OXtZvtkeFqunOiTn3ASMkiPjp6NbS2I+ScMyd4Qz9f3k68NF+IvBvVwxmITM60T22WB8Ynwx5Ew",
+	"FjURVm36SVLG35+//I3gfzKpdXr2OiSGYKjGNhFoe2O21mTCxozGA16MzG5zbzgyz5SG+SVN2KUWIlbD",
+	"/Z5N4KYSBnx4SBN2eGNDKreHNzRJbg9vMDfg9vDTDYtuDy+GdjX7Dhkmkl1Tbc7IolB26/sDLiQZ2iDN",
+	"kOxRLvhyLlIVIlod2Pg1OaN6ZsNjkRinc+DahfbMdpgkWlIWMz4dcBVTNTvJ+/yQBEdmUUBmnZg2vAkR",
+	"YZHtDxHHy96AD3LSUCRVVlJVwqLAryEWCbiuFu6cB0Gf3PR6vVsXtxQ869wRDnjpPUxo/9Tr9S5CMrBK",
+	"i61HMnqL/Vemuti/jPZSioYmKGiz7mRXsBzwCZNK7/fKDpW85dH6LnKMKxZBuW8cHoCNHtu2MN5GD08U",
+	"UTOKR1Dul2M32rFfjmEgSqPLSTVUJgw48mzXPaTyGy5wY9tppDJ2673kxoagxKoPH979iktd3A733SU0",
+	"Rpkr7UjCUk5zaHSTA+zJgn6uOeiZiAbc7jh0nrFKL5qsSGQl9o1He74ajLQH45C8jzrVQjINzhdv4/NF",
+	"Umk44Gcfzg9twseLl7++PH+ZhfDN9e3nSTqGo7uAct7uLIFxOYo94FmEX89gTp4fPSN3bxI04KUuQUZt",
+	"O3YIa04AyX2/uXHIE1WaecDHMVWG/CLh6NEiOzMcIyNN28bSxusthpnjh8isMcwwbUhSHiMXn8GASyvB",
+	"XWBcibljhuWgucHCSufLIYLwi80IgCjjkLY1D14DGYmIYTpE2Z4YhmRYzi4bGgxcteXNSw1m/nDfnjgX",
+	"Od1kBgjl0YDzwsgIiRKZMZLXotNMVVOgXe0ScN0zeMFpwg7yHIcnasD/Sq9pkfVgTpppRmOmHFIj4tMk",
+	"m1sLm8dPXEc3g0L2oAdcpq5YbXhwUORBHRQqxp/zQS8s/OfiTRrHfzZ69/CkxKQHnLoDXog0jjDnggyr",
+	"lUHmygxw6DZgVxj0zKDkYDM1dG9g1AnNNNYAN4tJW0trbfvguHfUO0K/hj2woB886x31nrnuMqhJoAQ0",
+	"rOPQVrceojIllPZZdjqVXJVKpTEDx44jlbJMS6JGmcPLUmTYWOE7JHsGYVd/d2eyTEDZvG4sux3uh0Sx",
+	"KUdCQraVJFJc2449Obt4HQX9ACvGiwJy1+cUlP5JRMsH7CS1WgZvWzBVesI9PTrawoK2JN7Tw8rwZ9+l",
+	"YD+t5xYW3xI5zIelzmhlBTTof7oIA5XO51QusyMuMCAWU6zRtqbOJ+yPFaBbv4ZkyEzXoNqprbTJePvT",
+	"oyOLUZj3pSGODbPFwt+QuLpfspdrhTh7SAQfgy0MpNy1rjM4VEeVMxHHj4Qp5eL026rVgLl6W8ecUnV6",
+	"A+ooTTVkFXOPgkcGps5o5BTww8zIuaRaSzZKNajDkmMKkWvq64/7K+pquLmSf7uhBR2xHTGNZHTdLJEz",
+	"Y6F9+UFPJOVnB8XDfZsvGGb5fci2shy/iYhjsajo5qH5ERJtfWQ0Sxh0aV6oJbl6ahSXCqCqF2dqtXc/",
+	"zuFHyQQWpVREK1yd8jEDCaG1rvQMs3AlWNMYW4ybH7B/odMR6+RkDrikCmDWSanpekPUsHjl0HZVbooc",
+	"ll50LZA7vIn9RTu8l/Wz7vBq1pe9w6uut3j3SbNcrdb3W/rX315sk6GsBNw8/OQtB2vtiUmF2k5KXSFt",
+	"rbqtwEIzsDt/WeniicOO24dVekrioGftg4o+p8jKcuZlYKhykj3HorJUzRIvKwfhLm7DBulnA9ZqJVsB",
+	"Hdd5C4CsReYq8dmx5XW2JM5q8fVO4ux4GwA0t/O0oEV3k1hfApsswO7mV3LlavizqUhEh5ZFt6y/z8oX",
+	"JfB5IRyLqIhtdIVOLFtXo4vW42hj1jHRTraKiRVseN4EQpRVvBqFb7/3aHdhRjxvH5F3161enoW94+WF",
+	"fu3EcMzK0XvlONmz7kKx4FbBLSWM79ev4hfQ1XvYTB5/XULxkURaM1M5r6qOX724uh9S/wKYyFDe8UYS",
+	"bjNMi/B+E380+4xKzWhM0iSiGvo1f1E5gl2jgQ846FEFow3KP7aZ1xWF7UFFd0Plbw6N7fV35s1J6uHN",
+	"r9I4JtLmN/SJmDON0Zssx8Jh4RS0C+aUMyiqyOiSJL5aNW2HjltGR4cAd1T0lIb5ofMhd3F05FUuOyfH",
+	"Qzo5zopamp2DY0sOjjVfb9p0dP7dqa2qkOXuFy0ekYwsvzdvSM5u1uiJWQFcFy+Im++kbABlPXuwS2LW",
+	"s8fnCskW2o58rbYtemQXSLXFy3fl/kjyW6sjzFppuJGPI//aVrnJxEnm2FAkhokuFd7nDf4kkMj5KTDo",
+	"ZLt/+NwfZez7IVwf6y5ujcsjO9oGgf786HmekaRnsCwn3HrdHcW571wdd2Qe5wWB/CAujpwddBRbX5dr",
+	"41EE3RdxaXRC1cx+3Bhlv11Xxnpe+zgujK9Ovdqh3dZdFvdTzjLtqtlxYc5VU2mw0KWh5F+6th/87uVN",
+	"lftlPe6JKlS3xgqj1HZtQjfCXiUpOmZKXzoPw/5ai/99UbK1mRDY1PrNFIf7KgLe6r8tlrLVCx781LPi",
+	"z/kCesbd6QFN3Qbs254G4aUvt24XV2AO4s4V+JCuwDtzhJ0rsDMzXPPJ701H557bTQdWv4a+6Whb4LdN",
+	"q65cfd3ifcw4wffmfezChDOB1sX7mKW5uOL/KbsGvuK6rVSUDouS0uFqTamtQkiVJmLhfqkke1iW1OTK",
+	"fJ837tiGrl1tt/XIrsxqv4LvypVZtFupY99aab6RK7Pc5ahW1I5KcwdUpXGMg/PSuwavZhkRfwiv5ro7",
+	"XOPVzC7lobyaxbnvvJp35COl9o8/iFczQ8Ku4vDr8mo+isz7Il7NTqiauZc2Rtlv16u5ntc+jlfzq9O0",
+	"dmi3da/m/fS0TqVn7Y7NcgfK/roWSln/byZtr6QtOTwbeut9m37Ph/+i/Lqvt/9QPtCuWLo9JaSdRPMP",
+	"cN6DPrM5asTZ1kj8YejwzhmHXwcBbv8LSj8o0XXJuNsifW1Yd+1pL9pU5jQSrqa/7N+olae5wfu78MX9",
+	"whe7qu1HjWTUireLZtiPYABsVr3todnvNHDQtZbb01e5OZyAqLFa0I3fPs8ZG2aYZp2G95yJ2vf0FN5v",
+	"iQ9sv6qoscf6F4oafN+l4J426C1Y2FVWt0YY3rkPx60gLkoWWngH1kYJfsgK8M3vrEMY4b/+4z/rcR2y",
+	"cN2bXUs77yeMmiIJu6rwh2Yz51799scKNXQsFW8SoF9lAOJLCNUvGpbYtG73Pkj/zQcrNuLzjxrC+NqV",
+	"wR3iftlwx120SqyivXsDvtOsNTa6KazDgsaxWEDUI+9nYuG+Spv1GHa+rbCavyomqy+gq8Y9q3ihe+Q0",
+	"6wnJJsjzQ5uENQLbZtnTEhKn2XWy23Wy++472RVNOW/MNZU/LfDp4vairddd5avE7R0suvGO3DBtLhit",
+	"0/kJoWs4SwOJ71pj7VpjbShMNyAYf/OsbiRzvyiNpbNujWK+LYG867qy67qy67pyF8ldihI3sSBPIaeH",
+	"k3QWz3nnljnMR1lwEjOcZ2LBe+T0TgJ719xh19xhC0K6aP/QTh0PLpy/6dLomnDeFUj/uAXSm0qlxhLq",
+	"R6TC1gLqb0tF3lUj76qRd9XI34hW3oHjeQoRPMyrXSvPkgTwu12rKvrdnGe7ksRdSeIWdPGiaLGdJh5c",
+	"C/heC3pqCsKurGdX1nNPzb174c+XIuRvteynRq274p8ft/jnfqTZwfH7QFTY9mHP99nHW/OPddIxfkD8",
+	"iSJwMKcsthax+/Y//iHdd2cp4bDwf9y++FjzQgo+JWMJ+EF0GisPZb0dGTvt3H2jfxs5UTj3F/rOp1vb",
+	"zu4jgdPmczTsynBrLLvCSiMR59+LRrvgEXOj1nwx9OVnm73lxRn3kXnf/jyfFV2hLh9p4ZfGLS00au6z",
+	"dGRlAL6tiq+Vkz3oTXtkpnXSPzw8fvrH3lHvqHfc/9PRn47cV6bn9AqITPkQcTWVcdAPDpH9OmBX1335",
+	"OQHJ5sAL6zHMKYrJqnep6lYKQvy4vSHF3GdZy5ote6+YLII3tvaOyXzV0nQFt16d7uMMZCnjLFMVzPlo",
+	"ISGyH6AfLclixmyrLC3GIi5PXtXWfNeAWgZ+iZ9fKTICvQDghW3d4SDWr3HmQydVlCOWvl1bmhrR6Pbi",
+	"9r8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -51,7 +52,9 @@ type Store struct {
 	BlobDir string
 
 	tokens tokenCache
-	reads  readCache
+	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
+	compareHash func(hash, password []byte) error
+	reads       readCache
 	// wturn admits one write transaction at a time, in arrival order:
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
@@ -96,7 +99,7 @@ func Open(dataDir string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1)}
+	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1), compareHash: bcrypt.CompareHashAndPassword}
 	s.reads.maxBytes = DefaultReadCacheBytes
 	if err := s.migrate(); err != nil {
 		s.Close()
@@ -107,7 +110,7 @@ func Open(dataDir string) (*Store, error) {
 
 // models lists every table; each API adds its own in its own file.
 func models() []any {
-	m := []any{&User{}, &Token{}}
+	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}}
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
 	return m

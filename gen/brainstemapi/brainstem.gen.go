@@ -628,6 +628,53 @@ type ListMeta struct {
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
 
+// PersonalToken defines model for PersonalToken.
+type PersonalToken struct {
+	Created time.Time `json:"created"`
+	Expired bool      `json:"expired"`
+
+	// Expires null when it never expires.
+	Expires nullable.Nullable[time.Time] `json:"expires"`
+	Id      int64                        `json:"id"`
+
+	// LastUsed Recorded at most once a minute; null if never used.
+	LastUsed nullable.Nullable[time.Time] `json:"last_used"`
+
+	// Name Given at creation; logins name theirs "login <date>".
+	Name string `json:"name"`
+
+	// Prefix The first characters of the secret (`shp_` and six more), to recognise it.
+	Prefix string `json:"prefix"`
+}
+
+// PersonalTokenCreate defines model for PersonalTokenCreate.
+type PersonalTokenCreate struct {
+	// ExpiresIn Seconds until the token expires; 0 never. Absent means the server's default (`serve --token-ttl`).
+	ExpiresIn *int64 `json:"expires_in,omitempty"`
+	Name      string `json:"name"`
+}
+
+// PersonalTokenCreated defines model for PersonalTokenCreated.
+type PersonalTokenCreated struct {
+	Token struct {
+		Created time.Time                    `json:"created"`
+		Expired bool                         `json:"expired"`
+		Expires nullable.Nullable[time.Time] `json:"expires"`
+		Id      int64                        `json:"id"`
+
+		// Key The secret, shown this once.
+		Key      string                       `json:"key"`
+		LastUsed nullable.Nullable[time.Time] `json:"last_used"`
+		Name     string                       `json:"name"`
+		Prefix   string                       `json:"prefix"`
+	} `json:"token"`
+}
+
+// PersonalTokenList defines model for PersonalTokenList.
+type PersonalTokenList struct {
+	Tokens []PersonalToken `json:"tokens"`
+}
+
 // Project defines model for Project.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
@@ -977,6 +1024,9 @@ type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
 type NotFound = Detail
+
+// Throttled defines model for Throttled.
+type Throttled = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
@@ -1455,6 +1505,9 @@ type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
 // ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
 type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
 
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = PersonalTokenCreate
+
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
 
@@ -1919,6 +1972,15 @@ type ServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx echo.Context, id Id) error
+	// ListTokens List the caller's personal access tokens
+	// (GET /api/private/users/tokens/)
+	ListTokens(ctx echo.Context) error
+	// CreateToken Create a personal access token
+	// (POST /api/private/users/tokens/)
+	CreateToken(ctx echo.Context) error
+	// RevokeToken Revoke one of the caller's tokens
+	// (DELETE /api/private/users/tokens/{token_id}/)
+	RevokeToken(ctx echo.Context, tokenId int64) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
@@ -2814,6 +2876,40 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 	return err
 }
 
+// ListTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTokens(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTokens(ctx)
+	return err
+}
+
+// CreateToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// RevokeToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token_id" -------------
+	var tokenId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", ctx.Param("token_id"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeToken(ctx, tokenId)
+	return err
+}
+
 // PublicListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
 	var err error
@@ -3507,6 +3603,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/token/", wrapper.ObtainToken, options.OperationMiddlewares["obtainToken"]...)
 	router.POST(options.BaseURL+"/api/auth/device/", wrapper.StartDeviceAuth, options.OperationMiddlewares["startDeviceAuth"]...)
 	router.POST(options.BaseURL+"/api/auth/device/token/", wrapper.PollDeviceAuth, options.OperationMiddlewares["pollDeviceAuth"]...)
+	router.GET(options.BaseURL+"/api/private/users/tokens/", wrapper.ListTokens, options.OperationMiddlewares["listTokens"]...)
+	router.POST(options.BaseURL+"/api/private/users/tokens/", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
+	router.DELETE(options.BaseURL+"/api/private/users/tokens/:token_id/", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
 	router.GET(options.BaseURL+"/api/private/stem/session/", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
 	router.POST(options.BaseURL+"/api/private/stem/session/", wrapper.CreateSession, options.OperationMiddlewares["createSession"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/session/:id/", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
@@ -3574,6 +3673,15 @@ func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
 
 type NotFoundJSONResponse Detail
 
+type ThrottledResponseHeaders struct {
+	RetryAfter *int
+}
+type ThrottledJSONResponse struct {
+	Body Detail
+
+	Headers ThrottledResponseHeaders
+}
+
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate *string
 }
@@ -3615,6 +3723,23 @@ func (response StartDeviceAuth400JSONResponse) VisitStartDeviceAuthResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartDeviceAuth429JSONResponse struct{ ThrottledJSONResponse }
+
+func (response StartDeviceAuth429JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5629,6 +5754,144 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	return err
 }
 
+type ListTokensRequestObject struct {
+}
+
+type ListTokensResponseObject interface {
+	VisitListTokensResponse(w http.ResponseWriter) error
+}
+
+type ListTokens200JSONResponse PersonalTokenList
+
+func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTokens401JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTokenRequestObject struct {
+	Body *CreateTokenJSONRequestBody
+}
+
+type CreateTokenResponseObject interface {
+	VisitCreateTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateToken201JSONResponse PersonalTokenCreated
+
+func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateToken400JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeTokenRequestObject struct {
+	TokenId int64 `json:"token_id"`
+}
+
+type RevokeTokenResponseObject interface {
+	VisitRevokeTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeToken204Response struct {
+}
+
+func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RevokeToken401JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RevokeToken404JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataStoragesRequestObject struct {
 	Params PublicListDataStoragesParams
 }
@@ -6804,6 +7067,23 @@ func (response ObtainToken401JSONResponse) VisitObtainTokenResponse(w http.Respo
 	return err
 }
 
+type ObtainToken429JSONResponse struct{ ThrottledJSONResponse }
+
+func (response ObtainToken429JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// StartDeviceAuth Start a device login
@@ -6893,6 +7173,15 @@ type StrictServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// ListTokens List the caller's personal access tokens
+	// (GET /api/private/users/tokens/)
+	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
+	// CreateToken Create a personal access token
+	// (POST /api/private/users/tokens/)
+	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// RevokeToken Revoke one of the caller's tokens
+	// (DELETE /api/private/users/tokens/{token_id}/)
+	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
@@ -8018,6 +8307,100 @@ func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id) erro
 	return nil
 }
 
+// ListTokens operation middleware
+func (sh *strictHandler) ListTokens(ctx echo.Context) error {
+	var request ListTokensRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTokens(ctx.Request().Context(), request.(ListTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTokensResponseObject); ok {
+		return validResponse.VisitListTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateToken operation middleware
+func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+	var request CreateTokenRequestObject
+
+	var body CreateTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateToken(ctx.Request().Context(), request.(CreateTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
+		return validResponse.VisitCreateTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeToken operation middleware
+func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId int64) error {
+	var request RevokeTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeToken(ctx.Request().Context(), request.(RevokeTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeTokenResponseObject); ok {
+		return validResponse.VisitRevokeTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataStorages operation middleware
 func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
 	var request PublicListDataStoragesRequestObject
@@ -8594,110 +8977,123 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3Ipu1Ip7zz2JtmdcWY82dxZjgSJLQlnEOACoG2dT989hQcpUgRFSh7Z",
-	"sq1/dscUCDT63Q108y4Y8jjhDJiSwfFdkGCBY1AgzF/vscLfFBd4DB8JVSA+4xg+DTlTmDAzIgI5FCRR",
-	"hLPgOHiHJRwQJoFJosg1IJkOpBKEjREfITUBxHAMnSAMiB7+RwpiGoSBfhgcByOzxJ0ZQrJFZkEYyOEE",
-	"YqyXU9NEj7RzBrNZGHy4HdI0gios7wVPJMJoRIBGaCR4jAAPJ0jAkIvoBAlIACs8oAYeuE0o19MokYIf",
-	"PLArXVyWICIKYoOJmLBfgY3VJDh+FS4Cmj/AQuCp/luqKTWb5iIO5vv4lbArMx2mlN98iBM1/W9M0xyw",
-	"8h5/nwBDiQAJTIVuZxINsRBTxDjqUz1bvw7fbkM9M6oBzR+5iLGqYvl0OIREQYQwixAZMy4gQnsCZMKZ",
-	"BImwAITpDZ5K9B/fvnzer6W9nb8IBLA0Do4vgr9JzoIwwAkJLkMPaJ+iKljnE3Do+Emi798/ve+gUxRj",
-	"qpeByDxBmMkbEBK9PXqbQ5VgNZkDRaIgDAT8kRIBUUaBOYAO5uMgTc1ID2ishjn7Amjnn/oI4gFE0kiG",
-	"AIo1IvngbzBUUguMeUQ4Q3p4HxFW5GC0Z59iyhkgIhHOSKE432/J04Rtkqd/JTHx8MwZHgOS5O8QoghG",
-	"OKUKvT46QUOK48SAj151Oq+Ojup4hZppPfxKmIIxCIP6L6ORBM/in9N4AMJi14qL4khekWQOTO3C3M7p",
-	"5QHC1JvXQRjE+JbEmnFfv3r7p7f/+uZf3v4p1Hi0D49CH6xngmuaWxX7SZ6lA0qGVdA1GREXaISpbFKi",
-	"RPYSM02T/iytvX3q/RtISTirGCL3vAqjUaAWHCKRtMPQnhbR/QbI3OCWIFk4NGDSAubTQ26sRHoMRFqE",
-	"DVwRVhi599oBF80X6pBoJRi3lqoWPMeBcgn2MnImdqjD2Anqu9Xdc6kx09e6UEMtm6HO3lsJ3nM8Xgar",
-	"sb4aeQZihccNMCg8bl6fC48q00+texOi/kFfOwIjcotGXCA9EFhE2HgNR0dyoeoswoo2YKbtp/MF9Os/",
-	"4+gr/JGCNNvR7ALM/BMnCSVDY+0OjcE/viss//8FjILj4P8dzp3VQ/urPPyoEfBBCC5kMNMLlpH0iV1j",
-	"SrTkJakKEZbOIQTzBtrr33XNvrvBMbroBueaaHYEkSiz/Z1ucDnr72vlq8dHoDCh+o1uoL0alGAhwU6J",
-	"DlCn0+kGs34nsH7TgEQRsB+23/dmcd9WF0H7C09RxBHjCk3wNaAEREysPlRc/6VpZNkUD/UcBmxruKXa",
-	"AKn+S/NZM6kMOx4jjAbae6REKq0AYpASj0GT7KKbj7VCZCl2jEacd4NLP6GKVPnM1UeesugRiPKZKzTS",
-	"axtojp3rZxy6iIM01IJbs2ehWVD/fU0kGVDQVNPDh5hSEGYj3xlO1YQL8nd4iM38ptlH2wWBBjhCQwER",
-	"MEUwlccVfJ+maqJ/tCAUx6IbEGA2lgh+TSKwuPARLSOz4lfAHP3CYAI4chHq77//flBYCcq7XNSkZktu",
-	"m1l8+0WMMSN/x8rrTnzkNAKBKFwDlSGCzriD+hd33QAoxBprFs7MhnWDWYgqv2a2oRvMLm00lqlTHEVE",
-	"r4TpmeAJCEWMnpzrVRsN+BSthv1McMWHnJrIvThBkPt/1S0Z9xHd6NARD3TkeIJYSqnVd6NUQmTU5Pu/",
-	"YTbm6OuHb+doJHAMN1xcGR7tzGOdAecUMNPwmNBJxwz4NosZ/vnoyBM1JAWgC4NfeQbPiuHXxfxNt9ql",
-	"B00FT7GKFe1E9fgCwZeKwiKDaJHQk2SgyJJ1bJoqp5eHniUitUAjiXwxqAAcfWF0mtn36mtFxqhSkfIh",
-	"9oDwyguC9RfaUHEZmd4JcIL7jIlVL46aWkat8xsGAsV4ioYTzMaAiPJL2g+h0dLQfkHuzBwNwuaMhpeK",
-	"ci6PTUjPRHcRhOI0DZBo56UKx5Cn1i4ui8XD4jqrcUsOeJVZYlCNNlcD/Zsep0kGt6pp/JnZKLuyChWu",
-	"CU9l+3fqkSuD0KHKwVGY3u2kAf1nWA0nO2neLmmuEqxOXPPny1WCG+flBbgmQ9BOWSF+WBBGSoCp3n3s",
-	"R77IN4WF8m1ED+gNuU2/VjAJtwkRIHuE+WL5IWeRRClThFqXm0cgkX2nQMaC4tD/FNeY1s+mOLrBRKEB",
-	"qBsAhhJOqfRP5jJRPWvjK7CnEkS+M7jFcWJC7t//5y9/PXj1+s3bwMM51yDIyDnjvVSQsvMgSJt3elq2",
-	"KFhjvfzlBXYpbCgskaa4GQ+Qy2Ao0bBAgHqePOOU1vLkAsMUePJ1s2dafLlpfZlS5VMcoKNcHQBJhVXq",
-	"QocsvLP7T2xOR8dBYWWoTIdDkLIbhKgbmICpFPjaF0yOwk1thvciYASiboD+gboOo1HPvW6eYaqdymlP",
-	"RwbuEbFhWW8sMFNZVFZGp1moeIxTWi4nnlsqCEvLGHIWlvAc/IRu76UlfMgKwgwz3lns8l59V6Uiv2GU",
-	"48gY0drozcRXi+gQkHBJFBfTIsDvvr77/C0Ig/enn99/CsLgIxnLCRaat38h6s/pQP+D8oExvr8Bi4DC",
-	"NAiDvwLjEQ/C4HcYZC98URMQ3i2mglY5+sjEUAqEZr7/3Zsolch//8dIJfvHh4eN8lzYjp3fx/Tm9PKr",
-	"O8PyHB3Oz7duiJogxlHMI6B5klyCuAaBpqBOsjNE0FOWIuhldv+7jolm5kzmkx1/VBsh5c7Ah1slsEkq",
-	"LovQA87gyyg4vqiq5/wJM0dNweyykkf5KAAOTPZNe1Taq+mg/4SpRFIbM4sOjCho+oTaADH3hwxRRMZE",
-	"SZMs6fXR3nACwyuI0MC6HRZnJ+hLAuz07BN60zlCQ8xsVikRICW6gilypJf7J+ga09Qd1NotmLkt7EXz",
-	"5OgaBrcHY37gHsY4ubBvXRr9O8JDuJuZxGchLbs00bGAGZN61Y6BtpfYk/2bP0tAHGg+yI9MRxopkRNS",
-	"e6zd3w8Nqqy/0q/ux2Q7szP3GlpXJKoMs2Xxa0Dfv/4q8zMTzg4Mt+ZcnqeP7rpBkueLtCbO/jrMVGkN",
-	"jxZBduFCxYwlLtDKw5xXPgcjAdHLR2YnlpknueQ9xRWm5k3ZHEvZwcIYvMbhi6keDVwBzvLSi3P7tE8e",
-	"7VQVz0BymipDr5xccGsyrlmwg/RCoZUESjVN9P/xgEJtZsXlAH2h54QL1aityupypuMwSsEk5ld/dyGk",
-	"8bi/SuDeKFdzSycvaMRZGIwFT5Ol8rI0CLVY+sopVCXpFz114ZxCoj27mlFPWokZC0EhKluEfa9cbyhD",
-	"lmmL5eG8HuQP2F77s6JmSZxTeyUDVzmEcwnn0kRzi9ViyuWDstN3Y9qaDKpMB/n57ko8rNxB67KXzGGs",
-	"C4k2w5O/gbGE2sDCQYwJRXtWr3NmNIclHEq4UJj6GNHnSboV56nPhXtdgpgD2/zA2woq2jv78u08RGff",
-	"z/c7qG/23Dc3r/pWTPpGTrJrWPbUBSs4sTGs/jcXaABDHoOcZymqzvujao8KstrcOKtREzWKoSF/Y7Ai",
-	"2yRv6sS74eLUDxX2xxCTdwYtdcLisFaSmbPT83d/Pjz7fh6iGDM81gjWFHS45oxOa4SnVSbawVaX1krm",
-	"trnFDn0HT+b5kpXvlXXevgxxmDulrfkzR94ii/qRuWam2a1Sl2XeKa6d4toWxVXHu8bPqKoKzHp2eb/f",
-	"SWTPrV/7uwHJ9+uCBBaWKs1bmORyOfjvckAXwneKx/bOigSmDFebdNiJiXoFxPza3LTSnuKsj+wD64rE",
-	"hgJVX2STeAkdSDU4q2CgeIGp5FG3vh/X7ubN5fzOoS9vlt1qxRIJUKlgEHVQ5jlbXWJuuFMilTRBrLln",
-	"HhVul5sUUz+//v1v9j76CernVQ59FJkKCqssq3QZwARfE4eJ1WJTrDAe/pESSdocBHrfLxwpL14iM9yk",
-	"JoKn48mBdaP3HMYKb+4jLiLLb5uIkEpHwpe+M0esoKdIXD5L0U8PzNMWCYcmY1fOhLU/LS1muT2QQ8KH",
-	"k9Wpfg/Tu2Ygv1qkHmNGkpTi9fItLY8y7UBzxtEjrFfLxefu1jUizJQwUZBTqSA+kHgESGOiY2sNSsa7",
-	"ESNen+4Hcn3uAl7ey9z7VK9Th40Rc6YbfRHzV8DRgTbY2a+5kXLumCcSXqZrvkJC8dDZL7fwTz+Vb/fL",
-	"MD/PsAoHnedXOFGcSqUdCVvXwxmsfLTxjNTK+vphrVsRZWmoip8jEQMwJXWZE4K4o5Z7e/XDKMLcYdSr",
-	"e8pIJTAubOmyXoQWbkh6jqE1n0KENH3z2wp47nWwCOESjzeKzSYN65rGwWyyOTKXcy9sM/nTWStCLbsj",
-	"2fJ2XcZ/+cYXivK49castiqpM+1GnuTVcXikQJghFGvtZZXWymVvJdQ2w+2/TxKEjRcDq7isyxFVfcQm",
-	"0DwCVQPo6lA+u3xSFRPtbYcP0Q1ZJt9yayWcqmsvueH4UmSxFkvLZaslnWvFfQl9nqu8rCwkbSXjfuKQ",
-	"y0BbN/z0/N2f909MugypCZdgnW/rVO387p3f/XT87opMZBXB874JTVmAxfXP+RWw2qupCZbyhouyo5s/",
-	"DP0XhDPiVDGMh0buf5JZjhtHkQBZvOxVc+0vnzecL+9TEm47tvC3uh97FdQPnLRXv66AoT0GNyCQvSwu",
-	"kXbprUBfQSnl3uoyZ3Eb+ZXTxWuh8x0YrmnV40PCMBVETb9pNslSo1iAOE3VxJe9TUBIzjBFdnm72WPU",
-	"Py3eXj1GP5tJUDc9OnoztPdx9T+hj/b6Br++n3xtQAz/mtS2mXG+iYlSia3yJGzE/YlmcwNzxK2T8bPA",
-	"hH07//AbMv/JdPzp2acQaYHBypSpmtyyuV0wGpEhwbTL5m9m1NzrD/QzqSDu4YT0FOdU9vc79hIdFtBl",
-	"/UOckMM7e7NidniHk2R2eGdOyGaHF3ckmh1e9u1qdgzqJ4JcY6VxZFkoo/p+l3GB+vb4qo/2MONsGvNU",
-	"hoatDuwpDjrDamLz5xEfpjEwjcdsO0QgJTChhI27TFIsJyd5nwGUmDf1UJ4qRGxWyXaYgQiRyNanUjrt",
-	"dFk3Fw2JUglmkmjKcEyGBwKkQsCugfIEXFWtw3M3OEZ3nU5nNusbinCWVQ6HXVYYZy4VXnQ6ncsQda2J",
-	"t3fCtZW3/8oMvf1L23pTgKtnxebmG9rLuqNcwbTLRkRItd8pHhjkLReWd7EhTJIIin1rDALsGYotS/cW",
-	"mv4kkZxgg4Jivb7daMt6fa1ApDKJDFlzO7TLjM521cul38wCd7acNxXUrfeBaY8bI1uW/P3rr2apy1l/",
-	"3xHBU3Ju8Voqhw4Ll9xCxLg6MDXhJrcSg5rwqMvsjkOXbynVwmcXdUeuENtWwctOV2s1RZQpB6mXVltW",
-	"YR3y4FXnqHNkgpEEGE5IcBy86Rx13rgiW6PQjCDqHRzaQodDo9O5VD7fTKWCyULVDB8hjOx7qHRD34qP",
-	"tilIry1Rv7bYo4/2NPUWf7eXn7Q6k/Y6lKnA6O+HSJIxkyZ7rrGXJIJf28JlbYfM+5+i4DgwxUPzWiLX",
-	"7gmk+plH0x9YUL9YEWUr0UutMV4fHW1gQVsd5Snl17bWRxTTVuCthcW3RA7zYaFBRNEOBscXl2Eg0zjG",
-	"YpqheM4BlI9NuY71uC5Mm4DApMEqTGZU+BJWO7U3QLM+Xq+PjixHDXg0RQoolcjVgITIlYCgvdw4mdlD",
-	"xNkQ7B1xzFwHD81DVVY545Q+EKcU65RmZefFHJxvnHMKhUo1rCMVVpBdnn4QPtIwtWYj5wccZr5WDysl",
-	"yCBVIA8LoaVhrrGvTdivxmSYzRUySDWdOJBtDKSdGtfUx1gkU3NVfNDhSfHZwfyh1lhcKB2zGgNr1JY7",
-	"ikcjTim/KbkILpDGaAQ3WQ+UK5ha30VbCYjQBASE1g9TE3NrRYB1ok0zRP2D6bTirEmV4zUOCmkvaSzC",
-	"vD1kTSJ8PuTQ9n+rS4YXBrpmbS1Gmk5ILcZlnfdaDM06SLYY6rogtp80O11uHN/QaXN2uUmZX8g6e0T+",
-	"CwPrF/JRSSBOCv1rbGWRvVtsHMb2KmCh35B57VXza6XuN+alN80vzTsyGW2T6xcNQ1nY95wWye52F9RN",
-	"MRN9OQtzA1UWIHtqUxy7IatROShqZTVebQKA+uZBFrRoPcPwGBxhAXZnnTKnoJ8HVrU8Jny1dierqC4z",
-	"z3vzfJF5SgR86+l6a96KshoF7Qrtdx4MffqNt81v5O23yvi2sLfEd5jZ7TLWfgFVRtlqFmu7zMYDKf16",
-	"kT0v+z9br9Dvx3+/gDlCK+54JRuwGqdFhr6J/xzlDAtFMEVpEmEFx9mxCZQuLs3PTsoy8N289KBmxx4H",
-	"PXSs0paFLaKi9Vj5ybGxJX9rNZqknvDnY0opEvaY7RjxmCiTCc1O9xwXjkG5xKg7kPZkWNxZ3dY6QTt2",
-	"3DA7OgZY042SCuJDl2tuE61naemXF6mfzcuqdlH6hqL0Jc3SV307b/O+US+vWJzYENZnkvPcQvpcIyxx",
-	"5bJ7602hfDZuMxasXBT+wCF8uYD2WYXvSU61Kr2X2puWMXqRK15EfL4MofVx+RxNu5h8TRk8n3s4LyQW",
-	"z7/40FJ5b1cM/iD24lFi71asmgU6K7Ps0425l6vGh4m1t85L2bHdxmPr+/k42c2x+ghb41VhobnQHfrn",
-	"n1ezX5nrZHO4b1q4+X/Kv8Gk43OsCsG4aVMhAUKUsgSPCTMXx/ZKN+F0gNxzd8r2l8a93+a32lczAqvG",
-	"gJnjcF9HwFsgscHb/tVbrn7pyW7wuQjwEfyM9eXBBHw13Lc5D8IrX27dNjmrHMQXl7NaW2h3OavW+mrJ",
-	"p+BWfTtPMa76Yvkreau+bQsvNhl4FWvIGtJkmbA+tzRZGz2Z2ZymNNm3vDp3Ew5ouRPEA6fJynWOzypN",
-	"Nq+prtJ7qYlrmSYrcsWLSJMtQ2h9mmyOpl2abE0ZPJ87VS8kTZZ/57al8t6uNNmD2ItHSZO1YtUsX7Ey",
-	"yz7dNNly1fgwabKt81J2bLfxNNn9fJxWlSPNmbLCNC5ZlvUw8Lcw0NxsehhsKINW03zmaSbSfvwH/JZ9",
-	"LO9FJdXacunmnJBmEc0/pXIP+czmqAhnfpVko3K49kWu7RDAzfcNf6FC1+Yi0wbla8WySU//rReb394V",
-	"UT5oqrtSSzlvt/gAPvdqxZQeMXmmmeW2pZWeXn8t882brzGobcz5SFno51126emd2cAmbe3XahnrF1mD",
-	"uTryG1Pau8LMHy3b515H62XlvFtWa9aZla3MhD+GJXvU/PiqpXP3YfonnzVfSSc/aC592z2wHeM+bt59",
-	"HVfOVMmt38jpNOv0aIJ3G8ZjSvkNRB30bcJv7Ce88s94uiRLWL6Zx0eLA0yOwT0rpUM76DTrLUZGRueH",
-	"tt/wAGzXQE9rMTPNrt3Srt3Ss2+3NG/udqfJVOyUe3E5u2xqyFT61m6Lfkye8qniFLZnqOv/eoLgGsTU",
-	"mEGwv4xSaT+tX/ok9dujN/umaaf+RfBUefN/Vqj9LaAKnLWNmPc1PkJ7GTq83z1uLuhvp8c9kfmj07Cx",
-	"E9M20tDXTGldGtZE9hY7u45Lu45LKzqIK7CxvydTazPwA6P7R1A8/kZOW654fO2H1lc83vD1EUhR08Zo",
-	"y2nh7b3zgyx5u848Tyv82vXQ2fXQ2fXQWSdOK1xOqdMmviY7WxKf1XRw2erYLO+M0VabewrCPZp8ewOw",
-	"J0SkxU456xCpKejatdPZtdPZQKA1b7jTSo8/hwDrCSmWxT4z6ymWLQuqnhD+Kw1XNmJ+n2o7lkogtWvK",
-	"8nKbsqwaQdS2bdmQHfJJYWPTlqeVzti1V9m1V9m1V3kiGZQWGs/Xf2VLMig1zT22OoOSN01o68J5aoU9",
-	"xmN7MyhPiEiL99DXIVJTBmXXaWXXaWUDGZR5L5ZWevw5ZFCekGJZvEy9nmLZsgzKE8J/5U7wRszvM+zU",
-	"UQnrdv06dv067plvad/RY0OmrFGQn2o/j4q07rp6vNyuHvcTzRZXK36QFFY/uF9m6i8DhQk716M2VN5l",
-	"5n6kT9+7te3sPu47RQxuUHaDHeHhEKTMsrMp04pywNXEthLhNEJDSvQKxgd8wDKvJR/R/3BrC9EQHMSY",
-	"UJt2xlLecBGhERcI+/fn+dL+AmP7uBrEdcaGqaDBcXBo1JKb6S5gONbyPj81yR/NtUf+qGzzF1+u+dWA",
-	"M7uc/V8AAAD//w==",
+	"7H39c9s4kui/guJ7VbFf0bKdZGff2vXqlScfs7mbSXyJc3O7kc+CxJaENQVwANC21qv//QoNkCJFUKTk",
+	"yPGHfpmJKRBo9Hc30M3bYCAmieDAtQqOboOESjoBDRL/eks1/aKFpCN4z2IN8iOdwIeB4JoyjiMiUAPJ",
+	"Es0ED46CN1TBHuMKuGKaXQFRaV9pyfiIiCHRYyCcTqAThAEzw/9IQU6DMDAPg6NgiEvc4hCWLTILwkAN",
+	"xjChZjk9TcxIO2cwm4XBu5tBnEZQheWtFIkilAwZxBEZSjEhQAdjImEgZHRMJCRANe3HCA/cJLEw02iZ",
+	"gh88sCt9Oy9BxDRMEBMTxn8FPtLj4OgwXAQ0f0ClpFPzt9LTGDct5CSY7+NXxi9xOhrH4vrdJNHT/6Rx",
+	"mgNW3uPvY+AkkaCA69DtTJEBlXJKuCC92MzWq8O329AFjmpA83shJ1RXsXwyGECiISKUR4SNuJAQkR0J",
+	"KhFcgSJUAqHxNZ0q8m9fPn3craW9nb8IBPB0Ehx9C/6hBA/CgCYsOA89oH2IqmCdjcGh44UiX79+eNsh",
+	"J2RCY7MMRPiEUK6uQSry+uB1DlVC9XgOFIuCMJDwR8okRBkF5gA6mI+CNMWRHtB4DXP2JMSd/9MjMOlD",
+	"pFAyJMTUIFL0/wEDrYzA4CMmODHDe4TxIgeTHfuUxoIDYYrQjBRaiN2WPM34Jnn6VzZhHp45pSMgiv0T",
+	"QhLBkKaxJi8PjskgppMEwSeHnc7hwUEdr8Q4rYdfGdcwAomo/zQcKvAs/jGd9EFa7Fpx0YKoS5bMgald",
+	"WNg5vTzAuH71MgiDCb1hE8O4Lw9f//n1/3310+s/hwaP9uFB6IP1VApDc6tiP6jTtB+zQRV0Q0YiJBnS",
+	"WDUpUaYuEpymSX+W1n546v0LKMUErxgi97wKIypQCw5TRNlhZMeI6G4DZG5wS5AsHAYwZQHz6SE3VhEz",
+	"BiIjwghXRDUl7r12wEXzhTosWgnGB0tVC57jQLUEexk5EzvUYeyY9Nzq7rkymOkZXWigVs1QZ++tBO8Z",
+	"HS2DFa2vQR5CrOmoAQZNR83rC+lRZeapdW9C0tvrGUdgyG7IUEhiBgKPGB+t4egoIXWdRVjRBsyM/XS+",
+	"gHn9Zxp9hj9SULgdwy7A8Z80SWI2QGu3jwb/6Law/P+WMAyOgv+1P3dW9+2vav+9QcA7KYVUwcwsWEbS",
+	"B35FY2YkL0l1SKhyDiHgG2Snd9vFfXeDI/KtG5wZotkRTJHM9ne6wfmst2uUrxkfgaYsNm90A+PVkIRK",
+	"BXZKskc6nU43mPU6gfWb+iyKgH+3/b7FxX1bXQTtbyIlkSBcaDKmV0ASkBNm9aEW5i9DI8umdGDmQLCt",
+	"4VZ6A6T6D8NnzaRCdjwilPSN9xgzpY0CmIBSdASGZN+6+VgrRJZiR2QoRDc49xOqSJWPQr8XKY9+AFE+",
+	"Ck2GZm2E5si5fujQRQIUUgtucM/SsKD5+4op1o/BUM0MH9A4BokbORtLoXUM97GTMyHIhPIpoVrDJNHK",
+	"BlWWf6JIglLonQiZ8dRApFwfVSjh2IpcU6Oo3QY65N1NAgMMJa4oi42+MubyJ6JgIHikHPXCYAw0cvHp",
+	"Z9Byuncy1CB9GhnfIynXLLZ2DG50Bj0ZUE5UOhgARJ2SrsudtUOPs2bQ8pXTVI+FZP+8F7z/ZmTWGGNJ",
+	"+jQiAwkRcM1orKqoPUn12PxoQSiOJdcgAbkpkeKKRWAZ0CcpmWxpcQnch/bff/99r7ASlHe5aL5wS26b",
+	"WVLhkxxRzv5JtdeHey/iCCSJ4QpiFRLojDqk9+22G0AME4M1C2fmOHSDWUgqv2YGuRvMzm0InNkwGkXM",
+	"rETjUykSkJqhcZobMxuC+aybgf1UCi0GIsZ0SXGCIHe6q1tCn51cm3id9k24fkx4GsfWyAxTBRHaprf/",
+	"oHwkyOd3X87IUNIJXAt5iYqhMw8w+0LEQLmBB+NVw7P0JgvU/nRw4AnVkgLQhcGHnsGzYsz7bf6mW+3c",
+	"g6aCe17FivFcL8QCwZeKwiKDGJEwk2SgqJJL0jRVTi8PPUtEaoFGFvkCfwk0+sTjaeZUVV8rMkaVirEY",
+	"UA8Ih14QrJPWhorLyPRGghPcJ0ysenE01EKTIK45SDKhUzIYUz4CwrRf0r4LjZbmUxbkDudoEDZnNLxU",
+	"VHN5bEJ6JrqLIBSnaYDEeIxVONABKNlUTwIkLK6zGrfkgFeZZQK60eYaoH8z4wzJ4EY3jT/FjfJLq1Dh",
+	"iolUtX+nHrkqCB2qHByF6d1OGtB/SvVgvJXmhyXNVYLViWv+fLlKcOO8vABXbADGKSsEbQvCGDPg+uIu",
+	"9iNf5IumUvs2YgZcDITNeVcwCTcJk6AuGG/jrptpFLHvFMhYUBzmn/KKxvWzaUGuKdOkD/oagJNExLHy",
+	"T+bSfxfWxldgTxXIfGdwQycJ5jl+/6+//X3v8OWr14GHc65AsqFzxi9SycrOg2Rt3rkwshWDNdbLX15g",
+	"l8KGwhJpipvxALkMhhINCwSo58lTEce1PLnAMAWefNnsmRZfblpfpbH2KQ4gYogBkNJUpy50yMI7u//E",
+	"JtJMHBRWhmIEqVQ3CEk3wICplG2wL2BiyE2Nwy8i4AyibkD+RboOo9GFex2f0dg4ldMLExm4R8yGZRcj",
+	"SbnOorIyOnGh4tlZabmceG6pICwtg+QsLOE5bQvd3ktL+JBlAmqLGe8sdnmvvqtSUVzzWNAIjWht9Ibx",
+	"1SI6JCRCMS3ktAjwm89vPn4JwuDtyce3H4IweM9Gakyl4e1fmP5r2jf/iEUfje9vwCOIYRqEwd+Bi0gE",
+	"YfA79LMXPukxSO8WUxlXOfoAYygN0jDff++MtU7U///XUCe7R/v7jfJc2I6d38f0eGT82R0ces5r54eK",
+	"10yPCRdkIiKI85MJBfIKJJmCPs4ObsFMWYqgl9n9ryYmmuFB2Ac7/qA2QsqdgXc3WlLM5C6L0APB4dMw",
+	"OPpWVc/5E47ne8HsvJJHeS8B9jDlaTwq49V0yL/DVBFljJlFByUxGPqExgBx94cKScRGTGN6q3fRIzuD",
+	"MQwuISJ963ZYnB2TTwnwk9MP5FXngAwot6m8BBNjlzAljvRq95hc0Th1p+N2Czi3hb1onhxdw+BmbyT2",
+	"3MMJTb7Zt85R/w7pAG5nmG0u5MKXJjoWMIP5buMYGHtJPSnX+bME5J7hg/ycemiQEjkhtXcJershosr6",
+	"K73qfjDFnF10qKF1RaLKMFsWvwLy9fOvKj+oEnwPuTXn8jx9dNsNkjxfZDRx9td+pkpreLQIsgsXKmYs",
+	"cYHWstRhGCQgL/KR2TFx5kkueU8LTWN8UzXHUnawRIPXOHwx1WOAK8BZXnpxbp/2yaOdquLpKxGnGumV",
+	"kwtuMM2dBTvELBRaSYhjQxPzf9qPoTazcgpSGd45yyzKgs+LaY5y0iaiGvY0m4DP+3IG0p+nca5PdXOY",
+	"ysPkHtOEg1GgbqzZhHflxp0tpJoY1z+99vqtMVXaGvAKXJ/xYAEiQjWZCCPAfACEkgnjqYYsBTl0IJs5",
+	"1oc3iyvKEPzCroCb5ZESTPBjEosR48qpmzEwqUg3wIekmx4cvBqYZfFf0A06gTeZCUN247/1M2RSaRP+",
+	"STowujvjNQUDCZrs9NQ4uejhdSXFbshESNgNjdqTMBAjztRC0Fhji9Gnxi3n4IQ5txVpMueaOXN5JafI",
+	"yHXZudXiJ/SyMkY8JgeWzB1yggloMgHKVcF+vVD5DZidHj4ie3s4x57WcW+3xBoZO+Z67NXhn179dHBQ",
+	"0mZeBbXR3JgHi1EVjfqelcWGFcAlTP2yYHk+JGosrp17ZxSAV6ZKWuRuGmCJvG5QqCweqkyxsIalfSPv",
+	"+POZ+HL7FFjZOFVyYD7Iasyq9VV8CdaxkLoRkHJQMAuDgYhjwDP/1d9dSNx5pEJLejHMnfmlkxf8/lkY",
+	"jKRIk6Ve4VJ0Wyx9FjFU/cVfzNSFKxCK7NjV0Ak3rjrGQTFE5bhn1+u9bugcKPOJlyetzSC/In3pP/vD",
+	"JWlO7ZXCuMr9HnesWppoHpe1mHL5oOxiHwZwTWGjSvv51bGVeFi7O1zLXsJ7Xi7xtxme/A0w3jNhJOxN",
+	"KIvJjo1eBEe7bAlHEiE1jX2MOKvXFXMXYuHKuGR4Fyy/S2cFleycfvpyFpLTr2e7HdLDPVsvqWfFpIdy",
+	"kt3wtncLqPEhMVNr/i0k6cNATEDNc/HVFNUP1R4VZLW5zF6jJmoUQ8MpBWJFtTmiqBPvhjvZ31XYf4SY",
+	"vEG01AmLw1pJZk5Pzt78df/061lIJpTTkUGwoaDDteDxtEZ42vmUFra6w5tkbptb7NB3vQKfL1n5Tmer",
+	"D+8cNMxTL+0dqQx5DS5UPvFa56lulbqz1K3i2iquh6K46ngX/YyqqqD8wi7v9zuZunDr1/6OIPl+XZDA",
+	"wlKleQuTnC8H/00O6EKSOqYjex0WsxeGq/HQ5xhzuxIm4govcRtPcdYj9oF1RSZIgaovskm8hA6kGpxV",
+	"MFC8G13yqFtfvW93v/R8Xs7gOx3KCmaoIhJ0KjlEHZJ5zlaXYPFczJRWmKrFEraoULiGBym9vLLs/9lS",
+	"t2PSywsoeyTC4kyrLKt06cOYXjGHidViU6opHfyRMsXaXHfxvl+4OLV4P92m1cZSpKPxnnWjdxzGCm/u",
+	"EiEjy2+biJBKF5/OfTdrqIYLTNqsncppMnbl8572d4KKZ7keyCERg/HqVL+D6V0zkF8tUp9QzpI0puvl",
+	"W1pe2LEDMT92wfhFLRefuYIuwjhWR8egpkrDZE/RIRCDiY7N65aMdyNGvD7dd+T63AU8v5O596lepw4b",
+	"I+ZMN/oi5s9Aoz1jsLNfcyPl3DFPJLxM13yGJKYDyPLzuPCLF+XCQRXmp/ZW4ZCzvDqETFKljSNhS4YF",
+	"h5UP8J+QWllfP6x1WlGWhqr4ORJxAKzWz5wQIhy13NurX7lg3F25OLyjjFQC48KWzutFaKEOwHPZyvAp",
+	"RMTQN7+TR+deB48ILfF4o9hs0rCuaRxwk82RuZp7YZvJn85aEWpZJUDLO+QZ/+UbX6j3F9Ybs9qqpM6M",
+	"G3mcHzvSoQaJQ2KKh9XQWaeivoTaZrj9tyaDsPH6exWXdTmiqo/YBJpHoGoAXR3KJ5dPqmKive3wIboh",
+	"y+Rbbq2EU3XtJff4n4ss1mJpuWy1pHOtuC+hz1OVl5WFpK1k3E0cchlo64afnL356+4xpsuIHgsF1vm2",
+	"TtXW79763Y/H767IRNZsZN6SqSkLsLg+Xj6pLcBIqFLXQpYd3fxh6C+D8V/1Mxh2Nf8vVJbjdo0Bmi/U",
+	"5fOG8+V9SsJtx/YUqe7HFjzUXIeyF5wvgZMdDtcgiS2JUsS49FagL6GUcm9VslC9XhRmcPh2gFzTqn2Y",
+	"gkEqmZ5+MWySpUapBHmS6rEve5u4C0fELm83e0R6J8UajSPyM07iblvaqhO8btkjOz3Er+8nX4cx5F9M",
+	"beOM802MtU5sLwPGh8KfaMY6A9stAsjPkjL+5ezdbwT/k+n4k9MPITECQzV2wMDcMt4uGA7ZgNG4y+dv",
+	"ZtTc6fXNM6VhckETdqGFiFVvt2OvilMJXd7bpwnbv7U3K2b7tzRJZvu3eEI22/92y6LZ/nnPrmbHkF4i",
+	"2RXVBkeWhTKq73a5kKRnj696ZIdywacTkaoQ2WrPnuKQU6rHNn8eiUE6AW7wmG2HSaIlZTHjoy5XMVXj",
+	"47yFEUnwTTNUpJowm1WyzesgIiyyXRjieNrp8m4uGoqkCu/XkmjK6YQN9iQoTYBfQSwScL0jHJ67wRG5",
+	"7XQ6s1kPKSJ41pQk7PLCOLw6/63T6ZyHpGtNvK18Mlbe/isz9PYvY+uxzYSZleL9brKTNV67hGmX433d",
+	"3U7xwCDv5rS8QR7jikVQbImHCLBnKLbjjbedwgtF1JgiCoqtgOxGW7YCMgpEaUxkqJoaiC5Hne16dJR+",
+	"wwVubdOKVMZuvXfceNyU2OYbXz//ikudz3q7jgiebjYWr6WmH2HhkltIuNB72G4GcysT0GMRdbndcejy",
+	"LaU2O1k5ytC1G7ENdlSna7SaZhqLHuul1RYPWoc8OOwcdA4wGEmA04QFR8GrzkHnlWslgQoNBdHsYN+W",
+	"8+2jThdK+3wznUp3ZdnWhoohocS+R0p1aFZ8jE0hZm1FerUljT2yY6i3+Lu9/GTUmbLXobDOsLcbEsVG",
+	"XGH23GAvSaS4svf8jR3C9z9EwVGAJbLzilnXSRKU/llE0+/YNmax7tf2Wyl13Xp5cLCBBW0NsK9RkFE6",
+	"HqJgx6LXFhbfEjnM+4XeU+aVl39pfmXeCaloOYOjb+dhoNLJhMppRpQ5z2DVQZD5aN+wfU6AibMKW6LS",
+	"X8KcJ/bOaNZU9OXBgeXBvoimREMcK+JqI0PiSiPJTm7OcPYQb2fb2inKXTsxw3VV5joVcXxPvFWs352V",
+	"3R08at84rxUKeGuYTWmqISv0+H6ct4SPDEyt2ch5DvuZd3ZBtZasn2pQ+4VgFJlr5OtZ+isaGdxcIedU",
+	"0xaM2C6Fxg1yHQbRhmEtcvFBRyTFZ3vzh0bHCalNlIsmGRWdO7wnQxHH4rrkVLjQm5IhXGcN2S5har0d",
+	"Y1cgImOQEFrPTY/xnosE63a7JmJg2745+1PleIODQqJMoQ2Z96quSZ3Ph+zbZrR16fPCQNc5tsVIbMvY",
+	"YlzWBrjF0KyddYuhriVz+0mz8+jG8Q1tv2fnm5T5hTy1R+Q/cbCepBiWBOK40EzPVtza28joYrZXAQvN",
+	"D/G1w+bXSl3h8KVXzS/N20Oitsn1i4GhLOw7Totkt8EL6qaYuz6fhbmBKguQPecpjt2Q1agcLbWyGoeb",
+	"AKC+qZ6rDVvbJbl3jrAAu9NRlVPQzwOrWh4MeK3dyTqNlJnnLT5fZJ4SAV97WvDjW1FW1WBcod3OvaHP",
+	"vPG6+Y28F2gZ3xb2lvgOM7tdxtovoMsoW81iPSyzcU9Kf0n/0bL/8+AV+t347xfAQ7fijleyAatxWoT0",
+	"TfwnL6dUakZjkiYR1XCUHbRA6arT/LSlLANf8aV7NTv2AOm+Y5W2LGwRFa3Hyo+OjS35W6vRJPWEP+/T",
+	"OCbSHswdETFhGnOn2Xmg48IRaJdKdUfYnpyMO917sE7Qlh03zI6OAdZ0o5SGyb7LTreJ1rNE9vOL1E/n",
+	"hVjbKH1DUfqSL7es+nb+zZmNennFcsaGsD6TnKcW0ucaYYkrl910bwrls3GbsWDlMvJ7DuHLJbdPKnxP",
+	"cqpV6b3U3rSM0Ytc8Szi82UIrY/L52jaxuRryuDZ3MN5JrF4/vmplsr7YcXg92Ivfkjs3YpVs0BnZZZ9",
+	"vDH3ctV4P7H2g/NStmy38dj6bj5OdtesPsI2eNVUGi50h/75t17tJ2872RzuA1tu/hf5ByFNfE51IRjH",
+	"xhYKICQpT+iIcbxqtlO6O2cC5At3C213adz7ZX4PfjUjsGoMmDkOd3UEvCUVG6wP8LTp80pPdufPRYA/",
+	"wM9YXx4w4Kvhvs15EF75cuu2yVnlID67nNXaQrvNWbXWV0u+S7vq23mKcdUXy5/sXfVtW6qxycCrWHXW",
+	"kCbLhPWppcna6MnM5jSlyb7k9bybcEDLvSPuOU1Wrox8UmmyeRV2ld5LTVzLNFmRK55FmmwZQuvTZHM0",
+	"bdNka8rg2dypeiZpsvyj+y2V98NKk92LvfghabJWrJrlK1Zm2cebJluuGu8nTfbgvJQt2208TXY3H6dV",
+	"5UhzpqwwjUuWZV0P/E0PDDdj14MNZdBq2tU8zkTa9/+w7bKPyD6rpFpbLt2cE9Isovknxu4gn9kcFeHM",
+	"r5JsVA7Xvsj1MARw853Gn6nQtbnItEH5WrFs0tOx69nmt7dFlPea6q7UUs4bNN6Dz71aMaVHTJ5oZrlt",
+	"aaWnO2DLfPPmawxqW3n+oCz00y679HTbbGCTtvZrtYz1s6zBXB35jSntbWHm95btM6+j9bxy3i2rNevM",
+	"yoPMhP8IS/ZD8+Orls7dhekffdZ8JZ18r7n0h+6BbRn3x+bd7+DK4SfDbEuwJcm9j3ANSttQKXTf4Y6M",
+	"tVBZbiCyrYPdt8mZch9it99rpiPK+DHp2S8hYwNOplXlA+f+YP/Mfkx4k7efK59LruM2zKy8cN1I1brO",
+	"pz8jlU/ubX2qqk25wpr+bdi9Fpu3kQGVkuUtoN1n4y9h2tvFBm3HhGkyoJwLTfouDdOng0sSU22/+uQL",
+	"C89cY9iN3IL3fDv+viv2fB9er2EIDteuDS/2vzNMbdF8j9qnpjjPx0TNjd1K6uAW/39RDeoWEEEvQREY",
+	"DmGgCdXIWSF23TQqYEocn9jsvk0bKrIj4UpcMj4qfN8/VRC5NrquTal5jSlCzTve/P5nM0uBI5tiSDv+",
+	"+8WQd1HiBhL0uN15yYJ28Qp82a32nMCYV18owiKykydUY4Z9aU84plyxl2i2St7l8fXBa2wWzrFpNjZi",
+	"tL2xg4wJgkUhDAsCVfm2f/4pgcPqpwQKCXGs1V6/neBJ1qEYdZdNJjtm6ZAvY8NoGC1kn592qf6wfD9c",
+	"DBcHYKbbPSsdynXISdbhkg0x8ghtn/w+2G63ngaXOM226d+26d+Tb/o3bzF6a8hU7PD+7Xx23tQWsPSN",
+	"+BZdAT1FvMUpbK9r17f82BkjE4yB/WWI9qY/LXSZVmTn9cGrXWw2bX6RItXeUygr1P5GhAXOeoiY97Xf",
+	"M+bYosP7vf7mtjLt9Phtoytx/zRs7Af4EGnoa+m3Lg1r8ssWO9u+f9u+fyt6uCuwsb8zYGsz8B1zzD9A",
+	"8fjbCT5wxeNrgre+4vEmUX8AKWqa6T1wWng7wH0nS96uP9zjCr+2ndy2ndy2ndzWidMKVyTrtImv1dsD",
+	"ic9q+og96Ngs78/UVpt72pJ4NPnDDcAeEZEW+7WtQ6SmoGvb1G3b1G0Dgda87VsrPf4UAqxHpFgWu52t",
+	"p1geWFD1iPBfafu1EfP7WJuCVQKpbWuw59sabNUIorZ52IbskE8KG1uHPa50xrbJ17bJ17bJ1yPJoLTQ",
+	"eL4uYA8kg1LTYupBZ1Dy1j1tXThPxwqP8Xi4GZRHRKTFaqh1iNSUQdn2+9r2+9pABmXeEayVHn8KGZRH",
+	"pFgWS3rWUywPLIPyiPBfqUzZiPl9gv2iKmHdtmvUtmvUHfMt7ftKbciUNQryY+0qVZHWbW+p59tb6m6i",
+	"2eJqxXeSQkw0oqT5e7586mvK+CaL+3DunEL3W1js1raz+7jvBIv5vGVzRlMYRdkXemwbWok4IoOYmRXQ",
+	"B7zfYuOXf2l+6WwshdYxVJi0xJDvbmwBNYG9CWWxTVRTpa6FtJV47QsJF0TBJwcgrzLGTWUcHAX7qMjc",
+	"TLdZwdn8nCV/NNc3+aOyl7D4cs2vCM7sfPY/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -52,6 +53,8 @@ type Store struct {
 	BlobDir string
 
 	tokens tokenCache
+	// genStmt reads the token revocation generation (tokenGeneration).
+	genStmt *sql.Stmt
 	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
 	compareHash func(hash, password []byte) error
 	reads       readCache
@@ -105,6 +108,10 @@ func Open(dataDir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
+	if s.genStmt, err = rdb.Prepare("SELECT token_generation FROM auth_states WHERE id = 1"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
 	return s, nil
 }
 
@@ -123,6 +130,9 @@ func (s *Store) migrate() error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
+	}
 	for _, g := range []*gorm.DB{s.W, s.R} {
 		if db, err := g.DB(); err == nil {
 			errs = append(errs, db.Close())

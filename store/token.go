@@ -14,6 +14,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -167,14 +168,16 @@ func bumpTokenGeneration(tx *gorm.DB) error {
 		ON CONFLICT(id) DO UPDATE SET token_generation = token_generation + 1`).Error
 }
 
-// tokenGeneration reads the revocation generation (0 before the first revocation).
+// tokenGeneration reads the revocation generation (0 before the first
+// revocation). It runs on every authenticated request, so it skips GORM: a
+// statement prepared once on the read pool.
 func (s *Store) tokenGeneration(ctx context.Context) (int64, error) {
-	var gen []int64
-	err := s.R.WithContext(ctx).Raw("SELECT token_generation FROM auth_states WHERE id = 1").Scan(&gen).Error
-	if err != nil || len(gen) == 0 {
-		return 0, err
+	var gen int64
+	err := s.genStmt.QueryRowContext(ctx).Scan(&gen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
 	}
-	return gen[0], nil
+	return gen, err
 }
 
 // tokenCacheTTL bounds how long a verified token is trusted without asking

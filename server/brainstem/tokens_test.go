@@ -104,7 +104,7 @@ func TestTokensAPI(t *testing.T) {
 
 func TestTokenExpiry(t *testing.T) {
 	t.Parallel()
-	env := servertest.New(t, server.Config{TokenTTL: 300 * time.Millisecond})
+	env := servertest.New(t, server.Config{TokenTTL: time.Second})
 	addCheapUser(t, env, "ana@example.org", "pw")
 	res := do(t, env, http.MethodPost, "/api/token/", "", map[string]string{"username": "ana@example.org", "password": "pw"})
 	wantStatus(t, res, http.StatusOK, "")
@@ -123,7 +123,7 @@ func TestTokenExpiry(t *testing.T) {
 		t.Errorf("expires_in 0 gave %v", *forever.Token.Expires)
 	}
 
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	wantStatus(t, do(t, env, http.MethodGet, tokensAPI, login.Token, nil), http.StatusUnauthorized, `{"detail":"Token has expired."}`)
 	wantStatus(t, do(t, env, http.MethodGet, "/api/public/stem/session/", login.Token, nil), http.StatusUnauthorized, `{"detail":"Token has expired."}`)
 	list = listTokens(t, env, forever.Token.Key)

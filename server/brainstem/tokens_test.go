@@ -91,7 +91,10 @@ func TestTokensAPI(t *testing.T) {
 	// (the token was just used, so it sat in the token cache).
 	path := tokensAPI + strconv.FormatInt(tok.ID, 10) + "/"
 	wantStatus(t, do(t, env, http.MethodDelete, path, bo, nil), http.StatusNotFound, `{"detail":"Not found."}`)
-	wantStatus(t, do(t, env, http.MethodDelete, tokensAPI+"999999/", ana, nil), http.StatusNotFound, `{"detail":"Not found."}`)
+	for _, id := range []string{"999999", "0", "-1", "abc", "1.5", "4294967296", "99999999999999999999"} {
+		wantStatus(t, env.Do(http.MethodDelete, tokensAPI+id+"/", ana, nil), http.StatusNotFound, `{"detail":"Not found."}`)
+	}
+	wantStatus(t, do(t, env, http.MethodPost, tokensAPI, ana, map[string]any{"name": "x", "expires_in": 315360001}), http.StatusBadRequest, "")
 	wantStatus(t, do(t, env, http.MethodDelete, path, ana, nil), http.StatusNoContent, "")
 	wantStatus(t, do(t, env, http.MethodGet, tokensAPI, tok.Key, nil), http.StatusUnauthorized, `{"detail":"Invalid token."}`)
 	wantStatus(t, do(t, env, http.MethodGet, "/api/private/stem/session/", tok.Key, nil), http.StatusUnauthorized, `{"detail":"Invalid token."}`)

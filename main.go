@@ -31,9 +31,11 @@ func main() {
 }
 
 const usage = `usage:
-  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N]
+  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N] [--token-ttl 0] [--throttle-… BURST/INTERVAL]
   sessionhub user add --data DIR --email E [--password P]
-  sessionhub token create --data DIR --email E`
+  sessionhub token create --data DIR --email E [--name N] [--ttl 720h]
+  sessionhub token list --data DIR --email E
+  sessionhub token revoke --data DIR (--id N | --token shp_...)`
 
 // run parses the command line and runs one subcommand until ctx is done.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -42,8 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
-	case len(args) >= 2 && args[0] == "token" && args[1] == "create":
-		return tokenCreate(ctx, args[2:], getenv, stdout, stderr)
+	case len(args) >= 1 && args[0] == "token":
+		return tokenCmd(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return errors.New(usage)
 	}
@@ -88,7 +90,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	applyAuthFlags := authFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := server.Config{MaxUploadBytes: *maxUpload}
+	if err := applyAuthFlags(&cfg); err != nil {
 		return err
 	}
 	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
@@ -110,7 +117,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}
-	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload})
+	h, err := server.New(st, log, cfg)
 	if err != nil {
 		return err
 	}
@@ -183,36 +190,5 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s\n", u.Email)
-	return nil
-}
-
-func tokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
-	email := fs.String("email", "", "email address of the token's owner")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *email == "" {
-		return errors.New("token create: --email is required")
-	}
-	st, err := store.Open(*data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.UserByEmail(ctx, *email)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("token create: no user %s", store.NormalizeEmail(*email))
-	}
-	if err != nil {
-		return err
-	}
-	tok, err := st.CreateToken(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sessionhub/sessionhub/server/atlas"
+	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -20,6 +21,13 @@ import (
 type Config struct {
 	// MaxUploadBytes is the per-file size limit of uploads; larger files get 413.
 	MaxUploadBytes int64
+	// TokenTTL is how long tokens minted by logins (/api/token/, device
+	// login) live, and the default expiry of tokens created through the API
+	// or the tokens page; 0 means they never expire.
+	TokenTTL time.Duration
+	// Throttle limits password attempts and device-login starts; the zero
+	// value means auth.DefaultThrottle.
+	Throttle auth.ThrottleConfig
 }
 
 // DefaultMaxUploadBytes is the default per-file upload limit (2 GiB).
@@ -57,7 +65,8 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes}); err != nil {
 		return nil, err
 	}
-	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log}); err != nil {
+	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log,
+		TokenTTL: cfg.TokenTTL, Throttles: auth.NewThrottles(cfg.Throttle)}); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -126,10 +126,15 @@ func deviceSessionID() (string, error) {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }
 
+// deviceExpiredGrace is how long an expired request is kept, so that its
+// client's polls still hear "expired_token" rather than "invalid_grant".
+const deviceExpiredGrace = 10 * time.Minute
+
 // StartDeviceAuth opens a device login request valid for ttl (ttl <= 0
 // means DefaultDeviceTTL). The returned DeviceCode is the client's secret;
-// only its hash is kept. Requests that expired more than a day ago are
-// purged on the way.
+// only its hash is kept. Requests that expired more than deviceExpiredGrace
+// ago are deleted on the way, so the table holds only what the creation
+// rate (throttled by the server) times TTL plus grace allows.
 func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time.Duration) (*DeviceStart, error) {
 	if ttl <= 0 {
 		ttl = DefaultDeviceTTL
@@ -139,7 +144,7 @@ func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time
 		clientName = string(r[:maxClientName])
 	}
 	now := time.Now().UTC()
-	if err := s.W.WithContext(ctx).Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&BSDeviceAuth{}).Error; err != nil {
+	if err := s.W.WithContext(ctx).Where("expires_at < ?", now.Add(-deviceExpiredGrace)).Delete(&BSDeviceAuth{}).Error; err != nil {
 		return nil, err
 	}
 	for range 5 { // a new random user code on the rare collision
@@ -177,10 +182,10 @@ func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time
 
 // PollDeviceAuth returns one of the DevicePoll* results. On
 // DevicePollSuccess token is a new personal access token for the approving
-// user; it is created and the request marked used in one writer
+// user, named and expiring as tok says (its UserID is ignored); it is created and the request marked used in one writer
 // transaction, so concurrent polls hand it out exactly once. Later polls
 // get DevicePollAlreadyUsed.
-func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string) (status, token string, err error) {
+func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewToken) (status, token string, err error) {
 	if deviceCode == "" {
 		return DevicePollInvalidGrant, "", nil
 	}
@@ -216,7 +221,11 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string) (status, 
 			status = DevicePollDenied
 			return tx.Model(&BSDeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
 		}
-		tok, err := createToken(tx, *d.UserID)
+		tok.UserID = *d.UserID
+		if d.ClientName != "" && tok.Name != "" {
+			tok.Name += " (" + d.ClientName + ")"
+		}
+		secret, _, err := createToken(tx, tok)
 		if err != nil {
 			return err
 		}
@@ -227,7 +236,7 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string) (status, 
 		if res.RowsAffected != 1 {
 			return fmt.Errorf("store: device request %d changed during poll", d.ID)
 		}
-		token = tok
+		token = secret
 		return nil
 	})
 	if err != nil {

@@ -26,7 +26,7 @@ func deviceStore(t *testing.T) (*Store, *User) {
 
 func poll(t *testing.T, s *Store, code string) (string, string) {
 	t.Helper()
-	st, tok, err := s.PollDeviceAuth(context.Background(), code)
+	st, tok, err := s.PollDeviceAuth(context.Background(), code, NewToken{})
 	if err != nil {
 		t.Fatalf("poll: %v", err)
 	}
@@ -191,7 +191,7 @@ func TestDeviceAuthConcurrentPolls(t *testing.T) {
 	tokens := make([]string, n)
 	for i := range n {
 		wg.Go(func() {
-			st, tok, err := s.PollDeviceAuth(ctx, d.DeviceCode)
+			st, tok, err := s.PollDeviceAuth(ctx, d.DeviceCode, NewToken{})
 			if err != nil {
 				t.Error(err)
 			}
@@ -240,5 +240,37 @@ func TestDeviceAuthApproverDeleted(t *testing.T) {
 	}
 	if st, tok := poll(t, s, d.DeviceCode); st != DevicePollDenied || tok != "" {
 		t.Errorf("approver deleted: %s %q", st, tok)
+	}
+}
+
+func TestDeviceAuthExpiredRowsDeleted(t *testing.T) {
+	t.Parallel()
+	s, _ := deviceStore(t)
+	ctx := context.Background()
+	old, err := s.StartDeviceAuth(ctx, "", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it expired longer ago than the grace.
+	if err := s.W.Model(&BSDeviceAuth{}).Where("session_id = ?", old.SessionID).
+		Update("expires_at", time.Now().Add(-deviceExpiredGrace-time.Second)).Error; err != nil {
+		t.Fatal(err)
+	}
+	recent, err := s.StartDeviceAuth(ctx, "", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.W.Model(&BSDeviceAuth{}).Where("session_id = ?", recent.SessionID).
+		Update("expires_at", time.Now().Add(-time.Second)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartDeviceAuth(ctx, "", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LookupDeviceAuth(ctx, old.SessionID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a long-expired request survived a creation: %v", err)
+	}
+	if st, _ := poll(t, s, recent.DeviceCode); st != DevicePollExpired {
+		t.Errorf("a just-expired request polls %s, want %s", st, DevicePollExpired)
 	}
 }

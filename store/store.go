@@ -4,12 +4,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -51,7 +53,11 @@ type Store struct {
 	BlobDir string
 
 	tokens tokenCache
-	reads  readCache
+	// genStmt reads the token revocation generation (tokenGeneration).
+	genStmt *sql.Stmt
+	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
+	compareHash func(hash, password []byte) error
+	reads       readCache
 	// wturn admits one write transaction at a time, in arrival order:
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
@@ -96,18 +102,22 @@ func Open(dataDir string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1)}
+	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1), compareHash: bcrypt.CompareHashAndPassword}
 	s.reads.maxBytes = DefaultReadCacheBytes
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if s.genStmt, err = rdb.Prepare("SELECT token_generation FROM auth_states WHERE id = 1"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
 	}
 	return s, nil
 }
 
 // models lists every table; each API adds its own in its own file.
 func models() []any {
-	m := []any{&User{}, &Token{}}
+	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}}
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
 	return m
@@ -120,6 +130,9 @@ func (s *Store) migrate() error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
+	}
 	for _, g := range []*gorm.DB{s.W, s.R} {
 		if db, err := g.DB(); err == nil {
 			errs = append(errs, db.Close())

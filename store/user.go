@@ -22,15 +22,6 @@ type User struct {
 	CreatedAt    time.Time
 }
 
-// Token is a personal access token. Only its SHA-256 is stored.
-type Token struct {
-	ID        uint   `gorm:"primaryKey"`
-	UserID    uint   `gorm:"index;not null"`
-	User      User   `gorm:"constraint:OnDelete:CASCADE"`
-	Hash      string `gorm:"uniqueIndex;not null"`
-	CreatedAt time.Time
-}
-
 // TokenPrefix starts every personal access token so it is easy to spot.
 const TokenPrefix = "shp_"
 
@@ -80,100 +71,35 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	return &u, nil
 }
 
-// CheckPassword returns the user when email and password match, else ErrUnauthorized.
+// CheckPassword returns the user when email and password match, else
+// ErrUnauthorized. Every call does one bcrypt comparison at the default
+// cost: unknown accounts and accounts without a password are compared
+// against a dummy hash, so the answer time does not tell them apart from
+// accounts with a password.
 func (s *Store) CheckPassword(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		// Spend the same time as a real comparison.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z3ZQbZ6dIRfYlWp9tJ6f4Xz6"), []byte(password))
-		return nil, ErrUnauthorized
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	if u == nil || u.PasswordHash == "" {
+		_ = s.compareHash(dummyHash(), []byte(password))
+		return nil, ErrUnauthorized
+	}
+	if s.compareHash([]byte(u.PasswordHash), []byte(password)) != nil {
 		return nil, ErrUnauthorized
 	}
 	return u, nil
 }
 
-// CreateToken makes a new personal access token for the user and returns it
-// in clear text; it cannot be read back later.
-func (s *Store) CreateToken(ctx context.Context, userID uint) (string, error) {
-	return createToken(s.W.WithContext(ctx), userID)
-}
-
-// createToken is CreateToken on db, which may be a transaction on the
-// writer (the writer has one connection, so a nested s.W call would wait forever).
-func createToken(db *gorm.DB, userID uint) (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	tok := TokenPrefix + hex.EncodeToString(b)
-	if err := db.Create(&Token{UserID: userID, Hash: hashToken(tok)}).Error; err != nil {
-		return "", err
-	}
-	return tok, nil
-}
-
-// tokenCacheTTL is how long a verified token is trusted without asking the
-// database again. Tokens cannot be revoked through any API yet, so this
-// only bounds how long a token deleted by hand keeps working.
-const tokenCacheTTL = 30 * time.Second
-
-// tokenCacheMax bounds the cache; when full it is emptied.
-const tokenCacheMax = 10000
-
-type cachedUser struct {
-	user    User
-	expires time.Time
-}
-
-// tokenCache remembers recently verified tokens (by hash), so the token
-// lookup, done on every authenticated request, mostly skips SQLite.
-type tokenCache struct {
-	mu sync.Mutex
-	m  map[string]cachedUser
-}
-
-func (c *tokenCache) get(hash string, now time.Time) (User, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[hash]
-	if !ok || now.After(e.expires) {
-		return User{}, false
-	}
-	return e.user, true
-}
-
-func (c *tokenCache) put(hash string, u User, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= tokenCacheMax {
-		c.m = make(map[string]cachedUser)
-	}
-	c.m[hash] = cachedUser{user: u, expires: now.Add(tokenCacheTTL)}
-}
-
-// UserByToken returns the owner of a token, or ErrUnauthorized. Verified
-// tokens are cached for tokenCacheTTL; unknown ones are never cached.
-func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
-	h := hashToken(tok)
-	now := time.Now()
-	if u, ok := s.tokens.get(h, now); ok {
-		return &u, nil
-	}
-	var u User
-	err := s.R.WithContext(ctx).
-		Joins("JOIN tokens ON tokens.user_id = users.id").
-		Where("tokens.hash = ?", h).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrUnauthorized
-	}
+// dummyHash is a bcrypt hash at the default cost of a random password
+// nobody knows, made once; CheckPassword compares against it when there
+// is no real hash.
+var dummyHash = sync.OnceValue(func() []byte {
+	pw := make([]byte, 32)
+	_, _ = rand.Read(pw)
+	h, err := bcrypt.GenerateFromPassword(pw, bcrypt.DefaultCost)
 	if err != nil {
-		return nil, err
+		panic("store: bcrypt dummy hash: " + err.Error())
 	}
-	s.tokens.put(h, u, now)
-	return &u, nil
-}
+	return h
+})

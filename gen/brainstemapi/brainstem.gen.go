@@ -629,6 +629,53 @@ type ListMeta struct {
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
 
+// PersonalToken defines model for PersonalToken.
+type PersonalToken struct {
+	Created time.Time `json:"created"`
+	Expired bool      `json:"expired"`
+
+	// Expires null when it never expires.
+	Expires nullable.Nullable[time.Time] `json:"expires"`
+	Id      int64                        `json:"id"`
+
+	// LastUsed Recorded at most once a minute; null if never used.
+	LastUsed nullable.Nullable[time.Time] `json:"last_used"`
+
+	// Name Given at creation; logins name theirs "login <date>".
+	Name string `json:"name"`
+
+	// Prefix The first characters of the secret (`shp_` and six more), to recognise it.
+	Prefix string `json:"prefix"`
+}
+
+// PersonalTokenCreate defines model for PersonalTokenCreate.
+type PersonalTokenCreate struct {
+	// ExpiresIn Seconds until the token expires; 0 never. Absent means the server's default (`serve --token-ttl`).
+	ExpiresIn *int64 `json:"expires_in,omitempty"`
+	Name      string `json:"name"`
+}
+
+// PersonalTokenCreated defines model for PersonalTokenCreated.
+type PersonalTokenCreated struct {
+	Token struct {
+		Created time.Time                    `json:"created"`
+		Expired bool                         `json:"expired"`
+		Expires nullable.Nullable[time.Time] `json:"expires"`
+		Id      int64                        `json:"id"`
+
+		// Key The secret, shown this once.
+		Key      string                       `json:"key"`
+		LastUsed nullable.Nullable[time.Time] `json:"last_used"`
+		Name     string                       `json:"name"`
+		Prefix   string                       `json:"prefix"`
+	} `json:"token"`
+}
+
+// PersonalTokenList defines model for PersonalTokenList.
+type PersonalTokenList struct {
+	Tokens []PersonalToken `json:"tokens"`
+}
+
 // Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
@@ -986,6 +1033,9 @@ type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
 type NotFound = Detail
+
+// Throttled defines model for Throttled.
+type Throttled = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
@@ -1464,6 +1514,9 @@ type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
 // ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
 type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
 
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = PersonalTokenCreate
+
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
 
@@ -1866,6 +1919,15 @@ type ServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx echo.Context, id Id) error
+	// ListTokens List the caller's personal access tokens
+	// (GET /api/private/users/tokens/)
+	ListTokens(ctx echo.Context) error
+	// CreateToken Create a personal access token
+	// (POST /api/private/users/tokens/)
+	CreateToken(ctx echo.Context) error
+	// RevokeToken Revoke one of the caller's tokens
+	// (DELETE /api/private/users/tokens/{token_id}/)
+	RevokeToken(ctx echo.Context, tokenId int64) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
@@ -2725,6 +2787,40 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 	return err
 }
 
+// ListTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTokens(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTokens(ctx)
+	return err
+}
+
+// CreateToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// RevokeToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token_id" -------------
+	var tokenId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", ctx.Param("token_id"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeToken(ctx, tokenId)
+	return err
+}
+
 // PublicListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
 	var err error
@@ -3247,6 +3343,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/token/", wrapper.ObtainToken, options.OperationMiddlewares["obtainToken"]...)
 	router.POST(options.BaseURL+"/api/auth/device/", wrapper.StartDeviceAuth, options.OperationMiddlewares["startDeviceAuth"]...)
 	router.POST(options.BaseURL+"/api/auth/device/token/", wrapper.PollDeviceAuth, options.OperationMiddlewares["pollDeviceAuth"]...)
+	router.GET(options.BaseURL+"/api/private/users/tokens/", wrapper.ListTokens, options.OperationMiddlewares["listTokens"]...)
+	router.POST(options.BaseURL+"/api/private/users/tokens/", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
+	router.DELETE(options.BaseURL+"/api/private/users/tokens/:token_id/", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
 	router.GET(options.BaseURL+"/api/private/stem/session/", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
 	router.POST(options.BaseURL+"/api/private/stem/session/", wrapper.CreateSession, options.OperationMiddlewares["createSession"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/session/:id/", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
@@ -3294,6 +3393,15 @@ type ListBadRequestJSONResponse QueryErrors
 
 type NotFoundJSONResponse Detail
 
+type ThrottledResponseHeaders struct {
+	RetryAfter *int
+}
+type ThrottledJSONResponse struct {
+	Body Detail
+
+	Headers ThrottledResponseHeaders
+}
+
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate *string
 }
@@ -3335,6 +3443,23 @@ func (response StartDeviceAuth400JSONResponse) VisitStartDeviceAuthResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartDeviceAuth429JSONResponse struct{ ThrottledJSONResponse }
+
+func (response StartDeviceAuth429JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5349,6 +5474,144 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	return err
 }
 
+type ListTokensRequestObject struct {
+}
+
+type ListTokensResponseObject interface {
+	VisitListTokensResponse(w http.ResponseWriter) error
+}
+
+type ListTokens200JSONResponse PersonalTokenList
+
+func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTokens401JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTokenRequestObject struct {
+	Body *CreateTokenJSONRequestBody
+}
+
+type CreateTokenResponseObject interface {
+	VisitCreateTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateToken201JSONResponse PersonalTokenCreated
+
+func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateToken400JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeTokenRequestObject struct {
+	TokenId int64 `json:"token_id"`
+}
+
+type RevokeTokenResponseObject interface {
+	VisitRevokeTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeToken204Response struct {
+}
+
+func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RevokeToken401JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RevokeToken404JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataStoragesRequestObject struct {
 	Params PublicListDataStoragesParams
 }
@@ -6059,6 +6322,23 @@ func (response ObtainToken401JSONResponse) VisitObtainTokenResponse(w http.Respo
 	return err
 }
 
+type ObtainToken429JSONResponse struct{ ThrottledJSONResponse }
+
+func (response ObtainToken429JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// StartDeviceAuth Start a device login
@@ -6148,6 +6428,15 @@ type StrictServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// ListTokens List the caller's personal access tokens
+	// (GET /api/private/users/tokens/)
+	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
+	// CreateToken Create a personal access token
+	// (POST /api/private/users/tokens/)
+	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// RevokeToken Revoke one of the caller's tokens
+	// (DELETE /api/private/users/tokens/{token_id}/)
+	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
@@ -7237,6 +7526,100 @@ func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id) erro
 	return nil
 }
 
+// ListTokens operation middleware
+func (sh *strictHandler) ListTokens(ctx echo.Context) error {
+	var request ListTokensRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTokens(ctx.Request().Context(), request.(ListTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTokensResponseObject); ok {
+		return validResponse.VisitListTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateToken operation middleware
+func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+	var request CreateTokenRequestObject
+
+	var body CreateTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateToken(ctx.Request().Context(), request.(CreateTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
+		return validResponse.VisitCreateTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeToken operation middleware
+func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId int64) error {
+	var request RevokeTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeToken(ctx.Request().Context(), request.(RevokeTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeTokenResponseObject); ok {
+		return validResponse.VisitRevokeTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataStorages operation middleware
 func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
 	var request PublicListDataStoragesRequestObject
@@ -7519,127 +7902,140 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rcts4uuCroLhbFXuKlu0kuzMl19SWu5P0ZLY78SbO5sxEPhYkfpIwpgA2AFrRePz3PMF5wvMkp/AB",
-	"vImgSNmWc9Of7pgigA/Ad7/xJhiLeSI4cK2C/k2QUEnnoEHiXy+opu+1kHQKr1isQb6hc3g9FlxTxvGN",
-	"CNRYskQzwYN+8DNVcMC4Aq6YZtdAVDpSWjI+JWJC9AwIp3PoBWHAzOu/pyCXQRiYh0E/mOASN/gKyxa5",
-	"DcJAjWcwp2Y5vUzMm3bO4PY2DF5+HsdpBHVYXkiRKELJhEEckYkUcwJ0PCMSxkJGJ0RCAlTTUYzwwOck",
-	"FmYaLVPwgwd2pU8XFYiYhjmexJzxX4FP9SzoH4ergOYPqJR0af5WehnjpoWcB8U+fmX8CqejcSwWL+eJ",
-	"Xv5/Gqc5YNU9fpwBJ4kEBVyHbmeKjKmUS8IFGcZmtmHTebsNXeJbLcf8Ssg51fVTPh2PIdEQEcojwqZc",
-	"SIjIngSVCK5AESqB0HhBl4r89f3bN/uNd2/nLwMBPJ0H/U/BP5TgQRjQhAUXoQe011EdrPMZuON4osiH",
-	"D69f9MgpmdPYLAMRPiGUqwVIRZ4fPc+hSqieFUCxKAgDCb+nTEKU3UABoIO5H6QpvukBjTcg51BC3PvD",
-	"kMB8BJFCypAQU3OQYvQPGGtlCAYfMcGJeX1IGC9jMNmzT2ksOBCmCM2uQgux3xGnGd8mTv/K5syDM2d0",
-	"CkSxf0JIIpjQNNbk6dEJGcd0niD45LjXOz46asKVGKf14CvjGqYg8ejfTiYKPIu/SecjkPZ0LbloQdQV",
-	"SwpgGhcWdk4vDjCunz0NwmBOP7O5Qdynx8//+PxPz/738z+G5hztw6PQB+uZFObOLYt9rc7SUczGddDN",
-	"NRIhyYTGqo2JMnWZ4DRt/LOy9tfH3t+DUkzwmiByz+swIgO14DBFlH2N7BkS3W+BzL3cESQLhwFMWcB8",
-	"fMi9q4h5ByJDwghXRDUlblw34KJioR6LNoLxq71VC57DQLXm9LLrTOyr7sROyNCt7p4rczJDwwsN1Kod",
-	"6mzcRvCe0+k6WFH6msNDiDWdtsCg6bR9fSE9rMw8tepNSIYHQ6MITNhnMhGSmBeBR4xP76DoKCF1k0TY",
-	"UAbcGvnpdAEz/CcavYPfU1C4HYMuwPGfNEliNkZpd4gCv39TWv5/SpgE/eB/HBbK6qH9VR2+MgfwUkoh",
-	"VXBrFqwe0mt+TWNmKC9JdUiocgoh4AiyN7wZ4L4HQZ98GgTn5tLsG0yRTPb3BsHF7XDfMF/zfgSastiM",
-	"GARGqyEJlQrslOSA9Hq9QXA77AVWbxqxKAL+YPt9gYv7troK2t9ESiJBuNBkRq+BJCDnzPJDLcxf5o4s",
-	"mtKxmQPBtoJb6S1c1f8zeNZ+VYiOfULJyGiPMVPaMIA5KEWnYK7s0yB/1xKRvbE+mQgxCC78F1W+lTdC",
-	"vxIpj77ApbwRmkzM2ghN36l+qNBFAhTeFnzGPUuDgubva6bYKAZza+b1MY1jkLiRD5ymeiYk+yc8xmZ+",
-	"M+hj5IIkIxqRsYQIuGY0Vv3aeZ+memZ+tCCU3yULkIAbS6S4ZhHYs/BdWnbNWlwBd/cXBjOgkbNQP378",
-	"eFBaCaq7XOWkuCW3zcy+fSunlLN/Uu1VJ16JOAJJYriGWIUEetMeGX66GQQQw9ycmoUzk2GD4DYktV8z",
-	"2TAIbi+sNZaxUxpFzKxE4zMpEpCaIZ8s+Kq1BnyM1sB+JoUWYxGj5V6eIMj1v/qWUH0kC2M60pGxHE8I",
-	"T+PY8rtJqiBCNvniH5RPBXn38v05mUg6h4WQV4ijvcLWGQkRA+UGHjSdjM1AP2c2w/86OvJYDUkJ6NLL",
-	"x56Xb8vm16dipFvtwnNMJU3RY61WFS9qdqxTySE6IcPcvh+SCH0HyFRwt9WzNXNcihW0WUtQq2hmCMtM",
-	"km1IVWRs21T5rXuworLfDpfBIp8lK4FGb3m8zLSE+rAyetVxIRZj6gHh2AuC1To2xQWEE4eWlqvuvwxm",
-	"6Lm12iW04NPPEhyH+Y7xoZlvGIRA+SMWHCSZ0yUZzyifAmHazxIeBA3W+iBWkALnaLlFJ928t6gKxtF2",
-	"6BmPWQWhPE0LJEbLqsMxFqkV4OucBmF5nc2wJQe8jixz0K3KgQH6N/OeuTL4rNveP8ON8ivL+eGaiVR1",
-	"H9N8uCoI3VE5OErTu520HP8Z1eNZHc0/SobGUlVUWFlA9s5Oz3/+y/4JEZYYhAJiRKijhB55IzI30vcu",
-	"OL45RlHHhSZOkD9fz23ce140g2s2BqOYlmyoFTqPGXB92V36rVnkvaZS+zZiXrgcC+uCrp0kfE6YBHXJ",
-	"uM+fMRY8UiTlmsXW7BARKGLHlK6xxJPMP+U1jZtn04IsKNNkBHoBwEki4lj5J3PeuEurodRgTxXIfGfw",
-	"mc4TdDt8/Le//f3g+Omz54EHc65BsokzSC5Tyaqqj2Rdxlwa2orB6gHrB6+gS2lDYeVqypvxALkOhsod",
-	"li6gGSfPRBw34uQKwpRw8mm7RlYe3La+SmPtYxxgLH1jBCpNderMp8zEtftPrF/L2IJh7VWVjseg1CAI",
-	"ySBAo7Fi/NsB6KdxU+PrlxFwBtEgIP8iA3ei0aUbjs9obFTi5aWxjtwjZk3Ty6mkXGeWafU4caFyKKuy",
-	"XH55bqkgrCyD11lawhP8Ct3eK0v4DisIs5PxzmKX9/K7+i2KBY8FjVA+N1qwaGOuHoeERCimhVyWAf75",
-	"3c9v3gdh8OL0zYvXQRi8YlM1o9Lg9i9M/yUdmX/EYoRy/TfgEcSwDMLg78BFJIIw+AijbMBbPQPp3WIq",
-	"4zpGH6EdqUEa5Pv3vZnWifo//5roZL9/eNhKz6Xt2Pl9SI8R3HcujuczSPMY34LpGeGCzEUEcR4oUCCv",
-	"QZIl6JMsjgpmyooXYZ3c/2AsuluMS7227x812ne5MvDys5YUHavrvBQB5cu3k6D/qc6e8yccw23B7UXN",
-	"l/RKAhygB9Ioa0ar6ZH/C0tFlBFm9jgoicHcT2gEEHd/qJBEbMq0QofR5ZDsjWcwvoKIjKzaYc/shLxN",
-	"gJ+evSbPekdkTLn1rCUSlCJXsCTu6tX+CbmmceqC1XYLOLeFvSye3L2GweeDqThwD+c0+WRHXSD/ndAx",
-	"3Nyi87fkml7r7Fk5GXQ/G8XAyEvq8YAWzxKQBwYP8rDxxBxK5IjUhvaH+yEeldVXhvX9oMc3yztouOsa",
-	"RVVhtih+DeTDu19VHjcS/ACxNcfy3IV2MwiS3GdmOHH212HGShtwtAyys0RqYixxNlxuQR37FIwE5GX+",
-	"Zha1zTTJNeO00DTGkardTLMvSxR4ra+vursMcCU4q0uvzu3jPrkhVWc8IyXiVON95dcFn9HrnNlRxCwU",
-	"WkqIY3Mn5v/GNmr0Czk/qI/RZbG7ktOtR4ZOKVIYtaM2McPgNi6L2RFRKScCmcIwT1r4cza694fhJg68",
-	"sZgJqVtZZ5V33xp7M44BIyWbj12xrzy6uJb0cpLz3LWTl9jzbRhMpUiTtcS71ti29/JOxFAn61/M1KXA",
-	"kSJ7djXklYajoriKIaqKp30vk9mSszFjXevdFuYlv/X41O+mxiVpftsbSdtaVNQhamUiwcGJzw5Trn8p",
-	"S4dAOdsm3VU6ygPuG+GwdpHvdYMwOu7ss+3g5G+AYtlIeziYUxaTPStkBEc2Zi+OJEJqGvsQcY0nueo+",
-	"zm+tdGZVLhDmvGQFYVYIuuqKxnPMEDc7qpyOvYzcHkjhgW7wWWVMNndXvX1/HpKzD+f7PTLEdYaYqTe0",
-	"aw2RjLO0PRuloxpOrL1v/i0kGcFYzEEVHh2PY+tLMrfaYXXJUGzgYg18q8XXhaeiuji6mrhPS6Ldg/Ki",
-	"L0HFP+OxNNGyO7UKSaOj9fDsw3lI5pTTqTlgc4PurAWPlx1ouzEg4GBrcgEmhR7TYYe+QCU+X7PyvZz/",
-	"X5+jPswV+M74mR/eKor6D/OODn+3Spuzv8Y47+Xn37HDHTv8WthhE0WgclVnQJRf2uX9yjZTl279xt8R",
-	"JN+vK3RdWqoyb2mSi/Xg/5wDuuJAienUZk4hzRqsRofkCfodJMzFNeb7GfX4dkjsA6vgzPEGPCbjFs8l",
-	"dCA1nFntBMppdN7Kh5GIlsaop+T50ZFR6ygxNgGm9URLTudsfCBB6bwEgul+4Wca8I1S7SYuGcz+rEKi",
-	"hNREyAFP6JTxabgmGQ8H01JhhlvjCpZmFOUDnvIrLhacOKP/0Bn5NieZvIBxTA0HWzA9E6kmlJjjInuU",
-	"L7HgxLr29gdcCaJnVBO4BrkkU+AgUbsdU05GzPBCfVLyHhrMiVSZ/euFGHADpuoN8NIaU9BP87Tziq8j",
-	"s6Qsm809Haqbq8MWjGzi5RjBjF4zhySb+SqopnT8e8oU6xKl9o5XTTlY53jGeD5Pqonwyt5QkeKIIkQB",
-	"kD2DAUI60+4kM/EEB+W3+kLrQAeiZ1Kk09mBlfJ7buESgPtEyMhS/DYM80rGxYUv7k41XGo2r8YTzdMD",
-	"fNrB6damblS9wd0zBsqRHg/kkIjxbHPkuofyc0f/0WYOojnlLEljejc3X8dwvn0R43yXjF+uJRYMBDCO",
-	"pYwxqKXSMD9QdAKGe857tuaooj61nkjSWHJRpc7svSbC3BbV5KbBxb0Uts6OHofKYdnWKAizytBqnp0V",
-	"8qqzz7DEilfxqwERVnxEPj3IiZ9Wl1Ami3wuoXdAowOUce7XXF9yloE/h6kRXd9BEtOxU6U2ZPJhHvNE",
-	"hnxCcOtEi9rwykir5QFRmi575DSKXH46qlTm3xQnIhzAyHNUl2csMeoR06uFWM+Pnu2fEAkIgRmcpeT3",
-	"yErqcAMUzGjlxMXtSXJlpjza3zhY+x0Jibtz+zvlebXxNndnFhsKpd5oEVhb60ZvHl5n3IXXjx+QYzlm",
-	"lW9pDR9Ym/eOiTUGpyGy1JDlX9FCVeURoRUcP8mjc85nXCL9Ya7DbqS+trKTbWped9Qe8NzaXXKqsAa2",
-	"E9fxCbNs0VUJZWHuhi3rsto75kNnRJAf1Uq9t7CCMNPJM8HwRKEBdJIXXtOJMf7MKzE1piiH3l0qqiuX",
-	"0Q63P01v5Uy7nWWTO7ludrSB5qHqBkA3h/K7cz3XT6K7APMddItD2rfcnXzT9bXb3NTIvB8sF/1HIe/G",
-	"g19Prh1Rp5GDrLny75UEN6a7rsR2PwprI6uajfSAlLWzkHYW0s5CekgLqUblWUeOom9Rm/dtdf1zcQW8",
-	"sSwioUothKzaD/nD0F+ckl1O/YTpGDnZE5VF92gUSVDlROOGlPN83rBY3sf23HZs4436fmwZQoPzz6Yd",
-	"XwEnexwWIIktVFIYQrLs5woqwcZOhQTlbeTlDqslCcUOEGs69dhSME4l08v3Bk2yyAeVIE9TPfMmooJU",
-	"gtOY2OXtZvtkeFqunOiTn3ASMkiPjp6NbS2I+ScMyd4Qz9f3k68NF+IvBvVwxmITM60T22WB8Ynwx5Ew",
-	"FjURVm36SVLG35+//I3gfzKpdXr2OiSGYKjGNhFoe2O21mTCxozGA16MzG5zbzgyz5SG+SVN2KUWIlbD",
-	"/Z5N4KYSBnx4SBN2eGNDKreHNzRJbg9vMDfg9vDTDYtuDy+GdjX7Dhkmkl1Tbc7IolB26/sDLiQZ2iDN",
-	"kOxRLvhyLlIVIlod2Pg1OaN6ZsNjkRinc+DahfbMdpgkWlIWMz4dcBVTNTvJ+/yQBEdmUUBmnZg2vAkR",
-	"YZHtDxHHy96AD3LSUCRVVlJVwqLAryEWCbiuFu6cB0Gf3PR6vVsXtxQ869wRDnjpPUxo/9Tr9S5CMrBK",
-	"i61HMnqL/Vemuti/jPZSioYmKGiz7mRXsBzwCZNK7/fKDpW85dH6LnKMKxZBuW8cHoCNHtu2MN5GD08U",
-	"UTOKR1Dul2M32rFfjmEgSqPLSTVUJgw48mzXPaTyGy5wY9tppDJ2673kxoagxKoPH979iktd3A733SU0",
-	"Rpkr7UjCUk5zaHSTA+zJgn6uOeiZiAbc7jh0nrFKL5qsSGQl9o1He74ajLQH45C8jzrVQjINzhdv4/NF",
-	"Umk44Gcfzg9twseLl7++PH+ZhfDN9e3nSTqGo7uAct7uLIFxOYo94FmEX89gTp4fPSN3bxI04KUuQUZt",
-	"O3YIa04AyX2/uXHIE1WaecDHMVWG/CLh6NEiOzMcIyNN28bSxusthpnjh8isMcwwbUhSHiMXn8GASyvB",
-	"XWBcibljhuWgucHCSufLIYLwi80IgCjjkLY1D14DGYmIYTpE2Z4YhmRYzi4bGgxcteXNSw1m/nDfnjgX",
-	"Od1kBgjl0YDzwsgIiRKZMZLXotNMVVOgXe0ScN0zeMFpwg7yHIcnasD/Sq9pkfVgTpppRmOmHFIj4tMk",
-	"m1sLm8dPXEc3g0L2oAdcpq5YbXhwUORBHRQqxp/zQS8s/OfiTRrHfzZ69/CkxKQHnLoDXog0jjDnggyr",
-	"lUHmygxw6DZgVxj0zKDkYDM1dG9g1AnNNNYAN4tJW0trbfvguHfUO0K/hj2woB886x31nrnuMqhJoAQ0",
-	"rOPQVrceojIllPZZdjqVXJVKpTEDx44jlbJMS6JGmcPLUmTYWOE7JHsGYVd/d2eyTEDZvG4sux3uh0Sx",
-	"KUdCQraVJFJc2449Obt4HQX9ACvGiwJy1+cUlP5JRMsH7CS1WgZvWzBVesI9PTrawoK2JN7Tw8rwZ9+l",
-	"YD+t5xYW3xI5zIelzmhlBTTof7oIA5XO51QusyMuMCAWU6zRtqbOJ+yPFaBbv4ZkyEzXoNqprbTJePvT",
-	"oyOLUZj3pSGODbPFwt+QuLpfspdrhTh7SAQfgy0MpNy1rjM4VEeVMxHHj4Qp5eL026rVgLl6W8ecUnV6",
-	"A+ooTTVkFXOPgkcGps5o5BTww8zIuaRaSzZKNajDkmMKkWvq64/7K+pquLmSf7uhBR2xHTGNZHTdLJEz",
-	"Y6F9+UFPJOVnB8XDfZsvGGb5fci2shy/iYhjsajo5qH5ERJtfWQ0Sxh0aV6oJbl6ahSXCqCqF2dqtXc/",
-	"zuFHyQQWpVREK1yd8jEDCaG1rvQMs3AlWNMYW4ybH7B/odMR6+RkDrikCmDWSanpekPUsHjl0HZVbooc",
-	"ll50LZA7vIn9RTu8l/Wz7vBq1pe9w6uut3j3SbNcrdb3W/rX315sk6GsBNw8/OQtB2vtiUmF2k5KXSFt",
-	"rbqtwEIzsDt/WeniicOO24dVekrioGftg4o+p8jKcuZlYKhykj3HorJUzRIvKwfhLm7DBulnA9ZqJVsB",
-	"Hdd5C4CsReYq8dmx5XW2JM5q8fVO4ux4GwA0t/O0oEV3k1hfApsswO7mV3LlavizqUhEh5ZFt6y/z8oX",
-	"JfB5IRyLqIhtdIVOLFtXo4vW42hj1jHRTraKiRVseN4EQpRVvBqFb7/3aHdhRjxvH5F3161enoW94+WF",
-	"fu3EcMzK0XvlONmz7kKx4FbBLSWM79ev4hfQ1XvYTB5/XULxkURaM1M5r6qOX724uh9S/wKYyFDe8UYS",
-	"bjNMi/B+E380+4xKzWhM0iSiGvo1f1E5gl2jgQ846FEFow3KP7aZ1xWF7UFFd0Plbw6N7fV35s1J6uHN",
-	"r9I4JtLmN/SJmDON0Zssx8Jh4RS0C+aUMyiqyOiSJL5aNW2HjltGR4cAd1T0lIb5ofMhd3F05FUuOyfH",
-	"Qzo5zopamp2DY0sOjjVfb9p0dP7dqa2qkOXuFy0ekYwsvzdvSM5u1uiJWQFcFy+Im++kbABlPXuwS2LW",
-	"s8fnCskW2o58rbYtemQXSLXFy3fl/kjyW6sjzFppuJGPI//aVrnJxEnm2FAkhokuFd7nDf4kkMj5KTDo",
-	"ZLt/+NwfZez7IVwf6y5ujcsjO9oGgf786HmekaRnsCwn3HrdHcW571wdd2Qe5wWB/CAujpwddBRbX5dr",
-	"41EE3RdxaXRC1cx+3Bhlv11Xxnpe+zgujK9Ovdqh3dZdFvdTzjLtqtlxYc5VU2mw0KWh5F+6th/87uVN",
-	"lftlPe6JKlS3xgqj1HZtQjfCXiUpOmZKXzoPw/5ai/99UbK1mRDY1PrNFIf7KgLe6r8tlrLVCx781LPi",
-	"z/kCesbd6QFN3Qbs254G4aUvt24XV2AO4s4V+JCuwDtzhJ0rsDMzXPPJ701H557bTQdWv4a+6Whb4LdN",
-	"q65cfd3ifcw4wffmfezChDOB1sX7mKW5uOL/KbsGvuK6rVSUDouS0uFqTamtQkiVJmLhfqkke1iW1OTK",
-	"fJ837tiGrl1tt/XIrsxqv4LvypVZtFupY99aab6RK7Pc5ahW1I5KcwdUpXGMg/PSuwavZhkRfwiv5ro7",
-	"XOPVzC7lobyaxbnvvJp35COl9o8/iFczQ8Ku4vDr8mo+isz7Il7NTqiauZc2Rtlv16u5ntc+jlfzq9O0",
-	"dmi3da/m/fS0TqVn7Y7NcgfK/roWSln/byZtr6QtOTwbeut9m37Ph/+i/Lqvt/9QPtCuWLo9JaSdRPMP",
-	"cN6DPrM5asTZ1kj8YejwzhmHXwcBbv8LSj8o0XXJuNsifW1Yd+1pL9pU5jQSrqa/7N+olae5wfu78MX9",
-	"whe7qu1HjWTUireLZtiPYABsVr3todnvNHDQtZbb01e5OZyAqLFa0I3fPs8ZG2aYZp2G95yJ2vf0FN5v",
-	"iQ9sv6qoscf6F4oafN+l4J426C1Y2FVWt0YY3rkPx60gLkoWWngH1kYJfsgK8M3vrEMY4b/+4z/rcR2y",
-	"cN2bXUs77yeMmiIJu6rwh2Yz51799scKNXQsFW8SoF9lAOJLCNUvGpbYtG73Pkj/zQcrNuLzjxrC+NqV",
-	"wR3iftlwx120SqyivXsDvtOsNTa6KazDgsaxWEDUI+9nYuG+Spv1GHa+rbCavyomqy+gq8Y9q3ihe+Q0",
-	"6wnJJsjzQ5uENQLbZtnTEhKn2XWy23Wy++472RVNOW/MNZU/LfDp4vairddd5avE7R0suvGO3DBtLhit",
-	"0/kJoWs4SwOJ71pj7VpjbShMNyAYf/OsbiRzvyiNpbNujWK+LYG867qy67qy67pyF8ldihI3sSBPIaeH",
-	"k3QWz3nnljnMR1lwEjOcZ2LBe+T0TgJ719xh19xhC0K6aP/QTh0PLpy/6dLomnDeFUj/uAXSm0qlxhLq",
-	"R6TC1gLqb0tF3lUj76qRd9XI34hW3oHjeQoRPMyrXSvPkgTwu12rKvrdnGe7ksRdSeIWdPGiaLGdJh5c",
-	"C/heC3pqCsKurGdX1nNPzb174c+XIuRvteynRq274p8ft/jnfqTZwfH7QFTY9mHP99nHW/OPddIxfkD8",
-	"iSJwMKcsthax+/Y//iHdd2cp4bDwf9y++FjzQgo+JWMJ+EF0GisPZb0dGTvt3H2jfxs5UTj3F/rOp1vb",
-	"zu4jgdPmczTsynBrLLvCSiMR59+LRrvgEXOj1nwx9OVnm73lxRn3kXnf/jyfFV2hLh9p4ZfGLS00au6z",
-	"dGRlAL6tiq+Vkz3oTXtkpnXSPzw8fvrH3lHvqHfc/9PRn47cV6bn9AqITPkQcTWVcdAPDpH9OmBX1335",
-	"OQHJ5sAL6zHMKYrJqnep6lYKQvy4vSHF3GdZy5ote6+YLII3tvaOyXzV0nQFt16d7uMMZCnjLFMVzPlo",
-	"ISGyH6AfLclixmyrLC3GIi5PXtXWfNeAWgZ+iZ9fKTICvQDghW3d4SDWr3HmQydVlCOWvl1bmhrR6Pbi",
-	"9r8DAAD//w==",
+	"7H3tcts4tuCroLhbFfsWLcuJb8+sXFNb7k7SN7PdiTdxNjsTeS1IPJIwpgA2AFrWePx3n2CfcJ/kFg5A",
+	"ihRBkbIt50t/umOKAA6A8/3F22AkZongwLUKerdBQiWdgQaJf72kmn7QQtIJvGaxBvmWzuDNSHBNGcc3",
+	"IlAjyRLNBA96wS9UwQHjCrhiml0DUelQacn4hIgx0VMgnM6gE4QBM6//kYJcBGFgHga9YIxL3OIrLFvk",
+	"LggDNZrCjJrl9CIxb9o5g7u7MHh1M4rTCKqwvJQiUYSSMYM4ImMpZgToaEokjISMToiEBKimwxjhgZsk",
+	"FmYaLVPwgwd2pc8XJYiYhhmexIzx34BP9DToHYWrgOYPqJR0Yf5WehHjpoWcBct9/Mb4FU5H41jMX80S",
+	"vfhfNE5zwMp7/DQFThIJCrgO3c4UGVEpF4QLMojNbIO683YbusS3Go75tZAzqqunfDoaQaIhIpRHhE24",
+	"kBCRPQkqEVyBIlQCofGcLhT564d3b/dr797OXwQCeDoLep+DfyjBgzCgCQsuQg9ob6IqWOdTcMfxTJGP",
+	"H9+87JBTMqOxWQYifEIoV3OQihx3j3OoEqqnS6BYFISBhD9SJiHKbmAJoIO5F6QpvukBjdcg50BC3Pm3",
+	"AYHZECKFlCEhpuYgxfAfMNLKEAw+YoIT8/qAMF7EYLJnn9JYcCBMEZpdhRZivyVOM75NnP6NzZgHZ87o",
+	"BIhi/4SQRDCmaazJ8+4JGcV0liD45KjTOep263Alxmk9+Mq4hglIPPp347ECz+Jv09kQpD1dSy5aEHXF",
+	"kiUwtQsLO6cXBxjXL54HYTCjN2xmEPf50fGfjv/84qfjP4XmHO3DbuiD9UwKc+eWxb5RZ+kwZqMq6OYa",
+	"iZBkTGPVxESZukxwmib+WVr762PvH0ApJnhFELnnVRiRgVpwmCLKvkb2DInuN0DmXm4JkoXDAKYsYD4+",
+	"5N5VxLwDkSFhhCuimhI3rh1w0XKhDos2gvGrvVULnsNAteb0sutM7KvuxE7IwK3unitzMgPDCw3Uqhnq",
+	"bNxG8J7TyTpYUfqaw0OINZ00wKDppHl9IT2szDy16k1IBgcDowiM2Q0ZC0nMi8Ajxif3UHSUkLpOImwo",
+	"A+6M/HS6gBn+M43ewx8pKNyOQRfg+E+aJDEbobQ7RIHfuy0s/18ljINe8F8Ol8rqof1VHb42B/BKSiFV",
+	"cGcWLB/SG35NY2YoL0l1SKhyCiHgCLI3uO3jvvtBj3zuB+fm0uwbTJFM9nf6wcXdYN8wX/N+BJqy2Izo",
+	"B0arIQmVCuyU5IB0Op1+cDfoBFZvGrIoAv5o+32Ji/u2ugra30RKIkG40GRKr4EkIGfM8kMtzF/mjiya",
+	"0pGZA8G2glvpLVzV/zR41nxViI49QsnQaI8xU9owgBkoRSdgruxzP3/XEpG9sR4ZC9EPLvwXVbyVt0K/",
+	"FimPvsClvBWajM3aCE3PqX6o0EUCFN4W3OCepUFB8/c1U2wYg7k18/qIxjFI3Mj5VAqtY3iKnZwLQWaU",
+	"LwjVGmaJVtaosvgTRRKUQu1EyAynRiLlule5CYdWZE4No3Yb6JBXNwmM0JS4piw2/MqIy5+IgpHgkXK3",
+	"FwZToJGzT9+DlouD07EG6ePIOI6kXLPYyjG40Rn0ZEQ5UeloBBB1SrwuV9aOPMqaOZaPnKZ6KiT755Oc",
+	"+++GZo0wlmRIIzKSEAHXjMaqerSnqZ6aHy0IxXfJHCQgNiVSXLMILAL6KCWjLS2ugPuO/dOnTweFlaC8",
+	"y1XxhVty28ycCu/khHL2T6q9OtxrEUcgSQzXEKuQQGfSIYPPt/0AYpiZU7NwZopDP7gLSeXXTCD3g7sL",
+	"awJnMoxGETMr0fhMigSkZiiclsLMmmA+6WZgP5NCi5GI0V1SnCDIle7qllBnJ3Njr9OhMddPCE/j2AqZ",
+	"caogQtn08h+UTwR5/+rDORlLOoO5kFfIGDpLA3MoRAyUG3jQXjU4S28yQ+3fu12PqZYUgC68fOR5+a5o",
+	"835ejnSrXXiOqaCee1wEZW2Xmh3rVHKITsggd6oMSIQOG+TkuNvy2Zo5LsUK2qwlqFU0M4RlJsk2pEqK",
+	"TdNU+a17sKK03xaXwSKf+0ACjd7xeJGpZtVhRfSq4kIsRtQDwpEXBKvqbYoLCCcOLSxX3n8RzNBza5VL",
+	"aMCnXyQ4DvMd40M93zAIgbJLzDlIMqMLMppSPgHCtJ8lPAoarHX8rCAFztFwi066eW9RLRlH06FnPGYV",
+	"hOI0DZAY1bYKB2oqJeHv8dSExXU2w5Yc8CqyzEA3KgcG6N/Ne+bK4EY3vX+GG+VXlvPDNROpaj+m/nBV",
+	"ELqjcnAUpnc7aTj+M6pH0yqaf5IMLdSyqLCygOydnZ7/8h/7J0RYYhAKiBGhjhI65K3IfHffu+D45hhF",
+	"FRfqOEH+fD23ce950Qyu2QiMYlowXFfoPGbA9WV76bdmkQ+aSu3biHnhciSs379yknCTMAnqkvE2JouZ",
+	"RhE7pnCNBZ5k/imvaVw/mxZkTpkmQ9BzAE4SEcfKP5lzgV5aDaUCe6pA5juDGzpL0Nfz6X//7e8HR89f",
+	"HAcezLkGycbOILlMJSurPpK1GXNpaCsGqwesH7yCLoUNhaWrKW7GA+Q6GEp3WLiAepw8E3Fci5MrCFPA",
+	"yefNGllxcNP6Ko21j3EAEWM0ApWmOnXmU2bi2v0n1plobMGw8ipa0Ur1g5D0AzQaSx4XOwCdY25qfP0y",
+	"As4g6gfkX6TvTjS6dMPxGY2NSry4NNaRe8SsaXo5kZTrzDItHycuVIwflpbLL88tFYSlZfA6C0t4Io6h",
+	"23tpCd9hBWF2Mt5Z7PJefle9RTHnsaARyudaCxZtzNXjkJAIxbSQiyLAv7z/5e2HIAxenr59+SYIg9ds",
+	"oqZUGtz+len/SIfmH7EYolz/HXgEMSyCMPg7cBGJIAw+wTAb8E5PQXq3mMq4itFdtCM1SIN8/2dvqnWi",
+	"/vu/xjrZ7x0eNtJzYTt2fh/SY9j8vQue+gzSPLA6Z3pKuCAzEUGcR2cUyGuQZAH6JAteg5my5EVYJ/c/",
+	"GovuDoOBb+z73Vr7LlcGXt1oSdGbvc5LEVC+eDcOep+r7Dl/wjHGGdxdVHxJryXAAbp9jbJmtJoO+R+w",
+	"UEQZYWaPg5IYzP2ERgBx94cKScQmTKOLb3A5IHujKYyuICJDq3bYMzsh7xLgp2dvyItOl4wot+7MBJ2D",
+	"V7Ag7urV/gm5pnHqMgTsFnBuC3tRPLl7DYObg4k4cA9nNPlsR10g/x3TEdzeoce9EA9Y6+xZORn0+RvF",
+	"wMhL6nE7L58lIA8MHuSx+rE5lMgRqc2nGOyHeFRWXxlU94Nu9izZo+auKxRVhtmi+DWQj+9/U3mwTvAD",
+	"xNYcy3MX2m0/SHKfmeHE2V+HGSutwdEiyM4SqYixxNlw69ynYZCAvMzfzELlmSa5ZpwWmsY4UjWbafZl",
+	"iQKv8fVVd5cBrgBneenVuX3cJzekqoxnqEScaryv/LrgBl39mR1FzEKhpYQ4Nndi/m9so1q/0BlIZXDn",
+	"PJMoKzovelDKLqeIajjQDB05NRpq5PcyOdWnujl0Z6KDk2nCwTBQ967ZhHflxp2tOMoY1z8de/XWmCpt",
+	"BXgFrvcYXIGIUE1mwhAwHwGhZMZ4qiFzw44dyGaO+8Ob2RVlCH5l18DN8ngTTPATEosJ48qxmykwqUg/",
+	"wIekn3a7L0ZmWfwX9INO4HXowpjd+DOfxkwqtI4lHRneneGagpEETfYGappcDjBlS7EbMhMS9kPD9iSM",
+	"xIQztWI0tvAGOnDCHNuKd7LEmiVyeSmniMh1jr/N7CfUsjJEPCFde80dcopOeDIDylVBfj1TeRbQ3gAf",
+	"kYMDnONA63iwX0KNDB1zPvbi6N9f/NTtlriZl0Ft1e3mOcWoeoz6iZnFlhnAFSz8tGBxPiRqKuZOvTMM",
+	"wEtTJS7yMA6whl63SFT2HKpIsbKGvftG3PG7SnFwexdYWThVfGA+yGrEqtVVfOp8lhZUCC11yMCZ/goT",
+	"gqjN+TQaHApXTLyMCumWqPoO8nzIv2SjO/822CRMNRJTIXXjqZQtlLswGIk4BkzC2HzsihfRQ6Ja0stx",
+	"blmsnbxghNyFwUSKNFmroq69e3sv70UMVeX1VzN1ISdFkT27GloExm5AoyyGqGyE7XtV6S2F1DIFfb1z",
+	"3rzk5+rP/cFYXJLmt72RTVlJuHKIWppIcHBGYosp17+UZVqiNdlkw6p0mOfybYTD2iXVrRuEiXfOC7kd",
+	"nPwd0Pg0Ni0czCiLyZ41pQRHJcFeHEmE1DT2IeIaZl4Okua3VjizMhcIc16ygjArBF0OuOI5ZoibHVVO",
+	"x2v46lLdqonMZEw2D8q8+3AekrOP5/sdMsB1rEY5sGsNkIyzigCbi0KNvo1ebfNvIckQRmIGahm38IRv",
+	"viRzqxxWm+KHGi5Ww7caIjp4KqpNOKeO+zTk8D8qL/oSVPwLHksdLbtTK5E0hhMPzz6eh2RGOZ2YAzY3",
+	"6M5a8HjRgrbr9W8LW12gK1nqMS126EvHwedrVn5QiPvrC0eHuZuqvdKZHV6DuplPfK+wtlulKaRdYZwP",
+	"imbv2OGOHX4t7LCOIlC5qjIgyi/t8n5lm6lLt37t7wiS79cVui4sVZq3MMnFevB/yQFdCRPEdGKTspFm",
+	"DVZj2O0EvesSZuIaSwmMenw3IPaBVXBmeAMek3GL5xI6kGrOrHICxQx9rztlKKIFEWNCyXG3a9Q6SoxN",
+	"gMmr0YLTGRsdSFA6r65kureMpvT5Rln8Y5fybH9WIVFCaiJknyd0wvgkXJPnj4NpoebTrXEFCzOK8j5P",
+	"+RUXc06c0X/ojHxb7kRewiimhoPNmZ6KVBNKzHGRPcoXWMtqA1j7fa4E0VOqCVyDXJAJcJCo3Y4oJ0Nm",
+	"eKE+KfgYDeZEqsj+9Vz0uQFTdfp4abXVbad5RVvJ15FZUpbN5p4O1c7VYWtRN/FyDGFKr5lDks18FVRT",
+	"OvojZYq1ycXyjld1mcbW34fn86xcY6fsDS2rJ1CEKACyZzBASGfanWQmnuCg/FZfaMPEgKUL6WR6YKX8",
+	"nlu4AOA+ETKyFL8Nw7yUV3jhyy6jGi7RcXlvd2aTulGOebbPiyvmM3ggh0SMppsj1wOUn3v6jzZzEM0o",
+	"Z0ka0/u5+VomrdkX0Ud8yfjlWmLB+BPj2CUhBrVQGmYHio7BcM9Zx8Y2SupT44kktdWcZerM3qsjzG1R",
+	"TW4aXDxIYWvt6HGoHBZtjSVhlhlaxbOzQl5V9hkWWPEqftUgwoqPyKcHOfHT6BLKZJHPJfQeaHSAMs79",
+	"mutLzjLwZ+rWout7SGI6gixYtxGTD/PMHmTIJwS3TrSoDC+NtFoeEKXpokNOo8hVYaFKZf5NcSLCAYw8",
+	"R3V5yhKjHjG9WuN93H2xf0IkIARmcFbt1yErBTI1UDCjlROXnUaSKzNld3/jlKTvSEjcn9vfK/7axNvc",
+	"nVlsWCr1RovAth1u9OZJZIy7JLKjR+RYeYjRbWkNH1hb3YXpowanIbLUkGUZ06WqyiNCSzh+kkfnnM+4",
+	"QPqDXIfdSH1tZCfb1LzuqT3guTW75NTSGthOXMcnzLJFVyWUhbkdtqyr3WpZ9ZMRQX5UK61khBWEmU6e",
+	"CYZnCg2gkzybg46N8WdeiSnmAEHnPs1aSpfRDLc/GX3lTNudZZ07uWp2NIHmoeoaQDeH8rtzPVdPor0A",
+	"8x10g0Pat9y9fNPVtZvc1Mi8H63i6kch79qDX0+uLVGnloOsufLvlQQ3pru2xPYwCmsiq4qN9IiUtbOQ",
+	"dhbSzkJ6TAupQuVZs69lS8Qm79vq+pj4WFv8l1Cl5kKW7Yf8YegvwfSnmZsTdj13nqksuuca8zQnc+fz",
+	"hsvlfWzPbcf29Kruxxbb1Tj/bHHNFXCyx2EOkthyXIUhJMt+rqAUbGxVLldNbQ0zOHw7QKxp1b5TwSiV",
+	"TC8+GDTJIh9UgjxN9dSbiOqSXYld3m62RwanxfrAHvkZJ3GZ/rbiEVP9B2RvgOfr+8nX4RPxF4N6OONy",
+	"E1OtE9tLiPGx8MeRMBZluzUB+VlSxj+cv/qd4H8yqXV69iYkhmCoxg5UaHtjttZ4zEaMxn2+HJnd5t5g",
+	"aJ4pDbNLmrBLLUSsBvsdW6ZEJfT54JAm7PDWhlTuDm9pktwd3mJuwN3h51sW3R1eDOxq9h0ySCS7ptqc",
+	"kUWh7Nb3+1xIMrBBmgHZo1zwxUykKkS0OrDxa3JG9dSGxyIxSmfAtQvt2foLoiVlMeOTPlcxVdOTvIUg",
+	"SXBkFgVk1olpw5sQERbZLkhxvOj0eT8nDUVSZSVVKSwK/BpikYDr3eTOuR/0yG2n07lzcUvBs6ZgYZ8X",
+	"3sOyrc+dTuciJH2rtNiqW6O32H9lqov9y2gvhWhogoI2a3x6BYs+x1qR/U7RoZJ3U1zfoJZxxSIotqTF",
+	"A7DRY9txztvO6JkiakrxCIqt+OxGW7biMwxEaXQ5qZr6uz5Hnu16ZJV+wwVubdOoVMZuvVfc2BCUWPXh",
+	"4/vfcKmLu8G+u4TaKHOp6VZYyGkOjW5ygO3e0M81Az0VUZ/bHYfOM1Zqc5eVQq7EvvFoz1eDkfZgHJL3",
+	"UKeaS6bB+eJtfH6ZVBr2+dnH80Ob8PHy1W+vzl9lIXxzfft5ko7h6C6gnHdSTWBUjGL3eRbh11OYkePu",
+	"C3L//oN9XmhAaNS2I4ew5gSQ3Pfr22M9U4WZ+3wUU2XILxKOHi2yM8MxMtK0HbJtvN5imDl+iMwagwzT",
+	"BiTlMXLxKfS5dE3rbGBciZljhsWgucHCUlPtAYLwq80IgCjjkLbrH14DGYqIYTpE0Z4YhGRQzC4bGAxc",
+	"teXNSzVm/mDfnjgXOd1kBgjlUZ/zpZEREiUyYyTvuEIzVU2BdhW6wHXH4AWnCTvIcxyeqT7/K72my6wH",
+	"c9JMMxoz5ZAaEZ8m2dxa2Dx+4prFGhSyB93nMnUl2YODg2Ue1MFSxfhLPuilhf9cvE3j+C9G7x6cFJh0",
+	"n1N3wHORxhHmXJBBuf7VXJkBDt0G7AqDnhmUthpQge70jTqhmcZOF/Vi0naMsLZ9cNTpdrro17AHFvSC",
+	"F51u54XroYaaBEpAwzoObQ+HQ1SmhNI+y06n0tWp2YYgmIFjx5FS8wFLokaZw8tSZFDbx2JA9gzCrv7u",
+	"zmSRgLJ53dhcYrAfEsUmHAkJ2VaSSHFtiztzdvEmCnoB9kVZtklxLdRB6Z9FtHjEfomrzV5so8FSu9nn",
+	"3e4WFrSNX3wdMo2091wKtuo8trD4lshhPiw0XTVDnv+35iHLFqBFlTXofb4IA5XOZlQusktZ4gyWmmah",
+	"4N5n7BsZYCCggpbIftcg56mtzcmkwfNu1+IgZoppiGPDnrEhRkhcPwyyl+uROHuIJXm2YJ5y10fXYF0V",
+	"uc5EHD8RbhWbttyV7QzM7ts6rhW6ttQgm9JUQ1bd+3iYtwaPDEyt0cip7IeZWXRJtZZsmGpQhwVXFiLX",
+	"xNes/zfU7nBzBY94TT9cYttzG1nqWmsjL8cGNMUHHZEUnx0sH+7bDMMwywhERpdlBY5FHIt5SZsPzY+Q",
+	"aOtVo1mKoUsMQ73K9RlBAasAypp0poh79+NchJSMYV5IXrTi2KkrU5AQWntMTzFvV4I1pl1rXrDNlJ1W",
+	"WSUnc8AF5QHzVApfgKmJMy5fObSfeKiLNRZedN9jaPEmNjtv8V72cY0Wr2YfiWnxqvvQSftJs+yuxvcb",
+	"PqZzd7FNhrISovPwk3ccrH0oxiVqOym0qLY9XGzNFhqO7fnLSktxHHbUPKzUaxkHvWgetGy6jqwsZ14G",
+	"hjIn2XMsKkvuLPCyYtju4i6skX42xK1W8hvQ1Z23xsn6da8Snx1bXGdL4qwSkW8lzo62AUB9m2vXqeDe",
+	"utKTY5MF2N38SnZdBX82FYnoArPolvW9W/m8FT5fCsdlHMU2gES3l63E0cvvoKBVWsVEO9kqJpaw4bgO",
+	"hCirkTUK337nye7CjDhuHpG3+i9fnoW95eWFfu3EcMzS0XvlONmzDkYx51bBLaSY71ev4lfQ5XvYTB5/",
+	"XULxiUTamm8WlFXHr15cPQypfwVMfSjueCMJtxmmRXi/iT/+fUalZjQmaRJRDb2Kh6kY867QwEcc9KSC",
+	"0Ybxn9rMa4vC9qCi+6HyN4fG9vpb8+Yk9fDm12kcE2kzInpEzJjGeE+WleGwcALahX+KORdlZHRpFV+t",
+	"mrZDxy2jo0OAeyp6SsPs0Hmd2zg68rqYnZPjMZ0cZ8vqm52DY0sOjjWfktx0dP4RzK2qkMV+GQ0ekYws",
+	"vzdvSM5u1uiJWclcGy+Im++kaABlXX6we3DW5cfnCskW2o58LTc6emIXSLkpzHfl/kjyW6sizFppuJGP",
+	"I//0Z7EtxUnm2FAkhrEulOrnLQElkMj5KTDoZPuF+NwfRez7IVwf6y5ujcsjO9oagX7cPc5zmPQUFsUU",
+	"Xa+7Y3nuO1fHPZnH+ZJAfhAXR84OWoqtr8u18SSC7ou4NFqhamY/boyy364rYz2vfRoXxlenXu3Qbusu",
+	"i4cpZ5l2Ve+4MOeqqTRY6NJQrG30TJGBDTblbZh7RT3umVqqbrU1Sant84RuhL1SGnXMlL50Hob9tRb/",
+	"h2WR12ZCYFPrN1McHqoIeOsFt1j85ukW7qWeFX/OF9Az7k8PaOrWYN/2NAgvfbl127gCcxB3rsDHdAXe",
+	"myPsXIGtmaE743u6Akujc8/tpgNfLr31b6KNR9uSwG1adcV67QbvY8YJvjfvYxsmnAm0Nt7HLM3FtQuY",
+	"4Id3yq7bUg3qYFmEOlitQrV1C6nSRMzdL6VkD8uS6lyZH/JWH9vQtcsNup7YlVnucPBduTKXDVqq2LdW",
+	"mm/kyiz2RaqUwaPS3AJVaRzj4LxYr8arWUTEH8Krue4O13g1s0t5LK/m8tx3Xs178pFCw8gfxKuZIWFb",
+	"cfh1eTWfROZ9Ea9mK1TN3Esbo+y369Vcz2ufxqv51WlaO7TbulfzYXpaq9KzZsdmsWdlb13TpaxjOJO2",
+	"u9KWHJ413fi+Tb/nvRrubdJpr7TAD+UDbYul21NCmkk0/zD1A+gzm6NCnE2txx+HDu+dcfh1EOD2v7n0",
+	"gxJdm4y7LdLXhnXXnoakdWVOQ+Fq+ov+jUp5mhu8vwtfPCx8savaftJIRqV4e9k++wkMgM2qtz00+50G",
+	"DtrWcns6MdeHExA1Vgu6tSg2tMcM06w38Z4zUXueLsT7DfGB7VcV1XZl/0JRg++7FNzTOL0BC9vK6sYI",
+	"w3v3qbkVxEXJQpfegbVRgh+yAnzzO2sRRvj///f/VeM6ZO76PbsmeN6PHtVFEnZV4Y/NZs69+u2PFWpo",
+	"WSpeJ0C/ygDElxCqXzQssWnd7kOQ/psPVmzE5580hPG1K4M7xP2y4Y4HaJX4dWnbynGNT/UtzEFpaxSG",
+	"BG4SbByLn0J1LpaoQ6zUHEnQhOV9UqdizgmdUMZPyCCRMGY32LGcaWdjmiuUdIStjL1uDex7roJt1gi4",
+	"lku4Up0dvfxMwTPXvl3dV6H1OwLzyb294lW1mWKdmYrt/rHpJrYzZnlyEV7N3uAKFoN9bKx5QpgmI8q5",
+	"0GToHE5DOroiMdX1xbjnrpP+VmpFilfxhQpyqyBEdQjBYe6+W+BKSJU75ifkPjW1tz4kam7IWWIHt/j/",
+	"yyb78pxegSIwHmNupEbMCjEnyvbRzhpko3PVel8V2ZNwLa4YnyybvZJUQeS+O+D6upthTBFqxnjDKu/N",
+	"LAWMbLJL7fuPZ5c+hIkbSFDjdmGqFe7iJfiyWu0JfJmhzxRhEdnLXccxw0b+pxydy9gDOlsl78573D3G",
+	"r6tw/MoINtC1HxMJMiQIVokwLBBU/skMxvVPx0HhY1pH1a9JFeIQ2Mvh/m1gT7NPOiDvsm5zhywd8mFq",
+	"EA2thaw3vouwhOUqCjFefQEDBu5ZKRbaIadZZ2I2RssjtKnAQ7CfB/A0JsZpdv1Ud/1Uv/t+qsvW0Lfm",
+	"moqfxPl8cXfR1HG19DX95j5K7XhH7h6tb1tQpfMTQtdwlhoS3zVo3DVo3FAb2IBg/C0c25HMw3IFLJ21",
+	"a1f2bQnkXe+vXe+vXe+v+0juQq5SHQvytBPwcJLW4jnvHzaD2TBLkcE6m6mYc7Ru7iGwdy2Gdi2GtiCk",
+	"l02Imqnj0YXzN92goyKcd206ftw2HZtKpdpGHk9IhY1tPL4tFXnXE2PXE2PXE+Mb0cpbcDxPOZyHeTVr",
+	"5VmqGn5vclVFv5/zbFcYvyuM34Iuviydb6aJR9cCvtey0oqCsCsu3RWXPlBzb19++qUI+VstPq1Q664E",
+	"9cctQX0YabZw/D4SFTZ9XvpD9tHx/JPRdDQSKTemPxzMKIutRUyVmgsZ4R/SfS+dYuaWN0eK7B13jzAL",
+	"aS4Fn5CRhAi4ZjRWHsp6NzR22jYz4nDuL/S1abe2nd1HAqf152jYleHWWPyL9a4ijsgoZmYFtAueNkP3",
+	"8b6Y/urGZh17sWxsP+TYMvtuhR59xAjyuj7dy9HlNB1aqYFvK5s/pxIYkT3oTDpkqnXSOzw8ev6nTrfT",
+	"7Rz1/tz9c9fSzWBGr4DIlA8Qu1MZB73gEBm2A3Z13Vc3CUg2A760N8OcBpks+6PKjqhlUtnSy1mp9ij6",
+	"u5hchntszTiT+aqF6Zb8fXW6T1OQhUzpTLkw56OFhCjEiYcLMp8y2+JRi5GIi5OX9TvfNaBeApFt0UeG",
+	"oOcAfGmNtziI9WuceTOCl2X0hW+uF6ZGNLq7uPvPAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

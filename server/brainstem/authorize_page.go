@@ -1,10 +1,7 @@
 package brainstem
 
 import (
-	"bytes"
-	_ "embed"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,175 +12,182 @@ import (
 )
 
 // The device-login verification page (/account/authorize/): the user signs
-// in with email and password, checks the code shown by the client and
-// approves or denies the request. It is plain HTML outside the spec.
-//
-// CSRF: every POST carries the user's password, so a forged cross-site
-// form cannot act for a user; requests whose Origin names another host are
-// refused as well. The page cannot be framed and is never cached.
-
-//go:embed authorize.html
-var authorizeHTML string
-
-var authorizeTmpl = template.Must(template.New("authorize").Parse(authorizeHTML))
+// in (see pages.go), then sees the code of the request named by ?session=
+// or ?code= (or types it), checks it against the client's and approves or
+// denies. Requests are looked up only for a signed-in user: an anonymous
+// visitor gets the same sign-in form for every code, so the page is no
+// oracle for guessing codes. A POST with e-mail and password (no session)
+// still approves or denies in one step, the password checked first.
 
 // authorizeView is the data of one rendering of the page.
 type authorizeView struct {
-	Title, Class, Message, Error string
-	ShowForm                     bool
-	UserCode                     string // the request's code, shown for checking ("" = ask for it)
-	CodeValue                    string // the form's code field (session id or typed code)
-	ClientName                   string
-	Email                        string
+	pageView
+	CodeForm   bool   // ask a signed-in user for the code
+	UserCode   string // the request's code, shown for checking next to Approve/Deny
+	CodeValue  string // the code or session id the forms carry
+	ClientName string
 }
 
-// maxAuthorizeForm bounds the POST body of the sign-in form.
-const maxAuthorizeForm = 16 << 10
+const authorizePath = "/account/authorize/"
 
-type authorizePage struct{ st *store.Store }
-
-// registerAuthorizePage mounts the sign-in page at /account/authorize/ (and
-// without the slash). Register calls it.
-func registerAuthorizePage(e *echo.Echo, d Deps) {
-	p := &authorizePage{st: d.Store}
-	for _, path := range []string{"/account/authorize/", "/account/authorize"} {
-		e.GET(path, p.show)
-		e.POST(path, p.submit)
-	}
+func (p *pages) renderAuthorize(c echo.Context, status int, v authorizeView) error {
+	v.Here = authorizePath
+	return renderPage(c, authorizeTmpl, status, "", v)
 }
 
-// show renders the form, for the request named by ?session= or ?code= when
-// given (400 when that request is unknown, expired or already decided).
-func (p *authorizePage) show(c echo.Context) error {
-	key := strings.TrimSpace(c.QueryParam("session"))
-	if key == "" {
-		key = strings.TrimSpace(c.QueryParam("code"))
+func signInView(code, email, errMsg string) authorizeView {
+	return authorizeView{pageView: pageView{Title: "Sign in to approve a device", Error: errMsg, Email: email,
+		SignInForm: true, Message: "Sign in with your sessionhub account; then check the code shown in your terminal."},
+		CodeValue: code}
+}
+
+// deviceKey is the ?session= or ?code= of a GET.
+func deviceKey(c echo.Context) string {
+	if key := strings.TrimSpace(c.QueryParam("session")); key != "" {
+		return key
 	}
+	return strings.TrimSpace(c.QueryParam("code"))
+}
+
+// showAuthorize renders the sign-in form, or for a signed-in user the
+// request named by ?session= or ?code= (400 when it is unknown, expired or
+// already decided) or a field to type its code.
+func (p *pages) showAuthorize(c echo.Context) error {
+	key := deviceKey(c)
+	u, csrf, err := p.session(c)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return p.renderAuthorize(c, http.StatusOK, signInView(key, "", ""))
+	}
+	who := pageView{SignedIn: true, Email: u.Email, CSRF: csrf}
 	if key == "" {
-		return render(c, http.StatusOK, authorizeView{Title: "Sign in to approve a device",
-			Message: "Enter the code shown in your terminal, then sign in.", ShowForm: true})
+		who.Title, who.Message = "Approve a device", "Enter the code shown in your terminal."
+		return p.renderAuthorize(c, http.StatusOK, authorizeView{pageView: who, CodeForm: true})
 	}
 	info, err := p.st.LookupDeviceAuth(c.Request().Context(), key)
 	if errors.Is(err, store.ErrNotFound) {
-		return render(c, http.StatusBadRequest, unusableRequest("This sign-in request does not exist."))
+		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "This sign-in request does not exist."))
 	}
 	if err != nil {
 		return err
 	}
-	if v, bad := notPending(info); bad {
-		return render(c, http.StatusBadRequest, v)
+	if v, bad := notPending(who, info); bad {
+		return p.renderAuthorize(c, http.StatusBadRequest, v)
 	}
-	return render(c, http.StatusOK, formView(info, "", ""))
+	return p.renderAuthorize(c, http.StatusOK, decideView(who, info))
 }
 
-// submit checks the credentials and approves or denies the request.
-func (p *authorizePage) submit(c echo.Context) error {
+// submitAuthorize signs in (action=signin) or approves or denies a request
+// (action=approve|deny) for the session's user (CSRF token required) or
+// for the e-mail and password sent along.
+func (p *pages) submitAuthorize(c echo.Context) error {
+	refuse := func(status int, msg string) error {
+		return p.renderAuthorize(c, status, authorizeView{pageView: pageView{Title: "Request refused", Class: "bad", Message: msg}})
+	}
+	if ok, err := readForm(c, refuse); !ok {
+		return err
+	}
 	req := c.Request()
-	if !sameOrigin(req) {
-		return render(c, http.StatusForbidden, authorizeView{Title: "Request refused", Class: "bad",
-			Message: "This form can only be sent from this site."})
-	}
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, maxAuthorizeForm)
-	if err := req.ParseForm(); err != nil {
-		return render(c, http.StatusBadRequest, authorizeView{Title: "Bad request", Class: "bad",
-			Message: "The form could not be read."})
-	}
 	code := strings.TrimSpace(req.PostForm.Get("code"))
 	email := strings.TrimSpace(req.PostForm.Get("email"))
 	password := req.PostForm.Get("password")
 	action := req.PostForm.Get("action")
-	if action != "approve" && action != "deny" {
-		return render(c, http.StatusBadRequest, authorizeView{Title: "Bad request", Class: "bad",
-			Message: "Choose Approve or Deny."})
+	if action != "signin" && action != "approve" && action != "deny" {
+		return p.renderAuthorize(c, http.StatusBadRequest, authorizeView{pageView: pageView{Title: "Bad request", Class: "bad",
+			Message: "Choose Approve or Deny."}})
 	}
+
+	var u *store.User
+	var csrf string
+	if action == "signin" || password != "" || email != "" {
+		var err error
+		u, csrf, err = p.signIn(c, email, password)
+		if status, msg, ok := signInFailure(c, err); ok {
+			return p.renderAuthorize(c, status, signInView(code, email, msg))
+		}
+		if err != nil {
+			return err
+		}
+		if action == "signin" {
+			next := authorizePath
+			if code != "" {
+				next += "?" + url.Values{"code": {code}}.Encode()
+			}
+			return c.Redirect(http.StatusSeeOther, next)
+		}
+	} else {
+		var err error
+		u, csrf, err = p.session(c)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			return p.renderAuthorize(c, http.StatusUnauthorized, signInView(code, "", "Sign in first."))
+		}
+		if !validCSRF(req, csrf) {
+			return refuse(http.StatusForbidden, "This form has expired. Reload the page and try again.")
+		}
+	}
+
+	who := pageView{SignedIn: true, Email: u.Email, CSRF: csrf}
 	if code == "" {
-		return render(c, http.StatusBadRequest, authorizeView{Title: "Sign in to approve a device",
-			Error: "Enter the code shown in your terminal.", ShowForm: true, Email: email})
+		who.Title, who.Error = "Approve a device", "Enter the code shown in your terminal."
+		return p.renderAuthorize(c, http.StatusBadRequest, authorizeView{pageView: who, CodeForm: true})
 	}
 	ctx := req.Context()
 	info, err := p.st.LookupDeviceAuth(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		return render(c, http.StatusBadRequest, unusableRequest("No sign-in request has the code "+code+"."))
+		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "No sign-in request has the code "+code+"."))
 	}
 	if err != nil {
 		return err
 	}
-	if v, bad := notPending(info); bad {
-		return render(c, http.StatusBadRequest, v)
-	}
-	u, err := p.st.CheckPassword(ctx, email, password)
-	if errors.Is(err, store.ErrUnauthorized) {
-		return render(c, http.StatusUnauthorized, formView(info, email, "Invalid email or password."))
-	}
-	if err != nil {
-		return err
+	if v, bad := notPending(who, info); bad {
+		return p.renderAuthorize(c, http.StatusBadRequest, v)
 	}
 	err = p.st.DecideDeviceAuth(ctx, info.SessionID, u.ID, action == "approve")
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
-		return render(c, http.StatusBadRequest, unusableRequest("This sign-in request has expired or was already answered."))
+		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "This sign-in request has expired or was already answered."))
 	}
 	if err != nil {
 		return err
 	}
 	if action == "approve" {
-		return render(c, http.StatusOK, authorizeView{Title: "Approved", Class: "ok",
-			Message: "The device is signed in as " + u.Email + ". You can close this window and go back to your terminal."})
+		who.Title, who.Class = "Approved", "ok"
+		who.Message = "The device is signed in as " + u.Email + ". You can close this window and go back to your terminal."
+	} else {
+		who.Title, who.Class = "Denied", "bad"
+		who.Message = "The sign-in request was denied. You can close this window and go back to your terminal."
 	}
-	return render(c, http.StatusOK, authorizeView{Title: "Denied", Class: "bad",
-		Message: "The sign-in request was denied. You can close this window and go back to your terminal."})
+	return p.renderAuthorize(c, http.StatusOK, authorizeView{pageView: who})
 }
 
-func formView(info *store.DeviceAuthInfo, email, errMsg string) authorizeView {
-	return authorizeView{Title: "Approve device sign-in", Error: errMsg, ShowForm: true,
-		UserCode: info.UserCode, CodeValue: info.SessionID, ClientName: info.ClientName, Email: email}
+func decideView(who pageView, info *store.DeviceAuthInfo) authorizeView {
+	who.Title = "Approve device sign-in"
+	return authorizeView{pageView: who, UserCode: info.UserCode, CodeValue: info.SessionID, ClientName: info.ClientName}
 }
 
-func unusableRequest(why string) authorizeView {
-	return authorizeView{Title: "Sign-in request not usable", Class: "bad",
-		Message: why + " Start the login again in your terminal (brainstem login) and use the new code."}
+func unusableRequest(who pageView, why string) authorizeView {
+	who.Title, who.Class = "Sign-in request not usable", "bad"
+	who.Message = why + " Start the login again in your terminal (brainstem login) and use the new code."
+	return authorizeView{pageView: who}
 }
 
 // notPending explains why a request can no longer be answered.
-func notPending(info *store.DeviceAuthInfo) (authorizeView, bool) {
+func notPending(who pageView, info *store.DeviceAuthInfo) (authorizeView, bool) {
 	switch {
 	case info.Status == store.DeviceApproved || info.Status == store.DeviceUsed:
-		return authorizeView{Title: "Already approved", Class: "ok",
-			Message: "This sign-in request was already approved. You can go back to your terminal."}, true
+		who.Title, who.Class = "Already approved", "ok"
+		who.Message = "This sign-in request was already approved. You can go back to your terminal."
 	case info.Status == store.DeviceDenied:
-		return authorizeView{Title: "Already denied", Class: "bad",
-			Message: "This sign-in request was denied. Start the login again in your terminal if that was a mistake."}, true
+		who.Title, who.Class = "Already denied", "bad"
+		who.Message = "This sign-in request was denied. Start the login again in your terminal if that was a mistake."
 	case info.Expired:
-		return unusableRequest("This sign-in request has expired."), true
+		return unusableRequest(who, "This sign-in request has expired."), true
+	default:
+		return authorizeView{}, false
 	}
-	return authorizeView{}, false
-}
-
-// sameOrigin refuses POSTs whose Origin header names another host. Browsers
-// send Origin on cross-site form posts; its absence (curl, old browsers) is
-// allowed because the password is required anyway.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get(echo.HeaderOrigin)
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
-
-func render(c echo.Context, status int, v authorizeView) error {
-	var buf bytes.Buffer
-	if err := authorizeTmpl.Execute(&buf, v); err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Set(echo.HeaderXFrameOptions, "DENY")
-	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
-	// Not no-referrer: under that policy browsers send "Origin: null" with the
-	// form's POST, which sameOrigin refuses. same-origin still sends no Referer
-	// (with the ?session= id) to any other site.
-	h.Set(echo.HeaderReferrerPolicy, "same-origin")
-	h.Set(echo.HeaderContentSecurityPolicy,
-		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	return c.HTMLBlob(status, buf.Bytes())
+	return authorizeView{pageView: who}, true
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sessionhub/sessionhub/server"
+	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -98,20 +99,40 @@ func TestAuthorizePageApprove(t *testing.T) {
 	if err != nil || u.Path != "/account/authorize/" || u.Query().Get("session") != d.SessionID {
 		t.Fatalf("verification_uri_complete %q", d.VerificationURIComplete)
 	}
+	b := newBrowser(t, env)
 
-	checkPage(t, env.Do(http.MethodGet, u.RequestURI(), "", nil), http.StatusOK,
-		d.UserCode, "brainstem-python", `name="code" value="`+d.SessionID+`"`, "Approve", "Deny")
-
-	form := url.Values{"code": {d.SessionID}, "email": {"ana@example.org"}, "password": {"wrong"}, "action": {"approve"}}
-	checkPage(t, postForm(env, "/account/authorize/", form), http.StatusUnauthorized,
-		"Invalid email or password", d.UserCode, `value="ana@example.org"`)
-	if st := pollDevice(t, env, d.DeviceCode); st["status"] != "authorization_pending" {
-		t.Errorf("after a wrong password: %v", st)
+	// Anonymous: a sign-in form carrying the code, nothing about the request.
+	res := b.get(u.RequestURI())
+	checkPage(t, res, http.StatusOK, `name="code" value="`+d.SessionID+`"`, `id="email"`, `id="password"`, `value="signin"`)
+	for _, secret := range []string{d.UserCode, "brainstem-python", "Approve"} {
+		if strings.Contains(string(res.Body), secret) {
+			t.Errorf("the anonymous page shows %q", secret)
+		}
+	}
+	form := url.Values{"code": {d.SessionID}, "email": {"ana@example.org"}, "password": {"wrong"}, "action": {"signin"}}
+	res = b.post("/account/authorize/", form)
+	checkPage(t, res, http.StatusUnauthorized, "Invalid email or password", `value="ana@example.org"`)
+	if strings.Contains(string(res.Body), d.UserCode) {
+		t.Error("a failed sign-in shows the user code")
 	}
 
-	form.Set("password", "correct horse")
-	form.Set("email", " ANA@example.org ")
-	checkPage(t, postForm(env, "/account/authorize", form, "Origin", env.Srv.URL), http.StatusOK, "Approved", "terminal")
+	// Signed in: the request's code, then Approve with the session's CSRF token.
+	b.signIn("/account/authorize/", " ANA@example.org ", "correct horse", "/account/authorize/?code="+d.SessionID, "code", d.SessionID)
+	res = b.get("/account/authorize/?code=" + d.SessionID)
+	checkPage(t, res, http.StatusOK, d.UserCode, "brainstem-python", "Approve", "Deny", "Signed in as <strong>ana@example.org</strong>")
+	token := csrf(t, res)
+	approve := url.Values{"code": {d.SessionID}, "action": {"approve"}}
+	checkPage(t, b.post("/account/authorize/", approve), http.StatusForbidden, "form has expired")
+	approve.Set("csrf", "not-"+token)
+	checkPage(t, b.post("/account/authorize/", approve), http.StatusForbidden, "form has expired")
+	approve.Set("csrf", token)
+	checkPage(t, b.post("/account/authorize/", approve, "Origin", "https://evil.example"), http.StatusForbidden, "only be sent from this site")
+	// Without the cookie the CSRF token is worth nothing.
+	checkPage(t, postForm(env, "/account/authorize/", approve), http.StatusUnauthorized, "Sign in first")
+	if st := pollDevice(t, env, d.DeviceCode); st["status"] != "authorization_pending" {
+		t.Errorf("after refused approvals: %v", st)
+	}
+	checkPage(t, b.post("/account/authorize/", approve, "Origin", env.Srv.URL), http.StatusOK, "Approved", "terminal")
 
 	st := pollDevice(t, env, d.DeviceCode)
 	if st["status"] != "success" || st["token"] == "" {
@@ -121,23 +142,34 @@ func TestAuthorizePageApprove(t *testing.T) {
 	if err != nil || me.Email != "ana@example.org" {
 		t.Errorf("token user %v %v", me, err)
 	}
+	list := env.Do(http.MethodGet, "/api/private/users/tokens/", st["token"], nil)
+	if !strings.Contains(string(list.Body), `"name":"device login `) || !strings.Contains(string(list.Body), `(brainstem-python)"`) {
+		t.Errorf("device login token not named: %s", list.Body)
+	}
 	if st := pollDevice(t, env, d.DeviceCode); st["error"] != "already_used" {
 		t.Errorf("second poll: %v", st)
 	}
 	// The page now says so instead of offering the form again.
-	checkPage(t, env.Do(http.MethodGet, u.RequestURI(), "", nil), http.StatusBadRequest, "already approved")
-	checkPage(t, postForm(env, "/account/authorize/", form), http.StatusBadRequest, "already approved")
+	checkPage(t, b.get(u.RequestURI()), http.StatusBadRequest, "already approved")
+	checkPage(t, b.post("/account/authorize/", approve), http.StatusBadRequest, "already approved")
+
+	// Signing out ends the session: the page asks to sign in again.
+	res = b.post("/account/logout/", url.Values{"csrf": {token}, "next": {"/account/authorize/"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account/authorize/" {
+		t.Fatalf("sign out: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	checkPage(t, b.get(u.RequestURI()), http.StatusOK, `value="signin"`)
 }
 
-func TestAuthorizePageDenyByTypedCode(t *testing.T) {
+// TestAuthorizePageOneStep: e-mail and password sent with approve or deny
+// (what scripts and the official client's suite do) decide at once; the
+// password is checked before the code is looked up.
+func TestAuthorizePageOneStep(t *testing.T) {
 	t.Parallel()
 	env := servertest.New(t, server.Config{})
 	addCheapUser(t, env, "bo@example.org", "pw-bo")
 	d := startDevice(t, env, "")
-
-	checkPage(t, env.Do(http.MethodGet, "/account/authorize/", "", nil), http.StatusOK, `name="code"`, "Enter the code")
 	typed := strings.ToLower(strings.ReplaceAll(d.UserCode, "-", ""))
-	checkPage(t, env.Do(http.MethodGet, "/account/authorize/?code="+typed, "", nil), http.StatusOK, d.UserCode)
 
 	form := url.Values{"code": {typed}, "email": {"bo@example.org"}, "password": {"pw-bo"}, "action": {"deny"}}
 	checkPage(t, postForm(env, "/account/authorize/", form), http.StatusOK, "Denied")
@@ -148,6 +180,68 @@ func TestAuthorizePageDenyByTypedCode(t *testing.T) {
 	checkPage(t, postForm(env, "/account/authorize/", form), http.StatusBadRequest, "denied")
 	if st := pollDevice(t, env, d.DeviceCode); st["error"] != "access_denied" {
 		t.Errorf("approve after deny changed the answer: %v", st)
+	}
+
+	d2 := startDevice(t, env, "")
+	form = url.Values{"code": {d2.SessionID}, "email": {"bo@example.org"}, "password": {"pw-bo"}, "action": {"approve"}}
+	checkPage(t, postForm(env, "/account/authorize", form, "Origin", env.Srv.URL), http.StatusOK, "Approved")
+	if st := pollDevice(t, env, d2.DeviceCode); st["status"] != "success" {
+		t.Errorf("poll after one-step approve: %v", st)
+	}
+}
+
+// TestAuthorizePageTypedCode: a signed-in user without a link types the code.
+func TestAuthorizePageTypedCode(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t, server.Config{})
+	addCheapUser(t, env, "cy@example.org", "pw-cy")
+	d := startDevice(t, env, "")
+	b := newBrowser(t, env)
+	checkPage(t, b.get("/account/authorize/"), http.StatusOK, `id="code"`, `value="signin"`)
+	b.signIn("/account/authorize/", "cy@example.org", "pw-cy", "/account/authorize/")
+	checkPage(t, b.get("/account/authorize/"), http.StatusOK, `id="code"`, "Enter the code", `method="get"`)
+	typed := strings.ToLower(strings.ReplaceAll(d.UserCode, "-", ""))
+	res := b.get("/account/authorize/?code=" + typed)
+	checkPage(t, res, http.StatusOK, d.UserCode, `name="code" value="`+d.SessionID+`"`)
+	checkPage(t, b.post("/account/authorize/", url.Values{"code": {typed}, "action": {"deny"}, "csrf": {csrf(t, res)}}), http.StatusOK, "Denied")
+}
+
+// TestAuthorizePageNoOracle: before sign-in, the page answers alike for
+// real and made-up codes, so it cannot be used to guess them.
+func TestAuthorizePageNoOracle(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t, server.Config{Throttle: auth.ThrottleConfig{Off: true}}) // many wrong passwords
+	addCheapUser(t, env, "di@example.org", "pw-di")
+	d := startDevice(t, env, "secret-client")
+	fakeSession := "0b9c2f0e-1d7a-4c55-9a52-3f7e8d0c1b2a"
+	page := func(res *servertest.Response, key string) string {
+		return strings.ReplaceAll(string(res.Body), key, "KEY")
+	}
+	var first string
+	for i, key := range []string{d.UserCode, "ZZZZ-2222", d.SessionID, fakeSession} {
+		for _, param := range []string{"code", "session"} {
+			res := env.Do(http.MethodGet, "/account/authorize/?"+param+"="+url.QueryEscape(key), "", nil)
+			checkPage(t, res, http.StatusOK)
+			if i == 0 && param == "code" {
+				first = page(res, key)
+			} else if got := page(res, key); got != first {
+				t.Errorf("?%s=%s answers differently from a real code:\n%s\nvs\n%s", param, key, got, first)
+			}
+		}
+	}
+	// A wrong password answers alike too, whatever the code.
+	var firstBad string
+	for i, key := range []string{d.UserCode, "ZZZZ-2222", d.SessionID, fakeSession} {
+		for _, action := range []string{"signin", "approve"} {
+			form := url.Values{"code": {key}, "email": {"di@example.org"}, "password": {"wrong"}, "action": {action}}
+			res := postForm(env, "/account/authorize/", form)
+			checkPage(t, res, http.StatusUnauthorized, "Invalid email or password")
+			if got := page(res, key); i == 0 && action == "signin" {
+				firstBad = got
+			} else if got != firstBad {
+				t.Errorf("wrong password with code %q, %s answers differently:\n%s\nvs\n%s", key, action, got, firstBad)
+			}
+		}
 	}
 }
 
@@ -165,16 +259,18 @@ func TestAuthorizePageErrors(t *testing.T) {
 		f.Set(k, v)
 		return f
 	}
+	b := newBrowser(t, env)
+	b.signIn("/account/authorize/", "cy@example.org", "pw-cy", "/account/authorize/")
 
 	// The client name is escaped.
-	res := env.Do(http.MethodGet, "/account/authorize/?session="+d.SessionID, "", nil)
+	res := b.get("/account/authorize/?session=" + d.SessionID)
 	checkPage(t, res, http.StatusOK, "&lt;script&gt;")
 	if strings.Contains(string(res.Body), "<script>") {
 		t.Error("client name rendered unescaped")
 	}
 
-	checkPage(t, env.Do(http.MethodGet, "/account/authorize/?code=ZZZZ-2222", "", nil), http.StatusBadRequest, "does not exist")
-	checkPage(t, env.Do(http.MethodGet, "/account/authorize/?session=not-a-uuid", "", nil), http.StatusBadRequest, "does not exist")
+	checkPage(t, b.get("/account/authorize/?code=ZZZZ-2222"), http.StatusBadRequest, "does not exist")
+	checkPage(t, b.get("/account/authorize/?session=not-a-uuid"), http.StatusBadRequest, "does not exist")
 	checkPage(t, postForm(env, "/account/authorize/", with("code", "ZZZZ-2222")), http.StatusBadRequest, "No sign-in request has the code ZZZZ-2222")
 	checkPage(t, postForm(env, "/account/authorize/", with("code", "")), http.StatusBadRequest, "Enter the code")
 	checkPage(t, postForm(env, "/account/authorize/", with("action", "maybe")), http.StatusBadRequest, "Approve or Deny")
@@ -191,6 +287,53 @@ func TestAuthorizePageErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(40 * time.Millisecond)
-	checkPage(t, env.Do(http.MethodGet, "/account/authorize/?session="+old.SessionID, "", nil), http.StatusBadRequest, "expired")
+	checkPage(t, b.get("/account/authorize/?session="+old.SessionID), http.StatusBadRequest, "expired")
 	checkPage(t, postForm(env, "/account/authorize/", with("code", old.UserCode)), http.StatusBadRequest, "expired")
+}
+
+// TestAuthorizePageThrottled: failed sign-ins are limited per client
+// address and per account (429 with Retry-After, DRF's wording), and a
+// throttled attempt fails even with the right password.
+func TestAuthorizePageThrottled(t *testing.T) {
+	t.Parallel()
+	t.Run("per address", func(t *testing.T) {
+		t.Parallel()
+		env := servertest.New(t, server.Config{Throttle: auth.ThrottleConfig{LoginPerAddr: auth.Limit{Every: time.Hour, Burst: 3}}})
+		addCheapUser(t, env, "ed@example.org", "pw-ed")
+		for _, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+			form := url.Values{"email": {email}, "password": {"x"}, "action": {"signin"}}
+			checkPage(t, postForm(env, "/account/authorize/", form), http.StatusUnauthorized, "Invalid email or password")
+		}
+		form := url.Values{"email": {"ed@example.org"}, "password": {"pw-ed"}, "action": {"signin"}}
+		checkThrottledPage(t, postForm(env, "/account/authorize/", form))
+		form.Set("action", "approve")
+		checkThrottledPage(t, postForm(env, "/account/authorize/", form))
+		// The tokens page shares the limit, and so does /api/token/.
+		form.Set("action", "signin")
+		checkThrottledPage(t, postForm(env, "/private/users/tokens/", form))
+		res := env.Do(http.MethodPost, "/api/token/", "", map[string]string{"username": "ed@example.org", "password": "pw-ed"})
+		servertest.CheckSpec(t, "brainstem", http.MethodPost, "/api/token/", res)
+		if res.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("/api/token/ after throttled sign-ins: %d %s", res.StatusCode, res.Body)
+		}
+	})
+	t.Run("per account", func(t *testing.T) {
+		t.Parallel()
+		env := servertest.New(t, server.Config{Throttle: auth.ThrottleConfig{LoginPerAccount: auth.Limit{Every: time.Hour, Burst: 2}}})
+		addCheapUser(t, env, "fa@example.org", "pw-fa")
+		addCheapUser(t, env, "ga@example.org", "pw-ga")
+		b := newBrowser(t, env)
+		// Successful sign-ins do not count.
+		for range 3 {
+			b.signIn("/account/authorize/", "fa@example.org", "pw-fa", "/account/authorize/")
+		}
+		bad := url.Values{"email": {"FA@example.org"}, "password": {"x"}, "action": {"signin"}}
+		for range 2 {
+			checkPage(t, postForm(env, "/account/authorize/", bad), http.StatusUnauthorized, "Invalid email or password")
+		}
+		bad.Set("password", "pw-fa")
+		checkThrottledPage(t, postForm(env, "/account/authorize/", bad))
+		// Another account from the same address is not affected.
+		b.signIn("/account/authorize/", "ga@example.org", "pw-ga", "/account/authorize/")
+	})
 }

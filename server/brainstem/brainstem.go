@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -17,6 +18,7 @@ import (
 	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -25,12 +27,19 @@ import (
 type Deps struct {
 	Store *store.Store
 	Log   *slog.Logger
+	// TokenTTL is how long tokens minted by logins (and tokens created
+	// without an expiry of their own) live; 0 means forever.
+	TokenTTL time.Duration
+	// Throttles limit password attempts and device-login starts (nil: none).
+	Throttles *auth.Throttles
 }
 
 // Handlers implements the generated strict server interface.
 type Handlers struct {
-	st  *store.Store
-	log *slog.Logger
+	st        *store.Store
+	log       *slog.Logger
+	tokenTTL  time.Duration
+	throttles *auth.Throttles
 }
 
 var _ brainstemapi.StrictServerInterface = (*Handlers)(nil)
@@ -65,7 +74,10 @@ func Register(e *echo.Echo, d Deps) error {
 		return fmt.Errorf("load brainstem spec: %w", err)
 	}
 	spec.Servers = nil
-	h := &Handlers{st: d.Store, log: d.Log}
+	if d.Throttles == nil {
+		d.Throttles = auth.NewThrottles(auth.ThrottleConfig{Off: true})
+	}
+	h := &Handlers{st: d.Store, log: d.Log, tokenTTL: d.TokenTTL, throttles: d.Throttles}
 
 	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
 	e.Pre(headAsGet)
@@ -87,6 +99,6 @@ func Register(e *echo.Echo, d Deps) error {
 	}))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
 	registerPublicWrites(e)
-	registerAuthorizePage(e, d)
+	registerPages(e, d, h)
 	return nil
 }

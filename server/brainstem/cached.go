@@ -15,9 +15,12 @@ import (
 // from memory until the next write. The key names the caller and the
 // whole request URL (portal, record, filters, includes, page; scheme and
 // host because next/previous are absolute URLs).
-func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, _ string) brainstemapi.StrictHandlerFunc {
+//
+// The token list is never kept: a revocation by another process (the CLI)
+// does not empty this process's cache.
+func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID string) brainstemapi.StrictHandlerFunc {
 	return func(c echo.Context, req any) (any, error) {
-		if c.Request().Method != http.MethodGet {
+		if c.Request().Method != http.MethodGet || operationID == "ListTokens" {
 			return f(c, req)
 		}
 		var other any

@@ -16,7 +16,12 @@ const (
 
 // StartDeviceAuth starts a device login and tells the client where the
 // user approves it (the sign-in page of this server, built from the Host).
+//
+// Starts are throttled per client address.
 func (h *Handlers) StartDeviceAuth(ctx context.Context, req brainstemapi.StartDeviceAuthRequestObject) (brainstemapi.StartDeviceAuthResponseObject, error) {
+	if err := h.throttles.DeviceStart(requestFrom(ctx).addr); err != nil {
+		return nil, err
+	}
 	client := ""
 	if req.Body != nil && req.Body.ClientName != nil {
 		client = *req.Body.ClientName
@@ -41,9 +46,10 @@ func (h *Handlers) StartDeviceAuth(ctx context.Context, req brainstemapi.StartDe
 }
 
 // PollDeviceAuth reports the state of a device login, always with 200 (the
-// Python client aborts the login on any non-2xx poll).
+// Python client aborts the login on any non-2xx poll). The token it hands
+// out is named "device login <date> (<client>)" and lives the token TTL.
 func (h *Handlers) PollDeviceAuth(ctx context.Context, req brainstemapi.PollDeviceAuthRequestObject) (brainstemapi.PollDeviceAuthResponseObject, error) {
-	status, token, err := h.st.PollDeviceAuth(ctx, req.Body.DeviceCode)
+	status, token, err := h.st.PollDeviceAuth(ctx, req.Body.DeviceCode, h.loginToken(0, "device login"))
 	if err != nil {
 		return nil, err
 	}

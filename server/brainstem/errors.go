@@ -21,6 +21,7 @@ import (
 const (
 	msgNotAuthenticated = "Authentication credentials were not provided."
 	msgInvalidToken     = "Invalid token."
+	msgTokenExpired     = "Token has expired."
 	msgForbidden        = "You do not have permission to perform this action."
 	msgNotFound         = "Not found."
 	msgRequired         = "This field is required."
@@ -62,6 +63,10 @@ func HandleError(err error, c echo.Context, log *slog.Logger) bool {
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
 	}
+	var te *auth.Throttled
+	if errors.As(err, &te) {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(te.Seconds()))
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return true
@@ -75,9 +80,12 @@ func errorResponse(err error) (int, any) {
 	var ve *store.ValidationError
 	var qe *store.BSQueryError
 	var he *echo.HTTPError
+	var te *auth.Throttled
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.body
+	case errors.As(err, &te):
+		return http.StatusTooManyRequests, map[string]string{"detail": te.Message()}
 	case errors.As(err, &ve):
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
@@ -88,6 +96,8 @@ func errorResponse(err error) (int, any) {
 		return http.StatusForbidden, map[string]string{"detail": msgForbidden}
 	case errors.Is(err, auth.ErrNoCredentials):
 		return http.StatusUnauthorized, map[string]string{"detail": msgNotAuthenticated}
+	case errors.Is(err, store.ErrTokenExpired):
+		return http.StatusUnauthorized, map[string]string{"detail": msgTokenExpired}
 	case errors.Is(err, store.ErrUnauthorized):
 		return http.StatusUnauthorized, map[string]string{"detail": msgInvalidToken}
 	case errors.As(err, &he):

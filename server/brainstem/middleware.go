@@ -26,6 +26,7 @@ type request struct {
 	url    *url.URL
 	host   string
 	scheme string
+	addr   string // the client's address, for throttling (auth.ClientAddr)
 }
 
 type requestKey struct{}
@@ -65,7 +66,7 @@ func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(p, "/api/") {
 			return next(c)
 		}
-		r := &request{query: c.QueryParams(), url: req.URL, host: req.Host, scheme: c.Scheme()}
+		r := &request{query: c.QueryParams(), url: req.URL, host: req.Host, scheme: c.Scheme(), addr: auth.ClientAddr(req)}
 		r.public = strings.HasPrefix(p, "/api/public/")
 		if r.public || strings.HasPrefix(p, "/api/private/") {
 			u, err := auth.Identify(c, h.st)

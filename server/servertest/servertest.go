@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -236,21 +237,35 @@ func onlyDropped(err error, dropped map[string]bool) bool {
 	}
 	for _, e := range leaves {
 		var se *openapi3.SchemaError
-		if !errors.As(e, &se) || se.SchemaField != "required" {
+		if !errors.As(e, &se) {
 			return false
 		}
+		if se.SchemaField == "oneOf" || se.SchemaField == "anyOf" {
+			// An embedded record (id or object): fine when one of the
+			// alternatives failed only for the dropped fields.
+			var alts openapi3.MultiError
+			if !errors.As(se.Origin, &alts) || !slices.ContainsFunc(alts, func(alt error) bool { return onlyDropped(alt, dropped) }) {
+				return false
+			}
+			continue
+		}
 		ptr := se.JSONPointer()
-		if len(ptr) == 0 || !dropped["*"] && !dropped[ptr[len(ptr)-1]] {
+		if se.SchemaField != "required" || len(ptr) == 0 || !dropped["*"] && !dropped[ptr[len(ptr)-1]] {
 			return false
 		}
 	}
 	return true
 }
 
+// collectLeaves flattens err into its schema errors; a oneOf/anyOf error
+// stays one leaf (onlyDropped looks into its alternatives).
 func collectLeaves(err error, out *[]error) {
 	var me openapi3.MultiError
 	var re *openapi3filter.ResponseError
+	se, _ := err.(*openapi3.SchemaError)
 	switch {
+	case se != nil && (se.SchemaField == "oneOf" || se.SchemaField == "anyOf"):
+		*out = append(*out, se)
 	case errors.As(err, &me):
 		for _, e := range me {
 			collectLeaves(e, out)

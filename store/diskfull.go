@@ -1,0 +1,55 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// ErrStorageFull means there is no room for a write: the disk is full
+// (ENOSPC on a file, SQLITE_FULL in the database), a file-size limit was
+// hit, or free space is below the floor set with SetMinFreeBytes.
+var ErrStorageFull = errors.New("store: insufficient storage")
+
+// DefaultMinFreeBytes is the default free-space floor below which uploads
+// are refused (64 MiB): the database and its write-ahead log keep room to
+// record deletes that free space again.
+const DefaultMinFreeBytes int64 = 64 << 20
+
+// SetMinFreeBytes sets the free-space floor of the blob directory's file
+// system below which CheckFreeSpace (and so every upload) answers
+// ErrStorageFull; 0 turns the check off. Call it before serving.
+func (s *Store) SetMinFreeBytes(n int64) { s.minFreeBytes = max(n, 0) }
+
+// CheckFreeSpace returns ErrStorageFull when writing need more bytes would
+// leave less than the floor free on the blob directory's file system. It
+// costs one statfs(2); where free space cannot be measured it passes.
+func (s *Store) CheckFreeSpace(need int64) error {
+	if s.minFreeBytes == 0 {
+		return nil
+	}
+	free, ok := freeBytes(s.BlobDir)
+	if !ok {
+		return nil
+	}
+	if free-max(need, 0) < s.minFreeBytes {
+		return fmt.Errorf("%w: %d bytes free, %d needed, floor %d", ErrStorageFull, free, need, s.minFreeBytes)
+	}
+	return nil
+}
+
+// storageFull marks err with ErrStorageFull when it says the disk or the
+// database is full, and returns other errors unchanged.
+func storageFull(err error) error {
+	if err == nil || errors.Is(err, ErrStorageFull) {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
+		(errors.As(err, &se) && se.Code == sqlite3.ErrFull) {
+		return fmt.Errorf("%w: %w", ErrStorageFull, err)
+	}
+	return err
+}

@@ -20,36 +20,42 @@ const DefaultMinFreeBytes int64 = 64 << 20
 
 // SetMinFreeBytes sets the free-space floor of the blob directory's file
 // system below which CheckFreeSpace (and so every upload) answers
-// ErrStorageFull; 0 turns the check off. Call it before serving.
-func (s *Store) SetMinFreeBytes(n int64) { s.minFreeBytes = max(n, 0) }
+// ErrStorageFull; 0 (the default) turns the check off.
+func (s *Store) SetMinFreeBytes(n int64) { s.minFreeBytes.Store(max(n, 0)) }
 
 // CheckFreeSpace returns ErrStorageFull when writing need more bytes would
 // leave less than the floor free on the blob directory's file system. It
 // costs one statfs(2); where free space cannot be measured it passes.
 func (s *Store) CheckFreeSpace(need int64) error {
-	if s.minFreeBytes == 0 {
+	floor := s.minFreeBytes.Load()
+	if floor == 0 {
 		return nil
 	}
 	free, ok := freeBytes(s.BlobDir)
 	if !ok {
 		return nil
 	}
-	if free-max(need, 0) < s.minFreeBytes {
-		return fmt.Errorf("%w: %d bytes free, %d needed, floor %d", ErrStorageFull, free, need, s.minFreeBytes)
+	if free-max(need, 0) < floor {
+		return fmt.Errorf("%w: %d bytes free, %d needed, floor %d", ErrStorageFull, free, need, floor)
 	}
 	return nil
+}
+
+// IsStorageFull reports whether err says there is no room to write:
+// ErrStorageFull, or an error of the disk (ENOSPC, EDQUOT, EFBIG) or of
+// SQLite (SQLITE_FULL) that a store method passed on unmarked.
+func IsStorageFull(err error) bool {
+	var se sqlite3.Error
+	return errors.Is(err, ErrStorageFull) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
+		(errors.As(err, &se) && se.Code == sqlite3.ErrFull)
 }
 
 // storageFull marks err with ErrStorageFull when it says the disk or the
 // database is full, and returns other errors unchanged.
 func storageFull(err error) error {
-	if err == nil || errors.Is(err, ErrStorageFull) {
+	if err == nil || errors.Is(err, ErrStorageFull) || !IsStorageFull(err) {
 		return err
 	}
-	var se sqlite3.Error
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
-		(errors.As(err, &se) && se.Code == sqlite3.ErrFull) {
-		return fmt.Errorf("%w: %w", ErrStorageFull, err)
-	}
-	return err
+	return fmt.Errorf("%w: %w", ErrStorageFull, err)
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -59,7 +60,7 @@ type Store struct {
 	wturn chan struct{}
 
 	// minFreeBytes is the free-space floor of uploads (SetMinFreeBytes).
-	minFreeBytes int64
+	minFreeBytes atomic.Int64
 	// staging holds the paths of upload temp files being written or
 	// waiting for their transaction, which the periodic sweep spares.
 	stagingMu sync.Mutex

@@ -665,6 +665,20 @@ func (response CreateSession500ApplicationProblemPlusJSONResponse) VisitCreateSe
 	return err
 }
 
+type CreateSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession507ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
 }
@@ -741,6 +755,20 @@ func (response DeleteSession500ApplicationProblemPlusJSONResponse) VisitDeleteSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession507ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -946,6 +974,20 @@ func (response UpdateSession500ApplicationProblemPlusJSONResponse) VisitUpdateSe
 	return err
 }
 
+type UpdateSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession507ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveAttachmentRequestObject struct {
 	SessionId    SessionID    `json:"session_id"`
 	AttachmentId AttachmentID `json:"attachment_id"`
@@ -1023,6 +1065,20 @@ func (response RemoveAttachment500ApplicationProblemPlusJSONResponse) VisitRemov
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment507ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment507ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1288,6 +1344,20 @@ func (response UploadFiles404ApplicationProblemPlusJSONResponse) VisitUploadFile
 	return err
 }
 
+type UploadFiles408ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles408ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(408)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UploadFiles413ApplicationProblemPlusJSONResponse Problem
 
 func (response UploadFiles413ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
@@ -1326,6 +1396,20 @@ func (response UploadFiles500ApplicationProblemPlusJSONResponse) VisitUploadFile
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles507ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles507ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1631,70 +1715,72 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzrc9u2sv9XdnjvTKReipZf7ak8/eA82uM7bU4msScfqkwIkSsJNQmwABhbzeh/v4MF36Ik53Ec3x5/",
-	"k0QQWCx2f/uEPnqRTDMpUBjtTT56S2QxKvp4HkWYmddMLJC+x6gjxTPDpfAmXjhbGdSh53s6WmLK7Aiz",
-	"ytCbeNooLhbeeu17z6QwKMxzrjOpuXt1YyZmDIuWKQpzBnOeoGApfvfT1eXPo388eTLNx+PjKEMVoTAj",
-	"FJGMMQY7hJ7gPgpeXLLF5ppvjJJiASgMNyswbOGDWSL8mUuDMSzxFt7883x0dPo9yDk9od0Ge9Z6+/bt",
-	"eW6WdtaIGezZ6lNkChUoZEn609TTqDWXYpnPpp7diMI/c64w9iZG5bhrsbXvZUyxFE15WhUTL55vLny5",
-	"RKjZ/EQDj+1muH2WMbP0fM+y1Jt49aj3PN5J0lyqlBlv4uU5jdzkxxu3vW0EFbvfRU0x5EtJWZeDO6yy",
-	"31gck2Cy5JWSGSrDrbjPWaLR97LGTx+bvIm4YaU4izxJ2CzBkq7O6n7rPYXMYPyemRbdMTM4MjxF726v",
-	"z1b9LM2zRFoFfqIBU8YTGEgFU4+ZhOmpNwz2TN+a8NM2xuM7HETrDXfEfbuQii+4YAmhAek63HCzlLkB",
-	"JlYQc4WRkWplt5Oy219RLMzSmxydnu5eUctcRfi+IVS75JL0nii4YbrkbAxGwuAaMwM3SxSQcHGNMXBh",
-	"JEizRFW+rYnZXX58CkcNNwl+6jG4Z327SjHmDOzzXing+v0HrvnMLVk8nkmZIBOkzLX2/b4BEt1T3SSp",
-	"Z2dbJc/vVbQ9J7lNTbZpX2vH7yqGyNkfGBnLkBolfuX6U5EikrlDl5QLnuapNxlXS3BhcIGKmG4wpfHV",
-	"h/9WOPcm3n8d1Gb5oICugwZuravZmFJstXFAbj6/oGP39l7bFT8XB++k9julp4+4Z3ROhfl4jX/mqD8f",
-	"q3uclxe3XBsuFg2bqK1iW212umx1X+BNqc1knj7tjCxb14RPF+7Fw/G4e2q+Vyn5psLGXGcJWxH+ncHU",
-	"e4k3cG6BvCRq6jkMYjONwlgS8ZalmZ3PeyaVwVtQGEkVc7HQHai0tKRclN8P+85s41h+5pjEL5SSylLc",
-	"5vfcPuvfyJzxxDKbhviAwSKAkDYe+tDw/vTvh++ClnDY57WO228JT7mxHyww6/AMwpmMVyHMpXJ+moxX",
-	"wDQwuFnKBNtMKXFnA/xS1Jot6Bzq0Sm7taoLbhgkxCrgGo7G470y7thRz9wn5a+UnCWYbjLt9c/P4MeT",
-	"0x8gcyMgRsN4ov16i3IO+AHVCtAeh/NSuYbzVxd2y+2jcW/3aUGWMEHoWk0goyhXCkXUbyVotR6F+pdA",
-	"60yrFWSoqgPnIsuNO/Y7K1BDxtab6qINM7nuF7N/Xl6+AjcAbJTQOvuTcS8Ab1G/N0upDOg8TZlalSFA",
-	"eRilCa0l5SmLoUSpHqb12+RzuHp9YZXbcqo7v9V3NpO5mcwSJq6nHqTIhKZxxRY1W2ngBliStKlpvLdX",
-	"TAvbXCpGwd4+YS3AeC8KdzdZOlPWgQNudBNyN0V1J2q3Y4bGUB9kEqO2oqa0+Qys7hM1nmYWQ+P3mZKW",
-	"CT0EXV1dPNdWPMqxUI6FAUtu7AFhmpkVoZOQN8MWaXt95Q2K9HttmKKj23TR/CpYascYbZLJspJzy1P0",
-	"wSLN8fHxj8AFXF0+a7msO2OS7lrbAhJ6Lqt4pLUA/bJr8k440rBfh+OxVei9nnHb1d/L8XJ4BQtdk7l/",
-	"QXdAvbx/a421aQQYNq4oXjgDO7Wz59xYKyOk2Xoce8joKHnLS25vsZ/XvcfbK19+S2P7lKYlti3+7ECZ",
-	"L/G4OzIoDUtA5OkMVQnkEUsSCpHLUA0GQhqHwWyBoPlfSKr6NZ33YmdvnE35Cg58Z8LPxWWmIeHaYteg",
-	"jLE7KD3chOlHbHzExkds3IuNX4qGV1n8pWFwR0zaTLcRZeOXgs9RgkxZ17KTXruzXNV62F7Ojqcz1c2T",
-	"9oEIh1y4R27dTQ3e4qrTHlqR8s5N9AS++wWmczCkDFGuuFm9sejuOD2j1P55bmfd9PUzVNoeGLAoQq3B",
-	"yGsUMAj1MnsfBEE4hLmSaRXtLvNZMcQJVAhFfEseLjHRPNEgc5PlpipLEMeIjJqDS2MylwHnYi57Qp3S",
-	"Bi6UzLMq52lRumECgEGuUcGNVNeafPlgKqbiBYWg1p6CQIw1hHb/UvG/CEgnUNQ7XBGHNlRUbWDA+nni",
-	"T4VG3M6IYQAv6sDXh5slMzYSJqvl4hffQgQTU7EtjoZYRrndGAxClmUJj4jcg2LY//yhpQiHLmSx84Qu",
-	"7A3JUpYhG7Jo2U5tEEt+5Sk3elImOOAQjISj8RiiJVMsMqi0D2HjDEJgBlKpDTgFm4rGd8gUjpjWMuIW",
-	"Vlr5KhtpO6b48L9v/vUSZjLmqMvppuIQfuNPfUe0dWzIHFf0kK2FQYxzlicGTsfDAK4oya0nLZKmwglE",
-	"RoUrAiG/zsxX68HR6Wlrk45BdlxFkVN79YG8r3A0StntyCXWR66cWNNzBL/wp8NgKqrwdOK1sl+U7PB8",
-	"7wMqF5h6h8E4GFuokBkKlnFv4h0H4+DYui/MLElLD8q37ZcFmi2Wuesh+iDwpoow/aocYZbIVSukhZBc",
-	"ttDKoN2uuYsD6sOGA2qV2gI5SeZF7E086xSX2uq1y3+/dzfxqjkN1dX+zFGt6sIa5dFa5cyC8d7kdOyX",
-	"ua8aL923w00/eO1vIHK11+qkjAR9zbNtxMj5XOMWasYNM8+FOT7ymtQdnvxw8o/j709+2O2sr99Zq68z",
-	"KbQD66Px2AUNVJ4mm9rAAav/9reanDt49hSzENBupsboVBsMCayUnuykoYlFd6elTCn20PGUxWX61BqT",
-	"0DE9LEg5vE9SfuNaW9SUCmYsdvhuZaPRfPD27dtRt5bet1rxykG39E6rnt4vhy+EQWXtGZmLwDkKZXhG",
-	"6lsJgAU1ttAND1R779a+l0m9LTCxSFt5x/JGYAyzVQNOAnhb1khdingglTNh4cd1OHTgS0hqoam3nBDA",
-	"C4vZRTxYoxqkuTaAt9xiOBMxzBAUsth6TW0iYFDVSd3vqT3kokhqJEhh9YBo4Y1S6Vnh1zerqZ0KDNh1",
-	"rxEz69TpqQh3VQPDAM7FioSLx2SkHRhTTaA0Ym4rQpol5ap1YUxjZ3Pa2NsqSBWtCKjNUxmvvhqO9Ba9",
-	"1msXsbSw6/BrY1efNF92+N+fwL1/HPuNJdYgYExOjw/MOV+lbb2hxh5rAHwwUkIixcKHXFwLeSN8K41M",
-	"NEWbx2CWrIwqK7H+O8PiyeHxfW7LClLpn65Iy5laoA1nmADyUR2zD0/vm6qSIHvwlkKi40EZDYcJNfD3",
-	"2421X/u1Bx9rGFw7U5JgXy/ac/q9FYoHcNHWb6caotPaQjBNTh1TCG5+K67S+cWFU1x1zLWR1C3bRNIW",
-	"tJ1sIzT+FljT7AbicSkqDK6uLp7/rRHCncN9beulBJ1Hy4rVZTG/cGwenFY6idynlf72+HKnTYVz4dQt",
-	"180g0UrfyfhkU6N+QbNVncb35SlUfTKPSvqopA9CSX9Bs19DO0mUPkLqIQd1P/P6ne9leV+otqR++SKP",
-	"ikmsIVOoydMUVfvOWdGzVQ7RhlHXklniaiqYwqpBisKedrowZSsbgGk01gSLPEkCCIuk+wSMyjGcCo1G",
-	"V7++ZyZ05ZNuhcVqSjEIBvSBuuIWjIupcNFWnXU2PMXhWWMtStyHjVw7XDk/u9wXUzgVCv/AaEtc1apw",
-	"/Jviqt4qyrpdCLJcW3879MyJxPjvEGtZ2GtFWwSCNT4/IvJ9IvJjqPf/JtRzMPXZod5BAyoOPra6aHeG",
-	"ge2bQZAg+9AOCsvcXBnnVdhEAZ4zK9sjRFeAbYP+a0zlB2x0390lCnQvfZMo8PzRr/xmKOaXhe9mys6d",
-	"BBckXQ9Nj52gdrKMVNzvU+1m+9wXOaT+3sGtG4Lrd5+FJAcNHm+NbgtgKFJB7XuH9S0k600U10NHjfuh",
-	"UxExpVaUkjfaXf6yPjAD7e5svrhkCxjYifuuaA6DqXiTZ5lURoNVl8S9nuaJ4VniRoFyTvogpNutoQ/h",
-	"xXzkPg/t8KmIpCh7bMp6gR1/MR+9lAJHvzETLcNhn0v7C5qa08UG95Vrn9ZElfcjaDc/jUc//hhWZVOn",
-	"tnXdlChulU077To9zSyb/R/qAxL/aH2QIlnVsQIxWxueJJDaLbuMXi8xJQe/kJ7j8Ylb3pWKLBXa0aHv",
-	"QkJ9Op9Gx/4C8XcH37XRoypLz7hgVM7uuXa6qR2uBlVM3MFvd+V6VN+53gXerfvZ9V3rUeey9a4peq5n",
-	"N65M73qTxtAOj8bf/5s4Vegdxk40B3p4Bho/oLI66TQ4khYedKHeTJkDqzfuYYe3X4095URO2nsR0KkS",
-	"RfiDAoRq7RoGd7yyfjf+H/d5Sy+lgVTGfM5tYN/Si0KL4mGHP5+26qML9uiCNV2wk8Pv7zukcxoVMWEp",
-	"mSFoZri2Ar9F8bfoq7O08N2Ba1LU/K87/bPEg+sveS5vRCJZ3PY8nxRx2gN3OYsmQGo0pLulX5KX7e2h",
-	"qS2EtUajmBnmXFTyMxSkUmF5qxTsOH3mOhhnaI2MayhtaEDhdJYqM2h2TDZbJYcBvLKz0WLTorJTNE4q",
-	"BL4QUmEcwOUSp4LWpd+1UchS1zQTc33tg5ZFY66c078gWEGFPIOiVSZDReybCurxoknmXOAZsDILQ72Y",
-	"C27j+5PD46B59Zau7Zc9i46OJ7rz9wvt/16ga7FZZs1LGAQHQXBwG1a8Cm/Dod/u0bH6ExYtjjR5qZaX",
-	"qwxhoAWfzzFuXmgeFkxxskE9vUkCdFuEWnYmQF1B5RVYITsAtaOdx/W5/kzStivp3CM0bU3u3oEuxHfz",
-	"Hss2z4f6FssL4nvuBLnpNy8K3CWV/fVahjr/i7Cjc6h1Q7OofkgV132wJO7fIqPzUrZU3S+y1JW82x/S",
-	"KvddSUFx9foxqf0fldQ+d3LRyWa3WtlL8AXC3oeQ4+5BroeY8iZkd2bNyDskyJp3b8gzaN66+f2dNf/F",
-	"ixtXcFp3Bzb+YUp7m6kIsg8FijlLvPl6k7z1u/X/BQAA//8=",
+	"7Fzrb+O2sv9XBroXWLtXdpxXHw76IftoTy7aPYvdBPuhXkS0NLbZSKRKUnHchf/3gyH1tmxnHydZFPmW",
+	"WBQ5HM785kl99EKZpFKgMNobf/QWyCJU9s/zMMTUvGVijvb/CHWoeGq4FN7YC6YrgzrwfE+HC0wYjTCr",
+	"FL2xp43iYu6t1773QgqDwrzkOpWau1c3ZmLGsHCRoDBnMOMxCpbgdz9fXf4y+PHZs0k2Gh2HKaoQhRmg",
+	"CGWEEdAQ+wT3UfDqks0313xnlBRzQGG4WYFhcx/MAuGvTBqMYIF38O5f54Oj0+9BzuwTu9vhnrXev39/",
+	"npkFzRoygx1bfY5MoQKFLE5+nngateZSLLLpxKONKPwr4wojb2xUhrsWW/teyhRL0BSnVTLx4uXmwpcL",
+	"hIrNzzTwiDbD6VnKzMLzPWKpN/aqUdc82knSTKqEGW/sZZkducmPd2572wjKd7+LmnzIl5KyLga3WEX/",
+	"sSiygsniN0qmqAwncZ+xWKPvpbWfPtZ5E3LDCnEWWRyzaYwFXa3V/cZ7CpnB6JqZBt0RMzgwPEHvfq9P",
+	"V90szdJYkgI/04AJ4zH0pIKJx0zM9MTrD/dM35jw0zbGo3scROMNd8Rdu5CKz7lgsUUDq+uw5GYhMwNM",
+	"rCDiCkMj1Yq2k7C731DMzcIbH52e7l5Ry0yFeF0Tql1yafXeUrBkuuBsBEZC7wZTA8sFCoi5uMEIuDAS",
+	"pFmgKt7WltltfnwKRw03MX7qMbhnXbtKMOIM6HmnFHB9fcs1n7ol88dTKWNkwipzpX1/bIBE+1Q3SerY",
+	"2VbJ8zsVbc9JblOTbdrX2PGHkiFy+ieGhhhSocRvXH8qUoQyc+iScMGTLPHGo3IJLgzOUVmmG0zs+PKP",
+	"/1U488be/xxUZvkgh66DGm6ty9mYUmy1cUBuPj+nY/f23tKKn4uD91L7ndLTRdwLe065+XiLf2WoPx+r",
+	"O5yXV3dcGy7mNZuoSbFJm50uk+4LXBbabM3Tp50RsXVt8enCvXg4GrVPzfdKJd9U2IjrNGYri39nMPFe",
+	"4xLOCcgLoiaewyA21SgMkYh3LElpPu+FVAbvQGEoVcTFXLegkmhJuCj+P+w6s41j+YVjHL1SSiqiuMnv",
+	"GT3r3siM8ZiYbYf4gMP5EAK78cCHmven/zj8MGwIBz2vdJz+i3nCDf1BwKyDMwimMloFMJPK+WkyWgHT",
+	"wGC5kDE2mVLgzgb4Jag1m9tzqEYn7I5UF9wwiC2rgGs4Go32yrhjRzVzl5S/UXIaY7LJtLe/vICfTk5/",
+	"gNSNgAgN47H2qy3KGeAtqhUgHYfzUrmG8zcXtOXm0bi3u7QgjZmw6FpOIMMwUwpF2G0l7GodCvVvgeRM",
+	"qxWkqMoD5yLNjDv2eytQTcbWm+qiDTOZ7hazf11evgE3AChKaJz9yagTgLeo37uFVAZ0liRMrYoQoDiM",
+	"woRWkvKcRVCgVAfTum3yOVy9vSDlJk615yd9Z1OZmfE0ZuJm4kGCTGg7Lt+iZisN3ACL4yY1tff2imlu",
+	"mwvFyNnbJaw5GO9F4fYmC2eKHDjgRtchd1NUd6J2M2aoDfVBxhFqEjWlzWdgdZeo8SQlDI2uUyWJCR0E",
+	"XV1dvNQkHsVYKMZCj8VLOiBMUrOy6CTkst8gba+vvEGRvtaGKXt0my6aXwZLzRijSbK1rNa55Qn6QEhz",
+	"fHz8E3ABV5cvGi7rzpikvda2gMQ+l2U80ljA/rJr8lY4UrNfh6MRKfRez7jp6u/leDG8hIW2ydy/oDug",
+	"Tt6/J2NtagEGxRX5C2dAUzt7zg1ZGSHN1uPYQ0ZLyRtecnOL3bzuPN5O+fIbGtulNA2xbfBnB8p8icfd",
+	"kkFpWAwiS6aoCiAPWRzbELkI1aAnpHEYzOYImv+NVlW/pvOe7+ydsylfwYFvTfi5uMw0xFwTdvWKGLuF",
+	"0v1NmH7CxidsfMLGvdj4pWh4lUZfGga3xKTJdIooa7/kfA5jZIpcy1Z67d5yVelhczkab89U10/aB0s4",
+	"ZMI9cutuavAWV93uoREp79xER+C7X2BaB2OVIcwUN6t3hO6O01Ob2j/PaNZNXz9FpenAgIUhag1G3qCA",
+	"XqAX6fVwOAz6MFMyKaPdRTbNhziBCiCPb62Ha5lonmmQmUkzU5YlLMcsGRUHF8akLgPOxUx2hDqFDZwr",
+	"maVlzpNQumYCgEGmUcFSqhttffnhREzEKxuCkj0FgRhpCGj/UvG/LZCOIa93uCKO3VBetYEe6+aJPxEa",
+	"cTsj+kN4VQW+PiwXzFAkbK2Wi198gggmJmJbHA2RDDPaGPQClqYxDy25B/mw//tTSxH0XchC8wQu7A2s",
+	"pSxCNmThopnasCz5jSfc6HGR4IBDMBKORiMIF0yx0KDSPgS1MwiAGUikNuAUbCJq/0OqcMC0liEnWGnk",
+	"qyjSdkzx4f/f/fs1TGXEURfTTcQh/M6f+45ocmysOS7psbYWehHOWBYbOB31h3Blk9x63CBpIpxApLZw",
+	"ZUHIrzLz5XpwdHra2KRjEI0rKXJqr26t9xUMBgm7G7jE+sCVEyt6juBX/rw/nIgyPB17jeyXTXZ4vneL",
+	"ygWm3uFwNBwRVMgUBUu5N/aOh6PhMbkvzCyslh4Ub9M/czRbLHPbQ/RB4LKMMP2yHGEWyFUjpIXAumwB",
+	"ySBt19zHAfVhwwElpSYgt5J5EXljj5ziQlu9Zvnvj/Ym3tSnsXW1vzJUq6qwZvNojXJmznhvfDryi9xX",
+	"hZfuv8NNP3jtbyByudfypIwEfcPTbcTI2UzjFmpGNTPPhTk+8urUHZ78cPLj8fcnP+x21tcfyOrrVArt",
+	"wPpoNHJBgy1PW5tawwHSf/qtIucenr2NWSzQbqbG7KnWGDIkKT3ZSUMdi+5PS5FS7KDjOYuK9CkZk8Ax",
+	"PchJOXxIUn7nWhNqSgVTFjl8J9moNR+8f/9+0K6ld62Wv3LQLr3bVU8flsMXwqAie2bNxdA5CkV4ZtW3",
+	"FAACNTbXNQ9Uex/WvpdKvS0wIaQtvWO5FBjBdFWDkyG8L2qkLkXck8qZsODjOug78LVIStDUWU4YwivC",
+	"7DwerFANkkwbwDtOGM5EBFMEhSwir6lJBPTKOqn7PaFDzoukRoIUpAeWFl4rlZ7lfn29mtqqwACte4OY",
+	"klOnJyLYVQ0MhnAuVla4eGSNtANjWxMojJjbipBmYXPVOjemkbM5TextFKTyVgTU5rmMVl8NRzqLXuu1",
+	"i1ga2HX4tbGrS5ovW/zvTuA+PI79zmIyCBhZp8cH5pyvwrYubWMPGQAfjJQQSzH3IRM3Qi6FT9LIRF20",
+	"eQRmwYqoshTrfzIsnhweP+S2SJAK/3RltZypOVI4wwRYH9Ux+/D0oakqCKKDJwotHY9tNIiCHx6aE6VT",
+	"HnF9QwIYMcOmTFtbMaOAmqzJTCGCTllof55iLJfQcOlnsZSqf1aC6pJpWCpuDAly0xw6tKtMWrdFXPuV",
+	"x37wsQL4tTOSMXZ12b20vzeSDEO4aCKXU3rRatqxBsi6q0whuPlJEaXz+HN3v+wFbNoIt2zdRjRA+2Qb",
+	"odFjoGi9z4lHhRIwuLq6ePmPxj53Dg+1rdcSdBYuSlYXbQq5y/aENw+GN07X9uGNvz0nsNMPgnPhgCTT",
+	"9cCeyD4ZnWxixa9otgLF6KG8u7K36Ql+nuDnm4iRf0WzX0Nbia8uQqohB1UP+vqD76VZV3i9sHcc8tw3",
+	"xpGGVKG20YEoW67O8j67Yog2zHaamQWuJoIpLJvabKjaTPEmbEVBs0ZDzoXI4ngIQV4oGYNRGQYTodHo",
+	"8tdrZgJX8mpXxUhT8kHQs3/YTsY542IiXIRcVQoMT7B/VlvLFluCWn0ErlxsVOyLKZwIhX9iuCUWblSl",
+	"/kuxcGfla90s3hHX1o+HnpklMfonxMcEe40I2YJghc9PiPyQiPwUnj+F54/uLjsA/uzw/KAGggcfGz3d",
+	"O0P35j01iJHdNgP5IlNcxOYl6tqg3BnM7VG9awdomrO3mMhbrPWC3idydy89SuR+/uQxPxo++0UbRj2B",
+	"7E6CCytdTwj1UAjlVLCVzbdNNF2gVW9T/aIgwt87uHETd/3hszDyoHZ2WzMSOeTlicnm/d7qth95gPk1",
+	"7EHtHvZEhEyplS19Ge0uWVLcwkC7u9GvLtkcejRx11Xo/nAi3mVpKpXRQEAQu9eTLDY8jd0oUC6w6gX2",
+	"FnngQ3AxG7i/+zR8IkIpil62oi5H4y9mg9dS4OB3ZsJF0O8KQ35FU3E63+C+tojnFVHFPSS7m59Hg59+",
+	"Csr2BAdIVX+CpbjRntBqi+toGtvss1K3aPln1wcp4lUV31lma8PjGBLasssvdxJTcPAL6TkenbjlXUmW",
+	"qNCODn0fEqrT+TQ69jdifHfwXROVyvaPKRfMto10XO/e1A5X680nblkm92mDQfVtg11mqfEdhOqbBoPW",
+	"Rw12TdHxGYTapwl2vWnH2B0ejb7/L3Eq1zuMnGj2dP8MNN6iIp10GhxKggedqzdT5oD0xj1s8farsaeY",
+	"yEl7JwI6VbJZmV4OQpV29Yf3/DTE/fh/3OUHvpYGEhnxGccIeg29yLUo6rf482mrPjmXT85l3bk8Ofz+",
+	"oV07p1EhE0TJFEEzwzUJ/BbF36KvztLCdweuGVjzv+/1BZdvro/rpVyKWLKo6Xk+yyPQb9zlzJttbUOv",
+	"vcP9Jbn0zl61ykKQNRpQGOBcVOtnKEikwuL2NtA4feY6hadIRsY1btc0IHc6C5Xp1TuT6y3J/SG8odns",
+	"YpO8Gpc3KCsEPhdSYTSEywVOhF3X/q6NQpa45jQKXXzQMm+AlzP7tRESVMhSyFvSUlSWfRNheyntJDMu",
+	"8AxYkTmjx3keNSeukVMzlgJUg/IhTeTDnN+ihpPD42H9Urz9oEbRTewopzip8WGU5ldR7IX1NCWDFAyH",
+	"B8PhwV1Qcje4C/p+s3uONC7Im4/t5IUiX65ShJ4WfDbDqP6pgX7ORidNtts+jsHe47Jh2xhsv15xOV3I",
+	"FqTtaLRzHei/WPncVVroELOm7re/TpAL/OYNs22+ku0oLj7dsOe2npt+8wrPfQoWX6+Zr/XFkh09fY27",
+	"03mNS6qo6lC3CvIY2a3XsgEOfl6LKOWdfkjKCkcpBflHEZ5KF49cuhj9+ChFAm2kBTymFL+193GkspWt",
+	"GuZWSSZtCK4MT1BmZluu6cHrMOdOyFsFmAbhhe0pLEZ+AI2u5vYE3N0Uahqbb6Gi04HgT+nThyzwWNvt",
+	"XB0j75E0rd97tN5i/cbjHx/IJcxf3Lj+2Li3tfF1P+1tpqesB5DbKeedbb5eJ2/9Yf2fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -972,11 +972,17 @@ type BadRequest = FieldErrors
 // Forbidden defines model for Forbidden.
 type Forbidden = Detail
 
+// InsufficientStorage defines model for InsufficientStorage.
+type InsufficientStorage = Detail
+
 // ListBadRequest defines model for ListBadRequest.
 type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
 type NotFound = Detail
+
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
@@ -3562,6 +3568,8 @@ type BadRequestJSONResponse FieldErrors
 
 type ForbiddenJSONResponse Detail
 
+type InsufficientStorageJSONResponse Detail
+
 type ListBadRequestJSONResponse QueryErrors
 
 func (t ListBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
@@ -3573,6 +3581,8 @@ func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
 }
 
 type NotFoundJSONResponse Detail
+
+type PayloadTooLargeJSONResponse Detail
 
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate *string
@@ -3619,6 +3629,36 @@ func (response StartDeviceAuth400JSONResponse) VisitStartDeviceAuthResponse(w ht
 	return err
 }
 
+type StartDeviceAuth413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StartDeviceAuth413JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartDeviceAuth507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response StartDeviceAuth507JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PollDeviceAuthRequestObject struct {
 	Body *PollDeviceAuthJSONRequestBody
 }
@@ -3651,6 +3691,36 @@ func (response PollDeviceAuth400JSONResponse) VisitPollDeviceAuthResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PollDeviceAuth413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PollDeviceAuth413JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PollDeviceAuth507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response PollDeviceAuth507JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3789,6 +3859,36 @@ func (response CreateDataStorage403JSONResponse) VisitCreateDataStorageResponse(
 	return err
 }
 
+type CreateDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDataStorage413JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateDataStorage507JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDataStorageRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -3846,6 +3946,22 @@ func (response DeleteDataStorage404JSONResponse) VisitDeleteDataStorageResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteDataStorage507JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4014,6 +4130,36 @@ func (response UpdateDataStorage404JSONResponse) VisitUpdateDataStorageResponse(
 	return err
 }
 
+type UpdateDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateDataStorage413JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateDataStorage507JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceDataStorageRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceDataStorageJSONRequestBody
@@ -4092,6 +4238,36 @@ func (response ReplaceDataStorage404JSONResponse) VisitReplaceDataStorageRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceDataStorage413JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4230,6 +4406,36 @@ func (response CreateProject403JSONResponse) VisitCreateProjectResponse(w http.R
 	return err
 }
 
+type CreateProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateProject413JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateProject507JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteProjectRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -4287,6 +4493,22 @@ func (response DeleteProject404JSONResponse) VisitDeleteProjectResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteProject507JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4455,6 +4677,36 @@ func (response UpdateProject404JSONResponse) VisitUpdateProjectResponse(w http.R
 	return err
 }
 
+type UpdateProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProject413JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateProject507JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceProjectRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceProjectJSONRequestBody
@@ -4533,6 +4785,36 @@ func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceProject413JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceProject507JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4741,6 +5023,36 @@ func (response CreateSession403JSONResponse) VisitCreateSessionResponse(w http.R
 	return err
 }
 
+type CreateSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSession413JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSession507JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -4798,6 +5110,22 @@ func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSession507JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4966,6 +5294,36 @@ func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.R
 	return err
 }
 
+type UpdateSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSession413JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSession507JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceSessionJSONRequestBody
@@ -5044,6 +5402,36 @@ func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSession413JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSession507JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5322,6 +5710,36 @@ func (response CreateSessionDataStorage403JSONResponse) VisitCreateSessionDataSt
 	return err
 }
 
+type CreateSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSessionDataStorage413JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSessionDataStorage507JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionDataStorageRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -5379,6 +5797,22 @@ func (response DeleteSessionDataStorage404JSONResponse) VisitDeleteSessionDataSt
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSessionDataStorage507JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5547,6 +5981,36 @@ func (response UpdateSessionDataStorage404JSONResponse) VisitUpdateSessionDataSt
 	return err
 }
 
+type UpdateSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSessionDataStorage413JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSessionDataStorage507JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionDataStorageRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceSessionDataStorageJSONRequestBody
@@ -5625,6 +6089,36 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSessionDataStorage413JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSessionDataStorage507JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6800,6 +7294,36 @@ func (response ObtainToken401JSONResponse) VisitObtainTokenResponse(w http.Respo
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ObtainToken413JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainToken507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ObtainToken507JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8594,110 +9118,113 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3Ipu1Ip7zz2JtmdcWY82dxZjgSJLQlnEOACoG2dT989hQcpUgRFSh7Z",
-	"sq1/dscUCDT63Q108y4Y8jjhDJiSwfFdkGCBY1AgzF/vscLfFBd4DB8JVSA+4xg+DTlTmDAzIgI5FCRR",
-	"hLPgOHiHJRwQJoFJosg1IJkOpBKEjREfITUBxHAMnSAMiB7+RwpiGoSBfhgcByOzxJ0ZQrJFZkEYyOEE",
-	"YqyXU9NEj7RzBrNZGHy4HdI0gios7wVPJMJoRIBGaCR4jAAPJ0jAkIvoBAlIACs8oAYeuE0o19MokYIf",
-	"PLArXVyWICIKYoOJmLBfgY3VJDh+FS4Cmj/AQuCp/luqKTWb5iIO5vv4lbArMx2mlN98iBM1/W9M0xyw",
-	"8h5/nwBDiQAJTIVuZxINsRBTxDjqUz1bvw7fbkM9M6oBzR+5iLGqYvl0OIREQYQwixAZMy4gQnsCZMKZ",
-	"BImwAITpDZ5K9B/fvnzer6W9nb8IBLA0Do4vgr9JzoIwwAkJLkMPaJ+iKljnE3Do+Emi798/ve+gUxRj",
-	"qpeByDxBmMkbEBK9PXqbQ5VgNZkDRaIgDAT8kRIBUUaBOYAO5uMgTc1ID2ishjn7Amjnn/oI4gFE0kiG",
-	"AIo1IvngbzBUUguMeUQ4Q3p4HxFW5GC0Z59iyhkgIhHOSKE432/J04Rtkqd/JTHx8MwZHgOS5O8QoghG",
-	"OKUKvT46QUOK48SAj151Oq+Ojup4hZppPfxKmIIxCIP6L6ORBM/in9N4AMJi14qL4khekWQOTO3C3M7p",
-	"5QHC1JvXQRjE+JbEmnFfv3r7p7f/+uZf3v4p1Hi0D49CH6xngmuaWxX7SZ6lA0qGVdA1GREXaISpbFKi",
-	"RPYSM02T/iytvX3q/RtISTirGCL3vAqjUaAWHCKRtMPQnhbR/QbI3OCWIFk4NGDSAubTQ26sRHoMRFqE",
-	"DVwRVhi599oBF80X6pBoJRi3lqoWPMeBcgn2MnImdqjD2Anqu9Xdc6kx09e6UEMtm6HO3lsJ3nM8Xgar",
-	"sb4aeQZihccNMCg8bl6fC48q00+texOi/kFfOwIjcotGXCA9EFhE2HgNR0dyoeoswoo2YKbtp/MF9Os/",
-	"4+gr/JGCNNvR7ALM/BMnCSVDY+0OjcE/viss//8FjILj4P8dzp3VQ/urPPyoEfBBCC5kMNMLlpH0iV1j",
-	"SrTkJakKEZbOIQTzBtrr33XNvrvBMbroBueaaHYEkSiz/Z1ucDnr72vlq8dHoDCh+o1uoL0alGAhwU6J",
-	"DlCn0+kGs34nsH7TgEQRsB+23/dmcd9WF0H7C09RxBHjCk3wNaAEREysPlRc/6VpZNkUD/UcBmxruKXa",
-	"AKn+S/NZM6kMOx4jjAbae6REKq0AYpASj0GT7KKbj7VCZCl2jEacd4NLP6GKVPnM1UeesugRiPKZKzTS",
-	"axtojp3rZxy6iIM01IJbs2ehWVD/fU0kGVDQVNPDh5hSEGYj3xlO1YQL8nd4iM38ptlH2wWBBjhCQwER",
-	"MEUwlccVfJ+maqJ/tCAUx6IbEGA2lgh+TSKwuPARLSOz4lfAHP3CYAI4chHq77//flBYCcq7XNSkZktu",
-	"m1l8+0WMMSN/x8rrTnzkNAKBKFwDlSGCzriD+hd33QAoxBprFs7MhnWDWYgqv2a2oRvMLm00lqlTHEVE",
-	"r4TpmeAJCEWMnpzrVRsN+BSthv1McMWHnJrIvThBkPt/1S0Z9xHd6NARD3TkeIJYSqnVd6NUQmTU5Pu/",
-	"YTbm6OuHb+doJHAMN1xcGR7tzGOdAecUMNPwmNBJxwz4NosZ/vnoyBM1JAWgC4NfeQbPiuHXxfxNt9ql",
-	"B00FT7GKFe1E9fgCwZeKwiKDaJHQk2SgyJJ1bJoqp5eHniUitUAjiXwxqAAcfWF0mtn36mtFxqhSkfIh",
-	"9oDwyguC9RfaUHEZmd4JcIL7jIlVL46aWkat8xsGAsV4ioYTzMaAiPJL2g+h0dLQfkHuzBwNwuaMhpeK",
-	"ci6PTUjPRHcRhOI0DZBo56UKx5Cn1i4ui8XD4jqrcUsOeJVZYlCNNlcD/Zsep0kGt6pp/JnZKLuyChWu",
-	"CU9l+3fqkSuD0KHKwVGY3u2kAf1nWA0nO2neLmmuEqxOXPPny1WCG+flBbgmQ9BOWSF+WBBGSoCp3n3s",
-	"R77IN4WF8m1ED+gNuU2/VjAJtwkRIHuE+WL5IWeRRClThFqXm0cgkX2nQMaC4tD/FNeY1s+mOLrBRKEB",
-	"qBsAhhJOqfRP5jJRPWvjK7CnEkS+M7jFcWJC7t//5y9/PXj1+s3bwMM51yDIyDnjvVSQsvMgSJt3elq2",
-	"KFhjvfzlBXYpbCgskaa4GQ+Qy2Ao0bBAgHqePOOU1vLkAsMUePJ1s2dafLlpfZlS5VMcoKNcHQBJhVXq",
-	"QocsvLP7T2xOR8dBYWWoTIdDkLIbhKgbmICpFPjaF0yOwk1thvciYASiboD+gboOo1HPvW6eYaqdymlP",
-	"RwbuEbFhWW8sMFNZVFZGp1moeIxTWi4nnlsqCEvLGHIWlvAc/IRu76UlfMgKwgwz3lns8l59V6Uiv2GU",
-	"48gY0drozcRXi+gQkHBJFBfTIsDvvr77/C0Ig/enn99/CsLgIxnLCRaat38h6s/pQP+D8oExvr8Bi4DC",
-	"NAiDvwLjEQ/C4HcYZC98URMQ3i2mglY5+sjEUAqEZr7/3Zsolch//8dIJfvHh4eN8lzYjp3fx/Tm9PKr",
-	"O8PyHB3Oz7duiJogxlHMI6B5klyCuAaBpqBOsjNE0FOWIuhldv+7jolm5kzmkx1/VBsh5c7Ah1slsEkq",
-	"LovQA87gyyg4vqiq5/wJM0dNweyykkf5KAAOTPZNe1Taq+mg/4SpRFIbM4sOjCho+oTaADH3hwxRRMZE",
-	"SZMs6fXR3nACwyuI0MC6HRZnJ+hLAuz07BN60zlCQ8xsVikRICW6gilypJf7J+ga09Qd1NotmLkt7EXz",
-	"5OgaBrcHY37gHsY4ubBvXRr9O8JDuJuZxGchLbs00bGAGZN61Y6BtpfYk/2bP0tAHGg+yI9MRxopkRNS",
-	"e6zd3w8Nqqy/0q/ux2Q7szP3GlpXJKoMs2Xxa0Dfv/4q8zMTzg4Mt+ZcnqeP7rpBkueLtCbO/jrMVGkN",
-	"jxZBduFCxYwlLtDKw5xXPgcjAdHLR2YnlpknueQ9xRWm5k3ZHEvZwcIYvMbhi6keDVwBzvLSi3P7tE8e",
-	"7VQVz0BymipDr5xccGsyrlmwg/RCoZUESjVN9P/xgEJtZsXlAH2h54QL1aityupypuMwSsEk5ld/dyGk",
-	"8bi/SuDeKFdzSycvaMRZGIwFT5Ol8rI0CLVY+sopVCXpFz114ZxCoj27mlFPWokZC0EhKluEfa9cbyhD",
-	"lmmL5eG8HuQP2F77s6JmSZxTeyUDVzmEcwnn0kRzi9ViyuWDstN3Y9qaDKpMB/n57ko8rNxB67KXzGGs",
-	"C4k2w5O/gbGE2sDCQYwJRXtWr3NmNIclHEq4UJj6GNHnSboV56nPhXtdgpgD2/zA2woq2jv78u08RGff",
-	"z/c7qG/23Dc3r/pWTPpGTrJrWPbUBSs4sTGs/jcXaABDHoOcZymqzvujao8KstrcOKtREzWKoSF/Y7Ai",
-	"2yRv6sS74eLUDxX2xxCTdwYtdcLisFaSmbPT83d/Pjz7fh6iGDM81gjWFHS45oxOa4SnVSbawVaX1krm",
-	"trnFDn0HT+b5kpXvlXXevgxxmDulrfkzR94ii/qRuWam2a1Sl2XeKa6d4toWxVXHu8bPqKoKzHp2eb/f",
-	"SWTPrV/7uwHJ9+uCBBaWKs1bmORyOfjvckAXwneKx/bOigSmDFebdNiJiXoFxPza3LTSnuKsj+wD64rE",
-	"hgJVX2STeAkdSDU4q2CgeIGp5FG3vh/X7ubN5fzOoS9vlt1qxRIJUKlgEHVQ5jlbXWJuuFMilTRBrLln",
-	"HhVul5sUUz+//v1v9j76CernVQ59FJkKCqssq3QZwARfE4eJ1WJTrDAe/pESSdocBHrfLxwpL14iM9yk",
-	"JoKn48mBdaP3HMYKb+4jLiLLb5uIkEpHwpe+M0esoKdIXD5L0U8PzNMWCYcmY1fOhLU/LS1muT2QQ8KH",
-	"k9Wpfg/Tu2Ygv1qkHmNGkpTi9fItLY8y7UBzxtEjrFfLxefu1jUizJQwUZBTqSA+kHgESGOiY2sNSsa7",
-	"ESNen+4Hcn3uAl7ey9z7VK9Th40Rc6YbfRHzV8DRgTbY2a+5kXLumCcSXqZrvkJC8dDZL7fwTz+Vb/fL",
-	"MD/PsAoHnedXOFGcSqUdCVvXwxmsfLTxjNTK+vphrVsRZWmoip8jEQMwJXWZE4K4o5Z7e/XDKMLcYdSr",
-	"e8pIJTAubOmyXoQWbkh6jqE1n0KENH3z2wp47nWwCOESjzeKzSYN65rGwWyyOTKXcy9sM/nTWStCLbsj",
-	"2fJ2XcZ/+cYXivK49castiqpM+1GnuTVcXikQJghFGvtZZXWymVvJdQ2w+2/TxKEjRcDq7isyxFVfcQm",
-	"0DwCVQPo6lA+u3xSFRPtbYcP0Q1ZJt9yayWcqmsvueH4UmSxFkvLZaslnWvFfQl9nqu8rCwkbSXjfuKQ",
-	"y0BbN/z0/N2f909MugypCZdgnW/rVO387p3f/XT87opMZBXB874JTVmAxfXP+RWw2qupCZbyhouyo5s/",
-	"DP0XhDPiVDGMh0buf5JZjhtHkQBZvOxVc+0vnzecL+9TEm47tvC3uh97FdQPnLRXv66AoT0GNyCQvSwu",
-	"kXbprUBfQSnl3uoyZ3Eb+ZXTxWuh8x0YrmnV40PCMBVETb9pNslSo1iAOE3VxJe9TUBIzjBFdnm72WPU",
-	"Py3eXj1GP5tJUDc9OnoztPdx9T+hj/b6Br++n3xtQAz/mtS2mXG+iYlSia3yJGzE/YlmcwNzxK2T8bPA",
-	"hH07//AbMv/JdPzp2acQaYHBypSpmtyyuV0wGpEhwbTL5m9m1NzrD/QzqSDu4YT0FOdU9vc79hIdFtBl",
-	"/UOckMM7e7NidniHk2R2eGdOyGaHF3ckmh1e9u1qdgzqJ4JcY6VxZFkoo/p+l3GB+vb4qo/2MONsGvNU",
-	"hoatDuwpDjrDamLz5xEfpjEwjcdsO0QgJTChhI27TFIsJyd5nwGUmDf1UJ4qRGxWyXaYgQiRyNanUjrt",
-	"dFk3Fw2JUglmkmjKcEyGBwKkQsCugfIEXFWtw3M3OEZ3nU5nNusbinCWVQ6HXVYYZy4VXnQ6ncsQda2J",
-	"t3fCtZW3/8oMvf1L23pTgKtnxebmG9rLuqNcwbTLRkRItd8pHhjkLReWd7EhTJIIin1rDALsGYotS/cW",
-	"mv4kkZxgg4Jivb7daMt6fa1ApDKJDFlzO7TLjM521cul38wCd7acNxXUrfeBaY8bI1uW/P3rr2apy1l/",
-	"3xHBU3Ju8Voqhw4Ll9xCxLg6MDXhJrcSg5rwqMvsjkOXbynVwmcXdUeuENtWwctOV2s1RZQpB6mXVltW",
-	"YR3y4FXnqHNkgpEEGE5IcBy86Rx13rgiW6PQjCDqHRzaQodDo9O5VD7fTKWCyULVDB8hjOx7qHRD34qP",
-	"tilIry1Rv7bYo4/2NPUWf7eXn7Q6k/Y6lKnA6O+HSJIxkyZ7rrGXJIJf28JlbYfM+5+i4DgwxUPzWiLX",
-	"7gmk+plH0x9YUL9YEWUr0UutMV4fHW1gQVsd5Snl17bWRxTTVuCthcW3RA7zYaFBRNEOBscXl2Eg0zjG",
-	"YpqheM4BlI9NuY71uC5Mm4DApMEqTGZU+BJWO7U3QLM+Xq+PjixHDXg0RQoolcjVgITIlYCgvdw4mdlD",
-	"xNkQ7B1xzFwHD81DVVY545Q+EKcU65RmZefFHJxvnHMKhUo1rCMVVpBdnn4QPtIwtWYj5wccZr5WDysl",
-	"yCBVIA8LoaVhrrGvTdivxmSYzRUySDWdOJBtDKSdGtfUx1gkU3NVfNDhSfHZwfyh1lhcKB2zGgNr1JY7",
-	"ikcjTim/KbkILpDGaAQ3WQ+UK5ha30VbCYjQBASE1g9TE3NrRYB1ok0zRP2D6bTirEmV4zUOCmkvaSzC",
-	"vD1kTSJ8PuTQ9n+rS4YXBrpmbS1Gmk5ILcZlnfdaDM06SLYY6rogtp80O11uHN/QaXN2uUmZX8g6e0T+",
-	"CwPrF/JRSSBOCv1rbGWRvVtsHMb2KmCh35B57VXza6XuN+alN80vzTsyGW2T6xcNQ1nY95wWye52F9RN",
-	"MRN9OQtzA1UWIHtqUxy7IatROShqZTVebQKA+uZBFrRoPcPwGBxhAXZnnTKnoJ8HVrU8Jny1dierqC4z",
-	"z3vzfJF5SgR86+l6a96KshoF7Qrtdx4MffqNt81v5O23yvi2sLfEd5jZ7TLWfgFVRtlqFmu7zMYDKf16",
-	"kT0v+z9br9Dvx3+/gDlCK+54JRuwGqdFhr6J/xzlDAtFMEVpEmEFx9mxCZQuLs3PTsoy8N289KBmxx4H",
-	"PXSs0paFLaKi9Vj5ybGxJX9rNZqknvDnY0opEvaY7RjxmCiTCc1O9xwXjkG5xKg7kPZkWNxZ3dY6QTt2",
-	"3DA7OgZY042SCuJDl2tuE61naemXF6mfzcuqdlH6hqL0Jc3SV307b/O+US+vWJzYENZnkvPcQvpcIyxx",
-	"5bJ7602hfDZuMxasXBT+wCF8uYD2WYXvSU61Kr2X2puWMXqRK15EfL4MofVx+RxNu5h8TRk8n3s4LyQW",
-	"z7/40FJ5b1cM/iD24lFi71asmgU6K7Ps0425l6vGh4m1t85L2bHdxmPr+/k42c2x+ghb41VhobnQHfrn",
-	"n1ezX5nrZHO4b1q4+X/Kv8Gk43OsCsG4aVMhAUKUsgSPCTMXx/ZKN+F0gNxzd8r2l8a93+a32lczAqvG",
-	"gJnjcF9HwFsgscHb/tVbrn7pyW7wuQjwEfyM9eXBBHw13Lc5D8IrX27dNjmrHMQXl7NaW2h3OavW+mrJ",
-	"p+BWfTtPMa76Yvkreau+bQsvNhl4FWvIGtJkmbA+tzRZGz2Z2ZymNNm3vDp3Ew5ouRPEA6fJynWOzypN",
-	"Nq+prtJ7qYlrmSYrcsWLSJMtQ2h9mmyOpl2abE0ZPJ87VS8kTZZ/57al8t6uNNmD2ItHSZO1YtUsX7Ey",
-	"yz7dNNly1fgwabKt81J2bLfxNNn9fJxWlSPNmbLCNC5ZlvUw8Lcw0NxsehhsKINW03zmaSbSfvwH/JZ9",
-	"LO9FJdXacunmnJBmEc0/pXIP+czmqAhnfpVko3K49kWu7RDAzfcNf6FC1+Yi0wbla8WySU//rReb394V",
-	"UT5oqrtSSzlvt/gAPvdqxZQeMXmmmeW2pZWeXn8t882brzGobcz5SFno51126emd2cAmbe3XahnrF1mD",
-	"uTryG1Pau8LMHy3b515H62XlvFtWa9aZla3MhD+GJXvU/PiqpXP3YfonnzVfSSc/aC592z2wHeM+bt59",
-	"HVfOVMmt38jpNOv0aIJ3G8ZjSvkNRB30bcJv7Ce88s94uiRLWL6Zx0eLA0yOwT0rpUM76DTrLUZGRueH",
-	"tt/wAGzXQE9rMTPNrt3Srt3Ss2+3NG/udqfJVOyUe3E5u2xqyFT61m6Lfkye8qniFLZnqOv/eoLgGsTU",
-	"mEGwv4xSaT+tX/ok9dujN/umaaf+RfBUefN/Vqj9LaAKnLWNmPc1PkJ7GTq83z1uLuhvp8c9kfmj07Cx",
-	"E9M20tDXTGldGtZE9hY7u45Lu45LKzqIK7CxvydTazPwA6P7R1A8/kZOW654fO2H1lc83vD1EUhR08Zo",
-	"y2nh7b3zgyx5u848Tyv82vXQ2fXQ2fXQWSdOK1xOqdMmviY7WxKf1XRw2erYLO+M0VabewrCPZp8ewOw",
-	"J0SkxU456xCpKejatdPZtdPZQKA1b7jTSo8/hwDrCSmWxT4z6ymWLQuqnhD+Kw1XNmJ+n2o7lkogtWvK",
-	"8nKbsqwaQdS2bdmQHfJJYWPTlqeVzti1V9m1V9m1V3kiGZQWGs/Xf2VLMig1zT22OoOSN01o68J5aoU9",
-	"xmN7MyhPiEiL99DXIVJTBmXXaWXXaWUDGZR5L5ZWevw5ZFCekGJZvEy9nmLZsgzKE8J/5U7wRszvM+zU",
-	"UQnrdv06dv067plvad/RY0OmrFGQn2o/j4q07rp6vNyuHvcTzRZXK36QFFY/uF9m6i8DhQk716M2VN5l",
-	"5n6kT9+7te3sPu47RQxuUHaDHeHhEKTMsrMp04pywNXEthLhNEJDSvQKxgd8wDKvJR/R/3BrC9EQHMSY",
-	"UJt2xlLecBGhERcI+/fn+dL+AmP7uBrEdcaGqaDBcXBo1JKb6S5gONbyPj81yR/NtUf+qGzzF1+u+dWA",
-	"M7uc/V8AAAD//w==",
+	"7D39c9s4dv8Khu1M7A4t20mu15Gn0/HmYy9tNnETp+md5UqQ+CThDAFcALSt9el/7+CDFCmCIiVHtuzo",
+	"l92YAoEHvO+H9x7vggGfxJwBUzJo3wUxFngCCoT56y1W+KviAo/gPaEKxCc8gQ8DzhQmzIyIQA4EiRXh",
+	"LGgHb7CEA8IkMEkUuQYkk75UgrAR4kOkxoAYnkArCAOih/+egJgGYaAfBu1gaJa4M0NIusgsCAM5GMME",
+	"6+XUNNYj7ZzBbBYG724HNImgDMtbwWOJMBoSoBEaCj5BgAdjJGDARXSCBMSAFe5TAw/cxpTraZRIwA8e",
+	"2JUuLgsQEQUTcxITwj4CG6lx0D4OFwHNHmAh8FT/LdWUmk1zMQnm+/hI2JWZDlPKb95NYjX9H0yTDLDi",
+	"Hr+PgaFYgASmQrcziQZYiCliHPWonq1Xdd5uQ10zquaY33Mxwap8yqeDAcQKIoRZhMiIcQER2hMgY84k",
+	"SIQFIExv8FSi//z6+dN+Je7t/HkggCWToH0R/F1yFoQBjklwGXpA+xCVwTofgzuOFxJ9+/bhbQudogmm",
+	"ehmIzBOEmbwBIdHro9cZVDFW4zlQJArCQMDvCREQpRiYA+hgbgdJYkZ6QGMVxNkTQFv/0kMw6UMkDWcI",
+	"oFgfJO//HQZKaoYxjwhnSA/vIcLyFIz27FNMOQNEJMIpKhTn+w1pmrBN0vRHMiEemjnDI0CS/AEhimCI",
+	"E6rQy6MTNKB4Ehvw0XGrdXx0VEUr1EzroVfCFIxAmKP/PBxK8Cz+KZn0QdjTteyiOJJXJJ4DU7kwt3N6",
+	"aYAw9eplEAYTfEsmmnBfHr/+8+t/e/Wvr/8c6nO0D49CH6xngmucWxH7QZ4lfUoGZdA1GhEXaIiprBOi",
+	"RHZjM02d/CysvX3i/StISTgrKSL3vAyjEaAWHCKRtMPQnmbR/RrI3OCGIFk4NGDSAuaTQ26sRHoMRJqF",
+	"DVwRVhi595oBF80XapFoJRi3FqsWPEeBcsnppeiM7VB3Yieo51Z3z6U+mZ6WhRpqWQ91+t5K8J7j0TJY",
+	"jfbVh2cgVnhUA4PCo/r1ufCIMv3Umjch6h30tCEwJLdoyAXSA4FFhI3WMHQkF6pKI6yoA2ZafzpbQL/+",
+	"C46+wO8JSLMdTS7AzD9xHFMyMNru0Cj89l1u+X8WMAzawT8dzo3VQ/urPHyvD+CdEFzIYKYXLB7SB3aN",
+	"KdGcFycqRFg6gxDMG2ivd9cx++4EbXTRCc410uwIIlGq+1ud4HLW29fCV4+PQGFC9RudQFs1KMZCgp0S",
+	"HaBWq9UJZr1WYO2mPokiYD9sv2/N4r6tLoL2V56giCPGFRrja0AxiAmx8lBx/ZfGkSVTPNBzGLADY7fI",
+	"ZDgkAwJMObH7CPDnoUiFZTs93bblcRDXIF5IFBF5pdGjxWQfS2MQDRNKT/T2x5odb7BEN4IoBaxljROp",
+	"NkCO/615qZ4cDcu1EUZ9bSFTIpUWchOQEo9Ak+VFJxtrBYWlyjYact4JLv3EmKe8T1y95wmLHgFxn7hC",
+	"Q712DlPOaI04SEORcGv2LDSi9N/XRJI+BU2ZevgAUwrCbOQMTynH0TnnH7F4FEJ0NIL6PJpq6xpRDUhu",
+	"c+YHIhG/BoFeot9+QXuYSo5utH+mnTM0GCfsCrSWn4XBN4YTNeaC/AEPgZ7fNNNrbS5QH0doICACpgim",
+	"sl2ioNNEjfWPFoT8WHQDAgyqYsGvSQQWuz4yTAlX8StgjiLDYAw4cnGF79+/H+RWguIuF/Wf2ZLbZhqV",
+	"+CxGmJE/sPIage85jUAgCtdAZYigNWqh3sVdJwAKE31qFs7U8ugEsxCVfk01eieYXVofOlWCOIqIXgnT",
+	"M8FjEIoY7TbXhtaH86lHDfuZ4IoPODXxlvwEQWa1l7dkjH5LULivSeoEsYRSq6WGiYTIKLe3f8dsxNGX",
+	"d1/P0VDgCdxwcWW4rjX3UPucU8BMw2McXu3p4dvU0/vT0ZHH14tzQOcGH3sGz/JO88X8TbfapeeYcvZ9",
+	"+VS0TO/yBYQvZYVFAtEsoSdJQZEFm6ZuqgxfHnwWkNTgGEnkixwIwNFnRqepVVZ+LU8YZSxSPsAeEI69",
+	"IFgrrwkWl6HpjQDHuM8YWdXsqLFlRD+/YSDQBE/RYIzZCBBRfk77IThaGpBZ4DszRw2zOaXhxaKc82Pd",
+	"oaesuwhCfpoaSLQ5VoZjwBOrF5dFUML8OqtRSwZ4mVgmoGp1rgb6Nz1OowxuVd34M7NRdmUFKlwTnsjm",
+	"71QfrgxCd1QOjtz0bic1x3+G1WC84+bt4uYywqrYNXu+XCS4cV5agGsyAG2U5TyiBWak2hPr3kd/ZIt8",
+	"VVgo30b0gO6A26B56SThNiYCZJcwXwRmwFkkUcIUodaJ4BFIZN/JoTEnOPQ/xTWm1bMpjm4wUagP6gaA",
+	"oZhTKv2Tufhh1+r4EuyJBJHtDG7xJDaBku//+9e/HRy/fPU68FDONQgydMZ4NxGkaDwI0uSdruYtClZZ",
+	"L395gVxyGwoLqMlvxgPkMhgKOMwhoJomzzillTS5QDA5mnxZb5nmX65bXyZU+QQHaL9dO0BSYZU41yF1",
+	"7+z+YxuJ035QWBoqk8EApOwEIeoExmEquPL2BRNZclOb4d0IGIGoE6B/oI470ajrXjfPMNVG5bSrPQP3",
+	"iFi3rDsSmKnUKysep1kof/lWWC5DnlsqCAvLGHTmlvBc14Vu74UlfIcVhOnJeGexy3vlXRmL/IZRjiOj",
+	"RCu9N+NfLR6HgJhLoriY5gF+8+XNp69BGLw9/fT2QxAG78lIjrHQtP0rUX9J+voflPeN8v0NWAQUpkEY",
+	"/A0Yj3gQBt+hn77wWY1BeLeYCFqm6CPjQykQmvj+b2+sVCz/4x9DFe+3Dw9r+Tm3HTu/j+jNnfMXd/Po",
+	"ufCd30reEDVGjKMJj4BmVxs2JIemoE7Sm1/QUxY86GV6/5v2iWbmJu2DHX9U6SFlxsC7WyWwCQUv89AD",
+	"zuDzMGhflMVz9oSZC8JgdlmKo7wXAAcmZqotKm3VtNB/wVQiqZWZPQ6MKGj8hFoBMfeHDFFERkRJEyzp",
+	"9tDeYAyDK4hQf5oLY56gzzGw07MP6FXrCA0ws3GyWICU6AqmyKFe7p+ga0wTd71ut2DmtrDn1ZPDaxjc",
+	"Hoz4gXs4wfGFfevSyN8hHsDdzISrc8H0pYGOhZMxAXNtGGh9iT3xzPmzGMSBpoPsonuoDyVyTGqTEXr7",
+	"oTkqa6/0yvsx8ds0U6IC1yWOKsJsSfwa0LcvH2V208XZgaHWjMqz8NFdJ4izeJGWxOlfh6koraDRPMjO",
+	"XSipsdg5Wpmbc+wzMGIQ3Wxkes+cWpJL3lNcYWrelPW+lB0sjMKrHb4Y6tHA5eAsLr04t0/6ZN5OWfD0",
+	"JaeJMvjK0AW3JoacOjtILxRaTqBU40T/H/cpVEZWXAzQ53qOuVC10qooLmfaD6MUzHXK6u8uuDQe81cJ",
+	"3B1mYm7p5DmJOAuDkeBJvJRfljqh9pS+cAplTvpVT527XZJoz65mxJMWYkZDUIiKGmHfy9cbipCl0mK5",
+	"O68H+R22l/6oqFkSZ9heScGVrk5dwLkw0VxjNZhy+aA0Z8KotjqFKpN+diu/Eg0rdz2+7CVzhe5cos3Q",
+	"5G9gNKFWsHAwwYSiPSvXOTOSwyIOxVwoTH2E6LMk3Yrz0OdCNp4g5po9S1OwjIr2zj5/PQ/R2bfz/Rbq",
+	"mT33TL5cz7JJz/BJmjxnb12wghPrw+p/c4H6MOATkPMoRdl4f1TpUTqsJnmCFWKiQjDUxG/MqcgmwZsq",
+	"9q5Jd/uhzP4YbPLGHEsVs7hTK/DM2en5m78cnn07D9EEMzzSB6wx6M6aMzqtYJ5GkWgHW1VYK57r5gY7",
+	"9F08medLVr5X1Hn7IsRhZpQ2ps/s8BZJ1H+Ya0aa3SpVUead4NoJrm0RXFW0a+yMsqjArGuX99udRHbd",
+	"+pW/G5B8vy5wYG6pwry5SS6Xg/8mA3TBfad4ZLNwTK6KpmoTDjsxXq+ACb82+XHaUpz1kH1gTZGJwUDZ",
+	"FtnkuYQOpIozK51APiWrYFE3zmpslnlzOc8U9cXN0lxkLJEAlQgGUQullrOVJaYugRKppHFiTXVAlKsJ",
+	"MCGmXpa0/++2iuAE9bLalB6KTN2LFZZlvPRhjK+JO4nVfFOsMB78nhBJmlwEet/PXSkvpsUZalJjwZPR",
+	"+MCa0XvuxHJv7iMuIktvm/CQClfCl747R6ygq8ikeJeinx6Ypw0CDnXKrhgJa35bmo9yeyCHmA/Gq2P9",
+	"Hqp3TUd+NU99ghmJE4rXi7c0vMq0A80dR5ewbiUVn7tceUSYKTyjIKdSweRA4iEgfRItWyFSUN61J+K1",
+	"6X4g1Wcm4OW91L1P9DpxWOsxp7LR5zF/ARwdaIWd/popKWeOeTzhZbLmC8QUD5z+cgu/eFGsyZBhdp9h",
+	"BQ46z5JS0SSRShsSthqLM1j5auMZiZX15cNaWRFFbiizn0MRAzCFkKkRgrjDlnt79csowtxl1PE9eaTk",
+	"GOe2dFnNQgsZkp5raE2nECGN3yxbAc+tDhYhXKDxWrbZpGJdUzmYTdZ75nJuhW0mfjprhKhlOZINs+tS",
+	"+ss2vlBKya01ZqVVQZxpM/Ikq2nEQwXCDKFYSy8rtFYuViwcbT3c/nySIKxNDCyfZVWMqGwj1oHmYagK",
+	"QFeH8tnFk8on0Vx3+A66JsrkW26tgFN57SUZjj8LL1ae0nLeaojnSnZfgp/nyi8rM0lTzrgfO2Q80NQM",
+	"Pz1/85f9ExMuQ2rMJaTVTNqo2tndO7v76djdJZ5I67jn3S7qogCL65/zK2CVqakxlvKGi6Khmz0M/QnC",
+	"KXLKJ4wHhu9fyDTGjaNIgMwne1Wk/WXzhvPlfULCbceWa5f3Y1NB/cBJm/p1BQztMbgBgWyyuETapLcM",
+	"fQWFkHujZM78NrKU08W00PkODNU06swiYZAIoqZfNZmkoVEsQJwmauyL3sYgJGeYIru83Wwb9U7z2att",
+	"9IuZBHWSo6NXA5uPq/8JPbTXM+fr+8nXvMXQrwltmxnnmxgrFdsqT8KG3B9oNhmYQ26NjF8EJuzr+bvf",
+	"kPlPKuNPzz6ESDMMVqbw1sSWTXaBqbnGtMPmb6bY3Ov19TOpYNLFMekqzqns7bdsEh0W0GG9QxyTwzub",
+	"WTE7vMNxPDu8Mzdks8OLOxLNDi97djU7BvViQa6x0mdkSSjF+n6HcYF69vqqh/Yw42w64YkMDVkd2Fsc",
+	"dIbV2MbPIz5IJsD0OabbIQIpgQklbNRhkmI5Psm6Q6DYvKmH8kQhYqNKti8QRIhEtj6V0mmrwzoZa0iU",
+	"SDCTRFOGJ2RwIEAqBOwaKI/BVdW6c+4EbXTXarVms57BCGdpLXTYYblxJqnwotVqXYaoY1W8zQnXWt7+",
+	"K1X09i+t600Brp4Vm8w3tJf2tLmCaYcNiZBqv5W/MMgaZSzvPUSYJBHkuw2ZA7B3KLaZgLfQ9IVEcozN",
+	"EeS7LNiNNuyyoAWIVCaQISuyQzvMyGxXvVz4zSxwZ8t5E0Hdeu+YtrgxsmXJ3758NEtdznr7DgmeInp7",
+	"roVy6DCX5BYixtWBqXI3sZUJqDGPOszuOHTxlkJ1f5qoO3SF2LauX7Y6Wqopokw5SDW32rIKa5AHx62j",
+	"1pFxRmJgOCZBO3jVOmq9ckW2RqAZRtQ7OLSFDodGpnOpfLaZSgSTuaoZPkQY2fdQIUPfso/WKUivLVGv",
+	"stijh/Y09hZ/t8lPWpxJmw5lKjB6+yGSZMSkiZ7r04tjwa9t4bLWQ+b9D1HQDkzx0LyWyDXpAql+4dH0",
+	"BxbUL1ZE2Ur0QkOTl0dHG1jQVkd5Svm1rvUhxbQVeG1h8S2RwXyYa3mhXzl+Vf/KYgOGWRj86ejP9e/5",
+	"uojkdW/QvrgMA5lMJlhMU7TOqY7ykSkRslbehWlNEJjQW4mwjdpYQt6nNus07fj28ujoZN63QQGlErm6",
+	"kxC5shO0lylEM3uIOBuAzUvHzPV60XRbJs8zTukDUWe+NmpWNJjMZf3GqTVXHFVBrlJhBWnC9rOlXX0O",
+	"jUnX2TuHqU3ZxUoJ0k8UyMOcC20IeuRrYvfRqEZzoLlIWUUPFWTbVmnjzbWcMprX1JblH7R4nH92MH+o",
+	"JTMXSvvmxpAw4tmlHKAhp5TfFEwhFzDAaAg3afeaK5haG01rQ4jQGASE1t5UY5OdI8A6C6ZVp/7B9Mhx",
+	"WrPMZfoMcuE9aTTfvHlpRcB/PuTQdiesCvrnBrpWgg1Gmj5dDcalfSEbDE37mzYY6np0Np80vUWvHV/T",
+	"B3Z2uUk5sxBd94iZzwys/cuHBYY4yXUeshVUNofaGMbNxc5Cpyjz2nH9a4UuP+alBvJq3i/MSJtMvmgY",
+	"isy+56RImsOeEzf5iPvlLMyUYpGB7O1UfuyGNFXpQqyRpjreBADVTZIsaNHayughKOKxdF5GhfaQ3D2y",
+	"zKjGT3erajsTGrC6Lq1WLxLsW/N8kWALRPPa0wfavBWl9R/a5NtvPSTKLFDL38iatf04XNl9N8RVmNoZ",
+	"xRP/FVTxuFfTsNul5h5ISVWLmPOivbb1Cmhl2i3Q369grjbzO15JZ61GaZHBb+y/3zrDQhFMURJHWEE7",
+	"vc6CQkLZ/E6ryAPfzEsPqibtNd1D+3NNSdgeVLQeKT8FMn50NWtJrrHojhOPi/g+oRQJe+XaRnxClImK",
+	"pze9jvJHoFyQ3CUneKJt7t52aw3FHQs8QxZwRLemqSkVTA7dXUeTKEp6LfLzRVDO5mV9u+jJhqInSz6x",
+	"sOrb2cchNmrN5otja8ItKec8t1BLJhGWmKxp3URdiCUdtxmtWWxK8MChlWIB9y6scs+wSpxRSpnGluq4",
+	"hrGTPCXu4iY1cZNlyKiOl8yPeBcrWVNmnM8tsp8kRpJ916ahstmu2MiD6LdHiYk0ItXUGVyZZHeO4Cqx",
+	"kOXi+GFiIFtnye1I/VnGPO5nB6YZpdWRD41LpaFXaWJO9rFM+83QVjqH+8CNm/9F9kU9idQYq1yQxLSv",
+	"kQAhSliMR4SZhNK9QoYsJVJ1Xa7p/tJ4xNd5tctqym5V3zw1kO5r8HgLpzZYBVTOfvdzbJrZ6zzzR7Cn",
+	"1reOjCNeQX2bs5S8/OXWbRJLzED86WKJazPtLpbYWF4t+bDnqm9nod9VXyx+83TVt21B1iYdzHxtaU34",
+	"MmXW5xa+bCInU51TF778mlXtb8LoLXaIeeDwZbH+eRe+vGf4ct7foUxjS9Vqw/BlnhJ34cua8OUyZFSH",
+	"L+dHvAtfrikzzudG4E8Svsy+st5Q2WxX+PJB9NujhC8bkWoa01mZZHcxnVXCl8vF8cOEL7fOktuR+rMM",
+	"X97PDmxUAVcfwcxNk30s3vac8bec0Rxkes5sKLJZ0SzsaQY4f/wHV5d93PSnCnY2pdLNGVv1LJp9+uoe",
+	"/JnOUWLOLPVqo3y4duLjdjDg5r/z8JMyXZPEvw3y14rl355+iT/tvcOuGPxBryBKNeHz9rgPYOevVhTu",
+	"YZNnGvFvWiLu6c3a8B5g83VAlY2UH+l2YFc+vqGLAn9pj5c0m+rM1W4SdrXk610qrIC42quGXYH5j5ZF",
+	"517D8Oe6i2hYdV6lBrfyhuIxNO+j3lusWo57H6LfhXjXuM1YSQ886B3HtlupO2b5+e5D1jF3TbXv+o0C",
+	"T9OOySaoYsMrmFJ+A1ELfR3zG/spzOxz2C74FRYzWflwcYCJ/bhnhTB1C52m/TLJ0Oi20Pbt74Ptvutp",
+	"l2mm2bXz27Xze/bt/ObNQ+80mvId5y8uZ5d1Df8K36xv0O/PU1aZn8L23nZ91E8QXIOYGtUL9pdhIiFC",
+	"/Wmu67VEe6+PXu2b5tf6F8ET5Y3LWqb2txjMUdY2nryvyR3aS4+D24/7NMTFinLcE714dBzWdt3bRhz6",
+	"mt+ti8OKCIY9nV2HvF2HvBVDFiuQsb+HXmM18AOjGI8gePyN97Zc8Phat60veLwu8yOgoqIF3JbjwttD",
+	"7Adp8mYdxp6W+7XrBbbrBbbrBbaOn5ZLGqqSJr5mYVvin1V0hdpq3yzrmNNUmnsaKHgk+fY6YE8ISYsd",
+	"tNZBUp3TtWuztWuztQFHa96Iq5Ecfw4O1hMSLIu9oNYTLFvmVD2h8y81KNqI+n2q7YtKjtSuidHP28Ro",
+	"VQ+iss3RhvSQjwtrmxw9rXDGrh3Rrh3Rrh3RE4mgNJB4vn5FWxJBqWhMs9URlKxpR1MTzlPD7VEe2xtB",
+	"eUJIWsy3XwdJdRGUXaefXaefDURQ5r2AGsnx5xBBeUKCZTGBez3BsmURlCd0/qWc4I2o32fYQaXk1u36",
+	"qOz6qNwz3tK808qGVFktIz/VPislbt11W/l5u63cjzUbpFb8IC40gUbDaf4uCJ/7ChN2rkdtqKTMzJ1h",
+	"6GHLyNzadnYf9Z0iBjcozWBHeDAAKdPobMK0oOxzNbYtXjiN0IASvYKxAR+2tOxR6r7mZF4g6Xe3tuAO",
+	"wcEEE2pD3VjKGy4iNOQCYf+Z5ujb8MrlbJGZfJwE4jol/UTQoB0cGlHoZroLGJ5oGTO/qckezSVW9qho",
+	"Zyy+XPGrAWd2Ofv/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

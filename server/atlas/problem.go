@@ -100,7 +100,7 @@ func problemFor(err error) atlasapi.Problem {
 		mbe  *http.MaxBytesError
 	)
 	switch {
-	case errors.Is(err, store.ErrStorageFull):
+	case store.IsStorageFull(err):
 		return newProblem(http.StatusInsufficientStorage, "The server has no room to store this; try again later.", nil)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return newProblem(http.StatusRequestTimeout, "The request body stopped arriving.", nil)

@@ -86,7 +86,7 @@ func errorResponse(err error) (int, any) {
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.Body
-	case errors.Is(err, store.ErrStorageFull):
+	case store.IsStorageFull(err):
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -194,5 +195,37 @@ func TestServeLimitFlagErrors(t *testing.T) {
 		if _, _, err := runCLI(t, env(tc.env), args...); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 			t.Errorf("serve %v with env %v = %v; want an error naming %s", tc.args, tc.env, err, tc.wantErr)
 		}
+	}
+}
+
+// TestStalledDownloadIsCut: with --write-timeout 300ms, a client that
+// stops reading a 24 MiB download has its connection cut, while one that
+// reads gets every byte.
+func TestStalledDownloadIsCut(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", t.TempDir(), "--write-timeout", "300ms")
+	tok := adminToken(s.stdout.String())
+	session := newSession(t, addr, tok)
+	const size = 24 << 20
+	client := &http.Client{Timeout: 60 * time.Second}
+	id, st, err := uploadOne(client, "http://"+addr, tok, session, bytes.Repeat([]byte("d"), size))
+	if err != nil || st != http.StatusCreated {
+		t.Fatalf("upload: %d %v", st, err)
+	}
+	path := "/sessions/" + session + "/attachments/" + id + "/content"
+	if st, body, err := apiCall(client, http.MethodGet, "http://"+addr+path, tok, nil); err != nil || st != http.StatusOK || len(body) != size {
+		t.Fatalf("download by a reading client: %d, %d bytes, %v", st, len(body), err)
+	}
+	conn := rawRequest(t, addr, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", path, tok))
+	time.Sleep(1500 * time.Millisecond) // read nothing: the kernel buffers fill, the server's writes block
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	n, err := io.Copy(io.Discard, conn)
+	if n >= size {
+		t.Fatalf("a client that stopped reading got all %d bytes (%v); want the connection cut", n, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server neither sent the rest nor closed the connection: %v after %d bytes", err, n)
 	}
 }

@@ -24,33 +24,36 @@ const (
 // instead of bounding its whole duration, so a 2 GiB upload or download on
 // a slow but steady link finishes, and a stalled one is cut:
 //
-//   - reading the body: stall from now, extended after each read that
-//     returns bytes; cleared once the body has been read to its end (the
+//   - reading the body: stall from now, extended after reads that return
+//     bytes; cleared once the body has been read to its end (the
 //     handler may then take its time: net/http's background read on the
 //     connection must not hit the deadline and cancel the request);
 //   - writing the response: write from now, extended before each write.
 //
-// A body whose Content-Length is larger than what the client sends is cut
-// the same way. Connections whose deadlines cannot be set (HTTP/2, test
-// recorders) are served without them.
+// Deadlines are moved at most every eighth of their timeout (moving one
+// has a cost, and uploads are read in 4 KiB steps), so a stall is cut
+// after between 7/8 and all of its timeout. A body whose Content-Length
+// is larger than what the client sends is cut the same way. Writers whose
+// connection has no deadlines (test recorders) are served without them.
 func progressDeadlines(stall, write time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			res := c.Response()
 			rc := http.NewResponseController(res.Writer)
-			if rc.SetWriteDeadline(time.Now().Add(write)) == nil {
-				w := &deadlineWriter{ResponseWriter: res.Writer, rc: rc, timeout: write}
+			now := time.Now()
+			if rc.SetWriteDeadline(now.Add(write)) == nil {
+				w := &deadlineWriter{ResponseWriter: res.Writer, rc: rc, timeout: write, set: now}
 				res.Writer = w
 				defer w.extend() // covers the flush after the handler returns
 			}
 			r := c.Request()
 			if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-				if rc.SetReadDeadline(time.Now().Add(stall)) == nil {
+				if rc.SetReadDeadline(now.Add(stall)) == nil {
 					// net/http decides whether the connection can be reused
 					// by looking at the request's own body type afterwards.
 					orig := r.Body
 					defer func() { r.Body = orig }()
-					r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: stall}
+					r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: stall, set: now}
 				}
 			}
 			return next(c)
@@ -58,12 +61,13 @@ func progressDeadlines(stall, write time.Duration) echo.MiddlewareFunc {
 	}
 }
 
-// deadlineBody extends the connection's read deadline after every read
-// that made progress, and clears it at the end of the body.
+// deadlineBody extends the connection's read deadline after reads that
+// made progress, and clears it at the end of the body.
 type deadlineBody struct {
 	io.ReadCloser
 	rc      *http.ResponseController
 	timeout time.Duration
+	set     time.Time // when the deadline was last moved
 	done    bool
 }
 
@@ -75,19 +79,20 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 		b.done = true
 		_ = b.rc.SetReadDeadline(time.Time{})
 	case n > 0:
-		_ = b.rc.SetReadDeadline(time.Now().Add(b.timeout))
+		if now := time.Now(); now.Sub(b.set) > b.timeout/8 {
+			b.set = now
+			_ = b.rc.SetReadDeadline(now.Add(b.timeout))
+		}
 	}
 	return n, err
 }
 
-// deadlineWriter extends the connection's write deadline before each
-// write, at most every timeout/8 (setting it has a cost; each write is
-// still given at least 7/8 of the timeout).
+// deadlineWriter extends the connection's write deadline before writes.
 type deadlineWriter struct {
 	http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
-	set     time.Time
+	set     time.Time // when the deadline was last moved
 }
 
 func (w *deadlineWriter) extend() {

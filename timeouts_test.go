@@ -229,3 +229,60 @@ func TestStalledDownloadIsCut(t *testing.T) {
 		t.Fatalf("the server neither sent the rest nor closed the connection: %v after %d bytes", err, n)
 	}
 }
+
+// uploadOne posts one file; it returns the new attachment's id on 201.
+func uploadOne(client *http.Client, base, tok, session string, data []byte) (string, int, error) {
+	var buf bytes.Buffer
+	body, ctype := multipartBody(&buf, data)
+	req, err := http.NewRequest(http.MethodPost, base+"/sessions/"+session+"/upload-files", body)
+	if err != nil {
+		return "", 0, err
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := client.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer res.Body.Close()
+	var out struct {
+		Items []struct {
+			ID string `json:"attachment_id"`
+		} `json:"items"`
+	}
+	if res.StatusCode != http.StatusCreated {
+		return "", res.StatusCode, nil
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Items) != 1 {
+		return "", res.StatusCode, fmt.Errorf("upload answer: %v %+v", err, out)
+	}
+	return out.Items[0].ID, res.StatusCode, nil
+}
+
+// multipartBody writes a one-file multipart body into buf.
+func multipartBody(buf *bytes.Buffer, data []byte) (io.Reader, string) {
+	const boundary = "crashtestboundary0123456789"
+	fmt.Fprintf(buf, "--%s\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n", boundary)
+	buf.Write(data)
+	fmt.Fprintf(buf, "\r\n--%s--\r\n", boundary)
+	return buf, "multipart/form-data; boundary=" + boundary
+}
+
+// apiCall sends a request with tok and returns the status and body.
+func apiCall(client *http.Client, method, url, tok string, body io.Reader) (int, []byte, error) {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}

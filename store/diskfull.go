@@ -3,9 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // ErrStorageFull means there is no room for a write: the disk is full
@@ -41,14 +40,17 @@ func (s *Store) CheckFreeSpace(need int64) error {
 	return nil
 }
 
+// sqliteFullMessage is SQLite's text for SQLITE_FULL. The driver's error
+// type exists only in cgo builds, so the message is matched instead.
+const sqliteFullMessage = "database or disk is full"
+
 // IsStorageFull reports whether err says there is no room to write:
 // ErrStorageFull, or an error of the disk (ENOSPC, EDQUOT, EFBIG) or of
 // SQLite (SQLITE_FULL) that a store method passed on unmarked.
 func IsStorageFull(err error) bool {
-	var se sqlite3.Error
-	return errors.Is(err, ErrStorageFull) ||
+	return err != nil && (errors.Is(err, ErrStorageFull) ||
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
-		(errors.As(err, &se) && se.Code == sqlite3.ErrFull)
+		strings.Contains(err.Error(), sqliteFullMessage))
 }
 
 // storageFull marks err with ErrStorageFull when it says the disk or the

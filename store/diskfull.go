@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"syscall"
 )
@@ -40,17 +41,43 @@ func (s *Store) CheckFreeSpace(need int64) error {
 	return nil
 }
 
-// sqliteFullMessage is SQLite's text for SQLITE_FULL. The driver's error
-// type exists only in cgo builds, so the message is matched instead.
-const sqliteFullMessage = "database or disk is full"
-
 // IsStorageFull reports whether err says there is no room to write:
 // ErrStorageFull, or an error of the disk (ENOSPC, EDQUOT, EFBIG) or of
 // SQLite (SQLITE_FULL) that a store method passed on unmarked.
 func IsStorageFull(err error) bool {
-	return err != nil && (errors.Is(err, ErrStorageFull) ||
+	return errors.Is(err, ErrStorageFull) ||
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) ||
-		strings.Contains(err.Error(), sqliteFullMessage))
+		isSQLiteFull(err)
+}
+
+// sqliteDriver is the package path of the SQLite driver's error type.
+// That type exists only in cgo builds, so errors are recognised by the
+// package of their type and SQLite's text for SQLITE_FULL; the text alone
+// could come from a request (a value quoted in a validation error).
+const (
+	sqliteDriver      = "github.com/mattn/go-sqlite3"
+	sqliteFullMessage = "database or disk is full"
+)
+
+// isSQLiteFull reports whether err's chain holds the driver's SQLITE_FULL.
+func isSQLiteFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if t := reflect.TypeOf(err); t.PkgPath() == sqliteDriver && strings.Contains(err.Error(), sqliteFullMessage) {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return isSQLiteFull(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if isSQLiteFull(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // storageFull marks err with ErrStorageFull when it says the disk or the

@@ -2,10 +2,14 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 type failAfter struct{ left int }
@@ -36,3 +40,45 @@ func TestCopyHashing(t *testing.T) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestSweepAtlasBlobsEvery: the periodic sweep removes a file no
+// attachment row points to and reports it.
+func TestSweepAtlasBlobsEvery(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := st.atlasBlobDir()
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	orphan := filepath.Join(dir, "6f1c2d3e-0000-4000-8000-000000000001")
+	if err := os.WriteFile(orphan, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	reported := make(chan int, 10)
+	done := make(chan struct{})
+	go func() {
+		st.SweepAtlasBlobsEvery(ctx, 10*time.Millisecond, time.Hour, func(n int, err error) {
+			if err == nil {
+				reported <- n
+			}
+		})
+		close(done)
+	}()
+	select {
+	case n := <-reported:
+		if n != 1 {
+			t.Errorf("sweep reported %d removed; want 1", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the periodic sweep did not run")
+	}
+	cancel()
+	<-done
+	if _, err := os.Stat(orphan); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("orphan blob still there: %v", err)
+	}
+}

@@ -14,29 +14,6 @@ import (
 	"time"
 )
 
-// cliArgsEnv carries the arguments of a CLI run in a child process of the
-// test binary (see TestMain).
-const cliArgsEnv = "SESSIONHUB_TEST_CLI_ARGS"
-
-// TestMain lets the test binary act as the sessionhub command in a child
-// process, so that tests can run the CLI as a separate process beside a
-// server.
-func TestMain(m *testing.M) {
-	if raw := os.Getenv(cliArgsEnv); raw != "" {
-		var args []string
-		if err := json.Unmarshal([]byte(raw), &args); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		if err := run(context.Background(), args, func(string) string { return "" }, os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "sessionhub:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
 // cliProcess runs the sessionhub command with args in another process.
 func cliProcess(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -47,7 +24,7 @@ func cliProcess(t *testing.T, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), cliArgsEnv+"="+string(raw))
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(raw))
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		err = fmt.Errorf("%v: %s", err, ee.Stderr)

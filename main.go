@@ -31,7 +31,10 @@ func main() {
 }
 
 const usage = `usage:
-  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N] [--token-ttl 0] [--throttle-… BURST/INTERVAL]
+  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N]
+                   [--max-request-bytes N] [--min-free-bytes N]
+                   [--stall-timeout D] [--write-timeout D] [--idle-timeout D]
+                   [--token-ttl 0] [--throttle-… BURST/INTERVAL]
   sessionhub user add --data DIR --email E [--password P]
   sessionhub token create --data DIR --email E [--name N] [--ttl 720h]
   sessionhub token list --data DIR --email E
@@ -71,6 +74,55 @@ func envInt(getenv func(string) string, key string, def int64) (int64, error) {
 	return n, nil
 }
 
+// envDuration is the duration in environment variable key (as "90s"), or def when it is unset.
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return d, nil
+}
+
+// limitFlags are serve's flags for request sizes, free space and timeouts.
+type limitFlags struct {
+	maxRequest, minFree              *int64
+	stallTimeout, writeTimeout, idle *time.Duration
+}
+
+func addLimitFlags(fs *flag.FlagSet, getenv func(string) string) (*limitFlags, error) {
+	defReq, err1 := envInt(getenv, "SESSIONHUB_MAX_REQUEST_BYTES", server.DefaultMaxRequestBytes)
+	defFree, err2 := envInt(getenv, "SESSIONHUB_MIN_FREE_BYTES", store.DefaultMinFreeBytes)
+	defStall, err3 := envDuration(getenv, "SESSIONHUB_STALL_TIMEOUT", server.DefaultStallTimeout)
+	defWrite, err4 := envDuration(getenv, "SESSIONHUB_WRITE_TIMEOUT", server.DefaultWriteTimeout)
+	defIdle, err5 := envDuration(getenv, "SESSIONHUB_IDLE_TIMEOUT", server.DefaultIdleTimeout)
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+		return nil, err
+	}
+	return &limitFlags{
+		maxRequest:   fs.Int64("max-request-bytes", defReq, "size limit of a whole upload request (all its files) in bytes (env SESSIONHUB_MAX_REQUEST_BYTES)"),
+		minFree:      fs.Int64("min-free-bytes", defFree, "uploads are refused with 507 while the data dir's disk has less free space than this; 0 turns the check off (env SESSIONHUB_MIN_FREE_BYTES)"),
+		stallTimeout: fs.Duration("stall-timeout", defStall, "a request body that sends nothing for this long is cut (env SESSIONHUB_STALL_TIMEOUT)"),
+		writeTimeout: fs.Duration("write-timeout", defWrite, "a response the client takes nothing of for this long is cut (env SESSIONHUB_WRITE_TIMEOUT)"),
+		idle:         fs.Duration("idle-timeout", defIdle, "an idle keep-alive connection is closed after this long (env SESSIONHUB_IDLE_TIMEOUT)"),
+	}, nil
+}
+
+func (l *limitFlags) check() error {
+	for name, d := range map[string]time.Duration{"stall-timeout": *l.stallTimeout, "write-timeout": *l.writeTimeout, "idle-timeout": *l.idle} {
+		if d <= 0 {
+			return fmt.Errorf("--%s %v: want a positive duration", name, d)
+		}
+	}
+	if *l.maxRequest <= 0 || *l.minFree < 0 {
+		return fmt.Errorf("--max-request-bytes %d, --min-free-bytes %d: want a positive size and a size of at least 0", *l.maxRequest, *l.minFree)
+	}
+	return nil
+}
+
 func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("data", envOr(getenv, "SESSIONHUB_DATA", "./data"), "data directory (env SESSIONHUB_DATA)")
 }
@@ -91,10 +143,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
 	applyAuthFlags := authFlags(fs, getenv)
+	limits, err := addLimitFlags(fs, getenv)
+	if err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := server.Config{MaxUploadBytes: *maxUpload}
+	if err := limits.check(); err != nil {
+		return err
+	}
+	cfg := server.Config{MaxUploadBytes: *maxUpload, MaxRequestBytes: *limits.maxRequest,
+		StallTimeout: *limits.stallTimeout, WriteTimeout: *limits.writeTimeout}
 	if err := applyAuthFlags(&cfg); err != nil {
 		return err
 	}
@@ -114,6 +174,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 	st.SetReadCacheBytes(int(*cacheMiB) << 20)
+	st.SetMinFreeBytes(*limits.minFree)
+	// Under the data-dir lock no other process writes the blob directory:
+	// every upload temp file and every file without an attachment row is
+	// what a crash left. While serving, the same is swept every 10 stall
+	// timeouts, sparing uploads in progress.
+	if n, err := st.SweepAtlasBlobs(ctx, 0); err != nil || n > 0 {
+		log.Info("swept crash leftovers from the blob directory", "removed", n, "error", err)
+	}
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go st.SweepAtlasBlobsEvery(sweepCtx, 10**limits.stallTimeout, *limits.stallTimeout, func(n int, err error) {
+		log.Info("swept the blob directory", "removed", n, "error", err)
+	})
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}
@@ -125,7 +198,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -28,10 +28,19 @@ type Config struct {
 	// Throttle limits password attempts and device-login starts; the zero
 	// value means auth.DefaultThrottle.
 	Throttle auth.ThrottleConfig
+	// MaxRequestBytes caps a whole upload request; larger ones get 413.
+	MaxRequestBytes int64
+	// StallTimeout cuts a request body that sends nothing for this long.
+	StallTimeout time.Duration
+	// WriteTimeout cuts a response that the client takes nothing of for this long.
+	WriteTimeout time.Duration
 }
 
-// DefaultMaxUploadBytes is the default per-file upload limit (2 GiB).
-const DefaultMaxUploadBytes int64 = 2 << 30
+// Upload limit defaults: 2 GiB per file, 4 GiB per request.
+const (
+	DefaultMaxUploadBytes  int64 = 2 << 30
+	DefaultMaxRequestBytes int64 = 4 << 30
+)
 
 // Server carries the dependencies every handler needs.
 type Server struct {
@@ -46,12 +55,22 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = DefaultStallTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	s := &Server{store: st, log: log, cfg: cfg}
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(progressDeadlines(cfg.StallTimeout, cfg.WriteTimeout))
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))
@@ -62,7 +81,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := s.registerDocs(e); err != nil {
 		return nil, err
 	}
-	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes}); err != nil {
+	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes, MaxRequestBytes: cfg.MaxRequestBytes}); err != nil {
 		return nil, err
 	}
 	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log,

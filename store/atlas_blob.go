@@ -32,6 +32,7 @@ func (s *Store) atlasBlobPath(attachmentID string) string {
 // directory, not yet an attachment. Call Discard when done with it: after
 // AddAtlasAttachments has taken it, Discard does nothing.
 type StagedAtlasBlob struct {
+	st     *Store
 	path   string
 	Size   int64
 	SHA256 string
@@ -43,26 +44,59 @@ type StagedAtlasBlob struct {
 func (b *StagedAtlasBlob) Discard() {
 	if b != nil && b.path != "" {
 		_ = os.Remove(b.path)
+		b.st.unstage(b.path)
 		b.path = ""
 	}
 }
 
+// stage and unstage record the temp files of uploads in progress, which
+// the periodic sweep must spare however old they are.
+func (s *Store) stage(path string) {
+	s.stagingMu.Lock()
+	s.staging[path] = struct{}{}
+	s.stagingMu.Unlock()
+}
+
+func (s *Store) unstage(path string) {
+	s.stagingMu.Lock()
+	delete(s.staging, path)
+	s.stagingMu.Unlock()
+}
+
+func (s *Store) isStaged(path string) bool {
+	s.stagingMu.Lock()
+	defer s.stagingMu.Unlock()
+	_, ok := s.staging[path]
+	return ok
+}
+
+// freeSpaceCheckEvery is how many bytes an upload writes between two
+// checks of the free-space floor.
+const freeSpaceCheckEvery = 8 << 20
+
 // StageAtlasBlob streams r into a temp file in the blob directory, hashing
 // it on the way, without holding more than a small buffer in memory. When r
 // has more than maxBytes bytes it stops reading, removes the temp file and
-// returns ErrAtlasBlobTooLarge.
+// returns ErrAtlasBlobTooLarge. When the disk fills up, or free space falls
+// below the floor (checked before the first byte and every few MiB), it
+// removes the temp file and returns ErrStorageFull.
 func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
+	if err := s.CheckFreeSpace(0); err != nil {
+		return nil, err
+	}
 	dir := s.atlasBlobDir()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
+		return nil, storageFull(err)
 	}
 	f, err := os.CreateTemp(dir, atlasTempPrefix+"*")
 	if err != nil {
-		return nil, err
+		return nil, storageFull(err)
 	}
-	b := &StagedAtlasBlob{path: f.Name()}
+	b := &StagedAtlasBlob{st: s, path: f.Name()}
+	s.stage(b.path)
 	head := &atlasHeadWriter{max: 512}
-	n, sum, err := copyHashing(io.MultiWriter(f, head), io.LimitReader(r, maxBytes+1))
+	w := &freeSpaceWriter{w: f, st: s}
+	n, sum, err := copyHashing(io.MultiWriter(w, head), io.LimitReader(r, maxBytes+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -71,10 +105,28 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 	}
 	if err != nil {
 		b.Discard()
-		return nil, err
+		return nil, storageFull(err)
 	}
 	b.Size, b.SHA256, b.Head = n, hex.EncodeToString(sum), head.buf
 	return b, nil
+}
+
+// freeSpaceWriter writes to w and checks the free-space floor every
+// freeSpaceCheckEvery bytes.
+type freeSpaceWriter struct {
+	w     io.Writer
+	st    *Store
+	since int
+}
+
+func (w *freeSpaceWriter) Write(p []byte) (int, error) {
+	if w.since += len(p); w.since >= freeSpaceCheckEvery {
+		w.since = 0
+		if err := w.st.CheckFreeSpace(int64(len(p))); err != nil {
+			return 0, err
+		}
+	}
+	return w.w.Write(p)
 }
 
 // copyHashBufs and copyHashBufSize bound copyHashing's memory: 4 x 256 KiB.
@@ -177,12 +229,18 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 				return err
 			}
 		}
-		// Move the bytes into place last, so a failure here rolls the rows back.
+		// Move the bytes into place last, so a failure here rolls the rows
+		// back. A crash between a rename and the COMMIT leaves a file
+		// that no row points to; SweepAtlasBlobs removes it. The renames
+		// run while this transaction holds the write turn, which the
+		// sweep takes too, so the sweep never sees a file whose row is
+		// about to be committed.
 		for i, f := range files {
 			dst := s.atlasBlobPath(atts[i].ID)
 			if err := os.Rename(f.Blob.path, dst); err != nil {
 				return fmt.Errorf("move upload into place: %w", err)
 			}
+			s.unstage(f.Blob.path)
 			f.Blob.path = ""
 			moved = append(moved, dst)
 		}
@@ -231,25 +289,106 @@ func (s *Store) removeAtlasBlobs(ids []string) {
 // atlasTempPrefix starts the names of upload temp files.
 const atlasTempPrefix = ".upload-"
 
-// SweepAtlasUploads removes upload temp files older than olderThan: what a
-// crash in the middle of an upload leaves behind. Live uploads in another
-// process on the same data dir are younger and stay.
-func (s *Store) SweepAtlasUploads(olderThan time.Duration) error {
-	entries, err := os.ReadDir(s.atlasBlobDir())
+// SweepAtlasBlobs removes what crashes and failed removals leave in the
+// blob directory and reports how many files it removed: upload temp files
+// last written more than olderThan ago that no upload of this process is
+// writing, and attachment files that no attachment row points to.
+//
+// At startup, under the data-dir lock, call it with olderThan 0: no other
+// process writes there, so every temp file is a leftover. While serving,
+// pass the stall timeout: an upload whose body stalls that long has been
+// cut. Attachment files are checked against the database while holding
+// the write turn, so a file renamed into place by a transaction that has
+// not committed yet is never taken for a leftover.
+func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (int, error) {
+	dir := s.atlasBlobDir()
+	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return 0, nil
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
+	removed := 0
 	cutoff := time.Now().Add(-olderThan)
+	var names []string
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), atlasTempPrefix) {
+		if !e.Type().IsRegular() {
 			continue
 		}
-		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
-			_ = os.Remove(filepath.Join(s.atlasBlobDir(), e.Name()))
+		p := filepath.Join(dir, e.Name())
+		if !strings.HasPrefix(e.Name(), atlasTempPrefix) {
+			names = append(names, e.Name())
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || s.isStaged(p) || (olderThan > 0 && !info.ModTime().Before(cutoff)) {
+			continue
+		}
+		if os.Remove(p) == nil {
+			removed++
 		}
 	}
-	return nil
+	// A first pass without the write turn narrows the files down to the
+	// few without a row; the second re-checks those under the turn.
+	orphans, err := s.unreferencedAtlasBlobs(s.R.WithContext(ctx), names)
+	if err != nil || len(orphans) == 0 {
+		return removed, err
+	}
+	select {
+	case s.wturn <- struct{}{}:
+	case <-ctx.Done():
+		return removed, ctx.Err()
+	}
+	defer func() { <-s.wturn }()
+	orphans, err = s.unreferencedAtlasBlobs(s.W.WithContext(ctx), orphans)
+	for _, name := range orphans {
+		if os.Remove(filepath.Join(dir, name)) == nil {
+			removed++
+		}
+	}
+	return removed, err
+}
+
+// unreferencedAtlasBlobs returns the names among names that are not the id
+// of an attachment.
+func (s *Store) unreferencedAtlasBlobs(db *gorm.DB, names []string) ([]string, error) {
+	var out []string
+	const batch = 500
+	for len(names) > 0 {
+		n := min(batch, len(names))
+		var found []string
+		if err := db.Model(&AtlasAttachment{}).Where("id IN ?", names[:n]).Pluck("id", &found).Error; err != nil {
+			return nil, err
+		}
+		known := make(map[string]bool, len(found))
+		for _, id := range found {
+			known[id] = true
+		}
+		for _, name := range names[:n] {
+			if !known[name] {
+				out = append(out, name)
+			}
+		}
+		names = names[n:]
+	}
+	return out, nil
+}
+
+// SweepAtlasBlobsEvery runs SweepAtlasBlobs(ctx, olderThan) every interval
+// until ctx ends, logging what it removed through logf.
+func (s *Store) SweepAtlasBlobsEvery(ctx context.Context, interval, olderThan time.Duration, logf func(removed int, err error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := s.SweepAtlasBlobs(ctx, olderThan)
+			if (n > 0 || err != nil) && ctx.Err() == nil {
+				logf(n, err)
+			}
+		}
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/sqlite"
@@ -62,6 +64,13 @@ type Store struct {
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
 	wturn chan struct{}
+
+	// minFreeBytes is the free-space floor of uploads (SetMinFreeBytes).
+	minFreeBytes atomic.Int64
+	// staging holds the paths of upload temp files being written or
+	// waiting for their transaction, which the periodic sweep spares.
+	stagingMu sync.Mutex
+	staging   map[string]struct{}
 }
 
 // Open creates dataDir, the database file and the blob directory if they do
@@ -102,7 +111,7 @@ func Open(dataDir string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1), compareHash: bcrypt.CompareHashAndPassword}
+	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1), staging: map[string]struct{}{}, compareHash: bcrypt.CompareHashAndPassword}
 	s.reads.maxBytes = DefaultReadCacheBytes
 	if err := s.migrate(); err != nil {
 		s.Close()
@@ -150,7 +159,8 @@ func notFound(err error) error {
 }
 
 // write runs fn in a transaction on the single writer connection. Writers
-// queue first come, first served.
+// queue first come, first served. A full disk or database is reported as
+// ErrStorageFull.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	select {
 	case s.wturn <- struct{}{}:
@@ -161,7 +171,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// Emptied after the transaction has ended (committed or not) and
 	// before the caller answers, so its client reads its own write.
 	defer s.reads.invalidate()
-	err := s.W.WithContext(ctx).Transaction(fn)
+	err := storageFull(s.W.WithContext(ctx).Transaction(fn))
 	if err != nil && ctx.Err() != nil {
 		// database/sql rolls the transaction back when ctx ends (the
 		// client hung up), and the statements after that fail with

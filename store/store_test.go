@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -77,5 +80,23 @@ func TestWriteCanceledMidway(t *testing.T) {
 	var n int64
 	if err := s.R.Model(&AtlasSession{}).Count(&n).Error; err != nil || n != 0 {
 		t.Fatalf("%d sessions after a canceled write (%v); want 0", n, err)
+	}
+}
+
+func TestIsStorageFull(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{ErrStorageFull, true},
+		{fmt.Errorf("write blob: %w", &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}), true},
+		{syscall.EFBIG, true},
+		{errors.New("database or disk is full"), false}, // text a client could send, not the driver's error
+		{errors.New("disk quota"), false},
+	} {
+		if got := IsStorageFull(tc.err); got != tc.want {
+			t.Errorf("IsStorageFull(%v) = %v; want %v", tc.err, got, tc.want)
+		}
 	}
 }

@@ -665,6 +665,20 @@ func (response CreateSession500ApplicationProblemPlusJSONResponse) VisitCreateSe
 	return err
 }
 
+type CreateSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSession507ApplicationProblemPlusJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
 }
@@ -741,6 +755,20 @@ func (response DeleteSession500ApplicationProblemPlusJSONResponse) VisitDeleteSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession507ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -946,6 +974,20 @@ func (response UpdateSession500ApplicationProblemPlusJSONResponse) VisitUpdateSe
 	return err
 }
 
+type UpdateSession507ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession507ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveAttachmentRequestObject struct {
 	SessionId    SessionID    `json:"session_id"`
 	AttachmentId AttachmentID `json:"attachment_id"`
@@ -1023,6 +1065,20 @@ func (response RemoveAttachment500ApplicationProblemPlusJSONResponse) VisitRemov
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment507ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment507ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1286,6 +1342,20 @@ func (response UploadFiles404ApplicationProblemPlusJSONResponse) VisitUploadFile
 	return err
 }
 
+type UploadFiles408ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles408ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(408)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UploadFiles413ApplicationProblemPlusJSONResponse Problem
 
 func (response UploadFiles413ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
@@ -1324,6 +1394,20 @@ func (response UploadFiles500ApplicationProblemPlusJSONResponse) VisitUploadFile
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadFiles507ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadFiles507ApplicationProblemPlusJSONResponse) VisitUploadFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1629,73 +1713,75 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fxbc9u4kv4rXdytinSWouTbXOQ6D84kM8dbMzmpxK48jFIhRLYkjEmAA4CxNSn99y00eBclOZd1srN+",
-	"k0QQaDS6v75CH7xIppkUKIz2ph+8FbIYFX28iCLMzCsmlkjfY9SR4pnhUnhTL5yvDerQ8z0drTBldoRZ",
-	"Z+hNPW0UF0tvs/G9n6QwKMwzrjOpuXt1ayZmDItWKQpzDgueoGAp/uOf11c/j3548mSWTyYnUYYqQmFG",
-	"KCIZYwx2CD3BQxQ8v2LL7TVfGyXFElAYbtZg2NIHs0L4M5cGY1jhHbz+18Xo+Ow7kAt6QrsNDqz15s2b",
-	"i9ys7KwRM9iz1afIFCpQyJL0nzNPo9ZcilU+n3l2Iwr/zLnC2JsaleO+xTa+lzHFUjTlaVVMvHy2vfDV",
-	"CqFm8xMNPLab4fZZxszK8z3LUm/q1aPe8XgvSQupUma8qZfnNHKbH6/d9nYRVOx+HzXFkM8lZVMO7rDK",
-	"fmNxTILJkpdKZqgMt+K+YIlG38saP31o8ibihpXiLPIkYfMES7o6q/ut9xQyg/E7Zlp0x8zgyPAUvfu9",
-	"Pl/3szTPEmkV+IkGTBlPYCAVzDxmEqZn3jA4MH1rwo/bGI/vcRCtN9wR9+1CKr7kgiWEBqTrcMvNSuYG",
-	"mFhDzBVGRqq13U7K7n5FsTQrb3p8drZ/RS1zFeG7hlDtk0vSe6LglumSszEYCYMbzAzcrlBAwsUNxsCF",
-	"kSDNClX5tiZmd/nxMRw13CT4scfgnvXtKsWYM7DPe6WA63fvueZzt2TxeC5lgkyQMtfa9/sWSHRPdZuk",
-	"np3tlDy/V9EOnOQuNdmlfa0dv60YIud/YGQsQ2qU+JXrj0WKSOYOXVIueJqn3nRSLcGFwSUqYrrBlMZX",
-	"H/5T4cKbev8xrs3yuICucQO3NtVsTCm23jogN59f0LF/e6/sip+Kg/dS+73S00fcT3ROhfl4hX/mqD8d",
-	"q3ucl+d3XBsulg2bqK1iW212umx1X+Btqc1knj7ujCxbN4RPl+7Fo8mke2q+Vyn5tsLGXGcJWxP+ncPM",
-	"e4G3cGGBvCRq5jkMYnONwlgS8Y6lmZ3P+0kqg3egMJIq5mKpO1BpaUm5KL8f9Z3Z1rH8zDGJnysllaW4",
-	"ze+Ffda/kQXjiWU2DfEBg2UAIW089KHh/enfj94GLeGwz2sdt98SnnJjP1hg1uE5hHMZr0NYSOX8NBmv",
-	"gWlgcLuSCbaZUuLOFvilqDVb0jnUo1N2Z1UX3DBIiFXANRxPJgdl3LGjnrlPyl8qOU8w3Wbaq59/gh9P",
-	"z76HzI2AGA3jifbrLcoF4HtUa0B7HM5L5RouXl7aLbePxr3dpwVZwgShazWBjKJcKRRRv5Wg1XoU6t8C",
-	"rTOt1pChqg6ciyw37tjvrUANGdtsq4s2zOS6X8z+dXX1EtwAsFFC6+xPJ70AvEP9Xq+kMqDzNGVqXYYA",
-	"5WGUJrSWlKcshhKlepjWb5Mv4PrVpVVuy6nu/Fbf2VzmZjpPmLiZeZAiE5rGFVvUbK2BG2BJ0qam8d5B",
-	"MS1sc6kYBXv7hLUA44Mo3N1k6UxZBw640U3I3RbVvajdjhkaQ32QSYzaiprS5hOwuk/UeJpZDI3fZUpa",
-	"JvQQdH19+Uxb8SjHQjkWBiy5tQeEaWbWhE5C3g5bpB30lbco0u+0YYqObttF86tgqR1jtEkmy0rOLU/R",
-	"B4s0JycnPwIXcH31U8tl3RuTdNfaFZDQc1nFI60F6Jd9k3fCkYb9OppMrEIf9Izbrv5BjpfDK1jomszD",
-	"C7oD6uX9G2usTSPAsHFF8cI52KmdPefGWhkhzc7jOEBGR8lbXnJ7i/287j3eXvnyWxrbpzQtsW3xZw/K",
-	"fI7H3ZFBaVgCIk/nqEogj1iSUIhchmowENI4DGZLBM3/QlLVL+m8Fzt77WzKF3DgOxN+Ki4zDQnXFrsG",
-	"ZYzdQenhNkw/YuMjNj5i40Fs/Fw0vM7izw2DO2LSZrqNKBu/FHyOEmTKupad9Nq95arWw/ZydjydqW6e",
-	"tA9EOOTCPXLrbmvwDled9tCKlPduoifwPSwwnYMhZYhyxc36tUV3x+k5pfYvcjvrtq+fodL2wIBFEWoN",
-	"Rt6ggEGoV9m7IAjCISyUTKtod5XPiyFOoEIo4lvycImJ5okGmZssN1VZgjhGZNQcXBmTuQw4FwvZE+qU",
-	"NnCpZJ5VOU+L0g0TAAxyjQpupbrR5MsHMzETzykEtfYUBGKsIbT7l4r/RUA6haLe4Yo4tKGiagMD1s8T",
-	"fyY04m5GDAN4Xge+PtyumLGRMFktF7/4FiKYmIldcTTEMsrtxmAQsixLeETkjoth//WHliIcupDFzhO6",
-	"sDckS1mGbMiiVTu1QSz5lafc6GmZ4IAjMBKOJxOIVkyxyKDSPoSNMwiBGUilNuAUbCYa3yFTOGJay4hb",
-	"WGnlq2yk7Zjiw3+//vcLmMuYoy6nm4kj+I0/9R3R1rEhc1zRQ7YWBjEuWJ4YOJsMA7imJLeetkiaCScQ",
-	"GRWuCIT8OjNfrQfHZ2etTToG2XEVRU7t1XvyvsLRKGV3I5dYH7lyYk3PMfzCnw6Jpc/krSC6YBD+8vwK",
-	"giAYR66wGA6BKYQYo4Qpyx8NrROVkUEz0kYhS8OZ0BLMihlYokBFDI0STsxUyGIr/Kmdgmg5h6IEcMsV",
-	"2g8zERblzNHVOsPQSpnp1tXkrWhk2q18tRPhod1SFXFPvVZCj/I3nu+9R+Vibe8omAQTi34yQ8Ey7k29",
-	"k2ASnFiPjJkVAc+4fNt+WaLZ4Wx0nV4fBN5WQbNfVVjMCrlqRekQkhdabdjcx6f2YcuntjhlbRMdzWXs",
-	"TT3r55cA5LUrmr93N/GyOQ2VCv/MUa3rWiGlBlsV2kKWvOnZxC/TebUJcN+Otl37jb9lZKq9VidlJOgb",
-	"nu0iRi4WGndQM2l4LlyYk2OvSd3R6fenP5x8d/r9/vhj89Y6MjqTQjv7czyZuDiIRJTchIYiWEizv9Xk",
-	"3CNYoTCMbMd2to9OtcGQwErp6V4amvB6f1rKLGkPHU9ZXGaErX0MHdPDgpSjhyTlN661NQRSwdwiiTVZ",
-	"VjYa/RRv3rwZddsD+lYrXhl3uwlo1bOH5fClMKisiSYLGDjfp4w4SX0rAbCgxpa64VRr7+3G9zKpd8Va",
-	"1nhUDr+8FRjDfN2AkwDelGVfl/UeSOWscvhhEw6dPSEktdDUWyEJ4Lk1Q0WIW6MapLk2gHfcmiUmYpgj",
-	"2QDrCLaJgEFV+nW/p/aQi7qvkSCF1QOihTeqv+dFqNIsEHeKSmDXvUHMrJ+qZyLcV+AMA7gQaxIuHpPf",
-	"4cCYyhylXXZbEdKsKP2uC/8gdjanjb2tGlvRXYHaPJXx+ovhSG8db7NxQVgLu46+NHb1SfNVh//9OemH",
-	"x7HfWGINAsbkx/nAnD9Z2tZb6lWyBsAHIyUkUix9yMWNkLfCt9LIRFO0eey8HBcoV2L9d4bF06OTh9yW",
-	"FaTS5V6TljO1RBuhMQHkdjtmH509NFUlQfbgLYVExzdlNBwm1MDfbzc2fu3Xjj/UMLhxpiTBvva6Z/R7",
-	"K7sQwGVbv51qiE63DsE0OXUunLDzWHGVzi8unOKqCbCNpG7ZJpK2oO10F6Hx18CaZoMTj0tRYXB9ffns",
-	"b40Q7hwealsvJOg8WlWsLvsTCsfmm9NKJ5GHtNLfHV/utalwIZy65boZJFrpO52cbmvUL2h2qtPkoTyF",
-	"qvXnUUkflfSbUNJf0BzW0E4SpY+Qesi4btHevPW9LO8L1VZ0BaBIDWMSa8gUavI0RdWRdF60oZVDtGHU",
-	"iGVWuJ4JprDq+aKwp50BTdnaBmAajTXBIk+SAMKijjAFo3IMZ0Kj0dWv75gJXUWoWzSymlIMggF9oEa/",
-	"JeNiJly0VSfSDU9xeN5Yi2oRYaN8ANfOzy73xRTOhMI/MNoRV7WKNv9LcVVvYWjTrm1Zrm2+HnrmRGL8",
-	"d4i1LOy1oi0CwRqfHxH5IRH5MdT7PxPqOZj65FBv3ICK8YdWY/DeMLB92QkSZO/bQWGZmyvjvAqbKMBz",
-	"ZmV3hOhqym3Qf4WpfI+NhsL7RIHupa8SBV48+pVfDcX8spbfTNm5k+CCpOtb02MnqJ0sI/Ur9Kl2syPw",
-	"sxxS/+Dg1qXHzdtPQpJxg8c7o9sCGIpUULvkW5d7rTdRlogbV15nImJKrSklb7S7z2Z9YAbaXUN9fsWW",
-	"MLAT9906HQYz8TrPMqmMBqsuiXs9zRPDs8SNAuWc9EFIF3ZDH8LLxch9HtrhMxFJUbYNlfUCO/5yMXoh",
-	"BY5+YyZaleXprXC85nSxwUPl2qc1UeWVD9rNPyejH38Mq7KpU9u6bkoUt8qmnQ6knv6c7ZYW9Z4q9m59",
-	"kCJZ17ECMVsbniSQ2i27jF4vMSUHP5Oek8mpW96ViiwV2tGh70NCfTofR8fHFYibnRJtSKlq1XMuGNW4",
-	"e67XbquMK0wVq/kHdcfGis32io4ZcJfRR/Vt9H02oHVzvb6FPupcQ983Rc/F9cZl8n1v0hjiyfHku4dk",
-	"eKHTGDuxH+jhx3P9HDS+R2URwuFJJFMa5MCGKTO2Wuwedo7oi3G5nMjpXi8eO8WmfMOggMRa14fBPf8T",
-	"4H7HeNLnu72QBlIZ8wXHGAYtLS10Oh52+PNxqz46hI8OYdMhPD367qEDTKdREROWkjmCZoZrK/A7FH+H",
-	"vjq7D/8Yuy5Qzf+61193fHPdLmUbYtsPflJEjd+4A1x0WVInJ13e/ZwscW9HT20hrP0axcwwZ37I61GQ",
-	"SoXltV2w4/S5axGdozUyrmO3oQGFC1yqzKDZktrsRR0G8NLORovNijpT0ZmqEPhSSIVxAFcrnAlal353",
-	"hte18MRc3/igZdH5LBf0NxNWUCHPoGjcyVAR+2aCOs5okgUXeA6szAlRs+uSv0cNp0cnQfNuM/0vQtlB",
-	"6eh4ojv/b9H+cwu6d5xl1ryEQTAOgvFdWPEqvAuHfrtjiLpLi4ZLmrxp12GgBV8sMG7eGB8WTHGyQU3T",
-	"SQJ0HYcaiKZAPUrlHWMhOwC1p7nINRL/TNK2LwXeIzRtTe5eMi/Ed/ui0C5fibooyxv4By5duem3b2Lc",
-	"J7H+5RqYOn88saePqXUFtqjFSBXXXbkk7l8jv/RCtlTdL3LmlbzbH9IqE19JQXG3/THF/v8qxX7h5KKT",
-	"W2/dFSjBFwh7v4WMew9yfYsJeEJ2Z9aMvEe6rnm5iTyD5rWm399a8+8OpS/n02hboHs7K2bcEWr35xI6",
-	"wwgGlAxaGZNNx+Oj4++DSTAJjqY/TH6YFL29KbtBULkIKYLKVeJNvTF5HgXNW9erWpcotv49THvbORky",
-	"TQWAOidg+/UmZzZvN/8TAAD//w==",
+	"7Fzbc9s2s/9XdnjOTKTvUBffmlSePjiX9vOZNl8msScPVSaEyJWEmgRYALSsZvS/n8GCd1GSczlOp+M3",
+	"WwSBxWL3t1fwkxfKJJUChdHe5JO3RBahoj8vwhBT85aJBdL/EepQ8dRwKbyJF8zWBnXg+Z4Ol5gwO8Ks",
+	"U/QmnjaKi4W32fjeCykMCvOS61Rq7l7dmokZw8JlgsKcw5zHKFiC//rp+urnwbMnT6bZeHwSpqhCFGaA",
+	"IpQRRmCH0BM8RMGrK7bYXvOdUVIsAIXhZg2GLXwwS4Q/M2kwgiXewbt/XwyOz34AOacntNvhgbXev39/",
+	"kZmlnTVkBju2+hyZQgUKWZz8NPU0as2lWGazqWc3ovDPjCuMvIlRGe5bbON7KVMsQVOcVsnEy5fbC18t",
+	"ESo2P9HAI7sZbp+lzCw937Ms9SZeNeojj/aSNJcqYcabeFlGI7f58c5tbxdB+e73UZMP+VpSNsXgFqvs",
+	"fyyKSDBZ/EbJFJXhVtznLNboe2ntp0913oTcsEKcRRbHbBZjQVdrdb/xnkJmMPrITIPuiBkcGJ6gd7/X",
+	"Z+tulmZpLK0CP9GACeMx9KSCqcdMzPTU6w8PTN+Y8PM2xqN7HETjDXfEXbuQii+4YDGhAek6rLhZyswA",
+	"E2uIuMLQSLW220nY3a8oFmbpTY7PzvavqGWmQvxYE6p9ckl6TxSsmC44G4GR0LvB1MBqiQJiLm4wAi6M",
+	"BGmWqIq3NTG7zY/P4ajhJsbPPQb3rGtXCUacgX3eKQVcf7zlms/ckvnjmZQxMkHKXGnf71sg0T7VbZI6",
+	"drZT8vxORTtwkrvUZJf2NXb8oWSInP2BobEMqVDiV64/FylCmTl0SbjgSZZ4k3G5BBcGF6iI6QYTGl/+",
+	"8d8K597E+69RZZZHOXSNari1KWdjSrH11gG5+fycjv3be2tX/FIcvJfa75WeLuJe0Dnl5uMt/pmh/nKs",
+	"7nBeXt1xbbhY1GyitopttdnpstV9gatCm8k8fd4ZWbZuCJ8u3YtH43H71HyvVPJthY24TmO2Jvw7h6n3",
+	"GldwYYG8IGrqOQxiM43CWBLxjiWpnc97IZXBO1AYShVxsdAtqLS0JFwU/x91ndnWsfzMMY5eKSWVpbjJ",
+	"77l91r2ROeOxZTYN8QGHiyEEtPHAh5r3p38/+jBsCId9Xum4/S/mCTf2DwvMOjiHYCajdQBzqZyfJqM1",
+	"MA0MVksZY5MpBe5sgV+CWrMFnUM1OmF3VnXBDYOYWAVcw/F4fFDGHTuqmbuk/I2SsxiTbaa9/fkF/Hh6",
+	"9hRSNwIiNIzH2q+2KOeAt6jWgPY4nJfKNVy8ubRbbh6Ne7tLC9KYCULXcgIZhplSKMJuK0GrdSjUfwRa",
+	"Z1qtIUVVHjgXaWbcsd9bgWoyttlWF22YyXS3mP376uoNuAFgo4TG2Z+OOwF4h/q9W0plQGdJwtS6CAGK",
+	"wyhMaCUpz1kEBUp1MK3bJl/A9dtLq9yWU+35rb6zmczMZBYzcTP1IEEmNI3Lt6jZWgM3wOK4SU3tvYNi",
+	"mtvmQjFy9nYJaw7GB1G4vcnCmbIOHHCj65C7Lap7UbsZM9SG+iDjCLUVNaXNF2B1l6jxJLUYGn1MlbRM",
+	"6CDo+vrypbbiUYyFYiz0WLyyB4RJataETkKu+g3SDvrKWxTpj9owRUe37aL5ZbDUjDGaJJNlJeeWJ+iD",
+	"RZqTk5MfgQu4vnrRcFn3xiTttXYFJPRclvFIYwH6Zd/krXCkZr+OxmOr0Ac946arf5DjxfASFtom8/CC",
+	"7oA6ef/eGmtTCzBsXJG/cA52amfPubFWRkiz8zgOkNFS8oaX3NxiN687j7dTvvyGxnYpTUNsG/zZgzJf",
+	"43G3ZFAaFoPIkhmqAshDFscUIhehGvSENA6D2QJB87+QVPVbOu/5zt45m/INHPjWhF+Ky0xDzLXFrl4R",
+	"Y7dQur8N04/Y+IiNj9h4EBu/Fg2v0+hrw+CWmDSZbiPK2i85n8MYmbKuZSu9dm+5qvSwuZwdT2eq6yft",
+	"AxEOmXCP3LrbGrzDVac9NCLlvZvoCHwPC0zrYEgZwkxxs35n0d1xekap/YvMzrrt66eotD0wYGGIWoOR",
+	"NyigF+hl+nE4HAZ9mCuZlNHuMpvlQ5xABZDHt+ThEhPNEw0yM2lmyrIEcYzIqDi4NCZ1GXAu5rIj1Cls",
+	"4ELJLC1znhalayYAGGQaFaykutHkyw+nYipeUQhq7SkIxEhDYPcvFf+LgHQCeb3DFXFoQ3nVBnqsmyf+",
+	"VGjE3YzoD+FVFfj6sFoyYyNhsloufvEtRDAxFbviaIhkmNmNQS9gaRrzkMgd5cP+5w8tRdB3IYudJ3Bh",
+	"b0CWsgjZkIXLZmqDWPIrT7jRkyLBAUdgJByPxxAumWKhQaV9CGpnEAAzkEhtwCnYVNT+h1ThgGktQ25h",
+	"pZGvspG2Y4oP//vuP69hJiOOuphuKo7gN/7cd0Rbx4bMcUkP2VroRThnWWzgbNwfwjUlufWkQdJUOIFI",
+	"qXBFIORXmflyPTg+O2ts0jHIjispcmqvbsn7CgaDhN0NXGJ94MqJFT3H8At/3ieWvpQrQXRBL/jl1RUM",
+	"h8NR6AqLQR+YQogwjJmy/NHQOFEZGjQDbRSyJJgKLcEsmYEFClTE0DDmxEyFLLLCn9gpiJZzyEsAK67Q",
+	"/jEVQV7OHFytUwyslJl2XU2uRC3TbuWrmQgP7JbKiHviNRJ6lL/xfO8WlYu1vaPheDi26CdTFCzl3sQ7",
+	"GY6HJ9YjY2ZJwDMq3rb/LNDscDbaTq8PAldl0OyXFRazRK4aUToE5IWWGzb38al92PKpLU5Z20RHcxl5",
+	"E8/6+QUAec2K5u/tTbypT0Olwj8zVOuqVkipwUaFNpclb3I29ot0XmUC3H9H2679xt8yMuVey5MyEvQN",
+	"T3cRI+dzjTuoGdc8Fy7MybFXp+7o9Onps5MfTp/ujz82H6wjo1MptLM/x+Oxi4NIRMlNqCmChTT7W0XO",
+	"PYIVCsPIdmxn++hUawwZWik93UtDHV7vT0uRJe2g4zmLioywtY+BY3qQk3L0kKT8xrW2hkAqmFkksSbL",
+	"ykatn+L9+/eDdntA12r5K6N2NwGtevawHL4UBpU10WQBh873KSJOUt9SACyosYWuOdXa+7DxvVTqXbGW",
+	"NR6lwy9XAiOYrWtwMoT3RdnXZb17UjmrHHzaBH1nTwhJLTR1VkiG8MqaoTzErVANkkwbwDtuzRITEcyQ",
+	"bIB1BJtEQK8s/brfE3vIed3XSJDC6gHRwmvV3/M8VKkXiFtFJbDr3iCm1k/VUxHsK3AGQ7gQaxIuHpHf",
+	"4cCYyhyFXXZbEdIsKf2uc/8gcjanib2NGlveXYHaPJfR+pvhSGcdb7NxQVgDu46+NXZ1SfNVi//dOemH",
+	"x7HfWGwNAkbkx/nAnD9Z2NYV9SpZA+CDkRJiKRY+ZOJGyJXwrTQyURdtHjkvxwXKpVj/k2Hx9OjkIbdl",
+	"Balwudek5Uwt0EZoTAC53Y7ZR2cPTVVBkD14SyHR8b2NhqXg6UNzoowzIq5vrABGzLAZ02Qr5lnseqPm",
+	"ChF0ykL6eYaxXEEjSpnHUqr+eQmqK6ZhpbgxVpCb5tChXWXSui3ixq889tGnCuA3zkjG2NU4+JJ+b+RN",
+	"hnDZRC6n9KLVh0QGiNxVFyjZeawiSufx5+5+2d7YtBFu2bqNaID26S5Co++BovXWLR4VSsDg+vry5T8a",
+	"+9w5PNS2XkvQWbgsWV10XuQu2yPePBjeOF07hDf+7pzAXj8ILoQDkkzXA3tL9un4dBsrfkGzEyjGD+Xd",
+	"le1aj/DzCD9/ixj5FzSHNbSV+OoipBoyqtrqNx98L826wuslXdvI0/kYRxpShZqiA1F2kZ3nrYPFEG0Y",
+	"Nc+ZJa6ngiks+/QoVG1mrRO2tkGzRmOdC5HF8RCCvPYzAaMyDKZCo9Hlrx+ZCVwVr13os5qSD4Ie/UHN",
+	"mQvGxVS4CLkqfhieYP+8thbVj4JayQeuXWxU7IspnAqFf2C4IxZuFNr+n2LhzmLeplmPtFzbfD/0zIjE",
+	"6J8QH1vYa0TIBIIVPj8i8kMi8mN4/hief3d32QHwF4fnoxoIjj412tT3hu7Nq3cQI7ttBvJFpriIzUvU",
+	"paDcGczdUb3rcGias7eYyFustbfeJ3J3L32XyP3i0WP+bvjsF50l9QSyOwkuSLoeEeqhEMqpYCubT31B",
+	"XaBV77z9qiDCPzi4cbl48+GLMHJUO7udGYkc8vLEZLO1omqrsB5g0YpRu1o+FSFTak2lL6PdvVEbtzDQ",
+	"7rr3qyu2gJ6duOt2d384Fe+yNJXKaLBAELvXkyw2PI3dKFAusOoFdDE+8CG4nA/c3307fCpCKYr2vKIu",
+	"Z8dfzgevpcDBb8yEy6INZCuFUnE63+ChtojnFVHF1SrazU/jwY8/BmV7ggOkqj+BKG60J7Q6/Tr64LZb",
+	"x9Qtdca49UGKeF3Fd8RsbXgcQ2K37PLLncQUHPxKek7Gp255V5K1VGhHh74PCdXpfB4dn9eIUe9IakJV",
+	"2RMy44JRL0nHNfZtlXEF4Hw1/6Du2Pi+3sbUMnDuow+D6qsP+6xb4wsR1dceBq3PPeybouMDEbWPNux7",
+	"k8YQT47HPzwkw3OdxsiJfU/3P5/r56DxFpVFCIcnoUxokAMbpszIarF72Dqib8blYiKne5147BSbckS9",
+	"HBIrXe8P7/ntjfsd40mXV/paGkhkxOccI+g1tDTX6ajf4s/nrfro6j66unVX9/Toh4d2NJ1GhUxYSmYI",
+	"mhmurcDvUPwd+ursPvxr5LqtNf/rXp/I+dt1lRXtvk0/+EkeD//NHeC8m5k6pumS/Ndk9js75yoLYe3X",
+	"wAYlzvyQ16MgkQqL6/Fgx+lz14o9Q2tkXGd8TQNyF7hQmV699bve890fwhs7Gy02zWuDeQe4QuALIRVG",
+	"Q7ha4lTQuvS7M7yuVc4GUj5omd8wkHP6nIsVVMhSyBvkUlTEvqmgzk6aZM4FngMr8nj2cZ7VzYlrZPio",
+	"V9tOUz60E/mw4Leo4fToZFj/6gB9saTobXaU26it8eWZ5mdn6IsAaWoNUjAcjobD0V1Qcje4C/p+s5eP",
+	"+r7zVmiavO4JQE8LPp9jVP+WQz9no5Mmus4Qx0AX5SiInAB1Dxa3/4VsQdqetj/X4v8zyee+QkeHmDV1",
+	"v/35h1zgt6/w7fKuqL+5+DbGgeuQbvrtO1L3KZ98u9bC1idh9nQYNi6n5xU3qaKqX54U5Hvk2l7LBjj4",
+	"eWWklHf7Q1LWW0opyL868VhI+c6FlPGz71Ky0EYS4DGl+C1deJKK6mw1zK1SXtpYuDI8QZmZXZmvB68K",
+	"XTghb5WDGoQXtqewGPkBNHqs2xNwdxWraWz+DvWlDgR/TOY+ZLmJbLdzdYy8Rwq3frGUvMX6ldLfP1iX",
+	"0BHSlQestR/RncklM45s7T7so1MMoUcJwqUx6WQ0Ojp+OhwPx8OjybPxs3F+ryJhNwgqEwFF1ZmKvYk3",
+	"Im80p3nramvjAtvWlxu1t52nI+cjN5HOMdx+vc6ZzYfN/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

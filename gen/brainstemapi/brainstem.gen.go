@@ -1023,6 +1023,9 @@ type BadRequest = FieldErrors
 // Forbidden defines model for Forbidden.
 type Forbidden = Detail
 
+// InsufficientStorage defines model for InsufficientStorage.
+type InsufficientStorage = Detail
+
 // ListBadRequest The body of a 400 on a read, as dynamic-rest answers it: a list of
 // messages (`["Invalid filter field: foo"]`) for bad filters, sort or
 // paging, or `{"detail": "..."}` for a malformed filter key or an
@@ -1034,8 +1037,8 @@ type ListBadRequest = QueryErrors
 // NotFound defines model for NotFound.
 type NotFound = Detail
 
-// Throttled defines model for Throttled.
-type Throttled = Detail
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
@@ -3389,16 +3392,18 @@ type BadRequestJSONResponse FieldErrors
 
 type ForbiddenJSONResponse Detail
 
+type InsufficientStorageJSONResponse Detail
+
 type ListBadRequestJSONResponse QueryErrors
 
 type NotFoundJSONResponse Detail
 
+type PayloadTooLargeJSONResponse Detail
+
 type ThrottledResponseHeaders struct {
 	RetryAfter *int
 }
-type ThrottledJSONResponse struct {
-	Body Detail
-
+type ThrottledResponse struct {
 	Headers ThrottledResponseHeaders
 }
 
@@ -3447,19 +3452,42 @@ func (response StartDeviceAuth400JSONResponse) VisitStartDeviceAuthResponse(w ht
 	return err
 }
 
-type StartDeviceAuth429JSONResponse struct{ ThrottledJSONResponse }
+type StartDeviceAuth413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
-func (response StartDeviceAuth429JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+func (response StartDeviceAuth413JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartDeviceAuth429Response = ThrottledResponse
+
+func (response StartDeviceAuth429Response) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
 	w.WriteHeader(429)
+	return nil
+}
+
+type StartDeviceAuth507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response StartDeviceAuth507JSONResponse) VisitStartDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3634,6 +3662,36 @@ func (response CreateDataStorage403JSONResponse) VisitCreateDataStorageResponse(
 	return err
 }
 
+type CreateDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDataStorage413JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateDataStorage507JSONResponse) VisitCreateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDataStorageRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -3691,6 +3749,22 @@ func (response DeleteDataStorage404JSONResponse) VisitDeleteDataStorageResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteDataStorage507JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3859,6 +3933,36 @@ func (response UpdateDataStorage404JSONResponse) VisitUpdateDataStorageResponse(
 	return err
 }
 
+type UpdateDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateDataStorage413JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateDataStorage507JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceDataStorageRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceDataStorageJSONRequestBody
@@ -3937,6 +4041,36 @@ func (response ReplaceDataStorage404JSONResponse) VisitReplaceDataStorageRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceDataStorage413JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4075,6 +4209,36 @@ func (response CreateProject403JSONResponse) VisitCreateProjectResponse(w http.R
 	return err
 }
 
+type CreateProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateProject413JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateProject507JSONResponse) VisitCreateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteProjectRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -4132,6 +4296,22 @@ func (response DeleteProject404JSONResponse) VisitDeleteProjectResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteProject507JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4300,6 +4480,36 @@ func (response UpdateProject404JSONResponse) VisitUpdateProjectResponse(w http.R
 	return err
 }
 
+type UpdateProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProject413JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateProject507JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceProjectRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceProjectJSONRequestBody
@@ -4378,6 +4588,36 @@ func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceProject413JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceProject507JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4586,6 +4826,36 @@ func (response CreateSession403JSONResponse) VisitCreateSessionResponse(w http.R
 	return err
 }
 
+type CreateSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSession413JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSession507JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -4643,6 +4913,22 @@ func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSession507JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4811,6 +5097,36 @@ func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.R
 	return err
 }
 
+type UpdateSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSession413JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSession507JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceSessionJSONRequestBody
@@ -4889,6 +5205,36 @@ func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSession413JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSession507JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5167,6 +5513,36 @@ func (response CreateSessionDataStorage403JSONResponse) VisitCreateSessionDataSt
 	return err
 }
 
+type CreateSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSessionDataStorage413JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSessionDataStorage507JSONResponse) VisitCreateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionDataStorageRequestObject struct {
 	Id Id `json:"id"`
 }
@@ -5224,6 +5600,22 @@ func (response DeleteSessionDataStorage404JSONResponse) VisitDeleteSessionDataSt
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSessionDataStorage507JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5392,6 +5784,36 @@ func (response UpdateSessionDataStorage404JSONResponse) VisitUpdateSessionDataSt
 	return err
 }
 
+type UpdateSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSessionDataStorage413JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSessionDataStorage507JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionDataStorageRequestObject struct {
 	Id   Id `json:"id"`
 	Body *ReplaceSessionDataStorageJSONRequestBody
@@ -5470,6 +5892,36 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSessionDataStorage413JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSessionDataStorage507JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5608,6 +6060,36 @@ func (response RevokeToken404JSONResponse) VisitRevokeTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RevokeToken413JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response RevokeToken507JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6322,19 +6804,42 @@ func (response ObtainToken401JSONResponse) VisitObtainTokenResponse(w http.Respo
 	return err
 }
 
-type ObtainToken429JSONResponse struct{ ThrottledJSONResponse }
+type ObtainToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
-func (response ObtainToken429JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+func (response ObtainToken413JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ObtainToken429Response = ThrottledResponse
+
+func (response ObtainToken429Response) VisitObtainTokenResponse(w http.ResponseWriter) error {
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
 	w.WriteHeader(429)
+	return nil
+}
+
+type ObtainToken507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ObtainToken507JSONResponse) VisitObtainTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7902,140 +8407,144 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tcts4tuCroLhbFfsWLcuJb8+sXFNb7k7SN7PdiTdxNjsTeS1IPJIwpgA2AFrWePx3n2CfcJ/kFg5A",
-	"ihRBkbIt50t/umOKAA6A8/3F22AkZongwLUKerdBQiWdgQaJf72kmn7QQtIJvGaxBvmWzuDNSHBNGcc3",
-	"IlAjyRLNBA96wS9UwQHjCrhiml0DUelQacn4hIgx0VMgnM6gE4QBM6//kYJcBGFgHga9YIxL3OIrLFvk",
-	"LggDNZrCjJrl9CIxb9o5g7u7MHh1M4rTCKqwvJQiUYSSMYM4ImMpZgToaEokjISMToiEBKimwxjhgZsk",
-	"FmYaLVPwgwd2pc8XJYiYhhmexIzx34BP9DToHYWrgOYPqJR0Yf5WehHjpoWcBct9/Mb4FU5H41jMX80S",
-	"vfhfNE5zwMp7/DQFThIJCrgO3c4UGVEpF4QLMojNbIO683YbusS3Go75tZAzqqunfDoaQaIhIpRHhE24",
-	"kBCRPQkqEVyBIlQCofGcLhT564d3b/dr797OXwQCeDoLep+DfyjBgzCgCQsuQg9ob6IqWOdTcMfxTJGP",
-	"H9+87JBTMqOxWQYifEIoV3OQihx3j3OoEqqnS6BYFISBhD9SJiHKbmAJoIO5F6QpvukBjdcg50BC3Pm3",
-	"AYHZECKFlCEhpuYgxfAfMNLKEAw+YoIT8/qAMF7EYLJnn9JYcCBMEZpdhRZivyVOM75NnP6NzZgHZ87o",
-	"BIhi/4SQRDCmaazJ8+4JGcV0liD45KjTOep263Alxmk9+Mq4hglIPPp347ECz+Jv09kQpD1dSy5aEHXF",
-	"kiUwtQsLO6cXBxjXL54HYTCjN2xmEPf50fGfjv/84qfjP4XmHO3DbuiD9UwKc+eWxb5RZ+kwZqMq6OYa",
-	"iZBkTGPVxESZukxwmib+WVr762PvH0ApJnhFELnnVRiRgVpwmCLKvkb2DInuN0DmXm4JkoXDAKYsYD4+",
-	"5N5VxLwDkSFhhCuimhI3rh1w0XKhDos2gvGrvVULnsNAteb0sutM7KvuxE7IwK3unitzMgPDCw3Uqhnq",
-	"bNxG8J7TyTpYUfqaw0OINZ00wKDppHl9IT2szDy16k1IBgcDowiM2Q0ZC0nMi8Ajxif3UHSUkLpOImwo",
-	"A+6M/HS6gBn+M43ewx8pKNyOQRfg+E+aJDEbobQ7RIHfuy0s/18ljINe8F8Ol8rqof1VHb42B/BKSiFV",
-	"cGcWLB/SG35NY2YoL0l1SKhyCiHgCLI3uO3jvvtBj3zuB+fm0uwbTJFM9nf6wcXdYN8wX/N+BJqy2Izo",
-	"B0arIQmVCuyU5IB0Op1+cDfoBFZvGrIoAv5o+32Ji/u2ugra30RKIkG40GRKr4EkIGfM8kMtzF/mjiya",
-	"0pGZA8G2glvpLVzV/zR41nxViI49QsnQaI8xU9owgBkoRSdgruxzP3/XEpG9sR4ZC9EPLvwXVbyVt0K/",
-	"FimPvsClvBWajM3aCE3PqX6o0EUCFN4W3OCepUFB8/c1U2wYg7k18/qIxjFI3Mj5VAqtY3iKnZwLQWaU",
-	"LwjVGmaJVtaosvgTRRKUQu1EyAynRiLlule5CYdWZE4No3Yb6JBXNwmM0JS4piw2/MqIy5+IgpHgkXK3",
-	"FwZToJGzT9+DlouD07EG6ePIOI6kXLPYyjG40Rn0ZEQ5UeloBBB1SrwuV9aOPMqaOZaPnKZ6KiT755Oc",
-	"+++GZo0wlmRIIzKSEAHXjMaqerSnqZ6aHy0IxXfJHCQgNiVSXLMILAL6KCWjLS2ugPuO/dOnTweFlaC8",
-	"y1XxhVty28ycCu/khHL2T6q9OtxrEUcgSQzXEKuQQGfSIYPPt/0AYpiZU7NwZopDP7gLSeXXTCD3g7sL",
-	"awJnMoxGETMr0fhMigSkZiiclsLMmmA+6WZgP5NCi5GI0V1SnCDIle7qllBnJ3Njr9OhMddPCE/j2AqZ",
-	"caogQtn08h+UTwR5/+rDORlLOoO5kFfIGDpLA3MoRAyUG3jQXjU4S28yQ+3fu12PqZYUgC68fOR5+a5o",
-	"835ejnSrXXiOqaCee1wEZW2Xmh3rVHKITsggd6oMSIQOG+TkuNvy2Zo5LsUK2qwlqFU0M4RlJsk2pEqK",
-	"TdNU+a17sKK03xaXwSKf+0ACjd7xeJGpZtVhRfSq4kIsRtQDwpEXBKvqbYoLCCcOLSxX3n8RzNBza5VL",
-	"aMCnXyQ4DvMd40M93zAIgbJLzDlIMqMLMppSPgHCtJ8lPAoarHX8rCAFztFwi066eW9RLRlH06FnPGYV",
-	"hOI0DZAY1bYKB2oqJeHv8dSExXU2w5Yc8CqyzEA3KgcG6N/Ne+bK4EY3vX+GG+VXlvPDNROpaj+m/nBV",
-	"ELqjcnAUpnc7aTj+M6pH0yqaf5IMLdSyqLCygOydnZ7/8h/7J0RYYhAKiBGhjhI65K3IfHffu+D45hhF",
-	"FRfqOEH+fD23ce950Qyu2QiMYlowXFfoPGbA9WV76bdmkQ+aSu3biHnhciSs379yknCTMAnqkvE2JouZ",
-	"RhE7pnCNBZ5k/imvaVw/mxZkTpkmQ9BzAE4SEcfKP5lzgV5aDaUCe6pA5juDGzpL0Nfz6X//7e8HR89f",
-	"HAcezLkGycbOILlMJSurPpK1GXNpaCsGqwesH7yCLoUNhaWrKW7GA+Q6GEp3WLiAepw8E3Fci5MrCFPA",
-	"yefNGllxcNP6Ko21j3EAEWM0ApWmOnXmU2bi2v0n1plobMGw8ipa0Ur1g5D0AzQaSx4XOwCdY25qfP0y",
-	"As4g6gfkX6TvTjS6dMPxGY2NSry4NNaRe8SsaXo5kZTrzDItHycuVIwflpbLL88tFYSlZfA6C0t4Io6h",
-	"23tpCd9hBWF2Mt5Z7PJefle9RTHnsaARyudaCxZtzNXjkJAIxbSQiyLAv7z/5e2HIAxenr59+SYIg9ds",
-	"oqZUGtz+len/SIfmH7EYolz/HXgEMSyCMPg7cBGJIAw+wTAb8E5PQXq3mMq4itFdtCM1SIN8/2dvqnWi",
-	"/vu/xjrZ7x0eNtJzYTt2fh/SY9j8vQue+gzSPLA6Z3pKuCAzEUGcR2cUyGuQZAH6JAteg5my5EVYJ/c/",
-	"GovuDoOBb+z73Vr7LlcGXt1oSdGbvc5LEVC+eDcOep+r7Dl/wjHGGdxdVHxJryXAAbp9jbJmtJoO+R+w",
-	"UEQZYWaPg5IYzP2ERgBx94cKScQmTKOLb3A5IHujKYyuICJDq3bYMzsh7xLgp2dvyItOl4wot+7MBJ2D",
-	"V7Ag7urV/gm5pnHqMgTsFnBuC3tRPLl7DYObg4k4cA9nNPlsR10g/x3TEdzeoce9EA9Y6+xZORn0+RvF",
-	"wMhL6nE7L58lIA8MHuSx+rE5lMgRqc2nGOyHeFRWXxlU94Nu9izZo+auKxRVhtmi+DWQj+9/U3mwTvAD",
-	"xNYcy3MX2m0/SHKfmeHE2V+HGSutwdEiyM4SqYixxNlw69ynYZCAvMzfzELlmSa5ZpwWmsY4UjWbafZl",
-	"iQKv8fVVd5cBrgBneenVuX3cJzekqoxnqEScaryv/LrgBl39mR1FzEKhpYQ4Nndi/m9so1q/0BlIZXDn",
-	"PJMoKzovelDKLqeIajjQDB05NRpq5PcyOdWnujl0Z6KDk2nCwTBQ967ZhHflxp2tOMoY1z8de/XWmCpt",
-	"BXgFrvcYXIGIUE1mwhAwHwGhZMZ4qiFzw44dyGaO+8Ob2RVlCH5l18DN8ngTTPATEosJ48qxmykwqUg/",
-	"wIekn3a7L0ZmWfwX9INO4HXowpjd+DOfxkwqtI4lHRneneGagpEETfYGappcDjBlS7EbMhMS9kPD9iSM",
-	"xIQztWI0tvAGOnDCHNuKd7LEmiVyeSmniMh1jr/N7CfUsjJEPCFde80dcopOeDIDylVBfj1TeRbQ3gAf",
-	"kYMDnONA63iwX0KNDB1zPvbi6N9f/NTtlriZl0Ft1e3mOcWoeoz6iZnFlhnAFSz8tGBxPiRqKuZOvTMM",
-	"wEtTJS7yMA6whl63SFT2HKpIsbKGvftG3PG7SnFwexdYWThVfGA+yGrEqtVVfOp8lhZUCC11yMCZ/goT",
-	"gqjN+TQaHApXTLyMCumWqPoO8nzIv2SjO/822CRMNRJTIXXjqZQtlLswGIk4BkzC2HzsihfRQ6Ja0stx",
-	"blmsnbxghNyFwUSKNFmroq69e3sv70UMVeX1VzN1ISdFkT27GloExm5AoyyGqGyE7XtV6S2F1DIFfb1z",
-	"3rzk5+rP/cFYXJLmt72RTVlJuHKIWppIcHBGYosp17+UZVqiNdlkw6p0mOfybYTD2iXVrRuEiXfOC7kd",
-	"nPwd0Pg0Ni0czCiLyZ41pQRHJcFeHEmE1DT2IeIaZl4Okua3VjizMhcIc16ygjArBF0OuOI5ZoibHVVO",
-	"x2v46lLdqonMZEw2D8q8+3AekrOP5/sdMsB1rEY5sGsNkIyzigCbi0KNvo1ebfNvIckQRmIGahm38IRv",
-	"viRzqxxWm+KHGi5Ww7caIjp4KqpNOKeO+zTk8D8qL/oSVPwLHksdLbtTK5E0hhMPzz6eh2RGOZ2YAzY3",
-	"6M5a8HjRgrbr9W8LW12gK1nqMS126EvHwedrVn5QiPvrC0eHuZuqvdKZHV6DuplPfK+wtlulKaRdYZwP",
-	"imbv2OGOHX4t7LCOIlC5qjIgyi/t8n5lm6lLt37t7wiS79cVui4sVZq3MMnFevB/yQFdCRPEdGKTspFm",
-	"DVZj2O0EvesSZuIaSwmMenw3IPaBVXBmeAMek3GL5xI6kGrOrHICxQx9rztlKKIFEWNCyXG3a9Q6SoxN",
-	"gMmr0YLTGRsdSFA6r65kureMpvT5Rln8Y5fybH9WIVFCaiJknyd0wvgkXJPnj4NpoebTrXEFCzOK8j5P",
-	"+RUXc06c0X/ojHxb7kRewiimhoPNmZ6KVBNKzHGRPcoXWMtqA1j7fa4E0VOqCVyDXJAJcJCo3Y4oJ0Nm",
-	"eKE+KfgYDeZEqsj+9Vz0uQFTdfp4abXVbad5RVvJ15FZUpbN5p4O1c7VYWtRN/FyDGFKr5lDks18FVRT",
-	"OvojZYq1ycXyjld1mcbW34fn86xcY6fsDS2rJ1CEKACyZzBASGfanWQmnuCg/FZfaMPEgKUL6WR6YKX8",
-	"nlu4AOA+ETKyFL8Nw7yUV3jhyy6jGi7RcXlvd2aTulGOebbPiyvmM3ggh0SMppsj1wOUn3v6jzZzEM0o",
-	"Z0ka0/u5+VomrdkX0Ud8yfjlWmLB+BPj2CUhBrVQGmYHio7BcM9Zx8Y2SupT44kktdWcZerM3qsjzG1R",
-	"TW4aXDxIYWvt6HGoHBZtjSVhlhlaxbOzQl5V9hkWWPEqftUgwoqPyKcHOfHT6BLKZJHPJfQeaHSAMs79",
-	"mutLzjLwZ+rWout7SGI6gixYtxGTD/PMHmTIJwS3TrSoDC+NtFoeEKXpokNOo8hVYaFKZf5NcSLCAYw8",
-	"R3V5yhKjHjG9WuN93H2xf0IkIARmcFbt1yErBTI1UDCjlROXnUaSKzNld3/jlKTvSEjcn9vfK/7axNvc",
-	"nVlsWCr1RovAth1u9OZJZIy7JLKjR+RYeYjRbWkNH1hb3YXpowanIbLUkGUZ06WqyiNCSzh+kkfnnM+4",
-	"QPqDXIfdSH1tZCfb1LzuqT3guTW75NTSGthOXMcnzLJFVyWUhbkdtqyr3WpZ9ZMRQX5UK61khBWEmU6e",
-	"CYZnCg2gkzybg46N8WdeiSnmAEHnPs1aSpfRDLc/GX3lTNudZZ07uWp2NIHmoeoaQDeH8rtzPVdPor0A",
-	"8x10g0Pat9y9fNPVtZvc1Mi8H63i6kch79qDX0+uLVGnloOsufLvlQQ3pru2xPYwCmsiq4qN9IiUtbOQ",
-	"dhbSzkJ6TAupQuVZs69lS8Qm79vq+pj4WFv8l1Cl5kKW7Yf8YegvwfSnmZsTdj13nqksuuca8zQnc+fz",
-	"hsvlfWzPbcf29Kruxxbb1Tj/bHHNFXCyx2EOkthyXIUhJMt+rqAUbGxVLldNbQ0zOHw7QKxp1b5TwSiV",
-	"TC8+GDTJIh9UgjxN9dSbiOqSXYld3m62RwanxfrAHvkZJ3GZ/rbiEVP9B2RvgOfr+8nX4RPxF4N6OONy",
-	"E1OtE9tLiPGx8MeRMBZluzUB+VlSxj+cv/qd4H8yqXV69iYkhmCoxg5UaHtjttZ4zEaMxn2+HJnd5t5g",
-	"aJ4pDbNLmrBLLUSsBvsdW6ZEJfT54JAm7PDWhlTuDm9pktwd3mJuwN3h51sW3R1eDOxq9h0ySCS7ptqc",
-	"kUWh7Nb3+1xIMrBBmgHZo1zwxUykKkS0OrDxa3JG9dSGxyIxSmfAtQvt2foLoiVlMeOTPlcxVdOTvIUg",
-	"SXBkFgVk1olpw5sQERbZLkhxvOj0eT8nDUVSZSVVKSwK/BpikYDr3eTOuR/0yG2n07lzcUvBs6ZgYZ8X",
-	"3sOyrc+dTuciJH2rtNiqW6O32H9lqov9y2gvhWhogoI2a3x6BYs+x1qR/U7RoZJ3U1zfoJZxxSIotqTF",
-	"A7DRY9txztvO6JkiakrxCIqt+OxGW7biMwxEaXQ5qZr6uz5Hnu16ZJV+wwVubdOoVMZuvVfc2BCUWPXh",
-	"4/vfcKmLu8G+u4TaKHOp6VZYyGkOjW5ygO3e0M81Az0VUZ/bHYfOM1Zqc5eVQq7EvvFoz1eDkfZgHJL3",
-	"UKeaS6bB+eJtfH6ZVBr2+dnH80Ob8PHy1W+vzl9lIXxzfft5ko7h6C6gnHdSTWBUjGL3eRbh11OYkePu",
-	"C3L//oN9XmhAaNS2I4ew5gSQ3Pfr22M9U4WZ+3wUU2XILxKOHi2yM8MxMtK0HbJtvN5imDl+iMwagwzT",
-	"BiTlMXLxKfS5dE3rbGBciZljhsWgucHCUlPtAYLwq80IgCjjkLbrH14DGYqIYTpE0Z4YhGRQzC4bGAxc",
-	"teXNSzVm/mDfnjgXOd1kBgjlUZ/zpZEREiUyYyTvuEIzVU2BdhW6wHXH4AWnCTvIcxyeqT7/K72my6wH",
-	"c9JMMxoz5ZAaEZ8m2dxa2Dx+4prFGhSyB93nMnUl2YODg2Ue1MFSxfhLPuilhf9cvE3j+C9G7x6cFJh0",
-	"n1N3wHORxhHmXJBBuf7VXJkBDt0G7AqDnhmUthpQge70jTqhmcZOF/Vi0naMsLZ9cNTpdrro17AHFvSC",
-	"F51u54XroYaaBEpAwzoObQ+HQ1SmhNI+y06n0tWp2YYgmIFjx5FS8wFLokaZw8tSZFDbx2JA9gzCrv7u",
-	"zmSRgLJ53dhcYrAfEsUmHAkJ2VaSSHFtiztzdvEmCnoB9kVZtklxLdRB6Z9FtHjEfomrzV5so8FSu9nn",
-	"3e4WFrSNX3wdMo2091wKtuo8trD4lshhPiw0XTVDnv+35iHLFqBFlTXofb4IA5XOZlQusktZ4gyWmmah",
-	"4N5n7BsZYCCggpbIftcg56mtzcmkwfNu1+IgZoppiGPDnrEhRkhcPwyyl+uROHuIJXm2YJ5y10fXYF0V",
-	"uc5EHD8RbhWbttyV7QzM7ts6rhW6ttQgm9JUQ1bd+3iYtwaPDEyt0cip7IeZWXRJtZZsmGpQhwVXFiLX",
-	"xNes/zfU7nBzBY94TT9cYttzG1nqWmsjL8cGNMUHHZEUnx0sH+7bDMMwywhERpdlBY5FHIt5SZsPzY+Q",
-	"aOtVo1mKoUsMQ73K9RlBAasAypp0poh79+NchJSMYV5IXrTi2KkrU5AQWntMTzFvV4I1pl1rXrDNlJ1W",
-	"WSUnc8AF5QHzVApfgKmJMy5fObSfeKiLNRZedN9jaPEmNjtv8V72cY0Wr2YfiWnxqvvQSftJs+yuxvcb",
-	"PqZzd7FNhrISovPwk3ccrH0oxiVqOym0qLY9XGzNFhqO7fnLSktxHHbUPKzUaxkHvWgetGy6jqwsZ14G",
-	"hjIn2XMsKkvuLPCyYtju4i6skX42xK1W8hvQ1Z23xsn6da8Snx1bXGdL4qwSkW8lzo62AUB9m2vXqeDe",
-	"utKTY5MF2N38SnZdBX82FYnoArPolvW9W/m8FT5fCsdlHMU2gES3l63E0cvvoKBVWsVEO9kqJpaw4bgO",
-	"hCirkTUK337nye7CjDhuHpG3+i9fnoW95eWFfu3EcMzS0XvlONmzDkYx51bBLaSY71ev4lfQ5XvYTB5/",
-	"XULxiUTamm8WlFXHr15cPQypfwVMfSjueCMJtxmmRXi/iT/+fUalZjQmaRJRDb2Kh6kY867QwEcc9KSC",
-	"0Ybxn9rMa4vC9qCi+6HyN4fG9vpb8+Yk9fDm12kcE2kzInpEzJjGeE+WleGwcALahX+KORdlZHRpFV+t",
-	"mrZDxy2jo0OAeyp6SsPs0Hmd2zg68rqYnZPjMZ0cZ8vqm52DY0sOjjWfktx0dP4RzK2qkMV+GQ0ekYws",
-	"vzdvSM5u1uiJWclcGy+Im++kaABlXX6we3DW5cfnCskW2o58LTc6emIXSLkpzHfl/kjyW6sizFppuJGP",
-	"I//0Z7EtxUnm2FAkhrEulOrnLQElkMj5KTDoZPuF+NwfRez7IVwf6y5ujcsjO9oagX7cPc5zmPQUFsUU",
-	"Xa+7Y3nuO1fHPZnH+ZJAfhAXR84OWoqtr8u18SSC7ou4NFqhamY/boyy364rYz2vfRoXxlenXu3Qbusu",
-	"i4cpZ5l2Ve+4MOeqqTRY6NJQrG30TJGBDTblbZh7RT3umVqqbrU1Sant84RuhL1SGnXMlL50Hob9tRb/",
-	"h2WR12ZCYFPrN1McHqoIeOsFt1j85ukW7qWeFX/OF9Az7k8PaOrWYN/2NAgvfbl127gCcxB3rsDHdAXe",
-	"myPsXIGtmaE743u6Akujc8/tpgNfLr31b6KNR9uSwG1adcV67QbvY8YJvjfvYxsmnAm0Nt7HLM3FtQuY",
-	"4Id3yq7bUg3qYFmEOlitQrV1C6nSRMzdL6VkD8uS6lyZH/JWH9vQtcsNup7YlVnucPBduTKXDVqq2LdW",
-	"mm/kyiz2RaqUwaPS3AJVaRzj4LxYr8arWUTEH8Krue4O13g1s0t5LK/m8tx3Xs178pFCw8gfxKuZIWFb",
-	"cfh1eTWfROZ9Ea9mK1TN3Esbo+y369Vcz2ufxqv51WlaO7TbulfzYXpaq9KzZsdmsWdlb13TpaxjOJO2",
-	"u9KWHJ413fi+Tb/nvRrubdJpr7TAD+UDbYul21NCmkk0/zD1A+gzm6NCnE2txx+HDu+dcfh1EOD2v7n0",
-	"gxJdm4y7LdLXhnXXnoakdWVOQ+Fq+ov+jUp5mhu8vwtfPCx8savaftJIRqV4e9k++wkMgM2qtz00+50G",
-	"DtrWcns6MdeHExA1Vgu6tSg2tMcM06w38Z4zUXueLsT7DfGB7VcV1XZl/0JRg++7FNzTOL0BC9vK6sYI",
-	"w3v3qbkVxEXJQpfegbVRgh+yAnzzO2sRRvj///f/VeM6ZO76PbsmeN6PHtVFEnZV4Y/NZs69+u2PFWpo",
-	"WSpeJ0C/ygDElxCqXzQssWnd7kOQ/psPVmzE5580hPG1K4M7xP2y4Y4HaJX4dWnbynGNT/UtzEFpaxSG",
-	"BG4SbByLn0J1LpaoQ6zUHEnQhOV9UqdizgmdUMZPyCCRMGY32LGcaWdjmiuUdIStjL1uDex7roJt1gi4",
-	"lku4Up0dvfxMwTPXvl3dV6H1OwLzyb294lW1mWKdmYrt/rHpJrYzZnlyEV7N3uAKFoN9bKx5QpgmI8q5",
-	"0GToHE5DOroiMdX1xbjnrpP+VmpFilfxhQpyqyBEdQjBYe6+W+BKSJU75ifkPjW1tz4kam7IWWIHt/j/",
-	"yyb78pxegSIwHmNupEbMCjEnyvbRzhpko3PVel8V2ZNwLa4YnyybvZJUQeS+O+D6upthTBFqxnjDKu/N",
-	"LAWMbLJL7fuPZ5c+hIkbSFDjdmGqFe7iJfiyWu0JfJmhzxRhEdnLXccxw0b+pxydy9gDOlsl78573D3G",
-	"r6tw/MoINtC1HxMJMiQIVokwLBBU/skMxvVPx0HhY1pH1a9JFeIQ2Mvh/m1gT7NPOiDvsm5zhywd8mFq",
-	"EA2thaw3vouwhOUqCjFefQEDBu5ZKRbaIadZZ2I2RssjtKnAQ7CfB/A0JsZpdv1Ud/1Uv/t+qsvW0Lfm",
-	"moqfxPl8cXfR1HG19DX95j5K7XhH7h6tb1tQpfMTQtdwlhoS3zVo3DVo3FAb2IBg/C0c25HMw3IFLJ21",
-	"a1f2bQnkXe+vXe+vXe+v+0juQq5SHQvytBPwcJLW4jnvHzaD2TBLkcE6m6mYc7Ru7iGwdy2Gdi2GtiCk",
-	"l02Imqnj0YXzN92goyKcd206ftw2HZtKpdpGHk9IhY1tPL4tFXnXE2PXE2PXE+Mb0cpbcDxPOZyHeTVr",
-	"5VmqGn5vclVFv5/zbFcYvyuM34Iuviydb6aJR9cCvtey0oqCsCsu3RWXPlBzb19++qUI+VstPq1Q664E",
-	"9cctQX0YabZw/D4SFTZ9XvpD9tHx/JPRdDQSKTemPxzMKIutRUyVmgsZ4R/SfS+dYuaWN0eK7B13jzAL",
-	"aS4Fn5CRhAi4ZjRWHsp6NzR22jYz4nDuL/S1abe2nd1HAqf152jYleHWWPyL9a4ijsgoZmYFtAueNkP3",
-	"8b6Y/urGZh17sWxsP+TYMvtuhR59xAjyuj7dy9HlNB1aqYFvK5s/pxIYkT3oTDpkqnXSOzw8ev6nTrfT",
-	"7Rz1/tz9c9fSzWBGr4DIlA8Qu1MZB73gEBm2A3Z13Vc3CUg2A760N8OcBpks+6PKjqhlUtnSy1mp9ij6",
-	"u5hchntszTiT+aqF6Zb8fXW6T1OQhUzpTLkw56OFhCjEiYcLMp8y2+JRi5GIi5OX9TvfNaBeApFt0UeG",
-	"oOcAfGmNtziI9WuceTOCl2X0hW+uF6ZGNLq7uPvPAAAA//8=",
+	"7H3tchs5kuCrIOouwtJGiaJsTc+sFBMX6ra713vdts6Wz7dr6kSQlSQxKgI1AEoUx6O/9wT3hPckF0ig",
+	"vlgoVlES5S/+6baK+EgA+Z2JxOdgLOaJ4MC1Ck4+BwmVdA4aJP71kmr6XgtJp/ArizXIN3QOr8eCa8o4",
+	"tohAjSVLNBM8OAl+oQoOGFfAFdPsBohKR0pLxqdETIieAeF0Dr0gDJhp/vcU5DIIA/MxOAkmOMVnbMKy",
+	"Se6CMFDjGcypmU4vE9PSjhnc3YXBq9txnEZQh+WlFIkilEwYxBGZSDEnQMczImEsZHRKJCRANR3FCA/c",
+	"JrEww2iZgh88sDN9uqxAxDTMcSfmjP8OfKpnwclRuApo/oFKSZfmb6WXMS5ayHlQrON3xq9xOBrHYvFq",
+	"nujl/6RxmgNWXePHGXCSSFDAdehWpsiYSrkkXJBhbEYbNu23W9AVtmrZ5l+FnFNd3+Wz8RgSDRGhPCJs",
+	"yoWEiOxJUIngChShEgiNF3SpyL+/f/tmv/Hs7fhlIICn8+DkU/A3JXgQBjRhwWXoAe11VAfrYgZuO54p",
+	"8uHD65c9ckbmNDbTQIRfCOVqAVKR4/5xDlVC9awAikVBGEj4e8okRNkJFAA6mE+CNMWWHtB4A3IOJcS9",
+	"fxkSmI8gUkgZEmJqNlKM/gZjrQzB4CcmODHNh4TxMgaTPfuVxoIDYYrQ7Ci0EPsdcZrxbeL072zOPDhz",
+	"TqdAFPsHhCSCCU1jTZ73T8k4pvMEwSdHvd5Rv9+EKzEO68FXxjVMQeLWv51MFHgmf5PORyDt7lpy0YKo",
+	"a5YUwDROLOyYXhxgXL94HoTBnN6yuUHc50fHfz7+y4ufjv8cmn20H/uhD9ZzKcyZWxb7Wp2no5iN66Cb",
+	"YyRCkgmNVRsTZeoqwWHa+Gdl7q+Pvb8HpZjgNUHkvtdhRAZqwWGKKNuM7BkS3W+BzDXuCJKFwwCmLGA+",
+	"PuTaKmLaQGRIGOGKqKbE9esGXFRM1GPRRjB+tadqwXMYqNbsXnaciW3qduyUDN3s7rsyOzM0vNBArdqh",
+	"zvptBO8Fna6DFaWv2TyEWNNpCwyaTtvnF9LDysxXq96EZHgwNIrAhN2SiZDENAQeMT69h6KjhNRNEmFD",
+	"GXBn5KfTBUz3n2n0Dv6egsLlGHQBjv+kSRKzMUq7QxT4J59L0/9XCZPgJPgvh4Wyemh/VYe/mg14JaWQ",
+	"KrgzE1Y36TW/oTEzlJekOiRUOYUQsAfZG34e4LoHwQn5NAguzKHZFkyRTPb3BsHl3XDfMF/TPgJNWWx6",
+	"DAKj1ZCESgV2SHJAer3eILgb9gKrN41YFAF/tPW+xMl9S10F7T9ESiJBuNBkRm+AJCDnzPJDLcxf5ows",
+	"mtKxGQPBDlBvUelkwsYMuHZs9wvAX4YiY5Yn2e6eWBoHeQPymSIRU9fmeAybHFGFCtEkjeNTs/yZIccF",
+	"VWQhmdbAe1Y5UXoL6Pg/DC21oyOS3AmhZGQ05JgpbZjcHJSiUzBo+WmQt7WMwmLlCZkIMQgu/chYxrw3",
+	"Qv8qUh59gYN7IzSZmLlLJ+WU1kiAQoyEW1yzNAdl/r5hio1iMJhpmo9pHIPEhZzTZSxodCHE71R+EUR0",
+	"OEJGIloa7ZrEBpDS4vAHpoi4AUmekz9+Jns0VoIsjH1mjDMynqX8GoyUvwuDi5kUWsfgM1yEIHPKl4Rq",
+	"DfNEK2u5WiKNIglKoQooZEa4Y5FyfUKaYDZor7P5euTVbQJjtNduKIuNUDA6yU9EwVjwSDn0CYMZ0Mg5",
+	"Ad6BlsuDs4kG6RN72I+kXLPYKgtwqzPoyZhyotLxGCDqVQRKrhEfeTRicyIfOE31TEj2D3gKFP7DMEaj",
+	"8UgyohEZS4iAa0ZjVd/as1TPzI8WhHJbsgAJiM6JFDcsAksBPlLNiFuLa+C+bf/48eNBaSaornJVR8Al",
+	"uWVmnpu3cko5+wfVXkX5VxFHIEkMNxCrkEBv2iPDT58HAcQwN7tm4cy0s0FwF5Lar5nWMwjuLq2fIVMU",
+	"aBQxMxONz6VIQGqGGkChMVg716dCGNjPpdBiLGL0SZUHCHLLpr4kNIws0dGRIbtTwtM4tpJ8kiqIUAF4",
+	"+TfKp4K8e/X+gkwkncNCyGvkTL3Cih8JEQPlBh50ChicpbeZNfynft9jDycloEuNjzyN78qOhU9FTzfb",
+	"pWebSjaQxw9TNSmoWbFOJYfolAxzz9WQROgVQ1GCq63urRnjSqygzVqCWkUzQ1hmkGxBqqI9tg2Vn7oH",
+	"Kyrr7XAYLPL5aCTQ6C2Pl5n+W+9WRq86LsRiTD0gHHlBsPr0priAcGLX0nTV9ZfBDD2nVjuEFnz6RYLj",
+	"MN8xPjTzDYMQKLvEgoMkc7ok4xnlUyBM+1nCo6DBWu/aClLgGC2n6KSb9xRVwTjaNj3jMasglIdpgcTo",
+	"1nU4UFOpCH+POywsz7MZtuSA15FlDrpVOTBA/2HamSODW93W/hwXyq8t54cbJlLVvU/z5qogdFvl4CgN",
+	"71bSsv3nVI9ndTT/KBm6AaqiwsoCsnd+dvHLv+2fEmGJQSjINFdDCT3yRmQO0u9dcHxzjKKOC02cIP++",
+	"ntu4dl40gxs2BqOYliznFTqPjcV+1V36rZnkvaZS+xZiGlyNhQ2u1HYSbhMmQV0x3sVkMcMoYvuUjrHE",
+	"k8w/5Q2Nm0fTgiwo02QEegHASSLiWPkHc37mK6uh1GBPFch8ZXBL5wk61D7+r//4z4Oj5y+OAw/m3IBk",
+	"E2eQXKWSVVUfybr0uTK0FYPVA9Z3XkGX0oLCytGUF+MBch0MlTMsHUAzTp6LOG7EyRWEKeHk83aNrNy5",
+	"bX6VxtrHOICICRqBSlOdOvMpM3Ht+hPrsTW2YFhrila0UoMgJIMAjcaKy8d2QA+kGxqbX0XAGUSDgPyT",
+	"DNyORleuO36jsVGJl1fGOnKfmDVNr6aScp1ZptXtxInKQdrKdPnhuamCsDINHmdpCk9YN3Rrr0zh26wg",
+	"zHbGO4qd3svv6qcoFjwWNEL53GjBoo25uh0SEqGYFnJZBviXd7+8eR+EwcuzNy9fB2HwK5uqGZUGt39j",
+	"+t/SkflHLEYo1/8AHkEMyyAM/hO4iEQQBh9hlHV4q2cgvUtMZVzH6D7akRqkQb7/vTfTOlH/7Z8Tneyf",
+	"HB620nNpOXZ8H9JjbsI7F6H2GaR59HrB9IxwQeYigjgPgVnXLVmCPs0yBMAMWfEirJP7H4xFd4cR19e2",
+	"fb/RvsuVgVe3WlIMGazzUgSUL99OgpNPdfacf+EYSA7uLmu+pF8lwAH61o2yZrSaHvnvsFREGWFmt4OS",
+	"GMz5hEYAcfeHCknEpkyji294NSR74xmMryEio2XJ3X1K3ibAz85fkxe9PhlTbv2pCToHr2FJ3NGr/VNy",
+	"Q+PUpWHYJeDYFvayeHLnGga3B1Nx4D7OafLJ9rpE/juhY/h8h2GNUtBlrbNnZWcwsGIUAyMvqcfvXXxL",
+	"QB4YPMgTIiZmUyJHpDZpZbgf4lZZfWVYXw/6+bOMmoazrlFUFWaL4jdAPrz7XeURUcEPEFtzLM9daJ8H",
+	"QZL7zAwnzv46zFhpA46WQXaWSE2MJc6GW+c+DYME5FXeMstHyDTJNf200DTGnqrdTLONJQq81uar7i4D",
+	"XAnO6tSrY/u4T25I1RnPSIk41Xhe+XHBLcYaMjuKmIlCSwlxbM7E/N/YRo1+oXOQyuDORSZRVnRe9KBU",
+	"XU4R1XCgGTpyGjTUyO9lcqpPfXHozkQHJ9OEg2Ggrq1ZhHfm1pWtOMoY1z8de/XWmCptBXgNrncY3YGI",
+	"UE3mwhAwHwOhZM54qiFzw04cyGaM+8Ob2RVVCH5jN8DN9HgSTPBTEosp48qxmxkwqcggwI9kkPb7L8Zm",
+	"WvwXDIJe4HXowoTd+tPLJkwqtI4lHRveneGagrEETfaGapZcDTEvTrFbMhcS9kPD9iSMxZQztWI0dvAG",
+	"OnDCHNvKZ1JgTYFcXsopI3KT428z+wm1rAwRT0nfHnOPnKETnsyBcrUSrnWpVntD/EQODnCMA63j4X4F",
+	"NTJ0zPnYi6M/vfip369wMy+D2qrbzbOLUX0b9RMziy0zgGtY+mnB4nxI1EwsnHpnGICXpipc5GEcYA29",
+	"bpGo7D7UkWJlDnv2rbjjd5Vi5+4usKpwqvnAfJA1iFWrq/jU+Sz3qhRa6pGhM/0VZl1Rm1hrNDgUrpjd",
+	"GpVyWlH1HeZJp3/Nevf+ZbhJmGosZkLq1l2pWih3YTAWcQyY6bJ53xUvoodEtaRXk9yyWDt4yQi5C4Op",
+	"FGmyVkVde/b2XN6JGOrK629m6FLijyJ7dja0CIzdgEZZDFHVCNv3qtJbCqllCvp657xp5Ofqz/3BWJyS",
+	"5qe9kU1Zy2pziFoZSHBwRmKHIdc3ytJZ0Zpss2FVOsoTJjfCYe0yF9d1wuxG54XcDk7+AWh8GpsWDuaU",
+	"xWTPmlKCo5JgD44kQmoa+xBxDTOvBknzUyvtWZULhDkvWUGYFYKuBlxxHzPEzbYqp+M1fLVQtxoiMxmT",
+	"zYMyb99fhOT8w8V+jwxxHqtRDu1cQyTj7NqFzUWhRt9Gr7b5t5BkBGMxB1XELTzhmy/J3Gqb1eWGSQMX",
+	"a+BbLREd3BXVJZzTxH1aLko8Ki/6ElT8C25LEy27XauQNIYTD88/XIRkTjmdmg02J+j2WvB42YG2m/Vv",
+	"C1tToCsp9JgOK/Sl4+D3NTM/KMT99YWjw9xN1V3pzDavRd3MB75XWNvN0hbSrjHOB0Wzd+xwxw6/FnbY",
+	"RBGoXNUZEOVXdnq/ss3UlZu/8XcEyffrCl2XpqqMWxrkcj34v+SAroQJYjq1WeFIswarMex2it51CXNx",
+	"g/c1jHp8NyT2g1Vw5ngCHpNxi/sSOpAa9qy2A+UrAl53CqaTiwmh5LjfN2odJcYmwOTVaMnpnI0PJCid",
+	"X2Fl+qSIpgz4RtcIJi7l2f6sQqKE1ETIAU/olPFpuOaiAXampYu1bo5rWJpelA94yq+5WHDijP5DZ+Tb",
+	"O2XkJYxjajjYgumZSDWhxGwX2aN8iReGbQBrf8CVIHpGNYEbkEsyBQ4Stdsx5WTEDC/UpyUfo8GcSJXZ",
+	"v16IATdgqt4AD63xCuFZfm2w4uvILCnLZnNPh+rm6rAXfjfxcoxgRm+YQ5LNfBVUUzr+e8oU65KL5e2v",
+	"mjKNrb8P9+dZ9SKjsidUXN9AEaIAyJ7BACGdaXeamXiCg/JbfaENEwNeXUinswMr5ffcxCUA94mQkaX4",
+	"bRjmlbzCS192GdVwhY7Le7sz29SNasyze15cOZ/BAzkkYjzbHLkeoPzc03+0mYNoTjlL0pjez83XMWnN",
+	"NkQf8RXjV2uJBeNPjGMpihjUUmmYHyg6AcM95z0b26ioT607kjRema1SZ9auiTC3RTW5aXD5IIWts6PH",
+	"oXJYtjUKwqwytJpnZ4W86uwzLLHiVfxqQIQVH5FPD3Lip9UllMkin0voHdDoAGWc+zXXl5xl4M/UbUTX",
+	"d5DEdAxZsG4jJh/mmT3IkE8JLp1oUete6Wm1PCBK02WPnEWRu4WFKpX5N8WBCAcw8hzV5RlLjHrE9OpF",
+	"+uP+i/1TIgEhMJ2z64Y9snJBpgEKZrRy4rLTSHJthuzvb5yS9B0Jiftz+3vFX9t4mzsziw2FUm+0CKyN",
+	"4npvnkTGuEsiO3pEjpWHGN2S1vCBtbe7MH3U4DRElhqyLGNaqKo8IrSC46d5dM75jEukP8x12I3U11Z2",
+	"sk3N657aA+5bu0tOFdbAduI6PmGWTboqoSzM3bBl3d2tjrd+MiLIt2qlXo+wgjDTyTPB8EyhAXSaZ3PQ",
+	"iTH+TJOYYg4Q9O5TEadyGO1w+5PRV/a02142uZPrZkcbaB6qbgB0cyi/O9dzfSe6CzDfRrc4pH3T3cs3",
+	"XZ+7zU2NzPvRblz9KOTduPHrybUj6jRykDVH/r2S4MZ015XYHkZhbWRVs5EekbJ2FtLOQtpZSI9pIdWo",
+	"PKuoVtSdbPO+rc6PiY+Nl/8SqtRCyKr9kH8M/Vcw/WnmZoddzZ1nKovuucI87cnc+bhhMb2P7bnl2MJp",
+	"9fXYy3YNzj97ueYaONnjsABJ7HVchSEky36uoRJs7HRdrp7aGmZw+FaAWNOpRqqCcSqZXr43aJJFPqgE",
+	"eZbqmTcR1SW7Eju9XewJGZ6V7weekJ9xEJfpb288Yqr/kOwNcX99P/nKqCL+YlAPRywWMdM6sbWEGJ8I",
+	"fxwJY1G2WhOQnyVl/P3Fqz8I/ieTWmfnr0NiCIZqLIGFtjdma2H1MxoPeNEzO8294ch8UxrmVzRhV1qI",
+	"WA33e/aaEpUw4MNDmrDDzzakcnf4mSbJ3eFnzA24O/z0mUV3h5dDO5ttQ4aJZDdUmz2yKJSd+v6AC0mG",
+	"NkgzJHuUC76ci1SFiFYHNn5Nzqme2fBYJMbpHLh2oT17/4JoSVnM+HTAVUzV7DSv00gS7JlFAZl1Ytrw",
+	"JkSERbYKUhwvewM+yElDkVRZSVUJiwK/gVgk4Go3uX0eBCfkc6/Xu3NxS8GzqmThgJfa4bWtT71e7zIk",
+	"A6u02Fu3Rm+x/8pUF/uX0V5K0dAEBW1WXfYalgOOd0X2e2WHSl6ycn0VYMYVi6Bc9xc3wEaPbVk/bzmj",
+	"Z4qoGcUtKNc7tAvtWO/QMBCl0eWkGu7fDTjybFcjq/IbTvDZFo1KZezme8WNDUGJVR8+vPsdp7q8G+67",
+	"Q2iMMleKboWlnObQ6CYHWG8O/Vxz0DMRDbhdceg8Y5U6e9lVyJXYN27txWow0m6MQ/IT1KkWkmlwvngb",
+	"ny+SSsMBP/9wcWgTPl6++v3VxasshG+Obz9P0jEc3QWU83K1CYzLUewBzyL8egZzctx/Qe5f5HHAS1Ue",
+	"jdp25BDW7ACS+35zeaxnqjTygI9jqgz5RcLRo0V2ZjhGRpq2DLmN11sMM9sPkZljmGHakKQ8Ri4+gwGX",
+	"rmidDYwrMXfMsBw0N1hYqVw+RBB+sxkBEGUc0lbmw2MgIxExTIco2xPDkAzL2WVDg4Grtrxp1GDmD/ft",
+	"jnOR001mgFAeDTgvjIyQKJEZI3nFFZqpagq0u6ELXPcMXnCasIM8x+GZGvB/pze0yHowO800ozFTDqkR",
+	"8WmSja2FzeMnriKvQSG70QMuU3cle3hwUORBHRQqxl/zTi8t/BfiTRrHfzV69/C0xKQHnLoNXog0jjDn",
+	"ggyr91/NkRng0G3ArjHomUFpbwMq0L2BUSc001jpollM2ooR1rYPjnr9Xh/9GnbDgpPgRa/fe+FqqKEm",
+	"gRLQsI5DW8PhEJUpobTPstOpdPfUbEEQzMCx/Uil+IAlUaPM4WEpMmysYzEkewZhV393e7JMQNm8biwu",
+	"MdwPiWJTjoSEbCtJpLixlztzdvE6Ck4CrItSlElxdepB6Z9FtHzEeomrxV5socFKTd/n/f4WJrSFXzyV",
+	"Gg1/9h0KVtY8trD4pshhPixVfTVdjl60d1mtQWr6Pf/X9n5Fpc+7MPhT/8/tPXyld8tqcnDy6TIMVDqf",
+	"U7nMEKHAU7zemoWfTz5hrcoAgw81UkCWv4Ygzux9oEwCPe/3T4tipxri2IgELMIREleDg+zluiuOHuI1",
+	"QHtJn3JXINlgeh2hz0UcPxE+lwvF3FVtG8wo3Dp+lyrFNCC40lRDdqP48bB9DR4ZmDqjkTMTDjNT7Ipq",
+	"Ldko1aAOS+4zRK6p7xWG31GjxMWVvPANRYCJrbtu5LermY7yA4velD/0RFL+dlB83LdZjWGWhYjMNctE",
+	"nIg4FouKBRGaHyHR1pNHs7RGl4yGupyrbYJCXQFUtfdM+feux7klKZnAopQwaVUApyLNQEJobUA9w1xh",
+	"CdaAd+WAwVaQdppsnZzMBpcUFsyNKT3t0xDbLJoc2rc7muKbpYbuoY0OLbGKfYd22aspHZpmr/90aOpe",
+	"sOk+aJZR1tq+5ZWku8ttMpSVsKCHn7zlYG1SMalQ22mpLretG2PviaGx2p2/rNRRx25H7d0q9Z2xUwcx",
+	"XFTTR1aWMy8DQ5WT7DkWlSWUlnhZOVR4eRc2SD8bVlcrORXoXs/L8WRFyleJz/Ytz7MlcVbLAugkzo62",
+	"AUBzaW1XHeHe+tlTYNP91cCHKXU5BttNcti2kkVYw9lNxTC6+iyKZ/X9Vt5Kw++FQC7iRbbQJbr37I0j",
+	"XTyqg9Z3HfvtYKvYX8HA4yYQouwusFEy93tPef4WqPU98jcVHu/g7bo7Hnzo16YMh68cm1fvIHvWCSsW",
+	"3CrkpTT8/fox/ga6eoab6Q9flxB/IhHczAQvqqruVy9eNyaIClL/BpgeUl7xRhJ5M0yL8HwTf47AOZWa",
+	"0ZikSUQ1nNS8cOW8gBoNfMBOTyrIbarDU5ulXVHYblR0P1T+FtD4iysCFuU6y4Mk9ciDX9M4JtJmqpwQ",
+	"MWca43BZtozD/CloF5Yr58JUCcClu3y1quyOBL5DEnBId09lWGmYH7oIRBcHVH5Haud8ekzn03lxE2vn",
+	"eNqS42nN262b9s5fnd2qqlyundLiqcrI8nvzUuXsZo0+nF2f7OKdcuOdlg29rOITVpLOKj75XFTZRNuR",
+	"6dWiV0/smqoWCNq5pR7olkpyTKkj6VoJvJHvKX/ft1wW5TRzOCkSw0SXSkXkJSklkMj5jzAAaevV+NxS",
+	"ZYzfuaRaXFLrDn2NKyo7lgYF5Lh/nOff6Rksy+nlXjdUcWY7F9Q9md1FQVw/iOspZyUdxezX5XJ6EsH8",
+	"RVxNnVA1s7E3Rtmdfb2Ji2k9f38a19JXp4LuUP27dCU9TIHNNNBmh5I5S22g11nalrVZnykytIHSvFT6",
+	"SVnXfaYK9bbx3mBqa7Ghe2evctUhZkpfOc/P/lpPzPviIuZmwm5Tr0SmID1U4fHe6d3iBVVPRX8vxa74",
+	"2b6APnV/7QhdEA3Ytz1NyUtfbt4uLtocxJ2L9jFdtPfmCDsXbWdm6Pb4ni7aSu/co75px5dFFOV1tHFv",
+	"e213m9ZruaZCi1c44wTfm1e4CxPOBFoXr3CWouVKekzxcayqS71yT3xYXBQfrt4Ut3eLUqWJWLhfKslG",
+	"liU1uZjf5+V4tqHfV4voPbGLuVqFZOdifqCLuSjcVMf4tRrERi7mcr20WnkMVNQ7kAeNY+ycX+Jt8DaX",
+	"kX/nbW7xNq87/zXe5uxAH8vbXJzZztt8T75XKkL7g3ibMyTsKr6/Lm/zk8joL+Jt7oSqmQtuY5TdueA2",
+	"8Tav5+9P423+6rTRHap/l97mh+myna7Qtjucy/V+T9YVrMteW2DSVqbbkiO6oZLpt+mPvlex0k2qlFYm",
+	"+KF8012xdHvKVjuJ5o/6P4A+szFqxNn2bMPj0OG9M3S/DgLc/nt1PyjRdclQ3SJ9bVg/wlPMuen640i4",
+	"2iRlH1DtyqvrvL8LKz0srLSrPvGkEaZaEYri6YEnMDo2q0LhodnvNKDTtSaFp4p9c5gHUWO1MIUW5cdA",
+	"MDs6q+u+58ziE08F9/2WuM32b/41vmjxhaI5u5IWWwrs+C/zeTG/q37QGvl5554GXSEWlGa08IKsjd7s",
+	"KlncL5CzwXl3CO/8v//zf+uxOrJwtf1dwVPvA3dNEZ5ddYvHZosXXn38xwoBdSx50STwv8rA0JdQAr5o",
+	"uGjTWgAPQfqdZ/0eQaSNZMuThpa+doV5Ryw/XhjqAZp3qoygwWK+a3zdb2ABSltjPSRwm2AxdHze27m+",
+	"oh6x2sFYgiYsr/09EwtO6JQyfkqGiYQJu8VXOJh2tr9BG0nHWJ7f627CtzxUsM17PK68Hs7U5N8ont55",
+	"5p4kUfdV+v0O2nxw7/snql6st8l9gE/YYFFnLNHP8sQ4PJq94TUsh/tYuPmUME3GlHOhycg5Akd0fE1i",
+	"qpuLCly412G2cp+rfBRfqLBAHYSoCSE4LNxbPO5aunLb/IQcr+E+vw+J2gs+V9jBZ/z/VZsNfkGvQRGY",
+	"TDCXWCNmhZiTZ9+GyB59QKe39YorsifhRlwzPi2KiZNUQeTe0nFvlZhuTBFq+njDXe/MKCWMbLPdbfvH",
+	"s92/NcFhVo/WjAtZrnA0L5OpmiyeIKjp+kwRFpG9PIwQM3wQ54xjoAHfUshmySvOH/eP8ZUyjq91YVF4",
+	"+yhXkCFesEr4YYmI86enGNc/HQelRymP6q8ylmJSWAfn/qXNz7KnkZBf2hCKQ9AeeT8zyI2WWPbGjIu2",
+	"hdWbTmKy2gCDR+5bJS7eI2dZtX02QasutOn6I7DP7HiK7eMwuxrhuxrh332N8OK5g8/mmMpPy326vLts",
+	"qyJefghqv70GXTfekbutm0uo1On8lNA1nKWBxHdFfHdFfDd0bG5AMP4yv91I5mF5I5bOupV6/LYE8q5u",
+	"4q5u4q5u4n0kdylvrYkFeUp+eDhJZ/Gc116cw3yUpUvh3bKZWHC0bu4hsHflznblzrYgpIuCaO3U8ejC",
+	"+ZsuolMTzrtSOj9uKZ1NpVJjsZ0npMLWUjvfloq8q1uzq1uzq1vzjWjlHTie52qkh3m1a+VZGiC+27yq",
+	"ot/PebYrBrErBrEFXbwoF9FOE4+uBXyvV4xrCsLuovHuovEDNffuV5G/FCF/qxeRa9S6u478415Hfhhp",
+	"dnD8PhIVosmKlOZPrXvPplwZ3oDpXgZKOh6LlBvTHw7mlMXWIqZKLYSM8A8JOpVcEYrZYt68LLJ33D/C",
+	"zKeFFHxKxhIi4JrRWHko6+3I2GnbzMLDsXM0edqsYze3Hd1HAmfN+2jYleHWeBEc7z6LOCLjmJkZ0C54",
+	"2kzke2Z7HT//1/Z+FzMptI7hEW54FdRZocRXtzaj24vZE/vAcMcswxUe4GMAIG+aU8wcL5ilIyupsLWy",
+	"eYIqgTHZg960R2ZaJyeHh0fP/9zr9/q9o5O/9P/St7Q6nNNrIDLlQ6SoVMbBSXCIQsIBuzrvq9sEJJsD",
+	"L2zcMKd7Jqs+sKrzq0hkKzyrtds7ZR8bk0WIydYsYDKftTRcIVNWh/s4A1nKCM8UGrM/WkiIQhx4tCSL",
+	"GbOlX7UYi7g8eFWn9B0D6kIQ2TKaZAR6AcALD0CHjVg/x7k387ko4wA3bAwkFlPGS0MjGt1d3v3/AAAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -30,6 +29,9 @@ type Deps struct {
 	Log   *slog.Logger
 	// MaxUploadBytes is the per-file upload limit; larger files get 413.
 	MaxUploadBytes int64
+	// MaxRequestBytes caps a whole upload request (all its files and
+	// multipart framing); larger bodies get 413. Zero means no cap.
+	MaxRequestBytes int64
 }
 
 // Handlers implements the Atlas API's strict server interface.
@@ -61,14 +63,9 @@ func Register(e *echo.Echo, d Deps) error {
 	}
 	e.Use(authenticate(d.Store))
 	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
+	e.Use(limitUpload(d.Store, d.MaxRequestBytes, isUpload))
 	e.Use(validateRequests(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validateRequests(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
-
-	// Temp files of uploads cut short by a crash; an hour spares any
-	// upload still running in another process on the same data dir.
-	if err := d.Store.SweepAtlasUploads(time.Hour); err != nil {
-		d.Log.Warn("atlas: sweep upload temp files", "error", err)
-	}
 
 	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes}
 	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))
@@ -144,6 +141,31 @@ func limitJSONBody(skip func(echo.Context) bool) echo.MiddlewareFunc {
 			}
 			if r.Body != nil && r.Body != http.NoBody {
 				r.Body = http.MaxBytesReader(c.Response(), r.Body, maxJSONBody)
+			}
+			return next(c)
+		}
+	}
+}
+
+// limitUpload refuses an upload before reading its body when its declared
+// length is over maxBytes (413) or would leave less free space than the
+// store's floor (507), and cuts a body (chunked, or with a lying length)
+// at maxBytes: the handler then fails with an *http.MaxBytesError (413).
+func limitUpload(st *store.Store, maxBytes int64, isUpload func(echo.Context) bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !isUpload(c) {
+				return next(c)
+			}
+			r := c.Request()
+			if maxBytes > 0 && r.ContentLength > maxBytes {
+				return errRequestTooLarge
+			}
+			if err := st.CheckFreeSpace(r.ContentLength); err != nil {
+				return err
+			}
+			if maxBytes > 0 && r.Body != nil && r.Body != http.NoBody {
+				r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBytes)
 			}
 			return next(c)
 		}

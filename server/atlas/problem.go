@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -73,10 +74,12 @@ func newProblem(status int, detail string, fields []atlasapi.FieldError) atlasap
 }
 
 // errNotMultipart means the upload body is not multipart/form-data;
-// errBodyTooLarge that a JSON body is over maxJSONBody.
+// errBodyTooLarge that a JSON body is over maxJSONBody; errRequestTooLarge
+// that an upload request is over the server's per-request limit.
 var (
-	errNotMultipart = errors.New("atlas: not multipart")
-	errBodyTooLarge = errors.New("atlas: JSON body too large")
+	errNotMultipart    = errors.New("atlas: not multipart")
+	errBodyTooLarge    = errors.New("atlas: JSON body too large")
+	errRequestTooLarge = errors.New("atlas: upload request too large")
 )
 
 // badMultipartError wraps a failure to read the multipart body.
@@ -94,8 +97,15 @@ func problemFor(err error) atlasapi.Problem {
 		verr *store.ValidationError
 		merr *badMultipartError
 		me   openapi3.MultiError
+		mbe  *http.MaxBytesError
 	)
 	switch {
+	case store.IsStorageFull(err):
+		return newProblem(http.StatusInsufficientStorage, "The server has no room to store this; try again later.", nil)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return newProblem(http.StatusRequestTimeout, "The request body stopped arriving.", nil)
+	case errors.Is(err, errRequestTooLarge), errors.As(err, &merr) && errors.As(merr, &mbe):
+		return newProblem(http.StatusRequestEntityTooLarge, "The upload is larger than the server's per-request limit.", nil)
 	case errors.As(err, &verr):
 		return newProblem(http.StatusBadRequest, "The request is invalid.", validationFields(verr))
 	case errors.Is(err, store.ErrNotFound):

@@ -257,14 +257,18 @@ func TestListPaging(t *testing.T) {
 	}
 }
 
-// TestSweepAtlasUploads checks that temp files a crash left behind go, and
-// that fresh ones (a live upload) and attachments stay.
-func TestSweepAtlasUploads(t *testing.T) {
+// TestSweepAtlasBlobs checks what the sweep removes: temp files a crash
+// left (while serving only those older than the age given, at startup
+// all), files no attachment row points to; and what it keeps: the
+// attachments' bytes and the temp files of uploads in progress.
+func TestSweepAtlasBlobs(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, server.Config{})
+	ctx := t.Context()
 	dir := filepath.Join(f.env.Store.BlobDir, "atlas")
 	stale, fresh := filepath.Join(dir, ".upload-stale"), filepath.Join(dir, ".upload-fresh")
-	for _, p := range []string{stale, fresh} {
+	orphan := filepath.Join(dir, "0b7f4e9c-5d63-4f0e-9a51-3f1de2a4c001") // renamed into place, never committed
+	for _, p := range []string{stale, fresh, orphan} {
 		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -273,14 +277,45 @@ func TestSweepAtlasUploads(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.env.Store.SweepAtlasUploads(time.Hour); err != nil {
+	// An upload in progress: staged, not yet an attachment, and old.
+	live, err := f.env.Store.StageAtlasBlob(strings.NewReader("in flight"), 1<<20)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got := f.env.BlobFiles()
-	slices.Sort(got)
-	want := []string{filepath.Join("atlas", ".upload-fresh"), filepath.Join("atlas", f.aliceAtt), filepath.Join("atlas", f.bobAtt)}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("after sweep %v, want %v", got, want)
+	defer live.Discard()
+	liveName := ""
+	for _, name := range f.env.BlobFiles() {
+		if strings.HasPrefix(filepath.Base(name), ".upload-") && !strings.Contains(name, "stale") && !strings.Contains(name, "fresh") {
+			liveName = name
+		}
+	}
+	if liveName == "" {
+		t.Fatalf("no temp file for the staged upload in %v", f.env.BlobFiles())
+	}
+	if err := os.Chtimes(filepath.Join(f.env.Store.BlobDir, liveName), old, old); err != nil {
+		t.Fatal(err)
+	}
+	atts := []string{filepath.Join("atlas", f.aliceAtt), filepath.Join("atlas", f.bobAtt)}
+	check := func(olderThan time.Duration, wantRemoved int, want ...string) {
+		t.Helper()
+		n, err := f.env.Store.SweepAtlasBlobs(ctx, olderThan)
+		if err != nil || n != wantRemoved {
+			t.Errorf("sweep(%v) = %d, %v; want %d removed", olderThan, n, err, wantRemoved)
+		}
+		got := f.env.BlobFiles()
+		want = append(want, atts...)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("after sweep(%v): %v, want %v", olderThan, got, want)
+		}
+	}
+	check(time.Hour, 2, filepath.Join("atlas", ".upload-fresh"), liveName)
+	check(0, 1, liveName)
+	live.Discard()
+	check(0, 0)
+	// The attachments still download.
+	if res := f.do(t, "GET", "/sessions/"+f.aliceSession+"/attachments/"+f.aliceAtt+"/content", f.alice, nil); res.StatusCode != 200 || string(res.Body) != "hello, world\n" {
+		t.Errorf("download after sweep: %d %q", res.StatusCode, res.Body)
 	}
 }

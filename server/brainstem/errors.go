@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,9 @@ const (
 	msgServerError      = "A server error occurred."
 	msgNoBody           = "JSON parse error - Expecting value: line 1 column 1 (char 0)"
 	msgBadCredentials   = "No active account found with the given credentials"
+	msgTooLarge         = "Request body too large."
+	msgStorageFull      = "Insufficient storage: the server has no room to store this; try again later."
+	msgTimeout          = "Request timeout: the request body stopped arriving."
 )
 
 // apiError is a response already in Django REST framework's shape.
@@ -90,6 +94,8 @@ func errorResponse(err error) (int, any) {
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.Body
+	case store.IsStorageFull(err):
+		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
 	case errors.Is(err, store.ErrForbidden):
@@ -120,7 +126,7 @@ func httpErrorResponse(he *echo.HTTPError) (int, any) {
 	case http.StatusUnsupportedMediaType:
 		return he.Code, map[string]string{"detail": "Unsupported media type in request."}
 	case http.StatusRequestEntityTooLarge:
-		return he.Code, map[string]string{"detail": "Request body too large."}
+		return he.Code, map[string]string{"detail": msgTooLarge}
 	}
 	if he.Code >= 500 {
 		return http.StatusInternalServerError, map[string]string{"detail": msgServerError}
@@ -147,6 +153,16 @@ func validatorError(c echo.Context, he *echo.HTTPError) error {
 		return detailError(http.StatusNotFound, msgNotFound)
 	case http.StatusMethodNotAllowed:
 		return methodNotAllowed(c.Request().Method)
+	}
+	// Reading the body failed: over the body limit (a chunked body is
+	// only found to be so while it is read) or stalled past the deadline.
+	var inner *echo.HTTPError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(he.Internal, &inner) && inner.Code == http.StatusRequestEntityTooLarge, errors.As(he.Internal, &mbe):
+		return detailError(http.StatusRequestEntityTooLarge, msgTooLarge)
+	case errors.Is(he.Internal, os.ErrDeadlineExceeded):
+		return detailError(http.StatusRequestTimeout, msgTimeout)
 	}
 	var errs []error
 	var me openapi3.MultiError

@@ -88,8 +88,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	exportTTL := fs.Duration("export-url-ttl", server.DefaultExportURLTTL, "lifetime of Atlas export URLs, e.g. 15m or 1h (env SESSIONHUB_EXPORT_URL_TTL)")
+	if v := getenv("SESSIONHUB_EXPORT_URL_TTL"); v != "" {
+		if err := fs.Set("export-url-ttl", v); err != nil {
+			return fmt.Errorf("SESSIONHUB_EXPORT_URL_TTL=%q: %w", v, err)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *exportTTL <= 0 {
+		return fmt.Errorf("--export-url-ttl %s: want a positive duration", *exportTTL)
 	}
 	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
 		return fmt.Errorf("--read-cache-mib %d: want 0 to %d", *cacheMiB, 1<<20)
@@ -110,7 +119,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}
-	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload})
+	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload, ExportURLTTL: *exportTTL})
 	if err != nil {
 		return err
 	}

@@ -20,10 +20,15 @@ import (
 type Config struct {
 	// MaxUploadBytes is the per-file size limit of uploads; larger files get 413.
 	MaxUploadBytes int64
+	// ExportURLTTL is how long an Atlas export URL works.
+	ExportURLTTL time.Duration
 }
 
 // DefaultMaxUploadBytes is the default per-file upload limit (2 GiB).
 const DefaultMaxUploadBytes int64 = 2 << 30
+
+// DefaultExportURLTTL is the default lifetime of an Atlas export URL.
+const DefaultExportURLTTL = 15 * time.Minute
 
 // Server carries the dependencies every handler needs.
 type Server struct {
@@ -37,6 +42,9 @@ type Server struct {
 func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if cfg.ExportURLTTL <= 0 {
+		cfg.ExportURLTTL = DefaultExportURLTTL
 	}
 	s := &Server{store: st, log: log, cfg: cfg}
 
@@ -54,7 +62,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := s.registerDocs(e); err != nil {
 		return nil, err
 	}
-	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes}); err != nil {
+	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes, ExportURLTTL: cfg.ExportURLTTL}); err != nil {
 		return nil, err
 	}
 	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log}); err != nil {

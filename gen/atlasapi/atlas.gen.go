@@ -26,6 +26,36 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Annotation A note on an attachment. The Atlas reference lists the annotation
+// endpoints without their fields; these are sessionhub's: the text, an
+// optional byte range of the file it is about, its author and time.
+type Annotation struct {
+	// AnnotationAnchor The byte range `[start, end)` the note is about; null for the file as a whole.
+	AnnotationAnchor nullable.Nullable[struct {
+		End   int64 `json:"end"`
+		Start int64 `json:"start"`
+	}] `json:"annotation_anchor"`
+	AnnotationCreatedAt time.Time `json:"annotation_created_at"`
+
+	// AnnotationCreatedBy The author's email.
+	AnnotationCreatedBy string             `json:"annotation_created_by"`
+	AnnotationId        openapi_types.UUID `json:"annotation_id"`
+	AnnotationText      string             `json:"annotation_text"`
+	AttachmentId        openapi_types.UUID `json:"attachment_id"`
+}
+
+// AnnotationAnchor The part of the file the note is about, a byte range `[start, end)` (`start` ≤ `end` ≤ the file's size).
+type AnnotationAnchor struct {
+	End   int64 `json:"end"`
+	Start int64 `json:"start"`
+}
+
+// AnnotationList defines model for AnnotationList.
+type AnnotationList struct {
+	Count int          `json:"count"`
+	Items []Annotation `json:"items"`
+}
+
 // Attachment defines model for Attachment.
 type Attachment struct {
 	AttachmentCitation  nullable.Nullable[string] `json:"attachment_citation"`
@@ -59,15 +89,36 @@ type AttachmentRef struct {
 	AttachmentId openapi_types.UUID `json:"attachment_id"`
 }
 
+// CreateAnnotationRequest defines model for CreateAnnotationRequest.
+type CreateAnnotationRequest struct {
+	// Anchor The part of the file the note is about, a byte range `[start, end)` (`start` ≤ `end` ≤ the file's size).
+	Anchor *AnnotationAnchor `json:"anchor,omitempty"`
+
+	// AttachmentId The annotated attachment.
+	AttachmentId openapi_types.UUID `json:"attachment_id"`
+
+	// Text The note.
+	Text string `json:"text"`
+}
+
 // CreateSessionRequest defines model for CreateSessionRequest.
 type CreateSessionRequest struct {
-	// Attachments Existing attachments to link into the new session.
+	// Attachments Existing attachments to link into the new session (each at most once).
 	Attachments *[]AttachmentRef `json:"attachments,omitempty"`
 
 	// Title The display name; "New Atlas session" when absent.
 	//
 	// Example: Cortex recordings
 	Title *string `json:"title,omitempty"`
+}
+
+// ExportURL defines model for ExportURL.
+type ExportURL struct {
+	// ExpiresAt When the URL stops working (RFC 3339, UTC, whole seconds).
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// Url Downloads the bytes without a token until `expires_at`.
+	Url string `json:"url"`
 }
 
 // FieldError defines model for FieldError.
@@ -153,6 +204,21 @@ type SessionSummary struct {
 	StarredAt nullable.Nullable[time.Time] `json:"starred_at"`
 }
 
+// UpdateAttachmentRequest defines model for UpdateAttachmentRequest.
+type UpdateAttachmentRequest struct {
+	// Citation Source citation; null clears it.
+	Citation nullable.Nullable[string] `json:"citation,omitempty"`
+
+	// Description Description; null clears it.
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+
+	// IsVisible Whether the attachment should be shown in the UI.
+	IsVisible *bool `json:"is_visible,omitempty"`
+
+	// Title Display title; null clears it.
+	Title nullable.Nullable[string] `json:"title,omitempty"`
+}
+
 // UpdateSessionRequest defines model for UpdateSessionRequest.
 type UpdateSessionRequest struct {
 	// Description New description; null clears it.
@@ -168,21 +234,114 @@ type UpdateSessionRequest struct {
 // AttachmentID defines model for AttachmentID.
 type AttachmentID = openapi_types.UUID
 
+// AttachmentUUID defines model for AttachmentUUID.
+type AttachmentUUID = openapi_types.UUID
+
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
+// IfRange defines model for IfRange.
+type IfRange = string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// Offset defines model for Offset.
+type Offset = int32
+
+// Range defines model for Range.
+type Range = string
+
 // SessionID defines model for SessionID.
 type SessionID = openapi_types.UUID
 
+// ListAttachmentsParams defines parameters for ListAttachments.
+type ListAttachmentsParams struct {
+	// SessionId Only attachments linked into this session.
+	SessionId *openapi_types.UUID `form:"session_id,omitempty" json:"session_id,omitempty"`
+
+	// AttachmentType Only attachments of this media type (exact match, e.g. `text/csv`).
+	AttachmentType *string `form:"attachment_type,omitempty" json:"attachment_type,omitempty"`
+
+	// CreatedAfter Only attachments created at or after this time (RFC 3339, the ISO 8601 profile with a time zone).
+	CreatedAfter *time.Time `form:"created_after,omitempty" json:"created_after,omitempty"`
+
+	// CreatedBefore Only attachments created strictly before this time (RFC 3339).
+	CreatedBefore *time.Time `form:"created_before,omitempty" json:"created_before,omitempty"`
+
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// UpdateAttachmentParams defines parameters for UpdateAttachment.
+type UpdateAttachmentParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListAnnotationsParams defines parameters for ListAnnotations.
+type ListAnnotationsParams struct {
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DownloadExportedAttachmentParams defines parameters for DownloadExportedAttachment.
+type DownloadExportedAttachmentParams struct {
+	// Expires Expiry, Unix seconds.
+	Expires int64 `form:"expires" json:"expires"`
+
+	// Signature The URL's signature (unpadded base64url HMAC-SHA256).
+	Signature string `form:"signature" json:"signature"`
+
+	// Range Byte ranges, e.g. `bytes=0-99`. A range of another unit is ignored (the whole content is sent).
+	Range *Range `json:"Range,omitempty"`
+
+	// IfRange Serve the range only when the ETag still matches.
+	IfRange *IfRange `json:"If-Range,omitempty"`
+
+	// IfNoneMatch 304 when one of these ETags matches.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
-	// Limit Page size.
-	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of sessions to skip.
-	Offset *int32 `form:"offset,omitempty" json:"offset,omitempty"`
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DeleteSessionParams defines parameters for DeleteSession.
+type DeleteSessionParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateSessionParams defines parameters for UpdateSession.
+type UpdateSessionParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // GetAttachmentContentParams defines parameters for GetAttachmentContent.
 type GetAttachmentContentParams struct {
-	// Range Byte ranges, e.g. `bytes=0-99`.
+	// Range Byte ranges, e.g. `bytes=0-99`. A range of another unit is ignored (the whole content is sent, RFC 9110 section 14.2).
 	Range *string `json:"Range,omitempty"`
 
 	// IfRange Serve the range only when the ETag still matches.
@@ -197,6 +356,12 @@ type UploadFilesMultipartBody struct {
 	Files []openapi_types.File `json:"files"`
 }
 
+// CreateAnnotationJSONRequestBody defines body for CreateAnnotation for application/json ContentType.
+type CreateAnnotationJSONRequestBody = CreateAnnotationRequest
+
+// UpdateAttachmentJSONRequestBody defines body for UpdateAttachment for application/json ContentType.
+type UpdateAttachmentJSONRequestBody = UpdateAttachmentRequest
+
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = CreateSessionRequest
 
@@ -208,6 +373,27 @@ type UploadFilesMultipartRequestBody UploadFilesMultipartBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateAnnotation Create an annotation
+	// (POST /annotations)
+	CreateAnnotation(ctx echo.Context) error
+	// ListAttachments List attachments
+	// (GET /attachments)
+	ListAttachments(ctx echo.Context, params ListAttachmentsParams) error
+	// GetAttachment Get an attachment
+	// (GET /attachments/{attachment_uuid})
+	GetAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error
+	// UpdateAttachment Update attachment metadata
+	// (PATCH /attachments/{attachment_uuid})
+	UpdateAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params UpdateAttachmentParams) error
+	// ListAnnotations List annotations
+	// (GET /attachments/{attachment_uuid}/annotations)
+	ListAnnotations(ctx echo.Context, attachmentUuid AttachmentUUID, params ListAnnotationsParams) error
+	// DownloadExportedAttachment Download through a signed URL
+	// (GET /attachments/{attachment_uuid}/download)
+	DownloadExportedAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params DownloadExportedAttachmentParams) error
+	// ExportAttachment Get a signed download URL
+	// (POST /attachments/{attachment_uuid}/export)
+	ExportAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error
 	// ListSessions List sessions
 	// (GET /sessions)
 	ListSessions(ctx echo.Context, params ListSessionsParams) error
@@ -216,13 +402,13 @@ type ServerInterface interface {
 	CreateSession(ctx echo.Context) error
 	// DeleteSession Delete a session
 	// (DELETE /sessions/{session_id})
-	DeleteSession(ctx echo.Context, sessionId SessionID) error
+	DeleteSession(ctx echo.Context, sessionId SessionID, params DeleteSessionParams) error
 	// GetSession Get a session
 	// (GET /sessions/{session_id})
 	GetSession(ctx echo.Context, sessionId SessionID) error
 	// UpdateSession Update a session
 	// (PUT /sessions/{session_id})
-	UpdateSession(ctx echo.Context, sessionId SessionID) error
+	UpdateSession(ctx echo.Context, sessionId SessionID, params UpdateSessionParams) error
 	// RemoveAttachment Remove an attachment from a session
 	// (DELETE /sessions/{session_id}/attachments/{attachment_id})
 	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error
@@ -237,6 +423,247 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateAnnotation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAnnotation(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAnnotation(ctx)
+	return err
+}
+
+// ListAttachments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAttachments(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAttachmentsParams
+	// ------------- Optional query parameter "session_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "session_id", ctx.QueryParams(), &params.SessionId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "attachment_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attachment_type", ctx.QueryParams(), &params.AttachmentType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_type: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_after", ctx.QueryParams(), &params.CreatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_before", ctx.QueryParams(), &params.CreatedBefore, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAttachments(ctx, params)
+	return err
+}
+
+// GetAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAttachment(ctx, attachmentUuid)
+	return err
+}
+
+// UpdateAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAttachmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAttachment(ctx, attachmentUuid, params)
+	return err
+}
+
+// ListAnnotations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAnnotations(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAnnotationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAnnotations(ctx, attachmentUuid, params)
+	return err
+}
+
+// DownloadExportedAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadExportedAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadExportedAttachmentParams
+	// ------------- Required query parameter "expires" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "expires", ctx.QueryParams(), &params.Expires, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter expires: %s", err))
+	}
+
+	// ------------- Required query parameter "signature" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "signature", ctx.QueryParams(), &params.Signature, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter signature: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Range")]; found {
+		var Range Range
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Range", valueList[0], &Range, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Range: %s", err))
+		}
+
+		params.Range = &Range
+	}
+	// ------------- Optional header parameter "If-Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Range")]; found {
+		var IfRange IfRange
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Range", valueList[0], &IfRange, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Range: %s", err))
+		}
+
+		params.IfRange = &IfRange
+	}
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadExportedAttachment(ctx, attachmentUuid, params)
+	return err
+}
+
+// ExportAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportAttachment(ctx, attachmentUuid)
+	return err
 }
 
 // ListSessions converts echo context to params.
@@ -284,8 +711,28 @@ func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSession(ctx, sessionId)
+	err = w.Handler.DeleteSession(ctx, sessionId, params)
 	return err
 }
 
@@ -316,8 +763,28 @@ func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSession(ctx, sessionId)
+	err = w.Handler.UpdateSession(ctx, sessionId, params)
 	return err
 }
 
@@ -490,7 +957,756 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/sessions/:session_id/upload-files", wrapper.UploadFiles, options.OperationMiddlewares["uploadFiles"]...)
 	router.DELETE(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id", wrapper.RemoveAttachment, options.OperationMiddlewares["removeAttachment"]...)
 	router.GET(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id/content", wrapper.GetAttachmentContent, options.OperationMiddlewares["getAttachmentContent"]...)
+	router.GET(options.BaseURL+"/attachments", wrapper.ListAttachments, options.OperationMiddlewares["listAttachments"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid", wrapper.GetAttachment, options.OperationMiddlewares["getAttachment"]...)
+	router.PATCH(options.BaseURL+"/attachments/:attachment_uuid", wrapper.UpdateAttachment, options.OperationMiddlewares["updateAttachment"]...)
+	router.POST(options.BaseURL+"/attachments/:attachment_uuid/export", wrapper.ExportAttachment, options.OperationMiddlewares["exportAttachment"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid/download", wrapper.DownloadExportedAttachment, options.OperationMiddlewares["downloadExportedAttachment"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid/annotations", wrapper.ListAnnotations, options.OperationMiddlewares["listAnnotations"]...)
+	router.POST(options.BaseURL+"/annotations", wrapper.CreateAnnotation, options.OperationMiddlewares["createAnnotation"]...)
 
+}
+
+type CreateAnnotationRequestObject struct {
+	Body *CreateAnnotationJSONRequestBody
+}
+
+type CreateAnnotationResponseObject interface {
+	VisitCreateAnnotationResponse(w http.ResponseWriter) error
+}
+
+type CreateAnnotation201JSONResponse Annotation
+
+func (response CreateAnnotation201JSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation400ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation400ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type CreateAnnotation401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers CreateAnnotation401ResponseHeaders
+}
+
+func (response CreateAnnotation401ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation413ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation415ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation500ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation500ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachmentsRequestObject struct {
+	Params ListAttachmentsParams
+}
+
+type ListAttachmentsResponseObject interface {
+	VisitListAttachmentsResponse(w http.ResponseWriter) error
+}
+
+type ListAttachments200JSONResponse AttachmentList
+
+func (response ListAttachments200JSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments400ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAttachments400ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ListAttachments401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ListAttachments401ResponseHeaders
+}
+
+func (response ListAttachments401ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments500ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAttachments500ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+}
+
+type GetAttachmentResponseObject interface {
+	VisitGetAttachmentResponse(w http.ResponseWriter) error
+}
+
+type GetAttachment200ResponseHeaders struct {
+	ETag string
+}
+
+type GetAttachment200JSONResponse struct {
+	Body    Attachment
+	Headers GetAttachment200ResponseHeaders
+}
+
+func (response GetAttachment200JSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment400ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type GetAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetAttachment401ResponseHeaders
+}
+
+func (response GetAttachment401ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment404ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment500ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         UpdateAttachmentParams
+	Body           *UpdateAttachmentJSONRequestBody
+}
+
+type UpdateAttachmentResponseObject interface {
+	VisitUpdateAttachmentResponse(w http.ResponseWriter) error
+}
+
+type UpdateAttachment200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateAttachment200JSONResponse struct {
+	Body    Attachment
+	Headers UpdateAttachment200ResponseHeaders
+}
+
+func (response UpdateAttachment200JSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment400ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type UpdateAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers UpdateAttachment401ResponseHeaders
+}
+
+func (response UpdateAttachment401ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment404ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment412ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment413ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment415ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment500ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotationsRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         ListAnnotationsParams
+}
+
+type ListAnnotationsResponseObject interface {
+	VisitListAnnotationsResponse(w http.ResponseWriter) error
+}
+
+type ListAnnotations200JSONResponse AnnotationList
+
+func (response ListAnnotations200JSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations400ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations400ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ListAnnotations401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ListAnnotations401ResponseHeaders
+}
+
+func (response ListAnnotations401ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations404ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations500ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations500ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         DownloadExportedAttachmentParams
+}
+
+type DownloadExportedAttachmentResponseObject interface {
+	VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error
+}
+
+type DownloadExportedAttachment200ResponseHeaders struct {
+	AcceptRanges       *string
+	ContentDisposition *string
+	ETag               *string
+}
+
+type DownloadExportedAttachment200AsteriskResponse struct {
+	Body          io.Reader
+	Headers       DownloadExportedAttachment200ResponseHeaders
+	ContentType   string
+	ContentLength int64
+}
+
+func (response DownloadExportedAttachment200AsteriskResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.AcceptRanges != nil {
+		w.Header().Set("Accept-Ranges", fmt.Sprint(*response.Headers.AcceptRanges))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadExportedAttachment206ResponseHeaders struct {
+	ContentDisposition *string
+	ContentRange       *string
+	ETag               *string
+}
+
+type DownloadExportedAttachment206AsteriskResponse struct {
+	Body          io.Reader
+	Headers       DownloadExportedAttachment206ResponseHeaders
+	ContentType   string
+	ContentLength int64
+}
+
+func (response DownloadExportedAttachment206AsteriskResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(206)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadExportedAttachment304ResponseHeaders struct {
+	ETag *string
+}
+
+type DownloadExportedAttachment304Response struct {
+	Headers DownloadExportedAttachment304ResponseHeaders
+}
+
+func (response DownloadExportedAttachment304Response) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type DownloadExportedAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment400ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment403ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment403ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment416ResponseHeaders struct {
+	ContentRange *string
+}
+
+type DownloadExportedAttachment416ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers DownloadExportedAttachment416ResponseHeaders
+}
+
+func (response DownloadExportedAttachment416ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	w.WriteHeader(416)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment500ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+}
+
+type ExportAttachmentResponseObject interface {
+	VisitExportAttachmentResponse(w http.ResponseWriter) error
+}
+
+type ExportAttachment200JSONResponse ExportURL
+
+func (response ExportAttachment200JSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment400ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ExportAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ExportAttachment401ResponseHeaders
+}
+
+func (response ExportAttachment401ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment404ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment500ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ListSessionsRequestObject struct {
@@ -667,6 +1883,7 @@ func (response CreateSession500ApplicationProblemPlusJSONResponse) VisitCreateSe
 
 type DeleteSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
+	Params    DeleteSessionParams
 }
 
 type DeleteSessionResponseObject interface {
@@ -731,6 +1948,20 @@ func (response DeleteSession404ApplicationProblemPlusJSONResponse) VisitDeleteSe
 	return err
 }
 
+type DeleteSession412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession412ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSession500ApplicationProblemPlusJSONResponse Problem
 
 func (response DeleteSession500ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
@@ -753,15 +1984,23 @@ type GetSessionResponseObject interface {
 	VisitGetSessionResponse(w http.ResponseWriter) error
 }
 
-type GetSession200JSONResponse Session
+type GetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSession200JSONResponse struct {
+	Body    Session
+	Headers GetSession200ResponseHeaders
+}
 
 func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -833,6 +2072,7 @@ func (response GetSession500ApplicationProblemPlusJSONResponse) VisitGetSessionR
 
 type UpdateSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
+	Params    UpdateSessionParams
 	Body      *UpdateSessionJSONRequestBody
 }
 
@@ -840,15 +2080,23 @@ type UpdateSessionResponseObject interface {
 	VisitUpdateSessionResponse(w http.ResponseWriter) error
 }
 
-type UpdateSession200JSONResponse Session
+type UpdateSession200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateSession200JSONResponse struct {
+	Body    Session
+	Headers UpdateSession200ResponseHeaders
+}
 
 func (response UpdateSession200JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -900,6 +2148,20 @@ func (response UpdateSession404ApplicationProblemPlusJSONResponse) VisitUpdateSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession412ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1332,6 +2594,27 @@ func (response UploadFiles500ApplicationProblemPlusJSONResponse) VisitUploadFile
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// CreateAnnotation Create an annotation
+	// (POST /annotations)
+	CreateAnnotation(ctx context.Context, request CreateAnnotationRequestObject) (CreateAnnotationResponseObject, error)
+	// ListAttachments List attachments
+	// (GET /attachments)
+	ListAttachments(ctx context.Context, request ListAttachmentsRequestObject) (ListAttachmentsResponseObject, error)
+	// GetAttachment Get an attachment
+	// (GET /attachments/{attachment_uuid})
+	GetAttachment(ctx context.Context, request GetAttachmentRequestObject) (GetAttachmentResponseObject, error)
+	// UpdateAttachment Update attachment metadata
+	// (PATCH /attachments/{attachment_uuid})
+	UpdateAttachment(ctx context.Context, request UpdateAttachmentRequestObject) (UpdateAttachmentResponseObject, error)
+	// ListAnnotations List annotations
+	// (GET /attachments/{attachment_uuid}/annotations)
+	ListAnnotations(ctx context.Context, request ListAnnotationsRequestObject) (ListAnnotationsResponseObject, error)
+	// DownloadExportedAttachment Download through a signed URL
+	// (GET /attachments/{attachment_uuid}/download)
+	DownloadExportedAttachment(ctx context.Context, request DownloadExportedAttachmentRequestObject) (DownloadExportedAttachmentResponseObject, error)
+	// ExportAttachment Get a signed download URL
+	// (POST /attachments/{attachment_uuid}/export)
+	ExportAttachment(ctx context.Context, request ExportAttachmentRequestObject) (ExportAttachmentResponseObject, error)
 	// ListSessions List sessions
 	// (GET /sessions)
 	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
@@ -1368,6 +2651,228 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// CreateAnnotation operation middleware
+func (sh *strictHandler) CreateAnnotation(ctx echo.Context) error {
+	var request CreateAnnotationRequestObject
+
+	var body CreateAnnotationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAnnotation(ctx.Request().Context(), request.(CreateAnnotationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAnnotation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAnnotationResponseObject); ok {
+		return validResponse.VisitCreateAnnotationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAttachments operation middleware
+func (sh *strictHandler) ListAttachments(ctx echo.Context, params ListAttachmentsParams) error {
+	var request ListAttachmentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAttachments(ctx.Request().Context(), request.(ListAttachmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAttachments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAttachmentsResponseObject); ok {
+		return validResponse.VisitListAttachmentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAttachment operation middleware
+func (sh *strictHandler) GetAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error {
+	var request GetAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAttachment(ctx.Request().Context(), request.(GetAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAttachmentResponseObject); ok {
+		return validResponse.VisitGetAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAttachment operation middleware
+func (sh *strictHandler) UpdateAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params UpdateAttachmentParams) error {
+	var request UpdateAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	var body UpdateAttachmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAttachment(ctx.Request().Context(), request.(UpdateAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAttachmentResponseObject); ok {
+		return validResponse.VisitUpdateAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAnnotations operation middleware
+func (sh *strictHandler) ListAnnotations(ctx echo.Context, attachmentUuid AttachmentUUID, params ListAnnotationsParams) error {
+	var request ListAnnotationsRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAnnotations(ctx.Request().Context(), request.(ListAnnotationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAnnotations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAnnotationsResponseObject); ok {
+		return validResponse.VisitListAnnotationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DownloadExportedAttachment operation middleware
+func (sh *strictHandler) DownloadExportedAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params DownloadExportedAttachmentParams) error {
+	var request DownloadExportedAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadExportedAttachment(ctx.Request().Context(), request.(DownloadExportedAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadExportedAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadExportedAttachmentResponseObject); ok {
+		return validResponse.VisitDownloadExportedAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportAttachment operation middleware
+func (sh *strictHandler) ExportAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error {
+	var request ExportAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportAttachment(ctx.Request().Context(), request.(ExportAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportAttachmentResponseObject); ok {
+		return validResponse.VisitExportAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListSessions operation middleware
@@ -1445,10 +2950,11 @@ func (sh *strictHandler) CreateSession(ctx echo.Context) error {
 }
 
 // DeleteSession operation middleware
-func (sh *strictHandler) DeleteSession(ctx echo.Context, sessionId SessionID) error {
+func (sh *strictHandler) DeleteSession(ctx echo.Context, sessionId SessionID, params DeleteSessionParams) error {
 	var request DeleteSessionRequestObject
 
 	request.SessionId = sessionId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
@@ -1495,10 +3001,11 @@ func (sh *strictHandler) GetSession(ctx echo.Context, sessionId SessionID) error
 }
 
 // UpdateSession operation middleware
-func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID) error {
+func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID, params UpdateSessionParams) error {
 	var request UpdateSessionRequestObject
 
 	request.SessionId = sessionId
+	request.Params = params
 
 	var body UpdateSessionJSONRequestBody
 	var err error
@@ -1631,70 +3138,110 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzrc9u2sv9XdnjvTKReipZf7ak8/eA82uM7bU4msScfqkwIkSsJNQmwABhbzeh/v4MF36Ik53Ec3x5/",
-	"k0QQWCx2f/uEPnqRTDMpUBjtTT56S2QxKvp4HkWYmddMLJC+x6gjxTPDpfAmXjhbGdSh53s6WmLK7Aiz",
-	"ytCbeNooLhbeeu17z6QwKMxzrjOpuXt1YyZmDIuWKQpzBnOeoGApfvfT1eXPo388eTLNx+PjKEMVoTAj",
-	"FJGMMQY7hJ7gPgpeXLLF5ppvjJJiASgMNyswbOGDWSL8mUuDMSzxFt7883x0dPo9yDk9od0Ge9Z6+/bt",
-	"eW6WdtaIGezZ6lNkChUoZEn609TTqDWXYpnPpp7diMI/c64w9iZG5bhrsbXvZUyxFE15WhUTL55vLny5",
-	"RKjZ/EQDj+1muH2WMbP0fM+y1Jt49aj3PN5J0lyqlBlv4uU5jdzkxxu3vW0EFbvfRU0x5EtJWZeDO6yy",
-	"31gck2Cy5JWSGSrDrbjPWaLR97LGTx+bvIm4YaU4izxJ2CzBkq7O6n7rPYXMYPyemRbdMTM4MjxF726v",
-	"z1b9LM2zRFoFfqIBU8YTGEgFU4+ZhOmpNwz2TN+a8NM2xuM7HETrDXfEfbuQii+4YAmhAek63HCzlLkB",
-	"JlYQc4WRkWplt5Oy219RLMzSmxydnu5eUctcRfi+IVS75JL0nii4YbrkbAxGwuAaMwM3SxSQcHGNMXBh",
-	"JEizRFW+rYnZXX58CkcNNwl+6jG4Z327SjHmDOzzXing+v0HrvnMLVk8nkmZIBOkzLX2/b4BEt1T3SSp",
-	"Z2dbJc/vVbQ9J7lNTbZpX2vH7yqGyNkfGBnLkBolfuX6U5EikrlDl5QLnuapNxlXS3BhcIGKmG4wpfHV",
-	"h/9WOPcm3n8d1Gb5oICugwZuravZmFJstXFAbj6/oGP39l7bFT8XB++k9julp4+4Z3ROhfl4jX/mqD8f",
-	"q3uclxe3XBsuFg2bqK1iW212umx1X+BNqc1knj7tjCxb14RPF+7Fw/G4e2q+Vyn5psLGXGcJWxH+ncHU",
-	"e4k3cG6BvCRq6jkMYjONwlgS8ZalmZ3PeyaVwVtQGEkVc7HQHai0tKRclN8P+85s41h+5pjEL5SSylLc",
-	"5vfcPuvfyJzxxDKbhviAwSKAkDYe+tDw/vTvh++ClnDY57WO228JT7mxHyww6/AMwpmMVyHMpXJ+moxX",
-	"wDQwuFnKBNtMKXFnA/xS1Jot6Bzq0Sm7taoLbhgkxCrgGo7G470y7thRz9wn5a+UnCWYbjLt9c/P4MeT",
-	"0x8gcyMgRsN4ov16i3IO+AHVCtAeh/NSuYbzVxd2y+2jcW/3aUGWMEHoWk0goyhXCkXUbyVotR6F+pdA",
-	"60yrFWSoqgPnIsuNO/Y7K1BDxtab6qINM7nuF7N/Xl6+AjcAbJTQOvuTcS8Ab1G/N0upDOg8TZlalSFA",
-	"eRilCa0l5SmLoUSpHqb12+RzuHp9YZXbcqo7v9V3NpO5mcwSJq6nHqTIhKZxxRY1W2ngBliStKlpvLdX",
-	"TAvbXCpGwd4+YS3AeC8KdzdZOlPWgQNudBNyN0V1J2q3Y4bGUB9kEqO2oqa0+Qys7hM1nmYWQ+P3mZKW",
-	"CT0EXV1dPNdWPMqxUI6FAUtu7AFhmpkVoZOQN8MWaXt95Q2K9HttmKKj23TR/CpYascYbZLJspJzy1P0",
-	"wSLN8fHxj8AFXF0+a7msO2OS7lrbAhJ6Lqt4pLUA/bJr8k440rBfh+OxVei9nnHb1d/L8XJ4BQtdk7l/",
-	"QXdAvbx/a421aQQYNq4oXjgDO7Wz59xYKyOk2Xoce8joKHnLS25vsZ/XvcfbK19+S2P7lKYlti3+7ECZ",
-	"L/G4OzIoDUtA5OkMVQnkEUsSCpHLUA0GQhqHwWyBoPlfSKr6NZ33YmdvnE35Cg58Z8LPxWWmIeHaYteg",
-	"jLE7KD3chOlHbHzExkds3IuNX4qGV1n8pWFwR0zaTLcRZeOXgs9RgkxZ17KTXruzXNV62F7Ojqcz1c2T",
-	"9oEIh1y4R27dTQ3e4qrTHlqR8s5N9AS++wWmczCkDFGuuFm9sejuOD2j1P55bmfd9PUzVNoeGLAoQq3B",
-	"yGsUMAj1MnsfBEE4hLmSaRXtLvNZMcQJVAhFfEseLjHRPNEgc5PlpipLEMeIjJqDS2MylwHnYi57Qp3S",
-	"Bi6UzLMq52lRumECgEGuUcGNVNeafPlgKqbiBYWg1p6CQIw1hHb/UvG/CEgnUNQ7XBGHNlRUbWDA+nni",
-	"T4VG3M6IYQAv6sDXh5slMzYSJqvl4hffQgQTU7EtjoZYRrndGAxClmUJj4jcg2LY//yhpQiHLmSx84Qu",
-	"7A3JUpYhG7Jo2U5tEEt+5Sk3elImOOAQjISj8RiiJVMsMqi0D2HjDEJgBlKpDTgFm4rGd8gUjpjWMuIW",
-	"Vlr5KhtpO6b48L9v/vUSZjLmqMvppuIQfuNPfUe0dWzIHFf0kK2FQYxzlicGTsfDAK4oya0nLZKmwglE",
-	"RoUrAiG/zsxX68HR6Wlrk45BdlxFkVN79YG8r3A0StntyCXWR66cWNNzBL/wp8NgKqrwdOK1sl+U7PB8",
-	"7wMqF5h6h8E4GFuokBkKlnFv4h0H4+DYui/MLElLD8q37ZcFmi2Wuesh+iDwpoow/aocYZbIVSukhZBc",
-	"ttDKoN2uuYsD6sOGA2qV2gI5SeZF7E086xSX2uq1y3+/dzfxqjkN1dX+zFGt6sIa5dFa5cyC8d7kdOyX",
-	"ua8aL923w00/eO1vIHK11+qkjAR9zbNtxMj5XOMWasYNM8+FOT7ymtQdnvxw8o/j709+2O2sr99Zq68z",
-	"KbQD66Px2AUNVJ4mm9rAAav/9reanDt49hSzENBupsboVBsMCayUnuykoYlFd6elTCn20PGUxWX61BqT",
-	"0DE9LEg5vE9SfuNaW9SUCmYsdvhuZaPRfPD27dtRt5bet1rxykG39E6rnt4vhy+EQWXtGZmLwDkKZXhG",
-	"6lsJgAU1ttAND1R779a+l0m9LTCxSFt5x/JGYAyzVQNOAnhb1khdingglTNh4cd1OHTgS0hqoam3nBDA",
-	"C4vZRTxYoxqkuTaAt9xiOBMxzBAUsth6TW0iYFDVSd3vqT3kokhqJEhh9YBo4Y1S6Vnh1zerqZ0KDNh1",
-	"rxEz69TpqQh3VQPDAM7FioSLx2SkHRhTTaA0Ym4rQpol5ap1YUxjZ3Pa2NsqSBWtCKjNUxmvvhqO9Ba9",
-	"1msXsbSw6/BrY1efNF92+N+fwL1/HPuNJdYgYExOjw/MOV+lbb2hxh5rAHwwUkIixcKHXFwLeSN8K41M",
-	"NEWbx2CWrIwqK7H+O8PiyeHxfW7LClLpn65Iy5laoA1nmADyUR2zD0/vm6qSIHvwlkKi40EZDYcJNfD3",
-	"2421X/u1Bx9rGFw7U5JgXy/ac/q9FYoHcNHWb6caotPaQjBNTh1TCG5+K67S+cWFU1x1zLWR1C3bRNIW",
-	"tJ1sIzT+FljT7AbicSkqDK6uLp7/rRHCncN9beulBJ1Hy4rVZTG/cGwenFY6idynlf72+HKnTYVz4dQt",
-	"180g0UrfyfhkU6N+QbNVncb35SlUfTKPSvqopA9CSX9Bs19DO0mUPkLqIQd1P/P6ne9leV+otqR++SKP",
-	"ikmsIVOoydMUVfvOWdGzVQ7RhlHXklniaiqYwqpBisKedrowZSsbgGk01gSLPEkCCIuk+wSMyjGcCo1G",
-	"V7++ZyZ05ZNuhcVqSjEIBvSBuuIWjIupcNFWnXU2PMXhWWMtStyHjVw7XDk/u9wXUzgVCv/AaEtc1apw",
-	"/Jviqt4qyrpdCLJcW3879MyJxPjvEGtZ2GtFWwSCNT4/IvJ9IvJjqPf/JtRzMPXZod5BAyoOPra6aHeG",
-	"ge2bQZAg+9AOCsvcXBnnVdhEAZ4zK9sjRFeAbYP+a0zlB2x0390lCnQvfZMo8PzRr/xmKOaXhe9mys6d",
-	"BBckXQ9Nj52gdrKMVNzvU+1m+9wXOaT+3sGtG4Lrd5+FJAcNHm+NbgtgKFJB7XuH9S0k600U10NHjfuh",
-	"UxExpVaUkjfaXf6yPjAD7e5svrhkCxjYifuuaA6DqXiTZ5lURoNVl8S9nuaJ4VniRoFyTvogpNutoQ/h",
-	"xXzkPg/t8KmIpCh7bMp6gR1/MR+9lAJHvzETLcNhn0v7C5qa08UG95Vrn9ZElfcjaDc/jUc//hhWZVOn",
-	"tnXdlChulU077To9zSyb/R/qAxL/aH2QIlnVsQIxWxueJJDaLbuMXi8xJQe/kJ7j8Ylb3pWKLBXa0aHv",
-	"QkJ9Op9Gx/4C8XcH37XRoypLz7hgVM7uuXa6qR2uBlVM3MFvd+V6VN+53gXerfvZ9V3rUeey9a4peq5n",
-	"N65M73qTxtAOj8bf/5s4Vegdxk40B3p4Bho/oLI66TQ4khYedKHeTJkDqzfuYYe3X4095URO2nsR0KkS",
-	"RfiDAoRq7RoGd7yyfjf+H/d5Sy+lgVTGfM5tYN/Si0KL4mGHP5+26qML9uiCNV2wk8Pv7zukcxoVMWEp",
-	"mSFoZri2Ar9F8bfoq7O08N2Ba1LU/K87/bPEg+sveS5vRCJZ3PY8nxRx2gN3OYsmQGo0pLulX5KX7e2h",
-	"qS2EtUajmBnmXFTyMxSkUmF5qxTsOH3mOhhnaI2MayhtaEDhdJYqM2h2TDZbJYcBvLKz0WLTorJTNE4q",
-	"BL4QUmEcwOUSp4LWpd+1UchS1zQTc33tg5ZFY66c078gWEGFPIOiVSZDReybCurxoknmXOAZsDILQ72Y",
-	"C27j+5PD46B59Zau7Zc9i46OJ7rz9wvt/16ga7FZZs1LGAQHQXBwG1a8Cm/Dod/u0bH6ExYtjjR5qZaX",
-	"qwxhoAWfzzFuXmgeFkxxskE9vUkCdFuEWnYmQF1B5RVYITsAtaOdx/W5/kzStivp3CM0bU3u3oEuxHfz",
-	"Hss2z4f6FssL4nvuBLnpNy8K3CWV/fVahjr/i7Cjc6h1Q7OofkgV132wJO7fIqPzUrZU3S+y1JW82x/S",
-	"KvddSUFx9foxqf0fldQ+d3LRyWa3WtlL8AXC3oeQ4+5BroeY8iZkd2bNyDskyJp3b8gzaN66+f2dNf/F",
-	"ixtXcFp3Bzb+YUp7m6kIsg8FijlLvPl6k7z1u/X/BQAA//8=",
+	"7H3bchu3svardPFfVSbzjyjqYK8VqXIhH5J4l+O4bKl8Ebo84ExTxPIQmAAYSUxKD7DfYz/ZfpJdaABz",
+	"4vAg2ZaVLN1JHAzQABp9/NDzZy+R81wKFEb3jv7szZClqOjPkyTB3Lxl4hzp/xR1onhuuBS9o148WRjU",
+	"cS/q6WSGc2ZbmEWOvaOeNoqL8971ddR7JoVBYZ5znUvN3atLPTFjWDKbozDHMOUZCjbH7344O/1x51+P",
+	"Ho2L0eggyVElKMwOikSmmIJtQk9wEwUvTtn58pjvjJLiHFAYbhZg2HkEZobweyENpjDDK3j388nO/uMn",
+	"IKf0hGY73DDWW0ykSrcc0fXMNfzXu19fg8JcoUZhmG0fRlXU4TFoFClwAxOWfAIuIH453fmFmWQWg5GQ",
+	"zOwe1V4AKbIF8CkIOZHpAjDTCDNG9Cv8veAK096RUQWun8/79+9PCjOzNCfMYMfWPUWmUIFCls1/GPc0",
+	"as2lmBWTcS++0WDXUS9nis3RBO4rmeLl8+WBT2cIFds80sBTOzlun+XMzHpRz7JI76hXtfrI07UkTaWa",
+	"M9M76hUFtVxej4qms7MvRpUf7XPoejklZlgm6NlKzuBGQ1IohcKAZVjoT5WcA4OfXpwOgGuQAkFOx8LM",
+	"UGMEUkH8XQxTqYCJBeAV14aL85JDicUO9/aH8J6bmSwMDeqkCXUSuJRrKEQiRUrSgGXDsQhL5FpXixSY",
+	"vHHq5uzqFYpzM+sd7Y1Go+7leC0FrliSg9EhXM5Q+AkCzY+WQMPcvuKO+SqCbM+3pYpEaYdkQHXh94hW",
+	"iLaISLS/0eZow7NsG/LcEDek7BWfc7NM1xt2jqD5HxjB45EjiE2siBrCiQCc52YBFywrEPpxZrv4ISbO",
+	"ORyNShJ/L1AtKgqpWZs8Pi/mvaN9S9ucC/ffXkknFwbPURGhv06nGjsofV3MJ6jsbnKDc21lov7E8wjW",
+	"k72eVukG6zyJXJiD/V5Uo37v8J+H/zp4cvjP2iRGnZNYwQVPF8YzgI4Ah+dDcBr2h9HO99/HQzgJ3DEF",
+	"JqSZoYJCcGMnwc+FVJhC3/LL5UxmCInTu/apnfpgJc/cimHeOTG/SgR6LbBO/vkmnyuSr0NjpzKEkE5/",
+	"2v9YGkTMGyVzVIZbM2bKMo1Ri+gTENLYgwdM1AT4EOxsTkzGNCicokKRIGRcG01Hk5XjjQWKNJdcGA2X",
+	"lfzjCqYcs1QfezHDVLk6s2LySB9RPwavTARMjIXMHcVkblQbbhtZwwjcfrOJLExEIpwVZkYiOQXD5+iE",
+	"aV6b75+9isqPTCQzqW64OKfe+vHkxL9pw5SJAEU6iIk0WrxA1zGIIstIUZRkMw3MMaZlB/ucTTIM290k",
+	"F0XaPmpPDnvrT1XUI5pu/N51nfd+851ERMKHsrWc/BsTYweprWSikBlMP7LmoCkzuGM3YplXO1+fLFYY",
+	"EbStjzTgnPFsuKE3nm5xVhpvWI7rOOujrrca9tNW5kh9TZtkRkvmWJuoqINfVy3dqh3p2rtKNpzc9hDk",
+	"TJnGaVzi/QjYmqPSj+nfGP73v/8HYhSp+yt090iTsiVR/Zc5EtWyvuLabFzU5rwSWQjHhmsnQjrdNiv/",
+	"+IfCae+o9/92K9911+uB3ZoSuC57Y0qxxdLkXH+Rp6NzeiW33nBqNTZPeKWT2qJv3Wm7lYhZfn2ViCny",
+	"TFpTIAgZ6EsF4x6z2m7cGww3dN/o8GYT21ZcVW84o6FrFlLxc24VJh1I267Uv9ZNSbnCxEi1GDpjLQi7",
+	"/ceP14+oZaES/FgzU9ZZOpVIuGQ6rGxqzdD+J8yNM0IzLj5hClwYCc5+829rWuz2etxkRQ03Gd50G9yz",
+	"rlnNMeUM7PNOLuD64wXXfOKG9I8nUmbIxLL8b8v71q4uk9Qxs5WcF3UetA07ueqYrDp9jRmvlxL3RghW",
+	"cutLCsG3dsTbysFbWQ+N17uIe0b7VAn9t/h7gTfehMow3k61eBuiS651GHPuNUzrrkXHiV86aMFKW+7S",
+	"Wh0tkebttzkX5S83W10/3upF9l7fLVe4HKsjlvwiRJNqraz0tCLTCUwytfCyFLh9ZMkMmIG51AakSJzd",
+	"dMPDYfn5mlbxpXtxr2YCu+MS9QrBfy/QN7Bi1e5MELjLW5NynWdsQbroGMa913jpXUhP+7jXCEpY4+qK",
+	"zXPbX++ZVAavfFCNi3PdUlvb7PDS7r24yqUyZ29f3XDL8CrnCrU3QJozfR/CU2dvX4E2MtdwKdUnu4f9",
+	"tz8+g4ODg+8jODt9FvmAhMZEirSl6tbaMoXKlsd9Li+F1a66CspXCh+M/IQCCmF4BnFFftw8bYpvlDt2",
+	"7Ki+AF2n4kfr2r9QygmO5tqR29/NIFPGM7tO1CSEeoih4ghquRD9296HYeOI2ueVHrP/UTzN/mGNDx0f",
+	"QzyR6SIuvW+K/je974rZgm5dWvk5as1cjKpq7UNd4JpBRixoPZ/90WjjerrlqHruWs43Sk4ynC8vmuWn",
+	"7w8f/xNy1wJSNIxnOqqmKKeAF6gWgHY7yszKyZuXy96Ue7tLCOUZE7X0C9cgExcjT7otIRqtQ579KhBQ",
+	"GLWAHFW54VzkhXHbvrWsqvHYkiInF88UupvNfj49fQOuASQybe794ajTyFgh1t7NpDKgi/mcqUXwgMNm",
+	"BDOx4pSnLIWgJLq0WqfdeQJnb19aoWlXqt2/laPkYB9NMiY+jXswRyacDPBT1GyhgRtgWdakpvbeRjb1",
+	"9mc4GH55u5jV68IbxxmD/rIyywXwqvO+zKprlWYz0lprGoHMUtSW1ZQ2t1CLXazG51aJYPoxV9IuQgdB",
+	"Z2cvn2sKwvu2ENpCn2WXdoNc9N1KJyEvmxp7szXUpkh/1IYp2rplNyQqQ8xNP7qVH7PPyIHjc4wgaC7g",
+	"wuqu7XVVe6xVTjc9bwb2ygHol3Wdt1zuZdtvo/fXdGc3rnhoXoqFtimyeUC3QetNiPJMWBvJveCDyGQn",
+	"uZi3kGbldmwgox3SqnuCzSl2r3Xn9nbyV9Q4sV2HpsG2jfVZI2U+x6ts8aA0LANRpssoL8uyjMJAIRwB",
+	"fSFd+jYPGUA6ql/SQfUze+d0yhdwUlsd3lYuM035HUyhH8zKlpTuiM8+yMYH2fggGzfKxs+Vhme5nVjd",
+	"e79NIKIejm+ZuRQphNDAr3OSIVPWtBwu+eLb7HKLMVvebPXfhtG25eJmbHaJqSjsbBooJdAzWWQpTND+",
+	"dSns+SbH/mXN5amJjhU+wnMf9qDHm5duG8ZcwQCfFYZaux2v8RLSL74lNUHcHM62p0Ot60c9AiIcCuEe",
+	"uXG33geaQyMEtXkrmhGlG28MScOkUNws3ln17lZ6QsjAk8LMupy9HJUmoANLEtTaR276sZ7lH4fDYTwA",
+	"gqPFFVjCN3ESJYYSXqC0oUU0jzTIwuSFKVGatGJERrWCM2NyBxzhYiq7wFjeCDpXssjLxI5V0zUbABgU",
+	"GhXFvFwAajgWY/GCYhDWoAKBmGqITyiRz/8giXIEHi7pMK00IQ9ihT7rXpNoLDTi6oUYDOFFFfmI4HLG",
+	"DF6gIrPFObAR5afFWKwKpEAqk4JkQT9meZ7xhMjd9c3+/7+1FPHA+ay2n9jFPWIylYLPTgHZRmyLloSw",
+	"ZfooRLhgD4yE/dEIkhlTLDGodARxbQ/iMqrrDthY1P6HXOEO01omvBVQ1xRqcYsSOUjtRKYcdehuLPbg",
+	"F/40ckRby5bssZIehxzrpzhlRWbg8WgwhDPK5OmjBklj4RgiJ9wrCaGoSj+W48H+48eNSboFIjhMoMgd",
+	"e3VB5ne8szNnVzsue7jj0NUVPfvwE386cPgef/R7jbAyRbt6Ue8ClYtM9PaGo+HIigqZo2A57x31Doaj",
+	"4YG1X5mZ0SndrRAU9H8udYc5cpKmGpjDOhjZBEnVfAiYswVYbiUgmioyhyCNf3pxCru1rdr9swV/vY4H",
+	"x/V+uK6Bm4ZjcbJuQOus2EEdmi+wY9yMnPpOKG3zSNdBGvNCG8i4yxvzKpU7hCrdo4EpHIsUM7RcRwfB",
+	"wbtqGR3aGqtr6JWXaTCha8kpj3VDbZ7KdOH8NMLpkRarnTx74uxvFRJunTO1Kgd23TTvfO5Coc6l0E5K",
+	"74/2vhgZdeTF9XUXgkbgZQ00N7S8eTgarSGgLoG2JyREkjuo+IVl1kzGlEREBAzmXGsuziMoxCdh7R+p",
+	"YMLSEJ5n27AeIfA8d1klpHmKFSO5ae7d6TTdpMJcSGNYtVi73fH+/fudNri/azT/ym77LgCNerh3cJfT",
+	"sjwURPvCHviMqXOyaJkAEu9usfce3zVVgSDLEZZCouPx3fL2S2FQWfuB1PPQGWYhHuJlkePTmjwy7Fw3",
+	"cXq698G+udsKPp+j2XThQXfogiMwM6npNCwqZAzhVe3vY9GAxZSQfF6hYyIrNspwNvStKQ8TRUbQZAE8",
+	"tVrx1B02q2khkfMJFwh9a4eReJ/JLB0MIabwUWz3ifLJIQxmTYxqDoSyD1kI32cESyGxIZw0snFWm7Pg",
+	"jtdm0hFf8zh+29AO1KU5XnFtThqxxPrtmN+WE07ZorER9VWlTJYffBXYven4b3/1ZCMhIZNWYYqgj1cs",
+	"MW4VyvwnXpndRF/Eg1UULsOEOiHrhOzakCLfSLQPW1hDzYr2qSEZY9mGz7Ge4Lb7+/Ldr/CvJ6M9a1U7",
+	"DBjZya7tH1LgyimV0RE7QPe6r4ms3WAe9pXEZAuY4FQq7JrLRiLdq7eiskueVey8666fbNHQX/+4/rBk",
+	"xIy+nBHTxHJ1iNlfhZcCctrM3t29NXPi5VOJBKBrWu7iCom5eTB3jhs5VeeoWIfk72yc3Cv1a7kJmtmh",
+	"UvXWfl1Svcu+0kplbBlzs19W08KcxJuLITuFMRar9fDgmCC1DrpKztahuyDjUDhM2dHHIt4NL+z+WWmV",
+	"65Vzss/8Fln2tWpUyeJ8Zi0VJOQSnL191aUjf8KaiuzdiUxYZf41gX01Rg53gdcxb+3WsDOq75Zvm/QD",
+	"T4MNw+Ds7OXzv7X7Mjq8y2m9lqALgi2Wqx2AWu6g3j+v4Sc0TRd4pdxaslA3KPPWXWqr1PN1l5i1t8cx",
+	"SzX4u/IhV2G9r2MPqAxNtGEEfbMibyyYwghiUWRZHGLhFeauEX20GjSkgGIn4Ky6jMaiMmGjkKyMwMHL",
+	"q/yxSN2zkDgluaiQpTtSZIux6GsUqfcu5iFmlfFPSMI1xCBoDgMKoL6fSZLf4fq0OYLLmaQQbxDrnBZi",
+	"hfNkvZKx8BG1cOnDO2AI8lI4JIAdPUyirhGcC2EVx1hoNvdhPboQyWge3AyGcCIWdni6BH6OhpRDZFtN",
+	"fWik3GzvJqXS+T/uInmXdG9n+3o3ZbBwKd6Zi18+6rYqHblV1O0ulVNBhKZ/aSW1HLejIxJ87EuqreGO",
+	"ppESMtmK6JUnkCoZMFIrDaX3oObuWM0d7u3fJVG1iinO+xG1EE2jZkezKgY3XvKmoLlISNheevE38BN5",
+	"iIH+RWKgTmTXGXOOhqXMsNu7Y+0M2uo4aS2d1K400OGsNVG80VhMFqXiv1SUiZvhvB3U5ApMDeO3MrRY",
+	"o/mmevV+hWua9483hWuqaX+LcM3TttLpjNs8aKL/ZIfLxYkax7M7RfPZ/tZmyZb6y1ZrxZqx6se401UL",
+	"2EA/fvPru015/133Qjw4GguHmBHS415cGSR/xeyRLu9zxeS7xJqfC2YKhbH1PvQlKg1MO0gFq/FdCmEW",
+	"zufo1704X51up1aeLhoL7Sq1Wf0fQUwFcqyXGKor+b+rQlCxdYCgJMh7XKWH4/McbnWsT0DLQ1ZoABTU",
+	"hYL1nQ665Ha4+uau82G6zjVautnE1SKCM8GvwkW8VeF+v8rbVeXZrqBEF9e4Pa3WrF+InKUppjBhGp8c",
+	"FiqDn385ebbz7ueT/cdPVmYnyh7WEtxE7d0mR+HKJG3RMFT52qppVaZsCyX53e53TflTbsOEC0aL0lEe",
+	"aXnpGwWiWkLelXzcqWo+rpPwjfqQVa3HnVaxx3VddJSHrJVsXPdm5Ynuj558pZXyUQNMHVSorwfHoK0B",
+	"xjJfqQsSOadoyLzIDM+ZMruThUH3sLW2X2x5QkcrComdloXkKBzWt4o9q9eWGwy3LJm53fofOJ3e1rwG",
+	"5jLlU44p9Bvi0qe/08EtohDfLP5QaR9rqVXKJ8CH7M9lsm1DjOHO3cVKzLaVUrjBPWM6aKcoQGtrpNvH",
+	"E0QRFJb3MJ/c9UQcDydkCBFgnRmuLYutOGorTogrrAff7TocruZ/bFVL9r7kFD3Wunf024e65RjsAygT",
+	"aLTxzt74emH7zWaks/EIXfrZGYJueCrxsI8r1+sDNOI6a4oFjEW9WoCDr9ZxuW4GO4XKdozJ4gj2HsOc",
+	"i8J2OFmMhQfpDobw0pVcdOvuAdN1QwbkxfINDJ6ORQjIo7fVPuHCGkMLu4uYKDRQEQWfEHMNXFBMP2WG",
+	"jUVZ6YiytFIggZ4CjMmuT8JEZQu7Ggnc+FOvPYTKtqNiZlpmhUFrhLtxCU4fwUySd+KsNMgZ4WC5Dppy",
+	"LBI2R5eM6DJhnel6N0nbqurFGqnoDse3iAU8ZF0fggDrs66BQcszu06MWykccn5r3fUlNGITXhm1ypfW",
+	"AU5t/KTZ5jJxF3KyMyQZLt78teOR9RvbG4KRYYW+VSTyPyz0eP+ifLri+HCoy5/IMOs0dhyOW5Nd4NL1",
+	"8lI4U6Em0soq7MylZfpSOXMk/vM6HrgwGeEf7GHuLFI1hBcsmYXb8PWUSaF92t5ZLROHb2CTDJtEQL9E",
+	"mrnf53aTPaygRJkRLU2Y2TL+oF3+y47rjSCjxyJeV++PAoQLYi6e0g01J75cHKS0XGyXHpBtR/ew19W3",
+	"ekIFmK95pad11fXaQwu+0v2dMKM1l3fWl6/5a8ECImhjUyx/1EH8ga0fbvA8ZK/v0Q2ecAq79UbdEmwg",
+	"cJ0qybDrOy7P6ffGPXTry+rW5R5mQLSK15KY1mAkYezKjIaRMqrfk3SfzyGtVPt4TVR+jsThy8pqVstf",
+	"JGl+AaMrPUIjV1L5c8BiDQF7uGq50m/lN5Y4vQen8Ws7jWGp7zmAqTo5N0Uv3SsJ587VJgkXrfZu19on",
+	"cBK+m6LrLmq4y9B1v6Bu5H1dj3HDWf9rXit4EFT3QVDdx9DW+vN9M91dfY2IUgSF+WpXCMpCvQ6D0rg3",
+	"MGcLSkmhsb6tKLJsCLGv/XMERhUYWwvH6PJXyjVcdlX6oroCrhH06Q8qjn3OuBgL5/dWxW8Mn+PguDYW",
+	"1Q+KayV/4Kx+rcAXs1D4b0ysEbPWKIM1NtlYbDTKGhWb7imCf9nJvkv4/gbxH7D7m+rG/u3R/FZuNxx3",
+	"kuKVgnlQKQ+27wNy/2+P3L9l7GPd7eN1cZFWljZDdtGMkoRgdaM0lJXPHm1gtfvKkIkvx9dUmW9xLi9w",
+	"XY68IyDhXvomAYmTB/P+m8niLqyW3wkCh9y/c+wYtRV29zbl8tH+PKhSzS+IbgA2KlFNt65jsDYBX8GQ",
+	"liFKdWw660Knj0XClFq4e7fafe/MuiIMaqB1h1/q+n75YDgW74o8l8po8LhQ+7pDr2b173xq6HdA3we2",
+	"+bj++eaQQLPt26j4TTUb/AQ3wde/6pdxXWHr7/f2RqAxoWvbe4fD/S/7wdz79sXne/JN7AfM+wPm/QHz",
+	"fm8x7w+W3T237B4Q+N88YRWwmQ2DNoDN77kl6ytNUzXrm6PzW1H3TqxapSGsNtpJmWHO8iU7Q8FcKgzf",
+	"rqPPa+tjVyZ7glbJuKrltRPQjPhAv16Wu16PezCEN7Y3GmzsbUJfnVthsAqpuM9Y0Ljuy/xGIZs7cFrK",
+	"9acItPTV30OFHP4HQpGDh6TlqGj5xoKwlNTJlAs8BhaCO1QR8pxfoIbDvYNhoy61pSigaR0dj3TrQ8bN",
+	"rxhTIcc8t+olHg53h8Pdq7hcq/gqHkRNLJw9P7EH31Ln4VieUh1OLfh0imn9c5QDvyiON+guQJYBfZOG",
+	"oHFHrnRB+NCekC0BtQY254qp/0jcti6e38E0zZPc/tKiZ9/lr+Wssnzowmr44ueGLw+57pc/R3LHpbU3",
+	"VqUsy2vXvwPnc1tSpRVCm9j9WwSKXsvGUY98CL/kdyrGXSYGSi7wH3h8iPh/64j/wZ1XNsV2kLxxLysI",
+	"XyDZex9C5x2S6z5G0kmyO7Vm5BZxt9alw+anXX77YNW/25Su4M3pzN0T09ZjvFTcGHdi6Ou+vd1ed3kA",
+	"qjRXqg8NhUj9tTmHUk8ybol7VLuH1o//cXL66uTdx7O3r3ZZzncv9lwxaT+S+4mMFT/NpWuEjc9pLNXG",
+	"1h20kjbzMtfZDcuv1xdzuYfX0hrCUrRqw4Z3ayU/rj9c/18AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

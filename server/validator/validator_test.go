@@ -63,8 +63,8 @@ func TestEchoPath(t *testing.T) {
 		"/sessions/{session_id}/attachments/{attachment_id}": "/sessions/:session_id/attachments/:attachment_id",
 		"/api/private/stem/session/{id}/":                    "/api/private/stem/session/:id/",
 	} {
-		if got := echoPath(in); got != want {
-			t.Errorf("echoPath(%q) = %q; want %q", in, got, want)
+		if got := EchoPath(in); got != want {
+			t.Errorf("EchoPath(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

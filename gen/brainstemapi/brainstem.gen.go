@@ -933,6 +933,9 @@ type Format string
 // Id defines model for Id.
 type Id = openapi_types.UUID
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
 // Include defines model for Include.
 type Include = []string
 
@@ -978,6 +981,9 @@ type ListBadRequest = QueryErrors
 // NotFound defines model for NotFound.
 type NotFound = Detail
 
+// PreconditionFailed defines model for PreconditionFailed.
+type PreconditionFailed = Detail
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
 
@@ -1011,6 +1017,16 @@ type ListDataStoragesParams struct {
 // ListDataStoragesParamsFormat defines parameters for ListDataStorages.
 type ListDataStoragesParamsFormat string
 
+// DeleteDataStorageParams defines parameters for DeleteDataStorage.
+type DeleteDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetDataStorageParams defines parameters for GetDataStorage.
 type GetDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1028,6 +1044,26 @@ type GetDataStorageParams struct {
 
 // GetDataStorageParamsFormat defines parameters for GetDataStorage.
 type GetDataStorageParamsFormat string
+
+// UpdateDataStorageParams defines parameters for UpdateDataStorage.
+type UpdateDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
+type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
@@ -1062,6 +1098,16 @@ type ListProjectsParams struct {
 // ListProjectsParamsFormat defines parameters for ListProjects.
 type ListProjectsParamsFormat string
 
+// DeleteProjectParams defines parameters for DeleteProject.
+type DeleteProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetProjectParams defines parameters for GetProject.
 type GetProjectParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1079,6 +1125,26 @@ type GetProjectParams struct {
 
 // GetProjectParamsFormat defines parameters for GetProject.
 type GetProjectParamsFormat string
+
+// UpdateProjectParams defines parameters for UpdateProject.
+type UpdateProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceProjectParams defines parameters for ReplaceProject.
+type ReplaceProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListProjectSessionsParams defines parameters for ListProjectSessions.
 type ListProjectSessionsParams struct {
@@ -1131,6 +1197,16 @@ type ListSessionsParams struct {
 // ListSessionsParamsFormat defines parameters for ListSessions.
 type ListSessionsParamsFormat string
 
+// DeleteSessionParams defines parameters for DeleteSession.
+type DeleteSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetSessionParams defines parameters for GetSession.
 type GetSessionParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1148,6 +1224,26 @@ type GetSessionParams struct {
 
 // GetSessionParamsFormat defines parameters for GetSession.
 type GetSessionParamsFormat string
+
+// UpdateSessionParams defines parameters for UpdateSession.
+type UpdateSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSessionParams defines parameters for ReplaceSession.
+type ReplaceSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListSessionDataStorageListParams defines parameters for ListSessionDataStorageList.
 type ListSessionDataStorageListParams struct {
@@ -1203,6 +1299,16 @@ type ListSessionDataStoragesParams struct {
 // ListSessionDataStoragesParamsFormat defines parameters for ListSessionDataStorages.
 type ListSessionDataStoragesParamsFormat string
 
+// DeleteSessionDataStorageParams defines parameters for DeleteSessionDataStorage.
+type DeleteSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetSessionDataStorageParams defines parameters for GetSessionDataStorage.
 type GetSessionDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1220,6 +1326,26 @@ type GetSessionDataStorageParams struct {
 
 // GetSessionDataStorageParamsFormat defines parameters for GetSessionDataStorage.
 type GetSessionDataStorageParamsFormat string
+
+// UpdateSessionDataStorageParams defines parameters for UpdateSessionDataStorage.
+type UpdateSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSessionDataStorageParams defines parameters for ReplaceSessionDataStorage.
+type ReplaceSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
@@ -1251,6 +1377,16 @@ type PublicListDataStoragesParams struct {
 // PublicListDataStoragesParamsFormat defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParamsFormat string
 
+// PublicDeleteDataStorageParams defines parameters for PublicDeleteDataStorage.
+type PublicDeleteDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PublicGetDataStorageParams defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1268,6 +1404,26 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
+
+// PublicUpdateDataStorageParams defines parameters for PublicUpdateDataStorage.
+type PublicUpdateDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PublicReplaceDataStorageParams defines parameters for PublicReplaceDataStorage.
+type PublicReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // PublicListProjectsParams defines parameters for PublicListProjects.
 type PublicListProjectsParams struct {
@@ -1302,6 +1458,16 @@ type PublicListProjectsParams struct {
 // PublicListProjectsParamsFormat defines parameters for PublicListProjects.
 type PublicListProjectsParamsFormat string
 
+// PublicDeleteProjectParams defines parameters for PublicDeleteProject.
+type PublicDeleteProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PublicGetProjectParams defines parameters for PublicGetProject.
 type PublicGetProjectParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1319,6 +1485,26 @@ type PublicGetProjectParams struct {
 
 // PublicGetProjectParamsFormat defines parameters for PublicGetProject.
 type PublicGetProjectParamsFormat string
+
+// PublicUpdateProjectParams defines parameters for PublicUpdateProject.
+type PublicUpdateProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PublicReplaceProjectParams defines parameters for PublicReplaceProject.
+type PublicReplaceProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // PublicListProjectSessionsParams defines parameters for PublicListProjectSessions.
 type PublicListProjectSessionsParams struct {
@@ -1371,6 +1557,16 @@ type PublicListSessionsParams struct {
 // PublicListSessionsParamsFormat defines parameters for PublicListSessions.
 type PublicListSessionsParamsFormat string
 
+// PublicDeleteSessionParams defines parameters for PublicDeleteSession.
+type PublicDeleteSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PublicGetSessionParams defines parameters for PublicGetSession.
 type PublicGetSessionParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1388,6 +1584,26 @@ type PublicGetSessionParams struct {
 
 // PublicGetSessionParamsFormat defines parameters for PublicGetSession.
 type PublicGetSessionParamsFormat string
+
+// PublicUpdateSessionParams defines parameters for PublicUpdateSession.
+type PublicUpdateSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PublicReplaceSessionParams defines parameters for PublicReplaceSession.
+type PublicReplaceSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // PublicListSessionDataStorageListParams defines parameters for PublicListSessionDataStorageList.
 type PublicListSessionDataStorageListParams struct {
@@ -1846,16 +2062,16 @@ type ServerInterface interface {
 	CreateDataStorage(ctx echo.Context) error
 	// DeleteDataStorage Delete a datastorage
 	// (DELETE /api/private/personal_attributes/datastorage/{id}/)
-	DeleteDataStorage(ctx echo.Context, id Id) error
+	DeleteDataStorage(ctx echo.Context, id Id, params DeleteDataStorageParams) error
 	// GetDataStorage Get one datastorage (private portal)
 	// (GET /api/private/personal_attributes/datastorage/{id}/)
 	GetDataStorage(ctx echo.Context, id Id, params GetDataStorageParams) error
 	// UpdateDataStorage Update a datastorage
 	// (PATCH /api/private/personal_attributes/datastorage/{id}/)
-	UpdateDataStorage(ctx echo.Context, id Id) error
+	UpdateDataStorage(ctx echo.Context, id Id, params UpdateDataStorageParams) error
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
-	ReplaceDataStorage(ctx echo.Context, id Id) error
+	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -1864,16 +2080,16 @@ type ServerInterface interface {
 	CreateProject(ctx echo.Context) error
 	// DeleteProject Delete a project
 	// (DELETE /api/private/stem/project/{id}/)
-	DeleteProject(ctx echo.Context, id Id) error
+	DeleteProject(ctx echo.Context, id Id, params DeleteProjectParams) error
 	// GetProject Get one project (private portal)
 	// (GET /api/private/stem/project/{id}/)
 	GetProject(ctx echo.Context, id Id, params GetProjectParams) error
 	// UpdateProject Update a project
 	// (PATCH /api/private/stem/project/{id}/)
-	UpdateProject(ctx echo.Context, id Id) error
+	UpdateProject(ctx echo.Context, id Id, params UpdateProjectParams) error
 	// ReplaceProject Replace a project
 	// (PUT /api/private/stem/project/{id}/)
-	ReplaceProject(ctx echo.Context, id Id) error
+	ReplaceProject(ctx echo.Context, id Id, params ReplaceProjectParams) error
 	// ListProjectSessions List the project's sessions (private portal)
 	// (GET /api/private/stem/project/{id}/sessions/)
 	ListProjectSessions(ctx echo.Context, id Id, params ListProjectSessionsParams) error
@@ -1885,16 +2101,16 @@ type ServerInterface interface {
 	CreateSession(ctx echo.Context) error
 	// DeleteSession Delete a session
 	// (DELETE /api/private/stem/session/{id}/)
-	DeleteSession(ctx echo.Context, id Id) error
+	DeleteSession(ctx echo.Context, id Id, params DeleteSessionParams) error
 	// GetSession Get one session (private portal)
 	// (GET /api/private/stem/session/{id}/)
 	GetSession(ctx echo.Context, id Id, params GetSessionParams) error
 	// UpdateSession Update a session
 	// (PATCH /api/private/stem/session/{id}/)
-	UpdateSession(ctx echo.Context, id Id) error
+	UpdateSession(ctx echo.Context, id Id, params UpdateSessionParams) error
 	// ReplaceSession Replace a session
 	// (PUT /api/private/stem/session/{id}/)
-	ReplaceSession(ctx echo.Context, id Id) error
+	ReplaceSession(ctx echo.Context, id Id, params ReplaceSessionParams) error
 	// ListSessionDataStorageList List the session's data storages, in their order (private portal)
 	// (GET /api/private/stem/session/{id}/datastorage/)
 	ListSessionDataStorageList(ctx echo.Context, id Id, params ListSessionDataStorageListParams) error
@@ -1909,16 +2125,16 @@ type ServerInterface interface {
 	CreateSessionDataStorage(ctx echo.Context) error
 	// DeleteSessionDataStorage Delete a sessiondatastorage
 	// (DELETE /api/private/stem/sessiondatastorage/{id}/)
-	DeleteSessionDataStorage(ctx echo.Context, id Id) error
+	DeleteSessionDataStorage(ctx echo.Context, id Id, params DeleteSessionDataStorageParams) error
 	// GetSessionDataStorage Get one sessiondatastorage (private portal)
 	// (GET /api/private/stem/sessiondatastorage/{id}/)
 	GetSessionDataStorage(ctx echo.Context, id Id, params GetSessionDataStorageParams) error
 	// UpdateSessionDataStorage Update a sessiondatastorage
 	// (PATCH /api/private/stem/sessiondatastorage/{id}/)
-	UpdateSessionDataStorage(ctx echo.Context, id Id) error
+	UpdateSessionDataStorage(ctx echo.Context, id Id, params UpdateSessionDataStorageParams) error
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
-	ReplaceSessionDataStorage(ctx echo.Context, id Id) error
+	ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
@@ -1927,16 +2143,16 @@ type ServerInterface interface {
 	PublicCreateDataStorage(ctx echo.Context) error
 	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
 	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx echo.Context, id Id) error
+	PublicDeleteDataStorage(ctx echo.Context, id Id, params PublicDeleteDataStorageParams) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
 	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
 	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx echo.Context, id Id) error
+	PublicUpdateDataStorage(ctx echo.Context, id Id, params PublicUpdateDataStorageParams) error
 	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
 	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx echo.Context, id Id) error
+	PublicReplaceDataStorage(ctx echo.Context, id Id, params PublicReplaceDataStorageParams) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
@@ -1945,16 +2161,16 @@ type ServerInterface interface {
 	PublicCreateProject(ctx echo.Context) error
 	// PublicDeleteProject Delete a project (refused on the public portal)
 	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx echo.Context, id Id) error
+	PublicDeleteProject(ctx echo.Context, id Id, params PublicDeleteProjectParams) error
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error
 	// PublicUpdateProject Update a project (refused on the public portal)
 	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx echo.Context, id Id) error
+	PublicUpdateProject(ctx echo.Context, id Id, params PublicUpdateProjectParams) error
 	// PublicReplaceProject Replace a project (refused on the public portal)
 	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx echo.Context, id Id) error
+	PublicReplaceProject(ctx echo.Context, id Id, params PublicReplaceProjectParams) error
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error
@@ -1966,16 +2182,16 @@ type ServerInterface interface {
 	PublicCreateSession(ctx echo.Context) error
 	// PublicDeleteSession Delete a session (refused on the public portal)
 	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx echo.Context, id Id) error
+	PublicDeleteSession(ctx echo.Context, id Id, params PublicDeleteSessionParams) error
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error
 	// PublicUpdateSession Update a session (refused on the public portal)
 	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx echo.Context, id Id) error
+	PublicUpdateSession(ctx echo.Context, id Id, params PublicUpdateSessionParams) error
 	// PublicReplaceSession Replace a session (refused on the public portal)
 	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx echo.Context, id Id) error
+	PublicReplaceSession(ctx echo.Context, id Id, params PublicReplaceSessionParams) error
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error
@@ -2097,8 +2313,28 @@ func (w *ServerInterfaceWrapper) DeleteDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteDataStorage(ctx, id)
+	err = w.Handler.DeleteDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2159,8 +2395,28 @@ func (w *ServerInterfaceWrapper) UpdateDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateDataStorage(ctx, id)
+	err = w.Handler.UpdateDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2175,8 +2431,28 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceDataStorage(ctx, id)
+	err = w.Handler.ReplaceDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2274,8 +2550,28 @@ func (w *ServerInterfaceWrapper) DeleteProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteProject(ctx, id)
+	err = w.Handler.DeleteProject(ctx, id, params)
 	return err
 }
 
@@ -2336,8 +2632,28 @@ func (w *ServerInterfaceWrapper) UpdateProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateProject(ctx, id)
+	err = w.Handler.UpdateProject(ctx, id, params)
 	return err
 }
 
@@ -2352,8 +2668,28 @@ func (w *ServerInterfaceWrapper) ReplaceProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceProject(ctx, id)
+	err = w.Handler.ReplaceProject(ctx, id, params)
 	return err
 }
 
@@ -2497,8 +2833,28 @@ func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSession(ctx, id)
+	err = w.Handler.DeleteSession(ctx, id, params)
 	return err
 }
 
@@ -2559,8 +2915,28 @@ func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSession(ctx, id)
+	err = w.Handler.UpdateSession(ctx, id, params)
 	return err
 }
 
@@ -2575,8 +2951,28 @@ func (w *ServerInterfaceWrapper) ReplaceSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceSession(ctx, id)
+	err = w.Handler.ReplaceSession(ctx, id, params)
 	return err
 }
 
@@ -2731,8 +3127,28 @@ func (w *ServerInterfaceWrapper) DeleteSessionDataStorage(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSessionDataStorage(ctx, id)
+	err = w.Handler.DeleteSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2793,8 +3209,28 @@ func (w *ServerInterfaceWrapper) UpdateSessionDataStorage(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSessionDataStorage(ctx, id)
+	err = w.Handler.UpdateSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2809,8 +3245,28 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceSessionDataStorage(ctx, id)
+	err = w.Handler.ReplaceSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2901,8 +3357,28 @@ func (w *ServerInterfaceWrapper) PublicDeleteDataStorage(ctx echo.Context) error
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicDeleteDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteDataStorage(ctx, id)
+	err = w.Handler.PublicDeleteDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2963,8 +3439,28 @@ func (w *ServerInterfaceWrapper) PublicUpdateDataStorage(ctx echo.Context) error
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicUpdateDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateDataStorage(ctx, id)
+	err = w.Handler.PublicUpdateDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2979,8 +3475,28 @@ func (w *ServerInterfaceWrapper) PublicReplaceDataStorage(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicReplaceDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceDataStorage(ctx, id)
+	err = w.Handler.PublicReplaceDataStorage(ctx, id, params)
 	return err
 }
 
@@ -3078,8 +3594,28 @@ func (w *ServerInterfaceWrapper) PublicDeleteProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicDeleteProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteProject(ctx, id)
+	err = w.Handler.PublicDeleteProject(ctx, id, params)
 	return err
 }
 
@@ -3140,8 +3676,28 @@ func (w *ServerInterfaceWrapper) PublicUpdateProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicUpdateProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateProject(ctx, id)
+	err = w.Handler.PublicUpdateProject(ctx, id, params)
 	return err
 }
 
@@ -3156,8 +3712,28 @@ func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicReplaceProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceProject(ctx, id)
+	err = w.Handler.PublicReplaceProject(ctx, id, params)
 	return err
 }
 
@@ -3301,8 +3877,28 @@ func (w *ServerInterfaceWrapper) PublicDeleteSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicDeleteSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteSession(ctx, id)
+	err = w.Handler.PublicDeleteSession(ctx, id, params)
 	return err
 }
 
@@ -3363,8 +3959,28 @@ func (w *ServerInterfaceWrapper) PublicUpdateSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicUpdateSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateSession(ctx, id)
+	err = w.Handler.PublicUpdateSession(ctx, id, params)
 	return err
 }
 
@@ -3379,8 +3995,28 @@ func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicReplaceSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceSession(ctx, id)
+	err = w.Handler.PublicReplaceSession(ctx, id, params)
 	return err
 }
 
@@ -3573,6 +4209,8 @@ func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
 }
 
 type NotFoundJSONResponse Detail
+
+type PreconditionFailedJSONResponse Detail
 
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate *string
@@ -3790,7 +4428,8 @@ func (response CreateDataStorage403JSONResponse) VisitCreateDataStorageResponse(
 }
 
 type DeleteDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteDataStorageParams
 }
 
 type DeleteDataStorageResponseObject interface {
@@ -3850,6 +4489,20 @@ func (response DeleteDataStorage404JSONResponse) VisitDeleteDataStorageResponse(
 	return err
 }
 
+type DeleteDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteDataStorage412JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDataStorageRequestObject struct {
 	Id     Id `json:"id"`
 	Params GetDataStorageParams
@@ -3859,15 +4512,23 @@ type GetDataStorageResponseObject interface {
 	VisitGetDataStorageResponse(w http.ResponseWriter) error
 }
 
-type GetDataStorage200JSONResponse DataStorageDetail
+type GetDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type GetDataStorage200JSONResponse struct {
+	Body    DataStorageDetail
+	Headers GetDataStorage200ResponseHeaders
+}
 
 func (response GetDataStorage200JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3933,8 +4594,9 @@ func (response GetDataStorage404JSONResponse) VisitGetDataStorageResponse(w http
 }
 
 type UpdateDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateDataStorageParams
+	Body   *UpdateDataStorageJSONRequestBody
 }
 
 type UpdateDataStorageResponseObject interface {
@@ -4014,9 +4676,24 @@ func (response UpdateDataStorage404JSONResponse) VisitUpdateDataStorageResponse(
 	return err
 }
 
+type UpdateDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateDataStorage412JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceDataStorageParams
+	Body   *ReplaceDataStorageJSONRequestBody
 }
 
 type ReplaceDataStorageResponseObject interface {
@@ -4092,6 +4769,20 @@ func (response ReplaceDataStorage404JSONResponse) VisitReplaceDataStorageRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceDataStorage412JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4231,7 +4922,8 @@ func (response CreateProject403JSONResponse) VisitCreateProjectResponse(w http.R
 }
 
 type DeleteProjectRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteProjectParams
 }
 
 type DeleteProjectResponseObject interface {
@@ -4291,6 +4983,20 @@ func (response DeleteProject404JSONResponse) VisitDeleteProjectResponse(w http.R
 	return err
 }
 
+type DeleteProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteProject412JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetProjectRequestObject struct {
 	Id     Id `json:"id"`
 	Params GetProjectParams
@@ -4300,15 +5006,23 @@ type GetProjectResponseObject interface {
 	VisitGetProjectResponse(w http.ResponseWriter) error
 }
 
-type GetProject200JSONResponse ProjectDetail
+type GetProject200ResponseHeaders struct {
+	ETag string
+}
+
+type GetProject200JSONResponse struct {
+	Body    ProjectDetail
+	Headers GetProject200ResponseHeaders
+}
 
 func (response GetProject200JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4374,8 +5088,9 @@ func (response GetProject404JSONResponse) VisitGetProjectResponse(w http.Respons
 }
 
 type UpdateProjectRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateProjectJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateProjectParams
+	Body   *UpdateProjectJSONRequestBody
 }
 
 type UpdateProjectResponseObject interface {
@@ -4455,9 +5170,24 @@ func (response UpdateProject404JSONResponse) VisitUpdateProjectResponse(w http.R
 	return err
 }
 
+type UpdateProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateProject412JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceProjectRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceProjectJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceProjectParams
+	Body   *ReplaceProjectJSONRequestBody
 }
 
 type ReplaceProjectResponseObject interface {
@@ -4533,6 +5263,20 @@ func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceProject412JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4742,7 +5486,8 @@ func (response CreateSession403JSONResponse) VisitCreateSessionResponse(w http.R
 }
 
 type DeleteSessionRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteSessionParams
 }
 
 type DeleteSessionResponseObject interface {
@@ -4802,6 +5547,20 @@ func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.R
 	return err
 }
 
+type DeleteSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSession412JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSessionRequestObject struct {
 	Id     Id `json:"id"`
 	Params GetSessionParams
@@ -4811,15 +5570,23 @@ type GetSessionResponseObject interface {
 	VisitGetSessionResponse(w http.ResponseWriter) error
 }
 
-type GetSession200JSONResponse SessionDetail
+type GetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSession200JSONResponse struct {
+	Body    SessionDetail
+	Headers GetSession200ResponseHeaders
+}
 
 func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4885,8 +5652,9 @@ func (response GetSession404JSONResponse) VisitGetSessionResponse(w http.Respons
 }
 
 type UpdateSessionRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateSessionJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateSessionParams
+	Body   *UpdateSessionJSONRequestBody
 }
 
 type UpdateSessionResponseObject interface {
@@ -4966,9 +5734,24 @@ func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.R
 	return err
 }
 
+type UpdateSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSession412JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceSessionJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceSessionParams
+	Body   *ReplaceSessionJSONRequestBody
 }
 
 type ReplaceSessionResponseObject interface {
@@ -5044,6 +5827,20 @@ func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSession412JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5323,7 +6120,8 @@ func (response CreateSessionDataStorage403JSONResponse) VisitCreateSessionDataSt
 }
 
 type DeleteSessionDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteSessionDataStorageParams
 }
 
 type DeleteSessionDataStorageResponseObject interface {
@@ -5383,6 +6181,20 @@ func (response DeleteSessionDataStorage404JSONResponse) VisitDeleteSessionDataSt
 	return err
 }
 
+type DeleteSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSessionDataStorage412JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSessionDataStorageRequestObject struct {
 	Id     Id `json:"id"`
 	Params GetSessionDataStorageParams
@@ -5392,15 +6204,23 @@ type GetSessionDataStorageResponseObject interface {
 	VisitGetSessionDataStorageResponse(w http.ResponseWriter) error
 }
 
-type GetSessionDataStorage200JSONResponse SessionDataStorageDetail
+type GetSessionDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSessionDataStorage200JSONResponse struct {
+	Body    SessionDataStorageDetail
+	Headers GetSessionDataStorage200ResponseHeaders
+}
 
 func (response GetSessionDataStorage200JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -5466,8 +6286,9 @@ func (response GetSessionDataStorage404JSONResponse) VisitGetSessionDataStorageR
 }
 
 type UpdateSessionDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateSessionDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateSessionDataStorageParams
+	Body   *UpdateSessionDataStorageJSONRequestBody
 }
 
 type UpdateSessionDataStorageResponseObject interface {
@@ -5547,9 +6368,24 @@ func (response UpdateSessionDataStorage404JSONResponse) VisitUpdateSessionDataSt
 	return err
 }
 
+type UpdateSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSessionDataStorage412JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceSessionDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceSessionDataStorageParams
+	Body   *ReplaceSessionDataStorageJSONRequestBody
 }
 
 type ReplaceSessionDataStorageResponseObject interface {
@@ -5625,6 +6461,20 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSessionDataStorage412JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5735,7 +6585,8 @@ func (response PublicCreateDataStorage403JSONResponse) VisitPublicCreateDataStor
 }
 
 type PublicDeleteDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicDeleteDataStorageParams
 }
 
 type PublicDeleteDataStorageResponseObject interface {
@@ -5782,15 +6633,23 @@ type PublicGetDataStorageResponseObject interface {
 	VisitPublicGetDataStorageResponse(w http.ResponseWriter) error
 }
 
-type PublicGetDataStorage200JSONResponse DataStorageDetail
+type PublicGetDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetDataStorage200JSONResponse struct {
+	Body    DataStorageDetail
+	Headers PublicGetDataStorage200ResponseHeaders
+}
 
 func (response PublicGetDataStorage200JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -5856,7 +6715,8 @@ func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageRes
 }
 
 type PublicUpdateDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicUpdateDataStorageParams
 }
 
 type PublicUpdateDataStorageResponseObject interface {
@@ -5895,7 +6755,8 @@ func (response PublicUpdateDataStorage403JSONResponse) VisitPublicUpdateDataStor
 }
 
 type PublicReplaceDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicReplaceDataStorageParams
 }
 
 type PublicReplaceDataStorageResponseObject interface {
@@ -6039,7 +6900,8 @@ func (response PublicCreateProject403JSONResponse) VisitPublicCreateProjectRespo
 }
 
 type PublicDeleteProjectRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicDeleteProjectParams
 }
 
 type PublicDeleteProjectResponseObject interface {
@@ -6086,15 +6948,23 @@ type PublicGetProjectResponseObject interface {
 	VisitPublicGetProjectResponse(w http.ResponseWriter) error
 }
 
-type PublicGetProject200JSONResponse ProjectDetail
+type PublicGetProject200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetProject200JSONResponse struct {
+	Body    ProjectDetail
+	Headers PublicGetProject200ResponseHeaders
+}
 
 func (response PublicGetProject200JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6160,7 +7030,8 @@ func (response PublicGetProject404JSONResponse) VisitPublicGetProjectResponse(w 
 }
 
 type PublicUpdateProjectRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicUpdateProjectParams
 }
 
 type PublicUpdateProjectResponseObject interface {
@@ -6199,7 +7070,8 @@ func (response PublicUpdateProject403JSONResponse) VisitPublicUpdateProjectRespo
 }
 
 type PublicReplaceProjectRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicReplaceProjectParams
 }
 
 type PublicReplaceProjectResponseObject interface {
@@ -6413,7 +7285,8 @@ func (response PublicCreateSession403JSONResponse) VisitPublicCreateSessionRespo
 }
 
 type PublicDeleteSessionRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicDeleteSessionParams
 }
 
 type PublicDeleteSessionResponseObject interface {
@@ -6460,15 +7333,23 @@ type PublicGetSessionResponseObject interface {
 	VisitPublicGetSessionResponse(w http.ResponseWriter) error
 }
 
-type PublicGetSession200JSONResponse SessionDetail
+type PublicGetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSession200JSONResponse struct {
+	Body    SessionDetail
+	Headers PublicGetSession200ResponseHeaders
+}
 
 func (response PublicGetSession200JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6534,7 +7415,8 @@ func (response PublicGetSession404JSONResponse) VisitPublicGetSessionResponse(w 
 }
 
 type PublicUpdateSessionRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicUpdateSessionParams
 }
 
 type PublicUpdateSessionResponseObject interface {
@@ -6573,7 +7455,8 @@ func (response PublicUpdateSession403JSONResponse) VisitPublicUpdateSessionRespo
 }
 
 type PublicReplaceSessionRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params PublicReplaceSessionParams
 }
 
 type PublicReplaceSessionResponseObject interface {
@@ -7140,10 +8023,11 @@ func (sh *strictHandler) CreateDataStorage(ctx echo.Context) error {
 }
 
 // DeleteDataStorage operation middleware
-func (sh *strictHandler) DeleteDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteDataStorage(ctx echo.Context, id Id, params DeleteDataStorageParams) error {
 	var request DeleteDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteDataStorage(ctx.Request().Context(), request.(DeleteDataStorageRequestObject))
@@ -7191,10 +8075,11 @@ func (sh *strictHandler) GetDataStorage(ctx echo.Context, id Id, params GetDataS
 }
 
 // UpdateDataStorage operation middleware
-func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id, params UpdateDataStorageParams) error {
 	var request UpdateDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateDataStorageJSONRequestBody
 	var err error
@@ -7239,10 +8124,11 @@ func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id) error {
 }
 
 // ReplaceDataStorage operation middleware
-func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error {
 	var request ReplaceDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceDataStorageJSONRequestBody
 	var err error
@@ -7358,10 +8244,11 @@ func (sh *strictHandler) CreateProject(ctx echo.Context) error {
 }
 
 // DeleteProject operation middleware
-func (sh *strictHandler) DeleteProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteProject(ctx echo.Context, id Id, params DeleteProjectParams) error {
 	var request DeleteProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteProject(ctx.Request().Context(), request.(DeleteProjectRequestObject))
@@ -7409,10 +8296,11 @@ func (sh *strictHandler) GetProject(ctx echo.Context, id Id, params GetProjectPa
 }
 
 // UpdateProject operation middleware
-func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id, params UpdateProjectParams) error {
 	var request UpdateProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateProjectJSONRequestBody
 	var err error
@@ -7457,10 +8345,11 @@ func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id) error {
 }
 
 // ReplaceProject operation middleware
-func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id, params ReplaceProjectParams) error {
 	var request ReplaceProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceProjectJSONRequestBody
 	var err error
@@ -7602,10 +8491,11 @@ func (sh *strictHandler) CreateSession(ctx echo.Context) error {
 }
 
 // DeleteSession operation middleware
-func (sh *strictHandler) DeleteSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteSession(ctx echo.Context, id Id, params DeleteSessionParams) error {
 	var request DeleteSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
@@ -7653,10 +8543,11 @@ func (sh *strictHandler) GetSession(ctx echo.Context, id Id, params GetSessionPa
 }
 
 // UpdateSession operation middleware
-func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id, params UpdateSessionParams) error {
 	var request UpdateSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateSessionJSONRequestBody
 	var err error
@@ -7701,10 +8592,11 @@ func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id) error {
 }
 
 // ReplaceSession operation middleware
-func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id, params ReplaceSessionParams) error {
 	var request ReplaceSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceSessionJSONRequestBody
 	var err error
@@ -7872,10 +8764,11 @@ func (sh *strictHandler) CreateSessionDataStorage(ctx echo.Context) error {
 }
 
 // DeleteSessionDataStorage operation middleware
-func (sh *strictHandler) DeleteSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteSessionDataStorage(ctx echo.Context, id Id, params DeleteSessionDataStorageParams) error {
 	var request DeleteSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSessionDataStorage(ctx.Request().Context(), request.(DeleteSessionDataStorageRequestObject))
@@ -7923,10 +8816,11 @@ func (sh *strictHandler) GetSessionDataStorage(ctx echo.Context, id Id, params G
 }
 
 // UpdateSessionDataStorage operation middleware
-func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id, params UpdateSessionDataStorageParams) error {
 	var request UpdateSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateSessionDataStorageJSONRequestBody
 	var err error
@@ -7971,10 +8865,11 @@ func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id) error
 }
 
 // ReplaceSessionDataStorage operation middleware
-func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error {
 	var request ReplaceSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceSessionDataStorageJSONRequestBody
 	var err error
@@ -8067,10 +8962,11 @@ func (sh *strictHandler) PublicCreateDataStorage(ctx echo.Context) error {
 }
 
 // PublicDeleteDataStorage operation middleware
-func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id, params PublicDeleteDataStorageParams) error {
 	var request PublicDeleteDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicDeleteDataStorage(ctx.Request().Context(), request.(PublicDeleteDataStorageRequestObject))
@@ -8118,10 +9014,11 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 }
 
 // PublicUpdateDataStorage operation middleware
-func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id, params PublicUpdateDataStorageParams) error {
 	var request PublicUpdateDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicUpdateDataStorage(ctx.Request().Context(), request.(PublicUpdateDataStorageRequestObject))
@@ -8143,10 +9040,11 @@ func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id) error 
 }
 
 // PublicReplaceDataStorage operation middleware
-func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id, params PublicReplaceDataStorageParams) error {
 	var request PublicReplaceDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicReplaceDataStorage(ctx.Request().Context(), request.(PublicReplaceDataStorageRequestObject))
@@ -8216,10 +9114,11 @@ func (sh *strictHandler) PublicCreateProject(ctx echo.Context) error {
 }
 
 // PublicDeleteProject operation middleware
-func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id, params PublicDeleteProjectParams) error {
 	var request PublicDeleteProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicDeleteProject(ctx.Request().Context(), request.(PublicDeleteProjectRequestObject))
@@ -8267,10 +9166,11 @@ func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params Public
 }
 
 // PublicUpdateProject operation middleware
-func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id, params PublicUpdateProjectParams) error {
 	var request PublicUpdateProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicUpdateProject(ctx.Request().Context(), request.(PublicUpdateProjectRequestObject))
@@ -8292,10 +9192,11 @@ func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id) error {
 }
 
 // PublicReplaceProject operation middleware
-func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id, params PublicReplaceProjectParams) error {
 	var request PublicReplaceProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicReplaceProject(ctx.Request().Context(), request.(PublicReplaceProjectRequestObject))
@@ -8391,10 +9292,11 @@ func (sh *strictHandler) PublicCreateSession(ctx echo.Context) error {
 }
 
 // PublicDeleteSession operation middleware
-func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id, params PublicDeleteSessionParams) error {
 	var request PublicDeleteSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicDeleteSession(ctx.Request().Context(), request.(PublicDeleteSessionRequestObject))
@@ -8442,10 +9344,11 @@ func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params Public
 }
 
 // PublicUpdateSession operation middleware
-func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id, params PublicUpdateSessionParams) error {
 	var request PublicUpdateSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicUpdateSession(ctx.Request().Context(), request.(PublicUpdateSessionRequestObject))
@@ -8467,10 +9370,11 @@ func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id) error {
 }
 
 // PublicReplaceSession operation middleware
-func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id, params PublicReplaceSessionParams) error {
 	var request PublicReplaceSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PublicReplaceSession(ctx.Request().Context(), request.(PublicReplaceSessionRequestObject))
@@ -8594,110 +9498,116 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3Ipu1Ip7zz2JtmdcWY82dxZjgSJLQlnEOACoG2dT989hQcpUgRFSh7Z",
-	"sq1/dscUCDT63Q108y4Y8jjhDJiSwfFdkGCBY1AgzF/vscLfFBd4DB8JVSA+4xg+DTlTmDAzIgI5FCRR",
-	"hLPgOHiHJRwQJoFJosg1IJkOpBKEjREfITUBxHAMnSAMiB7+RwpiGoSBfhgcByOzxJ0ZQrJFZkEYyOEE",
-	"YqyXU9NEj7RzBrNZGHy4HdI0gios7wVPJMJoRIBGaCR4jAAPJ0jAkIvoBAlIACs8oAYeuE0o19MokYIf",
-	"PLArXVyWICIKYoOJmLBfgY3VJDh+FS4Cmj/AQuCp/luqKTWb5iIO5vv4lbArMx2mlN98iBM1/W9M0xyw",
-	"8h5/nwBDiQAJTIVuZxINsRBTxDjqUz1bvw7fbkM9M6oBzR+5iLGqYvl0OIREQYQwixAZMy4gQnsCZMKZ",
-	"BImwAITpDZ5K9B/fvnzer6W9nb8IBLA0Do4vgr9JzoIwwAkJLkMPaJ+iKljnE3Do+Emi798/ve+gUxRj",
-	"qpeByDxBmMkbEBK9PXqbQ5VgNZkDRaIgDAT8kRIBUUaBOYAO5uMgTc1ID2ishjn7Amjnn/oI4gFE0kiG",
-	"AIo1IvngbzBUUguMeUQ4Q3p4HxFW5GC0Z59iyhkgIhHOSKE432/J04Rtkqd/JTHx8MwZHgOS5O8QoghG",
-	"OKUKvT46QUOK48SAj151Oq+Ojup4hZppPfxKmIIxCIP6L6ORBM/in9N4AMJi14qL4khekWQOTO3C3M7p",
-	"5QHC1JvXQRjE+JbEmnFfv3r7p7f/+uZf3v4p1Hi0D49CH6xngmuaWxX7SZ6lA0qGVdA1GREXaISpbFKi",
-	"RPYSM02T/iytvX3q/RtISTirGCL3vAqjUaAWHCKRtMPQnhbR/QbI3OCWIFk4NGDSAubTQ26sRHoMRFqE",
-	"DVwRVhi599oBF80X6pBoJRi3lqoWPMeBcgn2MnImdqjD2Anqu9Xdc6kx09e6UEMtm6HO3lsJ3nM8Xgar",
-	"sb4aeQZihccNMCg8bl6fC48q00+texOi/kFfOwIjcotGXCA9EFhE2HgNR0dyoeoswoo2YKbtp/MF9Os/",
-	"4+gr/JGCNNvR7ALM/BMnCSVDY+0OjcE/viss//8FjILj4P8dzp3VQ/urPPyoEfBBCC5kMNMLlpH0iV1j",
-	"SrTkJakKEZbOIQTzBtrr33XNvrvBMbroBueaaHYEkSiz/Z1ucDnr72vlq8dHoDCh+o1uoL0alGAhwU6J",
-	"DlCn0+kGs34nsH7TgEQRsB+23/dmcd9WF0H7C09RxBHjCk3wNaAEREysPlRc/6VpZNkUD/UcBmxruKXa",
-	"AKn+S/NZM6kMOx4jjAbae6REKq0AYpASj0GT7KKbj7VCZCl2jEacd4NLP6GKVPnM1UeesugRiPKZKzTS",
-	"axtojp3rZxy6iIM01IJbs2ehWVD/fU0kGVDQVNPDh5hSEGYj3xlO1YQL8nd4iM38ptlH2wWBBjhCQwER",
-	"MEUwlccVfJ+maqJ/tCAUx6IbEGA2lgh+TSKwuPARLSOz4lfAHP3CYAI4chHq77//flBYCcq7XNSkZktu",
-	"m1l8+0WMMSN/x8rrTnzkNAKBKFwDlSGCzriD+hd33QAoxBprFs7MhnWDWYgqv2a2oRvMLm00lqlTHEVE",
-	"r4TpmeAJCEWMnpzrVRsN+BSthv1McMWHnJrIvThBkPt/1S0Z9xHd6NARD3TkeIJYSqnVd6NUQmTU5Pu/",
-	"YTbm6OuHb+doJHAMN1xcGR7tzGOdAecUMNPwmNBJxwz4NosZ/vnoyBM1JAWgC4NfeQbPiuHXxfxNt9ql",
-	"B00FT7GKFe1E9fgCwZeKwiKDaJHQk2SgyJJ1bJoqp5eHniUitUAjiXwxqAAcfWF0mtn36mtFxqhSkfIh",
-	"9oDwyguC9RfaUHEZmd4JcIL7jIlVL46aWkat8xsGAsV4ioYTzMaAiPJL2g+h0dLQfkHuzBwNwuaMhpeK",
-	"ci6PTUjPRHcRhOI0DZBo56UKx5Cn1i4ui8XD4jqrcUsOeJVZYlCNNlcD/Zsep0kGt6pp/JnZKLuyChWu",
-	"CU9l+3fqkSuD0KHKwVGY3u2kAf1nWA0nO2neLmmuEqxOXPPny1WCG+flBbgmQ9BOWSF+WBBGSoCp3n3s",
-	"R77IN4WF8m1ED+gNuU2/VjAJtwkRIHuE+WL5IWeRRClThFqXm0cgkX2nQMaC4tD/FNeY1s+mOLrBRKEB",
-	"qBsAhhJOqfRP5jJRPWvjK7CnEkS+M7jFcWJC7t//5y9/PXj1+s3bwMM51yDIyDnjvVSQsvMgSJt3elq2",
-	"KFhjvfzlBXYpbCgskaa4GQ+Qy2Ao0bBAgHqePOOU1vLkAsMUePJ1s2dafLlpfZlS5VMcoKNcHQBJhVXq",
-	"QocsvLP7T2xOR8dBYWWoTIdDkLIbhKgbmICpFPjaF0yOwk1thvciYASiboD+gboOo1HPvW6eYaqdymlP",
-	"RwbuEbFhWW8sMFNZVFZGp1moeIxTWi4nnlsqCEvLGHIWlvAc/IRu76UlfMgKwgwz3lns8l59V6Uiv2GU",
-	"48gY0drozcRXi+gQkHBJFBfTIsDvvr77/C0Ig/enn99/CsLgIxnLCRaat38h6s/pQP+D8oExvr8Bi4DC",
-	"NAiDvwLjEQ/C4HcYZC98URMQ3i2mglY5+sjEUAqEZr7/3Zsolch//8dIJfvHh4eN8lzYjp3fx/Tm9PKr",
-	"O8PyHB3Oz7duiJogxlHMI6B5klyCuAaBpqBOsjNE0FOWIuhldv+7jolm5kzmkx1/VBsh5c7Ah1slsEkq",
-	"LovQA87gyyg4vqiq5/wJM0dNweyykkf5KAAOTPZNe1Taq+mg/4SpRFIbM4sOjCho+oTaADH3hwxRRMZE",
-	"SZMs6fXR3nACwyuI0MC6HRZnJ+hLAuz07BN60zlCQ8xsVikRICW6gilypJf7J+ga09Qd1NotmLkt7EXz",
-	"5OgaBrcHY37gHsY4ubBvXRr9O8JDuJuZxGchLbs00bGAGZN61Y6BtpfYk/2bP0tAHGg+yI9MRxopkRNS",
-	"e6zd3w8Nqqy/0q/ux2Q7szP3GlpXJKoMs2Xxa0Dfv/4q8zMTzg4Mt+ZcnqeP7rpBkueLtCbO/jrMVGkN",
-	"jxZBduFCxYwlLtDKw5xXPgcjAdHLR2YnlpknueQ9xRWm5k3ZHEvZwcIYvMbhi6keDVwBzvLSi3P7tE8e",
-	"7VQVz0BymipDr5xccGsyrlmwg/RCoZUESjVN9P/xgEJtZsXlAH2h54QL1aityupypuMwSsEk5ld/dyGk",
-	"8bi/SuDeKFdzSycvaMRZGIwFT5Ol8rI0CLVY+sopVCXpFz114ZxCoj27mlFPWokZC0EhKluEfa9cbyhD",
-	"lmmL5eG8HuQP2F77s6JmSZxTeyUDVzmEcwnn0kRzi9ViyuWDstN3Y9qaDKpMB/n57ko8rNxB67KXzGGs",
-	"C4k2w5O/gbGE2sDCQYwJRXtWr3NmNIclHEq4UJj6GNHnSboV56nPhXtdgpgD2/zA2woq2jv78u08RGff",
-	"z/c7qG/23Dc3r/pWTPpGTrJrWPbUBSs4sTGs/jcXaABDHoOcZymqzvujao8KstrcOKtREzWKoSF/Y7Ai",
-	"2yRv6sS74eLUDxX2xxCTdwYtdcLisFaSmbPT83d/Pjz7fh6iGDM81gjWFHS45oxOa4SnVSbawVaX1krm",
-	"trnFDn0HT+b5kpXvlXXevgxxmDulrfkzR94ii/qRuWam2a1Sl2XeKa6d4toWxVXHu8bPqKoKzHp2eb/f",
-	"SWTPrV/7uwHJ9+uCBBaWKs1bmORyOfjvckAXwneKx/bOigSmDFebdNiJiXoFxPza3LTSnuKsj+wD64rE",
-	"hgJVX2STeAkdSDU4q2CgeIGp5FG3vh/X7ubN5fzOoS9vlt1qxRIJUKlgEHVQ5jlbXWJuuFMilTRBrLln",
-	"HhVul5sUUz+//v1v9j76CernVQ59FJkKCqssq3QZwARfE4eJ1WJTrDAe/pESSdocBHrfLxwpL14iM9yk",
-	"JoKn48mBdaP3HMYKb+4jLiLLb5uIkEpHwpe+M0esoKdIXD5L0U8PzNMWCYcmY1fOhLU/LS1muT2QQ8KH",
-	"k9Wpfg/Tu2Ygv1qkHmNGkpTi9fItLY8y7UBzxtEjrFfLxefu1jUizJQwUZBTqSA+kHgESGOiY2sNSsa7",
-	"ESNen+4Hcn3uAl7ey9z7VK9Th40Rc6YbfRHzV8DRgTbY2a+5kXLumCcSXqZrvkJC8dDZL7fwTz+Vb/fL",
-	"MD/PsAoHnedXOFGcSqUdCVvXwxmsfLTxjNTK+vphrVsRZWmoip8jEQMwJXWZE4K4o5Z7e/XDKMLcYdSr",
-	"e8pIJTAubOmyXoQWbkh6jqE1n0KENH3z2wp47nWwCOESjzeKzSYN65rGwWyyOTKXcy9sM/nTWStCLbsj",
-	"2fJ2XcZ/+cYXivK49castiqpM+1GnuTVcXikQJghFGvtZZXWymVvJdQ2w+2/TxKEjRcDq7isyxFVfcQm",
-	"0DwCVQPo6lA+u3xSFRPtbYcP0Q1ZJt9yayWcqmsvueH4UmSxFkvLZaslnWvFfQl9nqu8rCwkbSXjfuKQ",
-	"y0BbN/z0/N2f909MugypCZdgnW/rVO387p3f/XT87opMZBXB874JTVmAxfXP+RWw2qupCZbyhouyo5s/",
-	"DP0XhDPiVDGMh0buf5JZjhtHkQBZvOxVc+0vnzecL+9TEm47tvC3uh97FdQPnLRXv66AoT0GNyCQvSwu",
-	"kXbprUBfQSnl3uoyZ3Eb+ZXTxWuh8x0YrmnV40PCMBVETb9pNslSo1iAOE3VxJe9TUBIzjBFdnm72WPU",
-	"Py3eXj1GP5tJUDc9OnoztPdx9T+hj/b6Br++n3xtQAz/mtS2mXG+iYlSia3yJGzE/YlmcwNzxK2T8bPA",
-	"hH07//AbMv/JdPzp2acQaYHBypSpmtyyuV0wGpEhwbTL5m9m1NzrD/QzqSDu4YT0FOdU9vc79hIdFtBl",
-	"/UOckMM7e7NidniHk2R2eGdOyGaHF3ckmh1e9u1qdgzqJ4JcY6VxZFkoo/p+l3GB+vb4qo/2MONsGvNU",
-	"hoatDuwpDjrDamLz5xEfpjEwjcdsO0QgJTChhI27TFIsJyd5nwGUmDf1UJ4qRGxWyXaYgQiRyNanUjrt",
-	"dFk3Fw2JUglmkmjKcEyGBwKkQsCugfIEXFWtw3M3OEZ3nU5nNusbinCWVQ6HXVYYZy4VXnQ6ncsQda2J",
-	"t3fCtZW3/8oMvf1L23pTgKtnxebmG9rLuqNcwbTLRkRItd8pHhjkLReWd7EhTJIIin1rDALsGYotS/cW",
-	"mv4kkZxgg4Jivb7daMt6fa1ApDKJDFlzO7TLjM521cul38wCd7acNxXUrfeBaY8bI1uW/P3rr2apy1l/",
-	"3xHBU3Ju8Voqhw4Ll9xCxLg6MDXhJrcSg5rwqMvsjkOXbynVwmcXdUeuENtWwctOV2s1RZQpB6mXVltW",
-	"YR3y4FXnqHNkgpEEGE5IcBy86Rx13rgiW6PQjCDqHRzaQodDo9O5VD7fTKWCyULVDB8hjOx7qHRD34qP",
-	"tilIry1Rv7bYo4/2NPUWf7eXn7Q6k/Y6lKnA6O+HSJIxkyZ7rrGXJIJf28JlbYfM+5+i4DgwxUPzWiLX",
-	"7gmk+plH0x9YUL9YEWUr0UutMV4fHW1gQVsd5Snl17bWRxTTVuCthcW3RA7zYaFBRNEOBscXl2Eg0zjG",
-	"YpqheM4BlI9NuY71uC5Mm4DApMEqTGZU+BJWO7U3QLM+Xq+PjixHDXg0RQoolcjVgITIlYCgvdw4mdlD",
-	"xNkQ7B1xzFwHD81DVVY545Q+EKcU65RmZefFHJxvnHMKhUo1rCMVVpBdnn4QPtIwtWYj5wccZr5WDysl",
-	"yCBVIA8LoaVhrrGvTdivxmSYzRUySDWdOJBtDKSdGtfUx1gkU3NVfNDhSfHZwfyh1lhcKB2zGgNr1JY7",
-	"ikcjTim/KbkILpDGaAQ3WQ+UK5ha30VbCYjQBASE1g9TE3NrRYB1ok0zRP2D6bTirEmV4zUOCmkvaSzC",
-	"vD1kTSJ8PuTQ9n+rS4YXBrpmbS1Gmk5ILcZlnfdaDM06SLYY6rogtp80O11uHN/QaXN2uUmZX8g6e0T+",
-	"CwPrF/JRSSBOCv1rbGWRvVtsHMb2KmCh35B57VXza6XuN+alN80vzTsyGW2T6xcNQ1nY95wWye52F9RN",
-	"MRN9OQtzA1UWIHtqUxy7IatROShqZTVebQKA+uZBFrRoPcPwGBxhAXZnnTKnoJ8HVrU8Jny1dierqC4z",
-	"z3vzfJF5SgR86+l6a96KshoF7Qrtdx4MffqNt81v5O23yvi2sLfEd5jZ7TLWfgFVRtlqFmu7zMYDKf16",
-	"kT0v+z9br9Dvx3+/gDlCK+54JRuwGqdFhr6J/xzlDAtFMEVpEmEFx9mxCZQuLs3PTsoy8N289KBmxx4H",
-	"PXSs0paFLaKi9Vj5ybGxJX9rNZqknvDnY0opEvaY7RjxmCiTCc1O9xwXjkG5xKg7kPZkWNxZ3dY6QTt2",
-	"3DA7OgZY042SCuJDl2tuE61naemXF6mfzcuqdlH6hqL0Jc3SV307b/O+US+vWJzYENZnkvPcQvpcIyxx",
-	"5bJ7602hfDZuMxasXBT+wCF8uYD2WYXvSU61Kr2X2puWMXqRK15EfL4MofVx+RxNu5h8TRk8n3s4LyQW",
-	"z7/40FJ5b1cM/iD24lFi71asmgU6K7Ps0425l6vGh4m1t85L2bHdxmPr+/k42c2x+ghb41VhobnQHfrn",
-	"n1ezX5nrZHO4b1q4+X/Kv8Gk43OsCsG4aVMhAUKUsgSPCTMXx/ZKN+F0gNxzd8r2l8a93+a32lczAqvG",
-	"gJnjcF9HwFsgscHb/tVbrn7pyW7wuQjwEfyM9eXBBHw13Lc5D8IrX27dNjmrHMQXl7NaW2h3OavW+mrJ",
-	"p+BWfTtPMa76Yvkreau+bQsvNhl4FWvIGtJkmbA+tzRZGz2Z2ZymNNm3vDp3Ew5ouRPEA6fJynWOzypN",
-	"Nq+prtJ7qYlrmSYrcsWLSJMtQ2h9mmyOpl2abE0ZPJ87VS8kTZZ/57al8t6uNNmD2ItHSZO1YtUsX7Ey",
-	"yz7dNNly1fgwabKt81J2bLfxNNn9fJxWlSPNmbLCNC5ZlvUw8Lcw0NxsehhsKINW03zmaSbSfvwH/JZ9",
-	"LO9FJdXacunmnJBmEc0/pXIP+czmqAhnfpVko3K49kWu7RDAzfcNf6FC1+Yi0wbla8WySU//rReb394V",
-	"UT5oqrtSSzlvt/gAPvdqxZQeMXmmmeW2pZWeXn8t882brzGobcz5SFno51126emd2cAmbe3XahnrF1mD",
-	"uTryG1Pau8LMHy3b515H62XlvFtWa9aZla3MhD+GJXvU/PiqpXP3YfonnzVfSSc/aC592z2wHeM+bt59",
-	"HVfOVMmt38jpNOv0aIJ3G8ZjSvkNRB30bcJv7Ce88s94uiRLWL6Zx0eLA0yOwT0rpUM76DTrLUZGRueH",
-	"tt/wAGzXQE9rMTPNrt3Srt3Ss2+3NG/udqfJVOyUe3E5u2xqyFT61m6Lfkye8qniFLZnqOv/eoLgGsTU",
-	"mEGwv4xSaT+tX/ok9dujN/umaaf+RfBUefN/Vqj9LaAKnLWNmPc1PkJ7GTq83z1uLuhvp8c9kfmj07Cx",
-	"E9M20tDXTGldGtZE9hY7u45Lu45LKzqIK7CxvydTazPwA6P7R1A8/kZOW654fO2H1lc83vD1EUhR08Zo",
-	"y2nh7b3zgyx5u848Tyv82vXQ2fXQ2fXQWSdOK1xOqdMmviY7WxKf1XRw2erYLO+M0VabewrCPZp8ewOw",
-	"J0SkxU456xCpKejatdPZtdPZQKA1b7jTSo8/hwDrCSmWxT4z6ymWLQuqnhD+Kw1XNmJ+n2o7lkogtWvK",
-	"8nKbsqwaQdS2bdmQHfJJYWPTlqeVzti1V9m1V9m1V3kiGZQWGs/Xf2VLMig1zT22OoOSN01o68J5aoU9",
-	"xmN7MyhPiEiL99DXIVJTBmXXaWXXaWUDGZR5L5ZWevw5ZFCekGJZvEy9nmLZsgzKE8J/5U7wRszvM+zU",
-	"UQnrdv06dv067plvad/RY0OmrFGQn2o/j4q07rp6vNyuHvcTzRZXK36QFFY/uF9m6i8DhQk716M2VN5l",
-	"5n6kT9+7te3sPu47RQxuUHaDHeHhEKTMsrMp04pywNXEthLhNEJDSvQKxgd8wDKvJR/R/3BrC9EQHMSY",
-	"UJt2xlLecBGhERcI+/fn+dL+AmP7uBrEdcaGqaDBcXBo1JKb6S5gONbyPj81yR/NtUf+qGzzF1+u+dWA",
-	"M7uc/V8AAAD//w==",
+	"7F17c9s6dv8qGLYz196hZTtJux17Oh3fPO6mzcONnaa7litB4pGEDQTwAqAdXa++ewcPvkRQpGzLVmz9",
+	"c29MgcABzvsH4PAmGPJpzBkwJYOjm2ACOAJh/vn2HI/1/yOQQ0FiRTgLjoIzJTgbI2CKqBlSeIz4CKkJ",
+	"IAFDLiKEJVITItHXLx8QZvIahEREoWuiJjxR6PcExAzFWOApKBDyGElgkW5BGOq/H+19xGo46SPF0XCC",
+	"2RgQFygCCgqKo3BGZ4iMEOMDHs3QBEskCRtCJwgDAb8nREAUHCmRQBjI4QSmWM9EzWIIjgKpBGHjYD6f",
+	"h0FOiW7wBit8prjAY3hHqALxCU/h/ZAzhQmT1cV4jSXsESaBSaLIFSCZDGzv6aowPDVEEd3cTD4IA/0w",
+	"OApGZogb04Skg8yDZRSHwdsfQ5pEUKXljeCxRBiNCNAIjQSfIsDDiVuxYyQgBqzwgBp64EdMue7GrpGP",
+	"PLAjXVyWKCIKpmYlpoR9ADZWk+DoMFwkNHuAhcAz/bdUM2omzcU0yOfxgbDvpjtMKb9+O43V7H8wTTLC",
+	"ynP8NgGGYgESmArdzCQaYiFmiHHUp7q3ft16uwn1TKuGZX7HxRSr6iqfDIcQK4gQ1lI7ZlxAhHYEyJgz",
+	"CRJhAQjTazyT6D/PPn/areW97b9IBLBkGhxdBH+XnAVhgGMSXIYe0t5HVbLOM9X4RaKvX9+/6aATNMVU",
+	"DwOReZJp46uDVxlVMVaTnCgSLVUfR/NRkCSmpYe0kVFfj6K00GWiJBomQgBTSNsetGOEGKPf3p4jPuoy",
+	"3UCblTpbsouIRJyB0z0JoR6w/6c+GnGBMJt1GfwgUmn1TLUCqAT06vBFB31zvWrKrBV0RP6egFSIyC5L",
+	"2JCziOg5YdpBr/M/0LUgCqQ2W5qA1BYKQBPMIgqReYxVl2GkyBRCJLkh85qjISXa+hpDqEnTo0o8BbsI",
+	"ZnX0oxERUttRJjtdlvLPEppzMDWgJcGa4h+Zph4cHHgZx2qsSl8A7fypj2A6gEi6FaFYawAf/B2GSupp",
+	"mEeEM6Sb97UpL5getGOfYqrXgEiEUx1SnO+2NEaErdMYfSBT4lH2UzwGJMkfEKIIRjihCr04OEZDiqex",
+	"IR8ddjqHBwd1Sk5Ntx5DQ5iCMQiz9J9HIwmewT8l0wEIu7rWzimO5HcS58TUDsxtn17lJUy9fBGEWirI",
+	"VFucF4ev/vzq317+66s/h3od7cNcSoq0ngqueW5943t5mgwoGVZJ12zUqjfCVDZ5PyJ7semmyfGVxt48",
+	"v3wGUhLOKhGEe16l0Xg+Sw7Rym+aoR1tW3cbKHONW5Jk6dCESUuYz4G4thLpNhBpFTZ0RVhh5N5rR1yU",
+	"D9Qh0Uo0bixXLXlOAuWS1UvZGdumbsWOUd+N7p5LvTJ9bQtTY99AdfreSvSe4/EyWk3YZB2OJgSPG2hQ",
+	"eNw8PhceU6af2rg0RP29vo7gRuSH8cq6ofV7t4hQJReqziOs6APmOvBxQZx+/VccfbGeX/+lxQWY+SeO",
+	"Y0qGxtvtm0jt6KYw/D8LGAVHwT/t51nVvv1V7r/TC/BWCC6kzT3Ki/SeXWFKtObFiQp1HmUjeTBvoJ3+",
+	"TdfMuxscoYtucK6ZZlsQidKgrdMNLuf9XRP33HSDCBQmVL/RDXQ4qoMlCbZLtIc6nU43mPc7gQ14BySK",
+	"gN3bfN+YwX1TXSTtrzxBEUeMKzTBV4BiEFNi7aHi+i/NIyumeKj7MGRbxy3VGlj131rOmlllxPEIYTTQ",
+	"kR4lUmkDMAUp8Rg0yy66WVurRJZjR2jEeTe49DOqyJVPXL3jCYsegSmfuEIjPbah5qgYsUccpOGWCaf1",
+	"HIj9+4pIMqCguaabDzGlIMxETvWrLlx+hwmFx5hSkQg0MlS4yRWQB61jejZZHpEnVuXshCgHUUQWezAw",
+	"B9a6iLWTnIfBV4YTNeGC/PEg0/2odUY7Q4EGOEJDAREwRTCVRxUhO0nURP9oSSi2RdcgwHAzFvyKRG6N",
+	"fJKayrbi34E5oQ2LENK3b9/2CiNBeZYVOEZPyU0zRWM+izFm5A+svDHUO051nkbhCqgMEXTGHdS/uOkG",
+	"QGGqVy3lu/We3WAeosqvqUPsBvNLix2kPgRHaX53KngMQhHjHHJnYlMgn3fRtJ8KrviQU91VXOwgyILe",
+	"6pRMzIyuJ8AQHkhg6hixhFJr5EeJhMj4hjd/x2zM0Ze3Z+dopBPgay6+G8Xs5Jn5gHMKmAUG51KThVzw",
+	"XzypYKgJzYguJ46+vDEHCy7yN91ol55lKoTH1VXRkWOPLzB8qSosCohWCd1JSooshQRNXWX88vCzxKQW",
+	"y0giH2KiTcNnRmdpUFN9rSgYVS5SPsQeEg69JNggqQ0Xl7HptQCnuE+YWfXq+DmFX/g1A4GmeJbi0kT5",
+	"Ne1eeLQUz1jQO9NHg7I5p+Hlosz1sWnRU9VdJKHYTQMlOmKr0jHkifWLywCIsDjOatKSEV4VlimoRp+r",
+	"if6o22mWwQ/V1P7UTJR9twYVrghPZPt36hdXBqFbKkdHoXs3k4blP03x2a02b442VxlWp67Z8+UmwbXz",
+	"ygJckSHooKyQNC0oowGke3fxH9kgZwoL5ZuIbtAbcos5V1YSfsREgOwR5gMwdBAvUcIUoTbP4BFIZN8p",
+	"sLFgOPQ/xRWm9b0pjq4xUWgA6hqAoZhTKv2dOfitZ318hfZEgshmBj/wNDY4w7f//evf9g5fvHwVeCTn",
+	"CgQZuWC8lwhSDh4EafNOT+sWBeusl7+8IC6FCYUl1hQn4yFyGQ0lHhYYUC+Tp5zSWplcEJiCTL5ojkyL",
+	"LzeNLxOqfIbDZIM6AZIKq8SlDml6Z+cfWyBL50FhpalMhkOQshuEqBuYhKmU7dsXDDDjujbNexEwAlE3",
+	"QP9AXbeiUc+9bp5hqoPKWU9nBu4RsWlZbywwU2lWVl5OM1Bx07E0XMY8N1QQloYx7CwM4dmmDN3cS0P4",
+	"FisI05Xx9mKH99q7Khf5NaMcR8aJ1mZvJr9aXA4BMZdEcTErEvz6y+tPZ0EYvDn59OZ9EAbvyFhOsNCy",
+	"/RtRf0kG+h+UD4zz/QgsAgqzIAz+BoxHPAiDbzBIX/isJiC8U0wErUr0gcmhFAgtfP+3M1Eqlv/xj5GK",
+	"d4/29xv1uTAd279P6M1e+xe3cefZ6M439a6JmiDG0ZRHQLOdAQniCgSagTpOd7xBd1nKoJf5/a86J5qb",
+	"jaj3tv1BbYaUBQNvfyiBDZK6LEMPOIPPo+DoomqesyfM7K8F88sKjvJOAOwZyFFHVDqq6aD/gplEUjsz",
+	"uxwYUdD8CbUDYu4PGaKIjImSBizp9dHOcALD7xChgQ077Jodo88xsJPT9+hl5wANMbNQWixASvQdZsix",
+	"Xu4eoytME3eswE7B9G1pL7onx9cw+LE35nvu4RTHF/atS2N/R3gIN3OD9haw6KVAx8LKGLxZBwbaX2IP",
+	"5Jk/i0HsaTnI9olHelEip6T2EEZ/127R23ilX52PgXjTEyI1vK5oVJlmK+JXgL5++SCzjSLO9oy0ZlKe",
+	"wUc33SDO8CJtidO/9lNTWiOjRZJdulBxY7FLtLI059AXYMQgelnLdJs2jSSXvKe4wtS8KZtzKdtYGIfX",
+	"2HwR6tHEFegsD73Yt8/6ZNlO1fAMJKeJMvzK2AU/DMycJjtIDxRaTaBU80T/Hw8o1CIrDgP0pZ4TLlSj",
+	"tSqby7nOwygFsxux+rsLKY0n/FUC90aZmVvaecEizsNgLHgSL9WXpUmoXaUvnEJVk37TXRc2ZyTasaMZ",
+	"86SNmPEQFKKyR9j16vWaELLUWixP53Ujf8L2wo+KmiFxxu2VHFxl59EBzqWOco/VosvljdIjB8a1NTlU",
+	"mQyyTe2VZFi53eVlL5kdaJcSrUcmP4LxhNrBwt4UE4p2rF3nzFgOyzgUc6Ew9QmiL5J0I+bQ58IpREHM",
+	"LnW2y28VFe2cfj47D9Hp1/PdDuqbOffNOcG+VZO+0ZP00KDddcEKjm0Oq//NBRrAkE9B5ihFNXh/VOtR",
+	"Waw25yNrzESNYWjAb8yqyDbgTZ16N5wWu1dlfww1sact65TFrVpJZ05Pzl//Zf/063mIppjhsV5gzUG3",
+	"1pzRWY3ytEKiHW11sFac++YWM/RtPJnnS0a+E+q8eQhxmAWlreUzW7xFEfUv5i2RZjdKHcq8NVxbw7Up",
+	"hqtOdk2cUTUVmPXs8P64k8ieG7/2d0OS79cFDSwMVeq30MnlcvJfZ4QupO8Uj+1BHQlMGak2cNixyXoF",
+	"TPmVOV6mI8V5H9kHNhSZGg5UY5F1rkvoSKpZs8oKFE9tlSLq1ocC2528ucwPWvpws/QorzkKpBLBIOqg",
+	"NHK2tsTcx6BEKmmSWHO4PiocqTcQUz878/7v9hD+Mepnd3L6KDL3fayxrPJlABN8RdxKrJabYoXx8PeE",
+	"SNJmI9D7fmFLefHknJEmNRE8GU/2bBi941as8OYu4iKy8raODKm0JXzp23PECnqKTMt7KfrpnnnaAnBo",
+	"cnZlJKz9bmkR5fZQDjEfTlbn+h1c7y0T+dUy9SlmJE4ovh3e0nIr0zY0exw9wnq1UnzujpojwsyFOwpy",
+	"JhVM9yQeAdIr0bEXLErOu3FFvDHdPUp9FgJe3snd+0yvM4eNGXNqG30Z8xfA0Z657uR+zZyUC8c8mfAy",
+	"W/MFYoqHzn+5gX/5pXylQYbZfoY1OOg8O7eKpolUOpCwl5k4g5W3Np6QWbm9fbjVqYiyNlTVz7GIAZgL",
+	"oGkQgrjjlnt79c0owtxm1OEddaSSGBemdFmvQgsnJD3b0FpOIUKav9lpBZxHHSxCuCTjjWqzTsd6S+dg",
+	"Jtmcmcs8ClsPfjpvxahlZyRbnq5L5S+b+MJNRG6jMWutSuZMh5HH2ZVAPFLu4irF2npZo7XyXb/S0jbT",
+	"7T9PEoSNBwOra1mHEVVjxCbSPApVQ+jqVD45PKm6Eu19h2+hG1Am33C3ApyqYy854fhcdLF2lZbrVks+",
+	"16r7Ev48VX1ZWUnaasbd1OHUX4WhPgw/OX/9l93jtNgAl2CDbxtUbePubdz988TdFZ1Ir0HnxSKaUIDF",
+	"8c/5d2C1R1NjLOU1F+VAN3sY+g8Ip8yprjAeGr3/RaYYN44iAbJ42Kvm2F/Wb5gP7zMSbjr2tnN1PvYo",
+	"qJ84aY9+fQeGdhhcg8iql+iQ3ir0dyhB7q0OcxankR05XTwWms/ASE2rijQShokganamxSSFRrEAcZKo",
+	"iQ+9jUFIU9HFDm8ne4T6J8XTq0foV9MJ6iYHBy+H9jyu/if00U7frK/vJ1/tEyO/Bto2PeaTmCgV21ue",
+	"hI24H2g2JzBH3AYZvwpM2Nn524/I/Ce18Sen70OkFQYrczfXYMvmdMFoRIYE0y7L30y5udMf6GdSwbSH",
+	"Y9JTnFPZ3+3YQ3RYQJf193FM9m/syYr5/g2O4/n+jdkhm+9f3JBovn/Zt6PZNqgfC3KFlV4jK0Ip13e7",
+	"jAvUt9tXfbSDGWezKU9kaMRqz+7ioFOsJhY/j/gwmQLT65hOhwikBCaUsHGXSYrl5DivpBObN9O6QcSi",
+	"SrYeEkSIRPZ+KqWzTpd1M9WQKJG2UlE0Y3hKhnsCpELAroDyGNytWrfO3eAI3XQ6nfnclhvKywCFXVZo",
+	"Zw4VXnQ6ncsQda2Lt2fCtZe3/0odvf1L+3pzAdcUMTIn39BOWhLmO8y6zFQG2u0UNwyyOhPLS/cQJkkE",
+	"xWI9ZgHsHoq9i++9aPqLRHKCzRIUixTYibYsUqANiFQGyJA1p0O7zNhsd3u59JsZ4MZe500EdeO9ZTri",
+	"xsheS/765YMZ6nLe33VM8Nyzt+taug4dFg65hYhxtWcuwhtsZQpqwqMuszMOHd5SKgCQHtQduYvY9uq/",
+	"K9ukiDLXQeq11V6rsAF5cNg56ByYZCQGhmMSHAUvOwedl+6SrTFoRhH1DPbtRYd9Y9O5VL7YTCWCycKt",
+	"GT5CGNn3UOmEvlUf7VOQHluifu1ljz7a0dxb/N0eftLmTNrjUOYGRn83RJKMmTTouV69OBb8yl5c1n7I",
+	"vP8+MrUGsVD5XSJXnAyk+pVHs3u8UL94I8reRC/VA3lxcLCGAe3tKM9Vfu1rfUwxZQVeWVp8Q2Q07xeq",
+	"YhT9YHB0cRkGMplOsZilS5xLAOVjc13HRlwXpkxAYGCwipAZE75E1E7sCdC06tyLgwMrUaZgowJKJXJ3",
+	"QELkroCgncw5md5DxNkQ7BlxzFzZEi1DVVE55ZQ+kKQU7ynNy8GL2Thfu+QULirViI5UWGXlKx5EjjRN",
+	"rcXIxQH7aazVw0oJMkgUyP1CammEa+yrjfbBuAwzuQKCVFN+BNlqSDqocZWMjEcyd66KDzo8Lj7byx9q",
+	"i8WF0jmrcbDGbLmteDTilPLrUojgEmmMRnCdFn75DjMbu2gvARGagIDQxmFqYk6tCLBBtKl6qH+w9Q2t",
+	"N6lKvF6DAuwlg3Ix0xogPG+yb4ve1YHhhYauQl2Llqb8U4t2abnBFk3Teqctmrqane07TXeXG9s31IWd",
+	"X65T5xdQZ4/Kf2Zg40I+KinEcaF8jb1ZZM8Wm4CxvQlYKLJkXjtsfq1U/ca89LL5pbwMlbE2mX3RNJSV",
+	"fcdZkfRsd8HcFJHoy3mYOaiyAtldm2LbNXmNykZRK69xuA4C6osHWdKi2zmGx5AIS7Db65QZB/0ysKrn",
+	"Memr9Tvpjeqy8Lwxz8vCs5r5TWvleozHK091ZzNelN5u0EHUbufBFl6/8ar5jaxamX7h8EXzC56qYGUm",
+	"22m3ZHKYBgtlVv0G6k582ihf9UCept5OnJeDroWCX2nNeN8wrtm+aWN63mTvs7LIl+T2NzD7fcWVWslh",
+	"rSahkZGL2L/pc4qFIpiiJI6wgqNiQen8lFW+0VPWna/mpfszc2v1rnbX66FTsrZKk9YKLCnPBjvbR7P5",
+	"VuZa2/w48SSI7xJKkbAbkUeIT4kyWHG6/+lEfwzKQcduy96DQbndzJ9EBVYJMLc6sLk64KTultGtVDDd",
+	"d1sAbUCUdLfg+QEop/ltty14sibwZEnh/lXfzj45sNY4uHhntAFtSTXnqSEtmUVYErSm1wmaEJa03Xqc",
+	"X/mu/gMjK+V7zU8KVYkzrlX5vdTftIROcqnYwibrg02WcbEeLrk1b54NVNKo+Od5WLWFSJZCJNmnUlp6",
+	"ms2CRu7HjK3NLT4KJNJKOdJUMFOSbRq4BApZbscfBgLZcFF/HOhjK+v3D3ncLfRMz1nWAx+aJQoLLfqL",
+	"X3ixXxDtpH24z964/n/JPtMmkZpgVcBITFEXCRCihMV4TJg5ZrlTOjdKiVQ9dwJzdykccZbfAVlN1VZN",
+	"zdPQ6q6hkvc60RrvxlTPhPsVLz3v6hLzR0jEbx8fmTy8RvrWFyt59cuN2wZKzEh8dlDirZV2CyW2tldL",
+	"vha56tsZ8rvqi+UPaa76tr2mtM7UtHjjsgG9TJX1qaGXbexk6nOa0Muz7C77OmLXct2UB0Yvy7eCnxR6",
+	"mVcgqPJ7qYtriV7mUrFFL9eHXi7jYj16eWvePBv0slHxz/NIboteLkUvs+92t/Q0m4Ve3o8ZW5tbfBT0",
+	"spVyZB9+TZVki+gsQS+X2/GHQS83XNQfB73cyvr9o5d3Cz1bXX9rBjAL3TgMMy3E4q/DolXIFGJZE7BZ",
+	"U0Hr58Q37/8rpMu++PmssM62Urq+cKtZRbPvQd1BP9M+KsqZHbxaqx7e+tjjZijg+j9+8EyVrs2xvzXq",
+	"14p3vz1FBJ/ttsP2JviD7kBULoTnNWMfIFxf7Ua4R02eKODf9n64p2Bpy22A9d8Wr60u/EibA0/77rin",
+	"AHCDmLT1X6ttJGwvkj/wnsIKHG/cadjeLr9vg3Luje62WxFttiJaXjmv84EbuUGxybdv6yqQPxKUu+pV",
+	"XJ+abQHe5s2MlRzIg25x/FzK8rgbH1tteaDtkNtE2Oaq7+2LBJ6kVYQNpmLRFUwpv4aog84m/Np+HjL7",
+	"RLTDvsLyOVY+WmxgoB/3rIRSd9BJWreSjIx3C20t+wHYirSespWmm20pv20pvydfyi8vHHqj2VSswn5x",
+	"Ob9sKvZX+o57i1p/nuuYxS5sPWpXW/wYwRWImfG9YH8ZJRIiNJgVKkFLtPPq4OWuKQitfxE8UV5Y1iq1",
+	"v7xgQbI2ceV9RfXQTroc3m/qN1claWfHPYDJo/NwjVX+NpH7vmp7t+V+DWpi13Vbkm9bku+BYJIVxN9f",
+	"tK+147lH5OQRTN19V/rbcFPnKzJ3e1Pnze8fgYn3Xqxuw7noLZN2T/FKuyJqP1eSuS13ti13ti13dpts",
+	"tHAyqs6a+OqhbUgWWizB9rNkoFldoLbW3FMkwmPJNzfNvPeKaBudYt6BvU2p5bZ82bZ82Qalk3mBs1ae",
+	"4ymkkc/ClC0W57qdKduw1PFZcK5SamotQcbPWoiqki5uy1E933JUq+ZJtQWr1uT7fFrYWK7q5wJttoWl",
+	"toWltoWlfhKcqIXF81We2hCcqFjs6mfBibIKLG1DOM91fI/z2Fyc6N5rT200TnQH9jbhRNtCUdtCURuE",
+	"E+WlpFp5jqeAEz0LU7Z4c+B2pmzDcKJnwbnKKfa1BBlPsORPJXndFv7ZFv65I6rUvjTQmtxnoyL/rIWB",
+	"Ktq6LQ/0fMsD3U01WxyTuSctNHCq0TR/2Y7PA4UJO9et1lSpw/Sdcehh7y+6sW3vPuk7QQyuUXrnAuHh",
+	"EKRMMeiEaUM54GpiaxJxGqEhJXoEEz0+4J3GssiVxOvtD3vrEsHeFBNqwXUs5TUXERpxgbB/fgVZM3J7",
+	"OV8UbJ9Ug7hKxTARNDgK9o1Zcj3dBAxPtb7ne0PZo9x6ZI/KPn/x5ZpfDTnzy/n/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -84,6 +84,7 @@ func Register(e *echo.Echo, d Deps) error {
 			SchemaValidationOptions: formatValidators,
 		},
 	}))
+	e.Use(conditional(e))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
 	registerAuthorizePage(e, d)
 	return nil

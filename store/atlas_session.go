@@ -253,12 +253,23 @@ func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string,
 
 // RemoveAtlasAttachment unlinks attachmentID from ownerID's session
 // sessionID. When no session links to it any more, the attachment is
-// deleted and its bytes removed after the transaction commits.
-func (s *Store) RemoveAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string) error {
+// deleted and its bytes removed after the transaction commits. pre, when
+// not nil, is called with the attachment in the same transaction; its
+// error aborts the removal and is returned.
+func (s *Store) RemoveAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string, pre func(*AtlasAttachment) error) error {
 	orphan := false
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedAtlasSession(tx, ownerID, sessionID); err != nil {
 			return err
+		}
+		if pre != nil {
+			var a AtlasAttachment
+			if err := tx.Where("id = ?", attachmentID).Take(&a).Error; err != nil {
+				return notFound(err)
+			}
+			if err := pre(&a); err != nil {
+				return err
+			}
 		}
 		res := tx.Where("session_id = ? AND attachment_id = ?", sessionID, attachmentID).Delete(&AtlasSessionAttachment{})
 		if res.Error != nil {

@@ -339,6 +339,14 @@ type UpdateSessionParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// RemoveAttachmentParams defines parameters for RemoveAttachment.
+type RemoveAttachmentParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetAttachmentContentParams defines parameters for GetAttachmentContent.
 type GetAttachmentContentParams struct {
 	// Range Byte ranges, e.g. `bytes=0-99`. A range of another unit is ignored (the whole content is sent, RFC 9110 section 14.2).
@@ -411,7 +419,7 @@ type ServerInterface interface {
 	UpdateSession(ctx echo.Context, sessionId SessionID, params UpdateSessionParams) error
 	// RemoveAttachment Remove an attachment from a session
 	// (DELETE /sessions/{session_id}/attachments/{attachment_id})
-	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error
+	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params RemoveAttachmentParams) error
 	// GetAttachmentContent Download an attachment's bytes
 	// (GET /sessions/{session_id}/attachments/{attachment_id}/content)
 	GetAttachmentContent(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params GetAttachmentContentParams) error
@@ -807,8 +815,28 @@ func (w *ServerInterfaceWrapper) RemoveAttachment(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RemoveAttachmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RemoveAttachment(ctx, sessionId, attachmentId)
+	err = w.Handler.RemoveAttachment(ctx, sessionId, attachmentId, params)
 	return err
 }
 
@@ -2211,6 +2239,7 @@ func (response UpdateSession500ApplicationProblemPlusJSONResponse) VisitUpdateSe
 type RemoveAttachmentRequestObject struct {
 	SessionId    SessionID    `json:"session_id"`
 	AttachmentId AttachmentID `json:"attachment_id"`
+	Params       RemoveAttachmentParams
 }
 
 type RemoveAttachmentResponseObject interface {
@@ -2271,6 +2300,20 @@ func (response RemoveAttachment404ApplicationProblemPlusJSONResponse) VisitRemov
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment412ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment412ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3050,11 +3093,12 @@ func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID, pa
 }
 
 // RemoveAttachment operation middleware
-func (sh *strictHandler) RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error {
+func (sh *strictHandler) RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params RemoveAttachmentParams) error {
 	var request RemoveAttachmentRequestObject
 
 	request.SessionId = sessionId
 	request.AttachmentId = attachmentId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.RemoveAttachment(ctx.Request().Context(), request.(RemoveAttachmentRequestObject))
@@ -3138,110 +3182,111 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3bchu3svardPFfVSbzjyjqYK8VqXIhH5J4l+O4bKl8Ebo84ExTxPIQmAAYSUxKD7DfYz/ZfpJdaABz",
-	"4vAg2ZaVLN1JHAzQABp9/NDzZy+R81wKFEb3jv7szZClqOjPkyTB3Lxl4hzp/xR1onhuuBS9o148WRjU",
-	"cS/q6WSGc2ZbmEWOvaOeNoqL8971ddR7JoVBYZ5znUvN3atLPTFjWDKbozDHMOUZCjbH7344O/1x51+P",
-	"Ho2L0eggyVElKMwOikSmmIJtQk9wEwUvTtn58pjvjJLiHFAYbhZg2HkEZobweyENpjDDK3j388nO/uMn",
-	"IKf0hGY73DDWW0ykSrcc0fXMNfzXu19fg8JcoUZhmG0fRlXU4TFoFClwAxOWfAIuIH453fmFmWQWg5GQ",
-	"zOwe1V4AKbIF8CkIOZHpAjDTCDNG9Cv8veAK096RUQWun8/79+9PCjOzNCfMYMfWPUWmUIFCls1/GPc0",
-	"as2lmBWTcS++0WDXUS9nis3RBO4rmeLl8+WBT2cIFds80sBTOzlun+XMzHpRz7JI76hXtfrI07UkTaWa",
-	"M9M76hUFtVxej4qms7MvRpUf7XPoejklZlgm6NlKzuBGQ1IohcKAZVjoT5WcA4OfXpwOgGuQAkFOx8LM",
-	"UGMEUkH8XQxTqYCJBeAV14aL85JDicUO9/aH8J6bmSwMDeqkCXUSuJRrKEQiRUrSgGXDsQhL5FpXixSY",
-	"vHHq5uzqFYpzM+sd7Y1Go+7leC0FrliSg9EhXM5Q+AkCzY+WQMPcvuKO+SqCbM+3pYpEaYdkQHXh94hW",
-	"iLaISLS/0eZow7NsG/LcEDek7BWfc7NM1xt2jqD5HxjB45EjiE2siBrCiQCc52YBFywrEPpxZrv4ISbO",
-	"ORyNShJ/L1AtKgqpWZs8Pi/mvaN9S9ucC/ffXkknFwbPURGhv06nGjsofV3MJ6jsbnKDc21lov7E8wjW",
-	"k72eVukG6zyJXJiD/V5Uo37v8J+H/zp4cvjP2iRGnZNYwQVPF8YzgI4Ah+dDcBr2h9HO99/HQzgJ3DEF",
-	"JqSZoYJCcGMnwc+FVJhC3/LL5UxmCInTu/apnfpgJc/cimHeOTG/SgR6LbBO/vkmnyuSr0NjpzKEkE5/",
-	"2v9YGkTMGyVzVIZbM2bKMo1Ri+gTENLYgwdM1AT4EOxsTkzGNCicokKRIGRcG01Hk5XjjQWKNJdcGA2X",
-	"lfzjCqYcs1QfezHDVLk6s2LySB9RPwavTARMjIXMHcVkblQbbhtZwwjcfrOJLExEIpwVZkYiOQXD5+iE",
-	"aV6b75+9isqPTCQzqW64OKfe+vHkxL9pw5SJAEU6iIk0WrxA1zGIIstIUZRkMw3MMaZlB/ucTTIM290k",
-	"F0XaPmpPDnvrT1XUI5pu/N51nfd+851ERMKHsrWc/BsTYweprWSikBlMP7LmoCkzuGM3YplXO1+fLFYY",
-	"EbStjzTgnPFsuKE3nm5xVhpvWI7rOOujrrca9tNW5kh9TZtkRkvmWJuoqINfVy3dqh3p2rtKNpzc9hDk",
-	"TJnGaVzi/QjYmqPSj+nfGP73v/8HYhSp+yt090iTsiVR/Zc5EtWyvuLabFzU5rwSWQjHhmsnQjrdNiv/",
-	"+IfCae+o9/92K9911+uB3ZoSuC57Y0qxxdLkXH+Rp6NzeiW33nBqNTZPeKWT2qJv3Wm7lYhZfn2ViCny",
-	"TFpTIAgZ6EsF4x6z2m7cGww3dN/o8GYT21ZcVW84o6FrFlLxc24VJh1I267Uv9ZNSbnCxEi1GDpjLQi7",
-	"/ceP14+oZaES/FgzU9ZZOpVIuGQ6rGxqzdD+J8yNM0IzLj5hClwYCc5+829rWuz2etxkRQ03Gd50G9yz",
-	"rlnNMeUM7PNOLuD64wXXfOKG9I8nUmbIxLL8b8v71q4uk9Qxs5WcF3UetA07ueqYrDp9jRmvlxL3RghW",
-	"cutLCsG3dsTbysFbWQ+N17uIe0b7VAn9t/h7gTfehMow3k61eBuiS651GHPuNUzrrkXHiV86aMFKW+7S",
-	"Wh0tkebttzkX5S83W10/3upF9l7fLVe4HKsjlvwiRJNqraz0tCLTCUwytfCyFLh9ZMkMmIG51AakSJzd",
-	"dMPDYfn5mlbxpXtxr2YCu+MS9QrBfy/QN7Bi1e5MELjLW5NynWdsQbroGMa913jpXUhP+7jXCEpY4+qK",
-	"zXPbX++ZVAavfFCNi3PdUlvb7PDS7r24yqUyZ29f3XDL8CrnCrU3QJozfR/CU2dvX4E2MtdwKdUnu4f9",
-	"tz8+g4ODg+8jODt9FvmAhMZEirSl6tbaMoXKlsd9Li+F1a66CspXCh+M/IQCCmF4BnFFftw8bYpvlDt2",
-	"7Ki+AF2n4kfr2r9QygmO5tqR29/NIFPGM7tO1CSEeoih4ghquRD9296HYeOI2ueVHrP/UTzN/mGNDx0f",
-	"QzyR6SIuvW+K/je974rZgm5dWvk5as1cjKpq7UNd4JpBRixoPZ/90WjjerrlqHruWs43Sk4ynC8vmuWn",
-	"7w8f/xNy1wJSNIxnOqqmKKeAF6gWgHY7yszKyZuXy96Ue7tLCOUZE7X0C9cgExcjT7otIRqtQ579KhBQ",
-	"GLWAHFW54VzkhXHbvrWsqvHYkiInF88UupvNfj49fQOuASQybe794ajTyFgh1t7NpDKgi/mcqUXwgMNm",
-	"BDOx4pSnLIWgJLq0WqfdeQJnb19aoWlXqt2/laPkYB9NMiY+jXswRyacDPBT1GyhgRtgWdakpvbeRjb1",
-	"9mc4GH55u5jV68IbxxmD/rIyywXwqvO+zKprlWYz0lprGoHMUtSW1ZQ2t1CLXazG51aJYPoxV9IuQgdB",
-	"Z2cvn2sKwvu2ENpCn2WXdoNc9N1KJyEvmxp7szXUpkh/1IYp2rplNyQqQ8xNP7qVH7PPyIHjc4wgaC7g",
-	"wuqu7XVVe6xVTjc9bwb2ygHol3Wdt1zuZdtvo/fXdGc3rnhoXoqFtimyeUC3QetNiPJMWBvJveCDyGQn",
-	"uZi3kGbldmwgox3SqnuCzSl2r3Xn9nbyV9Q4sV2HpsG2jfVZI2U+x6ts8aA0LANRpssoL8uyjMJAIRwB",
-	"fSFd+jYPGUA6ql/SQfUze+d0yhdwUlsd3lYuM035HUyhH8zKlpTuiM8+yMYH2fggGzfKxs+Vhme5nVjd",
-	"e79NIKIejm+ZuRQphNDAr3OSIVPWtBwu+eLb7HKLMVvebPXfhtG25eJmbHaJqSjsbBooJdAzWWQpTND+",
-	"dSns+SbH/mXN5amJjhU+wnMf9qDHm5duG8ZcwQCfFYZaux2v8RLSL74lNUHcHM62p0Ot60c9AiIcCuEe",
-	"uXG33geaQyMEtXkrmhGlG28MScOkUNws3ln17lZ6QsjAk8LMupy9HJUmoANLEtTaR276sZ7lH4fDYTwA",
-	"gqPFFVjCN3ESJYYSXqC0oUU0jzTIwuSFKVGatGJERrWCM2NyBxzhYiq7wFjeCDpXssjLxI5V0zUbABgU",
-	"GhXFvFwAajgWY/GCYhDWoAKBmGqITyiRz/8giXIEHi7pMK00IQ9ihT7rXpNoLDTi6oUYDOFFFfmI4HLG",
-	"DF6gIrPFObAR5afFWKwKpEAqk4JkQT9meZ7xhMjd9c3+/7+1FPHA+ay2n9jFPWIylYLPTgHZRmyLloSw",
-	"ZfooRLhgD4yE/dEIkhlTLDGodARxbQ/iMqrrDthY1P6HXOEO01omvBVQ1xRqcYsSOUjtRKYcdehuLPbg",
-	"F/40ckRby5bssZIehxzrpzhlRWbg8WgwhDPK5OmjBklj4RgiJ9wrCaGoSj+W48H+48eNSboFIjhMoMgd",
-	"e3VB5ne8szNnVzsue7jj0NUVPfvwE386cPgef/R7jbAyRbt6Ue8ClYtM9PaGo+HIigqZo2A57x31Doaj",
-	"4YG1X5mZ0SndrRAU9H8udYc5cpKmGpjDOhjZBEnVfAiYswVYbiUgmioyhyCNf3pxCru1rdr9swV/vY4H",
-	"x/V+uK6Bm4ZjcbJuQOus2EEdmi+wY9yMnPpOKG3zSNdBGvNCG8i4yxvzKpU7hCrdo4EpHIsUM7RcRwfB",
-	"wbtqGR3aGqtr6JWXaTCha8kpj3VDbZ7KdOH8NMLpkRarnTx74uxvFRJunTO1Kgd23TTvfO5Coc6l0E5K",
-	"74/2vhgZdeTF9XUXgkbgZQ00N7S8eTgarSGgLoG2JyREkjuo+IVl1kzGlEREBAzmXGsuziMoxCdh7R+p",
-	"YMLSEJ5n27AeIfA8d1klpHmKFSO5ae7d6TTdpMJcSGNYtVi73fH+/fudNri/azT/ym77LgCNerh3cJfT",
-	"sjwURPvCHviMqXOyaJkAEu9usfce3zVVgSDLEZZCouPx3fL2S2FQWfuB1PPQGWYhHuJlkePTmjwy7Fw3",
-	"cXq698G+udsKPp+j2XThQXfogiMwM6npNCwqZAzhVe3vY9GAxZSQfF6hYyIrNspwNvStKQ8TRUbQZAE8",
-	"tVrx1B02q2khkfMJFwh9a4eReJ/JLB0MIabwUWz3ifLJIQxmTYxqDoSyD1kI32cESyGxIZw0snFWm7Pg",
-	"jtdm0hFf8zh+29AO1KU5XnFtThqxxPrtmN+WE07ZorER9VWlTJYffBXYven4b3/1ZCMhIZNWYYqgj1cs",
-	"MW4VyvwnXpndRF/Eg1UULsOEOiHrhOzakCLfSLQPW1hDzYr2qSEZY9mGz7Ge4Lb7+/Ldr/CvJ6M9a1U7",
-	"DBjZya7tH1LgyimV0RE7QPe6r4ms3WAe9pXEZAuY4FQq7JrLRiLdq7eiskueVey8666fbNHQX/+4/rBk",
-	"xIy+nBHTxHJ1iNlfhZcCctrM3t29NXPi5VOJBKBrWu7iCom5eTB3jhs5VeeoWIfk72yc3Cv1a7kJmtmh",
-	"UvXWfl1Svcu+0kplbBlzs19W08KcxJuLITuFMRar9fDgmCC1DrpKztahuyDjUDhM2dHHIt4NL+z+WWmV",
-	"65Vzss/8Fln2tWpUyeJ8Zi0VJOQSnL191aUjf8KaiuzdiUxYZf41gX01Rg53gdcxb+3WsDOq75Zvm/QD",
-	"T4MNw+Ds7OXzv7X7Mjq8y2m9lqALgi2Wqx2AWu6g3j+v4Sc0TRd4pdxaslA3KPPWXWqr1PN1l5i1t8cx",
-	"SzX4u/IhV2G9r2MPqAxNtGEEfbMibyyYwghiUWRZHGLhFeauEX20GjSkgGIn4Ky6jMaiMmGjkKyMwMHL",
-	"q/yxSN2zkDgluaiQpTtSZIux6GsUqfcu5iFmlfFPSMI1xCBoDgMKoL6fSZLf4fq0OYLLmaQQbxDrnBZi",
-	"hfNkvZKx8BG1cOnDO2AI8lI4JIAdPUyirhGcC2EVx1hoNvdhPboQyWge3AyGcCIWdni6BH6OhpRDZFtN",
-	"fWik3GzvJqXS+T/uInmXdG9n+3o3ZbBwKd6Zi18+6rYqHblV1O0ulVNBhKZ/aSW1HLejIxJ87EuqreGO",
-	"ppESMtmK6JUnkCoZMFIrDaX3oObuWM0d7u3fJVG1iinO+xG1EE2jZkezKgY3XvKmoLlISNheevE38BN5",
-	"iIH+RWKgTmTXGXOOhqXMsNu7Y+0M2uo4aS2d1K400OGsNVG80VhMFqXiv1SUiZvhvB3U5ApMDeO3MrRY",
-	"o/mmevV+hWua9483hWuqaX+LcM3TttLpjNs8aKL/ZIfLxYkax7M7RfPZ/tZmyZb6y1ZrxZqx6se401UL",
-	"2EA/fvPru015/133Qjw4GguHmBHS415cGSR/xeyRLu9zxeS7xJqfC2YKhbH1PvQlKg1MO0gFq/FdCmEW",
-	"zufo1704X51up1aeLhoL7Sq1Wf0fQUwFcqyXGKor+b+rQlCxdYCgJMh7XKWH4/McbnWsT0DLQ1ZoABTU",
-	"hYL1nQ665Ha4+uau82G6zjVautnE1SKCM8GvwkW8VeF+v8rbVeXZrqBEF9e4Pa3WrF+InKUppjBhGp8c",
-	"FiqDn385ebbz7ueT/cdPVmYnyh7WEtxE7d0mR+HKJG3RMFT52qppVaZsCyX53e53TflTbsOEC0aL0lEe",
-	"aXnpGwWiWkLelXzcqWo+rpPwjfqQVa3HnVaxx3VddJSHrJVsXPdm5Ynuj558pZXyUQNMHVSorwfHoK0B",
-	"xjJfqQsSOadoyLzIDM+ZMruThUH3sLW2X2x5QkcrComdloXkKBzWt4o9q9eWGwy3LJm53fofOJ3e1rwG",
-	"5jLlU44p9Bvi0qe/08EtohDfLP5QaR9rqVXKJ8CH7M9lsm1DjOHO3cVKzLaVUrjBPWM6aKcoQGtrpNvH",
-	"E0QRFJb3MJ/c9UQcDydkCBFgnRmuLYutOGorTogrrAff7TocruZ/bFVL9r7kFD3Wunf024e65RjsAygT",
-	"aLTxzt74emH7zWaks/EIXfrZGYJueCrxsI8r1+sDNOI6a4oFjEW9WoCDr9ZxuW4GO4XKdozJ4gj2HsOc",
-	"i8J2OFmMhQfpDobw0pVcdOvuAdN1QwbkxfINDJ6ORQjIo7fVPuHCGkMLu4uYKDRQEQWfEHMNXFBMP2WG",
-	"jUVZ6YiytFIggZ4CjMmuT8JEZQu7Ggnc+FOvPYTKtqNiZlpmhUFrhLtxCU4fwUySd+KsNMgZ4WC5Dppy",
-	"LBI2R5eM6DJhnel6N0nbqurFGqnoDse3iAU8ZF0fggDrs66BQcszu06MWykccn5r3fUlNGITXhm1ypfW",
-	"AU5t/KTZ5jJxF3KyMyQZLt78teOR9RvbG4KRYYW+VSTyPyz0eP+ifLri+HCoy5/IMOs0dhyOW5Nd4NL1",
-	"8lI4U6Em0soq7MylZfpSOXMk/vM6HrgwGeEf7GHuLFI1hBcsmYXb8PWUSaF92t5ZLROHb2CTDJtEQL9E",
-	"mrnf53aTPaygRJkRLU2Y2TL+oF3+y47rjSCjxyJeV++PAoQLYi6e0g01J75cHKS0XGyXHpBtR/ew19W3",
-	"ekIFmK95pad11fXaQwu+0v2dMKM1l3fWl6/5a8ECImhjUyx/1EH8ga0fbvA8ZK/v0Q2ecAq79UbdEmwg",
-	"cJ0qybDrOy7P6ffGPXTry+rW5R5mQLSK15KY1mAkYezKjIaRMqrfk3SfzyGtVPt4TVR+jsThy8pqVstf",
-	"JGl+AaMrPUIjV1L5c8BiDQF7uGq50m/lN5Y4vQen8Ws7jWGp7zmAqTo5N0Uv3SsJ587VJgkXrfZu19on",
-	"cBK+m6LrLmq4y9B1v6Bu5H1dj3HDWf9rXit4EFT3QVDdx9DW+vN9M91dfY2IUgSF+WpXCMpCvQ6D0rg3",
-	"MGcLSkmhsb6tKLJsCLGv/XMERhUYWwvH6PJXyjVcdlX6oroCrhH06Q8qjn3OuBgL5/dWxW8Mn+PguDYW",
-	"1Q+KayV/4Kx+rcAXs1D4b0ysEbPWKIM1NtlYbDTKGhWb7imCf9nJvkv4/gbxH7D7m+rG/u3R/FZuNxx3",
-	"kuKVgnlQKQ+27wNy/2+P3L9l7GPd7eN1cZFWljZDdtGMkoRgdaM0lJXPHm1gtfvKkIkvx9dUmW9xLi9w",
-	"XY68IyDhXvomAYmTB/P+m8niLqyW3wkCh9y/c+wYtRV29zbl8tH+PKhSzS+IbgA2KlFNt65jsDYBX8GQ",
-	"liFKdWw660Knj0XClFq4e7fafe/MuiIMaqB1h1/q+n75YDgW74o8l8po8LhQ+7pDr2b173xq6HdA3we2",
-	"+bj++eaQQLPt26j4TTUb/AQ3wde/6pdxXWHr7/f2RqAxoWvbe4fD/S/7wdz79sXne/JN7AfM+wPm/QHz",
-	"fm8x7w+W3T237B4Q+N88YRWwmQ2DNoDN77kl6ytNUzXrm6PzW1H3TqxapSGsNtpJmWHO8iU7Q8FcKgzf",
-	"rqPPa+tjVyZ7glbJuKrltRPQjPhAv16Wu16PezCEN7Y3GmzsbUJfnVthsAqpuM9Y0Ljuy/xGIZs7cFrK",
-	"9acItPTV30OFHP4HQpGDh6TlqGj5xoKwlNTJlAs8BhaCO1QR8pxfoIbDvYNhoy61pSigaR0dj3TrQ8bN",
-	"rxhTIcc8t+olHg53h8Pdq7hcq/gqHkRNLJw9P7EH31Ln4VieUh1OLfh0imn9c5QDvyiON+guQJYBfZOG",
-	"oHFHrnRB+NCekC0BtQY254qp/0jcti6e38E0zZPc/tKiZ9/lr+Wssnzowmr44ueGLw+57pc/R3LHpbU3",
-	"VqUsy2vXvwPnc1tSpRVCm9j9WwSKXsvGUY98CL/kdyrGXSYGSi7wH3h8iPh/64j/wZ1XNsV2kLxxLysI",
-	"XyDZex9C5x2S6z5G0kmyO7Vm5BZxt9alw+anXX77YNW/25Su4M3pzN0T09ZjvFTcGHdi6Ou+vd1ed3kA",
-	"qjRXqg8NhUj9tTmHUk8ybol7VLuH1o//cXL66uTdx7O3r3ZZzncv9lwxaT+S+4mMFT/NpWuEjc9pLNXG",
-	"1h20kjbzMtfZDcuv1xdzuYfX0hrCUrRqw4Z3ayU/rj9c/18AAAD//w==",
+	"7H1rchu3svBWuvidKpP5RhT1sM+JVPkhP5L4luO4bKn8I3R5wJmmiOMhMAEwkpiUFnD3cVd2V3ILDWBe",
+	"HD4k27KSo38SBwM0Go1+d8+fvUTOcylQGN07+rM3Q5aioj9PkgRz85aJc6T/U9SJ4rnhUvSOevFkYVDH",
+	"vainkxnOmR1hFjn2jnraKC7Oe9fXUe+ZFAaFec51LjV3ry7NxIxhyWyOwhzDlGco2By/++Hs9Medfz16",
+	"NC5Go4MkR5WgMDsoEpliCnYIPcFNELw4ZefLa74zSopzQGG4WYBh5xGYGcLvhTSYwgyv4N3PJzv7j5+A",
+	"nNIT2u1ww1pvMZEq3XJFNzPX8F/vfn0NCnOFGoVhdnxYVdGEx6BRpMANTFjyCbiA+OV05xdmklkMRkIy",
+	"s2dUewGkyBbApyDkRKYLwEwjzBjBr/D3gitMe0dGFbh+P+/fvz8pzMzCnDCDHUf3FJlCBQpZNv9h3NOo",
+	"NZdiVkzGvfhGi11HvZwpNkcTqK8kipfPlxc+nSFUZPNIA0/t5rh9ljMz60U9SyK9o1416iNP14I0lWrO",
+	"TO+oVxQ0chkfFUxnZ18MKr/a58D1ckrEsAzQs5WUwY2GpFAKhQFLsNCfKjkHBj+9OB0A1yAFgpyOhZmh",
+	"xgikgvi7GKZSARMLwCuuDRfnJYUSiR3u7Q/hPTczWRha1HETmiRQKddQiESKlLgBy4ZjEVDkRldICkTe",
+	"uHVzdvUKxbmZ9Y72RqNRNzpeS4ErUHIwOoTLGQq/QaD9EQo0zO0r7pqvAsjOfFuoiJV2cAZUF/6MCEN0",
+	"RASi/Y0ORxueZduA55a4IWSv+JybZbjesHMEzf/ACB6PHEBsYlnUEE4E4Dw3C7hgWYHQjzM7xQ8xUc7h",
+	"aFSC+HuBalFBSMPa4PF5Me8d7VvY5ly4//ZKOLkweI6KAP11OtXYAenrYj5BZU+TG5xryxP1J55HsB7s",
+	"9bBKt1jnTeTCHOz3ohr0e4f/PPzXwZPDf9Y2MercxAoqeLowngB0BDg8H4KTsD+Mdr7/Ph7CSaCOKTAh",
+	"zQwVFIIbuwl+LqTCFPqWXi5nMkNInNy1T+3WBytp5lYE886x+VUs0EuBdfzPD/lclnwdBjuRIYR08tP+",
+	"x9LAYt4omaMy3KoxU5ZpjFpAn4CQxl48YKLGwIdgd3NiMqZB4RQVigQh49poupqsXG8sUKS55MJouKz4",
+	"H1cw5Zil+tizGaZK7MyKySN9RPMYvDIRMDEWMncQk7pRHbgdZBUjcOfNJrIwEbFwVpgZseQUDJ+jY6Z5",
+	"bb9/9iooPzKRzKS6IXJOvfbjwYl/04YpEwGKdBATaIS8ANcxiCLLSFCUYDMNzBGmJQf7nE0yDMfdBBdF",
+	"2r5qTw57629V1COYbvzedZ32fvOTRATCh3K0nPwbE2MXqWEyUcgMph9Zc9GUGdyxB7FMq52vTxYrlAg6",
+	"1kcacM54NtwwG0+3uCuNNyzFddz1UddbDf1pK3WkjtMmmNGSOtYGKuqg11WoW3UiXWdX8YaT216CnCnT",
+	"uI1LtB8BW3NV+jH9G8P//vf/QIwidX+F6R5pErbEqv8yV6JC6yuuzUakNveVyEI4Mly7EZLpdlj5xz8U",
+	"TntHvf+3W9muu14O7NaEwHU5G1OKLZY25+aLPByd2yup9YZbq5F5wiuZ1GZ9627brVjM8uurWEyRZ9Kq",
+	"AoHJQF8qGPeYlXbj3mC4YfrGhDfb2LbsqnrDKQ1du5CKn3MrMOlC2nGl/LVmSsoVJkaqxdApa4HZ7T9+",
+	"vH5FLQuV4MeamrJO06lYwiXTAbOpVUP7nzA3TgnNuPiEKXBhJDj9zb+tCdltfNwEo4abDG96DO5Z167m",
+	"mHIG9nknFXD98YJrPnFL+scTKTNkYpn/t/l961SXQerY2UrKizov2oaTXHVNVt2+xo7Xc4l7wwQrvvUl",
+	"meBbu+Jt+eCttIfG613APaNzqpj+W/y9wBsfQqUYbydavA7Rxdc6lDn3GqZ106Ljxi9dtKClLU9ptY4W",
+	"S/P625yL8pebYdevtxrJ3uq7JYbLtTp8yS+CN6k2ynJPyzIdwyRVCy9LhttHlsyAGZhLbUCKxOlNN7wc",
+	"lp6vCYsv3Yt7NRXYXZeoVwj+e4F+gGWr9mQCw10+mpTrPGMLkkXHMO69xktvQnrYx72GU8IqV1dsntv5",
+	"es+kMnjlnWpcnOuW2NrmhJdO78VVLpU5e/vqhkeGVzlXqL0C0tzp++CeOnv7CrSRuYZLqT7ZM+y//fEZ",
+	"HBwcfB/B2emzyDskNCZSpC1Rt1aXKVS2vO5zeSmsdNWVU74S+GDkJxRQCMMziCvw4+ZtU3wj37FrR3UE",
+	"dN2KH61p/0IpxziauCOzv5tApoxnFk80JLh6iKDiCGqxEP3b3odh44ra55Ucs/+RP83+YZUPHR9DPJHp",
+	"Ii6tb/L+N63vitiCbF3C/By1Zs5HVY32ri5wwyAjErSWz/5otBGfDh3VzF3ofKPkJMP5MtIsPX1/+Pif",
+	"kLsRkKJhPNNRtUU5BbxAtQC0x1FGVk7evFy2ptzbXUwoz5iohV+4Bpk4H3nSrQnRah387FeBgMKoBeSo",
+	"ygPnIi+MO/ateVWNxpYEOZl4ptDdZPbz6ekbcAMgkWnz7A9HnUrGCrb2biaVAV3M50wtggUcDiOoiRWl",
+	"PGUpBCHRJdU69c4TOHv70jJNi6n2/JaPkoF9NMmY+DTuwRyZcDzAb1GzhQZugGVZE5raexvJ1Ouf4WJ4",
+	"9HYRq5eFN/YzBvlleZZz4FX3fZlU1wrNpqe1NjQCmaWoLakpbW4hFrtIjc+tEMH0Y66kRUIHQGdnL59r",
+	"csL7sRDGQp9ll/aAnPfdcichL5sSe7M21IZIf9SGKTq6ZTMkKl3MTTu6FR+zz8iA43OMIEgu4MLKru1l",
+	"VXutVUY3PW869soF6Jd1k7dM7mXdb6P11zRnN2I8DC/ZQlsV2bygO6D1KkR5J6yO5F7wTmTSk5zPW0iz",
+	"8jg2gNF2adUtweYWu3Hdebyd9BU1bmzXpWmQbQM/a7jM51iVLRqUhmUgynAZxWVZlpEbKLgjoC+kC9/m",
+	"IQJIV/VLGqh+Z++cTPkCRmprwtvyZaYpvoMp9INa2eLSHf7ZB974wBsfeONG3vi53PAstxurW++3cUTU",
+	"3fEtNZc8hRAGeDwnGTJlVcvhki2+zSm3CLNlzVb/bVhtWypu+maXiIrczqaRpQR6JosshQnavy6Fvd9k",
+	"2L+smTw11rHCRnju3R70eDPqtiHMFQTwWW6otcfxGi8h/eJHUmPEzeXseLrUun7VIyDAoRDukVt363Og",
+	"PTRcUJuPoulRuvHBEDdMCsXN4p0V7w7TE8oMPCnMrMvYy1FpSnRgSYJae89NP9az/ONwOIwHQOlocZUs",
+	"4Yc4jhJDmV6gtCEkmkcaZGHywpRZmoQxAqPC4MyY3CWOcDGVXclYXgk6V7LIy8COFdM1HQAYFBoV+byc",
+	"A2o4FmPxgnwQVqECgZhqiE8okM//II5yBD5d0uW00oZ8Eiv0WTdOorHQiKsRMRjCi8rzEcHljBm8QEVq",
+	"izNgI4pPi7FY5UiBVCYF8YJ+zPI84wmBu+uH/f9/aynigbNZ7Tyx83vEpCoFm50csg3fFqGEcsv0UfBw",
+	"wR4YCfujESQzplhiUOkI4toZxKVX112wsaj9D7nCHaa1THjLoa7J1eKQErmU2olMOeow3VjswS/8aeSA",
+	"tpot6WMlPC5zrJ/ilBWZgcejwRDOKJKnjxogjYUjiJzyXokJRVX4sVwP9h8/bmzSIYjSYQJE7tqrC1K/",
+	"452dObvacdHDHZddXcGzDz/xpwOX3+Ovfq/hViZvVy/qXaBynone3nA0HFlWIXMULOe9o97BcDQ8sPor",
+	"MzO6pbtVBgX9n0vdoY6cpKkG5nIdjGwmSdVsCJizBVhqpUQ0VWQugzT+6cUp7NaOavfPVvrrdTw4rs/D",
+	"dS25aTgWJ+sWtMaKXdRl8wVyjJueUz8JhW0e6XqSxrzQBjLu4sa8CuUOoQr3aGAKxyLFDC3V0UVw6V21",
+	"iA4djZU19MrLNKjQteCUz3VDbZ7KdOHsNMrTIylWu3n2xtnfqky4dcbUqhjYdVO987ELhTqXQjsuvT/a",
+	"+2Jg1DMvrq+7MmgEXtaS5oaWNg9HozUA1DnQ9oAET3IHFL+wzKrJmBKLiIDBnGvNxXkEhfgkrP4jFUxY",
+	"GtzzbBvSoww8T11WCGmeYkVIbpt7d7pNt6mwF5IYVizWqjvev3+/007u71rNv7LbrgWgVQ/3Du5yW5aG",
+	"Amtf2AufMXVOGi0TQOzdIXvv8V1DFQCyFGEhJDge3y1tvxQGldUfSDwPnWIW/CGeFzk6rfEjw851M09P",
+	"9z7YN3dbzudzNJsKHnSHLDgCM5OabsOiyoyhfFX7+1g00mLKlHxeZcdElm2U7mzoW1UeJoqUoMkCeGql",
+	"4qm7bFbSQiLnEy4Q+lYPI/Y+k1k6GEJM7qPYnhPFk4MbzKoY1R4oyz5EIfycESy5xIZw0ojGWWnOgjle",
+	"20mHf83n8duBdqEuyfGKa3PS8CXWq2N+Ww44ZYvGQdSxSpEsv/iqZPem4b996clGQEIkrcopgj5escQ4",
+	"LJTxT7wyu4m+iAerIFxOE+pMWafMrg0h8o1Ae7eFVdQsa58a4jGWbPgc6wFue74v3/0K/3oy2rNatcsB",
+	"Iz3Zjf1DCly5pdI7Yhfoxvsaz9oN9mFfSUy2gAlOpcKuvWwE0r16Kyi7+FlFzruu/GSLgb784/rDkhIz",
+	"+nJKTDOXq4PN/io8F5DTZvTu7rWZE8+fykwAKtNyhSvE5uZB3TluxFSdoWINkr+zcnKvxK+lJmhGh0rR",
+	"W/t1SfQu20orhbElzM12WU0Kc2JvzofsBMZYrJbDg2NKqXWpq2RsHboCGZeFw5RdfSzi3fDC7p+VVLle",
+	"uSf7zB+RJV8rRpUszmdWU0HKXIKzt6+6ZORPWBORvTvhCavUv2ZiX42QQy3wOuKtVQ07pfpu6bYJP/A0",
+	"6DAMzs5ePv9bmy+jw7vc1msJuqC0xRLbIVHLXdT7ZzX8hKZpAq/kW0sa6gZh3qqltkI9X1fErL0+jlmq",
+	"wdfKh1iFtb6OfUJlGKINo9Q3y/LGgimMIBZFlsXBF17l3DW8j1aChhBQ7BicFZfRWFQqbBSClRG49PIq",
+	"fixS9ywETokvKmTpjhTZYiz6GkXqrYt58Fll/BMScw0+CNrDgByo72eS+HconzZHcDmT5OINbJ0TIlYY",
+	"T9YqGQvvUQtFH94AQ5CXwmUC2NXDJuoSwZkQVnCMhWZz79ajgkhG++BmMIQTsbDLUxH4ORoSDpEdNfWu",
+	"kfKwvZmUSmf/uELyLu7ejvb1bkpgoSjeqYtf3uu2Khy5ldftLoVTQYCmf2khtey3oysSbOxL6q3hrqaR",
+	"EjLZ8uiVN5A6GTASKw2h9yDm7ljMHe7t3yVQtY4pzvoRNRdNo2dHsysGN57zpqC5SIjZXnr2N/AbefCB",
+	"/kV8oI5l1wlzjoalzLDbm2PtCNpqP2ktnNTuNNBhrDWzeKOxmCxKwX+pKBI3w3nbqckVmFqO30rXYg3m",
+	"m8rV++WuadYfb3LXVNv+Fu6ap22h0+m3eZBE/8kGl/MTNa5nd4jms+2tzZwt9cVWa9maseLHuNtVc9hA",
+	"P37z67tNcf9d90I8OBoLlzEjpM97cW2QfInZI13Wc8Vku8SanwtmCoWxtT70JSoNTLuUClajuxTCLpzN",
+	"0a9bcb473U6tPV00Ftp1arPyP4KYGuRYKzF0V/J/V42gYmsAQQmQt7hKC8fHORx2rE1A6CEtNCQU1JmC",
+	"tZ0Ouvh2KH1z5XyYrjONliqbuFpEcCb4VSjEW+Xu91jerivPdg0luqjGnWmFs34hcpammMKEaXxyWKgM",
+	"fv7l5NnOu59P9h8/WRmdKGdYC3Aza+82MQrXJmmLgaHL11ZDqzZlWwjJ73a/a/Kf8hgmXDBCSkd7pGXU",
+	"NxpEtZi8a/m4U/V8XMfhG/0hq16PO61mj+um6GgPWWvZuO7NyhLdHz35SpjyXgNMXapQXw+OQVsFjGW+",
+	"Uxckck7ekHmRGZ4zZXYnC4PuYQu3Xww9YaIVjcROy0Zy5A7rW8Ge1XvLDYZbtszcDv8HTqa3Ja+BuUz5",
+	"lGMK/Qa79OHvdHALL8Q38z9U0sdqapXwCelD9ucy2LbBx3Dn5mLFZttCKVRwz5gO0ikKqbU10O3jCaII",
+	"AstbmE/ueiOOhhNShChhnRmuLYmtuGorbohrrAff7bo8XM3/2KqX7H2JKfpc697Rbx/qmmPQD6AMoNHB",
+	"O33j67ntN6uRTsej7NLPjhB0p6cSDXu/cr0/QMOvs6ZZwFjUuwW49NV6Xq7bwU6hsh1jsjiCvccw56Kw",
+	"E04WY+GTdAdDeOlaLjq8+4TpuiID8mK5AoOnYxEc8uh1tU+4sMrQwp4iJgoNVEDBJ8RcAxfk00+ZYWNR",
+	"djqiKK0USElPIY3J4idhotKFXY8Ebvyt1z6Fyo6jZmZaZoVBq4S7dSmdPoKZJOvEaWmQM8qD5TpIyrFI",
+	"2BxdMKJLhXWq690EbauuF2u4orsc38IX8BB1fXACrI+6BgIt7+w6Nm65cIj5rTXXl7IRm+mVUat9aT3B",
+	"qZ0/abYpJu7KnOx0SYbCm7+2P7Jesb3BGRkw9K08kf9hrsf75+XTFcWHS13+RIpZp7Lj8rg16QUuXC8v",
+	"hVMVaiyt7MLOXFimL5VTR+I/r+OBc5NR/oO9zJ1NqobwgiWzUA1fD5kU2oftndYycfkNbJJhEwjol5lm",
+	"7ve5PWSfVlBmmREszTSz5fyDdvsvu65Xgowei3hdvz9yEC6IuHhKFWqOfTk/SKm52Cl9QrZd3ae9rq7q",
+	"CR1gvmZJT6vU9dqnFnyl+p2wozXFO+vb1/y10gIiaOemWPqoJ/EHsn6o4HmIXt+jCp5wC7vlRl0TbGTg",
+	"OlGSYdd3XJ7T7406dGvL6lZxDzMgWs1riU1rMJJy7MqIhpEyqtdJus/nkFSqfbwmKj9H4vLLym5Wy18k",
+	"aX4Boys8QitXXPlzksUaDPZwFbrSb2U3lnl6D0bj1zYaA6rveQJTdXNumr10rzicu1ebOFy02rpdq5/A",
+	"Sfhuiq6bqKGWoau+oK7kfV2LccNd/2uWFTwwqvvAqO6ja2v9/b6Z7K6+RkQhgsJ8tRKCslGvy0Fp1A3M",
+	"2YJCUmisbSuKLBtC7Hv/HIFRBcZWwzG6/JViDZddnb6or4AbBH36g5pjnzMuxsLZvVXzG8PnODiurUX9",
+	"g+Jayx84q5cV+GYWCv+NiVVi1iplsEYnG4uNSlmjY9M9zeBfNrLvMn1/A/sPufub+sb+7bP5Ld9uGO7E",
+	"xSsB8yBSHnTfh8z9v33m/i19H+uqj9f5RVpR2gzZRdNLEpzVjdZQlj/7bIMZirFY6TMh4bzeJ9JIYaiJ",
+	"4K2aajmvyViskdBvcS4vvlyZ3SbPiVvum3hOTh7skG8mNLqSyvxJUBbL36si7F5xTnfjWoEOr8UvM9PP",
+	"Sw6rWWLRDdK7yjyyW3eOWJvyUCV+LR9tvRqAddUDjEXClFq4SmftvjBnjT8GtTIBlzHW9cX4wXAs3hV5",
+	"LpXR4DNx7esuXzirf1lVQ7+j2GBgh4/rH8wOIUs7vl2HsKlLht/gpoKBr/otYtdK/Pu9vRFoTKhQfu9w",
+	"uP9lP1F8376xfU++Qv5QZfBQZfBQZXBvqwweVNR7r6I+1Dx84xBhyIZtKLQhvf+ea7K+tzf1D795PUQr",
+	"ztGZHVhJCCuNdlJmmNN8Sc9QMJcKw9cC6YPm+tg1Jp+gFTKuT3ztBjR9bNCvN0Kvd0AfDOGNnY0WG3ud",
+	"0PdDVxi0QmqnNBa0Lv2ujUI2d+mAKdefItDS99sPPYn4HwhFDj4JMEdF6BsLyl6lSaZc4DGw4E6jHpzn",
+	"/AI1HO4dDBudwC1EIX/ZwfFItz4d3fxuNLXOzHMrXuLhcHc43L2KS1zFV/EgamYf2vsT+3Rnmjxcy1Pq",
+	"fKoFn04xrX8AdOCR4miDqi+yDOgrQJSMeOSaRYRPGwrZYlBrEhVd+/ofidrWRVA6iKZ5k9vftvTku/x9",
+	"olWaD5UIh2+sbvjWk5t++QMwd9zMfGMf0LKhef3Lez6aKFVa5cQTuX8Lj9dr2bjqkQ+alPRO7c/LUExJ",
+	"Bf6Tmg8xlm8dYzm4816y2A5LNCrhAvMF4r33IVjRwbnuY+yCOLsTa0Zu4XdrlXk2P6bz2wcr/t2hdDlv",
+	"TmeuMk9bi/FScWPcjaHvKfd2e90NGai3Xyk+NBQi9YWKri4gybgF7lGt8q8f/+Pk9NXJu49nb1/tspzv",
+	"Xuy59t1+JfcTKSt+m0uFm40PmCx1I9cdsJI08zzX6Q3Lr9eRuTzDa2kVYSla3XjDu7UmK9cfrv8vAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

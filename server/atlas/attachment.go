@@ -84,13 +84,7 @@ func (h *Handlers) UpdateAttachment(ctx context.Context, req atlasapi.UpdateAtta
 	if err != nil {
 		return nil, err
 	}
-	var pre func(*store.AtlasAttachment) error
-	if req.Params.IfMatch != nil {
-		pre = func(a *store.AtlasAttachment) error {
-			return precondition(req.Params.IfMatch, func() ([]byte, error) { return encode(attachmentOut(a)) })()
-		}
-	}
-	a, err := h.store.UpdateAtlasAttachment(ctx, u.ID, req.AttachmentUuid.String(), attachmentPatch(req.Body), pre)
+	a, err := h.store.UpdateAtlasAttachment(ctx, u.ID, req.AttachmentUuid.String(), attachmentPatch(req.Body), attachmentPrecondition(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -99,4 +93,15 @@ func (h *Handlers) UpdateAttachment(ctx context.Context, req atlasapi.UpdateAtta
 		return nil, err
 	}
 	return record(body), nil
+}
+
+// attachmentPrecondition checks If-Match (nil when absent) against the
+// attachment's GET representation in the write transaction.
+func attachmentPrecondition(ifMatch *string) func(*store.AtlasAttachment) error {
+	if ifMatch == nil {
+		return nil
+	}
+	return func(a *store.AtlasAttachment) error {
+		return precondition(ifMatch, func() ([]byte, error) { return encode(attachmentOut(a)) })()
+	}
 }

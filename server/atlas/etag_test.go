@@ -70,6 +70,20 @@ func TestIfMatch(t *testing.T) {
 	if res := f.do(t, http.MethodPatch, "/attachments/"+randomUUID, f.alice, `{"title":"x"}`, "If-Match", "*"); res.StatusCode != 404 {
 		t.Errorf("If-Match * on nothing: %d", res.StatusCode)
 	}
+	// Removing an attachment from a session checks the attachment's ETag.
+	link := sessPath + "/attachments/" + f.aliceAtt
+	before = f.do(t, http.MethodGet, sessPath, f.alice, nil).Header.Get("ETag")
+	_, attTag := f.getMeta(t, f.alice, f.aliceAtt)
+	if res := f.do(t, http.MethodDelete, link, f.alice, nil, "If-Match", `"stale"`); res.StatusCode != 412 {
+		t.Errorf("remove with stale ETag: %d %s", res.StatusCode, res.Body)
+	}
+	if s := f.getSession(t, f.alice, f.aliceSession); len(s.Attachments) != 2 {
+		t.Errorf("412 removed the attachment: %+v", s.Attachments)
+	}
+	if res := f.do(t, http.MethodDelete, link, f.alice, nil, "If-Match", attTag); res.StatusCode != 204 {
+		t.Errorf("remove with current ETag: %d %s", res.StatusCode, res.Body)
+	}
+
 	// DELETE: stale tag keeps the session, current tag deletes it.
 	if res := f.do(t, http.MethodDelete, sessPath, f.alice, nil, "If-Match", before); res.StatusCode != 412 {
 		t.Errorf("DELETE stale: %d %s", res.StatusCode, res.Body)

@@ -134,7 +134,7 @@ func (h *Handlers) RemoveAttachment(ctx context.Context, req atlasapi.RemoveAtta
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String()); err != nil {
+	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String(), attachmentPrecondition(req.Params.IfMatch)); err != nil {
 		return nil, err
 	}
 	return atlasapi.RemoveAttachment204Response{}, nil

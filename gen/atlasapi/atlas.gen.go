@@ -1501,16 +1501,15 @@ type DownloadExportedAttachment200ResponseHeaders struct {
 	ETag               *string
 }
 
-type DownloadExportedAttachment200AsteriskResponse struct {
+type DownloadExportedAttachment200ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       DownloadExportedAttachment200ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response DownloadExportedAttachment200AsteriskResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+func (response DownloadExportedAttachment200ApplicationoctetStreamResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -1538,16 +1537,15 @@ type DownloadExportedAttachment206ResponseHeaders struct {
 	ETag               *string
 }
 
-type DownloadExportedAttachment206AsteriskResponse struct {
+type DownloadExportedAttachment206ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       DownloadExportedAttachment206ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response DownloadExportedAttachment206AsteriskResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+func (response DownloadExportedAttachment206ApplicationoctetStreamResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -2348,16 +2346,15 @@ type GetAttachmentContent200ResponseHeaders struct {
 	ETag               *string
 }
 
-type GetAttachmentContent200AsteriskResponse struct {
+type GetAttachmentContent200ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       GetAttachmentContent200ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response GetAttachmentContent200AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+func (response GetAttachmentContent200ApplicationoctetStreamResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -2385,16 +2382,15 @@ type GetAttachmentContent206ResponseHeaders struct {
 	ETag               *string
 }
 
-type GetAttachmentContent206AsteriskResponse struct {
+type GetAttachmentContent206ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       GetAttachmentContent206ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response GetAttachmentContent206AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+func (response GetAttachmentContent206ApplicationoctetStreamResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -3182,111 +3178,113 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rchu3svBWuvidKpP5RhT1sM+JVPkhP5L4luO4bKn8I3R5wJmmiOMhMAEwkpiUFnD3cVd2V3ILDWBe",
-	"HD4k27KSo38SBwM0Go1+d8+fvUTOcylQGN07+rM3Q5aioj9PkgRz85aJc6T/U9SJ4rnhUvSOevFkYVDH",
-	"vainkxnOmR1hFjn2jnraKC7Oe9fXUe+ZFAaFec51LjV3ry7NxIxhyWyOwhzDlGco2By/++Hs9Medfz16",
-	"NC5Go4MkR5WgMDsoEpliCnYIPcFNELw4ZefLa74zSopzQGG4WYBh5xGYGcLvhTSYwgyv4N3PJzv7j5+A",
-	"nNIT2u1ww1pvMZEq3XJFNzPX8F/vfn0NCnOFGoVhdnxYVdGEx6BRpMANTFjyCbiA+OV05xdmklkMRkIy",
-	"s2dUewGkyBbApyDkRKYLwEwjzBjBr/D3gitMe0dGFbh+P+/fvz8pzMzCnDCDHUf3FJlCBQpZNv9h3NOo",
-	"NZdiVkzGvfhGi11HvZwpNkcTqK8kipfPlxc+nSFUZPNIA0/t5rh9ljMz60U9SyK9o1416iNP14I0lWrO",
-	"TO+oVxQ0chkfFUxnZ18MKr/a58D1ckrEsAzQs5WUwY2GpFAKhQFLsNCfKjkHBj+9OB0A1yAFgpyOhZmh",
-	"xgikgvi7GKZSARMLwCuuDRfnJYUSiR3u7Q/hPTczWRha1HETmiRQKddQiESKlLgBy4ZjEVDkRldICkTe",
-	"uHVzdvUKxbmZ9Y72RqNRNzpeS4ErUHIwOoTLGQq/QaD9EQo0zO0r7pqvAsjOfFuoiJV2cAZUF/6MCEN0",
-	"RASi/Y0ORxueZduA55a4IWSv+JybZbjesHMEzf/ACB6PHEBsYlnUEE4E4Dw3C7hgWYHQjzM7xQ8xUc7h",
-	"aFSC+HuBalFBSMPa4PF5Me8d7VvY5ly4//ZKOLkweI6KAP11OtXYAenrYj5BZU+TG5xryxP1J55HsB7s",
-	"9bBKt1jnTeTCHOz3ohr0e4f/PPzXwZPDf9Y2MercxAoqeLowngB0BDg8H4KTsD+Mdr7/Ph7CSaCOKTAh",
-	"zQwVFIIbuwl+LqTCFPqWXi5nMkNInNy1T+3WBytp5lYE886x+VUs0EuBdfzPD/lclnwdBjuRIYR08tP+",
-	"x9LAYt4omaMy3KoxU5ZpjFpAn4CQxl48YKLGwIdgd3NiMqZB4RQVigQh49poupqsXG8sUKS55MJouKz4",
-	"H1cw5Zil+tizGaZK7MyKySN9RPMYvDIRMDEWMncQk7pRHbgdZBUjcOfNJrIwEbFwVpgZseQUDJ+jY6Z5",
-	"bb9/9iooPzKRzKS6IXJOvfbjwYl/04YpEwGKdBATaIS8ANcxiCLLSFCUYDMNzBGmJQf7nE0yDMfdBBdF",
-	"2r5qTw57629V1COYbvzedZ32fvOTRATCh3K0nPwbE2MXqWEyUcgMph9Zc9GUGdyxB7FMq52vTxYrlAg6",
-	"1kcacM54NtwwG0+3uCuNNyzFddz1UddbDf1pK3WkjtMmmNGSOtYGKuqg11WoW3UiXWdX8YaT216CnCnT",
-	"uI1LtB8BW3NV+jH9G8P//vf/QIwidX+F6R5pErbEqv8yV6JC6yuuzUakNveVyEI4Mly7EZLpdlj5xz8U",
-	"TntHvf+3W9muu14O7NaEwHU5G1OKLZY25+aLPByd2yup9YZbq5F5wiuZ1GZ9627brVjM8uurWEyRZ9Kq",
-	"AoHJQF8qGPeYlXbj3mC4YfrGhDfb2LbsqnrDKQ1du5CKn3MrMOlC2nGl/LVmSsoVJkaqxdApa4HZ7T9+",
-	"vH5FLQuV4MeamrJO06lYwiXTAbOpVUP7nzA3TgnNuPiEKXBhJDj9zb+tCdltfNwEo4abDG96DO5Z167m",
-	"mHIG9nknFXD98YJrPnFL+scTKTNkYpn/t/l961SXQerY2UrKizov2oaTXHVNVt2+xo7Xc4l7wwQrvvUl",
-	"meBbu+Jt+eCttIfG613APaNzqpj+W/y9wBsfQqUYbydavA7Rxdc6lDn3GqZ106Ljxi9dtKClLU9ptY4W",
-	"S/P625yL8pebYdevtxrJ3uq7JYbLtTp8yS+CN6k2ynJPyzIdwyRVCy9LhttHlsyAGZhLbUCKxOlNN7wc",
-	"lp6vCYsv3Yt7NRXYXZeoVwj+e4F+gGWr9mQCw10+mpTrPGMLkkXHMO69xktvQnrYx72GU8IqV1dsntv5",
-	"es+kMnjlnWpcnOuW2NrmhJdO78VVLpU5e/vqhkeGVzlXqL0C0tzp++CeOnv7CrSRuYZLqT7ZM+y//fEZ",
-	"HBwcfB/B2emzyDskNCZSpC1Rt1aXKVS2vO5zeSmsdNWVU74S+GDkJxRQCMMziCvw4+ZtU3wj37FrR3UE",
-	"dN2KH61p/0IpxziauCOzv5tApoxnFk80JLh6iKDiCGqxEP3b3odh44ra55Ucs/+RP83+YZUPHR9DPJHp",
-	"Ii6tb/L+N63vitiCbF3C/By1Zs5HVY32ri5wwyAjErSWz/5otBGfDh3VzF3ofKPkJMP5MtIsPX1/+Pif",
-	"kLsRkKJhPNNRtUU5BbxAtQC0x1FGVk7evFy2ptzbXUwoz5iohV+4Bpk4H3nSrQnRah387FeBgMKoBeSo",
-	"ygPnIi+MO/ateVWNxpYEOZl4ptDdZPbz6ekbcAMgkWnz7A9HnUrGCrb2biaVAV3M50wtggUcDiOoiRWl",
-	"PGUpBCHRJdU69c4TOHv70jJNi6n2/JaPkoF9NMmY+DTuwRyZcDzAb1GzhQZugGVZE5raexvJ1Ouf4WJ4",
-	"9HYRq5eFN/YzBvlleZZz4FX3fZlU1wrNpqe1NjQCmaWoLakpbW4hFrtIjc+tEMH0Y66kRUIHQGdnL59r",
-	"csL7sRDGQp9ll/aAnPfdcichL5sSe7M21IZIf9SGKTq6ZTMkKl3MTTu6FR+zz8iA43OMIEgu4MLKru1l",
-	"VXutVUY3PW869soF6Jd1k7dM7mXdb6P11zRnN2I8DC/ZQlsV2bygO6D1KkR5J6yO5F7wTmTSk5zPW0iz",
-	"8jg2gNF2adUtweYWu3Hdebyd9BU1bmzXpWmQbQM/a7jM51iVLRqUhmUgynAZxWVZlpEbKLgjoC+kC9/m",
-	"IQJIV/VLGqh+Z++cTPkCRmprwtvyZaYpvoMp9INa2eLSHf7ZB974wBsfeONG3vi53PAstxurW++3cUTU",
-	"3fEtNZc8hRAGeDwnGTJlVcvhki2+zSm3CLNlzVb/bVhtWypu+maXiIrczqaRpQR6JosshQnavy6Fvd9k",
-	"2L+smTw11rHCRnju3R70eDPqtiHMFQTwWW6otcfxGi8h/eJHUmPEzeXseLrUun7VIyDAoRDukVt363Og",
-	"PTRcUJuPoulRuvHBEDdMCsXN4p0V7w7TE8oMPCnMrMvYy1FpSnRgSYJae89NP9az/ONwOIwHQOlocZUs",
-	"4Yc4jhJDmV6gtCEkmkcaZGHywpRZmoQxAqPC4MyY3CWOcDGVXclYXgk6V7LIy8COFdM1HQAYFBoV+byc",
-	"A2o4FmPxgnwQVqECgZhqiE8okM//II5yBD5d0uW00oZ8Eiv0WTdOorHQiKsRMRjCi8rzEcHljBm8QEVq",
-	"izNgI4pPi7FY5UiBVCYF8YJ+zPI84wmBu+uH/f9/aynigbNZ7Tyx83vEpCoFm50csg3fFqGEcsv0UfBw",
-	"wR4YCfujESQzplhiUOkI4toZxKVX112wsaj9D7nCHaa1THjLoa7J1eKQErmU2olMOeow3VjswS/8aeSA",
-	"tpot6WMlPC5zrJ/ilBWZgcejwRDOKJKnjxogjYUjiJzyXokJRVX4sVwP9h8/bmzSIYjSYQJE7tqrC1K/",
-	"452dObvacdHDHZddXcGzDz/xpwOX3+Ovfq/hViZvVy/qXaBynone3nA0HFlWIXMULOe9o97BcDQ8sPor",
-	"MzO6pbtVBgX9n0vdoY6cpKkG5nIdjGwmSdVsCJizBVhqpUQ0VWQugzT+6cUp7NaOavfPVvrrdTw4rs/D",
-	"dS25aTgWJ+sWtMaKXdRl8wVyjJueUz8JhW0e6XqSxrzQBjLu4sa8CuUOoQr3aGAKxyLFDC3V0UVw6V21",
-	"iA4djZU19MrLNKjQteCUz3VDbZ7KdOHsNMrTIylWu3n2xtnfqky4dcbUqhjYdVO987ELhTqXQjsuvT/a",
-	"+2Jg1DMvrq+7MmgEXtaS5oaWNg9HozUA1DnQ9oAET3IHFL+wzKrJmBKLiIDBnGvNxXkEhfgkrP4jFUxY",
-	"GtzzbBvSoww8T11WCGmeYkVIbpt7d7pNt6mwF5IYVizWqjvev3+/007u71rNv7LbrgWgVQ/3Du5yW5aG",
-	"Amtf2AufMXVOGi0TQOzdIXvv8V1DFQCyFGEhJDge3y1tvxQGldUfSDwPnWIW/CGeFzk6rfEjw851M09P",
-	"9z7YN3dbzudzNJsKHnSHLDgCM5OabsOiyoyhfFX7+1g00mLKlHxeZcdElm2U7mzoW1UeJoqUoMkCeGql",
-	"4qm7bFbSQiLnEy4Q+lYPI/Y+k1k6GEJM7qPYnhPFk4MbzKoY1R4oyz5EIfycESy5xIZw0ojGWWnOgjle",
-	"20mHf83n8duBdqEuyfGKa3PS8CXWq2N+Ww44ZYvGQdSxSpEsv/iqZPem4b996clGQEIkrcopgj5escQ4",
-	"LJTxT7wyu4m+iAerIFxOE+pMWafMrg0h8o1Ae7eFVdQsa58a4jGWbPgc6wFue74v3/0K/3oy2rNatcsB",
-	"Iz3Zjf1DCly5pdI7Yhfoxvsaz9oN9mFfSUy2gAlOpcKuvWwE0r16Kyi7+FlFzruu/GSLgb784/rDkhIz",
-	"+nJKTDOXq4PN/io8F5DTZvTu7rWZE8+fykwAKtNyhSvE5uZB3TluxFSdoWINkr+zcnKvxK+lJmhGh0rR",
-	"W/t1SfQu20orhbElzM12WU0Kc2JvzofsBMZYrJbDg2NKqXWpq2RsHboCGZeFw5RdfSzi3fDC7p+VVLle",
-	"uSf7zB+RJV8rRpUszmdWU0HKXIKzt6+6ZORPWBORvTvhCavUv2ZiX42QQy3wOuKtVQ07pfpu6bYJP/A0",
-	"6DAMzs5ePv9bmy+jw7vc1msJuqC0xRLbIVHLXdT7ZzX8hKZpAq/kW0sa6gZh3qqltkI9X1fErL0+jlmq",
-	"wdfKh1iFtb6OfUJlGKINo9Q3y/LGgimMIBZFlsXBF17l3DW8j1aChhBQ7BicFZfRWFQqbBSClRG49PIq",
-	"fixS9ywETokvKmTpjhTZYiz6GkXqrYt58Fll/BMScw0+CNrDgByo72eS+HconzZHcDmT5OINbJ0TIlYY",
-	"T9YqGQvvUQtFH94AQ5CXwmUC2NXDJuoSwZkQVnCMhWZz79ajgkhG++BmMIQTsbDLUxH4ORoSDpEdNfWu",
-	"kfKwvZmUSmf/uELyLu7ejvb1bkpgoSjeqYtf3uu2Khy5ldftLoVTQYCmf2khtey3oysSbOxL6q3hrqaR",
-	"EjLZ8uiVN5A6GTASKw2h9yDm7ljMHe7t3yVQtY4pzvoRNRdNo2dHsysGN57zpqC5SIjZXnr2N/AbefCB",
-	"/kV8oI5l1wlzjoalzLDbm2PtCNpqP2ktnNTuNNBhrDWzeKOxmCxKwX+pKBI3w3nbqckVmFqO30rXYg3m",
-	"m8rV++WuadYfb3LXVNv+Fu6ap22h0+m3eZBE/8kGl/MTNa5nd4jms+2tzZwt9cVWa9maseLHuNtVc9hA",
-	"P37z67tNcf9d90I8OBoLlzEjpM97cW2QfInZI13Wc8Vku8SanwtmCoWxtT70JSoNTLuUClajuxTCLpzN",
-	"0a9bcb473U6tPV00Ftp1arPyP4KYGuRYKzF0V/J/V42gYmsAQQmQt7hKC8fHORx2rE1A6CEtNCQU1JmC",
-	"tZ0Ouvh2KH1z5XyYrjONliqbuFpEcCb4VSjEW+Xu91jerivPdg0luqjGnWmFs34hcpammMKEaXxyWKgM",
-	"fv7l5NnOu59P9h8/WRmdKGdYC3Aza+82MQrXJmmLgaHL11ZDqzZlWwjJ73a/a/Kf8hgmXDBCSkd7pGXU",
-	"NxpEtZi8a/m4U/V8XMfhG/0hq16PO61mj+um6GgPWWvZuO7NyhLdHz35SpjyXgNMXapQXw+OQVsFjGW+",
-	"Uxckck7ekHmRGZ4zZXYnC4PuYQu3Xww9YaIVjcROy0Zy5A7rW8Ge1XvLDYZbtszcDv8HTqa3Ja+BuUz5",
-	"lGMK/Qa79OHvdHALL8Q38z9U0sdqapXwCelD9ucy2LbBx3Dn5mLFZttCKVRwz5gO0ikKqbU10O3jCaII",
-	"AstbmE/ueiOOhhNShChhnRmuLYmtuGorbohrrAff7bo8XM3/2KqX7H2JKfpc697Rbx/qmmPQD6AMoNHB",
-	"O33j67ntN6uRTsej7NLPjhB0p6cSDXu/cr0/QMOvs6ZZwFjUuwW49NV6Xq7bwU6hsh1jsjiCvccw56Kw",
-	"E04WY+GTdAdDeOlaLjq8+4TpuiID8mK5AoOnYxEc8uh1tU+4sMrQwp4iJgoNVEDBJ8RcAxfk00+ZYWNR",
-	"djqiKK0USElPIY3J4idhotKFXY8Ebvyt1z6Fyo6jZmZaZoVBq4S7dSmdPoKZJOvEaWmQM8qD5TpIyrFI",
-	"2BxdMKJLhXWq690EbauuF2u4orsc38IX8BB1fXACrI+6BgIt7+w6Nm65cIj5rTXXl7IRm+mVUat9aT3B",
-	"qZ0/abYpJu7KnOx0SYbCm7+2P7Jesb3BGRkw9K08kf9hrsf75+XTFcWHS13+RIpZp7Lj8rg16QUuXC8v",
-	"hVMVaiyt7MLOXFimL5VTR+I/r+OBc5NR/oO9zJ1NqobwgiWzUA1fD5kU2oftndYycfkNbJJhEwjol5lm",
-	"7ve5PWSfVlBmmREszTSz5fyDdvsvu65Xgowei3hdvz9yEC6IuHhKFWqOfTk/SKm52Cl9QrZd3ae9rq7q",
-	"CR1gvmZJT6vU9dqnFnyl+p2wozXFO+vb1/y10gIiaOemWPqoJ/EHsn6o4HmIXt+jCp5wC7vlRl0TbGTg",
-	"OlGSYdd3XJ7T7406dGvL6lZxDzMgWs1riU1rMJJy7MqIhpEyqtdJus/nkFSqfbwmKj9H4vLLym5Wy18k",
-	"aX4Boys8QitXXPlzksUaDPZwFbrSb2U3lnl6D0bj1zYaA6rveQJTdXNumr10rzicu1ebOFy02rpdq5/A",
-	"Sfhuiq6bqKGWoau+oK7kfV2LccNd/2uWFTwwqvvAqO6ja2v9/b6Z7K6+RkQhgsJ8tRKCslGvy0Fp1A3M",
-	"2YJCUmisbSuKLBtC7Hv/HIFRBcZWwzG6/JViDZddnb6or4AbBH36g5pjnzMuxsLZvVXzG8PnODiurUX9",
-	"g+Jayx84q5cV+GYWCv+NiVVi1iplsEYnG4uNSlmjY9M9zeBfNrLvMn1/A/sPufub+sb+7bP5Ld9uGO7E",
-	"xSsB8yBSHnTfh8z9v33m/i19H+uqj9f5RVpR2gzZRdNLEpzVjdZQlj/7bIMZirFY6TMh4bzeJ9JIYaiJ",
-	"4K2aajmvyViskdBvcS4vvlyZ3SbPiVvum3hOTh7skG8mNLqSyvxJUBbL36si7F5xTnfjWoEOr8UvM9PP",
-	"Sw6rWWLRDdK7yjyyW3eOWJvyUCV+LR9tvRqAddUDjEXClFq4SmftvjBnjT8GtTIBlzHW9cX4wXAs3hV5",
-	"LpXR4DNx7esuXzirf1lVQ7+j2GBgh4/rH8wOIUs7vl2HsKlLht/gpoKBr/otYtdK/Pu9vRFoTKhQfu9w",
-	"uP9lP1F8376xfU++Qv5QZfBQZfBQZXBvqwweVNR7r6I+1Dx84xBhyIZtKLQhvf+ea7K+tzf1D795PUQr",
-	"ztGZHVhJCCuNdlJmmNN8Sc9QMJcKw9cC6YPm+tg1Jp+gFTKuT3ztBjR9bNCvN0Kvd0AfDOGNnY0WG3ud",
-	"0PdDVxi0QmqnNBa0Lv2ujUI2d+mAKdefItDS99sPPYn4HwhFDj4JMEdF6BsLyl6lSaZc4DGw4E6jHpzn",
-	"/AI1HO4dDBudwC1EIX/ZwfFItz4d3fxuNLXOzHMrXuLhcHc43L2KS1zFV/EgamYf2vsT+3Rnmjxcy1Pq",
-	"fKoFn04xrX8AdOCR4miDqi+yDOgrQJSMeOSaRYRPGwrZYlBrEhVd+/ofidrWRVA6iKZ5k9vftvTku/x9",
-	"olWaD5UIh2+sbvjWk5t++QMwd9zMfGMf0LKhef3Lez6aKFVa5cQTuX8Lj9dr2bjqkQ+alPRO7c/LUExJ",
-	"Bf6Tmg8xlm8dYzm4816y2A5LNCrhAvMF4r33IVjRwbnuY+yCOLsTa0Zu4XdrlXk2P6bz2wcr/t2hdDlv",
-	"TmeuMk9bi/FScWPcjaHvKfd2e90NGai3Xyk+NBQi9YWKri4gybgF7lGt8q8f/+Pk9NXJu49nb1/tspzv",
-	"Xuy59t1+JfcTKSt+m0uFm40PmCx1I9cdsJI08zzX6Q3Lr9eRuTzDa2kVYSla3XjDu7UmK9cfrv8vAAD/",
-	"/w==",
+	"7H3rchu30uCrdHFPlcmzI4q62Emkyg8lcRJvOU7Ktso/QpcHnGmKOJ4BJgDGEpPSA+x77JPtk3yFBjA3",
+	"Di+SbVnJ0T+Jgxk0Go2+d+OvQSLzQgoURg9O/hoskKWo6M+zJMHCvGTiAun/FHWieGG4FIOTQTxbGtTx",
+	"IBroZIE5syPMssDByUAbxcXF4Po6GnwvhUFhfuC6kJq7V1e+xIxhySJHYU5hzjMULMd/f3v++se9rx89",
+	"mpaTyVFSoEpQmD0UiUwxBTuEnuA2CJ6+Zherc74ySooLQGG4WYJhFxGYBcIfpTSYwgKv4NXPZ3uHj5+A",
+	"nNMTWu14y1wvMZEq3XFG92Wu4f+8+vUFKCwUahSG2fFhVkUfPAWNIgVuYMaS98AFxM/me78wkyxiMBKS",
+	"hd2jxgsgRbYEPgchZzJdAmYaYcEIfoV/lFxhOjgxqsTN63nz5s1ZaRYW5oQZ7Nm675ApVKCQZfm304FG",
+	"rbkUi3I2HcQ3muw6GhRMsRxNoL6KKJ79sDrx6wVCTTaPNPDULo7bZwUzi0E0sCQyOBnUo97xdCNIc6ly",
+	"ZgYng7Kkkav4qGE6P/9kUPnZPgauZ3MihlWAvl9LGdxoSEqlUBiwBAvDuZI5MPjp6esRcA1SIMj5VJgF",
+	"aoxAKoj/HcNcKmBiCXjFteHioqJQIrHjg8MxvOFmIUtDkzpuQh8JVMo1lCKRIiVuwLLxVAQUudE1kgKR",
+	"t05dzq6eo7gwi8HJwWQy6UfHCylwDUqOJsdwuUDhFwi0PkKBhty+4o75OoDsl28LFbHSHs6A6oPfI8IQ",
+	"bRGBaH+jzdGGZ9ku4LkpbgjZc55zswrXb+wCQfM/MYLHEwcQm1kWNYYzAZgXZgkfWFYiDOPMfuLbmCjn",
+	"eDKpQPyjRLWsIaRhXfB4XuaDk0MLW86F+++ggpMLgxeoCNBf53ONPZC+KPMZKrub3GCuLU/U73kRwWaw",
+	"N8Mq3WS9J5ELc3Q4iBrQHxx/dfz10ZPjrxqLmPQuYg0VfLc0ngB0BDi+GIOTsN9O9r75Jh7DWaCOOTAh",
+	"zQIVlIIbuwh+IaTCFIaWXi4XMkNInNy1T+3SR2tp5lYE88qx+XUs0EuBTfzPD/lYlnwdBjuRIYR08tP+",
+	"x9LAYn5TskBluFVj5izTGHWAPgMhjT14wESDgY/BrubMZEyDwjkqFAlCxrXRdDRZNd9UoEgLyYXRcFnz",
+	"P65gzjFL9alnM0xV2FmUs0f6hL5j8MpEwMRUyMJBTOpGveF2kFWMwO03m8nSRMTCWWkWxJJTMDxHx0yL",
+	"xnr/GtRQvmMiWUh1Q+S89tqPByf+XRumTAQo0lFMoBHyAlynIMosI0FRgc00MEeYlhzsczbLMGx3G1wU",
+	"afeoPTkebD5V0YBguvF7103a+91/JCIQ3laj5ew/mBg7SQOTiUJmMH3H2pOmzOCe3YhVWu19fbZco0TQ",
+	"tj7SgDnj2XjL13i6w1lpvWEpruesT/reaulPO6kjTZy2wYxW1LEuUFEPva5D3bod6du7mjec3fYQFEyZ",
+	"1mlcof0I2IajMozp3xj+///9fxCjSN1f4XOPNAlbYtV/myNRo/U512YrUtvrSmQpHBluXAjJdDus+uNf",
+	"CueDk8H/2q9t130vB/YbQuC6+hpTii1XFue+F3k4epdXUesNl9Yg84TXMqnL+jadtluxmNXX17GYssik",
+	"VQUCk4GhVDAdMCvtpoPReMvnWx+82cJ2ZVf1G05p6FuFVPyCW4FJB9KOq+SvNVNSrjAxUi3HTlkLzO7w",
+	"8ePNM2pZqgTfNdSUTZpOzRIumQ6YTa0aOnyPhXFKaMbFe0yBCyPB6W/+bU3I7uLjJhg13GR4021wz/pW",
+	"lWPKGdjnvVTA9bsPXPOZm9I/nkmZIROr/L/L7zu7ugpSz8rWUl7Ue9C27OS6Y7Lu9LVWvJlL3BsmWPOt",
+	"T8kEX9oZb8sHb6U9tF7vA+572qea6b/EP0q88SbUivFuosXrEH18rUeZc69h2jQtek78ykELWtrqJ63W",
+	"0WFpXn/Luah+uRl2/XzrkeytvltiuJqrx5f8NHiTGqMs97Qs0zFMUrXwsmK4Q2TJApiBXGoDUiROb7rh",
+	"4bD0fE1YfOZePGiowO64RINS8D9K9AMsW7U7Exju6takXBcZW5IsOoXp4AVeehPSwz4dtJwSVrm6Ynlh",
+	"vzf4XiqDV96pxsWF7oitXXZ4ZfeeXhVSmfOXz2+4ZXhVcIXaKyDtlb4J7qnzl89BG1louJTqvd3D4csf",
+	"v4ejo6NvIjh//X3kHRIaEynSjqjbqMuUKlud9wd5Kax01bVTvhb4YOR7FFAKwzOIa/Dj9mlTfCvfsXNH",
+	"TQT0nYofrWn/VCnHONq4I7O/n0DmjGcWTzQkuHqIoOIIGrEQ/fvB23HriNrntRyz/5E/zf5hlQ8dn0I8",
+	"k+kyrqxv8v63re+a2IJsXcF8jloz56OqR3tXF7hhkBEJWsvncDLZik+HjvrLfej8TclZhvkq0iw9fXP8",
+	"+Cso3AhI0TCe6aheopwDfkC1BLTbUUVWzn57tmpNubf7mFCRMdEIv3ANMnE+8qRfE6LZevjZrwIBhVFL",
+	"KFBVG85FURq37TvzqgaNrQhyMvFMqfvJ7OfXr38DNwASmbb3/njSq2SsYWuvFlIZ0GWeM7UMFnDYjKAm",
+	"1pTyHUshCIk+qdard57B+ctnlmlaTHW/b/koGdgns4yJ99MB5MiE4wF+iZotNXADLMva0DTe20qmXv8M",
+	"B8Ojt49YvSy8sZ8xyC/Ls5wDrz7vq6S6UWi2Pa2NoRHILEVtSU1pcwux2EdqPLdCBNN3hZIWCT0AnZ8/",
+	"+0GTE96PhTAWhiy7tBvkvO+WOwl52ZbY27WhLkT6nTZM0datmiFR5WJu29Gd+Jh9RgYczzGCILmACyu7",
+	"dpdV3bnWGd30vO3YqyagXzZ9vGNyr+p+W62/tjm7FeNheMUWuqrI9gndBm1WIaozYXUk94J3IpOe5Hze",
+	"Qpq127EFjK5Lq2kJtpfYj+ve7e2lr6h1YvsOTYtsW/jZwGU+xqrs0KA0LANRhcsoLsuyjNxAwR0BQyFd",
+	"+LYIEUA6qp/SQPUre+VkyicwUjsfvC1fZpriO5jCMKiVHS7d45994I0PvPGBN27ljR/LDc8Lu7Cm9X4b",
+	"R0TTHd9Rc8lTCGGAx3OSIVNWtRyv2OK77HKHMDvWbP3fltl2peK2b3aFqMjtbFpZSqAXssxSmKH961LY",
+	"802G/bOGydNgHWtshB+824Meb0fdLoS5hgA+yg21cTte4CWkn3xLGoy4PZ0dT4daN496BAQ4lMI9cvPu",
+	"vA+0hpYLavtWtD1KN94Y4oZJqbhZvrLi3WF6RpmBZ6VZ9Bl7BSpNiQ4sSVBr77kZxnpRvBuPx/EIKB0t",
+	"rpMl/BDHUWKo0guUNoRE80iDLE1RmipLkzBGYNQYXBhTuMQRLuayLxnLK0EXSpZFFdixYrqhAwCDUqMi",
+	"n5dzQI2nYiqekg/CKlQgEFMN8RkF8vmfxFFOwKdLupxWWpBPYoUh68dJNBUacT0iRmN4Wns+IrhcMIMf",
+	"UJHa4gzYiOLTYirWOVIglUlJvGAYs6LIeELg7vth//s/Wop45GxW+53Y+T1iUpWCzU4O2ZZvi1BCuWX6",
+	"JHi44ACMhMPJBJIFUywxqHQEcWMP4sqr6w7YVDT+h0LhHtNaJrzjUNfkanFIiVxK7UymHHX43FQcwC/8",
+	"u8gBbTVb0scqeFzm2DDFOSszA48nozGcUyRPn7RAmgpHEAXlvRITiurwYzUfHD5+3FqkQxClwwSI3LFX",
+	"H0j9jvf2cna156KHey67uobnEH7i340IpbUPdBj/9PQ1jMfjfZ/vFUdAP+03ELP/VyfZ9Ho/9V+IR1PB",
+	"FEKKScaUxaeGFgXIxKDZ00Yhy+Op0BLMghm4QIGKNiDJOCFfIUvtYcntJwj2U/Bx0UuuKFViKmKfDb73",
+	"ellgbKnSdBNmrQCqw4+WHtvRwXjkUpw89xu0POvk8BtEgw+onHNmcDCejCeWW8oCBSv44GRwNJ6Mj6wK",
+	"z8yCGNV+nURC/xdS92hkZ2mqgbl0DyPbeWINMwpytgR7YCkXT5WZS6LdYVPi0WnzO1w38rvGU3G2aUJr",
+	"r9lJXUJjOJFx23nsP0KRq0e6maeSl9pAxl3onNfR7DHUES8NTOFUpJih3XfiBS7DrRHUoq2x4pZeeZYG",
+	"K6IRn/PpfqjNdzJdOlOViIIEeYP0LNOxv9XJgJvsyXVhwOu2huvDNwp1IYV2gupwcvDJwGgmn1xf9yUR",
+	"Cbxs5A2OLW0eTyYbAGgy4d0BCc70Hih+YZm1FDAlLhkBg5xrzcVFBKV4L+wJlApmLA0RCrYL6VESoqcu",
+	"K4c1T7EmJLfMgztdpltUWAsJTasZNApc3rx5s9etb+ibzb+y3y2HoFmPD47uclmWhoJ0W9oDnzF1QUo9",
+	"E0ASziH74PFdQxUAshRhISQ4Ht8tbT8TBpVVoUhDGTvdNLiEPC9ydNrgR4Zd6Haqoh68tW/ud/zvF2i2",
+	"1XzoHllwAmYhNZ2GZZ0cRCm79vepaGUGVVUJvE4QiizbqDz6MLTWDMwU6YGzJfDUSsXX7rBZZQMSmc+4",
+	"QBhaVZTY+0Jm6WgMMXnQKtlbeQKtllWvgQoNQiDGfzOCFa/gGM5aAUmr0LDgkWispMfF6EsZ7EA7UZ/k",
+	"eM61OWu5U5sFQr+vxtyyZWsjmlilYJ6ffF2+f9v3sXv1zVZAQjCxqdfgFUuMw0IVAsYrs5/oD/FoHYSr",
+	"mVK9WfuU3LYlS2Ar0N5zY3VVy9rnhniMJRueYzPGb/f32atf4esnkwNrWLg0ODIV3Ng/pcC1S6ocRHaC",
+	"frxvcC7eYB32lcRkS5jhXJJCurKWrUC6V28FZR8/q8l531Xg7DDQV8Bcv11RYiafTolpp7P1sNlfhecC",
+	"ct4OYN69NnPm+VOVDEGVaq52h9hcHtSd01ZY2dlq1ib7Jysn90r8WmqCdoCsEr2NX1dE76qttFYYW8Lc",
+	"bpc1pDAn9ubc6E5gTMV6OTw6paxil71LxtaxqxFyiUjWlGZmKuL98ML+X7VUuV67JvssGPAgqVxSyfJi",
+	"YTUVpOQtOH/5vE9G/oQNETm4E56wTv1r5zY2CDmUQ28i3kbhtFOq75Zu2/ADT4MOw+D8/NkP/2jzZXJ8",
+	"l8t6IUGXlLlZYTvkqrmDev+shp/QtE3gtXxrRUPdIsw75eRWqBeb6ri118cxSzX4dgEhXGOtr1OfUxqG",
+	"aMMo+8+yPHL0RRCLMsviEA6o0w5bDlgrQUMULHYMzorLaCpqFTYK8doIXIZ9HUIXqXsWYsfEFxWydE+K",
+	"bDkVQ40i9dZFHnxWGX+PxFyDD4LW4ByebxaS+HeoIDcncLmQ5OUObJ0TItYYT9YqmQrvUQt1L94AQ5CX",
+	"wiVD2NnDIpoSwZkQQ3JhapZ7tx5zTk9K7DOjMZyJpZ2e6uAv0JBwiOyouXeNVJvtzaRUOvvH1dL3cfdu",
+	"wHNwUwILfQGcuvjpvW7rIrI7ed3uUjiVBGj6txZSq347OiLBxr6k9iLuaBopIZMdj151AqmZAyOx0hJ6",
+	"D2LujsXc8cHhXQLVaBrjrB/RcNG0ojDtxiDceM6bguYiIWZ76dnfyC/kwQf6N/GBOpbdJMwcDUuZYbc3",
+	"x7oRtPV+0kY4qdtsocdYaycyR1MxW1aC/1JRJG6BedepyRWYRprjWtdiA+abytX75a5pl2Bvc9fUy/4S",
+	"7prvukKn12/zIIn+mw0u5ydqHc/+EM1H21vbOVvIlNjI1owVP8adrobDBobxb7++2pqM4V6IRydT4ZKG",
+	"hPSpP64TlK+ye6SrkraYbJdY8wvBTKkwttaHvkSlgWmXVcIadJdCWIWzOYZNKy6kZDQ69EVToV2zOiv/",
+	"I4ipR5C1EkODKf933QsrtgYQVAB5i6uycHycw2HH2gSEHtJCQ0JBkylY2+moj2+HzBdX0YjpJtNopbiL",
+	"q2UE54JfhVrEde5+j+XdGhPt1lOjj2rcntY4G5aiYGmKKcyYxifHpcrg51/Ovt979fPZ4eMna6MT1Rc2",
+	"AtxOXLxNjMJ1itphYGh0ttPQulPbDYVkMzWpzZSqvZlxwQhTPW2jVvej1TgrqjJc2ppxI4bHNDTzmTqy",
+	"wjXP3Ku7Z24SFK1Om3XXzL1O28xNn+hptNlofrnpzdqgPZw8uUuEe48Epi4NaahHN8f6KWirDrLMt06D",
+	"ROY0KC8zwwumzP5sadA97GzRJ8Ny+NCazm6vq85+5JwbWjUjazb7G4137GG62zYeOQ2jqwcYyGXK5xxT",
+	"GLaYtw/Gp6Nb+ES+mDekloVWb6xFYUhmsj9Xob8tHo87N15rpt8VkaGkfsF0kJVRyHVugG4fzxBFEJ/e",
+	"3n1y1wtxNJyQWkYVBMxwbUlszVFbc0Jcp0P4975LjNb8z52a+96XCKdPfh+c/P62qccGbQWqcB5tvNN+",
+	"Pl8QYbtS6zROynX96HhFf7Is0bD3cjcbNrS4+obuDVPRbN/gkmmbidJuBXulyvaMyeIIDh5DzkVpPzhb",
+	"ToXPmh6N4Znrgenw7jPYm2oVyA+rJTE8nYoQHkCvOb7HpVXNlnYXMVFooAYK3iMWGrigCEPKDJuKqvUU",
+	"xYylQErBCklVFj8JE7Vm7ppWcONPvfYJXXYcdZfTMisNRiGp2tU3RLCQZCs5nREKRtKT6yBbpyJhObrQ",
+	"SJ9C7RTpuwkh121INnBFdzi+hGfiIQb84JLYHAMOBFqd2U1s3HLhEIHc6DxYyY1sJ3tGnX6yzXSrbjan",
+	"2aW6uy+Ps9dBGiqh/t7e0WYJ/RbXaMDQl/KL/pc5Qu+fz1HXFB8OdfUTKWa9yo7LKtekF7jkAXkpnKrQ",
+	"YGlVW3zmgkRDqZw6Ev91HY+c046yMexh7u0aNoanLFmE9gTNAE6pfRKB01pmLtuCzTJsAwHDKu/N/Z7b",
+	"TfZJDlXOG8HSTnpbzYbo9mOz83olyOipiDc1YCR35ZKIi6dUMujYl3PAVJqL/aRPD7ez+yTc9TVGoSXP",
+	"5yww6tQeX/tEh89UTRRWtKGUaHM/ob9XkkIE3UwZSx/NkoJA1g/1RA+x9HtUTxROYb/caGqCrXxgJ0oy",
+	"7LtY5wf6vdUYwNqyulNqxAyITjdhYtMajAylvS6+YqSMmlWb7j4jkkqN24Si6n4Yl+1WtRdbvSKmfSVJ",
+	"X7CGZq658sekrrUY7PE6dKVfym6ssgYfjMbPbTQGVN/zdKr65Nw0l+pecTh3rrZxuGi9dbtRP4GzcJGN",
+	"bpqoobKir9qhqeR9Xotxy1n/exY5PDCq+8Co7qNra/P5vpnsrq+HohBBaT5bQUPVOdllxLSqGHK2pJAU",
+	"GmvbijLLxhD7ZkwnYFSJsdVwjK5+pVjDZV/rNepy4AbBkP6gbuUXjIupcHZv3Y3I8BxHp425qKFT3OjB",
+	"BOfNIgffWkPhfzCxSsxGpQw26GRTsVUpa7XQuqf1BKtG9l0WE2xh/6GSYFsj3398bYHl2y3Dnbh4LWAe",
+	"RMqD7vtQR/CPryO4pe9jUy30Jr9IJ0qbIfvQ9pIEZ3WrUZXlzz7bYIFiKtb6TEg4b/aJtFIYGiJ4pxZf",
+	"zmsyFRsk9EvM5YdPV/S3zXPipvsinpOzBzvkiwmNvqQyvxOUxfLPqk+7V5zTnbhOoMNr8avM9OOSwxqW",
+	"WHSD9K4qj+zWfSw2pjzUiV+bUn2tFtqTojsVCVNq6equtbvyzxp/DBpFCy5jrO8K/9F4Kl6VRSGV0eAz",
+	"ce3rLl84a151q2HYU/owssOnzRvMQ8jSju9WRWzr2eEXuK184bNeDu16u39zcDABjQmV7R8cjw8/7Z3R",
+	"9+3S83tyLfxDzcNDzcNDzcNDzcODwvzPUJgfKjC+cMAy5Oa21OtQbHDP9Wrf+p3ay9+8OqMTdenNVawl",
+	"hJVfeykzzIkf0noU5FJhuEyS7rvXp65v/QytkHHXCDROQNvjB8Nmn/xmg/zRGH6zX6PJpl5D9e3yFQYd",
+	"lVpNTQXNS787weuSE1Ou30egpb+OIfRr4n8ilAX4lMQCFaFvKiiXlj4y5wJPgQXnHvUnveAfUMPxwdG4",
+	"1SXdQhSyqR0cj3TnZvH2teLUVrQorHiJx+P98Xj/Kq5wFV/Fo6idC0kt7H3yNX28KddhqAWfzzFt3g87",
+	"8khxtEG1IFkGdEkUpUaeuEYa4eZLITsMakPapLvd4Eeitk3xnB6iaZ/k7tWnnnxXr69apytR+XS4gnfL",
+	"VWDu86v3A91xo/etPVKrZu/Nixl9bFOqtM7QJ3L/Ev63F7J11CMfwqnonVrDV4Ghigr8jasPEZ8vHfE5",
+	"uvM+u9gNkrTq8gLzBeK99yF00sO57mMkhTi7E2tG7uAF7BSdtu9a+v2tFf9uU/pcSY00ILpMaMGM20Lt",
+	"u6QXmMCQfEwLY4qT/f2Dw6/Gk/FkfHDy9eTria9ayNl7BFWKeBQBC/VEZqGtHXqpuDHuHNIl3oP9QX8L",
+	"DOqmWAklDaVIfTGmq33wt8s8alQ3DuN/nb1+fvbq3fnL5/us4PsfDlzDdD+T+4lUII+8leLU1pUxK/3f",
+	"dQ+sJCM9J3fayOrrzS1a/cILadVrKTr9j8O7jbY212+v/ycAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -495,16 +495,16 @@ type DataProtocol struct {
 	Protocol string `json:"protocol"`
 }
 
-// DataStorage defines model for DataStorage.
+// DataStorage A data storage as returned; `exclude[]` drops fields.
 type DataStorage struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
-	DataOrganization *DataOrganization   `json:"data_organization,omitempty"`
-	DataProtocols    *[]DataProtocol     `json:"data_protocols,omitempty"`
-	Description      *string             `json:"description,omitempty"`
+	DataOrganization DataOrganization    `json:"data_organization"`
+	DataProtocols    []DataProtocol      `json:"data_protocols"`
+	Description      string              `json:"description"`
 	Id               *openapi_types.UUID `json:"id,omitempty"`
-	IsPublic         *bool               `json:"is_public,omitempty"`
-	Location         *string             `json:"location,omitempty"`
-	Name             *string             `json:"name,omitempty"`
+	IsPublic         bool                `json:"is_public"`
+	Location         string              `json:"location"`
+	Name             string              `json:"name"`
 }
 
 // DataStorageCreate defines model for DataStorageCreate.
@@ -522,6 +522,7 @@ type DataStorageCreate struct {
 
 // DataStorageDetail defines model for DataStorageDetail.
 type DataStorageDetail struct {
+	// Datastorage A data storage as returned; `exclude[]` drops fields.
 	Datastorage DataStorage `json:"datastorage"`
 }
 
@@ -538,7 +539,7 @@ type DataStorageList struct {
 	Previous nullable.Nullable[PageLink] `json:"previous"`
 }
 
-// DataStoragePatch defines model for DataStoragePatch.
+// DataStoragePatch Writable data storage fields (PATCH); only those sent change. No defaults.
 type DataStoragePatch struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 	DataOrganization *DataOrganization `json:"data_organization,omitempty"`
@@ -628,35 +629,35 @@ type ListMeta struct {
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
 
-// Project defines model for Project.
+// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
 	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
 
 	// Collections A relation with no model in this server yet; always empty.
 	Collections *EmptyRelation `json:"collections,omitempty"`
-	Description *string        `json:"description,omitempty"`
+	Description string         `json:"description"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields `json:"extra_fields"`
 
 	// Groups Group permissions (groups are not modelled; always empty).
-	Groups   *map[string]ProjectRole `json:"groups,omitempty"`
-	Id       *openapi_types.UUID     `json:"id,omitempty"`
-	IsPublic *bool                   `json:"is_public,omitempty"`
+	Groups   map[string]ProjectRole `json:"groups"`
+	Id       *openapi_types.UUID    `json:"id,omitempty"`
+	IsPublic bool                   `json:"is_public"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links        *Links                   `json:"links,omitempty"`
-	Name         *string                  `json:"name,omitempty"`
-	Publications *[]Uuid                  `json:"publications,omitempty"`
+	Name         string                   `json:"name"`
+	Publications []Uuid                   `json:"publications"`
 	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
 
 	// Subjects A relation with no model in this server yet; always empty.
 	Subjects *EmptyRelation `json:"subjects,omitempty"`
-	Tags     *Tags          `json:"tags,omitempty"`
+	Tags     Tags           `json:"tags"`
 
 	// Users Members by e-mail (empty on the public portal).
-	Users *map[string]ProjectRole `json:"users,omitempty"`
+	Users map[string]ProjectRole `json:"users"`
 }
 
 // Project_Sessions_Item defines model for Project.sessions.Item.
@@ -686,6 +687,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
+	// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -702,7 +704,7 @@ type ProjectList struct {
 	Projects []Project                   `json:"projects"`
 }
 
-// ProjectPatch defines model for ProjectPatch.
+// ProjectPatch Writable project fields (PATCH); only those sent change. No defaults.
 type ProjectPatch struct {
 	Description *string `json:"description,omitempty"`
 
@@ -737,13 +739,13 @@ type ProjectRoleChange struct {
 	Remove    *bool `json:"remove,omitempty"`
 }
 
-// QueryErrors defines model for QueryErrors.
-type QueryErrors struct {
-	union json.RawMessage
-}
-
-// QueryErrors0 defines model for QueryErrors.0.
-type QueryErrors0 = []string
+// QueryErrors The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
+type QueryErrors = interface{}
 
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
@@ -754,16 +756,16 @@ type Session struct {
 	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
 
 	// Datastorage In the through-table (sessiondatastorage) order.
-	Datastorage   *[]Session_Datastorage_Item  `json:"datastorage,omitempty"`
-	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
-	Description   *string                      `json:"description,omitempty"`
-	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+	Datastorage   []Session_Datastorage_Item   `json:"datastorage"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time"`
+	Description   string                       `json:"description"`
+	DownloadLinks []DownloadLink               `json:"download_links"`
 
 	// Epochs A relation with no model in this server yet; always empty.
 	Epochs *EmptyRelation `json:"epochs,omitempty"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields        `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields         `json:"extra_fields"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
@@ -771,12 +773,12 @@ type Session struct {
 
 	// Manipulations A relation with no model in this server yet; always empty.
 	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
-	Name          *string        `json:"name,omitempty"`
+	Name          string         `json:"name"`
 
 	// NameUsedInStorage The name in a filesystem-safe form.
-	NameUsedInStorage *string                  `json:"name_used_in_storage,omitempty"`
-	Projects          *[]Session_Projects_Item `json:"projects,omitempty"`
-	Tags              *Tags                    `json:"tags,omitempty"`
+	NameUsedInStorage *string                 `json:"name_used_in_storage,omitempty"`
+	Projects          []Session_Projects_Item `json:"projects"`
+	Tags              Tags                    `json:"tags"`
 }
 
 // Session_Datastorage_Item defines model for Session.datastorage.Item.
@@ -806,12 +808,12 @@ type SessionCreate struct {
 	Tags     *Tags  `json:"tags,omitempty"`
 }
 
-// SessionDataStorage One ordered link between a session and a data storage.
+// SessionDataStorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 type SessionDataStorage struct {
-	Datastorage *SessionDataStorage_Datastorage `json:"datastorage,omitempty"`
-	Id          *openapi_types.UUID             `json:"id,omitempty"`
-	Order       *int                            `json:"order,omitempty"`
-	Session     *SessionDataStorage_Session     `json:"session,omitempty"`
+	Datastorage SessionDataStorage_Datastorage `json:"datastorage"`
+	Id          *openapi_types.UUID            `json:"id,omitempty"`
+	Order       int                            `json:"order"`
+	Session     SessionDataStorage_Session     `json:"session"`
 }
 
 // SessionDataStorage_Datastorage defines model for SessionDataStorage.Datastorage.
@@ -835,7 +837,7 @@ type SessionDataStorageCreate struct {
 
 // SessionDataStorageDetail defines model for SessionDataStorageDetail.
 type SessionDataStorageDetail struct {
-	// Sessiondatastorage One ordered link between a session and a data storage.
+	// Sessiondatastorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 	Sessiondatastorage SessionDataStorage `json:"sessiondatastorage"`
 }
 
@@ -852,7 +854,7 @@ type SessionDataStorageList struct {
 	Sessiondatastorages []SessionDataStorage        `json:"sessiondatastorages"`
 }
 
-// SessionDataStoragePatch defines model for SessionDataStoragePatch.
+// SessionDataStoragePatch Writable link fields (PATCH); only those sent change. No defaults.
 type SessionDataStoragePatch struct {
 	Datastorage *Uuid `json:"datastorage,omitempty"`
 
@@ -880,7 +882,7 @@ type SessionList struct {
 	Sessions []Session                   `json:"sessions"`
 }
 
-// SessionPatch Writable session fields (PATCH); only those sent change.
+// SessionPatch Writable session fields (PATCH); only those sent change. No defaults.
 type SessionPatch struct {
 	// Datastorage Replaces the session''s data storages, in this order. The caller must own each one.
 	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
@@ -975,7 +977,12 @@ type BadRequest = FieldErrors
 // Forbidden defines model for Forbidden.
 type Forbidden = Detail
 
-// ListBadRequest defines model for ListBadRequest.
+// ListBadRequest The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
 type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
@@ -1377,16 +1384,6 @@ type PublicListDataStoragesParams struct {
 // PublicListDataStoragesParamsFormat defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParamsFormat string
 
-// PublicDeleteDataStorageParams defines parameters for PublicDeleteDataStorage.
-type PublicDeleteDataStorageParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
 // PublicGetDataStorageParams defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1404,26 +1401,6 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
-
-// PublicUpdateDataStorageParams defines parameters for PublicUpdateDataStorage.
-type PublicUpdateDataStorageParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
-// PublicReplaceDataStorageParams defines parameters for PublicReplaceDataStorage.
-type PublicReplaceDataStorageParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
 
 // PublicListProjectsParams defines parameters for PublicListProjects.
 type PublicListProjectsParams struct {
@@ -1458,16 +1435,6 @@ type PublicListProjectsParams struct {
 // PublicListProjectsParamsFormat defines parameters for PublicListProjects.
 type PublicListProjectsParamsFormat string
 
-// PublicDeleteProjectParams defines parameters for PublicDeleteProject.
-type PublicDeleteProjectParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
 // PublicGetProjectParams defines parameters for PublicGetProject.
 type PublicGetProjectParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1485,26 +1452,6 @@ type PublicGetProjectParams struct {
 
 // PublicGetProjectParamsFormat defines parameters for PublicGetProject.
 type PublicGetProjectParamsFormat string
-
-// PublicUpdateProjectParams defines parameters for PublicUpdateProject.
-type PublicUpdateProjectParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
-// PublicReplaceProjectParams defines parameters for PublicReplaceProject.
-type PublicReplaceProjectParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
 
 // PublicListProjectSessionsParams defines parameters for PublicListProjectSessions.
 type PublicListProjectSessionsParams struct {
@@ -1557,16 +1504,6 @@ type PublicListSessionsParams struct {
 // PublicListSessionsParamsFormat defines parameters for PublicListSessions.
 type PublicListSessionsParamsFormat string
 
-// PublicDeleteSessionParams defines parameters for PublicDeleteSession.
-type PublicDeleteSessionParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
 // PublicGetSessionParams defines parameters for PublicGetSession.
 type PublicGetSessionParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1584,26 +1521,6 @@ type PublicGetSessionParams struct {
 
 // PublicGetSessionParamsFormat defines parameters for PublicGetSession.
 type PublicGetSessionParamsFormat string
-
-// PublicUpdateSessionParams defines parameters for PublicUpdateSession.
-type PublicUpdateSessionParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
-
-// PublicReplaceSessionParams defines parameters for PublicReplaceSession.
-type PublicReplaceSessionParams struct {
-	// IfMatch Change or delete the record only if its current ETag (from a GET of
-	// its URL without query parameters) is one of these, or `*` for any
-	// existing record; else 412. Without the header the request is
-	// unconditional. Conditional writes to one record are handled one at
-	// a time, so of two clients sending the same ETag only the first wins.
-	IfMatch *IfMatch `json:"If-Match,omitempty"`
-}
 
 // PublicListSessionDataStorageListParams defines parameters for PublicListSessionDataStorageList.
 type PublicListSessionDataStorageListParams struct {
@@ -1732,68 +1649,6 @@ func (t Project_Sessions_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryErrors0 returns the union data inside the QueryErrors as a QueryErrors0
-func (t QueryErrors) AsQueryErrors0() (QueryErrors0, error) {
-	var body QueryErrors0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryErrors0 overwrites any union data inside the QueryErrors as the provided QueryErrors0
-func (t *QueryErrors) FromQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryErrors0 performs a merge with any union data inside the QueryErrors, using the provided QueryErrors0
-func (t *QueryErrors) MergeQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDetail returns the union data inside the QueryErrors as a Detail
-func (t QueryErrors) AsDetail() (Detail, error) {
-	var body Detail
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDetail overwrites any union data inside the QueryErrors as the provided Detail
-func (t *QueryErrors) FromDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeDetail performs a merge with any union data inside the QueryErrors, using the provided Detail
-func (t *QueryErrors) MergeDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryErrors) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryErrors) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2138,60 +1993,24 @@ type ServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx echo.Context) error
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx echo.Context, id Id, params PublicDeleteDataStorageParams) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx echo.Context, id Id, params PublicUpdateDataStorageParams) error
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx echo.Context, id Id, params PublicReplaceDataStorageParams) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx echo.Context) error
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx echo.Context, id Id, params PublicDeleteProjectParams) error
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx echo.Context, id Id, params PublicUpdateProjectParams) error
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx echo.Context, id Id, params PublicReplaceProjectParams) error
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx echo.Context) error
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx echo.Context, id Id, params PublicDeleteSessionParams) error
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx echo.Context, id Id, params PublicUpdateSessionParams) error
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx echo.Context, id Id, params PublicReplaceSessionParams) error
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error
@@ -3337,51 +3156,6 @@ func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error 
 	return err
 }
 
-// PublicCreateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateDataStorage(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateDataStorage(ctx)
-	return err
-}
-
-// PublicDeleteDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicDeleteDataStorageParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteDataStorage(ctx, id, params)
-	return err
-}
-
 // PublicGetDataStorage converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 	var err error
@@ -3425,78 +3199,6 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
-	return err
-}
-
-// PublicUpdateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicUpdateDataStorageParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateDataStorage(ctx, id, params)
-	return err
-}
-
-// PublicReplaceDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicReplaceDataStorageParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceDataStorage(ctx, id, params)
 	return err
 }
 
@@ -3574,51 +3276,6 @@ func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateProject(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateProject(ctx)
-	return err
-}
-
-// PublicDeleteProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicDeleteProjectParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteProject(ctx, id, params)
-	return err
-}
-
 // PublicGetProject converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 	var err error
@@ -3662,78 +3319,6 @@ func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetProject(ctx, id, params)
-	return err
-}
-
-// PublicUpdateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicUpdateProjectParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateProject(ctx, id, params)
-	return err
-}
-
-// PublicReplaceProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicReplaceProjectParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceProject(ctx, id, params)
 	return err
 }
 
@@ -3857,51 +3442,6 @@ func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateSession(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateSession(ctx)
-	return err
-}
-
-// PublicDeleteSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicDeleteSessionParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteSession(ctx, id, params)
-	return err
-}
-
 // PublicGetSession converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 	var err error
@@ -3945,78 +3485,6 @@ func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetSession(ctx, id, params)
-	return err
-}
-
-// PublicUpdateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicUpdateSessionParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateSession(ctx, id, params)
-	return err
-}
-
-// PublicReplaceSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublicReplaceSessionParams
-
-	headers := ctx.Request().Header
-	// ------------- Optional header parameter "If-Match" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
-		var IfMatch IfMatch
-		n := len(valueList)
-		if n != 1 {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
-		}
-
-		params.IfMatch = &IfMatch
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceSession(ctx, id, params)
 	return err
 }
 
@@ -4150,11 +3618,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/session/:id/", wrapper.UpdateSession, options.OperationMiddlewares["updateSession"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/session/:id/", wrapper.ReplaceSession, options.OperationMiddlewares["replaceSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/", wrapper.PublicListSessions, options.OperationMiddlewares["publicListSessions"]...)
-	router.POST(options.BaseURL+"/api/public/stem/session/", wrapper.PublicCreateSession, options.OperationMiddlewares["publicCreateSession"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicDeleteSession, options.OperationMiddlewares["publicDeleteSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicGetSession, options.OperationMiddlewares["publicGetSession"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicUpdateSession, options.OperationMiddlewares["publicUpdateSession"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicReplaceSession, options.OperationMiddlewares["publicReplaceSession"]...)
 	router.GET(options.BaseURL+"/api/private/stem/project/", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/private/stem/project/", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/project/:id/", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -4162,11 +3626,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/project/:id/", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/project/:id/", wrapper.ReplaceProject, options.OperationMiddlewares["replaceProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/", wrapper.PublicListProjects, options.OperationMiddlewares["publicListProjects"]...)
-	router.POST(options.BaseURL+"/api/public/stem/project/", wrapper.PublicCreateProject, options.OperationMiddlewares["publicCreateProject"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicDeleteProject, options.OperationMiddlewares["publicDeleteProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicGetProject, options.OperationMiddlewares["publicGetProject"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicUpdateProject, options.OperationMiddlewares["publicUpdateProject"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicReplaceProject, options.OperationMiddlewares["publicReplaceProject"]...)
 	router.GET(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.ListDataStorages, options.OperationMiddlewares["listDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.CreateDataStorage, options.OperationMiddlewares["createDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.DeleteDataStorage, options.OperationMiddlewares["deleteDataStorage"]...)
@@ -4174,11 +3634,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.UpdateDataStorage, options.OperationMiddlewares["updateDataStorage"]...)
 	router.PUT(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.ReplaceDataStorage, options.OperationMiddlewares["replaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicListDataStorages, options.OperationMiddlewares["publicListDataStorages"]...)
-	router.POST(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicCreateDataStorage, options.OperationMiddlewares["publicCreateDataStorage"]...)
-	router.DELETE(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicDeleteDataStorage, options.OperationMiddlewares["publicDeleteDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicGetDataStorage, options.OperationMiddlewares["publicGetDataStorage"]...)
-	router.PATCH(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicUpdateDataStorage, options.OperationMiddlewares["publicUpdateDataStorage"]...)
-	router.PUT(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicReplaceDataStorage, options.OperationMiddlewares["publicReplaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.ListSessionDataStorages, options.OperationMiddlewares["listSessionDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.CreateSessionDataStorage, options.OperationMiddlewares["createSessionDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.DeleteSessionDataStorage, options.OperationMiddlewares["deleteSessionDataStorage"]...)
@@ -4199,14 +3655,6 @@ type BadRequestJSONResponse FieldErrors
 type ForbiddenJSONResponse Detail
 
 type ListBadRequestJSONResponse QueryErrors
-
-func (t ListBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
-	return QueryErrors(t).MarshalJSON()
-}
-
-func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
-	return (*QueryErrors)(t).UnmarshalJSON(b)
-}
 
 type NotFoundJSONResponse Detail
 
@@ -6546,84 +5994,6 @@ func (response PublicListDataStorages403JSONResponse) VisitPublicListDataStorage
 	return err
 }
 
-type PublicCreateDataStorageRequestObject struct {
-}
-
-type PublicCreateDataStorageResponseObject interface {
-	VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateDataStorage401JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateDataStorage403JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorageRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicDeleteDataStorageParams
-}
-
-type PublicDeleteDataStorageResponseObject interface {
-	VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteDataStorage401JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteDataStorage403JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetDataStorageRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetDataStorageParams
@@ -6714,86 +6084,6 @@ func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageRes
 	return err
 }
 
-type PublicUpdateDataStorageRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicUpdateDataStorageParams
-}
-
-type PublicUpdateDataStorageResponseObject interface {
-	VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateDataStorage401JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateDataStorage403JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorageRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicReplaceDataStorageParams
-}
-
-type PublicReplaceDataStorageResponseObject interface {
-	VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceDataStorage401JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceDataStorage403JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicListProjectsRequestObject struct {
 	Params PublicListProjectsParams
 }
@@ -6850,84 +6140,6 @@ func (response PublicListProjects401JSONResponse) VisitPublicListProjectsRespons
 type PublicListProjects403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response PublicListProjects403JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProjectRequestObject struct {
-}
-
-type PublicCreateProjectResponseObject interface {
-	VisitPublicCreateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateProject401JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateProject403JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProjectRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicDeleteProjectParams
-}
-
-type PublicDeleteProjectResponseObject interface {
-	VisitPublicDeleteProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteProject401JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteProject403JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7025,86 +6237,6 @@ func (response PublicGetProject404JSONResponse) VisitPublicGetProjectResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProjectRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicUpdateProjectParams
-}
-
-type PublicUpdateProjectResponseObject interface {
-	VisitPublicUpdateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateProject401JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateProject403JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProjectRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicReplaceProjectParams
-}
-
-type PublicReplaceProjectResponseObject interface {
-	VisitPublicReplaceProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceProject401JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceProject403JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7246,84 +6378,6 @@ func (response PublicListSessions403JSONResponse) VisitPublicListSessionsRespons
 	return err
 }
 
-type PublicCreateSessionRequestObject struct {
-}
-
-type PublicCreateSessionResponseObject interface {
-	VisitPublicCreateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateSession401JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateSession403JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSessionRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicDeleteSessionParams
-}
-
-type PublicDeleteSessionResponseObject interface {
-	VisitPublicDeleteSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteSession401JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteSession403JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetSessionRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetSessionParams
@@ -7410,86 +6464,6 @@ func (response PublicGetSession404JSONResponse) VisitPublicGetSessionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSessionRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicUpdateSessionParams
-}
-
-type PublicUpdateSessionResponseObject interface {
-	VisitPublicUpdateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateSession401JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateSession403JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSessionRequestObject struct {
-	Id     Id `json:"id"`
-	Params PublicReplaceSessionParams
-}
-
-type PublicReplaceSessionResponseObject interface {
-	VisitPublicReplaceSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceSession401JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceSession403JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7779,60 +6753,24 @@ type StrictServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx context.Context, request PublicCreateDataStorageRequestObject) (PublicCreateDataStorageResponseObject, error)
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx context.Context, request PublicDeleteDataStorageRequestObject) (PublicDeleteDataStorageResponseObject, error)
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx context.Context, request PublicUpdateDataStorageRequestObject) (PublicUpdateDataStorageResponseObject, error)
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx context.Context, request PublicReplaceDataStorageRequestObject) (PublicReplaceDataStorageResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx context.Context, request PublicCreateProjectRequestObject) (PublicCreateProjectResponseObject, error)
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx context.Context, request PublicDeleteProjectRequestObject) (PublicDeleteProjectResponseObject, error)
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx context.Context, request PublicGetProjectRequestObject) (PublicGetProjectResponseObject, error)
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx context.Context, request PublicUpdateProjectRequestObject) (PublicUpdateProjectResponseObject, error)
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx context.Context, request PublicReplaceProjectRequestObject) (PublicReplaceProjectResponseObject, error)
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx context.Context, request PublicListProjectSessionsRequestObject) (PublicListProjectSessionsResponseObject, error)
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx context.Context, request PublicListSessionsRequestObject) (PublicListSessionsResponseObject, error)
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx context.Context, request PublicCreateSessionRequestObject) (PublicCreateSessionResponseObject, error)
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx context.Context, request PublicDeleteSessionRequestObject) (PublicDeleteSessionResponseObject, error)
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx context.Context, request PublicGetSessionRequestObject) (PublicGetSessionResponseObject, error)
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx context.Context, request PublicUpdateSessionRequestObject) (PublicUpdateSessionResponseObject, error)
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx context.Context, request PublicReplaceSessionRequestObject) (PublicReplaceSessionResponseObject, error)
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx context.Context, request PublicListSessionDataStorageListRequestObject) (PublicListSessionDataStorageListResponseObject, error)
@@ -8938,55 +7876,6 @@ func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicL
 	return nil
 }
 
-// PublicCreateDataStorage operation middleware
-func (sh *strictHandler) PublicCreateDataStorage(ctx echo.Context) error {
-	var request PublicCreateDataStorageRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateDataStorage(ctx.Request().Context(), request.(PublicCreateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicCreateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteDataStorage operation middleware
-func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id, params PublicDeleteDataStorageParams) error {
-	var request PublicDeleteDataStorageRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteDataStorage(ctx.Request().Context(), request.(PublicDeleteDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteDataStorageResponseObject); ok {
-		return validResponse.VisitPublicDeleteDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetDataStorage operation middleware
 func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error {
 	var request PublicGetDataStorageRequestObject
@@ -9007,58 +7896,6 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateDataStorage operation middleware
-func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id, params PublicUpdateDataStorageParams) error {
-	var request PublicUpdateDataStorageRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateDataStorage(ctx.Request().Context(), request.(PublicUpdateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicUpdateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceDataStorage operation middleware
-func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id, params PublicReplaceDataStorageParams) error {
-	var request PublicReplaceDataStorageRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceDataStorage(ctx.Request().Context(), request.(PublicReplaceDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceDataStorageResponseObject); ok {
-		return validResponse.VisitPublicReplaceDataStorageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9090,55 +7927,6 @@ func (sh *strictHandler) PublicListProjects(ctx echo.Context, params PublicListP
 	return nil
 }
 
-// PublicCreateProject operation middleware
-func (sh *strictHandler) PublicCreateProject(ctx echo.Context) error {
-	var request PublicCreateProjectRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateProject(ctx.Request().Context(), request.(PublicCreateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateProjectResponseObject); ok {
-		return validResponse.VisitPublicCreateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteProject operation middleware
-func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id, params PublicDeleteProjectParams) error {
-	var request PublicDeleteProjectRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteProject(ctx.Request().Context(), request.(PublicDeleteProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteProjectResponseObject); ok {
-		return validResponse.VisitPublicDeleteProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetProject operation middleware
 func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error {
 	var request PublicGetProjectRequestObject
@@ -9159,58 +7947,6 @@ func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetProjectResponseObject); ok {
 		return validResponse.VisitPublicGetProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateProject operation middleware
-func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id, params PublicUpdateProjectParams) error {
-	var request PublicUpdateProjectRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateProject(ctx.Request().Context(), request.(PublicUpdateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateProjectResponseObject); ok {
-		return validResponse.VisitPublicUpdateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceProject operation middleware
-func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id, params PublicReplaceProjectParams) error {
-	var request PublicReplaceProjectRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceProject(ctx.Request().Context(), request.(PublicReplaceProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceProjectResponseObject); ok {
-		return validResponse.VisitPublicReplaceProjectResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9268,55 +8004,6 @@ func (sh *strictHandler) PublicListSessions(ctx echo.Context, params PublicListS
 	return nil
 }
 
-// PublicCreateSession operation middleware
-func (sh *strictHandler) PublicCreateSession(ctx echo.Context) error {
-	var request PublicCreateSessionRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateSession(ctx.Request().Context(), request.(PublicCreateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateSessionResponseObject); ok {
-		return validResponse.VisitPublicCreateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteSession operation middleware
-func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id, params PublicDeleteSessionParams) error {
-	var request PublicDeleteSessionRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteSession(ctx.Request().Context(), request.(PublicDeleteSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteSessionResponseObject); ok {
-		return validResponse.VisitPublicDeleteSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetSession operation middleware
 func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error {
 	var request PublicGetSessionRequestObject
@@ -9337,58 +8024,6 @@ func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetSessionResponseObject); ok {
 		return validResponse.VisitPublicGetSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateSession operation middleware
-func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id, params PublicUpdateSessionParams) error {
-	var request PublicUpdateSessionRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateSession(ctx.Request().Context(), request.(PublicUpdateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateSessionResponseObject); ok {
-		return validResponse.VisitPublicUpdateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceSession operation middleware
-func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id, params PublicReplaceSessionParams) error {
-	var request PublicReplaceSessionRequestObject
-
-	request.Id = id
-	request.Params = params
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceSession(ctx.Request().Context(), request.(PublicReplaceSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceSessionResponseObject); ok {
-		return validResponse.VisitPublicReplaceSessionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9498,116 +8133,125 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F17c9s6dv8qGLYz196hZTtJux17Oh3fPO6mzcONnaa7litB4pGEDQTwAqAdXa++ewcPvkRQpGzLVmz9",
-	"c29MgcABzvsH4PAmGPJpzBkwJYOjm2ACOAJh/vn2HI/1/yOQQ0FiRTgLjoIzJTgbI2CKqBlSeIz4CKkJ",
-	"IAFDLiKEJVITItHXLx8QZvIahEREoWuiJjxR6PcExAzFWOApKBDyGElgkW5BGOq/H+19xGo46SPF0XCC",
-	"2RgQFygCCgqKo3BGZ4iMEOMDHs3QBEskCRtCJwgDAb8nREAUHCmRQBjI4QSmWM9EzWIIjgKpBGHjYD6f",
-	"h0FOiW7wBit8prjAY3hHqALxCU/h/ZAzhQmT1cV4jSXsESaBSaLIFSCZDGzv6aowPDVEEd3cTD4IA/0w",
-	"OApGZogb04Skg8yDZRSHwdsfQ5pEUKXljeCxRBiNCNAIjQSfIsDDiVuxYyQgBqzwgBp64EdMue7GrpGP",
-	"PLAjXVyWKCIKpmYlpoR9ADZWk+DoMFwkNHuAhcAz/bdUM2omzcU0yOfxgbDvpjtMKb9+O43V7H8wTTLC",
-	"ynP8NgGGYgESmArdzCQaYiFmiHHUp7q3ft16uwn1TKuGZX7HxRSr6iqfDIcQK4gQ1lI7ZlxAhHYEyJgz",
-	"CRJhAQjTazyT6D/PPn/areW97b9IBLBkGhxdBH+XnAVhgGMSXIYe0t5HVbLOM9X4RaKvX9+/6aATNMVU",
-	"DwOReZJp46uDVxlVMVaTnCgSLVUfR/NRkCSmpYe0kVFfj6K00GWiJBomQgBTSNsetGOEGKPf3p4jPuoy",
-	"3UCblTpbsouIRJyB0z0JoR6w/6c+GnGBMJt1GfwgUmn1TLUCqAT06vBFB31zvWrKrBV0RP6egFSIyC5L",
-	"2JCziOg5YdpBr/M/0LUgCqQ2W5qA1BYKQBPMIgqReYxVl2GkyBRCJLkh85qjISXa+hpDqEnTo0o8BbsI",
-	"ZnX0oxERUttRJjtdlvLPEppzMDWgJcGa4h+Zph4cHHgZx2qsSl8A7fypj2A6gEi6FaFYawAf/B2GSupp",
-	"mEeEM6Sb97UpL5getGOfYqrXgEiEUx1SnO+2NEaErdMYfSBT4lH2UzwGJMkfEKIIRjihCr04OEZDiqex",
-	"IR8ddjqHBwd1Sk5Ntx5DQ5iCMQiz9J9HIwmewT8l0wEIu7rWzimO5HcS58TUDsxtn17lJUy9fBGEWirI",
-	"VFucF4ev/vzq317+66s/h3od7cNcSoq0ngqueW5943t5mgwoGVZJ12zUqjfCVDZ5PyJ7semmyfGVxt48",
-	"v3wGUhLOKhGEe16l0Xg+Sw7Rym+aoR1tW3cbKHONW5Jk6dCESUuYz4G4thLpNhBpFTZ0RVhh5N5rR1yU",
-	"D9Qh0Uo0bixXLXlOAuWS1UvZGdumbsWOUd+N7p5LvTJ9bQtTY99AdfreSvSe4/EyWk3YZB2OJgSPG2hQ",
-	"eNw8PhceU6af2rg0RP29vo7gRuSH8cq6ofV7t4hQJReqziOs6APmOvBxQZx+/VccfbGeX/+lxQWY+SeO",
-	"Y0qGxtvtm0jt6KYw/D8LGAVHwT/t51nVvv1V7r/TC/BWCC6kzT3Ki/SeXWFKtObFiQp1HmUjeTBvoJ3+",
-	"TdfMuxscoYtucK6ZZlsQidKgrdMNLuf9XRP33HSDCBQmVL/RDXQ4qoMlCbZLtIc6nU43mPc7gQ14BySK",
-	"gN3bfN+YwX1TXSTtrzxBEUeMKzTBV4BiEFNi7aHi+i/NIyumeKj7MGRbxy3VGlj131rOmlllxPEIYTTQ",
-	"kR4lUmkDMAUp8Rg0yy66WVurRJZjR2jEeTe49DOqyJVPXL3jCYsegSmfuEIjPbah5qgYsUccpOGWCaf1",
-	"HIj9+4pIMqCguaabDzGlIMxETvWrLlx+hwmFx5hSkQg0MlS4yRWQB61jejZZHpEnVuXshCgHUUQWezAw",
-	"B9a6iLWTnIfBV4YTNeGC/PEg0/2odUY7Q4EGOEJDAREwRTCVRxUhO0nURP9oSSi2RdcgwHAzFvyKRG6N",
-	"fJKayrbi34E5oQ2LENK3b9/2CiNBeZYVOEZPyU0zRWM+izFm5A+svDHUO051nkbhCqgMEXTGHdS/uOkG",
-	"QGGqVy3lu/We3WAeosqvqUPsBvNLix2kPgRHaX53KngMQhHjHHJnYlMgn3fRtJ8KrviQU91VXOwgyILe",
-	"6pRMzIyuJ8AQHkhg6hixhFJr5EeJhMj4hjd/x2zM0Ze3Z+dopBPgay6+G8Xs5Jn5gHMKmAUG51KThVzw",
-	"XzypYKgJzYguJ46+vDEHCy7yN91ol55lKoTH1VXRkWOPLzB8qSosCohWCd1JSooshQRNXWX88vCzxKQW",
-	"y0giH2KiTcNnRmdpUFN9rSgYVS5SPsQeEg69JNggqQ0Xl7HptQCnuE+YWfXq+DmFX/g1A4GmeJbi0kT5",
-	"Ne1eeLQUz1jQO9NHg7I5p+Hlosz1sWnRU9VdJKHYTQMlOmKr0jHkifWLywCIsDjOatKSEV4VlimoRp+r",
-	"if6o22mWwQ/V1P7UTJR9twYVrghPZPt36hdXBqFbKkdHoXs3k4blP03x2a02b442VxlWp67Z8+UmwbXz",
-	"ygJckSHooKyQNC0oowGke3fxH9kgZwoL5ZuIbtAbcos5V1YSfsREgOwR5gMwdBAvUcIUoTbP4BFIZN8p",
-	"sLFgOPQ/xRWm9b0pjq4xUWgA6hqAoZhTKv2dOfitZ318hfZEgshmBj/wNDY4w7f//evf9g5fvHwVeCTn",
-	"CgQZuWC8lwhSDh4EafNOT+sWBeusl7+8IC6FCYUl1hQn4yFyGQ0lHhYYUC+Tp5zSWplcEJiCTL5ojkyL",
-	"LzeNLxOqfIbDZIM6AZIKq8SlDml6Z+cfWyBL50FhpalMhkOQshuEqBuYhKmU7dsXDDDjujbNexEwAlE3",
-	"QP9AXbeiUc+9bp5hqoPKWU9nBu4RsWlZbywwU2lWVl5OM1Bx07E0XMY8N1QQloYx7CwM4dmmDN3cS0P4",
-	"FisI05Xx9mKH99q7Khf5NaMcR8aJ1mZvJr9aXA4BMZdEcTErEvz6y+tPZ0EYvDn59OZ9EAbvyFhOsNCy",
-	"/RtRf0kG+h+UD4zz/QgsAgqzIAz+BoxHPAiDbzBIX/isJiC8U0wErUr0gcmhFAgtfP+3M1Eqlv/xj5GK",
-	"d4/29xv1uTAd279P6M1e+xe3cefZ6M439a6JmiDG0ZRHQLOdAQniCgSagTpOd7xBd1nKoJf5/a86J5qb",
-	"jaj3tv1BbYaUBQNvfyiBDZK6LEMPOIPPo+DoomqesyfM7K8F88sKjvJOAOwZyFFHVDqq6aD/gplEUjsz",
-	"uxwYUdD8CbUDYu4PGaKIjImSBizp9dHOcALD7xChgQ077Jodo88xsJPT9+hl5wANMbNQWixASvQdZsix",
-	"Xu4eoytME3eswE7B9G1pL7onx9cw+LE35nvu4RTHF/atS2N/R3gIN3OD9haw6KVAx8LKGLxZBwbaX2IP",
-	"5Jk/i0HsaTnI9olHelEip6T2EEZ/127R23ilX52PgXjTEyI1vK5oVJlmK+JXgL5++SCzjSLO9oy0ZlKe",
-	"wUc33SDO8CJtidO/9lNTWiOjRZJdulBxY7FLtLI059AXYMQgelnLdJs2jSSXvKe4wtS8KZtzKdtYGIfX",
-	"2HwR6tHEFegsD73Yt8/6ZNlO1fAMJKeJMvzK2AU/DMycJjtIDxRaTaBU80T/Hw8o1CIrDgP0pZ4TLlSj",
-	"tSqby7nOwygFsxux+rsLKY0n/FUC90aZmVvaecEizsNgLHgSL9WXpUmoXaUvnEJVk37TXRc2ZyTasaMZ",
-	"86SNmPEQFKKyR9j16vWaELLUWixP53Ujf8L2wo+KmiFxxu2VHFxl59EBzqWOco/VosvljdIjB8a1NTlU",
-	"mQyyTe2VZFi53eVlL5kdaJcSrUcmP4LxhNrBwt4UE4p2rF3nzFgOyzgUc6Ew9QmiL5J0I+bQ58IpREHM",
-	"LnW2y28VFe2cfj47D9Hp1/PdDuqbOffNOcG+VZO+0ZP00KDddcEKjm0Oq//NBRrAkE9B5ihFNXh/VOtR",
-	"Waw25yNrzESNYWjAb8yqyDbgTZ16N5wWu1dlfww1sact65TFrVpJZ05Pzl//Zf/063mIppjhsV5gzUG3",
-	"1pzRWY3ytEKiHW11sFac++YWM/RtPJnnS0a+E+q8eQhxmAWlreUzW7xFEfUv5i2RZjdKHcq8NVxbw7Up",
-	"hqtOdk2cUTUVmPXs8P64k8ieG7/2d0OS79cFDSwMVeq30MnlcvJfZ4QupO8Uj+1BHQlMGak2cNixyXoF",
-	"TPmVOV6mI8V5H9kHNhSZGg5UY5F1rkvoSKpZs8oKFE9tlSLq1ocC2528ucwPWvpws/QorzkKpBLBIOqg",
-	"NHK2tsTcx6BEKmmSWHO4PiocqTcQUz878/7v9hD+Mepnd3L6KDL3fayxrPJlABN8RdxKrJabYoXx8PeE",
-	"SNJmI9D7fmFLefHknJEmNRE8GU/2bBi941as8OYu4iKy8raODKm0JXzp23PECnqKTMt7KfrpnnnaAnBo",
-	"cnZlJKz9bmkR5fZQDjEfTlbn+h1c7y0T+dUy9SlmJE4ovh3e0nIr0zY0exw9wnq1UnzujpojwsyFOwpy",
-	"JhVM9yQeAdIr0bEXLErOu3FFvDHdPUp9FgJe3snd+0yvM4eNGXNqG30Z8xfA0Z657uR+zZyUC8c8mfAy",
-	"W/MFYoqHzn+5gX/5pXylQYbZfoY1OOg8O7eKpolUOpCwl5k4g5W3Np6QWbm9fbjVqYiyNlTVz7GIAZgL",
-	"oGkQgrjjlnt79c0owtxm1OEddaSSGBemdFmvQgsnJD3b0FpOIUKav9lpBZxHHSxCuCTjjWqzTsd6S+dg",
-	"Jtmcmcs8ClsPfjpvxahlZyRbnq5L5S+b+MJNRG6jMWutSuZMh5HH2ZVAPFLu4irF2npZo7XyXb/S0jbT",
-	"7T9PEoSNBwOra1mHEVVjxCbSPApVQ+jqVD45PKm6Eu19h2+hG1Am33C3ApyqYy854fhcdLF2lZbrVks+",
-	"16r7Ev48VX1ZWUnaasbd1OHUX4WhPgw/OX/9l93jtNgAl2CDbxtUbePubdz988TdFZ1Ir0HnxSKaUIDF",
-	"8c/5d2C1R1NjLOU1F+VAN3sY+g8Ip8yprjAeGr3/RaYYN44iAbJ42Kvm2F/Wb5gP7zMSbjr2tnN1PvYo",
-	"qJ84aY9+fQeGdhhcg8iql+iQ3ir0dyhB7q0OcxankR05XTwWms/ASE2rijQShokganamxSSFRrEAcZKo",
-	"iQ+9jUFIU9HFDm8ne4T6J8XTq0foV9MJ6iYHBy+H9jyu/if00U7frK/vJ1/tEyO/Bto2PeaTmCgV21ue",
-	"hI24H2g2JzBH3AYZvwpM2Nn524/I/Ce18Sen70OkFQYrczfXYMvmdMFoRIYE0y7L30y5udMf6GdSwbSH",
-	"Y9JTnFPZ3+3YQ3RYQJf193FM9m/syYr5/g2O4/n+jdkhm+9f3JBovn/Zt6PZNqgfC3KFlV4jK0Ip13e7",
-	"jAvUt9tXfbSDGWezKU9kaMRqz+7ioFOsJhY/j/gwmQLT65hOhwikBCaUsHGXSYrl5DivpBObN9O6QcSi",
-	"SrYeEkSIRPZ+KqWzTpd1M9WQKJG2UlE0Y3hKhnsCpELAroDyGNytWrfO3eAI3XQ6nfnclhvKywCFXVZo",
-	"Zw4VXnQ6ncsQda2Lt2fCtZe3/0odvf1L+3pzAdcUMTIn39BOWhLmO8y6zFQG2u0UNwyyOhPLS/cQJkkE",
-	"xWI9ZgHsHoq9i++9aPqLRHKCzRIUixTYibYsUqANiFQGyJA1p0O7zNhsd3u59JsZ4MZe500EdeO9ZTri",
-	"xsheS/765YMZ6nLe33VM8Nyzt+taug4dFg65hYhxtWcuwhtsZQpqwqMuszMOHd5SKgCQHtQduYvY9uq/",
-	"K9ukiDLXQeq11V6rsAF5cNg56ByYZCQGhmMSHAUvOwedl+6SrTFoRhH1DPbtRYd9Y9O5VL7YTCWCycKt",
-	"GT5CGNn3UOmEvlUf7VOQHluifu1ljz7a0dxb/N0eftLmTNrjUOYGRn83RJKMmTTouV69OBb8yl5c1n7I",
-	"vP8+MrUGsVD5XSJXnAyk+pVHs3u8UL94I8reRC/VA3lxcLCGAe3tKM9Vfu1rfUwxZQVeWVp8Q2Q07xeq",
-	"YhT9YHB0cRkGMplOsZilS5xLAOVjc13HRlwXpkxAYGCwipAZE75E1E7sCdC06tyLgwMrUaZgowJKJXJ3",
-	"QELkroCgncw5md5DxNkQ7BlxzFzZEi1DVVE55ZQ+kKQU7ynNy8GL2Thfu+QULirViI5UWGXlKx5EjjRN",
-	"rcXIxQH7aazVw0oJMkgUyP1CammEa+yrjfbBuAwzuQKCVFN+BNlqSDqocZWMjEcyd66KDzo8Lj7byx9q",
-	"i8WF0jmrcbDGbLmteDTilPLrUojgEmmMRnCdFn75DjMbu2gvARGagIDQxmFqYk6tCLBBtKl6qH+w9Q2t",
-	"N6lKvF6DAuwlg3Ix0xogPG+yb4ve1YHhhYauQl2Llqb8U4t2abnBFk3Teqctmrqane07TXeXG9s31IWd",
-	"X65T5xdQZ4/Kf2Zg40I+KinEcaF8jb1ZZM8Wm4CxvQlYKLJkXjtsfq1U/ca89LL5pbwMlbE2mX3RNJSV",
-	"fcdZkfRsd8HcFJHoy3mYOaiyAtldm2LbNXmNykZRK69xuA4C6osHWdKi2zmGx5AIS7Db65QZB/0ysKrn",
-	"Memr9Tvpjeqy8Lwxz8vCs5r5TWvleozHK091ZzNelN5u0EHUbufBFl6/8ar5jaxamX7h8EXzC56qYGUm",
-	"22m3ZHKYBgtlVv0G6k582ihf9UCept5OnJeDroWCX2nNeN8wrtm+aWN63mTvs7LIl+T2NzD7fcWVWslh",
-	"rSahkZGL2L/pc4qFIpiiJI6wgqNiQen8lFW+0VPWna/mpfszc2v1rnbX66FTsrZKk9YKLCnPBjvbR7P5",
-	"VuZa2/w48SSI7xJKkbAbkUeIT4kyWHG6/+lEfwzKQcduy96DQbndzJ9EBVYJMLc6sLk64KTultGtVDDd",
-	"d1sAbUCUdLfg+QEop/ltty14sibwZEnh/lXfzj45sNY4uHhntAFtSTXnqSEtmUVYErSm1wmaEJa03Xqc",
-	"X/mu/gMjK+V7zU8KVYkzrlX5vdTftIROcqnYwibrg02WcbEeLrk1b54NVNKo+Od5WLWFSJZCJNmnUlp6",
-	"ms2CRu7HjK3NLT4KJNJKOdJUMFOSbRq4BApZbscfBgLZcFF/HOhjK+v3D3ncLfRMz1nWAx+aJQoLLfqL",
-	"X3ixXxDtpH24z964/n/JPtMmkZpgVcBITFEXCRCihMV4TJg5ZrlTOjdKiVQ9dwJzdykccZbfAVlN1VZN",
-	"zdPQ6q6hkvc60RrvxlTPhPsVLz3v6hLzR0jEbx8fmTy8RvrWFyt59cuN2wZKzEh8dlDirZV2CyW2tldL",
-	"vha56tsZ8rvqi+UPaa76tr2mtM7UtHjjsgG9TJX1qaGXbexk6nOa0Muz7C77OmLXct2UB0Yvy7eCnxR6",
-	"mVcgqPJ7qYtriV7mUrFFL9eHXi7jYj16eWvePBv0slHxz/NIboteLkUvs+92t/Q0m4Ve3o8ZW5tbfBT0",
-	"spVyZB9+TZVki+gsQS+X2/GHQS83XNQfB73cyvr9o5d3Cz1bXX9rBjAL3TgMMy3E4q/DolXIFGJZE7BZ",
-	"U0Hr58Q37/8rpMu++PmssM62Urq+cKtZRbPvQd1BP9M+KsqZHbxaqx7e+tjjZijg+j9+8EyVrs2xvzXq",
-	"14p3vz1FBJ/ttsP2JviD7kBULoTnNWMfIFxf7Ua4R02eKODf9n64p2Bpy22A9d8Wr60u/EibA0/77rin",
-	"AHCDmLT1X6ttJGwvkj/wnsIKHG/cadjeLr9vg3Luje62WxFttiJaXjmv84EbuUGxybdv6yqQPxKUu+pV",
-	"XJ+abQHe5s2MlRzIg25x/FzK8rgbH1tteaDtkNtE2Oaq7+2LBJ6kVYQNpmLRFUwpv4aog84m/Np+HjL7",
-	"RLTDvsLyOVY+WmxgoB/3rIRSd9BJWreSjIx3C20t+wHYirSespWmm20pv20pvydfyi8vHHqj2VSswn5x",
-	"Ob9sKvZX+o57i1p/nuuYxS5sPWpXW/wYwRWImfG9YH8ZJRIiNJgVKkFLtPPq4OWuKQitfxE8UV5Y1iq1",
-	"v7xgQbI2ceV9RfXQTroc3m/qN1claWfHPYDJo/NwjVX+NpH7vmp7t+V+DWpi13Vbkm9bku+BYJIVxN9f",
-	"tK+147lH5OQRTN19V/rbcFPnKzJ3e1Pnze8fgYn3Xqxuw7noLZN2T/FKuyJqP1eSuS13ti13ti13dpts",
-	"tHAyqs6a+OqhbUgWWizB9rNkoFldoLbW3FMkwmPJNzfNvPeKaBudYt6BvU2p5bZ82bZ82Qalk3mBs1ae",
-	"4ymkkc/ClC0W57qdKduw1PFZcK5SamotQcbPWoiqki5uy1E933JUq+ZJtQWr1uT7fFrYWK7q5wJttoWl",
-	"toWltoWlfhKcqIXF81We2hCcqFjs6mfBibIKLG1DOM91fI/z2Fyc6N5rT200TnQH9jbhRNtCUdtCURuE",
-	"E+WlpFp5jqeAEz0LU7Z4c+B2pmzDcKJnwbnKKfa1BBlPsORPJXndFv7ZFv65I6rUvjTQmtxnoyL/rIWB",
-	"Ktq6LQ/0fMsD3U01WxyTuSctNHCq0TR/2Y7PA4UJO9et1lSpw/Sdcehh7y+6sW3vPuk7QQyuUXrnAuHh",
-	"EKRMMeiEaUM54GpiaxJxGqEhJXoEEz0+4J3GssiVxOvtD3vrEsHeFBNqwXUs5TUXERpxgbB/fgVZM3J7",
-	"OV8UbJ9Ug7hKxTARNDgK9o1Zcj3dBAxPtb7ne0PZo9x6ZI/KPn/x5ZpfDTnzy/n/BwAA//8=",
+	"7H19c9s4kvdXQfF5qmJv0bKd5G635Nq6yiTObPYyiS9xLrcb+SxIbElYUwAHAO1ovf7uV2iAbyIoUo5l",
+	"O4n+mYkpEGgA/YYfupvXwVjME8GBaxX0r4MZ0Agk/vP4lE7N/yNQY8kSzQQP+sFHLQWfEuCa6QXRdErE",
+	"hOgZEAljISNCFdEzpsinD28J5eoKpCJMkyumZyLV5PcU5IIkVNI5aJDqiCjgkWnBOBm+mez9RvV4NiRa",
+	"kPGM8ikQIUkEMWgojyJ4vCBsQrgYiWhBZlQRxfgYekEYSPg9ZRKioK9lCmGgxjOYUzMTvUgg6AdKS8an",
+	"wc3NTRgUlJgGr6imH7WQdAqvWaxBvqNzeDMWXFPGVX0xXlIFe4wr4IppdglEpSPbe7YqnM6RKGaa4+SD",
+	"MDAPg34wwSGusQnLBrkJVlEcBsdfx3EaQZ2WV1IkilAyYRBHZCLFnAAdz9yKHREJCVBNRzHSA1+TWJhu",
+	"7Br5yAM70pezCkVMwxxXYs74W+BTPQv6h+EyofkDKiVdmL+VXsQ4aSHnQTGPt4xfYHc0jsXV8TzRi/+m",
+	"cZoTVp3j5xlwkkhQwHXoZqbImEq5IFyQYWx6Gzatt5vQObZqWebXQs6prq/yi/EYEg0RoYZrp1xIiMiO",
+	"BJUIrkARKoHQ+IouFPnrx/fvdhv33vZfJgJ4Og/6X4J/KMGDMKAJC85CD2lvojpZp7loPFHk06c3r3rk",
+	"BZnT2AwDET7JpfH5wfOcqoTqWUEUi1aKj6O5H6QptvSQNkHx9QhKB1lmWpFxKiVwTYzuITvIxJT8enxK",
+	"xGTATQOjVpp0yS5higgOTvYUhGbA4R+GZCIkoXwx4PCVKW3EM5MKiBWQ54dPe+Sz69VQZrWgI/L3FJQm",
+	"TA14yseCR8zMicY98rL4g1xJpkEZtWUIyHShBDKjPIohwsdUDzglms0hJEogmVeCjGNmtC8qQkOaGVXR",
+	"OdhFwNUxjyZMKqNHueoNeLZ/ltBiBzMFWmGsOf2aS+rBwYF343iDVhlKiHt/GBKYjyBSbkViaiRAjP4B",
+	"Y63MNPARE5yY5kOjykuqh+zYpzQ2a8AUoZkMaSF2OyojxjepjN6yOfMI+wmdAlHsnxCSCCY0jTV5enBE",
+	"xjGdJ0g+Oez1Dg8OmoQ8xm49ioZxDVOQuPTvJxMFnsHfpfMRSLu6Vs9pQdQFSwpiGgcWtk+v8DKunz0N",
+	"QsMVbG40ztPD5398/qdn//78j6FZR/uw4JIyrSdSmD23tvGNOklHMRvXSTfbaERvQmPVZv2YOk+wmzbD",
+	"Vxn78dnlj6AUE7zmQbjndRrR8llymBF+bEZ2jG7dbaHMNe5IkqXDEKYsYT4D4toqYtpAZEQY6YqopsS9",
+	"1424qBiox6K1aHy0u2rJcxyoVqxetp2JbepW7IgM3ejuuTIrMzS6MFP2LVRn761F7ymdrqIV3SZrcAwh",
+	"dNpCg6bT9vGF9Kgy89T6pSEZ7g2NBzdhX9Eqm4bW7t3CQ1VC6iaLsKYNuDGOj3PizOu/0OiDtfzmL8Mu",
+	"wPGfNEliNkZrt4+eWv+6NPz/lzAJ+sH/2y9OVfv2V7X/2izAsZRCKnv2qC7SG35JY2YkL0l1aM5R1pMH",
+	"fIPsDK8HOO9B0CdfBsGp2TTbgimSOW29QXB2M9xFv+d6EESgKYvNG4PAuKPGWVJguyR7pNfrDYKbYS+w",
+	"Du+IRRHwO5vvKxzcN9Vl0v4mUhIJwoUmM3oJJAE5Z1YfamH+Mntk2ZSOTR9ItjXcSm9gq/7L8Fn7ViE7",
+	"9gklI+PpxUxpowDmoBSdgtmyL4O8rRUiu2N9MhFiEJz5N6q8K++Efi1SHj3AprwTmkzM2EhNv+yxRwIU",
+	"7ha602YOzP59yRQbxWB2zTQf0zgGiRM5Ma86d/k1ZTE8xJTKRJAJUuEmV0IejIyZ2eTniOJgVT2dMO0g",
+	"ishiDwhzUCOL1BjJmzD4xGmqZ0Kyf97LdH8zMmOMoSQjGpGxhAi4ZjRW/RqTvUj1zPxoSSi3JVcgAXcz",
+	"keKSRW6NfJya8bYWF8Ad04ZlCOnz5897pZGgOssaHGOm5KaZoTHv5ZRy9k+qvT7UaxGbc1oMlxCrkEBv",
+	"2iPDL9eDAGKYm1XL9t1az0FwE5Lar5lBHAQ3ZxY7yGwIjbLz3YkUCUjN0DgUxsQegXzWxdB+IoUWYxGb",
+	"rpJyB0Hu9NanhD4zuZoBJ3SkgOsjwtM4tkp+kiqI0Da8+gflU0E+HH88JRNzAL4S8gIFs1eczEdCxEB5",
+	"gDiXni2dBf/NcxQMDaE50dWDo+/cWIAFX4o33WhnnmUquccebKXqbaIo6VRyiI7IMEejhiRCpAs1Kc62",
+	"uramj3OxxDYrBWqZzYxgmU6yCamKY9HWVb7rHq6ozLfDZrDIh7sYBfOex4vMNaq/VmavOi/EYkw9JBx6",
+	"SbCu1rq8gHTiq6XhqvMvkxl6dq22CS389FKC0zA/MD806433GU4krjhIMqeLDEBn2q8S7oQNVgIvS0yB",
+	"fbTsorNu3l1UheJoW/RMxyyTUO6mhRLjWtbpGIvUGvBVSElYHmc9bskJrzPLHHSrc2CI/s20M1sGX3Vb",
+	"+xOcKL+wmh8umUhV93eaF1cFoVsqR0epezeTluU/8QPJnyXDE2LVVFhbQHZOXpy+/MvuUQaaCgXEmFAn",
+	"CT3yTmTY2Y9uOL47RVHnhSZNkD9frW1cOy+bwSUbg3FMSwfHJTlHUP68u/VbMchHTaX2TcQ0OB8Li7vX",
+	"VhK+JkyCOmfcB+KYg4wiKdcstmctEYEi9p3SNpZ0kvmnvKRxc29akCvKNBmBvgLgJBFxrPydOQjy3Hoo",
+	"NdpTBTKfGXyl8wSxls//87e/7x0+ffY88HDOJUg2cQeS81SyqusjWZd3zo1sxWD9gNUvL7FLaUJhZWvK",
+	"k/EQuYqGyh6WNqCZJ09EHDfy5BLDlHjyabtHVn65bXyVxtqnOPBEbA6BSlOduuNTdsS1808smGfOgmGt",
+	"qUrHY1BqEIRkEOChsYJ42BcQnHJdY/PzCDiDaBCQf5GBW9Ho3L2Oz2hsXOLFuTkduUfMHk3Pp5JynZ1M",
+	"q8uJA5UvXivD5ZvnhgrCyjC4naUhPFe1oZt7ZQjfYgVhtjLeXuzwXn1X30VxxWNBI7TPjSdYPGMuL4eE",
+	"RCimhVyUCX754eW7j0EYvHrx7tWbIAxes6maUWl4+1em/5KOzD9iMUK7/hvwCGJYBGHwd+AiEkEYfIZR",
+	"9sJ7PQPpnWIq4zpHH+A5UoM0zPe/OzOtE/Uf/5roZLe/v98qz6Xp2P59TI/xBh/c5aXvQJpfbF4xPSNc",
+	"kLmIIM5vRxTIS5BkAfoou/UH02UFRVhl9z+ZE90NXsa9se0PGs93uTNw/FVLimjyKpQioHzxfhL0v9TV",
+	"c/6E4x1jcHNWw5JeS4A9hF2Ns2a8mh75T1gooowxs8tBSQxmf0JjgLj7Q4UkYlOmFQJG50OyM57B+AIi",
+	"MrJuh12zI/I+Af7i5A151jsgY8otnJhIUIpcwIK4rVe7R+SSxqkLrbBTwL4t7WXz5PY1DL7uTcWeezin",
+	"yRf71hnq3wkdw/UNIt4lPH4l2LO0Moi5G8fA2EvqgX2LZwnIPcMH+V35xCxK5ITUBqIMd22YgvVXhvX5",
+	"IMydRck07HVNoqo0Wxa/BPLpw1uVX5YJvofcmnN5DqFdD4Ikx8yMJs7+2s9UaQOPlkl2J5GaGUvcGS4/",
+	"QR36HIwE5HneMruqzjzJFe9poWmMb6r2Y5ptLNHgtTZfhrsMcSU6q0Mv9+3TPvlBqq54RkrEqcb9yrcL",
+	"viLUnp2jiBkotJIQx2ZPzP/N2agRF3I4qE/RZReWJdCtR4bOKVJ4VUltGJHhbRwWQ0KiUiAIKoVhHqnx",
+	"5+zt3h+G6wB4YzETUreqzqruvjHnzTgGvB5a/92l85XHF9eSnk9ynbuy85J6vgmDqRRpslJ4Vx627b58",
+	"EDHUxfpX03XptkyRHTsa6kqjUdFcxRBVzdOuV8lsCGzMVNdq2MI08p8en/phahyS5ru9lrWtXQU7Rq10",
+	"JDg489mhy9WNshgQtLNt1l2lozzKYC0e1u66f9VLGBLgzmeb4cnfAM2ysfawN6csJjvWyAiOasxuHEmE",
+	"1DT2MeIKJLkKH+e7VlqzqhYIc12yxDBLAl2FonEdM8bNliqXY68itwtSINANmFWmZHO46v3H05CcfDrd",
+	"7ZEhjjPEuNKhHWuIYpwFmdpbOqrhyJ73zb+FJCMYizmoAtHxAFsPqdxqi9UlnrZBizXorRasC1dFdQG6",
+	"mrRPS3Thneqih5BiG53bJMtu1SoijUDr/smn05DMKadTs8BmB91aCx4vOsh244WAo60JAkwKP6bDDH0X",
+	"lfh8xcjfBP4/PqA+zB34zvyZL94yi/oX85aAvxulDeyvKc5vwvm36nCrDh+LOmySCHSu6gqI8nM7vN/Z",
+	"Zurcjd/4O5Lk+3VJrktDVfotdXK2mvyXOaFLAEpMpzZcDGXWcDUCkkeIO0iYi0sMcjTu8c2Q2AfWwZnj",
+	"DniOjBtcl9CR1LBmtRUoxw5683QwY01MCCXPDw6MW0cxZAzDeqIFp3M23pOgdCl9rl/gTAO+VnzhxAWD",
+	"2Z9VSJSQmgg54AmdMj4NV0Qg2rSZUhqRG+MCFgQTagY85RdcXHHiDv377pBvA7HJKxjH1GiwLGOHErNc",
+	"ZIfyBaZHWWhvd8CVIHpGNYFLkAsyBQ4Svdsx5WTEMEHwqIQeYq6MKqt/fSUG3JCJ2TFFJLQP68hi7StY",
+	"R3aSsmo2RzpUN6jDZsmsg3KMYEYvmWOS9bAKqikd/54yxbrcUnvfV00xWG/sKU3PpEinsz1rfnfcipXe",
+	"3CVCRlYUN3FiroRCnPkuxKmGc83m1Ys+83QPn3ZAw9r8gCpM2/0qv3wF46EcEjGerb/r3+CV3BLYWQ+5",
+	"mVPOkjSmt8PfOt6z24Z4AXfO+HkjF5+6XBDCOGbExqAWSsN8T9EJGLU279kMqIpf07oiXif6Drk+97nP",
+	"vskT6oygOFYMy058IVhVTVGDTJbEo66XwpKOW+aPho1cAl98DobT661YS6bkfVjLB6DRHhoP92vuiDiX",
+	"2x8c1MhuHyCJ6dj5KG7gJ0+qyVMqzG8NreYkp3mEPJmnxrZfubRJwWHtC8QfSD/eXtHdKvaoKtZ1PeK2",
+	"iANgqnnmaBrHDXfLvb3+lS/j7sr38A6F3cl5PqUVIrQyFhuDPQyfQkTM/uYxQbRwn3hEaIXHj/IbI4dj",
+	"lqRmmPtVa7lUrZK4SafjloYT160dJlKFh7qZuwafHcgGXVbuluZu3LIq0rpjjG4mBPlSLSVeC2tDrMqs",
+	"6FTjlB/lGdB0ol2efkyNCrWac+3U5spmtNPtDx1bWtNua9kEcdY97jbSPFLdQOj6VP5wcGh9JbobMN9C",
+	"t4CkvuFuhZfWx26DTlF531l89M8i3o0Lv1pcO7JOowZZseU/qgiuLXddhe3bJKxNrGrHizuUrO3hYnu4",
+	"eDSHi5qAZFUlito7bZjN8vin4gJ4Y5R7QpW6ErLqeucPQ3+uQbY59RWmY1QCT1R2WUOjSIIqx402RBDn",
+	"/YbF8D6N4aZji0fU52Ojyv3EKRtFegGc7HC4ApkXgzKHDCvQF1C5O+oUF16eRh69vhxhXswAuaZTgS8F",
+	"41Qyvfho2CQDsqkE+SLVM29cIUiFBbLs8HayfTJ8UQ6E75NfsBMySA8Ono1taL/5JwzJzhDX1/eTr5QU",
+	"8i/e0WCPxSRmWic2aZ7xifBfC+DVwkRYj+MXSRn/eHr8G8H/ZAr/xcmbkBiBoRpLHeCxFYNvJhM2ZjQe",
+	"8OLNbDd3hiPzTGmYn9OEnWshYjXc7dl4XCphwIf7NGH71zYu6mb/mibJzf41XvXe7H+5ZtHN/tnQjmbb",
+	"kGEi2SXVZo0sC2W7vjvgQpKhvYcdkh3KBV/MRapCZKs9ex1JTqie2duOSIzTOXDtbmrMdJgkWlIWMz4d",
+	"cBVTNTsqCpMl+GZ2qcMsdGZvqyAiLLLp/nG86A34IBcNRVJlC79VbrmAX0IsEnBFCtw6D4I+ue71ejfu",
+	"GqqoqhYOeKkdxid/6fV6ZyEZWHtv00uMybf/yqy+/csY/tLlVoJ1jbIKWxewGHAstLbbK2MRedme1ZXQ",
+	"GFcsgnLtM1wAexloS5t48/afKKJmFJegXPPFTrRjzRejQJRGtEY1BJoPOOpsVwyi8hsOcG2rI6QyduMd",
+	"c+N+U2JvGD99eItDnd0Md90mNF4aVqpLhKUQ1ZBwofewrghCRHPQMxENuJ1x6EClSj2VLOZ/6SoTl/Z0",
+	"OaLQLoxj8j7WFHSl+RABttetRYxgOOAnn0737f39q+O3x6fH2Y2s2b7dPObCaHR3P5iX7EpgXL6UHPDs",
+	"wlbPYE6eHzwjty90M+ClSjdk5/nBoWNYswIo7rvNdSCeqFLPAz6OqTLiFwknj5bZmdEYmWjaGpr2+tVy",
+	"mFl+wHquw4zThiTlMWrxGQx4VhnR3nMqMXfKsHwHariwUnZziCT8ai94Ico0pC0vg9tARiJieLtddsWH",
+	"IRmWg4WGhgOXj8GmUcMJebhrV5yLXG4y353yaMB54Z/b2oxF2UXbKHPVFGiXigJc9wxfcJqwvfzK+oka",
+	"8L/SS1pcYpuVZprRmCnH1Mj4NMn61sKGZRNXlcywkF3oAZepyz0a7u0VYS17hYvx5/ylV5b+U/EujeM/",
+	"G797eFRS0gNO3QJfiTSObN3dYTXRw2yZIQ5P3OwCr8oyKjnYi3dty09qpjGls9lM2tRIeywODnsHvQOE",
+	"BOyCBf3gWe+g98wVC0FPAi2gUR37NllxH50pobTvUKRTyVUp8xUDKux7pJJlZ0XUOHO4WYoMGxM2h2TH",
+	"MOzy725NFgkoG6aLWZTD3ZAoNuUoSKi2kkSKS1uAJVcXbyKsmUylLvKBXZFVUPoXES3usDDQclazrahT",
+	"qWv29OBgAwPaDGdPSSKjn32bguWRnltafEPkNO+XqnuVHdCg/+UsDFQ6n1O5yJa44IBYTDHl1h51vmC5",
+	"owAR8RqToTJdwWovbOJEptufHhxYjsIwHg1xbJQt5nGGxKVxkp3cK8TeQyL4GGyeF+Wu/JrhoTqrnIg4",
+	"vidOKeca31RPDRh6tXHOKSUbN7CO0lTnZbjuhY8MTZ3ZyDng+9kh55xqLdko1aD2S5gOMtfUV+P1Lfpq",
+	"OLkSNNxQRo3Yqo7GMrqKjKiZMW+6/KAnkvKzveLhrg3/CrNwLVRbWcjWRMSxuKr45g7OomQCV6XgL2v/",
+	"nH8wAwmhPQDpGcY9SrCnV6zebH6wdZqtG1fneLMGJWuN4QilouwNd2JFk31bvLfpXqzU0FXa7dASy1h2",
+	"aJeVTe7QNKvb3qGpqz3evdMsCKe1fUt9+5uzTcr80nWSR+Tfc7AHMjGpCMRRqQyfzQ62OS94UuuuApaK",
+	"ReJrh+2vVar44UvP2l8qymmitsn1i6GhKuw7TotkKVEldVO+Yjq7CXMDVRUgex1bbrshq1G7Ae5kNQ43",
+	"QUBzEURLWnQ7w/AQHGEJdpEUS4FQNR5Y1/IgbmTtTlYVpco8r/B5lXnWU79ZzX+P8nju+UoFjhdlSYHG",
+	"idrt3dvCmzeet7+RV101Lxw+bX/BU920usl22h03OcychepW/Qr6m/bpUdmqe7I0zXritOp0LRUuzb59",
+	"4xvGNdvHNtjzY7Y+a7N8hW9/Bbx1L6/UWgZrPQ6NkC8S/9XrCZWa0ZikSUQ19GsITfm6teZkfsKX7k7N",
+	"bdS62rvn+z6SdRWarOZxRXgesbF9MJ1vea6zzk9SzwHxdRrHRNoIgD4Rc6bxkiaLQnCsPwXt7mzKMQZV",
+	"CXBhBN+JCKzjYG5l4PHKgOO6W3q3SsN83+HTXUCUDMr++QCUkyKBYwuebAg8WfEBonXfzj+dtFE/uFzL",
+	"oAVtySTnR0Naco2wwmnNsq7aEJas3WaMX7WGzD0jK9V6Gz8UqpLku1bf75X2piN0UnDFFjbZHGyyaheb",
+	"4ZJb781PA5W0Cv5p4VZtIZKVEEn+ybeOluZxQSN3o8Y2ZhYfBBLpJBzZUTAXku0xcAUUslqP3w8E8shZ",
+	"/WGgjy2v3z3k8W2uZxbg3Ax8mC3RVBrWX/5Snf0Sei+v39sv4yNP8s/NKlt1R5eSheiCKICQpLZAEAZp",
+	"7lQCtmOm9LkLfd5dCUd8LDKx1hO1dY/mmWv1ra6SN6lvgxlq9WQMv+BlgebuYP4AB/Hb+0d4Dm/gvs35",
+	"Sl75cuN2gRJzEn86KPHWQruFEjvrqxVfvV737Rz5XffF6gfB133b5gdu8mhazntuQS8zYf3R0MsuejKz",
+	"OW3o5ce8SMUmfNdqVaZ7Ri+rufk/FHpZlBap7/dKE9cRvSy4Yotebg69XLWLzejlrffmp0EvWwX/tPDk",
+	"tujlSvQyy9vqamkeF3p5N2psY2bxQdDLTsKRf8A+E5ItorMCvVytx+8HvXzkrP4w6OWW1+8evfw217NT",
+	"+ls7gFkuINmvVEDyF0AyIoQVkDYEbDaUxvs+8c27/0j5qg+C/1RYZ1cu3Zy71S6i+Tcdv0E+sz5qwpkH",
+	"Xm1UDm8d9vg4BHDzH+X5SYWuS9jfBuVrzdxvT3XQn/baYZsJfq83ELWE8KJ89D246+tlhHvE5AcF/Lvm",
+	"h3sqEXe8Bth8tnhj2fAHuhz4sXPHPZW9W9ikq/1a7yJhm0h+z3cKa+x4603DNrv8rhXKqde7215FdLmK",
+	"6Jhy3mQDH+UFxWPOvm36tMADQbnrpuL6xGwL8LZfZqxlQO71iuP7EpaHvfjYSss9XYfcxsPGVN/bFwl8",
+	"kZXvRkzFois0jsUVRD3ycSau3IdQszrIDvsKq3GsYrLcAKEf96yCUvfIi6xuJZugdQvtRyRGYEtBe8pW",
+	"YjfbUn7bUn4/fCm/onDotdmm8ucPvpzdnLUV+ysXK99tr4TRTXfkh3TvCc8K57Z82LZ82D0d6dYQEX+B",
+	"sW5C8m33NlayupWY+b5M8LYYzLYYzLYYzG1sdeneuEkFeVI4PZqko0HeFqjYFqh4REa4KGHRzv13bny/",
+	"66TnmvHdpj7/vKnP61qdxuToe5TC1tTo78sF3iYxb5OYt0nM34nX3UHjeVIPPMqro9e9TazcJlY+Iq+7",
+	"SL1s5/47t/c/arJOzRXYpuxsU3a+0UfvntTzUIL8vab01KR1m9jz8yb2fJtodoBw70gK6x8OrTL1+5E5",
+	"DJ26z+9vIgoJ+36gT3i6sW3vPu57QThc+b//bzSFUZQjoWc2m0jE+aegEV+4x2ikFR8DPf5q46UI7M0p",
+	"iy1UQZW6EjLKvh/vm5/ni6FLjO3javyIuGXDRmd7lo6s+sXWqvgQOdmB3rRHZlon/f39w6d/7B30DnqH",
+	"/T8d/OnAfUB6Ti+AyJQPUQGnMg76wT5qPkfs8rjHXxOQbA68OKKFJPuyLZNVCKeK3QQhfrc+6AcFMFgL",
+	"qy1DREySOcxHmD1mP0DNZD5qqbtCUS5393kGshSolVlpsz5aSIjst+VHC3I1Y+OZIV6LsYjLnVcdJd82",
+	"oIHHj+zzC0VGoK8AeHGA7bAQq8c48bFTviSVz9KWukY2ujm7+b8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -81,6 +81,12 @@ func TestIfMatch(t *testing.T) {
 		t.Errorf("outsider with If-Match: %d %s", res.StatusCode, res.Body)
 	}
 
+	// The public portal refuses writes with 403, If-Match or not.
+	pub := "/api/public/stem/project/" + f.id["Open"] + "/"
+	if res := f.env.Do("PATCH", pub, f.tok[owner], map[string]any{"description": "x"}, "If-Match", `"stale"`); res.StatusCode != 403 {
+		t.Errorf("public write with If-Match: %d %s", res.StatusCode, res.Body)
+	}
+
 	// Two clients with the same tag: exactly one wins.
 	etag = get(lab)
 	var wg sync.WaitGroup

@@ -141,11 +141,11 @@ var validationSpec = sync.OnceValues(func() (*openapi3.T, error) {
 // isAtlasPath reports whether the request is for the Atlas API.
 func isAtlasPath(c echo.Context) bool { return IsPath(c.Request().URL.Path) }
 
-// IsPath reports whether a URL path belongs to the Atlas API (at either
-// base path).
+// IsPath reports whether a URL path belongs to the Atlas API: its paths,
+// and everything under BasePath.
 func IsPath(p string) bool {
 	if rest, ok := strings.CutPrefix(p, BasePath); ok && (rest == "" || rest[0] == '/') {
-		p = rest
+		return true
 	}
 	for _, root := range []string{"/sessions", "/attachments", "/annotations"} {
 		if p == root || strings.HasPrefix(p, root+"/") {

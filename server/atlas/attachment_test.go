@@ -189,6 +189,9 @@ func TestUndeclaredV1Paths(t *testing.T) {
 		{"PATCH", "/api/v1/sessions/" + f.aliceSession, 405},
 		{"DELETE", "/api/v1/attachments", 405},
 		{"GET", "/api/v1/attachments/" + f.aliceAtt + "/nope", 404},
+		{"GET", "/api/v1", 404},
+		{"GET", "/api/v1/", 404},
+		{"GET", "/api/v1/nope", 404},
 	} {
 		res := f.env.Do(c.method, c.path, f.alice, nil)
 		if res.StatusCode != c.want {

@@ -147,16 +147,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	exportTTL := fs.Duration("export-url-ttl", server.DefaultExportURLTTL, "lifetime of Atlas export URLs, e.g. 15m or 1h (env SESSIONHUB_EXPORT_URL_TTL)")
+	if v := getenv("SESSIONHUB_EXPORT_URL_TTL"); v != "" {
+		if err := fs.Set("export-url-ttl", v); err != nil {
+			return fmt.Errorf("SESSIONHUB_EXPORT_URL_TTL=%q: %w", v, err)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := limits.check(); err != nil {
 		return err
 	}
-	cfg := server.Config{MaxUploadBytes: *maxUpload, MaxRequestBytes: *limits.maxRequest,
+	cfg := server.Config{MaxUploadBytes: *maxUpload, MaxRequestBytes: *limits.maxRequest, ExportURLTTL: *exportTTL,
 		StallTimeout: *limits.stallTimeout, WriteTimeout: *limits.writeTimeout}
 	if err := applyAuthFlags(&cfg); err != nil {
 		return err
+	}
+	if *exportTTL <= 0 {
+		return fmt.Errorf("--export-url-ttl %s: want a positive duration", *exportTTL)
 	}
 	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
 		return fmt.Errorf("--read-cache-mib %d: want 0 to %d", *cacheMiB, 1<<20)

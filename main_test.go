@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -441,5 +442,70 @@ func TestSecondServeOnSameDataIsRefused(t *testing.T) {
 	addr2 := freeAddr(t)
 	if err := startServe(t, addr2, env(nil), "--addr", addr2, "--data", data).stop(t); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestExportURLTTL checks --export-url-ttl and SESSIONHUB_EXPORT_URL_TTL:
+// bad values stop serve; a good one is the lifetime of the URLs handed out.
+func TestExportURLTTL(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	for _, tc := range []struct {
+		name    string
+		getenv  func(string) string
+		args    []string
+		wantErr string
+	}{
+		{"zero flag", env(nil), []string{"--export-url-ttl", "0s"}, "export-url-ttl"},
+		{"negative flag", env(nil), []string{"--export-url-ttl", "-5m"}, "export-url-ttl"},
+		{"bad env", env(map[string]string{"SESSIONHUB_EXPORT_URL_TTL": "soon"}), nil, "SESSIONHUB_EXPORT_URL_TTL"},
+	} {
+		args := append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, tc.args...)
+		if _, _, err := runCLI(t, tc.getenv, args...); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%s: %v; want an error containing %q", tc.name, err, tc.wantErr)
+		}
+	}
+
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(map[string]string{"SESSIONHUB_EXPORT_URL_TTL": "1h"}), "--addr", addr, "--data", t.TempDir(), "--export-url-ttl", "90s")
+	tok := adminToken(s.stdout.String())
+	do := func(method, path string, body io.Reader, ctype string) []byte {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+addr+path, body)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return b
+	}
+	var sess struct {
+		ID string `json:"session_id"`
+	}
+	if err := json.Unmarshal(do("POST", "/sessions", nil, ""), &sess); err != nil {
+		t.Fatal(err)
+	}
+	mp, ctype := servertest.Multipart(t, servertest.UploadFile{Name: "a.txt", ContentType: "text/plain", Data: []byte("a")})
+	var up struct {
+		Items []struct {
+			ID string `json:"attachment_id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(do("POST", "/sessions/"+sess.ID+"/upload-files", bytes.NewReader(mp), ctype), &up); err != nil || len(up.Items) != 1 {
+		t.Fatalf("upload: %v %+v", err, up)
+	}
+	var exp struct {
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.Unmarshal(do("POST", "/attachments/"+up.Items[0].ID+"/export", nil, ""), &exp); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(exp.ExpiresAt); d < 80*time.Second || d > 91*time.Second {
+		t.Errorf("URL expires in %s; want the flag's 90s (over the env's 1h)", d)
 	}
 }

@@ -37,12 +37,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := c.Request().URL.Path
 	switch {
-	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
-		if brainstem.HandleError(err, c, s.log) {
+	case atlas.IsPath(p): // before /api/: the Atlas API is also under /api/v1
+		if atlas.HandleError(err, c, s.log) {
 			return
 		}
-	case p == "/sessions" || strings.HasPrefix(p, "/sessions/"):
-		if atlas.HandleError(err, c, s.log) {
+	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
+		if brainstem.HandleError(err, c, s.log) {
 			return
 		}
 	}

@@ -34,6 +34,8 @@ type Config struct {
 	StallTimeout time.Duration
 	// WriteTimeout cuts a response that the client takes nothing of for this long.
 	WriteTimeout time.Duration
+	// ExportURLTTL is how long an Atlas export URL works.
+	ExportURLTTL time.Duration
 }
 
 // Upload limit defaults: 2 GiB per file, 4 GiB per request.
@@ -41,6 +43,9 @@ const (
 	DefaultMaxUploadBytes  int64 = 2 << 30
 	DefaultMaxRequestBytes int64 = 4 << 30
 )
+
+// DefaultExportURLTTL is the default lifetime of an Atlas export URL.
+const DefaultExportURLTTL = 15 * time.Minute
 
 // Server carries the dependencies every handler needs.
 type Server struct {
@@ -64,6 +69,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = DefaultWriteTimeout
 	}
+	if cfg.ExportURLTTL <= 0 {
+		cfg.ExportURLTTL = DefaultExportURLTTL
+	}
 	s := &Server{store: st, log: log, cfg: cfg}
 
 	e := echo.New()
@@ -81,7 +89,8 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := s.registerDocs(e); err != nil {
 		return nil, err
 	}
-	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes, MaxRequestBytes: cfg.MaxRequestBytes}); err != nil {
+	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxRequestBytes: cfg.MaxRequestBytes, ExportURLTTL: cfg.ExportURLTTL}); err != nil {
 		return nil, err
 	}
 	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log,

@@ -63,7 +63,26 @@ type AtlasSessionAttachment struct {
 // TableName pins the table name.
 func (AtlasSessionAttachment) TableName() string { return "atlas_session_attachments" }
 
+// AtlasAnnotation is a note on an attachment, deleted with it. AnchorStart
+// and AnchorEnd are both set (a byte range [start, end) of the file) or
+// both nil (the file as a whole).
+type AtlasAnnotation struct {
+	ID           string          `gorm:"primaryKey;type:text"`
+	AttachmentID string          `gorm:"type:text;not null;index:idx_atlas_annotations_attachment_created,priority:1"`
+	Attachment   AtlasAttachment `gorm:"constraint:OnDelete:CASCADE"`
+	Text         string          `gorm:"not null"`
+	AnchorStart  *int64
+	AnchorEnd    *int64
+	// CreatedByID is the author; CreatedBy their email at that time.
+	CreatedByID uint      `gorm:"not null"`
+	CreatedBy   string    `gorm:"not null"`
+	CreatedAt   time.Time `gorm:"not null;index:idx_atlas_annotations_attachment_created,priority:2"`
+}
+
+// TableName pins the table name.
+func (AtlasAnnotation) TableName() string { return "atlas_annotations" }
+
 // atlasModels lists the Atlas API's tables for migration.
 func atlasModels() []any {
-	return []any{&AtlasSession{}, &AtlasAttachment{}, &AtlasSessionAttachment{}}
+	return []any{&AtlasSession{}, &AtlasAttachment{}, &AtlasSessionAttachment{}, &AtlasAnnotation{}}
 }

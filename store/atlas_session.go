@@ -154,15 +154,35 @@ func atlasSessionAttachments(db *gorm.DB, sessionID string) ([]AtlasAttachment, 
 	return atts, err
 }
 
+// AtlasSessionPrecondition is checked in the transaction of a change to a
+// session, with the session and its attachments as they are before it; its
+// error aborts the change and is returned (an If-Match that fails).
+type AtlasSessionPrecondition func(*AtlasSession, []AtlasAttachment) error
+
+// checkAtlasSession runs pre, if any, on session id as it is in tx.
+func checkAtlasSession(tx *gorm.DB, sess *AtlasSession, pre AtlasSessionPrecondition) error {
+	if pre == nil {
+		return nil
+	}
+	atts, err := atlasSessionAttachments(tx, sess.ID)
+	if err != nil {
+		return err
+	}
+	return pre(sess, atts)
+}
+
 // UpdateAtlasSession applies p to ownerID's session id and returns the
 // result with its attachments. Starring a starred session keeps its
-// StarredAt; unstarring clears it.
-func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string, p AtlasSessionPatch) (*AtlasSession, []AtlasAttachment, error) {
+// StarredAt; unstarring clears it. pre may be nil.
+func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string, p AtlasSessionPatch, pre AtlasSessionPrecondition) (*AtlasSession, []AtlasAttachment, error) {
 	var sess *AtlasSession
 	var atts []AtlasAttachment
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = ownedAtlasSession(tx, ownerID, id); err != nil {
+			return err
+		}
+		if err := checkAtlasSession(tx, sess, pre); err != nil {
 			return err
 		}
 		if p.SetTitle {
@@ -197,14 +217,18 @@ func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string,
 
 // DeleteAtlasSession deletes ownerID's session id. Its attachments that no
 // other session links to are deleted too; their bytes are removed after the
-// transaction commits.
-func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string) error {
+// transaction commits. pre may be nil.
+func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string, pre AtlasSessionPrecondition) error {
 	var orphans []string
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if _, err := ownedAtlasSession(tx, ownerID, id); err != nil {
+		sess, err := ownedAtlasSession(tx, ownerID, id)
+		if err != nil {
 			return err
 		}
-		err := tx.Model(&AtlasSessionAttachment{}).Where("session_id = ?", id).
+		if err := checkAtlasSession(tx, sess, pre); err != nil {
+			return err
+		}
+		err = tx.Model(&AtlasSessionAttachment{}).Where("session_id = ?", id).
 			Where("NOT EXISTS (SELECT 1 FROM atlas_session_attachments o WHERE o.attachment_id = atlas_session_attachments.attachment_id AND o.session_id <> ?)", id).
 			Pluck("attachment_id", &orphans).Error
 		if err != nil {
@@ -229,12 +253,23 @@ func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string)
 
 // RemoveAtlasAttachment unlinks attachmentID from ownerID's session
 // sessionID. When no session links to it any more, the attachment is
-// deleted and its bytes removed after the transaction commits.
-func (s *Store) RemoveAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string) error {
+// deleted and its bytes removed after the transaction commits. pre, when
+// not nil, is called with the attachment in the same transaction; its
+// error aborts the removal and is returned.
+func (s *Store) RemoveAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string, pre func(*AtlasAttachment) error) error {
 	orphan := false
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedAtlasSession(tx, ownerID, sessionID); err != nil {
 			return err
+		}
+		if pre != nil {
+			var a AtlasAttachment
+			if err := tx.Where("id = ?", attachmentID).Take(&a).Error; err != nil {
+				return notFound(err)
+			}
+			if err := pre(&a); err != nil {
+				return err
+			}
 		}
 		res := tx.Where("session_id = ? AND attachment_id = ?", sessionID, attachmentID).Delete(&AtlasSessionAttachment{})
 		if res.Error != nil {

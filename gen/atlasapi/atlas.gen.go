@@ -26,6 +26,36 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Annotation A note on an attachment. The Atlas reference lists the annotation
+// endpoints without their fields; these are sessionhub's: the text, an
+// optional byte range of the file it is about, its author and time.
+type Annotation struct {
+	// AnnotationAnchor The byte range `[start, end)` the note is about; null for the file as a whole.
+	AnnotationAnchor nullable.Nullable[struct {
+		End   int64 `json:"end"`
+		Start int64 `json:"start"`
+	}] `json:"annotation_anchor"`
+	AnnotationCreatedAt time.Time `json:"annotation_created_at"`
+
+	// AnnotationCreatedBy The author's email.
+	AnnotationCreatedBy string             `json:"annotation_created_by"`
+	AnnotationId        openapi_types.UUID `json:"annotation_id"`
+	AnnotationText      string             `json:"annotation_text"`
+	AttachmentId        openapi_types.UUID `json:"attachment_id"`
+}
+
+// AnnotationAnchor The part of the file the note is about, a byte range `[start, end)` (`start` ≤ `end` ≤ the file's size).
+type AnnotationAnchor struct {
+	End   int64 `json:"end"`
+	Start int64 `json:"start"`
+}
+
+// AnnotationList defines model for AnnotationList.
+type AnnotationList struct {
+	Count int          `json:"count"`
+	Items []Annotation `json:"items"`
+}
+
 // Attachment defines model for Attachment.
 type Attachment struct {
 	AttachmentCitation  nullable.Nullable[string] `json:"attachment_citation"`
@@ -59,15 +89,36 @@ type AttachmentRef struct {
 	AttachmentId openapi_types.UUID `json:"attachment_id"`
 }
 
+// CreateAnnotationRequest defines model for CreateAnnotationRequest.
+type CreateAnnotationRequest struct {
+	// Anchor The part of the file the note is about, a byte range `[start, end)` (`start` ≤ `end` ≤ the file's size).
+	Anchor *AnnotationAnchor `json:"anchor,omitempty"`
+
+	// AttachmentId The annotated attachment.
+	AttachmentId openapi_types.UUID `json:"attachment_id"`
+
+	// Text The note.
+	Text string `json:"text"`
+}
+
 // CreateSessionRequest defines model for CreateSessionRequest.
 type CreateSessionRequest struct {
-	// Attachments Existing attachments to link into the new session.
+	// Attachments Existing attachments to link into the new session (each at most once).
 	Attachments *[]AttachmentRef `json:"attachments,omitempty"`
 
 	// Title The display name; "New Atlas session" when absent.
 	//
 	// Example: Cortex recordings
 	Title *string `json:"title,omitempty"`
+}
+
+// ExportURL defines model for ExportURL.
+type ExportURL struct {
+	// ExpiresAt When the URL stops working (RFC 3339, UTC, whole seconds).
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// Url Downloads the bytes without a token until `expires_at`.
+	Url string `json:"url"`
 }
 
 // FieldError defines model for FieldError.
@@ -153,6 +204,21 @@ type SessionSummary struct {
 	StarredAt nullable.Nullable[time.Time] `json:"starred_at"`
 }
 
+// UpdateAttachmentRequest defines model for UpdateAttachmentRequest.
+type UpdateAttachmentRequest struct {
+	// Citation Source citation; null clears it.
+	Citation nullable.Nullable[string] `json:"citation,omitempty"`
+
+	// Description Description; null clears it.
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+
+	// IsVisible Whether the attachment should be shown in the UI.
+	IsVisible *bool `json:"is_visible,omitempty"`
+
+	// Title Display title; null clears it.
+	Title nullable.Nullable[string] `json:"title,omitempty"`
+}
+
 // UpdateSessionRequest defines model for UpdateSessionRequest.
 type UpdateSessionRequest struct {
 	// Description New description; null clears it.
@@ -168,21 +234,122 @@ type UpdateSessionRequest struct {
 // AttachmentID defines model for AttachmentID.
 type AttachmentID = openapi_types.UUID
 
+// AttachmentUUID defines model for AttachmentUUID.
+type AttachmentUUID = openapi_types.UUID
+
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
+// IfRange defines model for IfRange.
+type IfRange = string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// Offset defines model for Offset.
+type Offset = int32
+
+// Range defines model for Range.
+type Range = string
+
 // SessionID defines model for SessionID.
 type SessionID = openapi_types.UUID
 
+// ListAttachmentsParams defines parameters for ListAttachments.
+type ListAttachmentsParams struct {
+	// SessionId Only attachments linked into this session.
+	SessionId *openapi_types.UUID `form:"session_id,omitempty" json:"session_id,omitempty"`
+
+	// AttachmentType Only attachments of this media type (exact match, e.g. `text/csv`).
+	AttachmentType *string `form:"attachment_type,omitempty" json:"attachment_type,omitempty"`
+
+	// CreatedAfter Only attachments created at or after this time (RFC 3339, the ISO 8601 profile with a time zone).
+	CreatedAfter *time.Time `form:"created_after,omitempty" json:"created_after,omitempty"`
+
+	// CreatedBefore Only attachments created strictly before this time (RFC 3339).
+	CreatedBefore *time.Time `form:"created_before,omitempty" json:"created_before,omitempty"`
+
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// UpdateAttachmentParams defines parameters for UpdateAttachment.
+type UpdateAttachmentParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListAnnotationsParams defines parameters for ListAnnotations.
+type ListAnnotationsParams struct {
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DownloadExportedAttachmentParams defines parameters for DownloadExportedAttachment.
+type DownloadExportedAttachmentParams struct {
+	// Expires Expiry, Unix seconds.
+	Expires int64 `form:"expires" json:"expires"`
+
+	// Signature The URL's signature (unpadded base64url HMAC-SHA256).
+	Signature string `form:"signature" json:"signature"`
+
+	// Range Byte ranges, e.g. `bytes=0-99`. A range of another unit is ignored (the whole content is sent).
+	Range *Range `json:"Range,omitempty"`
+
+	// IfRange Serve the range only when the ETag still matches.
+	IfRange *IfRange `json:"If-Range,omitempty"`
+
+	// IfNoneMatch 304 when one of these ETags matches.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
-	// Limit Page size.
-	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit Page size, 50 when absent. An empty value (`limit=`) is 400.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of sessions to skip.
-	Offset *int32 `form:"offset,omitempty" json:"offset,omitempty"`
+	// Offset Number of items to skip, 0 when absent. An empty value is 400.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DeleteSessionParams defines parameters for DeleteSession.
+type DeleteSessionParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateSessionParams defines parameters for UpdateSession.
+type UpdateSessionParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// RemoveAttachmentParams defines parameters for RemoveAttachment.
+type RemoveAttachmentParams struct {
+	// IfMatch Change the record only if its current ETag (from a GET) is one of
+	// these, or `*` for any existing record; else 412. Without the header
+	// the change is unconditional.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // GetAttachmentContentParams defines parameters for GetAttachmentContent.
 type GetAttachmentContentParams struct {
-	// Range Byte ranges, e.g. `bytes=0-99`.
+	// Range Byte ranges, e.g. `bytes=0-99`. A range of another unit is ignored (the whole content is sent, RFC 9110 section 14.2).
 	Range *string `json:"Range,omitempty"`
 
 	// IfRange Serve the range only when the ETag still matches.
@@ -197,6 +364,12 @@ type UploadFilesMultipartBody struct {
 	Files []openapi_types.File `json:"files"`
 }
 
+// CreateAnnotationJSONRequestBody defines body for CreateAnnotation for application/json ContentType.
+type CreateAnnotationJSONRequestBody = CreateAnnotationRequest
+
+// UpdateAttachmentJSONRequestBody defines body for UpdateAttachment for application/json ContentType.
+type UpdateAttachmentJSONRequestBody = UpdateAttachmentRequest
+
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = CreateSessionRequest
 
@@ -208,6 +381,27 @@ type UploadFilesMultipartRequestBody UploadFilesMultipartBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateAnnotation Create an annotation
+	// (POST /annotations)
+	CreateAnnotation(ctx echo.Context) error
+	// ListAttachments List attachments
+	// (GET /attachments)
+	ListAttachments(ctx echo.Context, params ListAttachmentsParams) error
+	// GetAttachment Get an attachment
+	// (GET /attachments/{attachment_uuid})
+	GetAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error
+	// UpdateAttachment Update attachment metadata
+	// (PATCH /attachments/{attachment_uuid})
+	UpdateAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params UpdateAttachmentParams) error
+	// ListAnnotations List annotations
+	// (GET /attachments/{attachment_uuid}/annotations)
+	ListAnnotations(ctx echo.Context, attachmentUuid AttachmentUUID, params ListAnnotationsParams) error
+	// DownloadExportedAttachment Download through a signed URL
+	// (GET /attachments/{attachment_uuid}/download)
+	DownloadExportedAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params DownloadExportedAttachmentParams) error
+	// ExportAttachment Get a signed download URL
+	// (POST /attachments/{attachment_uuid}/export)
+	ExportAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error
 	// ListSessions List sessions
 	// (GET /sessions)
 	ListSessions(ctx echo.Context, params ListSessionsParams) error
@@ -216,16 +410,16 @@ type ServerInterface interface {
 	CreateSession(ctx echo.Context) error
 	// DeleteSession Delete a session
 	// (DELETE /sessions/{session_id})
-	DeleteSession(ctx echo.Context, sessionId SessionID) error
+	DeleteSession(ctx echo.Context, sessionId SessionID, params DeleteSessionParams) error
 	// GetSession Get a session
 	// (GET /sessions/{session_id})
 	GetSession(ctx echo.Context, sessionId SessionID) error
 	// UpdateSession Update a session
 	// (PUT /sessions/{session_id})
-	UpdateSession(ctx echo.Context, sessionId SessionID) error
+	UpdateSession(ctx echo.Context, sessionId SessionID, params UpdateSessionParams) error
 	// RemoveAttachment Remove an attachment from a session
 	// (DELETE /sessions/{session_id}/attachments/{attachment_id})
-	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error
+	RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params RemoveAttachmentParams) error
 	// GetAttachmentContent Download an attachment's bytes
 	// (GET /sessions/{session_id}/attachments/{attachment_id}/content)
 	GetAttachmentContent(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params GetAttachmentContentParams) error
@@ -237,6 +431,247 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateAnnotation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAnnotation(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAnnotation(ctx)
+	return err
+}
+
+// ListAttachments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAttachments(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAttachmentsParams
+	// ------------- Optional query parameter "session_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "session_id", ctx.QueryParams(), &params.SessionId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "attachment_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attachment_type", ctx.QueryParams(), &params.AttachmentType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_type: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_after", ctx.QueryParams(), &params.CreatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_before", ctx.QueryParams(), &params.CreatedBefore, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAttachments(ctx, params)
+	return err
+}
+
+// GetAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAttachment(ctx, attachmentUuid)
+	return err
+}
+
+// UpdateAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAttachmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAttachment(ctx, attachmentUuid, params)
+	return err
+}
+
+// ListAnnotations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAnnotations(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAnnotationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAnnotations(ctx, attachmentUuid, params)
+	return err
+}
+
+// DownloadExportedAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadExportedAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadExportedAttachmentParams
+	// ------------- Required query parameter "expires" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "expires", ctx.QueryParams(), &params.Expires, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter expires: %s", err))
+	}
+
+	// ------------- Required query parameter "signature" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "signature", ctx.QueryParams(), &params.Signature, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter signature: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Range")]; found {
+		var Range Range
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Range", valueList[0], &Range, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Range: %s", err))
+		}
+
+		params.Range = &Range
+	}
+	// ------------- Optional header parameter "If-Range" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Range")]; found {
+		var IfRange IfRange
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Range, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Range", valueList[0], &IfRange, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Range: %s", err))
+		}
+
+		params.IfRange = &IfRange
+	}
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadExportedAttachment(ctx, attachmentUuid, params)
+	return err
+}
+
+// ExportAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attachment_uuid" -------------
+	var attachmentUuid AttachmentUUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_uuid", ctx.Param("attachment_uuid"), &attachmentUuid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_uuid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportAttachment(ctx, attachmentUuid)
+	return err
 }
 
 // ListSessions converts echo context to params.
@@ -284,8 +719,28 @@ func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSession(ctx, sessionId)
+	err = w.Handler.DeleteSession(ctx, sessionId, params)
 	return err
 }
 
@@ -316,8 +771,28 @@ func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSession(ctx, sessionId)
+	err = w.Handler.UpdateSession(ctx, sessionId, params)
 	return err
 }
 
@@ -340,8 +815,28 @@ func (w *ServerInterfaceWrapper) RemoveAttachment(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RemoveAttachmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RemoveAttachment(ctx, sessionId, attachmentId)
+	err = w.Handler.RemoveAttachment(ctx, sessionId, attachmentId, params)
 	return err
 }
 
@@ -490,7 +985,754 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/sessions/:session_id/upload-files", wrapper.UploadFiles, options.OperationMiddlewares["uploadFiles"]...)
 	router.DELETE(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id", wrapper.RemoveAttachment, options.OperationMiddlewares["removeAttachment"]...)
 	router.GET(options.BaseURL+"/sessions/:session_id/attachments/:attachment_id/content", wrapper.GetAttachmentContent, options.OperationMiddlewares["getAttachmentContent"]...)
+	router.GET(options.BaseURL+"/attachments", wrapper.ListAttachments, options.OperationMiddlewares["listAttachments"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid", wrapper.GetAttachment, options.OperationMiddlewares["getAttachment"]...)
+	router.PATCH(options.BaseURL+"/attachments/:attachment_uuid", wrapper.UpdateAttachment, options.OperationMiddlewares["updateAttachment"]...)
+	router.POST(options.BaseURL+"/attachments/:attachment_uuid/export", wrapper.ExportAttachment, options.OperationMiddlewares["exportAttachment"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid/download", wrapper.DownloadExportedAttachment, options.OperationMiddlewares["downloadExportedAttachment"]...)
+	router.GET(options.BaseURL+"/attachments/:attachment_uuid/annotations", wrapper.ListAnnotations, options.OperationMiddlewares["listAnnotations"]...)
+	router.POST(options.BaseURL+"/annotations", wrapper.CreateAnnotation, options.OperationMiddlewares["createAnnotation"]...)
 
+}
+
+type CreateAnnotationRequestObject struct {
+	Body *CreateAnnotationJSONRequestBody
+}
+
+type CreateAnnotationResponseObject interface {
+	VisitCreateAnnotationResponse(w http.ResponseWriter) error
+}
+
+type CreateAnnotation201JSONResponse Annotation
+
+func (response CreateAnnotation201JSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation400ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation400ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type CreateAnnotation401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers CreateAnnotation401ResponseHeaders
+}
+
+func (response CreateAnnotation401ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation413ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation415ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAnnotation500ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateAnnotation500ApplicationProblemPlusJSONResponse) VisitCreateAnnotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachmentsRequestObject struct {
+	Params ListAttachmentsParams
+}
+
+type ListAttachmentsResponseObject interface {
+	VisitListAttachmentsResponse(w http.ResponseWriter) error
+}
+
+type ListAttachments200JSONResponse AttachmentList
+
+func (response ListAttachments200JSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments400ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAttachments400ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ListAttachments401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ListAttachments401ResponseHeaders
+}
+
+func (response ListAttachments401ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAttachments500ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAttachments500ApplicationProblemPlusJSONResponse) VisitListAttachmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+}
+
+type GetAttachmentResponseObject interface {
+	VisitGetAttachmentResponse(w http.ResponseWriter) error
+}
+
+type GetAttachment200ResponseHeaders struct {
+	ETag string
+}
+
+type GetAttachment200JSONResponse struct {
+	Body    Attachment
+	Headers GetAttachment200ResponseHeaders
+}
+
+func (response GetAttachment200JSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment400ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type GetAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetAttachment401ResponseHeaders
+}
+
+func (response GetAttachment401ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment404ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAttachment500ApplicationProblemPlusJSONResponse) VisitGetAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         UpdateAttachmentParams
+	Body           *UpdateAttachmentJSONRequestBody
+}
+
+type UpdateAttachmentResponseObject interface {
+	VisitUpdateAttachmentResponse(w http.ResponseWriter) error
+}
+
+type UpdateAttachment200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateAttachment200JSONResponse struct {
+	Body    Attachment
+	Headers UpdateAttachment200ResponseHeaders
+}
+
+func (response UpdateAttachment200JSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment400ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type UpdateAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers UpdateAttachment401ResponseHeaders
+}
+
+func (response UpdateAttachment401ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment404ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment412ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment413ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment415ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateAttachment500ApplicationProblemPlusJSONResponse) VisitUpdateAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotationsRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         ListAnnotationsParams
+}
+
+type ListAnnotationsResponseObject interface {
+	VisitListAnnotationsResponse(w http.ResponseWriter) error
+}
+
+type ListAnnotations200JSONResponse AnnotationList
+
+func (response ListAnnotations200JSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations400ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations400ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ListAnnotations401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ListAnnotations401ResponseHeaders
+}
+
+func (response ListAnnotations401ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations404ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAnnotations500ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAnnotations500ApplicationProblemPlusJSONResponse) VisitListAnnotationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+	Params         DownloadExportedAttachmentParams
+}
+
+type DownloadExportedAttachmentResponseObject interface {
+	VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error
+}
+
+type DownloadExportedAttachment200ResponseHeaders struct {
+	AcceptRanges       *string
+	ContentDisposition *string
+	ETag               *string
+}
+
+type DownloadExportedAttachment200ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	Headers       DownloadExportedAttachment200ResponseHeaders
+	ContentLength int64
+}
+
+func (response DownloadExportedAttachment200ApplicationoctetStreamResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.AcceptRanges != nil {
+		w.Header().Set("Accept-Ranges", fmt.Sprint(*response.Headers.AcceptRanges))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadExportedAttachment206ResponseHeaders struct {
+	ContentDisposition *string
+	ContentRange       *string
+	ETag               *string
+}
+
+type DownloadExportedAttachment206ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	Headers       DownloadExportedAttachment206ResponseHeaders
+	ContentLength int64
+}
+
+func (response DownloadExportedAttachment206ApplicationoctetStreamResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(206)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadExportedAttachment304ResponseHeaders struct {
+	ETag *string
+}
+
+type DownloadExportedAttachment304Response struct {
+	Headers DownloadExportedAttachment304ResponseHeaders
+}
+
+func (response DownloadExportedAttachment304Response) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type DownloadExportedAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment400ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment403ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment403ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment416ResponseHeaders struct {
+	ContentRange *string
+}
+
+type DownloadExportedAttachment416ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers DownloadExportedAttachment416ResponseHeaders
+}
+
+func (response DownloadExportedAttachment416ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.ContentRange != nil {
+		w.Header().Set("Content-Range", fmt.Sprint(*response.Headers.ContentRange))
+	}
+	w.WriteHeader(416)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadExportedAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response DownloadExportedAttachment500ApplicationProblemPlusJSONResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachmentRequestObject struct {
+	AttachmentUuid AttachmentUUID `json:"attachment_uuid"`
+}
+
+type ExportAttachmentResponseObject interface {
+	VisitExportAttachmentResponse(w http.ResponseWriter) error
+}
+
+type ExportAttachment200JSONResponse ExportURL
+
+func (response ExportAttachment200JSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment400ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment400ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment401ResponseHeaders struct {
+	WWWAuthenticate string
+}
+
+type ExportAttachment401ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers ExportAttachment401ResponseHeaders
+}
+
+func (response ExportAttachment401ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment404ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment404ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAttachment500ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportAttachment500ApplicationProblemPlusJSONResponse) VisitExportAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ListSessionsRequestObject struct {
@@ -681,6 +1923,7 @@ func (response CreateSession507ApplicationProblemPlusJSONResponse) VisitCreateSe
 
 type DeleteSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
+	Params    DeleteSessionParams
 }
 
 type DeleteSessionResponseObject interface {
@@ -745,6 +1988,20 @@ func (response DeleteSession404ApplicationProblemPlusJSONResponse) VisitDeleteSe
 	return err
 }
 
+type DeleteSession412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSession412ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSession500ApplicationProblemPlusJSONResponse Problem
 
 func (response DeleteSession500ApplicationProblemPlusJSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
@@ -781,15 +2038,23 @@ type GetSessionResponseObject interface {
 	VisitGetSessionResponse(w http.ResponseWriter) error
 }
 
-type GetSession200JSONResponse Session
+type GetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSession200JSONResponse struct {
+	Body    Session
+	Headers GetSession200ResponseHeaders
+}
 
 func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -861,6 +2126,7 @@ func (response GetSession500ApplicationProblemPlusJSONResponse) VisitGetSessionR
 
 type UpdateSessionRequestObject struct {
 	SessionId SessionID `json:"session_id"`
+	Params    UpdateSessionParams
 	Body      *UpdateSessionJSONRequestBody
 }
 
@@ -868,15 +2134,23 @@ type UpdateSessionResponseObject interface {
 	VisitUpdateSessionResponse(w http.ResponseWriter) error
 }
 
-type UpdateSession200JSONResponse Session
+type UpdateSession200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateSession200JSONResponse struct {
+	Body    Session
+	Headers UpdateSession200ResponseHeaders
+}
 
 func (response UpdateSession200JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -928,6 +2202,20 @@ func (response UpdateSession404ApplicationProblemPlusJSONResponse) VisitUpdateSe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSession412ApplicationProblemPlusJSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -991,6 +2279,7 @@ func (response UpdateSession507ApplicationProblemPlusJSONResponse) VisitUpdateSe
 type RemoveAttachmentRequestObject struct {
 	SessionId    SessionID    `json:"session_id"`
 	AttachmentId AttachmentID `json:"attachment_id"`
+	Params       RemoveAttachmentParams
 }
 
 type RemoveAttachmentResponseObject interface {
@@ -1051,6 +2340,20 @@ func (response RemoveAttachment404ApplicationProblemPlusJSONResponse) VisitRemov
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveAttachment412ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveAttachment412ApplicationProblemPlusJSONResponse) VisitRemoveAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1414,6 +2717,27 @@ func (response UploadFiles507ApplicationProblemPlusJSONResponse) VisitUploadFile
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// CreateAnnotation Create an annotation
+	// (POST /annotations)
+	CreateAnnotation(ctx context.Context, request CreateAnnotationRequestObject) (CreateAnnotationResponseObject, error)
+	// ListAttachments List attachments
+	// (GET /attachments)
+	ListAttachments(ctx context.Context, request ListAttachmentsRequestObject) (ListAttachmentsResponseObject, error)
+	// GetAttachment Get an attachment
+	// (GET /attachments/{attachment_uuid})
+	GetAttachment(ctx context.Context, request GetAttachmentRequestObject) (GetAttachmentResponseObject, error)
+	// UpdateAttachment Update attachment metadata
+	// (PATCH /attachments/{attachment_uuid})
+	UpdateAttachment(ctx context.Context, request UpdateAttachmentRequestObject) (UpdateAttachmentResponseObject, error)
+	// ListAnnotations List annotations
+	// (GET /attachments/{attachment_uuid}/annotations)
+	ListAnnotations(ctx context.Context, request ListAnnotationsRequestObject) (ListAnnotationsResponseObject, error)
+	// DownloadExportedAttachment Download through a signed URL
+	// (GET /attachments/{attachment_uuid}/download)
+	DownloadExportedAttachment(ctx context.Context, request DownloadExportedAttachmentRequestObject) (DownloadExportedAttachmentResponseObject, error)
+	// ExportAttachment Get a signed download URL
+	// (POST /attachments/{attachment_uuid}/export)
+	ExportAttachment(ctx context.Context, request ExportAttachmentRequestObject) (ExportAttachmentResponseObject, error)
 	// ListSessions List sessions
 	// (GET /sessions)
 	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
@@ -1450,6 +2774,228 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// CreateAnnotation operation middleware
+func (sh *strictHandler) CreateAnnotation(ctx echo.Context) error {
+	var request CreateAnnotationRequestObject
+
+	var body CreateAnnotationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAnnotation(ctx.Request().Context(), request.(CreateAnnotationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAnnotation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAnnotationResponseObject); ok {
+		return validResponse.VisitCreateAnnotationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAttachments operation middleware
+func (sh *strictHandler) ListAttachments(ctx echo.Context, params ListAttachmentsParams) error {
+	var request ListAttachmentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAttachments(ctx.Request().Context(), request.(ListAttachmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAttachments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAttachmentsResponseObject); ok {
+		return validResponse.VisitListAttachmentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAttachment operation middleware
+func (sh *strictHandler) GetAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error {
+	var request GetAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAttachment(ctx.Request().Context(), request.(GetAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAttachmentResponseObject); ok {
+		return validResponse.VisitGetAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAttachment operation middleware
+func (sh *strictHandler) UpdateAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params UpdateAttachmentParams) error {
+	var request UpdateAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	var body UpdateAttachmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAttachment(ctx.Request().Context(), request.(UpdateAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAttachmentResponseObject); ok {
+		return validResponse.VisitUpdateAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAnnotations operation middleware
+func (sh *strictHandler) ListAnnotations(ctx echo.Context, attachmentUuid AttachmentUUID, params ListAnnotationsParams) error {
+	var request ListAnnotationsRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAnnotations(ctx.Request().Context(), request.(ListAnnotationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAnnotations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAnnotationsResponseObject); ok {
+		return validResponse.VisitListAnnotationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DownloadExportedAttachment operation middleware
+func (sh *strictHandler) DownloadExportedAttachment(ctx echo.Context, attachmentUuid AttachmentUUID, params DownloadExportedAttachmentParams) error {
+	var request DownloadExportedAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadExportedAttachment(ctx.Request().Context(), request.(DownloadExportedAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadExportedAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadExportedAttachmentResponseObject); ok {
+		return validResponse.VisitDownloadExportedAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportAttachment operation middleware
+func (sh *strictHandler) ExportAttachment(ctx echo.Context, attachmentUuid AttachmentUUID) error {
+	var request ExportAttachmentRequestObject
+
+	request.AttachmentUuid = attachmentUuid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportAttachment(ctx.Request().Context(), request.(ExportAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportAttachmentResponseObject); ok {
+		return validResponse.VisitExportAttachmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListSessions operation middleware
@@ -1527,10 +3073,11 @@ func (sh *strictHandler) CreateSession(ctx echo.Context) error {
 }
 
 // DeleteSession operation middleware
-func (sh *strictHandler) DeleteSession(ctx echo.Context, sessionId SessionID) error {
+func (sh *strictHandler) DeleteSession(ctx echo.Context, sessionId SessionID, params DeleteSessionParams) error {
 	var request DeleteSessionRequestObject
 
 	request.SessionId = sessionId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
@@ -1577,10 +3124,11 @@ func (sh *strictHandler) GetSession(ctx echo.Context, sessionId SessionID) error
 }
 
 // UpdateSession operation middleware
-func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID) error {
+func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID, params UpdateSessionParams) error {
 	var request UpdateSessionRequestObject
 
 	request.SessionId = sessionId
+	request.Params = params
 
 	var body UpdateSessionJSONRequestBody
 	var err error
@@ -1625,11 +3173,12 @@ func (sh *strictHandler) UpdateSession(ctx echo.Context, sessionId SessionID) er
 }
 
 // RemoveAttachment operation middleware
-func (sh *strictHandler) RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID) error {
+func (sh *strictHandler) RemoveAttachment(ctx echo.Context, sessionId SessionID, attachmentId AttachmentID, params RemoveAttachmentParams) error {
 	var request RemoveAttachmentRequestObject
 
 	request.SessionId = sessionId
 	request.AttachmentId = attachmentId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.RemoveAttachment(ctx.Request().Context(), request.(RemoveAttachmentRequestObject))
@@ -1713,75 +3262,119 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzbc9s2s/9XdnjOTKTvUBffmlSePjiX9vOZNl8msScPVSaEyJWEmgRYALSsZvS/n8GCd1GSczlOp+M3",
-	"WwSBxWL3t1fwkxfKJJUChdHe5JO3RBahoj8vwhBT85aJBdL/EepQ8dRwKbyJF8zWBnXg+Z4Ol5gwO8Ks",
-	"U/QmnjaKi4W32fjeCykMCvOS61Rq7l7dmokZw8JlgsKcw5zHKFiC//rp+urnwbMnT6bZeHwSpqhCFGaA",
-	"IpQRRmCH0BM8RMGrK7bYXvOdUVIsAIXhZg2GLXwwS4Q/M2kwgiXewbt/XwyOz34AOacntNvhgbXev39/",
-	"kZmlnTVkBju2+hyZQgUKWZz8NPU0as2lWGazqWc3ovDPjCuMvIlRGe5bbON7KVMsQVOcVsnEy5fbC18t",
-	"ESo2P9HAI7sZbp+lzCw937Ms9SZeNeojj/aSNJcqYcabeFlGI7f58c5tbxdB+e73UZMP+VpSNsXgFqvs",
-	"fyyKSDBZ/EbJFJXhVtznLNboe2ntp0913oTcsEKcRRbHbBZjQVdrdb/xnkJmMPrITIPuiBkcGJ6gd7/X",
-	"Z+tulmZpLK0CP9GACeMx9KSCqcdMzPTU6w8PTN+Y8PM2xqN7HETjDXfEXbuQii+4YDGhAek6rLhZyswA",
-	"E2uIuMLQSLW220nY3a8oFmbpTY7PzvavqGWmQvxYE6p9ckl6TxSsmC44G4GR0LvB1MBqiQJiLm4wAi6M",
-	"BGmWqIq3NTG7zY/P4ajhJsbPPQb3rGtXCUacgX3eKQVcf7zlms/ckvnjmZQxMkHKXGnf71sg0T7VbZI6",
-	"drZT8vxORTtwkrvUZJf2NXb8oWSInP2BobEMqVDiV64/FylCmTl0SbjgSZZ4k3G5BBcGF6iI6QYTGl/+",
-	"8d8K597E+69RZZZHOXSNari1KWdjSrH11gG5+fycjv3be2tX/FIcvJfa75WeLuJe0Dnl5uMt/pmh/nKs",
-	"7nBeXt1xbbhY1GyitopttdnpstV9gatCm8k8fd4ZWbZuCJ8u3YtH43H71HyvVPJthY24TmO2Jvw7h6n3",
-	"GldwYYG8IGrqOQxiM43CWBLxjiWpnc97IZXBO1AYShVxsdAtqLS0JFwU/x91ndnWsfzMMY5eKSWVpbjJ",
-	"77l91r2ROeOxZTYN8QGHiyEEtPHAh5r3p38/+jBsCId9Xum4/S/mCTf2DwvMOjiHYCajdQBzqZyfJqM1",
-	"MA0MVksZY5MpBe5sgV+CWrMFnUM1OmF3VnXBDYOYWAVcw/F4fFDGHTuqmbuk/I2SsxiTbaa9/fkF/Hh6",
-	"9hRSNwIiNIzH2q+2KOeAt6jWgPY4nJfKNVy8ubRbbh6Ne7tLC9KYCULXcgIZhplSKMJuK0GrdSjUfwRa",
-	"Z1qtIUVVHjgXaWbcsd9bgWoyttlWF22YyXS3mP376uoNuAFgo4TG2Z+OOwF4h/q9W0plQGdJwtS6CAGK",
-	"wyhMaCUpz1kEBUp1MK3bJl/A9dtLq9yWU+35rb6zmczMZBYzcTP1IEEmNI3Lt6jZWgM3wOK4SU3tvYNi",
-	"mtvmQjFy9nYJaw7GB1G4vcnCmbIOHHCj65C7Lap7UbsZM9SG+iDjCLUVNaXNF2B1l6jxJLUYGn1MlbRM",
-	"6CDo+vrypbbiUYyFYiz0WLyyB4RJataETkKu+g3SDvrKWxTpj9owRUe37aL5ZbDUjDGaJJNlJeeWJ+iD",
-	"RZqTk5MfgQu4vnrRcFn3xiTttXYFJPRclvFIYwH6Zd/krXCkZr+OxmOr0Ac946arf5DjxfASFtom8/CC",
-	"7oA6ef/eGmtTCzBsXJG/cA52amfPubFWRkiz8zgOkNFS8oaX3NxiN687j7dTvvyGxnYpTUNsG/zZgzJf",
-	"43G3ZFAaFoPIkhmqAshDFscUIhehGvSENA6D2QJB87+QVPVbOu/5zt45m/INHPjWhF+Ky0xDzLXFrl4R",
-	"Y7dQur8N04/Y+IiNj9h4EBu/Fg2v0+hrw+CWmDSZbiPK2i85n8MYmbKuZSu9dm+5qvSwuZwdT2eq6yft",
-	"AxEOmXCP3LrbGrzDVac9NCLlvZvoCHwPC0zrYEgZwkxxs35n0d1xekap/YvMzrrt66eotD0wYGGIWoOR",
-	"NyigF+hl+nE4HAZ9mCuZlNHuMpvlQ5xABZDHt+ThEhPNEw0yM2lmyrIEcYzIqDi4NCZ1GXAu5rIj1Cls",
-	"4ELJLC1znhalayYAGGQaFaykutHkyw+nYipeUQhq7SkIxEhDYPcvFf+LgHQCeb3DFXFoQ3nVBnqsmyf+",
-	"VGjE3YzoD+FVFfj6sFoyYyNhsloufvEtRDAxFbviaIhkmNmNQS9gaRrzkMgd5cP+5w8tRdB3IYudJ3Bh",
-	"b0CWsgjZkIXLZmqDWPIrT7jRkyLBAUdgJByPxxAumWKhQaV9CGpnEAAzkEhtwCnYVNT+h1ThgGktQ25h",
-	"pZGvspG2Y4oP//vuP69hJiOOuphuKo7gN/7cd0Rbx4bMcUkP2VroRThnWWzgbNwfwjUlufWkQdJUOIFI",
-	"qXBFIORXmflyPTg+O2ts0jHIjispcmqvbsn7CgaDhN0NXGJ94MqJFT3H8At/3ieWvpQrQXRBL/jl1RUM",
-	"h8NR6AqLQR+YQogwjJmy/NHQOFEZGjQDbRSyJJgKLcEsmYEFClTE0DDmxEyFLLLCn9gpiJZzyEsAK67Q",
-	"/jEVQV7OHFytUwyslJl2XU2uRC3TbuWrmQgP7JbKiHviNRJ6lL/xfO8WlYu1vaPheDi26CdTFCzl3sQ7",
-	"GY6HJ9YjY2ZJwDMq3rb/LNDscDbaTq8PAldl0OyXFRazRK4aUToE5IWWGzb38al92PKpLU5Z20RHcxl5",
-	"E8/6+QUAec2K5u/tTbypT0Olwj8zVOuqVkipwUaFNpclb3I29ot0XmUC3H9H2679xt8yMuVey5MyEvQN",
-	"T3cRI+dzjTuoGdc8Fy7MybFXp+7o9Onps5MfTp/ujz82H6wjo1MptLM/x+Oxi4NIRMlNqCmChTT7W0XO",
-	"PYIVCsPIdmxn++hUawwZWik93UtDHV7vT0uRJe2g4zmLioywtY+BY3qQk3L0kKT8xrW2hkAqmFkksSbL",
-	"ykatn+L9+/eDdntA12r5K6N2NwGtevawHL4UBpU10WQBh873KSJOUt9SACyosYWuOdXa+7DxvVTqXbGW",
-	"NR6lwy9XAiOYrWtwMoT3RdnXZb17UjmrHHzaBH1nTwhJLTR1VkiG8MqaoTzErVANkkwbwDtuzRITEcyQ",
-	"bIB1BJtEQK8s/brfE3vIed3XSJDC6gHRwmvV3/M8VKkXiFtFJbDr3iCm1k/VUxHsK3AGQ7gQaxIuHpHf",
-	"4cCYyhyFXXZbEdIsKf2uc/8gcjanib2NGlveXYHaPJfR+pvhSGcdb7NxQVgDu46+NXZ1SfNVi//dOemH",
-	"x7HfWGwNAkbkx/nAnD9Z2NYV9SpZA+CDkRJiKRY+ZOJGyJXwrTQyURdtHjkvxwXKpVj/k2Hx9OjkIbdl",
-	"Balwudek5Uwt0EZoTAC53Y7ZR2cPTVVBkD14SyHR8b2NhqXg6UNzoowzIq5vrABGzLAZ02Qr5lnseqPm",
-	"ChF0ykL6eYaxXEEjSpnHUqr+eQmqK6ZhpbgxVpCb5tChXWXSui3ixq889tGnCuA3zkjG2NU4+JJ+b+RN",
-	"hnDZRC6n9KLVh0QGiNxVFyjZeawiSufx5+5+2d7YtBFu2bqNaID26S5Co++BovXWLR4VSsDg+vry5T8a",
-	"+9w5PNS2XkvQWbgsWV10XuQu2yPePBjeOF07hDf+7pzAXj8ILoQDkkzXA3tL9un4dBsrfkGzEyjGD+Xd",
-	"le1aj/DzCD9/ixj5FzSHNbSV+OoipBoyqtrqNx98L826wuslXdvI0/kYRxpShZqiA1F2kZ3nrYPFEG0Y",
-	"Nc+ZJa6ngiks+/QoVG1mrRO2tkGzRmOdC5HF8RCCvPYzAaMyDKZCo9Hlrx+ZCVwVr13os5qSD4Ie/UHN",
-	"mQvGxVS4CLkqfhieYP+8thbVj4JayQeuXWxU7IspnAqFf2C4IxZuFNr+n2LhzmLeplmPtFzbfD/0zIjE",
-	"6J8QH1vYa0TIBIIVPj8i8kMi8mN4/hief3d32QHwF4fnoxoIjj412tT3hu7Nq3cQI7ttBvJFpriIzUvU",
-	"paDcGczdUb3rcGias7eYyFustbfeJ3J3L32XyP3i0WP+bvjsF50l9QSyOwkuSLoeEeqhEMqpYCubT31B",
-	"XaBV77z9qiDCPzi4cbl48+GLMHJUO7udGYkc8vLEZLO1omqrsB5g0YpRu1o+FSFTak2lL6PdvVEbtzDQ",
-	"7rr3qyu2gJ6duOt2d384Fe+yNJXKaLBAELvXkyw2PI3dKFAusOoFdDE+8CG4nA/c3307fCpCKYr2vKIu",
-	"Z8dfzgevpcDBb8yEy6INZCuFUnE63+ChtojnFVHF1SrazU/jwY8/BmV7ggOkqj+BKG60J7Q6/Tr64LZb",
-	"x9Qtdca49UGKeF3Fd8RsbXgcQ2K37PLLncQUHPxKek7Gp255V5K1VGhHh74PCdXpfB4dn9eIUe9IakJV",
-	"2RMy44JRL0nHNfZtlXEF4Hw1/6Du2Pi+3sbUMnDuow+D6qsP+6xb4wsR1dceBq3PPeybouMDEbWPNux7",
-	"k8YQT47HPzwkw3OdxsiJfU/3P5/r56DxFpVFCIcnoUxokAMbpszIarF72Dqib8blYiKne5147BSbckS9",
-	"HBIrXe8P7/ntjfsd40mXV/paGkhkxOccI+g1tDTX6ajf4s/nrfro6j66unVX9/Toh4d2NJ1GhUxYSmYI",
-	"mhmurcDvUPwd+ursPvxr5LqtNf/rXp/I+dt1lRXtvk0/+EkeD//NHeC8m5k6pumS/Ndk9js75yoLYe3X",
-	"wAYlzvyQ16MgkQqL6/Fgx+lz14o9Q2tkXGd8TQNyF7hQmV699bve890fwhs7Gy02zWuDeQe4QuALIRVG",
-	"Q7ha4lTQuvS7M7yuVc4GUj5omd8wkHP6nIsVVMhSyBvkUlTEvqmgzk6aZM4FngMr8nj2cZ7VzYlrZPio",
-	"V9tOUz60E/mw4Leo4fToZFj/6gB9saTobXaU26it8eWZ5mdn6IsAaWoNUjAcjobD0V1Qcje4C/p+s5eP",
-	"+r7zVmiavO4JQE8LPp9jVP+WQz9no5Mmus4Qx0AX5SiInAB1Dxa3/4VsQdqetj/X4v8zyee+QkeHmDV1",
-	"v/35h1zgt6/w7fKuqL+5+DbGgeuQbvrtO1L3KZ98u9bC1idh9nQYNi6n5xU3qaKqX54U5Hvk2l7LBjj4",
-	"eWWklHf7Q1LWW0opyL868VhI+c6FlPGz71Ky0EYS4DGl+C1deJKK6mw1zK1SXtpYuDI8QZmZXZmvB68K",
-	"XTghb5WDGoQXtqewGPkBNHqs2xNwdxWraWz+DvWlDgR/TOY+ZLmJbLdzdYy8Rwq3frGUvMX6ldLfP1iX",
-	"0BHSlQestR/RncklM45s7T7so1MMoUcJwqUx6WQ0Ojp+OhwPx8OjybPxs3F+ryJhNwgqEwFF1ZmKvYk3",
-	"Im80p3nramvjAtvWlxu1t52nI+cjN5HOMdx+vc6ZzYfN/wUAAP//",
+	"7H3rchu30uCrdHFPlcmzI4q62Emkyg/FVhJvOY7Lkso/wpQHnGmKOB4CEwAjiUnpAfY99sn2Sb5CA5gb",
+	"hxfJjmzn6J/EmQEajUbfu/FXL5HzXAoURveO/urNkKWo6M+TJMHcvGXiEun/FHWieG64FL2jXjxZGNRx",
+	"L+rpZIZzZt8wixx7Rz1tFBeXvdvbqPdcCoPCvOA6l5q7T5dGYsawZDZHYY5hyjMUbI7//v7i/Medb588",
+	"GRej0UGSo0pQmB0UiUwxBfsKPcFNEJyes8vlOc+MkuISUBhuFmDYZQRmhvBHIQ2mMMMbOPv5ZGf/6TOQ",
+	"U3pCqx1umOstJlKlW87oRuYa/s/Zr69BYa5QozDMvh9mVTTgMWgUKXADE5Z8AC4gfjnd+YWZZBaDkZDM",
+	"7B7VPgApsgXwKQg5kekCMNMIM0bwK/yj4ArT3pFRBa5fz7t3704KM7MwJ8xgx9b9gEyhAoUsm38/7mnU",
+	"mksxKybjXnynyW6jXs4Um6MJ1FcSxcsXyxOfzxAqsnmigad2cdw+y5mZ9aKeJZHeUa966z1P14I0lWrO",
+	"TO+oVxT05jI+KpguLj4ZVH62j4Hr5ZSIYRmg5yspgxsNSaEUCgOWYKE/VXIODH46PR8A1yAFgpyOhZmh",
+	"xgikgvjfMUylAiYWgDdcGy4uSwolEjvc2x/CO25msjA0qeMmNEigUq6hEIkUKXEDlg3HIqDIvV0hKRB5",
+	"49TN2c0rFJdm1jvaG41G3eh4LQWuQMnB6BCuZyj8AoHWRyjQMLefuGO+CiA78n2hIlbawRlQXfk9IgzR",
+	"FhGI9jfaHG14lm0DnpvijpC94nNuluF6wy4RNP8TI3g6cgCxiWVRQzgRgPPcLOCKZQVCP87sEN/HRDmH",
+	"o1EJ4h8FqkUFIb3WBo/Pi3nvaN/CNufC/bdXwsmFwUtUBOiv06nGDkhfF/MJKrub3OBcW56oP/A8gvVg",
+	"r4dVusk6TyIX5mC/F9Wg3zv85vDbg2eH39QWMepcxAoq+GFhPAHoCHB4OQQnYb8f7Xz3XTyEk0AdU2BC",
+	"mhkqKAQ3dhH8UkiFKfQtvVzPZIaQOLlrn9qlD1bSzL0I5syx+VUs0EuBdfzPv/KxLPk2vOxEhhDSyU/7",
+	"H0sDi3mjZI7KcKvGTFmmMWoBfQJCGnvwgIkaAx+CXc2JyZgGhVNUKBKEjGuj6Wiycr6xQJHmkguj4bri",
+	"f1zBlGOW6mPPZpgqsTMrJk/0EY1j8MZEwMRYyNxBTOpGteH2JasYgdtvNpGFiYiFs8LMiCWnYPgcHTPN",
+	"a+v9q1dB+Z6JZCbVHZFz7rUfD078mzZMmQhQpIOYQCPkBbiOQRRZRoKiBJtpYI4wLTnY52ySYdjuJrgo",
+	"0vZRe3bYW3+qoh7BdOfvbuu095sfJCIQfi/flpP/YGLsJDVMJgqZwfQ9a06aMoM7diOWabXz88lihRJB",
+	"2/pEA84Zz4YbRuPpFmel8YWluI6zPur6qqE/baWO1HHaBDNaUsfaQEUd9LoKdat2pGvvKt5wct9DkDNl",
+	"GqdxifYjYGuOSj+mf2P4///3/0GMInV/heGeaBK2xKq/miNRofUV12YjUpvrSmQhHBmuXQjJdPta+ce/",
+	"FE57R73/tVvZrrteDuzWhMBtORpTii2WFufGizwcncsrqfWOS6uRecIrmdRmfetO271YzPLnq1hMkWfS",
+	"qgKByUBfKhj3mJV2495guGH4xoB3W9i27Kr6wikNXauQil9yKzDpQNr3SvlrzZSUK0yMVIuhU9YCs9t/",
+	"+nT9jFoWKsH3NTVlnaZTsYRrpgNmU6uG9j9gbpwSmnHxAVPgwkhw+pv/WhOy2/i4C0YNNxnedRvcs65V",
+	"zTHlDOzzTirg+v0V13zipvSPJ1JmyMQy/2/z+9auLoPUsbKVlBd1HrQNO7nqmKw6fY0Vr+cSXwwTrPjW",
+	"p2SCb+2M9+WD99IeGp93Afec9qli+m/xjwLvvAmVYrydaPE6RBdf61Dm3GeY1k2LjhO/dNCClrY8pNU6",
+	"WizN629zLspf7oZdP99qJHur754YLufq8CWfBm9S7S3LPS3LdAyTVC28LhluH1kyA2ZgLrUBKRKnN93x",
+	"cFh6viUsvnQf7tVUYHdcol4h+B8F+hcsW7U7Exju8takXOcZW5AsOoZx7zVeexPSwz7uNZwSVrm6YfPc",
+	"jtd7LpXBG+9U4+JSt8TWNju8tHunN7lU5uLtqztuGd7kXKH2Ckhzpe+Ce+ri7SvQRuYarqX6YPew//bH",
+	"53BwcPBdBBfnzyPvkNCYSJG2RN1aXaZQ2fK8L+S1sNJVV075SuCDkR9QQCEMzyCuwI+bp03xjXzHzh3V",
+	"EdB1Kn60pv2pUo5xNHFHZn83gUwZzyye6JXg6iGCiiOoxUL0b3u/DxtH1D6v5Jj9j/xp9g+rfOj4GOKJ",
+	"TBdxaX2T979pfVfEFmTrEubnqDVzPqrqbe/qAvcaZESC1vLZH4024tOhoxq5C51vlJxkOF9GmqWn7w6f",
+	"fgO5ewNSNIxnOqqWKKeAV6gWgHY7ysjKyZuXy9aU+7qLCeUZE7XwC9cgE+cjT7o1IZqtg5/9KhBQGLWA",
+	"HFW54VzkhXHbvjWvqtHYkiAnE88UupvMfj4/fwPuBUhk2tz7w1GnkrGCrZ3NpDKgi/mcqUWwgMNmBDWx",
+	"opQfWApBSHRJtU698wQu3r60TNNiqj2+5aNkYB9NMiY+jHswRyYcD/BL1GyhgRtgWdaEpvbdRjL1+mc4",
+	"GB69XcTqZeGd/YxBflme5Rx41XlfJtW1QrPpaa29GoHMUtSW1JQ29xCLXaTG51aIYPo+V9IioQOgi4uX",
+	"LzQ54f27EN6FPsuu7QY577vlTkJeNyX2Zm2oDZF+rw1TtHXLZkhUupibdnQrPmafkQHH5xhBkFzAhZVd",
+	"28uq9lyrjG563nTslRPQL+sGb5ncy7rfRuuvac5uxHh4vWQLbVVk84Rug9arEOWZsDqS+8A7kUlPcj5v",
+	"Ic3K7dgARtulVbcEm0vsxnXn9nbSV9Q4sV2HpkG2Dfys4TIfY1W2aFAaloEow2UUl2VZRm6g4I6AvpAu",
+	"fJuHCCAd1U9poPqVnTmZ8gmM1NaA9+XLTFN8B1PoB7WyxaU7/LOPvPGRNz7yxo288WO54UVuF1a33u/j",
+	"iKi741tqLnkKIbzg8ZxkyJRVLYdLtvg2u9wizJY1W/23YbZtqbjpm10iKnI7m0aWEuiZLLIUJmj/uhb2",
+	"fJNh/7Jm8tRYxwob4YV3e9DjzajbhjBXEMBHuaHWbsdrvIb0k29JjRE3p7Pv06HW9aMeAQEOhXCP3Lxb",
+	"7wOtoeGC2rwVTY/SnTeGuGFSKG4WZ1a8O0xPKDPwpDCzLmMvR6Up0YElCWrtPTf9WM/y98PhMB4ApaPF",
+	"VbKEf8VxlBjK9AKlDSHRPNEgC5MXpszSJIwRGBUGZ8bkLnGEi6nsSsbyStClkkVeBnasmK7pAMCg0KjI",
+	"5+UcUMOxGItT8kFYhQoEYqohPqFAPv+TOMoR+HRJl9NKC/JJrNBn3TiJxkIjrkbEYAinlecjgusZM3iF",
+	"itQWZ8BGFJ8WY7HKkQKpTAriBf2Y5XnGEwJ317/2v/+jpYgHzma148TO7xGTqhRsdnLINnxbhBLKLdNH",
+	"wcMFe2Ak7I9GkMyYYolBpSOIa3sQl15dd8DGovY/5Ap3mNYy4S2HuiZXi0NK5FJqJzLlqMNwY7EHv/Af",
+	"Ige01WxJHyvhcZlj/RSnrMgMPB0NhnBBkTx91ABpLBxB5JT3SkwoqsKP5Xyw//RpY5EOQZQOEyByx15d",
+	"kfod7+zM2c2Oix7uuOzqCp59+In/MCCUVj7QfvzT6TkMh8Ndn+8VR0A/7dYQs/tXK9n0djf1I8SDsWAK",
+	"IcUkY8riU0ODAmRi0Oxoo5DN47HQEsyMGbhEgYo2IMk4IV8hS+1hmdshCPZj8HHRa64oVWIsYp8NvnO+",
+	"yDG2VGnaCbNWAFXhR0uPzehgPKgdNMvYnYpKaW7qiijCWy5mpmGCmbym5Ch2ybiAQqSoIN5lOd+92ovH",
+	"ou92IJEi9RsxsEcIVUj7CuujBOz4Xyfnr07O3l+8feWH2LW8ajgWZ1xcZrjjc2x/Oj23/KLi6I2ssgEk",
+	"TKkFMNAuJTw+PWeX8fFYxG8uzu0Ovjk5f/5zTHDHL05fnZ6fxu7w1dK+V+R8X894hmOfF1gI91YK/ZCe",
+	"O4ggmWHiAtFO7LA5glFMaJYYbwLRbrlvXUaZFza9RiCD/Ku9qHeFyvnCenvD0XBkhZPMUbCc9456B8PR",
+	"8MBaTHZDLLvdrXJ26P9c6g4F+CRNNTCXXWNkE4E1qxXmbAGWP9JGqiJzOctbnIF4cFwfh+taOt1wLE7W",
+	"TWjNYzupyx8NDDBu+ur9IBQofKLraUHzQhvIuMtU4FXywBCqAKMGpnAsUszQHjPafZdQWIsh0taUh+Bl",
+	"Goy2WjjUZ1eiNj/IdOE8A3QGSW+qnXTL4+1vVe7lOvN9VdT1tmlQ+GiZQp1LoZ1esD/a+2Rg1HN9bm+7",
+	"crYEXtfSNIeWNg9HozUA1GXe9oCE2EUHFL+wzBpmmJJQioDBnGvNxWUEhfggLMOTCiYsDQEhtg3pUc6n",
+	"py6r9mieYkVIbpl7D7pMt6iwFtJRrCJWqyd69+7dTrucpGs2/8luu/qEZj3cO3jIZVkaCsrEwh74jKlL",
+	"sqGYAFIoHLL3nj40VAEgSxEWQoLj6cPS9kthUFmNlRTCoTMFggfO8yJHpzV+ZNilbmaG6t7v9svdVrjj",
+	"Es2mEhvdIQuOwMykptOwqHKxKEPa/j4WjUSssgiEV/lYkWUbZQAF+tZ4hIkitXuyAJ5aJeTcHTar20Ei",
+	"5xMuEPpW8yf2PpNZOhhCTA7LUtUpHa9Wqa3WQHUdIe7lx4xgyQk7hJNG/Nfqjyw4gGor6fDo+soR+6Kd",
+	"qEtyvOLanDS81/V6rN+WQ5zZorERdaxS7NRPvqq8oulq2r7YaSMgIXZbVyPxhiXGYaGMuOON2U30VTxY",
+	"BeFyYlpnkQTlEm5IytgItHeUWfXVsvapIR5jyYbPsZ5SYff35dmv8O2z0Z6141zWIVlm7t0/pcCVSyr9",
+	"cXaCbryv8eXeYR32k8RkC5jgVJL+v7SWjUC6T+8FZRc/q8h51xU8bfGiLzi6/X1JiRl9OiWmmT3YwWZ/",
+	"FZ4LyGkzXvzw2syJ509l7gkVBrpSKWJz86DuHDei+M40tibwP1k5+aLEr6UmaMYjS9Fb+3VJ9C7bSiuF",
+	"sSXMzXZZTQpzYm/OOnUCYyxWy+HBMSVxu2RpMrYOXUmWy/tiys4+FvFu+GD3r0qq3K5ck30W/CUgqTpV",
+	"yeJyZjUVpFw5uHj7qktG/oQ1Edl7EJ6wSv1rppLWCDlUn68j3lqdulOqH5Zum/ADT4MOw+Di4uWLf7T5",
+	"Mjp8yGW9lqALSpQtsR1SA91B/fKshp/QNE3glXxrSUPdIMxb1ftWqOfryua118cxSzX47gzBa2atr2Of",
+	"whte0YYtvPdsQX7VCGJRZFkcoi9VlmfD320laAg6xo7BWXEZjUWlwkYhPB6BK2ioMhZE6p6FUD3xRYUs",
+	"3ZEiW4xFX6NIvXUxDz6rjH9AYq7BB0FrcM7VdzNJ/DsU7JsjuJ5JCioEts4JESuMJ2uVjIX3qIUyI2+A",
+	"Ichr4XJP7OxhEXWJ4EyIPvkgyTlJbj3mfMyUR2kGQzgRCzs9+TUv0ZBwiOxbU+8aKTfbm0mpdPaPa13Q",
+	"xd3b8eXeXQkstGFw6uKn97qtCoBv5XV7SOFUEKDpVy2klv12dESCjX1Nrnt3NI2UkMmWR688gdQ7g5FY",
+	"aQi9RzH3wGLucG//IYGqBWuc9SNqLppG0KvZh4UbCGEbzUVCzPbas7+BX8ijD/Qr8YE6ll0nzDkaljLD",
+	"7m+OtSNoq/2ktXBSu7dFh7HWzBuPxmKyKAX/taJI3AznbacmV2BqWaUrXYs1mO8qV78sd02z4n2Tu6Za",
+	"9udw1/zQFjqdfptHSfTfbHA5P1HjeHaHaD7a3trM2UJiylq2Zqz4Me501Rw20I/f/Hq2MffFfRAPjsbC",
+	"5WgJ6TOtXAaFL2p8ossKQp+JofmlYKZQGFvrQ1+j0sC0S+JhNbpLIazC2Rz9uhUXMmBqDRGjsfCJIFb+",
+	"RxBTSyZrJYZ+Xv7vqvVYbA0gKAHyFldp4fg4h8OOtQkIPaSFhoSCOlOwttNBF98OiUaugBTTdabRUi0d",
+	"V4sILgS/CaWfq9z9Hsvb9YHaroVJF9W4Pa1w1i9EztIUU5gwjc8OC5XBz7+cPN85+/lk/+mzldGJcoS1",
+	"ADfzRO8To3CNubZ4MfSV2+rVqjHeHYVkPROsyZTKvZlwwQhTHV26lvej0acsKjNcmppxLYbHNNTTx1qy",
+	"wvUq3amala4TFI3GplWT0p1Wl9J1Q3T0Na31Gl33ZWXQ7o+ePSTCvUcCU5eG1NeDu2P9GLRVB1nmO9VB",
+	"Iuf00rzIDM+ZMruThUH3sLVFnwzLYaAVjfTOy0aK5Jzra8rNq/VWHAy3bBm73TYeOA2jrQcYmMuUTzmm",
+	"0G8wbx+MTwf38Il8Nm9IJQut3liJwpDMZH8uQ38bPB4PbrxWTL8tIkMHgxnTQVZGIbW8Brp9PEEUQXx6",
+	"e/fZQy/E0XBCahkVbDDDtSWxFUdtxQlxjSXh37suD13zP7fqpfylRDh9rUHv6Lff63ps0FagDOfRxjvt",
+	"5+8LImxWap3GSbmuHx2v6E6WJRr2Xu56f4wGV1/TLGMs6t0yoN/OS3cr2ClUtmNMFkew9xTmXBR2wMli",
+	"LHyS+mAIL13LUYd3XzBQV6tAXi1XIPF0LEJ4AL3m+AEXVjWjNGlMFBqogIIPiLkGLijCkDLDxqLs9EUx",
+	"YymQUrBCUpXFT8JEpZm7HiHc+FOvfUKXfY+a+WmZFQajkMPuykkimEmylZzOSEnmLrPFy9axSNgcXWik",
+	"S6F2ivTDhJCrri9ruKI7HJ/DM/EYA350SayPAQcCLc/sOjZuuXCIQK51HizlRjaTPaNW+956ulU7m9Ns",
+	"U0zflcfZ6SANhWdft3e03rFgg2s0YOhz+UX/yxyhX57PUVcUHw51+RMpZp3Kjssq11CWV1FGAakKNZZW",
+	"3kLAXJCoL5UvofrrNh44px1lY9jD3NmkbQinLJmFbhD1AE6hfRKB01omLtuCTTJsAgH9Mu/N/T63m+yT",
+	"HMqcN4KlmfS2nA3Rbn9n5/VKkNFjEa/rd0nuygURF0+pQtOxL+eAKTUXO6RPD7ez+yTc1TVGoQPS31lg",
+	"1Cr1vvWJDn9TNVFY0ZpSovXtm76uJIUI2pkylj7qJQWBrB/riR5j6Z9HaFgIvnlwd1GwfFOuP1gCtBYm",
+	"GXxcw7TIXKvsqUIEnbOEfnaVxg27eZpJqQbHJVO9ZhquFTfGEnJ3pVTgL90Ssa7jNjKdnZDMsOuGphf0",
+	"e6PDhLXSdauIihkQrbbUJIA0GBlqxF3kyEgZ1etR3cVYJG9r9clRedGQy+Mr+9Qt3zXUvNumKwxFM1fy",
+	"5mOS8hqi43AVutLPZRGX+ZCP5vDfbQ4HVH/hiWLVyblrltgj734Q3u04xibeHa32SKzVKeEk3PWk626F",
+	"UA3TVaFSV8z/Xit/Axf7OgtTHlnwl8CCv0R35PrzfTetpLpBjcI6hfnbilDK5uIui6lReTJnCwojogEj",
+	"qVHYEGLfr+wIjCowtrqb0eWvFB+67upOSJ0p3EvQpz+oof8l42IsnK+iathl+BwHx7W5qOdZXGtTBhf1",
+	"whTfDkXhfzCx6tladRPWaJtjsVHdbHSZ+0JrQJYdIw9ZALKB/Yfqj029rv/x9SCWbzecLcTFKwHzKFIe",
+	"tfrH2o9Hf9VXZ/OEqpZ7+qvWVeav82W1cgYyZFdNz1YInTTaplnJ43NfZijGYqWfi9SO9X6sRkJNTbnY",
+	"quGc83SNxRrd4y3O5dWnK0Hd5O1y030Wb9fJo4X12cRhV4qj3wnKqfpnVUs+yoQHkQmOl7QCit7yWhYT",
+	"H5eEWbOeozukUZb5mvfuF7M2tahKsFyXUm8th45U+LGgrrCuv4F2N5lS41qoFQe5zMyzn092KJVyWl2C",
+	"NhiOxVmR51IZDT7j3X7u8vKz+g3eGvodJUYD+/pYJFKEXuohNcC+364+2tQbxy9wU5nQ33rnvbuy4ru9",
+	"vRFodK1t9w6H+5/2Kvzl9uHqynflLesNKn8J7WHTAbEKmLAxHwnPwejQTV9xU+3g0NuAUG363eB4rC16",
+	"rC16rC16rC16NAX+GabAY6XT541AlbVNDfU6FPV84Xq1v9GCbs24exVUK1LWmRNcSQgrv3asrePED2k9",
+	"CuZSYbgjF+x7+thdxzFBK2Tc7Si1E9D00kK/fv1H/d6PwRDe2NFosrHXUP0tIAqDjkot3caC5qXfneB1",
+	"ScDWPotAS3/LTOiLxv9EKHLwqb85KkLfWFDOOg0y5QKPgQWHrH3sgwweuIarlrxXdpjyoR0ogkt+hRoO",
+	"9w6GjfsL7BpCnYOD3BqD4Y6TUNi1gLLqihr+5rkVSPFwuDsc7t7EJXbjm3gQNbOU6S4PXxZBg9c1Aehr",
+	"wadTTOsXZQ88Gh01UZVWlgHdlke26ZFrcROuABayxdLWJDS7a15+JPpcF7XrILPm2W/fAe0Jfvkev1Xa",
+	"FTU2CHeRb7gT0Q2/fFHaA1/BsLF7cXkNQ/2GWh/BliqtamfogHwOX+Rr2WAOkQ/UlfROlzaU4b+SCvzV",
+	"049xvc8c1xt9+1liT9pIYnhMKX5Fl15JRWHfGs+tPGnaWHZl+BxlYVY51B48vHfiiLwV12sAHmRPkBh+",
+	"AxrVI+0BuLuOqylsvoRAYQcHf/QRP2TckGS3U3WM3MIz3Cr4b14r+NvvViV0gHS5F2vpfHRv3owZB7b2",
+	"N1TkmECf/I4zY/Kj3d29/W+Go+FouHf07ejbka8Ym7MPCKoQ8SBqXi9WX2jUK1TWO+rt9rrbD1En21Lt",
+	"0P4qMjtW46KxJ7XK8v7yfWPusgo/k/uJ1GKPvKXGAI3rupbu3tAdsJIW5GW101CXP69v0fIIr6U1uaRo",
+	"9Z4P39Zait3+fvs/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

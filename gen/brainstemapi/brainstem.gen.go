@@ -984,6 +984,9 @@ type Format string
 // Id defines model for Id.
 type Id = openapi_types.UUID
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
 // Include defines model for Include.
 type Include = []string
 
@@ -1040,6 +1043,9 @@ type NotFound = Detail
 // PayloadTooLarge defines model for PayloadTooLarge.
 type PayloadTooLarge = Detail
 
+// PreconditionFailed defines model for PreconditionFailed.
+type PreconditionFailed = Detail
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
 
@@ -1073,6 +1079,16 @@ type ListDataStoragesParams struct {
 // ListDataStoragesParamsFormat defines parameters for ListDataStorages.
 type ListDataStoragesParamsFormat string
 
+// DeleteDataStorageParams defines parameters for DeleteDataStorage.
+type DeleteDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetDataStorageParams defines parameters for GetDataStorage.
 type GetDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1090,6 +1106,26 @@ type GetDataStorageParams struct {
 
 // GetDataStorageParamsFormat defines parameters for GetDataStorage.
 type GetDataStorageParamsFormat string
+
+// UpdateDataStorageParams defines parameters for UpdateDataStorage.
+type UpdateDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
+type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
@@ -1124,6 +1160,16 @@ type ListProjectsParams struct {
 // ListProjectsParamsFormat defines parameters for ListProjects.
 type ListProjectsParamsFormat string
 
+// DeleteProjectParams defines parameters for DeleteProject.
+type DeleteProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetProjectParams defines parameters for GetProject.
 type GetProjectParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1141,6 +1187,26 @@ type GetProjectParams struct {
 
 // GetProjectParamsFormat defines parameters for GetProject.
 type GetProjectParamsFormat string
+
+// UpdateProjectParams defines parameters for UpdateProject.
+type UpdateProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceProjectParams defines parameters for ReplaceProject.
+type ReplaceProjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListProjectSessionsParams defines parameters for ListProjectSessions.
 type ListProjectSessionsParams struct {
@@ -1193,6 +1259,16 @@ type ListSessionsParams struct {
 // ListSessionsParamsFormat defines parameters for ListSessions.
 type ListSessionsParamsFormat string
 
+// DeleteSessionParams defines parameters for DeleteSession.
+type DeleteSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetSessionParams defines parameters for GetSession.
 type GetSessionParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1210,6 +1286,26 @@ type GetSessionParams struct {
 
 // GetSessionParamsFormat defines parameters for GetSession.
 type GetSessionParamsFormat string
+
+// UpdateSessionParams defines parameters for UpdateSession.
+type UpdateSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSessionParams defines parameters for ReplaceSession.
+type ReplaceSessionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListSessionDataStorageListParams defines parameters for ListSessionDataStorageList.
 type ListSessionDataStorageListParams struct {
@@ -1265,6 +1361,16 @@ type ListSessionDataStoragesParams struct {
 // ListSessionDataStoragesParamsFormat defines parameters for ListSessionDataStorages.
 type ListSessionDataStoragesParamsFormat string
 
+// DeleteSessionDataStorageParams defines parameters for DeleteSessionDataStorage.
+type DeleteSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetSessionDataStorageParams defines parameters for GetSessionDataStorage.
 type GetSessionDataStorageParams struct {
 	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
@@ -1282,6 +1388,26 @@ type GetSessionDataStorageParams struct {
 
 // GetSessionDataStorageParamsFormat defines parameters for GetSessionDataStorage.
 type GetSessionDataStorageParamsFormat string
+
+// UpdateSessionDataStorageParams defines parameters for UpdateSessionDataStorage.
+type UpdateSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSessionDataStorageParams defines parameters for ReplaceSessionDataStorage.
+type ReplaceSessionDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
@@ -1849,16 +1975,16 @@ type ServerInterface interface {
 	CreateDataStorage(ctx echo.Context) error
 	// DeleteDataStorage Delete a datastorage
 	// (DELETE /api/private/personal_attributes/datastorage/{id}/)
-	DeleteDataStorage(ctx echo.Context, id Id) error
+	DeleteDataStorage(ctx echo.Context, id Id, params DeleteDataStorageParams) error
 	// GetDataStorage Get one datastorage (private portal)
 	// (GET /api/private/personal_attributes/datastorage/{id}/)
 	GetDataStorage(ctx echo.Context, id Id, params GetDataStorageParams) error
 	// UpdateDataStorage Update a datastorage
 	// (PATCH /api/private/personal_attributes/datastorage/{id}/)
-	UpdateDataStorage(ctx echo.Context, id Id) error
+	UpdateDataStorage(ctx echo.Context, id Id, params UpdateDataStorageParams) error
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
-	ReplaceDataStorage(ctx echo.Context, id Id) error
+	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -1867,16 +1993,16 @@ type ServerInterface interface {
 	CreateProject(ctx echo.Context) error
 	// DeleteProject Delete a project
 	// (DELETE /api/private/stem/project/{id}/)
-	DeleteProject(ctx echo.Context, id Id) error
+	DeleteProject(ctx echo.Context, id Id, params DeleteProjectParams) error
 	// GetProject Get one project (private portal)
 	// (GET /api/private/stem/project/{id}/)
 	GetProject(ctx echo.Context, id Id, params GetProjectParams) error
 	// UpdateProject Update a project
 	// (PATCH /api/private/stem/project/{id}/)
-	UpdateProject(ctx echo.Context, id Id) error
+	UpdateProject(ctx echo.Context, id Id, params UpdateProjectParams) error
 	// ReplaceProject Replace a project
 	// (PUT /api/private/stem/project/{id}/)
-	ReplaceProject(ctx echo.Context, id Id) error
+	ReplaceProject(ctx echo.Context, id Id, params ReplaceProjectParams) error
 	// ListProjectSessions List the project's sessions (private portal)
 	// (GET /api/private/stem/project/{id}/sessions/)
 	ListProjectSessions(ctx echo.Context, id Id, params ListProjectSessionsParams) error
@@ -1888,16 +2014,16 @@ type ServerInterface interface {
 	CreateSession(ctx echo.Context) error
 	// DeleteSession Delete a session
 	// (DELETE /api/private/stem/session/{id}/)
-	DeleteSession(ctx echo.Context, id Id) error
+	DeleteSession(ctx echo.Context, id Id, params DeleteSessionParams) error
 	// GetSession Get one session (private portal)
 	// (GET /api/private/stem/session/{id}/)
 	GetSession(ctx echo.Context, id Id, params GetSessionParams) error
 	// UpdateSession Update a session
 	// (PATCH /api/private/stem/session/{id}/)
-	UpdateSession(ctx echo.Context, id Id) error
+	UpdateSession(ctx echo.Context, id Id, params UpdateSessionParams) error
 	// ReplaceSession Replace a session
 	// (PUT /api/private/stem/session/{id}/)
-	ReplaceSession(ctx echo.Context, id Id) error
+	ReplaceSession(ctx echo.Context, id Id, params ReplaceSessionParams) error
 	// ListSessionDataStorageList List the session's data storages, in their order (private portal)
 	// (GET /api/private/stem/session/{id}/datastorage/)
 	ListSessionDataStorageList(ctx echo.Context, id Id, params ListSessionDataStorageListParams) error
@@ -1912,16 +2038,16 @@ type ServerInterface interface {
 	CreateSessionDataStorage(ctx echo.Context) error
 	// DeleteSessionDataStorage Delete a sessiondatastorage
 	// (DELETE /api/private/stem/sessiondatastorage/{id}/)
-	DeleteSessionDataStorage(ctx echo.Context, id Id) error
+	DeleteSessionDataStorage(ctx echo.Context, id Id, params DeleteSessionDataStorageParams) error
 	// GetSessionDataStorage Get one sessiondatastorage (private portal)
 	// (GET /api/private/stem/sessiondatastorage/{id}/)
 	GetSessionDataStorage(ctx echo.Context, id Id, params GetSessionDataStorageParams) error
 	// UpdateSessionDataStorage Update a sessiondatastorage
 	// (PATCH /api/private/stem/sessiondatastorage/{id}/)
-	UpdateSessionDataStorage(ctx echo.Context, id Id) error
+	UpdateSessionDataStorage(ctx echo.Context, id Id, params UpdateSessionDataStorageParams) error
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
-	ReplaceSessionDataStorage(ctx echo.Context, id Id) error
+	ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error
 	// ListTokens List the caller's personal access tokens
 	// (GET /api/private/users/tokens/)
 	ListTokens(ctx echo.Context) error
@@ -2073,8 +2199,28 @@ func (w *ServerInterfaceWrapper) DeleteDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteDataStorage(ctx, id)
+	err = w.Handler.DeleteDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2135,8 +2281,28 @@ func (w *ServerInterfaceWrapper) UpdateDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateDataStorage(ctx, id)
+	err = w.Handler.UpdateDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2151,8 +2317,28 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceDataStorage(ctx, id)
+	err = w.Handler.ReplaceDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2250,8 +2436,28 @@ func (w *ServerInterfaceWrapper) DeleteProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteProject(ctx, id)
+	err = w.Handler.DeleteProject(ctx, id, params)
 	return err
 }
 
@@ -2312,8 +2518,28 @@ func (w *ServerInterfaceWrapper) UpdateProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateProject(ctx, id)
+	err = w.Handler.UpdateProject(ctx, id, params)
 	return err
 }
 
@@ -2328,8 +2554,28 @@ func (w *ServerInterfaceWrapper) ReplaceProject(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceProjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceProject(ctx, id)
+	err = w.Handler.ReplaceProject(ctx, id, params)
 	return err
 }
 
@@ -2473,8 +2719,28 @@ func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSession(ctx, id)
+	err = w.Handler.DeleteSession(ctx, id, params)
 	return err
 }
 
@@ -2535,8 +2801,28 @@ func (w *ServerInterfaceWrapper) UpdateSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSession(ctx, id)
+	err = w.Handler.UpdateSession(ctx, id, params)
 	return err
 }
 
@@ -2551,8 +2837,28 @@ func (w *ServerInterfaceWrapper) ReplaceSession(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceSession(ctx, id)
+	err = w.Handler.ReplaceSession(ctx, id, params)
 	return err
 }
 
@@ -2707,8 +3013,28 @@ func (w *ServerInterfaceWrapper) DeleteSessionDataStorage(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteSessionDataStorage(ctx, id)
+	err = w.Handler.DeleteSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2769,8 +3095,28 @@ func (w *ServerInterfaceWrapper) UpdateSessionDataStorage(ctx echo.Context) erro
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateSessionDataStorage(ctx, id)
+	err = w.Handler.UpdateSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -2785,8 +3131,28 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSessionDataStorageParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReplaceSessionDataStorage(ctx, id)
+	err = w.Handler.ReplaceSessionDataStorage(ctx, id, params)
 	return err
 }
 
@@ -3400,6 +3766,8 @@ type NotFoundJSONResponse Detail
 
 type PayloadTooLargeJSONResponse Detail
 
+type PreconditionFailedJSONResponse Detail
+
 type ThrottledResponseHeaders struct {
 	RetryAfter *int
 }
@@ -3693,7 +4061,8 @@ func (response CreateDataStorage507JSONResponse) VisitCreateDataStorageResponse(
 }
 
 type DeleteDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteDataStorageParams
 }
 
 type DeleteDataStorageResponseObject interface {
@@ -3753,6 +4122,20 @@ func (response DeleteDataStorage404JSONResponse) VisitDeleteDataStorageResponse(
 	return err
 }
 
+type DeleteDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteDataStorage412JSONResponse) VisitDeleteDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDataStorage507JSONResponse struct {
 	InsufficientStorageJSONResponse
 }
@@ -3778,15 +4161,23 @@ type GetDataStorageResponseObject interface {
 	VisitGetDataStorageResponse(w http.ResponseWriter) error
 }
 
-type GetDataStorage200JSONResponse DataStorageDetail
+type GetDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type GetDataStorage200JSONResponse struct {
+	Body    DataStorageDetail
+	Headers GetDataStorage200ResponseHeaders
+}
 
 func (response GetDataStorage200JSONResponse) VisitGetDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3852,8 +4243,9 @@ func (response GetDataStorage404JSONResponse) VisitGetDataStorageResponse(w http
 }
 
 type UpdateDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateDataStorageParams
+	Body   *UpdateDataStorageJSONRequestBody
 }
 
 type UpdateDataStorageResponseObject interface {
@@ -3933,6 +4325,20 @@ func (response UpdateDataStorage404JSONResponse) VisitUpdateDataStorageResponse(
 	return err
 }
 
+type UpdateDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateDataStorage412JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateDataStorage413JSONResponse) VisitUpdateDataStorageResponse(w http.ResponseWriter) error {
@@ -3964,8 +4370,9 @@ func (response UpdateDataStorage507JSONResponse) VisitUpdateDataStorageResponse(
 }
 
 type ReplaceDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceDataStorageParams
+	Body   *ReplaceDataStorageJSONRequestBody
 }
 
 type ReplaceDataStorageResponseObject interface {
@@ -4041,6 +4448,20 @@ func (response ReplaceDataStorage404JSONResponse) VisitReplaceDataStorageRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceDataStorage412JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4240,7 +4661,8 @@ func (response CreateProject507JSONResponse) VisitCreateProjectResponse(w http.R
 }
 
 type DeleteProjectRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteProjectParams
 }
 
 type DeleteProjectResponseObject interface {
@@ -4300,6 +4722,20 @@ func (response DeleteProject404JSONResponse) VisitDeleteProjectResponse(w http.R
 	return err
 }
 
+type DeleteProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteProject412JSONResponse) VisitDeleteProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteProject507JSONResponse struct {
 	InsufficientStorageJSONResponse
 }
@@ -4325,15 +4761,23 @@ type GetProjectResponseObject interface {
 	VisitGetProjectResponse(w http.ResponseWriter) error
 }
 
-type GetProject200JSONResponse ProjectDetail
+type GetProject200ResponseHeaders struct {
+	ETag string
+}
+
+type GetProject200JSONResponse struct {
+	Body    ProjectDetail
+	Headers GetProject200ResponseHeaders
+}
 
 func (response GetProject200JSONResponse) VisitGetProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4399,8 +4843,9 @@ func (response GetProject404JSONResponse) VisitGetProjectResponse(w http.Respons
 }
 
 type UpdateProjectRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateProjectJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateProjectParams
+	Body   *UpdateProjectJSONRequestBody
 }
 
 type UpdateProjectResponseObject interface {
@@ -4480,6 +4925,20 @@ func (response UpdateProject404JSONResponse) VisitUpdateProjectResponse(w http.R
 	return err
 }
 
+type UpdateProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateProject412JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateProject413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateProject413JSONResponse) VisitUpdateProjectResponse(w http.ResponseWriter) error {
@@ -4511,8 +4970,9 @@ func (response UpdateProject507JSONResponse) VisitUpdateProjectResponse(w http.R
 }
 
 type ReplaceProjectRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceProjectJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceProjectParams
+	Body   *ReplaceProjectJSONRequestBody
 }
 
 type ReplaceProjectResponseObject interface {
@@ -4588,6 +5048,20 @@ func (response ReplaceProject404JSONResponse) VisitReplaceProjectResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceProject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceProject412JSONResponse) VisitReplaceProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4857,7 +5331,8 @@ func (response CreateSession507JSONResponse) VisitCreateSessionResponse(w http.R
 }
 
 type DeleteSessionRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteSessionParams
 }
 
 type DeleteSessionResponseObject interface {
@@ -4917,6 +5392,20 @@ func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.R
 	return err
 }
 
+type DeleteSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSession412JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSession507JSONResponse struct {
 	InsufficientStorageJSONResponse
 }
@@ -4942,15 +5431,23 @@ type GetSessionResponseObject interface {
 	VisitGetSessionResponse(w http.ResponseWriter) error
 }
 
-type GetSession200JSONResponse SessionDetail
+type GetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSession200JSONResponse struct {
+	Body    SessionDetail
+	Headers GetSession200ResponseHeaders
+}
 
 func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -5016,8 +5513,9 @@ func (response GetSession404JSONResponse) VisitGetSessionResponse(w http.Respons
 }
 
 type UpdateSessionRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateSessionJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateSessionParams
+	Body   *UpdateSessionJSONRequestBody
 }
 
 type UpdateSessionResponseObject interface {
@@ -5097,6 +5595,20 @@ func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.R
 	return err
 }
 
+type UpdateSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSession412JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateSession413JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
@@ -5128,8 +5640,9 @@ func (response UpdateSession507JSONResponse) VisitUpdateSessionResponse(w http.R
 }
 
 type ReplaceSessionRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceSessionJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceSessionParams
+	Body   *ReplaceSessionJSONRequestBody
 }
 
 type ReplaceSessionResponseObject interface {
@@ -5205,6 +5718,20 @@ func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSession412JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5544,7 +6071,8 @@ func (response CreateSessionDataStorage507JSONResponse) VisitCreateSessionDataSt
 }
 
 type DeleteSessionDataStorageRequestObject struct {
-	Id Id `json:"id"`
+	Id     Id `json:"id"`
+	Params DeleteSessionDataStorageParams
 }
 
 type DeleteSessionDataStorageResponseObject interface {
@@ -5604,6 +6132,20 @@ func (response DeleteSessionDataStorage404JSONResponse) VisitDeleteSessionDataSt
 	return err
 }
 
+type DeleteSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSessionDataStorage412JSONResponse) VisitDeleteSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSessionDataStorage507JSONResponse struct {
 	InsufficientStorageJSONResponse
 }
@@ -5629,15 +6171,23 @@ type GetSessionDataStorageResponseObject interface {
 	VisitGetSessionDataStorageResponse(w http.ResponseWriter) error
 }
 
-type GetSessionDataStorage200JSONResponse SessionDataStorageDetail
+type GetSessionDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSessionDataStorage200JSONResponse struct {
+	Body    SessionDataStorageDetail
+	Headers GetSessionDataStorage200ResponseHeaders
+}
 
 func (response GetSessionDataStorage200JSONResponse) VisitGetSessionDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -5703,8 +6253,9 @@ func (response GetSessionDataStorage404JSONResponse) VisitGetSessionDataStorageR
 }
 
 type UpdateSessionDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *UpdateSessionDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params UpdateSessionDataStorageParams
+	Body   *UpdateSessionDataStorageJSONRequestBody
 }
 
 type UpdateSessionDataStorageResponseObject interface {
@@ -5784,6 +6335,20 @@ func (response UpdateSessionDataStorage404JSONResponse) VisitUpdateSessionDataSt
 	return err
 }
 
+type UpdateSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSessionDataStorage412JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSessionDataStorage413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateSessionDataStorage413JSONResponse) VisitUpdateSessionDataStorageResponse(w http.ResponseWriter) error {
@@ -5815,8 +6380,9 @@ func (response UpdateSessionDataStorage507JSONResponse) VisitUpdateSessionDataSt
 }
 
 type ReplaceSessionDataStorageRequestObject struct {
-	Id   Id `json:"id"`
-	Body *ReplaceSessionDataStorageJSONRequestBody
+	Id     Id `json:"id"`
+	Params ReplaceSessionDataStorageParams
+	Body   *ReplaceSessionDataStorageJSONRequestBody
 }
 
 type ReplaceSessionDataStorageResponseObject interface {
@@ -5892,6 +6458,20 @@ func (response ReplaceSessionDataStorage404JSONResponse) VisitReplaceSessionData
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionDataStorage412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSessionDataStorage412JSONResponse) VisitReplaceSessionDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6170,15 +6750,23 @@ type PublicGetDataStorageResponseObject interface {
 	VisitPublicGetDataStorageResponse(w http.ResponseWriter) error
 }
 
-type PublicGetDataStorage200JSONResponse DataStorageDetail
+type PublicGetDataStorage200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetDataStorage200JSONResponse struct {
+	Body    DataStorageDetail
+	Headers PublicGetDataStorage200ResponseHeaders
+}
 
 func (response PublicGetDataStorage200JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6319,15 +6907,23 @@ type PublicGetProjectResponseObject interface {
 	VisitPublicGetProjectResponse(w http.ResponseWriter) error
 }
 
-type PublicGetProject200JSONResponse ProjectDetail
+type PublicGetProject200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetProject200JSONResponse struct {
+	Body    ProjectDetail
+	Headers PublicGetProject200ResponseHeaders
+}
 
 func (response PublicGetProject200JSONResponse) VisitPublicGetProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6538,15 +7134,23 @@ type PublicGetSessionResponseObject interface {
 	VisitPublicGetSessionResponse(w http.ResponseWriter) error
 }
 
-type PublicGetSession200JSONResponse SessionDetail
+type PublicGetSession200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSession200JSONResponse struct {
+	Body    SessionDetail
+	Headers PublicGetSession200ResponseHeaders
+}
 
 func (response PublicGetSession200JSONResponse) VisitPublicGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7153,10 +7757,11 @@ func (sh *strictHandler) CreateDataStorage(ctx echo.Context) error {
 }
 
 // DeleteDataStorage operation middleware
-func (sh *strictHandler) DeleteDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteDataStorage(ctx echo.Context, id Id, params DeleteDataStorageParams) error {
 	var request DeleteDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteDataStorage(ctx.Request().Context(), request.(DeleteDataStorageRequestObject))
@@ -7204,10 +7809,11 @@ func (sh *strictHandler) GetDataStorage(ctx echo.Context, id Id, params GetDataS
 }
 
 // UpdateDataStorage operation middleware
-func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id, params UpdateDataStorageParams) error {
 	var request UpdateDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateDataStorageJSONRequestBody
 	var err error
@@ -7252,10 +7858,11 @@ func (sh *strictHandler) UpdateDataStorage(ctx echo.Context, id Id) error {
 }
 
 // ReplaceDataStorage operation middleware
-func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error {
 	var request ReplaceDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceDataStorageJSONRequestBody
 	var err error
@@ -7371,10 +7978,11 @@ func (sh *strictHandler) CreateProject(ctx echo.Context) error {
 }
 
 // DeleteProject operation middleware
-func (sh *strictHandler) DeleteProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteProject(ctx echo.Context, id Id, params DeleteProjectParams) error {
 	var request DeleteProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteProject(ctx.Request().Context(), request.(DeleteProjectRequestObject))
@@ -7422,10 +8030,11 @@ func (sh *strictHandler) GetProject(ctx echo.Context, id Id, params GetProjectPa
 }
 
 // UpdateProject operation middleware
-func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id, params UpdateProjectParams) error {
 	var request UpdateProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateProjectJSONRequestBody
 	var err error
@@ -7470,10 +8079,11 @@ func (sh *strictHandler) UpdateProject(ctx echo.Context, id Id) error {
 }
 
 // ReplaceProject operation middleware
-func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceProject(ctx echo.Context, id Id, params ReplaceProjectParams) error {
 	var request ReplaceProjectRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceProjectJSONRequestBody
 	var err error
@@ -7615,10 +8225,11 @@ func (sh *strictHandler) CreateSession(ctx echo.Context) error {
 }
 
 // DeleteSession operation middleware
-func (sh *strictHandler) DeleteSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteSession(ctx echo.Context, id Id, params DeleteSessionParams) error {
 	var request DeleteSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSession(ctx.Request().Context(), request.(DeleteSessionRequestObject))
@@ -7666,10 +8277,11 @@ func (sh *strictHandler) GetSession(ctx echo.Context, id Id, params GetSessionPa
 }
 
 // UpdateSession operation middleware
-func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id, params UpdateSessionParams) error {
 	var request UpdateSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateSessionJSONRequestBody
 	var err error
@@ -7714,10 +8326,11 @@ func (sh *strictHandler) UpdateSession(ctx echo.Context, id Id) error {
 }
 
 // ReplaceSession operation middleware
-func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceSession(ctx echo.Context, id Id, params ReplaceSessionParams) error {
 	var request ReplaceSessionRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceSessionJSONRequestBody
 	var err error
@@ -7885,10 +8498,11 @@ func (sh *strictHandler) CreateSessionDataStorage(ctx echo.Context) error {
 }
 
 // DeleteSessionDataStorage operation middleware
-func (sh *strictHandler) DeleteSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) DeleteSessionDataStorage(ctx echo.Context, id Id, params DeleteSessionDataStorageParams) error {
 	var request DeleteSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteSessionDataStorage(ctx.Request().Context(), request.(DeleteSessionDataStorageRequestObject))
@@ -7936,10 +8550,11 @@ func (sh *strictHandler) GetSessionDataStorage(ctx echo.Context, id Id, params G
 }
 
 // UpdateSessionDataStorage operation middleware
-func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id, params UpdateSessionDataStorageParams) error {
 	var request UpdateSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body UpdateSessionDataStorageJSONRequestBody
 	var err error
@@ -7984,10 +8599,11 @@ func (sh *strictHandler) UpdateSessionDataStorage(ctx echo.Context, id Id) error
 }
 
 // ReplaceSessionDataStorage operation middleware
-func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id) error {
+func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error {
 	var request ReplaceSessionDataStorageRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	var body ReplaceSessionDataStorageJSONRequestBody
 	var err error
@@ -8407,144 +9023,150 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs5kuCrIOouwtJGiaJsTc+sFBMX6ra713vdts6Wz7dr6kSQlSQxKgI1AEoUx6O/9wT3hPckF0ig",
-	"vlgoVlES5S/+6baK+EgA+Z2JxOdgLOaJ4MC1Ck4+BwmVdA4aJP71kmr6XgtJp/ArizXIN3QOr8eCa8o4",
-	"tohAjSVLNBM8OAl+oQoOGFfAFdPsBohKR0pLxqdETIieAeF0Dr0gDJhp/vcU5DIIA/MxOAkmOMVnbMKy",
-	"Se6CMFDjGcypmU4vE9PSjhnc3YXBq9txnEZQh+WlFIkilEwYxBGZSDEnQMczImEsZHRKJCRANR3FCA/c",
-	"JrEww2iZgh88sDN9uqxAxDTMcSfmjP8OfKpnwclRuApo/oFKSZfmb6WXMS5ayHlQrON3xq9xOBrHYvFq",
-	"nujl/6RxmgNWXePHGXCSSFDAdehWpsiYSrkkXJBhbEYbNu23W9AVtmrZ5l+FnFNd3+Wz8RgSDRGhPCJs",
-	"yoWEiOxJUIngChShEgiNF3SpyL+/f/tmv/Hs7fhlIICn8+DkU/A3JXgQBjRhwWXoAe11VAfrYgZuO54p",
-	"8uHD65c9ckbmNDbTQIRfCOVqAVKR4/5xDlVC9awAikVBGEj4e8okRNkJFAA6mE+CNMWWHtB4A3IOJcS9",
-	"fxkSmI8gUkgZEmJqNlKM/gZjrQzB4CcmODHNh4TxMgaTPfuVxoIDYYrQ7Ci0EPsdcZrxbeL072zOPDhz",
-	"TqdAFPsHhCSCCU1jTZ73T8k4pvMEwSdHvd5Rv9+EKzEO68FXxjVMQeLWv51MFHgmf5PORyDt7lpy0YKo",
-	"a5YUwDROLOyYXhxgXL94HoTBnN6yuUHc50fHfz7+y4ufjv8cmn20H/uhD9ZzKcyZWxb7Wp2no5iN66Cb",
-	"YyRCkgmNVRsTZeoqwWHa+Gdl7q+Pvb8HpZjgNUHkvtdhRAZqwWGKKNuM7BkS3W+BzDXuCJKFwwCmLGA+",
-	"PuTaKmLaQGRIGOGKqKbE9esGXFRM1GPRRjB+tadqwXMYqNbsXnaciW3qduyUDN3s7rsyOzM0vNBArdqh",
-	"zvptBO8Fna6DFaWv2TyEWNNpCwyaTtvnF9LDysxXq96EZHgwNIrAhN2SiZDENAQeMT69h6KjhNRNEmFD",
-	"GXBn5KfTBUz3n2n0Dv6egsLlGHQBjv+kSRKzMUq7QxT4J59L0/9XCZPgJPgvh4Wyemh/VYe/mg14JaWQ",
-	"KrgzE1Y36TW/oTEzlJekOiRUOYUQsAfZG34e4LoHwQn5NAguzKHZFkyRTPb3BsHl3XDfMF/TPgJNWWx6",
-	"DAKj1ZCESgV2SHJAer3eILgb9gKrN41YFAF/tPW+xMl9S10F7T9ESiJBuNBkRm+AJCDnzPJDLcxf5ows",
-	"mtKxGQPBDlBvUelkwsYMuHZs9wvAX4YiY5Yn2e6eWBoHeQPymSIRU9fmeAybHFGFCtEkjeNTs/yZIccF",
-	"VWQhmdbAe1Y5UXoL6Pg/DC21oyOS3AmhZGQ05JgpbZjcHJSiUzBo+WmQt7WMwmLlCZkIMQgu/chYxrw3",
-	"Qv8qUh59gYN7IzSZmLlLJ+WU1kiAQoyEW1yzNAdl/r5hio1iMJhpmo9pHIPEhZzTZSxodCHE71R+EUR0",
-	"OEJGIloa7ZrEBpDS4vAHpoi4AUmekz9+Jns0VoIsjH1mjDMynqX8GoyUvwuDi5kUWsfgM1yEIHPKl4Rq",
-	"DfNEK2u5WiKNIglKoQooZEa4Y5FyfUKaYDZor7P5euTVbQJjtNduKIuNUDA6yU9EwVjwSDn0CYMZ0Mg5",
-	"Ad6BlsuDs4kG6RN72I+kXLPYKgtwqzPoyZhyotLxGCDqVQRKrhEfeTRicyIfOE31TEj2D3gKFP7DMEaj",
-	"8UgyohEZS4iAa0ZjVd/as1TPzI8WhHJbsgAJiM6JFDcsAksBPlLNiFuLa+C+bf/48eNBaSaornJVR8Al",
-	"uWVmnpu3cko5+wfVXkX5VxFHIEkMNxCrkEBv2iPDT58HAcQwN7tm4cy0s0FwF5Lar5nWMwjuLq2fIVMU",
-	"aBQxMxONz6VIQGqGGkChMVg716dCGNjPpdBiLGL0SZUHCHLLpr4kNIws0dGRIbtTwtM4tpJ8kiqIUAF4",
-	"+TfKp4K8e/X+gkwkncNCyGvkTL3Cih8JEQPlBh50ChicpbeZNfynft9jDycloEuNjzyN78qOhU9FTzfb",
-	"pWebSjaQxw9TNSmoWbFOJYfolAxzz9WQROgVQ1GCq63urRnjSqygzVqCWkUzQ1hmkGxBqqI9tg2Vn7oH",
-	"Kyrr7XAYLPL5aCTQ6C2Pl5n+W+9WRq86LsRiTD0gHHlBsPr0priAcGLX0nTV9ZfBDD2nVjuEFnz6RYLj",
-	"MN8xPjTzDYMQKLvEgoMkc7ok4xnlUyBM+1nCo6DBWu/aClLgGC2n6KSb9xRVwTjaNj3jMasglIdpgcTo",
-	"1nU4UFOpCH+POywsz7MZtuSA15FlDrpVOTBA/2HamSODW93W/hwXyq8t54cbJlLVvU/z5qogdFvl4CgN",
-	"71bSsv3nVI9ndTT/KBm6AaqiwsoCsnd+dvHLv+2fEmGJQSjINFdDCT3yRmQO0u9dcHxzjKKOC02cIP++",
-	"ntu4dl40gxs2BqOYliznFTqPjcV+1V36rZnkvaZS+xZiGlyNhQ2u1HYSbhMmQV0x3sVkMcMoYvuUjrHE",
-	"k8w/5Q2Nm0fTgiwo02QEegHASSLiWPkHc37mK6uh1GBPFch8ZXBL5wk61D7+r//4z4Oj5y+OAw/m3IBk",
-	"E2eQXKWSVVUfybr0uTK0FYPVA9Z3XkGX0oLCytGUF+MBch0MlTMsHUAzTp6LOG7EyRWEKeHk83aNrNy5",
-	"bX6VxtrHOICICRqBSlOdOvMpM3Ht+hPrsTW2YFhrila0UoMgJIMAjcaKy8d2QA+kGxqbX0XAGUSDgPyT",
-	"DNyORleuO36jsVGJl1fGOnKfmDVNr6aScp1ZptXtxInKQdrKdPnhuamCsDINHmdpCk9YN3Rrr0zh26wg",
-	"zHbGO4qd3svv6qcoFjwWNEL53GjBoo25uh0SEqGYFnJZBviXd7+8eR+EwcuzNy9fB2HwK5uqGZUGt39j",
-	"+t/SkflHLEYo1/8AHkEMyyAM/hO4iEQQBh9hlHV4q2cgvUtMZVzH6D7akRqkQb7/vTfTOlH/7Z8Tneyf",
-	"HB620nNpOXZ8H9JjbsI7F6H2GaR59HrB9IxwQeYigjgPgVnXLVmCPs0yBMAMWfEirJP7H4xFd4cR19e2",
-	"fb/RvsuVgVe3WlIMGazzUgSUL99OgpNPdfacf+EYSA7uLmu+pF8lwAH61o2yZrSaHvnvsFREGWFmt4OS",
-	"GMz5hEYAcfeHCknEpkyji294NSR74xmMryEio2XJ3X1K3ibAz85fkxe9PhlTbv2pCToHr2FJ3NGr/VNy",
-	"Q+PUpWHYJeDYFvayeHLnGga3B1Nx4D7OafLJ9rpE/juhY/h8h2GNUtBlrbNnZWcwsGIUAyMvqcfvXXxL",
-	"QB4YPMgTIiZmUyJHpDZpZbgf4lZZfWVYXw/6+bOMmoazrlFUFWaL4jdAPrz7XeURUcEPEFtzLM9daJ8H",
-	"QZL7zAwnzv46zFhpA46WQXaWSE2MJc6GW+c+DYME5FXeMstHyDTJNf200DTGnqrdTLONJQq81uar7i4D",
-	"XAnO6tSrY/u4T25I1RnPSIk41Xhe+XHBLcYaMjuKmIlCSwlxbM7E/N/YRo1+oXOQyuDORSZRVnRe9KBU",
-	"XU4R1XCgGTpyGjTUyO9lcqpPfXHozkQHJ9OEg2Ggrq1ZhHfm1pWtOMoY1z8de/XWmCptBXgNrncY3YGI",
-	"UE3mwhAwHwOhZM54qiFzw04cyGaM+8Ob2RVVCH5jN8DN9HgSTPBTEosp48qxmxkwqcggwI9kkPb7L8Zm",
-	"WvwXDIJe4HXowoTd+tPLJkwqtI4lHRveneGagrEETfaGapZcDTEvTrFbMhcS9kPD9iSMxZQztWI0dvAG",
-	"OnDCHNvKZ1JgTYFcXsopI3KT428z+wm1rAwRT0nfHnOPnKETnsyBcrUSrnWpVntD/EQODnCMA63j4X4F",
-	"NTJ0zPnYi6M/vfip369wMy+D2qrbzbOLUX0b9RMziy0zgGtY+mnB4nxI1EwsnHpnGICXpipc5GEcYA29",
-	"bpGo7D7UkWJlDnv2rbjjd5Vi5+4usKpwqvnAfJA1iFWrq/jU+Sz3qhRa6pGhM/0VZl1Rm1hrNDgUrpjd",
-	"GpVyWlH1HeZJp3/Nevf+ZbhJmGosZkLq1l2pWih3YTAWcQyY6bJ53xUvoodEtaRXk9yyWDt4yQi5C4Op",
-	"FGmyVkVde/b2XN6JGOrK629m6FLijyJ7dja0CIzdgEZZDFHVCNv3qtJbCqllCvp657xp5Ofqz/3BWJyS",
-	"5qe9kU1Zy2pziFoZSHBwRmKHIdc3ytJZ0Zpss2FVOsoTJjfCYe0yF9d1wuxG54XcDk7+AWh8GpsWDuaU",
-	"xWTPmlKCo5JgD44kQmoa+xBxDTOvBknzUyvtWZULhDkvWUGYFYKuBlxxHzPEzbYqp+M1fLVQtxoiMxmT",
-	"zYMyb99fhOT8w8V+jwxxHqtRDu1cQyTj7NqFzUWhRt9Gr7b5t5BkBGMxB1XELTzhmy/J3Gqb1eWGSQMX",
-	"a+BbLREd3BXVJZzTxH1aLko8Ki/6ElT8C25LEy27XauQNIYTD88/XIRkTjmdmg02J+j2WvB42YG2m/Vv",
-	"C1tToCsp9JgOK/Sl4+D3NTM/KMT99YWjw9xN1V3pzDavRd3MB75XWNvN0hbSrjHOB0Wzd+xwxw6/FnbY",
-	"RBGoXNUZEOVXdnq/ss3UlZu/8XcEyffrCl2XpqqMWxrkcj34v+SAroQJYjq1WeFIswarMex2it51CXNx",
-	"g/c1jHp8NyT2g1Vw5ngCHpNxi/sSOpAa9qy2A+UrAl53CqaTiwmh5LjfN2odJcYmwOTVaMnpnI0PJCid",
-	"X2Fl+qSIpgz4RtcIJi7l2f6sQqKE1ETIAU/olPFpuOaiAXampYu1bo5rWJpelA94yq+5WHDijP5DZ+Tb",
-	"O2XkJYxjajjYgumZSDWhxGwX2aN8iReGbQBrf8CVIHpGNYEbkEsyBQ4Stdsx5WTEDC/UpyUfo8GcSJXZ",
-	"v16IATdgqt4AD63xCuFZfm2w4uvILCnLZnNPh+rm6rAXfjfxcoxgRm+YQ5LNfBVUUzr+e8oU65KL5e2v",
-	"mjKNrb8P9+dZ9SKjsidUXN9AEaIAyJ7BACGdaXeamXiCg/JbfaENEwNeXUinswMr5ffcxCUA94mQkaX4",
-	"bRjmlbzCS192GdVwhY7Le7sz29SNasyze15cOZ/BAzkkYjzbHLkeoPzc03+0mYNoTjlL0pjez83XMWnN",
-	"NkQf8RXjV2uJBeNPjGMpihjUUmmYHyg6AcM95z0b26ioT607kjRema1SZ9auiTC3RTW5aXD5IIWts6PH",
-	"oXJYtjUKwqwytJpnZ4W86uwzLLHiVfxqQIQVH5FPD3Lip9UllMkin0voHdDoAGWc+zXXl5xl4M/UbUTX",
-	"d5DEdAxZsG4jJh/mmT3IkE8JLp1oUete6Wm1PCBK02WPnEWRu4WFKpX5N8WBCAcw8hzV5RlLjHrE9OpF",
-	"+uP+i/1TIgEhMJ2z64Y9snJBpgEKZrRy4rLTSHJthuzvb5yS9B0Jiftz+3vFX9t4mzsziw2FUm+0CKyN",
-	"4npvnkTGuEsiO3pEjpWHGN2S1vCBtbe7MH3U4DRElhqyLGNaqKo8IrSC46d5dM75jEukP8x12I3U11Z2",
-	"sk3N657aA+5bu0tOFdbAduI6PmGWTboqoSzM3bBl3d2tjrd+MiLIt2qlXo+wgjDTyTPB8EyhAXSaZ3PQ",
-	"iTH+TJOYYg4Q9O5TEadyGO1w+5PRV/a02142uZPrZkcbaB6qbgB0cyi/O9dzfSe6CzDfRrc4pH3T3cs3",
-	"XZ+7zU2NzPvRblz9KOTduPHrybUj6jRykDVH/r2S4MZ015XYHkZhbWRVs5EekbJ2FtLOQtpZSI9pIdWo",
-	"PKuoVtSdbPO+rc6PiY+Nl/8SqtRCyKr9kH8M/Vcw/WnmZoddzZ1nKovuucI87cnc+bhhMb2P7bnl2MJp",
-	"9fXYy3YNzj97ueYaONnjsABJ7HVchSEky36uoRJs7HRdrp7aGmZw+FaAWNOpRqqCcSqZXr43aJJFPqgE",
-	"eZbqmTcR1SW7Eju9XewJGZ6V7weekJ9xEJfpb288Yqr/kOwNcX99P/nKqCL+YlAPRywWMdM6sbWEGJ8I",
-	"fxwJY1G2WhOQnyVl/P3Fqz8I/ieTWmfnr0NiCIZqLIGFtjdma2H1MxoPeNEzO8294ch8UxrmVzRhV1qI",
-	"WA33e/aaEpUw4MNDmrDDzzakcnf4mSbJ3eFnzA24O/z0mUV3h5dDO5ttQ4aJZDdUmz2yKJSd+v6AC0mG",
-	"NkgzJHuUC76ci1SFiFYHNn5Nzqme2fBYJMbpHLh2oT17/4JoSVnM+HTAVUzV7DSv00gS7JlFAZl1Ytrw",
-	"JkSERbYKUhwvewM+yElDkVRZSVUJiwK/gVgk4Go3uX0eBCfkc6/Xu3NxS8GzqmThgJfa4bWtT71e7zIk",
-	"A6u02Fu3Rm+x/8pUF/uX0V5K0dAEBW1WXfYalgOOd0X2e2WHSl6ycn0VYMYVi6Bc9xc3wEaPbVk/bzmj",
-	"Z4qoGcUtKNc7tAvtWO/QMBCl0eWkGu7fDTjybFcjq/IbTvDZFo1KZezme8WNDUGJVR8+vPsdp7q8G+67",
-	"Q2iMMleKboWlnObQ6CYHWG8O/Vxz0DMRDbhdceg8Y5U6e9lVyJXYN27txWow0m6MQ/IT1KkWkmlwvngb",
-	"ny+SSsMBP/9wcWgTPl6++v3VxasshG+Obz9P0jEc3QWU83K1CYzLUewBzyL8egZzctx/Qe5f5HHAS1Ue",
-	"jdp25BDW7ACS+35zeaxnqjTygI9jqgz5RcLRo0V2ZjhGRpq2DLmN11sMM9sPkZljmGHakKQ8Ri4+gwGX",
-	"rmidDYwrMXfMsBw0N1hYqVw+RBB+sxkBEGUc0lbmw2MgIxExTIco2xPDkAzL2WVDg4Grtrxp1GDmD/ft",
-	"jnOR001mgFAeDTgvjIyQKJEZI3nFFZqpagq0u6ELXPcMXnCasIM8x+GZGvB/pze0yHowO800ozFTDqkR",
-	"8WmSja2FzeMnriKvQSG70QMuU3cle3hwUORBHRQqxl/zTi8t/BfiTRrHfzV69/C0xKQHnLoNXog0jjDn",
-	"ggyr91/NkRng0G3ArjHomUFpbwMq0L2BUSc001jpollM2ooR1rYPjnr9Xh/9GnbDgpPgRa/fe+FqqKEm",
-	"gRLQsI5DW8PhEJUpobTPstOpdPfUbEEQzMCx/Uil+IAlUaPM4WEpMmysYzEkewZhV393e7JMQNm8biwu",
-	"MdwPiWJTjoSEbCtJpLixlztzdvE6Ck4CrItSlElxdepB6Z9FtHzEeomrxV5socFKTd/n/f4WJrSFXzyV",
-	"Gg1/9h0KVtY8trD4pshhPixVfTVdjl60d1mtQWr6Pf/X9n5Fpc+7MPhT/8/tPXyld8tqcnDy6TIMVDqf",
-	"U7nMEKHAU7zemoWfTz5hrcoAgw81UkCWv4Ygzux9oEwCPe/3T4tipxri2IgELMIREleDg+zluiuOHuI1",
-	"QHtJn3JXINlgeh2hz0UcPxE+lwvF3FVtG8wo3Dp+lyrFNCC40lRDdqP48bB9DR4ZmDqjkTMTDjNT7Ipq",
-	"Ldko1aAOS+4zRK6p7xWG31GjxMWVvPANRYCJrbtu5LermY7yA4velD/0RFL+dlB83LdZjWGWhYjMNctE",
-	"nIg4FouKBRGaHyHR1pNHs7RGl4yGupyrbYJCXQFUtfdM+feux7klKZnAopQwaVUApyLNQEJobUA9w1xh",
-	"CdaAd+WAwVaQdppsnZzMBpcUFsyNKT3t0xDbLJoc2rc7muKbpYbuoY0OLbGKfYd22aspHZpmr/90aOpe",
-	"sOk+aJZR1tq+5ZWku8ttMpSVsKCHn7zlYG1SMalQ22mpLretG2PviaGx2p2/rNRRx25H7d0q9Z2xUwcx",
-	"XFTTR1aWMy8DQ5WT7DkWlSWUlnhZOVR4eRc2SD8bVlcrORXoXs/L8WRFyleJz/Ytz7MlcVbLAugkzo62",
-	"AUBzaW1XHeHe+tlTYNP91cCHKXU5BttNcti2kkVYw9lNxTC6+iyKZ/X9Vt5Kw++FQC7iRbbQJbr37I0j",
-	"XTyqg9Z3HfvtYKvYX8HA4yYQouwusFEy93tPef4WqPU98jcVHu/g7bo7Hnzo16YMh68cm1fvIHvWCSsW",
-	"3CrkpTT8/fox/ga6eoab6Q9flxB/IhHczAQvqqruVy9eNyaIClL/BpgeUl7xRhJ5M0yL8HwTf47AOZWa",
-	"0ZikSUQ1nNS8cOW8gBoNfMBOTyrIbarDU5ulXVHYblR0P1T+FtD4iysCFuU6y4Mk9ciDX9M4JtJmqpwQ",
-	"MWca43BZtozD/CloF5Yr58JUCcClu3y1quyOBL5DEnBId09lWGmYH7oIRBcHVH5Haud8ekzn03lxE2vn",
-	"eNqS42nN262b9s5fnd2qqlyundLiqcrI8nvzUuXsZo0+nF2f7OKdcuOdlg29rOITVpLOKj75XFTZRNuR",
-	"6dWiV0/smqoWCNq5pR7olkpyTKkj6VoJvJHvKX/ft1wW5TRzOCkSw0SXSkXkJSklkMj5jzAAaevV+NxS",
-	"ZYzfuaRaXFLrDn2NKyo7lgYF5Lh/nOff6Rksy+nlXjdUcWY7F9Q9md1FQVw/iOspZyUdxezX5XJ6EsH8",
-	"RVxNnVA1s7E3Rtmdfb2Ji2k9f38a19JXp4LuUP27dCU9TIHNNNBmh5I5S22g11nalrVZnykytIHSvFT6",
-	"SVnXfaYK9bbx3mBqa7Ghe2evctUhZkpfOc/P/lpPzPviIuZmwm5Tr0SmID1U4fHe6d3iBVVPRX8vxa74",
-	"2b6APnV/7QhdEA3Ytz1NyUtfbt4uLtocxJ2L9jFdtPfmCDsXbWdm6Pb4ni7aSu/co75px5dFFOV1tHFv",
-	"e213m9ZruaZCi1c44wTfm1e4CxPOBFoXr3CWouVKekzxcayqS71yT3xYXBQfrt4Ut3eLUqWJWLhfKslG",
-	"liU1uZjf5+V4tqHfV4voPbGLuVqFZOdifqCLuSjcVMf4tRrERi7mcr20WnkMVNQ7kAeNY+ycX+Jt8DaX",
-	"kX/nbW7xNq87/zXe5uxAH8vbXJzZztt8T75XKkL7g3ibMyTsKr6/Lm/zk8joL+Jt7oSqmQtuY5TdueA2",
-	"8Tav5+9P423+6rTRHap/l97mh+myna7Qtjucy/V+T9YVrMteW2DSVqbbkiO6oZLpt+mPvlex0k2qlFYm",
-	"+KF8012xdHvKVjuJ5o/6P4A+szFqxNn2bMPj0OG9M3S/DgLc/nt1PyjRdclQ3SJ9bVg/wlPMuen640i4",
-	"2iRlH1DtyqvrvL8LKz0srLSrPvGkEaZaEYri6YEnMDo2q0LhodnvNKDTtSaFp4p9c5gHUWO1MIUW5cdA",
-	"MDs6q+u+58ziE08F9/2WuM32b/41vmjxhaI5u5IWWwrs+C/zeTG/q37QGvl5554GXSEWlGa08IKsjd7s",
-	"KlncL5CzwXl3CO/8v//zf+uxOrJwtf1dwVPvA3dNEZ5ddYvHZosXXn38xwoBdSx50STwv8rA0JdQAr5o",
-	"uGjTWgAPQfqdZ/0eQaSNZMuThpa+doV5Ryw/XhjqAZp3qoygwWK+a3zdb2ABSltjPSRwm2AxdHze27m+",
-	"oh6x2sFYgiYsr/09EwtO6JQyfkqGiYQJu8VXOJh2tr9BG0nHWJ7f627CtzxUsM17PK68Hs7U5N8ont55",
-	"5p4kUfdV+v0O2nxw7/snql6st8l9gE/YYFFnLNHP8sQ4PJq94TUsh/tYuPmUME3GlHOhycg5Akd0fE1i",
-	"qpuLCly412G2cp+rfBRfqLBAHYSoCSE4LNxbPO5aunLb/IQcr+E+vw+J2gs+V9jBZ/z/VZsNfkGvQRGY",
-	"TDCXWCNmhZiTZ9+GyB59QKe39YorsifhRlwzPi2KiZNUQeTe0nFvlZhuTBFq+njDXe/MKCWMbLPdbfvH",
-	"s92/NcFhVo/WjAtZrnA0L5OpmiyeIKjp+kwRFpG9PIwQM3wQ54xjoAHfUshmySvOH/eP8ZUyjq91YVF4",
-	"+yhXkCFesEr4YYmI86enGNc/HQelRymP6q8ylmJSWAfn/qXNz7KnkZBf2hCKQ9AeeT8zyI2WWPbGjIu2",
-	"hdWbTmKy2gCDR+5bJS7eI2dZtX02QasutOn6I7DP7HiK7eMwuxrhuxrh332N8OK5g8/mmMpPy326vLts",
-	"qyJefghqv70GXTfekbutm0uo1On8lNA1nKWBxHdFfHdFfDd0bG5AMP4yv91I5mF5I5bOupV6/LYE8q5u",
-	"4q5u4q5u4n0kdylvrYkFeUp+eDhJZ/Gc116cw3yUpUvh3bKZWHC0bu4hsHflznblzrYgpIuCaO3U8ejC",
-	"+ZsuolMTzrtSOj9uKZ1NpVJjsZ0npMLWUjvfloq8q1uzq1uzq1vzjWjlHTie52qkh3m1a+VZGiC+27yq",
-	"ot/PebYrBrErBrEFXbwoF9FOE4+uBXyvV4xrCsLuovHuovEDNffuV5G/FCF/qxeRa9S6u478415Hfhhp",
-	"dnD8PhIVosmKlOZPrXvPplwZ3oDpXgZKOh6LlBvTHw7mlMXWIqZKLYSM8A8JOpVcEYrZYt68LLJ33D/C",
-	"zKeFFHxKxhIi4JrRWHko6+3I2GnbzMLDsXM0edqsYze3Hd1HAmfN+2jYleHWeBEc7z6LOCLjmJkZ0C54",
-	"2kzke2Z7HT//1/Z+FzMptI7hEW54FdRZocRXtzaj24vZE/vAcMcswxUe4GMAIG+aU8wcL5ilIyupsLWy",
-	"eYIqgTHZg960R2ZaJyeHh0fP/9zr9/q9o5O/9P/St7Q6nNNrIDLlQ6SoVMbBSXCIQsIBuzrvq9sEJJsD",
-	"L2zcMKd7Jqs+sKrzq0hkKzyrtds7ZR8bk0WIydYsYDKftTRcIVNWh/s4A1nKCM8UGrM/WkiIQhx4tCSL",
-	"GbOlX7UYi7g8eFWn9B0D6kIQ2TKaZAR6AcALD0CHjVg/x7k387ko4wA3bAwkFlPGS0MjGt1d3v3/AAAA",
-	"//8=",
+	"7H3vchs5kuerIOouwtJEiZJsTc+sFBMX7ra713vdts6Wr2/X1IkQK0liVARqAJQojldf7wnuCe9JLpAA",
+	"6g8LRRYlUZLd/NJtFauABJCZyPxlIvE1GoppJjhwraLjr9EEaAIS//n2jI7N/xNQQ8kyzQSPjqNPWgo+",
+	"JsA103Oi6ZiIEdETIBKGQiaEKqInTJHPH38llKsZSEWYJjOmJyLX5B85yDnJqKRT0CDVCVHAE/MG42Tw",
+	"brT3G9XDyYBoQYYTysdAhCQJpKCh2ovg6ZywEeHiUiRzMqGKKMaH0IviSMI/ciYhiY61zCGO1HACU2pG",
+	"oucZRMeR0pLxcXR7extHJSXmhTdU009aSDqGn1mqQb6nU3g3FFxTxlVzMn6iCvYYV8AV0+waiMovbet+",
+	"VjidIlHMvI6Dj+LIPIyOoxF28RVfYb6T22gZxXH09maY5gk0aXkjRaYIJSMGaUJGUkwJ0OHEzdgJkZAB",
+	"1fQyRXrgJkuFacbOUYg8sD19Oa9RxDRMcSamjP8KfKwn0fFhvEho8YBKSefmb6XnKQ5ayGlUjuNXxq+w",
+	"OZqmYvZ2mun5/6RpXhBWH+PvE+Akk6CA69iNTJEhlXJOuCCD1LQ2aJtvN6ALfGvFNP8s5JTq5iy/Hg4h",
+	"05AQarh2zIWEhOxIUJngChShEghNZ3SuyL99+vB+t3XtbftVIoDn0+j4S/R3JXgURzRj0XkcIO1d0iTr",
+	"rBCNF4p8/vzuTY+8JlOamm4gwSeFNB4dHBVUZVRPSqJYslR8HM3HUZ7jmwHSRii+AUHpIMtMKzLMpQSu",
+	"idE9ZAeZmJJf3p4RMepz84JRK226ZJcwRQQHJ3sKYtPh4E8DMhKSUD7vc7hhShvx9FIBqQJydPiyR353",
+	"rRrKrBZ0RP4jB6UJU32e86HgCTNjommP/FT+QWaSaVBGbRkCvC6UQCaUJykk+JjqPqdEsynERAkkcybI",
+	"MGVG+6IiNKSZXhWdgp0EnB3zaMSkMnqUq16f+/WzhJYr6BVojbGm9KaQ1IODg+DC8RatMpCQ9v40IDC9",
+	"hES5GUmpkQBx+XcYamWGgY+Y4MS8PjCqvKJ6yI59SlMzB0wR6mVIC7HbURkxvkll9CubsoCwn9IxEMX+",
+	"CTFJYETzVJOXBydkmNJphuSTw17v8OCgTchTbDagaBjXMAaJU/9hNFIQ6Px9Pr0EaWfX6jktiLpiWUlM",
+	"a8fCthkUXsb1q5dRbLiCTY3GeXl49Jejv7764egvsZlH+7Dkkiqtp1KYNbd74zt1ml+mbNgk3SyjEb0R",
+	"TdWq3Y+piwybWbXx1fp+fvvyJ1CKCd6wINzzJo2481lymBF+fI3sGN26u4Iy93JHkiwdhjBlCQttIO5d",
+	"Rcw7kBgRRroSqilx33UjLik76rFkLRqf7apa8hwHqiWz55czs6+6GTshA9e7e67MzAyMLvTKfgXV/ru1",
+	"6D2j42W0otlkNxxDCB2voEHT8er+hQyoMvPU2qUxGewNjAU3Yje4K5sX7b53BwtVCanbdoQ194BbY/g4",
+	"I858/iNNPtqd3/xl2AU4/pNmWcqGuNvto6V2/LXS/X+VMIqOo/+yX3pV+/ZXtf+zmYC3UgqprO9Rn6R3",
+	"/JqmzEheluvY+FHWkgf8guwMvvZx3P3omHzpR2dm0ewbTBFvtPX60fntYBftnq/9KAFNWWq+6EfGHDXG",
+	"kgLbJNkjvV6vH90OepE1eC9ZkgB/sPG+wc5DQ10k7d9FThJBuNBkQq+BZCCnzOpDLcxfZo0sm9KhaQPJ",
+	"jtBuUfloxIbGgnJq9wnor1LhleWxn91jK+Mgr0G+UCRh6grtYMPpVKFBNMrT9MQMf2LEcUYVmpMaeM8a",
+	"J0pvgB3/h5Gl1eyIIndMKLk01mzKlDZKbgpK0TEYtvzSL961isJy5TEZCdGPzsPMWOW890L/LHKePMHC",
+	"vReajEzflZVyRmsiQCFHostgxsDs39dMscsUDGea14c0TUHiQE7pPBU0ORPiVyqfhBEdjxAERbQQJDWE",
+	"VAaHPxgv6RokeUl++5Hs0FQJMjOOtfGqyXCS8yswuzzaXFB4PD9TlsJTLFKVCDJCKtyIKniR0YxmfQrv",
+	"r3SH6z4l0w5YSixihOAUNRqUukGfTaTQ2o11wc0WgkwpnxOqNUwzrSzOYjVTkkhQCu1eIb22Goqc62PS",
+	"tlAzhMtcfz3y9iaDIaIL15SlZic0htgPROEMKCczcRWl+whazvdejzTI0F6P35Gca5ZaCwlutKeeDCkn",
+	"Kh8OAZJe3WP0bsBhwA0wK/aZ01xPhGT/fBSW+M3sBsbMk+SSJmQoIQGuGU1Vc2pf53pifrQkVN8lM5CA",
+	"MpxJcc0Sx0ch/eQ1mhZXwEPT/vvvv+9VeoL6KBtAoxmSG6bHGT/IMeXsn1QHvYOfRZqAJClcQ6piAr1x",
+	"jwy+fO1HkMLUzJqXDWsX9qPbmDR+9aZeP7o9t6iYt45o4pGLUykykJqh2VOaSda5D9lNhvZTKbQYitQ0",
+	"lVUbiAp3rjkk9AatpqGXRtecEJ6nqTVfRrmCBK2eN3+nfCzIx7efzshI0inMhLxCddwrMadLIVKgPEIE",
+	"V08WUI4/B0CO2BBaEF2HREKISAmDfSm/dL2dB6ap4vgFUMO6H4XqRueSQ3JCBgXOOiAJYri4f+Jo63Nr",
+	"2rgQC2yzVKAW2cwIlmnED0jVTOZVTRWrHuCK2ng7LAZLQoiiUcIfeDr3Rn/zsyp7NXkhFUMaIOEwSIJ1",
+	"ItblBaQTP610Vx9/lcw4sGqNRVjBTz9JcBrmO+aHdr3xwSOgYsZBkimd+9AQ02GV8CBssBRSXGAKbGPF",
+	"KrrdLbiKqlQcqybd65hFEqrNrKDEOBRNOtBSqW3+AQwwrvazHrcUhDeZZQp6pXFgiP7NvGeWDG70qvdP",
+	"caD8ymp+uGYiV92/aZ9cFcVuqhwdlebdSFZM/2k4RPK7ZIh91LcKuxeQndPXZz/96+6JDwcIBd5cN5LQ",
+	"I++FR4W/943jm1MUTV5o0wTF8+Xaxr0XZDO4ZkMwhmkFLliQcww3XXTf/ZZ08klTqUMDMS9cDIWNKDVm",
+	"Em4yJkFdMN7FZTHNKGK/qSxjRSeZf8prmra3pgWZUabJJegZACeZSFMVbsyB6xfWQmnQniuQxcjghk4z",
+	"RBF//1///h97hy9fHUUBzrkGyUbOIbnIJaubPpJ1+ebCyFYK1g5Y/vECu1QGFNeWpjqYAJHLaKitYWUB",
+	"2nnyVKRpK08uMEyFJ1+utsiqH6/qX+WpDikORA2ME6g01blzn7yLa8efWZja+IJx41X0opXqRzHpR+g0",
+	"1nAu+wHCrq5pfP0iAc4g6UfkP0nfzWhy4T7HZzQ1JvH8wnhH7hGzrunFWFKuvWdan07sqJpSUOuuWDzX",
+	"VRTXusHlrHQRSEKI3dhrXYQmK4r9zARbsd0H9V1zFcWMp4ImuD+3erDoYy5Oh4RMKKaFnFcJ/unjT+8/",
+	"RXH05vX7N++iOPqZjdWESsPbvzD9r/ml+UcqLnFf/w14AinMozj6D+AiEVEc/Q6X/oMPegIyOMRcpk2O",
+	"PkA/UoM0zPe/dyZaZ+q//edIZ7vH+/sr5bkyHNt+iOkxk+ajC8uHHNIiZD9jekK4IFORQFrE/SxeTeag",
+	"T3w+C5gmayjCsn3/s/HobjHM/M6+f9Dq3xXGwNsbLSnGSZahFBHl8w+j6PhLUz0XTzhGz6Pb8waW9LME",
+	"2MOAgjHWjFXTI/8d5ooos5nZ6aAkBbM+sdmAuPtDxSRhY6YR4htcDMjOcALDK0jI5byC8Z+QDxnw16fv",
+	"yKveARlSbkHkDMHBK5gTt/Rq94Rc0zR3SUN2CNi2pb26Pbl1jaObvbHYcw+nNPtivzpH/TuiQ/h6i7Gc",
+	"SqRpKdizMDMYTTKGgdkvaQDsL59lIPcMHxRZICMzKYkTUptiNdi1CTjWXhk0x4PBDZ//1bLWDYmq02xZ",
+	"/BrI54+/qiIMLPgecmvB5QWE9rUfZQVmZjSx/2vfq9IWHq2S7DyRxjaWOR9uGXwaRxnIi+JNn4ThLckl",
+	"32mhaYpfqtVumn1Z4oa38vVFuMsQV6Gz3vVi2yHtUzhSTcVzqUSaa1yvYrngBgMs3o8ipqPYSkKamjUx",
+	"/ze+USsudApSGd458zvKgs2LCEodckqohj3NEMhpsVCTMMrkTJ/m4BDORICTacLBKFD3rhlEsOeVI1sA",
+	"yhjXPxwF7daUKm038AZdHzEUAgmhmkyFEWA+BELJlPFcg4dhR45k08bd6fV+RZ2CX9g1cNM9rgQT/ISk",
+	"Ysy4cupmAkwq0o/wIennBwevhqZb/Bf0o14UBHRhxG7CyZA2W244oZIOje72vKZgKEGTnYGaZBcDzOJU",
+	"7IZMhYTd2Kg9CUMx5kwtOI0d0EBHTlxwW3VNSq4pmSsoOVVGbgP+1vOf0MryjHhCDuwy98hrBOHJFChX",
+	"CzFql1+2M8BHZG8P29jTOh3s1ljDs2Ohx14d/vnVDwcHNW0WVFAbhd0Cs5g0p1E/srLYsAK4gnlYFizP",
+	"x0RNxMyZd8Llyjd6q2mR+2mAJfK6QaGy89BkioU+7Nqv5J0wVIofd4fA6ptTAwMLUdayrVpbJWTO+4Sz",
+	"SmipRwbO9VeYakZtGrix4HBzxZTepJLIi6bvoMi0/Zv/uvenwTphqqGYCKlXzkrdQ7mNo6FIU8D0nvW/",
+	"XUARAyKqJb0YFZ7F0sYrTshtHI2lyLOlJurStbfr8lGk0DRefzFNV7KdFNmxvaFHYPwGdMpSSOpO2G7Q",
+	"lN5QSM0b6MvBefNSWKu/DAdjsUtarPZaPmUjlc8xaq0hwcE5iR2aXP6Sz+FFb3KVD6vyyyJLdC0e1i5d",
+	"c9lHmNLpUMjN8ORvgM6n8Wlhb0pZSnasKyU4Ggl24UgmpKZpiBGXKPN6kLRYtcqc1bVAXOiSBYZZEOh6",
+	"wBXn0TOun6pCjpfo1dLcaonMeCVbBGU+fDqLyenns90eGWA/1qIc2L4GKMb+kJDNRaHG3kZU2/xbSHIJ",
+	"QzEFVcYtAuGbp1Rujcnqch6qRYu16K0VER2cFdUlnNOmfVacDnlQXfQUUmxPV7XJspu1mkhjOHH/9PNZ",
+	"TKaU07GZYLOCbq4FT+cdZLvd/ra0tQW6stKO6TDCUDoOPl/S871C3M8vHB0XMFV3o9NP3gpzs2j4TmFt",
+	"18uqkHZDcd4rmr1Vh1t1+FzUYZtEoHHVVECUX9juw8Y2Uxeu/9bfkaTQrwtyXemq1m6lkfPl5P9UELoQ",
+	"Jkjp2KbCo8warsaw2wmi6xKm4hoPqRjz+HZA7ANr4ExxBQIu4wbnJXYktcxZYwaq5yKCcArm0IsRoeTo",
+	"4MCYdRSTxzF5NZlzOmXDPQlKV8ofHJfRlD5f6+zEyKU8259VTJSQmgjZ5xkdMz6Ol5yusMeeK8fAXR9X",
+	"MCd4ILrPc37FxYwT5/TvOyffHqQjb2CYUqPB/IlrSsx0kR3K53i83QawdvtcCaInVBO4BjknY+Ag0bod",
+	"Uk4uGRZ4OKlgjHjWWVXVv56JPjdk4unm8iRbCOvwZyVrWIf3pKyaLZAO1Q3qsKec10E5LmFCr5ljkvWw",
+	"CqopHf4jZ4p1ycUKfq/aMo0t3ofz86J+elPZFSrPrOAWogDIjuEAIZ1rd+JdPMFBhb2+2IaJAY8u5OPJ",
+	"nt3ld1zHFQJ3iZCJlfhNOOa1vMLzUHYZ1XCBwOWd4cxV5kY95tk9L66azxCgHDIxnKzPXPcwfu6IH60H",
+	"EE0pZ1me0rvBfB2T1uyLiBFfMH6xVFgw/sQ4Fk5JQc2VhumeoiMw2nPas7GNmvm0ckay1nPCden077UJ",
+	"5qakpnANzu9lsHUGehwrx1VfoxTMukJrIDsL4tVUn3FFFS/yVwsjLGBEITvIbT8rISG/F4UgoY9Akz3c",
+	"49yvhb3kPINwpm4ru36ELKVD8MG6tZR8XGT2oEI+ITh0okXj89qX1soDojSd98jrJHGnsNCkMv+m2BDh",
+	"AGY/R3N5wjJjHjG9WD3g6ODV7gmRgBSYj/0Zyx5ZOCDTQgUzVjlx2WkkuzJNHuyunZL0HW0Sd9f2d4q/",
+	"rtJtbs0sN5RGvbEisCCM+3r9JDLGXRLZ4QNqrCLE6Ia0RA8sPd2F6aOGpyGx0uCzjGlpqvKE0BqPnxTR",
+	"OYcZV0R/UNiwa5mvK9XJJi2vO1oPOG+rITlVegObieuENjPf6eIOZWnuxi3Lzm51PPXjhaCYqoUiRcJu",
+	"hN4m9xvDC4UO0EmRzUFH2tW0SinmAEHvLmWAaouxmu5wMvrCnHabyzY4uel2rCItINUthK5P5XcHPTdn",
+	"ovsGFproFYB0qLs7YdPNvlfB1Ki8H+zE1R9FvFsnfrm4dmSdVg2yZMm/VxFcW+66Ctv9JGyVWDV8pAeU",
+	"rK2HtPWQth7SQ3pIDSn3ZeTKYpur0LfF/jHxsfXwX0aVmglZ9x+Kh3H4CGY4zdzMsKu580L56J4rzLM6",
+	"mbtoNy67D6k9NxxbLa45HnvYrgX8s4drroCTHQ4zkEX1V+MpWfVzBbVgY6fjcs3U1tjTERoBck2nir4K",
+	"hrlkev7JsImPfFAJ8nWuJ8FEVJfsSmz3drDHZPC6ej7wmPyIjbhMf3viEVP9B2RngPMb+ilUOxb5F4N6",
+	"2GI5iInWma0lxPhIhONIGIuy1ZqA/Cgp45/O3v5G8D9+13p9+i4mRmCoxrpf6HtjthaWfKNpn5df+tXc",
+	"GVyaZ0rD9IJm7EILkarBbs8eU6IS+nywTzO2/9WGVG73v9Isu93/irkBt/tfvrLkdv98YHuz75BBJtk1",
+	"1WaOLAv5Vd/tcyHJwAZpBmSHcsHnU5GrGNlqz8avySnVExseS8QwnwLXLrRnz18QLSlLGR/3uUqpmpyU",
+	"lYgz/NJHAZkFMW14ExLCElsFKU3nvT7vF6KhSK7sTlULiwK/hlRk4Go3uXnuR8fka6/Xu3Vxy7KMctzn",
+	"lffw2NaXXq93HpO+NVrsqVtjt9h/edPF/mWsl0o0NMON1pfUvYJ5n+NZkd1eFVAp6nQuL33MuGIJVIsd",
+	"4wTY6LGtZRgsZ/RCETWhOAXVIo92oB2LPBoFojRCTqrl/F2fo852NbJqv2EHX23RqFymrr+33PgQlFjz",
+	"4fPHX7Gr89vBrluE1ihzrehWXMlpjo1tsodF9hDnmoKeiKTP7Yhjh4zVigv6o5ALsW+c2rPFYKSdGMfk",
+	"x2hTuVrciMXb+HyZVBr3+enns32b8PHm7a9vz976EL5Zvt0iScdodBdQLmr0ZjCsRrH73Ef49QSm5Ojg",
+	"Fbl7Zcs+r5S2NGbboWNYMwMo7rvt5bFeqErLfT5MqTLilwgnj5bZmdEYXjRt0Xwbr7ccZqYf8AKHgee0",
+	"Acl5ilp8An3uS6HbwLgSU6cMq0Fzw4W1OvsDJOEXmxEAideQthwhLgO5FAnDdIiqPzGIyaCaXTYwHLjo",
+	"y5uXWtz8wa6dcS4KufEOCOVJn/PSybDF2Ms66/Ylb6op0O6ELnDdM3zBacb2ihyHF6rP/41e0zLrwcw0",
+	"04ymTDmmRsanmW9bC5vHT1wZYsNCdqL7XObuSPZgb6/Mg9orTYy/FR+9sfSfifd5mv7N2N2Dk4qS7nPq",
+	"Jngm8jSxF20M6udfzZIZ4hA2YFcY9PRU2tOACrStN6+ZxkoX7dukrRhhffvosHfQO0Bcw05YdBy96h30",
+	"XrkaamhJ4A5oVMe+reGwj8aUUDrk2elcunNqtiAIZuDY70it+IAVUWPM4WIpMmitYzEgO4ZhF393czLP",
+	"QNm8biwuMdiNiWJjjoKEaivLpLi2hzsLdfEuwUtSqNRlmRR3qwIo/aNI5g9YL3Gx2IstNFgrZPzy4GAD",
+	"HdrCL4FKjUY/hxYFK2seWVpCXRQ071dK3ZpPDl+t/mSx8Kr57uW/rP6urPR5G0d/PvjL6i9C9YarZnJ0",
+	"/OU8jlQ+nVI594xQ8ikeb/Xh5+MvWKsywuBDQxRQ5S8RiNf2PJDfgV4eHJyUFV41pKnZErAIR0xcDQ6y",
+	"U9iu2HqMxwDtIX3KXVVow+lNhj4VafpI/FwtFHNb920wo3Dj/F2pFNPC4EpTXdSZfThuX8JHhqbObOTc",
+	"hH3vil1QrSW7zDWo/Qp8hsw1Dl098StalDi4CgrfUvmY2GLzZv92heJx/8CiN9UHPZFVn+2VD3dtVmPs",
+	"sxBRufpMxJFIUzGreRCx+REybZE86tMaXTIa2nKutglu6gqgbr174z84HgdLUjKCWSVh0poAzkSagITY",
+	"+oB6grnCEqwD78oBg7ubxlqyTXEyE1wxWDA3pnIRVUtss3xl315Y0hbfrLzobhfp8CaW7u/wnr8qpsOr",
+	"/q6qDq+6+5a6N+ozyla+v+JOr9vzTSqUhbBgQJ984GB9UjGqSdtJpYi1rRtjz4mhs9pdvywUj8fPDld/",
+	"VqvvjB912IbLKwRQlRXKy9BQ1yQ7TkX5hNKKLquGCs9v45bdz4bV1UJOBcLrRTkeX5l9Ufjst9V+NrSd",
+	"NbIAOm1nh5sgoL20tquOcGf77DG46e5m4P2MuoKD7SQ5blvIImzw7LrbMEJ9lsV9fb+Fm/3webkhl/Ei",
+	"W+gS4T174kiXNwmh993kfttYnfvX23v8JW8BzXnURnziTxEb83S395icY4la/kVxBQWy2ssOrNa8GOHh",
+	"uM1OWUdui8MmnNlWarwSNHbIjkV+xYxbL6CS+7/b5J1fQN+LcZ6V5fBI+3675j2r29cLFwz421dD3bjX",
+	"9vEdbPk52wJry2BNGH4BzGWpztRa5sN6HJogX2ThhIZTKjWjKcmzhGo4bkCG1SSGhux8xo8eTu9u1F6x",
+	"GR2P7X13FRp/f0tNeJ63+fKIm9ATm0qWzztvXlke2Lx+ztOUSJvLc0zElGmMVPp8IiduY9AucFnNFqpL",
+	"nUsI+kbEbh03YSt3W7mryp3j9Dv6KErDdN8FhrrggsXRtS0m+JCY4Gl5QG6LB24ID1xyj/C6Xxc3IG/U",
+	"maiWtFkBIHqx/N7Aw0LdLLH8/anWLqCha++k6gr7QlxY4NsX4gohh76jzZgD9Vpkj4wY1us2bdHCe6KF",
+	"WcEpTSZdugOvBQkWd01Xq9WceBxQkRRGulLBo6gUKoEkDpzDuLAtIxRCC0uO3yKFzxMpXMZpSxBCzwst",
+	"Vs/RwVGRi6knMK8eNQiig3dmlD8MMrhSw56VEr1FBJcigoXe62gTPC8k8GF06sbsjydBADsJh0chCiHZ",
+	"IhDPDPlbvhk9DuL3zMXraZC+rXx9Hwjf/fwK7xi043yGDbShXjcu0x/YtILiYoHjqgvyQpVeR+sp29xW",
+	"LkTUbad2MChlSl84QG53KUD2qTy2vJ54rwsWeRPyviZh8AT8Bo9zB+6/CAr7Avz5BNDQ3e1ARIZauG9z",
+	"NmFQvly/XZDzgsQtcv6QyPmdNcIWOe+sDN0c3xE5r31dBDrW/fBNGdx6l6z9tT3kvkn/vlqBZAVY7zXB",
+	"9wbWd1HCfkPrAtb7hEZXAGeMV8nVIx21qgqDsqzCYLGugj2JlytNxMz9UsuSsyqpDfn/VBSv2oRrUC85",
+	"+cjIf71mzxb5vyfyX5Y5a3L8UgtiLeS/Wl2wUUwGDfUO4kHTFD8ujry3BAFK5t8GAZ5nEGAZ0y0JAngu",
+	"eqggwJ0Z5Q8TBFipbCt1ordBgKVBAM+8XW2N5xUEeBidujFT5EmCAJ2Ew4OUhZBsQcpnFgRYvhk9ThDg",
+	"mYvX0wQBtvL1fQQB7udidKoDsDoOUC1afrys6qa/MoZJW15zQ/GBlnLM32aY4E4Vl9cptVzr4A8VMujK",
+	"pZszK1eLqHfI7yOfvo2GcK66e+Zh5PDO+ezPQwA3f+nmH1TouuRzb1C+1iyCE6hI33ac+lK4AktVaK5x",
+	"bt99vLuN9t0v2rctofOogb9GJZ3y/pRH8FfWK6UTkNnvNM7WtbBO4CqO9ugbssZidR0tqjca4VkCfznF",
+	"jvPFjwPXUOyuCKdtvhJP67U8TxRk29bl2VC8LXz0Ncj5Xe2DlQG5j+5+4wVhwd2MVlH8JUG1bTmebyi+",
+	"tgaTdYi6/b//83+bcVsyc7eiuFLRwatB2wJv2xI9D62Lz4JOwDYy1yUy17FuT5t18izjdc+5nEjbrWdP",
+	"FGVYt7ZISMy2sYfnGdtbayN81IjftyWgTxsH3ErodxwdvIdDlCsjDVgofkkI4j3MQGmLocQEbjK8aENw",
+	"UB6RTHrE2k9DCZqw4l6JiZhxQseU8RMyyCSM2A3e8MS0g2QMx0k6xKtfgigg3hOlok0emHOlW7GnNtip",
+	"vNbthbvuSt3Vowrj5kXjwbu1VLMQfBuqg9ej4YUBeP0LK9JIcWl2BlcwH+zipQAnhGkypJwLTS4dPntJ",
+	"h1ckpbq9MsqZu3lsIwcnq0vxRNVRmiQkbQzBYebueXO1NZSb5kdUli1FSUJMtPoygZo6+Ir/v1gFjZzR",
+	"K1AERiPMvNfIWTEmk9p7h/yFQhiLsMEKRXYkXIsrxsflRRUkV5C4e9rcPVjmM6YINd8Eo5AfTSsVjlwF",
+	"jNj3Hw4YWXvPeeKNw4we/TYXSV7QaEElU7erArFp8+kLRVhCdoroTsrwsrXXHOM/eE+P76W4zeTo4Ahv",
+	"wOR4EyReOGIvfIw840WLgh9XhLi41pBx/cNRVLnw+LB5428lVIjFvO5+bcZrf+0e6ksb2XIM2iOfJoa5",
+	"0ef095e5IGhcPxcoRosvYEzPPaulK/TIa3+TCxuh/xrbwy2XYK9wC1zkgs1s75/Y3j/x3d8/UV6l89Us",
+	"U/Xa0i/nt+erbqioXjK4u7qQZjfdUUQT2ksyNeX8hNAlmqVFxLe12re12h8J+l1D0MLV3LuJ2v3SgKx8",
+	"dqtz+21t5NuisduisduisXfZ8StpiG0qKFBYJ6BJOm/rReHZKUwvffYbHqaciBlHr+gOG/227OK27OIz",
+	"2tzLwoyrperBN/VvusRVY1PfFrr64xa6Wnc3ay2F9YhSuLIQ1rdlWm+rSm2rSm2rSn0j1nwHjRc4IRtQ",
+	"XquteZ+YKUbllYmFaX83sG5bNWVbNeUZ2fBlXZXVsvTg1sP3ekK9YVhsz6lvz6nf0+LvfpL9qQT5Wz3H",
+	"3pDW7Wn2P+5p9vuJZgeg+YGkEF1dlLRwCuAnNubK6AZMSzNU0uFQ5Fy/UAT2ppSl1pOmSs2ETPAPCTqX",
+	"XBGKWW3B/DGyc3RwiBlaMyn4mAwlJMA1o6kKSNaHS+PfbTJbENsu2ORxE6td37b1kAi8bp9Ho66MtsY6",
+	"Anh0XqQJGabM9ID+xOMmW98xK+3o5b+s/u5sIoXWD3JWr5TOmiS+vbFJ60HOHtn77jtmQy7ogJACAHnd",
+	"ngrndMEkv7Q7Fb6tbD6jymBIdqA37pGJ1tnx/v7hy7/0DnoHvcPjvx789cDK6mBKr4DInA9QonKZRsfR",
+	"Pm4SjtjFft/eZCDZFHjpG8eF3DNZx87qoFmZcFciso3zVFVsjskypGVLXjBZ9FpprtxTFpv7fQKykrnu",
+	"DRozP1pISGJs+HJOZhNmCzprMRRptfG6TRlaBrSFILHFcckl6BkAL5GDDhOxvI/TYIZ2WQUErtkQSCrG",
+	"jFeaRja6Pb/9/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

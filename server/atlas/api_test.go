@@ -70,7 +70,7 @@ func TestAPI(t *testing.T) {
 		}},
 		{name: "create linking another user's attachment", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{bobatt}"}]}`, wantStatus: 400, wantFields: []string{"attachments[0].attachment_id"}, check: wantSessionCount("alice", 1)},
 		{name: "create with one unknown attachment of two", method: "POST", path: "/sessions", tok: "alice", body: `{"title":"t","attachments":[{"attachment_id":"{att}"},{"attachment_id":"` + randomUUID + `"}]}`, wantStatus: 400, wantFields: []string{"attachments[1].attachment_id"}, check: wantSessionCount("alice", 1)},
-		{name: "create with duplicate attachment", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{att}"},{"attachment_id":"{att}"}]}`, wantStatus: 400, wantFields: []string{"attachments[1].attachment_id"}, check: wantSessionCount("alice", 1)},
+		{name: "create with duplicate attachment", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{att}"},{"attachment_id":"{att}"}]}`, wantStatus: 400, wantFields: []string{"attachments"}, check: wantSessionCount("alice", 1)},
 		{name: "create with bad uuid in body", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{"attachment_id":"{att}"},{"attachment_id":"nope"}]}`, wantStatus: 400, wantFields: []string{"attachments[1].attachment_id"}, check: wantSessionCount("alice", 1)},
 		{name: "create with attachment ref missing its id", method: "POST", path: "/sessions", tok: "alice", body: `{"attachments":[{}]}`, wantStatus: 400, wantFields: []string{"attachments[0].attachment_id"}},
 		{name: "create with malformed JSON", method: "POST", path: "/sessions", tok: "alice", body: `{"title": "x"`, wantStatus: 400, wantFields: []string{"body"}},
@@ -196,6 +196,12 @@ func TestAPI(t *testing.T) {
 		{name: "upload to another user's session", method: "POST", path: "/sessions/{bob}/upload-files", tok: "alice", body: strings.NewReader("x"), headers: []string{"Content-Type", "multipart/form-data; boundary=b"}, wantStatus: 404},
 		{name: "upload bad uuid", method: "POST", path: "/sessions/abc/upload-files", tok: "alice", body: strings.NewReader("x"), headers: []string{"Content-Type", "multipart/form-data; boundary=b"}, wantStatus: 400, wantFields: []string{"session_id"}},
 	}
+	runScenarios(t, tests)
+}
+
+// runScenarios runs each scenario as a parallel subtest; those that do not
+// mutate share one fixture.
+func runScenarios(t *testing.T, tests []scenario) {
 	shared := newFixture(t, server.Config{})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -32,13 +33,21 @@ type Deps struct {
 	// MaxRequestBytes caps a whole upload request (all its files and
 	// multipart framing); larger bodies get 413. Zero means no cap.
 	MaxRequestBytes int64
+	// ExportURLTTL is how long an export URL works.
+	ExportURLTTL time.Duration
 }
 
 // Handlers implements the Atlas API's strict server interface.
 type Handlers struct {
 	store          *store.Store
 	maxUploadBytes int64
+	exportTTL      time.Duration
+	exportKey      []byte
 }
+
+// BasePath is the second base path of every Atlas operation (the spec's
+// second server): Atlas clients call $ATLAS_URL/api/v1/....
+const BasePath = "/api/v1"
 
 var _ atlasapi.StrictServerInterface = (*Handlers)(nil)
 
@@ -46,30 +55,64 @@ var _ atlasapi.StrictServerInterface = (*Handlers)(nil)
 // validator must not read (it is streamed to disk by the handler).
 const uploadRoute = "/sessions/:session_id/upload-files"
 
-// Register mounts the Atlas API on e: authentication and request
-// validation for /sessions paths (as middleware with skippers, so other
-// APIs are untouched), then the strict handlers.
+// Register mounts the Atlas API on e, at the spec's paths and again under
+// BasePath: authentication (except for operations the spec declares with
+// `security: []`) and request validation for Atlas paths (as middleware
+// with skippers, so other APIs are untouched), then the strict handlers.
 func Register(e *echo.Echo, d Deps) error {
 	if d.MaxUploadBytes <= 0 {
 		return errors.New("atlas: MaxUploadBytes must be positive")
+	}
+	if d.ExportURLTTL <= 0 {
+		return errors.New("atlas: ExportURLTTL must be positive")
 	}
 	spec, err := validationSpec()
 	if err != nil {
 		return err
 	}
+	public, err := publicRoutes()
+	if err != nil {
+		return err
+	}
+	key, err := d.Store.AtlasExportKey()
+	if err != nil {
+		return fmt.Errorf("atlas: export key: %w", err)
+	}
 
 	isUpload := func(c echo.Context) bool {
-		return c.Request().Method == http.MethodPost && c.Path() == uploadRoute
+		return c.Request().Method == http.MethodPost && (c.Path() == uploadRoute || c.Path() == BasePath+uploadRoute)
 	}
-	e.Use(authenticate(d.Store))
+	isPublic := func(c echo.Context) bool { return public[c.Request().Method+" "+c.Path()] }
+	e.Use(authenticate(d.Store, isPublic))
 	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(limitUpload(d.Store, d.MaxRequestBytes, isUpload))
 	e.Use(validateRequests(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
 	e.Use(validateRequests(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
 
-	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes}
-	atlasapi.RegisterHandlers(e, atlasapi.NewStrictHandler(h, nil))
+	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes, exportTTL: d.ExportURLTTL, exportKey: key}
+	si := atlasapi.NewStrictHandler(h, []atlasapi.StrictMiddlewareFunc{withBaseURL})
+	atlasapi.RegisterHandlers(e, si)
+	atlasapi.RegisterHandlersWithBaseURL(e, si, BasePath)
 	return nil
+}
+
+// publicRoutes are the "METHOD echo-route" of the operations the spec
+// declares with an empty security requirement, at both base paths.
+func publicRoutes() (map[string]bool, error) {
+	spec, err := atlasapi.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("atlas: load embedded spec: %w", err)
+	}
+	out := map[string]bool{}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.Security != nil && len(*op.Security) == 0 {
+				out[method+" "+validator.EchoPath(path)] = true
+				out[method+" "+BasePath+validator.EchoPath(path)] = true
+			}
+		}
+	}
+	return out, nil
 }
 
 // validationSpec is the embedded spec as the request validators use it,
@@ -94,17 +137,29 @@ var validationSpec = sync.OnceValues(func() (*openapi3.T, error) {
 })
 
 // isAtlasPath reports whether the request is for the Atlas API.
-func isAtlasPath(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return p == "/sessions" || strings.HasPrefix(p, "/sessions/")
+func isAtlasPath(c echo.Context) bool { return IsPath(c.Request().URL.Path) }
+
+// IsPath reports whether a URL path belongs to the Atlas API: its paths,
+// and everything under BasePath.
+func IsPath(p string) bool {
+	if rest, ok := strings.CutPrefix(p, BasePath); ok && (rest == "" || rest[0] == '/') {
+		return true
+	}
+	for _, root := range []string{"/sessions", "/attachments", "/annotations"} {
+		if p == root || strings.HasPrefix(p, root+"/") {
+			return true
+		}
+	}
+	return false
 }
 
-// authenticate requires a valid personal access token on Atlas paths and
-// puts its user into the request context.
-func authenticate(st *store.Store) echo.MiddlewareFunc {
+// authenticate requires a valid personal access token on Atlas paths,
+// except for the routes public reports, and puts its user into the
+// request context.
+func authenticate(st *store.Store, public func(echo.Context) bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !isAtlasPath(c) {
+			if !isAtlasPath(c) || public(c) {
 				return next(c)
 			}
 			u, err := auth.Identify(c, st)
@@ -188,5 +243,5 @@ func validateRequests(spec *openapi3.T, excludeBody bool, skip func(echo.Context
 		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
 			return &echo.HTTPError{Code: http.StatusBadRequest, Message: "The request is invalid.", Internal: me}
 		},
-	})
+	}, BasePath)
 }

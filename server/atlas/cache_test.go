@@ -111,3 +111,50 @@ func TestConcurrentClientsReadTheirWrites(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The attachment, attachment list and annotation list reads are cached the
+// same way: per caller and URL, emptied by every write.
+func TestAttachmentReadsSeeEveryWrite(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, server.Config{})
+	att := "/attachments/" + f.aliceAtt
+	count := func(tok, path string) int {
+		t.Helper()
+		res := f.do(t, http.MethodGet, path, tok, nil)
+		var l struct {
+			Count int `json:"count"`
+		}
+		res.JSON(t, &l)
+		return l.Count
+	}
+
+	f.getMeta(t, f.alice, f.aliceAtt)
+	count(f.alice, "/attachments?attachment_type=text/plain")
+	count(f.alice, att+"/annotations")
+	if res := f.do(t, http.MethodGet, att, f.bob, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("bob reads alice's cached attachment: %d %s", res.StatusCode, res.Body)
+	}
+	if n := count(f.bob, "/attachments?attachment_type=text/plain"); n != 0 {
+		t.Fatalf("bob's list shows %d of alice's attachments", n)
+	}
+
+	f.do(t, http.MethodPatch, att, f.alice, map[string]any{"title": "Renamed"})
+	if a, _ := f.getMeta(t, f.alice, f.aliceAtt); a.Title == nil || *a.Title != "Renamed" {
+		t.Fatalf("after PATCH: %+v", a)
+	}
+	f.do(t, http.MethodPost, "/annotations", f.alice, map[string]any{"attachment_id": f.aliceAtt, "text": "n"})
+	if n := count(f.alice, att+"/annotations"); n != 1 {
+		t.Fatalf("annotations after create: %d", n)
+	}
+	f.upload(t, f.alice, f.aliceSession, servertest.UploadFile{Name: "c.txt", ContentType: "text/plain", Data: []byte("c")})
+	if n := count(f.alice, "/attachments?attachment_type=text/plain"); n != 2 {
+		t.Fatalf("list after upload: %d", n)
+	}
+	f.do(t, http.MethodDelete, "/sessions/"+f.aliceSession, f.alice, nil)
+	if res := f.do(t, http.MethodGet, att, f.alice, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("deleted attachment still served: %d %s", res.StatusCode, res.Body)
+	}
+	if n := count(f.alice, "/attachments?attachment_type=text/plain"); n != 0 {
+		t.Fatalf("list after delete: %d", n)
+	}
+}

@@ -22,26 +22,46 @@ func (h *Handlers) GetAttachmentContent(ctx context.Context, req atlasapi.GetAtt
 	if err != nil {
 		return nil, err
 	}
-	return contentResponse{att: a, file: f, params: req.Params}, nil
+	p := req.Params
+	return contentResponse{att: a, file: f, headers: contentHeaders{Range: p.Range, IfRange: p.IfRange, IfNoneMatch: p.IfNoneMatch}}, nil
+}
+
+// contentHeaders are the request headers a download honours.
+type contentHeaders struct {
+	Range, IfRange, IfNoneMatch *string
 }
 
 // contentResponse writes the bytes with http.ServeContent, which answers
 // 200, 206 (one or several ranges), 304 or 416 from the request headers the
 // spec declares (Range, If-Range, If-None-Match).
 type contentResponse struct {
-	att    *store.AtlasAttachment
-	file   *os.File
-	params atlasapi.GetAttachmentContentParams
+	att     *store.AtlasAttachment
+	file    *os.File
+	headers contentHeaders
 }
 
 // VisitGetAttachmentContentResponse implements atlasapi.GetAttachmentContentResponseObject.
 func (r contentResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+
+// VisitDownloadExportedAttachmentResponse implements atlasapi.DownloadExportedAttachmentResponseObject.
+func (r contentResponse) VisitDownloadExportedAttachmentResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+
+func (r contentResponse) write(w http.ResponseWriter) error {
 	defer r.file.Close()
 	req := &http.Request{Method: http.MethodGet, Header: http.Header{}}
-	for name, v := range map[string]*string{"Range": r.params.Range, "If-Range": r.params.IfRange, "If-None-Match": r.params.IfNoneMatch} {
+	for name, v := range map[string]*string{"Range": r.headers.Range, "If-Range": r.headers.IfRange, "If-None-Match": r.headers.IfNoneMatch} {
 		if v != nil {
 			req.Header.Set(name, *v)
 		}
+	}
+	// A range of a unit other than bytes is ignored (RFC 9110 section
+	// 14.2): the whole content, not the 416 http.ServeContent would send.
+	if rg := req.Header.Get("Range"); rg != "" && !strings.HasPrefix(rg, "bytes=") {
+		req.Header.Del("Range")
 	}
 	h := w.Header()
 	h.Set("Content-Type", r.att.Type)

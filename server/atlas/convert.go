@@ -136,3 +136,62 @@ func parseID(id string) openapi_types.UUID {
 	u, _ := uuid.Parse(id)
 	return u
 }
+
+// attachmentPatch maps a PATCH body to the store's patch: absent fields
+// stay unchanged, null clears title, description or citation.
+func attachmentPatch(body *atlasapi.UpdateAttachmentRequest) store.AtlasAttachmentPatch {
+	var p store.AtlasAttachmentPatch
+	if body == nil {
+		return p
+	}
+	p.SetTitle, p.Title = patchField(body.Title)
+	p.SetDescription, p.Description = patchField(body.Description)
+	p.SetCitation, p.Citation = patchField(body.Citation)
+	p.IsVisible = body.IsVisible
+	return p
+}
+
+// annotationInput maps a create request to the store's input.
+func annotationInput(body *atlasapi.CreateAnnotationRequest) store.NewAtlasAnnotation {
+	var in store.NewAtlasAnnotation
+	if body == nil {
+		return in
+	}
+	in.AttachmentID = body.AttachmentId.String()
+	in.Text = body.Text
+	if body.Anchor != nil {
+		start, end := body.Anchor.Start, body.Anchor.End
+		in.AnchorStart, in.AnchorEnd = &start, &end
+	}
+	return in
+}
+
+// annotationAnchor is the wire type of an annotation's anchor.
+type annotationAnchor = struct {
+	End   int64 `json:"end"`
+	Start int64 `json:"start"`
+}
+
+// annotationOut is one annotation.
+func annotationOut(n *store.AtlasAnnotation) atlasapi.Annotation {
+	anchor := nullable.NewNullNullable[annotationAnchor]()
+	if n.AnchorStart != nil && n.AnchorEnd != nil {
+		anchor.Set(annotationAnchor{Start: *n.AnchorStart, End: *n.AnchorEnd})
+	}
+	return atlasapi.Annotation{
+		AnnotationId:        parseID(n.ID),
+		AttachmentId:        parseID(n.AttachmentID),
+		AnnotationText:      n.Text,
+		AnnotationAnchor:    anchor,
+		AnnotationCreatedBy: n.CreatedBy,
+		AnnotationCreatedAt: n.CreatedAt.UTC(),
+	}
+}
+
+func annotationsOut(list []store.AtlasAnnotation) []atlasapi.Annotation {
+	out := make([]atlasapi.Annotation, len(list))
+	for i := range list {
+		out[i] = annotationOut(&list[i])
+	}
+	return out
+}

@@ -23,6 +23,29 @@ func caller(ctx context.Context) (*store.User, error) {
 	return nil, errors.New("atlas: no authenticated user in context")
 }
 
+// page is the page of a list request: the default size when limit is absent.
+func page(limit *int, offset *int32) (int, int) {
+	l, o := defaultPageSize, 0
+	if limit != nil {
+		l = min(max(*limit, 1), maxPageSize)
+	}
+	if offset != nil {
+		o = int(max(*offset, 0))
+	}
+	return l, o
+}
+
+// sessionPrecondition checks If-Match (nil when absent) against the
+// session's GET representation in the write transaction.
+func sessionPrecondition(ifMatch *string) store.AtlasSessionPrecondition {
+	if ifMatch == nil {
+		return nil
+	}
+	return func(s *store.AtlasSession, atts []store.AtlasAttachment) error {
+		return precondition(ifMatch, func() ([]byte, error) { return encode(sessionOut(s, atts)) })()
+	}
+}
+
 // CreateSession creates a session for the caller.
 func (h *Handlers) CreateSession(ctx context.Context, req atlasapi.CreateSessionRequestObject) (atlasapi.CreateSessionResponseObject, error) {
 	u, err := caller(ctx)
@@ -42,24 +65,18 @@ func (h *Handlers) ListSessions(ctx context.Context, req atlasapi.ListSessionsRe
 	if err != nil {
 		return nil, err
 	}
-	limit, offset := defaultPageSize, 0
-	if req.Params.Limit != nil {
-		limit = min(max(*req.Params.Limit, 1), maxPageSize)
-	}
-	if req.Params.Offset != nil {
-		offset = int(max(*req.Params.Offset, 0))
-	}
+	limit, offset := page(req.Params.Limit, req.Params.Offset)
 	body, err := h.store.Cached(listKey(u.ID, limit, offset), func() ([]byte, error) {
 		list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
 		if err != nil {
 			return nil, err
 		}
-		return encode(atlasapi.ListSessions200JSONResponse{Items: summariesOut(list), Count: int(total)})
+		return encode(atlasapi.SessionList{Items: summariesOut(list), Count: int(total)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return encoded200(body), nil
+	return list(body), nil
 }
 
 // GetSession returns one of the caller's sessions with its attachments.
@@ -74,12 +91,12 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 		if err != nil {
 			return nil, err
 		}
-		return encode(atlasapi.GetSession200JSONResponse(sessionOut(s, atts)))
+		return encode(sessionOut(s, atts))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return encoded200(body), nil
+	return record(body), nil
 }
 
 // UpdateSession changes the fields present in the body.
@@ -88,11 +105,15 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
-	s, atts, err := h.store.UpdateAtlasSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body))
+	s, atts, err := h.store.UpdateAtlasSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body), sessionPrecondition(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
-	return atlasapi.UpdateSession200JSONResponse(sessionOut(s, atts)), nil
+	body, err := encode(sessionOut(s, atts))
+	if err != nil {
+		return nil, err
+	}
+	return record(body), nil
 }
 
 // DeleteSession deletes one of the caller's sessions and its unshared attachments.
@@ -101,7 +122,7 @@ func (h *Handlers) DeleteSession(ctx context.Context, req atlasapi.DeleteSession
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.DeleteAtlasSession(ctx, u.ID, req.SessionId.String()); err != nil {
+	if err := h.store.DeleteAtlasSession(ctx, u.ID, req.SessionId.String(), sessionPrecondition(req.Params.IfMatch)); err != nil {
 		return nil, err
 	}
 	return atlasapi.DeleteSession204Response{}, nil
@@ -113,7 +134,7 @@ func (h *Handlers) RemoveAttachment(ctx context.Context, req atlasapi.RemoveAtta
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String()); err != nil {
+	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String(), attachmentPrecondition(req.Params.IfMatch)); err != nil {
 		return nil, err
 	}
 	return atlasapi.RemoveAttachment204Response{}, nil

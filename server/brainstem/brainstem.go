@@ -97,6 +97,7 @@ func Register(e *echo.Echo, d Deps) error {
 			SchemaValidationOptions: formatValidators,
 		},
 	}))
+	e.Use(conditional(e))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
 	registerPublicWrites(e)
 	registerPages(e, d, h)

@@ -9,12 +9,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sessionhub/sessionhub/server/atlas"
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// notAPI skips the BrainSTEM middleware outside /api/.
-func notAPI(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, "/api/") }
+// notAPI skips the BrainSTEM middleware outside /api/, and on the Atlas
+// API's paths under /api/v1.
+func notAPI(c echo.Context) bool { return !isAPI(c.Request().URL.Path) }
+
+// isAPI reports whether p is a BrainSTEM path: under /api/ but not the
+// Atlas API's /api/v1.
+func isAPI(p string) bool { return strings.HasPrefix(p, "/api/") && !atlas.IsPath(p) }
 
 // request is what the handlers need from the HTTP request beyond the
 // generated request objects: the portal, the caller, the raw query (for
@@ -63,7 +69,7 @@ func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		p := req.URL.Path
-		if !strings.HasPrefix(p, "/api/") {
+		if !isAPI(p) {
 			return next(c)
 		}
 		r := &request{query: c.QueryParams(), url: req.URL, host: req.Host, scheme: c.Scheme(), addr: auth.ClientAddr(req)}

@@ -18,9 +18,11 @@ import (
 // ErrorHandler, MultiErrorHandler and kin-openapi Options are honoured as
 // echomiddleware.OapiRequestValidatorWithOptions does; Prefix is not
 // supported). The handlers must be registered with the generated
-// RegisterHandlers, whose Echo paths are the spec's with {name} as :name.
-func Middleware(spec *openapi3.T, opts *echomiddleware.Options) echo.MiddlewareFunc {
-	rt := newRouteTable(spec)
+// RegisterHandlers, whose Echo paths are the spec's with {name} as :name,
+// or RegisterHandlersWithBaseURL with one of bases (e.g. "/api/v1"), whose
+// routes are validated as the spec's path without the base.
+func Middleware(spec *openapi3.T, opts *echomiddleware.Options, bases ...string) echo.MiddlewareFunc {
+	rt := newRouteTable(spec, bases)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if opts.Skipper != nil && opts.Skipper(c) {
@@ -40,20 +42,23 @@ func Middleware(spec *openapi3.T, opts *echomiddleware.Options) echo.MiddlewareF
 // routeTable maps an Echo route path to the spec's operations on it, by method.
 type routeTable map[string]map[string]*routers.Route
 
-func newRouteTable(spec *openapi3.T) routeTable {
+func newRouteTable(spec *openapi3.T, bases []string) routeTable {
 	rt := routeTable{}
 	for path, item := range spec.Paths.Map() {
 		byMethod := map[string]*routers.Route{}
 		for method, op := range item.Operations() {
 			byMethod[method] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
 		}
-		rt[echoPath(path)] = byMethod
+		rt[EchoPath(path)] = byMethod
+		for _, b := range bases {
+			rt[b+EchoPath(path)] = byMethod
+		}
 	}
 	return rt
 }
 
-// echoPath turns an OpenAPI path template into Echo's route syntax.
-func echoPath(p string) string {
+// EchoPath turns an OpenAPI path template into Echo's route syntax.
+func EchoPath(p string) string {
 	return strings.NewReplacer("{", ":", "}", "").Replace(p)
 }
 

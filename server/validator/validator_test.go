@@ -63,8 +63,38 @@ func TestEchoPath(t *testing.T) {
 		"/sessions/{session_id}/attachments/{attachment_id}": "/sessions/:session_id/attachments/:attachment_id",
 		"/api/private/stem/session/{id}/":                    "/api/private/stem/session/:id/",
 	} {
-		if got := echoPath(in); got != want {
-			t.Errorf("echoPath(%q) = %q; want %q", in, got, want)
+		if got := EchoPath(in); got != want {
+			t.Errorf("EchoPath(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+func TestMiddlewareValidatesRoutesUnderABase(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	e.Use(Middleware(doc, &echomiddleware.Options{}, "/v1"))
+	ok := func(c echo.Context) error { return c.NoContent(http.StatusOK) }
+	e.GET("/things/:id/parts/:part", ok)
+	e.GET("/v1/things/:id/parts/:part", ok)
+	e.GET("/v2/things/:id/parts/:part", ok) // not a base: no operation
+
+	for _, tc := range []struct {
+		path string
+		want int
+	}{
+		{"/v1/things/7/parts/abc", http.StatusOK},
+		{"/v1/things/11/parts/abc", http.StatusBadRequest},
+		{"/v1/things/7/parts/abc?q=x", http.StatusBadRequest},
+		{"/things/11/parts/abc", http.StatusBadRequest},
+		{"/v2/things/7/parts/abc", http.StatusNotFound},
+	} {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		if rec.Code != tc.want {
+			t.Errorf("GET %s = %d %s; want %d", tc.path, rec.Code, rec.Body, tc.want)
 		}
 	}
 }

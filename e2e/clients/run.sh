@@ -84,11 +84,12 @@ lang_python() {
 
 lang_ts() {
   local ts=$E2E/ts
-  (cd "$ts" && { [ -d node_modules ] && cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null || npm ci --no-audit --no-fund --loglevel=error; })
+  if ! cmp -s "$ts/package-lock.json" "$ts/node_modules/.e2e-package-lock.json"; then
+    (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$ts/package-lock.json" "$ts/node_modules/.e2e-package-lock.json"
+  fi
   rm -rf "$ts/gen" "$ts/dist"
-  (cd "$ts" && npx --no openapi-typescript ../../../openapi/atlas.yaml -o gen/atlas.d.ts \
-    && npx --no openapi-typescript ../../../openapi/brainstem.yaml -o gen/brainstem.d.ts \
-    && npx --no tsc -p .)
+  (cd "$ts" && npm run --silent generate && npm run --silent build)
   start_server
   node "$ts/dist/e2e.js"
 }

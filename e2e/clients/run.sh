@@ -28,7 +28,8 @@ stop_server() {
   [ -z "$data" ] || rm -rf "$data"
   data=
 }
-trap stop_server EXIT
+# On failure, the server's log tells what it saw.
+trap 'rc=$?; if [ "$rc" -ne 0 ] && [ -n "$data" ]; then echo "--- server log" >&2; tail -n 30 "$data/server.log" >&2; fi; stop_server' EXIT
 
 # start_server sets SESSIONHUB_URL and SESSIONHUB_TOKEN for a new server with
 # an empty data directory; the kernel picks the port (--addr 127.0.0.1:0) and
@@ -37,6 +38,7 @@ start_server() {
   data=$(mktemp -d "${TMPDIR:-/tmp}/sessionhub-e2e.XXXXXX")
   "$BIN" user add --data "$data" --email e2e@example.org --password e2e-secret >/dev/null
   SESSIONHUB_TOKEN=$("$BIN" token create --data "$data" --email e2e@example.org)
+  : >"$data/server.log"
   "$BIN" serve --addr 127.0.0.1:0 --data "$data" >"$data/stdout.log" 2>"$data/server.log" &
   server_pid=$!
   SESSIONHUB_URL=
@@ -96,22 +98,25 @@ lang_ts() {
 
 lang_java() {
   local java=$E2E/java
-  local jar=$java/target/generator/openapi-generator-cli.jar
+  local version=7.25.0   # openapi-generator-cli, from Maven Central
+  local jar=$java/target/generator/openapi-generator-cli-$version.jar
   if [ ! -f "$jar" ]; then
-    mvn -q -B -f "$java/pom.xml" dependency:copy -Dartifact=org.openapitools:openapi-generator-cli:7.25.0 \
-      -DoutputDirectory="$java/target/generator" -Dmdep.stripVersion=true
+    mvn -q -B -Dstyle.color=never -f "$java/pom.xml" dependency:copy \
+      -Dartifact="org.openapitools:openapi-generator-cli:$version" -DoutputDirectory="$java/target/generator"
   fi
   rm -rf "$java/target/generated"
   for spec in atlas brainstem; do
+    # containerDefaultToNull: a PATCH body built from the generated model
+    # carries only the fields that were set (no empty lists/maps by default).
     java -jar "$jar" generate -g java --library native -i "openapi/$spec.yaml" -o "$java/target/generated/$spec" \
-      --package-name "org.sessionhub.e2e.$spec" --api-package "org.sessionhub.e2e.$spec.api" \
-      --model-package "org.sessionhub.e2e.$spec.model" --invoker-package "org.sessionhub.e2e.$spec.client" \
-      --additional-properties=containerDefaultToNull=true,openApiNullable=false \
-      --global-property=skipFormModel=false >/dev/null
+      --api-package "org.sessionhub.e2e.$spec.api" --model-package "org.sessionhub.e2e.$spec.model" \
+      --invoker-package "org.sessionhub.e2e.$spec.client" \
+      --additional-properties=containerDefaultToNull=true \
+      --schema-mappings QueryErrors=java.lang.Object >/dev/null
   done
-  mvn -q -B -f "$java/pom.xml" package
+  mvn -q -B -Dstyle.color=never -f "$java/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   start_server
-  java -cp "$java/target/e2e.jar:$(cat "$java/target/classpath.txt")" org.sessionhub.e2e.E2E
+  java -cp "$java/target/classes:$(cat "$java/target/classpath.txt")" org.sessionhub.e2e.E2E
 }
 
 for lang in "${langs[@]}"; do

@@ -4,7 +4,7 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 BIN     ?= bin/sessionhub
 
-.PHONY: build run test generate check-generated vet race bench clean
+.PHONY: build run test generate check-generated vet race test-clients bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -28,7 +28,12 @@ vet:
 race:
 	$(GO) test -race -count=1 ./...
 
-test: check-generated vet race
+# Clients generated from both specs in Go, TypeScript, Python and Java, each
+# driving a real server (e2e/clients/run.sh; needs node/npm, python3, JDK 17 + Maven).
+test-clients:
+	bash e2e/clients/run.sh
+
+test: check-generated vet race test-clients
 
 bench:
 	bash bench/run.sh

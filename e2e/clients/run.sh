@@ -14,6 +14,25 @@ E2E=$ROOT/e2e/clients
 langs=("$@")
 [ ${#langs[@]} -gt 0 ] || langs=(go ts python java)
 
+# The tools each language needs; on a machine without them, Debian's
+# packages (apt-get, as root) provide them.
+declare -A need=([go]="go" [ts]="node npm" [python]="python3" [java]="java mvn")
+declare -A pkg=([node]=nodejs [npm]=npm [python3]=python3-venv [java]=openjdk-17-jdk-headless [mvn]=maven)
+missing=()
+for lang in "${langs[@]}"; do
+  for tool in ${need[$lang]:?"unknown language $lang (go, ts, python, java)"}; do
+    command -v "$tool" >/dev/null || missing+=("${pkg[$tool]:-$tool}")
+  done
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  else
+    echo "e2e/clients needs: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
 BIN=$ROOT/bin/sessionhub
 go build -o "$BIN" .
 

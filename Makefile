@@ -3,8 +3,13 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 BIN     ?= bin/sessionhub
+PYTHON3 ?= python3
+# The official BrainSTEM client's suite runs with the venv's python
+# (client_test.go reads SESSIONHUB_PYTHON, else .venv/bin/python).
+VENV    ?= .venv
+PY_REQS := server/brainstem/testdata/requirements.txt
 
-.PHONY: build run test generate check-generated vet race test-clients bench clean
+.PHONY: build run test generate check-generated vet race venv test-clients bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -25,8 +30,17 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'); exit 1; }
 	$(GO) vet ./...
 
-race:
-	$(GO) test -race -count=1 ./...
+# A project-local virtual environment with the pinned official client and
+# pytest; rebuilt when the requirements change.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: $(PY_REQS)
+	$(PYTHON3) -m venv --clear $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-input -r $(PY_REQS)
+	touch $@
+
+race: venv
+	SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 ./...
 
 # Clients generated from both specs in Go, TypeScript, Python and Java, each
 # driving a real server (e2e/clients/run.sh; needs node/npm, python3, JDK 17 + Maven).
@@ -39,4 +53,4 @@ bench:
 	bash bench/run.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin $(VENV)

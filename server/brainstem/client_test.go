@@ -20,30 +20,20 @@ import (
 
 // TestOfficialPythonClient builds the sessionhub binary, serves it on a free
 // 127.0.0.1 port with a fresh data dir, and runs testdata/test_client.py
-// (pytest) with the official BrainSTEM Python client from ../shared/clients,
+// (pytest) with the official BrainSTEM Python client as published
+// (brainstem-python-api-tools, pinned in testdata/requirements.txt),
 // unmodified, against it: CRUD, filters, sort, include, load_all, convenience
 // loaders, error paths, the public portal, the `brainstem` CLI and the device
-// login. Set SESSIONHUB_SKIP_PYTHON=1 to skip it; otherwise a missing
-// python3, pytest or requests is a failure.
+// login. The client and pytest come from the project's virtual environment
+// (`make venv`): the python named by SESSIONHUB_PYTHON, else .venv/bin/python
+// at the repository root. Set SESSIONHUB_SKIP_PYTHON=1 to skip it; otherwise
+// a missing venv is a failure.
 func TestOfficialPythonClient(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("SESSIONHUB_SKIP_PYTHON") == "1" {
 		t.Skip("SESSIONHUB_SKIP_PYTHON=1")
 	}
-	clients, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "clients"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(clients, "brainstem_api_tools", "brainstem_api_client.py")); err != nil {
-		t.Fatalf("the official client must be checked out beside the repository at %s (../shared/clients): %v", clients, err)
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Fatal("python3 is required for the client suite (or set SESSIONHUB_SKIP_PYTHON=1): ", err)
-	}
-	if out, err := exec.Command(python, "-c", "import pytest, requests").CombinedOutput(); err != nil {
-		t.Fatalf("the client suite needs pytest and requests (pip install pytest requests), or SESSIONHUB_SKIP_PYTHON=1: %v\n%s", err, out)
-	}
+	python := venvPython(t)
 
 	bin := buildSessionhub(t)
 	data := t.TempDir()
@@ -81,7 +71,6 @@ func TestOfficialPythonClient(t *testing.T) {
 		"--basetemp", filepath.Join(t.TempDir(), "pytest"), filepath.Join(testdata, "test_client.py"))
 	cmd.Dir = testdata
 	cmd.Env = append(os.Environ(),
-		"PYTHONPATH="+clients,
 		"PYTHONDONTWRITEBYTECODE=1",
 		"PYTHONUNBUFFERED=1",
 		"SESSIONHUB_URL="+url,
@@ -109,6 +98,31 @@ func TestOfficialPythonClient(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("pytest failed: %v\nlast server log lines:\n%s", err, serverLog.Tail(40))
 	}
+}
+
+// venvPython returns the python of the project's virtual environment
+// (SESSIONHUB_PYTHON, else .venv/bin/python at the repository root) after
+// checking that it can import the official client and pytest.
+func venvPython(t *testing.T) string {
+	t.Helper()
+	python := os.Getenv("SESSIONHUB_PYTHON")
+	if python == "" {
+		p, err := filepath.Abs(filepath.Join("..", "..", ".venv", "bin", "python"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		python = p
+	}
+	if _, err := os.Stat(python); err != nil {
+		t.Fatalf("the official client's suite needs the project's virtual environment: run `make venv` "+
+			"(or `make test`), or point SESSIONHUB_PYTHON at a python with testdata/requirements.txt installed "+
+			"(SESSIONHUB_SKIP_PYTHON=1 skips it): %v", err)
+	}
+	if out, err := exec.Command(python, "-c", "import brainstem_api_tools, pytest, requests").CombinedOutput(); err != nil {
+		t.Fatalf("%s cannot import the official client and pytest: run `make venv` to (re)install "+
+			"testdata/requirements.txt: %v\n%s", python, err, out)
+	}
+	return python
 }
 
 // buildSessionhub compiles the module's main package into a temp dir, with

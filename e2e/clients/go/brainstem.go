@@ -29,8 +29,9 @@ func brainstem(ctx context.Context, base, token string) error {
 	ids := map[string]brainstemclient.Uuid{}
 	for _, name := range []string{"Rat01 day2", "Rat01 day1", "Mouse07 day1"} {
 		tags := brainstemclient.Tags{"ca1"}
+		extra := brainstemclient.ExtraFields{"depth_um": 1200, "probe": "A1"}
 		s, err := c.CreateSessionWithResponse(ctx, brainstemclient.SessionCreate{
-			Name: name, Projects: []brainstemclient.Uuid{projectID}, Tags: &tags,
+			Name: name, Projects: []brainstemclient.Uuid{projectID}, Tags: &tags, ExtraFields: &extra,
 		})
 		if err != nil {
 			return err
@@ -71,7 +72,8 @@ func brainstem(ctx context.Context, base, token string) error {
 		return err
 	}
 	if s := patched.JSON200.Session; *s.Description != newDesc || *s.Name != "Rat01 day1" ||
-		s.Tags == nil || len(*s.Tags) != 1 || s.Projects == nil || len(*s.Projects) != 1 {
+		s.Tags == nil || len(*s.Tags) != 1 || s.Projects == nil || len(*s.Projects) != 1 ||
+		s.ExtraFields == nil || (*s.ExtraFields)["depth_um"] != 1200.0 || (*s.ExtraFields)["probe"] != "A1" {
 		return fmt.Errorf("patch: other fields changed or description not set: %s", patched.Body)
 	}
 

@@ -25,7 +25,7 @@ from brainstem_client.api.session import delete_session as bs_delete_session
 from brainstem_client.api.session import get_session as bs_get_session
 from brainstem_client.api.session import list_sessions as bs_list_sessions
 from brainstem_client.api.session import update_session as bs_update_session
-from brainstem_client.models import ProjectCreate, ProjectDetail, SessionCreate, SessionDetail, SessionPatch
+from brainstem_client.models import ExtraFields, ProjectCreate, ProjectDetail, SessionCreate, SessionDetail, SessionPatch
 from brainstem_client.models import SessionList as BSSessionList
 
 T = TypeVar("T")
@@ -121,7 +121,8 @@ def brainstem(base: str, token: str) -> None:
     # name order, and one that does not match.
     ids: dict[str, UUID] = {}
     for name in ["Rat01 day2", "Rat01 day1", "Mouse07 day1"]:
-        created = parsed("create session", bs_create_session.sync_detailed(client=client, body=SessionCreate(name=name, projects=[project_id], tags=["ca1"])),
+        created = parsed("create session", bs_create_session.sync_detailed(client=client, body=SessionCreate(
+            name=name, projects=[project_id], tags=["ca1"], extra_fields=ExtraFields.from_dict({"depth_um": 1200, "probe": "A1"}))),
                          HTTPStatus.CREATED, SessionDetail).session
         check("create session", created.name == name, created)
         ids[name] = uuid_of("create session", created.id)
@@ -133,7 +134,8 @@ def brainstem(base: str, token: str) -> None:
     patched = parsed("patch", bs_update_session.sync_detailed(ids["Rat01 day1"], client=client, body=SessionPatch(description="good theta")),
                      HTTPStatus.OK, SessionDetail).session
     check("patch", patched.description == "good theta" and patched.name == "Rat01 day1" and patched.tags == ["ca1"]
-          and patched.projects == [project_id], patched)
+          and patched.projects == [project_id] and isinstance(patched.extra_fields, ExtraFields)
+          and patched.extra_fields.to_dict() == {"depth_um": 1200, "probe": "A1"}, patched)
 
     for sid in ids.values():
         expect("delete session", bs_delete_session.sync_detailed(sid, client=client), HTTPStatus.NO_CONTENT)

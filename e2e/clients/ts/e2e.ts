@@ -105,7 +105,7 @@ async function brainstem(baseUrl: string, token: string): Promise<void> {
   const ids = new Map<string, string>();
   for (const name of ["Rat01 day2", "Rat01 day1", "Mouse07 day1"]) {
     const created = must("create session", await client.POST("/api/private/stem/session/", {
-      body: { name, projects: [projectId], tags: ["ca1"] },
+      body: { name, projects: [projectId], tags: ["ca1"], extra_fields: { depth_um: 1200, probe: "A1" } },
     }), 201).session;
     check("create session", created.name === name && created.id !== undefined, created);
     ids.set(name, created.id ?? "");
@@ -122,7 +122,8 @@ async function brainstem(baseUrl: string, token: string): Promise<void> {
     body: { description: "good theta" },
   }), 200).session;
   check("patch", patched.description === "good theta" && patched.name === "Rat01 day1"
-    && patched.tags?.join() === "ca1" && patched.projects?.length === 1 && patched.projects[0] === projectId, patched);
+    && patched.tags?.join() === "ca1" && patched.projects?.length === 1 && patched.projects[0] === projectId
+    && patched.extra_fields?.["depth_um"] === 1200 && patched.extra_fields["probe"] === "A1", patched);
 
   for (const sid of ids.values()) {
     expect("delete session", (await client.DELETE("/api/private/stem/session/{id}/", { params: { path: { id: sid } } })).response, 204);

@@ -1,7 +1,7 @@
 package org.sessionhub.e2e;
 
 import java.io.File;
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import org.sessionhub.e2e.atlas.model.SessionList;
 import org.sessionhub.e2e.atlas.model.UpdateSessionRequest;
 import org.sessionhub.e2e.brainstem.api.ProjectApi;
 import org.sessionhub.e2e.brainstem.api.SessionApi;
+import org.sessionhub.e2e.brainstem.model.ExtraFieldsValue;
 import org.sessionhub.e2e.brainstem.model.ProjectCreate;
 import org.sessionhub.e2e.brainstem.model.ProjectDetail;
 import org.sessionhub.e2e.brainstem.model.SessionCreate;
@@ -130,7 +131,8 @@ public final class E2E {
     // name order, and one that does not match.
     Map<String, UUID> ids = new LinkedHashMap<>();
     for (String name : List.of("Rat01 day2", "Rat01 day1", "Mouse07 day1")) {
-      var created = sessions.createSessionWithHttpInfo(new SessionCreate().name(name).projects(List.of(projectId)).tags(List.of("ca1")));
+      var created = sessions.createSessionWithHttpInfo(new SessionCreate().name(name).projects(List.of(projectId)).tags(List.of("ca1"))
+          .putExtraFieldsItem("depth_um", new ExtraFieldsValue(new BigDecimal(1200))).putExtraFieldsItem("probe", new ExtraFieldsValue("A1")));
       expect("create session", created.getStatusCode(), 201);
       SessionDetail detail = created.getData();
       check("create session", name.equals(detail.getSession().getName()), detail);
@@ -149,7 +151,9 @@ public final class E2E {
     var ps = patched.getData().getSession();
     check("patch", "good theta".equals(ps.getDescription()) && "Rat01 day1".equals(ps.getName())
         && List.of("ca1").equals(ps.getTags()) && ps.getProjects().size() == 1
-        && projectId.equals(ps.getProjects().get(0).getUUID()), ps);
+        && projectId.equals(ps.getProjects().get(0).getUUID())
+        && ps.getExtraFields().get("depth_um").getBigDecimal().intValue() == 1200
+        && "A1".equals(ps.getExtraFields().get("probe").getString()), ps);
 
     for (UUID sid : ids.values()) {
       expect("delete session", sessions.deleteSessionWithHttpInfo(sid).getStatusCode(), 204);
@@ -189,10 +193,10 @@ public final class E2E {
       System.err.println("java: " + e.getMessage());
       System.exit(1);
     } catch (org.sessionhub.e2e.atlas.client.ApiException e) {
-      System.err.println("java atlas: status " + e.getCode() + ": " + e.getResponseBody());
+      System.err.println("java atlas: status " + e.getCode() + ": " + (e.getCode() == 0 ? e.getMessage() : e.getResponseBody()));
       System.exit(1);
     } catch (org.sessionhub.e2e.brainstem.client.ApiException e) {
-      System.err.println("java brainstem: status " + e.getCode() + ": " + e.getResponseBody());
+      System.err.println("java brainstem: status " + e.getCode() + ": " + (e.getCode() == 0 ? e.getMessage() : e.getResponseBody()));
       System.exit(1);
     }
   }

@@ -1043,16 +1043,15 @@ type GetAttachmentContent200ResponseHeaders struct {
 	ETag               *string
 }
 
-type GetAttachmentContent200AsteriskResponse struct {
+type GetAttachmentContent200ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       GetAttachmentContent200ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response GetAttachmentContent200AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+func (response GetAttachmentContent200ApplicationoctetStreamResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -1080,16 +1079,15 @@ type GetAttachmentContent206ResponseHeaders struct {
 	ETag               *string
 }
 
-type GetAttachmentContent206AsteriskResponse struct {
+type GetAttachmentContent206ApplicationoctetStreamResponse struct {
 	Body          io.Reader
 	Headers       GetAttachmentContent206ResponseHeaders
-	ContentType   string
 	ContentLength int64
 }
 
-func (response GetAttachmentContent206AsteriskResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
+func (response GetAttachmentContent206ApplicationoctetStreamResponse) VisitGetAttachmentContentResponse(w http.ResponseWriter) error {
 
-	w.Header().Set("Content-Type", response.ContentType)
+	w.Header().Set("Content-Type", "application/octet-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -1631,70 +1629,73 @@ func (sh *strictHandler) UploadFiles(ctx echo.Context, sessionId SessionID) erro
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzrc9u2sv9XdnjvTKReipZf7ak8/eA82uM7bU4msScfqkwIkSsJNQmwABhbzeh/v4MF36Ik53Ec3x5/",
-	"k0QQWCx2f/uEPnqRTDMpUBjtTT56S2QxKvp4HkWYmddMLJC+x6gjxTPDpfAmXjhbGdSh53s6WmLK7Aiz",
-	"ytCbeNooLhbeeu17z6QwKMxzrjOpuXt1YyZmDIuWKQpzBnOeoGApfvfT1eXPo388eTLNx+PjKEMVoTAj",
-	"FJGMMQY7hJ7gPgpeXLLF5ppvjJJiASgMNyswbOGDWSL8mUuDMSzxFt7883x0dPo9yDk9od0Ge9Z6+/bt",
-	"eW6WdtaIGezZ6lNkChUoZEn609TTqDWXYpnPpp7diMI/c64w9iZG5bhrsbXvZUyxFE15WhUTL55vLny5",
-	"RKjZ/EQDj+1muH2WMbP0fM+y1Jt49aj3PN5J0lyqlBlv4uU5jdzkxxu3vW0EFbvfRU0x5EtJWZeDO6yy",
-	"31gck2Cy5JWSGSrDrbjPWaLR97LGTx+bvIm4YaU4izxJ2CzBkq7O6n7rPYXMYPyemRbdMTM4MjxF726v",
-	"z1b9LM2zRFoFfqIBU8YTGEgFU4+ZhOmpNwz2TN+a8NM2xuM7HETrDXfEfbuQii+4YAmhAek63HCzlLkB",
-	"JlYQc4WRkWplt5Oy219RLMzSmxydnu5eUctcRfi+IVS75JL0nii4YbrkbAxGwuAaMwM3SxSQcHGNMXBh",
-	"JEizRFW+rYnZXX58CkcNNwl+6jG4Z327SjHmDOzzXing+v0HrvnMLVk8nkmZIBOkzLX2/b4BEt1T3SSp",
-	"Z2dbJc/vVbQ9J7lNTbZpX2vH7yqGyNkfGBnLkBolfuX6U5EikrlDl5QLnuapNxlXS3BhcIGKmG4wpfHV",
-	"h/9WOPcm3n8d1Gb5oICugwZuravZmFJstXFAbj6/oGP39l7bFT8XB++k9julp4+4Z3ROhfl4jX/mqD8f",
-	"q3uclxe3XBsuFg2bqK1iW212umx1X+BNqc1knj7tjCxb14RPF+7Fw/G4e2q+Vyn5psLGXGcJWxH+ncHU",
-	"e4k3cG6BvCRq6jkMYjONwlgS8ZalmZ3PeyaVwVtQGEkVc7HQHai0tKRclN8P+85s41h+5pjEL5SSylLc",
-	"5vfcPuvfyJzxxDKbhviAwSKAkDYe+tDw/vTvh++ClnDY57WO228JT7mxHyww6/AMwpmMVyHMpXJ+moxX",
-	"wDQwuFnKBNtMKXFnA/xS1Jot6Bzq0Sm7taoLbhgkxCrgGo7G470y7thRz9wn5a+UnCWYbjLt9c/P4MeT",
-	"0x8gcyMgRsN4ov16i3IO+AHVCtAeh/NSuYbzVxd2y+2jcW/3aUGWMEHoWk0goyhXCkXUbyVotR6F+pdA",
-	"60yrFWSoqgPnIsuNO/Y7K1BDxtab6qINM7nuF7N/Xl6+AjcAbJTQOvuTcS8Ab1G/N0upDOg8TZlalSFA",
-	"eRilCa0l5SmLoUSpHqb12+RzuHp9YZXbcqo7v9V3NpO5mcwSJq6nHqTIhKZxxRY1W2ngBliStKlpvLdX",
-	"TAvbXCpGwd4+YS3AeC8KdzdZOlPWgQNudBNyN0V1J2q3Y4bGUB9kEqO2oqa0+Qys7hM1nmYWQ+P3mZKW",
-	"CT0EXV1dPNdWPMqxUI6FAUtu7AFhmpkVoZOQN8MWaXt95Q2K9HttmKKj23TR/CpYascYbZLJspJzy1P0",
-	"wSLN8fHxj8AFXF0+a7msO2OS7lrbAhJ6Lqt4pLUA/bJr8k440rBfh+OxVei9nnHb1d/L8XJ4BQtdk7l/",
-	"QXdAvbx/a421aQQYNq4oXjgDO7Wz59xYKyOk2Xoce8joKHnLS25vsZ/XvcfbK19+S2P7lKYlti3+7ECZ",
-	"L/G4OzIoDUtA5OkMVQnkEUsSCpHLUA0GQhqHwWyBoPlfSKr6NZ33YmdvnE35Cg58Z8LPxWWmIeHaYteg",
-	"jLE7KD3chOlHbHzExkds3IuNX4qGV1n8pWFwR0zaTLcRZeOXgs9RgkxZ17KTXruzXNV62F7Ojqcz1c2T",
-	"9oEIh1y4R27dTQ3e4qrTHlqR8s5N9AS++wWmczCkDFGuuFm9sejuOD2j1P55bmfd9PUzVNoeGLAoQq3B",
-	"yGsUMAj1MnsfBEE4hLmSaRXtLvNZMcQJVAhFfEseLjHRPNEgc5PlpipLEMeIjJqDS2MylwHnYi57Qp3S",
-	"Bi6UzLMq52lRumECgEGuUcGNVNeafPlgKqbiBYWg1p6CQIw1hHb/UvG/CEgnUNQ7XBGHNlRUbWDA+nni",
-	"T4VG3M6IYQAv6sDXh5slMzYSJqvl4hffQgQTU7EtjoZYRrndGAxClmUJj4jcg2LY//yhpQiHLmSx84Qu",
-	"7A3JUpYhG7Jo2U5tEEt+5Sk3elImOOAQjISj8RiiJVMsMqi0D2HjDEJgBlKpDTgFm4rGd8gUjpjWMuIW",
-	"Vlr5KhtpO6b48L9v/vUSZjLmqMvppuIQfuNPfUe0dWzIHFf0kK2FQYxzlicGTsfDAK4oya0nLZKmwglE",
-	"RoUrAiG/zsxX68HR6Wlrk45BdlxFkVN79YG8r3A0StntyCXWR66cWNNzBL/wp8NgKqrwdOK1sl+U7PB8",
-	"7wMqF5h6h8E4GFuokBkKlnFv4h0H4+DYui/MLElLD8q37ZcFmi2Wuesh+iDwpoow/aocYZbIVSukhZBc",
-	"ttDKoN2uuYsD6sOGA2qV2gI5SeZF7E086xSX2uq1y3+/dzfxqjkN1dX+zFGt6sIa5dFa5cyC8d7kdOyX",
-	"ua8aL923w00/eO1vIHK11+qkjAR9zbNtxMj5XOMWasYNM8+FOT7ymtQdnvxw8o/j709+2O2sr99Zq68z",
-	"KbQD66Px2AUNVJ4mm9rAAav/9reanDt49hSzENBupsboVBsMCayUnuykoYlFd6elTCn20PGUxWX61BqT",
-	"0DE9LEg5vE9SfuNaW9SUCmYsdvhuZaPRfPD27dtRt5bet1rxykG39E6rnt4vhy+EQWXtGZmLwDkKZXhG",
-	"6lsJgAU1ttAND1R779a+l0m9LTCxSFt5x/JGYAyzVQNOAnhb1khdingglTNh4cd1OHTgS0hqoam3nBDA",
-	"C4vZRTxYoxqkuTaAt9xiOBMxzBAUsth6TW0iYFDVSd3vqT3kokhqJEhh9YBo4Y1S6Vnh1zerqZ0KDNh1",
-	"rxEz69TpqQh3VQPDAM7FioSLx2SkHRhTTaA0Ym4rQpol5ap1YUxjZ3Pa2NsqSBWtCKjNUxmvvhqO9Ba9",
-	"1msXsbSw6/BrY1efNF92+N+fwL1/HPuNJdYgYExOjw/MOV+lbb2hxh5rAHwwUkIixcKHXFwLeSN8K41M",
-	"NEWbx2CWrIwqK7H+O8PiyeHxfW7LClLpn65Iy5laoA1nmADyUR2zD0/vm6qSIHvwlkKi40EZDYcJNfD3",
-	"2421X/u1Bx9rGFw7U5JgXy/ac/q9FYoHcNHWb6caotPaQjBNTh1TCG5+K67S+cWFU1x1zLWR1C3bRNIW",
-	"tJ1sIzT+FljT7AbicSkqDK6uLp7/rRHCncN9beulBJ1Hy4rVZTG/cGwenFY6idynlf72+HKnTYVz4dQt",
-	"180g0UrfyfhkU6N+QbNVncb35SlUfTKPSvqopA9CSX9Bs19DO0mUPkLqIQd1P/P6ne9leV+otqR++SKP",
-	"ikmsIVOoydMUVfvOWdGzVQ7RhlHXklniaiqYwqpBisKedrowZSsbgGk01gSLPEkCCIuk+wSMyjGcCo1G",
-	"V7++ZyZ05ZNuhcVqSjEIBvSBuuIWjIupcNFWnXU2PMXhWWMtStyHjVw7XDk/u9wXUzgVCv/AaEtc1apw",
-	"/Jviqt4qyrpdCLJcW3879MyJxPjvEGtZ2GtFWwSCNT4/IvJ9IvJjqPf/JtRzMPXZod5BAyoOPra6aHeG",
-	"ge2bQZAg+9AOCsvcXBnnVdhEAZ4zK9sjRFeAbYP+a0zlB2x0390lCnQvfZMo8PzRr/xmKOaXhe9mys6d",
-	"BBckXQ9Nj52gdrKMVNzvU+1m+9wXOaT+3sGtG4Lrd5+FJAcNHm+NbgtgKFJB7XuH9S0k600U10NHjfuh",
-	"UxExpVaUkjfaXf6yPjAD7e5svrhkCxjYifuuaA6DqXiTZ5lURoNVl8S9nuaJ4VniRoFyTvogpNutoQ/h",
-	"xXzkPg/t8KmIpCh7bMp6gR1/MR+9lAJHvzETLcNhn0v7C5qa08UG95Vrn9ZElfcjaDc/jUc//hhWZVOn",
-	"tnXdlChulU077To9zSyb/R/qAxL/aH2QIlnVsQIxWxueJJDaLbuMXi8xJQe/kJ7j8Ylb3pWKLBXa0aHv",
-	"QkJ9Op9Gx/4C8XcH37XRoypLz7hgVM7uuXa6qR2uBlVM3MFvd+V6VN+53gXerfvZ9V3rUeey9a4peq5n",
-	"N65M73qTxtAOj8bf/5s4Vegdxk40B3p4Bho/oLI66TQ4khYedKHeTJkDqzfuYYe3X4095URO2nsR0KkS",
-	"RfiDAoRq7RoGd7yyfjf+H/d5Sy+lgVTGfM5tYN/Si0KL4mGHP5+26qML9uiCNV2wk8Pv7zukcxoVMWEp",
-	"mSFoZri2Ar9F8bfoq7O08N2Ba1LU/K87/bPEg+sveS5vRCJZ3PY8nxRx2gN3OYsmQGo0pLulX5KX7e2h",
-	"qS2EtUajmBnmXFTyMxSkUmF5qxTsOH3mOhhnaI2MayhtaEDhdJYqM2h2TDZbJYcBvLKz0WLTorJTNE4q",
-	"BL4QUmEcwOUSp4LWpd+1UchS1zQTc33tg5ZFY66c078gWEGFPIOiVSZDReybCurxoknmXOAZsDILQ72Y",
-	"C27j+5PD46B59Zau7Zc9i46OJ7rz9wvt/16ga7FZZs1LGAQHQXBwG1a8Cm/Dod/u0bH6ExYtjjR5qZaX",
-	"qwxhoAWfzzFuXmgeFkxxskE9vUkCdFuEWnYmQF1B5RVYITsAtaOdx/W5/kzStivp3CM0bU3u3oEuxHfz",
-	"Hss2z4f6FssL4nvuBLnpNy8K3CWV/fVahjr/i7Cjc6h1Q7OofkgV132wJO7fIqPzUrZU3S+y1JW82x/S",
-	"KvddSUFx9foxqf0fldQ+d3LRyWa3WtlL8AXC3oeQ4+5BroeY8iZkd2bNyDskyJp3b8gzaN66+f2dNf/F",
-	"ixtXcFp3Bzb+YUp7m6kIsg8FijlLvPl6k7z1u/X/BQAA//8=",
+	"7Fxbc9u4kv4rXdytinSWouTbXOQ6D84kM8dbMzmpxK48jFIhRLYkjEmAA4CxNSn99y00eBclOZd1srN+",
+	"k0QQaDS6v75CH7xIppkUKIz2ph+8FbIYFX28iCLMzCsmlkjfY9SR4pnhUnhTL5yvDerQ8z0drTBldoRZ",
+	"Z+hNPW0UF0tvs/G9n6QwKMwzrjOpuXt1ayZmDItWKQpzDgueoGAp/uOf11c/j3548mSWTyYnUYYqQmFG",
+	"KCIZYwx2CD3BQxQ8v2LL7TVfGyXFElAYbtZg2NIHs0L4M5cGY1jhHbz+18Xo+Ow7kAt6QrsNDqz15s2b",
+	"i9ys7KwRM9iz1afIFCpQyJL0nzNPo9ZcilU+n3l2Iwr/zLnC2JsaleO+xTa+lzHFUjTlaVVMvHy2vfDV",
+	"CqFm8xMNPLab4fZZxszK8z3LUm/q1aPe8XgvSQupUma8qZfnNHKbH6/d9nYRVOx+HzXFkM8lZVMO7rDK",
+	"fmNxTILJkpdKZqgMt+K+YIlG38saP31o8ibihpXiLPIkYfMES7o6q/ut9xQyg/E7Zlp0x8zgyPAUvfu9",
+	"Pl/3szTPEmkV+IkGTBlPYCAVzDxmEqZn3jA4MH1rwo/bGI/vcRCtN9wR9+1CKr7kgiWEBqTrcMvNSuYG",
+	"mFhDzBVGRqq13U7K7n5FsTQrb3p8drZ/RS1zFeG7hlDtk0vSe6LglumSszEYCYMbzAzcrlBAwsUNxsCF",
+	"kSDNClX5tiZmd/nxMRw13CT4scfgnvXtKsWYM7DPe6WA63fvueZzt2TxeC5lgkyQMtfa9/sWSHRPdZuk",
+	"np3tlDy/V9EOnOQuNdmlfa0dv60YIud/YGQsQ2qU+JXrj0WKSOYOXVIueJqn3nRSLcGFwSUqYrrBlMZX",
+	"H/5T4cKbev8xrs3yuICucQO3NtVsTCm23jogN59f0LF/e6/sip+Kg/dS+73S00fcT3ROhfl4hX/mqD8d",
+	"q3ucl+d3XBsulg2bqK1iW212umx1X+Btqc1knj7ujCxbN4RPl+7Fo8mke2q+Vyn5tsLGXGcJWxP+ncPM",
+	"e4G3cGGBvCRq5jkMYnONwlgS8Y6lmZ3P+0kqg3egMJIq5mKpO1BpaUm5KL8f9Z3Z1rH8zDGJnysllaW4",
+	"ze+Ffda/kQXjiWU2DfEBg2UAIW089KHh/enfj94GLeGwz2sdt98SnnJjP1hg1uE5hHMZr0NYSOX8NBmv",
+	"gWlgcLuSCbaZUuLOFvilqDVb0jnUo1N2Z1UX3DBIiFXANRxPJgdl3LGjnrlPyl8qOU8w3Wbaq59/gh9P",
+	"z76HzI2AGA3jifbrLcoF4HtUa0B7HM5L5RouXl7aLbePxr3dpwVZwgShazWBjKJcKRRRv5Wg1XoU6t8C",
+	"rTOt1pChqg6ciyw37tjvrUANGdtsq4s2zOS6X8z+dXX1EtwAsFFC6+xPJ70AvEP9Xq+kMqDzNGVqXYYA",
+	"5WGUJrSWlKcshhKlepjWb5Mv4PrVpVVuy6nu/Fbf2VzmZjpPmLiZeZAiE5rGFVvUbK2BG2BJ0qam8d5B",
+	"MS1sc6kYBXv7hLUA44Mo3N1k6UxZBw640U3I3RbVvajdjhkaQ32QSYzaiprS5hOwuk/UeJpZDI3fZUpa",
+	"JvQQdH19+Uxb8SjHQjkWBiy5tQeEaWbWhE5C3g5bpB30lbco0u+0YYqObttF86tgqR1jtEkmy0rOLU/R",
+	"B4s0JycnPwIXcH31U8tl3RuTdNfaFZDQc1nFI60F6Jd9k3fCkYb9OppMrEIf9Izbrv5BjpfDK1jomszD",
+	"C7oD6uX9G2usTSPAsHFF8cI52KmdPefGWhkhzc7jOEBGR8lbXnJ7i/287j3eXvnyWxrbpzQtsW3xZw/K",
+	"fI7H3ZFBaVgCIk/nqEogj1iSUIhchmowENI4DGZLBM3/QlLVL+m8Fzt77WzKF3DgOxN+Ki4zDQnXFrsG",
+	"ZYzdQenhNkw/YuMjNj5i40Fs/Fw0vM7izw2DO2LSZrqNKBu/FHyOEmTKupad9Nq95arWw/ZydjydqW6e",
+	"tA9EOOTCPXLrbmvwDled9tCKlPduoifwPSwwnYMhZYhyxc36tUV3x+k5pfYvcjvrtq+fodL2wIBFEWoN",
+	"Rt6ggEGoV9m7IAjCISyUTKtod5XPiyFOoEIo4lvycImJ5okGmZssN1VZgjhGZNQcXBmTuQw4FwvZE+qU",
+	"NnCpZJ5VOU+L0g0TAAxyjQpupbrR5MsHMzETzykEtfYUBGKsIbT7l4r/RUA6haLe4Yo4tKGiagMD1s8T",
+	"fyY04m5GDAN4Xge+PtyumLGRMFktF7/4FiKYmIldcTTEMsrtxmAQsixLeETkjoth//WHliIcupDFzhO6",
+	"sDckS1mGbMiiVTu1QSz5lafc6GmZ4IAjMBKOJxOIVkyxyKDSPoSNMwiBGUilNuAUbCYa3yFTOGJay4hb",
+	"WGnlq2yk7Zjiw3+//vcLmMuYoy6nm4kj+I0/9R3R1rEhc1zRQ7YWBjEuWJ4YOJsMA7imJLeetkiaCScQ",
+	"GRWuCIT8OjNfrQfHZ2etTToG2XEVRU7t1XvyvsLRKGV3I5dYH7lyYk3PMfzCnw6Jpc/krSC6YBD+8vwK",
+	"giAYR66wGA6BKYQYo4Qpyx8NrROVkUEz0kYhS8OZ0BLMihlYokBFDI0STsxUyGIr/Kmdgmg5h6IEcMsV",
+	"2g8zERblzNHVOsPQSpnp1tXkrWhk2q18tRPhod1SFXFPvVZCj/I3nu+9R+Vibe8omAQTi34yQ8Ey7k29",
+	"k2ASnFiPjJkVAc+4fNt+WaLZ4Wx0nV4fBN5WQbNfVVjMCrlqRekQkhdabdjcx6f2YcuntjhlbRMdzWXs",
+	"TT3r55cA5LUrmr93N/GyOQ2VCv/MUa3rWiGlBlsV2kKWvOnZxC/TebUJcN+Otl37jb9lZKq9VidlJOgb",
+	"nu0iRi4WGndQM2l4LlyYk2OvSd3R6fenP5x8d/r9/vhj89Y6MjqTQjv7czyZuDiIRJTchIYiWEizv9Xk",
+	"3CNYoTCMbMd2to9OtcGQwErp6V4amvB6f1rKLGkPHU9ZXGaErX0MHdPDgpSjhyTlN661NQRSwdwiiTVZ",
+	"VjYa/RRv3rwZddsD+lYrXhl3uwlo1bOH5fClMKisiSYLGDjfp4w4SX0rAbCgxpa64VRr7+3G9zKpd8Va",
+	"1nhUDr+8FRjDfN2AkwDelGVfl/UeSOWscvhhEw6dPSEktdDUWyEJ4Lk1Q0WIW6MapLk2gHfcmiUmYpgj",
+	"2QDrCLaJgEFV+nW/p/aQi7qvkSCF1QOihTeqv+dFqNIsEHeKSmDXvUHMrJ+qZyLcV+AMA7gQaxIuHpPf",
+	"4cCYyhylXXZbEdKsKP2uC/8gdjanjb2tGlvRXYHaPJXx+ovhSG8db7NxQVgLu46+NHb1SfNVh//9OemH",
+	"x7HfWGINAsbkx/nAnD9Z2tZb6lWyBsAHIyUkUix9yMWNkLfCt9LIRFO0eey8HBcoV2L9d4bF06OTh9yW",
+	"FaTS5V6TljO1RBuhMQHkdjtmH509NFUlQfbgLYVExzdlNBwm1MDfbzc2fu3Xjj/UMLhxpiTBvva6Z/R7",
+	"K7sQwGVbv51qiE63DsE0OXUunLDzWHGVzi8unOKqCbCNpG7ZJpK2oO10F6Hx18CaZoMTj0tRYXB9ffns",
+	"b40Q7hwealsvJOg8WlWsLvsTCsfmm9NKJ5GHtNLfHV/utalwIZy65boZJFrpO52cbmvUL2h2qtPkoTyF",
+	"qvXnUUkflfSbUNJf0BzW0E4SpY+Qesi4btHevPW9LO8L1VZ0BaBIDWMSa8gUavI0RdWRdF60oZVDtGHU",
+	"iGVWuJ4JprDq+aKwp50BTdnaBmAajTXBIk+SAMKijjAFo3IMZ0Kj0dWv75gJXUWoWzSymlIMggF9oEa/",
+	"JeNiJly0VSfSDU9xeN5Yi2oRYaN8ANfOzy73xRTOhMI/MNoRV7WKNv9LcVVvYWjTrm1Zrm2+HnrmRGL8",
+	"d4i1LOy1oi0CwRqfHxH5IRH5MdT7PxPqOZj65FBv3ICK8YdWY/DeMLB92QkSZO/bQWGZmyvjvAqbKMBz",
+	"ZmV3hOhqym3Qf4WpfI+NhsL7RIHupa8SBV48+pVfDcX8spbfTNm5k+CCpOtb02MnqJ0sI/Ur9Kl2syPw",
+	"sxxS/+Dg1qXHzdtPQpJxg8c7o9sCGIpUULvkW5d7rTdRlogbV15nImJKrSklb7S7z2Z9YAbaXUN9fsWW",
+	"MLAT9906HQYz8TrPMqmMBqsuiXs9zRPDs8SNAuWc9EFIF3ZDH8LLxch9HtrhMxFJUbYNlfUCO/5yMXoh",
+	"BY5+YyZaleXprXC85nSxwUPl2qc1UeWVD9rNPyejH38Mq7KpU9u6bkoUt8qmnQ6knv6c7ZYW9Z4q9m59",
+	"kCJZ17ECMVsbniSQ2i27jF4vMSUHP5Oek8mpW96ViiwV2tGh70NCfTofR8fHFYibnRJtSKlq1XMuGNW4",
+	"e67XbquMK0wVq/kHdcfGis32io4ZcJfRR/Vt9H02oHVzvb6FPupcQ983Rc/F9cZl8n1v0hjiyfHku4dk",
+	"eKHTGDuxH+jhx3P9HDS+R2URwuFJJFMa5MCGKTO2Wuwedo7oi3G5nMjpXi8eO8WmfMOggMRa14fBPf8T",
+	"4H7HeNLnu72QBlIZ8wXHGAYtLS10Oh52+PNxqz46hI8OYdMhPD367qEDTKdREROWkjmCZoZrK/A7FH+H",
+	"vjq7D/8Yuy5Qzf+61193fHPdLmUbYtsPflJEjd+4A1x0WVInJ13e/ZwscW9HT20hrP0axcwwZ37I61GQ",
+	"SoXltV2w4/S5axGdozUyrmO3oQGFC1yqzKDZktrsRR0G8NLORovNijpT0ZmqEPhSSIVxAFcrnAlal353",
+	"hte18MRc3/igZdH5LBf0NxNWUCHPoGjcyVAR+2aCOs5okgUXeA6szAlRs+uSv0cNp0cnQfNuM/0vQtlB",
+	"6eh4ojv/b9H+cwu6d5xl1ryEQTAOgvFdWPEqvAuHfrtjiLpLi4ZLmrxp12GgBV8sMG7eGB8WTHGyQU3T",
+	"SQJ0HYcaiKZAPUrlHWMhOwC1p7nINRL/TNK2LwXeIzRtTe5eMi/Ed/ui0C5fibooyxv4By5duem3b2Lc",
+	"J7H+5RqYOn88saePqXUFtqjFSBXXXbkk7l8jv/RCtlTdL3LmlbzbH9IqE19JQXG3/THF/v8qxX7h5KKT",
+	"W2/dFSjBFwh7v4WMew9yfYsJeEJ2Z9aMvEe6rnm5iTyD5rWm399a8+8OpS/n02hboHs7K2bcEWr35xI6",
+	"wwgGlAxaGZNNx+Oj4++DSTAJjqY/TH6YFL29KbtBULkIKYLKVeJNvTF5HgXNW9erWpcotv49THvbORky",
+	"TQWAOidg+/UmZzZvN/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -495,16 +495,16 @@ type DataProtocol struct {
 	Protocol string `json:"protocol"`
 }
 
-// DataStorage defines model for DataStorage.
+// DataStorage A data storage as returned; `exclude[]` drops fields.
 type DataStorage struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
-	DataOrganization *DataOrganization   `json:"data_organization,omitempty"`
-	DataProtocols    *[]DataProtocol     `json:"data_protocols,omitempty"`
-	Description      *string             `json:"description,omitempty"`
+	DataOrganization DataOrganization    `json:"data_organization"`
+	DataProtocols    []DataProtocol      `json:"data_protocols"`
+	Description      string              `json:"description"`
 	Id               *openapi_types.UUID `json:"id,omitempty"`
-	IsPublic         *bool               `json:"is_public,omitempty"`
-	Location         *string             `json:"location,omitempty"`
-	Name             *string             `json:"name,omitempty"`
+	IsPublic         bool                `json:"is_public"`
+	Location         string              `json:"location"`
+	Name             string              `json:"name"`
 }
 
 // DataStorageCreate defines model for DataStorageCreate.
@@ -522,6 +522,7 @@ type DataStorageCreate struct {
 
 // DataStorageDetail defines model for DataStorageDetail.
 type DataStorageDetail struct {
+	// Datastorage A data storage as returned; `exclude[]` drops fields.
 	Datastorage DataStorage `json:"datastorage"`
 }
 
@@ -538,7 +539,7 @@ type DataStorageList struct {
 	Previous nullable.Nullable[PageLink] `json:"previous"`
 }
 
-// DataStoragePatch defines model for DataStoragePatch.
+// DataStoragePatch Writable data storage fields (PATCH); only those sent change. No defaults.
 type DataStoragePatch struct {
 	// DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 	DataOrganization *DataOrganization `json:"data_organization,omitempty"`
@@ -628,35 +629,35 @@ type ListMeta struct {
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
 
-// Project defines model for Project.
+// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
 	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
 
 	// Collections A relation with no model in this server yet; always empty.
 	Collections *EmptyRelation `json:"collections,omitempty"`
-	Description *string        `json:"description,omitempty"`
+	Description string         `json:"description"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields `json:"extra_fields"`
 
 	// Groups Group permissions (groups are not modelled; always empty).
-	Groups   *map[string]ProjectRole `json:"groups,omitempty"`
-	Id       *openapi_types.UUID     `json:"id,omitempty"`
-	IsPublic *bool                   `json:"is_public,omitempty"`
+	Groups   map[string]ProjectRole `json:"groups"`
+	Id       *openapi_types.UUID    `json:"id,omitempty"`
+	IsPublic bool                   `json:"is_public"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links        *Links                   `json:"links,omitempty"`
-	Name         *string                  `json:"name,omitempty"`
-	Publications *[]Uuid                  `json:"publications,omitempty"`
+	Name         string                   `json:"name"`
+	Publications []Uuid                   `json:"publications"`
 	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
 
 	// Subjects A relation with no model in this server yet; always empty.
 	Subjects *EmptyRelation `json:"subjects,omitempty"`
-	Tags     *Tags          `json:"tags,omitempty"`
+	Tags     Tags           `json:"tags"`
 
 	// Users Members by e-mail (empty on the public portal).
-	Users *map[string]ProjectRole `json:"users,omitempty"`
+	Users map[string]ProjectRole `json:"users"`
 }
 
 // Project_Sessions_Item defines model for Project.sessions.Item.
@@ -686,6 +687,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
+	// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -702,7 +704,7 @@ type ProjectList struct {
 	Projects []Project                   `json:"projects"`
 }
 
-// ProjectPatch defines model for ProjectPatch.
+// ProjectPatch Writable project fields (PATCH); only those sent change. No defaults.
 type ProjectPatch struct {
 	Description *string `json:"description,omitempty"`
 
@@ -737,13 +739,13 @@ type ProjectRoleChange struct {
 	Remove    *bool `json:"remove,omitempty"`
 }
 
-// QueryErrors defines model for QueryErrors.
-type QueryErrors struct {
-	union json.RawMessage
-}
-
-// QueryErrors0 defines model for QueryErrors.0.
-type QueryErrors0 = []string
+// QueryErrors The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
+type QueryErrors = interface{}
 
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
@@ -754,16 +756,16 @@ type Session struct {
 	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
 
 	// Datastorage In the through-table (sessiondatastorage) order.
-	Datastorage   *[]Session_Datastorage_Item  `json:"datastorage,omitempty"`
-	DateTime      nullable.Nullable[time.Time] `json:"date_time,omitempty"`
-	Description   *string                      `json:"description,omitempty"`
-	DownloadLinks *[]DownloadLink              `json:"download_links,omitempty"`
+	Datastorage   []Session_Datastorage_Item   `json:"datastorage"`
+	DateTime      nullable.Nullable[time.Time] `json:"date_time"`
+	Description   string                       `json:"description"`
+	DownloadLinks []DownloadLink               `json:"download_links"`
 
 	// Epochs A relation with no model in this server yet; always empty.
 	Epochs *EmptyRelation `json:"epochs,omitempty"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
-	ExtraFields *ExtraFields        `json:"extra_fields,omitempty"`
+	ExtraFields ExtraFields         `json:"extra_fields"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
@@ -771,12 +773,12 @@ type Session struct {
 
 	// Manipulations A relation with no model in this server yet; always empty.
 	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
-	Name          *string        `json:"name,omitempty"`
+	Name          string         `json:"name"`
 
 	// NameUsedInStorage The name in a filesystem-safe form.
-	NameUsedInStorage *string                  `json:"name_used_in_storage,omitempty"`
-	Projects          *[]Session_Projects_Item `json:"projects,omitempty"`
-	Tags              *Tags                    `json:"tags,omitempty"`
+	NameUsedInStorage *string                 `json:"name_used_in_storage,omitempty"`
+	Projects          []Session_Projects_Item `json:"projects"`
+	Tags              Tags                    `json:"tags"`
 }
 
 // Session_Datastorage_Item defines model for Session.datastorage.Item.
@@ -806,12 +808,12 @@ type SessionCreate struct {
 	Tags     *Tags  `json:"tags,omitempty"`
 }
 
-// SessionDataStorage One ordered link between a session and a data storage.
+// SessionDataStorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 type SessionDataStorage struct {
-	Datastorage *SessionDataStorage_Datastorage `json:"datastorage,omitempty"`
-	Id          *openapi_types.UUID             `json:"id,omitempty"`
-	Order       *int                            `json:"order,omitempty"`
-	Session     *SessionDataStorage_Session     `json:"session,omitempty"`
+	Datastorage SessionDataStorage_Datastorage `json:"datastorage"`
+	Id          *openapi_types.UUID            `json:"id,omitempty"`
+	Order       int                            `json:"order"`
+	Session     SessionDataStorage_Session     `json:"session"`
 }
 
 // SessionDataStorage_Datastorage defines model for SessionDataStorage.Datastorage.
@@ -835,7 +837,7 @@ type SessionDataStorageCreate struct {
 
 // SessionDataStorageDetail defines model for SessionDataStorageDetail.
 type SessionDataStorageDetail struct {
-	// Sessiondatastorage One ordered link between a session and a data storage.
+	// Sessiondatastorage One ordered link between a session and a data storage; `session` and `datastorage` are UUIDs, or embedded objects with `include[]=rel.*`.
 	Sessiondatastorage SessionDataStorage `json:"sessiondatastorage"`
 }
 
@@ -852,7 +854,7 @@ type SessionDataStorageList struct {
 	Sessiondatastorages []SessionDataStorage        `json:"sessiondatastorages"`
 }
 
-// SessionDataStoragePatch defines model for SessionDataStoragePatch.
+// SessionDataStoragePatch Writable link fields (PATCH); only those sent change. No defaults.
 type SessionDataStoragePatch struct {
 	Datastorage *Uuid `json:"datastorage,omitempty"`
 
@@ -880,7 +882,7 @@ type SessionList struct {
 	Sessions []Session                   `json:"sessions"`
 }
 
-// SessionPatch Writable session fields (PATCH); only those sent change.
+// SessionPatch Writable session fields (PATCH); only those sent change. No defaults.
 type SessionPatch struct {
 	// Datastorage Replaces the session''s data storages, in this order. The caller must own each one.
 	Datastorage   *[]Uuid                      `json:"datastorage,omitempty"`
@@ -972,7 +974,12 @@ type BadRequest = FieldErrors
 // Forbidden defines model for Forbidden.
 type Forbidden = Detail
 
-// ListBadRequest defines model for ListBadRequest.
+// ListBadRequest The body of a 400 on a read, as dynamic-rest answers it: a list of
+// messages (`["Invalid filter field: foo"]`) for bad filters, sort or
+// paging, or `{"detail": "..."}` for a malformed filter key or an
+// unknown include/exclude name. Declared without a type (any JSON value)
+// so that every generator can bind it; the server sends only those two
+// forms.
 type ListBadRequest = QueryErrors
 
 // NotFound defines model for NotFound.
@@ -1520,68 +1527,6 @@ func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsQueryErrors0 returns the union data inside the QueryErrors as a QueryErrors0
-func (t QueryErrors) AsQueryErrors0() (QueryErrors0, error) {
-	var body QueryErrors0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryErrors0 overwrites any union data inside the QueryErrors as the provided QueryErrors0
-func (t *QueryErrors) FromQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryErrors0 performs a merge with any union data inside the QueryErrors, using the provided QueryErrors0
-func (t *QueryErrors) MergeQueryErrors0(v QueryErrors0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDetail returns the union data inside the QueryErrors as a Detail
-func (t QueryErrors) AsDetail() (Detail, error) {
-	var body Detail
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDetail overwrites any union data inside the QueryErrors as the provided Detail
-func (t *QueryErrors) FromDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeDetail performs a merge with any union data inside the QueryErrors, using the provided Detail
-func (t *QueryErrors) MergeDetail(v Detail) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryErrors) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryErrors) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // AsUuid returns the union data inside the Session_Datastorage_Item as a Uuid
 func (t Session_Datastorage_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -1922,60 +1867,24 @@ type ServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx echo.Context) error
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx echo.Context, id Id) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx echo.Context, id Id) error
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx echo.Context, id Id) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx echo.Context) error
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx echo.Context, id Id) error
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx echo.Context, id Id) error
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx echo.Context, id Id) error
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx echo.Context, id Id, params PublicListProjectSessionsParams) error
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx echo.Context, params PublicListSessionsParams) error
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx echo.Context) error
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx echo.Context, id Id) error
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx echo.Context, id Id) error
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx echo.Context, id Id) error
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx echo.Context, id Id, params PublicListSessionDataStorageListParams) error
@@ -2881,31 +2790,6 @@ func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error 
 	return err
 }
 
-// PublicCreateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateDataStorage(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateDataStorage(ctx)
-	return err
-}
-
-// PublicDeleteDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteDataStorage(ctx, id)
-	return err
-}
-
 // PublicGetDataStorage converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 	var err error
@@ -2949,38 +2833,6 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
-	return err
-}
-
-// PublicUpdateDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateDataStorage(ctx, id)
-	return err
-}
-
-// PublicReplaceDataStorage converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceDataStorage(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceDataStorage(ctx, id)
 	return err
 }
 
@@ -3058,31 +2910,6 @@ func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateProject(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateProject(ctx)
-	return err
-}
-
-// PublicDeleteProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteProject(ctx, id)
-	return err
-}
-
 // PublicGetProject converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 	var err error
@@ -3126,38 +2953,6 @@ func (w *ServerInterfaceWrapper) PublicGetProject(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetProject(ctx, id, params)
-	return err
-}
-
-// PublicUpdateProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateProject(ctx, id)
-	return err
-}
-
-// PublicReplaceProject converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceProject(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceProject(ctx, id)
 	return err
 }
 
@@ -3281,31 +3076,6 @@ func (w *ServerInterfaceWrapper) PublicListSessions(ctx echo.Context) error {
 	return err
 }
 
-// PublicCreateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicCreateSession(ctx echo.Context) error {
-	var err error
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicCreateSession(ctx)
-	return err
-}
-
-// PublicDeleteSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicDeleteSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicDeleteSession(ctx, id)
-	return err
-}
-
 // PublicGetSession converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 	var err error
@@ -3349,38 +3119,6 @@ func (w *ServerInterfaceWrapper) PublicGetSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetSession(ctx, id, params)
-	return err
-}
-
-// PublicUpdateSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicUpdateSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicUpdateSession(ctx, id)
-	return err
-}
-
-// PublicReplaceSession converts echo context to params.
-func (w *ServerInterfaceWrapper) PublicReplaceSession(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id Id
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublicReplaceSession(ctx, id)
 	return err
 }
 
@@ -3514,11 +3252,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/session/:id/", wrapper.UpdateSession, options.OperationMiddlewares["updateSession"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/session/:id/", wrapper.ReplaceSession, options.OperationMiddlewares["replaceSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/", wrapper.PublicListSessions, options.OperationMiddlewares["publicListSessions"]...)
-	router.POST(options.BaseURL+"/api/public/stem/session/", wrapper.PublicCreateSession, options.OperationMiddlewares["publicCreateSession"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicDeleteSession, options.OperationMiddlewares["publicDeleteSession"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicGetSession, options.OperationMiddlewares["publicGetSession"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicUpdateSession, options.OperationMiddlewares["publicUpdateSession"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/session/:id/", wrapper.PublicReplaceSession, options.OperationMiddlewares["publicReplaceSession"]...)
 	router.GET(options.BaseURL+"/api/private/stem/project/", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/private/stem/project/", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/project/:id/", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -3526,11 +3260,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/stem/project/:id/", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.PUT(options.BaseURL+"/api/private/stem/project/:id/", wrapper.ReplaceProject, options.OperationMiddlewares["replaceProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/", wrapper.PublicListProjects, options.OperationMiddlewares["publicListProjects"]...)
-	router.POST(options.BaseURL+"/api/public/stem/project/", wrapper.PublicCreateProject, options.OperationMiddlewares["publicCreateProject"]...)
-	router.DELETE(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicDeleteProject, options.OperationMiddlewares["publicDeleteProject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicGetProject, options.OperationMiddlewares["publicGetProject"]...)
-	router.PATCH(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicUpdateProject, options.OperationMiddlewares["publicUpdateProject"]...)
-	router.PUT(options.BaseURL+"/api/public/stem/project/:id/", wrapper.PublicReplaceProject, options.OperationMiddlewares["publicReplaceProject"]...)
 	router.GET(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.ListDataStorages, options.OperationMiddlewares["listDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/personal_attributes/datastorage/", wrapper.CreateDataStorage, options.OperationMiddlewares["createDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.DeleteDataStorage, options.OperationMiddlewares["deleteDataStorage"]...)
@@ -3538,11 +3268,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.UpdateDataStorage, options.OperationMiddlewares["updateDataStorage"]...)
 	router.PUT(options.BaseURL+"/api/private/personal_attributes/datastorage/:id/", wrapper.ReplaceDataStorage, options.OperationMiddlewares["replaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicListDataStorages, options.OperationMiddlewares["publicListDataStorages"]...)
-	router.POST(options.BaseURL+"/api/public/personal_attributes/datastorage/", wrapper.PublicCreateDataStorage, options.OperationMiddlewares["publicCreateDataStorage"]...)
-	router.DELETE(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicDeleteDataStorage, options.OperationMiddlewares["publicDeleteDataStorage"]...)
 	router.GET(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicGetDataStorage, options.OperationMiddlewares["publicGetDataStorage"]...)
-	router.PATCH(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicUpdateDataStorage, options.OperationMiddlewares["publicUpdateDataStorage"]...)
-	router.PUT(options.BaseURL+"/api/public/personal_attributes/datastorage/:id/", wrapper.PublicReplaceDataStorage, options.OperationMiddlewares["publicReplaceDataStorage"]...)
 	router.GET(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.ListSessionDataStorages, options.OperationMiddlewares["listSessionDataStorages"]...)
 	router.POST(options.BaseURL+"/api/private/stem/sessiondatastorage/", wrapper.CreateSessionDataStorage, options.OperationMiddlewares["createSessionDataStorage"]...)
 	router.DELETE(options.BaseURL+"/api/private/stem/sessiondatastorage/:id/", wrapper.DeleteSessionDataStorage, options.OperationMiddlewares["deleteSessionDataStorage"]...)
@@ -3563,14 +3289,6 @@ type BadRequestJSONResponse FieldErrors
 type ForbiddenJSONResponse Detail
 
 type ListBadRequestJSONResponse QueryErrors
-
-func (t ListBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
-	return QueryErrors(t).MarshalJSON()
-}
-
-func (t *ListBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
-	return (*QueryErrors)(t).UnmarshalJSON(b)
-}
 
 type NotFoundJSONResponse Detail
 
@@ -5696,83 +5414,6 @@ func (response PublicListDataStorages403JSONResponse) VisitPublicListDataStorage
 	return err
 }
 
-type PublicCreateDataStorageRequestObject struct {
-}
-
-type PublicCreateDataStorageResponseObject interface {
-	VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateDataStorage401JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateDataStorage403JSONResponse) VisitPublicCreateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteDataStorageResponseObject interface {
-	VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteDataStorage401JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteDataStorage403JSONResponse) VisitPublicDeleteDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetDataStorageRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetDataStorageParams
@@ -5855,84 +5496,6 @@ func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageRes
 	return err
 }
 
-type PublicUpdateDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateDataStorageResponseObject interface {
-	VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateDataStorage401JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateDataStorage403JSONResponse) VisitPublicUpdateDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorageRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceDataStorageResponseObject interface {
-	VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceDataStorage401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceDataStorage401JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceDataStorage403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceDataStorage403JSONResponse) VisitPublicReplaceDataStorageResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicListProjectsRequestObject struct {
 	Params PublicListProjectsParams
 }
@@ -5989,83 +5552,6 @@ func (response PublicListProjects401JSONResponse) VisitPublicListProjectsRespons
 type PublicListProjects403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response PublicListProjects403JSONResponse) VisitPublicListProjectsResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProjectRequestObject struct {
-}
-
-type PublicCreateProjectResponseObject interface {
-	VisitPublicCreateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateProject401JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateProject403JSONResponse) VisitPublicCreateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteProjectResponseObject interface {
-	VisitPublicDeleteProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteProject401JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteProject403JSONResponse) VisitPublicDeleteProjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6155,84 +5641,6 @@ func (response PublicGetProject404JSONResponse) VisitPublicGetProjectResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateProjectResponseObject interface {
-	VisitPublicUpdateProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateProject401JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateProject403JSONResponse) VisitPublicUpdateProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProjectRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceProjectResponseObject interface {
-	VisitPublicReplaceProjectResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceProject401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceProject401JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceProject403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceProject403JSONResponse) VisitPublicReplaceProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6374,83 +5782,6 @@ func (response PublicListSessions403JSONResponse) VisitPublicListSessionsRespons
 	return err
 }
 
-type PublicCreateSessionRequestObject struct {
-}
-
-type PublicCreateSessionResponseObject interface {
-	VisitPublicCreateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicCreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicCreateSession401JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicCreateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicCreateSession403JSONResponse) VisitPublicCreateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicDeleteSessionResponseObject interface {
-	VisitPublicDeleteSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicDeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicDeleteSession401JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicDeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicDeleteSession403JSONResponse) VisitPublicDeleteSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type PublicGetSessionRequestObject struct {
 	Id     Id `json:"id"`
 	Params PublicGetSessionParams
@@ -6529,84 +5860,6 @@ func (response PublicGetSession404JSONResponse) VisitPublicGetSessionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicUpdateSessionResponseObject interface {
-	VisitPublicUpdateSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicUpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicUpdateSession401JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicUpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicUpdateSession403JSONResponse) VisitPublicUpdateSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSessionRequestObject struct {
-	Id Id `json:"id"`
-}
-
-type PublicReplaceSessionResponseObject interface {
-	VisitPublicReplaceSessionResponse(w http.ResponseWriter) error
-}
-
-type PublicReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
-
-func (response PublicReplaceSession401JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type PublicReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response PublicReplaceSession403JSONResponse) VisitPublicReplaceSessionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6896,60 +6149,24 @@ type StrictServerInterface interface {
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
-	// PublicCreateDataStorage Create a datastorage (refused on the public portal)
-	// (POST /api/public/personal_attributes/datastorage/)
-	PublicCreateDataStorage(ctx context.Context, request PublicCreateDataStorageRequestObject) (PublicCreateDataStorageResponseObject, error)
-	// PublicDeleteDataStorage Delete a datastorage (refused on the public portal)
-	// (DELETE /api/public/personal_attributes/datastorage/{id}/)
-	PublicDeleteDataStorage(ctx context.Context, request PublicDeleteDataStorageRequestObject) (PublicDeleteDataStorageResponseObject, error)
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
-	// PublicUpdateDataStorage Update a datastorage (refused on the public portal)
-	// (PATCH /api/public/personal_attributes/datastorage/{id}/)
-	PublicUpdateDataStorage(ctx context.Context, request PublicUpdateDataStorageRequestObject) (PublicUpdateDataStorageResponseObject, error)
-	// PublicReplaceDataStorage Replace a datastorage (refused on the public portal)
-	// (PUT /api/public/personal_attributes/datastorage/{id}/)
-	PublicReplaceDataStorage(ctx context.Context, request PublicReplaceDataStorageRequestObject) (PublicReplaceDataStorageResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
-	// PublicCreateProject Create a project (refused on the public portal)
-	// (POST /api/public/stem/project/)
-	PublicCreateProject(ctx context.Context, request PublicCreateProjectRequestObject) (PublicCreateProjectResponseObject, error)
-	// PublicDeleteProject Delete a project (refused on the public portal)
-	// (DELETE /api/public/stem/project/{id}/)
-	PublicDeleteProject(ctx context.Context, request PublicDeleteProjectRequestObject) (PublicDeleteProjectResponseObject, error)
 	// PublicGetProject Get one project (public portal)
 	// (GET /api/public/stem/project/{id}/)
 	PublicGetProject(ctx context.Context, request PublicGetProjectRequestObject) (PublicGetProjectResponseObject, error)
-	// PublicUpdateProject Update a project (refused on the public portal)
-	// (PATCH /api/public/stem/project/{id}/)
-	PublicUpdateProject(ctx context.Context, request PublicUpdateProjectRequestObject) (PublicUpdateProjectResponseObject, error)
-	// PublicReplaceProject Replace a project (refused on the public portal)
-	// (PUT /api/public/stem/project/{id}/)
-	PublicReplaceProject(ctx context.Context, request PublicReplaceProjectRequestObject) (PublicReplaceProjectResponseObject, error)
 	// PublicListProjectSessions List the project's sessions (public portal)
 	// (GET /api/public/stem/project/{id}/sessions/)
 	PublicListProjectSessions(ctx context.Context, request PublicListProjectSessionsRequestObject) (PublicListProjectSessionsResponseObject, error)
 	// PublicListSessions List sessions (public portal)
 	// (GET /api/public/stem/session/)
 	PublicListSessions(ctx context.Context, request PublicListSessionsRequestObject) (PublicListSessionsResponseObject, error)
-	// PublicCreateSession Create a session (refused on the public portal)
-	// (POST /api/public/stem/session/)
-	PublicCreateSession(ctx context.Context, request PublicCreateSessionRequestObject) (PublicCreateSessionResponseObject, error)
-	// PublicDeleteSession Delete a session (refused on the public portal)
-	// (DELETE /api/public/stem/session/{id}/)
-	PublicDeleteSession(ctx context.Context, request PublicDeleteSessionRequestObject) (PublicDeleteSessionResponseObject, error)
 	// PublicGetSession Get one session (public portal)
 	// (GET /api/public/stem/session/{id}/)
 	PublicGetSession(ctx context.Context, request PublicGetSessionRequestObject) (PublicGetSessionResponseObject, error)
-	// PublicUpdateSession Update a session (refused on the public portal)
-	// (PATCH /api/public/stem/session/{id}/)
-	PublicUpdateSession(ctx context.Context, request PublicUpdateSessionRequestObject) (PublicUpdateSessionResponseObject, error)
-	// PublicReplaceSession Replace a session (refused on the public portal)
-	// (PUT /api/public/stem/session/{id}/)
-	PublicReplaceSession(ctx context.Context, request PublicReplaceSessionRequestObject) (PublicReplaceSessionResponseObject, error)
 	// PublicListSessionDataStorageList List the session's data storages, in their order (public portal)
 	// (GET /api/public/stem/session/{id}/datastorage/)
 	PublicListSessionDataStorageList(ctx context.Context, request PublicListSessionDataStorageListRequestObject) (PublicListSessionDataStorageListResponseObject, error)
@@ -8043,54 +7260,6 @@ func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicL
 	return nil
 }
 
-// PublicCreateDataStorage operation middleware
-func (sh *strictHandler) PublicCreateDataStorage(ctx echo.Context) error {
-	var request PublicCreateDataStorageRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateDataStorage(ctx.Request().Context(), request.(PublicCreateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicCreateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteDataStorage operation middleware
-func (sh *strictHandler) PublicDeleteDataStorage(ctx echo.Context, id Id) error {
-	var request PublicDeleteDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteDataStorage(ctx.Request().Context(), request.(PublicDeleteDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteDataStorageResponseObject); ok {
-		return validResponse.VisitPublicDeleteDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetDataStorage operation middleware
 func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error {
 	var request PublicGetDataStorageRequestObject
@@ -8111,56 +7280,6 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateDataStorage operation middleware
-func (sh *strictHandler) PublicUpdateDataStorage(ctx echo.Context, id Id) error {
-	var request PublicUpdateDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateDataStorage(ctx.Request().Context(), request.(PublicUpdateDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateDataStorageResponseObject); ok {
-		return validResponse.VisitPublicUpdateDataStorageResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceDataStorage operation middleware
-func (sh *strictHandler) PublicReplaceDataStorage(ctx echo.Context, id Id) error {
-	var request PublicReplaceDataStorageRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceDataStorage(ctx.Request().Context(), request.(PublicReplaceDataStorageRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceDataStorage")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceDataStorageResponseObject); ok {
-		return validResponse.VisitPublicReplaceDataStorageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8192,54 +7311,6 @@ func (sh *strictHandler) PublicListProjects(ctx echo.Context, params PublicListP
 	return nil
 }
 
-// PublicCreateProject operation middleware
-func (sh *strictHandler) PublicCreateProject(ctx echo.Context) error {
-	var request PublicCreateProjectRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateProject(ctx.Request().Context(), request.(PublicCreateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateProjectResponseObject); ok {
-		return validResponse.VisitPublicCreateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteProject operation middleware
-func (sh *strictHandler) PublicDeleteProject(ctx echo.Context, id Id) error {
-	var request PublicDeleteProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteProject(ctx.Request().Context(), request.(PublicDeleteProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteProjectResponseObject); ok {
-		return validResponse.VisitPublicDeleteProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetProject operation middleware
 func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params PublicGetProjectParams) error {
 	var request PublicGetProjectRequestObject
@@ -8260,56 +7331,6 @@ func (sh *strictHandler) PublicGetProject(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetProjectResponseObject); ok {
 		return validResponse.VisitPublicGetProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateProject operation middleware
-func (sh *strictHandler) PublicUpdateProject(ctx echo.Context, id Id) error {
-	var request PublicUpdateProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateProject(ctx.Request().Context(), request.(PublicUpdateProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateProjectResponseObject); ok {
-		return validResponse.VisitPublicUpdateProjectResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceProject operation middleware
-func (sh *strictHandler) PublicReplaceProject(ctx echo.Context, id Id) error {
-	var request PublicReplaceProjectRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceProject(ctx.Request().Context(), request.(PublicReplaceProjectRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceProject")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceProjectResponseObject); ok {
-		return validResponse.VisitPublicReplaceProjectResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8367,54 +7388,6 @@ func (sh *strictHandler) PublicListSessions(ctx echo.Context, params PublicListS
 	return nil
 }
 
-// PublicCreateSession operation middleware
-func (sh *strictHandler) PublicCreateSession(ctx echo.Context) error {
-	var request PublicCreateSessionRequestObject
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicCreateSession(ctx.Request().Context(), request.(PublicCreateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicCreateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicCreateSessionResponseObject); ok {
-		return validResponse.VisitPublicCreateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicDeleteSession operation middleware
-func (sh *strictHandler) PublicDeleteSession(ctx echo.Context, id Id) error {
-	var request PublicDeleteSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicDeleteSession(ctx.Request().Context(), request.(PublicDeleteSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicDeleteSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicDeleteSessionResponseObject); ok {
-		return validResponse.VisitPublicDeleteSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
 // PublicGetSession operation middleware
 func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params PublicGetSessionParams) error {
 	var request PublicGetSessionRequestObject
@@ -8435,56 +7408,6 @@ func (sh *strictHandler) PublicGetSession(ctx echo.Context, id Id, params Public
 		return err
 	} else if validResponse, ok := response.(PublicGetSessionResponseObject); ok {
 		return validResponse.VisitPublicGetSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicUpdateSession operation middleware
-func (sh *strictHandler) PublicUpdateSession(ctx echo.Context, id Id) error {
-	var request PublicUpdateSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicUpdateSession(ctx.Request().Context(), request.(PublicUpdateSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicUpdateSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicUpdateSessionResponseObject); ok {
-		return validResponse.VisitPublicUpdateSessionResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// PublicReplaceSession operation middleware
-func (sh *strictHandler) PublicReplaceSession(ctx echo.Context, id Id) error {
-	var request PublicReplaceSessionRequestObject
-
-	request.Id = id
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PublicReplaceSession(ctx.Request().Context(), request.(PublicReplaceSessionRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PublicReplaceSession")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(PublicReplaceSessionResponseObject); ok {
-		return validResponse.VisitPublicReplaceSessionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8594,110 +7517,119 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c+M4cvhXQfH3q1o7RcueR3Ipu1Ip7zz2JtmdcWY82dxZjgSJLQlnEOACoG2dT989hQcpUgRFSh7Z",
-	"sq1/dscUCDT63Q108y4Y8jjhDJiSwfFdkGCBY1AgzF/vscLfFBd4DB8JVSA+4xg+DTlTmDAzIgI5FCRR",
-	"hLPgOHiHJRwQJoFJosg1IJkOpBKEjREfITUBxHAMnSAMiB7+RwpiGoSBfhgcByOzxJ0ZQrJFZkEYyOEE",
-	"YqyXU9NEj7RzBrNZGHy4HdI0gios7wVPJMJoRIBGaCR4jAAPJ0jAkIvoBAlIACs8oAYeuE0o19MokYIf",
-	"PLArXVyWICIKYoOJmLBfgY3VJDh+FS4Cmj/AQuCp/luqKTWb5iIO5vv4lbArMx2mlN98iBM1/W9M0xyw",
-	"8h5/nwBDiQAJTIVuZxINsRBTxDjqUz1bvw7fbkM9M6oBzR+5iLGqYvl0OIREQYQwixAZMy4gQnsCZMKZ",
-	"BImwAITpDZ5K9B/fvnzer6W9nb8IBLA0Do4vgr9JzoIwwAkJLkMPaJ+iKljnE3Do+Emi798/ve+gUxRj",
-	"qpeByDxBmMkbEBK9PXqbQ5VgNZkDRaIgDAT8kRIBUUaBOYAO5uMgTc1ID2ishjn7Amjnn/oI4gFE0kiG",
-	"AIo1IvngbzBUUguMeUQ4Q3p4HxFW5GC0Z59iyhkgIhHOSKE432/J04Rtkqd/JTHx8MwZHgOS5O8QoghG",
-	"OKUKvT46QUOK48SAj151Oq+Ojup4hZppPfxKmIIxCIP6L6ORBM/in9N4AMJi14qL4khekWQOTO3C3M7p",
-	"5QHC1JvXQRjE+JbEmnFfv3r7p7f/+uZf3v4p1Hi0D49CH6xngmuaWxX7SZ6lA0qGVdA1GREXaISpbFKi",
-	"RPYSM02T/iytvX3q/RtISTirGCL3vAqjUaAWHCKRtMPQnhbR/QbI3OCWIFk4NGDSAubTQ26sRHoMRFqE",
-	"DVwRVhi599oBF80X6pBoJRi3lqoWPMeBcgn2MnImdqjD2Anqu9Xdc6kx09e6UEMtm6HO3lsJ3nM8Xgar",
-	"sb4aeQZihccNMCg8bl6fC48q00+texOi/kFfOwIjcotGXCA9EFhE2HgNR0dyoeoswoo2YKbtp/MF9Os/",
-	"4+gr/JGCNNvR7ALM/BMnCSVDY+0OjcE/viss//8FjILj4P8dzp3VQ/urPPyoEfBBCC5kMNMLlpH0iV1j",
-	"SrTkJakKEZbOIQTzBtrr33XNvrvBMbroBueaaHYEkSiz/Z1ucDnr72vlq8dHoDCh+o1uoL0alGAhwU6J",
-	"DlCn0+kGs34nsH7TgEQRsB+23/dmcd9WF0H7C09RxBHjCk3wNaAEREysPlRc/6VpZNkUD/UcBmxruKXa",
-	"AKn+S/NZM6kMOx4jjAbae6REKq0AYpASj0GT7KKbj7VCZCl2jEacd4NLP6GKVPnM1UeesugRiPKZKzTS",
-	"axtojp3rZxy6iIM01IJbs2ehWVD/fU0kGVDQVNPDh5hSEGYj3xlO1YQL8nd4iM38ptlH2wWBBjhCQwER",
-	"MEUwlccVfJ+maqJ/tCAUx6IbEGA2lgh+TSKwuPARLSOz4lfAHP3CYAI4chHq77//flBYCcq7XNSkZktu",
-	"m1l8+0WMMSN/x8rrTnzkNAKBKFwDlSGCzriD+hd33QAoxBprFs7MhnWDWYgqv2a2oRvMLm00lqlTHEVE",
-	"r4TpmeAJCEWMnpzrVRsN+BSthv1McMWHnJrIvThBkPt/1S0Z9xHd6NARD3TkeIJYSqnVd6NUQmTU5Pu/",
-	"YTbm6OuHb+doJHAMN1xcGR7tzGOdAecUMNPwmNBJxwz4NosZ/vnoyBM1JAWgC4NfeQbPiuHXxfxNt9ql",
-	"B00FT7GKFe1E9fgCwZeKwiKDaJHQk2SgyJJ1bJoqp5eHniUitUAjiXwxqAAcfWF0mtn36mtFxqhSkfIh",
-	"9oDwyguC9RfaUHEZmd4JcIL7jIlVL46aWkat8xsGAsV4ioYTzMaAiPJL2g+h0dLQfkHuzBwNwuaMhpeK",
-	"ci6PTUjPRHcRhOI0DZBo56UKx5Cn1i4ui8XD4jqrcUsOeJVZYlCNNlcD/Zsep0kGt6pp/JnZKLuyChWu",
-	"CU9l+3fqkSuD0KHKwVGY3u2kAf1nWA0nO2neLmmuEqxOXPPny1WCG+flBbgmQ9BOWSF+WBBGSoCp3n3s",
-	"R77IN4WF8m1ED+gNuU2/VjAJtwkRIHuE+WL5IWeRRClThFqXm0cgkX2nQMaC4tD/FNeY1s+mOLrBRKEB",
-	"qBsAhhJOqfRP5jJRPWvjK7CnEkS+M7jFcWJC7t//5y9/PXj1+s3bwMM51yDIyDnjvVSQsvMgSJt3elq2",
-	"KFhjvfzlBXYpbCgskaa4GQ+Qy2Ao0bBAgHqePOOU1vLkAsMUePJ1s2dafLlpfZlS5VMcoKNcHQBJhVXq",
-	"QocsvLP7T2xOR8dBYWWoTIdDkLIbhKgbmICpFPjaF0yOwk1thvciYASiboD+gboOo1HPvW6eYaqdymlP",
-	"RwbuEbFhWW8sMFNZVFZGp1moeIxTWi4nnlsqCEvLGHIWlvAc/IRu76UlfMgKwgwz3lns8l59V6Uiv2GU",
-	"48gY0drozcRXi+gQkHBJFBfTIsDvvr77/C0Ig/enn99/CsLgIxnLCRaat38h6s/pQP+D8oExvr8Bi4DC",
-	"NAiDvwLjEQ/C4HcYZC98URMQ3i2mglY5+sjEUAqEZr7/3Zsolch//8dIJfvHh4eN8lzYjp3fx/Tm9PKr",
-	"O8PyHB3Oz7duiJogxlHMI6B5klyCuAaBpqBOsjNE0FOWIuhldv+7jolm5kzmkx1/VBsh5c7Ah1slsEkq",
-	"LovQA87gyyg4vqiq5/wJM0dNweyykkf5KAAOTPZNe1Taq+mg/4SpRFIbM4sOjCho+oTaADH3hwxRRMZE",
-	"SZMs6fXR3nACwyuI0MC6HRZnJ+hLAuz07BN60zlCQ8xsVikRICW6gilypJf7J+ga09Qd1NotmLkt7EXz",
-	"5OgaBrcHY37gHsY4ubBvXRr9O8JDuJuZxGchLbs00bGAGZN61Y6BtpfYk/2bP0tAHGg+yI9MRxopkRNS",
-	"e6zd3w8Nqqy/0q/ux2Q7szP3GlpXJKoMs2Xxa0Dfv/4q8zMTzg4Mt+ZcnqeP7rpBkueLtCbO/jrMVGkN",
-	"jxZBduFCxYwlLtDKw5xXPgcjAdHLR2YnlpknueQ9xRWm5k3ZHEvZwcIYvMbhi6keDVwBzvLSi3P7tE8e",
-	"7VQVz0BymipDr5xccGsyrlmwg/RCoZUESjVN9P/xgEJtZsXlAH2h54QL1aityupypuMwSsEk5ld/dyGk",
-	"8bi/SuDeKFdzSycvaMRZGIwFT5Ol8rI0CLVY+sopVCXpFz114ZxCoj27mlFPWokZC0EhKluEfa9cbyhD",
-	"lmmL5eG8HuQP2F77s6JmSZxTeyUDVzmEcwnn0kRzi9ViyuWDstN3Y9qaDKpMB/n57ko8rNxB67KXzGGs",
-	"C4k2w5O/gbGE2sDCQYwJRXtWr3NmNIclHEq4UJj6GNHnSboV56nPhXtdgpgD2/zA2woq2jv78u08RGff",
-	"z/c7qG/23Dc3r/pWTPpGTrJrWPbUBSs4sTGs/jcXaABDHoOcZymqzvujao8KstrcOKtREzWKoSF/Y7Ai",
-	"2yRv6sS74eLUDxX2xxCTdwYtdcLisFaSmbPT83d/Pjz7fh6iGDM81gjWFHS45oxOa4SnVSbawVaX1krm",
-	"trnFDn0HT+b5kpXvlXXevgxxmDulrfkzR94ii/qRuWam2a1Sl2XeKa6d4toWxVXHu8bPqKoKzHp2eb/f",
-	"SWTPrV/7uwHJ9+uCBBaWKs1bmORyOfjvckAXwneKx/bOigSmDFebdNiJiXoFxPza3LTSnuKsj+wD64rE",
-	"hgJVX2STeAkdSDU4q2CgeIGp5FG3vh/X7ubN5fzOoS9vlt1qxRIJUKlgEHVQ5jlbXWJuuFMilTRBrLln",
-	"HhVul5sUUz+//v1v9j76CernVQ59FJkKCqssq3QZwARfE4eJ1WJTrDAe/pESSdocBHrfLxwpL14iM9yk",
-	"JoKn48mBdaP3HMYKb+4jLiLLb5uIkEpHwpe+M0esoKdIXD5L0U8PzNMWCYcmY1fOhLU/LS1muT2QQ8KH",
-	"k9Wpfg/Tu2Ygv1qkHmNGkpTi9fItLY8y7UBzxtEjrFfLxefu1jUizJQwUZBTqSA+kHgESGOiY2sNSsa7",
-	"ESNen+4Hcn3uAl7ey9z7VK9Th40Rc6YbfRHzV8DRgTbY2a+5kXLumCcSXqZrvkJC8dDZL7fwTz+Vb/fL",
-	"MD/PsAoHnedXOFGcSqUdCVvXwxmsfLTxjNTK+vphrVsRZWmoip8jEQMwJXWZE4K4o5Z7e/XDKMLcYdSr",
-	"e8pIJTAubOmyXoQWbkh6jqE1n0KENH3z2wp47nWwCOESjzeKzSYN65rGwWyyOTKXcy9sM/nTWStCLbsj",
-	"2fJ2XcZ/+cYXivK49castiqpM+1GnuTVcXikQJghFGvtZZXWymVvJdQ2w+2/TxKEjRcDq7isyxFVfcQm",
-	"0DwCVQPo6lA+u3xSFRPtbYcP0Q1ZJt9yayWcqmsvueH4UmSxFkvLZaslnWvFfQl9nqu8rCwkbSXjfuKQ",
-	"y0BbN/z0/N2f909MugypCZdgnW/rVO387p3f/XT87opMZBXB874JTVmAxfXP+RWw2qupCZbyhouyo5s/",
-	"DP0XhDPiVDGMh0buf5JZjhtHkQBZvOxVc+0vnzecL+9TEm47tvC3uh97FdQPnLRXv66AoT0GNyCQvSwu",
-	"kXbprUBfQSnl3uoyZ3Eb+ZXTxWuh8x0YrmnV40PCMBVETb9pNslSo1iAOE3VxJe9TUBIzjBFdnm72WPU",
-	"Py3eXj1GP5tJUDc9OnoztPdx9T+hj/b6Br++n3xtQAz/mtS2mXG+iYlSia3yJGzE/YlmcwNzxK2T8bPA",
-	"hH07//AbMv/JdPzp2acQaYHBypSpmtyyuV0wGpEhwbTL5m9m1NzrD/QzqSDu4YT0FOdU9vc79hIdFtBl",
-	"/UOckMM7e7NidniHk2R2eGdOyGaHF3ckmh1e9u1qdgzqJ4JcY6VxZFkoo/p+l3GB+vb4qo/2MONsGvNU",
-	"hoatDuwpDjrDamLz5xEfpjEwjcdsO0QgJTChhI27TFIsJyd5nwGUmDf1UJ4qRGxWyXaYgQiRyNanUjrt",
-	"dFk3Fw2JUglmkmjKcEyGBwKkQsCugfIEXFWtw3M3OEZ3nU5nNusbinCWVQ6HXVYYZy4VXnQ6ncsQda2J",
-	"t3fCtZW3/8oMvf1L23pTgKtnxebmG9rLuqNcwbTLRkRItd8pHhjkLReWd7EhTJIIin1rDALsGYotS/cW",
-	"mv4kkZxgg4Jivb7daMt6fa1ApDKJDFlzO7TLjM521cul38wCd7acNxXUrfeBaY8bI1uW/P3rr2apy1l/",
-	"3xHBU3Ju8Voqhw4Ll9xCxLg6MDXhJrcSg5rwqMvsjkOXbynVwmcXdUeuENtWwctOV2s1RZQpB6mXVltW",
-	"YR3y4FXnqHNkgpEEGE5IcBy86Rx13rgiW6PQjCDqHRzaQodDo9O5VD7fTKWCyULVDB8hjOx7qHRD34qP",
-	"tilIry1Rv7bYo4/2NPUWf7eXn7Q6k/Y6lKnA6O+HSJIxkyZ7rrGXJIJf28JlbYfM+5+i4DgwxUPzWiLX",
-	"7gmk+plH0x9YUL9YEWUr0UutMV4fHW1gQVsd5Snl17bWRxTTVuCthcW3RA7zYaFBRNEOBscXl2Eg0zjG",
-	"YpqheM4BlI9NuY71uC5Mm4DApMEqTGZU+BJWO7U3QLM+Xq+PjixHDXg0RQoolcjVgITIlYCgvdw4mdlD",
-	"xNkQ7B1xzFwHD81DVVY545Q+EKcU65RmZefFHJxvnHMKhUo1rCMVVpBdnn4QPtIwtWYj5wccZr5WDysl",
-	"yCBVIA8LoaVhrrGvTdivxmSYzRUySDWdOJBtDKSdGtfUx1gkU3NVfNDhSfHZwfyh1lhcKB2zGgNr1JY7",
-	"ikcjTim/KbkILpDGaAQ3WQ+UK5ha30VbCYjQBASE1g9TE3NrRYB1ok0zRP2D6bTirEmV4zUOCmkvaSzC",
-	"vD1kTSJ8PuTQ9n+rS4YXBrpmbS1Gmk5ILcZlnfdaDM06SLYY6rogtp80O11uHN/QaXN2uUmZX8g6e0T+",
-	"CwPrF/JRSSBOCv1rbGWRvVtsHMb2KmCh35B57VXza6XuN+alN80vzTsyGW2T6xcNQ1nY95wWye52F9RN",
-	"MRN9OQtzA1UWIHtqUxy7IatROShqZTVebQKA+uZBFrRoPcPwGBxhAXZnnTKnoJ8HVrU8Jny1dierqC4z",
-	"z3vzfJF5SgR86+l6a96KshoF7Qrtdx4MffqNt81v5O23yvi2sLfEd5jZ7TLWfgFVRtlqFmu7zMYDKf16",
-	"kT0v+z9br9Dvx3+/gDlCK+54JRuwGqdFhr6J/xzlDAtFMEVpEmEFx9mxCZQuLs3PTsoy8N289KBmxx4H",
-	"PXSs0paFLaKi9Vj5ybGxJX9rNZqknvDnY0opEvaY7RjxmCiTCc1O9xwXjkG5xKg7kPZkWNxZ3dY6QTt2",
-	"3DA7OgZY042SCuJDl2tuE61naemXF6mfzcuqdlH6hqL0Jc3SV307b/O+US+vWJzYENZnkvPcQvpcIyxx",
-	"5bJ7602hfDZuMxasXBT+wCF8uYD2WYXvSU61Kr2X2puWMXqRK15EfL4MofVx+RxNu5h8TRk8n3s4LyQW",
-	"z7/40FJ5b1cM/iD24lFi71asmgU6K7Ps0425l6vGh4m1t85L2bHdxmPr+/k42c2x+ghb41VhobnQHfrn",
-	"n1ezX5nrZHO4b1q4+X/Kv8Gk43OsCsG4aVMhAUKUsgSPCTMXx/ZKN+F0gNxzd8r2l8a93+a32lczAqvG",
-	"gJnjcF9HwFsgscHb/tVbrn7pyW7wuQjwEfyM9eXBBHw13Lc5D8IrX27dNjmrHMQXl7NaW2h3OavW+mrJ",
-	"p+BWfTtPMa76Yvkreau+bQsvNhl4FWvIGtJkmbA+tzRZGz2Z2ZymNNm3vDp3Ew5ouRPEA6fJynWOzypN",
-	"Nq+prtJ7qYlrmSYrcsWLSJMtQ2h9mmyOpl2abE0ZPJ87VS8kTZZ/57al8t6uNNmD2ItHSZO1YtUsX7Ey",
-	"yz7dNNly1fgwabKt81J2bLfxNNn9fJxWlSPNmbLCNC5ZlvUw8Lcw0NxsehhsKINW03zmaSbSfvwH/JZ9",
-	"LO9FJdXacunmnJBmEc0/pXIP+czmqAhnfpVko3K49kWu7RDAzfcNf6FC1+Yi0wbla8WySU//rReb394V",
-	"UT5oqrtSSzlvt/gAPvdqxZQeMXmmmeW2pZWeXn8t882brzGobcz5SFno51126emd2cAmbe3XahnrF1mD",
-	"uTryG1Pau8LMHy3b515H62XlvFtWa9aZla3MhD+GJXvU/PiqpXP3YfonnzVfSSc/aC592z2wHeM+bt59",
-	"HVfOVMmt38jpNOv0aIJ3G8ZjSvkNRB30bcJv7Ce88s94uiRLWL6Zx0eLA0yOwT0rpUM76DTrLUZGRueH",
-	"tt/wAGzXQE9rMTPNrt3Srt3Ss2+3NG/udqfJVOyUe3E5u2xqyFT61m6Lfkye8qniFLZnqOv/eoLgGsTU",
-	"mEGwv4xSaT+tX/ok9dujN/umaaf+RfBUefN/Vqj9LaAKnLWNmPc1PkJ7GTq83z1uLuhvp8c9kfmj07Cx",
-	"E9M20tDXTGldGtZE9hY7u45Lu45LKzqIK7CxvydTazPwA6P7R1A8/kZOW654fO2H1lc83vD1EUhR08Zo",
-	"y2nh7b3zgyx5u848Tyv82vXQ2fXQ2fXQWSdOK1xOqdMmviY7WxKf1XRw2erYLO+M0VabewrCPZp8ewOw",
-	"J0SkxU456xCpKejatdPZtdPZQKA1b7jTSo8/hwDrCSmWxT4z6ymWLQuqnhD+Kw1XNmJ+n2o7lkogtWvK",
-	"8nKbsqwaQdS2bdmQHfJJYWPTlqeVzti1V9m1V9m1V3kiGZQWGs/Xf2VLMig1zT22OoOSN01o68J5aoU9",
-	"xmN7MyhPiEiL99DXIVJTBmXXaWXXaWUDGZR5L5ZWevw5ZFCekGJZvEy9nmLZsgzKE8J/5U7wRszvM+zU",
-	"UQnrdv06dv067plvad/RY0OmrFGQn2o/j4q07rp6vNyuHvcTzRZXK36QFFY/uF9m6i8DhQk716M2VN5l",
-	"5n6kT9+7te3sPu47RQxuUHaDHeHhEKTMsrMp04pywNXEthLhNEJDSvQKxgd8wDKvJR/R/3BrC9EQHMSY",
-	"UJt2xlLecBGhERcI+/fn+dL+AmP7uBrEdcaGqaDBcXBo1JKb6S5gONbyPj81yR/NtUf+qGzzF1+u+dWA",
-	"M7uc/V8AAAD//w==",
+	"7H3/cts4kvCroPh9VbG3aFlOcrdbcm1deSbJbPZmEl/iXG438lmQ2JKwpgAOANrWevXuV2iAFCmCImVH",
+	"jhPrn5mYAoFGo383unkbjMQsERy4VkHvNkiopDPQIPGvV1TTj1pIOoE3LNYg39EZvB0JrinjOCICNZIs",
+	"0UzwoBf8TBUcMK6AK6bZFRCVDpWWjE+IGBM9BcLpDDpBGDAz/PcU5DwIA/Mw6AVjXOIWh7BskUUQBmo0",
+	"hRk1y+l5YkbaOYPFIgxe34ziNIIqLK+kSBShZMwgjshYihkBOpoSCSMho2MiIQGq6TBGeOAmiYWZRssU",
+	"/OCBXenLeQkipmGGmJgx/ivwiZ4GvaNwFdD8AZWSzs3fSs9j3LSQs2C5j18Zv8TpaByL69ezRM//m8Zp",
+	"Dlh5j5+nwEkiQQHXoduZIiMq5ZxwQQaxmW1Qh2+3oQsc1YDmN0LOqK5i+WQ0gkRDRCiPCJtwISEiexJU",
+	"IrgCRagEQuNrOlfkrx/fv9uvPXs7fxEI4Oks6H0J/qEED8KAJiw4Dz2gvY2qYJ1NwaHjmSKfPr191SEn",
+	"ZEZjswxE+IRQrq5BKvKy+zKHKqF6ugSKRUEYSPg9ZRKi7ASWADqYe0Ga4kgPaLyGOAcS4s4fBgRmQ4gU",
+	"coaEmBpEiuE/YKSVYRh8xAQnZviAMF6kYLJnn9JYcCBMEZodhRZivyVNM75Nmv6VzZiHZk7pBIhi/4SQ",
+	"RDCmaazJ8+4xGcV0liD45KjTOep262glxmk99Mq4hglIRP378ViBZ/F36WwI0mLXsosWRF2yZAlM7cLC",
+	"zumlAcb1i+dBGMzoDZsZwn1+9PKPL//04t9f/jE0eLQPu6EP1lMpzJlbEftWnabDmI2qoJtjJEKSMY1V",
+	"kxBl6iLBaZrkZ2ntxyfeP4JSTPCKInLPqzCiALXgMEWUHUb2DIvuN0DmBrcEycJhAFMWMJ8ccmMVMWMg",
+	"MiyMcEVUU+LeawdctFyow6KNYHy0p2rBcxSo1mAvO87EDnUYOyYDt7p7rgxmBkYWGqhVM9TZexvBe0Yn",
+	"62BF7WuQhxBrOmmAQdNJ8/pCekSZeWrNm5AMDgbGEBizGzIWkpiBwCPGJ3cwdJSQuk4jbKgDFkZ/OlvA",
+	"vP4TjT7A7yko3I4hF+D4T5okMRuhtjtEhd+7LSz//yWMg17w/w6Xxuqh/VUdvjEIeC2lkCpYmAXLSHrL",
+	"r2jMDOclqQ4JVc4gBHyD7A1u+7jvftAjX/rBmTk0O4Ipkun+Tj84Xwz2jfA14yPQlMXmjX5grBqSUKnA",
+	"TkkOSKfT6QeLQSewdtOQRRHwr7bfV7i4b6uroP1NpCQShAtNpvQKSAJyxqw81ML8Zc7IkikdmTkQbKu4",
+	"ld7CUf2XobPmo0Jy7BFKhsZ6jJnSRgDMQCk6AXNkX/r5WMtE9sR6ZCxEPzj3H1TxVN4J/UakPPoGh/JO",
+	"aDI2ayM0PWf6oUEXCVB4WnCDe5aGBM3fV0yxYQzm1MzwEY1jkLiRT5ymeiok+yc8xGZ+M+Rj9IIkQxqR",
+	"kYQIuGY0Vr0Kvk9SPTU/WhCKY8k1SMCNJVJcsQgsLnyHlh2zFpfA3fmFwRRo5DzUz58/HxRWgvIuVyUp",
+	"bsltM/Nv38sJ5eyfVHvNiTcijkCSGK4gViGBzqRDBl9u+wHEMDNYs3BmOqwfLEJS+TXTDf1gcW69sUyc",
+	"0ihiZiUan0qRgNQM5eRSrlpvwCdoDeynUmgxEjF67sUJgtz+q24JzUdybVxHOjSe4zHhaRxbeTdOFUQo",
+	"Jl/9g/KJIB9efzwjY0lncC3kJdJoZ+nrDIWIgXIDD7pOxmegN5nP8G/drsdrSApAFwYfeQYviu7Xl+Wb",
+	"brVzD5oKlqLHWy0bXtTsWKeSQ3RMBrl/PyARxg5QqOBuy7g1c1yIFbJZy1CrZGYYy0ySbUiVdGzTVPmp",
+	"e6iitN8Wh8EinycrgUbveTzPrITqa0XyqtJCLEbUA8KRFwRrdWxKCwgnvlpYrrz/Ipih59Qqh9BATz9L",
+	"cBLmB6aHerlhCAL1j7jmIMmMzsloSvkECNN+kfBVyGBtDGKFKHCOhlN02s17imopOJqQnsmYVRCK0zRA",
+	"YqysKhwjkVoFvi5oEBbX2YxacsCrxDID3WgcGKB/M+PMkcGNbhp/ihvll1bywxUTqWr/Tj1yVRA6VDk4",
+	"CtO7nTSg/5Tq0bRK5p8lQ2eprCqsLiB7pydnP/9l/5gIywxCATEq1HFCh7wTWRjpR1cc352gqNJCnSTI",
+	"n6+XNm6cl8zgio3AGKYFH2qFz2MGXF+0135rFvmoqdS+jZgBFyNhQ9AVTMJNwiSoC8Z98YyR4JEiKdcs",
+	"tm6HiEAR+07hGAsyyfxTXtG4fjYtyDVlmgxBXwNwkog4Vv7JXDTuwlooFdhTBTLfGdzQWYJhh8//87e/",
+	"Hxw9f/Ey8FDOFUg2dg7JRSpZ2fSRrM07F4a3YrB2wPqXV8ilsKGwdDTFzXiAXAdD6QwLB1BPk6cijmtp",
+	"coVgCjT5vNkiK77ctL5KY+0THGA8feMEKk116tynzMW1+09sXMv4gmFlqEpHI1CqH4SkH6DTWHL+7QsY",
+	"p3FT4/CLCDiDqB+Qf5G+w2h04V7HZzQ2JvH8wnhH7hGzrunFRFKuM8+0jE5cqJjKKi2XH55bKghLy+Bx",
+	"FpbwJL9Ct/fSEj5kBWGGGe8sdnmvvKueorjmsaAR6udaDxZ9zFV0SEiEYlrIeRHgnz/8/O5jEAavTt69",
+	"ehuEwRs2UVMqDW3/wvRf0qH5RyyGqNd/Ax5BDPMgDP4OXEQiCIPPMMxeeK+nIL1bTGVcpegu+pEapCG+",
+	"/92bap2o//jXWCf7vcPDRn4ubMfO7yN6zOB+cHk8n0Oa5/iumZ4SLshMRBDniQIF8gokmYM+zvKoYKYs",
+	"RRHW6f1PxqNbYF7qrR3frfXvcmPg9Y2WFAOr66IUAeXz9+Og96UqnvMnHNNtweK8Ekt6IwEOMAJpjDVj",
+	"1XTIf8JcEWWUmUUHJTGY8wmNAuLuDxWSiE2YVhgwuhiQvdEURpcQkaE1OyzOjsn7BPjJ6VvyotMlI8pt",
+	"ZC2RoBS5hDlxR6/2j8kVjVOXrLZbwLkt7EX15M41DG4OJuLAPZzR5It96xzl75iO4HaBwd9CaHptsGcF",
+	"Mxh+NoaB0ZfUEwFdPktAHhg6yNPGY4OUyDGpTe0P9kNElbVXBtX9YMQ3u3dQc9YVjirDbEn8CsinD7+q",
+	"PG8k+AFSa07leQjtth8keczMSOLsr8NMlNbQaBFk54lU1FjifLjcgzryGRgJyIt8ZJa1zSzJNe9poWmM",
+	"b6pmN80OlqjwGoevhrsMcAU4y0uvzu2TPrkjVRU8QyXiVON55ccFNxh1zvwoYhYKLSfEsTkT83/jG9XG",
+	"hVwc1CfostxdIejWIQNnFCnM2lF7McPQNi6LtyOiwp0IFAqD/NLCn7O3O38YbBLAG4mpkLpRdJZl98L4",
+	"m3EMmCnZ/N0V/8pji2tJL8a5zF07eUE8L8JgIkWarGXetc62PZcPIoYqW/9ipi4kjhTZs6uhrDQSFdVV",
+	"DFFZPe17hcyWgo2Z6FoftjCD/N7jc3+YGpek+WlvpG0rWVFHqKWJBAenPltMuX5Qdh0C9WyTdlfpME+4",
+	"b0TD2mW+172E2XHnn22HJn8DVMtG28PBjLKY7FklIziKMXtwJBFS09hHiGsiyeXwcX5qBZyVpUCYy5IV",
+	"gllh6HIoGvGYEW6GqpyPvYLcImQZga6JWWVCNg9Xvf94FpLTT2f7HTLAdQZ4U29g1xogG2fX9myWjmo4",
+	"tv6++beQZAgjMQO1jOh4AlvfUrhVkNXmhmKNFKuRWw2xLsSKahPoqpM+DRftvqos+hZc/DOipY6XHdZK",
+	"LI2B1sPTT2chmVFOJwbB5gQdrgWP5y14uzYh4GCrCwEmSzumxQ59iUp8vmblewX/H1+gPswN+Nb0mSNv",
+	"lUT9yLxjwN+t0hTsrwjOe8X5d+JwJw4fizis4wg0rqoCiPILu7zf2Gbqwq1f+zuC5Pt1ha8LS5XmLUxy",
+	"vh78n3NAVwIoMZ3Ym1PIs4aqMSB5jHEHCTNxhff9jHm8GBD7wBo4MzwBj8u4RbyEDqQanFUwULxG5618",
+	"GIpobpx6Sl52u8aso8T4BHitJ5pzOmOjAwlK5yUQTPeWcaY+3+iq3dhdBrM/q5AoITURss8TOmF8Eq65",
+	"jIcv00JhhlvjEubmLcr7POWXXFxz4pz+Q+fk2zvJ5BWMYmok2DXTU5FqQolBF9mjfI4FJza0t9/nShA9",
+	"pZrAFcg5mQAHidbtiHIyZEYW6uNC9NBQTqSK4l9fiz43YKpOHw+t9gr6SX7tvBTryDwpK2bzSIdqF+qw",
+	"BSObRDmGMKVXzBHJZrEKqikd/Z4yxdpkqb3vq7o7WG+tl6anUqST6YFVv3sOY4U394mQkWXFbXjMpasQ",
+	"576EONVwodmsnOgzTw/waYtoWJMdUA7Ttk/lF1MwHsghEaPp5qd+D6vkjoGdzSI3M8pZksb0bvG3lnl2",
+	"OxATcBeMX9RS8ZkriyCMY41hDGquNMwOFB2DEWuzji0GKtk1jRjxGtFfkepzm/v8XpZQ6wiKI8WwaMQv",
+	"GassKSohkxX2qMqlsCDjVumj5iBXgi8+A8PJ9cZYSybkfbGWD0CjA1Qe7tfcEHEmt/9yUC25fYAkpiNn",
+	"o7iFnz0r1xGpMM8aWslJzvLL4mSWGt1+7SoIBYeNE4g/kHy8u6C7092jMltX5Yg7Ig6AxbuZoWkMNzwt",
+	"9/bmKV/GXcr36Csyu+PzfEtrWGjtXWy87GHoFCJizje/E0SX5hOPCC3R+HGeMXJxzALXDHK7aiOTqpET",
+	"t2l03FFxIt6aw0RqaaFuJ9fg0wPZoqvC3cLcjlrW3bRueUc3Y4IcVSs1yMLqECsySzLVGOXHeTEwHRuH",
+	"xAyJqRGhVnJuXOVbOoxmuP1Xx1Zw2g6XdSHOqsXdBJqHq2sA3RzKHy4cWsVEewXmQ3RDkNS33J3ipdW1",
+	"m0KnKLy/2v3op8LetYhfz64tSadWgqw58h+VBTfmu7bMdj8Oa2KrinvxFTlr51zsnItH41xUGCRrsLBs",
+	"Q9MUs1ld/0xcAq+95Z5Qpa6FLJve+cPQX2uQHU4Vw3SEQuCZypI1NIokqOK90ZobxPm84XJ5n8Rw27F9",
+	"FKr7sbfK/cApe4v0EjjZ43ANkti6E4UZAcvQl1DKHbW6F17cRn57ffWG+XIHSDWtWiYpGKWS6flHQyZZ",
+	"IJtKkCepnnrvFYJUgtOY2OXtZntkcFK8CN8jP+EkpJ92uy9G9mq/+ScMyN4A8ev7yddVCekXczQ443IT",
+	"U60TWzTP+Fj40wKYWhgLa3H8JCnjH89e/0bwP5nAPzl9GxLDMFRj1T+6rXj5ZjxmI0bjPl++mZ3m3mBo",
+	"nikNswuasAstRKwG+x17H5dK6PPBIU3Y4a29F7U4vKVJsji8xVTv4vDLLYsWh+cDu5odQwaJZFdUGxxZ",
+	"EspOfb/PhSQDm4cdkD3KBZ/PRKpCJKsDm44kp1RPbbYjEqN0Bly7TI3ZDpNES8pixid9rmKqpsd52xaS",
+	"4JtZUofZ0JnNVkFEWGTL/eN43unzfs4aiqQKcJJSlgv4FcQiAdekwOG5H/TIbafTWbg0lOBZI4awzwvj",
+	"8H7yl06ncx6SvtX3trzEqHz7r0zr27+M4i8ktxJs8ZM1m7qEeZ+PmVR6v1OMReQdbNY3BWNcsQiKbcAQ",
+	"ATYZaLt8eOv2nymiphRRUGx/Yjfasv2JESBKY7RG1Vw073OU2a4ZROk3XODWdkdIZezWe82N+U2JzTB+",
+	"+vArLnW+GOy7Q6hNGpa6S4SFK6oh4UIfYIsNDBHNQE9F1Od2x6ELKpVai2R3/ldSmYjas9UbhRYxjsh7",
+	"hGlFriXT4CLANt26vCMY9vnpp7NDm79/9frX12evs4ysOb79/M6FkeguP5h3r0pgVExK9nmWsNVTmJGX",
+	"3Rfk7j1f+rzQ9IXsveweOYI1GEB236/vA/FMFWbu81FMlWG/SDh+tMTOjMTIWNN2JbTpV0thBv0QmTUG",
+	"GaUNSMpjlOJT6HNpNbjLcyoxc8KwmAM1VFhqZDhAEH6xCV6IMglpO63gMZChiBhmt4um+CAkg+JloYGh",
+	"wFU32Ayq8ZAH+xbjXOR8k9nulEd9zpf2eUiUyOz4vLSYZqaaAu1KUYDrjqELThN2kKesn6k+/yu9ossk",
+	"tsE004zGTDmiRsKnSTa3FvZaNnENugwJWUT3uUxd7dHg4GB5reVgaWL8OX/plYX/TLxL4/jPxu4eHBeE",
+	"dJ9Th+BrkcYRptDJoFzoYY7MAIceN7vEVFkGJQebeNedvjEnNNNY0lmvJm1ppHWLg6NOt9PFkIBFWNAL",
+	"XnS6nReuWQhaEqgBjeg4tMWKh2hMCaV9TpFOJVeFyle8UGHfI6UqO8uixpjDw1JkUFuwOSB7hmBXf3c4",
+	"mSeg7DVdrKIc7IdEsQlHRkKxlSRSXNkGLLm4eBsFvQALgJf1wK5tJSj9k4jmX7Ex0GpVs+2oU2rx9bzb",
+	"3cKCtsLZ05LIyGffoWB7pJcWFt8SOcyHhUZXRQM06H05DwOVzmZUzjMULykgFhMsubWuzhdsdxRgRLxC",
+	"ZChM15DaiS2cyGT7827XUhRe49EQx0bYYh1nSFwZJ9nLrUKcPSSCj8DWeVHuOpEZGqqSyqmI4weilGKt",
+	"8aLsNeDVq61TTqHYuIZ0lKYasgKoB6EjA1NrMnIG+GHm5FxQrSUbphrUYSGmg8Q18bU7/RVtNdxcITRc",
+	"01GM2AaHRjO65oQombFuuvigI5Lis4Plw317/SvMrmuh2MqubI1FHIvrkm3uwlmUjOG6cPnL6j9nH0xB",
+	"QmgdID3Fe48SrPeKTZ3ND9gxzplxVYo3OChoa7yOUGhzXZMTWw45tH1s6/JihYGu6WyLkdjRscW4rINw",
+	"i6FZJ+wWQ1035/aTZpdwGsc3dAxfnG+T51fSSR6Wf8/BOmRiXGKI40IfPlsdbGte0FNrLwJW+ibia0fN",
+	"r5W6+OFLL5pfWnaWRGmTyxcDQ5nZ95wUyUqiCuKmmGI6X4S5giozkE3HFsduSWtUMsCttMbRNgCob4Jo",
+	"QYvuphi+BUVYgN1NipWLUBUa2FTzYNzI6p2sK0qZeF7h81XiKR3gS0/3fnwrykr7jCm033kw9Jk3Xja/",
+	"kbcRLePbwt4S32Gmt8tY+wV0GWWbaazHpTYeSOjXs+xZ2f559AL9fvT3C2Aiu7jjjXTAZpQW4fkm/mzm",
+	"KZWa0ZikSUQ19CpBj2IGs2K3fcKXHlTt2KTsQ/sqbUnYIiq6Gyl/d2Rsj7+1GE1Sj/vzJo1jIm1+u0fE",
+	"jGlMQWQ5dkeFE9AuI1HMoJeJ0SXJH60RtCPHLZOjI4A7mlFKw+zQBULbeOtZzPTpeeqny0qBnZe+JS99",
+	"zUdfNn07/1zNVq28YtF8g1ufcc6P5tLnEmGNKZeV9zS58tm47WiwcrOSB3bhy40dfij3PclPrXrea/VN",
+	"Sx+9SBVPwj9fh9B6v3yJpp1PfkcePFtaOE/EF8+/XNVSeD8uH/xB9MU38b1bkWrm6GxMst+vz71eND6M",
+	"r/3orJQd2W3dt76fjZNd2az3sA1eNZWGCl3SP/9MrP1abifvSNorOuLP8m9JKttHRBfKH+icKICQpLbl",
+	"CV472ytdQTUO8oW7zLm/1u/9uKwt2UwJbOoDZobDfQ0Bb5nSFmtuqtfL/dyTXZ11HuA3sDPuzg/o8NVQ",
+	"3/YsCC9/uXXbxKxyEJ9czOrOTLuLWbWWV2s+abvp23mIcdMXy1/73fRtW/G0TcerWMnZECbLmPVHC5O1",
+	"kZOZzmkKk33My+63YYCW+8w8cJisXG38Q4XJls0Sque9VsW1DJMVqeJJhMnWIbQ+TLZE0y5MdkcePFsa",
+	"VU8kTJZ/r7+l8H5cYbIH0RffJEzWilSzeMXGJPv9hsnWi8aHCZM9OitlR3ZbD5Pdz8ZpVTnSHCkr9l7r",
+	"lZqH+HuHGGrG5iFbiqDVdJX6PgNpX//7vuu+pfukgmptqXR7Rkgzi+afQ7sHf2ZzVJgzv0qyVT6880Wu",
+	"x8GA2/+exRNlujYXmbbIXxuWTXoa6z3Z+PauiPJBQ92VWspl59UHsLk3K6b0sMkPGlluW1rpaeLZMt68",
+	"/RqD2o673ygK/WOXXXqa4jaQSVv9tVnE+knWYG6O/MaQ9q4w82vz9pnX0HpaMe+W1Zp1auVRRsK/hSb7",
+	"pvHxTUvn7kP0333UfCOZ/KCx9Mduge0I99vG3e9iymGV3N0bOZ1kLVbRebduPI1jcQ1Rh3ycimv3sbqs",
+	"V6ULsoTlm3livDoAYwzuWSkc2iEnWW8xNkaZH9pG30Ow7To9rcVwml27pV27pR++3dKyudutOaZii+ov",
+	"54vzpoZMpU/UNxeRt5MduTfo9V8sc+76yuz6ymyoBjcgdX/nmXbEfr9Av+WQdl0Wvi9VuuuHsOuHsOuH",
+	"cBedW0g01okgT3GZR5K0VKy7wvBdYfgWlOmydLyZir+6Ev2uyyorSnRXXPl0iys31R615ZcPyIWNxZff",
+	"lym7K5PclUnuyiS/E+u5hcTz3Dn3CK+W1vOuXmxXL7YF63lZUdZMxV9db/+o1RYVlb6rudjVXNzT1m5f",
+	"lfGtGPl7rcmocOuuMuPpVmbcjzVbhFS/EhdWP5pWJur3Q+PUnLlPD2/jik7pI9IPfC2n/MVnD/WdEA7X",
+	"/m8fG0lhBOVQ6KktBxFxVPrs8wNe1VnzIbTXN+5T5Nlns3lEss9gZ9/O9e3P87W0FcL2UTV+QNWSYa3R",
+	"PE2HVvziaLX8CCvZg86kQ6ZaJ73Dw6Pnf+x0O93OUe9P3T913cczZ/QSiEz5AAVwKuOgFxyi5HPArq77",
+	"+iYByWbAl65WWPw4cikUU47BBNm34oNlgK9yibMY6mGSzGA2xPIf+/FNJvNVC9MtBeXqdJ+nIAsXoDIt",
+	"bfCjhYTIfld3OCfXU2a/Kq/FSMTFycuGku8YUMHjB4b5pSJD0NcAfOmItkDE+jVOfeSUo6T0Sb7C1EhG",
+	"i/PF/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -57,7 +57,8 @@ var formatValidators = []openapi3.SchemaValidationOption{
 // Register mounts the BrainSTEM API on e: pre-router middleware that
 // gives /api/… paths their trailing slash and answers HEAD as GET, the
 // token middleware, the request validator (spec-driven, errors in DRF's
-// shapes), the strict handlers and the device-login page.
+// shapes), the strict handlers, the public portal's refused writes and the
+// device-login page.
 func Register(e *echo.Echo, d Deps) error {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
@@ -72,7 +73,7 @@ func Register(e *echo.Echo, d Deps) error {
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: notAPI, Limit: maxBody}))
 	e.Use(h.authenticate)
 	e.Use(validator.Middleware(spec, &echomiddleware.Options{
-		Skipper:               notAPI,
+		Skipper:               skipValidation,
 		SilenceServersWarning: true,
 		ErrorHandler:          validatorError,
 		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
@@ -85,6 +86,7 @@ func Register(e *echo.Echo, d Deps) error {
 		},
 	}))
 	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
+	registerPublicWrites(e)
 	registerAuthorizePage(e, d)
 	return nil
 }

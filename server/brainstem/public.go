@@ -1,73 +1,46 @@
 package brainstem
 
 import (
-	"context"
+	"net/http"
+	"strings"
 
-	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/labstack/echo/v4"
+
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// The public portal is read-only. Its writes are refused by the token
-// middleware before they get here (as DRF's permission classes refuse them
-// before the view runs); these handlers refuse them too, should a request
-// ever reach them.
-
-// PublicCreateSession refuses (403).
-func (h *Handlers) PublicCreateSession(context.Context, brainstemapi.PublicCreateSessionRequestObject) (brainstemapi.PublicCreateSessionResponseObject, error) {
-	return nil, store.ErrForbidden
+// publicCollections are the public portal's collection paths. The portal is
+// read-only: the spec declares only its reads, and every write (POST on a
+// collection, PUT/PATCH/DELETE on a record) answers 403 in Django REST
+// framework's shape, as DRF's permission classes refuse them before the view
+// runs.
+var publicCollections = []string{
+	"/api/public/stem/session/",
+	"/api/public/stem/project/",
+	"/api/public/personal_attributes/datastorage/",
 }
 
-// PublicReplaceSession refuses (403).
-func (h *Handlers) PublicReplaceSession(context.Context, brainstemapi.PublicReplaceSessionRequestObject) (brainstemapi.PublicReplaceSessionResponseObject, error) {
-	return nil, store.ErrForbidden
+// registerPublicWrites routes the public portal's writes, which the
+// generated RegisterHandlers does not know (they are not in the spec), to
+// refusePublicWrite. The token middleware refuses them first (isPublicWrite,
+// before the body is read, as DRF checks permissions before validation);
+// the request validator skips them, so that without the middleware's check
+// they would still get 403 from the route rather than 405.
+func registerPublicWrites(e *echo.Echo) {
+	for _, c := range publicCollections {
+		e.POST(c, refusePublicWrite)
+		for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			e.Add(m, c+":id/", refusePublicWrite)
+		}
+	}
 }
 
-// PublicUpdateSession refuses (403).
-func (h *Handlers) PublicUpdateSession(context.Context, brainstemapi.PublicUpdateSessionRequestObject) (brainstemapi.PublicUpdateSessionResponseObject, error) {
-	return nil, store.ErrForbidden
+// skipValidation skips the request validator outside the API and for the
+// public portal's writes, which the spec does not declare.
+func skipValidation(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return notAPI(c) || strings.HasPrefix(p, "/api/public/") && isPublicWrite(c.Request().Method, p)
 }
 
-// PublicDeleteSession refuses (403).
-func (h *Handlers) PublicDeleteSession(context.Context, brainstemapi.PublicDeleteSessionRequestObject) (brainstemapi.PublicDeleteSessionResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicCreateProject refuses (403).
-func (h *Handlers) PublicCreateProject(context.Context, brainstemapi.PublicCreateProjectRequestObject) (brainstemapi.PublicCreateProjectResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicReplaceProject refuses (403).
-func (h *Handlers) PublicReplaceProject(context.Context, brainstemapi.PublicReplaceProjectRequestObject) (brainstemapi.PublicReplaceProjectResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicUpdateProject refuses (403).
-func (h *Handlers) PublicUpdateProject(context.Context, brainstemapi.PublicUpdateProjectRequestObject) (brainstemapi.PublicUpdateProjectResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicDeleteProject refuses (403).
-func (h *Handlers) PublicDeleteProject(context.Context, brainstemapi.PublicDeleteProjectRequestObject) (brainstemapi.PublicDeleteProjectResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicCreateDataStorage refuses (403).
-func (h *Handlers) PublicCreateDataStorage(context.Context, brainstemapi.PublicCreateDataStorageRequestObject) (brainstemapi.PublicCreateDataStorageResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicReplaceDataStorage refuses (403).
-func (h *Handlers) PublicReplaceDataStorage(context.Context, brainstemapi.PublicReplaceDataStorageRequestObject) (brainstemapi.PublicReplaceDataStorageResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicUpdateDataStorage refuses (403).
-func (h *Handlers) PublicUpdateDataStorage(context.Context, brainstemapi.PublicUpdateDataStorageRequestObject) (brainstemapi.PublicUpdateDataStorageResponseObject, error) {
-	return nil, store.ErrForbidden
-}
-
-// PublicDeleteDataStorage refuses (403).
-func (h *Handlers) PublicDeleteDataStorage(context.Context, brainstemapi.PublicDeleteDataStorageRequestObject) (brainstemapi.PublicDeleteDataStorageResponseObject, error) {
-	return nil, store.ErrForbidden
-}
+// refusePublicWrite answers 403 {"detail": "You do not have permission to perform this action."}.
+func refusePublicWrite(echo.Context) error { return store.ErrForbidden }

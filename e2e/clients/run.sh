@@ -130,8 +130,7 @@ lang_java() {
     java -jar "$jar" generate -g java --library native -i "openapi/$spec.yaml" -o "$java/target/generated/$spec" \
       --api-package "org.sessionhub.e2e.$spec.api" --model-package "org.sessionhub.e2e.$spec.model" \
       --invoker-package "org.sessionhub.e2e.$spec.client" \
-      --additional-properties=containerDefaultToNull=true \
-      --schema-mappings QueryErrors=java.lang.Object >/dev/null
+      --additional-properties=containerDefaultToNull=true >/dev/null
   done
   mvn -q -B -Dstyle.color=never -f "$java/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   start_server

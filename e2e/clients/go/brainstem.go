@@ -39,7 +39,7 @@ func brainstem(ctx context.Context, base, token string) error {
 		if err := expect("create session", s.StatusCode(), s.Body, http.StatusCreated); err != nil {
 			return err
 		}
-		if *s.JSON201.Session.Name != name {
+		if s.JSON201.Session.Name != name {
 			return fmt.Errorf("create session: got %s", s.Body)
 		}
 		ids[name] = *s.JSON201.Session.Id
@@ -58,7 +58,7 @@ func brainstem(ctx context.Context, base, token string) error {
 		return err
 	}
 	if l := list.JSON200; l.Count != 2 || len(l.Sessions) != 2 ||
-		*l.Sessions[0].Name != "Rat01 day1" || *l.Sessions[1].Name != "Rat01 day2" {
+		l.Sessions[0].Name != "Rat01 day1" || l.Sessions[1].Name != "Rat01 day2" {
 		return fmt.Errorf("list: got %s", list.Body)
 	}
 
@@ -71,10 +71,13 @@ func brainstem(ctx context.Context, base, token string) error {
 	if err := expect("patch", patched.StatusCode(), patched.Body, http.StatusOK); err != nil {
 		return err
 	}
-	if s := patched.JSON200.Session; *s.Description != newDesc || *s.Name != "Rat01 day1" ||
-		s.Tags == nil || len(*s.Tags) != 1 || s.Projects == nil || len(*s.Projects) != 1 ||
-		s.ExtraFields == nil || (*s.ExtraFields)["depth_um"] != 1200.0 || (*s.ExtraFields)["probe"] != "A1" {
+	if s := patched.JSON200.Session; s.Description != newDesc || s.Name != "Rat01 day1" ||
+		len(s.Tags) != 1 || len(s.Projects) != 1 ||
+		s.ExtraFields["depth_um"] != 1200.0 || s.ExtraFields["probe"] != "A1" {
 		return fmt.Errorf("patch: other fields changed or description not set: %s", patched.Body)
+	}
+	if p, err := patched.JSON200.Session.Projects[0].AsUuid(); err != nil || p != projectID {
+		return fmt.Errorf("patch: projects %s, want [%s]", patched.Body, projectID)
 	}
 
 	for _, name := range []string{"Rat01 day1", "Rat01 day2", "Mouse07 day1"} {

@@ -9,7 +9,7 @@ PYTHON3 ?= python3
 VENV    ?= .venv
 PY_REQS := server/brainstem/testdata/requirements.txt
 
-.PHONY: build run test generate check-generated vet race venv test-clients bench clean
+.PHONY: build run test generate check-generated vet race venv lint-specs test-clients bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -39,6 +39,20 @@ $(VENV)/.installed: $(PY_REQS)
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-input -r $(PY_REQS)
 	touch $@
 
+# Both specs through redocly and spectral (versions pinned in
+# tools/lint/package-lock.json, installed there by npm ci); 0 errors allowed.
+# The rules turned off are in tools/lint/redocly.yaml and .spectral.yaml, each with its reason.
+LINT     := tools/lint
+SPECS    := openapi/atlas.yaml openapi/brainstem.yaml
+lint-specs: $(LINT)/node_modules/.installed
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  $(LINT)/node_modules/.bin/redocly lint --format=stylish --config $(LINT)/redocly.yaml $(SPECS)
+	$(LINT)/node_modules/.bin/spectral lint --fail-severity=error -r $(LINT)/.spectral.yaml $(SPECS)
+
+$(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
+	cd $(LINT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 race: venv
 	SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 ./...
 
@@ -47,10 +61,10 @@ race: venv
 test-clients:
 	bash e2e/clients/run.sh
 
-test: check-generated vet race test-clients
+test: check-generated vet lint-specs race test-clients
 
 bench:
 	bash bench/run.sh
 
 clean:
-	rm -rf bin $(VENV)
+	rm -rf bin $(VENV) $(LINT)/node_modules

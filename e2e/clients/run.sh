@@ -115,12 +115,26 @@ lang_ts() {
   node "$ts/dist/e2e.js"
 }
 
+# mvn -q still writes colour resets to stdout (Maven 3.8); keep its output
+# for when it fails.
+mvn_quiet() {
+  local log
+  log=$(mktemp)
+  if mvn -q -B "$@" >"$log" 2>&1; then
+    rm -f "$log"
+  else
+    sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+}
+
 lang_java() {
   local java=$E2E/java
   local version=7.25.0   # openapi-generator-cli, from Maven Central
   local jar=$java/target/generator/openapi-generator-cli-$version.jar
   if [ ! -f "$jar" ]; then
-    mvn -q -B -Dstyle.color=never -f "$java/pom.xml" dependency:copy \
+    mvn_quiet -f "$java/pom.xml" dependency:copy \
       -Dartifact="org.openapitools:openapi-generator-cli:$version" -DoutputDirectory="$java/target/generator"
   fi
   rm -rf "$java/target/generated"
@@ -132,7 +146,7 @@ lang_java() {
       --invoker-package "org.sessionhub.e2e.$spec.client" \
       --additional-properties=containerDefaultToNull=true >/dev/null
   done
-  mvn -q -B -Dstyle.color=never -f "$java/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  mvn_quiet -f "$java/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   start_server
   java -cp "$java/target/classes:$(cat "$java/target/classpath.txt")" org.sessionhub.e2e.E2E
 }

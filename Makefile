@@ -9,7 +9,7 @@ PYTHON3 ?= python3
 VENV    ?= .venv
 PY_REQS := server/brainstem/testdata/requirements.txt
 
-.PHONY: build run test generate check-generated vet race venv browser lint-specs bench clean
+.PHONY: build run test generate check-generated vet race venv browser lint-specs test-clients bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -56,7 +56,12 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 race: venv
 	SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 ./...
 
-test: check-generated vet lint-specs browser race
+# Clients generated from both specs in Go, TypeScript, Python and Java, each
+# driving a real server (e2e/clients/run.sh; needs node/npm, python3, JDK 17 + Maven).
+test-clients:
+	bash e2e/clients/run.sh
+
+test: check-generated vet lint-specs browser race test-clients
 
 # Browser tests (e2e/browser) drive Chromium; they skip unless SESSIONHUB_BROWSER
 # names it, which `make test` does after installing Debian's chromium if missing.

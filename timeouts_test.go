@@ -116,13 +116,13 @@ func TestStalledBodiesAreCut(t *testing.T) {
 	}
 }
 
-// TestSlowSteadyUploadSucceeds: an upload that sends a little every 100ms
-// for 2.5s (eight times the stall timeout in all) is not cut.
+// TestSlowSteadyUploadSucceeds: an upload that sends a little every 250ms
+// for 3s (three times the stall timeout in all) is not cut.
 func TestSlowSteadyUploadSucceeds(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
 	addr := freeAddr(t)
-	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data, "--stall-timeout", "300ms")
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data, "--stall-timeout", "1s")
 	tok := adminToken(s.stdout.String())
 	session := newSession(t, addr, tok)
 	var buf bytes.Buffer
@@ -130,9 +130,11 @@ func TestSlowSteadyUploadSucceeds(t *testing.T) {
 	body, _ := io.ReadAll(rd)
 	pr, pw := io.Pipe()
 	go func() {
-		for i := 0; i < len(body); i += len(body) / 25 {
-			time.Sleep(100 * time.Millisecond)
-			if _, err := pw.Write(body[i:min(i+len(body)/25, len(body))]); err != nil {
+		// A piece every 250 ms: a quarter of the stall timeout, so that a
+		// busy machine's scheduling hiccups cannot look like a stall.
+		for i := 0; i < len(body); i += len(body) / 12 {
+			time.Sleep(250 * time.Millisecond)
+			if _, err := pw.Write(body[i:min(i+len(body)/12, len(body))]); err != nil {
 				return
 			}
 		}
@@ -198,13 +200,13 @@ func TestServeLimitFlagErrors(t *testing.T) {
 	}
 }
 
-// TestStalledDownloadIsCut: with --write-timeout 300ms, a client that
+// TestStalledDownloadIsCut: with --write-timeout 1s, a client that
 // stops reading a 24 MiB download has its connection cut, while one that
 // reads gets every byte.
 func TestStalledDownloadIsCut(t *testing.T) {
 	t.Parallel()
 	addr := freeAddr(t)
-	s := startServe(t, addr, env(nil), "--addr", addr, "--data", t.TempDir(), "--write-timeout", "300ms")
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", t.TempDir(), "--write-timeout", "1s")
 	tok := adminToken(s.stdout.String())
 	session := newSession(t, addr, tok)
 	const size = 24 << 20
@@ -218,7 +220,7 @@ func TestStalledDownloadIsCut(t *testing.T) {
 		t.Fatalf("download by a reading client: %d, %d bytes, %v", st, len(body), err)
 	}
 	conn := rawRequest(t, addr, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", path, tok))
-	time.Sleep(1500 * time.Millisecond) // read nothing: the kernel buffers fill, the server's writes block
+	time.Sleep(4 * time.Second) // read nothing: the kernel buffers fill, the server's writes block
 	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
 	n, err := io.Copy(io.Discard, conn)
 	if n >= size {

@@ -32,6 +32,10 @@ func main() {
 
 const usage = `usage:
   sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N]
+                   [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
+  sessionhub backup --data DIR --out FILE.tar.gz
+  sessionhub restore --from FILE.tar.gz --data NEWDIR
+  sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
   sessionhub user add --data DIR --email E [--password P]
   sessionhub token create --data DIR --email E`
 
@@ -44,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "token" && args[1] == "create":
 		return tokenCreate(ctx, args[2:], getenv, stdout, stderr)
+	case len(args) >= 1 && (args[0] == "backup" || args[0] == "restore" || args[0] == "audit"):
+		return opsCommand(ctx, args[0], args[1:], getenv, stdout, stderr)
 	default:
 		return errors.New(usage)
 	}
@@ -69,6 +75,19 @@ func envInt(getenv func(string) string, key string, def int64) (int64, error) {
 	return n, nil
 }
 
+// envDuration is the duration in environment variable key (as "90s"), or def when it is unset.
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return d, nil
+}
+
 func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("data", envOr(getenv, "SESSIONHUB_DATA", "./data"), "data directory (env SESSIONHUB_DATA)")
 }
@@ -88,7 +107,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	ops, err := addOpsFlags(fs, getenv)
+	if err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := ops.check(); err != nil {
 		return err
 	}
 	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
@@ -110,7 +136,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}
-	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload})
+	metrics, stopAdmin, err := ops.startAdmin(st, log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
+	h, err := server.New(st, log, server.Config{MaxUploadBytes: *maxUpload, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -118,25 +149,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	g := newGraceful(h)
+	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, BaseContext: g.baseContext}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down; finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 
 // bootstrapAdmin creates admin@localhost and prints a token for it when the

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/sessionhub/sessionhub/server/admin"
 	"github.com/sessionhub/sessionhub/server/atlas"
 	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/store"
@@ -20,6 +21,8 @@ import (
 type Config struct {
 	// MaxUploadBytes is the per-file size limit of uploads; larger files get 413.
 	MaxUploadBytes int64
+	// Metrics, when set, counts and times every request (see package admin).
+	Metrics *admin.Metrics
 }
 
 // DefaultMaxUploadBytes is the default per-file upload limit (2 GiB).
@@ -44,6 +47,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.Middleware())
+	}
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))

@@ -52,6 +52,9 @@ func (b *StagedAtlasBlob) Discard() {
 // has more than maxBytes bytes it stops reading, removes the temp file and
 // returns ErrAtlasBlobTooLarge.
 func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
+	s.stats.uploadsInFlight.Add(1)
+	defer s.stats.uploadsInFlight.Add(-1)
+	r = uploadReader{r, &s.stats}
 	dir := s.atlasBlobDir()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err

@@ -56,6 +56,8 @@ type Store struct {
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
 	wturn chan struct{}
+
+	stats storeStats
 }
 
 // Open creates dataDir, the database file and the blob directory if they do
@@ -139,11 +141,14 @@ func notFound(err error) error {
 // write runs fn in a transaction on the single writer connection. Writers
 // queue first come, first served.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	admitted := s.stats.writeQueued()
+	defer s.stats.writeQueue.Add(-1)
 	select {
 	case s.wturn <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	admitted()
 	defer func() { <-s.wturn }()
 	// Emptied after the transaction has ended (committed or not) and
 	// before the caller answers, so its client reads its own write.

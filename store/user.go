@@ -162,8 +162,10 @@ func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
 	h := hashToken(tok)
 	now := time.Now()
 	if u, ok := s.tokens.get(h, now); ok {
+		s.stats.tokenHits.Add(1)
 		return &u, nil
 	}
+	s.stats.tokenMisses.Add(1)
 	var u User
 	err := s.R.WithContext(ctx).
 		Joins("JOIN tokens ON tokens.user_id = users.id").

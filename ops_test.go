@@ -1,9 +1,14 @@
 package main
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -14,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // apiCall sends one request to a running serve and returns status and body.
@@ -177,4 +184,256 @@ func TestShutdownWithUploadsInFlight(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("blob dir holds %d files; want the fast upload's only", len(entries))
 	}
+}
+
+// uploaded is an acknowledged upload: the session, the attachment and the
+// sha256 of the bytes sent.
+type uploaded struct {
+	session, attachment, sha string
+	acked                    time.Time
+}
+
+// uploadOne creates a session and uploads one file to it.
+func uploadOne(t *testing.T, base, tok string, i int) (uploaded, error) {
+	data := []byte(fmt.Sprintf("file %d %s", i, strings.Repeat("z", i%5000)))
+	id := createAtlasSession(t, base, tok, fmt.Sprintf("load %d", i))
+	body, ctype := multipartFile(t, fmt.Sprintf("f%d.txt", i), data)
+	code, b := apiCall(t, http.MethodPost, base+"/sessions/"+id+"/upload-files", tok, bytes.NewReader(body), ctype)
+	if code != http.StatusCreated {
+		return uploaded{}, fmt.Errorf("upload: %d %s", code, b)
+	}
+	var res struct {
+		Items []struct {
+			ID string `json:"attachment_id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil || len(res.Items) != 1 {
+		return uploaded{}, fmt.Errorf("upload answer %s: %v", b, err)
+	}
+	sum := sha256.Sum256(data)
+	return uploaded{id, res.Items[0].ID, hex.EncodeToString(sum[:]), time.Now()}, nil
+}
+
+// checkDownload fails unless the attachment downloads with the given sha256.
+func checkDownload(t *testing.T, base, tok string, u uploaded) {
+	t.Helper()
+	code, b := apiCall(t, http.MethodGet, base+"/sessions/"+u.session+"/attachments/"+u.attachment+"/content", tok, nil, "")
+	sum := sha256.Sum256(b)
+	if code != http.StatusOK || hex.EncodeToString(sum[:]) != u.sha {
+		t.Errorf("restored attachment %s of session %s: %d, sha256 %x; want 200 with %s", u.attachment, u.session, code, sum, u.sha)
+	}
+}
+
+// A backup taken while uploads and deletes go on restores into a new
+// directory that serves every write acknowledged before the backup began,
+// whose sessions are whole (each attachment downloads with its hash), and
+// whose archive verifies; a tampered archive and a non-empty target are refused.
+func TestBackupRestoreUnderLoad(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	base := "http://" + addr
+	tok := adminToken(s.stdout.String())
+
+	// Sessions deleted during the load: their blobs vanish around the backup.
+	var doomed []uploaded
+	for i := range 20 {
+		u, err := uploadOne(t, base, tok, 100000+i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doomed = append(doomed, u)
+	}
+
+	type deletion struct {
+		u            uploaded
+		start, acked time.Time
+	}
+	var (
+		acked   = make(chan uploaded, 10000)
+		deleted = make(chan deletion, 100)
+		stop    = make(chan struct{})
+		done    = make(chan error, 2)
+	)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			u, err := uploadOne(t, base, tok, i)
+			if err != nil {
+				done <- err
+				return
+			}
+			acked <- u
+		}
+	}()
+	go func() {
+		for _, u := range doomed {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			case <-time.After(40 * time.Millisecond):
+			}
+			start := time.Now()
+			if code, b := apiCall(t, http.MethodDelete, base+"/sessions/"+u.session, tok, nil, ""); code != http.StatusNoContent {
+				done <- fmt.Errorf("delete: %d %s", code, b)
+				return
+			}
+			deleted <- deletion{u, start, time.Now()}
+		}
+		<-stop
+		done <- nil
+	}()
+
+	time.Sleep(400 * time.Millisecond)
+	out := filepath.Join(t.TempDir(), "backup.tar.gz")
+	backupStart := time.Now()
+	stdout, _, err := runCLI(t, env(nil), "backup", "--data", data, "--out", out)
+	backupEnd := time.Now()
+	if err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(acked)
+	close(deleted)
+	t.Logf("%s (took %v)", strings.TrimSpace(stdout), backupEnd.Sub(backupStart))
+	if !strings.Contains(stdout, "writes paused for") {
+		t.Errorf("backup output %q does not say how long writes were paused", stdout)
+	}
+
+	restored := filepath.Join(t.TempDir(), "restored")
+	stdout, _, err = runCLI(t, env(nil), "restore", "--from", out, "--data", restored)
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if !strings.Contains(stdout, "verified") {
+		t.Errorf("restore output %q", stdout)
+	}
+	addr2 := freeAddr(t)
+	startServe(t, addr2, env(nil), "--addr", addr2, "--data", restored)
+	base2 := "http://" + addr2
+
+	before, after := 0, 0
+	for u := range acked {
+		if u.acked.Before(backupStart) {
+			before++
+			checkDownload(t, base2, tok, u)
+		} else {
+			after++
+		}
+	}
+	if before == 0 || after == 0 {
+		t.Fatalf("%d uploads acknowledged before the backup, %d after; want some of each", before, after)
+	}
+	dels := map[string]deletion{}
+	for d := range deleted {
+		dels[d.u.session] = d
+	}
+	for _, u := range doomed {
+		d, wasDeleted := dels[u.session]
+		code, _ := apiCall(t, http.MethodGet, base2+"/sessions/"+u.session, tok, nil, "")
+		switch {
+		case wasDeleted && d.acked.Before(backupStart):
+			if code != http.StatusNotFound {
+				t.Errorf("session deleted before the backup is in it (%d)", code)
+			}
+		case !wasDeleted || d.start.After(backupEnd):
+			if code != http.StatusOK {
+				t.Errorf("session deleted after the backup is missing (%d)", code)
+			}
+			checkDownload(t, base2, tok, u)
+		case code == http.StatusOK: // deleted while the backup ran: whole or absent
+			checkDownload(t, base2, tok, u)
+		}
+	}
+
+	// Refused: a non-empty target, a tampered archive, a foreign member.
+	if _, _, err := runCLI(t, env(nil), "restore", "--from", out, "--data", restored); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("restore into a non-empty dir = %v", err)
+	}
+	for name, edit := range map[string]func(hdr *tar.Header, body []byte) []byte{
+		"tampered blob": func(hdr *tar.Header, body []byte) []byte {
+			if strings.HasPrefix(hdr.Name, "blobs/") {
+				body[0] ^= 1
+			}
+			return body
+		},
+		"foreign member": func(hdr *tar.Header, body []byte) []byte {
+			if strings.HasPrefix(hdr.Name, "blobs/") {
+				hdr.Name = "blobs/atlas/../../escape"
+			}
+			return body
+		},
+		"changed row count": func(hdr *tar.Header, body []byte) []byte {
+			if hdr.Name == "manifest.json" {
+				return bytes.Replace(body, []byte(`"atlas_sessions": `), []byte(`"atlas_sessions": 1`), 1)
+			}
+			return body
+		},
+	} {
+		bad := rewriteArchive(t, out, edit)
+		target := filepath.Join(t.TempDir(), "target")
+		_, _, err := runCLI(t, env(nil), "restore", "--from", bad, "--data", target)
+		if !errors.Is(err, store.ErrBadBackup) {
+			t.Errorf("%s: restore = %v; want ErrBadBackup", name, err)
+		}
+		if _, serr := os.Stat(target); !errors.Is(serr, os.ErrNotExist) {
+			t.Errorf("%s: a refused restore left %s behind", name, target)
+		}
+	}
+}
+
+// rewriteArchive copies a .tar.gz backup through edit (which may change a
+// member's header and body) into a new one and returns its path.
+func rewriteArchive(t *testing.T, from string, edit func(*tar.Header, []byte) []byte) string {
+	t.Helper()
+	f, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = edit(hdr, body)
+		hdr.Size = int64(len(body))
+		if err := tw.WriteHeader(hdr); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(body)
+	}
+	tw.Close()
+	p := filepath.Join(t.TempDir(), "bad.tar")
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

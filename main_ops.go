@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -194,6 +195,37 @@ func sumBytes(m *store.Manifest) (n int64) {
 	return n
 }
 
+// auditCommand prints the audit trail as JSON lines, oldest first. It
+// reads the data directory directly (beside a running serve): whoever may
+// read the data directory is the operator.
 func auditCommand(ctx context.Context, fs *flag.FlagSet, data *string, args []string, stdout io.Writer) error {
-	return errors.New("audit: not implemented yet")
+	sinceArg := fs.String("since", "24h", "first event to print: a time (RFC 3339, as 2026-01-02T15:04:05Z) or a duration back from now (as 24h)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	since, err := time.Parse(time.RFC3339, *sinceArg)
+	if err != nil {
+		d, derr := time.ParseDuration(*sinceArg)
+		if derr != nil || d < 0 {
+			return fmt.Errorf("audit: --since %q: want an RFC 3339 time or a positive duration", *sinceArg)
+		}
+		since = time.Now().Add(-d)
+	}
+	st, err := store.Open(*data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	enc := json.NewEncoder(stdout)
+	return st.AuditSince(ctx, since, func(ev *store.AuditEvent) error {
+		line := struct {
+			*store.AuditEvent
+			Fields  []string `json:"fields"`
+			Created []string `json:"created"`
+		}{AuditEvent: ev}
+		if err := errors.Join(json.Unmarshal([]byte(ev.Fields), &line.Fields), json.Unmarshal([]byte(ev.Created), &line.Created)); err != nil {
+			return fmt.Errorf("audit event %d: %w", ev.ID, err)
+		}
+		return enc.Encode(line)
+	})
 }

@@ -437,3 +437,51 @@ func rewriteArchive(t *testing.T, from string, edit func(*tar.Header, []byte) []
 	}
 	return p
 }
+
+// audit prints the trail of a running server's data dir as JSON lines.
+func TestAuditCommand(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServe(t, addr, env(nil), "--addr", addr, "--data", data)
+	base := "http://" + addr
+	tok := adminToken(s.stdout.String())
+	id := createAtlasSession(t, base, tok, "audited")
+	if code, b := apiCall(t, http.MethodPut, base+"/sessions/"+id, tok, strings.NewReader(`{"description":"d"}`), "application/json"); code != 200 {
+		t.Fatalf("update: %d %s", code, b)
+	}
+
+	out, _, err := runCLI(t, env(nil), "audit", "--data", data, "--since", "1h")
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("audit printed %d lines; want 2:\n%s", len(lines), out)
+	}
+	var ev struct {
+		ID        int       `json:"id"`
+		At        time.Time `json:"at"`
+		User      string    `json:"user"`
+		API       string    `json:"api"`
+		Operation string    `json:"operation"`
+		RecordID  string    `json:"record_id"`
+		Fields    []string  `json:"fields"`
+		Created   []string  `json:"created"`
+		RequestID string    `json:"request_id"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.User != "admin@localhost" || ev.API != "atlas" || ev.Operation != "updateSession" || ev.RecordID != id ||
+		len(ev.Fields) != 1 || ev.Fields[0] != "description" || ev.RequestID == "" || time.Since(ev.At) > time.Minute {
+		t.Errorf("audit line %s", lines[1])
+	}
+	since := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if out, _, err := runCLI(t, env(nil), "audit", "--data", data, "--since", since); err != nil || out != "" {
+		t.Errorf("audit --since the future = %q, %v; want nothing", out, err)
+	}
+	if _, _, err := runCLI(t, env(nil), "audit", "--data", data, "--since", "yesterday"); err == nil {
+		t.Error("audit --since yesterday: no error")
+	}
+}

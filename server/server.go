@@ -52,6 +52,11 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	}
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
+	ops, err := auditOps()
+	if err != nil {
+		return nil, err
+	}
+	e.Use(s.auditWrites(ops))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))
 
 	e.GET("/healthz", func(c echo.Context) error {

@@ -109,7 +109,7 @@ func Open(dataDir string) (*Store, error) {
 
 // models lists every table; each API adds its own in its own file.
 func models() []any {
-	m := []any{&User{}, &Token{}}
+	m := []any{&User{}, &Token{}, &AuditEvent{}}
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
 	return m

@@ -86,7 +86,7 @@ func (m *Metrics) Middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
-			api := apiOf(c.Request().URL.Path)
+			api := APIOf(c.Request().URL.Path)
 			g := m.inFlight.WithLabelValues(api)
 			g.Inc()
 			defer g.Dec()
@@ -112,9 +112,10 @@ func (m *Metrics) Middleware() echo.MiddlewareFunc {
 	}
 }
 
-// apiOf names the API a request path belongs to. It looks at the first
-// path segment only, so its answers are a fixed small set.
-func apiOf(path string) string {
+// APIOf names the API a request path belongs to: "atlas", "brainstem" or
+// "docs" (docs pages, specs, the health check, unknown paths). It looks at
+// the path's prefix only, so its answers are a fixed small set.
+func APIOf(path string) string {
 	switch {
 	case path == "/sessions" || strings.HasPrefix(path, "/sessions/"):
 		return "atlas"

@@ -163,7 +163,7 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 		name string
 		want float64
 	}{
-		{"sessionhub_store_write_wait_seconds", 2}, // session create, upload
+		{"sessionhub_store_write_wait_seconds", 4}, // session create, upload, and their audit rows
 		{"sessionhub_store_write_queue_depth", 0},
 		{"sessionhub_read_cache_misses_total", 2}, // first GET /sessions/{id}, the BrainSTEM list
 		{"sessionhub_read_cache_hits_total", 2},   // the other two GET /sessions/{id}

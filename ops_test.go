@@ -485,3 +485,28 @@ func TestAuditCommand(t *testing.T) {
 		t.Error("audit --since yesterday: no error")
 	}
 }
+
+func TestOpsCommandErrors(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--data", data, "--shutdown-timeout", "-1s"}, "--shutdown-timeout"},
+		{[]string{"serve", "--data", data, "--admin-addr", "256.0.0.1:1"}, "--admin-addr"},
+		{[]string{"backup", "--data", data}, "--out is required"},
+		{[]string{"backup", "--data", filepath.Join(data, "none"), "--out", filepath.Join(data, "b.tar")}, "no database"},
+		{[]string{"restore", "--data", filepath.Join(data, "new")}, "--from is required"},
+		{[]string{"restore", "--from", filepath.Join(data, "missing.tar"), "--data", filepath.Join(data, "new")}, "missing.tar"},
+		{[]string{"audit", "--data", data, "--since", "-5m"}, "--since"},
+	} {
+		_, _, err := runCLI(t, env(nil), c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v = %v; want an error naming %q", c.args, err, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "new")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("a failed restore left its target behind")
+	}
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sessionhub/sessionhub/openapi"
-	"github.com/sessionhub/sessionhub/server/admin"
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -28,11 +27,18 @@ type auditOp struct{ api, id string }
 // specParam is a path parameter in a spec path ({id}); Echo writes :id.
 var specParam = regexp.MustCompile(`\{([^}]+)\}`)
 
-// auditOps maps "METHOD echo-route" to the API and operationId the
-// hand-written specs give it (the generated code's embedded copies spell
-// the ids in Go's case).
-var auditOps = sync.OnceValues(func() (map[string]auditOp, error) {
-	ops := map[string]auditOp{}
+// specRoutes are the operations of the hand-written specs (the generated
+// code's embedded copies spell the ids in Go's case): by "METHOD
+// echo-route" the API and operationId, and by route the API. Each route
+// is listed at the spec's paths and under every path-only server URL
+// (a base path such as /api/v1) the spec declares.
+type specRoutes struct {
+	ops    map[string]auditOp
+	routes map[string]string
+}
+
+var loadSpecRoutes = sync.OnceValues(func() (*specRoutes, error) {
+	sr := &specRoutes{ops: map[string]auditOp{}, routes: map[string]string{}}
 	for _, api := range []string{"atlas", "brainstem"} {
 		raw, err := openapi.Specs.ReadFile(api + ".yaml")
 		if err != nil {
@@ -40,17 +46,44 @@ var auditOps = sync.OnceValues(func() (map[string]auditOp, error) {
 		}
 		spec, err := openapi3.NewLoader().LoadFromData(raw)
 		if err != nil {
-			return nil, fmt.Errorf("audit: load %s spec: %w", api, err)
+			return nil, fmt.Errorf("load %s spec: %w", api, err)
+		}
+		prefixes := []string{""}
+		for _, srv := range spec.Servers {
+			if p := strings.TrimSuffix(srv.URL, "/"); strings.HasPrefix(p, "/") {
+				prefixes = append(prefixes, p)
+			}
 		}
 		for p, item := range spec.Paths.Map() {
-			route := specParam.ReplaceAllString(p, ":$1")
-			for method, op := range item.Operations() {
-				ops[method+" "+route] = auditOp{api: api, id: op.OperationID}
+			for _, prefix := range prefixes {
+				route := prefix + specParam.ReplaceAllString(p, ":$1")
+				sr.routes[route] = api
+				for method, op := range item.Operations() {
+					sr.ops[method+" "+route] = auditOp{api: api, id: op.OperationID}
+				}
 			}
 		}
 	}
-	return ops, nil
+	return sr, nil
 })
+
+// apiOf names the API of a request: the spec its route comes from, else
+// by the path's prefix (the sign-in page, unknown paths under an API),
+// else "docs" (docs pages, specs, the health check). Metrics and the audit
+// trail label requests with it, so its answers are a fixed small set.
+func (sr *specRoutes) apiOf(c echo.Context) string {
+	if api, ok := sr.routes[c.Path()]; ok {
+		return api
+	}
+	p := c.Request().URL.Path
+	switch {
+	case p == "/sessions" || strings.HasPrefix(p, "/sessions/"):
+		return "atlas"
+	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
+		return "brainstem"
+	}
+	return "docs"
+}
 
 // maxAuditPeek bounds how much of an update's JSON body the audit reads
 // for its field names; the APIs refuse larger bodies anyway.
@@ -62,7 +95,7 @@ const maxAuditPeek = 2 << 20
 // the top-level fields of the JSON body. The answer is held back until the
 // row is written, so a client that got its answer finds its write in the
 // trail. This is the only place that writes audit rows.
-func (s *Server) auditWrites(ops map[string]auditOp) echo.MiddlewareFunc {
+func (s *Server) auditWrites(sr *specRoutes) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -70,7 +103,7 @@ func (s *Server) auditWrites(ops map[string]auditOp) echo.MiddlewareFunc {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				return next(c)
 			}
-			api := admin.APIOf(r.URL.Path)
+			api := sr.apiOf(c)
 			if api == "docs" {
 				return next(c)
 			}
@@ -89,7 +122,7 @@ func (s *Server) auditWrites(ops map[string]auditOp) echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			if st := c.Response().Status; st >= 200 && st < 300 {
-				s.appendAudit(c, api, ops, fields, held.body.Bytes())
+				s.appendAudit(c, api, sr.ops, fields, held.body.Bytes())
 			}
 			return err
 		}

@@ -47,16 +47,16 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	if cfg.Metrics != nil {
-		e.Use(cfg.Metrics.Middleware())
-	}
-	e.Use(middleware.RequestID())
-	e.Use(s.requestLogger())
-	ops, err := auditOps()
+	routes, err := loadSpecRoutes()
 	if err != nil {
 		return nil, err
 	}
-	e.Use(s.auditWrites(ops))
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.Middleware(routes.apiOf))
+	}
+	e.Use(middleware.RequestID())
+	e.Use(s.requestLogger())
+	e.Use(s.auditWrites(routes))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))
 
 	e.GET("/healthz", func(c echo.Context) error {

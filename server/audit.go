@@ -263,5 +263,8 @@ func (h *heldResponse) Write(b []byte) (int, error) {
 	return h.body.Write(b)
 }
 
-// Unwrap lets http.ResponseController reach the connection.
+// Flush does nothing: the answer is sent after the audit row is written.
+func (h *heldResponse) Flush() {}
+
+// Unwrap lets http.ResponseController reach the connection (deadlines).
 func (h *heldResponse) Unwrap() http.ResponseWriter { return h.w }

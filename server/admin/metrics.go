@@ -7,6 +7,7 @@ package admin
 import (
 	"database/sql"
 	"errors"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -90,7 +91,7 @@ func (m *Metrics) Middleware(apiOf func(echo.Context) string) echo.MiddlewareFun
 			g := m.inFlight.WithLabelValues(api)
 			g.Inc()
 			defer g.Dec()
-			method := c.Request().Method
+			method := methodLabel(c.Request().Method)
 			err := next(c)
 			if err != nil && !c.Response().Committed {
 				c.Error(err)
@@ -110,6 +111,17 @@ func (m *Metrics) Middleware(apiOf func(echo.Context) string) echo.MiddlewareFun
 			return err
 		}
 	}
+}
+
+// methodLabel is the request method when it is a standard one, else
+// "other": clients may send any token as a method.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // storeCollector reads the store's counters at scrape time.

@@ -126,6 +126,7 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 		t.Fatalf("brainstem list: %d %s", res.StatusCode, res.Body)
 	}
 	e.Do(http.MethodDelete, "/sessions/"+id, "", nil) // 401
+	e.Do("BREW", "/healthz", "", nil)                 // 405
 
 	fams := e.scrape(t)
 	for _, c := range []struct {
@@ -140,6 +141,7 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 		{[]string{"api", "atlas", "route", "/sessions/:session_id/upload-files", "method", "POST", "status", "201"}, 1},
 		{[]string{"api", "brainstem", "route", "/api/private/stem/session/", "method", "GET", "status", "200"}, 1},
 		{[]string{"api", "atlas", "route", "/sessions/:session_id", "method", "DELETE", "status", "401"}, 1},
+		{[]string{"api", "docs", "route", "/healthz", "method", "other", "status", "405"}, 1},
 	} {
 		if got, _ := value(fams, "sessionhub_http_requests_total", c.labels...); got != c.want {
 			t.Errorf("sessionhub_http_requests_total%v = %v; want %v", c.labels, got, c.want)
@@ -153,8 +155,8 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 			}
 		}
 	}
-	if n := len(fams["sessionhub_http_requests_total"].GetMetric()); n != 8 {
-		t.Errorf("%d request series; want 8", n)
+	if n := len(fams["sessionhub_http_requests_total"].GetMetric()); n != 9 {
+		t.Errorf("%d request series; want 9", n)
 	}
 	if got, _ := value(fams, "sessionhub_http_request_duration_seconds", "api", "atlas", "route", "/sessions/:session_id", "method", "GET"); got != 3 {
 		t.Errorf("latency histogram count for GET /sessions/:session_id = %v; want 3", got)

@@ -1,13 +1,16 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -231,5 +234,69 @@ func TestLivezReadyz(t *testing.T) {
 	}
 	if err := admin.Ready(context.Background(), e.Store, 0); err == nil || !strings.Contains(err.Error(), "database") {
 		t.Errorf("Ready with a closed database = %v; want a database error", err)
+	}
+}
+
+// While a file is being received, the in-flight gauge shows it and the
+// byte counter grows with what has arrived.
+func TestMetricsUploadInFlight(t *testing.T) {
+	t.Parallel()
+	e := newAdminEnv(t, 0)
+	tok := e.AddUser("alice@example.org", "")
+	id := e.AtlasSession(tok, nil)
+
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequest(http.MethodPost, e.Srv.URL+"/sessions/"+id+"/upload-files", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	done := make(chan int, 1)
+	go func() {
+		res, err := e.Srv.Client().Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		res.Body.Close()
+		done <- res.StatusCode
+	}()
+	part, err := mw.CreateFormFile("files", "slow.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("y"), 64<<10)
+	if _, err := part.Write(chunk); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		fams := e.scrape(t)
+		n, _ := value(fams, "sessionhub_uploads_in_flight")
+		b, _ := value(fams, "sessionhub_upload_bytes_total")
+		if n == 1 && b >= float64(len(chunk)/2) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("during an upload: in flight %v, bytes %v", n, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := part.Write(chunk); err != nil {
+		t.Fatal(err)
+	}
+	mw.Close()
+	pw.Close()
+	if code := <-done; code != http.StatusCreated {
+		t.Fatalf("upload = %d", code)
+	}
+	fams := e.scrape(t)
+	if n, _ := value(fams, "sessionhub_uploads_in_flight"); n != 0 {
+		t.Errorf("in flight after the upload = %v", n)
+	}
+	if b, _ := value(fams, "sessionhub_upload_bytes_total"); b != float64(2*len(chunk)) {
+		t.Errorf("upload bytes = %v; want %d", b, 2*len(chunk))
 	}
 }

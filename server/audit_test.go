@@ -89,6 +89,10 @@ func TestAuditTrail(t *testing.T) {
 	must(e.Do(http.MethodPut, "/api/private/stem/session/"+bsid+"/", alice, map[string]any{"name": "S1b", "projects": []string{pid}}), 200)
 	must(e.Do(http.MethodPatch, "/api/private/stem/session/"+bsid+"/", bob, map[string]any{"description": "bob"}), 404)
 	must(e.Do(http.MethodDelete, "/api/private/stem/session/"+bsid+"/", alice, nil), 204)
+	must(e.Do(http.MethodPatch, "/api/private/personal_attributes/datastorage/"+did+"/", alice, map[string]any{"location": "room 2"}), 200)
+	must(e.Do(http.MethodDelete, "/api/private/personal_attributes/datastorage/"+did+"/", alice, nil), 204)
+	must(e.Do(http.MethodPatch, "/api/private/stem/project/"+pid+"/", alice, map[string]any{"description": "p", "is_public": true}), 200)
+	must(e.Do(http.MethodDelete, "/api/private/stem/project/"+pid+"/", alice, nil), 204)
 	must(e.Do(http.MethodPost, "/api/token/", "", map[string]any{"username": "alice@example.org", "password": "pw-alice-123"}), 200)
 
 	got := readAudit(t, e.Store, start)
@@ -105,6 +109,10 @@ func TestAuditTrail(t *testing.T) {
 		{a, bs, "updateSession", "PATCH", "/api/private/stem/session/:id/", bsid, []string{"description", "tags"}, []string{}, 200},
 		{a, bs, "replaceSession", "PUT", "/api/private/stem/session/:id/", bsid, []string{"name", "projects"}, []string{}, 200},
 		{a, bs, "deleteSession", "DELETE", "/api/private/stem/session/:id/", bsid, []string{}, []string{}, 204},
+		{a, bs, "updateDataStorage", "PATCH", "/api/private/personal_attributes/datastorage/:id/", did, []string{"location"}, []string{}, 200},
+		{a, bs, "deleteDataStorage", "DELETE", "/api/private/personal_attributes/datastorage/:id/", did, []string{}, []string{}, 204},
+		{a, bs, "updateProject", "PATCH", "/api/private/stem/project/:id/", pid, []string{"description", "is_public"}, []string{}, 200},
+		{a, bs, "deleteProject", "DELETE", "/api/private/stem/project/:id/", pid, []string{}, []string{}, 204},
 		{"", bs, "obtainToken", "POST", "/api/token/", "", []string{}, []string{}, 200},
 	}
 	if len(got) != len(want) {

@@ -35,6 +35,10 @@ const usage = `usage:
                    [--max-request-bytes N] [--min-free-bytes N]
                    [--stall-timeout D] [--write-timeout D] [--idle-timeout D]
                    [--token-ttl 0] [--throttle-… BURST/INTERVAL]
+                   [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
+  sessionhub backup --data DIR --out FILE.tar.gz
+  sessionhub restore --from FILE.tar.gz --data NEWDIR
+  sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
   sessionhub user add --data DIR --email E [--password P]
   sessionhub token create --data DIR --email E [--name N] [--ttl 720h]
   sessionhub token list --data DIR --email E
@@ -49,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
 	case len(args) >= 1 && args[0] == "token":
 		return tokenCmd(ctx, args[1:], getenv, stdout, stderr)
+	case len(args) >= 1 && (args[0] == "backup" || args[0] == "restore" || args[0] == "audit"):
+		return opsCommand(ctx, args[0], args[1:], getenv, stdout, stderr)
 	default:
 		return errors.New(usage)
 	}
@@ -147,6 +153,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	ops, err := addOpsFlags(fs, getenv)
+	if err != nil {
+		return err
+	}
 	exportTTL := fs.Duration("export-url-ttl", server.DefaultExportURLTTL, "lifetime of Atlas export URLs, e.g. 15m or 1h (env SESSIONHUB_EXPORT_URL_TTL)")
 	if v := getenv("SESSIONHUB_EXPORT_URL_TTL"); v != "" {
 		if err := fs.Set("export-url-ttl", v); err != nil {
@@ -157,6 +167,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if err := limits.check(); err != nil {
+		return err
+	}
+	if err := ops.check(); err != nil {
 		return err
 	}
 	cfg := server.Config{MaxUploadBytes: *maxUpload, MaxRequestBytes: *limits.maxRequest, ExportURLTTL: *exportTTL,
@@ -199,6 +212,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {
 		return err
 	}
+	metrics, stopAdmin, err := ops.startAdmin(st, log, *limits.minFree)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
+	cfg.Metrics = metrics
 	h, err := server.New(st, log, cfg)
 	if err != nil {
 		return err
@@ -207,25 +226,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle}
+	g := newGraceful(h)
+	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down; finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 
 // bootstrapAdmin creates admin@localhost and prints a token for it when the

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/sessionhub/sessionhub/server/admin"
 	"github.com/sessionhub/sessionhub/server/atlas"
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/brainstem"
@@ -36,6 +37,8 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ExportURLTTL is how long an Atlas export URL works.
 	ExportURLTTL time.Duration
+	// Metrics, when set, counts and times every request (see package admin).
+	Metrics *admin.Metrics
 }
 
 // Upload limit defaults: 2 GiB per file, 4 GiB per request.
@@ -79,8 +82,16 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(progressDeadlines(cfg.StallTimeout, cfg.WriteTimeout))
+	routes, err := loadSpecRoutes()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.Middleware(routes.apiOf))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
+	e.Use(s.auditWrites(routes))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))
 
 	e.GET("/healthz", func(c echo.Context) error {

@@ -81,6 +81,9 @@ const freeSpaceCheckEvery = 8 << 20
 // below the floor (checked before the first byte and every few MiB), it
 // removes the temp file and returns ErrStorageFull.
 func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
+	s.stats.uploadsInFlight.Add(1)
+	defer s.stats.uploadsInFlight.Add(-1)
+	r = uploadReader{r, &s.stats}
 	if err := s.CheckFreeSpace(0); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package store
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Read cache limits: when either is reached the cache is emptied.
 const (
@@ -15,6 +18,10 @@ const (
 // kept (the generation it was read under is gone), so a cached answer is
 // never older than the last committed write.
 type readCache struct {
+	// evictions and invalidations count answers dropped for the limits
+	// and emptyings by writes (Stats).
+	evictions, invalidations atomic.Uint64
+
 	mu       sync.RWMutex
 	gen      uint64
 	m        map[string][]byte
@@ -46,6 +53,7 @@ func (c *readCache) put(key string, gen uint64, v []byte) {
 		return
 	}
 	if c.m == nil || len(c.m) >= readCacheMaxEntries || c.bytes+len(v) > c.maxBytes {
+		c.evictions.Add(uint64(len(c.m)))
 		c.m, c.bytes = make(map[string][]byte), 0
 	}
 	if old, ok := c.m[key]; ok {
@@ -61,6 +69,7 @@ func (c *readCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.m, c.bytes = nil, 0
+	c.invalidations.Add(1)
 }
 
 // Cached returns the answer kept under key, or computes it with fill and
@@ -73,8 +82,10 @@ func (c *readCache) invalidate() {
 func (s *Store) Cached(key string, fill func() ([]byte, error)) ([]byte, error) {
 	v, gen, ok := s.reads.get(key)
 	if ok {
+		s.stats.cacheHits.Add(1)
 		return v, nil
 	}
+	s.stats.cacheMisses.Add(1)
 	v, err := fill()
 	if err != nil {
 		return nil, err

@@ -71,6 +71,8 @@ type Store struct {
 	// waiting for their transaction, which the periodic sweep spares.
 	stagingMu sync.Mutex
 	staging   map[string]struct{}
+
+	stats storeStats
 }
 
 // Open creates dataDir, the database file and the blob directory if they do
@@ -126,7 +128,7 @@ func Open(dataDir string) (*Store, error) {
 
 // models lists every table; each API adds its own in its own file.
 func models() []any {
-	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}}
+	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
 	return m
@@ -162,11 +164,14 @@ func notFound(err error) error {
 // queue first come, first served. A full disk or database is reported as
 // ErrStorageFull.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	admitted := s.stats.writeQueued()
+	defer s.stats.writeQueue.Add(-1)
 	select {
 	case s.wturn <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	admitted()
 	defer func() { <-s.wturn }()
 	// Emptied after the transaction has ended (committed or not) and
 	// before the caller answers, so its client reads its own write.

@@ -267,7 +267,10 @@ func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
 		return nil, err
 	}
 	e, ok := s.tokens.get(h, gen, now)
-	if !ok {
+	if ok {
+		s.stats.tokenHits.Add(1)
+	} else {
+		s.stats.tokenMisses.Add(1)
 		var row Token
 		err := s.R.WithContext(ctx).Preload("User").Where("hash = ?", h).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -39,7 +39,8 @@ import (
 //     request: approve.
 //
 // Between logins the user signs out. Signed in, the page without a code asks
-// for one (#continue); a code already approved says so.
+// for one (#continue); a mistyped code comes back for correction with an
+// alert, a code already approved says so.
 //
 // An approved client's poll receives a token, which it caches and uses to
 // load the seeded session.
@@ -129,10 +130,26 @@ func TestDeviceLogin(t *testing.T) {
 	decide(b, "approve")
 	b.wantResult("Approved", "The device is signed in as "+email+".")
 
-	// Signed in, the page asks for a code; one already approved says so.
-	b.run("type a decided code into the code form",
+	// Signed in, the page asks for a code; a mistyped one is given back
+	// for correction, one already approved says so.
+	typo := "ZZZZ-2222"
+	if typo == typed.code || typo == denied.code || typo == req.UserCode {
+		typo = "YYYY-3333"
+	}
+	b.run("type a wrong code into the code form",
 		chromedp.Navigate(typed.uri),
 		chromedp.WaitVisible(chromedp.ID("continue")),
+		chromedp.SendKeys(chromedp.ID("code"), typo),
+		chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	if got, want := b.textOf(`[role="alert"]`), "No sign-in request has that code. Check the code shown in your terminal and enter it again."; got != want {
+		t.Errorf("after a wrong code the page says %q, want %q", got, want)
+	}
+	if got := b.eval(`document.getElementById("code")?.value ?? "(no code field)"`); got != typo {
+		t.Errorf("after a wrong code the code field holds %q, want %q", got, typo)
+	}
+	b.eval(`document.getElementById("code").value = ""`)
+	b.run("correct it to a decided code",
 		chromedp.SendKeys(chromedp.ID("code"), typed.code),
 		chromedp.Click(chromedp.ID("continue")),
 		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,27 +19,37 @@ import (
 
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // TestDeviceLogin runs three device logins of the official BrainSTEM client
 // (brainstem-python-api-tools from PyPI, in the project's .venv) against one
-// server and answers them in Chromium:
+// server and answers them in Chromium, each in the two steps a user goes
+// through: sign in (the sign-in form shows no request to an anonymous
+// visitor), then check the code shown and approve or deny it.
 //
 //   - headless, as a user does with the printed instructions: open
 //     verification_uri, type the code, email and a wrong password (the page
-//     says so and keeps the request), then the right password, approve;
+//     says so, keeps the code and the email and approves nothing), then the
+//     right password; the page shows the client's code: approve;
 //   - headless again, denied: the client stops with access_denied and caches
 //     no token;
 //   - the client opening the browser itself (webbrowser, through $BROWSER) at
-//     verification_uri_complete, where the page shows the code: approve.
+//     verification_uri_complete: sign in, the page shows the code of that
+//     request: approve.
+//
+// Between logins the user signs out. Signed in, the page without a code asks
+// for one (#continue); a mistyped code comes back for correction with an
+// alert, a code already approved says so.
 //
 // An approved client's poll receives a token, which it caches and uses to
 // load the seeded session.
 //
-// Elements relied on: #code, #email, #password, the submit buttons
-// button[name=action][value=approve|deny], [role=alert] for the error,
-// [aria-label="user code"] for the code being approved, and the class ok or
-// bad on the h1 of the result page.
+// Elements relied on: #code, #email, #password and #sign-in of the sign-in
+// form, [role=alert] for its error, [aria-label="user code"] for the code
+// being decided and its buttons button[name=action][value=approve|deny],
+// #sign-out, #continue of the code form, and the class ok or bad on the h1
+// of the result page.
 func TestDeviceLogin(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t)
@@ -55,45 +67,93 @@ func TestDeviceLogin(t *testing.T) {
 		t.Fatalf("two logins got the same code %s", typed.code)
 	}
 
-	// A wrong password: the form comes back with the error, the code being
-	// approved and the email already filled in.
-	signIn(b, typed, password+"-wrong", "approve", `[role="alert"]`)
+	// A wrong password: the sign-in form comes back with the error, the
+	// email filled in and the typed code kept (hidden: the page shows no
+	// request before sign-in), and the request is still pending.
+	signIn(b, typed.uri, typed.code, password+"-wrong", `[role="alert"]`)
 	if got, want := b.textOf(`[role="alert"]`), "Invalid email or password."; got != want {
 		t.Errorf("after a wrong password the page says %q, want %q", got, want)
 	}
-	if got := b.textOf(`[aria-label="user code"]`); got != typed.code {
-		t.Errorf("after a wrong password the page shows the code %q, want %q", got, typed.code)
+	if n := b.count(`[aria-label="user code"], button[name="action"][value="approve"], #sign-out`); n != 0 {
+		t.Errorf("after a wrong password the page shows a code, an Approve button or Sign out (%d elements); page:\n%s", n, b.text())
 	}
-	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
-	shown, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("email")))
-	cancel()
-	if err != nil || shown != email {
-		t.Errorf("after a wrong password the email field holds %q (%v), want %q", shown, err, email)
+	if got := b.eval(`document.querySelector('form input[name="code"]')?.value ?? "(no code field)"`); got != typed.code {
+		t.Errorf("after a wrong password the form carries the code %q, want %q", got, typed.code)
 	}
-	b.run("approve with the right password",
+	if got := b.eval(`document.getElementById("email")?.value ?? "(no email field)"`); got != email {
+		t.Errorf("after a wrong password the email field holds %q, want %q", got, email)
+	}
+	wantStatus(t, env, typed.code, store.DevicePending)
+
+	b.run("sign in with the right password",
 		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS(`button[name="action"][value="approve"]`)),
-		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
+		chromedp.Click(chromedp.ID("sign-in")),
+		chromedp.WaitVisible(chromedp.CSS(`[aria-label="user code"]`)))
+	if got := b.textOf(`[aria-label="user code"]`); got != typed.code {
+		t.Errorf("signed in, the page shows the code %q, want the client's %q", got, typed.code)
+	}
+	if got := b.textOf(".who"); !strings.Contains(got, email) {
+		t.Errorf("signed in, the page says %q, want it to name %s", got, email)
+	}
+	decide(b, "approve")
 	b.wantResult("Approved", "The device is signed in as "+email+".")
+	signOut(b)
 
-	signIn(b, denied, password, "deny", "h1.ok, h1.bad")
+	signIn(b, denied.uri, denied.code, password, `[aria-label="user code"]`)
+	if got := b.textOf(`[aria-label="user code"]`); got != denied.code {
+		t.Errorf("signed in, the page shows the code %q, want the client's %q", got, denied.code)
+	}
+	decide(b, "deny")
 	b.wantResult("Denied", "The sign-in request was denied.")
+	signOut(b)
 
-	// The page the client opened names the request and shows its code.
+	// The page the client opened names the request: after sign-in it shows
+	// that request's code.
 	if !strings.HasPrefix(opened.uri, env.Srv.URL+"/account/authorize/?session=") {
 		t.Fatalf("the client opened %s, want the sign-in page with ?session=", opened.uri)
 	}
-	b.run("open the page the client opened", chromedp.Navigate(opened.uri),
-		chromedp.WaitVisible(chromedp.CSS(`[aria-label="user code"]`)))
-	if code := b.textOf(`[aria-label="user code"]`); !regexp.MustCompile(`^[A-Z0-9]{4}-[A-Z0-9]{4}$`).MatchString(code) {
-		t.Errorf("the page the client opened shows the code %q, want one like WXYZ-2345", code)
+	u, err := url.Parse(opened.uri)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.run("approve the opened request",
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS(`button[name="action"][value="approve"]`)),
-		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
+	req, err := env.Store.LookupDeviceAuth(context.Background(), u.Query().Get("session"))
+	if err != nil {
+		t.Fatalf("the request the client opened: %v", err)
+	}
+	if req.UserCode == typed.code || req.UserCode == denied.code {
+		t.Fatalf("the opened request has the code %s of another login", req.UserCode)
+	}
+	signIn(b, opened.uri, "", password, `[aria-label="user code"]`)
+	if got := b.textOf(`[aria-label="user code"]`); got != req.UserCode {
+		t.Errorf("signed in, the page the client opened shows the code %q, want its request's %q", got, req.UserCode)
+	}
+	decide(b, "approve")
 	b.wantResult("Approved", "The device is signed in as "+email+".")
+
+	// Signed in, the page asks for a code; a mistyped one is given back
+	// for correction, one already approved says so.
+	typo := "ZZZZ-2222"
+	if typo == typed.code || typo == denied.code || typo == req.UserCode {
+		typo = "YYYY-3333"
+	}
+	b.run("type a wrong code into the code form",
+		chromedp.Navigate(typed.uri),
+		chromedp.WaitVisible(chromedp.ID("continue")),
+		chromedp.SendKeys(chromedp.ID("code"), typo),
+		chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	if got, want := b.textOf(`[role="alert"]`), "No sign-in request has that code. Check the code shown in your terminal and enter it again."; got != want {
+		t.Errorf("after a wrong code the page says %q, want %q", got, want)
+	}
+	if got := b.eval(`document.getElementById("code")?.value ?? "(no code field)"`); got != typo {
+		t.Errorf("after a wrong code the code field holds %q, want %q", got, typo)
+	}
+	b.eval(`document.getElementById("code").value = ""`)
+	b.run("correct it to a decided code",
+		chromedp.SendKeys(chromedp.ID("code"), typed.code),
+		chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
+	b.wantResult("Already approved", "This sign-in request was already approved.")
 
 	for name, l := range map[string]*login{"typed": typed, "opened": opened} {
 		t.Run(name, func(t *testing.T) { wantApproved(t, env, l) })
@@ -110,6 +170,83 @@ func TestDeviceLogin(t *testing.T) {
 	if tok := denied.cachedToken(t); tok != "" {
 		t.Errorf("the denied client cached a token %q", tok)
 	}
+	wantStatus(t, env, denied.code, store.DeviceDenied)
+}
+
+// signIn opens uri signed out, fills in the sign-in form (the code field
+// only when code is not empty: the page the client opened carries its
+// request) and waits for the element waitFor of the page that answers.
+func signIn(b *browser, uri, code, password, waitFor string) {
+	b.t.Helper()
+	actions := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(uri),
+		chromedp.WaitVisible(chromedp.ID("sign-in")),
+	}
+	if code != "" {
+		actions = append(actions, chromedp.SendKeys(chromedp.ID("code"), code))
+	}
+	actions = append(actions,
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("sign-in")),
+		chromedp.WaitVisible(chromedp.CSS(waitFor)))
+	b.run("sign in at "+uri, actions...)
+}
+
+// decide clicks Approve or Deny (action approve|deny) for the code shown
+// and waits for the result page.
+func decide(b *browser, action string) {
+	b.t.Helper()
+	b.run(action+" "+b.textOf(`[aria-label="user code"]`),
+		chromedp.Click(chromedp.CSS(`button[name="action"][value="`+action+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.bad")))
+}
+
+// signOut signs out and waits for the sign-in form it returns to.
+func signOut(b *browser) {
+	b.t.Helper()
+	b.run("sign out",
+		chromedp.Click(chromedp.ID("sign-out")),
+		chromedp.WaitVisible(chromedp.ID("sign-in")))
+	if n := b.count(`#sign-out`); n != 0 {
+		b.t.Errorf("after signing out the page still offers to sign out; page:\n%s", b.text())
+	}
+}
+
+// wantStatus fails t unless the request with this code has the status want.
+func wantStatus(t *testing.T, env *servertest.Env, code, want string) {
+	t.Helper()
+	req, err := env.Store.LookupDeviceAuth(context.Background(), code)
+	if err != nil {
+		t.Fatalf("look up %s: %v", code, err)
+	}
+	if req.Status != want {
+		t.Errorf("the request %s is %q, want %q", code, req.Status, want)
+	}
+}
+
+// eval is the string value of a JavaScript expression on the page.
+func (b *browser) eval(expr string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return s
+}
+
+// count is the number of elements that the CSS selector matches now.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
 }
 
 // wantResult fails the test unless the page is the result page with this
@@ -157,21 +294,6 @@ func wantApproved(t *testing.T, env *servertest.Env, l *login) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(res.Body), brainstemSession) {
 		t.Errorf("the cached token loads sessions with status %d: %s", res.StatusCode, res.Body)
 	}
-}
-
-// signIn answers a login on the page at its verification_uri, as a user
-// does with the client's instructions, and waits for the element waitFor of
-// the page that answers.
-func signIn(b *browser, l *login, password, action, waitFor string) {
-	b.t.Helper()
-	b.run(action+" "+l.code,
-		chromedp.Navigate(l.uri),
-		chromedp.WaitVisible(chromedp.ID("code")),
-		chromedp.SendKeys(chromedp.ID("code"), l.code),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS(`button[name="action"][value="`+action+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)))
 }
 
 // officialClient is the Python interpreter of the project's virtual

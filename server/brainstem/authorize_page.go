@@ -30,6 +30,10 @@ type authorizeView struct {
 
 const authorizePath = "/account/authorize/"
 
+// maxRetypedCode bounds an unknown ?code= put back into the code field for
+// correction (a code is 8 characters and a dash); longer ones are dropped.
+const maxRetypedCode = 16
+
 func (p *pages) renderAuthorize(c echo.Context, status int, v authorizeView) error {
 	v.Here = authorizePath
 	return renderPage(c, authorizeTmpl, status, "", v)
@@ -51,7 +55,8 @@ func deviceKey(c echo.Context) string {
 
 // showAuthorize renders the sign-in form, or for a signed-in user the
 // request named by ?session= or ?code= (400 when it is unknown, expired or
-// already decided) or a field to type its code.
+// already decided; an unknown ?code= gets the code field again, filled in
+// for correction) or a field to type its code.
 func (p *pages) showAuthorize(c echo.Context) error {
 	key := deviceKey(c)
 	u, csrf, err := p.session(c)
@@ -67,6 +72,16 @@ func (p *pages) showAuthorize(c echo.Context) error {
 		return p.renderAuthorize(c, http.StatusOK, authorizeView{pageView: who, CodeForm: true})
 	}
 	info, err := p.st.LookupDeviceAuth(c.Request().Context(), key)
+	if errors.Is(err, store.ErrNotFound) && c.QueryParam("session") == "" {
+		// Most likely a typo: ask again rather than send the user back to
+		// the terminal, whose login is still waiting.
+		who.Title, who.Error = "Approve a device", "No sign-in request has that code. Check the code shown in your terminal and enter it again."
+		v := authorizeView{pageView: who, CodeForm: true}
+		if len(key) <= maxRetypedCode {
+			v.CodeValue = key
+		}
+		return p.renderAuthorize(c, http.StatusBadRequest, v)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "This sign-in request does not exist."))
 	}

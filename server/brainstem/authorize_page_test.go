@@ -206,6 +206,35 @@ func TestAuthorizePageTypedCode(t *testing.T) {
 	checkPage(t, b.post("/account/authorize/", url.Values{"code": {typed}, "action": {"deny"}, "csrf": {csrf(t, res)}}), http.StatusOK, "Denied")
 }
 
+// TestAuthorizePageMistypedCode: a code mistyped into the sign-in form
+// leads, once signed in, to the code field again (filled in for
+// correction), not to a dead end; the request stays pending and the right
+// code then shows it.
+func TestAuthorizePageMistypedCode(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t, server.Config{})
+	addCheapUser(t, env, "cy@example.org", "pw-cy")
+	d := startDevice(t, env, "")
+	typo := "ZZZZ-2222"
+	if d.UserCode == typo {
+		typo = "YYYY-3333"
+	}
+	b := newBrowser(t, env)
+	next := "/account/authorize/?" + url.Values{"code": {typo}}.Encode()
+	b.signIn("/account/authorize/", "cy@example.org", "pw-cy", next, "code", typo)
+	res := b.get(next)
+	checkPage(t, res, http.StatusBadRequest, `role="alert"`, "No sign-in request has that code. Check the code shown in your terminal and enter it again.",
+		`<form method="get" action="/account/authorize/">`, `id="code" name="code" type="text" value="`+typo+`"`, `id="continue"`, `id="sign-out"`)
+	if strings.Contains(string(res.Body), "Start the login again") {
+		t.Errorf("a mistyped code sends the user back to the terminal:\n%s", res.Body)
+	}
+	if st := pollDevice(t, env, d.DeviceCode); st["status"] != "authorization_pending" {
+		t.Errorf("a mistyped code changed the request: %v", st)
+	}
+	res = b.get("/account/authorize/?" + url.Values{"code": {d.UserCode}}.Encode())
+	checkPage(t, res, http.StatusOK, `aria-label="user code">`+d.UserCode+"<", `value="approve"`)
+}
+
 // TestAuthorizePageNoOracle: before sign-in, the page answers alike for
 // real and made-up codes, so it cannot be used to guess them.
 func TestAuthorizePageNoOracle(t *testing.T) {
@@ -269,7 +298,9 @@ func TestAuthorizePageErrors(t *testing.T) {
 		t.Error("client name rendered unescaped")
 	}
 
-	checkPage(t, b.get("/account/authorize/?code=ZZZZ-2222"), http.StatusBadRequest, "does not exist")
+	checkPage(t, b.get("/account/authorize/?code=ZZZZ-2222"), http.StatusBadRequest, "No sign-in request has that code", `id="continue"`, `value="ZZZZ-2222"`)
+	res = b.get("/account/authorize/?code=" + strings.Repeat("Z", 17))
+	checkPage(t, res, http.StatusBadRequest, "No sign-in request has that code", `id="code" name="code" type="text" value=""`)
 	checkPage(t, b.get("/account/authorize/?session=not-a-uuid"), http.StatusBadRequest, "does not exist")
 	checkPage(t, postForm(env, "/account/authorize/", with("code", "ZZZZ-2222")), http.StatusBadRequest, "No sign-in request has the code ZZZZ-2222")
 	checkPage(t, postForm(env, "/account/authorize/", with("code", "")), http.StatusBadRequest, "Enter the code")

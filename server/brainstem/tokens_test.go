@@ -2,6 +2,7 @@ package brainstem_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -245,9 +246,10 @@ func TestTokensPage(t *testing.T) {
 		t.Fatalf("no new token on the page:\n%s", res.Body)
 	}
 	secret := string(m[1])
-	// The copy button's script runs by a nonce named in the CSP.
+	// The copy button's script runs by a nonce named in the CSP (compared
+	// as the browser reads the attribute: a "+" is written &#43;).
 	nonce := regexp.MustCompile(`<script nonce="([^"]+)">`).FindSubmatch(res.Body)
-	if nonce == nil || !strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'nonce-"+string(nonce[1])+"'") {
+	if nonce == nil || !strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'nonce-"+html.UnescapeString(string(nonce[1]))+"'") {
 		t.Errorf("script nonce %q, CSP %q", nonce, res.Header.Get("Content-Security-Policy"))
 	}
 	list := listTokens(t, env, secret)

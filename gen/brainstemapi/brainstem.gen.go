@@ -3896,6 +3896,36 @@ func (response PollDeviceAuth400JSONResponse) VisitPollDeviceAuthResponse(w http
 	return err
 }
 
+type PollDeviceAuth413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PollDeviceAuth413JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PollDeviceAuth507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response PollDeviceAuth507JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListDataStoragesRequestObject struct {
 	Params ListDataStoragesParams
 }
@@ -6597,6 +6627,36 @@ func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateToken413JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateToken507JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeTokenRequestObject struct {
 	TokenId int64 `json:"token_id"`
 }
@@ -6640,20 +6700,6 @@ func (response RevokeToken404JSONResponse) VisitRevokeTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RevokeToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
-
-func (response RevokeToken413JSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9023,150 +9069,150 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vchs5kuerIOouwtJEiZJsTc+sFBMX7ra713vdts6Wr2/X1IkQK0liVARqAJQojldf7wnuCe9JLpAA",
-	"6g8LRRYlUZLd/NJtFauABJCZyPxlIvE1GoppJjhwraLjr9EEaAIS//n2jI7N/xNQQ8kyzQSPjqNPWgo+",
-	"JsA103Oi6ZiIEdETIBKGQiaEKqInTJHPH38llKsZSEWYJjOmJyLX5B85yDnJqKRT0CDVCVHAE/MG42Tw",
-	"brT3G9XDyYBoQYYTysdAhCQJpKCh2ovg6ZywEeHiUiRzMqGKKMaH0IviSMI/ciYhiY61zCGO1HACU2pG",
-	"oucZRMeR0pLxcXR7extHJSXmhTdU009aSDqGn1mqQb6nU3g3FFxTxlVzMn6iCvYYV8AV0+waiMovbet+",
-	"VjidIlHMvI6Dj+LIPIyOoxF28RVfYb6T22gZxXH09maY5gk0aXkjRaYIJSMGaUJGUkwJ0OHEzdgJkZAB",
-	"1fQyRXrgJkuFacbOUYg8sD19Oa9RxDRMcSamjP8KfKwn0fFhvEho8YBKSefmb6XnKQ5ayGlUjuNXxq+w",
-	"OZqmYvZ2mun5/6RpXhBWH+PvE+Akk6CA69iNTJEhlXJOuCCD1LQ2aJtvN6ALfGvFNP8s5JTq5iy/Hg4h",
-	"05AQarh2zIWEhOxIUJngChShEghNZ3SuyL99+vB+t3XtbftVIoDn0+j4S/R3JXgURzRj0XkcIO1d0iTr",
-	"rBCNF4p8/vzuTY+8JlOamm4gwSeFNB4dHBVUZVRPSqJYslR8HM3HUZ7jmwHSRii+AUHpIMtMKzLMpQSu",
-	"idE9ZAeZmJJf3p4RMepz84JRK226ZJcwRQQHJ3sKYtPh4E8DMhKSUD7vc7hhShvx9FIBqQJydPiyR353",
-	"rRrKrBZ0RP4jB6UJU32e86HgCTNjommP/FT+QWaSaVBGbRkCvC6UQCaUJykk+JjqPqdEsynERAkkcybI",
-	"MGVG+6IiNKSZXhWdgp0EnB3zaMSkMnqUq16f+/WzhJYr6BVojbGm9KaQ1IODg+DC8RatMpCQ9v40IDC9",
-	"hES5GUmpkQBx+XcYamWGgY+Y4MS8PjCqvKJ6yI59SlMzB0wR6mVIC7HbURkxvkll9CubsoCwn9IxEMX+",
-	"CTFJYETzVJOXBydkmNJphuSTw17v8OCgTchTbDagaBjXMAaJU/9hNFIQ6Px9Pr0EaWfX6jktiLpiWUlM",
-	"a8fCthkUXsb1q5dRbLiCTY3GeXl49Jejv7764egvsZlH+7Dkkiqtp1KYNbd74zt1ml+mbNgk3SyjEb0R",
-	"TdWq3Y+piwybWbXx1fp+fvvyJ1CKCd6wINzzJo2481lymBF+fI3sGN26u4Iy93JHkiwdhjBlCQttIO5d",
-	"Rcw7kBgRRroSqilx33UjLik76rFkLRqf7apa8hwHqiWz55czs6+6GTshA9e7e67MzAyMLvTKfgXV/ru1",
-	"6D2j42W0otlkNxxDCB2voEHT8er+hQyoMvPU2qUxGewNjAU3Yje4K5sX7b53BwtVCanbdoQ194BbY/g4",
-	"I858/iNNPtqd3/xl2AU4/pNmWcqGuNvto6V2/LXS/X+VMIqOo/+yX3pV+/ZXtf+zmYC3UgqprO9Rn6R3",
-	"/JqmzEheluvY+FHWkgf8guwMvvZx3P3omHzpR2dm0ewbTBFvtPX60fntYBftnq/9KAFNWWq+6EfGHDXG",
-	"kgLbJNkjvV6vH90OepE1eC9ZkgB/sPG+wc5DQ10k7d9FThJBuNBkQq+BZCCnzOpDLcxfZo0sm9KhaQPJ",
-	"jtBuUfloxIbGgnJq9wnor1LhleWxn91jK+Mgr0G+UCRh6grtYMPpVKFBNMrT9MQMf2LEcUYVmpMaeM8a",
-	"J0pvgB3/h5Gl1eyIIndMKLk01mzKlDZKbgpK0TEYtvzSL961isJy5TEZCdGPzsPMWOW890L/LHKePMHC",
-	"vReajEzflZVyRmsiQCFHostgxsDs39dMscsUDGea14c0TUHiQE7pPBU0ORPiVyqfhBEdjxAERbQQJDWE",
-	"VAaHPxgv6RokeUl++5Hs0FQJMjOOtfGqyXCS8yswuzzaXFB4PD9TlsJTLFKVCDJCKtyIKniR0YxmfQrv",
-	"r3SH6z4l0w5YSixihOAUNRqUukGfTaTQ2o11wc0WgkwpnxOqNUwzrSzOYjVTkkhQCu1eIb22Goqc62PS",
-	"tlAzhMtcfz3y9iaDIaIL15SlZic0htgPROEMKCczcRWl+whazvdejzTI0F6P35Gca5ZaCwlutKeeDCkn",
-	"Kh8OAZJe3WP0bsBhwA0wK/aZ01xPhGT/fBSW+M3sBsbMk+SSJmQoIQGuGU1Vc2pf53pifrQkVN8lM5CA",
-	"MpxJcc0Sx0ch/eQ1mhZXwEPT/vvvv+9VeoL6KBtAoxmSG6bHGT/IMeXsn1QHvYOfRZqAJClcQ6piAr1x",
-	"jwy+fO1HkMLUzJqXDWsX9qPbmDR+9aZeP7o9t6iYt45o4pGLUykykJqh2VOaSda5D9lNhvZTKbQYitQ0",
-	"lVUbiAp3rjkk9AatpqGXRtecEJ6nqTVfRrmCBK2eN3+nfCzIx7efzshI0inMhLxCddwrMadLIVKgPEIE",
-	"V08WUI4/B0CO2BBaEF2HREKISAmDfSm/dL2dB6ap4vgFUMO6H4XqRueSQ3JCBgXOOiAJYri4f+Jo63Nr",
-	"2rgQC2yzVKAW2cwIlmnED0jVTOZVTRWrHuCK2ng7LAZLQoiiUcIfeDr3Rn/zsyp7NXkhFUMaIOEwSIJ1",
-	"ItblBaQTP610Vx9/lcw4sGqNRVjBTz9JcBrmO+aHdr3xwSOgYsZBkimd+9AQ02GV8CBssBRSXGAKbGPF",
-	"KrrdLbiKqlQcqybd65hFEqrNrKDEOBRNOtBSqW3+AQwwrvazHrcUhDeZZQp6pXFgiP7NvGeWDG70qvdP",
-	"caD8ymp+uGYiV92/aZ9cFcVuqhwdlebdSFZM/2k4RPK7ZIh91LcKuxeQndPXZz/96+6JDwcIBd5cN5LQ",
-	"I++FR4W/943jm1MUTV5o0wTF8+Xaxr0XZDO4ZkMwhmkFLliQcww3XXTf/ZZ08klTqUMDMS9cDIWNKDVm",
-	"Em4yJkFdMN7FZTHNKGK/qSxjRSeZf8prmra3pgWZUabJJegZACeZSFMVbsyB6xfWQmnQniuQxcjghk4z",
-	"RBF//1///h97hy9fHUUBzrkGyUbOIbnIJaubPpJ1+ebCyFYK1g5Y/vECu1QGFNeWpjqYAJHLaKitYWUB",
-	"2nnyVKRpK08uMEyFJ1+utsiqH6/qX+WpDikORA2ME6g01blzn7yLa8efWZja+IJx41X0opXqRzHpR+g0",
-	"1nAu+wHCrq5pfP0iAc4g6UfkP0nfzWhy4T7HZzQ1JvH8wnhH7hGzrunFWFKuvWdan07sqJpSUOuuWDzX",
-	"VRTXusHlrHQRSEKI3dhrXYQmK4r9zARbsd0H9V1zFcWMp4ImuD+3erDoYy5Oh4RMKKaFnFcJ/unjT+8/",
-	"RXH05vX7N++iOPqZjdWESsPbvzD9r/ml+UcqLnFf/w14AinMozj6D+AiEVEc/Q6X/oMPegIyOMRcpk2O",
-	"PkA/UoM0zPe/dyZaZ+q//edIZ7vH+/sr5bkyHNt+iOkxk+ajC8uHHNIiZD9jekK4IFORQFrE/SxeTeag",
-	"T3w+C5gmayjCsn3/s/HobjHM/M6+f9Dq3xXGwNsbLSnGSZahFBHl8w+j6PhLUz0XTzhGz6Pb8waW9LME",
-	"2MOAgjHWjFXTI/8d5ooos5nZ6aAkBbM+sdmAuPtDxSRhY6YR4htcDMjOcALDK0jI5byC8Z+QDxnw16fv",
-	"yKveARlSbkHkDMHBK5gTt/Rq94Rc0zR3SUN2CNi2pb26Pbl1jaObvbHYcw+nNPtivzpH/TuiQ/h6i7Gc",
-	"SqRpKdizMDMYTTKGgdkvaQDsL59lIPcMHxRZICMzKYkTUptiNdi1CTjWXhk0x4PBDZ//1bLWDYmq02xZ",
-	"/BrI54+/qiIMLPgecmvB5QWE9rUfZQVmZjSx/2vfq9IWHq2S7DyRxjaWOR9uGXwaRxnIi+JNn4ThLckl",
-	"32mhaYpfqtVumn1Z4oa38vVFuMsQV6Gz3vVi2yHtUzhSTcVzqUSaa1yvYrngBgMs3o8ipqPYSkKamjUx",
-	"/ze+USsudApSGd458zvKgs2LCEodckqohj3NEMhpsVCTMMrkTJ/m4BDORICTacLBKFD3rhlEsOeVI1sA",
-	"yhjXPxwF7daUKm038AZdHzEUAgmhmkyFEWA+BELJlPFcg4dhR45k08bd6fV+RZ2CX9g1cNM9rgQT/ISk",
-	"Ysy4cupmAkwq0o/wIennBwevhqZb/Bf0o14UBHRhxG7CyZA2W244oZIOje72vKZgKEGTnYGaZBcDzOJU",
-	"7IZMhYTd2Kg9CUMx5kwtOI0d0EBHTlxwW3VNSq4pmSsoOVVGbgP+1vOf0MryjHhCDuwy98hrBOHJFChX",
-	"CzFql1+2M8BHZG8P29jTOh3s1ljDs2Ohx14d/vnVDwcHNW0WVFAbhd0Cs5g0p1E/srLYsAK4gnlYFizP",
-	"x0RNxMyZd8Llyjd6q2mR+2mAJfK6QaGy89BkioU+7Nqv5J0wVIofd4fA6ptTAwMLUdayrVpbJWTO+4Sz",
-	"SmipRwbO9VeYakZtGrix4HBzxZTepJLIi6bvoMi0/Zv/uvenwTphqqGYCKlXzkrdQ7mNo6FIU8D0nvW/",
-	"XUARAyKqJb0YFZ7F0sYrTshtHI2lyLOlJurStbfr8lGk0DRefzFNV7KdFNmxvaFHYPwGdMpSSOpO2G7Q",
-	"lN5QSM0b6MvBefNSWKu/DAdjsUtarPZaPmUjlc8xaq0hwcE5iR2aXP6Sz+FFb3KVD6vyyyJLdC0e1i5d",
-	"c9lHmNLpUMjN8ORvgM6n8Wlhb0pZSnasKyU4Ggl24UgmpKZpiBGXKPN6kLRYtcqc1bVAXOiSBYZZEOh6",
-	"wBXn0TOun6pCjpfo1dLcaonMeCVbBGU+fDqLyenns90eGWA/1qIc2L4GKMb+kJDNRaHG3kZU2/xbSHIJ",
-	"QzEFVcYtAuGbp1Rujcnqch6qRYu16K0VER2cFdUlnNOmfVacDnlQXfQUUmxPV7XJspu1mkhjOHH/9PNZ",
-	"TKaU07GZYLOCbq4FT+cdZLvd/ra0tQW6stKO6TDCUDoOPl/S871C3M8vHB0XMFV3o9NP3gpzs2j4TmFt",
-	"18uqkHZDcd4rmr1Vh1t1+FzUYZtEoHHVVECUX9juw8Y2Uxeu/9bfkaTQrwtyXemq1m6lkfPl5P9UELoQ",
-	"Jkjp2KbCo8warsaw2wmi6xKm4hoPqRjz+HZA7ANr4ExxBQIu4wbnJXYktcxZYwaq5yKCcArm0IsRoeTo",
-	"4MCYdRSTxzF5NZlzOmXDPQlKV8ofHJfRlD5f6+zEyKU8259VTJSQmgjZ5xkdMz6Ol5yusMeeK8fAXR9X",
-	"MCd4ILrPc37FxYwT5/TvOyffHqQjb2CYUqPB/IlrSsx0kR3K53i83QawdvtcCaInVBO4BjknY+Ag0bod",
-	"Uk4uGRZ4OKlgjHjWWVXVv56JPjdk4unm8iRbCOvwZyVrWIf3pKyaLZAO1Q3qsKec10E5LmFCr5ljkvWw",
-	"CqopHf4jZ4p1ycUKfq/aMo0t3ofz86J+elPZFSrPrOAWogDIjuEAIZ1rd+JdPMFBhb2+2IaJAY8u5OPJ",
-	"nt3ld1zHFQJ3iZCJlfhNOOa1vMLzUHYZ1XCBwOWd4cxV5kY95tk9L66azxCgHDIxnKzPXPcwfu6IH60H",
-	"EE0pZ1me0rvBfB2T1uyLiBFfMH6xVFgw/sQ4Fk5JQc2VhumeoiMw2nPas7GNmvm0ckay1nPCden077UJ",
-	"5qakpnANzu9lsHUGehwrx1VfoxTMukJrIDsL4tVUn3FFFS/yVwsjLGBEITvIbT8rISG/F4UgoY9Akz3c",
-	"49yvhb3kPINwpm4ru36ELKVD8MG6tZR8XGT2oEI+ITh0okXj89qX1soDojSd98jrJHGnsNCkMv+m2BDh",
-	"AGY/R3N5wjJjHjG9WD3g6ODV7gmRgBSYj/0Zyx5ZOCDTQgUzVjlx2WkkuzJNHuyunZL0HW0Sd9f2d4q/",
-	"rtJtbs0sN5RGvbEisCCM+3r9JDLGXRLZ4QNqrCLE6Ia0RA8sPd2F6aOGpyGx0uCzjGlpqvKE0BqPnxTR",
-	"OYcZV0R/UNiwa5mvK9XJJi2vO1oPOG+rITlVegObieuENjPf6eIOZWnuxi3Lzm51PPXjhaCYqoUiRcJu",
-	"hN4m9xvDC4UO0EmRzUFH2tW0SinmAEHvLmWAaouxmu5wMvrCnHabyzY4uel2rCItINUthK5P5XcHPTdn",
-	"ovsGFproFYB0qLs7YdPNvlfB1Ki8H+zE1R9FvFsnfrm4dmSdVg2yZMm/VxFcW+66Ctv9JGyVWDV8pAeU",
-	"rK2HtPWQth7SQ3pIDSn3ZeTKYpur0LfF/jHxsfXwX0aVmglZ9x+Kh3H4CGY4zdzMsKu580L56J4rzLM6",
-	"mbtoNy67D6k9NxxbLa45HnvYrgX8s4drroCTHQ4zkEX1V+MpWfVzBbVgY6fjcs3U1tjTERoBck2nir4K",
-	"hrlkev7JsImPfFAJ8nWuJ8FEVJfsSmz3drDHZPC6ej7wmPyIjbhMf3viEVP9B2RngPMb+ilUOxb5F4N6",
-	"2GI5iInWma0lxPhIhONIGIuy1ZqA/Cgp45/O3v5G8D9+13p9+i4mRmCoxrpf6HtjthaWfKNpn5df+tXc",
-	"GVyaZ0rD9IJm7EILkarBbs8eU6IS+nywTzO2/9WGVG73v9Isu93/irkBt/tfvrLkdv98YHuz75BBJtk1",
-	"1WaOLAv5Vd/tcyHJwAZpBmSHcsHnU5GrGNlqz8avySnVExseS8QwnwLXLrRnz18QLSlLGR/3uUqpmpyU",
-	"lYgz/NJHAZkFMW14ExLCElsFKU3nvT7vF6KhSK7sTlULiwK/hlRk4Go3uXnuR8fka6/Xu3Vxy7KMctzn",
-	"lffw2NaXXq93HpO+NVrsqVtjt9h/edPF/mWsl0o0NMON1pfUvYJ5n+NZkd1eFVAp6nQuL33MuGIJVIsd",
-	"4wTY6LGtZRgsZ/RCETWhOAXVIo92oB2LPBoFojRCTqrl/F2fo852NbJqv2EHX23RqFymrr+33PgQlFjz",
-	"4fPHX7Gr89vBrluE1ihzrehWXMlpjo1tsodF9hDnmoKeiKTP7Yhjh4zVigv6o5ALsW+c2rPFYKSdGMfk",
-	"x2hTuVrciMXb+HyZVBr3+enns32b8PHm7a9vz976EL5Zvt0iScdodBdQLmr0ZjCsRrH73Ef49QSm5Ojg",
-	"Fbl7Zcs+r5S2NGbboWNYMwMo7rvt5bFeqErLfT5MqTLilwgnj5bZmdEYXjRt0Xwbr7ccZqYf8AKHgee0",
-	"Acl5ilp8An3uS6HbwLgSU6cMq0Fzw4W1OvsDJOEXmxEAideQthwhLgO5FAnDdIiqPzGIyaCaXTYwHLjo",
-	"y5uXWtz8wa6dcS4KufEOCOVJn/PSybDF2Ms66/Ylb6op0O6ELnDdM3zBacb2ihyHF6rP/41e0zLrwcw0",
-	"04ymTDmmRsanmW9bC5vHT1wZYsNCdqL7XObuSPZgb6/Mg9orTYy/FR+9sfSfifd5mv7N2N2Dk4qS7nPq",
-	"Jngm8jSxF20M6udfzZIZ4hA2YFcY9PRU2tOACrStN6+ZxkoX7dukrRhhffvosHfQO0Bcw05YdBy96h30",
-	"XrkaamhJ4A5oVMe+reGwj8aUUDrk2elcunNqtiAIZuDY70it+IAVUWPM4WIpMmitYzEgO4ZhF393czLP",
-	"QNm8biwuMdiNiWJjjoKEaivLpLi2hzsLdfEuwUtSqNRlmRR3qwIo/aNI5g9YL3Gx2IstNFgrZPzy4GAD",
-	"HdrCL4FKjUY/hxYFK2seWVpCXRQ071dK3ZpPDl+t/mSx8Kr57uW/rP6urPR5G0d/PvjL6i9C9YarZnJ0",
-	"/OU8jlQ+nVI594xQ8ikeb/Xh5+MvWKsywuBDQxRQ5S8RiNf2PJDfgV4eHJyUFV41pKnZErAIR0xcDQ6y",
-	"U9iu2HqMxwDtIX3KXVVow+lNhj4VafpI/FwtFHNb920wo3Dj/F2pFNPC4EpTXdSZfThuX8JHhqbObOTc",
-	"hH3vil1QrSW7zDWo/Qp8hsw1Dl098StalDi4CgrfUvmY2GLzZv92heJx/8CiN9UHPZFVn+2VD3dtVmPs",
-	"sxBRufpMxJFIUzGreRCx+REybZE86tMaXTIa2nKutglu6gqgbr174z84HgdLUjKCWSVh0poAzkSagITY",
-	"+oB6grnCEqwD78oBg7ubxlqyTXEyE1wxWDA3pnIRVUtss3xl315Y0hbfrLzobhfp8CaW7u/wnr8qpsOr",
-	"/q6qDq+6+5a6N+ozyla+v+JOr9vzTSqUhbBgQJ984GB9UjGqSdtJpYi1rRtjz4mhs9pdvywUj8fPDld/",
-	"VqvvjB912IbLKwRQlRXKy9BQ1yQ7TkX5hNKKLquGCs9v45bdz4bV1UJOBcLrRTkeX5l9Ufjst9V+NrSd",
-	"NbIAOm1nh5sgoL20tquOcGf77DG46e5m4P2MuoKD7SQ5blvIImzw7LrbMEJ9lsV9fb+Fm/3webkhl/Ei",
-	"W+gS4T174kiXNwmh993kfttYnfvX23v8JW8BzXnURnziTxEb83S395icY4la/kVxBQWy2ssOrNa8GOHh",
-	"uM1OWUdui8MmnNlWarwSNHbIjkV+xYxbL6CS+7/b5J1fQN+LcZ6V5fBI+3675j2r29cLFwz421dD3bjX",
-	"9vEdbPk52wJry2BNGH4BzGWpztRa5sN6HJogX2ThhIZTKjWjKcmzhGo4bkCG1SSGhux8xo8eTu9u1F6x",
-	"GR2P7X13FRp/f0tNeJ63+fKIm9ATm0qWzztvXlke2Lx+ztOUSJvLc0zElGmMVPp8IiduY9AucFnNFqpL",
-	"nUsI+kbEbh03YSt3W7mryp3j9Dv6KErDdN8FhrrggsXRtS0m+JCY4Gl5QG6LB24ID1xyj/C6Xxc3IG/U",
-	"maiWtFkBIHqx/N7Aw0LdLLH8/anWLqCha++k6gr7QlxY4NsX4gohh76jzZgD9Vpkj4wY1us2bdHCe6KF",
-	"WcEpTSZdugOvBQkWd01Xq9WceBxQkRRGulLBo6gUKoEkDpzDuLAtIxRCC0uO3yKFzxMpXMZpSxBCzwst",
-	"Vs/RwVGRi6knMK8eNQiig3dmlD8MMrhSw56VEr1FBJcigoXe62gTPC8k8GF06sbsjydBADsJh0chCiHZ",
-	"IhDPDPlbvhk9DuL3zMXraZC+rXx9Hwjf/fwK7xi043yGDbShXjcu0x/YtILiYoHjqgvyQpVeR+sp29xW",
-	"LkTUbad2MChlSl84QG53KUD2qTy2vJ54rwsWeRPyviZh8AT8Bo9zB+6/CAr7Avz5BNDQ3e1ARIZauG9z",
-	"NmFQvly/XZDzgsQtcv6QyPmdNcIWOe+sDN0c3xE5r31dBDrW/fBNGdx6l6z9tT3kvkn/vlqBZAVY7zXB",
-	"9wbWd1HCfkPrAtb7hEZXAGeMV8nVIx21qgqDsqzCYLGugj2JlytNxMz9UsuSsyqpDfn/VBSv2oRrUC85",
-	"+cjIf71mzxb5vyfyX5Y5a3L8UgtiLeS/Wl2wUUwGDfUO4kHTFD8ujry3BAFK5t8GAZ5nEGAZ0y0JAngu",
-	"eqggwJ0Z5Q8TBFipbCt1ordBgKVBAM+8XW2N5xUEeBidujFT5EmCAJ2Ew4OUhZBsQcpnFgRYvhk9ThDg",
-	"mYvX0wQBtvL1fQQB7udidKoDsDoOUC1afrys6qa/MoZJW15zQ/GBlnLM32aY4E4Vl9cptVzr4A8VMujK",
-	"pZszK1eLqHfI7yOfvo2GcK66e+Zh5PDO+ezPQwA3f+nmH1TouuRzb1C+1iyCE6hI33ac+lK4AktVaK5x",
-	"bt99vLuN9t0v2rctofOogb9GJZ3y/pRH8FfWK6UTkNnvNM7WtbBO4CqO9ugbssZidR0tqjca4VkCfznF",
-	"jvPFjwPXUOyuCKdtvhJP67U8TxRk29bl2VC8LXz0Ncj5Xe2DlQG5j+5+4wVhwd2MVlH8JUG1bTmebyi+",
-	"tgaTdYi6/b//83+bcVsyc7eiuFLRwatB2wJv2xI9D62Lz4JOwDYy1yUy17FuT5t18izjdc+5nEjbrWdP",
-	"FGVYt7ZISMy2sYfnGdtbayN81IjftyWgTxsH3ErodxwdvIdDlCsjDVgofkkI4j3MQGmLocQEbjK8aENw",
-	"UB6RTHrE2k9DCZqw4l6JiZhxQseU8RMyyCSM2A3e8MS0g2QMx0k6xKtfgigg3hOlok0emHOlW7GnNtip",
-	"vNbthbvuSt3Vowrj5kXjwbu1VLMQfBuqg9ej4YUBeP0LK9JIcWl2BlcwH+zipQAnhGkypJwLTS4dPntJ",
-	"h1ckpbq9MsqZu3lsIwcnq0vxRNVRmiQkbQzBYebueXO1NZSb5kdUli1FSUJMtPoygZo6+Ir/v1gFjZzR",
-	"K1AERiPMvNfIWTEmk9p7h/yFQhiLsMEKRXYkXIsrxsflRRUkV5C4e9rcPVjmM6YINd8Eo5AfTSsVjlwF",
-	"jNj3Hw4YWXvPeeKNw4we/TYXSV7QaEElU7erArFp8+kLRVhCdoroTsrwsrXXHOM/eE+P76W4zeTo4Ahv",
-	"wOR4EyReOGIvfIw840WLgh9XhLi41pBx/cNRVLnw+LB5428lVIjFvO5+bcZrf+0e6ksb2XIM2iOfJoa5",
-	"0ef095e5IGhcPxcoRosvYEzPPaulK/TIa3+TCxuh/xrbwy2XYK9wC1zkgs1s75/Y3j/x3d8/UV6l89Us",
-	"U/Xa0i/nt+erbqioXjK4u7qQZjfdUUQT2ksyNeX8hNAlmqVFxLe12re12h8J+l1D0MLV3LuJ2v3SgKx8",
-	"dqtz+21t5NuisduisduisXfZ8StpiG0qKFBYJ6BJOm/rReHZKUwvffYbHqaciBlHr+gOG/227OK27OIz",
-	"2tzLwoyrperBN/VvusRVY1PfFrr64xa6Wnc3ay2F9YhSuLIQ1rdlWm+rSm2rSm2rSn0j1nwHjRc4IRtQ",
-	"XquteZ+YKUbllYmFaX83sG5bNWVbNeUZ2fBlXZXVsvTg1sP3ekK9YVhsz6lvz6nf0+LvfpL9qQT5Wz3H",
-	"3pDW7Wn2P+5p9vuJZgeg+YGkEF1dlLRwCuAnNubK6AZMSzNU0uFQ5Fy/UAT2ppSl1pOmSs2ETPAPCTqX",
-	"XBGKWW3B/DGyc3RwiBlaMyn4mAwlJMA1o6kKSNaHS+PfbTJbENsu2ORxE6td37b1kAi8bp9Ho66MtsY6",
-	"Anh0XqQJGabM9ID+xOMmW98xK+3o5b+s/u5sIoXWD3JWr5TOmiS+vbFJ60HOHtn77jtmQy7ogJACAHnd",
-	"ngrndMEkv7Q7Fb6tbD6jymBIdqA37pGJ1tnx/v7hy7/0DnoHvcPjvx789cDK6mBKr4DInA9QonKZRsfR",
-	"Pm4SjtjFft/eZCDZFHjpG8eF3DNZx87qoFmZcFciso3zVFVsjskypGVLXjBZ9FpprtxTFpv7fQKykrnu",
-	"DRozP1pISGJs+HJOZhNmCzprMRRptfG6TRlaBrSFILHFcckl6BkAL5GDDhOxvI/TYIZ2WQUErtkQSCrG",
-	"jFeaRja6Pb/9/wEAAP//",
+	"7H3tchs5kuCrIOouwtJEiZJsTc+sFBMX7ra713vdts6Wr2/X1IkQK0liVARqAJQojld/7wnuCe9JLpAA",
+	"6oOFIouSKMlu/um2ivhIJDIT+YXE12goppngwLWKjr9GE6AJSPzn2zM6Nv9PQA0lyzQTPDqOPmkp+JgA",
+	"10zPiaZjIkZET4BIGAqZEKqInjBFPn/8lVCuZiAVYZrMmJ6IXJN/5CDnJKOSTkGDVCdEAU9MC8bJ4N1o",
+	"7zeqh5MB0YIMJ5SPgQhJEkhBQ3UWwdM5YSPCxaVI5mRCFVGMD6EXxZGEf+RMQhIda5lDHKnhBKbUrETP",
+	"M4iOI6Ul4+Po9vY2jkpITIM3VNNPWkg6hp9ZqkG+p1N4NxRcU8ZVExk/UQV7jCvgiml2DUTll3Z0jxVO",
+	"pwgUM81x8VEcmY/RcTTCKb5iE+YnuY2WQRxHb2+GaZ5AE5Y3UmSKUDJikCZkJMWUAB1OHMZOiIQMqKaX",
+	"KcIDN1kqzDAWRyHwwM705bwGEdMwRUxMGf8V+FhPouPDeBHQ4gOVks7N30rPU1y0kNOoXMevjF/hcDRN",
+	"xeztNNPz/0nTvACsvsbfJ8BJJkEB17FbmSJDKuWccEEGqRlt0IZvt6ALbLUCzT8LOaW6ieXXwyFkGhJC",
+	"DdWOuZCQkB0JKhNcgSJUAqHpjM4V+bdPH97vtu69Hb8KBPB8Gh1/if6uBI/iiGYsOo8DoL1LmmCdFazx",
+	"QpHPn9+96ZHXZEpTMw0k+KXgxqODowKqjOpJCRRLlrKPg/k4ynNsGQBthOwbYJQOvMy0IsNcSuCaGNlD",
+	"dpCIKfnl7RkRoz43DYxYaZMlu4QpIjg43lMQmwkHfxqQkZCE8nmfww1T2rCn5wpIFZCjw5c98rsb1UBm",
+	"paAD8h85KE2Y6vOcDwVPmFkTTXvkp/IPMpNMgzJiywDgZaEEMqE8SSHBz1T3OSWaTSEmSiCYM0GGKTPS",
+	"FwWhAc3MqugULBIQO+bTiEll5ChXvT73+2cBLXfQC9AaYU3pTcGpBwcHwY3jLVJlICHt/WlAYHoJiXIY",
+	"SanhAHH5dxhqZZaBn5jgxDQfGFFeET1kx36lqcEBU4R6HtJC7HYURoxvUhj9yqYswOyndAxEsX9CTBIY",
+	"0TzV5OXBCRmmdJoh+OSw1zs8OGhj8hSHDQgaxjWMQSLqP4xGCgKTv8+nlyAtdq2c04KoK5aVwLROLOyY",
+	"QeZlXL96GcWGKtjUSJyXh0d/Ofrrqx+O/hIbPNqPJZVUYT2Vwuy5PRvfqdP8MmXDJuhmGw3rjWiqVp1+",
+	"TF1kOMyqg6829/M7lz+BUkzwhgbhvjdhxJPPgsMM82MzsmNk6+4KyFzjjiBZOAxgygIWOkBcW0VMG0gM",
+	"CyNcCdWUuH7dgEvKiXosWQvGZ7urFjxHgWoJ9vx2Zrapw9gJGbjZ3XdlMDMwstAL+xVQ+35rwXtGx8tg",
+	"RbXJHjgGEDpeAYOm49XzCxkQZear1UtjMtgbGA1uxG7wVDYN7bl3Bw1VCanbToQ1z4Bbo/g4Jc50/5Em",
+	"H+3Jb/4y5AIc/0mzLGVDPO32UVM7/lqZ/r9KGEXH0X/ZL62qffur2v/ZIOCtlEIqa3vUkfSOX9OUGc7L",
+	"ch0bO8pq8oA9yM7gax/X3Y+OyZd+dGY2zbZginilrdePzm8Hu6j3fO1HCWjKUtOjHxl11ChLCuyQZI/0",
+	"er1+dDvoRVbhvWRJAvzB1vsGJw8tdRG0fxc5SQThQpMJvQaSgZwyKw+1MH+ZPbJkSodmDAQ7Qr1F5aMR",
+	"GxoNyondJ4C/CoUXlsceu8eWx0Feg3yhSMLUFerBhtKpQoVolKfpiVn+xLDjjCpUJzXwnlVOlN4AOf4P",
+	"w0uryRFZ7phQcmm02ZQpbYTcFJSiYzBk+aVftLWCwlLlMRkJ0Y/Ow8RYpbz3Qv8scp48wca9F5qMzNyV",
+	"nXJKayJAIUWiyWDWwOzf10yxyxQMZZrmQ5qmIHEhp3SeCpqcCfErlU9CiI5GCDpFtBAkNYBUFoc/GCvp",
+	"GiR5SX77kezQVAkyM4a1sarJcJLzKzCnPOpcUFg8P1OWwlNsUhUIMkIo3Ioq/iIjGc3+FNZfaQ7XbUqm",
+	"nWMpsR4jdE5RI0GpW/TZRAqt3VoXzGwhyJTyOaFawzTTyvpZrGRKEglKod4rpJdWQ5FzfUzaNmqG7jI3",
+	"X4+8vclgiN6Fa8pScxIaRewHohADyvFMXPXSfQQt53uvRxpk6KzHfiTnmqVWQ4Ib7aEnQ8qJyodDgKRX",
+	"txi9GXAYMAPMjn3mNNcTIdk/H4UkfjOngVHzJLmkCRlKSIBrRlPVRO3rXE/MjxaEalsyAwnIw5kU1yxx",
+	"dBSST16iaXEFPIT233//fa8yE9RX2XA0miW5ZXo/4wc5ppz9k+qgdfCzSBOQJIVrSFVMoDfukcGXr/0I",
+	"UpgarHnesHphP7qNSeNXr+r1o9tz6xXz2hFNvOfiVIoMpGao9pRqkjXuQ3qTgf1UCi2GIjVDZdUBosKc",
+	"ay4JrUEraeilkTUnhOdpatWXUa4gQa3nzd8pHwvy8e2nMzKSdAozIa9QHPdKn9OlEClQHqEHV08WvBx/",
+	"Djg5YgNoAXTdJRLyiJRusC9lTzfbeQBNFcMv4DWs21EobnQuOSQnZFD4WQckQR8unp+42jpuzRgXYoFs",
+	"ljLUIpkZxjKD+AWpmsq8aqhi1wNUUVtvh81gScijaITwB57OvdLf7FYlryYtpGJIAyAcBkGwRsS6tIBw",
+	"YtfKdPX1V8GMA7vW2IQV9PSTBCdhvmN6aJcbH7wHVMw4SDKlcx8aYjosEh6EDJa6FBeIAsdYsYvudAvu",
+	"oioFxyqkexmzCEJ1mBWQGIOiCQdqKrXDP+ADjKvzrEctBeBNYpmCXqkcGKB/M+3MlsGNXtX+FBfKr6zk",
+	"h2smctW9TztyVRQ7VDk4KsO7laxA/2k4RPK7ZOj7qB8V9iwgO6evz376190THw4QCry6bjihR94L7xX+",
+	"3g+Ob05QNGmhTRIU35dLG9cuSGZwzYZgFNOKu2CBzzHcdNH99FsyySdNpQ4txDS4GAobUWpgEm4yJkFd",
+	"MN7FZDHDKGL7VLaxIpPMP+U1TdtH04LMKNPkEvQMgJNMpKkKD+ac6xdWQ2nAniuQxcrghk4z9CL+/r/+",
+	"/T/2Dl++OooClHMNko2cQXKRS1ZXfSTr0ufC8FYKVg9Y3nmBXCoLimtbU11MAMhlMNT2sLIB7TR5KtK0",
+	"lSYXCKZCky9Xa2TVzqvmV3mqQ4IDvQbGCFSa6tyZT97EtevPrJva2IJxoyla0Ur1o5j0IzQaa34u2wHd",
+	"rm5obH6RAGeQ9CPyn6TvMJpcuO74jaZGJZ5fGOvIfWLWNL0YS8q1t0zr6MSJqikFtemKzXNTRXFtGtzO",
+	"yhSBJITYrb02RQhZUewxExzFTh+Ud81dFDOeCprg+dxqwaKNuYgOCZlQTAs5rwL808ef3n+K4ujN6/dv",
+	"3kVx9DMbqwmVhrZ/Yfpf80vzj1Rc4rn+G/AEUphHcfQfwEUiojj6HS59hw96AjK4xFymTYo+QDtSgzTE",
+	"9793Jlpn6r/950hnu8f7+yv5ubIcO36I6DGT5qMLy4cM0iJkP2N6QrggU5FAWsT9rL+azEGf+HwWMEPW",
+	"vAjLzv3PxqK7xTDzO9v+oNW+K5SBtzdaUoyTLPNSRJTPP4yi4y9N8Vx84Rg9j27PG76knyXAHgYUjLJm",
+	"tJoe+e8wV0SZw8yig5IUzP7E5gDi7g8Vk4SNmUYX3+BiQHaGExheQUIu5xUf/wn5kAF/ffqOvOodkCHl",
+	"1omcoXPwCubEbb3aPSHXNM1d0pBdAo5tYa8eT25f4+hmbyz23Mcpzb7YXucof0d0CF9vMZZTiTQtdfYs",
+	"YAajSUYxMOclDTj7y28ZyD1DB0UWyMggJXFMalOsBrs2AcfqK4PmejC44fO/Wva6wVF1mC2JXwP5/PFX",
+	"VYSBBd9Dai2ovHChfe1HWeEzM5LY/7XvRWkLjVZBdpZI4xjLnA23zH0aRxnIi6KlT8LwmuSSflpommJP",
+	"tdpMs40lHngrmy+6uwxwFTjrUy+OHZI+hSHVFDyXSqS5xv0qtgtuMMDi7ShiJootJ6Sp2RPzf2MbtfqF",
+	"TkEqQztn/kRZ0HnRg1J3OSVUw55m6Mhp0VCTsJfJqT7NxaE7Ex2cTBMORoC6tmYRwZlXrmzBUca4/uEo",
+	"qLemVGl7gDfg+oihEEgI1WQqDAPzIRBKpoznGrwbduRANmPcHV5vV9Qh+IVdAzfT404wwU9IKsaMKydu",
+	"JsCkIv0IP5J+fnDwamimxX9BP+pFQYcujNhNOBnSZssNJ1TSoZHdntYUDCVosjNQk+xigFmcit2QqZCw",
+	"GxuxJ2EoxpypBaOxgzfQgRMX1Fbdk5JqSuIKck6VkNscf+vZT6hleUI8IQd2m3vkNTrhyRQoVwsxapdf",
+	"tjPAT2RvD8fY0zod7NZIw5NjIcdeHf751Q8HBzVpFhRQG3W7BbCYNNGoH1lYbFgAXME8zAuW5mOiJmLm",
+	"1DvhcuUbs9WkyP0kwBJ+3SBTWTw0iWJhDrv3K2kn7CrFzt1dYPXDqeEDC0HWcqxaXSWkzvuEs0poqUcG",
+	"zvRXmGpGbRq40eDwcMWU3qSSyIuq76DItP2b793702CdMNVQTITUK7FSt1Bu42go0hQwvWf9vgtexACL",
+	"akkvRoVlsXTwihFyG0djKfJsqYq6dO/tvnwUKTSV11/M0JVsJ0V27GxoERi7AY2yFJK6EbYbVKU3FFLz",
+	"Cvpy57xpFJbqL8PBWJySFru9lk3ZSOVzhFobSHBwRmKHIZc38jm8aE2usmFVfllkia5Fw9qlay7rhCmd",
+	"zgu5GZr8DdD4NDYt7E0pS8mONaUERyXBbhzJhNQ0DRHiEmFeD5IWu1bBWV0KxIUsWSCYBYauB1wRj55w",
+	"PaoKPl4iV0t1qyUy44VsEZT58OksJqefz3Z7ZIDzWI1yYOcaIBv7S0I2F4UafRu92ubfQpJLGIopqDJu",
+	"EQjfPKVwayCry32oFinWIrdWRHQQK6pLOKdN+qy4HfKgsugpuNjermrjZYe1GktjOHH/9PNZTKaU07FB",
+	"sNlBh2vB03kH3m7Xvy1sbYGurNRjOqwwlI6D35fMfK8Q9/MLR8eFm6q70umRt0LdLAa+U1jbzbIqpN0Q",
+	"nPeKZm/F4VYcPhdx2MYRqFw1BRDlF3b6sLLN1IWbv/V3BCn06wJfV6aqjVsZ5Hw5+D8VgC6ECVI6tqnw",
+	"yLOGqjHsdoLedQlTcY2XVIx6fDsg9oNVcKa4AwGTcYN4iR1ILThrYKB6LyLoTsEcejEilBwdHBi1jmLy",
+	"OCavJnNOp2y4J0HpSvmD4zKa0udr3Z0YuZRn+7OKiRJSEyH7PKNjxsfxktsV9tpz5Rq4m+MK5gQvRPd5",
+	"zq+4mHHijP59Z+Tbi3TkDQxTaiSYv3FNiUEX2aF8jtfbbQBrt8+VIHpCNYFrkHMyBg4Stdsh5eSSYYGH",
+	"k4qPEe86q6r41zPR5wZMvN1c3mQL+Tr8Xcmar8NbUlbMFp4O1c3VYW85r+PluIQJvWaOSNbzVVBN6fAf",
+	"OVOsSy5WsL9qyzS2/j7Ez4v67U1ld6i8s4JHiAIgO4YChHSm3Yk38QQHFbb6YhsmBry6kI8ne/aU33ET",
+	"VwDcJUImluM3YZjX8grPQ9llVMMFOi7v7M5cpW7UY57d8+Kq+QwByCETw8n6xHUP5eeO/qP1HERTylmW",
+	"p/Rubr6OSWu2IfqILxi/WMosGH9iHAunpKDmSsN0T9ERGOk57dnYRk19WomRrPWecJ07fbs2xtwU1xSm",
+	"wfm9FLbOjh5HynHV1igZsy7QGp6dBfZqis+4IooX6auFEBZ8RCE9yB0/K11C/iwKuYQ+Ak328Ixzvxb6",
+	"krMMwpm6reT6EbKUDsEH69YS8nGR2YMC+YTg0okWje61nlbLA6I0nffI6yRxt7BQpTL/pjgQ4QDmPEd1",
+	"ecIyox4xvVg94Ojg1e4JkYAQmM7+jmWPLFyQaYGCGa2cuOw0kl2ZIQ92105J+o4OibtL+zvFX1fJNrdn",
+	"lhpKpd5oEVgQxvVeP4mMcZdEdviAEqsIMbolLZEDS293YfqooWlILDf4LGNaqqo8IbRG4ydFdM75jCus",
+	"Pyh02LXU15XiZJOa1x21B8TbapecKq2BzcR1QoeZn3TxhLIwd6OWZXe3Ot768UxQoGqhSJGwB6HXyf3B",
+	"8EKhAXRSZHPQkXY1rVKKOUDQu0sZoNpmrIY7nIy+gNNuuGxzJzfNjlWgBbi6BdD1ofzuXM9NTHQ/wEKI",
+	"XuGQDk13J990c+5VbmoU3g924+qPwt6tiF/Orh1Jp1WCLNny75UF1+a7rsx2Pw5bxVYNG+kBOWtrIW0t",
+	"pK2F9JAWUoPLfRm5stjmKu/b4vyY+Nh6+S+jSs2ErNsPxcc4fAUznGZuMOxq7rxQPrrnCvOsTuYuxo3L",
+	"6UNizy3HVotrrsdetmtx/tnLNVfAyQ6HGcii+quxlKz4uYJasLHTdblmamvs4QitAKmmU0VfBcNcMj3/",
+	"ZMjERz6oBPk615NgIqpLdiV2ervYYzJ4Xb0feEx+xEFcpr+98Yip/gOyM0D8hn4K1Y5F+sWgHo5YLmKi",
+	"dWZrCTE+EuE4EsaibLUmID9Kyvins7e/EfyPP7Ven76LiWEYqrHuF9remK2FJd9o2udlT7+bO4NL801p",
+	"mF7QjF1oIVI12O3Za0pUQp8P9mnG9r/akMrt/leaZbf7XzE34Hb/y1eW3O6fD+xstg0ZZJJdU21wZEnI",
+	"7/punwtJBjZIMyA7lAs+n4pcxUhWezZ+TU6pntjwWCKG+RS4dqE9e/+CaElZyvi4z1VK1eSkrEScYU8f",
+	"BWTWiWnDm5AQltgqSGk67/V5v2ANRXJlT6paWBT4NaQiA1e7yeG5Hx2Tr71e79bFLcsyynGfV9rhta0v",
+	"vV7vPCZ9q7TYW7dGb7H/8qqL/ctoL5VoaIYHrS+pewXzPse7Iru9qkOlqNO5vPQx44olUC12jAiw0WNb",
+	"yzBYzuiFImpCEQXVIo92oR2LPBoBojS6nFTL/bs+R5ntamTVfsMJvtqiUblM3XxvubEhKLHqw+ePv+JU",
+	"57eDXbcJrVHmWtGtuJLTHBvdZA+L7KGfawp6IpI+tyuOnWesVlzQX4VciH0jas8Wg5EWMY7Ij1GncrW4",
+	"0Rdv4/NlUmnc56efz/Ztwsebt7++PXvrQ/hm+3aLJB0j0V1AuajRm8GwGsXucx/h1xOYkqODV+TulS37",
+	"vFLa0qhth45gDQaQ3Xfby2O9UJWR+3yYUmXYLxGOHy2xMyMxPGvaovk2Xm8pzKAf8AGHgae0Acl5ilJ8",
+	"An3uS6HbwLgSUycMq0FzQ4W1OvsDBOEXmxEAiZeQthwhbgO5FAnDdIiqPTGIyaCaXTYwFLhoy5tGLWb+",
+	"YNdinIuCb7wBQnnS57w0Mmwx9rLOum3kVTUF2t3QBa57hi44zdhekePwQvX5v9FrWmY9GEwzzWjKlCNq",
+	"JHya+bG1sHn8xJUhNiRkEd3nMndXsgd7e2Ue1F6pYvyt6PTGwn8m3udp+jejdw9OKkK6z6lD8EzkaWIf",
+	"2hjU77+aLTPAoduAXWHQ00NpbwMq0LbevGYaK120H5O2YoS17aPD3kHvAP0aFmHRcfSqd9B75WqooSaB",
+	"J6ARHfu2hsM+KlNC6ZBlp3Pp7qnZgiCYgWP7kVrxAcuiRpnDzVJk0FrHYkB2DMEu/u5wMs9A2bxuLC4x",
+	"2I2JYmOOjIRiK8ukuLaXOwtx8S7BR1Ko1GWZFPeqAij9o0jmD1gvcbHYiy00WCtk/PLgYAMT2sIvgUqN",
+	"Rj6HNgUrax5ZWEJTFDDvV0rdmi6Hr1Z3WSy8avq9/JfV/cpKn7dx9OeDv6zuEao3XFWTo+Mv53Gk8umU",
+	"yrknhJJO8XqrDz8ff8FalREGHxqsgCJ/CUO8tveB/An08uDgpKzwqiFNzZGARThi4mpwkJ1Cd8XRY7wG",
+	"aC/pU+6qQhtKbxL0qUjTR6LnaqGY27ptgxmFG6fvSqWYFgJXmuqizuxzoPaN0K7BQ2fSdabJvjf/LqjW",
+	"kl3mGtR+xWWHBD0OPXfxK2qxiNCK57+l2jKxBe6NzuCK0+OZhYV2qh96Iqt+2ys/7tpMythnPqJA99mP",
+	"I5GmYlazWmLzI2Taeg+pT6V0CXCoP7p6KqhIKIC6xeANjuB6nCuUkhHMKkmaVu1watkEJMTW7tQTzE+W",
+	"YJ0GrgQxuPdwrPbcZGGD4IqShPk4lcevWuKpZZN9+0hKW0y10tC9aNKhJT4X0KGdf56mQ1P/PlaHpu6N",
+	"p+6D+iy2le1XvCN2e75JIbYQigzIsA8crB0sRjVuO6kUzra1auzdNDSQu8u0hYL12O1wdbdaTWns1EEY",
+	"ls8WoCgrhJeBoS5JdpyI8kmsFVlWDU+e38YtJ64N5auFPA506RclgHw1+EXms32r82zoCG1kHnQ6Qg83",
+	"AUB7OW9XkeHOp+RjUNNTHcYFBVskOWpbyFxs0Oy6xzC6Fy2J+5qCC68J4vfyQC5jVLa4JroU7S0nXb5e",
+	"hBZ/k/rtYHXqX+/s8Q/LBSTnURvwib+5bFTi3d5jUo4FanmP4tkLJLWXHUit+RjDw1GbRVlHaovDKpw5",
+	"Vmq0ElR2yI71NosZt5ZH5b7BbpN2fgF9L8J5VprDI5377ZL3rK5fLzxq4F98DU3jmu1jGxz5OesCa/Ng",
+	"jRl+AcyfqWJqLfVhPQpNkC6ycBLFKZWa0ZTkWUI1HDfclNXEiQbvfMZODyd3N6qv2CySx7b4uzKNfzOm",
+	"xjzPW315xEPoiVUlS+edD68sDxxeP+dpSqTNHzomYso0Rkd9DpNjtzFoFyytZijVuc4lIX0jbLeOmbDl",
+	"uy3fVfnOUfodbRSlYbrvglFd/ILFdbmtT/AhfYKn5aW8rT9wQ/7AJW8Xr9u7eHV5o8ZEtYzOCgeiZ8vv",
+	"zXlYiJslmr+/SdvFaejGO6mawr74FxYV98W/Qp5DP9Fm1IF6/bNH9hjWa0VtvYX39BZmBaU0iXTpCbyW",
+	"S7B437paIefE+wEVSWGkK1VDiuqkEkjinHMYi7ali0LewpLit57C5+kpXEZpSzyEnhZatJ6jg6Mi/1NP",
+	"YF693hD0Dt6ZUP4wnsGVEvas5OitR3CpR7CQex11guflCXwYmbox/eNJPICdmMN7IQom2Xognpnnb/lh",
+	"9Dgev2fOXk/j6dvy1/fh4bufXeENg3Y/nyEDbaDXjQf8BzatoHjM4LhqgrxQpdXRerM3t9US0eu2U7uM",
+	"lDKlL5xDbnepg+xTeVV6PfZe11nkVcj7qoTBW/cbvEIeeHMjyOwL7s8ncA3dXQ9Ez1AL9W1OJwzyl5u3",
+	"i+e8AHHrOX9Iz/mdJcLWc95ZGDoc39FzXutdBDrW7fimDG69S9bubS/Wb9K+r1Y9WeGs95Lge3PWdxHC",
+	"/kDr4qz3CY2u6M4Yn6+rRzpqlRwGZSmHwWItB3v7L1eaiJn7pZYlZ0VSm+f/U1EwaxOmQb3M5SN7/ut1",
+	"grae/3t6/svSak2KX6pBrOX5r1Y0bBSwQUW9A3vQNMXOxTX7liBASfzbIMDzDAIsI7olQQBPRQ8VBLgz",
+	"ofxhggArhW2lNvU2CLA0COCJt6uu8byCAA8jUzemijxJEKATc3gnZcEkWyflMwsCLD+MHicI8MzZ62mC",
+	"AFv++j6CAPczMTrVAVgdB6gWSj9eVunTP1PDpC3puaH4QEsJ6G8zTHCnKs/rlHeuTfCHChl0pdLNqZWr",
+	"WdQb5PfhTz9GgzlXvXfzMHx453z258GAm3/o8w/KdF3yuTfIX2sWwQlUwW+7Tn0pXFGnqmuucW/fdd7d",
+	"RvvuF+3bltB51MBfo5JO+WbLI9gr65XSCfDsdxpn61pYJ/D8R3v0DUljsbqOFtVXlPAugX8QY8fZ4seB",
+	"py92V4TTNl+Jp/UpoCcKsm3r8mwo3ha++hqk/K76wcqA3Ef3pvICs+BpRqte/CVBtW05nm8ovrYGkXWI",
+	"uv2///N/m3FbMnMvsbjy1MHnSNsCb9sSPQ8ti8+CRsA2MtclMtexbk+bdvIs43XPuZxI20trTxRlWLe2",
+	"SIjNtrGH5xnbW+sgfNSI37fFoE8bB9xy6HccHbyHQZQrww1YnH5JCOI9zEBp60OJCdxk+LiH4KC8RzLp",
+	"Eas/DSVowoq3LCZixgkdU8ZPyCCTMGI3+KoU084lYyhO0iE+NxP0AuLbVCra5IU5V7oVZ2pzO5VPyb1w",
+	"T2ypu1pUYb95MXjwPS/VLATf5tXBJ9nwkQJ8coYVaaS4NTuDK5gPdvEhghPCNBlSzoUml84/e0mHVySl",
+	"ur0yypl77WwjFyerW/FE1VGaICRtBMFh5t6Wc7U1lEPz4wrL51IIJUS4qx8wqImgr/j/i1XumDN6BYrA",
+	"aITZ/hqpOcYEVvu+kn84CeMfNkCiyI6Ea3HF+Lh8kIPkChL3Hp1778t0Y4pQ0ycY+fxoRqlwwSpnjG3/",
+	"cM6YNc+5Bzt0zCrQ5nNR6AVpGBRQdZ0sENc2XV8owhKyU0SGUoaPw73mGDvCd4X8LMXrK0cHR/hiJ8eX",
+	"K/GBFPtAZeQJKFoUGnFFABTPMDKufziKKg80HzZfKK6EGbEQ2N2f3HjtnwlEWWujYo7QeuTTxBAp2qv+",
+	"vTUXQI3rdwrFaLEBxgPdt1qqQ4+89i/PsBHavrG9GHMJ9sm5wMMzOMz27Yrt2xXf/dsV5TM8X802VZ9Z",
+	"/XJ+e77qdYvqo4i7q4twdpMdRSSivZxTk89PCF0iWVpYfFvnfVvn/ZHcxmswWrgSfDdWu18KkeXPbjVy",
+	"v62DfFtwdltwdltw9i4nfiWFsU0EBYryBCRJ52O9KFo7hemlz5zDi5gTMeNoFd3hoN+WbNyWbHxGh3tZ",
+	"1HE1Vz34of5Nl8dqHOrbIll/3CJZ655mrWW0HpELVxbR+rZU621Fqm1Fqm1Fqm9Em+8g8QK3awPCa7U2",
+	"75M6xah8brFQ7e/mrNtWXNlWXHlGOnxZk2U1Lz249vC93m5vKBbbO+7bO+731Pi734J/Kkb+Vu/AN7h1",
+	"exP+j3sT/n6s2cHR/EBciKYuclo4ffATG3NlZAOmtBko6XAocq5fKAJ7U8pSa0lTpWZCJviHBJ1LrgjF",
+	"jLhgHhjZOTo4xEyrmRR8TIYSEuCa0VQFOOvDpbHvNplpiGMXZPK4Sdlubjt6iAVet+PRiCsjrbEGAV67",
+	"F2lChikzM6A98U3kHh69/JfV/c4mUmj9IPf8Su6sceLbG5vwHqTskX0rv2NW44IMCAkAkNftqXBOFkzy",
+	"S3tSYWtl8xJVBkOyA71xj0y0zo739w9f/qV30DvoHR7/9eCvB5ZXB1N6BUTmfIAclcs0Oo728ZBwwC7O",
+	"+/YmA8mmwEvbOC74nsm676zuNCsT7kqPbOMuVtU3x2QZ0rLlMpgsZq0MV54pi8P9PgFZyXr3Co3BjxYS",
+	"khgHvpyT2YTZYtBaDEVaHbyuU4a2AXUhSGxhXXIJegbAS89BB0Qsn+M0mN1dVhCBazYEkoox45WhkYxu",
+	"z2//fwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

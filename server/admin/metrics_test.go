@@ -170,8 +170,8 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 	}{
 		{"sessionhub_store_write_wait_seconds", 5}, // alice's token (setup), session create, upload, and their audit rows
 		{"sessionhub_store_write_queue_depth", 0},
-		{"sessionhub_read_cache_misses_total", 2}, // first GET /sessions/{id}, the BrainSTEM list
-		{"sessionhub_read_cache_hits_total", 2},   // the other two GET /sessions/{id}
+		{"sessionhub_read_cache_misses_total", 2},        // first GET /sessions/{id}, the BrainSTEM list
+		{"sessionhub_read_cache_hits_total", 2},          // the other two GET /sessions/{id}
 		{"sessionhub_read_cache_invalidations_total", 3}, // alice's token, session create, upload
 		{"sessionhub_token_cache_hits_total", 6},
 		{"sessionhub_token_cache_misses_total", 1},

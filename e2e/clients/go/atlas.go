@@ -70,8 +70,21 @@ func atlas(ctx context.Context, base, token string) error {
 		return fmt.Errorf("list: session %s not in %s", id, list.Body)
 	}
 
+	// Optimistic concurrency: the ETag of a GET goes back in If-Match, so
+	// the PUT changes the session only while nobody else has.
+	before, err := c.GetSessionWithResponse(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := expect("get before put", before.StatusCode(), before.Body, http.StatusOK); err != nil {
+		return err
+	}
+	etag := before.HTTPResponse.Header.Get("ETag")
+	if etag == "" {
+		return fmt.Errorf("get before put: no ETag header")
+	}
 	starred := true
-	put, err := c.UpdateSessionWithResponse(ctx, id, atlasclient.UpdateSessionRequest{
+	put, err := c.UpdateSessionWithResponse(ctx, id, &atlasclient.UpdateSessionParams{IfMatch: &etag}, atlasclient.UpdateSessionRequest{
 		Starred:     &starred,
 		Description: nullable.NewNullableWithValue("Two probes"),
 	})
@@ -83,6 +96,16 @@ func atlas(ctx context.Context, base, token string) error {
 	}
 	if desc, _ := put.JSON200.SessionDescription.Get(); !put.JSON200.IsStarred || !put.JSON200.StarredAt.IsSpecified() || desc != "Two probes" {
 		return fmt.Errorf("put: got %s", put.Body)
+	}
+	// The same ETag again is stale now: 412, and nothing changes.
+	stale, err := c.UpdateSessionWithResponse(ctx, id, &atlasclient.UpdateSessionParams{IfMatch: &etag}, atlasclient.UpdateSessionRequest{
+		Description: nullable.NewNullableWithValue("stale"),
+	})
+	if err != nil {
+		return err
+	}
+	if err := expect("put with a stale If-Match", stale.StatusCode(), stale.Body, http.StatusPreconditionFailed); err != nil {
+		return err
 	}
 
 	files := []upload{
@@ -114,6 +137,9 @@ func atlas(ctx context.Context, base, token string) error {
 	if n := len(got.JSON200.Attachments); n != 2 {
 		return fmt.Errorf("get: %d attachments, want 2: %s", n, got.Body)
 	}
+	if desc, _ := got.JSON200.SessionDescription.Get(); desc != "Two probes" {
+		return fmt.Errorf("get: the PUT with a stale If-Match changed the description: %s", got.Body)
+	}
 	bin := got.JSON200.Attachments[1]
 	if bin.AttachmentName != "spikes.bin" || bin.AttachmentType != "application/octet-stream" {
 		return fmt.Errorf("get: second attachment %+v", bin)
@@ -130,7 +156,7 @@ func atlas(ctx context.Context, base, token string) error {
 		return fmt.Errorf("download: got %q, want %q", content.Body, files[1].data)
 	}
 
-	rm, err := c.RemoveAttachmentWithResponse(ctx, id, bin.AttachmentId)
+	rm, err := c.RemoveAttachmentWithResponse(ctx, id, bin.AttachmentId, nil)
 	if err != nil {
 		return err
 	}
@@ -143,7 +169,7 @@ func atlas(ctx context.Context, base, token string) error {
 		return fmt.Errorf("after delete attachment: %s", again.Body)
 	}
 
-	del, err := c.DeleteSessionWithResponse(ctx, id)
+	del, err := c.DeleteSessionWithResponse(ctx, id, nil)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func brainstem(ctx context.Context, base, token string) error {
 
 	id := ids["Rat01 day1"]
 	newDesc := "good theta"
-	patched, err := c.UpdateSessionWithResponse(ctx, id, brainstemclient.SessionPatch{Description: &newDesc})
+	patched, err := c.UpdateSessionWithResponse(ctx, id, nil, brainstemclient.SessionPatch{Description: &newDesc})
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func brainstem(ctx context.Context, base, token string) error {
 	}
 
 	for _, name := range []string{"Rat01 day1", "Rat01 day2", "Mouse07 day1"} {
-		del, err := c.DeleteSessionWithResponse(ctx, ids[name])
+		del, err := c.DeleteSessionWithResponse(ctx, ids[name], nil)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func brainstem(ctx context.Context, base, token string) error {
 	if err := expect("get after delete", gone.StatusCode(), gone.Body, http.StatusNotFound); err != nil {
 		return err
 	}
-	delProj, err := c.DeleteProjectWithResponse(ctx, projectID)
+	delProj, err := c.DeleteProjectWithResponse(ctx, projectID, nil)
 	if err != nil {
 		return err
 	}

@@ -79,10 +79,20 @@ public final class E2E {
     SessionList page = list.getData();
     check("list", page.getCount() >= 1 && page.getItems().stream().anyMatch(x -> x.getSessionId().equals(id)), page);
 
-    var put = sessions.updateSessionWithHttpInfo(id, new UpdateSessionRequest().starred(true).description("Two probes"));
+    // Optimistic concurrency: the ETag of a GET (ApiResponse.getHeaders())
+    // goes back in If-Match, so the PUT changes the session only while nobody
+    // else has.
+    var before = sessions.getSessionWithHttpInfo(id);
+    expect("get before put", before.getStatusCode(), 200);
+    String etag = header(before.getHeaders(), "ETag");
+    check("get before put", etag != null && !etag.isEmpty(), before.getHeaders());
+    var put = sessions.updateSessionWithHttpInfo(id, new UpdateSessionRequest().starred(true).description("Two probes"), etag);
     expect("put", put.getStatusCode(), 200);
     s = put.getData();
     check("put", s.getIsStarred() && s.getStarredAt() != null && "Two probes".equals(s.getSessionDescription()), s);
+    // The same ETag again is stale now: 412, and nothing changes.
+    expect("put with a stale If-Match",
+        statusOf(() -> sessions.updateSessionWithHttpInfo(id, new UpdateSessionRequest().description("stale"), etag).getStatusCode()), 412);
 
     // Two files in one multipart request: the generated uploadFiles takes a List<File>.
     byte[] notes = "hello, atlas\n".getBytes(StandardCharsets.UTF_8);
@@ -100,6 +110,7 @@ public final class E2E {
     expect("get", got.getStatusCode(), 200);
     s = got.getData();
     check("get", s.getAttachments().stream().map(Attachment::getAttachmentName).toList().equals(List.of("notes.txt", "spikes.bin")), s.getAttachments());
+    check("get (the PUT with a stale If-Match changed nothing)", "Two probes".equals(s.getSessionDescription()), s);
     UUID bin = s.getAttachments().get(1).getAttachmentId();
 
     var content = attachments.getAttachmentContentWithHttpInfo(id, bin, null, null, null);
@@ -107,11 +118,11 @@ public final class E2E {
     byte[] downloaded = Files.readAllBytes(content.getData().toPath());
     check("download", Arrays.equals(downloaded, spikes), Arrays.toString(downloaded));
 
-    expect("delete attachment", attachments.removeAttachmentWithHttpInfo(id, bin).getStatusCode(), 204);
+    expect("delete attachment", attachments.removeAttachmentWithHttpInfo(id, bin, null).getStatusCode(), 204);
     s = sessions.getSession(id);
     check("get after delete attachment", s.getAttachments().stream().map(Attachment::getAttachmentName).toList().equals(List.of("notes.txt")), s.getAttachments());
 
-    expect("delete", sessions.deleteSessionWithHttpInfo(id).getStatusCode(), 204);
+    expect("delete", sessions.deleteSessionWithHttpInfo(id, null).getStatusCode(), 204);
     expect("get after delete", statusOf(() -> sessions.getSessionWithHttpInfo(id).getStatusCode()), 404);
   }
 
@@ -146,7 +157,7 @@ public final class E2E {
         && page.getSessions().stream().map(x -> x.getName()).toList().equals(List.of("Rat01 day1", "Rat01 day2")), page);
 
     UUID id = ids.get("Rat01 day1");
-    var patched = sessions.updateSessionWithHttpInfo(id, new SessionPatch().description("good theta"));
+    var patched = sessions.updateSessionWithHttpInfo(id, new SessionPatch().description("good theta"), null);
     expect("patch", patched.getStatusCode(), 200);
     var ps = patched.getData().getSession();
     check("patch", "good theta".equals(ps.getDescription()) && "Rat01 day1".equals(ps.getName())
@@ -156,14 +167,24 @@ public final class E2E {
         && "A1".equals(ps.getExtraFields().get("probe").getString()), ps);
 
     for (UUID sid : ids.values()) {
-      expect("delete session", sessions.deleteSessionWithHttpInfo(sid).getStatusCode(), 204);
+      expect("delete session", sessions.deleteSessionWithHttpInfo(sid, null).getStatusCode(), 204);
     }
     expect("get after delete", statusOf(() -> sessions.getSessionWithHttpInfo(id, null, null, null, null).getStatusCode()), 404);
-    expect("delete project", projects.deleteProjectWithHttpInfo(projectId).getStatusCode(), 204);
+    expect("delete project", projects.deleteProjectWithHttpInfo(projectId, null).getStatusCode(), 204);
   }
 
   static Consumer<java.net.http.HttpRequest.Builder> bearer(String token) {
     return b -> b.header("Authorization", "Bearer " + token);
+  }
+
+  /** The first value of a response header, whatever the case of its name; null when absent. */
+  static String header(Map<String, List<String>> headers, String name) {
+    for (var e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+        return e.getValue().get(0);
+      }
+    }
+    return null;
   }
 
   /** The status of a call, also when the generated client throws for it (any non-2xx). */

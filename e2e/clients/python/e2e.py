@@ -75,9 +75,20 @@ def atlas(base: str, token: str) -> None:
     page = parsed("list", list_sessions.sync_detailed(client=client), HTTPStatus.OK, SessionList)
     check("list", page.count >= 1 and any(item.session_id == s.session_id for item in page.items), page)
 
-    s = parsed("put", update_session.sync_detailed(s.session_id, client=client, body=UpdateSessionRequest(starred=True, description="Two probes")),
+    # Optimistic concurrency: the ETag of a GET (Response.headers) goes back
+    # in If-Match, so the PUT changes the session only while nobody else has.
+    before = get_session.sync_detailed(s.session_id, client=client)
+    expect("get before put", before, HTTPStatus.OK)
+    etag = before.headers.get("ETag", "")
+    check("get before put", etag != "", before.headers)
+    s = parsed("put", update_session.sync_detailed(s.session_id, client=client, body=UpdateSessionRequest(starred=True, description="Two probes"),
+                                                   if_match=etag),
                HTTPStatus.OK, Session)
     check("put", s.is_starred and s.starred_at is not None and s.session_description == "Two probes", s)
+    # The same ETag again is stale now: 412, and nothing changes.
+    expect("put with a stale If-Match", update_session.sync_detailed(s.session_id, client=client, body=UpdateSessionRequest(description="stale"),
+                                                                      if_match=etag),
+           HTTPStatus.PRECONDITION_FAILED)
 
     notes, spikes = b"hello, atlas\n", bytes([0, 1, 2, 253, 254, 255, 13, 10])
     body = UploadFilesBody(files=[
@@ -90,6 +101,7 @@ def atlas(base: str, token: str) -> None:
     s = parsed("get", get_session.sync_detailed(s.session_id, client=client), HTTPStatus.OK, Session)
     check("get", [(a.attachment_name, a.attachment_type) for a in s.attachments]
           == [("notes.txt", "text/plain"), ("spikes.bin", "application/octet-stream")], s.attachments)
+    check("get (the PUT with a stale If-Match changed nothing)", s.session_description == "Two probes", s)
     bin_id = s.attachments[1].attachment_id
 
     content = parsed("download", get_attachment_content.sync_detailed(s.session_id, bin_id, client=client), HTTPStatus.OK, File)

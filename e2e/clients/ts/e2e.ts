@@ -39,11 +39,23 @@ async function atlas(baseUrl: string, token: string): Promise<void> {
   const page = must("list", await client.GET("/sessions", { params: { query: { limit: 50 } } }), 200);
   check("list", page.count >= 1 && page.items.some((item) => item.session_id === s.session_id), page);
 
+  // Optimistic concurrency: the ETag of a GET (response.headers) goes back
+  // in If-Match, so the PUT changes the session only while nobody else has.
+  const before = await client.GET("/sessions/{session_id}", { params: { path } });
+  must("get before put", before, 200);
+  const etag = before.response.headers.get("ETag") ?? "";
+  check("get before put", etag !== "", Object.fromEntries(before.response.headers));
   s = must("put", await client.PUT("/sessions/{session_id}", {
-    params: { path },
+    params: { path, header: { "If-Match": etag } },
     body: { starred: true, description: "Two probes" },
   }), 200);
   check("put", s.is_starred && s.starred_at !== null && s.session_description === "Two probes", s);
+  // The same ETag again is stale now: 412, and nothing changes.
+  const stale = await client.PUT("/sessions/{session_id}", {
+    params: { path, header: { "If-Match": etag } },
+    body: { description: "stale" },
+  });
+  expect("put with a stale If-Match", stale.response, 412);
 
   // Two files in one multipart request: the generated types say Blob[], and
   // the bodySerializer turns them into FormData (fetch sets the boundary).
@@ -70,6 +82,7 @@ async function atlas(baseUrl: string, token: string): Promise<void> {
   s = must("get", await client.GET("/sessions/{session_id}", { params: { path } }), 200);
   check("get", s.attachments.map((a) => `${a.attachment_name}:${a.attachment_type}`).join()
     === "notes.txt:text/plain,spikes.bin:application/octet-stream", s.attachments);
+  check("get (the PUT with a stale If-Match changed nothing)", s.session_description === "Two probes", s);
   const bin = s.attachments[1];
   if (bin === undefined) throw new StepFailed("get: no second attachment");
 

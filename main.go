@@ -243,7 +243,7 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tok, err := st.CreateToken(ctx, u.ID)
+	tok, _, err := st.CreateNamedToken(ctx, store.NewToken{UserID: u.ID, Name: "first start"})
 	if err != nil {
 		return err
 	}

@@ -290,6 +290,9 @@ func TestServeBootstrapsAdminOnce(t *testing.T) {
 	if email, err := tokenOwner(t, data, tok); err != nil || email != "admin@localhost" {
 		t.Fatalf("printed admin token belongs to %q, %v; want admin@localhost", email, err)
 	}
+	if out, _, err := runCLI(t, env(nil), "token", "list", "--data", data, "--email", "admin@localhost"); err != nil || !strings.Contains(out, "first start") {
+		t.Errorf("token list of admin@localhost = %q, %v; want its token named \"first start\"", out, err)
+	}
 
 	// Second start on the same data: no new admin, no token printed.
 	addr2 := freeAddr(t)

@@ -71,6 +71,7 @@ const (
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = ?)"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
+	bsEveryRow           = "1 = 1"
 	bsInvalidPkTemplate  = "Invalid pk \"%s\" - object does not exist."
 	bsPermissionMessage  = "You do not have permission to perform this action."
 	bsMaxStorageNameRune = 200
@@ -95,6 +96,9 @@ func (v BSViewer) visible(model string) []bsCond {
 		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
 	case "sessiondatastorage":
 		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
+	case "species", "strain", "supplier":
+		// global tables: every signed-in user and the public portal see every row
+		return []bsCond{{sql: bsEveryRow}}
 	}
 	return []bsCond{{sql: "0"}}
 }

@@ -121,8 +121,8 @@ const (
 )
 
 // ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
-// limit and offset of a list request by v for model "session" | "project" |
-// "datastorage" | "sessiondatastorage". Other parameters are ignored.
+// limit and offset of a list request by v for a model of the engine
+// (BSQueryModels). Other parameters are ignored.
 // Every relation a filter goes through only reaches the related records v
 // may see (see bsVisibility). Errors are *BSQueryError.
 func ParseBSQuery(model string, q url.Values, v BSViewer) (*BSQuery, error) {
@@ -452,6 +452,52 @@ var bsModels = map[string]*bsModel{
 		unique: map[string]bool{"id": true},
 		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
 			"bs_session_datastorages.id"},
+	},
+	"species": {
+		name: "species", table: "bs_species",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_species.id"),
+			"name":        text("bs_species.name"),
+			"description": text("bs_species.description"),
+			"rrid":        {kind: bsText, col: "bs_species.rrid", nullable: true, djClass: "CharField"},
+		},
+		all:     []string{"id", "name", "description", "rrid", "rrid_url", "external_identifiers"},
+		include: map[string]string{},
+		sorts: map[string]string{"id": "bs_species.id", "name": "bs_species.name",
+			"description": "bs_species.description", "rrid": "bs_species.rrid"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_species.created_at", "bs_species.id"},
+	},
+	"strain": {
+		name: "strain", table: "bs_strains",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_strains.id"),
+			"name":        text("bs_strains.name"),
+			"description": text("bs_strains.description"),
+			"rrid":        {kind: bsText, col: "bs_strains.rrid", nullable: true, djClass: "CharField"},
+			"species":     {kind: bsRelation, target: "species", col: "bs_strains.species_id", djClass: "ForeignKey"},
+		},
+		all:     []string{"id", "name", "description", "species", "rrid", "rrid_url", "external_identifiers"},
+		include: map[string]string{"species": "species"},
+		sorts: map[string]string{"id": "bs_strains.id", "name": "bs_strains.name",
+			"description": "bs_strains.description", "rrid": "bs_strains.rrid", "species": "bs_strains.species_id"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_strains.created_at", "bs_strains.id"},
+	},
+	"supplier": {
+		name: "supplier", table: "bs_suppliers",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_suppliers.id"),
+			"name":        text("bs_suppliers.name"),
+			"description": text("bs_suppliers.description"),
+			"website":     text("bs_suppliers.website"),
+		},
+		all:     []string{"id", "name", "description", "website"},
+		include: map[string]string{},
+		sorts: map[string]string{"id": "bs_suppliers.id", "name": "bs_suppliers.name",
+			"description": "bs_suppliers.description", "website": "bs_suppliers.website"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_suppliers.created_at", "bs_suppliers.id"},
 	},
 }
 

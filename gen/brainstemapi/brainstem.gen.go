@@ -160,6 +160,42 @@ func (e GetDataStorageParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListSuppliersParamsFormat.
+const (
+	ListSuppliersParamsFormatApi  ListSuppliersParamsFormat = "api"
+	ListSuppliersParamsFormatJson ListSuppliersParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSuppliersParamsFormat enum.
+func (e ListSuppliersParamsFormat) Valid() bool {
+	switch e {
+	case ListSuppliersParamsFormatApi:
+		return true
+	case ListSuppliersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSupplierParamsFormat.
+const (
+	GetSupplierParamsFormatApi  GetSupplierParamsFormat = "api"
+	GetSupplierParamsFormatJson GetSupplierParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSupplierParamsFormat enum.
+func (e GetSupplierParamsFormat) Valid() bool {
+	switch e {
+	case GetSupplierParamsFormatApi:
+		return true
+	case GetSupplierParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsFormat.
 const (
 	ListProjectsParamsFormatApi  ListProjectsParamsFormat = "api"
@@ -322,6 +358,78 @@ func (e GetSessionDataStorageParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListSpeciesParamsFormat.
+const (
+	ListSpeciesParamsFormatApi  ListSpeciesParamsFormat = "api"
+	ListSpeciesParamsFormatJson ListSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSpeciesParamsFormat enum.
+func (e ListSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case ListSpeciesParamsFormatApi:
+		return true
+	case ListSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSpeciesParamsFormat.
+const (
+	GetSpeciesParamsFormatApi  GetSpeciesParamsFormat = "api"
+	GetSpeciesParamsFormatJson GetSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSpeciesParamsFormat enum.
+func (e GetSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case GetSpeciesParamsFormatApi:
+		return true
+	case GetSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListStrainsParamsFormat.
+const (
+	ListStrainsParamsFormatApi  ListStrainsParamsFormat = "api"
+	ListStrainsParamsFormatJson ListStrainsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListStrainsParamsFormat enum.
+func (e ListStrainsParamsFormat) Valid() bool {
+	switch e {
+	case ListStrainsParamsFormatApi:
+		return true
+	case ListStrainsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetStrainParamsFormat.
+const (
+	GetStrainParamsFormatApi  GetStrainParamsFormat = "api"
+	GetStrainParamsFormatJson GetStrainParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetStrainParamsFormat enum.
+func (e GetStrainParamsFormat) Valid() bool {
+	switch e {
+	case GetStrainParamsFormatApi:
+		return true
+	case GetStrainParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListDataStoragesParamsFormat.
 const (
 	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
@@ -352,6 +460,42 @@ func (e PublicGetDataStorageParamsFormat) Valid() bool {
 	case PublicGetDataStorageParamsFormatApi:
 		return true
 	case PublicGetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSuppliersParamsFormat.
+const (
+	PublicListSuppliersParamsFormatApi  PublicListSuppliersParamsFormat = "api"
+	PublicListSuppliersParamsFormatJson PublicListSuppliersParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSuppliersParamsFormat enum.
+func (e PublicListSuppliersParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSuppliersParamsFormatApi:
+		return true
+	case PublicListSuppliersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSupplierParamsFormat.
+const (
+	PublicGetSupplierParamsFormatApi  PublicGetSupplierParamsFormat = "api"
+	PublicGetSupplierParamsFormatJson PublicGetSupplierParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSupplierParamsFormat enum.
+func (e PublicGetSupplierParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSupplierParamsFormatApi:
+		return true
+	case PublicGetSupplierParamsFormatJson:
 		return true
 	default:
 		return false
@@ -484,6 +628,78 @@ func (e PublicListSessionProjectsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListSpeciesParamsFormat.
+const (
+	PublicListSpeciesParamsFormatApi  PublicListSpeciesParamsFormat = "api"
+	PublicListSpeciesParamsFormatJson PublicListSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSpeciesParamsFormat enum.
+func (e PublicListSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSpeciesParamsFormatApi:
+		return true
+	case PublicListSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSpeciesParamsFormat.
+const (
+	PublicGetSpeciesParamsFormatApi  PublicGetSpeciesParamsFormat = "api"
+	PublicGetSpeciesParamsFormatJson PublicGetSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSpeciesParamsFormat enum.
+func (e PublicGetSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSpeciesParamsFormatApi:
+		return true
+	case PublicGetSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListStrainsParamsFormat.
+const (
+	PublicListStrainsParamsFormatApi  PublicListStrainsParamsFormat = "api"
+	PublicListStrainsParamsFormatJson PublicListStrainsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListStrainsParamsFormat enum.
+func (e PublicListStrainsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListStrainsParamsFormatApi:
+		return true
+	case PublicListStrainsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetStrainParamsFormat.
+const (
+	PublicGetStrainParamsFormatApi  PublicGetStrainParamsFormat = "api"
+	PublicGetStrainParamsFormatJson PublicGetStrainParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetStrainParamsFormat enum.
+func (e PublicGetStrainParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetStrainParamsFormatApi:
+		return true
+	case PublicGetStrainParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -608,6 +824,9 @@ type DownloadLinkRepository string
 
 // EmptyRelation A relation with no model in this server yet; always empty.
 type EmptyRelation = []Uuid
+
+// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+type ExternalIdentifiers = []map[string]interface{}
 
 // ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 type ExtraFields = map[string]interface{}
@@ -948,6 +1167,163 @@ type SessionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
+type Species struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:RGD_70508`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid` (`https://scicrunch.org/resolver/<rrid>`), null without an RRID.
+	RridUrl nullable.Nullable[string] `json:"rrid_url,omitempty"`
+}
+
+// SpeciesCreate Writable species fields (POST, PUT). Read-only fields sent are ignored.
+type SpeciesCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+}
+
+// SpeciesDetail defines model for SpeciesDetail.
+type SpeciesDetail struct {
+	// Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
+	Species Species `json:"species"`
+}
+
+// SpeciesList The records key is `species` (the plural of species), as on the real service.
+type SpeciesList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Species  []Species                   `json:"species"`
+}
+
+// SpeciesPatch Writable species fields (PATCH); only those sent change. No defaults.
+type SpeciesPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+}
+
+// Strain A strain of a species (global table like species); `species` is a UUID, or the embedded object with `include[]=species.*`.
+type Strain struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers       `json:"external_identifiers"`
+	Id                  *openapi_types.UUID       `json:"id,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Species Strain_Species            `json:"species"`
+}
+
+// Strain_Species defines model for Strain.Species.
+type Strain_Species struct {
+	union json.RawMessage
+}
+
+// StrainCreate Writable strain fields (POST, PUT). Read-only fields sent are ignored.
+type StrainCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             Uuid                      `json:"species"`
+}
+
+// StrainDetail defines model for StrainDetail.
+type StrainDetail struct {
+	// Strain A strain of a species (global table like species); `species` is a UUID, or the embedded object with `include[]=species.*`.
+	Strain Strain `json:"strain"`
+}
+
+// StrainList defines model for StrainList.
+type StrainList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Strains  []Strain                    `json:"strains"`
+}
+
+// StrainPatch Writable strain fields (PATCH); only those sent change. No defaults.
+type StrainPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *Uuid                     `json:"species,omitempty"`
+}
+
+// Supplier A supplier of animals or equipment (global table like species); `exclude[]` drops fields. The optional `comments` of the real service is not modelled.
+type Supplier struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Website     string              `json:"website"`
+}
+
+// SupplierCreate Writable supplier fields (POST, PUT). A website without a scheme gets `http://` (`newsupplier.com` is stored as `http://newsupplier.com`, as on the real service).
+type SupplierCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Website     *string `json:"website,omitempty"`
+}
+
+// SupplierDetail defines model for SupplierDetail.
+type SupplierDetail struct {
+	// Supplier A supplier of animals or equipment (global table like species); `exclude[]` drops fields. The optional `comments` of the real service is not modelled.
+	Supplier Supplier `json:"supplier"`
+}
+
+// SupplierList defines model for SupplierList.
+type SupplierList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous  nullable.Nullable[PageLink] `json:"previous"`
+	Suppliers []Supplier                  `json:"suppliers"`
+}
+
+// SupplierPatch Writable supplier fields (PATCH); only those sent change. No defaults.
+type SupplierPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Website     *string `json:"website,omitempty"`
+}
+
 // Tags defines model for Tags.
 type Tags = []string
 
@@ -992,6 +1368,9 @@ type Include = []string
 
 // Limit defines model for Limit.
 type Limit = int
+
+// NameIcontains defines model for NameIcontains.
+type NameIcontains = string
 
 // Offset defines model for Offset.
 type Offset = int32
@@ -1119,6 +1498,84 @@ type UpdateDataStorageParams struct {
 
 // ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
 type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSuppliersParams defines parameters for ListSuppliers.
+type ListSuppliersParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSuppliersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSuppliersParamsFormat defines parameters for ListSuppliers.
+type ListSuppliersParamsFormat string
+
+// DeleteSupplierParams defines parameters for DeleteSupplier.
+type DeleteSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSupplierParams defines parameters for GetSupplier.
+type GetSupplierParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSupplierParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSupplierParamsFormat defines parameters for GetSupplier.
+type GetSupplierParamsFormat string
+
+// UpdateSupplierParams defines parameters for UpdateSupplier.
+type UpdateSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSupplierParams defines parameters for ReplaceSupplier.
+type ReplaceSupplierParams struct {
 	// IfMatch Change or delete the record only if its current ETag (from a GET of
 	// its URL without query parameters) is one of these, or `*` for any
 	// existing record; else 412. Without the header the request is
@@ -1409,6 +1866,162 @@ type ReplaceSessionDataStorageParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListSpeciesParams defines parameters for ListSpecies.
+type ListSpeciesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSpeciesParamsFormat defines parameters for ListSpecies.
+type ListSpeciesParamsFormat string
+
+// DeleteSpeciesParams defines parameters for DeleteSpecies.
+type DeleteSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSpeciesParams defines parameters for GetSpecies.
+type GetSpeciesParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSpeciesParamsFormat defines parameters for GetSpecies.
+type GetSpeciesParamsFormat string
+
+// UpdateSpeciesParams defines parameters for UpdateSpecies.
+type UpdateSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSpeciesParams defines parameters for ReplaceSpecies.
+type ReplaceSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListStrainsParams defines parameters for ListStrains.
+type ListStrainsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListStrainsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListStrainsParamsFormat defines parameters for ListStrains.
+type ListStrainsParamsFormat string
+
+// DeleteStrainParams defines parameters for DeleteStrain.
+type DeleteStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetStrainParams defines parameters for GetStrain.
+type GetStrainParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetStrainParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetStrainParamsFormat defines parameters for GetStrain.
+type GetStrainParamsFormat string
+
+// UpdateStrainParams defines parameters for UpdateStrain.
+type UpdateStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceStrainParams defines parameters for ReplaceStrain.
+type ReplaceStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -1456,6 +2069,54 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
+
+// PublicListSuppliersParams defines parameters for PublicListSuppliers.
+type PublicListSuppliersParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSuppliersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSuppliersParamsFormat defines parameters for PublicListSuppliers.
+type PublicListSuppliersParamsFormat string
+
+// PublicGetSupplierParams defines parameters for PublicGetSupplier.
+type PublicGetSupplierParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSupplierParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSupplierParamsFormat defines parameters for PublicGetSupplier.
+type PublicGetSupplierParamsFormat string
 
 // PublicListProjectsParams defines parameters for PublicListProjects.
 type PublicListProjectsParams struct {
@@ -1601,6 +2262,102 @@ type PublicListSessionProjectsParams struct {
 // PublicListSessionProjectsParamsFormat defines parameters for PublicListSessionProjects.
 type PublicListSessionProjectsParamsFormat string
 
+// PublicListSpeciesParams defines parameters for PublicListSpecies.
+type PublicListSpeciesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSpeciesParamsFormat defines parameters for PublicListSpecies.
+type PublicListSpeciesParamsFormat string
+
+// PublicGetSpeciesParams defines parameters for PublicGetSpecies.
+type PublicGetSpeciesParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSpeciesParamsFormat defines parameters for PublicGetSpecies.
+type PublicGetSpeciesParamsFormat string
+
+// PublicListStrainsParams defines parameters for PublicListStrains.
+type PublicListStrainsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListStrainsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListStrainsParamsFormat defines parameters for PublicListStrains.
+type PublicListStrainsParamsFormat string
+
+// PublicGetStrainParams defines parameters for PublicGetStrain.
+type PublicGetStrainParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetStrainParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetStrainParamsFormat defines parameters for PublicGetStrain.
+type PublicGetStrainParamsFormat string
+
 // StartDeviceAuthJSONRequestBody defines body for StartDeviceAuth for application/json ContentType.
 type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
 
@@ -1615,6 +2372,15 @@ type UpdateDataStorageJSONRequestBody = DataStoragePatch
 
 // ReplaceDataStorageJSONRequestBody defines body for ReplaceDataStorage for application/json ContentType.
 type ReplaceDataStorageJSONRequestBody = DataStorageCreate
+
+// CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
+type CreateSupplierJSONRequestBody = SupplierCreate
+
+// UpdateSupplierJSONRequestBody defines body for UpdateSupplier for application/json ContentType.
+type UpdateSupplierJSONRequestBody = SupplierPatch
+
+// ReplaceSupplierJSONRequestBody defines body for ReplaceSupplier for application/json ContentType.
+type ReplaceSupplierJSONRequestBody = SupplierCreate
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectCreate
@@ -1642,6 +2408,24 @@ type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
 
 // ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
 type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
+
+// CreateSpeciesJSONRequestBody defines body for CreateSpecies for application/json ContentType.
+type CreateSpeciesJSONRequestBody = SpeciesCreate
+
+// UpdateSpeciesJSONRequestBody defines body for UpdateSpecies for application/json ContentType.
+type UpdateSpeciesJSONRequestBody = SpeciesPatch
+
+// ReplaceSpeciesJSONRequestBody defines body for ReplaceSpecies for application/json ContentType.
+type ReplaceSpeciesJSONRequestBody = SpeciesCreate
+
+// CreateStrainJSONRequestBody defines body for CreateStrain for application/json ContentType.
+type CreateStrainJSONRequestBody = StrainCreate
+
+// UpdateStrainJSONRequestBody defines body for UpdateStrain for application/json ContentType.
+type UpdateStrainJSONRequestBody = StrainPatch
+
+// ReplaceStrainJSONRequestBody defines body for ReplaceStrain for application/json ContentType.
+type ReplaceStrainJSONRequestBody = StrainCreate
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = PersonalTokenCreate
@@ -1959,6 +2743,68 @@ func (t *SessionDataStorage_Session) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Strain_Species as a Uuid
+func (t Strain_Species) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Strain_Species as the provided Uuid
+func (t *Strain_Species) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Strain_Species, using the provided Uuid
+func (t *Strain_Species) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSpecies returns the union data inside the Strain_Species as a Species
+func (t Strain_Species) AsSpecies() (Species, error) {
+	var body Species
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSpecies overwrites any union data inside the Strain_Species as the provided Species
+func (t *Strain_Species) FromSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSpecies performs a merge with any union data inside the Strain_Species, using the provided Species
+func (t *Strain_Species) MergeSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Strain_Species) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Strain_Species) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// StartDeviceAuth Start a device login
@@ -1985,6 +2831,24 @@ type ServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
+	// ListSuppliers List suppliers (private portal)
+	// (GET /api/private/resources/supplier/)
+	ListSuppliers(ctx echo.Context, params ListSuppliersParams) error
+	// CreateSupplier Create a supplier
+	// (POST /api/private/resources/supplier/)
+	CreateSupplier(ctx echo.Context) error
+	// DeleteSupplier Delete a supplier
+	// (DELETE /api/private/resources/supplier/{id}/)
+	DeleteSupplier(ctx echo.Context, id Id, params DeleteSupplierParams) error
+	// GetSupplier Get one supplier (private portal)
+	// (GET /api/private/resources/supplier/{id}/)
+	GetSupplier(ctx echo.Context, id Id, params GetSupplierParams) error
+	// UpdateSupplier Update a supplier
+	// (PATCH /api/private/resources/supplier/{id}/)
+	UpdateSupplier(ctx echo.Context, id Id, params UpdateSupplierParams) error
+	// ReplaceSupplier Replace a supplier
+	// (PUT /api/private/resources/supplier/{id}/)
+	ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -2048,6 +2912,42 @@ type ServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error
+	// ListSpecies List species (private portal)
+	// (GET /api/private/taxonomies/species/)
+	ListSpecies(ctx echo.Context, params ListSpeciesParams) error
+	// CreateSpecies Create a species
+	// (POST /api/private/taxonomies/species/)
+	CreateSpecies(ctx echo.Context) error
+	// DeleteSpecies Delete a species
+	// (DELETE /api/private/taxonomies/species/{id}/)
+	DeleteSpecies(ctx echo.Context, id Id, params DeleteSpeciesParams) error
+	// GetSpecies Get one species (private portal)
+	// (GET /api/private/taxonomies/species/{id}/)
+	GetSpecies(ctx echo.Context, id Id, params GetSpeciesParams) error
+	// UpdateSpecies Update a species
+	// (PATCH /api/private/taxonomies/species/{id}/)
+	UpdateSpecies(ctx echo.Context, id Id, params UpdateSpeciesParams) error
+	// ReplaceSpecies Replace a species
+	// (PUT /api/private/taxonomies/species/{id}/)
+	ReplaceSpecies(ctx echo.Context, id Id, params ReplaceSpeciesParams) error
+	// ListStrains List strains (private portal)
+	// (GET /api/private/taxonomies/strain/)
+	ListStrains(ctx echo.Context, params ListStrainsParams) error
+	// CreateStrain Create a strain
+	// (POST /api/private/taxonomies/strain/)
+	CreateStrain(ctx echo.Context) error
+	// DeleteStrain Delete a strain
+	// (DELETE /api/private/taxonomies/strain/{id}/)
+	DeleteStrain(ctx echo.Context, id Id, params DeleteStrainParams) error
+	// GetStrain Get one strain (private portal)
+	// (GET /api/private/taxonomies/strain/{id}/)
+	GetStrain(ctx echo.Context, id Id, params GetStrainParams) error
+	// UpdateStrain Update a strain
+	// (PATCH /api/private/taxonomies/strain/{id}/)
+	UpdateStrain(ctx echo.Context, id Id, params UpdateStrainParams) error
+	// ReplaceStrain Replace a strain
+	// (PUT /api/private/taxonomies/strain/{id}/)
+	ReplaceStrain(ctx echo.Context, id Id, params ReplaceStrainParams) error
 	// ListTokens List the caller's personal access tokens
 	// (GET /api/private/users/tokens/)
 	ListTokens(ctx echo.Context) error
@@ -2063,6 +2963,12 @@ type ServerInterface interface {
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
+	// PublicListSuppliers List suppliers (public portal)
+	// (GET /api/public/resources/supplier/)
+	PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error
+	// PublicGetSupplier Get one supplier (public portal)
+	// (GET /api/public/resources/supplier/{id}/)
+	PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
@@ -2084,6 +2990,18 @@ type ServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx echo.Context, id Id, params PublicListSessionProjectsParams) error
+	// PublicListSpecies List species (public portal)
+	// (GET /api/public/taxonomies/species/)
+	PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error
+	// PublicGetSpecies Get one species (public portal)
+	// (GET /api/public/taxonomies/species/{id}/)
+	PublicGetSpecies(ctx echo.Context, id Id, params PublicGetSpeciesParams) error
+	// PublicListStrains List strains (public portal)
+	// (GET /api/public/taxonomies/strain/)
+	PublicListStrains(ctx echo.Context, params PublicListStrainsParams) error
+	// PublicGetStrain Get one strain (public portal)
+	// (GET /api/public/taxonomies/strain/{id}/)
+	PublicGetStrain(ctx echo.Context, id Id, params PublicGetStrainParams) error
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx echo.Context) error
@@ -2339,6 +3257,236 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceDataStorage(ctx, id, params)
+	return err
+}
+
+// ListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSuppliersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSuppliers(ctx, params)
+	return err
+}
+
+// CreateSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSupplier(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSupplier(ctx)
+	return err
+}
+
+// DeleteSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSupplier(ctx, id, params)
+	return err
+}
+
+// GetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSupplierParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSupplier(ctx, id, params)
+	return err
+}
+
+// UpdateSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSupplier(ctx, id, params)
+	return err
+}
+
+// ReplaceSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSupplier(ctx, id, params)
 	return err
 }
 
@@ -3156,6 +4304,466 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 	return err
 }
 
+// ListSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSpecies(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSpeciesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSpecies(ctx, params)
+	return err
+}
+
+// CreateSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSpecies(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSpecies(ctx)
+	return err
+}
+
+// DeleteSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSpecies(ctx, id, params)
+	return err
+}
+
+// GetSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSpeciesParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSpecies(ctx, id, params)
+	return err
+}
+
+// UpdateSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSpecies(ctx, id, params)
+	return err
+}
+
+// ReplaceSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSpecies(ctx, id, params)
+	return err
+}
+
+// ListStrains converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStrains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStrainsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStrains(ctx, params)
+	return err
+}
+
+// CreateStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateStrain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateStrain(ctx)
+	return err
+}
+
+// DeleteStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteStrain(ctx, id, params)
+	return err
+}
+
+// GetStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStrainParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStrain(ctx, id, params)
+	return err
+}
+
+// UpdateStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateStrain(ctx, id, params)
+	return err
+}
+
+// ReplaceStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceStrain(ctx, id, params)
+	return err
+}
+
 // ListTokens converts echo context to params.
 func (w *ServerInterfaceWrapper) ListTokens(ctx echo.Context) error {
 	var err error
@@ -3300,6 +4908,119 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
+	return err
+}
+
+// PublicListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSuppliersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSuppliers(ctx, params)
+	return err
+}
+
+// PublicGetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSupplierParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSupplier(ctx, id, params)
 	return err
 }
 
@@ -3653,6 +5374,232 @@ func (w *ServerInterfaceWrapper) PublicListSessionProjects(ctx echo.Context) err
 	return err
 }
 
+// PublicListSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSpecies(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSpeciesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSpecies(ctx, params)
+	return err
+}
+
+// PublicGetSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSpeciesParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSpecies(ctx, id, params)
+	return err
+}
+
+// PublicListStrains converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListStrains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListStrainsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListStrains(ctx, params)
+	return err
+}
+
+// PublicGetStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetStrainParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetStrain(ctx, id, params)
+	return err
+}
+
 // ObtainToken converts echo context to params.
 func (w *ServerInterfaceWrapper) ObtainToken(ctx echo.Context) error {
 	var err error
@@ -3751,6 +5698,30 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/projects/", wrapper.PublicListSessionProjects, options.OperationMiddlewares["publicListSessionProjects"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/datastorage/", wrapper.PublicListSessionDataStorageList, options.OperationMiddlewares["publicListSessionDataStorageList"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/:id/sessions/", wrapper.PublicListProjectSessions, options.OperationMiddlewares["publicListProjectSessions"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/species/", wrapper.ListSpecies, options.OperationMiddlewares["listSpecies"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/species/", wrapper.CreateSpecies, options.OperationMiddlewares["createSpecies"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.DeleteSpecies, options.OperationMiddlewares["deleteSpecies"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.GetSpecies, options.OperationMiddlewares["getSpecies"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.UpdateSpecies, options.OperationMiddlewares["updateSpecies"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.ReplaceSpecies, options.OperationMiddlewares["replaceSpecies"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/species/", wrapper.PublicListSpecies, options.OperationMiddlewares["publicListSpecies"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/species/:id/", wrapper.PublicGetSpecies, options.OperationMiddlewares["publicGetSpecies"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/strain/", wrapper.ListStrains, options.OperationMiddlewares["listStrains"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/strain/", wrapper.CreateStrain, options.OperationMiddlewares["createStrain"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.DeleteStrain, options.OperationMiddlewares["deleteStrain"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.GetStrain, options.OperationMiddlewares["getStrain"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.UpdateStrain, options.OperationMiddlewares["updateStrain"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.ReplaceStrain, options.OperationMiddlewares["replaceStrain"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/strain/", wrapper.PublicListStrains, options.OperationMiddlewares["publicListStrains"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/strain/:id/", wrapper.PublicGetStrain, options.OperationMiddlewares["publicGetStrain"]...)
+	router.GET(options.BaseURL+"/api/private/resources/supplier/", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
+	router.POST(options.BaseURL+"/api/private/resources/supplier/", wrapper.CreateSupplier, options.OperationMiddlewares["createSupplier"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.DeleteSupplier, options.OperationMiddlewares["deleteSupplier"]...)
+	router.GET(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.GetSupplier, options.OperationMiddlewares["getSupplier"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.UpdateSupplier, options.OperationMiddlewares["updateSupplier"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.ReplaceSupplier, options.OperationMiddlewares["replaceSupplier"]...)
+	router.GET(options.BaseURL+"/api/public/resources/supplier/", wrapper.PublicListSuppliers, options.OperationMiddlewares["publicListSuppliers"]...)
+	router.GET(options.BaseURL+"/api/public/resources/supplier/:id/", wrapper.PublicGetSupplier, options.OperationMiddlewares["publicGetSupplier"]...)
 
 }
 
@@ -4485,6 +6456,620 @@ type ReplaceDataStorage507JSONResponse struct {
 }
 
 func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliersRequestObject struct {
+	Params ListSuppliersParams
+}
+
+type ListSuppliersResponseObject interface {
+	VisitListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type ListSuppliers200JSONResponse SupplierList
+
+func (response ListSuppliers200JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSuppliers400JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSuppliers401JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSuppliers403JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplierRequestObject struct {
+	Body *CreateSupplierJSONRequestBody
+}
+
+type CreateSupplierResponseObject interface {
+	VisitCreateSupplierResponse(w http.ResponseWriter) error
+}
+
+type CreateSupplier201JSONResponse SupplierDetail
+
+func (response CreateSupplier201JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSupplier400JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSupplier401JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSupplier403JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSupplier413JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSupplier507JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSupplierParams
+}
+
+type DeleteSupplierResponseObject interface {
+	VisitDeleteSupplierResponse(w http.ResponseWriter) error
+}
+
+type DeleteSupplier204Response struct {
+}
+
+func (response DeleteSupplier204Response) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSupplier400JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSupplier401JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSupplier403JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSupplier404JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSupplier412JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSupplier507JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSupplierParams
+}
+
+type GetSupplierResponseObject interface {
+	VisitGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type GetSupplier200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSupplier200JSONResponse struct {
+	Body    SupplierDetail
+	Headers GetSupplier200ResponseHeaders
+}
+
+func (response GetSupplier200JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSupplier400JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSupplier401JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSupplier403JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSupplier404JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSupplierParams
+	Body   *UpdateSupplierJSONRequestBody
+}
+
+type UpdateSupplierResponseObject interface {
+	VisitUpdateSupplierResponse(w http.ResponseWriter) error
+}
+
+type UpdateSupplier200JSONResponse SupplierDetail
+
+func (response UpdateSupplier200JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSupplier400JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSupplier401JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSupplier403JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSupplier404JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSupplier412JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSupplier413JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSupplier507JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSupplierParams
+	Body   *ReplaceSupplierJSONRequestBody
+}
+
+type ReplaceSupplierResponseObject interface {
+	VisitReplaceSupplierResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSupplier200JSONResponse SupplierDetail
+
+func (response ReplaceSupplier200JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSupplier400JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSupplier401JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSupplier403JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSupplier404JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSupplier412JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSupplier413JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSupplier507JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6506,6 +9091,1234 @@ func (response ReplaceSessionDataStorage507JSONResponse) VisitReplaceSessionData
 	return err
 }
 
+type ListSpeciesRequestObject struct {
+	Params ListSpeciesParams
+}
+
+type ListSpeciesResponseObject interface {
+	VisitListSpeciesResponse(w http.ResponseWriter) error
+}
+
+type ListSpecies200JSONResponse SpeciesList
+
+func (response ListSpecies200JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSpecies400JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSpecies401JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSpecies403JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpeciesRequestObject struct {
+	Body *CreateSpeciesJSONRequestBody
+}
+
+type CreateSpeciesResponseObject interface {
+	VisitCreateSpeciesResponse(w http.ResponseWriter) error
+}
+
+type CreateSpecies201JSONResponse SpeciesDetail
+
+func (response CreateSpecies201JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSpecies400JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSpecies401JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSpecies403JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSpecies413JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSpecies507JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSpeciesParams
+}
+
+type DeleteSpeciesResponseObject interface {
+	VisitDeleteSpeciesResponse(w http.ResponseWriter) error
+}
+
+type DeleteSpecies204Response struct {
+}
+
+func (response DeleteSpecies204Response) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSpecies400JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSpecies401JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSpecies403JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSpecies404JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSpecies412JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSpecies507JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSpeciesParams
+}
+
+type GetSpeciesResponseObject interface {
+	VisitGetSpeciesResponse(w http.ResponseWriter) error
+}
+
+type GetSpecies200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSpecies200JSONResponse struct {
+	Body    SpeciesDetail
+	Headers GetSpecies200ResponseHeaders
+}
+
+func (response GetSpecies200JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSpecies400JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSpecies401JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSpecies403JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSpecies404JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSpeciesParams
+	Body   *UpdateSpeciesJSONRequestBody
+}
+
+type UpdateSpeciesResponseObject interface {
+	VisitUpdateSpeciesResponse(w http.ResponseWriter) error
+}
+
+type UpdateSpecies200JSONResponse SpeciesDetail
+
+func (response UpdateSpecies200JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSpecies400JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSpecies401JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSpecies403JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSpecies404JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSpecies412JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSpecies413JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSpecies507JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSpeciesParams
+	Body   *ReplaceSpeciesJSONRequestBody
+}
+
+type ReplaceSpeciesResponseObject interface {
+	VisitReplaceSpeciesResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSpecies200JSONResponse SpeciesDetail
+
+func (response ReplaceSpecies200JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSpecies400JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSpecies401JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSpecies403JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSpecies404JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSpecies412JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSpecies413JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSpecies507JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrainsRequestObject struct {
+	Params ListStrainsParams
+}
+
+type ListStrainsResponseObject interface {
+	VisitListStrainsResponse(w http.ResponseWriter) error
+}
+
+type ListStrains200JSONResponse StrainList
+
+func (response ListStrains200JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListStrains400JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListStrains401JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListStrains403JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrainRequestObject struct {
+	Body *CreateStrainJSONRequestBody
+}
+
+type CreateStrainResponseObject interface {
+	VisitCreateStrainResponse(w http.ResponseWriter) error
+}
+
+type CreateStrain201JSONResponse StrainDetail
+
+func (response CreateStrain201JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateStrain400JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateStrain401JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateStrain403JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateStrain413JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateStrain507JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteStrainParams
+}
+
+type DeleteStrainResponseObject interface {
+	VisitDeleteStrainResponse(w http.ResponseWriter) error
+}
+
+type DeleteStrain204Response struct {
+}
+
+func (response DeleteStrain204Response) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteStrain400JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteStrain401JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteStrain403JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteStrain404JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteStrain412JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteStrain507JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetStrainParams
+}
+
+type GetStrainResponseObject interface {
+	VisitGetStrainResponse(w http.ResponseWriter) error
+}
+
+type GetStrain200ResponseHeaders struct {
+	ETag string
+}
+
+type GetStrain200JSONResponse struct {
+	Body    StrainDetail
+	Headers GetStrain200ResponseHeaders
+}
+
+func (response GetStrain200JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetStrain400JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetStrain401JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetStrain403JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetStrain404JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateStrainParams
+	Body   *UpdateStrainJSONRequestBody
+}
+
+type UpdateStrainResponseObject interface {
+	VisitUpdateStrainResponse(w http.ResponseWriter) error
+}
+
+type UpdateStrain200JSONResponse StrainDetail
+
+func (response UpdateStrain200JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateStrain400JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateStrain401JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateStrain403JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateStrain404JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateStrain412JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateStrain413JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateStrain507JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceStrainParams
+	Body   *ReplaceStrainJSONRequestBody
+}
+
+type ReplaceStrainResponseObject interface {
+	VisitReplaceStrainResponse(w http.ResponseWriter) error
+}
+
+type ReplaceStrain200JSONResponse StrainDetail
+
+func (response ReplaceStrain200JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceStrain400JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceStrain401JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceStrain403JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceStrain404JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceStrain412JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceStrain413JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceStrain507JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokensRequestObject struct {
 }
 
@@ -6820,6 +10633,163 @@ func (response PublicGetDataStorage403JSONResponse) VisitPublicGetDataStorageRes
 type PublicGetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliersRequestObject struct {
+	Params PublicListSuppliersParams
+}
+
+type PublicListSuppliersResponseObject interface {
+	VisitPublicListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type PublicListSuppliers200JSONResponse SupplierList
+
+func (response PublicListSuppliers200JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSuppliers400JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSuppliers401JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSuppliers403JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSupplierParams
+}
+
+type PublicGetSupplierResponseObject interface {
+	VisitPublicGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSupplier200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSupplier200JSONResponse struct {
+	Body    SupplierDetail
+	Headers PublicGetSupplier200ResponseHeaders
+}
+
+func (response PublicGetSupplier200JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSupplier400JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSupplier401JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSupplier403JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSupplier404JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7355,6 +11325,320 @@ func (response PublicListSessionProjects404JSONResponse) VisitPublicListSessionP
 	return err
 }
 
+type PublicListSpeciesRequestObject struct {
+	Params PublicListSpeciesParams
+}
+
+type PublicListSpeciesResponseObject interface {
+	VisitPublicListSpeciesResponse(w http.ResponseWriter) error
+}
+
+type PublicListSpecies200JSONResponse SpeciesList
+
+func (response PublicListSpecies200JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSpecies400JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSpecies401JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSpecies403JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSpeciesParams
+}
+
+type PublicGetSpeciesResponseObject interface {
+	VisitPublicGetSpeciesResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSpecies200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSpecies200JSONResponse struct {
+	Body    SpeciesDetail
+	Headers PublicGetSpecies200ResponseHeaders
+}
+
+func (response PublicGetSpecies200JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSpecies400JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSpecies401JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSpecies403JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSpecies404JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrainsRequestObject struct {
+	Params PublicListStrainsParams
+}
+
+type PublicListStrainsResponseObject interface {
+	VisitPublicListStrainsResponse(w http.ResponseWriter) error
+}
+
+type PublicListStrains200JSONResponse StrainList
+
+func (response PublicListStrains200JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListStrains400JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListStrains401JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListStrains403JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetStrainParams
+}
+
+type PublicGetStrainResponseObject interface {
+	VisitPublicGetStrainResponse(w http.ResponseWriter) error
+}
+
+type PublicGetStrain200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetStrain200JSONResponse struct {
+	Body    StrainDetail
+	Headers PublicGetStrain200ResponseHeaders
+}
+
+func (response PublicGetStrain200JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetStrain400JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetStrain401JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetStrain403JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetStrain404JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ObtainTokenRequestObject struct {
 	Body *ObtainTokenJSONRequestBody
 }
@@ -7474,6 +11758,24 @@ type StrictServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx context.Context, request ReplaceDataStorageRequestObject) (ReplaceDataStorageResponseObject, error)
+	// ListSuppliers List suppliers (private portal)
+	// (GET /api/private/resources/supplier/)
+	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
+	// CreateSupplier Create a supplier
+	// (POST /api/private/resources/supplier/)
+	CreateSupplier(ctx context.Context, request CreateSupplierRequestObject) (CreateSupplierResponseObject, error)
+	// DeleteSupplier Delete a supplier
+	// (DELETE /api/private/resources/supplier/{id}/)
+	DeleteSupplier(ctx context.Context, request DeleteSupplierRequestObject) (DeleteSupplierResponseObject, error)
+	// GetSupplier Get one supplier (private portal)
+	// (GET /api/private/resources/supplier/{id}/)
+	GetSupplier(ctx context.Context, request GetSupplierRequestObject) (GetSupplierResponseObject, error)
+	// UpdateSupplier Update a supplier
+	// (PATCH /api/private/resources/supplier/{id}/)
+	UpdateSupplier(ctx context.Context, request UpdateSupplierRequestObject) (UpdateSupplierResponseObject, error)
+	// ReplaceSupplier Replace a supplier
+	// (PUT /api/private/resources/supplier/{id}/)
+	ReplaceSupplier(ctx context.Context, request ReplaceSupplierRequestObject) (ReplaceSupplierResponseObject, error)
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx context.Context, request ListProjectsRequestObject) (ListProjectsResponseObject, error)
@@ -7537,6 +11839,42 @@ type StrictServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// ListSpecies List species (private portal)
+	// (GET /api/private/taxonomies/species/)
+	ListSpecies(ctx context.Context, request ListSpeciesRequestObject) (ListSpeciesResponseObject, error)
+	// CreateSpecies Create a species
+	// (POST /api/private/taxonomies/species/)
+	CreateSpecies(ctx context.Context, request CreateSpeciesRequestObject) (CreateSpeciesResponseObject, error)
+	// DeleteSpecies Delete a species
+	// (DELETE /api/private/taxonomies/species/{id}/)
+	DeleteSpecies(ctx context.Context, request DeleteSpeciesRequestObject) (DeleteSpeciesResponseObject, error)
+	// GetSpecies Get one species (private portal)
+	// (GET /api/private/taxonomies/species/{id}/)
+	GetSpecies(ctx context.Context, request GetSpeciesRequestObject) (GetSpeciesResponseObject, error)
+	// UpdateSpecies Update a species
+	// (PATCH /api/private/taxonomies/species/{id}/)
+	UpdateSpecies(ctx context.Context, request UpdateSpeciesRequestObject) (UpdateSpeciesResponseObject, error)
+	// ReplaceSpecies Replace a species
+	// (PUT /api/private/taxonomies/species/{id}/)
+	ReplaceSpecies(ctx context.Context, request ReplaceSpeciesRequestObject) (ReplaceSpeciesResponseObject, error)
+	// ListStrains List strains (private portal)
+	// (GET /api/private/taxonomies/strain/)
+	ListStrains(ctx context.Context, request ListStrainsRequestObject) (ListStrainsResponseObject, error)
+	// CreateStrain Create a strain
+	// (POST /api/private/taxonomies/strain/)
+	CreateStrain(ctx context.Context, request CreateStrainRequestObject) (CreateStrainResponseObject, error)
+	// DeleteStrain Delete a strain
+	// (DELETE /api/private/taxonomies/strain/{id}/)
+	DeleteStrain(ctx context.Context, request DeleteStrainRequestObject) (DeleteStrainResponseObject, error)
+	// GetStrain Get one strain (private portal)
+	// (GET /api/private/taxonomies/strain/{id}/)
+	GetStrain(ctx context.Context, request GetStrainRequestObject) (GetStrainResponseObject, error)
+	// UpdateStrain Update a strain
+	// (PATCH /api/private/taxonomies/strain/{id}/)
+	UpdateStrain(ctx context.Context, request UpdateStrainRequestObject) (UpdateStrainResponseObject, error)
+	// ReplaceStrain Replace a strain
+	// (PUT /api/private/taxonomies/strain/{id}/)
+	ReplaceStrain(ctx context.Context, request ReplaceStrainRequestObject) (ReplaceStrainResponseObject, error)
 	// ListTokens List the caller's personal access tokens
 	// (GET /api/private/users/tokens/)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
@@ -7552,6 +11890,12 @@ type StrictServerInterface interface {
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
+	// PublicListSuppliers List suppliers (public portal)
+	// (GET /api/public/resources/supplier/)
+	PublicListSuppliers(ctx context.Context, request PublicListSuppliersRequestObject) (PublicListSuppliersResponseObject, error)
+	// PublicGetSupplier Get one supplier (public portal)
+	// (GET /api/public/resources/supplier/{id}/)
+	PublicGetSupplier(ctx context.Context, request PublicGetSupplierRequestObject) (PublicGetSupplierResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
@@ -7573,6 +11917,18 @@ type StrictServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx context.Context, request PublicListSessionProjectsRequestObject) (PublicListSessionProjectsResponseObject, error)
+	// PublicListSpecies List species (public portal)
+	// (GET /api/public/taxonomies/species/)
+	PublicListSpecies(ctx context.Context, request PublicListSpeciesRequestObject) (PublicListSpeciesResponseObject, error)
+	// PublicGetSpecies Get one species (public portal)
+	// (GET /api/public/taxonomies/species/{id}/)
+	PublicGetSpecies(ctx context.Context, request PublicGetSpeciesRequestObject) (PublicGetSpeciesResponseObject, error)
+	// PublicListStrains List strains (public portal)
+	// (GET /api/public/taxonomies/strain/)
+	PublicListStrains(ctx context.Context, request PublicListStrainsRequestObject) (PublicListStrainsResponseObject, error)
+	// PublicGetStrain Get one strain (public portal)
+	// (GET /api/public/taxonomies/strain/{id}/)
+	PublicGetStrain(ctx context.Context, request PublicGetStrainRequestObject) (PublicGetStrainResponseObject, error)
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx context.Context, request ObtainTokenRequestObject) (ObtainTokenResponseObject, error)
@@ -7900,6 +12256,227 @@ func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params Repl
 		return err
 	} else if validResponse, ok := response.(ReplaceDataStorageResponseObject); ok {
 		return validResponse.VisitReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSuppliers operation middleware
+func (sh *strictHandler) ListSuppliers(ctx echo.Context, params ListSuppliersParams) error {
+	var request ListSuppliersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSuppliers(ctx.Request().Context(), request.(ListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSuppliersResponseObject); ok {
+		return validResponse.VisitListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSupplier operation middleware
+func (sh *strictHandler) CreateSupplier(ctx echo.Context) error {
+	var request CreateSupplierRequestObject
+
+	var body CreateSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSupplier(ctx.Request().Context(), request.(CreateSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSupplierResponseObject); ok {
+		return validResponse.VisitCreateSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSupplier operation middleware
+func (sh *strictHandler) DeleteSupplier(ctx echo.Context, id Id, params DeleteSupplierParams) error {
+	var request DeleteSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSupplier(ctx.Request().Context(), request.(DeleteSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSupplierResponseObject); ok {
+		return validResponse.VisitDeleteSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSupplier operation middleware
+func (sh *strictHandler) GetSupplier(ctx echo.Context, id Id, params GetSupplierParams) error {
+	var request GetSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSupplier(ctx.Request().Context(), request.(GetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSupplierResponseObject); ok {
+		return validResponse.VisitGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSupplier operation middleware
+func (sh *strictHandler) UpdateSupplier(ctx echo.Context, id Id, params UpdateSupplierParams) error {
+	var request UpdateSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSupplier(ctx.Request().Context(), request.(UpdateSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSupplierResponseObject); ok {
+		return validResponse.VisitUpdateSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSupplier operation middleware
+func (sh *strictHandler) ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error {
+	var request ReplaceSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSupplier(ctx.Request().Context(), request.(ReplaceSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSupplierResponseObject); ok {
+		return validResponse.VisitReplaceSupplierResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8647,6 +13224,448 @@ func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id, para
 	return nil
 }
 
+// ListSpecies operation middleware
+func (sh *strictHandler) ListSpecies(ctx echo.Context, params ListSpeciesParams) error {
+	var request ListSpeciesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSpecies(ctx.Request().Context(), request.(ListSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSpeciesResponseObject); ok {
+		return validResponse.VisitListSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSpecies operation middleware
+func (sh *strictHandler) CreateSpecies(ctx echo.Context) error {
+	var request CreateSpeciesRequestObject
+
+	var body CreateSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSpecies(ctx.Request().Context(), request.(CreateSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSpeciesResponseObject); ok {
+		return validResponse.VisitCreateSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSpecies operation middleware
+func (sh *strictHandler) DeleteSpecies(ctx echo.Context, id Id, params DeleteSpeciesParams) error {
+	var request DeleteSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSpecies(ctx.Request().Context(), request.(DeleteSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSpeciesResponseObject); ok {
+		return validResponse.VisitDeleteSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSpecies operation middleware
+func (sh *strictHandler) GetSpecies(ctx echo.Context, id Id, params GetSpeciesParams) error {
+	var request GetSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSpecies(ctx.Request().Context(), request.(GetSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSpeciesResponseObject); ok {
+		return validResponse.VisitGetSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSpecies operation middleware
+func (sh *strictHandler) UpdateSpecies(ctx echo.Context, id Id, params UpdateSpeciesParams) error {
+	var request UpdateSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSpecies(ctx.Request().Context(), request.(UpdateSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSpeciesResponseObject); ok {
+		return validResponse.VisitUpdateSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSpecies operation middleware
+func (sh *strictHandler) ReplaceSpecies(ctx echo.Context, id Id, params ReplaceSpeciesParams) error {
+	var request ReplaceSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSpecies(ctx.Request().Context(), request.(ReplaceSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSpeciesResponseObject); ok {
+		return validResponse.VisitReplaceSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListStrains operation middleware
+func (sh *strictHandler) ListStrains(ctx echo.Context, params ListStrainsParams) error {
+	var request ListStrainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStrains(ctx.Request().Context(), request.(ListStrainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStrains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStrainsResponseObject); ok {
+		return validResponse.VisitListStrainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateStrain operation middleware
+func (sh *strictHandler) CreateStrain(ctx echo.Context) error {
+	var request CreateStrainRequestObject
+
+	var body CreateStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateStrain(ctx.Request().Context(), request.(CreateStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateStrainResponseObject); ok {
+		return validResponse.VisitCreateStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteStrain operation middleware
+func (sh *strictHandler) DeleteStrain(ctx echo.Context, id Id, params DeleteStrainParams) error {
+	var request DeleteStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteStrain(ctx.Request().Context(), request.(DeleteStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteStrainResponseObject); ok {
+		return validResponse.VisitDeleteStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStrain operation middleware
+func (sh *strictHandler) GetStrain(ctx echo.Context, id Id, params GetStrainParams) error {
+	var request GetStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStrain(ctx.Request().Context(), request.(GetStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStrainResponseObject); ok {
+		return validResponse.VisitGetStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateStrain operation middleware
+func (sh *strictHandler) UpdateStrain(ctx echo.Context, id Id, params UpdateStrainParams) error {
+	var request UpdateStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateStrain(ctx.Request().Context(), request.(UpdateStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateStrainResponseObject); ok {
+		return validResponse.VisitUpdateStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceStrain operation middleware
+func (sh *strictHandler) ReplaceStrain(ctx echo.Context, id Id, params ReplaceStrainParams) error {
+	var request ReplaceStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceStrain(ctx.Request().Context(), request.(ReplaceStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceStrainResponseObject); ok {
+		return validResponse.VisitReplaceStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListTokens operation middleware
 func (sh *strictHandler) ListTokens(ctx echo.Context) error {
 	var request ListTokensRequestObject
@@ -8786,6 +13805,57 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSuppliers operation middleware
+func (sh *strictHandler) PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error {
+	var request PublicListSuppliersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSuppliers(ctx.Request().Context(), request.(PublicListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSuppliersResponseObject); ok {
+		return validResponse.VisitPublicListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSupplier operation middleware
+func (sh *strictHandler) PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error {
+	var request PublicGetSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSupplier(ctx.Request().Context(), request.(PublicGetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSupplierResponseObject); ok {
+		return validResponse.VisitPublicGetSupplierResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8972,6 +14042,108 @@ func (sh *strictHandler) PublicListSessionProjects(ctx echo.Context, id Id, para
 	return nil
 }
 
+// PublicListSpecies operation middleware
+func (sh *strictHandler) PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error {
+	var request PublicListSpeciesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSpecies(ctx.Request().Context(), request.(PublicListSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSpeciesResponseObject); ok {
+		return validResponse.VisitPublicListSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSpecies operation middleware
+func (sh *strictHandler) PublicGetSpecies(ctx echo.Context, id Id, params PublicGetSpeciesParams) error {
+	var request PublicGetSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSpecies(ctx.Request().Context(), request.(PublicGetSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSpeciesResponseObject); ok {
+		return validResponse.VisitPublicGetSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListStrains operation middleware
+func (sh *strictHandler) PublicListStrains(ctx echo.Context, params PublicListStrainsParams) error {
+	var request PublicListStrainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListStrains(ctx.Request().Context(), request.(PublicListStrainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListStrains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListStrainsResponseObject); ok {
+		return validResponse.VisitPublicListStrainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetStrain operation middleware
+func (sh *strictHandler) PublicGetStrain(ctx echo.Context, id Id, params PublicGetStrainParams) error {
+	var request PublicGetStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetStrain(ctx.Request().Context(), request.(PublicGetStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetStrainResponseObject); ok {
+		return validResponse.VisitPublicGetStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ObtainToken operation middleware
 func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 	var request ObtainTokenRequestObject
@@ -9023,150 +14195,181 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vchs5kuerIOouwtJEiZJsTc+sFBMX7ra713vdts6Wr2/X1IkQK0liVARqAJQojldf7wnuCe9JLpAA",
-	"6g8LRRYlUZLd/NJtFauABJCZyPxlIvE1GoppJjhwraLjr9EEaAIS//n2jI7N/xNQQ8kyzQSPjqNPWgo+",
-	"JsA103Oi6ZiIEdETIBKGQiaEKqInTJHPH38llKsZSEWYJjOmJyLX5B85yDnJqKRT0CDVCVHAE/MG42Tw",
-	"brT3G9XDyYBoQYYTysdAhCQJpKCh2ovg6ZywEeHiUiRzMqGKKMaH0IviSMI/ciYhiY61zCGO1HACU2pG",
-	"oucZRMeR0pLxcXR7extHJSXmhTdU009aSDqGn1mqQb6nU3g3FFxTxlVzMn6iCvYYV8AV0+waiMovbet+",
-	"VjidIlHMvI6Dj+LIPIyOoxF28RVfYb6T22gZxXH09maY5gk0aXkjRaYIJSMGaUJGUkwJ0OHEzdgJkZAB",
-	"1fQyRXrgJkuFacbOUYg8sD19Oa9RxDRMcSamjP8KfKwn0fFhvEho8YBKSefmb6XnKQ5ayGlUjuNXxq+w",
-	"OZqmYvZ2mun5/6RpXhBWH+PvE+Akk6CA69iNTJEhlXJOuCCD1LQ2aJtvN6ALfGvFNP8s5JTq5iy/Hg4h",
-	"05AQarh2zIWEhOxIUJngChShEghNZ3SuyL99+vB+t3XtbftVIoDn0+j4S/R3JXgURzRj0XkcIO1d0iTr",
-	"rBCNF4p8/vzuTY+8JlOamm4gwSeFNB4dHBVUZVRPSqJYslR8HM3HUZ7jmwHSRii+AUHpIMtMKzLMpQSu",
-	"idE9ZAeZmJJf3p4RMepz84JRK226ZJcwRQQHJ3sKYtPh4E8DMhKSUD7vc7hhShvx9FIBqQJydPiyR353",
-	"rRrKrBZ0RP4jB6UJU32e86HgCTNjommP/FT+QWaSaVBGbRkCvC6UQCaUJykk+JjqPqdEsynERAkkcybI",
-	"MGVG+6IiNKSZXhWdgp0EnB3zaMSkMnqUq16f+/WzhJYr6BVojbGm9KaQ1IODg+DC8RatMpCQ9v40IDC9",
-	"hES5GUmpkQBx+XcYamWGgY+Y4MS8PjCqvKJ6yI59SlMzB0wR6mVIC7HbURkxvkll9CubsoCwn9IxEMX+",
-	"CTFJYETzVJOXBydkmNJphuSTw17v8OCgTchTbDagaBjXMAaJU/9hNFIQ6Px9Pr0EaWfX6jktiLpiWUlM",
-	"a8fCthkUXsb1q5dRbLiCTY3GeXl49Jejv7764egvsZlH+7Dkkiqtp1KYNbd74zt1ml+mbNgk3SyjEb0R",
-	"TdWq3Y+piwybWbXx1fp+fvvyJ1CKCd6wINzzJo2481lymBF+fI3sGN26u4Iy93JHkiwdhjBlCQttIO5d",
-	"Rcw7kBgRRroSqilx33UjLik76rFkLRqf7apa8hwHqiWz55czs6+6GTshA9e7e67MzAyMLvTKfgXV/ru1",
-	"6D2j42W0otlkNxxDCB2voEHT8er+hQyoMvPU2qUxGewNjAU3Yje4K5sX7b53BwtVCanbdoQ194BbY/g4",
-	"I858/iNNPtqd3/xl2AU4/pNmWcqGuNvto6V2/LXS/X+VMIqOo/+yX3pV+/ZXtf+zmYC3UgqprO9Rn6R3",
-	"/JqmzEheluvY+FHWkgf8guwMvvZx3P3omHzpR2dm0ewbTBFvtPX60fntYBftnq/9KAFNWWq+6EfGHDXG",
-	"kgLbJNkjvV6vH90OepE1eC9ZkgB/sPG+wc5DQ10k7d9FThJBuNBkQq+BZCCnzOpDLcxfZo0sm9KhaQPJ",
-	"jtBuUfloxIbGgnJq9wnor1LhleWxn91jK+Mgr0G+UCRh6grtYMPpVKFBNMrT9MQMf2LEcUYVmpMaeM8a",
-	"J0pvgB3/h5Gl1eyIIndMKLk01mzKlDZKbgpK0TEYtvzSL961isJy5TEZCdGPzsPMWOW890L/LHKePMHC",
-	"vReajEzflZVyRmsiQCFHostgxsDs39dMscsUDGea14c0TUHiQE7pPBU0ORPiVyqfhBEdjxAERbQQJDWE",
-	"VAaHPxgv6RokeUl++5Hs0FQJMjOOtfGqyXCS8yswuzzaXFB4PD9TlsJTLFKVCDJCKtyIKniR0YxmfQrv",
-	"r3SH6z4l0w5YSixihOAUNRqUukGfTaTQ2o11wc0WgkwpnxOqNUwzrSzOYjVTkkhQCu1eIb22Goqc62PS",
-	"tlAzhMtcfz3y9iaDIaIL15SlZic0htgPROEMKCczcRWl+whazvdejzTI0F6P35Gca5ZaCwlutKeeDCkn",
-	"Kh8OAZJe3WP0bsBhwA0wK/aZ01xPhGT/fBSW+M3sBsbMk+SSJmQoIQGuGU1Vc2pf53pifrQkVN8lM5CA",
-	"MpxJcc0Sx0ch/eQ1mhZXwEPT/vvvv+9VeoL6KBtAoxmSG6bHGT/IMeXsn1QHvYOfRZqAJClcQ6piAr1x",
-	"jwy+fO1HkMLUzJqXDWsX9qPbmDR+9aZeP7o9t6iYt45o4pGLUykykJqh2VOaSda5D9lNhvZTKbQYitQ0",
-	"lVUbiAp3rjkk9AatpqGXRtecEJ6nqTVfRrmCBK2eN3+nfCzIx7efzshI0inMhLxCddwrMadLIVKgPEIE",
-	"V08WUI4/B0CO2BBaEF2HREKISAmDfSm/dL2dB6ap4vgFUMO6H4XqRueSQ3JCBgXOOiAJYri4f+Jo63Nr",
-	"2rgQC2yzVKAW2cwIlmnED0jVTOZVTRWrHuCK2ng7LAZLQoiiUcIfeDr3Rn/zsyp7NXkhFUMaIOEwSIJ1",
-	"ItblBaQTP610Vx9/lcw4sGqNRVjBTz9JcBrmO+aHdr3xwSOgYsZBkimd+9AQ02GV8CBssBRSXGAKbGPF",
-	"KrrdLbiKqlQcqybd65hFEqrNrKDEOBRNOtBSqW3+AQwwrvazHrcUhDeZZQp6pXFgiP7NvGeWDG70qvdP",
-	"caD8ymp+uGYiV92/aZ9cFcVuqhwdlebdSFZM/2k4RPK7ZIh91LcKuxeQndPXZz/96+6JDwcIBd5cN5LQ",
-	"I++FR4W/943jm1MUTV5o0wTF8+Xaxr0XZDO4ZkMwhmkFLliQcww3XXTf/ZZ08klTqUMDMS9cDIWNKDVm",
-	"Em4yJkFdMN7FZTHNKGK/qSxjRSeZf8prmra3pgWZUabJJegZACeZSFMVbsyB6xfWQmnQniuQxcjghk4z",
-	"RBF//1///h97hy9fHUUBzrkGyUbOIbnIJaubPpJ1+ebCyFYK1g5Y/vECu1QGFNeWpjqYAJHLaKitYWUB",
-	"2nnyVKRpK08uMEyFJ1+utsiqH6/qX+WpDikORA2ME6g01blzn7yLa8efWZja+IJx41X0opXqRzHpR+g0",
-	"1nAu+wHCrq5pfP0iAc4g6UfkP0nfzWhy4T7HZzQ1JvH8wnhH7hGzrunFWFKuvWdan07sqJpSUOuuWDzX",
-	"VRTXusHlrHQRSEKI3dhrXYQmK4r9zARbsd0H9V1zFcWMp4ImuD+3erDoYy5Oh4RMKKaFnFcJ/unjT+8/",
-	"RXH05vX7N++iOPqZjdWESsPbvzD9r/ml+UcqLnFf/w14AinMozj6D+AiEVEc/Q6X/oMPegIyOMRcpk2O",
-	"PkA/UoM0zPe/dyZaZ+q//edIZ7vH+/sr5bkyHNt+iOkxk+ajC8uHHNIiZD9jekK4IFORQFrE/SxeTeag",
-	"T3w+C5gmayjCsn3/s/HobjHM/M6+f9Dq3xXGwNsbLSnGSZahFBHl8w+j6PhLUz0XTzhGz6Pb8waW9LME",
-	"2MOAgjHWjFXTI/8d5ooos5nZ6aAkBbM+sdmAuPtDxSRhY6YR4htcDMjOcALDK0jI5byC8Z+QDxnw16fv",
-	"yKveARlSbkHkDMHBK5gTt/Rq94Rc0zR3SUN2CNi2pb26Pbl1jaObvbHYcw+nNPtivzpH/TuiQ/h6i7Gc",
-	"SqRpKdizMDMYTTKGgdkvaQDsL59lIPcMHxRZICMzKYkTUptiNdi1CTjWXhk0x4PBDZ//1bLWDYmq02xZ",
-	"/BrI54+/qiIMLPgecmvB5QWE9rUfZQVmZjSx/2vfq9IWHq2S7DyRxjaWOR9uGXwaRxnIi+JNn4ThLckl",
-	"32mhaYpfqtVumn1Z4oa38vVFuMsQV6Gz3vVi2yHtUzhSTcVzqUSaa1yvYrngBgMs3o8ipqPYSkKamjUx",
-	"/ze+USsudApSGd458zvKgs2LCEodckqohj3NEMhpsVCTMMrkTJ/m4BDORICTacLBKFD3rhlEsOeVI1sA",
-	"yhjXPxwF7daUKm038AZdHzEUAgmhmkyFEWA+BELJlPFcg4dhR45k08bd6fV+RZ2CX9g1cNM9rgQT/ISk",
-	"Ysy4cupmAkwq0o/wIennBwevhqZb/Bf0o14UBHRhxG7CyZA2W244oZIOje72vKZgKEGTnYGaZBcDzOJU",
-	"7IZMhYTd2Kg9CUMx5kwtOI0d0EBHTlxwW3VNSq4pmSsoOVVGbgP+1vOf0MryjHhCDuwy98hrBOHJFChX",
-	"CzFql1+2M8BHZG8P29jTOh3s1ljDs2Ohx14d/vnVDwcHNW0WVFAbhd0Cs5g0p1E/srLYsAK4gnlYFizP",
-	"x0RNxMyZd8Llyjd6q2mR+2mAJfK6QaGy89BkioU+7Nqv5J0wVIofd4fA6ptTAwMLUdayrVpbJWTO+4Sz",
-	"SmipRwbO9VeYakZtGrix4HBzxZTepJLIi6bvoMi0/Zv/uvenwTphqqGYCKlXzkrdQ7mNo6FIU8D0nvW/",
-	"XUARAyKqJb0YFZ7F0sYrTshtHI2lyLOlJurStbfr8lGk0DRefzFNV7KdFNmxvaFHYPwGdMpSSOpO2G7Q",
-	"lN5QSM0b6MvBefNSWKu/DAdjsUtarPZaPmUjlc8xaq0hwcE5iR2aXP6Sz+FFb3KVD6vyyyJLdC0e1i5d",
-	"c9lHmNLpUMjN8ORvgM6n8Wlhb0pZSnasKyU4Ggl24UgmpKZpiBGXKPN6kLRYtcqc1bVAXOiSBYZZEOh6",
-	"wBXn0TOun6pCjpfo1dLcaonMeCVbBGU+fDqLyenns90eGWA/1qIc2L4GKMb+kJDNRaHG3kZU2/xbSHIJ",
-	"QzEFVcYtAuGbp1Rujcnqch6qRYu16K0VER2cFdUlnNOmfVacDnlQXfQUUmxPV7XJspu1mkhjOHH/9PNZ",
-	"TKaU07GZYLOCbq4FT+cdZLvd/ra0tQW6stKO6TDCUDoOPl/S871C3M8vHB0XMFV3o9NP3gpzs2j4TmFt",
-	"18uqkHZDcd4rmr1Vh1t1+FzUYZtEoHHVVECUX9juw8Y2Uxeu/9bfkaTQrwtyXemq1m6lkfPl5P9UELoQ",
-	"Jkjp2KbCo8warsaw2wmi6xKm4hoPqRjz+HZA7ANr4ExxBQIu4wbnJXYktcxZYwaq5yKCcArm0IsRoeTo",
-	"4MCYdRSTxzF5NZlzOmXDPQlKV8ofHJfRlD5f6+zEyKU8259VTJSQmgjZ5xkdMz6Ol5yusMeeK8fAXR9X",
-	"MCd4ILrPc37FxYwT5/TvOyffHqQjb2CYUqPB/IlrSsx0kR3K53i83QawdvtcCaInVBO4BjknY+Ag0bod",
-	"Uk4uGRZ4OKlgjHjWWVXVv56JPjdk4unm8iRbCOvwZyVrWIf3pKyaLZAO1Q3qsKec10E5LmFCr5ljkvWw",
-	"CqopHf4jZ4p1ycUKfq/aMo0t3ofz86J+elPZFSrPrOAWogDIjuEAIZ1rd+JdPMFBhb2+2IaJAY8u5OPJ",
-	"nt3ld1zHFQJ3iZCJlfhNOOa1vMLzUHYZ1XCBwOWd4cxV5kY95tk9L66azxCgHDIxnKzPXPcwfu6IH60H",
-	"EE0pZ1me0rvBfB2T1uyLiBFfMH6xVFgw/sQ4Fk5JQc2VhumeoiMw2nPas7GNmvm0ckay1nPCden077UJ",
-	"5qakpnANzu9lsHUGehwrx1VfoxTMukJrIDsL4tVUn3FFFS/yVwsjLGBEITvIbT8rISG/F4UgoY9Akz3c",
-	"49yvhb3kPINwpm4ru36ELKVD8MG6tZR8XGT2oEI+ITh0okXj89qX1soDojSd98jrJHGnsNCkMv+m2BDh",
-	"AGY/R3N5wjJjHjG9WD3g6ODV7gmRgBSYj/0Zyx5ZOCDTQgUzVjlx2WkkuzJNHuyunZL0HW0Sd9f2d4q/",
-	"rtJtbs0sN5RGvbEisCCM+3r9JDLGXRLZ4QNqrCLE6Ia0RA8sPd2F6aOGpyGx0uCzjGlpqvKE0BqPnxTR",
-	"OYcZV0R/UNiwa5mvK9XJJi2vO1oPOG+rITlVegObieuENjPf6eIOZWnuxi3Lzm51PPXjhaCYqoUiRcJu",
-	"hN4m9xvDC4UO0EmRzUFH2tW0SinmAEHvLmWAaouxmu5wMvrCnHabyzY4uel2rCItINUthK5P5XcHPTdn",
-	"ovsGFproFYB0qLs7YdPNvlfB1Ki8H+zE1R9FvFsnfrm4dmSdVg2yZMm/VxFcW+66Ctv9JGyVWDV8pAeU",
-	"rK2HtPWQth7SQ3pIDSn3ZeTKYpur0LfF/jHxsfXwX0aVmglZ9x+Kh3H4CGY4zdzMsKu580L56J4rzLM6",
-	"mbtoNy67D6k9NxxbLa45HnvYrgX8s4drroCTHQ4zkEX1V+MpWfVzBbVgY6fjcs3U1tjTERoBck2nir4K",
-	"hrlkev7JsImPfFAJ8nWuJ8FEVJfsSmz3drDHZPC6ej7wmPyIjbhMf3viEVP9B2RngPMb+ilUOxb5F4N6",
-	"2GI5iInWma0lxPhIhONIGIuy1ZqA/Cgp45/O3v5G8D9+13p9+i4mRmCoxrpf6HtjthaWfKNpn5df+tXc",
-	"GVyaZ0rD9IJm7EILkarBbs8eU6IS+nywTzO2/9WGVG73v9Isu93/irkBt/tfvrLkdv98YHuz75BBJtk1",
-	"1WaOLAv5Vd/tcyHJwAZpBmSHcsHnU5GrGNlqz8avySnVExseS8QwnwLXLrRnz18QLSlLGR/3uUqpmpyU",
-	"lYgz/NJHAZkFMW14ExLCElsFKU3nvT7vF6KhSK7sTlULiwK/hlRk4Go3uXnuR8fka6/Xu3Vxy7KMctzn",
-	"lffw2NaXXq93HpO+NVrsqVtjt9h/edPF/mWsl0o0NMON1pfUvYJ5n+NZkd1eFVAp6nQuL33MuGIJVIsd",
-	"4wTY6LGtZRgsZ/RCETWhOAXVIo92oB2LPBoFojRCTqrl/F2fo852NbJqv2EHX23RqFymrr+33PgQlFjz",
-	"4fPHX7Gr89vBrluE1ihzrehWXMlpjo1tsodF9hDnmoKeiKTP7Yhjh4zVigv6o5ALsW+c2rPFYKSdGMfk",
-	"x2hTuVrciMXb+HyZVBr3+enns32b8PHm7a9vz976EL5Zvt0iScdodBdQLmr0ZjCsRrH73Ef49QSm5Ojg",
-	"Fbl7Zcs+r5S2NGbboWNYMwMo7rvt5bFeqErLfT5MqTLilwgnj5bZmdEYXjRt0Xwbr7ccZqYf8AKHgee0",
-	"Acl5ilp8An3uS6HbwLgSU6cMq0Fzw4W1OvsDJOEXmxEAideQthwhLgO5FAnDdIiqPzGIyaCaXTYwHLjo",
-	"y5uXWtz8wa6dcS4KufEOCOVJn/PSybDF2Ms66/Ylb6op0O6ELnDdM3zBacb2ihyHF6rP/41e0zLrwcw0",
-	"04ymTDmmRsanmW9bC5vHT1wZYsNCdqL7XObuSPZgb6/Mg9orTYy/FR+9sfSfifd5mv7N2N2Dk4qS7nPq",
-	"Jngm8jSxF20M6udfzZIZ4hA2YFcY9PRU2tOACrStN6+ZxkoX7dukrRhhffvosHfQO0Bcw05YdBy96h30",
-	"XrkaamhJ4A5oVMe+reGwj8aUUDrk2elcunNqtiAIZuDY70it+IAVUWPM4WIpMmitYzEgO4ZhF393czLP",
-	"QNm8biwuMdiNiWJjjoKEaivLpLi2hzsLdfEuwUtSqNRlmRR3qwIo/aNI5g9YL3Gx2IstNFgrZPzy4GAD",
-	"HdrCL4FKjUY/hxYFK2seWVpCXRQ071dK3ZpPDl+t/mSx8Kr57uW/rP6urPR5G0d/PvjL6i9C9YarZnJ0",
-	"/OU8jlQ+nVI594xQ8ikeb/Xh5+MvWKsywuBDQxRQ5S8RiNf2PJDfgV4eHJyUFV41pKnZErAIR0xcDQ6y",
-	"U9iu2HqMxwDtIX3KXVVow+lNhj4VafpI/FwtFHNb920wo3Dj/F2pFNPC4EpTXdSZfThuX8JHhqbObOTc",
-	"hH3vil1QrSW7zDWo/Qp8hsw1Dl098StalDi4CgrfUvmY2GLzZv92heJx/8CiN9UHPZFVn+2VD3dtVmPs",
-	"sxBRufpMxJFIUzGreRCx+REybZE86tMaXTIa2nKutglu6gqgbr174z84HgdLUjKCWSVh0poAzkSagITY",
-	"+oB6grnCEqwD78oBg7ubxlqyTXEyE1wxWDA3pnIRVUtss3xl315Y0hbfrLzobhfp8CaW7u/wnr8qpsOr",
-	"/q6qDq+6+5a6N+ozyla+v+JOr9vzTSqUhbBgQJ984GB9UjGqSdtJpYi1rRtjz4mhs9pdvywUj8fPDld/",
-	"VqvvjB912IbLKwRQlRXKy9BQ1yQ7TkX5hNKKLquGCs9v45bdz4bV1UJOBcLrRTkeX5l9Ufjst9V+NrSd",
-	"NbIAOm1nh5sgoL20tquOcGf77DG46e5m4P2MuoKD7SQ5blvIImzw7LrbMEJ9lsV9fb+Fm/3webkhl/Ei",
-	"W+gS4T174kiXNwmh993kfttYnfvX23v8JW8BzXnURnziTxEb83S395icY4la/kVxBQWy2ssOrNa8GOHh",
-	"uM1OWUdui8MmnNlWarwSNHbIjkV+xYxbL6CS+7/b5J1fQN+LcZ6V5fBI+3675j2r29cLFwz421dD3bjX",
-	"9vEdbPk52wJry2BNGH4BzGWpztRa5sN6HJogX2ThhIZTKjWjKcmzhGo4bkCG1SSGhux8xo8eTu9u1F6x",
-	"GR2P7X13FRp/f0tNeJ63+fKIm9ATm0qWzztvXlke2Lx+ztOUSJvLc0zElGmMVPp8IiduY9AucFnNFqpL",
-	"nUsI+kbEbh03YSt3W7mryp3j9Dv6KErDdN8FhrrggsXRtS0m+JCY4Gl5QG6LB24ID1xyj/C6Xxc3IG/U",
-	"maiWtFkBIHqx/N7Aw0LdLLH8/anWLqCha++k6gr7QlxY4NsX4gohh76jzZgD9Vpkj4wY1us2bdHCe6KF",
-	"WcEpTSZdugOvBQkWd01Xq9WceBxQkRRGulLBo6gUKoEkDpzDuLAtIxRCC0uO3yKFzxMpXMZpSxBCzwst",
-	"Vs/RwVGRi6knMK8eNQiig3dmlD8MMrhSw56VEr1FBJcigoXe62gTPC8k8GF06sbsjydBADsJh0chCiHZ",
-	"IhDPDPlbvhk9DuL3zMXraZC+rXx9Hwjf/fwK7xi043yGDbShXjcu0x/YtILiYoHjqgvyQpVeR+sp29xW",
-	"LkTUbad2MChlSl84QG53KUD2qTy2vJ54rwsWeRPyviZh8AT8Bo9zB+6/CAr7Avz5BNDQ3e1ARIZauG9z",
-	"NmFQvly/XZDzgsQtcv6QyPmdNcIWOe+sDN0c3xE5r31dBDrW/fBNGdx6l6z9tT3kvkn/vlqBZAVY7zXB",
-	"9wbWd1HCfkPrAtb7hEZXAGeMV8nVIx21qgqDsqzCYLGugj2JlytNxMz9UsuSsyqpDfn/VBSv2oRrUC85",
-	"+cjIf71mzxb5vyfyX5Y5a3L8UgtiLeS/Wl2wUUwGDfUO4kHTFD8ujry3BAFK5t8GAZ5nEGAZ0y0JAngu",
-	"eqggwJ0Z5Q8TBFipbCt1ordBgKVBAM+8XW2N5xUEeBidujFT5EmCAJ2Ew4OUhZBsQcpnFgRYvhk9ThDg",
-	"mYvX0wQBtvL1fQQB7udidKoDsDoOUC1afrys6qa/MoZJW15zQ/GBlnLM32aY4E4Vl9cptVzr4A8VMujK",
-	"pZszK1eLqHfI7yOfvo2GcK66e+Zh5PDO+ezPQwA3f+nmH1TouuRzb1C+1iyCE6hI33ac+lK4AktVaK5x",
-	"bt99vLuN9t0v2rctofOogb9GJZ3y/pRH8FfWK6UTkNnvNM7WtbBO4CqO9ugbssZidR0tqjca4VkCfznF",
-	"jvPFjwPXUOyuCKdtvhJP67U8TxRk29bl2VC8LXz0Ncj5Xe2DlQG5j+5+4wVhwd2MVlH8JUG1bTmebyi+",
-	"tgaTdYi6/b//83+bcVsyc7eiuFLRwatB2wJv2xI9D62Lz4JOwDYy1yUy17FuT5t18izjdc+5nEjbrWdP",
-	"FGVYt7ZISMy2sYfnGdtbayN81IjftyWgTxsH3ErodxwdvIdDlCsjDVgofkkI4j3MQGmLocQEbjK8aENw",
-	"UB6RTHrE2k9DCZqw4l6JiZhxQseU8RMyyCSM2A3e8MS0g2QMx0k6xKtfgigg3hOlok0emHOlW7GnNtip",
-	"vNbthbvuSt3Vowrj5kXjwbu1VLMQfBuqg9ej4YUBeP0LK9JIcWl2BlcwH+zipQAnhGkypJwLTS4dPntJ",
-	"h1ckpbq9MsqZu3lsIwcnq0vxRNVRmiQkbQzBYebueXO1NZSb5kdUli1FSUJMtPoygZo6+Ir/v1gFjZzR",
-	"K1AERiPMvNfIWTEmk9p7h/yFQhiLsMEKRXYkXIsrxsflRRUkV5C4e9rcPVjmM6YINd8Eo5AfTSsVjlwF",
-	"jNj3Hw4YWXvPeeKNw4we/TYXSV7QaEElU7erArFp8+kLRVhCdoroTsrwsrXXHOM/eE+P76W4zeTo4Ahv",
-	"wOR4EyReOGIvfIw840WLgh9XhLi41pBx/cNRVLnw+LB5428lVIjFvO5+bcZrf+0e6ksb2XIM2iOfJoa5",
-	"0ef095e5IGhcPxcoRosvYEzPPaulK/TIa3+TCxuh/xrbwy2XYK9wC1zkgs1s75/Y3j/x3d8/UV6l89Us",
-	"U/Xa0i/nt+erbqioXjK4u7qQZjfdUUQT2ksyNeX8hNAlmqVFxLe12re12h8J+l1D0MLV3LuJ2v3SgKx8",
-	"dqtz+21t5NuisduisduisXfZ8StpiG0qKFBYJ6BJOm/rReHZKUwvffYbHqaciBlHr+gOG/227OK27OIz",
-	"2tzLwoyrperBN/VvusRVY1PfFrr64xa6Wnc3ay2F9YhSuLIQ1rdlWm+rSm2rSm2rSn0j1nwHjRc4IRtQ",
-	"XquteZ+YKUbllYmFaX83sG5bNWVbNeUZ2fBlXZXVsvTg1sP3ekK9YVhsz6lvz6nf0+LvfpL9qQT5Wz3H",
-	"3pDW7Wn2P+5p9vuJZgeg+YGkEF1dlLRwCuAnNubK6AZMSzNU0uFQ5Fy/UAT2ppSl1pOmSs2ETPAPCTqX",
-	"XBGKWW3B/DGyc3RwiBlaMyn4mAwlJMA1o6kKSNaHS+PfbTJbENsu2ORxE6td37b1kAi8bp9Ho66MtsY6",
-	"Anh0XqQJGabM9ID+xOMmW98xK+3o5b+s/u5sIoXWD3JWr5TOmiS+vbFJ60HOHtn77jtmQy7ogJACAHnd",
-	"ngrndMEkv7Q7Fb6tbD6jymBIdqA37pGJ1tnx/v7hy7/0DnoHvcPjvx789cDK6mBKr4DInA9QonKZRsfR",
-	"Pm4SjtjFft/eZCDZFHjpG8eF3DNZx87qoFmZcFciso3zVFVsjskypGVLXjBZ9FpprtxTFpv7fQKykrnu",
-	"DRozP1pISGJs+HJOZhNmCzprMRRptfG6TRlaBrSFILHFcckl6BkAL5GDDhOxvI/TYIZ2WQUErtkQSCrG",
-	"jFeaRja6Pb/9/wEAAP//",
+	"7H3hcuM4kuarIHgXUdIELdtVnp5ZOSYu3F3VvbXX3eWrcl3fbslnwWJKwpgC2ABoW1PriPt1T3DPcA+2",
+	"T7KBBECRIilSsmW7XfrTXaZAAAQyE5lfJjK/BiMxSwQHrlXQ/xpMgUYg8Z/vzujE/D8CNZIs0UzwoB98",
+	"0lLwCQGumZ4TTSdEjImeApEwEjIiVBE9ZYp8/vgzoVzdgFSEaXLD9FSkmvyegpyThEo6Aw1SHRMFPDIt",
+	"GCfD9+O9X6geTYdECzKaUj4BIiSJIAYN+VEEj+eEjQkXlyKakylVRDE+gl4QBhJ+T5mEKOhrmUIYqNEU",
+	"ZtR8iZ4nEPQDpSXjk+Du7i4MFjMxDd5STT9pIekEfmSxBvkrncH7keCaMq7Ki/EDVbDHuAKumGbXQFR6",
+	"aXv3q8LpDCfFTHP8+CAMzMOgH4xxiK/YhPlB7oJVMw6Dd7ejOI2gPJe3UiSKUDJmEEdkLMWMAB1N3Yod",
+	"EwkJUE0vY5wP3CaxMN3YNaqaHtiRvpwXZsQ0zHAlZoz/DHyip0H/MFyeaPaASknn5m+l5zF+tJCzYPEd",
+	"PzN+hd3ROBY372aJnv9PGqfZxIrf+NsUOEkkKOA6dF+myIhKOSdckGFsehvWrbf7oAts1bDMPwo5o7q8",
+	"yiejESQaIkIN1U64kBCRjgSVCK5AESqB0PiGzhX5l08ffu3W7r3tPz8J4Oks6H8J/q4ED8KAJiw4Dyum",
+	"9j4qT+ssY41Xinz+/P5tj5yQGY3NMBDhk4wbjw6OslklVE8Xk2LRSvZxc+4HaYotK6Y2RvatYJQWvMy0",
+	"IqNUSuCaGNlDOkjElPz07oyI8YCbBkas1MmSLmGKCA6O9xSEZsDhn4ZkLCShfD7gcMuUNuzpuQJiBeTo",
+	"8HWP/OZ6NTOzUtBN8vcUlCZMDXjKR4JHzHwTjXvkh8Uf5EYyDcqILTMBLwslkCnlUQwRPqZ6wCnRbAYh",
+	"UQKneSPIKGZG+qIgNFMzoyo6A7sIuDrm0ZhJZeQoV70B9/tnJ7rYQS9AC4Q1o7cZpx4cHFRuHK+RKkMJ",
+	"ce9PQwKzS4iUW5GYGg4Ql3+HkVbmM/ARE5yY5kMjynOih3TsUxqbNWCKUM9DWohuS2HE+DaF0c9sxiqY",
+	"/ZROgCj2DwhJBGOaxpq8Pjgmo5jOEpw+Oez1Dg8O6pg8xm4rBA3jGiYgcemf3xHzYTxWULEcv6azS5B2",
+	"v63k1YKoK5Yslqd2KYTts1KcMK7fvA5CQ6dsZmTg68Ojvxz99c13R38Jzc7ahwu6za/eqRSGCu1p/V6d",
+	"ppcxG5WnbgjLCIMxjVXTYjF1kWA3TetUGPv5beMnUIoJXtJp3PPyHPEsttNhRhxhM9Ix0r7bMDPXuOWU",
+	"7DzMxJSdWNWR5toqYtpAZIQKziuimhL3XrvJRYuBeixaa47Pdlft9BwFqhWr57czsU3dih2ToRvdPVdm",
+	"ZYZGOvvjp2HW/r215ntGJ6vmioqcPQLNROikYQ6aTprHF7JClJmnVlMOyXBvaHTKMbtFPcE0tCfxBjqz",
+	"ElLXnVFrnkp3RhVzaqV5/XsafbS6iPnLkAtw/CdNkpiN8PzdR92x/zU3/H+VMA76wX/ZX9h5+/ZXtf+j",
+	"WYB3UgqprDVUXKT3/JrGzHBekurQWHbWtgB8g3SGXwf43YOgT74MgjOzabYFU8Srkb1BcH437KIm9nUQ",
+	"RKApi80bg8AoyEZ9U2C7JHuk1+sNgrthL7Aq+CWLIuAP9r1vcfCqT12e2r+KlESCcKHJlF4DSUDOmJWH",
+	"Wpi/zB5ZMqUj0wdOO0BNSqXjMRsZnc6J3SeYf34WXlj2/er2LY+DvAb5SpGIqSvUzA2lU4Uq2jiN42Pz",
+	"+VPDjjdUoYKrgfesuqT0FsjxfxheaiZHZLk+oeTS6NcxU9oIuRkoRSdgyPLLIGtrBYWlyj4ZCzEIzquJ",
+	"MU95vwr9o0h59AQb96vQZGzGzu2UU6MjAQopEo0Y8w3M/n3NFLuMwVCmaT6icQwSP+SUzmNBozMhfqby",
+	"SQjR0QhBmEYLQWIzkdzH4Q/GbrsGSV6TX74nHRorQW6MqW/sfDKapvwKzCmPOhdkNtiPlMXwFJuUnwQZ",
+	"4yzcF+UQLCMZzf5k9ujCQC9auUw7qCuyGBbCZdRIUOo++mwqhdbuW5cMfyHIjPI5oVrDLNHKIj9WMkWR",
+	"BKVQ7xXSS6uRSLnuk7qNukEAz43XI+9uExgh3nFNWWxOQqOIfUcUroByPBPmccOPoOV872SsQVad9fge",
+	"SblmsdWQ4Fb72ZMR5USloxFA1CvasN4MOKwwA8yOfeY01VMh2T8ehSR+MaeBUfMkuaQRGUmIgGtGY1Ve",
+	"2pNUT82Pdgr5tuQGJCAPJ1Jcs8jRUZV88hJNiyvgVcv+22+/7eVGguJXlqBP80nuMz3y+UFOKGf/oLrS",
+	"OvhRxBFIEsM1xCok0Jv0yPDL10EAMczMqnnesHrhILgLSelXr+oNgrtzi9N57YhGHks5lSIBqRmqPQs1",
+	"ycINVXqTmfupFFqMRGy6SvIdBJk5V/4ktAatpKGXRtYcE57GsVVfxqmCCLWet3+nfCLIx3efzshY0hnc",
+	"CHmF4ri3QMEuhYiB8gAxZT1dwl3+XAG7hGai2aSLIE0VRrMA5r4s3nSjnVcsU87wq8Axi3YUihudSg7R",
+	"MRlmyO+QRIgq4/mJX1tcW9PHhVgim5UMtUxmhrFMJ/6DVEFlbuoq2/UKqih8b4vNYFEVxmmE8Acez73S",
+	"X34tT15lWojFiFZM4bByCtaIWJcWcJ74am644vfnpxlW7FppExro6QcJTsK8YHqolxsfPCYrbjhIMqNz",
+	"76xiulokPAgZrAQ5l4gC+2jYRXe6Ve6iWgiOpkX3MmZ5CvluGmZiDIryPFBTKRz+FRhgmB9nPWrJJl4m",
+	"lhnoRuXATPoX085sGdzqpvan+KH8ykp+uGYiVe3fqV9cFYRuqdw8ct27L2lY/tNqp81vkiH2UTwq7FlA",
+	"OqcnZz/8c/fYOyiEAq+uG07okV+FR4Vf+sHxhxMUZVqokwTZ89XSxrWrJDO4ZiMwimkOLljic3SAXbQ/",
+	"/VYM8klTqas+xDS4GAnr4yqtJNwmTIK6YLyNyWK6UcS+k9vGnEwy/5TXNK7vTQtyQ5kml6BvADhJRByr",
+	"6s4cuH5hNZTS3FMFMvsyuKWzBFHE3/7Xv/7b3uHrN0dBBeVcg2RjZ5BcpJIVVR/J2rxzYXgrBqsHrH55",
+	"iVxyHxQWtib/MRWTXDWHwh7mNqCeJk9FHNfS5BLB5GjydbNGln+5aXyVxrpKcCBqYIxApalOnfnkTVz7",
+	"/YmFqY0tGJaaohWt1CAIySBAo7GAc9kXEHZ1XWPziwg4g2gQkH8nA7ei0YV7HZ/R2KjE8wtjHblHzJqm",
+	"FxNJufaWaXE5caB8kENhuGzz3FBBWBgGtzM3REVYROi+vTBE1WIFoV+Zyl7s8JXyrryL4obHgkZ4Ptda",
+	"sGhjLi+HhEQopoWc5yf8w8cffv0UhMHbk1/fvg/C4Ec2UVMqDW3/xPQ/p5fmH7G4xHP9F+ARxDAPwuDf",
+	"gItIBGHwG1z6Fz7oKcjKT0xlXKboA7QjNUhDfP+7M9U6Uf/t38c66fb39xv5Ofc5tv8qosfYno8uUKDK",
+	"IM2CCG6YnhIuyExEEGd+P4tXkznoYx9hA6bLAoqw6tz/bCy6O3Qzv7ftD2rtu0wZeHdrFoXG7xGyGTMH",
+	"thTn7hsRlrUiwLVkUABKlEjlCBzO+8P378kZvRVczOaWSVlkfzo8ODz8DgES0hlLgD30Nbhoi2OHJNIY",
+	"F4SNgKipuFFkaKx1hDLMzgPGnnDBoftQKMu7Wy0peoxW9RRQPv8wDvpfygdV9oRjHEFwd15C1X7MPteo",
+	"rUa/65H/DnNFlDnWLWFQEoOh1NB8KHd/qJBEbMI0gp3DiyHpjKYwuoKIXM5z3o5j8iEBfnL6nrzpHZAR",
+	"5RZOTxAmvYI5cUygusfkmsapC+iyn4B927nnD2q3YmFwuzcRe+7hjCZf7FvneBKN6Qi+3qFXK+dzW7kh",
+	"SyuDfjWjIhnNgVa4PRbPEpB7ZsezCJ2xWZTIiSsb/jbs2uAoq7kNy9+Dbh4fm1ez1yXZUpyzZfZrIJ8/",
+	"/qwyh7jge8i3Gb9nPPJ1ECQZemg4wf+17w+VGm7NT9nZZKUDPXHW7CogOQwSkBdZSx+O4nXqFe9poWmM",
+	"b6pmg9U2lnj0NzZfBv7M5HLzLA693HeVHM5MyrIIvlQiTjXuV7ZdcIuuJm9REjNQaDkhjs2emP8bK7EW",
+	"ITsFqQztnPmzdUn7RyypCL5FVMOeZghp1ejqUTXe5pTA8schsIvykWnCwRwlrq35iMqRG79sCTJkXH93",
+	"VKnBx1Rpq8qU5vURnUIQEarJTBgG5iMglMwYTzV4QHrspmz62Hy+3sIqzuAndg3cDI87wQQ/JrGYMK6c",
+	"uJkCk4oMAnxIBunBwZuRGRb/BYOgF1RC2zBmt9WBqjaScTSlko6M7Pa0pmAkQZPOUE2TiyFG2Cp2S2ZC",
+	"Qjc0Yk/CSEw4U0vmcwtc1E0nzKgtvycLqlkQVyXn5Am5DgJdz5JEfdMT4jE5sNvcIyfojiAzoFwteetd",
+	"pF1niI/I3h72sad1POwWSMOTYybH3hz++c13BwcFaVYpoLYKQFasYlReRv3IwmLLAuAK5tW8YGk+RCXO",
+	"KbrC3WMojVaQIveTACv4dYtMZdehTBRLY9i9b6SdatAYX24PBhYPp5LaWzWzmmPV6ipVho0Pvcs52Xpk",
+	"6EAQhUF31IboGw0OD1cMt45yQdao+g6zKOi/+bd7fxqu47AbiamQunFVirbaXRiMRBwDBjqt/+4SnlrB",
+	"olrSi3FmWazsPGeE3IXBRIo0Wamirtx7uy8fRQxl5fUn03Uu7kuRjh3NWVbamqcxREVztFupSm/JuegV",
+	"9NVuCtOoWqq/rnZL45A02+21rOtSUKMj1EJHgoMzElt0ubqRj2ZGa7LJmlfpZRYvuxYNaxe4uuolDG51",
+	"eOx2aPIXQOPT2LSwN6MsJh1rSgm0+ondOJIIqWlcRYgrhHnRXZztWm7NilIgzGTJEsEsMXTR9Yzr6AnX",
+	"L1XGxyvk6kLdqvFReSGbuac+fDoLyenns26PDHEcq1EO7VhDZGN/gctG5VCjbyO+b/4tJLmEkZiBWnhw",
+	"KhxZTyncSovV5q5ajRSrkVsNvi1cFdXGsVUnfRpu7jyoLHoKLrY33+p42a1agaXRsbp/+vksJDPK6cQs",
+	"sNlBt9aCx/MWvF2vf9u51bn8koUe0+ILqwKT8PmKke/l7H9+jvkwg6naK51+8RrUzazjjRz8bpQm535J",
+	"cN7Lr78Thztx+FzEYR1HoHJVFkCUX9jhq5Vtpi7c+LW/45Sqfl3i69xQhX5znZyvnv4P2USX3AQxndhL",
+	"AcizhqrRAXmM6LqEmbhGB5RRj++GxD6wCs4Md6DCZNziuoRuSjVrVlqB/A2RSjgFbxOIMaHk6ODAqHUU",
+	"w+gxjDeaczpjoz0JSudSU/QX3pQBX+sWydgFf9ufVUiUkJoIOeAJnTA+CVfcM7FX0nNX9N0YVzAneFl9",
+	"wFN+xcUNJ87o33dGvr1SSN7CKKZGgvnb8JSY5SIdyueYesA6sLoDrgTRU6oJXIOckwlwkKjdjignlwyT",
+	"bxznMEa8h67y4l/fiAE308Sb54s7fVVYh781WsA6vCVlxWyGdKh2UIe9gb4OynEJU3rNHJGsh1VQTeno",
+	"95Qp1iYqrfJ9VRdzbfE+XJ9XxXusyu7Q4vYOHiEKgHQMBQjpTLtjb+IJDqra6gutwxzwEkc6me7ZU77j",
+	"Bs5NsEuEjCzHb8MwL0RYnlfF2VENFwhcbgxnNqkbRZ9n+wjBfGRHxcwhEaPp+sR1D+VnQ/xoPYBoRjlL",
+	"0phuBvO1DN+zDREjvmD8YiWzoP+JcUxqE4OaKw2zPUXHYKTnrGd9GwX1qXFFktob00Xu9O3qGHNbXJOZ",
+	"Buf3UthaAz2OlMO8rbFgzKJAKyE7S+xVFp9hThQv01cNISxhRFV6kDt+GiEhfxZVQUIfgUZ7eMa5XzN9",
+	"yVkG1THLteT6EZKYjsA769YS8mEW44QC+ZjgpxMtSq8X3rRaHhCl6bxHTqLI3UdDlcr8m2JHhAOY8xzV",
+	"5SlLjHrE9HIehaODN91jIgFnYF72t017ZOmqUM0smNHKiYvTI8mV6fKgu3Zw1gs6JDaX9hv5X5tkm9sz",
+	"Sw0Lpd5oEZisx729fjgd4y6c7vABJVbmYnSftEIOrLznhoG0hqYhstzg463pQlXlEaEFGj/OvHMOM86x",
+	"/jDTYddSXxvFyTY1rw21B1y3ZkhOLayB7fh1qg4zP+jyCWXn3I5aVt1ia3n/yTNBtlRLCaSEPQi9Tu4P",
+	"hlcKDaDjLJqDjrXLNxZTjAGC3iYJkQqb0Tzv6rD8pTVtt5Z1cHLZ7GiaWgVX10x0/Vm+OOi5vBLtD7Cq",
+	"hW4ApKuG2wibLo/dBFOj8H6wu2ffCnvXLvxqdm1JOrUSZMWWv1QWXJvv2jLb/Tisia1KNtIDctbOQtpZ",
+	"SDsL6SEtpDKXJzCqcr0GJ0TZn0hnEotLGhPk977zAig24RDtMU5SBRKNnBKUjJ4TwnRo+Gc8xpY2DxgQ",
+	"prsrAHliVlMkLjXucCRmmAJmuEiElLu+1KFJIsU1jc36JkLR2CbyzXtjcYI2Ah4DZRsdz6XbbVWeaLyz",
+	"dcGKN7saiLB0GWxz86o1YColq7w4oIDK0ZR8BHuxjCym5W/UfPz4/m3/409vL/5y8OeDvw6XEFMcrVE4",
+	"mNEv3KXBMs+YEYgEJWKzOYkRf2JMhualIekM8SJhf39fjdhIpnw07Qk52fft9+1lAtPYXiYYdkN74SFz",
+	"anEcoeqeScP6tkZAcXVzn1lDGuf13NcMRDpWfCgg8glpfUPB60l4TeprG9PkNqJWq11IyZWKmWtWUsTc",
+	"8xUje622Liu7vV3IFBm6zoakgwI3TiWNDcu45110VTvPXl5OVsVy/3F15sWGtFOZ/c40qcyu3WYas325",
+	"UWNeZuYHjJd62axcXnEtKasOI8BfbCRHpSJDYnaV7YXRRTK+ym5TIDxr2GgJoi3fpbCvVqO034Be8Ygq",
+	"wYMd7wUZ8pCws5c052sEy2dS5z66BFJ8syphGWOnSaxNtC2VgEpk3G37SkUAN6ZWA8kk3Uris61Kp5p9",
+	"XD/qy8PU8LPW0A/cwjWpB67bzdQDfLlRO1jiz51ysB3uLG9PmiQxq0LpT4hyv6E+wdmMxpjLw1BGMjPb",
+	"sVq1eBCYYwnRWD90ftvawA1cKqY3yHZVfzD6Ls9X7Ffziec3r+rMOyFujFwYLNIKkAloRRCA6O/vD0ln",
+	"yOHG99UbiRlqiq62CF20XG5VZ49119/BDXlq442pN5fdB9aeVjleWil2fbuSoPU/rBr95Z1a7sPWOLey",
+	"BWw6ubKuNzu73OuNp1eJ17Z5Gegx+KG0FL4EzaJ0WJNgXEbsMVVAbeLAhCp1I2RRWGcPw+r0jdWJWczx",
+	"4vL1v1L+PoxL6t+c/iTrN1wMX0Ub7nNspZny99hEfTXhsjYd1RVw0uFwAzKrZYeuA3TYXUHhek6rVHvl",
+	"ZBChn0fVF6BS0Ko+oYJRKpmef8Ijwt0VoBLkSaqnlakbXHoIYoe3H9snw5N8bsE++R47cblxbLZEi2eT",
+	"zhDXt+qnqkp49uwK+m5ai48wp5OtQ8D4WFTfvMDbG2MHenxv9NBPZ+9+Ifgf7+c9OX0fEiOJqMaaIYiF",
+	"4P1mLBdD4wFfvOl3szO8RMVZw+yCJuxCCxGrYbdnE3tRCQM+3KcJ2/9qPUd3+19pktztf0Vt527/y1cW",
+	"3e2fD+1ozrs0TCS7ptqskSUhv+vdAReSDK0vakg6lAs+n4lUhUhWe/bGFzmlemovlERilBrNy12GsRmL",
+	"iFHEY8YnA65iqqbHi7qKCb7pFQZmbWR7IQgil8NvRON43hvwQcYaiqTK+nYLF4mAX0MsEnB1H9w6D4I+",
+	"+drr9e7cTZ9FUchwwHPtMNHZl16vdx6SgZXsNhmgEe72X16+27+MiM/dH0J0pZPDmAccsyt1e3mAK6vx",
+	"tbqQI+OKRZAv3YgLYO9b2TpIlaUQXimiphSXIF8gyn5oywJRRoAojUGaqiZj3YCjzHb1NQq/4QBfbcGJ",
+	"VMZuvHdcg1kk63D//PFnHOr8bth1m1B7L6tQsCPMZQEJjRK/hwV60Cc5Az0V0YDbLw5dLGmhMJFPHrh0",
+	"WwyX9qzkc2VqQeR9jEJwlUVR7bU32hZpGMIBP/18tm+vSL599/O7s3f+0pvZvm52rdVIdHcFK6vvl8Ao",
+	"f+9rwP2dOD2FGTk6eEM2r4o14LmyWKRzdHDoCNasALJ7t760xiuV63nARzFVhv0i4fjREjszEsOzpi0B",
+	"bH3blsLM8jvN3lPakKQ8Rik+hQH3hV2tSafEzAnDvLlnqLBQNXiIU/jJ3qGDyEtIW8oIt4FcigjR6mE+",
+	"AmcYkmH+PvbQUOBy9JtpVBMYhz/l/BP4fg6RwN/zSt6wa7eIi4zRvFJHeTTgfKG42Vq0izKztpGPhlDG",
+	"jMIkmMB1zxASpwnby64RvlID/i/0mi4uFpqtYZrRmCnHBcgpNPF9a2FT5RBX89DQnN2ZAZepy/863Ntb",
+	"XDXeW+gkf8teemvnfyZ+TeP4b8b8HR7npPqAU7cjNyKNI1tnfFhMMWn22Mc+oNVviNTN0oUbgLbldjXT",
+	"mFa7/ly16alt+Fxw2DvoHWDooF2woB+86R303riCLah64JFpZM2+TRi9j9qXqPIkfsS7lCqXfRxdI/Y9",
+	"Ush0bHkawzrM2IoMa5NmD0nHUPjy725N5gkomzoFM1kPuyGGjSDnoZzDuA2bPzGTL+8jrBFPpV7kZHdF",
+	"pUHp70U0f8DiTMuZ5W1Vo0LVxNcHB1sY0GaZrygLZQR61aZgGa8jO5eqIbI57+fq6plXDt80v7Jc5c28",
+	"9/qfmt9blBW7C4M/H/yl+Y2q4oZ5vTrofzk3dvBsRuXcE8KCTjGDpL/h1f+ChbECdLSUWAHPiBUMcWJT",
+	"bvkj6/XBwfGinJyGODZnCGb8DolL+E06mbKLvYeYac/mwaXclaA0lF4m6FMRx49Ez/ms9HdFYwgv7W+d",
+	"vnNp6WsIXGmqs6J2D0ftK+jIzKk1GTm7Yt/bbhdUa8kuUw1qPxehisQ1qapz/TOqoPhxuUD3mjKLxFa2",
+	"NQe+q0qL5wdm2M8/6Ikk/2xv8bBrEweE/qI/Cld/2X8s4ljcFEyO0PwIibbBstRnDnD3vVH5c4nU8VBX",
+	"AEV131sLld/joB5KxnCTy0lgVQCnU01BQmiNRj3FdBwSrMXvag+CK81vVd8yO5kFzmk4eP00q+Jf68dd",
+	"NNm39drrfLm5hq6UeYuWWCe4RTtfKb9F03e3rZv+aKGL9p36S9uN7Uvlv4slre/OtylQlm7eVMiTDxyy",
+	"EIE8tx3nKmba4Cmbig2t2/byZalSLb522PxaoZgkvtTiGF7UK0ZRlgkvM4eiJOk4EeVzNuRkWf42zvld",
+	"WHP6WaeJWrq2iBHsWcZ7XwZ2mfnsu/lxtnSclS7atTrODrcxgfo6ni4B8cb62WNQ0+Zq4P2UuoyC7SI5",
+	"alu6qF+i2XWPYcQGLYn7YkLFLXqLzxcH8uJKhq2qhXigTeqlVWaQoblepn7bWZH61zt73o+xwG+V5Dyq",
+	"m3zkE3Ua9bTbe0zKsZNa/UZW7xpJ7XULUitXYX44arNL1pLawmoVzhwrBVqpVHYwBpdJIzetFZBLr9Mt",
+	"085PoO9FOM9Kc3ikc79e8p4V9eulasbvzuikbhjXbB/bYM/PWRdYmwcLzPAT4HXR/EqtpT6sR6ER0kVS",
+	"7SU+pVIzGpM0iaiGfgkyzDuGS7zzGV96OLm7VX3Fuskf2/puyzS+WHyBeZ63+vKIh9ATq0qWzlsfXkla",
+	"cXj9mMYxkfa6bJ+IGdPo2vRBGo7dJqCdpzMfgVHkOnfn9g/CduuYCTu+2/Fdnu8cpW9oo0h3hVLt+wio",
+	"JnTQXaP18VIdSvIhpDZSAbn1cl555bb7BMDho2F7n3LRajtgb0vA3iPieIWIzQYQL4tUfGkIXvZhq/Tv",
+	"LKCzHrv7lLtMj/zY8cnGpumlu44fRWRvD2/dG85f/lmBdj92jz2bGm3g6OCNjUm3i06YclUtsLic4Eab",
+	"KMWl/55CCoqo9DIrdIORGv5SPnp6nZcNA5fcF174FoOgT/7j//x/I6NyE616JWtZB0pmq7cdVWMp5PyR",
+	"4ciloOsdFnlPLFItiKWC+1qc8I3Ao+VUw6M9cuKZCp1ujukkjEESLfzljsiDfUcHB75Yra+w2q3DInNE",
+	"/0RA5E59fXjscjV1rkAts8snVfDj5rTyzWCPzWIWQxhyq7xDHWtRx4V901bl2RreSDoqE8fdjcDHBxK0",
+	"29NLngR2bMcvHvtY8M3u5HhmgGPTidMINS5z2P1xx2fPcU+DOO5Y7qVgjevZIErDbN+Fn7eJPsxqUOwi",
+	"Dx8SnTxdVLrYgZNbAifdGldGHK759nt1akvubdVsyNembEA4PVu+NIAzEzcrlH1fnqZNaKLr7zgfcOMr",
+	"6jKtFhV1q6BAP9B2zv9iUeFHBgKLBVh3OOA9ccAko5Qyka48gdcKPPRVUjv5spPHHvFWJIaxzuUgyUr+",
+	"S8hQQQQEbT3QKhxwQfG7eMTniemtorQViJ6nhRqt5+jgKLsirqcwz+cMrwQBNyaUbwYDbJSwZwuO3iGA",
+	"KxHATO611AmeV7zhw8jUrekfTwL4tWIODz5kTLLDHp4Z3Lf6MHqcuMJnzl5Pg+7t+OtlYHv3syu8YVCP",
+	"8xky0Gb2epEvciRk9EqRob285PsY9vMmyCu1sDpqy+WktgQ5om6dQr6imCl94QC57kqA7NOi/tB67L0u",
+	"WORVyPuqhJWlrLZYl6mci6ya2ZfgzyeAhjbXAxEZqqG+7emElfzlxm2DnGdT3CHnDxrXu6lE2CHnrYWh",
+	"W+MNkfPC25mjY90X3y5C6N9Ha79tq1VtNcYnV0qwKRzZkeyLi0ZuIYT9gdYGrPfXpl0lywm7Br7k6SiU",
+	"Rxsu6qMNlwuk2XxfqdJE3LhfCndxrUiqDQLOqtBuxfNfqB3/2CHAheKbO+T/vhHAGaWUKX6lBrEW8p8v",
+	"E16qComKegv2oHGML2eZOOuCgbNP2jkBnmlg7wqiWxXW66jooZwAGxPKtxMI3CRszxbMvXMCrA4DdsTb",
+	"Vtd4Xk6Ah5GpW1NFnibqtw1zZBGInkl2IOVzi/ldeRg9jhPgmbPXE4X47vjrZQT43svEaJVttNkPkOvG",
+	"uQJqyue7MvmY0kpGiC9uwz9QzlGOSMwf002QT8zYvrJ9LptEk7ugMMA35TJoS6XbUyubWdQb5PfhT99H",
+	"iTmziNqt8uHG8ezPgwH9IrVmPu9bamK8rONvlOnaxHNvkb/WTLVdfkvVJW28FC6Nex6aK2UHdS93d96+",
+	"+3n7dom6H9XxV8rXnYUlPAZYtl7C7gqefaF+trbpu8vruML7hqSxnMNbi5w3DqVHIhSaR6TjbPE+oWMr",
+	"T4DEVOmadLUFd9r2832XB3paJ9su+/eW/G3VCfYqKb+tftDokPsIM3FdTniPpxnNo/grnGq7pN9/IP/a",
+	"GkTWwuv2H//3/5X9tuTG1bN1FexK5tkqx9suEfhDy+KzSiNg55lr45lrmR28Tjt5lv6655y0uKZK41N5",
+	"GdbNYFzFZjvfw/P07a11ED6qx++PxaBP6wfccegL9g7ewyDS9FZwMWOg9pUt79sy8bhtvMs7XkQs7ars",
+	"UMqXkXXc7mYrINI2fXHgo+fyFSq9I/mXm2/cfuA66cbtG83ZxjNpsRUNxPb+RBioHXwHfD4Q8JlRSpnt",
+	"WpzozyXR+Ian4y7P+HOGS1eQ5ipg1DaqRjg3pZNvB9ZsEq+IZS6WeAdg1gOYa6o4zzm/+IPI161pIk+D",
+	"ULbhlAz08ByzOy2eGxa58pR5isziz5vXnghs3DHby4AVNzQ3tKSMt8QPse0OPizCh7goO/jwhcCHuJut",
+	"0EO77y8OPbSftVK1xiYvGDzE71sHO8QXmqFDu25b0iGw8ycCDnHsHW74QLihJ5MSvzUf488FNPSfsMMM",
+	"Xw5mWEuWqxBDbFMNGG5II98OXtggVREuzNZ3hxbWo4XObGmn0TxnrPAhxOq2VI+nQQpb8EiGXThe2Z0Q",
+	"zw0nXHGyPAVK+Jy57Ikwwh2bvQSEsLVhgab7vhZXsCoX+a9wA0pbpCMkcJsYYjQnrvIgXWSNdQUjCRot",
+	"Crg21v1U3HBCJ5TxYzJMJIzZ7dD8zLQDTgw1SToyjFWNup3h3IJtZuQHqQSnMY5UBwidZdd/Xili12vT",
+	"K1vVF/OzzhM3HUJHI1B+sNxmnqR6ugKTMTO1mAUZUSlZlqcSt6YzvIL5sIsIyjFhmowoN9bfpcNDL+no",
+	"isRU15dew2XaVuG1/FY8Ufm18hSiOoLgcGO3xxfvUm6ZH1Eo1lQ9qyKiMg2tFAdf8f8XTUDDGb0CRWA8",
+	"xtS+FpsLEXezHgJHJxZ7sPi9Ih0J1+KK8QnSpl3DVEGE7+kpU9lrTBFq3qlMc/LR9JKjyCYkwbZ/uJuX",
+	"a58tT3xAmK9HS8mlqlmSaJVCpqgbVSS/Ma++UoRFpJN5U2KmdLdHTjiCTQj1+lEyQPXo4MjsKDMdJVRP",
+	"gzDgdAZBP/CEFywzfphj4rG15PsB4/q7oyAMZoyzWToL+odZQhfGNUxABne5XCRYLXTfM8gF1Vqyy1SD",
+	"apeP64QLPp+JVKG8tJ4kR6A98mlqiBsNPjtOlmUlLBYeEOPlBghOu2eFfEg9cmIXLiRsjMZjaLNnXwK5",
+	"pjGryJRtK6Kao2WXneNxHFeltByP6MlaMyvHy0rHAaNUMj035Gy26RKoBInCq//l3Cz7kqq1lKnD8WAJ",
+	"J6q5ltNOdmTYfH3NxzKfHxO6QrLUsPhPoHc3zdfkkdXG7e5ueQ3YugajeTi2eO28HavdL8+Y5U8JSqRy",
+	"BGrfF+Df6Dg/9iEurhOjiqJBe68T+ZPrbXccv5A4ErefrSJJ/N5/e+du9ukrJIFfyvKJW8HRzYesb7rp",
+	"yZpNZ3esNhF/g+/StdodqPc8ULOTqBUPPcRRWqhc+UJs4o0T4u4O4NYHsFvjDcvUFd5+r+zWPUpN+Dan",
+	"eLHs2bd0iOdSBtfJn4oiuBWSpLWF7F44JjOYXfrAbSx85BTxjU72jQtTfzMHe6sq1Vl16t2xfq9j3ddF",
+	"bMNVD36o/6HLUZcO9V1R6m+3KPW6p1lt2epH5MLGotV/LNV6VwF6VwF6VwH6jwLJNUu8impWFcKrBRTn",
+	"kiiLMaEl1X5DdG5X4XRX4fQZQXNZDdRmXnpw7eGlVpMrKRa7mnK7mnL31PjbV517Kkb+o9acK3HrrvLc",
+	"t1t57n6s2QJoflguXCfRcpuQEZe27GEiRnZpi3dpi78tyzTL+lfL/eWMR7WM3MI89Qu9oSm6y4i5y4j5",
+	"jEzRNbjnoc/OhhxjbY5Oe4f/YU7OXcauXcaub+rgzHJ61bJ+6SZwHRO3ODax4can5i4tzC4tzHM5Mn3i",
+	"mEa2udeBiQcZ8lRNOj024Yowd53YCC86GomU61eKwN6MMpvCLqFK3QgZ4R8SdCq5IhRvI1fe+yWdo4ND",
+	"vFl7IwWfkJGECLhmNFYVMM6HSyPLt3nLG/vOSOlxE1y4sW3vVVx1Ur+OIUl5BJJggXlMMSriiIxiZkZA",
+	"2fe4yTA2vE189Pqfmt87m0qh9YNkGFvwY4H33t3aRCKVlI1pG1vfYl/i+iqWB3ldf4U5l+0RYVFsrew9",
+	"dKNNkw70Jj0y1Trp7+8fvv5L76B30Dvs//Xgry5V3nBGr4DIlNtUeamMg36wj+eDm+zyuO9uE5BsBnzh",
+	"iA0zvmeyGKhRjNBYXJRehP+UMlLlA0GYXMRP8sg98aPmulsAmMvd/TYFmStp5tFzsz5aSIhC7PhyTm6m",
+	"bDQ1k9diJOJ850UHRtU2IPAOEVbfVeQS9A0AX7ipWyzE6jE+ecMon9T4mKhcEtMbyTQQprv5vp21VNGh",
+	"U7fQra027N2eLBWdL27MrNmjvwJQQRWVuUU8UZAIMI1qLCZWp3AdIiPdnd/9ZwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -37,6 +37,7 @@ const (
 	msgTooLarge         = "Request body too large."
 	msgStorageFull      = "Insufficient storage: the server has no room to store this; try again later."
 	msgTimeout          = "Request timeout: the request body stopped arriving."
+	msgReferenced       = "This record cannot be deleted: other records refer to it."
 )
 
 // apiError is a response already in Django REST framework's shape.
@@ -98,6 +99,8 @@ func errorResponse(err error) (int, any) {
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
+	case errors.Is(err, store.ErrReferenced):
+		return http.StatusBadRequest, map[string]string{"detail": msgReferenced}
 	case errors.Is(err, store.ErrForbidden):
 		return http.StatusForbidden, map[string]string{"detail": msgForbidden}
 	case errors.Is(err, auth.ErrNoCredentials):

@@ -18,6 +18,9 @@ var publicCollections = []string{
 	"/api/public/stem/session/",
 	"/api/public/stem/project/",
 	"/api/public/personal_attributes/datastorage/",
+	"/api/public/taxonomies/species/",
+	"/api/public/taxonomies/strain/",
+	"/api/public/resources/supplier/",
 }
 
 // registerPublicWrites routes the public portal's writes, which the

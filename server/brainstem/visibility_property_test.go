@@ -77,6 +77,8 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return r.public || !v.public && r.owner == v.user
 	case "sessiondatastorage":
 		return g.visible(v, r.rels["session"][0]) && g.visible(v, r.rels["datastorage"][0])
+	case "species", "strain", "supplier": // global tables
+		return true
 	}
 	g.t.Fatalf("the property test does not know the visibility of model %q: add it to propGraph.visible", r.model)
 	return false
@@ -276,6 +278,17 @@ var propListURL = map[string]string{
 	"project":            "/api/%s/stem/project/",
 	"datastorage":        "/api/%s/personal_attributes/datastorage/",
 	"sessiondatastorage": "/api/%s/stem/sessiondatastorage/",
+	"species":            "/api/%s/taxonomies/species/",
+	"strain":             "/api/%s/taxonomies/strain/",
+	"supplier":           "/api/%s/resources/supplier/",
+}
+
+// listKey is the records key of model's list ("species" is its own plural).
+func listKey(model string) string {
+	if model == "species" {
+		return model
+	}
+	return model + "s"
 }
 
 // list GETs model's list as v with the query and returns the records.
@@ -300,7 +313,7 @@ func (g *propGraph) list(v pgViewer, model, query string) ([]map[string]any, int
 	var body map[string]any
 	res.JSON(g.t, &body)
 	var out []map[string]any
-	for _, r := range body[model+"s"].([]any) {
+	for _, r := range body[listKey(model)].([]any) {
 		out = append(out, r.(map[string]any))
 	}
 	return out, int(body["count"].(float64)), true
@@ -402,7 +415,8 @@ func TestRelationFilterProperty(t *testing.T) {
 }
 
 // buildPropGraph creates, through the API, 4 users, 5 projects, 8 data
-// storages, 10 sessions and random links between them, then gives the
+// storages, 10 sessions and random links between them, 3 species, 5
+// strains and 3 suppliers, then gives the
 // users random final memberships (user 0 owns every project).
 func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
@@ -498,6 +512,31 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 		if p.rels["sessions"] == nil {
 			p.rels["sessions"] = nil
 		}
+	}
+	// The global tables, written by a staff user.
+	if err := f.env.Store.SetStaff(t.Context(), "u0@lab.org", true); err != nil {
+		t.Fatal(err)
+	}
+	rrid := func() any {
+		if rng.IntN(3) == 0 {
+			return nil
+		}
+		return "RRID:" + word()
+	}
+	var species []*pgRec
+	for i := range 3 {
+		species = append(species, add("species", created("u0", "/api/private/taxonomies/species/", "species", map[string]any{
+			"name": fmt.Sprintf("Sp%d %s", i, word()), "description": text(), "rrid": rrid()})))
+	}
+	for i := range 5 {
+		sp := species[rng.IntN(len(species))]
+		st := add("strain", created("u0", "/api/private/taxonomies/strain/", "strain", map[string]any{
+			"name": fmt.Sprintf("St%d %s", i, word()), "description": text(), "rrid": rrid(), "species": sp.id}))
+		st.rels["species"] = []*pgRec{sp}
+	}
+	for i := range 3 {
+		add("supplier", created("u0", "/api/private/resources/supplier/", "supplier", map[string]any{
+			"name": fmt.Sprintf("Su%d %s", i, word()), "description": text(), "website": word() + ".org"}))
 	}
 	// Final memberships.
 	for _, p := range projects {

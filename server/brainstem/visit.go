@@ -61,3 +61,24 @@ func (r response) VisitListProjectSessionsResponse(w http.ResponseWriter) error 
 func (r response) VisitPublicListProjectSessionsResponse(w http.ResponseWriter) error {
 	return r.visit(w)
 }
+func (r response) VisitListSpeciesResponse(w http.ResponseWriter) error         { return r.visit(w) }
+func (r response) VisitPublicListSpeciesResponse(w http.ResponseWriter) error   { return r.visit(w) }
+func (r response) VisitGetSpeciesResponse(w http.ResponseWriter) error          { return r.visit(w) }
+func (r response) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error    { return r.visit(w) }
+func (r response) VisitCreateSpeciesResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitUpdateSpeciesResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitReplaceSpeciesResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitListStrainsResponse(w http.ResponseWriter) error         { return r.visit(w) }
+func (r response) VisitPublicListStrainsResponse(w http.ResponseWriter) error   { return r.visit(w) }
+func (r response) VisitGetStrainResponse(w http.ResponseWriter) error           { return r.visit(w) }
+func (r response) VisitPublicGetStrainResponse(w http.ResponseWriter) error     { return r.visit(w) }
+func (r response) VisitCreateStrainResponse(w http.ResponseWriter) error        { return r.visit(w) }
+func (r response) VisitUpdateStrainResponse(w http.ResponseWriter) error        { return r.visit(w) }
+func (r response) VisitReplaceStrainResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitListSuppliersResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitPublicListSuppliersResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitGetSupplierResponse(w http.ResponseWriter) error         { return r.visit(w) }
+func (r response) VisitPublicGetSupplierResponse(w http.ResponseWriter) error   { return r.visit(w) }
+func (r response) VisitCreateSupplierResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitUpdateSupplierResponse(w http.ResponseWriter) error      { return r.visit(w) }
+func (r response) VisitReplaceSupplierResponse(w http.ResponseWriter) error     { return r.visit(w) }

@@ -91,10 +91,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	defer st.Close()
 	created, updated, err := st.ImportBSGlobal(ctx, *model, entries)
 	if err != nil {
-		var ve *store.ValidationError
-		if errors.As(err, &ve) {
-			return fmt.Errorf("import: %v: %v (nothing imported)", err, ve.Fields)
-		}
 		return fmt.Errorf("import: %w (nothing imported)", err)
 	}
 	fmt.Fprintf(stdout, "%s: %d created, %d updated\n", *model, created, updated)

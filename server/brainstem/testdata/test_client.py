@@ -2,7 +2,7 @@
 and its `brainstem` CLI against a running sessionhub.
 
 Run by server/brainstem/client_test.go, which starts the server and sets:
-SESSIONHUB_URL (e.g. http://127.0.0.1:PORT/), SESSIONHUB_TOKEN (alice),
+SESSIONHUB_URL (e.g. http://127.0.0.1:PORT/), SESSIONHUB_TOKEN (alice, a staff user),
 SESSIONHUB_TOKEN2 (bob), SESSIONHUB_EMAIL / SESSIONHUB_PASSWORD (alice's
 sign-in) and SESSIONHUB_EMAIL2 (bob). Tests run in file order and share the
 module fixtures; every name carries RUN so reruns on one server don't clash.
@@ -444,6 +444,63 @@ def test_public_portal(client, project, session, bulk):
     resp = client.delete("session", portal="public", id=session["id"])
     assert resp.status_code == 403
     assert expect(client.load("session", id=session["id"]), 200)
+
+
+def test_global_tables(client, client2):
+    """species, strain and supplier: written by the staff user alice
+    (`user add --staff`), read by everyone on both portals, refused to bob."""
+    sp = expect(client.save("species", data={"name": f"Rat {RUN}", "description": "Rattus norvegicus",
+                                             "rrid": "RRID:NCBITaxon_10116"}), 201)["species"]
+    assert sp["rrid_url"] == "https://scicrunch.org/resolver/RRID:NCBITaxon_10116"
+    assert sp["external_identifiers"] == []
+    st = expect(client.save("strain", data={"name": f"Wistar {RUN}", "species": sp["id"]}), 201)["strain"]
+    assert st["species"] == sp["id"]
+    su = expect(client.save("supplier", data={"name": f"Supplier {RUN}", "website": "newsupplier.com"}), 201)["supplier"]
+    assert su["website"] == "http://newsupplier.com"
+    # load with filters and include, on both portals, as either user
+    for c, portal in [(client, "private"), (client2, "private"), (client2, "public")]:
+        body = expect(c.load("strain", portal=portal, filters={"species.name": f"Rat {RUN}"}, include=["species"]), 200)
+        assert [s["name"] for s in body["strains"]] == [f"Wistar {RUN}"]
+        assert body["strains"][0]["species"]["description"] == "Rattus norvegicus"
+        body = expect(c.load("species", portal=portal, id=sp["id"]), 200)
+        assert body["species"]["name"] == f"Rat {RUN}"
+        body = expect(c.load("supplier", portal=portal, filters={"name.icontains": RUN}), 200)
+        assert [s["id"] for s in body["suppliers"]] == [su["id"]]
+    all_species = client.load("species", filters={"name.icontains": RUN}, load_all=True)
+    assert [s["id"] for s in all_species["species"]] == [sp["id"]]
+    anon = requests.Session()
+    body = expect(anon.get(api("public/taxonomies/species/"), params={"filter{name}": f"Rat {RUN}"}, timeout=30), 200)
+    assert body["count"] == 1
+    # bob is not staff
+    assert expect(client2.save("species", data={"name": f"Mouse {RUN}"}), 403) == FORBIDDEN
+    assert expect(client2.save("strain", id=st["id"], data={"description": "x"}), 403) == FORBIDDEN
+    assert expect(client2.delete("supplier", id=su["id"]), 403) == FORBIDDEN
+    # bad input in DRF's shapes
+    assert expect(client.save("species", data={"name": f"Rat {RUN}"}), 400) == {
+        "name": ["species with this name already exists."]}
+    assert expect(client.save("strain", data={"name": f"SD {RUN}"}), 400) == {"species": ["This field is required."]}
+    # change, then delete (a species with strains stays)
+    body = expect(client.save("strain", id=st["id"], data={"description": "albino"}), 200)
+    assert body["strain"]["description"] == "albino" and body["strain"]["species"] == sp["id"]
+    expect(client.delete("species", id=sp["id"]), 400)
+    assert client.delete("strain", id=st["id"]).status_code == 204
+    assert client.delete("species", id=sp["id"]).status_code == 204
+    assert client.delete("supplier", id=su["id"]).status_code == 204
+    assert expect(client.load("species", id=sp["id"]), 404) == NOT_FOUND
+
+
+def test_load_project_default_includes(client, project, session):
+    """load_project embeds sessions, subjects, collections and cohorts by
+    default in lists (the client sends no include[] with an id)."""
+    body = expect(client.load_project(name=project["name"]), 200)
+    assert [x["id"] for x in body["projects"]] == [project["id"]]
+    p = body["projects"][0]
+    assert session["id"] in [s["id"] for s in p["sessions"]]
+    assert all(isinstance(s, dict) for s in p["sessions"])
+    for rel in ("subjects", "collections", "cohorts"):
+        assert p[rel] == []  # no such records yet
+    body = expect(client.load_project(id=project["id"]), 200)
+    assert session["id"] in body["project"]["sessions"]
 
 
 def test_bad_token(client):

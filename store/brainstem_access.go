@@ -33,10 +33,12 @@ type BSPage struct{ Limit, Offset int }
 
 // Visibility: what a viewer may see of each model, defined once here.
 //
-//   - public portal: public projects, the sessions of public projects,
-//     public data storages;
-//   - private portal: the projects the user is a member of, the sessions of
-//     those projects, the data storages the user owns or that are public;
+//   - public portal: public projects, the sessions and subjects of public
+//     projects, public data storages;
+//   - private portal: the projects the user is a member of, the sessions
+//     and subjects of those projects, the data storages the user owns or
+//     that are public;
+//   - species, strains and suppliers (global tables): every row, everywhere;
 //   - sessiondatastorage (the session ↔ data storage link): both ends
 //     visible. A link to a storage the viewer may not see is not shown,
 //     neither as a row nor as an id in a session's datastorage list.
@@ -51,6 +53,10 @@ const (
 	bsSessionMemberSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
 		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
 	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
+		"(SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsSubjectMemberSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSubjectPublicSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
 		"(SELECT id FROM bs_projects WHERE is_public = 1))"
 	bsProjectMemberSQL     = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
 	bsProjectPublicSQL     = "bs_projects.is_public = 1"
@@ -96,6 +102,8 @@ func (v BSViewer) visible(model string) []bsCond {
 		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
 	case "sessiondatastorage":
 		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
+	case "subject":
+		return []bsCond{pick(bsSubjectPublicSQL, bsSubjectMemberSQL)}
 	case "species", "strain", "supplier":
 		// global tables: every signed-in user and the public portal see every row
 		return []bsCond{{sql: bsEveryRow}}

@@ -368,9 +368,28 @@ func (s *Store) SaveBSStrain(ctx context.Context, userID uint, id string, in BSG
 	return strainTable.save(s, ctx, userID, id, in, newStrain)
 }
 
-// DeleteBSStrain deletes a strain; staff only.
+// referencedBySubjects reports whether a subject's column refers to id.
+func referencedBySubjects(col, id string) func(tx *gorm.DB) (bool, error) {
+	return func(tx *gorm.DB) (bool, error) {
+		var n int64
+		err := tx.Model(&BSSubject{}).Where(col+" = ?", id).Count(&n).Error
+		return n > 0, err
+	}
+}
+
+// DeleteBSStrain deletes a strain no subject is of (ErrReferenced otherwise); staff only.
 func (s *Store) DeleteBSStrain(ctx context.Context, userID uint, id string) error {
-	return strainTable.delete(s, ctx, userID, id, nil)
+	return strainTable.delete(s, ctx, userID, id, referencedBySubjects("strain_id", id))
+}
+
+// BSStrainsByID returns the strains among ids, in the order of ids.
+func (s *Store) BSStrainsByID(ctx context.Context, v BSViewer, ids []string) ([]BSStrain, error) {
+	return strainTable.byID(s, ctx, v, ids)
+}
+
+// BSSuppliersByID returns the suppliers among ids, in the order of ids.
+func (s *Store) BSSuppliersByID(ctx context.Context, v BSViewer, ids []string) ([]BSSupplier, error) {
+	return supplierTable.byID(s, ctx, v, ids)
 }
 
 // ListBSSuppliers returns one page of suppliers and their total.
@@ -388,7 +407,7 @@ func (s *Store) SaveBSSupplier(ctx context.Context, userID uint, id string, in B
 	return supplierTable.save(s, ctx, userID, id, in, newSupplier)
 }
 
-// DeleteBSSupplier deletes a supplier; staff only.
+// DeleteBSSupplier deletes a supplier no subject names (ErrReferenced otherwise); staff only.
 func (s *Store) DeleteBSSupplier(ctx context.Context, userID uint, id string) error {
-	return supplierTable.delete(s, ctx, userID, id, nil)
+	return supplierTable.delete(s, ctx, userID, id, referencedBySubjects("supplier_id", id))
 }

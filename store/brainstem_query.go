@@ -406,11 +406,13 @@ var bsModels = map[string]*bsModel{
 			"publications": {kind: bsUUIDList, col: "bs_projects.publications", djClass: "ManyToManyField"},
 			"sessions": {kind: bsRelation, target: "session", link: "bs_session_projects",
 				linkSrc: "project_id", linkDst: "session_id", djClass: "ManyToManyField"},
-			"subjects": emptyRel(), "collections": emptyRel(), "cohorts": emptyRel(),
+			"subjects": {kind: bsRelation, target: "subject", link: "bs_subject_projects",
+				linkSrc: "project_id", linkDst: "subject_id", djClass: "ManyToManyField"},
+			"collections": emptyRel(), "cohorts": emptyRel(),
 		},
 		all: []string{"id", "name", "description", "sessions", "subjects", "collections", "cohorts",
 			"publications", "extra_fields", "is_public", "tags", "links", "users", "groups"},
-		include: map[string]string{"sessions": "session", "subjects": "", "collections": "",
+		include: map[string]string{"sessions": "session", "subjects": "subject", "collections": "",
 			"cohorts": "", "publications": ""},
 		sorts: map[string]string{"id": "bs_projects.id", "name": "bs_projects.name",
 			"description": "bs_projects.description", "is_public": "bs_projects.is_public"},
@@ -452,6 +454,41 @@ var bsModels = map[string]*bsModel{
 		unique: map[string]bool{"id": true},
 		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
 			"bs_session_datastorages.id"},
+	},
+	"subject": {
+		name: "subject", table: "bs_subjects",
+		fields: map[string]*bsField{
+			"id":                   uuidF("bs_subjects.id"),
+			"name":                 text("bs_subjects.name"),
+			"description":          text("bs_subjects.description"),
+			"sex":                  text("bs_subjects.sex"),
+			"genetic_line":         text("bs_subjects.genetic_line"),
+			"genotype":             text("bs_subjects.genotype"),
+			"subject_identifier":   text("bs_subjects.subject_identifier"),
+			"status":               text("bs_subjects.status"),
+			"birth_date":           {kind: bsText, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
+			"death_date":           {kind: bsText, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
+			"name_used_in_storage": {kind: bsText, col: "bs_subjects.name_used_in_storage", nullable: true, djClass: "CharField"},
+			"tags":                 {kind: bsTextList, col: "bs_subjects.tags", djClass: "TaggableManager"},
+			"projects": {kind: bsRelation, target: "project", link: "bs_subject_projects",
+				linkSrc: "subject_id", linkDst: "project_id", djClass: "ManyToManyField"},
+			"strain":   {kind: bsRelation, target: "strain", col: "bs_subjects.strain_id", djClass: "ForeignKey"},
+			"supplier": {kind: bsRelation, target: "supplier", col: "bs_subjects.supplier_id", nullable: true, djClass: "ForeignKey"},
+			"licenses": emptyRel(), "procedures": emptyRel(), "subjectlogs": emptyRel(),
+		},
+		all: []string{"id", "name", "description", "projects", "strain", "sex", "genetic_line", "genotype",
+			"subject_identifier", "licenses", "supplier", "breeding", "birth_date", "death_date", "status",
+			"extra_fields", "procedures", "subjectlogs", "tags", "links", "name_used_in_storage"},
+		include: map[string]string{"projects": "project", "strain": "strain", "supplier": "supplier",
+			"licenses": "", "procedures": "", "subjectlogs": ""},
+		sorts: map[string]string{"id": "bs_subjects.id", "name": "bs_subjects.name",
+			"description": "bs_subjects.description", "sex": "bs_subjects.sex", "genetic_line": "bs_subjects.genetic_line",
+			"genotype": "bs_subjects.genotype", "subject_identifier": "bs_subjects.subject_identifier",
+			"status": "bs_subjects.status", "birth_date": "bs_subjects.birth_date", "death_date": "bs_subjects.death_date",
+			"strain": "bs_subjects.strain_id", "supplier": "bs_subjects.supplier_id",
+			"name_used_in_storage": "bs_subjects.name_used_in_storage"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_subjects.created_at", "bs_subjects.id"},
 	},
 	"species": {
 		name: "species", table: "bs_species",
@@ -878,6 +915,13 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 	}
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
+		if idOnly && op == "isnull" { // no visible target: NULL, or a target the caller may not see
+			sel := targetIn(bsCond{sql: "1"})
+			if isTruthy(vals[0]) {
+				return bsCond{sql: fmt.Sprintf("(%s IS NULL OR %s NOT IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+			}
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+		}
 		var inner bsCond
 		var err error
 		if idOnly {
@@ -889,6 +933,9 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 			return bsCond{}, err
 		}
 		sel := targetIn(inner)
+		if fld.nullable { // never NULL itself, so that a negation keeps the rows without a target, as Django does
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+		}
 		return bsCond{sql: fmt.Sprintf("%s IN (%s)", fld.col, sel.sql), args: sel.args,
 			drive: idOnly && (op == "" || op == "in")}, nil
 	}

@@ -106,6 +106,69 @@ func (e DownloadLinkRepository) Valid() bool {
 	}
 }
 
+// Defines values for SubjectSex.
+const (
+	SubjectSexF SubjectSex = "F"
+	SubjectSexM SubjectSex = "M"
+	SubjectSexU SubjectSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectSex enum.
+func (e SubjectSex) Valid() bool {
+	switch e {
+	case SubjectSexF:
+		return true
+	case SubjectSexM:
+		return true
+	case SubjectSexU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SubjectCreateSex.
+const (
+	SubjectCreateSexF SubjectCreateSex = "F"
+	SubjectCreateSexM SubjectCreateSex = "M"
+	SubjectCreateSexU SubjectCreateSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectCreateSex enum.
+func (e SubjectCreateSex) Valid() bool {
+	switch e {
+	case SubjectCreateSexF:
+		return true
+	case SubjectCreateSexM:
+		return true
+	case SubjectCreateSexU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SubjectPatchSex.
+const (
+	SubjectPatchSexF SubjectPatchSex = "F"
+	SubjectPatchSexM SubjectPatchSex = "M"
+	SubjectPatchSexU SubjectPatchSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectPatchSex enum.
+func (e SubjectPatchSex) Valid() bool {
+	switch e {
+	case SubjectPatchSexF:
+		return true
+	case SubjectPatchSexM:
+		return true
+	case SubjectPatchSexU:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Format.
 const (
 	FormatApi  Format = "api"
@@ -352,6 +415,42 @@ func (e GetSessionDataStorageParamsFormat) Valid() bool {
 	case GetSessionDataStorageParamsFormatApi:
 		return true
 	case GetSessionDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSubjectsParamsFormat.
+const (
+	ListSubjectsParamsFormatApi  ListSubjectsParamsFormat = "api"
+	ListSubjectsParamsFormatJson ListSubjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSubjectsParamsFormat enum.
+func (e ListSubjectsParamsFormat) Valid() bool {
+	switch e {
+	case ListSubjectsParamsFormatApi:
+		return true
+	case ListSubjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSubjectParamsFormat.
+const (
+	GetSubjectParamsFormatApi  GetSubjectParamsFormat = "api"
+	GetSubjectParamsFormatJson GetSubjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSubjectParamsFormat enum.
+func (e GetSubjectParamsFormat) Valid() bool {
+	switch e {
+	case GetSubjectParamsFormatApi:
+		return true
+	case GetSubjectParamsFormatJson:
 		return true
 	default:
 		return false
@@ -628,6 +727,42 @@ func (e PublicListSessionProjectsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListSubjectsParamsFormat.
+const (
+	PublicListSubjectsParamsFormatApi  PublicListSubjectsParamsFormat = "api"
+	PublicListSubjectsParamsFormatJson PublicListSubjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSubjectsParamsFormat enum.
+func (e PublicListSubjectsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSubjectsParamsFormatApi:
+		return true
+	case PublicListSubjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSubjectParamsFormat.
+const (
+	PublicGetSubjectParamsFormatApi  PublicGetSubjectParamsFormat = "api"
+	PublicGetSubjectParamsFormatJson PublicGetSubjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSubjectParamsFormat enum.
+func (e PublicGetSubjectParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSubjectParamsFormatApi:
+		return true
+	case PublicGetSubjectParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListSpeciesParamsFormat.
 const (
 	PublicListSpeciesParamsFormatApi  PublicListSpeciesParamsFormat = "api"
@@ -895,7 +1030,7 @@ type PersonalTokenList struct {
 	Tokens []PersonalToken `json:"tokens"`
 }
 
-// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
+// Project A project as returned. `sessions` and `subjects` are UUID lists, or embedded objects with `include[]=sessions.*` / `include[]=subjects.*`; `exclude[]` drops fields.
 type Project struct {
 	// Cohorts A relation with no model in this server yet; always empty.
 	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
@@ -917,10 +1052,8 @@ type Project struct {
 	Name         string                   `json:"name"`
 	Publications []Uuid                   `json:"publications"`
 	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
-
-	// Subjects A relation with no model in this server yet; always empty.
-	Subjects *EmptyRelation `json:"subjects,omitempty"`
-	Tags     Tags           `json:"tags"`
+	Subjects     *[]Project_Subjects_Item `json:"subjects,omitempty"`
+	Tags         Tags                     `json:"tags"`
 
 	// Users Members by e-mail (empty on the public portal).
 	Users map[string]ProjectRole `json:"users"`
@@ -928,6 +1061,11 @@ type Project struct {
 
 // Project_Sessions_Item defines model for Project.sessions.Item.
 type Project_Sessions_Item struct {
+	union json.RawMessage
+}
+
+// Project_Subjects_Item defines model for Project.subjects.Item.
+type Project_Subjects_Item struct {
 	union json.RawMessage
 }
 
@@ -953,7 +1091,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
-	// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
+	// Project A project as returned. `sessions` and `subjects` are UUID lists, or embedded objects with `include[]=sessions.*` / `include[]=subjects.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -1282,6 +1420,150 @@ type StrainPatch struct {
 	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
 	Species             *Uuid                     `json:"species,omitempty"`
 }
+
+// Subject A subject as returned. Relations are UUIDs (lists), or embedded objects with `include[]=rel.*`; `exclude[]` drops fields. Visible through any project the caller may see, like a session.
+type Subject struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date"`
+
+	// Breeding Always null until the breeding model exists.
+	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date"`
+	Description string                                `json:"description"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields ExtraFields         `json:"extra_fields"`
+	GeneticLine string              `json:"genetic_line"`
+	Genotype    string              `json:"genotype"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// Licenses A relation with no model in this server yet; always empty.
+	Licenses *EmptyRelation `json:"licenses,omitempty"`
+
+	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
+	Links             *Links                    `json:"links,omitempty"`
+	Name              string                    `json:"name"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage"`
+
+	// Procedures A relation with no model in this server yet; always empty.
+	Procedures *EmptyRelation `json:"procedures,omitempty"`
+
+	// Projects The subject's projects that the caller may see.
+	Projects []Subject_Projects_Item `json:"projects"`
+
+	// Sex F, M or U (unknown).
+	Sex SubjectSex `json:"sex"`
+
+	// Status Lifecycle status, e.g. `active` (the default).
+	Status            string         `json:"status"`
+	Strain            Subject_Strain `json:"strain"`
+	SubjectIdentifier string         `json:"subject_identifier"`
+
+	// Subjectlogs A relation with no model in this server yet; always empty.
+	Subjectlogs *EmptyRelation                      `json:"subjectlogs,omitempty"`
+	Supplier    nullable.Nullable[Subject_Supplier] `json:"supplier"`
+	Tags        Tags                                `json:"tags"`
+}
+
+// Subject_Projects_Item defines model for Subject.projects.Item.
+type Subject_Projects_Item struct {
+	union json.RawMessage
+}
+
+// SubjectSex F, M or U (unknown).
+type SubjectSex string
+
+// Subject_Strain defines model for Subject.Strain.
+type Subject_Strain struct {
+	union json.RawMessage
+}
+
+// Subject_Supplier defines model for Subject.Supplier.
+type Subject_Supplier struct {
+	union json.RawMessage
+}
+
+// SubjectCreate Writable subject fields (POST, PUT). Read-only fields sent are ignored.
+type SubjectCreate struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+
+	// Breeding Only null is accepted until the breeding model exists (any id is an invalid pk).
+	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	GeneticLine *string      `json:"genetic_line,omitempty"`
+	Genotype    *string      `json:"genotype,omitempty"`
+
+	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
+	Name              string                    `json:"name"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
+
+	// Projects The caller needs can_change on each project.
+	Projects          []Uuid                                `json:"projects"`
+	Sex               SubjectCreateSex                      `json:"sex"`
+	Status            *string                               `json:"status,omitempty"`
+	Strain            Uuid                                  `json:"strain"`
+	SubjectIdentifier *string                               `json:"subject_identifier,omitempty"`
+	Supplier          nullable.Nullable[openapi_types.UUID] `json:"supplier,omitempty"`
+	Tags              *Tags                                 `json:"tags,omitempty"`
+}
+
+// SubjectCreateSex defines model for SubjectCreate.Sex.
+type SubjectCreateSex string
+
+// SubjectDetail defines model for SubjectDetail.
+type SubjectDetail struct {
+	// Subject A subject as returned. Relations are UUIDs (lists), or embedded objects with `include[]=rel.*`; `exclude[]` drops fields. Visible through any project the caller may see, like a session.
+	Subject Subject `json:"subject"`
+}
+
+// SubjectList defines model for SubjectList.
+type SubjectList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Subjects []Subject                   `json:"subjects"`
+}
+
+// SubjectPatch Writable subject fields (PATCH); only those sent change. No defaults.
+type SubjectPatch struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+
+	// Breeding Only null is accepted until the breeding model exists (any id is an invalid pk).
+	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	GeneticLine *string      `json:"genetic_line,omitempty"`
+	Genotype    *string      `json:"genotype,omitempty"`
+
+	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
+	Name              *string                   `json:"name,omitempty"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
+
+	// Projects The caller needs can_change on each project.
+	Projects          *[]Uuid                               `json:"projects,omitempty"`
+	Sex               *SubjectPatchSex                      `json:"sex,omitempty"`
+	Status            *string                               `json:"status,omitempty"`
+	Strain            *Uuid                                 `json:"strain,omitempty"`
+	SubjectIdentifier *string                               `json:"subject_identifier,omitempty"`
+	Supplier          nullable.Nullable[openapi_types.UUID] `json:"supplier,omitempty"`
+	Tags              *Tags                                 `json:"tags,omitempty"`
+}
+
+// SubjectPatchSex defines model for SubjectPatch.Sex.
+type SubjectPatchSex string
 
 // Supplier A supplier of animals or equipment (global table like species); `exclude[]` drops fields. The optional `comments` of the real service is not modelled.
 type Supplier struct {
@@ -1866,6 +2148,84 @@ type ReplaceSessionDataStorageParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListSubjectsParams defines parameters for ListSubjects.
+type ListSubjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSubjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSubjectsParamsFormat defines parameters for ListSubjects.
+type ListSubjectsParamsFormat string
+
+// DeleteSubjectParams defines parameters for DeleteSubject.
+type DeleteSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSubjectParams defines parameters for GetSubject.
+type GetSubjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSubjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSubjectParamsFormat defines parameters for GetSubject.
+type GetSubjectParamsFormat string
+
+// UpdateSubjectParams defines parameters for UpdateSubject.
+type UpdateSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSubjectParams defines parameters for ReplaceSubject.
+type ReplaceSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListSpeciesParams defines parameters for ListSpecies.
 type ListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -2262,6 +2622,54 @@ type PublicListSessionProjectsParams struct {
 // PublicListSessionProjectsParamsFormat defines parameters for PublicListSessionProjects.
 type PublicListSessionProjectsParamsFormat string
 
+// PublicListSubjectsParams defines parameters for PublicListSubjects.
+type PublicListSubjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSubjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSubjectsParamsFormat defines parameters for PublicListSubjects.
+type PublicListSubjectsParamsFormat string
+
+// PublicGetSubjectParams defines parameters for PublicGetSubject.
+type PublicGetSubjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSubjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSubjectParamsFormat defines parameters for PublicGetSubject.
+type PublicGetSubjectParamsFormat string
+
 // PublicListSpeciesParams defines parameters for PublicListSpecies.
 type PublicListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -2409,6 +2817,15 @@ type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
 // ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
 type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
 
+// CreateSubjectJSONRequestBody defines body for CreateSubject for application/json ContentType.
+type CreateSubjectJSONRequestBody = SubjectCreate
+
+// UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
+type UpdateSubjectJSONRequestBody = SubjectPatch
+
+// ReplaceSubjectJSONRequestBody defines body for ReplaceSubject for application/json ContentType.
+type ReplaceSubjectJSONRequestBody = SubjectCreate
+
 // CreateSpeciesJSONRequestBody defines body for CreateSpecies for application/json ContentType.
 type CreateSpeciesJSONRequestBody = SpeciesCreate
 
@@ -2491,6 +2908,68 @@ func (t Project_Sessions_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Subjects_Item as a Uuid
+func (t Project_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Subjects_Item as the provided Uuid
+func (t *Project_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Subjects_Item, using the provided Uuid
+func (t *Project_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Project_Subjects_Item as a Subject
+func (t Project_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Project_Subjects_Item as the provided Subject
+func (t *Project_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Project_Subjects_Item, using the provided Subject
+func (t *Project_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Subjects_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2805,6 +3284,192 @@ func (t *Strain_Species) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Subject_Projects_Item as a Uuid
+func (t Subject_Projects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Projects_Item as the provided Uuid
+func (t *Subject_Projects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Projects_Item, using the provided Uuid
+func (t *Subject_Projects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Subject_Projects_Item as a Project
+func (t Subject_Projects_Item) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Subject_Projects_Item as the provided Project
+func (t *Subject_Projects_Item) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Subject_Projects_Item, using the provided Project
+func (t *Subject_Projects_Item) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Projects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Projects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Strain as a Uuid
+func (t Subject_Strain) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Strain as the provided Uuid
+func (t *Subject_Strain) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Strain, using the provided Uuid
+func (t *Subject_Strain) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStrain returns the union data inside the Subject_Strain as a Strain
+func (t Subject_Strain) AsStrain() (Strain, error) {
+	var body Strain
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStrain overwrites any union data inside the Subject_Strain as the provided Strain
+func (t *Subject_Strain) FromStrain(v Strain) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeStrain performs a merge with any union data inside the Subject_Strain, using the provided Strain
+func (t *Subject_Strain) MergeStrain(v Strain) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Strain) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Strain) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Supplier as a Uuid
+func (t Subject_Supplier) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Supplier as the provided Uuid
+func (t *Subject_Supplier) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Supplier, using the provided Uuid
+func (t *Subject_Supplier) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the Subject_Supplier as a Supplier
+func (t Subject_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the Subject_Supplier as the provided Supplier
+func (t *Subject_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the Subject_Supplier, using the provided Supplier
+func (t *Subject_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// StartDeviceAuth Start a device login
@@ -2912,6 +3577,24 @@ type ServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error
+	// ListSubjects List subjects (private portal)
+	// (GET /api/private/stem/subject/)
+	ListSubjects(ctx echo.Context, params ListSubjectsParams) error
+	// CreateSubject Create a subject
+	// (POST /api/private/stem/subject/)
+	CreateSubject(ctx echo.Context) error
+	// DeleteSubject Delete a subject
+	// (DELETE /api/private/stem/subject/{id}/)
+	DeleteSubject(ctx echo.Context, id Id, params DeleteSubjectParams) error
+	// GetSubject Get one subject (private portal)
+	// (GET /api/private/stem/subject/{id}/)
+	GetSubject(ctx echo.Context, id Id, params GetSubjectParams) error
+	// UpdateSubject Update a subject
+	// (PATCH /api/private/stem/subject/{id}/)
+	UpdateSubject(ctx echo.Context, id Id, params UpdateSubjectParams) error
+	// ReplaceSubject Replace a subject
+	// (PUT /api/private/stem/subject/{id}/)
+	ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx echo.Context, params ListSpeciesParams) error
@@ -2990,6 +3673,12 @@ type ServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx echo.Context, id Id, params PublicListSessionProjectsParams) error
+	// PublicListSubjects List subjects (public portal)
+	// (GET /api/public/stem/subject/)
+	PublicListSubjects(ctx echo.Context, params PublicListSubjectsParams) error
+	// PublicGetSubject Get one subject (public portal)
+	// (GET /api/public/stem/subject/{id}/)
+	PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error
@@ -4304,6 +4993,236 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 	return err
 }
 
+// ListSubjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSubjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSubjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSubjects(ctx, params)
+	return err
+}
+
+// CreateSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSubject(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSubject(ctx)
+	return err
+}
+
+// DeleteSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSubject(ctx, id, params)
+	return err
+}
+
+// GetSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSubjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSubject(ctx, id, params)
+	return err
+}
+
+// UpdateSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSubject(ctx, id, params)
+	return err
+}
+
+// ReplaceSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSubject(ctx, id, params)
+	return err
+}
+
 // ListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSpecies(ctx echo.Context) error {
 	var err error
@@ -5374,6 +6293,119 @@ func (w *ServerInterfaceWrapper) PublicListSessionProjects(ctx echo.Context) err
 	return err
 }
 
+// PublicListSubjects converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSubjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSubjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSubjects(ctx, params)
+	return err
+}
+
+// PublicGetSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSubjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSubject(ctx, id, params)
+	return err
+}
+
 // PublicListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListSpecies(ctx echo.Context) error {
 	var err error
@@ -5722,6 +6754,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.ReplaceSupplier, options.OperationMiddlewares["replaceSupplier"]...)
 	router.GET(options.BaseURL+"/api/public/resources/supplier/", wrapper.PublicListSuppliers, options.OperationMiddlewares["publicListSuppliers"]...)
 	router.GET(options.BaseURL+"/api/public/resources/supplier/:id/", wrapper.PublicGetSupplier, options.OperationMiddlewares["publicGetSupplier"]...)
+	router.GET(options.BaseURL+"/api/private/stem/subject/", wrapper.ListSubjects, options.OperationMiddlewares["listSubjects"]...)
+	router.POST(options.BaseURL+"/api/private/stem/subject/", wrapper.CreateSubject, options.OperationMiddlewares["createSubject"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.DeleteSubject, options.OperationMiddlewares["deleteSubject"]...)
+	router.GET(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.GetSubject, options.OperationMiddlewares["getSubject"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.UpdateSubject, options.OperationMiddlewares["updateSubject"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.ReplaceSubject, options.OperationMiddlewares["replaceSubject"]...)
+	router.GET(options.BaseURL+"/api/public/stem/subject/", wrapper.PublicListSubjects, options.OperationMiddlewares["publicListSubjects"]...)
+	router.GET(options.BaseURL+"/api/public/stem/subject/:id/", wrapper.PublicGetSubject, options.OperationMiddlewares["publicGetSubject"]...)
 
 }
 
@@ -9091,6 +10131,606 @@ func (response ReplaceSessionDataStorage507JSONResponse) VisitReplaceSessionData
 	return err
 }
 
+type ListSubjectsRequestObject struct {
+	Params ListSubjectsParams
+}
+
+type ListSubjectsResponseObject interface {
+	VisitListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type ListSubjects200JSONResponse SubjectList
+
+func (response ListSubjects200JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSubjects400JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSubjects401JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSubjects403JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectRequestObject struct {
+	Body *CreateSubjectJSONRequestBody
+}
+
+type CreateSubjectResponseObject interface {
+	VisitCreateSubjectResponse(w http.ResponseWriter) error
+}
+
+type CreateSubject201JSONResponse SubjectDetail
+
+func (response CreateSubject201JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSubject400JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSubject401JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSubject403JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSubject413JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSubject507JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSubjectParams
+}
+
+type DeleteSubjectResponseObject interface {
+	VisitDeleteSubjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteSubject204Response struct {
+}
+
+func (response DeleteSubject204Response) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSubject401JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSubject403JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSubject404JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSubject412JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSubject507JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSubjectParams
+}
+
+type GetSubjectResponseObject interface {
+	VisitGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type GetSubject200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSubject200JSONResponse struct {
+	Body    SubjectDetail
+	Headers GetSubject200ResponseHeaders
+}
+
+func (response GetSubject200JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSubject400JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSubject401JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSubject403JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSubject404JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSubjectParams
+	Body   *UpdateSubjectJSONRequestBody
+}
+
+type UpdateSubjectResponseObject interface {
+	VisitUpdateSubjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateSubject200JSONResponse SubjectDetail
+
+func (response UpdateSubject200JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSubject400JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSubject401JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSubject403JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSubject404JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSubject412JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSubject413JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSubject507JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSubjectParams
+	Body   *ReplaceSubjectJSONRequestBody
+}
+
+type ReplaceSubjectResponseObject interface {
+	VisitReplaceSubjectResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSubject200JSONResponse SubjectDetail
+
+func (response ReplaceSubject200JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSubject400JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSubject401JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSubject403JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSubject404JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSubject412JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSubject413JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSubject507JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSpeciesRequestObject struct {
 	Params ListSpeciesParams
 }
@@ -11325,6 +12965,163 @@ func (response PublicListSessionProjects404JSONResponse) VisitPublicListSessionP
 	return err
 }
 
+type PublicListSubjectsRequestObject struct {
+	Params PublicListSubjectsParams
+}
+
+type PublicListSubjectsResponseObject interface {
+	VisitPublicListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSubjects200JSONResponse SubjectList
+
+func (response PublicListSubjects200JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSubjects400JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSubjects401JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSubjects403JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSubjectParams
+}
+
+type PublicGetSubjectResponseObject interface {
+	VisitPublicGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSubject200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSubject200JSONResponse struct {
+	Body    SubjectDetail
+	Headers PublicGetSubject200ResponseHeaders
+}
+
+func (response PublicGetSubject200JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSubject400JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSubject401JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSubject403JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSubject404JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListSpeciesRequestObject struct {
 	Params PublicListSpeciesParams
 }
@@ -11839,6 +13636,24 @@ type StrictServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// ListSubjects List subjects (private portal)
+	// (GET /api/private/stem/subject/)
+	ListSubjects(ctx context.Context, request ListSubjectsRequestObject) (ListSubjectsResponseObject, error)
+	// CreateSubject Create a subject
+	// (POST /api/private/stem/subject/)
+	CreateSubject(ctx context.Context, request CreateSubjectRequestObject) (CreateSubjectResponseObject, error)
+	// DeleteSubject Delete a subject
+	// (DELETE /api/private/stem/subject/{id}/)
+	DeleteSubject(ctx context.Context, request DeleteSubjectRequestObject) (DeleteSubjectResponseObject, error)
+	// GetSubject Get one subject (private portal)
+	// (GET /api/private/stem/subject/{id}/)
+	GetSubject(ctx context.Context, request GetSubjectRequestObject) (GetSubjectResponseObject, error)
+	// UpdateSubject Update a subject
+	// (PATCH /api/private/stem/subject/{id}/)
+	UpdateSubject(ctx context.Context, request UpdateSubjectRequestObject) (UpdateSubjectResponseObject, error)
+	// ReplaceSubject Replace a subject
+	// (PUT /api/private/stem/subject/{id}/)
+	ReplaceSubject(ctx context.Context, request ReplaceSubjectRequestObject) (ReplaceSubjectResponseObject, error)
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx context.Context, request ListSpeciesRequestObject) (ListSpeciesResponseObject, error)
@@ -11917,6 +13732,12 @@ type StrictServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx context.Context, request PublicListSessionProjectsRequestObject) (PublicListSessionProjectsResponseObject, error)
+	// PublicListSubjects List subjects (public portal)
+	// (GET /api/public/stem/subject/)
+	PublicListSubjects(ctx context.Context, request PublicListSubjectsRequestObject) (PublicListSubjectsResponseObject, error)
+	// PublicGetSubject Get one subject (public portal)
+	// (GET /api/public/stem/subject/{id}/)
+	PublicGetSubject(ctx context.Context, request PublicGetSubjectRequestObject) (PublicGetSubjectResponseObject, error)
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx context.Context, request PublicListSpeciesRequestObject) (PublicListSpeciesResponseObject, error)
@@ -13224,6 +15045,227 @@ func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id, para
 	return nil
 }
 
+// ListSubjects operation middleware
+func (sh *strictHandler) ListSubjects(ctx echo.Context, params ListSubjectsParams) error {
+	var request ListSubjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSubjects(ctx.Request().Context(), request.(ListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSubjectsResponseObject); ok {
+		return validResponse.VisitListSubjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSubject operation middleware
+func (sh *strictHandler) CreateSubject(ctx echo.Context) error {
+	var request CreateSubjectRequestObject
+
+	var body CreateSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSubject(ctx.Request().Context(), request.(CreateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSubjectResponseObject); ok {
+		return validResponse.VisitCreateSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSubject operation middleware
+func (sh *strictHandler) DeleteSubject(ctx echo.Context, id Id, params DeleteSubjectParams) error {
+	var request DeleteSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSubject(ctx.Request().Context(), request.(DeleteSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSubjectResponseObject); ok {
+		return validResponse.VisitDeleteSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSubject operation middleware
+func (sh *strictHandler) GetSubject(ctx echo.Context, id Id, params GetSubjectParams) error {
+	var request GetSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSubject(ctx.Request().Context(), request.(GetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSubjectResponseObject); ok {
+		return validResponse.VisitGetSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSubject operation middleware
+func (sh *strictHandler) UpdateSubject(ctx echo.Context, id Id, params UpdateSubjectParams) error {
+	var request UpdateSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSubject(ctx.Request().Context(), request.(UpdateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSubjectResponseObject); ok {
+		return validResponse.VisitUpdateSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSubject operation middleware
+func (sh *strictHandler) ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error {
+	var request ReplaceSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSubject(ctx.Request().Context(), request.(ReplaceSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSubjectResponseObject); ok {
+		return validResponse.VisitReplaceSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSpecies operation middleware
 func (sh *strictHandler) ListSpecies(ctx echo.Context, params ListSpeciesParams) error {
 	var request ListSpeciesRequestObject
@@ -14042,6 +16084,57 @@ func (sh *strictHandler) PublicListSessionProjects(ctx echo.Context, id Id, para
 	return nil
 }
 
+// PublicListSubjects operation middleware
+func (sh *strictHandler) PublicListSubjects(ctx echo.Context, params PublicListSubjectsParams) error {
+	var request PublicListSubjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSubjects(ctx.Request().Context(), request.(PublicListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSubjectsResponseObject); ok {
+		return validResponse.VisitPublicListSubjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSubject operation middleware
+func (sh *strictHandler) PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error {
+	var request PublicGetSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSubject(ctx.Request().Context(), request.(PublicGetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSubjectResponseObject); ok {
+		return validResponse.VisitPublicGetSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListSpecies operation middleware
 func (sh *strictHandler) PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error {
 	var request PublicListSpeciesRequestObject
@@ -14195,181 +16288,199 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3hcuM4kuarIHgXUdIELdtVnp5ZOSYu3F3VvbXX3eWrcl3fbslnwWJKwpgC2ABoW1PriPt1T3DPcA+2",
-	"T7KBBECRIilSsmW7XfrTXaZAAAQyE5lfJjK/BiMxSwQHrlXQ/xpMgUYg8Z/vzujE/D8CNZIs0UzwoB98",
-	"0lLwCQGumZ4TTSdEjImeApEwEjIiVBE9ZYp8/vgzoVzdgFSEaXLD9FSkmvyegpyThEo6Aw1SHRMFPDIt",
-	"GCfD9+O9X6geTYdECzKaUj4BIiSJIAYN+VEEj+eEjQkXlyKakylVRDE+gl4QBhJ+T5mEKOhrmUIYqNEU",
-	"ZtR8iZ4nEPQDpSXjk+Du7i4MFjMxDd5STT9pIekEfmSxBvkrncH7keCaMq7Ki/EDVbDHuAKumGbXQFR6",
-	"aXv3q8LpDCfFTHP8+CAMzMOgH4xxiK/YhPlB7oJVMw6Dd7ejOI2gPJe3UiSKUDJmEEdkLMWMAB1N3Yod",
-	"EwkJUE0vY5wP3CaxMN3YNaqaHtiRvpwXZsQ0zHAlZoz/DHyip0H/MFyeaPaASknn5m+l5zF+tJCzYPEd",
-	"PzN+hd3ROBY372aJnv9PGqfZxIrf+NsUOEkkKOA6dF+myIhKOSdckGFsehvWrbf7oAts1bDMPwo5o7q8",
-	"yiejESQaIkIN1U64kBCRjgSVCK5AESqB0PiGzhX5l08ffu3W7r3tPz8J4Oks6H8J/q4ED8KAJiw4Dyum",
-	"9j4qT+ssY41Xinz+/P5tj5yQGY3NMBDhk4wbjw6OslklVE8Xk2LRSvZxc+4HaYotK6Y2RvatYJQWvMy0",
-	"IqNUSuCaGNlDOkjElPz07oyI8YCbBkas1MmSLmGKCA6O9xSEZsDhn4ZkLCShfD7gcMuUNuzpuQJiBeTo",
-	"8HWP/OZ6NTOzUtBN8vcUlCZMDXjKR4JHzHwTjXvkh8Uf5EYyDcqILTMBLwslkCnlUQwRPqZ6wCnRbAYh",
-	"UQKneSPIKGZG+qIgNFMzoyo6A7sIuDrm0ZhJZeQoV70B9/tnJ7rYQS9AC4Q1o7cZpx4cHFRuHK+RKkMJ",
-	"ce9PQwKzS4iUW5GYGg4Ql3+HkVbmM/ARE5yY5kMjynOih3TsUxqbNWCKUM9DWohuS2HE+DaF0c9sxiqY",
-	"/ZROgCj2DwhJBGOaxpq8Pjgmo5jOEpw+Oez1Dg8O6pg8xm4rBA3jGiYgcemf3xHzYTxWULEcv6azS5B2",
-	"v63k1YKoK5Yslqd2KYTts1KcMK7fvA5CQ6dsZmTg68Ojvxz99c13R38Jzc7ahwu6za/eqRSGCu1p/V6d",
-	"ppcxG5WnbgjLCIMxjVXTYjF1kWA3TetUGPv5beMnUIoJXtJp3PPyHPEsttNhRhxhM9Ix0r7bMDPXuOWU",
-	"7DzMxJSdWNWR5toqYtpAZIQKziuimhL3XrvJRYuBeixaa47Pdlft9BwFqhWr57czsU3dih2ToRvdPVdm",
-	"ZYZGOvvjp2HW/r215ntGJ6vmioqcPQLNROikYQ6aTprHF7JClJmnVlMOyXBvaHTKMbtFPcE0tCfxBjqz",
-	"ElLXnVFrnkp3RhVzaqV5/XsafbS6iPnLkAtw/CdNkpiN8PzdR92x/zU3/H+VMA76wX/ZX9h5+/ZXtf+j",
-	"WYB3UgqprDVUXKT3/JrGzHBekurQWHbWtgB8g3SGXwf43YOgT74MgjOzabYFU8Srkb1BcH437KIm9nUQ",
-	"RKApi80bg8AoyEZ9U2C7JHuk1+sNgrthL7Aq+CWLIuAP9r1vcfCqT12e2r+KlESCcKHJlF4DSUDOmJWH",
-	"Wpi/zB5ZMqUj0wdOO0BNSqXjMRsZnc6J3SeYf34WXlj2/er2LY+DvAb5SpGIqSvUzA2lU4Uq2jiN42Pz",
-	"+VPDjjdUoYKrgfesuqT0FsjxfxheaiZHZLk+oeTS6NcxU9oIuRkoRSdgyPLLIGtrBYWlyj4ZCzEIzquJ",
-	"MU95vwr9o0h59AQb96vQZGzGzu2UU6MjAQopEo0Y8w3M/n3NFLuMwVCmaT6icQwSP+SUzmNBozMhfqby",
-	"SQjR0QhBmEYLQWIzkdzH4Q/GbrsGSV6TX74nHRorQW6MqW/sfDKapvwKzCmPOhdkNtiPlMXwFJuUnwQZ",
-	"4yzcF+UQLCMZzf5k9ujCQC9auUw7qCuyGBbCZdRIUOo++mwqhdbuW5cMfyHIjPI5oVrDLNHKIj9WMkWR",
-	"BKVQ7xXSS6uRSLnuk7qNukEAz43XI+9uExgh3nFNWWxOQqOIfUcUroByPBPmccOPoOV872SsQVad9fge",
-	"SblmsdWQ4Fb72ZMR5USloxFA1CvasN4MOKwwA8yOfeY01VMh2T8ehSR+MaeBUfMkuaQRGUmIgGtGY1Ve",
-	"2pNUT82Pdgr5tuQGJCAPJ1Jcs8jRUZV88hJNiyvgVcv+22+/7eVGguJXlqBP80nuMz3y+UFOKGf/oLrS",
-	"OvhRxBFIEsM1xCok0Jv0yPDL10EAMczMqnnesHrhILgLSelXr+oNgrtzi9N57YhGHks5lSIBqRmqPQs1",
-	"ycINVXqTmfupFFqMRGy6SvIdBJk5V/4ktAatpKGXRtYcE57GsVVfxqmCCLWet3+nfCLIx3efzshY0hnc",
-	"CHmF4ri3QMEuhYiB8gAxZT1dwl3+XAG7hGai2aSLIE0VRrMA5r4s3nSjnVcsU87wq8Axi3YUihudSg7R",
-	"MRlmyO+QRIgq4/mJX1tcW9PHhVgim5UMtUxmhrFMJ/6DVEFlbuoq2/UKqih8b4vNYFEVxmmE8Acez73S",
-	"X34tT15lWojFiFZM4bByCtaIWJcWcJ74am644vfnpxlW7FppExro6QcJTsK8YHqolxsfPCYrbjhIMqNz",
-	"76xiulokPAgZrAQ5l4gC+2jYRXe6Ve6iWgiOpkX3MmZ5CvluGmZiDIryPFBTKRz+FRhgmB9nPWrJJl4m",
-	"lhnoRuXATPoX085sGdzqpvan+KH8ykp+uGYiVe3fqV9cFYRuqdw8ct27L2lY/tNqp81vkiH2UTwq7FlA",
-	"OqcnZz/8c/fYOyiEAq+uG07okV+FR4Vf+sHxhxMUZVqokwTZ89XSxrWrJDO4ZiMwimkOLljic3SAXbQ/",
-	"/VYM8klTqas+xDS4GAnr4yqtJNwmTIK6YLyNyWK6UcS+k9vGnEwy/5TXNK7vTQtyQ5kml6BvADhJRByr",
-	"6s4cuH5hNZTS3FMFMvsyuKWzBFHE3/7Xv/7b3uHrN0dBBeVcg2RjZ5BcpJIVVR/J2rxzYXgrBqsHrH55",
-	"iVxyHxQWtib/MRWTXDWHwh7mNqCeJk9FHNfS5BLB5GjydbNGln+5aXyVxrpKcCBqYIxApalOnfnkTVz7",
-	"/YmFqY0tGJaaohWt1CAIySBAo7GAc9kXEHZ1XWPziwg4g2gQkH8nA7ei0YV7HZ/R2KjE8wtjHblHzJqm",
-	"FxNJufaWaXE5caB8kENhuGzz3FBBWBgGtzM3REVYROi+vTBE1WIFoV+Zyl7s8JXyrryL4obHgkZ4Ptda",
-	"sGhjLi+HhEQopoWc5yf8w8cffv0UhMHbk1/fvg/C4Ec2UVMqDW3/xPQ/p5fmH7G4xHP9F+ARxDAPwuDf",
-	"gItIBGHwG1z6Fz7oKcjKT0xlXKboA7QjNUhDfP+7M9U6Uf/t38c66fb39xv5Ofc5tv8qosfYno8uUKDK",
-	"IM2CCG6YnhIuyExEEGd+P4tXkznoYx9hA6bLAoqw6tz/bCy6O3Qzv7ftD2rtu0wZeHdrFoXG7xGyGTMH",
-	"thTn7hsRlrUiwLVkUABKlEjlCBzO+8P378kZvRVczOaWSVlkfzo8ODz8DgES0hlLgD30Nbhoi2OHJNIY",
-	"F4SNgKipuFFkaKx1hDLMzgPGnnDBoftQKMu7Wy0peoxW9RRQPv8wDvpfygdV9oRjHEFwd15C1X7MPteo",
-	"rUa/65H/DnNFlDnWLWFQEoOh1NB8KHd/qJBEbMI0gp3DiyHpjKYwuoKIXM5z3o5j8iEBfnL6nrzpHZAR",
-	"5RZOTxAmvYI5cUygusfkmsapC+iyn4B927nnD2q3YmFwuzcRe+7hjCZf7FvneBKN6Qi+3qFXK+dzW7kh",
-	"SyuDfjWjIhnNgVa4PRbPEpB7ZsezCJ2xWZTIiSsb/jbs2uAoq7kNy9+Dbh4fm1ez1yXZUpyzZfZrIJ8/",
-	"/qwyh7jge8i3Gb9nPPJ1ECQZemg4wf+17w+VGm7NT9nZZKUDPXHW7CogOQwSkBdZSx+O4nXqFe9poWmM",
-	"b6pmg9U2lnj0NzZfBv7M5HLzLA693HeVHM5MyrIIvlQiTjXuV7ZdcIuuJm9REjNQaDkhjs2emP8bK7EW",
-	"ITsFqQztnPmzdUn7RyypCL5FVMOeZghp1ejqUTXe5pTA8schsIvykWnCwRwlrq35iMqRG79sCTJkXH93",
-	"VKnBx1Rpq8qU5vURnUIQEarJTBgG5iMglMwYTzV4QHrspmz62Hy+3sIqzuAndg3cDI87wQQ/JrGYMK6c",
-	"uJkCk4oMAnxIBunBwZuRGRb/BYOgF1RC2zBmt9WBqjaScTSlko6M7Pa0pmAkQZPOUE2TiyFG2Cp2S2ZC",
-	"Qjc0Yk/CSEw4U0vmcwtc1E0nzKgtvycLqlkQVyXn5Am5DgJdz5JEfdMT4jE5sNvcIyfojiAzoFwteetd",
-	"pF1niI/I3h72sad1POwWSMOTYybH3hz++c13BwcFaVYpoLYKQFasYlReRv3IwmLLAuAK5tW8YGk+RCXO",
-	"KbrC3WMojVaQIveTACv4dYtMZdehTBRLY9i9b6SdatAYX24PBhYPp5LaWzWzmmPV6ipVho0Pvcs52Xpk",
-	"6EAQhUF31IboGw0OD1cMt45yQdao+g6zKOi/+bd7fxqu47AbiamQunFVirbaXRiMRBwDBjqt/+4SnlrB",
-	"olrSi3FmWazsPGeE3IXBRIo0Wamirtx7uy8fRQxl5fUn03Uu7kuRjh3NWVbamqcxREVztFupSm/JuegV",
-	"9NVuCtOoWqq/rnZL45A02+21rOtSUKMj1EJHgoMzElt0ubqRj2ZGa7LJmlfpZRYvuxYNaxe4uuolDG51",
-	"eOx2aPIXQOPT2LSwN6MsJh1rSgm0+ondOJIIqWlcRYgrhHnRXZztWm7NilIgzGTJEsEsMXTR9Yzr6AnX",
-	"L1XGxyvk6kLdqvFReSGbuac+fDoLyenns26PDHEcq1EO7VhDZGN/gctG5VCjbyO+b/4tJLmEkZiBWnhw",
-	"KhxZTyncSovV5q5ajRSrkVsNvi1cFdXGsVUnfRpu7jyoLHoKLrY33+p42a1agaXRsbp/+vksJDPK6cQs",
-	"sNlBt9aCx/MWvF2vf9u51bn8koUe0+ILqwKT8PmKke/l7H9+jvkwg6naK51+8RrUzazjjRz8bpQm535J",
-	"cN7Lr78Thztx+FzEYR1HoHJVFkCUX9jhq5Vtpi7c+LW/45Sqfl3i69xQhX5znZyvnv4P2USX3AQxndhL",
-	"AcizhqrRAXmM6LqEmbhGB5RRj++GxD6wCs4Md6DCZNziuoRuSjVrVlqB/A2RSjgFbxOIMaHk6ODAqHUU",
-	"w+gxjDeaczpjoz0JSudSU/QX3pQBX+sWydgFf9ufVUiUkJoIOeAJnTA+CVfcM7FX0nNX9N0YVzAneFl9",
-	"wFN+xcUNJ87o33dGvr1SSN7CKKZGgvnb8JSY5SIdyueYesA6sLoDrgTRU6oJXIOckwlwkKjdjignlwyT",
-	"bxznMEa8h67y4l/fiAE308Sb54s7fVVYh781WsA6vCVlxWyGdKh2UIe9gb4OynEJU3rNHJGsh1VQTeno",
-	"95Qp1iYqrfJ9VRdzbfE+XJ9XxXusyu7Q4vYOHiEKgHQMBQjpTLtjb+IJDqra6gutwxzwEkc6me7ZU77j",
-	"Bs5NsEuEjCzHb8MwL0RYnlfF2VENFwhcbgxnNqkbRZ9n+wjBfGRHxcwhEaPp+sR1D+VnQ/xoPYBoRjlL",
-	"0phuBvO1DN+zDREjvmD8YiWzoP+JcUxqE4OaKw2zPUXHYKTnrGd9GwX1qXFFktob00Xu9O3qGHNbXJOZ",
-	"Buf3UthaAz2OlMO8rbFgzKJAKyE7S+xVFp9hThQv01cNISxhRFV6kDt+GiEhfxZVQUIfgUZ7eMa5XzN9",
-	"yVkG1THLteT6EZKYjsA769YS8mEW44QC+ZjgpxMtSq8X3rRaHhCl6bxHTqLI3UdDlcr8m2JHhAOY8xzV",
-	"5SlLjHrE9HIehaODN91jIgFnYF72t017ZOmqUM0smNHKiYvTI8mV6fKgu3Zw1gs6JDaX9hv5X5tkm9sz",
-	"Sw0Lpd5oEZisx729fjgd4y6c7vABJVbmYnSftEIOrLznhoG0hqYhstzg463pQlXlEaEFGj/OvHMOM86x",
-	"/jDTYddSXxvFyTY1rw21B1y3ZkhOLayB7fh1qg4zP+jyCWXn3I5aVt1ia3n/yTNBtlRLCaSEPQi9Tu4P",
-	"hlcKDaDjLJqDjrXLNxZTjAGC3iYJkQqb0Tzv6rD8pTVtt5Z1cHLZ7GiaWgVX10x0/Vm+OOi5vBLtD7Cq",
-	"hW4ApKuG2wibLo/dBFOj8H6wu2ffCnvXLvxqdm1JOrUSZMWWv1QWXJvv2jLb/Tisia1KNtIDctbOQtpZ",
-	"SDsL6SEtpDKXJzCqcr0GJ0TZn0hnEotLGhPk977zAig24RDtMU5SBRKNnBKUjJ4TwnRo+Gc8xpY2DxgQ",
-	"prsrAHliVlMkLjXucCRmmAJmuEiElLu+1KFJIsU1jc36JkLR2CbyzXtjcYI2Ah4DZRsdz6XbbVWeaLyz",
-	"dcGKN7saiLB0GWxz86o1YColq7w4oIDK0ZR8BHuxjCym5W/UfPz4/m3/409vL/5y8OeDvw6XEFMcrVE4",
-	"mNEv3KXBMs+YEYgEJWKzOYkRf2JMhualIekM8SJhf39fjdhIpnw07Qk52fft9+1lAtPYXiYYdkN74SFz",
-	"anEcoeqeScP6tkZAcXVzn1lDGuf13NcMRDpWfCgg8glpfUPB60l4TeprG9PkNqJWq11IyZWKmWtWUsTc",
-	"8xUje622Liu7vV3IFBm6zoakgwI3TiWNDcu45110VTvPXl5OVsVy/3F15sWGtFOZ/c40qcyu3WYas325",
-	"UWNeZuYHjJd62axcXnEtKasOI8BfbCRHpSJDYnaV7YXRRTK+ym5TIDxr2GgJoi3fpbCvVqO034Be8Ygq",
-	"wYMd7wUZ8pCws5c052sEy2dS5z66BFJ8syphGWOnSaxNtC2VgEpk3G37SkUAN6ZWA8kk3Uris61Kp5p9",
-	"XD/qy8PU8LPW0A/cwjWpB67bzdQDfLlRO1jiz51ysB3uLG9PmiQxq0LpT4hyv6E+wdmMxpjLw1BGMjPb",
-	"sVq1eBCYYwnRWD90ftvawA1cKqY3yHZVfzD6Ls9X7Ffziec3r+rMOyFujFwYLNIKkAloRRCA6O/vD0ln",
-	"yOHG99UbiRlqiq62CF20XG5VZ49119/BDXlq442pN5fdB9aeVjleWil2fbuSoPU/rBr95Z1a7sPWOLey",
-	"BWw6ubKuNzu73OuNp1eJ17Z5Gegx+KG0FL4EzaJ0WJNgXEbsMVVAbeLAhCp1I2RRWGcPw+r0jdWJWczx",
-	"4vL1v1L+PoxL6t+c/iTrN1wMX0Ub7nNspZny99hEfTXhsjYd1RVw0uFwAzKrZYeuA3TYXUHhek6rVHvl",
-	"ZBChn0fVF6BS0Ko+oYJRKpmef8Ijwt0VoBLkSaqnlakbXHoIYoe3H9snw5N8bsE++R47cblxbLZEi2eT",
-	"zhDXt+qnqkp49uwK+m5ai48wp5OtQ8D4WFTfvMDbG2MHenxv9NBPZ+9+Ifgf7+c9OX0fEiOJqMaaIYiF",
-	"4P1mLBdD4wFfvOl3szO8RMVZw+yCJuxCCxGrYbdnE3tRCQM+3KcJ2/9qPUd3+19pktztf0Vt527/y1cW",
-	"3e2fD+1ozrs0TCS7ptqskSUhv+vdAReSDK0vakg6lAs+n4lUhUhWe/bGFzmlemovlERilBrNy12GsRmL",
-	"iFHEY8YnA65iqqbHi7qKCb7pFQZmbWR7IQgil8NvRON43hvwQcYaiqTK+nYLF4mAX0MsEnB1H9w6D4I+",
-	"+drr9e7cTZ9FUchwwHPtMNHZl16vdx6SgZXsNhmgEe72X16+27+MiM/dH0J0pZPDmAccsyt1e3mAK6vx",
-	"tbqQI+OKRZAv3YgLYO9b2TpIlaUQXimiphSXIF8gyn5oywJRRoAojUGaqiZj3YCjzHb1NQq/4QBfbcGJ",
-	"VMZuvHdcg1kk63D//PFnHOr8bth1m1B7L6tQsCPMZQEJjRK/hwV60Cc5Az0V0YDbLw5dLGmhMJFPHrh0",
-	"WwyX9qzkc2VqQeR9jEJwlUVR7bU32hZpGMIBP/18tm+vSL599/O7s3f+0pvZvm52rdVIdHcFK6vvl8Ao",
-	"f+9rwP2dOD2FGTk6eEM2r4o14LmyWKRzdHDoCNasALJ7t760xiuV63nARzFVhv0i4fjREjszEsOzpi0B",
-	"bH3blsLM8jvN3lPakKQ8Rik+hQH3hV2tSafEzAnDvLlnqLBQNXiIU/jJ3qGDyEtIW8oIt4FcigjR6mE+",
-	"AmcYkmH+PvbQUOBy9JtpVBMYhz/l/BP4fg6RwN/zSt6wa7eIi4zRvFJHeTTgfKG42Vq0izKztpGPhlDG",
-	"jMIkmMB1zxASpwnby64RvlID/i/0mi4uFpqtYZrRmCnHBcgpNPF9a2FT5RBX89DQnN2ZAZepy/863Ntb",
-	"XDXeW+gkf8teemvnfyZ+TeP4b8b8HR7npPqAU7cjNyKNI1tnfFhMMWn22Mc+oNVviNTN0oUbgLbldjXT",
-	"mFa7/ly16alt+Fxw2DvoHWDooF2woB+86R303riCLah64JFpZM2+TRi9j9qXqPIkfsS7lCqXfRxdI/Y9",
-	"Ush0bHkawzrM2IoMa5NmD0nHUPjy725N5gkomzoFM1kPuyGGjSDnoZzDuA2bPzGTL+8jrBFPpV7kZHdF",
-	"pUHp70U0f8DiTMuZ5W1Vo0LVxNcHB1sY0GaZrygLZQR61aZgGa8jO5eqIbI57+fq6plXDt80v7Jc5c28",
-	"9/qfmt9blBW7C4M/H/yl+Y2q4oZ5vTrofzk3dvBsRuXcE8KCTjGDpL/h1f+ChbECdLSUWAHPiBUMcWJT",
-	"bvkj6/XBwfGinJyGODZnCGb8DolL+E06mbKLvYeYac/mwaXclaA0lF4m6FMRx49Ez/ms9HdFYwgv7W+d",
-	"vnNp6WsIXGmqs6J2D0ftK+jIzKk1GTm7Yt/bbhdUa8kuUw1qPxehisQ1qapz/TOqoPhxuUD3mjKLxFa2",
-	"NQe+q0qL5wdm2M8/6Ikk/2xv8bBrEweE/qI/Cld/2X8s4ljcFEyO0PwIibbBstRnDnD3vVH5c4nU8VBX",
-	"AEV131sLld/joB5KxnCTy0lgVQCnU01BQmiNRj3FdBwSrMXvag+CK81vVd8yO5kFzmk4eP00q+Jf68dd",
-	"NNm39drrfLm5hq6UeYuWWCe4RTtfKb9F03e3rZv+aKGL9p36S9uN7Uvlv4slre/OtylQlm7eVMiTDxyy",
-	"EIE8tx3nKmba4Cmbig2t2/byZalSLb522PxaoZgkvtTiGF7UK0ZRlgkvM4eiJOk4EeVzNuRkWf42zvld",
-	"WHP6WaeJWrq2iBHsWcZ7XwZ2mfnsu/lxtnSclS7atTrODrcxgfo6ni4B8cb62WNQ0+Zq4P2UuoyC7SI5",
-	"alu6qF+i2XWPYcQGLYn7YkLFLXqLzxcH8uJKhq2qhXigTeqlVWaQoblepn7bWZH61zt73o+xwG+V5Dyq",
-	"m3zkE3Ua9bTbe0zKsZNa/UZW7xpJ7XULUitXYX44arNL1pLawmoVzhwrBVqpVHYwBpdJIzetFZBLr9Mt",
-	"085PoO9FOM9Kc3ikc79e8p4V9eulasbvzuikbhjXbB/bYM/PWRdYmwcLzPAT4HXR/EqtpT6sR6ER0kVS",
-	"7SU+pVIzGpM0iaiGfgkyzDuGS7zzGV96OLm7VX3Fuskf2/puyzS+WHyBeZ63+vKIh9ATq0qWzlsfXkla",
-	"cXj9mMYxkfa6bJ+IGdPo2vRBGo7dJqCdpzMfgVHkOnfn9g/CduuYCTu+2/Fdnu8cpW9oo0h3hVLt+wio",
-	"JnTQXaP18VIdSvIhpDZSAbn1cl555bb7BMDho2F7n3LRajtgb0vA3iPieIWIzQYQL4tUfGkIXvZhq/Tv",
-	"LKCzHrv7lLtMj/zY8cnGpumlu44fRWRvD2/dG85f/lmBdj92jz2bGm3g6OCNjUm3i06YclUtsLic4Eab",
-	"KMWl/55CCoqo9DIrdIORGv5SPnp6nZcNA5fcF174FoOgT/7j//x/I6NyE616JWtZB0pmq7cdVWMp5PyR",
-	"4ciloOsdFnlPLFItiKWC+1qc8I3Ao+VUw6M9cuKZCp1ujukkjEESLfzljsiDfUcHB75Yra+w2q3DInNE",
-	"/0RA5E59fXjscjV1rkAts8snVfDj5rTyzWCPzWIWQxhyq7xDHWtRx4V901bl2RreSDoqE8fdjcDHBxK0",
-	"29NLngR2bMcvHvtY8M3u5HhmgGPTidMINS5z2P1xx2fPcU+DOO5Y7qVgjevZIErDbN+Fn7eJPsxqUOwi",
-	"Dx8SnTxdVLrYgZNbAifdGldGHK759nt1akvubdVsyNembEA4PVu+NIAzEzcrlH1fnqZNaKLr7zgfcOMr",
-	"6jKtFhV1q6BAP9B2zv9iUeFHBgKLBVh3OOA9ccAko5Qyka48gdcKPPRVUjv5spPHHvFWJIaxzuUgyUr+",
-	"S8hQQQQEbT3QKhxwQfG7eMTniemtorQViJ6nhRqt5+jgKLsirqcwz+cMrwQBNyaUbwYDbJSwZwuO3iGA",
-	"KxHATO611AmeV7zhw8jUrekfTwL4tWIODz5kTLLDHp4Z3Lf6MHqcuMJnzl5Pg+7t+OtlYHv3syu8YVCP",
-	"8xky0Gb2epEvciRk9EqRob285PsY9vMmyCu1sDpqy+WktgQ5om6dQr6imCl94QC57kqA7NOi/tB67L0u",
-	"WORVyPuqhJWlrLZYl6mci6ya2ZfgzyeAhjbXAxEZqqG+7emElfzlxm2DnGdT3CHnDxrXu6lE2CHnrYWh",
-	"W+MNkfPC25mjY90X3y5C6N9Ha79tq1VtNcYnV0qwKRzZkeyLi0ZuIYT9gdYGrPfXpl0lywm7Br7k6SiU",
-	"Rxsu6qMNlwuk2XxfqdJE3LhfCndxrUiqDQLOqtBuxfNfqB3/2CHAheKbO+T/vhHAGaWUKX6lBrEW8p8v",
-	"E16qComKegv2oHGML2eZOOuCgbNP2jkBnmlg7wqiWxXW66jooZwAGxPKtxMI3CRszxbMvXMCrA4DdsTb",
-	"Vtd4Xk6Ah5GpW1NFnibqtw1zZBGInkl2IOVzi/ldeRg9jhPgmbPXE4X47vjrZQT43svEaJVttNkPkOvG",
-	"uQJqyue7MvmY0kpGiC9uwz9QzlGOSMwf002QT8zYvrJ9LptEk7ugMMA35TJoS6XbUyubWdQb5PfhT99H",
-	"iTmziNqt8uHG8ezPgwH9IrVmPu9bamK8rONvlOnaxHNvkb/WTLVdfkvVJW28FC6Nex6aK2UHdS93d96+",
-	"+3n7dom6H9XxV8rXnYUlPAZYtl7C7gqefaF+trbpu8vruML7hqSxnMNbi5w3DqVHIhSaR6TjbPE+oWMr",
-	"T4DEVOmadLUFd9r2832XB3paJ9su+/eW/G3VCfYqKb+tftDokPsIM3FdTniPpxnNo/grnGq7pN9/IP/a",
-	"GkTWwuv2H//3/5X9tuTG1bN1FexK5tkqx9suEfhDy+KzSiNg55lr45lrmR28Tjt5lv6655y0uKZK41N5",
-	"GdbNYFzFZjvfw/P07a11ED6qx++PxaBP6wfccegL9g7ewyDS9FZwMWOg9pUt79sy8bhtvMs7XkQs7ars",
-	"UMqXkXXc7mYrINI2fXHgo+fyFSq9I/mXm2/cfuA66cbtG83ZxjNpsRUNxPb+RBioHXwHfD4Q8JlRSpnt",
-	"WpzozyXR+Ian4y7P+HOGS1eQ5ipg1DaqRjg3pZNvB9ZsEq+IZS6WeAdg1gOYa6o4zzm/+IPI161pIk+D",
-	"ULbhlAz08ByzOy2eGxa58pR5isziz5vXnghs3DHby4AVNzQ3tKSMt8QPse0OPizCh7goO/jwhcCHuJut",
-	"0EO77y8OPbSftVK1xiYvGDzE71sHO8QXmqFDu25b0iGw8ycCDnHsHW74QLihJ5MSvzUf488FNPSfsMMM",
-	"Xw5mWEuWqxBDbFMNGG5II98OXtggVREuzNZ3hxbWo4XObGmn0TxnrPAhxOq2VI+nQQpb8EiGXThe2Z0Q",
-	"zw0nXHGyPAVK+Jy57Ikwwh2bvQSEsLVhgab7vhZXsCoX+a9wA0pbpCMkcJsYYjQnrvIgXWSNdQUjCRot",
-	"Crg21v1U3HBCJ5TxYzJMJIzZ7dD8zLQDTgw1SToyjFWNup3h3IJtZuQHqQSnMY5UBwidZdd/Xili12vT",
-	"K1vVF/OzzhM3HUJHI1B+sNxmnqR6ugKTMTO1mAUZUSlZlqcSt6YzvIL5sIsIyjFhmowoN9bfpcNDL+no",
-	"isRU15dew2XaVuG1/FY8Ufm18hSiOoLgcGO3xxfvUm6ZH1Eo1lQ9qyKiMg2tFAdf8f8XTUDDGb0CRWA8",
-	"xtS+FpsLEXezHgJHJxZ7sPi9Ih0J1+KK8QnSpl3DVEGE7+kpU9lrTBFq3qlMc/LR9JKjyCYkwbZ/uJuX",
-	"a58tT3xAmK9HS8mlqlmSaJVCpqgbVSS/Ma++UoRFpJN5U2KmdLdHTjiCTQj1+lEyQPXo4MjsKDMdJVRP",
-	"gzDgdAZBP/CEFywzfphj4rG15PsB4/q7oyAMZoyzWToL+odZQhfGNUxABne5XCRYLXTfM8gF1Vqyy1SD",
-	"apeP64QLPp+JVKG8tJ4kR6A98mlqiBsNPjtOlmUlLBYeEOPlBghOu2eFfEg9cmIXLiRsjMZjaLNnXwK5",
-	"pjGryJRtK6Kao2WXneNxHFeltByP6MlaMyvHy0rHAaNUMj035Gy26RKoBInCq//l3Cz7kqq1lKnD8WAJ",
-	"J6q5ltNOdmTYfH3NxzKfHxO6QrLUsPhPoHc3zdfkkdXG7e5ueQ3YugajeTi2eO28HavdL8+Y5U8JSqRy",
-	"BGrfF+Df6Dg/9iEurhOjiqJBe68T+ZPrbXccv5A4ErefrSJJ/N5/e+du9ukrJIFfyvKJW8HRzYesb7rp",
-	"yZpNZ3esNhF/g+/StdodqPc8ULOTqBUPPcRRWqhc+UJs4o0T4u4O4NYHsFvjDcvUFd5+r+zWPUpN+Dan",
-	"eLHs2bd0iOdSBtfJn4oiuBWSpLWF7F44JjOYXfrAbSx85BTxjU72jQtTfzMHe6sq1Vl16t2xfq9j3ddF",
-	"bMNVD36o/6HLUZcO9V1R6m+3KPW6p1lt2epH5MLGotV/LNV6VwF6VwF6VwH6jwLJNUu8impWFcKrBRTn",
-	"kiiLMaEl1X5DdG5X4XRX4fQZQXNZDdRmXnpw7eGlVpMrKRa7mnK7mnL31PjbV517Kkb+o9acK3HrrvLc",
-	"t1t57n6s2QJoflguXCfRcpuQEZe27GEiRnZpi3dpi78tyzTL+lfL/eWMR7WM3MI89Qu9oSm6y4i5y4j5",
-	"jEzRNbjnoc/OhhxjbY5Oe4f/YU7OXcauXcaub+rgzHJ61bJ+6SZwHRO3ODax4can5i4tzC4tzHM5Mn3i",
-	"mEa2udeBiQcZ8lRNOj024Yowd53YCC86GomU61eKwN6MMpvCLqFK3QgZ4R8SdCq5IhRvI1fe+yWdo4ND",
-	"vFl7IwWfkJGECLhmNFYVMM6HSyPLt3nLG/vOSOlxE1y4sW3vVVx1Ur+OIUl5BJJggXlMMSriiIxiZkZA",
-	"2fe4yTA2vE189Pqfmt87m0qh9YNkGFvwY4H33t3aRCKVlI1pG1vfYl/i+iqWB3ldf4U5l+0RYVFsrew9",
-	"dKNNkw70Jj0y1Trp7+8fvv5L76B30Dvs//Xgry5V3nBGr4DIlNtUeamMg36wj+eDm+zyuO9uE5BsBnzh",
-	"iA0zvmeyGKhRjNBYXJRehP+UMlLlA0GYXMRP8sg98aPmulsAmMvd/TYFmStp5tFzsz5aSIhC7PhyTm6m",
-	"bDQ1k9diJOJ850UHRtU2IPAOEVbfVeQS9A0AX7ipWyzE6jE+ecMon9T4mKhcEtMbyTQQprv5vp21VNGh",
-	"U7fQra027N2eLBWdL27MrNmjvwJQQRWVuUU8UZAIMI1qLCZWp3AdIiPdnd/9ZwAAAP//",
+	"7H39ctu4lueroLhbFesWLduJb987dk1tpTtJT2a7E2/iTO+dyGtBJCThmgLYAGhbN+Oq/WufYJ9hH2ye",
+	"ZAsHAD/ET8mS7Xb4T3dMgQAInM8fDs755gV8EXNGmJLeyTdvTnBIBPzz7Tme6f+HRAaCxopy5p14n5Xg",
+	"bIYIU1QtkcIzxKdIzQkSJOAiRFgiNacSffn0C8JM3hAhEVXohqo5TxT6PSFiiWIs8IIoIuQpkoSFugVl",
+	"aPx+uv8rVsF8jBRHwRyzGUFcoJBERJH8KJxFS0SniPEJD5dojiWSlAVk6PmeIL8nVJDQO1EiIb4ngzlZ",
+	"YP0lahkT78STSlA28+7u7nwvm4lu8AYr/FlxgWfkHY0UER/wgrwPOFOYMllejJ+wJPuUScIkVfSaIJlM",
+	"TO9uVRhewKSobg4f7/mefuideFMY4hs0oW6QO69pxr739jaIkpCU5/JG8FgijKaURCGaCr5ABAdzu2Kn",
+	"SJCYYIUnEcyH3MYR192YNaqaHjEjfb0ozIgqsoCVWFD2C2EzNfdOjvzViaYPsBB4qf+WahnBR3Ox8LLv",
+	"+IWyK+gORxG/ebuI1fLfcJSkEyt+429zwlAsiCRM+fbLJAqwEEvEOBpHurdx3XrbD7qEVi3L/I6LBVbl",
+	"VX4dBCRWJERYU+2McUFCtCeIjDmTRCIsCMLRDV5K9K+fP34Y1O696T8/CcKShXfy1fu75MzzPRxT78Kv",
+	"mNr7sDyt85Q1Xkj05cv7N0P0Gi1wpIchITxJufH48DidVYzVPJsUDRvZx875xEsSaFkxtSmwbwWjdOBl",
+	"qiQKEiEIU0jLHrQHRIzRz2/PEZ+OmG6gxUqdLBkgKhFnxPKeJL4ecPynMZpygTBbjhi5pVJp9nRcQSJJ",
+	"0PHRyyH6zfaqZ2akoJ3k7wmRClE5YgkLOAup/iYcDdFP2R/oRlBFpBZbegJOFgqC5piFEQnhMVYjhpGi",
+	"C+IjyWGaNxwFEdXSFwShnpoeVeIFMYsAq6MfTamQWo4yORwxt39motkOOgFaIKwFvk059fDwsHLjWI1U",
+	"GQsSDf80RmQxIaG0KxJhzQF88ncSKKk/Ax5RzpBuPtaiPCd60J55iiO9BlQi7HhIcT7oKIwo26Uw+oUu",
+	"aAWzn+EZQZL+g/goJFOcRAq9PDxFQYQXMUwfHQ2HR4eHdUweQbcVgoYyRWZEwNI/PRXzcTqVpGI5PiSL",
+	"CRFmv43kVRzJKxpny1O7FNz0WSlOKFOvXnq+plO60DLw5dHxX47/+uqH47/4emfNw4xu86t3JrimQqOt",
+	"38uzZBLRoDx1TVhaGExxJNsWi8rLGLppW6fC2E9vGz8TKSlnJZvGPi/PEXSxmQ7V4giaoT0t7QctM7ON",
+	"O07JzENPTJqJVak021Yi3YaEWqjAvEKsMLLvdZtcmA00pOFac3yyu2qmZylQNqye287YNLUrdorGdnT7",
+	"XOqVGWvp7NRPy6zde2vN9xzPmuYKhpxRgXoieNYyB4Vn7eNzUSHK9FNjKftovD/WNuWU3oKdoBsaTbyB",
+	"zSy5UHU6ak2tdKdNMWtW6td/xOEnY4vovzS5EAb/xHEc0QD07wHYjiffcsP/V0Gm3on3Xw4yP+/A/CoP",
+	"3ukFeCsEF9J4Q8VFes+ucUQ158WJ8rVnZ3wLAm+gvfG3EXz3yDtBX0feud4004JK5MzI4ci7uBsPwBL7",
+	"NvJCojCN9BsjTxvI2nyTxHSJ9tFwOBx5d+OhZ0zwCQ1Dwrb2vW9g8KpPXZ3a33iCQo4YV2iOrwmKiVhQ",
+	"Iw8V13/pPTJkigPdB0zbA0tKJtMpDbRNZ8XuI8w/PwsnLE/c6p4YHifimogXEoVUXoFlrikdSzDRpkkU",
+	"nerPn2t2vMESDFxF2NCYS1LtgBz/h+aldnIEljtBGE20fR1RqbSQWxAp8Yxosvw6StsaQWGo8gRNOR95",
+	"F9XEmKe8D1y94wkLH2HjPnCFpnrs3E5ZMzrkRAJFghOjv4Gav6+ppJOIaMrUzQMcRUTAh5zhZcRxeM75",
+	"L1g8CiFaGkEA0yjOUaQnkvs4+EH7bddEoJfo1x/RHo4kRzfa1dd+PgrmCbsiWsuDzUVSH+wdphF5jE3K",
+	"TwJNYRb2i3IIlpaMen9SfzRz0IteLlUW6goNhgVwGdYSFNuPPp8LrpT91hXHn3O0wGyJsFJkEStpkB8j",
+	"mcJQECnB7uXCSauAJ0ydoLqNugEAz443RG9vYxIA3nGNaaQ1oTbEfkASVkBanvHzuOEnosRy//VUEVGl",
+	"6+E9lDBFI2MhkVvlZo8CzJBMgoCQcFj0YZ0bcFThBugd+8JwouZc0H88CEn8qrWBNvMEmuAQBYKEhCmK",
+	"I1le2teJmusfzRTybdENEQR4OBb8moaWjqrkk5Noil8RVrXsv/32235uJFL8yhL0qT/JfqZDPj+KGWb0",
+	"H1hVegfveBQSgSJyTSLpIzKcDdH467eRRyKy0KvmeMPYhSPvzkelX52pN/LuLgxO56wjHDos5UzwmAhF",
+	"wezJzCQDN1TZTXruZ4IrHvBIdxXnO/BSd678SeANGkmDJ1rWnCKWRJExX6aJJCFYPW/+jtmMo09vP5+j",
+	"qcALcsPFFYjjYYaCTTiPCGYeYMpqvoK7/LkCdvH1RNNJF0GaKowmA+a+Zm/a0S4qlinn+FXgmEU/CsSN",
+	"SgQj4Skap8jvGIWAKoP+hK8trq3u45KvkE0jQ62SmWYs3Yn7IFkwmdu6Sne9gioK39thM2hYhXFqIfyR",
+	"RUtn9Jdfy5NXmRYiHuCKKRxVTsE4EevSAswTXs0NV/z+/DT9il0rbUILPf0kiJUwz5ge6uXGR4fJ8htG",
+	"BFrgpTusoqpaJGyFDBpBzhWigD5adtFqt8pdlJngaFt0J2NWp5DvpmUm2qEozwMslYLyr8AA/fw461FL",
+	"OvEysSyIajUO9KR/1e30lpFb1db+DD6UXRnJT64pT2T3d+oXV3q+XSo7j1z39ktalv+s+tDmN0EB+yiq",
+	"CqML0N7Z6/Of/mVw6g4ouCTOXNecMEQfuEOFn7vi+MMJijIt1EmC9HmztLHtKsmMXNOAaMM0Bxes8Dkc",
+	"gF12134Ng3xWWKiqD9ENLgNuzrhKK0luYyqIvKSsi8uiu5HIvJPbxpxM0v8U1ziq701xdIOpQhOibghh",
+	"KOZRJKs7s+D6pbFQSnNPJBHpl5FbvIgBRfztf/7t3/ePXr469ioo55oIOrUOyWUiaNH0EbTLO5eatyJi",
+	"7IDml1fIJfdBfmFr8h9TMcmmORT2MLcB9TR5xqOoliZXCCZHky/bLbL8y23jyyRSVYIDUAPtBEqFVWLd",
+	"J+fimu+PDUytfUG/1BS8aClHno9GHjiNBZzLvACwq+0aml+GhFESjjz0H2hkVzS8tK/DMxxpk3h5qb0j",
+	"+4ga1/RyJjBTzjMtLicMlA9yKAyXbp4dyvMLw8B25oaoCIvw7bcXhqhaLM93K1PZixm+Ut6Vd5HfsIjj",
+	"EPRzrQcLPubqcggSc0kVF8v8hH/69NOHz57vvXn94c17z/fe0ZmcY6Fp+2eq/iWZ6H9EfAJ6/VfCQhKR",
+	"ped7/04YD7nne7+RiXvho5oTUfmJiYjKFH0IfqQiQhPf/9qbKxXL//YfUxUPTg4OWvk59zmm/yqih9ie",
+	"TzZQoMohTYMIbqiaI8bRgockSs/9DF6NlkSduggborssoAhNev+L9uju4Jj5vWl/WOvfpcbA21u9KDh6",
+	"D5DNlFqwpTh31wjRtBUiTAlKCkCJ5IkIiMV5f/rxPTrHt5zxxdIwKQ3NT0eHR0c/AECC9qaCkH04a7DR",
+	"FqcWScQRLAgNCJJzfiPRWHvrAGXonScQe8I4I4NtoSxvb5XAcGLU1JOH2fLj1Dv5WlZU6RMGcQTe3UUJ",
+	"VXuXfq42W7V9N0T/nSwlklqtG8LAKCKaUn39ocz+IX0U0hlVAHaOL8doL5iT4IqEaLLMnXacoo8xYa/P",
+	"3qNXw0MUYGbg9Bhg0iuyRJYJ5OAUXeMosQFd5hOgbzP3vKK2K+Z7t/szvm8fLnD81bx1AZpoigPy7Q5O",
+	"tXJnbo0bsrIycK6mTSRtOeCKY4/sWUzEvt7xNEJnqhcltOLKhL+NByY4ylhu4/L3wDGPi82r2euSbCnO",
+	"2TD7NUFfPv0i0wNxzvaBb1N+T3nk28iLU/RQc4L768AplRpuzU/Z+mQlhR5bb7YJSPa9mIjLtKULR3E2",
+	"dcN7iiscwZuy3WE1jQWo/tbmq8CfnlxunsWhV/uuksOpS1kWwRPJo0TBfqXbRW7hqMl5lEgP5BtOiCK9",
+	"J/r/2kusRcjOiJCads6dbl2x/gFLKoJvIVZkX1GAtGps9bAab7NGYPnjANgF+UgVYkSrEttWf0TlyK1f",
+	"tgIZUqZ+OK604CMslTFlSvP6BIdCJERYoQXXDMwCgjBaUJYo4gDpqZ2y7mPz+ToPqziDn+k1YXp42AnK",
+	"2SmK+IwyacXNnFAh0ciDh2iUHB6+CvSw8C8y8oZeJbRNpvS2OlDVRDIGcyxwoGW3ozVJAkEU2hvLeXw5",
+	"hghbSW/Rggsy8LXYEyTgM0blivvcARe10/FTasvvSUY1GXFVck6ekOsg0PU8SbA3HSGeokOzzUP0Go4j",
+	"0IJgJldO622k3d4YHqH9fehjX6loPCiQhiPHVI69Ovrzqx8ODwvSrFJA7RSArFjFsLyM6oGFxY4FwBVZ",
+	"VvOCoXkfjDhr6HJ7j6E0WkGK3E8CNPDrDpnKrEOZKFbGMHvfSjvVoDG83B0MLCqnktlbNbMatWpslSrH",
+	"xoXe5Q7ZhmhsQRBpBN1YJsZYG4PFCQH72p6ToGsh+jrMxVyDJTxOg6L/2XU2/NMYHRR+sN0O/zRe52Av",
+	"4HMuVOvqFX26O98LeBQRCIha/90V3LWClZXAl9PUA2nsPOes3PneTPAkbjRlG2nE7N8nHpGykfuz7joX",
+	"HybRnhnNemDKuLERCYtu66DS5N7RIaQz5JuPM3Sjaun/svr4GobE6W6v5YWXgh8tBRc64oxYZ7JDl82N",
+	"XNQzeJ1tXr/jmp1NJrE73mUyygbNNnUIgbUWC94Nnf9KwPHV/jTZX2AaoT3jxnFAHJAhBhRzoXBURdwN",
+	"iqR4VJ1SQm4fipLFT+XTChGuCInisTeso2MGt1SpbGiQ6ZmpV3M+5gR8ejT28fO5j86+nA+GaAzjWCFv",
+	"xjIi3l0eMxFBWNv6cLag/80FmpCAL4jMTo8qDtEeU2CWFqvLPbkayVgjC1vO1WBVZJdDtTqJ1nJraKvy",
+	"7TG42Ny6q+Nlu2oFloZD3YOzL+c+WmCGZ3qB9Q7ateYsWnbg7Xrb38yt7rgxzmyoDl9YFRQFzxtGvleg",
+	"wdMLCvBTiKy7wesWr8XUTTveKLjAjtIWWFASnPeKKejFYS8On4o4rOMIMK7KAgizSzN8tQFP5aUdv/Z3",
+	"mFLVryt8nRuq0G+uk4vm6f+UTnTliCLCM3MhAXhWUzUcfp4Csi/Igl/D4Ze2cu/GyDwwBs4CdqDCDd3h",
+	"uvh2SjVrVlqB/O2USigHbjLwKcLo+PBQm3UYQvghhDhcMrygwb4gUuXSYpxkJzkjttYNlqkNPDc/Sx9J",
+	"LhTiYsRiPKNs5jfccTHX4XPpAewYV2SJ4KL8iCXsivEbhiyQcGCBA3OdEb0hQYS1BHM38THSy4X2MFtC",
+	"2gNzeDYYMcmRmmOFyDURSzQjjAiwbgPM0IRC4o/THL4Jd+BlXvyrGz5ieppw6z27T1iFs7gbqwWcxSEM",
+	"ciNcxdx+Xwc5mZA5vqaWSNbDP7DCOPg9oZJ2iYirfF/WxXsbrBHW50XxDq00O5TdHAIVIglBe5oCuLCu",
+	"3alz8Tgjstrr881hPYELJMlsvm+0/J4dODfBAeIiNBy/C/+6EN15URXjhxW5BNB0Yyi1zdwonrd2j07M",
+	"R5VUzJzEPJivT1z3MH42xKTWA50WmNE4ifBm0GHH0EHTEPDpS8ouG5kFzr4og4Q6EZFLqchiX+Ip0dJz",
+	"MTTnKgXzqXVF4trb2kXudO3qGHNXXJO6Bhf3Mtg6Az2WlP28r5ExZlGglZCdFfYqi08/J4pX6auGEFYw",
+	"oio7yKqfVkjI6aIqSOgTweE+6Dj7a2ovWc+gOl66llw/kTjCAXEHhWsJeT+NrwKBfIrg05HipdcLbxor",
+	"jyCp8HKIXoehvQsHJpX+N4aOECNE63Mwl+c01uYRVas5HI4PXw1OkSAwA/2yu+k6RCvXlGpmQbVVjmyM",
+	"IIqvdJeHg7UDw56Rkthc2m909tsm2+yeGWrIjHptRUCiIPv2+qF8lNlQvqMtSqz0eNN+UoMcaLxjB0G8",
+	"mqZJaLjBxXrjzFRlIcIFGj9NTwYtZpxj/exscC3ztVWc7NLy2tB6gHVrh+Rk5g3s5qyoSpm5QVc1lJlz",
+	"N2ppukHX8e6VY4J0qVaSV3GjCJ1N7hTDCwkO0GkaSYKnyuY6izDEH5HhJsmYCpvRPu/qKwEra9ptLevg",
+	"5LLb0Ta1Cq6umej6s3x20HN5JborsKqFbgGkq4bbCJsuj90GU4Pw3tq9t++FvWsXvpldO5JOrQRp2PLn",
+	"yoJr811XZrsfh7WxVclH2iJn9R5S7yH1HtI2PaQyl8ckqDp69V4jaX5Ce7OIT3CEgN9P7CmApDNGwn3K",
+	"UCKJACenBCXDyQmiytf8M51CS5ODjCCqBg2APNKryWOblncc8AWknxlnSZhyV6f2cBwLfo0jvb4xlzgy",
+	"SYTzp7EwQRN9D0G6rQfPpZt1VSfRcF/skhZvlbUQYeki2ubuVWfAVAhaeWlBEiyCOfpEzKU2lE3L3eb5",
+	"9On9m5NPP7+5/Mvhnw//Ol5BTGG0VuGgR7+0FxbLPKNHQIJIHunNibX441M01i+N0d4YLjGeHBzIgAYi",
+	"YcF8yMXswLU/MBcZdGNzkWE88M1li/RQi8EIVXdcWta3MwIKq5v7zBrSuKjnvnYg0rLitoDIR6T1DQWv",
+	"I+E1qa9rTJPdiFqrNpOSjYaZbVYyxOzzhpGdVVuXEd7cbKQSjW1nY7QHAjdKBI40y9jnAziqtid7eTlZ",
+	"FR/+x7WZsw3pZjK7nWkzmW27zSxm83KrxbzKzFuMl3rerFxecSUwrQ4jgF9MJEelIYMiepXuhbZFUr7S",
+	"ZjbgswDPajZagWjLFzfMq9Uo7XdgVzygSbA19V6QIduEnZ2kuVgjWD6VOvexJYDi200Jwxi9JbE20XY0",
+	"AiqRcbvtjYYAbEytBZJKukbiM61KWs08rh/1+WFq8Flr2Ad24drMA9vtZuYBvNxqHazwZ28c7IY7y9tj",
+	"r3NVGRPmp7aYRIn2ICpxsKWwRPRvLie4icRDmC3TaPsqjBNMmvRcuiKskQo1vwyxKkN9XVC+iSAE0i+V",
+	"l8jciQTVnN2Ld+1tDiDIeF5M1GAtkg74Ir7PxHd5qYAwomhwGVHWzWaaEcbNww6XMzeO2guIqzixVgje",
+	"ve+Yrhewt/r9rRsZCx6QMBEbfFpL3J7h8KcatydJRRaOdz76VQuaL2jPRnqbOlw2Edk7z/d+9XzvS0um",
+	"tdXyQVMSLANQRLqFAwJxoOg1saCD1TiDKjiwYiRnuWzTyrb6+iK755vTWZ2I0r4W8dn6xCSTOI7sQKtE",
+	"u9UbxnYYQxTbD97MxWzabTK0tiLXclKrcrlzEie3NjmF4edVT0Gcp5RYig3N8Xpxs0qXgCvFy0W9im/3",
+	"kay+35KTtDO1C1fGXLL7tCBfiwI2FzxoWDpOHPSqeQ3VnNexddcEYYHNBXtzQYhFS1Mwxb5tN2alKAyk",
+	"/lsSdb+kiKs6ZEODfJu6+6kdnVq1uq7GXHMFu7nubsIba7NMI63Nw1sLsl1RIw0yuBbnyLywTrk3Vh10",
+	"+7xh5OeHdVTlOem0eG1oRz5xx/pwh3m7Fe9Y1bX3ATx6Tdtr2l7T9pr2eWjaCpGaDV3GKM1vcOTJ6AJH",
+	"kOpYi/N4oQVo8+nnViKxVoKu1s/usesDyxsykVRtUAyg3oV2XV407FcHh9NuXpXH+RrZMXI39YFWCJoR",
+	"JRHESJ0cHIzR3piRG9fXMOALOMy2pZdx1nK1VV3IyGD9HdxQ9m28MfURPfYD6w3NjJe6YTAl68j+0DT6",
+	"MzQ2zYetY226BWw1N13XG9qb5vV2g3OV13aZr+gh+KG0FK5Cd7o/rYJxVV9DJtXauioxlvKGi6KwTh/6",
+	"1dVtqvNWa/Viy5m+kC5lj6152p4dOu3Xz4avog37OaYQd/l7TB2TmpMBk63/ijC0x8gNEchUOjKlXc2d",
+	"gitSyCDUqRJJOVeu7+ZR9QVgtFToxnLHkgSJoGr5GVSETWeCBRGvEzWvzGxrs+ciM7z52BM0fp0vvXKC",
+	"foRObOpwU0zGhNyivTGsb9VPeW9JcT5I68FCph7oMfsIrZ1MmVbKprw6OQwkmJnauKwftbn3+fztrwj+",
+	"466ivD577yMtibCC41M4eIUUjFBNG0cjlr3pdnNvPIGzfUUWlziml4rzSI4HQ1P3AAsyYuMDHNODbya4",
+	"/e7gG47ju4NvYO3cHXz9RsO7g4uxGc0GwI9jQa+xgnMTWCK364MR4wKNTbj8WDuKnC0XPJE+kNW+SUqF",
+	"zrCam/PlkAeJtrxsvh6T0B1pezeibDZiMsJyfprW/UcxvOkMBmoQapOziIS2xIn2BJbDERulrCFRIs31",
+	"k0KuI8KuScRjYsvi2nUeeSfo23A4vLPJiDhzwar+iOXaQR2Ir8Ph8MJHIyPZTa0ULdzNv5x8N39pEZ9L",
+	"cQQBYHu5MNgRg+Tzg2H+NN05PcM/jc3Ru7TmTIRV7hCeMklDYjwd0yUsgEkJZcrEV1aKfSGRnGNYgnz9",
+	"fPOhHevnawEiFdwjlzUFPUYMZLYtP1z4DQb4ZurxJiKy471liuhFMtDCl0+/wFAXd+OB3YTa1FGFesZ+",
+	"Lvmxr434fahfDtcmFkTNeThi5ot9e929ULfd1VZZSWgFS3teuhZCZUbkJ3BRCu6EWLPXJN3KMsX6I3b2",
+	"5fzAZHF78/aXt+dvXV4uvX2DNPOelug2IgOcE236xiTIp6YaMZe2S83JAh0fviql1/obT1DIoUOghmxd",
+	"kOL6L6hso3sfMQwTNGu6d3x4ZAlWrwCw+6C+8vALmet5xIIIS81+Ibf8aIidaonhWDPAQizt9RtDYXr5",
+	"rWXvKG2MEhaBFJ+TERO2Hrhx6SRfWGGYd/c0Fdo/LRHCFH42ab5I6CSkgVNgG9CEhxBQO85fEhz7aJxP",
+	"GTnWFLh6QVc3qrm7Cz/lQqjh/VzQFPyeN/LMgwxlHA/MljGeMp4z8jALR4xlhpyPJHcGX1oNEztsRGq3",
+	"CmoGEaaGmrAYjul+mvnshRyxf8XXOMuFpreKKoojKi1XAOfg2PWtuIWnAs4UppB50OzUiInElssa7+9n",
+	"2RH3Mxvln9OX3pj5n/MPSRT9s3aHx6c5KT9i2O7QDU+iEDKxoXGxIo/ec3ddC1AATbR2lvaGFFHDkbZH",
+	"FFVQhbBez5pqfubGr3c0PBwewm1ns2DeifdqeDh8ZetbgykCKlTLngNTX+8ArDFedfnhE4RayVyxRojm",
+	"Nu+hQmE4w+NwE02PLdG4tsbgGO1pil/93a7JMibSZHuGwn/jgQ833YATQe7BVTNTbiaVN+9D78SDmpVZ",
+	"CUvPWHhEqh95uNxiLfvVQpymCHwqJXQHLw8PdzCgKcpZUUX/HCJCypsy1KRwbOZSNUQ654MfcZh+ju8d",
+	"H71qf+UML7VqPOf8FyxM4oHjl//U/t75XHClIgII4J8P/9L+xnsmE7AbCVP5fBLOzvZOvl5ov3ixwGLp",
+	"CCGjUyi442IWTr56QBwQG15iBdAZDQxho+ycCnt5eGjoHnJWKhJFWqdAgUQf2fqIaC81fqF3HwqTmABF",
+	"zIwRA8xVJugzHkUPRM/5Ip53RecI8ozunL5zVTxrCFwqrIgDPbdH7Q10pOfUmYysn3HgfLlLrJSgk0QR",
+	"eZC7VA/ENSOqKu5LKiNq87k50LWLQOW5ULghemfsO7Q3NpbeN9AfUJA0/2DI4/yz/ezhwOQ69V1uUhCu",
+	"Lj/plEcRvym4IL7+kcTKROVhl+w0DYzN6k6CUpeEFM1/5z1Ufo+FfjCakptcGlVjAlgba04E8Y0TqeaQ",
+	"QVgQgwBMBV/AD78ncDEaTOEyO+kFzlk8EOGEtTWoAEyrCRfLmhz8QhdU1YaM5Rp+nE4l6dTyMxed2r03",
+	"m9Sl6dvbzk3fGSije6cu8LS1fW6dDaV+wAvy3hpR0ru72KVAWUkWVCFPPjKS3mrKc5srC5rd9zTVI8Db",
+	"7S5f9LArGvXwqP21L8zJM6Mcjw87qOF3XExoGBJz5yQTXnoORUmyZ0WUSzObk2X5BEIXd36N9jOHKHIl",
+	"0xok3UgLhFr5VGI+825+nB2ps1JusE7q7GgXE7AHHxX0Z+u1bWyfPQQ1bW4G3s+oSynYLJKltpXcoiWa",
+	"XVcNA1ZoSNzVXi9u0Rt4ninkLIsMJJkxSetNHQIlU4cM3Pcy9ZvOitS/nu55P/0VTlUqJOdx3eRDV1tI",
+	"m6eD4UNSjplU8xsfuHrHE2aGOHrZgdQEFH4E7/wdpltxIVJqM0vWkdr8ahNOq5UCrVQaOxDBT4WWm8YL",
+	"yGUEH5Rp52ei7kU4T8pyeCC9Xy95z4v2tV7uOcGhPU59e45ndcPYZgfQBnp+yrbA2jxYYIafCWS4y6/U",
+	"WubDehQaAl3E1afGZ1goiiOUxCFW5KQEGeYPiku88wVe2p7c3am9Yo7NH9r77so0ZonDIvM8bfPlAZXQ",
+	"I5tKhs47K684qVBe75IoQsJk+DtBfEEVHHW6oA3LbjOi7MlnPiKjyHU2TeAfhO3WcRN6vuv5Ls93ltI3",
+	"9FGEzfomD1xEVBs6aDP/ufipPYzyIaUmcgG4dbKszBI4eATg8MGwvc+56LUe2NsRsPeAOF4hgrMFxEsj",
+	"F58bgpd+WJP9nQZ41mN3n3P5P4Ef91x9hHkysRlEwxDt70OiUM35qz9LouyPg1PHptoaOD58ZWLUzaIj",
+	"Km0h3hBhBYddJ+U49d8TkhCJZDJJ631D5IbLIwonvfaUDQKZ7BdeuhYj7wT95//+f1pG5SZa9Urasg6U",
+	"/Jxdl96FqbESgv7AcORKEHaPRd4Ti8zdra/gvg4avhV4NJyqeXSIXjumgkM3y3SCTIlAirvLHqED+44P",
+	"D00UC0ZjE1A1HtRhkTmifyQgsjdft49dNlNnA2qZXkapgh83p5XvBntsF7Mmx022yj3qWIs6Zv5NV5Nn",
+	"Z3gj2pOpOB5sBD5uSdDuzi55FNixG7847CPjm15zPDHAsU3jtEKNqxx2f9zxyXPc4yCOPcs9F6xxPR9E",
+	"KrI4sOHnXaIP0/R7feThNtHJsyxDTw9O7gictGtcGXG45tvv5RkEZezWbbBDdkE4HVs+N4AzFTcNxr7L",
+	"zNklNNH2d5oPuJkQs0ZU2RJhdVCgG2g3+t/2/jhAoB28xwG3gwPGKaWUibRRA68VeOhSTZuYQ4PcD04d",
+	"4i1RRKYql5PENYfryhZ5A0CQqjocMKP4Ph7xaWJ6TZTWgOg5Wqixeo4Pj9Mr42pOlvkyh5Ug4MaE8t1g",
+	"gK0S9jzj6B4BbEQAU7nX0SZ4WvGG25GpO7M/HgXw68QcDnxImaTHHp4Y3NesjB4mrvCJs9fjoHs9fz0P",
+	"bO9+foVzDOpxPk0GSs9eZfkjAy7CFxKNzeUl18f4JO+CvJCZ11Fb4TthMZ5RBqjbXiF/UUSlurSA3KAR",
+	"IPuclUxfj73XBYucCXlfk7Cy+v4OS8mXc5NVM/sK/PkI0NDmdiAgQzXUtzubsJK/7LhdkPN0ij1yvtW4",
+	"3k0lQo+cdxaGdo03RM4Lb6cHHeu++CYLoX8frv22ydm80xgfM1yncGRLss8uGrmDEHYKrQtY765NU5P5",
+	"eEavCVs56SgkSx9n2dLHq+nSTb6vRCrEb+wvhbu4RiTVBgHbWe/o5N/0/kghwDbZW4/8bycCOKWUMsU3",
+	"WhBrIf+OM1yCgRVSZldd2ANHEbycZuasCwZOP6k/BHiigb0NRNcU1mupaFuHABsTyvcTCNwmbM8z5u4P",
+	"AZrDgC3xdrU1ntYhwHZk6s5MkceJ+u3CHGkEomOSHqR8ajG/jcroYQ4Bnjh7PVKIb89fzyPA914uRqds",
+	"o+3nALlu7FGAHeVF0RuRvnXfqUBchIAv7uJ8oJyzHJCYP+YxQT4xY+ejgnw2ibbjgsIA39WRQVcq3Z1Z",
+	"2c6iziG/D3+6PkrM2VY/fzt8uHE8+9NgwHyFxk7M586W2hgv7fg7Zbou8dw75K81U22X35J1SRsn3KZx",
+	"z0Nzpeyg9uVBf9p3v9O+PlH3gx78lfJ1p2EJDwGWrZewu4Jnn+k5W9f03eV1bDh9A9JYzeGteO40DqRH",
+	"zCW4R2jP+uInCE+NPCEowlDhuSpdbeE4bff5vssDPe4hW5/9e0fnbdUJ9iopv6t90Hog94ks+HU54T1o",
+	"M5xH8RsO1fqk33+g87U1iKzDqdt//p//Wz63RTe2vq2taFdyz5oO3vpE4NuWxeeVTkB/MtflZK5jdvA6",
+	"6+RJntc95aTFNVUbH+uUYd0MxlVs1p89PM2zvbUU4YOe+P2xGPRxzwF7Dn3Gp4P3dohM3d5OKGkyaUgJ",
+	"hPYUmLT2nCJ3/ECWpug5WpDFhAjEpz0uunl280mfP+g5JTefdM3847jv+aU2n7SfFJk2DXDm+WoQdBYD",
+	"DTcEoAqCuyLA8KLhCoAda1fJ/yaPl/zHDt5DkttKAj5ZuaSb0Wmjrl3vCoB5qSLOv0jinaP801n3KORT",
+	"Td9dT1eNybsn9al+ajJ6T/pkPveTmOcZh/ZoYUs670lbMp+Cmn8kXBC1WBI5kZwPc9HOB/yqXaAa+8Jl",
+	"Ap88ybwldl6PlAd80j1tScpuPSbx5LKANymu7eKDO+TTNIH4k2bUx0of3nPq80ge3t13UfiWM76gRB7I",
+	"mAT6/90KFJrGfX3CIoJnVqUH8J4HgGd2sxOAZ5o+O/zOcXmDXW9J/vnWJTQfuE5ZQvNGe1XCVFrsxJQw",
+	"vT8SGmkG79HILaGRKaWU2a6DRn8qBQk31I59PcKnDGg2kGYToGkaVUOXm9LJ9wNdtolXgC6zJe6hy3ro",
+	"ck0T5ynXIdyKfN2ZJfI46GMXTkkxDccxvbZ4auhjo5Z5jAqET5vXHglA7JnteQCIG7obSmDKOuKH0LaH",
+	"D4vwISxKDx8+E/gQdrMTemj2/dmhh+azGk1raPKMwUP4vnWwQ3ihHTo067YjGwI6fyTgEMbuccMt4YaO",
+	"TEr81q7Gnwpo6D6hxwyfD2ZYS5ZNiCG0qQYMN6SR7wcvbJGqABem69ujhfVooXVbulk0Txkr3IZY3ZXp",
+	"8ThIYQceSbELyyu9hnhqOGGDZnkMlPApc9kjYYQ9mz0HhLCzYwGu+4HiV6SpZuEHckOkMkiHj8htrIlR",
+	"a1zpQLrQOOuSBIIo8CjItfbu5/yGITzDlJ2icSzIlN6O9c9UWeBEU5PAgWasatTtHObm7bJyJxGSMxzB",
+	"SHWAUBbz/EIis16bXqqqTuCZdh7b6SAcBES6wXKb+TpR85b7mAazQAEWgqb1bGBr9sZXZDkeAIJyiqhC",
+	"AWba+5tYPHSCgysUYVV1b8mIJFimHWEbha14HIijYgphHUEwcmO2xxX5l3aZH1AoVkMLlURUpqFGcfAN",
+	"/n/ZBjSc4ysiEZlOoQSYweZ8wN3MCYGlE4M9GPxeoj1BrvkVZTOgTbOGiSQhvKfmVKavUYmwfqcyHfIn",
+	"3UuOItuQBNN+e3cj19Ytj6wg9NeDp2RTRaxItEohU7SNKpJk61dfSERDtJeepkRUqsEQvWYANgHU60ZJ",
+	"AdXjw2O9o1R3FGM193yP4QXxTjxHeN4q4/s5Jp4aT/7Eo0z9cOz53oIyukgW3slRmviZMkVmRHh3uZzF",
+	"ySSiwYFjkEuslKCTRBHZLW//a8bZcsETCfLSnCRZAh2iz3NN3ODwmXHS6y9+sUApn642AHDaPivkTR+i",
+	"12bhfESn4Dz6psrehKBrHNGKazRn0I1WLX0W34c5uCql733Ak6w1s/c+r7S9JEgEVUtNznqbJgQLIkB4",
+	"nXy90Mu+YmqtZPS1PFjCiWrS93STHSk2X4uWVvD5KcINkqWGxX8mqs9IuSaPNDu3fQ7KGrB1DUZzcGwx",
+	"PWU3VrtfPQLDn4JInoiAyAOZaIohYiN1fupCXGwn2hQFh/ZeGvmz7a1Xx88lj5TZz26JpOzef396N/30",
+	"BknglrKscSs4ul3JuqabatZ0Or1abSP+tiwtplWvUO+pUFNN1ImHtqFKIXmWdVGfi0+8ceGsXgF3VsB2",
+	"jSt94TXffi/N1u1Wktkhu2hxR53fnxLPlRarkz+uSltJhRckSWcP2b5wahPYGtECBdKtIb6RZneT7BV7",
+	"Czs063W7Ob1av6dad8lRu3DV1pU6sKLTwfcph+n6sOUwbf8vZKbgt18Os6TUbfbtP2pRTLdUnYtiplXi",
+	"Wopiph0/46KY62qzGip9UC50RWmfiWm9Mfv1pvW6BSM3NK0Lb6ee0LovvsmQXU3aa759rvnpIQpQrVHM",
+	"8nuE5NolXkXV+wrh1QGKs8XW+BThkmm/ITqXlujvbfjmIjRdSq/1Nvx9oTlL4V14aevWAzBgp+iVdjM+",
+	"102psH1zPf9dmvc1hYr/mFZ+Pgahs6WfPyZts/YLA/QWf02h/GZqfjxGdib6fbjY9VFi4VxxqJ1z68ZA",
+	"+9NgU7dUnVnU+Ydt7Jl23LNmDWt2AJp3wYVtBdkag0UkOOOFam1lt/ueoSN9BbK+Atn3FjcyaZUE5fTp",
+	"FUzdJV7ElEnZppPal/npy/w8pfiRSctB0z3rAK0w4DrlC7oEYtpkoNuJw+yLAfTFAL4vVZrm0q3l/nIe",
+	"wVpG7qBP3UJvqDv7PNN9nuknpDvX4J5t686WzJ1dVKfJjLMdzdnnwezzYH5XijPNlFnL+qX8GnVM3EFt",
+	"QsONtWafbK1PtvZUVKZLx9bKNvdSmKDIgKdqktTSGZOI2iQdWnjhIOAJUy8kIvsLTE1i2BhLecNFCH8I",
+	"ohLBJMKQ46MymwbaOz48gnwVN4KzGQoECQlTFEey4nDk40TL8l3mToG+U1J62LRRdmzTexVXva5fRx8l",
+	"LCQCTbiam8TdPApREFE9Asi+h00xtWGOjuOX/9T+3vlccKW2krcz48cC7729tYVYqygbkiF3zg2zwvVV",
+	"LE/EdX1ikFwOZThshNbSZHfR1jTaI8PZEM2Vik8ODo5e/mV4ODwcHp389fCvNgHteIGvCBIJMwloExF5",
+	"J94B6Ac72dVx397GRNAFYVl4k5/yPRXF8Mdi3GOWfiQLqi3lecyHV1KR3UpgoX3iRs11lx0Lrnb325wI",
+	"yNdVPJPW66O4IKEPHU+W6GZOg7mevOIBj/KdF8MCqrYBjrNJiOBgGE2IuiGEZcFfHRaieYxsyXGUwvVw",
+	"nJ4FowKknmlV170FG8t9fnbOVr78wCmSuXTjN4Iqgqga5Du0HlhFh9aEMxPZsHejrSo6z+62rtmju6xX",
+	"QWmVWcAcoaGQQMLziM8KKwrMeXdx9/8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

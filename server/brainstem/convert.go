@@ -121,7 +121,7 @@ func projectObject(p store.BSProjectRecord, r *request, e embeds) object {
 		{"name", p.Name},
 		{"description", p.Description},
 		{"sessions", e.relation("sessions", p.SessionIDs)},
-		{"subjects", emptyList},
+		{"subjects", e.relation("subjects", p.SubjectIDs)},
 		{"collections", emptyList},
 		{"cohorts", emptyList},
 		{"publications", rawJSON(p.Publications, "[]")},
@@ -130,7 +130,7 @@ func projectObject(p store.BSProjectRecord, r *request, e embeds) object {
 		{"tags", rawJSON(p.Tags, "[]")},
 	}
 	if wantLinks(r) {
-		o = append(o, links("sessions", nonEmpty(p.SessionIDs)))
+		o = append(o, links("sessions", nonEmpty(p.SessionIDs), "subjects", nonEmpty(p.SubjectIDs)))
 	}
 	return append(o, member{"users", users}, member{"groups", object{}})
 }

@@ -31,6 +31,7 @@ const (
 	msgEmptyList        = "This list may not be empty."
 	msgBadURL           = "Enter a valid URL."
 	msgBadDateTime      = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+	msgBadDate          = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 	msgServerError      = "A server error occurred."
 	msgNoBody           = "JSON parse error - Expecting value: line 1 column 1 (char 0)"
 	msgBadCredentials   = "No active account found with the given credentials"
@@ -327,6 +328,8 @@ func schemaMessage(se *openapi3.SchemaError) string {
 			return fmt.Sprintf("“%v” is not a valid UUID.", se.Value)
 		case "date-time":
 			return msgBadDateTime
+		case "date":
+			return msgBadDate
 		case "uri":
 			return msgBadURL
 		case "email":

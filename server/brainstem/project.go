@@ -43,8 +43,8 @@ func (h *Handlers) getProject(ctx context.Context, id string) (response, error) 
 	return ok(object{{"project", objs[0]}}), nil
 }
 
-// projectObjects renders projects, embedding their visible sessions when
-// include[]=sessions.* asks for them.
+// projectObjects renders projects, embedding their sessions and subjects
+// when include[]=sessions.* / subjects.* ask for them.
 func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.BSProjectRecord, q *store.BSQuery) ([]object, error) {
 	e := embeds{}
 	if slices.Contains(q.Include, "sessions") {
@@ -57,6 +57,17 @@ func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.
 			return nil, err
 		}
 		e["sessions"] = m
+	}
+	if slices.Contains(q.Include, "subjects") {
+		var ids []string
+		for _, p := range recs {
+			ids = append(ids, p.SubjectIDs...)
+		}
+		m, err := h.embedSubjects(ctx, r, ids)
+		if err != nil {
+			return nil, err
+		}
+		e["subjects"] = m
 	}
 	out := make([]object, len(recs))
 	for i, p := range recs {

@@ -18,6 +18,7 @@ var publicCollections = []string{
 	"/api/public/stem/session/",
 	"/api/public/stem/project/",
 	"/api/public/personal_attributes/datastorage/",
+	"/api/public/stem/subject/",
 	"/api/public/taxonomies/species/",
 	"/api/public/taxonomies/strain/",
 	"/api/public/resources/supplier/",

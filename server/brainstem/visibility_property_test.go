@@ -71,7 +71,7 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 			return r.public
 		}
 		return r.members[v.user]
-	case "session":
+	case "session", "subject":
 		return slices.ContainsFunc(r.rels["projects"], func(p *pgRec) bool { return g.visible(v, p) })
 	case "datastorage":
 		return r.public || !v.public && r.owner == v.user
@@ -278,6 +278,7 @@ var propListURL = map[string]string{
 	"project":            "/api/%s/stem/project/",
 	"datastorage":        "/api/%s/personal_attributes/datastorage/",
 	"sessiondatastorage": "/api/%s/stem/sessiondatastorage/",
+	"subject":            "/api/%s/stem/subject/",
 	"species":            "/api/%s/taxonomies/species/",
 	"strain":             "/api/%s/taxonomies/strain/",
 	"supplier":           "/api/%s/resources/supplier/",
@@ -416,7 +417,7 @@ func TestRelationFilterProperty(t *testing.T) {
 
 // buildPropGraph creates, through the API, 4 users, 5 projects, 8 data
 // storages, 10 sessions and random links between them, 3 species, 5
-// strains and 3 suppliers, then gives the
+// strains, 3 suppliers and 8 subjects, then gives the
 // users random final memberships (user 0 owns every project).
 func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
@@ -534,9 +535,50 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 			"name": fmt.Sprintf("St%d %s", i, word()), "description": text(), "rrid": rrid(), "species": sp.id}))
 		st.rels["species"] = []*pgRec{sp}
 	}
+	var suppliers, strains []*pgRec
 	for i := range 3 {
-		add("supplier", created("u0", "/api/private/resources/supplier/", "supplier", map[string]any{
-			"name": fmt.Sprintf("Su%d %s", i, word()), "description": text(), "website": word() + ".org"}))
+		suppliers = append(suppliers, add("supplier", created("u0", "/api/private/resources/supplier/", "supplier", map[string]any{
+			"name": fmt.Sprintf("Su%d %s", i, word()), "description": text(), "website": word() + ".org"})))
+	}
+	strains = g.recs["strain"]
+	// Subjects in random projects, of random strains, some from a supplier.
+	sexes := []string{"F", "M", "U"}
+	for i := range 8 {
+		var ps []*pgRec
+		for _, p := range projects {
+			if rng.IntN(3) == 0 {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			ps = []*pgRec{projects[rng.IntN(len(projects))]}
+		}
+		st := strains[rng.IntN(len(strains))]
+		body := map[string]any{"name": fmt.Sprintf("Sub%d %s", i, word()), "description": text(), "tags": tags(),
+			"projects": ids2(ps), "strain": st.id, "sex": sexes[rng.IntN(3)], "genetic_line": word(),
+			"genotype": text(), "subject_identifier": word(), "status": []string{"active", "retired"}[rng.IntN(2)],
+			"name_used_in_storage": rrid()}
+		var sup []*pgRec
+		if rng.IntN(2) == 0 {
+			sup = []*pgRec{suppliers[rng.IntN(len(suppliers))]}
+			body["supplier"] = sup[0].id
+		}
+		if rng.IntN(3) > 0 {
+			body["birth_date"] = fmt.Sprintf("20%02d-%02d-%02d", 18+rng.IntN(6), 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		if rng.IntN(3) == 0 {
+			body["death_date"] = fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		sub := add("subject", created(g.users[rng.IntN(4)], "/api/private/stem/subject/", "subject", body))
+		sub.rels["projects"], sub.rels["strain"], sub.rels["supplier"] = ps, []*pgRec{st}, sup
+		for _, p := range ps {
+			p.rels["subjects"] = append(p.rels["subjects"], sub)
+		}
+	}
+	for _, p := range projects {
+		if p.rels["subjects"] == nil {
+			p.rels["subjects"] = nil
+		}
 	}
 	// Final memberships.
 	for _, p := range projects {

@@ -489,7 +489,46 @@ def test_global_tables(client, client2):
     assert expect(client.load("species", id=sp["id"]), 404) == NOT_FOUND
 
 
-def test_load_project_default_includes(client, project, session):
+@pytest.fixture(scope="module")
+def strain(client):
+    sp = expect(client.save("species", data={"name": f"Mouse {RUN}"}), 201)["species"]
+    return expect(client.save("strain", data={"name": f"C57BL/6 {RUN}", "species": sp["id"]}), 201)["strain"]
+
+
+@pytest.fixture(scope="module")
+def subject(client, project, strain):
+    return expect(client.save("subject", data={
+        "name": f"{RUN} mouse 1", "projects": [project["id"]], "strain": strain["id"], "sex": "F",
+        "birth_date": "2024-02-29", "tags": ["ca1"], "extra_fields": {"weight_g": 21.5},
+    }), 201)["subject"]
+
+
+def test_subjects(client, client2, project, strain, subject):
+    assert subject["strain"] == strain["id"] and subject["projects"] == [project["id"]]
+    assert subject["licenses"] == [] and subject["procedures"] == [] and subject["subjectlogs"] == []
+    assert subject["birth_date"] == "2024-02-29" and subject["status"] == "active"
+    # load_subject embeds procedures and subjectlogs by default (none exist)
+    body = expect(client.load_subject(name=f"{RUN} mouse", strain=strain["id"], sex="F"), 200)
+    assert [s["id"] for s in body["subjects"]] == [subject["id"]]
+    body = expect(client.load("subject", filters={"strain.species.name": f"Mouse {RUN}"}, include=["strain", "projects"]), 200)
+    s = body["subjects"][0]
+    assert s["strain"]["name"] == strain["name"] and s["projects"][0]["id"] == project["id"]
+    body = expect(client.save("subject", id=subject["id"], data={"genotype": "wt", "death_date": None}), 200)
+    assert body["subject"]["genotype"] == "wt" and body["subject"]["birth_date"] == "2024-02-29"
+    # bob is no member of the project
+    assert expect(client2.load("subject", id=subject["id"]), 404) == NOT_FOUND
+    assert expect(client2.load("subject", filters={"name.icontains": RUN}), 200)["count"] == 0
+    assert expect(client2.save("subject", id=subject["id"], data={"genotype": "x"}), 404) == NOT_FOUND
+    errors = expect(client.save("subject", data={"name": f"{RUN} mouse 2", "projects": [project["id"]],
+                                                   "strain": strain["id"], "sex": "X"}), 400)
+    assert errors == {"sex": ['"X" is not a valid choice.']}
+    tmp = expect(client.save("subject", data={"name": f"{RUN} mouse 2", "projects": [project["id"]],
+                                                "strain": strain["id"], "sex": "U"}), 201)["subject"]
+    assert client.delete("subject", id=tmp["id"]).status_code == 204
+    assert expect(client.load("subject", id=tmp["id"]), 404) == NOT_FOUND
+
+
+def test_load_project_default_includes(client, project, session, subject):
     """load_project embeds sessions, subjects, collections and cohorts by
     default in lists (the client sends no include[] with an id)."""
     body = expect(client.load_project(name=project["name"]), 200)
@@ -497,10 +536,14 @@ def test_load_project_default_includes(client, project, session):
     p = body["projects"][0]
     assert session["id"] in [s["id"] for s in p["sessions"]]
     assert all(isinstance(s, dict) for s in p["sessions"])
-    for rel in ("subjects", "collections", "cohorts"):
+    assert [s["name"] for s in p["subjects"]] == [subject["name"]]
+    for rel in ("collections", "cohorts"):
         assert p[rel] == []  # no such records yet
+    body = expect(client.load_project(subjects=subject["id"]), 200)
+    assert [x["id"] for x in body["projects"]] == [project["id"]]
     body = expect(client.load_project(id=project["id"]), 200)
     assert session["id"] in body["project"]["sessions"]
+    assert body["project"]["subjects"] == [subject["id"]]
 
 
 def test_bad_token(client):

@@ -20,13 +20,15 @@ type BSMember struct {
 	IsOwner   bool
 }
 
-// BSProjectRecord is a project with the ids of its sessions and subjects
-// and its members.
+// BSProjectRecord is a project with the ids of its sessions, subjects,
+// collections and cohorts, and its members.
 type BSProjectRecord struct {
 	BSProject
-	SessionIDs []string
-	SubjectIDs []string
-	Members    []BSMember
+	SessionIDs    []string
+	SubjectIDs    []string
+	CollectionIDs []string
+	CohortIDs     []string
+	Members       []BSMember
 }
 
 // BSMemberChange adds, changes (missing flags are false) or removes a member.
@@ -60,14 +62,16 @@ const bsProjectSelect = "bs_projects.id, bs_projects.name, bs_projects.descripti
 	"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
 	"(SELECT json_group_array(session_id) FROM bs_session_projects WHERE project_id = bs_projects.id), " +
 	"(SELECT json_group_array(subject_id) FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
+	"(SELECT json_group_array(id) FROM bs_collections WHERE project_id = bs_projects.id), " +
+	"(SELECT json_group_array(id) FROM bs_cohorts WHERE project_id = bs_projects.id), " +
 	"(SELECT json_group_array(json_array(u.email, m.can_change, m.is_manager, m.is_owner)) " +
 	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
 
 func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 	var r BSProjectRecord
-	var sessions, subjects, members string
+	var sessions, subjects, collections, cohorts, members string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.ExtraFields, &r.IsPublic, &r.Tags, &r.Publications,
-		&r.CreatedAt, &r.UpdatedAt, &sessions, &subjects, &members)
+		&r.CreatedAt, &r.UpdatedAt, &sessions, &subjects, &collections, &cohorts, &members)
 	if err != nil {
 		return r, err
 	}
@@ -75,6 +79,12 @@ func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 		return r, err
 	}
 	if r.SubjectIDs, err = idList(subjects); err != nil {
+		return r, err
+	}
+	if r.CollectionIDs, err = idList(collections); err != nil {
+		return r, err
+	}
+	if r.CohortIDs, err = idList(cohorts); err != nil {
 		return r, err
 	}
 	var rows2 [][]any

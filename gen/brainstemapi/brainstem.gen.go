@@ -259,6 +259,78 @@ func (e GetSupplierParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListCohortsParamsFormat.
+const (
+	ListCohortsParamsFormatApi  ListCohortsParamsFormat = "api"
+	ListCohortsParamsFormatJson ListCohortsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCohortsParamsFormat enum.
+func (e ListCohortsParamsFormat) Valid() bool {
+	switch e {
+	case ListCohortsParamsFormatApi:
+		return true
+	case ListCohortsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCohortParamsFormat.
+const (
+	GetCohortParamsFormatApi  GetCohortParamsFormat = "api"
+	GetCohortParamsFormatJson GetCohortParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetCohortParamsFormat enum.
+func (e GetCohortParamsFormat) Valid() bool {
+	switch e {
+	case GetCohortParamsFormatApi:
+		return true
+	case GetCohortParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCollectionsParamsFormat.
+const (
+	ListCollectionsParamsFormatApi  ListCollectionsParamsFormat = "api"
+	ListCollectionsParamsFormatJson ListCollectionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCollectionsParamsFormat enum.
+func (e ListCollectionsParamsFormat) Valid() bool {
+	switch e {
+	case ListCollectionsParamsFormatApi:
+		return true
+	case ListCollectionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCollectionParamsFormat.
+const (
+	GetCollectionParamsFormatApi  GetCollectionParamsFormat = "api"
+	GetCollectionParamsFormatJson GetCollectionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetCollectionParamsFormat enum.
+func (e GetCollectionParamsFormat) Valid() bool {
+	switch e {
+	case GetCollectionParamsFormatApi:
+		return true
+	case GetCollectionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsFormat.
 const (
 	ListProjectsParamsFormatApi  ListProjectsParamsFormat = "api"
@@ -601,6 +673,78 @@ func (e PublicGetSupplierParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListCohortsParamsFormat.
+const (
+	PublicListCohortsParamsFormatApi  PublicListCohortsParamsFormat = "api"
+	PublicListCohortsParamsFormatJson PublicListCohortsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListCohortsParamsFormat enum.
+func (e PublicListCohortsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListCohortsParamsFormatApi:
+		return true
+	case PublicListCohortsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetCohortParamsFormat.
+const (
+	PublicGetCohortParamsFormatApi  PublicGetCohortParamsFormat = "api"
+	PublicGetCohortParamsFormatJson PublicGetCohortParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetCohortParamsFormat enum.
+func (e PublicGetCohortParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetCohortParamsFormatApi:
+		return true
+	case PublicGetCohortParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListCollectionsParamsFormat.
+const (
+	PublicListCollectionsParamsFormatApi  PublicListCollectionsParamsFormat = "api"
+	PublicListCollectionsParamsFormatJson PublicListCollectionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListCollectionsParamsFormat enum.
+func (e PublicListCollectionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListCollectionsParamsFormatApi:
+		return true
+	case PublicListCollectionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetCollectionParamsFormat.
+const (
+	PublicGetCollectionParamsFormatApi  PublicGetCollectionParamsFormat = "api"
+	PublicGetCollectionParamsFormatJson PublicGetCollectionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetCollectionParamsFormat enum.
+func (e PublicGetCollectionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetCollectionParamsFormatApi:
+		return true
+	case PublicGetCollectionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListProjectsParamsFormat.
 const (
 	PublicListProjectsParamsFormatApi  PublicListProjectsParamsFormat = "api"
@@ -835,6 +979,132 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Cohort A cohort of one project: a named list of subjects (a subject may be in several cohorts). `project` is a UUID and `subjects` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Cohort struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Project     Cohort_Project      `json:"project"`
+
+	// Subjects The subjects that the caller may see.
+	Subjects []Cohort_Subjects_Item `json:"subjects"`
+	Tags     Tags                   `json:"tags"`
+}
+
+// Cohort_Project defines model for Cohort.Project.
+type Cohort_Project struct {
+	union json.RawMessage
+}
+
+// Cohort_Subjects_Item defines model for Cohort.subjects.Item.
+type Cohort_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// CohortCreate Writable cohort fields (POST, PUT). Read-only fields sent are ignored.
+type CohortCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Project     Uuid    `json:"project"`
+
+	// Subjects Replaces the subjects of the cohort that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Subjects *[]Uuid `json:"subjects,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// CohortDetail defines model for CohortDetail.
+type CohortDetail struct {
+	// Cohort A cohort of one project: a named list of subjects (a subject may be in several cohorts). `project` is a UUID and `subjects` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Cohort Cohort `json:"cohort"`
+}
+
+// CohortList defines model for CohortList.
+type CohortList struct {
+	Cohorts []Cohort `json:"cohorts"`
+	Count   int      `json:"count"`
+	Meta    ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// CohortPatch Writable cohort fields (PATCH); only those sent change. No defaults.
+type CohortPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Project     *Uuid   `json:"project,omitempty"`
+
+	// Subjects Replaces the subjects of the cohort that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Subjects *[]Uuid `json:"subjects,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// Collection A collection of one project: a named list of sessions (a session may be in several collections). `project` is a UUID and `sessions` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Collection struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Project     Collection_Project  `json:"project"`
+
+	// Sessions The sessions that the caller may see.
+	Sessions []Collection_Sessions_Item `json:"sessions"`
+	Tags     Tags                       `json:"tags"`
+}
+
+// Collection_Project defines model for Collection.Project.
+type Collection_Project struct {
+	union json.RawMessage
+}
+
+// Collection_Sessions_Item defines model for Collection.sessions.Item.
+type Collection_Sessions_Item struct {
+	union json.RawMessage
+}
+
+// CollectionCreate Writable collection fields (POST, PUT). Read-only fields sent are ignored.
+type CollectionCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Project     Uuid    `json:"project"`
+
+	// Sessions Replaces the sessions of the collection that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Sessions *[]Uuid `json:"sessions,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// CollectionDetail defines model for CollectionDetail.
+type CollectionDetail struct {
+	// Collection A collection of one project: a named list of sessions (a session may be in several collections). `project` is a UUID and `sessions` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Collection Collection `json:"collection"`
+}
+
+// CollectionList defines model for CollectionList.
+type CollectionList struct {
+	Collections []Collection `json:"collections"`
+	Count       int          `json:"count"`
+	Meta        ListMeta     `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// CollectionPatch Writable collection fields (PATCH); only those sent change. No defaults.
+type CollectionPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Project     *Uuid   `json:"project,omitempty"`
+
+	// Sessions Replaces the sessions of the collection that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Sessions *[]Uuid `json:"sessions,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -1030,14 +1300,11 @@ type PersonalTokenList struct {
 	Tokens []PersonalToken `json:"tokens"`
 }
 
-// Project A project as returned. `sessions` and `subjects` are UUID lists, or embedded objects with `include[]=sessions.*` / `include[]=subjects.*`; `exclude[]` drops fields.
+// Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Project struct {
-	// Cohorts A relation with no model in this server yet; always empty.
-	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
-
-	// Collections A relation with no model in this server yet; always empty.
-	Collections *EmptyRelation `json:"collections,omitempty"`
-	Description string         `json:"description"`
+	Cohorts     *[]Project_Cohorts_Item     `json:"cohorts,omitempty"`
+	Collections *[]Project_Collections_Item `json:"collections,omitempty"`
+	Description string                      `json:"description"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 	ExtraFields ExtraFields `json:"extra_fields"`
@@ -1057,6 +1324,16 @@ type Project struct {
 
 	// Users Members by e-mail (empty on the public portal).
 	Users map[string]ProjectRole `json:"users"`
+}
+
+// Project_Cohorts_Item defines model for Project.cohorts.Item.
+type Project_Cohorts_Item struct {
+	union json.RawMessage
+}
+
+// Project_Collections_Item defines model for Project.collections.Item.
+type Project_Collections_Item struct {
+	union json.RawMessage
 }
 
 // Project_Sessions_Item defines model for Project.sessions.Item.
@@ -1091,7 +1368,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
-	// Project A project as returned. `sessions` and `subjects` are UUID lists, or embedded objects with `include[]=sessions.*` / `include[]=subjects.*`; `exclude[]` drops fields.
+	// Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -1866,6 +2143,162 @@ type ReplaceSupplierParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListCohortsParams defines parameters for ListCohorts.
+type ListCohortsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListCohortsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListCohortsParamsFormat defines parameters for ListCohorts.
+type ListCohortsParamsFormat string
+
+// DeleteCohortParams defines parameters for DeleteCohort.
+type DeleteCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCohortParams defines parameters for GetCohort.
+type GetCohortParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetCohortParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetCohortParamsFormat defines parameters for GetCohort.
+type GetCohortParamsFormat string
+
+// UpdateCohortParams defines parameters for UpdateCohort.
+type UpdateCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceCohortParams defines parameters for ReplaceCohort.
+type ReplaceCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListCollectionsParams defines parameters for ListCollections.
+type ListCollectionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListCollectionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListCollectionsParamsFormat defines parameters for ListCollections.
+type ListCollectionsParamsFormat string
+
+// DeleteCollectionParams defines parameters for DeleteCollection.
+type DeleteCollectionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCollectionParams defines parameters for GetCollection.
+type GetCollectionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetCollectionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetCollectionParamsFormat defines parameters for GetCollection.
+type GetCollectionParamsFormat string
+
+// UpdateCollectionParams defines parameters for UpdateCollection.
+type UpdateCollectionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceCollectionParams defines parameters for ReplaceCollection.
+type ReplaceCollectionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -2478,6 +2911,102 @@ type PublicGetSupplierParams struct {
 // PublicGetSupplierParamsFormat defines parameters for PublicGetSupplier.
 type PublicGetSupplierParamsFormat string
 
+// PublicListCohortsParams defines parameters for PublicListCohorts.
+type PublicListCohortsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListCohortsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListCohortsParamsFormat defines parameters for PublicListCohorts.
+type PublicListCohortsParamsFormat string
+
+// PublicGetCohortParams defines parameters for PublicGetCohort.
+type PublicGetCohortParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetCohortParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetCohortParamsFormat defines parameters for PublicGetCohort.
+type PublicGetCohortParamsFormat string
+
+// PublicListCollectionsParams defines parameters for PublicListCollections.
+type PublicListCollectionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListCollectionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListCollectionsParamsFormat defines parameters for PublicListCollections.
+type PublicListCollectionsParamsFormat string
+
+// PublicGetCollectionParams defines parameters for PublicGetCollection.
+type PublicGetCollectionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetCollectionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetCollectionParamsFormat defines parameters for PublicGetCollection.
+type PublicGetCollectionParamsFormat string
+
 // PublicListProjectsParams defines parameters for PublicListProjects.
 type PublicListProjectsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -2790,6 +3319,24 @@ type UpdateSupplierJSONRequestBody = SupplierPatch
 // ReplaceSupplierJSONRequestBody defines body for ReplaceSupplier for application/json ContentType.
 type ReplaceSupplierJSONRequestBody = SupplierCreate
 
+// CreateCohortJSONRequestBody defines body for CreateCohort for application/json ContentType.
+type CreateCohortJSONRequestBody = CohortCreate
+
+// UpdateCohortJSONRequestBody defines body for UpdateCohort for application/json ContentType.
+type UpdateCohortJSONRequestBody = CohortPatch
+
+// ReplaceCohortJSONRequestBody defines body for ReplaceCohort for application/json ContentType.
+type ReplaceCohortJSONRequestBody = CohortCreate
+
+// CreateCollectionJSONRequestBody defines body for CreateCollection for application/json ContentType.
+type CreateCollectionJSONRequestBody = CollectionCreate
+
+// UpdateCollectionJSONRequestBody defines body for UpdateCollection for application/json ContentType.
+type UpdateCollectionJSONRequestBody = CollectionPatch
+
+// ReplaceCollectionJSONRequestBody defines body for ReplaceCollection for application/json ContentType.
+type ReplaceCollectionJSONRequestBody = CollectionCreate
+
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectCreate
 
@@ -2849,6 +3396,378 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsUuid returns the union data inside the Cohort_Project as a Uuid
+func (t Cohort_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Cohort_Project as the provided Uuid
+func (t *Cohort_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Cohort_Project, using the provided Uuid
+func (t *Cohort_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Cohort_Project as a Project
+func (t Cohort_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Cohort_Project as the provided Project
+func (t *Cohort_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Cohort_Project, using the provided Project
+func (t *Cohort_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Cohort_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Cohort_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Cohort_Subjects_Item as a Uuid
+func (t Cohort_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Cohort_Subjects_Item as the provided Uuid
+func (t *Cohort_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Cohort_Subjects_Item, using the provided Uuid
+func (t *Cohort_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Cohort_Subjects_Item as a Subject
+func (t Cohort_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Cohort_Subjects_Item as the provided Subject
+func (t *Cohort_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Cohort_Subjects_Item, using the provided Subject
+func (t *Cohort_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Cohort_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Cohort_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Collection_Project as a Uuid
+func (t Collection_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Collection_Project as the provided Uuid
+func (t *Collection_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Collection_Project, using the provided Uuid
+func (t *Collection_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Collection_Project as a Project
+func (t Collection_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Collection_Project as the provided Project
+func (t *Collection_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Collection_Project, using the provided Project
+func (t *Collection_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Collection_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Collection_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Collection_Sessions_Item as a Uuid
+func (t Collection_Sessions_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Collection_Sessions_Item as the provided Uuid
+func (t *Collection_Sessions_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Collection_Sessions_Item, using the provided Uuid
+func (t *Collection_Sessions_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Collection_Sessions_Item as a Session
+func (t Collection_Sessions_Item) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Collection_Sessions_Item as the provided Session
+func (t *Collection_Sessions_Item) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Collection_Sessions_Item, using the provided Session
+func (t *Collection_Sessions_Item) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Collection_Sessions_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Collection_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Cohorts_Item as a Uuid
+func (t Project_Cohorts_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Cohorts_Item as the provided Uuid
+func (t *Project_Cohorts_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Cohorts_Item, using the provided Uuid
+func (t *Project_Cohorts_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCohort returns the union data inside the Project_Cohorts_Item as a Cohort
+func (t Project_Cohorts_Item) AsCohort() (Cohort, error) {
+	var body Cohort
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCohort overwrites any union data inside the Project_Cohorts_Item as the provided Cohort
+func (t *Project_Cohorts_Item) FromCohort(v Cohort) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCohort performs a merge with any union data inside the Project_Cohorts_Item, using the provided Cohort
+func (t *Project_Cohorts_Item) MergeCohort(v Cohort) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Cohorts_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Cohorts_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Collections_Item as a Uuid
+func (t Project_Collections_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Collections_Item as the provided Uuid
+func (t *Project_Collections_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Collections_Item, using the provided Uuid
+func (t *Project_Collections_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCollection returns the union data inside the Project_Collections_Item as a Collection
+func (t Project_Collections_Item) AsCollection() (Collection, error) {
+	var body Collection
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCollection overwrites any union data inside the Project_Collections_Item as the provided Collection
+func (t *Project_Collections_Item) FromCollection(v Collection) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCollection performs a merge with any union data inside the Project_Collections_Item, using the provided Collection
+func (t *Project_Collections_Item) MergeCollection(v Collection) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Collections_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Collections_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsUuid returns the union data inside the Project_Sessions_Item as a Uuid
 func (t Project_Sessions_Item) AsUuid() (Uuid, error) {
@@ -3514,6 +4433,42 @@ type ServerInterface interface {
 	// ReplaceSupplier Replace a supplier
 	// (PUT /api/private/resources/supplier/{id}/)
 	ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error
+	// ListCohorts List cohorts (private portal)
+	// (GET /api/private/stem/cohort/)
+	ListCohorts(ctx echo.Context, params ListCohortsParams) error
+	// CreateCohort Create a cohort
+	// (POST /api/private/stem/cohort/)
+	CreateCohort(ctx echo.Context) error
+	// DeleteCohort Delete a cohort
+	// (DELETE /api/private/stem/cohort/{id}/)
+	DeleteCohort(ctx echo.Context, id Id, params DeleteCohortParams) error
+	// GetCohort Get one cohort (private portal)
+	// (GET /api/private/stem/cohort/{id}/)
+	GetCohort(ctx echo.Context, id Id, params GetCohortParams) error
+	// UpdateCohort Update a cohort
+	// (PATCH /api/private/stem/cohort/{id}/)
+	UpdateCohort(ctx echo.Context, id Id, params UpdateCohortParams) error
+	// ReplaceCohort Replace a cohort
+	// (PUT /api/private/stem/cohort/{id}/)
+	ReplaceCohort(ctx echo.Context, id Id, params ReplaceCohortParams) error
+	// ListCollections List collections (private portal)
+	// (GET /api/private/stem/collection/)
+	ListCollections(ctx echo.Context, params ListCollectionsParams) error
+	// CreateCollection Create a collection
+	// (POST /api/private/stem/collection/)
+	CreateCollection(ctx echo.Context) error
+	// DeleteCollection Delete a collection
+	// (DELETE /api/private/stem/collection/{id}/)
+	DeleteCollection(ctx echo.Context, id Id, params DeleteCollectionParams) error
+	// GetCollection Get one collection (private portal)
+	// (GET /api/private/stem/collection/{id}/)
+	GetCollection(ctx echo.Context, id Id, params GetCollectionParams) error
+	// UpdateCollection Update a collection
+	// (PATCH /api/private/stem/collection/{id}/)
+	UpdateCollection(ctx echo.Context, id Id, params UpdateCollectionParams) error
+	// ReplaceCollection Replace a collection
+	// (PUT /api/private/stem/collection/{id}/)
+	ReplaceCollection(ctx echo.Context, id Id, params ReplaceCollectionParams) error
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -3652,6 +4607,18 @@ type ServerInterface interface {
 	// PublicGetSupplier Get one supplier (public portal)
 	// (GET /api/public/resources/supplier/{id}/)
 	PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error
+	// PublicListCohorts List cohorts (public portal)
+	// (GET /api/public/stem/cohort/)
+	PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error
+	// PublicGetCohort Get one cohort (public portal)
+	// (GET /api/public/stem/cohort/{id}/)
+	PublicGetCohort(ctx echo.Context, id Id, params PublicGetCohortParams) error
+	// PublicListCollections List collections (public portal)
+	// (GET /api/public/stem/collection/)
+	PublicListCollections(ctx echo.Context, params PublicListCollectionsParams) error
+	// PublicGetCollection Get one collection (public portal)
+	// (GET /api/public/stem/collection/{id}/)
+	PublicGetCollection(ctx echo.Context, id Id, params PublicGetCollectionParams) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
@@ -4176,6 +5143,466 @@ func (w *ServerInterfaceWrapper) ReplaceSupplier(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceSupplier(ctx, id, params)
+	return err
+}
+
+// ListCohorts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCohorts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCohortsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCohorts(ctx, params)
+	return err
+}
+
+// CreateCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCohort(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCohort(ctx)
+	return err
+}
+
+// DeleteCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCohort(ctx, id, params)
+	return err
+}
+
+// GetCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCohortParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCohort(ctx, id, params)
+	return err
+}
+
+// UpdateCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCohort(ctx, id, params)
+	return err
+}
+
+// ReplaceCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceCohort(ctx, id, params)
+	return err
+}
+
+// ListCollections converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCollections(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCollectionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCollections(ctx, params)
+	return err
+}
+
+// CreateCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCollection(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCollection(ctx)
+	return err
+}
+
+// DeleteCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCollection(ctx, id, params)
+	return err
+}
+
+// GetCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCollectionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCollection(ctx, id, params)
+	return err
+}
+
+// UpdateCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCollection(ctx, id, params)
+	return err
+}
+
+// ReplaceCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceCollection(ctx, id, params)
 	return err
 }
 
@@ -5943,6 +7370,232 @@ func (w *ServerInterfaceWrapper) PublicGetSupplier(ctx echo.Context) error {
 	return err
 }
 
+// PublicListCohorts converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListCohorts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListCohortsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListCohorts(ctx, params)
+	return err
+}
+
+// PublicGetCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetCohortParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetCohort(ctx, id, params)
+	return err
+}
+
+// PublicListCollections converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListCollections(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListCollectionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListCollections(ctx, params)
+	return err
+}
+
+// PublicGetCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetCollectionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetCollection(ctx, id, params)
+	return err
+}
+
 // PublicListProjects converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListProjects(ctx echo.Context) error {
 	var err error
@@ -6762,6 +8415,22 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.ReplaceSubject, options.OperationMiddlewares["replaceSubject"]...)
 	router.GET(options.BaseURL+"/api/public/stem/subject/", wrapper.PublicListSubjects, options.OperationMiddlewares["publicListSubjects"]...)
 	router.GET(options.BaseURL+"/api/public/stem/subject/:id/", wrapper.PublicGetSubject, options.OperationMiddlewares["publicGetSubject"]...)
+	router.GET(options.BaseURL+"/api/private/stem/collection/", wrapper.ListCollections, options.OperationMiddlewares["listCollections"]...)
+	router.POST(options.BaseURL+"/api/private/stem/collection/", wrapper.CreateCollection, options.OperationMiddlewares["createCollection"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.DeleteCollection, options.OperationMiddlewares["deleteCollection"]...)
+	router.GET(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.GetCollection, options.OperationMiddlewares["getCollection"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.UpdateCollection, options.OperationMiddlewares["updateCollection"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.ReplaceCollection, options.OperationMiddlewares["replaceCollection"]...)
+	router.GET(options.BaseURL+"/api/public/stem/collection/", wrapper.PublicListCollections, options.OperationMiddlewares["publicListCollections"]...)
+	router.GET(options.BaseURL+"/api/public/stem/collection/:id/", wrapper.PublicGetCollection, options.OperationMiddlewares["publicGetCollection"]...)
+	router.GET(options.BaseURL+"/api/private/stem/cohort/", wrapper.ListCohorts, options.OperationMiddlewares["listCohorts"]...)
+	router.POST(options.BaseURL+"/api/private/stem/cohort/", wrapper.CreateCohort, options.OperationMiddlewares["createCohort"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.DeleteCohort, options.OperationMiddlewares["deleteCohort"]...)
+	router.GET(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.GetCohort, options.OperationMiddlewares["getCohort"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.UpdateCohort, options.OperationMiddlewares["updateCohort"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.ReplaceCohort, options.OperationMiddlewares["replaceCohort"]...)
+	router.GET(options.BaseURL+"/api/public/stem/cohort/", wrapper.PublicListCohorts, options.OperationMiddlewares["publicListCohorts"]...)
+	router.GET(options.BaseURL+"/api/public/stem/cohort/:id/", wrapper.PublicGetCohort, options.OperationMiddlewares["publicGetCohort"]...)
 
 }
 
@@ -8110,6 +9779,1206 @@ type ReplaceSupplier507JSONResponse struct {
 }
 
 func (response ReplaceSupplier507JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohortsRequestObject struct {
+	Params ListCohortsParams
+}
+
+type ListCohortsResponseObject interface {
+	VisitListCohortsResponse(w http.ResponseWriter) error
+}
+
+type ListCohorts200JSONResponse CohortList
+
+func (response ListCohorts200JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListCohorts400JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCohorts401JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCohorts403JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohortRequestObject struct {
+	Body *CreateCohortJSONRequestBody
+}
+
+type CreateCohortResponseObject interface {
+	VisitCreateCohortResponse(w http.ResponseWriter) error
+}
+
+type CreateCohort201JSONResponse CohortDetail
+
+func (response CreateCohort201JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCohort400JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCohort401JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCohort403JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCohort413JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateCohort507JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteCohortParams
+}
+
+type DeleteCohortResponseObject interface {
+	VisitDeleteCohortResponse(w http.ResponseWriter) error
+}
+
+type DeleteCohort204Response struct {
+}
+
+func (response DeleteCohort204Response) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCohort401JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCohort403JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteCohort404JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteCohort412JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteCohort507JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetCohortParams
+}
+
+type GetCohortResponseObject interface {
+	VisitGetCohortResponse(w http.ResponseWriter) error
+}
+
+type GetCohort200ResponseHeaders struct {
+	ETag string
+}
+
+type GetCohort200JSONResponse struct {
+	Body    CohortDetail
+	Headers GetCohort200ResponseHeaders
+}
+
+func (response GetCohort200JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetCohort400JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCohort401JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCohort403JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCohort404JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateCohortParams
+	Body   *UpdateCohortJSONRequestBody
+}
+
+type UpdateCohortResponseObject interface {
+	VisitUpdateCohortResponse(w http.ResponseWriter) error
+}
+
+type UpdateCohort200JSONResponse CohortDetail
+
+func (response UpdateCohort200JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCohort400JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCohort401JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCohort403JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCohort404JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateCohort412JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCohort413JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateCohort507JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceCohortParams
+	Body   *ReplaceCohortJSONRequestBody
+}
+
+type ReplaceCohortResponseObject interface {
+	VisitReplaceCohortResponse(w http.ResponseWriter) error
+}
+
+type ReplaceCohort200JSONResponse CohortDetail
+
+func (response ReplaceCohort200JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceCohort400JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCohort401JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCohort403JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceCohort404JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceCohort412JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceCohort413JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceCohort507JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollectionsRequestObject struct {
+	Params ListCollectionsParams
+}
+
+type ListCollectionsResponseObject interface {
+	VisitListCollectionsResponse(w http.ResponseWriter) error
+}
+
+type ListCollections200JSONResponse CollectionList
+
+func (response ListCollections200JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListCollections400JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCollections401JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCollections403JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollectionRequestObject struct {
+	Body *CreateCollectionJSONRequestBody
+}
+
+type CreateCollectionResponseObject interface {
+	VisitCreateCollectionResponse(w http.ResponseWriter) error
+}
+
+type CreateCollection201JSONResponse CollectionDetail
+
+func (response CreateCollection201JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCollection400JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCollection401JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCollection403JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCollection413JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateCollection507JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteCollectionParams
+}
+
+type DeleteCollectionResponseObject interface {
+	VisitDeleteCollectionResponse(w http.ResponseWriter) error
+}
+
+type DeleteCollection204Response struct {
+}
+
+func (response DeleteCollection204Response) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCollection401JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCollection403JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteCollection404JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteCollection412JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteCollection507JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetCollectionParams
+}
+
+type GetCollectionResponseObject interface {
+	VisitGetCollectionResponse(w http.ResponseWriter) error
+}
+
+type GetCollection200ResponseHeaders struct {
+	ETag string
+}
+
+type GetCollection200JSONResponse struct {
+	Body    CollectionDetail
+	Headers GetCollection200ResponseHeaders
+}
+
+func (response GetCollection200JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetCollection400JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCollection401JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCollection403JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCollection404JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateCollectionParams
+	Body   *UpdateCollectionJSONRequestBody
+}
+
+type UpdateCollectionResponseObject interface {
+	VisitUpdateCollectionResponse(w http.ResponseWriter) error
+}
+
+type UpdateCollection200JSONResponse CollectionDetail
+
+func (response UpdateCollection200JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCollection400JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCollection401JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCollection403JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCollection404JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateCollection412JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCollection413JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateCollection507JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceCollectionParams
+	Body   *ReplaceCollectionJSONRequestBody
+}
+
+type ReplaceCollectionResponseObject interface {
+	VisitReplaceCollectionResponse(w http.ResponseWriter) error
+}
+
+type ReplaceCollection200JSONResponse CollectionDetail
+
+func (response ReplaceCollection200JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceCollection400JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCollection401JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCollection403JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceCollection404JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceCollection412JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceCollection413JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceCollection507JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -12441,6 +15310,320 @@ func (response PublicGetSupplier404JSONResponse) VisitPublicGetSupplierResponse(
 	return err
 }
 
+type PublicListCohortsRequestObject struct {
+	Params PublicListCohortsParams
+}
+
+type PublicListCohortsResponseObject interface {
+	VisitPublicListCohortsResponse(w http.ResponseWriter) error
+}
+
+type PublicListCohorts200JSONResponse CohortList
+
+func (response PublicListCohorts200JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListCohorts400JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListCohorts401JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListCohorts403JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetCohortParams
+}
+
+type PublicGetCohortResponseObject interface {
+	VisitPublicGetCohortResponse(w http.ResponseWriter) error
+}
+
+type PublicGetCohort200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetCohort200JSONResponse struct {
+	Body    CohortDetail
+	Headers PublicGetCohort200ResponseHeaders
+}
+
+func (response PublicGetCohort200JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetCohort400JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetCohort401JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetCohort403JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetCohort404JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollectionsRequestObject struct {
+	Params PublicListCollectionsParams
+}
+
+type PublicListCollectionsResponseObject interface {
+	VisitPublicListCollectionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListCollections200JSONResponse CollectionList
+
+func (response PublicListCollections200JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListCollections400JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListCollections401JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListCollections403JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetCollectionParams
+}
+
+type PublicGetCollectionResponseObject interface {
+	VisitPublicGetCollectionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetCollection200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetCollection200JSONResponse struct {
+	Body    CollectionDetail
+	Headers PublicGetCollection200ResponseHeaders
+}
+
+func (response PublicGetCollection200JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetCollection400JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetCollection401JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetCollection403JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetCollection404JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListProjectsRequestObject struct {
 	Params PublicListProjectsParams
 }
@@ -13573,6 +16756,42 @@ type StrictServerInterface interface {
 	// ReplaceSupplier Replace a supplier
 	// (PUT /api/private/resources/supplier/{id}/)
 	ReplaceSupplier(ctx context.Context, request ReplaceSupplierRequestObject) (ReplaceSupplierResponseObject, error)
+	// ListCohorts List cohorts (private portal)
+	// (GET /api/private/stem/cohort/)
+	ListCohorts(ctx context.Context, request ListCohortsRequestObject) (ListCohortsResponseObject, error)
+	// CreateCohort Create a cohort
+	// (POST /api/private/stem/cohort/)
+	CreateCohort(ctx context.Context, request CreateCohortRequestObject) (CreateCohortResponseObject, error)
+	// DeleteCohort Delete a cohort
+	// (DELETE /api/private/stem/cohort/{id}/)
+	DeleteCohort(ctx context.Context, request DeleteCohortRequestObject) (DeleteCohortResponseObject, error)
+	// GetCohort Get one cohort (private portal)
+	// (GET /api/private/stem/cohort/{id}/)
+	GetCohort(ctx context.Context, request GetCohortRequestObject) (GetCohortResponseObject, error)
+	// UpdateCohort Update a cohort
+	// (PATCH /api/private/stem/cohort/{id}/)
+	UpdateCohort(ctx context.Context, request UpdateCohortRequestObject) (UpdateCohortResponseObject, error)
+	// ReplaceCohort Replace a cohort
+	// (PUT /api/private/stem/cohort/{id}/)
+	ReplaceCohort(ctx context.Context, request ReplaceCohortRequestObject) (ReplaceCohortResponseObject, error)
+	// ListCollections List collections (private portal)
+	// (GET /api/private/stem/collection/)
+	ListCollections(ctx context.Context, request ListCollectionsRequestObject) (ListCollectionsResponseObject, error)
+	// CreateCollection Create a collection
+	// (POST /api/private/stem/collection/)
+	CreateCollection(ctx context.Context, request CreateCollectionRequestObject) (CreateCollectionResponseObject, error)
+	// DeleteCollection Delete a collection
+	// (DELETE /api/private/stem/collection/{id}/)
+	DeleteCollection(ctx context.Context, request DeleteCollectionRequestObject) (DeleteCollectionResponseObject, error)
+	// GetCollection Get one collection (private portal)
+	// (GET /api/private/stem/collection/{id}/)
+	GetCollection(ctx context.Context, request GetCollectionRequestObject) (GetCollectionResponseObject, error)
+	// UpdateCollection Update a collection
+	// (PATCH /api/private/stem/collection/{id}/)
+	UpdateCollection(ctx context.Context, request UpdateCollectionRequestObject) (UpdateCollectionResponseObject, error)
+	// ReplaceCollection Replace a collection
+	// (PUT /api/private/stem/collection/{id}/)
+	ReplaceCollection(ctx context.Context, request ReplaceCollectionRequestObject) (ReplaceCollectionResponseObject, error)
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx context.Context, request ListProjectsRequestObject) (ListProjectsResponseObject, error)
@@ -13711,6 +16930,18 @@ type StrictServerInterface interface {
 	// PublicGetSupplier Get one supplier (public portal)
 	// (GET /api/public/resources/supplier/{id}/)
 	PublicGetSupplier(ctx context.Context, request PublicGetSupplierRequestObject) (PublicGetSupplierResponseObject, error)
+	// PublicListCohorts List cohorts (public portal)
+	// (GET /api/public/stem/cohort/)
+	PublicListCohorts(ctx context.Context, request PublicListCohortsRequestObject) (PublicListCohortsResponseObject, error)
+	// PublicGetCohort Get one cohort (public portal)
+	// (GET /api/public/stem/cohort/{id}/)
+	PublicGetCohort(ctx context.Context, request PublicGetCohortRequestObject) (PublicGetCohortResponseObject, error)
+	// PublicListCollections List collections (public portal)
+	// (GET /api/public/stem/collection/)
+	PublicListCollections(ctx context.Context, request PublicListCollectionsRequestObject) (PublicListCollectionsResponseObject, error)
+	// PublicGetCollection Get one collection (public portal)
+	// (GET /api/public/stem/collection/{id}/)
+	PublicGetCollection(ctx context.Context, request PublicGetCollectionRequestObject) (PublicGetCollectionResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
@@ -14298,6 +17529,448 @@ func (sh *strictHandler) ReplaceSupplier(ctx echo.Context, id Id, params Replace
 		return err
 	} else if validResponse, ok := response.(ReplaceSupplierResponseObject); ok {
 		return validResponse.VisitReplaceSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCohorts operation middleware
+func (sh *strictHandler) ListCohorts(ctx echo.Context, params ListCohortsParams) error {
+	var request ListCohortsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCohorts(ctx.Request().Context(), request.(ListCohortsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCohorts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCohortsResponseObject); ok {
+		return validResponse.VisitListCohortsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCohort operation middleware
+func (sh *strictHandler) CreateCohort(ctx echo.Context) error {
+	var request CreateCohortRequestObject
+
+	var body CreateCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCohort(ctx.Request().Context(), request.(CreateCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCohortResponseObject); ok {
+		return validResponse.VisitCreateCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCohort operation middleware
+func (sh *strictHandler) DeleteCohort(ctx echo.Context, id Id, params DeleteCohortParams) error {
+	var request DeleteCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCohort(ctx.Request().Context(), request.(DeleteCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCohortResponseObject); ok {
+		return validResponse.VisitDeleteCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCohort operation middleware
+func (sh *strictHandler) GetCohort(ctx echo.Context, id Id, params GetCohortParams) error {
+	var request GetCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCohort(ctx.Request().Context(), request.(GetCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCohortResponseObject); ok {
+		return validResponse.VisitGetCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCohort operation middleware
+func (sh *strictHandler) UpdateCohort(ctx echo.Context, id Id, params UpdateCohortParams) error {
+	var request UpdateCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCohort(ctx.Request().Context(), request.(UpdateCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCohortResponseObject); ok {
+		return validResponse.VisitUpdateCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceCohort operation middleware
+func (sh *strictHandler) ReplaceCohort(ctx echo.Context, id Id, params ReplaceCohortParams) error {
+	var request ReplaceCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceCohort(ctx.Request().Context(), request.(ReplaceCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceCohortResponseObject); ok {
+		return validResponse.VisitReplaceCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCollections operation middleware
+func (sh *strictHandler) ListCollections(ctx echo.Context, params ListCollectionsParams) error {
+	var request ListCollectionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCollections(ctx.Request().Context(), request.(ListCollectionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCollections")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCollectionsResponseObject); ok {
+		return validResponse.VisitListCollectionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCollection operation middleware
+func (sh *strictHandler) CreateCollection(ctx echo.Context) error {
+	var request CreateCollectionRequestObject
+
+	var body CreateCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCollection(ctx.Request().Context(), request.(CreateCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCollectionResponseObject); ok {
+		return validResponse.VisitCreateCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCollection operation middleware
+func (sh *strictHandler) DeleteCollection(ctx echo.Context, id Id, params DeleteCollectionParams) error {
+	var request DeleteCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCollection(ctx.Request().Context(), request.(DeleteCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCollectionResponseObject); ok {
+		return validResponse.VisitDeleteCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCollection operation middleware
+func (sh *strictHandler) GetCollection(ctx echo.Context, id Id, params GetCollectionParams) error {
+	var request GetCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCollection(ctx.Request().Context(), request.(GetCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCollectionResponseObject); ok {
+		return validResponse.VisitGetCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCollection operation middleware
+func (sh *strictHandler) UpdateCollection(ctx echo.Context, id Id, params UpdateCollectionParams) error {
+	var request UpdateCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCollection(ctx.Request().Context(), request.(UpdateCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCollectionResponseObject); ok {
+		return validResponse.VisitUpdateCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceCollection operation middleware
+func (sh *strictHandler) ReplaceCollection(ctx echo.Context, id Id, params ReplaceCollectionParams) error {
+	var request ReplaceCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceCollection(ctx.Request().Context(), request.(ReplaceCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceCollectionResponseObject); ok {
+		return validResponse.VisitReplaceCollectionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15904,6 +19577,108 @@ func (sh *strictHandler) PublicGetSupplier(ctx echo.Context, id Id, params Publi
 	return nil
 }
 
+// PublicListCohorts operation middleware
+func (sh *strictHandler) PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error {
+	var request PublicListCohortsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListCohorts(ctx.Request().Context(), request.(PublicListCohortsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListCohorts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListCohortsResponseObject); ok {
+		return validResponse.VisitPublicListCohortsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetCohort operation middleware
+func (sh *strictHandler) PublicGetCohort(ctx echo.Context, id Id, params PublicGetCohortParams) error {
+	var request PublicGetCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetCohort(ctx.Request().Context(), request.(PublicGetCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetCohortResponseObject); ok {
+		return validResponse.VisitPublicGetCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListCollections operation middleware
+func (sh *strictHandler) PublicListCollections(ctx echo.Context, params PublicListCollectionsParams) error {
+	var request PublicListCollectionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListCollections(ctx.Request().Context(), request.(PublicListCollectionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListCollections")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListCollectionsResponseObject); ok {
+		return validResponse.VisitPublicListCollectionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetCollection operation middleware
+func (sh *strictHandler) PublicGetCollection(ctx echo.Context, id Id, params PublicGetCollectionParams) error {
+	var request PublicGetCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetCollection(ctx.Request().Context(), request.(PublicGetCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetCollectionResponseObject); ok {
+		return validResponse.VisitPublicGetCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListProjects operation middleware
 func (sh *strictHandler) PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error {
 	var request PublicListProjectsRequestObject
@@ -16288,199 +20063,221 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39ctu4lueroLhbFesWLduJb987dk1tpTtJT2a7E2/iTO+dyGtBJCThmgLYAGhbN+Oq/WufYJ9hH2ye",
-	"ZAsHAD/ET8mS7Xb4T3dMgQAInM8fDs755gV8EXNGmJLeyTdvTnBIBPzz7Tme6f+HRAaCxopy5p14n5Xg",
-	"bIYIU1QtkcIzxKdIzQkSJOAiRFgiNacSffn0C8JM3hAhEVXohqo5TxT6PSFiiWIs8IIoIuQpkoSFugVl",
-	"aPx+uv8rVsF8jBRHwRyzGUFcoJBERJH8KJxFS0SniPEJD5dojiWSlAVk6PmeIL8nVJDQO1EiIb4ngzlZ",
-	"YP0lahkT78STSlA28+7u7nwvm4lu8AYr/FlxgWfkHY0UER/wgrwPOFOYMllejJ+wJPuUScIkVfSaIJlM",
-	"TO9uVRhewKSobg4f7/mefuideFMY4hs0oW6QO69pxr739jaIkpCU5/JG8FgijKaURCGaCr5ABAdzu2Kn",
-	"SJCYYIUnEcyH3MYR192YNaqaHjEjfb0ozIgqsoCVWFD2C2EzNfdOjvzViaYPsBB4qf+WahnBR3Ox8LLv",
-	"+IWyK+gORxG/ebuI1fLfcJSkEyt+429zwlAsiCRM+fbLJAqwEEvEOBpHurdx3XrbD7qEVi3L/I6LBVbl",
-	"VX4dBCRWJERYU+2McUFCtCeIjDmTRCIsCMLRDV5K9K+fP34Y1O696T8/CcKShXfy1fu75MzzPRxT78Kv",
-	"mNr7sDyt85Q1Xkj05cv7N0P0Gi1wpIchITxJufH48DidVYzVPJsUDRvZx875xEsSaFkxtSmwbwWjdOBl",
-	"qiQKEiEIU0jLHrQHRIzRz2/PEZ+OmG6gxUqdLBkgKhFnxPKeJL4ecPynMZpygTBbjhi5pVJp9nRcQSJJ",
-	"0PHRyyH6zfaqZ2akoJ3k7wmRClE5YgkLOAup/iYcDdFP2R/oRlBFpBZbegJOFgqC5piFEQnhMVYjhpGi",
-	"C+IjyWGaNxwFEdXSFwShnpoeVeIFMYsAq6MfTamQWo4yORwxt39motkOOgFaIKwFvk059fDwsHLjWI1U",
-	"GQsSDf80RmQxIaG0KxJhzQF88ncSKKk/Ax5RzpBuPtaiPCd60J55iiO9BlQi7HhIcT7oKIwo26Uw+oUu",
-	"aAWzn+EZQZL+g/goJFOcRAq9PDxFQYQXMUwfHQ2HR4eHdUweQbcVgoYyRWZEwNI/PRXzcTqVpGI5PiSL",
-	"CRFmv43kVRzJKxpny1O7FNz0WSlOKFOvXnq+plO60DLw5dHxX47/+uqH47/4emfNw4xu86t3JrimQqOt",
-	"38uzZBLRoDx1TVhaGExxJNsWi8rLGLppW6fC2E9vGz8TKSlnJZvGPi/PEXSxmQ7V4giaoT0t7QctM7ON",
-	"O07JzENPTJqJVak021Yi3YaEWqjAvEKsMLLvdZtcmA00pOFac3yyu2qmZylQNqye287YNLUrdorGdnT7",
-	"XOqVGWvp7NRPy6zde2vN9xzPmuYKhpxRgXoieNYyB4Vn7eNzUSHK9FNjKftovD/WNuWU3oKdoBsaTbyB",
-	"zSy5UHU6ak2tdKdNMWtW6td/xOEnY4vovzS5EAb/xHEc0QD07wHYjiffcsP/V0Gm3on3Xw4yP+/A/CoP",
-	"3ukFeCsEF9J4Q8VFes+ucUQ158WJ8rVnZ3wLAm+gvfG3EXz3yDtBX0feud4004JK5MzI4ci7uBsPwBL7",
-	"NvJCojCN9BsjTxvI2nyTxHSJ9tFwOBx5d+OhZ0zwCQ1Dwrb2vW9g8KpPXZ3a33iCQo4YV2iOrwmKiVhQ",
-	"Iw8V13/pPTJkigPdB0zbA0tKJtMpDbRNZ8XuI8w/PwsnLE/c6p4YHifimogXEoVUXoFlrikdSzDRpkkU",
-	"nerPn2t2vMESDFxF2NCYS1LtgBz/h+aldnIEljtBGE20fR1RqbSQWxAp8Yxosvw6StsaQWGo8gRNOR95",
-	"F9XEmKe8D1y94wkLH2HjPnCFpnrs3E5ZMzrkRAJFghOjv4Gav6+ppJOIaMrUzQMcRUTAh5zhZcRxeM75",
-	"L1g8CiFaGkEA0yjOUaQnkvs4+EH7bddEoJfo1x/RHo4kRzfa1dd+PgrmCbsiWsuDzUVSH+wdphF5jE3K",
-	"TwJNYRb2i3IIlpaMen9SfzRz0IteLlUW6goNhgVwGdYSFNuPPp8LrpT91hXHn3O0wGyJsFJkEStpkB8j",
-	"mcJQECnB7uXCSauAJ0ydoLqNugEAz443RG9vYxIA3nGNaaQ1oTbEfkASVkBanvHzuOEnosRy//VUEVGl",
-	"6+E9lDBFI2MhkVvlZo8CzJBMgoCQcFj0YZ0bcFThBugd+8JwouZc0H88CEn8qrWBNvMEmuAQBYKEhCmK",
-	"I1le2teJmusfzRTybdENEQR4OBb8moaWjqrkk5Noil8RVrXsv/32235uJFL8yhL0qT/JfqZDPj+KGWb0",
-	"H1hVegfveBQSgSJyTSLpIzKcDdH467eRRyKy0KvmeMPYhSPvzkelX52pN/LuLgxO56wjHDos5UzwmAhF",
-	"wezJzCQDN1TZTXruZ4IrHvBIdxXnO/BSd678SeANGkmDJ1rWnCKWRJExX6aJJCFYPW/+jtmMo09vP5+j",
-	"qcALcsPFFYjjYYaCTTiPCGYeYMpqvoK7/LkCdvH1RNNJF0GaKowmA+a+Zm/a0S4qlinn+FXgmEU/CsSN",
-	"SgQj4Skap8jvGIWAKoP+hK8trq3u45KvkE0jQ62SmWYs3Yn7IFkwmdu6Sne9gioK39thM2hYhXFqIfyR",
-	"RUtn9Jdfy5NXmRYiHuCKKRxVTsE4EevSAswTXs0NV/z+/DT9il0rbUILPf0kiJUwz5ge6uXGR4fJ8htG",
-	"BFrgpTusoqpaJGyFDBpBzhWigD5adtFqt8pdlJngaFt0J2NWp5DvpmUm2qEozwMslYLyr8AA/fw461FL",
-	"OvEysSyIajUO9KR/1e30lpFb1db+DD6UXRnJT64pT2T3d+oXV3q+XSo7j1z39ktalv+s+tDmN0EB+yiq",
-	"CqML0N7Z6/Of/mVw6g4ouCTOXNecMEQfuEOFn7vi+MMJijIt1EmC9HmztLHtKsmMXNOAaMM0Bxes8Dkc",
-	"gF12134Ng3xWWKiqD9ENLgNuzrhKK0luYyqIvKSsi8uiu5HIvJPbxpxM0v8U1ziq701xdIOpQhOibghh",
-	"KOZRJKs7s+D6pbFQSnNPJBHpl5FbvIgBRfztf/7t3/ePXr469ioo55oIOrUOyWUiaNH0EbTLO5eatyJi",
-	"7IDml1fIJfdBfmFr8h9TMcmmORT2MLcB9TR5xqOoliZXCCZHky/bLbL8y23jyyRSVYIDUAPtBEqFVWLd",
-	"J+fimu+PDUytfUG/1BS8aClHno9GHjiNBZzLvACwq+0aml+GhFESjjz0H2hkVzS8tK/DMxxpk3h5qb0j",
-	"+4ga1/RyJjBTzjMtLicMlA9yKAyXbp4dyvMLw8B25oaoCIvw7bcXhqhaLM93K1PZixm+Ut6Vd5HfsIjj",
-	"EPRzrQcLPubqcggSc0kVF8v8hH/69NOHz57vvXn94c17z/fe0ZmcY6Fp+2eq/iWZ6H9EfAJ6/VfCQhKR",
-	"ped7/04YD7nne7+RiXvho5oTUfmJiYjKFH0IfqQiQhPf/9qbKxXL//YfUxUPTg4OWvk59zmm/yqih9ie",
-	"TzZQoMohTYMIbqiaI8bRgockSs/9DF6NlkSduggborssoAhNev+L9uju4Jj5vWl/WOvfpcbA21u9KDh6",
-	"D5DNlFqwpTh31wjRtBUiTAlKCkCJ5IkIiMV5f/rxPTrHt5zxxdIwKQ3NT0eHR0c/AECC9qaCkH04a7DR",
-	"FqcWScQRLAgNCJJzfiPRWHvrAGXonScQe8I4I4NtoSxvb5XAcGLU1JOH2fLj1Dv5WlZU6RMGcQTe3UUJ",
-	"VXuXfq42W7V9N0T/nSwlklqtG8LAKCKaUn39ocz+IX0U0hlVAHaOL8doL5iT4IqEaLLMnXacoo8xYa/P",
-	"3qNXw0MUYGbg9Bhg0iuyRJYJ5OAUXeMosQFd5hOgbzP3vKK2K+Z7t/szvm8fLnD81bx1AZpoigPy7Q5O",
-	"tXJnbo0bsrIycK6mTSRtOeCKY4/sWUzEvt7xNEJnqhcltOLKhL+NByY4ylhu4/L3wDGPi82r2euSbCnO",
-	"2TD7NUFfPv0i0wNxzvaBb1N+T3nk28iLU/RQc4L768AplRpuzU/Z+mQlhR5bb7YJSPa9mIjLtKULR3E2",
-	"dcN7iiscwZuy3WE1jQWo/tbmq8CfnlxunsWhV/uuksOpS1kWwRPJo0TBfqXbRW7hqMl5lEgP5BtOiCK9",
-	"J/r/2kusRcjOiJCads6dbl2x/gFLKoJvIVZkX1GAtGps9bAab7NGYPnjANgF+UgVYkSrEttWf0TlyK1f",
-	"tgIZUqZ+OK604CMslTFlSvP6BIdCJERYoQXXDMwCgjBaUJYo4gDpqZ2y7mPz+ToPqziDn+k1YXp42AnK",
-	"2SmK+IwyacXNnFAh0ciDh2iUHB6+CvSw8C8y8oZeJbRNpvS2OlDVRDIGcyxwoGW3ozVJAkEU2hvLeXw5",
-	"hghbSW/Rggsy8LXYEyTgM0blivvcARe10/FTasvvSUY1GXFVck6ekOsg0PU8SbA3HSGeokOzzUP0Go4j",
-	"0IJgJldO622k3d4YHqH9fehjX6loPCiQhiPHVI69Ovrzqx8ODwvSrFJA7RSArFjFsLyM6oGFxY4FwBVZ",
-	"VvOCoXkfjDhr6HJ7j6E0WkGK3E8CNPDrDpnKrEOZKFbGMHvfSjvVoDG83B0MLCqnktlbNbMatWpslSrH",
-	"xoXe5Q7ZhmhsQRBpBN1YJsZYG4PFCQH72p6ToGsh+jrMxVyDJTxOg6L/2XU2/NMYHRR+sN0O/zRe52Av",
-	"4HMuVOvqFX26O98LeBQRCIha/90V3LWClZXAl9PUA2nsPOes3PneTPAkbjRlG2nE7N8nHpGykfuz7joX",
-	"HybRnhnNemDKuLERCYtu66DS5N7RIaQz5JuPM3Sjaun/svr4GobE6W6v5YWXgh8tBRc64oxYZ7JDl82N",
-	"XNQzeJ1tXr/jmp1NJrE73mUyygbNNnUIgbUWC94Nnf9KwPHV/jTZX2AaoT3jxnFAHJAhBhRzoXBURdwN",
-	"iqR4VJ1SQm4fipLFT+XTChGuCInisTeso2MGt1SpbGiQ6ZmpV3M+5gR8ejT28fO5j86+nA+GaAzjWCFv",
-	"xjIi3l0eMxFBWNv6cLag/80FmpCAL4jMTo8qDtEeU2CWFqvLPbkayVgjC1vO1WBVZJdDtTqJ1nJraKvy",
-	"7TG42Ny6q+Nlu2oFloZD3YOzL+c+WmCGZ3qB9Q7ateYsWnbg7Xrb38yt7rgxzmyoDl9YFRQFzxtGvleg",
-	"wdMLCvBTiKy7wesWr8XUTTveKLjAjtIWWFASnPeKKejFYS8On4o4rOMIMK7KAgizSzN8tQFP5aUdv/Z3",
-	"mFLVryt8nRuq0G+uk4vm6f+UTnTliCLCM3MhAXhWUzUcfp4Csi/Igl/D4Ze2cu/GyDwwBs4CdqDCDd3h",
-	"uvh2SjVrVlqB/O2USigHbjLwKcLo+PBQm3UYQvghhDhcMrygwb4gUuXSYpxkJzkjttYNlqkNPDc/Sx9J",
-	"LhTiYsRiPKNs5jfccTHX4XPpAewYV2SJ4KL8iCXsivEbhiyQcGCBA3OdEb0hQYS1BHM38THSy4X2MFtC",
-	"2gNzeDYYMcmRmmOFyDURSzQjjAiwbgPM0IRC4o/THL4Jd+BlXvyrGz5ieppw6z27T1iFs7gbqwWcxSEM",
-	"ciNcxdx+Xwc5mZA5vqaWSNbDP7DCOPg9oZJ2iYirfF/WxXsbrBHW50XxDq00O5TdHAIVIglBe5oCuLCu",
-	"3alz8Tgjstrr881hPYELJMlsvm+0/J4dODfBAeIiNBy/C/+6EN15URXjhxW5BNB0Yyi1zdwonrd2j07M",
-	"R5VUzJzEPJivT1z3MH42xKTWA50WmNE4ifBm0GHH0EHTEPDpS8ouG5kFzr4og4Q6EZFLqchiX+Ip0dJz",
-	"MTTnKgXzqXVF4trb2kXudO3qGHNXXJO6Bhf3Mtg6Az2WlP28r5ExZlGglZCdFfYqi08/J4pX6auGEFYw",
-	"oio7yKqfVkjI6aIqSOgTweE+6Dj7a2ovWc+gOl66llw/kTjCAXEHhWsJeT+NrwKBfIrg05HipdcLbxor",
-	"jyCp8HKIXoehvQsHJpX+N4aOECNE63Mwl+c01uYRVas5HI4PXw1OkSAwA/2yu+k6RCvXlGpmQbVVjmyM",
-	"IIqvdJeHg7UDw56Rkthc2m909tsm2+yeGWrIjHptRUCiIPv2+qF8lNlQvqMtSqz0eNN+UoMcaLxjB0G8",
-	"mqZJaLjBxXrjzFRlIcIFGj9NTwYtZpxj/exscC3ztVWc7NLy2tB6gHVrh+Rk5g3s5qyoSpm5QVc1lJlz",
-	"N2ppukHX8e6VY4J0qVaSV3GjCJ1N7hTDCwkO0GkaSYKnyuY6izDEH5HhJsmYCpvRPu/qKwEra9ptLevg",
-	"5LLb0Ta1Cq6umej6s3x20HN5JborsKqFbgGkq4bbCJsuj90GU4Pw3tq9t++FvWsXvpldO5JOrQRp2PLn",
-	"yoJr811XZrsfh7WxVclH2iJn9R5S7yH1HtI2PaQyl8ckqDp69V4jaX5Ce7OIT3CEgN9P7CmApDNGwn3K",
-	"UCKJACenBCXDyQmiytf8M51CS5ODjCCqBg2APNKryWOblncc8AWknxlnSZhyV6f2cBwLfo0jvb4xlzgy",
-	"SYTzp7EwQRN9D0G6rQfPpZt1VSfRcF/skhZvlbUQYeki2ubuVWfAVAhaeWlBEiyCOfpEzKU2lE3L3eb5",
-	"9On9m5NPP7+5/Mvhnw//Ol5BTGG0VuGgR7+0FxbLPKNHQIJIHunNibX441M01i+N0d4YLjGeHBzIgAYi",
-	"YcF8yMXswLU/MBcZdGNzkWE88M1li/RQi8EIVXdcWta3MwIKq5v7zBrSuKjnvnYg0rLitoDIR6T1DQWv",
-	"I+E1qa9rTJPdiFqrNpOSjYaZbVYyxOzzhpGdVVuXEd7cbKQSjW1nY7QHAjdKBI40y9jnAziqtid7eTlZ",
-	"FR/+x7WZsw3pZjK7nWkzmW27zSxm83KrxbzKzFuMl3rerFxecSUwrQ4jgF9MJEelIYMiepXuhbZFUr7S",
-	"ZjbgswDPajZagWjLFzfMq9Uo7XdgVzygSbA19V6QIduEnZ2kuVgjWD6VOvexJYDi200Jwxi9JbE20XY0",
-	"AiqRcbvtjYYAbEytBZJKukbiM61KWs08rh/1+WFq8Flr2Ad24drMA9vtZuYBvNxqHazwZ28c7IY7y9tj",
-	"r3NVGRPmp7aYRIn2ICpxsKWwRPRvLie4icRDmC3TaPsqjBNMmvRcuiKskQo1vwyxKkN9XVC+iSAE0i+V",
-	"l8jciQTVnN2Ld+1tDiDIeF5M1GAtkg74Ir7PxHd5qYAwomhwGVHWzWaaEcbNww6XMzeO2guIqzixVgje",
-	"ve+Yrhewt/r9rRsZCx6QMBEbfFpL3J7h8KcatydJRRaOdz76VQuaL2jPRnqbOlw2Edk7z/d+9XzvS0um",
-	"tdXyQVMSLANQRLqFAwJxoOg1saCD1TiDKjiwYiRnuWzTyrb6+iK755vTWZ2I0r4W8dn6xCSTOI7sQKtE",
-	"u9UbxnYYQxTbD97MxWzabTK0tiLXclKrcrlzEie3NjmF4edVT0Gcp5RYig3N8Xpxs0qXgCvFy0W9im/3",
-	"kay+35KTtDO1C1fGXLL7tCBfiwI2FzxoWDpOHPSqeQ3VnNexddcEYYHNBXtzQYhFS1Mwxb5tN2alKAyk",
-	"/lsSdb+kiKs6ZEODfJu6+6kdnVq1uq7GXHMFu7nubsIba7NMI63Nw1sLsl1RIw0yuBbnyLywTrk3Vh10",
-	"+7xh5OeHdVTlOem0eG1oRz5xx/pwh3m7Fe9Y1bX3ATx6Tdtr2l7T9pr2eWjaCpGaDV3GKM1vcOTJ6AJH",
-	"kOpYi/N4oQVo8+nnViKxVoKu1s/usesDyxsykVRtUAyg3oV2XV407FcHh9NuXpXH+RrZMXI39YFWCJoR",
-	"JRHESJ0cHIzR3piRG9fXMOALOMy2pZdx1nK1VV3IyGD9HdxQ9m28MfURPfYD6w3NjJe6YTAl68j+0DT6",
-	"MzQ2zYetY226BWw1N13XG9qb5vV2g3OV13aZr+gh+KG0FK5Cd7o/rYJxVV9DJtXauioxlvKGi6KwTh/6",
-	"1dVtqvNWa/Viy5m+kC5lj6152p4dOu3Xz4avog37OaYQd/l7TB2TmpMBk63/ijC0x8gNEchUOjKlXc2d",
-	"gitSyCDUqRJJOVeu7+ZR9QVgtFToxnLHkgSJoGr5GVSETWeCBRGvEzWvzGxrs+ciM7z52BM0fp0vvXKC",
-	"foRObOpwU0zGhNyivTGsb9VPeW9JcT5I68FCph7oMfsIrZ1MmVbKprw6OQwkmJnauKwftbn3+fztrwj+",
-	"466ivD577yMtibCC41M4eIUUjFBNG0cjlr3pdnNvPIGzfUUWlziml4rzSI4HQ1P3AAsyYuMDHNODbya4",
-	"/e7gG47ju4NvYO3cHXz9RsO7g4uxGc0GwI9jQa+xgnMTWCK364MR4wKNTbj8WDuKnC0XPJE+kNW+SUqF",
-	"zrCam/PlkAeJtrxsvh6T0B1pezeibDZiMsJyfprW/UcxvOkMBmoQapOziIS2xIn2BJbDERulrCFRIs31",
-	"k0KuI8KuScRjYsvi2nUeeSfo23A4vLPJiDhzwar+iOXaQR2Ir8Ph8MJHIyPZTa0ULdzNv5x8N39pEZ9L",
-	"cQQBYHu5MNgRg+Tzg2H+NN05PcM/jc3Ru7TmTIRV7hCeMklDYjwd0yUsgEkJZcrEV1aKfSGRnGNYgnz9",
-	"fPOhHevnawEiFdwjlzUFPUYMZLYtP1z4DQb4ZurxJiKy471liuhFMtDCl0+/wFAXd+OB3YTa1FGFesZ+",
-	"Lvmxr434fahfDtcmFkTNeThi5ot9e929ULfd1VZZSWgFS3teuhZCZUbkJ3BRCu6EWLPXJN3KMsX6I3b2",
-	"5fzAZHF78/aXt+dvXV4uvX2DNPOelug2IgOcE236xiTIp6YaMZe2S83JAh0fviql1/obT1DIoUOghmxd",
-	"kOL6L6hso3sfMQwTNGu6d3x4ZAlWrwCw+6C+8vALmet5xIIIS81+Ibf8aIidaonhWDPAQizt9RtDYXr5",
-	"rWXvKG2MEhaBFJ+TERO2Hrhx6SRfWGGYd/c0Fdo/LRHCFH42ab5I6CSkgVNgG9CEhxBQO85fEhz7aJxP",
-	"GTnWFLh6QVc3qrm7Cz/lQqjh/VzQFPyeN/LMgwxlHA/MljGeMp4z8jALR4xlhpyPJHcGX1oNEztsRGq3",
-	"CmoGEaaGmrAYjul+mvnshRyxf8XXOMuFpreKKoojKi1XAOfg2PWtuIWnAs4UppB50OzUiInElssa7+9n",
-	"2RH3Mxvln9OX3pj5n/MPSRT9s3aHx6c5KT9i2O7QDU+iEDKxoXGxIo/ec3ddC1AATbR2lvaGFFHDkbZH",
-	"FFVQhbBez5pqfubGr3c0PBwewm1ns2DeifdqeDh8ZetbgykCKlTLngNTX+8ArDFedfnhE4RayVyxRojm",
-	"Nu+hQmE4w+NwE02PLdG4tsbgGO1pil/93a7JMibSZHuGwn/jgQ833YATQe7BVTNTbiaVN+9D78SDmpVZ",
-	"CUvPWHhEqh95uNxiLfvVQpymCHwqJXQHLw8PdzCgKcpZUUX/HCJCypsy1KRwbOZSNUQ654MfcZh+ju8d",
-	"H71qf+UML7VqPOf8FyxM4oHjl//U/t75XHClIgII4J8P/9L+xnsmE7AbCVP5fBLOzvZOvl5ov3ixwGLp",
-	"CCGjUyi442IWTr56QBwQG15iBdAZDQxho+ycCnt5eGjoHnJWKhJFWqdAgUQf2fqIaC81fqF3HwqTmABF",
-	"zIwRA8xVJugzHkUPRM/5Ip53RecI8ozunL5zVTxrCFwqrIgDPbdH7Q10pOfUmYysn3HgfLlLrJSgk0QR",
-	"eZC7VA/ENSOqKu5LKiNq87k50LWLQOW5ULghemfsO7Q3NpbeN9AfUJA0/2DI4/yz/ezhwOQ69V1uUhCu",
-	"Lj/plEcRvym4IL7+kcTKROVhl+w0DYzN6k6CUpeEFM1/5z1Ufo+FfjCakptcGlVjAlgba04E8Y0TqeaQ",
-	"QVgQgwBMBV/AD78ncDEaTOEyO+kFzlk8EOGEtTWoAEyrCRfLmhz8QhdU1YaM5Rp+nE4l6dTyMxed2r03",
-	"m9Sl6dvbzk3fGSije6cu8LS1fW6dDaV+wAvy3hpR0ru72KVAWUkWVCFPPjKS3mrKc5srC5rd9zTVI8Db",
-	"7S5f9LArGvXwqP21L8zJM6Mcjw87qOF3XExoGBJz5yQTXnoORUmyZ0WUSzObk2X5BEIXd36N9jOHKHIl",
-	"0xok3UgLhFr5VGI+825+nB2ps1JusE7q7GgXE7AHHxX0Z+u1bWyfPQQ1bW4G3s+oSynYLJKltpXcoiWa",
-	"XVcNA1ZoSNzVXi9u0Rt4ninkLIsMJJkxSetNHQIlU4cM3Pcy9ZvOitS/nu55P/0VTlUqJOdx3eRDV1tI",
-	"m6eD4UNSjplU8xsfuHrHE2aGOHrZgdQEFH4E7/wdpltxIVJqM0vWkdr8ahNOq5UCrVQaOxDBT4WWm8YL",
-	"yGUEH5Rp52ei7kU4T8pyeCC9Xy95z4v2tV7uOcGhPU59e45ndcPYZgfQBnp+yrbA2jxYYIafCWS4y6/U",
-	"WubDehQaAl3E1afGZ1goiiOUxCFW5KQEGeYPiku88wVe2p7c3am9Yo7NH9r77so0ZonDIvM8bfPlAZXQ",
-	"I5tKhs47K684qVBe75IoQsJk+DtBfEEVHHW6oA3LbjOi7MlnPiKjyHU2TeAfhO3WcRN6vuv5Ls93ltI3",
-	"9FGEzfomD1xEVBs6aDP/ufipPYzyIaUmcgG4dbKszBI4eATg8MGwvc+56LUe2NsRsPeAOF4hgrMFxEsj",
-	"F58bgpd+WJP9nQZ41mN3n3P5P4Ef91x9hHkysRlEwxDt70OiUM35qz9LouyPg1PHptoaOD58ZWLUzaIj",
-	"Km0h3hBhBYddJ+U49d8TkhCJZDJJ631D5IbLIwonvfaUDQKZ7BdeuhYj7wT95//+f1pG5SZa9Urasg6U",
-	"/Jxdl96FqbESgv7AcORKEHaPRd4Ti8zdra/gvg4avhV4NJyqeXSIXjumgkM3y3SCTIlAirvLHqED+44P",
-	"D00UC0ZjE1A1HtRhkTmifyQgsjdft49dNlNnA2qZXkapgh83p5XvBntsF7Mmx022yj3qWIs6Zv5NV5Nn",
-	"Z3gj2pOpOB5sBD5uSdDuzi55FNixG7847CPjm15zPDHAsU3jtEKNqxx2f9zxyXPc4yCOPcs9F6xxPR9E",
-	"KrI4sOHnXaIP0/R7feThNtHJsyxDTw9O7gictGtcGXG45tvv5RkEZezWbbBDdkE4HVs+N4AzFTcNxr7L",
-	"zNklNNH2d5oPuJkQs0ZU2RJhdVCgG2g3+t/2/jhAoB28xwG3gwPGKaWUibRRA68VeOhSTZuYQ4PcD04d",
-	"4i1RRKYql5PENYfryhZ5A0CQqjocMKP4Ph7xaWJ6TZTWgOg5Wqixeo4Pj9Mr42pOlvkyh5Ug4MaE8t1g",
-	"gK0S9jzj6B4BbEQAU7nX0SZ4WvGG25GpO7M/HgXw68QcDnxImaTHHp4Y3NesjB4mrvCJs9fjoHs9fz0P",
-	"bO9+foVzDOpxPk0GSs9eZfkjAy7CFxKNzeUl18f4JO+CvJCZ11Fb4TthMZ5RBqjbXiF/UUSlurSA3KAR",
-	"IPuclUxfj73XBYucCXlfk7Cy+v4OS8mXc5NVM/sK/PkI0NDmdiAgQzXUtzubsJK/7LhdkPN0ij1yvtW4",
-	"3k0lQo+cdxaGdo03RM4Lb6cHHeu++CYLoX8frv22ydm80xgfM1yncGRLss8uGrmDEHYKrQtY765NU5P5",
-	"eEavCVs56SgkSx9n2dLHq+nSTb6vRCrEb+wvhbu4RiTVBgHbWe/o5N/0/kghwDbZW4/8bycCOKWUMsU3",
-	"WhBrIf+OM1yCgRVSZldd2ANHEbycZuasCwZOP6k/BHiigb0NRNcU1mupaFuHABsTyvcTCNwmbM8z5u4P",
-	"AZrDgC3xdrU1ntYhwHZk6s5MkceJ+u3CHGkEomOSHqR8ajG/jcroYQ4Bnjh7PVKIb89fzyPA914uRqds",
-	"o+3nALlu7FGAHeVF0RuRvnXfqUBchIAv7uJ8oJyzHJCYP+YxQT4xY+ejgnw2ibbjgsIA39WRQVcq3Z1Z",
-	"2c6iziG/D3+6PkrM2VY/fzt8uHE8+9NgwHyFxk7M586W2hgv7fg7Zbou8dw75K81U22X35J1SRsn3KZx",
-	"z0Nzpeyg9uVBf9p3v9O+PlH3gx78lfJ1p2EJDwGWrZewu4Jnn+k5W9f03eV1bDh9A9JYzeGteO40DqRH",
-	"zCW4R2jP+uInCE+NPCEowlDhuSpdbeE4bff5vssDPe4hW5/9e0fnbdUJ9iopv6t90Hog94ks+HU54T1o",
-	"M5xH8RsO1fqk33+g87U1iKzDqdt//p//Wz63RTe2vq2taFdyz5oO3vpE4NuWxeeVTkB/MtflZK5jdvA6",
-	"6+RJntc95aTFNVUbH+uUYd0MxlVs1p89PM2zvbUU4YOe+P2xGPRxzwF7Dn3Gp4P3dohM3d5OKGkyaUgJ",
-	"hPYUmLT2nCJ3/ECWpug5WpDFhAjEpz0uunl280mfP+g5JTefdM3847jv+aU2n7SfFJk2DXDm+WoQdBYD",
-	"DTcEoAqCuyLA8KLhCoAda1fJ/yaPl/zHDt5DkttKAj5ZuaSb0Wmjrl3vCoB5qSLOv0jinaP801n3KORT",
-	"Td9dT1eNybsn9al+ajJ6T/pkPveTmOcZh/ZoYUs670lbMp+Cmn8kXBC1WBI5kZwPc9HOB/yqXaAa+8Jl",
-	"Ap88ybwldl6PlAd80j1tScpuPSbx5LKANymu7eKDO+TTNIH4k2bUx0of3nPq80ge3t13UfiWM76gRB7I",
-	"mAT6/90KFJrGfX3CIoJnVqUH8J4HgGd2sxOAZ5o+O/zOcXmDXW9J/vnWJTQfuE5ZQvNGe1XCVFrsxJQw",
-	"vT8SGmkG79HILaGRKaWU2a6DRn8qBQk31I59PcKnDGg2kGYToGkaVUOXm9LJ9wNdtolXgC6zJe6hy3ro",
-	"ck0T5ynXIdyKfN2ZJfI46GMXTkkxDccxvbZ4auhjo5Z5jAqET5vXHglA7JnteQCIG7obSmDKOuKH0LaH",
-	"D4vwISxKDx8+E/gQdrMTemj2/dmhh+azGk1raPKMwUP4vnWwQ3ihHTo067YjGwI6fyTgEMbuccMt4YaO",
-	"TEr81q7Gnwpo6D6hxwyfD2ZYS5ZNiCG0qQYMN6SR7wcvbJGqABem69ujhfVooXVbulk0Txkr3IZY3ZXp",
-	"8ThIYQceSbELyyu9hnhqOGGDZnkMlPApc9kjYYQ9mz0HhLCzYwGu+4HiV6SpZuEHckOkMkiHj8htrIlR",
-	"a1zpQLrQOOuSBIIo8CjItfbu5/yGITzDlJ2icSzIlN6O9c9UWeBEU5PAgWasatTtHObm7bJyJxGSMxzB",
-	"SHWAUBbz/EIis16bXqqqTuCZdh7b6SAcBES6wXKb+TpR85b7mAazQAEWgqb1bGBr9sZXZDkeAIJyiqhC",
-	"AWba+5tYPHSCgysUYVV1b8mIJFimHWEbha14HIijYgphHUEwcmO2xxX5l3aZH1AoVkMLlURUpqFGcfAN",
-	"/n/ZBjSc4ysiEZlOoQSYweZ8wN3MCYGlE4M9GPxeoj1BrvkVZTOgTbOGiSQhvKfmVKavUYmwfqcyHfIn",
-	"3UuOItuQBNN+e3cj19Ytj6wg9NeDp2RTRaxItEohU7SNKpJk61dfSERDtJeepkRUqsEQvWYANgHU60ZJ",
-	"AdXjw2O9o1R3FGM193yP4QXxTjxHeN4q4/s5Jp4aT/7Eo0z9cOz53oIyukgW3slRmviZMkVmRHh3uZzF",
-	"ySSiwYFjkEuslKCTRBHZLW//a8bZcsETCfLSnCRZAh2iz3NN3ODwmXHS6y9+sUApn642AHDaPivkTR+i",
-	"12bhfESn4Dz6psrehKBrHNGKazRn0I1WLX0W34c5uCql733Ak6w1s/c+r7S9JEgEVUtNznqbJgQLIkB4",
-	"nXy90Mu+YmqtZPS1PFjCiWrS93STHSk2X4uWVvD5KcINkqWGxX8mqs9IuSaPNDu3fQ7KGrB1DUZzcGwx",
-	"PWU3VrtfPQLDn4JInoiAyAOZaIohYiN1fupCXGwn2hQFh/ZeGvmz7a1Xx88lj5TZz26JpOzef396N/30",
-	"BknglrKscSs4ul3JuqabatZ0Or1abSP+tiwtplWvUO+pUFNN1ImHtqFKIXmWdVGfi0+8ceGsXgF3VsB2",
-	"jSt94TXffi/N1u1Wktkhu2hxR53fnxLPlRarkz+uSltJhRckSWcP2b5wahPYGtECBdKtIb6RZneT7BV7",
-	"Czs063W7Ob1av6dad8lRu3DV1pU6sKLTwfcph+n6sOUwbf8vZKbgt18Os6TUbfbtP2pRTLdUnYtiplXi",
-	"Wopiph0/46KY62qzGip9UC50RWmfiWm9Mfv1pvW6BSM3NK0Lb6ee0LovvsmQXU3aa759rvnpIQpQrVHM",
-	"8nuE5NolXkXV+wrh1QGKs8XW+BThkmm/ITqXlujvbfjmIjRdSq/1Nvx9oTlL4V14aevWAzBgp+iVdjM+",
-	"102psH1zPf9dmvc1hYr/mFZ+Pgahs6WfPyZts/YLA/QWf02h/GZqfjxGdib6fbjY9VFi4VxxqJ1z68ZA",
-	"+9NgU7dUnVnU+Ydt7Jl23LNmDWt2AJp3wYVtBdkag0UkOOOFam1lt/ueoSN9BbK+Atn3FjcyaZUE5fTp",
-	"FUzdJV7ElEnZppPal/npy/w8pfiRSctB0z3rAK0w4DrlC7oEYtpkoNuJw+yLAfTFAL4vVZrm0q3l/nIe",
-	"wVpG7qBP3UJvqDv7PNN9nuknpDvX4J5t686WzJ1dVKfJjLMdzdnnwezzYH5XijPNlFnL+qX8GnVM3EFt",
-	"QsONtWafbK1PtvZUVKZLx9bKNvdSmKDIgKdqktTSGZOI2iQdWnjhIOAJUy8kIvsLTE1i2BhLecNFCH8I",
-	"ohLBJMKQ46MymwbaOz48gnwVN4KzGQoECQlTFEey4nDk40TL8l3mToG+U1J62LRRdmzTexVXva5fRx8l",
-	"LCQCTbiam8TdPApREFE9Asi+h00xtWGOjuOX/9T+3vlccKW2krcz48cC7729tYVYqygbkiF3zg2zwvVV",
-	"LE/EdX1ikFwOZThshNbSZHfR1jTaI8PZEM2Vik8ODo5e/mV4ODwcHp389fCvNgHteIGvCBIJMwloExF5",
-	"J94B6Ac72dVx397GRNAFYVl4k5/yPRXF8Mdi3GOWfiQLqi3lecyHV1KR3UpgoX3iRs11lx0Lrnb325wI",
-	"yNdVPJPW66O4IKEPHU+W6GZOg7mevOIBj/KdF8MCqrYBjrNJiOBgGE2IuiGEZcFfHRaieYxsyXGUwvVw",
-	"nJ4FowKknmlV170FG8t9fnbOVr78wCmSuXTjN4Iqgqga5Du0HlhFh9aEMxPZsHejrSo6z+62rtmju6xX",
-	"QWmVWcAcoaGQQMLziM8KKwrMeXdx9/8DAAD//w==",
+	"7H3rchu5d+eroHq3ymSqRcm2/pdQldryjO2JszNjry1nNjG1ItgNkvi7CXAAtCTGUVU+7RPsM+TB8iRb",
+	"OAD6fiNFShq5v8xYTTSABs71h4NzvnkBX605I0xJb/zNWxIcEgH/fHOOF/r/IZGBoGtFOfPG3iclOFsg",
+	"whRVG6TwAvE5UkuCBAm4CBGWSC2pRJ8//owwk9dESEQVuqZqyWOFfo+J2KA1FnhFFBHyDEnCQt2CMjR9",
+	"Nz/6BatgOUWKo2CJ2YIgLlBIIqJIdhTOog2ic8T4jIcbtMQSScoCMvJ8T5DfYypI6I2ViInvyWBJVlh/",
+	"idqsiTf2pBKULbzb21vfS2eiG7zGCn9SXOAFeUsjRcSveEXeBZwpTJksL8aPWJIjyiRhkip6RZCMZ6Z3",
+	"tyoMr2BSVDeHj/d8Tz/0xt4chvgGTagb5NZrmrHvvbkJojgk5bm8FnwtEUZzSqIQzQVfIYKDpV2xMyTI",
+	"mmCFZxHMh9ysI667MWtUNT1iRvpykZsRVWQFK7Gi7GfCFmrpjZ/7xYkmD7AQeKP/lmoTwUdzsfLS7/iZ",
+	"sq/QHY4ifv1mtVabf8ZRnEws/42/LQlDa0EkYcq3XyZRgIXYIMbRNNK9TevW237QJbRqWea3XKywKq/y",
+	"qyAga0VChDXVLhgXJEQDQeSaM0kkwoIgHF3jjUT/9On9r8PavTf9ZydBWLzyxl+8v0nOPN/Da+pd+BVT",
+	"exeWp3WesMYziT5/fvd6hF6hFY70MCSEJwk3np6cJrNaY7VMJ0XDRvaxcx57cQwtK6Y2B/atYJQOvEyV",
+	"REEsBGEKadmDBkDEGP305hzx+YTpBlqs1MmSIaIScUYs70ni6wGnfzdFcy4QZpsJIzdUKs2ejitIJAk6",
+	"ff5ihH6zveqZGSloJ/l7TKRCVE5YzALOQqq/CUcj9GP6B7oWVBGpxZaegJOFgqAlZmFEQniM1YRhpOiK",
+	"+EhymOY1R0FEtfQFQainpkeVeEXMIsDq6EdzKqSWo0yOJsztn5louoNOgOYIa4VvEk49OTmp3DhWI1Wm",
+	"gkSjv5sispqRUNoVibDmAD77GwmU1J8BjyhnSDefalGeET1oYJ7iSK8BlQg7HlKcDzsKI8oOKYx+pita",
+	"wewf8IIgSf+N+CgkcxxHCr04OUNBhFdrmD56Pho9PzmpY/IIuq0QNJQpsiAClv7xqZj387kkFcvxa7ya",
+	"EWH220hexZH8Stfp8tQuBTd9VooTytTLF56v6ZSutAx88fz0L6d/ffnn07/4emfNw5Rus6v3QXBNhUZb",
+	"v5Mf4llEg/LUNWFpYTDHkWxbLCov19BN2zrlxn582/iJSEk5K9k09nl5jqCLzXSoFkfQDA20tB+2zMw2",
+	"7jglMw89MWkmVqXSbFuJdBsSaqEC8wqxwsi+121yYTrQiIZbzfHR7qqZnqVA2bB6bjvXpqldsTM0taPb",
+	"51KvzFRLZ6d+Wmbt3ttqvud40TRXMOSMCtQTwYuWOSi8aB+fiwpRpp8aS9lH06Optinn9AbsBN3QaOId",
+	"bGbJharTUVtqpVttilmzUr/+Aw4/GltE/6XJhTD4J16vIxqA/j0G23H8LTP8fxdk7o29/3ac+nnH5ld5",
+	"/FYvwBshuJDGG8ov0jt2hSOqOW8dK197dsa3IPAGGky/TeC7J94YfZl453rTTAsqkTMjRxPv4nY6BEvs",
+	"28QLicI00m9MPG0ga/NNEtMlOkKj0Wji3U5HnjHBZzQMCdvb976Gwas+tTi1f+ExCjliXKElviJoTcSK",
+	"GnmouP5L75EhUxzoPmDaHlhSMp7PaaBtOit2H2D+2Vk4YTl2qzs2PE7EFRHPJAqp/AqWuaZ0LMFEm8dR",
+	"dKY/f6nZ8RpLMHAVYSNjLkl1AHL8X5qX2skRWG6MMJpp+zqiUmkhtyJS4gXRZPllkrQ1gsJQ5RjNOZ94",
+	"F9XEmKW8X7l6y2MWPsDG/coVmuuxMztlzeiQEwkUCU6M/gZq/r6iks4ioilTNw9wFBEBH/IBbyKOw3PO",
+	"f8biQQjR0ggCmEZxjiI9kczHwQ/ab7siAr1Av/yABjiSHF1rV1/7+ShYxuwr0VoebC6S+GBvMY3IQ2xS",
+	"dhJoDrOwX5RBsLRk1PuT+KOpg573cqmyUFdoMCyAy7CWoNh+9PlScKXstxYcf87RCrMNwkqR1VpJg/wY",
+	"yRSGgkgJdi8XTloFPGZqjOo26hoAPDveCL25WZMA8I4rTCOtCbUh9mckYQWk5Rk/ixt+JEpsjl7NFRFV",
+	"uh7eQzFTNDIWErlRbvYowAzJOAgICUd5H9a5Ac8r3AC9Y58ZjtWSC/pv90ISv2htoM08gWY4RIEgIWGK",
+	"4kiWl/ZVrJb6RzOFbFt0TQQBHl4LfkVDS0dV8slJNMW/Ela17L/99ttRZiSS/8oS9Kk/yX6m/v1Hvqw0",
+	"lF6hAH7RNKxJ2Zp9WvxqAg8T+StjCwcMsPs3WuENmgHBSHJFBI5sZ3I4QlPbE9ic2CFUIZq6jqbuqR4B",
+	"kBzAIMIM8nBN1RJNE2jgHwxWcYamCXQ5RSHAoqAApF6xteBrIhQlZUO0wkSjYRXwpTnzPYs2zhIsvWas",
+	"wSLyUtHQLoJuyxl5P/fGX5op8rOewa3f3Mi6Bd7thd5ku57VoGGybWqJVUZ9wN5JYrwAZ8HucYqfzLhm",
+	"ikVDWFk3oakDcCWMkezwyi8GwITFz/NrutCZ9bDjpBgrt1PyLTf8KIjlowIKLSj4BI41DHGhwYf3n859",
+	"9OHz+XCEPhIcHgF2Z38FVaYNFgsab0+LdUTVgn1lSKzDrjWQy0eyjnBArIcYp+gfUI1ZihoqQgP9jKsl",
+	"Edqfx5vhGUiTQkstCHVrLREYolbirb+iwenJyTBHil0+ZW9kZSnKrWQ9xVh9Mf5W2Nogka5NY1sZXBzd",
+	"vlw/qjbH68aUORe0y+jldQOLIaeEK7A431sR1apQ9VR/0e00PZOb1iX5gBdwRGQImVxRHsvu71QupGZ8",
+	"80V2Cpme7UfUL/WH6uONWonw6vzHfwRaBxCfS+JMWm3vjdCv3CGnspcHj1seVBBEFJFAVSKp2mpyv7Zb",
+	"Tg7+0paTBV2rLCfXYbP1ZDvrrac9WU92PWusJ7d19209WQj/Aawntx6N1pMj1Q4WVMImT8uKqiWbvNTM",
+	"ofS55fiOLSm3BvXWVFbyNts0ScuyMZD81DyLOusqEcdbWFjpbJ6ylZWuzI6Wluug3doqS48nYHH1sqPe",
+	"6nqNFX4vFpjRf8PVttdbHoVEoIhckUj6iIwWIzT98m3ikYis9CgOwzXnlxPv1kelX92R5MS7vZjmPhmH",
+	"LubnQ5Z2quZa/HI99w+CKx7wCqmWhB2UPwmiFgwijmeanM8Qi6PIHLPNY0lCOJ17/TfMFhx9fPPpHM0F",
+	"XpFrLr7CscEojdaacR4RDBIIgr/y5PynOjsrmXSLUVYQBsmbdrSLmi3NnJQVLenceT/A4ioWjIRbGapY",
+	"4UteIJtG4LdIZre+6cR9UHepn9v1CqooCJ3WzdjRqM6RV5kWIh7giilU290dDfQG8zIZrmhpptP0K3at",
+	"tAkt9JTan0+YHurlxnsXO8ivmRXuNqiaqmqRsBcyaFSHVQZhyy7W2YGZuJ4ui+5kTHEK2W5aZlJnC3ay",
+	"3DLjbEctycTLxPLorcHcR+9kDmZWoM0ezKmK/ViEvaB4QEFRpoU6SZA8b5Y2tl0lmZErGpBXsVpmwloK",
+	"fA6B2pfdtV/DIJ8UFqrqQ3SDy4CbWOzSSpKbNRVEXlLW5WhddyOReSezjRmZpP8prnBU35vi6BpThWZE",
+	"XRPC0JpHkazuzHokl8ZCKc09lkQkX0Zu8GoN0W6//e9/+dej5y9ennoVlHNFBJ3bg/PLWNC86SNol3cu",
+	"NW9FxNgBzS8XyCXzQX5ua7IfUzHJpjnk9jCzAfU0+YFHUS1NFggmQ5Mv2i2y7Mtt48s4UlWCA6Jbpt8m",
+	"nlRYxdZ9cqEY5vvXJpxy4t1O/VJTiPaQcuL5aOJBcEMuHsu8AOGBtmtofhkSRkk48dC/o4ld0fDSvg7P",
+	"cKRN4s2l9o7sI+vKXi4EZspFUOSXEwbKXsbJDZdsnh3K83PDwHZmhqi4vuPbb88NUbVYcFANY1f2Yoav",
+	"lHflXeTXLOI4BP1c68GCj1lcDkHWXFLFxSY74R8//vjrJ8/3Xr/69fU7z/fe0oVcYqFp+yeq/jGe6X9E",
+	"fAZ6/RfCQhKRjed7/0oYD7nne7+RmXvhvVoSUfmJsYjKFH0CfqQiQhPf/xkslVrL//Hvc7Uejo+PW/k5",
+	"8zmm/yqihztoH+2FliqHNLnsAgcojKMVD0mUxKebuEq0IerM3QQjusutgZMVvnln2p/U+neJMfDmRi8K",
+	"jt5BaNGc2qCg/NxdI0STVogwJSjJASWSxyIgNh7xxx/eoXN8wxlfbQyT0tD89Pzk+fM/A0CCBnNByBHE",
+	"xNrTpTMb8YYjWBAaECSX/FqiqfbWAcrQO08AzGeckeG+UJY3N0pgiGxu6snDbGNPY4qUlzxhcN/FHLIU",
+	"MKbkc7XZqu27EfqfZAOomjCXXRFGEdGU6usPZfYP6aOQLqiCoLzp5RQNgiUJvpIQzTaZqNwz9H5N2KsP",
+	"79DL0QkKMDNhn2sI5/tKNsgygRyeoSscxfbiofkE6NvMPauo7Yr53s3Rgh/Zhyu8/mLeugBNNMcB+XYL",
+	"0deZ2PDGDSmsDMR/axNJWw64Ijw3fbYm4kjveHIiOdeLElpxZa5pTofmEp+x3Kbl74FwZHeHtGavS7Kl",
+	"CKtqhr4i6PPHnxM4lXF2BHyb8HvCI98mDtK1Osz9deyUSg23ZqdsfbKSQl9bb7Yp4NH31kRcJi3dtSln",
+	"Uze8p7jCEbwp2x1W01iA6m9tXgT+9OQy88wPXey7Sg4nLmVZBM8kj2IF+5VsF7mBkGjnUSI9kG84IYr0",
+	"nuj/ay+xFiH7QITUtHPudGvB+gcsKQ++hViRI0UB0qqx1cNqvM0ageWPA2AX5CNViBGtSmxb/RGVI7d+",
+	"WQEypEz9+bTSgo+wVMaUqTh7CLgISYiwQiuuGZgFBGG0oixWxAHScztl3cfu83UeVn4GP9ErwvTwsBOU",
+	"szMU8QVl0oqbJaFCookHD9EkPjl5Gehh4V9k4o28SmibzOlN9em+uXEbLLHAgZbdjtYkCQRRaDCVy/Xl",
+	"FOIuJL1BKy7I0NdiT5CALxiVBfe5Ay5qp+Mn1Jbdk5RqUuKq5JwsIddBoNt5kmBvOkI8Qydmm0foFRxH",
+	"oBXBTBZuldgboYMpPEJHR9DHkVLRdJgjDUeOiRx7+fxPL/98cpKTZpUC6qAAZMUqhuVlVPcsLA4sAL6S",
+	"TV2ki6Z5H4w4a+hym2+jNFpOitxNAjTw6wGZyqxDmSgKY5i9b6WdatAYXu4OBuaVU8nsrZpZjVpND6OL",
+	"jo27Ipo5ZBtlIsr8TGy+j6aZc34jA6c2vnIKtmgSfCYPFX1WFeC6xxgrFw97cdvufdVFg+x1OmnwSJcp",
+	"tcUyEO0mXc4TP6lp7KxLdet7C8HjdaPB3SG87iOPSNkU/0l3nbltKdHAjGb9RGWc7YiEeed6WOkYHOio",
+	"1LkbzYcuulG1jnpRfcgOQ+LtQorqgiyyMSQHD0BsI8VsCPHB75K0TaZ7+IkBeQ9D578QcM+110+OVphG",
+	"aGCcTYjeIcgQA1pzoXBURdydQzczAZuZmy/FIC0XGJ8jwoKQyB/Owzo6ZnBLlciGBs3TGhPq1FBVQOgU",
+	"xrH6xow1zcaDInO/DmuPBE5A9L+5QDMS8JUNnIIzru2Dvw4qMEuL1SXrVI1krJGFLad/sCqyy9FfnURr",
+	"i4Lbp3x7CC42OazqeNmuWo6l4ej5+MPncx+tMMMLvcB6B+1acxZtOvB2vYdi5lZ3KNox7DAJdy+HbtXG",
+	"6Np37hQO8fhCF5JIzS3Mcrd4LQZ50vFOIRB2lLbwh5LgPGQsbC8Oe3F4b+KwjiPAuCoLIMwuzfDVBjyV",
+	"l3b82t9hSlW/FoPd06Fy/WY6uWie/o/JRAsHKRFeSBuLbe+8wBHtGZw/CLLiV3BEp63c2ykyD4yBs4Id",
+	"qHCYD7guvp1SzZqVViCb66UScIK8IHyOMDo9OdFmHYaEGBDoHG4YXtHgSBCpMklmx+l504RtlQ9mbtM4",
+	"mJ+ljySkPBATtsYLyhZ+Q8YYk1wyk2zTjvGVbBCknZywmH1l/Johi3YcW4jDJAdDr0kQYS3BXF5LjPRy",
+	"oQFmG0giao74hhMmuQntJ1dEbNCCMCLAug0wQzMKaXTPMigsZJSUWfGvrvmE6WlCDsk0O1cVGuSuIubQ",
+	"IHcuLu8J45mRJb6ilkgaVUzu1N4G3eHg95hK2iVur/J9WReVnrn79yyfkU7WX77QFMCFde3OnIvHGZHV",
+	"Xp9vQgoIpGOJF8sjo+UHduDMBIeIi9Bw/CH861wMatWNwxArcgnQ7s6Ab5u5kT8V7h5DmY19qZg5WfNg",
+	"uT1x3cH42RGT2g50WmFG13GUWhdbfV3n+7e6IaDol5RdNjILnNBRBumpIyI3UpHVkcRzoqXnamROf3Lm",
+	"U+uKrGtzH+a507W77zu6uWvE93BH15Kyn/U1UsbMC7QSslNgr7L49DOiuEhfNYRQwIiq7CCrflohIaeL",
+	"9nVHuEm2V12y6yrk/SQKDATyGYJPR4qXXq+8cScV3ozQqzC0maXApNL/xtARYoRofQ7m8pKutXlEVTEj",
+	"6unJy+EZEgRmoF92eeNGqHCZ6n7v/f2BlcTu0v5uN0ZrZJvdM0MNqVGvrQhIu23f3j7gkDIbcPj8YFe+",
+	"G+VA401ACDXWNA2pM9jXJCI9zZqhnUmco/Gz5PzSYsYZ1k/PKbcyX1vFySEtrx2tB1i3dkhOpt7AYc6K",
+	"qpSZG7Soocycu1FL0z2/jjfEHBMkS1VIBc+NInQ2uVMMzyQ4QGdJvAueK1s5IMIQJUVGu6Q2z21G+7yr",
+	"Ly4U1rTbWtbByWW3o21qFVxdM9HtZ/nkoOfySnRXYFUL3QJIVw23EzZdHrsNpgbhvbfbed8Le9cufDO7",
+	"diSdWgnSsOVPlQW35ruuzHY3Dmtjq5KPtEfO6j2k3kPqPaR9ekhlLl+ToOro1XuFpPkJDRYRn+EIAb+P",
+	"7SmApAtGwiPKUCyJACenBCXDyQmiytf8M59DS5PRnyCqhg2APNKryde2yNU04CtIkjNNU5pnLngN8Hot",
+	"+BWO9PquucSRKcmVPY2FCZo7AhBK3HrwXLr/V3USDbfaLmn+7lsLEZauy91DwkIhaOXVCkmwCJboIzFX",
+	"71A6LXfn6OPHd6/HH396ffmXkz+d/HVaQExhtFbhoEe/tNcqyzyjR0CCSB7pzVlr8cfnaKpfmqLBFK5a",
+	"jo+PZUADEbNgOeJicezaH5vrFrqxuW4xHfrmSkhyqMVghKqbOC3r2xkBhdXNfGYNaVzUc187EGlZ8TDJ",
+	"Cu+V1ncUvI6Et6S+rjFNdiNqrdpUSjYaZrZZyRCzzxtGdlZtXX1Fc/+SSjS1nU1NWrV1FAscQT5X83wI",
+	"R9X2ZC8rJ6si2f+4NnO6Id1MZrczbSazbbebxWxebrWYi8y8x3ipp83K5RVXAtPqMAL4xURyVBoyKKJf",
+	"k73QtkjCV0lqY4BnNRsVINoSQmtfrUZpvwO74h5Ngr2p95wM2Sfs7CTNxRbB8onUuYstARTfbkoYxugt",
+	"ia2JtqMRUImM221vNARgY2otkETSNRKfaVXSauZx/ahPD1ODz9rCPrAL12Ye2G53Mw/g5VbroMCfvXFw",
+	"GO4sb4+9zlVlTNjCUi0xiRINICpxuKewRPTPrsKeicRDmG2SaPsqjBNMmuRcuiKskQq1vAyxKkN9XVC+",
+	"mSAEkkSVl8jciQTVnN7ed+1tpiKoH5hPJ2Etkg74Ir7LxA95qYAwomhwGVHWzWZaEMbNww6XM3eO2guI",
+	"q9+6VQjene+YbhewV/z+1o1cCx6QMBY7fFpL3J7h8McatydJRa6Qtz76RQuaz2hgI71NVXubLu2t53u/",
+	"eL73uSUfXLEY95wEmwAUkW7hgEAcKHpFLOhgNc6wCg6sGMlZLvu0sq2+zlSay+isTkRpX4v4YntikvF6",
+	"HdmBikS71xvGdhhDFAcrsAK3dM2KGloryLWM1Kpc7ozEyaxNRmH4WdWTE+cJJZZiQzO8nt+s0iXgSvFy",
+	"Ua/i230kq+/35CQdTO3ClTGXkh+722ktCthc8KBh6Thx2KvmLVRzVsfWXROEBTYX7M0FIRZtTPlh+7bd",
+	"mEKJZUhQuCHqbqkbizpkR4N8n7r7sR2dWrW6rcbccgW7ue6Fwnfba7NUI23Nw3sLsi2okQYZXItzpF5Y",
+	"p9wbRQfdPm8Y+elhHVV5TjotXhvakU3csT3cYd5uxTuKuvYugEevaXtN22vaXtM+DU1bIVLTocsYpfkN",
+	"jjwZXeEIEjJrcb5eaQHafPq5l0isQtDV46vcek1mkqodShbUu9Cuy4uG/ergcNrNq/I4XyE7RuamPtAK",
+	"QQuiJIIYqfHx8RQNpoxcu75GAV/BYbYWJUZGupbFVnUhI8N7q1W488bUR/TYD6w3NFNe6obBlKwj+0PT",
+	"6E/Q2DQfto216Raw1dx0Xe9ob5rX2w3OIq89wtqdW/FDaSnOrZZJ9qdVMBb1NeR7ra3+ssZSXnORF9bJ",
+	"Q7+6Bk91dm2tXnAA2/1MupQ9OAwFkbI9h3XSr58OX0Ub9nPkmjNZcV/PVFupORkwNQW+EoYGjFwTgUw9",
+	"Jmmim+FOwVeSyyDUqV5KOaOv7+ZR9QVgtFToxnLHkgSxoGrzCVSETWeCBRGvYrWszL9rc/wiM7z52DGa",
+	"vsoWiBmjH6ATm+DclLwxIbdoMIX1rfop6y0pzmGVjO7yxnZa6Udo7eTd3kJ9qDmvTg4DCWbmNi7rB23u",
+	"fTp/8wuC/7irKK8+vPORlkRYwfEpHLxCCsb5nAYURxOWvul2czCdwdm+IqtLvKaXivNITocjU50BCzJh",
+	"02O8psffTHD77fE3vF7fHn8Da+f2+Ms3Gt4eX0zNaDYAfroW9AorODeBJXK7PpwwLtDUhMtPtaPI2WbF",
+	"Y+kDWR2ZpFToA1ZLc74c8iDWlpfN12PSziNt70aULSZMRlgubRYeTbFreNMZDNQg1CZnEQltIRbtCWxG",
+	"EzZJWEOiWJrrJ7lcR4RdkYiviRybOkpmnSfeGH0bjUa3NhkRZy5Y1Z+wTDuoVvFlNBpd+GhiJLup6KKF",
+	"u/mXk+/mLy3iMymOIABskAmDnTBIkT8cZU/TndMz+rupOXqX1pyJsMocwlMmaUiMp2O6hAUwKaHQEl+R",
+	"6nq2zySSSwxLAHoDQckmaT5UiyD4yIl3ruWBaQFlcs12jybexe1UCxCp4B65rCk7MmEgs80653+DAb6Z",
+	"qsGxiOx4b5giepEMtPD5488w1MXtdGg3oTZ1VKyWhgg0d/mZ5Me+NuKP5jxm5trEiqglDyfMfLFvr7vP",
+	"NEG5kiquAkwhoRUs7XnpWgiVKZGP4aIU3AmxZq9JupVmivUn7MPn82OTxe31m5/fnL9xebn09g2TzHta",
+	"otuIDHBOtOm7JkE2NdWEubRdaklW6PTkZSm91r/wGIUcOgRqSNcFKa7/gvo7uvcJwzBBs6aD05PnlmD1",
+	"CgC7D+vrIz+TmZ4nLIiw1OwXcsuPhtiplhiONQMsxMZevzEUppffWvaO0qYoZhFI8SWZMGE0uHXpJF9Z",
+	"YZh19zQV2j8tEcIUfjJpvkjoJKSBU2Ab0IyHEFA7zV4SnPpomk0ZOdUUWLygqxvV3N2FnzIh1PB+JmgK",
+	"fs8aeebBLD9goYy7bmNSqps/h2ZXGU9409mBmIUTxlJbz0eSO5swKeuJHXwitecFxY8IUyNNewyv6VGS",
+	"HO2ZnLB/wlc4TZemd5MqiiMqLeMAc+G161txi2AFnClMITmh2cwJE7Gt+zU9OkoTKB6lZsw/JC+9NvM/",
+	"57/GUfQP2mOenmUUwYRhu4nXPI5CSNaGpvnSQpos3I0uAAo0XdtZ2ktURI0m2mRRVEE5xXpVbMoSmkvB",
+	"3vPRyegELkSbBfPG3svRyeilLdQN1gpoWS2ejk2hwGMw2HjV/YiPEI0lM1UnIeDbvIdyFe6MGIDLanps",
+	"iaa1xRKnaKCZovi7XZPNmkiTEBoqGE6HPlyGA2YF0Qi30UzdnEQkvQu9sQfFN9NanJ4xAolUP/BwY/xC",
+	"pojxDLGmczP28d+kcS6MR9V6abJUUfT21hicVpDoDl6cnBxgQFNdFEYrG9JVmzLSpHBq5lI1RDLn4x9w",
+	"mHyO750+f9n+yge80drznPOfsTC5CU5f/H37e+dLwZWKCICEfzr5S/sb75iMwbQkTGVTTjhT3Bt/udCu",
+	"82qFxcYRQkqnUDnIhTWMv3hAHBA+XmIFUCsNDGED8ZyWe3FyYuge0loqEkVa7UClRx/ZQo9okNjH0LsP",
+	"FVZMDCNmxs4B5ioT9AceRfdEz9lqpLd5/wlSkR6cvjPlSGsIXCqsiMNF90ftDXSk59SZjKwrcuzcvUus",
+	"lKCzWBF5nLl3D8S1IKoqNEwqI2qz6TvQlQtS5ZlouRF6a0xANJgaY/Ab6A+orJp9MOLr7LOj9OHQpEP1",
+	"XfpSEK4uhemcRxG/znkpvv6RrJUJ3MMuH2oSO5sW0ASlLgnJewjOwaj8HosOYTQn15lMq8YEsGbYkgji",
+	"Gz9TLSHJsCAGJJgLvoIffo/h7jRYy2V20gucMYogCAprg1EB3lYTUZY2Of6ZrqiqjSrLNHw/n0vSqeUn",
+	"KEbT3u6d2aQuTd/cdG761qAd3Tt1samt7TPrbCj1V7wi76wRJb3bi0MKlEI+oQp58p6R5OJTlttcfdP0",
+	"SqgpMAEOcXf5ooctaNST5+2vfWZOnhnleHrSQQ2/5WJGw5CYaymp8NJzyEuSgRVRLhNtRpZlcwxd3Po1",
+	"2s+cs8hCMjbIy5FUOrXyqcR85t3sOAdSZ6X0YZ3U2fNDTMCejVTQny08t7N9dh/UtLsZeDejLqFgs0iW",
+	"2grpR0s0u60aBjjRkLgrIp/fotfwPFXIaaIZyENj8tqbUgVKJg4ZePhl6jed5al/O93zbv4LHLxUSM7T",
+	"usmHrvyQNk+Ho/ukHDOp5jd+5eotj5kZ4vmLDqQmoIIleOdvMd2LC5FQm1myjtTmV5twWq3kaKXS2IEg",
+	"fyq03DReQCZp+LBMOz8RdSfCeVSWwz3p/XrJe563r/VyLwkO7Ynrm3O8qBvGNjuGNtDzY7YFtubBHDP8",
+	"RCAJXnaltjIftqPQEOhiXX2w/AELRXGE4nWIFRmXIMPsWXKJdz7DS/uTuwe1V8zJ+n17312ZxixxmGee",
+	"x22+3KMSemBTydB5Z+W1jiuU19s4ipAwSQDHiK+ogtNQF9dh2W1BlD0czQZt5LnOZhL8g7DdNm5Cz3c9",
+	"32X5zlL6jj6KsInh5LELmmpDB21yQBdiNcAoG3VqghuAW2ebykSCwwcADu8N2/uUCXDrgb0DAXv3iOPl",
+	"gjxbQLwkuPGpIXjJhzXZ30kMaD129ymTIhT4ceBKKCzjmU0yGobo6AhyiUJV+MLPkij74/DMsam2Bk5P",
+	"XpowdrPoiEpbqzdEWMFh17gcyv57TGIikYxnSUlwCO5wqUbhpNeeskGsk/3CS9di4o3Rf/3Hf2oZlZlo",
+	"1StJyzpQ8lN6o/oQpkYhSv2e4chCnHaPRd4Ri8xcv6/gvg4avhV4NJyqeXSEXjmmgkM3y3SCzIlAirv7",
+	"IKED+05PTkwUC0ZTE3M1HdZhkRmifyAgsjdf949dNlNnA2qZ3Fepgh93p5XvBntsF7MmDU66yj3qWIs6",
+	"pv5NV5PnYHgjGshEHA93Ah/3JGgPZ5c8COzYjV8c9pHyTa85Hhng2KZxWqHGIofdHXd89Bz3MIhjz3JP",
+	"BWvczgeRiqyOA4jR7xJ8aFpKF2iZ5Ovr4xD3iVWaOxM9Uvk0kEqzm11wSstdTw2ldEKjwWA3a9SAULYk",
+	"T8kII3vlzKZPgirkIVrFUqFZMeRmVQf62ekcRtGbzh8G8DNj93DffuC+wJFJiYyb1OxWwYXmHTRgXJlQ",
+	"QkvXw7NszFgVS+jWmXRCVTBfQuZ9tOHjROzqCawBrbMkA5fxXMLyavusCs7blSa+GzCvTYSeJ1zbA3mN",
+	"QJ4Tbd2sggcKGkQdDA8ehcmNXUau66WuwUX2InUPZZY8CN7XiaUs9OBYqwceHhnW16Sr9htSuFeetMDJ",
+	"o2bKh4EEe658CnDg1j6Ky+DRDQ50rXtI8NCQYLLSPSz4RGBBt6PdoMFk/58ePJgKkUZnwDXbJ0xos6Tt",
+	"ChMmUzqU+ncDPBRc6MbvIcN9QYYZkqkk7Ta1vCV86N7LQIiW5vcEIWa+p4cRHyuM2EZ0jXBiQkI7Q4q7",
+	"08h3BCu2i9rzHEf38GILvJiKvu5WxVOCGfckmQ9p1jwQ3NiR1RJwI2W5HuB4dLBju277I8CPfwBmfSgY",
+	"sufWpwRH7uT/WP7pgkn2AORBAMgPaZnBHn08EPpo17gyJ+KWb7+THyBt1GGdFjtkFwDTseVTQy8TcdPg",
+	"ZLjy4l2SJ+bgSWtlzIhZI6ok5FOszaDoBjqMJWB7fxgo0g7e45D7wSHXCaWUibRRA28FPzqsyGRFNLkF",
+	"hmcp6h6RucoUVnPNoeaKxfvgyjKtxR9Tiu/Bx8cJPjZRWgPs2AgznqHTk9Ok7o1akg1a4Q3cd5eEVIKQ",
+	"OxPKd4NAtkrY85Sje+yxEXtM5F5Hm+BxZUTcj0w9mP3xIJhhJ+ZwEETCJD3+8MjQwmZldD+ZDx85ez0M",
+	"ytfz19PA9+7mVzjHoB7n02Sg9OxVWgQ74CJ8JtHUpFd3fUzHWRfkWRr3YHC4jHutTUdJiI9itsYLygB1",
+	"G+SKMEZUqksLyA0bATJbX217nGxbsMiZkHc1CQuVmd30O1cYNi+0Fxh2HZcLrFYzewH+fABoaHc7EJCh",
+	"Guo7nE1YyV923C7IeTLFHjnfa+bRXSVCj5x3FoZ2jXdEznNvJwcd2774Ok3yq9lxy7ehbPhhs5CZ4Tol",
+	"TLUk++TypXYQwk6hdQHrXWEXak79F/SKsMJJRy5QYJpGCkwRZ6YScoJ6MhuAzK/tL7lqIUYk1aYptbM+",
+	"UG4i0/sDJSm1FWt75H8/OUoTSilTfKMFsRXy7zjDlUAqkDL72oU9cBRlY5BrSyelxN8fAjzS1KMNRNeU",
+	"eNRS0b4OAXYmlO8nVWmbsD1Pmbs/BGhOVGqJt6ut8bgOAfYjUw9mijxMXtIuzJHkSHRM0oOUjy0raaMy",
+	"up9DgEfOXg+UhLTnr6eRgvROLkaneujt5wCZbuxRgB3lWd4bkb5136lAXISALx7ifMARd6H+9B/zmCBb",
+	"OrrzUUG23lXbcUFugO/qyKArlR7OrGxnUeeQ34U/XR8l5kwiag/KhzvHsz8OBnSL1Jn53NlSG+MlHX+n",
+	"TNclnvuA/NVJ+ZWO7HKV/GvKSs+4WpaguVL9cvvysD/tu9tpX0bX9Qd/hz/4yyy3odskLOE+wLKCSdft",
+	"cC3Ls0/0nC0nltrlaakQceXpG5CGramaiC3FM6dxID3WXFJz+d/64mOE50aeEBRhqWoK6ueO0/JFig/o",
+	"b+9Ycfj5AefRn7ft9bytugRwJeV3tQ9aD+Q+khW/IiVmAW2Gsyh+w6Ha/up09+drBz9f24LIOpy6/df/",
+	"/X/lc1t0veQybVN2z5oO3u5ETN/dGVzXIvDlze9P5rqczGUWbBfr5FGe1+1PXN+HrfOgp3hd2atw4JBj",
+	"s/7s4XGe7W2lCO/1xO+PxaAPew7Yc+gTPh28s0NkKiF1QkldMbAaaFSBSVtMYA4RZVjoKa/IakYE4vMe",
+	"F90ZF7V70IOhTyJ7ud3OTnin3fknB3I6qdJYiHzWkvmnJZkgudKM5a4IQJbyWszSjnWo8sSzh0v+Ywfv",
+	"Ick9QZIJpZTptFHXbncFwLzUmmW8c5R/MusehXykKGQDXTXhjabRFhnFdyaF7wdDbJOY5ymH9mhhM1po",
+	"ybOrmn/EKcTtp2TDXLTzAb9qF6jGvrAI417k78Esk4fBEruwWQJPOHbrMYnHhho2Kq77Tx++I586pPFx",
+	"M+oDYYo9pz4N9HAL30XhG874ihJ5LNck0P9vQQuNu20bowFGi4jPcISAqX0AvYC9ZxvXlC4YCY8oQ7Ek",
+	"4iHgwftD8Myq9ADe0wDwzG52AvBM0yeH3zkub7DrLcnXw3efFJ7PgfdNdmM0mNrzjWU8g+cIhyE6OpK6",
+	"oeb44s+SKPvj8MyxpzYbTk9eGlvBrDiiEgUG5UJYOyba7DAbgiMkibiiAXBxTKQWkitqU53MuUB4vRb8",
+	"CkcgSzCT13qQ6beJZ9fg0jWYeGP0X//xn1o0ZeZZ8UbSsBaNTKTFQUwJ0/sDoZFm8B6N3BMamVBKme06",
+	"aPRWTNKwqGbOEXrluAnO0iy3CTInAimuWYxxlaQeH5yenJj84xhNQ9jt6bAWndxRO+4Nneyt1AMAmg2k",
+	"2QRomkbV0OWudPL9QJdt4hWgy3SJe+iyHrrc0sQ5GHSJBjKRwsPd4hv3Il8PZok8DPrYhVMSTMNxTK8t",
+	"Hhv62KhlWtHHIm/tIVTxcfPaAwGIPbM9DQBxR3dDCUxZR/wQ2vbwYR4+hEXp4cMnAh/CbnZCD82+Pzn0",
+	"0HxWo2kNTZ4weAjftw12CC+0Q4dm3Q5kQ0DnDwQcwtg9brgn3NCRSYnf2tX4YwEN3Sf0mOHTwQxrybIJ",
+	"MYQ21YDhjjTy/eCFLVIV4MJkfXu0sB4ttG5LN4vmMWOF+xCrhzI9HgYp7MAjCXZheaXXEI8NJ2zQLA+B",
+	"Ej5mLnsgjLBns6eAEHZ2LMB1P1b8K2mqWfgruSZSGaTDR+RmrYlRa1zpQLrQOOuSBIIo8CjIlfbul/ya",
+	"IbzAlJ2h6VqQOb2Z6p+pssCJpiaBA81Y1ajbOczNO2TlTiIkZziCkeoAoTTm+ZlEZr12vVRVncAz6Xxt",
+	"p4NwEBDpBsts5qtYLVvuYxrMAgVYCJrUs4GtGUy/ks10CAjKGaIKBZhp729m8dAZDr6iCKuqe0tGJMEy",
+	"HQjbyG3Fw0AcFVMI6wiCkWuzPa7Iv7TLfI9CsRpaqCSiMg01ioNv8P/LNqDhHH8lEpH5HEqAGWzOB9zN",
+	"nBBYOjHYg8HvJRoIcsW/UrYA2jRrGEsSwntqSWXyGpUI63cq0yF/1L1kKLINSTDt93c3cmvd8sAKQn89",
+	"eEo2VURBolUKmbxtVJEkW7/6TCIaokFymhJRqYYj9IoB2ARQrxslAVRPT071jlLd0Rqrped7DK+IN/Yc",
+	"4XlFxvczTDw3nvzYo0z9+dTzvRVldBWvvPHzJPEzZYosiPBuMzmL41lEg2PHIJdYKUFnsSKyW97+V4yz",
+	"zYrHEuSlOUmyBDpCn5aauMHhM+Mk11/8fIFSPi82AHDaPsvlTR+hV2bhfETn4Dz6psrejKArHNGKazQf",
+	"oButWvosvvdzcFVK33uPJ1lbZu99Wml7SRALqjaanPU2zQgWRIDwGn+50MteMLUKGX0tD5Zwopr0Pd1k",
+	"R4LN16KlFXx+hnCDZKlh8Z+I6jNSbskjzc5tn4OyBmzdgtEcHJtPT9mN1e5Wj8DwpyCSxyIg8ljGmmKI",
+	"2Emdn7kQF9uJNkXBob2TRv5ke+vV8VPJI2X2s1siKbv335/eTT69QRK4pSxr3AqObleyrumumjWZTq9W",
+	"24i/LUuLadUr1Dsq1EQTdeKhfahSSJ4V8CUXakcdKsElBrABuqnyfe+kUH803fbq9EmoU7ObXZSpJafv",
+	"T5U6PqoXAmYRy2o0y83t+tM01EuNCwy7q0a18+r1aTP1txy/Qptel95Rl1rq7sBEe9SjUUQCIIu761LX",
+	"1QH0adJ1r1OfiE51O9pNryb7/z3q1pSvmkSDa1WrYxNO76JnXeP96tpkjr2+beeMNp3r2vV69856N6H2",
+	"jgy2N/1rOeqpnO3uXAC619KdtbRd48oz3S3ffifN1h1Wotkhuyh6R53fn5bPlMiuk0Cu2ni1fneSpPNJ",
+	"b6LMTSEWI1oYV8mB0k463k2yV/At7NCs3e3m9Kr9jqrdFfnowlV7V+rAik4H1/MkRKxhsSDKxcAZwfdM",
+	"ommk6XHk+piOs9WUnslUwUMkY7luqI9itsYLyuCW8iCbowDi4S5tPaNhB6Vuq0htr9u3VXCOae/KhGuh",
+	"v0hR87ZbKv1vqshKdiyYpmnVhu5hIfDGy8f+fkk7vkgacpM8t4a3CzWkHkCdHZLzkujxCiq9Vy60oz4V",
+	"03pn9utN686Sx67xjqZ17u3EE9r2xddphJIm7S3fPtf8dB+FlDvFlliS/Q5DS9olnlMv1da8E14dQkps",
+	"0fA94nRuar0N31ZMtUsJ8d6Gv2uIiaXwLry0d+sBGLDTLYx2Mz7TjbXk7SjPZN5Q8BFl9sYwFyHUJT2c",
+	"eV+uDguy/Y9p5Wdj6Ttb+tlw3zZrPzdAb/HnLP6u1PxwjOxM9LtwseujxMKZIscH59adgfbHwaZuqTqz",
+	"qPMP29gz6bhnzRrW7AA0H4IL2wqLdwwySeoD7znCpK+k3VfS/v7uP8xaJUG5DFgFU3e592DKfe7TSe3L",
+	"1fblah/TPYhZy0HTHevZFhhwmzJ8XS4U2qIW+7lP2Be164vafV+qNKkJU8v95Xz4tYzcQZ+6hd5Rd/b1",
+	"kvp6SY9Id27BPfvWnS0VKLqoTpPhdT+as6/n0Ndz+K4UZ1LxoZb1S3ki65i4g9qEhjtrzT5peJ80/LGo",
+	"TJdWvJVt7qQwQZEBT9UUW6ELJhG1ySa18MJBwGOmnklEjlaYmgInayzlNRch/CGIigWTCEOuysqskGhw",
+	"evIc8i5eC84WKBAkJExRHMmKw5H3My3LD5kDFPpOSOl+0x/bsU3vVVz1qn4dfRSzkAg042ppClDxKERB",
+	"RPUIIPvuN1XyjrkmT1/8fft750vBldpL/YmUH3O89+bGpJmupGwo6tM5x2mB66tYnoir+gSXmVpAcNgI",
+	"raXJUqqtaTQgo8UILZVaj4+Pn7/4y+hkdDJ6Pv7ryV9tIZXpCn8lSMTMFFKJReSNvWPQD3ayxXHf3KyJ",
+	"oCvC0vAmP+F7KvLhj/m4xzSNZhpUW6pXkA2vpCK9lcBC+8SNmukuPRYsdvfbkgjIO50/k9bro7ggoQ8d",
+	"zzboekmDpZ684gGPsp3nwwKqtgGOs0mI4GAYzYi6JoSlwV8dFqJ5jHTJcZTA9XCcngajAqSealXXvQUb",
+	"y31q+zeE82aZjdGDnaRM03B69cB2lrn61t6fO1Ro7G/pnIuCOnGOYLbE3xmSmZJe14IqgqgaZj/WeocV",
+	"HVrz0izSjr0bTVrReZo/asseXUKcCi6ozLTtmACFBIqKRXyR220QHLcXt/8/AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,6 +19,8 @@ var publicCollections = []string{
 	"/api/public/stem/project/",
 	"/api/public/personal_attributes/datastorage/",
 	"/api/public/stem/subject/",
+	"/api/public/stem/collection/",
+	"/api/public/stem/cohort/",
 	"/api/public/taxonomies/species/",
 	"/api/public/taxonomies/strain/",
 	"/api/public/resources/supplier/",

@@ -77,6 +77,8 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return r.public || !v.public && r.owner == v.user
 	case "sessiondatastorage":
 		return g.visible(v, r.rels["session"][0]) && g.visible(v, r.rels["datastorage"][0])
+	case "collection", "cohort":
+		return g.visible(v, r.rels["project"][0])
 	case "species", "strain", "supplier": // global tables
 		return true
 	}
@@ -279,6 +281,8 @@ var propListURL = map[string]string{
 	"datastorage":        "/api/%s/personal_attributes/datastorage/",
 	"sessiondatastorage": "/api/%s/stem/sessiondatastorage/",
 	"subject":            "/api/%s/stem/subject/",
+	"collection":         "/api/%s/stem/collection/",
+	"cohort":             "/api/%s/stem/cohort/",
 	"species":            "/api/%s/taxonomies/species/",
 	"strain":             "/api/%s/taxonomies/strain/",
 	"supplier":           "/api/%s/resources/supplier/",
@@ -417,7 +421,7 @@ func TestRelationFilterProperty(t *testing.T) {
 
 // buildPropGraph creates, through the API, 4 users, 5 projects, 8 data
 // storages, 10 sessions and random links between them, 3 species, 5
-// strains, 3 suppliers and 8 subjects, then gives the
+// strains, 3 suppliers, 8 subjects, 5 collections and 5 cohorts, then gives the
 // users random final memberships (user 0 owns every project).
 func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
@@ -575,9 +579,35 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 			p.rels["subjects"] = append(p.rels["subjects"], sub)
 		}
 	}
+	// Collections and cohorts of random projects, with random sessions and subjects.
+	for _, c := range []struct{ model, members, path string }{
+		{"collection", "sessions", "/api/private/stem/collection/"},
+		{"cohort", "subjects", "/api/private/stem/cohort/"},
+	} {
+		pool := g.recs["session"]
+		if c.model == "cohort" {
+			pool = g.recs["subject"]
+		}
+		for i := range 5 {
+			p := projects[rng.IntN(len(projects))]
+			var ms []*pgRec
+			for _, m := range pool {
+				if rng.IntN(3) == 0 {
+					ms = append(ms, m)
+				}
+			}
+			rec := add(c.model, created(g.users[rng.IntN(4)], c.path, c.model, map[string]any{
+				"name": fmt.Sprintf("%s%d %s", c.model[:2], i, word()), "description": text(), "tags": tags(),
+				"project": p.id, c.members: ids2(ms)}))
+			rec.rels["project"], rec.rels[c.members] = []*pgRec{p}, ms
+			p.rels[c.model+"s"] = append(p.rels[c.model+"s"], rec)
+		}
+	}
 	for _, p := range projects {
-		if p.rels["subjects"] == nil {
-			p.rels["subjects"] = nil
+		for _, rel := range []string{"subjects", "collections", "cohorts"} {
+			if p.rels[rel] == nil {
+				p.rels[rel] = nil
+			}
 		}
 	}
 	// Final memberships.

@@ -528,7 +528,37 @@ def test_subjects(client, client2, project, strain, subject):
     assert expect(client.load("subject", id=tmp["id"]), 404) == NOT_FOUND
 
 
-def test_load_project_default_includes(client, project, session, subject):
+@pytest.fixture(scope="module")
+def collection(client, project, session):
+    return expect(client.save("collection", data={"name": f"{RUN} day 1", "project": project["id"],
+                                                   "sessions": [session["id"]]}), 201)["collection"]
+
+
+@pytest.fixture(scope="module")
+def cohort(client, project, subject):
+    return expect(client.save("cohort", data={"name": f"{RUN} females", "project": project["id"],
+                                               "subjects": [subject["id"]], "tags": ["f"]}), 201)["cohort"]
+
+
+def test_collections_and_cohorts(client, client2, project, session, subject, collection, cohort):
+    assert collection["sessions"] == [session["id"]] and collection["project"] == project["id"]
+    body = expect(client.load_collection(name=RUN), 200)
+    c = body["collections"][0]
+    assert c["id"] == collection["id"] and c["sessions"][0]["name"] == session["name"]  # embedded by default
+    body = expect(client.load_cohort(name=RUN), 200)
+    assert body["cohorts"][0]["subjects"][0]["id"] == subject["id"]
+    body = expect(client.load("cohort", filters={"subjects.name": subject["name"]}), 200)
+    assert [x["id"] for x in body["cohorts"]] == [cohort["id"]]
+    body = expect(client.save("collection", id=collection["id"], data={"description": "first day"}), 200)
+    assert body["collection"]["sessions"] == [session["id"]]
+    assert expect(client2.load("cohort", id=cohort["id"]), 404) == NOT_FOUND
+    assert expect(client.save("cohort", data={"name": "x"}), 400) == {"project": ["This field is required."]}
+    tmp = expect(client.save("cohort", data={"name": f"{RUN} tmp", "project": project["id"]}), 201)["cohort"]
+    assert client.delete("cohort", id=tmp["id"]).status_code == 204
+    assert expect(client.load("cohort", id=tmp["id"]), 404) == NOT_FOUND
+
+
+def test_load_project_default_includes(client, project, session, subject, collection, cohort):
     """load_project embeds sessions, subjects, collections and cohorts by
     default in lists (the client sends no include[] with an id)."""
     body = expect(client.load_project(name=project["name"]), 200)
@@ -537,8 +567,8 @@ def test_load_project_default_includes(client, project, session, subject):
     assert session["id"] in [s["id"] for s in p["sessions"]]
     assert all(isinstance(s, dict) for s in p["sessions"])
     assert [s["name"] for s in p["subjects"]] == [subject["name"]]
-    for rel in ("collections", "cohorts"):
-        assert p[rel] == []  # no such records yet
+    assert [c["name"] for c in p["collections"]] == [collection["name"]]
+    assert [c["name"] for c in p["cohorts"]] == [cohort["name"]]
     body = expect(client.load_project(subjects=subject["id"]), 200)
     assert [x["id"] for x in body["projects"]] == [project["id"]]
     body = expect(client.load_project(id=project["id"]), 200)

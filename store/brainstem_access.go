@@ -38,8 +38,8 @@ type BSPage struct{ Limit, Offset int }
 //   - private portal: the projects the user is a member of, the sessions
 //     and subjects of those projects, the data storages the user owns or
 //     that are public;
-//   - collections and cohorts: those of the visible projects (their
-//     sessions and subjects: the visible ones);
+//   - collections, cohorts and breedings: those of the visible projects
+//     (their sessions, subjects and parents: the visible ones);
 //   - species, strains and suppliers (global tables): every row, everywhere;
 //   - sessiondatastorage (the session ↔ data storage link): both ends
 //     visible. A link to a storage the viewer may not see is not shown,
@@ -64,6 +64,8 @@ const (
 	bsCollectionPublicSQL  = "bs_collections.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
 	bsCohortMemberSQL      = "bs_cohorts.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
 	bsCohortPublicSQL      = "bs_cohorts.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
+	bsBreedingMemberSQL    = "bs_breedings.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsBreedingPublicSQL    = "bs_breedings.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
 	bsProjectMemberSQL     = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
 	bsProjectPublicSQL     = "bs_projects.is_public = 1"
 	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
@@ -114,6 +116,8 @@ func (v BSViewer) visible(model string) []bsCond {
 		return []bsCond{pick(bsCollectionPublicSQL, bsCollectionMemberSQL)}
 	case "cohort":
 		return []bsCond{pick(bsCohortPublicSQL, bsCohortMemberSQL)}
+	case "breeding":
+		return []bsCond{pick(bsBreedingPublicSQL, bsBreedingMemberSQL)}
 	case "species", "strain", "supplier":
 		// global tables: every signed-in user and the public portal see every row
 		return []bsCond{{sql: bsEveryRow}}

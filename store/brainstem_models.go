@@ -106,5 +106,5 @@ func (BSSessionDataStorage) TableName() string { return "bs_session_datastorages
 func brainstemModels() []any {
 	return []any{&BSProject{}, &BSProjectMember{}, &BSSession{}, &BSSessionProject{},
 		&BSDataStorage{}, &BSSessionDataStorage{}, &BSDeviceAuth{}, &BSSpecies{}, &BSStrain{}, &BSSupplier{}, &BSSubject{}, &BSSubjectProject{},
-		&BSCollection{}, &BSCollectionSession{}, &BSCohort{}, &BSCohortSubject{}}
+		&BSCollection{}, &BSCollectionSession{}, &BSCohort{}, &BSCohortSubject{}, &BSBreeding{}}
 }

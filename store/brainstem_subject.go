@@ -12,7 +12,8 @@ import (
 )
 
 // BSSubject is an experimental subject: in one or more projects, of a
-// strain, possibly from a supplier. Dates are "YYYY-MM-DD" text.
+// strain, possibly from a supplier and of a breeding. Dates are
+// "YYYY-MM-DD" text.
 type BSSubject struct {
 	ID                string      `gorm:"primaryKey;type:text"`
 	Name              string      `gorm:"uniqueIndex;not null"`
@@ -75,13 +76,13 @@ type BSSubjectInput struct {
 const bsSubjectNameTaken = "subject with this name already exists."
 
 func bsSubjectSelect(v BSViewer) (string, []any) {
-	projects := v.visibleIDs("project")
+	projects, breedings := v.visibleIDs("project"), v.visibleIDs("breeding")
 	return "bs_subjects.id, bs_subjects.name, bs_subjects.description, bs_subjects.strain_id, bs_subjects.sex, " +
 			"bs_subjects.genetic_line, bs_subjects.genotype, bs_subjects.subject_identifier, bs_subjects.supplier_id, " +
-			"bs_subjects.breeding_id, bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
+			"(SELECT bs_subjects.breeding_id WHERE bs_subjects.breeding_id IN (" + breedings.sql + ")), bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
 			"bs_subjects.extra_fields, bs_subjects.tags, bs_subjects.name_used_in_storage, bs_subjects.created_at, bs_subjects.updated_at, " +
 			"(SELECT json_group_array(project_id) FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + "))",
-		slices.Clip(projects.args)
+		append(slices.Clip(breedings.args), projects.args...)
 }
 
 func scanBSSubject(rows *sql.Rows) (BSSubjectRecord, error) {
@@ -192,7 +193,8 @@ func (s *Store) UpdateBSSubject(ctx context.Context, userID uint, id string, in 
 	return s.GetBSSubject(ctx, BSViewer{UserID: userID}, id)
 }
 
-// DeleteBSSubject deletes a subject; the user needs can_change on all its projects.
+// DeleteBSSubject deletes a subject; the user needs can_change on all its
+// projects. A parent of a breeding is not deleted (ErrReferenced).
 func (s *Store) DeleteBSSubject(ctx context.Context, userID uint, id string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		_, projectIDs, err := subjectForChange(tx, userID, id)
@@ -201,6 +203,13 @@ func (s *Store) DeleteBSSubject(ctx context.Context, userID uint, id string) err
 		}
 		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
 			return orForbidden(err)
+		}
+		var parentOf int64
+		if err := tx.Model(&BSBreeding{}).Where("mother_id = ? OR father_id = ?", id, id).Count(&parentOf).Error; err != nil {
+			return err
+		}
+		if parentOf > 0 {
+			return ErrReferenced
 		}
 		return tx.Delete(&BSSubject{ID: id}).Error
 	})
@@ -242,8 +251,12 @@ func checkBSSubjectInput(tx *gorm.DB, userID uint, selfID string, in BSSubjectIn
 			errs.add(r.field, fmt.Sprintf(bsInvalidPkTemplate, id))
 		}
 	}
-	if in.Breeding != nil { // no breeding records exist yet
-		errs.add("breeding", fmt.Sprintf(bsInvalidPkTemplate, *in.Breeding))
+	missingB, err := missingVisible(tx, BSViewer{UserID: userID}, "breeding", optID(in.Breeding))
+	if err != nil {
+		return err
+	}
+	for _, id := range missingB {
+		errs.add("breeding", fmt.Sprintf(bsInvalidPkTemplate, id))
 	}
 	if err := errs.err(); err != nil {
 		return err

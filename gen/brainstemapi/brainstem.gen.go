@@ -259,6 +259,42 @@ func (e GetSupplierParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListBreedingsParamsFormat.
+const (
+	ListBreedingsParamsFormatApi  ListBreedingsParamsFormat = "api"
+	ListBreedingsParamsFormatJson ListBreedingsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBreedingsParamsFormat enum.
+func (e ListBreedingsParamsFormat) Valid() bool {
+	switch e {
+	case ListBreedingsParamsFormatApi:
+		return true
+	case ListBreedingsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBreedingParamsFormat.
+const (
+	GetBreedingParamsFormatApi  GetBreedingParamsFormat = "api"
+	GetBreedingParamsFormatJson GetBreedingParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBreedingParamsFormat enum.
+func (e GetBreedingParamsFormat) Valid() bool {
+	switch e {
+	case GetBreedingParamsFormatApi:
+		return true
+	case GetBreedingParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListCohortsParamsFormat.
 const (
 	ListCohortsParamsFormatApi  ListCohortsParamsFormat = "api"
@@ -673,6 +709,42 @@ func (e PublicGetSupplierParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBreedingsParamsFormat.
+const (
+	PublicListBreedingsParamsFormatApi  PublicListBreedingsParamsFormat = "api"
+	PublicListBreedingsParamsFormatJson PublicListBreedingsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBreedingsParamsFormat enum.
+func (e PublicListBreedingsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBreedingsParamsFormatApi:
+		return true
+	case PublicListBreedingsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBreedingParamsFormat.
+const (
+	PublicGetBreedingParamsFormatApi  PublicGetBreedingParamsFormat = "api"
+	PublicGetBreedingParamsFormatJson PublicGetBreedingParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBreedingParamsFormat enum.
+func (e PublicGetBreedingParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBreedingParamsFormatApi:
+		return true
+	case PublicGetBreedingParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListCohortsParamsFormat.
 const (
 	PublicListCohortsParamsFormatApi  PublicListCohortsParamsFormat = "api"
@@ -977,6 +1049,93 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Breeding struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date"`
+	Description      string                                `json:"description"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date"`
+	ExpectedGenotype string                                `json:"expected_genotype"`
+
+	// Father The father, or null when the caller may not see him.
+	Father     nullable.Nullable[Breeding_Father] `json:"father"`
+	Id         *openapi_types.UUID                `json:"id,omitempty"`
+	LitterSize nullable.Nullable[int]             `json:"litter_size"`
+
+	// Mother The mother, or null when the caller may not see her.
+	Mother      nullable.Nullable[Breeding_Mother]    `json:"mother"`
+	Name        string                                `json:"name"`
+	Project     Breeding_Project                      `json:"project"`
+	StartDate   nullable.Nullable[openapi_types.Date] `json:"start_date"`
+	Tags        Tags                                  `json:"tags"`
+	WeaningDate nullable.Nullable[openapi_types.Date] `json:"weaning_date"`
+}
+
+// Breeding_Father The father, or null when the caller may not see him.
+type Breeding_Father struct {
+	union json.RawMessage
+}
+
+// Breeding_Mother The mother, or null when the caller may not see her.
+type Breeding_Mother struct {
+	union json.RawMessage
+}
+
+// Breeding_Project defines model for Breeding.Project.
+type Breeding_Project struct {
+	union json.RawMessage
+}
+
+// BreedingCreate Writable breeding fields (POST, PUT). Read-only fields sent are ignored.
+type BreedingCreate struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+	Description      *string                               `json:"description,omitempty"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date,omitempty"`
+	ExpectedGenotype *string                               `json:"expected_genotype,omitempty"`
+	Father           Uuid                                  `json:"father"`
+	LitterSize       nullable.Nullable[int32]              `json:"litter_size,omitempty"`
+	Mother           Uuid                                  `json:"mother"`
+	Name             string                                `json:"name"`
+	Project          Uuid                                  `json:"project"`
+	StartDate        nullable.Nullable[openapi_types.Date] `json:"start_date,omitempty"`
+	Tags             *Tags                                 `json:"tags,omitempty"`
+	WeaningDate      nullable.Nullable[openapi_types.Date] `json:"weaning_date,omitempty"`
+}
+
+// BreedingDetail defines model for BreedingDetail.
+type BreedingDetail struct {
+	// Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Breeding Breeding `json:"breeding"`
+}
+
+// BreedingList defines model for BreedingList.
+type BreedingList struct {
+	Breedings []Breeding `json:"breedings"`
+	Count     int        `json:"count"`
+	Meta      ListMeta   `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BreedingPatch Writable breeding fields (PATCH); only those sent change. No defaults.
+type BreedingPatch struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+	Description      *string                               `json:"description,omitempty"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date,omitempty"`
+	ExpectedGenotype *string                               `json:"expected_genotype,omitempty"`
+	Father           *Uuid                                 `json:"father,omitempty"`
+	LitterSize       nullable.Nullable[int32]              `json:"litter_size,omitempty"`
+	Mother           *Uuid                                 `json:"mother,omitempty"`
+	Name             *string                               `json:"name,omitempty"`
+	Project          *Uuid                                 `json:"project,omitempty"`
+	StartDate        nullable.Nullable[openapi_types.Date] `json:"start_date,omitempty"`
+	Tags             *Tags                                 `json:"tags,omitempty"`
+	WeaningDate      nullable.Nullable[openapi_types.Date] `json:"weaning_date,omitempty"`
 }
 
 // Cohort A cohort of one project: a named list of subjects (a subject may be in several cohorts). `project` is a UUID and `subjects` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
@@ -1702,8 +1861,8 @@ type StrainPatch struct {
 type Subject struct {
 	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date"`
 
-	// Breeding Always null until the breeding model exists.
-	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding"`
+	// Breeding The breeding the subject comes from, or null (also when the caller may not see it).
+	Breeding    nullable.Nullable[Subject_Breeding]   `json:"breeding"`
 	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date"`
 	Description string                                `json:"description"`
 
@@ -1741,6 +1900,11 @@ type Subject struct {
 	Tags        Tags                                `json:"tags"`
 }
 
+// Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
+type Subject_Breeding struct {
+	union json.RawMessage
+}
+
 // Subject_Projects_Item defines model for Subject.projects.Item.
 type Subject_Projects_Item struct {
 	union json.RawMessage
@@ -1763,7 +1927,7 @@ type Subject_Supplier struct {
 type SubjectCreate struct {
 	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
 
-	// Breeding Only null is accepted until the breeding model exists (any id is an invalid pk).
+	// Breeding A breeding the caller may see.
 	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
 	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
 	Description *string                               `json:"description,omitempty"`
@@ -1814,7 +1978,7 @@ type SubjectList struct {
 type SubjectPatch struct {
 	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
 
-	// Breeding Only null is accepted until the breeding model exists (any id is an invalid pk).
+	// Breeding A breeding the caller may see.
 	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
 	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
 	Description *string                               `json:"description,omitempty"`
@@ -2135,6 +2299,84 @@ type UpdateSupplierParams struct {
 
 // ReplaceSupplierParams defines parameters for ReplaceSupplier.
 type ReplaceSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBreedingsParams defines parameters for ListBreedings.
+type ListBreedingsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBreedingsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBreedingsParamsFormat defines parameters for ListBreedings.
+type ListBreedingsParamsFormat string
+
+// DeleteBreedingParams defines parameters for DeleteBreeding.
+type DeleteBreedingParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBreedingParams defines parameters for GetBreeding.
+type GetBreedingParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBreedingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBreedingParamsFormat defines parameters for GetBreeding.
+type GetBreedingParamsFormat string
+
+// UpdateBreedingParams defines parameters for UpdateBreeding.
+type UpdateBreedingParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBreedingParams defines parameters for ReplaceBreeding.
+type ReplaceBreedingParams struct {
 	// IfMatch Change or delete the record only if its current ETag (from a GET of
 	// its URL without query parameters) is one of these, or `*` for any
 	// existing record; else 412. Without the header the request is
@@ -2911,6 +3153,54 @@ type PublicGetSupplierParams struct {
 // PublicGetSupplierParamsFormat defines parameters for PublicGetSupplier.
 type PublicGetSupplierParamsFormat string
 
+// PublicListBreedingsParams defines parameters for PublicListBreedings.
+type PublicListBreedingsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBreedingsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBreedingsParamsFormat defines parameters for PublicListBreedings.
+type PublicListBreedingsParamsFormat string
+
+// PublicGetBreedingParams defines parameters for PublicGetBreeding.
+type PublicGetBreedingParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBreedingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBreedingParamsFormat defines parameters for PublicGetBreeding.
+type PublicGetBreedingParamsFormat string
+
 // PublicListCohortsParams defines parameters for PublicListCohorts.
 type PublicListCohortsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3319,6 +3609,15 @@ type UpdateSupplierJSONRequestBody = SupplierPatch
 // ReplaceSupplierJSONRequestBody defines body for ReplaceSupplier for application/json ContentType.
 type ReplaceSupplierJSONRequestBody = SupplierCreate
 
+// CreateBreedingJSONRequestBody defines body for CreateBreeding for application/json ContentType.
+type CreateBreedingJSONRequestBody = BreedingCreate
+
+// UpdateBreedingJSONRequestBody defines body for UpdateBreeding for application/json ContentType.
+type UpdateBreedingJSONRequestBody = BreedingPatch
+
+// ReplaceBreedingJSONRequestBody defines body for ReplaceBreeding for application/json ContentType.
+type ReplaceBreedingJSONRequestBody = BreedingCreate
+
 // CreateCohortJSONRequestBody defines body for CreateCohort for application/json ContentType.
 type CreateCohortJSONRequestBody = CohortCreate
 
@@ -3396,6 +3695,192 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsUuid returns the union data inside the Breeding_Father as a Uuid
+func (t Breeding_Father) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Breeding_Father as the provided Uuid
+func (t *Breeding_Father) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Breeding_Father, using the provided Uuid
+func (t *Breeding_Father) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Breeding_Father as a Subject
+func (t Breeding_Father) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Breeding_Father as the provided Subject
+func (t *Breeding_Father) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Breeding_Father, using the provided Subject
+func (t *Breeding_Father) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Father) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Father) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Breeding_Mother as a Uuid
+func (t Breeding_Mother) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Breeding_Mother as the provided Uuid
+func (t *Breeding_Mother) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Breeding_Mother, using the provided Uuid
+func (t *Breeding_Mother) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Breeding_Mother as a Subject
+func (t Breeding_Mother) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Breeding_Mother as the provided Subject
+func (t *Breeding_Mother) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Breeding_Mother, using the provided Subject
+func (t *Breeding_Mother) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Mother) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Mother) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Breeding_Project as a Uuid
+func (t Breeding_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Breeding_Project as the provided Uuid
+func (t *Breeding_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Breeding_Project, using the provided Uuid
+func (t *Breeding_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Breeding_Project as a Project
+func (t Breeding_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Breeding_Project as the provided Project
+func (t *Breeding_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Breeding_Project, using the provided Project
+func (t *Breeding_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsUuid returns the union data inside the Cohort_Project as a Uuid
 func (t Cohort_Project) AsUuid() (Uuid, error) {
@@ -4203,6 +4688,68 @@ func (t *Strain_Species) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Subject_Breeding as a Uuid
+func (t Subject_Breeding) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Breeding as the provided Uuid
+func (t *Subject_Breeding) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Breeding, using the provided Uuid
+func (t *Subject_Breeding) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBreeding returns the union data inside the Subject_Breeding as a Breeding
+func (t Subject_Breeding) AsBreeding() (Breeding, error) {
+	var body Breeding
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBreeding overwrites any union data inside the Subject_Breeding as the provided Breeding
+func (t *Subject_Breeding) FromBreeding(v Breeding) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBreeding performs a merge with any union data inside the Subject_Breeding, using the provided Breeding
+func (t *Subject_Breeding) MergeBreeding(v Breeding) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Breeding) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Breeding) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Subject_Projects_Item as a Uuid
 func (t Subject_Projects_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -4433,6 +4980,24 @@ type ServerInterface interface {
 	// ReplaceSupplier Replace a supplier
 	// (PUT /api/private/resources/supplier/{id}/)
 	ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error
+	// ListBreedings List breedings (private portal)
+	// (GET /api/private/stem/breeding/)
+	ListBreedings(ctx echo.Context, params ListBreedingsParams) error
+	// CreateBreeding Create a breeding
+	// (POST /api/private/stem/breeding/)
+	CreateBreeding(ctx echo.Context) error
+	// DeleteBreeding Delete a breeding
+	// (DELETE /api/private/stem/breeding/{id}/)
+	DeleteBreeding(ctx echo.Context, id Id, params DeleteBreedingParams) error
+	// GetBreeding Get one breeding (private portal)
+	// (GET /api/private/stem/breeding/{id}/)
+	GetBreeding(ctx echo.Context, id Id, params GetBreedingParams) error
+	// UpdateBreeding Update a breeding
+	// (PATCH /api/private/stem/breeding/{id}/)
+	UpdateBreeding(ctx echo.Context, id Id, params UpdateBreedingParams) error
+	// ReplaceBreeding Replace a breeding
+	// (PUT /api/private/stem/breeding/{id}/)
+	ReplaceBreeding(ctx echo.Context, id Id, params ReplaceBreedingParams) error
 	// ListCohorts List cohorts (private portal)
 	// (GET /api/private/stem/cohort/)
 	ListCohorts(ctx echo.Context, params ListCohortsParams) error
@@ -4607,6 +5172,12 @@ type ServerInterface interface {
 	// PublicGetSupplier Get one supplier (public portal)
 	// (GET /api/public/resources/supplier/{id}/)
 	PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error
+	// PublicListBreedings List breedings (public portal)
+	// (GET /api/public/stem/breeding/)
+	PublicListBreedings(ctx echo.Context, params PublicListBreedingsParams) error
+	// PublicGetBreeding Get one breeding (public portal)
+	// (GET /api/public/stem/breeding/{id}/)
+	PublicGetBreeding(ctx echo.Context, id Id, params PublicGetBreedingParams) error
 	// PublicListCohorts List cohorts (public portal)
 	// (GET /api/public/stem/cohort/)
 	PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error
@@ -5143,6 +5714,236 @@ func (w *ServerInterfaceWrapper) ReplaceSupplier(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceSupplier(ctx, id, params)
+	return err
+}
+
+// ListBreedings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBreedings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBreedingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBreedings(ctx, params)
+	return err
+}
+
+// CreateBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBreeding(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBreeding(ctx)
+	return err
+}
+
+// DeleteBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBreeding(ctx, id, params)
+	return err
+}
+
+// GetBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBreedingParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBreeding(ctx, id, params)
+	return err
+}
+
+// UpdateBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBreeding(ctx, id, params)
+	return err
+}
+
+// ReplaceBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBreeding(ctx, id, params)
 	return err
 }
 
@@ -7370,6 +8171,119 @@ func (w *ServerInterfaceWrapper) PublicGetSupplier(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBreedings converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBreedings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBreedingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBreedings(ctx, params)
+	return err
+}
+
+// PublicGetBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBreedingParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBreeding(ctx, id, params)
+	return err
+}
+
 // PublicListCohorts converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListCohorts(ctx echo.Context) error {
 	var err error
@@ -8431,6 +9345,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.ReplaceCohort, options.OperationMiddlewares["replaceCohort"]...)
 	router.GET(options.BaseURL+"/api/public/stem/cohort/", wrapper.PublicListCohorts, options.OperationMiddlewares["publicListCohorts"]...)
 	router.GET(options.BaseURL+"/api/public/stem/cohort/:id/", wrapper.PublicGetCohort, options.OperationMiddlewares["publicGetCohort"]...)
+	router.GET(options.BaseURL+"/api/private/stem/breeding/", wrapper.ListBreedings, options.OperationMiddlewares["listBreedings"]...)
+	router.POST(options.BaseURL+"/api/private/stem/breeding/", wrapper.CreateBreeding, options.OperationMiddlewares["createBreeding"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.DeleteBreeding, options.OperationMiddlewares["deleteBreeding"]...)
+	router.GET(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.GetBreeding, options.OperationMiddlewares["getBreeding"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.UpdateBreeding, options.OperationMiddlewares["updateBreeding"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.ReplaceBreeding, options.OperationMiddlewares["replaceBreeding"]...)
+	router.GET(options.BaseURL+"/api/public/stem/breeding/", wrapper.PublicListBreedings, options.OperationMiddlewares["publicListBreedings"]...)
+	router.GET(options.BaseURL+"/api/public/stem/breeding/:id/", wrapper.PublicGetBreeding, options.OperationMiddlewares["publicGetBreeding"]...)
 
 }
 
@@ -9779,6 +10701,606 @@ type ReplaceSupplier507JSONResponse struct {
 }
 
 func (response ReplaceSupplier507JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedingsRequestObject struct {
+	Params ListBreedingsParams
+}
+
+type ListBreedingsResponseObject interface {
+	VisitListBreedingsResponse(w http.ResponseWriter) error
+}
+
+type ListBreedings200JSONResponse BreedingList
+
+func (response ListBreedings200JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBreedings400JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBreedings401JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBreedings403JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreedingRequestObject struct {
+	Body *CreateBreedingJSONRequestBody
+}
+
+type CreateBreedingResponseObject interface {
+	VisitCreateBreedingResponse(w http.ResponseWriter) error
+}
+
+type CreateBreeding201JSONResponse BreedingDetail
+
+func (response CreateBreeding201JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBreeding400JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBreeding401JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBreeding403JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBreeding413JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBreeding507JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBreedingParams
+}
+
+type DeleteBreedingResponseObject interface {
+	VisitDeleteBreedingResponse(w http.ResponseWriter) error
+}
+
+type DeleteBreeding204Response struct {
+}
+
+func (response DeleteBreeding204Response) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBreeding401JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBreeding403JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBreeding404JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBreeding412JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBreeding507JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBreedingParams
+}
+
+type GetBreedingResponseObject interface {
+	VisitGetBreedingResponse(w http.ResponseWriter) error
+}
+
+type GetBreeding200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBreeding200JSONResponse struct {
+	Body    BreedingDetail
+	Headers GetBreeding200ResponseHeaders
+}
+
+func (response GetBreeding200JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBreeding400JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBreeding401JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBreeding403JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBreeding404JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBreedingParams
+	Body   *UpdateBreedingJSONRequestBody
+}
+
+type UpdateBreedingResponseObject interface {
+	VisitUpdateBreedingResponse(w http.ResponseWriter) error
+}
+
+type UpdateBreeding200JSONResponse BreedingDetail
+
+func (response UpdateBreeding200JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBreeding400JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBreeding401JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBreeding403JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBreeding404JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBreeding412JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBreeding413JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBreeding507JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBreedingParams
+	Body   *ReplaceBreedingJSONRequestBody
+}
+
+type ReplaceBreedingResponseObject interface {
+	VisitReplaceBreedingResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBreeding200JSONResponse BreedingDetail
+
+func (response ReplaceBreeding200JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBreeding400JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBreeding401JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBreeding403JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBreeding404JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBreeding412JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBreeding413JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBreeding507JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -15310,6 +16832,163 @@ func (response PublicGetSupplier404JSONResponse) VisitPublicGetSupplierResponse(
 	return err
 }
 
+type PublicListBreedingsRequestObject struct {
+	Params PublicListBreedingsParams
+}
+
+type PublicListBreedingsResponseObject interface {
+	VisitPublicListBreedingsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBreedings200JSONResponse BreedingList
+
+func (response PublicListBreedings200JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBreedings400JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBreedings401JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBreedings403JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBreedingParams
+}
+
+type PublicGetBreedingResponseObject interface {
+	VisitPublicGetBreedingResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBreeding200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBreeding200JSONResponse struct {
+	Body    BreedingDetail
+	Headers PublicGetBreeding200ResponseHeaders
+}
+
+func (response PublicGetBreeding200JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBreeding400JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBreeding401JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBreeding403JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBreeding404JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListCohortsRequestObject struct {
 	Params PublicListCohortsParams
 }
@@ -16756,6 +18435,24 @@ type StrictServerInterface interface {
 	// ReplaceSupplier Replace a supplier
 	// (PUT /api/private/resources/supplier/{id}/)
 	ReplaceSupplier(ctx context.Context, request ReplaceSupplierRequestObject) (ReplaceSupplierResponseObject, error)
+	// ListBreedings List breedings (private portal)
+	// (GET /api/private/stem/breeding/)
+	ListBreedings(ctx context.Context, request ListBreedingsRequestObject) (ListBreedingsResponseObject, error)
+	// CreateBreeding Create a breeding
+	// (POST /api/private/stem/breeding/)
+	CreateBreeding(ctx context.Context, request CreateBreedingRequestObject) (CreateBreedingResponseObject, error)
+	// DeleteBreeding Delete a breeding
+	// (DELETE /api/private/stem/breeding/{id}/)
+	DeleteBreeding(ctx context.Context, request DeleteBreedingRequestObject) (DeleteBreedingResponseObject, error)
+	// GetBreeding Get one breeding (private portal)
+	// (GET /api/private/stem/breeding/{id}/)
+	GetBreeding(ctx context.Context, request GetBreedingRequestObject) (GetBreedingResponseObject, error)
+	// UpdateBreeding Update a breeding
+	// (PATCH /api/private/stem/breeding/{id}/)
+	UpdateBreeding(ctx context.Context, request UpdateBreedingRequestObject) (UpdateBreedingResponseObject, error)
+	// ReplaceBreeding Replace a breeding
+	// (PUT /api/private/stem/breeding/{id}/)
+	ReplaceBreeding(ctx context.Context, request ReplaceBreedingRequestObject) (ReplaceBreedingResponseObject, error)
 	// ListCohorts List cohorts (private portal)
 	// (GET /api/private/stem/cohort/)
 	ListCohorts(ctx context.Context, request ListCohortsRequestObject) (ListCohortsResponseObject, error)
@@ -16930,6 +18627,12 @@ type StrictServerInterface interface {
 	// PublicGetSupplier Get one supplier (public portal)
 	// (GET /api/public/resources/supplier/{id}/)
 	PublicGetSupplier(ctx context.Context, request PublicGetSupplierRequestObject) (PublicGetSupplierResponseObject, error)
+	// PublicListBreedings List breedings (public portal)
+	// (GET /api/public/stem/breeding/)
+	PublicListBreedings(ctx context.Context, request PublicListBreedingsRequestObject) (PublicListBreedingsResponseObject, error)
+	// PublicGetBreeding Get one breeding (public portal)
+	// (GET /api/public/stem/breeding/{id}/)
+	PublicGetBreeding(ctx context.Context, request PublicGetBreedingRequestObject) (PublicGetBreedingResponseObject, error)
 	// PublicListCohorts List cohorts (public portal)
 	// (GET /api/public/stem/cohort/)
 	PublicListCohorts(ctx context.Context, request PublicListCohortsRequestObject) (PublicListCohortsResponseObject, error)
@@ -17529,6 +19232,227 @@ func (sh *strictHandler) ReplaceSupplier(ctx echo.Context, id Id, params Replace
 		return err
 	} else if validResponse, ok := response.(ReplaceSupplierResponseObject); ok {
 		return validResponse.VisitReplaceSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBreedings operation middleware
+func (sh *strictHandler) ListBreedings(ctx echo.Context, params ListBreedingsParams) error {
+	var request ListBreedingsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBreedings(ctx.Request().Context(), request.(ListBreedingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBreedings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBreedingsResponseObject); ok {
+		return validResponse.VisitListBreedingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBreeding operation middleware
+func (sh *strictHandler) CreateBreeding(ctx echo.Context) error {
+	var request CreateBreedingRequestObject
+
+	var body CreateBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBreeding(ctx.Request().Context(), request.(CreateBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBreedingResponseObject); ok {
+		return validResponse.VisitCreateBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBreeding operation middleware
+func (sh *strictHandler) DeleteBreeding(ctx echo.Context, id Id, params DeleteBreedingParams) error {
+	var request DeleteBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBreeding(ctx.Request().Context(), request.(DeleteBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBreedingResponseObject); ok {
+		return validResponse.VisitDeleteBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBreeding operation middleware
+func (sh *strictHandler) GetBreeding(ctx echo.Context, id Id, params GetBreedingParams) error {
+	var request GetBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBreeding(ctx.Request().Context(), request.(GetBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBreedingResponseObject); ok {
+		return validResponse.VisitGetBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBreeding operation middleware
+func (sh *strictHandler) UpdateBreeding(ctx echo.Context, id Id, params UpdateBreedingParams) error {
+	var request UpdateBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBreeding(ctx.Request().Context(), request.(UpdateBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBreedingResponseObject); ok {
+		return validResponse.VisitUpdateBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBreeding operation middleware
+func (sh *strictHandler) ReplaceBreeding(ctx echo.Context, id Id, params ReplaceBreedingParams) error {
+	var request ReplaceBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBreeding(ctx.Request().Context(), request.(ReplaceBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBreedingResponseObject); ok {
+		return validResponse.VisitReplaceBreedingResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -19577,6 +21501,57 @@ func (sh *strictHandler) PublicGetSupplier(ctx echo.Context, id Id, params Publi
 	return nil
 }
 
+// PublicListBreedings operation middleware
+func (sh *strictHandler) PublicListBreedings(ctx echo.Context, params PublicListBreedingsParams) error {
+	var request PublicListBreedingsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBreedings(ctx.Request().Context(), request.(PublicListBreedingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBreedings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBreedingsResponseObject); ok {
+		return validResponse.VisitPublicListBreedingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBreeding operation middleware
+func (sh *strictHandler) PublicGetBreeding(ctx echo.Context, id Id, params PublicGetBreedingParams) error {
+	var request PublicGetBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBreeding(ctx.Request().Context(), request.(PublicGetBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBreedingResponseObject); ok {
+		return validResponse.VisitPublicGetBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListCohorts operation middleware
 func (sh *strictHandler) PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error {
 	var request PublicListCohortsRequestObject
@@ -20063,221 +22038,232 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchu5d+eroHq3ymSqRcm2/pdQldryjO2JszNjry1nNjG1ItgNkvi7CXAAtCTGUVU+7RPsM+TB8iRb",
-	"OAD6fiNFShq5v8xYTTSABs71h4NzvnkBX605I0xJb/zNWxIcEgH/fHOOF/r/IZGBoGtFOfPG3iclOFsg",
-	"whRVG6TwAvE5UkuCBAm4CBGWSC2pRJ8//owwk9dESEQVuqZqyWOFfo+J2KA1FnhFFBHyDEnCQt2CMjR9",
-	"Nz/6BatgOUWKo2CJ2YIgLlBIIqJIdhTOog2ic8T4jIcbtMQSScoCMvJ8T5DfYypI6I2ViInvyWBJVlh/",
-	"idqsiTf2pBKULbzb21vfS2eiG7zGCn9SXOAFeUsjRcSveEXeBZwpTJksL8aPWJIjyiRhkip6RZCMZ6Z3",
-	"tyoMr2BSVDeHj/d8Tz/0xt4chvgGTagb5NZrmrHvvbkJojgk5bm8FnwtEUZzSqIQzQVfIYKDpV2xMyTI",
-	"mmCFZxHMh9ysI667MWtUNT1iRvpykZsRVWQFK7Gi7GfCFmrpjZ/7xYkmD7AQeKP/lmoTwUdzsfLS7/iZ",
-	"sq/QHY4ifv1mtVabf8ZRnEws/42/LQlDa0EkYcq3XyZRgIXYIMbRNNK9TevW237QJbRqWea3XKywKq/y",
-	"qyAga0VChDXVLhgXJEQDQeSaM0kkwoIgHF3jjUT/9On9r8PavTf9ZydBWLzyxl+8v0nOPN/Da+pd+BVT",
-	"exeWp3WesMYziT5/fvd6hF6hFY70MCSEJwk3np6cJrNaY7VMJ0XDRvaxcx57cQwtK6Y2B/atYJQOvEyV",
-	"REEsBGEKadmDBkDEGP305hzx+YTpBlqs1MmSIaIScUYs70ni6wGnfzdFcy4QZpsJIzdUKs2ejitIJAk6",
-	"ff5ihH6zveqZGSloJ/l7TKRCVE5YzALOQqq/CUcj9GP6B7oWVBGpxZaegJOFgqAlZmFEQniM1YRhpOiK",
-	"+EhymOY1R0FEtfQFQainpkeVeEXMIsDq6EdzKqSWo0yOJsztn5louoNOgOYIa4VvEk49OTmp3DhWI1Wm",
-	"gkSjv5sispqRUNoVibDmAD77GwmU1J8BjyhnSDefalGeET1oYJ7iSK8BlQg7HlKcDzsKI8oOKYx+pita",
-	"wewf8IIgSf+N+CgkcxxHCr04OUNBhFdrmD56Pho9PzmpY/IIuq0QNJQpsiAClv7xqZj387kkFcvxa7ya",
-	"EWH220hexZH8Stfp8tQuBTd9VooTytTLF56v6ZSutAx88fz0L6d/ffnn07/4emfNw5Rus6v3QXBNhUZb",
-	"v5Mf4llEg/LUNWFpYTDHkWxbLCov19BN2zrlxn582/iJSEk5K9k09nl5jqCLzXSoFkfQDA20tB+2zMw2",
-	"7jglMw89MWkmVqXSbFuJdBsSaqEC8wqxwsi+121yYTrQiIZbzfHR7qqZnqVA2bB6bjvXpqldsTM0taPb",
-	"51KvzFRLZ6d+Wmbt3ttqvud40TRXMOSMCtQTwYuWOSi8aB+fiwpRpp8aS9lH06Optinn9AbsBN3QaOId",
-	"bGbJharTUVtqpVttilmzUr/+Aw4/GltE/6XJhTD4J16vIxqA/j0G23H8LTP8fxdk7o29/3ac+nnH5ld5",
-	"/FYvwBshuJDGG8ov0jt2hSOqOW8dK197dsa3IPAGGky/TeC7J94YfZl453rTTAsqkTMjRxPv4nY6BEvs",
-	"28QLicI00m9MPG0ga/NNEtMlOkKj0Wji3U5HnjHBZzQMCdvb976Gwas+tTi1f+ExCjliXKElviJoTcSK",
-	"GnmouP5L75EhUxzoPmDaHlhSMp7PaaBtOit2H2D+2Vk4YTl2qzs2PE7EFRHPJAqp/AqWuaZ0LMFEm8dR",
-	"dKY/f6nZ8RpLMHAVYSNjLkl1AHL8X5qX2skRWG6MMJpp+zqiUmkhtyJS4gXRZPllkrQ1gsJQ5RjNOZ94",
-	"F9XEmKW8X7l6y2MWPsDG/coVmuuxMztlzeiQEwkUCU6M/gZq/r6iks4ioilTNw9wFBEBH/IBbyKOw3PO",
-	"f8biQQjR0ggCmEZxjiI9kczHwQ/ab7siAr1Av/yABjiSHF1rV1/7+ShYxuwr0VoebC6S+GBvMY3IQ2xS",
-	"dhJoDrOwX5RBsLRk1PuT+KOpg573cqmyUFdoMCyAy7CWoNh+9PlScKXstxYcf87RCrMNwkqR1VpJg/wY",
-	"yRSGgkgJdi8XTloFPGZqjOo26hoAPDveCL25WZMA8I4rTCOtCbUh9mckYQWk5Rk/ixt+JEpsjl7NFRFV",
-	"uh7eQzFTNDIWErlRbvYowAzJOAgICUd5H9a5Ac8r3AC9Y58ZjtWSC/pv90ISv2htoM08gWY4RIEgIWGK",
-	"4kiWl/ZVrJb6RzOFbFt0TQQBHl4LfkVDS0dV8slJNMW/Ela17L/99ttRZiSS/8oS9Kk/yX6m/v1Hvqw0",
-	"lF6hAH7RNKxJ2Zp9WvxqAg8T+StjCwcMsPs3WuENmgHBSHJFBI5sZ3I4QlPbE9ic2CFUIZq6jqbuqR4B",
-	"kBzAIMIM8nBN1RJNE2jgHwxWcYamCXQ5RSHAoqAApF6xteBrIhQlZUO0wkSjYRXwpTnzPYs2zhIsvWas",
-	"wSLyUtHQLoJuyxl5P/fGX5op8rOewa3f3Mi6Bd7thd5ku57VoGGybWqJVUZ9wN5JYrwAZ8HucYqfzLhm",
-	"ikVDWFk3oakDcCWMkezwyi8GwITFz/NrutCZ9bDjpBgrt1PyLTf8KIjlowIKLSj4BI41DHGhwYf3n859",
-	"9OHz+XCEPhIcHgF2Z38FVaYNFgsab0+LdUTVgn1lSKzDrjWQy0eyjnBArIcYp+gfUI1ZihoqQgP9jKsl",
-	"Edqfx5vhGUiTQkstCHVrLREYolbirb+iwenJyTBHil0+ZW9kZSnKrWQ9xVh9Mf5W2Nogka5NY1sZXBzd",
-	"vlw/qjbH68aUORe0y+jldQOLIaeEK7A431sR1apQ9VR/0e00PZOb1iX5gBdwRGQImVxRHsvu71QupGZ8",
-	"80V2Cpme7UfUL/WH6uONWonw6vzHfwRaBxCfS+JMWm3vjdCv3CGnspcHj1seVBBEFJFAVSKp2mpyv7Zb",
-	"Tg7+0paTBV2rLCfXYbP1ZDvrrac9WU92PWusJ7d19209WQj/Aawntx6N1pMj1Q4WVMImT8uKqiWbvNTM",
-	"ofS55fiOLSm3BvXWVFbyNts0ScuyMZD81DyLOusqEcdbWFjpbJ6ylZWuzI6Wluug3doqS48nYHH1sqPe",
-	"6nqNFX4vFpjRf8PVttdbHoVEoIhckUj6iIwWIzT98m3ikYis9CgOwzXnlxPv1kelX92R5MS7vZjmPhmH",
-	"LubnQ5Z2quZa/HI99w+CKx7wCqmWhB2UPwmiFgwijmeanM8Qi6PIHLPNY0lCOJ17/TfMFhx9fPPpHM0F",
-	"XpFrLr7CscEojdaacR4RDBIIgr/y5PynOjsrmXSLUVYQBsmbdrSLmi3NnJQVLenceT/A4ioWjIRbGapY",
-	"4UteIJtG4LdIZre+6cR9UHepn9v1CqooCJ3WzdjRqM6RV5kWIh7giilU290dDfQG8zIZrmhpptP0K3at",
-	"tAkt9JTan0+YHurlxnsXO8ivmRXuNqiaqmqRsBcyaFSHVQZhyy7W2YGZuJ4ui+5kTHEK2W5aZlJnC3ay",
-	"3DLjbEctycTLxPLorcHcR+9kDmZWoM0ezKmK/ViEvaB4QEFRpoU6SZA8b5Y2tl0lmZErGpBXsVpmwloK",
-	"fA6B2pfdtV/DIJ8UFqrqQ3SDy4CbWOzSSpKbNRVEXlLW5WhddyOReSezjRmZpP8prnBU35vi6BpThWZE",
-	"XRPC0JpHkazuzHokl8ZCKc09lkQkX0Zu8GoN0W6//e9/+dej5y9ennoVlHNFBJ3bg/PLWNC86SNol3cu",
-	"NW9FxNgBzS8XyCXzQX5ua7IfUzHJpjnk9jCzAfU0+YFHUS1NFggmQ5Mv2i2y7Mtt48s4UlWCA6Jbpt8m",
-	"nlRYxdZ9cqEY5vvXJpxy4t1O/VJTiPaQcuL5aOJBcEMuHsu8AOGBtmtofhkSRkk48dC/o4ld0fDSvg7P",
-	"cKRN4s2l9o7sI+vKXi4EZspFUOSXEwbKXsbJDZdsnh3K83PDwHZmhqi4vuPbb88NUbVYcFANY1f2Yoav",
-	"lHflXeTXLOI4BP1c68GCj1lcDkHWXFLFxSY74R8//vjrJ8/3Xr/69fU7z/fe0oVcYqFp+yeq/jGe6X9E",
-	"fAZ6/RfCQhKRjed7/0oYD7nne7+RmXvhvVoSUfmJsYjKFH0CfqQiQhPf/xkslVrL//Hvc7Uejo+PW/k5",
-	"8zmm/yqihztoH+2FliqHNLnsAgcojKMVD0mUxKebuEq0IerM3QQjusutgZMVvnln2p/U+neJMfDmRi8K",
-	"jt5BaNGc2qCg/NxdI0STVogwJSjJASWSxyIgNh7xxx/eoXN8wxlfbQyT0tD89Pzk+fM/A0CCBnNByBHE",
-	"xNrTpTMb8YYjWBAaECSX/FqiqfbWAcrQO08AzGeckeG+UJY3N0pgiGxu6snDbGNPY4qUlzxhcN/FHLIU",
-	"MKbkc7XZqu27EfqfZAOomjCXXRFGEdGU6usPZfYP6aOQLqiCoLzp5RQNgiUJvpIQzTaZqNwz9H5N2KsP",
-	"79DL0QkKMDNhn2sI5/tKNsgygRyeoSscxfbiofkE6NvMPauo7Yr53s3Rgh/Zhyu8/mLeugBNNMcB+XYL",
-	"0deZ2PDGDSmsDMR/axNJWw64Ijw3fbYm4kjveHIiOdeLElpxZa5pTofmEp+x3Kbl74FwZHeHtGavS7Kl",
-	"CKtqhr4i6PPHnxM4lXF2BHyb8HvCI98mDtK1Osz9deyUSg23ZqdsfbKSQl9bb7Yp4NH31kRcJi3dtSln",
-	"Uze8p7jCEbwp2x1W01iA6m9tXgT+9OQy88wPXey7Sg4nLmVZBM8kj2IF+5VsF7mBkGjnUSI9kG84IYr0",
-	"nuj/ay+xFiH7QITUtHPudGvB+gcsKQ++hViRI0UB0qqx1cNqvM0ageWPA2AX5CNViBGtSmxb/RGVI7d+",
-	"WQEypEz9+bTSgo+wVMaUqTh7CLgISYiwQiuuGZgFBGG0oixWxAHScztl3cfu83UeVn4GP9ErwvTwsBOU",
-	"szMU8QVl0oqbJaFCookHD9EkPjl5Gehh4V9k4o28SmibzOlN9em+uXEbLLHAgZbdjtYkCQRRaDCVy/Xl",
-	"FOIuJL1BKy7I0NdiT5CALxiVBfe5Ay5qp+Mn1Jbdk5RqUuKq5JwsIddBoNt5kmBvOkI8Qydmm0foFRxH",
-	"oBXBTBZuldgboYMpPEJHR9DHkVLRdJgjDUeOiRx7+fxPL/98cpKTZpUC6qAAZMUqhuVlVPcsLA4sAL6S",
-	"TV2ki6Z5H4w4a+hym2+jNFpOitxNAjTw6wGZyqxDmSgKY5i9b6WdatAYXu4OBuaVU8nsrZpZjVpND6OL",
-	"jo27Ipo5ZBtlIsr8TGy+j6aZc34jA6c2vnIKtmgSfCYPFX1WFeC6xxgrFw97cdvufdVFg+x1OmnwSJcp",
-	"tcUyEO0mXc4TP6lp7KxLdet7C8HjdaPB3SG87iOPSNkU/0l3nbltKdHAjGb9RGWc7YiEeed6WOkYHOio",
-	"1LkbzYcuulG1jnpRfcgOQ+LtQorqgiyyMSQHD0BsI8VsCPHB75K0TaZ7+IkBeQ9D578QcM+110+OVphG",
-	"aGCcTYjeIcgQA1pzoXBURdydQzczAZuZmy/FIC0XGJ8jwoKQyB/Owzo6ZnBLlciGBs3TGhPq1FBVQOgU",
-	"xrH6xow1zcaDInO/DmuPBE5A9L+5QDMS8JUNnIIzru2Dvw4qMEuL1SXrVI1krJGFLad/sCqyy9FfnURr",
-	"i4Lbp3x7CC42OazqeNmuWo6l4ej5+MPncx+tMMMLvcB6B+1acxZtOvB2vYdi5lZ3KNox7DAJdy+HbtXG",
-	"6Np37hQO8fhCF5JIzS3Mcrd4LQZ50vFOIRB2lLbwh5LgPGQsbC8Oe3F4b+KwjiPAuCoLIMwuzfDVBjyV",
-	"l3b82t9hSlW/FoPd06Fy/WY6uWie/o/JRAsHKRFeSBuLbe+8wBHtGZw/CLLiV3BEp63c2ykyD4yBs4Id",
-	"qHCYD7guvp1SzZqVViCb66UScIK8IHyOMDo9OdFmHYaEGBDoHG4YXtHgSBCpMklmx+l504RtlQ9mbtM4",
-	"mJ+ljySkPBATtsYLyhZ+Q8YYk1wyk2zTjvGVbBCknZywmH1l/Johi3YcW4jDJAdDr0kQYS3BXF5LjPRy",
-	"oQFmG0giao74hhMmuQntJ1dEbNCCMCLAug0wQzMKaXTPMigsZJSUWfGvrvmE6WlCDsk0O1cVGuSuIubQ",
-	"IHcuLu8J45mRJb6ilkgaVUzu1N4G3eHg95hK2iVur/J9WReVnrn79yyfkU7WX77QFMCFde3OnIvHGZHV",
-	"Xp9vQgoIpGOJF8sjo+UHduDMBIeIi9Bw/CH861wMatWNwxArcgnQ7s6Ab5u5kT8V7h5DmY19qZg5WfNg",
-	"uT1x3cH42RGT2g50WmFG13GUWhdbfV3n+7e6IaDol5RdNjILnNBRBumpIyI3UpHVkcRzoqXnamROf3Lm",
-	"U+uKrGtzH+a507W77zu6uWvE93BH15Kyn/U1UsbMC7QSslNgr7L49DOiuEhfNYRQwIiq7CCrflohIaeL",
-	"9nVHuEm2V12y6yrk/SQKDATyGYJPR4qXXq+8cScV3ozQqzC0maXApNL/xtARYoRofQ7m8pKutXlEVTEj",
-	"6unJy+EZEgRmoF92eeNGqHCZ6n7v/f2BlcTu0v5uN0ZrZJvdM0MNqVGvrQhIu23f3j7gkDIbcPj8YFe+",
-	"G+VA401ACDXWNA2pM9jXJCI9zZqhnUmco/Gz5PzSYsYZ1k/PKbcyX1vFySEtrx2tB1i3dkhOpt7AYc6K",
-	"qpSZG7Soocycu1FL0z2/jjfEHBMkS1VIBc+NInQ2uVMMzyQ4QGdJvAueK1s5IMIQJUVGu6Q2z21G+7yr",
-	"Ly4U1rTbWtbByWW3o21qFVxdM9HtZ/nkoOfySnRXYFUL3QJIVw23EzZdHrsNpgbhvbfbed8Le9cufDO7",
-	"diSdWgnSsOVPlQW35ruuzHY3Dmtjq5KPtEfO6j2k3kPqPaR9ekhlLl+ToOro1XuFpPkJDRYRn+EIAb+P",
-	"7SmApAtGwiPKUCyJACenBCXDyQmiytf8M59DS5PRnyCqhg2APNKryde2yNU04CtIkjNNU5pnLngN8Hot",
-	"+BWO9PquucSRKcmVPY2FCZo7AhBK3HrwXLr/V3USDbfaLmn+7lsLEZauy91DwkIhaOXVCkmwCJboIzFX",
-	"71A6LXfn6OPHd6/HH396ffmXkz+d/HVaQExhtFbhoEe/tNcqyzyjR0CCSB7pzVlr8cfnaKpfmqLBFK5a",
-	"jo+PZUADEbNgOeJicezaH5vrFrqxuW4xHfrmSkhyqMVghKqbOC3r2xkBhdXNfGYNaVzUc187EGlZ8TDJ",
-	"Cu+V1ncUvI6Et6S+rjFNdiNqrdpUSjYaZrZZyRCzzxtGdlZtXX1Fc/+SSjS1nU1NWrV1FAscQT5X83wI",
-	"R9X2ZC8rJ6si2f+4NnO6Id1MZrczbSazbbebxWxebrWYi8y8x3ipp83K5RVXAtPqMAL4xURyVBoyKKJf",
-	"k73QtkjCV0lqY4BnNRsVINoSQmtfrUZpvwO74h5Ngr2p95wM2Sfs7CTNxRbB8onUuYstARTfbkoYxugt",
-	"ia2JtqMRUImM221vNARgY2otkETSNRKfaVXSauZx/ahPD1ODz9rCPrAL12Ye2G53Mw/g5VbroMCfvXFw",
-	"GO4sb4+9zlVlTNjCUi0xiRINICpxuKewRPTPrsKeicRDmG2SaPsqjBNMmuRcuiKskQq1vAyxKkN9XVC+",
-	"mSAEkkSVl8jciQTVnN7ed+1tpiKoH5hPJ2Etkg74Ir7LxA95qYAwomhwGVHWzWZaEMbNww6XM3eO2guI",
-	"q9+6VQjene+YbhewV/z+1o1cCx6QMBY7fFpL3J7h8McatydJRa6Qtz76RQuaz2hgI71NVXubLu2t53u/",
-	"eL73uSUfXLEY95wEmwAUkW7hgEAcKHpFLOhgNc6wCg6sGMlZLvu0sq2+zlSay+isTkRpX4v4YntikvF6",
-	"HdmBikS71xvGdhhDFAcrsAK3dM2KGloryLWM1Kpc7ozEyaxNRmH4WdWTE+cJJZZiQzO8nt+s0iXgSvFy",
-	"Ua/i230kq+/35CQdTO3ClTGXkh+722ktCthc8KBh6Thx2KvmLVRzVsfWXROEBTYX7M0FIRZtTPlh+7bd",
-	"mEKJZUhQuCHqbqkbizpkR4N8n7r7sR2dWrW6rcbccgW7ue6Fwnfba7NUI23Nw3sLsi2okQYZXItzpF5Y",
-	"p9wbRQfdPm8Y+elhHVV5TjotXhvakU3csT3cYd5uxTuKuvYugEevaXtN22vaXtM+DU1bIVLTocsYpfkN",
-	"jjwZXeEIEjJrcb5eaQHafPq5l0isQtDV46vcek1mkqodShbUu9Cuy4uG/ergcNrNq/I4XyE7RuamPtAK",
-	"QQuiJIIYqfHx8RQNpoxcu75GAV/BYbYWJUZGupbFVnUhI8N7q1W488bUR/TYD6w3NFNe6obBlKwj+0PT",
-	"6E/Q2DQfto216Raw1dx0Xe9ob5rX2w3OIq89wtqdW/FDaSnOrZZJ9qdVMBb1NeR7ra3+ssZSXnORF9bJ",
-	"Q7+6Bk91dm2tXnAA2/1MupQ9OAwFkbI9h3XSr58OX0Ub9nPkmjNZcV/PVFupORkwNQW+EoYGjFwTgUw9",
-	"Jmmim+FOwVeSyyDUqV5KOaOv7+ZR9QVgtFToxnLHkgSxoGrzCVSETWeCBRGvYrWszL9rc/wiM7z52DGa",
-	"vsoWiBmjH6ATm+DclLwxIbdoMIX1rfop6y0pzmGVjO7yxnZa6Udo7eTd3kJ9qDmvTg4DCWbmNi7rB23u",
-	"fTp/8wuC/7irKK8+vPORlkRYwfEpHLxCCsb5nAYURxOWvul2czCdwdm+IqtLvKaXivNITocjU50BCzJh",
-	"02O8psffTHD77fE3vF7fHn8Da+f2+Ms3Gt4eX0zNaDYAfroW9AorODeBJXK7PpwwLtDUhMtPtaPI2WbF",
-	"Y+kDWR2ZpFToA1ZLc74c8iDWlpfN12PSziNt70aULSZMRlgubRYeTbFreNMZDNQg1CZnEQltIRbtCWxG",
-	"EzZJWEOiWJrrJ7lcR4RdkYiviRybOkpmnSfeGH0bjUa3NhkRZy5Y1Z+wTDuoVvFlNBpd+GhiJLup6KKF",
-	"u/mXk+/mLy3iMymOIABskAmDnTBIkT8cZU/TndMz+rupOXqX1pyJsMocwlMmaUiMp2O6hAUwKaHQEl+R",
-	"6nq2zySSSwxLAHoDQckmaT5UiyD4yIl3ruWBaQFlcs12jybexe1UCxCp4B65rCk7MmEgs80653+DAb6Z",
-	"qsGxiOx4b5giepEMtPD5488w1MXtdGg3oTZ1VKyWhgg0d/mZ5Me+NuKP5jxm5trEiqglDyfMfLFvr7vP",
-	"NEG5kiquAkwhoRUs7XnpWgiVKZGP4aIU3AmxZq9JupVmivUn7MPn82OTxe31m5/fnL9xebn09g2TzHta",
-	"otuIDHBOtOm7JkE2NdWEubRdaklW6PTkZSm91r/wGIUcOgRqSNcFKa7/gvo7uvcJwzBBs6aD05PnlmD1",
-	"CgC7D+vrIz+TmZ4nLIiw1OwXcsuPhtiplhiONQMsxMZevzEUppffWvaO0qYoZhFI8SWZMGE0uHXpJF9Z",
-	"YZh19zQV2j8tEcIUfjJpvkjoJKSBU2Ab0IyHEFA7zV4SnPpomk0ZOdUUWLygqxvV3N2FnzIh1PB+JmgK",
-	"fs8aeebBLD9goYy7bmNSqps/h2ZXGU9409mBmIUTxlJbz0eSO5swKeuJHXwitecFxY8IUyNNewyv6VGS",
-	"HO2ZnLB/wlc4TZemd5MqiiMqLeMAc+G161txi2AFnClMITmh2cwJE7Gt+zU9OkoTKB6lZsw/JC+9NvM/",
-	"57/GUfQP2mOenmUUwYRhu4nXPI5CSNaGpvnSQpos3I0uAAo0XdtZ2ktURI0m2mRRVEE5xXpVbMoSmkvB",
-	"3vPRyegELkSbBfPG3svRyeilLdQN1gpoWS2ejk2hwGMw2HjV/YiPEI0lM1UnIeDbvIdyFe6MGIDLanps",
-	"iaa1xRKnaKCZovi7XZPNmkiTEBoqGE6HPlyGA2YF0Qi30UzdnEQkvQu9sQfFN9NanJ4xAolUP/BwY/xC",
-	"pojxDLGmczP28d+kcS6MR9V6abJUUfT21hicVpDoDl6cnBxgQFNdFEYrG9JVmzLSpHBq5lI1RDLn4x9w",
-	"mHyO750+f9n+yge80drznPOfsTC5CU5f/H37e+dLwZWKCICEfzr5S/sb75iMwbQkTGVTTjhT3Bt/udCu",
-	"82qFxcYRQkqnUDnIhTWMv3hAHBA+XmIFUCsNDGED8ZyWe3FyYuge0loqEkVa7UClRx/ZQo9okNjH0LsP",
-	"FVZMDCNmxs4B5ioT9AceRfdEz9lqpLd5/wlSkR6cvjPlSGsIXCqsiMNF90ftDXSk59SZjKwrcuzcvUus",
-	"lKCzWBF5nLl3D8S1IKoqNEwqI2qz6TvQlQtS5ZlouRF6a0xANJgaY/Ab6A+orJp9MOLr7LOj9OHQpEP1",
-	"XfpSEK4uhemcRxG/znkpvv6RrJUJ3MMuH2oSO5sW0ASlLgnJewjOwaj8HosOYTQn15lMq8YEsGbYkgji",
-	"Gz9TLSHJsCAGJJgLvoIffo/h7jRYy2V20gucMYogCAprg1EB3lYTUZY2Of6ZrqiqjSrLNHw/n0vSqeUn",
-	"KEbT3u6d2aQuTd/cdG761qAd3Tt1samt7TPrbCj1V7wi76wRJb3bi0MKlEI+oQp58p6R5OJTlttcfdP0",
-	"SqgpMAEOcXf5ooctaNST5+2vfWZOnhnleHrSQQ2/5WJGw5CYaymp8NJzyEuSgRVRLhNtRpZlcwxd3Po1",
-	"2s+cs8hCMjbIy5FUOrXyqcR85t3sOAdSZ6X0YZ3U2fNDTMCejVTQny08t7N9dh/UtLsZeDejLqFgs0iW",
-	"2grpR0s0u60aBjjRkLgrIp/fotfwPFXIaaIZyENj8tqbUgVKJg4ZePhl6jed5al/O93zbv4LHLxUSM7T",
-	"usmHrvyQNk+Ho/ukHDOp5jd+5eotj5kZ4vmLDqQmoIIleOdvMd2LC5FQm1myjtTmV5twWq3kaKXS2IEg",
-	"fyq03DReQCZp+LBMOz8RdSfCeVSWwz3p/XrJe563r/VyLwkO7Ynrm3O8qBvGNjuGNtDzY7YFtubBHDP8",
-	"RCAJXnaltjIftqPQEOhiXX2w/AELRXGE4nWIFRmXIMPsWXKJdz7DS/uTuwe1V8zJ+n17312ZxixxmGee",
-	"x22+3KMSemBTydB5Z+W1jiuU19s4ipAwSQDHiK+ogtNQF9dh2W1BlD0czQZt5LnOZhL8g7DdNm5Cz3c9",
-	"32X5zlL6jj6KsInh5LELmmpDB21yQBdiNcAoG3VqghuAW2ebykSCwwcADu8N2/uUCXDrgb0DAXv3iOPl",
-	"gjxbQLwkuPGpIXjJhzXZ30kMaD129ymTIhT4ceBKKCzjmU0yGobo6AhyiUJV+MLPkij74/DMsam2Bk5P",
-	"XpowdrPoiEpbqzdEWMFh17gcyv57TGIikYxnSUlwCO5wqUbhpNeeskGsk/3CS9di4o3Rf/3Hf2oZlZlo",
-	"1StJyzpQ8lN6o/oQpkYhSv2e4chCnHaPRd4Ri8xcv6/gvg4avhV4NJyqeXSEXjmmgkM3y3SCzIlAirv7",
-	"IKED+05PTkwUC0ZTE3M1HdZhkRmifyAgsjdf949dNlNnA2qZ3Fepgh93p5XvBntsF7MmDU66yj3qWIs6",
-	"pv5NV5PnYHgjGshEHA93Ah/3JGgPZ5c8COzYjV8c9pHyTa85Hhng2KZxWqHGIofdHXd89Bz3MIhjz3JP",
-	"BWvczgeRiqyOA4jR7xJ8aFpKF2iZ5Ovr4xD3iVWaOxM9Uvk0kEqzm11wSstdTw2ldEKjwWA3a9SAULYk",
-	"T8kII3vlzKZPgirkIVrFUqFZMeRmVQf62ekcRtGbzh8G8DNj93DffuC+wJFJiYyb1OxWwYXmHTRgXJlQ",
-	"QkvXw7NszFgVS+jWmXRCVTBfQuZ9tOHjROzqCawBrbMkA5fxXMLyavusCs7blSa+GzCvTYSeJ1zbA3mN",
-	"QJ4Tbd2sggcKGkQdDA8ehcmNXUau66WuwUX2InUPZZY8CN7XiaUs9OBYqwceHhnW16Sr9htSuFeetMDJ",
-	"o2bKh4EEe658CnDg1j6Ky+DRDQ50rXtI8NCQYLLSPSz4RGBBt6PdoMFk/58ePJgKkUZnwDXbJ0xos6Tt",
-	"ChMmUzqU+ncDPBRc6MbvIcN9QYYZkqkk7Ta1vCV86N7LQIiW5vcEIWa+p4cRHyuM2EZ0jXBiQkI7Q4q7",
-	"08h3BCu2i9rzHEf38GILvJiKvu5WxVOCGfckmQ9p1jwQ3NiR1RJwI2W5HuB4dLBju277I8CPfwBmfSgY",
-	"sufWpwRH7uT/WP7pgkn2AORBAMgPaZnBHn08EPpo17gyJ+KWb7+THyBt1GGdFjtkFwDTseVTQy8TcdPg",
-	"ZLjy4l2SJ+bgSWtlzIhZI6ok5FOszaDoBjqMJWB7fxgo0g7e45D7wSHXCaWUibRRA28FPzqsyGRFNLkF",
-	"hmcp6h6RucoUVnPNoeaKxfvgyjKtxR9Tiu/Bx8cJPjZRWgPs2AgznqHTk9Ok7o1akg1a4Q3cd5eEVIKQ",
-	"OxPKd4NAtkrY85Sje+yxEXtM5F5Hm+BxZUTcj0w9mP3xIJhhJ+ZwEETCJD3+8MjQwmZldD+ZDx85ez0M",
-	"ytfz19PA9+7mVzjHoB7n02Sg9OxVWgQ74CJ8JtHUpFd3fUzHWRfkWRr3YHC4jHutTUdJiI9itsYLygB1",
-	"G+SKMEZUqksLyA0bATJbX217nGxbsMiZkHc1CQuVmd30O1cYNi+0Fxh2HZcLrFYzewH+fABoaHc7EJCh",
-	"Guo7nE1YyV923C7IeTLFHjnfa+bRXSVCj5x3FoZ2jXdEznNvJwcd2774Ok3yq9lxy7ehbPhhs5CZ4Tol",
-	"TLUk++TypXYQwk6hdQHrXWEXak79F/SKsMJJRy5QYJpGCkwRZ6YScoJ6MhuAzK/tL7lqIUYk1aYptbM+",
-	"UG4i0/sDJSm1FWt75H8/OUoTSilTfKMFsRXy7zjDlUAqkDL72oU9cBRlY5BrSyelxN8fAjzS1KMNRNeU",
-	"eNRS0b4OAXYmlO8nVWmbsD1Pmbs/BGhOVGqJt6ut8bgOAfYjUw9mijxMXtIuzJHkSHRM0oOUjy0raaMy",
-	"up9DgEfOXg+UhLTnr6eRgvROLkaneujt5wCZbuxRgB3lWd4bkb5136lAXISALx7ifMARd6H+9B/zmCBb",
-	"OrrzUUG23lXbcUFugO/qyKArlR7OrGxnUeeQ34U/XR8l5kwiag/KhzvHsz8OBnSL1Jn53NlSG+MlHX+n",
-	"TNclnvuA/NVJ+ZWO7HKV/GvKSs+4WpaguVL9cvvysD/tu9tpX0bX9Qd/hz/4yyy3odskLOE+wLKCSdft",
-	"cC3Ls0/0nC0nltrlaakQceXpG5CGramaiC3FM6dxID3WXFJz+d/64mOE50aeEBRhqWoK6ueO0/JFig/o",
-	"b+9Ycfj5AefRn7ft9bytugRwJeV3tQ9aD+Q+khW/IiVmAW2Gsyh+w6Ha/up09+drBz9f24LIOpy6/df/",
-	"/X/lc1t0veQybVN2z5oO3u5ETN/dGVzXIvDlze9P5rqczGUWbBfr5FGe1+1PXN+HrfOgp3hd2atw4JBj",
-	"s/7s4XGe7W2lCO/1xO+PxaAPew7Yc+gTPh28s0NkKiF1QkldMbAaaFSBSVtMYA4RZVjoKa/IakYE4vMe",
-	"F90ZF7V70IOhTyJ7ud3OTnin3fknB3I6qdJYiHzWkvmnJZkgudKM5a4IQJbyWszSjnWo8sSzh0v+Ywfv",
-	"Ick9QZIJpZTptFHXbncFwLzUmmW8c5R/MusehXykKGQDXTXhjabRFhnFdyaF7wdDbJOY5ymH9mhhM1po",
-	"ybOrmn/EKcTtp2TDXLTzAb9qF6jGvrAI417k78Esk4fBEruwWQJPOHbrMYnHhho2Kq77Tx++I586pPFx",
-	"M+oDYYo9pz4N9HAL30XhG874ihJ5LNck0P9vQQuNu20bowFGi4jPcISAqX0AvYC9ZxvXlC4YCY8oQ7Ek",
-	"4iHgwftD8Myq9ADe0wDwzG52AvBM0yeH3zkub7DrLcnXw3efFJ7PgfdNdmM0mNrzjWU8g+cIhyE6OpK6",
-	"oeb44s+SKPvj8MyxpzYbTk9eGlvBrDiiEgUG5UJYOyba7DAbgiMkibiiAXBxTKQWkitqU53MuUB4vRb8",
-	"CkcgSzCT13qQ6beJZ9fg0jWYeGP0X//xn1o0ZeZZ8UbSsBaNTKTFQUwJ0/sDoZFm8B6N3BMamVBKme06",
-	"aPRWTNKwqGbOEXrluAnO0iy3CTInAimuWYxxlaQeH5yenJj84xhNQ9jt6bAWndxRO+4Nneyt1AMAmg2k",
-	"2QRomkbV0OWudPL9QJdt4hWgy3SJe+iyHrrc0sQ5GHSJBjKRwsPd4hv3Il8PZok8DPrYhVMSTMNxTK8t",
-	"Hhv62KhlWtHHIm/tIVTxcfPaAwGIPbM9DQBxR3dDCUxZR/wQ2vbwYR4+hEXp4cMnAh/CbnZCD82+Pzn0",
-	"0HxWo2kNTZ4weAjftw12CC+0Q4dm3Q5kQ0DnDwQcwtg9brgn3NCRSYnf2tX4YwEN3Sf0mOHTwQxrybIJ",
-	"MYQ21YDhjjTy/eCFLVIV4MJkfXu0sB4ttG5LN4vmMWOF+xCrhzI9HgYp7MAjCXZheaXXEI8NJ2zQLA+B",
-	"Ej5mLnsgjLBns6eAEHZ2LMB1P1b8K2mqWfgruSZSGaTDR+RmrYlRa1zpQLrQOOuSBIIo8CjIlfbul/ya",
-	"IbzAlJ2h6VqQOb2Z6p+pssCJpiaBA81Y1ajbOczNO2TlTiIkZziCkeoAoTTm+ZlEZr12vVRVncAz6Xxt",
-	"p4NwEBDpBsts5qtYLVvuYxrMAgVYCJrUs4GtGUy/ks10CAjKGaIKBZhp729m8dAZDr6iCKuqe0tGJMEy",
-	"HQjbyG3Fw0AcFVMI6wiCkWuzPa7Iv7TLfI9CsRpaqCSiMg01ioNv8P/LNqDhHH8lEpH5HEqAGWzOB9zN",
-	"nBBYOjHYg8HvJRoIcsW/UrYA2jRrGEsSwntqSWXyGpUI63cq0yF/1L1kKLINSTDt93c3cmvd8sAKQn89",
-	"eEo2VURBolUKmbxtVJEkW7/6TCIaokFymhJRqYYj9IoB2ARQrxslAVRPT071jlLd0Rqrped7DK+IN/Yc",
-	"4XlFxvczTDw3nvzYo0z9+dTzvRVldBWvvPHzJPEzZYosiPBuMzmL41lEg2PHIJdYKUFnsSKyW97+V4yz",
-	"zYrHEuSlOUmyBDpCn5aauMHhM+Mk11/8fIFSPi82AHDaPsvlTR+hV2bhfETn4Dz6psrejKArHNGKazQf",
-	"oButWvosvvdzcFVK33uPJ1lbZu99Wml7SRALqjaanPU2zQgWRIDwGn+50MteMLUKGX0tD5Zwopr0Pd1k",
-	"R4LN16KlFXx+hnCDZKlh8Z+I6jNSbskjzc5tn4OyBmzdgtEcHJtPT9mN1e5Wj8DwpyCSxyIg8ljGmmKI",
-	"2Emdn7kQF9uJNkXBob2TRv5ke+vV8VPJI2X2s1siKbv335/eTT69QRK4pSxr3AqObleyrumumjWZTq9W",
-	"24i/LUuLadUr1Dsq1EQTdeKhfahSSJ4V8CUXakcdKsElBrABuqnyfe+kUH803fbq9EmoU7ObXZSpJafv",
-	"T5U6PqoXAmYRy2o0y83t+tM01EuNCwy7q0a18+r1aTP1txy/Qptel95Rl1rq7sBEe9SjUUQCIIu761LX",
-	"1QH0adJ1r1OfiE51O9pNryb7/z3q1pSvmkSDa1WrYxNO76JnXeP96tpkjr2+beeMNp3r2vV69856N6H2",
-	"jgy2N/1rOeqpnO3uXAC619KdtbRd48oz3S3ffifN1h1Wotkhuyh6R53fn5bPlMiuk0Cu2ni1fneSpPNJ",
-	"b6LMTSEWI1oYV8mB0k463k2yV/At7NCs3e3m9Kr9jqrdFfnowlV7V+rAik4H1/MkRKxhsSDKxcAZwfdM",
-	"ommk6XHk+piOs9WUnslUwUMkY7luqI9itsYLyuCW8iCbowDi4S5tPaNhB6Vuq0htr9u3VXCOae/KhGuh",
-	"v0hR87ZbKv1vqshKdiyYpmnVhu5hIfDGy8f+fkk7vkgacpM8t4a3CzWkHkCdHZLzkujxCiq9Vy60oz4V",
-	"03pn9utN686Sx67xjqZ17u3EE9r2xddphJIm7S3fPtf8dB+FlDvFlliS/Q5DS9olnlMv1da8E14dQkps",
-	"0fA94nRuar0N31ZMtUsJ8d6Gv2uIiaXwLry0d+sBGLDTLYx2Mz7TjbXk7SjPZN5Q8BFl9sYwFyHUJT2c",
-	"eV+uDguy/Y9p5Wdj6Ttb+tlw3zZrPzdAb/HnLP6u1PxwjOxM9LtwseujxMKZIscH59adgfbHwaZuqTqz",
-	"qPMP29gz6bhnzRrW7AA0H4IL2wqLdwwySeoD7znCpK+k3VfS/v7uP8xaJUG5DFgFU3e592DKfe7TSe3L",
-	"1fblah/TPYhZy0HTHevZFhhwmzJ8XS4U2qIW+7lP2Be164vafV+qNKkJU8v95Xz4tYzcQZ+6hd5Rd/b1",
-	"kvp6SY9Id27BPfvWnS0VKLqoTpPhdT+as6/n0Ndz+K4UZ1LxoZb1S3ki65i4g9qEhjtrzT5peJ80/LGo",
-	"TJdWvJVt7qQwQZEBT9UUW6ELJhG1ySa18MJBwGOmnklEjlaYmgInayzlNRch/CGIigWTCEOuysqskGhw",
-	"evIc8i5eC84WKBAkJExRHMmKw5H3My3LD5kDFPpOSOl+0x/bsU3vVVz1qn4dfRSzkAg042ppClDxKERB",
-	"RPUIIPvuN1XyjrkmT1/8fft750vBldpL/YmUH3O89+bGpJmupGwo6tM5x2mB66tYnoir+gSXmVpAcNgI",
-	"raXJUqqtaTQgo8UILZVaj4+Pn7/4y+hkdDJ6Pv7ryV9tIZXpCn8lSMTMFFKJReSNvWPQD3ayxXHf3KyJ",
-	"oCvC0vAmP+F7KvLhj/m4xzSNZhpUW6pXkA2vpCK9lcBC+8SNmukuPRYsdvfbkgjIO50/k9bro7ggoQ8d",
-	"zzboekmDpZ684gGPsp3nwwKqtgGOs0mI4GAYzYi6JoSlwV8dFqJ5jHTJcZTA9XCcngajAqSealXXvQUb",
-	"y31q+zeE82aZjdGDnaRM03B69cB2lrn61t6fO1Ro7G/pnIuCOnGOYLbE3xmSmZJe14IqgqgaZj/WeocV",
-	"HVrz0izSjr0bTVrReZo/asseXUKcCi6ozLTtmACFBIqKRXyR220QHLcXt/8/AAD//w==",
+	"7H1rchu5luZWEDkTYbIjRcm27qOl6Jhwle1q91SVPbbcNd2mRgQzQRLXSYAXQErmdSuif80KZg29sLuS",
+	"CRwA+X6RIiWWlH+qrCQSQALn+eHgnO9ewJcrzghT0jv77i0IDomAf765wHP9/5DIQNCVopx5Z94nJTib",
+	"I8IUVWuk8BzxGVILggQJuAgRlkgtqESfP/6MMJM3REhEFbqhasFjhf4aE7FGKyzwkigi5DmShIW6BWVo",
+	"8m529AtWwWKCFEfBArM5QVygkEREkewonEVrRGeI8SkP12iBJZKUBWTk+Z4gf42pIKF3pkRMfE8GC7LE",
+	"+kvUekW8M08qQdncu7299b10JrrBa6zwJ8UFnpO3NFJE/IqX5F3AmcKUyfJi/IglOaJMEiapotcEyXhq",
+	"enerwvASJkV1c/h4z/f0Q+/Mm8EQ36EJdYPcek0z9r0334IoDkl5Lq8FX0mE0YySKEQzwZeI4GBhV+wc",
+	"CbIiWOFpBPMh31YR192YNaqaHjEjfbnMzYgqsoSVWFL2M2FztfDOnvvFiSYPsBB4rf+Wah3BR3Ox9NLv",
+	"+Jmyr9AdjiJ+82a5Uut/xVGcTCz/jb8tCEMrQSRhyrdfJlGAhVgjxtEk0r1N6tbbftAVtGpZ5rdcLLEq",
+	"r/KrICArRUKENdXOGRckRANB5IozSSTCgiAc3eC1RP/y6f2vw9q9N/1nJ0FYvPTOvnh/kZx5vodX1Lv0",
+	"K6b2LixP6yJhjWcSff787vUIvUJLHOlhSAhPEm48PTlNZrXCapFOioaN7GPnfObFMbSsmNoM2LeCUTrw",
+	"MlUSBbEQhCmkZQ8aABFj9NObC8RnY6YbaLFSJ0uGiErEGbG8J4mvB5z8wwTNuECYrceMfKNSafZ0XEEi",
+	"SdDp8xcj9JvtVc/MSEE7yb/GRCpE5ZjFLOAspPqbcDRCP6Z/oBtBFZFabOkJOFkoCFpgFkYkhMdYjRlG",
+	"ii6JjySHad5wFERUS18QhHpqelSJl8QsAqyOfjSjQmo5yuRozNz+mYmmO+gEaI6wlvhbwqknJyeVG8dq",
+	"pMpEkGj0DxNEllMSSrsiEdYcwKd/IYGS+jPgEeUM6eYTLcozogcNzFMc6TWgEmHHQ4rzYUdhRNk+hdHP",
+	"dEkrmP0DnhMk6d+Ij0Iyw3Gk0IuTcxREeLmC6aPno9Hzk5M6Jo+g2wpBQ5kicyJg6Q9PxbyfzSSpWI5f",
+	"4+WUCLPfRvIqjuRXukqXp3YpuOmzUpxQpl6+8HxNp3SpZeCL56d/Ov3zyz+e/snXO2sepnSbXb0Pgmsq",
+	"NNr6nfwQTyMalKeuCUsLgxmOZNtiUXm1gm7a1ik39uFt4yciJeWsZNPY5+U5gi4206FaHEEzNNDSftgy",
+	"M9u445TMPPTEpJlYlUqzbSXSbUiohQrMK8QKI/tet8mF6UAjGm40x4PdVTM9S4GyYfXcdq5MU7ti52hi",
+	"R7fPpV6ZiZbOTv20zNq9t9F8L/C8aa5gyBkVqCeC5y1zUHjePj4XFaJMPzWWso8mRxNtU87oN7ATdEOj",
+	"ibewmSUXqk5HbaiVbrUpZs1K/foPOPxobBH9lyYXwuCfeLWKaAD69xhsx7PvmeH/uyAz78z7b8epn3ds",
+	"fpXHb/UCvBGCC2m8ofwivWPXOKKa81ax8rVnZ3wLAm+gweT7GL577J2hL2PvQm+aaUElcmbkaOxd3k6G",
+	"YIl9H3shUZhG+o2xpw1kbb5JYrpER2g0Go2928nIMyb4lIYhYTv73tcweNWnFqf2bzxGIUeMK7TA1wSt",
+	"iFhSIw8V13/pPTJkigPdB0zbA0tKxrMZDbRNZ8XuA8w/OwsnLM/c6p4ZHifimohnEoVUfgXLXFM6lmCi",
+	"zeIoOtefv9DseIMlGLiKsJExl6TaAzn+L81L7eQILHeGMJpq+zqiUmkhtyRS4jnRZPllnLQ1gsJQ5Rma",
+	"cT72LquJMUt5v3L1lscsfICN+5UrNNNjZ3bKmtEhJxIoEpwY/Q3U/H1NJZ1GRFOmbh7gKCICPuQDXkcc",
+	"hxec/4zFgxCipREEMI3iHEV6IpmPgx+033ZNBHqBfvkBDXAkObrRrr7281GwiNlXorU82Fwk8cHeYhqR",
+	"h9ik7CTQDGZhvyiDYGnJqPcn8UdTBz3v5VJloa7QYFgAl2EtQbH96IuF4ErZby04/pyjJWZrhJUiy5WS",
+	"BvkxkikMBZES7F4unLQKeMzUGarbqBsA8Ox4I/Tm24oEgHdcYxppTagNsT8iCSsgLc/4WdzwI1FiffRq",
+	"poio0vXwHoqZopGxkMg35WaPAsyQjIOAkHCU92GdG/C8wg3QO/aZ4VgtuKB/uxeS+EVrA23mCTTFIQoE",
+	"CQlTFEeyvLSvYrXQP5opZNuiGyII8PBK8GsaWjqqkk9Ooin+lbCqZf/tt9+OMiOR/FeWoE/9SfYzwboQ",
+	"hGibpwLxQlP7m955Tc7W9NMieMnVgggAwzCaYfhjIGODDAx9rVOI9GGfI60/xAhN7OsTH03M6xN4f2Je",
+	"nwBq8vnzu9cS4BsAHsIM3HBD1QJNEjzgnwxAcY4mCV45QSFgoSD1pV6mleArIhQ1ltSUCrW4Cu0aJW4o",
+	"PPA9FkdA587MK5ltueWpMOsIC7fvnFh+u5oTxs2vRQCn4i2zdNWwoPkN1lKPbgRrqifQEq+BAiUhaEGX",
+	"o4pZckbez7yzL83M8jmmoXfrNzf6ZGjDu7289T0aVsGKWu69Z9G6do0MJV1J+jeSEw0nteubiArfMyRX",
+	"vVTmt45LpVXs/S2V8S86kILlLt12h3OxjqaZi1RYqO1JXFknsGk8cBRvfe+GYEbZfNvBbrNw9heDb8NK",
+	"puuUUETCRXkOt/P1s1IjtwQZhi/MN0+pVbyd4vvc7rWfSOIfBbEfXTgDERQ80lQsGzmHBh/ef7rw0YfP",
+	"F8MR+khweATYsf0VTCktWu2hxdMSix0YoChWNocnNxE+XSZUx/MtYHdGAnQZ5XfLza2M3MRd1rI7+15k",
+	"gowd1PRJib1UnFXSQdPo2oGuH1vmYKNusyijSWDnF/VjBUkS1WoG6+n+ottpoiTfWknrA57Dwa6hRnJN",
+	"eSy7v1OzoFoGm2+yk8j0bT+jack/VB9MNkjTVxc//vPw3B3AcUmcO6p9tRH6lbtTD9nL0l6W/v5kaYlV",
+	"fuSLSrD8FQrgF8RnRf9PL2uYYHDO8UMD7P4NNvMUQANJronAke1MDjOuIJwKuyiFEE1cRxP3VI+wL3ew",
+	"jdm29FIOymK361nt9iTbphZYFf0dScxJkFNH+3JwiuqrOy80GPl5Qz61FJL1sONc1nJDqxVuWWNHNngb",
+	"Ld6TGKsll49kFeGA2FPCOI0AAaoxS1FDRWign4HQlkgqvAbdSur8ay0RGKIW9Vp9RYPTk5NhjhS7fMrO",
+	"yKpgbdZTTJ1lGSTStWlsK4OLo9uX60ettiitqO1sT7rRH6816VZkK1vSLE+bJVmUCHexI3t5cEjyoIIg",
+	"oogEqjKaRltN7td2y8mFQGjLyQbeVFlOrsNm68l21ltPO7Ke7HrWWE9u6+7berJhXA9gPbn1aLSeHKl2",
+	"sKASNnlcVlQt2eSlZi5SK7ccT9iScmtQb01lJW+zTZO0LBsDyU/Ns6izrhJxvIGFlc7mMVtZ6cpsaWm5",
+	"DtqtrbL0eAQWVy876q2u11jh92KOGf0brra93vIoJAJF5JpE0kdkNB+hyZfvY49EZKlHcXE8JoZ17N36",
+	"qPSrC0sde7eXk9wn49Dd+/iQpZ2quRa/XM/9g+CKB7xCqiWh5+VPgsh1cyKNp5qcz80ZNYRazmJJQojQ",
+	"fP0XzOYcfXzz6QLNBF6SGy6+QujYKL2xM+U8IhgkEFwAypPzH+rsrGTSLUZZQRgkb9rRLmu2NBMtWbSk",
+	"czHfEBqlYsFIuJGhihW+4gWyaQz+KZLZrW86cR/UXerndr2CKgpCp3UztjSqc+RVpoWIB7hiCtV2d0cD",
+	"vcG8TIYrWprpNP2KXSttQgs9pfbnI6aHernx3t0f4zfMCnd7sZaqapGwEzJoVIdVBmHLLtbZgZm7HV0W",
+	"3cmY4hSy3bTMpM4W7GS5ZcbZjFqSiZeJ5eCtwdxHb2UOZlagzR7MqYrdWIS9oHhAQVGmhTpJkDxvlja2",
+	"XSWZkWsakFexWmSuNhT4HC7rXnXXfg2DfFJYqKoP0Q2uAm7u41ad31NB5BVlXcKrdTcSmXcy25iRSfqf",
+	"4hpH9b0pjm4wVWhK1A0hDK14FMnqzqxHcmUslNLcY0lE8mXkG16u4MbTb//73/796PmLl6deBeVcE0Fn",
+	"Nnj6KhY0b/oI2uWdK81bESkclVe+XCCXzAf5ua3JfkzFJJvmkNvDzAbU0+QHHkW1NFkgmAxNvmi3yLIv",
+	"t40v40hVCQ644TD5Pvakwiq27pMLxzffvzJX6sbe7cQvNYWIfynHno/GHgS45+7kmBfgipjtGppfhYRR",
+	"Eo499B9obFc0vLKvwzMcaZN4faW9I/vIurJXc4GZclH0+eWEgbIJGXLDJZtnh/L83DCwnZkhKlI4+Pbb",
+	"c0NULRYcVMPYlb2Y4SvlXXkX+Q2LOA5BP9d6sOBjFpdDkBWXVHGxzk74x48//vrJ873Xr359/c7zvbd0",
+	"LhdYaNr+iap/jqf6HxGfgl7/hbCQRGTt+d6/E8ZD7vneb2TqXnhfiNbLiAsRlSn6BPxIRYQmvv8zWCi1",
+	"kv/jP2ZqNTw7Pm7l58znmP6riB7ykHy0SQ2qHNIk4QEcoDCOljwkUXJH2dytQ2uizl02EKK73Bg4WeJv",
+	"70z7k1r/LjEG3nzTi4Kjd3C9ZEbtxZD83F0jRJNWiDAlKMkBJZLHIiD2TtqPP7xDF/gbZ3y5NkxKQ/PT",
+	"85Pnz/8IAAkazAQhR3Av0p4undtbTziCBaEBQXLBbySaaG/dBdcLAmA+44wMd4WyvPmmBIbbrU09eZit",
+	"7WlMkfKSJwxyHphDlgLGlHyuNlu1fTdC/5OsAVUTJuERwigimlLhBgyzf0gfhXROFVzMmlxN0CBYkOAr",
+	"CdF0nbmZeY7erwh79eEdejk6QQFm5urfCq50fSVrZJlADs/RNY5im3zGfII0dxj03LOK2q6Y7307mvMj",
+	"+3CJV1/MW5egiWY4IN9v4QZu5n5w44YUVgbuAGsTSVsOuOKKZvpsRcSR3vHkRHKmFyW04sqk6pkMTSIX",
+	"Y7lNyt8DV1JdHqGavW6OsfQMs18T9Pnjzwmcyjg7Ar5N+D3hke9jB+laHeb+OnZKpYZbs1O2PllJoa+s",
+	"N9t06c33VkRcJS1dPKWzqRveU1zhCN6U7Q6raSxA9bc2LwJ/enKZeeaHLvZdJYcTl7IsgqeSR7GC/Uq2",
+	"i3yDa7HOo0R6oOQ2z6hLBOYHIqSmnQunWwvWP2BJYSne8khRgLRqbPWwGm+zRmD549LLR1QhRrQqsW31",
+	"R1SO3PplBciQMvXH00oLPsJSGVOm4uwh4CIkIcIKLblmYBYQhNGSslgRB0jP7JR1H9vP13lY+Rn8RK8J",
+	"08PDTlDOzlHE55RJK24WhAqJxh48ROP45ORloIeFf5GxN/IqoW0yo99qbs9B1qVggQUOtOx2tCZJIIhC",
+	"g4lcrK7MBUZJv6ElF2Toa7EnSMDnjMqC+9zpZhJMx0+oLbsnKdWkxFXJOVlCroNAN/Mkwd50hHiOTsw2",
+	"j9ArOI5AS4KZLGQWsFmBBhN4hI6OoI8jpaLJMEcajhwTOfby+R9e/vHkJCfNKgXUXgHIilUMy8uo7llY",
+	"7FkAfCXrukgXTfM+GHHW0OU252L5jmZWitxNAjTw6x6ZyqxDmSgKY5i9b6WdatAYXu4OBuaVU8nsrZpZ",
+	"jVpND6OLjo1LE5Q5ZBtlIsr8TGy+jyaZc357idvGV6a3uMHS29tV7qoA1x3GWLl42Mvbdu+rLhpkp9NJ",
+	"g0e6TKn1GpF2k65miZ/UNHbWpbr1vbng8arR4O4QXveRR6Rsiv+ku85k3JFoYEazfqIyznZEwrxzPax0",
+	"DPZ0VOrcjeZDF92oWke9qD5khyHxZiFFdUEW2RiSvQcgtpFiNoR473dJ2iazyT2rWBKxHzr/hYB7rr1+",
+	"crTENEID42xyk3TAEANacaFwVEXcnUM3MwGbmZsvxSAtFxifI8KCkMgfztub8S6frlmqRDY0aJ7WmFCn",
+	"hqoCQicwjtU3ZqxJNh4UmRwrWHskcAKi/80FmpKAL23gFJxxbR78tVeBWVqsLpmHayRjjSxsOf2DVZFd",
+	"jv7qJFpbFNwu5dtDcLHJY1zHy3bVciwNR8/HHz5f+GiJGZ7rBdY7aNeas2jdgbfrPRQzt7pD0Y5hh0m4",
+	"ezl0qzZG175zp3CIwwtdSCI1NzDL3eK1GORJx1uFQNhR2sIfSoJzn7GwvTjsxeG9icM6jgDjqiyAMLsy",
+	"w1cb8FRe2fFrf4cpVf1aDHZPh8r1m+nksnn6PyYTLRykRHgubSy2vfMCR7TncP4gyJJfwxGdtnJvJ8g8",
+	"MAbOEnagwmHe47r4dko1a1ZagWy+z0rACXJD8hnC6PTkRJt1GJIiQqBzuGZ4SYMjQaTKFBo5S8+bxmyj",
+	"nKAzm8rP/Cx9JCHlgRizFZ5TNvcbsoaaAgOZggt2jK9kjaD0wJjF7CvjNwxZtOPYQhwmQTR6TYIIawnm",
+	"ahtgpJcLDTBbQyEJc8Q3HDPJTWg/uSZijeaEEQHWbYAZmlIopXKeQWGhqoDMin91w8dMTxPqCKQZmqvQ",
+	"IHcVMYcGuXNxeU8Yz5Qs8DW1RNKoYnKn9jboDgd/jamkXeL2Kt+XdVHpmbt/z/JZyWX95QtNAVxY1+7c",
+	"uXicEVnt9fkmpIBASs54vjgyWn5gB85McIi4CA3H78O/zsWgVt04DLEiVwDtbg34tpkb+VPh7jGU2diX",
+	"ipmTFQ8WmxPXHYyfrfMebgI6LTGjqzhKrYuNvq7z/VvdEFD0K8quGpkFTugogxJFEZFrqcjySOIZ0dIT",
+	"8k4WzafWFVnV5r/Pc6drd993dHPXiO/hjq4lZT/ra6SMmRdoJWSnwF5l8elnRHGRvmoIoYARVdlBVv20",
+	"QkJOF+3qjnCTbK+6ZNdVyPtJFBgI5HMEn44UL71eeeNOKrweoVdhaLMLg0ml/42hI8QI0foczOUFXWnz",
+	"iKpiVYzTk5fDcyQIzEC/7HKHj1DhMtX93vv7HSuJ7aX93W6M1sg2u2eGGlKjXlsRUHrJvr15wCFlNuDw",
+	"+d6ufDfKgcabgBBqrGkaUmewr0lEepo1w6SiztL4eXJ+aTHjDOtvmW26VZzs0/La0nqAdWuH5GTqDezn",
+	"rKhKmblBixrKzLkbtTTd8+t4Q8wxQbJUhXJg3ChCZ5M7xfBMggN0nsS74Jmy1eMiDFFSZLRNeavcZrTP",
+	"u/riQmFNu61lHZxcdjvaplbB1TUT3XyWjw56Lq9EdwVWtdAtgHTVcFth0+Wx22BqEN47u533VNi7duGb",
+	"2bUj6dRKkIYtf6wsuDHfdWW2u3FYG1uVfKQdclbvIfUeUu8h7dJDKnP5igRVR6/eKyTNT2gwj/gURwj4",
+	"/cyeAkg6ZyQ8ogzF0lbjKUHJcHKCqPI1/8xm0NJUdSOIqmEDII/0avKVLXQ8CfgSkuRM0rJWmQteA7xa",
+	"CX6NI72+Ky5xZMoyZ09jYYLmjgCEErcePJfu/1WdRMOttiuav/vWQoSl63L3kLBQCFp5tUISLIIF+kjM",
+	"1TuUTsvdOfr48d3rs48/vb7608kfTv48KSCmMFqrcNCjX9lrlWWe0SMgQSSP9OastPjjMzTRL03QYAJX",
+	"Lc+Oj2VAAxGzYDHiYn7s2h+b6xa6sbluMRn6to6OO9RiMELVTZyW9e2MgMLqZj6zhjQu67mvHYi0rLif",
+	"ZIX3SutbCl5HwhtSX9eYJrsRtVZtKiUbDTPbrGSI2ecNIzurtq7Gvrl/SSWa2M4mJq3aKooFjiCfq3k+",
+	"hKNqe7KXlZNVkey/X5s53ZBuJrPbmTaT2bbbzmI2L7dazEVm3mG81ONm5fKKK4FpdRgB/GIiOSoNGRTR",
+	"r8leaFsk4asktTHAs5qNChBtCaG1r1ajtE/ArrhHk2Bn6j0nQ3YJOztJc7lBsHwide5iSwDFt5sShjF6",
+	"S2Jjou1oBFQi43bbGw0B2JhaCySRdI3EZ1qVtJp5XD/q48PU4LM2sA/swrWZB7bb7cwDeLnVOijwZ28c",
+	"7Ic7y9tjr3NVGRO2sFRLTKJEA4hKHO4oLBH9q6uybiLxEGbrJNq+CuMEkyY5l955ibhpbcFmiJx11ewy",
+	"dTmQuf40E3yZlrjNFFuvAzrVcM+FbtMqhibLDt5r6bw73FkgjCgaXEWUdTPJagrsvdhlTt+IBoRJsnmE",
+	"352vsG4WD1j8/taNXAkekDAWW3xaS1igYYdDDQuUpCIVyVsf/aJ59jMa2EByYEqXje2t53u/eL73uSXd",
+	"XL7Tn+mMBOsA9Jxu4XBGHCh6TSymYRXasAptrBjJGUa7NOKtOZApZJdRiZ2I0r4W8fnmxCTj1SqyA+21",
+	"2rcdxhDF3uq3wCVgs6KG1gpyLSO1Kpc7I3Eya5PRR4VK2RlxnlBiKfQ0w+v5zSrdMa4UL5f1FkS7C2aV",
+	"42EU0a7X6q/yOr0sqIqao4OmfJqKNqsx6+4UwuGuuY1vbhOxaH1mQj7M2zbhozs1RuSbbgbZDNdE3S3P",
+	"Y1EjbGm971ITH9o5q1WSm+q/DVewm59fqJK3uW5K9cvGPLyziNyCUmiQqLWgSOqydUrUUfTm7fOGkR8f",
+	"MFKVFKXT4rVBI9ksH5tjI+btVnCkqDkfsGB6rzd7vdnrzV5v7kVvVgjIdOgyPGl+g9NORpc4glzMWjiv",
+	"llocNh987iQIqxBvdXhFW2/IVFK1RbWCevfWdXnZsF8dnEG7eVXe4Ctkx8hc0gdaIWhOlEQQHnV2fDxB",
+	"gwkjN66vUcCXcI6tRYmRka5lsVVdtMjw3soUbr0x9cE89gPrzcaUl7rhIyVbx/7QNPojNB3Nh21iO7oF",
+	"bDUeXddbWo/m9XbzschrB1i2cyN+KC3FhdUyyf60CsaivoZUr7WFX1ZYyhsu8sI6eehXl9+pTqyt1QsO",
+	"YLufSZetB4ehIFK2p69O+vXT4atow36OXHEmK67qmUIrNai9KSfwlTA0YOSGCGRKMUkT2AzXCb6SXPKg",
+	"TqVSysl8fTePqi8Ao6VCN5Y7liSIBVXrT6AibCYTLIh4FatFZepdm94XmeHNx56hyatsbZgz9AN0YnOb",
+	"m2o3JtoWDSawvlU/UQm9gpGuOIdVMrrLO7PTSj9Cayfv9hZKQ814dV4YyC0zsyFZP2hz79PFm18Q/Mfd",
+	"Qnn14Z2PtCTCCk5O4cwVsi/OZjSgOBqz9E23m4PJFI71FVle4RW9UpxHcjIcmcIMWJAxmxzjFT3+buLa",
+	"b4+/49Xq9vg7WDu3x1++0/D2+HJiRrOx75OVoNdYwZkGLJHb9eGYcYEmJlJ+ggaYcbZe8lj6QFZHJh8V",
+	"+oDVwhwthzyIteVlU/WYjPNI27sRZfMxkxGWC5uAR1PsCt50BgM16LFJV0RCW4NFewLr0ZiNE9aQKJbm",
+	"5kkuzRFh1yTiKyLPTAkls85j7wx9H41GtzYPEWcuTtUfs0w7KFTxZTQaXfpobCS7Keaihbv5l5Pv5i8t",
+	"4jPZjSD2a5CJgB0zyI4/HGUP0p3TM/qHiTl1l9acibDKnL9TJmlIjKdjuoQFMNmg0AJfk+pSts8kkgsM",
+	"SwB6A0G1Jmk+VIsg+Mixd6HlgWkBFXLNdo/G3uXtRAsQqeAKuaypODJmILPNOud/gwG+m4LBsYjseG+Y",
+	"InqRzHWgzx9/hqEubydDuwm1WaNitTBEoLnLz+Q99rURfzTjMTM3JpZELXg4ZuaLfXvTfaoJylVTccVf",
+	"CrmsYGkvSjdCqEyJ/AzuSMF1EGv2mnxbaZJYf8w+fL44NgncXr/5+c3FG5eSS2/fMEm6pyW6DcYA50Sb",
+	"visSZLNSjZnL2KUWZIlOT16WMmv9G49RyKFDoIZ0XZDi+i8ovaN7HzMMEzRrOjg9eW4JVq8AsPuwvjTy",
+	"M5npecyCCEvNfiG3/GiInWqJ4VgzwEKs7c0bQ2F6+a1l7yhtgmIWgRRfkDETRoNbl07ypRWGWXdPU6H9",
+	"0xIhTOEnk+GLhE5CGjgFtgFNeQixtJPs/cCJjybZbJETTYHFu7m6Uc21XfgpEz0N72fipeD3rJFnHkzz",
+	"AxYquOs2Jpt68qcL+zAPhmabGU+Y1RmGmIVjxlLjz0eSOyMxKfGJHZ4itSsGhZAIUyNNjAyv6FGSKO2Z",
+	"HLN/wdc4TZ2mt5cqiiMqLScBt+GV61txC2kFnClMIVGh2d0xE7GtATY5OkqTKR6lds0/JS+9NvO/4L/G",
+	"UfRP2oWenGc0w5hhu6s3PI5CSNyGJvkyQ5pO3O0uQA40odtZ2gtVRI3G2oZRVEFpxXrdbEoUmgvC3vPR",
+	"yegELkebBfPOvJejk9FLW7QbzBdQu1peHZuigcdgwfGquxIfITJLZipQQvC3eQ/lqt0ZuQAX1/TYEk1q",
+	"CydO0EBzSfF3uybrFZEmOTRUM5wMfbgYB9wLshJuppkaOomMehd6Zx4U4kzrcnrGKiRS/cDDtXEUmSLG",
+	"VcSa8M3Yx3+RxtswLlbrBcpSddHbW2OBWsmiO3hxcrKHAU2lURitbFlXbcpIk8KpmUvVEMmcj3/AYfI5",
+	"vnf6/GX7Kx/wWqvTC85/xsLkKTh98Y/t710sBFcqIoAa/uHkT+1vvGMyBluTMJVNP+Fsc+/sy6X2pZdL",
+	"LNaOEFI6hSpCLgbh7IsHxAGh5CVWAD3TwBCvTKECp/ZenJwYuocUl4pEkdZDUPXRR7boIxokBjP07kO1",
+	"FRPPiJkxfIC5ygT9gUfRPdFztjLpbd6hgrSke6fvTGnSGgKXCivigNLdUXsDHek5dSYj65scO//vCisl",
+	"6DRWRB5n7uADcc2JqorjksqI2mwqD3TtAlZ55uRrhN4amxANJsY6/A76A6qsZh+M+Cr77Ch9ODSpUX2X",
+	"yhSEq0tnOuNRxG9ybouvfyQrZaLssMuNmsTRpsU0QalLQvIug/M4Kr/HwkUYzchNJuuqMQGsXbYggvjG",
+	"8VQLSDgsiEENZoIv4Ye/xnCPGsznMjvpBc5YSRCxhLUFqQCAqwn/Spsc/0yXVNWGgGUavp/NJOnU8hMU",
+	"pmlv985sUpemb751bvrWwB/dO3WBpK3tM+tsKPVXvCTvrBElvdvLfQqUQm6hCnnynpHkElSW21yt0/R6",
+	"qI221h5yd/mihy1o1JPn7a99Zk6eGeV4etJBDb/lYkrDkJgrKqnw0nPIS5KBFVEuK21GlmXzDV3e+jXa",
+	"zxy8yEJiNsjRkVQ9tfKpxHzm3ew4e1JnpVRindTZ831MwB6WVNCfLUK3tX12H9S0vRl4N6MuoWCzSJba",
+	"CqlISzS7qRoGfNGQuCson9+i1/A8Vchp0hnISWNy3JuyBUomDhm4/GXqN53lqX8z3fNu9gucxFRIztO6",
+	"yYeuFJE2T4ej+6QcM6nmN37l6i2PmRni+YsOpCagmiV4528x3YkLkVCbWbKO1OZXm3BareRopdLYgYh8",
+	"KrTcNF5AJoH4sEw7PxF1J8I5KMvhnvR+veS9yNvXerkXBIf2CPbNBZ7XDWObHUMb6PmQbYGNeTDHDD8R",
+	"SIiXXamNzIfNKDQEulhVnzR/wEJRHKF4FWJFzkqQYfZwucQ7n+Gl3cndvdor5qj9vr3vrkxjljjMM89h",
+	"my/3qIQe2FQydN5Zea3iCuX1No4iJExCwDPEl1TB8agL9LDsNifKnpZmozjyXGezCv5O2G4TN6Hnu57v",
+	"snxnKX1LH0XYJHHy2EVRtaGDNlGgi7kaYJQNQzXRDsCt03VlUsHhAwCH94btfcpEvPXA3p6AvXvE8XJR",
+	"ny0gXhLt+NgQvOTDmuzvJCi0Hrv7lEkXCvw4cOUUFvHUJhwNQ3R0BHlFoUJ84WdJlP1xeO7YVFsDpycv",
+	"TVy7WXREpa3bGyKs4LDrrBzb/teYxEQiGU+T8uAQ7eHSjsJJrz1lg+An+4VXrsXYO0N//8//0jIqM9Gq",
+	"V5KWdaDkp/T68z5MjULY+j3DkYXA7R6LvCMWmbkrX8F9HTR8K/BoOFXz6Ai9ckwFh26W6QSZEYEUdxdE",
+	"Qgf2nZ6cmCgWjCYmCGsyrMMiM0T/QEBkb77uHrtsps4G1DK5wFIFP25PK08Ge2wXsyZnTbrKPepYizqm",
+	"/k1Xk2dveCMayEQcD7cCH3ckaPdnlzwI7NiNXxz2kfJNrzkODHBs0zitUGORw+6OOx48xz0M4tiz3GPB",
+	"GjfzQaQiy2OXPaNL+KFrK12wZZJgr49F3CVe6W5O9Hjl48Ar3X52wSsTHntseGUqPBqM9yRVbD1e2ZJb",
+	"JSOWztESmBCExgzDP5exnkqS3KjI6cs6KPCHNP3hPgwA1/3DQIFu9B4K3A0UmMmVWUHYzWp4o/DDJPXV",
+	"gCqtlGdyBcXuIm6uF1OBJq7NZHieDTWr4h3dSSYtURU6mOGDPkzxMKG+ZuprgPoSaoK7fC73ebVpV4UG",
+	"bk8bTwYNbJe02ezuPRrYiAam0q+rQfFA0Yeog83CozC5+svITb0cNgDLjuTw/iyZBwEPu7GXQzJSNuuR",
+	"jAMDD9t02G7jFHfKnxaNOXgGfRissefQx4I1buHkBJAgpAvSaFr2OON+cUaTsKVHGR8Hymh2swvGaLnr",
+	"sSGMTmg0uANmjXaELmZqb0nE8JKECbzYEVW009mPojedPwyiaMbu8cTd4ImBI5MSGTep2Y2QRPMOGjCu",
+	"zLVlS9c7AQ0TMu8hw8OEDOsJrAEutCSzJVi4LU08GaiwTYReJFzbw4SNMKETbd2sgscDEe5E6u7LLHkQ",
+	"eLATS1nowbFWDzwcGDTYpKsOHxY8aKZ8GEiw58rHAAdu7KO49MHd4EDXuocE9w0JJivdw4KPBBZ0O9oN",
+	"Gkz2//HBg6kQaXQGXLNdwoS2RMO2MGEypX2pfzfAQ8GFbvweMtwVZJghmUrSblPLG8KH7r0MhGhpfkcQ",
+	"YuZ7ehjxUGHENqJrhBMTEtoaUtyeRp4QrNguai9yHN3Diy3wYir6ulsVjwlm3JFk3qdZ80BwY0dWS8CN",
+	"lOV6gOPgYMd23fZ7gB9/B8z6UDBkz62PCY7cyv+x/NMFk+wByL0AkB9cUf0efdwb+mjXuLL+yoZvv5Mf",
+	"IEX9fp0WO2QXANOx5WNDLxNx0+Bk2GXqVKglB09aK2NKzBrBZdIbVl+txQ20H0vA9v4wUKQdvMchd4ND",
+	"rhJKKRNpowbeCH50WJGpwGLymA7PU9Q9IjOVlOJMoSUo+GzxPkiPSGvxx5Tie/DxMMHHJkprgB0bYcZz",
+	"dHpymhTdVguyRku8htyakpBKEHJrQnkyCGSrhL1IObrHHhuxx0TudbQJDqv6ym5k6t7sjwfBDDsxh4Mg",
+	"Eibp8YcDQwubldH9VFk5cPZ6GJSv56/Hge/dza9wjkE9zqfJQOnZKxdwaKCEZxJNTClH18fkLOuCPEvj",
+	"HgwOl3GvtekoCfFRzFZ4ThmgboMshAdI2pUF5IaNANknO8rG7L0pWORMyLuahCuhv0VR87ZbJP1vqshS",
+	"tiYpNS9oYlLrFfHOPCwEXnt58fEl7fgyacjhKlsdsxfgzweAhra3AwEZqqG+/dmElfxlx+2CnCdT7JHz",
+	"nVY52lYi9Mh5Z2Fo13hL5Dz3dnLQsemLr9OCYpodN3z7QsuA/VY8MMN1Ks5kSfbR1WbqIISdQusC1rsi",
+	"0tSc+s/pNWGFk45coMAkjRSYIM4QwcEiRT2ZDUDmN/aXXGViI5JqSyLZWe8pD7rp/YEKIpnBe+R/R/WQ",
+	"EkopU3yjBbER8u84w5VbL5Ay+9qFPXAUZWOQa8u0p8TfHwIcaJmjBqJrKnJkqWhXhwBbE8rTKYvUJmwv",
+	"UubuDwGaiyJZ4u1qaxzWIcBuZOreTJGHqYHUhTmSeiyOSXqQ8tAqIDUqo/s5BDhw9nqggkc9fz2Ockd3",
+	"cjEyhdnvcg6Q6cYeBdhRnuW9Eelb950KxEUI+OI+zgcccacF5gGJ+X0eE2QWt/tRQba2fttxQW6AJ3Vk",
+	"0JVK92dWtrOoc8jvwp+ujxJzJhG1e+XDrePZD4MB3SJ1Zj53ttTGeEnHT5TpusRz75G/Oim/0pFdVlpW",
+	"gyVoMOVqUYLm9N85aM6+POxP++522pfRdf3B3/4P/jLLbeg2CUu4D7CsYNJ1O1zL8uwjPWfLiaV2eZq1",
+	"D+tP34A0EM6LLcUzp3EgPVZcUnP53/riZwjPjDwhKMISMLphy3FadkZ79bczAz3sIVs6j/68bafnbRle",
+	"aKP8rvZB64HcR7Lk16TELKDNcBbFbzhUy7NAf7520OdrGxBZh1O3v//f/1c+t0U3Cy7TNmX3rOng7U7E",
+	"9OTO4LrI4otKJ6A/metyMpdZsG2sk4M8r9uduL4PW+dBT/G6slfhwCHHZv3Zw2Ge7W2kCO/1xO/3xaAP",
+	"ew7Yc+gjPh28s0NkKiF1QkldMbAaaFSBSVtMYA4RZVjoKS/JckoE4rMeF90aF7V70IOhjyJ7ud3OTnin",
+	"3flHB3I6qdLkO5g222csJ9easdwVAchSXotZ2rH2ZBuY3h8InTSD95DkjiDJhFLKdNqoaze7AmBeas0y",
+	"3jnKP5l1j0IeKArZQFdNeKNptEFG8a1J4elgiG0S8yLl0B4tbEYLLXl2VfMHnELcfko2zEU7H/CrdoFq",
+	"7AuLMO5E/u7NMnkYLLELmyXwhGO3HpM4NNSwUXHdf/rwLfnUIY2HzagPhCn2nPo40MMNfBeFv3HGl5TI",
+	"Y7kigf5/C1po3G3bGA0wmkd8iiMETO0D6AXsPV27pnTOSHhEGYolEQ8BD94fgmdWpQfwHgeAZ3azE4Bn",
+	"mj46/M5xeYNdb0m+Hr77pPBsBrxvshujwcSebyziKTxHOAzR0ZHUDTXHF3+WRNkfh+eOPbXZcHry0tgK",
+	"ZsURlSgwKBfC2jHRZofZEBwhScQ1DYCLYyK1kFxSm+pkxgXCq5Xg1zgCWYKZvNGDTL6PPbsGV67B2DtD",
+	"f//P/9KiKTPPijeShrVoZCIt9mJKmN4fCI00g/do5I7QyIRSymzXQaO3YpKGRTVzjtArx01wlma5TZAZ",
+	"EUhxzWKMqyT1+OD05MTkH8doEsJuT4a16OSW2nFn6GRvpe4B0GwgzSZA0zSqhi63pZOnA122iVeALtMl",
+	"7qHLeuhyQxNnb9AlGshECg+3i2/ciXzdmyXyMOhjF05JMA3HMb22ODT0sVHLtKKPRd7aQajiYfPaAwGI",
+	"PbM9DgBxS3dDCUxZR/wQ2vbwYR4+hEXp4cNHAh/CbnZCD82+Pzr00HxWo2kNTR4xeAjftwl2CC+0Q4dm",
+	"3fZkQ0DnDwQcwtg9brgj3NCRSYnf2tX4oYCG7hN6zPDxYIa1ZNmEGEKbasBwSxp5Onhhi1QFuDBZ3x4t",
+	"rEcLrdvSzaI5ZKxwF2J1X6bHwyCFHXgkwS4sr/Qa4tBwwgbN8hAo4SFz2QNhhD2bPQaEsLNjAa77seJf",
+	"SVPNwl/JDZHKIB0+It9Wmhi1xpUOpAuNsy5JIIgCj4Jca+9+wW8YwnNM2TmarASZ0W8T/TNVFjjR1CRw",
+	"oBmrGnW7gLl5+6zcSYTkDEcwUh0glMY8P5PIrNe2l6qqE3gmna/sdBAOAiLdYJnNfBWrRct9TINZoAAL",
+	"QZN6NrA1g8lXsp4MAUE5R1ShADPt/U0tHjrFwVcUYVV1b8mIJFimPWEbua14GIijYgphHUEwcmO2xxX5",
+	"l3aZ71EoVkMLlURUpqFGcfAd/n/VBjRc4K9EIjKbQQkwg835gLuZEwJLJwZ7MPi9RANBrvlXyuZAm2YN",
+	"Y0lCeE8tqExeoxJh/U5lOuSPupcMRbYhCab97u5GbqxbHlhB6K8HT8mmiihItEohk7eNKpJk61efSURD",
+	"NEhOUyIq1XCEXjEAmwDqdaMkgOrpyaneUao7WmG18HyP4SXxzjxHeF6R8f0ME8+MJ3/mUab+eOr53pIy",
+	"uoyX3tnzJPEzZYrMifBuMzmL42lEg2PHIFdYKUGnsSKyW97+V4yz9ZLHEuSlOUmyBDpCnxaauMHhM+Mk",
+	"11/8fIFSPis2AHDaPsvlTR+hV2bhfERn4Dz6psrelKBrHNGKazQfoButWvosvvdzcFVK33uPJ1kbZu99",
+	"XGl7SRALqtaanPU2TQkWRIDwOvtyqZe9YGoVMvpaHizhRDXpe7rJjgSbr0VLK/j8HOEGyVLD4j8R1Wek",
+	"3JBHmp3bPgdlDdi6AaM5ODafnrIbq92tHoHhT0Ekj0VA5LGMNcUQsZU6P3chLrYTbYqCQ3snjfzJ9tar",
+	"48eSR8rsZ7dEUnbvn57eTT69QRK4pSxr3AqObleyrum2mjWZTq9W24i/LUuLadUr1Dsq1EQTdeKhXahS",
+	"SJ41FYSElM231KISnGIt8FxHVf7vnZTqD67jXqk+CqXq9rOLUk2I6ukp1ZSf6gWCW8qyUs3zdrs+dU31",
+	"ouMC+26rY5PZ9Tq2jReadazbnF7H3lHHJlTeiaV2pmMDvuBC3VnDmm52rl9/NN322vVRaFezm110qyWn",
+	"p6dZHR/VCwGziDVa1XJzu041DXepUe28en3aTP0tIU7Qpteld9Sllro7MNEO9WgUkQDI4u661HW1B32a",
+	"dN3r1EeiU92OdtOryf4/Rd2a8lWTaHCtanVswuld9KxrvFtdm8yx17ftnNGmc127Xu/eWe8m1N6RwXam",
+	"fy1HPZb4qQ+2915L709L2zWujJva8O130mzdfiWaHbKLonfU+fS0fMKX9RLIrmONfneSpHM0VaLMTbEz",
+	"I1oYV0nQxlY63k2yV/At7NCs3e3m9Kr9jqrdFdLqwlU7V+rAik4H1/MkRIVjMSfKxZkbwfdMokmk6XHk",
+	"+picZSsWPpOpgofbAuXa3D6K2QrPKYNMIINsHiCIOb+yNQOHHZS6rdS4uW7fVME5pr0rE66E/iJFzdtu",
+	"qfS/qSJL2bEoqaZVGx6PhcBrL3+/5kva8WXSkJsE9TW8XajT+ADqbJ+cl9zQqqDSe+VCO+pjMa23Zr/e",
+	"tO4seewab2la595OPKFNX3ydRgFr0t7w7QvNT/uNYTPDdYrftCT7BMM32yWeUy/V1rwTXh3CNk3LXeJ0",
+	"bmq9Dd9WsLw5jtM06m34u4ZxWgrvwks7tx6AATvddGw34zPdWEvejvJM5g0FH1Fms3JwEULt7/2Z9+UK",
+	"7CDbf59Wfva+WmdLP3ulps3azw3QW/w5i78rNT8cIzsT/S5c7PoosXBi/98Dt24NtB8Gm7ql6syizj9s",
+	"Y8+k4541a1izA9C8Dy60BcXvGmSS1ODfcYSJrSnYe9eP5ZbhtOuRk6Oop3jHcNoqCcqlNiuYusvdQlNS",
+	"e5dOal8Svi8Jf0h3DactB013rBlfYMBNSt12ubRvC0ft5s5+Xzi2Lxz7tFRpUnetlvvLNWdqGbmDPnUL",
+	"vaXu7GsS9jUJD0h3bsA9u9adLVWeuqhOk0V9N5qzr5nU10x6UoozqapUy/qlXMx1TNxBbULDrbVmX5ij",
+	"L8xxKCrTle5oZZs7KUxQZMBTNQXN6JxJRG1CZy28cBDwmKlnEpGjJaamiNgKS3nDRQh/CKJiwSTCkA+6",
+	"MvMyGpyePIfcxjeCszkKBAkJUxRHsuJw5P1Uy/J95tmGvhNSut8SA3Zs03sVV72qX0cfxSwkAk25Wpgi",
+	"jzwKURBRPQLIvvstR7BlPufTF//Y/t7FQnCldlLjKeXHHO+9+WZKOVRSNhTO65xHvMD1VSxPxHV9EulM",
+	"vT04bITW0mQC19Y0GpDRfIQWSq3Ojo+fv/jT6GR0Mnp+9ueTP9tiZZMl/kqQiJkpVhaLyDvzjkE/2MkW",
+	"x33zbUUEXRKWhjf5Cd9TkQ9/zMc9pqmq06DaUk2gbHglFemtBBbaJ27UTHfpsWCxu98WREBth/yZtF4f",
+	"xQUJfeh4ukY3Cxos9OQVD3iU7TwfFlC1DXCcTUIEB8NoStQNISwN/uqwEM1jpEuOowSuh+P0NBgVIPVU",
+	"q7ruLdhY7lPbvyGcN8tsjB7sJGWahtOrB7azzNW39v7coUJjfwvnXOT7+iGb8KxLT0lqmXJfn5xTmS3J",
+	"e45kpgTnjaCKIKqG2YWznmZFh9ZUNQu+Ze9GK1d0nuZ73LBHl8CugqMqK2M4hkIhgSKgEZ/nKAeE0O3l",
+	"7f8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

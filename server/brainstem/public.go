@@ -21,6 +21,7 @@ var publicCollections = []string{
 	"/api/public/stem/subject/",
 	"/api/public/stem/collection/",
 	"/api/public/stem/cohort/",
+	"/api/public/stem/breeding/",
 	"/api/public/taxonomies/species/",
 	"/api/public/taxonomies/strain/",
 	"/api/public/resources/supplier/",

@@ -14,9 +14,12 @@ import (
 
 // subjectObject renders a subject in the documented key order.
 func subjectObject(s store.BSSubjectRecord, r *request, e embeds) object {
-	var supplier any
+	var supplier, breeding any
 	if s.SupplierID != nil {
 		supplier = e.one("supplier", *s.SupplierID)
+	}
+	if s.BreedingID != nil {
+		breeding = e.one("breeding", *s.BreedingID)
 	}
 	o := object{
 		{"id", s.ID},
@@ -30,7 +33,7 @@ func subjectObject(s store.BSSubjectRecord, r *request, e embeds) object {
 		{"subject_identifier", s.SubjectIdentifier},
 		{"licenses", emptyList},
 		{"supplier", supplier},
-		{"breeding", nullableText(s.BreedingID)},
+		{"breeding", breeding},
 		{"birth_date", nullableText(s.BirthDate)},
 		{"death_date", nullableText(s.DeathDate)},
 		{"status", s.Status},
@@ -85,6 +88,19 @@ func (h *Handlers) subjectObjects(ctx context.Context, r *request, recs []store.
 			return nil, err
 		}
 		e["supplier"] = m
+	}
+	if slices.Contains(q.Include, "breeding") {
+		var ids []string
+		for _, s := range recs {
+			if s.BreedingID != nil {
+				ids = append(ids, *s.BreedingID)
+			}
+		}
+		m, err := h.embedBreedings(ctx, r, ids)
+		if err != nil {
+			return nil, err
+		}
+		e["breeding"] = m
 	}
 	out := make([]object, len(recs))
 	for i, s := range recs {

@@ -77,7 +77,7 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return r.public || !v.public && r.owner == v.user
 	case "sessiondatastorage":
 		return g.visible(v, r.rels["session"][0]) && g.visible(v, r.rels["datastorage"][0])
-	case "collection", "cohort":
+	case "collection", "cohort", "breeding":
 		return g.visible(v, r.rels["project"][0])
 	case "species", "strain", "supplier": // global tables
 		return true
@@ -283,6 +283,7 @@ var propListURL = map[string]string{
 	"subject":            "/api/%s/stem/subject/",
 	"collection":         "/api/%s/stem/collection/",
 	"cohort":             "/api/%s/stem/cohort/",
+	"breeding":           "/api/%s/stem/breeding/",
 	"species":            "/api/%s/taxonomies/species/",
 	"strain":             "/api/%s/taxonomies/strain/",
 	"supplier":           "/api/%s/resources/supplier/",
@@ -421,7 +422,8 @@ func TestRelationFilterProperty(t *testing.T) {
 
 // buildPropGraph creates, through the API, 4 users, 5 projects, 8 data
 // storages, 10 sessions and random links between them, 3 species, 5
-// strains, 3 suppliers, 8 subjects, 5 collections and 5 cohorts, then gives the
+// strains, 3 suppliers, 8 subjects, 5 collections, 5 cohorts and 4
+// breedings, then gives the
 // users random final memberships (user 0 owns every project).
 func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
@@ -574,7 +576,7 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 			body["death_date"] = fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
 		}
 		sub := add("subject", created(g.users[rng.IntN(4)], "/api/private/stem/subject/", "subject", body))
-		sub.rels["projects"], sub.rels["strain"], sub.rels["supplier"] = ps, []*pgRec{st}, sup
+		sub.rels["projects"], sub.rels["strain"], sub.rels["supplier"], sub.rels["breeding"] = ps, []*pgRec{st}, sup, nil
 		for _, p := range ps {
 			p.rels["subjects"] = append(p.rels["subjects"], sub)
 		}
@@ -601,6 +603,26 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 				"project": p.id, c.members: ids2(ms)}))
 			rec.rels["project"], rec.rels[c.members] = []*pgRec{p}, ms
 			p.rels[c.model+"s"] = append(p.rels[c.model+"s"], rec)
+		}
+	}
+	// Breedings of random parents in random projects; some subjects come from one.
+	subjects := g.recs["subject"]
+	for i := range 4 {
+		p := projects[rng.IntN(len(projects))]
+		mother, father := subjects[rng.IntN(len(subjects))], subjects[rng.IntN(len(subjects))]
+		body := map[string]any{"name": fmt.Sprintf("Br%d %s", i, word()), "project": p.id, "mother": mother.id,
+			"father": father.id, "description": text(), "tags": tags(), "litter_size": rng.IntN(12),
+			"expected_genotype": word()}
+		if rng.IntN(2) == 0 {
+			body["start_date"] = fmt.Sprintf("2023-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		b := add("breeding", created("u0", "/api/private/stem/breeding/", "breeding", body))
+		b.rels["project"], b.rels["mother"], b.rels["father"] = []*pgRec{p}, []*pgRec{mother}, []*pgRec{father}
+		for _, sub := range subjects {
+			if rng.IntN(4) == 0 {
+				f.must("u0", "PATCH", "/api/private/stem/subject/"+sub.id+"/", map[string]any{"breeding": b.id}, http.StatusOK)
+				sub.rels["breeding"] = []*pgRec{b}
+			}
 		}
 	}
 	for _, p := range projects {

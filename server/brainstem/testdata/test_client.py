@@ -558,6 +558,25 @@ def test_collections_and_cohorts(client, client2, project, session, subject, col
     assert expect(client.load("cohort", id=tmp["id"]), 404) == NOT_FOUND
 
 
+def test_breedings(client, client2, project, strain, subject):
+    father = expect(client.save("subject", data={"name": f"{RUN} male 1", "projects": [project["id"]],
+                                                  "strain": strain["id"], "sex": "M"}), 201)["subject"]
+    b = expect(client.save("breeding", data={"name": f"{RUN} pair", "project": project["id"], "mother": subject["id"],
+                                              "father": father["id"], "litter_size": 7, "start_date": "2026-03-01"}), 201)["breeding"]
+    assert b["mother"] == subject["id"] and b["litter_size"] == 7 and b["end_date"] is None
+    body = expect(client.load("breeding", filters={"mother.name": subject["name"]}, include=["father"]), 200)
+    assert [x["father"]["name"] for x in body["breedings"]] == [father["name"]]
+    pup = expect(client.save("subject", data={"name": f"{RUN} pup 1", "projects": [project["id"]], "strain": strain["id"],
+                                               "sex": "U", "breeding": b["id"]}), 201)["subject"]
+    assert pup["breeding"] == b["id"]
+    assert expect(client2.load("breeding", id=b["id"]), 404) == NOT_FOUND
+    assert expect(client.delete("subject", id=father["id"]), 400)["detail"]
+    assert client.delete("breeding", id=b["id"]).status_code == 204
+    assert expect(client.load("subject", id=pup["id"]), 200)["subject"]["breeding"] is None
+    assert client.delete("subject", id=pup["id"]).status_code == 204
+    assert client.delete("subject", id=father["id"]).status_code == 204
+
+
 def test_load_project_default_includes(client, project, session, subject, collection, cohort):
     """load_project embeds sessions, subjects, collections and cohorts by
     default in lists (the client sends no include[] with an id)."""

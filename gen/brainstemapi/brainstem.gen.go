@@ -1059,12 +1059,12 @@ type Breeding struct {
 	ExpectedGenotype string                                `json:"expected_genotype"`
 
 	// Father The father, or null when the caller may not see him.
-	Father     nullable.Nullable[Breeding_Father] `json:"father"`
-	Id         *openapi_types.UUID                `json:"id,omitempty"`
-	LitterSize nullable.Nullable[int]             `json:"litter_size"`
+	Father     Breeding_Father        `json:"father"`
+	Id         *openapi_types.UUID    `json:"id,omitempty"`
+	LitterSize nullable.Nullable[int] `json:"litter_size"`
 
 	// Mother The mother, or null when the caller may not see her.
-	Mother      nullable.Nullable[Breeding_Mother]    `json:"mother"`
+	Mother      Breeding_Mother                       `json:"mother"`
 	Name        string                                `json:"name"`
 	Project     Breeding_Project                      `json:"project"`
 	StartDate   nullable.Nullable[openapi_types.Date] `json:"start_date"`
@@ -1408,6 +1408,9 @@ type ListMeta struct {
 	TotalPages   int `json:"total_pages"`
 	TotalResults int `json:"total_results"`
 }
+
+// NullableUuid A UUID, or null.
+type NullableUuid = openapi_types.UUID
 
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
@@ -1862,7 +1865,7 @@ type Subject struct {
 	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date"`
 
 	// Breeding The breeding the subject comes from, or null (also when the caller may not see it).
-	Breeding    nullable.Nullable[Subject_Breeding]   `json:"breeding"`
+	Breeding    Subject_Breeding                      `json:"breeding"`
 	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date"`
 	Description string                                `json:"description"`
 
@@ -1895,9 +1898,9 @@ type Subject struct {
 	SubjectIdentifier string         `json:"subject_identifier"`
 
 	// Subjectlogs A relation with no model in this server yet; always empty.
-	Subjectlogs *EmptyRelation                      `json:"subjectlogs,omitempty"`
-	Supplier    nullable.Nullable[Subject_Supplier] `json:"supplier"`
-	Tags        Tags                                `json:"tags"`
+	Subjectlogs *EmptyRelation   `json:"subjectlogs,omitempty"`
+	Supplier    Subject_Supplier `json:"supplier"`
+	Tags        Tags             `json:"tags"`
 }
 
 // Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
@@ -3696,22 +3699,22 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
 
-// AsUuid returns the union data inside the Breeding_Father as a Uuid
-func (t Breeding_Father) AsUuid() (Uuid, error) {
-	var body Uuid
+// AsNullableUuid returns the union data inside the Breeding_Father as a NullableUuid
+func (t Breeding_Father) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUuid overwrites any union data inside the Breeding_Father as the provided Uuid
-func (t *Breeding_Father) FromUuid(v Uuid) error {
+// FromNullableUuid overwrites any union data inside the Breeding_Father as the provided NullableUuid
+func (t *Breeding_Father) FromNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUuid performs a merge with any union data inside the Breeding_Father, using the provided Uuid
-func (t *Breeding_Father) MergeUuid(v Uuid) error {
+// MergeNullableUuid performs a merge with any union data inside the Breeding_Father, using the provided NullableUuid
+func (t *Breeding_Father) MergeNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -3758,22 +3761,22 @@ func (t *Breeding_Father) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsUuid returns the union data inside the Breeding_Mother as a Uuid
-func (t Breeding_Mother) AsUuid() (Uuid, error) {
-	var body Uuid
+// AsNullableUuid returns the union data inside the Breeding_Mother as a NullableUuid
+func (t Breeding_Mother) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUuid overwrites any union data inside the Breeding_Mother as the provided Uuid
-func (t *Breeding_Mother) FromUuid(v Uuid) error {
+// FromNullableUuid overwrites any union data inside the Breeding_Mother as the provided NullableUuid
+func (t *Breeding_Mother) FromNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUuid performs a merge with any union data inside the Breeding_Mother, using the provided Uuid
-func (t *Breeding_Mother) MergeUuid(v Uuid) error {
+// MergeNullableUuid performs a merge with any union data inside the Breeding_Mother, using the provided NullableUuid
+func (t *Breeding_Mother) MergeNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -4688,22 +4691,22 @@ func (t *Strain_Species) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsUuid returns the union data inside the Subject_Breeding as a Uuid
-func (t Subject_Breeding) AsUuid() (Uuid, error) {
-	var body Uuid
+// AsNullableUuid returns the union data inside the Subject_Breeding as a NullableUuid
+func (t Subject_Breeding) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUuid overwrites any union data inside the Subject_Breeding as the provided Uuid
-func (t *Subject_Breeding) FromUuid(v Uuid) error {
+// FromNullableUuid overwrites any union data inside the Subject_Breeding as the provided NullableUuid
+func (t *Subject_Breeding) FromNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUuid performs a merge with any union data inside the Subject_Breeding, using the provided Uuid
-func (t *Subject_Breeding) MergeUuid(v Uuid) error {
+// MergeNullableUuid performs a merge with any union data inside the Subject_Breeding, using the provided NullableUuid
+func (t *Subject_Breeding) MergeNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -4874,22 +4877,22 @@ func (t *Subject_Strain) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsUuid returns the union data inside the Subject_Supplier as a Uuid
-func (t Subject_Supplier) AsUuid() (Uuid, error) {
-	var body Uuid
+// AsNullableUuid returns the union data inside the Subject_Supplier as a NullableUuid
+func (t Subject_Supplier) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUuid overwrites any union data inside the Subject_Supplier as the provided Uuid
-func (t *Subject_Supplier) FromUuid(v Uuid) error {
+// FromNullableUuid overwrites any union data inside the Subject_Supplier as the provided NullableUuid
+func (t *Subject_Supplier) FromNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUuid performs a merge with any union data inside the Subject_Supplier, using the provided Uuid
-func (t *Subject_Supplier) MergeUuid(v Uuid) error {
+// MergeNullableUuid performs a merge with any union data inside the Subject_Supplier, using the provided NullableUuid
+func (t *Subject_Supplier) MergeNullableUuid(v NullableUuid) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -22052,232 +22055,232 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rchu5luZWEDkTYbIjRcm27qOp6JhQle1q91SVPbbcNd2mRgQzQRLXSYAXACXxuhXRv2YFs4Ze2F3J",
+	"7H1rchu5luZWEDkTYbIjRcm27qOp6JhQle1q91S5PLbcNd2mRgQzQRLXSYAXACXxuhXRv2YFs4Ze2F3J",
 	"BA6AfL9IkRJLyj9VVhIJIIHz/HBwzncv4IslZ4Qp6Q2/e3OCQyLgn28v8Ez/PyQyEHSpKGfe0PusBGcz",
 	"RJiiao0UniE+RWpOkCABFyHCEqk5lejLp58RZvKGCImoQjdUzflKob+uiFijJRZ4QRQR8gxJwkLdgjI0",
 	"fj89+gWrYD5GiqNgjtmMIC5QSCKiSHoUzqI1olPE+ISHazTHEknKAjLwfE+Qv66oIKE3VGJFfE8Gc7LA",
-	"+kvUekm8oSeVoGzm3d3d+V4yE93gDVb4s+ICz8g7GikifsUL8j7gTGHKZHExfsSSHFEmCZNU0WuC5Gpi",
-	"enerwvACJkV1c/h4z/f0Q2/oTWGI79CEukHuvLoZ+97b2yBahaQ4lzeCLyXCaEpJFKKp4AtEcDC3K3aG",
-	"BFkSrPAkgvmQ22XEdTdmjcqmR8xIXy8zM6KKLGAlFpT9TNhMzb3hSz8/0fgBFgKv9d9SrSP4aC4WXvId",
-	"P1P2DbrDUcRv3i6Wav2vOFrFE8t+429zwtBSEEmY8u2XSRRgIdaIcTSOdG/jqvW2H3QFrRqW+R0XC6yK",
-	"q3weBGSpSIiwptoZ44KEqCeIXHImiURYEISjG7yW6F8+f/i1X7n3pv/0JAhbLbzhV+8vkjPP9/CSepd+",
-	"ydTeh8VpXcSs8UKiL1/evxmgc7TAkR6GhPAk5sbTk9N4Vkus5smkaFjLPnbOQ2+1gpYlU5sC+5YwSgte",
-	"pkqiYCUEYQpp2YN6QMQY/fT2AvHpiOkGWqxUyZI+ohJxRizvSeLrAcf/MEZTLhBm6xEjt1QqzZ6OK0gk",
-	"CTp9+WqAfrO96pkZKWgn+dcVkQpROWIrFnAWUv1NOBqgH5M/0I2gikgttvQEnCwUBM0xCyMSwmOsRgwj",
-	"RRfER5LDNG84CiKqpS8IQj01ParEC2IWAVZHP5pSIbUcZXIwYm7/zESTHXQCNENYC3wbc+rJyUnpxrEK",
-	"qTIWJBr8wxiRxYSE0q5IhDUH8MlfSKCk/gx4RDlDuvlYi/KU6EE98xRHeg2oRNjxkOK831IYUbZPYfQz",
-	"XdASZv+IZwRJ+jfio5BM8SpS6NXJGQoivFjC9NHLweDlyUkVk0fQbYmgoUyRGRGw9IenYj5Mp5KULMev",
-	"q8WECLPfRvIqjuQ3ukyWp3IpuOmzVJxQpl6/8nxNp3ShZeCrl6d/Ov3z6z+e/snXO2seJnSbXr2Pgmsq",
-	"NNr6vfy4mkQ0KE5dE5YWBlMcyabFovJqCd00rVNm7MPbxs9ESspZwaaxz4tzBF1spkO1OIJmqKelfb9h",
-	"ZrZxyymZeeiJSTOxMpVm20qk25BQCxWYV4gVRva9dpMLk4EGNNxojge7q2Z6lgJlzeq57VyapnbFztDY",
-	"jm6fS70yYy2dnfppmLV7b6P5XuBZ3VzBkDMqUE8EzxrmoPCseXwuSkSZfmosZR+Nj8bappzSW7ATdEOj",
-	"ibewmSUXqkpHbaiV7rQpZs1K/foPOPxkbBH9lyYXwuCfeLmMaAD69xhsx+H31PD/XZCpN/T+23Hi5x2b",
-	"X+XxO70Ab4XgQhpvKLtI79k1jqjmvOVK+dqzM74FgTdQb/x9BN898obo68i70JtmWlCJnBk5GHmXd+M+",
-	"WGLfR15IFKaRfmPkaQNZm2+SmC7RERoMBiPvbjzwjAk+oWFI2M6+9w0MXvap+an9G1+hkCPGFZrja4KW",
-	"RCyokYeK67/0HhkyxYHuA6btgSUlV9MpDbRNZ8XuI8w/PQsnLIdudYeGx4m4JuKFRCGV38Ay15SOJZho",
-	"01UUnenPn2t2vMESDFxF2MCYS1LtgRz/l+alZnIElhsijCbavo6oVFrILYiUeEY0WX4dxW2NoDBUOURT",
-	"zkfeZTkxpinvV67e8RULH2HjfuUKTfXYqZ2yZnTIiQSKBCdGfwM1f19TSScR0ZSpmwc4ioiAD/mI1xHH",
-	"4QXnP2PxKIRoaQQBTKM4R5GeSOrj4Aftt10TgV6hX35APRxJjm60q6/9fBTMV+wb0VoebC4S+2DvMI3I",
-	"Y2xSehJoCrOwX5RCsLRk1PsT+6OJg571cqmyUFdoMCyAy7CWoNh+9MVccKXst+Ycf87RArM1wkqRxVJJ",
-	"g/wYyRSGgkgJdi8XTloFfMXUEFVt1A0AeHa8AXp7uyQB4B3XmEZaE2pD7I9IwgpIyzN+Gjf8RJRYH51P",
-	"FRFluh7eQyumaGQsJHKr3OxRgBmSqyAgJBxkfVjnBrwscQP0jn1heKXmXNC/PQhJ/KK1gTbzBJrgEAWC",
-	"hIQpiiNZXNrzlZrrH80U0m3RDREEeHgp+DUNLR2VyScn0RT/RljZsv/2229HqZFI9isL0Kf+JPuZYF0I",
-	"QrTNU4J4oYn9Te+8Jmdr+mkRvOBqTgSAYRhNMfzRkyuDDPR9rVOI9GGfI60/xACN7etjH43N62N4f2xe",
-	"HwNq8uXL+zcS4BsAHsIU3HBD1RyNYzzgnwxAcYbGMV45RiFgoSD1pV6mpeBLIhQ1ltSECjW/Cu0axW4o",
-	"PPA9toqAzp2ZVzDbMstTYtYRFm7fObH8djUjjJtf8wBOyVtm6cphQfMbrKUe3QjWRE+gBV4DBUpC0Jwu",
-	"BiWz5Ix8mHrDr/XM8mVFQ+/Or2/02dCGd3d553s0LIMVtdz7wKJ15RoZSrqS9G8kIxpOKtc3FhW+Z0iu",
-	"fKnMby2XSqvYh1sq41+0IAXLXbrtDudiHU0zF6mwUNuTuLJOYN144Cje+d4NwYyy2baD3aXh7K8G34aV",
-	"TNYppoiYi7Icbufrp6VGZglSDJ+bb5ZSy3g7wfe53Ws/lsQ/CmI/OncGIih4pIlYNnIO9T5++Hzho49f",
-	"LvoD9Ing8AiwY/srmFJatNpDi+clFlswQF6sbA5PbiJ82kyoiucbwO6UBGgzyu+WmxsZuY67rGU3/J5n",
-	"gpQdVPdJsb2Un1XcQd3o2oGuHltmYKN2syiiSWDn5/VjCUkS1WgG6+n+ottpoiS3jaT1Ec/gYNdQI7mm",
-	"fCXbv1OxoFoGm2+yk0j1bT+jbsk/lh9M1kjT84sf/7l/5g7guCTOHdW+2gD9yt2ph+xkaSdLf3+ytMAq",
-	"P/J5KVh+jgL4BfFp3v/TyxrGGJxz/FAPu3+DzTwB0ECSayJwZDuT/ZQrCKfCLkohRGPX0dg91SPsyx1s",
-	"YrYtvZSDstjtepa7PfG2qTlWeX9HEnMS5NTRvhycvPpqzws1Rn7WkE8shXg97DiXldzQaIVb1tiRDd5E",
-	"iw8kxirJ5RNZRjgg9pRwlUSAANWYpaigItTTz0BoSyQVXoNuJVX+tZYIDFGLei2/od7pyUk/Q4ptPmVn",
-	"ZJWzNqsppsqyDGLpWje2lcH50e3L1aOWW5RW1La2J93oT9eadCuylS1plqfJksxLhPvYkZ08OCR5UEIQ",
-	"UUQCVRpNo60m92uz5eRCILTlZANvyiwn12G99WQ766ynHVlPdj0rrCe3dQ9tPdkwrkewntx61FpPjlRb",
-	"WFAxmzwtK6qSbLJSMxOplVmOZ2xJuTWotqbSkrfepolbFo2B+Kf6WVRZV7E43sDCSmbzlK2sZGW2tLRc",
-	"B83WVlF6PAGLq5Md1VbXG6zwBzHDjP4Nl9te73gUEoEick0i6SMymA3Q+Ov3kUcistCjuDgeE8M68u58",
-	"VPjVhaWOvLvLceaTcejufXxM007ZXPNfruf+UXDFA14i1eLQ8+InQeS6OZHGE03OZ+aMGkItpytJQojQ",
-	"fPMXzGYcfXr7+QJNBV6QGy6+QejYILmxM+E8IhgkEFwAypLzH6rsrHjSDUZZThjEb9rRLiu2NBUtmbek",
-	"MzHfEBqlVoKRcCNDFSt8xXNkUxv8kyezO9904j6ovdTP7HoJVeSETuNmbGlUZ8irSAsRD3DJFMrt7pYG",
-	"eo15GQ+XtzSTafolu1bYhAZ6SuzPJ0wP1XLjg7s/xm+YFe72Yi1V5SJhJ2RQqw7LDMKGXayyA1N3O9os",
-	"upMx+Smku2mYSZUt2MpyS42zGbXEEy8Sy8Fbg5mP3socTK1Akz2YURW7sQg7QfGIgqJIC1WSIH5eL21s",
-	"u1IyI9c0IOcrNU9dbcjxOVzWvWqv/WoG+aywUGUfohtcBdzcxy07v6eCyCvK2oRX624kMu+ktjElk/Q/",
-	"xTWOqntTHN1gqtCEqBtCGFryKJLlnVmP5MpYKIW5ryQR8ZeRW7xYwo2n3/73v/370ctXr0+9Esq5JoJO",
-	"bfD01UrQrOkjaJt3rjRvRSR3VF76co5cUh/kZ7Ym/TElk6ybQ2YPUxtQTZMfeRRV0mSOYFI0+arZIku/",
-	"3DS+XEWqTHDADYfx95EnFVYr6z65cHzz/UtzpW7k3Y39QlOI+Jdy5Plo5EGAe+ZOjnkBrojZrqH5VUgY",
-	"JeHIQ/+BRnZFwyv7OjzDkTaJ11faO7KPrCt7NROYKRdFn11OGCidkCEzXLx5dijPzwwD25kaoiSFg2+/",
-	"PTNE2WLBQTWMXdqLGb5U3hV3kd+wiOMQ9HOlBws+Zn45BFlySRUX6/SEf/z046+fPd97c/7rm/ee772j",
-	"MznHQtP2T1T982qi/xHxCej1XwgLSUTWnu/9O2E85J7v/UYm7oUPuWi9lLgQUZGiT8CPVERo4vs/vblS",
-	"S/k//mOqlv3h8XEjP6c+x/RfRvSQh+STTWpQ5pDGCQ/gAIVxtOAhieI7yuZuHVoTdeaygRDd5cbAyQLf",
-	"vjftTyr9u9gYeHurFwVH7+F6yZTaiyHZubtGiMatEGFKUJIBSiRfiYDYO2k//vAeXeBbzvhibZiUhuan",
-	"lycvX/4RABLUmwpCjuBepD1dOrO3nnAEC0IDguSc30g01t66C64XBMB8xhnp7wpleXurBIbbrXU9eZit",
-	"7WlMnvLiJwxyHphDlhzGFH+uNlu1fTdA/5OsAVUTJuERwigimlLhBgyzf0gfhXRGFVzMGl+NUS+Yk+Ab",
-	"CdFknbqZeYY+LAk7//gevR6coAAzc/VvCVe6vpE1skwg+2foGkcrm3zGfII0dxj03NOK2q6Y790ezfiR",
-	"fbjAy6/mrUvQRFMckO93cAM3dT+4dkNyKwN3gLWJpC0HXHJFM3m2JOJI73h8IjnVixJacWVS9Yz7JpGL",
-	"sdzGxe+BK6kuj1DFXtfHWHqG2a8J+vLp5xhOZZwdAd/G/B7zyPeRg3StDnN/HTulUsGt6Slbn6yg0JfW",
-	"m6279OZ7SyKu4pYuntLZ1DXvKa5wBG/KZofVNBag+hub54E/PbnUPLND5/suk8OxS1kUwRPJo5WC/Yq3",
-	"i9zCtVjnUSI9UHybZ9AmAvMjEVLTzoXTrTnrH7CksBBveaQoQFoVtnpYjrdZI7D4ccnlI6oQI1qV2Lb6",
-	"I0pHbvyyHGRImfrjaakFH2GpjClTcvYQcBGSEGGFFlwzMAsIwmhB2UoRB0hP7ZR1H9vP13lY2Rn8RK8J",
-	"08PDTlDOzlDEZ5RJK27mhAqJRh48RKPVycnrQA8L/yIjb+CVQttkSm8rbs9B1qVgjgUOtOx2tCZJIIhC",
-	"vbGcL6/MBUZJb9GCC9L3tdgTJOAzRmXOfW51Mwmm48fUlt6ThGoS4irlnDQhV0Ggm3mSYG86QjxDJ2ab",
-	"B+gcjiPQgmAmc5kFbFag3hgeoaMj6ONIqWjcz5CGI8dYjr1++YfXfzw5yUizUgG1VwCyZBXD4jKqBxYW",
-	"exYA38i6KtJF07wPRpw1dLnNuVi8o5mWIveTADX8ukemMutQJIrcGGbvG2mnHDSGl9uDgVnlVDB7y2ZW",
-	"oVaTw+i8Y+PSBKUO2QapiDI/FZvvo3HqnN9e4rbxlcktbrD09naVuyzAdYcxVi4e9vKu2fuqigbZ6XSS",
-	"4JE2U2q8RqTdpKtp7CfVjZ12qe58byb4allrcLcIr/vEI1I0xX/SXacy7kjUM6NZP1EZZzsiYda57pc6",
-	"Bns6KnXuRv2hi25UrqNelR+yw5B4s5CiqiCLdAzJ3gMQm0gxHUK897skTZPZ5J7VShKxHzr/hYB7rr1+",
-	"crTANEI942xyk3TAEANacqFwVEbcrUM3UwGbqZsv+SAtFxifIcKckMgeztub8S6frlmqWDbUaJ7GmFCn",
-	"hsoCQscwjtU3ZqxxOh4UmRwrWHskcAKi/80FmpCAL2zgFJxxbR78tVeBWVisNpmHKyRjhSxsOP2DVZFt",
-	"jv6qJFpTFNwu5dtjcLHJY1zFy3bVMiwNR8/HH79c+GiBGZ7pBdY7aNeas2jdgrerPRQzt6pD0ZZhh3G4",
-	"ezF0qzJG175zr3CIwwtdiCM1NzDL3eI1GORxx1uFQNhRmsIfCoJzn7GwnTjsxOGDicMqjgDjqiiAMLsy",
-	"w5cb8FRe2fErf4cplf2aD3ZPhsr0m+rksn76P8YTzR2kRHgmbSy2vfMCR7RncP4gyIJfwxGdtnLvxsg8",
-	"MAbOAnagxGHe47r4dkoVa1ZYgXS+z1LACXJD8inC6PTkRJt1GJIiQqBzuGZ4QYMjQaRKFRoZJudNI7ZR",
-	"TtCpTeVnfpY+kpDyQIzYEs8om/k1WUNNgYFUwQU7xjeyRlB6YMRW7BvjNwxZtOPYQhwmQTR6Q4IIawnm",
-	"ahtgpJcL9TBbQyEJc8TXHzHJTWg/uSZijWaEEQHWbYAZmlAopXKWQmGhqoBMi391w0dMTxPqCCQZmsvQ",
-	"IHcVMYMGuXNx+UAYz4TM8TW1RFKrYjKn9jboDgd/XVFJ28Ttlb4vq6LSU3f/XmSzksvqyxeaAriwrt2Z",
-	"c/E4I7Lc6/NNSAGBlJyr2fzIaPmeHTg1wT7iIjQcvw//OhODWnbjMMSKXAG0uzXg22RuZE+F28dQpmNf",
-	"SmZOljyYb05c9zB+ts57uAnotMCMLldRYl1s9HWt79/qhoCiX1F2VcsscEJHGZQoiohcS0UWRxJPiZae",
-	"kHcybz41rsiyMv99ljtdu4e+o5u5RvwAd3QtKftpXyNhzKxAKyA7OfYqik8/JYrz9FVBCDmMqMwOsuqn",
-	"ERJyumhXd4TrZHvZJbu2Qt6Po8BAIJ8h+HSkeOH10ht3UuH1AJ2Hoc0uDCaV/jeGjhAjROtzMJfndKnN",
-	"I6ryVTFOT173z5AgMAP9sssdPkC5y1QPe+/vd6wktpf297sxWiHb7J4ZakiMem1FQOkl+/bmAYeU2YDD",
-	"l3u78l0rB2pvAkKosaZpSJ3BvsUR6UnWDJOKOk3jZ/H5pcWMU6y/ZbbpRnGyT8trS+sB1q0ZkpOJN7Cf",
-	"s6IyZeYGzWsoM+d21FJ3z6/lDTHHBPFS5cqBcaMInU3uFMMLCQ7QWRzvgqfKVo+LMERJkcE25a0ym9E8",
-	"7/KLC7k1bbeWVXBy0e1omloJV1dMdPNZPjnoubgS7RVY2UI3ANJlw22FTRfHboKpQXjv7Hbec2HvyoWv",
-	"Z9eWpFMpQWq2/Kmy4MZ815bZ7sdhTWxV8JF2yFmdh9R5SJ2HtEsPqcjlSxKUHb1650ian1BvFvEJjhDw",
-	"+9CeAkg6YyQ8ogytpK3GU4CS4eQEUeVr/plOoaWp6kYQVf0aQB7p1eRLW+h4HPAFJMkZJ2WtUhe8eni5",
-	"FPwaR3p9l1ziyJRlTp/GwgTNHQEIJW48eC7c/ys7iYZbbVc0e/etgQgL1+UeIGGhELT0aoUkWARz9ImY",
-	"q3comZa7c/Tp0/s3w08/vbn608kfTv48ziGmMFqjcNCjX9lrlUWe0SMgQSSP9OYstfjjUzTWL41RbwxX",
-	"LYfHxzKggVixYD7gYnbs2h+b6xa6sbluMe77to6OO9RiMELZTZyG9W2NgMLqpj6zgjQuq7mvGYi0rLif",
-	"ZIUPSutbCl5HwhtSX9uYJrsRlVZtIiVrDTPbrGCI2ec1IzurtqrGvrl/SSUa287GJq3aMloJHEE+V/O8",
-	"D0fV9mQvLSfLItl/vzZzsiHtTGa3M00ms223ncVsXm60mPPMvMN4qafNysUVVwLT8jAC+MVEcpQaMiii",
-	"3+K90LZIzFdxamOAZzUb5SDaAkJrXy1HaZ+BXfGAJsHO1HtGhuwSdnaS5nKDYPlY6tzHlgCKbzYlDGN0",
-	"lsTGRNvSCChFxu221xoCsDGVFkgs6WqJz7QqaDXzuHrUp4epwWdtYB/YhWsyD2y325kH8HKjdZDjz844",
-	"2A93FrfHXucqMyZsYamGmESJehCV2N9RWCL6V1dl3UTiIczWcbR9GcYJJk18Lr3zEnGTyoLNEDnrqtml",
-	"6nIgc/1pKvgiKXGbKrZeBXSq/p4L3SZVDE2WHbzX0nn3uLNAGFE0uIooa2eSVRTYe7XLnL4RDQiTZPMI",
-	"v3tfYd0sHjD//Y0buRQ8IOFKbPFpDWGBhh0ONSxQkpJUJO989Ivm2S+oZwPJgSldNrZ3nu/94vnel4Z0",
-	"c9lOf6ZTEqwD0HO6hcMZcaDoNbGYhlVo/TK0sWQkZxjt0oi35kCqkF1KJbYiSvtaxGebE5NcLZeRHWiv",
-	"1b7tMIYo9la/BS4BmxU1tJaTaympVbrcKYmTWpuUPspVyk6J85gSC6GnKV7PblbhjnGpeLmstiCaXTCr",
-	"HA+jiHa1Vj/P6vSioMprjhaa8nkq2rTGrLpTCIe75ja+uU3EovXQhHyYt23CR3dqjMitbgbZDNdE3S/P",
-	"Y14jbGm971ITH9o5q1WSm+q/DVewnZ+fq5K3uW5K9MvGPLyziNycUqiRqJWgSOKytUrUkffm7fOakZ8e",
-	"MFKWFKXV4jVBI+ksH5tjI+btRnAkrzkfsWB6pzc7vdnpzU5v7kVvlgjIZOgiPGl+g9NORhc4glzMWjgv",
-	"F1oc1h987iQIKxdvdXhFW2/IRFK1RbWCavfWdXlZs18tnEG7eWXe4DmyY6Qu6QOtEDQjSiIIjxoeH49R",
-	"b8zIjetrEPAFnGNrUWJkpGuZb1UVLdJ/sDKFW29MdTCP/cBqszHhpXb4SMHWsT/Ujf4ETUfzYZvYjm4B",
-	"G41H1/WW1qN5vdl8zPPaAZbt3IgfCktxYbVMvD+NgjGvryHVa2XhlyWW8oaLrLCOH/rl5XfKE2tr9YID",
-	"2O4X0mXrwWEoiJTN6avjfv1k+DLasJ8jl5zJkqt6ptBKBWpvygl8Iwz1GLkhAplSTNIENsN1gm8kkzyo",
-	"VamUYjJf382j7AvAaCnRjcWOJQlWgqr1Z1ARNpMJFkScr9S8NPWuTe+LzPDmY4dofJ6uDTNEP0AnNre5",
-	"qXZjom1RbwzrW/YTldArGOmKc1glo7u8oZ1W8hFaO3l3d1AaasrL88JAbpmpDcn6QZt7ny/e/oLgP+4W",
-	"yvnH9z7SkggrODmFM1fIvjid0oDiaMSSN91u9sYTONZXZHGFl/RKcR7JcX9gCjNgQUZsfIyX9Pi7iWu/",
-	"O/6Ol8u74+9g7dwdf/1Ow7vjy7EZzca+j5eCXmMFZxqwRG7X+yPGBRqbSPkx6mHG2XrBV9IHsjoy+ajQ",
-	"R6zm5mg55MFKW142VY/JOI+0vRtRNhsxGWE5twl4NMUu4U1nMFCDHpt0RSS0NVi0J7AejNgoZg2JVtLc",
-	"PMmkOSLsmkR8SeTQlFAy6zzyhuj7YDC4s3mIOHNxqv6IpdpBoYqvg8Hg0kcjI9lNMRct3M2/nHw3f2kR",
-	"n8puBLFfvVQE7IhBdvz+IH2Q7pyewT+Mzam7tOZMhFXq/J0ySUNiPB3TJSyAyQaF5vialJeyfSGRnGNY",
-	"AtAbCKo1SfOhWgTBR468Cy0PTAuokGu2ezDyLu/GWoBIBVfIZUXFkREDmW3WOfsbDPDdFAxeiciO95Yp",
-	"ohfJXAf68ulnGOrybty3m1CZNWql5oYINHf5qbzHvjbij6Z8xcyNiQVRcx6OmPli3950n2iCctVUXPGX",
-	"XC4rWNqLwo0QKhMiH8IdKbgOYs1ek28rSRLrj9jHLxfHJoHbm7c/v71461Jy6e3rx0n3tES3wRjgnGjT",
-	"d0mCdFaqEXMZu9ScLNDpyetCZq1/4ysUcugQqCFZF6S4/gtK7+jeRwzDBM2a9k5PXlqC1SsA7N6vLo38",
-	"QqZ6HrEgwlKzX8gtPxpip1piONYMsBBre/PGUJhefmvZO0oboxWLQIrPyYgJo8GtSyf5wgrDtLunqdD+",
-	"aYkQpvCTyfBFQichDZwC24AmPIRY2nH6fuDYR+N0tsixpsD83VzdqOLaLvyUip6G91PxUvB72sgzDybZ",
-	"AXMV3HUbk009/tOFfZgHfbPNjMfM6gxDzMIRY4nx5yPJnZEYl/jEDk+R2hWDQkiEqYEmRoaX9ChOlPZC",
-	"jti/4GucpE7T20sVxRGVlpOA2/DS9a24hbQCzhSmkKjQ7O6IiZWtATY+OkqSKR4lds0/xS+9MfO/4L+u",
-	"ouiftAs9PktphhHDdldv+CoKIXEbGmfLDGk6cbe7ADnQhG5naS9UETUYaRtGUQWlFat1sylRaC4Iey8H",
-	"J4MTuBxtFswbeq8HJ4PXtmg3mC+gdrW8OjZFA4/BguNldyU+QWSWTFWghOBv8x7KVLszcgEurumxJRpX",
-	"Fk4co57mkvzvdk3WSyJNcmioZjju+3AxDrgXZCXcTDM1dGIZ9T70hh4U4kzqcnrGKiRS/cDDtXEUmSLG",
-	"VcSa8M3Yx3+RxtswLlbjBcpCddG7O2OBWsmiO3h1crKHAU2lURitaFmXbcpAk8KpmUvZEPGcj3/AYfw5",
-	"vnf68nXzKx/xWqvTC85/xsLkKTh99Y/N713MBVcqIoAa/uHkT81vvGdyBbYmYSqdfsLZ5t7w66X2pRcL",
-	"LNaOEBI6hSpCLgZh+NUD4oBQ8gIrgJ6pYYhzU6jAqb1XJyeG7iHFpSJRpPUQVH30kS36iHqxwQy9+1Bt",
-	"xcQzYmYMH2CuIkF/5FH0QPScrkx6l3WoIC3p3uk7VZq0gsClwoo4oHR31F5DR3pOrcnI+ibHzv+7wkoJ",
-	"OlkpIo9Td/CBuGZElcVxSWVEbTqVB7p2Aas8dfI1QO+MTYh6Y2Mdfgf9AVVW0w8GfJl+dpQ87JvUqL5L",
-	"ZQrC1aUznfIo4jcZt8XXP5KlMlF22OVGjeNok2KaoNQlIVmXwXkcpd9j4SKMpuQmlXXVmADWLpsTQXzj",
-	"eKo5JBwWxKAGU8EX8MNfV3CPGsznIjvpBU5ZSRCxhLUFqQCAqwj/Spoc/0wXVFWGgKUafphOJWnV8jMU",
-	"pmlu995sUpumb29bN31n4I/2nbpA0sb2qXU2lPorXpD31oiS3t3lPgVKLrdQiTz5wEh8CSrNba7WaXI9",
-	"1EZbaw+5vXzRw+Y06snL5te+MCfPjHI8PWmhht9xMaFhSMwVlUR46TlkJUnPiiiXlTYly9L5hi7v/Art",
-	"Zw5eZC4xG+ToiKueWvlUYD7zbnqcPamzQiqxVurs5T4mYA9LSujPFqHb2j57CGra3gy8n1EXU7BZJEtt",
-	"uVSkBZrdVA0DvmhI3BWUz27RG3ieKOQk6QzkpDE57k3ZAiVjhwxc/iL1m86y1L+Z7nk//QVOYkok52nV",
-	"5ENXikibp/3BQ1KOmVT9G79y9Y6vmBni5asWpCagmiV45+8w3YkLEVObWbKW1OaXm3BarWRopdTYgYh8",
-	"KrTcNF5AKoF4v0g7PxF1L8I5KMvhgfR+teS9yNrXernnBIf2CPbtBZ5VDWObHUMb6PmQbYGNeTDDDD8R",
-	"SIiXXqmNzIfNKDQEuliWnzR/xEJRHKHVMsSKDAuQYfpwucA7X+Cl3cndvdor5qj9ob3vtkxjljjMMs9h",
-	"my8PqIQe2VQydN5aeS1XJcrr3SqKkDAJAYeIL6iC41EX6GHZbUaUPS1NR3Fkuc5mFfydsN0mbkLHdx3f",
-	"pfnOUvqWPoqwSeLksYuiakIHbaJAF3PVwygdhmqiHYBbJ+vSpIL9RwAOHwzb+5yKeOuAvT0Bew+I42Wi",
-	"PhtAvDja8akhePGH1dnfcVBoNXb3OZUuFPix58opzFcTm3A0DNHREeQVhQrxuZ8lUfbH/pljU20NnJ68",
-	"NnHtZtERlbZub4iwgsOuYTG2/a8rsiISydUkLg8O0R4u7Sic9NpTNgh+sl945VqMvCH6+3/+l5ZRqYmW",
-	"vRK3rAIlPyfXn/dhauTC1h8YjswFbndY5D2xyNRd+RLua6HhG4FHw6maRwfo3DEVHLpZphNkSgRS3F0Q",
-	"CR3Yd3pyYqJYMBqbIKxxvwqLTBH9IwGRnfm6e+yynjprUMv4AksZ/Lg9rTwb7LFZzJqcNckqd6hjJeqY",
-	"+DdtTZ694Y2oJ2Nx3N8KfNyRoN2fXfIosGM7fnHYR8I3neY4MMCxSeM0Qo15Drs/7njwHPc4iGPHck8F",
-	"a9zMB5GKLI5d9ow24YeurXTBlnGCvS4WcZd4pbs50eGVTwOvdPvZBq+Meeyp4ZWJ8Kgx3uNUsdV4ZUNu",
-	"lZRYOkMLYEIQGlMM/1ys9FTi5EZ5Tl9UQYE/JOkP92EAuO4fBwp0o3dQ4G6gwFSuzBLCrlfDG4Ufxqmv",
-	"elRppTyVSyh2F3FzvZgKNHZtxv2zdKhZGe/oTlJpicrQwRQfdGGKhwn11VNfDdQXUxPc5XO5z8tNuzI0",
-	"cHvaeDZoYLOkTWd379DAWjQwkX5tDYpHij5ELWwWHoXx1V9GbqrlsAFYdiSH92fJPAp42I69HJKRsFmH",
-	"ZBwYeNikw3Ybp7hT/rRozMEz6ONgjR2HPhWscQsnJ4AEIW2QRtOywxn3izOahC0dyvg0UEazm20wRstd",
-	"Tw1hdEKjxh0wa7QjdDFVe0sihhckjOHFlqiinc5+FL3p/HEQRTN2hyfuBk8MHJkUyLhOzW6EJJp3UI9x",
-	"Za4tW7reCWgYk3kHGR4mZFhNYDVwoSWZLcHCbWni2UCFTSL0IubaDiashQmdaGtnFTwdiHAnUndfZsmj",
-	"wIOtWMpCD461OuDhwKDBOl11+LDgQTPl40CCHVc+BThwYx/FpQ9uBwe61h0kuG9IMF7pDhZ8IrCg29F2",
-	"0GC8/08PHkyESK0z4JrtEia0JRq2hQnjKe1L/bsBHgsudON3kOGuIMMUyZSSdpNa3hA+dO+lIERL8zuC",
-	"EFPf08GIhwojNhFdLZwYk9DWkOL2NPKMYMVmUXuR4egOXmyAFxPR196qeEow444k8z7NmkeCG1uyWgxu",
-	"JCzXARwHBzs267bfA/z4O2DWx4IhO259SnDkVv6P5Z82mGQHQO4FgPzoiup36OPe0Ee7xqX1VzZ8+738",
-	"CCnq9+u02CHbAJiOLZ8aehmLmxonwy5Tq0ItGXjSWhkTYtYILpPesOpqLW6g/VgCtvfHgSLt4B0OuRsc",
-	"chlTSpFIazXwRvCjw4pMBRaTx7R/lqDuEZmquBRnAi1BwWeL90F6RFqJPyYU34GPhwk+1lFaDexYCzOe",
-	"odOT07jotpqTNVrgNeTWlISUgpBbE8qzQSAbJexFwtEd9liLPcZyr6VNcFjVV3YjU/dmfzwKZtiKORwE",
-	"ETNJhz8cGFpYr4wepsrKgbPX46B8HX89DXzvfn6FcwyqcT5NBkrPXrmAQwMlvJBobEo5uj7Gw7QL8iKJ",
-	"ezA4XMq91qajJMRHK7bEM8oAdeulITxA0q4sINevBcg+21E2Zu9NwSJnQt7XJFwK/S2KmrfdIul/U0UW",
-	"sjFJqXlBE5NaL4k39LAQeO1lxcfXpOPLuCGHq2xVzJ6DPx8BGtreDgRkqIL69mcTlvKXHbcNch5PsUPO",
-	"d1rlaFuJ0CHnrYWhXeMtkfPM2/FBx6YvvkkKiml23PDtCy0D9lvxwAzXqjiTJdknV5uphRB2Cq0NWO+K",
-	"SFNz6j+j14TlTjoygQLjJFJgjDhDBAfzBPVkNgCZ39hfMpWJjUiqLIlkZ72nPOim90cqiGQG75D/HdVD",
-	"iimlSPG1FsRGyL/jDFduPUfK7Fsb9sBRlI5BrizTnhB/dwhwoGWOaoiursiRpaJdHQJsTSjPpyxSk7C9",
-	"SJi7OwSoL4pkibetrXFYhwC7kal7M0UepwZSG+aI67E4JulAykOrgFSrjB7mEODA2euRCh51/PU0yh3d",
-	"y8VIFWa/zzlAqht7FGBHeZH1RqRv3XcqEBch4Iv7OB9wxJ0UmAck5vd5TJBa3PZHBena+k3HBZkBntWR",
-	"QVsq3Z9Z2cyiziG/D3+6PgrMGUfU7pUPt45nPwwGdIvUmvnc2VIT48UdP1OmaxPPvUf+aqX8Ckd2aWlZ",
-	"Dpag3oSreQGa039noDn7cr877bvfaV9K13UHf/s/+Estt6HbOCzhIcCynEnX7nAtzbNP9JwtI5aa5Wna",
-	"Pqw+fQPSQDgrthRPncaB9FhySc3lf+uLDxGeGnlCUIQlYHT9huO09Iz26m+nBnrcQ7ZkHt15207P21K8",
-	"0ET5be2DxgO5T2TBr0mBWUCb4TSKX3OolmWB7nztoM/XNiCyFqduf/+//694botu5lwmbYruWd3B272I",
-	"6dmdwbWRxRelTkB3MtfmZC61YNtYJwd5Xrc7cf0Qts6jnuK1Za/cgUOGzbqzh8M829tIET7oid/vi0Ef",
-	"9xyw49AnfDp4b4fIVEJqhZK6YmAV0KgCkzafwBwiyrDQU16QxYQIxKcdLro1Lmr3oANDn0T2crudrfBO",
-	"u/NPDuR0UqXOdzBtts9YTq41Y7krApClvBKztGPtyTYwvT8SOmkG7yDJHUGSMaUU6bRW1252BcC81Jhl",
-	"vBDlj87REgvt8kLCaVfQGFEJwd0uM1Dv9OTEpAfCaBwCaYz7lWhm/MmPBGF2JugeUM8aOq7DN02jDTKY",
-	"b009zwezbJLQF4lE6NDJenTSkmdbs+KAU5bbT0mH1WhnB37VLleFPWMRzZ2I7L1ZQo+DXbZhsxgOcezW",
-	"KaBDQylrFdfDpyvfkk8dsnnYjPpIGGbHqU8DrdzAV1L4ljO+oEQeyyUJ9P8b0Enj3tvGqIfRLOITHCFg",
-	"ah9ANmDvydo1pTNGwiPK0EoS8Rhw5MMhhmZVOsDwaQCGZjdbAYam6ZPDCx2X19j1luSr4cLPCk+nwPsm",
-	"mzLqje15ynw1gecIhyE6OpK6oeb4/M+SKPtj/8yxpzYbTk9eG1vBrDiiEgUGVUNYOyba7DAbgiMkibim",
-	"AXDxikgtJBfUplaZcoHwcin4NY5AlmAmb/Qg4+8jz67BlWsw8obo7//5X1o0peZZ8kbcsBL9jKXFXkwJ",
-	"0/sjoZ9m8A793BH6GVNKke1aaPRGDNSwqGbOATp33ARnd5bbBJkSgRS/H6C5pXbsAM1DBjRrSLMO0DSN",
-	"yqHLbenk+UCXTeIVoMtkiTvoshq63NDE2Rt0iXoylsL97eIpdyJf92aJPA762IZTYkzDcUynLQ4NfazV",
-	"Mo3oY563dhAaedi89kgAYsdsTwNA3NLdUAJT1hI/hLYdfJiFD2FROvjwicCHsJut0EOz708OPTSfVWta",
-	"Q5MnDB7C922CHcILzdChWbc92RDQ+SMBhzB2hxvuCDd0ZFLgt2Y1fiigofuEDjN8OphhJVnWIYbQphww",
-	"3JJGng9e2CBVAS6M17dDC6vRQuu2tLNoDhkr3IVY3Zfp8ThIYQseibELyyudhjg0nLBGszwGSnjIXPZI",
-	"GGHHZk8BIWztWIDrfqz4N1JXI/FXckOkMkiHj8jtUhOj1rjSgXShcdYlCQRR4FGQa+3dz/kNQ3iGKTtD",
-	"46UgU3o71j9TZYETTU0CB5qxylG3C5ibt89KoURIznAEI1UBQknM8wuJzHptm0qqPGFo3PnSTgfhICDS",
-	"DZbazPOVmjfc/zSYBQqwEDSunwNb0xt/I+txHxCUM0QVCjDT3t/E4qETHHxDEVZl95aMSIJl2hO2kdmK",
-	"x4E4SqYQVhEEIzdme4y/rInaLPMDCsVyaKGUiIo0VCsOvsP/r5qAhgv8jUhEplMoOWawOR9wN3NCYOnE",
-	"YA8Gv5eoJ8g1/0bZDGjTrOFKkhDeU3Mq49eoRFi/U5p++ZPuJUWRTUiCab+7jHAb65ZHVhD668FTsqkp",
-	"chKtVMhkbaOSpNz61RcS0RD14tOUiErVH6BzBmATQL1ulBhQPT051TtKdUdLrOae7zG8IN7Qc4Tn5Rnf",
-	"TzHx1HjyQ48y9cdTz/cWlNHFauENX8aJpilTZEaEd5fKkbyaRDQ4dgxyhZUSdLJSRLarE3DOOFsv+EqC",
-	"vDQnSZZAB+jzXBM3OHxmnPj6i58tiMqn+QYATttnmTztA3RuFs5HdArOo2+q+k0IusYRLblG8xG60aql",
-	"yxr8MAdXhXTBD3iStWG24KeVJpgEK0HVWpOz3qYJwYIIEF7Dr5d62XOmVi6DsOXBAk5UkS6oneyIsflK",
-	"tLSEz88QrpEsFSz+E1FdBswNeaTeue1yXlaArRswmoNjs+kw27Ha/eofGP4URPKVCIg8litNMURspc7P",
-	"XIiL7USbouDQ3ksjf7a9der4qeStMvvZLnGV3fvnp3fjT6+RBG4pixq3hKOblaxruq1mjafTqdUm4m/K",
-	"0mJadQr1ngo11kSteGgXqhSSdbl8WVtqUQlOsRZ4rqMy//deSvUH13GnVJ+EUnX72UapxkT1/JRqwk/V",
-	"AsEtZVGpZnm7WZ/GafMgiV6WfbfVsfHsOh3bxAv1OtZtTqdj76ljYypvxVI707EBn3Oh7q1hTTc7168/",
-	"mm477foktKvZzTa61ZLT89Osjo+qhYBZxAqtarm5WaeahrvUqHZenT6tp/6GECdo0+nSe+pSS90tmGiH",
-	"ejSKSABkcX9d6rragz6Nu+506hPRqW5H2+nVeP+fo25N+KpONLhWlTo25vQ2etY13q2ujefY6dtmzmjS",
-	"ua5dp3fvrXdjam/JYDvTv5ajnkr81Efbe6el96el7RqXxk1t+PZ7abZuvxLNDtlG0TvqfH5aPubLaglk",
-	"17FCvztJ0jqaKlbmpriaES2MqzhoYysd7ybZKfgGdqjX7nZzOtV+T9XuCne14aqdK3VgRaeDq3kSosKx",
-	"mBHl4syN4Hsh0TjS9DhwfYyH6QqJL2Si4OG2QLEWuI9WbIlnlEEmkF46DxDEnF/ZGoX9FkrdVobcXLdv",
-	"quAc096XCZdCf5Gi5m23VPrfVJGFbFkEVdOqDY/HQuC1l71f8zXp+DJuyE2C+greztWFfAR1tk/Oi29o",
-	"lVDpg3KhHfWpmNZbs19nWreWPHaNtzStM2/HntCmL75JooA1aW/49oXmp/3GsJnhWsVvWpJ9huGbzRLP",
-	"qZdya94JrxZhm6blLnE6N7XOhm8qkF4fx2kadTb8fcM4LYW34aWdWw/AgK1uOjab8alurCVvR3khs4aC",
-	"jyizWTm4CKHW+P7M+2LFd5Dtv08rP31frbWln75S02TtZwboLP6Mxd+Wmh+PkZ2Jfh8udn0UWDi2/x+A",
-	"W7cG2g+DTd1StWZR5x82sWfccceaFazZAmjeBxfaAub3DTKJa/7vOMLE1hTsvOuncstw0vbIyVHUc7xj",
-	"OGmUBMVSmyVM3eZuoSmpvUsntSsJ35WEP6S7hpOGg6Z71ozPMeAmpW7bXNq3haN2c2e/KxzbFY59Xqo0",
-	"rrtWyf3FmjOVjNxCn7qF3lJ3djUJu5qEB6Q7N+CeXevOhipPbVSnyaK+G83Z1UzqaiY9K8UZV1WqZP1C",
-	"LuYqJm6hNqHh1lqzK8zRFeY4FJXpSnc0ss29FCYoMuCpioJmdMYkojahsxZeOAj4iqkXEpGjBaamiNgS",
-	"S3nDRQh/CKJWgkmEIR90aeZl1Ds9eQm5jW8EZzMUCBISpiiOZMnhyIeJluX7zLMNfcek9LAlBuzYpvcy",
-	"rjqvXkcfrVhIBJpwNTdFHnkUoiCiegSQfQ9bjmDLfM6nr/6x+b2LueBK7aTGU8KPGd57e2tKOZRSNhTO",
-	"a51HPMf1ZSxPxHV1EulUvT04bITW0mQC19Y06pHBbIDmSi2Hx8cvX/1pcDI4Gbwc/vnkz7ZY2XiBvxEk",
-	"VswUK1uJyBt6x6Af7GTz4769XRJBF4Ql4U1+zPdUZMMfs3GPSarqJKi2UBMoHV5JRXIrgYX2iRs11V1y",
-	"LJjv7rc5EVDbIXsmrddHcUFCHzqerNHNnAZzPXnFAx6lO8+GBZRtAxxnkxDBwTCaEHVDCEuCv1osRP0Y",
-	"yZLjKIbr4Tg9CUYFSD3Rqq57CzYW+9T2bwjnzTIdowc7SZmm4eTqge0sdfWtuT93qFDb39w5F9m+fkgn",
-	"PGvTU5xaptjXZ+dUpkvyniGZKsF5I6giiKp+euGsp1nSoTVVzYJv2bvRyiWdJ/keN+zRJbAr4ajSyhiO",
-	"oVBIoAhoxGcZygEhdHd59/8DAAD//w==",
+	"+kvUekm8oSeVoGzm3d3d+V4yE93gDVb4s+ICz8g7GikiPuAFeR9wpjBlsrgYP2JJjiiThEmq6DVBcjUx",
+	"vbtVYXgBk6K6OXy853v6oTf0pjDEd2hC3SB3Xt2Mfe/tbRCtQlKcyxvBlxJhNKUkCtFU8AUiOJjbFTtD",
+	"giwJVngSwXzI7TLiuhuzRmXTI2akr5eZGVFFFrASC8p+Jmym5t7wpZ+faPwAC4HX+m+p1hF8NBcLL/mO",
+	"nyn7Bt3hKOI3bxdLtf5XHK3iiWW/8bc5YWgpiCRM+fbLJAqwEGvEOBpHurdx1XrbD7qCVg3L/I6LBVbF",
+	"VT4PArJUJERYU+2McUFC1BNELjmTRCIsCMLRDV5L9C+ff/3Qr9x70396EoStFt7wq/cXyZnne3hJvUu/",
+	"ZGrvw+K0LmLWeCHRly/v3wzQOVrgSA9DQngSc+PpyWk8qyVW82RSNKxlHzvnobdaQcuSqU2BfUsYpQUv",
+	"UyVRsBKCMIW07EE9IGKMfnp7gfh0xHQDLVaqZEkfUYk4I5b3JPH1gON/GKMpFwiz9YiRWyqVZk/HFSSS",
+	"BJ2+fDVAv9le9cyMFLST/OuKSIWoHLEVCzgLqf4mHA3Qj8kf6EZQRaQWW3oCThYKguaYhREJ4TFWI4aR",
+	"ogviI8lhmjccBRHV0hcEoZ6aHlXiBTGLAKujH02pkFqOMjkYMbd/ZqLJDjoBmiGsBb6NOfXk5KR041iF",
+	"VBkLEg3+YYzIYkJCaVckwpoD+OQvJFBSfwY8opwh3XysRXlK9KCeeYojvQZUIux4SHHebymMKNunMPqZ",
+	"LmgJs3/EM4Ik/RvxUUimeBUp9OrkDAURXixh+ujlYPDy5KSKySPotkTQUKbIjAhY+sNTMb9Op5KULMeH",
+	"1WJChNlvI3kVR/IbXSbLU7kU3PRZKk4oU69feb6mU7rQMvDVy9M/nf759R9P/+TrnTUPE7pNr95HwTUV",
+	"Gm39Xn5cTSIaFKeuCUsLgymOZNNiUXm1hG6a1ikz9uFt42ciJeWsYNPY58U5gi4206FaHEEz1NPSvt8w",
+	"M9u45ZTMPPTEpJlYmUqzbSXSbUiohQrMK8QKI/teu8mFyUADGm40x4PdVTM9S4GyZvXcdi5NU7tiZ2hs",
+	"R7fPpV6ZsZbOTv00zNq9t9F8L/Csbq5gyBkVqCeCZw1zUHjWPD4XJaJMPzWWso/GR2NtU07pLdgJuqHR",
+	"xFvYzJILVaWjNtRKd9oUs2alfv0HHH4ytoj+S5MLYfBPvFxGNAD9ewy24/B7avj/LsjUG3r/7Tjx847N",
+	"r/L4nV6At0JwIY03lF2k9+waR1Rz3nKlfO3ZGd+CwBuoN/4+gu8eeUP0deRd6E0zLahEzowcjLzLu3Ef",
+	"LLHvIy8kCtNIvzHytIGszTdJTJfoCA0Gg5F3Nx54xgSf0DAkbGff+wYGL/vU/NT+ja9QyBHjCs3xNUFL",
+	"IhbUyEPF9V96jwyZ4kD3AdP2wJKSq+mUBtqms2L3EeafnoUTlkO3ukPD40RcE/FCopDKb2CZa0rHEky0",
+	"6SqKzvTnzzU73mAJBq4ibGDMJan2QI7/S/NSMzkCyw0RRhNtX0dUKi3kFkRKPCOaLL+O4rZGUBiqHKIp",
+	"5yPvspwY05T3gat3fMXCR9i4D1yhqR47tVPWjA45kUCR4MTob6Dm72sq6SQimjJ18wBHERHwIR/xOuI4",
+	"vOD8ZywehRAtjSCAaRTnKNITSX0c/KD9tmsi0Cv0yw+ohyPJ0Y129bWfj4L5in0jWsuDzUViH+wdphF5",
+	"jE1KTwJNYRb2i1IIlpaMen9ifzRx0LNeLlUW6goNhgVwGdYSFNuPvpgLrpT91pzjzzlaYLZGWCmyWCpp",
+	"kB8jmcJQECnB7uXCSauAr5gaoqqNugEAz443QG9vlyQAvOMa00hrQm2I/RFJWAFpecZP44afiBLro/Op",
+	"IqJM18N7aMUUjYyFRG6Vmz0KMENyFQSEhIOsD+vcgJclboDesS8Mr9ScC/q3ByGJX7Q20GaeQBMcokCQ",
+	"kDBFcSSLS3u+UnP9o5lCui26IYIADy8Fv6ahpaMy+eQkmuLfCCtb9t9+++0oNRLJfmUB+tSfZD8TrAtB",
+	"iLZ5ShAvNLG/6Z3X5GxNPy2CF1zNiQAwDKMphj96cmWQgb6vdQqRPuxzpPWHGKCxfX3so7F5fQzvj83r",
+	"Y0BNvnx5/0YCfAPAQ5iCG26omqNxjAf8kwEoztA4xivHKAQsFKS+1Mu0FHxJhKLGkppQoeZXoV2j2A2F",
+	"B77HVhHQuTPzCmZbZnlKzDrCwu07J5bfrmaEcfNrHsApecssXTksaH6DtdSjG8Ga6Am0wGugQEkImtOF",
+	"Xi7OyK9Tb/i1njk+2G/5sqKhd+fXN/5saMK7u7zzPRqWwYla3v3KonXl2hgKupL0byQjEk4q1zUWEb5n",
+	"SK18icxvLZdIq9b9L5HxJ1psveUm3bbdnFrNxTqWZi5SYaG2J2llnb668cAxvPO9G4IZZbNtB7tLw9df",
+	"DZ4NK5msU0wJMddkOdrO109LicwSpBg8N98shZbxcoLnc7vXfix5fxTEfnTuzENQ8EATMWzkGup9/PXz",
+	"hY8+frnoD9AngsMjwIrtr2A6aVFqDymelxhswQB5cbI5HLmJ0GkzoSqebwC3UxKgzSi/W25uZOQ67rKW",
+	"3PB7nglSdk/dJ8X2UX5WcQd1o2uHuXpsmYGJ2s2iiB6BXZ/XiyUkSVSj2aun+4tup4mS3DaS1kc8g4Nc",
+	"Q43kmvKVbP9OxYJqGWy+yU4i1bf9jLol/1h+EFkjTc8vfvzn/pk7cOOSOPdT+2YD9IG7Uw7ZydJOlv7+",
+	"ZGmBVX7k81Jw/BwF8Avi07y/p5c1jDE35+ihHnb/Blt5AiCBJNdE4Mh2Jvsp1w9OgV1UQojGrqOxe6pH",
+	"2Jf718RsW3onB2Wx2/Usd3fibVNzrPJ+jiTm5Mepox1OMePg5NVXe16oMfKzhnxiKcTrYce5rOSGRivc",
+	"ssaObPAmWnwgMVZJLp/IMsIBsaeCqyTiA6jGLEUFFaGefgZCWyKp8Bp0K6nyq7VEYIhalGv5DfVOT076",
+	"GVJs8yk7I6uctVlNMVWWZRBL17qxrQzOj25frh613KK0ora1PelGf7rWpFuRrWxJszxNlmReItzHjuzk",
+	"wSHJgxKCiCISqNLoGW01uV+bLScX8qAtJxtoU2Y5uQ7rrSfbWWc97ch6sutZYT25rXto68mGbT2C9eTW",
+	"o9Z6cqTawoKK2eRpWVGVZJOVmpnIrMxyPGNLyq1BtTWVlrz1Nk3csmgMxD/Vz6LKuorF8QYWVjKbp2xl",
+	"JSuzpaXlOmi2torS4wlYXJ3sqLa63mCFfxUzzOjfcLnt9Y5HIREoItckkj4ig9kAjb9+H3kkIgs9iovb",
+	"MTGrI+/OR4VfXRjqyLu7HGc+GYfunsfHNO2UzTX/5XruHwVXPOAlUi0ONS9+EkSqm5NoPNHkfGbOpiG0",
+	"crqSJISIzDd/wWzG0ae3ny/QVOAFueHiG4SKDZIbOhPOI4JBAsGFnyw5/6HKzoon3WCU5YRB/KYd7bJi",
+	"S1PRkXlLOhPjDaFQaiUYCTcyVLHCVzxHNrXBPnkyu/NNJ+6D2kv9zK6XUEVO6DRuxpZGdYa8irQQ8QCX",
+	"TKHc7m5poNeYl/FweUszmaZfsmuFTWigp8T+fML0UC03fnX3xfgNs8LdXqSlqlwk7IQMatVhmUHYsItV",
+	"dmDqLkebRXcyJj+FdDcNM6myBVtZbqlxNqOWeOJFYjl4azDz0VuZg6kVaLIHM6piNxZhJygeUVAUaaFK",
+	"EsTP66WNbVdKZuSaBuR8peapqww5PofLuVfttV/NIJ8VFqrsQ3SDq4Cb+7dl5/dUEHlFWZtwat2NROad",
+	"1DamZJL+p7jGUXVviqMbTBWaEHVDCENLHkWyvDPrkVwZC6Uw95UkIv4ycosXS7jh9Nv//rd/P3r56vWp",
+	"V0I510TQqQ2WvloJmjV9BG3zzpXmrYjkjspLX86RS+qD/MzWpD+mZJJ1c8jsYWoDqmnyI4+iSprMEUyK",
+	"Jl81W2Tpl5vGl6tIlQkOuNEw/j7ypMJqZd0nF35vvn9prtCNvLuxX2gKEf5SjjwfjTwIaM/cwTEvwJUw",
+	"2zU0vwoJoyQceeg/0MiuaHhlX4dnONIm8fpKe0f2kXVlr2YCM+Wi5rPLCQOlEzBkhos3zw7l+ZlhYDtT",
+	"Q5SkbPDtt2eGKFssOKiGsUt7McOXyrviLvIbFnEcgn6u9GDBx8wvhyBLLqniYp2e8I+ffvzw2fO9N+cf",
+	"3rz3fO8dnck5Fpq2f6Lqn1cT/Y+IT0Cv/0JYSCKy9nzv3wnjIfd87zcycS/8movWS4kLERUp+gT8SEWE",
+	"Jr7/05srtZT/4z+matkfHh838nPqc0z/ZUQPeUc+2SQGZQ5pnOAADlAYRwsekii+k2zu0qE1UWcu+wfR",
+	"XW4MnCzw7XvT/qTSv4uNgbe3elFw9B6uk0ypvQiSnbtrhGjcChGmBCUZoETylQiIvYP24w/v0QW+5Ywv",
+	"1oZJaWh+enny8uUfASBBvakg5AjuQdrTpTN7ywlHsCA0IEjO+Y1EY+2tu6B6QQDMZ5yR/q5Qlre3SmC4",
+	"zVrXk4fZ2p7G5CkvfsIgx4E5ZMlhTPHnarNV23cD9D/JGlA1YRIcIYwioikVbrww+4f0UUhnVMFFrPHV",
+	"GPWCOQm+kRBN1qmbmGfo1yVh5x/fo9eDExRgZq76LeEK1zeyRpYJZP8MXeNoZZPNmE+Q5u6CnntaUdsV",
+	"873boxk/sg8XePnVvHUJmmiKA/L9Dm7cpu4D125IbmXgzq82kbTlgEuuZCbPlkQc6R2PTySnelFCK65M",
+	"ap5x3yRuMZbbuPg9cAXV5Q2q2Ov6GEvPMPs1QV8+/RzDqYyzI+DbmN9jHvk+cpCu1WHur2OnVCq4NT1l",
+	"65MVFPrSerN1l9x8b0nEVdzSxVM6m7rmPcUVjuBN2eywmsYCVH9j8zzwpyeXmmd26HzfZXI4c1+mRAx/",
+	"+fL+TXxNRy96HhJrDLmMndZi7xPJo5UCiogJgtzCRVvnsyL9KZkJNA9IhNTUeeG0d86/ALQqLER0HikK",
+	"oFmFNxCWI3rWzCx+XHKtiSrEiFZWtm1mFdMjN35ZDpSkTP3xtNRHiLBUxlgqOd0IuAhJiLBCC65FBAsI",
+	"wmhB2UoRB3lP7ZR1H9vP1/lw2Rn8RK8J08PDTlDOzlDEZ5RJK9DmhAqJRh48RKPVycnrQA8L/yIjb+CV",
+	"gudkSm8r7uNBHqdgjgUOtHZwtCZJIIhCvbGcL6/MlUhJb9GCC9L3tWAVJOAzRmXOQW919wmm48fUlt6T",
+	"hGoS4irjzQwhV4Gsm/mqYNE6QjxDJ2abB+gcDjzQgmAmc7kKbJ6h3hgeoaMj6ONIqWjcz5CGI8dYUr5+",
+	"+YfXfzw5ycjLUhG4V4izZBXD4jKqBxYWexYA38i6KpZG07wPZqI1pbnN4li8/ZmWIveTADX8ukemMutQ",
+	"JIrcGGbvG2mnHJaGl9vDjVnlVDCsy2ZWrrg/JsfdeZ3tEg+ljvEGqZg1PxX976NxKpLAXgu3EZzJvXCw",
+	"Jfd2ObwshHaHUVwu4vbyrtm/q4o32el0kvCUNlNqvKikHbGraeyJ1Y2ddtrufG8m+GpZa9K3COD7xCNS",
+	"NPZ/0l2ncvhI1DOjWU9UGXc+ImHWfe+Xuh57Oox1Dk39sY5uVK6jXpUf48OQeLOgpaowjnSUyt5DHJtI",
+	"MR2kvPfbKk2T2eQm10oSsR86/4UAAIAma0SOFphGqGfcWW7SGRhiQEsuFI7KiLt1cGgqJDR1tyYfBuZC",
+	"7zNEmBMS2eN/e/feZeg1SxXLhhrN0xh16tRQWcjpGMax+saMNU5HnCKTtQVrjwTOWPS/uUATEvCFDc2C",
+	"U7TNw8v2KjALi9Uml3GFZKyQhQ3ni7Aqss3hYpVEa4qz26V8ewwuNpmRq3jZrlqGpeFw+/jjlwsfLTDD",
+	"M73AegftWnMWrVvwdrWHYuZWdezaMrAxDqgvBodVRgHbd+4VcHF4wRFxLOgGZrlbvAaDPO54qyALO0pT",
+	"gEVBcO4z2rYTh504fDBxWMURYFwVBRBmV2b4cgOeyis7fuXvMKWyX/Ph9MlQmX5TnVzWT//HeKK5o5oI",
+	"z6SN9ra3auAQ+AxOOARZ8Gs4BNRW7t0YmQfGwFnADpQ4zHtcF99OqWLNCiuQziBaCjhBtkk+RRidnpxo",
+	"sw5DmkUIpQ7XDC9ocCSIVKnSJcPkRGvENsoyOrXJAc3P0kcSkiqIEVviGWUzvyYPqSlZkCrhYMf4RtYI",
+	"ihmM2Ip9Y/yGIYt2HFuIw6ScRm9IEGEtwVy1BIz0cqEeZmsoTWEOEfsjJrm5PECuiVijGWFEgHUbYIYm",
+	"FIqznKVQWKhTINPiX93wEdPThMoESc7nMjTIXXbMoEHu5F0+EMYzIXN8TS2R1KqYTFyADevDwV9XVNI2",
+	"kYGl78uquPfU7cIX2Tznsvp6h6YALqxrd+ZcPM6ILPf6fBO0QCDJ52o2PzJavmcHTk2wj7gIDcfvw7/O",
+	"RLmW3WkMsSJXAO1uDfg2mRvZc+f2UZrp6JqSmZMlD+abE9c9jJ+tMypuAjotMKPLVZRYFxt9Xesbvroh",
+	"oOhXlF3VMguc0FEGRY8iItdSkcWRxFOipSdkssybT40rsqzMqJ/lTtfuoW8BZy4qP8AtYEvKftrXSBgz",
+	"K9AKyE6OvYri00+J4jx9VRBCDiMqs4Os+mmEhJwu2tUt5DrZXnaNr62Q9+M4MxDIZwg+HSleeL30Tp9U",
+	"eD1A52Fo8xWDSaX/jaEjxAjR+hzM5TldavOIqnydjdOT1/0zJAjMQL/sspEPUO661sPeLPwdK4ntpf39",
+	"7qRWyDa7Z4YaEqNeWxFQzMm+vXlII2U2pPHl3i6V18qB2ruGEMysaRqSc7Bvccx7kpfDJLdO0/hZfH5p",
+	"MeMU62+Zv7pRnOzT8trSeoB1a4bkZOIN7OesqEyZuUHzGsrMuR211N0kbHkHzTFBvFS5AmPcKEJnkzvF",
+	"8EKCA3QWx7vgqbL16CIMUVJksE3BrMxmNM+7/GpEbk3brWUVnFx0O5qmVsLVFRPdfJZPDnourkR7BVa2",
+	"0A2AdNlwW2HTxbGbYGoQ3ju7//dc2Lty4evZtSXpVEqQmi1/qiy4Md+1Zbb7cVgTWxV8pB1yVuchdR5S",
+	"5yHt0kMqcvmSBGVHr945kuYn1JtFfIIjBPw+tKcAks4YCY8oQytp6/sUoGQ4OUFU+Zp/plNoaerEEURV",
+	"vwaQR3o1+dKWTh4HfAFpeMZJoazUFbIeXi4Fv8aRXt8llzgyhZ7Tp7EwQXNHAEKJGw+eCzcMy06i4d7c",
+	"Fc3ermsgwsKFvAdIiSgELb1aIQkWwRx9IuZyH0qm5W41ffr0/s3w009vrv508oeTP49ziCmM1igc9OhX",
+	"9uJmkWf0CEgQySO9OUst/vgUjfVLY9Qbw2XO4fGxDGggViyYD7iYHbv2x+a6hW5srluM+76t0OMOtRiM",
+	"UHYTp2F9WyOgsLqpz6wgjctq7msGIi0r7icd4oPS+paC15HwhtTXNqbJbkSlVZtIyVrDzDYrGGL2ec3I",
+	"zqqtqtpvbnhSica2s7FJ3LaMVgJHkDHWPO/DUbU92UvLybJI9t+vzZxsSDuT2e1Mk8ls221nMZuXGy3m",
+	"PDPvMF7qabNyccWVwLQ8jAB+MZEcpYYMiui3eC+0LRLzVZw8GeBZzUY5iLaA0NpXy1HaZ2BXPKBJsDP1",
+	"npEhu4SdnaS53CBYPpY697ElgOKbTQnDGJ0lsTHRtjQCSpFxu+21hgBsTKUFEku6WuIzrQpazTyuHvXp",
+	"YWrwWRvYB3bhmswD2+125gG83Ggd5PizMw72w53F7bHXucqMCVu6qiEmUaIeRCX2dxSWiP7V1W03kXgI",
+	"s3UcbV+GcYJJE59L77wI3aSyBDREzrp6eanKH8hcf5oKvkiK56bKt1cBnaq/pxK6SX1Ek78H77Uo3z3u",
+	"KhBGFA2uIsramWIVpfte7TJbcEQDwiTZPLLv3ldXN4sDzH9/40YuBQ9IuBJbfFpDOKBhg0MNB5SkJAXJ",
+	"Ox/9onn1C+rZAHJgRpfn7Z3ne794vvelIZFdttOf6ZQE6wD0m27h8EUcKHpNLJZhFVm/DGUsGckZRLs0",
+	"3q0ZkCqRl1KFrYjSvhbx2ebEJFfLZWQH2kv9cNu9IYa9VYSBS79mJQ2N5eRZSlqVLnNK0qTWJKV/crW3",
+	"U2I8psBCqGmKx7ObVLhTXCpWLqsthmaXyyrDwyjLXa3Fz7M6vCigNk6m9VwVbFpTVt0hhMNcc/ve3B5i",
+	"0XpoQjzM2zaFpDslRuRWN4P8iGui7pc5Mq8JtrTWd6mBD+1c1SrHTfXehivYzq/P1d3bXCclemVjHt5Z",
+	"BG5OKdRI1EoQJHHRWiXmyHvv9nnNyE8PCClLgtJq8ZqgkHRWj82xEPN2IxiS15yPWIK905ud3uz0Zqc3",
+	"96I3SwRkMnQRjjS/wekmowscQXZnLZyXCy0O6w86dxJ0lYuvOrwysDdkIqnaov5BtXvrurys2a8WzqDd",
+	"vDJv8BzZMVKX8oFWCJoRJRGEQw2Pj8eoN2bkxvU1CPgCzq21KDEy0rXMt6qKDuk/WOHDrTemOnjHfmC1",
+	"2ZjwUjt8pGDr2B/qRn+CpqP5sE1sR7eAjcaj63pL69G83mw+5nntAAuBbsQPhaW4sFom3p9GwZjX15Da",
+	"tbKUzBJLecNFVljHD/3ygj7libS1esEBbPcL6bLz4DAURMrmdNVxv34yfBlt2M+RS85kydU8U7qlAq03",
+	"BQq+EYZ6jNwQgUxxJ2kCmeH6wDeSSRbUqvhKMXmv7+ZR9gUut31eNxY7liRYCarWn0FF2MwlWBBxvlLz",
+	"0lS7Np0vMsObjx2i8Xm62swQ/QCd2Fzmpn6Oia5FvTGsb9lPVEKvYKQrzmGVjO7yhnZayUdo7eTd3UGx",
+	"qSkvzwMDuWSmNgTrB23ufb54+wuC/7hbJ+cf3/tISyKs4KQUzlgh2+J0SgOKoxFL3nS72RtP4BhfkcUV",
+	"XtIrxXkkx/2BKfWABRmx8TFe0uPvJo797vg7Xi7vjr+DtXN3/PU7De+OL8dmNBvrPl4Keo0VnGXAErld",
+	"748YF2hsIuPHqIcZZ+sFX0kfyOrI5J9CH7Gam6PkkAcrbXnZ1DwmwzzS9m5E2WzEZITl3Cbc0RS7hDed",
+	"wUANemzSE5HQVnXRnsB6MGKjmDUkWklz0yST1oiwaxLxJZFDU5TJrPPIG6Lvg8HgzuYd4szFpfojlmoH",
+	"pS++DgaDSx+NjGQ35WG0cDf/cvLd/KVFfCqbEcR69VIRryMG2fD7g/TBuXN6Bv8wNqfs0pozEVap83bK",
+	"JA2J8XRMl7AAJvsTmuNrUl4c94VEco5hCUBvIKj/JM2HahEEHznyLrQ8MC2g5q7Z7sHIu7wbawEiFVwZ",
+	"lxU1TEYMZLZZ5+xvMMB3U4J4JSI73lumiF4kc/3ny6efYajLu3HfbkJllqiVmhsi0Nzlp/Ic+9qIP5ry",
+	"FTM3JBZEzXk4YuaLfXuzfaIJytVnceVkcrmrYGkvCjdAqEyIfAh3ouD6hzV7TX6tJCmsP2Ifv1wcm4Rt",
+	"b97+/PbirUvBpbevHyfZ0xLdBl+Ac6JN3yUJ0lmoRsxl6FJzskCnJ68LmbT+ja9QyKFDoIZkXZDi+i8o",
+	"5qN7HzEMEzRr2js9eWkJVq8AsHu/utjyC5nqecSCCEvNfiG3/GiInWqJ4VgzwEKs7U0bQ2F6+a1l7yht",
+	"jFYsAik+JyMmjAa3Lp3kCysM0+6epkL7pyVCmMJPJqMXCZ2ENHAKbAOa8BBiZ8fp+4BjH43T2SHHmgLz",
+	"d3F1o4pruvBTKloa3k/FR8HvaSPPPJhkB8zVhNdtTPb0+E8X7mEe9M02Mx4zqzMMMQtHjCXGn48kd0Zi",
+	"XDQUOzxFalcMSisRpgaaGBle0qM4MdoLOWL/gq9xkipNby9VFEdUWk4CbsNL17fiFtIKOFOYQmJCs7sj",
+	"Jla2qtj46ChJnniU2DX/FL/0xsz/gn9YRdE/aRd6fJbSDCOG7a7e8FUUQqI2NM4WLtJ04m5zAXKgCd3O",
+	"0l6gImow0jaMogqKNVbrZlP00FwI9l4OTgYncBnaLJg39F4PTgavbRlwMF9A7Wp5dWzKEB6DBcfL7kZ8",
+	"gkgsmappCcHe5j2UqZ9n5AJcVNNjSzSuLMU4Rj3NJfnf7Zqsl0SaZNBQH3Hc9+EiHHAvyEq4iWZq5sQy",
+	"6n3oDT0o7ZlU+vSMVUik+oGHa+MoMkWMq4g14Zuxj/8ijbdhXKzGC5OFeqV3d8YCtZJFd/Dq5GQPA5ra",
+	"pTBa0bIu25SBJoVTM5eyIeI5H/+Aw/hzfO/05evmVz7itVanF5z/jIXJS3D66h+b37uYC65URAA1/MPJ",
+	"n5rfeM/kCmxNwlQ63YSzzb3h10vtSy8WWKwdISR0ClWDXAzC8KsHxAGh4wVWAD1TwxDnpjCBU3uvTk4M",
+	"3UNKS0WiSOshqCPpI1tGEvVigxl696G6iolfxMwYPsBcRYL+yKPogeg5Xev0LutQQRrSvdN3qthpBYFL",
+	"hRVxQOnuqL2GjvScWpOR9U2Onf93hZUSdLJSRB6n7twDcc2IKovfksqI2nTqDnTtAlR56uRrgN4ZmxD1",
+	"xsY6/A76A+q2ph8M+DL97Ch52DepUH2XuhSEq0tfOuVRxG8ybouvfyRLZaLrsMuFGsfNJuU5QalLQrIu",
+	"g/M4Sr/HwkUYTclNKsuqMQGsXTYngvjG8VRzSDAsiEENpoIv4Ie/ruDeNJjPRXbSC5yykiBiCWsLUgEA",
+	"VxEGljQ5/pkuqKoMAUs1/HU6laRVy89QiKa53XuzSW2avr1t3fSdgT/ad+oCSBvbp9bZUOoHvCDvrREl",
+	"vbvLfQqUXC6hEnnyKyPxpac0t7nqqcl1UBtdrT3k9vJFD5vTqCcvm1/7wpw8M8rx9KSFGn7HxYSGITFX",
+	"UhLhpeeQlSQ9K6JcFtqULEvnF7q88yu0nzl4kblEbJCTI66jauVTgfnMu+lx9qTOCqnDWqmzl/uYgD0s",
+	"KaE/W3Rua/vsIahpezPwfkZdTMFmkSy15VKPFmh2UzUM+KIhcVeiPrtFb+B5opCTJDOQg8bktDdlCpSM",
+	"HTJw+YvUbzrLUv9muuf99Bc4iSmRnKdVkw9d6SFtnvYHD0k5ZlL1b3zg6h1fMTPEy1ctSE1A9Urwzt9h",
+	"uhMXIqY2s2Qtqc0vN+G0WsnQSqmxA5H4VGi5abyAVMLwfpF2fiLqXoRzUJbDA+n9asl7kbWv9XLPCQ7t",
+	"EezbCzyrGsY2O4Y20PMh2wIb82CGGX4ikAAvvVIbmQ+bUWgIdLEsP2n+iIWiOEKrZYgVGRYgw/ThcoF3",
+	"vsBLu5O7e7VXzFH7Q3vfbZnGLHGYZZ7DNl8eUAk9sqlk6Ly18lquSpTXu1UUIWESAA4RX1AFx6Mu0MOy",
+	"24woe1qajuLIcp3NIvg7YbtN3ISO7zq+S/OdpfQtfRRhk8LJYxdF1YQO2sSALuaqh1E6DNVEOwC3Ttal",
+	"SQT7jwAcPhi29zkV8dYBe3sC9h4Qx8tEfTaAeHG041ND8OIPq7O/46DQauzucyo9KPBjz5VPmK8mNsFo",
+	"GKKjI8gjChXhcz9LouyP/TPHptoaOD15beLazaIjKm2d3hBhBYddw2Js+19XZEUkkqtJXA4coj1cmlE4",
+	"6bWnbBD8ZL/wyrUYeUP09//8Ly2jUhMteyVuWQVKfk6uP+/D1MiFrT8wHJkL3O6wyHtikam78iXc10LD",
+	"NwKPhlM1jw7QuWMqOHSzTCfIlAikuLsgEjqw7/TkxESxYDQ2QVjjfhUWmSL6RwIiO/N199hlPXXWoJbx",
+	"BZYy+HF7Wnk22GOzmDW5apJV7lDHStQx8W/amjx7wxtRT8biuL8V+LgjQbs/u+RRYMd2/OKwj4RvOs1x",
+	"YIBjk8ZphBrzHHZ/3PHgOe5xEMeO5Z4K1riZDyIVWRy77Bltwg9dW+mCLePEel0s4i7xSndzosMrnwZe",
+	"6fazDV4Z89hTwysT4VFjvMcpYqvxyobcKimxdIYWwIQgNKYY/rlY6anEyY3ynL6oggJ/SNIf7sMAcN0/",
+	"DhToRu+gwN1AgalcmSWEXa+GNwo/jFNf9ajSSnkql1DcLuLmejEVaOzajPtn6VCzMt7RnaTSEpWhgyk+",
+	"6MIUDxPqq6e+Gqgvpia4y+dynZebdmVo4Pa08WzQwGZJm87m3qGBtWhgIv3aGhSPFH2IWtgsPArjq7+M",
+	"3FTLYQOw7EgO78+SeRTwsB17OSQjYbMOyTgw8LBJh+02TnGn/GnRmINn0MfBGjsOfSpY4xZOTgAJQtog",
+	"jaZlhzPuF2c0CVs6lPFpoIxmN9tgjJa7nhrC6IRGjTtg1mhH6GKq1pZEDC9IGMOLLVFFO539KHrT+eMg",
+	"imbsDk/cDZ4YODIpkHGdmt0ISTTvoB7jylxbtnS9E9AwJvMOMjxMyLCawGrgQksyW4KF29LEs4EKm0To",
+	"Rcy1HUxYCxM60dbOKng6EOFOpO6+zJJHgQdbsZSFHhxrdcDDgUGDdbrq8GHBg2bKx4EEO658CnDgxj6K",
+	"Sx/cDg50rTtIcN+QYLzSHSz4RGBBt6PtoMF4/58ePJgIkVpnwDXbJUxoSzRsCxPGU9qX+ncDPBZc6Mbv",
+	"IMNdQYYpkikl7Sa1vCF86N5LQYiW5ncEIaa+p4MRDxVGbCK6WjgxJqGtIcXtaeQZwYrNovYiw9EdvNgA",
+	"Lyair71V8ZRgxh1J5n2aNY8EN7ZktRjcSFiuAzgODnZs1m2/B/jxd8CsjwVDdtz6lODIrfwfyz9tMMkO",
+	"gNwLAPnRFdXv0Me9oY92jUvrr2z49nv5EVLU79dpsUO2ATAdWz419DIWNzVOhl2mVoVaMvCktTImxKwR",
+	"XCa9YdXVWtxA+7EEbO+PA0XawTsccjc45DKmlCKR1mrgjeBHhxWZCiwmj2n/LEHdIzJVcSnOBFqCgs8W",
+	"74P0iLQSf0wovgMfDxN8rKO0GtixFmY8Q6cnp3HRbTUna7TAa8itKQkpBSG3JpRng0A2StiLhKM77LEW",
+	"e4zlXkub4LCqr+xGpu7N/ngUzLAVczgIImaSDn84MLSwXhk9TJWVA2evx0H5Ov56Gvje/fwK5xhU43ya",
+	"DJSevXIBhwZKeCHR2JRydH2Mh2kX5EUS92BwuJR7rU1HSYiPVmyJZ5QB6tZLQ3iApF1ZQK5fC5B9tqNs",
+	"zN6bgkXOhLyvSbgU+lsUNW+7RdL/poosZGOSUvOCJia1XhJv6GEh8NrLio+vSceXcUMOV9mqmD0Hfz4C",
+	"NLS9HQjIUAX17c8mLOUvO24b5DyeYoec77TK0bYSoUPOWwtDu8ZbIueZt+ODjk1ffJMUFNPsuOHbF1oG",
+	"7LfigRmuVXEmS7JPrjZTCyHsFFobsN4Vkabm1H9GrwnLnXRkAgXGSaTAGHGGCA7mCerJbAAyv7G/ZCoT",
+	"G5FUWRLJznpPedBN749UEMkM3iH/O6qHFFNKkeJrLYiNkH/HGa7ceo6U2bc27IGjKB2DXFmmPSH+7hDg",
+	"QMsc1RBdXZEjS0W7OgTYmlCeT1mkJmF7kTB3dwhQXxTJEm9bW+OwDgF2I1P3Zoo8Tg2kNswR12NxTNKB",
+	"lIdWAalWGT3MIcCBs9cjFTzq+OtplDu6l4uRKsx+n3OAVDf2KMCO8iLrjUjfuu9UIC5CwBf3cT7giDsp",
+	"MA9IzO/zmCC1uO2PCtK19ZuOCzIDPKsjg7ZUuj+zsplFnUN+H/50fRSYM46o3Ssfbh3PfhgM6BapNfO5",
+	"s6Umxos7fqZM1yaee4/81Ur5FY7s0tKyHCxBvQlX8wI0p//OQHP25X532ne/076UrusO/vZ/8JdabkO3",
+	"cVjCQ4BlOZOu3eFammef6DlbRiw1y9O0fVh9+gakgXBWbCmeOo0D6bHkkprL/9YXHyI8NfKEoAhLwOj6",
+	"Dcdp6Rnt1d9ODfS4h2zJPLrztp2et6V4oYny29oHjQdyn8iCX5MCs4A2w2kUv+ZQLcsC3fnaQZ+vbUBk",
+	"LU7d/v5//1/x3BbdzLlM2hTds7qDt3sR07M7g2sjiy9KnYDuZK7NyVxqwbaxTg7yvG534vohbJ1HPcVr",
+	"y165A4cMm3VnD4d5treRInzQE7/fF4M+7jlgx6FP+HTw3g6RqYTUCiV1xcAqoFEFJm0+gTlElGGhp7wg",
+	"iwkRiE87XHRrXNTuQQeGPons5XY7W+GdduefHMjppEqd72DabJ+xnFxrxnJXBCBLeSVmacfak21gen8k",
+	"dNIM3kGSO4IkY0op0mmtrt3sCoB5qTHLeCHKH52jJRba5YWE066gMaISgrtdZqDe6cmJSQ+E0TgE0hj3",
+	"K9HM+JMfCcLsTNA9oJ41dFyHb5pGG2Qw35p6ng9m2SShLxKJ0KGT9eikJc+2ZsUBpyy3n5IOq9HODvyq",
+	"Xa4Ke8YimjsR2XuzhB4Hu2zDZjEc4titU0CHhlLWKq6HT1e+JZ86ZPOwGfWRMMyOU58GWrmBr6TwLWd8",
+	"QYk8lksS6P83oJPGvbeNUQ+jWcQnOELA1D6AbMDek7VrSmeMhEeUoZUk4jHgyIdDDM2qdIDh0wAMzW62",
+	"AgxN0yeHFzour7HrLclXw4WfFZ5OgfdNNmXUG9vzlPlqAs8RDkN0dCR1Q83x+Z8lUfbH/pljT202nJ68",
+	"NraCWXFEJQoMqoawdky02WE2BEdIEnFNA+DiFZFaSC6oTa0y5QLh5VLwaxyBLMFM3uhBxt9Hnl2DK9dg",
+	"5A3R3//zv7RoSs2z5I24YSX6GUuLvZgSpvdHQj/N4B36uSP0M6aUItu10OiNGKhhUc2cA3TuuAnO7iy3",
+	"CTIlAil+P0BzS+3YAZqHDGjWkGYdoGkalUOX29LJ84Eum8QrQJfJEnfQZTV0uaGJszfoEvVkLIX728VT",
+	"7kS+7s0SeRz0sQ2nxJiG45hOWxwa+lirZRrRxzxv7SA08rB57ZEAxI7ZngaAuKW7oQSmrCV+CG07+DAL",
+	"H8KidPDhE4EPYTdboYdm358cemg+q9a0hiZPGDyE79sEO4QXmqFDs257siGg80cCDmHsDjfcEW7oyKTA",
+	"b81q/FBAQ/cJHWb4dDDDSrKsQwyhTTlguCWNPB+8sEGqAlwYr2+HFlajhdZtaWfRHDJWuAuxui/T43GQ",
+	"whY8EmMXllc6DXFoOGGNZnkMlPCQueyRMMKOzZ4CQtjasQDX/Vjxb6SuRuIHckOkMkiHj8jtUhOj1rjS",
+	"gXShcdYlCQRR4FGQa+3dz/kNQ3iGKTtD46UgU3o71j9TZYETTU0CB5qxylG3C5ibt89KoURIznAEI1UB",
+	"QknM8wuJzHptm0qqPGFo3PnSTgfhICDSDZbazPOVmjfc/zSYBQqwEDSunwNb0xt/I+txHxCUM0QVCjDT",
+	"3t/E4qETHHxDEVZl95aMSIJl2hO2kdmKx4E4SqYQVhEEIzdme4y/rInaLPMDCsVyaKGUiIo0VCsOvsP/",
+	"r5qAhgv8jUhEplMoOWawOR9wN3NCYOnEYA8Gv5eoJ8g1/0bZDGjTrOFKkhDeU3Mq49eoRFi/U5p++ZPu",
+	"JUWRTUiCab+7jHAb65ZHVhD668FTsqkpchKtVMhkbaOSpNz61RcS0RD14tOUiErVH6BzBmATQL1ulBhQ",
+	"PT051TtKdUdLrOae7zG8IN7Qc4Tn5RnfTzHx1HjyQ48y9cdTz/cWlNHFauENX8aJpilTZEaEd5fKkbya",
+	"RDQ4dgxyhZUSdLJSRLarE3DOOFsv+EqCvDQnSZZAB+jzXBM3OHxmnPj6i58tiMqn+QYATttnmTztA3Ru",
+	"Fs5HdArOo2+q+k0IusYRLblG8xG60aqlyxr8MAdXhXTBD3iStWG24KeVJpgEK0HVWpOz3qYJwYIIEF7D",
+	"r5d62XOmVi6DsOXBAk5UkS6oneyIsflKtLSEz88QrpEsFSz+E1FdBswNeaTeue1yXlaArRswmoNjs+kw",
+	"27Ha/eofGP4URPKVCIg8litNMURspc7PXIiL7USbouDQ3ksjf7a9der4qeStMvvZLnGV3fvnp3fjT6+R",
+	"BG4pixq3hKOblaxruq1mjafTqdUm4m/K0mJadQr1ngo11kSteGgXqhSSdbl8WVtqUQlOsRZ4rqMy//de",
+	"SvUH13GnVJ+EUnX72UapxkT1/JRqwk/VAsEtZVGpZnm7WZ/GafMgiV6WfbfVsfHsOh3bxAv1OtZtTqdj",
+	"76ljYypvxVI707EBn3Oh7q1hTTc7168/mm477foktKvZzTa61ZLT89Osjo+qhYBZxAqtarm5WaeahrvU",
+	"qHZenT6tp/6GECdo0+nSe+pSS90tmGiHejSKSABkcX9d6rragz6Nu+506hPRqW5H2+nVeP+fo25N+KpO",
+	"NLhWlTo25vQ2etY13q2ujefY6dtmzmjSua5dp3fvrXdjam/JYDvTv5ajnkr81Efbe6el96el7RqXxk1t",
+	"+PZ7abZuvxLNDtlG0TvqfH5aPubLaglk17FCvztJ0jqaKlbmpriaES2MqzhoYysd7ybZKfgGdqjX7nZz",
+	"OtV+T9XuCne14aqdK3VgRaeDq3kSosKxmBHl4syN4Hsh0TjS9DhwfYyH6QqJL2Si4OG2QLEWuI9WbIln",
+	"lEEmkF46DxDEnF/ZGoX9FkrdVobcXLdvquAc096XCZdCf5Gi5m23VPrfVJGFbFkEVdOqDY/HQuC1l71f",
+	"8zXp+DJuyE2C+greztWFfAR1tk/Oi29olVDpg3KhHfWpmNZbs19nWreWPHaNtzStM2/HntCmL75JooA1",
+	"aW/49oXmp/3GsJnhWsVvWpJ9huGbzRLPqZdya94JrxZhm6blLnE6N7XOhm8qkF4fx2kadTb8fcM4LYW3",
+	"4aWdWw/AgK1uOjab8alurCVvR3khs4aCjyizWTm4CKHW+P7M+2LFd5Dtv08rP31frbWln75S02TtZwbo",
+	"LP6Mxd+Wmh+PkZ2Jfh8udn0UWDi2/x+AW7cG2g+DTd1StWZR5x82sWfccceaFazZAmjeBxfaAub3DTKJ",
+	"a/7vOMLE1hTsvOuncstw0vbIyVHUc7xjOGmUBMVSmyVM3eZuoSmpvUsntSsJ35WEP6S7hpOGg6Z71ozP",
+	"MeAmpW7bXNq3haN2c2e/KxzbFY59Xqo0rrtWyf3FmjOVjNxCn7qF3lJ3djUJu5qEB6Q7N+CeXevOhipP",
+	"bVSnyaK+G83Z1UzqaiY9K8UZV1WqZP1CLuYqJm6hNqHh1lqzK8zRFeY4FJXpSnc0ss29FCYoMuCpioJm",
+	"dMYkojahsxZeOAj4iqkXEpGjBaamiNgSS3nDRQh/CKJWgkmEIR90aeZl1Ds9eQm5jW8EZzMUCBISpiiO",
+	"ZMnhyK8TLcv3mWcb+o5J6WFLDNixTe9lXHVevY4+WrGQCDTham6KPPIoREFE9Qgg+x62HMGW+ZxPX/1j",
+	"83sXc8GV2kmNp4QfM7z39taUciilbCic1zqPeI7ry1ieiOvqJNKpentw2AitpckErq1p1COD2QDNlVoO",
+	"j49fvvrT4GRwMng5/PPJn22xsvECfyNIrJgpVrYSkTf0jkE/2Mnmx317uySCLghLwpv8mO+pyIY/ZuMe",
+	"k1TVSVBtoSZQOrySiuRWAgvtEzdqqrvkWDDf3W9zIqC2Q/ZMWq+P4oKEPnQ8WaObOQ3mevKKBzxKd54N",
+	"CyjbBjjOJiGCg2E0IeqGEJYEf7VYiPoxkiXHUQzXw3F6EowKkHqiVV33Fmws9qnt3xDOm2U6Rg92kjJN",
+	"w8nVA9tZ6upbc3/uUKG2v7lzLrJ9/ZBOeNampzi1TLGvz86pTJfkPUMyVYLzRlBFEFX99MJZT7OkQ2uq",
+	"mgXfsnejlUs6T/I9btijS2BXwlGllTEcQ6GQQBHQiM8ylANC6O7y7v8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -432,7 +432,7 @@ var bsModels = map[string]*bsModel{
 			"is_public":   boolF("bs_datastorages.is_public"),
 		},
 		all: []string{"id", "name", "location", "description", "is_public", "data_organization",
-			"data_protocols", "links"},
+			"data_protocols"},
 		include: map[string]string{},
 		sorts: map[string]string{"id": "bs_datastorages.id", "name": "bs_datastorages.name",
 			"location": "bs_datastorages.location", "description": "bs_datastorages.description",
@@ -1321,4 +1321,23 @@ func BSFilterFields(model string) []BSFilterField {
 		out = append(out, BSFilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
 	}
 	return out
+}
+
+// BSFieldNames returns every serializer field of model (the names
+// include[] and exclude[] accept), sorted (nil for an unknown model).
+func BSFieldNames(model string) []string {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(slices.Values(m.all))
+}
+
+// BSSortNames returns the sort[] names of model, sorted.
+func BSSortNames(model string) []string {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m.sorts))
 }

@@ -39,7 +39,9 @@ const usage = `usage:
   sessionhub backup --data DIR --out FILE.tar.gz
   sessionhub restore --from FILE.tar.gz --data NEWDIR
   sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
-  sessionhub user add --data DIR --email E [--password P]
+  sessionhub user add --data DIR --email E [--password P] [--staff]
+  sessionhub user set-staff --data DIR --email E [--off]
+  sessionhub import --data DIR --model species|strain|supplier --file F.json
   sessionhub token create --data DIR --email E [--name N] [--ttl 720h]
   sessionhub token list --data DIR --email E
   sessionhub token revoke --data DIR (--id N | --token shp_...)`
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
+	case len(args) >= 2 && args[0] == "user" && args[1] == "set-staff":
+		return userSetStaff(ctx, args[2:], getenv, stdout, stderr)
+	case len(args) >= 1 && args[0] == "import":
+		return importCmd(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 1 && args[0] == "token":
 		return tokenCmd(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 1 && (args[0] == "backup" || args[0] == "restore" || args[0] == "audit"):
@@ -257,6 +263,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	data := dataFlag(fs, getenv)
 	email := fs.String("email", "", "email address (login name)")
 	password := fs.String("password", "", "password for the sign-in page and /api/token/ (optional)")
+	staff := fs.Bool("staff", false, "the user may write the global BrainSTEM tables (species, strains, suppliers)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -274,6 +281,13 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if err != nil {
 		return err
+	}
+	if *staff {
+		if err := st.SetStaff(ctx, u.Email, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created staff user %s\n", u.Email)
+		return nil
 	}
 	fmt.Fprintf(stdout, "created user %s\n", u.Email)
 	return nil

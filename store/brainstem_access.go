@@ -33,10 +33,14 @@ type BSPage struct{ Limit, Offset int }
 
 // Visibility: what a viewer may see of each model, defined once here.
 //
-//   - public portal: public projects, the sessions of public projects,
-//     public data storages;
-//   - private portal: the projects the user is a member of, the sessions of
-//     those projects, the data storages the user owns or that are public;
+//   - public portal: public projects, the sessions and subjects of public
+//     projects, public data storages;
+//   - private portal: the projects the user is a member of, the sessions
+//     and subjects of those projects, the data storages the user owns or
+//     that are public;
+//   - collections, cohorts and breedings: those of the visible projects
+//     (their sessions, subjects and parents: the visible ones);
+//   - species, strains and suppliers (global tables): every row, everywhere;
 //   - sessiondatastorage (the session ↔ data storage link): both ends
 //     visible. A link to a storage the viewer may not see is not shown,
 //     neither as a row nor as an id in a session's datastorage list.
@@ -52,6 +56,16 @@ const (
 		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
 	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
 		"(SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsSubjectMemberSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
+		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
+	bsSubjectPublicSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
+		"(SELECT id FROM bs_projects WHERE is_public = 1))"
+	bsCollectionMemberSQL  = "bs_collections.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsCollectionPublicSQL  = "bs_collections.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
+	bsCohortMemberSQL      = "bs_cohorts.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsCohortPublicSQL      = "bs_cohorts.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
+	bsBreedingMemberSQL    = "bs_breedings.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsBreedingPublicSQL    = "bs_breedings.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
 	bsProjectMemberSQL     = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
 	bsProjectPublicSQL     = "bs_projects.is_public = 1"
 	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
@@ -71,6 +85,7 @@ const (
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = ?)"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
+	bsEveryRow           = "1 = 1"
 	bsInvalidPkTemplate  = "Invalid pk \"%s\" - object does not exist."
 	bsPermissionMessage  = "You do not have permission to perform this action."
 	bsMaxStorageNameRune = 200
@@ -95,6 +110,17 @@ func (v BSViewer) visible(model string) []bsCond {
 		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
 	case "sessiondatastorage":
 		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
+	case "subject":
+		return []bsCond{pick(bsSubjectPublicSQL, bsSubjectMemberSQL)}
+	case "collection":
+		return []bsCond{pick(bsCollectionPublicSQL, bsCollectionMemberSQL)}
+	case "cohort":
+		return []bsCond{pick(bsCohortPublicSQL, bsCohortMemberSQL)}
+	case "breeding":
+		return []bsCond{pick(bsBreedingPublicSQL, bsBreedingMemberSQL)}
+	case "species", "strain", "supplier":
+		// global tables: every signed-in user and the public portal see every row
+		return []bsCond{{sql: bsEveryRow}}
 	}
 	return []bsCond{{sql: "0"}}
 }

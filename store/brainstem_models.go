@@ -105,5 +105,6 @@ func (BSSessionDataStorage) TableName() string { return "bs_session_datastorages
 // brainstemModels lists the BrainSTEM API's tables for migration.
 func brainstemModels() []any {
 	return []any{&BSProject{}, &BSProjectMember{}, &BSSession{}, &BSSessionProject{},
-		&BSDataStorage{}, &BSSessionDataStorage{}, &BSDeviceAuth{}}
+		&BSDataStorage{}, &BSSessionDataStorage{}, &BSDeviceAuth{}, &BSSpecies{}, &BSStrain{}, &BSSupplier{}, &BSSubject{}, &BSSubjectProject{},
+		&BSCollection{}, &BSCollectionSession{}, &BSCohort{}, &BSCohortSubject{}, &BSBreeding{}}
 }

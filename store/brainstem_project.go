@@ -20,11 +20,15 @@ type BSMember struct {
 	IsOwner   bool
 }
 
-// BSProjectRecord is a project with the ids of its sessions and its members.
+// BSProjectRecord is a project with the ids of its sessions, subjects,
+// collections and cohorts, and its members.
 type BSProjectRecord struct {
 	BSProject
-	SessionIDs []string
-	Members    []BSMember
+	SessionIDs    []string
+	SubjectIDs    []string
+	CollectionIDs []string
+	CohortIDs     []string
+	Members       []BSMember
 }
 
 // BSMemberChange adds, changes (missing flags are false) or removes a member.
@@ -48,27 +52,39 @@ type BSProjectInput struct {
 
 const bsProjectNameTaken = "project with this name already exists."
 
-// bsProjectSelect reads a project with its session ids (in the covering
-// index's order) and its members in one statement. The session ids need no
-// visibility condition: whoever may see a project may see all its
-// sessions (a session is visible through any visible project it is in); the members are sorted
+// bsProjectSelect reads a project with its session and subject ids (in
+// the covering indexes' order) and its members in one statement. The ids
+// need no visibility condition: whoever may see a project may see all its
+// sessions and subjects (visible through any visible project they are in); the members are sorted
 // by e-mail in Go (an ORDER BY in the aggregate costs a sorter per row).
 // scanBSProject reads its rows.
 const bsProjectSelect = "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
 	"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
 	"(SELECT json_group_array(session_id) FROM bs_session_projects WHERE project_id = bs_projects.id), " +
+	"(SELECT json_group_array(subject_id) FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
+	"(SELECT json_group_array(id) FROM bs_collections WHERE project_id = bs_projects.id), " +
+	"(SELECT json_group_array(id) FROM bs_cohorts WHERE project_id = bs_projects.id), " +
 	"(SELECT json_group_array(json_array(u.email, m.can_change, m.is_manager, m.is_owner)) " +
 	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
 
 func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 	var r BSProjectRecord
-	var sessions, members string
+	var sessions, subjects, collections, cohorts, members string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.ExtraFields, &r.IsPublic, &r.Tags, &r.Publications,
-		&r.CreatedAt, &r.UpdatedAt, &sessions, &members)
+		&r.CreatedAt, &r.UpdatedAt, &sessions, &subjects, &collections, &cohorts, &members)
 	if err != nil {
 		return r, err
 	}
 	if r.SessionIDs, err = idList(sessions); err != nil {
+		return r, err
+	}
+	if r.SubjectIDs, err = idList(subjects); err != nil {
+		return r, err
+	}
+	if r.CollectionIDs, err = idList(collections); err != nil {
+		return r, err
+	}
+	if r.CohortIDs, err = idList(cohorts); err != nil {
 		return r, err
 	}
 	var rows2 [][]any

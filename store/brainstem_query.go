@@ -121,8 +121,8 @@ const (
 )
 
 // ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
-// limit and offset of a list request by v for model "session" | "project" |
-// "datastorage" | "sessiondatastorage". Other parameters are ignored.
+// limit and offset of a list request by v for a model of the engine
+// (BSQueryModels). Other parameters are ignored.
 // Every relation a filter goes through only reaches the related records v
 // may see (see bsVisibility). Errors are *BSQueryError.
 func ParseBSQuery(model string, q url.Values, v BSViewer) (*BSQuery, error) {
@@ -406,12 +406,17 @@ var bsModels = map[string]*bsModel{
 			"publications": {kind: bsUUIDList, col: "bs_projects.publications", djClass: "ManyToManyField"},
 			"sessions": {kind: bsRelation, target: "session", link: "bs_session_projects",
 				linkSrc: "project_id", linkDst: "session_id", djClass: "ManyToManyField"},
-			"subjects": emptyRel(), "collections": emptyRel(), "cohorts": emptyRel(),
+			"subjects": {kind: bsRelation, target: "subject", link: "bs_subject_projects",
+				linkSrc: "project_id", linkDst: "subject_id", djClass: "ManyToManyField"},
+			"collections": {kind: bsRelation, target: "collection", link: "bs_collections",
+				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
+			"cohorts": {kind: bsRelation, target: "cohort", link: "bs_cohorts",
+				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
 		},
 		all: []string{"id", "name", "description", "sessions", "subjects", "collections", "cohorts",
 			"publications", "extra_fields", "is_public", "tags", "links", "users", "groups"},
-		include: map[string]string{"sessions": "session", "subjects": "", "collections": "",
-			"cohorts": "", "publications": ""},
+		include: map[string]string{"sessions": "session", "subjects": "subject", "collections": "collection",
+			"cohorts": "cohort", "publications": ""},
 		sorts: map[string]string{"id": "bs_projects.id", "name": "bs_projects.name",
 			"description": "bs_projects.description", "is_public": "bs_projects.is_public"},
 		unique: map[string]bool{"id": true, "name": true},
@@ -427,7 +432,7 @@ var bsModels = map[string]*bsModel{
 			"is_public":   boolF("bs_datastorages.is_public"),
 		},
 		all: []string{"id", "name", "location", "description", "is_public", "data_organization",
-			"data_protocols", "links"},
+			"data_protocols"},
 		include: map[string]string{},
 		sorts: map[string]string{"id": "bs_datastorages.id", "name": "bs_datastorages.name",
 			"location": "bs_datastorages.location", "description": "bs_datastorages.description",
@@ -452,6 +457,152 @@ var bsModels = map[string]*bsModel{
 		unique: map[string]bool{"id": true},
 		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
 			"bs_session_datastorages.id"},
+	},
+	"subject": {
+		name: "subject", table: "bs_subjects",
+		fields: map[string]*bsField{
+			"id":                   uuidF("bs_subjects.id"),
+			"name":                 text("bs_subjects.name"),
+			"description":          text("bs_subjects.description"),
+			"sex":                  text("bs_subjects.sex"),
+			"genetic_line":         text("bs_subjects.genetic_line"),
+			"genotype":             text("bs_subjects.genotype"),
+			"subject_identifier":   text("bs_subjects.subject_identifier"),
+			"status":               text("bs_subjects.status"),
+			"birth_date":           {kind: bsText, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
+			"death_date":           {kind: bsText, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
+			"name_used_in_storage": {kind: bsText, col: "bs_subjects.name_used_in_storage", nullable: true, djClass: "CharField"},
+			"tags":                 {kind: bsTextList, col: "bs_subjects.tags", djClass: "TaggableManager"},
+			"projects": {kind: bsRelation, target: "project", link: "bs_subject_projects",
+				linkSrc: "subject_id", linkDst: "project_id", djClass: "ManyToManyField"},
+			"strain":   {kind: bsRelation, target: "strain", col: "bs_subjects.strain_id", djClass: "ForeignKey"},
+			"supplier": {kind: bsRelation, target: "supplier", col: "bs_subjects.supplier_id", nullable: true, djClass: "ForeignKey"},
+			"breeding": {kind: bsRelation, target: "breeding", col: "bs_subjects.breeding_id", nullable: true, djClass: "ForeignKey"},
+			"licenses": emptyRel(), "procedures": emptyRel(), "subjectlogs": emptyRel(),
+		},
+		all: []string{"id", "name", "description", "projects", "strain", "sex", "genetic_line", "genotype",
+			"subject_identifier", "licenses", "supplier", "breeding", "birth_date", "death_date", "status",
+			"extra_fields", "procedures", "subjectlogs", "tags", "links", "name_used_in_storage"},
+		include: map[string]string{"projects": "project", "strain": "strain", "supplier": "supplier", "breeding": "breeding",
+			"licenses": "", "procedures": "", "subjectlogs": ""},
+		sorts: map[string]string{"id": "bs_subjects.id", "name": "bs_subjects.name",
+			"description": "bs_subjects.description", "sex": "bs_subjects.sex", "genetic_line": "bs_subjects.genetic_line",
+			"genotype": "bs_subjects.genotype", "subject_identifier": "bs_subjects.subject_identifier",
+			"status": "bs_subjects.status", "birth_date": "bs_subjects.birth_date", "death_date": "bs_subjects.death_date",
+			"strain": "bs_subjects.strain_id", "supplier": "bs_subjects.supplier_id", "breeding": "bs_subjects.breeding_id",
+			"name_used_in_storage": "bs_subjects.name_used_in_storage"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_subjects.created_at", "bs_subjects.id"},
+	},
+	"collection": {
+		name: "collection", table: "bs_collections",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_collections.id"),
+			"name":        text("bs_collections.name"),
+			"description": text("bs_collections.description"),
+			"tags":        {kind: bsTextList, col: "bs_collections.tags", djClass: "TaggableManager"},
+			"project":     {kind: bsRelation, target: "project", col: "bs_collections.project_id", djClass: "ForeignKey"},
+			"sessions": {kind: bsRelation, target: "session", link: "bs_collection_sessions",
+				linkSrc: "collection_id", linkDst: "session_id", djClass: "ManyToManyField"},
+		},
+		all:     []string{"id", "name", "description", "project", "sessions", "tags"},
+		include: map[string]string{"project": "project", "sessions": "session"},
+		sorts: map[string]string{"id": "bs_collections.id", "name": "bs_collections.name",
+			"description": "bs_collections.description", "project": "bs_collections.project_id"},
+		unique: map[string]bool{"id": true},
+		deflt:  []string{"bs_collections.created_at", "bs_collections.id"},
+	},
+	"cohort": {
+		name: "cohort", table: "bs_cohorts",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_cohorts.id"),
+			"name":        text("bs_cohorts.name"),
+			"description": text("bs_cohorts.description"),
+			"tags":        {kind: bsTextList, col: "bs_cohorts.tags", djClass: "TaggableManager"},
+			"project":     {kind: bsRelation, target: "project", col: "bs_cohorts.project_id", djClass: "ForeignKey"},
+			"subjects": {kind: bsRelation, target: "subject", link: "bs_cohort_subjects",
+				linkSrc: "cohort_id", linkDst: "subject_id", djClass: "ManyToManyField"},
+		},
+		all:     []string{"id", "name", "description", "project", "subjects", "tags"},
+		include: map[string]string{"project": "project", "subjects": "subject"},
+		sorts: map[string]string{"id": "bs_cohorts.id", "name": "bs_cohorts.name",
+			"description": "bs_cohorts.description", "project": "bs_cohorts.project_id"},
+		unique: map[string]bool{"id": true},
+		deflt:  []string{"bs_cohorts.created_at", "bs_cohorts.id"},
+	},
+	"breeding": {
+		name: "breeding", table: "bs_breedings",
+		fields: map[string]*bsField{
+			"id":                uuidF("bs_breedings.id"),
+			"name":              text("bs_breedings.name"),
+			"description":       text("bs_breedings.description"),
+			"expected_genotype": text("bs_breedings.expected_genotype"),
+			"birth_date":        {kind: bsText, col: "bs_breedings.birth_date", nullable: true, djClass: "DateField"},
+			"start_date":        {kind: bsText, col: "bs_breedings.start_date", nullable: true, djClass: "DateField"},
+			"end_date":          {kind: bsText, col: "bs_breedings.end_date", nullable: true, djClass: "DateField"},
+			"weaning_date":      {kind: bsText, col: "bs_breedings.weaning_date", nullable: true, djClass: "DateField"},
+			"litter_size":       {kind: bsInt, col: "bs_breedings.litter_size", nullable: true, djClass: "PositiveIntegerField"},
+			"tags":              {kind: bsTextList, col: "bs_breedings.tags", djClass: "TaggableManager"},
+			"project":           {kind: bsRelation, target: "project", col: "bs_breedings.project_id", djClass: "ForeignKey"},
+			"mother":            {kind: bsRelation, target: "subject", col: "bs_breedings.mother_id", djClass: "ForeignKey"},
+			"father":            {kind: bsRelation, target: "subject", col: "bs_breedings.father_id", djClass: "ForeignKey"},
+		},
+		all: []string{"id", "name", "project", "mother", "father", "description", "tags", "birth_date",
+			"start_date", "end_date", "weaning_date", "litter_size", "expected_genotype"},
+		include: map[string]string{"project": "project", "mother": "subject", "father": "subject"},
+		sorts: map[string]string{"id": "bs_breedings.id", "name": "bs_breedings.name",
+			"description": "bs_breedings.description", "birth_date": "bs_breedings.birth_date",
+			"start_date": "bs_breedings.start_date", "end_date": "bs_breedings.end_date",
+			"weaning_date": "bs_breedings.weaning_date", "litter_size": "bs_breedings.litter_size",
+			"expected_genotype": "bs_breedings.expected_genotype", "project": "bs_breedings.project_id"},
+		unique: map[string]bool{"id": true},
+		deflt:  []string{"bs_breedings.created_at", "bs_breedings.id"},
+	},
+	"species": {
+		name: "species", table: "bs_species",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_species.id"),
+			"name":        text("bs_species.name"),
+			"description": text("bs_species.description"),
+			"rrid":        {kind: bsText, col: "bs_species.rrid", nullable: true, djClass: "CharField"},
+		},
+		all:     []string{"id", "name", "description", "rrid", "rrid_url", "external_identifiers"},
+		include: map[string]string{},
+		sorts: map[string]string{"id": "bs_species.id", "name": "bs_species.name",
+			"description": "bs_species.description", "rrid": "bs_species.rrid"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_species.created_at", "bs_species.id"},
+	},
+	"strain": {
+		name: "strain", table: "bs_strains",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_strains.id"),
+			"name":        text("bs_strains.name"),
+			"description": text("bs_strains.description"),
+			"rrid":        {kind: bsText, col: "bs_strains.rrid", nullable: true, djClass: "CharField"},
+			"species":     {kind: bsRelation, target: "species", col: "bs_strains.species_id", djClass: "ForeignKey"},
+		},
+		all:     []string{"id", "name", "description", "species", "rrid", "rrid_url", "external_identifiers"},
+		include: map[string]string{"species": "species"},
+		sorts: map[string]string{"id": "bs_strains.id", "name": "bs_strains.name",
+			"description": "bs_strains.description", "rrid": "bs_strains.rrid", "species": "bs_strains.species_id"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_strains.created_at", "bs_strains.id"},
+	},
+	"supplier": {
+		name: "supplier", table: "bs_suppliers",
+		fields: map[string]*bsField{
+			"id":          uuidF("bs_suppliers.id"),
+			"name":        text("bs_suppliers.name"),
+			"description": text("bs_suppliers.description"),
+			"website":     text("bs_suppliers.website"),
+		},
+		all:     []string{"id", "name", "description", "website"},
+		include: map[string]string{},
+		sorts: map[string]string{"id": "bs_suppliers.id", "name": "bs_suppliers.name",
+			"description": "bs_suppliers.description", "website": "bs_suppliers.website"},
+		unique: map[string]bool{"id": true, "name": true},
+		deflt:  []string{"bs_suppliers.created_at", "bs_suppliers.id"},
 	},
 }
 
@@ -832,6 +983,13 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 	}
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
+		if idOnly && op == "isnull" { // no visible target: NULL, or a target the caller may not see
+			sel := targetIn(bsCond{sql: "1"})
+			if isTruthy(vals[0]) {
+				return bsCond{sql: fmt.Sprintf("(%s IS NULL OR %s NOT IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+			}
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+		}
 		var inner bsCond
 		var err error
 		if idOnly {
@@ -843,6 +1001,9 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 			return bsCond{}, err
 		}
 		sel := targetIn(inner)
+		if fld.nullable { // never NULL itself, so that a negation keeps the rows without a target, as Django does
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+		}
 		return bsCond{sql: fmt.Sprintf("%s IN (%s)", fld.col, sel.sql), args: sel.args,
 			drive: idOnly && (op == "" || op == "in")}, nil
 	}
@@ -1160,4 +1321,23 @@ func BSFilterFields(model string) []BSFilterField {
 		out = append(out, BSFilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
 	}
 	return out
+}
+
+// BSFieldNames returns every serializer field of model (the names
+// include[] and exclude[] accept), sorted (nil for an unknown model).
+func BSFieldNames(model string) []string {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(slices.Values(m.all))
+}
+
+// BSSortNames returns the sort[] names of model, sorted.
+func BSSortNames(model string) []string {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m.sorts))
 }

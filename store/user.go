@@ -19,7 +19,9 @@ type User struct {
 	ID           uint   `gorm:"primaryKey"`
 	Email        string `gorm:"uniqueIndex;not null"`
 	PasswordHash string
-	CreatedAt    time.Time
+	// Staff users may write the global BrainSTEM tables (species, strains, suppliers).
+	Staff     bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
 }
 
 // TokenPrefix starts every personal access token so it is easy to spot.
@@ -103,3 +105,15 @@ var dummyHash = sync.OnceValue(func() []byte {
 	}
 	return h
 })
+
+// SetStaff turns the staff flag of the user with email on or off;
+// ErrNotFound when there is no such user.
+func (s *Store) SetStaff(ctx context.Context, email string, staff bool) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&User{}).Where("email = ?", NormalizeEmail(email)).Update("staff", staff)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+}

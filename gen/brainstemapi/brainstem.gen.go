@@ -106,6 +106,69 @@ func (e DownloadLinkRepository) Valid() bool {
 	}
 }
 
+// Defines values for SubjectSex.
+const (
+	SubjectSexF SubjectSex = "F"
+	SubjectSexM SubjectSex = "M"
+	SubjectSexU SubjectSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectSex enum.
+func (e SubjectSex) Valid() bool {
+	switch e {
+	case SubjectSexF:
+		return true
+	case SubjectSexM:
+		return true
+	case SubjectSexU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SubjectCreateSex.
+const (
+	SubjectCreateSexF SubjectCreateSex = "F"
+	SubjectCreateSexM SubjectCreateSex = "M"
+	SubjectCreateSexU SubjectCreateSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectCreateSex enum.
+func (e SubjectCreateSex) Valid() bool {
+	switch e {
+	case SubjectCreateSexF:
+		return true
+	case SubjectCreateSexM:
+		return true
+	case SubjectCreateSexU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SubjectPatchSex.
+const (
+	SubjectPatchSexF SubjectPatchSex = "F"
+	SubjectPatchSexM SubjectPatchSex = "M"
+	SubjectPatchSexU SubjectPatchSex = "U"
+)
+
+// Valid indicates whether the value is a known member of the SubjectPatchSex enum.
+func (e SubjectPatchSex) Valid() bool {
+	switch e {
+	case SubjectPatchSexF:
+		return true
+	case SubjectPatchSexM:
+		return true
+	case SubjectPatchSexU:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Format.
 const (
 	FormatApi  Format = "api"
@@ -154,6 +217,150 @@ func (e GetDataStorageParamsFormat) Valid() bool {
 	case GetDataStorageParamsFormatApi:
 		return true
 	case GetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSuppliersParamsFormat.
+const (
+	ListSuppliersParamsFormatApi  ListSuppliersParamsFormat = "api"
+	ListSuppliersParamsFormatJson ListSuppliersParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSuppliersParamsFormat enum.
+func (e ListSuppliersParamsFormat) Valid() bool {
+	switch e {
+	case ListSuppliersParamsFormatApi:
+		return true
+	case ListSuppliersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSupplierParamsFormat.
+const (
+	GetSupplierParamsFormatApi  GetSupplierParamsFormat = "api"
+	GetSupplierParamsFormatJson GetSupplierParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSupplierParamsFormat enum.
+func (e GetSupplierParamsFormat) Valid() bool {
+	switch e {
+	case GetSupplierParamsFormatApi:
+		return true
+	case GetSupplierParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBreedingsParamsFormat.
+const (
+	ListBreedingsParamsFormatApi  ListBreedingsParamsFormat = "api"
+	ListBreedingsParamsFormatJson ListBreedingsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBreedingsParamsFormat enum.
+func (e ListBreedingsParamsFormat) Valid() bool {
+	switch e {
+	case ListBreedingsParamsFormatApi:
+		return true
+	case ListBreedingsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBreedingParamsFormat.
+const (
+	GetBreedingParamsFormatApi  GetBreedingParamsFormat = "api"
+	GetBreedingParamsFormatJson GetBreedingParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBreedingParamsFormat enum.
+func (e GetBreedingParamsFormat) Valid() bool {
+	switch e {
+	case GetBreedingParamsFormatApi:
+		return true
+	case GetBreedingParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCohortsParamsFormat.
+const (
+	ListCohortsParamsFormatApi  ListCohortsParamsFormat = "api"
+	ListCohortsParamsFormatJson ListCohortsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCohortsParamsFormat enum.
+func (e ListCohortsParamsFormat) Valid() bool {
+	switch e {
+	case ListCohortsParamsFormatApi:
+		return true
+	case ListCohortsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCohortParamsFormat.
+const (
+	GetCohortParamsFormatApi  GetCohortParamsFormat = "api"
+	GetCohortParamsFormatJson GetCohortParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetCohortParamsFormat enum.
+func (e GetCohortParamsFormat) Valid() bool {
+	switch e {
+	case GetCohortParamsFormatApi:
+		return true
+	case GetCohortParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCollectionsParamsFormat.
+const (
+	ListCollectionsParamsFormatApi  ListCollectionsParamsFormat = "api"
+	ListCollectionsParamsFormatJson ListCollectionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCollectionsParamsFormat enum.
+func (e ListCollectionsParamsFormat) Valid() bool {
+	switch e {
+	case ListCollectionsParamsFormatApi:
+		return true
+	case ListCollectionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCollectionParamsFormat.
+const (
+	GetCollectionParamsFormatApi  GetCollectionParamsFormat = "api"
+	GetCollectionParamsFormatJson GetCollectionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetCollectionParamsFormat enum.
+func (e GetCollectionParamsFormat) Valid() bool {
+	switch e {
+	case GetCollectionParamsFormatApi:
+		return true
+	case GetCollectionParamsFormatJson:
 		return true
 	default:
 		return false
@@ -322,6 +529,114 @@ func (e GetSessionDataStorageParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListSubjectsParamsFormat.
+const (
+	ListSubjectsParamsFormatApi  ListSubjectsParamsFormat = "api"
+	ListSubjectsParamsFormatJson ListSubjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSubjectsParamsFormat enum.
+func (e ListSubjectsParamsFormat) Valid() bool {
+	switch e {
+	case ListSubjectsParamsFormatApi:
+		return true
+	case ListSubjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSubjectParamsFormat.
+const (
+	GetSubjectParamsFormatApi  GetSubjectParamsFormat = "api"
+	GetSubjectParamsFormatJson GetSubjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSubjectParamsFormat enum.
+func (e GetSubjectParamsFormat) Valid() bool {
+	switch e {
+	case GetSubjectParamsFormatApi:
+		return true
+	case GetSubjectParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSpeciesParamsFormat.
+const (
+	ListSpeciesParamsFormatApi  ListSpeciesParamsFormat = "api"
+	ListSpeciesParamsFormatJson ListSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSpeciesParamsFormat enum.
+func (e ListSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case ListSpeciesParamsFormatApi:
+		return true
+	case ListSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSpeciesParamsFormat.
+const (
+	GetSpeciesParamsFormatApi  GetSpeciesParamsFormat = "api"
+	GetSpeciesParamsFormatJson GetSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSpeciesParamsFormat enum.
+func (e GetSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case GetSpeciesParamsFormatApi:
+		return true
+	case GetSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListStrainsParamsFormat.
+const (
+	ListStrainsParamsFormatApi  ListStrainsParamsFormat = "api"
+	ListStrainsParamsFormatJson ListStrainsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListStrainsParamsFormat enum.
+func (e ListStrainsParamsFormat) Valid() bool {
+	switch e {
+	case ListStrainsParamsFormatApi:
+		return true
+	case ListStrainsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetStrainParamsFormat.
+const (
+	GetStrainParamsFormatApi  GetStrainParamsFormat = "api"
+	GetStrainParamsFormatJson GetStrainParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetStrainParamsFormat enum.
+func (e GetStrainParamsFormat) Valid() bool {
+	switch e {
+	case GetStrainParamsFormatApi:
+		return true
+	case GetStrainParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListDataStoragesParamsFormat.
 const (
 	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
@@ -352,6 +667,150 @@ func (e PublicGetDataStorageParamsFormat) Valid() bool {
 	case PublicGetDataStorageParamsFormatApi:
 		return true
 	case PublicGetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSuppliersParamsFormat.
+const (
+	PublicListSuppliersParamsFormatApi  PublicListSuppliersParamsFormat = "api"
+	PublicListSuppliersParamsFormatJson PublicListSuppliersParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSuppliersParamsFormat enum.
+func (e PublicListSuppliersParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSuppliersParamsFormatApi:
+		return true
+	case PublicListSuppliersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSupplierParamsFormat.
+const (
+	PublicGetSupplierParamsFormatApi  PublicGetSupplierParamsFormat = "api"
+	PublicGetSupplierParamsFormatJson PublicGetSupplierParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSupplierParamsFormat enum.
+func (e PublicGetSupplierParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSupplierParamsFormatApi:
+		return true
+	case PublicGetSupplierParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListBreedingsParamsFormat.
+const (
+	PublicListBreedingsParamsFormatApi  PublicListBreedingsParamsFormat = "api"
+	PublicListBreedingsParamsFormatJson PublicListBreedingsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBreedingsParamsFormat enum.
+func (e PublicListBreedingsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBreedingsParamsFormatApi:
+		return true
+	case PublicListBreedingsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBreedingParamsFormat.
+const (
+	PublicGetBreedingParamsFormatApi  PublicGetBreedingParamsFormat = "api"
+	PublicGetBreedingParamsFormatJson PublicGetBreedingParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBreedingParamsFormat enum.
+func (e PublicGetBreedingParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBreedingParamsFormatApi:
+		return true
+	case PublicGetBreedingParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListCohortsParamsFormat.
+const (
+	PublicListCohortsParamsFormatApi  PublicListCohortsParamsFormat = "api"
+	PublicListCohortsParamsFormatJson PublicListCohortsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListCohortsParamsFormat enum.
+func (e PublicListCohortsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListCohortsParamsFormatApi:
+		return true
+	case PublicListCohortsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetCohortParamsFormat.
+const (
+	PublicGetCohortParamsFormatApi  PublicGetCohortParamsFormat = "api"
+	PublicGetCohortParamsFormatJson PublicGetCohortParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetCohortParamsFormat enum.
+func (e PublicGetCohortParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetCohortParamsFormatApi:
+		return true
+	case PublicGetCohortParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListCollectionsParamsFormat.
+const (
+	PublicListCollectionsParamsFormatApi  PublicListCollectionsParamsFormat = "api"
+	PublicListCollectionsParamsFormatJson PublicListCollectionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListCollectionsParamsFormat enum.
+func (e PublicListCollectionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListCollectionsParamsFormatApi:
+		return true
+	case PublicListCollectionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetCollectionParamsFormat.
+const (
+	PublicGetCollectionParamsFormatApi  PublicGetCollectionParamsFormat = "api"
+	PublicGetCollectionParamsFormatJson PublicGetCollectionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetCollectionParamsFormat enum.
+func (e PublicGetCollectionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetCollectionParamsFormatApi:
+		return true
+	case PublicGetCollectionParamsFormatJson:
 		return true
 	default:
 		return false
@@ -484,6 +943,327 @@ func (e PublicListSessionProjectsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListSubjectsParamsFormat.
+const (
+	PublicListSubjectsParamsFormatApi  PublicListSubjectsParamsFormat = "api"
+	PublicListSubjectsParamsFormatJson PublicListSubjectsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSubjectsParamsFormat enum.
+func (e PublicListSubjectsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSubjectsParamsFormatApi:
+		return true
+	case PublicListSubjectsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSubjectParamsFormat.
+const (
+	PublicGetSubjectParamsFormatApi  PublicGetSubjectParamsFormat = "api"
+	PublicGetSubjectParamsFormatJson PublicGetSubjectParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSubjectParamsFormat enum.
+func (e PublicGetSubjectParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSubjectParamsFormatApi:
+		return true
+	case PublicGetSubjectParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSpeciesParamsFormat.
+const (
+	PublicListSpeciesParamsFormatApi  PublicListSpeciesParamsFormat = "api"
+	PublicListSpeciesParamsFormatJson PublicListSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSpeciesParamsFormat enum.
+func (e PublicListSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSpeciesParamsFormatApi:
+		return true
+	case PublicListSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSpeciesParamsFormat.
+const (
+	PublicGetSpeciesParamsFormatApi  PublicGetSpeciesParamsFormat = "api"
+	PublicGetSpeciesParamsFormatJson PublicGetSpeciesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSpeciesParamsFormat enum.
+func (e PublicGetSpeciesParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSpeciesParamsFormatApi:
+		return true
+	case PublicGetSpeciesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListStrainsParamsFormat.
+const (
+	PublicListStrainsParamsFormatApi  PublicListStrainsParamsFormat = "api"
+	PublicListStrainsParamsFormatJson PublicListStrainsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListStrainsParamsFormat enum.
+func (e PublicListStrainsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListStrainsParamsFormatApi:
+		return true
+	case PublicListStrainsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetStrainParamsFormat.
+const (
+	PublicGetStrainParamsFormatApi  PublicGetStrainParamsFormat = "api"
+	PublicGetStrainParamsFormatJson PublicGetStrainParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetStrainParamsFormat enum.
+func (e PublicGetStrainParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetStrainParamsFormatApi:
+		return true
+	case PublicGetStrainParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Breeding struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date"`
+	Description      string                                `json:"description"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date"`
+	ExpectedGenotype string                                `json:"expected_genotype"`
+
+	// Father The father, or null when the caller may not see him.
+	Father     Breeding_Father        `json:"father"`
+	Id         *openapi_types.UUID    `json:"id,omitempty"`
+	LitterSize nullable.Nullable[int] `json:"litter_size"`
+
+	// Mother The mother, or null when the caller may not see her.
+	Mother      Breeding_Mother                       `json:"mother"`
+	Name        string                                `json:"name"`
+	Project     Breeding_Project                      `json:"project"`
+	StartDate   nullable.Nullable[openapi_types.Date] `json:"start_date"`
+	Tags        Tags                                  `json:"tags"`
+	WeaningDate nullable.Nullable[openapi_types.Date] `json:"weaning_date"`
+}
+
+// Breeding_Father The father, or null when the caller may not see him.
+type Breeding_Father struct {
+	union json.RawMessage
+}
+
+// Breeding_Mother The mother, or null when the caller may not see her.
+type Breeding_Mother struct {
+	union json.RawMessage
+}
+
+// Breeding_Project defines model for Breeding.Project.
+type Breeding_Project struct {
+	union json.RawMessage
+}
+
+// BreedingCreate Writable breeding fields (POST, PUT). Read-only fields sent are ignored.
+type BreedingCreate struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+	Description      *string                               `json:"description,omitempty"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date,omitempty"`
+	ExpectedGenotype *string                               `json:"expected_genotype,omitempty"`
+	Father           Uuid                                  `json:"father"`
+	LitterSize       nullable.Nullable[int32]              `json:"litter_size,omitempty"`
+	Mother           Uuid                                  `json:"mother"`
+	Name             string                                `json:"name"`
+	Project          Uuid                                  `json:"project"`
+	StartDate        nullable.Nullable[openapi_types.Date] `json:"start_date,omitempty"`
+	Tags             *Tags                                 `json:"tags,omitempty"`
+	WeaningDate      nullable.Nullable[openapi_types.Date] `json:"weaning_date,omitempty"`
+}
+
+// BreedingDetail defines model for BreedingDetail.
+type BreedingDetail struct {
+	// Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Breeding Breeding `json:"breeding"`
+}
+
+// BreedingList defines model for BreedingList.
+type BreedingList struct {
+	Breedings []Breeding `json:"breedings"`
+	Count     int        `json:"count"`
+	Meta      ListMeta   `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BreedingPatch Writable breeding fields (PATCH); only those sent change. No defaults.
+type BreedingPatch struct {
+	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+	Description      *string                               `json:"description,omitempty"`
+	EndDate          nullable.Nullable[openapi_types.Date] `json:"end_date,omitempty"`
+	ExpectedGenotype *string                               `json:"expected_genotype,omitempty"`
+	Father           *Uuid                                 `json:"father,omitempty"`
+	LitterSize       nullable.Nullable[int32]              `json:"litter_size,omitempty"`
+	Mother           *Uuid                                 `json:"mother,omitempty"`
+	Name             *string                               `json:"name,omitempty"`
+	Project          *Uuid                                 `json:"project,omitempty"`
+	StartDate        nullable.Nullable[openapi_types.Date] `json:"start_date,omitempty"`
+	Tags             *Tags                                 `json:"tags,omitempty"`
+	WeaningDate      nullable.Nullable[openapi_types.Date] `json:"weaning_date,omitempty"`
+}
+
+// Cohort A cohort of one project: a named list of subjects (a subject may be in several cohorts). `project` is a UUID and `subjects` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Cohort struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Project     Cohort_Project      `json:"project"`
+
+	// Subjects The subjects that the caller may see.
+	Subjects []Cohort_Subjects_Item `json:"subjects"`
+	Tags     Tags                   `json:"tags"`
+}
+
+// Cohort_Project defines model for Cohort.Project.
+type Cohort_Project struct {
+	union json.RawMessage
+}
+
+// Cohort_Subjects_Item defines model for Cohort.subjects.Item.
+type Cohort_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// CohortCreate Writable cohort fields (POST, PUT). Read-only fields sent are ignored.
+type CohortCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Project     Uuid    `json:"project"`
+
+	// Subjects Replaces the subjects of the cohort that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Subjects *[]Uuid `json:"subjects,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// CohortDetail defines model for CohortDetail.
+type CohortDetail struct {
+	// Cohort A cohort of one project: a named list of subjects (a subject may be in several cohorts). `project` is a UUID and `subjects` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Cohort Cohort `json:"cohort"`
+}
+
+// CohortList defines model for CohortList.
+type CohortList struct {
+	Cohorts []Cohort `json:"cohorts"`
+	Count   int      `json:"count"`
+	Meta    ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// CohortPatch Writable cohort fields (PATCH); only those sent change. No defaults.
+type CohortPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Project     *Uuid   `json:"project,omitempty"`
+
+	// Subjects Replaces the subjects of the cohort that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Subjects *[]Uuid `json:"subjects,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// Collection A collection of one project: a named list of sessions (a session may be in several collections). `project` is a UUID and `sessions` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Collection struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Project     Collection_Project  `json:"project"`
+
+	// Sessions The sessions that the caller may see.
+	Sessions []Collection_Sessions_Item `json:"sessions"`
+	Tags     Tags                       `json:"tags"`
+}
+
+// Collection_Project defines model for Collection.Project.
+type Collection_Project struct {
+	union json.RawMessage
+}
+
+// Collection_Sessions_Item defines model for Collection.sessions.Item.
+type Collection_Sessions_Item struct {
+	union json.RawMessage
+}
+
+// CollectionCreate Writable collection fields (POST, PUT). Read-only fields sent are ignored.
+type CollectionCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Project     Uuid    `json:"project"`
+
+	// Sessions Replaces the sessions of the collection that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Sessions *[]Uuid `json:"sessions,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// CollectionDetail defines model for CollectionDetail.
+type CollectionDetail struct {
+	// Collection A collection of one project: a named list of sessions (a session may be in several collections). `project` is a UUID and `sessions` a UUID list, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Collection Collection `json:"collection"`
+}
+
+// CollectionList defines model for CollectionList.
+type CollectionList struct {
+	Collections []Collection `json:"collections"`
+	Count       int          `json:"count"`
+	Meta        ListMeta     `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// CollectionPatch Writable collection fields (PATCH); only those sent change. No defaults.
+type CollectionPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Project     *Uuid   `json:"project,omitempty"`
+
+	// Sessions Replaces the sessions of the collection that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
+	Sessions *[]Uuid `json:"sessions,omitempty"`
+	Tags     *Tags   `json:"tags,omitempty"`
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -609,6 +1389,9 @@ type DownloadLinkRepository string
 // EmptyRelation A relation with no model in this server yet; always empty.
 type EmptyRelation = []Uuid
 
+// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+type ExternalIdentifiers = []map[string]interface{}
+
 // ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 type ExtraFields = map[string]interface{}
 
@@ -625,6 +1408,9 @@ type ListMeta struct {
 	TotalPages   int `json:"total_pages"`
 	TotalResults int `json:"total_results"`
 }
+
+// NullableUuid A UUID, or null.
+type NullableUuid = openapi_types.UUID
 
 // PageLink Absolute URL of the next or previous page, or null.
 type PageLink = string
@@ -676,14 +1462,11 @@ type PersonalTokenList struct {
 	Tokens []PersonalToken `json:"tokens"`
 }
 
-// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
+// Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Project struct {
-	// Cohorts A relation with no model in this server yet; always empty.
-	Cohorts *EmptyRelation `json:"cohorts,omitempty"`
-
-	// Collections A relation with no model in this server yet; always empty.
-	Collections *EmptyRelation `json:"collections,omitempty"`
-	Description string         `json:"description"`
+	Cohorts     *[]Project_Cohorts_Item     `json:"cohorts,omitempty"`
+	Collections *[]Project_Collections_Item `json:"collections,omitempty"`
+	Description string                      `json:"description"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
 	ExtraFields ExtraFields `json:"extra_fields"`
@@ -698,17 +1481,30 @@ type Project struct {
 	Name         string                   `json:"name"`
 	Publications []Uuid                   `json:"publications"`
 	Sessions     *[]Project_Sessions_Item `json:"sessions,omitempty"`
-
-	// Subjects A relation with no model in this server yet; always empty.
-	Subjects *EmptyRelation `json:"subjects,omitempty"`
-	Tags     Tags           `json:"tags"`
+	Subjects     *[]Project_Subjects_Item `json:"subjects,omitempty"`
+	Tags         Tags                     `json:"tags"`
 
 	// Users Members by e-mail (empty on the public portal).
 	Users map[string]ProjectRole `json:"users"`
 }
 
+// Project_Cohorts_Item defines model for Project.cohorts.Item.
+type Project_Cohorts_Item struct {
+	union json.RawMessage
+}
+
+// Project_Collections_Item defines model for Project.collections.Item.
+type Project_Collections_Item struct {
+	union json.RawMessage
+}
+
 // Project_Sessions_Item defines model for Project.sessions.Item.
 type Project_Sessions_Item struct {
+	union json.RawMessage
+}
+
+// Project_Subjects_Item defines model for Project.subjects.Item.
+type Project_Subjects_Item struct {
 	union json.RawMessage
 }
 
@@ -734,7 +1530,7 @@ type ProjectCreate struct {
 
 // ProjectDetail defines model for ProjectDetail.
 type ProjectDetail struct {
-	// Project A project as returned. `sessions` is a UUID list, or embedded objects with `include[]=sessions.*`; `exclude[]` drops fields.
+	// Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 	Project Project `json:"project"`
 }
 
@@ -948,6 +1744,312 @@ type SessionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
+type Species struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:RGD_70508`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid` (`https://scicrunch.org/resolver/<rrid>`), null without an RRID.
+	RridUrl nullable.Nullable[string] `json:"rrid_url,omitempty"`
+}
+
+// SpeciesCreate Writable species fields (POST, PUT). Read-only fields sent are ignored.
+type SpeciesCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+}
+
+// SpeciesDetail defines model for SpeciesDetail.
+type SpeciesDetail struct {
+	// Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
+	Species Species `json:"species"`
+}
+
+// SpeciesList The records key is `species` (the plural of species), as on the real service.
+type SpeciesList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Species  []Species                   `json:"species"`
+}
+
+// SpeciesPatch Writable species fields (PATCH); only those sent change. No defaults.
+type SpeciesPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+}
+
+// Strain A strain of a species (global table like species); `species` is a UUID, or the embedded object with `include[]=species.*`.
+type Strain struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers       `json:"external_identifiers"`
+	Id                  *openapi_types.UUID       `json:"id,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Species Strain_Species            `json:"species"`
+}
+
+// Strain_Species defines model for Strain.Species.
+type Strain_Species struct {
+	union json.RawMessage
+}
+
+// StrainCreate Writable strain fields (POST, PUT). Read-only fields sent are ignored.
+type StrainCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             Uuid                      `json:"species"`
+}
+
+// StrainDetail defines model for StrainDetail.
+type StrainDetail struct {
+	// Strain A strain of a species (global table like species); `species` is a UUID, or the embedded object with `include[]=species.*`.
+	Strain Strain `json:"strain"`
+}
+
+// StrainList defines model for StrainList.
+type StrainList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Strains  []Strain                    `json:"strains"`
+}
+
+// StrainPatch Writable strain fields (PATCH); only those sent change. No defaults.
+type StrainPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *Uuid                     `json:"species,omitempty"`
+}
+
+// Subject A subject as returned. Relations are UUIDs (lists), or embedded objects with `include[]=rel.*`; `exclude[]` drops fields. Visible through any project the caller may see, like a session.
+type Subject struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date"`
+
+	// Breeding The breeding the subject comes from, or null (also when the caller may not see it).
+	Breeding    Subject_Breeding                      `json:"breeding"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date"`
+	Description string                                `json:"description"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields ExtraFields         `json:"extra_fields"`
+	GeneticLine string              `json:"genetic_line"`
+	Genotype    string              `json:"genotype"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// Licenses A relation with no model in this server yet; always empty.
+	Licenses *EmptyRelation `json:"licenses,omitempty"`
+
+	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
+	Links             *Links                    `json:"links,omitempty"`
+	Name              string                    `json:"name"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage"`
+
+	// Procedures A relation with no model in this server yet; always empty.
+	Procedures *EmptyRelation `json:"procedures,omitempty"`
+
+	// Projects The subject's projects that the caller may see.
+	Projects []Subject_Projects_Item `json:"projects"`
+
+	// Sex F, M or U (unknown).
+	Sex SubjectSex `json:"sex"`
+
+	// Status Lifecycle status, e.g. `active` (the default).
+	Status            string         `json:"status"`
+	Strain            Subject_Strain `json:"strain"`
+	SubjectIdentifier string         `json:"subject_identifier"`
+
+	// Subjectlogs A relation with no model in this server yet; always empty.
+	Subjectlogs *EmptyRelation   `json:"subjectlogs,omitempty"`
+	Supplier    Subject_Supplier `json:"supplier"`
+	Tags        Tags             `json:"tags"`
+}
+
+// Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
+type Subject_Breeding struct {
+	union json.RawMessage
+}
+
+// Subject_Projects_Item defines model for Subject.projects.Item.
+type Subject_Projects_Item struct {
+	union json.RawMessage
+}
+
+// SubjectSex F, M or U (unknown).
+type SubjectSex string
+
+// Subject_Strain defines model for Subject.Strain.
+type Subject_Strain struct {
+	union json.RawMessage
+}
+
+// Subject_Supplier defines model for Subject.Supplier.
+type Subject_Supplier struct {
+	union json.RawMessage
+}
+
+// SubjectCreate Writable subject fields (POST, PUT). Read-only fields sent are ignored.
+type SubjectCreate struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+
+	// Breeding A breeding the caller may see.
+	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	GeneticLine *string      `json:"genetic_line,omitempty"`
+	Genotype    *string      `json:"genotype,omitempty"`
+
+	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
+	Name              string                    `json:"name"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
+
+	// Projects The caller needs can_change on each project.
+	Projects          []Uuid                                `json:"projects"`
+	Sex               SubjectCreateSex                      `json:"sex"`
+	Status            *string                               `json:"status,omitempty"`
+	Strain            Uuid                                  `json:"strain"`
+	SubjectIdentifier *string                               `json:"subject_identifier,omitempty"`
+	Supplier          nullable.Nullable[openapi_types.UUID] `json:"supplier,omitempty"`
+	Tags              *Tags                                 `json:"tags,omitempty"`
+}
+
+// SubjectCreateSex defines model for SubjectCreate.Sex.
+type SubjectCreateSex string
+
+// SubjectDetail defines model for SubjectDetail.
+type SubjectDetail struct {
+	// Subject A subject as returned. Relations are UUIDs (lists), or embedded objects with `include[]=rel.*`; `exclude[]` drops fields. Visible through any project the caller may see, like a session.
+	Subject Subject `json:"subject"`
+}
+
+// SubjectList defines model for SubjectList.
+type SubjectList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Subjects []Subject                   `json:"subjects"`
+}
+
+// SubjectPatch Writable subject fields (PATCH); only those sent change. No defaults.
+type SubjectPatch struct {
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"birth_date,omitempty"`
+
+	// Breeding A breeding the caller may see.
+	Breeding    nullable.Nullable[openapi_types.UUID] `json:"breeding,omitempty"`
+	DeathDate   nullable.Nullable[openapi_types.Date] `json:"death_date,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
+	ExtraFields *ExtraFields `json:"extra_fields,omitempty"`
+	GeneticLine *string      `json:"genetic_line,omitempty"`
+	Genotype    *string      `json:"genotype,omitempty"`
+
+	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
+	Name              *string                   `json:"name,omitempty"`
+	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
+
+	// Projects The caller needs can_change on each project.
+	Projects          *[]Uuid                               `json:"projects,omitempty"`
+	Sex               *SubjectPatchSex                      `json:"sex,omitempty"`
+	Status            *string                               `json:"status,omitempty"`
+	Strain            *Uuid                                 `json:"strain,omitempty"`
+	SubjectIdentifier *string                               `json:"subject_identifier,omitempty"`
+	Supplier          nullable.Nullable[openapi_types.UUID] `json:"supplier,omitempty"`
+	Tags              *Tags                                 `json:"tags,omitempty"`
+}
+
+// SubjectPatchSex defines model for SubjectPatch.Sex.
+type SubjectPatchSex string
+
+// Supplier A supplier of animals or equipment (global table like species); `exclude[]` drops fields. The optional `comments` of the real service is not modelled.
+type Supplier struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+	Website     string              `json:"website"`
+}
+
+// SupplierCreate Writable supplier fields (POST, PUT). A website without a scheme gets `http://` (`newsupplier.com` is stored as `http://newsupplier.com`, as on the real service).
+type SupplierCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	Website     *string `json:"website,omitempty"`
+}
+
+// SupplierDetail defines model for SupplierDetail.
+type SupplierDetail struct {
+	// Supplier A supplier of animals or equipment (global table like species); `exclude[]` drops fields. The optional `comments` of the real service is not modelled.
+	Supplier Supplier `json:"supplier"`
+}
+
+// SupplierList defines model for SupplierList.
+type SupplierList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous  nullable.Nullable[PageLink] `json:"previous"`
+	Suppliers []Supplier                  `json:"suppliers"`
+}
+
+// SupplierPatch Writable supplier fields (PATCH); only those sent change. No defaults.
+type SupplierPatch struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Website     *string `json:"website,omitempty"`
+}
+
 // Tags defines model for Tags.
 type Tags = []string
 
@@ -992,6 +2094,9 @@ type Include = []string
 
 // Limit defines model for Limit.
 type Limit = int
+
+// NameIcontains defines model for NameIcontains.
+type NameIcontains = string
 
 // Offset defines model for Offset.
 type Offset = int32
@@ -1119,6 +2224,318 @@ type UpdateDataStorageParams struct {
 
 // ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
 type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSuppliersParams defines parameters for ListSuppliers.
+type ListSuppliersParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSuppliersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSuppliersParamsFormat defines parameters for ListSuppliers.
+type ListSuppliersParamsFormat string
+
+// DeleteSupplierParams defines parameters for DeleteSupplier.
+type DeleteSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSupplierParams defines parameters for GetSupplier.
+type GetSupplierParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSupplierParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSupplierParamsFormat defines parameters for GetSupplier.
+type GetSupplierParamsFormat string
+
+// UpdateSupplierParams defines parameters for UpdateSupplier.
+type UpdateSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSupplierParams defines parameters for ReplaceSupplier.
+type ReplaceSupplierParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBreedingsParams defines parameters for ListBreedings.
+type ListBreedingsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBreedingsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBreedingsParamsFormat defines parameters for ListBreedings.
+type ListBreedingsParamsFormat string
+
+// DeleteBreedingParams defines parameters for DeleteBreeding.
+type DeleteBreedingParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBreedingParams defines parameters for GetBreeding.
+type GetBreedingParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBreedingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBreedingParamsFormat defines parameters for GetBreeding.
+type GetBreedingParamsFormat string
+
+// UpdateBreedingParams defines parameters for UpdateBreeding.
+type UpdateBreedingParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBreedingParams defines parameters for ReplaceBreeding.
+type ReplaceBreedingParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListCohortsParams defines parameters for ListCohorts.
+type ListCohortsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListCohortsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListCohortsParamsFormat defines parameters for ListCohorts.
+type ListCohortsParamsFormat string
+
+// DeleteCohortParams defines parameters for DeleteCohort.
+type DeleteCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCohortParams defines parameters for GetCohort.
+type GetCohortParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetCohortParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetCohortParamsFormat defines parameters for GetCohort.
+type GetCohortParamsFormat string
+
+// UpdateCohortParams defines parameters for UpdateCohort.
+type UpdateCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceCohortParams defines parameters for ReplaceCohort.
+type ReplaceCohortParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListCollectionsParams defines parameters for ListCollections.
+type ListCollectionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListCollectionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListCollectionsParamsFormat defines parameters for ListCollections.
+type ListCollectionsParamsFormat string
+
+// DeleteCollectionParams defines parameters for DeleteCollection.
+type DeleteCollectionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCollectionParams defines parameters for GetCollection.
+type GetCollectionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetCollectionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetCollectionParamsFormat defines parameters for GetCollection.
+type GetCollectionParamsFormat string
+
+// UpdateCollectionParams defines parameters for UpdateCollection.
+type UpdateCollectionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceCollectionParams defines parameters for ReplaceCollection.
+type ReplaceCollectionParams struct {
 	// IfMatch Change or delete the record only if its current ETag (from a GET of
 	// its URL without query parameters) is one of these, or `*` for any
 	// existing record; else 412. Without the header the request is
@@ -1409,6 +2826,240 @@ type ReplaceSessionDataStorageParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListSubjectsParams defines parameters for ListSubjects.
+type ListSubjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSubjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSubjectsParamsFormat defines parameters for ListSubjects.
+type ListSubjectsParamsFormat string
+
+// DeleteSubjectParams defines parameters for DeleteSubject.
+type DeleteSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSubjectParams defines parameters for GetSubject.
+type GetSubjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSubjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSubjectParamsFormat defines parameters for GetSubject.
+type GetSubjectParamsFormat string
+
+// UpdateSubjectParams defines parameters for UpdateSubject.
+type UpdateSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSubjectParams defines parameters for ReplaceSubject.
+type ReplaceSubjectParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSpeciesParams defines parameters for ListSpecies.
+type ListSpeciesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSpeciesParamsFormat defines parameters for ListSpecies.
+type ListSpeciesParamsFormat string
+
+// DeleteSpeciesParams defines parameters for DeleteSpecies.
+type DeleteSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSpeciesParams defines parameters for GetSpecies.
+type GetSpeciesParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSpeciesParamsFormat defines parameters for GetSpecies.
+type GetSpeciesParamsFormat string
+
+// UpdateSpeciesParams defines parameters for UpdateSpecies.
+type UpdateSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSpeciesParams defines parameters for ReplaceSpecies.
+type ReplaceSpeciesParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListStrainsParams defines parameters for ListStrains.
+type ListStrainsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListStrainsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListStrainsParamsFormat defines parameters for ListStrains.
+type ListStrainsParamsFormat string
+
+// DeleteStrainParams defines parameters for DeleteStrain.
+type DeleteStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetStrainParams defines parameters for GetStrain.
+type GetStrainParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetStrainParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetStrainParamsFormat defines parameters for GetStrain.
+type GetStrainParamsFormat string
+
+// UpdateStrainParams defines parameters for UpdateStrain.
+type UpdateStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceStrainParams defines parameters for ReplaceStrain.
+type ReplaceStrainParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -1456,6 +3107,198 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
+
+// PublicListSuppliersParams defines parameters for PublicListSuppliers.
+type PublicListSuppliersParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSuppliersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSuppliersParamsFormat defines parameters for PublicListSuppliers.
+type PublicListSuppliersParamsFormat string
+
+// PublicGetSupplierParams defines parameters for PublicGetSupplier.
+type PublicGetSupplierParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSupplierParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSupplierParamsFormat defines parameters for PublicGetSupplier.
+type PublicGetSupplierParamsFormat string
+
+// PublicListBreedingsParams defines parameters for PublicListBreedings.
+type PublicListBreedingsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBreedingsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBreedingsParamsFormat defines parameters for PublicListBreedings.
+type PublicListBreedingsParamsFormat string
+
+// PublicGetBreedingParams defines parameters for PublicGetBreeding.
+type PublicGetBreedingParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBreedingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBreedingParamsFormat defines parameters for PublicGetBreeding.
+type PublicGetBreedingParamsFormat string
+
+// PublicListCohortsParams defines parameters for PublicListCohorts.
+type PublicListCohortsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListCohortsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListCohortsParamsFormat defines parameters for PublicListCohorts.
+type PublicListCohortsParamsFormat string
+
+// PublicGetCohortParams defines parameters for PublicGetCohort.
+type PublicGetCohortParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetCohortParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetCohortParamsFormat defines parameters for PublicGetCohort.
+type PublicGetCohortParamsFormat string
+
+// PublicListCollectionsParams defines parameters for PublicListCollections.
+type PublicListCollectionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListCollectionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListCollectionsParamsFormat defines parameters for PublicListCollections.
+type PublicListCollectionsParamsFormat string
+
+// PublicGetCollectionParams defines parameters for PublicGetCollection.
+type PublicGetCollectionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetCollectionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetCollectionParamsFormat defines parameters for PublicGetCollection.
+type PublicGetCollectionParamsFormat string
 
 // PublicListProjectsParams defines parameters for PublicListProjects.
 type PublicListProjectsParams struct {
@@ -1601,6 +3444,150 @@ type PublicListSessionProjectsParams struct {
 // PublicListSessionProjectsParamsFormat defines parameters for PublicListSessionProjects.
 type PublicListSessionProjectsParamsFormat string
 
+// PublicListSubjectsParams defines parameters for PublicListSubjects.
+type PublicListSubjectsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSubjectsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSubjectsParamsFormat defines parameters for PublicListSubjects.
+type PublicListSubjectsParamsFormat string
+
+// PublicGetSubjectParams defines parameters for PublicGetSubject.
+type PublicGetSubjectParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSubjectParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSubjectParamsFormat defines parameters for PublicGetSubject.
+type PublicGetSubjectParamsFormat string
+
+// PublicListSpeciesParams defines parameters for PublicListSpecies.
+type PublicListSpeciesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSpeciesParamsFormat defines parameters for PublicListSpecies.
+type PublicListSpeciesParamsFormat string
+
+// PublicGetSpeciesParams defines parameters for PublicGetSpecies.
+type PublicGetSpeciesParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSpeciesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSpeciesParamsFormat defines parameters for PublicGetSpecies.
+type PublicGetSpeciesParamsFormat string
+
+// PublicListStrainsParams defines parameters for PublicListStrains.
+type PublicListStrainsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListStrainsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListStrainsParamsFormat defines parameters for PublicListStrains.
+type PublicListStrainsParamsFormat string
+
+// PublicGetStrainParams defines parameters for PublicGetStrain.
+type PublicGetStrainParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetStrainParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetStrainParamsFormat defines parameters for PublicGetStrain.
+type PublicGetStrainParamsFormat string
+
 // StartDeviceAuthJSONRequestBody defines body for StartDeviceAuth for application/json ContentType.
 type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
 
@@ -1615,6 +3602,42 @@ type UpdateDataStorageJSONRequestBody = DataStoragePatch
 
 // ReplaceDataStorageJSONRequestBody defines body for ReplaceDataStorage for application/json ContentType.
 type ReplaceDataStorageJSONRequestBody = DataStorageCreate
+
+// CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
+type CreateSupplierJSONRequestBody = SupplierCreate
+
+// UpdateSupplierJSONRequestBody defines body for UpdateSupplier for application/json ContentType.
+type UpdateSupplierJSONRequestBody = SupplierPatch
+
+// ReplaceSupplierJSONRequestBody defines body for ReplaceSupplier for application/json ContentType.
+type ReplaceSupplierJSONRequestBody = SupplierCreate
+
+// CreateBreedingJSONRequestBody defines body for CreateBreeding for application/json ContentType.
+type CreateBreedingJSONRequestBody = BreedingCreate
+
+// UpdateBreedingJSONRequestBody defines body for UpdateBreeding for application/json ContentType.
+type UpdateBreedingJSONRequestBody = BreedingPatch
+
+// ReplaceBreedingJSONRequestBody defines body for ReplaceBreeding for application/json ContentType.
+type ReplaceBreedingJSONRequestBody = BreedingCreate
+
+// CreateCohortJSONRequestBody defines body for CreateCohort for application/json ContentType.
+type CreateCohortJSONRequestBody = CohortCreate
+
+// UpdateCohortJSONRequestBody defines body for UpdateCohort for application/json ContentType.
+type UpdateCohortJSONRequestBody = CohortPatch
+
+// ReplaceCohortJSONRequestBody defines body for ReplaceCohort for application/json ContentType.
+type ReplaceCohortJSONRequestBody = CohortCreate
+
+// CreateCollectionJSONRequestBody defines body for CreateCollection for application/json ContentType.
+type CreateCollectionJSONRequestBody = CollectionCreate
+
+// UpdateCollectionJSONRequestBody defines body for UpdateCollection for application/json ContentType.
+type UpdateCollectionJSONRequestBody = CollectionPatch
+
+// ReplaceCollectionJSONRequestBody defines body for ReplaceCollection for application/json ContentType.
+type ReplaceCollectionJSONRequestBody = CollectionCreate
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectCreate
@@ -1643,11 +3666,596 @@ type UpdateSessionDataStorageJSONRequestBody = SessionDataStoragePatch
 // ReplaceSessionDataStorageJSONRequestBody defines body for ReplaceSessionDataStorage for application/json ContentType.
 type ReplaceSessionDataStorageJSONRequestBody = SessionDataStorageCreate
 
+// CreateSubjectJSONRequestBody defines body for CreateSubject for application/json ContentType.
+type CreateSubjectJSONRequestBody = SubjectCreate
+
+// UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
+type UpdateSubjectJSONRequestBody = SubjectPatch
+
+// ReplaceSubjectJSONRequestBody defines body for ReplaceSubject for application/json ContentType.
+type ReplaceSubjectJSONRequestBody = SubjectCreate
+
+// CreateSpeciesJSONRequestBody defines body for CreateSpecies for application/json ContentType.
+type CreateSpeciesJSONRequestBody = SpeciesCreate
+
+// UpdateSpeciesJSONRequestBody defines body for UpdateSpecies for application/json ContentType.
+type UpdateSpeciesJSONRequestBody = SpeciesPatch
+
+// ReplaceSpeciesJSONRequestBody defines body for ReplaceSpecies for application/json ContentType.
+type ReplaceSpeciesJSONRequestBody = SpeciesCreate
+
+// CreateStrainJSONRequestBody defines body for CreateStrain for application/json ContentType.
+type CreateStrainJSONRequestBody = StrainCreate
+
+// UpdateStrainJSONRequestBody defines body for UpdateStrain for application/json ContentType.
+type UpdateStrainJSONRequestBody = StrainPatch
+
+// ReplaceStrainJSONRequestBody defines body for ReplaceStrain for application/json ContentType.
+type ReplaceStrainJSONRequestBody = StrainCreate
+
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsNullableUuid returns the union data inside the Breeding_Father as a NullableUuid
+func (t Breeding_Father) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Breeding_Father as the provided NullableUuid
+func (t *Breeding_Father) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Breeding_Father, using the provided NullableUuid
+func (t *Breeding_Father) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Breeding_Father as a Subject
+func (t Breeding_Father) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Breeding_Father as the provided Subject
+func (t *Breeding_Father) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Breeding_Father, using the provided Subject
+func (t *Breeding_Father) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Father) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Father) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Breeding_Mother as a NullableUuid
+func (t Breeding_Mother) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Breeding_Mother as the provided NullableUuid
+func (t *Breeding_Mother) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Breeding_Mother, using the provided NullableUuid
+func (t *Breeding_Mother) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Breeding_Mother as a Subject
+func (t Breeding_Mother) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Breeding_Mother as the provided Subject
+func (t *Breeding_Mother) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Breeding_Mother, using the provided Subject
+func (t *Breeding_Mother) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Mother) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Mother) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Breeding_Project as a Uuid
+func (t Breeding_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Breeding_Project as the provided Uuid
+func (t *Breeding_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Breeding_Project, using the provided Uuid
+func (t *Breeding_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Breeding_Project as a Project
+func (t Breeding_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Breeding_Project as the provided Project
+func (t *Breeding_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Breeding_Project, using the provided Project
+func (t *Breeding_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Breeding_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Breeding_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Cohort_Project as a Uuid
+func (t Cohort_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Cohort_Project as the provided Uuid
+func (t *Cohort_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Cohort_Project, using the provided Uuid
+func (t *Cohort_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Cohort_Project as a Project
+func (t Cohort_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Cohort_Project as the provided Project
+func (t *Cohort_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Cohort_Project, using the provided Project
+func (t *Cohort_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Cohort_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Cohort_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Cohort_Subjects_Item as a Uuid
+func (t Cohort_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Cohort_Subjects_Item as the provided Uuid
+func (t *Cohort_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Cohort_Subjects_Item, using the provided Uuid
+func (t *Cohort_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Cohort_Subjects_Item as a Subject
+func (t Cohort_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Cohort_Subjects_Item as the provided Subject
+func (t *Cohort_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Cohort_Subjects_Item, using the provided Subject
+func (t *Cohort_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Cohort_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Cohort_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Collection_Project as a Uuid
+func (t Collection_Project) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Collection_Project as the provided Uuid
+func (t *Collection_Project) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Collection_Project, using the provided Uuid
+func (t *Collection_Project) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Collection_Project as a Project
+func (t Collection_Project) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Collection_Project as the provided Project
+func (t *Collection_Project) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Collection_Project, using the provided Project
+func (t *Collection_Project) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Collection_Project) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Collection_Project) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Collection_Sessions_Item as a Uuid
+func (t Collection_Sessions_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Collection_Sessions_Item as the provided Uuid
+func (t *Collection_Sessions_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Collection_Sessions_Item, using the provided Uuid
+func (t *Collection_Sessions_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Collection_Sessions_Item as a Session
+func (t Collection_Sessions_Item) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Collection_Sessions_Item as the provided Session
+func (t *Collection_Sessions_Item) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Collection_Sessions_Item, using the provided Session
+func (t *Collection_Sessions_Item) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Collection_Sessions_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Collection_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Cohorts_Item as a Uuid
+func (t Project_Cohorts_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Cohorts_Item as the provided Uuid
+func (t *Project_Cohorts_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Cohorts_Item, using the provided Uuid
+func (t *Project_Cohorts_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCohort returns the union data inside the Project_Cohorts_Item as a Cohort
+func (t Project_Cohorts_Item) AsCohort() (Cohort, error) {
+	var body Cohort
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCohort overwrites any union data inside the Project_Cohorts_Item as the provided Cohort
+func (t *Project_Cohorts_Item) FromCohort(v Cohort) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCohort performs a merge with any union data inside the Project_Cohorts_Item, using the provided Cohort
+func (t *Project_Cohorts_Item) MergeCohort(v Cohort) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Cohorts_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Cohorts_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Collections_Item as a Uuid
+func (t Project_Collections_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Collections_Item as the provided Uuid
+func (t *Project_Collections_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Collections_Item, using the provided Uuid
+func (t *Project_Collections_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCollection returns the union data inside the Project_Collections_Item as a Collection
+func (t Project_Collections_Item) AsCollection() (Collection, error) {
+	var body Collection
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCollection overwrites any union data inside the Project_Collections_Item as the provided Collection
+func (t *Project_Collections_Item) FromCollection(v Collection) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCollection performs a merge with any union data inside the Project_Collections_Item, using the provided Collection
+func (t *Project_Collections_Item) MergeCollection(v Collection) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Collections_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Collections_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsUuid returns the union data inside the Project_Sessions_Item as a Uuid
 func (t Project_Sessions_Item) AsUuid() (Uuid, error) {
@@ -1707,6 +4315,68 @@ func (t Project_Sessions_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Project_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Project_Subjects_Item as a Uuid
+func (t Project_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Project_Subjects_Item as the provided Uuid
+func (t *Project_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Project_Subjects_Item, using the provided Uuid
+func (t *Project_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Project_Subjects_Item as a Subject
+func (t Project_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Project_Subjects_Item as the provided Subject
+func (t *Project_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Project_Subjects_Item, using the provided Subject
+func (t *Project_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Project_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Project_Subjects_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1959,6 +4629,316 @@ func (t *SessionDataStorage_Session) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Strain_Species as a Uuid
+func (t Strain_Species) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Strain_Species as the provided Uuid
+func (t *Strain_Species) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Strain_Species, using the provided Uuid
+func (t *Strain_Species) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSpecies returns the union data inside the Strain_Species as a Species
+func (t Strain_Species) AsSpecies() (Species, error) {
+	var body Species
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSpecies overwrites any union data inside the Strain_Species as the provided Species
+func (t *Strain_Species) FromSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSpecies performs a merge with any union data inside the Strain_Species, using the provided Species
+func (t *Strain_Species) MergeSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Strain_Species) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Strain_Species) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Subject_Breeding as a NullableUuid
+func (t Subject_Breeding) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Subject_Breeding as the provided NullableUuid
+func (t *Subject_Breeding) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Subject_Breeding, using the provided NullableUuid
+func (t *Subject_Breeding) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBreeding returns the union data inside the Subject_Breeding as a Breeding
+func (t Subject_Breeding) AsBreeding() (Breeding, error) {
+	var body Breeding
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBreeding overwrites any union data inside the Subject_Breeding as the provided Breeding
+func (t *Subject_Breeding) FromBreeding(v Breeding) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBreeding performs a merge with any union data inside the Subject_Breeding, using the provided Breeding
+func (t *Subject_Breeding) MergeBreeding(v Breeding) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Breeding) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Breeding) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Projects_Item as a Uuid
+func (t Subject_Projects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Projects_Item as the provided Uuid
+func (t *Subject_Projects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Projects_Item, using the provided Uuid
+func (t *Subject_Projects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProject returns the union data inside the Subject_Projects_Item as a Project
+func (t Subject_Projects_Item) AsProject() (Project, error) {
+	var body Project
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProject overwrites any union data inside the Subject_Projects_Item as the provided Project
+func (t *Subject_Projects_Item) FromProject(v Project) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProject performs a merge with any union data inside the Subject_Projects_Item, using the provided Project
+func (t *Subject_Projects_Item) MergeProject(v Project) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Projects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Projects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Strain as a Uuid
+func (t Subject_Strain) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Strain as the provided Uuid
+func (t *Subject_Strain) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Strain, using the provided Uuid
+func (t *Subject_Strain) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStrain returns the union data inside the Subject_Strain as a Strain
+func (t Subject_Strain) AsStrain() (Strain, error) {
+	var body Strain
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStrain overwrites any union data inside the Subject_Strain as the provided Strain
+func (t *Subject_Strain) FromStrain(v Strain) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeStrain performs a merge with any union data inside the Subject_Strain, using the provided Strain
+func (t *Subject_Strain) MergeStrain(v Strain) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Strain) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Strain) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Subject_Supplier as a NullableUuid
+func (t Subject_Supplier) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Subject_Supplier as the provided NullableUuid
+func (t *Subject_Supplier) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Subject_Supplier, using the provided NullableUuid
+func (t *Subject_Supplier) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the Subject_Supplier as a Supplier
+func (t Subject_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the Subject_Supplier as the provided Supplier
+func (t *Subject_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the Subject_Supplier, using the provided Supplier
+func (t *Subject_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// StartDeviceAuth Start a device login
@@ -1985,6 +4965,78 @@ type ServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
+	// ListSuppliers List suppliers (private portal)
+	// (GET /api/private/resources/supplier/)
+	ListSuppliers(ctx echo.Context, params ListSuppliersParams) error
+	// CreateSupplier Create a supplier
+	// (POST /api/private/resources/supplier/)
+	CreateSupplier(ctx echo.Context) error
+	// DeleteSupplier Delete a supplier
+	// (DELETE /api/private/resources/supplier/{id}/)
+	DeleteSupplier(ctx echo.Context, id Id, params DeleteSupplierParams) error
+	// GetSupplier Get one supplier (private portal)
+	// (GET /api/private/resources/supplier/{id}/)
+	GetSupplier(ctx echo.Context, id Id, params GetSupplierParams) error
+	// UpdateSupplier Update a supplier
+	// (PATCH /api/private/resources/supplier/{id}/)
+	UpdateSupplier(ctx echo.Context, id Id, params UpdateSupplierParams) error
+	// ReplaceSupplier Replace a supplier
+	// (PUT /api/private/resources/supplier/{id}/)
+	ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error
+	// ListBreedings List breedings (private portal)
+	// (GET /api/private/stem/breeding/)
+	ListBreedings(ctx echo.Context, params ListBreedingsParams) error
+	// CreateBreeding Create a breeding
+	// (POST /api/private/stem/breeding/)
+	CreateBreeding(ctx echo.Context) error
+	// DeleteBreeding Delete a breeding
+	// (DELETE /api/private/stem/breeding/{id}/)
+	DeleteBreeding(ctx echo.Context, id Id, params DeleteBreedingParams) error
+	// GetBreeding Get one breeding (private portal)
+	// (GET /api/private/stem/breeding/{id}/)
+	GetBreeding(ctx echo.Context, id Id, params GetBreedingParams) error
+	// UpdateBreeding Update a breeding
+	// (PATCH /api/private/stem/breeding/{id}/)
+	UpdateBreeding(ctx echo.Context, id Id, params UpdateBreedingParams) error
+	// ReplaceBreeding Replace a breeding
+	// (PUT /api/private/stem/breeding/{id}/)
+	ReplaceBreeding(ctx echo.Context, id Id, params ReplaceBreedingParams) error
+	// ListCohorts List cohorts (private portal)
+	// (GET /api/private/stem/cohort/)
+	ListCohorts(ctx echo.Context, params ListCohortsParams) error
+	// CreateCohort Create a cohort
+	// (POST /api/private/stem/cohort/)
+	CreateCohort(ctx echo.Context) error
+	// DeleteCohort Delete a cohort
+	// (DELETE /api/private/stem/cohort/{id}/)
+	DeleteCohort(ctx echo.Context, id Id, params DeleteCohortParams) error
+	// GetCohort Get one cohort (private portal)
+	// (GET /api/private/stem/cohort/{id}/)
+	GetCohort(ctx echo.Context, id Id, params GetCohortParams) error
+	// UpdateCohort Update a cohort
+	// (PATCH /api/private/stem/cohort/{id}/)
+	UpdateCohort(ctx echo.Context, id Id, params UpdateCohortParams) error
+	// ReplaceCohort Replace a cohort
+	// (PUT /api/private/stem/cohort/{id}/)
+	ReplaceCohort(ctx echo.Context, id Id, params ReplaceCohortParams) error
+	// ListCollections List collections (private portal)
+	// (GET /api/private/stem/collection/)
+	ListCollections(ctx echo.Context, params ListCollectionsParams) error
+	// CreateCollection Create a collection
+	// (POST /api/private/stem/collection/)
+	CreateCollection(ctx echo.Context) error
+	// DeleteCollection Delete a collection
+	// (DELETE /api/private/stem/collection/{id}/)
+	DeleteCollection(ctx echo.Context, id Id, params DeleteCollectionParams) error
+	// GetCollection Get one collection (private portal)
+	// (GET /api/private/stem/collection/{id}/)
+	GetCollection(ctx echo.Context, id Id, params GetCollectionParams) error
+	// UpdateCollection Update a collection
+	// (PATCH /api/private/stem/collection/{id}/)
+	UpdateCollection(ctx echo.Context, id Id, params UpdateCollectionParams) error
+	// ReplaceCollection Replace a collection
+	// (PUT /api/private/stem/collection/{id}/)
+	ReplaceCollection(ctx echo.Context, id Id, params ReplaceCollectionParams) error
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -2048,6 +5100,60 @@ type ServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx echo.Context, id Id, params ReplaceSessionDataStorageParams) error
+	// ListSubjects List subjects (private portal)
+	// (GET /api/private/stem/subject/)
+	ListSubjects(ctx echo.Context, params ListSubjectsParams) error
+	// CreateSubject Create a subject
+	// (POST /api/private/stem/subject/)
+	CreateSubject(ctx echo.Context) error
+	// DeleteSubject Delete a subject
+	// (DELETE /api/private/stem/subject/{id}/)
+	DeleteSubject(ctx echo.Context, id Id, params DeleteSubjectParams) error
+	// GetSubject Get one subject (private portal)
+	// (GET /api/private/stem/subject/{id}/)
+	GetSubject(ctx echo.Context, id Id, params GetSubjectParams) error
+	// UpdateSubject Update a subject
+	// (PATCH /api/private/stem/subject/{id}/)
+	UpdateSubject(ctx echo.Context, id Id, params UpdateSubjectParams) error
+	// ReplaceSubject Replace a subject
+	// (PUT /api/private/stem/subject/{id}/)
+	ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error
+	// ListSpecies List species (private portal)
+	// (GET /api/private/taxonomies/species/)
+	ListSpecies(ctx echo.Context, params ListSpeciesParams) error
+	// CreateSpecies Create a species
+	// (POST /api/private/taxonomies/species/)
+	CreateSpecies(ctx echo.Context) error
+	// DeleteSpecies Delete a species
+	// (DELETE /api/private/taxonomies/species/{id}/)
+	DeleteSpecies(ctx echo.Context, id Id, params DeleteSpeciesParams) error
+	// GetSpecies Get one species (private portal)
+	// (GET /api/private/taxonomies/species/{id}/)
+	GetSpecies(ctx echo.Context, id Id, params GetSpeciesParams) error
+	// UpdateSpecies Update a species
+	// (PATCH /api/private/taxonomies/species/{id}/)
+	UpdateSpecies(ctx echo.Context, id Id, params UpdateSpeciesParams) error
+	// ReplaceSpecies Replace a species
+	// (PUT /api/private/taxonomies/species/{id}/)
+	ReplaceSpecies(ctx echo.Context, id Id, params ReplaceSpeciesParams) error
+	// ListStrains List strains (private portal)
+	// (GET /api/private/taxonomies/strain/)
+	ListStrains(ctx echo.Context, params ListStrainsParams) error
+	// CreateStrain Create a strain
+	// (POST /api/private/taxonomies/strain/)
+	CreateStrain(ctx echo.Context) error
+	// DeleteStrain Delete a strain
+	// (DELETE /api/private/taxonomies/strain/{id}/)
+	DeleteStrain(ctx echo.Context, id Id, params DeleteStrainParams) error
+	// GetStrain Get one strain (private portal)
+	// (GET /api/private/taxonomies/strain/{id}/)
+	GetStrain(ctx echo.Context, id Id, params GetStrainParams) error
+	// UpdateStrain Update a strain
+	// (PATCH /api/private/taxonomies/strain/{id}/)
+	UpdateStrain(ctx echo.Context, id Id, params UpdateStrainParams) error
+	// ReplaceStrain Replace a strain
+	// (PUT /api/private/taxonomies/strain/{id}/)
+	ReplaceStrain(ctx echo.Context, id Id, params ReplaceStrainParams) error
 	// ListTokens List the caller's personal access tokens
 	// (GET /api/private/users/tokens/)
 	ListTokens(ctx echo.Context) error
@@ -2063,6 +5169,30 @@ type ServerInterface interface {
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
+	// PublicListSuppliers List suppliers (public portal)
+	// (GET /api/public/resources/supplier/)
+	PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error
+	// PublicGetSupplier Get one supplier (public portal)
+	// (GET /api/public/resources/supplier/{id}/)
+	PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error
+	// PublicListBreedings List breedings (public portal)
+	// (GET /api/public/stem/breeding/)
+	PublicListBreedings(ctx echo.Context, params PublicListBreedingsParams) error
+	// PublicGetBreeding Get one breeding (public portal)
+	// (GET /api/public/stem/breeding/{id}/)
+	PublicGetBreeding(ctx echo.Context, id Id, params PublicGetBreedingParams) error
+	// PublicListCohorts List cohorts (public portal)
+	// (GET /api/public/stem/cohort/)
+	PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error
+	// PublicGetCohort Get one cohort (public portal)
+	// (GET /api/public/stem/cohort/{id}/)
+	PublicGetCohort(ctx echo.Context, id Id, params PublicGetCohortParams) error
+	// PublicListCollections List collections (public portal)
+	// (GET /api/public/stem/collection/)
+	PublicListCollections(ctx echo.Context, params PublicListCollectionsParams) error
+	// PublicGetCollection Get one collection (public portal)
+	// (GET /api/public/stem/collection/{id}/)
+	PublicGetCollection(ctx echo.Context, id Id, params PublicGetCollectionParams) error
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx echo.Context, params PublicListProjectsParams) error
@@ -2084,6 +5214,24 @@ type ServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx echo.Context, id Id, params PublicListSessionProjectsParams) error
+	// PublicListSubjects List subjects (public portal)
+	// (GET /api/public/stem/subject/)
+	PublicListSubjects(ctx echo.Context, params PublicListSubjectsParams) error
+	// PublicGetSubject Get one subject (public portal)
+	// (GET /api/public/stem/subject/{id}/)
+	PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error
+	// PublicListSpecies List species (public portal)
+	// (GET /api/public/taxonomies/species/)
+	PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error
+	// PublicGetSpecies Get one species (public portal)
+	// (GET /api/public/taxonomies/species/{id}/)
+	PublicGetSpecies(ctx echo.Context, id Id, params PublicGetSpeciesParams) error
+	// PublicListStrains List strains (public portal)
+	// (GET /api/public/taxonomies/strain/)
+	PublicListStrains(ctx echo.Context, params PublicListStrainsParams) error
+	// PublicGetStrain Get one strain (public portal)
+	// (GET /api/public/taxonomies/strain/{id}/)
+	PublicGetStrain(ctx echo.Context, id Id, params PublicGetStrainParams) error
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx echo.Context) error
@@ -2339,6 +5487,926 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceDataStorage(ctx, id, params)
+	return err
+}
+
+// ListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSuppliersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSuppliers(ctx, params)
+	return err
+}
+
+// CreateSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSupplier(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSupplier(ctx)
+	return err
+}
+
+// DeleteSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSupplier(ctx, id, params)
+	return err
+}
+
+// GetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSupplierParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSupplier(ctx, id, params)
+	return err
+}
+
+// UpdateSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSupplier(ctx, id, params)
+	return err
+}
+
+// ReplaceSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSupplierParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSupplier(ctx, id, params)
+	return err
+}
+
+// ListBreedings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBreedings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBreedingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBreedings(ctx, params)
+	return err
+}
+
+// CreateBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBreeding(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBreeding(ctx)
+	return err
+}
+
+// DeleteBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBreeding(ctx, id, params)
+	return err
+}
+
+// GetBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBreedingParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBreeding(ctx, id, params)
+	return err
+}
+
+// UpdateBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBreeding(ctx, id, params)
+	return err
+}
+
+// ReplaceBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBreedingParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBreeding(ctx, id, params)
+	return err
+}
+
+// ListCohorts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCohorts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCohortsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCohorts(ctx, params)
+	return err
+}
+
+// CreateCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCohort(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCohort(ctx)
+	return err
+}
+
+// DeleteCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCohort(ctx, id, params)
+	return err
+}
+
+// GetCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCohortParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCohort(ctx, id, params)
+	return err
+}
+
+// UpdateCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCohort(ctx, id, params)
+	return err
+}
+
+// ReplaceCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceCohortParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceCohort(ctx, id, params)
+	return err
+}
+
+// ListCollections converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCollections(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCollectionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCollections(ctx, params)
+	return err
+}
+
+// CreateCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCollection(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCollection(ctx)
+	return err
+}
+
+// DeleteCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCollection(ctx, id, params)
+	return err
+}
+
+// GetCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCollectionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCollection(ctx, id, params)
+	return err
+}
+
+// UpdateCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCollection(ctx, id, params)
+	return err
+}
+
+// ReplaceCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceCollectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceCollection(ctx, id, params)
 	return err
 }
 
@@ -3156,6 +7224,696 @@ func (w *ServerInterfaceWrapper) ReplaceSessionDataStorage(ctx echo.Context) err
 	return err
 }
 
+// ListSubjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSubjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSubjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSubjects(ctx, params)
+	return err
+}
+
+// CreateSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSubject(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSubject(ctx)
+	return err
+}
+
+// DeleteSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSubject(ctx, id, params)
+	return err
+}
+
+// GetSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSubjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSubject(ctx, id, params)
+	return err
+}
+
+// UpdateSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSubject(ctx, id, params)
+	return err
+}
+
+// ReplaceSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSubjectParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSubject(ctx, id, params)
+	return err
+}
+
+// ListSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSpecies(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSpeciesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSpecies(ctx, params)
+	return err
+}
+
+// CreateSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSpecies(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSpecies(ctx)
+	return err
+}
+
+// DeleteSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSpecies(ctx, id, params)
+	return err
+}
+
+// GetSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSpeciesParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSpecies(ctx, id, params)
+	return err
+}
+
+// UpdateSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSpecies(ctx, id, params)
+	return err
+}
+
+// ReplaceSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSpeciesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSpecies(ctx, id, params)
+	return err
+}
+
+// ListStrains converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStrains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStrainsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStrains(ctx, params)
+	return err
+}
+
+// CreateStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateStrain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateStrain(ctx)
+	return err
+}
+
+// DeleteStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteStrain(ctx, id, params)
+	return err
+}
+
+// GetStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStrainParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStrain(ctx, id, params)
+	return err
+}
+
+// UpdateStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateStrain(ctx, id, params)
+	return err
+}
+
+// ReplaceStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceStrainParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceStrain(ctx, id, params)
+	return err
+}
+
 // ListTokens converts echo context to params.
 func (w *ServerInterfaceWrapper) ListTokens(ctx echo.Context) error {
 	var err error
@@ -3300,6 +8058,458 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
+	return err
+}
+
+// PublicListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSuppliersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSuppliers(ctx, params)
+	return err
+}
+
+// PublicGetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSupplierParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSupplier(ctx, id, params)
+	return err
+}
+
+// PublicListBreedings converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBreedings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBreedingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBreedings(ctx, params)
+	return err
+}
+
+// PublicGetBreeding converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBreeding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBreedingParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBreeding(ctx, id, params)
+	return err
+}
+
+// PublicListCohorts converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListCohorts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListCohortsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListCohorts(ctx, params)
+	return err
+}
+
+// PublicGetCohort converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetCohort(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetCohortParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetCohort(ctx, id, params)
+	return err
+}
+
+// PublicListCollections converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListCollections(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListCollectionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListCollections(ctx, params)
+	return err
+}
+
+// PublicGetCollection converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetCollection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetCollectionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetCollection(ctx, id, params)
 	return err
 }
 
@@ -3653,6 +8863,345 @@ func (w *ServerInterfaceWrapper) PublicListSessionProjects(ctx echo.Context) err
 	return err
 }
 
+// PublicListSubjects converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSubjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSubjectsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSubjects(ctx, params)
+	return err
+}
+
+// PublicGetSubject converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSubject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSubjectParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSubject(ctx, id, params)
+	return err
+}
+
+// PublicListSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSpecies(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSpeciesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSpecies(ctx, params)
+	return err
+}
+
+// PublicGetSpecies converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSpecies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSpeciesParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSpecies(ctx, id, params)
+	return err
+}
+
+// PublicListStrains converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListStrains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListStrainsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListStrains(ctx, params)
+	return err
+}
+
+// PublicGetStrain converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetStrain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetStrainParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetStrain(ctx, id, params)
+	return err
+}
+
 // ObtainToken converts echo context to params.
 func (w *ServerInterfaceWrapper) ObtainToken(ctx echo.Context) error {
 	var err error
@@ -3751,6 +9300,62 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/projects/", wrapper.PublicListSessionProjects, options.OperationMiddlewares["publicListSessionProjects"]...)
 	router.GET(options.BaseURL+"/api/public/stem/session/:id/datastorage/", wrapper.PublicListSessionDataStorageList, options.OperationMiddlewares["publicListSessionDataStorageList"]...)
 	router.GET(options.BaseURL+"/api/public/stem/project/:id/sessions/", wrapper.PublicListProjectSessions, options.OperationMiddlewares["publicListProjectSessions"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/species/", wrapper.ListSpecies, options.OperationMiddlewares["listSpecies"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/species/", wrapper.CreateSpecies, options.OperationMiddlewares["createSpecies"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.DeleteSpecies, options.OperationMiddlewares["deleteSpecies"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.GetSpecies, options.OperationMiddlewares["getSpecies"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.UpdateSpecies, options.OperationMiddlewares["updateSpecies"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/species/:id/", wrapper.ReplaceSpecies, options.OperationMiddlewares["replaceSpecies"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/species/", wrapper.PublicListSpecies, options.OperationMiddlewares["publicListSpecies"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/species/:id/", wrapper.PublicGetSpecies, options.OperationMiddlewares["publicGetSpecies"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/strain/", wrapper.ListStrains, options.OperationMiddlewares["listStrains"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/strain/", wrapper.CreateStrain, options.OperationMiddlewares["createStrain"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.DeleteStrain, options.OperationMiddlewares["deleteStrain"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.GetStrain, options.OperationMiddlewares["getStrain"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.UpdateStrain, options.OperationMiddlewares["updateStrain"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/strain/:id/", wrapper.ReplaceStrain, options.OperationMiddlewares["replaceStrain"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/strain/", wrapper.PublicListStrains, options.OperationMiddlewares["publicListStrains"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/strain/:id/", wrapper.PublicGetStrain, options.OperationMiddlewares["publicGetStrain"]...)
+	router.GET(options.BaseURL+"/api/private/resources/supplier/", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
+	router.POST(options.BaseURL+"/api/private/resources/supplier/", wrapper.CreateSupplier, options.OperationMiddlewares["createSupplier"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.DeleteSupplier, options.OperationMiddlewares["deleteSupplier"]...)
+	router.GET(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.GetSupplier, options.OperationMiddlewares["getSupplier"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.UpdateSupplier, options.OperationMiddlewares["updateSupplier"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/supplier/:id/", wrapper.ReplaceSupplier, options.OperationMiddlewares["replaceSupplier"]...)
+	router.GET(options.BaseURL+"/api/public/resources/supplier/", wrapper.PublicListSuppliers, options.OperationMiddlewares["publicListSuppliers"]...)
+	router.GET(options.BaseURL+"/api/public/resources/supplier/:id/", wrapper.PublicGetSupplier, options.OperationMiddlewares["publicGetSupplier"]...)
+	router.GET(options.BaseURL+"/api/private/stem/subject/", wrapper.ListSubjects, options.OperationMiddlewares["listSubjects"]...)
+	router.POST(options.BaseURL+"/api/private/stem/subject/", wrapper.CreateSubject, options.OperationMiddlewares["createSubject"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.DeleteSubject, options.OperationMiddlewares["deleteSubject"]...)
+	router.GET(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.GetSubject, options.OperationMiddlewares["getSubject"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.UpdateSubject, options.OperationMiddlewares["updateSubject"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/subject/:id/", wrapper.ReplaceSubject, options.OperationMiddlewares["replaceSubject"]...)
+	router.GET(options.BaseURL+"/api/public/stem/subject/", wrapper.PublicListSubjects, options.OperationMiddlewares["publicListSubjects"]...)
+	router.GET(options.BaseURL+"/api/public/stem/subject/:id/", wrapper.PublicGetSubject, options.OperationMiddlewares["publicGetSubject"]...)
+	router.GET(options.BaseURL+"/api/private/stem/collection/", wrapper.ListCollections, options.OperationMiddlewares["listCollections"]...)
+	router.POST(options.BaseURL+"/api/private/stem/collection/", wrapper.CreateCollection, options.OperationMiddlewares["createCollection"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.DeleteCollection, options.OperationMiddlewares["deleteCollection"]...)
+	router.GET(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.GetCollection, options.OperationMiddlewares["getCollection"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.UpdateCollection, options.OperationMiddlewares["updateCollection"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/collection/:id/", wrapper.ReplaceCollection, options.OperationMiddlewares["replaceCollection"]...)
+	router.GET(options.BaseURL+"/api/public/stem/collection/", wrapper.PublicListCollections, options.OperationMiddlewares["publicListCollections"]...)
+	router.GET(options.BaseURL+"/api/public/stem/collection/:id/", wrapper.PublicGetCollection, options.OperationMiddlewares["publicGetCollection"]...)
+	router.GET(options.BaseURL+"/api/private/stem/cohort/", wrapper.ListCohorts, options.OperationMiddlewares["listCohorts"]...)
+	router.POST(options.BaseURL+"/api/private/stem/cohort/", wrapper.CreateCohort, options.OperationMiddlewares["createCohort"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.DeleteCohort, options.OperationMiddlewares["deleteCohort"]...)
+	router.GET(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.GetCohort, options.OperationMiddlewares["getCohort"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.UpdateCohort, options.OperationMiddlewares["updateCohort"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/cohort/:id/", wrapper.ReplaceCohort, options.OperationMiddlewares["replaceCohort"]...)
+	router.GET(options.BaseURL+"/api/public/stem/cohort/", wrapper.PublicListCohorts, options.OperationMiddlewares["publicListCohorts"]...)
+	router.GET(options.BaseURL+"/api/public/stem/cohort/:id/", wrapper.PublicGetCohort, options.OperationMiddlewares["publicGetCohort"]...)
+	router.GET(options.BaseURL+"/api/private/stem/breeding/", wrapper.ListBreedings, options.OperationMiddlewares["listBreedings"]...)
+	router.POST(options.BaseURL+"/api/private/stem/breeding/", wrapper.CreateBreeding, options.OperationMiddlewares["createBreeding"]...)
+	router.DELETE(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.DeleteBreeding, options.OperationMiddlewares["deleteBreeding"]...)
+	router.GET(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.GetBreeding, options.OperationMiddlewares["getBreeding"]...)
+	router.PATCH(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.UpdateBreeding, options.OperationMiddlewares["updateBreeding"]...)
+	router.PUT(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.ReplaceBreeding, options.OperationMiddlewares["replaceBreeding"]...)
+	router.GET(options.BaseURL+"/api/public/stem/breeding/", wrapper.PublicListBreedings, options.OperationMiddlewares["publicListBreedings"]...)
+	router.GET(options.BaseURL+"/api/public/stem/breeding/:id/", wrapper.PublicGetBreeding, options.OperationMiddlewares["publicGetBreeding"]...)
 
 }
 
@@ -4515,6 +10120,2420 @@ type ReplaceDataStorage507JSONResponse struct {
 }
 
 func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliersRequestObject struct {
+	Params ListSuppliersParams
+}
+
+type ListSuppliersResponseObject interface {
+	VisitListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type ListSuppliers200JSONResponse SupplierList
+
+func (response ListSuppliers200JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSuppliers400JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSuppliers401JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSuppliers403JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplierRequestObject struct {
+	Body *CreateSupplierJSONRequestBody
+}
+
+type CreateSupplierResponseObject interface {
+	VisitCreateSupplierResponse(w http.ResponseWriter) error
+}
+
+type CreateSupplier201JSONResponse SupplierDetail
+
+func (response CreateSupplier201JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSupplier400JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSupplier401JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSupplier403JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSupplier413JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSupplier507JSONResponse) VisitCreateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSupplierParams
+}
+
+type DeleteSupplierResponseObject interface {
+	VisitDeleteSupplierResponse(w http.ResponseWriter) error
+}
+
+type DeleteSupplier204Response struct {
+}
+
+func (response DeleteSupplier204Response) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSupplier400JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSupplier401JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSupplier403JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSupplier404JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSupplier412JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSupplier507JSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSupplierParams
+}
+
+type GetSupplierResponseObject interface {
+	VisitGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type GetSupplier200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSupplier200JSONResponse struct {
+	Body    SupplierDetail
+	Headers GetSupplier200ResponseHeaders
+}
+
+func (response GetSupplier200JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSupplier400JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSupplier401JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSupplier403JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSupplier404JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSupplierParams
+	Body   *UpdateSupplierJSONRequestBody
+}
+
+type UpdateSupplierResponseObject interface {
+	VisitUpdateSupplierResponse(w http.ResponseWriter) error
+}
+
+type UpdateSupplier200JSONResponse SupplierDetail
+
+func (response UpdateSupplier200JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSupplier400JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSupplier401JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSupplier403JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSupplier404JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSupplier412JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSupplier413JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSupplier507JSONResponse) VisitUpdateSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSupplierParams
+	Body   *ReplaceSupplierJSONRequestBody
+}
+
+type ReplaceSupplierResponseObject interface {
+	VisitReplaceSupplierResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSupplier200JSONResponse SupplierDetail
+
+func (response ReplaceSupplier200JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSupplier400JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSupplier401JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSupplier403JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSupplier404JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSupplier412JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSupplier413JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSupplier507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSupplier507JSONResponse) VisitReplaceSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedingsRequestObject struct {
+	Params ListBreedingsParams
+}
+
+type ListBreedingsResponseObject interface {
+	VisitListBreedingsResponse(w http.ResponseWriter) error
+}
+
+type ListBreedings200JSONResponse BreedingList
+
+func (response ListBreedings200JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBreedings400JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBreedings401JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBreedings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBreedings403JSONResponse) VisitListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreedingRequestObject struct {
+	Body *CreateBreedingJSONRequestBody
+}
+
+type CreateBreedingResponseObject interface {
+	VisitCreateBreedingResponse(w http.ResponseWriter) error
+}
+
+type CreateBreeding201JSONResponse BreedingDetail
+
+func (response CreateBreeding201JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBreeding400JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBreeding401JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBreeding403JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBreeding413JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBreeding507JSONResponse) VisitCreateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBreedingParams
+}
+
+type DeleteBreedingResponseObject interface {
+	VisitDeleteBreedingResponse(w http.ResponseWriter) error
+}
+
+type DeleteBreeding204Response struct {
+}
+
+func (response DeleteBreeding204Response) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBreeding401JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBreeding403JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBreeding404JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBreeding412JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBreeding507JSONResponse) VisitDeleteBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBreedingParams
+}
+
+type GetBreedingResponseObject interface {
+	VisitGetBreedingResponse(w http.ResponseWriter) error
+}
+
+type GetBreeding200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBreeding200JSONResponse struct {
+	Body    BreedingDetail
+	Headers GetBreeding200ResponseHeaders
+}
+
+func (response GetBreeding200JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBreeding400JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBreeding401JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBreeding403JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBreeding404JSONResponse) VisitGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBreedingParams
+	Body   *UpdateBreedingJSONRequestBody
+}
+
+type UpdateBreedingResponseObject interface {
+	VisitUpdateBreedingResponse(w http.ResponseWriter) error
+}
+
+type UpdateBreeding200JSONResponse BreedingDetail
+
+func (response UpdateBreeding200JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBreeding400JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBreeding401JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBreeding403JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBreeding404JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBreeding412JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBreeding413JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBreeding507JSONResponse) VisitUpdateBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBreedingParams
+	Body   *ReplaceBreedingJSONRequestBody
+}
+
+type ReplaceBreedingResponseObject interface {
+	VisitReplaceBreedingResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBreeding200JSONResponse BreedingDetail
+
+func (response ReplaceBreeding200JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBreeding400JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBreeding401JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBreeding403JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBreeding404JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBreeding412JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBreeding413JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBreeding507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBreeding507JSONResponse) VisitReplaceBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohortsRequestObject struct {
+	Params ListCohortsParams
+}
+
+type ListCohortsResponseObject interface {
+	VisitListCohortsResponse(w http.ResponseWriter) error
+}
+
+type ListCohorts200JSONResponse CohortList
+
+func (response ListCohorts200JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListCohorts400JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCohorts401JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCohorts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCohorts403JSONResponse) VisitListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohortRequestObject struct {
+	Body *CreateCohortJSONRequestBody
+}
+
+type CreateCohortResponseObject interface {
+	VisitCreateCohortResponse(w http.ResponseWriter) error
+}
+
+type CreateCohort201JSONResponse CohortDetail
+
+func (response CreateCohort201JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCohort400JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCohort401JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCohort403JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCohort413JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateCohort507JSONResponse) VisitCreateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteCohortParams
+}
+
+type DeleteCohortResponseObject interface {
+	VisitDeleteCohortResponse(w http.ResponseWriter) error
+}
+
+type DeleteCohort204Response struct {
+}
+
+func (response DeleteCohort204Response) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCohort401JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCohort403JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteCohort404JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteCohort412JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteCohort507JSONResponse) VisitDeleteCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetCohortParams
+}
+
+type GetCohortResponseObject interface {
+	VisitGetCohortResponse(w http.ResponseWriter) error
+}
+
+type GetCohort200ResponseHeaders struct {
+	ETag string
+}
+
+type GetCohort200JSONResponse struct {
+	Body    CohortDetail
+	Headers GetCohort200ResponseHeaders
+}
+
+func (response GetCohort200JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetCohort400JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCohort401JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCohort403JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCohort404JSONResponse) VisitGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateCohortParams
+	Body   *UpdateCohortJSONRequestBody
+}
+
+type UpdateCohortResponseObject interface {
+	VisitUpdateCohortResponse(w http.ResponseWriter) error
+}
+
+type UpdateCohort200JSONResponse CohortDetail
+
+func (response UpdateCohort200JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCohort400JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCohort401JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCohort403JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCohort404JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateCohort412JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCohort413JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateCohort507JSONResponse) VisitUpdateCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceCohortParams
+	Body   *ReplaceCohortJSONRequestBody
+}
+
+type ReplaceCohortResponseObject interface {
+	VisitReplaceCohortResponse(w http.ResponseWriter) error
+}
+
+type ReplaceCohort200JSONResponse CohortDetail
+
+func (response ReplaceCohort200JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceCohort400JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCohort401JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCohort403JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceCohort404JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceCohort412JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceCohort413JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCohort507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceCohort507JSONResponse) VisitReplaceCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollectionsRequestObject struct {
+	Params ListCollectionsParams
+}
+
+type ListCollectionsResponseObject interface {
+	VisitListCollectionsResponse(w http.ResponseWriter) error
+}
+
+type ListCollections200JSONResponse CollectionList
+
+func (response ListCollections200JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListCollections400JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCollections401JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCollections403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCollections403JSONResponse) VisitListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollectionRequestObject struct {
+	Body *CreateCollectionJSONRequestBody
+}
+
+type CreateCollectionResponseObject interface {
+	VisitCreateCollectionResponse(w http.ResponseWriter) error
+}
+
+type CreateCollection201JSONResponse CollectionDetail
+
+func (response CreateCollection201JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCollection400JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCollection401JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCollection403JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCollection413JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateCollection507JSONResponse) VisitCreateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteCollectionParams
+}
+
+type DeleteCollectionResponseObject interface {
+	VisitDeleteCollectionResponse(w http.ResponseWriter) error
+}
+
+type DeleteCollection204Response struct {
+}
+
+func (response DeleteCollection204Response) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCollection401JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCollection403JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteCollection404JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteCollection412JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteCollection507JSONResponse) VisitDeleteCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetCollectionParams
+}
+
+type GetCollectionResponseObject interface {
+	VisitGetCollectionResponse(w http.ResponseWriter) error
+}
+
+type GetCollection200ResponseHeaders struct {
+	ETag string
+}
+
+type GetCollection200JSONResponse struct {
+	Body    CollectionDetail
+	Headers GetCollection200ResponseHeaders
+}
+
+func (response GetCollection200JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetCollection400JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCollection401JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCollection403JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCollection404JSONResponse) VisitGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateCollectionParams
+	Body   *UpdateCollectionJSONRequestBody
+}
+
+type UpdateCollectionResponseObject interface {
+	VisitUpdateCollectionResponse(w http.ResponseWriter) error
+}
+
+type UpdateCollection200JSONResponse CollectionDetail
+
+func (response UpdateCollection200JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCollection400JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCollection401JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCollection403JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCollection404JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateCollection412JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCollection413JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateCollection507JSONResponse) VisitUpdateCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceCollectionParams
+	Body   *ReplaceCollectionJSONRequestBody
+}
+
+type ReplaceCollectionResponseObject interface {
+	VisitReplaceCollectionResponse(w http.ResponseWriter) error
+}
+
+type ReplaceCollection200JSONResponse CollectionDetail
+
+func (response ReplaceCollection200JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceCollection400JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCollection401JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCollection403JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceCollection404JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceCollection412JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceCollection413JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCollection507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceCollection507JSONResponse) VisitReplaceCollectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6536,6 +14555,1848 @@ func (response ReplaceSessionDataStorage507JSONResponse) VisitReplaceSessionData
 	return err
 }
 
+type ListSubjectsRequestObject struct {
+	Params ListSubjectsParams
+}
+
+type ListSubjectsResponseObject interface {
+	VisitListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type ListSubjects200JSONResponse SubjectList
+
+func (response ListSubjects200JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSubjects400JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSubjects401JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSubjects403JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectRequestObject struct {
+	Body *CreateSubjectJSONRequestBody
+}
+
+type CreateSubjectResponseObject interface {
+	VisitCreateSubjectResponse(w http.ResponseWriter) error
+}
+
+type CreateSubject201JSONResponse SubjectDetail
+
+func (response CreateSubject201JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSubject400JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSubject401JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSubject403JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSubject413JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSubject507JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSubjectParams
+}
+
+type DeleteSubjectResponseObject interface {
+	VisitDeleteSubjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteSubject204Response struct {
+}
+
+func (response DeleteSubject204Response) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSubject400JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSubject401JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSubject403JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSubject404JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSubject412JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSubject507JSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSubjectParams
+}
+
+type GetSubjectResponseObject interface {
+	VisitGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type GetSubject200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSubject200JSONResponse struct {
+	Body    SubjectDetail
+	Headers GetSubject200ResponseHeaders
+}
+
+func (response GetSubject200JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSubject400JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSubject401JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSubject403JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSubject404JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSubjectParams
+	Body   *UpdateSubjectJSONRequestBody
+}
+
+type UpdateSubjectResponseObject interface {
+	VisitUpdateSubjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateSubject200JSONResponse SubjectDetail
+
+func (response UpdateSubject200JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSubject400JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSubject401JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSubject403JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSubject404JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSubject412JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSubject413JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSubject507JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSubjectParams
+	Body   *ReplaceSubjectJSONRequestBody
+}
+
+type ReplaceSubjectResponseObject interface {
+	VisitReplaceSubjectResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSubject200JSONResponse SubjectDetail
+
+func (response ReplaceSubject200JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSubject400JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSubject401JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSubject403JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSubject404JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSubject412JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSubject413JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSubject507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSubject507JSONResponse) VisitReplaceSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpeciesRequestObject struct {
+	Params ListSpeciesParams
+}
+
+type ListSpeciesResponseObject interface {
+	VisitListSpeciesResponse(w http.ResponseWriter) error
+}
+
+type ListSpecies200JSONResponse SpeciesList
+
+func (response ListSpecies200JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSpecies400JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSpecies401JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSpecies403JSONResponse) VisitListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpeciesRequestObject struct {
+	Body *CreateSpeciesJSONRequestBody
+}
+
+type CreateSpeciesResponseObject interface {
+	VisitCreateSpeciesResponse(w http.ResponseWriter) error
+}
+
+type CreateSpecies201JSONResponse SpeciesDetail
+
+func (response CreateSpecies201JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSpecies400JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSpecies401JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSpecies403JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSpecies413JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSpecies507JSONResponse) VisitCreateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSpeciesParams
+}
+
+type DeleteSpeciesResponseObject interface {
+	VisitDeleteSpeciesResponse(w http.ResponseWriter) error
+}
+
+type DeleteSpecies204Response struct {
+}
+
+func (response DeleteSpecies204Response) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSpecies400JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSpecies401JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSpecies403JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSpecies404JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSpecies412JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSpecies507JSONResponse) VisitDeleteSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSpeciesParams
+}
+
+type GetSpeciesResponseObject interface {
+	VisitGetSpeciesResponse(w http.ResponseWriter) error
+}
+
+type GetSpecies200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSpecies200JSONResponse struct {
+	Body    SpeciesDetail
+	Headers GetSpecies200ResponseHeaders
+}
+
+func (response GetSpecies200JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSpecies400JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSpecies401JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSpecies403JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSpecies404JSONResponse) VisitGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSpeciesParams
+	Body   *UpdateSpeciesJSONRequestBody
+}
+
+type UpdateSpeciesResponseObject interface {
+	VisitUpdateSpeciesResponse(w http.ResponseWriter) error
+}
+
+type UpdateSpecies200JSONResponse SpeciesDetail
+
+func (response UpdateSpecies200JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSpecies400JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSpecies401JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSpecies403JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSpecies404JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSpecies412JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSpecies413JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSpecies507JSONResponse) VisitUpdateSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSpeciesParams
+	Body   *ReplaceSpeciesJSONRequestBody
+}
+
+type ReplaceSpeciesResponseObject interface {
+	VisitReplaceSpeciesResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSpecies200JSONResponse SpeciesDetail
+
+func (response ReplaceSpecies200JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSpecies400JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSpecies401JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSpecies403JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSpecies404JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSpecies412JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSpecies413JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpecies507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSpecies507JSONResponse) VisitReplaceSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrainsRequestObject struct {
+	Params ListStrainsParams
+}
+
+type ListStrainsResponseObject interface {
+	VisitListStrainsResponse(w http.ResponseWriter) error
+}
+
+type ListStrains200JSONResponse StrainList
+
+func (response ListStrains200JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListStrains400JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListStrains401JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStrains403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListStrains403JSONResponse) VisitListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrainRequestObject struct {
+	Body *CreateStrainJSONRequestBody
+}
+
+type CreateStrainResponseObject interface {
+	VisitCreateStrainResponse(w http.ResponseWriter) error
+}
+
+type CreateStrain201JSONResponse StrainDetail
+
+func (response CreateStrain201JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateStrain400JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateStrain401JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateStrain403JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateStrain413JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateStrain507JSONResponse) VisitCreateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteStrainParams
+}
+
+type DeleteStrainResponseObject interface {
+	VisitDeleteStrainResponse(w http.ResponseWriter) error
+}
+
+type DeleteStrain204Response struct {
+}
+
+func (response DeleteStrain204Response) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteStrain400JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteStrain401JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteStrain403JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteStrain404JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteStrain412JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteStrain507JSONResponse) VisitDeleteStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetStrainParams
+}
+
+type GetStrainResponseObject interface {
+	VisitGetStrainResponse(w http.ResponseWriter) error
+}
+
+type GetStrain200ResponseHeaders struct {
+	ETag string
+}
+
+type GetStrain200JSONResponse struct {
+	Body    StrainDetail
+	Headers GetStrain200ResponseHeaders
+}
+
+func (response GetStrain200JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetStrain400JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetStrain401JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetStrain403JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetStrain404JSONResponse) VisitGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateStrainParams
+	Body   *UpdateStrainJSONRequestBody
+}
+
+type UpdateStrainResponseObject interface {
+	VisitUpdateStrainResponse(w http.ResponseWriter) error
+}
+
+type UpdateStrain200JSONResponse StrainDetail
+
+func (response UpdateStrain200JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateStrain400JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateStrain401JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateStrain403JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateStrain404JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateStrain412JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateStrain413JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateStrain507JSONResponse) VisitUpdateStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceStrainParams
+	Body   *ReplaceStrainJSONRequestBody
+}
+
+type ReplaceStrainResponseObject interface {
+	VisitReplaceStrainResponse(w http.ResponseWriter) error
+}
+
+type ReplaceStrain200JSONResponse StrainDetail
+
+func (response ReplaceStrain200JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceStrain400JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceStrain401JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceStrain403JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceStrain404JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceStrain412JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceStrain413JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceStrain507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceStrain507JSONResponse) VisitReplaceStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokensRequestObject struct {
 }
 
@@ -6866,6 +16727,634 @@ func (response PublicGetDataStorage403JSONResponse) VisitPublicGetDataStorageRes
 type PublicGetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliersRequestObject struct {
+	Params PublicListSuppliersParams
+}
+
+type PublicListSuppliersResponseObject interface {
+	VisitPublicListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type PublicListSuppliers200JSONResponse SupplierList
+
+func (response PublicListSuppliers200JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSuppliers400JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSuppliers401JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSuppliers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSuppliers403JSONResponse) VisitPublicListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplierRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSupplierParams
+}
+
+type PublicGetSupplierResponseObject interface {
+	VisitPublicGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSupplier200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSupplier200JSONResponse struct {
+	Body    SupplierDetail
+	Headers PublicGetSupplier200ResponseHeaders
+}
+
+func (response PublicGetSupplier200JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSupplier400JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSupplier401JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSupplier403JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSupplier404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSupplier404JSONResponse) VisitPublicGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedingsRequestObject struct {
+	Params PublicListBreedingsParams
+}
+
+type PublicListBreedingsResponseObject interface {
+	VisitPublicListBreedingsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBreedings200JSONResponse BreedingList
+
+func (response PublicListBreedings200JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBreedings400JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBreedings401JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBreedings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBreedings403JSONResponse) VisitPublicListBreedingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreedingRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBreedingParams
+}
+
+type PublicGetBreedingResponseObject interface {
+	VisitPublicGetBreedingResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBreeding200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBreeding200JSONResponse struct {
+	Body    BreedingDetail
+	Headers PublicGetBreeding200ResponseHeaders
+}
+
+func (response PublicGetBreeding200JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBreeding400JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBreeding401JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBreeding403JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBreeding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBreeding404JSONResponse) VisitPublicGetBreedingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohortsRequestObject struct {
+	Params PublicListCohortsParams
+}
+
+type PublicListCohortsResponseObject interface {
+	VisitPublicListCohortsResponse(w http.ResponseWriter) error
+}
+
+type PublicListCohorts200JSONResponse CohortList
+
+func (response PublicListCohorts200JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListCohorts400JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListCohorts401JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCohorts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListCohorts403JSONResponse) VisitPublicListCohortsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohortRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetCohortParams
+}
+
+type PublicGetCohortResponseObject interface {
+	VisitPublicGetCohortResponse(w http.ResponseWriter) error
+}
+
+type PublicGetCohort200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetCohort200JSONResponse struct {
+	Body    CohortDetail
+	Headers PublicGetCohort200ResponseHeaders
+}
+
+func (response PublicGetCohort200JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetCohort400JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetCohort401JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetCohort403JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCohort404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetCohort404JSONResponse) VisitPublicGetCohortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollectionsRequestObject struct {
+	Params PublicListCollectionsParams
+}
+
+type PublicListCollectionsResponseObject interface {
+	VisitPublicListCollectionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListCollections200JSONResponse CollectionList
+
+func (response PublicListCollections200JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListCollections400JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListCollections401JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListCollections403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListCollections403JSONResponse) VisitPublicListCollectionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollectionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetCollectionParams
+}
+
+type PublicGetCollectionResponseObject interface {
+	VisitPublicGetCollectionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetCollection200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetCollection200JSONResponse struct {
+	Body    CollectionDetail
+	Headers PublicGetCollection200ResponseHeaders
+}
+
+func (response PublicGetCollection200JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetCollection400JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetCollection401JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetCollection403JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetCollection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetCollection404JSONResponse) VisitPublicGetCollectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7401,6 +17890,477 @@ func (response PublicListSessionProjects404JSONResponse) VisitPublicListSessionP
 	return err
 }
 
+type PublicListSubjectsRequestObject struct {
+	Params PublicListSubjectsParams
+}
+
+type PublicListSubjectsResponseObject interface {
+	VisitPublicListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSubjects200JSONResponse SubjectList
+
+func (response PublicListSubjects200JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSubjects400JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSubjects401JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSubjects403JSONResponse) VisitPublicListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSubjectParams
+}
+
+type PublicGetSubjectResponseObject interface {
+	VisitPublicGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSubject200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSubject200JSONResponse struct {
+	Body    SubjectDetail
+	Headers PublicGetSubject200ResponseHeaders
+}
+
+func (response PublicGetSubject200JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSubject400JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSubject401JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSubject403JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSubject404JSONResponse) VisitPublicGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpeciesRequestObject struct {
+	Params PublicListSpeciesParams
+}
+
+type PublicListSpeciesResponseObject interface {
+	VisitPublicListSpeciesResponse(w http.ResponseWriter) error
+}
+
+type PublicListSpecies200JSONResponse SpeciesList
+
+func (response PublicListSpecies200JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSpecies400JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSpecies401JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSpecies403JSONResponse) VisitPublicListSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpeciesRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSpeciesParams
+}
+
+type PublicGetSpeciesResponseObject interface {
+	VisitPublicGetSpeciesResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSpecies200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSpecies200JSONResponse struct {
+	Body    SpeciesDetail
+	Headers PublicGetSpecies200ResponseHeaders
+}
+
+func (response PublicGetSpecies200JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSpecies400JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSpecies401JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSpecies403JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSpecies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSpecies404JSONResponse) VisitPublicGetSpeciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrainsRequestObject struct {
+	Params PublicListStrainsParams
+}
+
+type PublicListStrainsResponseObject interface {
+	VisitPublicListStrainsResponse(w http.ResponseWriter) error
+}
+
+type PublicListStrains200JSONResponse StrainList
+
+func (response PublicListStrains200JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListStrains400JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListStrains401JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListStrains403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListStrains403JSONResponse) VisitPublicListStrainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrainRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetStrainParams
+}
+
+type PublicGetStrainResponseObject interface {
+	VisitPublicGetStrainResponse(w http.ResponseWriter) error
+}
+
+type PublicGetStrain200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetStrain200JSONResponse struct {
+	Body    StrainDetail
+	Headers PublicGetStrain200ResponseHeaders
+}
+
+func (response PublicGetStrain200JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetStrain400JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetStrain401JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetStrain403JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetStrain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetStrain404JSONResponse) VisitPublicGetStrainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ObtainTokenRequestObject struct {
 	Body *ObtainTokenJSONRequestBody
 }
@@ -7520,6 +18480,78 @@ type StrictServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx context.Context, request ReplaceDataStorageRequestObject) (ReplaceDataStorageResponseObject, error)
+	// ListSuppliers List suppliers (private portal)
+	// (GET /api/private/resources/supplier/)
+	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
+	// CreateSupplier Create a supplier
+	// (POST /api/private/resources/supplier/)
+	CreateSupplier(ctx context.Context, request CreateSupplierRequestObject) (CreateSupplierResponseObject, error)
+	// DeleteSupplier Delete a supplier
+	// (DELETE /api/private/resources/supplier/{id}/)
+	DeleteSupplier(ctx context.Context, request DeleteSupplierRequestObject) (DeleteSupplierResponseObject, error)
+	// GetSupplier Get one supplier (private portal)
+	// (GET /api/private/resources/supplier/{id}/)
+	GetSupplier(ctx context.Context, request GetSupplierRequestObject) (GetSupplierResponseObject, error)
+	// UpdateSupplier Update a supplier
+	// (PATCH /api/private/resources/supplier/{id}/)
+	UpdateSupplier(ctx context.Context, request UpdateSupplierRequestObject) (UpdateSupplierResponseObject, error)
+	// ReplaceSupplier Replace a supplier
+	// (PUT /api/private/resources/supplier/{id}/)
+	ReplaceSupplier(ctx context.Context, request ReplaceSupplierRequestObject) (ReplaceSupplierResponseObject, error)
+	// ListBreedings List breedings (private portal)
+	// (GET /api/private/stem/breeding/)
+	ListBreedings(ctx context.Context, request ListBreedingsRequestObject) (ListBreedingsResponseObject, error)
+	// CreateBreeding Create a breeding
+	// (POST /api/private/stem/breeding/)
+	CreateBreeding(ctx context.Context, request CreateBreedingRequestObject) (CreateBreedingResponseObject, error)
+	// DeleteBreeding Delete a breeding
+	// (DELETE /api/private/stem/breeding/{id}/)
+	DeleteBreeding(ctx context.Context, request DeleteBreedingRequestObject) (DeleteBreedingResponseObject, error)
+	// GetBreeding Get one breeding (private portal)
+	// (GET /api/private/stem/breeding/{id}/)
+	GetBreeding(ctx context.Context, request GetBreedingRequestObject) (GetBreedingResponseObject, error)
+	// UpdateBreeding Update a breeding
+	// (PATCH /api/private/stem/breeding/{id}/)
+	UpdateBreeding(ctx context.Context, request UpdateBreedingRequestObject) (UpdateBreedingResponseObject, error)
+	// ReplaceBreeding Replace a breeding
+	// (PUT /api/private/stem/breeding/{id}/)
+	ReplaceBreeding(ctx context.Context, request ReplaceBreedingRequestObject) (ReplaceBreedingResponseObject, error)
+	// ListCohorts List cohorts (private portal)
+	// (GET /api/private/stem/cohort/)
+	ListCohorts(ctx context.Context, request ListCohortsRequestObject) (ListCohortsResponseObject, error)
+	// CreateCohort Create a cohort
+	// (POST /api/private/stem/cohort/)
+	CreateCohort(ctx context.Context, request CreateCohortRequestObject) (CreateCohortResponseObject, error)
+	// DeleteCohort Delete a cohort
+	// (DELETE /api/private/stem/cohort/{id}/)
+	DeleteCohort(ctx context.Context, request DeleteCohortRequestObject) (DeleteCohortResponseObject, error)
+	// GetCohort Get one cohort (private portal)
+	// (GET /api/private/stem/cohort/{id}/)
+	GetCohort(ctx context.Context, request GetCohortRequestObject) (GetCohortResponseObject, error)
+	// UpdateCohort Update a cohort
+	// (PATCH /api/private/stem/cohort/{id}/)
+	UpdateCohort(ctx context.Context, request UpdateCohortRequestObject) (UpdateCohortResponseObject, error)
+	// ReplaceCohort Replace a cohort
+	// (PUT /api/private/stem/cohort/{id}/)
+	ReplaceCohort(ctx context.Context, request ReplaceCohortRequestObject) (ReplaceCohortResponseObject, error)
+	// ListCollections List collections (private portal)
+	// (GET /api/private/stem/collection/)
+	ListCollections(ctx context.Context, request ListCollectionsRequestObject) (ListCollectionsResponseObject, error)
+	// CreateCollection Create a collection
+	// (POST /api/private/stem/collection/)
+	CreateCollection(ctx context.Context, request CreateCollectionRequestObject) (CreateCollectionResponseObject, error)
+	// DeleteCollection Delete a collection
+	// (DELETE /api/private/stem/collection/{id}/)
+	DeleteCollection(ctx context.Context, request DeleteCollectionRequestObject) (DeleteCollectionResponseObject, error)
+	// GetCollection Get one collection (private portal)
+	// (GET /api/private/stem/collection/{id}/)
+	GetCollection(ctx context.Context, request GetCollectionRequestObject) (GetCollectionResponseObject, error)
+	// UpdateCollection Update a collection
+	// (PATCH /api/private/stem/collection/{id}/)
+	UpdateCollection(ctx context.Context, request UpdateCollectionRequestObject) (UpdateCollectionResponseObject, error)
+	// ReplaceCollection Replace a collection
+	// (PUT /api/private/stem/collection/{id}/)
+	ReplaceCollection(ctx context.Context, request ReplaceCollectionRequestObject) (ReplaceCollectionResponseObject, error)
 	// ListProjects List projects (private portal)
 	// (GET /api/private/stem/project/)
 	ListProjects(ctx context.Context, request ListProjectsRequestObject) (ListProjectsResponseObject, error)
@@ -7583,6 +18615,60 @@ type StrictServerInterface interface {
 	// ReplaceSessionDataStorage Replace a sessiondatastorage
 	// (PUT /api/private/stem/sessiondatastorage/{id}/)
 	ReplaceSessionDataStorage(ctx context.Context, request ReplaceSessionDataStorageRequestObject) (ReplaceSessionDataStorageResponseObject, error)
+	// ListSubjects List subjects (private portal)
+	// (GET /api/private/stem/subject/)
+	ListSubjects(ctx context.Context, request ListSubjectsRequestObject) (ListSubjectsResponseObject, error)
+	// CreateSubject Create a subject
+	// (POST /api/private/stem/subject/)
+	CreateSubject(ctx context.Context, request CreateSubjectRequestObject) (CreateSubjectResponseObject, error)
+	// DeleteSubject Delete a subject
+	// (DELETE /api/private/stem/subject/{id}/)
+	DeleteSubject(ctx context.Context, request DeleteSubjectRequestObject) (DeleteSubjectResponseObject, error)
+	// GetSubject Get one subject (private portal)
+	// (GET /api/private/stem/subject/{id}/)
+	GetSubject(ctx context.Context, request GetSubjectRequestObject) (GetSubjectResponseObject, error)
+	// UpdateSubject Update a subject
+	// (PATCH /api/private/stem/subject/{id}/)
+	UpdateSubject(ctx context.Context, request UpdateSubjectRequestObject) (UpdateSubjectResponseObject, error)
+	// ReplaceSubject Replace a subject
+	// (PUT /api/private/stem/subject/{id}/)
+	ReplaceSubject(ctx context.Context, request ReplaceSubjectRequestObject) (ReplaceSubjectResponseObject, error)
+	// ListSpecies List species (private portal)
+	// (GET /api/private/taxonomies/species/)
+	ListSpecies(ctx context.Context, request ListSpeciesRequestObject) (ListSpeciesResponseObject, error)
+	// CreateSpecies Create a species
+	// (POST /api/private/taxonomies/species/)
+	CreateSpecies(ctx context.Context, request CreateSpeciesRequestObject) (CreateSpeciesResponseObject, error)
+	// DeleteSpecies Delete a species
+	// (DELETE /api/private/taxonomies/species/{id}/)
+	DeleteSpecies(ctx context.Context, request DeleteSpeciesRequestObject) (DeleteSpeciesResponseObject, error)
+	// GetSpecies Get one species (private portal)
+	// (GET /api/private/taxonomies/species/{id}/)
+	GetSpecies(ctx context.Context, request GetSpeciesRequestObject) (GetSpeciesResponseObject, error)
+	// UpdateSpecies Update a species
+	// (PATCH /api/private/taxonomies/species/{id}/)
+	UpdateSpecies(ctx context.Context, request UpdateSpeciesRequestObject) (UpdateSpeciesResponseObject, error)
+	// ReplaceSpecies Replace a species
+	// (PUT /api/private/taxonomies/species/{id}/)
+	ReplaceSpecies(ctx context.Context, request ReplaceSpeciesRequestObject) (ReplaceSpeciesResponseObject, error)
+	// ListStrains List strains (private portal)
+	// (GET /api/private/taxonomies/strain/)
+	ListStrains(ctx context.Context, request ListStrainsRequestObject) (ListStrainsResponseObject, error)
+	// CreateStrain Create a strain
+	// (POST /api/private/taxonomies/strain/)
+	CreateStrain(ctx context.Context, request CreateStrainRequestObject) (CreateStrainResponseObject, error)
+	// DeleteStrain Delete a strain
+	// (DELETE /api/private/taxonomies/strain/{id}/)
+	DeleteStrain(ctx context.Context, request DeleteStrainRequestObject) (DeleteStrainResponseObject, error)
+	// GetStrain Get one strain (private portal)
+	// (GET /api/private/taxonomies/strain/{id}/)
+	GetStrain(ctx context.Context, request GetStrainRequestObject) (GetStrainResponseObject, error)
+	// UpdateStrain Update a strain
+	// (PATCH /api/private/taxonomies/strain/{id}/)
+	UpdateStrain(ctx context.Context, request UpdateStrainRequestObject) (UpdateStrainResponseObject, error)
+	// ReplaceStrain Replace a strain
+	// (PUT /api/private/taxonomies/strain/{id}/)
+	ReplaceStrain(ctx context.Context, request ReplaceStrainRequestObject) (ReplaceStrainResponseObject, error)
 	// ListTokens List the caller's personal access tokens
 	// (GET /api/private/users/tokens/)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
@@ -7598,6 +18684,30 @@ type StrictServerInterface interface {
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
+	// PublicListSuppliers List suppliers (public portal)
+	// (GET /api/public/resources/supplier/)
+	PublicListSuppliers(ctx context.Context, request PublicListSuppliersRequestObject) (PublicListSuppliersResponseObject, error)
+	// PublicGetSupplier Get one supplier (public portal)
+	// (GET /api/public/resources/supplier/{id}/)
+	PublicGetSupplier(ctx context.Context, request PublicGetSupplierRequestObject) (PublicGetSupplierResponseObject, error)
+	// PublicListBreedings List breedings (public portal)
+	// (GET /api/public/stem/breeding/)
+	PublicListBreedings(ctx context.Context, request PublicListBreedingsRequestObject) (PublicListBreedingsResponseObject, error)
+	// PublicGetBreeding Get one breeding (public portal)
+	// (GET /api/public/stem/breeding/{id}/)
+	PublicGetBreeding(ctx context.Context, request PublicGetBreedingRequestObject) (PublicGetBreedingResponseObject, error)
+	// PublicListCohorts List cohorts (public portal)
+	// (GET /api/public/stem/cohort/)
+	PublicListCohorts(ctx context.Context, request PublicListCohortsRequestObject) (PublicListCohortsResponseObject, error)
+	// PublicGetCohort Get one cohort (public portal)
+	// (GET /api/public/stem/cohort/{id}/)
+	PublicGetCohort(ctx context.Context, request PublicGetCohortRequestObject) (PublicGetCohortResponseObject, error)
+	// PublicListCollections List collections (public portal)
+	// (GET /api/public/stem/collection/)
+	PublicListCollections(ctx context.Context, request PublicListCollectionsRequestObject) (PublicListCollectionsResponseObject, error)
+	// PublicGetCollection Get one collection (public portal)
+	// (GET /api/public/stem/collection/{id}/)
+	PublicGetCollection(ctx context.Context, request PublicGetCollectionRequestObject) (PublicGetCollectionResponseObject, error)
 	// PublicListProjects List projects (public portal)
 	// (GET /api/public/stem/project/)
 	PublicListProjects(ctx context.Context, request PublicListProjectsRequestObject) (PublicListProjectsResponseObject, error)
@@ -7619,6 +18729,24 @@ type StrictServerInterface interface {
 	// PublicListSessionProjects List the session's projects (public portal)
 	// (GET /api/public/stem/session/{id}/projects/)
 	PublicListSessionProjects(ctx context.Context, request PublicListSessionProjectsRequestObject) (PublicListSessionProjectsResponseObject, error)
+	// PublicListSubjects List subjects (public portal)
+	// (GET /api/public/stem/subject/)
+	PublicListSubjects(ctx context.Context, request PublicListSubjectsRequestObject) (PublicListSubjectsResponseObject, error)
+	// PublicGetSubject Get one subject (public portal)
+	// (GET /api/public/stem/subject/{id}/)
+	PublicGetSubject(ctx context.Context, request PublicGetSubjectRequestObject) (PublicGetSubjectResponseObject, error)
+	// PublicListSpecies List species (public portal)
+	// (GET /api/public/taxonomies/species/)
+	PublicListSpecies(ctx context.Context, request PublicListSpeciesRequestObject) (PublicListSpeciesResponseObject, error)
+	// PublicGetSpecies Get one species (public portal)
+	// (GET /api/public/taxonomies/species/{id}/)
+	PublicGetSpecies(ctx context.Context, request PublicGetSpeciesRequestObject) (PublicGetSpeciesResponseObject, error)
+	// PublicListStrains List strains (public portal)
+	// (GET /api/public/taxonomies/strain/)
+	PublicListStrains(ctx context.Context, request PublicListStrainsRequestObject) (PublicListStrainsResponseObject, error)
+	// PublicGetStrain Get one strain (public portal)
+	// (GET /api/public/taxonomies/strain/{id}/)
+	PublicGetStrain(ctx context.Context, request PublicGetStrainRequestObject) (PublicGetStrainResponseObject, error)
 	// ObtainToken Exchange e-mail and password for a personal access token
 	// (POST /api/token/)
 	ObtainToken(ctx context.Context, request ObtainTokenRequestObject) (ObtainTokenResponseObject, error)
@@ -7946,6 +19074,890 @@ func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params Repl
 		return err
 	} else if validResponse, ok := response.(ReplaceDataStorageResponseObject); ok {
 		return validResponse.VisitReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSuppliers operation middleware
+func (sh *strictHandler) ListSuppliers(ctx echo.Context, params ListSuppliersParams) error {
+	var request ListSuppliersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSuppliers(ctx.Request().Context(), request.(ListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSuppliersResponseObject); ok {
+		return validResponse.VisitListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSupplier operation middleware
+func (sh *strictHandler) CreateSupplier(ctx echo.Context) error {
+	var request CreateSupplierRequestObject
+
+	var body CreateSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSupplier(ctx.Request().Context(), request.(CreateSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSupplierResponseObject); ok {
+		return validResponse.VisitCreateSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSupplier operation middleware
+func (sh *strictHandler) DeleteSupplier(ctx echo.Context, id Id, params DeleteSupplierParams) error {
+	var request DeleteSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSupplier(ctx.Request().Context(), request.(DeleteSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSupplierResponseObject); ok {
+		return validResponse.VisitDeleteSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSupplier operation middleware
+func (sh *strictHandler) GetSupplier(ctx echo.Context, id Id, params GetSupplierParams) error {
+	var request GetSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSupplier(ctx.Request().Context(), request.(GetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSupplierResponseObject); ok {
+		return validResponse.VisitGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSupplier operation middleware
+func (sh *strictHandler) UpdateSupplier(ctx echo.Context, id Id, params UpdateSupplierParams) error {
+	var request UpdateSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSupplier(ctx.Request().Context(), request.(UpdateSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSupplierResponseObject); ok {
+		return validResponse.VisitUpdateSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSupplier operation middleware
+func (sh *strictHandler) ReplaceSupplier(ctx echo.Context, id Id, params ReplaceSupplierParams) error {
+	var request ReplaceSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSupplier(ctx.Request().Context(), request.(ReplaceSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSupplierResponseObject); ok {
+		return validResponse.VisitReplaceSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBreedings operation middleware
+func (sh *strictHandler) ListBreedings(ctx echo.Context, params ListBreedingsParams) error {
+	var request ListBreedingsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBreedings(ctx.Request().Context(), request.(ListBreedingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBreedings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBreedingsResponseObject); ok {
+		return validResponse.VisitListBreedingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBreeding operation middleware
+func (sh *strictHandler) CreateBreeding(ctx echo.Context) error {
+	var request CreateBreedingRequestObject
+
+	var body CreateBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBreeding(ctx.Request().Context(), request.(CreateBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBreedingResponseObject); ok {
+		return validResponse.VisitCreateBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBreeding operation middleware
+func (sh *strictHandler) DeleteBreeding(ctx echo.Context, id Id, params DeleteBreedingParams) error {
+	var request DeleteBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBreeding(ctx.Request().Context(), request.(DeleteBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBreedingResponseObject); ok {
+		return validResponse.VisitDeleteBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBreeding operation middleware
+func (sh *strictHandler) GetBreeding(ctx echo.Context, id Id, params GetBreedingParams) error {
+	var request GetBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBreeding(ctx.Request().Context(), request.(GetBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBreedingResponseObject); ok {
+		return validResponse.VisitGetBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBreeding operation middleware
+func (sh *strictHandler) UpdateBreeding(ctx echo.Context, id Id, params UpdateBreedingParams) error {
+	var request UpdateBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBreeding(ctx.Request().Context(), request.(UpdateBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBreedingResponseObject); ok {
+		return validResponse.VisitUpdateBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBreeding operation middleware
+func (sh *strictHandler) ReplaceBreeding(ctx echo.Context, id Id, params ReplaceBreedingParams) error {
+	var request ReplaceBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBreedingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBreeding(ctx.Request().Context(), request.(ReplaceBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBreedingResponseObject); ok {
+		return validResponse.VisitReplaceBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCohorts operation middleware
+func (sh *strictHandler) ListCohorts(ctx echo.Context, params ListCohortsParams) error {
+	var request ListCohortsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCohorts(ctx.Request().Context(), request.(ListCohortsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCohorts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCohortsResponseObject); ok {
+		return validResponse.VisitListCohortsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCohort operation middleware
+func (sh *strictHandler) CreateCohort(ctx echo.Context) error {
+	var request CreateCohortRequestObject
+
+	var body CreateCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCohort(ctx.Request().Context(), request.(CreateCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCohortResponseObject); ok {
+		return validResponse.VisitCreateCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCohort operation middleware
+func (sh *strictHandler) DeleteCohort(ctx echo.Context, id Id, params DeleteCohortParams) error {
+	var request DeleteCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCohort(ctx.Request().Context(), request.(DeleteCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCohortResponseObject); ok {
+		return validResponse.VisitDeleteCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCohort operation middleware
+func (sh *strictHandler) GetCohort(ctx echo.Context, id Id, params GetCohortParams) error {
+	var request GetCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCohort(ctx.Request().Context(), request.(GetCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCohortResponseObject); ok {
+		return validResponse.VisitGetCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCohort operation middleware
+func (sh *strictHandler) UpdateCohort(ctx echo.Context, id Id, params UpdateCohortParams) error {
+	var request UpdateCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCohort(ctx.Request().Context(), request.(UpdateCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCohortResponseObject); ok {
+		return validResponse.VisitUpdateCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceCohort operation middleware
+func (sh *strictHandler) ReplaceCohort(ctx echo.Context, id Id, params ReplaceCohortParams) error {
+	var request ReplaceCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceCohortJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceCohort(ctx.Request().Context(), request.(ReplaceCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceCohortResponseObject); ok {
+		return validResponse.VisitReplaceCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCollections operation middleware
+func (sh *strictHandler) ListCollections(ctx echo.Context, params ListCollectionsParams) error {
+	var request ListCollectionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCollections(ctx.Request().Context(), request.(ListCollectionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCollections")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCollectionsResponseObject); ok {
+		return validResponse.VisitListCollectionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCollection operation middleware
+func (sh *strictHandler) CreateCollection(ctx echo.Context) error {
+	var request CreateCollectionRequestObject
+
+	var body CreateCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCollection(ctx.Request().Context(), request.(CreateCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCollectionResponseObject); ok {
+		return validResponse.VisitCreateCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteCollection operation middleware
+func (sh *strictHandler) DeleteCollection(ctx echo.Context, id Id, params DeleteCollectionParams) error {
+	var request DeleteCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCollection(ctx.Request().Context(), request.(DeleteCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCollectionResponseObject); ok {
+		return validResponse.VisitDeleteCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCollection operation middleware
+func (sh *strictHandler) GetCollection(ctx echo.Context, id Id, params GetCollectionParams) error {
+	var request GetCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCollection(ctx.Request().Context(), request.(GetCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCollectionResponseObject); ok {
+		return validResponse.VisitGetCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCollection operation middleware
+func (sh *strictHandler) UpdateCollection(ctx echo.Context, id Id, params UpdateCollectionParams) error {
+	var request UpdateCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCollection(ctx.Request().Context(), request.(UpdateCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCollectionResponseObject); ok {
+		return validResponse.VisitUpdateCollectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceCollection operation middleware
+func (sh *strictHandler) ReplaceCollection(ctx echo.Context, id Id, params ReplaceCollectionParams) error {
+	var request ReplaceCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceCollectionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceCollection(ctx.Request().Context(), request.(ReplaceCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceCollectionResponseObject); ok {
+		return validResponse.VisitReplaceCollectionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8693,6 +20705,669 @@ func (sh *strictHandler) ReplaceSessionDataStorage(ctx echo.Context, id Id, para
 	return nil
 }
 
+// ListSubjects operation middleware
+func (sh *strictHandler) ListSubjects(ctx echo.Context, params ListSubjectsParams) error {
+	var request ListSubjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSubjects(ctx.Request().Context(), request.(ListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSubjectsResponseObject); ok {
+		return validResponse.VisitListSubjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSubject operation middleware
+func (sh *strictHandler) CreateSubject(ctx echo.Context) error {
+	var request CreateSubjectRequestObject
+
+	var body CreateSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSubject(ctx.Request().Context(), request.(CreateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSubjectResponseObject); ok {
+		return validResponse.VisitCreateSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSubject operation middleware
+func (sh *strictHandler) DeleteSubject(ctx echo.Context, id Id, params DeleteSubjectParams) error {
+	var request DeleteSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSubject(ctx.Request().Context(), request.(DeleteSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSubjectResponseObject); ok {
+		return validResponse.VisitDeleteSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSubject operation middleware
+func (sh *strictHandler) GetSubject(ctx echo.Context, id Id, params GetSubjectParams) error {
+	var request GetSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSubject(ctx.Request().Context(), request.(GetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSubjectResponseObject); ok {
+		return validResponse.VisitGetSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSubject operation middleware
+func (sh *strictHandler) UpdateSubject(ctx echo.Context, id Id, params UpdateSubjectParams) error {
+	var request UpdateSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSubject(ctx.Request().Context(), request.(UpdateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSubjectResponseObject); ok {
+		return validResponse.VisitUpdateSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSubject operation middleware
+func (sh *strictHandler) ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error {
+	var request ReplaceSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSubjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSubject(ctx.Request().Context(), request.(ReplaceSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSubjectResponseObject); ok {
+		return validResponse.VisitReplaceSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSpecies operation middleware
+func (sh *strictHandler) ListSpecies(ctx echo.Context, params ListSpeciesParams) error {
+	var request ListSpeciesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSpecies(ctx.Request().Context(), request.(ListSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSpeciesResponseObject); ok {
+		return validResponse.VisitListSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSpecies operation middleware
+func (sh *strictHandler) CreateSpecies(ctx echo.Context) error {
+	var request CreateSpeciesRequestObject
+
+	var body CreateSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSpecies(ctx.Request().Context(), request.(CreateSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSpeciesResponseObject); ok {
+		return validResponse.VisitCreateSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSpecies operation middleware
+func (sh *strictHandler) DeleteSpecies(ctx echo.Context, id Id, params DeleteSpeciesParams) error {
+	var request DeleteSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSpecies(ctx.Request().Context(), request.(DeleteSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSpeciesResponseObject); ok {
+		return validResponse.VisitDeleteSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSpecies operation middleware
+func (sh *strictHandler) GetSpecies(ctx echo.Context, id Id, params GetSpeciesParams) error {
+	var request GetSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSpecies(ctx.Request().Context(), request.(GetSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSpeciesResponseObject); ok {
+		return validResponse.VisitGetSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSpecies operation middleware
+func (sh *strictHandler) UpdateSpecies(ctx echo.Context, id Id, params UpdateSpeciesParams) error {
+	var request UpdateSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSpecies(ctx.Request().Context(), request.(UpdateSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSpeciesResponseObject); ok {
+		return validResponse.VisitUpdateSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSpecies operation middleware
+func (sh *strictHandler) ReplaceSpecies(ctx echo.Context, id Id, params ReplaceSpeciesParams) error {
+	var request ReplaceSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSpeciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSpecies(ctx.Request().Context(), request.(ReplaceSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSpeciesResponseObject); ok {
+		return validResponse.VisitReplaceSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListStrains operation middleware
+func (sh *strictHandler) ListStrains(ctx echo.Context, params ListStrainsParams) error {
+	var request ListStrainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStrains(ctx.Request().Context(), request.(ListStrainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStrains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStrainsResponseObject); ok {
+		return validResponse.VisitListStrainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateStrain operation middleware
+func (sh *strictHandler) CreateStrain(ctx echo.Context) error {
+	var request CreateStrainRequestObject
+
+	var body CreateStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateStrain(ctx.Request().Context(), request.(CreateStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateStrainResponseObject); ok {
+		return validResponse.VisitCreateStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteStrain operation middleware
+func (sh *strictHandler) DeleteStrain(ctx echo.Context, id Id, params DeleteStrainParams) error {
+	var request DeleteStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteStrain(ctx.Request().Context(), request.(DeleteStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteStrainResponseObject); ok {
+		return validResponse.VisitDeleteStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStrain operation middleware
+func (sh *strictHandler) GetStrain(ctx echo.Context, id Id, params GetStrainParams) error {
+	var request GetStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStrain(ctx.Request().Context(), request.(GetStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStrainResponseObject); ok {
+		return validResponse.VisitGetStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateStrain operation middleware
+func (sh *strictHandler) UpdateStrain(ctx echo.Context, id Id, params UpdateStrainParams) error {
+	var request UpdateStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateStrain(ctx.Request().Context(), request.(UpdateStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateStrainResponseObject); ok {
+		return validResponse.VisitUpdateStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceStrain operation middleware
+func (sh *strictHandler) ReplaceStrain(ctx echo.Context, id Id, params ReplaceStrainParams) error {
+	var request ReplaceStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceStrainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceStrain(ctx.Request().Context(), request.(ReplaceStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceStrainResponseObject); ok {
+		return validResponse.VisitReplaceStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListTokens operation middleware
 func (sh *strictHandler) ListTokens(ctx echo.Context) error {
 	var request ListTokensRequestObject
@@ -8832,6 +21507,210 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSuppliers operation middleware
+func (sh *strictHandler) PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error {
+	var request PublicListSuppliersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSuppliers(ctx.Request().Context(), request.(PublicListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSuppliersResponseObject); ok {
+		return validResponse.VisitPublicListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSupplier operation middleware
+func (sh *strictHandler) PublicGetSupplier(ctx echo.Context, id Id, params PublicGetSupplierParams) error {
+	var request PublicGetSupplierRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSupplier(ctx.Request().Context(), request.(PublicGetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSupplierResponseObject); ok {
+		return validResponse.VisitPublicGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListBreedings operation middleware
+func (sh *strictHandler) PublicListBreedings(ctx echo.Context, params PublicListBreedingsParams) error {
+	var request PublicListBreedingsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBreedings(ctx.Request().Context(), request.(PublicListBreedingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBreedings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBreedingsResponseObject); ok {
+		return validResponse.VisitPublicListBreedingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBreeding operation middleware
+func (sh *strictHandler) PublicGetBreeding(ctx echo.Context, id Id, params PublicGetBreedingParams) error {
+	var request PublicGetBreedingRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBreeding(ctx.Request().Context(), request.(PublicGetBreedingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBreeding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBreedingResponseObject); ok {
+		return validResponse.VisitPublicGetBreedingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListCohorts operation middleware
+func (sh *strictHandler) PublicListCohorts(ctx echo.Context, params PublicListCohortsParams) error {
+	var request PublicListCohortsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListCohorts(ctx.Request().Context(), request.(PublicListCohortsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListCohorts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListCohortsResponseObject); ok {
+		return validResponse.VisitPublicListCohortsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetCohort operation middleware
+func (sh *strictHandler) PublicGetCohort(ctx echo.Context, id Id, params PublicGetCohortParams) error {
+	var request PublicGetCohortRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetCohort(ctx.Request().Context(), request.(PublicGetCohortRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetCohort")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetCohortResponseObject); ok {
+		return validResponse.VisitPublicGetCohortResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListCollections operation middleware
+func (sh *strictHandler) PublicListCollections(ctx echo.Context, params PublicListCollectionsParams) error {
+	var request PublicListCollectionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListCollections(ctx.Request().Context(), request.(PublicListCollectionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListCollections")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListCollectionsResponseObject); ok {
+		return validResponse.VisitPublicListCollectionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetCollection operation middleware
+func (sh *strictHandler) PublicGetCollection(ctx echo.Context, id Id, params PublicGetCollectionParams) error {
+	var request PublicGetCollectionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetCollection(ctx.Request().Context(), request.(PublicGetCollectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetCollection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetCollectionResponseObject); ok {
+		return validResponse.VisitPublicGetCollectionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9018,6 +21897,159 @@ func (sh *strictHandler) PublicListSessionProjects(ctx echo.Context, id Id, para
 	return nil
 }
 
+// PublicListSubjects operation middleware
+func (sh *strictHandler) PublicListSubjects(ctx echo.Context, params PublicListSubjectsParams) error {
+	var request PublicListSubjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSubjects(ctx.Request().Context(), request.(PublicListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSubjectsResponseObject); ok {
+		return validResponse.VisitPublicListSubjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSubject operation middleware
+func (sh *strictHandler) PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error {
+	var request PublicGetSubjectRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSubject(ctx.Request().Context(), request.(PublicGetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSubjectResponseObject); ok {
+		return validResponse.VisitPublicGetSubjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSpecies operation middleware
+func (sh *strictHandler) PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error {
+	var request PublicListSpeciesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSpecies(ctx.Request().Context(), request.(PublicListSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSpeciesResponseObject); ok {
+		return validResponse.VisitPublicListSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSpecies operation middleware
+func (sh *strictHandler) PublicGetSpecies(ctx echo.Context, id Id, params PublicGetSpeciesParams) error {
+	var request PublicGetSpeciesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSpecies(ctx.Request().Context(), request.(PublicGetSpeciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSpecies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSpeciesResponseObject); ok {
+		return validResponse.VisitPublicGetSpeciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListStrains operation middleware
+func (sh *strictHandler) PublicListStrains(ctx echo.Context, params PublicListStrainsParams) error {
+	var request PublicListStrainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListStrains(ctx.Request().Context(), request.(PublicListStrainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListStrains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListStrainsResponseObject); ok {
+		return validResponse.VisitPublicListStrainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetStrain operation middleware
+func (sh *strictHandler) PublicGetStrain(ctx echo.Context, id Id, params PublicGetStrainParams) error {
+	var request PublicGetStrainRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetStrain(ctx.Request().Context(), request.(PublicGetStrainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetStrain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetStrainResponseObject); ok {
+		return validResponse.VisitPublicGetStrainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ObtainToken operation middleware
 func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 	var request ObtainTokenRequestObject
@@ -9069,150 +22101,234 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs5kuCrIOouwtJEiZJsTc+sFBMX7ra713vdts6Wr2/X1IkQK0liVARqAJQojld/7wnuCe9JLpAA",
-	"6oOFIouSKMlu/um2ivhIJDIT+YXE12goppngwLWKjr9GE6AJSPzn2zM6Nv9PQA0lyzQTPDqOPmkp+JgA",
-	"10zPiaZjIkZET4BIGAqZEKqInjBFPn/8lVCuZiAVYZrMmJ6IXJN/5CDnJKOSTkGDVCdEAU9MC8bJ4N1o",
-	"7zeqh5MB0YIMJ5SPgQhJEkhBQ3UWwdM5YSPCxaVI5mRCFVGMD6EXxZGEf+RMQhIda5lDHKnhBKbUrETP",
-	"M4iOI6Ul4+Po9vY2jkpITIM3VNNPWkg6hp9ZqkG+p1N4NxRcU8ZVExk/UQV7jCvgiml2DUTll3Z0jxVO",
-	"pwgUM81x8VEcmY/RcTTCKb5iE+YnuY2WQRxHb2+GaZ5AE5Y3UmSKUDJikCZkJMWUAB1OHMZOiIQMqKaX",
-	"KcIDN1kqzDAWRyHwwM705bwGEdMwRUxMGf8V+FhPouPDeBHQ4gOVks7N30rPU1y0kNOoXMevjF/hcDRN",
-	"xeztNNPz/0nTvACsvsbfJ8BJJkEB17FbmSJDKuWccEEGqRlt0IZvt6ALbLUCzT8LOaW6ieXXwyFkGhJC",
-	"DdWOuZCQkB0JKhNcgSJUAqHpjM4V+bdPH97vtu69Hb8KBPB8Gh1/if6uBI/iiGYsOo8DoL1LmmCdFazx",
-	"QpHPn9+96ZHXZEpTMw0k+KXgxqODowKqjOpJCRRLlrKPg/k4ynNsGQBthOwbYJQOvMy0IsNcSuCaGNlD",
-	"dpCIKfnl7RkRoz43DYxYaZMlu4QpIjg43lMQmwkHfxqQkZCE8nmfww1T2rCn5wpIFZCjw5c98rsb1UBm",
-	"paAD8h85KE2Y6vOcDwVPmFkTTXvkp/IPMpNMgzJiywDgZaEEMqE8SSHBz1T3OSWaTSEmSiCYM0GGKTPS",
-	"FwWhAc3MqugULBIQO+bTiEll5ChXvT73+2cBLXfQC9AaYU3pTcGpBwcHwY3jLVJlICHt/WlAYHoJiXIY",
-	"SanhAHH5dxhqZZaBn5jgxDQfGFFeET1kx36lqcEBU4R6HtJC7HYURoxvUhj9yqYswOyndAxEsX9CTBIY",
-	"0TzV5OXBCRmmdJoh+OSw1zs8OGhj8hSHDQgaxjWMQSLqP4xGCgKTv8+nlyAtdq2c04KoK5aVwLROLOyY",
-	"QeZlXL96GcWGKtjUSJyXh0d/Ofrrqx+O/hIbPNqPJZVUYT2Vwuy5PRvfqdP8MmXDJuhmGw3rjWiqVp1+",
-	"TF1kOMyqg6829/M7lz+BUkzwhgbhvjdhxJPPgsMM82MzsmNk6+4KyFzjjiBZOAxgygIWOkBcW0VMG0gM",
-	"CyNcCdWUuH7dgEvKiXosWQvGZ7urFjxHgWoJ9vx2Zrapw9gJGbjZ3XdlMDMwstAL+xVQ+35rwXtGx8tg",
-	"RbXJHjgGEDpeAYOm49XzCxkQZear1UtjMtgbGA1uxG7wVDYN7bl3Bw1VCanbToQ1z4Bbo/g4Jc50/5Em",
-	"H+3Jb/4y5AIc/0mzLGVDPO32UVM7/lqZ/r9KGEXH0X/ZL62qffur2v/ZIOCtlEIqa3vUkfSOX9OUGc7L",
-	"ch0bO8pq8oA9yM7gax/X3Y+OyZd+dGY2zbZginilrdePzm8Hu6j3fO1HCWjKUtOjHxl11ChLCuyQZI/0",
-	"er1+dDvoRVbhvWRJAvzB1vsGJw8tdRG0fxc5SQThQpMJvQaSgZwyKw+1MH+ZPbJkSodmDAQ7Qr1F5aMR",
-	"GxoNyondJ4C/CoUXlsceu8eWx0Feg3yhSMLUFerBhtKpQoVolKfpiVn+xLDjjCpUJzXwnlVOlN4AOf4P",
-	"w0uryRFZ7phQcmm02ZQpbYTcFJSiYzBk+aVftLWCwlLlMRkJ0Y/Ow8RYpbz3Qv8scp48wca9F5qMzNyV",
-	"nXJKayJAIUWiyWDWwOzf10yxyxQMZZrmQ5qmIHEhp3SeCpqcCfErlU9CiI5GCDpFtBAkNYBUFoc/GCvp",
-	"GiR5SX77kezQVAkyM4a1sarJcJLzKzCnPOpcUFg8P1OWwlNsUhUIMkIo3Ioq/iIjGc3+FNZfaQ7XbUqm",
-	"nWMpsR4jdE5RI0GpW/TZRAqt3VoXzGwhyJTyOaFawzTTyvpZrGRKEglKod4rpJdWQ5FzfUzaNmqG7jI3",
-	"X4+8vclgiN6Fa8pScxIaRewHohADyvFMXPXSfQQt53uvRxpk6KzHfiTnmqVWQ4Ib7aEnQ8qJyodDgKRX",
-	"txi9GXAYMAPMjn3mNNcTIdk/H4UkfjOngVHzJLmkCRlKSIBrRlPVRO3rXE/MjxaEalsyAwnIw5kU1yxx",
-	"dBSST16iaXEFPIT233//fa8yE9RX2XA0miW5ZXo/4wc5ppz9k+qgdfCzSBOQJIVrSFVMoDfukcGXr/0I",
-	"UpgarHnesHphP7qNSeNXr+r1o9tz6xXz2hFNvOfiVIoMpGao9pRqkjXuQ3qTgf1UCi2GIjVDZdUBosKc",
-	"ay4JrUEraeilkTUnhOdpatWXUa4gQa3nzd8pHwvy8e2nMzKSdAozIa9QHPdKn9OlEClQHqEHV08WvBx/",
-	"Djg5YgNoAXTdJRLyiJRusC9lTzfbeQBNFcMv4DWs21EobnQuOSQnZFD4WQckQR8unp+42jpuzRgXYoFs",
-	"ljLUIpkZxjKD+AWpmsq8aqhi1wNUUVtvh81gScijaITwB57OvdLf7FYlryYtpGJIAyAcBkGwRsS6tIBw",
-	"YtfKdPX1V8GMA7vW2IQV9PSTBCdhvmN6aJcbH7wHVMw4SDKlcx8aYjosEh6EDJa6FBeIAsdYsYvudAvu",
-	"oioFxyqkexmzCEJ1mBWQGIOiCQdqKrXDP+ADjKvzrEctBeBNYpmCXqkcGKB/M+3MlsGNXtX+FBfKr6zk",
-	"h2smctW9TztyVRQ7VDk4KsO7laxA/2k4RPK7ZOj7qB8V9iwgO6evz376190THw4QCry6bjihR94L7xX+",
-	"3g+Ob05QNGmhTRIU35dLG9cuSGZwzYZgFNOKu2CBzzHcdNH99FsyySdNpQ4txDS4GAobUWpgEm4yJkFd",
-	"MN7FZDHDKGL7VLaxIpPMP+U1TdtH04LMKNPkEvQMgJNMpKkKD+ac6xdWQ2nAniuQxcrghk4z9CL+/r/+",
-	"/T/2Dl++OooClHMNko2cQXKRS1ZXfSTr0ufC8FYKVg9Y3nmBXCoLimtbU11MAMhlMNT2sLIB7TR5KtK0",
-	"lSYXCKZCky9Xa2TVzqvmV3mqQ4IDvQbGCFSa6tyZT97EtevPrJva2IJxoyla0Ur1o5j0IzQaa34u2wHd",
-	"rm5obH6RAGeQ9CPyn6TvMJpcuO74jaZGJZ5fGOvIfWLWNL0YS8q1t0zr6MSJqikFtemKzXNTRXFtGtzO",
-	"yhSBJITYrb02RQhZUewxExzFTh+Ud81dFDOeCprg+dxqwaKNuYgOCZlQTAs5rwL808ef3n+K4ujN6/dv",
-	"3kVx9DMbqwmVhrZ/Yfpf80vzj1Rc4rn+G/AEUphHcfQfwEUiojj6HS59hw96AjK4xFymTYo+QDtSgzTE",
-	"9793Jlpn6r/950hnu8f7+yv5ubIcO36I6DGT5qMLy4cM0iJkP2N6QrggU5FAWsT9rL+azEGf+HwWMEPW",
-	"vAjLzv3PxqK7xTDzO9v+oNW+K5SBtzdaUoyTLPNSRJTPP4yi4y9N8Vx84Rg9j27PG76knyXAHgYUjLJm",
-	"tJoe+e8wV0SZw8yig5IUzP7E5gDi7g8Vk4SNmUYX3+BiQHaGExheQUIu5xUf/wn5kAF/ffqOvOodkCHl",
-	"1omcoXPwCubEbb3aPSHXNM1d0pBdAo5tYa8eT25f4+hmbyz23Mcpzb7YXucof0d0CF9vMZZTiTQtdfYs",
-	"YAajSUYxMOclDTj7y28ZyD1DB0UWyMggJXFMalOsBrs2AcfqK4PmejC44fO/Wva6wVF1mC2JXwP5/PFX",
-	"VYSBBd9Dai2ovHChfe1HWeEzM5LY/7XvRWkLjVZBdpZI4xjLnA23zH0aRxnIi6KlT8LwmuSSflpommJP",
-	"tdpMs40lHngrmy+6uwxwFTjrUy+OHZI+hSHVFDyXSqS5xv0qtgtuMMDi7ShiJootJ6Sp2RPzf2MbtfqF",
-	"TkEqQztn/kRZ0HnRg1J3OSVUw55m6Mhp0VCTsJfJqT7NxaE7Ex2cTBMORoC6tmYRwZlXrmzBUca4/uEo",
-	"qLemVGl7gDfg+oihEEgI1WQqDAPzIRBKpoznGrwbduRANmPcHV5vV9Qh+IVdAzfT404wwU9IKsaMKydu",
-	"JsCkIv0IP5J+fnDwamimxX9BP+pFQYcujNhNOBnSZssNJ1TSoZHdntYUDCVosjNQk+xigFmcit2QqZCw",
-	"GxuxJ2EoxpypBaOxgzfQgRMX1Fbdk5JqSuIKck6VkNscf+vZT6hleUI8IQd2m3vkNTrhyRQoVwsxapdf",
-	"tjPAT2RvD8fY0zod7NZIw5NjIcdeHf751Q8HBzVpFhRQG3W7BbCYNNGoH1lYbFgAXME8zAuW5mOiJmLm",
-	"1DvhcuUbs9WkyP0kwBJ+3SBTWTw0iWJhDrv3K2kn7CrFzt1dYPXDqeEDC0HWcqxaXSWkzvuEs0poqUcG",
-	"zvRXmGpGbRq40eDwcMWU3qSSyIuq76DItP2b793702CdMNVQTITUK7FSt1Bu42go0hQwvWf9vgtexACL",
-	"akkvRoVlsXTwihFyG0djKfJsqYq6dO/tvnwUKTSV11/M0JVsJ0V27GxoERi7AY2yFJK6EbYbVKU3FFLz",
-	"Cvpy57xpFJbqL8PBWJySFru9lk3ZSOVzhFobSHBwRmKHIZc38jm8aE2usmFVfllkia5Fw9qlay7rhCmd",
-	"zgu5GZr8DdD4NDYt7E0pS8mONaUERyXBbhzJhNQ0DRHiEmFeD5IWu1bBWV0KxIUsWSCYBYauB1wRj55w",
-	"PaoKPl4iV0t1qyUy44VsEZT58OksJqefz3Z7ZIDzWI1yYOcaIBv7S0I2F4UafRu92ubfQpJLGIopqDJu",
-	"EQjfPKVwayCry32oFinWIrdWRHQQK6pLOKdN+qy4HfKgsugpuNjermrjZYe1GktjOHH/9PNZTKaU07FB",
-	"sNlBh2vB03kH3m7Xvy1sbYGurNRjOqwwlI6D35fMfK8Q9/MLR8eFm6q70umRt0LdLAa+U1jbzbIqpN0Q",
-	"nPeKZm/F4VYcPhdx2MYRqFw1BRDlF3b6sLLN1IWbv/V3BCn06wJfV6aqjVsZ5Hw5+D8VgC6ECVI6tqnw",
-	"yLOGqjHsdoLedQlTcY2XVIx6fDsg9oNVcKa4AwGTcYN4iR1ILThrYKB6LyLoTsEcejEilBwdHBi1jmLy",
-	"OCavJnNOp2y4J0HpSvmD4zKa0udr3Z0YuZRn+7OKiRJSEyH7PKNjxsfxktsV9tpz5Rq4m+MK5gQvRPd5",
-	"zq+4mHHijP59Z+Tbi3TkDQxTaiSYv3FNiUEX2aF8jtfbbQBrt8+VIHpCNYFrkHMyBg4Stdsh5eSSYYGH",
-	"k4qPEe86q6r41zPR5wZMvN1c3mQL+Tr8Xcmar8NbUlbMFp4O1c3VYW85r+PluIQJvWaOSNbzVVBN6fAf",
-	"OVOsSy5WsL9qyzS2/j7Ez4v67U1ld6i8s4JHiAIgO4YChHSm3Yk38QQHFbb6YhsmBry6kI8ne/aU33ET",
-	"VwDcJUImluM3YZjX8grPQ9llVMMFOi7v7M5cpW7UY57d8+Kq+QwByCETw8n6xHUP5eeO/qP1HERTylmW",
-	"p/Rubr6OSWu2IfqILxi/WMosGH9iHAunpKDmSsN0T9ERGOk57dnYRk19WomRrPWecJ07fbs2xtwU1xSm",
-	"wfm9FLbOjh5HynHV1igZsy7QGp6dBfZqis+4IooX6auFEBZ8RCE9yB0/K11C/iwKuYQ+Ak328Ixzvxb6",
-	"krMMwpm6reT6EbKUDsEH69YS8nGR2YMC+YTg0okWje61nlbLA6I0nffI6yRxt7BQpTL/pjgQ4QDmPEd1",
-	"ecIyox4xvVg94Ojg1e4JkYAQmM7+jmWPLFyQaYGCGa2cuOw0kl2ZIQ92105J+o4OibtL+zvFX1fJNrdn",
-	"lhpKpd5oEVgQxvVeP4mMcZdEdviAEqsIMbolLZEDS293YfqooWlILDf4LGNaqqo8IbRG4ydFdM75jCus",
-	"Pyh02LXU15XiZJOa1x21B8TbapecKq2BzcR1QoeZn3TxhLIwd6OWZXe3Ot768UxQoGqhSJGwB6HXyf3B",
-	"8EKhAXRSZHPQkXY1rVKKOUDQu0sZoNpmrIY7nIy+gNNuuGxzJzfNjlWgBbi6BdD1ofzuXM9NTHQ/wEKI",
-	"XuGQDk13J990c+5VbmoU3g924+qPwt6tiF/Orh1Jp1WCLNny75UF1+a7rsx2Pw5bxVYNG+kBOWtrIW0t",
-	"pK2F9JAWUoPLfRm5stjmKu/b4vyY+Nh6+S+jSs2ErNsPxcc4fAUznGZuMOxq7rxQPrrnCvOsTuYuxo3L",
-	"6UNizy3HVotrrsdetmtx/tnLNVfAyQ6HGcii+quxlKz4uYJasLHTdblmamvs4QitAKmmU0VfBcNcMj3/",
-	"ZMjERz6oBPk615NgIqpLdiV2ervYYzJ4Xb0feEx+xEFcpr+98Yip/gOyM0D8hn4K1Y5F+sWgHo5YLmKi",
-	"dWZrCTE+EuE4EsaibLUmID9Kyvins7e/EfyPP7Ven76LiWEYqrHuF9remK2FJd9o2udlT7+bO4NL801p",
-	"mF7QjF1oIVI12O3Za0pUQp8P9mnG9r/akMrt/leaZbf7XzE34Hb/y1eW3O6fD+xstg0ZZJJdU21wZEnI",
-	"7/punwtJBjZIMyA7lAs+n4pcxUhWezZ+TU6pntjwWCKG+RS4dqE9e/+CaElZyvi4z1VK1eSkrEScYU8f",
-	"BWTWiWnDm5AQltgqSGk67/V5v2ANRXJlT6paWBT4NaQiA1e7yeG5Hx2Tr71e79bFLcsyynGfV9rhta0v",
-	"vV7vPCZ9q7TYW7dGb7H/8qqL/ctoL5VoaIYHrS+pewXzPse7Iru9qkOlqNO5vPQx44olUC12jAiw0WNb",
-	"yzBYzuiFImpCEQXVIo92oR2LPBoBojS6nFTL/bs+R5ntamTVfsMJvtqiUblM3XxvubEhKLHqw+ePv+JU",
-	"57eDXbcJrVHmWtGtuJLTHBvdZA+L7KGfawp6IpI+tyuOnWesVlzQX4VciH0jas8Wg5EWMY7Ij1GncrW4",
-	"0Rdv4/NlUmnc56efz/Ztwsebt7++PXvrQ/hm+3aLJB0j0V1AuajRm8GwGsXucx/h1xOYkqODV+TulS37",
-	"vFLa0qhth45gDQaQ3Xfby2O9UJWR+3yYUmXYLxGOHy2xMyMxPGvaovk2Xm8pzKAf8AGHgae0Acl5ilJ8",
-	"An3uS6HbwLgSUycMq0FzQ4W1OvsDBOEXmxEAiZeQthwhbgO5FAnDdIiqPTGIyaCaXTYwFLhoy5tGLWb+",
-	"YNdinIuCb7wBQnnS57w0Mmwx9rLOum3kVTUF2t3QBa57hi44zdhekePwQvX5v9FrWmY9GEwzzWjKlCNq",
-	"JHya+bG1sHn8xJUhNiRkEd3nMndXsgd7e2Ue1F6pYvyt6PTGwn8m3udp+jejdw9OKkK6z6lD8EzkaWIf",
-	"2hjU77+aLTPAoduAXWHQ00NpbwMq0LbevGYaK120H5O2YoS17aPD3kHvAP0aFmHRcfSqd9B75WqooSaB",
-	"J6ARHfu2hsM+KlNC6ZBlp3Pp7qnZgiCYgWP7kVrxAcuiRpnDzVJk0FrHYkB2DMEu/u5wMs9A2bxuLC4x",
-	"2I2JYmOOjIRiK8ukuLaXOwtx8S7BR1Ko1GWZFPeqAij9o0jmD1gvcbHYiy00WCtk/PLgYAMT2sIvgUqN",
-	"Rj6HNgUrax5ZWEJTFDDvV0rdmi6Hr1Z3WSy8avq9/JfV/cpKn7dx9OeDv6zuEao3XFWTo+Mv53Gk8umU",
-	"yrknhJJO8XqrDz8ff8FalREGHxqsgCJ/CUO8tveB/An08uDgpKzwqiFNzZGARThi4mpwkJ1Cd8XRY7wG",
-	"aC/pU+6qQhtKbxL0qUjTR6LnaqGY27ptgxmFG6fvSqWYFgJXmuqizuxzoPaN0K7BQ2fSdabJvjf/LqjW",
-	"kl3mGtR+xWWHBD0OPXfxK2qxiNCK57+l2jKxBe6NzuCK0+OZhYV2qh96Iqt+2ys/7tpMythnPqJA99mP",
-	"I5GmYlazWmLzI2Taeg+pT6V0CXCoP7p6KqhIKIC6xeANjuB6nCuUkhHMKkmaVu1watkEJMTW7tQTzE+W",
-	"YJ0GrgQxuPdwrPbcZGGD4IqShPk4lcevWuKpZZN9+0hKW0y10tC9aNKhJT4X0KGdf56mQ1P/PlaHpu6N",
-	"p+6D+iy2le1XvCN2e75JIbYQigzIsA8crB0sRjVuO6kUzra1auzdNDSQu8u0hYL12O1wdbdaTWns1EEY",
-	"ls8WoCgrhJeBoS5JdpyI8kmsFVlWDU+e38YtJ64N5auFPA506RclgHw1+EXms32r82zoCG1kHnQ6Qg83",
-	"AUB7OW9XkeHOp+RjUNNTHcYFBVskOWpbyFxs0Oy6xzC6Fy2J+5qCC68J4vfyQC5jVLa4JroU7S0nXb5e",
-	"hBZ/k/rtYHXqX+/s8Q/LBSTnURvwib+5bFTi3d5jUo4FanmP4tkLJLWXHUit+RjDw1GbRVlHaovDKpw5",
-	"Vmq0ElR2yI71NosZt5ZH5b7BbpN2fgF9L8J5VprDI5377ZL3rK5fLzxq4F98DU3jmu1jGxz5OesCa/Ng",
-	"jRl+AcyfqWJqLfVhPQpNkC6ycBLFKZWa0ZTkWUI1HDfclNXEiQbvfMZODyd3N6qv2CySx7b4uzKNfzOm",
-	"xjzPW315xEPoiVUlS+edD68sDxxeP+dpSqTNHzomYso0Rkd9DpNjtzFoFyytZijVuc4lIX0jbLeOmbDl",
-	"uy3fVfnOUfodbRSlYbrvglFd/ILFdbmtT/AhfYKn5aW8rT9wQ/7AJW8Xr9u7eHV5o8ZEtYzOCgeiZ8vv",
-	"zXlYiJslmr+/SdvFaejGO6mawr74FxYV98W/Qp5DP9Fm1IF6/bNH9hjWa0VtvYX39BZmBaU0iXTpCbyW",
-	"S7B437paIefE+wEVSWGkK1VDiuqkEkjinHMYi7ali0LewpLit57C5+kpXEZpSzyEnhZatJ6jg6Mi/1NP",
-	"YF693hD0Dt6ZUP4wnsGVEvas5OitR3CpR7CQex11guflCXwYmbox/eNJPICdmMN7IQom2Xognpnnb/lh",
-	"9Dgev2fOXk/j6dvy1/fh4bufXeENg3Y/nyEDbaDXjQf8BzatoHjM4LhqgrxQpdXRerM3t9US0eu2U7uM",
-	"lDKlL5xDbnepg+xTeVV6PfZe11nkVcj7qoTBW/cbvEIeeHMjyOwL7s8ncA3dXQ9Ez1AL9W1OJwzyl5u3",
-	"i+e8AHHrOX9Iz/mdJcLWc95ZGDoc39FzXutdBDrW7fimDG69S9bubS/Wb9K+r1Y9WeGs95Lge3PWdxHC",
-	"/kDr4qz3CY2u6M4Yn6+rRzpqlRwGZSmHwWItB3v7L1eaiJn7pZYlZ0VSm+f/U1EwaxOmQb3M5SN7/ut1",
-	"grae/3t6/svSak2KX6pBrOX5r1Y0bBSwQUW9A3vQNMXOxTX7liBASfzbIMDzDAIsI7olQQBPRQ8VBLgz",
-	"ofxhggArhW2lNvU2CLA0COCJt6uu8byCAA8jUzemijxJEKATc3gnZcEkWyflMwsCLD+MHicI8MzZ62mC",
-	"AFv++j6CAPczMTrVAVgdB6gWSj9eVunTP1PDpC3puaH4QEsJ6G8zTHCnKs/rlHeuTfCHChl0pdLNqZWr",
-	"WdQb5PfhTz9GgzlXvXfzMHx453z258GAm3/o8w/KdF3yuTfIX2sWwQlUwW+7Tn0pXFGnqmuucW/fdd7d",
-	"RvvuF+3bltB51MBfo5JO+WbLI9gr65XSCfDsdxpn61pYJ/D8R3v0DUljsbqOFtVXlPAugX8QY8fZ4seB",
-	"py92V4TTNl+Jp/UpoCcKsm3r8mwo3ha++hqk/K76wcqA3Ef3pvICs+BpRqte/CVBtW05nm8ovrYGkXWI",
-	"uv2///N/m3FbMnMvsbjy1MHnSNsCb9sSPQ8ti8+CRsA2MtclMtexbk+bdvIs43XPuZxI20trTxRlWLe2",
-	"SIjNtrGH5xnbW+sgfNSI37fFoE8bB9xy6HccHbyHQZQrww1YnH5JCOI9zEBp60OJCdxk+LiH4KC8RzLp",
-	"Eas/DSVowoq3LCZixgkdU8ZPyCCTMGI3+KoU084lYyhO0iE+NxP0AuLbVCra5IU5V7oVZ2pzO5VPyb1w",
-	"T2ypu1pUYb95MXjwPS/VLATf5tXBJ9nwkQJ8coYVaaS4NTuDK5gPdvEhghPCNBlSzoUml84/e0mHVySl",
-	"ur0yypl77WwjFyerW/FE1VGaICRtBMFh5t6Wc7U1lEPz4wrL51IIJUS4qx8wqImgr/j/i1XumDN6BYrA",
-	"aITZ/hqpOcYEVvu+kn84CeMfNkCiyI6Ea3HF+Lh8kIPkChL3Hp1778t0Y4pQ0ycY+fxoRqlwwSpnjG3/",
-	"cM6YNc+5Bzt0zCrQ5nNR6AVpGBRQdZ0sENc2XV8owhKyU0SGUoaPw73mGDvCd4X8LMXrK0cHR/hiJ8eX",
-	"K/GBFPtAZeQJKFoUGnFFABTPMDKufziKKg80HzZfKK6EGbEQ2N2f3HjtnwlEWWujYo7QeuTTxBAp2qv+",
-	"vTUXQI3rdwrFaLEBxgPdt1qqQ4+89i/PsBHavrG9GHMJ9sm5wMMzOMz27Yrt2xXf/dsV5TM8X802VZ9Z",
-	"/XJ+e77qdYvqo4i7q4twdpMdRSSivZxTk89PCF0iWVpYfFvnfVvn/ZHcxmswWrgSfDdWu18KkeXPbjVy",
-	"v62DfFtwdltwdltw9i4nfiWFsU0EBYryBCRJ52O9KFo7hemlz5zDi5gTMeNoFd3hoN+WbNyWbHxGh3tZ",
-	"1HE1Vz34of5Nl8dqHOrbIll/3CJZ655mrWW0HpELVxbR+rZU621Fqm1Fqm1Fqm9Em+8g8QK3awPCa7U2",
-	"75M6xah8brFQ7e/mrNtWXNlWXHlGOnxZk2U1Lz249vC93m5vKBbbO+7bO+731Pi734J/Kkb+Vu/AN7h1",
-	"exP+j3sT/n6s2cHR/EBciKYuclo4ffATG3NlZAOmtBko6XAocq5fKAJ7U8pSa0lTpWZCJviHBJ1LrgjF",
-	"jLhgHhjZOTo4xEyrmRR8TIYSEuCa0VQFOOvDpbHvNplpiGMXZPK4Sdlubjt6iAVet+PRiCsjrbEGAV67",
-	"F2lChikzM6A98U3kHh69/JfV/c4mUmj9IPf8Su6sceLbG5vwHqTskX0rv2NW44IMCAkAkNftqXBOFkzy",
-	"S3tSYWtl8xJVBkOyA71xj0y0zo739w9f/qV30DvoHR7/9eCvB5ZXB1N6BUTmfIAclcs0Oo728ZBwwC7O",
-	"+/YmA8mmwEvbOC74nsm676zuNCsT7kqPbOMuVtU3x2QZ0rLlMpgsZq0MV54pi8P9PgFZyXr3Co3BjxYS",
-	"khgHvpyT2YTZYtBaDEVaHbyuU4a2AXUhSGxhXXIJegbAS89BB0Qsn+M0mN1dVhCBazYEkoox45WhkYxu",
-	"z2//fwAAAP//",
+	"7H1rchu5luZWEDkTYbIjRcm27qOl6Jhwle1q91S5PLbcNd2mRgQzQRLXSYAXQErmdSuif80KZg29sLuS",
+	"CRwA+X6RIiWWlH+qrCQSQALn+eHgnO9ewJcrzghT0jv77i0IDomAf765wHP9/5DIQNCVopx5Z94nJTib",
+	"I8IUVWuk8BzxGVILggQJuAgRlkgtqESfP/6MMJM3REhEFbqhasFjhf4aE7FGKyzwkigi5DmShIW6BWVo",
+	"8m529AtWwWKCFEfBArM5QVygkEREkewonEVrRGeI8SkP12iBJZKUBWTk+Z4gf42pIKF3pkRMfE8GC7LE",
+	"+kvUekW8M08qQdncu7299b10JrrBa6zwJ8UFnpO3NFJEvMdL8i7gTGHKZHkxfsSSHFEmCZNU0WuCZDw1",
+	"vbtVYXgJk6K6OXy853v6oXfmzWCI79CEukFuvaYZ+96bb0EUh6Q8l9eCryTCaEZJFKKZ4EtEcLCwK3aO",
+	"BFkRrPA0gvmQb6uI627MGlVNj5iRvlzmZkQVWcJKLCn7mbC5Wnhnz/3iRJMHWAi81n9LtY7go7lYeul3",
+	"/EzZV+gORxG/ebNcqfW/4ihOJpb/xt8WhKGVIJIw5dsvkyjAQqwR42gS6d4mdettP+gKWrUs81sulliV",
+	"V/lVEJCVIiHCmmrnjAsSooEgcsWZJBJhQRCObvBaon/59Ov7Ye3em/6zkyAsXnpnX7y/SM4838Mr6l36",
+	"FVN7F5andZGwxjOJPn9+93qEXqEljvQwJIQnCTeenpwms1phtUgnRcNG9rFzPvPiGFpWTG0G7FvBKB14",
+	"mSqJglgIwhTSsgcNgIgx+unNBeKzMdMNtFipkyVDRCXijFjek8TXA07+YYJmXCDM1mNGvlGpNHs6riCR",
+	"JOj0+YsR+s32qmdmpKCd5F9jIhWicsxiFnAWUv1NOBqhH9M/0I2gikgttvQEnCwUBC0wCyMSwmOsxgwj",
+	"RZfER5LDNG84CiKqpS8IQj01ParES2IWAVZHP5pRIbUcZXI0Zm7/zETTHXQCNEdYS/wt4dSTk5PKjWM1",
+	"UmUiSDT6hwkiyykJpV2RCGsO4NO/kEBJ/RnwiHKGdPOJFuUZ0YMG5imO9BpQibDjIcX5sKMwomyfwuhn",
+	"uqQVzP4BzwmS9G/ERyGZ4ThS6MXJOQoivFzB9NHz0ej5yUkdk0fQbYWgoUyRORGw9IenYn6dzSSpWI73",
+	"8XJKhNlvI3kVR/IrXaXLU7sU3PRZKU4oUy9feL6mU7rUMvDF89M/nf755R9P/+TrnTUPU7rNrt4HwTUV",
+	"Gm39Tn6IpxENylPXhKWFwQxHsm2xqLxaQTdt65Qb+/C28RORknJWsmns8/IcQReb6VAtjqAZGmhpP2yZ",
+	"mW3ccUpmHnpi0kysSqXZthLpNiTUQgXmFWKFkX2v2+TCdKARDTea48HuqpmepUDZsHpuO1emqV2xczSx",
+	"o9vnUq/MREtnp35aZu3e22i+F3jeNFcw5IwK1BPB85Y5KDxvH5+LClGmnxpL2UeTo4m2KWf0G9gJuqHR",
+	"xFvYzJILVaejNtRKt9oUs2alfv0HHH40toj+S5MLYfBPvFpFNAD9ewy249n3zPD/XZCZd+b9t+PUzzs2",
+	"v8rjt3oB3gjBhTTeUH6R3rFrHFHNeatY+dqzM74FgTfQYPJ9DN899s7Ql7F3oTfNtKASOTNyNPYubydD",
+	"sMS+j72QKEwj/cbY0wayNt8kMV2iIzQajcbe7WTkGRN8SsOQsJ1972sYvOpTi1P7Nx6jkCPGFVrga4JW",
+	"RCypkYeK67/0HhkyxYHuA6btgSUl49mMBtqms2L3AeafnYUTlmdudc8MjxNxTcQziUIqv4JlrikdSzDR",
+	"ZnEUnevPX2h2vMESDFxF2MiYS1LtgRz/l+aldnIEljtDGE21fR1RqbSQWxIp8ZxosvwyTtoaQWGo8gzN",
+	"OB97l9XEmKW891y95TELH2Dj3nOFZnrszE5ZMzrkRAJFghOjv4Gav6+ppNOIaMrUzQMcRUTAh3zA64jj",
+	"8ILzn7F4EEK0NIIAplGco0hPJPNx8IP2266JQC/QLz+gAY4kRzfa1dd+PgoWMftKtJYHm4skPthbTCPy",
+	"EJuUnQSawSzsF2UQLC0Z9f4k/mjqoOe9XKos1BUaDAvgMqwlKLYffbEQXCn7rQXHn3O0xGyNsFJkuVLS",
+	"ID9GMoWhIFKC3cuFk1YBj5k6Q3UbdQMAnh1vhN58W5EA8I5rTCOtCbUh9kckYQWk5Rk/ixt+JEqsj17N",
+	"FBFVuh7eQzFTNDIWEvmm3OxRgBmScRAQEo7yPqxzA55XuAF6xz4zHKsFF/Rv90ISv2htoM08gaY4RIEg",
+	"IWGK4kiWl/ZVrBb6RzOFbFt0QwQBHl4Jfk1DS0dV8slJNMW/Ela17L/99ttRZiSS/8oS9Kk/yX4mWBeC",
+	"EG3zVCBeaGp/0zuvydmafloEL7laEAFgGEYzDH8MZGyQgaGvdQqRPuxzpPWHGKGJfX3io4l5fQLvT8zr",
+	"E0BNPn9+91oCfAPAQ5iBG26oWqBJggf8kwEoztEkwSsnKAQsFKS+1Mu0EnxFhKLGkppSoRZXoV2jxA2F",
+	"B77H4gjo3Jl5JbMttzwVZh1h4fadE8tvV3PCuPm1COBUvGWWrhoWNL/BWurRjWBN9QRa4jVQoCQELehS",
+	"Lxdn5NeZd/almTne22/5HNPQu/WbG38yNOHdXt76Hg2r4EQt735l0bp2bQwFXUn6N5ITCSe165qICN8z",
+	"pFa9ROa3jkukVev+l8j4Ex223nKTbtttTp3mYh1LMxepsFDbk7SyTl/TeOAY3vreDcGMsvm2g91m4esv",
+	"Bs+GlUzXKaGEhGvyHG3n62elRG4JMgxemG+eQqt4OcXzud1rP5G8PwpiP7pw5iEoeKCpGDZyDQ0+/Prp",
+	"wkcfPl8MR+gjweERYMX2VzCdtCi1hxRPSwx2YICiONkcjtxE6HSZUB3Pt4DbGQnQZZTfLTe3MnITd1lL",
+	"7ux7kQkydk/TJyX2UXFWSQdNo2uHuX5smYOJus2ijB6BXV/UixUkSVSr2aun+4tup4mSfGslrQ94Dge5",
+	"hhrJNeWx7P5OzYJqGWy+yU4i07f9jKYl/1B9ENkgTV9d/PjPw3N34MYlce6n9s1G6D13pxyyl6W9LP39",
+	"ydISq/zIF5Xg+CsUwC+Iz4r+nl7WMMHcnKOHBtj9G2zlKYAEklwTgSPbmRxmXD84BXZRCSGauI4m7qke",
+	"YV/uXxuzbemdHJTFbtez2t1Jtk0tsCr6OZKYkx+njnY4xZyDU1Rf3XmhwcjPG/KppZCshx3nspYbWq1w",
+	"yxo7ssHbaPGexFgtuXwkqwgHxJ4KxmnEB1CNWYoaKkID/QyEtkRS4TXoVlLnV2uJwBC1KNfqKxqcnpwM",
+	"c6TY5VN2RlYFa7OeYuosyyCRrk1jWxlcHN2+XD9qtUVpRW1ne9KN/nitSbciW9mSZnnaLMmiRLiLHdnL",
+	"g0OSBxUEEUUkUJXRM9pqcr+2W04u5EFbTjbQpspych02W0+2s9562pH1ZNezxnpyW3ff1pMN23oA68mt",
+	"R6P15Ei1gwWVsMnjsqJqySYvNXORWbnleMKWlFuDemsqK3mbbZqkZdkYSH5qnkWddZWI4w0srHQ2j9nK",
+	"SldmS0vLddBubZWlxyOwuHrZUW91vcYK/yrmmNG/4Wrb6y2PQiJQRK5JJH1ERvMRmnz5PvZIRJZ6FBe3",
+	"Y2JWx96tj0q/ujDUsXd7Ocl9Mg7dPY8PWdqpmmvxy/XcPwiueMArpFoSal7+JIhUNyfReKrJ+dycTUNo",
+	"5SyWJISIzNd/wWzO0cc3ny7QTOAlueHiK4SKjdIbOlPOI4JBAsGFnzw5/6HOzkom3WKUFYRB8qYd7bJm",
+	"SzPRkUVLOhfjDaFQKhaMhBsZqljhK14gm8ZgnyKZ3fqmE/dB3aV+btcrqKIgdFo3Y0ujOkdeZVqIeIAr",
+	"plBtd3c00BvMy2S4oqWZTtOv2LXSJrTQU2p/PmJ6qJcbv7r7YvyGWeFuL9JSVS0SdkIGjeqwyiBs2cU6",
+	"OzBzl6PLojsZU5xCtpuWmdTZgp0st8w4m1FLMvEysRy8NZj76K3MwcwKtNmDOVWxG4uwFxQPKCjKtFAn",
+	"CZLnzdLGtqskM3JNA/IqVovMVYYCn8Pl3Kvu2q9hkE8KC1X1IbrBVcDN/duq83sqiLyirEs4te5GIvNO",
+	"ZhszMkn/U1zjqL43xdENpgpNibohhKEVjyJZ3Zn1SK6MhVKaeyyJSL6MfMPLFdxw+u1//9u/Hz1/8fLU",
+	"q6CcayLozAZLX8WC5k0fQbu8c6V5KyKFo/LKlwvkkvkgP7c12Y+pmGTTHHJ7mNmAepr8wKOoliYLBJOh",
+	"yRftFln25bbxZRypKsEBNxom38eeVFjF1n1y4ffm+1fmCt3Yu534paYQ4S/l2PPR2IOA9twdHPMCXAmz",
+	"XUPzq5AwSsKxh/4Dje2Khlf2dXiGI20Sr6+0d2QfWVf2ai4wUy5qPr+cMFA2AUNuuGTz7FCenxsGtjMz",
+	"REXKBt9+e26IqsWCg2oYu7IXM3ylvCvvIr9hEcch6OdaDxZ8zOJyCLLikiou1tkJ//jxx/efPN97/er9",
+	"63ee772lc7nAQtP2T1T9czzV/4j4FPT6L4SFJCJrz/f+nTAecs/3fiNT98KvhWi9jLgQUZmiT8CPVERo",
+	"4vs/g4VSK/k//mOmVsOz4+NWfs58jum/iugh78hHm8SgyiFNEhzAAQrjaMlDEiV3ks1dOrQm6txl/yC6",
+	"y42BkyX+9s60P6n17xJj4M03vSg4egfXSWbUXgTJz901QjRphQhTgpIcUCJ5LAJi76D9+MM7dIG/ccaX",
+	"a8OkNDQ/PT95/vyPAJCgwUwQcgT3IO3p0rm95YQjWBAaECQX/EaiifbWXVC9IADmM87IcFcoy5tvSmC4",
+	"zdrUk4fZ2p7GFCkvecIgx4E5ZClgTMnnarNV23cj9D/JGlA1YRIcIYwioikVbrww+4f0UUjnVMFFrMnV",
+	"BA2CBQm+khBN15mbmOfo1xVhrz68Qy9HJyjAzFz1W8EVrq9kjSwTyOE5usZRbJPNmE+Q5u6CnntWUdsV",
+	"871vR3N+ZB8u8eqLeesSNNEMB+T7Ldy4zdwHbtyQwsrAnV9tImnLAVdcyUyfrYg40juenEjO9KKEVlyZ",
+	"1DyToUncYiy3Sfl74AqqyxtUs9fNMZaeYfZrgj5//DmBUxlnR8C3Cb8nPPJ97CBdq8PcX8dOqdRwa3bK",
+	"1icrKfSV9WabLrn53oqIq6Sli6d0NnXDe4orHMGbst1hNY0FqP7W5kXgT08uM8/80MW+q+Rw7r5MhRj+",
+	"/Pnd6+Sajl70IiTWGnKZOK3l3qeSR7ECikgIgnyDi7bOZ0X6U3ITaB+QCKmp88Jp74J/AWhVWIroPFIU",
+	"QLMabyCsRvSsmVn+uPRaE1WIEa2sbNvcKmZHbv2yAihJmfrjaaWPEGGpjLFUcboRcBGSEGGFllyLCBYQ",
+	"hNGSslgRB3nP7JR1H9vP1/lw+Rn8RK8J08PDTlDOzlHE55RJK9AWhAqJxh48ROP45ORloIeFf5GxN/Iq",
+	"wXMyo99q7uNBHqdggQUOtHZwtCZJIIhCg4lcrK7MlUhJv6ElF2Toa8EqSMDnjMqCg97p7hNMx0+oLbsn",
+	"KdWkxFXFmzlCrgNZN/NVwaJ1hHiOTsw2j9ArOPBAS4KZLOQqsHmGBhN4hI6OoI8jpaLJMEcajhwTSfny",
+	"+R9e/vHkJCcvK0XgXiHOilUMy8uo7llY7FkAfCXrulgaTfM+mInWlOY2i2P59mdWitxNAjTw6x6ZyqxD",
+	"mSgKY5i9b6WdalgaXu4ON+aVU8mwrppZteL+kB53F3W2SzyUOcYbZWLW/Ez0v48mmUgCey3cRnCm98LB",
+	"ltzb5fCqENodRnG5iNvL23b/ri7eZKfTScNTukyp9aKSdsSuZokn1jR21mm79b254PGq0aTvEMD3kUek",
+	"bOz/pLvO5PCRaGBGs56oMu58RMK8+z6sdD32dBjrHJrmYx3dqFpHvag+xoch8WZBS3VhHNkolb2HOLaR",
+	"YjZIee+3Vdoms8lNrlgSsR86/4UAAICma0SOlphGaGDcWW7SGRhiQCsuFI6qiLtzcGgmJDRzt6YYBuZC",
+	"73NEWBAS+eN/e/feZeg1S5XIhgbN0xp16tRQVcjpBMax+saMNclGnCKTtQVrjwTOWPS/uUBTEvClDc2C",
+	"U7TNw8v2KjBLi9Ull3GNZKyRhS3ni7AqssvhYp1Ea4uz26V8ewguNpmR63jZrlqOpeFw+/jD5wsfLTHD",
+	"c73AegftWnMWrTvwdr2HYuZWd+zaMbAxCagvB4fVRgHbd+4UcHF4wRFJLOgGZrlbvBaDPOl4qyALO0pb",
+	"gEVJcO4z2rYXh704vDdxWMcRYFyVBRBmV2b4agOeyis7fu3vMKWqX4vh9OlQuX4znVw2T//HZKKFo5oI",
+	"z6WN9ra3auAQ+BxOOARZ8ms4BNRW7u0EmQfGwFnCDlQ4zHtcF99OqWbNSiuQzSBaCThBtkk+Qxidnpxo",
+	"sw5DmkUIpQ7XDC9pcCSIVJnSJWfpidaYbZRldGaTA5qfpY8kJFUQY7bCc8rmfkMeUlOyIFPCwY7xlawR",
+	"FDMYs5h9ZfyGIYt2HFuIw6ScRq9JEGEtwVy1BIz0cqEBZmsoTWEOEYdjJrm5PECuiVijOWFEgHUbYIam",
+	"FIqznGdQWKhTILPiX93wMdPThMoEac7nKjTIXXbMoUHu5F3eE8YzJQt8TS2RNKqYXFyADevDwV9jKmmX",
+	"yMDK92Vd3HvmduGzfJ5zWX+9Q1MAF9a1O3cuHmdEVnt9vglaIJDkM54vjoyWH9iBMxMcIi5Cw/H78K9z",
+	"Ua5VdxpDrMgVQLtbA75t5kb+3Ll7lGY2uqZi5mTFg8XmxHUH42frjIqbgE5LzOgqjlLrYqOv63zDVzcE",
+	"FP2KsqtGZoETOsqg6FFE5FoqsjySeEa09IRMlkXzqXVFVrUZ9fPc6drd9y3g3EXle7gFbEnZz/oaKWPm",
+	"BVoJ2SmwV1l8+hlRXKSvGkIoYERVdpBVP62QkNNFu7qF3CTbq67xdRXyfhJnBgL5HMGnI8VLr1fe6ZMK",
+	"r0foVRjafMVgUul/Y+gIMUK0PgdzeUFX2jyiqlhn4/Tk5fAcCQIz0C+7bOQjVLiudb83C3/HSmJ7aX+3",
+	"O6k1ss3umaGG1KjXVgQUc7Jvbx7SSJkNaXy+t0vljXKg8a4hBDNrmobkHOxrEvOe5uUwya2zNH6enF9a",
+	"zDjD+lvmr24VJ/u0vLa0HmDd2iE5mXoD+zkrqlJmbtCihjJz7kYtTTcJO95Bc0yQLFWhwBg3itDZ5E4x",
+	"PJPgAJ0n8S54pmw9ughDlBQZbVMwK7cZ7fOuvhpRWNNua1kHJ5fdjrapVXB1zUQ3n+Wjg57LK9FdgVUt",
+	"dAsgXTXcVth0eew2mBqE987u/z0V9q5d+GZ27Ug6tRKkYcsfKwtuzHddme1uHNbGViUfaYec1XtIvYfU",
+	"e0i79JDKXL4iQdXRq/cKSfMTGswjPsURAn4/s6cAks4ZCY8oQ7G09X1KUDKcnCCqfM0/sxm0NHXiCKJq",
+	"2ADII72afGVLJ08CvoQ0PJO0UFbmCtkAr1aCX+NIr++KSxyZQs/Z01iYoLkjAKHErQfPpRuGVSfRcG/u",
+	"iuZv17UQYelC3j2kRBSCVl6tkASLYIE+EnO5D6XTcreaPn589/rs40+vr/508oeTP08KiCmM1ioc9OhX",
+	"9uJmmWf0CEgQySO9OSst/vgMTfRLEzSYwGXOs+NjGdBAxCxYjLiYH7v2x+a6hW5srltMhr6t0OMOtRiM",
+	"UHUTp2V9OyOgsLqZz6whjct67msHIi0r7icd4r3S+paC15HwhtTXNabJbkStVZtKyUbDzDYrGWL2ecPI",
+	"zqqtq9pvbnhSiSa2s4lJ3LaKYoEjyBhrng/hqNqe7GXlZFUk++/XZk43pJvJ7HamzWS27bazmM3LrRZz",
+	"kZl3GC/1uFm5vOJKYFodRgC/mEiOSkMGRfRrshfaFkn4KkmeDPCsZqMCRFtCaO2r1SjtE7Ar7tEk2Jl6",
+	"z8mQXcLOTtJcbhAsn0idu9gSQPHtpoRhjN6S2JhoOxoBlci43fZGQwA2ptYCSSRdI/GZViWtZh7Xj/r4",
+	"MDX4rA3sA7twbeaB7XY78wBebrUOCvzZGwf74c7y9tjrXFXGhC1d1RKTKNEAohKHOwpLRP/q6rabSDyE",
+	"2TqJtq/COMGkSc6ld16EblpbAhoiZ129vEzlD2SuP80EX6bFczPl2+uATjXcUwndtD6iyd+D91qU7w53",
+	"FQgjigZXEWXdTLGa0n0vdpktOKIBYZJsHtl356urm8UBFr+/dSNXggckjMUWn9YSDmjY4FDDASWpSEHy",
+	"1ke/aF79jAY2gByY0eV5e+v53i+e731uSWSX7/RnOiPBOgD9pls4fBEHil4Ti2VYRTasQhkrRnIG0S6N",
+	"d2sGZErkZVRhJ6K0r0V8vjkxyXi1iuxAe6kfbrs3xLC3ijBw6despKGxgjzLSKvKZc5ImsyaZPRPofZ2",
+	"RownFFgKNc3weH6TSneKK8XKZb3F0O5yWWV4GGW567X4q7wOLwuojZNpPVUFm9WUdXcI4TDX3L43t4dY",
+	"tD4zIR7mbZtC0p0SI/JNN4P8iGui7pY5sqgJtrTWd6mBD+1c1SrHTfXehivYza8v1N3bXCelemVjHt5Z",
+	"BG5BKTRI1FoQJHXROiXmKHrv9nnDyI8PCKlKgtJp8dqgkGxWj82xEPN2KxhS1JwPWIK915u93uz1Zq83",
+	"96I3KwRkOnQZjjS/wekmo0scQXZnLZxXSy0Omw86dxJ0VYivOrwysDdkKqnaov5BvXvrurxs2K8OzqDd",
+	"vCpv8BWyY2Qu5QOtEDQnSiIIhzo7Pp6gwYSRG9fXKOBLOLfWosTISNey2KouOmR4b4UPt96Y+uAd+4H1",
+	"ZmPKS93wkZKtY39oGv0Rmo7mwzaxHd0CthqPrustrUfzerv5WOS1AywEuhE/lJbiwmqZZH9aBWNRX0Nq",
+	"19pSMiss5Q0XeWGdPPSrC/pUJ9LW6gUHsN3PpMvOg8NQECnb01Un/frp8FW0YT9HrjiTFVfzTOmWGrTe",
+	"FCj4ShgaMHJDBDLFnaQJZIbrA19JLllQp+Ir5eS9vptH1Re43PZF3VjuWJIgFlStP4GKsJlLsCDiVawW",
+	"lal2bTpfZIY3H3uGJq+y1WbO0A/Qic1lburnmOhaNJjA+lb9RCX0Cka64hxWyegu78xOK/0IrZ2821so",
+	"NjXj1XlgIJfMzIZg/aDNvU8Xb35B8B936+TVh3c+0pIIKzgphTNWyLY4m9GA4mjM0jfdbg4mUzjGV2R5",
+	"hVf0SnEeyclwZEo9YEHGbHKMV/T4u4ljvz3+jler2+PvYO3cHn/5TsPb48uJGc3Guk9Wgl5jBWcZsERu",
+	"14djxgWamMj4CRpgxtl6yWPpA1kdmfxT6ANWC3OUHPIg1paXTc1jMswjbe9GlM3HTEZYLmzCHU2xK3jT",
+	"GQzUoMcmPREJbVUX7QmsR2M2TlhDoliamya5tEaEXZOIr4g8M0WZzDqPvTP0fTQa3dq8Q5y5uFR/zDLt",
+	"oPTFl9FodOmjsZHspjyMFu7mX06+m7+0iM9kM4JYr0Em4nXMIBv+cJQ9OHdOz+gfJuaUXVpzJsIqc95O",
+	"maQhMZ6O6RIWwGR/Qgt8TaqL4z6TSC4wLAHoDQT1n6T5UC2C4CPH3oWWB6YF1Nw12z0ae5e3Ey1ApIIr",
+	"47KmhsmYgcw265z/DQb4bkoQxyKy471hiuhFMtd/Pn/8GYa6vJ0M7SbUZomK1cIQgeYuP5Pn2NdG/NGM",
+	"x8zckFgSteDhmJkv9u3N9qkmKFefxZWTKeSugqX9RfOH/iLNWsfuBrxv/7bblvxtnbLk7zQ57ER/kH22",
+	"4CJt4nCWtI/SfVJ418m5K6yUoNNYEXmca5NcWMl6SnqLlalqRIk8dgGhPso9BcdTPxT22oQ8dnbGRNMu",
+	"DtF0PYa7JmvOiA8XXhRhaLrO3YMxfK+X7aJ0cYbKVDacwVUyuDVjvQWTlixdLn/MPny+ODZ57l6/+fnN",
+	"xRuXuUxT/TDJTagVoY1ZAZ9OewwrEmSTd42ZS2ymFmSJTk9elhKQ/RuPUcihQ2CilJyQ4vovqIGkex8z",
+	"DBM0pDg4PXlu+VwTDkjJYX2N6mcy0/OYBRGWWmqF3IoxIyOoFrROogVYiLW9oGQYU1OtdYgcg05QzCJQ",
+	"fgsyZsIYPtYTlnxpdUjWS9bMa/+0vAtT+MkkQiOhUywGhYJtQFMeQsjxJHuNUlNNNqkm0GrxCrNuVHO7",
+	"GX7KBJnD+5mwMvg9axubB9P8gIVS+rqNSTqf/OmiZMyDodlmxhMZ5+xpzMIxY6nN7CPJnW2d1FrFDoaS",
+	"2oOFilSEqZEmRoZX9CjJJ/dMjtm/4GucZpjT20sVxRGVVgCBkMIr17fiFgkMOFOYQj5Hs7tjJmJbjG1y",
+	"dJTmnDxKzcF/Sl56beZ/wd/HUfRPSsRkcp5RqGOG7a7e8DgKIb8dmuTrPWk6cTIFABdN6HaW9t4ZUaOx",
+	"Nv0UVVDjst6kMbUizT1q7/noZHQCd8jNgnln3svRyeilrZ4OVh9YK1rMH5vqjcdg+PKqKyUfIYBNZkqB",
+	"Qoy8eQ/lyg4auQD3+/TYEk1qK1hO0EBzSfF3uybrFZEmhzaUlZwMfbg/CNwLKgYu8JlSQ4mMehd6Zx5U",
+	"RE0LpHrGmCZS/cDDtfGvmSLGw8aa8M3Yx3+RxkkznmnrPdNSmdfbW2O4W8miO3hxcrKHAU3JVxit7JBU",
+	"bcpIk8KpmUvVEMmcj3/AYfI5vnf6/GX7Kx/wWlshF5z/jIVJ53D64h/b37tYCK5URABs/cPJn9rfeMdk",
+	"DCY6YSqbpcO5NN7Zl0vfk/FyicXaEUJKp1BsyYVunH3xgDgg4r7ECqBnGhjilann4NTei5MTQ/eQCVSR",
+	"KNJ6CMpv+shW30SDxM+A3n0oSmPCPjEz9iIwV5mgP/Aouid6zpaIvc37oZC9de/0nakRW0PgUmFFHL58",
+	"CNS+F9rV69CZdK0bedxiwgJBz4mqCrWTyoj3bJYVdO1iiXnmkHKE3hrzHQ0mxpD/DjoLSuxmH4z4Kvvs",
+	"KH04NFlrfZdlFgS6yzQ741HEb3Iepq9/JCtlAiGxS1ubhDinlVTBkJCE5L075xxWfo9F9jCakZtMQlxj",
+	"dlhbcEEE8Q1GoBaQC1oQA/DMBF/CD3+N4Yo7eDplFtYLnLHMILgMa6tVAVZaE7GXNjn+mS6pqo3WyzT8",
+	"dTaTpFPLT1AzqL3dO7NJXZq++da56VuDVHXv1MX6trbPrLOh1Pd4Sd5Zw016t5f7FGKFtE8VMuxXRpL7",
+	"aVluc4Vu05u7NhCeCqm6yzQ9bEGunTxvf+0zczLUKOTTkw7C8C0XUxqGxNweSoWXnkNekgysiHIJgzOy",
+	"LJsK6vLWr9G45oxMFnLmQfqUpOStlU8l5jPvZsfZkwotZXnrpEKf72MC9lyrgv5sfcCtteR9UNNDKeOE",
+	"gs0iWWorZIkt0eymahigYEPiUMm/ROyv4XmqkNN8QJAuyMBApqKEkokTCDBDmfpNZ3nq30z3vJv9Aodm",
+	"FZLztG7yoasSpU3i4eg+KcdMqvmN91y95TEzQzx/0YHUBBQaBUTgLaY7cVsSajNL1pHa/GoTTquVHK1U",
+	"GjtwaYIKLTeN55HJ7T4s085PRN2JcA7KcrgnvV8veS/y9rVe7gXBoT0tf3OB53XD2GbH0AZ6PmRbYGMe",
+	"zDHDTwRyFWZXaiPzYTMKDYEuVtVBAR+wUBRHKF6FWJGzEkyZjQMo8c5neGl3cnev9oqJirhvj78r05gl",
+	"DvPMc9jmyz0qoQc2lQydd1Zeq7hCeb2NowgJk6vxDPElVXCS7WJyLLvNibIH29mAmzzX2YSPvxO228RN",
+	"6Pmu57ss31lK39JHKR9Et6GDNoejC48b4Nw5uAlMAW6drivzPQ4fADi8N2zvUyY4sQf29gTs3SOOlwvQ",
+	"bQHxksDUx4bgJR/WZH8n8bv12N2nQgQLGrhKF4t4anPBhiE6OoJQF4jTKfwsibI/Ds8dm2pr4PTkpbmC",
+	"YBYdUWlLKocIKzhgOytfQ/hrTGIikYynSeV2iDBxGWHhdNme7EGcmv3CK9di7J2hv//nf2kZlZlo1StJ",
+	"yzpQ8lN6U30fpkbhhsE9w5GFGPsei7wjFplJa1DBfR00fCvwaDhV8+gIvXJMBYdulukEmRGBFHd3eUIH",
+	"9p2enJjIGYwmJvBrMqzDIjNE/0BAZG++7h67bKbOBtQyuWtUBT9uTytPBntsF7MmrVC6yj3qWIs6pv5N",
+	"V5Nnb3gjGshEHA+3Ah93JGj3Z5c8COzYjV8c9pHyTa85DgxwbNM4rVBjkcPujjsePMc9DOLYs9xjwRo3",
+	"80FyF3C6hB+6ttIFeCY5EPtYxF3ile62Ro9XPg680u1nF7wy4bHHhlemwqPBeE+y+dbjlS1pcDJi6Rwt",
+	"gQlBaMww/HMZ66kkeaiKnL6sgwJ/SDNV7sMAcN0/DBToRu+hwN1AgZm0phWE3ayGNwo/TLKUDajSSnkm",
+	"V1CHMOLmJjgVaJLcsB2eZ0PNqnhHd5LJIFWFDmb4oA9TPEyor5n6GqC+hJrg/qBLS19t2lWhgdvTxpNB",
+	"A9slbTbxfo8GNqKBqfTralA8UPQh6mCz8ChMrhszclMvhw3AsiM5vD9L5kHAw27s5ZCMlM16JOPAwMM2",
+	"HbbbOMWd8qdFYw6eQR8Ga+w59LFgjVs4OSb3Txek0bTsccb94owmSUyPMj4OlNHsZheM0XLXY0MYndBo",
+	"cAfMGu0IXcyURZOI4SUJE3ixI6pop7MfRW86fxhE0Yzd44m7wRMDRyYlMm5SsxshieYdNGBcmWvLlq53",
+	"AhomZN5DhocJGdYTWANcaElmS7BwW5p4MlBhmwi9SLi2hwkbYUIn2rpZBY8HItyJ1N2XWfIg8GAnlrLQ",
+	"g2OtHng4MGiwSVcdPix40Ez5MJBgz5WPAQ7c2EdxKYu7wYGudQ8J7hsSTFa6hwUfCSzodrQbNJjs/+OD",
+	"B1Mh0ugMuGa7hAltNY1tYcJkSvtS/26Ah4IL3fg9ZLgryDBDMpWk3aaWN4QP3XsZCNHS/I4gxMz39DDi",
+	"ocKIbUTXCCcmJLQ1pLg9jTwhWLFd1F7kOLqHF1vgxVT0dbcqHhPMuCPJvE+z5oHgxo6sloAbKcv1AMfB",
+	"wY7tuu33AD/+Dpj1oWDInlsfExy5lf9j+acLJtkDkHsBIG01vR593CP6aNe4sv7Khm+/kx8gRf1+nRY7",
+	"ZBcA07HlY0MvE3HT4GTYZepUqCUHT1orY0rMGsFl0htWX63FDbQfS8D2/jBQpB28xyF3g0OuEkopE2mj",
+	"Bt4IfnRYkanAYivxnqeoe0RmKin/mUJLUJvb4n2QHpHW4o8pxffg42GCj02U1gA7NsKM5+j05DSpj64W",
+	"ZI2WeA25NSUhlSDk1oTyZBDIVgl7kXJ0jz02Yo+J3OtoExxW9ZXdyNS92R8Pghl2Yg4HQSRM0uMPB4YW",
+	"Niuj+6mycuDs9TAoX89fjwPfu5tf4RyDepxPk4HSs1cu4NBACc8kmphSjq6PyVnWBXmWxj0YHC7jXmvT",
+	"URLio5it8JwyQN0GWQgPkLQrC8gNGwGyT3aUjdl7U7DImZB3NQlXQn+LouZtt0j631SRpWxNUmpe0MSk",
+	"1ivinXlYCLz28uLjS9rxZdKQw1W2OmYvwJ8PAA1tbwcCMlRDffuzCSv5y47bBTlPptgj5zutcrStROiR",
+	"887C0K7xlsh57u3koGPTF1+nBcU0O2749oWWAfuteGCG61ScyZLso6vN1EEIO4XWBax3RaSpOfWf02vC",
+	"CicduUCBSRopMEGcIYKDRYp6MhuAzG/sL7nKxEYk1ZZEsrPeUx500/sDFUQyg/fI/47qISWUUqb4Rgti",
+	"I+TfcYYrt14gZfa1C3vgKMrGINeWaU+Jvz8EONAyRw1E11TkyFLRrg4BtiaUp1MWqU3YXqTM3R8CNBdF",
+	"ssTb1dY4rEOA3cjUvZkiD1MDqQtzJPVYHJP0IOWhVUBqVEb3cwhw4Oz1QAWPev56HOWO7uRiZAqz3+Uc",
+	"INONPQqwozzLeyPSt+47FYiLEPDFfZwPOOJOC8wDEvP7PCbILG73o4Jsbf2244LcAE/qyKArle7PrGxn",
+	"UeeQ34U/XR8l5kwiavfKh1vHsx8GA7pF6sx87mypjfGSjp8o03WJ594jf3VSfqUju6y0rAZL0GDK1aIE",
+	"zem/c9CcfXnYn/bd7bQvo+v6g7/9H/xlltvQbRKWcB9gWcGk63a4luXZR3rOlhNL7fI0ax/Wn74BaSCc",
+	"F1uKZ07jQHqsuKTm8r/1xc8Qnhl5QlCEJWB0w5bjtOyM9upvZwZ62EO2dB79edtOz9syvNBG+V3tg9YD",
+	"uY9kya9JiVlAm+Esit9wqJZngf587aDP1zYgsg6nbn//v/+vfG6LbhZcpm3K7lnTwdudiOnJncF1kcUX",
+	"lU5AfzLX5WQus2DbWCcHeV63O3F9H7bOg57idWWvwoFDjs36s4fDPNvbSBHe64nf74tBH/YcsOfQR3w6",
+	"eGeHyFRC6oSSumJgNdCoApO2mMAcIsqw0FNekuWUCMRnPS66NS5q96AHQx9F9nK7nZ3wTrvzjw7kdFKl",
+	"yXcwbbbPWE6uNWO5KwKQpbwWs7Rj7ck2ML0/EDppBu8hyR1BkgmllOm0UddudgXAvNSaZbwU5Y9eoRUW",
+	"2uWFhNOuoDGiEoK7XWagwenJiUkPhNEkBNKYDGvRzOSTHwjC7E3QPaCeDXTchG+aRhtkMN+aep4OZtkm",
+	"oS9SidCjk83opCXPrmbFAacst5+SDavRzg78ql2uGnvGIpo7Edl7s4QeBrvswmYJHOLYrVdAh4ZSNiqu",
+	"+09XviWfOmTzsBn1gTDMnlMfB1q5ga+k8DfO+JISeSxXJND/b0EnjXtvG6MBRvOIT3GEgKl9ANmAvadr",
+	"15TOGQmPKEOxJOIh4Mj7QwzNqvSA4eMADM1udgIMTdNHhxc6Lm+w6y3J18OFnxSezYD3TTZlNJjY85RF",
+	"PIXnCIchOjqSuqHm+OLPkij74/Dcsac2G05PXhpbwaw4ohIFBlVDWDsm2uwwG4IjJIm4pgFwcUykFpJL",
+	"alOrzLhAeLUS/BpHIEswkzd6kMn3sWfX4Mo1GHtn6O//+V9aNGXmWfFG0rAW/UykxV5MCdP7A6GfZvAe",
+	"/dwR+plQSpntOmj0VgzUsKhmzhF65bgJzu4stwkyIwIpfjdAc0vt2AOahwxoNpBmE6BpGlVDl9vSydOB",
+	"LtvEK0CX6RL30GU9dLmhibM36BINZCKFh9vFU+5Evu7NEnkY9LELpySYhuOYXlscGvrYqGVa0ccib+0g",
+	"NPKwee2BAMSe2R4HgLilu6EEpqwjfghte/gwDx/CovTw4SOBD2E3O6GHZt8fHXpoPqvRtIYmjxg8hO/b",
+	"BDuEF9qhQ7Nue7IhoPMHAg5h7B433BFu6MikxG/tavxQQEP3CT1m+Hgww1qybEIMoU01YLgljTwdvLBF",
+	"qgJcmKxvjxbWo4XWbelm0RwyVrgLsbov0+NhkMIOPJJgF5ZXeg1xaDhhg2Z5CJTwkLnsgTDCns0eA0LY",
+	"2bEA1/1Y8a+kqUbie3JDpDJIh4/It5UmRq1xpQPpQuOsSxIIosCjINfau1/wG4bwHFN2jiYrQWb020T/",
+	"TJUFTjQ1CRxoxqpG3S5gbt4+K4USITnDEYxUBwilMc/PJDLrtW0qqeqEoUnnKzsdhIOASDdYZjNfxWrR",
+	"cv/TYBYowELQpH4ObM1g8pWsJ0NAUM4RVSjATHt/U4uHTnHwFUVYVd1bMiIJlmlP2EZuKx4G4qiYQlhH",
+	"EIzcmO0x/rImarPM9ysUDwTOqCTcMt02iqDv8P+rNnDjAn8lEpHZDMqcGTzQB6zPnEpY2jR4hzkzkGgg",
+	"yDX/Stkc+MHsWyxJCO+pBZXJa1QirN+pTPn8UfeS4YI29MK0310Wug312c6Ui/4K8LJsWouCNKwUUHm7",
+	"qiKht371mUQ0RIPkJCaiUg1H6BUDoApgYjdKAsaenpzqnaG6oxVWC8/3GF4S78xzBOQVhYafEQAzgwKc",
+	"eZSpP556vrekjC7jpXf2PElSTZkicyK820x+5Xga0eDYEfoVVkrQaayI7FZj4BXjbL3ksQRZa06hLKGN",
+	"0KeFJlJwFs04ydUZP19Mlc+KDQDYts9yOd5H6JVZOB/RGTievqkIOCXoGke04grOB+hGq6U+4/D9HHqV",
+	"Ug3f4ynYhpmGH1eKYRLEgqq1Jme9TVOCBREgvM6+XOplL5hphezDlgdLGFNNqqFusiPB9WuR1go+P0e4",
+	"QbLUsPhPRPXZMzfkkWbHuM+XWQPUbsBoDsrNp9Lsxmp3q51g+FMQyWMREHksY00xRGylzs9deIztRJuU",
+	"4AzfSSN/sr316vix5Lwy+9kt6ZXd+6end5NPb5AEbinLGreCo9uVrGu6rWZNptOr1Tbib8vwYlr1CvWO",
+	"CjXRRJ14aBeqFBJ9uVxbW2pRCU6xFniuoyr/905K9QfXca9UH4VSdfvZRakmRPX0lGrKT/UCwS1lWanm",
+	"ebtdnyYp9yABX559t9Wxyex6HdvGC8061m1Or2PvqGMTKu/EUjvTsQFfcKHurGFNNzvXrz+abnvt+ii0",
+	"q9nNLrrVktPT06yOj+qFgFnEGq1qubldp5qGu9Sodl69Pm2m/pbwKGjT69I76lJL3R2YaId6NIpIAGRx",
+	"d13qutqDPk267nXqI9Gpbke76dVk/5+ibk35qkk0uFa1Ojbh9C561jXera5N5tjr23bOaNO5rl2vd++s",
+	"dxNq78hgO9O/lqMeS/zUB9t7r6X3p6XtGlfGTW349jtptm6/Es0O2UXRO+p8elo+4ct6CWTXsUa/O0nS",
+	"OZoqUeamMJsRLYyrJGhjKx3vJtkr+BZ2aNbudnN61X5H1e6KfnXhqp0rdWBFp4PreRKiwrGYE+XizI3g",
+	"eybRJNL0OHJ9TM6y1RWfyVTBQ9R/uY64j2K2wnPKIIvIIJtDCGLOr2x9w2EHpW6rSm6u2zdVcI5p78qE",
+	"K6G/SFHztlsq/W+qyFJ2LKCqadWGx2Mh8NrL3835knZ8mTTkJrl9DW8Xako+gDrbJ+clt7sqqPReudCO",
+	"+lhM663ZrzetO0seu8Zbmta5txNPaNMXX6dRwJq0N3z7QvPTfmPYzHCd4jctyT7B8M12iefUS7U174RX",
+	"h7BN03KXOJ2bWm/DtxVXb47jNI16G/6uYZyWwrvw0s6tB2DATjcd2834TDfWkrejPJN5Q8FHlNmMHlyE",
+	"UKd8f+Z9uVo8yPbfp5Wfva/W2dLPXqlps/ZzA/QWf87i70rND8fIzkS/Cxe7PkosnNj/98CtWwPth8Gm",
+	"bqk6s6jzD9vYM+m4Z80a1uwANO+DC23x87sGmdh+dh5hYusR9t71Y7llOO165OQo6ineMZy2SoJymc4K",
+	"pu5yt9CU496lk9qXk+/LyR/SXcNpy0HTHevNFxhwkzK5XS7t26JTu7mz3xed7YvOPi1VmtRsq+X+cr2a",
+	"WkbuoE/dQm+pO/t6hn09wwPSnRtwz651Z0uFqC6q02Rg343m7Ost9fWWnpTiTCoy1bJ+KY9zHRN3UJvQ",
+	"cGut2Rf16It6HIrKdGU/WtnmTgoTFBnwVE0xNDpnElGbDFoLLxwEPGbqmUTkaImpKUC2wlLecBHCH4Ko",
+	"WDCJMOSSrsygjAanJ88hR/GN4GyOAkFCwhTFkaw4HPl1qmX5PnN0Q98JKd1veQI7tum9iqte1a+jj2IW",
+	"EoGmXC1MgUgehSiIqB4BZN/vImv36Yt/bH/vYiG4UjupD5XyY4733nwzZSAqKRuK7nXOB17g+iqWJ+K6",
+	"Pol0plYfHDZCa2kyemtrGg3IaD5CC6VWZ8fHz1/8aXQyOhk9P/vzyZ9tobPJEn8lSMTMFDqLReSdeceg",
+	"H+xki+O++bYigi4JS8Ob/ITvqciHP+bjHtNU1WlQbameUDa8kor0VgIL7RM3aqa79Fiw2N1vCyKgLkT+",
+	"TFqvj+KChD50PF2jmwUNFnryigc8ynaeDwuo2gY4ziYhgoNhNCXqhhCWBn91WIjmMdIlx1EC18NxehqM",
+	"CpB6qlVd9xZsLPep7d8QzptlNkYPdpIyTcPp1QPbWebqW3t/7lChsb+Fcy7yff2QTXjWpacktUy5r0/O",
+	"qcyW8z1HMlO+80ZQRRBVw+zCWU+zokNrqpoF37J3o5UrOk/zPW7Yo0tgV8FRlVU1HEOhkEAB0YjPc5QD",
+	"Quj28vb/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

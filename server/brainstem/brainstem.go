@@ -55,6 +55,10 @@ const maxBody = "2M"
 // validator, so the Atlas API keeps its own.
 var formatValidators = []openapi3.SchemaValidationOption{
 	openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String())),
+	openapi3.WithStringFormatValidator("date", openapi3.NewCallbackValidator(func(s string) error {
+		_, err := time.Parse(time.DateOnly, s)
+		return err
+	})),
 	openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
 		if u, err := url.Parse(s); err != nil || u.Scheme == "" || u.Host == "" {
 			return errors.New("not an absolute URI")

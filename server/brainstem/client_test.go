@@ -54,7 +54,7 @@ func TestOfficialPythonClient(t *testing.T) {
 		email, password   = "alice@example.org", "alice-pw-123"
 		email2, password2 = "bob@example.org", "bob-pw-456"
 	)
-	cli("user", "add", "--data", data, "--email", email, "--password", password)
+	cli("user", "add", "--data", data, "--email", email, "--password", password, "--staff")
 	cli("user", "add", "--data", data, "--email", email2, "--password", password2)
 	token := cli("token", "create", "--data", data, "--email", email)
 	token2 := cli("token", "create", "--data", data, "--email", email2)

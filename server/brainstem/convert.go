@@ -121,16 +121,17 @@ func projectObject(p store.BSProjectRecord, r *request, e embeds) object {
 		{"name", p.Name},
 		{"description", p.Description},
 		{"sessions", e.relation("sessions", p.SessionIDs)},
-		{"subjects", emptyList},
-		{"collections", emptyList},
-		{"cohorts", emptyList},
+		{"subjects", e.relation("subjects", p.SubjectIDs)},
+		{"collections", e.relation("collections", p.CollectionIDs)},
+		{"cohorts", e.relation("cohorts", p.CohortIDs)},
 		{"publications", rawJSON(p.Publications, "[]")},
 		{"extra_fields", rawJSON(p.ExtraFields, "{}")},
 		{"is_public", p.IsPublic},
 		{"tags", rawJSON(p.Tags, "[]")},
 	}
 	if wantLinks(r) {
-		o = append(o, links("sessions", nonEmpty(p.SessionIDs)))
+		o = append(o, links("sessions", nonEmpty(p.SessionIDs), "subjects", nonEmpty(p.SubjectIDs),
+			"collections", nonEmpty(p.CollectionIDs), "cohorts", nonEmpty(p.CohortIDs)))
 	}
 	return append(o, member{"users", users}, member{"groups", object{}})
 }

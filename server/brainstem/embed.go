@@ -25,6 +25,15 @@ func (h *Handlers) embedDataStorages(ctx context.Context, r *request, ids []stri
 	return indexObjects(ds, err, func(d store.BSDataStorage) (string, object) { return d.ID, dataStorageObject(d) })
 }
 
+func (h *Handlers) embedGroups(ctx context.Context, r *request, g group, ids []string) (map[string]object, error) {
+	byID := h.st.BSCollectionsByID
+	if g.model == "cohort" {
+		byID = h.st.BSCohortsByID
+	}
+	recs, err := byID(ctx, r.viewer(), dedupe(ids))
+	return indexObjects(recs, err, func(rec store.BSGroupRecord) (string, object) { return rec.ID, g.object(rec, nil) })
+}
+
 func indexObjects[T any](recs []T, err error, render func(T) (string, object)) (map[string]object, error) {
 	if err != nil {
 		return nil, err

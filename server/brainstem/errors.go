@@ -31,12 +31,14 @@ const (
 	msgEmptyList        = "This list may not be empty."
 	msgBadURL           = "Enter a valid URL."
 	msgBadDateTime      = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+	msgBadDate          = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 	msgServerError      = "A server error occurred."
 	msgNoBody           = "JSON parse error - Expecting value: line 1 column 1 (char 0)"
 	msgBadCredentials   = "No active account found with the given credentials"
 	msgTooLarge         = "Request body too large."
 	msgStorageFull      = "Insufficient storage: the server has no room to store this; try again later."
 	msgTimeout          = "Request timeout: the request body stopped arriving."
+	msgReferenced       = "This record cannot be deleted: other records refer to it."
 )
 
 // apiError is a response already in Django REST framework's shape.
@@ -98,6 +100,8 @@ func errorResponse(err error) (int, any) {
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
+	case errors.Is(err, store.ErrReferenced):
+		return http.StatusBadRequest, map[string]string{"detail": msgReferenced}
 	case errors.Is(err, store.ErrForbidden):
 		return http.StatusForbidden, map[string]string{"detail": msgForbidden}
 	case errors.Is(err, auth.ErrNoCredentials):
@@ -324,6 +328,8 @@ func schemaMessage(se *openapi3.SchemaError) string {
 			return fmt.Sprintf("“%v” is not a valid UUID.", se.Value)
 		case "date-time":
 			return msgBadDateTime
+		case "date":
+			return msgBadDate
 		case "uri":
 			return msgBadURL
 		case "email":

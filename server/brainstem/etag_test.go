@@ -111,3 +111,32 @@ func TestIfMatch(t *testing.T) {
 		t.Errorf("DELETE current: %d %s", res.StatusCode, res.Body)
 	}
 }
+
+// TestIfMatchOnTheNewModels: ETag and If-Match on the record URLs of every
+// model added with the registry (the middleware knows no model).
+func TestIfMatchOnTheNewModels(t *testing.T) {
+	t.Parallel()
+	f := newSubjectFixture(t)
+	f.id["Col"] = f.create(changer, "/api/private/stem/collection/", "collection", map[string]any{"name": "C", "project": f.id["Lab"]})
+	for _, c := range []struct{ user, path, field string }{
+		{staff, "/api/private/taxonomies/species/{Mouse}/", "description"},
+		{staff, "/api/private/taxonomies/strain/{C57}/", "description"},
+		{staff, "/api/private/resources/supplier/{CR}/", "description"},
+		{changer, "/api/private/stem/subject/{Rat1}/", "description"},
+		{changer, "/api/private/stem/collection/{Col}/", "description"},
+	} {
+		path := f.sub(c.path)
+		res := f.doH(c.user, "GET", path, nil)
+		etag := res.Header.Get("ETag")
+		if res.StatusCode != http.StatusOK || etag == "" {
+			t.Fatalf("GET %s: %d ETag %q", path, res.StatusCode, etag)
+		}
+		if res := f.doH(c.user, "PATCH", path, map[string]any{c.field: "one"}, "If-Match", etag); res.StatusCode != http.StatusOK {
+			t.Errorf("PATCH %s with the current ETag: %d %s", path, res.StatusCode, res.Body)
+		}
+		res = f.doH(c.user, "PATCH", path, map[string]any{c.field: "two"}, "If-Match", etag)
+		if res.StatusCode != http.StatusPreconditionFailed || string(res.Body) != `{"detail":"Precondition failed."}` {
+			t.Errorf("PATCH %s with a stale ETag: %d %s", path, res.StatusCode, res.Body)
+		}
+	}
+}

@@ -43,8 +43,8 @@ func (h *Handlers) getProject(ctx context.Context, id string) (response, error) 
 	return ok(object{{"project", objs[0]}}), nil
 }
 
-// projectObjects renders projects, embedding their visible sessions when
-// include[]=sessions.* asks for them.
+// projectObjects renders projects, embedding their sessions, subjects,
+// collections and cohorts when include[]=rel.* asks for them.
 func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.BSProjectRecord, q *store.BSQuery) ([]object, error) {
 	e := embeds{}
 	if slices.Contains(q.Include, "sessions") {
@@ -57,6 +57,35 @@ func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.
 			return nil, err
 		}
 		e["sessions"] = m
+	}
+	if slices.Contains(q.Include, "subjects") {
+		var ids []string
+		for _, p := range recs {
+			ids = append(ids, p.SubjectIDs...)
+		}
+		m, err := h.embedSubjects(ctx, r, ids)
+		if err != nil {
+			return nil, err
+		}
+		e["subjects"] = m
+	}
+	for _, g := range []group{collections, cohorts} {
+		if !slices.Contains(q.Include, g.key) {
+			continue
+		}
+		var ids []string
+		for _, p := range recs {
+			if g.key == "collections" {
+				ids = append(ids, p.CollectionIDs...)
+			} else {
+				ids = append(ids, p.CohortIDs...)
+			}
+		}
+		m, err := h.embedGroups(ctx, r, g, ids)
+		if err != nil {
+			return nil, err
+		}
+		e[g.key] = m
 	}
 	out := make([]object, len(recs))
 	for i, p := range recs {

@@ -18,6 +18,13 @@ var publicCollections = []string{
 	"/api/public/stem/session/",
 	"/api/public/stem/project/",
 	"/api/public/personal_attributes/datastorage/",
+	"/api/public/stem/subject/",
+	"/api/public/stem/collection/",
+	"/api/public/stem/cohort/",
+	"/api/public/stem/breeding/",
+	"/api/public/taxonomies/species/",
+	"/api/public/taxonomies/strain/",
+	"/api/public/resources/supplier/",
 }
 
 // registerPublicWrites routes the public portal's writes, which the

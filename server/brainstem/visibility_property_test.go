@@ -71,12 +71,16 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 			return r.public
 		}
 		return r.members[v.user]
-	case "session":
+	case "session", "subject":
 		return slices.ContainsFunc(r.rels["projects"], func(p *pgRec) bool { return g.visible(v, p) })
 	case "datastorage":
 		return r.public || !v.public && r.owner == v.user
 	case "sessiondatastorage":
 		return g.visible(v, r.rels["session"][0]) && g.visible(v, r.rels["datastorage"][0])
+	case "collection", "cohort", "breeding":
+		return g.visible(v, r.rels["project"][0])
+	case "species", "strain", "supplier": // global tables
+		return true
 	}
 	g.t.Fatalf("the property test does not know the visibility of model %q: add it to propGraph.visible", r.model)
 	return false
@@ -276,6 +280,21 @@ var propListURL = map[string]string{
 	"project":            "/api/%s/stem/project/",
 	"datastorage":        "/api/%s/personal_attributes/datastorage/",
 	"sessiondatastorage": "/api/%s/stem/sessiondatastorage/",
+	"subject":            "/api/%s/stem/subject/",
+	"collection":         "/api/%s/stem/collection/",
+	"cohort":             "/api/%s/stem/cohort/",
+	"breeding":           "/api/%s/stem/breeding/",
+	"species":            "/api/%s/taxonomies/species/",
+	"strain":             "/api/%s/taxonomies/strain/",
+	"supplier":           "/api/%s/resources/supplier/",
+}
+
+// listKey is the records key of model's list ("species" is its own plural).
+func listKey(model string) string {
+	if model == "species" {
+		return model
+	}
+	return model + "s"
 }
 
 // list GETs model's list as v with the query and returns the records.
@@ -300,7 +319,7 @@ func (g *propGraph) list(v pgViewer, model, query string) ([]map[string]any, int
 	var body map[string]any
 	res.JSON(g.t, &body)
 	var out []map[string]any
-	for _, r := range body[model+"s"].([]any) {
+	for _, r := range body[listKey(model)].([]any) {
 		out = append(out, r.(map[string]any))
 	}
 	return out, int(body["count"].(float64)), true
@@ -402,7 +421,9 @@ func TestRelationFilterProperty(t *testing.T) {
 }
 
 // buildPropGraph creates, through the API, 4 users, 5 projects, 8 data
-// storages, 10 sessions and random links between them, then gives the
+// storages, 10 sessions and random links between them, 3 species, 5
+// strains, 3 suppliers, 8 subjects, 5 collections, 5 cohorts and 4
+// breedings, then gives the
 // users random final memberships (user 0 owns every project).
 func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	f := &fixture{t: t, env: servertest.New(t, server.Config{}), tok: map[string]string{}, id: map[string]string{}}
@@ -497,6 +518,118 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 	for _, p := range projects {
 		if p.rels["sessions"] == nil {
 			p.rels["sessions"] = nil
+		}
+	}
+	// The global tables, written by a staff user.
+	if err := f.env.Store.SetStaff(t.Context(), "u0@lab.org", true); err != nil {
+		t.Fatal(err)
+	}
+	rrid := func() any {
+		if rng.IntN(3) == 0 {
+			return nil
+		}
+		return "RRID:" + word()
+	}
+	var species []*pgRec
+	for i := range 3 {
+		species = append(species, add("species", created("u0", "/api/private/taxonomies/species/", "species", map[string]any{
+			"name": fmt.Sprintf("Sp%d %s", i, word()), "description": text(), "rrid": rrid()})))
+	}
+	for i := range 5 {
+		sp := species[rng.IntN(len(species))]
+		st := add("strain", created("u0", "/api/private/taxonomies/strain/", "strain", map[string]any{
+			"name": fmt.Sprintf("St%d %s", i, word()), "description": text(), "rrid": rrid(), "species": sp.id}))
+		st.rels["species"] = []*pgRec{sp}
+	}
+	var suppliers, strains []*pgRec
+	for i := range 3 {
+		suppliers = append(suppliers, add("supplier", created("u0", "/api/private/resources/supplier/", "supplier", map[string]any{
+			"name": fmt.Sprintf("Su%d %s", i, word()), "description": text(), "website": word() + ".org"})))
+	}
+	strains = g.recs["strain"]
+	// Subjects in random projects, of random strains, some from a supplier.
+	sexes := []string{"F", "M", "U"}
+	for i := range 8 {
+		var ps []*pgRec
+		for _, p := range projects {
+			if rng.IntN(3) == 0 {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			ps = []*pgRec{projects[rng.IntN(len(projects))]}
+		}
+		st := strains[rng.IntN(len(strains))]
+		body := map[string]any{"name": fmt.Sprintf("Sub%d %s", i, word()), "description": text(), "tags": tags(),
+			"projects": ids2(ps), "strain": st.id, "sex": sexes[rng.IntN(3)], "genetic_line": word(),
+			"genotype": text(), "subject_identifier": word(), "status": []string{"active", "retired"}[rng.IntN(2)],
+			"name_used_in_storage": rrid()}
+		var sup []*pgRec
+		if rng.IntN(2) == 0 {
+			sup = []*pgRec{suppliers[rng.IntN(len(suppliers))]}
+			body["supplier"] = sup[0].id
+		}
+		if rng.IntN(3) > 0 {
+			body["birth_date"] = fmt.Sprintf("20%02d-%02d-%02d", 18+rng.IntN(6), 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		if rng.IntN(3) == 0 {
+			body["death_date"] = fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		sub := add("subject", created(g.users[rng.IntN(4)], "/api/private/stem/subject/", "subject", body))
+		sub.rels["projects"], sub.rels["strain"], sub.rels["supplier"], sub.rels["breeding"] = ps, []*pgRec{st}, sup, nil
+		for _, p := range ps {
+			p.rels["subjects"] = append(p.rels["subjects"], sub)
+		}
+	}
+	// Collections and cohorts of random projects, with random sessions and subjects.
+	for _, c := range []struct{ model, members, path string }{
+		{"collection", "sessions", "/api/private/stem/collection/"},
+		{"cohort", "subjects", "/api/private/stem/cohort/"},
+	} {
+		pool := g.recs["session"]
+		if c.model == "cohort" {
+			pool = g.recs["subject"]
+		}
+		for i := range 5 {
+			p := projects[rng.IntN(len(projects))]
+			var ms []*pgRec
+			for _, m := range pool {
+				if rng.IntN(3) == 0 {
+					ms = append(ms, m)
+				}
+			}
+			rec := add(c.model, created(g.users[rng.IntN(4)], c.path, c.model, map[string]any{
+				"name": fmt.Sprintf("%s%d %s", c.model[:2], i, word()), "description": text(), "tags": tags(),
+				"project": p.id, c.members: ids2(ms)}))
+			rec.rels["project"], rec.rels[c.members] = []*pgRec{p}, ms
+			p.rels[c.model+"s"] = append(p.rels[c.model+"s"], rec)
+		}
+	}
+	// Breedings of random parents in random projects; some subjects come from one.
+	subjects := g.recs["subject"]
+	for i := range 4 {
+		p := projects[rng.IntN(len(projects))]
+		mother, father := subjects[rng.IntN(len(subjects))], subjects[rng.IntN(len(subjects))]
+		body := map[string]any{"name": fmt.Sprintf("Br%d %s", i, word()), "project": p.id, "mother": mother.id,
+			"father": father.id, "description": text(), "tags": tags(), "litter_size": rng.IntN(12),
+			"expected_genotype": word()}
+		if rng.IntN(2) == 0 {
+			body["start_date"] = fmt.Sprintf("2023-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		b := add("breeding", created("u0", "/api/private/stem/breeding/", "breeding", body))
+		b.rels["project"], b.rels["mother"], b.rels["father"] = []*pgRec{p}, []*pgRec{mother}, []*pgRec{father}
+		for _, sub := range subjects {
+			if rng.IntN(4) == 0 {
+				f.must("u0", "PATCH", "/api/private/stem/subject/"+sub.id+"/", map[string]any{"breeding": b.id}, http.StatusOK)
+				sub.rels["breeding"] = []*pgRec{b}
+			}
+		}
+	}
+	for _, p := range projects {
+		for _, rel := range []string{"subjects", "collections", "cohorts"} {
+			if p.rels[rel] == nil {
+				p.rels[rel] = nil
+			}
 		}
 	}
 	// Final memberships.

@@ -2,7 +2,7 @@
 and its `brainstem` CLI against a running sessionhub.
 
 Run by server/brainstem/client_test.go, which starts the server and sets:
-SESSIONHUB_URL (e.g. http://127.0.0.1:PORT/), SESSIONHUB_TOKEN (alice),
+SESSIONHUB_URL (e.g. http://127.0.0.1:PORT/), SESSIONHUB_TOKEN (alice, a staff user),
 SESSIONHUB_TOKEN2 (bob), SESSIONHUB_EMAIL / SESSIONHUB_PASSWORD (alice's
 sign-in) and SESSIONHUB_EMAIL2 (bob). Tests run in file order and share the
 module fixtures; every name carries RUN so reruns on one server don't clash.
@@ -444,6 +444,155 @@ def test_public_portal(client, project, session, bulk):
     resp = client.delete("session", portal="public", id=session["id"])
     assert resp.status_code == 403
     assert expect(client.load("session", id=session["id"]), 200)
+
+
+def test_global_tables(client, client2):
+    """species, strain and supplier: written by the staff user alice
+    (`user add --staff`), read by everyone on both portals, refused to bob."""
+    sp = expect(client.save("species", data={"name": f"Rat {RUN}", "description": "Rattus norvegicus",
+                                             "rrid": "RRID:NCBITaxon_10116"}), 201)["species"]
+    assert sp["rrid_url"] == "https://scicrunch.org/resolver/RRID:NCBITaxon_10116"
+    assert sp["external_identifiers"] == []
+    st = expect(client.save("strain", data={"name": f"Wistar {RUN}", "species": sp["id"]}), 201)["strain"]
+    assert st["species"] == sp["id"]
+    su = expect(client.save("supplier", data={"name": f"Supplier {RUN}", "website": "newsupplier.com"}), 201)["supplier"]
+    assert su["website"] == "http://newsupplier.com"
+    # load with filters and include, on both portals, as either user
+    for c, portal in [(client, "private"), (client2, "private"), (client2, "public")]:
+        body = expect(c.load("strain", portal=portal, filters={"species.name": f"Rat {RUN}"}, include=["species"]), 200)
+        assert [s["name"] for s in body["strains"]] == [f"Wistar {RUN}"]
+        assert body["strains"][0]["species"]["description"] == "Rattus norvegicus"
+        body = expect(c.load("species", portal=portal, id=sp["id"]), 200)
+        assert body["species"]["name"] == f"Rat {RUN}"
+        body = expect(c.load("supplier", portal=portal, filters={"name.icontains": RUN}), 200)
+        assert [s["id"] for s in body["suppliers"]] == [su["id"]]
+    all_species = client.load("species", filters={"name.icontains": RUN}, load_all=True)
+    assert [s["id"] for s in all_species["species"]] == [sp["id"]]
+    anon = requests.Session()
+    body = expect(anon.get(api("public/taxonomies/species/"), params={"filter{name}": f"Rat {RUN}"}, timeout=30), 200)
+    assert body["count"] == 1
+    # bob is not staff
+    assert expect(client2.save("species", data={"name": f"Mouse {RUN}"}), 403) == FORBIDDEN
+    assert expect(client2.save("strain", id=st["id"], data={"description": "x"}), 403) == FORBIDDEN
+    assert expect(client2.delete("supplier", id=su["id"]), 403) == FORBIDDEN
+    # bad input in DRF's shapes
+    assert expect(client.save("species", data={"name": f"Rat {RUN}"}), 400) == {
+        "name": ["species with this name already exists."]}
+    assert expect(client.save("strain", data={"name": f"SD {RUN}"}), 400) == {"species": ["This field is required."]}
+    # change, then delete (a species with strains stays)
+    body = expect(client.save("strain", id=st["id"], data={"description": "albino"}), 200)
+    assert body["strain"]["description"] == "albino" and body["strain"]["species"] == sp["id"]
+    expect(client.delete("species", id=sp["id"]), 400)
+    assert client.delete("strain", id=st["id"]).status_code == 204
+    assert client.delete("species", id=sp["id"]).status_code == 204
+    assert client.delete("supplier", id=su["id"]).status_code == 204
+    assert expect(client.load("species", id=sp["id"]), 404) == NOT_FOUND
+
+
+@pytest.fixture(scope="module")
+def strain(client):
+    sp = expect(client.save("species", data={"name": f"Mouse {RUN}"}), 201)["species"]
+    return expect(client.save("strain", data={"name": f"C57BL/6 {RUN}", "species": sp["id"]}), 201)["strain"]
+
+
+@pytest.fixture(scope="module")
+def subject(client, project, strain):
+    return expect(client.save("subject", data={
+        "name": f"{RUN} mouse 1", "projects": [project["id"]], "strain": strain["id"], "sex": "F",
+        "birth_date": "2024-02-29", "tags": ["ca1"], "extra_fields": {"weight_g": 21.5},
+    }), 201)["subject"]
+
+
+def test_subjects(client, client2, project, strain, subject):
+    assert subject["strain"] == strain["id"] and subject["projects"] == [project["id"]]
+    assert subject["licenses"] == [] and subject["procedures"] == [] and subject["subjectlogs"] == []
+    assert subject["birth_date"] == "2024-02-29" and subject["status"] == "active"
+    # load_subject embeds procedures and subjectlogs by default (none exist)
+    body = expect(client.load_subject(name=f"{RUN} mouse", strain=strain["id"], sex="F"), 200)
+    assert [s["id"] for s in body["subjects"]] == [subject["id"]]
+    body = expect(client.load("subject", filters={"strain.species.name": f"Mouse {RUN}"}, include=["strain", "projects"]), 200)
+    s = body["subjects"][0]
+    assert s["strain"]["name"] == strain["name"] and s["projects"][0]["id"] == project["id"]
+    body = expect(client.save("subject", id=subject["id"], data={"genotype": "wt", "death_date": None}), 200)
+    assert body["subject"]["genotype"] == "wt" and body["subject"]["birth_date"] == "2024-02-29"
+    # bob is no member of the project
+    assert expect(client2.load("subject", id=subject["id"]), 404) == NOT_FOUND
+    assert expect(client2.load("subject", filters={"name.icontains": RUN}), 200)["count"] == 0
+    assert expect(client2.save("subject", id=subject["id"], data={"genotype": "x"}), 404) == NOT_FOUND
+    errors = expect(client.save("subject", data={"name": f"{RUN} mouse 2", "projects": [project["id"]],
+                                                   "strain": strain["id"], "sex": "X"}), 400)
+    assert errors == {"sex": ['"X" is not a valid choice.']}
+    tmp = expect(client.save("subject", data={"name": f"{RUN} mouse 2", "projects": [project["id"]],
+                                                "strain": strain["id"], "sex": "U"}), 201)["subject"]
+    assert client.delete("subject", id=tmp["id"]).status_code == 204
+    assert expect(client.load("subject", id=tmp["id"]), 404) == NOT_FOUND
+
+
+@pytest.fixture(scope="module")
+def collection(client, project, session):
+    return expect(client.save("collection", data={"name": f"{RUN} day 1", "project": project["id"],
+                                                   "sessions": [session["id"]]}), 201)["collection"]
+
+
+@pytest.fixture(scope="module")
+def cohort(client, project, subject):
+    return expect(client.save("cohort", data={"name": f"{RUN} females", "project": project["id"],
+                                               "subjects": [subject["id"]], "tags": ["f"]}), 201)["cohort"]
+
+
+def test_collections_and_cohorts(client, client2, project, session, subject, collection, cohort):
+    assert collection["sessions"] == [session["id"]] and collection["project"] == project["id"]
+    body = expect(client.load_collection(name=RUN), 200)
+    c = body["collections"][0]
+    assert c["id"] == collection["id"] and c["sessions"][0]["name"] == session["name"]  # embedded by default
+    body = expect(client.load_cohort(name=RUN), 200)
+    assert body["cohorts"][0]["subjects"][0]["id"] == subject["id"]
+    body = expect(client.load("cohort", filters={"subjects.name": subject["name"]}), 200)
+    assert [x["id"] for x in body["cohorts"]] == [cohort["id"]]
+    body = expect(client.save("collection", id=collection["id"], data={"description": "first day"}), 200)
+    assert body["collection"]["sessions"] == [session["id"]]
+    assert expect(client2.load("cohort", id=cohort["id"]), 404) == NOT_FOUND
+    assert expect(client.save("cohort", data={"name": "x"}), 400) == {"project": ["This field is required."]}
+    tmp = expect(client.save("cohort", data={"name": f"{RUN} tmp", "project": project["id"]}), 201)["cohort"]
+    assert client.delete("cohort", id=tmp["id"]).status_code == 204
+    assert expect(client.load("cohort", id=tmp["id"]), 404) == NOT_FOUND
+
+
+def test_breedings(client, client2, project, strain, subject):
+    father = expect(client.save("subject", data={"name": f"{RUN} male 1", "projects": [project["id"]],
+                                                  "strain": strain["id"], "sex": "M"}), 201)["subject"]
+    b = expect(client.save("breeding", data={"name": f"{RUN} pair", "project": project["id"], "mother": subject["id"],
+                                              "father": father["id"], "litter_size": 7, "start_date": "2026-03-01"}), 201)["breeding"]
+    assert b["mother"] == subject["id"] and b["litter_size"] == 7 and b["end_date"] is None
+    body = expect(client.load("breeding", filters={"mother.name": subject["name"]}, include=["father"]), 200)
+    assert [x["father"]["name"] for x in body["breedings"]] == [father["name"]]
+    pup = expect(client.save("subject", data={"name": f"{RUN} pup 1", "projects": [project["id"]], "strain": strain["id"],
+                                               "sex": "U", "breeding": b["id"]}), 201)["subject"]
+    assert pup["breeding"] == b["id"]
+    assert expect(client2.load("breeding", id=b["id"]), 404) == NOT_FOUND
+    assert expect(client.delete("subject", id=father["id"]), 400)["detail"]
+    assert client.delete("breeding", id=b["id"]).status_code == 204
+    assert expect(client.load("subject", id=pup["id"]), 200)["subject"]["breeding"] is None
+    assert client.delete("subject", id=pup["id"]).status_code == 204
+    assert client.delete("subject", id=father["id"]).status_code == 204
+
+
+def test_load_project_default_includes(client, project, session, subject, collection, cohort):
+    """load_project embeds sessions, subjects, collections and cohorts by
+    default in lists (the client sends no include[] with an id)."""
+    body = expect(client.load_project(name=project["name"]), 200)
+    assert [x["id"] for x in body["projects"]] == [project["id"]]
+    p = body["projects"][0]
+    assert session["id"] in [s["id"] for s in p["sessions"]]
+    assert all(isinstance(s, dict) for s in p["sessions"])
+    assert [s["name"] for s in p["subjects"]] == [subject["name"]]
+    assert [c["name"] for c in p["collections"]] == [collection["name"]]
+    assert [c["name"] for c in p["cohorts"]] == [cohort["name"]]
+    body = expect(client.load_project(subjects=subject["id"]), 200)
+    assert [x["id"] for x in body["projects"]] == [project["id"]]
+    body = expect(client.load_project(id=project["id"]), 200)
+    assert session["id"] in body["project"]["sessions"]
+    assert body["project"]["subjects"] == [subject["id"]]
 
 
 def test_bad_token(client):

@@ -1,0 +1,365 @@
+package brainstem
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// The global tables (species, strain, supplier): every signed-in user and
+// the public portal read them; the store lets only staff users write them.
+
+// rridURL is the RRID resolver page of rrid, or null.
+func rridURL(rrid *string) any {
+	if rrid == nil || *rrid == "" {
+		return nil
+	}
+	return "https://scicrunch.org/resolver/" + *rrid
+}
+
+func nullableText(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// speciesObject renders a species.
+func speciesObject(s store.BSSpecies) object {
+	return object{
+		{"id", s.ID},
+		{"name", s.Name},
+		{"description", s.Description},
+		{"rrid", nullableText(s.RRID)},
+		{"rrid_url", rridURL(s.RRID)},
+		{"external_identifiers", rawJSON(s.ExternalIdentifiers, "[]")},
+	}
+}
+
+// strainObject renders a strain, its species embedded when e has it.
+func strainObject(s store.BSStrain, e embeds) object {
+	return object{
+		{"id", s.ID},
+		{"name", s.Name},
+		{"description", s.Description},
+		{"species", e.one("species", s.SpeciesID)},
+		{"rrid", nullableText(s.RRID)},
+		{"rrid_url", rridURL(s.RRID)},
+		{"external_identifiers", rawJSON(s.ExternalIdentifiers, "[]")},
+	}
+}
+
+// supplierObject renders a supplier.
+func supplierObject(s store.BSSupplier) object {
+	return object{
+		{"id", s.ID},
+		{"name", s.Name},
+		{"description", s.Description},
+		{"website", s.Website},
+	}
+}
+
+// globalFields are the writable fields of the global tables' bodies.
+type globalFields struct {
+	Name                *string
+	Description         *string
+	RRID                nullable.Nullable[string]
+	ExternalIdentifiers *brainstemapi.ExternalIdentifiers
+	Species             *brainstemapi.Uuid
+	Website             *string
+}
+
+// globalInput converts a body; full (POST, PUT) gives absent optional
+// fields their defaults.
+func globalInput(f globalFields, full bool) store.BSGlobalInput {
+	in := store.BSGlobalInput{Name: f.Name, Description: f.Description, Website: f.Website}
+	if f.RRID.IsSpecified() {
+		in.SetRRID = true
+		if v, err := f.RRID.Get(); err == nil {
+			in.RRID = &v
+		}
+	}
+	if f.ExternalIdentifiers != nil {
+		in.ExternalIdentifiers = jsonText(*f.ExternalIdentifiers)
+	}
+	if f.Species != nil {
+		id := f.Species.String()
+		in.Species = &id
+	}
+	if full {
+		empty := ""
+		if in.Description == nil {
+			in.Description = &empty
+		}
+		if in.Website == nil {
+			in.Website = &empty
+		}
+		in.SetRRID = true
+		if in.ExternalIdentifiers == nil {
+			in.ExternalIdentifiers = jsonText([]any{})
+		}
+	}
+	return in
+}
+
+// listGlobal answers a list of a global table: parse the query, read a
+// page, render it (with the embeds asked for).
+func listGlobal[T any](ctx context.Context, model, key string,
+	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error),
+	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
+	rows, n, err := list(ctx, r.viewer(), q, page)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := render(ctx, r, rows, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(listEnvelope(key, objs, n, page, r)), nil
+}
+
+// getGlobal answers one record of a global table.
+func getGlobal[T any](ctx context.Context, model, id string,
+	get func(context.Context, store.BSViewer, string) (*T, error),
+	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	row, err := get(ctx, r.viewer(), id)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := render(ctx, r, []T{*row}, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(object{{model, objs[0]}}), nil
+}
+
+// saved answers a created (201) or changed (200) record of a global table.
+func saved[T any](ctx context.Context, status int, model string, row *T, err error,
+	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := render(ctx, requestFrom(ctx), []T{*row}, &store.BSQuery{})
+	if err != nil {
+		return response{}, err
+	}
+	return response{status: status, body: object{{model, objs[0]}}}, nil
+}
+
+func (h *Handlers) renderSpecies(_ context.Context, _ *request, rows []store.BSSpecies, q *store.BSQuery) ([]object, error) {
+	out := make([]object, len(rows))
+	for i, s := range rows {
+		out[i] = speciesObject(s).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+func (h *Handlers) renderStrains(ctx context.Context, r *request, rows []store.BSStrain, q *store.BSQuery) ([]object, error) {
+	e := embeds{}
+	if slices.Contains(q.Include, "species") {
+		ids := make([]string, len(rows))
+		for i, s := range rows {
+			ids[i] = s.SpeciesID
+		}
+		ss, err := h.st.BSSpeciesByID(ctx, r.viewer(), dedupe(ids))
+		m, err := indexObjects(ss, err, func(s store.BSSpecies) (string, object) { return s.ID, speciesObject(s) })
+		if err != nil {
+			return nil, err
+		}
+		e["species"] = m
+	}
+	out := make([]object, len(rows))
+	for i, s := range rows {
+		out[i] = strainObject(s, e).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+func (h *Handlers) renderSuppliers(_ context.Context, _ *request, rows []store.BSSupplier, q *store.BSQuery) ([]object, error) {
+	out := make([]object, len(rows))
+	for i, s := range rows {
+		out[i] = supplierObject(s).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+// ---- species ----
+
+// ListSpecies lists the species.
+func (h *Handlers) ListSpecies(ctx context.Context, _ brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
+	return listGlobal(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+}
+
+// PublicListSpecies lists the species on the public portal.
+func (h *Handlers) PublicListSpecies(ctx context.Context, _ brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
+	return listGlobal(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+}
+
+// GetSpecies returns one species.
+func (h *Handlers) GetSpecies(ctx context.Context, req brainstemapi.GetSpeciesRequestObject) (brainstemapi.GetSpeciesResponseObject, error) {
+	return getGlobal(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+}
+
+// PublicGetSpecies returns one species on the public portal.
+func (h *Handlers) PublicGetSpecies(ctx context.Context, req brainstemapi.PublicGetSpeciesRequestObject) (brainstemapi.PublicGetSpeciesResponseObject, error) {
+	return getGlobal(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+}
+
+// CreateSpecies creates a species (staff only, 201).
+func (h *Handlers) CreateSpecies(ctx context.Context, req brainstemapi.CreateSpeciesRequestObject) (brainstemapi.CreateSpeciesResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, true)
+	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), "", in)
+	return saved(ctx, http.StatusCreated, "species", row, err, h.renderSpecies)
+}
+
+// ReplaceSpecies replaces a species' writable fields (PUT, staff only).
+func (h *Handlers) ReplaceSpecies(ctx context.Context, req brainstemapi.ReplaceSpeciesRequestObject) (brainstemapi.ReplaceSpeciesResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, true)
+	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "species", row, err, h.renderSpecies)
+}
+
+// UpdateSpecies changes the fields sent (PATCH, staff only).
+func (h *Handlers) UpdateSpecies(ctx context.Context, req brainstemapi.UpdateSpeciesRequestObject) (brainstemapi.UpdateSpeciesResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, false)
+	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "species", row, err, h.renderSpecies)
+}
+
+// DeleteSpecies deletes a species without strains (staff only, 204).
+func (h *Handlers) DeleteSpecies(ctx context.Context, req brainstemapi.DeleteSpeciesRequestObject) (brainstemapi.DeleteSpeciesResponseObject, error) {
+	if err := h.st.DeleteBSSpecies(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteSpecies204Response{}, nil
+}
+
+// ---- strain ----
+
+// ListStrains lists the strains.
+func (h *Handlers) ListStrains(ctx context.Context, _ brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
+	return listGlobal(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+}
+
+// PublicListStrains lists the strains on the public portal.
+func (h *Handlers) PublicListStrains(ctx context.Context, _ brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
+	return listGlobal(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+}
+
+// GetStrain returns one strain.
+func (h *Handlers) GetStrain(ctx context.Context, req brainstemapi.GetStrainRequestObject) (brainstemapi.GetStrainResponseObject, error) {
+	return getGlobal(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+}
+
+// PublicGetStrain returns one strain on the public portal.
+func (h *Handlers) PublicGetStrain(ctx context.Context, req brainstemapi.PublicGetStrainRequestObject) (brainstemapi.PublicGetStrainResponseObject, error) {
+	return getGlobal(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+}
+
+// CreateStrain creates a strain (staff only, 201).
+func (h *Handlers) CreateStrain(ctx context.Context, req brainstemapi.CreateStrainRequestObject) (brainstemapi.CreateStrainResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid,
+		ExternalIdentifiers: b.ExternalIdentifiers, Species: &b.Species}, true)
+	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), "", in)
+	return saved(ctx, http.StatusCreated, "strain", row, err, h.renderStrains)
+}
+
+// ReplaceStrain replaces a strain's writable fields (PUT, staff only).
+func (h *Handlers) ReplaceStrain(ctx context.Context, req brainstemapi.ReplaceStrainRequestObject) (brainstemapi.ReplaceStrainResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid,
+		ExternalIdentifiers: b.ExternalIdentifiers, Species: &b.Species}, true)
+	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "strain", row, err, h.renderStrains)
+}
+
+// UpdateStrain changes the fields sent (PATCH, staff only).
+func (h *Handlers) UpdateStrain(ctx context.Context, req brainstemapi.UpdateStrainRequestObject) (brainstemapi.UpdateStrainResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: b.Name, Description: b.Description, RRID: b.Rrid,
+		ExternalIdentifiers: b.ExternalIdentifiers, Species: b.Species}, false)
+	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "strain", row, err, h.renderStrains)
+}
+
+// DeleteStrain deletes a strain (staff only, 204).
+func (h *Handlers) DeleteStrain(ctx context.Context, req brainstemapi.DeleteStrainRequestObject) (brainstemapi.DeleteStrainResponseObject, error) {
+	if err := h.st.DeleteBSStrain(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteStrain204Response{}, nil
+}
+
+// ---- supplier ----
+
+// ListSuppliers lists the suppliers.
+func (h *Handlers) ListSuppliers(ctx context.Context, _ brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
+	return listGlobal(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+}
+
+// PublicListSuppliers lists the suppliers on the public portal.
+func (h *Handlers) PublicListSuppliers(ctx context.Context, _ brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
+	return listGlobal(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+}
+
+// GetSupplier returns one supplier.
+func (h *Handlers) GetSupplier(ctx context.Context, req brainstemapi.GetSupplierRequestObject) (brainstemapi.GetSupplierResponseObject, error) {
+	return getGlobal(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+}
+
+// PublicGetSupplier returns one supplier on the public portal.
+func (h *Handlers) PublicGetSupplier(ctx context.Context, req brainstemapi.PublicGetSupplierRequestObject) (brainstemapi.PublicGetSupplierResponseObject, error) {
+	return getGlobal(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+}
+
+// CreateSupplier creates a supplier (staff only, 201).
+func (h *Handlers) CreateSupplier(ctx context.Context, req brainstemapi.CreateSupplierRequestObject) (brainstemapi.CreateSupplierResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, Website: b.Website}, true)
+	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), "", in)
+	return saved(ctx, http.StatusCreated, "supplier", row, err, h.renderSuppliers)
+}
+
+// ReplaceSupplier replaces a supplier's writable fields (PUT, staff only).
+func (h *Handlers) ReplaceSupplier(ctx context.Context, req brainstemapi.ReplaceSupplierRequestObject) (brainstemapi.ReplaceSupplierResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, Website: b.Website}, true)
+	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "supplier", row, err, h.renderSuppliers)
+}
+
+// UpdateSupplier changes the fields sent (PATCH, staff only).
+func (h *Handlers) UpdateSupplier(ctx context.Context, req brainstemapi.UpdateSupplierRequestObject) (brainstemapi.UpdateSupplierResponseObject, error) {
+	b := req.Body
+	in := globalInput(globalFields{Name: b.Name, Description: b.Description, Website: b.Website}, false)
+	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
+	return saved(ctx, http.StatusOK, "supplier", row, err, h.renderSuppliers)
+}
+
+// DeleteSupplier deletes a supplier (staff only, 204).
+func (h *Handlers) DeleteSupplier(ctx context.Context, req brainstemapi.DeleteSupplierRequestObject) (brainstemapi.DeleteSupplierResponseObject, error) {
+	if err := h.st.DeleteBSSupplier(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteSupplier204Response{}, nil
+}

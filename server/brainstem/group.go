@@ -1,0 +1,237 @@
+package brainstem
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// Collections (lists of sessions) and cohorts (lists of subjects), seen and
+// changed through their project.
+
+// group describes collections or cohorts for the shared handlers.
+type group struct {
+	model, key, members string // "collection", "collections", "sessions"
+	list                func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
+	get                 func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
+	save                func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
+	embedMembers        func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error)
+}
+
+var (
+	collections = group{model: "collection", key: "collections", members: "sessions",
+		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection, save: (*store.Store).SaveBSCollection,
+		embedMembers: (*Handlers).embedSessions}
+	cohorts = group{model: "cohort", key: "cohorts", members: "subjects",
+		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort,
+		embedMembers: (*Handlers).embedSubjects}
+)
+
+// groupObject renders a collection or cohort.
+func (g group) object(rec store.BSGroupRecord, e embeds) object {
+	return object{
+		{"id", rec.ID},
+		{"name", rec.Name},
+		{"description", rec.Description},
+		{"project", e.one("project", rec.ProjectID)},
+		{g.members, e.relation(g.members, rec.MemberIDs)},
+		{"tags", rawJSON(rec.Tags, "[]")},
+	}
+}
+
+func (g group) render(h *Handlers, ctx context.Context, r *request, recs []store.BSGroupRecord, q *store.BSQuery) ([]object, error) {
+	e := embeds{}
+	if slices.Contains(q.Include, "project") {
+		ids := make([]string, len(recs))
+		for i, rec := range recs {
+			ids[i] = rec.ProjectID
+		}
+		m, err := h.embedProjects(ctx, r, ids)
+		if err != nil {
+			return nil, err
+		}
+		e["project"] = m
+	}
+	if slices.Contains(q.Include, g.members) {
+		var ids []string
+		for _, rec := range recs {
+			ids = append(ids, rec.MemberIDs...)
+		}
+		m, err := g.embedMembers(h, ctx, r, ids)
+		if err != nil {
+			return nil, err
+		}
+		e[g.members] = m
+	}
+	out := make([]object, len(recs))
+	for i, rec := range recs {
+		out[i] = g.object(rec, e).without(q.Exclude, q.Include)
+	}
+	return out, nil
+}
+
+func (g group) listAnswer(h *Handlers, ctx context.Context) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(g.model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
+	recs, n, err := g.list(h.st, ctx, r.viewer(), q, page)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := g.render(h, ctx, r, recs, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(listEnvelope(g.key, objs, n, page, r)), nil
+}
+
+func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(g.model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	rec, err := g.get(h.st, ctx, r.viewer(), id)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := g.render(h, ctx, r, []store.BSGroupRecord{*rec}, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(object{{g.model, objs[0]}}), nil
+}
+
+// saveAnswer creates (id "") or changes a group; full (POST, PUT) gives
+// absent optional fields their defaults.
+func (g group) saveAnswer(h *Handlers, ctx context.Context, status int, id string, name, description *string,
+	project *openapi_types.UUID, members *[]openapi_types.UUID, tags *[]string, full bool) (response, error) {
+	in := store.BSGroupInput{Name: name, Description: description}
+	if project != nil {
+		p := project.String()
+		in.Project = &p
+	}
+	if members != nil {
+		in.Members = uuidStrings(*members)
+	}
+	if tags != nil {
+		in.Tags = jsonText(*tags)
+	}
+	if full {
+		empty := ""
+		if in.Description == nil {
+			in.Description = &empty
+		}
+		if in.Members == nil {
+			in.Members = []string{}
+		}
+		if in.Tags == nil {
+			in.Tags = jsonText([]string{})
+		}
+	}
+	rec, err := g.save(h.st, ctx, requestFrom(ctx).userID(), id, in)
+	if err != nil {
+		return response{}, err
+	}
+	return response{status: status, body: object{{g.model, g.object(*rec, nil)}}}, nil
+}
+
+// ListCollections lists the collections of the caller's projects.
+func (h *Handlers) ListCollections(ctx context.Context, _ brainstemapi.ListCollectionsRequestObject) (brainstemapi.ListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx)
+}
+
+// PublicListCollections lists the collections of public projects.
+func (h *Handlers) PublicListCollections(ctx context.Context, _ brainstemapi.PublicListCollectionsRequestObject) (brainstemapi.PublicListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx)
+}
+
+// GetCollection returns one collection of the caller's projects.
+func (h *Handlers) GetCollection(ctx context.Context, req brainstemapi.GetCollectionRequestObject) (brainstemapi.GetCollectionResponseObject, error) {
+	return collections.getAnswer(h, ctx, req.Id.String())
+}
+
+// PublicGetCollection returns one collection of a public project.
+func (h *Handlers) PublicGetCollection(ctx context.Context, req brainstemapi.PublicGetCollectionRequestObject) (brainstemapi.PublicGetCollectionResponseObject, error) {
+	return collections.getAnswer(h, ctx, req.Id.String())
+}
+
+// CreateCollection creates a collection (201).
+func (h *Handlers) CreateCollection(ctx context.Context, req brainstemapi.CreateCollectionRequestObject) (brainstemapi.CreateCollectionResponseObject, error) {
+	b := req.Body
+	return collections.saveAnswer(h, ctx, http.StatusCreated, "", &b.Name, b.Description, &b.Project, b.Sessions, b.Tags, true)
+}
+
+// ReplaceCollection replaces a collection's writable fields (PUT).
+func (h *Handlers) ReplaceCollection(ctx context.Context, req brainstemapi.ReplaceCollectionRequestObject) (brainstemapi.ReplaceCollectionResponseObject, error) {
+	b := req.Body
+	return collections.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), &b.Name, b.Description, &b.Project, b.Sessions, b.Tags, true)
+}
+
+// UpdateCollection changes the fields sent (PATCH).
+func (h *Handlers) UpdateCollection(ctx context.Context, req brainstemapi.UpdateCollectionRequestObject) (brainstemapi.UpdateCollectionResponseObject, error) {
+	b := req.Body
+	return collections.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), b.Name, b.Description, b.Project, b.Sessions, b.Tags, false)
+}
+
+// DeleteCollection deletes a collection (204).
+func (h *Handlers) DeleteCollection(ctx context.Context, req brainstemapi.DeleteCollectionRequestObject) (brainstemapi.DeleteCollectionResponseObject, error) {
+	if err := h.st.DeleteBSCollection(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteCollection204Response{}, nil
+}
+
+// ListCohorts lists the cohorts of the caller's projects.
+func (h *Handlers) ListCohorts(ctx context.Context, _ brainstemapi.ListCohortsRequestObject) (brainstemapi.ListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx)
+}
+
+// PublicListCohorts lists the cohorts of public projects.
+func (h *Handlers) PublicListCohorts(ctx context.Context, _ brainstemapi.PublicListCohortsRequestObject) (brainstemapi.PublicListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx)
+}
+
+// GetCohort returns one cohort of the caller's projects.
+func (h *Handlers) GetCohort(ctx context.Context, req brainstemapi.GetCohortRequestObject) (brainstemapi.GetCohortResponseObject, error) {
+	return cohorts.getAnswer(h, ctx, req.Id.String())
+}
+
+// PublicGetCohort returns one cohort of a public project.
+func (h *Handlers) PublicGetCohort(ctx context.Context, req brainstemapi.PublicGetCohortRequestObject) (brainstemapi.PublicGetCohortResponseObject, error) {
+	return cohorts.getAnswer(h, ctx, req.Id.String())
+}
+
+// CreateCohort creates a cohort (201).
+func (h *Handlers) CreateCohort(ctx context.Context, req brainstemapi.CreateCohortRequestObject) (brainstemapi.CreateCohortResponseObject, error) {
+	b := req.Body
+	return cohorts.saveAnswer(h, ctx, http.StatusCreated, "", &b.Name, b.Description, &b.Project, b.Subjects, b.Tags, true)
+}
+
+// ReplaceCohort replaces a cohort's writable fields (PUT).
+func (h *Handlers) ReplaceCohort(ctx context.Context, req brainstemapi.ReplaceCohortRequestObject) (brainstemapi.ReplaceCohortResponseObject, error) {
+	b := req.Body
+	return cohorts.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), &b.Name, b.Description, &b.Project, b.Subjects, b.Tags, true)
+}
+
+// UpdateCohort changes the fields sent (PATCH).
+func (h *Handlers) UpdateCohort(ctx context.Context, req brainstemapi.UpdateCohortRequestObject) (brainstemapi.UpdateCohortResponseObject, error) {
+	b := req.Body
+	return cohorts.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), b.Name, b.Description, b.Project, b.Subjects, b.Tags, false)
+}
+
+// DeleteCohort deletes a cohort (204).
+func (h *Handlers) DeleteCohort(ctx context.Context, req brainstemapi.DeleteCohortRequestObject) (brainstemapi.DeleteCohortResponseObject, error) {
+	if err := h.st.DeleteBSCohort(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteCohort204Response{}, nil
+}

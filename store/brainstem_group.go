@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Collections (named lists of sessions) and cohorts (named lists of
+// subjects): each belongs to one project, through which it is seen and
+// changed. Both are "groups" here and share one implementation.
+
+// BSCollection is a named list of sessions in a project.
+type BSCollection struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"index;not null"`
+	Description string    `gorm:"not null;default:''"`
+	ProjectID   string    `gorm:"type:text;not null;index"`
+	Project     BSProject `gorm:"constraint:OnDelete:CASCADE"`
+	Tags        string    `gorm:"not null;default:'[]'"` // JSON array of strings
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSCollection) TableName() string { return "bs_collections" }
+
+// BSCollectionSession puts a session in a collection.
+type BSCollectionSession struct {
+	CollectionID string       `gorm:"primaryKey;type:text"`
+	SessionID    string       `gorm:"primaryKey;type:text;index"`
+	Collection   BSCollection `gorm:"constraint:OnDelete:CASCADE"`
+	Session      BSSession    `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSCollectionSession) TableName() string { return "bs_collection_sessions" }
+
+// BSCohort is a named list of subjects in a project.
+type BSCohort struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"index;not null"`
+	Description string    `gorm:"not null;default:''"`
+	ProjectID   string    `gorm:"type:text;not null;index"`
+	Project     BSProject `gorm:"constraint:OnDelete:CASCADE"`
+	Tags        string    `gorm:"not null;default:'[]'"` // JSON array of strings
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSCohort) TableName() string { return "bs_cohorts" }
+
+// BSCohortSubject puts a subject in a cohort.
+type BSCohortSubject struct {
+	CohortID  string    `gorm:"primaryKey;type:text"`
+	SubjectID string    `gorm:"primaryKey;type:text;index"`
+	Cohort    BSCohort  `gorm:"constraint:OnDelete:CASCADE"`
+	Subject   BSSubject `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSCohortSubject) TableName() string { return "bs_cohort_subjects" }
+
+// BSGroupRecord is a collection or a cohort with the ids of its members
+// (sessions or subjects) that the viewer may see.
+type BSGroupRecord struct {
+	ID, Name, Description, ProjectID, Tags string
+	MemberIDs                              []string
+	CreatedAt, UpdatedAt                   time.Time
+}
+
+// BSGroupInput carries the writable fields of a collection or cohort; nil
+// means unchanged. Tags is JSON text. Members replaces the members the
+// writer may see (the others stay).
+type BSGroupInput struct {
+	Name, Description, Project, Tags *string
+	Members                          []string
+}
+
+// groupKind describes collections or cohorts.
+type groupKind struct {
+	model, table   string // "collection", "bs_collections"
+	link, src, dst string // link table and its columns to the group and the member
+	memberModel    string // "session"
+	membersField   string // "sessions" (for field errors)
+	newLink        func(groupID, memberID string) any
+}
+
+var (
+	collectionKind = groupKind{model: "collection", table: "bs_collections", link: "bs_collection_sessions",
+		src: "collection_id", dst: "session_id", memberModel: "session", membersField: "sessions",
+		newLink: func(g, m string) any { return &BSCollectionSession{CollectionID: g, SessionID: m} }}
+	cohortKind = groupKind{model: "cohort", table: "bs_cohorts", link: "bs_cohort_subjects",
+		src: "cohort_id", dst: "subject_id", memberModel: "subject", membersField: "subjects",
+		newLink: func(g, m string) any { return &BSCohortSubject{CohortID: g, SubjectID: m} }}
+)
+
+func (k groupKind) sel(v BSViewer) (string, []any) {
+	members := v.visibleIDs(k.memberModel)
+	t := k.table
+	return fmt.Sprintf("%s.id, %s.name, %s.description, %s.project_id, %s.tags, %s.created_at, %s.updated_at, "+
+		"(SELECT json_group_array(%s) FROM %s WHERE %s = %s.id AND %s IN (%s))",
+		t, t, t, t, t, t, t, k.dst, k.link, k.src, t, k.dst, members.sql), slices.Clip(members.args)
+}
+
+func scanBSGroup(rows *sql.Rows) (BSGroupRecord, error) {
+	var r BSGroupRecord
+	var members string
+	if err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.ProjectID, &r.Tags, &r.CreatedAt, &r.UpdatedAt, &members); err != nil {
+		return r, err
+	}
+	var err error
+	r.MemberIDs, err = idList(members)
+	return r, err
+}
+
+func (k groupKind) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
+	sel, args := k.sel(v)
+	return listPage(v.where(s.ctxRead(ctx).Table(k.table), k.model), q, page, k.table+".created_at, "+k.table+".id", scanBSGroup, sel, args...)
+}
+
+func (k groupKind) byID(s *Store, ctx context.Context, v BSViewer, ids []string) ([]BSGroupRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sel, args := k.sel(v)
+	recs, err := scanAll(v.where(s.ctxRead(ctx).Table(k.table), k.model).Select(sel, args...).Where(k.table+".id IN ?", ids), scanBSGroup)
+	if err != nil {
+		return nil, err
+	}
+	return orderByIDs(recs, ids, func(r BSGroupRecord) string { return r.ID }), nil
+}
+
+func (k groupKind) get(s *Store, ctx context.Context, v BSViewer, id string) (*BSGroupRecord, error) {
+	recs, err := k.byID(s, ctx, v, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, ErrNotFound
+	}
+	return &recs[0], nil
+}
+
+// save creates (id "") or changes a group: the writer needs can_change on
+// its project before and after; the members named must be visible to them.
+func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
+	v := BSViewer{UserID: userID}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var cur struct{ ProjectID string }
+		if id != "" {
+			if err := v.where(tx.Table(k.table), k.model).Select(k.table+".project_id").Where(k.table+".id = ?", id).Take(&cur).Error; err != nil {
+				return notFound(err)
+			}
+		}
+		errs := fieldErrors{}
+		missingP, err := missingIDs(tx, "bs_projects", optID(in.Project))
+		if err != nil {
+			return err
+		}
+		for _, p := range missingP {
+			errs.add("project", fmt.Sprintf(bsInvalidPkTemplate, p))
+		}
+		missingM, err := missingVisible(tx, v, k.memberModel, in.Members)
+		if err != nil {
+			return err
+		}
+		for _, m := range missingM {
+			errs.add(k.membersField, fmt.Sprintf(bsInvalidPkTemplate, m))
+		}
+		if err := errs.err(); err != nil {
+			return err
+		}
+		projects := optID(in.Project)
+		if cur.ProjectID != "" {
+			projects = append(projects, cur.ProjectID)
+		}
+		if ok, err := canChangeAll(tx, userID, dedupe(projects)); err != nil || !ok {
+			return orForbidden(err)
+		}
+		updates := map[string]any{"updated_at": time.Now()}
+		for col, val := range map[string]*string{"name": in.Name, "description": in.Description, "project_id": in.Project, "tags": in.Tags} {
+			if val != nil {
+				updates[col] = *val
+			}
+		}
+		if id == "" {
+			id = newBSID()
+			updates["id"], updates["created_at"] = id, updates["updated_at"]
+			if err := tx.Table(k.table).Create(updates).Error; err != nil {
+				return err
+			}
+		} else if err := tx.Table(k.table).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		if in.Members == nil {
+			return nil
+		}
+		visible := v.visibleIDs(k.memberModel)
+		if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ? AND %s IN (%s)", k.link, k.src, k.dst, visible.sql),
+			append([]any{id}, visible.args...)...).Error; err != nil {
+			return err
+		}
+		for _, m := range dedupe(in.Members) {
+			if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{DoNothing: true}).Create(k.newLink(id, m)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k.get(s, ctx, v, id)
+}
+
+func (k groupKind) delete(s *Store, ctx context.Context, userID uint, id string) error {
+	v := BSViewer{UserID: userID}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var cur struct{ ProjectID string }
+		if err := v.where(tx.Table(k.table), k.model).Select(k.table+".project_id").Where(k.table+".id = ?", id).Take(&cur).Error; err != nil {
+			return notFound(err)
+		}
+		if ok, err := canChangeAll(tx, userID, []string{cur.ProjectID}); err != nil || !ok {
+			return orForbidden(err)
+		}
+		return tx.Exec("DELETE FROM "+k.table+" WHERE id = ?", id).Error
+	})
+}
+
+// ListBSCollections returns one page of the collections v may see and their total.
+func (s *Store) ListBSCollections(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
+	return collectionKind.list(s, ctx, v, q, page)
+}
+
+// GetBSCollection returns a collection v may see; ErrNotFound otherwise.
+func (s *Store) GetBSCollection(ctx context.Context, v BSViewer, id string) (*BSGroupRecord, error) {
+	return collectionKind.get(s, ctx, v, id)
+}
+
+// BSCollectionsByID returns the collections among ids that v may see, in the order of ids.
+func (s *Store) BSCollectionsByID(ctx context.Context, v BSViewer, ids []string) ([]BSGroupRecord, error) {
+	return collectionKind.byID(s, ctx, v, ids)
+}
+
+// SaveBSCollection creates (id "") or changes a collection; see groupKind.save.
+func (s *Store) SaveBSCollection(ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
+	return collectionKind.save(s, ctx, userID, id, in)
+}
+
+// DeleteBSCollection deletes a collection (not its sessions); can_change on its project.
+func (s *Store) DeleteBSCollection(ctx context.Context, userID uint, id string) error {
+	return collectionKind.delete(s, ctx, userID, id)
+}
+
+// ListBSCohorts returns one page of the cohorts v may see and their total.
+func (s *Store) ListBSCohorts(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
+	return cohortKind.list(s, ctx, v, q, page)
+}
+
+// GetBSCohort returns a cohort v may see; ErrNotFound otherwise.
+func (s *Store) GetBSCohort(ctx context.Context, v BSViewer, id string) (*BSGroupRecord, error) {
+	return cohortKind.get(s, ctx, v, id)
+}
+
+// BSCohortsByID returns the cohorts among ids that v may see, in the order of ids.
+func (s *Store) BSCohortsByID(ctx context.Context, v BSViewer, ids []string) ([]BSGroupRecord, error) {
+	return cohortKind.byID(s, ctx, v, ids)
+}
+
+// SaveBSCohort creates (id "") or changes a cohort; see groupKind.save.
+func (s *Store) SaveBSCohort(ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
+	return cohortKind.save(s, ctx, userID, id, in)
+}
+
+// DeleteBSCohort deletes a cohort (not its subjects); can_change on its project.
+func (s *Store) DeleteBSCohort(ctx context.Context, userID uint, id string) error {
+	return cohortKind.delete(s, ctx, userID, id)
+}

@@ -57,6 +57,8 @@ type Store struct {
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
 	genStmt *sql.Stmt
+	// atlasSessionStmt reads one Atlas session (AtlasSession).
+	atlasSessionStmt *sql.Stmt
 	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
 	compareHash func(hash, password []byte) error
 	reads       readCache
@@ -127,6 +129,10 @@ func Open(dataDir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
+	if s.atlasSessionStmt, err = rdb.Prepare(atlasSessionQuery); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
 	return s, nil
 }
 
@@ -145,8 +151,10 @@ func (s *Store) migrate() error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.genStmt != nil {
-		errs = append(errs, s.genStmt.Close())
+	for _, st := range []*sql.Stmt{s.genStmt, s.atlasSessionStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	for _, g := range []*gorm.DB{s.W, s.R} {
 		if db, err := g.DB(); err == nil {

@@ -6,6 +6,7 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: bench/median.sh OUT..." >&2; exit 2; }
 awk '
+  FNR == 1 { on = 0 }
   /^scenario .* x PB/ { on = 1; next }
   on && /^$/ { on = 0 }
   on && NF >= 10 && $2 ~ /^[0-9]+$/ {

@@ -194,8 +194,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	case s.wturn <- struct{}{}:
 		// The writes queued before w are done (their leader held the
 		// turn), so w is in the queue until this call takes it.
-		s.runQueued()
-		<-s.wturn
+		func() {
+			defer func() { <-s.wturn }()
+			s.runQueued()
+		}()
 	case <-w.done:
 	case <-ctx.Done():
 		if s.withdraw(w) {

@@ -42,7 +42,7 @@ func sessionPrecondition(ifMatch *string) store.AtlasSessionPrecondition {
 		return nil
 	}
 	return func(s *store.AtlasSession, atts []store.AtlasAttachment) error {
-		return precondition(ifMatch, func() ([]byte, error) { return encode(sessionOut(s, atts)) })()
+		return precondition(ifMatch, func() ([]byte, error) { return encodeSession(s, atts) })()
 	}
 }
 
@@ -91,7 +91,7 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 		if err != nil {
 			return nil, err
 		}
-		return encode(sessionOut(s, atts))
+		return encodeSession(s, atts)
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
-	body, err := encode(sessionOut(s, atts))
+	body, err := encodeSession(s, atts)
 	if err != nil {
 		return nil, err
 	}

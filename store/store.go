@@ -181,12 +181,19 @@ func notFound(err error) error {
 // commits once and answers each (see runBatch). fn must touch the database
 // only through tx. A full disk or database is reported as ErrStorageFull.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.queueWrite(ctx, fn, true)
+}
+
+// queueWrite is write; with invalidates false the write changes nothing
+// any cached answer depends on (audit rows), so it alone does not empty
+// the read cache.
+func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {
 	admitted := s.stats.writeQueued()
 	defer s.stats.writeQueue.Add(-1)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, done: make(chan struct{})}
+	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, invalidates: invalidates, done: make(chan struct{})}
 	s.wmu.Lock()
 	s.wqueue = append(s.wqueue, w)
 	s.wmu.Unlock()
@@ -214,9 +221,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // queuedWrite is one write call waiting in the group-commit queue.
 type queuedWrite struct {
-	ctx      context.Context
-	fn       func(tx *gorm.DB) error
-	admitted func()
+	ctx         context.Context
+	fn          func(tx *gorm.DB) error
+	admitted    func()
+	invalidates bool
 	// err and panicked are set before done is closed.
 	err      error
 	panicked any
@@ -286,7 +294,12 @@ func (s *Store) runBatch(batch []*queuedWrite) (rest []*queuedWrite) {
 	}))
 	// Emptied after the transaction has ended (committed or not) and
 	// before anyone is answered, so each client reads its own write.
-	s.reads.invalidate()
+	for _, w := range ran {
+		if w.invalidates {
+			s.reads.invalidate()
+			break
+		}
+	}
 	s.stats.writeBatches.Add(1)
 	for _, w := range ran {
 		if err != nil && w.err == nil {

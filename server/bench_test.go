@@ -164,3 +164,26 @@ func BenchmarkBrainstemDetailUncached(b *testing.B) {
 	}
 	e.runPaths(b, paths)
 }
+
+// BenchmarkAtlasCreate is POST /sessions from parallel clients (the
+// atlas_create scenario of bench/run.sh, in-process): the group commit's
+// path, with the audit row of each create.
+func BenchmarkAtlasCreate(b *testing.B) {
+	e := newBenchEnv(b)
+	body := []byte(`{"title":"bench session"}`)
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/sessions", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.tok)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Fatalf("POST /sessions: %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}

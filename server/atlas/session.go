@@ -56,7 +56,11 @@ func (h *Handlers) CreateSession(ctx context.Context, req atlasapi.CreateSession
 	if err != nil {
 		return nil, err
 	}
-	return atlasapi.CreateSession201JSONResponse(sessionOut(s, atts)), nil
+	body, err := encodeSession(s, atts)
+	if err != nil {
+		return nil, err
+	}
+	return created(body), nil
 }
 
 // ListSessions lists one page of the caller's sessions, newest first.

@@ -351,3 +351,140 @@ func TestUploadOnFullDisk(t *testing.T) {
 	}
 	checkDataDir(t, data)
 }
+
+// TestKill9KeepsAcknowledgedGroupCommits runs a few cycles of: start a
+// server process, check that every acknowledged create and update is
+// stored (an update not yet acknowledged at the kill may or may not be),
+// then 16 clients creating and updating Atlas sessions at once, so that the
+// single writer commits them in groups, and SIGKILL in the middle of that.
+func TestKill9KeepsAcknowledgedGroupCommits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills server processes")
+	}
+	t.Parallel()
+	const cycles = 3
+	data := t.TempDir()
+	var tok string
+	type state struct {
+		acked   *string // last acknowledged description (nil: none yet)
+		pending *string // sent after it, not acknowledged
+	}
+	sessions := map[string]*state{} // acknowledged creates
+	var mu sync.Mutex
+	client := &http.Client{Timeout: 30 * time.Second}
+	for cycle := 0; ; cycle++ {
+		c := startChild(t, data, nil)
+		if cycle == 0 {
+			if tok = adminToken(c.stdout.String()); tok == "" {
+				t.Fatalf("no admin token printed: %q", c.stdout.String())
+			}
+		}
+		stored := storedDescriptions(t, data)
+		for id, s := range sessions {
+			got, ok := stored[id]
+			switch {
+			case !ok:
+				t.Errorf("cycle %d: acknowledged create of %s is lost", cycle, id)
+			case !sameString(got, s.acked) && (s.pending == nil || !sameString(got, s.pending)):
+				t.Errorf("cycle %d: session %s has description %v; want the acknowledged %v (or the pending %v)",
+					cycle, id, deref(got), deref(s.acked), deref(s.pending))
+			}
+			if ok {
+				s.acked, s.pending = got, nil
+			}
+		}
+		if t.Failed() || cycle == cycles {
+			c.kill(t)
+			return
+		}
+
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for w := range 16 {
+			wg.Go(func() {
+				var mine []string
+				for k := 0; ; k++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if k%2 == 0 || len(mine) == 0 {
+						st, body, err := apiCall(client, http.MethodPost, c.url("/sessions"), tok, strings.NewReader(`{"title":"gc"}`))
+						var s struct {
+							ID string `json:"session_id"`
+						}
+						if err == nil && st == http.StatusCreated && json.Unmarshal(body, &s) == nil {
+							mu.Lock()
+							sessions[s.ID] = &state{}
+							mu.Unlock()
+							mine = append(mine, s.ID)
+						}
+						continue
+					}
+					id := mine[k%len(mine)]
+					v := fmt.Sprintf("c%d w%d k%d", cycle, w, k)
+					mu.Lock()
+					sessions[id].pending = &v
+					mu.Unlock()
+					st, _, err := apiCall(client, http.MethodPut, c.url("/sessions/"+id), tok, strings.NewReader(`{"description":"`+v+`"}`))
+					if err == nil && st == http.StatusOK {
+						mu.Lock()
+						sessions[id].acked, sessions[id].pending = &v, nil
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		time.Sleep(1500 * time.Millisecond)
+		c.kill(t)
+		close(stop)
+		wg.Wait()
+		t.Logf("cycle %d: %d creates acknowledged so far", cycle, len(sessions))
+		if len(sessions) == 0 {
+			t.Fatal("no create was acknowledged; the load did not run")
+		}
+	}
+}
+
+// storedDescriptions reads every Atlas session's description beside the
+// running server (read-only).
+func storedDescriptions(t *testing.T, data string) map[string]*string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(data, "sessionhub.db")+"?mode=ro&_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT id, description FROM atlas_sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	m := map[string]*string{}
+	for rows.Next() {
+		var id string
+		var d sql.NullString
+		if err := rows.Scan(&id, &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Valid {
+			m[id] = &d.String
+		} else {
+			m[id] = nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func sameString(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func deref(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # bench/run.sh (`make bench`): load figures for sessionhub against a bare-Echo
-# baseline, both started here on 127.0.0.1 with fresh temp data, stopped on exit.
-# Needs go, curl and wrk (Debian: apt-get install -y wrk); installs nothing.
+# baseline, an Echo + GORM + SQLite floor (bench/floor) and PocketBase
+# (bench/peers/pocketbase), all started here on 127.0.0.1 with fresh temp
+# data, stopped on exit. Needs go, curl, python3 (a free port for PocketBase)
+# and wrk (Debian: apt-get install -y wrk); installs nothing.
 #
 # Tunables (environment): BENCH_DURATION (default 10s per scenario),
 # BENCH_THREADS (wrk -t, default 1), BENCH_CONNS (default 16),
 # BENCH_CREATE_CONNS (64), BENCH_LIST_CONNS (BrainSTEM filtered list, 4),
-# BENCH_SESSIONS / BENCH_PROJECTS / BENCH_MEMBER_OF (100000 / 1000 / 50),
-# BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir (logs, wrk output).
+# BENCH_SESSIONS / BENCH_PROJECTS / BENCH_MEMBER_OF (200000 / 1000 / 50),
+# BENCH_ATLAS (10000 Atlas sessions of the bench user, and PocketBase
+# records, and floor rows), BENCH_WRITE_PCT (10: the mixes' share of
+# updates), BENCH_ONLY=real (only the random-id scenarios, no single-URL
+# rows, no uploads), BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir
+# (logs, wrk output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,12 +22,15 @@ THREADS=${BENCH_THREADS:-1}
 CONNS=${BENCH_CONNS:-16}
 CREATE_CONNS=${BENCH_CREATE_CONNS:-64}
 LIST_CONNS=${BENCH_LIST_CONNS:-4}
-SESSIONS=${BENCH_SESSIONS:-100000}
+SESSIONS=${BENCH_SESSIONS:-200000}
+ATLAS=${BENCH_ATLAS:-10000}
+WRITE_PCT=${BENCH_WRITE_PCT:-10}
+ONLY=${BENCH_ONLY:-all}
 PROJECTS=${BENCH_PROJECTS:-1000}
 MEMBER_OF=${BENCH_MEMBER_OF:-50}
 UPLOAD_SIZE=${BENCH_UPLOAD_SIZE:-1G}
 
-for tool in go wrk curl awk; do
+for tool in go wrk curl awk python3; do
   command -v "$tool" >/dev/null || {
     echo "bench needs $tool on PATH (wrk: apt-get install -y wrk)" >&2
     exit 1
@@ -31,10 +40,13 @@ done
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 BIN=bench/.bin
 mkdir -p "$BIN"
-echo "== building sessionhub, baseline and seeder"
+echo "== building sessionhub, baseline, floor, seeder and PocketBase"
 go build -o "$BIN/sessionhub" .
 go build -o "$BIN/baseline" ./bench/baseline
+go build -o "$BIN/floor" ./bench/floor
 go build -o "$BIN/seed" ./bench/seed
+# PocketBase is its own module (bench/peers/pocketbase/go.mod).
+(cd bench/peers/pocketbase && go build -o ../../.bin/pocketbase .)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sessionhub-bench.XXXXXX")
 PIDS=()
@@ -66,14 +78,18 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 # Results: one line per scenario, "name|conns|rps|p50|p99|errors|peakMiB".
 RESULTS=()
 
-# run_wrk NAME PID CONNS SCRIPT URL [wrk args]: a warm-up, then a measured run.
+# run_wrk NAME PID CONNS SCRIPT URL [wrk args] [-- script args]: a warm-up,
+# then a measured run.
 run_wrk() {
   local name=$1 pid=$2 conns=$3 script=$4 url=$5
   shift 5
+  local opts=() sargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+  [ $# -gt 0 ] && sargs=("$@") # starts with --
   local threads=$((THREADS < conns ? THREADS : conns))
-  wrk -t"$threads" -c"$conns" -d2s -s "$script" "$@" "$url" >/dev/null
+  wrk -t"$threads" -c"$conns" -d2s -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >/dev/null
   reset_peak "$pid"
-  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$script" "$@" "$url" >"$WORK/$name.wrk"
+  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >"$WORK/$name.wrk"
   local r
   r=$(awk '$1 == "RESULT" {print $2 "|" $3 "|" $4 "|" $5}' "$WORK/$name.wrk")
   [ -n "$r" ] || { echo "no RESULT from wrk for $name" >&2; cat "$WORK/$name.wrk" >&2; exit 1; }
@@ -83,11 +99,13 @@ run_wrk() {
 
 cat bench/wrk/get.lua bench/wrk/report.lua >"$WORK/get.lua"
 cat bench/wrk/create.lua bench/wrk/report.lua >"$WORK/create.lua"
+cat bench/wrk/random.lua bench/wrk/report.lua >"$WORK/random.lua"
 
 # --- start the servers ---------------------------------------------------------
 
 echo "== seeding $SESSIONS BrainSTEM sessions over $PROJECTS projects (member of $MEMBER_OF)"
-"$BIN/seed" -data "$WORK/data" -sessions "$SESSIONS" -projects "$PROJECTS" -member-of "$MEMBER_OF" >"$WORK/seed.env"
+"$BIN/seed" -data "$WORK/data" -sessions "$SESSIONS" -projects "$PROJECTS" -member-of "$MEMBER_OF" \
+  -atlas "$ATLAS" -ids "$WORK" >"$WORK/seed.env" # and atlas.ids, bs.ids, bs-projects.ids
 # shellcheck disable=SC1091
 . "$WORK/seed.env" # TOKEN, PROJECT, SESSION
 
@@ -106,10 +124,27 @@ start_sessionhub() {
   SH=$(grep -o '"addr":"http://[^"]*"' "$WORK/$log.log" | head -1 | cut -d'"' -f4)
   curl -fsS "$SH/healthz" >/dev/null
 }
+mkdir -p "$WORK/floor"
+"$BIN/floor" -addr 127.0.0.1:0 -dir "$WORK/floor" -seed "$ATLAS" -ids "$WORK/floor.ids" >"$WORK/floor.out" 2>"$WORK/floor.log" &
+FLOOR_PID=$!
+PIDS+=("$FLOOR_PID")
+echo "== seeding PocketBase with $ATLAS records"
+"$BIN/pocketbase" seed --dir "$WORK/pb" --count "$ATLAS" --projects "$MEMBER_OF" \
+  --ids "$WORK/pb.ids" --project-ids "$WORK/pb-projects.ids" >"$WORK/pb-seed.log" 2>&1 ||
+  { cat "$WORK/pb-seed.log" >&2; exit 1; }
+PB_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BIN/pocketbase" serve --dir "$WORK/pb" --http "127.0.0.1:$PB_PORT" >"$WORK/pb.log" 2>&1 &
+PB_PID=$!
+PIDS+=("$PB_PID")
+PB="http://127.0.0.1:$PB_PORT"
 start_sessionhub sessionhub
 wait_for "$WORK/baseline.out" '127.0.0.1:'
 BASE="http://$(head -1 "$WORK/baseline.out")"
-echo "   sessionhub $SH (pid $SH_PID), baseline $BASE (pid $BASE_PID)"
+wait_for "$WORK/floor.out" '127.0.0.1:'
+FLOOR="http://$(head -1 "$WORK/floor.out")"
+wait_for "$WORK/pb.log" 'Server started'
+curl -fsS "$PB/api/collections/sessions/records/$(head -1 "$WORK/pb.ids")" >/dev/null
+echo "   sessionhub $SH (pid $SH_PID), baseline $BASE (pid $BASE_PID), floor $FLOOR (pid $FLOOR_PID), PocketBase $PB (pid $PB_PID)"
 AUTH="Authorization: Bearer $TOKEN"
 
 # --- Atlas data: 25 sessions through the API ----------------------------------
@@ -137,85 +172,123 @@ fi
 
 # --- wrk scenarios -----------------------------------------------------------
 
-echo "== wrk: $DURATION per scenario, $THREADS threads"
-run_wrk baseline_get "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/sessions/$ATLAS_ID" -H "$AUTH"
-run_wrk baseline_bs_detail "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/api/private/stem/session/$SESSION/" -H "$AUTH"
-run_wrk atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID" -H "$AUTH"
-run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH"
+# Random ids: random.lua picks each request's id from a file (one a line), so
+# the requests spread over thousands of records like many users' traffic
+# (the read cache then mostly misses). {id} in a path is that id.
+BS_ITEM="/api/private/stem/session/{id}/"
+BS_LIST_TPL="/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D={id}&sort%5B%5D=-name&limit=20"
+PB_REC=/api/collections/sessions/records
+PB_LIST_TPL="$PB_REC?filter=(project%3D%27{id}%27%26%26title~%27rat%27)&sort=-title&perPage=20"
+UPD='{"description":"updated by the bench"}'
+RND="$WORK/random.lua"
+# random_sessionhub PREFIX: sessionhub's random-id reads and 90/10 mixes.
+random_sessionhub() {
+  local p=$1
+  run_wrk "${p}atlas_get" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}"
+  run_wrk "${p}atlas_mix" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}" \
+    "$WRITE_PCT" PUT "/sessions/{id}" "$UPD"
+  if [ "$BS_OK" = 1 ]; then
+    run_wrk "${p}bs_detail" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM"
+    run_wrk "${p}bs_mix" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM" \
+      "$WRITE_PCT" PATCH "$BS_ITEM" "$UPD"
+    run_wrk "${p}bs_list" "$SH_PID" "$LIST_CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs-projects.ids" "$BS_LIST_TPL"
+  fi
+}
+
+echo "== wrk: $DURATION per scenario, $THREADS threads; random ids, sessionhub with its read cache, PocketBase, floor"
+run_wrk floor_get "$FLOOR_PID" "$CONNS" "$RND" "$FLOOR" -- "$WORK/floor.ids" "/sessions/{id}"
+run_wrk pb_get "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}"
+run_wrk pb_mix "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}" "$WRITE_PCT" PATCH "$PB_REC/{id}" "$UPD"
+run_wrk pb_list "$PB_PID" "$LIST_CONNS" "$RND" "$PB" -- "$WORK/pb-projects.ids" "$PB_LIST_TPL"
+random_sessionhub rand_
 run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create.lua" "$SH/sessions" -H "$AUTH"
-if [ "$BS_OK" = 1 ]; then
-  run_wrk bs_list_filtered "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
-  run_wrk bs_list_filtered_c1 "$SH_PID" 1 "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
-  run_wrk bs_detail_include "$SH_PID" "$CONNS" "$WORK/get.lua" "$BS_DETAIL" -H "$AUTH"
+run_wrk pb_create "$PB_PID" "$CREATE_CONNS" "$RND" "$PB" -- "$WORK/pb.ids" - 100 POST "$PB_REC" '{"title":"bench session"}'
+
+if [ "$ONLY" = all ]; then
+  echo "== single hot URL (one request repeated: the read cache answers it from memory)"
+  run_wrk baseline_get "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/sessions/$ATLAS_ID" -H "$AUTH"
+  run_wrk baseline_bs_detail "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/api/private/stem/session/$SESSION/" -H "$AUTH"
+  run_wrk atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID" -H "$AUTH"
+  run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH"
+  if [ "$BS_OK" = 1 ]; then
+    run_wrk bs_list_filtered "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
+    run_wrk bs_list_filtered_c1 "$SH_PID" 1 "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
+    run_wrk bs_detail_include "$SH_PID" "$CONNS" "$WORK/get.lua" "$BS_DETAIL" -H "$AUTH"
+  fi
 fi
 
 # --- reads with the read cache off ---------------------------------------------
 
-# Every scenario above repeats one request, which the read cache answers from
-# memory after the first time. These rerun the reads on a server restarted
-# with --read-cache-mib 0, so each request queries SQLite: what a first read,
-# or a read right after a write, costs. Then sessionhub is started again
-# with its defaults for the uploads. The Atlas reads use a fresh user with
-# 25 sessions (the bench user now has the thousands from atlas_create).
+# sessionhub restarted with --read-cache-mib 0, so each request queries
+# SQLite: what a first read, or a read right after a write, costs. The
+# random-id scenarios again, then the single-URL reads; then sessionhub is
+# started again with its defaults for the uploads. The single-URL Atlas reads
+# use a fresh user with 25 sessions (the bench user has thousands).
 echo "== the reads again, read cache off (serve --read-cache-mib 0)"
 kill "$SH_PID"
 wait "$SH_PID" 2>/dev/null || true
 start_sessionhub sessionhub-nocache --read-cache-mib 0
-"$BIN/sessionhub" user add --data "$WORK/data" --email nocache@localhost >/dev/null
-AUTH2="Authorization: Bearer $("$BIN/sessionhub" token create --data "$WORK/data" --email nocache@localhost)"
-ATLAS_ID2=
-for i in $(seq 25); do
-  ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
-    -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
-done
-run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
-run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
-if [ "$BS_OK" = 1 ]; then
-  run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-  run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-  run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
+random_sessionhub nocache_rand_
+if [ "$ONLY" = all ]; then
+  "$BIN/sessionhub" user add --data "$WORK/data" --email nocache@localhost >/dev/null
+  AUTH2="Authorization: Bearer $("$BIN/sessionhub" token create --data "$WORK/data" --email nocache@localhost)"
+  ATLAS_ID2=
+  for i in $(seq 25); do
+    ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
+      -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
+  done
+  run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
+  run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
+  if [ "$BS_OK" = 1 ]; then
+    run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+    run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+    run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
+  fi
 fi
 kill "$SH_PID"
 wait "$SH_PID" 2>/dev/null || true
-start_sessionhub sessionhub-upload
 
 # --- uploads -------------------------------------------------------------------
 
-echo "== upload of a $UPLOAD_SIZE file (sparse, so reading it costs no disk I/O), best of 2"
-truncate -s "$UPLOAD_SIZE" "$WORK/upload.bin"
-SIZE_MIB=$(($(stat -c %s "$WORK/upload.bin") / 1048576))
-# upload NAME PID URL [curl args]: prints "seconds|http status|RSS growth MiB".
-upload() {
-  local name=$1 pid=$2 url=$3
-  shift 3
-  local before out
-  before=$(kib "$pid" VmRSS)
-  reset_peak "$pid"
-  out=$(curl -sS -o "$WORK/$name.json" -w '%{http_code} %{time_total}' "$@" -F "files=@$WORK/upload.bin" "$url")
-  local growth
-  growth=$(mib $(($(kib "$pid" VmHWM) - before)))
-  echo "${out#* }|${out%% *}|$growth"
-}
-# best TRY1 TRY2: the faster try's seconds and status, the larger RSS growth.
-best() {
-  awk -F'|' -v a="$1" -v b="$2" 'BEGIN {
-    split(a, x, "|"); split(b, y, "|")
-    w = (x[1] + 0 <= y[1] + 0) ? a : b; split(w, z, "|")
-    printf "%s|%s|%s\n", z[1], z[2], (x[3] + 0 > y[3] + 0 ? x[3] : y[3])
-  }'
-}
-# Two tries each, interleaved, so a disk hiccup does not decide the ratio.
-UPLOADS=()
-for try in 1 2; do
-  UPLOADS+=("$(upload upload_baseline "$BASE_PID" "$BASE/upload")")
-  UPLOADS+=("$(upload upload_sessionhub "$SH_PID" "$SH/sessions/$ATLAS_ID/upload-files" -H "$AUTH")")
-  printf '   try %s: baseline   %s (seconds|status|RSS growth MiB)\n' "$try" "${UPLOADS[-2]}"
-  printf '   try %s: sessionhub %s\n' "$try" "${UPLOADS[-1]}"
-done
+if [ "$ONLY" = all ]; then
+  start_sessionhub sessionhub-upload
 
-UP_BASE=$(best "${UPLOADS[0]}" "${UPLOADS[2]}")
-UP_SH=$(best "${UPLOADS[1]}" "${UPLOADS[3]}")
-[ "$(cut -d'|' -f2 <<<"${UPLOADS[1]}")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
+  echo "== upload of a $UPLOAD_SIZE file (sparse, so reading it costs no disk I/O), best of 2"
+  truncate -s "$UPLOAD_SIZE" "$WORK/upload.bin"
+  SIZE_MIB=$(($(stat -c %s "$WORK/upload.bin") / 1048576))
+  # upload NAME PID URL [curl args]: prints "seconds|http status|RSS growth MiB".
+  upload() {
+    local name=$1 pid=$2 url=$3
+    shift 3
+    local before out
+    before=$(kib "$pid" VmRSS)
+    reset_peak "$pid"
+    out=$(curl -sS -o "$WORK/$name.json" -w '%{http_code} %{time_total}' "$@" -F "files=@$WORK/upload.bin" "$url")
+    local growth
+    growth=$(mib $(($(kib "$pid" VmHWM) - before)))
+    echo "${out#* }|${out%% *}|$growth"
+  }
+  # best TRY1 TRY2: the faster try's seconds and status, the larger RSS growth.
+  best() {
+    awk -F'|' -v a="$1" -v b="$2" 'BEGIN {
+      split(a, x, "|"); split(b, y, "|")
+      w = (x[1] + 0 <= y[1] + 0) ? a : b; split(w, z, "|")
+      printf "%s|%s|%s\n", z[1], z[2], (x[3] + 0 > y[3] + 0 ? x[3] : y[3])
+    }'
+  }
+  # Two tries each, interleaved, so a disk hiccup does not decide the ratio.
+  UPLOADS=()
+  for try in 1 2; do
+    UPLOADS+=("$(upload upload_baseline "$BASE_PID" "$BASE/upload")")
+    UPLOADS+=("$(upload upload_sessionhub "$SH_PID" "$SH/sessions/$ATLAS_ID/upload-files" -H "$AUTH")")
+    printf '   try %s: baseline   %s (seconds|status|RSS growth MiB)\n' "$try" "${UPLOADS[-2]}"
+    printf '   try %s: sessionhub %s\n' "$try" "${UPLOADS[-1]}"
+  done
+
+  UP_BASE=$(best "${UPLOADS[0]}" "${UPLOADS[2]}")
+  UP_SH=$(best "${UPLOADS[1]}" "${UPLOADS[3]}")
+  [ "$(cut -d'|' -f2 <<<"${UPLOADS[1]}")" = 201 ] || { echo "sessionhub upload failed:" >&2; cat "$WORK/upload_sessionhub.json" >&2; }
+fi
 
 # --- summary -----------------------------------------------------------------
 
@@ -225,53 +298,94 @@ field() { # field NAME INDEX
     if [ "${r%%|*}" = "$1" ]; then cut -d'|' -f"$2" <<<"$r"; fi
   done
 }
-BASE_GET=$(field baseline_get 3)
-BASE_BS=$(field baseline_bs_detail 3)
+verdict() { awk "BEGIN {exit !($1)}" && echo ok || echo MISSED; }
 echo
 echo "== summary ($(nproc) cores, load average $LOAD_BEFORE before the run (other work on the machine skews every figure), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
-printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'req/s %' 'p50 x' 'target'
-row() { # row NAME BASELINE_NAME TARGET: one line, req/s and p50 relative to the baseline scenario
-  local r=$1 b=$2
-  printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' "$r" "$(field "$r" 2)" "$(field "$r" 3)" \
+echo "-- random ids: $ATLAS Atlas sessions, $(wc -l <"$WORK/bs.ids") visible BrainSTEM sessions in $MEMBER_OF projects, $ATLAS PocketBase records, $ATLAS floor rows;"
+echo "   mix = $((100 - WRITE_PCT)) % GET / $WRITE_PCT % update; 'x PB' = req/s over PocketBase's matching scenario, '% floor' = req/s over floor_get"
+printf '%-24s %5s %9s %8s %8s %6s %8s %7s %-9s %7s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'x PB' '(PB row)' '% floor' 'target'
+# rrow NAME PB_NAME TARGET: a random-id row, req/s over PB_NAME's and floor_get's.
+rrow() {
+  local r=$1 pb=$2
+  [ -n "$(field "$r" 3)" ] || return 0
+  printf '%-24s %5s %9s %8s %8s %6s %8s %7s %-9s %7s  %s\n' "$r" "$(field "$r" 2)" "$(field "$r" 3)" \
     "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
-    "$(awk -v a="$(field "$r" 3)" -v b="$(field "$b" 3)" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
-    "$(awk -v a="$(field "$r" 4)" -v b="$(field "$b" 4)" 'BEGIN {printf "%.1f", a / b}')" "$3"
+    "$(awk -v a="$(field "$r" 3)" -v b="$(field "$pb" 3)" 'BEGIN {printf "%.2fx", a / b}')" "$pb" \
+    "$(awk -v a="$(field "$r" 3)" -v b="$(field floor_get 3)" 'BEGIN {printf "%.0f%%", 100 * a / b}')" "$3"
 }
-verdict() { awk "BEGIN {exit !($1)}" && echo ok || echo MISSED; }
-row baseline_get baseline_get "(baseline)"
-row baseline_bs_detail baseline_bs_detail "(baseline)"
-row atlas_get baseline_get ">= 50%: $(verdict "$(field atlas_get 3) >= 0.5 * $BASE_GET")"
-row atlas_list20 baseline_get ">= 25%: $(verdict "$(field atlas_list20 3) >= 0.25 * $BASE_GET")"
-row atlas_create baseline_get "0 errors, p99 < 50 ms: $(verdict "$(field atlas_create 6) == 0 && $(field atlas_create 5) < 50")"
-if [ "$BS_OK" = 1 ]; then
-  row bs_list_filtered baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered 5) < 20")"
-  row bs_list_filtered_c1 baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered_c1 5) < 20")"
-  row bs_detail_include baseline_bs_detail ">= 25%: $(verdict "$(field bs_detail_include 3) >= 0.25 * $BASE_BS")"
-else
-  echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"
+twice_pb() { # twice_pb NAME PB_NAME: the ">= 2x PocketBase" verdict
+  echo ">= 2x PB: $(verdict "$(field "$1" 3) >= 2 * $(field "$2" 3) && $(field "$1" 6) == 0")"
+}
+rrow floor_get pb_get "(floor: Echo + GORM + SQLite, GET by primary key)"
+rrow pb_get pb_get "(PocketBase)"
+rrow pb_mix pb_mix "(PocketBase)"
+rrow pb_list pb_list "(PocketBase, filter + sort + count)"
+rrow pb_create pb_create "(PocketBase)"
+for p in rand_ nocache_rand_; do
+  [ "$p" = rand_ ] && echo "-- sessionhub, read cache on (its default)" || echo "-- sessionhub, read cache off (serve --read-cache-mib 0)"
+  if [ "$p" = nocache_rand_ ]; then
+    rrow ${p}atlas_get pb_get ">= 75% floor: $(verdict "$(field ${p}atlas_get 3) >= 0.75 * $(field floor_get 3)")"
+  else
+    rrow ${p}atlas_get pb_get ""
+  fi
+  rrow ${p}atlas_mix pb_mix "$(twice_pb ${p}atlas_mix pb_mix)"
+  rrow ${p}bs_detail pb_get ""
+  rrow ${p}bs_mix pb_mix "$(twice_pb ${p}bs_mix pb_mix)"
+  rrow ${p}bs_list pb_list ""
+  if [ "$p" = rand_ ]; then
+    rrow atlas_create pb_create "$(twice_pb atlas_create pb_create), p99 < 25 ms: $(verdict "$(field atlas_create 5) < 25")"
+  fi
+done
+
+if [ "$ONLY" = all ]; then
+  BASE_GET=$(field baseline_get 3)
+  BASE_BS=$(field baseline_bs_detail 3)
+  echo
+  echo "-- single hot URL: one request repeated, so with the read cache on it is answered from memory"
+  printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'req/s %' 'p50 x' 'target'
+  row() { # row NAME BASELINE_NAME TARGET: one line, req/s and p50 relative to the baseline scenario
+    local r=$1 b=$2
+    printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' "$r" "$(field "$r" 2)" "$(field "$r" 3)" \
+      "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
+      "$(awk -v a="$(field "$r" 3)" -v b="$(field "$b" 3)" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
+      "$(awk -v a="$(field "$r" 4)" -v b="$(field "$b" 4)" 'BEGIN {printf "%.1f", a / b}')" "$3"
+  }
+  row baseline_get baseline_get "(baseline)"
+  row baseline_bs_detail baseline_bs_detail "(baseline)"
+  row atlas_get baseline_get ">= 50%: $(verdict "$(field atlas_get 3) >= 0.5 * $BASE_GET")"
+  row atlas_list20 baseline_get ">= 25%: $(verdict "$(field atlas_list20 3) >= 0.25 * $BASE_GET")"
+  row atlas_create baseline_get "0 errors, p99 < 50 ms: $(verdict "$(field atlas_create 6) == 0 && $(field atlas_create 5) < 50")"
+  if [ "$BS_OK" = 1 ]; then
+    row bs_list_filtered baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered 5) < 20")"
+    row bs_list_filtered_c1 baseline_bs_detail "p99 < 20 ms: $(verdict "$(field bs_list_filtered_c1 5) < 20")"
+    row bs_detail_include baseline_bs_detail ">= 25%: $(verdict "$(field bs_detail_include 3) >= 0.25 * $BASE_BS")"
+  else
+    echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"
+  fi
+  echo "-- single hot URL, read cache off (serve --read-cache-mib 0; every request queries SQLite)"
+  row nocache_atlas_get baseline_get "(cache off)"
+  row nocache_atlas_list20 baseline_get "(cache off)"
+  if [ "$BS_OK" = 1 ]; then
+    row nocache_bs_list baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list 5) < 20")"
+    row nocache_bs_list_c1 baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list_c1 5) < 20")"
+    row nocache_bs_detail baseline_bs_detail "(cache off)"
+  fi
+  IFS='|' read -r t_base _ g_base <<<"$UP_BASE"
+  IFS='|' read -r t_sh s_sh g_sh <<<"$UP_SH"
+  printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB\n' upload_baseline "$SIZE_MIB" "$t_base" \
+    "$(awk -v s="$SIZE_MIB" -v t="$t_base" 'BEGIN {printf "%.0f", s / t}')" "$g_base"
+  printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB, status %s, speed %s of baseline  >= 90%%, < 32 MiB: %s\n' \
+    upload_sessionhub "$SIZE_MIB" "$t_sh" "$(awk -v s="$SIZE_MIB" -v t="$t_sh" 'BEGIN {printf "%.0f", s / t}')" "$g_sh" "$s_sh" \
+    "$(awk -v a="$t_base" -v b="$t_sh" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
+    "$(verdict "$s_sh == 201 && $t_base >= 0.9 * $t_sh && $g_sh < 32")"
 fi
-echo "-- read cache off (serve --read-cache-mib 0; every request queries SQLite)"
-row nocache_atlas_get baseline_get "(cache off)"
-row nocache_atlas_list20 baseline_get "(cache off)"
-if [ "$BS_OK" = 1 ]; then
-  row nocache_bs_list baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list 5) < 20")"
-  row nocache_bs_list_c1 baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list_c1 5) < 20")"
-  row nocache_bs_detail baseline_bs_detail "(cache off)"
-fi
-IFS='|' read -r t_base _ g_base <<<"$UP_BASE"
-IFS='|' read -r t_sh s_sh g_sh <<<"$UP_SH"
-printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB\n' upload_baseline "$SIZE_MIB" "$t_base" \
-  "$(awk -v s="$SIZE_MIB" -v t="$t_base" 'BEGIN {printf "%.0f", s / t}')" "$g_base"
-printf '%-20s %8s MiB in %6ss = %7s MiB/s, RSS growth %6s MiB, status %s, speed %s of baseline  >= 90%%, < 32 MiB: %s\n' \
-  upload_sessionhub "$SIZE_MIB" "$t_sh" "$(awk -v s="$SIZE_MIB" -v t="$t_sh" 'BEGIN {printf "%.0f", s / t}')" "$g_sh" "$s_sh" \
-  "$(awk -v a="$t_base" -v b="$t_sh" 'BEGIN {printf "%.0f%%", 100 * a / b}')" \
-  "$(verdict "$s_sh == 201 && $t_base >= 0.9 * $t_sh && $g_sh < 32")"
 LOGS=("$WORK"/sessionhub*.log)
 n5xx=$(cat "${LOGS[@]}" | grep -c '"status":5[0-9][0-9]' || true)
 ncancel=$(cat "${LOGS[@]}" | grep '"status":5[0-9][0-9]' | grep -c 'context canceled' || true)
 n499=$(cat "${LOGS[@]}" | grep -c '"status":499' || true)
+n4xx=$(cat "${LOGS[@]}" | grep -c '"status":4[0-9][0-9]' || true)
 echo "sessionhub logged $(cat "${LOGS[@]}" | grep -c '"msg":"request"' || true) requests: $n499 with status 499" \
-  "(wrk closing its connections at the end of a run), $n5xx with a 5xx status ($ncancel of them 'context canceled')"
+  "(wrk closing its connections at the end of a run), $n5xx with a 5xx status ($ncancel of them 'context canceled'), $n4xx with a 4xx status (499 included)"
 if [ "$n5xx" != "$ncancel" ]; then
   echo "other 5xx log lines (first 3):"
   cat "${LOGS[@]}" | grep '"status":5[0-9][0-9]' | grep -v 'context canceled' | head -3

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sessionhub/sessionhub/server"
@@ -18,6 +20,7 @@ import (
 // (no sockets), with one user and its token.
 type benchEnv struct {
 	h   http.Handler
+	st  *store.Store
 	tok string
 }
 
@@ -41,7 +44,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{h: h, tok: tok}
+	return &benchEnv{h: h, st: st, tok: tok}
 }
 
 func (e *benchEnv) do(b *testing.B, method, path string, body any, want int) []byte {
@@ -63,11 +66,18 @@ func (e *benchEnv) do(b *testing.B, method, path string, body any, want int) []b
 	return rec.Body.Bytes()
 }
 
-func (e *benchEnv) run(b *testing.B, path string) {
+func (e *benchEnv) run(b *testing.B, path string) { e.runPaths(b, []string{path}) }
+
+// runPaths GETs the paths in turn, each goroutine from its own place.
+func (e *benchEnv) runPaths(b *testing.B, paths []string) {
+	var next atomic.Uint64
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		i := next.Add(uint64(len(paths)/2 + 1))
 		for pb.Next() {
+			i++
+			path := paths[i%uint64(len(paths))]
 			req := httptest.NewRequest(http.MethodGet, path, nil)
 			req.Header.Set("Authorization", "Bearer "+e.tok)
 			rec := httptest.NewRecorder()
@@ -111,4 +121,69 @@ func BenchmarkBrainstemDetailInclude(b *testing.B) {
 	}
 	json.Unmarshal(e.do(b, http.MethodPost, "/api/private/stem/session/", map[string]any{"name": "S1", "projects": []string{p.Project.ID}}, http.StatusCreated), &s)
 	e.run(b, "/api/private/stem/session/"+s.Session.ID+"/?include[]=projects.*")
+}
+
+// BenchmarkAtlasGetUncached is GET /sessions/{id} over 500 sessions in
+// turn with the read cache off, so every request queries SQLite (the
+// nocache_rand_atlas_get scenario of bench/run.sh, in-process).
+func BenchmarkAtlasGetUncached(b *testing.B) {
+	e := newBenchEnv(b)
+	e.st.SetReadCacheBytes(0)
+	paths := make([]string, 500)
+	for i := range paths {
+		var s struct {
+			ID string `json:"session_id"`
+		}
+		json.Unmarshal(e.do(b, http.MethodPost, "/sessions", map[string]any{"title": "bench"}, http.StatusCreated), &s)
+		paths[i] = "/sessions/" + s.ID
+	}
+	e.runPaths(b, paths)
+}
+
+// BenchmarkBrainstemDetailUncached is GET /api/private/stem/session/{id}/
+// over 500 sessions of one project in turn with the read cache off (the
+// nocache_rand_bs_detail scenario of bench/run.sh, in-process).
+func BenchmarkBrainstemDetailUncached(b *testing.B) {
+	e := newBenchEnv(b)
+	e.st.SetReadCacheBytes(0)
+	var p struct {
+		Project struct {
+			ID string `json:"id"`
+		} `json:"project"`
+	}
+	json.Unmarshal(e.do(b, http.MethodPost, "/api/private/stem/project/", map[string]any{"name": "Lab"}, http.StatusCreated), &p)
+	paths := make([]string, 500)
+	for i := range paths {
+		var s struct {
+			Session struct {
+				ID string `json:"id"`
+			} `json:"session"`
+		}
+		json.Unmarshal(e.do(b, http.MethodPost, "/api/private/stem/session/", map[string]any{"name": fmt.Sprintf("S%d", i), "projects": []string{p.Project.ID}}, http.StatusCreated), &s)
+		paths[i] = "/api/private/stem/session/" + s.Session.ID + "/"
+	}
+	e.runPaths(b, paths)
+}
+
+// BenchmarkAtlasCreate is POST /sessions from parallel clients (the
+// atlas_create scenario of bench/run.sh, in-process): the group commit's
+// path, with the audit row of each create.
+func BenchmarkAtlasCreate(b *testing.B) {
+	e := newBenchEnv(b)
+	body := []byte(`{"title":"bench session"}`)
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/sessions", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.tok)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Fatalf("POST /sessions: %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
 }

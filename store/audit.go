@@ -38,19 +38,11 @@ type AuditEvent struct {
 // TableName pins the table name.
 func (AuditEvent) TableName() string { return "audit_events" }
 
-// AppendAudit appends ev through the single writer, in its turn, without
-// emptying the read cache (no answer depends on the audit table).
+// AppendAudit appends ev through the single writer, committed in a group
+// with the writes queued beside it (see write), without emptying the read
+// cache (no answer depends on the audit table).
 func (s *Store) AppendAudit(ctx context.Context, ev *AuditEvent) error {
-	admitted := s.stats.writeQueued()
-	defer s.stats.writeQueue.Add(-1)
-	select {
-	case s.wturn <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	admitted()
-	defer func() { <-s.wturn }()
-	return s.W.WithContext(ctx).Create(ev).Error
+	return s.queueWrite(ctx, func(tx *gorm.DB) error { return tx.Create(ev).Error }, false)
 }
 
 // AuditSince calls fn with every audit event at or after since, oldest

@@ -12,6 +12,10 @@ type Stats struct {
 	// WriteQueueDepth is the number of write transactions waiting for the
 	// single writer or running on it.
 	WriteQueueDepth int64
+	// WriteTransactions counts the transactions the writer committed or
+	// rolled back; each runs every write that was queued when it began
+	// (group commit), so writes per transaction is the batching achieved.
+	WriteTransactions uint64
 	// ReadCacheHits and ReadCacheMisses count Cached calls answered from
 	// memory and computed; ReadCacheEvictions counts answers dropped to stay
 	// within the cache's limits (not those emptied by a write, which are
@@ -29,6 +33,7 @@ type Stats struct {
 // storeStats holds the counters behind Stats.
 type storeStats struct {
 	writeQueue                                                 atomic.Int64
+	writeBatches                                               atomic.Uint64
 	cacheHits, cacheMisses, cacheEvictions, cacheInvalidations atomic.Uint64
 	tokenHits, tokenMisses                                     atomic.Uint64
 	uploadBytes                                                atomic.Uint64
@@ -41,6 +46,7 @@ func (s *Store) Stats() Stats {
 	st := &s.stats
 	return Stats{
 		WriteQueueDepth:        st.writeQueue.Load(),
+		WriteTransactions:      st.writeBatches.Load(),
 		ReadCacheHits:          st.cacheHits.Load(),
 		ReadCacheMisses:        st.cacheMisses.Load(),
 		ReadCacheEvictions:     s.reads.evictions.Load(),
@@ -52,8 +58,8 @@ func (s *Store) Stats() Stats {
 	}
 }
 
-// ObserveWriteWait makes every write transaction report how long it waited
-// for the single writer (f must be safe for concurrent use; nil stops).
+// ObserveWriteWait makes every write report how long it waited for the
+// single writer (until its transaction began) (f must be safe for concurrent use; nil stops).
 func (s *Store) ObserveWriteWait(f func(time.Duration)) {
 	if f == nil {
 		s.stats.writeWait.Store(nil)

@@ -57,6 +57,8 @@ type Store struct {
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
 	genStmt *sql.Stmt
+	// atlasSessionStmt reads one Atlas session (AtlasSession).
+	atlasSessionStmt *sql.Stmt
 	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
 	compareHash func(hash, password []byte) error
 	reads       readCache
@@ -64,6 +66,10 @@ type Store struct {
 	// database/sql hands a busy pool's connection to a random waiter, which
 	// under load gives a few writes very long waits.
 	wturn chan struct{}
+	// wqueue holds the write calls waiting for the write turn; the one
+	// that gets it runs them all in one transaction (write).
+	wmu    sync.Mutex
+	wqueue []*queuedWrite
 
 	// minFreeBytes is the free-space floor of uploads (SetMinFreeBytes).
 	minFreeBytes atomic.Int64
@@ -123,6 +129,10 @@ func Open(dataDir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
+	if s.atlasSessionStmt, err = rdb.Prepare(atlasSessionQuery); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
 	return s, nil
 }
 
@@ -141,8 +151,10 @@ func (s *Store) migrate() error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.genStmt != nil {
-		errs = append(errs, s.genStmt.Close())
+	for _, st := range []*sql.Stmt{s.genStmt, s.atlasSessionStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	for _, g := range []*gorm.DB{s.W, s.R} {
 		if db, err := g.DB(); err == nil {
@@ -160,28 +172,164 @@ func notFound(err error) error {
 	return err
 }
 
-// write runs fn in a transaction on the single writer connection. Writers
-// queue first come, first served. A full disk or database is reported as
-// ErrStorageFull.
+// write runs fn in a transaction on the single writer connection and
+// returns once that transaction has committed (or fn's work was rolled
+// back). Writers queue first come, first served, and are committed in
+// groups: whoever gets the write turn takes every queued write and runs
+// them in one SQLite transaction, each inside its own savepoint, so a
+// failing fn rolls back only its own work and gets its own error; then it
+// commits once and answers each (see runBatch). fn must touch the database
+// only through tx. A full disk or database is reported as ErrStorageFull.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.queueWrite(ctx, fn, true)
+}
+
+// queueWrite is write; with invalidates false the write changes nothing
+// any cached answer depends on (audit rows), so it alone does not empty
+// the read cache.
+func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {
 	admitted := s.stats.writeQueued()
 	defer s.stats.writeQueue.Add(-1)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, invalidates: invalidates, done: make(chan struct{})}
+	s.wmu.Lock()
+	s.wqueue = append(s.wqueue, w)
+	s.wmu.Unlock()
 	select {
 	case s.wturn <- struct{}{}:
+		// The writes queued before w are done (their leader held the
+		// turn), so w is in the queue until this call takes it.
+		func() {
+			defer func() { <-s.wturn }()
+			s.runQueued()
+		}()
+	case <-w.done:
 	case <-ctx.Done():
-		return ctx.Err()
+		if s.withdraw(w) {
+			return ctx.Err()
+		}
+		// A leader has taken w; it rolls w back once fn returns.
 	}
-	admitted()
-	defer func() { <-s.wturn }()
+	<-w.done
+	if w.panicked != nil {
+		panic(w.panicked)
+	}
+	return w.err
+}
+
+// queuedWrite is one write call waiting in the group-commit queue.
+type queuedWrite struct {
+	ctx         context.Context
+	fn          func(tx *gorm.DB) error
+	admitted    func()
+	invalidates bool
+	// err and panicked are set before done is closed.
+	err      error
+	panicked any
+	done     chan struct{}
+}
+
+// withdraw removes w from the queue if no leader has taken it yet.
+func (s *Store) withdraw(w *queuedWrite) bool {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for i, q := range s.wqueue {
+		if q == w {
+			s.wqueue = append(s.wqueue[:i], s.wqueue[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// runQueued runs every queued write; the caller holds the write turn.
+func (s *Store) runQueued() {
+	s.wmu.Lock()
+	batch := s.wqueue
+	s.wqueue = nil
+	s.wmu.Unlock()
+	for len(batch) > 0 {
+		batch = s.runBatch(batch)
+	}
+}
+
+// runBatch runs batch in one transaction, one savepoint per write, commits
+// once, then empties the read cache and answers each write. If SQLite
+// ended the transaction itself (it may roll the whole transaction back on
+// a full disk or an I/O error), the writes that ran are answered with that
+// error and the ones not yet run are returned to run in a new transaction.
+func (s *Store) runBatch(batch []*queuedWrite) (rest []*queuedWrite) {
+	// The transaction and its statements belong to no single caller: an
+	// interrupted statement would make SQLite roll back the whole
+	// transaction, so a caller that hangs up is skipped before its turn
+	// and rolled back to its savepoint after it (runSavepoint).
+	ctx := context.WithoutCancel(batch[0].ctx)
+	ran := batch
+	err := storageFull(s.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i, w := range batch {
+			w.admitted()
+			if w.ctx.Err() != nil {
+				w.err = w.ctx.Err()
+				continue
+			}
+			w.err, w.panicked = runSavepoint(tx, w)
+			if w.err == nil {
+				continue
+			}
+			if rb := tx.Exec("ROLLBACK TO w").Error; rb != nil {
+				// No savepoint left: SQLite has rolled the transaction
+				// back, the earlier writes with it.
+				ran, rest = batch[:i+1], batch[i+1:]
+				return fmt.Errorf("transaction rolled back by SQLite: %w", w.err)
+			}
+			if rel := tx.Exec("RELEASE w").Error; rel != nil {
+				ran, rest = batch[:i+1], batch[i+1:]
+				return rel
+			}
+			w.err = storageFull(w.err)
+		}
+		return nil
+	}))
 	// Emptied after the transaction has ended (committed or not) and
-	// before the caller answers, so its client reads its own write.
-	defer s.reads.invalidate()
-	err := storageFull(s.W.WithContext(ctx).Transaction(fn))
-	if err != nil && ctx.Err() != nil {
-		// database/sql rolls the transaction back when ctx ends (the
-		// client hung up), and the statements after that fail with
-		// sql.ErrTxDone: report the cause, not the symptom.
-		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	// before anyone is answered, so each client reads its own write.
+	for _, w := range ran {
+		if w.invalidates {
+			s.reads.invalidate()
+			break
+		}
 	}
-	return err
+	s.stats.writeBatches.Add(1)
+	for _, w := range ran {
+		if err != nil && w.err == nil {
+			// The commit failed: nothing of the batch is stored.
+			w.err = err
+		}
+		close(w.done)
+	}
+	return rest
+}
+
+// runSavepoint runs w.fn inside the savepoint "w" (released on success,
+// left for the caller to roll back on failure). A panic in fn is caught
+// and returned, to be raised again in w's own goroutine.
+func runSavepoint(tx *gorm.DB, w *queuedWrite) (err error, panicked any) {
+	if err := tx.Exec("SAVEPOINT w").Error; err != nil {
+		return err, nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err, panicked = fmt.Errorf("store: write panicked: %v", p), p
+		}
+	}()
+	if err := w.fn(tx); err != nil {
+		return err, nil
+	}
+	if err := w.ctx.Err(); err != nil {
+		// The caller hung up during its write: undone, as a transaction
+		// of its own would have been, and the error says why.
+		return err, nil
+	}
+	return tx.Exec("RELEASE w").Error, nil
 }

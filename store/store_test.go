@@ -100,3 +100,105 @@ func TestIsStorageFull(t *testing.T) {
 		}
 	}
 }
+
+// Writes queued while another holds the write turn run in one transaction
+// (group commit), each in its own savepoint: interleaved successes, Go
+// errors after an insert, constraint violations and a panic each get their
+// own result, and only the successes' rows are stored.
+func TestGroupCommitEachWriteGetsItsOwnResult(t *testing.T) {
+	t.Parallel()
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "g@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	boom := errors.New("boom")
+	id := func(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+	type result struct {
+		i        int
+		err      error
+		panicked any
+	}
+	results := make(chan result, n)
+	before := st.Stats().WriteTransactions
+	st.wturn <- struct{}{} // another writer holds the turn: all n queue
+	for i := range n {
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					results <- result{i: i, panicked: p}
+				}
+			}()
+			err := st.write(ctx, func(tx *gorm.DB) error {
+				row := AtlasSession{ID: id(i), OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}
+				if err := tx.Create(&row).Error; err != nil {
+					return err
+				}
+				switch {
+				case i%4 == 1:
+					return boom // after its insert, which must be undone
+				case i%4 == 2:
+					row2 := row
+					return tx.Create(&row2).Error // the same primary key again
+				case i == 7:
+					panic("write 7 panics")
+				}
+				return nil
+			})
+			results <- result{i: i, err: err}
+		}()
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		st.wmu.Lock()
+		queued := len(st.wqueue)
+		st.wmu.Unlock()
+		if queued == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d writes queued", queued, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	<-st.wturn
+	for range n {
+		r := <-results
+		var stored int64
+		if err := st.R.Model(&AtlasSession{}).Where("id = ?", id(r.i)).Count(&stored).Error; err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case r.i == 7:
+			if r.panicked != "write 7 panics" || stored != 0 {
+				t.Errorf("write 7: panicked %v, %d rows; want its own panic and no row", r.panicked, stored)
+			}
+		case r.i%4 == 1:
+			if !errors.Is(r.err, boom) || stored != 0 {
+				t.Errorf("write %d: %v, %d rows; want boom and no row", r.i, r.err, stored)
+			}
+		case r.i%4 == 2:
+			if !errors.Is(r.err, gorm.ErrDuplicatedKey) || stored != 0 {
+				t.Errorf("write %d: %v, %d rows; want ErrDuplicatedKey and no row", r.i, r.err, stored)
+			}
+		default:
+			if r.err != nil || r.panicked != nil || stored != 1 {
+				t.Errorf("write %d: %v %v, %d rows; want success and its row", r.i, r.err, r.panicked, stored)
+			}
+		}
+	}
+	if got := st.Stats().WriteTransactions - before; got != 1 {
+		t.Errorf("%d write transactions for %d queued writes; want 1 (group commit)", got, n)
+	}
+	// The writer is free again: a later write runs on its own.
+	if err := st.write(ctx, func(tx *gorm.DB) error {
+		return tx.Create(&AtlasSession{ID: id(n), OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}).Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,6 +3,8 @@
 // and its token, -projects projects owned by another user, and -sessions
 // sessions spread round-robin over the projects. It writes straight to the
 // store's tables in bulk, so no server may be running on the directory.
+// With -atlas N it also gives the user N Atlas sessions, and with -ids DIR
+// it writes the id files of the random-id scenarios there.
 // It prints shell assignments: TOKEN, PROJECT (a project the user is a
 // member of) and SESSION (a session in it).
 package main
@@ -15,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -40,6 +44,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	nProjects := fs.Int("projects", 1_000, "number of projects")
 	memberOf := fs.Int("member-of", 50, "projects the bench user is a member of")
 	email := fs.String("email", "bench@localhost", "the bench user's email")
+	nAtlas := fs.Int("atlas", 0, "Atlas sessions owned by the bench user")
+	idsDir := fs.String("ids", "", "directory for the id files of the random-id scenarios (atlas.ids, bs.ids, bs-projects.ids)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,9 +103,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		links[i] = store.BSSessionProject{SessionID: sessions[i].ID, ProjectID: projects[i%*nProjects].ID}
 	}
+	atlas := make([]store.AtlasSession, *nAtlas)
+	for i := range atlas {
+		title := fmt.Sprintf("atlas %s-%06d", species[i%len(species)], i)
+		atlas[i] = store.AtlasSession{ID: newUUID(), OwnerID: user.ID, Title: &title,
+			CreatedBy: *email, CreatedAt: base.Add(time.Duration(i) * time.Second)}
+	}
 	err = st.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, batch := range []any{&projects, &members, &sessions, &links} {
-			if err := tx.Omit("Project", "User", "Session").CreateInBatches(batch, 500).Error; err != nil {
+		batches := []any{&projects, &members, &sessions, &links}
+		if len(atlas) > 0 {
+			batches = append(batches, &atlas)
+		}
+		for _, batch := range batches {
+			if err := tx.Omit("Project", "User", "Session", "Owner").CreateInBatches(batch, 500).Error; err != nil {
 				return err
 			}
 		}
@@ -110,6 +126,33 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := st.W.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
 		return err
+	}
+	if *idsDir != "" {
+		// The user's projects are those with a member row for it; their
+		// sessions are the ones it may see.
+		mine := map[string]bool{}
+		var projectIDs []string
+		for _, m := range members {
+			if m.UserID == user.ID {
+				mine[m.ProjectID] = true
+				projectIDs = append(projectIDs, m.ProjectID)
+			}
+		}
+		var visible []string
+		for _, l := range links {
+			if mine[l.ProjectID] {
+				visible = append(visible, l.SessionID)
+			}
+		}
+		atlasIDs := make([]string, len(atlas))
+		for i, a := range atlas {
+			atlasIDs[i] = a.ID
+		}
+		for name, ids := range map[string][]string{"atlas.ids": atlasIDs, "bs.ids": visible, "bs-projects.ids": projectIDs} {
+			if err := os.WriteFile(filepath.Join(*idsDir, name), []byte(strings.Join(ids, "\n")+"\n"), 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	fmt.Fprintf(os.Stderr, "seed: %d sessions over %d projects (member of %d) in %s\n",
 		*nSessions, *nProjects, *memberOf, time.Since(start).Round(time.Millisecond))

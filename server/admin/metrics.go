@@ -128,11 +128,12 @@ func methodLabel(m string) string {
 type storeCollector struct{ st *store.Store }
 
 var (
-	descWriteQueue   = prometheus.NewDesc("sessionhub_store_write_queue_depth", "Write transactions waiting for the single database writer or running on it.", nil, nil)
+	descWriteQueue   = prometheus.NewDesc("sessionhub_store_write_queue_depth", "Writes waiting for the single database writer or running on it.", nil, nil)
+	descWriteTx      = prometheus.NewDesc("sessionhub_store_write_transactions_total", "Transactions of the single writer; each commits every write queued when it began (group commit).", nil, nil)
 	descCacheHits    = prometheus.NewDesc("sessionhub_read_cache_hits_total", "Reads answered from the read cache.", nil, nil)
 	descCacheMisses  = prometheus.NewDesc("sessionhub_read_cache_misses_total", "Reads that were computed (not in the read cache).", nil, nil)
 	descCacheEvicted = prometheus.NewDesc("sessionhub_read_cache_evictions_total", "Cached answers dropped to stay within the cache's memory and entry limits.", nil, nil)
-	descCacheInval   = prometheus.NewDesc("sessionhub_read_cache_invalidations_total", "Times a write emptied the read cache.", nil, nil)
+	descCacheInval   = prometheus.NewDesc("sessionhub_read_cache_invalidations_total", "Times a write transaction emptied the read cache.", nil, nil)
 	descTokenHits    = prometheus.NewDesc("sessionhub_token_cache_hits_total", "Token checks answered from the token cache.", nil, nil)
 	descTokenMisses  = prometheus.NewDesc("sessionhub_token_cache_misses_total", "Token checks that queried the database.", nil, nil)
 	descUploadBytes  = prometheus.NewDesc("sessionhub_upload_bytes_total", "Bytes of uploaded files received.", nil, nil)
@@ -140,7 +141,7 @@ var (
 )
 
 func (storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descWriteQueue, descCacheHits, descCacheMisses, descCacheEvicted,
+	for _, d := range []*prometheus.Desc{descWriteQueue, descWriteTx, descCacheHits, descCacheMisses, descCacheEvicted,
 		descCacheInval, descTokenHits, descTokenMisses, descUploadBytes, descUploading} {
 		ch <- d
 	}
@@ -153,6 +154,7 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v))
 	}
 	gauge(descWriteQueue, float64(s.WriteQueueDepth))
+	counter(descWriteTx, s.WriteTransactions)
 	counter(descCacheHits, s.ReadCacheHits)
 	counter(descCacheMisses, s.ReadCacheMisses)
 	counter(descCacheEvicted, s.ReadCacheEvictions)

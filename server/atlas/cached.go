@@ -73,6 +73,18 @@ func (b encoded200) write(w http.ResponseWriter) error {
 	return err
 }
 
+// created is a 201 answer whose JSON body is already encoded, written as
+// the generated CreateSession201JSONResponse writes its own.
+type created []byte
+
+// VisitCreateSessionResponse writes the new session.
+func (b created) VisitCreateSessionResponse(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_, err := w.Write(b)
+	return err
+}
+
 // VisitGetSessionResponse writes the session.
 func (b encoded200) VisitGetSessionResponse(w http.ResponseWriter) error { return b.write(w) }
 

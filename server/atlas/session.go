@@ -42,7 +42,7 @@ func sessionPrecondition(ifMatch *string) store.AtlasSessionPrecondition {
 		return nil
 	}
 	return func(s *store.AtlasSession, atts []store.AtlasAttachment) error {
-		return precondition(ifMatch, func() ([]byte, error) { return encode(sessionOut(s, atts)) })()
+		return precondition(ifMatch, func() ([]byte, error) { return encodeSession(s, atts) })()
 	}
 }
 
@@ -56,7 +56,11 @@ func (h *Handlers) CreateSession(ctx context.Context, req atlasapi.CreateSession
 	if err != nil {
 		return nil, err
 	}
-	return atlasapi.CreateSession201JSONResponse(sessionOut(s, atts)), nil
+	body, err := encodeSession(s, atts)
+	if err != nil {
+		return nil, err
+	}
+	return created(body), nil
 }
 
 // ListSessions lists one page of the caller's sessions, newest first.
@@ -91,7 +95,7 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 		if err != nil {
 			return nil, err
 		}
-		return encode(sessionOut(s, atts))
+		return encodeSession(s, atts)
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +113,7 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
-	body, err := encode(sessionOut(s, atts))
+	body, err := encodeSession(s, atts)
 	if err != nil {
 		return nil, err
 	}

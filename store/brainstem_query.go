@@ -329,6 +329,7 @@ const (
 	bsText     bsKind = iota // TEXT column
 	bsUUID                   // UUID stored as canonical lower-case text
 	bsDateTime               // nullable timestamp
+	bsDate                   // calendar date stored as YYYY-MM-DD text
 	bsBool                   // boolean (0/1)
 	bsInt                    // integer
 	bsTextList               // JSON array of strings (element match)
@@ -469,8 +470,8 @@ var bsModels = map[string]*bsModel{
 			"genotype":             text("bs_subjects.genotype"),
 			"subject_identifier":   text("bs_subjects.subject_identifier"),
 			"status":               text("bs_subjects.status"),
-			"birth_date":           {kind: bsText, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
-			"death_date":           {kind: bsText, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
+			"birth_date":           {kind: bsDate, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
+			"death_date":           {kind: bsDate, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
 			"name_used_in_storage": {kind: bsText, col: "bs_subjects.name_used_in_storage", nullable: true, djClass: "CharField"},
 			"tags":                 {kind: bsTextList, col: "bs_subjects.tags", djClass: "TaggableManager"},
 			"projects": {kind: bsRelation, target: "project", link: "bs_subject_projects",
@@ -537,10 +538,10 @@ var bsModels = map[string]*bsModel{
 			"name":              text("bs_breedings.name"),
 			"description":       text("bs_breedings.description"),
 			"expected_genotype": text("bs_breedings.expected_genotype"),
-			"birth_date":        {kind: bsText, col: "bs_breedings.birth_date", nullable: true, djClass: "DateField"},
-			"start_date":        {kind: bsText, col: "bs_breedings.start_date", nullable: true, djClass: "DateField"},
-			"end_date":          {kind: bsText, col: "bs_breedings.end_date", nullable: true, djClass: "DateField"},
-			"weaning_date":      {kind: bsText, col: "bs_breedings.weaning_date", nullable: true, djClass: "DateField"},
+			"birth_date":        {kind: bsDate, col: "bs_breedings.birth_date", nullable: true, djClass: "DateField"},
+			"start_date":        {kind: bsDate, col: "bs_breedings.start_date", nullable: true, djClass: "DateField"},
+			"end_date":          {kind: bsDate, col: "bs_breedings.end_date", nullable: true, djClass: "DateField"},
+			"weaning_date":      {kind: bsDate, col: "bs_breedings.weaning_date", nullable: true, djClass: "DateField"},
 			"litter_size":       {kind: bsInt, col: "bs_breedings.litter_size", nullable: true, djClass: "PositiveIntegerField"},
 			"tags":              {kind: bsTextList, col: "bs_breedings.tags", djClass: "TaggableManager"},
 			"project":           {kind: bsRelation, target: "project", col: "bs_breedings.project_id", djClass: "ForeignKey"},
@@ -1096,7 +1097,7 @@ func leaf(fld *bsField, name, op string, vals []string) (bsCond, error) {
 			return bsCond{sql: col + " GLOB ?", args: []any{"*" + globEscape(v)}}, nil
 		}
 	case "year", "month", "day", "week_day":
-		if fld.kind != bsDateTime {
+		if fld.kind != bsDateTime && fld.kind != bsDate {
 			break
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
@@ -1150,6 +1151,8 @@ func typedValue(fld *bsField, name, v string) (any, error) {
 			return nil, err
 		}
 		return t, nil
+	case bsDate:
+		return parseDjangoDate(v)
 	case bsBool:
 		return isTruthy(v), nil
 	case bsInt:
@@ -1213,6 +1216,21 @@ var (
 		`(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$`)
 	djDateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 )
+
+// parseDjangoDate parses a value as Django's DateField does (YYYY-MM-DD,
+// with its error messages) and returns it in the form the tables store.
+func parseDjangoDate(v string) (string, error) {
+	t := strings.TrimSpace(v)
+	m := djDateRe.FindStringSubmatch(t)
+	if m == nil {
+		return "", listErr("“%s” value has an invalid date format. It must be in YYYY-MM-DD format.", v)
+	}
+	d, err := time.Parse("2006-1-2", m[1]+"-"+m[2]+"-"+m[3])
+	if err != nil || d.Year() < 1 {
+		return "", listErr("“%s” value has the correct format (YYYY-MM-DD) but it is an invalid date.", v)
+	}
+	return d.Format(time.DateOnly), nil
+}
 
 // parseDjangoDateTime parses like Django's DateTimeField.to_python:
 // "YYYY-MM-DD[ T]HH:MM[:ss[.uuuuuu]][TZ]" or a plain date (midnight).
@@ -1313,7 +1331,7 @@ func BSFilterFields(model string) []BSFilterField {
 	if !ok {
 		return nil
 	}
-	kinds := map[bsKind]string{bsText: "text", bsUUID: "uuid", bsDateTime: "datetime", bsBool: "bool", bsInt: "int",
+	kinds := map[bsKind]string{bsText: "text", bsUUID: "uuid", bsDateTime: "datetime", bsDate: "date", bsBool: "bool", bsInt: "int",
 		bsTextList: "textlist", bsUUIDList: "uuidlist", bsRelation: "relation", bsEmptyRel: "empty"}
 	var out []BSFilterField
 	for _, name := range slices.Sorted(maps.Keys(m.fields)) {

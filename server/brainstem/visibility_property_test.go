@@ -195,6 +195,8 @@ func operators(kind string) []string {
 		return []string{""}
 	case "int":
 		return []string{"", "in"}
+	case "date":
+		return []string{"", "in", "isnull"}
 	case "datetime", "uuidlist", "empty":
 		return []string{"isnull"}
 	case "textlist":
@@ -369,6 +371,15 @@ func TestRelationFilterProperty(t *testing.T) {
 				vals := []string{g.sample(target, field, op)}
 				if op == "in" {
 					vals = append(vals, g.sample(target, field, op))
+				}
+				if kind == "date" && op != "isnull" {
+					// A record without the date samples as ""; a date
+					// filter refuses that (400), so ask for a date nobody has.
+					for i, v := range vals {
+						if v == "" || v == "x" {
+							vals[i] = "1999-12-31"
+						}
+					}
 				}
 				negate := g.rng.IntN(2) == 0
 				spec := strings.Join(path, ".")

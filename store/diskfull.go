@@ -41,6 +41,10 @@ func (s *Store) CheckFreeSpace(need int64) error {
 	return nil
 }
 
+// FreeBytes is the space available to unprivileged users on the blob
+// directory's file system; ok is false where it cannot be measured.
+func (s *Store) FreeBytes() (free int64, ok bool) { return freeBytes(s.BlobDir) }
+
 // IsStorageFull reports whether err says there is no room to write:
 // ErrStorageFull, or an error of the disk (ENOSPC, EDQUOT, EFBIG) or of
 // SQLite (SQLITE_FULL) that a store method passed on unmarked.

@@ -76,7 +76,7 @@ func Ready(ctx context.Context, st *store.Store, minFree int64) error {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("blob directory not writable: %w", err))
 	}
-	if free, ok := freeBytes(st.BlobDir); ok && (free < minFree || free == 0) {
+	if free, ok := st.FreeBytes(); ok && (free < minFree || free == 0) {
 		errs = append(errs, fmt.Errorf("free space: %d bytes free, floor %d", free, minFree))
 	}
 	return errors.Join(errs...)

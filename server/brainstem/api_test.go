@@ -158,27 +158,31 @@ type scenario struct {
 	check    func(t *testing.T, body map[string]any)
 }
 
+// run runs the scenarios in order, each as a subtest (later ones may use
+// what earlier ones created).
 func (f *fixture) run(t *testing.T, scenarios []scenario) {
 	t.Helper()
+	defer func() { f.t = t }()
 	for _, sc := range scenarios {
-		f.t = t
-		body := f.subAny(sc.body)
-		if raw, ok := body.(json.RawMessage); ok {
-			body = []byte(raw)
-		}
-		res := f.do(sc.user, sc.method, f.sub(sc.path), body)
-		if res.StatusCode != sc.status {
-			t.Errorf("%s: %s %s: status %d, want %d: %s", sc.name, sc.method, sc.path, res.StatusCode, sc.status, res.Body)
-			continue
-		}
-		if sc.wantBody != "" {
-			assertJSON(t, sc.name, res.Body, f.sub(sc.wantBody))
-		}
-		if sc.check != nil {
-			var m map[string]any
-			res.JSON(t, &m)
-			sc.check(t, m)
-		}
+		t.Run(sc.name, func(t *testing.T) {
+			f.t = t
+			body := f.subAny(sc.body)
+			if raw, ok := body.(json.RawMessage); ok {
+				body = []byte(raw)
+			}
+			res := f.do(sc.user, sc.method, f.sub(sc.path), body)
+			if res.StatusCode != sc.status {
+				t.Fatalf("%s %s: status %d, want %d: %s", sc.method, sc.path, res.StatusCode, sc.status, res.Body)
+			}
+			if sc.wantBody != "" {
+				assertJSON(t, sc.name, res.Body, f.sub(sc.wantBody))
+			}
+			if sc.check != nil {
+				var m map[string]any
+				res.JSON(t, &m)
+				sc.check(t, m)
+			}
+		})
 	}
 }
 

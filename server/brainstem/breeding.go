@@ -148,38 +148,11 @@ func (h *Handlers) breedingSaved(status int, rec *store.BSBreedingRecord, err er
 }
 
 func (h *Handlers) listBreedings(ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("breeding", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	recs, n, err := h.st.ListBSBreedings(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.breedingObjects(ctx, r, recs, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope("breedings", objs, n, page, r)), nil
+	return listRecords(ctx, "breeding", "breedings", h.st.ListBSBreedings, h.breedingObjects)
 }
 
 func (h *Handlers) getBreeding(ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("breeding", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	rec, err := h.st.GetBSBreeding(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.breedingObjects(ctx, r, []store.BSBreedingRecord{*rec}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{"breeding", objs[0]}}), nil
+	return getRecord(ctx, "breeding", id, h.st.GetBSBreeding, h.breedingObjects)
 }
 
 // ListBreedings lists the breedings of the caller's projects.

@@ -8,34 +8,20 @@ import (
 )
 
 func (h *Handlers) listDataStorages(ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("datastorage", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	rows, n, err := h.st.ListBSDataStorages(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
+	return listRecords(ctx, "datastorage", "datastorages", h.st.ListBSDataStorages, dataStorageObjects)
+}
+
+func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
+	return getRecord(ctx, "datastorage", id, h.st.GetBSDataStorage, dataStorageObjects)
+}
+
+// dataStorageObjects renders data storages (they have no embeds).
+func dataStorageObjects(_ context.Context, _ *request, rows []store.BSDataStorage, q *store.BSQuery) ([]object, error) {
 	objs := make([]object, len(rows))
 	for i, d := range rows {
 		objs[i] = dataStorageObject(d).without(q.Exclude, q.Include)
 	}
-	return ok(listEnvelope("datastorages", objs, n, page, r)), nil
-}
-
-func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("datastorage", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	d, err := h.st.GetBSDataStorage(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{"datastorage", dataStorageObject(*d).without(q.Exclude, q.Include)}}), nil
+	return objs, nil
 }
 
 func dataStorageDetail(d *store.BSDataStorage) object {

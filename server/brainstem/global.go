@@ -107,48 +107,6 @@ func globalInput(f globalFields, full bool) store.BSGlobalInput {
 	return in
 }
 
-// listGlobal answers a list of a global table: parse the query, read a
-// page, render it (with the embeds asked for).
-func listGlobal[T any](ctx context.Context, model, key string,
-	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(model, r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	rows, n, err := list(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := render(ctx, r, rows, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope(key, objs, n, page, r)), nil
-}
-
-// getGlobal answers one record of a global table.
-func getGlobal[T any](ctx context.Context, model, id string,
-	get func(context.Context, store.BSViewer, string) (*T, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(model, r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	row, err := get(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := render(ctx, r, []T{*row}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{model, objs[0]}}), nil
-}
-
 // saved answers a created (201) or changed (200) record of a global table.
 func saved[T any](ctx context.Context, status int, model string, row *T, err error,
 	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
@@ -203,22 +161,22 @@ func (h *Handlers) renderSuppliers(_ context.Context, _ *request, rows []store.B
 
 // ListSpecies lists the species.
 func (h *Handlers) ListSpecies(ctx context.Context, _ brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
-	return listGlobal(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+	return listRecords(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
 }
 
 // PublicListSpecies lists the species on the public portal.
 func (h *Handlers) PublicListSpecies(ctx context.Context, _ brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
-	return listGlobal(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+	return listRecords(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
 }
 
 // GetSpecies returns one species.
 func (h *Handlers) GetSpecies(ctx context.Context, req brainstemapi.GetSpeciesRequestObject) (brainstemapi.GetSpeciesResponseObject, error) {
-	return getGlobal(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+	return getRecord(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
 }
 
 // PublicGetSpecies returns one species on the public portal.
 func (h *Handlers) PublicGetSpecies(ctx context.Context, req brainstemapi.PublicGetSpeciesRequestObject) (brainstemapi.PublicGetSpeciesResponseObject, error) {
-	return getGlobal(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+	return getRecord(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
 }
 
 // CreateSpecies creates a species (staff only, 201).
@@ -257,22 +215,22 @@ func (h *Handlers) DeleteSpecies(ctx context.Context, req brainstemapi.DeleteSpe
 
 // ListStrains lists the strains.
 func (h *Handlers) ListStrains(ctx context.Context, _ brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
-	return listGlobal(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+	return listRecords(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
 }
 
 // PublicListStrains lists the strains on the public portal.
 func (h *Handlers) PublicListStrains(ctx context.Context, _ brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
-	return listGlobal(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+	return listRecords(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
 }
 
 // GetStrain returns one strain.
 func (h *Handlers) GetStrain(ctx context.Context, req brainstemapi.GetStrainRequestObject) (brainstemapi.GetStrainResponseObject, error) {
-	return getGlobal(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+	return getRecord(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
 }
 
 // PublicGetStrain returns one strain on the public portal.
 func (h *Handlers) PublicGetStrain(ctx context.Context, req brainstemapi.PublicGetStrainRequestObject) (brainstemapi.PublicGetStrainResponseObject, error) {
-	return getGlobal(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+	return getRecord(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
 }
 
 // CreateStrain creates a strain (staff only, 201).
@@ -314,22 +272,22 @@ func (h *Handlers) DeleteStrain(ctx context.Context, req brainstemapi.DeleteStra
 
 // ListSuppliers lists the suppliers.
 func (h *Handlers) ListSuppliers(ctx context.Context, _ brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
-	return listGlobal(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+	return listRecords(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
 }
 
 // PublicListSuppliers lists the suppliers on the public portal.
 func (h *Handlers) PublicListSuppliers(ctx context.Context, _ brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
-	return listGlobal(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+	return listRecords(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
 }
 
 // GetSupplier returns one supplier.
 func (h *Handlers) GetSupplier(ctx context.Context, req brainstemapi.GetSupplierRequestObject) (brainstemapi.GetSupplierResponseObject, error) {
-	return getGlobal(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+	return getRecord(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
 }
 
 // PublicGetSupplier returns one supplier on the public portal.
 func (h *Handlers) PublicGetSupplier(ctx context.Context, req brainstemapi.PublicGetSupplierRequestObject) (brainstemapi.PublicGetSupplierResponseObject, error) {
-	return getGlobal(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+	return getRecord(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
 }
 
 // CreateSupplier creates a supplier (staff only, 201).

@@ -76,38 +76,24 @@ func (g group) render(h *Handlers, ctx context.Context, r *request, recs []store
 }
 
 func (g group) listAnswer(h *Handlers, ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(g.model, r.query, r.viewer())
-	if err != nil {
-		return response{}, err
+	list := func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]store.BSGroupRecord, int64, error) {
+		return g.list(h.st, ctx, v, q, p)
 	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	recs, n, err := g.list(h.st, ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := g.render(h, ctx, r, recs, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope(g.key, objs, n, page, r)), nil
+	return listRecords(ctx, g.model, g.key, list, g.renderer(h))
 }
 
 func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(g.model, r.query, r.viewer())
-	if err != nil {
-		return response{}, err
+	get := func(ctx context.Context, v store.BSViewer, id string) (*store.BSGroupRecord, error) {
+		return g.get(h.st, ctx, v, id)
 	}
-	rec, err := g.get(h.st, ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
+	return getRecord(ctx, g.model, id, get, g.renderer(h))
+}
+
+// renderer is g.render for h, in the shape listRecords and getRecord take.
+func (g group) renderer(h *Handlers) func(context.Context, *request, []store.BSGroupRecord, *store.BSQuery) ([]object, error) {
+	return func(ctx context.Context, r *request, recs []store.BSGroupRecord, q *store.BSQuery) ([]object, error) {
+		return g.render(h, ctx, r, recs, q)
 	}
-	objs, err := g.render(h, ctx, r, []store.BSGroupRecord{*rec}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{g.model, objs[0]}}), nil
 }
 
 // saveAnswer creates (id "") or changes a group; full (POST, PUT) gives

@@ -9,38 +9,11 @@ import (
 )
 
 func (h *Handlers) listProjects(ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("project", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	recs, n, err := h.st.ListBSProjects(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.projectObjects(ctx, r, recs, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope("projects", objs, n, page, r)), nil
+	return listRecords(ctx, "project", "projects", h.st.ListBSProjects, h.projectObjects)
 }
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("project", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	rec, err := h.st.GetBSProject(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.projectObjects(ctx, r, []store.BSProjectRecord{*rec}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{"project", objs[0]}}), nil
+	return getRecord(ctx, "project", id, h.st.GetBSProject, h.projectObjects)
 }
 
 // projectObjects renders projects, embedding their sessions, subjects,

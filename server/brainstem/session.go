@@ -10,39 +10,12 @@ import (
 
 // listSessions answers both portals' session lists.
 func (h *Handlers) listSessions(ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("session", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	recs, n, err := h.st.ListBSSessions(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.sessionObjects(ctx, r, recs, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope("sessions", objs, n, page, r)), nil
+	return listRecords(ctx, "session", "sessions", h.st.ListBSSessions, h.sessionObjects)
 }
 
 // getSession answers both portals' session detail.
 func (h *Handlers) getSession(ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("session", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	rec, err := h.st.GetBSSession(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.sessionObjects(ctx, r, []store.BSSessionRecord{*rec}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{"session", objs[0]}}), nil
+	return getRecord(ctx, "session", id, h.st.GetBSSession, h.sessionObjects)
 }
 
 // sessionObjects renders sessions, embedding the included relations with

@@ -43,39 +43,12 @@ func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSe
 
 // ListSessionDataStorages lists the links of the caller's sessions.
 func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("sessiondatastorage", r.query, r.viewer())
-	if err != nil {
-		return nil, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	rows, n, err := h.st.ListBSSessionDataStorages(ctx, r.viewer(), q, page)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := h.sdsObjects(ctx, r, rows, q)
-	if err != nil {
-		return nil, err
-	}
-	return ok(listEnvelope("sessiondatastorages", objs, n, page, r)), nil
+	return listRecords(ctx, "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages, h.sdsObjects)
 }
 
 // GetSessionDataStorage returns one link of the caller's sessions.
 func (h *Handlers) GetSessionDataStorage(ctx context.Context, req brainstemapi.GetSessionDataStorageRequestObject) (brainstemapi.GetSessionDataStorageResponseObject, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("sessiondatastorage", r.query, r.viewer())
-	if err != nil {
-		return nil, err
-	}
-	row, err := h.st.GetBSSessionDataStorage(ctx, r.viewer(), req.Id.String())
-	if err != nil {
-		return nil, err
-	}
-	objs, err := h.sdsObjects(ctx, r, []store.BSSessionDataStorage{*row}, q)
-	if err != nil {
-		return nil, err
-	}
-	return ok(object{{"sessiondatastorage", objs[0]}}), nil
+	return getRecord(ctx, "sessiondatastorage", req.Id.String(), h.st.GetBSSessionDataStorage, h.sdsObjects)
 }
 
 func sdsDetail(row *store.BSSessionDataStorage) object {

@@ -222,38 +222,11 @@ func (h *Handlers) subjectSaved(ctx context.Context, status int, rec *store.BSSu
 }
 
 func (h *Handlers) listSubjects(ctx context.Context) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("subject", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	recs, n, err := h.st.ListBSSubjects(ctx, r.viewer(), q, page)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.subjectObjects(ctx, r, recs, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(listEnvelope("subjects", objs, n, page, r)), nil
+	return listRecords(ctx, "subject", "subjects", h.st.ListBSSubjects, h.subjectObjects)
 }
 
 func (h *Handlers) getSubject(ctx context.Context, id string) (response, error) {
-	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery("subject", r.query, r.viewer())
-	if err != nil {
-		return response{}, err
-	}
-	rec, err := h.st.GetBSSubject(ctx, r.viewer(), id)
-	if err != nil {
-		return response{}, err
-	}
-	objs, err := h.subjectObjects(ctx, r, []store.BSSubjectRecord{*rec}, q)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(object{{"subject", objs[0]}}), nil
+	return getRecord(ctx, "subject", id, h.st.GetBSSubject, h.subjectObjects)
 }
 
 // ListSubjects lists the subjects of the caller's projects.

@@ -1,0 +1,51 @@
+package brainstem
+
+import (
+	"context"
+
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// listRecords answers a list of model on either portal: parse the query
+// (visibility applied for the caller), read a page, render it with the
+// embeds asked for, under key in the list envelope.
+func listRecords[T any](ctx context.Context, model, key string,
+	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error),
+	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
+	rows, n, err := list(ctx, r.viewer(), q, page)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := render(ctx, r, rows, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(listEnvelope(key, objs, n, page, r)), nil
+}
+
+// getRecord answers one record of model on either portal, under the
+// model's name.
+func getRecord[T any](ctx context.Context, model, id string,
+	get func(context.Context, store.BSViewer, string) (*T, error),
+	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+	r := requestFrom(ctx)
+	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	row, err := get(ctx, r.viewer(), id)
+	if err != nil {
+		return response{}, err
+	}
+	objs, err := render(ctx, r, []T{*row}, q)
+	if err != nil {
+		return response{}, err
+	}
+	return ok(object{{model, objs[0]}}), nil
+}

@@ -368,3 +368,29 @@ func TestErrorString(t *testing.T) {
 		t.Errorf("Error() = %q", got)
 	}
 }
+
+// TestConcurrentUse validates from many goroutines at once, including the
+// first use that compiles the schemas; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	done := make(chan error)
+	for i := range 8 {
+		go func() {
+			sr := map[string]any{"value": float64(i), "unit": "Hz"}
+			if i%2 == 1 {
+				sr["value"] = "x"
+			}
+			_, err := Validate("dataacquisition", "ExtracellularEphys", "", map[string]any{"sr": sr})
+			if (err != nil) != (i%2 == 1) {
+				done <- fmt.Errorf("goroutine %d: %v", i, err)
+				return
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

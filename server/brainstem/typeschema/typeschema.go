@@ -113,8 +113,10 @@ func SchemaLess(model string) bool { _, ok := schemaLess[model]; return ok }
 // Validate checks details against the schema of (model, typ, version), under
 // the field names type, type_schema_version and details. An empty version
 // means DefaultVersion. It returns the version it validated against, and nil
-// or an *Error. details is any JSON value (as decoded by encoding/json, with
-// or without UseNumber, or any value json.Marshal accepts).
+// or an *Error. details is any value json.Marshal accepts: a json.RawMessage
+// of the request's bytes, or values decoded with or without UseNumber.
+// Messages quote numbers as details spells them, so pass the raw bytes (or
+// json.Number) to have 0.0 quoted as Python would, 0.0 rather than 0.
 func Validate(model, typ, version string, details any) (string, error) {
 	return validate(model, typ, version, details, "type", "type_schema_version", "details")
 }

@@ -298,6 +298,16 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestRawMessageKeepsNumberSpelling(t *testing.T) {
+	_, err := Validate("dataacquisition", "Audio", "", json.RawMessage(`{"bitDepth": 8.0, "nChannels": 0.0}`))
+	var te *Error
+	// 8.0 is an integer for JSON Schema 2020-12 (and Python's jsonschema).
+	want := map[string][]string{"details": {"nChannels: 0.0 is less than the minimum of 1"}}
+	if !errors.As(err, &te) || !reflect.DeepEqual(te.Fields, want) {
+		t.Errorf("got %v, want %v", err, want)
+	}
+}
+
 func TestValidateCoordinates(t *testing.T) {
 	v, err := ValidateCoordinates("Stereotaxic_BregmaBrainSurface", "",
 		map[string]any{"apCoordinate": map[string]any{"value": -3.5, "unit": "mm"}})

@@ -82,7 +82,7 @@ func messages(ve *jsonschema.ValidationError, inst any) []string {
 			}
 			return
 		}
-		p := jsonPath(e.InstanceLocation)
+		p := jsonPath(inst, e.InstanceLocation)
 		for _, m := range describe(e.ErrorKind, at(inst, e.InstanceLocation)) {
 			found = append(found, located{p, m})
 		}
@@ -138,18 +138,20 @@ func describe(k jsonschema.ErrorKind, v any) []string {
 	}
 }
 
-// jsonPath writes an instance location as `a.b[0].c`.
-func jsonPath(loc []string) string {
+// jsonPath writes an instance location as `a.b[0].c`: a segment is an
+// index when the value it selects from is an array, a key otherwise.
+func jsonPath(inst any, loc []string) string {
 	var b strings.Builder
 	for _, seg := range loc {
-		if _, err := strconv.Atoi(seg); err == nil {
+		if _, isArray := inst.([]any); isArray {
 			b.WriteString("[" + seg + "]")
-			continue
+		} else {
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(seg)
 		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(seg)
+		inst = at(inst, []string{seg})
 	}
 	return b.String()
 }

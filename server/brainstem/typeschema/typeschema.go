@@ -107,7 +107,8 @@ func DefaultVersion(model, typ string) string {
 }
 
 // SchemaLess reports whether model has `type` and `details` but no published
-// schema: Validate then accepts any type and any JSON object as details.
+// schema: Validate then accepts any non-blank type and any JSON object as
+// details, and returns the version as given.
 func SchemaLess(model string) bool { _, ok := schemaLess[model]; return ok }
 
 // Validate checks details against the schema of (model, typ, version), under

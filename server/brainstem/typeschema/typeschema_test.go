@@ -351,6 +351,19 @@ func TestVersions(t *testing.T) {
 	}
 }
 
+func TestJSONPath(t *testing.T) {
+	inst := map[string]any{"a": []any{map[string]any{"0": map[string]any{"b": 1}}}}
+	if got := jsonPath(inst, []string{"a", "0", "0", "b"}); got != "a[0].0.b" {
+		t.Errorf("jsonPath = %q, want a[0].0.b (an object's numeric key is a key)", got)
+	}
+	if got := jsonPath([]any{map[string]any{}}, []string{"0", "x"}); got != "[0].x" {
+		t.Errorf("jsonPath = %q, want [0].x", got)
+	}
+	if got := jsonPath(map[string]any{}, nil); got != "" {
+		t.Errorf("jsonPath of the root = %q", got)
+	}
+}
+
 func TestPyRepr(t *testing.T) {
 	tests := []struct {
 		in   any

@@ -27,18 +27,13 @@ type auditOp struct{ api, id string }
 // specParam is a path parameter in a spec path ({id}); Echo writes :id.
 var specParam = regexp.MustCompile(`\{([^}]+)\}`)
 
-// specRoutes are the operations of the hand-written specs (the generated
-// code's embedded copies spell the ids in Go's case): by "METHOD
-// echo-route" the API and operationId, and by route the API. Each route
-// is listed at the spec's paths and under every path-only server URL
-// (a base path such as /api/v1) the spec declares.
-type specRoutes struct {
-	ops    map[string]auditOp
-	routes map[string]string
-}
-
-var loadSpecRoutes = sync.OnceValues(func() (*specRoutes, error) {
-	sr := &specRoutes{ops: map[string]auditOp{}, routes: map[string]string{}}
+// loadAuditOps reads the operations of the hand-written specs (the
+// generated code's embedded copies spell the ids in Go's case), by
+// "METHOD echo-route": the API and operationId. Each route is listed at
+// the spec's paths and under every path-only server URL (a base path such
+// as /api/v1) the spec declares.
+var loadAuditOps = sync.OnceValues(func() (map[string]auditOp, error) {
+	ops := map[string]auditOp{}
 	for _, api := range []string{"atlas", "brainstem"} {
 		raw, err := openapi.Specs.ReadFile(api + ".yaml")
 		if err != nil {
@@ -57,54 +52,33 @@ var loadSpecRoutes = sync.OnceValues(func() (*specRoutes, error) {
 		for p, item := range spec.Paths.Map() {
 			for _, prefix := range prefixes {
 				route := prefix + specParam.ReplaceAllString(p, ":$1")
-				sr.routes[route] = api
 				for method, op := range item.Operations() {
-					sr.ops[method+" "+route] = auditOp{api: api, id: op.OperationID}
+					ops[method+" "+route] = auditOp{api: api, id: op.OperationID}
 				}
 			}
 		}
 	}
-	return sr, nil
+	return ops, nil
 })
-
-// apiOf names the API of a request: the spec its route comes from, else
-// by the path's prefix (the sign-in page, unknown paths under an API),
-// else "docs" (docs pages, specs, the health check). Metrics and the audit
-// trail label requests with it, so its answers are a fixed small set.
-func (sr *specRoutes) apiOf(c echo.Context) string {
-	if api, ok := sr.routes[c.Path()]; ok {
-		return api
-	}
-	p := c.Request().URL.Path
-	switch {
-	case p == "/sessions" || strings.HasPrefix(p, "/sessions/"):
-		return "atlas"
-	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/account/"):
-		return "brainstem"
-	}
-	return "docs"
-}
 
 // maxAuditPeek bounds how much of an update's JSON body the audit reads
 // for its field names; the APIs refuse larger bodies anyway.
 const maxAuditPeek = 2 << 20
 
 // auditWrites appends one row to the audit trail for every write that
-// succeeds on either API (any method but GET, HEAD and OPTIONS answered
-// with 2xx): the caller, the operation, the record, and for PUT and PATCH
-// the top-level fields of the JSON body. The answer is held back until the
-// row is written, so a client that got its answer finds its write in the
-// trail. This is the only place that writes audit rows.
-func (s *Server) auditWrites(sr *specRoutes) echo.MiddlewareFunc {
+// succeeds on API api (any method but GET, HEAD and OPTIONS answered with
+// 2xx): the caller, the operation, the record, and for PUT and PATCH the
+// top-level fields of the JSON body. Each API runs it first on its groups,
+// outside its error mapping, so it sees the status the client gets. The
+// answer is held back until the row is written, so a client that got its
+// answer finds its write in the trail. This is the only place that writes
+// audit rows.
+func (s *Server) auditWrites(api string, ops map[string]auditOp) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			switch r.Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
-				return next(c)
-			}
-			api := sr.apiOf(c)
-			if api == "docs" {
 				return next(c)
 			}
 			var fields []string
@@ -122,7 +96,7 @@ func (s *Server) auditWrites(sr *specRoutes) echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			if st := c.Response().Status; st >= 200 && st < 300 {
-				s.appendAudit(c, api, sr.ops, fields, held.body.Bytes())
+				s.appendAudit(c, api, ops, fields, held.body.Bytes())
 			}
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/sessionhub/sessionhub/server/atlas"
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/brainstem"
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -57,8 +58,10 @@ type Server struct {
 	cfg   Config
 }
 
-// New builds the whole HTTP handler: middleware, both APIs with their
-// request validators, one error handler, health check and docs.
+// New builds the whole HTTP handler: the middleware every request runs
+// (deadlines, request id, log, metrics), both APIs each on Echo groups of
+// its own with its own middleware and error mapping (the audit trail runs
+// in each), health check and docs.
 func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
@@ -77,21 +80,25 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	}
 	s := &Server{store: st, log: log, cfg: cfg}
 
-	e := echo.New()
-	e.HideBanner = true
-	e.HidePort = true
-	e.HTTPErrorHandler = s.handleError
-	e.Pre(progressDeadlines(cfg.StallTimeout, cfg.WriteTimeout))
-	routes, err := loadSpecRoutes()
+	ops, err := loadAuditOps()
 	if err != nil {
 		return nil, err
 	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	// Each API answers its own errors (see package mount); this handler
+	// answers the rest: health, docs, paths outside both APIs.
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(progressDeadlines(cfg.StallTimeout, cfg.WriteTimeout))
+	e.Pre(mount.AppendSlash(e))
+	var apis []*mount.API
 	if cfg.Metrics != nil {
-		e.Use(cfg.Metrics.Middleware(routes.apiOf))
+		e.Use(cfg.Metrics.Middleware(func(c echo.Context) string { return apiOf(apis, c) }))
 	}
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
-	e.Use(s.auditWrites(routes))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false}))
 
 	e.GET("/healthz", func(c echo.Context) error {
@@ -100,15 +107,32 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*echo.Echo, error) {
 	if err := s.registerDocs(e); err != nil {
 		return nil, err
 	}
-	if err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes,
-		MaxRequestBytes: cfg.MaxRequestBytes, ExportURLTTL: cfg.ExportURLTTL}); err != nil {
+	at, err := atlas.Register(e, atlas.Deps{Store: st, Log: log, MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxRequestBytes: cfg.MaxRequestBytes, ExportURLTTL: cfg.ExportURLTTL,
+		Outer: []echo.MiddlewareFunc{s.auditWrites("atlas", ops)}})
+	if err != nil {
 		return nil, err
 	}
-	if err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log,
-		TokenTTL: cfg.TokenTTL, Throttles: auth.NewThrottles(cfg.Throttle)}); err != nil {
+	bs, err := brainstem.Register(e, brainstem.Deps{Store: st, Log: log,
+		TokenTTL: cfg.TokenTTL, Throttles: auth.NewThrottles(cfg.Throttle),
+		Outer: []echo.MiddlewareFunc{s.auditWrites("brainstem", ops)}})
+	if err != nil {
 		return nil, err
 	}
+	apis = []*mount.API{at, bs}
 	return e, nil
+}
+
+// apiOf names the API whose route the router matched ("docs" for the
+// health check, docs pages, specs and unknown paths outside both APIs).
+// Metrics label requests with it, so its answers are a fixed small set.
+func apiOf(apis []*mount.API, c echo.Context) string {
+	for _, a := range apis {
+		if a.Owns(c.Path()) {
+			return a.Name()
+		}
+	}
+	return "docs"
 }
 
 // requestLogger logs one structured line per request with its request id.
@@ -119,7 +143,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			attrs := []slog.Attr{
 				slog.String("id", v.RequestID),
-				slog.String("method", brainstem.RequestMethod(c)),
+				slog.String("method", v.Method),
 				slog.String("uri", v.URI),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency.Round(time.Microsecond)),

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -35,6 +37,9 @@ type Deps struct {
 	MaxRequestBytes int64
 	// ExportURLTTL is how long an export URL works.
 	ExportURLTTL time.Duration
+	// Outer run first on every request of the API, outside its error
+	// mapping, and see the response it writes (the server's audit trail).
+	Outer []echo.MiddlewareFunc
 }
 
 // Handlers implements the Atlas API's strict server interface.
@@ -55,45 +60,69 @@ var _ atlasapi.StrictServerInterface = (*Handlers)(nil)
 // validator must not read (it is streamed to disk by the handler).
 const uploadRoute = "/sessions/:session_id/upload-files"
 
-// Register mounts the Atlas API on e, at the spec's paths and again under
-// BasePath: authentication (except for operations the spec declares with
-// `security: []`) and request validation for Atlas paths (as middleware
-// with skippers, so other APIs are untouched), then the strict handlers.
-func Register(e *echo.Echo, d Deps) error {
+// Register mounts the Atlas API on e, on one Echo group per root of the
+// spec's paths (/sessions, /attachments, /annotations) and one at
+// BasePath, all with the same middleware and all answering errors through
+// HandleError: authentication (except for operations the spec declares
+// with `security: []`), body limits and request validation, then the
+// strict handlers. It returns the mounted API.
+func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	if d.MaxUploadBytes <= 0 {
-		return errors.New("atlas: MaxUploadBytes must be positive")
+		return nil, errors.New("atlas: MaxUploadBytes must be positive")
 	}
 	if d.ExportURLTTL <= 0 {
-		return errors.New("atlas: ExportURLTTL must be positive")
+		return nil, errors.New("atlas: ExportURLTTL must be positive")
 	}
 	spec, err := validationSpec()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	public, err := publicRoutes()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	key, err := d.Store.AtlasExportKey()
 	if err != nil {
-		return fmt.Errorf("atlas: export key: %w", err)
+		return nil, fmt.Errorf("atlas: export key: %w", err)
 	}
 
+	api := mount.New(e, "atlas", func(err error, c echo.Context) { HandleError(err, c, d.Log) }, d.Outer...)
 	isUpload := func(c echo.Context) bool {
 		return c.Request().Method == http.MethodPost && (c.Path() == uploadRoute || c.Path() == BasePath+uploadRoute)
 	}
 	isPublic := func(c echo.Context) bool { return public[c.Request().Method+" "+c.Path()] }
-	e.Use(authenticate(d.Store, isPublic))
-	e.Use(limitJSONBody(func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
-	e.Use(limitUpload(d.Store, d.MaxRequestBytes, isUpload))
-	e.Use(validateRequests(spec, false, func(c echo.Context) bool { return !isAtlasPath(c) || isUpload(c) }))
-	e.Use(validateRequests(spec, true, func(c echo.Context) bool { return !isAtlasPath(c) || !isUpload(c) }))
+	api.Use(
+		authenticate(d.Store, isPublic),
+		limitJSONBody(isUpload),
+		limitUpload(d.Store, d.MaxRequestBytes, isUpload),
+		// A group's catch-all (404, 405) is not validated: it answers itself.
+		validateRequests(spec, false, func(c echo.Context) bool { return api.Unmatched(c) || isUpload(c) }),
+		validateRequests(spec, true, func(c echo.Context) bool { return !isUpload(c) }),
+	)
+	for _, root := range specRoots(spec) {
+		api.Group(root)
+	}
+	api.Group(BasePath, withBasePath(BasePath))
 
 	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes, exportTTL: d.ExportURLTTL, exportKey: key}
 	si := atlasapi.NewStrictHandler(h, []atlasapi.StrictMiddlewareFunc{withBaseURL})
-	atlasapi.RegisterHandlers(e, si)
-	atlasapi.RegisterHandlersWithBaseURL(e, si, BasePath)
-	return nil
+	atlasapi.RegisterHandlers(api, si)
+	atlasapi.RegisterHandlersWithBaseURL(api, si, BasePath)
+	return api, nil
+}
+
+// specRoots are the first segments of the spec's paths (/sessions, ...),
+// each the prefix of one group.
+func specRoots(spec *openapi3.T) []string {
+	var roots []string
+	for _, p := range spec.Paths.InMatchingOrder() {
+		root, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+		if !slices.Contains(roots, "/"+root) {
+			roots = append(roots, "/"+root)
+		}
+	}
+	slices.Sort(roots)
+	return roots
 }
 
 // publicRoutes are the "METHOD echo-route" of the operations the spec
@@ -136,30 +165,12 @@ var validationSpec = sync.OnceValues(func() (*openapi3.T, error) {
 	return spec, nil
 })
 
-// isAtlasPath reports whether the request is for the Atlas API.
-func isAtlasPath(c echo.Context) bool { return IsPath(c.Request().URL.Path) }
-
-// IsPath reports whether a URL path belongs to the Atlas API: its paths,
-// and everything under BasePath.
-func IsPath(p string) bool {
-	if rest, ok := strings.CutPrefix(p, BasePath); ok && (rest == "" || rest[0] == '/') {
-		return true
-	}
-	for _, root := range []string{"/sessions", "/attachments", "/annotations"} {
-		if p == root || strings.HasPrefix(p, root+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// authenticate requires a valid personal access token on Atlas paths,
-// except for the routes public reports, and puts its user into the
-// request context.
+// authenticate requires a valid personal access token, except for the
+// routes public reports, and puts its user into the request context.
 func authenticate(st *store.Store, public func(echo.Context) bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !isAtlasPath(c) || public(c) {
+			if public(c) {
 				return next(c)
 			}
 			u, err := auth.Identify(c, st)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -75,7 +77,8 @@ func (r contentResponse) write(w http.ResponseWriter) error {
 }
 
 // problemWriter turns the plain-text error bodies of http.ServeContent
-// (416) into problem details.
+// (416) into problem details, through problemFor: the response has begun
+// when they happen, so they cannot be returned to HandleError.
 type problemWriter struct {
 	http.ResponseWriter
 	failed bool
@@ -90,11 +93,11 @@ func (w *problemWriter) WriteHeader(code int) {
 	for _, k := range []string{"ETag", "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy"} {
 		w.Header().Del(k)
 	}
-	detail := ""
+	err := error(echo.NewHTTPError(code))
 	if code == http.StatusRequestedRangeNotSatisfiable {
-		detail = "The range cannot be satisfied."
+		err = errRangeNotSatisfiable
 	}
-	writeProblem(w.ResponseWriter, newProblem(code, detail, nil))
+	writeProblem(w.ResponseWriter, problemFor(err))
 }
 
 func (w *problemWriter) Write(b []byte) (int, error) {

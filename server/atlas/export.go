@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -76,6 +75,21 @@ func (h *Handlers) DownloadExportedAttachment(ctx context.Context, req atlasapi.
 // path it came in on) to the strict handlers.
 type baseURLKey struct{}
 
+// basePathKey is the echo.Context key of the base path a request came in
+// on (set by the BasePath group's withBasePath; unset at the spec's paths).
+const basePathKey = "atlas.basePath"
+
+// withBasePath is the middleware of the group mounted at base: it records
+// the base path for withBaseURL.
+func withBasePath(base string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(basePathKey, base)
+			return next(c)
+		}
+	}
+}
+
 // baseURL is the base URL of the request in ctx (see withBaseURL).
 func baseURL(ctx context.Context) string {
 	s, _ := ctx.Value(baseURLKey{}).(string)
@@ -91,8 +105,8 @@ func withBaseURL(f atlasapi.StrictHandlerFunc, operationID string) atlasapi.Stri
 	}
 	return func(c echo.Context, request any) (any, error) {
 		base := c.Scheme() + "://" + c.Request().Host
-		if strings.HasPrefix(c.Path(), BasePath+"/") {
-			base += BasePath
+		if p, ok := c.Get(basePathKey).(string); ok {
+			base += p
 		}
 		r := c.Request()
 		c.SetRequest(r.WithContext(context.WithValue(r.Context(), baseURLKey{}, base)))

@@ -27,7 +27,9 @@ const problemContentType = "application/problem+json"
 const wwwAuthenticate = `Bearer realm="sessionhub"`
 
 // HandleError renders err as RFC 9457 problem details, the Atlas API's one
-// error shape. It is the only place where Atlas errors become responses:
+// error shape. It is the only place where Atlas errors become responses
+// (every group of the API answers through it; problemWriter uses its
+// problemFor for the errors of a download under way):
 // validator errors name each failing field, store errors map to their
 // statuses, Echo's HTTP errors keep their codes and anything else is a
 // logged 500 without internals. It reports false when it did not write a
@@ -76,10 +78,12 @@ func newProblem(status int, detail string, fields []atlasapi.FieldError) atlasap
 // errNotMultipart means the upload body is not multipart/form-data;
 // errBodyTooLarge that a JSON body is over maxJSONBody; errRequestTooLarge
 // that an upload request is over the server's per-request limit.
+// errRangeNotSatisfiable that a download's Range cannot be served.
 var (
-	errNotMultipart    = errors.New("atlas: not multipart")
-	errBodyTooLarge    = errors.New("atlas: JSON body too large")
-	errRequestTooLarge = errors.New("atlas: upload request too large")
+	errRangeNotSatisfiable = errors.New("atlas: range not satisfiable")
+	errNotMultipart        = errors.New("atlas: not multipart")
+	errBodyTooLarge        = errors.New("atlas: JSON body too large")
+	errRequestTooLarge     = errors.New("atlas: upload request too large")
 )
 
 // badMultipartError wraps a failure to read the multipart body.
@@ -118,6 +122,8 @@ func problemFor(err error) atlasapi.Problem {
 		return newProblem(http.StatusRequestEntityTooLarge, "A file is larger than the server's per-file upload limit.", nil)
 	case errors.Is(err, errBodyTooLarge):
 		return bodyTooLarge()
+	case errors.Is(err, errRangeNotSatisfiable):
+		return newProblem(http.StatusRequestedRangeNotSatisfiable, "The range cannot be satisfied.", nil)
 	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, errNotMultipart):
 		return newProblem(http.StatusUnsupportedMediaType, "The body must be multipart/form-data.", nil)
 	case errors.Is(err, http.ErrMissingBoundary), errors.As(err, &merr):

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -32,6 +33,9 @@ type Deps struct {
 	TokenTTL time.Duration
 	// Throttles limit password attempts and device-login starts (nil: none).
 	Throttles *auth.Throttles
+	// Outer run first on every request of the API, outside its error
+	// mapping, and see the response it writes (the server's audit trail).
+	Outer []echo.MiddlewareFunc
 }
 
 // Handlers implements the generated strict server interface.
@@ -67,15 +71,18 @@ var formatValidators = []openapi3.SchemaValidationOption{
 	})),
 }
 
-// Register mounts the BrainSTEM API on e: pre-router middleware that
-// gives /api/… paths their trailing slash and answers HEAD as GET, the
-// token middleware, the request validator (spec-driven, errors in DRF's
-// shapes), the strict handlers, the public portal's refused writes and the
-// device-login page.
-func Register(e *echo.Echo, d Deps) error {
+// Register mounts the BrainSTEM API on e, each part on an Echo group of
+// its own with its own middleware, all answering errors through
+// HandleError: the portals (/api/private, /api/public) and the login
+// endpoints (/api/...) with HEAD answered as GET, the body limit, the
+// token rules of their portal, the request validator (spec-driven,
+// errors in DRF's shapes) and ETags; the server's pages (/account/...,
+// /private/users/tokens/) with none of those. The public portal's refused
+// writes are routed too. It returns the mounted API.
+func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
-		return fmt.Errorf("load brainstem spec: %w", err)
+		return nil, fmt.Errorf("load brainstem spec: %w", err)
 	}
 	spec.Servers = nil
 	if d.Throttles == nil {
@@ -83,15 +90,12 @@ func Register(e *echo.Echo, d Deps) error {
 	}
 	h := &Handlers{st: d.Store, log: d.Log, tokenTTL: d.TokenTTL, throttles: d.Throttles}
 
-	e.Pre(middleware.AddTrailingSlashWithConfig(middleware.TrailingSlashConfig{Skipper: notAPI}))
-	e.Pre(headAsGet)
-	e.Use(restoreHead)
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: notAPI, Limit: maxBody}))
-	e.Use(h.authenticate)
-	e.Use(validator.Middleware(spec, &echomiddleware.Options{
-		Skipper:               skipValidation,
+	api := mount.New(e, "brainstem", func(err error, c echo.Context) { HandleError(err, c, d.Log) }, d.Outer...)
+	validate := validator.Middleware(spec, &echomiddleware.Options{
+		// A group's catch-all answers 404/405 itself.
+		Skipper:               api.Unmatched,
 		SilenceServersWarning: true,
-		ErrorHandler:          validatorError,
+		ErrorHandler:          markValidation,
 		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
 			return &echo.HTTPError{Code: http.StatusBadRequest, Internal: me}
 		},
@@ -100,10 +104,19 @@ func Register(e *echo.Echo, d Deps) error {
 			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 			SchemaValidationOptions: formatValidators,
 		},
-	}))
-	e.Use(conditional(e))
-	brainstemapi.RegisterHandlers(e, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
-	registerPublicWrites(e)
-	registerPages(e, d, h)
-	return nil
+	})
+	etags := conditional(e)
+	stack := func(p portal) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{headAsGet, middleware.BodyLimit(maxBody), h.authenticate(p), validate, etags}
+	}
+	api.Group("/api", stack(noPortal)...)
+	api.Group("/api/private", stack(privatePortal)...)
+	api.Group("/api/public", stack(publicPortal)...)
+	api.Group("/account")
+	api.Group("/private/users/tokens")
+
+	brainstemapi.RegisterHandlers(headRouter{api}, brainstemapi.NewStrictHandler(h, []brainstemapi.StrictMiddlewareFunc{h.cacheReads}))
+	registerPublicWrites(api)
+	registerPages(api, d, h)
+	return api, nil
 }

@@ -41,7 +41,8 @@ const (
 	msgReferenced       = "This record cannot be deleted: other records refer to it."
 )
 
-// apiError is a response already in Django REST framework's shape.
+// apiError is a response already in Django REST framework's shape; only
+// this file builds them.
 type apiError struct {
 	status int
 	body   any
@@ -56,12 +57,32 @@ func detailError(status int, msg string) *apiError {
 	return &apiError{status: status, body: map[string]string{"detail": msg}}
 }
 
+// Errors the handlers and middleware return, worded here.
+var (
+	// errBadCredentials: a login's e-mail and password do not match (401).
+	errBadCredentials = errors.New("brainstem: bad credentials")
+	// errPreconditionFailed: If-Match names none of the record's ETags (412).
+	errPreconditionFailed = errors.New("brainstem: precondition failed")
+)
+
+// validationFailure is an error of the request validator, mapped by
+// validatorResponse.
+type validationFailure struct{ he *echo.HTTPError }
+
+func (v *validationFailure) Error() string { return "brainstem: invalid request: " + v.he.Error() }
+func (v *validationFailure) Unwrap() error { return v.he }
+
+// markValidation is the validator's ErrorHandler: it only marks the error
+// as the validator's, for errorResponse.
+func markValidation(_ echo.Context, he *echo.HTTPError) error { return &validationFailure{he: he} }
+
 // HandleError renders err in Django REST framework's shapes: field errors
 // as {"field": ["msg"]}, query errors as a bare list, everything else as
 // {"detail": "msg"}. Unknown errors are logged and answer 500 without
-// internals. It always writes a response and reports true.
+// internals. It is the BrainSTEM API's one error mapping (every group of
+// the API answers through it). It always writes a response and reports true.
 func HandleError(err error, c echo.Context, log *slog.Logger) bool {
-	status, body := errorResponse(err)
+	status, body := errorResponse(err, c.Request())
 	if status >= 500 {
 		log.ErrorContext(c.Request().Context(), "brainstem: unhandled error", "error", err,
 			"method", c.Request().Method, "path", c.Request().URL.Path)
@@ -81,8 +102,11 @@ func HandleError(err error, c echo.Context, log *slog.Logger) bool {
 	return true
 }
 
-func errorResponse(err error) (int, any) {
+// errorResponse maps any error to its status and DRF body; r is the
+// request (its method and Content-Type are quoted in some messages).
+func errorResponse(err error, r *http.Request) (int, any) {
 	var ae *apiError
+	var vf *validationFailure
 	var ve *store.ValidationError
 	var qe *store.BSQueryError
 	var he *echo.HTTPError
@@ -90,6 +114,13 @@ func errorResponse(err error) (int, any) {
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.body
+	case errors.As(err, &vf):
+		ae := validatorResponse(vf.he, r)
+		return ae.status, ae.body
+	case errors.Is(err, errBadCredentials):
+		return http.StatusUnauthorized, map[string]string{"detail": msgBadCredentials}
+	case errors.Is(err, errPreconditionFailed):
+		return http.StatusPreconditionFailed, map[string]string{"detail": msgPreconditionFailed}
 	case errors.As(err, &te):
 		return http.StatusTooManyRequests, map[string]string{"detail": te.Message()}
 	case errors.As(err, &ve):
@@ -111,16 +142,19 @@ func errorResponse(err error) (int, any) {
 	case errors.Is(err, store.ErrUnauthorized):
 		return http.StatusUnauthorized, map[string]string{"detail": msgInvalidToken}
 	case errors.As(err, &he):
-		return httpErrorResponse(he)
+		return httpErrorResponse(he, r)
 	}
 	return http.StatusInternalServerError, map[string]string{"detail": msgServerError}
 }
 
 // httpErrorResponse words Echo's own errors (routing, binding, body limit) like DRF.
-func httpErrorResponse(he *echo.HTTPError) (int, any) {
+func httpErrorResponse(he *echo.HTTPError, r *http.Request) (int, any) {
 	switch he.Code {
 	case http.StatusNotFound:
 		return he.Code, map[string]string{"detail": msgNotFound}
+	case http.StatusMethodNotAllowed:
+		ae := methodNotAllowed(r.Method)
+		return ae.status, ae.body
 	case http.StatusBadRequest:
 		msg := fmt.Sprint(he.Message)
 		if he.Internal != nil {
@@ -147,16 +181,16 @@ func methodNotAllowed(method string) *apiError {
 	return detailError(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", method))
 }
 
-// validatorError turns the request validator's errors into DRF's shapes:
+// validatorResponse turns the request validator's errors into DRF's shapes:
 // a bad path parameter (malformed UUID) is 404, bad query parameters a bare
 // list of messages, body schema errors a field map, an unreadable body
 // {"detail": "JSON parse error - …"}.
-func validatorError(c echo.Context, he *echo.HTTPError) error {
+func validatorResponse(he *echo.HTTPError, r *http.Request) *apiError {
 	switch he.Code {
 	case http.StatusNotFound:
 		return detailError(http.StatusNotFound, msgNotFound)
 	case http.StatusMethodNotAllowed:
-		return methodNotAllowed(c.Request().Method)
+		return methodNotAllowed(r.Method)
 	}
 	// Reading the body failed: over the body limit (a chunked body is
 	// only found to be so while it is read) or stalled past the deadline.
@@ -189,7 +223,7 @@ func validatorError(c echo.Context, he *echo.HTTPError) error {
 			query = append(query, queryParamMessage(re))
 		case strings.HasPrefix(re.Reason, "header Content-Type"):
 			return detailError(http.StatusUnsupportedMediaType,
-				fmt.Sprintf("Unsupported media type %q in request.", c.Request().Header.Get(echo.HeaderContentType)))
+				fmt.Sprintf("Unsupported media type %q in request.", r.Header.Get(echo.HeaderContentType)))
 		case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
 			return detailError(http.StatusBadRequest, msgNoBody)
 		default:

@@ -53,7 +53,7 @@ func conditional(e *echo.Echo) echo.MiddlewareFunc {
 	var locks recordLocks
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if notAPI(c) || !recordRoute(c) {
+			if !recordRoute(c) {
 				return next(c)
 			}
 			r := c.Request()
@@ -71,7 +71,7 @@ func conditional(e *echo.Echo) echo.MiddlewareFunc {
 					return err
 				}
 				if !ok {
-					return detailError(http.StatusPreconditionFailed, msgPreconditionFailed)
+					return errPreconditionFailed
 				}
 			}
 			return next(c)

@@ -9,18 +9,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sessionhub/sessionhub/server/atlas"
 	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
 )
-
-// notAPI skips the BrainSTEM middleware outside /api/, and on the Atlas
-// API's paths under /api/v1.
-func notAPI(c echo.Context) bool { return !isAPI(c.Request().URL.Path) }
-
-// isAPI reports whether p is a BrainSTEM path: under /api/ but not the
-// Atlas API's /api/v1.
-func isAPI(p string) bool { return strings.HasPrefix(p, "/api/") && !atlas.IsPath(p) }
 
 // request is what the handlers need from the HTTP request beyond the
 // generated request objects: the portal, the caller, the raw query (for
@@ -61,35 +53,47 @@ func (r *request) userID() uint {
 	return r.user.ID
 }
 
-// authenticate reads the token on the portal paths: the private portal
-// needs a valid one (401 otherwise), the public portal reads anonymously
-// but rejects a bad token, and refuses every write with 403, before
-// validation, as Django REST framework's permission classes do.
-func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		p := req.URL.Path
-		if !isAPI(p) {
+// portal is which of the API's portals a group serves; its token rules differ.
+type portal int
+
+const (
+	// noPortal: the login and device-login endpoints, which read no token.
+	noPortal portal = iota
+	// privatePortal (/api/private/...) needs a valid token.
+	privatePortal
+	// publicPortal (/api/public/...) reads anonymously, rejects a bad token
+	// and refuses every write.
+	publicPortal
+)
+
+// authenticate puts the request's details into its context and reads the
+// token as the group's portal p requires: the private portal needs a valid
+// one (401 otherwise), the public portal reads anonymously but rejects a
+// bad token, and refuses every write with 403, before validation, as
+// Django REST framework's permission classes do.
+func (h *Handlers) authenticate(p portal) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			r := &request{query: c.QueryParams(), url: req.URL, host: req.Host, scheme: c.Scheme(), addr: auth.ClientAddr(req)}
+			r.public = p == publicPortal
+			if p != noPortal {
+				u, err := auth.Identify(c, h.st)
+				switch {
+				case err == nil:
+					r.user = u
+					auth.SetUser(c, u)
+				case r.public && errors.Is(err, auth.ErrNoCredentials):
+				default:
+					return err
+				}
+				if r.public && isPublicWrite(req.Method, req.URL.Path) {
+					return store.ErrForbidden
+				}
+			}
+			c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), requestKey{}, r)))
 			return next(c)
 		}
-		r := &request{query: c.QueryParams(), url: req.URL, host: req.Host, scheme: c.Scheme(), addr: auth.ClientAddr(req)}
-		r.public = strings.HasPrefix(p, "/api/public/")
-		if r.public || strings.HasPrefix(p, "/api/private/") {
-			u, err := auth.Identify(c, h.st)
-			switch {
-			case err == nil:
-				r.user = u
-				auth.SetUser(c, u)
-			case r.public && errors.Is(err, auth.ErrNoCredentials):
-			default:
-				return err
-			}
-			if r.public && isPublicWrite(req.Method, p) {
-				return store.ErrForbidden
-			}
-		}
-		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), requestKey{}, r)))
-		return next(c)
 	}
 }
 
@@ -106,45 +110,28 @@ func isPublicWrite(method, path string) bool {
 	return false
 }
 
-// methodKey is the echo.Context key under which headAsGet marks a HEAD
-// that the API answers as a GET.
-const methodKey = "brainstem.method"
-
 // headAsGet answers HEAD on the API like GET without a body, as Django
-// does. Echo routes by the method of the request net/http handed in, so
-// this pre-router middleware makes that request a GET; restoreHead, run
-// after routing and before any BrainSTEM middleware or handler can answer,
-// gives it back its HEAD and hands them a GET copy. net/http looks at its own request when it writes:
-// it drops the body and keeps the headers (Content-Type, Content-Length).
+// does: the API's GET routes are registered for HEAD too (headRouter), and
+// this first middleware of the API's groups hands everything after it a
+// GET copy of the request. net/http looks at its own request when it
+// writes: it drops the body and keeps the headers (Content-Type,
+// Content-Length).
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r := c.Request()
-		if r.Method == http.MethodHead && !notAPI(c) {
-			r.Method = http.MethodGet
-			c.Set(methodKey, http.MethodHead)
-		}
-		return next(c)
-	}
-}
-
-// restoreHead: see headAsGet.
-func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if m, ok := c.Get(methodKey).(string); ok && m == http.MethodHead {
-			r := c.Request()
+		if r := c.Request(); r.Method == http.MethodHead {
 			get := r.WithContext(r.Context())
-			r.Method = http.MethodHead
+			get.Method = http.MethodGet
 			c.SetRequest(get)
 		}
 		return next(c)
 	}
 }
 
-// RequestMethod is the method the client sent: HEAD for a HEAD that the
-// API answers as a GET, else the request's method. For logs.
-func RequestMethod(c echo.Context) string {
-	if m, ok := c.Get(methodKey).(string); ok {
-		return m
-	}
-	return c.Request().Method
+// headRouter registers each GET route for HEAD as well (see headAsGet).
+type headRouter struct{ *mount.API }
+
+// GET registers path for GET and HEAD.
+func (r headRouter) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	r.API.HEAD(path, h, m...)
+	return r.API.GET(path, h, m...)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sessionhub/sessionhub/server/auth"
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -76,7 +77,7 @@ type pages struct {
 
 // registerPages mounts the device approval page, the tokens page and the
 // sign-out of both. Register calls it.
-func registerPages(e *echo.Echo, d Deps, h *Handlers) {
+func registerPages(e *mount.API, d Deps, h *Handlers) {
 	p := &pages{st: d.Store, h: h, throttles: h.throttles}
 	for _, path := range []string{"/account/authorize/", "/account/authorize"} {
 		e.GET(path, p.showAuthorize)

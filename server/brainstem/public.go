@@ -2,10 +2,10 @@ package brainstem
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -29,24 +29,17 @@ var publicCollections = []string{
 
 // registerPublicWrites routes the public portal's writes, which the
 // generated RegisterHandlers does not know (they are not in the spec), to
-// refusePublicWrite. The token middleware refuses them first (isPublicWrite,
-// before the body is read, as DRF checks permissions before validation);
-// the request validator skips them, so that without the middleware's check
-// they would still get 403 from the route rather than 405.
-func registerPublicWrites(e *echo.Echo) {
+// refusePublicWrite. The public portal's token middleware refuses them
+// first (isPublicWrite, before the body is read and validated, as DRF
+// checks permissions before validation); the routes make the answer 403
+// rather than 405 all the same.
+func registerPublicWrites(api *mount.API) {
 	for _, c := range publicCollections {
-		e.POST(c, refusePublicWrite)
+		api.POST(c, refusePublicWrite)
 		for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			e.Add(m, c+":id/", refusePublicWrite)
+			api.Add(m, c+":id/", refusePublicWrite)
 		}
 	}
-}
-
-// skipValidation skips the request validator outside the API and for the
-// public portal's writes, which the spec does not declare.
-func skipValidation(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return notAPI(c) || strings.HasPrefix(p, "/api/public/") && isPublicWrite(c.Request().Method, p)
 }
 
 // refusePublicWrite answers 403 {"detail": "You do not have permission to perform this action."}.

@@ -3,7 +3,6 @@ package brainstem
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"time"
 
@@ -27,7 +26,7 @@ func (h *Handlers) ObtainToken(ctx context.Context, req brainstemapi.ObtainToken
 	u, err := h.st.CheckPassword(ctx, req.Body.Username, req.Body.Password)
 	done(err == nil)
 	if errors.Is(err, store.ErrUnauthorized) || errors.Is(err, store.ErrNotFound) {
-		return nil, detailError(http.StatusUnauthorized, msgBadCredentials)
+		return nil, errBadCredentials
 	}
 	if err != nil {
 		return nil, err

@@ -291,3 +291,26 @@ func collectLeaves(err error, out *[]error) {
 		*out = append(*out, err)
 	}
 }
+
+// CheckDetail fails the test unless res is a JSON body of spec NAME's
+// Detail schema (Django REST framework's {"detail": "..."}). Use it for
+// BrainSTEM responses that no operation of the spec documents (404 on an
+// unknown path, 405, 500).
+func CheckDetail(t *testing.T, name string, res *Response) {
+	t.Helper()
+	sr := loadSpec(t, name)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("detail Content-Type = %q", ct)
+	}
+	var v any
+	if err := json.Unmarshal(res.Body, &v); err != nil {
+		t.Fatalf("detail body %s: %v", res.Body, err)
+	}
+	schema := sr.doc.Components.Schemas["Detail"]
+	if schema == nil {
+		t.Fatalf("%s spec has no Detail schema", name)
+	}
+	if err := schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("detail body %s: %v", res.Body, err)
+	}
+}

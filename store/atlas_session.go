@@ -153,9 +153,10 @@ func (s *Store) AtlasSession(ctx context.Context, ownerID uint, id string) (*Atl
 
 // atlasSessionQuery is AtlasSession's statement: the columns of
 // AtlasSession in field order, and whether any attachment is linked.
+// Numbered parameters: SQLite binds them in order, PostgreSQL needs them.
 const atlasSessionQuery = `SELECT id, owner_id, title, description, created_by, created_at, starred_at,
 	EXISTS (SELECT 1 FROM atlas_session_attachments l WHERE l.session_id = atlas_sessions.id)
-	FROM atlas_sessions WHERE id = ? AND owner_id = ?`
+	FROM atlas_sessions WHERE id = $1 AND owner_id = $2`
 
 func ownedAtlasSession(db *gorm.DB, ownerID uint, id string) (*AtlasSession, error) {
 	var sess AtlasSession

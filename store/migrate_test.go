@@ -171,3 +171,25 @@ func TestPostgresOpenRequiresMigrate(t *testing.T) {
 	}
 	st.Close()
 }
+
+// On PostgreSQL the export-URL key is a row of the database: two stores
+// (two nodes) on one database sign with the same key, and no key file
+// is written.
+func TestPostgresExportKeyShared(t *testing.T) {
+	t.Parallel()
+	url := pgtest.Database(t, "migrated", migratedTemplate)
+	var keys [2][]byte
+	for i := range keys {
+		st, err := OpenWith(Options{DataDir: t.TempDir(), DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys[i], err = st.AtlasExportKey(); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	if len(keys[0]) != atlasExportKeyBytes || string(keys[0]) != string(keys[1]) {
+		t.Fatalf("keys of two nodes: %x, %x; want the same %d bytes", keys[0], keys[1], atlasExportKeyBytes)
+	}
+}

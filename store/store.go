@@ -61,6 +61,8 @@ type Store struct {
 
 	// dialect is the database W and R talk to.
 	dialect Dialect
+	// applied lists the migrations OpenWith applied (Migrated).
+	applied []AppliedMigration
 
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
@@ -97,6 +99,9 @@ const (
 	SQLite   Dialect = "sqlite"
 	Postgres Dialect = "postgres"
 )
+
+// Migrated returns the migrations that opening the store applied.
+func (s *Store) Migrated() []AppliedMigration { return s.applied }
 
 // Dialect returns the database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -141,7 +146,7 @@ func OpenWith(o Options) (*Store, error) {
 		return nil, err
 	}
 	if o.Migrate {
-		_, err = s.Migrate(context.Background())
+		s.applied, err = s.Migrate(context.Background())
 	} else {
 		err = s.checkSchema(context.Background())
 	}

@@ -56,6 +56,7 @@ func (s *Store) CreateAtlasSession(ctx context.Context, owner *User, in NewAtlas
 	}
 	var atts []AtlasAttachment
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		atts = atts[:0] // from the start when PostgreSQL runs it again
 		verr := &ValidationError{Fields: map[string][]string{}}
 		seen := map[string]bool{}
 		for i, id := range in.AttachmentIDs {

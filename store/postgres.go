@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -73,11 +75,21 @@ func redactURL(u string) string {
 	return u
 }
 
-// writePostgres is write on PostgreSQL: fn in an ordinary transaction.
-// The server orders concurrent writers; uniqueness and references are
-// enforced by constraints, whose violations GORM translates (openPostgres).
-// A caller that hangs up during fn gets its context's error and nothing
-// is stored.
+// postgresWriteAttempts bounds how often writePostgres runs a write whose
+// transaction PostgreSQL aborted for a conflict with a concurrent one.
+const postgresWriteAttempts = 8
+
+// writePostgres is write on PostgreSQL: fn in an ordinary transaction at
+// isolation level SERIALIZABLE, so that the checks a write makes before
+// changing rows (If-Match preconditions, "is any other session still
+// linking this attachment") hold at its commit, as they do under SQLite's
+// single writer. When PostgreSQL aborts the transaction for a conflict
+// with a concurrent one (SQLSTATE 40001, or a deadlock, 40P01), fn runs
+// again in a new transaction, up to postgresWriteAttempts times: its
+// effects outside tx must allow that. Uniqueness and references are
+// enforced by constraints, whose violations GORM translates
+// (openPostgres). A caller that hangs up during fn gets its context's
+// error and nothing is stored.
 func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {
 	admitted := s.stats.writeQueued()
 	defer s.stats.writeQueue.Add(-1)
@@ -85,12 +97,21 @@ func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, i
 		return err
 	}
 	admitted()
-	err := s.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
-			return err
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return ctx.Err()
+		}, &sql.TxOptions{Isolation: sql.LevelSerializable})
+		if !retryable(err) || attempt == postgresWriteAttempts || ctx.Err() != nil {
+			break
 		}
-		return ctx.Err()
-	})
+		// A short random pause, so that the transactions that collided do
+		// not collide again at once.
+		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
+	}
 	if err != nil && ctx.Err() != nil && (errors.Is(err, sql.ErrTxDone) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		err = ctx.Err()
 	}
@@ -98,5 +119,22 @@ func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, i
 		s.reads.invalidate()
 	}
 	s.stats.writeBatches.Add(1)
-	return storageFull(err)
+	return postgresFull(storageFull(err))
+}
+
+// postgresFull turns PostgreSQL's "disk full" (SQLSTATE 53100) into
+// ErrStorageFull, as storageFull does for SQLite's.
+func postgresFull(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "53100" {
+		return fmt.Errorf("%w: %v", ErrStorageFull, err)
+	}
+	return err
+}
+
+// retryable reports whether PostgreSQL aborted a transaction for a
+// conflict with a concurrent one, which running it again may not meet.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }

@@ -254,7 +254,10 @@ func notFound(err error) error {
 // committed (or fn's work was rolled back). fn must touch the database
 // only through tx. A full disk or database is reported as ErrStorageFull.
 //
-// On PostgreSQL that is an ordinary transaction (writePostgres). On SQLite
+// On PostgreSQL that is an ordinary SERIALIZABLE transaction, which is run
+// again after a conflict with a concurrent one (writePostgres): fn may run
+// more than once, so what it changes outside tx (variables it fills, files
+// it moves) must allow that. On SQLite
 // it runs on the single writer connection: writers queue first come,
 // first served, and are committed in groups: whoever gets the write turn
 // takes every queued write and runs them in one SQLite transaction, each

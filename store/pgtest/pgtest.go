@@ -87,6 +87,9 @@ func Main(m *testing.M) int {
 // newest /usr/lib/postgresql/N/bin; "" when there is none.
 func BinDir() string {
 	if d := os.Getenv("PGTEST_BIN"); d != "" {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err != nil {
+			return ""
+		}
 		return d
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")

@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gorm.io/driver/sqlite"
@@ -191,5 +195,50 @@ func TestPostgresExportKeyShared(t *testing.T) {
 	}
 	if len(keys[0]) != atlasExportKeyBytes || string(keys[0]) != string(keys[1]) {
 		t.Fatalf("keys of two nodes: %x, %x; want the same %d bytes", keys[0], keys[1], atlasExportKeyBytes)
+	}
+}
+
+var updateSchema = flag.Bool("update-schema", false, "rewrite testdata/schema-sqlite.sql from the migrated schema")
+
+// The migrated SQLite schema is the one in testdata/schema-sqlite.sql. A
+// model changed without a migration fails here: a new database would get
+// the change (version 1 is AutoMigrate of the models) but an existing one
+// would not. Append a migration to migrations, then rewrite the file with
+// go test ./store/ -run TestSchemaSnapshot -update-schema.
+func TestSchemaSnapshot(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Described through SQLite's pragmas, in a fixed order (GORM writes a
+	// table's foreign keys in map order).
+	var lines []string
+	for _, q := range []string{
+		`SELECT 'table ' || m.name || ': ' || p.name || ' ' || p.type || (CASE WHEN p."notnull" THEN ' NOT NULL' ELSE '' END) || coalesce(' DEFAULT ' || p.dflt_value, '') || (CASE WHEN p.pk > 0 THEN ' PK' || p.pk ELSE '' END)
+			FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`,
+		`SELECT 'fk ' || m.name || '.' || f."from" || ' -> ' || f."table" || '.' || f."to" || ' ON DELETE ' || f.on_delete
+			FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f."from"`,
+		`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+	} {
+		var out []string
+		if err := st.R.Raw(q).Scan(&out).Error; err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, out...)
+	}
+	got := fmt.Sprintf("-- schema version %d (store/migrate.go), as SQLite describes it\n%s\n", SchemaVersion, strings.Join(lines, "\n"))
+	const path = "testdata/schema-sqlite.sql"
+	if *updateSchema {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("the migrated schema differs from %s.\nIf a model changed, append a migration to store/migrate.go (existing databases get nothing else), then run\n  go test ./store/ -run TestSchemaSnapshot -update-schema\ngot:\n%s", path, got)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -117,6 +118,10 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 		}
 		return nil
 	})
+	var se *SchemaError
+	if errors.As(err, &se) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}

@@ -23,7 +23,7 @@ import (
 func userSetStaff(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user set-staff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
 	email := fs.String("email", "", "email address of the user")
 	off := fs.Bool("off", false, "take the staff flag away instead")
 	if err := fs.Parse(args); err != nil {
@@ -32,7 +32,7 @@ func userSetStaff(ctx context.Context, args []string, getenv func(string) string
 	if *email == "" || fs.NArg() > 0 {
 		return errors.New("usage: sessionhub user set-staff --data DIR --email E [--off]")
 	}
-	st, err := store.Open(*data)
+	st, err := db.open()
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ const importUsage = "usage: sessionhub import --data DIR --model species|strain|
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
 	model := fs.String("model", "", "species, strain or supplier")
 	file := fs.String("file", "", "JSON file: a list of entries")
 	if err := fs.Parse(args); err != nil {
@@ -71,6 +71,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	schemaName, known := importSchemas[*model]
 	if !known || *file == "" || fs.NArg() > 0 {
 		return errors.New(importUsage)
+	}
+	if db.postgres() {
+		return errors.New("import: the BrainSTEM global tables are not available on PostgreSQL yet (their queries are SQLite-only); import into a SQLite data directory")
 	}
 	raw, err := os.ReadFile(*file)
 	if err != nil {
@@ -84,7 +87,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(*data)
+	st, err := db.open()
 	if err != nil {
 		return err
 	}

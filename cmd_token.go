@@ -32,7 +32,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
 	var email, name, secret *string
 	var ttl *time.Duration
 	var id *uint64
@@ -64,7 +64,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if ttl != nil && *ttl < 0 {
 		return errors.New("token create: --ttl must not be negative")
 	}
-	st, err := store.Open(*data)
+	st, err := db.open()
 	if err != nil {
 		return err
 	}

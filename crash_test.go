@@ -28,6 +28,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // database/sql driver for checking the data dir beside a running server
 
 	"github.com/sessionhub/sessionhub/server/servertest"
+	"github.com/sessionhub/sessionhub/store/pgtest"
 )
 
 // The test binary doubles as the sessionhub binary: with childArgsEnv set,
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(childArgsEnv); args != "" {
 		os.Exit(runChild(args))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // stops the PostgreSQL cluster of the tests that use one
 }
 
 func runChild(argsJSON string) int {

@@ -1,5 +1,6 @@
 // Command sessionhub serves the Atlas sessions API and the BrainSTEM STEM
-// session API over one SQLite database, and manages its users and tokens.
+// session API over one SQLite database (or PostgreSQL with --db), and
+// manages its users and tokens.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,11 +33,12 @@ func main() {
 }
 
 const usage = `usage:
-  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--max-upload-bytes N]
+  sessionhub serve [--addr 127.0.0.1:8080] [--data ./data] [--db postgres://…] [--max-upload-bytes N]
                    [--max-request-bytes N] [--min-free-bytes N]
                    [--stall-timeout D] [--write-timeout D] [--idle-timeout D]
                    [--token-ttl 0] [--throttle-… BURST/INTERVAL]
                    [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
+  sessionhub migrate (--data DIR | --db postgres://…)
   sessionhub backup --data DIR --out FILE.tar.gz
   sessionhub restore --from FILE.tar.gz --data NEWDIR
   sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
@@ -51,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch {
 	case len(args) >= 1 && args[0] == "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case len(args) >= 1 && args[0] == "migrate":
+		return migrateCmd(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "set-staff":
@@ -143,7 +148,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "SESSIONHUB_ADDR", "127.0.0.1:8080"), "listen address (env SESSIONHUB_ADDR)")
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
 	defMax, err := envInt(getenv, "SESSIONHUB_MAX_UPLOAD_BYTES", server.DefaultMaxUploadBytes)
 	if err != nil {
 		return err
@@ -191,23 +196,41 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
-	unlock, err := store.LockDataDir(*data)
-	if err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
-	defer unlock()
-	st, err := store.Open(*data)
+	// On SQLite one server owns the data directory (its caches assume it
+	// is the only writer) and a crash's leftovers in the blob directory
+	// can be swept at once. On PostgreSQL several nodes share the database:
+	// no lock, and only leftovers older than an upload may stall are swept.
+	startupGrace := time.Duration(0)
+	if db.postgres() {
+		startupGrace = *limits.stallTimeout
+	} else {
+		unlock, err := store.LockDataDir(*db.data)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	st, err := store.OpenWith(db.options())
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	for _, m := range st.Migrated() {
+		log.Info("migrated the database", "version", m.Version, "name", m.Name, "existing_tables", m.Existing)
+	}
+	if db.postgres() {
+		log.Info("PostgreSQL mode: no read cache (--read-cache-mib is ignored), no data-directory lock; blobs stay in the data directory", "data", *db.data)
+		log.Warn("BrainSTEM on PostgreSQL is not supported yet: its record endpoints (" + strings.Join(brainstemRecordPrefixes, ", ") + ") answer 503; the Atlas API and BrainSTEM sign-in work")
+	}
 	st.SetReadCacheBytes(int(*cacheMiB) << 20)
 	st.SetMinFreeBytes(*limits.minFree)
-	// Under the data-dir lock no other process writes the blob directory:
-	// every upload temp file and every file without an attachment row is
+	// Every upload temp file and every file without an attachment row is
 	// what a crash left. While serving, the same is swept every 10 stall
 	// timeouts, sparing uploads in progress.
-	if n, err := st.SweepAtlasBlobs(ctx, 0); err != nil || n > 0 {
+	if n, err := st.SweepAtlasBlobs(ctx, startupGrace); err != nil || n > 0 {
 		log.Info("swept crash leftovers from the blob directory", "removed", n, "error", err)
 	}
 	sweepCtx, stopSweep := context.WithCancel(ctx)
@@ -224,9 +247,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer stopAdmin()
 	cfg.Metrics = metrics
-	h, err := server.New(st, log, cfg)
+	e, err := server.New(st, log, cfg)
 	if err != nil {
 		return err
+	}
+	var h http.Handler = e
+	if db.postgres() {
+		h = withoutBrainSTEMRecords(e)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -234,7 +261,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	g := newGraceful(h)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()))
 	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 
@@ -246,6 +273,9 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, stdout io.Writer) erro
 		return err
 	}
 	u, err := st.CreateUser(ctx, "admin@localhost", "")
+	if errors.Is(err, store.ErrConflict) {
+		return nil // another node sharing the database made it first
+	}
 	if err != nil {
 		return err
 	}
@@ -260,7 +290,7 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, stdout io.Writer) erro
 func userAdd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
 	email := fs.String("email", "", "email address (login name)")
 	password := fs.String("password", "", "password for the sign-in page and /api/token/ (optional)")
 	staff := fs.Bool("staff", false, "the user may write the global BrainSTEM tables (species, strains, suppliers)")
@@ -270,7 +300,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	if *email == "" {
 		return errors.New("user add: --email is required")
 	}
-	st, err := store.Open(*data)
+	st, err := db.open()
 	if err != nil {
 		return err
 	}

@@ -144,11 +144,21 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 func opsCommand(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := dataFlag(fs, getenv)
+	db := addDatabaseFlags(fs, getenv)
+	data := db.data
+	sqliteOnly := func() error {
+		if db.postgres() {
+			return fmt.Errorf("%s: works on the SQLite data directory; for PostgreSQL use its own tools (pg_dump, pg_restore) and copy the blobs under --data", name)
+		}
+		return nil
+	}
 	switch name {
 	case "backup":
 		out := fs.String("out", "", "archive to write (.tar, or .tar.gz / .tgz to compress)")
 		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if err := sqliteOnly(); err != nil {
 			return err
 		}
 		if *out == "" {
@@ -166,6 +176,9 @@ func opsCommand(ctx context.Context, name string, args []string, getenv func(str
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
+		if err := sqliteOnly(); err != nil {
+			return err
+		}
 		if *from == "" {
 			return errors.New("restore: --from is required")
 		}
@@ -177,7 +190,7 @@ func opsCommand(ctx context.Context, name string, args []string, getenv func(str
 			m.CreatedAt.Format(time.RFC3339), *data, len(m.Tables), sumRows(m), len(m.Blobs), sumBytes(m))
 		return nil
 	default:
-		return auditCommand(ctx, fs, data, args, stdout)
+		return auditCommand(ctx, fs, db, args, stdout)
 	}
 }
 
@@ -198,7 +211,7 @@ func sumBytes(m *store.Manifest) (n int64) {
 // auditCommand prints the audit trail as JSON lines, oldest first. It
 // reads the data directory directly (beside a running serve): whoever may
 // read the data directory is the operator.
-func auditCommand(ctx context.Context, fs *flag.FlagSet, data *string, args []string, stdout io.Writer) error {
+func auditCommand(ctx context.Context, fs *flag.FlagSet, db *databaseFlags, args []string, stdout io.Writer) error {
 	sinceArg := fs.String("since", "24h", "first event to print: a time (RFC 3339, as 2026-01-02T15:04:05Z) or a duration back from now (as 24h)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -211,7 +224,7 @@ func auditCommand(ctx context.Context, fs *flag.FlagSet, data *string, args []st
 		}
 		since = time.Now().Add(-d)
 	}
-	st, err := store.Open(*data)
+	st, err := db.open()
 	if err != nil {
 		return err
 	}

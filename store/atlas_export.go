@@ -19,7 +19,12 @@ const atlasExportKeyBytes = 32
 // AtlasExportKey returns the secret that signs export URLs, creating it
 // (random, file mode 0600) on the first call for a data directory.
 // Deleting the file invalidates every URL handed out before the next start.
+// On PostgreSQL the key is a row of shared_secrets instead, so that every
+// node serving the database signs and checks URLs with the same key.
 func (s *Store) AtlasExportKey() ([]byte, error) {
+	if s.dialect == Postgres {
+		return s.databaseSecret(context.Background(), "atlas-export", atlasExportKeyBytes)
+	}
 	path := filepath.Join(filepath.Dir(s.BlobDir), atlasExportKeyFile)
 	key, err := os.ReadFile(path)
 	if err == nil {

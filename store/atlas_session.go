@@ -56,6 +56,7 @@ func (s *Store) CreateAtlasSession(ctx context.Context, owner *User, in NewAtlas
 	}
 	var atts []AtlasAttachment
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		atts = atts[:0] // from the start when PostgreSQL runs it again
 		verr := &ValidationError{Fields: map[string][]string{}}
 		seen := map[string]bool{}
 		for i, id := range in.AttachmentIDs {
@@ -153,9 +154,10 @@ func (s *Store) AtlasSession(ctx context.Context, ownerID uint, id string) (*Atl
 
 // atlasSessionQuery is AtlasSession's statement: the columns of
 // AtlasSession in field order, and whether any attachment is linked.
+// Numbered parameters: SQLite binds them in order, PostgreSQL needs them.
 const atlasSessionQuery = `SELECT id, owner_id, title, description, created_by, created_at, starred_at,
 	EXISTS (SELECT 1 FROM atlas_session_attachments l WHERE l.session_id = atlas_sessions.id)
-	FROM atlas_sessions WHERE id = ? AND owner_id = ?`
+	FROM atlas_sessions WHERE id = $1 AND owner_id = $2`
 
 func ownedAtlasSession(db *gorm.DB, ownerID uint, id string) (*AtlasSession, error) {
 	var sess AtlasSession

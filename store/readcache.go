@@ -38,7 +38,12 @@ func (c *readCache) get(key string) ([]byte, uint64, bool) {
 
 // SetReadCacheBytes bounds the memory of the read cache (see Cached); 0
 // turns it off, so every read queries SQLite. Open sets DefaultReadCacheBytes.
+// On PostgreSQL the cache stays off whatever n is: other nodes write the
+// same database, and nothing tells this one when they do.
 func (s *Store) SetReadCacheBytes(n int) {
+	if s.dialect == Postgres {
+		n = 0
+	}
 	s.reads.mu.Lock()
 	s.reads.maxBytes = max(n, 0)
 	s.reads.mu.Unlock()

@@ -1,5 +1,5 @@
 // Package store owns sessionhub's persistence: the GORM models, their
-// queries and migrations on SQLite, and the file blobs of uploaded attachments.
+// queries and versioned migrations on SQLite or PostgreSQL, and the file blobs of uploaded attachments.
 package store
 
 import (
@@ -45,14 +45,24 @@ func Invalid(field, msg string) *ValidationError {
 	return &ValidationError{Fields: map[string][]string{field: {msg}}}
 }
 
-// Store holds the two connection pools over one SQLite database and the blob
-// directory. W has exactly one connection: every write goes through it, so
-// writers queue in Go instead of failing with "database is locked". R is a
-// pool of read-only connections for queries.
+// Store holds sessionhub's database connections and the blob directory.
+//
+// On SQLite (the embedded default) W and R are two pools over one
+// database file: W has exactly one connection and every write goes
+// through it, so writers queue in Go instead of failing with "database is
+// locked"; R is a pool of read-only connections for queries.
+//
+// On PostgreSQL W and R are the same pool: the server takes care of
+// concurrent writers, and each write is an ordinary transaction (write).
 type Store struct {
 	W       *gorm.DB
 	R       *gorm.DB
 	BlobDir string
+
+	// dialect is the database W and R talk to.
+	dialect Dialect
+	// applied lists the migrations OpenWith applied (Migrated).
+	applied []AppliedMigration
 
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
@@ -81,49 +91,73 @@ type Store struct {
 	stats storeStats
 }
 
-// Open creates dataDir, the database file and the blob directory if they do
-// not exist, runs the migrations and returns a ready Store.
+// Dialect names the database a Store runs on.
+type Dialect string
+
+// The databases sessionhub runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Migrated returns the migrations that opening the store applied.
+func (s *Store) Migrated() []AppliedMigration { return s.applied }
+
+// Dialect returns the database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Options say where Open finds the database and what it does with its schema.
+type Options struct {
+	// DataDir holds the blobs and, when DatabaseURL is empty, the SQLite
+	// database (sessionhub.db). Open creates it if needed.
+	DataDir string
+	// DatabaseURL, when set, is a PostgreSQL URL (postgres://… or
+	// postgresql://…; see IsPostgresURL) and the database lives there.
+	DatabaseURL string
+	// Migrate applies the pending migrations (Migrate). When false, Open
+	// fails with a *SchemaError unless the schema is exactly at
+	// SchemaVersion. In both cases a schema newer than this code knows is
+	// refused.
+	Migrate bool
+}
+
+// Open opens (creating it if needed) the SQLite database in dataDir and
+// its blob directory, applies the pending migrations and returns a ready
+// Store.
 func Open(dataDir string) (*Store, error) {
-	blobDir := filepath.Join(dataDir, "blobs")
+	return OpenWith(Options{DataDir: dataDir, Migrate: true})
+}
+
+// OpenWith opens the database o names, checks or migrates its schema (see
+// Options.Migrate) and returns a ready Store.
+func OpenWith(o Options) (*Store, error) {
+	blobDir := filepath.Join(o.DataDir, "blobs")
 	if err := os.MkdirAll(blobDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	dbPath := filepath.Join(dataDir, "sessionhub.db")
-	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
-	// PrepareStmt keeps each connection's statements prepared: the same few
-	// queries run on every request, and preparing them is a large share of
-	// a request's cost on SQLite.
-	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, PrepareStmt: true}
-
-	w, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&_txlock=immediate"), cfg)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+	s := &Store{BlobDir: blobDir, wturn: make(chan struct{}, 1), staging: map[string]struct{}{}, compareHash: bcrypt.CompareHashAndPassword}
+	var err error
+	if o.DatabaseURL != "" {
+		err = s.openPostgres(o.DatabaseURL)
+	} else {
+		err = s.openSQLite(o.DataDir)
 	}
-	wdb, err := w.DB()
 	if err != nil {
 		return nil, err
 	}
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
-
-	r, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&mode=ro"), cfg)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+	if o.Migrate {
+		s.applied, err = s.Migrate(context.Background())
+	} else {
+		err = s.checkSchema(context.Background())
 	}
-	rdb, err := r.DB()
 	if err != nil {
-		return nil, err
-	}
-	n := max(4, 2*runtime.NumCPU())
-	rdb.SetMaxOpenConns(n)
-	rdb.SetMaxIdleConns(n)
-
-	s := &Store{W: w, R: r, BlobDir: blobDir, wturn: make(chan struct{}, 1), staging: map[string]struct{}{}, compareHash: bcrypt.CompareHashAndPassword}
-	s.reads.maxBytes = DefaultReadCacheBytes
-	if err := s.migrate(); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, err
+	}
+	rdb, err := s.R.DB()
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
 	if s.genStmt, err = rdb.Prepare("SELECT token_generation FROM auth_states WHERE id = 1"); err != nil {
 		s.Close()
@@ -136,6 +170,47 @@ func Open(dataDir string) (*Store, error) {
 	return s, nil
 }
 
+// openSQLite opens the writer and the reader pools over dataDir's database.
+func (s *Store) openSQLite(dataDir string) error {
+	s.dialect = SQLite
+	dbPath := filepath.Join(dataDir, "sessionhub.db")
+	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
+	// PrepareStmt keeps each connection's statements prepared: the same few
+	// queries run on every request, and preparing them is a large share of
+	// a request's cost on SQLite.
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, PrepareStmt: true}
+
+	w, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&_txlock=immediate"), cfg)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	s.W = w
+
+	r, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&mode=ro"), cfg)
+	if err != nil {
+		s.Close()
+		return fmt.Errorf("open database: %w", err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		s.Close()
+		return err
+	}
+	n := max(4, 2*runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	s.R = r
+	s.reads.maxBytes = DefaultReadCacheBytes
+	return nil
+}
+
 // models lists every table; each API adds its own in its own file.
 func models() []any {
 	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}
@@ -144,11 +219,7 @@ func models() []any {
 	return m
 }
 
-func (s *Store) migrate() error {
-	return s.W.AutoMigrate(models()...)
-}
-
-// Close closes both pools.
+// Close closes the database connections.
 func (s *Store) Close() error {
 	var errs []error
 	for _, st := range []*sql.Stmt{s.genStmt, s.atlasSessionStmt} {
@@ -156,7 +227,14 @@ func (s *Store) Close() error {
 			errs = append(errs, st.Close())
 		}
 	}
-	for _, g := range []*gorm.DB{s.W, s.R} {
+	pools := []*gorm.DB{s.W}
+	if s.R != s.W {
+		pools = append(pools, s.R)
+	}
+	for _, g := range pools {
+		if g == nil {
+			continue
+		}
 		if db, err := g.DB(); err == nil {
 			errs = append(errs, db.Close())
 		}
@@ -172,14 +250,20 @@ func notFound(err error) error {
 	return err
 }
 
-// write runs fn in a transaction on the single writer connection and
-// returns once that transaction has committed (or fn's work was rolled
-// back). Writers queue first come, first served, and are committed in
-// groups: whoever gets the write turn takes every queued write and runs
-// them in one SQLite transaction, each inside its own savepoint, so a
-// failing fn rolls back only its own work and gets its own error; then it
-// commits once and answers each (see runBatch). fn must touch the database
+// write runs fn in a transaction and returns once that transaction has
+// committed (or fn's work was rolled back). fn must touch the database
 // only through tx. A full disk or database is reported as ErrStorageFull.
+//
+// On PostgreSQL that is an ordinary SERIALIZABLE transaction, which is run
+// again after a conflict with a concurrent one (writePostgres): fn may run
+// more than once, so what it changes outside tx (variables it fills, files
+// it moves) must allow that. On SQLite
+// it runs on the single writer connection: writers queue first come,
+// first served, and are committed in groups: whoever gets the write turn
+// takes every queued write and runs them in one SQLite transaction, each
+// inside its own savepoint, so a failing fn rolls back only its own work
+// and gets its own error; then it commits once and answers each (see
+// runBatch).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.queueWrite(ctx, fn, true)
 }
@@ -188,6 +272,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // any cached answer depends on (audit rows), so it alone does not empty
 // the read cache.
 func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {
+	if s.dialect == Postgres {
+		return s.writePostgres(ctx, fn, invalidates)
+	}
 	admitted := s.stats.writeQueued()
 	defer s.stats.writeQueue.Add(-1)
 	if err := ctx.Err(); err != nil {

@@ -53,11 +53,7 @@ func TestWriteWaitsForItsTurn(t *testing.T) {
 // (context.Canceled, which the server logs as 499), not sql.ErrTxDone.
 func TestWriteCanceledMidway(t *testing.T) {
 	t.Parallel()
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTestStore(t)
 	u, err := s.CreateUser(context.Background(), "w@example.org", "")
 	if err != nil {
 		t.Fatal(err)

@@ -165,7 +165,7 @@ func (s *Store) revoke(ctx context.Context, where func(*gorm.DB) *gorm.DB) error
 // bumpTokenGeneration tells every process that cached tokens may be gone.
 func bumpTokenGeneration(tx *gorm.DB) error {
 	return tx.Exec(`INSERT INTO auth_states (id, token_generation) VALUES (1, 1)
-		ON CONFLICT(id) DO UPDATE SET token_generation = token_generation + 1`).Error
+		ON CONFLICT(id) DO UPDATE SET token_generation = auth_states.token_generation + 1`).Error
 }
 
 // tokenGeneration reads the revocation generation (0 before the first

@@ -92,11 +92,7 @@ func TestTokenLifecycle(t *testing.T) {
 
 func TestWebSession(t *testing.T) {
 	t.Parallel()
-	st, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t)
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, "a@example.org", "")
 	if err != nil {

@@ -10,11 +10,7 @@ import (
 )
 
 func TestUserByTokenCache(t *testing.T) {
-	st, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t)
 	ctx := context.Background()
 	tokens := map[string]string{}
 	for _, email := range []string{"a@example.org", "b@example.org"} {
@@ -52,11 +48,7 @@ func TestUserByTokenCache(t *testing.T) {
 // unknown account cost one bcrypt comparison at the default cost, like an
 // account with a password, so the answer time tells none of them apart.
 func TestCheckPasswordAlwaysHashes(t *testing.T) {
-	st, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t)
 	ctx := context.Background()
 	if _, err := st.CreateUser(ctx, "pw@example.org", "secret"); err != nil {
 		t.Fatal(err)

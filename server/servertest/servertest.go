@@ -1,5 +1,6 @@
 // Package servertest runs a whole sessionhub (fresh SQLite in a temp dir,
-// full HTTP stack) for API scenario tests, and checks responses against the specs.
+// or a fresh PostgreSQL database with SESSIONHUB_TEST_DB=postgres; full
+// HTTP stack) for API scenario tests, and checks responses against the specs.
 package servertest
 
 import (
@@ -26,8 +27,8 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// Env is one sessionhub with a fresh SQLite database in a temp dir,
-// served by httptest through the full stack.
+// Env is one sessionhub with a fresh database (OpenStore), served by
+// httptest through the full stack.
 type Env struct {
 	t     *testing.T
 	Store *store.Store
@@ -37,11 +38,7 @@ type Env struct {
 // New starts a server; cfg may be zero.
 func New(t *testing.T, cfg server.Config) *Env {
 	t.Helper()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := OpenStore(t)
 	h, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)

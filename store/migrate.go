@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one numbered step of the schema. up runs inside the
+// transaction that records it, so a failing step leaves nothing behind
+// (both SQLite and PostgreSQL have transactional DDL).
+type migration struct {
+	Version int
+	Name    string
+	up      func(tx *gorm.DB) error
+}
+
+// migrations is the schema's history, oldest first; versions count up
+// from 1 without gaps. Append new steps; never edit or reorder applied ones.
+//
+// Version 1 is the schema as it was before migrations were versioned,
+// made the way it was made then: GORM's AutoMigrate of the models, per
+// dialect. That keeps existing SQLite databases and new ones (on either
+// database) identical without a hand-written copy of every table's DDL for
+// two dialects, and it is what the old code ran at every start, so running
+// it over a database that code created (found by Migrate: tables but no
+// schema_migrations) changes nothing there and only records the version.
+// Because the models keep changing, version 1 on a new database already
+// has their newest columns; later steps must therefore be safe to run on
+// such a database (AutoMigrate of the changed model, or DDL guarded by
+// Migrator().HasColumn / HasTable), so that old and new databases end up
+// the same.
+var migrations = []migration{
+	{Version: 1, Name: "baseline schema", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(models()...)
+	}},
+	{Version: 2, Name: "shared secrets table", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&sharedSecret{})
+	}},
+}
+
+// SchemaVersion is the schema version this code reads and writes.
+var SchemaVersion = migrations[len(migrations)-1].Version
+
+// schemaMigration is a row of schema_migrations: one applied migration.
+type schemaMigration struct {
+	Version   int       `gorm:"primaryKey;autoIncrement:false"`
+	Name      string    `gorm:"not null"`
+	AppliedAt time.Time `gorm:"not null"`
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+// AppliedMigration is a migration that Migrate applied.
+type AppliedMigration struct {
+	Version int
+	Name    string
+	// Existing is set on version 1 when the database already had the
+	// baseline tables (made before migrations were versioned).
+	Existing bool
+}
+
+// SchemaError says the database's schema is not the one this code knows.
+type SchemaError struct {
+	// Have is the database's version, Want this code's (SchemaVersion).
+	Have, Want int
+}
+
+// Error says what to do about it.
+func (e *SchemaError) Error() string {
+	if e.Have > e.Want {
+		return fmt.Sprintf("the database schema is at version %d, newer than this sessionhub knows (version %d): run a sessionhub release that knows version %d, or restore a backup made with this one", e.Have, e.Want, e.Have)
+	}
+	return fmt.Sprintf("the database schema is at version %d, this sessionhub needs version %d: run `sessionhub migrate` first", e.Have, e.Want)
+}
+
+// migrationLockID is the PostgreSQL advisory lock that makes concurrent
+// Migrate calls (several nodes starting at once) run one after the other.
+const migrationLockID = 0x5e55_1011_0001
+
+// Migrate applies the migrations the database has not had yet, in one
+// transaction, and returns them (none when the schema is current). A
+// database with a newer schema than this code knows is left alone and
+// reported as a *SchemaError.
+func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
+	var applied []AppliedMigration
+	err := s.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error; err != nil {
+				return err
+			}
+		}
+		have, existing, err := schemaVersion(tx)
+		if err != nil {
+			return err
+		}
+		if have > SchemaVersion {
+			return &SchemaError{Have: have, Want: SchemaVersion}
+		}
+		if have == SchemaVersion {
+			return nil
+		}
+		if err := tx.AutoMigrate(&schemaMigration{}); err != nil {
+			return err
+		}
+		for _, m := range migrations[have:] {
+			if err := m.up(tx); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+			row := schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("record migration %d: %w", m.Version, err)
+			}
+			applied = append(applied, AppliedMigration{Version: m.Version, Name: m.Name, Existing: m.Version == 1 && existing})
+		}
+		return nil
+	})
+	var se *SchemaError
+	if errors.As(err, &se) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return applied, nil
+}
+
+// checkSchema fails with a *SchemaError unless the schema is at SchemaVersion.
+func (s *Store) checkSchema(ctx context.Context) error {
+	have, _, err := schemaVersion(s.R.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	if have != SchemaVersion {
+		return &SchemaError{Have: have, Want: SchemaVersion}
+	}
+	return nil
+}
+
+// schemaVersion reads the newest applied version; 0 for a database
+// without schema_migrations, with existing set when it has the tables of
+// the code before versioned migrations (its users table).
+func schemaVersion(db *gorm.DB) (version int, existing bool, err error) {
+	m := db.Migrator()
+	if !m.HasTable(&schemaMigration{}) {
+		return 0, m.HasTable(&User{}), nil
+	}
+	var v *int
+	if err := db.Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+		return 0, false, err
+	}
+	if v == nil {
+		return 0, m.HasTable(&User{}), nil
+	}
+	return *v, false, nil
+}

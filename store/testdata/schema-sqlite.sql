@@ -1,0 +1,276 @@
+-- schema version 2 (store/migrate.go), as SQLite describes it
+table atlas_annotations: id TEXT PK1
+table atlas_annotations: attachment_id TEXT NOT NULL
+table atlas_annotations: text TEXT NOT NULL
+table atlas_annotations: anchor_start INTEGER
+table atlas_annotations: anchor_end INTEGER
+table atlas_annotations: created_by_id INTEGER NOT NULL
+table atlas_annotations: created_by TEXT NOT NULL
+table atlas_annotations: created_at datetime NOT NULL
+table atlas_attachments: id TEXT PK1
+table atlas_attachments: name TEXT NOT NULL
+table atlas_attachments: type TEXT NOT NULL
+table atlas_attachments: title TEXT
+table atlas_attachments: description TEXT
+table atlas_attachments: citation TEXT
+table atlas_attachments: source_session_id TEXT
+table atlas_attachments: created_by_id INTEGER NOT NULL
+table atlas_attachments: created_by TEXT NOT NULL
+table atlas_attachments: created_at datetime NOT NULL
+table atlas_attachments: is_visible numeric NOT NULL DEFAULT true
+table atlas_attachments: size INTEGER NOT NULL
+table atlas_attachments: sha256 TEXT NOT NULL
+table atlas_session_attachments: id INTEGER PK1
+table atlas_session_attachments: session_id TEXT NOT NULL
+table atlas_session_attachments: attachment_id TEXT NOT NULL
+table atlas_sessions: id TEXT PK1
+table atlas_sessions: owner_id INTEGER NOT NULL
+table atlas_sessions: title TEXT
+table atlas_sessions: description TEXT
+table atlas_sessions: created_by TEXT NOT NULL
+table atlas_sessions: created_at datetime NOT NULL
+table atlas_sessions: starred_at datetime
+table audit_events: id INTEGER PK1
+table audit_events: at datetime NOT NULL
+table audit_events: user_id INTEGER
+table audit_events: user_email TEXT NOT NULL DEFAULT ""
+table audit_events: api TEXT NOT NULL
+table audit_events: operation TEXT NOT NULL
+table audit_events: method TEXT NOT NULL
+table audit_events: route TEXT NOT NULL
+table audit_events: record_id TEXT NOT NULL DEFAULT ""
+table audit_events: created TEXT NOT NULL DEFAULT "[]"
+table audit_events: fields TEXT NOT NULL DEFAULT "[]"
+table audit_events: status INTEGER NOT NULL
+table audit_events: request_id TEXT NOT NULL DEFAULT ""
+table auth_states: id INTEGER PK1
+table auth_states: token_generation INTEGER
+table bs_breedings: id TEXT PK1
+table bs_breedings: name TEXT NOT NULL
+table bs_breedings: project_id TEXT NOT NULL
+table bs_breedings: mother_id TEXT NOT NULL
+table bs_breedings: father_id TEXT NOT NULL
+table bs_breedings: description TEXT NOT NULL DEFAULT ""
+table bs_breedings: tags TEXT NOT NULL DEFAULT "[]"
+table bs_breedings: birth_date TEXT
+table bs_breedings: start_date TEXT
+table bs_breedings: end_date TEXT
+table bs_breedings: weaning_date TEXT
+table bs_breedings: litter_size INTEGER
+table bs_breedings: expected_genotype TEXT NOT NULL DEFAULT ""
+table bs_breedings: created_at datetime
+table bs_breedings: updated_at datetime
+table bs_cohort_subjects: cohort_id TEXT PK1
+table bs_cohort_subjects: subject_id TEXT PK2
+table bs_cohorts: id TEXT PK1
+table bs_cohorts: name TEXT NOT NULL
+table bs_cohorts: description TEXT NOT NULL DEFAULT ""
+table bs_cohorts: project_id TEXT NOT NULL
+table bs_cohorts: tags TEXT NOT NULL DEFAULT "[]"
+table bs_cohorts: created_at datetime
+table bs_cohorts: updated_at datetime
+table bs_collection_sessions: collection_id TEXT PK1
+table bs_collection_sessions: session_id TEXT PK2
+table bs_collections: id TEXT PK1
+table bs_collections: name TEXT NOT NULL
+table bs_collections: description TEXT NOT NULL DEFAULT ""
+table bs_collections: project_id TEXT NOT NULL
+table bs_collections: tags TEXT NOT NULL DEFAULT "[]"
+table bs_collections: created_at datetime
+table bs_collections: updated_at datetime
+table bs_datastorages: id TEXT PK1
+table bs_datastorages: name TEXT NOT NULL
+table bs_datastorages: location TEXT NOT NULL DEFAULT ""
+table bs_datastorages: description TEXT NOT NULL DEFAULT ""
+table bs_datastorages: is_public numeric NOT NULL DEFAULT false
+table bs_datastorages: data_organization TEXT NOT NULL DEFAULT "[]"
+table bs_datastorages: data_protocols TEXT NOT NULL DEFAULT "[]"
+table bs_datastorages: owner_id INTEGER NOT NULL
+table bs_datastorages: created_at datetime
+table bs_datastorages: updated_at datetime
+table bs_device_auths: id INTEGER PK1
+table bs_device_auths: session_id TEXT NOT NULL
+table bs_device_auths: device_code_hash TEXT NOT NULL
+table bs_device_auths: user_code TEXT NOT NULL
+table bs_device_auths: client_name TEXT NOT NULL DEFAULT ""
+table bs_device_auths: status TEXT NOT NULL DEFAULT "pending"
+table bs_device_auths: user_id INTEGER
+table bs_device_auths: expires_at datetime NOT NULL
+table bs_device_auths: created_at datetime
+table bs_project_members: project_id TEXT PK1
+table bs_project_members: user_id INTEGER PK2
+table bs_project_members: can_change numeric NOT NULL DEFAULT false
+table bs_project_members: is_manager numeric NOT NULL DEFAULT false
+table bs_project_members: is_owner numeric NOT NULL DEFAULT false
+table bs_projects: id TEXT PK1
+table bs_projects: name TEXT NOT NULL
+table bs_projects: description TEXT NOT NULL DEFAULT ""
+table bs_projects: extra_fields TEXT NOT NULL DEFAULT "{}"
+table bs_projects: is_public numeric NOT NULL DEFAULT false
+table bs_projects: tags TEXT NOT NULL DEFAULT "[]"
+table bs_projects: publications TEXT NOT NULL DEFAULT "[]"
+table bs_projects: created_at datetime
+table bs_projects: updated_at datetime
+table bs_session_datastorages: id TEXT PK1
+table bs_session_datastorages: session_id TEXT NOT NULL
+table bs_session_datastorages: data_storage_id TEXT NOT NULL
+table bs_session_datastorages: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_session_projects: session_id TEXT PK1
+table bs_session_projects: project_id TEXT PK2
+table bs_sessions: id TEXT PK1
+table bs_sessions: name TEXT NOT NULL
+table bs_sessions: description TEXT NOT NULL DEFAULT ""
+table bs_sessions: date_time datetime
+table bs_sessions: extra_fields TEXT NOT NULL DEFAULT "{}"
+table bs_sessions: download_links TEXT NOT NULL DEFAULT "[]"
+table bs_sessions: tags TEXT NOT NULL DEFAULT "[]"
+table bs_sessions: name_used_in_storage TEXT NOT NULL DEFAULT ""
+table bs_sessions: created_at datetime
+table bs_sessions: updated_at datetime
+table bs_species: id TEXT PK1
+table bs_species: name TEXT NOT NULL
+table bs_species: description TEXT NOT NULL DEFAULT ""
+table bs_species: rrid TEXT
+table bs_species: external_identifiers TEXT NOT NULL DEFAULT "[]"
+table bs_species: created_at datetime
+table bs_species: updated_at datetime
+table bs_strains: id TEXT PK1
+table bs_strains: name TEXT NOT NULL
+table bs_strains: description TEXT NOT NULL DEFAULT ""
+table bs_strains: species_id TEXT NOT NULL
+table bs_strains: rrid TEXT
+table bs_strains: external_identifiers TEXT NOT NULL DEFAULT "[]"
+table bs_strains: created_at datetime
+table bs_strains: updated_at datetime
+table bs_subject_projects: subject_id TEXT PK1
+table bs_subject_projects: project_id TEXT PK2
+table bs_subjects: id TEXT PK1
+table bs_subjects: name TEXT NOT NULL
+table bs_subjects: description TEXT NOT NULL DEFAULT ""
+table bs_subjects: strain_id TEXT NOT NULL
+table bs_subjects: sex TEXT NOT NULL DEFAULT "U"
+table bs_subjects: genetic_line TEXT NOT NULL DEFAULT ""
+table bs_subjects: genotype TEXT NOT NULL DEFAULT ""
+table bs_subjects: subject_identifier TEXT NOT NULL DEFAULT ""
+table bs_subjects: supplier_id TEXT
+table bs_subjects: breeding_id TEXT
+table bs_subjects: birth_date TEXT
+table bs_subjects: death_date TEXT
+table bs_subjects: status TEXT NOT NULL DEFAULT "active"
+table bs_subjects: extra_fields TEXT NOT NULL DEFAULT "{}"
+table bs_subjects: tags TEXT NOT NULL DEFAULT "[]"
+table bs_subjects: name_used_in_storage TEXT
+table bs_subjects: created_at datetime
+table bs_subjects: updated_at datetime
+table bs_suppliers: id TEXT PK1
+table bs_suppliers: name TEXT NOT NULL
+table bs_suppliers: description TEXT NOT NULL DEFAULT ""
+table bs_suppliers: website TEXT NOT NULL DEFAULT ""
+table bs_suppliers: created_at datetime
+table bs_suppliers: updated_at datetime
+table schema_migrations: version INTEGER PK1
+table schema_migrations: name TEXT NOT NULL
+table schema_migrations: applied_at datetime NOT NULL
+table shared_secrets: name TEXT PK1
+table shared_secrets: value BLOB NOT NULL
+table tokens: id INTEGER PK1
+table tokens: user_id INTEGER NOT NULL
+table tokens: hash TEXT NOT NULL
+table tokens: prefix TEXT NOT NULL DEFAULT ""
+table tokens: name TEXT NOT NULL DEFAULT ""
+table tokens: created_at datetime
+table tokens: expires_at datetime
+table tokens: last_used_at datetime
+table users: id INTEGER PK1
+table users: email TEXT NOT NULL
+table users: password_hash TEXT
+table users: staff numeric NOT NULL DEFAULT false
+table users: created_at datetime
+table web_sessions: id INTEGER PK1
+table web_sessions: hash TEXT NOT NULL
+table web_sessions: user_id INTEGER NOT NULL
+table web_sessions: csrf TEXT NOT NULL
+table web_sessions: expires_at datetime NOT NULL
+table web_sessions: created_at datetime
+fk atlas_annotations.attachment_id -> atlas_attachments.id ON DELETE CASCADE
+fk atlas_session_attachments.attachment_id -> atlas_attachments.id ON DELETE CASCADE
+fk atlas_session_attachments.session_id -> atlas_sessions.id ON DELETE CASCADE
+fk atlas_sessions.owner_id -> users.id ON DELETE CASCADE
+fk bs_breedings.father_id -> bs_subjects.id ON DELETE RESTRICT
+fk bs_breedings.mother_id -> bs_subjects.id ON DELETE RESTRICT
+fk bs_breedings.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_cohort_subjects.cohort_id -> bs_cohorts.id ON DELETE CASCADE
+fk bs_cohort_subjects.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_cohorts.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_collection_sessions.collection_id -> bs_collections.id ON DELETE CASCADE
+fk bs_collection_sessions.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_collections.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_datastorages.owner_id -> users.id ON DELETE CASCADE
+fk bs_project_members.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_project_members.user_id -> users.id ON DELETE CASCADE
+fk bs_session_datastorages.data_storage_id -> bs_datastorages.id ON DELETE CASCADE
+fk bs_session_datastorages.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_session_projects.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_session_projects.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_strains.species_id -> bs_species.id ON DELETE RESTRICT
+fk bs_subject_projects.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_subject_projects.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_subjects.strain_id -> bs_strains.id ON DELETE RESTRICT
+fk bs_subjects.supplier_id -> bs_suppliers.id ON DELETE RESTRICT
+fk tokens.user_id -> users.id ON DELETE CASCADE
+fk web_sessions.user_id -> users.id ON DELETE CASCADE
+CREATE INDEX `bs_sds_order` ON `bs_session_datastorages`(`session_id`,`sort_order`)
+CREATE UNIQUE INDEX `bs_sds_pair` ON `bs_session_datastorages`(`session_id`,`data_storage_id`)
+CREATE INDEX `idx_atlas_annotations_attachment_created` ON `atlas_annotations`(`attachment_id`,`created_at`)
+CREATE INDEX `idx_atlas_attachments_created_by_id` ON `atlas_attachments`(`created_by_id`)
+CREATE UNIQUE INDEX `idx_atlas_links_session_attachment` ON `atlas_session_attachments`(`session_id`,`attachment_id`)
+CREATE INDEX `idx_atlas_session_attachments_attachment_id` ON `atlas_session_attachments`(`attachment_id`)
+CREATE INDEX `idx_atlas_sessions_owner_created` ON `atlas_sessions`(`owner_id`,`created_at`)
+CREATE INDEX `idx_audit_events_at` ON `audit_events`(`at`)
+CREATE INDEX `idx_bs_breedings_created_at` ON `bs_breedings`(`created_at`)
+CREATE INDEX `idx_bs_breedings_father_id` ON `bs_breedings`(`father_id`)
+CREATE INDEX `idx_bs_breedings_mother_id` ON `bs_breedings`(`mother_id`)
+CREATE INDEX `idx_bs_breedings_name` ON `bs_breedings`(`name`)
+CREATE INDEX `idx_bs_breedings_project_id` ON `bs_breedings`(`project_id`)
+CREATE INDEX `idx_bs_cohort_subjects_subject_id` ON `bs_cohort_subjects`(`subject_id`)
+CREATE INDEX `idx_bs_cohorts_created_at` ON `bs_cohorts`(`created_at`)
+CREATE INDEX `idx_bs_cohorts_name` ON `bs_cohorts`(`name`)
+CREATE INDEX `idx_bs_cohorts_project_id` ON `bs_cohorts`(`project_id`)
+CREATE INDEX `idx_bs_collection_sessions_session_id` ON `bs_collection_sessions`(`session_id`)
+CREATE INDEX `idx_bs_collections_created_at` ON `bs_collections`(`created_at`)
+CREATE INDEX `idx_bs_collections_name` ON `bs_collections`(`name`)
+CREATE INDEX `idx_bs_collections_project_id` ON `bs_collections`(`project_id`)
+CREATE INDEX `idx_bs_datastorages_is_public` ON `bs_datastorages`(`is_public`)
+CREATE UNIQUE INDEX `idx_bs_datastorages_name` ON `bs_datastorages`(`name`)
+CREATE INDEX `idx_bs_datastorages_owner_id` ON `bs_datastorages`(`owner_id`)
+CREATE UNIQUE INDEX `idx_bs_device_auths_device_code_hash` ON `bs_device_auths`(`device_code_hash`)
+CREATE INDEX `idx_bs_device_auths_expires_at` ON `bs_device_auths`(`expires_at`)
+CREATE UNIQUE INDEX `idx_bs_device_auths_session_id` ON `bs_device_auths`(`session_id`)
+CREATE UNIQUE INDEX `idx_bs_device_auths_user_code` ON `bs_device_auths`(`user_code`)
+CREATE INDEX `idx_bs_device_auths_user_id` ON `bs_device_auths`(`user_id`)
+CREATE INDEX `idx_bs_project_members_user_id` ON `bs_project_members`(`user_id`)
+CREATE INDEX `idx_bs_projects_is_public` ON `bs_projects`(`is_public`)
+CREATE UNIQUE INDEX `idx_bs_projects_name` ON `bs_projects`(`name`)
+CREATE INDEX `idx_bs_session_datastorages_data_storage_id` ON `bs_session_datastorages`(`data_storage_id`)
+CREATE INDEX `idx_bs_session_projects_project_id` ON `bs_session_projects`(`project_id`)
+CREATE INDEX `idx_bs_session_projects_project_session` ON `bs_session_projects`(`project_id`,`session_id`)
+CREATE INDEX `idx_bs_sessions_created_at` ON `bs_sessions`(`created_at`)
+CREATE INDEX `idx_bs_sessions_date_time` ON `bs_sessions`(`date_time`)
+CREATE UNIQUE INDEX `idx_bs_sessions_name` ON `bs_sessions`(`name`)
+CREATE UNIQUE INDEX `idx_bs_species_name` ON `bs_species`(`name`)
+CREATE UNIQUE INDEX `idx_bs_strains_name` ON `bs_strains`(`name`)
+CREATE INDEX `idx_bs_strains_species_id` ON `bs_strains`(`species_id`)
+CREATE INDEX `idx_bs_subject_projects_project_id` ON `bs_subject_projects`(`project_id`)
+CREATE INDEX `idx_bs_subject_projects_project_subject` ON `bs_subject_projects`(`project_id`,`subject_id`)
+CREATE INDEX `idx_bs_subjects_created_at` ON `bs_subjects`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_subjects_name` ON `bs_subjects`(`name`)
+CREATE INDEX `idx_bs_subjects_strain_id` ON `bs_subjects`(`strain_id`)
+CREATE INDEX `idx_bs_subjects_supplier_id` ON `bs_subjects`(`supplier_id`)
+CREATE UNIQUE INDEX `idx_bs_suppliers_name` ON `bs_suppliers`(`name`)
+CREATE INDEX `idx_tokens_expires_at` ON `tokens`(`expires_at`)
+CREATE UNIQUE INDEX `idx_tokens_hash` ON `tokens`(`hash`)
+CREATE INDEX `idx_tokens_user_id` ON `tokens`(`user_id`)
+CREATE UNIQUE INDEX `idx_users_email` ON `users`(`email`)
+CREATE INDEX `idx_web_sessions_expires_at` ON `web_sessions`(`expires_at`)
+CREATE UNIQUE INDEX `idx_web_sessions_hash` ON `web_sessions`(`hash`)
+CREATE INDEX `idx_web_sessions_user_id` ON `web_sessions`(`user_id`)

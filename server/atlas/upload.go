@@ -69,7 +69,7 @@ func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequ
 		if msg != "" {
 			return nil, store.Invalid(field, msg)
 		}
-		blob, err := h.store.StageAtlasBlob(partReader{part}, h.maxUploadBytes)
+		blob, err := h.store.StageAtlasBlob(ctx, partReader{part}, h.maxUploadBytes)
 		if err != nil {
 			return nil, err
 		}

@@ -36,6 +36,7 @@ const usage = `usage:
                    [--stall-timeout D] [--write-timeout D] [--idle-timeout D]
                    [--token-ttl 0] [--throttle-… BURST/INTERVAL]
                    [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
+                   [--blobs s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R&secure=false]
   sessionhub backup --data DIR --out FILE.tar.gz
   sessionhub restore --from FILE.tar.gz --data NEWDIR
   sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
@@ -154,6 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	blobs := fs.String("blobs", getenv("SESSIONHUB_BLOBS"), "where attachments' bytes go: empty for the data dir, or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT[&region=R][&secure=false] with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (env SESSIONHUB_BLOBS)")
 	applyAuthFlags := authFlags(fs, getenv)
 	limits, err := addLimitFlags(fs, getenv)
 	if err != nil {
@@ -203,7 +205,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	st.SetReadCacheBytes(int(*cacheMiB) << 20)
 	st.SetMinFreeBytes(*limits.minFree)
-	// Under the data-dir lock no other process writes the blob directory:
+	if *blobs != "" {
+		b, err := store.OpenS3Blobs(ctx, *blobs, getenv, *maxUpload)
+		if err != nil {
+			return err
+		}
+		st.SetBlobs(b)
+	}
+	// Under the data-dir lock no other process writes the blob store (a
+	// bucket prefix given to --blobs belongs to this one sessionhub):
 	// every upload temp file and every file without an attachment row is
 	// what a crash left. While serving, the same is swept every 10 stall
 	// timeouts, sparing uploads in progress.
@@ -234,7 +244,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	g := newGraceful(h)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data)
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *data, "blobs", st.Blobs().Describe())
 	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 

@@ -34,7 +34,7 @@ rm -rf "$src"
 cp -r "$dir" "$src"
 chmod -R u+w "$src"
 echo "weed.sh: building SeaweedFS $WEED_VERSION (5-10 minutes) in $src" >&2
-# One package at a time keeps the peak memory of the build near 2.6 GB.
+# About 2.6 GB of memory at its peak with the default parallelism.
 (cd "$src" && GOFLAGS=-mod=mod "$GO" build -p 1 -o "$bin.tmp" ./weed)
 mv "$bin.tmp" "$bin"
 rm -rf "$src"

@@ -127,6 +127,10 @@ func (b *S3Blobs) Create(ctx context.Context, id string) (BlobWriter, error) {
 	go func() {
 		_, err := b.client.PutObject(ctx, b.bucket, b.key(id), pr, -1, minio.PutObjectOptions{
 			PartSize: b.partSize, ContentType: "application/octet-stream",
+			// No per-chunk payload signatures (they would allocate for every
+			// 64 KiB and hash everything a second time); the request
+			// headers are still signed, and the store hashes the bytes itself.
+			DisableContentSha256: true,
 		})
 		pr.CloseWithError(err) // unblocks a writer if the upload failed early
 		w.done <- err

@@ -82,13 +82,6 @@ func (s *Store) Blobs() BlobStore {
 	return &localBlobs{dir: s.atlasBlobDir(), st: s}
 }
 
-// BlobsAreLocal reports whether the attachments' bytes are in the data
-// dir (the default), which backups copy.
-func (s *Store) BlobsAreLocal() bool {
-	_, ok := s.Blobs().(*localBlobs)
-	return ok
-}
-
 // localBlobs keeps each attachment's bytes in a file of dir named by its
 // id; an upload writes a temp file there and Commit renames it into place.
 type localBlobs struct {

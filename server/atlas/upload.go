@@ -26,8 +26,9 @@ const (
 // with other names are skipped.
 const uploadField = "files"
 
-// UploadFiles streams each "files" part of the multipart body into a temp
-// file (memory does not grow with file size), then turns them all into
+// UploadFiles streams each "files" part of the multipart body into a staged
+// blob (a temp file, or an object in the bucket; memory does not grow with
+// file size), then turns them all into
 // attachments of the session in one transaction. Any failure leaves no
 // attachment and no file behind.
 func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequestObject) (atlasapi.UploadFilesResponseObject, error) {

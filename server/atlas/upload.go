@@ -28,9 +28,8 @@ const uploadField = "files"
 
 // UploadFiles streams each "files" part of the multipart body into a staged
 // blob (a temp file, or an object in the bucket; memory does not grow with
-// file size), then turns them all into
-// attachments of the session in one transaction. Any failure leaves no
-// attachment and no file behind.
+// file size), then turns them all into attachments of the session in one
+// transaction. Any failure leaves no attachment and no blob behind.
 func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequestObject) (atlasapi.UploadFilesResponseObject, error) {
 	u, err := caller(ctx)
 	if err != nil {

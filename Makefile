@@ -9,7 +9,7 @@ PYTHON3 ?= python3
 VENV    ?= .venv
 PY_REQS := server/brainstem/testdata/requirements.txt
 
-.PHONY: build run test generate check-generated vet race race-postgres venv browser lint-specs test-clients bench clean
+.PHONY: build run test generate check-generated vet race race-postgres venv browser lint-specs test-clients test-s3 weed bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -70,6 +70,16 @@ test: check-generated vet lint-specs browser race race-postgres test-clients
 PG_PACKAGES := ./store/ ./server/atlas/
 race-postgres:
 	SESSIONHUB_TEST_DB=postgres $(GO) test -race -count=1 $(PG_PACKAGES)
+
+# SeaweedFS for the S3 blob tests, built into ~/.cache/sessionhub once
+# (e2e/s3/weed.sh; 5-10 minutes); prints the binary's path.
+weed:
+	@bash e2e/s3/weed.sh
+
+# Only the tests that run against S3 (SeaweedFS), building it if needed.
+# `make race` runs them too when SESSIONHUB_WEED is set, and skips them otherwise.
+test-s3:
+	SESSIONHUB_WEED=$$(bash e2e/s3/weed.sh) $(GO) test -race -count=1 -run 'S3' ./store/ ./server/atlas/ .
 
 # Browser tests (e2e/browser) drive Chromium; they skip unless SESSIONHUB_BROWSER
 # names it, which `make test` does after installing Debian's chromium if missing.

@@ -38,6 +38,7 @@ const usage = `usage:
                    [--stall-timeout D] [--write-timeout D] [--idle-timeout D]
                    [--token-ttl 0] [--throttle-… BURST/INTERVAL]
                    [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
+                   [--blobs s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R&secure=false]
   sessionhub migrate (--data DIR | --db postgres://…)
   sessionhub backup --data DIR --out FILE.tar.gz
   sessionhub restore --from FILE.tar.gz --data NEWDIR
@@ -159,6 +160,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	blobs := fs.String("blobs", getenv("SESSIONHUB_BLOBS"), "where attachments' bytes go: empty for the data dir, or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT[&region=R][&secure=false] with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (env SESSIONHUB_BLOBS)")
 	applyAuthFlags := authFlags(fs, getenv)
 	limits, err := addLimitFlags(fs, getenv)
 	if err != nil {
@@ -222,12 +224,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("migrated the database", "version", m.Version, "name", m.Name, "existing_tables", m.Existing)
 	}
 	if db.postgres() {
-		log.Info("PostgreSQL mode: no read cache (--read-cache-mib is ignored), no data-directory lock; blobs stay in the data directory", "data", *db.data)
+		log.Info("PostgreSQL mode: no read cache (--read-cache-mib is ignored), no data-directory lock", "data", *db.data)
 		log.Warn("BrainSTEM on PostgreSQL is not supported yet: its record endpoints (" + strings.Join(brainstemRecordPrefixes, ", ") + ") answer 503; the Atlas API and BrainSTEM sign-in work")
 	}
 	st.SetReadCacheBytes(int(*cacheMiB) << 20)
 	st.SetMinFreeBytes(*limits.minFree)
-	// Every upload temp file and every file without an attachment row is
+	if *blobs != "" {
+		b, err := store.OpenS3Blobs(ctx, *blobs, getenv, *maxUpload)
+		if err != nil {
+			return err
+		}
+		st.SetBlobs(b)
+	}
+	// Under the data-dir lock no other process writes the blob store (a
+	// bucket prefix given to --blobs belongs to this one sessionhub):
+	// every upload temp file and every file without an attachment row is
 	// what a crash left. While serving, the same is swept every 10 stall
 	// timeouts, sparing uploads in progress.
 	if n, err := st.SweepAtlasBlobs(ctx, startupGrace); err != nil || n > 0 {
@@ -261,7 +272,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	g := newGraceful(h)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()))
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()), "blobs", st.Blobs().Describe())
 	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 

@@ -155,6 +155,7 @@ func opsCommand(ctx context.Context, name string, args []string, getenv func(str
 	switch name {
 	case "backup":
 		out := fs.String("out", "", "archive to write (.tar, or .tar.gz / .tgz to compress)")
+		blobs := fs.String("blobs", getenv("SESSIONHUB_BLOBS"), "the serve --blobs of this data dir (env SESSIONHUB_BLOBS); backup refuses when it is not empty")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -163,6 +164,13 @@ func opsCommand(ctx context.Context, name string, args []string, getenv func(str
 		}
 		if *out == "" {
 			return errors.New("backup: --out is required")
+		}
+		if *blobs != "" {
+			// A backup is the database and every blob, verified on restore;
+			// it has no way to copy a bucket consistently with the rows.
+			return fmt.Errorf("backup: the attachments of this installation are in %s, not in %s: "+
+				"a backup would hold the rows without their bytes, so none is written. "+
+				"Back up the bucket with the object store's own tools (versioning, replication) and the database separately; see README, Scaling out", *blobs, *data)
 		}
 		m, err := store.Backup(ctx, *data, *out)
 		if err != nil {

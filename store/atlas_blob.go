@@ -5,11 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,45 +25,51 @@ func (s *Store) atlasBlobPath(attachmentID string) string {
 	return filepath.Join(s.atlasBlobDir(), attachmentID)
 }
 
-// StagedAtlasBlob is an uploaded file written to a temp file in the blob
-// directory, not yet an attachment. Call Discard when done with it: after
-// AddAtlasAttachments has taken it, Discard does nothing.
+// StagedAtlasBlob is an uploaded file stored as a staged blob (a temp file
+// in the blob directory, or an object in the bucket), not yet an
+// attachment. Call Discard when done with it: after AddAtlasAttachments
+// has taken it, Discard does nothing.
 type StagedAtlasBlob struct {
-	st     *Store
-	path   string
-	Size   int64
-	SHA256 string
+	st *Store
+	// id is the attachment id its row will get; staged names the staged
+	// blob ("" once committed or discarded).
+	id, staged string
+	Size       int64
+	SHA256     string
 	// Head is the first bytes of the file, for content sniffing.
 	Head []byte
 }
 
-// Discard removes the temp file if it is still there.
+// Discard removes the staged blob if it is still there.
 func (b *StagedAtlasBlob) Discard() {
-	if b != nil && b.path != "" {
-		_ = os.Remove(b.path)
-		b.st.unstage(b.path)
-		b.path = ""
+	if b != nil && b.staged != "" {
+		_ = b.st.Blobs().Remove(context.Background(), b.staged)
+		b.st.unstage(b.staged)
+		b.staged = ""
 	}
 }
 
-// stage and unstage record the temp files of uploads in progress, which
+// stage and unstage record the staged blobs of uploads in progress, which
 // the periodic sweep must spare however old they are.
-func (s *Store) stage(path string) {
+func (s *Store) stage(name string) {
 	s.stagingMu.Lock()
-	s.staging[path] = struct{}{}
+	s.staging[name] = struct{}{}
 	s.stagingMu.Unlock()
 }
 
-func (s *Store) unstage(path string) {
+func (s *Store) unstage(name string) {
 	s.stagingMu.Lock()
-	delete(s.staging, path)
+	delete(s.staging, name)
 	s.stagingMu.Unlock()
 }
 
-func (s *Store) isStaged(path string) bool {
+func (s *Store) isStaged(name string) bool {
+	if name == "" {
+		return false
+	}
 	s.stagingMu.Lock()
 	defer s.stagingMu.Unlock()
-	_, ok := s.staging[path]
+	_, ok := s.staging[name]
 	return ok
 }
 
@@ -74,37 +77,33 @@ func (s *Store) isStaged(path string) bool {
 // checks of the free-space floor.
 const freeSpaceCheckEvery = 8 << 20
 
-// StageAtlasBlob streams r into a temp file in the blob directory, hashing
-// it on the way, without holding more than a small buffer in memory. When r
-// has more than maxBytes bytes it stops reading, removes the temp file and
-// returns ErrAtlasBlobTooLarge. When the disk fills up, or free space falls
-// below the floor (checked before the first byte and every few MiB), it
-// removes the temp file and returns ErrStorageFull.
-func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
+// StageAtlasBlob streams r into a staged blob (see SetBlobs), hashing it
+// on the way, without holding more than a few buffers in memory. When r
+// has more than maxBytes bytes it stops reading, removes the staged blob
+// and returns ErrAtlasBlobTooLarge. When the disk fills up, or free space
+// falls below the floor (checked before the first byte and, for blobs in
+// the data dir, every few MiB), it removes the staged blob and returns
+// ErrStorageFull.
+func (s *Store) StageAtlasBlob(ctx context.Context, r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
 	s.stats.uploadsInFlight.Add(1)
 	defer s.stats.uploadsInFlight.Add(-1)
 	r = uploadReader{r, &s.stats}
 	if err := s.CheckFreeSpace(0); err != nil {
 		return nil, err
 	}
-	dir := s.atlasBlobDir()
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, storageFull(err)
-	}
-	f, err := os.CreateTemp(dir, atlasTempPrefix+"*")
+	b := &StagedAtlasBlob{st: s, id: uuid.NewString()}
+	w, err := s.Blobs().Create(ctx, b.id)
 	if err != nil {
-		return nil, storageFull(err)
+		return nil, err
 	}
-	b := &StagedAtlasBlob{st: s, path: f.Name()}
-	s.stage(b.path)
+	b.staged = w.Staged()
+	s.stage(b.staged)
 	head := &atlasHeadWriter{max: 512}
-	w := &freeSpaceWriter{w: f, st: s}
-	n, sum, err := copyHashing(io.MultiWriter(w, head), io.LimitReader(r, maxBytes+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n > maxBytes {
-		err = ErrAtlasBlobTooLarge
+	n, sum, err := copyHashing(io.MultiWriter(w, head), &limitReader{r: r, n: maxBytes})
+	if err != nil {
+		w.Abort()
+	} else {
+		err = w.Close()
 	}
 	if err != nil {
 		b.Discard()
@@ -112,6 +111,25 @@ func (s *Store) StageAtlasBlob(r io.Reader, maxBytes int64) (*StagedAtlasBlob, e
 	}
 	b.Size, b.SHA256, b.Head = n, hex.EncodeToString(sum), head.buf
 	return b, nil
+}
+
+// limitReader reads r until EOF, failing with ErrAtlasBlobTooLarge as soon
+// as r has more than n bytes, so that a blob writer gives up its upload
+// instead of storing the first n+1 bytes.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	m, err := l.r.Read(p)
+	if l.n -= int64(m); l.n < 0 {
+		return 0, ErrAtlasBlobTooLarge
+	}
+	return m, err
 }
 
 // freeSpaceWriter writes to w and checks the free-space floor every
@@ -211,6 +229,7 @@ type NewAtlasAttachment struct {
 // this call; the caller still Discards its staged blobs).
 func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, sessionID string, files []NewAtlasAttachment) ([]AtlasAttachment, error) {
 	atts := make([]AtlasAttachment, len(files))
+	blobs := s.Blobs()
 	var moved []string
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedAtlasSession(tx, uploader.ID, sessionID); err != nil {
@@ -220,7 +239,7 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 		for i, f := range files {
 			src := sessionID
 			atts[i] = AtlasAttachment{
-				ID: uuid.NewString(), Name: f.Name, Type: f.Type,
+				ID: f.Blob.id, Name: f.Name, Type: f.Type,
 				SourceSessionID: &src, CreatedByID: uploader.ID, CreatedBy: uploader.Email,
 				CreatedAt: t, IsVisible: true, Size: f.Blob.Size, SHA256: f.Blob.SHA256,
 			}
@@ -232,35 +251,33 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 				return err
 			}
 		}
-		// Move the bytes into place last, so a failure here rolls the rows
-		// back. A crash between a rename and the COMMIT leaves a file
-		// that no row points to; SweepAtlasBlobs removes it. The renames
-		// run while this transaction holds the write turn, which the
-		// sweep takes too, so the sweep never sees a file whose row is
-		// about to be committed.
+		// Commit the blobs last, so a failure here rolls the rows back.
+		// A crash between a commit and the COMMIT leaves a blob that no
+		// row points to; SweepAtlasBlobs removes it. The commits run
+		// while this transaction holds the write turn, which the sweep
+		// takes too, so the sweep never sees a blob whose row is about to
+		// be committed.
 		for i, f := range files {
-			dst := s.atlasBlobPath(atts[i].ID)
-			if err := os.Rename(f.Blob.path, dst); err != nil {
-				return fmt.Errorf("move upload into place: %w", err)
+			if err := blobs.Commit(ctx, f.Blob.staged, atts[i].ID); err != nil {
+				return err
 			}
-			s.unstage(f.Blob.path)
-			f.Blob.path = ""
-			moved = append(moved, dst)
+			s.unstage(f.Blob.staged)
+			f.Blob.staged = ""
+			moved = append(moved, atts[i].ID)
 		}
 		return nil
 	})
 	if err != nil {
-		for _, p := range moved {
-			_ = os.Remove(p)
-		}
+		s.removeAtlasBlobs(moved)
 		return nil, err
 	}
 	return atts, nil
 }
 
 // OpenAtlasAttachment returns the attachment attachmentID of ownerID's
-// session sessionID and its bytes, open for reading. The caller closes the file.
-func (s *Store) OpenAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string) (*AtlasAttachment, *os.File, error) {
+// session sessionID and its bytes, open for reading with Seek (ranges).
+// The caller closes the blob.
+func (s *Store) OpenAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string) (*AtlasAttachment, io.ReadSeekCloser, error) {
 	var a AtlasAttachment
 	err := s.R.WithContext(ctx).
 		Joins("JOIN atlas_session_attachments l ON l.attachment_id = atlas_attachments.id").
@@ -270,22 +287,21 @@ func (s *Store) OpenAtlasAttachment(ctx context.Context, ownerID uint, sessionID
 	if err != nil {
 		return nil, nil, notFound(err)
 	}
-	f, err := os.Open(s.atlasBlobPath(a.ID))
-	if errors.Is(err, os.ErrNotExist) {
-		// Deleted since the query: as good as never there.
-		return nil, nil, ErrNotFound
-	}
+	// ErrNotFound when deleted since the query: as good as never there.
+	f, err := s.Blobs().Open(ctx, a.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	return &a, f, nil
 }
 
-// removeAtlasBlobs deletes the bytes of deleted attachments. A file that
-// cannot be removed is only wasted space, so errors are ignored.
+// removeAtlasBlobs deletes the bytes of deleted attachments. A blob that
+// cannot be removed is only wasted space, which the sweep takes back, so
+// errors are ignored.
 func (s *Store) removeAtlasBlobs(ids []string) {
+	blobs := s.Blobs()
 	for _, id := range ids {
-		_ = os.Remove(s.atlasBlobPath(id))
+		_ = blobs.Remove(context.Background(), id)
 	}
 }
 
@@ -293,46 +309,42 @@ func (s *Store) removeAtlasBlobs(ids []string) {
 const atlasTempPrefix = ".upload-"
 
 // SweepAtlasBlobs removes what crashes and failed removals leave in the
-// blob directory and reports how many files it removed: upload temp files
-// last written more than olderThan ago that no upload of this process is
-// writing, and attachment files that no attachment row points to.
+// blob store (SetBlobs) and reports how many blobs it removed: staged
+// blobs (upload temp files, incomplete multipart uploads) last written
+// more than olderThan ago that no upload of this process is writing, and
+// attachment blobs that no attachment row points to (in a bucket, those
+// too only when older than olderThan and not an upload of this process).
 //
 // At startup, under the data-dir lock, call it with olderThan 0: no other
-// process writes there, so every temp file is a leftover. While serving,
+// process writes there, so every staged blob is a leftover. While serving,
 // pass the stall timeout: an upload whose body stalls that long has been
-// cut. Attachment files are checked against the database while holding
-// the write turn, so a file renamed into place by a transaction that has
-// not committed yet is never taken for a leftover.
+// cut. Attachment blobs are checked against the database while holding
+// the write turn, so a blob committed by a transaction that has not
+// committed yet is never taken for a leftover.
 func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (int, error) {
-	dir := s.atlasBlobDir()
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
-	}
+	blobs := s.Blobs()
+	cutoff := time.Now().Add(-olderThan)
+	var staged, names []string
+	err := blobs.List(ctx, func(b BlobInfo) {
+		if s.isStaged(b.Writer) || (olderThan > 0 && !b.ModTime.IsZero() && !b.ModTime.Before(cutoff)) {
+			return
+		}
+		if b.Staged {
+			staged = append(staged, b.Name)
+		} else {
+			names = append(names, b.Name)
+		}
+	})
 	if err != nil {
 		return 0, err
 	}
 	removed := 0
-	cutoff := time.Now().Add(-olderThan)
-	var names []string
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		if !strings.HasPrefix(e.Name(), atlasTempPrefix) {
-			names = append(names, e.Name())
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || s.isStaged(p) || (olderThan > 0 && !info.ModTime().Before(cutoff)) {
-			continue
-		}
-		if os.Remove(p) == nil {
+	for _, name := range staged {
+		if blobs.Remove(ctx, name) == nil {
 			removed++
 		}
 	}
-	// A first pass without the write turn narrows the files down to the
+	// A first pass without the write turn narrows the blobs down to the
 	// few without a row; the second re-checks those under the turn.
 	orphans, err := s.unreferencedAtlasBlobs(s.R.WithContext(ctx), names)
 	if err != nil || len(orphans) == 0 {
@@ -346,7 +358,7 @@ func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (i
 	defer func() { <-s.wturn }()
 	orphans, err = s.unreferencedAtlasBlobs(s.W.WithContext(ctx), orphans)
 	for _, name := range orphans {
-		if os.Remove(filepath.Join(dir, name)) == nil {
+		if blobs.Remove(ctx, name) == nil {
 			removed++
 		}
 	}

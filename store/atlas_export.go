@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -71,15 +72,12 @@ func (s *Store) AtlasExportKey() ([]byte, error) {
 // for reading, for a download whose export URL the caller has verified (no
 // user is involved). A deleted attachment is ErrNotFound. The caller
 // closes the file.
-func (s *Store) OpenExportedAtlasAttachment(ctx context.Context, id string) (*AtlasAttachment, *os.File, error) {
+func (s *Store) OpenExportedAtlasAttachment(ctx context.Context, id string) (*AtlasAttachment, io.ReadSeekCloser, error) {
 	var a AtlasAttachment
 	if err := s.R.WithContext(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	f, err := os.Open(s.atlasBlobPath(a.ID))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, ErrNotFound
-	}
+	f, err := s.Blobs().Open(ctx, a.ID)
 	if err != nil {
 		return nil, nil, err
 	}

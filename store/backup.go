@@ -160,7 +160,7 @@ func pinSnapshot(ctx context.Context, db *sql.DB, reader *sql.Conn, dataDir, sta
 		to := filepath.Join(stage, b.id)
 		if err := os.Link(from, to); err != nil {
 			if err := copyFile(from, to); err != nil {
-				return nil, 0, fmt.Errorf("backup: blob of attachment %s: %w", b.id, err)
+				return nil, 0, fmt.Errorf("backup: blob of attachment %s: %w (served with --blobs s3://…? its blobs are not in the data dir, and backup does not copy them)", b.id, err)
 			}
 		}
 	}

@@ -87,6 +87,8 @@ type Store struct {
 	// waiting for their transaction, which the periodic sweep spares.
 	stagingMu sync.Mutex
 	staging   map[string]struct{}
+	// blobs keeps the attachments' bytes (SetBlobs); nil is the data dir.
+	blobs BlobStore
 
 	stats storeStats
 }

@@ -2,8 +2,8 @@ package atlas
 
 import (
 	"context"
+	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -38,7 +38,7 @@ type contentHeaders struct {
 // spec declares (Range, If-Range, If-None-Match).
 type contentResponse struct {
 	att     *store.AtlasAttachment
-	file    *os.File
+	file    io.ReadSeekCloser
 	headers contentHeaders
 }
 

@@ -24,6 +24,13 @@ type fixture struct {
 func newFixture(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
 	env := servertest.New(t, cfg)
+	if strings.HasPrefix(t.Name(), "TestS3/") {
+		maxFile := cfg.MaxUploadBytes
+		if maxFile == 0 {
+			maxFile = server.DefaultMaxUploadBytes
+		}
+		env.Store.SetBlobs(s3Server.Blobs(t, maxFile))
+	}
 	// No passwords: bcrypt would make every fixture slow, and the API uses tokens only.
 	f := &fixture{env: env, alice: env.AddUser("alice@example.com", ""), bob: env.AddUser("bob@example.com", "")}
 	f.aliceSession = env.AtlasSession(f.alice, map[string]any{"title": "Alice's"})

@@ -7,8 +7,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -107,9 +105,14 @@ func TestUploadMemoryDoesNotGrowWithFileSize(t *testing.T) {
 	if err := json.Unmarshal(body, &list); err != nil || len(list.Items) != 1 {
 		t.Fatalf("answer %s: %v", body, err)
 	}
-	fi, err := os.Stat(filepath.Join(f.env.Store.BlobDir, "atlas", list.Items[0].ID))
-	if err != nil || fi.Size() != size {
-		t.Fatalf("stored file: %v %v", fi, err)
+	stored, err := f.env.Store.Blobs().Open(t.Context(), list.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := stored.Seek(0, io.SeekEnd)
+	stored.Close()
+	if err != nil || n != size {
+		t.Fatalf("stored blob: %d bytes, %v; want %d", n, err, size)
 	}
 	check := f.do(t, "GET", "/sessions/"+f.aliceSession+"/attachments/"+list.Items[0].ID+"/content", f.alice, nil, "Range", "bytes=0-0")
 	if want := `"` + <-hashc + `"`; check.StatusCode != http.StatusPartialContent || check.Header.Get("ETag") != want {

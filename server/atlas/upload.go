@@ -26,10 +26,10 @@ const (
 // with other names are skipped.
 const uploadField = "files"
 
-// UploadFiles streams each "files" part of the multipart body into a temp
-// file (memory does not grow with file size), then turns them all into
-// attachments of the session in one transaction. Any failure leaves no
-// attachment and no file behind.
+// UploadFiles streams each "files" part of the multipart body into a staged
+// blob (a temp file, or an object in the bucket; memory does not grow with
+// file size), then turns them all into attachments of the session in one
+// transaction. Any failure leaves no attachment and no blob behind.
 func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequestObject) (atlasapi.UploadFilesResponseObject, error) {
 	u, err := caller(ctx)
 	if err != nil {
@@ -69,7 +69,7 @@ func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequ
 		if msg != "" {
 			return nil, store.Invalid(field, msg)
 		}
-		blob, err := h.store.StageAtlasBlob(partReader{part}, h.maxUploadBytes)
+		blob, err := h.store.StageAtlasBlob(ctx, partReader{part}, h.maxUploadBytes)
 		if err != nil {
 			return nil, err
 		}

@@ -279,7 +279,7 @@ func TestSweepAtlasBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An upload in progress: staged, not yet an attachment, and old.
-	live, err := f.env.Store.StageAtlasBlob(strings.NewReader("in flight"), 1<<20)
+	live, err := f.env.Store.StageAtlasBlob(t.Context(), strings.NewReader("in flight"), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,16 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"path/filepath"
+	"path"
 	"strings"
 	"testing"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // UploadFile is one part of a multipart/form-data body. Field defaults to
@@ -77,20 +79,14 @@ func (e *Env) AtlasSession(tok string, body any) string {
 	return s.ID
 }
 
-// BlobFiles lists every regular file under the store's blob directory
-// (attachments' bytes and upload temp files), relative to it.
+// BlobFiles lists every blob of the store (SetBlobs), as "atlas/NAME":
+// attachments' bytes and staged uploads (temp files, incomplete multipart
+// uploads).
 func (e *Env) BlobFiles() []string {
 	e.t.Helper()
 	var out []string
-	err := filepath.WalkDir(e.Store.BlobDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			rel, _ := filepath.Rel(e.Store.BlobDir, p)
-			out = append(out, rel)
-		}
-		return nil
+	err := e.Store.Blobs().List(context.Background(), func(b store.BlobInfo) {
+		out = append(out, path.Join("atlas", b.Name))
 	})
 	if err != nil {
 		e.t.Fatal(err)

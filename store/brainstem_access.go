@@ -91,36 +91,12 @@ const (
 	bsMaxStorageNameRune = 200
 )
 
-// visible returns the conditions (to be ANDed), on the table of model (a
-// key of bsModels), that select the rows v may see. A model without a
-// definition here sees nothing (TestVisibilityCoversEveryModel fails).
+// visible returns the conditions (to be ANDed), on the table of model,
+// that select the rows v may see: the model's scope in the registry. A
+// model without one sees nothing (TestVisibilityCoversEveryModel fails).
 func (v BSViewer) visible(model string) []bsCond {
-	pick := func(public, member string) bsCond {
-		if v.Public {
-			return bsCond{sql: public}
-		}
-		return bsCond{sql: member, args: []any{v.UserID}}
-	}
-	switch model {
-	case "session":
-		return []bsCond{pick(bsSessionPublicSQL, bsSessionMemberSQL)}
-	case "project":
-		return []bsCond{pick(bsProjectPublicSQL, bsProjectMemberSQL)}
-	case "datastorage":
-		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
-	case "sessiondatastorage":
-		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
-	case "subject":
-		return []bsCond{pick(bsSubjectPublicSQL, bsSubjectMemberSQL)}
-	case "collection":
-		return []bsCond{pick(bsCollectionPublicSQL, bsCollectionMemberSQL)}
-	case "cohort":
-		return []bsCond{pick(bsCohortPublicSQL, bsCohortMemberSQL)}
-	case "breeding":
-		return []bsCond{pick(bsBreedingPublicSQL, bsBreedingMemberSQL)}
-	case "species", "strain", "supplier":
-		// global tables: every signed-in user and the public portal see every row
-		return []bsCond{{sql: bsEveryRow}}
+	if m := bsRegistry[model]; m != nil && m.visible != nil {
+		return m.visible(v)
 	}
 	return []bsCond{{sql: "0"}}
 }

@@ -364,247 +364,54 @@ type bsModel struct {
 
 func (m *bsModel) pk() string { return m.table + ".id" }
 
-func text(col string) *bsField  { return &bsField{kind: bsText, col: col, djClass: "CharField"} }
-func uuidF(col string) *bsField { return &bsField{kind: bsUUID, col: col, djClass: "UUIDField"} }
-func boolF(col string) *bsField { return &bsField{kind: bsBool, col: col, djClass: "BooleanField"} }
-func emptyRel() *bsField        { return &bsField{kind: bsEmptyRel, djClass: "ManyToManyField"} }
+// bsModels is the query engine's view of the registry: per model, the
+// filterable fields by name with qualified columns, the include[]/exclude[]
+// names, the sort columns and the default order.
+var bsModels = engineModels(bsRegistry)
 
-var bsModels = map[string]*bsModel{
-	"session": {
-		name: "session", table: "bs_sessions",
-		fields: map[string]*bsField{
-			"id":                   uuidF("bs_sessions.id"),
-			"name":                 text("bs_sessions.name"),
-			"description":          text("bs_sessions.description"),
-			"name_used_in_storage": text("bs_sessions.name_used_in_storage"),
-			"date_time":            {kind: bsDateTime, col: "bs_sessions.date_time", nullable: true, djClass: "DateTimeField"},
-			"tags":                 {kind: bsTextList, col: "bs_sessions.tags", djClass: "TaggableManager"},
-			"projects": {kind: bsRelation, target: "project", link: "bs_session_projects",
-				linkSrc: "session_id", linkDst: "project_id", djClass: "ManyToManyField"},
-			"datastorage": {kind: bsRelation, target: "datastorage", link: "bs_session_datastorages",
-				linkSrc: "session_id", linkDst: "data_storage_id", djClass: "ManyToManyField"},
-			"epochs": emptyRel(), "dataacquisition": emptyRel(), "behaviors": emptyRel(), "manipulations": emptyRel(),
-		},
-		all: []string{"id", "name", "description", "projects", "date_time", "epochs", "datastorage",
-			"extra_fields", "download_links", "dataacquisition", "behaviors", "manipulations",
-			"name_used_in_storage", "tags", "links"},
-		include: map[string]string{"projects": "project", "datastorage": "datastorage", "epochs": "",
-			"dataacquisition": "", "behaviors": "", "manipulations": ""},
-		sorts: map[string]string{"id": "bs_sessions.id", "name": "bs_sessions.name",
-			"description": "bs_sessions.description", "date_time": "bs_sessions.date_time",
-			"name_used_in_storage": "bs_sessions.name_used_in_storage"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_sessions.created_at", "bs_sessions.id"},
-	},
-	"project": {
-		name: "project", table: "bs_projects",
-		fields: map[string]*bsField{
-			"id":           uuidF("bs_projects.id"),
-			"name":         text("bs_projects.name"),
-			"description":  text("bs_projects.description"),
-			"is_public":    boolF("bs_projects.is_public"),
-			"tags":         {kind: bsTextList, col: "bs_projects.tags", djClass: "TaggableManager"},
-			"publications": {kind: bsUUIDList, col: "bs_projects.publications", djClass: "ManyToManyField"},
-			"sessions": {kind: bsRelation, target: "session", link: "bs_session_projects",
-				linkSrc: "project_id", linkDst: "session_id", djClass: "ManyToManyField"},
-			"subjects": {kind: bsRelation, target: "subject", link: "bs_subject_projects",
-				linkSrc: "project_id", linkDst: "subject_id", djClass: "ManyToManyField"},
-			"collections": {kind: bsRelation, target: "collection", link: "bs_collections",
-				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
-			"cohorts": {kind: bsRelation, target: "cohort", link: "bs_cohorts",
-				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
-		},
-		all: []string{"id", "name", "description", "sessions", "subjects", "collections", "cohorts",
-			"publications", "extra_fields", "is_public", "tags", "links", "users", "groups"},
-		include: map[string]string{"sessions": "session", "subjects": "subject", "collections": "collection",
-			"cohorts": "cohort", "publications": ""},
-		sorts: map[string]string{"id": "bs_projects.id", "name": "bs_projects.name",
-			"description": "bs_projects.description", "is_public": "bs_projects.is_public"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_projects.created_at", "bs_projects.id"},
-	},
-	"datastorage": {
-		name: "datastorage", table: "bs_datastorages",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_datastorages.id"),
-			"name":        text("bs_datastorages.name"),
-			"location":    text("bs_datastorages.location"),
-			"description": text("bs_datastorages.description"),
-			"is_public":   boolF("bs_datastorages.is_public"),
-		},
-		all: []string{"id", "name", "location", "description", "is_public", "data_organization",
-			"data_protocols"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_datastorages.id", "name": "bs_datastorages.name",
-			"location": "bs_datastorages.location", "description": "bs_datastorages.description",
-			"is_public": "bs_datastorages.is_public"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_datastorages.created_at", "bs_datastorages.id"},
-	},
-	"sessiondatastorage": {
-		name: "sessiondatastorage", table: "bs_session_datastorages",
-		fields: map[string]*bsField{
-			"id": uuidF("bs_session_datastorages.id"),
-			"session": {kind: bsRelation, target: "session", col: "bs_session_datastorages.session_id",
-				djClass: "ForeignKey"},
-			"datastorage": {kind: bsRelation, target: "datastorage", col: "bs_session_datastorages.data_storage_id",
-				djClass: "ForeignKey"},
-			"order": {kind: bsInt, col: "bs_session_datastorages.sort_order", djClass: "PositiveIntegerField"},
-		},
-		all:     []string{"id", "session", "datastorage", "order"},
-		include: map[string]string{"session": "session", "datastorage": "datastorage"},
-		sorts: map[string]string{"id": "bs_session_datastorages.id", "order": "bs_session_datastorages.sort_order",
-			"session": "bs_session_datastorages.session_id", "datastorage": "bs_session_datastorages.data_storage_id"},
-		unique: map[string]bool{"id": true},
-		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
-			"bs_session_datastorages.id"},
-	},
-	"subject": {
-		name: "subject", table: "bs_subjects",
-		fields: map[string]*bsField{
-			"id":                   uuidF("bs_subjects.id"),
-			"name":                 text("bs_subjects.name"),
-			"description":          text("bs_subjects.description"),
-			"sex":                  text("bs_subjects.sex"),
-			"genetic_line":         text("bs_subjects.genetic_line"),
-			"genotype":             text("bs_subjects.genotype"),
-			"subject_identifier":   text("bs_subjects.subject_identifier"),
-			"status":               text("bs_subjects.status"),
-			"birth_date":           {kind: bsDate, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
-			"death_date":           {kind: bsDate, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
-			"name_used_in_storage": {kind: bsText, col: "bs_subjects.name_used_in_storage", nullable: true, djClass: "CharField"},
-			"tags":                 {kind: bsTextList, col: "bs_subjects.tags", djClass: "TaggableManager"},
-			"projects": {kind: bsRelation, target: "project", link: "bs_subject_projects",
-				linkSrc: "subject_id", linkDst: "project_id", djClass: "ManyToManyField"},
-			"strain":   {kind: bsRelation, target: "strain", col: "bs_subjects.strain_id", djClass: "ForeignKey"},
-			"supplier": {kind: bsRelation, target: "supplier", col: "bs_subjects.supplier_id", nullable: true, djClass: "ForeignKey"},
-			"breeding": {kind: bsRelation, target: "breeding", col: "bs_subjects.breeding_id", nullable: true, djClass: "ForeignKey"},
-			"licenses": emptyRel(), "procedures": emptyRel(), "subjectlogs": emptyRel(),
-		},
-		all: []string{"id", "name", "description", "projects", "strain", "sex", "genetic_line", "genotype",
-			"subject_identifier", "licenses", "supplier", "breeding", "birth_date", "death_date", "status",
-			"extra_fields", "procedures", "subjectlogs", "tags", "links", "name_used_in_storage"},
-		include: map[string]string{"projects": "project", "strain": "strain", "supplier": "supplier", "breeding": "breeding",
-			"licenses": "", "procedures": "", "subjectlogs": ""},
-		sorts: map[string]string{"id": "bs_subjects.id", "name": "bs_subjects.name",
-			"description": "bs_subjects.description", "sex": "bs_subjects.sex", "genetic_line": "bs_subjects.genetic_line",
-			"genotype": "bs_subjects.genotype", "subject_identifier": "bs_subjects.subject_identifier",
-			"status": "bs_subjects.status", "birth_date": "bs_subjects.birth_date", "death_date": "bs_subjects.death_date",
-			"strain": "bs_subjects.strain_id", "supplier": "bs_subjects.supplier_id", "breeding": "bs_subjects.breeding_id",
-			"name_used_in_storage": "bs_subjects.name_used_in_storage"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_subjects.created_at", "bs_subjects.id"},
-	},
-	"collection": {
-		name: "collection", table: "bs_collections",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_collections.id"),
-			"name":        text("bs_collections.name"),
-			"description": text("bs_collections.description"),
-			"tags":        {kind: bsTextList, col: "bs_collections.tags", djClass: "TaggableManager"},
-			"project":     {kind: bsRelation, target: "project", col: "bs_collections.project_id", djClass: "ForeignKey"},
-			"sessions": {kind: bsRelation, target: "session", link: "bs_collection_sessions",
-				linkSrc: "collection_id", linkDst: "session_id", djClass: "ManyToManyField"},
-		},
-		all:     []string{"id", "name", "description", "project", "sessions", "tags"},
-		include: map[string]string{"project": "project", "sessions": "session"},
-		sorts: map[string]string{"id": "bs_collections.id", "name": "bs_collections.name",
-			"description": "bs_collections.description", "project": "bs_collections.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_collections.created_at", "bs_collections.id"},
-	},
-	"cohort": {
-		name: "cohort", table: "bs_cohorts",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_cohorts.id"),
-			"name":        text("bs_cohorts.name"),
-			"description": text("bs_cohorts.description"),
-			"tags":        {kind: bsTextList, col: "bs_cohorts.tags", djClass: "TaggableManager"},
-			"project":     {kind: bsRelation, target: "project", col: "bs_cohorts.project_id", djClass: "ForeignKey"},
-			"subjects": {kind: bsRelation, target: "subject", link: "bs_cohort_subjects",
-				linkSrc: "cohort_id", linkDst: "subject_id", djClass: "ManyToManyField"},
-		},
-		all:     []string{"id", "name", "description", "project", "subjects", "tags"},
-		include: map[string]string{"project": "project", "subjects": "subject"},
-		sorts: map[string]string{"id": "bs_cohorts.id", "name": "bs_cohorts.name",
-			"description": "bs_cohorts.description", "project": "bs_cohorts.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_cohorts.created_at", "bs_cohorts.id"},
-	},
-	"breeding": {
-		name: "breeding", table: "bs_breedings",
-		fields: map[string]*bsField{
-			"id":                uuidF("bs_breedings.id"),
-			"name":              text("bs_breedings.name"),
-			"description":       text("bs_breedings.description"),
-			"expected_genotype": text("bs_breedings.expected_genotype"),
-			"birth_date":        {kind: bsDate, col: "bs_breedings.birth_date", nullable: true, djClass: "DateField"},
-			"start_date":        {kind: bsDate, col: "bs_breedings.start_date", nullable: true, djClass: "DateField"},
-			"end_date":          {kind: bsDate, col: "bs_breedings.end_date", nullable: true, djClass: "DateField"},
-			"weaning_date":      {kind: bsDate, col: "bs_breedings.weaning_date", nullable: true, djClass: "DateField"},
-			"litter_size":       {kind: bsInt, col: "bs_breedings.litter_size", nullable: true, djClass: "PositiveIntegerField"},
-			"tags":              {kind: bsTextList, col: "bs_breedings.tags", djClass: "TaggableManager"},
-			"project":           {kind: bsRelation, target: "project", col: "bs_breedings.project_id", djClass: "ForeignKey"},
-			"mother":            {kind: bsRelation, target: "subject", col: "bs_breedings.mother_id", djClass: "ForeignKey"},
-			"father":            {kind: bsRelation, target: "subject", col: "bs_breedings.father_id", djClass: "ForeignKey"},
-		},
-		all: []string{"id", "name", "project", "mother", "father", "description", "tags", "birth_date",
-			"start_date", "end_date", "weaning_date", "litter_size", "expected_genotype"},
-		include: map[string]string{"project": "project", "mother": "subject", "father": "subject"},
-		sorts: map[string]string{"id": "bs_breedings.id", "name": "bs_breedings.name",
-			"description": "bs_breedings.description", "birth_date": "bs_breedings.birth_date",
-			"start_date": "bs_breedings.start_date", "end_date": "bs_breedings.end_date",
-			"weaning_date": "bs_breedings.weaning_date", "litter_size": "bs_breedings.litter_size",
-			"expected_genotype": "bs_breedings.expected_genotype", "project": "bs_breedings.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_breedings.created_at", "bs_breedings.id"},
-	},
-	"species": {
-		name: "species", table: "bs_species",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_species.id"),
-			"name":        text("bs_species.name"),
-			"description": text("bs_species.description"),
-			"rrid":        {kind: bsText, col: "bs_species.rrid", nullable: true, djClass: "CharField"},
-		},
-		all:     []string{"id", "name", "description", "rrid", "rrid_url", "external_identifiers"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_species.id", "name": "bs_species.name",
-			"description": "bs_species.description", "rrid": "bs_species.rrid"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_species.created_at", "bs_species.id"},
-	},
-	"strain": {
-		name: "strain", table: "bs_strains",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_strains.id"),
-			"name":        text("bs_strains.name"),
-			"description": text("bs_strains.description"),
-			"rrid":        {kind: bsText, col: "bs_strains.rrid", nullable: true, djClass: "CharField"},
-			"species":     {kind: bsRelation, target: "species", col: "bs_strains.species_id", djClass: "ForeignKey"},
-		},
-		all:     []string{"id", "name", "description", "species", "rrid", "rrid_url", "external_identifiers"},
-		include: map[string]string{"species": "species"},
-		sorts: map[string]string{"id": "bs_strains.id", "name": "bs_strains.name",
-			"description": "bs_strains.description", "rrid": "bs_strains.rrid", "species": "bs_strains.species_id"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_strains.created_at", "bs_strains.id"},
-	},
-	"supplier": {
-		name: "supplier", table: "bs_suppliers",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_suppliers.id"),
-			"name":        text("bs_suppliers.name"),
-			"description": text("bs_suppliers.description"),
-			"website":     text("bs_suppliers.website"),
-		},
-		all:     []string{"id", "name", "description", "website"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_suppliers.id", "name": "bs_suppliers.name",
-			"description": "bs_suppliers.description", "website": "bs_suppliers.website"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_suppliers.created_at", "bs_suppliers.id"},
-	},
+// djClasses is the Django field class of each kind, for "Unsupported
+// lookup" messages.
+var djClasses = map[BSKind]string{BSText: "CharField", BSInt: "PositiveIntegerField", BSBool: "BooleanField",
+	BSUUID: "UUIDField", BSDate: "DateField", BSDateTime: "DateTimeField", BSTextList: "TaggableManager",
+	BSUUIDList: "ManyToManyField", BSToOne: "ForeignKey", BSToMany: "ManyToManyField", BSEmpty: "ManyToManyField"}
+
+var engineKinds = map[BSKind]bsKind{BSText: bsText, BSInt: bsInt, BSBool: bsBool, BSUUID: bsUUID, BSDate: bsDate,
+	BSDateTime: bsDateTime, BSTextList: bsTextList, BSUUIDList: bsUUIDList, BSToOne: bsRelation,
+	BSToMany: bsRelation, BSEmpty: bsEmptyRel}
+
+func engineModels(reg map[string]*BSModel) map[string]*bsModel {
+	out := make(map[string]*bsModel, len(reg))
+	for name, d := range reg {
+		m := &bsModel{name: name, table: d.Table, fields: map[string]*bsField{}, include: map[string]string{},
+			sorts: map[string]string{}, unique: map[string]bool{}}
+		for _, f := range d.Fields {
+			m.all = append(m.all, f.Name)
+			col := ""
+			if f.Col != "" {
+				col = d.Table + "." + f.Col
+			}
+			if f.Filterable() {
+				cls := f.DjClass
+				if cls == "" {
+					cls = djClasses[f.Kind]
+				}
+				m.fields[f.Name] = &bsField{kind: engineKinds[f.Kind], col: col, nullable: f.Nullable, djClass: cls,
+					target: f.Target, link: f.Link, linkSrc: f.LinkSrc, linkDst: f.LinkDst}
+			}
+			if f.Includable() {
+				m.include[f.Name] = f.Target
+			}
+			if f.Sort {
+				m.sorts[f.Name] = col
+				m.unique[f.Name] = f.Unique
+			}
+		}
+		for _, c := range d.DefaultOrder {
+			m.deflt = append(m.deflt, d.Table+"."+c)
+		}
+		out[name] = m
+	}
+	return out
 }
 
 // ---------------------------------------------------------------------------

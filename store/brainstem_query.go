@@ -1148,21 +1148,3 @@ func BSFilterFields(model string) []BSFilterField {
 	return out
 }
 
-// BSFieldNames returns every serializer field of model (the names
-// include[] and exclude[] accept), sorted (nil for an unknown model).
-func BSFieldNames(model string) []string {
-	m, ok := bsModels[model]
-	if !ok {
-		return nil
-	}
-	return slices.Sorted(slices.Values(m.all))
-}
-
-// BSSortNames returns the sort[] names of model, sorted.
-func BSSortNames(model string) []string {
-	m, ok := bsModels[model]
-	if !ok {
-		return nil
-	}
-	return slices.Sorted(maps.Keys(m.sorts))
-}

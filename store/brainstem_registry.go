@@ -23,7 +23,8 @@ const (
 	BSUUID                   // UUID stored as canonical lower-case text
 	BSDate                   // calendar date stored as YYYY-MM-DD text
 	BSDateTime               // timestamp
-	BSJSON                   // JSON object or list of objects stored as text (not filterable)
+	BSJSON                   // JSON object stored as text (not filterable)
+	BSJSONList               // JSON list of objects stored as text (not filterable)
 	BSTextList               // JSON array of strings (filters match an element)
 	BSUUIDList               // JSON array of UUID strings (filters match an element)
 	BSToOne                  // to-one relation: a foreign key column on this table
@@ -35,7 +36,7 @@ const (
 
 // String names the kind (in tests and documentation).
 func (k BSKind) String() string {
-	return [...]string{"text", "int", "bool", "uuid", "date", "datetime", "json", "textlist", "uuidlist",
+	return [...]string{"text", "int", "bool", "uuid", "date", "datetime", "json", "jsonlist", "textlist", "uuidlist",
 		"toone", "tomany", "empty", "links", "computed"}[k]
 }
 
@@ -85,7 +86,7 @@ type BSField struct {
 	DjClass string
 	// Get returns the field's value from a record of the model (a pointer
 	// to the model's record type): string, *string, bool, int, *int64,
-	// *time.Time, JSON text (BSJSON, BSTextList, BSUUIDList), []string
+	// *time.Time, JSON text (BSJSON, BSJSONList, BSTextList, BSUUIDList), []string
 	// (BSToMany ids) or string/*string (BSToOne id). Nil for BSEmpty,
 	// BSLinks and BSComputed.
 	Get func(rec any) any
@@ -94,7 +95,7 @@ type BSField struct {
 // Filterable says whether filter{…} accepts the field.
 func (f *BSField) Filterable() bool {
 	switch f.Kind {
-	case BSJSON, BSLinks, BSComputed:
+	case BSJSON, BSJSONList, BSLinks, BSComputed:
 		return false
 	}
 	return true
@@ -226,7 +227,7 @@ var bsRegistry = map[string]*BSModel{
 			field("datastorage", BSToMany, "", func(s *sessionRec) any { return s.DataStorageIDs }, target("datastorage"),
 				through("bs_session_datastorages", "session_id", "data_storage_id")),
 			field("extra_fields", BSJSON, "extra_fields", func(s *sessionRec) any { return s.ExtraFields }),
-			field("download_links", BSJSON, "download_links", func(s *sessionRec) any { return s.DownloadLinks }),
+			field("download_links", BSJSONList, "download_links", func(s *sessionRec) any { return s.DownloadLinks }),
 			emptyField("dataacquisition"),
 			emptyField("behaviors"),
 			emptyField("manipulations"),
@@ -270,8 +271,8 @@ var bsRegistry = map[string]*BSModel{
 			field("location", BSText, "location", func(d *storageRec) any { return d.Location }, sortable),
 			field("description", BSText, "description", func(d *storageRec) any { return d.Description }, sortable),
 			field("is_public", BSBool, "is_public", func(d *storageRec) any { return d.IsPublic }, sortable),
-			field("data_organization", BSJSON, "data_organization", func(d *storageRec) any { return d.DataOrganization }),
-			field("data_protocols", BSJSON, "data_protocols", func(d *storageRec) any { return d.DataProtocols }),
+			field("data_organization", BSJSONList, "data_organization", func(d *storageRec) any { return d.DataOrganization }),
+			field("data_protocols", BSJSONList, "data_protocols", func(d *storageRec) any { return d.DataProtocols }),
 		},
 	},
 	"sessiondatastorage": {
@@ -375,7 +376,7 @@ var bsRegistry = map[string]*BSModel{
 			field("description", BSText, "description", func(s *BSSpecies) any { return s.Description }, sortable),
 			field("rrid", BSText, "rrid", func(s *BSSpecies) any { return s.RRID }, nullable, sortable),
 			{Name: "rrid_url", Kind: BSComputed, Nullable: true, ReadOnly: true, Get: func(rec any) any { return rec.(*BSSpecies).RRID }},
-			field("external_identifiers", BSJSON, "external_identifiers", func(s *BSSpecies) any { return s.ExternalIdentifiers }),
+			field("external_identifiers", BSJSONList, "external_identifiers", func(s *BSSpecies) any { return s.ExternalIdentifiers }),
 		},
 	},
 	"strain": {
@@ -389,7 +390,7 @@ var bsRegistry = map[string]*BSModel{
 			field("species", BSToOne, "species_id", func(s *BSStrain) any { return s.SpeciesID }, required, sortable, target("species")),
 			field("rrid", BSText, "rrid", func(s *BSStrain) any { return s.RRID }, nullable, sortable),
 			{Name: "rrid_url", Kind: BSComputed, Nullable: true, ReadOnly: true, Get: func(rec any) any { return rec.(*BSStrain).RRID }},
-			field("external_identifiers", BSJSON, "external_identifiers", func(s *BSStrain) any { return s.ExternalIdentifiers }),
+			field("external_identifiers", BSJSONList, "external_identifiers", func(s *BSStrain) any { return s.ExternalIdentifiers }),
 		},
 	},
 	"supplier": {

@@ -7,11 +7,10 @@ import (
 )
 
 // listRecords answers a list of model on either portal: parse the query
-// (visibility applied for the caller), read a page, render it with the
-// embeds asked for, under key in the list envelope.
-func listRecords[T any](ctx context.Context, model, key string,
-	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+// (visibility applied for the caller), read a page, render it from the
+// registry with the embeds asked for, under key in the list envelope.
+func listRecords[T any](ctx context.Context, h *Handlers, model, key string,
+	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error)) (response, error) {
 	r := requestFrom(ctx)
 	q, err := store.ParseBSQuery(model, r.query, r.viewer())
 	if err != nil {
@@ -22,7 +21,7 @@ func listRecords[T any](ctx context.Context, model, key string,
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := render(ctx, r, rows, q)
+	objs, err := renderRecords(h, ctx, r, model, rows, q.Include, q.Exclude)
 	if err != nil {
 		return response{}, err
 	}
@@ -31,9 +30,8 @@ func listRecords[T any](ctx context.Context, model, key string,
 
 // getRecord answers one record of model on either portal, under the
 // model's name.
-func getRecord[T any](ctx context.Context, model, id string,
-	get func(context.Context, store.BSViewer, string) (*T, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+func getRecord[T any](ctx context.Context, h *Handlers, model, id string,
+	get func(context.Context, store.BSViewer, string) (*T, error)) (response, error) {
 	r := requestFrom(ctx)
 	q, err := store.ParseBSQuery(model, r.query, r.viewer())
 	if err != nil {
@@ -43,7 +41,7 @@ func getRecord[T any](ctx context.Context, model, id string,
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := render(ctx, r, []T{*row}, q)
+	objs, err := renderRecords(h, ctx, r, model, []T{*row}, q.Include, q.Exclude)
 	if err != nil {
 		return response{}, err
 	}

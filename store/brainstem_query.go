@@ -1147,4 +1147,3 @@ func BSFilterFields(model string) []BSFilterField {
 	}
 	return out
 }
-

@@ -3,6 +3,8 @@ package store
 import (
 	"maps"
 	"slices"
+
+	"gorm.io/gorm"
 )
 
 // The registry of BrainSTEM models: each model is described once, its fields
@@ -128,6 +130,16 @@ type BSModel struct {
 	visible func(v BSViewer) []bsCond
 }
 
+// guardWrite checks the model-wide write rule inside the write transaction:
+// staff only for BSWriteStaff. The other scopes depend on the record (its
+// projects, its owner) and are checked by the model's write code.
+func (m *BSModel) guardWrite(tx *gorm.DB, userID uint) error {
+	if m.Write == BSWriteStaff {
+		return requireStaff(tx, userID)
+	}
+	return nil
+}
+
 // Field returns the field called name, or nil.
 func (m *BSModel) Field(name string) *BSField {
 	for i := range m.Fields {
@@ -189,7 +201,7 @@ func emptyField(name string) BSField { return BSField{Name: name, Kind: BSEmpty,
 
 func linksField() BSField { return BSField{Name: "links", Kind: BSLinks, ReadOnly: true} }
 
-// pick is the visibility of a model with one condition per portal.
+// pick is the visibility of a model with one plain condition per portal.
 func pick(public, member string) func(BSViewer) []bsCond {
 	return func(v BSViewer) []bsCond {
 		if v.Public {
@@ -197,6 +209,15 @@ func pick(public, member string) func(BSViewer) []bsCond {
 		}
 		return []bsCond{{sql: member, args: []any{v.UserID}}}
 	}
+}
+
+// sdsVisible: both ends of the link visible.
+func sdsVisible(v BSViewer) []bsCond {
+	c := viaProjects("bs_session_datastorages.session_id", "session_id", "bs_session_projects")(v)
+	if v.Public {
+		return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "is_public = 1"))
+	}
+	return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "owner_id = ? OR is_public = 1", v.UserID))
 }
 
 func everyRow(BSViewer) []bsCond { return []bsCond{{sql: bsEveryRow}} }
@@ -215,7 +236,7 @@ var bsRegistry = map[string]*BSModel{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsSessionPublicSQL, bsSessionMemberSQL),
+		visible:      viaProjects("bs_sessions.id", "session_id", "bs_session_projects"),
 		Fields: []BSField{
 			idField(func(s *sessionRec) any { return s.ID }),
 			field("name", BSText, "name", func(s *sessionRec) any { return s.Name }, required, unique),
@@ -239,7 +260,12 @@ var bsRegistry = map[string]*BSModel{
 	"project": {
 		Name: "project", Table: "bs_projects", Write: BSWriteProjectMembers,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsProjectPublicSQL, bsProjectMemberSQL),
+		visible: func(v BSViewer) []bsCond {
+			if v.Public {
+				return []bsCond{{sql: bsProjectPublicSQL}}
+			}
+			return inProject("bs_projects.id")(v)
+		},
 		Fields: []BSField{
 			idField(func(p *projectRec) any { return p.ID }),
 			field("name", BSText, "name", func(p *projectRec) any { return p.Name }, required, unique),
@@ -278,9 +304,7 @@ var bsRegistry = map[string]*BSModel{
 	"sessiondatastorage": {
 		Name: "sessiondatastorage", Table: "bs_session_datastorages", Write: BSWriteLink,
 		DefaultOrder: []string{"session_id", "sort_order", "id"},
-		visible: func(v BSViewer) []bsCond {
-			return append(pick(bsSDSSessionPublic, bsSDSSessionMember)(v), pick(bsSDSStoragePublic, bsSDSStorageOwn)(v)...)
-		},
+		visible:      sdsVisible,
 		Fields: []BSField{
 			idField(func(l *sdsRec) any { return l.ID }),
 			field("session", BSToOne, "session_id", func(l *sdsRec) any { return l.SessionID }, required, sortable, target("session")),
@@ -291,7 +315,7 @@ var bsRegistry = map[string]*BSModel{
 	"subject": {
 		Name: "subject", Table: "bs_subjects", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsSubjectPublicSQL, bsSubjectMemberSQL),
+		visible:      viaProjects("bs_subjects.id", "subject_id", "bs_subject_projects"),
 		Fields: []BSField{
 			idField(func(s *subjectRec) any { return s.ID }),
 			field("name", BSText, "name", func(s *subjectRec) any { return s.Name }, required, unique),
@@ -320,7 +344,7 @@ var bsRegistry = map[string]*BSModel{
 	"collection": {
 		Name: "collection", Table: "bs_collections", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsCollectionPublicSQL, bsCollectionMemberSQL),
+		visible:      inProject("bs_collections.project_id"),
 		Fields: []BSField{
 			idField(func(g *groupRec) any { return g.ID }),
 			field("name", BSText, "name", func(g *groupRec) any { return g.Name }, required, sortable),
@@ -334,7 +358,7 @@ var bsRegistry = map[string]*BSModel{
 	"cohort": {
 		Name: "cohort", Table: "bs_cohorts", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsCohortPublicSQL, bsCohortMemberSQL),
+		visible:      inProject("bs_cohorts.project_id"),
 		Fields: []BSField{
 			idField(func(g *groupRec) any { return g.ID }),
 			field("name", BSText, "name", func(g *groupRec) any { return g.Name }, required, sortable),
@@ -348,7 +372,7 @@ var bsRegistry = map[string]*BSModel{
 	"breeding": {
 		Name: "breeding", Table: "bs_breedings", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
-		visible:      pick(bsBreedingPublicSQL, bsBreedingMemberSQL),
+		visible:      inProject("bs_breedings.project_id"),
 		Fields: []BSField{
 			idField(func(b *breedingRec) any { return b.ID }),
 			field("name", BSText, "name", func(b *breedingRec) any { return b.Name }, required, sortable),

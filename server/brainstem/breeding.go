@@ -72,8 +72,8 @@ func (h *Handlers) breedingSaved(ctx context.Context, status int, rec *store.BSB
 	return response{status: status, body: detail("breeding", rec, requestFrom(ctx))}, nil
 }
 
-func (h *Handlers) listBreedings(ctx context.Context) (response, error) {
-	return listRecords(ctx, h, "breeding", "breedings", h.st.ListBSBreedings)
+func (h *Handlers) listBreedings(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "breeding", "breedings", h.st.ListBSBreedings)
 }
 
 func (h *Handlers) getBreeding(ctx context.Context, id string) (response, error) {
@@ -81,13 +81,13 @@ func (h *Handlers) getBreeding(ctx context.Context, id string) (response, error)
 }
 
 // ListBreedings lists the breedings of the caller's projects.
-func (h *Handlers) ListBreedings(ctx context.Context, _ brainstemapi.ListBreedingsRequestObject) (brainstemapi.ListBreedingsResponseObject, error) {
-	return h.listBreedings(ctx)
+func (h *Handlers) ListBreedings(ctx context.Context, req brainstemapi.ListBreedingsRequestObject) (brainstemapi.ListBreedingsResponseObject, error) {
+	return h.listBreedings(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListBreedings lists the breedings of public projects.
-func (h *Handlers) PublicListBreedings(ctx context.Context, _ brainstemapi.PublicListBreedingsRequestObject) (brainstemapi.PublicListBreedingsResponseObject, error) {
-	return h.listBreedings(ctx)
+func (h *Handlers) PublicListBreedings(ctx context.Context, req brainstemapi.PublicListBreedingsRequestObject) (brainstemapi.PublicListBreedingsResponseObject, error) {
+	return h.listBreedings(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetBreeding returns one breeding of the caller's projects.

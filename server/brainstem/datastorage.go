@@ -6,8 +6,8 @@ import (
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 )
 
-func (h *Handlers) listDataStorages(ctx context.Context) (response, error) {
-	return listRecords(ctx, h, "datastorage", "datastorages", h.st.ListBSDataStorages)
+func (h *Handlers) listDataStorages(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "datastorage", "datastorages", h.st.ListBSDataStorages)
 }
 
 func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
@@ -20,13 +20,13 @@ func dataStorageCreateFields(b *brainstemapi.DataStorageCreate) dataStorageField
 }
 
 // ListDataStorages lists the caller's and the public data storages.
-func (h *Handlers) ListDataStorages(ctx context.Context, _ brainstemapi.ListDataStoragesRequestObject) (brainstemapi.ListDataStoragesResponseObject, error) {
-	return h.listDataStorages(ctx)
+func (h *Handlers) ListDataStorages(ctx context.Context, req brainstemapi.ListDataStoragesRequestObject) (brainstemapi.ListDataStoragesResponseObject, error) {
+	return h.listDataStorages(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListDataStorages lists the public data storages.
-func (h *Handlers) PublicListDataStorages(ctx context.Context, _ brainstemapi.PublicListDataStoragesRequestObject) (brainstemapi.PublicListDataStoragesResponseObject, error) {
-	return h.listDataStorages(ctx)
+func (h *Handlers) PublicListDataStorages(ctx context.Context, req brainstemapi.PublicListDataStoragesRequestObject) (brainstemapi.PublicListDataStoragesResponseObject, error) {
+	return h.listDataStorages(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetDataStorage returns one of the caller's or a public data storage.

@@ -84,7 +84,7 @@ func HandleError(err error, c echo.Context, log *slog.Logger) bool {
 func errorResponse(err error) (int, any) {
 	var ae *apiError
 	var ve *store.ValidationError
-	var qe *store.BSQueryError
+	var qe *queryError
 	var he *echo.HTTPError
 	var te *auth.Throttled
 	switch {
@@ -95,7 +95,9 @@ func errorResponse(err error) (int, any) {
 	case errors.As(err, &ve):
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
-		return http.StatusBadRequest, qe.Body
+		return http.StatusBadRequest, qe.body
+	case errors.Is(err, store.ErrBSQueryTooLarge):
+		return http.StatusBadRequest, []string{msgTooManyValues}
 	case store.IsStorageFull(err):
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):

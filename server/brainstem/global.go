@@ -82,13 +82,13 @@ func saved[T any](ctx context.Context, status int, model string, row *T, err err
 // ---- species ----
 
 // ListSpecies lists the species.
-func (h *Handlers) ListSpecies(ctx context.Context, _ brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
-	return listRecords(ctx, h, "species", "species", h.st.ListBSSpecies)
+func (h *Handlers) ListSpecies(ctx context.Context, req brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "species", "species", h.st.ListBSSpecies)
 }
 
 // PublicListSpecies lists the species on the public portal.
-func (h *Handlers) PublicListSpecies(ctx context.Context, _ brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
-	return listRecords(ctx, h, "species", "species", h.st.ListBSSpecies)
+func (h *Handlers) PublicListSpecies(ctx context.Context, req brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "species", "species", h.st.ListBSSpecies)
 }
 
 // GetSpecies returns one species.
@@ -136,13 +136,13 @@ func (h *Handlers) DeleteSpecies(ctx context.Context, req brainstemapi.DeleteSpe
 // ---- strain ----
 
 // ListStrains lists the strains.
-func (h *Handlers) ListStrains(ctx context.Context, _ brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
-	return listRecords(ctx, h, "strain", "strains", h.st.ListBSStrains)
+func (h *Handlers) ListStrains(ctx context.Context, req brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "strain", "strains", h.st.ListBSStrains)
 }
 
 // PublicListStrains lists the strains on the public portal.
-func (h *Handlers) PublicListStrains(ctx context.Context, _ brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
-	return listRecords(ctx, h, "strain", "strains", h.st.ListBSStrains)
+func (h *Handlers) PublicListStrains(ctx context.Context, req brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "strain", "strains", h.st.ListBSStrains)
 }
 
 // GetStrain returns one strain.
@@ -193,13 +193,13 @@ func (h *Handlers) DeleteStrain(ctx context.Context, req brainstemapi.DeleteStra
 // ---- supplier ----
 
 // ListSuppliers lists the suppliers.
-func (h *Handlers) ListSuppliers(ctx context.Context, _ brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
-	return listRecords(ctx, h, "supplier", "suppliers", h.st.ListBSSuppliers)
+func (h *Handlers) ListSuppliers(ctx context.Context, req brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "supplier", "suppliers", h.st.ListBSSuppliers)
 }
 
 // PublicListSuppliers lists the suppliers on the public portal.
-func (h *Handlers) PublicListSuppliers(ctx context.Context, _ brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
-	return listRecords(ctx, h, "supplier", "suppliers", h.st.ListBSSuppliers)
+func (h *Handlers) PublicListSuppliers(ctx context.Context, req brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "supplier", "suppliers", h.st.ListBSSuppliers)
 }
 
 // GetSupplier returns one supplier.

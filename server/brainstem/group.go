@@ -28,11 +28,11 @@ var (
 		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort}
 )
 
-func (g group) listAnswer(h *Handlers, ctx context.Context) (response, error) {
+func (g group) listAnswer(h *Handlers, ctx context.Context, p pageParams) (response, error) {
 	list := func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]store.BSGroupRecord, int64, error) {
 		return g.list(h.st, ctx, v, q, p)
 	}
-	return listRecords(ctx, h, g.model, g.key, list)
+	return listRecords(ctx, h, p, g.model, g.key, list)
 }
 
 func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
@@ -77,13 +77,13 @@ func (g group) saveAnswer(h *Handlers, ctx context.Context, status int, id strin
 }
 
 // ListCollections lists the collections of the caller's projects.
-func (h *Handlers) ListCollections(ctx context.Context, _ brainstemapi.ListCollectionsRequestObject) (brainstemapi.ListCollectionsResponseObject, error) {
-	return collections.listAnswer(h, ctx)
+func (h *Handlers) ListCollections(ctx context.Context, req brainstemapi.ListCollectionsRequestObject) (brainstemapi.ListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListCollections lists the collections of public projects.
-func (h *Handlers) PublicListCollections(ctx context.Context, _ brainstemapi.PublicListCollectionsRequestObject) (brainstemapi.PublicListCollectionsResponseObject, error) {
-	return collections.listAnswer(h, ctx)
+func (h *Handlers) PublicListCollections(ctx context.Context, req brainstemapi.PublicListCollectionsRequestObject) (brainstemapi.PublicListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetCollection returns one collection of the caller's projects.
@@ -123,13 +123,13 @@ func (h *Handlers) DeleteCollection(ctx context.Context, req brainstemapi.Delete
 }
 
 // ListCohorts lists the cohorts of the caller's projects.
-func (h *Handlers) ListCohorts(ctx context.Context, _ brainstemapi.ListCohortsRequestObject) (brainstemapi.ListCohortsResponseObject, error) {
-	return cohorts.listAnswer(h, ctx)
+func (h *Handlers) ListCohorts(ctx context.Context, req brainstemapi.ListCohortsRequestObject) (brainstemapi.ListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListCohorts lists the cohorts of public projects.
-func (h *Handlers) PublicListCohorts(ctx context.Context, _ brainstemapi.PublicListCohortsRequestObject) (brainstemapi.PublicListCohortsResponseObject, error) {
-	return cohorts.listAnswer(h, ctx)
+func (h *Handlers) PublicListCohorts(ctx context.Context, req brainstemapi.PublicListCohortsRequestObject) (brainstemapi.PublicListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetCohort returns one cohort of the caller's projects.

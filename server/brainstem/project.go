@@ -7,8 +7,8 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-func (h *Handlers) listProjects(ctx context.Context) (response, error) {
-	return listRecords(ctx, h, "project", "projects", h.st.ListBSProjects)
+func (h *Handlers) listProjects(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "project", "projects", h.st.ListBSProjects)
 }
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
@@ -21,13 +21,13 @@ func projectCreateFields(b *brainstemapi.ProjectCreate) projectFields {
 }
 
 // ListProjects lists the caller's projects.
-func (h *Handlers) ListProjects(ctx context.Context, _ brainstemapi.ListProjectsRequestObject) (brainstemapi.ListProjectsResponseObject, error) {
-	return h.listProjects(ctx)
+func (h *Handlers) ListProjects(ctx context.Context, req brainstemapi.ListProjectsRequestObject) (brainstemapi.ListProjectsResponseObject, error) {
+	return h.listProjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListProjects lists the public projects.
-func (h *Handlers) PublicListProjects(ctx context.Context, _ brainstemapi.PublicListProjectsRequestObject) (brainstemapi.PublicListProjectsResponseObject, error) {
-	return h.listProjects(ctx)
+func (h *Handlers) PublicListProjects(ctx context.Context, req brainstemapi.PublicListProjectsRequestObject) (brainstemapi.PublicListProjectsResponseObject, error) {
+	return h.listProjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetProject returns one of the caller's projects.

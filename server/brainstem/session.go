@@ -8,8 +8,8 @@ import (
 )
 
 // listSessions answers both portals' session lists.
-func (h *Handlers) listSessions(ctx context.Context) (response, error) {
-	return listRecords(ctx, h, "session", "sessions", h.st.ListBSSessions)
+func (h *Handlers) listSessions(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "session", "sessions", h.st.ListBSSessions)
 }
 
 // getSession answers both portals' session detail.
@@ -18,13 +18,13 @@ func (h *Handlers) getSession(ctx context.Context, id string) (response, error) 
 }
 
 // ListSessions lists the sessions of the caller's projects.
-func (h *Handlers) ListSessions(ctx context.Context, _ brainstemapi.ListSessionsRequestObject) (brainstemapi.ListSessionsResponseObject, error) {
-	return h.listSessions(ctx)
+func (h *Handlers) ListSessions(ctx context.Context, req brainstemapi.ListSessionsRequestObject) (brainstemapi.ListSessionsResponseObject, error) {
+	return h.listSessions(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListSessions lists the sessions of public projects.
-func (h *Handlers) PublicListSessions(ctx context.Context, _ brainstemapi.PublicListSessionsRequestObject) (brainstemapi.PublicListSessionsResponseObject, error) {
-	return h.listSessions(ctx)
+func (h *Handlers) PublicListSessions(ctx context.Context, req brainstemapi.PublicListSessionsRequestObject) (brainstemapi.PublicListSessionsResponseObject, error) {
+	return h.listSessions(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetSession returns one session of the caller's projects.

@@ -8,8 +8,8 @@ import (
 )
 
 // ListSessionDataStorages lists the links of the caller's sessions.
-func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
-	return listRecords(ctx, h, "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages)
+func (h *Handlers) ListSessionDataStorages(ctx context.Context, req brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages)
 }
 
 // GetSessionDataStorage returns one link of the caller's sessions.

@@ -118,8 +118,8 @@ func (h *Handlers) subjectSaved(ctx context.Context, status int, rec *store.BSSu
 	return response{status: status, body: detail("subject", rec, r)}, nil
 }
 
-func (h *Handlers) listSubjects(ctx context.Context) (response, error) {
-	return listRecords(ctx, h, "subject", "subjects", h.st.ListBSSubjects)
+func (h *Handlers) listSubjects(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "subject", "subjects", h.st.ListBSSubjects)
 }
 
 func (h *Handlers) getSubject(ctx context.Context, id string) (response, error) {
@@ -127,13 +127,13 @@ func (h *Handlers) getSubject(ctx context.Context, id string) (response, error) 
 }
 
 // ListSubjects lists the subjects of the caller's projects.
-func (h *Handlers) ListSubjects(ctx context.Context, _ brainstemapi.ListSubjectsRequestObject) (brainstemapi.ListSubjectsResponseObject, error) {
-	return h.listSubjects(ctx)
+func (h *Handlers) ListSubjects(ctx context.Context, req brainstemapi.ListSubjectsRequestObject) (brainstemapi.ListSubjectsResponseObject, error) {
+	return h.listSubjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListSubjects lists the subjects of public projects.
-func (h *Handlers) PublicListSubjects(ctx context.Context, _ brainstemapi.PublicListSubjectsRequestObject) (brainstemapi.PublicListSubjectsResponseObject, error) {
-	return h.listSubjects(ctx)
+func (h *Handlers) PublicListSubjects(ctx context.Context, req brainstemapi.PublicListSubjectsRequestObject) (brainstemapi.PublicListSubjectsResponseObject, error) {
+	return h.listSubjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetSubject returns one subject of the caller's projects.

@@ -437,8 +437,11 @@ func (m *bsModel) compilePath(vis bsVisibility, path []string, op BSOp, args []a
 
 // isTrue is the bool argument of isnull.
 func isTrue(args []any) bool {
+	if len(args) == 0 {
+		return false
+	}
 	b, _ := args[0].(bool)
-	return len(args) > 0 && b
+	return b
 }
 
 // compileRelation filters through a relation: `rel` alone (or rel.id/rel.pk)

@@ -15,16 +15,16 @@ import (
 
 // group describes collections or cohorts for the shared handlers.
 type group struct {
-	model, key, members string // "collection", "collections", "sessions"
-	list                func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
-	get                 func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
-	save                func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
+	model, key string // "collection", "collections"
+	list       func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
+	get        func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
+	save       func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
 }
 
 var (
-	collections = group{model: "collection", key: "collections", members: "sessions",
+	collections = group{model: "collection", key: "collections",
 		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection, save: (*store.Store).SaveBSCollection}
-	cohorts = group{model: "cohort", key: "cohorts", members: "subjects",
+	cohorts = group{model: "cohort", key: "cohorts",
 		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort}
 )
 

@@ -20,14 +20,6 @@ type BSViewer struct {
 	Public bool
 }
 
-// BSListQuery is what the list functions need from a parsed list query
-// (*BSQuery satisfies it): the filters alone for the count, and the filters
-// plus the ORDER BY for the page.
-type BSListQuery interface {
-	Where(db *gorm.DB) *gorm.DB
-	Scope(db *gorm.DB) *gorm.DB
-}
-
 // BSPage is a window of a list.
 type BSPage struct{ Limit, Offset int }
 
@@ -52,28 +44,38 @@ type BSPage struct{ Limit, Offset int }
 // they nest at any depth of a filter, are computed once per statement and
 // never duplicate rows.
 const (
-	bsSessionMemberSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
-		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
-	bsSessionPublicSQL = "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN " +
-		"(SELECT id FROM bs_projects WHERE is_public = 1))"
-	bsSubjectMemberSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
-		"(SELECT project_id FROM bs_project_members WHERE user_id = ?))"
-	bsSubjectPublicSQL = "bs_subjects.id IN (SELECT subject_id FROM bs_subject_projects WHERE project_id IN " +
-		"(SELECT id FROM bs_projects WHERE is_public = 1))"
-	bsCollectionMemberSQL  = "bs_collections.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
-	bsCollectionPublicSQL  = "bs_collections.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
-	bsCohortMemberSQL      = "bs_cohorts.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
-	bsCohortPublicSQL      = "bs_cohorts.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
-	bsBreedingMemberSQL    = "bs_breedings.project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
-	bsBreedingPublicSQL    = "bs_breedings.project_id IN (SELECT id FROM bs_projects WHERE is_public = 1)"
-	bsProjectMemberSQL     = "bs_projects.id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?)"
+	bsMemberProjects = "SELECT project_id FROM bs_project_members WHERE user_id = ?"
+	bsPublicProjects = "SELECT id FROM bs_projects WHERE is_public = 1"
+)
+
+// viaProjects is the visibility of a model linked to projects through
+// link (session, subject): `outer IN (SELECT src FROM link WHERE
+// project_id IN (<the viewer's or the public projects>))`.
+func viaProjects(outer, src, link string) func(BSViewer) []bsCond {
+	return func(v BSViewer) []bsCond {
+		if v.Public {
+			return []bsCond{inSub(outer, src, link, "project_id IN ("+bsPublicProjects+")")}
+		}
+		return []bsCond{inSub(outer, src, link, "project_id IN ("+bsMemberProjects+")", v.UserID)}
+	}
+}
+
+// inProject is the visibility of a model with one project (collection,
+// cohort, breeding) or of a project itself (col its id).
+func inProject(col string) func(BSViewer) []bsCond {
+	return func(v BSViewer) []bsCond {
+		if v.Public {
+			return []bsCond{inSub(col, "id", "bs_projects", "is_public = 1")}
+		}
+		return []bsCond{inSub(col, "project_id", "bs_project_members", "user_id = ?", v.UserID)}
+	}
+}
+
+// Plain conditions.
+const (
 	bsProjectPublicSQL     = "bs_projects.is_public = 1"
 	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
 	bsDataStoragePublicSQL = "bs_datastorages.is_public = 1"
-	bsSDSSessionMember     = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members WHERE user_id = ?))"
-	bsSDSSessionPublic     = "bs_session_datastorages.session_id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT id FROM bs_projects WHERE is_public = 1))"
-	bsSDSStorageOwn        = "bs_session_datastorages.data_storage_id IN (SELECT id FROM bs_datastorages WHERE owner_id = ? OR is_public = 1)"
-	bsSDSStoragePublic     = "bs_session_datastorages.data_storage_id IN (SELECT id FROM bs_datastorages WHERE is_public = 1)"
 	// The session conditions as correlated EXISTS, for lookups by id:
 	// checking one row is then an index probe instead of materialising
 	// every visible id.
@@ -91,36 +93,12 @@ const (
 	bsMaxStorageNameRune = 200
 )
 
-// visible returns the conditions (to be ANDed), on the table of model (a
-// key of bsModels), that select the rows v may see. A model without a
-// definition here sees nothing (TestVisibilityCoversEveryModel fails).
+// visible returns the conditions (to be ANDed), on the table of model,
+// that select the rows v may see: the model's scope in the registry. A
+// model without one sees nothing (TestVisibilityCoversEveryModel fails).
 func (v BSViewer) visible(model string) []bsCond {
-	pick := func(public, member string) bsCond {
-		if v.Public {
-			return bsCond{sql: public}
-		}
-		return bsCond{sql: member, args: []any{v.UserID}}
-	}
-	switch model {
-	case "session":
-		return []bsCond{pick(bsSessionPublicSQL, bsSessionMemberSQL)}
-	case "project":
-		return []bsCond{pick(bsProjectPublicSQL, bsProjectMemberSQL)}
-	case "datastorage":
-		return []bsCond{pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL)}
-	case "sessiondatastorage":
-		return []bsCond{pick(bsSDSSessionPublic, bsSDSSessionMember), pick(bsSDSStoragePublic, bsSDSStorageOwn)}
-	case "subject":
-		return []bsCond{pick(bsSubjectPublicSQL, bsSubjectMemberSQL)}
-	case "collection":
-		return []bsCond{pick(bsCollectionPublicSQL, bsCollectionMemberSQL)}
-	case "cohort":
-		return []bsCond{pick(bsCohortPublicSQL, bsCohortMemberSQL)}
-	case "breeding":
-		return []bsCond{pick(bsBreedingPublicSQL, bsBreedingMemberSQL)}
-	case "species", "strain", "supplier":
-		// global tables: every signed-in user and the public portal see every row
-		return []bsCond{{sql: bsEveryRow}}
+	if m := bsRegistry[model]; m != nil && m.visible != nil {
+		return m.visible(v)
 	}
 	return []bsCond{{sql: "0"}}
 }
@@ -152,7 +130,7 @@ func andConds(cs []bsCond) bsCond {
 }
 
 // where adds the conditions of model's visibility to db, one WHERE term each
-// (so that frontLoad can rewrite each of them).
+// (for lookups by id and the related-id lists).
 func (v BSViewer) where(db *gorm.DB, model string) *gorm.DB {
 	for _, c := range v.visible(model) {
 		db = db.Where(c.sql, c.args...)
@@ -194,19 +172,23 @@ func newBSID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// listPage runs the count and the page of a list query on base (a query on
-// the model's table that already carries the visibility condition). scan
-// reads one row of the page query (nil: GORM's Find into T); sel, if not
-// empty, is its column list with selArgs for its placeholders.
-func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder string, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
+// listPage runs the count and the page of q, a list query of model for
+// v, on base (a query on the model's table). scan reads one row of the
+// page query (nil: GORM's Find into T); sel, if not empty, is its column
+// list with selArgs for its placeholders.
+func listPage[T any](base *gorm.DB, v BSViewer, model string, q BSListQuery, page BSPage, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
+	c, err := compileBSQuery(v, model, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, w := range c.where {
+		base = base.Where(w.sql, w.args...)
+	}
 	var n int64
 	countQ := base.Session(&gorm.Session{})
 	pageQ := base.Session(&gorm.Session{})
-	if q != nil {
-		countQ = q.Where(countQ)
-		pageQ = q.Scope(pageQ)
-	} else {
-		pageQ = pageQ.Order(defaultOrder)
+	for _, o := range c.order {
+		pageQ = pageQ.Order(o)
 	}
 	if sel != "" {
 		pageQ = pageQ.Select(sel, selArgs...)
@@ -223,7 +205,7 @@ func listPage[T any](base *gorm.DB, q BSListQuery, page BSPage, defaultOrder str
 		err := pageQ.Find(&out).Error
 		return out, n, err
 	}
-	out, err := scanAll(pageQ, scan)
+	out, err = scanAll(pageQ, scan)
 	return out, n, err
 }
 

@@ -82,8 +82,7 @@ func scanBSBreeding(rows *sql.Rows) (BSBreedingRecord, error) {
 // ListBSBreedings returns one page of the breedings v may see and their total.
 func (s *Store) ListBSBreedings(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSBreedingRecord, int64, error) {
 	sel, args := bsBreedingSelect(v)
-	return listPage(v.where(s.ctxRead(ctx).Model(&BSBreeding{}), "breeding"), q, page,
-		"bs_breedings.created_at, bs_breedings.id", scanBSBreeding, sel, args...)
+	return listPage(s.ctxRead(ctx).Model(&BSBreeding{}), v, "breeding", q, page, scanBSBreeding, sel, args...)
 }
 
 // BSBreedingsByID returns the breedings among ids that v may see, in the order of ids.

@@ -22,8 +22,8 @@ const bsDataStorageNameTaken = "data storage with this name already exists."
 
 // ListBSDataStorages returns one page of the data storages v may see and their total.
 func (s *Store) ListBSDataStorages(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSDataStorage, int64, error) {
-	base := v.datastorages(s.ctxRead(ctx).Model(&BSDataStorage{}))
-	return listPage[BSDataStorage](base, q, page, "bs_datastorages.created_at, bs_datastorages.id", nil, "")
+	base := s.ctxRead(ctx).Model(&BSDataStorage{})
+	return listPage[BSDataStorage](base, v, "datastorage", q, page, nil, "")
 }
 
 // GetBSDataStorage returns a data storage v may see; ErrNotFound otherwise.

@@ -170,8 +170,8 @@ func requireStaff(tx *gorm.DB, userID uint) error {
 }
 
 func (g globalTable[T]) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]T, int64, error) {
-	base := v.where(s.ctxRead(ctx).Table(g.table), g.model)
-	return listPage[T](base, q, page, g.table+".created_at, "+g.table+".id", nil, "")
+	base := s.ctxRead(ctx).Table(g.table)
+	return listPage[T](base, v, g.model, q, page, nil, "")
 }
 
 func (g globalTable[T]) get(s *Store, ctx context.Context, v BSViewer, id string) (*T, error) {
@@ -197,7 +197,7 @@ func (g globalTable[T]) byID(s *Store, ctx context.Context, v BSViewer, ids []st
 func (g globalTable[T]) save(s *Store, ctx context.Context, userID uint, id string, in BSGlobalInput, fresh func() *T) (*T, error) {
 	var row *T
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := requireStaff(tx, userID); err != nil {
+		if err := bsRegistry[g.model].guardWrite(tx, userID); err != nil {
 			return err
 		}
 		var err error
@@ -301,7 +301,7 @@ func newSupplier() *BSSupplier { return &BSSupplier{ID: newBSID()} }
 
 func (g globalTable[T]) delete(s *Store, ctx context.Context, userID uint, id string, referenced func(tx *gorm.DB) (bool, error)) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := requireStaff(tx, userID); err != nil {
+		if err := bsRegistry[g.model].guardWrite(tx, userID); err != nil {
 			return err
 		}
 		var n int64

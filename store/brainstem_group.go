@@ -122,7 +122,7 @@ func scanBSGroup(rows *sql.Rows) (BSGroupRecord, error) {
 
 func (k groupKind) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
 	sel, args := k.sel(v)
-	return listPage(v.where(s.ctxRead(ctx).Table(k.table), k.model), q, page, k.table+".created_at, "+k.table+".id", scanBSGroup, sel, args...)
+	return listPage(s.ctxRead(ctx).Table(k.table), v, k.model, q, page, scanBSGroup, sel, args...)
 }
 
 func (k groupKind) byID(s *Store, ctx context.Context, v BSViewer, ids []string) ([]BSGroupRecord, error) {

@@ -104,8 +104,8 @@ func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 
 // ListBSProjects returns one page of the projects v may see and their total.
 func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
-	base := v.projects(s.ctxRead(ctx).Model(&BSProject{}))
-	return listPage(base, q, page, "bs_projects.created_at, bs_projects.id", scanBSProject, bsProjectSelect)
+	base := s.ctxRead(ctx).Model(&BSProject{})
+	return listPage(base, v, "project", q, page, scanBSProject, bsProjectSelect)
 }
 
 // GetBSProject returns a project v may see; ErrNotFound otherwise.

@@ -1,324 +1,205 @@
 package store
 
-// The BrainSTEM list query language (dynamic-rest's filter{…}, sort[],
-// include[], exclude[] plus limit/offset), parsed and validated once and
-// compiled to SQL from whitelisted column expressions only. Request values
-// are always bind parameters.
+// The SQL of the BrainSTEM list queries. The server parses and checks the
+// wire format (dynamic-rest's filter{…}, sort[], include[], exclude[]; see
+// server/brainstem/query.go) into a BSListQuery: registry field names,
+// operators and typed bind values. This file turns it into SQL from the
+// registry's whitelisted columns only; request values are always bind
+// parameters. Everything dialect-specific goes through bsDialect.
 //
-// Semantics follow AltSchool/dynamic-rest (dynamic_rest/filters.py,
-// viewsets.py) and the Django lookups it produces:
-//   - filter{path[.op]}: path through serializer field names, op one of
-//     VALID_FILTER_OPERATORS; no op or "eq" is exact. An unknown first field
-//     gives ["Invalid filter field: x"], a dotted path through a non-relation
-//     ["Invalid nested filter field: x"] (so filter{name.foo} reports "name").
-//   - filter{-…} excludes (~Q). Like Django, excluding on the nullable
-//     date_time keeps the rows whose date_time is NULL.
-//   - repeated keys: "in" uses every value, "range" the first two, all
-//     other operators the first one. filter{x}[] is an alias of filter{x}.
-//   - every hop of a relation filter (filter{…} and filter{}) reaches only
-//     the related records the caller may see (BSViewer.visible): the
-//     filters are evaluated as over the caller's visible records and the
-//     links between them only. So filter{projects}=<id> of a hidden project
-//     matches nothing, filter{projects.isnull}=true matches the sessions
-//     without a visible project, and filter{-projects.name}=x keeps those
-//     whose visible projects are not named x. Django, which filters the
-//     related tables unrestricted, would leak hidden records through them.
+// Semantics (Django's lookups as dynamic-rest produces them):
+//   - Negate is ~Q. Like Django, excluding on a nullable column keeps the
+//     rows where it is NULL.
+//   - every hop of a relation filter reaches only the related records the
+//     caller may see (BSViewer.visible): the filters are evaluated as over
+//     the caller's visible records and the links between them only. So a
+//     filter on the id of a hidden project matches nothing, isnull=true on
+//     projects matches the sessions without a visible project, and a
+//     negated filter on projects.name keeps those whose visible projects
+//     are not so named. Django, which filters the related tables
+//     unrestricted, would leak hidden records through them.
 //   - relation filters are `IN (subquery)` (never JOINs, so no duplicates);
 //     excluding on a relation is `NOT IN`, as Django does for multi-valued
 //     relations. Selective ones (a related id, or the record's own id) drive
-//     the query: see frontLoad.
-//   - isnull and boolean fields go through dynamic-rest's is_truthy: every
-//     string except "", "0" and "false" (any case) is true.
-//   - the JSON form filter{}={"$or": [...]} / {"$and": [...]} is supported;
-//     unlike dynamic-rest, which then ignores the other filter{…} keys, it is
-//     ANDed with them.
-//   - contains/startswith/endswith are case-sensitive (GLOB, as on
-//     PostgreSQL; Django on SQLite would use the case-insensitive LIKE);
-//     the i-variants and iexact use LIKE … ESCAPE '\' (ASCII case folding).
-//
-// Pagination deliberately differs from DRF's LimitOffsetPagination, which
-// silently falls back to the default on bad input: limit defaults to 20 and
-// is clamped to 1..100 (limit=0 gives 1 row, limit=101 gives 100); an empty
-// limit/offset counts as absent; a non-integer limit or offset, or a
-// negative offset, is a 400.
+//     the query: the other terms are then written as correlated EXISTS (see
+//     bsCond.exists).
+//   - contains/startswith/endswith are case-sensitive (GLOB on SQLite, as on
+//     PostgreSQL); the i-variants and iexact are LIKE … ESCAPE '\' (ASCII
+//     case folding on SQLite).
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
-	"net/url"
-	"regexp"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
-// BSQuery is a validated list query of one BrainSTEM model.
-type BSQuery struct {
-	// Limit is the page size: default 20, clamped to 1..100.
-	Limit int
-	// Offset is the number of rows to skip (default 0).
-	Offset int
-	// Include holds the top-level fields named by include[] (include[]=rel.*,
-	// include[]=rel, include[]=field), deduplicated, in request order. The
-	// relations among them are to be embedded; plain fields only matter
-	// with exclude[]=*, which drops every field not listed here.
-	Include []string
-	// Exclude holds the top-level field names to drop (exclude[]=field; "*"
-	// drops every field not explicitly included).
-	Exclude []string
+// BSOp is a filter operator (dynamic-rest's names; BSEq is exact).
+type BSOp string
 
-	model *bsModel
-	vis   bsVisibility
-	conds []bsCond
-	order []string
-}
-
-// bsVisibility returns the condition, on the table of model, that selects
-// the rows the caller may see. The compiler ANDs it into every relation
-// hop, so filters, negations and isnull over relations are evaluated as if
-// the database held only the caller's visible records and the links
-// between them (a link counts when its target is visible; its source is
-// the visible record being filtered).
-type bsVisibility func(model string) bsCond
-
-// BSQueryError is a 400 whose Body is already in Django REST framework's
-// shape: a bare JSON list of strings, or map{"detail": "…"} for malformed
-// keys and unknown include/exclude names.
-type BSQueryError struct{ Body any }
-
-// Error renders the body for logs.
-func (e *BSQueryError) Error() string {
-	b, _ := json.Marshal(e.Body)
-	return "brainstem query: " + string(b)
-}
-
-func listErr(format string, a ...any) *BSQueryError {
-	return &BSQueryError{Body: []string{fmt.Sprintf(format, a...)}}
-}
-
-func detailErr(format string, a ...any) *BSQueryError {
-	return &BSQueryError{Body: map[string]string{"detail": fmt.Sprintf(format, a...)}}
-}
-
-// Bounds of a query.
+// The operators the compiler knows.
 const (
-	bsDefaultLimit = 20
-	bsMaxLimit     = 100
-	bsMaxOffset    = 1<<31 - 1
-	bsMaxInValues  = 1000 // per in filter
-	// bsMaxFilterDepth bounds filter paths (each relation is a subquery).
-	bsMaxFilterDepth = 6
-	bsMaxPattern     = 10000
-	// bsMaxBindValues bounds all filter values of a request (SQLite allows
-	// 32766 bind parameters per statement, the caller adds a few).
-	bsMaxBindValues = 10000
+	BSEq          BSOp = ""
+	BSIn          BSOp = "in"
+	BSRange       BSOp = "range"
+	BSGt          BSOp = "gt"
+	BSGte         BSOp = "gte"
+	BSLt          BSOp = "lt"
+	BSLte         BSOp = "lte"
+	BSIsNull      BSOp = "isnull"
+	BSIExact      BSOp = "iexact"
+	BSIContains   BSOp = "icontains"
+	BSIStartsWith BSOp = "istartswith"
+	BSIEndsWith   BSOp = "iendswith"
+	BSContains    BSOp = "contains"
+	BSStartsWith  BSOp = "startswith"
+	BSEndsWith    BSOp = "endswith"
+	BSYear        BSOp = "year"
+	BSMonth       BSOp = "month"
+	BSDay         BSOp = "day"
+	BSWeekDay     BSOp = "week_day"
 )
 
-// ParseBSQuery validates and parses filter{…}, sort[], include[], exclude[],
-// limit and offset of a list request by v for a model of the engine
-// (BSQueryModels). Other parameters are ignored.
-// Every relation a filter goes through only reaches the related records v
-// may see (see bsVisibility). Errors are *BSQueryError.
-func ParseBSQuery(model string, q url.Values, v BSViewer) (*BSQuery, error) {
-	m, ok := bsModels[model]
-	if !ok {
-		return nil, fmt.Errorf("brainstem query: unknown model %q", model)
-	}
-	out := &BSQuery{model: m, Limit: bsDefaultLimit, vis: v.visibleSQL}
-	var err error
-	if out.Limit, err = parseLimit(q.Get("limit")); err != nil {
-		return nil, err
-	}
-	if out.Offset, err = parseOffset(q.Get("offset")); err != nil {
-		return nil, err
-	}
-	if err := out.parseFilters(q); err != nil {
-		return nil, err
-	}
-	if out.order, err = m.parseSort(q["sort[]"]); err != nil {
-		return nil, err
-	}
-	if out.Include, err = m.parseInclude(q["include[]"]); err != nil {
-		return nil, err
-	}
-	if out.Exclude, err = m.parseExclude(q["exclude[]"]); err != nil {
-		return nil, err
-	}
-	return out, nil
+// BSFilter is one condition of a list query: a leaf (Path set) or, with an
+// empty Path, the AND of And or the OR of Or (an empty AND matches every
+// row).
+type BSFilter struct {
+	// Path names registry fields from the queried model, through
+	// relations ("pk" is "id"); a relation alone, or followed by id,
+	// compares the related ids.
+	Path []string
+	// Op is the operator.
+	Op BSOp
+	// Negate excludes the matching rows.
+	Negate bool
+	// Args are the bind values, typed by the caller: one bool for BSIsNull;
+	// one string pattern for the text matches (compared as the column's
+	// text); one int for the date parts; otherwise values of the field's
+	// type (string, canonical UUID string, time.Time, YYYY-MM-DD string,
+	// bool, int64), two for BSRange, any number for BSIn.
+	Args []any
+	// And and Or make a group.
+	And, Or []BSFilter
 }
 
-// Where adds only the filters to db (for COUNT). db must be a query on the
-// model's table, usually already carrying the caller's visibility
-// condition; when a selective filter is present, Where moves it first and
-// turns the caller's `<table>.<col> IN (SELECT …)` terms into correlated
-// EXISTS (same rows, see frontLoad).
-func (q *BSQuery) Where(db *gorm.DB) *gorm.DB {
-	drivers := 0
-	for _, c := range q.conds {
-		if !c.drive {
-			db = db.Where(c.sql, c.args...)
+// BSSort is one sort[] term: a registry field that allows sorting.
+type BSSort struct {
+	Field string
+	Desc  bool
+}
+
+// BSListQuery is a checked list query of one model. The zero value lists
+// everything in the model's default order.
+type BSListQuery struct {
+	// Filters are ANDed.
+	Filters []BSFilter
+	// Sort is the order (empty: the model's DefaultOrder); a unique
+	// column is appended unless the last term is one.
+	Sort []BSSort
+}
+
+// BSMaxBindValues bounds the bind values of one list query (SQLite allows
+// 32766 per statement).
+const BSMaxBindValues = 10000
+
+// ErrBSQueryTooLarge: the filters need more than BSMaxBindValues bind values.
+var ErrBSQueryTooLarge = errors.New("store: too many filter values")
+
+// bsCond is a condition on a model's table with its bind values.
+type bsCond struct {
+	sql  string
+	args []any
+	// drive marks a selective IN on the primary key or a foreign key that
+	// should drive the query.
+	drive bool
+	// exists, when set, is the same condition as a correlated EXISTS: for
+	// `outer IN (SELECT c FROM t WHERE w)`, `EXISTS (SELECT 1 FROM t WHERE
+	// t.c = outer AND (w))`. SQLite estimates every `id IN (subquery)'
+	// alike and drives the loop from the first one, materialising the
+	// others: with filter{projects}=<id> (~100 rows) next to a visibility
+	// list of thousands of sessions, materialising that list cost ~20 ms,
+	// checking it per candidate row with EXISTS ~0.5 ms. So when a driving
+	// filter exists, the other terms use this form.
+	exists string
+}
+
+// inSub builds `outer IN (SELECT sel FROM from WHERE where)` and its EXISTS
+// form. The EXISTS form is left out when it could bind wrongly: from is
+// the outer column's table, or where names it.
+func inSub(outer, sel, from, where string, args ...any) bsCond {
+	c := bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", outer, sel, from, where), args: args}
+	outerTable, _, _ := strings.Cut(outer, ".")
+	if from != outerTable && !strings.Contains(where, outerTable+".") {
+		c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s AND (%s))", from, from, sel, outer, where)
+	}
+	return c
+}
+
+// paren wraps c in parentheses (both forms).
+func (c bsCond) paren() bsCond {
+	c.sql = "(" + c.sql + ")"
+	if c.exists != "" {
+		c.exists = "(" + c.exists + ")"
+	}
+	return c
+}
+
+// ---------------------------------------------------------------------------
+// Dialect
+
+// bsDialect holds the SQL that differs between databases; the compiler
+// writes everything else in standard SQL. Another database is another
+// value of this type.
+type bsDialect struct {
+	// jsonElements is a condition that some element of the JSON array in
+	// col satisfies cond, where cond refers to the element as elem.
+	jsonElements func(col, cond string) string
+	// elem is the element column inside jsonElements.
+	elem string
+	// jsonEmpty is a condition that the JSON array in col is empty.
+	jsonEmpty func(col string) string
+	// likeCI matches col case-insensitively against a LIKE pattern bind
+	// value that likeEscape escaped.
+	likeCI     func(col string) string
+	likeEscape func(string) string
+	// glob matches col case-sensitively: contains/startswith/endswith
+	// build the pattern with globEscape and globAny.
+	glob       func(col string) string
+	globEscape func(string) string
+	globAny    string
+	// datePart extracts "year", "month", "day" or "week_day" (1 = Sunday)
+	// of a date or timestamp column as an integer.
+	datePart func(part, col string) string
+	// uuidHex is col without dashes.
+	uuidHex func(col string) string
+}
+
+// sqlite is the dialect of SQLite (json_each, LIKE … ESCAPE, GLOB, strftime).
+var sqliteDialect = bsDialect{
+	jsonElements: func(col, cond string) string {
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM json_each(%s) AS je WHERE %s)", col, cond)
+	},
+	elem:       "je.value",
+	jsonEmpty:  func(col string) string { return "json_array_length(" + col + ") = 0" },
+	likeCI:     func(col string) string { return col + ` LIKE ? ESCAPE '\'` },
+	likeEscape: strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace,
+	glob:       func(col string) string { return col + " GLOB ?" },
+	globEscape: strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace,
+	globAny:    "*",
+	datePart: func(part, col string) string {
+		f := map[string]string{"year": "%Y", "month": "%m", "day": "%d", "week_day": "%w"}[part]
+		sql := fmt.Sprintf("CAST(strftime('%s', %s) AS INTEGER)", f, col)
+		if part == "week_day" { // strftime: 0 = Sunday; Django: 1 = Sunday … 7 = Saturday
+			sql += " + 1"
 		}
-	}
-	for _, c := range q.conds {
-		if c.drive {
-			db = db.Where(c.sql, c.args...)
-			drivers++
-		}
-	}
-	return frontLoad(db, q.model.table, drivers)
+		return sql
+	},
+	uuidHex: func(col string) string { return "replace(" + col + ", '-', '')" },
 }
 
-// frontLoad moves the last k WHERE terms (the driving filters) to the front
-// and turns every other `<table>.<col> IN (SELECT c FROM t WHERE …)` term
-// (the caller's visibility condition, nested relation filters) into the
-// equivalent correlated EXISTS. SQLite estimates every `id IN (subquery)`
-// alike and drives the loop from the first one, materialising the others:
-// with filter{projects}=<id> (~100 rows) next to a visibility list of
-// thousands of sessions, materialising that list cost ~20 ms, checking it
-// per candidate row with EXISTS ~0.5 ms. The rewrite is only done when a
-// driving filter exists; ANDed terms may be reordered freely.
-func frontLoad(db *gorm.DB, table string, k int) *gorm.DB {
-	c, ok := db.Statement.Clauses["WHERE"]
-	w, isWhere := c.Expression.(clause.Where)
-	if k == 0 || !ok || !isWhere || len(w.Exprs) <= k {
-		return db
-	}
-	n := len(w.Exprs)
-	exprs := make([]clause.Expression, 0, n)
-	exprs = append(exprs, w.Exprs[n-k:]...)
-	for _, e := range w.Exprs[:n-k] {
-		if x, ok := e.(clause.Expr); ok {
-			if sql, ok := inToExists(x.SQL, table); ok {
-				x.SQL = sql
-				e = x
-			}
-		}
-		exprs = append(exprs, e)
-	}
-	w.Exprs = exprs
-	c.Expression = w
-	db.Statement.Clauses["WHERE"] = c
-	return db
-}
-
-var inSubqueryRe = regexp.MustCompile(`^([a-z_]+)\.([a-z_]+) IN \(SELECT ([a-z_]+) FROM ([a-z_]+) WHERE (.*)\)$`)
-
-// inToExists rewrites `table.c IN (SELECT col FROM t WHERE rest)` to
-// `EXISTS (SELECT 1 FROM t WHERE t.col = table.c AND (rest))`. It refuses
-// anything else: another outer table, t == table (the correlation would
-// bind to the inner table), rest naming the outer table, or parentheses
-// that do not enclose exactly the subquery.
-func inToExists(sql, table string) (string, bool) {
-	sql = strings.TrimSpace(sql)
-	for len(sql) > 1 && sql[0] == '(' && closingParen(sql, 0) == len(sql)-1 {
-		sql = strings.TrimSpace(sql[1 : len(sql)-1])
-	}
-	m := inSubqueryRe.FindStringSubmatch(sql)
-	if m == nil || m[1] != table || m[4] == table || strings.Contains(m[5], table+".") {
-		return "", false
-	}
-	open := strings.Index(sql, "(")
-	if closingParen(sql, open) != len(sql)-1 {
-		return "", false
-	}
-	return fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s.%s AND (%s))", m[4], m[4], m[3], table, m[2], m[5]), true
-}
-
-// closingParen returns the index of the parenthesis closing the one at
-// open, skipping quoted strings, or -1.
-func closingParen(s string, open int) int {
-	depth := 0
-	var quote byte
-	for i := open; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case quote != 0:
-			if ch == quote {
-				quote = 0
-			}
-		case ch == '\'' || ch == '"':
-			quote = ch
-		case ch == '(':
-			depth++
-		case ch == ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// Scope adds the filters and the ORDER BY (always ending with a unique
-// column, so pages are stable) to db. It adds no LIMIT/OFFSET.
-func (q *BSQuery) Scope(db *gorm.DB) *gorm.DB {
-	db = q.Where(db)
-	for _, o := range q.order {
-		db = db.Order(o)
-	}
-	return db
-}
-
-func parseLimit(v string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return bsDefaultLimit, nil
-	}
-	n, ok := parseDigits(v)
-	if !ok {
-		return 0, listErr("Invalid limit %s: a valid integer is required.", pyRepr(v))
-	}
-	// limit=0 would be an empty page; DRF falls back to the default there,
-	// sessionhub clamps to the nearest valid size instead (documented above).
-	return min(max(n, 1), bsMaxLimit), nil
-}
-
-func parseOffset(v string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, nil
-	}
-	n, ok := parseDigits(v)
-	if !ok {
-		return 0, listErr("Invalid offset %s: a valid integer is required.", pyRepr(v))
-	}
-	if n < 0 {
-		return 0, listErr("Invalid offset %s: ensure this value is greater than or equal to 0.", pyRepr(v))
-	}
-	if n > bsMaxOffset {
-		return 0, listErr("Invalid offset %s: ensure this value is less than or equal to %d.", pyRepr(v), bsMaxOffset)
-	}
-	return n, nil
-}
-
-// parseDigits parses an optionally signed decimal integer, saturating huge
-// values instead of failing on them.
-func parseDigits(v string) (int, bool) {
-	s := strings.TrimLeft(v, "+-")
-	if len(v)-len(s) > 1 || s == "" {
-		return 0, false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil { // out of range: saturate
-		if strings.HasPrefix(v, "-") {
-			return -bsMaxOffset - 1, true
-		}
-		return bsMaxOffset + 1, true
-	}
-	return int(max(min(n, bsMaxOffset+1), -bsMaxOffset-1)), true
-}
+// dialect is the dialect the compiler writes.
+var dialect = sqliteDialect
 
 // ---------------------------------------------------------------------------
 // Models and fields
@@ -342,7 +223,6 @@ type bsField struct {
 	kind     bsKind
 	col      string // qualified column (or the FK column of a to-one relation)
 	nullable bool
-	djClass  string // Django field class for "Unsupported lookup" messages
 
 	// relations
 	target  string // model name
@@ -352,291 +232,127 @@ type bsField struct {
 }
 
 type bsModel struct {
-	name    string
-	table   string
-	fields  map[string]*bsField
-	all     []string          // every serializer field (include/exclude names)
-	include map[string]string // includable relation → target model ("" when not modelled)
-	sorts   map[string]string // sort[] name → column
-	unique  map[string]bool   // sort names whose column is unique (no tiebreak needed)
-	deflt   []string          // default ORDER BY
+	name   string
+	table  string
+	fields map[string]*bsField
+	sorts  map[string]string // sort[] name → column
+	unique map[string]bool   // sort names whose column is unique (no tiebreak needed)
+	deflt  []string          // default ORDER BY
 }
 
 func (m *bsModel) pk() string { return m.table + ".id" }
 
-func text(col string) *bsField  { return &bsField{kind: bsText, col: col, djClass: "CharField"} }
-func uuidF(col string) *bsField { return &bsField{kind: bsUUID, col: col, djClass: "UUIDField"} }
-func boolF(col string) *bsField { return &bsField{kind: bsBool, col: col, djClass: "BooleanField"} }
-func emptyRel() *bsField        { return &bsField{kind: bsEmptyRel, djClass: "ManyToManyField"} }
+// bsModels is the query compiler's view of the registry: per model, the
+// filterable fields by name with qualified columns, the sort columns and the
+// default order.
+var bsModels = engineModels(bsRegistry)
 
-var bsModels = map[string]*bsModel{
-	"session": {
-		name: "session", table: "bs_sessions",
-		fields: map[string]*bsField{
-			"id":                   uuidF("bs_sessions.id"),
-			"name":                 text("bs_sessions.name"),
-			"description":          text("bs_sessions.description"),
-			"name_used_in_storage": text("bs_sessions.name_used_in_storage"),
-			"date_time":            {kind: bsDateTime, col: "bs_sessions.date_time", nullable: true, djClass: "DateTimeField"},
-			"tags":                 {kind: bsTextList, col: "bs_sessions.tags", djClass: "TaggableManager"},
-			"projects": {kind: bsRelation, target: "project", link: "bs_session_projects",
-				linkSrc: "session_id", linkDst: "project_id", djClass: "ManyToManyField"},
-			"datastorage": {kind: bsRelation, target: "datastorage", link: "bs_session_datastorages",
-				linkSrc: "session_id", linkDst: "data_storage_id", djClass: "ManyToManyField"},
-			"epochs": emptyRel(), "dataacquisition": emptyRel(), "behaviors": emptyRel(), "manipulations": emptyRel(),
-		},
-		all: []string{"id", "name", "description", "projects", "date_time", "epochs", "datastorage",
-			"extra_fields", "download_links", "dataacquisition", "behaviors", "manipulations",
-			"name_used_in_storage", "tags", "links"},
-		include: map[string]string{"projects": "project", "datastorage": "datastorage", "epochs": "",
-			"dataacquisition": "", "behaviors": "", "manipulations": ""},
-		sorts: map[string]string{"id": "bs_sessions.id", "name": "bs_sessions.name",
-			"description": "bs_sessions.description", "date_time": "bs_sessions.date_time",
-			"name_used_in_storage": "bs_sessions.name_used_in_storage"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_sessions.created_at", "bs_sessions.id"},
-	},
-	"project": {
-		name: "project", table: "bs_projects",
-		fields: map[string]*bsField{
-			"id":           uuidF("bs_projects.id"),
-			"name":         text("bs_projects.name"),
-			"description":  text("bs_projects.description"),
-			"is_public":    boolF("bs_projects.is_public"),
-			"tags":         {kind: bsTextList, col: "bs_projects.tags", djClass: "TaggableManager"},
-			"publications": {kind: bsUUIDList, col: "bs_projects.publications", djClass: "ManyToManyField"},
-			"sessions": {kind: bsRelation, target: "session", link: "bs_session_projects",
-				linkSrc: "project_id", linkDst: "session_id", djClass: "ManyToManyField"},
-			"subjects": {kind: bsRelation, target: "subject", link: "bs_subject_projects",
-				linkSrc: "project_id", linkDst: "subject_id", djClass: "ManyToManyField"},
-			"collections": {kind: bsRelation, target: "collection", link: "bs_collections",
-				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
-			"cohorts": {kind: bsRelation, target: "cohort", link: "bs_cohorts",
-				linkSrc: "project_id", linkDst: "id", djClass: "ManyToOneRel"},
-		},
-		all: []string{"id", "name", "description", "sessions", "subjects", "collections", "cohorts",
-			"publications", "extra_fields", "is_public", "tags", "links", "users", "groups"},
-		include: map[string]string{"sessions": "session", "subjects": "subject", "collections": "collection",
-			"cohorts": "cohort", "publications": ""},
-		sorts: map[string]string{"id": "bs_projects.id", "name": "bs_projects.name",
-			"description": "bs_projects.description", "is_public": "bs_projects.is_public"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_projects.created_at", "bs_projects.id"},
-	},
-	"datastorage": {
-		name: "datastorage", table: "bs_datastorages",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_datastorages.id"),
-			"name":        text("bs_datastorages.name"),
-			"location":    text("bs_datastorages.location"),
-			"description": text("bs_datastorages.description"),
-			"is_public":   boolF("bs_datastorages.is_public"),
-		},
-		all: []string{"id", "name", "location", "description", "is_public", "data_organization",
-			"data_protocols"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_datastorages.id", "name": "bs_datastorages.name",
-			"location": "bs_datastorages.location", "description": "bs_datastorages.description",
-			"is_public": "bs_datastorages.is_public"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_datastorages.created_at", "bs_datastorages.id"},
-	},
-	"sessiondatastorage": {
-		name: "sessiondatastorage", table: "bs_session_datastorages",
-		fields: map[string]*bsField{
-			"id": uuidF("bs_session_datastorages.id"),
-			"session": {kind: bsRelation, target: "session", col: "bs_session_datastorages.session_id",
-				djClass: "ForeignKey"},
-			"datastorage": {kind: bsRelation, target: "datastorage", col: "bs_session_datastorages.data_storage_id",
-				djClass: "ForeignKey"},
-			"order": {kind: bsInt, col: "bs_session_datastorages.sort_order", djClass: "PositiveIntegerField"},
-		},
-		all:     []string{"id", "session", "datastorage", "order"},
-		include: map[string]string{"session": "session", "datastorage": "datastorage"},
-		sorts: map[string]string{"id": "bs_session_datastorages.id", "order": "bs_session_datastorages.sort_order",
-			"session": "bs_session_datastorages.session_id", "datastorage": "bs_session_datastorages.data_storage_id"},
-		unique: map[string]bool{"id": true},
-		deflt: []string{"bs_session_datastorages.session_id", "bs_session_datastorages.sort_order",
-			"bs_session_datastorages.id"},
-	},
-	"subject": {
-		name: "subject", table: "bs_subjects",
-		fields: map[string]*bsField{
-			"id":                   uuidF("bs_subjects.id"),
-			"name":                 text("bs_subjects.name"),
-			"description":          text("bs_subjects.description"),
-			"sex":                  text("bs_subjects.sex"),
-			"genetic_line":         text("bs_subjects.genetic_line"),
-			"genotype":             text("bs_subjects.genotype"),
-			"subject_identifier":   text("bs_subjects.subject_identifier"),
-			"status":               text("bs_subjects.status"),
-			"birth_date":           {kind: bsDate, col: "bs_subjects.birth_date", nullable: true, djClass: "DateField"},
-			"death_date":           {kind: bsDate, col: "bs_subjects.death_date", nullable: true, djClass: "DateField"},
-			"name_used_in_storage": {kind: bsText, col: "bs_subjects.name_used_in_storage", nullable: true, djClass: "CharField"},
-			"tags":                 {kind: bsTextList, col: "bs_subjects.tags", djClass: "TaggableManager"},
-			"projects": {kind: bsRelation, target: "project", link: "bs_subject_projects",
-				linkSrc: "subject_id", linkDst: "project_id", djClass: "ManyToManyField"},
-			"strain":   {kind: bsRelation, target: "strain", col: "bs_subjects.strain_id", djClass: "ForeignKey"},
-			"supplier": {kind: bsRelation, target: "supplier", col: "bs_subjects.supplier_id", nullable: true, djClass: "ForeignKey"},
-			"breeding": {kind: bsRelation, target: "breeding", col: "bs_subjects.breeding_id", nullable: true, djClass: "ForeignKey"},
-			"licenses": emptyRel(), "procedures": emptyRel(), "subjectlogs": emptyRel(),
-		},
-		all: []string{"id", "name", "description", "projects", "strain", "sex", "genetic_line", "genotype",
-			"subject_identifier", "licenses", "supplier", "breeding", "birth_date", "death_date", "status",
-			"extra_fields", "procedures", "subjectlogs", "tags", "links", "name_used_in_storage"},
-		include: map[string]string{"projects": "project", "strain": "strain", "supplier": "supplier", "breeding": "breeding",
-			"licenses": "", "procedures": "", "subjectlogs": ""},
-		sorts: map[string]string{"id": "bs_subjects.id", "name": "bs_subjects.name",
-			"description": "bs_subjects.description", "sex": "bs_subjects.sex", "genetic_line": "bs_subjects.genetic_line",
-			"genotype": "bs_subjects.genotype", "subject_identifier": "bs_subjects.subject_identifier",
-			"status": "bs_subjects.status", "birth_date": "bs_subjects.birth_date", "death_date": "bs_subjects.death_date",
-			"strain": "bs_subjects.strain_id", "supplier": "bs_subjects.supplier_id", "breeding": "bs_subjects.breeding_id",
-			"name_used_in_storage": "bs_subjects.name_used_in_storage"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_subjects.created_at", "bs_subjects.id"},
-	},
-	"collection": {
-		name: "collection", table: "bs_collections",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_collections.id"),
-			"name":        text("bs_collections.name"),
-			"description": text("bs_collections.description"),
-			"tags":        {kind: bsTextList, col: "bs_collections.tags", djClass: "TaggableManager"},
-			"project":     {kind: bsRelation, target: "project", col: "bs_collections.project_id", djClass: "ForeignKey"},
-			"sessions": {kind: bsRelation, target: "session", link: "bs_collection_sessions",
-				linkSrc: "collection_id", linkDst: "session_id", djClass: "ManyToManyField"},
-		},
-		all:     []string{"id", "name", "description", "project", "sessions", "tags"},
-		include: map[string]string{"project": "project", "sessions": "session"},
-		sorts: map[string]string{"id": "bs_collections.id", "name": "bs_collections.name",
-			"description": "bs_collections.description", "project": "bs_collections.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_collections.created_at", "bs_collections.id"},
-	},
-	"cohort": {
-		name: "cohort", table: "bs_cohorts",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_cohorts.id"),
-			"name":        text("bs_cohorts.name"),
-			"description": text("bs_cohorts.description"),
-			"tags":        {kind: bsTextList, col: "bs_cohorts.tags", djClass: "TaggableManager"},
-			"project":     {kind: bsRelation, target: "project", col: "bs_cohorts.project_id", djClass: "ForeignKey"},
-			"subjects": {kind: bsRelation, target: "subject", link: "bs_cohort_subjects",
-				linkSrc: "cohort_id", linkDst: "subject_id", djClass: "ManyToManyField"},
-		},
-		all:     []string{"id", "name", "description", "project", "subjects", "tags"},
-		include: map[string]string{"project": "project", "subjects": "subject"},
-		sorts: map[string]string{"id": "bs_cohorts.id", "name": "bs_cohorts.name",
-			"description": "bs_cohorts.description", "project": "bs_cohorts.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_cohorts.created_at", "bs_cohorts.id"},
-	},
-	"breeding": {
-		name: "breeding", table: "bs_breedings",
-		fields: map[string]*bsField{
-			"id":                uuidF("bs_breedings.id"),
-			"name":              text("bs_breedings.name"),
-			"description":       text("bs_breedings.description"),
-			"expected_genotype": text("bs_breedings.expected_genotype"),
-			"birth_date":        {kind: bsDate, col: "bs_breedings.birth_date", nullable: true, djClass: "DateField"},
-			"start_date":        {kind: bsDate, col: "bs_breedings.start_date", nullable: true, djClass: "DateField"},
-			"end_date":          {kind: bsDate, col: "bs_breedings.end_date", nullable: true, djClass: "DateField"},
-			"weaning_date":      {kind: bsDate, col: "bs_breedings.weaning_date", nullable: true, djClass: "DateField"},
-			"litter_size":       {kind: bsInt, col: "bs_breedings.litter_size", nullable: true, djClass: "PositiveIntegerField"},
-			"tags":              {kind: bsTextList, col: "bs_breedings.tags", djClass: "TaggableManager"},
-			"project":           {kind: bsRelation, target: "project", col: "bs_breedings.project_id", djClass: "ForeignKey"},
-			"mother":            {kind: bsRelation, target: "subject", col: "bs_breedings.mother_id", djClass: "ForeignKey"},
-			"father":            {kind: bsRelation, target: "subject", col: "bs_breedings.father_id", djClass: "ForeignKey"},
-		},
-		all: []string{"id", "name", "project", "mother", "father", "description", "tags", "birth_date",
-			"start_date", "end_date", "weaning_date", "litter_size", "expected_genotype"},
-		include: map[string]string{"project": "project", "mother": "subject", "father": "subject"},
-		sorts: map[string]string{"id": "bs_breedings.id", "name": "bs_breedings.name",
-			"description": "bs_breedings.description", "birth_date": "bs_breedings.birth_date",
-			"start_date": "bs_breedings.start_date", "end_date": "bs_breedings.end_date",
-			"weaning_date": "bs_breedings.weaning_date", "litter_size": "bs_breedings.litter_size",
-			"expected_genotype": "bs_breedings.expected_genotype", "project": "bs_breedings.project_id"},
-		unique: map[string]bool{"id": true},
-		deflt:  []string{"bs_breedings.created_at", "bs_breedings.id"},
-	},
-	"species": {
-		name: "species", table: "bs_species",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_species.id"),
-			"name":        text("bs_species.name"),
-			"description": text("bs_species.description"),
-			"rrid":        {kind: bsText, col: "bs_species.rrid", nullable: true, djClass: "CharField"},
-		},
-		all:     []string{"id", "name", "description", "rrid", "rrid_url", "external_identifiers"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_species.id", "name": "bs_species.name",
-			"description": "bs_species.description", "rrid": "bs_species.rrid"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_species.created_at", "bs_species.id"},
-	},
-	"strain": {
-		name: "strain", table: "bs_strains",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_strains.id"),
-			"name":        text("bs_strains.name"),
-			"description": text("bs_strains.description"),
-			"rrid":        {kind: bsText, col: "bs_strains.rrid", nullable: true, djClass: "CharField"},
-			"species":     {kind: bsRelation, target: "species", col: "bs_strains.species_id", djClass: "ForeignKey"},
-		},
-		all:     []string{"id", "name", "description", "species", "rrid", "rrid_url", "external_identifiers"},
-		include: map[string]string{"species": "species"},
-		sorts: map[string]string{"id": "bs_strains.id", "name": "bs_strains.name",
-			"description": "bs_strains.description", "rrid": "bs_strains.rrid", "species": "bs_strains.species_id"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_strains.created_at", "bs_strains.id"},
-	},
-	"supplier": {
-		name: "supplier", table: "bs_suppliers",
-		fields: map[string]*bsField{
-			"id":          uuidF("bs_suppliers.id"),
-			"name":        text("bs_suppliers.name"),
-			"description": text("bs_suppliers.description"),
-			"website":     text("bs_suppliers.website"),
-		},
-		all:     []string{"id", "name", "description", "website"},
-		include: map[string]string{},
-		sorts: map[string]string{"id": "bs_suppliers.id", "name": "bs_suppliers.name",
-			"description": "bs_suppliers.description", "website": "bs_suppliers.website"},
-		unique: map[string]bool{"id": true, "name": true},
-		deflt:  []string{"bs_suppliers.created_at", "bs_suppliers.id"},
-	},
+var engineKinds = map[BSKind]bsKind{BSText: bsText, BSInt: bsInt, BSBool: bsBool, BSUUID: bsUUID, BSDate: bsDate,
+	BSDateTime: bsDateTime, BSTextList: bsTextList, BSUUIDList: bsUUIDList, BSToOne: bsRelation,
+	BSToMany: bsRelation, BSEmpty: bsEmptyRel}
+
+func engineModels(reg map[string]*BSModel) map[string]*bsModel {
+	out := make(map[string]*bsModel, len(reg))
+	for name, d := range reg {
+		m := &bsModel{name: name, table: d.Table, fields: map[string]*bsField{},
+			sorts: map[string]string{}, unique: map[string]bool{}}
+		for _, f := range d.Fields {
+			col := ""
+			if f.Col != "" {
+				col = d.Table + "." + f.Col
+			}
+			if f.Filterable() {
+				m.fields[f.Name] = &bsField{kind: engineKinds[f.Kind], col: col, nullable: f.Nullable,
+					target: f.Target, link: f.Link, linkSrc: f.LinkSrc, linkDst: f.LinkDst}
+			}
+			if f.Sort {
+				m.sorts[f.Name] = col
+				m.unique[f.Name] = f.Unique
+			}
+		}
+		for _, c := range d.DefaultOrder {
+			m.deflt = append(m.deflt, d.Table+"."+c)
+		}
+		out[name] = m
+	}
+	return out
 }
 
 // ---------------------------------------------------------------------------
-// Sort, include, exclude
+// Compiling
 
-func (m *bsModel) parseSort(params []string) ([]string, error) {
-	if len(params) == 0 {
+// bsCompiled is a compiled list query: the WHERE terms (ANDed, the
+// caller's visibility first, in the order to write them) and the ORDER BY.
+type bsCompiled struct {
+	where []bsCond
+	order []string
+}
+
+// compileBSQuery compiles q on model for v: v's visibility of model, the
+// filters (every relation hop restricted to what v may see), the order.
+func compileBSQuery(v BSViewer, model string, q BSListQuery) (*bsCompiled, error) {
+	m, ok := bsModels[model]
+	if !ok {
+		return nil, fmt.Errorf("store: unknown model %q", model)
+	}
+	out := &bsCompiled{}
+	var terms, drivers []bsCond
+	for _, f := range q.Filters {
+		c, err := m.compileFilter(v.visibleSQL, f)
+		if err != nil {
+			return nil, err
+		}
+		if c.drive {
+			drivers = append(drivers, c)
+		} else {
+			terms = append(terms, c)
+		}
+	}
+	n := 0
+	for _, c := range append(slices.Clip(terms), drivers...) {
+		n += len(c.args)
+	}
+	if n > BSMaxBindValues {
+		return nil, ErrBSQueryTooLarge
+	}
+	visible := v.visible(model)
+	if len(drivers) == 0 {
+		out.where = append(append(visible, terms...), drivers...)
+	} else {
+		// the driving filters first, everything else as correlated EXISTS
+		out.where = drivers
+		for _, c := range append(visible, terms...) {
+			if c.exists != "" {
+				c.sql = c.exists
+			}
+			out.where = append(out.where, c)
+		}
+	}
+	var err error
+	if out.order, err = m.order(q.Sort); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// order is the ORDER BY of sorts (always ending with a unique column, so
+// pages are stable).
+func (m *bsModel) order(sorts []BSSort) ([]string, error) {
+	if len(sorts) == 0 {
 		return m.deflt, nil
 	}
-	var order, invalid []string
+	var order []string
 	unique := false
-	for _, p := range params {
-		term := strings.TrimSpace(p)
-		name := strings.TrimLeft(term, "-")
-		col, ok := m.sorts[name]
+	for _, s := range sorts {
+		col, ok := m.sorts[s.Field]
 		if !ok {
-			invalid = append(invalid, term)
-			continue
+			return nil, fmt.Errorf("store: %s cannot be sorted by %q", m.name, s.Field)
 		}
-		if len(name) != len(term) {
+		if s.Desc {
 			col += " DESC"
 		}
 		order = append(order, col)
-		unique = m.unique[name]
-	}
-	if len(invalid) > 0 {
-		// dynamic-rest formats the Python list: ['-foo', 'bar'].
-		r := make([]string, len(invalid))
-		for i, s := range invalid {
-			r[i] = pyRepr(s)
-		}
-		return nil, listErr("Invalid filter field: [%s]", strings.Join(r, ", "))
+		unique = m.unique[s.Field]
 	}
 	if !unique {
 		order = append(order, m.pk())
@@ -644,327 +360,88 @@ func (m *bsModel) parseSort(params []string) ([]string, error) {
 	return order, nil
 }
 
-func (m *bsModel) invalidName(name string) *BSQueryError {
-	return detailErr("%q is not a valid field name for %q.", name, m.name)
-}
+// bsVisibility returns the condition, on the table of model, that selects
+// the rows the caller may see. The compiler ANDs it into every relation
+// hop, so filters, negations and isnull over relations are evaluated as if
+// the database held only the caller's visible records and the links
+// between them (a link counts when its target is visible; its source is
+// the visible record being filtered).
+type bsVisibility func(model string) bsCond
 
-func (m *bsModel) parseInclude(params []string) ([]string, error) {
-	var out []string
-	for _, p := range params {
-		p = strings.TrimSpace(p)
-		head, rest, dotted := strings.Cut(p, ".")
-		if head == "*" || head == "" && !dotted {
-			continue
+// compileFilter turns one filter (or group) into a parenthesised condition
+// on m's table.
+func (m *bsModel) compileFilter(vis bsVisibility, f BSFilter) (bsCond, error) {
+	if len(f.Path) == 0 {
+		parts, sep := f.And, " AND "
+		if f.Or != nil {
+			parts, sep = f.Or, " OR "
 		}
-		if head == "" || !slices.Contains(m.all, head) {
-			return nil, m.invalidName(head)
+		if len(parts) == 0 {
+			return bsCond{sql: "(1)"}, nil
 		}
-		if target := m.include[head]; dotted && target != "" {
-			sub, _, _ := strings.Cut(rest, ".")
-			if t := bsModels[target]; sub != "*" && sub != "" && !slices.Contains(t.all, sub) {
-				return nil, t.invalidName(sub)
-			}
-		}
-		if !slices.Contains(out, head) {
-			out = append(out, head)
-		}
-	}
-	return out, nil
-}
-
-func (m *bsModel) parseExclude(params []string) ([]string, error) {
-	var out []string
-	for _, p := range params {
-		p = strings.TrimSpace(p)
-		if p != "*" && !slices.Contains(m.all, p) {
-			return nil, m.invalidName(p)
-		}
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
-// ---------------------------------------------------------------------------
-// Filters
-
-// validOps is dynamic-rest's VALID_FILTER_OPERATORS.
-var validOps = map[string]bool{
-	"in": true, "any": true, "all": true, "icontains": true, "contains": true, "startswith": true,
-	"istartswith": true, "endswith": true, "iendswith": true, "year": true, "month": true, "day": true,
-	"week_day": true, "regex": true, "range": true, "gt": true, "lt": true, "gte": true, "lte": true,
-	"isnull": true, "eq": true, "iexact": true,
-}
-
-type bsCond struct {
-	sql   string
-	args  []any
-	drive bool // a selective IN on the primary key that should drive the query
-}
-
-type filterSpec struct {
-	negate bool
-	path   []string
-	op     string
-}
-
-func parseSpec(spec string) (filterSpec, error) {
-	var f filterSpec
-	if strings.HasPrefix(spec, "-") {
-		f.negate = true
-		spec = spec[1:]
-	}
-	if strings.Contains(spec, "|") {
-		return f, listErr("Relational filters on included records are not supported: %s", spec)
-	}
-	f.path = strings.Split(spec, ".")
-	if n := len(f.path); n > 1 && validOps[f.path[n-1]] {
-		f.op = f.path[n-1]
-		f.path = f.path[:n-1]
-	}
-	if f.op == "eq" {
-		f.op = ""
-	}
-	if len(f.path) > bsMaxFilterDepth {
-		return f, listErr("Filter path too deep: %s (at most %d fields).", spec, bsMaxFilterDepth)
-	}
-	return f, nil
-}
-
-func (q *BSQuery) parseFilters(v url.Values) error {
-	specs := map[string][]string{}
-	var complexRaw []string
-	for _, key := range slices.Sorted(maps.Keys(v)) { // deterministic errors
-		vals := v[key]
-		if !strings.HasPrefix(key, "filter{") {
-			continue
-		}
-		if key == "filter{}" {
-			complexRaw = vals
-			continue
-		}
-		var spec string
-		switch {
-		case strings.HasSuffix(key, "}"):
-			spec = key[len("filter{") : len(key)-1]
-		case strings.HasSuffix(key, "}[]"):
-			spec = key[len("filter{") : len(key)-3]
-		default:
-			return detailErr("%q is not a well-formed filter key.", key)
-		}
-		specs[spec] = append(specs[spec], vals...)
-	}
-	keys := make([]string, 0, len(specs))
-	for k := range specs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic SQL and error choice
-	for _, k := range keys {
-		f, err := parseSpec(k)
-		if err != nil {
-			return err
-		}
-		vals := specs[k]
-		switch f.op {
-		case "in":
-			if len(vals) > bsMaxInValues {
-				return listErr("Too many values for filter{%s}: at most %d.", k, bsMaxInValues)
-			}
-		case "range":
-			if len(vals) < 2 {
-				return listErr("The range filter filter{%s} needs two values (repeat the key).", k)
-			}
-			vals = vals[:2]
-		default:
-			vals = vals[:1]
-		}
-		c, err := q.model.compile(q.vis, f, vals)
-		if err != nil {
-			return err
-		}
-		q.conds = append(q.conds, c)
-	}
-	if len(complexRaw) > 0 && complexRaw[0] != "" {
-		var obj any
-		if err := json.Unmarshal([]byte(complexRaw[0]), &obj); err != nil {
-			return detailErr("filter{} must be a JSON object: %v", err)
-		}
-		c, err := q.model.compileComplex(q.vis, obj, 0)
-		if err != nil {
-			return err
-		}
-		// Parenthesised: an OR must not leak into the caller's AND, and a
-		// bare "1" would be taken by GORM for a primary key.
-		c.sql = "(" + c.sql + ")"
-		q.conds = append(q.conds, c)
-	}
-	total := 0
-	for _, c := range q.conds {
-		total += len(c.args)
-	}
-	if total > bsMaxBindValues {
-		return listErr("Too many filter values: at most %d in one request.", bsMaxBindValues)
-	}
-	return nil
-}
-
-// compileComplex handles dynamic-rest's JSON filter form:
-// {"$or": [{…}, {…}]}, {"$and": […]} (also ".or"/".and"), or an object of
-// clauses {"name.icontains": "x", "-id.in": ["…"]} that are ANDed.
-func (m *bsModel) compileComplex(vis bsVisibility, obj any, depth int) (bsCond, error) {
-	if depth > 8 {
-		return bsCond{}, detailErr("filter{} is nested too deeply.")
-	}
-	o, ok := obj.(map[string]any)
-	if !ok {
-		return bsCond{}, detailErr("filter{} must be a JSON object.")
-	}
-	join := func(list any, sep string) (bsCond, error) {
-		items, ok := list.([]any)
-		if !ok || len(items) == 0 {
-			return bsCond{}, detailErr("filter{} %s needs a non-empty list of objects.", strings.TrimSpace(sep))
-		}
-		var parts []string
+		var sqls []string
 		var args []any
-		for _, it := range items {
-			c, err := m.compileComplex(vis, it, depth+1)
+		for _, p := range parts {
+			c, err := m.compileFilter(vis, p)
 			if err != nil {
 				return bsCond{}, err
 			}
-			parts = append(parts, "("+c.sql+")")
+			sqls = append(sqls, c.sql)
 			args = append(args, c.args...)
 		}
-		return bsCond{sql: strings.Join(parts, sep), args: args}, nil
+		return bsCond{sql: "(" + strings.Join(sqls, sep) + ")", args: args}, nil
 	}
-	for _, k := range []string{"$or", ".or"} {
-		if l, ok := o[k]; ok {
-			return join(l, " OR ")
-		}
-	}
-	for _, k := range []string{"$and", ".and"} {
-		if l, ok := o[k]; ok {
-			return join(l, " AND ")
-		}
-	}
-	keys := make([]string, 0, len(o))
-	for k := range o {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		return bsCond{sql: "1"}, nil
-	}
-	var parts []string
-	var args []any
-	for _, k := range keys {
-		f, err := parseSpec(k)
-		if err != nil {
-			return bsCond{}, err
-		}
-		var vals []string
-		switch v := o[k].(type) {
-		case []any:
-			for _, e := range v {
-				vals = append(vals, jsonScalar(e))
-			}
-		default:
-			vals = []string{jsonScalar(v)}
-		}
-		if len(vals) > bsMaxInValues {
-			return bsCond{}, listErr("Too many values for %s: at most %d.", k, bsMaxInValues)
-		}
-		if f.op == "range" && len(vals) != 2 {
-			return bsCond{}, listErr("The range filter %s needs a list of two values.", k)
-		}
-		if f.op != "in" && f.op != "range" && len(vals) != 1 {
-			return bsCond{}, listErr("The filter %s takes one value, not a list.", k)
-		}
-		c, err := m.compile(vis, f, vals)
-		if err != nil {
-			return bsCond{}, err
-		}
-		parts = append(parts, "("+c.sql+")")
-		args = append(args, c.args...)
-	}
-	return bsCond{sql: strings.Join(parts, " AND "), args: args}, nil
-}
-
-func jsonScalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		if x {
-			return "true"
-		}
-		return "false"
-	case nil:
-		return ""
-	default:
-		b, _ := json.Marshal(x)
-		return string(b)
-	}
-}
-
-// compile turns one filter into a condition on m's table.
-func (m *bsModel) compile(vis bsVisibility, f filterSpec, vals []string) (bsCond, error) {
-	c, err := m.compilePath(vis, f.path, f.op, vals)
+	c, err := m.compilePath(vis, f.Path, f.Op, f.Args)
 	if err != nil {
 		return bsCond{}, err
 	}
-	if f.negate {
-		c.drive = false
+	if f.Negate {
+		c.drive, c.exists = false, ""
 		// Django's ~Q on a nullable column: NOT (cond AND col IS NOT NULL).
-		if fld := m.fields[f.path[0]]; len(f.path) == 1 && fld != nil && fld.nullable && f.op != "isnull" {
+		if fld := m.fields[f.Path[0]]; len(f.Path) == 1 && fld != nil && fld.nullable && f.Op != BSIsNull {
 			c.sql = "NOT (" + c.sql + ") OR " + fld.col + " IS NULL"
 		} else {
 			c.sql = "NOT (" + c.sql + ")"
 		}
 	}
-	c.sql = "(" + c.sql + ")"
-	return c, nil
+	return c.paren(), nil
 }
 
-func (m *bsModel) compilePath(vis bsVisibility, path []string, op string, vals []string) (bsCond, error) {
+func (m *bsModel) compilePath(vis bsVisibility, path []string, op BSOp, args []any) (bsCond, error) {
 	name := path[0]
 	if name == "pk" {
 		name = "id"
 	}
 	fld, ok := m.fields[name]
 	if !ok {
-		return bsCond{}, listErr("Invalid filter field: %s", path[0])
+		return bsCond{}, fmt.Errorf("store: %s has no filterable field %q", m.name, path[0])
 	}
 	rest := path[1:]
 	switch fld.kind {
 	case bsRelation:
-		return m.compileRelation(vis, fld, rest, op, vals)
+		return m.compileRelation(vis, fld, rest, op, args)
 	case bsEmptyRel:
-		if len(rest) > 0 && rest[0] != "id" && rest[0] != "pk" {
-			return bsCond{}, listErr("Invalid filter field: %s", rest[0])
-		}
-		if len(rest) > 1 {
-			return bsCond{}, listErr("Invalid nested filter field: %s", rest[0])
-		}
-		if op == "isnull" {
-			if isTruthy(vals[0]) {
-				return bsCond{sql: "1"}, nil
-			}
-			return bsCond{sql: "0"}, nil
-		}
-		// Validate the values like the related primary key would, match nothing.
-		if _, err := leaf(&bsField{kind: bsUUID, col: "NULL", djClass: "UUIDField"}, "id", op, vals); err != nil {
-			return bsCond{}, err
+		if op == BSIsNull && isTrue(args) {
+			return bsCond{sql: "1"}, nil
 		}
 		return bsCond{sql: "0"}, nil
 	}
 	if len(rest) > 0 {
-		return bsCond{}, listErr("Invalid nested filter field: %s", path[0])
+		return bsCond{}, fmt.Errorf("store: %s.%s has no fields", m.name, name)
 	}
-	c, err := leaf(fld, name, op, vals)
+	c, err := leaf(fld, op, args)
 	// Looking rows up by primary key is as selective as it gets.
-	c.drive = name == "id" && (op == "" || op == "in")
+	c.drive = name == "id" && (op == BSEq || op == BSIn)
 	return c, err
+}
+
+// isTrue is the bool argument of isnull.
+func isTrue(args []any) bool {
+	if len(args) == 0 {
+		return false
+	}
+	b, _ := args[0].(bool)
+	return b
 }
 
 // compileRelation filters through a relation: `rel` alone (or rel.id/rel.pk)
@@ -974,221 +451,147 @@ func (m *bsModel) compilePath(vis bsVisibility, path []string, op string, vals [
 // related field, an id comparison on a link table, isnull and their
 // negations all behave as over the caller's visible records only.
 // Everything stays an uncorrelated IN (subquery).
-func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string, op string, vals []string) (bsCond, error) {
+func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string, op BSOp, args []any) (bsCond, error) {
 	target := bsModels[fld.target]
 	visible := vis(target.name)
 	// targetIn selects the visible target ids that satisfy inner.
-	targetIn := func(inner bsCond) bsCond {
-		return bsCond{sql: fmt.Sprintf("SELECT %s FROM %s WHERE (%s) AND (%s)", target.pk(), target.table, inner.sql, visible.sql),
-			args: append(slices.Clip(inner.args), visible.args...)}
+	targetIn := func(inner bsCond) (string, []any) {
+		return fmt.Sprintf("(%s) AND (%s)", inner.sql, visible.sql), append(slices.Clip(inner.args), visible.args...)
 	}
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
-		if idOnly && op == "isnull" { // no visible target: NULL, or a target the caller may not see
-			sel := targetIn(bsCond{sql: "1"})
-			if isTruthy(vals[0]) {
-				return bsCond{sql: fmt.Sprintf("(%s IS NULL OR %s NOT IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+		if idOnly && op == BSIsNull { // no visible target: NULL, or a target the caller may not see
+			w, a := targetIn(bsCond{sql: "1"})
+			sel := fmt.Sprintf("SELECT %s FROM %s WHERE %s", target.pk(), target.table, w)
+			if isTrue(args) {
+				return bsCond{sql: fmt.Sprintf("(%s IS NULL OR %s NOT IN (%s))", fld.col, fld.col, sel), args: a}, nil
 			}
-			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel), args: a}, nil
 		}
 		var inner bsCond
 		var err error
 		if idOnly {
-			inner, err = leaf(&bsField{kind: bsUUID, col: target.pk(), djClass: "UUIDField"}, "id", op, vals)
+			inner, err = leaf(&bsField{kind: bsUUID, col: target.pk()}, op, args)
 		} else {
-			inner, err = target.compilePath(vis, rest, op, vals)
+			inner, err = target.compilePath(vis, rest, op, args)
 		}
 		if err != nil {
 			return bsCond{}, err
 		}
-		sel := targetIn(inner)
+		w, a := targetIn(inner)
+		in := inSub(fld.col, target.pk(), target.table, w, a...)
 		if fld.nullable { // never NULL itself, so that a negation keeps the rows without a target, as Django does
-			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s IN (%s))", fld.col, fld.col, sel.sql), args: sel.args}, nil
+			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s)", fld.col, in.sql), args: in.args}, nil
 		}
-		return bsCond{sql: fmt.Sprintf("%s IN (%s)", fld.col, sel.sql), args: sel.args,
-			drive: idOnly && (op == "" || op == "in")}, nil
+		in.drive = idOnly && (op == BSEq || op == BSIn)
+		return in, nil
 	}
 	src := fld.link + "." + fld.linkSrc
 	dst := fld.link + "." + fld.linkDst
-	if idOnly && op == "isnull" {
+	if idOnly && op == BSIsNull {
 		in := "IN"
-		if isTruthy(vals[0]) {
+		if isTrue(args) {
 			in = "NOT IN"
 		}
-		sel := targetIn(bsCond{sql: "1"})
-		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s WHERE %s IN (%s))", m.pk(), in, src, fld.link, dst, sel.sql),
-			args: sel.args}, nil
+		w, a := targetIn(bsCond{sql: "1"})
+		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s))",
+			m.pk(), in, src, fld.link, dst, target.pk(), target.table, w), args: a}, nil
 	}
 	var inner bsCond
 	var err error
 	if idOnly {
-		inner, err = leaf(&bsField{kind: bsUUID, col: dst, djClass: "UUIDField"}, "id", op, vals)
-		sel := targetIn(bsCond{sql: "1"})
-		inner.sql = fmt.Sprintf("(%s) AND %s IN (%s)", inner.sql, dst, sel.sql)
-		inner.args = append(slices.Clip(inner.args), sel.args...)
+		inner, err = leaf(&bsField{kind: bsUUID, col: dst}, op, args)
+		w, a := targetIn(bsCond{sql: "1"})
+		inner.sql = fmt.Sprintf("(%s) AND %s IN (SELECT %s FROM %s WHERE %s)", inner.sql, dst, target.pk(), target.table, w)
+		inner.args = append(slices.Clip(inner.args), a...)
 	} else {
-		inner, err = target.compilePath(vis, rest, op, vals)
-		sel := targetIn(inner)
-		inner = bsCond{sql: fmt.Sprintf("%s IN (%s)", dst, sel.sql), args: sel.args}
+		inner, err = target.compilePath(vis, rest, op, args)
+		w, a := targetIn(inner)
+		inner = bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", dst, target.pk(), target.table, w), args: a}
 	}
 	if err != nil {
 		return bsCond{}, err
 	}
-	return bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", m.pk(), src, fld.link, inner.sql),
-		args: inner.args, drive: idOnly && (op == "" || op == "in")}, nil
+	c := inSub(m.pk(), fld.linkSrc, fld.link, inner.sql, inner.args...)
+	c.drive = idOnly && (op == BSEq || op == BSIn)
+	return c, nil
 }
 
 // leaf builds the condition of one operator on one column.
-func leaf(fld *bsField, name, op string, vals []string) (bsCond, error) {
+func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 	col := fld.col
+	d := dialect
 	switch fld.kind {
 	case bsTextList, bsUUIDList:
-		if op == "isnull" {
-			cmp := "> 0"
-			if isTruthy(vals[0]) {
-				cmp = "= 0"
+		if op == BSIsNull {
+			if isTrue(args) {
+				return bsCond{sql: d.jsonEmpty(col)}, nil
 			}
-			return bsCond{sql: fmt.Sprintf("json_array_length(%s) %s", col, cmp)}, nil
+			return bsCond{sql: "NOT " + d.jsonEmpty(col)}, nil
 		}
-		elem := &bsField{kind: bsText, col: "je.value", djClass: "CharField"}
+		elem := &bsField{kind: bsText, col: d.elem}
 		if fld.kind == bsUUIDList {
-			elem.kind, elem.djClass = bsUUID, "UUIDField"
+			elem.kind = bsUUID
 		}
-		c, err := leaf(elem, name, op, vals)
+		c, err := leaf(elem, op, args)
 		if err != nil {
 			return bsCond{}, err
 		}
-		c.sql = fmt.Sprintf("EXISTS (SELECT 1 FROM json_each(%s) AS je WHERE %s)", col, c.sql)
+		c.sql = d.jsonElements(col, c.sql)
 		return c, nil
 	}
-
+	if len(args) == 0 {
+		return bsCond{}, fmt.Errorf("store: no value for %s", op)
+	}
 	switch op {
-	case "isnull":
-		if isTruthy(vals[0]) {
+	case BSIsNull:
+		if isTrue(args) {
 			return bsCond{sql: col + " IS NULL"}, nil
 		}
 		return bsCond{sql: col + " IS NOT NULL"}, nil
-	case "iexact", "icontains", "istartswith", "iendswith", "contains", "startswith", "endswith":
-		v := vals[0]
-		if len(v) > bsMaxPattern { // SQLite refuses LIKE/GLOB patterns over 50,000 bytes
-			return bsCond{}, listErr("Filter value too long for %s: at most %d bytes.", op, bsMaxPattern)
+	case BSIExact, BSIContains, BSIStartsWith, BSIEndsWith, BSContains, BSStartsWith, BSEndsWith:
+		v, ok := args[0].(string)
+		if !ok {
+			return bsCond{}, fmt.Errorf("store: %s takes a string, not %T", op, args[0])
 		}
-		if fld.kind == bsUUID { // Django compares UUIDs without dashes here
-			col = "replace(" + col + ", '-', '')"
-			v = strings.ReplaceAll(v, "-", "")
-		}
-		if fld.kind == bsBool {
-			v = boolText(v)
+		if fld.kind == bsUUID { // compared without dashes, as Django does
+			col = d.uuidHex(col)
 		}
 		switch op {
-		case "iexact":
-			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{likeEscape(v)}}, nil
-		case "icontains":
-			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{"%" + likeEscape(v) + "%"}}, nil
-		case "istartswith":
-			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{likeEscape(v) + "%"}}, nil
-		case "iendswith":
-			return bsCond{sql: col + ` LIKE ? ESCAPE '\'`, args: []any{"%" + likeEscape(v)}}, nil
-		case "contains":
-			return bsCond{sql: col + " GLOB ?", args: []any{"*" + globEscape(v) + "*"}}, nil
-		case "startswith":
-			return bsCond{sql: col + " GLOB ?", args: []any{globEscape(v) + "*"}}, nil
+		case BSIExact:
+			return bsCond{sql: d.likeCI(col), args: []any{d.likeEscape(v)}}, nil
+		case BSIContains:
+			return bsCond{sql: d.likeCI(col), args: []any{"%" + d.likeEscape(v) + "%"}}, nil
+		case BSIStartsWith:
+			return bsCond{sql: d.likeCI(col), args: []any{d.likeEscape(v) + "%"}}, nil
+		case BSIEndsWith:
+			return bsCond{sql: d.likeCI(col), args: []any{"%" + d.likeEscape(v)}}, nil
+		case BSContains:
+			return bsCond{sql: d.glob(col), args: []any{d.globAny + d.globEscape(v) + d.globAny}}, nil
+		case BSStartsWith:
+			return bsCond{sql: d.glob(col), args: []any{d.globEscape(v) + d.globAny}}, nil
 		default:
-			return bsCond{sql: col + " GLOB ?", args: []any{"*" + globEscape(v)}}, nil
+			return bsCond{sql: d.glob(col), args: []any{d.globAny + d.globEscape(v)}}, nil
 		}
-	case "year", "month", "day", "week_day":
+	case BSYear, BSMonth, BSDay, BSWeekDay:
 		if fld.kind != bsDateTime && fld.kind != bsDate {
 			break
 		}
-		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
-		if err != nil {
-			return bsCond{}, listErr("Field '%s' expected a number but got %s.", op, pyRepr(vals[0]))
+		return bsCond{sql: d.datePart(string(op), col) + " = ?", args: args[:1]}, nil
+	case BSEq:
+		return bsCond{sql: col + " = ?", args: args[:1]}, nil
+	case BSIn:
+		return bsCond{sql: col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args: args}, nil
+	case BSRange:
+		if len(args) < 2 {
+			return bsCond{}, errors.New("store: range takes two values")
 		}
-		expr := map[string]string{"year": "%Y", "month": "%m", "day": "%d", "week_day": "%w"}[op]
-		sql := fmt.Sprintf("CAST(strftime('%s', %s) AS INTEGER)", expr, col)
-		if op == "week_day" { // Django: 1 = Sunday … 7 = Saturday
-			sql += " + 1"
-		}
-		return bsCond{sql: sql + " = ?", args: []any{n}}, nil
-	case "", "gt", "gte", "lt", "lte", "in", "range":
-		args := make([]any, len(vals))
-		for i, v := range vals {
-			a, err := typedValue(fld, name, v)
-			if err != nil {
-				return bsCond{}, err
-			}
-			args[i] = a
-		}
-		switch op {
-		case "":
-			return bsCond{sql: col + " = ?", args: args}, nil
-		case "in":
-			return bsCond{sql: col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args: args}, nil
-		case "range":
-			return bsCond{sql: col + " BETWEEN ? AND ?", args: args}, nil
-		default:
-			sym := map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
-			return bsCond{sql: col + " " + sym + " ?", args: args}, nil
-		}
+		return bsCond{sql: col + " BETWEEN ? AND ?", args: args[:2]}, nil
+	case BSGt, BSGte, BSLt, BSLte:
+		sym := map[BSOp]string{BSGt: ">", BSGte: ">=", BSLt: "<", BSLte: "<="}[op]
+		return bsCond{sql: col + " " + sym + " ?", args: args[:1]}, nil
 	}
-	cls := fld.djClass
-	return bsCond{}, listErr("Unsupported lookup '%s' for %s or join on the field not permitted.", op, cls)
-}
-
-// typedValue converts a request value to the column's type the way Django's
-// model field would (to_python / get_prep_value), with its error messages.
-func typedValue(fld *bsField, name, v string) (any, error) {
-	switch fld.kind {
-	case bsUUID:
-		u, ok := parseUUID(v)
-		if !ok {
-			return nil, listErr("“%s” is not a valid UUID.", v)
-		}
-		return u, nil
-	case bsDateTime:
-		t, err := parseDjangoDateTime(v)
-		if err != nil {
-			return nil, err
-		}
-		return t, nil
-	case bsDate:
-		return parseDjangoDate(v)
-	case bsBool:
-		return isTruthy(v), nil
-	case bsInt:
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			return nil, listErr("Field '%s' expected a number but got %s.", name, pyRepr(v))
-		}
-		return n, nil
-	}
-	return v, nil
-}
-
-// isTruthy is dynamic-rest's is_truthy for strings.
-func isTruthy(s string) bool {
-	switch strings.ToLower(s) {
-	case "", "0", "false":
-		return false
-	}
-	return true
-}
-
-func boolText(s string) string {
-	if isTruthy(s) {
-		return "1"
-	}
-	return "0"
-}
-
-// likeEscape escapes LIKE's wildcards for ESCAPE '\'.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// globEscape makes GLOB's special characters literal by bracketing them.
-func globEscape(s string) string {
-	return strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace(s)
+	return bsCond{}, fmt.Errorf("store: operator %q does not apply to %s", op, col)
 }
 
 // parseUUID accepts what Python's uuid.UUID(hex=…) accepts (optional
@@ -1209,103 +612,6 @@ func parseUUID(s string) (string, bool) {
 	}
 	h = strings.ToLower(h)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
-}
-
-var (
-	djDateTimeRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})` +
-		`(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$`)
-	djDateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
-)
-
-// parseDjangoDate parses a value as Django's DateField does (YYYY-MM-DD,
-// with its error messages) and returns it in the form the tables store.
-func parseDjangoDate(v string) (string, error) {
-	t := strings.TrimSpace(v)
-	m := djDateRe.FindStringSubmatch(t)
-	if m == nil {
-		return "", listErr("“%s” value has an invalid date format. It must be in YYYY-MM-DD format.", v)
-	}
-	d, err := time.Parse("2006-1-2", m[1]+"-"+m[2]+"-"+m[3])
-	if err != nil || d.Year() < 1 {
-		return "", listErr("“%s” value has the correct format (YYYY-MM-DD) but it is an invalid date.", v)
-	}
-	return d.Format(time.DateOnly), nil
-}
-
-// parseDjangoDateTime parses like Django's DateTimeField.to_python:
-// "YYYY-MM-DD[ T]HH:MM[:ss[.uuuuuu]][TZ]" or a plain date (midnight).
-// Times without a zone are taken as UTC (TIME_ZONE = "UTC"). The result
-// is in UTC, the zone the tables are written in.
-func parseDjangoDateTime(v string) (time.Time, error) {
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	valid := func(y, mo, d, h, mi, sec int) bool {
-		t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
-		return y >= 1 && t.Year() == y && t.Month() == time.Month(mo) && t.Day() == d &&
-			t.Hour() == h && t.Minute() == mi && t.Second() == sec
-	}
-	if m := djDateTimeRe.FindStringSubmatch(v); m != nil {
-		y, mo, d, h, mi, sec := atoi(m[1]), atoi(m[2]), atoi(m[3]), atoi(m[4]), atoi(m[5]), atoi(m[6])
-		if !valid(y, mo, d, h, mi, sec) {
-			return time.Time{}, listErr("“%s” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.", v)
-		}
-		us := 0
-		if m[7] != "" {
-			us = atoi((m[7] + "000000")[:6])
-		}
-		loc := time.UTC
-		if tz := m[8]; tz != "" && tz != "Z" {
-			digits := strings.ReplaceAll(tz[1:], ":", "")
-			off := atoi(digits[:2]) * 3600
-			if len(digits) == 4 {
-				off += atoi(digits[2:]) * 60
-			}
-			if tz[0] == '-' {
-				off = -off
-			}
-			loc = time.FixedZone("", off)
-		}
-		return time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, loc).UTC(), nil
-	}
-	if m := djDateRe.FindStringSubmatch(v); m != nil {
-		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
-		if !valid(y, mo, d, 0, 0, 0) {
-			return time.Time{}, listErr("“%s” value has the correct format (YYYY-MM-DD) but it is an invalid date.", v)
-		}
-		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), nil
-	}
-	return time.Time{}, listErr("“%s” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.", v)
-}
-
-// pyRepr renders s like Python's repr() of a str, as dynamic-rest's
-// messages show it.
-func pyRepr(s string) string {
-	quote := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(quote):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
 }
 
 // BSFilterField describes one filterable field of a model of the query
@@ -1339,23 +645,4 @@ func BSFilterFields(model string) []BSFilterField {
 		out = append(out, BSFilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
 	}
 	return out
-}
-
-// BSFieldNames returns every serializer field of model (the names
-// include[] and exclude[] accept), sorted (nil for an unknown model).
-func BSFieldNames(model string) []string {
-	m, ok := bsModels[model]
-	if !ok {
-		return nil
-	}
-	return slices.Sorted(slices.Values(m.all))
-}
-
-// BSSortNames returns the sort[] names of model, sorted.
-func BSSortNames(model string) []string {
-	m, ok := bsModels[model]
-	if !ok {
-		return nil
-	}
-	return slices.Sorted(maps.Keys(m.sorts))
 }

@@ -91,9 +91,9 @@ func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 
 // ListBSSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
-	base := v.sessions(s.ctxRead(ctx).Model(&BSSession{}))
+	base := s.ctxRead(ctx).Model(&BSSession{})
 	sel, args := bsSessionSelect(v)
-	return listPage(base, q, page, "bs_sessions.created_at, bs_sessions.id", scanBSSession, sel, args...)
+	return listPage(base, v, "session", q, page, scanBSSession, sel, args...)
 }
 
 // GetBSSession returns a session v may see; ErrNotFound otherwise.

@@ -21,9 +21,8 @@ const bsSDSUnique = "The fields session, datastorage must make a unique set."
 
 // ListBSSessionDataStorages returns one page of the links of sessions v may see.
 func (s *Store) ListBSSessionDataStorages(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionDataStorage, int64, error) {
-	base := v.sessionDataStorages(s.ctxRead(ctx).Model(&BSSessionDataStorage{}))
-	return listPage[BSSessionDataStorage](base, q, page,
-		"bs_session_datastorages.session_id, bs_session_datastorages.sort_order, bs_session_datastorages.id", nil, "")
+	base := s.ctxRead(ctx).Model(&BSSessionDataStorage{})
+	return listPage[BSSessionDataStorage](base, v, "sessiondatastorage", q, page, nil, "")
 }
 
 // GetBSSessionDataStorage returns a link of a session v may see; ErrNotFound otherwise.

@@ -110,9 +110,9 @@ func nullString(s sql.NullString) *string {
 
 // ListBSSubjects returns one page of the subjects v may see and their total.
 func (s *Store) ListBSSubjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSubjectRecord, int64, error) {
-	base := v.where(s.ctxRead(ctx).Model(&BSSubject{}), "subject")
+	base := s.ctxRead(ctx).Model(&BSSubject{})
 	sel, args := bsSubjectSelect(v)
-	return listPage(base, q, page, "bs_subjects.created_at, bs_subjects.id", scanBSSubject, sel, args...)
+	return listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
 }
 
 // GetBSSubject returns a subject v may see; ErrNotFound otherwise.

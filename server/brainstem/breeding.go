@@ -3,7 +3,6 @@ package brainstem
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/oapi-codegen/nullable"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -11,80 +10,6 @@ import (
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
-
-// breedingObject renders a breeding; a parent the caller may not see is null.
-func breedingObject(b store.BSBreedingRecord, e embeds) object {
-	parent := func(name, id string) any {
-		if id == "" {
-			return nil
-		}
-		return e.one(name, id)
-	}
-	var litter any
-	if b.LitterSize != nil {
-		litter = *b.LitterSize
-	}
-	return object{
-		{"id", b.ID},
-		{"name", b.Name},
-		{"project", e.one("project", b.ProjectID)},
-		{"mother", parent("mother", b.MotherID)},
-		{"father", parent("father", b.FatherID)},
-		{"description", b.Description},
-		{"tags", rawJSON(b.Tags, "[]")},
-		{"birth_date", nullableText(b.BirthDate)},
-		{"start_date", nullableText(b.StartDate)},
-		{"end_date", nullableText(b.EndDate)},
-		{"weaning_date", nullableText(b.WeaningDate)},
-		{"litter_size", litter},
-		{"expected_genotype", b.ExpectedGenotype},
-	}
-}
-
-func (h *Handlers) breedingObjects(ctx context.Context, r *request, recs []store.BSBreedingRecord, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "project") {
-		ids := make([]string, len(recs))
-		for i, b := range recs {
-			ids[i] = b.ProjectID
-		}
-		m, err := h.embedProjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["project"] = m
-	}
-	for _, rel := range []string{"mother", "father"} {
-		if !slices.Contains(q.Include, rel) {
-			continue
-		}
-		var ids []string
-		for _, b := range recs {
-			id := b.MotherID
-			if rel == "father" {
-				id = b.FatherID
-			}
-			if id != "" {
-				ids = append(ids, id)
-			}
-		}
-		m, err := h.embedSubjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e[rel] = m
-	}
-	out := make([]object, len(recs))
-	for i, b := range recs {
-		out[i] = breedingObject(b, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func (h *Handlers) embedBreedings(ctx context.Context, r *request, ids []string) (map[string]object, error) {
-	bs, err := h.st.BSBreedingsByID(ctx, r.viewer(), dedupe(ids))
-	return indexObjects(bs, err, func(b store.BSBreedingRecord) (string, object) { return b.ID, breedingObject(b, nil) })
-}
 
 // breedingFields are the writable breeding fields of both body types.
 type breedingFields struct {
@@ -140,29 +65,29 @@ func breedingCreateFields(b *brainstemapi.BreedingCreate) breedingFields {
 		StartDate: b.StartDate, EndDate: b.EndDate, WeaningDate: b.WeaningDate, LitterSize: b.LitterSize}
 }
 
-func (h *Handlers) breedingSaved(status int, rec *store.BSBreedingRecord, err error) (response, error) {
+func (h *Handlers) breedingSaved(ctx context.Context, status int, rec *store.BSBreedingRecord, err error) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	return response{status: status, body: object{{"breeding", breedingObject(*rec, nil)}}}, nil
+	return response{status: status, body: detail("breeding", rec, requestFrom(ctx))}, nil
 }
 
-func (h *Handlers) listBreedings(ctx context.Context) (response, error) {
-	return listRecords(ctx, "breeding", "breedings", h.st.ListBSBreedings, h.breedingObjects)
+func (h *Handlers) listBreedings(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "breeding", "breedings", h.st.ListBSBreedings)
 }
 
 func (h *Handlers) getBreeding(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, "breeding", id, h.st.GetBSBreeding, h.breedingObjects)
+	return getRecord(ctx, h, "breeding", id, h.st.GetBSBreeding)
 }
 
 // ListBreedings lists the breedings of the caller's projects.
-func (h *Handlers) ListBreedings(ctx context.Context, _ brainstemapi.ListBreedingsRequestObject) (brainstemapi.ListBreedingsResponseObject, error) {
-	return h.listBreedings(ctx)
+func (h *Handlers) ListBreedings(ctx context.Context, req brainstemapi.ListBreedingsRequestObject) (brainstemapi.ListBreedingsResponseObject, error) {
+	return h.listBreedings(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListBreedings lists the breedings of public projects.
-func (h *Handlers) PublicListBreedings(ctx context.Context, _ brainstemapi.PublicListBreedingsRequestObject) (brainstemapi.PublicListBreedingsResponseObject, error) {
-	return h.listBreedings(ctx)
+func (h *Handlers) PublicListBreedings(ctx context.Context, req brainstemapi.PublicListBreedingsRequestObject) (brainstemapi.PublicListBreedingsResponseObject, error) {
+	return h.listBreedings(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetBreeding returns one breeding of the caller's projects.
@@ -178,13 +103,13 @@ func (h *Handlers) PublicGetBreeding(ctx context.Context, req brainstemapi.Publi
 // CreateBreeding creates a breeding (201).
 func (h *Handlers) CreateBreeding(ctx context.Context, req brainstemapi.CreateBreedingRequestObject) (brainstemapi.CreateBreedingResponseObject, error) {
 	rec, err := h.st.SaveBSBreeding(ctx, requestFrom(ctx).userID(), "", breedingInput(breedingCreateFields(req.Body), true))
-	return h.breedingSaved(http.StatusCreated, rec, err)
+	return h.breedingSaved(ctx, http.StatusCreated, rec, err)
 }
 
 // ReplaceBreeding replaces a breeding's writable fields (PUT).
 func (h *Handlers) ReplaceBreeding(ctx context.Context, req brainstemapi.ReplaceBreedingRequestObject) (brainstemapi.ReplaceBreedingResponseObject, error) {
 	rec, err := h.st.SaveBSBreeding(ctx, requestFrom(ctx).userID(), req.Id.String(), breedingInput(breedingCreateFields(req.Body), true))
-	return h.breedingSaved(http.StatusOK, rec, err)
+	return h.breedingSaved(ctx, http.StatusOK, rec, err)
 }
 
 // UpdateBreeding changes the fields sent (PATCH).
@@ -194,7 +119,7 @@ func (h *Handlers) UpdateBreeding(ctx context.Context, req brainstemapi.UpdateBr
 		Project: b.Project, Mother: b.Mother, Father: b.Father, Tags: b.Tags, BirthDate: b.BirthDate,
 		StartDate: b.StartDate, EndDate: b.EndDate, WeaningDate: b.WeaningDate, LitterSize: b.LitterSize}, false)
 	rec, err := h.st.SaveBSBreeding(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return h.breedingSaved(http.StatusOK, rec, err)
+	return h.breedingSaved(ctx, http.StatusOK, rec, err)
 }
 
 // DeleteBreeding deletes a breeding (204); its offspring lose their breeding.

@@ -13,7 +13,8 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// Conversions between the store's records and the API's JSON, in one place.
+// Conversions of request bodies to store inputs, and the value formats the
+// renderer (records.go) shares.
 
 // embeds holds, per relation name, the embedded objects by id
 // (include[]=rel.*). A relation without an entry is rendered as ids.
@@ -57,106 +58,10 @@ func formatDateTime(t *time.Time) any {
 	return t.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 }
 
-// links lists the non-empty relations (name, "" for empty) as relative URLs.
-func links(rels ...string) member {
-	o := object{}
-	for i := 0; i+1 < len(rels); i += 2 {
-		if rels[i+1] != "" {
-			o = append(o, member{rels[i], rels[i] + "/"})
-		}
-	}
-	return member{"links", o}
-}
-
 // wantLinks is false when the request asked for ?exclude_links.
 func wantLinks(r *request) bool {
 	_, no := r.query["exclude_links"]
 	return !no
-}
-
-func nonEmpty(ids []string) string {
-	if len(ids) == 0 {
-		return ""
-	}
-	return "x"
-}
-
-// sessionObject renders a session in the documented key order.
-func sessionObject(s store.BSSessionRecord, r *request, e embeds) object {
-	o := object{
-		{"id", s.ID},
-		{"name", s.Name},
-		{"description", s.Description},
-		{"epochs", emptyList},
-		{"projects", e.relation("projects", s.ProjectIDs)},
-		{"date_time", formatDateTime(s.DateTime)},
-		{"datastorage", e.relation("datastorage", s.DataStorageIDs)},
-		{"extra_fields", rawJSON(s.ExtraFields, "{}")},
-		{"download_links", rawJSON(s.DownloadLinks, "[]")},
-		{"dataacquisition", emptyList},
-		{"behaviors", emptyList},
-		{"manipulations", emptyList},
-		{"name_used_in_storage", s.NameUsedInStorage},
-		{"tags", rawJSON(s.Tags, "[]")},
-	}
-	if wantLinks(r) {
-		o = append(o, links("projects", nonEmpty(s.ProjectIDs), "datastorage", nonEmpty(s.DataStorageIDs)))
-	}
-	return o
-}
-
-// projectObject renders a project. Members' e-mails are shown on the
-// private portal only.
-func projectObject(p store.BSProjectRecord, r *request, e embeds) object {
-	users := object{}
-	if !r.public {
-		for _, m := range p.Members {
-			users = append(users, member{m.Email, object{
-				{"can_change", m.CanChange}, {"is_manager", m.IsManager}, {"is_owner", m.IsOwner},
-			}})
-		}
-	}
-	o := object{
-		{"id", p.ID},
-		{"name", p.Name},
-		{"description", p.Description},
-		{"sessions", e.relation("sessions", p.SessionIDs)},
-		{"subjects", e.relation("subjects", p.SubjectIDs)},
-		{"collections", e.relation("collections", p.CollectionIDs)},
-		{"cohorts", e.relation("cohorts", p.CohortIDs)},
-		{"publications", rawJSON(p.Publications, "[]")},
-		{"extra_fields", rawJSON(p.ExtraFields, "{}")},
-		{"is_public", p.IsPublic},
-		{"tags", rawJSON(p.Tags, "[]")},
-	}
-	if wantLinks(r) {
-		o = append(o, links("sessions", nonEmpty(p.SessionIDs), "subjects", nonEmpty(p.SubjectIDs),
-			"collections", nonEmpty(p.CollectionIDs), "cohorts", nonEmpty(p.CohortIDs)))
-	}
-	return append(o, member{"users", users}, member{"groups", object{}})
-}
-
-// dataStorageObject renders a data storage.
-func dataStorageObject(d store.BSDataStorage) object {
-	return object{
-		{"id", d.ID},
-		{"name", d.Name},
-		{"location", d.Location},
-		{"description", d.Description},
-		{"is_public", d.IsPublic},
-		{"data_organization", rawJSON(d.DataOrganization, "[]")},
-		{"data_protocols", rawJSON(d.DataProtocols, "[]")},
-	}
-}
-
-// sessionDataStorageObject renders a session ↔ data storage link.
-func sessionDataStorageObject(l store.BSSessionDataStorage, e embeds) object {
-	return object{
-		{"id", l.ID},
-		{"session", e.one("session", l.SessionID)},
-		{"datastorage", e.one("datastorage", l.DataStorageID)},
-		{"order", l.Order},
-	}
 }
 
 // ---- request bodies → store inputs ----

@@ -4,28 +4,14 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
 )
 
-func (h *Handlers) listDataStorages(ctx context.Context) (response, error) {
-	return listRecords(ctx, "datastorage", "datastorages", h.st.ListBSDataStorages, dataStorageObjects)
+func (h *Handlers) listDataStorages(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "datastorage", "datastorages", h.st.ListBSDataStorages)
 }
 
 func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, "datastorage", id, h.st.GetBSDataStorage, dataStorageObjects)
-}
-
-// dataStorageObjects renders data storages (they have no embeds).
-func dataStorageObjects(_ context.Context, _ *request, rows []store.BSDataStorage, q *store.BSQuery) ([]object, error) {
-	objs := make([]object, len(rows))
-	for i, d := range rows {
-		objs[i] = dataStorageObject(d).without(q.Exclude, q.Include)
-	}
-	return objs, nil
-}
-
-func dataStorageDetail(d *store.BSDataStorage) object {
-	return object{{"datastorage", dataStorageObject(*d)}}
+	return getRecord(ctx, h, "datastorage", id, h.st.GetBSDataStorage)
 }
 
 func dataStorageCreateFields(b *brainstemapi.DataStorageCreate) dataStorageFields {
@@ -34,13 +20,13 @@ func dataStorageCreateFields(b *brainstemapi.DataStorageCreate) dataStorageField
 }
 
 // ListDataStorages lists the caller's and the public data storages.
-func (h *Handlers) ListDataStorages(ctx context.Context, _ brainstemapi.ListDataStoragesRequestObject) (brainstemapi.ListDataStoragesResponseObject, error) {
-	return h.listDataStorages(ctx)
+func (h *Handlers) ListDataStorages(ctx context.Context, req brainstemapi.ListDataStoragesRequestObject) (brainstemapi.ListDataStoragesResponseObject, error) {
+	return h.listDataStorages(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListDataStorages lists the public data storages.
-func (h *Handlers) PublicListDataStorages(ctx context.Context, _ brainstemapi.PublicListDataStoragesRequestObject) (brainstemapi.PublicListDataStoragesResponseObject, error) {
-	return h.listDataStorages(ctx)
+func (h *Handlers) PublicListDataStorages(ctx context.Context, req brainstemapi.PublicListDataStoragesRequestObject) (brainstemapi.PublicListDataStoragesResponseObject, error) {
+	return h.listDataStorages(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetDataStorage returns one of the caller's or a public data storage.
@@ -59,7 +45,7 @@ func (h *Handlers) CreateDataStorage(ctx context.Context, req brainstemapi.Creat
 	if err != nil {
 		return nil, err
 	}
-	return created(dataStorageDetail(d)), nil
+	return created(detail("datastorage", d, requestFrom(ctx))), nil
 }
 
 // ReplaceDataStorage replaces a data storage's writable fields (PUT, owner only).
@@ -69,7 +55,7 @@ func (h *Handlers) ReplaceDataStorage(ctx context.Context, req brainstemapi.Repl
 	if err != nil {
 		return nil, err
 	}
-	return ok(dataStorageDetail(d)), nil
+	return ok(detail("datastorage", d, requestFrom(ctx))), nil
 }
 
 // UpdateDataStorage changes the fields sent (PATCH, owner only).
@@ -81,7 +67,7 @@ func (h *Handlers) UpdateDataStorage(ctx context.Context, req brainstemapi.Updat
 	if err != nil {
 		return nil, err
 	}
-	return ok(dataStorageDetail(d)), nil
+	return ok(detail("datastorage", d, requestFrom(ctx))), nil
 }
 
 // DeleteDataStorage deletes a data storage (owner only, 204).

@@ -3,8 +3,10 @@ package brainstem_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -29,12 +31,13 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"supplier":           {"Supplier", "/api/private/resources/supplier/", "suppliers"},
 }
 
-// TestModelsFollowTheSpec compares every model of the query engine with its
-// schema in openapi/brainstem.yaml: the fields include[]/exclude[] accept
-// are the schema's properties, every filter and sort name is one of them,
-// a relation filter leads to a model whose schema the property embeds, and
-// a rendered record carries the schema's required fields in the order the
-// schema lists them (the real service's key order).
+// TestModelsFollowTheSpec compares every model of the registry with its
+// schema in openapi/brainstem.yaml: the fields are the schema's properties
+// in the schema's (required, wire) order; each field's kind matches the
+// property's type, nullability, and embedded schema for relations; a field
+// is read-only exactly when the create body does not accept it, and
+// required exactly when the create body requires it; and a rendered record
+// carries the keys in that order.
 func TestModelsFollowTheSpec(t *testing.T) {
 	t.Parallel()
 	spec, err := brainstemapi.GetSwagger()
@@ -45,49 +48,47 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(changer, "/api/private/stem/collection/", "collection", map[string]any{"name": "C", "project": f.id["Lab"], "sessions": []string{f.id["S1"]}})
 	f.create(changer, "/api/private/stem/cohort/", "cohort", map[string]any{"name": "C", "project": f.id["Lab"], "subjects": []string{f.id["Rat1"]}})
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
-	for _, model := range store.BSQueryModels() {
-		s, ok := specSchemas[model]
+	for _, m := range store.BSModels() {
+		s, ok := specSchemas[m.Name]
 		if !ok {
-			t.Errorf("model %q has no schema in specSchemas", model)
+			t.Errorf("model %q has no schema in specSchemas", m.Name)
 			continue
 		}
 		ref := spec.Components.Schemas[s.schema]
-		if ref == nil {
-			t.Errorf("%s: no schema %s in the spec", model, s.schema)
+		create := spec.Components.Schemas[s.schema+"Create"]
+		if ref == nil || create == nil {
+			t.Errorf("%s: no schema %s or %sCreate in the spec", m.Name, s.schema, s.schema)
 			continue
 		}
 		schema := ref.Value
-		props := slices.Sorted(func(yield func(string) bool) {
-			for k := range schema.Properties {
-				if !yield(k) {
-					return
-				}
-			}
-		})
-		if got := store.BSFieldNames(model); !slices.Equal(got, props) {
-			t.Errorf("%s: fields %v, spec properties %v", model, got, props)
+		var names []string
+		for _, fld := range m.Fields {
+			names = append(names, fld.Name)
 		}
-		for _, name := range store.BSSortNames(model) {
-			if schema.Properties[name] == nil {
-				t.Errorf("%s: sort[]=%s is no property", model, name)
-			}
+		if !slices.Equal(names, schema.Required) {
+			t.Errorf("%s: registry fields %v, spec's required order %v", m.Name, names, schema.Required)
 		}
-		for _, fld := range store.BSFilterFields(model) {
+		if len(schema.Properties) != len(schema.Required) {
+			t.Errorf("%s: the spec has %d properties but requires %d: every field is rendered", m.Name, len(schema.Properties), len(schema.Required))
+		}
+		for _, fld := range m.Fields {
 			p := schema.Properties[fld.Name]
 			if p == nil {
-				t.Errorf("%s: filter{%s} is no property", model, fld.Name)
+				t.Errorf("%s.%s: no such property", m.Name, fld.Name)
 				continue
 			}
-			if fld.Kind != "relation" {
-				continue
+			if msg := kindMismatch(fld, p); msg != "" {
+				t.Errorf("%s.%s (%s): %s", m.Name, fld.Name, fld.Kind, msg)
 			}
-			target := specSchemas[fld.Target].schema
-			v := p.Value
-			if v.Items != nil {
-				v = v.Items.Value
+			_, writable := create.Value.Properties[fld.Name]
+			if fld.ReadOnly == writable {
+				t.Errorf("%s.%s: registry read-only %v, but %sCreate accepts it: %v", m.Name, fld.Name, fld.ReadOnly, s.schema, writable)
 			}
-			if !slices.ContainsFunc(v.OneOf, func(r *openapi3.SchemaRef) bool { return r.Ref == "#/components/schemas/"+target }) {
-				t.Errorf("%s.%s: a relation to %s, but the property does not embed %s", model, fld.Name, fld.Target, target)
+			if p.Value.ReadOnly && !fld.ReadOnly && fld.Kind != store.BSEmpty {
+				t.Errorf("%s.%s: read-only in the spec, writable in the registry", m.Name, fld.Name)
+			}
+			if req := slices.Contains(create.Value.Required, fld.Name); req != fld.Required {
+				t.Errorf("%s.%s: registry required %v, %sCreate requires it: %v", m.Name, fld.Name, fld.Required, s.schema, req)
 			}
 		}
 		// key order of a rendered record
@@ -99,13 +100,77 @@ func TestModelsFollowTheSpec(t *testing.T) {
 		res.JSON(t, &page)
 		var recs []json.RawMessage
 		if err := json.Unmarshal(page[s.key], &recs); err != nil || len(recs) == 0 {
-			t.Errorf("%s: no record to check (%v)", model, err)
+			t.Errorf("%s: no record to check (%v)", m.Name, err)
 			continue
 		}
 		if got := keyOrder(t, recs[0]); !slices.Equal(got, schema.Required) {
-			t.Errorf("%s: keys %v, spec's required order %v", model, got, schema.Required)
+			t.Errorf("%s: keys %v, spec's required order %v", m.Name, got, schema.Required)
 		}
 	}
+}
+
+// kindMismatch says how property p differs from what fld's kind renders
+// ("" when it matches).
+func kindMismatch(fld store.BSField, p *openapi3.SchemaRef) string {
+	v := p.Value
+	typ := func(s *openapi3.Schema) string {
+		if s.Type == nil || len(*s.Type) == 0 {
+			return ""
+		}
+		return (*s.Type)[0] + "/" + s.Format
+	}
+	refs := func(s *openapi3.Schema) []string {
+		var out []string
+		for _, r := range s.OneOf {
+			out = append(out, strings.TrimPrefix(r.Ref, "#/components/schemas/"))
+		}
+		return out
+	}
+	want := map[store.BSKind]string{store.BSText: "string/", store.BSUUID: "string/uuid", store.BSInt: "integer/",
+		store.BSBool: "boolean/", store.BSDate: "string/date", store.BSDateTime: "string/date-time", store.BSJSON: "object/",
+		store.BSJSONList: "array/", store.BSTextList: "array/", store.BSUUIDList: "array/", store.BSToMany: "array/"}
+	if w, ok := want[fld.Kind]; ok && typ(v) != w {
+		return fmt.Sprintf("type %s, want %s", typ(v), w)
+	}
+	switch fld.Kind {
+	case store.BSText, store.BSUUID, store.BSInt, store.BSBool, store.BSDate, store.BSDateTime, store.BSComputed:
+		if v.Nullable != fld.Nullable {
+			return fmt.Sprintf("nullable %v in the spec, %v in the registry", v.Nullable, fld.Nullable)
+		}
+	case store.BSJSONList:
+		if typ(v.Items.Value) != "object/" {
+			return "not a list of objects"
+		}
+	case store.BSTextList:
+		if typ(v.Items.Value) != "string/" {
+			return "not a list of strings"
+		}
+	case store.BSUUIDList:
+		if typ(v.Items.Value) != "string/uuid" {
+			return "not a list of UUIDs"
+		}
+	case store.BSToMany:
+		if got := refs(v.Items.Value); !slices.Equal(got, []string{"Uuid", specSchemas[fld.Target].schema}) {
+			return fmt.Sprintf("items are one of %v, want a Uuid or an embedded %s", got, fld.Target)
+		}
+	case store.BSToOne:
+		id := "Uuid"
+		if fld.Nullable {
+			id = "NullableUuid"
+		}
+		if got := refs(v); !slices.Equal(got, []string{id, specSchemas[fld.Target].schema}) {
+			return fmt.Sprintf("one of %v, want %s or an embedded %s", got, id, fld.Target)
+		}
+	case store.BSEmpty:
+		if p.Ref != "#/components/schemas/EmptyRelation" {
+			return "not an EmptyRelation"
+		}
+	case store.BSLinks:
+		if p.Ref != "#/components/schemas/Links" {
+			return "not Links"
+		}
+	}
+	return ""
 }
 
 // keyOrder lists the keys of a JSON object in document order.

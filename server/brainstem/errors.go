@@ -108,7 +108,7 @@ func errorResponse(err error, r *http.Request) (int, any) {
 	var ae *apiError
 	var vf *validationFailure
 	var ve *store.ValidationError
-	var qe *store.BSQueryError
+	var qe *queryError
 	var he *echo.HTTPError
 	var te *auth.Throttled
 	switch {
@@ -126,7 +126,9 @@ func errorResponse(err error, r *http.Request) (int, any) {
 	case errors.As(err, &ve):
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
-		return http.StatusBadRequest, qe.Body
+		return http.StatusBadRequest, qe.body
+	case errors.Is(err, store.ErrBSQueryTooLarge):
+		return http.StatusBadRequest, []string{msgTooManyValues}
 	case store.IsStorageFull(err):
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):

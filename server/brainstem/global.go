@@ -3,7 +3,6 @@ package brainstem
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/oapi-codegen/nullable"
 
@@ -27,41 +26,6 @@ func nullableText(s *string) any {
 		return nil
 	}
 	return *s
-}
-
-// speciesObject renders a species.
-func speciesObject(s store.BSSpecies) object {
-	return object{
-		{"id", s.ID},
-		{"name", s.Name},
-		{"description", s.Description},
-		{"rrid", nullableText(s.RRID)},
-		{"rrid_url", rridURL(s.RRID)},
-		{"external_identifiers", rawJSON(s.ExternalIdentifiers, "[]")},
-	}
-}
-
-// strainObject renders a strain, its species embedded when e has it.
-func strainObject(s store.BSStrain, e embeds) object {
-	return object{
-		{"id", s.ID},
-		{"name", s.Name},
-		{"description", s.Description},
-		{"species", e.one("species", s.SpeciesID)},
-		{"rrid", nullableText(s.RRID)},
-		{"rrid_url", rridURL(s.RRID)},
-		{"external_identifiers", rawJSON(s.ExternalIdentifiers, "[]")},
-	}
-}
-
-// supplierObject renders a supplier.
-func supplierObject(s store.BSSupplier) object {
-	return object{
-		{"id", s.ID},
-		{"name", s.Name},
-		{"description", s.Description},
-		{"website", s.Website},
-	}
 }
 
 // globalFields are the writable fields of the global tables' bodies.
@@ -108,75 +72,33 @@ func globalInput(f globalFields, full bool) store.BSGlobalInput {
 }
 
 // saved answers a created (201) or changed (200) record of a global table.
-func saved[T any](ctx context.Context, status int, model string, row *T, err error,
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+func saved[T any](ctx context.Context, status int, model string, row *T, err error) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := render(ctx, requestFrom(ctx), []T{*row}, &store.BSQuery{})
-	if err != nil {
-		return response{}, err
-	}
-	return response{status: status, body: object{{model, objs[0]}}}, nil
-}
-
-func (h *Handlers) renderSpecies(_ context.Context, _ *request, rows []store.BSSpecies, q *store.BSQuery) ([]object, error) {
-	out := make([]object, len(rows))
-	for i, s := range rows {
-		out[i] = speciesObject(s).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func (h *Handlers) renderStrains(ctx context.Context, r *request, rows []store.BSStrain, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "species") {
-		ids := make([]string, len(rows))
-		for i, s := range rows {
-			ids[i] = s.SpeciesID
-		}
-		ss, err := h.st.BSSpeciesByID(ctx, r.viewer(), dedupe(ids))
-		m, err := indexObjects(ss, err, func(s store.BSSpecies) (string, object) { return s.ID, speciesObject(s) })
-		if err != nil {
-			return nil, err
-		}
-		e["species"] = m
-	}
-	out := make([]object, len(rows))
-	for i, s := range rows {
-		out[i] = strainObject(s, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func (h *Handlers) renderSuppliers(_ context.Context, _ *request, rows []store.BSSupplier, q *store.BSQuery) ([]object, error) {
-	out := make([]object, len(rows))
-	for i, s := range rows {
-		out[i] = supplierObject(s).without(q.Exclude, q.Include)
-	}
-	return out, nil
+	return response{status: status, body: detail(model, row, requestFrom(ctx))}, nil
 }
 
 // ---- species ----
 
 // ListSpecies lists the species.
-func (h *Handlers) ListSpecies(ctx context.Context, _ brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
-	return listRecords(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+func (h *Handlers) ListSpecies(ctx context.Context, req brainstemapi.ListSpeciesRequestObject) (brainstemapi.ListSpeciesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "species", "species", h.st.ListBSSpecies)
 }
 
 // PublicListSpecies lists the species on the public portal.
-func (h *Handlers) PublicListSpecies(ctx context.Context, _ brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
-	return listRecords(ctx, "species", "species", h.st.ListBSSpecies, h.renderSpecies)
+func (h *Handlers) PublicListSpecies(ctx context.Context, req brainstemapi.PublicListSpeciesRequestObject) (brainstemapi.PublicListSpeciesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "species", "species", h.st.ListBSSpecies)
 }
 
 // GetSpecies returns one species.
 func (h *Handlers) GetSpecies(ctx context.Context, req brainstemapi.GetSpeciesRequestObject) (brainstemapi.GetSpeciesResponseObject, error) {
-	return getRecord(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+	return getRecord(ctx, h, "species", req.Id.String(), h.st.GetBSSpecies)
 }
 
 // PublicGetSpecies returns one species on the public portal.
 func (h *Handlers) PublicGetSpecies(ctx context.Context, req brainstemapi.PublicGetSpeciesRequestObject) (brainstemapi.PublicGetSpeciesResponseObject, error) {
-	return getRecord(ctx, "species", req.Id.String(), h.st.GetBSSpecies, h.renderSpecies)
+	return getRecord(ctx, h, "species", req.Id.String(), h.st.GetBSSpecies)
 }
 
 // CreateSpecies creates a species (staff only, 201).
@@ -184,7 +106,7 @@ func (h *Handlers) CreateSpecies(ctx context.Context, req brainstemapi.CreateSpe
 	b := req.Body
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, true)
 	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), "", in)
-	return saved(ctx, http.StatusCreated, "species", row, err, h.renderSpecies)
+	return saved(ctx, http.StatusCreated, "species", row, err)
 }
 
 // ReplaceSpecies replaces a species' writable fields (PUT, staff only).
@@ -192,7 +114,7 @@ func (h *Handlers) ReplaceSpecies(ctx context.Context, req brainstemapi.ReplaceS
 	b := req.Body
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, true)
 	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "species", row, err, h.renderSpecies)
+	return saved(ctx, http.StatusOK, "species", row, err)
 }
 
 // UpdateSpecies changes the fields sent (PATCH, staff only).
@@ -200,7 +122,7 @@ func (h *Handlers) UpdateSpecies(ctx context.Context, req brainstemapi.UpdateSpe
 	b := req.Body
 	in := globalInput(globalFields{Name: b.Name, Description: b.Description, RRID: b.Rrid, ExternalIdentifiers: b.ExternalIdentifiers}, false)
 	row, err := h.st.SaveBSSpecies(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "species", row, err, h.renderSpecies)
+	return saved(ctx, http.StatusOK, "species", row, err)
 }
 
 // DeleteSpecies deletes a species without strains (staff only, 204).
@@ -214,23 +136,23 @@ func (h *Handlers) DeleteSpecies(ctx context.Context, req brainstemapi.DeleteSpe
 // ---- strain ----
 
 // ListStrains lists the strains.
-func (h *Handlers) ListStrains(ctx context.Context, _ brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
-	return listRecords(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+func (h *Handlers) ListStrains(ctx context.Context, req brainstemapi.ListStrainsRequestObject) (brainstemapi.ListStrainsResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "strain", "strains", h.st.ListBSStrains)
 }
 
 // PublicListStrains lists the strains on the public portal.
-func (h *Handlers) PublicListStrains(ctx context.Context, _ brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
-	return listRecords(ctx, "strain", "strains", h.st.ListBSStrains, h.renderStrains)
+func (h *Handlers) PublicListStrains(ctx context.Context, req brainstemapi.PublicListStrainsRequestObject) (brainstemapi.PublicListStrainsResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "strain", "strains", h.st.ListBSStrains)
 }
 
 // GetStrain returns one strain.
 func (h *Handlers) GetStrain(ctx context.Context, req brainstemapi.GetStrainRequestObject) (brainstemapi.GetStrainResponseObject, error) {
-	return getRecord(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+	return getRecord(ctx, h, "strain", req.Id.String(), h.st.GetBSStrain)
 }
 
 // PublicGetStrain returns one strain on the public portal.
 func (h *Handlers) PublicGetStrain(ctx context.Context, req brainstemapi.PublicGetStrainRequestObject) (brainstemapi.PublicGetStrainResponseObject, error) {
-	return getRecord(ctx, "strain", req.Id.String(), h.st.GetBSStrain, h.renderStrains)
+	return getRecord(ctx, h, "strain", req.Id.String(), h.st.GetBSStrain)
 }
 
 // CreateStrain creates a strain (staff only, 201).
@@ -239,7 +161,7 @@ func (h *Handlers) CreateStrain(ctx context.Context, req brainstemapi.CreateStra
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid,
 		ExternalIdentifiers: b.ExternalIdentifiers, Species: &b.Species}, true)
 	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), "", in)
-	return saved(ctx, http.StatusCreated, "strain", row, err, h.renderStrains)
+	return saved(ctx, http.StatusCreated, "strain", row, err)
 }
 
 // ReplaceStrain replaces a strain's writable fields (PUT, staff only).
@@ -248,7 +170,7 @@ func (h *Handlers) ReplaceStrain(ctx context.Context, req brainstemapi.ReplaceSt
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, RRID: b.Rrid,
 		ExternalIdentifiers: b.ExternalIdentifiers, Species: &b.Species}, true)
 	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "strain", row, err, h.renderStrains)
+	return saved(ctx, http.StatusOK, "strain", row, err)
 }
 
 // UpdateStrain changes the fields sent (PATCH, staff only).
@@ -257,7 +179,7 @@ func (h *Handlers) UpdateStrain(ctx context.Context, req brainstemapi.UpdateStra
 	in := globalInput(globalFields{Name: b.Name, Description: b.Description, RRID: b.Rrid,
 		ExternalIdentifiers: b.ExternalIdentifiers, Species: b.Species}, false)
 	row, err := h.st.SaveBSStrain(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "strain", row, err, h.renderStrains)
+	return saved(ctx, http.StatusOK, "strain", row, err)
 }
 
 // DeleteStrain deletes a strain (staff only, 204).
@@ -271,23 +193,23 @@ func (h *Handlers) DeleteStrain(ctx context.Context, req brainstemapi.DeleteStra
 // ---- supplier ----
 
 // ListSuppliers lists the suppliers.
-func (h *Handlers) ListSuppliers(ctx context.Context, _ brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
-	return listRecords(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+func (h *Handlers) ListSuppliers(ctx context.Context, req brainstemapi.ListSuppliersRequestObject) (brainstemapi.ListSuppliersResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "supplier", "suppliers", h.st.ListBSSuppliers)
 }
 
 // PublicListSuppliers lists the suppliers on the public portal.
-func (h *Handlers) PublicListSuppliers(ctx context.Context, _ brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
-	return listRecords(ctx, "supplier", "suppliers", h.st.ListBSSuppliers, h.renderSuppliers)
+func (h *Handlers) PublicListSuppliers(ctx context.Context, req brainstemapi.PublicListSuppliersRequestObject) (brainstemapi.PublicListSuppliersResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "supplier", "suppliers", h.st.ListBSSuppliers)
 }
 
 // GetSupplier returns one supplier.
 func (h *Handlers) GetSupplier(ctx context.Context, req brainstemapi.GetSupplierRequestObject) (brainstemapi.GetSupplierResponseObject, error) {
-	return getRecord(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+	return getRecord(ctx, h, "supplier", req.Id.String(), h.st.GetBSSupplier)
 }
 
 // PublicGetSupplier returns one supplier on the public portal.
 func (h *Handlers) PublicGetSupplier(ctx context.Context, req brainstemapi.PublicGetSupplierRequestObject) (brainstemapi.PublicGetSupplierResponseObject, error) {
-	return getRecord(ctx, "supplier", req.Id.String(), h.st.GetBSSupplier, h.renderSuppliers)
+	return getRecord(ctx, h, "supplier", req.Id.String(), h.st.GetBSSupplier)
 }
 
 // CreateSupplier creates a supplier (staff only, 201).
@@ -295,7 +217,7 @@ func (h *Handlers) CreateSupplier(ctx context.Context, req brainstemapi.CreateSu
 	b := req.Body
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, Website: b.Website}, true)
 	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), "", in)
-	return saved(ctx, http.StatusCreated, "supplier", row, err, h.renderSuppliers)
+	return saved(ctx, http.StatusCreated, "supplier", row, err)
 }
 
 // ReplaceSupplier replaces a supplier's writable fields (PUT, staff only).
@@ -303,7 +225,7 @@ func (h *Handlers) ReplaceSupplier(ctx context.Context, req brainstemapi.Replace
 	b := req.Body
 	in := globalInput(globalFields{Name: &b.Name, Description: b.Description, Website: b.Website}, true)
 	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "supplier", row, err, h.renderSuppliers)
+	return saved(ctx, http.StatusOK, "supplier", row, err)
 }
 
 // UpdateSupplier changes the fields sent (PATCH, staff only).
@@ -311,7 +233,7 @@ func (h *Handlers) UpdateSupplier(ctx context.Context, req brainstemapi.UpdateSu
 	b := req.Body
 	in := globalInput(globalFields{Name: b.Name, Description: b.Description, Website: b.Website}, false)
 	row, err := h.st.SaveBSSupplier(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	return saved(ctx, http.StatusOK, "supplier", row, err, h.renderSuppliers)
+	return saved(ctx, http.StatusOK, "supplier", row, err)
 }
 
 // DeleteSupplier deletes a supplier (staff only, 204).

@@ -3,7 +3,6 @@ package brainstem
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -16,84 +15,31 @@ import (
 
 // group describes collections or cohorts for the shared handlers.
 type group struct {
-	model, key, members string // "collection", "collections", "sessions"
-	list                func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
-	get                 func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
-	save                func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
-	embedMembers        func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error)
+	model, key string // "collection", "collections"
+	list       func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
+	get        func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
+	save       func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
 }
 
 var (
-	collections = group{model: "collection", key: "collections", members: "sessions",
-		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection, save: (*store.Store).SaveBSCollection,
-		embedMembers: (*Handlers).embedSessions}
-	cohorts = group{model: "cohort", key: "cohorts", members: "subjects",
-		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort,
-		embedMembers: (*Handlers).embedSubjects}
+	collections = group{model: "collection", key: "collections",
+		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection, save: (*store.Store).SaveBSCollection}
+	cohorts = group{model: "cohort", key: "cohorts",
+		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort}
 )
 
-// groupObject renders a collection or cohort.
-func (g group) object(rec store.BSGroupRecord, e embeds) object {
-	return object{
-		{"id", rec.ID},
-		{"name", rec.Name},
-		{"description", rec.Description},
-		{"project", e.one("project", rec.ProjectID)},
-		{g.members, e.relation(g.members, rec.MemberIDs)},
-		{"tags", rawJSON(rec.Tags, "[]")},
-	}
-}
-
-func (g group) render(h *Handlers, ctx context.Context, r *request, recs []store.BSGroupRecord, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "project") {
-		ids := make([]string, len(recs))
-		for i, rec := range recs {
-			ids[i] = rec.ProjectID
-		}
-		m, err := h.embedProjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["project"] = m
-	}
-	if slices.Contains(q.Include, g.members) {
-		var ids []string
-		for _, rec := range recs {
-			ids = append(ids, rec.MemberIDs...)
-		}
-		m, err := g.embedMembers(h, ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e[g.members] = m
-	}
-	out := make([]object, len(recs))
-	for i, rec := range recs {
-		out[i] = g.object(rec, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func (g group) listAnswer(h *Handlers, ctx context.Context) (response, error) {
+func (g group) listAnswer(h *Handlers, ctx context.Context, p pageParams) (response, error) {
 	list := func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]store.BSGroupRecord, int64, error) {
 		return g.list(h.st, ctx, v, q, p)
 	}
-	return listRecords(ctx, g.model, g.key, list, g.renderer(h))
+	return listRecords(ctx, h, p, g.model, g.key, list)
 }
 
 func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
 	get := func(ctx context.Context, v store.BSViewer, id string) (*store.BSGroupRecord, error) {
 		return g.get(h.st, ctx, v, id)
 	}
-	return getRecord(ctx, g.model, id, get, g.renderer(h))
-}
-
-// renderer is g.render for h, in the shape listRecords and getRecord take.
-func (g group) renderer(h *Handlers) func(context.Context, *request, []store.BSGroupRecord, *store.BSQuery) ([]object, error) {
-	return func(ctx context.Context, r *request, recs []store.BSGroupRecord, q *store.BSQuery) ([]object, error) {
-		return g.render(h, ctx, r, recs, q)
-	}
+	return getRecord(ctx, h, g.model, id, get)
 }
 
 // saveAnswer creates (id "") or changes a group; full (POST, PUT) gives
@@ -127,17 +73,17 @@ func (g group) saveAnswer(h *Handlers, ctx context.Context, status int, id strin
 	if err != nil {
 		return response{}, err
 	}
-	return response{status: status, body: object{{g.model, g.object(*rec, nil)}}}, nil
+	return response{status: status, body: detail(g.model, rec, requestFrom(ctx))}, nil
 }
 
 // ListCollections lists the collections of the caller's projects.
-func (h *Handlers) ListCollections(ctx context.Context, _ brainstemapi.ListCollectionsRequestObject) (brainstemapi.ListCollectionsResponseObject, error) {
-	return collections.listAnswer(h, ctx)
+func (h *Handlers) ListCollections(ctx context.Context, req brainstemapi.ListCollectionsRequestObject) (brainstemapi.ListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListCollections lists the collections of public projects.
-func (h *Handlers) PublicListCollections(ctx context.Context, _ brainstemapi.PublicListCollectionsRequestObject) (brainstemapi.PublicListCollectionsResponseObject, error) {
-	return collections.listAnswer(h, ctx)
+func (h *Handlers) PublicListCollections(ctx context.Context, req brainstemapi.PublicListCollectionsRequestObject) (brainstemapi.PublicListCollectionsResponseObject, error) {
+	return collections.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetCollection returns one collection of the caller's projects.
@@ -177,13 +123,13 @@ func (h *Handlers) DeleteCollection(ctx context.Context, req brainstemapi.Delete
 }
 
 // ListCohorts lists the cohorts of the caller's projects.
-func (h *Handlers) ListCohorts(ctx context.Context, _ brainstemapi.ListCohortsRequestObject) (brainstemapi.ListCohortsResponseObject, error) {
-	return cohorts.listAnswer(h, ctx)
+func (h *Handlers) ListCohorts(ctx context.Context, req brainstemapi.ListCohortsRequestObject) (brainstemapi.ListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListCohorts lists the cohorts of public projects.
-func (h *Handlers) PublicListCohorts(ctx context.Context, _ brainstemapi.PublicListCohortsRequestObject) (brainstemapi.PublicListCohortsResponseObject, error) {
-	return cohorts.listAnswer(h, ctx)
+func (h *Handlers) PublicListCohorts(ctx context.Context, req brainstemapi.PublicListCohortsRequestObject) (brainstemapi.PublicListCohortsResponseObject, error) {
+	return cohorts.listAnswer(h, ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetCohort returns one cohort of the caller's projects.

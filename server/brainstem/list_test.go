@@ -43,6 +43,8 @@ func TestPagination(t *testing.T) {
 		list("limit 101 is 100", "?limit=101", total, meta(1, 100, 1), false, false),
 		{name: "negative offset", user: owner, method: "GET", path: "/api/private/stem/session/?offset=-1", status: 400},
 		{name: "non-integer limit", user: owner, method: "GET", path: "/api/private/stem/session/?limit=ten", status: 400},
+		{name: "empty limit and offset", user: owner, method: "GET", path: "/api/private/stem/session/?limit=&offset=", status: 400,
+			wantBody: `["Invalid limit: a valid integer is required.","Invalid offset: a valid integer is required."]`},
 	})
 
 	// next is an absolute URL that keeps the other parameters; following

@@ -2,73 +2,17 @@ package brainstem
 
 import (
 	"context"
-	"slices"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
 
-func (h *Handlers) listProjects(ctx context.Context) (response, error) {
-	return listRecords(ctx, "project", "projects", h.st.ListBSProjects, h.projectObjects)
+func (h *Handlers) listProjects(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "project", "projects", h.st.ListBSProjects)
 }
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, "project", id, h.st.GetBSProject, h.projectObjects)
-}
-
-// projectObjects renders projects, embedding their sessions, subjects,
-// collections and cohorts when include[]=rel.* asks for them.
-func (h *Handlers) projectObjects(ctx context.Context, r *request, recs []store.BSProjectRecord, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "sessions") {
-		var ids []string
-		for _, p := range recs {
-			ids = append(ids, p.SessionIDs...)
-		}
-		m, err := h.embedSessions(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["sessions"] = m
-	}
-	if slices.Contains(q.Include, "subjects") {
-		var ids []string
-		for _, p := range recs {
-			ids = append(ids, p.SubjectIDs...)
-		}
-		m, err := h.embedSubjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["subjects"] = m
-	}
-	for _, g := range []group{collections, cohorts} {
-		if !slices.Contains(q.Include, g.key) {
-			continue
-		}
-		var ids []string
-		for _, p := range recs {
-			if g.key == "collections" {
-				ids = append(ids, p.CollectionIDs...)
-			} else {
-				ids = append(ids, p.CohortIDs...)
-			}
-		}
-		m, err := h.embedGroups(ctx, r, g, ids)
-		if err != nil {
-			return nil, err
-		}
-		e[g.key] = m
-	}
-	out := make([]object, len(recs))
-	for i, p := range recs {
-		out[i] = projectObject(p, r, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func projectDetail(rec *store.BSProjectRecord, r *request) object {
-	return object{{"project", projectObject(*rec, r, nil)}}
+	return getRecord(ctx, h, "project", id, h.st.GetBSProject)
 }
 
 func projectCreateFields(b *brainstemapi.ProjectCreate) projectFields {
@@ -77,13 +21,13 @@ func projectCreateFields(b *brainstemapi.ProjectCreate) projectFields {
 }
 
 // ListProjects lists the caller's projects.
-func (h *Handlers) ListProjects(ctx context.Context, _ brainstemapi.ListProjectsRequestObject) (brainstemapi.ListProjectsResponseObject, error) {
-	return h.listProjects(ctx)
+func (h *Handlers) ListProjects(ctx context.Context, req brainstemapi.ListProjectsRequestObject) (brainstemapi.ListProjectsResponseObject, error) {
+	return h.listProjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListProjects lists the public projects.
-func (h *Handlers) PublicListProjects(ctx context.Context, _ brainstemapi.PublicListProjectsRequestObject) (brainstemapi.PublicListProjectsResponseObject, error) {
-	return h.listProjects(ctx)
+func (h *Handlers) PublicListProjects(ctx context.Context, req brainstemapi.PublicListProjectsRequestObject) (brainstemapi.PublicListProjectsResponseObject, error) {
+	return h.listProjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetProject returns one of the caller's projects.
@@ -109,7 +53,7 @@ func (h *Handlers) CreateProject(ctx context.Context, req brainstemapi.CreatePro
 	if err != nil {
 		return nil, err
 	}
-	return created(projectDetail(rec, r)), nil
+	return created(detail("project", rec, r)), nil
 }
 
 // ReplaceProject replaces a project's writable fields (PUT).
@@ -139,7 +83,7 @@ func (h *Handlers) updateProject(ctx context.Context, id string, in store.BSProj
 	if err != nil {
 		return response{}, err
 	}
-	return ok(projectDetail(rec, r)), nil
+	return ok(detail("project", rec, r)), nil
 }
 
 // DeleteProject deletes a project (owners only, 204).

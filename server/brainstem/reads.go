@@ -3,26 +3,38 @@ package brainstem
 import (
 	"context"
 
+	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// listRecords answers a list of model on either portal: parse the query
-// (visibility applied for the caller), read a page, render it with the
-// embeds asked for, under key in the list envelope.
-func listRecords[T any](ctx context.Context, model, key string,
-	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+// pageParams are a list request's generated limit and offset (nil when
+// absent; the spec bounds the offset).
+type pageParams struct {
+	limit  *int
+	offset *int32
+}
+
+func pageOf(limit *brainstemapi.Limit, offset *brainstemapi.Offset) pageParams {
+	return pageParams{limit: limit, offset: offset}
+}
+
+// listRecords answers a list of model on either portal: parse the query,
+// read a page (visibility applied for the caller by the store), render it
+// from the registry with the embeds asked for, under key in the list
+// envelope.
+func listRecords[T any](ctx context.Context, h *Handlers, p pageParams, model, key string,
+	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error)) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	q, err := parseListQuery(model, r.query, p.limit, p.offset)
 	if err != nil {
 		return response{}, err
 	}
 	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	rows, n, err := list(ctx, r.viewer(), q, page)
+	rows, n, err := list(ctx, r.viewer(), q.BSListQuery, page)
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := render(ctx, r, rows, q)
+	objs, err := renderRecords(h, ctx, r, model, rows, q.Include, q.Exclude)
 	if err != nil {
 		return response{}, err
 	}
@@ -30,12 +42,12 @@ func listRecords[T any](ctx context.Context, model, key string,
 }
 
 // getRecord answers one record of model on either portal, under the
-// model's name.
-func getRecord[T any](ctx context.Context, model, id string,
-	get func(context.Context, store.BSViewer, string) (*T, error),
-	render func(context.Context, *request, []T, *store.BSQuery) ([]object, error)) (response, error) {
+// model's name. The query is checked like a list's (include[] and
+// exclude[] apply).
+func getRecord[T any](ctx context.Context, h *Handlers, model, id string,
+	get func(context.Context, store.BSViewer, string) (*T, error)) (response, error) {
 	r := requestFrom(ctx)
-	q, err := store.ParseBSQuery(model, r.query, r.viewer())
+	q, err := parseListQuery(model, r.query, nil, nil)
 	if err != nil {
 		return response{}, err
 	}
@@ -43,7 +55,7 @@ func getRecord[T any](ctx context.Context, model, id string,
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := render(ctx, r, []T{*row}, q)
+	objs, err := renderRecords(h, ctx, r, model, []T{*row}, q.Include, q.Exclude)
 	if err != nil {
 		return response{}, err
 	}

@@ -4,11 +4,22 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // The relation lists that records' `links` point at (dynamic-rest's
 // list_related): the related records the caller may see, unpaginated, under
 // the related model's plural key.
+
+// relatedList renders recs of model under key.
+func relatedList[T any](key, model string, recs []T, r *request) (response, error) {
+	m := store.BSModelNamed(model)
+	objs := make([]object, len(recs))
+	for i := range recs {
+		objs[i] = recordObject(m, &recs[i], r, nil)
+	}
+	return ok(object{{key, objs}}), nil
+}
 
 func (h *Handlers) sessionProjects(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
@@ -20,11 +31,7 @@ func (h *Handlers) sessionProjects(ctx context.Context, id string) (response, er
 	if err != nil {
 		return response{}, err
 	}
-	objs := make([]object, len(ps))
-	for i, p := range ps {
-		objs[i] = projectObject(p, r, nil)
-	}
-	return ok(object{{"projects", objs}}), nil
+	return relatedList("projects", "project", ps, r)
 }
 
 func (h *Handlers) sessionDataStorages(ctx context.Context, id string) (response, error) {
@@ -37,11 +44,7 @@ func (h *Handlers) sessionDataStorages(ctx context.Context, id string) (response
 	if err != nil {
 		return response{}, err
 	}
-	objs := make([]object, len(ds))
-	for i, d := range ds {
-		objs[i] = dataStorageObject(d)
-	}
-	return ok(object{{"datastorages", objs}}), nil
+	return relatedList("datastorages", "datastorage", ds, r)
 }
 
 func (h *Handlers) projectSessions(ctx context.Context, id string) (response, error) {
@@ -54,11 +57,7 @@ func (h *Handlers) projectSessions(ctx context.Context, id string) (response, er
 	if err != nil {
 		return response{}, err
 	}
-	objs := make([]object, len(ss))
-	for i, s := range ss {
-		objs[i] = sessionObject(s, r, nil)
-	}
-	return ok(object{{"sessions", objs}}), nil
+	return relatedList("sessions", "session", ss, r)
 }
 
 // ListSessionProjects lists a session's projects.

@@ -2,68 +2,29 @@ package brainstem
 
 import (
 	"context"
-	"slices"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
 
 // listSessions answers both portals' session lists.
-func (h *Handlers) listSessions(ctx context.Context) (response, error) {
-	return listRecords(ctx, "session", "sessions", h.st.ListBSSessions, h.sessionObjects)
+func (h *Handlers) listSessions(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "session", "sessions", h.st.ListBSSessions)
 }
 
 // getSession answers both portals' session detail.
 func (h *Handlers) getSession(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, "session", id, h.st.GetBSSession, h.sessionObjects)
-}
-
-// sessionObjects renders sessions, embedding the included relations with
-// one query per relation for the whole page.
-func (h *Handlers) sessionObjects(ctx context.Context, r *request, recs []store.BSSessionRecord, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "projects") {
-		var ids []string
-		for _, s := range recs {
-			ids = append(ids, s.ProjectIDs...)
-		}
-		m, err := h.embedProjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["projects"] = m
-	}
-	if slices.Contains(q.Include, "datastorage") {
-		var ids []string
-		for _, s := range recs {
-			ids = append(ids, s.DataStorageIDs...)
-		}
-		m, err := h.embedDataStorages(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["datastorage"] = m
-	}
-	out := make([]object, len(recs))
-	for i, s := range recs {
-		out[i] = sessionObject(s, r, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-// sessionDetail renders a written session.
-func sessionDetail(rec *store.BSSessionRecord, r *request) object {
-	return object{{"session", sessionObject(*rec, r, nil)}}
+	return getRecord(ctx, h, "session", id, h.st.GetBSSession)
 }
 
 // ListSessions lists the sessions of the caller's projects.
-func (h *Handlers) ListSessions(ctx context.Context, _ brainstemapi.ListSessionsRequestObject) (brainstemapi.ListSessionsResponseObject, error) {
-	return h.listSessions(ctx)
+func (h *Handlers) ListSessions(ctx context.Context, req brainstemapi.ListSessionsRequestObject) (brainstemapi.ListSessionsResponseObject, error) {
+	return h.listSessions(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListSessions lists the sessions of public projects.
-func (h *Handlers) PublicListSessions(ctx context.Context, _ brainstemapi.PublicListSessionsRequestObject) (brainstemapi.PublicListSessionsResponseObject, error) {
-	return h.listSessions(ctx)
+func (h *Handlers) PublicListSessions(ctx context.Context, req brainstemapi.PublicListSessionsRequestObject) (brainstemapi.PublicListSessionsResponseObject, error) {
+	return h.listSessions(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetSession returns one session of the caller's projects.
@@ -87,7 +48,7 @@ func (h *Handlers) CreateSession(ctx context.Context, req brainstemapi.CreateSes
 	if err != nil {
 		return nil, err
 	}
-	return created(sessionDetail(rec, r)), nil
+	return created(detail("session", rec, r)), nil
 }
 
 // ReplaceSession replaces a session's writable fields (PUT).
@@ -115,7 +76,7 @@ func (h *Handlers) updateSession(ctx context.Context, id string, in store.BSSess
 	if err != nil {
 		return response{}, err
 	}
-	return ok(sessionDetail(rec, r)), nil
+	return ok(detail("session", rec, r)), nil
 }
 
 // DeleteSession deletes a session (204).

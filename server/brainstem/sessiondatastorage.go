@@ -2,57 +2,19 @@ package brainstem
 
 import (
 	"context"
-	"slices"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// sdsObjects renders session ↔ data storage links, embedding the sessions
-// and data storages asked for with include[].
-func (h *Handlers) sdsObjects(ctx context.Context, r *request, rows []store.BSSessionDataStorage, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "session") {
-		ids := make([]string, len(rows))
-		for i, l := range rows {
-			ids[i] = l.SessionID
-		}
-		m, err := h.embedSessions(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["session"] = m
-	}
-	if slices.Contains(q.Include, "datastorage") {
-		ids := make([]string, len(rows))
-		for i, l := range rows {
-			ids[i] = l.DataStorageID
-		}
-		m, err := h.embedDataStorages(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["datastorage"] = m
-	}
-	out := make([]object, len(rows))
-	for i, l := range rows {
-		out[i] = sessionDataStorageObject(l, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
 // ListSessionDataStorages lists the links of the caller's sessions.
-func (h *Handlers) ListSessionDataStorages(ctx context.Context, _ brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
-	return listRecords(ctx, "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages, h.sdsObjects)
+func (h *Handlers) ListSessionDataStorages(ctx context.Context, req brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages)
 }
 
 // GetSessionDataStorage returns one link of the caller's sessions.
 func (h *Handlers) GetSessionDataStorage(ctx context.Context, req brainstemapi.GetSessionDataStorageRequestObject) (brainstemapi.GetSessionDataStorageResponseObject, error) {
-	return getRecord(ctx, "sessiondatastorage", req.Id.String(), h.st.GetBSSessionDataStorage, h.sdsObjects)
-}
-
-func sdsDetail(row *store.BSSessionDataStorage) object {
-	return object{{"sessiondatastorage", sessionDataStorageObject(*row, nil)}}
+	return getRecord(ctx, h, "sessiondatastorage", req.Id.String(), h.st.GetBSSessionDataStorage)
 }
 
 // CreateSessionDataStorage links a data storage to a session (201).
@@ -64,7 +26,7 @@ func (h *Handlers) CreateSessionDataStorage(ctx context.Context, req brainstemap
 	if err != nil {
 		return nil, err
 	}
-	return created(sdsDetail(row)), nil
+	return created(detail("sessiondatastorage", row, requestFrom(ctx))), nil
 }
 
 // ReplaceSessionDataStorage replaces a link (PUT); an absent order keeps its position.
@@ -76,7 +38,7 @@ func (h *Handlers) ReplaceSessionDataStorage(ctx context.Context, req brainstema
 	if err != nil {
 		return nil, err
 	}
-	return ok(sdsDetail(row)), nil
+	return ok(detail("sessiondatastorage", row, requestFrom(ctx))), nil
 }
 
 // UpdateSessionDataStorage moves or re-points a link (PATCH).
@@ -95,7 +57,7 @@ func (h *Handlers) UpdateSessionDataStorage(ctx context.Context, req brainstemap
 	if err != nil {
 		return nil, err
 	}
-	return ok(sdsDetail(row)), nil
+	return ok(detail("sessiondatastorage", row, requestFrom(ctx))), nil
 }
 
 // DeleteSessionDataStorage removes a link (204).

@@ -3,7 +3,6 @@ package brainstem
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/oapi-codegen/nullable"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -11,108 +10,6 @@ import (
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
 )
-
-// subjectObject renders a subject in the documented key order.
-func subjectObject(s store.BSSubjectRecord, r *request, e embeds) object {
-	var supplier, breeding any
-	if s.SupplierID != nil {
-		supplier = e.one("supplier", *s.SupplierID)
-	}
-	if s.BreedingID != nil {
-		breeding = e.one("breeding", *s.BreedingID)
-	}
-	o := object{
-		{"id", s.ID},
-		{"name", s.Name},
-		{"description", s.Description},
-		{"projects", e.relation("projects", s.ProjectIDs)},
-		{"strain", e.one("strain", s.StrainID)},
-		{"sex", s.Sex},
-		{"genetic_line", s.GeneticLine},
-		{"genotype", s.Genotype},
-		{"subject_identifier", s.SubjectIdentifier},
-		{"licenses", emptyList},
-		{"supplier", supplier},
-		{"breeding", breeding},
-		{"birth_date", nullableText(s.BirthDate)},
-		{"death_date", nullableText(s.DeathDate)},
-		{"status", s.Status},
-		{"extra_fields", rawJSON(s.ExtraFields, "{}")},
-		{"procedures", emptyList},
-		{"subjectlogs", emptyList},
-		{"tags", rawJSON(s.Tags, "[]")},
-	}
-	if wantLinks(r) {
-		o = append(o, links("projects", nonEmpty(s.ProjectIDs)))
-	}
-	return append(o, member{"name_used_in_storage", nullableText(s.NameUsedInStorage)})
-}
-
-// subjectObjects renders subjects, embedding the included relations with
-// one query per relation for the whole page.
-func (h *Handlers) subjectObjects(ctx context.Context, r *request, recs []store.BSSubjectRecord, q *store.BSQuery) ([]object, error) {
-	e := embeds{}
-	if slices.Contains(q.Include, "projects") {
-		var ids []string
-		for _, s := range recs {
-			ids = append(ids, s.ProjectIDs...)
-		}
-		m, err := h.embedProjects(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["projects"] = m
-	}
-	if slices.Contains(q.Include, "strain") {
-		ids := make([]string, len(recs))
-		for i, s := range recs {
-			ids[i] = s.StrainID
-		}
-		ss, err := h.st.BSStrainsByID(ctx, r.viewer(), dedupe(ids))
-		m, err := indexObjects(ss, err, func(s store.BSStrain) (string, object) { return s.ID, strainObject(s, nil) })
-		if err != nil {
-			return nil, err
-		}
-		e["strain"] = m
-	}
-	if slices.Contains(q.Include, "supplier") {
-		var ids []string
-		for _, s := range recs {
-			if s.SupplierID != nil {
-				ids = append(ids, *s.SupplierID)
-			}
-		}
-		ss, err := h.st.BSSuppliersByID(ctx, r.viewer(), dedupe(ids))
-		m, err := indexObjects(ss, err, func(s store.BSSupplier) (string, object) { return s.ID, supplierObject(s) })
-		if err != nil {
-			return nil, err
-		}
-		e["supplier"] = m
-	}
-	if slices.Contains(q.Include, "breeding") {
-		var ids []string
-		for _, s := range recs {
-			if s.BreedingID != nil {
-				ids = append(ids, *s.BreedingID)
-			}
-		}
-		m, err := h.embedBreedings(ctx, r, ids)
-		if err != nil {
-			return nil, err
-		}
-		e["breeding"] = m
-	}
-	out := make([]object, len(recs))
-	for i, s := range recs {
-		out[i] = subjectObject(s, r, e).without(q.Exclude, q.Include)
-	}
-	return out, nil
-}
-
-func (h *Handlers) embedSubjects(ctx context.Context, r *request, ids []string) (map[string]object, error) {
-	ss, err := h.st.BSSubjectsByID(ctx, r.viewer(), dedupe(ids))
-	return indexObjects(ss, err, func(s store.BSSubjectRecord) (string, object) { return s.ID, subjectObject(s, r, nil) })
-}
 
 // subjectFields are the writable subject fields of both body types.
 type subjectFields struct {
@@ -218,25 +115,25 @@ func (h *Handlers) subjectSaved(ctx context.Context, status int, rec *store.BSSu
 		return response{}, err
 	}
 	r := requestFrom(ctx)
-	return response{status: status, body: object{{"subject", subjectObject(*rec, r, nil)}}}, nil
+	return response{status: status, body: detail("subject", rec, r)}, nil
 }
 
-func (h *Handlers) listSubjects(ctx context.Context) (response, error) {
-	return listRecords(ctx, "subject", "subjects", h.st.ListBSSubjects, h.subjectObjects)
+func (h *Handlers) listSubjects(ctx context.Context, p pageParams) (response, error) {
+	return listRecords(ctx, h, p, "subject", "subjects", h.st.ListBSSubjects)
 }
 
 func (h *Handlers) getSubject(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, "subject", id, h.st.GetBSSubject, h.subjectObjects)
+	return getRecord(ctx, h, "subject", id, h.st.GetBSSubject)
 }
 
 // ListSubjects lists the subjects of the caller's projects.
-func (h *Handlers) ListSubjects(ctx context.Context, _ brainstemapi.ListSubjectsRequestObject) (brainstemapi.ListSubjectsResponseObject, error) {
-	return h.listSubjects(ctx)
+func (h *Handlers) ListSubjects(ctx context.Context, req brainstemapi.ListSubjectsRequestObject) (brainstemapi.ListSubjectsResponseObject, error) {
+	return h.listSubjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // PublicListSubjects lists the subjects of public projects.
-func (h *Handlers) PublicListSubjects(ctx context.Context, _ brainstemapi.PublicListSubjectsRequestObject) (brainstemapi.PublicListSubjectsResponseObject, error) {
-	return h.listSubjects(ctx)
+func (h *Handlers) PublicListSubjects(ctx context.Context, req brainstemapi.PublicListSubjectsRequestObject) (brainstemapi.PublicListSubjectsResponseObject, error) {
+	return h.listSubjects(ctx, pageOf(req.Params.Limit, req.Params.Offset))
 }
 
 // GetSubject returns one subject of the caller's projects.

@@ -135,25 +135,6 @@ type bsWrite struct {
 // viewer is the caller as a reader.
 func (w *bsWrite) viewer() BSViewer { return BSViewer{UserID: w.userID} }
 
-// value returns the value of field name after the write: the one set,
-// else the current one (by the field's column), and whether there is one.
-func (w *bsWrite) value(name string) (any, bool) {
-	if v, ok := w.set[name]; ok {
-		return v, true
-	}
-	if f := w.m.Field(name); f != nil && f.Col != "" && w.cur != nil {
-		v, ok := w.cur[f.Col]
-		return v, ok
-	}
-	return nil, false
-}
-
-// text returns the string value of field name after the write ("" when none).
-func (w *bsWrite) text(name string) string {
-	v, _ := w.value(name)
-	return textOf(v)
-}
-
 // textOf reads a string column value or a string field value.
 func textOf(v any) string {
 	switch x := v.(type) {

@@ -30,7 +30,7 @@ var writeInputs = map[string]struct {
 	"supplier": {staff, map[string]any{"name": "RT supplier", "description": "d", "website": "https://example.org/"}},
 	"project": {owner, map[string]any{"name": "RT project", "description": "d", "is_public": true, "tags": []any{"t"},
 		"publications": []any{"0b7d1f6c-5a4e-4f4e-9d8a-2c1e4b6a7d90"}, "extra_fields": map[string]any{"k": "v", "n": 2},
-		"users": map[string]any{"owner@lab.org": map[string]any{"can_change": true, "is_manager": true, "is_owner": true}},
+		"users":  map[string]any{"owner@lab.org": map[string]any{"can_change": true, "is_manager": true, "is_owner": true}},
 		"groups": map[string]any{}}},
 	"datastorage": {owner, map[string]any{"name": "RT storage", "location": "here", "description": "d", "is_public": true,
 		"data_organization": []any{map[string]any{"elements": "Projects"}},

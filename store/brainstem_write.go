@@ -34,6 +34,17 @@ import (
 //     tables (the links to records the caller may see are replaced; links
 //     to records they may not see stay), then the hooks' after.
 
+// Adding a model with ordinary fields: its table (a GORM model and a
+// migration; the table has id, created_at and updated_at unless the model
+// is Untimed), its descriptor in bsRegistry (fields with their columns,
+// Required, Nullable, ReadOnly, Unique, Default, Kept, relations with
+// Target and, for to-many, Link/LinkSrc/LinkDst; the Write scope and, for
+// BSWriteProject, the relation marked Scope), and its reads (List, Get,
+// ByID). Create, PUT, PATCH and DELETE then need no store code: the
+// server's handlers call createRecord, replaceRecord, updateRecord and
+// deleteRecord (server/brainstem/write.go). Give the model bsHooks only for
+// rules that are its own (see brainstem_write_hooks.go).
+
 // BSChange is one write of a model's record, decoded from a request body
 // against the model's descriptor (the server decodes; see
 // server/brainstem/write.go).
@@ -99,7 +110,7 @@ const (
 // optional and runs in the write transaction.
 type bsHooks struct {
 	// own names the fields the hooks store themselves: the generic path
-	// checks their references but neither writes nor defaults them.
+	// checks and defaults them (in bsWrite.set) but does not write them.
 	own []string
 	// check adds field errors (400) after the generic field checks; it
 	// may also adjust w.set (normalised values).
@@ -275,10 +286,8 @@ func (w *bsWrite) checkFields(ch BSChange) error {
 			w.set[f.Name] = v
 		case ch.Full && f.Required:
 			errs.add(f.Name, "This field is required.")
-		case ch.Full && !f.Kept && !slices.Contains(w.m.hooks.own, f.Name):
+		case ch.Full && !f.Kept:
 			w.set[f.Name] = f.defaultValue()
-		case ch.Full && slices.Contains(w.m.hooks.own, f.Name) && f.Kind == BSToMany:
-			w.set[f.Name] = []string{}
 		}
 	}
 	for i := range w.m.Fields {

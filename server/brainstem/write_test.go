@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
@@ -165,4 +166,68 @@ func renderedDefault(model string, f *store.BSField) any {
 		return map[string]any{}
 	}
 	return []any{} // lists, to-many relations and empty relations
+}
+
+// TestWritesRefuseMissingReferences sends, for every relation of every
+// model's create body, an id that names no record: DRF's 400 on that field
+// and nothing written. A second create of a record with a unique field
+// taken is DRF's 400 on that field.
+func TestWritesRefuseMissingReferences(t *testing.T) {
+	t.Parallel()
+	f := newSubjectFixture(t)
+	const missing = "0d0e0f10-1112-4314-9516-17181920aaaa"
+	for _, model := range writeOrder {
+		in, s, m := writeInputs[model], specSchemas[model], store.BSModelNamed(model)
+		count := func() float64 {
+			return f.must(in.user, "GET", s.list, nil, http.StatusOK)["count"].(float64)
+		}
+		before := count()
+		for i := range m.Fields {
+			fld := &m.Fields[i]
+			if _, sent := in.fields[fld.Name]; !sent || (fld.Kind != store.BSToOne && fld.Kind != store.BSToMany) {
+				continue
+			}
+			body := map[string]any{}
+			for name, v := range in.fields {
+				body[name] = v
+			}
+			body[fld.Name] = missing
+			if fld.Kind == store.BSToMany {
+				body[fld.Name] = []string{missing}
+			}
+			res := f.do(in.user, "POST", s.list, f.subAny(body))
+			want := `{"` + fld.Name + `": ["Invalid pk \"` + missing + `\" - object does not exist."]}`
+			if res.StatusCode != http.StatusBadRequest || !jsonEqual(t, res.Body, []byte(want)) {
+				t.Errorf("%s with a missing %s: %d %s, want 400 %s", model, fld.Name, res.StatusCode, res.Body, want)
+			}
+		}
+		if after := count(); after != before {
+			t.Errorf("%s: %v records after the refused creates, %v before", model, after, before)
+		}
+		f.id["new:"+model] = f.create(in.user, s.list, model, f.subAny(in.fields))
+		for i := range m.Fields {
+			fld := &m.Fields[i]
+			if !fld.Unique || fld.ReadOnly {
+				continue
+			}
+			res := f.do(in.user, "POST", s.list, f.subAny(in.fields))
+			var body map[string][]string
+			if res.StatusCode == http.StatusBadRequest {
+				res.JSON(t, &body)
+			}
+			if msgs := body[fld.Name]; len(msgs) != 1 || !strings.HasSuffix(msgs[0], " with this "+fld.Name+" already exists.") {
+				t.Errorf("%s with %s taken: %d %s", model, fld.Name, res.StatusCode, res.Body)
+			}
+		}
+	}
+}
+
+// jsonEqual reports whether two JSON texts are the same value.
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }

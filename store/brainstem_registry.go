@@ -149,7 +149,8 @@ type BSModel struct {
 
 // guardWrite checks the model-wide write rule inside the write transaction:
 // staff only for BSWriteStaff. The other scopes depend on the record (its
-// projects, its owner) and are checked by the model's write code.
+// projects, its owner) and are checked by the generic write path
+// (brainstem_write.go) and the model's hooks.
 func (m *BSModel) guardWrite(tx *gorm.DB, userID uint) error {
 	if m.Write == BSWriteStaff {
 		return requireStaff(tx, userID)

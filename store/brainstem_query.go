@@ -33,6 +33,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -192,6 +193,20 @@ type bsDialect struct {
 	// SQLite's BINARY collation does; NULLs come first ascending and last
 	// descending, as on SQLite.
 	orderTerm func(col string, text, nullable, desc bool) string
+	// textCmp is the text column col for <, <=, >, >= and BETWEEN
+	// against a text value: by code point, as SQLite compares.
+	textCmp func(col string) string
+	// textOnly says that text columns hold valid UTF-8 without NUL only
+	// (PostgreSQL); SQLite's hold any bytes. A value outside that can
+	// then equal or match nothing stored, and is compared as bytes
+	// (byteCmp(col) against a []byte bind value), as SQLite compares.
+	textOnly bool
+	byteCmp  func(col string) string
+}
+
+// storable reports whether s can be the value of a text column.
+func (d *bsDialect) storable(s string) bool {
+	return !d.textOnly || utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // asciiLower folds ASCII letters only, like SQLite's LIKE.
@@ -242,6 +257,7 @@ var sqliteDialect = bsDialect{
 		}
 		return col
 	},
+	textCmp: func(col string) string { return col },
 }
 
 // postgresDialect is the dialect of PostgreSQL. The JSON columns are text
@@ -296,6 +312,9 @@ var postgresDialect = bsDialect{
 		}
 		return col
 	},
+	textCmp:  func(col string) string { return col + ` COLLATE "C"` },
+	textOnly: true,
+	byteCmp:  func(col string) string { return "convert_to(" + col + ", 'UTF8')" },
 }
 
 // bsDialectOf is the dialect of db's database (the store's Dialect).
@@ -649,6 +668,29 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 	if len(args) == 0 {
 		return bsCond{}, fmt.Errorf("store: no value for %s", op)
 	}
+	unstorable := func(a any) bool { s, ok := a.(string); return ok && !d.storable(s) }
+	cmpCol := col
+	if _, ok := args[0].(string); ok {
+		cmpCol = d.textCmp(col)
+	}
+	if slices.ContainsFunc(args, unstorable) {
+		switch op {
+		case BSIn: // the others may match
+			if args = slices.DeleteFunc(slices.Clone(args), unstorable); len(args) == 0 {
+				return bsCond{sql: "FALSE"}, nil
+			}
+		case BSGt, BSGte, BSLt, BSLte, BSRange:
+			cmpCol = d.byteCmp(col)
+			args = slices.Clone(args)
+			for i, a := range args {
+				if s, ok := a.(string); ok {
+					args[i] = []byte(s)
+				}
+			}
+		default: // equal to, or matching, nothing stored
+			return bsCond{sql: "FALSE"}, nil
+		}
+	}
 	switch op {
 	case BSIsNull:
 		if isTrue(args) {
@@ -659,6 +701,9 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 		v, ok := args[0].(string)
 		if !ok {
 			return bsCond{}, fmt.Errorf("store: %s takes a string, not %T", op, args[0])
+		}
+		if strings.ContainsRune(v, 0) { // SQLite's LIKE and GLOB would stop at the NUL and match any row
+			return bsCond{sql: "FALSE"}, nil
 		}
 		if fld.kind == bsUUID { // compared without dashes, as Django does
 			col = d.uuidHex(col)
@@ -692,10 +737,10 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 		if len(args) < 2 {
 			return bsCond{}, errors.New("store: range takes two values")
 		}
-		return bsCond{sql: col + " BETWEEN ? AND ?", args: args[:2]}, nil
+		return bsCond{sql: cmpCol + " BETWEEN ? AND ?", args: args[:2]}, nil
 	case BSGt, BSGte, BSLt, BSLte:
 		sym := map[BSOp]string{BSGt: ">", BSGte: ">=", BSLt: "<", BSLte: "<="}[op]
-		return bsCond{sql: col + " " + sym + " ?", args: args[:1]}, nil
+		return bsCond{sql: cmpCol + " " + sym + " ?", args: args[:1]}, nil
 	}
 	return bsCond{}, fmt.Errorf("store: operator %q does not apply to %s", op, col)
 }

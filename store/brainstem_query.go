@@ -266,10 +266,10 @@ var sqliteDialect = bsDialect{
 // letters on both sides (translate, asciiLower), as SQLite's LIKE does.
 var postgresDialect = bsDialect{
 	jsonElements: func(col, cond string) string {
-		return fmt.Sprintf("EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(%s AS jsonb)) AS je(value) WHERE %s)", col, cond)
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM jsonb_array_elements_text(%s) AS je(value) WHERE %s)", pgJSONB(col), cond)
 	},
 	elem:      "je.value",
-	jsonEmpty: func(col string) string { return "jsonb_array_length(CAST(" + col + " AS jsonb)) = 0" },
+	jsonEmpty: func(col string) string { return "jsonb_array_length(" + pgJSONB(col) + ") = 0" },
 	likeCI: func(col string) string {
 		return "translate(" + col + `, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE ? ESCAPE '\'`
 	},
@@ -315,6 +315,15 @@ var postgresDialect = bsDialect{
 	textCmp:  func(col string) string { return col + ` COLLATE "C"` },
 	textOnly: true,
 	byteCmp:  func(col string) string { return "convert_to(" + col + ", 'UTF8')" },
+}
+
+// pgJSONB is the JSON text in col as jsonb. jsonb refuses the escape
+// \u0000, which the text may hold (SQLite takes it; a copied installation
+// may have it): it is read as \ufffd, an escape of the same length, so the
+// text stays valid JSON even where the match is the tail of an escaped
+// backslash.
+func pgJSONB(col string) string {
+	return `CAST(replace(` + col + `, '\u0000', '\ufffd') AS jsonb)`
 }
 
 // bsDialectOf is the dialect of db's database (the store's Dialect).

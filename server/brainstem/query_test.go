@@ -485,6 +485,29 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 	}
 }
 
+// TestBSQueryStoredNULInAList: a JSON list column holding the escape
+// \u0000 (SQLite stores it; PostgreSQL's jsonb refuses it) is still
+// filtered, on both databases.
+func TestBSQueryStoredNULInAList(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	if err := s.W.Model(&store.BSSession{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"filter{tags}=rat":             {"Rat_01"},
+		"filter{tags.icontains}=x":     {"Mouse 100%"},
+		"filter{tags.startswith}=a%5C": {"Mouse 100%"},
+		"filter{tags.isnull}=true":     nil,
+		"filter{-tags.isnull}=true":    {"Rat_01", "rat-02", "Mouse 100%", "mouse_x"},
+	} {
+		got, _, err := runQuery(t, s, "session", q)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %q, %v; want %q", q, got, err, want)
+		}
+	}
+}
+
 func TestPyRepr(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"-foo": `'-foo'`, "it's": `"it's"`, `a'b"c`: `'a\'b"c'`, "a\\b\n": `'a\\b\n'`} {

@@ -116,6 +116,8 @@ func (s *Store) GetBSBreeding(ctx context.Context, v BSViewer, id string) (*BSBr
 // the user may see.
 func (s *Store) SaveBSBreeding(ctx context.Context, userID uint, id string, in BSBreedingInput) (*BSBreedingRecord, error) {
 	v := BSViewer{UserID: userID}
+	saved := id
+	// fn may run again (writePostgres): it writes saved, never id.
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		row := BSBreeding{Tags: "[]"}
 		if id != "" {
@@ -156,7 +158,7 @@ func (s *Store) SaveBSBreeding(ctx context.Context, userID uint, id string, in B
 		applyBSBreedingInput(&row, in)
 		if id == "" {
 			row.ID = newBSID()
-			id = row.ID
+			saved = row.ID
 			return tx.Omit(clause.Associations).Create(&row).Error
 		}
 		return tx.Omit(clause.Associations).Save(&row).Error
@@ -164,7 +166,7 @@ func (s *Store) SaveBSBreeding(ctx context.Context, userID uint, id string, in B
 	if err != nil {
 		return nil, err
 	}
-	return s.GetBSBreeding(ctx, v, id)
+	return s.GetBSBreeding(ctx, v, saved)
 }
 
 func applyBSBreedingInput(row *BSBreeding, in BSBreedingInput) {

@@ -152,6 +152,8 @@ func (k groupKind) get(s *Store, ctx context.Context, v BSViewer, id string) (*B
 // its project before and after; the members named must be visible to them.
 func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
 	v := BSViewer{UserID: userID}
+	saved := id
+	// fn may run again (writePostgres): it writes saved, never id.
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var cur struct{ ProjectID string }
 		if id != "" {
@@ -191,8 +193,8 @@ func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, i
 			}
 		}
 		if id == "" {
-			id = newBSID()
-			updates["id"], updates["created_at"] = id, updates["updated_at"]
+			saved = newBSID()
+			updates["id"], updates["created_at"] = saved, updates["updated_at"]
 			if err := tx.Table(k.table).Create(updates).Error; err != nil {
 				return err
 			}
@@ -204,11 +206,11 @@ func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, i
 		}
 		visible := v.visibleIDs(k.memberModel)
 		if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ? AND %s IN (%s)", k.link, k.src, k.dst, visible.sql),
-			append([]any{id}, visible.args...)...).Error; err != nil {
+			append([]any{saved}, visible.args...)...).Error; err != nil {
 			return err
 		}
 		for _, m := range dedupe(in.Members) {
-			if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{DoNothing: true}).Create(k.newLink(id, m)).Error; err != nil {
+			if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{DoNothing: true}).Create(k.newLink(saved, m)).Error; err != nil {
 				return err
 			}
 		}
@@ -217,7 +219,7 @@ func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, i
 	if err != nil {
 		return nil, err
 	}
-	return k.get(s, ctx, v, id)
+	return k.get(s, ctx, v, saved)
 }
 
 func (k groupKind) delete(s *Store, ctx context.Context, userID uint, id string) error {

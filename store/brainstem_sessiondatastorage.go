@@ -48,6 +48,7 @@ func (s *Store) CreateBSSessionDataStorage(ctx context.Context, userID uint, in 
 		if in.Order != nil {
 			row.Order = *in.Order
 		} else {
+			row.Order = 0 // fn may run again (writePostgres): not the last run's position
 			var last *int
 			if err := tx.Model(&BSSessionDataStorage{}).Where("session_id = ?", row.SessionID).Select("MAX(sort_order)").Scan(&last).Error; err != nil {
 				return err

@@ -3,8 +3,11 @@ package brainstem_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // TestConcurrentCreates: creates racing on one project all succeed, each
@@ -52,6 +55,23 @@ func TestConcurrentCreates(t *testing.T) {
 		}
 		if list := f.must(owner, "GET", c.path+"?"+filter, nil, http.StatusOK); list["count"].(float64) != n {
 			t.Errorf("%s: %v records after %d concurrent creates, want %d", c.path, list["count"], n, n)
+		}
+	}
+}
+
+// TestNULInAWrite: a NUL character in a text field is refused with DRF's
+// message where the database cannot store it (PostgreSQL), and stored
+// where it can (SQLite); never a 500.
+func TestNULInAWrite(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, body := range []map[string]any{{"name": "a\x00b"}, {"name": "Lab 2", "description": "x\x00"}} {
+		res := f.do(owner, "POST", "/api/private/stem/project/", body)
+		switch {
+		case res.StatusCode == http.StatusCreated && f.env.Store.Dialect() == store.SQLite:
+		case res.StatusCode == http.StatusBadRequest && strings.Contains(string(res.Body), "Null characters are not allowed."):
+		default:
+			t.Errorf("POST a project %q: %d %s", body, res.StatusCode, res.Body)
 		}
 	}
 }

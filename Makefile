@@ -63,13 +63,12 @@ test-clients:
 
 test: check-generated vet lint-specs browser race race-postgres test-clients
 
-# The store and Atlas API suites again, on a throwaway PostgreSQL cluster
-# that the tests start (store/pgtest; Debian's postgresql package). Without
-# PostgreSQL's binaries they skip, saying so. BrainSTEM's record queries are
-# SQLite-only for now, so its suite runs on SQLite only.
-PG_PACKAGES := ./store/ ./server/atlas/
-race-postgres:
-	SESSIONHUB_TEST_DB=postgres $(GO) test -race -count=1 $(PG_PACKAGES)
+# The store, server, Atlas and BrainSTEM API suites again, on a throwaway PostgreSQL
+# cluster that the tests start (store/pgtest; Debian's postgresql package).
+# Without PostgreSQL's binaries they skip, saying so.
+PG_PACKAGES := ./store/ ./server/ ./server/atlas/ ./server/brainstem/
+race-postgres: venv
+	SESSIONHUB_TEST_DB=postgres SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 $(PG_PACKAGES)
 
 # SeaweedFS for the S3 blob tests, built into ~/.cache/sessionhub once
 # (e2e/s3/weed.sh; 5-10 minutes); prints the binary's path.

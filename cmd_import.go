@@ -72,9 +72,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if !known || *file == "" || fs.NArg() > 0 {
 		return errors.New(importUsage)
 	}
-	if db.postgres() {
-		return errors.New("import: the BrainSTEM global tables are not available on PostgreSQL yet (their queries are SQLite-only); import into a SQLite data directory")
-	}
 	raw, err := os.ReadFile(*file)
 	if err != nil {
 		return err

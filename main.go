@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -225,7 +224,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if db.postgres() {
 		log.Info("PostgreSQL mode: no read cache (--read-cache-mib is ignored), no data-directory lock", "data", *db.data)
-		log.Warn("BrainSTEM on PostgreSQL is not supported yet: its record endpoints (" + strings.Join(brainstemRecordPrefixes, ", ") + ") answer 503; the Atlas API and BrainSTEM sign-in work")
 	}
 	st.SetReadCacheBytes(int(*cacheMiB) << 20)
 	st.SetMinFreeBytes(*limits.minFree)
@@ -262,15 +260,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	var h http.Handler = e
-	if db.postgres() {
-		h = withoutBrainSTEMRecords(e)
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	g := newGraceful(h)
+	g := newGraceful(e)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()), "blobs", st.Blobs().Describe())
 	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)

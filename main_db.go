@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -104,37 +101,4 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "%s: schema at version %d\n", db.where(), store.SchemaVersion)
 	return nil
-}
-
-// brainstemRecordPrefixes are the paths of the BrainSTEM record endpoints
-// (projects, sessions, subjects, … and the global tables), which the
-// BrainSTEM query engine serves with SQLite-only SQL. BrainSTEM's sign-in
-// endpoints (/api/token/, /api/auth/device/…, /api/private/users/tokens/)
-// are not among them: they work on PostgreSQL.
-var brainstemRecordPrefixes = []string{
-	"/api/private/stem/", "/api/public/",
-	"/api/private/taxonomies/", "/api/private/resources/", "/api/private/personal_attributes/",
-}
-
-// brainstemOnPostgresDetail is the answer of those endpoints on PostgreSQL.
-const brainstemOnPostgresDetail = "BrainSTEM records are not available on PostgreSQL yet: this server runs with --db, and the BrainSTEM query engine supports SQLite only. Serve without --db (SQLite in --data) to use them."
-
-// withoutBrainSTEMRecords answers the BrainSTEM record endpoints with 503
-// and a DRF error body, instead of the 500s their SQLite-only queries
-// would give on PostgreSQL. It goes once the query engine has a
-// PostgreSQL form.
-func withoutBrainSTEMRecords(h http.Handler) http.Handler {
-	body, _ := json.Marshal(map[string]string{"detail": brainstemOnPostgresDetail})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, p := range brainstemRecordPrefixes {
-			if strings.HasPrefix(r.URL.Path, p) {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Retry-After", "86400")
-				w.WriteHeader(http.StatusServiceUnavailable)
-				w.Write(body)
-				return
-			}
-		}
-		h.ServeHTTP(w, r)
-	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,8 +94,8 @@ func TestServeRefusesNewerSchema(t *testing.T) {
 }
 
 // serve --db on PostgreSQL: refused until migrated (with the command to
-// run), then serves the Atlas API and BrainSTEM sign-in, answers the
-// BrainSTEM record endpoints with a clear 503, and logs why.
+// run), then serves the Atlas API, BrainSTEM sign-in and BrainSTEM records
+// (written through the API and seeded by `import --db` beside it).
 func TestServePostgres(t *testing.T) {
 	t.Parallel()
 	url := pgtest.Database(t, "", nil) // an empty database
@@ -116,9 +117,6 @@ func TestServePostgres(t *testing.T) {
 
 	addr := freeAddr(t)
 	s := startServe(t, addr, env(map[string]string{"SESSIONHUB_DB": url}), "--addr", addr, "--data", data)
-	if !strings.Contains(s.stderr.String(), "BrainSTEM on PostgreSQL is not supported yet") {
-		t.Errorf("serve --db logged no warning about BrainSTEM: %s", s.stderr.String())
-	}
 	tok, _, err := runCLI(t, env(nil), "token", "create", "--db", url, "--email", "pg@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -153,11 +151,28 @@ func TestServePostgres(t *testing.T) {
 	if code, v := call(http.MethodGet, "/api/private/users/tokens/", ""); code != http.StatusOK {
 		t.Errorf("BrainSTEM token list on PostgreSQL = %d %v; want 200", code, v)
 	}
-	for _, path := range []string{"/api/private/stem/project/", "/api/public/stem/session/", "/api/private/taxonomies/species/"} {
-		code, v := call(http.MethodGet, path, "")
-		if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(v["detail"]), "not available on PostgreSQL") {
-			t.Errorf("GET %s on PostgreSQL = %d %v; want 503 with a detail saying why", path, code, v)
-		}
+	if code, v := call(http.MethodPost, "/api/private/stem/project/", `{"name": "Lab on postgres"}`); code != http.StatusCreated {
+		t.Fatalf("POST a BrainSTEM project on PostgreSQL = %d %v; want 201", code, v)
+	}
+	if code, v := call(http.MethodGet, "/api/private/stem/project/?filter{name.icontains}=POSTGRES", ""); code != http.StatusOK || fmt.Sprint(v["count"]) != "1" {
+		t.Errorf("GET BrainSTEM projects on PostgreSQL = %d %v; want the one project", code, v)
+	}
+	species := filepath.Join(data, "species.json")
+	if err := os.WriteFile(species, []byte(`[{"name": "Rat"}, {"name": "Mouse"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runCLI(t, env(nil), "import", "--db", url, "--model", "species", "--file", species); err != nil || out != "species: 2 created, 0 updated\n" {
+		t.Fatalf("import --db: %q %v", out, err)
+	}
+	code, v := call(http.MethodGet, "/api/private/taxonomies/species/?sort[]=name", "")
+	var names []any
+	list, _ := v["species"].([]any)
+	for _, sp := range list {
+		m, _ := sp.(map[string]any)
+		names = append(names, m["name"])
+	}
+	if code != http.StatusOK || fmt.Sprint(names) != "[Mouse Rat]" {
+		t.Errorf("GET species on PostgreSQL after import = %d %v; want Mouse, Rat", code, v)
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)

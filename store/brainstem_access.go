@@ -45,7 +45,7 @@ type BSPage struct{ Limit, Offset int }
 // never duplicate rows.
 const (
 	bsMemberProjects = "SELECT project_id FROM bs_project_members WHERE user_id = ?"
-	bsPublicProjects = "SELECT id FROM bs_projects WHERE is_public = 1"
+	bsPublicProjects = "SELECT id FROM bs_projects WHERE is_public = TRUE"
 )
 
 // viaProjects is the visibility of a model linked to projects through
@@ -65,7 +65,7 @@ func viaProjects(outer, src, link string) func(BSViewer) []bsCond {
 func inProject(col string) func(BSViewer) []bsCond {
 	return func(v BSViewer) []bsCond {
 		if v.Public {
-			return []bsCond{inSub(col, "id", "bs_projects", "is_public = 1")}
+			return []bsCond{inSub(col, "id", "bs_projects", "is_public = TRUE")}
 		}
 		return []bsCond{inSub(col, "project_id", "bs_project_members", "user_id = ?", v.UserID)}
 	}
@@ -73,21 +73,21 @@ func inProject(col string) func(BSViewer) []bsCond {
 
 // Plain conditions.
 const (
-	bsProjectPublicSQL     = "bs_projects.is_public = 1"
-	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = 1)"
-	bsDataStoragePublicSQL = "bs_datastorages.is_public = 1"
+	bsProjectPublicSQL     = "bs_projects.is_public = TRUE"
+	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = ? OR bs_datastorages.is_public = TRUE)"
+	bsDataStoragePublicSQL = "bs_datastorages.is_public = TRUE"
 	// The session conditions as correlated EXISTS, for lookups by id:
 	// checking one row is then an index probe instead of materialising
 	// every visible id.
 	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
 		"WHERE sp.session_id = bs_sessions.id AND m.user_id = ?)"
 	bsSessionPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
-		"WHERE sp.session_id = bs_sessions.id AND p.is_public = 1)"
+		"WHERE sp.session_id = bs_sessions.id AND p.is_public = TRUE)"
 	bsSDSMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = ?)"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
-		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = 1)"
-	bsEveryRow           = "1 = 1"
+		"WHERE sp.session_id = bs_session_datastorages.session_id AND p.is_public = TRUE)"
+	bsEveryRow           = "TRUE"
 	bsInvalidPkTemplate  = "Invalid pk \"%s\" - object does not exist."
 	bsPermissionMessage  = "You do not have permission to perform this action."
 	bsMaxStorageNameRune = 200
@@ -100,7 +100,7 @@ func (v BSViewer) visible(model string) []bsCond {
 	if m := bsRegistry[model]; m != nil && m.visible != nil {
 		return m.visible(v)
 	}
-	return []bsCond{{sql: "0"}}
+	return []bsCond{{sql: "FALSE"}}
 }
 
 // visibleSQL is visible as one condition.
@@ -177,7 +177,7 @@ func newBSID() string {
 // page query (nil: GORM's Find into T); sel, if not empty, is its column
 // list with selArgs for its placeholders.
 func listPage[T any](base *gorm.DB, v BSViewer, model string, q BSListQuery, page BSPage, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
-	c, err := compileBSQuery(v, model, q)
+	c, err := compileBSQuery(bsDialectOf(base), v, model, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -355,6 +355,10 @@ func jsonText(v any) string {
 	return string(b)
 }
 
+// sqlDialect is the dialect of the store's database, for the SQL of record
+// reads.
+func (s *Store) sqlDialect() *bsDialect { return bsDialectOf(s.R) }
+
 // ctxRead and ctxWrite keep the call sites short.
 func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }
 
@@ -365,7 +369,7 @@ func (s *Store) ctxPrepared(ctx context.Context) *gorm.DB {
 	return s.R.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
 }
 
-// idList decodes a JSON array of ids built by json_group_array. Ids have
+// idList decodes a JSON array of ids built by bsDialect.jsonAgg. Ids have
 // no escapes, so the common case is split by hand; anything else goes
 // through encoding/json.
 func idList(text string) ([]string, error) {

@@ -221,6 +221,7 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewTo
 			status = DevicePollDenied
 			return tx.Model(&BSDeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
 		}
+		tok := tok // fn may run again (writePostgres): tok's name is extended once
 		tok.UserID = *d.UserID
 		if d.ClientName != "" && tok.Name != "" {
 			tok.Name += " (" + d.ClientName + ")"

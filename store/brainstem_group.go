@@ -90,12 +90,12 @@ var (
 		newLink: func(g, m string) any { return &BSCohortSubject{CohortID: g, SubjectID: m} }}
 )
 
-func (k groupKind) sel(v BSViewer) (string, []any) {
+func (k groupKind) sel(d *bsDialect, v BSViewer) (string, []any) {
 	members := v.visibleIDs(k.memberModel)
 	t := k.table
 	return fmt.Sprintf("%s.id, %s.name, %s.description, %s.project_id, %s.tags, %s.created_at, %s.updated_at, "+
-		"(SELECT json_group_array(%s) FROM %s WHERE %s = %s.id AND %s IN (%s))",
-		t, t, t, t, t, t, t, k.dst, k.link, k.src, t, k.dst, members.sql), slices.Clip(members.args)
+		"(SELECT %s FROM %s WHERE %s = %s.id AND %s IN (%s))",
+		t, t, t, t, t, t, t, d.jsonAgg(k.dst, ""), k.link, k.src, t, k.dst, members.sql), slices.Clip(members.args)
 }
 
 func scanBSGroup(rows *sql.Rows) (BSGroupRecord, error) {
@@ -110,7 +110,7 @@ func scanBSGroup(rows *sql.Rows) (BSGroupRecord, error) {
 }
 
 func (k groupKind) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
-	sel, args := k.sel(v)
+	sel, args := k.sel(s.sqlDialect(), v)
 	return listPage(s.ctxRead(ctx).Table(k.table), v, k.model, q, page, scanBSGroup, sel, args...)
 }
 
@@ -118,7 +118,7 @@ func (k groupKind) byID(s *Store, ctx context.Context, v BSViewer, ids []string)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sel, args := k.sel(v)
+	sel, args := k.sel(s.sqlDialect(), v)
 	recs, err := scanAll(v.where(s.ctxRead(ctx).Table(k.table), k.model).Select(sel, args...).Where(k.table+".id IN ?", ids), scanBSGroup)
 	if err != nil {
 		return nil, err

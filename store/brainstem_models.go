@@ -3,7 +3,8 @@ package store
 import "time"
 
 // The BrainSTEM tables. IDs are UUID strings. JSON-valued fields are stored
-// as JSON text (so SQLite's json_each can search them); the server converts
+// as JSON text (text on both databases; the query engine reads it with
+// json_each on SQLite, as jsonb on PostgreSQL); the server converts
 // them to and from the API types. Table names carry a bs_ prefix.
 
 // BSProject is a BrainSTEM project.

@@ -46,14 +46,16 @@ const bsProjectNameTaken = "project with this name already exists."
 // sessions and subjects (visible through any visible project they are in); the members are sorted
 // by e-mail in Go (an ORDER BY in the aggregate costs a sorter per row).
 // scanBSProject reads its rows.
-const bsProjectSelect = "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
-	"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
-	"(SELECT json_group_array(session_id) FROM bs_session_projects WHERE project_id = bs_projects.id), " +
-	"(SELECT json_group_array(subject_id) FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
-	"(SELECT json_group_array(id) FROM bs_collections WHERE project_id = bs_projects.id), " +
-	"(SELECT json_group_array(id) FROM bs_cohorts WHERE project_id = bs_projects.id), " +
-	"(SELECT json_group_array(json_array(u.email, m.can_change, m.is_manager, m.is_owner)) " +
-	"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
+func bsProjectSelect(d *bsDialect) string {
+	return "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
+		"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
+		"(SELECT " + d.jsonAgg("session_id", "") + " FROM bs_session_projects WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("subject_id", "") + " FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("id", "") + " FROM bs_collections WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("id", "") + " FROM bs_cohorts WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg(d.jsonRow("u.email", "m.can_change", "m.is_manager", "m.is_owner"), "u.email") + " " +
+		"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
+}
 
 func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 	var r BSProjectRecord
@@ -93,12 +95,12 @@ func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 // ListBSProjects returns one page of the projects v may see and their total.
 func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&BSProject{})
-	return listPage(base, v, "project", q, page, scanBSProject, bsProjectSelect)
+	return listPage(base, v, "project", q, page, scanBSProject, bsProjectSelect(s.sqlDialect()))
 }
 
 // GetBSProject returns a project v may see; ErrNotFound otherwise.
 func (s *Store) GetBSProject(ctx context.Context, v BSViewer, id string) (*BSProjectRecord, error) {
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect(s.sqlDialect())).
 		Where("bs_projects.id = ?", id).Limit(1), scanBSProject)
 	if err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect).
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect(s.sqlDialect())).
 		Where("bs_projects.id IN ?", ids), scanBSProject)
 	if err != nil {
 		return nil, err
@@ -122,8 +124,12 @@ func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	return orderByIDs(recs, ids, func(r BSProjectRecord) string { return r.ID }), nil
 }
 
-// jsonTrue reads an SQLite boolean (0/1) decoded from JSON.
+// jsonTrue reads a boolean of bsDialect.jsonRow decoded from JSON (0/1 on
+// SQLite, false/true on PostgreSQL).
 func jsonTrue(v any) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
 	f, ok := v.(float64)
 	return ok && f != 0
 }
@@ -185,7 +191,7 @@ func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, ch
 		}
 	}
 	var owners int64
-	if err := tx.Model(&BSProjectMember{}).Where("project_id = ? AND is_owner = 1", projectID).Count(&owners).Error; err != nil {
+	if err := tx.Model(&BSProjectMember{}).Where("project_id = ? AND is_owner = TRUE", projectID).Count(&owners).Error; err != nil {
 		return err
 	}
 	if owners == 0 {

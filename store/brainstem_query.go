@@ -23,9 +23,9 @@ package store
 //     relations. Selective ones (a related id, or the record's own id) drive
 //     the query: the other terms are then written as correlated EXISTS (see
 //     bsCond.exists).
-//   - contains/startswith/endswith are case-sensitive (GLOB on SQLite, as on
-//     PostgreSQL); the i-variants and iexact are LIKE … ESCAPE '\' (ASCII
-//     case folding on SQLite).
+//   - contains/startswith/endswith are case-sensitive (GLOB on SQLite, LIKE
+//     on PostgreSQL); the i-variants and iexact are LIKE … ESCAPE '\' with
+//     ASCII case folding on both (see bsDialect).
 
 import (
 	"errors"
@@ -33,6 +33,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // BSOp is a filter operator (dynamic-rest's names; BSEq is exact).
@@ -149,18 +152,21 @@ func (c bsCond) paren() bsCond {
 // Dialect
 
 // bsDialect holds the SQL that differs between databases; the compiler
-// writes everything else in standard SQL. Another database is another
-// value of this type.
+// and the record reads write everything else in SQL that both databases
+// take (TRUE and FALSE, not 1 and 0, for booleans). Another database is
+// another value of this type; a store's is bsDialectOf(its *gorm.DB).
 type bsDialect struct {
 	// jsonElements is a condition that some element of the JSON array in
-	// col satisfies cond, where cond refers to the element as elem.
+	// col (JSON text) satisfies cond, where cond refers to the element as
+	// elem.
 	jsonElements func(col, cond string) string
 	// elem is the element column inside jsonElements.
 	elem string
 	// jsonEmpty is a condition that the JSON array in col is empty.
 	jsonEmpty func(col string) string
-	// likeCI matches col case-insensitively against a LIKE pattern bind
-	// value that likeEscape escaped.
+	// likeCI matches col case-insensitively (ASCII case folding, on both
+	// databases) against a LIKE pattern bind value that likeEscape
+	// escaped.
 	likeCI     func(col string) string
 	likeEscape func(string) string
 	// glob matches col case-sensitively: contains/startswith/endswith
@@ -169,13 +175,55 @@ type bsDialect struct {
 	globEscape func(string) string
 	globAny    string
 	// datePart extracts "year", "month", "day" or "week_day" (1 = Sunday)
-	// of a date or timestamp column as an integer.
-	datePart func(part, col string) string
+	// of a timestamp column (in UTC), or of a calendar date column (date
+	// set: YYYY-MM-DD text), as an integer.
+	datePart func(part, col string, date bool) string
 	// uuidHex is col without dashes.
 	uuidHex func(col string) string
+	// jsonAgg is an aggregate of expr over a subquery's rows as JSON array
+	// text ("[]" for no rows), in the order of orderBy (SQL, "" for the
+	// order SQLite reads them in: that of the index it scans, which is
+	// the order of expr when the index covers it; PostgreSQL then sorts
+	// by expr).
+	jsonAgg func(expr, orderBy string) string
+	// jsonRow is a JSON array of the columns' values (booleans as true/
+	// false on PostgreSQL, 0/1 on SQLite).
+	jsonRow func(cols ...string) string
+	// orderTerm is an ORDER BY term on col: text sorts by code point, as
+	// SQLite's BINARY collation does; NULLs come first ascending and last
+	// descending, as on SQLite.
+	orderTerm func(col string, text, nullable, desc bool) string
+	// textCmp is the text column col for <, <=, >, >= and BETWEEN
+	// against a text value: by code point, as SQLite compares.
+	textCmp func(col string) string
+	// textOnly says that text columns hold valid UTF-8 without NUL only
+	// (PostgreSQL); SQLite's hold any bytes. A value outside that can
+	// then equal or match nothing stored, and is compared as bytes
+	// (byteCmp(col) against a []byte bind value), as SQLite compares.
+	textOnly bool
+	byteCmp  func(col string) string
 }
 
-// sqlite is the dialect of SQLite (json_each, LIKE … ESCAPE, GLOB, strftime).
+// storable reports whether s can be the value of a text column.
+func (d *bsDialect) storable(s string) bool {
+	return !d.textOnly || utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// asciiLower folds ASCII letters only, like SQLite's LIKE.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// likeEscaper escapes the LIKE wildcards for ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// sqliteDialect is the dialect of SQLite (json_each, LIKE … ESCAPE, GLOB,
+// strftime, json_group_array).
 var sqliteDialect = bsDialect{
 	jsonElements: func(col, cond string) string {
 		return fmt.Sprintf("EXISTS (SELECT 1 FROM json_each(%s) AS je WHERE %s)", col, cond)
@@ -183,11 +231,11 @@ var sqliteDialect = bsDialect{
 	elem:       "je.value",
 	jsonEmpty:  func(col string) string { return "json_array_length(" + col + ") = 0" },
 	likeCI:     func(col string) string { return col + ` LIKE ? ESCAPE '\'` },
-	likeEscape: strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace,
+	likeEscape: likeEscaper.Replace,
 	glob:       func(col string) string { return col + " GLOB ?" },
 	globEscape: strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace,
 	globAny:    "*",
-	datePart: func(part, col string) string {
+	datePart: func(part, col string, _ bool) string {
 		f := map[string]string{"year": "%Y", "month": "%m", "day": "%d", "week_day": "%w"}[part]
 		sql := fmt.Sprintf("CAST(strftime('%s', %s) AS INTEGER)", f, col)
 		if part == "week_day" { // strftime: 0 = Sunday; Django: 1 = Sunday … 7 = Saturday
@@ -196,10 +244,95 @@ var sqliteDialect = bsDialect{
 		return sql
 	},
 	uuidHex: func(col string) string { return "replace(" + col + ", '-', '')" },
+	jsonAgg: func(expr, orderBy string) string {
+		if orderBy != "" {
+			expr += " ORDER BY " + orderBy
+		}
+		return "json_group_array(" + expr + ")"
+	},
+	jsonRow: func(cols ...string) string { return "json_array(" + strings.Join(cols, ", ") + ")" },
+	orderTerm: func(col string, _, _, desc bool) string {
+		if desc {
+			return col + " DESC"
+		}
+		return col
+	},
+	textCmp: func(col string) string { return col },
 }
 
-// dialect is the dialect the compiler writes.
-var dialect = sqliteDialect
+// postgresDialect is the dialect of PostgreSQL. The JSON columns are text
+// (GORM's string), read as jsonb; LIKE is case-sensitive there, so it
+// serves contains/startswith/endswith, and the i-variants fold ASCII
+// letters on both sides (translate, asciiLower), as SQLite's LIKE does.
+var postgresDialect = bsDialect{
+	jsonElements: func(col, cond string) string {
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM jsonb_array_elements_text(%s) AS je(value) WHERE %s)", pgJSONB(col), cond)
+	},
+	elem:      "je.value",
+	jsonEmpty: func(col string) string { return "jsonb_array_length(" + pgJSONB(col) + ") = 0" },
+	likeCI: func(col string) string {
+		return "translate(" + col + `, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE ? ESCAPE '\'`
+	},
+	likeEscape: func(s string) string { return asciiLower(likeEscaper.Replace(s)) },
+	glob:       func(col string) string { return col + ` LIKE ? ESCAPE '\'` },
+	globEscape: likeEscaper.Replace,
+	globAny:    "%",
+	datePart: func(part, col string, date bool) string {
+		if date {
+			col = "CAST(" + col + " AS date)"
+		} else {
+			col += " AT TIME ZONE 'UTC'"
+		}
+		f := map[string]string{"year": "YEAR", "month": "MONTH", "day": "DAY", "week_day": "DOW"}[part]
+		sql := fmt.Sprintf("CAST(EXTRACT(%s FROM %s) AS INTEGER)", f, col)
+		if part == "week_day" { // DOW: 0 = Sunday; Django: 1 = Sunday … 7 = Saturday
+			sql += " + 1"
+		}
+		return sql
+	},
+	uuidHex: func(col string) string { return "replace(" + col + ", '-', '')" },
+	jsonAgg: func(expr, orderBy string) string {
+		if orderBy == "" {
+			orderBy = expr
+		}
+		return fmt.Sprintf("COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]')", expr, orderBy)
+	},
+	jsonRow: func(cols ...string) string { return "json_build_array(" + strings.Join(cols, ", ") + ")" },
+	orderTerm: func(col string, text, nullable, desc bool) string {
+		if text {
+			col += ` COLLATE "C"`
+		}
+		switch {
+		case desc && nullable:
+			return col + " DESC NULLS LAST"
+		case desc:
+			return col + " DESC"
+		case nullable:
+			return col + " NULLS FIRST"
+		}
+		return col
+	},
+	textCmp:  func(col string) string { return col + ` COLLATE "C"` },
+	textOnly: true,
+	byteCmp:  func(col string) string { return "convert_to(" + col + ", 'UTF8')" },
+}
+
+// pgJSONB is the JSON text in col as jsonb. jsonb refuses the escape
+// \u0000, which the text may hold (SQLite takes it; a copied installation
+// may have it): it is read as \ufffd, an escape of the same length, so the
+// text stays valid JSON even where the match is the tail of an escaped
+// backslash.
+func pgJSONB(col string) string {
+	return `CAST(replace(` + col + `, '\u0000', '\ufffd') AS jsonb)`
+}
+
+// bsDialectOf is the dialect of db's database (the store's Dialect).
+func bsDialectOf(db *gorm.DB) *bsDialect {
+	if db.Dialector.Name() == "postgres" {
+		return &postgresDialect
+	}
+	return &sqliteDialect
+}
 
 // ---------------------------------------------------------------------------
 // Models and fields
@@ -237,6 +370,8 @@ type bsModel struct {
 	fields map[string]*bsField
 	sorts  map[string]string // sort[] name → column
 	unique map[string]bool   // sort names whose column is unique (no tiebreak needed)
+	text   map[string]bool   // sort names whose column is text
+	null   map[string]bool   // sort names whose column is nullable
 	deflt  []string          // default ORDER BY
 }
 
@@ -255,7 +390,7 @@ func engineModels(reg map[string]*BSModel) map[string]*bsModel {
 	out := make(map[string]*bsModel, len(reg))
 	for name, d := range reg {
 		m := &bsModel{name: name, table: d.Table, fields: map[string]*bsField{},
-			sorts: map[string]string{}, unique: map[string]bool{}}
+			sorts: map[string]string{}, unique: map[string]bool{}, text: map[string]bool{}, null: map[string]bool{}}
 		for _, f := range d.Fields {
 			col := ""
 			if f.Col != "" {
@@ -268,6 +403,8 @@ func engineModels(reg map[string]*BSModel) map[string]*bsModel {
 			if f.Sort {
 				m.sorts[f.Name] = col
 				m.unique[f.Name] = f.Unique
+				m.text[f.Name] = f.Kind == BSText
+				m.null[f.Name] = f.Nullable
 			}
 		}
 		for _, c := range d.DefaultOrder {
@@ -288,9 +425,10 @@ type bsCompiled struct {
 	order []string
 }
 
-// compileBSQuery compiles q on model for v: v's visibility of model, the
-// filters (every relation hop restricted to what v may see), the order.
-func compileBSQuery(v BSViewer, model string, q BSListQuery) (*bsCompiled, error) {
+// compileBSQuery compiles q on model for v in dialect d: v's visibility of
+// model, the filters (every relation hop restricted to what v may see),
+// the order.
+func compileBSQuery(d *bsDialect, v BSViewer, model string, q BSListQuery) (*bsCompiled, error) {
 	m, ok := bsModels[model]
 	if !ok {
 		return nil, fmt.Errorf("store: unknown model %q", model)
@@ -298,7 +436,7 @@ func compileBSQuery(v BSViewer, model string, q BSListQuery) (*bsCompiled, error
 	out := &bsCompiled{}
 	var terms, drivers []bsCond
 	for _, f := range q.Filters {
-		c, err := m.compileFilter(v.visibleSQL, f)
+		c, err := m.compileFilter(d, v.visibleSQL, f)
 		if err != nil {
 			return nil, err
 		}
@@ -329,7 +467,7 @@ func compileBSQuery(v BSViewer, model string, q BSListQuery) (*bsCompiled, error
 		}
 	}
 	var err error
-	if out.order, err = m.order(q.Sort); err != nil {
+	if out.order, err = m.order(d, q.Sort); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -337,7 +475,7 @@ func compileBSQuery(v BSViewer, model string, q BSListQuery) (*bsCompiled, error
 
 // order is the ORDER BY of sorts (always ending with a unique column, so
 // pages are stable).
-func (m *bsModel) order(sorts []BSSort) ([]string, error) {
+func (m *bsModel) order(d *bsDialect, sorts []BSSort) ([]string, error) {
 	if len(sorts) == 0 {
 		return m.deflt, nil
 	}
@@ -348,10 +486,7 @@ func (m *bsModel) order(sorts []BSSort) ([]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("store: %s cannot be sorted by %q", m.name, s.Field)
 		}
-		if s.Desc {
-			col += " DESC"
-		}
-		order = append(order, col)
+		order = append(order, d.orderTerm(col, m.text[s.Field], m.null[s.Field], s.Desc))
 		unique = m.unique[s.Field]
 	}
 	if !unique {
@@ -370,19 +505,19 @@ type bsVisibility func(model string) bsCond
 
 // compileFilter turns one filter (or group) into a parenthesised condition
 // on m's table.
-func (m *bsModel) compileFilter(vis bsVisibility, f BSFilter) (bsCond, error) {
+func (m *bsModel) compileFilter(d *bsDialect, vis bsVisibility, f BSFilter) (bsCond, error) {
 	if len(f.Path) == 0 {
 		parts, sep := f.And, " AND "
 		if f.Or != nil {
 			parts, sep = f.Or, " OR "
 		}
 		if len(parts) == 0 {
-			return bsCond{sql: "(1)"}, nil
+			return bsCond{sql: "(TRUE)"}, nil
 		}
 		var sqls []string
 		var args []any
 		for _, p := range parts {
-			c, err := m.compileFilter(vis, p)
+			c, err := m.compileFilter(d, vis, p)
 			if err != nil {
 				return bsCond{}, err
 			}
@@ -391,7 +526,7 @@ func (m *bsModel) compileFilter(vis bsVisibility, f BSFilter) (bsCond, error) {
 		}
 		return bsCond{sql: "(" + strings.Join(sqls, sep) + ")", args: args}, nil
 	}
-	c, err := m.compilePath(vis, f.Path, f.Op, f.Args)
+	c, err := m.compilePath(d, vis, f.Path, f.Op, f.Args)
 	if err != nil {
 		return bsCond{}, err
 	}
@@ -407,7 +542,7 @@ func (m *bsModel) compileFilter(vis bsVisibility, f BSFilter) (bsCond, error) {
 	return c.paren(), nil
 }
 
-func (m *bsModel) compilePath(vis bsVisibility, path []string, op BSOp, args []any) (bsCond, error) {
+func (m *bsModel) compilePath(d *bsDialect, vis bsVisibility, path []string, op BSOp, args []any) (bsCond, error) {
 	name := path[0]
 	if name == "pk" {
 		name = "id"
@@ -419,17 +554,17 @@ func (m *bsModel) compilePath(vis bsVisibility, path []string, op BSOp, args []a
 	rest := path[1:]
 	switch fld.kind {
 	case bsRelation:
-		return m.compileRelation(vis, fld, rest, op, args)
+		return m.compileRelation(d, vis, fld, rest, op, args)
 	case bsEmptyRel:
 		if op == BSIsNull && isTrue(args) {
-			return bsCond{sql: "1"}, nil
+			return bsCond{sql: "TRUE"}, nil
 		}
-		return bsCond{sql: "0"}, nil
+		return bsCond{sql: "FALSE"}, nil
 	}
 	if len(rest) > 0 {
 		return bsCond{}, fmt.Errorf("store: %s.%s has no fields", m.name, name)
 	}
-	c, err := leaf(fld, op, args)
+	c, err := leaf(d, fld, op, args)
 	// Looking rows up by primary key is as selective as it gets.
 	c.drive = name == "id" && (op == BSEq || op == BSIn)
 	return c, err
@@ -451,7 +586,7 @@ func isTrue(args []any) bool {
 // related field, an id comparison on a link table, isnull and their
 // negations all behave as over the caller's visible records only.
 // Everything stays an uncorrelated IN (subquery).
-func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string, op BSOp, args []any) (bsCond, error) {
+func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, rest []string, op BSOp, args []any) (bsCond, error) {
 	target := bsModels[fld.target]
 	visible := vis(target.name)
 	// targetIn selects the visible target ids that satisfy inner.
@@ -461,7 +596,7 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
 		if idOnly && op == BSIsNull { // no visible target: NULL, or a target the caller may not see
-			w, a := targetIn(bsCond{sql: "1"})
+			w, a := targetIn(bsCond{sql: "TRUE"})
 			sel := fmt.Sprintf("SELECT %s FROM %s WHERE %s", target.pk(), target.table, w)
 			if isTrue(args) {
 				return bsCond{sql: fmt.Sprintf("(%s IS NULL OR %s NOT IN (%s))", fld.col, fld.col, sel), args: a}, nil
@@ -471,9 +606,9 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 		var inner bsCond
 		var err error
 		if idOnly {
-			inner, err = leaf(&bsField{kind: bsUUID, col: target.pk()}, op, args)
+			inner, err = leaf(d, &bsField{kind: bsUUID, col: target.pk()}, op, args)
 		} else {
-			inner, err = target.compilePath(vis, rest, op, args)
+			inner, err = target.compilePath(d, vis, rest, op, args)
 		}
 		if err != nil {
 			return bsCond{}, err
@@ -493,19 +628,19 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 		if isTrue(args) {
 			in = "NOT IN"
 		}
-		w, a := targetIn(bsCond{sql: "1"})
+		w, a := targetIn(bsCond{sql: "TRUE"})
 		return bsCond{sql: fmt.Sprintf("%s %s (SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s))",
 			m.pk(), in, src, fld.link, dst, target.pk(), target.table, w), args: a}, nil
 	}
 	var inner bsCond
 	var err error
 	if idOnly {
-		inner, err = leaf(&bsField{kind: bsUUID, col: dst}, op, args)
-		w, a := targetIn(bsCond{sql: "1"})
+		inner, err = leaf(d, &bsField{kind: bsUUID, col: dst}, op, args)
+		w, a := targetIn(bsCond{sql: "TRUE"})
 		inner.sql = fmt.Sprintf("(%s) AND %s IN (SELECT %s FROM %s WHERE %s)", inner.sql, dst, target.pk(), target.table, w)
 		inner.args = append(slices.Clip(inner.args), a...)
 	} else {
-		inner, err = target.compilePath(vis, rest, op, args)
+		inner, err = target.compilePath(d, vis, rest, op, args)
 		w, a := targetIn(inner)
 		inner = bsCond{sql: fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", dst, target.pk(), target.table, w), args: a}
 	}
@@ -518,9 +653,8 @@ func (m *bsModel) compileRelation(vis bsVisibility, fld *bsField, rest []string,
 }
 
 // leaf builds the condition of one operator on one column.
-func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
+func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 	col := fld.col
-	d := dialect
 	switch fld.kind {
 	case bsTextList, bsUUIDList:
 		if op == BSIsNull {
@@ -533,7 +667,7 @@ func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 		if fld.kind == bsUUIDList {
 			elem.kind = bsUUID
 		}
-		c, err := leaf(elem, op, args)
+		c, err := leaf(d, elem, op, args)
 		if err != nil {
 			return bsCond{}, err
 		}
@@ -542,6 +676,29 @@ func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 	}
 	if len(args) == 0 {
 		return bsCond{}, fmt.Errorf("store: no value for %s", op)
+	}
+	unstorable := func(a any) bool { s, ok := a.(string); return ok && !d.storable(s) }
+	cmpCol := col
+	if _, ok := args[0].(string); ok {
+		cmpCol = d.textCmp(col)
+	}
+	if slices.ContainsFunc(args, unstorable) {
+		switch op {
+		case BSIn: // the others may match
+			if args = slices.DeleteFunc(slices.Clone(args), unstorable); len(args) == 0 {
+				return bsCond{sql: "FALSE"}, nil
+			}
+		case BSGt, BSGte, BSLt, BSLte, BSRange:
+			cmpCol = d.byteCmp(col)
+			args = slices.Clone(args)
+			for i, a := range args {
+				if s, ok := a.(string); ok {
+					args[i] = []byte(s)
+				}
+			}
+		default: // equal to, or matching, nothing stored
+			return bsCond{sql: "FALSE"}, nil
+		}
 	}
 	switch op {
 	case BSIsNull:
@@ -553,6 +710,9 @@ func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 		v, ok := args[0].(string)
 		if !ok {
 			return bsCond{}, fmt.Errorf("store: %s takes a string, not %T", op, args[0])
+		}
+		if strings.ContainsRune(v, 0) { // SQLite's LIKE and GLOB would stop at the NUL and match any row
+			return bsCond{sql: "FALSE"}, nil
 		}
 		if fld.kind == bsUUID { // compared without dashes, as Django does
 			col = d.uuidHex(col)
@@ -577,7 +737,7 @@ func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 		if fld.kind != bsDateTime && fld.kind != bsDate {
 			break
 		}
-		return bsCond{sql: d.datePart(string(op), col) + " = ?", args: args[:1]}, nil
+		return bsCond{sql: d.datePart(string(op), col, fld.kind == bsDate) + " = ?", args: args[:1]}, nil
 	case BSEq:
 		return bsCond{sql: col + " = ?", args: args[:1]}, nil
 	case BSIn:
@@ -586,10 +746,10 @@ func leaf(fld *bsField, op BSOp, args []any) (bsCond, error) {
 		if len(args) < 2 {
 			return bsCond{}, errors.New("store: range takes two values")
 		}
-		return bsCond{sql: col + " BETWEEN ? AND ?", args: args[:2]}, nil
+		return bsCond{sql: cmpCol + " BETWEEN ? AND ?", args: args[:2]}, nil
 	case BSGt, BSGte, BSLt, BSLte:
 		sym := map[BSOp]string{BSGt: ">", BSGte: ">=", BSLt: "<", BSLte: "<="}[op]
-		return bsCond{sql: col + " " + sym + " ?", args: args[:1]}, nil
+		return bsCond{sql: cmpCol + " " + sym + " ?", args: args[:1]}, nil
 	}
 	return bsCond{}, fmt.Errorf("store: operator %q does not apply to %s", op, col)
 }

@@ -146,7 +146,7 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 		if fmt.Sprint(names) != fmt.Sprint(c.want) {
 			t.Errorf("%s: got %q, want %q", c.name, names, c.want)
 		}
-		compiled, err := compileBSQuery(v, "session", c.q)
+		compiled, err := compileBSQuery(s.sqlDialect(), v, "session", c.q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +281,7 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 	for name, c := range queries {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			compiled, err := compileBSQuery(v, "session", c.q)
+			compiled, err := compileBSQuery(s.sqlDialect(), v, "session", c.q)
 			if err != nil {
 				b.Fatal(err)
 			}

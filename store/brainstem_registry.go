@@ -237,9 +237,9 @@ func pick(public, member string) func(BSViewer) []bsCond {
 func sdsVisible(v BSViewer) []bsCond {
 	c := viaProjects("bs_session_datastorages.session_id", "session_id", "bs_session_projects")(v)
 	if v.Public {
-		return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "is_public = 1"))
+		return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "is_public = TRUE"))
 	}
-	return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "owner_id = ? OR is_public = 1", v.UserID))
+	return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "owner_id = ? OR is_public = TRUE", v.UserID))
 }
 
 func everyRow(BSViewer) []bsCond { return []bsCond{{sql: bsEveryRow}} }

@@ -39,13 +39,13 @@ func NameUsedInStorage(name string) string {
 // bsSessionSelect reads a session with the ids of its relations that v may
 // see in one statement: projects by id (the primary key's order), data
 // storages in their through-table order. scanBSSession reads its rows.
-func bsSessionSelect(v BSViewer) (string, []any) {
+func bsSessionSelect(d *bsDialect, v BSViewer) (string, []any) {
 	projects, storages := v.visibleIDs("project"), v.visibleIDs("datastorage")
 	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
 			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
 			"bs_sessions.created_at, bs_sessions.updated_at, " +
-			"(SELECT json_group_array(project_id) FROM bs_session_projects WHERE session_id = bs_sessions.id AND project_id IN (" + projects.sql + ")), " +
-			"(SELECT json_group_array(data_storage_id ORDER BY sort_order, id) FROM bs_session_datastorages " +
+			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND project_id IN (" + projects.sql + ")), " +
+			"(SELECT " + d.jsonAgg("data_storage_id", "sort_order, id") + " FROM bs_session_datastorages " +
 			"WHERE session_id = bs_sessions.id AND data_storage_id IN (" + storages.sql + "))",
 		append(slices.Clip(projects.args), storages.args...)
 }
@@ -73,13 +73,13 @@ func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 // ListBSSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&BSSession{})
-	sel, args := bsSessionSelect(v)
+	sel, args := bsSessionSelect(s.sqlDialect(), v)
 	return listPage(base, v, "session", q, page, scanBSSession, sel, args...)
 }
 
 // GetBSSession returns a session v may see; ErrNotFound otherwise.
 func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
-	sel, args := bsSessionSelect(v)
+	sel, args := bsSessionSelect(s.sqlDialect(), v)
 	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(sel, args...).
 		Where("bs_sessions.id = ?", id).Limit(1), scanBSSession)
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sel, args := bsSessionSelect(v)
+	sel, args := bsSessionSelect(s.sqlDialect(), v)
 	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(sel, args...).
 		Where("bs_sessions.id IN ?", ids), scanBSSession)
 	if err != nil {

@@ -53,13 +53,13 @@ type BSSubjectRecord struct {
 	ProjectIDs []string
 }
 
-func bsSubjectSelect(v BSViewer) (string, []any) {
+func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
 	projects, breedings := v.visibleIDs("project"), v.visibleIDs("breeding")
 	return "bs_subjects.id, bs_subjects.name, bs_subjects.description, bs_subjects.strain_id, bs_subjects.sex, " +
 			"bs_subjects.genetic_line, bs_subjects.genotype, bs_subjects.subject_identifier, bs_subjects.supplier_id, " +
 			"(SELECT bs_subjects.breeding_id WHERE bs_subjects.breeding_id IN (" + breedings.sql + ")), bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
 			"bs_subjects.extra_fields, bs_subjects.tags, bs_subjects.name_used_in_storage, bs_subjects.created_at, bs_subjects.updated_at, " +
-			"(SELECT json_group_array(project_id) FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + "))",
+			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + "))",
 		append(slices.Clip(breedings.args), projects.args...)
 }
 
@@ -89,7 +89,7 @@ func nullString(s sql.NullString) *string {
 // ListBSSubjects returns one page of the subjects v may see and their total.
 func (s *Store) ListBSSubjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSubjectRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&BSSubject{})
-	sel, args := bsSubjectSelect(v)
+	sel, args := bsSubjectSelect(s.sqlDialect(), v)
 	return listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
 }
 
@@ -110,7 +110,7 @@ func (s *Store) BSSubjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sel, args := bsSubjectSelect(v)
+	sel, args := bsSubjectSelect(s.sqlDialect(), v)
 	recs, err := scanAll(v.where(s.ctxRead(ctx).Model(&BSSubject{}), "subject").Select(sel, args...).
 		Where("bs_subjects.id IN ?", ids), scanBSSubject)
 	if err != nil {

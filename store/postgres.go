@@ -119,7 +119,7 @@ func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, i
 		s.reads.invalidate()
 	}
 	s.stats.writeBatches.Add(1)
-	return postgresFull(storageFull(err))
+	return postgresNUL(postgresFull(storageFull(err)))
 }
 
 // postgresFull turns PostgreSQL's "disk full" (SQLSTATE 53100) into
@@ -128,6 +128,17 @@ func postgresFull(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "53100" {
 		return fmt.Errorf("%w: %v", ErrStorageFull, err)
+	}
+	return err
+}
+
+// postgresNUL turns PostgreSQL's refusal of a NUL character in text
+// (SQLSTATE 22021; SQLite stores it) into a ValidationError with Django
+// REST framework's message, instead of a 500.
+func postgresNUL(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "22021" {
+		return Invalid("non_field_errors", "Null characters are not allowed.")
 	}
 	return err
 }

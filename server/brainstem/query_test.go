@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sessionhub/sessionhub/store"
+	"github.com/sessionhub/sessionhub/store/pgtest"
 )
 
 // Fixed ids of the query test data set.
@@ -58,9 +59,16 @@ var seeAll = store.BSViewer{UserID: 1}
 //	          rat-02   2023-06-01T00:00Z  tags Rat              Alpha, Beta
 //	          Mouse 100%  no date         no tags               Beta        D1(order 1), D2(order 2)
 //	          mouse_x  2024-01-01T10:00Z  tags mouse            gamma_%
+//
+// It is on SQLite, or with SESSIONHUB_TEST_DB=postgres on a fresh
+// PostgreSQL database (the cases then check the PostgreSQL dialect).
 func seedQueryData(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(t.TempDir())
+	o := store.Options{DataDir: t.TempDir(), Migrate: true}
+	if pgtest.Enabled() {
+		o.DatabaseURL = pgtest.Database(t, "", nil)
+	}
+	s, err := store.OpenWith(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +203,21 @@ func TestBSQueryFilters(t *testing.T) {
 		{"injection stays a value", "session", "filter{name}=x' OR '1'='1", nil},
 		{"injection in like stays a value", "session", "filter{name.icontains}=%25' OR 1=1 --", nil},
 		{"unicode value", "session", "filter{name.icontains}=ü", nil},
+		// values PostgreSQL's text cannot hold (NUL, invalid UTF-8): they
+		// equal and match nothing and compare as bytes, as on SQLite
+		{"NUL value", "session", "filter{name}=rat%00", nil},
+		{"NUL value excluded", "session", "filter{-name}=rat%00", all},
+		{"NUL in icontains", "session", "filter{name.icontains}=%00", nil},
+		{"invalid UTF-8 in iexact", "session", "filter{name.iexact}=%FF", nil},
+		{"invalid UTF-8 in startswith", "session", "filter{name.startswith}=%C3", nil},
+		{"NUL among in values", "session", "filter{name.in}=%00&filter{name.in}=rat-02", []string{"rat-02"}},
+		{"NUL in gt compares bytes", "session", "filter{name.gt}=mouse%00", []string{"rat-02", "mouse_x"}},
+		{"invalid UTF-8 in lt compares bytes", "session", "filter{name.lt}=%FF", all},
+		{"invalid UTF-8 in range", "session", "filter{name.range}=R%FF&filter{name.range}=s", []string{"rat-02", "mouse_x"}},
+		{"NUL in a tag", "session", "filter{tags}=rat%00", nil},
+		{"NUL in a tag gt", "session", "filter{tags.gt}=r%00", []string{"Rat_01"}},
+		{"NUL in a tag gte is above its prefix", "session", "filter{tags.gte}=rat%00", nil},
+		{"NUL in a related name", "session", "filter{projects.name.istartswith}=%00", nil},
 		// uuid
 		{"id exact", "session", "filter{id}=" + qS3, []string{"Mouse 100%"}},
 		{"pk alias", "session", "filter{pk}=" + qS3, []string{"Mouse 100%"}},
@@ -459,6 +482,29 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 	}
 	if _, err := parseListQuery("nope", nil, nil, nil); err == nil {
 		t.Error("unknown model accepted")
+	}
+}
+
+// TestBSQueryStoredNULInAList: a JSON list column holding the escape
+// \u0000 (SQLite stores it; PostgreSQL's jsonb refuses it) is still
+// filtered, on both databases.
+func TestBSQueryStoredNULInAList(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	if err := s.W.Model(&store.BSSession{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"filter{tags}=rat":             {"Rat_01"},
+		"filter{tags.icontains}=x":     {"Mouse 100%"},
+		"filter{tags.startswith}=a%5C": {"Mouse 100%"},
+		"filter{tags.isnull}=true":     nil,
+		"filter{-tags.isnull}=true":    {"Rat_01", "rat-02", "Mouse 100%", "mouse_x"},
+	} {
+		got, _, err := runQuery(t, s, "session", q)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %q, %v; want %q", q, got, err, want)
+		}
 	}
 }
 

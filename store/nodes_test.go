@@ -17,12 +17,9 @@ import (
 
 // twoNodes opens two stores over one new PostgreSQL database and one blob
 // store (a shared directory, or a bucket of SeaweedFS when s3 is set), as
-// two sessionhub nodes would.
+// two sessionhub nodes would. It skips without PostgreSQL's binaries.
 func twoNodes(t *testing.T, s3 bool) (a, b *store.Store) {
 	t.Helper()
-	if !pgtest.Enabled() {
-		t.Skip("several nodes need PostgreSQL: set " + pgtest.EnvDB + "=postgres")
-	}
 	url := pgtest.Database(t, "migrated", func(url string) error {
 		st, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url, Migrate: true})
 		if err != nil {

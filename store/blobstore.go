@@ -22,8 +22,10 @@ type BlobStore interface {
 	// returns nil.
 	Create(ctx context.Context, id string) (BlobWriter, error)
 	// Commit makes the staged blob the bytes of attachment id. It runs in
-	// the transaction that adds the attachment row, while that transaction
-	// holds the write turn; the row, not the blob, makes it visible.
+	// the transaction that adds the attachment row (on SQLite while that
+	// transaction holds the write turn); the row, not the blob, makes it
+	// visible. On PostgreSQL that transaction may run again after a
+	// conflict, so committing a blob already committed must succeed.
 	Commit(ctx context.Context, staged, id string) error
 	// Open opens the bytes of attachment id for reading, with Seek for
 	// ranged reads. It returns ErrNotFound when there are none.

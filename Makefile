@@ -78,7 +78,7 @@ weed:
 # Only the tests that run against S3 (SeaweedFS), building it if needed.
 # `make race` runs them too when SESSIONHUB_WEED is set, and skips them otherwise.
 test-s3:
-	SESSIONHUB_WEED=$$(bash e2e/s3/weed.sh) $(GO) test -race -count=1 -run 'S3' ./store/ ./server/atlas/ .
+	SESSIONHUB_WEED=$$(bash e2e/s3/weed.sh) $(GO) test -race -count=1 -run 'S3|SeveralNodes|ThreeNodes|CopyToPostgres' ./store/ ./server/atlas/ .
 
 # Browser tests (e2e/browser) drive Chromium; they skip unless SESSIONHUB_BROWSER
 # names it, which `make test` does after installing Debian's chromium if missing.

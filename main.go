@@ -39,6 +39,7 @@ const usage = `usage:
                    [--admin-addr 127.0.0.1:9090] [--shutdown-timeout 30s]
                    [--blobs s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R&secure=false]
   sessionhub migrate (--data DIR | --db postgres://…)
+  sessionhub copy --from sqlite://DIR --to postgres://… (--blobs s3://… | --data DIR) [--replace]
   sessionhub backup --data DIR --out FILE.tar.gz
   sessionhub restore --from FILE.tar.gz --data NEWDIR
   sessionhub audit --data DIR [--since 24h|2026-01-02T15:04:05Z]
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 1 && args[0] == "migrate":
 		return migrateCmd(ctx, args[1:], getenv, stdout, stderr)
+	case len(args) >= 1 && args[0] == "copy":
+		return copyCmd(ctx, args[1:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
 	case len(args) >= 2 && args[0] == "user" && args[1] == "set-staff":

@@ -34,8 +34,10 @@ type StagedAtlasBlob struct {
 	// id is the attachment id its row will get; staged names the staged
 	// blob ("" once committed or discarded).
 	id, staged string
-	Size       int64
-	SHA256     string
+	// unpend stops touching the blob's pending row (PostgreSQL).
+	unpend func()
+	Size   int64
+	SHA256 string
 	// Head is the first bytes of the file, for content sniffing.
 	Head []byte
 }
@@ -46,6 +48,9 @@ func (b *StagedAtlasBlob) Discard() {
 		_ = b.st.Blobs().Remove(context.Background(), b.staged)
 		b.st.unstage(b.staged)
 		b.staged = ""
+		b.unpend()
+		// The blob is gone: its pending row only keeps it from the sweep.
+		_ = b.st.dropPending(b.st.W, []string{b.id})
 	}
 }
 
@@ -92,8 +97,17 @@ func (s *Store) StageAtlasBlob(ctx context.Context, r io.Reader, maxBytes int64)
 		return nil, err
 	}
 	b := &StagedAtlasBlob{st: s, id: uuid.NewString()}
+	// On PostgreSQL the pending row is committed before the blob exists,
+	// so no node's sweep takes the blob for a leftover (sweepPostgres).
+	unpend, err := s.addPending(ctx, b.id)
+	if err != nil {
+		return nil, err
+	}
+	b.unpend = unpend
 	w, err := s.Blobs().Create(ctx, b.id)
 	if err != nil {
+		unpend()
+		_ = s.dropPending(s.W, []string{b.id})
 		return nil, err
 	}
 	b.staged = w.Staged()
@@ -226,7 +240,9 @@ type NewAtlasAttachment struct {
 // AddAtlasAttachments turns staged files into attachments of ownerID's
 // session sessionID, uploaded by uploader, in one transaction: either every
 // file becomes an attachment or none does (and no file is left behind by
-// this call; the caller still Discards its staged blobs).
+// this call; the caller still Discards its staged blobs). On PostgreSQL the
+// transaction may run more than once (write): committing a blob twice is
+// harmless, and the blobs are marked committed only once it has succeeded.
 func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, sessionID string, files []NewAtlasAttachment) ([]AtlasAttachment, error) {
 	atts := make([]AtlasAttachment, len(files))
 	blobs := s.Blobs()
@@ -251,18 +267,25 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 				return err
 			}
 		}
+		ids := make([]string, len(files))
+		for i := range files {
+			ids[i] = atts[i].ID
+		}
+		if err := s.dropPending(tx, ids); err != nil {
+			return err
+		}
 		// Commit the blobs last, so a failure here rolls the rows back.
 		// A crash between a commit and the COMMIT leaves a blob that no
-		// row points to; SweepAtlasBlobs removes it. The commits run
-		// while this transaction holds the write turn, which the sweep
-		// takes too, so the sweep never sees a blob whose row is about to
-		// be committed.
+		// row points to; SweepAtlasBlobs removes it. On SQLite the commits
+		// run while this transaction holds the write turn, which the sweep
+		// takes too; on PostgreSQL the pending rows this transaction
+		// deletes stay visible until it commits (sweepPostgres). Either
+		// way the sweep never sees a blob whose row is about to be
+		// committed. moved keeps every blob any attempt committed.
 		for i, f := range files {
 			if err := blobs.Commit(ctx, f.Blob.staged, atts[i].ID); err != nil {
 				return err
 			}
-			s.unstage(f.Blob.staged)
-			f.Blob.staged = ""
 			moved = append(moved, atts[i].ID)
 		}
 		return nil
@@ -270,6 +293,11 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 	if err != nil {
 		s.removeAtlasBlobs(moved)
 		return nil, err
+	}
+	for _, f := range files {
+		s.unstage(f.Blob.staged)
+		f.Blob.staged = ""
+		f.Blob.unpend()
 	}
 	return atts, nil
 }
@@ -321,7 +349,13 @@ const atlasTempPrefix = ".upload-"
 // cut. Attachment blobs are checked against the database while holding
 // the write turn, so a blob committed by a transaction that has not
 // committed yet is never taken for a leftover.
+//
+// On PostgreSQL only one node sweeps at a time, and what it spares is
+// decided by the rows of pending uploads instead (sweepPostgres).
 func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (int, error) {
+	if s.dialect == Postgres {
+		return s.sweepPostgres(ctx, olderThan)
+	}
 	blobs := s.Blobs()
 	cutoff := time.Now().Add(-olderThan)
 	var staged, names []string

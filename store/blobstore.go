@@ -22,8 +22,10 @@ type BlobStore interface {
 	// returns nil.
 	Create(ctx context.Context, id string) (BlobWriter, error)
 	// Commit makes the staged blob the bytes of attachment id. It runs in
-	// the transaction that adds the attachment row, while that transaction
-	// holds the write turn; the row, not the blob, makes it visible.
+	// the transaction that adds the attachment row (on SQLite while that
+	// transaction holds the write turn); the row, not the blob, makes it
+	// visible. On PostgreSQL that transaction may run again after a
+	// conflict, so committing a blob already committed must succeed.
 	Commit(ctx context.Context, staged, id string) error
 	// Open opens the bytes of attachment id for reading, with Seek for
 	// ranged reads. It returns ErrNotFound when there are none.
@@ -91,21 +93,30 @@ type localBlobs struct {
 
 func (l *localBlobs) Describe() string { return l.dir }
 
-// Create writes a temp file in the blob directory, checking the free-space
-// floor every few MiB.
-func (l *localBlobs) Create(_ context.Context, _ string) (BlobWriter, error) {
+// Create writes the temp file atlasTempPrefix+id in the blob directory
+// (named by the id, so the sweep knows whose it is), checking the
+// free-space floor every few MiB.
+func (l *localBlobs) Create(_ context.Context, id string) (BlobWriter, error) {
 	if err := os.MkdirAll(l.dir, 0o750); err != nil {
 		return nil, storageFull(err)
 	}
-	f, err := os.CreateTemp(l.dir, atlasTempPrefix+"*")
+	f, err := os.OpenFile(l.path(atlasTempPrefix+id), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, storageFull(err)
 	}
 	return &localBlobWriter{f: f, w: &freeSpaceWriter{w: f, st: l.st}}, nil
 }
 
+// Commit renames the temp file into place. Committing again what is
+// already in place (a transaction run a second time) succeeds.
 func (l *localBlobs) Commit(_ context.Context, staged, id string) error {
-	if err := os.Rename(filepath.Join(l.dir, staged), l.path(id)); err != nil {
+	err := os.Rename(filepath.Join(l.dir, staged), l.path(id))
+	if errors.Is(err, os.ErrNotExist) {
+		if _, serr := os.Stat(l.path(id)); serr == nil {
+			return nil
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("move upload into place: %w", err)
 	}
 	return nil

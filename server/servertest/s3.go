@@ -56,7 +56,16 @@ func StartS3(t *testing.T) *S3 {
 	}
 	// Every port explicitly free: the defaults (9333, 8080, 8888, their
 	// gRPC ports 10000 higher, ...) would clash with other servers.
-	port := func() string { return strconv.Itoa(freePort(t)) }
+	// Nine distinct ports: a port free a moment ago may be handed out again.
+	used := map[int]bool{}
+	port := func() string {
+		for {
+			if p := freePort(t); !used[p] {
+				used[p] = true
+				return strconv.Itoa(p)
+			}
+		}
+	}
 	s3Port := port()
 	s.Endpoint = "127.0.0.1:" + s3Port
 	args := []string{"server", "-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
@@ -94,6 +103,7 @@ func StartS3(t *testing.T) *S3 {
 	for {
 		select {
 		case err := <-done:
+			done <- err // for the cleanup, which waits for it
 			t.Fatalf("weed server exited early: %v\n%s", err, log.String())
 		default:
 		}

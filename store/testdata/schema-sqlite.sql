@@ -1,4 +1,4 @@
--- schema version 2 (store/migrate.go), as SQLite describes it
+-- schema version 3 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -168,6 +168,8 @@ table bs_suppliers: description TEXT NOT NULL DEFAULT ""
 table bs_suppliers: website TEXT NOT NULL DEFAULT ""
 table bs_suppliers: created_at datetime
 table bs_suppliers: updated_at datetime
+table pending_blobs: id TEXT PK1
+table pending_blobs: touched_at datetime NOT NULL
 table schema_migrations: version INTEGER PK1
 table schema_migrations: name TEXT NOT NULL
 table schema_migrations: applied_at datetime NOT NULL

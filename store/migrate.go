@@ -40,6 +40,9 @@ var migrations = []migration{
 	{Version: 2, Name: "shared secrets table", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&sharedSecret{})
 	}},
+	{Version: 3, Name: "brainstem personal attributes, resources and taxonomies", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(attributeModels()...)
+	}},
 }
 
 // SchemaVersion is the schema version this code reads and writes.

@@ -938,7 +938,7 @@ func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []
 			} else {
 				created++
 			}
-			if _, err := saveAttrTx(tx.Set(bsImporting, true), m, 0, id, in); err != nil {
+			if _, err := saveAttrTx(tx.Set(bsImporting, true).Session(&gorm.Session{}), m, 0, id, in); err != nil {
 				return fmt.Errorf("entry %d: %w", i, err)
 			}
 		}

@@ -212,3 +212,15 @@ func attrDefault(model string, f *store.BSField) any {
 	}
 	return ""
 }
+
+// AttributeValues decodes body, one object with the create fields of model
+// (a resource or taxonomy, or a personal attribute), as the API's PATCH
+// does: only the fields present, each as the registry describes it. The
+// caller validates body against the spec first. `sessionhub import` uses it.
+func AttributeValues(model string, body map[string]any) (store.BSValues, error) {
+	m := store.BSModelNamed(model)
+	if m == nil || !store.IsBSAttributeModel(model) {
+		return nil, fmt.Errorf("unknown model %q", model)
+	}
+	return attrValues(m, body, false)
+}

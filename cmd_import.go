@@ -174,14 +174,14 @@ var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 // importAttributes checks each item against the spec's create schema and
 // decodes it as the API does; a to-one relation may name its target (the
 // store looks the name up).
-func importAttributes(model, schemaName string, items []json.RawMessage) ([]store.BSValues, error) {
+func importAttributes(model, schemaName string, items []json.RawMessage) ([]store.BSChange, error) {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
 		return nil, err
 	}
 	schema := spec.Components.Schemas[schemaName].Value
 	m := store.BSModelNamed(model)
-	out := make([]store.BSValues, 0, len(items))
+	out := make([]store.BSChange, 0, len(items))
 	for i, item := range items {
 		var o map[string]any
 		if err := json.Unmarshal(item, &o); err != nil || o == nil {
@@ -200,7 +200,7 @@ func importAttributes(model, schemaName string, items []json.RawMessage) ([]stor
 		for k, v := range named {
 			o[k] = v
 		}
-		in, err := brainstem.AttributeValues(model, o)
+		in, err := brainstem.AttributeChange(model, o)
 		if err != nil {
 			return nil, fmt.Errorf("import: entry %d: %w", i, err)
 		}

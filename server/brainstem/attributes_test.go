@@ -45,6 +45,18 @@ func seedAttributes(f *fixture) {
 		"name": "IACUC", "type": "animal_research_authorization", "is_public": true})
 }
 
+// detailKeys are the detail keys that are not the model's name.
+var detailKeys = map[string]string{"behavioralparadigm": "behavioral_paradigm", "behavioralcategory": "behavioral_category",
+	"setuptype": "setup_type", "brainregion": "brain_region"}
+
+// detailKey is the key of one record of model.
+func detailKey(model string) string {
+	if k, ok := detailKeys[model]; ok {
+		return k
+	}
+	return model
+}
+
 func newAttributeFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newSubjectFixture(t)

@@ -273,7 +273,7 @@ type (
 // owner's and the public ones on the private portal, the public ones on
 // the public portal.
 func ownedVisible(table string) func(BSViewer) []bsCond {
-	return pick(table+".is_public = 1", "("+table+".owner_id = ? OR "+table+".is_public = 1)")
+	return pick(table+".is_public = TRUE", "("+table+".owner_id = ? OR "+table+".is_public = TRUE)")
 }
 
 type (
@@ -633,6 +633,37 @@ func init() {
 	}
 	bsRegistry["brainregion"].hooks.check = uniqueTogether([]string{"atlas", "acronym"}, []string{"atlas", "name"})
 	bsRegistry["license"].hooks.check = licenseDates
+	bsRegistry["behavioralcategory"].hooks.check = categoryAcyclic
+}
+
+// bsCategoryLoop is the message of a parent that would make the category
+// tree a loop.
+const bsCategoryLoop = "A category cannot be its own parent or an ancestor of its parent."
+
+// categoryAcyclic refuses a parent that is the category itself or one of
+// its descendants.
+func categoryAcyclic(w *bsWrite, errs fieldErrors) error {
+	parent := textOf(w.set["parent"])
+	if w.op != opUpdate || parent == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	for id := parent; id != "" && !seen[id]; {
+		if id == w.id {
+			errs.add("parent", bsCategoryLoop)
+			return nil
+		}
+		seen[id] = true
+		var next []*string
+		if err := w.tx.Table("bs_behavioralcategories").Where("id = ?", id).Pluck("parent_id", &next).Error; err != nil {
+			return err
+		}
+		id = ""
+		if len(next) > 0 && next[0] != nil {
+			id = *next[0]
+		}
+	}
+	return nil
 }
 
 // fieldValue is the value field name of the record will have after the

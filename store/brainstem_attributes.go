@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -654,13 +655,13 @@ func categoryAcyclic(w *bsWrite, errs fieldErrors) error {
 			return nil
 		}
 		seen[id] = true
-		var next []*string
+		var next []sql.NullString
 		if err := w.tx.Table("bs_behavioralcategories").Where("id = ?", id).Pluck("parent_id", &next).Error; err != nil {
 			return err
 		}
 		id = ""
-		if len(next) > 0 && next[0] != nil {
-			id = *next[0]
+		if len(next) > 0 {
+			id = next[0].String
 		}
 	}
 	return nil

@@ -51,6 +51,7 @@ func (BSSubjectProject) TableName() string { return "bs_subject_projects" }
 type BSSubjectRecord struct {
 	BSSubject
 	ProjectIDs []string
+	LicenseIDs []string // the licenses v may see
 }
 
 func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
@@ -90,7 +91,11 @@ func nullString(s sql.NullString) *string {
 func (s *Store) ListBSSubjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSubjectRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&BSSubject{})
 	sel, args := bsSubjectSelect(s.sqlDialect(), v)
-	return listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
+	recs, n, err := listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return recs, n, subjectLicenses(s.ctxRead(ctx), v, recs)
 }
 
 // GetBSSubject returns a subject v may see; ErrNotFound otherwise.
@@ -114,6 +119,9 @@ func (s *Store) BSSubjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	recs, err := scanAll(v.where(s.ctxRead(ctx).Model(&BSSubject{}), "subject").Select(sel, args...).
 		Where("bs_subjects.id IN ?", ids), scanBSSubject)
 	if err != nil {
+		return nil, err
+	}
+	if err := subjectLicenses(s.ctxRead(ctx), v, recs); err != nil {
 		return nil, err
 	}
 	return orderByIDs(recs, ids, func(r BSSubjectRecord) string { return r.ID }), nil

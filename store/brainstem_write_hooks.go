@@ -18,7 +18,7 @@ func init() {
 	bsRegistry["breeding"].hooks = bsHooks{before: breedingBefore}
 	bsRegistry["species"].hooks = bsHooks{before: refusedIfReferenced("bs_strains", "species_id")}
 	bsRegistry["strain"].hooks = bsHooks{before: refusedIfReferenced("bs_subjects", "strain_id")}
-	bsRegistry["supplier"].hooks = bsHooks{check: supplierCheck, before: refusedIfReferenced("bs_subjects", "supplier_id")}
+	bsRegistry["supplier"].hooks = bsHooks{check: supplierCheck, before: refuseReferenced} // subjects, devices, consumables
 }
 
 // refusedIfReferenced refuses to delete a record that a row of table names

@@ -43,6 +43,9 @@ var migrations = []migration{
 	{Version: 3, Name: "pending blobs table", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&pendingBlob{})
 	}},
+	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(attributeModels()...)
+	}},
 }
 
 // SchemaVersion is the schema version this code reads and writes.

@@ -25,6 +25,132 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for BrainRegionAtlas.
+const (
+	BrainRegionAtlasAIA    BrainRegionAtlas = "AIA"
+	BrainRegionAtlasAIADHB BrainRegionAtlas = "AIA_dHB"
+	BrainRegionAtlasAIADM  BrainRegionAtlas = "AIA_dM"
+	BrainRegionAtlasAIAHB  BrainRegionAtlas = "AIA_HB"
+	BrainRegionAtlasAIAP   BrainRegionAtlas = "AIA_P"
+	BrainRegionAtlasAIAS   BrainRegionAtlas = "AIA_S"
+	BrainRegionAtlasBM4    BrainRegionAtlas = "BM4"
+	BrainRegionAtlasPF2001 BrainRegionAtlas = "PF2001"
+	BrainRegionAtlasPW1997 BrainRegionAtlas = "PW1997"
+	BrainRegionAtlasS2004  BrainRegionAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionAtlas enum.
+func (e BrainRegionAtlas) Valid() bool {
+	switch e {
+	case BrainRegionAtlasAIA:
+		return true
+	case BrainRegionAtlasAIADHB:
+		return true
+	case BrainRegionAtlasAIADM:
+		return true
+	case BrainRegionAtlasAIAHB:
+		return true
+	case BrainRegionAtlasAIAP:
+		return true
+	case BrainRegionAtlasAIAS:
+		return true
+	case BrainRegionAtlasBM4:
+		return true
+	case BrainRegionAtlasPF2001:
+		return true
+	case BrainRegionAtlasPW1997:
+		return true
+	case BrainRegionAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrainRegionCreateAtlas.
+const (
+	BrainRegionCreateAtlasAIA    BrainRegionCreateAtlas = "AIA"
+	BrainRegionCreateAtlasAIADHB BrainRegionCreateAtlas = "AIA_dHB"
+	BrainRegionCreateAtlasAIADM  BrainRegionCreateAtlas = "AIA_dM"
+	BrainRegionCreateAtlasAIAHB  BrainRegionCreateAtlas = "AIA_HB"
+	BrainRegionCreateAtlasAIAP   BrainRegionCreateAtlas = "AIA_P"
+	BrainRegionCreateAtlasAIAS   BrainRegionCreateAtlas = "AIA_S"
+	BrainRegionCreateAtlasBM4    BrainRegionCreateAtlas = "BM4"
+	BrainRegionCreateAtlasPF2001 BrainRegionCreateAtlas = "PF2001"
+	BrainRegionCreateAtlasPW1997 BrainRegionCreateAtlas = "PW1997"
+	BrainRegionCreateAtlasS2004  BrainRegionCreateAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionCreateAtlas enum.
+func (e BrainRegionCreateAtlas) Valid() bool {
+	switch e {
+	case BrainRegionCreateAtlasAIA:
+		return true
+	case BrainRegionCreateAtlasAIADHB:
+		return true
+	case BrainRegionCreateAtlasAIADM:
+		return true
+	case BrainRegionCreateAtlasAIAHB:
+		return true
+	case BrainRegionCreateAtlasAIAP:
+		return true
+	case BrainRegionCreateAtlasAIAS:
+		return true
+	case BrainRegionCreateAtlasBM4:
+		return true
+	case BrainRegionCreateAtlasPF2001:
+		return true
+	case BrainRegionCreateAtlasPW1997:
+		return true
+	case BrainRegionCreateAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrainRegionPatchAtlas.
+const (
+	BrainRegionPatchAtlasAIA    BrainRegionPatchAtlas = "AIA"
+	BrainRegionPatchAtlasAIADHB BrainRegionPatchAtlas = "AIA_dHB"
+	BrainRegionPatchAtlasAIADM  BrainRegionPatchAtlas = "AIA_dM"
+	BrainRegionPatchAtlasAIAHB  BrainRegionPatchAtlas = "AIA_HB"
+	BrainRegionPatchAtlasAIAP   BrainRegionPatchAtlas = "AIA_P"
+	BrainRegionPatchAtlasAIAS   BrainRegionPatchAtlas = "AIA_S"
+	BrainRegionPatchAtlasBM4    BrainRegionPatchAtlas = "BM4"
+	BrainRegionPatchAtlasPF2001 BrainRegionPatchAtlas = "PF2001"
+	BrainRegionPatchAtlasPW1997 BrainRegionPatchAtlas = "PW1997"
+	BrainRegionPatchAtlasS2004  BrainRegionPatchAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionPatchAtlas enum.
+func (e BrainRegionPatchAtlas) Valid() bool {
+	switch e {
+	case BrainRegionPatchAtlasAIA:
+		return true
+	case BrainRegionPatchAtlasAIADHB:
+		return true
+	case BrainRegionPatchAtlasAIADM:
+		return true
+	case BrainRegionPatchAtlasAIAHB:
+		return true
+	case BrainRegionPatchAtlasAIAP:
+		return true
+	case BrainRegionPatchAtlasAIAS:
+		return true
+	case BrainRegionPatchAtlasBM4:
+		return true
+	case BrainRegionPatchAtlasPF2001:
+		return true
+	case BrainRegionPatchAtlasPW1997:
+		return true
+	case BrainRegionPatchAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DevicePollResultError.
 const (
 	AccessDenied DevicePollResultError = "access_denied"
@@ -100,6 +226,375 @@ func (e DownloadLinkRepository) Valid() bool {
 	case Webshare:
 		return true
 	case Zenodo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseStatus.
+const (
+	LicenseStatusActive    LicenseStatus = "active"
+	LicenseStatusDraft     LicenseStatus = "draft"
+	LicenseStatusExpired   LicenseStatus = "expired"
+	LicenseStatusPending   LicenseStatus = "pending"
+	LicenseStatusRevoked   LicenseStatus = "revoked"
+	LicenseStatusSuspended LicenseStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicenseStatus enum.
+func (e LicenseStatus) Valid() bool {
+	switch e {
+	case LicenseStatusActive:
+		return true
+	case LicenseStatusDraft:
+		return true
+	case LicenseStatusExpired:
+		return true
+	case LicenseStatusPending:
+		return true
+	case LicenseStatusRevoked:
+		return true
+	case LicenseStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseType.
+const (
+	LicenseTypeAnimalResearchAuthorization LicenseType = "animal_research_authorization"
+	LicenseTypeBiosafetyGmoAuthorization   LicenseType = "biosafety_gmo_authorization"
+	LicenseTypeChemicalUseAuthorization    LicenseType = "chemical_use_authorization"
+	LicenseTypeControlledSubstanceLicense  LicenseType = "controlled_substance_license"
+	LicenseTypeHumanResearchAuthorization  LicenseType = "human_research_authorization"
+	LicenseTypeImportExportPermit          LicenseType = "import_export_permit"
+	LicenseTypeWildlifeFieldworkPermit     LicenseType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicenseType enum.
+func (e LicenseType) Valid() bool {
+	switch e {
+	case LicenseTypeAnimalResearchAuthorization:
+		return true
+	case LicenseTypeBiosafetyGmoAuthorization:
+		return true
+	case LicenseTypeChemicalUseAuthorization:
+		return true
+	case LicenseTypeControlledSubstanceLicense:
+		return true
+	case LicenseTypeHumanResearchAuthorization:
+		return true
+	case LicenseTypeImportExportPermit:
+		return true
+	case LicenseTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseCreateStatus.
+const (
+	LicenseCreateStatusActive    LicenseCreateStatus = "active"
+	LicenseCreateStatusDraft     LicenseCreateStatus = "draft"
+	LicenseCreateStatusExpired   LicenseCreateStatus = "expired"
+	LicenseCreateStatusPending   LicenseCreateStatus = "pending"
+	LicenseCreateStatusRevoked   LicenseCreateStatus = "revoked"
+	LicenseCreateStatusSuspended LicenseCreateStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicenseCreateStatus enum.
+func (e LicenseCreateStatus) Valid() bool {
+	switch e {
+	case LicenseCreateStatusActive:
+		return true
+	case LicenseCreateStatusDraft:
+		return true
+	case LicenseCreateStatusExpired:
+		return true
+	case LicenseCreateStatusPending:
+		return true
+	case LicenseCreateStatusRevoked:
+		return true
+	case LicenseCreateStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseCreateType.
+const (
+	LicenseCreateTypeAnimalResearchAuthorization LicenseCreateType = "animal_research_authorization"
+	LicenseCreateTypeBiosafetyGmoAuthorization   LicenseCreateType = "biosafety_gmo_authorization"
+	LicenseCreateTypeChemicalUseAuthorization    LicenseCreateType = "chemical_use_authorization"
+	LicenseCreateTypeControlledSubstanceLicense  LicenseCreateType = "controlled_substance_license"
+	LicenseCreateTypeHumanResearchAuthorization  LicenseCreateType = "human_research_authorization"
+	LicenseCreateTypeImportExportPermit          LicenseCreateType = "import_export_permit"
+	LicenseCreateTypeWildlifeFieldworkPermit     LicenseCreateType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicenseCreateType enum.
+func (e LicenseCreateType) Valid() bool {
+	switch e {
+	case LicenseCreateTypeAnimalResearchAuthorization:
+		return true
+	case LicenseCreateTypeBiosafetyGmoAuthorization:
+		return true
+	case LicenseCreateTypeChemicalUseAuthorization:
+		return true
+	case LicenseCreateTypeControlledSubstanceLicense:
+		return true
+	case LicenseCreateTypeHumanResearchAuthorization:
+		return true
+	case LicenseCreateTypeImportExportPermit:
+		return true
+	case LicenseCreateTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicensePatchStatus.
+const (
+	LicensePatchStatusActive    LicensePatchStatus = "active"
+	LicensePatchStatusDraft     LicensePatchStatus = "draft"
+	LicensePatchStatusExpired   LicensePatchStatus = "expired"
+	LicensePatchStatusPending   LicensePatchStatus = "pending"
+	LicensePatchStatusRevoked   LicensePatchStatus = "revoked"
+	LicensePatchStatusSuspended LicensePatchStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicensePatchStatus enum.
+func (e LicensePatchStatus) Valid() bool {
+	switch e {
+	case LicensePatchStatusActive:
+		return true
+	case LicensePatchStatusDraft:
+		return true
+	case LicensePatchStatusExpired:
+		return true
+	case LicensePatchStatusPending:
+		return true
+	case LicensePatchStatusRevoked:
+		return true
+	case LicensePatchStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicensePatchType.
+const (
+	LicensePatchTypeAnimalResearchAuthorization LicensePatchType = "animal_research_authorization"
+	LicensePatchTypeBiosafetyGmoAuthorization   LicensePatchType = "biosafety_gmo_authorization"
+	LicensePatchTypeChemicalUseAuthorization    LicensePatchType = "chemical_use_authorization"
+	LicensePatchTypeControlledSubstanceLicense  LicensePatchType = "controlled_substance_license"
+	LicensePatchTypeHumanResearchAuthorization  LicensePatchType = "human_research_authorization"
+	LicensePatchTypeImportExportPermit          LicensePatchType = "import_export_permit"
+	LicensePatchTypeWildlifeFieldworkPermit     LicensePatchType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicensePatchType enum.
+func (e LicensePatchType) Valid() bool {
+	switch e {
+	case LicensePatchTypeAnimalResearchAuthorization:
+		return true
+	case LicensePatchTypeBiosafetyGmoAuthorization:
+		return true
+	case LicensePatchTypeChemicalUseAuthorization:
+		return true
+	case LicensePatchTypeControlledSubstanceLicense:
+		return true
+	case LicensePatchTypeHumanResearchAuthorization:
+		return true
+	case LicensePatchTypeImportExportPermit:
+		return true
+	case LicensePatchTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityAuthorityType.
+const (
+	RegulatoryAuthorityAuthorityTypeEmpty         RegulatoryAuthorityAuthorityType = ""
+	RegulatoryAuthorityAuthorityTypeInstitutional RegulatoryAuthorityAuthorityType = "institutional"
+	RegulatoryAuthorityAuthorityTypeInternational RegulatoryAuthorityAuthorityType = "international"
+	RegulatoryAuthorityAuthorityTypeNational      RegulatoryAuthorityAuthorityType = "national"
+	RegulatoryAuthorityAuthorityTypeRegional      RegulatoryAuthorityAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityAuthorityType enum.
+func (e RegulatoryAuthorityAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityCreateAuthorityType.
+const (
+	RegulatoryAuthorityCreateAuthorityTypeEmpty         RegulatoryAuthorityCreateAuthorityType = ""
+	RegulatoryAuthorityCreateAuthorityTypeInstitutional RegulatoryAuthorityCreateAuthorityType = "institutional"
+	RegulatoryAuthorityCreateAuthorityTypeInternational RegulatoryAuthorityCreateAuthorityType = "international"
+	RegulatoryAuthorityCreateAuthorityTypeNational      RegulatoryAuthorityCreateAuthorityType = "national"
+	RegulatoryAuthorityCreateAuthorityTypeRegional      RegulatoryAuthorityCreateAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityCreateAuthorityType enum.
+func (e RegulatoryAuthorityCreateAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityCreateAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityPatchAuthorityType.
+const (
+	RegulatoryAuthorityPatchAuthorityTypeEmpty         RegulatoryAuthorityPatchAuthorityType = ""
+	RegulatoryAuthorityPatchAuthorityTypeInstitutional RegulatoryAuthorityPatchAuthorityType = "institutional"
+	RegulatoryAuthorityPatchAuthorityTypeInternational RegulatoryAuthorityPatchAuthorityType = "international"
+	RegulatoryAuthorityPatchAuthorityTypeNational      RegulatoryAuthorityPatchAuthorityType = "national"
+	RegulatoryAuthorityPatchAuthorityTypeRegional      RegulatoryAuthorityPatchAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityPatchAuthorityType enum.
+func (e RegulatoryAuthorityPatchAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityPatchAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypeCategory.
+const (
+	SetupTypeCategoryA SetupTypeCategory = "A"
+	SetupTypeCategoryE SetupTypeCategory = "E"
+	SetupTypeCategoryF SetupTypeCategory = "F"
+	SetupTypeCategoryH SetupTypeCategory = "H"
+	SetupTypeCategoryI SetupTypeCategory = "I"
+	SetupTypeCategoryU SetupTypeCategory = "U"
+	SetupTypeCategoryV SetupTypeCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypeCategory enum.
+func (e SetupTypeCategory) Valid() bool {
+	switch e {
+	case SetupTypeCategoryA:
+		return true
+	case SetupTypeCategoryE:
+		return true
+	case SetupTypeCategoryF:
+		return true
+	case SetupTypeCategoryH:
+		return true
+	case SetupTypeCategoryI:
+		return true
+	case SetupTypeCategoryU:
+		return true
+	case SetupTypeCategoryV:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypeCreateCategory.
+const (
+	SetupTypeCreateCategoryA SetupTypeCreateCategory = "A"
+	SetupTypeCreateCategoryE SetupTypeCreateCategory = "E"
+	SetupTypeCreateCategoryF SetupTypeCreateCategory = "F"
+	SetupTypeCreateCategoryH SetupTypeCreateCategory = "H"
+	SetupTypeCreateCategoryI SetupTypeCreateCategory = "I"
+	SetupTypeCreateCategoryU SetupTypeCreateCategory = "U"
+	SetupTypeCreateCategoryV SetupTypeCreateCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypeCreateCategory enum.
+func (e SetupTypeCreateCategory) Valid() bool {
+	switch e {
+	case SetupTypeCreateCategoryA:
+		return true
+	case SetupTypeCreateCategoryE:
+		return true
+	case SetupTypeCreateCategoryF:
+		return true
+	case SetupTypeCreateCategoryH:
+		return true
+	case SetupTypeCreateCategoryI:
+		return true
+	case SetupTypeCreateCategoryU:
+		return true
+	case SetupTypeCreateCategoryV:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypePatchCategory.
+const (
+	SetupTypePatchCategoryA SetupTypePatchCategory = "A"
+	SetupTypePatchCategoryE SetupTypePatchCategory = "E"
+	SetupTypePatchCategoryF SetupTypePatchCategory = "F"
+	SetupTypePatchCategoryH SetupTypePatchCategory = "H"
+	SetupTypePatchCategoryI SetupTypePatchCategory = "I"
+	SetupTypePatchCategoryU SetupTypePatchCategory = "U"
+	SetupTypePatchCategoryV SetupTypePatchCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypePatchCategory enum.
+func (e SetupTypePatchCategory) Valid() bool {
+	switch e {
+	case SetupTypePatchCategoryA:
+		return true
+	case SetupTypePatchCategoryE:
+		return true
+	case SetupTypePatchCategoryF:
+		return true
+	case SetupTypePatchCategoryH:
+		return true
+	case SetupTypePatchCategoryI:
+		return true
+	case SetupTypePatchCategoryU:
+		return true
+	case SetupTypePatchCategoryV:
 		return true
 	default:
 		return false
@@ -187,6 +682,42 @@ func (e Format) Valid() bool {
 	}
 }
 
+// Defines values for ListBehavioralAssaysParamsFormat.
+const (
+	ListBehavioralAssaysParamsFormatApi  ListBehavioralAssaysParamsFormat = "api"
+	ListBehavioralAssaysParamsFormatJson ListBehavioralAssaysParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralAssaysParamsFormat enum.
+func (e ListBehavioralAssaysParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralAssaysParamsFormatApi:
+		return true
+	case ListBehavioralAssaysParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralAssayParamsFormat.
+const (
+	GetBehavioralAssayParamsFormatApi  GetBehavioralAssayParamsFormat = "api"
+	GetBehavioralAssayParamsFormatJson GetBehavioralAssayParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralAssayParamsFormat enum.
+func (e GetBehavioralAssayParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralAssayParamsFormatApi:
+		return true
+	case GetBehavioralAssayParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDataStoragesParamsFormat.
 const (
 	ListDataStoragesParamsFormatApi  ListDataStoragesParamsFormat = "api"
@@ -217,6 +748,186 @@ func (e GetDataStorageParamsFormat) Valid() bool {
 	case GetDataStorageParamsFormatApi:
 		return true
 	case GetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListInventoriesParamsFormat.
+const (
+	ListInventoriesParamsFormatApi  ListInventoriesParamsFormat = "api"
+	ListInventoriesParamsFormatJson ListInventoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListInventoriesParamsFormat enum.
+func (e ListInventoriesParamsFormat) Valid() bool {
+	switch e {
+	case ListInventoriesParamsFormatApi:
+		return true
+	case ListInventoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetInventoryParamsFormat.
+const (
+	GetInventoryParamsFormatApi  GetInventoryParamsFormat = "api"
+	GetInventoryParamsFormatJson GetInventoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetInventoryParamsFormat enum.
+func (e GetInventoryParamsFormat) Valid() bool {
+	switch e {
+	case GetInventoryParamsFormatApi:
+		return true
+	case GetInventoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListLicensesParamsFormat.
+const (
+	ListLicensesParamsFormatApi  ListLicensesParamsFormat = "api"
+	ListLicensesParamsFormatJson ListLicensesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListLicensesParamsFormat enum.
+func (e ListLicensesParamsFormat) Valid() bool {
+	switch e {
+	case ListLicensesParamsFormatApi:
+		return true
+	case ListLicensesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetLicenseParamsFormat.
+const (
+	GetLicenseParamsFormatApi  GetLicenseParamsFormat = "api"
+	GetLicenseParamsFormatJson GetLicenseParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetLicenseParamsFormat enum.
+func (e GetLicenseParamsFormat) Valid() bool {
+	switch e {
+	case GetLicenseParamsFormatApi:
+		return true
+	case GetLicenseParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSetupsParamsFormat.
+const (
+	ListSetupsParamsFormatApi  ListSetupsParamsFormat = "api"
+	ListSetupsParamsFormatJson ListSetupsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSetupsParamsFormat enum.
+func (e ListSetupsParamsFormat) Valid() bool {
+	switch e {
+	case ListSetupsParamsFormatApi:
+		return true
+	case ListSetupsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSetupParamsFormat.
+const (
+	GetSetupParamsFormatApi  GetSetupParamsFormat = "api"
+	GetSetupParamsFormatJson GetSetupParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSetupParamsFormat enum.
+func (e GetSetupParamsFormat) Valid() bool {
+	switch e {
+	case GetSetupParamsFormatApi:
+		return true
+	case GetSetupParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListConsumablesParamsFormat.
+const (
+	ListConsumablesParamsFormatApi  ListConsumablesParamsFormat = "api"
+	ListConsumablesParamsFormatJson ListConsumablesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListConsumablesParamsFormat enum.
+func (e ListConsumablesParamsFormat) Valid() bool {
+	switch e {
+	case ListConsumablesParamsFormatApi:
+		return true
+	case ListConsumablesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetConsumableParamsFormat.
+const (
+	GetConsumableParamsFormatApi  GetConsumableParamsFormat = "api"
+	GetConsumableParamsFormatJson GetConsumableParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetConsumableParamsFormat enum.
+func (e GetConsumableParamsFormat) Valid() bool {
+	switch e {
+	case GetConsumableParamsFormatApi:
+		return true
+	case GetConsumableParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListHardwareDevicesParamsFormat.
+const (
+	ListHardwareDevicesParamsFormatApi  ListHardwareDevicesParamsFormat = "api"
+	ListHardwareDevicesParamsFormatJson ListHardwareDevicesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListHardwareDevicesParamsFormat enum.
+func (e ListHardwareDevicesParamsFormat) Valid() bool {
+	switch e {
+	case ListHardwareDevicesParamsFormatApi:
+		return true
+	case ListHardwareDevicesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetHardwareDeviceParamsFormat.
+const (
+	GetHardwareDeviceParamsFormatApi  GetHardwareDeviceParamsFormat = "api"
+	GetHardwareDeviceParamsFormatJson GetHardwareDeviceParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetHardwareDeviceParamsFormat enum.
+func (e GetHardwareDeviceParamsFormat) Valid() bool {
+	switch e {
+	case GetHardwareDeviceParamsFormatApi:
+		return true
+	case GetHardwareDeviceParamsFormatJson:
 		return true
 	default:
 		return false
@@ -565,6 +1276,186 @@ func (e GetSubjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListBehavioralCategoriesParamsFormat.
+const (
+	ListBehavioralCategoriesParamsFormatApi  ListBehavioralCategoriesParamsFormat = "api"
+	ListBehavioralCategoriesParamsFormatJson ListBehavioralCategoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralCategoriesParamsFormat enum.
+func (e ListBehavioralCategoriesParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralCategoriesParamsFormatApi:
+		return true
+	case ListBehavioralCategoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralCategoryParamsFormat.
+const (
+	GetBehavioralCategoryParamsFormatApi  GetBehavioralCategoryParamsFormat = "api"
+	GetBehavioralCategoryParamsFormatJson GetBehavioralCategoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralCategoryParamsFormat enum.
+func (e GetBehavioralCategoryParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralCategoryParamsFormatApi:
+		return true
+	case GetBehavioralCategoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBehavioralParadigmsParamsFormat.
+const (
+	ListBehavioralParadigmsParamsFormatApi  ListBehavioralParadigmsParamsFormat = "api"
+	ListBehavioralParadigmsParamsFormatJson ListBehavioralParadigmsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralParadigmsParamsFormat enum.
+func (e ListBehavioralParadigmsParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralParadigmsParamsFormatApi:
+		return true
+	case ListBehavioralParadigmsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralParadigmParamsFormat.
+const (
+	GetBehavioralParadigmParamsFormatApi  GetBehavioralParadigmParamsFormat = "api"
+	GetBehavioralParadigmParamsFormatJson GetBehavioralParadigmParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralParadigmParamsFormat enum.
+func (e GetBehavioralParadigmParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralParadigmParamsFormatApi:
+		return true
+	case GetBehavioralParadigmParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBrainRegionsParamsFormat.
+const (
+	ListBrainRegionsParamsFormatApi  ListBrainRegionsParamsFormat = "api"
+	ListBrainRegionsParamsFormatJson ListBrainRegionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBrainRegionsParamsFormat enum.
+func (e ListBrainRegionsParamsFormat) Valid() bool {
+	switch e {
+	case ListBrainRegionsParamsFormatApi:
+		return true
+	case ListBrainRegionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBrainRegionParamsFormat.
+const (
+	GetBrainRegionParamsFormatApi  GetBrainRegionParamsFormat = "api"
+	GetBrainRegionParamsFormatJson GetBrainRegionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBrainRegionParamsFormat enum.
+func (e GetBrainRegionParamsFormat) Valid() bool {
+	switch e {
+	case GetBrainRegionParamsFormatApi:
+		return true
+	case GetBrainRegionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRegulatoryAuthoritiesParamsFormat.
+const (
+	ListRegulatoryAuthoritiesParamsFormatApi  ListRegulatoryAuthoritiesParamsFormat = "api"
+	ListRegulatoryAuthoritiesParamsFormatJson ListRegulatoryAuthoritiesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListRegulatoryAuthoritiesParamsFormat enum.
+func (e ListRegulatoryAuthoritiesParamsFormat) Valid() bool {
+	switch e {
+	case ListRegulatoryAuthoritiesParamsFormatApi:
+		return true
+	case ListRegulatoryAuthoritiesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetRegulatoryAuthorityParamsFormat.
+const (
+	GetRegulatoryAuthorityParamsFormatApi  GetRegulatoryAuthorityParamsFormat = "api"
+	GetRegulatoryAuthorityParamsFormatJson GetRegulatoryAuthorityParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetRegulatoryAuthorityParamsFormat enum.
+func (e GetRegulatoryAuthorityParamsFormat) Valid() bool {
+	switch e {
+	case GetRegulatoryAuthorityParamsFormatApi:
+		return true
+	case GetRegulatoryAuthorityParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSetupTypesParamsFormat.
+const (
+	ListSetupTypesParamsFormatApi  ListSetupTypesParamsFormat = "api"
+	ListSetupTypesParamsFormatJson ListSetupTypesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSetupTypesParamsFormat enum.
+func (e ListSetupTypesParamsFormat) Valid() bool {
+	switch e {
+	case ListSetupTypesParamsFormatApi:
+		return true
+	case ListSetupTypesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSetupTypeParamsFormat.
+const (
+	GetSetupTypeParamsFormatApi  GetSetupTypeParamsFormat = "api"
+	GetSetupTypeParamsFormatJson GetSetupTypeParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSetupTypeParamsFormat enum.
+func (e GetSetupTypeParamsFormat) Valid() bool {
+	switch e {
+	case GetSetupTypeParamsFormatApi:
+		return true
+	case GetSetupTypeParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSpeciesParamsFormat.
 const (
 	ListSpeciesParamsFormatApi  ListSpeciesParamsFormat = "api"
@@ -637,6 +1528,42 @@ func (e GetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehavioralAssaysParamsFormat.
+const (
+	PublicListBehavioralAssaysParamsFormatApi  PublicListBehavioralAssaysParamsFormat = "api"
+	PublicListBehavioralAssaysParamsFormatJson PublicListBehavioralAssaysParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralAssaysParamsFormat enum.
+func (e PublicListBehavioralAssaysParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralAssaysParamsFormatApi:
+		return true
+	case PublicListBehavioralAssaysParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralAssayParamsFormat.
+const (
+	PublicGetBehavioralAssayParamsFormatApi  PublicGetBehavioralAssayParamsFormat = "api"
+	PublicGetBehavioralAssayParamsFormatJson PublicGetBehavioralAssayParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralAssayParamsFormat enum.
+func (e PublicGetBehavioralAssayParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralAssayParamsFormatApi:
+		return true
+	case PublicGetBehavioralAssayParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListDataStoragesParamsFormat.
 const (
 	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
@@ -667,6 +1594,186 @@ func (e PublicGetDataStorageParamsFormat) Valid() bool {
 	case PublicGetDataStorageParamsFormatApi:
 		return true
 	case PublicGetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListInventoriesParamsFormat.
+const (
+	PublicListInventoriesParamsFormatApi  PublicListInventoriesParamsFormat = "api"
+	PublicListInventoriesParamsFormatJson PublicListInventoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListInventoriesParamsFormat enum.
+func (e PublicListInventoriesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListInventoriesParamsFormatApi:
+		return true
+	case PublicListInventoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetInventoryParamsFormat.
+const (
+	PublicGetInventoryParamsFormatApi  PublicGetInventoryParamsFormat = "api"
+	PublicGetInventoryParamsFormatJson PublicGetInventoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetInventoryParamsFormat enum.
+func (e PublicGetInventoryParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetInventoryParamsFormatApi:
+		return true
+	case PublicGetInventoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListLicensesParamsFormat.
+const (
+	PublicListLicensesParamsFormatApi  PublicListLicensesParamsFormat = "api"
+	PublicListLicensesParamsFormatJson PublicListLicensesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListLicensesParamsFormat enum.
+func (e PublicListLicensesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListLicensesParamsFormatApi:
+		return true
+	case PublicListLicensesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetLicenseParamsFormat.
+const (
+	PublicGetLicenseParamsFormatApi  PublicGetLicenseParamsFormat = "api"
+	PublicGetLicenseParamsFormatJson PublicGetLicenseParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetLicenseParamsFormat enum.
+func (e PublicGetLicenseParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetLicenseParamsFormatApi:
+		return true
+	case PublicGetLicenseParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSetupsParamsFormat.
+const (
+	PublicListSetupsParamsFormatApi  PublicListSetupsParamsFormat = "api"
+	PublicListSetupsParamsFormatJson PublicListSetupsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSetupsParamsFormat enum.
+func (e PublicListSetupsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSetupsParamsFormatApi:
+		return true
+	case PublicListSetupsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSetupParamsFormat.
+const (
+	PublicGetSetupParamsFormatApi  PublicGetSetupParamsFormat = "api"
+	PublicGetSetupParamsFormatJson PublicGetSetupParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSetupParamsFormat enum.
+func (e PublicGetSetupParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSetupParamsFormatApi:
+		return true
+	case PublicGetSetupParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListConsumablesParamsFormat.
+const (
+	PublicListConsumablesParamsFormatApi  PublicListConsumablesParamsFormat = "api"
+	PublicListConsumablesParamsFormatJson PublicListConsumablesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListConsumablesParamsFormat enum.
+func (e PublicListConsumablesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListConsumablesParamsFormatApi:
+		return true
+	case PublicListConsumablesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetConsumableParamsFormat.
+const (
+	PublicGetConsumableParamsFormatApi  PublicGetConsumableParamsFormat = "api"
+	PublicGetConsumableParamsFormatJson PublicGetConsumableParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetConsumableParamsFormat enum.
+func (e PublicGetConsumableParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetConsumableParamsFormatApi:
+		return true
+	case PublicGetConsumableParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListHardwareDevicesParamsFormat.
+const (
+	PublicListHardwareDevicesParamsFormatApi  PublicListHardwareDevicesParamsFormat = "api"
+	PublicListHardwareDevicesParamsFormatJson PublicListHardwareDevicesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListHardwareDevicesParamsFormat enum.
+func (e PublicListHardwareDevicesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListHardwareDevicesParamsFormatApi:
+		return true
+	case PublicListHardwareDevicesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetHardwareDeviceParamsFormat.
+const (
+	PublicGetHardwareDeviceParamsFormatApi  PublicGetHardwareDeviceParamsFormat = "api"
+	PublicGetHardwareDeviceParamsFormatJson PublicGetHardwareDeviceParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetHardwareDeviceParamsFormat enum.
+func (e PublicGetHardwareDeviceParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetHardwareDeviceParamsFormatApi:
+		return true
+	case PublicGetHardwareDeviceParamsFormatJson:
 		return true
 	default:
 		return false
@@ -979,6 +2086,186 @@ func (e PublicGetSubjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehavioralCategoriesParamsFormat.
+const (
+	PublicListBehavioralCategoriesParamsFormatApi  PublicListBehavioralCategoriesParamsFormat = "api"
+	PublicListBehavioralCategoriesParamsFormatJson PublicListBehavioralCategoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralCategoriesParamsFormat enum.
+func (e PublicListBehavioralCategoriesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralCategoriesParamsFormatApi:
+		return true
+	case PublicListBehavioralCategoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralCategoryParamsFormat.
+const (
+	PublicGetBehavioralCategoryParamsFormatApi  PublicGetBehavioralCategoryParamsFormat = "api"
+	PublicGetBehavioralCategoryParamsFormatJson PublicGetBehavioralCategoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralCategoryParamsFormat enum.
+func (e PublicGetBehavioralCategoryParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralCategoryParamsFormatApi:
+		return true
+	case PublicGetBehavioralCategoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListBehavioralParadigmsParamsFormat.
+const (
+	PublicListBehavioralParadigmsParamsFormatApi  PublicListBehavioralParadigmsParamsFormat = "api"
+	PublicListBehavioralParadigmsParamsFormatJson PublicListBehavioralParadigmsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralParadigmsParamsFormat enum.
+func (e PublicListBehavioralParadigmsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralParadigmsParamsFormatApi:
+		return true
+	case PublicListBehavioralParadigmsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralParadigmParamsFormat.
+const (
+	PublicGetBehavioralParadigmParamsFormatApi  PublicGetBehavioralParadigmParamsFormat = "api"
+	PublicGetBehavioralParadigmParamsFormatJson PublicGetBehavioralParadigmParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralParadigmParamsFormat enum.
+func (e PublicGetBehavioralParadigmParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralParadigmParamsFormatApi:
+		return true
+	case PublicGetBehavioralParadigmParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListBrainRegionsParamsFormat.
+const (
+	PublicListBrainRegionsParamsFormatApi  PublicListBrainRegionsParamsFormat = "api"
+	PublicListBrainRegionsParamsFormatJson PublicListBrainRegionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBrainRegionsParamsFormat enum.
+func (e PublicListBrainRegionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBrainRegionsParamsFormatApi:
+		return true
+	case PublicListBrainRegionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBrainRegionParamsFormat.
+const (
+	PublicGetBrainRegionParamsFormatApi  PublicGetBrainRegionParamsFormat = "api"
+	PublicGetBrainRegionParamsFormatJson PublicGetBrainRegionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBrainRegionParamsFormat enum.
+func (e PublicGetBrainRegionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBrainRegionParamsFormatApi:
+		return true
+	case PublicGetBrainRegionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListRegulatoryAuthoritiesParamsFormat.
+const (
+	PublicListRegulatoryAuthoritiesParamsFormatApi  PublicListRegulatoryAuthoritiesParamsFormat = "api"
+	PublicListRegulatoryAuthoritiesParamsFormatJson PublicListRegulatoryAuthoritiesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListRegulatoryAuthoritiesParamsFormat enum.
+func (e PublicListRegulatoryAuthoritiesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListRegulatoryAuthoritiesParamsFormatApi:
+		return true
+	case PublicListRegulatoryAuthoritiesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetRegulatoryAuthorityParamsFormat.
+const (
+	PublicGetRegulatoryAuthorityParamsFormatApi  PublicGetRegulatoryAuthorityParamsFormat = "api"
+	PublicGetRegulatoryAuthorityParamsFormatJson PublicGetRegulatoryAuthorityParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetRegulatoryAuthorityParamsFormat enum.
+func (e PublicGetRegulatoryAuthorityParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetRegulatoryAuthorityParamsFormatApi:
+		return true
+	case PublicGetRegulatoryAuthorityParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSetupTypesParamsFormat.
+const (
+	PublicListSetupTypesParamsFormatApi  PublicListSetupTypesParamsFormat = "api"
+	PublicListSetupTypesParamsFormatJson PublicListSetupTypesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSetupTypesParamsFormat enum.
+func (e PublicListSetupTypesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSetupTypesParamsFormatApi:
+		return true
+	case PublicListSetupTypesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSetupTypeParamsFormat.
+const (
+	PublicGetSetupTypeParamsFormatApi  PublicGetSetupTypeParamsFormat = "api"
+	PublicGetSetupTypeParamsFormatJson PublicGetSetupTypeParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSetupTypeParamsFormat enum.
+func (e PublicGetSetupTypeParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSetupTypeParamsFormatApi:
+		return true
+	case PublicGetSetupTypeParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListSpeciesParamsFormat.
 const (
 	PublicListSpeciesParamsFormatApi  PublicListSpeciesParamsFormat = "api"
@@ -1050,6 +2337,246 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 		return false
 	}
 }
+
+// BehavioralAssay A behavioral assay (personal attribute; owned and shared like a setup). `licenses` lists the licenses the caller may see; a write replaces those (links to licenses the caller may not see stay). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralAssay struct {
+	BehavioralParadigm BehavioralAssay_BehavioralParadigm `json:"behavioral_paradigm"`
+	Description        string                             `json:"description"`
+	Id                 *openapi_types.UUID                `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic  bool                            `json:"is_public"`
+	Licenses  []BehavioralAssay_Licenses_Item `json:"licenses"`
+	Name      string                          `json:"name"`
+	SetupType BehavioralAssay_SetupType       `json:"setup_type"`
+}
+
+// BehavioralAssay_BehavioralParadigm defines model for BehavioralAssay.BehavioralParadigm.
+type BehavioralAssay_BehavioralParadigm struct {
+	union json.RawMessage
+}
+
+// BehavioralAssay_Licenses_Item defines model for BehavioralAssay.licenses.Item.
+type BehavioralAssay_Licenses_Item struct {
+	union json.RawMessage
+}
+
+// BehavioralAssay_SetupType defines model for BehavioralAssay.SetupType.
+type BehavioralAssay_SetupType struct {
+	union json.RawMessage
+}
+
+// BehavioralAssayCreate Writable behavioralassay fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralAssayCreate struct {
+	BehavioralParadigm Uuid    `json:"behavioral_paradigm"`
+	Description        *string `json:"description,omitempty"`
+	IsPublic           *bool   `json:"is_public,omitempty"`
+	Licenses           *[]Uuid `json:"licenses,omitempty"`
+	Name               string  `json:"name"`
+	SetupType          Uuid    `json:"setup_type"`
+}
+
+// BehavioralAssayDetail defines model for BehavioralAssayDetail.
+type BehavioralAssayDetail struct {
+	// Behavioralassay A behavioral assay (personal attribute; owned and shared like a setup). `licenses` lists the licenses the caller may see; a write replaces those (links to licenses the caller may not see stay). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Behavioralassay BehavioralAssay `json:"behavioralassay"`
+}
+
+// BehavioralAssayList defines model for BehavioralAssayList.
+type BehavioralAssayList struct {
+	Behavioralassays []BehavioralAssay `json:"behavioralassays"`
+	Count            int               `json:"count"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralAssayPatch Writable behavioralassay fields (PATCH); only those sent change. No defaults.
+type BehavioralAssayPatch struct {
+	BehavioralParadigm *Uuid   `json:"behavioral_paradigm,omitempty"`
+	Description        *string `json:"description,omitempty"`
+	IsPublic           *bool   `json:"is_public,omitempty"`
+	Licenses           *[]Uuid `json:"licenses,omitempty"`
+	Name               *string `json:"name,omitempty"`
+	SetupType          *Uuid   `json:"setup_type,omitempty"`
+}
+
+// BehavioralCategory A behavioral category (global taxonomy); `parent` makes them a tree. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralCategory struct {
+	Description string                    `json:"description"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+	Name        string                    `json:"name"`
+	Parent      BehavioralCategory_Parent `json:"parent"`
+}
+
+// BehavioralCategory_Parent defines model for BehavioralCategory.Parent.
+type BehavioralCategory_Parent struct {
+	union json.RawMessage
+}
+
+// BehavioralCategoryCreate Writable behavioralcategory fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralCategoryCreate struct {
+	Description *string                               `json:"description,omitempty"`
+	Name        string                                `json:"name"`
+	Parent      nullable.Nullable[openapi_types.UUID] `json:"parent,omitempty"`
+}
+
+// BehavioralCategoryDetail defines model for BehavioralCategoryDetail.
+type BehavioralCategoryDetail struct {
+	// BehavioralCategory A behavioral category (global taxonomy); `parent` makes them a tree. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BehavioralCategory BehavioralCategory `json:"behavioral_category"`
+}
+
+// BehavioralCategoryList defines model for BehavioralCategoryList.
+type BehavioralCategoryList struct {
+	BehavioralCategories []BehavioralCategory `json:"behavioral_categories"`
+	Count                int                  `json:"count"`
+	Meta                 ListMeta             `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralCategoryPatch Writable behavioralcategory fields (PATCH); only those sent change. No defaults.
+type BehavioralCategoryPatch struct {
+	Description *string                               `json:"description,omitempty"`
+	Name        *string                               `json:"name,omitempty"`
+	Parent      nullable.Nullable[openapi_types.UUID] `json:"parent,omitempty"`
+}
+
+// BehavioralParadigm A behavioral paradigm (global taxonomy), of a category, for some species. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralParadigm struct {
+	Category    BehavioralParadigm_Category `json:"category"`
+	Description string                      `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+	OriginalPublication string              `json:"original_publication"`
+	ReferenceUrl        string              `json:"reference_url"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid    nullable.Nullable[string]         `json:"rrid"`
+	Species []BehavioralParadigm_Species_Item `json:"species"`
+}
+
+// BehavioralParadigm_Category defines model for BehavioralParadigm.Category.
+type BehavioralParadigm_Category struct {
+	union json.RawMessage
+}
+
+// BehavioralParadigm_Species_Item defines model for BehavioralParadigm.species.Item.
+type BehavioralParadigm_Species_Item struct {
+	union json.RawMessage
+}
+
+// BehavioralParadigmCreate Writable behavioralparadigm fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralParadigmCreate struct {
+	Category    nullable.Nullable[openapi_types.UUID] `json:"category,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	OriginalPublication *string                   `json:"original_publication,omitempty"`
+	ReferenceUrl        *string                   `json:"reference_url,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *[]Uuid                   `json:"species,omitempty"`
+}
+
+// BehavioralParadigmDetail defines model for BehavioralParadigmDetail.
+type BehavioralParadigmDetail struct {
+	// BehavioralParadigm A behavioral paradigm (global taxonomy), of a category, for some species. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BehavioralParadigm BehavioralParadigm `json:"behavioral_paradigm"`
+}
+
+// BehavioralParadigmList defines model for BehavioralParadigmList.
+type BehavioralParadigmList struct {
+	BehavioralParadigms []BehavioralParadigm `json:"behavioral_paradigms"`
+	Count               int                  `json:"count"`
+	Meta                ListMeta             `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralParadigmPatch Writable behavioralparadigm fields (PATCH); only those sent change. No defaults.
+type BehavioralParadigmPatch struct {
+	Category    nullable.Nullable[openapi_types.UUID] `json:"category,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	OriginalPublication *string                   `json:"original_publication,omitempty"`
+	ReferenceUrl        *string                   `json:"reference_url,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *[]Uuid                   `json:"species,omitempty"`
+}
+
+// BrainRegion A region of a brain atlas (global taxonomy); (`atlas`, `acronym`) and (`atlas`, `name`) are unique. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BrainRegion struct {
+	Acronym     string              `json:"acronym"`
+	Atlas       BrainRegionAtlas    `json:"atlas"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+}
+
+// BrainRegionAtlas defines model for BrainRegion.Atlas.
+type BrainRegionAtlas string
+
+// BrainRegionCreate Writable brainregion fields (POST, PUT). Read-only fields sent are ignored.
+type BrainRegionCreate struct {
+	Acronym     string                 `json:"acronym"`
+	Atlas       BrainRegionCreateAtlas `json:"atlas"`
+	Description *string                `json:"description,omitempty"`
+	Name        string                 `json:"name"`
+}
+
+// BrainRegionCreateAtlas defines model for BrainRegionCreate.Atlas.
+type BrainRegionCreateAtlas string
+
+// BrainRegionDetail defines model for BrainRegionDetail.
+type BrainRegionDetail struct {
+	// BrainRegion A region of a brain atlas (global taxonomy); (`atlas`, `acronym`) and (`atlas`, `name`) are unique. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BrainRegion BrainRegion `json:"brain_region"`
+}
+
+// BrainRegionList defines model for BrainRegionList.
+type BrainRegionList struct {
+	BrainRegions []BrainRegion `json:"brain_regions"`
+	Count        int           `json:"count"`
+	Meta         ListMeta      `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BrainRegionPatch Writable brainregion fields (PATCH); only those sent change. No defaults.
+type BrainRegionPatch struct {
+	Acronym     *string                `json:"acronym,omitempty"`
+	Atlas       *BrainRegionPatchAtlas `json:"atlas,omitempty"`
+	Description *string                `json:"description,omitempty"`
+	Name        *string                `json:"name,omitempty"`
+}
+
+// BrainRegionPatchAtlas defines model for BrainRegionPatch.Atlas.
+type BrainRegionPatchAtlas string
 
 // Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Breeding struct {
@@ -1264,6 +2791,75 @@ type CollectionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// Consumable A consumable product (global resource). `type` is free text (the docs publish no consumable types) and `details` a free-form JSON object. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Consumable struct {
+	Description string                 `json:"description"`
+	Details     map[string]interface{} `json:"details"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl  nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Supplier Consumable_Supplier       `json:"supplier"`
+	Type     string                    `json:"type"`
+}
+
+// Consumable_Supplier defines model for Consumable.Supplier.
+type Consumable_Supplier struct {
+	union json.RawMessage
+}
+
+// ConsumableCreate Writable consumable fields (POST, PUT). Read-only fields sent are ignored.
+type ConsumableCreate struct {
+	Description *string                 `json:"description,omitempty"`
+	Details     *map[string]interface{} `json:"details,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            Uuid                      `json:"supplier"`
+	Type                string                    `json:"type"`
+}
+
+// ConsumableDetail defines model for ConsumableDetail.
+type ConsumableDetail struct {
+	// Consumable A consumable product (global resource). `type` is free text (the docs publish no consumable types) and `details` a free-form JSON object. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Consumable Consumable `json:"consumable"`
+}
+
+// ConsumableList defines model for ConsumableList.
+type ConsumableList struct {
+	Consumables []Consumable `json:"consumables"`
+	Count       int          `json:"count"`
+	Meta        ListMeta     `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ConsumablePatch Writable consumable fields (PATCH); only those sent change. No defaults.
+type ConsumablePatch struct {
+	Description *string                 `json:"description,omitempty"`
+	Details     *map[string]interface{} `json:"details,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            *Uuid                     `json:"supplier,omitempty"`
+	Type                *string                   `json:"type,omitempty"`
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -1397,6 +2993,225 @@ type ExtraFields = map[string]interface{}
 
 // FieldErrors Field name to a list of messages (a list of per-item objects for `download_links`), or `detail`.
 type FieldErrors map[string]interface{}
+
+// HardwareDevice A hardware device model (global resource). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type HardwareDevice struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl  nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Supplier HardwareDevice_Supplier   `json:"supplier"`
+}
+
+// HardwareDevice_Supplier defines model for HardwareDevice.Supplier.
+type HardwareDevice_Supplier struct {
+	union json.RawMessage
+}
+
+// HardwareDeviceCreate Writable hardwaredevice fields (POST, PUT). Read-only fields sent are ignored.
+type HardwareDeviceCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            Uuid                      `json:"supplier"`
+}
+
+// HardwareDeviceDetail defines model for HardwareDeviceDetail.
+type HardwareDeviceDetail struct {
+	// Hardwaredevice A hardware device model (global resource). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Hardwaredevice HardwareDevice `json:"hardwaredevice"`
+}
+
+// HardwareDeviceList defines model for HardwareDeviceList.
+type HardwareDeviceList struct {
+	Count           int              `json:"count"`
+	Hardwaredevices []HardwareDevice `json:"hardwaredevices"`
+	Meta            ListMeta         `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// HardwareDevicePatch Writable hardwaredevice fields (PATCH); only those sent change. No defaults.
+type HardwareDevicePatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            *Uuid                     `json:"supplier,omitempty"`
+}
+
+// Inventory An inventory of consumable stocks (personal attribute; owned and shared like a setup). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Inventory struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic bool   `json:"is_public"`
+	Location string `json:"location"`
+	Name     string `json:"name"`
+}
+
+// InventoryCreate Writable inventory fields (POST, PUT). Read-only fields sent are ignored.
+type InventoryCreate struct {
+	Description *string `json:"description,omitempty"`
+	IsPublic    *bool   `json:"is_public,omitempty"`
+	Location    *string `json:"location,omitempty"`
+	Name        string  `json:"name"`
+}
+
+// InventoryDetail defines model for InventoryDetail.
+type InventoryDetail struct {
+	// Inventory An inventory of consumable stocks (personal attribute; owned and shared like a setup). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Inventory Inventory `json:"inventory"`
+}
+
+// InventoryList defines model for InventoryList.
+type InventoryList struct {
+	Count       int         `json:"count"`
+	Inventories []Inventory `json:"inventories"`
+	Meta        ListMeta    `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// InventoryPatch Writable inventory fields (PATCH); only those sent change. No defaults.
+type InventoryPatch struct {
+	Description *string `json:"description,omitempty"`
+	IsPublic    *bool   `json:"is_public,omitempty"`
+	Location    *string `json:"location,omitempty"`
+	Name        *string `json:"name,omitempty"`
+}
+
+// License A license (personal attribute; owned and shared like a setup). `valid_until` must not be before `valid_from`. `status` defaults to `draft`. `license_document` is always null (uploads are not stored here); `license_holders` is always empty (user accounts have no UUIDs here); `procedures` is empty until the procedure model exists. `behavioralassays` and `subjects` are the assays and subjects (that the caller may see) naming this license in their `licenses`; they are written there. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type License struct {
+	Behavioralassays []License_Behavioralassays_Item `json:"behavioralassays"`
+
+	// Country ISO 3166-1 alpha-2 code.
+	Country     nullable.Nullable[string] `json:"country"`
+	Description string                    `json:"description"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic bool `json:"is_public"`
+
+	// LicenseDocument Always null: documents are not stored here.
+	LicenseDocument nullable.Nullable[string] `json:"license_document,omitempty"`
+
+	// LicenseHolders A relation with no model in this server yet; always empty.
+	LicenseHolders *EmptyRelation `json:"license_holders,omitempty"`
+	LicenseNumber  string         `json:"license_number"`
+	Name           string         `json:"name"`
+
+	// Procedures A relation with no model in this server yet; always empty.
+	Procedures          *EmptyRelation                        `json:"procedures,omitempty"`
+	RegulatoryAuthority License_RegulatoryAuthority           `json:"regulatory_authority"`
+	Status              LicenseStatus                         `json:"status"`
+	Subjects            []License_Subjects_Item               `json:"subjects"`
+	Type                LicenseType                           `json:"type"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until"`
+}
+
+// License_Behavioralassays_Item defines model for License.behavioralassays.Item.
+type License_Behavioralassays_Item struct {
+	union json.RawMessage
+}
+
+// License_RegulatoryAuthority defines model for License.RegulatoryAuthority.
+type License_RegulatoryAuthority struct {
+	union json.RawMessage
+}
+
+// LicenseStatus defines model for License.Status.
+type LicenseStatus string
+
+// License_Subjects_Item defines model for License.subjects.Item.
+type License_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// LicenseType defines model for License.Type.
+type LicenseType string
+
+// LicenseCreate Writable license fields (POST, PUT). Read-only fields sent are ignored.
+type LicenseCreate struct {
+	Country             nullable.Nullable[string]             `json:"country,omitempty"`
+	Description         *string                               `json:"description,omitempty"`
+	IsPublic            *bool                                 `json:"is_public,omitempty"`
+	LicenseNumber       *string                               `json:"license_number,omitempty"`
+	Name                string                                `json:"name"`
+	RegulatoryAuthority nullable.Nullable[openapi_types.UUID] `json:"regulatory_authority,omitempty"`
+	Status              *LicenseCreateStatus                  `json:"status,omitempty"`
+	Type                LicenseCreateType                     `json:"type"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from,omitempty"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until,omitempty"`
+}
+
+// LicenseCreateStatus defines model for LicenseCreate.Status.
+type LicenseCreateStatus string
+
+// LicenseCreateType defines model for LicenseCreate.Type.
+type LicenseCreateType string
+
+// LicenseDetail defines model for LicenseDetail.
+type LicenseDetail struct {
+	// License A license (personal attribute; owned and shared like a setup). `valid_until` must not be before `valid_from`. `status` defaults to `draft`. `license_document` is always null (uploads are not stored here); `license_holders` is always empty (user accounts have no UUIDs here); `procedures` is empty until the procedure model exists. `behavioralassays` and `subjects` are the assays and subjects (that the caller may see) naming this license in their `licenses`; they are written there. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	License License `json:"license"`
+}
+
+// LicenseList defines model for LicenseList.
+type LicenseList struct {
+	Count    int       `json:"count"`
+	Licenses []License `json:"licenses"`
+	Meta     ListMeta  `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// LicensePatch Writable license fields (PATCH); only those sent change. No defaults.
+type LicensePatch struct {
+	Country             nullable.Nullable[string]             `json:"country,omitempty"`
+	Description         *string                               `json:"description,omitempty"`
+	IsPublic            *bool                                 `json:"is_public,omitempty"`
+	LicenseNumber       *string                               `json:"license_number,omitempty"`
+	Name                *string                               `json:"name,omitempty"`
+	RegulatoryAuthority nullable.Nullable[openapi_types.UUID] `json:"regulatory_authority,omitempty"`
+	Status              *LicensePatchStatus                   `json:"status,omitempty"`
+	Type                *LicensePatchType                     `json:"type,omitempty"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from,omitempty"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until,omitempty"`
+}
+
+// LicensePatchStatus defines model for LicensePatch.Status.
+type LicensePatchStatus string
+
+// LicensePatchType defines model for LicensePatch.Type.
+type LicensePatchType string
 
 // Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 type Links map[string]string
@@ -1590,6 +3405,70 @@ type ProjectRoleChange struct {
 // forms.
 type QueryErrors = interface{}
 
+// RegulatoryAuthority An authority that issues licenses (global taxonomy). `is_active` defaults to true. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type RegulatoryAuthority struct {
+	Abbreviation  string                           `json:"abbreviation"`
+	AuthorityType RegulatoryAuthorityAuthorityType `json:"authority_type"`
+
+	// Country ISO 3166-1 alpha-2 code, or empty.
+	Country     string              `json:"country"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	IsActive    bool                `json:"is_active"`
+	Name        string              `json:"name"`
+	Website     string              `json:"website"`
+}
+
+// RegulatoryAuthorityAuthorityType defines model for RegulatoryAuthority.AuthorityType.
+type RegulatoryAuthorityAuthorityType string
+
+// RegulatoryAuthorityCreate Writable regulatoryauthority fields (POST, PUT). Read-only fields sent are ignored.
+type RegulatoryAuthorityCreate struct {
+	Abbreviation  *string                                 `json:"abbreviation,omitempty"`
+	AuthorityType *RegulatoryAuthorityCreateAuthorityType `json:"authority_type,omitempty"`
+	Country       *string                                 `json:"country,omitempty"`
+	Description   *string                                 `json:"description,omitempty"`
+	IsActive      *bool                                   `json:"is_active,omitempty"`
+	Name          string                                  `json:"name"`
+	Website       *string                                 `json:"website,omitempty"`
+}
+
+// RegulatoryAuthorityCreateAuthorityType defines model for RegulatoryAuthorityCreate.AuthorityType.
+type RegulatoryAuthorityCreateAuthorityType string
+
+// RegulatoryAuthorityDetail defines model for RegulatoryAuthorityDetail.
+type RegulatoryAuthorityDetail struct {
+	// Regulatoryauthority An authority that issues licenses (global taxonomy). `is_active` defaults to true. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Regulatoryauthority RegulatoryAuthority `json:"regulatoryauthority"`
+}
+
+// RegulatoryAuthorityList defines model for RegulatoryAuthorityList.
+type RegulatoryAuthorityList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous              nullable.Nullable[PageLink] `json:"previous"`
+	Regulatoryauthorities []RegulatoryAuthority       `json:"regulatoryauthorities"`
+}
+
+// RegulatoryAuthorityPatch Writable regulatoryauthority fields (PATCH); only those sent change. No defaults.
+type RegulatoryAuthorityPatch struct {
+	Abbreviation  *string                                `json:"abbreviation,omitempty"`
+	AuthorityType *RegulatoryAuthorityPatchAuthorityType `json:"authority_type,omitempty"`
+	Country       *string                                `json:"country,omitempty"`
+	Description   *string                                `json:"description,omitempty"`
+	IsActive      *bool                                  `json:"is_active,omitempty"`
+	Name          *string                                `json:"name,omitempty"`
+	Website       *string                                `json:"website,omitempty"`
+}
+
+// RegulatoryAuthorityPatchAuthorityType defines model for RegulatoryAuthorityPatch.AuthorityType.
+type RegulatoryAuthorityPatchAuthorityType string
+
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
 	// Behaviors A relation with no model in this server yet; always empty.
@@ -1744,6 +3623,116 @@ type SessionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// Setup An experimental setup (personal attribute): owned by the user who created it, who alone may change or delete it; others (and the public portal) see it when `is_public` is true. `specifications` is a JSON object (the docs' Add example; their field table says array). `image` is always null (uploads are not stored here). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Setup struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// Image Always null: images are not stored here.
+	Image nullable.Nullable[string] `json:"image,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic       bool                   `json:"is_public"`
+	Location       string                 `json:"location"`
+	Name           string                 `json:"name"`
+	SetupType      Setup_SetupType        `json:"setup_type"`
+	Specifications map[string]interface{} `json:"specifications"`
+}
+
+// Setup_SetupType defines model for Setup.SetupType.
+type Setup_SetupType struct {
+	union json.RawMessage
+}
+
+// SetupCreate Writable setup fields (POST, PUT). Read-only fields sent are ignored.
+type SetupCreate struct {
+	Description    *string                 `json:"description,omitempty"`
+	IsPublic       *bool                   `json:"is_public,omitempty"`
+	Location       *string                 `json:"location,omitempty"`
+	Name           string                  `json:"name"`
+	SetupType      Uuid                    `json:"setup_type"`
+	Specifications *map[string]interface{} `json:"specifications,omitempty"`
+}
+
+// SetupDetail defines model for SetupDetail.
+type SetupDetail struct {
+	// Setup An experimental setup (personal attribute): owned by the user who created it, who alone may change or delete it; others (and the public portal) see it when `is_public` is true. `specifications` is a JSON object (the docs' Add example; their field table says array). `image` is always null (uploads are not stored here). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Setup Setup `json:"setup"`
+}
+
+// SetupList defines model for SetupList.
+type SetupList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Setups   []Setup                     `json:"setups"`
+}
+
+// SetupPatch Writable setup fields (PATCH); only those sent change. No defaults.
+type SetupPatch struct {
+	Description    *string                 `json:"description,omitempty"`
+	IsPublic       *bool                   `json:"is_public,omitempty"`
+	Location       *string                 `json:"location,omitempty"`
+	Name           *string                 `json:"name,omitempty"`
+	SetupType      *Uuid                   `json:"setup_type,omitempty"`
+	Specifications *map[string]interface{} `json:"specifications,omitempty"`
+}
+
+// SetupType A setup type (global taxonomy). `category`: I In Vitro, E Ex Vivo, A Anesthetized In Vivo, H Head-Fixed Awake, V Voluntarily Stationary Awake, F Freely Moving Awake, U Unknown. Names are unique here. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type SetupType struct {
+	Category    SetupTypeCategory   `json:"category"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+}
+
+// SetupTypeCategory defines model for SetupType.Category.
+type SetupTypeCategory string
+
+// SetupTypeCreate Writable setuptype fields (POST, PUT). Read-only fields sent are ignored.
+type SetupTypeCreate struct {
+	Category    SetupTypeCreateCategory `json:"category"`
+	Description *string                 `json:"description,omitempty"`
+	Name        string                  `json:"name"`
+}
+
+// SetupTypeCreateCategory defines model for SetupTypeCreate.Category.
+type SetupTypeCreateCategory string
+
+// SetupTypeDetail defines model for SetupTypeDetail.
+type SetupTypeDetail struct {
+	// SetupType A setup type (global taxonomy). `category`: I In Vitro, E Ex Vivo, A Anesthetized In Vivo, H Head-Fixed Awake, V Voluntarily Stationary Awake, F Freely Moving Awake, U Unknown. Names are unique here. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	SetupType SetupType `json:"setup_type"`
+}
+
+// SetupTypeList defines model for SetupTypeList.
+type SetupTypeList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous   nullable.Nullable[PageLink] `json:"previous"`
+	SetupTypes []SetupType                 `json:"setup_types"`
+}
+
+// SetupTypePatch Writable setuptype fields (PATCH); only those sent change. No defaults.
+type SetupTypePatch struct {
+	Category    *SetupTypePatchCategory `json:"category,omitempty"`
+	Description *string                 `json:"description,omitempty"`
+	Name        *string                 `json:"name,omitempty"`
+}
+
+// SetupTypePatchCategory defines model for SetupTypePatch.Category.
+type SetupTypePatchCategory string
+
 // Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
 type Species struct {
 	Description string `json:"description"`
@@ -1875,8 +3864,8 @@ type Subject struct {
 	Genotype    string              `json:"genotype"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
-	// Licenses A relation with no model in this server yet; always empty.
-	Licenses *EmptyRelation `json:"licenses,omitempty"`
+	// Licenses The subject's licenses that the caller may see.
+	Licenses []Subject_Licenses_Item `json:"licenses"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links             *Links                    `json:"links,omitempty"`
@@ -1905,6 +3894,11 @@ type Subject struct {
 
 // Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
 type Subject_Breeding struct {
+	union json.RawMessage
+}
+
+// Subject_Licenses_Item defines model for Subject.licenses.Item.
+type Subject_Licenses_Item struct {
 	union json.RawMessage
 }
 
@@ -1940,7 +3934,7 @@ type SubjectCreate struct {
 	GeneticLine *string      `json:"genetic_line,omitempty"`
 	Genotype    *string      `json:"genotype,omitempty"`
 
-	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	// Licenses Licenses the caller may see (their own or public ones); the list replaces the caller's visible ones (links to licenses the caller may not see stay).
 	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
 	Name              string                    `json:"name"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
@@ -1991,7 +3985,7 @@ type SubjectPatch struct {
 	GeneticLine *string      `json:"genetic_line,omitempty"`
 	Genotype    *string      `json:"genotype,omitempty"`
 
-	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	// Licenses Licenses the caller may see (their own or public ones); the list replaces the caller's visible ones (links to licenses the caller may not see stay).
 	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
 	Name              *string                   `json:"name,omitempty"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
@@ -2154,6 +4148,84 @@ type PreconditionFailed = Detail
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
 
+// ListBehavioralAssaysParams defines parameters for ListBehavioralAssays.
+type ListBehavioralAssaysParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralAssaysParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralAssaysParamsFormat defines parameters for ListBehavioralAssays.
+type ListBehavioralAssaysParamsFormat string
+
+// DeleteBehavioralAssayParams defines parameters for DeleteBehavioralAssay.
+type DeleteBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralAssayParams defines parameters for GetBehavioralAssay.
+type GetBehavioralAssayParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralAssayParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralAssayParamsFormat defines parameters for GetBehavioralAssay.
+type GetBehavioralAssayParamsFormat string
+
+// UpdateBehavioralAssayParams defines parameters for UpdateBehavioralAssay.
+type UpdateBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralAssayParams defines parameters for ReplaceBehavioralAssay.
+type ReplaceBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListDataStoragesParams defines parameters for ListDataStorages.
 type ListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -2224,6 +4296,396 @@ type UpdateDataStorageParams struct {
 
 // ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
 type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListInventoriesParams defines parameters for ListInventories.
+type ListInventoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListInventoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListInventoriesParamsFormat defines parameters for ListInventories.
+type ListInventoriesParamsFormat string
+
+// DeleteInventoryParams defines parameters for DeleteInventory.
+type DeleteInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetInventoryParams defines parameters for GetInventory.
+type GetInventoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetInventoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetInventoryParamsFormat defines parameters for GetInventory.
+type GetInventoryParamsFormat string
+
+// UpdateInventoryParams defines parameters for UpdateInventory.
+type UpdateInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceInventoryParams defines parameters for ReplaceInventory.
+type ReplaceInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListLicensesParams defines parameters for ListLicenses.
+type ListLicensesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListLicensesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListLicensesParamsFormat defines parameters for ListLicenses.
+type ListLicensesParamsFormat string
+
+// DeleteLicenseParams defines parameters for DeleteLicense.
+type DeleteLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetLicenseParams defines parameters for GetLicense.
+type GetLicenseParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetLicenseParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetLicenseParamsFormat defines parameters for GetLicense.
+type GetLicenseParamsFormat string
+
+// UpdateLicenseParams defines parameters for UpdateLicense.
+type UpdateLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceLicenseParams defines parameters for ReplaceLicense.
+type ReplaceLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSetupsParams defines parameters for ListSetups.
+type ListSetupsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSetupsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSetupsParamsFormat defines parameters for ListSetups.
+type ListSetupsParamsFormat string
+
+// DeleteSetupParams defines parameters for DeleteSetup.
+type DeleteSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSetupParams defines parameters for GetSetup.
+type GetSetupParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSetupParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSetupParamsFormat defines parameters for GetSetup.
+type GetSetupParamsFormat string
+
+// UpdateSetupParams defines parameters for UpdateSetup.
+type UpdateSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSetupParams defines parameters for ReplaceSetup.
+type ReplaceSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListConsumablesParams defines parameters for ListConsumables.
+type ListConsumablesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListConsumablesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListConsumablesParamsFormat defines parameters for ListConsumables.
+type ListConsumablesParamsFormat string
+
+// DeleteConsumableParams defines parameters for DeleteConsumable.
+type DeleteConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetConsumableParams defines parameters for GetConsumable.
+type GetConsumableParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetConsumableParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetConsumableParamsFormat defines parameters for GetConsumable.
+type GetConsumableParamsFormat string
+
+// UpdateConsumableParams defines parameters for UpdateConsumable.
+type UpdateConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceConsumableParams defines parameters for ReplaceConsumable.
+type ReplaceConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListHardwareDevicesParams defines parameters for ListHardwareDevices.
+type ListHardwareDevicesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListHardwareDevicesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListHardwareDevicesParamsFormat defines parameters for ListHardwareDevices.
+type ListHardwareDevicesParamsFormat string
+
+// DeleteHardwareDeviceParams defines parameters for DeleteHardwareDevice.
+type DeleteHardwareDeviceParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetHardwareDeviceParams defines parameters for GetHardwareDevice.
+type GetHardwareDeviceParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetHardwareDeviceParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetHardwareDeviceParamsFormat defines parameters for GetHardwareDevice.
+type GetHardwareDeviceParamsFormat string
+
+// UpdateHardwareDeviceParams defines parameters for UpdateHardwareDevice.
+type UpdateHardwareDeviceParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceHardwareDeviceParams defines parameters for ReplaceHardwareDevice.
+type ReplaceHardwareDeviceParams struct {
 	// IfMatch Change or delete the record only if its current ETag (from a GET of
 	// its URL without query parameters) is one of these, or `*` for any
 	// existing record; else 412. Without the header the request is
@@ -2904,6 +5366,396 @@ type ReplaceSubjectParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListBehavioralCategoriesParams defines parameters for ListBehavioralCategories.
+type ListBehavioralCategoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralCategoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralCategoriesParamsFormat defines parameters for ListBehavioralCategories.
+type ListBehavioralCategoriesParamsFormat string
+
+// DeleteBehavioralCategoryParams defines parameters for DeleteBehavioralCategory.
+type DeleteBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralCategoryParams defines parameters for GetBehavioralCategory.
+type GetBehavioralCategoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralCategoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralCategoryParamsFormat defines parameters for GetBehavioralCategory.
+type GetBehavioralCategoryParamsFormat string
+
+// UpdateBehavioralCategoryParams defines parameters for UpdateBehavioralCategory.
+type UpdateBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralCategoryParams defines parameters for ReplaceBehavioralCategory.
+type ReplaceBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBehavioralParadigmsParams defines parameters for ListBehavioralParadigms.
+type ListBehavioralParadigmsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralParadigmsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralParadigmsParamsFormat defines parameters for ListBehavioralParadigms.
+type ListBehavioralParadigmsParamsFormat string
+
+// DeleteBehavioralParadigmParams defines parameters for DeleteBehavioralParadigm.
+type DeleteBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralParadigmParams defines parameters for GetBehavioralParadigm.
+type GetBehavioralParadigmParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralParadigmParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralParadigmParamsFormat defines parameters for GetBehavioralParadigm.
+type GetBehavioralParadigmParamsFormat string
+
+// UpdateBehavioralParadigmParams defines parameters for UpdateBehavioralParadigm.
+type UpdateBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralParadigmParams defines parameters for ReplaceBehavioralParadigm.
+type ReplaceBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBrainRegionsParams defines parameters for ListBrainRegions.
+type ListBrainRegionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBrainRegionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBrainRegionsParamsFormat defines parameters for ListBrainRegions.
+type ListBrainRegionsParamsFormat string
+
+// DeleteBrainRegionParams defines parameters for DeleteBrainRegion.
+type DeleteBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBrainRegionParams defines parameters for GetBrainRegion.
+type GetBrainRegionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBrainRegionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBrainRegionParamsFormat defines parameters for GetBrainRegion.
+type GetBrainRegionParamsFormat string
+
+// UpdateBrainRegionParams defines parameters for UpdateBrainRegion.
+type UpdateBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBrainRegionParams defines parameters for ReplaceBrainRegion.
+type ReplaceBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListRegulatoryAuthoritiesParams defines parameters for ListRegulatoryAuthorities.
+type ListRegulatoryAuthoritiesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListRegulatoryAuthoritiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListRegulatoryAuthoritiesParamsFormat defines parameters for ListRegulatoryAuthorities.
+type ListRegulatoryAuthoritiesParamsFormat string
+
+// DeleteRegulatoryAuthorityParams defines parameters for DeleteRegulatoryAuthority.
+type DeleteRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetRegulatoryAuthorityParams defines parameters for GetRegulatoryAuthority.
+type GetRegulatoryAuthorityParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetRegulatoryAuthorityParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetRegulatoryAuthorityParamsFormat defines parameters for GetRegulatoryAuthority.
+type GetRegulatoryAuthorityParamsFormat string
+
+// UpdateRegulatoryAuthorityParams defines parameters for UpdateRegulatoryAuthority.
+type UpdateRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceRegulatoryAuthorityParams defines parameters for ReplaceRegulatoryAuthority.
+type ReplaceRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSetupTypesParams defines parameters for ListSetupTypes.
+type ListSetupTypesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSetupTypesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSetupTypesParamsFormat defines parameters for ListSetupTypes.
+type ListSetupTypesParamsFormat string
+
+// DeleteSetupTypeParams defines parameters for DeleteSetupType.
+type DeleteSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSetupTypeParams defines parameters for GetSetupType.
+type GetSetupTypeParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSetupTypeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSetupTypeParamsFormat defines parameters for GetSetupType.
+type GetSetupTypeParamsFormat string
+
+// UpdateSetupTypeParams defines parameters for UpdateSetupType.
+type UpdateSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSetupTypeParams defines parameters for ReplaceSetupType.
+type ReplaceSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListSpeciesParams defines parameters for ListSpecies.
 type ListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3060,6 +5912,54 @@ type ReplaceStrainParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// PublicListBehavioralAssaysParams defines parameters for PublicListBehavioralAssays.
+type PublicListBehavioralAssaysParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralAssaysParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralAssaysParamsFormat defines parameters for PublicListBehavioralAssays.
+type PublicListBehavioralAssaysParamsFormat string
+
+// PublicGetBehavioralAssayParams defines parameters for PublicGetBehavioralAssay.
+type PublicGetBehavioralAssayParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralAssayParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralAssayParamsFormat defines parameters for PublicGetBehavioralAssay.
+type PublicGetBehavioralAssayParamsFormat string
+
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3107,6 +6007,246 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
+
+// PublicListInventoriesParams defines parameters for PublicListInventories.
+type PublicListInventoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListInventoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListInventoriesParamsFormat defines parameters for PublicListInventories.
+type PublicListInventoriesParamsFormat string
+
+// PublicGetInventoryParams defines parameters for PublicGetInventory.
+type PublicGetInventoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetInventoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetInventoryParamsFormat defines parameters for PublicGetInventory.
+type PublicGetInventoryParamsFormat string
+
+// PublicListLicensesParams defines parameters for PublicListLicenses.
+type PublicListLicensesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListLicensesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListLicensesParamsFormat defines parameters for PublicListLicenses.
+type PublicListLicensesParamsFormat string
+
+// PublicGetLicenseParams defines parameters for PublicGetLicense.
+type PublicGetLicenseParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetLicenseParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetLicenseParamsFormat defines parameters for PublicGetLicense.
+type PublicGetLicenseParamsFormat string
+
+// PublicListSetupsParams defines parameters for PublicListSetups.
+type PublicListSetupsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSetupsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSetupsParamsFormat defines parameters for PublicListSetups.
+type PublicListSetupsParamsFormat string
+
+// PublicGetSetupParams defines parameters for PublicGetSetup.
+type PublicGetSetupParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSetupParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSetupParamsFormat defines parameters for PublicGetSetup.
+type PublicGetSetupParamsFormat string
+
+// PublicListConsumablesParams defines parameters for PublicListConsumables.
+type PublicListConsumablesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListConsumablesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListConsumablesParamsFormat defines parameters for PublicListConsumables.
+type PublicListConsumablesParamsFormat string
+
+// PublicGetConsumableParams defines parameters for PublicGetConsumable.
+type PublicGetConsumableParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetConsumableParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetConsumableParamsFormat defines parameters for PublicGetConsumable.
+type PublicGetConsumableParamsFormat string
+
+// PublicListHardwareDevicesParams defines parameters for PublicListHardwareDevices.
+type PublicListHardwareDevicesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListHardwareDevicesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListHardwareDevicesParamsFormat defines parameters for PublicListHardwareDevices.
+type PublicListHardwareDevicesParamsFormat string
+
+// PublicGetHardwareDeviceParams defines parameters for PublicGetHardwareDevice.
+type PublicGetHardwareDeviceParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetHardwareDeviceParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetHardwareDeviceParamsFormat defines parameters for PublicGetHardwareDevice.
+type PublicGetHardwareDeviceParamsFormat string
 
 // PublicListSuppliersParams defines parameters for PublicListSuppliers.
 type PublicListSuppliersParams struct {
@@ -3492,6 +6632,246 @@ type PublicGetSubjectParams struct {
 // PublicGetSubjectParamsFormat defines parameters for PublicGetSubject.
 type PublicGetSubjectParamsFormat string
 
+// PublicListBehavioralCategoriesParams defines parameters for PublicListBehavioralCategories.
+type PublicListBehavioralCategoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralCategoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralCategoriesParamsFormat defines parameters for PublicListBehavioralCategories.
+type PublicListBehavioralCategoriesParamsFormat string
+
+// PublicGetBehavioralCategoryParams defines parameters for PublicGetBehavioralCategory.
+type PublicGetBehavioralCategoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralCategoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralCategoryParamsFormat defines parameters for PublicGetBehavioralCategory.
+type PublicGetBehavioralCategoryParamsFormat string
+
+// PublicListBehavioralParadigmsParams defines parameters for PublicListBehavioralParadigms.
+type PublicListBehavioralParadigmsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralParadigmsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralParadigmsParamsFormat defines parameters for PublicListBehavioralParadigms.
+type PublicListBehavioralParadigmsParamsFormat string
+
+// PublicGetBehavioralParadigmParams defines parameters for PublicGetBehavioralParadigm.
+type PublicGetBehavioralParadigmParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralParadigmParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralParadigmParamsFormat defines parameters for PublicGetBehavioralParadigm.
+type PublicGetBehavioralParadigmParamsFormat string
+
+// PublicListBrainRegionsParams defines parameters for PublicListBrainRegions.
+type PublicListBrainRegionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBrainRegionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBrainRegionsParamsFormat defines parameters for PublicListBrainRegions.
+type PublicListBrainRegionsParamsFormat string
+
+// PublicGetBrainRegionParams defines parameters for PublicGetBrainRegion.
+type PublicGetBrainRegionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBrainRegionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBrainRegionParamsFormat defines parameters for PublicGetBrainRegion.
+type PublicGetBrainRegionParamsFormat string
+
+// PublicListRegulatoryAuthoritiesParams defines parameters for PublicListRegulatoryAuthorities.
+type PublicListRegulatoryAuthoritiesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListRegulatoryAuthoritiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListRegulatoryAuthoritiesParamsFormat defines parameters for PublicListRegulatoryAuthorities.
+type PublicListRegulatoryAuthoritiesParamsFormat string
+
+// PublicGetRegulatoryAuthorityParams defines parameters for PublicGetRegulatoryAuthority.
+type PublicGetRegulatoryAuthorityParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetRegulatoryAuthorityParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetRegulatoryAuthorityParamsFormat defines parameters for PublicGetRegulatoryAuthority.
+type PublicGetRegulatoryAuthorityParamsFormat string
+
+// PublicListSetupTypesParams defines parameters for PublicListSetupTypes.
+type PublicListSetupTypesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSetupTypesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSetupTypesParamsFormat defines parameters for PublicListSetupTypes.
+type PublicListSetupTypesParamsFormat string
+
+// PublicGetSetupTypeParams defines parameters for PublicGetSetupType.
+type PublicGetSetupTypeParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSetupTypeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSetupTypeParamsFormat defines parameters for PublicGetSetupType.
+type PublicGetSetupTypeParamsFormat string
+
 // PublicListSpeciesParams defines parameters for PublicListSpecies.
 type PublicListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3594,6 +6974,15 @@ type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
 // PollDeviceAuthJSONRequestBody defines body for PollDeviceAuth for application/json ContentType.
 type PollDeviceAuthJSONRequestBody = DevicePollRequest
 
+// CreateBehavioralAssayJSONRequestBody defines body for CreateBehavioralAssay for application/json ContentType.
+type CreateBehavioralAssayJSONRequestBody = BehavioralAssayCreate
+
+// UpdateBehavioralAssayJSONRequestBody defines body for UpdateBehavioralAssay for application/json ContentType.
+type UpdateBehavioralAssayJSONRequestBody = BehavioralAssayPatch
+
+// ReplaceBehavioralAssayJSONRequestBody defines body for ReplaceBehavioralAssay for application/json ContentType.
+type ReplaceBehavioralAssayJSONRequestBody = BehavioralAssayCreate
+
 // CreateDataStorageJSONRequestBody defines body for CreateDataStorage for application/json ContentType.
 type CreateDataStorageJSONRequestBody = DataStorageCreate
 
@@ -3602,6 +6991,51 @@ type UpdateDataStorageJSONRequestBody = DataStoragePatch
 
 // ReplaceDataStorageJSONRequestBody defines body for ReplaceDataStorage for application/json ContentType.
 type ReplaceDataStorageJSONRequestBody = DataStorageCreate
+
+// CreateInventoryJSONRequestBody defines body for CreateInventory for application/json ContentType.
+type CreateInventoryJSONRequestBody = InventoryCreate
+
+// UpdateInventoryJSONRequestBody defines body for UpdateInventory for application/json ContentType.
+type UpdateInventoryJSONRequestBody = InventoryPatch
+
+// ReplaceInventoryJSONRequestBody defines body for ReplaceInventory for application/json ContentType.
+type ReplaceInventoryJSONRequestBody = InventoryCreate
+
+// CreateLicenseJSONRequestBody defines body for CreateLicense for application/json ContentType.
+type CreateLicenseJSONRequestBody = LicenseCreate
+
+// UpdateLicenseJSONRequestBody defines body for UpdateLicense for application/json ContentType.
+type UpdateLicenseJSONRequestBody = LicensePatch
+
+// ReplaceLicenseJSONRequestBody defines body for ReplaceLicense for application/json ContentType.
+type ReplaceLicenseJSONRequestBody = LicenseCreate
+
+// CreateSetupJSONRequestBody defines body for CreateSetup for application/json ContentType.
+type CreateSetupJSONRequestBody = SetupCreate
+
+// UpdateSetupJSONRequestBody defines body for UpdateSetup for application/json ContentType.
+type UpdateSetupJSONRequestBody = SetupPatch
+
+// ReplaceSetupJSONRequestBody defines body for ReplaceSetup for application/json ContentType.
+type ReplaceSetupJSONRequestBody = SetupCreate
+
+// CreateConsumableJSONRequestBody defines body for CreateConsumable for application/json ContentType.
+type CreateConsumableJSONRequestBody = ConsumableCreate
+
+// UpdateConsumableJSONRequestBody defines body for UpdateConsumable for application/json ContentType.
+type UpdateConsumableJSONRequestBody = ConsumablePatch
+
+// ReplaceConsumableJSONRequestBody defines body for ReplaceConsumable for application/json ContentType.
+type ReplaceConsumableJSONRequestBody = ConsumableCreate
+
+// CreateHardwareDeviceJSONRequestBody defines body for CreateHardwareDevice for application/json ContentType.
+type CreateHardwareDeviceJSONRequestBody = HardwareDeviceCreate
+
+// UpdateHardwareDeviceJSONRequestBody defines body for UpdateHardwareDevice for application/json ContentType.
+type UpdateHardwareDeviceJSONRequestBody = HardwareDevicePatch
+
+// ReplaceHardwareDeviceJSONRequestBody defines body for ReplaceHardwareDevice for application/json ContentType.
+type ReplaceHardwareDeviceJSONRequestBody = HardwareDeviceCreate
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
 type CreateSupplierJSONRequestBody = SupplierCreate
@@ -3675,6 +7109,51 @@ type UpdateSubjectJSONRequestBody = SubjectPatch
 // ReplaceSubjectJSONRequestBody defines body for ReplaceSubject for application/json ContentType.
 type ReplaceSubjectJSONRequestBody = SubjectCreate
 
+// CreateBehavioralCategoryJSONRequestBody defines body for CreateBehavioralCategory for application/json ContentType.
+type CreateBehavioralCategoryJSONRequestBody = BehavioralCategoryCreate
+
+// UpdateBehavioralCategoryJSONRequestBody defines body for UpdateBehavioralCategory for application/json ContentType.
+type UpdateBehavioralCategoryJSONRequestBody = BehavioralCategoryPatch
+
+// ReplaceBehavioralCategoryJSONRequestBody defines body for ReplaceBehavioralCategory for application/json ContentType.
+type ReplaceBehavioralCategoryJSONRequestBody = BehavioralCategoryCreate
+
+// CreateBehavioralParadigmJSONRequestBody defines body for CreateBehavioralParadigm for application/json ContentType.
+type CreateBehavioralParadigmJSONRequestBody = BehavioralParadigmCreate
+
+// UpdateBehavioralParadigmJSONRequestBody defines body for UpdateBehavioralParadigm for application/json ContentType.
+type UpdateBehavioralParadigmJSONRequestBody = BehavioralParadigmPatch
+
+// ReplaceBehavioralParadigmJSONRequestBody defines body for ReplaceBehavioralParadigm for application/json ContentType.
+type ReplaceBehavioralParadigmJSONRequestBody = BehavioralParadigmCreate
+
+// CreateBrainRegionJSONRequestBody defines body for CreateBrainRegion for application/json ContentType.
+type CreateBrainRegionJSONRequestBody = BrainRegionCreate
+
+// UpdateBrainRegionJSONRequestBody defines body for UpdateBrainRegion for application/json ContentType.
+type UpdateBrainRegionJSONRequestBody = BrainRegionPatch
+
+// ReplaceBrainRegionJSONRequestBody defines body for ReplaceBrainRegion for application/json ContentType.
+type ReplaceBrainRegionJSONRequestBody = BrainRegionCreate
+
+// CreateRegulatoryAuthorityJSONRequestBody defines body for CreateRegulatoryAuthority for application/json ContentType.
+type CreateRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityCreate
+
+// UpdateRegulatoryAuthorityJSONRequestBody defines body for UpdateRegulatoryAuthority for application/json ContentType.
+type UpdateRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityPatch
+
+// ReplaceRegulatoryAuthorityJSONRequestBody defines body for ReplaceRegulatoryAuthority for application/json ContentType.
+type ReplaceRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityCreate
+
+// CreateSetupTypeJSONRequestBody defines body for CreateSetupType for application/json ContentType.
+type CreateSetupTypeJSONRequestBody = SetupTypeCreate
+
+// UpdateSetupTypeJSONRequestBody defines body for UpdateSetupType for application/json ContentType.
+type UpdateSetupTypeJSONRequestBody = SetupTypePatch
+
+// ReplaceSetupTypeJSONRequestBody defines body for ReplaceSetupType for application/json ContentType.
+type ReplaceSetupTypeJSONRequestBody = SetupTypeCreate
+
 // CreateSpeciesJSONRequestBody defines body for CreateSpecies for application/json ContentType.
 type CreateSpeciesJSONRequestBody = SpeciesCreate
 
@@ -3698,6 +7177,378 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsUuid returns the union data inside the BehavioralAssay_BehavioralParadigm as a Uuid
+func (t BehavioralAssay_BehavioralParadigm) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_BehavioralParadigm as the provided Uuid
+func (t *BehavioralAssay_BehavioralParadigm) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_BehavioralParadigm, using the provided Uuid
+func (t *BehavioralAssay_BehavioralParadigm) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralParadigm returns the union data inside the BehavioralAssay_BehavioralParadigm as a BehavioralParadigm
+func (t BehavioralAssay_BehavioralParadigm) AsBehavioralParadigm() (BehavioralParadigm, error) {
+	var body BehavioralParadigm
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralParadigm overwrites any union data inside the BehavioralAssay_BehavioralParadigm as the provided BehavioralParadigm
+func (t *BehavioralAssay_BehavioralParadigm) FromBehavioralParadigm(v BehavioralParadigm) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralParadigm performs a merge with any union data inside the BehavioralAssay_BehavioralParadigm, using the provided BehavioralParadigm
+func (t *BehavioralAssay_BehavioralParadigm) MergeBehavioralParadigm(v BehavioralParadigm) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_BehavioralParadigm) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_BehavioralParadigm) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralAssay_Licenses_Item as a Uuid
+func (t BehavioralAssay_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_Licenses_Item as the provided Uuid
+func (t *BehavioralAssay_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_Licenses_Item, using the provided Uuid
+func (t *BehavioralAssay_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the BehavioralAssay_Licenses_Item as a License
+func (t BehavioralAssay_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the BehavioralAssay_Licenses_Item as the provided License
+func (t *BehavioralAssay_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the BehavioralAssay_Licenses_Item, using the provided License
+func (t *BehavioralAssay_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_Licenses_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralAssay_SetupType as a Uuid
+func (t BehavioralAssay_SetupType) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_SetupType as the provided Uuid
+func (t *BehavioralAssay_SetupType) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_SetupType, using the provided Uuid
+func (t *BehavioralAssay_SetupType) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetupType returns the union data inside the BehavioralAssay_SetupType as a SetupType
+func (t BehavioralAssay_SetupType) AsSetupType() (SetupType, error) {
+	var body SetupType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetupType overwrites any union data inside the BehavioralAssay_SetupType as the provided SetupType
+func (t *BehavioralAssay_SetupType) FromSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetupType performs a merge with any union data inside the BehavioralAssay_SetupType, using the provided SetupType
+func (t *BehavioralAssay_SetupType) MergeSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_SetupType) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_SetupType) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the BehavioralCategory_Parent as a NullableUuid
+func (t BehavioralCategory_Parent) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the BehavioralCategory_Parent as the provided NullableUuid
+func (t *BehavioralCategory_Parent) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the BehavioralCategory_Parent, using the provided NullableUuid
+func (t *BehavioralCategory_Parent) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralCategory returns the union data inside the BehavioralCategory_Parent as a BehavioralCategory
+func (t BehavioralCategory_Parent) AsBehavioralCategory() (BehavioralCategory, error) {
+	var body BehavioralCategory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralCategory overwrites any union data inside the BehavioralCategory_Parent as the provided BehavioralCategory
+func (t *BehavioralCategory_Parent) FromBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralCategory performs a merge with any union data inside the BehavioralCategory_Parent, using the provided BehavioralCategory
+func (t *BehavioralCategory_Parent) MergeBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralCategory_Parent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralCategory_Parent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the BehavioralParadigm_Category as a NullableUuid
+func (t BehavioralParadigm_Category) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the BehavioralParadigm_Category as the provided NullableUuid
+func (t *BehavioralParadigm_Category) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the BehavioralParadigm_Category, using the provided NullableUuid
+func (t *BehavioralParadigm_Category) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralCategory returns the union data inside the BehavioralParadigm_Category as a BehavioralCategory
+func (t BehavioralParadigm_Category) AsBehavioralCategory() (BehavioralCategory, error) {
+	var body BehavioralCategory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralCategory overwrites any union data inside the BehavioralParadigm_Category as the provided BehavioralCategory
+func (t *BehavioralParadigm_Category) FromBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralCategory performs a merge with any union data inside the BehavioralParadigm_Category, using the provided BehavioralCategory
+func (t *BehavioralParadigm_Category) MergeBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralParadigm_Category) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralParadigm_Category) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralParadigm_Species_Item as a Uuid
+func (t BehavioralParadigm_Species_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralParadigm_Species_Item as the provided Uuid
+func (t *BehavioralParadigm_Species_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralParadigm_Species_Item, using the provided Uuid
+func (t *BehavioralParadigm_Species_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSpecies returns the union data inside the BehavioralParadigm_Species_Item as a Species
+func (t BehavioralParadigm_Species_Item) AsSpecies() (Species, error) {
+	var body Species
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSpecies overwrites any union data inside the BehavioralParadigm_Species_Item as the provided Species
+func (t *BehavioralParadigm_Species_Item) FromSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSpecies performs a merge with any union data inside the BehavioralParadigm_Species_Item, using the provided Species
+func (t *BehavioralParadigm_Species_Item) MergeSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralParadigm_Species_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralParadigm_Species_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsNullableUuid returns the union data inside the Breeding_Father as a NullableUuid
 func (t Breeding_Father) AsNullableUuid() (NullableUuid, error) {
@@ -4129,6 +7980,316 @@ func (t Collection_Sessions_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Collection_Sessions_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Consumable_Supplier as a Uuid
+func (t Consumable_Supplier) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Consumable_Supplier as the provided Uuid
+func (t *Consumable_Supplier) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Consumable_Supplier, using the provided Uuid
+func (t *Consumable_Supplier) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the Consumable_Supplier as a Supplier
+func (t Consumable_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the Consumable_Supplier as the provided Supplier
+func (t *Consumable_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the Consumable_Supplier, using the provided Supplier
+func (t *Consumable_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Consumable_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Consumable_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the HardwareDevice_Supplier as a Uuid
+func (t HardwareDevice_Supplier) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the HardwareDevice_Supplier as the provided Uuid
+func (t *HardwareDevice_Supplier) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the HardwareDevice_Supplier, using the provided Uuid
+func (t *HardwareDevice_Supplier) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the HardwareDevice_Supplier as a Supplier
+func (t HardwareDevice_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the HardwareDevice_Supplier as the provided Supplier
+func (t *HardwareDevice_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the HardwareDevice_Supplier, using the provided Supplier
+func (t *HardwareDevice_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t HardwareDevice_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *HardwareDevice_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the License_Behavioralassays_Item as a Uuid
+func (t License_Behavioralassays_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the License_Behavioralassays_Item as the provided Uuid
+func (t *License_Behavioralassays_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the License_Behavioralassays_Item, using the provided Uuid
+func (t *License_Behavioralassays_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralAssay returns the union data inside the License_Behavioralassays_Item as a BehavioralAssay
+func (t License_Behavioralassays_Item) AsBehavioralAssay() (BehavioralAssay, error) {
+	var body BehavioralAssay
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralAssay overwrites any union data inside the License_Behavioralassays_Item as the provided BehavioralAssay
+func (t *License_Behavioralassays_Item) FromBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralAssay performs a merge with any union data inside the License_Behavioralassays_Item, using the provided BehavioralAssay
+func (t *License_Behavioralassays_Item) MergeBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_Behavioralassays_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_Behavioralassays_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the License_RegulatoryAuthority as a NullableUuid
+func (t License_RegulatoryAuthority) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the License_RegulatoryAuthority as the provided NullableUuid
+func (t *License_RegulatoryAuthority) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the License_RegulatoryAuthority, using the provided NullableUuid
+func (t *License_RegulatoryAuthority) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRegulatoryAuthority returns the union data inside the License_RegulatoryAuthority as a RegulatoryAuthority
+func (t License_RegulatoryAuthority) AsRegulatoryAuthority() (RegulatoryAuthority, error) {
+	var body RegulatoryAuthority
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRegulatoryAuthority overwrites any union data inside the License_RegulatoryAuthority as the provided RegulatoryAuthority
+func (t *License_RegulatoryAuthority) FromRegulatoryAuthority(v RegulatoryAuthority) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRegulatoryAuthority performs a merge with any union data inside the License_RegulatoryAuthority, using the provided RegulatoryAuthority
+func (t *License_RegulatoryAuthority) MergeRegulatoryAuthority(v RegulatoryAuthority) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_RegulatoryAuthority) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_RegulatoryAuthority) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the License_Subjects_Item as a Uuid
+func (t License_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the License_Subjects_Item as the provided Uuid
+func (t *License_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the License_Subjects_Item, using the provided Uuid
+func (t *License_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the License_Subjects_Item as a Subject
+func (t License_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the License_Subjects_Item as the provided Subject
+func (t *License_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the License_Subjects_Item, using the provided Subject
+func (t *License_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_Subjects_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -4629,6 +8790,68 @@ func (t *SessionDataStorage_Session) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Setup_SetupType as a Uuid
+func (t Setup_SetupType) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Setup_SetupType as the provided Uuid
+func (t *Setup_SetupType) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Setup_SetupType, using the provided Uuid
+func (t *Setup_SetupType) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetupType returns the union data inside the Setup_SetupType as a SetupType
+func (t Setup_SetupType) AsSetupType() (SetupType, error) {
+	var body SetupType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetupType overwrites any union data inside the Setup_SetupType as the provided SetupType
+func (t *Setup_SetupType) FromSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetupType performs a merge with any union data inside the Setup_SetupType, using the provided SetupType
+func (t *Setup_SetupType) MergeSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Setup_SetupType) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Setup_SetupType) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Strain_Species as a Uuid
 func (t Strain_Species) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -4749,6 +8972,68 @@ func (t Subject_Breeding) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Subject_Breeding) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Licenses_Item as a Uuid
+func (t Subject_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Licenses_Item as the provided Uuid
+func (t *Subject_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Licenses_Item, using the provided Uuid
+func (t *Subject_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the Subject_Licenses_Item as a License
+func (t Subject_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the Subject_Licenses_Item as the provided License
+func (t *Subject_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the Subject_Licenses_Item, using the provided License
+func (t *Subject_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Licenses_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -4947,6 +9232,24 @@ type ServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx echo.Context) error
+	// ListBehavioralAssays List behavioralassays (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/)
+	ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error
+	// CreateBehavioralAssay Create a behavioralassay
+	// (POST /api/private/personal_attributes/behavioralassay/)
+	CreateBehavioralAssay(ctx echo.Context) error
+	// DeleteBehavioralAssay Delete a behavioralassay
+	// (DELETE /api/private/personal_attributes/behavioralassay/{id}/)
+	DeleteBehavioralAssay(ctx echo.Context, id Id, params DeleteBehavioralAssayParams) error
+	// GetBehavioralAssay Get one behavioralassay (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/{id}/)
+	GetBehavioralAssay(ctx echo.Context, id Id, params GetBehavioralAssayParams) error
+	// UpdateBehavioralAssay Update a behavioralassay
+	// (PATCH /api/private/personal_attributes/behavioralassay/{id}/)
+	UpdateBehavioralAssay(ctx echo.Context, id Id, params UpdateBehavioralAssayParams) error
+	// ReplaceBehavioralAssay Replace a behavioralassay
+	// (PUT /api/private/personal_attributes/behavioralassay/{id}/)
+	ReplaceBehavioralAssay(ctx echo.Context, id Id, params ReplaceBehavioralAssayParams) error
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error
@@ -4965,6 +9268,96 @@ type ServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
+	// ListInventories List inventorys (private portal)
+	// (GET /api/private/personal_attributes/inventory/)
+	ListInventories(ctx echo.Context, params ListInventoriesParams) error
+	// CreateInventory Create a inventory
+	// (POST /api/private/personal_attributes/inventory/)
+	CreateInventory(ctx echo.Context) error
+	// DeleteInventory Delete a inventory
+	// (DELETE /api/private/personal_attributes/inventory/{id}/)
+	DeleteInventory(ctx echo.Context, id Id, params DeleteInventoryParams) error
+	// GetInventory Get one inventory (private portal)
+	// (GET /api/private/personal_attributes/inventory/{id}/)
+	GetInventory(ctx echo.Context, id Id, params GetInventoryParams) error
+	// UpdateInventory Update a inventory
+	// (PATCH /api/private/personal_attributes/inventory/{id}/)
+	UpdateInventory(ctx echo.Context, id Id, params UpdateInventoryParams) error
+	// ReplaceInventory Replace a inventory
+	// (PUT /api/private/personal_attributes/inventory/{id}/)
+	ReplaceInventory(ctx echo.Context, id Id, params ReplaceInventoryParams) error
+	// ListLicenses List licenses (private portal)
+	// (GET /api/private/personal_attributes/license/)
+	ListLicenses(ctx echo.Context, params ListLicensesParams) error
+	// CreateLicense Create a license
+	// (POST /api/private/personal_attributes/license/)
+	CreateLicense(ctx echo.Context) error
+	// DeleteLicense Delete a license
+	// (DELETE /api/private/personal_attributes/license/{id}/)
+	DeleteLicense(ctx echo.Context, id Id, params DeleteLicenseParams) error
+	// GetLicense Get one license (private portal)
+	// (GET /api/private/personal_attributes/license/{id}/)
+	GetLicense(ctx echo.Context, id Id, params GetLicenseParams) error
+	// UpdateLicense Update a license
+	// (PATCH /api/private/personal_attributes/license/{id}/)
+	UpdateLicense(ctx echo.Context, id Id, params UpdateLicenseParams) error
+	// ReplaceLicense Replace a license
+	// (PUT /api/private/personal_attributes/license/{id}/)
+	ReplaceLicense(ctx echo.Context, id Id, params ReplaceLicenseParams) error
+	// ListSetups List setups (private portal)
+	// (GET /api/private/personal_attributes/setup/)
+	ListSetups(ctx echo.Context, params ListSetupsParams) error
+	// CreateSetup Create a setup
+	// (POST /api/private/personal_attributes/setup/)
+	CreateSetup(ctx echo.Context) error
+	// DeleteSetup Delete a setup
+	// (DELETE /api/private/personal_attributes/setup/{id}/)
+	DeleteSetup(ctx echo.Context, id Id, params DeleteSetupParams) error
+	// GetSetup Get one setup (private portal)
+	// (GET /api/private/personal_attributes/setup/{id}/)
+	GetSetup(ctx echo.Context, id Id, params GetSetupParams) error
+	// UpdateSetup Update a setup
+	// (PATCH /api/private/personal_attributes/setup/{id}/)
+	UpdateSetup(ctx echo.Context, id Id, params UpdateSetupParams) error
+	// ReplaceSetup Replace a setup
+	// (PUT /api/private/personal_attributes/setup/{id}/)
+	ReplaceSetup(ctx echo.Context, id Id, params ReplaceSetupParams) error
+	// ListConsumables List consumables (private portal)
+	// (GET /api/private/resources/consumable/)
+	ListConsumables(ctx echo.Context, params ListConsumablesParams) error
+	// CreateConsumable Create a consumable
+	// (POST /api/private/resources/consumable/)
+	CreateConsumable(ctx echo.Context) error
+	// DeleteConsumable Delete a consumable
+	// (DELETE /api/private/resources/consumable/{id}/)
+	DeleteConsumable(ctx echo.Context, id Id, params DeleteConsumableParams) error
+	// GetConsumable Get one consumable (private portal)
+	// (GET /api/private/resources/consumable/{id}/)
+	GetConsumable(ctx echo.Context, id Id, params GetConsumableParams) error
+	// UpdateConsumable Update a consumable
+	// (PATCH /api/private/resources/consumable/{id}/)
+	UpdateConsumable(ctx echo.Context, id Id, params UpdateConsumableParams) error
+	// ReplaceConsumable Replace a consumable
+	// (PUT /api/private/resources/consumable/{id}/)
+	ReplaceConsumable(ctx echo.Context, id Id, params ReplaceConsumableParams) error
+	// ListHardwareDevices List hardwaredevices (private portal)
+	// (GET /api/private/resources/hardwaredevice/)
+	ListHardwareDevices(ctx echo.Context, params ListHardwareDevicesParams) error
+	// CreateHardwareDevice Create a hardwaredevice
+	// (POST /api/private/resources/hardwaredevice/)
+	CreateHardwareDevice(ctx echo.Context) error
+	// DeleteHardwareDevice Delete a hardwaredevice
+	// (DELETE /api/private/resources/hardwaredevice/{id}/)
+	DeleteHardwareDevice(ctx echo.Context, id Id, params DeleteHardwareDeviceParams) error
+	// GetHardwareDevice Get one hardwaredevice (private portal)
+	// (GET /api/private/resources/hardwaredevice/{id}/)
+	GetHardwareDevice(ctx echo.Context, id Id, params GetHardwareDeviceParams) error
+	// UpdateHardwareDevice Update a hardwaredevice
+	// (PATCH /api/private/resources/hardwaredevice/{id}/)
+	UpdateHardwareDevice(ctx echo.Context, id Id, params UpdateHardwareDeviceParams) error
+	// ReplaceHardwareDevice Replace a hardwaredevice
+	// (PUT /api/private/resources/hardwaredevice/{id}/)
+	ReplaceHardwareDevice(ctx echo.Context, id Id, params ReplaceHardwareDeviceParams) error
 	// ListSuppliers List suppliers (private portal)
 	// (GET /api/private/resources/supplier/)
 	ListSuppliers(ctx echo.Context, params ListSuppliersParams) error
@@ -5118,6 +9511,96 @@ type ServerInterface interface {
 	// ReplaceSubject Replace a subject
 	// (PUT /api/private/stem/subject/{id}/)
 	ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error
+	// ListBehavioralCategories List behavioralcategorys (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/)
+	ListBehavioralCategories(ctx echo.Context, params ListBehavioralCategoriesParams) error
+	// CreateBehavioralCategory Create a behavioralcategory
+	// (POST /api/private/taxonomies/behavioralcategory/)
+	CreateBehavioralCategory(ctx echo.Context) error
+	// DeleteBehavioralCategory Delete a behavioralcategory
+	// (DELETE /api/private/taxonomies/behavioralcategory/{id}/)
+	DeleteBehavioralCategory(ctx echo.Context, id Id, params DeleteBehavioralCategoryParams) error
+	// GetBehavioralCategory Get one behavioralcategory (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/{id}/)
+	GetBehavioralCategory(ctx echo.Context, id Id, params GetBehavioralCategoryParams) error
+	// UpdateBehavioralCategory Update a behavioralcategory
+	// (PATCH /api/private/taxonomies/behavioralcategory/{id}/)
+	UpdateBehavioralCategory(ctx echo.Context, id Id, params UpdateBehavioralCategoryParams) error
+	// ReplaceBehavioralCategory Replace a behavioralcategory
+	// (PUT /api/private/taxonomies/behavioralcategory/{id}/)
+	ReplaceBehavioralCategory(ctx echo.Context, id Id, params ReplaceBehavioralCategoryParams) error
+	// ListBehavioralParadigms List behavioralparadigms (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/)
+	ListBehavioralParadigms(ctx echo.Context, params ListBehavioralParadigmsParams) error
+	// CreateBehavioralParadigm Create a behavioralparadigm
+	// (POST /api/private/taxonomies/behavioralparadigm/)
+	CreateBehavioralParadigm(ctx echo.Context) error
+	// DeleteBehavioralParadigm Delete a behavioralparadigm
+	// (DELETE /api/private/taxonomies/behavioralparadigm/{id}/)
+	DeleteBehavioralParadigm(ctx echo.Context, id Id, params DeleteBehavioralParadigmParams) error
+	// GetBehavioralParadigm Get one behavioralparadigm (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/{id}/)
+	GetBehavioralParadigm(ctx echo.Context, id Id, params GetBehavioralParadigmParams) error
+	// UpdateBehavioralParadigm Update a behavioralparadigm
+	// (PATCH /api/private/taxonomies/behavioralparadigm/{id}/)
+	UpdateBehavioralParadigm(ctx echo.Context, id Id, params UpdateBehavioralParadigmParams) error
+	// ReplaceBehavioralParadigm Replace a behavioralparadigm
+	// (PUT /api/private/taxonomies/behavioralparadigm/{id}/)
+	ReplaceBehavioralParadigm(ctx echo.Context, id Id, params ReplaceBehavioralParadigmParams) error
+	// ListBrainRegions List brainregions (private portal)
+	// (GET /api/private/taxonomies/brainregion/)
+	ListBrainRegions(ctx echo.Context, params ListBrainRegionsParams) error
+	// CreateBrainRegion Create a brainregion
+	// (POST /api/private/taxonomies/brainregion/)
+	CreateBrainRegion(ctx echo.Context) error
+	// DeleteBrainRegion Delete a brainregion
+	// (DELETE /api/private/taxonomies/brainregion/{id}/)
+	DeleteBrainRegion(ctx echo.Context, id Id, params DeleteBrainRegionParams) error
+	// GetBrainRegion Get one brainregion (private portal)
+	// (GET /api/private/taxonomies/brainregion/{id}/)
+	GetBrainRegion(ctx echo.Context, id Id, params GetBrainRegionParams) error
+	// UpdateBrainRegion Update a brainregion
+	// (PATCH /api/private/taxonomies/brainregion/{id}/)
+	UpdateBrainRegion(ctx echo.Context, id Id, params UpdateBrainRegionParams) error
+	// ReplaceBrainRegion Replace a brainregion
+	// (PUT /api/private/taxonomies/brainregion/{id}/)
+	ReplaceBrainRegion(ctx echo.Context, id Id, params ReplaceBrainRegionParams) error
+	// ListRegulatoryAuthorities List regulatoryauthoritys (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/)
+	ListRegulatoryAuthorities(ctx echo.Context, params ListRegulatoryAuthoritiesParams) error
+	// CreateRegulatoryAuthority Create a regulatoryauthority
+	// (POST /api/private/taxonomies/regulatoryauthority/)
+	CreateRegulatoryAuthority(ctx echo.Context) error
+	// DeleteRegulatoryAuthority Delete a regulatoryauthority
+	// (DELETE /api/private/taxonomies/regulatoryauthority/{id}/)
+	DeleteRegulatoryAuthority(ctx echo.Context, id Id, params DeleteRegulatoryAuthorityParams) error
+	// GetRegulatoryAuthority Get one regulatoryauthority (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/{id}/)
+	GetRegulatoryAuthority(ctx echo.Context, id Id, params GetRegulatoryAuthorityParams) error
+	// UpdateRegulatoryAuthority Update a regulatoryauthority
+	// (PATCH /api/private/taxonomies/regulatoryauthority/{id}/)
+	UpdateRegulatoryAuthority(ctx echo.Context, id Id, params UpdateRegulatoryAuthorityParams) error
+	// ReplaceRegulatoryAuthority Replace a regulatoryauthority
+	// (PUT /api/private/taxonomies/regulatoryauthority/{id}/)
+	ReplaceRegulatoryAuthority(ctx echo.Context, id Id, params ReplaceRegulatoryAuthorityParams) error
+	// ListSetupTypes List setuptypes (private portal)
+	// (GET /api/private/taxonomies/setuptype/)
+	ListSetupTypes(ctx echo.Context, params ListSetupTypesParams) error
+	// CreateSetupType Create a setuptype
+	// (POST /api/private/taxonomies/setuptype/)
+	CreateSetupType(ctx echo.Context) error
+	// DeleteSetupType Delete a setuptype
+	// (DELETE /api/private/taxonomies/setuptype/{id}/)
+	DeleteSetupType(ctx echo.Context, id Id, params DeleteSetupTypeParams) error
+	// GetSetupType Get one setuptype (private portal)
+	// (GET /api/private/taxonomies/setuptype/{id}/)
+	GetSetupType(ctx echo.Context, id Id, params GetSetupTypeParams) error
+	// UpdateSetupType Update a setuptype
+	// (PATCH /api/private/taxonomies/setuptype/{id}/)
+	UpdateSetupType(ctx echo.Context, id Id, params UpdateSetupTypeParams) error
+	// ReplaceSetupType Replace a setuptype
+	// (PUT /api/private/taxonomies/setuptype/{id}/)
+	ReplaceSetupType(ctx echo.Context, id Id, params ReplaceSetupTypeParams) error
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx echo.Context, params ListSpeciesParams) error
@@ -5163,12 +9646,48 @@ type ServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx echo.Context, tokenId int64) error
+	// PublicListBehavioralAssays List behavioralassays (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/)
+	PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error
+	// PublicGetBehavioralAssay Get one behavioralassay (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/{id}/)
+	PublicGetBehavioralAssay(ctx echo.Context, id Id, params PublicGetBehavioralAssayParams) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
+	// PublicListInventories List inventorys (public portal)
+	// (GET /api/public/personal_attributes/inventory/)
+	PublicListInventories(ctx echo.Context, params PublicListInventoriesParams) error
+	// PublicGetInventory Get one inventory (public portal)
+	// (GET /api/public/personal_attributes/inventory/{id}/)
+	PublicGetInventory(ctx echo.Context, id Id, params PublicGetInventoryParams) error
+	// PublicListLicenses List licenses (public portal)
+	// (GET /api/public/personal_attributes/license/)
+	PublicListLicenses(ctx echo.Context, params PublicListLicensesParams) error
+	// PublicGetLicense Get one license (public portal)
+	// (GET /api/public/personal_attributes/license/{id}/)
+	PublicGetLicense(ctx echo.Context, id Id, params PublicGetLicenseParams) error
+	// PublicListSetups List setups (public portal)
+	// (GET /api/public/personal_attributes/setup/)
+	PublicListSetups(ctx echo.Context, params PublicListSetupsParams) error
+	// PublicGetSetup Get one setup (public portal)
+	// (GET /api/public/personal_attributes/setup/{id}/)
+	PublicGetSetup(ctx echo.Context, id Id, params PublicGetSetupParams) error
+	// PublicListConsumables List consumables (public portal)
+	// (GET /api/public/resources/consumable/)
+	PublicListConsumables(ctx echo.Context, params PublicListConsumablesParams) error
+	// PublicGetConsumable Get one consumable (public portal)
+	// (GET /api/public/resources/consumable/{id}/)
+	PublicGetConsumable(ctx echo.Context, id Id, params PublicGetConsumableParams) error
+	// PublicListHardwareDevices List hardwaredevices (public portal)
+	// (GET /api/public/resources/hardwaredevice/)
+	PublicListHardwareDevices(ctx echo.Context, params PublicListHardwareDevicesParams) error
+	// PublicGetHardwareDevice Get one hardwaredevice (public portal)
+	// (GET /api/public/resources/hardwaredevice/{id}/)
+	PublicGetHardwareDevice(ctx echo.Context, id Id, params PublicGetHardwareDeviceParams) error
 	// PublicListSuppliers List suppliers (public portal)
 	// (GET /api/public/resources/supplier/)
 	PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error
@@ -5220,6 +9739,36 @@ type ServerInterface interface {
 	// PublicGetSubject Get one subject (public portal)
 	// (GET /api/public/stem/subject/{id}/)
 	PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error
+	// PublicListBehavioralCategories List behavioralcategorys (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/)
+	PublicListBehavioralCategories(ctx echo.Context, params PublicListBehavioralCategoriesParams) error
+	// PublicGetBehavioralCategory Get one behavioralcategory (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/{id}/)
+	PublicGetBehavioralCategory(ctx echo.Context, id Id, params PublicGetBehavioralCategoryParams) error
+	// PublicListBehavioralParadigms List behavioralparadigms (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/)
+	PublicListBehavioralParadigms(ctx echo.Context, params PublicListBehavioralParadigmsParams) error
+	// PublicGetBehavioralParadigm Get one behavioralparadigm (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/{id}/)
+	PublicGetBehavioralParadigm(ctx echo.Context, id Id, params PublicGetBehavioralParadigmParams) error
+	// PublicListBrainRegions List brainregions (public portal)
+	// (GET /api/public/taxonomies/brainregion/)
+	PublicListBrainRegions(ctx echo.Context, params PublicListBrainRegionsParams) error
+	// PublicGetBrainRegion Get one brainregion (public portal)
+	// (GET /api/public/taxonomies/brainregion/{id}/)
+	PublicGetBrainRegion(ctx echo.Context, id Id, params PublicGetBrainRegionParams) error
+	// PublicListRegulatoryAuthorities List regulatoryauthoritys (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/)
+	PublicListRegulatoryAuthorities(ctx echo.Context, params PublicListRegulatoryAuthoritiesParams) error
+	// PublicGetRegulatoryAuthority Get one regulatoryauthority (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/{id}/)
+	PublicGetRegulatoryAuthority(ctx echo.Context, id Id, params PublicGetRegulatoryAuthorityParams) error
+	// PublicListSetupTypes List setuptypes (public portal)
+	// (GET /api/public/taxonomies/setuptype/)
+	PublicListSetupTypes(ctx echo.Context, params PublicListSetupTypesParams) error
+	// PublicGetSetupType Get one setuptype (public portal)
+	// (GET /api/public/taxonomies/setuptype/{id}/)
+	PublicGetSetupType(ctx echo.Context, id Id, params PublicGetSetupTypeParams) error
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error
@@ -5257,6 +9806,236 @@ func (w *ServerInterfaceWrapper) PollDeviceAuth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PollDeviceAuth(ctx)
+	return err
+}
+
+// ListBehavioralAssays converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralAssays(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralAssaysParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralAssays(ctx, params)
+	return err
+}
+
+// CreateBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralAssay(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralAssay(ctx)
+	return err
+}
+
+// DeleteBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// GetBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralAssayParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralAssay(ctx, id, params)
 	return err
 }
 
@@ -5487,6 +10266,1156 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceDataStorage(ctx, id, params)
+	return err
+}
+
+// ListInventories converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInventories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInventoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInventories(ctx, params)
+	return err
+}
+
+// CreateInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateInventory(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateInventory(ctx)
+	return err
+}
+
+// DeleteInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteInventory(ctx, id, params)
+	return err
+}
+
+// GetInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetInventoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetInventory(ctx, id, params)
+	return err
+}
+
+// UpdateInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateInventory(ctx, id, params)
+	return err
+}
+
+// ReplaceInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceInventory(ctx, id, params)
+	return err
+}
+
+// ListLicenses converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLicenses(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLicensesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLicenses(ctx, params)
+	return err
+}
+
+// CreateLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateLicense(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateLicense(ctx)
+	return err
+}
+
+// DeleteLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteLicense(ctx, id, params)
+	return err
+}
+
+// GetLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) GetLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetLicenseParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetLicense(ctx, id, params)
+	return err
+}
+
+// UpdateLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateLicense(ctx, id, params)
+	return err
+}
+
+// ReplaceLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceLicense(ctx, id, params)
+	return err
+}
+
+// ListSetups converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSetups(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSetupsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSetups(ctx, params)
+	return err
+}
+
+// CreateSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSetup(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSetup(ctx)
+	return err
+}
+
+// DeleteSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSetup(ctx, id, params)
+	return err
+}
+
+// GetSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSetupParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSetup(ctx, id, params)
+	return err
+}
+
+// UpdateSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSetup(ctx, id, params)
+	return err
+}
+
+// ReplaceSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSetup(ctx, id, params)
+	return err
+}
+
+// ListConsumables converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConsumables(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConsumablesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConsumables(ctx, params)
+	return err
+}
+
+// CreateConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateConsumable(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateConsumable(ctx)
+	return err
+}
+
+// DeleteConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConsumable(ctx, id, params)
+	return err
+}
+
+// GetConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetConsumableParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConsumable(ctx, id, params)
+	return err
+}
+
+// UpdateConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateConsumable(ctx, id, params)
+	return err
+}
+
+// ReplaceConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceConsumable(ctx, id, params)
+	return err
+}
+
+// ListHardwareDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) ListHardwareDevices(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListHardwareDevicesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListHardwareDevices(ctx, params)
+	return err
+}
+
+// CreateHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateHardwareDevice(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateHardwareDevice(ctx)
+	return err
+}
+
+// DeleteHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteHardwareDevice(ctx, id, params)
+	return err
+}
+
+// GetHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetHardwareDeviceParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHardwareDevice(ctx, id, params)
+	return err
+}
+
+// UpdateHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateHardwareDevice(ctx, id, params)
+	return err
+}
+
+// ReplaceHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceHardwareDevice(ctx, id, params)
 	return err
 }
 
@@ -7454,6 +13383,1156 @@ func (w *ServerInterfaceWrapper) ReplaceSubject(ctx echo.Context) error {
 	return err
 }
 
+// ListBehavioralCategories converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralCategories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralCategoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralCategories(ctx, params)
+	return err
+}
+
+// CreateBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralCategory(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralCategory(ctx)
+	return err
+}
+
+// DeleteBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// GetBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralCategoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// ListBehavioralParadigms converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralParadigms(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralParadigmsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralParadigms(ctx, params)
+	return err
+}
+
+// CreateBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralParadigm(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralParadigm(ctx)
+	return err
+}
+
+// DeleteBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// GetBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralParadigmParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// ListBrainRegions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBrainRegions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBrainRegionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBrainRegions(ctx, params)
+	return err
+}
+
+// CreateBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBrainRegion(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBrainRegion(ctx)
+	return err
+}
+
+// DeleteBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBrainRegion(ctx, id, params)
+	return err
+}
+
+// GetBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBrainRegionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBrainRegion(ctx, id, params)
+	return err
+}
+
+// UpdateBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBrainRegion(ctx, id, params)
+	return err
+}
+
+// ReplaceBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBrainRegion(ctx, id, params)
+	return err
+}
+
+// ListRegulatoryAuthorities converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRegulatoryAuthorities(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRegulatoryAuthoritiesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRegulatoryAuthorities(ctx, params)
+	return err
+}
+
+// CreateRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateRegulatoryAuthority(ctx)
+	return err
+}
+
+// DeleteRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// GetRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRegulatoryAuthorityParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// UpdateRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// ReplaceRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// ListSetupTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSetupTypes(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSetupTypesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSetupTypes(ctx, params)
+	return err
+}
+
+// CreateSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSetupType(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSetupType(ctx)
+	return err
+}
+
+// DeleteSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSetupType(ctx, id, params)
+	return err
+}
+
+// GetSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSetupTypeParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSetupType(ctx, id, params)
+	return err
+}
+
+// UpdateSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSetupType(ctx, id, params)
+	return err
+}
+
+// ReplaceSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSetupType(ctx, id, params)
+	return err
+}
+
 // ListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSpecies(ctx echo.Context) error {
 	var err error
@@ -7948,6 +15027,119 @@ func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehavioralAssays converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralAssays(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralAssaysParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralAssays(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralAssayParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralAssay(ctx, id, params)
+	return err
+}
+
 // PublicListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
 	var err error
@@ -8058,6 +15250,571 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
+	return err
+}
+
+// PublicListInventories converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListInventories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListInventoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListInventories(ctx, params)
+	return err
+}
+
+// PublicGetInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetInventoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetInventory(ctx, id, params)
+	return err
+}
+
+// PublicListLicenses converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListLicenses(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListLicensesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListLicenses(ctx, params)
+	return err
+}
+
+// PublicGetLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetLicenseParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetLicense(ctx, id, params)
+	return err
+}
+
+// PublicListSetups converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSetups(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSetupsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSetups(ctx, params)
+	return err
+}
+
+// PublicGetSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSetupParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSetup(ctx, id, params)
+	return err
+}
+
+// PublicListConsumables converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListConsumables(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListConsumablesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListConsumables(ctx, params)
+	return err
+}
+
+// PublicGetConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetConsumableParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetConsumable(ctx, id, params)
+	return err
+}
+
+// PublicListHardwareDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListHardwareDevices(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListHardwareDevicesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListHardwareDevices(ctx, params)
+	return err
+}
+
+// PublicGetHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetHardwareDeviceParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetHardwareDevice(ctx, id, params)
 	return err
 }
 
@@ -8976,6 +16733,571 @@ func (w *ServerInterfaceWrapper) PublicGetSubject(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehavioralCategories converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralCategories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralCategoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralCategories(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralCategoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// PublicListBehavioralParadigms converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralParadigms(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralParadigmsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralParadigms(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralParadigmParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// PublicListBrainRegions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBrainRegions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBrainRegionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBrainRegions(ctx, params)
+	return err
+}
+
+// PublicGetBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBrainRegionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBrainRegion(ctx, id, params)
+	return err
+}
+
+// PublicListRegulatoryAuthorities converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListRegulatoryAuthorities(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListRegulatoryAuthoritiesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListRegulatoryAuthorities(ctx, params)
+	return err
+}
+
+// PublicGetRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetRegulatoryAuthorityParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// PublicListSetupTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSetupTypes(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSetupTypesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSetupTypes(ctx, params)
+	return err
+}
+
+// PublicGetSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSetupTypeParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSetupType(ctx, id, params)
+	return err
+}
+
 // PublicListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListSpecies(ctx echo.Context) error {
 	var err error
@@ -9356,6 +17678,94 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.ReplaceBreeding, options.OperationMiddlewares["replaceBreeding"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/", wrapper.PublicListBreedings, options.OperationMiddlewares["publicListBreedings"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/:id/", wrapper.PublicGetBreeding, options.OperationMiddlewares["publicGetBreeding"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/setup/", wrapper.ListSetups, options.OperationMiddlewares["listSetups"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/setup/", wrapper.CreateSetup, options.OperationMiddlewares["createSetup"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.DeleteSetup, options.OperationMiddlewares["deleteSetup"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.GetSetup, options.OperationMiddlewares["getSetup"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.UpdateSetup, options.OperationMiddlewares["updateSetup"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.ReplaceSetup, options.OperationMiddlewares["replaceSetup"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/setup/", wrapper.PublicListSetups, options.OperationMiddlewares["publicListSetups"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/setup/:id/", wrapper.PublicGetSetup, options.OperationMiddlewares["publicGetSetup"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/behavioralassay/", wrapper.ListBehavioralAssays, options.OperationMiddlewares["listBehavioralAssays"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/behavioralassay/", wrapper.CreateBehavioralAssay, options.OperationMiddlewares["createBehavioralAssay"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.DeleteBehavioralAssay, options.OperationMiddlewares["deleteBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.GetBehavioralAssay, options.OperationMiddlewares["getBehavioralAssay"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.UpdateBehavioralAssay, options.OperationMiddlewares["updateBehavioralAssay"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.ReplaceBehavioralAssay, options.OperationMiddlewares["replaceBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/behavioralassay/", wrapper.PublicListBehavioralAssays, options.OperationMiddlewares["publicListBehavioralAssays"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/behavioralassay/:id/", wrapper.PublicGetBehavioralAssay, options.OperationMiddlewares["publicGetBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/license/", wrapper.ListLicenses, options.OperationMiddlewares["listLicenses"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/license/", wrapper.CreateLicense, options.OperationMiddlewares["createLicense"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.DeleteLicense, options.OperationMiddlewares["deleteLicense"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.GetLicense, options.OperationMiddlewares["getLicense"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.UpdateLicense, options.OperationMiddlewares["updateLicense"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.ReplaceLicense, options.OperationMiddlewares["replaceLicense"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/license/", wrapper.PublicListLicenses, options.OperationMiddlewares["publicListLicenses"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/license/:id/", wrapper.PublicGetLicense, options.OperationMiddlewares["publicGetLicense"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/inventory/", wrapper.ListInventories, options.OperationMiddlewares["listInventories"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/inventory/", wrapper.CreateInventory, options.OperationMiddlewares["createInventory"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.DeleteInventory, options.OperationMiddlewares["deleteInventory"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.GetInventory, options.OperationMiddlewares["getInventory"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.UpdateInventory, options.OperationMiddlewares["updateInventory"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.ReplaceInventory, options.OperationMiddlewares["replaceInventory"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/inventory/", wrapper.PublicListInventories, options.OperationMiddlewares["publicListInventories"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/inventory/:id/", wrapper.PublicGetInventory, options.OperationMiddlewares["publicGetInventory"]...)
+	router.GET(options.BaseURL+"/api/private/resources/hardwaredevice/", wrapper.ListHardwareDevices, options.OperationMiddlewares["listHardwareDevices"]...)
+	router.POST(options.BaseURL+"/api/private/resources/hardwaredevice/", wrapper.CreateHardwareDevice, options.OperationMiddlewares["createHardwareDevice"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.DeleteHardwareDevice, options.OperationMiddlewares["deleteHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.GetHardwareDevice, options.OperationMiddlewares["getHardwareDevice"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.UpdateHardwareDevice, options.OperationMiddlewares["updateHardwareDevice"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.ReplaceHardwareDevice, options.OperationMiddlewares["replaceHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/public/resources/hardwaredevice/", wrapper.PublicListHardwareDevices, options.OperationMiddlewares["publicListHardwareDevices"]...)
+	router.GET(options.BaseURL+"/api/public/resources/hardwaredevice/:id/", wrapper.PublicGetHardwareDevice, options.OperationMiddlewares["publicGetHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/private/resources/consumable/", wrapper.ListConsumables, options.OperationMiddlewares["listConsumables"]...)
+	router.POST(options.BaseURL+"/api/private/resources/consumable/", wrapper.CreateConsumable, options.OperationMiddlewares["createConsumable"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.DeleteConsumable, options.OperationMiddlewares["deleteConsumable"]...)
+	router.GET(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.GetConsumable, options.OperationMiddlewares["getConsumable"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.UpdateConsumable, options.OperationMiddlewares["updateConsumable"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.ReplaceConsumable, options.OperationMiddlewares["replaceConsumable"]...)
+	router.GET(options.BaseURL+"/api/public/resources/consumable/", wrapper.PublicListConsumables, options.OperationMiddlewares["publicListConsumables"]...)
+	router.GET(options.BaseURL+"/api/public/resources/consumable/:id/", wrapper.PublicGetConsumable, options.OperationMiddlewares["publicGetConsumable"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/brainregion/", wrapper.ListBrainRegions, options.OperationMiddlewares["listBrainRegions"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/brainregion/", wrapper.CreateBrainRegion, options.OperationMiddlewares["createBrainRegion"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.DeleteBrainRegion, options.OperationMiddlewares["deleteBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.GetBrainRegion, options.OperationMiddlewares["getBrainRegion"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.UpdateBrainRegion, options.OperationMiddlewares["updateBrainRegion"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.ReplaceBrainRegion, options.OperationMiddlewares["replaceBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/brainregion/", wrapper.PublicListBrainRegions, options.OperationMiddlewares["publicListBrainRegions"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/brainregion/:id/", wrapper.PublicGetBrainRegion, options.OperationMiddlewares["publicGetBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/setuptype/", wrapper.ListSetupTypes, options.OperationMiddlewares["listSetupTypes"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/setuptype/", wrapper.CreateSetupType, options.OperationMiddlewares["createSetupType"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.DeleteSetupType, options.OperationMiddlewares["deleteSetupType"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.GetSetupType, options.OperationMiddlewares["getSetupType"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.UpdateSetupType, options.OperationMiddlewares["updateSetupType"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.ReplaceSetupType, options.OperationMiddlewares["replaceSetupType"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/setuptype/", wrapper.PublicListSetupTypes, options.OperationMiddlewares["publicListSetupTypes"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/setuptype/:id/", wrapper.PublicGetSetupType, options.OperationMiddlewares["publicGetSetupType"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralcategory/", wrapper.ListBehavioralCategories, options.OperationMiddlewares["listBehavioralCategories"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/behavioralcategory/", wrapper.CreateBehavioralCategory, options.OperationMiddlewares["createBehavioralCategory"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.DeleteBehavioralCategory, options.OperationMiddlewares["deleteBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.GetBehavioralCategory, options.OperationMiddlewares["getBehavioralCategory"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.UpdateBehavioralCategory, options.OperationMiddlewares["updateBehavioralCategory"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.ReplaceBehavioralCategory, options.OperationMiddlewares["replaceBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralcategory/", wrapper.PublicListBehavioralCategories, options.OperationMiddlewares["publicListBehavioralCategories"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralcategory/:id/", wrapper.PublicGetBehavioralCategory, options.OperationMiddlewares["publicGetBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/", wrapper.ListBehavioralParadigms, options.OperationMiddlewares["listBehavioralParadigms"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/", wrapper.CreateBehavioralParadigm, options.OperationMiddlewares["createBehavioralParadigm"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.DeleteBehavioralParadigm, options.OperationMiddlewares["deleteBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.GetBehavioralParadigm, options.OperationMiddlewares["getBehavioralParadigm"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.UpdateBehavioralParadigm, options.OperationMiddlewares["updateBehavioralParadigm"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.ReplaceBehavioralParadigm, options.OperationMiddlewares["replaceBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralparadigm/", wrapper.PublicListBehavioralParadigms, options.OperationMiddlewares["publicListBehavioralParadigms"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralparadigm/:id/", wrapper.PublicGetBehavioralParadigm, options.OperationMiddlewares["publicGetBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/", wrapper.ListRegulatoryAuthorities, options.OperationMiddlewares["listRegulatoryAuthorities"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/", wrapper.CreateRegulatoryAuthority, options.OperationMiddlewares["createRegulatoryAuthority"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.DeleteRegulatoryAuthority, options.OperationMiddlewares["deleteRegulatoryAuthority"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.GetRegulatoryAuthority, options.OperationMiddlewares["getRegulatoryAuthority"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.UpdateRegulatoryAuthority, options.OperationMiddlewares["updateRegulatoryAuthority"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.ReplaceRegulatoryAuthority, options.OperationMiddlewares["replaceRegulatoryAuthority"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/", wrapper.PublicListRegulatoryAuthorities, options.OperationMiddlewares["publicListRegulatoryAuthorities"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/:id/", wrapper.PublicGetRegulatoryAuthority, options.OperationMiddlewares["publicGetRegulatoryAuthority"]...)
 
 }
 
@@ -9520,6 +17930,620 @@ type PollDeviceAuth507JSONResponse struct {
 }
 
 func (response PollDeviceAuth507JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssaysRequestObject struct {
+	Params ListBehavioralAssaysParams
+}
+
+type ListBehavioralAssaysResponseObject interface {
+	VisitListBehavioralAssaysResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralAssays200JSONResponse BehavioralAssayList
+
+func (response ListBehavioralAssays200JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralAssays400JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralAssays401JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralAssays403JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssayRequestObject struct {
+	Body *CreateBehavioralAssayJSONRequestBody
+}
+
+type CreateBehavioralAssayResponseObject interface {
+	VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralAssay201JSONResponse BehavioralAssayDetail
+
+func (response CreateBehavioralAssay201JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralAssay400JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralAssay401JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralAssay403JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralAssay413JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralAssay507JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralAssayParams
+}
+
+type DeleteBehavioralAssayResponseObject interface {
+	VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralAssay204Response struct {
+}
+
+func (response DeleteBehavioralAssay204Response) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralAssay400JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralAssay401JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralAssay403JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralAssay404JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralAssay412JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralAssay507JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralAssayParams
+}
+
+type GetBehavioralAssayResponseObject interface {
+	VisitGetBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralAssay200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralAssay200JSONResponse struct {
+	Body    BehavioralAssayDetail
+	Headers GetBehavioralAssay200ResponseHeaders
+}
+
+func (response GetBehavioralAssay200JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralAssay400JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralAssay401JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralAssay403JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralAssay404JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralAssayParams
+	Body   *UpdateBehavioralAssayJSONRequestBody
+}
+
+type UpdateBehavioralAssayResponseObject interface {
+	VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralAssay200JSONResponse BehavioralAssayDetail
+
+func (response UpdateBehavioralAssay200JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralAssay400JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralAssay401JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralAssay403JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralAssay404JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralAssay412JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralAssay413JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralAssay507JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralAssayParams
+	Body   *ReplaceBehavioralAssayJSONRequestBody
+}
+
+type ReplaceBehavioralAssayResponseObject interface {
+	VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralAssay200JSONResponse BehavioralAssayDetail
+
+func (response ReplaceBehavioralAssay200JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralAssay400JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralAssay401JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralAssay403JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralAssay404JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralAssay412JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralAssay413JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralAssay507JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -10120,6 +19144,3076 @@ type ReplaceDataStorage507JSONResponse struct {
 }
 
 func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoriesRequestObject struct {
+	Params ListInventoriesParams
+}
+
+type ListInventoriesResponseObject interface {
+	VisitListInventoriesResponse(w http.ResponseWriter) error
+}
+
+type ListInventories200JSONResponse InventoryList
+
+func (response ListInventories200JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListInventories400JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListInventories401JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListInventories403JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventoryRequestObject struct {
+	Body *CreateInventoryJSONRequestBody
+}
+
+type CreateInventoryResponseObject interface {
+	VisitCreateInventoryResponse(w http.ResponseWriter) error
+}
+
+type CreateInventory201JSONResponse InventoryDetail
+
+func (response CreateInventory201JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateInventory400JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateInventory401JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateInventory403JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateInventory413JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateInventory507JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteInventoryParams
+}
+
+type DeleteInventoryResponseObject interface {
+	VisitDeleteInventoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteInventory204Response struct {
+}
+
+func (response DeleteInventory204Response) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteInventory400JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteInventory401JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteInventory403JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteInventory404JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteInventory412JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteInventory507JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetInventoryParams
+}
+
+type GetInventoryResponseObject interface {
+	VisitGetInventoryResponse(w http.ResponseWriter) error
+}
+
+type GetInventory200ResponseHeaders struct {
+	ETag string
+}
+
+type GetInventory200JSONResponse struct {
+	Body    InventoryDetail
+	Headers GetInventory200ResponseHeaders
+}
+
+func (response GetInventory200JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetInventory400JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetInventory401JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetInventory403JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetInventory404JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateInventoryParams
+	Body   *UpdateInventoryJSONRequestBody
+}
+
+type UpdateInventoryResponseObject interface {
+	VisitUpdateInventoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateInventory200JSONResponse InventoryDetail
+
+func (response UpdateInventory200JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateInventory400JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateInventory401JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateInventory403JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateInventory404JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateInventory412JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateInventory413JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateInventory507JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceInventoryParams
+	Body   *ReplaceInventoryJSONRequestBody
+}
+
+type ReplaceInventoryResponseObject interface {
+	VisitReplaceInventoryResponse(w http.ResponseWriter) error
+}
+
+type ReplaceInventory200JSONResponse InventoryDetail
+
+func (response ReplaceInventory200JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceInventory400JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceInventory401JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceInventory403JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceInventory404JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceInventory412JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceInventory413JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceInventory507JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicensesRequestObject struct {
+	Params ListLicensesParams
+}
+
+type ListLicensesResponseObject interface {
+	VisitListLicensesResponse(w http.ResponseWriter) error
+}
+
+type ListLicenses200JSONResponse LicenseList
+
+func (response ListLicenses200JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListLicenses400JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListLicenses401JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListLicenses403JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicenseRequestObject struct {
+	Body *CreateLicenseJSONRequestBody
+}
+
+type CreateLicenseResponseObject interface {
+	VisitCreateLicenseResponse(w http.ResponseWriter) error
+}
+
+type CreateLicense201JSONResponse LicenseDetail
+
+func (response CreateLicense201JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateLicense400JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateLicense401JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateLicense403JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateLicense413JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateLicense507JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteLicenseParams
+}
+
+type DeleteLicenseResponseObject interface {
+	VisitDeleteLicenseResponse(w http.ResponseWriter) error
+}
+
+type DeleteLicense204Response struct {
+}
+
+func (response DeleteLicense204Response) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteLicense400JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteLicense401JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteLicense403JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteLicense404JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteLicense412JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteLicense507JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetLicenseParams
+}
+
+type GetLicenseResponseObject interface {
+	VisitGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type GetLicense200ResponseHeaders struct {
+	ETag string
+}
+
+type GetLicense200JSONResponse struct {
+	Body    LicenseDetail
+	Headers GetLicense200ResponseHeaders
+}
+
+func (response GetLicense200JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetLicense400JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetLicense401JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetLicense403JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetLicense404JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateLicenseParams
+	Body   *UpdateLicenseJSONRequestBody
+}
+
+type UpdateLicenseResponseObject interface {
+	VisitUpdateLicenseResponse(w http.ResponseWriter) error
+}
+
+type UpdateLicense200JSONResponse LicenseDetail
+
+func (response UpdateLicense200JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateLicense400JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateLicense401JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateLicense403JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateLicense404JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateLicense412JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateLicense413JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateLicense507JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceLicenseParams
+	Body   *ReplaceLicenseJSONRequestBody
+}
+
+type ReplaceLicenseResponseObject interface {
+	VisitReplaceLicenseResponse(w http.ResponseWriter) error
+}
+
+type ReplaceLicense200JSONResponse LicenseDetail
+
+func (response ReplaceLicense200JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceLicense400JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceLicense401JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceLicense403JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceLicense404JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceLicense412JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceLicense413JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceLicense507JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupsRequestObject struct {
+	Params ListSetupsParams
+}
+
+type ListSetupsResponseObject interface {
+	VisitListSetupsResponse(w http.ResponseWriter) error
+}
+
+type ListSetups200JSONResponse SetupList
+
+func (response ListSetups200JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSetups400JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSetups401JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSetups403JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupRequestObject struct {
+	Body *CreateSetupJSONRequestBody
+}
+
+type CreateSetupResponseObject interface {
+	VisitCreateSetupResponse(w http.ResponseWriter) error
+}
+
+type CreateSetup201JSONResponse SetupDetail
+
+func (response CreateSetup201JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSetup400JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSetup401JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSetup403JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSetup413JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSetup507JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSetupParams
+}
+
+type DeleteSetupResponseObject interface {
+	VisitDeleteSetupResponse(w http.ResponseWriter) error
+}
+
+type DeleteSetup204Response struct {
+}
+
+func (response DeleteSetup204Response) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSetup400JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSetup401JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSetup403JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSetup404JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSetup412JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSetup507JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSetupParams
+}
+
+type GetSetupResponseObject interface {
+	VisitGetSetupResponse(w http.ResponseWriter) error
+}
+
+type GetSetup200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSetup200JSONResponse struct {
+	Body    SetupDetail
+	Headers GetSetup200ResponseHeaders
+}
+
+func (response GetSetup200JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSetup400JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSetup401JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSetup403JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSetup404JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSetupParams
+	Body   *UpdateSetupJSONRequestBody
+}
+
+type UpdateSetupResponseObject interface {
+	VisitUpdateSetupResponse(w http.ResponseWriter) error
+}
+
+type UpdateSetup200JSONResponse SetupDetail
+
+func (response UpdateSetup200JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSetup400JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSetup401JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSetup403JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSetup404JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSetup412JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSetup413JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSetup507JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSetupParams
+	Body   *ReplaceSetupJSONRequestBody
+}
+
+type ReplaceSetupResponseObject interface {
+	VisitReplaceSetupResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSetup200JSONResponse SetupDetail
+
+func (response ReplaceSetup200JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSetup400JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSetup401JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSetup403JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSetup404JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSetup412JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSetup413JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSetup507JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumablesRequestObject struct {
+	Params ListConsumablesParams
+}
+
+type ListConsumablesResponseObject interface {
+	VisitListConsumablesResponse(w http.ResponseWriter) error
+}
+
+type ListConsumables200JSONResponse ConsumableList
+
+func (response ListConsumables200JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListConsumables400JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConsumables401JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConsumables403JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableRequestObject struct {
+	Body *CreateConsumableJSONRequestBody
+}
+
+type CreateConsumableResponseObject interface {
+	VisitCreateConsumableResponse(w http.ResponseWriter) error
+}
+
+type CreateConsumable201JSONResponse ConsumableDetail
+
+func (response CreateConsumable201JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateConsumable400JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateConsumable401JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateConsumable403JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateConsumable413JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateConsumable507JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteConsumableParams
+}
+
+type DeleteConsumableResponseObject interface {
+	VisitDeleteConsumableResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsumable204Response struct {
+}
+
+func (response DeleteConsumable204Response) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteConsumable400JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConsumable401JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteConsumable403JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteConsumable404JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteConsumable412JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteConsumable507JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetConsumableParams
+}
+
+type GetConsumableResponseObject interface {
+	VisitGetConsumableResponse(w http.ResponseWriter) error
+}
+
+type GetConsumable200ResponseHeaders struct {
+	ETag string
+}
+
+type GetConsumable200JSONResponse struct {
+	Body    ConsumableDetail
+	Headers GetConsumable200ResponseHeaders
+}
+
+func (response GetConsumable200JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetConsumable400JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConsumable401JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetConsumable403JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetConsumable404JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateConsumableParams
+	Body   *UpdateConsumableJSONRequestBody
+}
+
+type UpdateConsumableResponseObject interface {
+	VisitUpdateConsumableResponse(w http.ResponseWriter) error
+}
+
+type UpdateConsumable200JSONResponse ConsumableDetail
+
+func (response UpdateConsumable200JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateConsumable400JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateConsumable401JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateConsumable403JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateConsumable404JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateConsumable412JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateConsumable413JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateConsumable507JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceConsumableParams
+	Body   *ReplaceConsumableJSONRequestBody
+}
+
+type ReplaceConsumableResponseObject interface {
+	VisitReplaceConsumableResponse(w http.ResponseWriter) error
+}
+
+type ReplaceConsumable200JSONResponse ConsumableDetail
+
+func (response ReplaceConsumable200JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceConsumable400JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceConsumable401JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceConsumable403JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceConsumable404JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceConsumable412JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceConsumable413JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceConsumable507JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevicesRequestObject struct {
+	Params ListHardwareDevicesParams
+}
+
+type ListHardwareDevicesResponseObject interface {
+	VisitListHardwareDevicesResponse(w http.ResponseWriter) error
+}
+
+type ListHardwareDevices200JSONResponse HardwareDeviceList
+
+func (response ListHardwareDevices200JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListHardwareDevices400JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListHardwareDevices401JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListHardwareDevices403JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDeviceRequestObject struct {
+	Body *CreateHardwareDeviceJSONRequestBody
+}
+
+type CreateHardwareDeviceResponseObject interface {
+	VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type CreateHardwareDevice201JSONResponse HardwareDeviceDetail
+
+func (response CreateHardwareDevice201JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateHardwareDevice400JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateHardwareDevice401JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateHardwareDevice403JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateHardwareDevice413JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateHardwareDevice507JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteHardwareDeviceParams
+}
+
+type DeleteHardwareDeviceResponseObject interface {
+	VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type DeleteHardwareDevice204Response struct {
+}
+
+func (response DeleteHardwareDevice204Response) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteHardwareDevice400JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteHardwareDevice401JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteHardwareDevice403JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteHardwareDevice404JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteHardwareDevice412JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteHardwareDevice507JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetHardwareDeviceParams
+}
+
+type GetHardwareDeviceResponseObject interface {
+	VisitGetHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type GetHardwareDevice200ResponseHeaders struct {
+	ETag string
+}
+
+type GetHardwareDevice200JSONResponse struct {
+	Body    HardwareDeviceDetail
+	Headers GetHardwareDevice200ResponseHeaders
+}
+
+func (response GetHardwareDevice200JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetHardwareDevice400JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetHardwareDevice401JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetHardwareDevice403JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetHardwareDevice404JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateHardwareDeviceParams
+	Body   *UpdateHardwareDeviceJSONRequestBody
+}
+
+type UpdateHardwareDeviceResponseObject interface {
+	VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type UpdateHardwareDevice200JSONResponse HardwareDeviceDetail
+
+func (response UpdateHardwareDevice200JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateHardwareDevice400JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateHardwareDevice401JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateHardwareDevice403JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateHardwareDevice404JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateHardwareDevice412JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateHardwareDevice413JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateHardwareDevice507JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceHardwareDeviceParams
+	Body   *ReplaceHardwareDeviceJSONRequestBody
+}
+
+type ReplaceHardwareDeviceResponseObject interface {
+	VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type ReplaceHardwareDevice200JSONResponse HardwareDeviceDetail
+
+func (response ReplaceHardwareDevice200JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceHardwareDevice400JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceHardwareDevice401JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceHardwareDevice403JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceHardwareDevice404JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceHardwareDevice412JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceHardwareDevice413JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceHardwareDevice507JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -15169,6 +27263,3076 @@ func (response ReplaceSubject507JSONResponse) VisitReplaceSubjectResponse(w http
 	return err
 }
 
+type ListBehavioralCategoriesRequestObject struct {
+	Params ListBehavioralCategoriesParams
+}
+
+type ListBehavioralCategoriesResponseObject interface {
+	VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralCategories200JSONResponse BehavioralCategoryList
+
+func (response ListBehavioralCategories200JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralCategories400JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralCategories401JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralCategories403JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategoryRequestObject struct {
+	Body *CreateBehavioralCategoryJSONRequestBody
+}
+
+type CreateBehavioralCategoryResponseObject interface {
+	VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralCategory201JSONResponse BehavioralCategoryDetail
+
+func (response CreateBehavioralCategory201JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralCategory400JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralCategory401JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralCategory403JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralCategory413JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralCategory507JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralCategoryParams
+}
+
+type DeleteBehavioralCategoryResponseObject interface {
+	VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralCategory204Response struct {
+}
+
+func (response DeleteBehavioralCategory204Response) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralCategory400JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralCategory401JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralCategory403JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralCategory404JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralCategory412JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralCategory507JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralCategoryParams
+}
+
+type GetBehavioralCategoryResponseObject interface {
+	VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralCategory200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralCategory200JSONResponse struct {
+	Body    BehavioralCategoryDetail
+	Headers GetBehavioralCategory200ResponseHeaders
+}
+
+func (response GetBehavioralCategory200JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralCategory400JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralCategory401JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralCategory403JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralCategory404JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralCategoryParams
+	Body   *UpdateBehavioralCategoryJSONRequestBody
+}
+
+type UpdateBehavioralCategoryResponseObject interface {
+	VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralCategory200JSONResponse BehavioralCategoryDetail
+
+func (response UpdateBehavioralCategory200JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralCategory400JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralCategory401JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralCategory403JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralCategory404JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralCategory412JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralCategory413JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralCategory507JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralCategoryParams
+	Body   *ReplaceBehavioralCategoryJSONRequestBody
+}
+
+type ReplaceBehavioralCategoryResponseObject interface {
+	VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralCategory200JSONResponse BehavioralCategoryDetail
+
+func (response ReplaceBehavioralCategory200JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralCategory400JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralCategory401JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralCategory403JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralCategory404JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralCategory412JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralCategory413JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralCategory507JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigmsRequestObject struct {
+	Params ListBehavioralParadigmsParams
+}
+
+type ListBehavioralParadigmsResponseObject interface {
+	VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralParadigms200JSONResponse BehavioralParadigmList
+
+func (response ListBehavioralParadigms200JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralParadigms400JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralParadigms401JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralParadigms403JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigmRequestObject struct {
+	Body *CreateBehavioralParadigmJSONRequestBody
+}
+
+type CreateBehavioralParadigmResponseObject interface {
+	VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralParadigm201JSONResponse BehavioralParadigmDetail
+
+func (response CreateBehavioralParadigm201JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralParadigm400JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralParadigm401JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralParadigm403JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralParadigm413JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralParadigm507JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralParadigmParams
+}
+
+type DeleteBehavioralParadigmResponseObject interface {
+	VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralParadigm204Response struct {
+}
+
+func (response DeleteBehavioralParadigm204Response) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralParadigm400JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralParadigm401JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralParadigm403JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralParadigm404JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralParadigm412JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralParadigm507JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralParadigmParams
+}
+
+type GetBehavioralParadigmResponseObject interface {
+	VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralParadigm200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralParadigm200JSONResponse struct {
+	Body    BehavioralParadigmDetail
+	Headers GetBehavioralParadigm200ResponseHeaders
+}
+
+func (response GetBehavioralParadigm200JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralParadigm400JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralParadigm401JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralParadigm403JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralParadigm404JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralParadigmParams
+	Body   *UpdateBehavioralParadigmJSONRequestBody
+}
+
+type UpdateBehavioralParadigmResponseObject interface {
+	VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralParadigm200JSONResponse BehavioralParadigmDetail
+
+func (response UpdateBehavioralParadigm200JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralParadigm400JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralParadigm401JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralParadigm403JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralParadigm404JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralParadigm412JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralParadigm413JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralParadigm507JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralParadigmParams
+	Body   *ReplaceBehavioralParadigmJSONRequestBody
+}
+
+type ReplaceBehavioralParadigmResponseObject interface {
+	VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralParadigm200JSONResponse BehavioralParadigmDetail
+
+func (response ReplaceBehavioralParadigm200JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralParadigm400JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralParadigm401JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralParadigm403JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralParadigm404JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralParadigm412JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralParadigm413JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralParadigm507JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegionsRequestObject struct {
+	Params ListBrainRegionsParams
+}
+
+type ListBrainRegionsResponseObject interface {
+	VisitListBrainRegionsResponse(w http.ResponseWriter) error
+}
+
+type ListBrainRegions200JSONResponse BrainRegionList
+
+func (response ListBrainRegions200JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBrainRegions400JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBrainRegions401JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBrainRegions403JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegionRequestObject struct {
+	Body *CreateBrainRegionJSONRequestBody
+}
+
+type CreateBrainRegionResponseObject interface {
+	VisitCreateBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type CreateBrainRegion201JSONResponse BrainRegionDetail
+
+func (response CreateBrainRegion201JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBrainRegion400JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBrainRegion401JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBrainRegion403JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBrainRegion413JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBrainRegion507JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBrainRegionParams
+}
+
+type DeleteBrainRegionResponseObject interface {
+	VisitDeleteBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type DeleteBrainRegion204Response struct {
+}
+
+func (response DeleteBrainRegion204Response) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBrainRegion400JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBrainRegion401JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBrainRegion403JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBrainRegion404JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBrainRegion412JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBrainRegion507JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBrainRegionParams
+}
+
+type GetBrainRegionResponseObject interface {
+	VisitGetBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type GetBrainRegion200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBrainRegion200JSONResponse struct {
+	Body    BrainRegionDetail
+	Headers GetBrainRegion200ResponseHeaders
+}
+
+func (response GetBrainRegion200JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBrainRegion400JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBrainRegion401JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBrainRegion403JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBrainRegion404JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBrainRegionParams
+	Body   *UpdateBrainRegionJSONRequestBody
+}
+
+type UpdateBrainRegionResponseObject interface {
+	VisitUpdateBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type UpdateBrainRegion200JSONResponse BrainRegionDetail
+
+func (response UpdateBrainRegion200JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBrainRegion400JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBrainRegion401JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBrainRegion403JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBrainRegion404JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBrainRegion412JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBrainRegion413JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBrainRegion507JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBrainRegionParams
+	Body   *ReplaceBrainRegionJSONRequestBody
+}
+
+type ReplaceBrainRegionResponseObject interface {
+	VisitReplaceBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBrainRegion200JSONResponse BrainRegionDetail
+
+func (response ReplaceBrainRegion200JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBrainRegion400JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBrainRegion401JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBrainRegion403JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBrainRegion404JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBrainRegion412JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBrainRegion413JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBrainRegion507JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthoritiesRequestObject struct {
+	Params ListRegulatoryAuthoritiesParams
+}
+
+type ListRegulatoryAuthoritiesResponseObject interface {
+	VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error
+}
+
+type ListRegulatoryAuthorities200JSONResponse RegulatoryAuthorityList
+
+func (response ListRegulatoryAuthorities200JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListRegulatoryAuthorities400JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListRegulatoryAuthorities401JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListRegulatoryAuthorities403JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthorityRequestObject struct {
+	Body *CreateRegulatoryAuthorityJSONRequestBody
+}
+
+type CreateRegulatoryAuthorityResponseObject interface {
+	VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type CreateRegulatoryAuthority201JSONResponse RegulatoryAuthorityDetail
+
+func (response CreateRegulatoryAuthority201JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateRegulatoryAuthority400JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateRegulatoryAuthority401JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateRegulatoryAuthority403JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateRegulatoryAuthority413JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateRegulatoryAuthority507JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteRegulatoryAuthorityParams
+}
+
+type DeleteRegulatoryAuthorityResponseObject interface {
+	VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type DeleteRegulatoryAuthority204Response struct {
+}
+
+func (response DeleteRegulatoryAuthority204Response) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteRegulatoryAuthority400JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteRegulatoryAuthority401JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteRegulatoryAuthority403JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteRegulatoryAuthority404JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteRegulatoryAuthority412JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteRegulatoryAuthority507JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetRegulatoryAuthorityParams
+}
+
+type GetRegulatoryAuthorityResponseObject interface {
+	VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type GetRegulatoryAuthority200ResponseHeaders struct {
+	ETag string
+}
+
+type GetRegulatoryAuthority200JSONResponse struct {
+	Body    RegulatoryAuthorityDetail
+	Headers GetRegulatoryAuthority200ResponseHeaders
+}
+
+func (response GetRegulatoryAuthority200JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetRegulatoryAuthority400JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetRegulatoryAuthority401JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetRegulatoryAuthority403JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetRegulatoryAuthority404JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateRegulatoryAuthorityParams
+	Body   *UpdateRegulatoryAuthorityJSONRequestBody
+}
+
+type UpdateRegulatoryAuthorityResponseObject interface {
+	VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type UpdateRegulatoryAuthority200JSONResponse RegulatoryAuthorityDetail
+
+func (response UpdateRegulatoryAuthority200JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateRegulatoryAuthority400JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateRegulatoryAuthority401JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateRegulatoryAuthority403JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateRegulatoryAuthority404JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateRegulatoryAuthority412JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateRegulatoryAuthority413JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateRegulatoryAuthority507JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceRegulatoryAuthorityParams
+	Body   *ReplaceRegulatoryAuthorityJSONRequestBody
+}
+
+type ReplaceRegulatoryAuthorityResponseObject interface {
+	VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type ReplaceRegulatoryAuthority200JSONResponse RegulatoryAuthorityDetail
+
+func (response ReplaceRegulatoryAuthority200JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceRegulatoryAuthority400JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceRegulatoryAuthority401JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceRegulatoryAuthority403JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceRegulatoryAuthority404JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceRegulatoryAuthority412JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceRegulatoryAuthority413JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceRegulatoryAuthority507JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypesRequestObject struct {
+	Params ListSetupTypesParams
+}
+
+type ListSetupTypesResponseObject interface {
+	VisitListSetupTypesResponse(w http.ResponseWriter) error
+}
+
+type ListSetupTypes200JSONResponse SetupTypeList
+
+func (response ListSetupTypes200JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSetupTypes400JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSetupTypes401JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSetupTypes403JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupTypeRequestObject struct {
+	Body *CreateSetupTypeJSONRequestBody
+}
+
+type CreateSetupTypeResponseObject interface {
+	VisitCreateSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type CreateSetupType201JSONResponse SetupTypeDetail
+
+func (response CreateSetupType201JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSetupType400JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSetupType401JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSetupType403JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSetupType413JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSetupType507JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSetupTypeParams
+}
+
+type DeleteSetupTypeResponseObject interface {
+	VisitDeleteSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type DeleteSetupType204Response struct {
+}
+
+func (response DeleteSetupType204Response) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSetupType400JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSetupType401JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSetupType403JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSetupType404JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSetupType412JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSetupType507JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSetupTypeParams
+}
+
+type GetSetupTypeResponseObject interface {
+	VisitGetSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type GetSetupType200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSetupType200JSONResponse struct {
+	Body    SetupTypeDetail
+	Headers GetSetupType200ResponseHeaders
+}
+
+func (response GetSetupType200JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSetupType400JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSetupType401JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSetupType403JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSetupType404JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSetupTypeParams
+	Body   *UpdateSetupTypeJSONRequestBody
+}
+
+type UpdateSetupTypeResponseObject interface {
+	VisitUpdateSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type UpdateSetupType200JSONResponse SetupTypeDetail
+
+func (response UpdateSetupType200JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSetupType400JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSetupType401JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSetupType403JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSetupType404JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSetupType412JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSetupType413JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSetupType507JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSetupTypeParams
+	Body   *ReplaceSetupTypeJSONRequestBody
+}
+
+type ReplaceSetupTypeResponseObject interface {
+	VisitReplaceSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSetupType200JSONResponse SetupTypeDetail
+
+func (response ReplaceSetupType200JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSetupType400JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSetupType401JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSetupType403JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSetupType404JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSetupType412JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSetupType413JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSetupType507JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSpeciesRequestObject struct {
 	Params ListSpeciesParams
 }
@@ -16581,6 +31745,163 @@ func (response RevokeToken507JSONResponse) VisitRevokeTokenResponse(w http.Respo
 	return err
 }
 
+type PublicListBehavioralAssaysRequestObject struct {
+	Params PublicListBehavioralAssaysParams
+}
+
+type PublicListBehavioralAssaysResponseObject interface {
+	VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralAssays200JSONResponse BehavioralAssayList
+
+func (response PublicListBehavioralAssays200JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralAssays400JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralAssays401JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralAssays403JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralAssayParams
+}
+
+type PublicGetBehavioralAssayResponseObject interface {
+	VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralAssay200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralAssay200JSONResponse struct {
+	Body    BehavioralAssayDetail
+	Headers PublicGetBehavioralAssay200ResponseHeaders
+}
+
+func (response PublicGetBehavioralAssay200JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralAssay400JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralAssay401JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralAssay403JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralAssay404JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataStoragesRequestObject struct {
 	Params PublicListDataStoragesParams
 }
@@ -16727,6 +32048,791 @@ func (response PublicGetDataStorage403JSONResponse) VisitPublicGetDataStorageRes
 type PublicGetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventoriesRequestObject struct {
+	Params PublicListInventoriesParams
+}
+
+type PublicListInventoriesResponseObject interface {
+	VisitPublicListInventoriesResponse(w http.ResponseWriter) error
+}
+
+type PublicListInventories200JSONResponse InventoryList
+
+func (response PublicListInventories200JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListInventories400JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListInventories401JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListInventories403JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetInventoryParams
+}
+
+type PublicGetInventoryResponseObject interface {
+	VisitPublicGetInventoryResponse(w http.ResponseWriter) error
+}
+
+type PublicGetInventory200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetInventory200JSONResponse struct {
+	Body    InventoryDetail
+	Headers PublicGetInventory200ResponseHeaders
+}
+
+func (response PublicGetInventory200JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetInventory400JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetInventory401JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetInventory403JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetInventory404JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicensesRequestObject struct {
+	Params PublicListLicensesParams
+}
+
+type PublicListLicensesResponseObject interface {
+	VisitPublicListLicensesResponse(w http.ResponseWriter) error
+}
+
+type PublicListLicenses200JSONResponse LicenseList
+
+func (response PublicListLicenses200JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListLicenses400JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListLicenses401JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListLicenses403JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetLicenseParams
+}
+
+type PublicGetLicenseResponseObject interface {
+	VisitPublicGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type PublicGetLicense200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetLicense200JSONResponse struct {
+	Body    LicenseDetail
+	Headers PublicGetLicense200ResponseHeaders
+}
+
+func (response PublicGetLicense200JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetLicense400JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetLicense401JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetLicense403JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetLicense404JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupsRequestObject struct {
+	Params PublicListSetupsParams
+}
+
+type PublicListSetupsResponseObject interface {
+	VisitPublicListSetupsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSetups200JSONResponse SetupList
+
+func (response PublicListSetups200JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSetups400JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSetups401JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSetups403JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSetupParams
+}
+
+type PublicGetSetupResponseObject interface {
+	VisitPublicGetSetupResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSetup200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSetup200JSONResponse struct {
+	Body    SetupDetail
+	Headers PublicGetSetup200ResponseHeaders
+}
+
+func (response PublicGetSetup200JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSetup400JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSetup401JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSetup403JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSetup404JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumablesRequestObject struct {
+	Params PublicListConsumablesParams
+}
+
+type PublicListConsumablesResponseObject interface {
+	VisitPublicListConsumablesResponse(w http.ResponseWriter) error
+}
+
+type PublicListConsumables200JSONResponse ConsumableList
+
+func (response PublicListConsumables200JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListConsumables400JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListConsumables401JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListConsumables403JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetConsumableParams
+}
+
+type PublicGetConsumableResponseObject interface {
+	VisitPublicGetConsumableResponse(w http.ResponseWriter) error
+}
+
+type PublicGetConsumable200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetConsumable200JSONResponse struct {
+	Body    ConsumableDetail
+	Headers PublicGetConsumable200ResponseHeaders
+}
+
+func (response PublicGetConsumable200JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetConsumable400JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetConsumable401JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetConsumable403JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetConsumable404JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevicesRequestObject struct {
+	Params PublicListHardwareDevicesParams
+}
+
+type PublicListHardwareDevicesResponseObject interface {
+	VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error
+}
+
+type PublicListHardwareDevices200JSONResponse HardwareDeviceList
+
+func (response PublicListHardwareDevices200JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListHardwareDevices400JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListHardwareDevices401JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListHardwareDevices403JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetHardwareDeviceParams
+}
+
+type PublicGetHardwareDeviceResponseObject interface {
+	VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type PublicGetHardwareDevice200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetHardwareDevice200JSONResponse struct {
+	Body    HardwareDeviceDetail
+	Headers PublicGetHardwareDevice200ResponseHeaders
+}
+
+func (response PublicGetHardwareDevice200JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetHardwareDevice400JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetHardwareDevice401JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetHardwareDevice403JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetHardwareDevice404JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -18047,6 +34153,791 @@ func (response PublicGetSubject404JSONResponse) VisitPublicGetSubjectResponse(w 
 	return err
 }
 
+type PublicListBehavioralCategoriesRequestObject struct {
+	Params PublicListBehavioralCategoriesParams
+}
+
+type PublicListBehavioralCategoriesResponseObject interface {
+	VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralCategories200JSONResponse BehavioralCategoryList
+
+func (response PublicListBehavioralCategories200JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralCategories400JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralCategories401JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralCategories403JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralCategoryParams
+}
+
+type PublicGetBehavioralCategoryResponseObject interface {
+	VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralCategory200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralCategory200JSONResponse struct {
+	Body    BehavioralCategoryDetail
+	Headers PublicGetBehavioralCategory200ResponseHeaders
+}
+
+func (response PublicGetBehavioralCategory200JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralCategory400JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralCategory401JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralCategory403JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralCategory404JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigmsRequestObject struct {
+	Params PublicListBehavioralParadigmsParams
+}
+
+type PublicListBehavioralParadigmsResponseObject interface {
+	VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralParadigms200JSONResponse BehavioralParadigmList
+
+func (response PublicListBehavioralParadigms200JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralParadigms400JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralParadigms401JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralParadigms403JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralParadigmParams
+}
+
+type PublicGetBehavioralParadigmResponseObject interface {
+	VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralParadigm200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralParadigm200JSONResponse struct {
+	Body    BehavioralParadigmDetail
+	Headers PublicGetBehavioralParadigm200ResponseHeaders
+}
+
+func (response PublicGetBehavioralParadigm200JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralParadigm400JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralParadigm401JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralParadigm403JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralParadigm404JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegionsRequestObject struct {
+	Params PublicListBrainRegionsParams
+}
+
+type PublicListBrainRegionsResponseObject interface {
+	VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBrainRegions200JSONResponse BrainRegionList
+
+func (response PublicListBrainRegions200JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBrainRegions400JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBrainRegions401JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBrainRegions403JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBrainRegionParams
+}
+
+type PublicGetBrainRegionResponseObject interface {
+	VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBrainRegion200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBrainRegion200JSONResponse struct {
+	Body    BrainRegionDetail
+	Headers PublicGetBrainRegion200ResponseHeaders
+}
+
+func (response PublicGetBrainRegion200JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBrainRegion400JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBrainRegion401JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBrainRegion403JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBrainRegion404JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthoritiesRequestObject struct {
+	Params PublicListRegulatoryAuthoritiesParams
+}
+
+type PublicListRegulatoryAuthoritiesResponseObject interface {
+	VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error
+}
+
+type PublicListRegulatoryAuthorities200JSONResponse RegulatoryAuthorityList
+
+func (response PublicListRegulatoryAuthorities200JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListRegulatoryAuthorities400JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListRegulatoryAuthorities401JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListRegulatoryAuthorities403JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetRegulatoryAuthorityParams
+}
+
+type PublicGetRegulatoryAuthorityResponseObject interface {
+	VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type PublicGetRegulatoryAuthority200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetRegulatoryAuthority200JSONResponse struct {
+	Body    RegulatoryAuthorityDetail
+	Headers PublicGetRegulatoryAuthority200ResponseHeaders
+}
+
+func (response PublicGetRegulatoryAuthority200JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetRegulatoryAuthority400JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetRegulatoryAuthority401JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetRegulatoryAuthority403JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetRegulatoryAuthority404JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypesRequestObject struct {
+	Params PublicListSetupTypesParams
+}
+
+type PublicListSetupTypesResponseObject interface {
+	VisitPublicListSetupTypesResponse(w http.ResponseWriter) error
+}
+
+type PublicListSetupTypes200JSONResponse SetupTypeList
+
+func (response PublicListSetupTypes200JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSetupTypes400JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSetupTypes401JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSetupTypes403JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSetupTypeParams
+}
+
+type PublicGetSetupTypeResponseObject interface {
+	VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSetupType200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSetupType200JSONResponse struct {
+	Body    SetupTypeDetail
+	Headers PublicGetSetupType200ResponseHeaders
+}
+
+func (response PublicGetSetupType200JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSetupType400JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSetupType401JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSetupType403JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSetupType404JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListSpeciesRequestObject struct {
 	Params PublicListSpeciesParams
 }
@@ -18462,6 +35353,24 @@ type StrictServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx context.Context, request PollDeviceAuthRequestObject) (PollDeviceAuthResponseObject, error)
+	// ListBehavioralAssays List behavioralassays (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/)
+	ListBehavioralAssays(ctx context.Context, request ListBehavioralAssaysRequestObject) (ListBehavioralAssaysResponseObject, error)
+	// CreateBehavioralAssay Create a behavioralassay
+	// (POST /api/private/personal_attributes/behavioralassay/)
+	CreateBehavioralAssay(ctx context.Context, request CreateBehavioralAssayRequestObject) (CreateBehavioralAssayResponseObject, error)
+	// DeleteBehavioralAssay Delete a behavioralassay
+	// (DELETE /api/private/personal_attributes/behavioralassay/{id}/)
+	DeleteBehavioralAssay(ctx context.Context, request DeleteBehavioralAssayRequestObject) (DeleteBehavioralAssayResponseObject, error)
+	// GetBehavioralAssay Get one behavioralassay (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/{id}/)
+	GetBehavioralAssay(ctx context.Context, request GetBehavioralAssayRequestObject) (GetBehavioralAssayResponseObject, error)
+	// UpdateBehavioralAssay Update a behavioralassay
+	// (PATCH /api/private/personal_attributes/behavioralassay/{id}/)
+	UpdateBehavioralAssay(ctx context.Context, request UpdateBehavioralAssayRequestObject) (UpdateBehavioralAssayResponseObject, error)
+	// ReplaceBehavioralAssay Replace a behavioralassay
+	// (PUT /api/private/personal_attributes/behavioralassay/{id}/)
+	ReplaceBehavioralAssay(ctx context.Context, request ReplaceBehavioralAssayRequestObject) (ReplaceBehavioralAssayResponseObject, error)
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx context.Context, request ListDataStoragesRequestObject) (ListDataStoragesResponseObject, error)
@@ -18480,6 +35389,96 @@ type StrictServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx context.Context, request ReplaceDataStorageRequestObject) (ReplaceDataStorageResponseObject, error)
+	// ListInventories List inventorys (private portal)
+	// (GET /api/private/personal_attributes/inventory/)
+	ListInventories(ctx context.Context, request ListInventoriesRequestObject) (ListInventoriesResponseObject, error)
+	// CreateInventory Create a inventory
+	// (POST /api/private/personal_attributes/inventory/)
+	CreateInventory(ctx context.Context, request CreateInventoryRequestObject) (CreateInventoryResponseObject, error)
+	// DeleteInventory Delete a inventory
+	// (DELETE /api/private/personal_attributes/inventory/{id}/)
+	DeleteInventory(ctx context.Context, request DeleteInventoryRequestObject) (DeleteInventoryResponseObject, error)
+	// GetInventory Get one inventory (private portal)
+	// (GET /api/private/personal_attributes/inventory/{id}/)
+	GetInventory(ctx context.Context, request GetInventoryRequestObject) (GetInventoryResponseObject, error)
+	// UpdateInventory Update a inventory
+	// (PATCH /api/private/personal_attributes/inventory/{id}/)
+	UpdateInventory(ctx context.Context, request UpdateInventoryRequestObject) (UpdateInventoryResponseObject, error)
+	// ReplaceInventory Replace a inventory
+	// (PUT /api/private/personal_attributes/inventory/{id}/)
+	ReplaceInventory(ctx context.Context, request ReplaceInventoryRequestObject) (ReplaceInventoryResponseObject, error)
+	// ListLicenses List licenses (private portal)
+	// (GET /api/private/personal_attributes/license/)
+	ListLicenses(ctx context.Context, request ListLicensesRequestObject) (ListLicensesResponseObject, error)
+	// CreateLicense Create a license
+	// (POST /api/private/personal_attributes/license/)
+	CreateLicense(ctx context.Context, request CreateLicenseRequestObject) (CreateLicenseResponseObject, error)
+	// DeleteLicense Delete a license
+	// (DELETE /api/private/personal_attributes/license/{id}/)
+	DeleteLicense(ctx context.Context, request DeleteLicenseRequestObject) (DeleteLicenseResponseObject, error)
+	// GetLicense Get one license (private portal)
+	// (GET /api/private/personal_attributes/license/{id}/)
+	GetLicense(ctx context.Context, request GetLicenseRequestObject) (GetLicenseResponseObject, error)
+	// UpdateLicense Update a license
+	// (PATCH /api/private/personal_attributes/license/{id}/)
+	UpdateLicense(ctx context.Context, request UpdateLicenseRequestObject) (UpdateLicenseResponseObject, error)
+	// ReplaceLicense Replace a license
+	// (PUT /api/private/personal_attributes/license/{id}/)
+	ReplaceLicense(ctx context.Context, request ReplaceLicenseRequestObject) (ReplaceLicenseResponseObject, error)
+	// ListSetups List setups (private portal)
+	// (GET /api/private/personal_attributes/setup/)
+	ListSetups(ctx context.Context, request ListSetupsRequestObject) (ListSetupsResponseObject, error)
+	// CreateSetup Create a setup
+	// (POST /api/private/personal_attributes/setup/)
+	CreateSetup(ctx context.Context, request CreateSetupRequestObject) (CreateSetupResponseObject, error)
+	// DeleteSetup Delete a setup
+	// (DELETE /api/private/personal_attributes/setup/{id}/)
+	DeleteSetup(ctx context.Context, request DeleteSetupRequestObject) (DeleteSetupResponseObject, error)
+	// GetSetup Get one setup (private portal)
+	// (GET /api/private/personal_attributes/setup/{id}/)
+	GetSetup(ctx context.Context, request GetSetupRequestObject) (GetSetupResponseObject, error)
+	// UpdateSetup Update a setup
+	// (PATCH /api/private/personal_attributes/setup/{id}/)
+	UpdateSetup(ctx context.Context, request UpdateSetupRequestObject) (UpdateSetupResponseObject, error)
+	// ReplaceSetup Replace a setup
+	// (PUT /api/private/personal_attributes/setup/{id}/)
+	ReplaceSetup(ctx context.Context, request ReplaceSetupRequestObject) (ReplaceSetupResponseObject, error)
+	// ListConsumables List consumables (private portal)
+	// (GET /api/private/resources/consumable/)
+	ListConsumables(ctx context.Context, request ListConsumablesRequestObject) (ListConsumablesResponseObject, error)
+	// CreateConsumable Create a consumable
+	// (POST /api/private/resources/consumable/)
+	CreateConsumable(ctx context.Context, request CreateConsumableRequestObject) (CreateConsumableResponseObject, error)
+	// DeleteConsumable Delete a consumable
+	// (DELETE /api/private/resources/consumable/{id}/)
+	DeleteConsumable(ctx context.Context, request DeleteConsumableRequestObject) (DeleteConsumableResponseObject, error)
+	// GetConsumable Get one consumable (private portal)
+	// (GET /api/private/resources/consumable/{id}/)
+	GetConsumable(ctx context.Context, request GetConsumableRequestObject) (GetConsumableResponseObject, error)
+	// UpdateConsumable Update a consumable
+	// (PATCH /api/private/resources/consumable/{id}/)
+	UpdateConsumable(ctx context.Context, request UpdateConsumableRequestObject) (UpdateConsumableResponseObject, error)
+	// ReplaceConsumable Replace a consumable
+	// (PUT /api/private/resources/consumable/{id}/)
+	ReplaceConsumable(ctx context.Context, request ReplaceConsumableRequestObject) (ReplaceConsumableResponseObject, error)
+	// ListHardwareDevices List hardwaredevices (private portal)
+	// (GET /api/private/resources/hardwaredevice/)
+	ListHardwareDevices(ctx context.Context, request ListHardwareDevicesRequestObject) (ListHardwareDevicesResponseObject, error)
+	// CreateHardwareDevice Create a hardwaredevice
+	// (POST /api/private/resources/hardwaredevice/)
+	CreateHardwareDevice(ctx context.Context, request CreateHardwareDeviceRequestObject) (CreateHardwareDeviceResponseObject, error)
+	// DeleteHardwareDevice Delete a hardwaredevice
+	// (DELETE /api/private/resources/hardwaredevice/{id}/)
+	DeleteHardwareDevice(ctx context.Context, request DeleteHardwareDeviceRequestObject) (DeleteHardwareDeviceResponseObject, error)
+	// GetHardwareDevice Get one hardwaredevice (private portal)
+	// (GET /api/private/resources/hardwaredevice/{id}/)
+	GetHardwareDevice(ctx context.Context, request GetHardwareDeviceRequestObject) (GetHardwareDeviceResponseObject, error)
+	// UpdateHardwareDevice Update a hardwaredevice
+	// (PATCH /api/private/resources/hardwaredevice/{id}/)
+	UpdateHardwareDevice(ctx context.Context, request UpdateHardwareDeviceRequestObject) (UpdateHardwareDeviceResponseObject, error)
+	// ReplaceHardwareDevice Replace a hardwaredevice
+	// (PUT /api/private/resources/hardwaredevice/{id}/)
+	ReplaceHardwareDevice(ctx context.Context, request ReplaceHardwareDeviceRequestObject) (ReplaceHardwareDeviceResponseObject, error)
 	// ListSuppliers List suppliers (private portal)
 	// (GET /api/private/resources/supplier/)
 	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
@@ -18633,6 +35632,96 @@ type StrictServerInterface interface {
 	// ReplaceSubject Replace a subject
 	// (PUT /api/private/stem/subject/{id}/)
 	ReplaceSubject(ctx context.Context, request ReplaceSubjectRequestObject) (ReplaceSubjectResponseObject, error)
+	// ListBehavioralCategories List behavioralcategorys (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/)
+	ListBehavioralCategories(ctx context.Context, request ListBehavioralCategoriesRequestObject) (ListBehavioralCategoriesResponseObject, error)
+	// CreateBehavioralCategory Create a behavioralcategory
+	// (POST /api/private/taxonomies/behavioralcategory/)
+	CreateBehavioralCategory(ctx context.Context, request CreateBehavioralCategoryRequestObject) (CreateBehavioralCategoryResponseObject, error)
+	// DeleteBehavioralCategory Delete a behavioralcategory
+	// (DELETE /api/private/taxonomies/behavioralcategory/{id}/)
+	DeleteBehavioralCategory(ctx context.Context, request DeleteBehavioralCategoryRequestObject) (DeleteBehavioralCategoryResponseObject, error)
+	// GetBehavioralCategory Get one behavioralcategory (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/{id}/)
+	GetBehavioralCategory(ctx context.Context, request GetBehavioralCategoryRequestObject) (GetBehavioralCategoryResponseObject, error)
+	// UpdateBehavioralCategory Update a behavioralcategory
+	// (PATCH /api/private/taxonomies/behavioralcategory/{id}/)
+	UpdateBehavioralCategory(ctx context.Context, request UpdateBehavioralCategoryRequestObject) (UpdateBehavioralCategoryResponseObject, error)
+	// ReplaceBehavioralCategory Replace a behavioralcategory
+	// (PUT /api/private/taxonomies/behavioralcategory/{id}/)
+	ReplaceBehavioralCategory(ctx context.Context, request ReplaceBehavioralCategoryRequestObject) (ReplaceBehavioralCategoryResponseObject, error)
+	// ListBehavioralParadigms List behavioralparadigms (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/)
+	ListBehavioralParadigms(ctx context.Context, request ListBehavioralParadigmsRequestObject) (ListBehavioralParadigmsResponseObject, error)
+	// CreateBehavioralParadigm Create a behavioralparadigm
+	// (POST /api/private/taxonomies/behavioralparadigm/)
+	CreateBehavioralParadigm(ctx context.Context, request CreateBehavioralParadigmRequestObject) (CreateBehavioralParadigmResponseObject, error)
+	// DeleteBehavioralParadigm Delete a behavioralparadigm
+	// (DELETE /api/private/taxonomies/behavioralparadigm/{id}/)
+	DeleteBehavioralParadigm(ctx context.Context, request DeleteBehavioralParadigmRequestObject) (DeleteBehavioralParadigmResponseObject, error)
+	// GetBehavioralParadigm Get one behavioralparadigm (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/{id}/)
+	GetBehavioralParadigm(ctx context.Context, request GetBehavioralParadigmRequestObject) (GetBehavioralParadigmResponseObject, error)
+	// UpdateBehavioralParadigm Update a behavioralparadigm
+	// (PATCH /api/private/taxonomies/behavioralparadigm/{id}/)
+	UpdateBehavioralParadigm(ctx context.Context, request UpdateBehavioralParadigmRequestObject) (UpdateBehavioralParadigmResponseObject, error)
+	// ReplaceBehavioralParadigm Replace a behavioralparadigm
+	// (PUT /api/private/taxonomies/behavioralparadigm/{id}/)
+	ReplaceBehavioralParadigm(ctx context.Context, request ReplaceBehavioralParadigmRequestObject) (ReplaceBehavioralParadigmResponseObject, error)
+	// ListBrainRegions List brainregions (private portal)
+	// (GET /api/private/taxonomies/brainregion/)
+	ListBrainRegions(ctx context.Context, request ListBrainRegionsRequestObject) (ListBrainRegionsResponseObject, error)
+	// CreateBrainRegion Create a brainregion
+	// (POST /api/private/taxonomies/brainregion/)
+	CreateBrainRegion(ctx context.Context, request CreateBrainRegionRequestObject) (CreateBrainRegionResponseObject, error)
+	// DeleteBrainRegion Delete a brainregion
+	// (DELETE /api/private/taxonomies/brainregion/{id}/)
+	DeleteBrainRegion(ctx context.Context, request DeleteBrainRegionRequestObject) (DeleteBrainRegionResponseObject, error)
+	// GetBrainRegion Get one brainregion (private portal)
+	// (GET /api/private/taxonomies/brainregion/{id}/)
+	GetBrainRegion(ctx context.Context, request GetBrainRegionRequestObject) (GetBrainRegionResponseObject, error)
+	// UpdateBrainRegion Update a brainregion
+	// (PATCH /api/private/taxonomies/brainregion/{id}/)
+	UpdateBrainRegion(ctx context.Context, request UpdateBrainRegionRequestObject) (UpdateBrainRegionResponseObject, error)
+	// ReplaceBrainRegion Replace a brainregion
+	// (PUT /api/private/taxonomies/brainregion/{id}/)
+	ReplaceBrainRegion(ctx context.Context, request ReplaceBrainRegionRequestObject) (ReplaceBrainRegionResponseObject, error)
+	// ListRegulatoryAuthorities List regulatoryauthoritys (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/)
+	ListRegulatoryAuthorities(ctx context.Context, request ListRegulatoryAuthoritiesRequestObject) (ListRegulatoryAuthoritiesResponseObject, error)
+	// CreateRegulatoryAuthority Create a regulatoryauthority
+	// (POST /api/private/taxonomies/regulatoryauthority/)
+	CreateRegulatoryAuthority(ctx context.Context, request CreateRegulatoryAuthorityRequestObject) (CreateRegulatoryAuthorityResponseObject, error)
+	// DeleteRegulatoryAuthority Delete a regulatoryauthority
+	// (DELETE /api/private/taxonomies/regulatoryauthority/{id}/)
+	DeleteRegulatoryAuthority(ctx context.Context, request DeleteRegulatoryAuthorityRequestObject) (DeleteRegulatoryAuthorityResponseObject, error)
+	// GetRegulatoryAuthority Get one regulatoryauthority (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/{id}/)
+	GetRegulatoryAuthority(ctx context.Context, request GetRegulatoryAuthorityRequestObject) (GetRegulatoryAuthorityResponseObject, error)
+	// UpdateRegulatoryAuthority Update a regulatoryauthority
+	// (PATCH /api/private/taxonomies/regulatoryauthority/{id}/)
+	UpdateRegulatoryAuthority(ctx context.Context, request UpdateRegulatoryAuthorityRequestObject) (UpdateRegulatoryAuthorityResponseObject, error)
+	// ReplaceRegulatoryAuthority Replace a regulatoryauthority
+	// (PUT /api/private/taxonomies/regulatoryauthority/{id}/)
+	ReplaceRegulatoryAuthority(ctx context.Context, request ReplaceRegulatoryAuthorityRequestObject) (ReplaceRegulatoryAuthorityResponseObject, error)
+	// ListSetupTypes List setuptypes (private portal)
+	// (GET /api/private/taxonomies/setuptype/)
+	ListSetupTypes(ctx context.Context, request ListSetupTypesRequestObject) (ListSetupTypesResponseObject, error)
+	// CreateSetupType Create a setuptype
+	// (POST /api/private/taxonomies/setuptype/)
+	CreateSetupType(ctx context.Context, request CreateSetupTypeRequestObject) (CreateSetupTypeResponseObject, error)
+	// DeleteSetupType Delete a setuptype
+	// (DELETE /api/private/taxonomies/setuptype/{id}/)
+	DeleteSetupType(ctx context.Context, request DeleteSetupTypeRequestObject) (DeleteSetupTypeResponseObject, error)
+	// GetSetupType Get one setuptype (private portal)
+	// (GET /api/private/taxonomies/setuptype/{id}/)
+	GetSetupType(ctx context.Context, request GetSetupTypeRequestObject) (GetSetupTypeResponseObject, error)
+	// UpdateSetupType Update a setuptype
+	// (PATCH /api/private/taxonomies/setuptype/{id}/)
+	UpdateSetupType(ctx context.Context, request UpdateSetupTypeRequestObject) (UpdateSetupTypeResponseObject, error)
+	// ReplaceSetupType Replace a setuptype
+	// (PUT /api/private/taxonomies/setuptype/{id}/)
+	ReplaceSetupType(ctx context.Context, request ReplaceSetupTypeRequestObject) (ReplaceSetupTypeResponseObject, error)
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx context.Context, request ListSpeciesRequestObject) (ListSpeciesResponseObject, error)
@@ -18678,12 +35767,48 @@ type StrictServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
+	// PublicListBehavioralAssays List behavioralassays (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/)
+	PublicListBehavioralAssays(ctx context.Context, request PublicListBehavioralAssaysRequestObject) (PublicListBehavioralAssaysResponseObject, error)
+	// PublicGetBehavioralAssay Get one behavioralassay (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/{id}/)
+	PublicGetBehavioralAssay(ctx context.Context, request PublicGetBehavioralAssayRequestObject) (PublicGetBehavioralAssayResponseObject, error)
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
+	// PublicListInventories List inventorys (public portal)
+	// (GET /api/public/personal_attributes/inventory/)
+	PublicListInventories(ctx context.Context, request PublicListInventoriesRequestObject) (PublicListInventoriesResponseObject, error)
+	// PublicGetInventory Get one inventory (public portal)
+	// (GET /api/public/personal_attributes/inventory/{id}/)
+	PublicGetInventory(ctx context.Context, request PublicGetInventoryRequestObject) (PublicGetInventoryResponseObject, error)
+	// PublicListLicenses List licenses (public portal)
+	// (GET /api/public/personal_attributes/license/)
+	PublicListLicenses(ctx context.Context, request PublicListLicensesRequestObject) (PublicListLicensesResponseObject, error)
+	// PublicGetLicense Get one license (public portal)
+	// (GET /api/public/personal_attributes/license/{id}/)
+	PublicGetLicense(ctx context.Context, request PublicGetLicenseRequestObject) (PublicGetLicenseResponseObject, error)
+	// PublicListSetups List setups (public portal)
+	// (GET /api/public/personal_attributes/setup/)
+	PublicListSetups(ctx context.Context, request PublicListSetupsRequestObject) (PublicListSetupsResponseObject, error)
+	// PublicGetSetup Get one setup (public portal)
+	// (GET /api/public/personal_attributes/setup/{id}/)
+	PublicGetSetup(ctx context.Context, request PublicGetSetupRequestObject) (PublicGetSetupResponseObject, error)
+	// PublicListConsumables List consumables (public portal)
+	// (GET /api/public/resources/consumable/)
+	PublicListConsumables(ctx context.Context, request PublicListConsumablesRequestObject) (PublicListConsumablesResponseObject, error)
+	// PublicGetConsumable Get one consumable (public portal)
+	// (GET /api/public/resources/consumable/{id}/)
+	PublicGetConsumable(ctx context.Context, request PublicGetConsumableRequestObject) (PublicGetConsumableResponseObject, error)
+	// PublicListHardwareDevices List hardwaredevices (public portal)
+	// (GET /api/public/resources/hardwaredevice/)
+	PublicListHardwareDevices(ctx context.Context, request PublicListHardwareDevicesRequestObject) (PublicListHardwareDevicesResponseObject, error)
+	// PublicGetHardwareDevice Get one hardwaredevice (public portal)
+	// (GET /api/public/resources/hardwaredevice/{id}/)
+	PublicGetHardwareDevice(ctx context.Context, request PublicGetHardwareDeviceRequestObject) (PublicGetHardwareDeviceResponseObject, error)
 	// PublicListSuppliers List suppliers (public portal)
 	// (GET /api/public/resources/supplier/)
 	PublicListSuppliers(ctx context.Context, request PublicListSuppliersRequestObject) (PublicListSuppliersResponseObject, error)
@@ -18735,6 +35860,36 @@ type StrictServerInterface interface {
 	// PublicGetSubject Get one subject (public portal)
 	// (GET /api/public/stem/subject/{id}/)
 	PublicGetSubject(ctx context.Context, request PublicGetSubjectRequestObject) (PublicGetSubjectResponseObject, error)
+	// PublicListBehavioralCategories List behavioralcategorys (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/)
+	PublicListBehavioralCategories(ctx context.Context, request PublicListBehavioralCategoriesRequestObject) (PublicListBehavioralCategoriesResponseObject, error)
+	// PublicGetBehavioralCategory Get one behavioralcategory (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/{id}/)
+	PublicGetBehavioralCategory(ctx context.Context, request PublicGetBehavioralCategoryRequestObject) (PublicGetBehavioralCategoryResponseObject, error)
+	// PublicListBehavioralParadigms List behavioralparadigms (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/)
+	PublicListBehavioralParadigms(ctx context.Context, request PublicListBehavioralParadigmsRequestObject) (PublicListBehavioralParadigmsResponseObject, error)
+	// PublicGetBehavioralParadigm Get one behavioralparadigm (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/{id}/)
+	PublicGetBehavioralParadigm(ctx context.Context, request PublicGetBehavioralParadigmRequestObject) (PublicGetBehavioralParadigmResponseObject, error)
+	// PublicListBrainRegions List brainregions (public portal)
+	// (GET /api/public/taxonomies/brainregion/)
+	PublicListBrainRegions(ctx context.Context, request PublicListBrainRegionsRequestObject) (PublicListBrainRegionsResponseObject, error)
+	// PublicGetBrainRegion Get one brainregion (public portal)
+	// (GET /api/public/taxonomies/brainregion/{id}/)
+	PublicGetBrainRegion(ctx context.Context, request PublicGetBrainRegionRequestObject) (PublicGetBrainRegionResponseObject, error)
+	// PublicListRegulatoryAuthorities List regulatoryauthoritys (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/)
+	PublicListRegulatoryAuthorities(ctx context.Context, request PublicListRegulatoryAuthoritiesRequestObject) (PublicListRegulatoryAuthoritiesResponseObject, error)
+	// PublicGetRegulatoryAuthority Get one regulatoryauthority (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/{id}/)
+	PublicGetRegulatoryAuthority(ctx context.Context, request PublicGetRegulatoryAuthorityRequestObject) (PublicGetRegulatoryAuthorityResponseObject, error)
+	// PublicListSetupTypes List setuptypes (public portal)
+	// (GET /api/public/taxonomies/setuptype/)
+	PublicListSetupTypes(ctx context.Context, request PublicListSetupTypesRequestObject) (PublicListSetupTypesResponseObject, error)
+	// PublicGetSetupType Get one setuptype (public portal)
+	// (GET /api/public/taxonomies/setuptype/{id}/)
+	PublicGetSetupType(ctx context.Context, request PublicGetSetupTypeRequestObject) (PublicGetSetupTypeResponseObject, error)
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx context.Context, request PublicListSpeciesRequestObject) (PublicListSpeciesResponseObject, error)
@@ -18853,6 +36008,227 @@ func (sh *strictHandler) PollDeviceAuth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PollDeviceAuthResponseObject); ok {
 		return validResponse.VisitPollDeviceAuthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBehavioralAssays operation middleware
+func (sh *strictHandler) ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error {
+	var request ListBehavioralAssaysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralAssays(ctx.Request().Context(), request.(ListBehavioralAssaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralAssays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralAssaysResponseObject); ok {
+		return validResponse.VisitListBehavioralAssaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralAssay operation middleware
+func (sh *strictHandler) CreateBehavioralAssay(ctx echo.Context) error {
+	var request CreateBehavioralAssayRequestObject
+
+	var body CreateBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralAssay(ctx.Request().Context(), request.(CreateBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralAssayResponseObject); ok {
+		return validResponse.VisitCreateBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralAssay operation middleware
+func (sh *strictHandler) DeleteBehavioralAssay(ctx echo.Context, id Id, params DeleteBehavioralAssayParams) error {
+	var request DeleteBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralAssay(ctx.Request().Context(), request.(DeleteBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralAssayResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralAssay operation middleware
+func (sh *strictHandler) GetBehavioralAssay(ctx echo.Context, id Id, params GetBehavioralAssayParams) error {
+	var request GetBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralAssay(ctx.Request().Context(), request.(GetBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralAssayResponseObject); ok {
+		return validResponse.VisitGetBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralAssay operation middleware
+func (sh *strictHandler) UpdateBehavioralAssay(ctx echo.Context, id Id, params UpdateBehavioralAssayParams) error {
+	var request UpdateBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralAssay(ctx.Request().Context(), request.(UpdateBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralAssayResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralAssay operation middleware
+func (sh *strictHandler) ReplaceBehavioralAssay(ctx echo.Context, id Id, params ReplaceBehavioralAssayParams) error {
+	var request ReplaceBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralAssay(ctx.Request().Context(), request.(ReplaceBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralAssayResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralAssayResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -19074,6 +36450,1111 @@ func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params Repl
 		return err
 	} else if validResponse, ok := response.(ReplaceDataStorageResponseObject); ok {
 		return validResponse.VisitReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInventories operation middleware
+func (sh *strictHandler) ListInventories(ctx echo.Context, params ListInventoriesParams) error {
+	var request ListInventoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInventories(ctx.Request().Context(), request.(ListInventoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInventories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInventoriesResponseObject); ok {
+		return validResponse.VisitListInventoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateInventory operation middleware
+func (sh *strictHandler) CreateInventory(ctx echo.Context) error {
+	var request CreateInventoryRequestObject
+
+	var body CreateInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInventory(ctx.Request().Context(), request.(CreateInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateInventoryResponseObject); ok {
+		return validResponse.VisitCreateInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteInventory operation middleware
+func (sh *strictHandler) DeleteInventory(ctx echo.Context, id Id, params DeleteInventoryParams) error {
+	var request DeleteInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteInventory(ctx.Request().Context(), request.(DeleteInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteInventoryResponseObject); ok {
+		return validResponse.VisitDeleteInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetInventory operation middleware
+func (sh *strictHandler) GetInventory(ctx echo.Context, id Id, params GetInventoryParams) error {
+	var request GetInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetInventory(ctx.Request().Context(), request.(GetInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetInventoryResponseObject); ok {
+		return validResponse.VisitGetInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateInventory operation middleware
+func (sh *strictHandler) UpdateInventory(ctx echo.Context, id Id, params UpdateInventoryParams) error {
+	var request UpdateInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateInventory(ctx.Request().Context(), request.(UpdateInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateInventoryResponseObject); ok {
+		return validResponse.VisitUpdateInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceInventory operation middleware
+func (sh *strictHandler) ReplaceInventory(ctx echo.Context, id Id, params ReplaceInventoryParams) error {
+	var request ReplaceInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceInventory(ctx.Request().Context(), request.(ReplaceInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceInventoryResponseObject); ok {
+		return validResponse.VisitReplaceInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListLicenses operation middleware
+func (sh *strictHandler) ListLicenses(ctx echo.Context, params ListLicensesParams) error {
+	var request ListLicensesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLicenses(ctx.Request().Context(), request.(ListLicensesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLicenses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLicensesResponseObject); ok {
+		return validResponse.VisitListLicensesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateLicense operation middleware
+func (sh *strictHandler) CreateLicense(ctx echo.Context) error {
+	var request CreateLicenseRequestObject
+
+	var body CreateLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateLicense(ctx.Request().Context(), request.(CreateLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateLicenseResponseObject); ok {
+		return validResponse.VisitCreateLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteLicense operation middleware
+func (sh *strictHandler) DeleteLicense(ctx echo.Context, id Id, params DeleteLicenseParams) error {
+	var request DeleteLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteLicense(ctx.Request().Context(), request.(DeleteLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteLicenseResponseObject); ok {
+		return validResponse.VisitDeleteLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetLicense operation middleware
+func (sh *strictHandler) GetLicense(ctx echo.Context, id Id, params GetLicenseParams) error {
+	var request GetLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLicense(ctx.Request().Context(), request.(GetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetLicenseResponseObject); ok {
+		return validResponse.VisitGetLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateLicense operation middleware
+func (sh *strictHandler) UpdateLicense(ctx echo.Context, id Id, params UpdateLicenseParams) error {
+	var request UpdateLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateLicense(ctx.Request().Context(), request.(UpdateLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateLicenseResponseObject); ok {
+		return validResponse.VisitUpdateLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceLicense operation middleware
+func (sh *strictHandler) ReplaceLicense(ctx echo.Context, id Id, params ReplaceLicenseParams) error {
+	var request ReplaceLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceLicense(ctx.Request().Context(), request.(ReplaceLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceLicenseResponseObject); ok {
+		return validResponse.VisitReplaceLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSetups operation middleware
+func (sh *strictHandler) ListSetups(ctx echo.Context, params ListSetupsParams) error {
+	var request ListSetupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSetups(ctx.Request().Context(), request.(ListSetupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSetups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSetupsResponseObject); ok {
+		return validResponse.VisitListSetupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSetup operation middleware
+func (sh *strictHandler) CreateSetup(ctx echo.Context) error {
+	var request CreateSetupRequestObject
+
+	var body CreateSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSetup(ctx.Request().Context(), request.(CreateSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSetupResponseObject); ok {
+		return validResponse.VisitCreateSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSetup operation middleware
+func (sh *strictHandler) DeleteSetup(ctx echo.Context, id Id, params DeleteSetupParams) error {
+	var request DeleteSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSetup(ctx.Request().Context(), request.(DeleteSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSetupResponseObject); ok {
+		return validResponse.VisitDeleteSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSetup operation middleware
+func (sh *strictHandler) GetSetup(ctx echo.Context, id Id, params GetSetupParams) error {
+	var request GetSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSetup(ctx.Request().Context(), request.(GetSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSetupResponseObject); ok {
+		return validResponse.VisitGetSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSetup operation middleware
+func (sh *strictHandler) UpdateSetup(ctx echo.Context, id Id, params UpdateSetupParams) error {
+	var request UpdateSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSetup(ctx.Request().Context(), request.(UpdateSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSetupResponseObject); ok {
+		return validResponse.VisitUpdateSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSetup operation middleware
+func (sh *strictHandler) ReplaceSetup(ctx echo.Context, id Id, params ReplaceSetupParams) error {
+	var request ReplaceSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSetup(ctx.Request().Context(), request.(ReplaceSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSetupResponseObject); ok {
+		return validResponse.VisitReplaceSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConsumables operation middleware
+func (sh *strictHandler) ListConsumables(ctx echo.Context, params ListConsumablesParams) error {
+	var request ListConsumablesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsumables(ctx.Request().Context(), request.(ListConsumablesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsumables")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConsumablesResponseObject); ok {
+		return validResponse.VisitListConsumablesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateConsumable operation middleware
+func (sh *strictHandler) CreateConsumable(ctx echo.Context) error {
+	var request CreateConsumableRequestObject
+
+	var body CreateConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConsumable(ctx.Request().Context(), request.(CreateConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateConsumableResponseObject); ok {
+		return validResponse.VisitCreateConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConsumable operation middleware
+func (sh *strictHandler) DeleteConsumable(ctx echo.Context, id Id, params DeleteConsumableParams) error {
+	var request DeleteConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsumable(ctx.Request().Context(), request.(DeleteConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConsumableResponseObject); ok {
+		return validResponse.VisitDeleteConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConsumable operation middleware
+func (sh *strictHandler) GetConsumable(ctx echo.Context, id Id, params GetConsumableParams) error {
+	var request GetConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConsumable(ctx.Request().Context(), request.(GetConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConsumableResponseObject); ok {
+		return validResponse.VisitGetConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateConsumable operation middleware
+func (sh *strictHandler) UpdateConsumable(ctx echo.Context, id Id, params UpdateConsumableParams) error {
+	var request UpdateConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateConsumable(ctx.Request().Context(), request.(UpdateConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateConsumableResponseObject); ok {
+		return validResponse.VisitUpdateConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceConsumable operation middleware
+func (sh *strictHandler) ReplaceConsumable(ctx echo.Context, id Id, params ReplaceConsumableParams) error {
+	var request ReplaceConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceConsumable(ctx.Request().Context(), request.(ReplaceConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceConsumableResponseObject); ok {
+		return validResponse.VisitReplaceConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListHardwareDevices operation middleware
+func (sh *strictHandler) ListHardwareDevices(ctx echo.Context, params ListHardwareDevicesParams) error {
+	var request ListHardwareDevicesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListHardwareDevices(ctx.Request().Context(), request.(ListHardwareDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListHardwareDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListHardwareDevicesResponseObject); ok {
+		return validResponse.VisitListHardwareDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateHardwareDevice operation middleware
+func (sh *strictHandler) CreateHardwareDevice(ctx echo.Context) error {
+	var request CreateHardwareDeviceRequestObject
+
+	var body CreateHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateHardwareDevice(ctx.Request().Context(), request.(CreateHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateHardwareDeviceResponseObject); ok {
+		return validResponse.VisitCreateHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteHardwareDevice operation middleware
+func (sh *strictHandler) DeleteHardwareDevice(ctx echo.Context, id Id, params DeleteHardwareDeviceParams) error {
+	var request DeleteHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteHardwareDevice(ctx.Request().Context(), request.(DeleteHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteHardwareDeviceResponseObject); ok {
+		return validResponse.VisitDeleteHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHardwareDevice operation middleware
+func (sh *strictHandler) GetHardwareDevice(ctx echo.Context, id Id, params GetHardwareDeviceParams) error {
+	var request GetHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHardwareDevice(ctx.Request().Context(), request.(GetHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHardwareDeviceResponseObject); ok {
+		return validResponse.VisitGetHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateHardwareDevice operation middleware
+func (sh *strictHandler) UpdateHardwareDevice(ctx echo.Context, id Id, params UpdateHardwareDeviceParams) error {
+	var request UpdateHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateHardwareDevice(ctx.Request().Context(), request.(UpdateHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateHardwareDeviceResponseObject); ok {
+		return validResponse.VisitUpdateHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceHardwareDevice operation middleware
+func (sh *strictHandler) ReplaceHardwareDevice(ctx echo.Context, id Id, params ReplaceHardwareDeviceParams) error {
+	var request ReplaceHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceHardwareDevice(ctx.Request().Context(), request.(ReplaceHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceHardwareDeviceResponseObject); ok {
+		return validResponse.VisitReplaceHardwareDeviceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -20926,6 +39407,1111 @@ func (sh *strictHandler) ReplaceSubject(ctx echo.Context, id Id, params ReplaceS
 	return nil
 }
 
+// ListBehavioralCategories operation middleware
+func (sh *strictHandler) ListBehavioralCategories(ctx echo.Context, params ListBehavioralCategoriesParams) error {
+	var request ListBehavioralCategoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralCategories(ctx.Request().Context(), request.(ListBehavioralCategoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralCategories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralCategoriesResponseObject); ok {
+		return validResponse.VisitListBehavioralCategoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralCategory operation middleware
+func (sh *strictHandler) CreateBehavioralCategory(ctx echo.Context) error {
+	var request CreateBehavioralCategoryRequestObject
+
+	var body CreateBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralCategory(ctx.Request().Context(), request.(CreateBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitCreateBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralCategory operation middleware
+func (sh *strictHandler) DeleteBehavioralCategory(ctx echo.Context, id Id, params DeleteBehavioralCategoryParams) error {
+	var request DeleteBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralCategory(ctx.Request().Context(), request.(DeleteBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralCategory operation middleware
+func (sh *strictHandler) GetBehavioralCategory(ctx echo.Context, id Id, params GetBehavioralCategoryParams) error {
+	var request GetBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralCategory(ctx.Request().Context(), request.(GetBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitGetBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralCategory operation middleware
+func (sh *strictHandler) UpdateBehavioralCategory(ctx echo.Context, id Id, params UpdateBehavioralCategoryParams) error {
+	var request UpdateBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralCategory(ctx.Request().Context(), request.(UpdateBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralCategory operation middleware
+func (sh *strictHandler) ReplaceBehavioralCategory(ctx echo.Context, id Id, params ReplaceBehavioralCategoryParams) error {
+	var request ReplaceBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralCategory(ctx.Request().Context(), request.(ReplaceBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBehavioralParadigms operation middleware
+func (sh *strictHandler) ListBehavioralParadigms(ctx echo.Context, params ListBehavioralParadigmsParams) error {
+	var request ListBehavioralParadigmsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralParadigms(ctx.Request().Context(), request.(ListBehavioralParadigmsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralParadigms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralParadigmsResponseObject); ok {
+		return validResponse.VisitListBehavioralParadigmsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralParadigm operation middleware
+func (sh *strictHandler) CreateBehavioralParadigm(ctx echo.Context) error {
+	var request CreateBehavioralParadigmRequestObject
+
+	var body CreateBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralParadigm(ctx.Request().Context(), request.(CreateBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitCreateBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralParadigm operation middleware
+func (sh *strictHandler) DeleteBehavioralParadigm(ctx echo.Context, id Id, params DeleteBehavioralParadigmParams) error {
+	var request DeleteBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralParadigm(ctx.Request().Context(), request.(DeleteBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralParadigm operation middleware
+func (sh *strictHandler) GetBehavioralParadigm(ctx echo.Context, id Id, params GetBehavioralParadigmParams) error {
+	var request GetBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralParadigm(ctx.Request().Context(), request.(GetBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitGetBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralParadigm operation middleware
+func (sh *strictHandler) UpdateBehavioralParadigm(ctx echo.Context, id Id, params UpdateBehavioralParadigmParams) error {
+	var request UpdateBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralParadigm(ctx.Request().Context(), request.(UpdateBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralParadigm operation middleware
+func (sh *strictHandler) ReplaceBehavioralParadigm(ctx echo.Context, id Id, params ReplaceBehavioralParadigmParams) error {
+	var request ReplaceBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralParadigm(ctx.Request().Context(), request.(ReplaceBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBrainRegions operation middleware
+func (sh *strictHandler) ListBrainRegions(ctx echo.Context, params ListBrainRegionsParams) error {
+	var request ListBrainRegionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBrainRegions(ctx.Request().Context(), request.(ListBrainRegionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBrainRegions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBrainRegionsResponseObject); ok {
+		return validResponse.VisitListBrainRegionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBrainRegion operation middleware
+func (sh *strictHandler) CreateBrainRegion(ctx echo.Context) error {
+	var request CreateBrainRegionRequestObject
+
+	var body CreateBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBrainRegion(ctx.Request().Context(), request.(CreateBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBrainRegionResponseObject); ok {
+		return validResponse.VisitCreateBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBrainRegion operation middleware
+func (sh *strictHandler) DeleteBrainRegion(ctx echo.Context, id Id, params DeleteBrainRegionParams) error {
+	var request DeleteBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBrainRegion(ctx.Request().Context(), request.(DeleteBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBrainRegionResponseObject); ok {
+		return validResponse.VisitDeleteBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBrainRegion operation middleware
+func (sh *strictHandler) GetBrainRegion(ctx echo.Context, id Id, params GetBrainRegionParams) error {
+	var request GetBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBrainRegion(ctx.Request().Context(), request.(GetBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBrainRegionResponseObject); ok {
+		return validResponse.VisitGetBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBrainRegion operation middleware
+func (sh *strictHandler) UpdateBrainRegion(ctx echo.Context, id Id, params UpdateBrainRegionParams) error {
+	var request UpdateBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBrainRegion(ctx.Request().Context(), request.(UpdateBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBrainRegionResponseObject); ok {
+		return validResponse.VisitUpdateBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBrainRegion operation middleware
+func (sh *strictHandler) ReplaceBrainRegion(ctx echo.Context, id Id, params ReplaceBrainRegionParams) error {
+	var request ReplaceBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBrainRegion(ctx.Request().Context(), request.(ReplaceBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBrainRegionResponseObject); ok {
+		return validResponse.VisitReplaceBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRegulatoryAuthorities operation middleware
+func (sh *strictHandler) ListRegulatoryAuthorities(ctx echo.Context, params ListRegulatoryAuthoritiesParams) error {
+	var request ListRegulatoryAuthoritiesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRegulatoryAuthorities(ctx.Request().Context(), request.(ListRegulatoryAuthoritiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRegulatoryAuthorities")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRegulatoryAuthoritiesResponseObject); ok {
+		return validResponse.VisitListRegulatoryAuthoritiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateRegulatoryAuthority operation middleware
+func (sh *strictHandler) CreateRegulatoryAuthority(ctx echo.Context) error {
+	var request CreateRegulatoryAuthorityRequestObject
+
+	var body CreateRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRegulatoryAuthority(ctx.Request().Context(), request.(CreateRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitCreateRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteRegulatoryAuthority operation middleware
+func (sh *strictHandler) DeleteRegulatoryAuthority(ctx echo.Context, id Id, params DeleteRegulatoryAuthorityParams) error {
+	var request DeleteRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRegulatoryAuthority(ctx.Request().Context(), request.(DeleteRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitDeleteRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRegulatoryAuthority operation middleware
+func (sh *strictHandler) GetRegulatoryAuthority(ctx echo.Context, id Id, params GetRegulatoryAuthorityParams) error {
+	var request GetRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRegulatoryAuthority(ctx.Request().Context(), request.(GetRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitGetRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateRegulatoryAuthority operation middleware
+func (sh *strictHandler) UpdateRegulatoryAuthority(ctx echo.Context, id Id, params UpdateRegulatoryAuthorityParams) error {
+	var request UpdateRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateRegulatoryAuthority(ctx.Request().Context(), request.(UpdateRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitUpdateRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceRegulatoryAuthority operation middleware
+func (sh *strictHandler) ReplaceRegulatoryAuthority(ctx echo.Context, id Id, params ReplaceRegulatoryAuthorityParams) error {
+	var request ReplaceRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceRegulatoryAuthority(ctx.Request().Context(), request.(ReplaceRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitReplaceRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSetupTypes operation middleware
+func (sh *strictHandler) ListSetupTypes(ctx echo.Context, params ListSetupTypesParams) error {
+	var request ListSetupTypesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSetupTypes(ctx.Request().Context(), request.(ListSetupTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSetupTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSetupTypesResponseObject); ok {
+		return validResponse.VisitListSetupTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSetupType operation middleware
+func (sh *strictHandler) CreateSetupType(ctx echo.Context) error {
+	var request CreateSetupTypeRequestObject
+
+	var body CreateSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSetupType(ctx.Request().Context(), request.(CreateSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSetupTypeResponseObject); ok {
+		return validResponse.VisitCreateSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSetupType operation middleware
+func (sh *strictHandler) DeleteSetupType(ctx echo.Context, id Id, params DeleteSetupTypeParams) error {
+	var request DeleteSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSetupType(ctx.Request().Context(), request.(DeleteSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSetupTypeResponseObject); ok {
+		return validResponse.VisitDeleteSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSetupType operation middleware
+func (sh *strictHandler) GetSetupType(ctx echo.Context, id Id, params GetSetupTypeParams) error {
+	var request GetSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSetupType(ctx.Request().Context(), request.(GetSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSetupTypeResponseObject); ok {
+		return validResponse.VisitGetSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSetupType operation middleware
+func (sh *strictHandler) UpdateSetupType(ctx echo.Context, id Id, params UpdateSetupTypeParams) error {
+	var request UpdateSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSetupType(ctx.Request().Context(), request.(UpdateSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSetupTypeResponseObject); ok {
+		return validResponse.VisitUpdateSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSetupType operation middleware
+func (sh *strictHandler) ReplaceSetupType(ctx echo.Context, id Id, params ReplaceSetupTypeParams) error {
+	var request ReplaceSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSetupType(ctx.Request().Context(), request.(ReplaceSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSetupTypeResponseObject); ok {
+		return validResponse.VisitReplaceSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSpecies operation middleware
 func (sh *strictHandler) ListSpecies(ctx echo.Context, params ListSpeciesParams) error {
 	var request ListSpeciesRequestObject
@@ -21462,6 +41048,57 @@ func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId int64) error {
 	return nil
 }
 
+// PublicListBehavioralAssays operation middleware
+func (sh *strictHandler) PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error {
+	var request PublicListBehavioralAssaysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralAssays(ctx.Request().Context(), request.(PublicListBehavioralAssaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralAssays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralAssaysResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralAssaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralAssay operation middleware
+func (sh *strictHandler) PublicGetBehavioralAssay(ctx echo.Context, id Id, params PublicGetBehavioralAssayParams) error {
+	var request PublicGetBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralAssay(ctx.Request().Context(), request.(PublicGetBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralAssayResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataStorages operation middleware
 func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
 	var request PublicListDataStoragesRequestObject
@@ -21507,6 +41144,261 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListInventories operation middleware
+func (sh *strictHandler) PublicListInventories(ctx echo.Context, params PublicListInventoriesParams) error {
+	var request PublicListInventoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListInventories(ctx.Request().Context(), request.(PublicListInventoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListInventories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListInventoriesResponseObject); ok {
+		return validResponse.VisitPublicListInventoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetInventory operation middleware
+func (sh *strictHandler) PublicGetInventory(ctx echo.Context, id Id, params PublicGetInventoryParams) error {
+	var request PublicGetInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetInventory(ctx.Request().Context(), request.(PublicGetInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetInventoryResponseObject); ok {
+		return validResponse.VisitPublicGetInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListLicenses operation middleware
+func (sh *strictHandler) PublicListLicenses(ctx echo.Context, params PublicListLicensesParams) error {
+	var request PublicListLicensesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListLicenses(ctx.Request().Context(), request.(PublicListLicensesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListLicenses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListLicensesResponseObject); ok {
+		return validResponse.VisitPublicListLicensesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetLicense operation middleware
+func (sh *strictHandler) PublicGetLicense(ctx echo.Context, id Id, params PublicGetLicenseParams) error {
+	var request PublicGetLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetLicense(ctx.Request().Context(), request.(PublicGetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetLicenseResponseObject); ok {
+		return validResponse.VisitPublicGetLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSetups operation middleware
+func (sh *strictHandler) PublicListSetups(ctx echo.Context, params PublicListSetupsParams) error {
+	var request PublicListSetupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSetups(ctx.Request().Context(), request.(PublicListSetupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSetups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSetupsResponseObject); ok {
+		return validResponse.VisitPublicListSetupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSetup operation middleware
+func (sh *strictHandler) PublicGetSetup(ctx echo.Context, id Id, params PublicGetSetupParams) error {
+	var request PublicGetSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSetup(ctx.Request().Context(), request.(PublicGetSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSetupResponseObject); ok {
+		return validResponse.VisitPublicGetSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListConsumables operation middleware
+func (sh *strictHandler) PublicListConsumables(ctx echo.Context, params PublicListConsumablesParams) error {
+	var request PublicListConsumablesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListConsumables(ctx.Request().Context(), request.(PublicListConsumablesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListConsumables")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListConsumablesResponseObject); ok {
+		return validResponse.VisitPublicListConsumablesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetConsumable operation middleware
+func (sh *strictHandler) PublicGetConsumable(ctx echo.Context, id Id, params PublicGetConsumableParams) error {
+	var request PublicGetConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetConsumable(ctx.Request().Context(), request.(PublicGetConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetConsumableResponseObject); ok {
+		return validResponse.VisitPublicGetConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListHardwareDevices operation middleware
+func (sh *strictHandler) PublicListHardwareDevices(ctx echo.Context, params PublicListHardwareDevicesParams) error {
+	var request PublicListHardwareDevicesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListHardwareDevices(ctx.Request().Context(), request.(PublicListHardwareDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListHardwareDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListHardwareDevicesResponseObject); ok {
+		return validResponse.VisitPublicListHardwareDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetHardwareDevice operation middleware
+func (sh *strictHandler) PublicGetHardwareDevice(ctx echo.Context, id Id, params PublicGetHardwareDeviceParams) error {
+	var request PublicGetHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetHardwareDevice(ctx.Request().Context(), request.(PublicGetHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetHardwareDeviceResponseObject); ok {
+		return validResponse.VisitPublicGetHardwareDeviceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -21948,6 +41840,261 @@ func (sh *strictHandler) PublicGetSubject(ctx echo.Context, id Id, params Public
 	return nil
 }
 
+// PublicListBehavioralCategories operation middleware
+func (sh *strictHandler) PublicListBehavioralCategories(ctx echo.Context, params PublicListBehavioralCategoriesParams) error {
+	var request PublicListBehavioralCategoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralCategories(ctx.Request().Context(), request.(PublicListBehavioralCategoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralCategories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralCategoriesResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralCategoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralCategory operation middleware
+func (sh *strictHandler) PublicGetBehavioralCategory(ctx echo.Context, id Id, params PublicGetBehavioralCategoryParams) error {
+	var request PublicGetBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralCategory(ctx.Request().Context(), request.(PublicGetBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListBehavioralParadigms operation middleware
+func (sh *strictHandler) PublicListBehavioralParadigms(ctx echo.Context, params PublicListBehavioralParadigmsParams) error {
+	var request PublicListBehavioralParadigmsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralParadigms(ctx.Request().Context(), request.(PublicListBehavioralParadigmsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralParadigms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralParadigmsResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralParadigmsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralParadigm operation middleware
+func (sh *strictHandler) PublicGetBehavioralParadigm(ctx echo.Context, id Id, params PublicGetBehavioralParadigmParams) error {
+	var request PublicGetBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralParadigm(ctx.Request().Context(), request.(PublicGetBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListBrainRegions operation middleware
+func (sh *strictHandler) PublicListBrainRegions(ctx echo.Context, params PublicListBrainRegionsParams) error {
+	var request PublicListBrainRegionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBrainRegions(ctx.Request().Context(), request.(PublicListBrainRegionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBrainRegions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBrainRegionsResponseObject); ok {
+		return validResponse.VisitPublicListBrainRegionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBrainRegion operation middleware
+func (sh *strictHandler) PublicGetBrainRegion(ctx echo.Context, id Id, params PublicGetBrainRegionParams) error {
+	var request PublicGetBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBrainRegion(ctx.Request().Context(), request.(PublicGetBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBrainRegionResponseObject); ok {
+		return validResponse.VisitPublicGetBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListRegulatoryAuthorities operation middleware
+func (sh *strictHandler) PublicListRegulatoryAuthorities(ctx echo.Context, params PublicListRegulatoryAuthoritiesParams) error {
+	var request PublicListRegulatoryAuthoritiesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListRegulatoryAuthorities(ctx.Request().Context(), request.(PublicListRegulatoryAuthoritiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListRegulatoryAuthorities")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListRegulatoryAuthoritiesResponseObject); ok {
+		return validResponse.VisitPublicListRegulatoryAuthoritiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetRegulatoryAuthority operation middleware
+func (sh *strictHandler) PublicGetRegulatoryAuthority(ctx echo.Context, id Id, params PublicGetRegulatoryAuthorityParams) error {
+	var request PublicGetRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetRegulatoryAuthority(ctx.Request().Context(), request.(PublicGetRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitPublicGetRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSetupTypes operation middleware
+func (sh *strictHandler) PublicListSetupTypes(ctx echo.Context, params PublicListSetupTypesParams) error {
+	var request PublicListSetupTypesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSetupTypes(ctx.Request().Context(), request.(PublicListSetupTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSetupTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSetupTypesResponseObject); ok {
+		return validResponse.VisitPublicListSetupTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSetupType operation middleware
+func (sh *strictHandler) PublicGetSetupType(ctx echo.Context, id Id, params PublicGetSetupTypeParams) error {
+	var request PublicGetSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSetupType(ctx.Request().Context(), request.(PublicGetSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSetupTypeResponseObject); ok {
+		return validResponse.VisitPublicGetSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListSpecies operation middleware
 func (sh *strictHandler) PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error {
 	var request PublicListSpeciesRequestObject
@@ -22101,234 +42248,338 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rchu5luZWEDkTYbIjRcm27qOl6Jhwle1q91S5PLbcNd2mRgQzQRLXSYAXQErmdSuif80KZg29sLuS",
-	"CRwA+X6RIiWWlH+qrCQSQALn+eHgnO9ewJcrzghT0jv77i0IDomAf765wHP9/5DIQNCVopx5Z94nJTib",
-	"I8IUVWuk8BzxGVILggQJuAgRlkgtqESfP/6MMJM3REhEFbqhasFjhf4aE7FGKyzwkigi5DmShIW6BWVo",
-	"8m529AtWwWKCFEfBArM5QVygkEREkewonEVrRGeI8SkP12iBJZKUBWTk+Z4gf42pIKF3pkRMfE8GC7LE",
-	"+kvUekW8M08qQdncu7299b10JrrBa6zwJ8UFnpO3NFJEvMdL8i7gTGHKZHkxfsSSHFEmCZNU0WuCZDw1",
-	"vbtVYXgJk6K6OXy853v6oXfmzWCI79CEukFuvaYZ+96bb0EUh6Q8l9eCryTCaEZJFKKZ4EtEcLCwK3aO",
-	"BFkRrPA0gvmQb6uI627MGlVNj5iRvlzmZkQVWcJKLCn7mbC5Wnhnz/3iRJMHWAi81n9LtY7go7lYeul3",
-	"/EzZV+gORxG/ebNcqfW/4ihOJpb/xt8WhKGVIJIw5dsvkyjAQqwR42gS6d4mdettP+gKWrUs81sulliV",
-	"V/lVEJCVIiHCmmrnjAsSooEgcsWZJBJhQRCObvBaon/59Ov7Ye3em/6zkyAsXnpnX7y/SM4838Mr6l36",
-	"FVN7F5andZGwxjOJPn9+93qEXqEljvQwJIQnCTeenpwms1phtUgnRcNG9rFzPvPiGFpWTG0G7FvBKB14",
-	"mSqJglgIwhTSsgcNgIgx+unNBeKzMdMNtFipkyVDRCXijFjek8TXA07+YYJmXCDM1mNGvlGpNHs6riCR",
-	"JOj0+YsR+s32qmdmpKCd5F9jIhWicsxiFnAWUv1NOBqhH9M/0I2gikgttvQEnCwUBC0wCyMSwmOsxgwj",
-	"RZfER5LDNG84CiKqpS8IQj01ParES2IWAVZHP5pRIbUcZXI0Zm7/zETTHXQCNEdYS/wt4dSTk5PKjWM1",
-	"UmUiSDT6hwkiyykJpV2RCGsO4NO/kEBJ/RnwiHKGdPOJFuUZ0YMG5imO9BpQibDjIcX5sKMwomyfwuhn",
-	"uqQVzP4BzwmS9G/ERyGZ4ThS6MXJOQoivFzB9NHz0ej5yUkdk0fQbYWgoUyRORGw9IenYn6dzSSpWI73",
-	"8XJKhNlvI3kVR/IrXaXLU7sU3PRZKU4oUy9feL6mU7rUMvDF89M/nf755R9P/+TrnTUPU7rNrt4HwTUV",
-	"Gm39Tn6IpxENylPXhKWFwQxHsm2xqLxaQTdt65Qb+/C28RORknJWsmns8/IcQReb6VAtjqAZGmhpP2yZ",
-	"mW3ccUpmHnpi0kysSqXZthLpNiTUQgXmFWKFkX2v2+TCdKARDTea48HuqpmepUDZsHpuO1emqV2xczSx",
-	"o9vnUq/MREtnp35aZu3e22i+F3jeNFcw5IwK1BPB85Y5KDxvH5+LClGmnxpL2UeTo4m2KWf0G9gJuqHR",
-	"xFvYzJILVaejNtRKt9oUs2alfv0HHH40toj+S5MLYfBPvFpFNAD9ewy249n3zPD/XZCZd+b9t+PUzzs2",
-	"v8rjt3oB3gjBhTTeUH6R3rFrHFHNeatY+dqzM74FgTfQYPJ9DN899s7Ql7F3oTfNtKASOTNyNPYubydD",
-	"sMS+j72QKEwj/cbY0wayNt8kMV2iIzQajcbe7WTkGRN8SsOQsJ1972sYvOpTi1P7Nx6jkCPGFVrga4JW",
-	"RCypkYeK67/0HhkyxYHuA6btgSUl49mMBtqms2L3AeafnYUTlmdudc8MjxNxTcQziUIqv4JlrikdSzDR",
-	"ZnEUnevPX2h2vMESDFxF2MiYS1LtgRz/l+aldnIEljtDGE21fR1RqbSQWxIp8ZxosvwyTtoaQWGo8gzN",
-	"OB97l9XEmKW891y95TELH2Dj3nOFZnrszE5ZMzrkRAJFghOjv4Gav6+ppNOIaMrUzQMcRUTAh3zA64jj",
-	"8ILzn7F4EEK0NIIAplGco0hPJPNx8IP2266JQC/QLz+gAY4kRzfa1dd+PgoWMftKtJYHm4skPthbTCPy",
-	"EJuUnQSawSzsF2UQLC0Z9f4k/mjqoOe9XKos1BUaDAvgMqwlKLYffbEQXCn7rQXHn3O0xGyNsFJkuVLS",
-	"ID9GMoWhIFKC3cuFk1YBj5k6Q3UbdQMAnh1vhN58W5EA8I5rTCOtCbUh9kckYQWk5Rk/ixt+JEqsj17N",
-	"FBFVuh7eQzFTNDIWEvmm3OxRgBmScRAQEo7yPqxzA55XuAF6xz4zHKsFF/Rv90ISv2htoM08gaY4RIEg",
-	"IWGK4kiWl/ZVrBb6RzOFbFt0QwQBHl4Jfk1DS0dV8slJNMW/Ela17L/99ttRZiSS/8oS9Kk/yX4mWBeC",
-	"EG3zVCBeaGp/0zuvydmafloEL7laEAFgGEYzDH8MZGyQgaGvdQqRPuxzpPWHGKGJfX3io4l5fQLvT8zr",
-	"E0BNPn9+91oCfAPAQ5iBG26oWqBJggf8kwEoztEkwSsnKAQsFKS+1Mu0EnxFhKLGkppSoRZXoV2jxA2F",
-	"B77H4gjo3Jl5JbMttzwVZh1h4fadE8tvV3PCuPm1COBUvGWWrhoWNL/BWurRjWBN9QRa4jVQoCQELehS",
-	"Lxdn5NeZd/almTne22/5HNPQu/WbG38yNOHdXt76Hg2r4EQt735l0bp2bQwFXUn6N5ITCSe165qICN8z",
-	"pFa9ROa3jkukVev+l8j4Ex223nKTbtttTp3mYh1LMxepsFDbk7SyTl/TeOAY3vreDcGMsvm2g91m4esv",
-	"Bs+GlUzXKaGEhGvyHG3n62elRG4JMgxemG+eQqt4OcXzud1rP5G8PwpiP7pw5iEoeKCpGDZyDQ0+/Prp",
-	"wkcfPl8MR+gjweERYMX2VzCdtCi1hxRPSwx2YICiONkcjtxE6HSZUB3Pt4DbGQnQZZTfLTe3MnITd1lL",
-	"7ux7kQkydk/TJyX2UXFWSQdNo2uHuX5smYOJus2ijB6BXV/UixUkSVSr2aun+4tup4mSfGslrQ94Dge5",
-	"hhrJNeWx7P5OzYJqGWy+yU4i07f9jKYl/1B9ENkgTV9d/PjPw3N34MYlce6n9s1G6D13pxyyl6W9LP39",
-	"ydISq/zIF5Xg+CsUwC+Iz4r+nl7WMMHcnKOHBtj9G2zlKYAEklwTgSPbmRxmXD84BXZRCSGauI4m7qke",
-	"YV/uXxuzbemdHJTFbtez2t1Jtk0tsCr6OZKYkx+njnY4xZyDU1Rf3XmhwcjPG/KppZCshx3nspYbWq1w",
-	"yxo7ssHbaPGexFgtuXwkqwgHxJ4KxmnEB1CNWYoaKkID/QyEtkRS4TXoVlLnV2uJwBC1KNfqKxqcnpwM",
-	"c6TY5VN2RlYFa7OeYuosyyCRrk1jWxlcHN2+XD9qtUVpRW1ne9KN/nitSbciW9mSZnnaLMmiRLiLHdnL",
-	"g0OSBxUEEUUkUJXRM9pqcr+2W04u5EFbTjbQpspych02W0+2s9562pH1ZNezxnpyW3ff1pMN23oA68mt",
-	"R6P15Ei1gwWVsMnjsqJqySYvNXORWbnleMKWlFuDemsqK3mbbZqkZdkYSH5qnkWddZWI4w0srHQ2j9nK",
-	"SldmS0vLddBubZWlxyOwuHrZUW91vcYK/yrmmNG/4Wrb6y2PQiJQRK5JJH1ERvMRmnz5PvZIRJZ6FBe3",
-	"Y2JWx96tj0q/ujDUsXd7Ocl9Mg7dPY8PWdqpmmvxy/XcPwiueMArpFoSal7+JIhUNyfReKrJ+dycTUNo",
-	"5SyWJISIzNd/wWzO0cc3ny7QTOAlueHiK4SKjdIbOlPOI4JBAsGFnzw5/6HOzkom3WKUFYRB8qYd7bJm",
-	"SzPRkUVLOhfjDaFQKhaMhBsZqljhK14gm8ZgnyKZ3fqmE/dB3aV+btcrqKIgdFo3Y0ujOkdeZVqIeIAr",
-	"plBtd3c00BvMy2S4oqWZTtOv2LXSJrTQU2p/PmJ6qJcbv7r7YvyGWeFuL9JSVS0SdkIGjeqwyiBs2cU6",
-	"OzBzl6PLojsZU5xCtpuWmdTZgp0st8w4m1FLMvEysRy8NZj76K3MwcwKtNmDOVWxG4uwFxQPKCjKtFAn",
-	"CZLnzdLGtqskM3JNA/IqVovMVYYCn8Pl3Kvu2q9hkE8KC1X1IbrBVcDN/duq83sqiLyirEs4te5GIvNO",
-	"ZhszMkn/U1zjqL43xdENpgpNibohhKEVjyJZ3Zn1SK6MhVKaeyyJSL6MfMPLFdxw+u1//9u/Hz1/8fLU",
-	"q6CcayLozAZLX8WC5k0fQbu8c6V5KyKFo/LKlwvkkvkgP7c12Y+pmGTTHHJ7mNmAepr8wKOoliYLBJOh",
-	"yRftFln25bbxZRypKsEBNxom38eeVFjF1n1y4ffm+1fmCt3Yu534paYQ4S/l2PPR2IOA9twdHPMCXAmz",
-	"XUPzq5AwSsKxh/4Dje2Khlf2dXiGI20Sr6+0d2QfWVf2ai4wUy5qPr+cMFA2AUNuuGTz7FCenxsGtjMz",
-	"REXKBt9+e26IqsWCg2oYu7IXM3ylvCvvIr9hEcch6OdaDxZ8zOJyCLLikiou1tkJ//jxx/efPN97/er9",
-	"63ee772lc7nAQtP2T1T9czzV/4j4FPT6L4SFJCJrz/f+nTAecs/3fiNT98KvhWi9jLgQUZmiT8CPVERo",
-	"4vs/g4VSK/k//mOmVsOz4+NWfs58jum/iugh78hHm8SgyiFNEhzAAQrjaMlDEiV3ks1dOrQm6txl/yC6",
-	"y42BkyX+9s60P6n17xJj4M03vSg4egfXSWbUXgTJz901QjRphQhTgpIcUCJ5LAJi76D9+MM7dIG/ccaX",
-	"a8OkNDQ/PT95/vyPAJCgwUwQcgT3IO3p0rm95YQjWBAaECQX/EaiifbWXVC9IADmM87IcFcoy5tvSmC4",
-	"zdrUk4fZ2p7GFCkvecIgx4E5ZClgTMnnarNV23cj9D/JGlA1YRIcIYwioikVbrww+4f0UUjnVMFFrMnV",
-	"BA2CBQm+khBN15mbmOfo1xVhrz68Qy9HJyjAzFz1W8EVrq9kjSwTyOE5usZRbJPNmE+Q5u6CnntWUdsV",
-	"871vR3N+ZB8u8eqLeesSNNEMB+T7Ldy4zdwHbtyQwsrAnV9tImnLAVdcyUyfrYg40juenEjO9KKEVlyZ",
-	"1DyToUncYiy3Sfl74AqqyxtUs9fNMZaeYfZrgj5//DmBUxlnR8C3Cb8nPPJ97CBdq8PcX8dOqdRwa3bK",
-	"1icrKfSV9WabLrn53oqIq6Sli6d0NnXDe4orHMGbst1hNY0FqP7W5kXgT08uM8/80MW+q+Rw7r5MhRj+",
-	"/Pnd6+Sajl70IiTWGnKZOK3l3qeSR7ECikgIgnyDi7bOZ0X6U3ITaB+QCKmp88Jp74J/AWhVWIroPFIU",
-	"QLMabyCsRvSsmVn+uPRaE1WIEa2sbNvcKmZHbv2yAihJmfrjaaWPEGGpjLFUcboRcBGSEGGFllyLCBYQ",
-	"hNGSslgRB3nP7JR1H9vP1/lw+Rn8RK8J08PDTlDOzlHE55RJK9AWhAqJxh48ROP45ORloIeFf5GxN/Iq",
-	"wXMyo99q7uNBHqdggQUOtHZwtCZJIIhCg4lcrK7MlUhJv6ElF2Toa8EqSMDnjMqCg97p7hNMx0+oLbsn",
-	"KdWkxFXFmzlCrgNZN/NVwaJ1hHiOTsw2j9ArOPBAS4KZLOQqsHmGBhN4hI6OoI8jpaLJMEcajhwTSfny",
-	"+R9e/vHkJCcvK0XgXiHOilUMy8uo7llY7FkAfCXrulgaTfM+mInWlOY2i2P59mdWitxNAjTw6x6ZyqxD",
-	"mSgKY5i9b6WdalgaXu4ON+aVU8mwrppZteL+kB53F3W2SzyUOcYbZWLW/Ez0v48mmUgCey3cRnCm98LB",
-	"ltzb5fCqENodRnG5iNvL23b/ri7eZKfTScNTukyp9aKSdsSuZokn1jR21mm79b254PGq0aTvEMD3kUek",
-	"bOz/pLvO5PCRaGBGs56oMu58RMK8+z6sdD32dBjrHJrmYx3dqFpHvag+xoch8WZBS3VhHNkolb2HOLaR",
-	"YjZIee+3Vdoms8lNrlgSsR86/4UAAICma0SOlphGaGDcWW7SGRhiQCsuFI6qiLtzcGgmJDRzt6YYBuZC",
-	"73NEWBAS+eN/e/feZeg1S5XIhgbN0xp16tRQVcjpBMax+saMNclGnCKTtQVrjwTOWPS/uUBTEvClDc2C",
-	"U7TNw8v2KjBLi9Ull3GNZKyRhS3ni7AqssvhYp1Ea4uz26V8ewguNpmR63jZrlqOpeFw+/jD5wsfLTHD",
-	"c73AegftWnMWrTvwdr2HYuZWd+zaMbAxCagvB4fVRgHbd+4UcHF4wRFJLOgGZrlbvBaDPOl4qyALO0pb",
-	"gEVJcO4z2rYXh704vDdxWMcRYFyVBRBmV2b4agOeyis7fu3vMKWqX4vh9OlQuX4znVw2T//HZKKFo5oI",
-	"z6WN9ra3auAQ+BxOOARZ8ms4BNRW7u0EmQfGwFnCDlQ4zHtcF99OqWbNSiuQzSBaCThBtkk+Qxidnpxo",
-	"sw5DmkUIpQ7XDC9pcCSIVJnSJWfpidaYbZRldGaTA5qfpY8kJFUQY7bCc8rmfkMeUlOyIFPCwY7xlawR",
-	"FDMYs5h9ZfyGIYt2HFuIw6ScRq9JEGEtwVy1BIz0cqEBZmsoTWEOEYdjJrm5PECuiVijOWFEgHUbYIam",
-	"FIqznGdQWKhTILPiX93wMdPThMoEac7nKjTIXXbMoUHu5F3eE8YzJQt8TS2RNKqYXFyADevDwV9jKmmX",
-	"yMDK92Vd3HvmduGzfJ5zWX+9Q1MAF9a1O3cuHmdEVnt9vglaIJDkM54vjoyWH9iBMxMcIi5Cw/H78K9z",
-	"Ua5VdxpDrMgVQLtbA75t5kb+3Ll7lGY2uqZi5mTFg8XmxHUH42frjIqbgE5LzOgqjlLrYqOv63zDVzcE",
-	"FP2KsqtGZoETOsqg6FFE5FoqsjySeEa09IRMlkXzqXVFVrUZ9fPc6drd9y3g3EXle7gFbEnZz/oaKWPm",
-	"BVoJ2SmwV1l8+hlRXKSvGkIoYERVdpBVP62QkNNFu7qF3CTbq67xdRXyfhJnBgL5HMGnI8VLr1fe6ZMK",
-	"r0foVRjafMVgUul/Y+gIMUK0PgdzeUFX2jyiqlhn4/Tk5fAcCQIz0C+7bOQjVLiudb83C3/HSmJ7aX+3",
-	"O6k1ss3umaGG1KjXVgQUc7Jvbx7SSJkNaXy+t0vljXKg8a4hBDNrmobkHOxrEvOe5uUwya2zNH6enF9a",
-	"zDjD+lvmr24VJ/u0vLa0HmDd2iE5mXoD+zkrqlJmbtCihjJz7kYtTTcJO95Bc0yQLFWhwBg3itDZ5E4x",
-	"PJPgAJ0n8S54pmw9ughDlBQZbVMwK7cZ7fOuvhpRWNNua1kHJ5fdjrapVXB1zUQ3n+Wjg57LK9FdgVUt",
-	"dAsgXTXcVth0eew2mBqE987u/z0V9q5d+GZ27Ug6tRKkYcsfKwtuzHddme1uHNbGViUfaYec1XtIvYfU",
-	"e0i79JDKXL4iQdXRq/cKSfMTGswjPsURAn4/s6cAks4ZCY8oQ7G09X1KUDKcnCCqfM0/sxm0NHXiCKJq",
-	"2ADII72afGVLJ08CvoQ0PJO0UFbmCtkAr1aCX+NIr++KSxyZQs/Z01iYoLkjAKHErQfPpRuGVSfRcG/u",
-	"iuZv17UQYelC3j2kRBSCVl6tkASLYIE+EnO5D6XTcreaPn589/rs40+vr/508oeTP08KiCmM1ioc9OhX",
-	"9uJmmWf0CEgQySO9OSst/vgMTfRLEzSYwGXOs+NjGdBAxCxYjLiYH7v2x+a6hW5srltMhr6t0OMOtRiM",
-	"UHUTp2V9OyOgsLqZz6whjct67msHIi0r7icd4r3S+paC15HwhtTXNabJbkStVZtKyUbDzDYrGWL2ecPI",
-	"zqqtq9pvbnhSiSa2s4lJ3LaKYoEjyBhrng/hqNqe7GXlZFUk++/XZk43pJvJ7HamzWS27bazmM3LrRZz",
-	"kZl3GC/1uFm5vOJKYFodRgC/mEiOSkMGRfRrshfaFkn4KkmeDPCsZqMCRFtCaO2r1SjtE7Ar7tEk2Jl6",
-	"z8mQXcLOTtJcbhAsn0idu9gSQPHtpoRhjN6S2JhoOxoBlci43fZGQwA2ptYCSSRdI/GZViWtZh7Xj/r4",
-	"MDX4rA3sA7twbeaB7XY78wBebrUOCvzZGwf74c7y9tjrXFXGhC1d1RKTKNEAohKHOwpLRP/q6rabSDyE",
-	"2TqJtq/COMGkSc6ld16EblpbAhoiZ129vEzlD2SuP80EX6bFczPl2+uATjXcUwndtD6iyd+D91qU7w53",
-	"FQgjigZXEWXdTLGa0n0vdpktOKIBYZJsHtl356urm8UBFr+/dSNXggckjMUWn9YSDmjY4FDDASWpSEHy",
-	"1ke/aF79jAY2gByY0eV5e+v53i+e731uSWSX7/RnOiPBOgD9pls4fBEHil4Ti2VYRTasQhkrRnIG0S6N",
-	"d2sGZErkZVRhJ6K0r0V8vjkxyXi1iuxAe6kfbrs3xLC3ijBw6despKGxgjzLSKvKZc5ImsyaZPRPofZ2",
-	"RownFFgKNc3weH6TSneKK8XKZb3F0O5yWWV4GGW567X4q7wOLwuojZNpPVUFm9WUdXcI4TDX3L43t4dY",
-	"tD4zIR7mbZtC0p0SI/JNN4P8iGui7pY5sqgJtrTWd6mBD+1c1SrHTfXehivYza8v1N3bXCelemVjHt5Z",
-	"BG5BKTRI1FoQJHXROiXmKHrv9nnDyI8PCKlKgtJp8dqgkGxWj82xEPN2KxhS1JwPWIK915u93uz1Zq83",
-	"96I3KwRkOnQZjjS/wekmo0scQXZnLZxXSy0Omw86dxJ0VYivOrwysDdkKqnaov5BvXvrurxs2K8OzqDd",
-	"vCpv8BWyY2Qu5QOtEDQnSiIIhzo7Pp6gwYSRG9fXKOBLOLfWosTISNey2KouOmR4b4UPt96Y+uAd+4H1",
-	"ZmPKS93wkZKtY39oGv0Rmo7mwzaxHd0CthqPrustrUfzerv5WOS1AywEuhE/lJbiwmqZZH9aBWNRX0Nq",
-	"19pSMiss5Q0XeWGdPPSrC/pUJ9LW6gUHsN3PpMvOg8NQECnb01Un/frp8FW0YT9HrjiTFVfzTOmWGrTe",
-	"FCj4ShgaMHJDBDLFnaQJZIbrA19JLllQp+Ir5eS9vptH1Re43PZF3VjuWJIgFlStP4GKsJlLsCDiVawW",
-	"lal2bTpfZIY3H3uGJq+y1WbO0A/Qic1lburnmOhaNJjA+lb9RCX0Cka64hxWyegu78xOK/0IrZ2821so",
-	"NjXj1XlgIJfMzIZg/aDNvU8Xb35B8B936+TVh3c+0pIIKzgphTNWyLY4m9GA4mjM0jfdbg4mUzjGV2R5",
-	"hVf0SnEeyclwZEo9YEHGbHKMV/T4u4ljvz3+jler2+PvYO3cHn/5TsPb48uJGc3Guk9Wgl5jBWcZsERu",
-	"14djxgWamMj4CRpgxtl6yWPpA1kdmfxT6ANWC3OUHPIg1paXTc1jMswjbe9GlM3HTEZYLmzCHU2xK3jT",
-	"GQzUoMcmPREJbVUX7QmsR2M2TlhDoliamya5tEaEXZOIr4g8M0WZzDqPvTP0fTQa3dq8Q5y5uFR/zDLt",
-	"oPTFl9FodOmjsZHspjyMFu7mX06+m7+0iM9kM4JYr0Em4nXMIBv+cJQ9OHdOz+gfJuaUXVpzJsIqc95O",
-	"maQhMZ6O6RIWwGR/Qgt8TaqL4z6TSC4wLAHoDQT1n6T5UC2C4CPH3oWWB6YF1Nw12z0ae5e3Ey1ApIIr",
-	"47KmhsmYgcw265z/DQb4bkoQxyKy471hiuhFMtd/Pn/8GYa6vJ0M7SbUZomK1cIQgeYuP5Pn2NdG/NGM",
-	"x8zckFgSteDhmJkv9u3N9qkmKFefxZWTKeSugqX9RfOH/iLNWsfuBrxv/7bblvxtnbLk7zQ57ER/kH22",
-	"4CJt4nCWtI/SfVJ418m5K6yUoNNYEXmca5NcWMl6SnqLlalqRIk8dgGhPso9BcdTPxT22oQ8dnbGRNMu",
-	"DtF0PYa7JmvOiA8XXhRhaLrO3YMxfK+X7aJ0cYbKVDacwVUyuDVjvQWTlixdLn/MPny+ODZ57l6/+fnN",
-	"xRuXuUxT/TDJTagVoY1ZAZ9OewwrEmSTd42ZS2ymFmSJTk9elhKQ/RuPUcihQ2CilJyQ4vovqIGkex8z",
-	"DBM0pDg4PXlu+VwTDkjJYX2N6mcy0/OYBRGWWmqF3IoxIyOoFrROogVYiLW9oGQYU1OtdYgcg05QzCJQ",
-	"fgsyZsIYPtYTlnxpdUjWS9bMa/+0vAtT+MkkQiOhUywGhYJtQFMeQsjxJHuNUlNNNqkm0GrxCrNuVHO7",
-	"GX7KBJnD+5mwMvg9axubB9P8gIVS+rqNSTqf/OmiZMyDodlmxhMZ5+xpzMIxY6nN7CPJnW2d1FrFDoaS",
-	"2oOFilSEqZEmRoZX9CjJJ/dMjtm/4GucZpjT20sVxRGVVgCBkMIr17fiFgkMOFOYQj5Hs7tjJmJbjG1y",
-	"dJTmnDxKzcF/Sl56beZ/wd/HUfRPSsRkcp5RqGOG7a7e8DgKIb8dmuTrPWk6cTIFABdN6HaW9t4ZUaOx",
-	"Nv0UVVDjst6kMbUizT1q7/noZHQCd8jNgnln3svRyeilrZ4OVh9YK1rMH5vqjcdg+PKqKyUfIYBNZkqB",
-	"Qoy8eQ/lyg4auQD3+/TYEk1qK1hO0EBzSfF3uybrFZEmhzaUlZwMfbg/CNwLKgYu8JlSQ4mMehd6Zx5U",
-	"RE0LpHrGmCZS/cDDtfGvmSLGw8aa8M3Yx3+RxkkznmnrPdNSmdfbW2O4W8miO3hxcrKHAU3JVxit7JBU",
-	"bcpIk8KpmUvVEMmcj3/AYfI5vnf6/GX7Kx/wWlshF5z/jIVJ53D64h/b37tYCK5URABs/cPJn9rfeMdk",
-	"DCY6YSqbpcO5NN7Zl0vfk/FyicXaEUJKp1BsyYVunH3xgDgg4r7ECqBnGhjilann4NTei5MTQ/eQCVSR",
-	"KNJ6CMpv+shW30SDxM+A3n0oSmPCPjEz9iIwV5mgP/Aouid6zpaIvc37oZC9de/0nakRW0PgUmFFHL58",
-	"CNS+F9rV69CZdK0bedxiwgJBz4mqCrWTyoj3bJYVdO1iiXnmkHKE3hrzHQ0mxpD/DjoLSuxmH4z4Kvvs",
-	"KH04NFlrfZdlFgS6yzQ741HEb3Iepq9/JCtlAiGxS1ubhDinlVTBkJCE5L075xxWfo9F9jCakZtMQlxj",
-	"dlhbcEEE8Q1GoBaQC1oQA/DMBF/CD3+N4Yo7eDplFtYLnLHMILgMa6tVAVZaE7GXNjn+mS6pqo3WyzT8",
-	"dTaTpFPLT1AzqL3dO7NJXZq++da56VuDVHXv1MX6trbPrLOh1Pd4Sd5Zw016t5f7FGKFtE8VMuxXRpL7",
-	"aVluc4Vu05u7NhCeCqm6yzQ9bEGunTxvf+0zczLUKOTTkw7C8C0XUxqGxNweSoWXnkNekgysiHIJgzOy",
-	"LJsK6vLWr9G45oxMFnLmQfqUpOStlU8l5jPvZsfZkwotZXnrpEKf72MC9lyrgv5sfcCtteR9UNNDKeOE",
-	"gs0iWWorZIkt0eymahigYEPiUMm/ROyv4XmqkNN8QJAuyMBApqKEkokTCDBDmfpNZ3nq30z3vJv9Aodm",
-	"FZLztG7yoasSpU3i4eg+KcdMqvmN91y95TEzQzx/0YHUBBQaBUTgLaY7cVsSajNL1pHa/GoTTquVHK1U",
-	"GjtwaYIKLTeN55HJ7T4s085PRN2JcA7KcrgnvV8veS/y9rVe7gXBoT0tf3OB53XD2GbH0AZ6PmRbYGMe",
-	"zDHDTwRyFWZXaiPzYTMKDYEuVtVBAR+wUBRHKF6FWJGzEkyZjQMo8c5neGl3cnev9oqJirhvj78r05gl",
-	"DvPMc9jmyz0qoQc2lQydd1Zeq7hCeb2NowgJk6vxDPElVXCS7WJyLLvNibIH29mAmzzX2YSPvxO228RN",
-	"6Pmu57ss31lK39JHKR9Et6GDNoejC48b4Nw5uAlMAW6drivzPQ4fADi8N2zvUyY4sQf29gTs3SOOlwvQ",
-	"bQHxksDUx4bgJR/WZH8n8bv12N2nQgQLGrhKF4t4anPBhiE6OoJQF4jTKfwsibI/Ds8dm2pr4PTkpbmC",
-	"YBYdUWlLKocIKzhgOytfQ/hrTGIikYynSeV2iDBxGWHhdNme7EGcmv3CK9di7J2hv//nf2kZlZlo1StJ",
-	"yzpQ8lN6U30fpkbhhsE9w5GFGPsei7wjFplJa1DBfR00fCvwaDhV8+gIvXJMBYdulukEmRGBFHd3eUIH",
-	"9p2enJjIGYwmJvBrMqzDIjNE/0BAZG++7h67bKbOBtQyuWtUBT9uTytPBntsF7MmrVC6yj3qWIs6pv5N",
-	"V5Nnb3gjGshEHA+3Ah93JGj3Z5c8COzYjV8c9pHyTa85DgxwbNM4rVBjkcPujjsePMc9DOLYs9xjwRo3",
-	"80FyF3C6hB+6ttIFeCY5EPtYxF3ile62Ro9XPg680u1nF7wy4bHHhlemwqPBeE+y+dbjlS1pcDJi6Rwt",
-	"gQlBaMww/HMZ66kkeaiKnL6sgwJ/SDNV7sMAcN0/DBToRu+hwN1AgZm0phWE3ayGNwo/TLKUDajSSnkm",
-	"V1CHMOLmJjgVaJLcsB2eZ0PNqnhHd5LJIFWFDmb4oA9TPEyor5n6GqC+hJrg/qBLS19t2lWhgdvTxpNB",
-	"A9slbTbxfo8GNqKBqfTralA8UPQh6mCz8ChMrhszclMvhw3AsiM5vD9L5kHAw27s5ZCMlM16JOPAwMM2",
-	"HbbbOMWd8qdFYw6eQR8Ga+w59LFgjVs4OSb3Txek0bTsccb94owmSUyPMj4OlNHsZheM0XLXY0MYndBo",
-	"cAfMGu0IXcyURZOI4SUJE3ixI6pop7MfRW86fxhE0Yzd44m7wRMDRyYlMm5SsxshieYdNGBcmWvLlq53",
-	"AhomZN5DhocJGdYTWANcaElmS7BwW5p4MlBhmwi9SLi2hwkbYUIn2rpZBY8HItyJ1N2XWfIg8GAnlrLQ",
-	"g2OtHng4MGiwSVcdPix40Ez5MJBgz5WPAQ7c2EdxKYu7wYGudQ8J7hsSTFa6hwUfCSzodrQbNJjs/+OD",
-	"B1Mh0ugMuGa7hAltNY1tYcJkSvtS/26Ah4IL3fg9ZLgryDBDMpWk3aaWN4QP3XsZCNHS/I4gxMz39DDi",
-	"ocKIbUTXCCcmJLQ1pLg9jTwhWLFd1F7kOLqHF1vgxVT0dbcqHhPMuCPJvE+z5oHgxo6sloAbKcv1AMfB",
-	"wY7tuu33AD/+Dpj1oWDInlsfExy5lf9j+acLJtkDkHsBIG01vR593CP6aNe4sv7Khm+/kx8gRf1+nRY7",
-	"ZBcA07HlY0MvE3HT4GTYZepUqCUHT1orY0rMGsFl0htWX63FDbQfS8D2/jBQpB28xyF3g0OuEkopE2mj",
-	"Bt4IfnRYkanAYivxnqeoe0RmKin/mUJLUJvb4n2QHpHW4o8pxffg42GCj02U1gA7NsKM5+j05DSpj64W",
-	"ZI2WeA25NSUhlSDk1oTyZBDIVgl7kXJ0jz02Yo+J3OtoExxW9ZXdyNS92R8Pghl2Yg4HQSRM0uMPB4YW",
-	"Niuj+6mycuDs9TAoX89fjwPfu5tf4RyDepxPk4HSs1cu4NBACc8kmphSjq6PyVnWBXmWxj0YHC7jXmvT",
-	"URLio5it8JwyQN0GWQgPkLQrC8gNGwGyT3aUjdl7U7DImZB3NQlXQn+LouZtt0j631SRpWxNUmpe0MSk",
-	"1ivinXlYCLz28uLjS9rxZdKQw1W2OmYvwJ8PAA1tbwcCMlRDffuzCSv5y47bBTlPptgj5zutcrStROiR",
-	"887C0K7xlsh57u3koGPTF1+nBcU0O2749oWWAfuteGCG61ScyZLso6vN1EEIO4XWBax3RaSpOfWf02vC",
-	"CicduUCBSRopMEGcIYKDRYp6MhuAzG/sL7nKxEYk1ZZEsrPeUx500/sDFUQyg/fI/47qISWUUqb4Rgti",
-	"I+TfcYYrt14gZfa1C3vgKMrGINeWaU+Jvz8EONAyRw1E11TkyFLRrg4BtiaUp1MWqU3YXqTM3R8CNBdF",
-	"ssTb1dY4rEOA3cjUvZkiD1MDqQtzJPVYHJP0IOWhVUBqVEb3cwhw4Oz1QAWPev56HOWO7uRiZAqz3+Uc",
-	"INONPQqwozzLeyPSt+47FYiLEPDFfZwPOOJOC8wDEvP7PCbILG73o4Jsbf2244LcAE/qyKArle7PrGxn",
-	"UeeQ34U/XR8l5kwiavfKh1vHsx8GA7pF6sx87mypjfGSjp8o03WJ594jf3VSfqUju6y0rAZL0GDK1aIE",
-	"zem/c9CcfXnYn/bd7bQvo+v6g7/9H/xlltvQbRKWcB9gWcGk63a4luXZR3rOlhNL7fI0ax/Wn74BaSCc",
-	"F1uKZ07jQHqsuKTm8r/1xc8Qnhl5QlCEJWB0w5bjtOyM9upvZwZ62EO2dB79edtOz9syvNBG+V3tg9YD",
-	"uY9kya9JiVlAm+Esit9wqJZngf587aDP1zYgsg6nbn//v/+vfG6LbhZcpm3K7lnTwdudiOnJncF1kcUX",
-	"lU5AfzLX5WQus2DbWCcHeV63O3F9H7bOg57idWWvwoFDjs36s4fDPNvbSBHe64nf74tBH/YcsOfQR3w6",
-	"eGeHyFRC6oSSumJgNdCoApO2mMAcIsqw0FNekuWUCMRnPS66NS5q96AHQx9F9nK7nZ3wTrvzjw7kdFKl",
-	"yXcwbbbPWE6uNWO5KwKQpbwWs7Rj7ck2ML0/EDppBu8hyR1BkgmllOm0UddudgXAvNSaZbwU5Y9eoRUW",
-	"2uWFhNOuoDGiEoK7XWagwenJiUkPhNEkBNKYDGvRzOSTHwjC7E3QPaCeDXTchG+aRhtkMN+aep4OZtkm",
-	"oS9SidCjk83opCXPrmbFAacst5+SDavRzg78ql2uGnvGIpo7Edl7s4QeBrvswmYJHOLYrVdAh4ZSNiqu",
-	"+09XviWfOmTzsBn1gTDMnlMfB1q5ga+k8DfO+JISeSxXJND/b0EnjXtvG6MBRvOIT3GEgKl9ANmAvadr",
-	"15TOGQmPKEOxJOIh4Mj7QwzNqvSA4eMADM1udgIMTdNHhxc6Lm+w6y3J18OFnxSezYD3TTZlNJjY85RF",
-	"PIXnCIchOjqSuqHm+OLPkij74/Dcsac2G05PXhpbwaw4ohIFBlVDWDsm2uwwG4IjJIm4pgFwcUykFpJL",
-	"alOrzLhAeLUS/BpHIEswkzd6kMn3sWfX4Mo1GHtn6O//+V9aNGXmWfFG0rAW/UykxV5MCdP7A6GfZvAe",
-	"/dwR+plQSpntOmj0VgzUsKhmzhF65bgJzu4stwkyIwIpfjdAc0vt2AOahwxoNpBmE6BpGlVDl9vSydOB",
-	"LtvEK0CX6RL30GU9dLmhibM36BINZCKFh9vFU+5Evu7NEnkY9LELpySYhuOYXlscGvrYqGVa0ccib+0g",
-	"NPKwee2BAMSe2R4HgLilu6EEpqwjfghte/gwDx/CovTw4SOBD2E3O6GHZt8fHXpoPqvRtIYmjxg8hO/b",
-	"BDuEF9qhQ7Nue7IhoPMHAg5h7B433BFu6MikxG/tavxQQEP3CT1m+Hgww1qybEIMoU01YLgljTwdvLBF",
-	"qgJcmKxvjxbWo4XWbelm0RwyVrgLsbov0+NhkMIOPJJgF5ZXeg1xaDhhg2Z5CJTwkLnsgTDCns0eA0LY",
-	"2bEA1/1Y8a+kqUbie3JDpDJIh4/It5UmRq1xpQPpQuOsSxIIosCjINfau1/wG4bwHFN2jiYrQWb020T/",
-	"TJUFTjQ1CRxoxqpG3S5gbt4+K4USITnDEYxUBwilMc/PJDLrtW0qqeqEoUnnKzsdhIOASDdYZjNfxWrR",
-	"cv/TYBYowELQpH4ObM1g8pWsJ0NAUM4RVSjATHt/U4uHTnHwFUVYVd1bMiIJlmlP2EZuKx4G4qiYQlhH",
-	"EIzcmO0x/rImarPM9ysUDwTOqCTcMt02iqDv8P+rNnDjAn8lEpHZDMqcGTzQB6zPnEpY2jR4hzkzkGgg",
-	"yDX/Stkc+MHsWyxJCO+pBZXJa1QirN+pTPn8UfeS4YI29MK0310Wug312c6Ui/4K8LJsWouCNKwUUHm7",
-	"qiKht371mUQ0RIPkJCaiUg1H6BUDoApgYjdKAsaenpzqnaG6oxVWC8/3GF4S78xzBOQVhYafEQAzgwKc",
-	"eZSpP556vrekjC7jpXf2PElSTZkicyK820x+5Xga0eDYEfoVVkrQaayI7FZj4BXjbL3ksQRZa06hLKGN",
-	"0KeFJlJwFs04ydUZP19Mlc+KDQDYts9yOd5H6JVZOB/RGTievqkIOCXoGke04grOB+hGq6U+4/D9HHqV",
-	"Ug3f4ynYhpmGH1eKYRLEgqq1Jme9TVOCBREgvM6+XOplL5hphezDlgdLGFNNqqFusiPB9WuR1go+P0e4",
-	"QbLUsPhPRPXZMzfkkWbHuM+XWQPUbsBoDsrNp9Lsxmp3q51g+FMQyWMREHksY00xRGylzs9deIztRJuU",
-	"4AzfSSN/sr316vix5Lwy+9kt6ZXd+6end5NPb5AEbinLGreCo9uVrGu6rWZNptOr1Tbib8vwYlr1CvWO",
-	"CjXRRJ14aBeqFBJ9uVxbW2pRCU6xFniuoyr/905K9QfXca9UH4VSdfvZRakmRPX0lGrKT/UCwS1lWanm",
-	"ebtdnyYp9yABX559t9Wxyex6HdvGC8061m1Or2PvqGMTKu/EUjvTsQFfcKHurGFNNzvXrz+abnvt+ii0",
-	"q9nNLrrVktPT06yOj+qFgFnEGq1qubldp5qGu9Sodl69Pm2m/pbwKGjT69I76lJL3R2YaId6NIpIAGRx",
-	"d13qutqDPk267nXqI9Gpbke76dVk/5+ibk35qkk0uFa1Ojbh9C561jXera5N5tjr23bOaNO5rl2vd++s",
-	"dxNq78hgO9O/lqMeS/zUB9t7r6X3p6XtGlfGTW349jtptm6/Es0O2UXRO+p8elo+4ct6CWTXsUa/O0nS",
-	"OZoqUeamMJsRLYyrJGhjKx3vJtkr+BZ2aNbudnN61X5H1e6KfnXhqp0rdWBFp4PreRKiwrGYE+XizI3g",
-	"eybRJNL0OHJ9TM6y1RWfyVTBQ9R/uY64j2K2wnPKIIvIIJtDCGLOr2x9w2EHpW6rSm6u2zdVcI5p78qE",
-	"K6G/SFHztlsq/W+qyFJ2LKCqadWGx2Mh8NrL3835knZ8mTTkJrl9DW8Xako+gDrbJ+clt7sqqPReudCO",
-	"+lhM663ZrzetO0seu8Zbmta5txNPaNMXX6dRwJq0N3z7QvPTfmPYzHCd4jctyT7B8M12iefUS7U174RX",
-	"h7BN03KXOJ2bWm/DtxVXb47jNI16G/6uYZyWwrvw0s6tB2DATjcd2834TDfWkrejPJN5Q8FHlNmMHlyE",
-	"UKd8f+Z9uVo8yPbfp5Wfva/W2dLPXqlps/ZzA/QWf87i70rND8fIzkS/Cxe7PkosnNj/98CtWwPth8Gm",
-	"bqk6s6jzD9vYM+m4Z80a1uwANO+DC23x87sGmdh+dh5hYusR9t71Y7llOO165OQo6ineMZy2SoJymc4K",
-	"pu5yt9CU496lk9qXk+/LyR/SXcNpy0HTHevNFxhwkzK5XS7t26JTu7mz3xed7YvOPi1VmtRsq+X+cr2a",
-	"WkbuoE/dQm+pO/t6hn09wwPSnRtwz651Z0uFqC6q02Rg343m7Ost9fWWnpTiTCoy1bJ+KY9zHRN3UJvQ",
-	"cGut2Rf16It6HIrKdGU/WtnmTgoTFBnwVE0xNDpnElGbDFoLLxwEPGbqmUTkaImpKUC2wlLecBHCH4Ko",
-	"WDCJMOSSrsygjAanJ88hR/GN4GyOAkFCwhTFkaw4HPl1qmX5PnN0Q98JKd1veQI7tum9iqte1a+jj2IW",
-	"EoGmXC1MgUgehSiIqB4BZN/vImv36Yt/bH/vYiG4UjupD5XyY4733nwzZSAqKRuK7nXOB17g+iqWJ+K6",
-	"Pol0plYfHDZCa2kyemtrGg3IaD5CC6VWZ8fHz1/8aXQyOhk9P/vzyZ9tobPJEn8lSMTMFDqLReSdeceg",
-	"H+xki+O++bYigi4JS8Ob/ITvqciHP+bjHtNU1WlQbameUDa8kor0VgIL7RM3aqa79Fiw2N1vCyKgLkT+",
-	"TFqvj+KChD50PF2jmwUNFnryigc8ynaeDwuo2gY4ziYhgoNhNCXqhhCWBn91WIjmMdIlx1EC18NxehqM",
-	"CpB6qlVd9xZsLPep7d8QzptlNkYPdpIyTcPp1QPbWebqW3t/7lChsb+Fcy7yff2QTXjWpacktUy5r0/O",
-	"qcyW8z1HMlO+80ZQRRBVw+zCWU+zokNrqpoF37J3o5UrOk/zPW7Yo0tgV8FRlVU1HEOhkEAB0YjPc5QD",
-	"Quj28vb/BwAA//8=",
+	"7L37chs5mif6Kog8G2FpgqJkl6qqR4qJDZUv3d5TF68td58ZU0cEM0ES7STABpCS2V5F7F/nCc4zzIPN",
+	"k2zglvcLkkyKFJX/VFlMJID88F1/AL7vu+fTxZISRAT3Lr57cwQDxNQ/317Dmfx/gLjP8FJgSrwL75Ng",
+	"lMwAIgKLFRBwBugUiDkCDPmUBQByIOaYg88ffwWQ8HvEOMAC3GMxp5EA/4gQW4ElZHCBBGL8EnBEAtkC",
+	"EzB+Pz35DQp/PgaCAn8OyQwBykCAQiRQehRKwhXAU0DohAYrMIcccEx8NPQGHkP/iDBDgXchWIQGHvfn",
+	"aAHll4jVEnkXHhcMk5n38PAw8JKZyAZvoICfBGVwht7hUCD2O1yg9z4lAmLCi8R4DTk6wYQjwrHAdwjw",
+	"aKJ7t1QhcKEmhWVz9fHewJM/ehfeVA3xXTXBdpAHr27GA+/tNz+MAlScyxtGlxxAMMUoDMCU0QVA0J8b",
+	"il0ChpYICjgJ1XzQt2VIZTeaRmXTQ3qkLzeZGWGBFooSC0x+RWQm5t7Fy0F+ovEPkDG4kn9zsQrVR1O2",
+	"8JLv+BWTr6o7GIb0/u1iKVZ/hWEUTyz7jX+bIwKWDHFExMB8GQc+ZGwFCAXjUPY2rqK3+aBb1aqBzO8o",
+	"W0BRpPKV76OlQAGAkmtnhDIUgCOG+JISjjiADAEY3sMVB//j0x+/H1euve4/PQlEooV38cX7O6fEG3hw",
+	"ib2bQcnU3gfFaV3HovGCg8+f378ZgiuwgKEcBgXql1gaz8/O41ktoZgnk8JBrfiYOV94UaRalkxtqsS3",
+	"RFAcZBkLDvyIMUQEkLoHHCkmhuDPb68BnY6IbCDVSpUuOQaYA0qQkT2OBnLA8b+MwZQyAMlqRNA3zIUU",
+	"TysVKOQInL98NQR/M73KmWktaCb5jwhxATAfkYj4lARYfhMMh+B18ge4Z1ggLtWWnIDVhQyBOSRBiAL1",
+	"MxQjAoHACzQAnKpp3lPgh1hqX6UI5dTkqBwukCaCoo78aYoZl3qU8OGI2PXTE01W0CrQDGMt4LdYUs/O",
+	"zkoXjlRolTFD4fBfxgAtJijghiIhlBJAJ39HvuDyM9RPmBIgm4+lKk+pHnCkf4WhpAHmAFoZEpQeOyoj",
+	"TLapjH7FC1wi7B/gDAGO/4kGIEBTGIUCvDq7BH4IF0s1ffByOHx5dlYl5KHqtkTRYCLQDDFF+v0zMX9M",
+	"pxyVkOP3aDFBTK+31ryCAv4VLxPyVJKC6j5L1Qkm4odX3kDyKV5IHfjq5fnP53/64afznwdyZfWPCd+m",
+	"qfeBUcmF2lq/5x+iSYj94tQlY0llMIUhbyIW5rdL1U0TnTJj798yfkKcY0oKPo35vThHZYv1dLBUR6oZ",
+	"OJLa/rhhZqax45T0POTEuJ5YmUkzbTmQbVAglYqaVwAFBOY9t8kFyUBDHLSa496uqp6e4UBeQz27nEvd",
+	"1FDsEozN6OZ3LikzltrZmp+GWdv3Ws33Gs7q5qocOW0C5UTgrGEOAs6ax6esRJXJX7WnPADjk7H0Kaf4",
+	"m/ITZENtidfwmTllospGtbRKD9IVM26lfP0XGHzUvoj8S7ILIuqfcLkMsa/s76nyHS++p4b/bwxNvQvv",
+	"/zpN4rxT/ZSfvpMEeMsYZVxHQ1kivSd3MMRS8paRGMjITscWSL0BjsbfR+q7R94F+DLyruWi6RaYA+tG",
+	"DkfezcP4WHli30degATEoXxj5EkHWbpvHOkuwQkYDocj72E89LQLPsFBgEhn3/tGDV72qfmp/TuNQEAB",
+	"oQLM4R0CS8QWWOtDQeVfco00m0Jf9qGm7SlPikfTKfalT2fU7g7mn56FVZYXlroXWsYRu0PsBQcB5l+V",
+	"Zy45HXLlok2jMLyUnz+X4ngPuXJwBSJD7S5xsQV2/J9SlprZUYncBYBgIv3rEHMhldwCcQ5nSLLll1Hc",
+	"VisKzZUXYErpyLspZ8Y05/1OxTsakWAHC/c7FWAqx06tlHGjA4q44kgVxMhvwPrvO8zxJESSM2VzH4Yh",
+	"YupDPsBVSGFwTemvkO2EEQ2PAAXTCEpBKCeS+jj1QMZtd4iBV+C3X8ARDDkF9zLUl3E+8OcR+YqklVc+",
+	"F4pjsHcQh2gXi5SeBJiqWZgvSiFYUjPK9Ynj0SRAz0a5WBioK9AYloLLoNSg0Hz09ZxRIcy35gJ/SsEC",
+	"khWAQqDFUnCN/GjNFAQMca78XsqstvJpRMQFqFqoewXgmfGG4O23JfIV3nEHcSgtoXTEfgJcUYAbmRmk",
+	"ccOPSLDVydVUIFZm69V7ICICh9pDQt+EnT3wIQE88n2EgmE2hrVhwMuSMECu2GcCIzGnDP/zUVjiN2kN",
+	"pJvHwAQGwGcoQERgGPIiaa8iMZcP9RTSbcE9YkjJ8JLROxwYPirTT1ajCfoVkTKy/+1vfztJjYSyX1mA",
+	"PuUnmc9U3gWawztMGQyvOIerEuALTOImAMo24GiJGFfoBxSC4Ukk0CWg98SgY3wOpd8e4q8IQMCRiJbH",
+	"QzAOsY+kTzNWqlv7m/a3lP4CC7gCHKFLADW4Ip2xEPqqEeUIHCkYTyq9qrclXTlCgAu4Oh6Cjwak0CDd",
+	"58/v33AFECloI0gBGvdYzME4Rhz+TUMgl2AcI6JjECi0VdkVLhdiyegSMYG1r5aQ6nYJGQzwbCF/pgT9",
+	"MfUuvtQz3ecIB97DoL5Rsl4f7AAPN3kuzUA/P5YgPwMPB2XInlQ9f5BwZV3d4ms2Ri6R8Dm9V14SukNs",
+	"JdXfkeQG6TnNEdBvgSVlAobHWsvLMS4ToEtykF5AswOAxRC8MQBDHMCbKU0oDREkck6WDTJOd4ck/1X3",
+	"r+mc9921/58jeAnhlBjc6p87nd0n2fG17PfhRscOFsb9onFdNcMsg2SmMyjl2hRZ06ueANNaaOSn5VTI",
+	"a4aMFsph+AyriCqlT7Q60cIEjj788el6AD58vlYyC4MTxRnmqfIIpPwa7N1Z9hwI3F540lLgyJAu83Bk",
+	"rgbQM8tqzePmmMbwSyOHOLCCMaMX3yuXClqj46bztI3KzzjfncPMZCTTOC/3BSzMsLiWyv3KeDQlwObA",
+	"WyDR6J3Iyf8m20kWQd9EU/sPcKb222T7JUN3mEbc/Z16Ykv1oD/NzCU1hPkah+X4UL571Kwyrq5f/+U4",
+	"tiHSPTChgzQgQ/A7tQg17xVGlwqjZkFfQ4FmlDW5kr5pBo5mIZ3AEAj4jRK6WB1fgvESyjhpDBbwq3bv",
+	"FgACwRB6VG8ut8pd+VAli/SqlGs0Fdz9hd+jUEVqLR3JeMHaOBBmbjdOrNDCJYjZoiOvoGkNqxajQWSS",
+	"pckvPzGLULH8ZcbWjYjNxvTWT4le27WvVPNJr27zbDKttj+M1rGvyYSfg4lN02pDO2sJ525qi6K4ibXd",
+	"Q0GsodaHlENQY8Ss31A0YgNApwDGVm6gkDhOFwjwJfIx4o9qydKK4dFsyaBxzdE3gRiB4S1WwNgUG0ir",
+	"bqy35p33qVcewRZThmdYTlX7cdDZ9WNoihgiPrqNWOg0FGO4BPD9iDiCzJ+Dj4jTiPkIJBQYADScDcH4",
+	"48f3by4+vf54e/bypx9//lEhhdlDQI1iMfAMf24LTflkui9BU5ydj5idk9lWrFCe/oa6Fax346QTWngz",
+	"sX7oyJtJy3FLffeo0rimMt+BkHUiHu1DtfZuoOU+BzfQNZotw5KrXRFH4Md21egG2v7W8QKT+T4LLzAh",
+	"1YZOoKWbuxNY1GCbOIG9/joc/VVkMwYx+YhmpWcMrwBTT7RbPJFNARQh5GX4z9FYPRoPwBj6jJLVYnys",
+	"thZTD+QSyV8ZAhHB/4geFxoy08qvwI8lBFczTp/zv3p/5Q3kf2+D38w//vKL/SX+1wfz/0/ewPvlt3Nv",
+	"4H149+rs7KX8x99e/uu//uwNvE+vzs7OSy4L1AGUr8663A909J+dPTtLV0u2m3o+a3bFZFvDeR35YNVL",
+	"36AdngYjrKX6yreQWi5mpWcjm9yyWLHUuggpHVQwqOl+GuZS4b2kemjhtqTndMD+SoY46zkqCaUaPZQy",
+	"wd7ENenF+qUbRsYQCuTTMmTMPAOYqHtP5qz4BYBgQcUcMWXEIZhC9ccRj7RBPh6AAArEB+ZQkBCIDcHY",
+	"vC6tvX59rN4f69fHj3CcBzMxvw2MiYmNo/qhC4eVBOt3jswBvdsZItTu3eW9wcJbmnTl9wj1M0VLObo5",
+	"o1N+tGqOF5JcW8ASP0WG1W7W90o0B91y/E+UV6wVdE0rWlpNIv3MkUSIPQaJSgS7fOmNNHUM55mbKHou",
+	"XEAm1mdpYW6J1I2nbpI8DLx7BAkms3UHq3FILZ1iToilJu+sqvkO0loiQ4KUgOfmm+XQMlm+qdG8Dk6v",
+	"UcNdnaw6YDXoEvrm1En7+4ttlI7LhKpkvmmvLNEALqM8WWluFOQ66aqOQhK/p97bN+2K/rF5UDd6Vdyh",
+	"n7aJOewsDjngsFRZM9jQrzdHGnltutGhs16X9rp0z3VpQVRe03npbdor4KsngE7z8Z4kaxBf0rOBHjiC",
+	"9t/KV56oW0Uc3SF1JFB1xo9ToZ9KG2HTmARgbDsa21/lCE///N/uPHZDz/JwJ142MYei5I6Ouqa9jTMC",
+	"6QAnb77cZcH9MGPsKcT0MOPcVEpDoxduRGN35xi3ocYq2eVjckkrxTfmAqQhRQUXgSN1+0cqba7vbF0q",
+	"bVIRV0uNQAA21+KWX8HR+dnZcYYV1zk6vTZb5bzNao6p8iz9WLvWjW10cH5083L1qOUepVG1zv6kHf1w",
+	"vUlLkbV8SU2eJk8yrxEe+Thlrw+2pg9KGCIMkS8qtsL9+Gmz52RzpEjPyWTmKfOcbIf13pPprPeeOvKe",
+	"DD0rvCe7dI/tPZk8Tzvwniw9ar0ny6oOHlQsJoflRVWyTVZrZlI5ZcjxjD0pS4Nqbyqteet9mrhl0RmI",
+	"H9XPosq7itVxCw8rmc0he1kJZdb0tGwHzd5WUXscgMfV6446r4vwaKHBrTKvyz6V7lYQ+SI+e8jMnQrp",
+	"PMlelec0ZQgBgb4JTZqA+lynseBzQGi6O/kK1ycUxzp3i3KxZAcnKmGYynim57nLG6yN51DN5NV5mMDm",
+	"uP2Q7rKM7Ht5jeflPt6tkcPbI75Fh1EOoVgxvEMMLOFMZZAay5fGA3PgwCQrhkS1HpbguY3E4tFyGWKN",
+	"kHcK2pluU35n44q4JyyxvZsu4os8MUkr+DBh6ptajeHgjcbyvh1vdP+lc00Tt/5Z9RSnuluTlvOrSH+S",
+	"47d65ql2RtMGqd79i1sWfab4Uf0sqpxR+7yNM5rM5pCd0YQyazqjtoNmZ7SoPDp0RnvVsSvVUaDZGyjg",
+	"H2wGCf4nLMf/3tEwQAyE6A6F3LoXX76PPBSihZycTTapEy2PvIcBKDy1uZNH3sPNOON2t1jfvGDLuX9g",
+	"VFCfliizmtxvKjubPg0JJ5KLL7W7ovIBTyOOApVG+M3fIZlR8PHtp2swZXCB7in7qvKblmd2U1UqXNh7",
+	"mZp0O48jftOMdlOxpKmUvvm4IpOYXOXvFBEjKGjlqEMBb2mObWozVObZTAq57MR+kLuyz6x6CVfsIrVg",
+	"SY4kWnqf7qXrafeW3mc8XN4RTaY5KFm1wiI08FPidR4wP1TrjT/qcj+WJ3vsgg1a+4MNq1jl/qUKELgQ",
+	"3eqY/BTS3TTMpMoFdHLYUuO045Z44kVm2XsnMPPRa3mBKQo0uYEZU9GNI9grih0qiiIvVGmC+Pd6bWPa",
+	"lbIZusM+uorEPJV/PyfnqqLUrbv1qxnkk4BMlH2IbHDrU100quwMKWaI32LikgNcdsOBfie1jCmdJP/J",
+	"7mBY3Zug4B5iASZI3CNEwJKGIS/vzKDit9pDKcw94ojFX4a+wcVSleX42//z7/9x8vLVD+deCefcIYan",
+	"5qr/bcRw1vVh2OWdWylbIcod1yx9OccuqQ8aZJYm/TElk6ybQ2YNUwtQzZMfaBhW8mSOYdpdFE+/3DQ+",
+	"j0JRpjg0iPp95HEBRWTCJ5szXn//Utd9GXkP40GhqUpLz/nIG4CRp7KwZwpH6BdUHRPTtWp+GyCCUTDy",
+	"wP8CI0PR4Na8rn6DoXSJV7cyOjI/me2U2xmDRNhU71lyqoHSt00zw8WLZ4byBplh1HKmhii9Wqq/PTNE",
+	"GbEURqbGLu1FD1+q74qrSO9JSGGg7HNlBKtizDw5GFpSjoVJKWIn/Prj698/eQPvzdXvb957A+8dnqmk",
+	"9N7A+zMWf4km8h8hnSi7/hsiAQrRyht4/4EIDag38P6GJvaFP3I3RlLqoixVx5mKIwVikvn+36O5EEv+",
+	"3//XVCyPL05PG+U59Tm6/zKmV8Uy7SZSeaYNU5VPbSARChY0QGFcSEsXgAErJC5tyUoku2y9ebeA397r",
+	"9meV8V3sDJThQoW520YgAZwAIoJhlAFK9CaNKZzy+pf34NrkDtFCigP96OXZy5c/KYAEHCV7cWZ37dKU",
+	"5oChIgj2EeBzes/BWEbr9mInQwrCJ5Sg465QlrffBIOqBFNdTx4kK7M1k+e8+BeiCvOV5Nrz3sWfK91W",
+	"6d8Nwf+NVmpnl+mqvACCEElOVbeuifmDD0CAZ1io6iHj2zE48ufI/4oCMFmlygddgj+WiFx9eA9+GJ4B",
+	"HxJdn2ap6o58RStghIAfX4I7GEamQqr+BK7vz8q5pw21odjA+3YyoyfmxwVcftFv3ShLNIU++v6gykSl",
+	"iljVLkiOMqpQlXSRpOcAS+oIJb8tETuRKx7vyE4lUQKjrnQ92fGxrjaqPbdx8XseBt5fIAvuIUPaXJWJ",
+	"7Ny0ANriGYkt2Z7e483jfhu43wbObgOvs7vruK170yhmjRu6VuaMyO1oU/fZ7LE07LM2L2hVbJ1dx6bJ",
+	"5HRxflq5zppntRHilh3NHXnJf8QTxN3yn74W9JalQxP6ViXwj7kR+5zEvbBc78kdIqK8NoQ6TKifSnOX",
+	"2jDngvpf+XpVx/bYXTqkClwbYq0/dr01d1PHfI2OQcKIO/IJtrwV+mNXW2AxSatMM04LfJ3OSDRDYeXj",
+	"J7Uz2MgM2zHa5EVNzfgJWt/0F69leePPbzK6JcL0mPZ2D0SpQDtbULAEBzCVoNYssamhXbW9MgaLiAt1",
+	"XH+CwARNKUO2wZTRxXgIxhrpHcfUlqZjHDA4FeOkXudtQP1ooaoxYW7xQhWEHkXLkMKAG4RM2IL9c8TQ",
+	"8WXSwVydd+Lp9xXeCI4ijpitTMt1wW1CtZWOe1ky6qMgYkh3oN9MdpDixwYyUTWS+RCM83XKxoUEEkxf",
+	"btCPNVnjNBUVlySOAYGLuFC9XSwFrCLMUjVOFbq4UmOYAtoaTdxRNdKScnZbqUlqqt/dVB0aLfP83n/6",
+	"A/zw8qefTl4CGC7n8OSV2hYcdpEO5/CqnMbiWKI9Etm8ALZZqXSuhRflxLkxaMnsUqTeN6B1TuG++pNj",
+	"0tIffyw//2eUROtpMTSLQigN1K3Z5xLbKpPzMR7qKh7J5k3MbbkpLSwFOt5sg77Adxox4fLX9Gaf4uk7",
+	"+hUF5Tt6qVv6j5+uxRysjTcTCV7A8JYZrPU2s7noDbx5tICk+vEEUw6nSKxuZwtaeHqPwyDEU3SrVOI9",
+	"ZV9vl4gtsFBODhGMhiEKbnk04QISH90appSP52iBfRjeRhwV+sULKdK36Jv6n+myjNSJgV0rz1PKgHeb",
+	"1NLcmTGMVqinY3RzhTQUZLdEG2U+PfshRdUxKKsimkq9kxLnpqjO+FKNMZ211V0V4kmsWX5RUtu/X65O",
+	"/uPm+6uH/+atY7ucaoZ2oU6bAKMKDdm6gMeW1VyvaXaladJKpkZIq1CCMImHnOqw50a3r9eMvBE60Lo6",
+	"bzzRJwgMpKq+r4EKmC9vwgQKynijmkK9Ku5V8bNWxSViSL7Wni2qlwBPx0d3CHz++GucQoJQcqLRF3u+",
+	"LD6T9X1k01iYM5P2r1N7iLEiukxP2Si9gpZemtsTsZJ+Waakl4jdxi1tDlm7HVbznqBCFVgzVx7qLYFu",
+	"zNRR08bm+YtmcnKpeWaHzvddplwzsWYJdvj58/s3cWkCSfTWWiG2CsXeJ5yGkVAcETME+ibkcNYwqKMq",
+	"mQk0D2hQzmt7WjSn2pVXHxSk4kTgxOEonj4PytW0OdZc/LiklAMWgKA7xMyRdJ6hYnrkxi/LIU+YiJ/O",
+	"S8+kh5ALfTi35DyST1mAAgAFWFAuACU+AhAsMFF4sL5iOTVTln2sP19rkLIz+DO+Q0QOr1YCU3IJQjrD",
+	"hJsDdHOEGQcjT/0IRtHZ2Q++HFb9C428oVcK1qAp/lZRgwQzruw+g75ALFY+HPkMCXA05vPlrYZyOf4G",
+	"FpSh4wEQFDDk0xnBPHchxKneg5rOIOa29JokXJMwV5lsZhi56lJfu7sR6gS1ZcRLcKaXeQiu1AVbsECQ",
+	"8NSJzBfc+kiSSvIncHKi+jgRIhwfZ1jDsmOsKX94+eMPP52dZfRlqQrc6pW6EioGRTKKR1YWW1YAX9Gq",
+	"Kn+g5PmBOpZsjm5LBVAqUxktspkGqJHXLQqVpkORKXJj6LVv5J3yeE+97B7GZY1TUwlf03np1JIUX3mb",
+	"bRyl9LXxYSpP5yC1YTUA41T2NLOdZbLWJrWw1Nnl7dWRL0kb3CGQbLMM3zw03yeoyrHX6XSSlHwuU3Io",
+	"UMugjlJcznzFlwQeBt6M0WhZ69I7JC39SHU+l5yNl10DFd7YVLN6tHjnSO2shijIXhc5Lj3qvqXL/zag",
+	"qcdNZKM2Rf1TZXo3LYibzcy39bSuTaz4qFs+TZNpU70i4ohth89/Q+rCCZisADpZQByCIx3Olu7dljC3",
+	"+2n2JA1ualMjn/rSphvPMGFOSWTTTZh6Y1oYLKli3VBjeRp3R6wZKtsdGatxjL3RY43TmyOSftrK6ytV",
+	"6t+UgQny6cKko1Sb3u1Tam5VYRaIlbPNvo+Wwpy3sZ9apRkrdGHDfXZFFe5ymX3NeuSd6rddSPFrRZYq",
+	"WTZUy4i0gpJPP3y+HoAFJHAmCawOaGhaUxKuHGS7OkLRc6vayXBM5honES8mI6rMfGze2WgnY/92H+L8",
+	"ty3ccku8Boc87nitnQwzStNORkFxbjPDcK8Oe3X4aOqwSiKUc1VUQJDc6uHLHXjMb834lc/VlMqe5rM2",
+	"JkNl+k11clM//dfxRHNXg0M44ybDtTkAog7kXaodDoYW9E5dOpde7sMY6B+0g7NQK1ASMG+RLgMzpQqa",
+	"FSjwPyPEVsmF6SLgNKGBunsDwfnZmXTrIJCuvUrdF6wIXGD/hCEuACT8XrIPVgVLzG3pEUmuUI+/jLz3",
+	"Jjf4FIcCMa0hL8CU0pF3Mz5WV6kn0D7mA8BVITk2Iks4w2Smb1V/H5mUOJmcG+plCBYwlIEmisf4ilby",
+	"LUhGJCJfCb0nwKAdpwbiULj1ELxBfqhOUMcXaVUOb3AEyUon61aX1o9HhFOdMF0d9wQzRBBT3q0PCZhg",
+	"qQvFZQqFlZwT8LT6F/d0ROQ0+XCkFq3sFGDZdah4g1dPAHMeofjMMY/vhguT+kB66pjf6k3b7Jluya+P",
+	"evAYTibSxJadrP/hVVkJffupt/mNYxViaY2pkpdwgUUU/63r/5tH6o6ceVS2S9v2ALIhjkmM8YhHj82+",
+	"e6nEO5+IvUcTjsUaKXfSYW1mHdPHBHMLlgxXciXLfE6ZTi4RhcZQNTkCkQhIR4f69p1t04ll7HmW4/++",
+	"7omWddiswcFam+kq460SDqmKvUoYo8m1Kj2QXUjJU+zWcaYHF6sVadHmxlwptRuCuPIR14roSoZviu5q",
+	"dc0mkV6vaR5T0xRYwULpJRtytsZeZkOu6Dptd5vNno5vf5slgAJC/x8R5tglGWjp+7wq1XWqqN0Lnsll",
+	"yqurCkknnDKDrl9alJ0SxMuB94G5TgfEnNFoNj/RonhkBk5N8BhQFuigaxtbHJnEtmU3WwIo0K3aXV97",
+	"z71JeLKpptwTs6YT6pXMHC2pP2/PXBvgT2t6w+32/RaQ4GUUJgBPq69zTh4lG6qDDLeY3NYKizokhWUc",
+	"PcUh4isu0OKEwymSAewilzpKKa9GiqTh0jrptO0eu/hkpj7mIxSfNKw8SMO9iWBmFVphcy0nXkX1OUip",
+	"4jx/VTBCbpvuptr8NIY61hZ1lYWiTreXVY9zVfKDOLWkUsiXQH06ELTwemkpOS7gagiuggCTmTQVCtWS",
+	"/4aqI0AQCrhBLOd4CegUYJGdGjg6P/vh+BIwpGYgXw4oUljeEOQqNDxuQbsnbCTW1/ablUKs0G1mzTQ3",
+	"JLiq9CIQ9OdW47XPYoqJyWL6cmu1TGv1QG15EZW/WPK0SvdAvsZprpNy0JAEAGZ4/DI+Qma27VOiP14P",
+	"/mtUJ9v0vNb0HhTdmiNtnkQD2zmuU2bM7KB5C6Xn7MYtdcVDHMtOWCGISZXlvg9UG0Lrk1vD8IKrAOgy",
+	"PnIMpwIx1SSE6qA6GqaPF796ef7z+Z9++On854H7YrROKVhOUzdaVqFKxbCjaWolUl0x0fazPDhEqUgJ",
+	"dwNWRugGOKlsuLXApOLYzXceydfuSn48F/GuJHy9uDqyTqUGqVnyQxXB1nLnKmybSViTWBVipA4lq4+Q",
+	"+gipj5C6jJBKpFxEy9LjD+jbEjG8QESoCg0iWpYlxTu+MFnxTHUClVHufk7NieQAYDFQf8OQEpQ+W0YZ",
+	"CFCIBFInOEzde5XLqySRl2J/oe+IjuNzbCohnT5cMeZL5McFdUyuu3TZ96SG/AspyMCUF7o0meMUEwGj",
+	"0lQ6OklfdaZjoYK2Nrn3DjLt7aK8+mY655lq013Cs2eSaVd6ACJaxjuLncbAIlpey351mrOMjLSqorJO",
+	"OuDUZxXGzl6s0Mx1U6WfHIBaqZ6eabLgPP+4WJTuOMGWEUimULmM1TGDsUGNrFzi4spfK0c8wFhBmGPk",
+	"jpGCIlpjnKA6XTNKENGyOUbIiOdzSj/8+MJZvkTXZvzicQu5NPrsbcmBVh8KNKNsNb4A78F7Av6KBaMD",
+	"8Ba8/Qb+iu/oAFyBK4K4mCOB/4kC3Ub+/hfwF6l63+FvKABX9/ArGoC/gr/SMCICMhyuwCehD8OwlX3+",
+	"DrxjCIUr8JuOrszPn8FnfZh4CH6HC+NgRAT/I0Lg0XP6WoqkzwC99wbeW2/gXXkD7y/ewPurN/DeeQPv",
+	"c+kxn2oW1uXruvLYHG/hOu/0xl9+U8dkbrZaMVxXqSAff0XWuv9SbjjdqFprOp2US8oVLFP/DaZbvniY",
+	"xlR9eEuLqsnoYlVN7+ubVjmUk3nNStRG+fyejjwVaSZNZ1mKqSvA9aOUmZuE6MLcK+F4RlBwgokGMEpR",
+	"CHUXR+EZXMDpVLXkKru8jB6Pa4wIuJYR51JbcDD26UJlBh/b5EqZIphHcLlk9A6GQC4L5TDkxwDzzP0+",
+	"NUGddUolp2njJ1UswfMpHvjxz29ufz778exPj107EByNVTnai9NT7mOfRcSfDymbndr2pzqBl2ysE3iN",
+	"jzurN+hs5jeo/2ekr9kFMKK49YB9+7z+uDXAXG9tmIWo9BoSLVlr60yzgmUzv9eMbH2FooAwlVNP16jF",
+	"3OC2iI81PrsMIwZDKTLm92N1+dHgemk9WZGH9ol6IsmCuHkhdmWafBDTbj3/Q7/c6H3khXk74f0BinKR",
+	"4oJBXH4rQj3Rd4NLHRldisgKzWVKrtRGSJyaVIpRLiouBMXm1fJDZ8/Ar3ii5YQTHdLlDoLVNG2KCcda",
+	"ZxNfQnF8syuhBaP3JNpXE3VzAmprB9c5AmphKj2QWNPVMp9uVbBq+ufqUQ8PqVCf1cI/MIRrcg9Mt+u5",
+	"B+rlRu8gJ5+9c7Ad6Swuj0kQWOZM6EdNVyw5OFKXLI87gtLBXzHHkifMxUIAySrO31R2ZCuurqiOepXc",
+	"0sRMzG8DYyBap/2fMIRUpYXyXCzmqT5tZiimE+pNGV3EadbBEQw5NWcMKs5tCXVIawsFzX6xn6C29wME",
+	"N6HHNrNfIYIE9m9DTNxcsRki1KLajVlE177bmJSVKbnJp5f8RSrjyyPf5Iur2JTd5Ns4IWu7q5X5NWhk",
+	"pg0KAjbcsIzXZS9vWHJUklj/3QD8JvXFZ3Bk0iIphWDB9XfewPutEkxPKsVkO/0VT5G/8pWNlS0sxmkT",
+	"EOnzbtqYHpchnSUjWaesywDCuCI3SVLclDl2YkrzWkhn7ZkpXTN/Cwr4k+1eM0P312tTt2rN8mgey+nU",
+	"lMYsJfMgXVcqpknKBg7S1jRjSlJFC3O3dzNVAtOLVMiUW6pWbqq9luawzxjkjuK+rXkSV1k/oqigWpeI",
+	"ea5Gvtpa/5rY52L2C326N5MDQ+W+ONZJ41TqPJa+WKA7eMHBnfFWVaaMo/i+QFgxWvqqwOZn8tcMN7o0",
+	"3/t2zt1Y1rZGsyUF3YCJ+KTWugYtMUqtFUBnN6JzFqVGHVeiOEmM6ZSrPg8/mN9rRj48JKesLoAT8Zqw",
+	"nHSi+/Zgjn67Ec3Jm91N4Jze6PZGtze6vdE9OKNbol2ToYtgrH6m9nZVlVau4NZ/RHi5kLq0fpu3kyNn",
+	"udNl7RPjb3tntpNkutnA2nZ5U7NeDmGoWbyyOPQKmDFSSa4VryAwQ4IDdRjs4vR0DI7GBN3bvoY+Xahd",
+	"e3N9DiYt862qzsYct1/BNXVf9wlnLe2rfc5EltyQmYKjZB7UjX6Afqf+sDaOpyVgo+dpu17T9dSvN/ue",
+	"eVnbZqmPx5CHAimujZWJ16dRMebttSqV+BH9I0Jl/LuEnN9TllXW8Y8l3UccsfLCtNK8QF8t9wtuq13A",
+	"IGCI8+byr3G/g2T4Mt4wn8OXlPCSPEvQ9xGv2idQ9XFVCdcjgu4RA36IJYPrY9wqF8RXlCm+kSKrrXBa",
+	"/xm62cDOo+wLbK3ovG0sdsyRHzEsVp+UiTBpaCFD7CoS89LSlfFlfDW8/tgLML5Kl1G/AL+oTkxtYNXG",
+	"nC0GR2NF37JHmKteVcEZQamikrZd3oWZVvIR0jp5D/IbMJnS8ltmqjbD1BxA+0W6e5+u3/4G1H9sCpGr",
+	"D+8HQGoiKFQQoHaY1WXt6RT7GIYjkrxpV/NoPFGHGARa3MIlvhWUhnx8PNSl0yFDIzI+hUt8+l2f4n84",
+	"/Q6Xy4fT78rbeTj98h0HD6c3Yz2aOek/XjJ8B4XaRVEksqt+PCKUgbFNP3AECSWrBY34QLHVia7nAj5A",
+	"Mdcb6QH1I+l5mVIXJtuA9HdDTGYjwkPI56aAheTYpXrTOgxY49a63AcKgHZ5ZSSwGo7IKBYNDiKu04Zk",
+	"yoQgcodCukT8QhXyMHQeeRfg+3A4fDB1PCixp3IHI5Jqp0rJfxkOhzcDMNKafeTJf0rlrv9l9bv+S6r4",
+	"VHUQddLtKHXed0RUdWmVVCE+NmCDnuG/jPUZA27cmVClj7CnDTDhOEA60tFdKgLoaipgDu8QePN3SGYU",
+	"fHz76RpMGVyge8q+vuCAz6EigU7xgNQb+kOlClIfOfKupT7QLTCPl3s48m4exlKBcKHy/3HB1deNsxlN",
+	"xiOidLamc/aZGuD7wwB8H3kRC814b4lAkkg6l8vnj7+qoW4exsdmESqrrkRirplAStcgVTd0IJ34kymN",
+	"iL4fskBiToMR0V88MGkKJ5KhTMUYoNUPz9eCUaT9TcqH/CIpWqc2neHA/G2WLf7bBGXx30mxxbH8IPPb",
+	"nLKkiQVpkj4KycHUu1bP3cZJR/hppk18XScdKcklNjdZMeKn9jjsAGR+VYGn/JGZSyP81PoZY8m7MACT",
+	"1YjYLBMDdd1HIAImq8wtICX3WoyLOVJ4xUeoe1tycJvjFoaQc7iSPxnEQ/4TkztEBGWr8YgcpZOtYGZr",
+	"PcY1qqlNpJLPlGImF3/miKQ+eQ5ZcA8ZCpCMHnShY8KjhaTjOKZuQrcsaZPZLyGDAZ4tst8U3yGW62yv",
+	"qqmVVZpbp8jXa1DI9j/Ohr88G/8qPr0u3NPCPFHGFyoRk7qkZcIzXVcp4c/BiHz4fH2qC3W9efvr2+u3",
+	"tvSSVDPHcToT6XmYI1IqiJYh2hL56epDI2IrM4k5WoDzsx8KFZT+nUYgoKpDpbUS+ZWrt0RMegqq9xGB",
+	"aoJa9o/Oz14axSolVZklfTmiSu8lPY+ILzkLcRBQYze0UsbSslkT4kPGVuY+nNaEUk2YCNRqxDGISKi8",
+	"jTkaEaY9TQM9cLowRjsNS0htaf40ylJN4c+6khMKrCW/UHRUywAmNFAn3MfpJGSSRdJVARUL5RMAykYV",
+	"uQHVo9SdBvV+6hSjep4ORvQPk+yASU3quI2umh3/aQ9l6R+M+MjoREMvI5KogEEikLpdLFXHmjsIjW2R",
+	"jXsgCUaEJLHNAHCa5LWxjSxcyJHQjogMjYaShwlc4pO4jtYLPiL/A97BpLKW5AosMAwxN4ZCGRMYJ3AQ",
+	"VFdlAj4lAmJVx04zxYiwiBgOODlJkhacJG77v8UvmWQ71/T3KAz/TbAIjS9Tjs+IQMMM9zQKA1XXC4xH",
+	"MUiq7OhNop2UYpDyYWZpbkciMRxJF11gEUpftdr19AbeHWI6eaH3cng2PFOJGzXBvAvvh+HZ8AcVsAid",
+	"ul95lVJTnWq9eaoCFFp28emjOmZp4GsaIK5vcuj3bKEx7bBfJmm05NgcjO8Qi7NB3EYM30oXOUTKO5XC",
+	"lX9uaLJaIq5rB9/KIcfHA3XLVQm9cgXUNVOkorVYtb0PvAvvk4BMvFFzU7GHDnoQF7/QYKVxECKQRkKg",
+	"lBc99unfuQ6mNYLQmNwtHsDGqw8POsAyCkl28OrsbAsDqg/UEUsxcCxblKFkhXM9l7Ih4jmf/gKD+HMG",
+	"3vnLH5pf+QBX0lu8pvRXyHQO1fNX/9r83vWcUSFCpEDxH89+bn7jPeGRCqUQEenUuDb09C6+3Aw8Hi0W",
+	"kK0sIyR8GtKZ2i3WYPgXTzGHuhdSEAVlnmoEwqQNs9by1dmZ5ntVAVGgMJTmiwSqDCGPdHx7FMeDqvcB",
+	"oMRH+nAyJNqvV8JVZOgPNAwfiZ/lUCl+TuMFqmrl1vlbT4BHYSWDcwGFNUZ7we1b4V1JB2fWNeH+aZmX",
+	"nnPOFVPPkCjbEuVCq/jcK5ltS3pPeD6/ACWID8E7HXyBo7EOw74rS/YgXYr0D0O6TP92kvx4rGt4DmzN",
+	"TTWMrbs5pWFI7zP4wEA+REuhD9BCW8QzPp6vg3BpHpV7wRHKxuY2tLebtoKmPtTgshBM0X2qPKh2Roxj",
+	"OUcMDTTCo6MW+UwFXVNGF+rBPyKVnkHFqUXBliT/JSb2lSK2MtHSDRYK7a447Zk0Of0VL7CoPOmZavjH",
+	"dMqRU8tPlDm1e68XyqXp22/OTd9prNG9U3tOvLH973CB3hsPjnsPN1vUZrllVRsyJQrtD4LiK5V5sbMh",
+	"b3Lh3NzfwIwLdyWnmCyr6M5eNr/2mVilqi30+ZmDdnxH2QQHAdKX3hJtJudQVCtHRm/ZTJcpBZcjn3fz",
+	"MKgwxXqTU4YMuf6ziV21VBdFUL+eH247JjY3itmedTKzL7c1CbNPWcKaenrB2tb0MZhsV0Y7ZmxNpCLz",
+	"1bLyOmZbwfya+2XsVFLoRWWElUYrzkY8QwKcn/2gXMzzs/P4ktcqd71rCK6MmjGmlKgO7G8MTRUkRMER",
+	"BIKeaMBdm9Y4tY+eVqByeusQGoKxBo7Gx6l85ViAI0FPFpCs4k74MZhR/ZKu2J8V0Teq66KItjOT76e/",
+	"qR3aEq1/XqTmG/s5GiqQfv3xvkuC/o76N36n4h2NiB7i5SsH0ZFMQDQS8g7iTsK1WHo0lVtKz6DcfZWW",
+	"NG8Byo9PZrnrz0hszFp75QY9oldTbTyui2GEJP0cwcAc4nh7DWdVw5lmp6qN6n2fPZ3WopeRgT8jVQ+l",
+	"wLttnaN2HBsoPlmWn1n5AJnAMATRMpATOKLrm5bjiwK2mz7kUpDGz2rIbnX91h05ffTnkeGSVqKoyR0U",
+	"RbK3aMai7diP1Hzf2hIuoxJL+C4KQ3s+fWPhXWChDn/YY2xGiGUXegs3fUYtK8um4M0TE+Y2UVkvzb00",
+	"l0mz4fwthIWpgyMuSG66UF05ztnjtmvitqnt+R6z3SJmm6Kz5tRHBHHzlTMbANy0tB0aeJvRJDWxSbqa",
+	"pgtomykc1wKxTY+zpQ3RQqHcR0Zqi9Vle5R2Q5Q2Wyu5nGfbmuFGZFajXIlBTkoqJr75sTKaWPD4SI9C",
+	"TKvA0Cz37wgI7VHNBlTThdtq0MwMr5Q6O6mryvocSWpH/rgU6tyIcZ4NzOmkea+z/nUPb9bCmylKtXIf",
+	"tgZrrgVMdqd3t+qv7ASQdBYaC19khKeHLvYMiHQzXo0AZCcQ4hMRu91Ah73cHRZk2FWMEt+7cgEK48b9",
+	"Yc9tgobvDZlxjxkeyDlPu6JOJzwTKTs0eDClP2q8+5hYTtBg3GcbXDAZYjvmPu5/N5hgPHyPCHaDCOIU",
+	"v5SxaTtL++xPaabFrz+feTBIZpOU1KCYiRZ3PI25AQs9G4DSwQxcp736HpysBScTHnV3Xg7pvGVXWnuL",
+	"7tZOIE1HMbPASkrceku0Z3BmswV7Cmcpn4Cg7gYE7SX1cADQLkIyk3/KBfosS87dA58dA5+/JuV7etTz",
+	"6aOeZjldME8rXoeGeMZqoyZksCXwXNBO018brNN2vx2LbnrfDc5pBu9Rzm5QzjDmlCJrtjGnzx7fTESu",
+	"RzcPBt2sk44aZNNqbEdcc23WeTaoZqPSv07c9R7RrEU0LW+6OieHhGZ2o6O35lDtBMl0Ei2LjsQi1luc",
+	"PUMx6y3VU0Aw91w4d4Ne9tJ5GMjlpmGWSi/vglmqhj1iuU3E8pMicY9XHgReqRbTBa3UgnVoWKVRFzXB",
+	"gCKQE06p+mqDUuqut2O1Vd+7QSjV0D0+2Q0+yQ2P5NnR3Wg+e2TSilmPSx4MLlklFTWYpNbOjojkmizz",
+	"bPDIBhV/bR3xHousxSI1T7o5H4eEQ3ahkbfkMu0Eg3QQJ4txGLHqLcue4Y/VFukpYI97LJC7wR17iXz6",
+	"mKNr6JSUy0yKYzZBjbqYYtJeBjjpepa6arB6MrGlFzmeERScYKKKwB33+OOa+OPrmOo9CHkYIGSyoi5I",
+	"ZCJ1BwdHpj6tLixI6FUDTH7KVTEGR2OTQW8eTXQdShgE4ORElTvWNXyzjzkS5uFx3i8ZguuY8ABzXa4Y",
+	"BQAKVbzvwqwLDFX9XOwruY4QBzyamNq1uji1LlYJQ1250lQNHH8feQkpbm2bkXcB/ut//6dUhqmplr8U",
+	"t60CX1M03I73kgywGxg2Gb/HYrvBYv00y5TKopNr0QjIasmVMvsk8NWMJPUg68GArM3sXgO3plxjR8x1",
+	"EzZ6NsCri1JXwWncrodgayHYdAjn7nBtEYzlsfJfD1vtTBtv0yPaCcrqLDsG2EnLUG9k9gxvdTFODshr",
+	"Vto2B1KfhPTtBlLtxe+QwNVNYqE5ZME9ZEiXcHeDWrPv9HDr48GtfzGUf6Mo30OuhwG5ZlfVBXbNSuDB",
+	"Qa+5z6uLBrK0O1wINkuSFjBs9sVGKDZHz+24P9lBdgPJZufQw7LdwLJZbquTU2eX5NAg2oKE9TDtwcC0",
+	"7uxfA9fm3GtHyHZTtno2sK2r4pcWPbsUPXxbC9/mw8J2Ttsew7idauxte1M7gXPbyJTFlPKy1RulPYN1",
+	"2xizHcC7T0oqdwPz9mJ5iHBvFzEWjyRTIeYG+NrWTwPqfbzL94YsPQ57IPfvzXo6XcG3a39wt/Dth9Xe",
+	"hTONDhdvtWRogbTaVxox1ph6W7qqY7rfUcYBM3qPqHaUdCBhlhLpc7DwG+CnRugUbqowTweItPLmf/Id",
+	"PeB5OJf/a7mzLgWAaVV+5X9tXnk+t/4b1ay6+J+ico9cVt/9j+MbV5dnj9HKjhTt9vyS3Vzrd5KX+B5x",
+	"LDe95di3y/0NFmcHSOTeS9yO7u33Incot/dbxSBcoMXphCEUYDJzyRNq23JApzozKKN/R76oOG3Znx5d",
+	"E6/8xdK5xysPAq+06+mCV8Yydmh4ZaI8apx3S6kavPI6OWZDEAo48CG51cYJUJJWS5dgoY+VSaUxheqf",
+	"i0hORUYSkzLNtaiCAuOJbccBsN3vBgq0o/dQYDdQ4CRhlhLGrjfDjSighnSyBhkcYSGN8pQvpVUBIdWF",
+	"ZDADY9tmfHyZPqJWJjuyEyM7VehgSg52hA72UF8D1FfPfTVQX8xNdAqgZYQK164MDVyfN54NGtisaa9T",
+	"Yt2jgbVoYKL9XB2KraGB9QAgcPBZaBjEBRcIuq/Wwxpg6UgPb8+T2Ql46CZeFslIxKxHMvYMPGyyYY3g",
+	"YSu8sFP5NGjM3gvobrDGXkIPBWtcI8jx6Zwy4YI06pY9zrjtpKCKyj3KeCAJQeVquiUDVet+eIlAtdKo",
+	"zUklm3SELqrSaRZHJHCBghhedEQVzXS2lbtGdr6rPJpy7B5P7CqHpmGTAhvXmdlWSKJ+BxwRKhQMaPm6",
+	"E9AwZvMeMtzXrJVVDFabrVKxzJpg4bo88YyyVtar0OtYanuYsCFbpVZtbl7B4UCEnWjdbbklO0pm6SBS",
+	"cSY9LVo98LB3SSyrbdX+w4J7LZS7ynHZS+Uh5LZsGaOEIfIVtzjBgbZ1DwluGxKMKd3DggcCC9oVdYMG",
+	"4/U/PHgwUSK1wYBt1iVMiMxd5jVhwnhK2zL/doBdwYV2/B4y7AoyTLFMKWs3meWW8KF9LwUhGp7vCEJM",
+	"fU8PI+4rjNjEdLVwYsxCa0OK6/PIM4IVm1XtdUaie3ixAV5MVJ+7V3FIMGNHmnmbbs2O4EZHUYvBjUTk",
+	"eoBj72DHZtv2FODHJyCsu4Ihe2k9JDhyrfjHyI8LJtkDkFsBID8Ysvbo4/bQR0NjzaE5KLLl2+/5h2gS",
+	"Yn+7QYsZ0gXAtGJ5aOhlrG5qggxDphrcUptWnoTXGWxmgjSN1GXSe1IWZusO7EDb8QRM77uBIs3gPQ7Z",
+	"DQ65jDmlyKS1FrgV/GixoiPFtTqP6fFlgrqHaCpUAkQaiRS0JO2TzZHYUAwm4fgefNxP8LGO02pgx1qY",
+	"8RKcn52r/LOUqAv1K1XahVBRWd5lbUZ5Nghko4a9TiS6xx5rscdY7zn6BDtCHSuQw2506tb8j51ghk7C",
+	"YSGIWEh6/GHP0MJ6Y9QtTliF9e25eO0G5evl6zDwvc3iChsYVON8kg2EnL2wBw41lPCCg7EqLTm0fYwv",
+	"0iHIi+Tcg8bhilUBByAiSzjDRKFuR2kITyFptwaQO64FyD6ZUVqLd1uwyLqQm7qESya/RWD9tiWS/DcW",
+	"aMEbk5TqFyQzidUSeRceZAyuvKz6+JJ0fBM3pOoqW5Ww5+DPHUBD6/uBChmq4L7t+YSl8mXGdUHO4yn2",
+	"yHmnVY7W1Qg9cu6sDA2N10TOM2/HGx1tX3wDBeTaPEpxbPn2tdQB2614oIdzKs5kWPbgajM5KGFr0FzA",
+	"etMfwHrXf4bvEMntdGQOCoyTkwJjQAlA0J8nqCcxB5DpvXkSQAGBYSmjkipLIplZbykPuu59RwWR9OA9",
+	"8t9RPaSYU4ocX+tBtEL+rWRIpsaC51mZfHURDxiG6TPIvLI0UvxJ/SbAnpY5qmG6uiJHhou62gRYm1Ge",
+	"T1mkJmV7nQh3vwlQXxTJMK+rr7FfmwDd6NStuSK7qYHkIhxxPRYrJD1IuW8VkGqN0eNsAuy5eO2o4FEv",
+	"X4dR7mijECNIcJRN9gFS3ZitADPKi2w0wgcmfMcMUBYofHEb+wOWuaGAhn4KiXma2wQp4rpvFaQ+vXG7",
+	"IDPAs9oycOXS7bmVzSJqA/JN5NP2URDO+ETtVuVw7fPs+yGAlkjOwmf3lpoEL+74mQqdy3nuLcqXk/Er",
+	"bNmltWU5WAKOJlTMC9Cc/DsDzZmXj/vdvs12+1K2rt/42/7GX4rcmm/jYwmPAZblXDq3zbW0zB7oPltG",
+	"LTXr07R/WL37plgDwKzaEjS1G6e0x5JyrC//m1j8AsCp1icIhJArjO64YTstPaOtxtupgXa7yZbMo99v",
+	"63S/LSULTZzv6h80bsh9RAt6hwrCoqwZTKP4NZtqWRHo99f2en+tBZM57Lr91//3/xf3bcH9nPKkTTE8",
+	"q9t424iZnt0enIsuvi4NAvqdOZeduRTB1vFO9nK/rjt1/Ri+zk538VzFK7fhkBGzfu9hP/f2WhnCR93x",
+	"e1oCutt9wF5CD3h3cOOASFdCckJJbTGwCmhUKJc2n8BcnSiDTE55gRYTxACd9rjo2rioWYMeDD2I7OVm",
+	"OZ3wTrPyBwdyWq1SFzvoNutnLEd3UrDsFQGVpbwSszRjbck30L3vCJ3Ug/eQZEeQZMwpRT6ttbXtrgDo",
+	"lxqzjBdO+YMrsIRMhrwq4bQtaAwwV4e7bWago/OzM50eCIJxoFhjfFyJZsafvCMIs3dBt4B61vBxHb6p",
+	"G7XIYL429zwfzLJJQ18nGqFHJ+vRScOerm7FHqcsN5+SPlYjgx31VIZcFf6MQTQ7Udlb84R2g126iFkM",
+	"h1hx6w3QvqGUtYbr8dOVrymnFtncb0HdEYbZS+phoJUtYiUBv1FCFxjx0wmawztMGQx9KNCMslUTUKkj",
+	"/eJ74AiCWUgnMARK1AcKelNCP1mZtzieERScYAIijlgPUq4LUv4SU/+1pj7uT28eCGBZWNqVC3ZZFMeD",
+	"gzFLPrEu9CjSsQbc/CTgdKp0ks79DI7GZvdnHk3U7wAGATg54bKh1ET5xxwJ8/D40kq2dHLOz37Qno1e",
+	"CIA58DUGCKAMo6STpNcJhoAjdod9pQAixKVKX2CTCGZKGYDLJaN3MFQ6DhJ+LwcZfx95CWluLW1ubeOR",
+	"dwH+63//p1SfqTk3vB2/VIXhllB3O75RcaDdILvFefQgbzcgb1Gum6S4nTvTiAVr4ZdiPwRXVk61e0CU",
+	"JNvfGJpKmRFUujqCnlCCYnfh2An1vdQpZWQXWIAjQU8WkKziTvgxmNGmTPKloteDxQcDFreXhxoIucRN",
+	"dzwJ2wWbPRtUuY11kM5AcVl6rLkWay4LN9v7fltDoMERj43I8VrHYjvX6o/hiu0EWm4raxa7KpO53ojt",
+	"GeC8jvFrhKHz0rn5GdknKa27wZd7cT1k1HlLwZuUkwDPFm2xaPtej0XvAov+YKjfQ9GHBkXblW0HRVtp",
+	"PGAoOv5Et3DE0vFZQNGWNutB0fbtFlB0TN1te1R2oF1D0XYePRTdNRS9TFipVorbeTOHC0WnRK+Hog8Q",
+	"inaVBycoOvbSW0PR67PZM4Sim61DFoq2y9JD0Y5QdBJttvf9ngQU3ZFWfwxXbMdQtJusFbGtROZ6I7a3",
+	"ULS78dspFP2EpHXXUHQvrocMRXcRvDGICUMzh4qUBoNOXujB50cEnyXZPyqy96jzgaDOyZI6wc2J4B0e",
+	"zpz6ttogIyHZASPL8iNvNTXaQMqp15qx5BQht+QLJSPsCD1OJtDDxh3BxomYVgqlo69xcAhxRqB6aPhw",
+	"oGEHnq8Dg1PusisKvAkrPR/410W9K9w3WYEe8K0HfNOhXQsnbJ8h3s7U8lY9pN2Auq4SFMNDaUnqDc6+",
+	"wbhOhmoXwO3TkMEdQbW9EB4WOLtZiMTQLAqhoGxlqC8c01SUvNjDs48Hz36MyX9lyN8nqjgUnLa4tk6Z",
+	"Kkok8uBw27JvrAsdSkh5uDhuCXFawLklbzeiumXk3Y7fVDLSblDekon0aG83aG8JBzaKckvX5tBQ4HIB",
+	"7NHgg0GD15GJGnS4zGt3RIk7YbVngxa3MhPaMSisTI8e16LHpRHoGq7gHqPJ3av3R/HMdoIut5Y4C3CV",
+	"Sl5v0PYMbV7PEO4AfX6iMrsbNLoX2sNGpzsO6TgS0VKslsgNo46b98j0I5Z5k0S/Xi17OPpQCr3ZBXUq",
+	"9WZF7vCKvcVfVl8q2hDrcGFmRYhbSYkW6HLyUiOonJBwWzVuTf87qmRnh+9h445q2VnBrBBDJ3/i0IDh",
+	"tBD1cPDh1Ltr4PW6mnexM+wI+G7AQs+n6F2zMldl7yzte0i3vvBdErA5u1h7DN92pYS36APtpoadm9Qk",
+	"Rf1j6ekNy77VsWs0SDuAYJ+A3O2oJF0veIdTlm6DsGeJfPl/NxBVN34aEOrjoZyaKj3EeRgQp15NJ4BT",
+	"Nz04dNNKeY3fbVj+cIFN/YFtUE39RjOkGWuLrTgVuvcdwZl68B7M7AjMjDmlKHYOFn0DGNNIm4IvFfTo",
+	"gFRWoo9rWscee9xn7LGGNetwR92oHGJcl0+eD8DYpF4VvJiQuAcXq8HFli7OPgOLnejXrXkiuwEVXSQl",
+	"RjasxPTWYt8AxVorswswcb9lbUdAYi9shwEirhluCAaxY/5W3baHD7PwoSJKDx8eCHyoVtMJPdTrfnDo",
+	"of6sWtdaNTlg8FB9XxvsUL3QDB1qum3Jh1Cd7wg4VGP3uGFHuKFlk4K8NZvxfQEN7Sf0mOHhYIaVbFmH",
+	"GKo25YDhmjzyfPDCBq2q4MKYvj1aWI0WmrDFzaPZZ6ywC7W6LddjN0ihg4zE2IWRld5C7BtOWGNZdoES",
+	"7rOU7Qgj7MXsEBBC58BChe6ngn5FpOZo4e/oHnGhkY4BQN+WkhmlxeUWpAt0sM6Rz5BQEQW6k9H9nN4T",
+	"AGcQk0swXjI0xd/G8jEWBjiR3MSgLwWrHHW7VnPztsjzHxDjlMBQjVQFCF3H929ecKDpNVyTjYtQjEh3",
+	"vjTTAdD3EbeDpRbzKhLzGkxGzlRjFsCHjGFz4dwszdH4K1qNjxWCcgmwAD4kMvqbGDx0Av2vIIQCsSpw",
+	"Q5FpS9hGZil2A3GUTCGoYgiC7vXy2Jt93JD5cZXinsAZpYxb5NtaFfRd/f+2Cdy4hl8RB2g6Rb6weOBA",
+	"YX020bEiqcY79J4BB0cM3dGvmMyUPOh1izgK1Htijnn8GuYAyndQcFzmPNzRrykpaEIvdPtS9GItC9jS",
+	"nnVmXORXqCiLTrMKq0ZBZf2qogCpV19wgANwFO/EhJiL4yG4Mld0JX/YUWIw9vzsXK4Mlh0toZh7A4/A",
+	"BfIuPMtAXl5pDFIKYKpRgAsPE/HTuTfwFpjgRbTwLl4OPHU+Xz1CM8S8h4ebmGWjSYj9U8vot1AIhieR",
+	"yNS3h5zDmnzcV4SS1YJGXOlbvRNlmE3vMOhBQK5D3VDZ0yG40tQYADxV0eQALCKudPgdDHFQ5NkPqk8V",
+	"28fdXqlu+92swygTmF1Wp1KBOQZ7+vtbyI9UOqKLL9/l6kwQZIgpZXTx5UaSP19QMC9iR0b26gqXK/qm",
+	"zZi7Togx++pCUNk3LgGs1hZVUv5nlBfyHnp1lZuGIlHZ1enB2DQY20L44lJSWXq2Er+18FsHmQ2ggFx7",
+	"QGvZ8CH4NJfOpgJ97fcw+nfkCz4wgZjZmqbTfAO1QW1+kxMBZiZ8I5P/BgponLre3G/R3KforA9BPaL9",
+	"T43tYvtTXP4M7X7662uUToqmbvY+rTuabX2JnK9r79Mz7W29g4zU2/nUOvY2fkMbn6Kls6hty7ZjcoeI",
+	"oKyD6Dzuqqu4/L3psL+ffighuV1Rp2A84afnZ45TslStIWJqupniRNSbDXHcdl3zm8ytN76N0lBveuO1",
+	"6A3vhoY3pqSjUG3L6IbYR4SjzU2u6agrg/ur6a63tgdhbc1yuthay0jPz9LGIlStEgwd3aysle1mG2ta",
+	"rmth7ax6+9rA//XW1axCb1s3tK2Gjk5itC27qlLJbW5VVTdd2VSVyq63qAdUQsK5fMQztKZGdKqVgKKg",
+	"myXV0txsR1W7da2onk9vQ2s53iEpeG8/N7SfiooOgtOF7WSI04j5iJ/6lPBoASfhusGoPluYdAMw78Bo",
+	"vo776y3nYVjOZEVdzGfCT8/QhqY+vkYfJAQtWtNS+W42pEnjda1palK9SW0WhYY7RXG73rhuaFxT9slR",
+	"oro1s3PIgnvIUIDusL+Zqc121Y25/Yvp843qsze5h2Fys6vqYnazvPUMTW+OADXKIkvcOhOck/1mM5x9",
+	"YV1TnJtgb47dxKTeJGeXpjfLG5rlnC1rIW3dmmceSe5BbCPDbDvpxiR/Mr31xvhAkGOznk7gsV37Z4gf",
+	"20+vQ8JMmzqjG0u0A3xsmq6NINvp9Ca2ifkbcGTTqjerm0LJ1hI5yVAXppQLtDidMIQCTGZrWlGu7ghJ",
+	"hWc7KrsOtNlFX9txb1QP44avWU+nq7127Z/hnd5YnmpuE5o2RaOalW2H+7qmqSQ6zInv2pd37ex6G9sk",
+	"Cw3XdU2r3sZuek/XcrmTSHVmY306p0xsbGF1N53b19e62966HsiWrVxNt+1ate7PcatWy1HdppJsUWFV",
+	"jTS77MzKhl1aVDOv3p7Wc3/TDq1s09vSjXdnFXc7CFGHdjQMka/YYnNbarvagj2Nu+5t6oHYVLuibnY1",
+	"Xv/naFsTuapTDbZVpY2NJd3FztrG3draeI69vW2WjCaba9v1dndjuxtzu6OAdWZ/jUQdSjqpD6b33kpv",
+	"z0obGpemkWr59nuul267Gs0M6WLoLXc+Pysfy2W1BjJ0rLDvVpM4J5eKjfkCLSa27iGhIj60sZaNt5Ps",
+	"DXyDONRbd7M4vWnf0LQbOjpJVedGXYmitcHVMqmSXUM2Q8Kmz9aK7wUH41Dy49D2MdZ1DU3/L3hi4FUy",
+	"8yTzNljAFeAIDUBElnCGiSqOeJQujapSad8yFMpHxw5G/ZMZq7VotzVwVmg3FcIlk18ksH7bkkr+Gwu0",
+	"4M03/tQLkldN1m/IGFx52ZIDX5KOb+KGdKJYqkK2Dc2teduBOdum5MVFK0q49FGl0Ix6KK712uLXu9bO",
+	"msfQeE3XOvN2HAm1ffFNkhRRsnbLt6+lPG35IrQazu3yv2bZ53j9v1HjWfNS7s1b5eVy61+17BKns1Pr",
+	"ffgGIWjKB6Aa9T78xhkBNIe7yFLn3oMSQKfE781ufKob48mbUV7wrKMwAJiYQoWUBYht1b23vJzLEv40",
+	"vfx0+m5nTz+dYbjJ288M0Hv8GY/flZt3J8jWRd9Eim0fBRGO/f9HkNa1gfb9EFNLKmcRtfFhk3jGHfei",
+	"WSGaDkDzNqQwmqy9z5U+ZGL66fyEySfTbx9dH8gtw4nrlpPlqOd4x3DSqAl0k6og1Qi1y91C1bLTINVM",
+	"rQ9SG4Sg6bLhpN9o6uSu4aRhoymRpS6sqoDfKKELnCkl6EOBZuvXMNH394vddXOTP6nT9lr325czObwK",
+	"o2ZpWxYZtYz2rOuMxkRwqnVoCV00zfWaoU2dUfvS5qVG49n21tpdhlwLjtpl6m14ZzVHY8vXUhS3Ztnl",
+	"OwGeLTqy7La7ri37B9Nvb9gPzbDblW1n2C2fPWvDHhPBSZtYQjsa9lgxtDHs9qXNDXs8296wu8uQq2G3",
+	"y9Qb9s4Me2z4Wopi14adQUwYmq1/79JY9KSfjky57PCj6rC34YeSHCheUrf8QDFLPcsUQcnX16Y0iWla",
+	"b6dTcu6SMShuvX6CoGRivUl2EImmNEHxivRGeONMQYmtcpWsjs0uQ7MohIKylSGZ2AwqL+mvGzP8Me74",
+	"ynTcg+WHYo+La+uElpfw2jO0z2VUqNEmJbSutddlCqLZbpe8ta79Lptwb8dbiFK9PS9Zqd6ub2jXy4xg",
+	"W4ns2M6rGnJitdyswkzcS0eZ7GV316tlb8gPqQiqXFDnQqiSmZ5rMVT17U11HSU1aw10ItmO9VBl241q",
+	"oqop9Sa4UQgcaqPKtejNbRf1UZVVcpOlrk3rEvny/xsZVt1HR2ZVd9bb1MOwqXo1nSyqbvoMzakRnxr5",
+	"NzJRa0mNIDvYUUvoNa3omgL6jGyoplCDBdWNevu5qf1sIT1d207BIN5sw1d30ZHlVH31lvNALKdaTSfD",
+	"qdf9GRpO/eF1oq9a1NtNLcQOZlM1XNtq6pn0RrOe3xtspmrTm8xNTaY2Og5is5HBVIZMydSS8hKh+oRn",
+	"hANMwD0Wc6W8oO/TiIgXHKCTBcShzrwFOb+nLFB/MCQiRjiAgKB7sESMUwJD+SLiXJtOcHR+9hJMKQP3",
+	"jJIZ8BkKEBEYhrzkJv4fE6nLr+WLnr56jrj4hQarzhhb9R2zUvaCu2ARetiiUJmxde9lUnVVTccBiEiA",
+	"GJhQMZfmhAMaBsAPsRxB6T53o9KFML10EKYPcBVSGFxT+itkOvvH+at/bX7ves6oEKEe6cezn5vfeE94",
+	"NJ1iX1IjzjWSlceM7L395s8hmaFSzpbMCstXISWVSqhvHvJSXybyiN1Zia3MYzSPJjqzhWrNgZhLL3SJ",
+	"fHCEhrMhmAuxvDg9ffnq5+HZ8Gz48uJPZ38607I6XsCvCLCIjJVERSz0LrxTZR/MZPPjvv22RAwvEEly",
+	"aQ1iuccsm2svm2TPG3gELpBUGHEGx3z3H9K5/DBLUuCSwPxiR011l+SgyHf3tzmSRj2fAEXSR1CGgoHq",
+	"eLIC93Psz+XkBfVpmO48m4OmbBlU7hQUAJWFBEyQuEeIJJnGHAhRP0ZCchjGd8NV7pYk86G6v51YVdu9",
+	"udla7FP6v4FKbsLTCeHUSmIieTjJc2s6S+VZb+7P3mCv7W9ug4tsX7+kq2u69BTXMSv29ckGlbOQTmAI",
+	"BJyE6BJwAadTEHHJWvcMCwSwOE4TzkSaJR0aV1UTfM3etVUu6TwpLtyyR1sttaRPJKIlOEp0khAMTyKB",
+	"LgC9J0hxPxZcWlcoKBsAPoeSm5VMY36rfYvMYLLHsnWLz2dfcQ5XnY6Z67tk9F+xjwhHnY5q+iwZ7T25",
+	"Q0Toi2jdjRf3WjJitsJ8WwbJ1acvdv+aEh4tZGdtu07eLJXl+NRg237TBw4r2Ppa7ba0FJV4C6aOg1/H",
+	"9wxbTrp4+bBumA/xrYd1h4mvQhSHKTnR0XacskMhJUa7zN+JbTYINMeGdJYxTsrPebh5+D8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -40,6 +40,9 @@ var migrations = []migration{
 	{Version: 2, Name: "shared secrets table", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&sharedSecret{})
 	}},
+	{Version: 3, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(bsModuleModels()...)
+	}},
 }
 
 // SchemaVersion is the schema version this code reads and writes.

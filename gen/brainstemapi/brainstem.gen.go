@@ -187,6 +187,150 @@ func (e Format) Valid() bool {
 	}
 }
 
+// Defines values for ListBehaviorsParamsFormat.
+const (
+	ListBehaviorsParamsFormatApi  ListBehaviorsParamsFormat = "api"
+	ListBehaviorsParamsFormatJson ListBehaviorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehaviorsParamsFormat enum.
+func (e ListBehaviorsParamsFormat) Valid() bool {
+	switch e {
+	case ListBehaviorsParamsFormatApi:
+		return true
+	case ListBehaviorsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehaviorParamsFormat.
+const (
+	GetBehaviorParamsFormatApi  GetBehaviorParamsFormat = "api"
+	GetBehaviorParamsFormatJson GetBehaviorParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehaviorParamsFormat enum.
+func (e GetBehaviorParamsFormat) Valid() bool {
+	switch e {
+	case GetBehaviorParamsFormatApi:
+		return true
+	case GetBehaviorParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDataAcquisitionsParamsFormat.
+const (
+	ListDataAcquisitionsParamsFormatApi  ListDataAcquisitionsParamsFormat = "api"
+	ListDataAcquisitionsParamsFormatJson ListDataAcquisitionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListDataAcquisitionsParamsFormat enum.
+func (e ListDataAcquisitionsParamsFormat) Valid() bool {
+	switch e {
+	case ListDataAcquisitionsParamsFormatApi:
+		return true
+	case ListDataAcquisitionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetDataAcquisitionParamsFormat.
+const (
+	GetDataAcquisitionParamsFormatApi  GetDataAcquisitionParamsFormat = "api"
+	GetDataAcquisitionParamsFormatJson GetDataAcquisitionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetDataAcquisitionParamsFormat enum.
+func (e GetDataAcquisitionParamsFormat) Valid() bool {
+	switch e {
+	case GetDataAcquisitionParamsFormatApi:
+		return true
+	case GetDataAcquisitionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListManipulationsParamsFormat.
+const (
+	ListManipulationsParamsFormatApi  ListManipulationsParamsFormat = "api"
+	ListManipulationsParamsFormatJson ListManipulationsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListManipulationsParamsFormat enum.
+func (e ListManipulationsParamsFormat) Valid() bool {
+	switch e {
+	case ListManipulationsParamsFormatApi:
+		return true
+	case ListManipulationsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetManipulationParamsFormat.
+const (
+	GetManipulationParamsFormatApi  GetManipulationParamsFormat = "api"
+	GetManipulationParamsFormatJson GetManipulationParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetManipulationParamsFormat enum.
+func (e GetManipulationParamsFormat) Valid() bool {
+	switch e {
+	case GetManipulationParamsFormatApi:
+		return true
+	case GetManipulationParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProceduresParamsFormat.
+const (
+	ListProceduresParamsFormatApi  ListProceduresParamsFormat = "api"
+	ListProceduresParamsFormatJson ListProceduresParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListProceduresParamsFormat enum.
+func (e ListProceduresParamsFormat) Valid() bool {
+	switch e {
+	case ListProceduresParamsFormatApi:
+		return true
+	case ListProceduresParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetProcedureParamsFormat.
+const (
+	GetProcedureParamsFormatApi  GetProcedureParamsFormat = "api"
+	GetProcedureParamsFormatJson GetProcedureParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetProcedureParamsFormat enum.
+func (e GetProcedureParamsFormat) Valid() bool {
+	switch e {
+	case GetProcedureParamsFormatApi:
+		return true
+	case GetProcedureParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDataStoragesParamsFormat.
 const (
 	ListDataStoragesParamsFormatApi  ListDataStoragesParamsFormat = "api"
@@ -637,6 +781,150 @@ func (e GetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehaviorsParamsFormat.
+const (
+	PublicListBehaviorsParamsFormatApi  PublicListBehaviorsParamsFormat = "api"
+	PublicListBehaviorsParamsFormatJson PublicListBehaviorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehaviorsParamsFormat enum.
+func (e PublicListBehaviorsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehaviorsParamsFormatApi:
+		return true
+	case PublicListBehaviorsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehaviorParamsFormat.
+const (
+	PublicGetBehaviorParamsFormatApi  PublicGetBehaviorParamsFormat = "api"
+	PublicGetBehaviorParamsFormatJson PublicGetBehaviorParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehaviorParamsFormat enum.
+func (e PublicGetBehaviorParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehaviorParamsFormatApi:
+		return true
+	case PublicGetBehaviorParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListDataAcquisitionsParamsFormat.
+const (
+	PublicListDataAcquisitionsParamsFormatApi  PublicListDataAcquisitionsParamsFormat = "api"
+	PublicListDataAcquisitionsParamsFormatJson PublicListDataAcquisitionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListDataAcquisitionsParamsFormat enum.
+func (e PublicListDataAcquisitionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListDataAcquisitionsParamsFormatApi:
+		return true
+	case PublicListDataAcquisitionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetDataAcquisitionParamsFormat.
+const (
+	PublicGetDataAcquisitionParamsFormatApi  PublicGetDataAcquisitionParamsFormat = "api"
+	PublicGetDataAcquisitionParamsFormatJson PublicGetDataAcquisitionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetDataAcquisitionParamsFormat enum.
+func (e PublicGetDataAcquisitionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetDataAcquisitionParamsFormatApi:
+		return true
+	case PublicGetDataAcquisitionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListManipulationsParamsFormat.
+const (
+	PublicListManipulationsParamsFormatApi  PublicListManipulationsParamsFormat = "api"
+	PublicListManipulationsParamsFormatJson PublicListManipulationsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListManipulationsParamsFormat enum.
+func (e PublicListManipulationsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListManipulationsParamsFormatApi:
+		return true
+	case PublicListManipulationsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetManipulationParamsFormat.
+const (
+	PublicGetManipulationParamsFormatApi  PublicGetManipulationParamsFormat = "api"
+	PublicGetManipulationParamsFormatJson PublicGetManipulationParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetManipulationParamsFormat enum.
+func (e PublicGetManipulationParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetManipulationParamsFormatApi:
+		return true
+	case PublicGetManipulationParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListProceduresParamsFormat.
+const (
+	PublicListProceduresParamsFormatApi  PublicListProceduresParamsFormat = "api"
+	PublicListProceduresParamsFormatJson PublicListProceduresParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListProceduresParamsFormat enum.
+func (e PublicListProceduresParamsFormat) Valid() bool {
+	switch e {
+	case PublicListProceduresParamsFormatApi:
+		return true
+	case PublicListProceduresParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetProcedureParamsFormat.
+const (
+	PublicGetProcedureParamsFormatApi  PublicGetProcedureParamsFormat = "api"
+	PublicGetProcedureParamsFormatJson PublicGetProcedureParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetProcedureParamsFormat enum.
+func (e PublicGetProcedureParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetProcedureParamsFormatApi:
+		return true
+	case PublicGetProcedureParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListDataStoragesParamsFormat.
 const (
 	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
@@ -1051,6 +1339,72 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; `session` and `subjects` are UUIDs or embedded objects with `include[]=rel.*`.
+type Behavior struct {
+	Behavioralassay Uuid                `json:"behavioralassay"`
+	Id              *openapi_types.UUID `json:"id,omitempty"`
+	Notes           string              `json:"notes"`
+	Order           int                 `json:"order"`
+	Session         Behavior_Session    `json:"session"`
+	Setup           Uuid                `json:"setup"`
+
+	// Subjects The subjects the caller may see.
+	Subjects []Behavior_Subjects_Item `json:"subjects"`
+}
+
+// Behavior_Session defines model for Behavior.Session.
+type Behavior_Session struct {
+	union json.RawMessage
+}
+
+// Behavior_Subjects_Item defines model for Behavior.subjects.Item.
+type Behavior_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// BehaviorCreate Writable behavior fields (POST). The subjects must be visible to the caller.
+type BehaviorCreate struct {
+	Behavioralassay Uuid    `json:"behavioralassay"`
+	Notes           *string `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order    *ModuleOrder `json:"order,omitempty"`
+	Session  Uuid         `json:"session"`
+	Setup    Uuid         `json:"setup"`
+	Subjects []Uuid       `json:"subjects"`
+}
+
+// BehaviorDetail defines model for BehaviorDetail.
+type BehaviorDetail struct {
+	// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; `session` and `subjects` are UUIDs or embedded objects with `include[]=rel.*`.
+	Behavior Behavior `json:"behavior"`
+}
+
+// BehaviorList defines model for BehaviorList.
+type BehaviorList struct {
+	Behaviors []Behavior `json:"behaviors"`
+	Count     int        `json:"count"`
+	Meta      ListMeta   `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehaviorPatch Writable behavior fields (PATCH); only those sent change.
+type BehaviorPatch struct {
+	Behavioralassay *Uuid   `json:"behavioralassay,omitempty"`
+	Notes           *string `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order    *ModuleOrder `json:"order,omitempty"`
+	Session  *Uuid        `json:"session,omitempty"`
+	Setup    *Uuid        `json:"setup,omitempty"`
+	Subjects *[]Uuid      `json:"subjects,omitempty"`
+}
+
 // Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Breeding struct {
 	BirthDate        nullable.Nullable[openapi_types.Date] `json:"birth_date"`
@@ -1264,6 +1618,89 @@ type CollectionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
+type DataAcquisition struct {
+	Details   map[string]interface{} `json:"details"`
+	Equipment []Uuid                 `json:"equipment"`
+	Id        *openapi_types.UUID    `json:"id,omitempty"`
+
+	// Image An uploaded image; uploads are not supported here, so always null.
+	Image nullable.Nullable[string] `json:"image,omitempty"`
+	Notes string                    `json:"notes"`
+	Order int                       `json:"order"`
+
+	// Procedures The procedures the caller may see.
+	Procedures        []DataAcquisition_Procedures_Item `json:"procedures"`
+	Session           DataAcquisition_Session           `json:"session"`
+	Type              string                            `json:"type"`
+	TypeSchemaVersion string                            `json:"type_schema_version"`
+}
+
+// DataAcquisition_Procedures_Item defines model for DataAcquisition.procedures.Item.
+type DataAcquisition_Procedures_Item struct {
+	union json.RawMessage
+}
+
+// DataAcquisition_Session defines model for DataAcquisition.Session.
+type DataAcquisition_Session struct {
+	union json.RawMessage
+}
+
+// DataAcquisitionCreate Writable data acquisition fields (POST). The procedures must be visible to the caller.
+type DataAcquisitionCreate struct {
+	Details   *map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                 `json:"equipment,omitempty"`
+	Notes     *string                 `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    Uuid         `json:"session"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// DataAcquisitionDetail defines model for DataAcquisitionDetail.
+type DataAcquisitionDetail struct {
+	// DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
+	DataAcquisition DataAcquisition `json:"data_acquisition"`
+}
+
+// DataAcquisitionList defines model for DataAcquisitionList.
+type DataAcquisitionList struct {
+	Count            int               `json:"count"`
+	DataAcquisitions []DataAcquisition `json:"data_acquisitions"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// DataAcquisitionPatch Writable data acquisition fields (PATCH); only those sent change.
+type DataAcquisitionPatch struct {
+	Details   *map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                 `json:"equipment,omitempty"`
+	Notes     *string                 `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    *Uuid        `json:"session,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -1386,7 +1823,7 @@ type DownloadLink struct {
 // DownloadLinkRepository defines model for DownloadLink.Repository.
 type DownloadLinkRepository string
 
-// EmptyRelation A relation with no model in this server yet; always empty.
+// EmptyRelation A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 type EmptyRelation = []Uuid
 
 // ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
@@ -1408,6 +1845,92 @@ type ListMeta struct {
 	TotalPages   int `json:"total_pages"`
 	TotalResults int `json:"total_results"`
 }
+
+// Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
+type Manipulation struct {
+	Details   []map[string]interface{} `json:"details"`
+	Equipment []Uuid                   `json:"equipment"`
+	Id        *openapi_types.UUID      `json:"id,omitempty"`
+	Notes     string                   `json:"notes"`
+	Order     int                      `json:"order"`
+
+	// Procedures The procedures the caller may see.
+	Procedures        []Manipulation_Procedures_Item `json:"procedures"`
+	Session           Manipulation_Session           `json:"session"`
+	Type              string                         `json:"type"`
+	TypeSchemaVersion string                         `json:"type_schema_version"`
+}
+
+// Manipulation_Procedures_Item defines model for Manipulation.procedures.Item.
+type Manipulation_Procedures_Item struct {
+	union json.RawMessage
+}
+
+// Manipulation_Session defines model for Manipulation.Session.
+type Manipulation_Session struct {
+	union json.RawMessage
+}
+
+// ManipulationCreate Writable manipulation fields (POST). The procedures must be visible to the caller.
+type ManipulationCreate struct {
+	Details   *[]map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                   `json:"equipment,omitempty"`
+	Notes     *string                   `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures []Uuid       `json:"procedures"`
+	Session    Uuid         `json:"session"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ManipulationDetail defines model for ManipulationDetail.
+type ManipulationDetail struct {
+	// Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
+	Manipulation Manipulation `json:"manipulation"`
+}
+
+// ManipulationList defines model for ManipulationList.
+type ManipulationList struct {
+	Count         int            `json:"count"`
+	Manipulations []Manipulation `json:"manipulations"`
+	Meta          ListMeta       `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ManipulationPatch Writable manipulation fields (PATCH); only those sent change.
+type ManipulationPatch struct {
+	Details   *[]map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                   `json:"equipment,omitempty"`
+	Notes     *string                   `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    *Uuid        `json:"session,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ModuleOrder Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+type ModuleOrder = int32
+
+// ModuleType One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+type ModuleType = string
 
 // NullableUuid A UUID, or null.
 type NullableUuid = openapi_types.UUID
@@ -1460,6 +1983,109 @@ type PersonalTokenCreated struct {
 // PersonalTokenList defines model for PersonalTokenList.
 type PersonalTokenList struct {
 	Tokens []PersonalToken `json:"tokens"`
+}
+
+// Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
+type Procedure struct {
+	// BrainRegion A UUID, or null.
+	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region"`
+
+	// Consumablestock A UUID, or null.
+	Consumablestock          nullable.Nullable[NullableUuid] `json:"consumablestock"`
+	CoordinatesDetails       map[string]interface{}          `json:"coordinates_details"`
+	CoordinatesSchemaVersion string                          `json:"coordinates_schema_version"`
+	CoordinatesSystem        string                          `json:"coordinates_system"`
+	CreatedAt                *time.Time                      `json:"created_at,omitempty"`
+	DateTime                 nullable.Nullable[time.Time]    `json:"date_time"`
+	Details                  map[string]interface{}          `json:"details"`
+	Equipment                []Uuid                          `json:"equipment"`
+	Id                       *openapi_types.UUID             `json:"id,omitempty"`
+	Licenses                 []Uuid                          `json:"licenses"`
+	Notes                    string                          `json:"notes"`
+	Subject                  Procedure_Subject               `json:"subject"`
+	Type                     string                          `json:"type"`
+	TypeSchemaVersion        string                          `json:"type_schema_version"`
+	UpdatedAt                *time.Time                      `json:"updated_at,omitempty"`
+}
+
+// Procedure_Subject defines model for Procedure.Subject.
+type Procedure_Subject struct {
+	union json.RawMessage
+}
+
+// ProcedureCreate Writable procedure fields (POST).
+type ProcedureCreate struct {
+	// BrainRegion A UUID, or null.
+	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region,omitempty"`
+
+	// Consumablestock A UUID, or null.
+	Consumablestock    nullable.Nullable[NullableUuid] `json:"consumablestock,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem ModuleType                   `json:"coordinates_system"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+	Equipment         *[]Uuid                      `json:"equipment,omitempty"`
+	Licenses          *[]Uuid                      `json:"licenses,omitempty"`
+	Notes             *string                      `json:"notes,omitempty"`
+	Subject           Uuid                         `json:"subject"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ProcedureDetail defines model for ProcedureDetail.
+type ProcedureDetail struct {
+	// Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
+	Procedure Procedure `json:"procedure"`
+}
+
+// ProcedureList defines model for ProcedureList.
+type ProcedureList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous   nullable.Nullable[PageLink] `json:"previous"`
+	Procedures []Procedure                 `json:"procedures"`
+}
+
+// ProcedurePatch Writable procedure fields (PATCH); only those sent change.
+type ProcedurePatch struct {
+	// BrainRegion A UUID, or null.
+	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region,omitempty"`
+
+	// Consumablestock A UUID, or null.
+	Consumablestock    nullable.Nullable[NullableUuid] `json:"consumablestock,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem *ModuleType                  `json:"coordinates_system,omitempty"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+	Equipment         *[]Uuid                      `json:"equipment,omitempty"`
+	Licenses          *[]Uuid                      `json:"licenses,omitempty"`
+	Notes             *string                      `json:"notes,omitempty"`
+	Subject           *Uuid                        `json:"subject,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
 }
 
 // Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
@@ -1592,11 +2218,11 @@ type QueryErrors = interface{}
 
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
-	// Behaviors A relation with no model in this server yet; always empty.
-	Behaviors *EmptyRelation `json:"behaviors,omitempty"`
+	// Behaviors The session's records of modules/behavior, by `order`, then creation.
+	Behaviors *[]Session_Behaviors_Item `json:"behaviors,omitempty"`
 
-	// Dataacquisition A relation with no model in this server yet; always empty.
-	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
+	// Dataacquisition The session's records of modules/dataacquisition, by `order`, then creation.
+	Dataacquisition *[]Session_Dataacquisition_Item `json:"dataacquisition,omitempty"`
 
 	// Datastorage The session's data storages that the caller may see (own or public; public ones on the public portal), in the through-table (sessiondatastorage) order.
 	Datastorage   []Session_Datastorage_Item   `json:"datastorage"`
@@ -1604,7 +2230,7 @@ type Session struct {
 	Description   string                       `json:"description"`
 	DownloadLinks []DownloadLink               `json:"download_links"`
 
-	// Epochs A relation with no model in this server yet; always empty.
+	// Epochs A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Epochs *EmptyRelation `json:"epochs,omitempty"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
@@ -1614,9 +2240,9 @@ type Session struct {
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links *Links `json:"links,omitempty"`
 
-	// Manipulations A relation with no model in this server yet; always empty.
-	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
-	Name          string         `json:"name"`
+	// Manipulations The session's records of modules/manipulation, by `order`, then creation.
+	Manipulations *[]Session_Manipulations_Item `json:"manipulations,omitempty"`
+	Name          string                        `json:"name"`
 
 	// NameUsedInStorage The name in a filesystem-safe form.
 	NameUsedInStorage *string `json:"name_used_in_storage,omitempty"`
@@ -1626,8 +2252,23 @@ type Session struct {
 	Tags     Tags                    `json:"tags"`
 }
 
+// Session_Behaviors_Item defines model for Session.behaviors.Item.
+type Session_Behaviors_Item struct {
+	union json.RawMessage
+}
+
+// Session_Dataacquisition_Item defines model for Session.dataacquisition.Item.
+type Session_Dataacquisition_Item struct {
+	union json.RawMessage
+}
+
 // Session_Datastorage_Item defines model for Session.datastorage.Item.
 type Session_Datastorage_Item struct {
+	union json.RawMessage
+}
+
+// Session_Manipulations_Item defines model for Session.manipulations.Item.
+type Session_Manipulations_Item struct {
 	union json.RawMessage
 }
 
@@ -1875,7 +2516,7 @@ type Subject struct {
 	Genotype    string              `json:"genotype"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
-	// Licenses A relation with no model in this server yet; always empty.
+	// Licenses A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Licenses *EmptyRelation `json:"licenses,omitempty"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
@@ -1883,8 +2524,8 @@ type Subject struct {
 	Name              string                    `json:"name"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage"`
 
-	// Procedures A relation with no model in this server yet; always empty.
-	Procedures *EmptyRelation `json:"procedures,omitempty"`
+	// Procedures The subject's procedures (modules/procedure), oldest first.
+	Procedures *[]Subject_Procedures_Item `json:"procedures,omitempty"`
 
 	// Projects The subject's projects that the caller may see.
 	Projects []Subject_Projects_Item `json:"projects"`
@@ -1897,7 +2538,7 @@ type Subject struct {
 	Strain            Subject_Strain `json:"strain"`
 	SubjectIdentifier string         `json:"subject_identifier"`
 
-	// Subjectlogs A relation with no model in this server yet; always empty.
+	// Subjectlogs A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Subjectlogs *EmptyRelation   `json:"subjectlogs,omitempty"`
 	Supplier    Subject_Supplier `json:"supplier"`
 	Tags        Tags             `json:"tags"`
@@ -1905,6 +2546,11 @@ type Subject struct {
 
 // Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
 type Subject_Breeding struct {
+	union json.RawMessage
+}
+
+// Subject_Procedures_Item defines model for Subject.procedures.Item.
+type Subject_Procedures_Item struct {
 	union json.RawMessage
 }
 
@@ -2068,6 +2714,9 @@ type TokenResponse struct {
 	Token  string `json:"token"`
 }
 
+// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+type TypeSchemaVersion = string
+
 // Uuid defines model for Uuid.
 type Uuid = openapi_types.UUID
 
@@ -2153,6 +2802,186 @@ type PreconditionFailed = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
+
+// ListBehaviorsParams defines parameters for ListBehaviors.
+type ListBehaviorsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehaviorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListBehaviorsParamsFormat defines parameters for ListBehaviors.
+type ListBehaviorsParamsFormat string
+
+// GetBehaviorParams defines parameters for GetBehavior.
+type GetBehaviorParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehaviorParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehaviorParamsFormat defines parameters for GetBehavior.
+type GetBehaviorParamsFormat string
+
+// ListDataAcquisitionsParams defines parameters for ListDataAcquisitions.
+type ListDataAcquisitionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListDataAcquisitionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListDataAcquisitionsParamsFormat defines parameters for ListDataAcquisitions.
+type ListDataAcquisitionsParamsFormat string
+
+// GetDataAcquisitionParams defines parameters for GetDataAcquisition.
+type GetDataAcquisitionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetDataAcquisitionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetDataAcquisitionParamsFormat defines parameters for GetDataAcquisition.
+type GetDataAcquisitionParamsFormat string
+
+// ListManipulationsParams defines parameters for ListManipulations.
+type ListManipulationsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListManipulationsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListManipulationsParamsFormat defines parameters for ListManipulations.
+type ListManipulationsParamsFormat string
+
+// GetManipulationParams defines parameters for GetManipulation.
+type GetManipulationParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetManipulationParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetManipulationParamsFormat defines parameters for GetManipulation.
+type GetManipulationParamsFormat string
+
+// ListProceduresParams defines parameters for ListProcedures.
+type ListProceduresParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListProceduresParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListProceduresParamsFormat defines parameters for ListProcedures.
+type ListProceduresParamsFormat string
+
+// GetProcedureParams defines parameters for GetProcedure.
+type GetProcedureParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetProcedureParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetProcedureParamsFormat defines parameters for GetProcedure.
+type GetProcedureParamsFormat string
 
 // ListDataStoragesParams defines parameters for ListDataStorages.
 type ListDataStoragesParams struct {
@@ -3060,6 +3889,186 @@ type ReplaceStrainParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// PublicListBehaviorsParams defines parameters for PublicListBehaviors.
+type PublicListBehaviorsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehaviorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListBehaviorsParamsFormat defines parameters for PublicListBehaviors.
+type PublicListBehaviorsParamsFormat string
+
+// PublicGetBehaviorParams defines parameters for PublicGetBehavior.
+type PublicGetBehaviorParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehaviorParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehaviorParamsFormat defines parameters for PublicGetBehavior.
+type PublicGetBehaviorParamsFormat string
+
+// PublicListDataAcquisitionsParams defines parameters for PublicListDataAcquisitions.
+type PublicListDataAcquisitionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListDataAcquisitionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListDataAcquisitionsParamsFormat defines parameters for PublicListDataAcquisitions.
+type PublicListDataAcquisitionsParamsFormat string
+
+// PublicGetDataAcquisitionParams defines parameters for PublicGetDataAcquisition.
+type PublicGetDataAcquisitionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetDataAcquisitionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetDataAcquisitionParamsFormat defines parameters for PublicGetDataAcquisition.
+type PublicGetDataAcquisitionParamsFormat string
+
+// PublicListManipulationsParams defines parameters for PublicListManipulations.
+type PublicListManipulationsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListManipulationsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListManipulationsParamsFormat defines parameters for PublicListManipulations.
+type PublicListManipulationsParamsFormat string
+
+// PublicGetManipulationParams defines parameters for PublicGetManipulation.
+type PublicGetManipulationParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetManipulationParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetManipulationParamsFormat defines parameters for PublicGetManipulation.
+type PublicGetManipulationParamsFormat string
+
+// PublicListProceduresParams defines parameters for PublicListProcedures.
+type PublicListProceduresParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListProceduresParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListProceduresParamsFormat defines parameters for PublicListProcedures.
+type PublicListProceduresParamsFormat string
+
+// PublicGetProcedureParams defines parameters for PublicGetProcedure.
+type PublicGetProcedureParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetProcedureParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetProcedureParamsFormat defines parameters for PublicGetProcedure.
+type PublicGetProcedureParamsFormat string
+
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3594,6 +4603,30 @@ type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
 // PollDeviceAuthJSONRequestBody defines body for PollDeviceAuth for application/json ContentType.
 type PollDeviceAuthJSONRequestBody = DevicePollRequest
 
+// CreateBehaviorJSONRequestBody defines body for CreateBehavior for application/json ContentType.
+type CreateBehaviorJSONRequestBody = BehaviorCreate
+
+// UpdateBehaviorJSONRequestBody defines body for UpdateBehavior for application/json ContentType.
+type UpdateBehaviorJSONRequestBody = BehaviorPatch
+
+// CreateDataAcquisitionJSONRequestBody defines body for CreateDataAcquisition for application/json ContentType.
+type CreateDataAcquisitionJSONRequestBody = DataAcquisitionCreate
+
+// UpdateDataAcquisitionJSONRequestBody defines body for UpdateDataAcquisition for application/json ContentType.
+type UpdateDataAcquisitionJSONRequestBody = DataAcquisitionPatch
+
+// CreateManipulationJSONRequestBody defines body for CreateManipulation for application/json ContentType.
+type CreateManipulationJSONRequestBody = ManipulationCreate
+
+// UpdateManipulationJSONRequestBody defines body for UpdateManipulation for application/json ContentType.
+type UpdateManipulationJSONRequestBody = ManipulationPatch
+
+// CreateProcedureJSONRequestBody defines body for CreateProcedure for application/json ContentType.
+type CreateProcedureJSONRequestBody = ProcedureCreate
+
+// UpdateProcedureJSONRequestBody defines body for UpdateProcedure for application/json ContentType.
+type UpdateProcedureJSONRequestBody = ProcedurePatch
+
 // CreateDataStorageJSONRequestBody defines body for CreateDataStorage for application/json ContentType.
 type CreateDataStorageJSONRequestBody = DataStorageCreate
 
@@ -3698,6 +4731,130 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsUuid returns the union data inside the Behavior_Session as a Uuid
+func (t Behavior_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Behavior_Session as the provided Uuid
+func (t *Behavior_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Behavior_Session, using the provided Uuid
+func (t *Behavior_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Behavior_Session as a Session
+func (t Behavior_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Behavior_Session as the provided Session
+func (t *Behavior_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Behavior_Session, using the provided Session
+func (t *Behavior_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Behavior_Subjects_Item as a Uuid
+func (t Behavior_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Behavior_Subjects_Item as the provided Uuid
+func (t *Behavior_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Behavior_Subjects_Item, using the provided Uuid
+func (t *Behavior_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Behavior_Subjects_Item as a Subject
+func (t Behavior_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Behavior_Subjects_Item as the provided Subject
+func (t *Behavior_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Behavior_Subjects_Item, using the provided Subject
+func (t *Behavior_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsNullableUuid returns the union data inside the Breeding_Father as a NullableUuid
 func (t Breeding_Father) AsNullableUuid() (NullableUuid, error) {
@@ -4133,6 +5290,316 @@ func (t *Collection_Sessions_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the DataAcquisition_Procedures_Item as a Uuid
+func (t DataAcquisition_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Procedures_Item as the provided Uuid
+func (t *DataAcquisition_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Procedures_Item, using the provided Uuid
+func (t *DataAcquisition_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the DataAcquisition_Procedures_Item as a Procedure
+func (t DataAcquisition_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the DataAcquisition_Procedures_Item as the provided Procedure
+func (t *DataAcquisition_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the DataAcquisition_Procedures_Item, using the provided Procedure
+func (t *DataAcquisition_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the DataAcquisition_Session as a Uuid
+func (t DataAcquisition_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Session as the provided Uuid
+func (t *DataAcquisition_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Session, using the provided Uuid
+func (t *DataAcquisition_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the DataAcquisition_Session as a Session
+func (t DataAcquisition_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the DataAcquisition_Session as the provided Session
+func (t *DataAcquisition_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the DataAcquisition_Session, using the provided Session
+func (t *DataAcquisition_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Manipulation_Procedures_Item as a Uuid
+func (t Manipulation_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Procedures_Item as the provided Uuid
+func (t *Manipulation_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Procedures_Item, using the provided Uuid
+func (t *Manipulation_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the Manipulation_Procedures_Item as a Procedure
+func (t Manipulation_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the Manipulation_Procedures_Item as the provided Procedure
+func (t *Manipulation_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the Manipulation_Procedures_Item, using the provided Procedure
+func (t *Manipulation_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Manipulation_Session as a Uuid
+func (t Manipulation_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Session as the provided Uuid
+func (t *Manipulation_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Session, using the provided Uuid
+func (t *Manipulation_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Manipulation_Session as a Session
+func (t Manipulation_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Manipulation_Session as the provided Session
+func (t *Manipulation_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Manipulation_Session, using the provided Session
+func (t *Manipulation_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Subject as a Uuid
+func (t Procedure_Subject) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Subject as the provided Uuid
+func (t *Procedure_Subject) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Subject, using the provided Uuid
+func (t *Procedure_Subject) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Procedure_Subject as a Subject
+func (t Procedure_Subject) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Procedure_Subject as the provided Subject
+func (t *Procedure_Subject) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Procedure_Subject, using the provided Subject
+func (t *Procedure_Subject) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Subject) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Subject) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Project_Cohorts_Item as a Uuid
 func (t Project_Cohorts_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -4381,6 +5848,130 @@ func (t *Project_Subjects_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Session_Behaviors_Item as a Uuid
+func (t Session_Behaviors_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Behaviors_Item as the provided Uuid
+func (t *Session_Behaviors_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Behaviors_Item, using the provided Uuid
+func (t *Session_Behaviors_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavior returns the union data inside the Session_Behaviors_Item as a Behavior
+func (t Session_Behaviors_Item) AsBehavior() (Behavior, error) {
+	var body Behavior
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavior overwrites any union data inside the Session_Behaviors_Item as the provided Behavior
+func (t *Session_Behaviors_Item) FromBehavior(v Behavior) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavior performs a merge with any union data inside the Session_Behaviors_Item, using the provided Behavior
+func (t *Session_Behaviors_Item) MergeBehavior(v Behavior) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Behaviors_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Behaviors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Dataacquisition_Item as a Uuid
+func (t Session_Dataacquisition_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Dataacquisition_Item as the provided Uuid
+func (t *Session_Dataacquisition_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Dataacquisition_Item, using the provided Uuid
+func (t *Session_Dataacquisition_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDataAcquisition returns the union data inside the Session_Dataacquisition_Item as a DataAcquisition
+func (t Session_Dataacquisition_Item) AsDataAcquisition() (DataAcquisition, error) {
+	var body DataAcquisition
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDataAcquisition overwrites any union data inside the Session_Dataacquisition_Item as the provided DataAcquisition
+func (t *Session_Dataacquisition_Item) FromDataAcquisition(v DataAcquisition) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDataAcquisition performs a merge with any union data inside the Session_Dataacquisition_Item, using the provided DataAcquisition
+func (t *Session_Dataacquisition_Item) MergeDataAcquisition(v DataAcquisition) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Dataacquisition_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Dataacquisition_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Session_Datastorage_Item as a Uuid
 func (t Session_Datastorage_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -4439,6 +6030,68 @@ func (t Session_Datastorage_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Session_Datastorage_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Manipulations_Item as a Uuid
+func (t Session_Manipulations_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Manipulations_Item as the provided Uuid
+func (t *Session_Manipulations_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Manipulations_Item, using the provided Uuid
+func (t *Session_Manipulations_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsManipulation returns the union data inside the Session_Manipulations_Item as a Manipulation
+func (t Session_Manipulations_Item) AsManipulation() (Manipulation, error) {
+	var body Manipulation
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromManipulation overwrites any union data inside the Session_Manipulations_Item as the provided Manipulation
+func (t *Session_Manipulations_Item) FromManipulation(v Manipulation) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeManipulation performs a merge with any union data inside the Session_Manipulations_Item, using the provided Manipulation
+func (t *Session_Manipulations_Item) MergeManipulation(v Manipulation) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Manipulations_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Manipulations_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -4753,6 +6406,68 @@ func (t *Subject_Breeding) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Subject_Procedures_Item as a Uuid
+func (t Subject_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Procedures_Item as the provided Uuid
+func (t *Subject_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Procedures_Item, using the provided Uuid
+func (t *Subject_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the Subject_Procedures_Item as a Procedure
+func (t Subject_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the Subject_Procedures_Item as the provided Procedure
+func (t *Subject_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the Subject_Procedures_Item, using the provided Procedure
+func (t *Subject_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Subject_Projects_Item as a Uuid
 func (t Subject_Projects_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -4947,6 +6662,66 @@ type ServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx echo.Context) error
+	// ListBehaviors List behaviors (private portal)
+	// (GET /api/private/modules/behavior/)
+	ListBehaviors(ctx echo.Context, params ListBehaviorsParams) error
+	// CreateBehavior Create a behavior
+	// (POST /api/private/modules/behavior/)
+	CreateBehavior(ctx echo.Context) error
+	// DeleteBehavior Delete a behavior
+	// (DELETE /api/private/modules/behavior/{id}/)
+	DeleteBehavior(ctx echo.Context, id Id) error
+	// GetBehavior Get one behavior (private portal)
+	// (GET /api/private/modules/behavior/{id}/)
+	GetBehavior(ctx echo.Context, id Id, params GetBehaviorParams) error
+	// UpdateBehavior Update a behavior
+	// (PATCH /api/private/modules/behavior/{id}/)
+	UpdateBehavior(ctx echo.Context, id Id) error
+	// ListDataAcquisitions List data acquisitions (private portal)
+	// (GET /api/private/modules/dataacquisition/)
+	ListDataAcquisitions(ctx echo.Context, params ListDataAcquisitionsParams) error
+	// CreateDataAcquisition Create a dataacquisition
+	// (POST /api/private/modules/dataacquisition/)
+	CreateDataAcquisition(ctx echo.Context) error
+	// DeleteDataAcquisition Delete a dataacquisition
+	// (DELETE /api/private/modules/dataacquisition/{id}/)
+	DeleteDataAcquisition(ctx echo.Context, id Id) error
+	// GetDataAcquisition Get one dataacquisition (private portal)
+	// (GET /api/private/modules/dataacquisition/{id}/)
+	GetDataAcquisition(ctx echo.Context, id Id, params GetDataAcquisitionParams) error
+	// UpdateDataAcquisition Update a dataacquisition
+	// (PATCH /api/private/modules/dataacquisition/{id}/)
+	UpdateDataAcquisition(ctx echo.Context, id Id) error
+	// ListManipulations List manipulations (private portal)
+	// (GET /api/private/modules/manipulation/)
+	ListManipulations(ctx echo.Context, params ListManipulationsParams) error
+	// CreateManipulation Create a manipulation
+	// (POST /api/private/modules/manipulation/)
+	CreateManipulation(ctx echo.Context) error
+	// DeleteManipulation Delete a manipulation
+	// (DELETE /api/private/modules/manipulation/{id}/)
+	DeleteManipulation(ctx echo.Context, id Id) error
+	// GetManipulation Get one manipulation (private portal)
+	// (GET /api/private/modules/manipulation/{id}/)
+	GetManipulation(ctx echo.Context, id Id, params GetManipulationParams) error
+	// UpdateManipulation Update a manipulation
+	// (PATCH /api/private/modules/manipulation/{id}/)
+	UpdateManipulation(ctx echo.Context, id Id) error
+	// ListProcedures List procedures (private portal)
+	// (GET /api/private/modules/procedure/)
+	ListProcedures(ctx echo.Context, params ListProceduresParams) error
+	// CreateProcedure Create a procedure
+	// (POST /api/private/modules/procedure/)
+	CreateProcedure(ctx echo.Context) error
+	// DeleteProcedure Delete a procedure
+	// (DELETE /api/private/modules/procedure/{id}/)
+	DeleteProcedure(ctx echo.Context, id Id) error
+	// GetProcedure Get one procedure (private portal)
+	// (GET /api/private/modules/procedure/{id}/)
+	GetProcedure(ctx echo.Context, id Id, params GetProcedureParams) error
+	// UpdateProcedure Update a procedure
+	// (PATCH /api/private/modules/procedure/{id}/)
+	UpdateProcedure(ctx echo.Context, id Id) error
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error
@@ -5163,6 +6938,30 @@ type ServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx echo.Context, tokenId int64) error
+	// PublicListBehaviors List behaviors (public portal)
+	// (GET /api/public/modules/behavior/)
+	PublicListBehaviors(ctx echo.Context, params PublicListBehaviorsParams) error
+	// PublicGetBehavior Get one behavior (public portal)
+	// (GET /api/public/modules/behavior/{id}/)
+	PublicGetBehavior(ctx echo.Context, id Id, params PublicGetBehaviorParams) error
+	// PublicListDataAcquisitions List data acquisitions (public portal)
+	// (GET /api/public/modules/dataacquisition/)
+	PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error
+	// PublicGetDataAcquisition Get one dataacquisition (public portal)
+	// (GET /api/public/modules/dataacquisition/{id}/)
+	PublicGetDataAcquisition(ctx echo.Context, id Id, params PublicGetDataAcquisitionParams) error
+	// PublicListManipulations List manipulations (public portal)
+	// (GET /api/public/modules/manipulation/)
+	PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error
+	// PublicGetManipulation Get one manipulation (public portal)
+	// (GET /api/public/modules/manipulation/{id}/)
+	PublicGetManipulation(ctx echo.Context, id Id, params PublicGetManipulationParams) error
+	// PublicListProcedures List procedures (public portal)
+	// (GET /api/public/modules/procedure/)
+	PublicListProcedures(ctx echo.Context, params PublicListProceduresParams) error
+	// PublicGetProcedure Get one procedure (public portal)
+	// (GET /api/public/modules/procedure/{id}/)
+	PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
@@ -5257,6 +7056,594 @@ func (w *ServerInterfaceWrapper) PollDeviceAuth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PollDeviceAuth(ctx)
+	return err
+}
+
+// ListBehaviors converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehaviors(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehaviorsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehaviors(ctx, params)
+	return err
+}
+
+// CreateBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavior(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavior(ctx)
+	return err
+}
+
+// DeleteBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavior(ctx, id)
+	return err
+}
+
+// GetBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehaviorParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavior(ctx, id, params)
+	return err
+}
+
+// UpdateBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavior(ctx, id)
+	return err
+}
+
+// ListDataAcquisitions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDataAcquisitions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDataAcquisitionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDataAcquisitions(ctx, params)
+	return err
+}
+
+// CreateDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDataAcquisition(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDataAcquisition(ctx)
+	return err
+}
+
+// DeleteDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDataAcquisition(ctx, id)
+	return err
+}
+
+// GetDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDataAcquisitionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDataAcquisition(ctx, id, params)
+	return err
+}
+
+// UpdateDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateDataAcquisition(ctx, id)
+	return err
+}
+
+// ListManipulations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListManipulations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListManipulationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListManipulations(ctx, params)
+	return err
+}
+
+// CreateManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateManipulation(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateManipulation(ctx)
+	return err
+}
+
+// DeleteManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteManipulation(ctx, id)
+	return err
+}
+
+// GetManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetManipulationParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetManipulation(ctx, id, params)
+	return err
+}
+
+// UpdateManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateManipulation(ctx, id)
+	return err
+}
+
+// ListProcedures converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProcedures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProceduresParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProcedures(ctx, params)
+	return err
+}
+
+// CreateProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateProcedure(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateProcedure(ctx)
+	return err
+}
+
+// DeleteProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteProcedure(ctx, id)
+	return err
+}
+
+// GetProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetProcedureParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProcedure(ctx, id, params)
+	return err
+}
+
+// UpdateProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProcedure(ctx, id)
 	return err
 }
 
@@ -7948,6 +10335,430 @@ func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehaviors converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehaviors(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehaviorsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehaviors(ctx, params)
+	return err
+}
+
+// PublicGetBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehaviorParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavior(ctx, id, params)
+	return err
+}
+
+// PublicListDataAcquisitions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListDataAcquisitions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListDataAcquisitionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListDataAcquisitions(ctx, params)
+	return err
+}
+
+// PublicGetDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetDataAcquisitionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetDataAcquisition(ctx, id, params)
+	return err
+}
+
+// PublicListManipulations converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListManipulations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListManipulationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListManipulations(ctx, params)
+	return err
+}
+
+// PublicGetManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetManipulationParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetManipulation(ctx, id, params)
+	return err
+}
+
+// PublicListProcedures converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListProcedures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListProceduresParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListProcedures(ctx, params)
+	return err
+}
+
+// PublicGetProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetProcedureParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetProcedure(ctx, id, params)
+	return err
+}
+
 // PublicListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
 	var err error
@@ -9356,6 +12167,34 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.ReplaceBreeding, options.OperationMiddlewares["replaceBreeding"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/", wrapper.PublicListBreedings, options.OperationMiddlewares["publicListBreedings"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/:id/", wrapper.PublicGetBreeding, options.OperationMiddlewares["publicGetBreeding"]...)
+	router.GET(options.BaseURL+"/api/private/modules/behavior/", wrapper.ListBehaviors, options.OperationMiddlewares["listBehaviors"]...)
+	router.POST(options.BaseURL+"/api/private/modules/behavior/", wrapper.CreateBehavior, options.OperationMiddlewares["createBehavior"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.DeleteBehavior, options.OperationMiddlewares["deleteBehavior"]...)
+	router.GET(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.GetBehavior, options.OperationMiddlewares["getBehavior"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.UpdateBehavior, options.OperationMiddlewares["updateBehavior"]...)
+	router.GET(options.BaseURL+"/api/public/modules/behavior/", wrapper.PublicListBehaviors, options.OperationMiddlewares["publicListBehaviors"]...)
+	router.GET(options.BaseURL+"/api/public/modules/behavior/:id/", wrapper.PublicGetBehavior, options.OperationMiddlewares["publicGetBehavior"]...)
+	router.GET(options.BaseURL+"/api/private/modules/dataacquisition/", wrapper.ListDataAcquisitions, options.OperationMiddlewares["listDataAcquisitions"]...)
+	router.POST(options.BaseURL+"/api/private/modules/dataacquisition/", wrapper.CreateDataAcquisition, options.OperationMiddlewares["createDataAcquisition"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.DeleteDataAcquisition, options.OperationMiddlewares["deleteDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.GetDataAcquisition, options.OperationMiddlewares["getDataAcquisition"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.UpdateDataAcquisition, options.OperationMiddlewares["updateDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/public/modules/dataacquisition/", wrapper.PublicListDataAcquisitions, options.OperationMiddlewares["publicListDataAcquisitions"]...)
+	router.GET(options.BaseURL+"/api/public/modules/dataacquisition/:id/", wrapper.PublicGetDataAcquisition, options.OperationMiddlewares["publicGetDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/private/modules/manipulation/", wrapper.ListManipulations, options.OperationMiddlewares["listManipulations"]...)
+	router.POST(options.BaseURL+"/api/private/modules/manipulation/", wrapper.CreateManipulation, options.OperationMiddlewares["createManipulation"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.DeleteManipulation, options.OperationMiddlewares["deleteManipulation"]...)
+	router.GET(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.GetManipulation, options.OperationMiddlewares["getManipulation"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.UpdateManipulation, options.OperationMiddlewares["updateManipulation"]...)
+	router.GET(options.BaseURL+"/api/public/modules/manipulation/", wrapper.PublicListManipulations, options.OperationMiddlewares["publicListManipulations"]...)
+	router.GET(options.BaseURL+"/api/public/modules/manipulation/:id/", wrapper.PublicGetManipulation, options.OperationMiddlewares["publicGetManipulation"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedure/", wrapper.ListProcedures, options.OperationMiddlewares["listProcedures"]...)
+	router.POST(options.BaseURL+"/api/private/modules/procedure/", wrapper.CreateProcedure, options.OperationMiddlewares["createProcedure"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.DeleteProcedure, options.OperationMiddlewares["deleteProcedure"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.GetProcedure, options.OperationMiddlewares["getProcedure"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.UpdateProcedure, options.OperationMiddlewares["updateProcedure"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedure/", wrapper.PublicListProcedures, options.OperationMiddlewares["publicListProcedures"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedure/:id/", wrapper.PublicGetProcedure, options.OperationMiddlewares["publicGetProcedure"]...)
 
 }
 
@@ -9520,6 +12359,1834 @@ type PollDeviceAuth507JSONResponse struct {
 }
 
 func (response PollDeviceAuth507JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviorsRequestObject struct {
+	Params ListBehaviorsParams
+}
+
+type ListBehaviorsResponseObject interface {
+	VisitListBehaviorsResponse(w http.ResponseWriter) error
+}
+
+type ListBehaviors200JSONResponse BehaviorList
+
+func (response ListBehaviors200JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehaviors400JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehaviors401JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehaviors403JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehaviorRequestObject struct {
+	Body *CreateBehaviorJSONRequestBody
+}
+
+type CreateBehaviorResponseObject interface {
+	VisitCreateBehaviorResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavior201JSONResponse BehaviorDetail
+
+func (response CreateBehavior201JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavior400JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavior401JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavior403JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavior413JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavior507JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehaviorRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteBehaviorResponseObject interface {
+	VisitDeleteBehaviorResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavior204Response struct {
+}
+
+func (response DeleteBehavior204Response) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavior400JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavior401JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavior403JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavior404JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavior507JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehaviorRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehaviorParams
+}
+
+type GetBehaviorResponseObject interface {
+	VisitGetBehaviorResponse(w http.ResponseWriter) error
+}
+
+type GetBehavior200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavior200JSONResponse struct {
+	Body    BehaviorDetail
+	Headers GetBehavior200ResponseHeaders
+}
+
+func (response GetBehavior200JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavior400JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavior401JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavior403JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavior404JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehaviorRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateBehaviorJSONRequestBody
+}
+
+type UpdateBehaviorResponseObject interface {
+	VisitUpdateBehaviorResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavior200JSONResponse BehaviorDetail
+
+func (response UpdateBehavior200JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavior400JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavior401JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavior403JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavior404JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavior413JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavior507JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitionsRequestObject struct {
+	Params ListDataAcquisitionsParams
+}
+
+type ListDataAcquisitionsResponseObject interface {
+	VisitListDataAcquisitionsResponse(w http.ResponseWriter) error
+}
+
+type ListDataAcquisitions200JSONResponse DataAcquisitionList
+
+func (response ListDataAcquisitions200JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListDataAcquisitions400JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDataAcquisitions401JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDataAcquisitions403JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisitionRequestObject struct {
+	Body *CreateDataAcquisitionJSONRequestBody
+}
+
+type CreateDataAcquisitionResponseObject interface {
+	VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type CreateDataAcquisition201JSONResponse DataAcquisitionDetail
+
+func (response CreateDataAcquisition201JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDataAcquisition400JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDataAcquisition401JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDataAcquisition403JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDataAcquisition413JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateDataAcquisition507JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisitionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteDataAcquisitionResponseObject interface {
+	VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type DeleteDataAcquisition204Response struct {
+}
+
+func (response DeleteDataAcquisition204Response) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteDataAcquisition400JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteDataAcquisition401JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteDataAcquisition403JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteDataAcquisition404JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteDataAcquisition507JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisitionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetDataAcquisitionParams
+}
+
+type GetDataAcquisitionResponseObject interface {
+	VisitGetDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type GetDataAcquisition200ResponseHeaders struct {
+	ETag string
+}
+
+type GetDataAcquisition200JSONResponse struct {
+	Body    DataAcquisitionDetail
+	Headers GetDataAcquisition200ResponseHeaders
+}
+
+func (response GetDataAcquisition200JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetDataAcquisition400JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDataAcquisition401JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDataAcquisition403JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDataAcquisition404JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisitionRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateDataAcquisitionJSONRequestBody
+}
+
+type UpdateDataAcquisitionResponseObject interface {
+	VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type UpdateDataAcquisition200JSONResponse DataAcquisitionDetail
+
+func (response UpdateDataAcquisition200JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateDataAcquisition400JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateDataAcquisition401JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateDataAcquisition403JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateDataAcquisition404JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateDataAcquisition413JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateDataAcquisition507JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulationsRequestObject struct {
+	Params ListManipulationsParams
+}
+
+type ListManipulationsResponseObject interface {
+	VisitListManipulationsResponse(w http.ResponseWriter) error
+}
+
+type ListManipulations200JSONResponse ManipulationList
+
+func (response ListManipulations200JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListManipulations400JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListManipulations401JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListManipulations403JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulationRequestObject struct {
+	Body *CreateManipulationJSONRequestBody
+}
+
+type CreateManipulationResponseObject interface {
+	VisitCreateManipulationResponse(w http.ResponseWriter) error
+}
+
+type CreateManipulation201JSONResponse ManipulationDetail
+
+func (response CreateManipulation201JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateManipulation400JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateManipulation401JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateManipulation403JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateManipulation413JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateManipulation507JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulationRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteManipulationResponseObject interface {
+	VisitDeleteManipulationResponse(w http.ResponseWriter) error
+}
+
+type DeleteManipulation204Response struct {
+}
+
+func (response DeleteManipulation204Response) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteManipulation400JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteManipulation401JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteManipulation403JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteManipulation404JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteManipulation507JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulationRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetManipulationParams
+}
+
+type GetManipulationResponseObject interface {
+	VisitGetManipulationResponse(w http.ResponseWriter) error
+}
+
+type GetManipulation200ResponseHeaders struct {
+	ETag string
+}
+
+type GetManipulation200JSONResponse struct {
+	Body    ManipulationDetail
+	Headers GetManipulation200ResponseHeaders
+}
+
+func (response GetManipulation200JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetManipulation400JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetManipulation401JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetManipulation403JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetManipulation404JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulationRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateManipulationJSONRequestBody
+}
+
+type UpdateManipulationResponseObject interface {
+	VisitUpdateManipulationResponse(w http.ResponseWriter) error
+}
+
+type UpdateManipulation200JSONResponse ManipulationDetail
+
+func (response UpdateManipulation200JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateManipulation400JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateManipulation401JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateManipulation403JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateManipulation404JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateManipulation413JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateManipulation507JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProceduresRequestObject struct {
+	Params ListProceduresParams
+}
+
+type ListProceduresResponseObject interface {
+	VisitListProceduresResponse(w http.ResponseWriter) error
+}
+
+type ListProcedures200JSONResponse ProcedureList
+
+func (response ListProcedures200JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListProcedures400JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProcedures401JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListProcedures403JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureRequestObject struct {
+	Body *CreateProcedureJSONRequestBody
+}
+
+type CreateProcedureResponseObject interface {
+	VisitCreateProcedureResponse(w http.ResponseWriter) error
+}
+
+type CreateProcedure201JSONResponse ProcedureDetail
+
+func (response CreateProcedure201JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateProcedure400JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateProcedure401JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateProcedure403JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateProcedure413JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateProcedure507JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteProcedureResponseObject interface {
+	VisitDeleteProcedureResponse(w http.ResponseWriter) error
+}
+
+type DeleteProcedure204Response struct {
+}
+
+func (response DeleteProcedure204Response) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteProcedure400JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteProcedure401JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteProcedure403JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteProcedure404JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteProcedure507JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetProcedureParams
+}
+
+type GetProcedureResponseObject interface {
+	VisitGetProcedureResponse(w http.ResponseWriter) error
+}
+
+type GetProcedure200ResponseHeaders struct {
+	ETag string
+}
+
+type GetProcedure200JSONResponse struct {
+	Body    ProcedureDetail
+	Headers GetProcedure200ResponseHeaders
+}
+
+func (response GetProcedure200JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetProcedure400JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProcedure401JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProcedure403JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProcedure404JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateProcedureJSONRequestBody
+}
+
+type UpdateProcedureResponseObject interface {
+	VisitUpdateProcedureResponse(w http.ResponseWriter) error
+}
+
+type UpdateProcedure200JSONResponse ProcedureDetail
+
+func (response UpdateProcedure200JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProcedure400JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProcedure401JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProcedure403JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProcedure404JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProcedure413JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateProcedure507JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -16581,6 +21248,634 @@ func (response RevokeToken507JSONResponse) VisitRevokeTokenResponse(w http.Respo
 	return err
 }
 
+type PublicListBehaviorsRequestObject struct {
+	Params PublicListBehaviorsParams
+}
+
+type PublicListBehaviorsResponseObject interface {
+	VisitPublicListBehaviorsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehaviors200JSONResponse BehaviorList
+
+func (response PublicListBehaviors200JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehaviors400JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehaviors401JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehaviors403JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehaviorRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehaviorParams
+}
+
+type PublicGetBehaviorResponseObject interface {
+	VisitPublicGetBehaviorResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavior200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavior200JSONResponse struct {
+	Body    BehaviorDetail
+	Headers PublicGetBehavior200ResponseHeaders
+}
+
+func (response PublicGetBehavior200JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavior400JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavior401JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavior403JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavior404JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitionsRequestObject struct {
+	Params PublicListDataAcquisitionsParams
+}
+
+type PublicListDataAcquisitionsResponseObject interface {
+	VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListDataAcquisitions200JSONResponse DataAcquisitionList
+
+func (response PublicListDataAcquisitions200JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListDataAcquisitions400JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListDataAcquisitions401JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListDataAcquisitions403JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisitionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetDataAcquisitionParams
+}
+
+type PublicGetDataAcquisitionResponseObject interface {
+	VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetDataAcquisition200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetDataAcquisition200JSONResponse struct {
+	Body    DataAcquisitionDetail
+	Headers PublicGetDataAcquisition200ResponseHeaders
+}
+
+func (response PublicGetDataAcquisition200JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetDataAcquisition400JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetDataAcquisition401JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetDataAcquisition403JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetDataAcquisition404JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulationsRequestObject struct {
+	Params PublicListManipulationsParams
+}
+
+type PublicListManipulationsResponseObject interface {
+	VisitPublicListManipulationsResponse(w http.ResponseWriter) error
+}
+
+type PublicListManipulations200JSONResponse ManipulationList
+
+func (response PublicListManipulations200JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListManipulations400JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListManipulations401JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListManipulations403JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulationRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetManipulationParams
+}
+
+type PublicGetManipulationResponseObject interface {
+	VisitPublicGetManipulationResponse(w http.ResponseWriter) error
+}
+
+type PublicGetManipulation200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetManipulation200JSONResponse struct {
+	Body    ManipulationDetail
+	Headers PublicGetManipulation200ResponseHeaders
+}
+
+func (response PublicGetManipulation200JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetManipulation400JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetManipulation401JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetManipulation403JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetManipulation404JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProceduresRequestObject struct {
+	Params PublicListProceduresParams
+}
+
+type PublicListProceduresResponseObject interface {
+	VisitPublicListProceduresResponse(w http.ResponseWriter) error
+}
+
+type PublicListProcedures200JSONResponse ProcedureList
+
+func (response PublicListProcedures200JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListProcedures400JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListProcedures401JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListProcedures403JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetProcedureParams
+}
+
+type PublicGetProcedureResponseObject interface {
+	VisitPublicGetProcedureResponse(w http.ResponseWriter) error
+}
+
+type PublicGetProcedure200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetProcedure200JSONResponse struct {
+	Body    ProcedureDetail
+	Headers PublicGetProcedure200ResponseHeaders
+}
+
+func (response PublicGetProcedure200JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetProcedure400JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetProcedure401JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetProcedure403JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetProcedure404JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataStoragesRequestObject struct {
 	Params PublicListDataStoragesParams
 }
@@ -18462,6 +23757,66 @@ type StrictServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx context.Context, request PollDeviceAuthRequestObject) (PollDeviceAuthResponseObject, error)
+	// ListBehaviors List behaviors (private portal)
+	// (GET /api/private/modules/behavior/)
+	ListBehaviors(ctx context.Context, request ListBehaviorsRequestObject) (ListBehaviorsResponseObject, error)
+	// CreateBehavior Create a behavior
+	// (POST /api/private/modules/behavior/)
+	CreateBehavior(ctx context.Context, request CreateBehaviorRequestObject) (CreateBehaviorResponseObject, error)
+	// DeleteBehavior Delete a behavior
+	// (DELETE /api/private/modules/behavior/{id}/)
+	DeleteBehavior(ctx context.Context, request DeleteBehaviorRequestObject) (DeleteBehaviorResponseObject, error)
+	// GetBehavior Get one behavior (private portal)
+	// (GET /api/private/modules/behavior/{id}/)
+	GetBehavior(ctx context.Context, request GetBehaviorRequestObject) (GetBehaviorResponseObject, error)
+	// UpdateBehavior Update a behavior
+	// (PATCH /api/private/modules/behavior/{id}/)
+	UpdateBehavior(ctx context.Context, request UpdateBehaviorRequestObject) (UpdateBehaviorResponseObject, error)
+	// ListDataAcquisitions List data acquisitions (private portal)
+	// (GET /api/private/modules/dataacquisition/)
+	ListDataAcquisitions(ctx context.Context, request ListDataAcquisitionsRequestObject) (ListDataAcquisitionsResponseObject, error)
+	// CreateDataAcquisition Create a dataacquisition
+	// (POST /api/private/modules/dataacquisition/)
+	CreateDataAcquisition(ctx context.Context, request CreateDataAcquisitionRequestObject) (CreateDataAcquisitionResponseObject, error)
+	// DeleteDataAcquisition Delete a dataacquisition
+	// (DELETE /api/private/modules/dataacquisition/{id}/)
+	DeleteDataAcquisition(ctx context.Context, request DeleteDataAcquisitionRequestObject) (DeleteDataAcquisitionResponseObject, error)
+	// GetDataAcquisition Get one dataacquisition (private portal)
+	// (GET /api/private/modules/dataacquisition/{id}/)
+	GetDataAcquisition(ctx context.Context, request GetDataAcquisitionRequestObject) (GetDataAcquisitionResponseObject, error)
+	// UpdateDataAcquisition Update a dataacquisition
+	// (PATCH /api/private/modules/dataacquisition/{id}/)
+	UpdateDataAcquisition(ctx context.Context, request UpdateDataAcquisitionRequestObject) (UpdateDataAcquisitionResponseObject, error)
+	// ListManipulations List manipulations (private portal)
+	// (GET /api/private/modules/manipulation/)
+	ListManipulations(ctx context.Context, request ListManipulationsRequestObject) (ListManipulationsResponseObject, error)
+	// CreateManipulation Create a manipulation
+	// (POST /api/private/modules/manipulation/)
+	CreateManipulation(ctx context.Context, request CreateManipulationRequestObject) (CreateManipulationResponseObject, error)
+	// DeleteManipulation Delete a manipulation
+	// (DELETE /api/private/modules/manipulation/{id}/)
+	DeleteManipulation(ctx context.Context, request DeleteManipulationRequestObject) (DeleteManipulationResponseObject, error)
+	// GetManipulation Get one manipulation (private portal)
+	// (GET /api/private/modules/manipulation/{id}/)
+	GetManipulation(ctx context.Context, request GetManipulationRequestObject) (GetManipulationResponseObject, error)
+	// UpdateManipulation Update a manipulation
+	// (PATCH /api/private/modules/manipulation/{id}/)
+	UpdateManipulation(ctx context.Context, request UpdateManipulationRequestObject) (UpdateManipulationResponseObject, error)
+	// ListProcedures List procedures (private portal)
+	// (GET /api/private/modules/procedure/)
+	ListProcedures(ctx context.Context, request ListProceduresRequestObject) (ListProceduresResponseObject, error)
+	// CreateProcedure Create a procedure
+	// (POST /api/private/modules/procedure/)
+	CreateProcedure(ctx context.Context, request CreateProcedureRequestObject) (CreateProcedureResponseObject, error)
+	// DeleteProcedure Delete a procedure
+	// (DELETE /api/private/modules/procedure/{id}/)
+	DeleteProcedure(ctx context.Context, request DeleteProcedureRequestObject) (DeleteProcedureResponseObject, error)
+	// GetProcedure Get one procedure (private portal)
+	// (GET /api/private/modules/procedure/{id}/)
+	GetProcedure(ctx context.Context, request GetProcedureRequestObject) (GetProcedureResponseObject, error)
+	// UpdateProcedure Update a procedure
+	// (PATCH /api/private/modules/procedure/{id}/)
+	UpdateProcedure(ctx context.Context, request UpdateProcedureRequestObject) (UpdateProcedureResponseObject, error)
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx context.Context, request ListDataStoragesRequestObject) (ListDataStoragesResponseObject, error)
@@ -18678,6 +24033,30 @@ type StrictServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
+	// PublicListBehaviors List behaviors (public portal)
+	// (GET /api/public/modules/behavior/)
+	PublicListBehaviors(ctx context.Context, request PublicListBehaviorsRequestObject) (PublicListBehaviorsResponseObject, error)
+	// PublicGetBehavior Get one behavior (public portal)
+	// (GET /api/public/modules/behavior/{id}/)
+	PublicGetBehavior(ctx context.Context, request PublicGetBehaviorRequestObject) (PublicGetBehaviorResponseObject, error)
+	// PublicListDataAcquisitions List data acquisitions (public portal)
+	// (GET /api/public/modules/dataacquisition/)
+	PublicListDataAcquisitions(ctx context.Context, request PublicListDataAcquisitionsRequestObject) (PublicListDataAcquisitionsResponseObject, error)
+	// PublicGetDataAcquisition Get one dataacquisition (public portal)
+	// (GET /api/public/modules/dataacquisition/{id}/)
+	PublicGetDataAcquisition(ctx context.Context, request PublicGetDataAcquisitionRequestObject) (PublicGetDataAcquisitionResponseObject, error)
+	// PublicListManipulations List manipulations (public portal)
+	// (GET /api/public/modules/manipulation/)
+	PublicListManipulations(ctx context.Context, request PublicListManipulationsRequestObject) (PublicListManipulationsResponseObject, error)
+	// PublicGetManipulation Get one manipulation (public portal)
+	// (GET /api/public/modules/manipulation/{id}/)
+	PublicGetManipulation(ctx context.Context, request PublicGetManipulationRequestObject) (PublicGetManipulationResponseObject, error)
+	// PublicListProcedures List procedures (public portal)
+	// (GET /api/public/modules/procedure/)
+	PublicListProcedures(ctx context.Context, request PublicListProceduresRequestObject) (PublicListProceduresResponseObject, error)
+	// PublicGetProcedure Get one procedure (public portal)
+	// (GET /api/public/modules/procedure/{id}/)
+	PublicGetProcedure(ctx context.Context, request PublicGetProcedureRequestObject) (PublicGetProcedureResponseObject, error)
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
@@ -18853,6 +24232,686 @@ func (sh *strictHandler) PollDeviceAuth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PollDeviceAuthResponseObject); ok {
 		return validResponse.VisitPollDeviceAuthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBehaviors operation middleware
+func (sh *strictHandler) ListBehaviors(ctx echo.Context, params ListBehaviorsParams) error {
+	var request ListBehaviorsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehaviors(ctx.Request().Context(), request.(ListBehaviorsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehaviors")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehaviorsResponseObject); ok {
+		return validResponse.VisitListBehaviorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavior operation middleware
+func (sh *strictHandler) CreateBehavior(ctx echo.Context) error {
+	var request CreateBehaviorRequestObject
+
+	var body CreateBehaviorJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavior(ctx.Request().Context(), request.(CreateBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehaviorResponseObject); ok {
+		return validResponse.VisitCreateBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavior operation middleware
+func (sh *strictHandler) DeleteBehavior(ctx echo.Context, id Id) error {
+	var request DeleteBehaviorRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavior(ctx.Request().Context(), request.(DeleteBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehaviorResponseObject); ok {
+		return validResponse.VisitDeleteBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavior operation middleware
+func (sh *strictHandler) GetBehavior(ctx echo.Context, id Id, params GetBehaviorParams) error {
+	var request GetBehaviorRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavior(ctx.Request().Context(), request.(GetBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehaviorResponseObject); ok {
+		return validResponse.VisitGetBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavior operation middleware
+func (sh *strictHandler) UpdateBehavior(ctx echo.Context, id Id) error {
+	var request UpdateBehaviorRequestObject
+
+	request.Id = id
+
+	var body UpdateBehaviorJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavior(ctx.Request().Context(), request.(UpdateBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehaviorResponseObject); ok {
+		return validResponse.VisitUpdateBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDataAcquisitions operation middleware
+func (sh *strictHandler) ListDataAcquisitions(ctx echo.Context, params ListDataAcquisitionsParams) error {
+	var request ListDataAcquisitionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDataAcquisitions(ctx.Request().Context(), request.(ListDataAcquisitionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDataAcquisitions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDataAcquisitionsResponseObject); ok {
+		return validResponse.VisitListDataAcquisitionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDataAcquisition operation middleware
+func (sh *strictHandler) CreateDataAcquisition(ctx echo.Context) error {
+	var request CreateDataAcquisitionRequestObject
+
+	var body CreateDataAcquisitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDataAcquisition(ctx.Request().Context(), request.(CreateDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDataAcquisitionResponseObject); ok {
+		return validResponse.VisitCreateDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDataAcquisition operation middleware
+func (sh *strictHandler) DeleteDataAcquisition(ctx echo.Context, id Id) error {
+	var request DeleteDataAcquisitionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDataAcquisition(ctx.Request().Context(), request.(DeleteDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDataAcquisitionResponseObject); ok {
+		return validResponse.VisitDeleteDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDataAcquisition operation middleware
+func (sh *strictHandler) GetDataAcquisition(ctx echo.Context, id Id, params GetDataAcquisitionParams) error {
+	var request GetDataAcquisitionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDataAcquisition(ctx.Request().Context(), request.(GetDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDataAcquisitionResponseObject); ok {
+		return validResponse.VisitGetDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateDataAcquisition operation middleware
+func (sh *strictHandler) UpdateDataAcquisition(ctx echo.Context, id Id) error {
+	var request UpdateDataAcquisitionRequestObject
+
+	request.Id = id
+
+	var body UpdateDataAcquisitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateDataAcquisition(ctx.Request().Context(), request.(UpdateDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateDataAcquisitionResponseObject); ok {
+		return validResponse.VisitUpdateDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListManipulations operation middleware
+func (sh *strictHandler) ListManipulations(ctx echo.Context, params ListManipulationsParams) error {
+	var request ListManipulationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListManipulations(ctx.Request().Context(), request.(ListManipulationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListManipulations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListManipulationsResponseObject); ok {
+		return validResponse.VisitListManipulationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateManipulation operation middleware
+func (sh *strictHandler) CreateManipulation(ctx echo.Context) error {
+	var request CreateManipulationRequestObject
+
+	var body CreateManipulationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateManipulation(ctx.Request().Context(), request.(CreateManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateManipulationResponseObject); ok {
+		return validResponse.VisitCreateManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteManipulation operation middleware
+func (sh *strictHandler) DeleteManipulation(ctx echo.Context, id Id) error {
+	var request DeleteManipulationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteManipulation(ctx.Request().Context(), request.(DeleteManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteManipulationResponseObject); ok {
+		return validResponse.VisitDeleteManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetManipulation operation middleware
+func (sh *strictHandler) GetManipulation(ctx echo.Context, id Id, params GetManipulationParams) error {
+	var request GetManipulationRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetManipulation(ctx.Request().Context(), request.(GetManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetManipulationResponseObject); ok {
+		return validResponse.VisitGetManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateManipulation operation middleware
+func (sh *strictHandler) UpdateManipulation(ctx echo.Context, id Id) error {
+	var request UpdateManipulationRequestObject
+
+	request.Id = id
+
+	var body UpdateManipulationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateManipulation(ctx.Request().Context(), request.(UpdateManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateManipulationResponseObject); ok {
+		return validResponse.VisitUpdateManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListProcedures operation middleware
+func (sh *strictHandler) ListProcedures(ctx echo.Context, params ListProceduresParams) error {
+	var request ListProceduresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProcedures(ctx.Request().Context(), request.(ListProceduresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProcedures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListProceduresResponseObject); ok {
+		return validResponse.VisitListProceduresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateProcedure operation middleware
+func (sh *strictHandler) CreateProcedure(ctx echo.Context) error {
+	var request CreateProcedureRequestObject
+
+	var body CreateProcedureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateProcedure(ctx.Request().Context(), request.(CreateProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateProcedureResponseObject); ok {
+		return validResponse.VisitCreateProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteProcedure operation middleware
+func (sh *strictHandler) DeleteProcedure(ctx echo.Context, id Id) error {
+	var request DeleteProcedureRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteProcedure(ctx.Request().Context(), request.(DeleteProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteProcedureResponseObject); ok {
+		return validResponse.VisitDeleteProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProcedure operation middleware
+func (sh *strictHandler) GetProcedure(ctx echo.Context, id Id, params GetProcedureParams) error {
+	var request GetProcedureRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProcedure(ctx.Request().Context(), request.(GetProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProcedureResponseObject); ok {
+		return validResponse.VisitGetProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProcedure operation middleware
+func (sh *strictHandler) UpdateProcedure(ctx echo.Context, id Id) error {
+	var request UpdateProcedureRequestObject
+
+	request.Id = id
+
+	var body UpdateProcedureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProcedure(ctx.Request().Context(), request.(UpdateProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProcedureResponseObject); ok {
+		return validResponse.VisitUpdateProcedureResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -21462,6 +27521,210 @@ func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId int64) error {
 	return nil
 }
 
+// PublicListBehaviors operation middleware
+func (sh *strictHandler) PublicListBehaviors(ctx echo.Context, params PublicListBehaviorsParams) error {
+	var request PublicListBehaviorsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehaviors(ctx.Request().Context(), request.(PublicListBehaviorsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehaviors")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehaviorsResponseObject); ok {
+		return validResponse.VisitPublicListBehaviorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavior operation middleware
+func (sh *strictHandler) PublicGetBehavior(ctx echo.Context, id Id, params PublicGetBehaviorParams) error {
+	var request PublicGetBehaviorRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavior(ctx.Request().Context(), request.(PublicGetBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehaviorResponseObject); ok {
+		return validResponse.VisitPublicGetBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListDataAcquisitions operation middleware
+func (sh *strictHandler) PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error {
+	var request PublicListDataAcquisitionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListDataAcquisitions(ctx.Request().Context(), request.(PublicListDataAcquisitionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListDataAcquisitions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListDataAcquisitionsResponseObject); ok {
+		return validResponse.VisitPublicListDataAcquisitionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetDataAcquisition operation middleware
+func (sh *strictHandler) PublicGetDataAcquisition(ctx echo.Context, id Id, params PublicGetDataAcquisitionParams) error {
+	var request PublicGetDataAcquisitionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetDataAcquisition(ctx.Request().Context(), request.(PublicGetDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetDataAcquisitionResponseObject); ok {
+		return validResponse.VisitPublicGetDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListManipulations operation middleware
+func (sh *strictHandler) PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error {
+	var request PublicListManipulationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListManipulations(ctx.Request().Context(), request.(PublicListManipulationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListManipulations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListManipulationsResponseObject); ok {
+		return validResponse.VisitPublicListManipulationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetManipulation operation middleware
+func (sh *strictHandler) PublicGetManipulation(ctx echo.Context, id Id, params PublicGetManipulationParams) error {
+	var request PublicGetManipulationRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetManipulation(ctx.Request().Context(), request.(PublicGetManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetManipulationResponseObject); ok {
+		return validResponse.VisitPublicGetManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListProcedures operation middleware
+func (sh *strictHandler) PublicListProcedures(ctx echo.Context, params PublicListProceduresParams) error {
+	var request PublicListProceduresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListProcedures(ctx.Request().Context(), request.(PublicListProceduresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListProcedures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListProceduresResponseObject); ok {
+		return validResponse.VisitPublicListProceduresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetProcedure operation middleware
+func (sh *strictHandler) PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error {
+	var request PublicGetProcedureRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetProcedure(ctx.Request().Context(), request.(PublicGetProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetProcedureResponseObject); ok {
+		return validResponse.VisitPublicGetProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataStorages operation middleware
 func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
 	var request PublicListDataStoragesRequestObject
@@ -22101,234 +28364,279 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rchu5luZWEDkTYbIjRcm27qOl6Jhwle1q91S5PLbcNd2mRgQzQRLXSYAXQErmdSuif80KZg29sLuS",
-	"CRwA+X6RIiWWlH+qrCQSQALn+eHgnO9ewJcrzghT0jv77i0IDomAf765wHP9/5DIQNCVopx5Z94nJTib",
-	"I8IUVWuk8BzxGVILggQJuAgRlkgtqESfP/6MMJM3REhEFbqhasFjhf4aE7FGKyzwkigi5DmShIW6BWVo",
-	"8m529AtWwWKCFEfBArM5QVygkEREkewonEVrRGeI8SkP12iBJZKUBWTk+Z4gf42pIKF3pkRMfE8GC7LE",
-	"+kvUekW8M08qQdncu7299b10JrrBa6zwJ8UFnpO3NFJEvMdL8i7gTGHKZHkxfsSSHFEmCZNU0WuCZDw1",
-	"vbtVYXgJk6K6OXy853v6oXfmzWCI79CEukFuvaYZ+96bb0EUh6Q8l9eCryTCaEZJFKKZ4EtEcLCwK3aO",
-	"BFkRrPA0gvmQb6uI627MGlVNj5iRvlzmZkQVWcJKLCn7mbC5Wnhnz/3iRJMHWAi81n9LtY7go7lYeul3",
-	"/EzZV+gORxG/ebNcqfW/4ihOJpb/xt8WhKGVIJIw5dsvkyjAQqwR42gS6d4mdettP+gKWrUs81sulliV",
-	"V/lVEJCVIiHCmmrnjAsSooEgcsWZJBJhQRCObvBaon/59Ov7Ye3em/6zkyAsXnpnX7y/SM4838Mr6l36",
-	"FVN7F5andZGwxjOJPn9+93qEXqEljvQwJIQnCTeenpwms1phtUgnRcNG9rFzPvPiGFpWTG0G7FvBKB14",
-	"mSqJglgIwhTSsgcNgIgx+unNBeKzMdMNtFipkyVDRCXijFjek8TXA07+YYJmXCDM1mNGvlGpNHs6riCR",
-	"JOj0+YsR+s32qmdmpKCd5F9jIhWicsxiFnAWUv1NOBqhH9M/0I2gikgttvQEnCwUBC0wCyMSwmOsxgwj",
-	"RZfER5LDNG84CiKqpS8IQj01ParES2IWAVZHP5pRIbUcZXI0Zm7/zETTHXQCNEdYS/wt4dSTk5PKjWM1",
-	"UmUiSDT6hwkiyykJpV2RCGsO4NO/kEBJ/RnwiHKGdPOJFuUZ0YMG5imO9BpQibDjIcX5sKMwomyfwuhn",
-	"uqQVzP4BzwmS9G/ERyGZ4ThS6MXJOQoivFzB9NHz0ej5yUkdk0fQbYWgoUyRORGw9IenYn6dzSSpWI73",
-	"8XJKhNlvI3kVR/IrXaXLU7sU3PRZKU4oUy9feL6mU7rUMvDF89M/nf755R9P/+TrnTUPU7rNrt4HwTUV",
-	"Gm39Tn6IpxENylPXhKWFwQxHsm2xqLxaQTdt65Qb+/C28RORknJWsmns8/IcQReb6VAtjqAZGmhpP2yZ",
-	"mW3ccUpmHnpi0kysSqXZthLpNiTUQgXmFWKFkX2v2+TCdKARDTea48HuqpmepUDZsHpuO1emqV2xczSx",
-	"o9vnUq/MREtnp35aZu3e22i+F3jeNFcw5IwK1BPB85Y5KDxvH5+LClGmnxpL2UeTo4m2KWf0G9gJuqHR",
-	"xFvYzJILVaejNtRKt9oUs2alfv0HHH40toj+S5MLYfBPvFpFNAD9ewy249n3zPD/XZCZd+b9t+PUzzs2",
-	"v8rjt3oB3gjBhTTeUH6R3rFrHFHNeatY+dqzM74FgTfQYPJ9DN899s7Ql7F3oTfNtKASOTNyNPYubydD",
-	"sMS+j72QKEwj/cbY0wayNt8kMV2iIzQajcbe7WTkGRN8SsOQsJ1972sYvOpTi1P7Nx6jkCPGFVrga4JW",
-	"RCypkYeK67/0HhkyxYHuA6btgSUl49mMBtqms2L3AeafnYUTlmdudc8MjxNxTcQziUIqv4JlrikdSzDR",
-	"ZnEUnevPX2h2vMESDFxF2MiYS1LtgRz/l+aldnIEljtDGE21fR1RqbSQWxIp8ZxosvwyTtoaQWGo8gzN",
-	"OB97l9XEmKW891y95TELH2Dj3nOFZnrszE5ZMzrkRAJFghOjv4Gav6+ppNOIaMrUzQMcRUTAh3zA64jj",
-	"8ILzn7F4EEK0NIIAplGco0hPJPNx8IP2266JQC/QLz+gAY4kRzfa1dd+PgoWMftKtJYHm4skPthbTCPy",
-	"EJuUnQSawSzsF2UQLC0Z9f4k/mjqoOe9XKos1BUaDAvgMqwlKLYffbEQXCn7rQXHn3O0xGyNsFJkuVLS",
-	"ID9GMoWhIFKC3cuFk1YBj5k6Q3UbdQMAnh1vhN58W5EA8I5rTCOtCbUh9kckYQWk5Rk/ixt+JEqsj17N",
-	"FBFVuh7eQzFTNDIWEvmm3OxRgBmScRAQEo7yPqxzA55XuAF6xz4zHKsFF/Rv90ISv2htoM08gaY4RIEg",
-	"IWGK4kiWl/ZVrBb6RzOFbFt0QwQBHl4Jfk1DS0dV8slJNMW/Ela17L/99ttRZiSS/8oS9Kk/yX4mWBeC",
-	"EG3zVCBeaGp/0zuvydmafloEL7laEAFgGEYzDH8MZGyQgaGvdQqRPuxzpPWHGKGJfX3io4l5fQLvT8zr",
-	"E0BNPn9+91oCfAPAQ5iBG26oWqBJggf8kwEoztEkwSsnKAQsFKS+1Mu0EnxFhKLGkppSoRZXoV2jxA2F",
-	"B77H4gjo3Jl5JbMttzwVZh1h4fadE8tvV3PCuPm1COBUvGWWrhoWNL/BWurRjWBN9QRa4jVQoCQELehS",
-	"Lxdn5NeZd/almTne22/5HNPQu/WbG38yNOHdXt76Hg2r4EQt735l0bp2bQwFXUn6N5ITCSe165qICN8z",
-	"pFa9ROa3jkukVev+l8j4Ex223nKTbtttTp3mYh1LMxepsFDbk7SyTl/TeOAY3vreDcGMsvm2g91m4esv",
-	"Bs+GlUzXKaGEhGvyHG3n62elRG4JMgxemG+eQqt4OcXzud1rP5G8PwpiP7pw5iEoeKCpGDZyDQ0+/Prp",
-	"wkcfPl8MR+gjweERYMX2VzCdtCi1hxRPSwx2YICiONkcjtxE6HSZUB3Pt4DbGQnQZZTfLTe3MnITd1lL",
-	"7ux7kQkydk/TJyX2UXFWSQdNo2uHuX5smYOJus2ijB6BXV/UixUkSVSr2aun+4tup4mSfGslrQ94Dge5",
-	"hhrJNeWx7P5OzYJqGWy+yU4i07f9jKYl/1B9ENkgTV9d/PjPw3N34MYlce6n9s1G6D13pxyyl6W9LP39",
-	"ydISq/zIF5Xg+CsUwC+Iz4r+nl7WMMHcnKOHBtj9G2zlKYAEklwTgSPbmRxmXD84BXZRCSGauI4m7qke",
-	"YV/uXxuzbemdHJTFbtez2t1Jtk0tsCr6OZKYkx+njnY4xZyDU1Rf3XmhwcjPG/KppZCshx3nspYbWq1w",
-	"yxo7ssHbaPGexFgtuXwkqwgHxJ4KxmnEB1CNWYoaKkID/QyEtkRS4TXoVlLnV2uJwBC1KNfqKxqcnpwM",
-	"c6TY5VN2RlYFa7OeYuosyyCRrk1jWxlcHN2+XD9qtUVpRW1ne9KN/nitSbciW9mSZnnaLMmiRLiLHdnL",
-	"g0OSBxUEEUUkUJXRM9pqcr+2W04u5EFbTjbQpspych02W0+2s9562pH1ZNezxnpyW3ff1pMN23oA68mt",
-	"R6P15Ei1gwWVsMnjsqJqySYvNXORWbnleMKWlFuDemsqK3mbbZqkZdkYSH5qnkWddZWI4w0srHQ2j9nK",
-	"SldmS0vLddBubZWlxyOwuHrZUW91vcYK/yrmmNG/4Wrb6y2PQiJQRK5JJH1ERvMRmnz5PvZIRJZ6FBe3",
-	"Y2JWx96tj0q/ujDUsXd7Ocl9Mg7dPY8PWdqpmmvxy/XcPwiueMArpFoSal7+JIhUNyfReKrJ+dycTUNo",
-	"5SyWJISIzNd/wWzO0cc3ny7QTOAlueHiK4SKjdIbOlPOI4JBAsGFnzw5/6HOzkom3WKUFYRB8qYd7bJm",
-	"SzPRkUVLOhfjDaFQKhaMhBsZqljhK14gm8ZgnyKZ3fqmE/dB3aV+btcrqKIgdFo3Y0ujOkdeZVqIeIAr",
-	"plBtd3c00BvMy2S4oqWZTtOv2LXSJrTQU2p/PmJ6qJcbv7r7YvyGWeFuL9JSVS0SdkIGjeqwyiBs2cU6",
-	"OzBzl6PLojsZU5xCtpuWmdTZgp0st8w4m1FLMvEysRy8NZj76K3MwcwKtNmDOVWxG4uwFxQPKCjKtFAn",
-	"CZLnzdLGtqskM3JNA/IqVovMVYYCn8Pl3Kvu2q9hkE8KC1X1IbrBVcDN/duq83sqiLyirEs4te5GIvNO",
-	"ZhszMkn/U1zjqL43xdENpgpNibohhKEVjyJZ3Zn1SK6MhVKaeyyJSL6MfMPLFdxw+u1//9u/Hz1/8fLU",
-	"q6CcayLozAZLX8WC5k0fQbu8c6V5KyKFo/LKlwvkkvkgP7c12Y+pmGTTHHJ7mNmAepr8wKOoliYLBJOh",
-	"yRftFln25bbxZRypKsEBNxom38eeVFjF1n1y4ffm+1fmCt3Yu534paYQ4S/l2PPR2IOA9twdHPMCXAmz",
-	"XUPzq5AwSsKxh/4Dje2Khlf2dXiGI20Sr6+0d2QfWVf2ai4wUy5qPr+cMFA2AUNuuGTz7FCenxsGtjMz",
-	"REXKBt9+e26IqsWCg2oYu7IXM3ylvCvvIr9hEcch6OdaDxZ8zOJyCLLikiou1tkJ//jxx/efPN97/er9",
-	"63ee772lc7nAQtP2T1T9czzV/4j4FPT6L4SFJCJrz/f+nTAecs/3fiNT98KvhWi9jLgQUZmiT8CPVERo",
-	"4vs/g4VSK/k//mOmVsOz4+NWfs58jum/iugh78hHm8SgyiFNEhzAAQrjaMlDEiV3ks1dOrQm6txl/yC6",
-	"y42BkyX+9s60P6n17xJj4M03vSg4egfXSWbUXgTJz901QjRphQhTgpIcUCJ5LAJi76D9+MM7dIG/ccaX",
-	"a8OkNDQ/PT95/vyPAJCgwUwQcgT3IO3p0rm95YQjWBAaECQX/EaiifbWXVC9IADmM87IcFcoy5tvSmC4",
-	"zdrUk4fZ2p7GFCkvecIgx4E5ZClgTMnnarNV23cj9D/JGlA1YRIcIYwioikVbrww+4f0UUjnVMFFrMnV",
-	"BA2CBQm+khBN15mbmOfo1xVhrz68Qy9HJyjAzFz1W8EVrq9kjSwTyOE5usZRbJPNmE+Q5u6CnntWUdsV",
-	"871vR3N+ZB8u8eqLeesSNNEMB+T7Ldy4zdwHbtyQwsrAnV9tImnLAVdcyUyfrYg40juenEjO9KKEVlyZ",
-	"1DyToUncYiy3Sfl74AqqyxtUs9fNMZaeYfZrgj5//DmBUxlnR8C3Cb8nPPJ97CBdq8PcX8dOqdRwa3bK",
-	"1icrKfSV9WabLrn53oqIq6Sli6d0NnXDe4orHMGbst1hNY0FqP7W5kXgT08uM8/80MW+q+Rw7r5MhRj+",
-	"/Pnd6+Sajl70IiTWGnKZOK3l3qeSR7ECikgIgnyDi7bOZ0X6U3ITaB+QCKmp88Jp74J/AWhVWIroPFIU",
-	"QLMabyCsRvSsmVn+uPRaE1WIEa2sbNvcKmZHbv2yAihJmfrjaaWPEGGpjLFUcboRcBGSEGGFllyLCBYQ",
-	"hNGSslgRB3nP7JR1H9vP1/lw+Rn8RK8J08PDTlDOzlHE55RJK9AWhAqJxh48ROP45ORloIeFf5GxN/Iq",
-	"wXMyo99q7uNBHqdggQUOtHZwtCZJIIhCg4lcrK7MlUhJv6ElF2Toa8EqSMDnjMqCg97p7hNMx0+oLbsn",
-	"KdWkxFXFmzlCrgNZN/NVwaJ1hHiOTsw2j9ArOPBAS4KZLOQqsHmGBhN4hI6OoI8jpaLJMEcajhwTSfny",
-	"+R9e/vHkJCcvK0XgXiHOilUMy8uo7llY7FkAfCXrulgaTfM+mInWlOY2i2P59mdWitxNAjTw6x6ZyqxD",
-	"mSgKY5i9b6WdalgaXu4ON+aVU8mwrppZteL+kB53F3W2SzyUOcYbZWLW/Ez0v48mmUgCey3cRnCm98LB",
-	"ltzb5fCqENodRnG5iNvL23b/ri7eZKfTScNTukyp9aKSdsSuZokn1jR21mm79b254PGq0aTvEMD3kUek",
-	"bOz/pLvO5PCRaGBGs56oMu58RMK8+z6sdD32dBjrHJrmYx3dqFpHvag+xoch8WZBS3VhHNkolb2HOLaR",
-	"YjZIee+3Vdoms8lNrlgSsR86/4UAAICma0SOlphGaGDcWW7SGRhiQCsuFI6qiLtzcGgmJDRzt6YYBuZC",
-	"73NEWBAS+eN/e/feZeg1S5XIhgbN0xp16tRQVcjpBMax+saMNclGnCKTtQVrjwTOWPS/uUBTEvClDc2C",
-	"U7TNw8v2KjBLi9Ull3GNZKyRhS3ni7AqssvhYp1Ea4uz26V8ewguNpmR63jZrlqOpeFw+/jD5wsfLTHD",
-	"c73AegftWnMWrTvwdr2HYuZWd+zaMbAxCagvB4fVRgHbd+4UcHF4wRFJLOgGZrlbvBaDPOl4qyALO0pb",
-	"gEVJcO4z2rYXh704vDdxWMcRYFyVBRBmV2b4agOeyis7fu3vMKWqX4vh9OlQuX4znVw2T//HZKKFo5oI",
-	"z6WN9ra3auAQ+BxOOARZ8ms4BNRW7u0EmQfGwFnCDlQ4zHtcF99OqWbNSiuQzSBaCThBtkk+Qxidnpxo",
-	"sw5DmkUIpQ7XDC9pcCSIVJnSJWfpidaYbZRldGaTA5qfpY8kJFUQY7bCc8rmfkMeUlOyIFPCwY7xlawR",
-	"FDMYs5h9ZfyGIYt2HFuIw6ScRq9JEGEtwVy1BIz0cqEBZmsoTWEOEYdjJrm5PECuiVijOWFEgHUbYIam",
-	"FIqznGdQWKhTILPiX93wMdPThMoEac7nKjTIXXbMoUHu5F3eE8YzJQt8TS2RNKqYXFyADevDwV9jKmmX",
-	"yMDK92Vd3HvmduGzfJ5zWX+9Q1MAF9a1O3cuHmdEVnt9vglaIJDkM54vjoyWH9iBMxMcIi5Cw/H78K9z",
-	"Ua5VdxpDrMgVQLtbA75t5kb+3Ll7lGY2uqZi5mTFg8XmxHUH42frjIqbgE5LzOgqjlLrYqOv63zDVzcE",
-	"FP2KsqtGZoETOsqg6FFE5FoqsjySeEa09IRMlkXzqXVFVrUZ9fPc6drd9y3g3EXle7gFbEnZz/oaKWPm",
-	"BVoJ2SmwV1l8+hlRXKSvGkIoYERVdpBVP62QkNNFu7qF3CTbq67xdRXyfhJnBgL5HMGnI8VLr1fe6ZMK",
-	"r0foVRjafMVgUul/Y+gIMUK0PgdzeUFX2jyiqlhn4/Tk5fAcCQIz0C+7bOQjVLiudb83C3/HSmJ7aX+3",
-	"O6k1ss3umaGG1KjXVgQUc7Jvbx7SSJkNaXy+t0vljXKg8a4hBDNrmobkHOxrEvOe5uUwya2zNH6enF9a",
-	"zDjD+lvmr24VJ/u0vLa0HmDd2iE5mXoD+zkrqlJmbtCihjJz7kYtTTcJO95Bc0yQLFWhwBg3itDZ5E4x",
-	"PJPgAJ0n8S54pmw9ughDlBQZbVMwK7cZ7fOuvhpRWNNua1kHJ5fdjrapVXB1zUQ3n+Wjg57LK9FdgVUt",
-	"dAsgXTXcVth0eew2mBqE987u/z0V9q5d+GZ27Ug6tRKkYcsfKwtuzHddme1uHNbGViUfaYec1XtIvYfU",
-	"e0i79JDKXL4iQdXRq/cKSfMTGswjPsURAn4/s6cAks4ZCY8oQ7G09X1KUDKcnCCqfM0/sxm0NHXiCKJq",
-	"2ADII72afGVLJ08CvoQ0PJO0UFbmCtkAr1aCX+NIr++KSxyZQs/Z01iYoLkjAKHErQfPpRuGVSfRcG/u",
-	"iuZv17UQYelC3j2kRBSCVl6tkASLYIE+EnO5D6XTcreaPn589/rs40+vr/508oeTP08KiCmM1ioc9OhX",
-	"9uJmmWf0CEgQySO9OSst/vgMTfRLEzSYwGXOs+NjGdBAxCxYjLiYH7v2x+a6hW5srltMhr6t0OMOtRiM",
-	"UHUTp2V9OyOgsLqZz6whjct67msHIi0r7icd4r3S+paC15HwhtTXNabJbkStVZtKyUbDzDYrGWL2ecPI",
-	"zqqtq9pvbnhSiSa2s4lJ3LaKYoEjyBhrng/hqNqe7GXlZFUk++/XZk43pJvJ7HamzWS27bazmM3LrRZz",
-	"kZl3GC/1uFm5vOJKYFodRgC/mEiOSkMGRfRrshfaFkn4KkmeDPCsZqMCRFtCaO2r1SjtE7Ar7tEk2Jl6",
-	"z8mQXcLOTtJcbhAsn0idu9gSQPHtpoRhjN6S2JhoOxoBlci43fZGQwA2ptYCSSRdI/GZViWtZh7Xj/r4",
-	"MDX4rA3sA7twbeaB7XY78wBebrUOCvzZGwf74c7y9tjrXFXGhC1d1RKTKNEAohKHOwpLRP/q6rabSDyE",
-	"2TqJtq/COMGkSc6ld16EblpbAhoiZ129vEzlD2SuP80EX6bFczPl2+uATjXcUwndtD6iyd+D91qU7w53",
-	"FQgjigZXEWXdTLGa0n0vdpktOKIBYZJsHtl356urm8UBFr+/dSNXggckjMUWn9YSDmjY4FDDASWpSEHy",
-	"1ke/aF79jAY2gByY0eV5e+v53i+e731uSWSX7/RnOiPBOgD9pls4fBEHil4Ti2VYRTasQhkrRnIG0S6N",
-	"d2sGZErkZVRhJ6K0r0V8vjkxyXi1iuxAe6kfbrs3xLC3ijBw6despKGxgjzLSKvKZc5ImsyaZPRPofZ2",
-	"RownFFgKNc3weH6TSneKK8XKZb3F0O5yWWV4GGW567X4q7wOLwuojZNpPVUFm9WUdXcI4TDX3L43t4dY",
-	"tD4zIR7mbZtC0p0SI/JNN4P8iGui7pY5sqgJtrTWd6mBD+1c1SrHTfXehivYza8v1N3bXCelemVjHt5Z",
-	"BG5BKTRI1FoQJHXROiXmKHrv9nnDyI8PCKlKgtJp8dqgkGxWj82xEPN2KxhS1JwPWIK915u93uz1Zq83",
-	"96I3KwRkOnQZjjS/wekmo0scQXZnLZxXSy0Omw86dxJ0VYivOrwysDdkKqnaov5BvXvrurxs2K8OzqDd",
-	"vCpv8BWyY2Qu5QOtEDQnSiIIhzo7Pp6gwYSRG9fXKOBLOLfWosTISNey2KouOmR4b4UPt96Y+uAd+4H1",
-	"ZmPKS93wkZKtY39oGv0Rmo7mwzaxHd0CthqPrustrUfzerv5WOS1AywEuhE/lJbiwmqZZH9aBWNRX0Nq",
-	"19pSMiss5Q0XeWGdPPSrC/pUJ9LW6gUHsN3PpMvOg8NQECnb01Un/frp8FW0YT9HrjiTFVfzTOmWGrTe",
-	"FCj4ShgaMHJDBDLFnaQJZIbrA19JLllQp+Ir5eS9vptH1Re43PZF3VjuWJIgFlStP4GKsJlLsCDiVawW",
-	"lal2bTpfZIY3H3uGJq+y1WbO0A/Qic1lburnmOhaNJjA+lb9RCX0Cka64hxWyegu78xOK/0IrZ2821so",
-	"NjXj1XlgIJfMzIZg/aDNvU8Xb35B8B936+TVh3c+0pIIKzgphTNWyLY4m9GA4mjM0jfdbg4mUzjGV2R5",
-	"hVf0SnEeyclwZEo9YEHGbHKMV/T4u4ljvz3+jler2+PvYO3cHn/5TsPb48uJGc3Guk9Wgl5jBWcZsERu",
-	"14djxgWamMj4CRpgxtl6yWPpA1kdmfxT6ANWC3OUHPIg1paXTc1jMswjbe9GlM3HTEZYLmzCHU2xK3jT",
-	"GQzUoMcmPREJbVUX7QmsR2M2TlhDoliamya5tEaEXZOIr4g8M0WZzDqPvTP0fTQa3dq8Q5y5uFR/zDLt",
-	"oPTFl9FodOmjsZHspjyMFu7mX06+m7+0iM9kM4JYr0Em4nXMIBv+cJQ9OHdOz+gfJuaUXVpzJsIqc95O",
-	"maQhMZ6O6RIWwGR/Qgt8TaqL4z6TSC4wLAHoDQT1n6T5UC2C4CPH3oWWB6YF1Nw12z0ae5e3Ey1ApIIr",
-	"47KmhsmYgcw265z/DQb4bkoQxyKy471hiuhFMtd/Pn/8GYa6vJ0M7SbUZomK1cIQgeYuP5Pn2NdG/NGM",
-	"x8zckFgSteDhmJkv9u3N9qkmKFefxZWTKeSugqX9RfOH/iLNWsfuBrxv/7bblvxtnbLk7zQ57ER/kH22",
-	"4CJt4nCWtI/SfVJ418m5K6yUoNNYEXmca5NcWMl6SnqLlalqRIk8dgGhPso9BcdTPxT22oQ8dnbGRNMu",
-	"DtF0PYa7JmvOiA8XXhRhaLrO3YMxfK+X7aJ0cYbKVDacwVUyuDVjvQWTlixdLn/MPny+ODZ57l6/+fnN",
-	"xRuXuUxT/TDJTagVoY1ZAZ9OewwrEmSTd42ZS2ymFmSJTk9elhKQ/RuPUcihQ2CilJyQ4vovqIGkex8z",
-	"DBM0pDg4PXlu+VwTDkjJYX2N6mcy0/OYBRGWWmqF3IoxIyOoFrROogVYiLW9oGQYU1OtdYgcg05QzCJQ",
-	"fgsyZsIYPtYTlnxpdUjWS9bMa/+0vAtT+MkkQiOhUywGhYJtQFMeQsjxJHuNUlNNNqkm0GrxCrNuVHO7",
-	"GX7KBJnD+5mwMvg9axubB9P8gIVS+rqNSTqf/OmiZMyDodlmxhMZ5+xpzMIxY6nN7CPJnW2d1FrFDoaS",
-	"2oOFilSEqZEmRoZX9CjJJ/dMjtm/4GucZpjT20sVxRGVVgCBkMIr17fiFgkMOFOYQj5Hs7tjJmJbjG1y",
-	"dJTmnDxKzcF/Sl56beZ/wd/HUfRPSsRkcp5RqGOG7a7e8DgKIb8dmuTrPWk6cTIFABdN6HaW9t4ZUaOx",
-	"Nv0UVVDjst6kMbUizT1q7/noZHQCd8jNgnln3svRyeilrZ4OVh9YK1rMH5vqjcdg+PKqKyUfIYBNZkqB",
-	"Qoy8eQ/lyg4auQD3+/TYEk1qK1hO0EBzSfF3uybrFZEmhzaUlZwMfbg/CNwLKgYu8JlSQ4mMehd6Zx5U",
-	"RE0LpHrGmCZS/cDDtfGvmSLGw8aa8M3Yx3+RxkkznmnrPdNSmdfbW2O4W8miO3hxcrKHAU3JVxit7JBU",
-	"bcpIk8KpmUvVEMmcj3/AYfI5vnf6/GX7Kx/wWlshF5z/jIVJ53D64h/b37tYCK5URABs/cPJn9rfeMdk",
-	"DCY6YSqbpcO5NN7Zl0vfk/FyicXaEUJKp1BsyYVunH3xgDgg4r7ECqBnGhjilann4NTei5MTQ/eQCVSR",
-	"KNJ6CMpv+shW30SDxM+A3n0oSmPCPjEz9iIwV5mgP/Aouid6zpaIvc37oZC9de/0nakRW0PgUmFFHL58",
-	"CNS+F9rV69CZdK0bedxiwgJBz4mqCrWTyoj3bJYVdO1iiXnmkHKE3hrzHQ0mxpD/DjoLSuxmH4z4Kvvs",
-	"KH04NFlrfZdlFgS6yzQ741HEb3Iepq9/JCtlAiGxS1ubhDinlVTBkJCE5L075xxWfo9F9jCakZtMQlxj",
-	"dlhbcEEE8Q1GoBaQC1oQA/DMBF/CD3+N4Yo7eDplFtYLnLHMILgMa6tVAVZaE7GXNjn+mS6pqo3WyzT8",
-	"dTaTpFPLT1AzqL3dO7NJXZq++da56VuDVHXv1MX6trbPrLOh1Pd4Sd5Zw016t5f7FGKFtE8VMuxXRpL7",
-	"aVluc4Vu05u7NhCeCqm6yzQ9bEGunTxvf+0zczLUKOTTkw7C8C0XUxqGxNweSoWXnkNekgysiHIJgzOy",
-	"LJsK6vLWr9G45oxMFnLmQfqUpOStlU8l5jPvZsfZkwotZXnrpEKf72MC9lyrgv5sfcCtteR9UNNDKeOE",
-	"gs0iWWorZIkt0eymahigYEPiUMm/ROyv4XmqkNN8QJAuyMBApqKEkokTCDBDmfpNZ3nq30z3vJv9Aodm",
-	"FZLztG7yoasSpU3i4eg+KcdMqvmN91y95TEzQzx/0YHUBBQaBUTgLaY7cVsSajNL1pHa/GoTTquVHK1U",
-	"GjtwaYIKLTeN55HJ7T4s085PRN2JcA7KcrgnvV8veS/y9rVe7gXBoT0tf3OB53XD2GbH0AZ6PmRbYGMe",
-	"zDHDTwRyFWZXaiPzYTMKDYEuVtVBAR+wUBRHKF6FWJGzEkyZjQMo8c5neGl3cnev9oqJirhvj78r05gl",
-	"DvPMc9jmyz0qoQc2lQydd1Zeq7hCeb2NowgJk6vxDPElVXCS7WJyLLvNibIH29mAmzzX2YSPvxO228RN",
-	"6Pmu57ss31lK39JHKR9Et6GDNoejC48b4Nw5uAlMAW6drivzPQ4fADi8N2zvUyY4sQf29gTs3SOOlwvQ",
-	"bQHxksDUx4bgJR/WZH8n8bv12N2nQgQLGrhKF4t4anPBhiE6OoJQF4jTKfwsibI/Ds8dm2pr4PTkpbmC",
-	"YBYdUWlLKocIKzhgOytfQ/hrTGIikYynSeV2iDBxGWHhdNme7EGcmv3CK9di7J2hv//nf2kZlZlo1StJ",
-	"yzpQ8lN6U30fpkbhhsE9w5GFGPsei7wjFplJa1DBfR00fCvwaDhV8+gIvXJMBYdulukEmRGBFHd3eUIH",
-	"9p2enJjIGYwmJvBrMqzDIjNE/0BAZG++7h67bKbOBtQyuWtUBT9uTytPBntsF7MmrVC6yj3qWIs6pv5N",
-	"V5Nnb3gjGshEHA+3Ah93JGj3Z5c8COzYjV8c9pHyTa85DgxwbNM4rVBjkcPujjsePMc9DOLYs9xjwRo3",
-	"80FyF3C6hB+6ttIFeCY5EPtYxF3ile62Ro9XPg680u1nF7wy4bHHhlemwqPBeE+y+dbjlS1pcDJi6Rwt",
-	"gQlBaMww/HMZ66kkeaiKnL6sgwJ/SDNV7sMAcN0/DBToRu+hwN1AgZm0phWE3ayGNwo/TLKUDajSSnkm",
-	"V1CHMOLmJjgVaJLcsB2eZ0PNqnhHd5LJIFWFDmb4oA9TPEyor5n6GqC+hJrg/qBLS19t2lWhgdvTxpNB",
-	"A9slbTbxfo8GNqKBqfTralA8UPQh6mCz8ChMrhszclMvhw3AsiM5vD9L5kHAw27s5ZCMlM16JOPAwMM2",
-	"HbbbOMWd8qdFYw6eQR8Ga+w59LFgjVs4OSb3Txek0bTsccb94owmSUyPMj4OlNHsZheM0XLXY0MYndBo",
-	"cAfMGu0IXcyURZOI4SUJE3ixI6pop7MfRW86fxhE0Yzd44m7wRMDRyYlMm5SsxshieYdNGBcmWvLlq53",
-	"AhomZN5DhocJGdYTWANcaElmS7BwW5p4MlBhmwi9SLi2hwkbYUIn2rpZBY8HItyJ1N2XWfIg8GAnlrLQ",
-	"g2OtHng4MGiwSVcdPix40Ez5MJBgz5WPAQ7c2EdxKYu7wYGudQ8J7hsSTFa6hwUfCSzodrQbNJjs/+OD",
-	"B1Mh0ugMuGa7hAltNY1tYcJkSvtS/26Ah4IL3fg9ZLgryDBDMpWk3aaWN4QP3XsZCNHS/I4gxMz39DDi",
-	"ocKIbUTXCCcmJLQ1pLg9jTwhWLFd1F7kOLqHF1vgxVT0dbcqHhPMuCPJvE+z5oHgxo6sloAbKcv1AMfB",
-	"wY7tuu33AD/+Dpj1oWDInlsfExy5lf9j+acLJtkDkHsBIG01vR593CP6aNe4sv7Khm+/kx8gRf1+nRY7",
-	"ZBcA07HlY0MvE3HT4GTYZepUqCUHT1orY0rMGsFl0htWX63FDbQfS8D2/jBQpB28xyF3g0OuEkopE2mj",
-	"Bt4IfnRYkanAYivxnqeoe0RmKin/mUJLUJvb4n2QHpHW4o8pxffg42GCj02U1gA7NsKM5+j05DSpj64W",
-	"ZI2WeA25NSUhlSDk1oTyZBDIVgl7kXJ0jz02Yo+J3OtoExxW9ZXdyNS92R8Pghl2Yg4HQSRM0uMPB4YW",
-	"Niuj+6mycuDs9TAoX89fjwPfu5tf4RyDepxPk4HSs1cu4NBACc8kmphSjq6PyVnWBXmWxj0YHC7jXmvT",
-	"URLio5it8JwyQN0GWQgPkLQrC8gNGwGyT3aUjdl7U7DImZB3NQlXQn+LouZtt0j631SRpWxNUmpe0MSk",
-	"1ivinXlYCLz28uLjS9rxZdKQw1W2OmYvwJ8PAA1tbwcCMlRDffuzCSv5y47bBTlPptgj5zutcrStROiR",
-	"887C0K7xlsh57u3koGPTF1+nBcU0O2749oWWAfuteGCG61ScyZLso6vN1EEIO4XWBax3RaSpOfWf02vC",
-	"CicduUCBSRopMEGcIYKDRYp6MhuAzG/sL7nKxEYk1ZZEsrPeUx500/sDFUQyg/fI/47qISWUUqb4Rgti",
-	"I+TfcYYrt14gZfa1C3vgKMrGINeWaU+Jvz8EONAyRw1E11TkyFLRrg4BtiaUp1MWqU3YXqTM3R8CNBdF",
-	"ssTb1dY4rEOA3cjUvZkiD1MDqQtzJPVYHJP0IOWhVUBqVEb3cwhw4Oz1QAWPev56HOWO7uRiZAqz3+Uc",
-	"INONPQqwozzLeyPSt+47FYiLEPDFfZwPOOJOC8wDEvP7PCbILG73o4Jsbf2244LcAE/qyKArle7PrGxn",
-	"UeeQ34U/XR8l5kwiavfKh1vHsx8GA7pF6sx87mypjfGSjp8o03WJ594jf3VSfqUju6y0rAZL0GDK1aIE",
-	"zem/c9CcfXnYn/bd7bQvo+v6g7/9H/xlltvQbRKWcB9gWcGk63a4luXZR3rOlhNL7fI0ax/Wn74BaSCc",
-	"F1uKZ07jQHqsuKTm8r/1xc8Qnhl5QlCEJWB0w5bjtOyM9upvZwZ62EO2dB79edtOz9syvNBG+V3tg9YD",
-	"uY9kya9JiVlAm+Esit9wqJZngf587aDP1zYgsg6nbn//v/+vfG6LbhZcpm3K7lnTwdudiOnJncF1kcUX",
-	"lU5AfzLX5WQus2DbWCcHeV63O3F9H7bOg57idWWvwoFDjs36s4fDPNvbSBHe64nf74tBH/YcsOfQR3w6",
-	"eGeHyFRC6oSSumJgNdCoApO2mMAcIsqw0FNekuWUCMRnPS66NS5q96AHQx9F9nK7nZ3wTrvzjw7kdFKl",
-	"yXcwbbbPWE6uNWO5KwKQpbwWs7Rj7ck2ML0/EDppBu8hyR1BkgmllOm0UddudgXAvNSaZbwU5Y9eoRUW",
-	"2uWFhNOuoDGiEoK7XWagwenJiUkPhNEkBNKYDGvRzOSTHwjC7E3QPaCeDXTchG+aRhtkMN+aep4OZtkm",
-	"oS9SidCjk83opCXPrmbFAacst5+SDavRzg78ql2uGnvGIpo7Edl7s4QeBrvswmYJHOLYrVdAh4ZSNiqu",
-	"+09XviWfOmTzsBn1gTDMnlMfB1q5ga+k8DfO+JISeSxXJND/b0EnjXtvG6MBRvOIT3GEgKl9ANmAvadr",
-	"15TOGQmPKEOxJOIh4Mj7QwzNqvSA4eMADM1udgIMTdNHhxc6Lm+w6y3J18OFnxSezYD3TTZlNJjY85RF",
-	"PIXnCIchOjqSuqHm+OLPkij74/Dcsac2G05PXhpbwaw4ohIFBlVDWDsm2uwwG4IjJIm4pgFwcUykFpJL",
-	"alOrzLhAeLUS/BpHIEswkzd6kMn3sWfX4Mo1GHtn6O//+V9aNGXmWfFG0rAW/UykxV5MCdP7A6GfZvAe",
-	"/dwR+plQSpntOmj0VgzUsKhmzhF65bgJzu4stwkyIwIpfjdAc0vt2AOahwxoNpBmE6BpGlVDl9vSydOB",
-	"LtvEK0CX6RL30GU9dLmhibM36BINZCKFh9vFU+5Evu7NEnkY9LELpySYhuOYXlscGvrYqGVa0ccib+0g",
-	"NPKwee2BAMSe2R4HgLilu6EEpqwjfghte/gwDx/CovTw4SOBD2E3O6GHZt8fHXpoPqvRtIYmjxg8hO/b",
-	"BDuEF9qhQ7Nue7IhoPMHAg5h7B433BFu6MikxG/tavxQQEP3CT1m+Hgww1qybEIMoU01YLgljTwdvLBF",
-	"qgJcmKxvjxbWo4XWbelm0RwyVrgLsbov0+NhkMIOPJJgF5ZXeg1xaDhhg2Z5CJTwkLnsgTDCns0eA0LY",
-	"2bEA1/1Y8a+kqUbie3JDpDJIh4/It5UmRq1xpQPpQuOsSxIIosCjINfau1/wG4bwHFN2jiYrQWb020T/",
-	"TJUFTjQ1CRxoxqpG3S5gbt4+K4USITnDEYxUBwilMc/PJDLrtW0qqeqEoUnnKzsdhIOASDdYZjNfxWrR",
-	"cv/TYBYowELQpH4ObM1g8pWsJ0NAUM4RVSjATHt/U4uHTnHwFUVYVd1bMiIJlmlP2EZuKx4G4qiYQlhH",
-	"EIzcmO0x/rImarPM9ysUDwTOqCTcMt02iqDv8P+rNnDjAn8lEpHZDMqcGTzQB6zPnEpY2jR4hzkzkGgg",
-	"yDX/Stkc+MHsWyxJCO+pBZXJa1QirN+pTPn8UfeS4YI29MK0310Wug312c6Ui/4K8LJsWouCNKwUUHm7",
-	"qiKht371mUQ0RIPkJCaiUg1H6BUDoApgYjdKAsaenpzqnaG6oxVWC8/3GF4S78xzBOQVhYafEQAzgwKc",
-	"eZSpP556vrekjC7jpXf2PElSTZkicyK820x+5Xga0eDYEfoVVkrQaayI7FZj4BXjbL3ksQRZa06hLKGN",
-	"0KeFJlJwFs04ydUZP19Mlc+KDQDYts9yOd5H6JVZOB/RGTievqkIOCXoGke04grOB+hGq6U+4/D9HHqV",
-	"Ug3f4ynYhpmGH1eKYRLEgqq1Jme9TVOCBREgvM6+XOplL5hphezDlgdLGFNNqqFusiPB9WuR1go+P0e4",
-	"QbLUsPhPRPXZMzfkkWbHuM+XWQPUbsBoDsrNp9Lsxmp3q51g+FMQyWMREHksY00xRGylzs9deIztRJuU",
-	"4AzfSSN/sr316vix5Lwy+9kt6ZXd+6end5NPb5AEbinLGreCo9uVrGu6rWZNptOr1Tbib8vwYlr1CvWO",
-	"CjXRRJ14aBeqFBJ9uVxbW2pRCU6xFniuoyr/905K9QfXca9UH4VSdfvZRakmRPX0lGrKT/UCwS1lWanm",
-	"ebtdnyYp9yABX559t9Wxyex6HdvGC8061m1Or2PvqGMTKu/EUjvTsQFfcKHurGFNNzvXrz+abnvt+ii0",
-	"q9nNLrrVktPT06yOj+qFgFnEGq1qubldp5qGu9Sodl69Pm2m/pbwKGjT69I76lJL3R2YaId6NIpIAGRx",
-	"d13qutqDPk267nXqI9Gpbke76dVk/5+ibk35qkk0uFa1Ojbh9C561jXera5N5tjr23bOaNO5rl2vd++s",
-	"dxNq78hgO9O/lqMeS/zUB9t7r6X3p6XtGlfGTW349jtptm6/Es0O2UXRO+p8elo+4ct6CWTXsUa/O0nS",
-	"OZoqUeamMJsRLYyrJGhjKx3vJtkr+BZ2aNbudnN61X5H1e6KfnXhqp0rdWBFp4PreRKiwrGYE+XizI3g",
-	"eybRJNL0OHJ9TM6y1RWfyVTBQ9R/uY64j2K2wnPKIIvIIJtDCGLOr2x9w2EHpW6rSm6u2zdVcI5p78qE",
-	"K6G/SFHztlsq/W+qyFJ2LKCqadWGx2Mh8NrL3835knZ8mTTkJrl9DW8Xako+gDrbJ+clt7sqqPReudCO",
-	"+lhM663ZrzetO0seu8Zbmta5txNPaNMXX6dRwJq0N3z7QvPTfmPYzHCd4jctyT7B8M12iefUS7U174RX",
-	"h7BN03KXOJ2bWm/DtxVXb47jNI16G/6uYZyWwrvw0s6tB2DATjcd2834TDfWkrejPJN5Q8FHlNmMHlyE",
-	"UKd8f+Z9uVo8yPbfp5Wfva/W2dLPXqlps/ZzA/QWf87i70rND8fIzkS/Cxe7PkosnNj/98CtWwPth8Gm",
-	"bqk6s6jzD9vYM+m4Z80a1uwANO+DC23x87sGmdh+dh5hYusR9t71Y7llOO165OQo6ineMZy2SoJymc4K",
-	"pu5yt9CU496lk9qXk+/LyR/SXcNpy0HTHevNFxhwkzK5XS7t26JTu7mz3xed7YvOPi1VmtRsq+X+cr2a",
-	"WkbuoE/dQm+pO/t6hn09wwPSnRtwz651Z0uFqC6q02Rg343m7Ost9fWWnpTiTCoy1bJ+KY9zHRN3UJvQ",
-	"cGut2Rf16It6HIrKdGU/WtnmTgoTFBnwVE0xNDpnElGbDFoLLxwEPGbqmUTkaImpKUC2wlLecBHCH4Ko",
-	"WDCJMOSSrsygjAanJ88hR/GN4GyOAkFCwhTFkaw4HPl1qmX5PnN0Q98JKd1veQI7tum9iqte1a+jj2IW",
-	"EoGmXC1MgUgehSiIqB4BZN/vImv36Yt/bH/vYiG4UjupD5XyY4733nwzZSAqKRuK7nXOB17g+iqWJ+K6",
-	"Pol0plYfHDZCa2kyemtrGg3IaD5CC6VWZ8fHz1/8aXQyOhk9P/vzyZ9tobPJEn8lSMTMFDqLReSdeceg",
-	"H+xki+O++bYigi4JS8Ob/ITvqciHP+bjHtNU1WlQbameUDa8kor0VgIL7RM3aqa79Fiw2N1vCyKgLkT+",
-	"TFqvj+KChD50PF2jmwUNFnryigc8ynaeDwuo2gY4ziYhgoNhNCXqhhCWBn91WIjmMdIlx1EC18NxehqM",
-	"CpB6qlVd9xZsLPep7d8QzptlNkYPdpIyTcPp1QPbWebqW3t/7lChsb+Fcy7yff2QTXjWpacktUy5r0/O",
-	"qcyW8z1HMlO+80ZQRRBVw+zCWU+zokNrqpoF37J3o5UrOk/zPW7Yo0tgV8FRlVU1HEOhkEAB0YjPc5QD",
-	"Quj28vb/BwAA//8=",
+	"7L37chs5dy/6Kqg+p8pkiqLkGX+XSJU65Rl7Js4Zzzi2nDmJqSOC3SCJz02AA6Al83NUlb/2E+xnyIPl",
+	"SXZhAej7jTeRpvqfGYuNBtDAuv6wsNZXz+eLJWeEKeldfvXmBAdEwD9fX+OZ/n9ApC/oUlHOvEvvgxKc",
+	"zRBhiqoVUniG+BSpOUGC+FwECEuk5lSij+9/QZjJeyIkogrdUzXnkUJ/RESs0BILvCCKCHmFJGGBbkEZ",
+	"Gr+Znr3Fyp+PkeLIn2M2I4gLFJCQKJIehbNwhegUMT7hwQrNsUSSMp8MvYEnyB8RFSTwLpWIyMCT/pws",
+	"sP4StVoS79KTSlA28x4eHgZeMhPd4BVW+IPiAs/ITzRURPyKF+SNz5nClMniYvyIJTmjTBImqaJ3BMlo",
+	"Ynp3q8LwAiZFdXP4eG/g6R+9S28KQ3yFJtQN8uDVzXjgvf7ih1FAinN5JfhSIoymlIQBmgq+QAT7c7ti",
+	"V0iQJcEKT0KYD/myDLnuxqxR2fSIGenTTWZGVJEFrMSCsl8Im6m5d/l8kJ9o/AMWAq/031KtQvhoLhZe",
+	"8h2/UPYZusNhyO9fL5Zq9W84jOKJZb/x9zlhaCmIJEwN7JdJ5GMhVohxNA51b+Oq9bYfdAutGpb5Jy4W",
+	"WBVX+aXvk6UiAcKaameMCxKgniByyZkkEmFBEA7v8Uqif/nw26/9yr03/acnQVi08C4/eX+TnHkDDy+p",
+	"dzMomdqboDit65g1nkn08eObV0P0Ei1wqIchAfwSc+OLixfxrJZYzZNJ0aCWfeycL70ogpYlU5sC+5Yw",
+	"SgtepkoiPxKCMIW07EE9IGKMfn59jfh0xHQDLVaqZEkfUYk4I5b3JBnoAcf/MEZTLhBmqxEjX6hUmj0d",
+	"V5BQEvTi+XdD9LvtVc/MSEE7yT8iIhWicsQi5nMWUP1NOByiH5M/0L2gikgttvQEnCwUBM0xC0ISwM9Y",
+	"jRhGii7IAEkO07znyA+plr4gCPXU9KgSL4hZBFgd/dOUCqnlKJPDEXP7Zyaa7KAToBnCWuAvMadeXFyU",
+	"bhyrkCpjQcLhP4wRWUxIIO2KhFhzAJ/8jfhK6s+AnyhnSDcfa1GeEj2oZ37FoV4DKhF2PKQ477cURpTt",
+	"Uxj9Qhe0hNnf4RlBkv6dDFBApjgKFfru4gr5IV4sYfro+XD4/OKiislD6LZE0FCmyIwIWPrjUzG/TaeS",
+	"lCzHr9FiQoTZbyN5FUfyM10my1O5FNz0WSpOKFPff+cNNJ3ShZaB3z1/8ZcXf/3+zy/+MtA7a35M6Da9",
+	"eu8E11RotPUb+S6ahNQvTl0TlhYGUxzKpsWi8nYJ3TStU2bs49vGD0RKylnBprG/F+cIuthMh2pxBM1Q",
+	"T0v7fsPMbOOWUzLz0BOTZmJlKs22lUi3IYEWKjCvACuM7HvtJhckAw1psNYcj3ZXzfQsBcqa1XPbuTRN",
+	"7YpdobEd3f4u9cqMtXR26qdh1u69teZ7jWd1cwVDzqhAPRE8a5iDwrPm8bkoEWX6V2MpD9D4bKxtyin9",
+	"AnaCbmg08QY2s+RCVemoNbXSgzbFrFmpX/8BB++NLaL/0uRCGPwTL5ch9UH/noPtePk1Nfz/LcjUu/T+",
+	"r/PEzzs3T+X5T3oBXgvBhTTeUHaR3rA7HFLNectIDbRnZ3wLAm+g3vjrCL575F2iTyPvWm+aaUElcmbk",
+	"cOTdPIz7YIl9HXkBUZiG+o2Rpw1kbb5JYrpEZ2g4HI68h/HQMyb4hAYBYTv73lcweNmn5qf27zxCAUeM",
+	"KzTHdwQtiVhQIw8V13/pPTJkin3dB0zbA0tKRtMp9bVNZ8XuAeafnoUTlpdudS8NjxNxR8QziQIqP4Nl",
+	"rikdSzDRplEYXunPn2t2vMcSDFxF2NCYS1LtgRz/VfNSMzkCy10ijCbavg6pVFrILYiUeEY0WX4axW2N",
+	"oDBUeYmmnI+8m3JiTFPer1z9xCMWHGDjfuUKTfXYqZ2yZnTAiQSKBCdGfwM1f99RSSch0ZSpm/s4DImA",
+	"D3mHVyHHwTXnv2BxEEK0NIIAplGco1BPJPVx8ED7bXdEoO/Q2x9QD4eSo3vt6ms/H/nziH0mWsuDzUVi",
+	"H+wnTENyiE1KTwJNYRb2i1IIlpaMen9ifzRx0LNeLlUW6goMhgVwGdYSFNuPvp4LrpT91pzjzzlaYLZC",
+	"WCmyWCppkB8jmYJAECnB7uXCSSufR0xdoqqNugcAz443RK+/LIkPeMcdpqHWhNoQ+zOSsALS8swgjRu+",
+	"J0qszl5OFRFluh7eQxFTNDQWEvmi3OyRjxmSke8TEgyzPqxzA56XuAF6xz4yHKk5F/Tvj0ISb7U20Gae",
+	"QBMcIF+QgDBFcSiLS/syUnP90Ewh3RbdE0GAh5eC39HA0lGZfHISTfHPhJUt+++//36WGolkv7IAfepP",
+	"sp8J1gWZ4zvKS3bsJZrYZ5qOceIXBNyX53hJzxc8iEIiz1274SLoWx0TOYxgAuomGFjVo6IlIGggAexr",
+	"OERYSrwaon+zAu2eqjnAQnbMKzS2/xrD22PX/xiglo8f37wCagewIkhBFNDROMYQ/smAGnoBl4IviVDU",
+	"2FjJVGAmTeTxMaKB5k8alMFjmn9/Y+HK2YsF+49xZYZNATR/KsFnBh4XgWGmOm944MnEs+OM/Db1Lj+1",
+	"+oD6Rs5ffLiBIVS0bLsubnvK8cqYOBKlhRZ4hSQxvoezm3f5KWZI8ylZ8/shjXx+MlCoW8/Ul7gVGBRo",
+	"xe2n260Eu+V20EHMZT8KYjk0h28LCt5GwnJguUjUe/fbh+v+EGXWbRFpxUqq9P+OiHsDKq3r9i0Ii9+g",
+	"aZZkW1HUpuQXU1ObFxeUvTHtnzeQyVoUUkcRVtNcfq3YtKapx/I7P8O4g7rRtUFfPXb7BUxmUfRuwe5o",
+	"lmELohrVsp7uW91Okyf5oprav8MzOGjS7ZeC3FEeyfbvVCyo3mnzTXYSqb7tZ9Qt+bvyg5IaCfDy+sd/",
+	"7l+5AwEuiTOPte3Ysfu+2L24g4KQQK9Bmalkn2kjWVv+FiXT3uqCqzkRYLdgNMXwR8/NuT/Q7jeRxj4K",
+	"tasthmhsXx8P0Ni8bu0e83rK6hmsYfZcoXF8tDtGARwbGyIrISIq1Pw2sMoqtnDgh4HHohBcgkoLJ7M8",
+	"JQgYYcHmnRPrmtzOCOPmaf6sq+Qts3TlFol5BmupRzc+aM460ca6JATN6UIvVzvj5Ff7LesbKRualoaC",
+	"biX9O8mL3Ip1TYtgXr1E5lnLJTJWyL6XyECvLbbectOObUqLwVvzWGGhNidpZfHxuvEAQ38YePcEM8pm",
+	"mw5WZu/CSibrFFNCzDVZjrbzHaSlRGYJUgyem2+WQst4+aZG8jabz04Mp83nAXr3UdvQ7wkOzkCL2qeg",
+	"RrUotfEcT0sMttGQOXGy/sntOkKnlZVSwfMNcQApCdDKovhWubmRkeu4q9IVSdk9tU6Aa1ewnN2DutEr",
+	"XBH7dA1XJJ7FCbsi8aps5orY1xtdkYI0rXdF0K/cBYTITpZ2svTbk6UFVvmRz0vjCF4iH54gPs37e3pZ",
+	"g/h4Mgbtetj9G2zlCZynSHJHBA5tZ7Kfcv0gYM4FcGYhb/OrHmFf7l8Ts20KfB+Txd4Wo8bqOIDqdXih",
+	"xsjPGvKJpZDCMWGcm0puaLTCLWvsyAZvosVHEmOV5PKeLEPsE5k7+DJHv3YpKqgI9fRvILQlkgqvQLeS",
+	"Kr9aSwSGqD0QXH5GvRcXF/0MKbb5lJ2RVc7arKaYKsvSj6Vr3dhWBudHty9Xj1puUVpR29qedKOfrjXp",
+	"VmQjW9IsT5MlmZcI29iRnTw4JnlQQhBhSHxVGmisrSb3tNlyctGhvST2oMxych3WW0+2s8562pH1ZNez",
+	"wnpyW/fY1lM6YuFxrSe3HrXWkyPVFhZUzCanZUVVkk1WamaC2DPL8YQtKbcG1dZUWvLW2zRxy6IxED+q",
+	"n0WVdRWL4zUsrGQ2p2xlJSuzoaXlOmi2torS4wQsrk52VFtdr7DCL/0/IipplekF96dw0qYpqlO3TzU3",
+	"wZ1USTTWo4/jMM6xiVaVY7u+qyV5JpGZcqpb9w0l3SIz1QmR1SGgZVQJw0Kgb+Du475LNylbKM2Ry4UN",
+	"EN5qwza04ujC3gzJ7Q9D0TLkWFui0OTK/m2ulgPxRcslF4oEaE6EuUlsb5yzKAyHJQDn40eiLgX3SRAJ",
+	"UmEZJs8f0Sx85wYtNwwfIXrWHSmUXgW7Na/c3hEhy0VsmUEKTZLY0yQgMbUFaXIfxAxTPqqjzLow1pyU",
+	"aTRjCyKnJKo1RRFrxrUeWgDsN2Iuy0lbTXTN4DtHrM2TvdYtq6m4VpWtluQD/Pvf7At5KrcE7ibfgh6r",
+	"DGNNhrc4qx1rb3/klGl+ZoX+WsytylxuZdzmB2xPEoVPKVLH0VvOxa/fyH7OLUWTEV0tu9aMx+3E1MmJ",
+	"qVLa+k3MMKN/x+X29088DIhAIbkjoRwgMpwN0fjT15FHQqK3WbobhuZ2/ch7GKDCU3dhfuQ93Iwz1tIa",
+	"lJVfdj33d4Ir7vMS2RknxSh+EuTUMIGgeKJZ4MqEhsIl8GkkSQB3x1/9DbMZR+9ff7hGU4EX5J6Lz3Cp",
+	"dZjkEppwHhIM8glSE7Uh12Vq0g2YaE6ixG/a0arEReoed6k35bJRwKVNFQlGgrVwYi3YeI5smqR5hsyc",
+	"bnAftJ5iiHe9hCpyPn/jZmzqDaXJq0gLIfdxyRTKYe+W+HgNuhsPlwd6k2kOSnatsAkN9JTYzSdMD9Vy",
+	"4zeX2YrfM+v82ZR/VJWLhJ2QQS0aVYbHNuxinbUpE8HRtOhOxpRZPa6bhplsbVvacdajlnji36hJGX/0",
+	"xtakXYFWlqRTFbsBZDtBcUBBUaSFKkkQ/14vbWy7UjIjd9QnLyM1TyVdyfE5pBG8ba/9agb5oLBQZR+i",
+	"G9z6PChHsciXJRVE3lLWJvGD7kYi805qG1MySf9T3OGwujfF0T2mCk2IuieEoSUPQ1nemXUrbo2FUph7",
+	"JImIv4x8wYsl5GL6/f/79/84e/7d9y+8Esq5I4JObVqH20jQrOkjaJt3bjVvhSQXqVr6cvnd41uwXNJb",
+	"k/6YkknWzSGzh6kNqKbJdzwMK2kyRzApmvyu2SJLv9w0voxCVSY4IPfK+OvIkwqryLpPLlGI+f6lSfY1",
+	"8h7Gg0JTyEUi5cgboJEHqTcy2YLMC5C8ynYNzW8DwigJRh76TzSyKxrc2tfhNxxqk3h1q70j+5M9Sbqd",
+	"CcyUy++RXU4YKJ0qNjNcvHl2KG+QGQa2MzVESXLZgf32zBBliwVxojB2aS9m+FJ5V9xFfs9CjgPQz5Ue",
+	"LPiY+eUQZMklVVys0hP+8f2Pv37wBt6rl7++euMNvJ/oTM6x0LT9M1X/HE30P0I+Ab3+lrCAhGTlDbz/",
+	"IIwH3Bt4v5OJe+G33GWZlLgQYZGiL8CPVERo4vv/e3OllvL/+c+pWvYvz88b+Tn1Oab/MqKHDMnvbbrV",
+	"Moc0TsUKJ2eMowUPSBhnTzRZv9CKqCt3akR0lza1hBEpzyQakyX353IMB6FIcpPP5QeBKftw/fotCrgv",
+	"UW+i/5aKLM64mJ3Hf93aI6oBcsd+ff2vaKEtG8YR9I0IC5acMhWfIHLIWIZDmxEXsnrHreEz1j5dXeAv",
+	"9mr3RaUXGpssr7/orcPhG0jPM6U2sU52hV0jRONWiDAlKMnAOZJHwic2p9ePP7xB1/gLZ3yxMqKEBubR",
+	"84vnz/8MMA7qTQUhZ5BXzoagXdmsUTiEbaM+QXLO7yUaf7oZxzdvBbEng4z0d4UFvf6iBIbsgHU9eZit",
+	"7DFZnj/iXxjkjDWnXzkkLP5cbVxrK3SI/l+ygqN3YRLGI4xCovkJrsUz+4ccoIDOqIJUP+PbMer5c+J/",
+	"JgGarFKZ7a7Qb0vCXr57g74fXiAfM5M6bQkpsT6TFbKsKvtX6A6HkU3ebT5BmgvOeu5pc8Ku2MD7cjbj",
+	"Z/bHBV5+Mm/dgL6cYp98fYAMhqn8irUbklsZyKGoDTlt3+CSFHfJb0sizvSOx2GLU70ogRWqJtX5uG8S",
+	"YRv7clz8Hkjp5/KwV+x1/UUsz4ikO4I+vv8ljrlgnJ2BdImlUswjX0cu7sNqWvfXuVN9FdyanrL1HAtm",
+	"x9L63HVJwwbekojbuKW7dOUs/5r3FFc4hDdls1ttGgswUBqb5+FJcw4bzzM7dL7vMm3xFjO6jKqVxSL1",
+	"vCkOJN22NAgkDgAZpGg2TZbkDvK1ay9PzkkAISIlkSH5gTYMBtmFHDx4lEgXmHEqgRmZcIwkSmOdwIzq",
+	"gIw0nzdGY2SYfl+RGMfFfUd79lmTeugbj9copfcm2q1C0BY5PVb7iem2+cllOmqazVZ4enqk9nSRnfw3",
+	"iKhnP3sjSD29Bk2Yerks2zwyoxNbT0lsFUkvtULFAltULkO8QrDWYItSlg41N/Hj2pzV/gxf2spAAOpo",
+	"z8gKh5F3hS7SZXBMzjd7ytPPADFgRkswea0Zrn1cmIB1iX2t7a0pvH1BFbcC13ZPSuFUPVv9okyZ8ia/",
+	"NEnApoJVP4ouLr734Tn8kwwXwRXCzGXFc7WpLuCbXR0kqApmqieBH77m1YJMUrES/+fjxzev4lxmmSW0",
+	"BnpjXopYEBZ7n0geRgo84tghJl8gcbsTg0i7cpkJNA9IhNR0de0w1px2AusvKKS9OFMUQhsqzmyC8rgL",
+	"exhQ/Lgk9xtViGnHzh7kyMwqpkdu/LKci0SZ+vOL0pOcEEtlIO2SKyC+5o4AYYUWXLugzCcIowVlkSIu",
+	"MGlqp6z72Hy+7qQtO4Of6R1henjHmVco5DPKpAV05oQKiUYe/IgMV+hhDVOMvKFXGuJEpvRLRdJCqAvm",
+	"z7HAvtI8ZGlNEl8QhXpjOV/eGg9d0i9owQXpD7QlL4jPZ4zK3DFqqwRxMJ1BTG3pPUmoJiGuMjWfIeSq",
+	"UJj1ThTh3MERopaysM1D9BLC0tCCYCZztS9s3areGH5CZ2fQx5lS4bifl6lAjrFM/f75n77/88VFBi8q",
+	"Fal7DUQpWcWguIzqkYXFngXAZ7KqunCsaX4AMLk98OC2KmgxRWZaimwnAWr4dY9MZdahSBR5fwz2vpF2",
+	"yp0deLm9fZhVTk051m3npVOLEaESrR0brogzlKRTKkKWccN6vLIEg8y8OYDm93MiyCUa+5yLgDKsiLyV",
+	"K6nIwnaXflDTdapZFbppPqgkdZrAlN0KMmth8ebyqXo+ZzJa6F+k4v7n9V8vfNyablJm3ZoAtVxzWOby",
+	"ZoZZbk2t1lI2bgRZdeNbaLyxJPhGLyGG1CeuvtgjeaqWuPefL2tjMHfgRctgS6Jqc1MvcoeJCf0V2TSL",
+	"EGcEQGr7mrHjEnYqZ+paRs3wW2adaoV4IySdSPQsHv2UJOCa8EWVhGwPo5yA2Dus/PoGL1HGMqeEeGpZ",
+	"uAqZX6YNtZZnfMVbOPZJ7Qy2Q+OPDjffCH9NLWKDbZ05ftkAhI9HakLgS0T3uoVKOpneyfROpm92YvEu",
+	"SZ5T4iaDX5y6lThMZcAbpHIJD7T3Gucliv1ZyAeZVJkxpxH7ypZXlpBzhx6Cy99589AcCFqVvWqn00mS",
+	"XbWZUmPa8y9K4NtpHLJZN3Y6uvNh4M0Ej5a1sX8t0gG+5yEpRgX+rLtOFU+WqGdGi5PZwIFQSIJsNHK/",
+	"NEZxT3dLXeRjvW2gG5WDud+V30qGIdc8/m+4Er83aszEQjWRYmmdrX358k2TWScvfCSJ2A+dvyUQKYwm",
+	"K0TOFpiGqGfiXrk5ITbEgJZcKByWEXfrVJOpBJOpTN35pHIukW+GCHNCInub2VbyMczgliqWDTfVmqeN",
+	"bw9qqCyB5RjGsfrGjDVO569E3J5wExMLD//mAk2Izxc2RBEuBa6frG6vArOwWDndbE/+4bvdp1ZJxgpZ",
+	"2HBdElZFtrkrWSXRmrL27VK+HYKLf4RlqeJlu2oZlgbH5vzdx+sBWmCGZ3qB9Q7atdb+Tgverj7KM3Or",
+	"8bTbGKlxet6iQ1iZU9S+c4oe9noVIePFa/auE9G7iW+t/9nCs84Kzn3m7uzEYScOH00cVnEEGFdFAYTZ",
+	"rRm+3ICn8taOX/kcplT2NJ+cNxkq02+qk5v66f8YTzR3pyvEM2lzx9oc3XCn9QquQgmy4HdwW1BbuQ9j",
+	"ZH4wBs4CdqDEYd7jugzslCrWrLAC/xoRsUpuuhUjMyY8WJkbRi8uLsy5vTbtITNUsGJ4Qf0zQaSKIwEp",
+	"lAKw14hGLLn7Nv408t7YrLtTGipiSyRfoinnI+9m3IdoxAl2j+UASSjRJEZsiWeUzcx1uK8ji3VlrnTD",
+	"yxgtcKgdTRKP8Zms9FuYjVjEPjN+z5BFO84txAEBXkP0ivgh1hLsnqo5jxTC9qITZiv0Lx9++9XcNuyP",
+	"mOQmVa65FzUjjAiwbn3M0IRqWaiuUuFKmnICmRb/6p6PmJ6mHI5g0z4kobd5NMhFlGbQIHeRWD4SxpOp",
+	"KF5ZL+CZhNg0EUAsmwvmcO8OtAwaQwzsuCQIdh8eaVLWvBVUk81svMGn5no4wBcX8kW2/XBZlSot+9Hp",
+	"XDiyOiG35jIurPt85dxozogs96wHyIZkq7ng0Wx+Ziypnh04NcG+iaLe5/rFiZHK7rTtBKivN+myl4Db",
+	"J/ZJJ2Qou94AiQEabcRMnoLtDMyNg1vWAfYK93XW5Nn0+wdg2OzFoTbc2rqMjG4IUYi3lN3W8jdEOFOt",
+	"26c0JOb86kziKdFKdZGL3werunET0y5c3Y64do9daiZTDecRSs1Y7hukXdB0/FBaBhcAv5xEKKqqQUpD",
+	"Dwp3uUoJIQcdlpnH1ippRAqdibKrUjd16qisVkRbvTSIs6kAi18h+HSkeOH10sIRUuHVEL0MoKQuF8bW",
+	"1//G0BFihGjRAl7UnC61kKEqOzXUe3Hxff8KCQIz0C8HnIB/MUS5pKSPW77iG9Zrmyuo7QqfVMg2u2eG",
+	"GhJfTxs+BPtzJ/HWT4lTd3dvR5WLauVAbUZduGOmaRoqwLHPcWa3JDUFZgHCGRq/io+1XWR3wvrJ8fVa",
+	"Xk2jONmnsbihwdMyBcTe0ymUKbMk40FWQ1XnNChSS12+3JaZVh0T8PIrnu+4TfKevdn57JkEv/gqvi+E",
+	"p4qYG48hhltmZLjZfcu1LsuWJwDMrWm7taw6ZSh6Sk1TK+HqiomuP8uTO5EorkR7BVa20A3nFGXDbXRk",
+	"URy76fQChPfOstw+FfauXPh6dm1JOpUSpGbLT5UF1+a7tsy2HYc1sVXBR9ohZ3UeUuchdR7SLj2kIpcv",
+	"iV92Iu+9RNI8Qr1ZyCc4RMDvl/ZwSNIZI8EZZSiSkC4jKKLfcKCGqBpo/plOoaVE94Iqgqjq15zTQMqR",
+	"OGHJ2OcLKDYzdqkEMilIe3i5FPwOh3p9l1ziUPY1r6QP6WGCJscCXMVujEco5NEtC1CAvKu3NJudtYEI",
+	"CwldH6HuthC0NDWFJFj4c/SemOSwKJmWy4r5/v2bV5fvf351+5eLP138dVyW8aRROOjRb2164iLP6BGQ",
+	"IJKHenOWWvzxKRrrl8aoN4aUxZfn59KnvoiYPx9yMTt37W0SF93YpKsY9wcmpUZ81slghA2KULZGQGF1",
+	"U59ZQRo31dzXDERaVtxPze1HpfUNBa8j4TWpr22om92ISqs2kZK1hpltVjDE7O81Izurtsgg7mjnM1lp",
+	"qTa2nY1NdqdlGAkcapaxv/chgsEeRqblZNkFh2/XZk42pJ3J7HamyWS27TazmM3LjRZznpl3GEZ32qxc",
+	"XHElMC2PLoEnNoVwmSGDQvo53gtti8R8pc3sJBGXZqMcRFtAaO2r5SjtE7ArHtEk2Jl6z8iQXcLOTtLc",
+	"rHGHIpY629gSQPHNpoRhjM6SWJtoWxoBpci43fZaQwA2ptICiSVdLfGZVgWtZn6uHvX0MDX4rDXsA7tw",
+	"TeaB7XYz8wBebrQOcvzZGQf74c7i9iR3rgvGhE3o1RCqKlEPglX7O4pWjRNx2eBBhNkqvoRRhnGCSYOr",
+	"ixFMqFDz2wCrItTXBuWbCEKg2FJ5QLV9auBZu2LmVtxU8EWcVBT1cCh5XC2mFOhUgGq208q5FAoNgbPu",
+	"E2z9F7zNeuzzCgthRFH/NqSsnSk2I4y7NACNV4F3kJxrrVDLrW80rxcHmP/+xo1sqkFhqdlE9blSBL1C",
+	"Uj/N92FApDIpUB+pOEVTWGVDwGL6044vYFGSkiSzPw3QWy1NPqKevfkA4sLVW/vJG3hvvYH3saGgXLbT",
+	"X+iU+CsfNLBu4RBQ7Ct6RyzaEufELsFBS0ZyJtsu3QtrqNwk995TyroV29jXQj5bn5NltFyGdqA9iOcP",
+	"rntDDLuPVk0FqdrtMTSWk7gpeVq6zJlMd/GapDTkIK1rM4ompsBCMGy2QEVqkwqX4UsF3021TdPsFFp1",
+	"vSOvcG92xsuslVEUUGunS3+qJkBal1ddfoXjZpM2wlx7Y+HKlF20b9vs+u4cG5EvuhlUAFwRtV1txLa3",
+	"Axr8iV3aCMd28muV47p6b80VbIc8uAlvrJMSvbI2D+8sRjinFGokaiVM0y5xV5xRJo8v2N9rRj49qKYs",
+	"e0+rxWsCa9LpaNZHa8zbjXBNXnNug9d0erPTm53e7PTmMerNEgGZDF0ETM0zOH9ldIFDqF8c5+RsOIrd",
+	"SVhYLgJs/Qw0+z49vScTSVUbsdPavXVd3tTsVwtn0G5emTf4EtkxUtkkgFYImhElEQRsXZ6fj1FvzMi9",
+	"62vo8wWcrGtRYmSka5lvVRW/0l9/BzeUfRtvTHV4kf3AarMx4aV2+EjB1rEP6kY/QdPRfNg6tqNbwEbj",
+	"0XW9ofVoXm82H/O8ts+cWo/BD4WluLZaJt6fRsGY19dQvOc9+SMiZfS7xFLec5EV1vGPJd1HkojyUmla",
+	"vWAftvuZdGmlcBAIImVzQbK430EyfBlt2M+RS85kyeVB7PtEVqH1pgT/Z8JQj5F7IpAfUk3gJtQaLjh8",
+	"JpksV6lldTW36j/DNBu4eZR+QSEVdOlsbWLpdIlGoytwqtTRlIchv5dX1mDmAmEojnZp6xPeE6mSuo5D",
+	"9CFWIHANAiuj2jOEWfLxruBiXp0X10ISPxJUreADXZYgLIh4Gal5aVprW2MKmRUz+3OJxro9F/TvAJ5f",
+	"oh+gE1tgD9rYkGXUGwNJlD1KVeVEinPYWKNuvUs7reQjtEL1HvQ3UDbl5TmXIG+TK475g7ZQP1y/fovg",
+	"P+4qz8t3bwZIC0+skjpQkNl0OqU+xeGIJW86AuyNIW2+VGRxi5f0VnEeynF/iD6+/wWOyEdsDGWnvprL",
+	"AQ/nX/Fy+XD+FQy0h/NPX2nwcH4zNqPZCwTjpaB3WMHxCyyRI9T+iHGBxua6wRj1MONsteCRHAAnnJlc",
+	"b+gdVnNzPh9wP9LGok2DZcoeIm2ih5TNRkyGWM5tcivNZEt409k41ADeJhUYCZCx0rXzshqO2CjmZoki",
+	"aa7vZFKIEXZHQr4k8hKSfNl1HnmX6OtwOHywOb44c8G+gxFLtZO64afhcHgzQCOjjEae/qfWR+ZfTiWZ",
+	"v7RWSmUOgwC6XiqMeMTgfLI/TEcjOD9t+A9jE7ogrQUWahaLgxgokzQgxjkzXcICmExraI7vCHr1N8xm",
+	"HL1//eEaTQVekHsuPj+TSM4xLAGoOkTgDfOhWmrCR468ay3CTAsq4+0ejrybh7GWeVLBPXypJHzdOHuz",
+	"aDxioGbMOmefwQBfHwbo68iLRGjHe80U0Ytk7lR9fP8LDHXzMO7bTajMyBapuSECk2AnySk+0H7H2ZRH",
+	"zFw7WRA158GImS8e2HQBE01QNpscMuJH5vPEwdK+1fyhv0iz1rlLKzCwf9tti/+2fmT8d5KIeaw/yP42",
+	"5yJp4qChpI/CJV1418m5W6yUoJNI2cRgcRtXcBfKAo/zadKgj4qEYnrosrxF6d/j47HxiPVw6gIgF2Wn",
+	"2AHxNaHezzlIBJMJEu4eAWEv9P66W0tpZ1STpMJfOOMLSuS5iwoeoMyv4NvrH4W9OyPPnSk31ryGAzRZ",
+	"jeDC0YozMoCRFWFosspchjJySm/zdeH2FJWJLDO1Au30wSEzKQuT7R2M2LuP1+cmB+ar17+8vn7tshpq",
+	"Lu3HeUu1rWEDl0Axa6dsSfx0Yj+9MibpoV4p9OLi+0Jywn/nEQo4dAhMn5A/Ulz/pRUt9D5iGCZoWKf3",
+	"4uK5lUua0EGqmysLVWIj6XnE/BBLLWUDbsWukWlUKwYngX0sxMreUjOCRHOZ9TmdQBmjiIWgrOdkxISx",
+	"LS3YIPnC6rw0EKGFjf3TyhqYws8mSSIJnCI0dgtsA5rwAOLOx+m7tJpq0gl3gS/y99h1o4or7vAoddMA",
+	"3k/FFsLztPthfphkB0zKPcRtTEGK+E8XKmV+6JttZjyWyc5lwSwYMZa4JQMkuXNf4ho82CF9kiijkLWN",
+	"N9TEyPCSnsW5Jp/JEfsXfIeT7JN6e6miOKTSCkwQqnjp+lbc2o4+ZwpTyPVqdnfERMTsVp6dJflozxKL",
+	"+5/il16Z+V/zX6Mw/CclIjK+ShkAI4btrt7zKAwg9yUaj2J8E/TJzTi+CQmYliZ0O0t7+ZCo4Uhb14qq",
+	"UNts1SaYN/Diyize8+HF8AISCZgF8y6974cXw+/B11Am+x1YV1otnQfkjvrkHHwLXnav6D1EMdrrzjwg",
+	"0lyUMO+BaosNVyMX4JKnHlui8R0RdGr13m0k6K02FUMCVprmkvxzuyZQoB3y69/qIcf9AVwiBe4FlQi3",
+	"OE297lhGvQm8S++DwkK9grmBDW78FSLVDzxYGQiDKVvpB2vCN2Of/00az8T4HI2XjeMBnKv58GB8IytZ",
+	"dAffXVzsYUD4QGO5F72osk0ZalJ4YeZSNkQ85/MfcBB/zsB78fz75lfe4ZW2mq45/wULk9PjxXf/2Pze",
+	"9VxwpUICePafLv7S/MYbJiNwKQhT6VQtzgXzLj/dDDwZLRZYrBwhJHQKFctddMzlJw+IA65dFFgB9EwN",
+	"Q7w0tV6c2vvu4sLQPWQJViQMtR5iAaTqlZHx83qxXwS9D6Cys4n9xczYt8BcRYJ+x8PwkehZD5Wi57Sr",
+	"D5md907fZgIyCisJXCqsiAMJjoHa90K7eh1ak651e8/zNjRQ8IyosvBFqYw8jxMmJnX3bamjxFCW6M6F",
+	"lvP0iXBPleaw7A/RT+nM1QOXaRoEt8s2bWB7N5qFMDGakvtUymqj/K1FNieCGK+BqzlkaxfEIFlTwRfw",
+	"4I8Isg2Af1RkJP3VP6QSRC6xNhwVIMIVcYlJk/Nf6IKqypjEVMPfplNJWrX8ACW9mtu9MevXpunrL62b",
+	"/mTArfad2pjrmz1KAbc9cPhQIgF+YyS+4heT7pXFHpKbz/YigYmrbisOgDyyIuHiefNrH5kTP0aXvbho",
+	"IUd+4mJCg4CY21cJ3+s5pHiyZ1nbJYhOyYA4qffNw6BCTTUdmYPTwxnJsX6KlYs8ZM4D48H3o4xc9/bw",
+	"sZUmer7z0e3xWwkVmnkFG2uaxyCrQym0mJTNImnPPSGWEuJtVGKA9Bri1m7D45D5KxgrQ+YZantRnIZ5",
+	"JXCl07Qt2D92CjHfUf/Gr1z9xCMW7JA0zFI1ksag3HjROsC9aK/sWz84MVnKLZbiPv9MVGqT1zMInp5W",
+	"rpaI1ylTUq/ynODAnrS/vsazqgFss3NoA90es6Zem2EyRP8zgUyMCem2Vu7rUWUAtLAsDyV4h4WiOETR",
+	"MsCKXBaQt1T0AOolx640dX6K8AxO7owsNQe0cUSV9twom6GxWi3JuG9isLYTzgM0IVMujPcAmS2LbPwR",
+	"PueRrBITpfHI7nE7FjQLG6RY8bT0z4FNGkNmG5s0uWOsNu45JHpMvfNU3PRcAZ/OWz9KuyC3S22c9gJB",
+	"n5rzXuTYGj2fr1N1CF8+P4c94cvZUQ7j2ecm0Tn4u3Hwi2V4qum7rW48oNdfxhCd8797538dsqmBAnLd",
+	"7AARKBJABwxsKVCv54WN6mCCWpggT9brWhEdaNAONDiI+XMQCGEtZnVIQoFpO0BhH4DCLkyodChsG2wh",
+	"Ux/xieAKb3M1ITtQ4ehsivQWtUEUMmR8amhClkdrbIBMAd1DwAiZCexHiaaHOAyAkJ5Bhx7sBj1YZAmn",
+	"gqBbKb0DggYF8u8Qg90jBu1IpQYrSHewA6Agt+kdSrCN1LzOmaQdPlCLD2RIeS3DoEMG2iEDj2zRHAQT",
+	"aM+aDhDIsmiHBuwDDdjOJIqvvrYBAVIpqjdFAAq3aY8aAXiXzpvbuf9HZyzE+9PG90+o99Qc/3Tq+Grl",
+	"niR336HLX+DnKpc/GX0/2jHu/zDOfjx85+nvxtNfpuiljIKbFdruHfwisaOXyURNdQNcCOqBW5tZE1wq",
+	"GoY214hNJhg4F//FxYW5Vx6nMhojhhc2weqiXwUqZBmsQxR2jyg0kWQNlpAQyfZAQnqjOxRhY3F8nTZo",
+	"O/ygFj9IyLe9ffGkkIOCZmiPHDyaYXQQzKAlIzrAIMWQHVqwD7RgXbOqITNX22sJtnkFNhBDAKg3Nu78",
+	"V+Dsh/EAZX4Y8mX6t7Pkx34demASQWYS5w30Q7JUzmizKEJcDs9kpwMdrYWNJCSbtM45j6Xf86g3H+yG",
+	"dwjFxoZIc/vUOhtK/RUvyBub3+kRwibt2G3vTDhuO8XrErEkaYhxdHKwGuswrqZ0HpvtGPF7RgI0WdWa",
+	"4cltCDfO/kIB7QiHuwVhJ9AhG7u7ASFjqimn2XXVcCPWYZzY1D1BR+49Te/CZIsEpUmVjP1TyEZYd/Uh",
+	"of417f3pW2ON3mwJVhyrtfddC1LTgpmZxIE/YbqT7GblFyeaqK3hwkRMK9UHO1RouWkSlLlco5yRfuWV",
+	"iY0J50ldl2iUvNdZ+7qDMRqvScRybw3z4TBQRt0lhN3I3b3aKwe7ttCKadJXFmLmOTXIYWMldEw3HZqV",
+	"1zIqUV4/RWGIBFmG2NdstqAKEvS76iiW3WZE2Xz96dInWa57bzr5RthuHTeh47uO79J8Zyl9Qx+lmK++",
+	"CR00OHpcqKiHM+nyTb0N4NaJy7ou6YyR4IwySBvdPwBw+GjY3odUmagO2NsTsPeIOF6mVFoDiBeXCDs1",
+	"BC/+sDr7O66kVo3dfcgVukC9scUs5tHEpJTHQYDOzqAiBpQfyT2WRNmH/SvHptoaeHHxvTn/M4uOqES+",
+	"gbcQVpCH+7JYEPKPiEREIhlNbD0JU2/F5J3HoTkEtAnAofyO/cJb12LkXaL/+a//1jIqNdGyV+KWVaBk",
+	"vHr7MTVytR4fGY7MVTvssMgtsUiZEEsJ97XQ8I3Ao+FUzaND9NIxFRy6WaYTZEoEUrxNIFRl8FOK6A8E",
+	"RHbm6+6xy3rqrEEt46qvZfDj5rTyZLDHZjEL1RVSq9yhjpWoY+LftDV59oY3op6MxXF/I/BxR4J2f3bJ",
+	"QWDHdvzisI+EbzrNcWSAY5PGaYQa8xy2Pe549Bx3GMSxY7lTwRrX80EydUVbFS2ybeM7i3Edzy4WcafF",
+	"ktw6d3jlSeCVbj9bVVdye39y1ZVi4VFXgME22vxeZUosXaEFMCEIjSmGfy4iKPRUdcN6UVl5yU1sTzUO",
+	"bPcHqrxkR++gwB1VXkqIpYSw69XwWuGH7i3Uo0or5alcaq2CQm4K3FOBxnHh8P5VOtSsjHd0J5Z3Kksz",
+	"JZ/WhSkeJ9RXT311xZ0cNcHFSksI61R02pg2nk5Fp0ZJe51i6w4NrK/oFEu/tgbFgaIPUQubhYdBXJWc",
+	"kftqOWxrLu1GDu/PkjlMtaZW7BVXa4rZrEMyjgw8bNJhu41T3Cl/WjTm6Bn0MFhjx6GngjVu4OT4fM6F",
+	"aoM0mpYdzrhfnPFHs8odyngSKKPZzTYYo+WuU0MYndCocQfMGu0IXUylK5GI4QUJYnixJapop7MfRW86",
+	"PwyiaMbu8MTd4Im+I5MCGdep2bWQRPMO6jGuzLVlS9c7AQ1jMu8gw+OEDKsJrAYutCSzIVi4KU08Gaiw",
+	"SYRex1zbwYS1MKETbe2sgtOBCHcidfdllhwEHmzFUhZ6cKzVAQ9HBg3W6arjhwWPmikPAwl2XHkKcODa",
+	"PkoYEr9tycSkdQcJ7hsSjFe6gwVPBBZ0O9oOGoz3//TgwUSI1DoDrtkuYUJX3GVDmDCe0r7UvxvgUHCh",
+	"G7+DDHcFGaZIppS0m9TymvChey8FIVqa3xGEmPqeDkY8Vhixiehq4cSYhDaGFDenkScEKzaL2usMR3fw",
+	"YgO8mIi+9lbFKcGMO5LM+zRrDgQ3tmS1GNxIWK4DOI4OdmzWbd8C/PgNMOuhYMiOW08JjtzI/7H807KC",
+	"awdA7qVOLCxrhz7uD320a1xaf2XNt9/Id5Cifu816PSQLUvTAv2cYGFaI27qy8bpNq0KtWTgSWtlTIhZ",
+	"I7hMes+qq7W4gfZWZk33frDqs3rwDofcWe1ZSylFIq3VwGvBjw4rMhVYTB7T/lWCuodkqiABIo9UClrS",
+	"+snlSIT0iFTVlIS139GBj8cJPtZRWn052WqY8Qq9uHgB+Wc5gwv1K7TAK8itKQmpKim7GaE8pYKy9RL2",
+	"OuHoDntsKiZr5F5Lm+C4qq/sRqbuzf44VJHXZuZIlXg1TNLhD0eGFtYro8epsnLk7HUYlK/jr9PA97bz",
+	"K5xjUI3zaTJQevYqqW3ucxE8k2hsSjm6PsaXaRfkWRL3YHC4lHutTUdJyABFbIlnlAHq1ktDeICk3VpA",
+	"rl8LkH2wo6zN3uuCRc6E3NYkXAr9LYqat90i6X9TRRayMUmpeUETk1otiXfpYSHwysuKj09JxzdxQw5X",
+	"2aqYPQd/HgAa2twOBGSogvr2ZxOW8pcdtw1yHk+xQ853WuVoU4nQIeethaFd4w2R88zb8UHHui++SgqK",
+	"aXZc8+1rLQP2W/HADNeqOJMl2ZOrzdRCCDuF1gasd0WkqTn1n9E7wnInHZlAgXESKTBGnCGC/XmCejIb",
+	"gMzv7ZNMZWIjkipLItlZ7ykPuun9QAWRzOAd8r+jekgxpRQpvtaCWAv5d5zhyq3nSJl9bsMeOAzTMciV",
+	"ZdoT4u8OAY60zFEN0dUVObJUtKtDgI0J5emURWoSttcJc3eHAPVFkSzxtrU1jusQYDcydW+myGFqILVh",
+	"jrgei2OSDqQ8tgpItcrocQ4Bjpy9DlTwqOOv0yh3tJWLkSrMvs05QKobexRgR3mW9UbkwLrvVCAuAsAX",
+	"93E+4Ig7KTAPSMy3eUyQWtz2RwXp2vpNxwWZAZ7UkUFbKt2fWdnMos4h34Y/XR8F5owjavfKhxvHsx8H",
+	"A7pFas187mypifHijp8o07WJ594jf7VSfoUju7S0LAdLUG/C1bwAzem/M9CcfbnfnfZtd9qX0nXdwd/+",
+	"D/5Sy23oNg5LeAywLGfStTtcS/PsiZ6zZcRSszxN24fVp29AGghnxZbiqdM4kB5LLqm5/G998UuEp0ae",
+	"EBRiCRhdv+E4LT2jvfrbqYEOe8iWzKM7b9vpeVuKF5oov6190Hgg954s+B0pMAtoM5xG8WsO1bIs0J2v",
+	"HfX52hpE1uLU7X/+1/8untui+zmXSZuie1Z38LYVMT25M7g2svi61AnoTubanMylFmwT6+Qoz+t2J64f",
+	"w9Y56CleW/bKHThk2Kw7ezjOs721FOGjnvh9Wwx62HPAjkNP+HRwa4fIVEJqhZK6YmAV0KgCkzafwBwi",
+	"yrDQU16QxYQIxKcdLroxLmr3oANDTyJ7ud3OVnin3fmTAzmdVKnzHUybzTOWkzvNWO6KAGQpr8Qs7Vh7",
+	"sg1M7wdCJ83gHSS5I0gyppQindbq2vWuAJiXGrOMF6L80Uu0xEK7vJBw2hU0RlRCcLfLDNR7cXFh0gNh",
+	"NA6ANMb9SjQz/uQDQZidCboH1LOGjuvwTdNojQzmG1PP08EsmyT0dSIROnSyHp205NnWrDjilOX2U9Jh",
+	"NdrZgafa5aqwZyyiuRORvTdL6DDYZRs2i+EQx26dAjo2lLJWcT1+uvIN+dQhm8fNqAfCMDtOPQ20cg1f",
+	"SeEvnPEFJfJcLomv/9+AThr33jZGPYxmIZ/gEAFTDwBkA/aerFxTOmMkOKMMRZKIQ8CRj4cYmlXpAMPT",
+	"AAzNbrYCDE3Tk8MLHZfX2PWW5Kvhwg8KT6fA+yabMuqN7XnKPJrA7wgHATo7k7qh5vj8Y0mUfdi/cuyp",
+	"zYYXF98bW8GsOKIS+QZVQ1g7JtrsMBuCQySJuKM+cHFEpBaSC2pTq0y5QHi5FPwOhyBLMJP3epDx15Fn",
+	"1+DWNRh5l+h//uu/tWhKzbPkjbhhJfoZS4u9mBKm9wOhn2bwDv3cEfoZU0qR7Vpo9EYM1LCoZs4heum4",
+	"Cc7uLLcJMiUCKb4doLmhduwAzWMGNGtIsw7QNI3KoctN6eTpQJdN4hWgy2SJO+iyGrpc08TZG3SJejKW",
+	"wv3N4il3Il/3ZokcBn1swykxpuE4ptMWx4Y+1mqZRvQxz1s7CI08bl47EIDYMdtpAIgbuhtKYMpa4ofQ",
+	"toMPs/AhLEoHH54IfAi72Qo9NPt+cuih+axa0xqanDB4CN+3DnYILzRDh2bd9mRDQOcHAg5h7A433BFu",
+	"6MikwG/NavxYQEP3CR1meDqYYSVZ1iGG0KYcMNyQRp4OXtggVQEujNe3Qwur0ULrtrSzaI4ZK9yFWN2X",
+	"6XEYpLAFj8TYheWVTkMcG05Yo1kOgRIeM5cdCCPs2OwUEMLWjgW47ueKfyZ1NRJ/JfdEKoN0DBD5stTE",
+	"qDWudCBdYJx1SXxBFHgU5E5793N+zxCeYcqu0HgpyJR+GevHVFngRFOTwL5mrHLU7Rrm5u2zUigRkjMc",
+	"wkhVgFAS8/xMIrNem6aSKk8YGne+tNNB2PeJdIOlNvNlpOYN9z8NZoF8LASN6+fA1vTGn8lq3AcE5QpR",
+	"hXzMtPc3sXjoBPufUYhV2b0lI5JgmfaEbWS24jAQR8kUgiqCYOTebI/xlzVRm2V+XKF4JHBGKeEW6bZW",
+	"BH2F/982gRvX+DORiEynUObM4IEDwPrMqYSlTYN3mDMDiXqC3PHPlM2AH8y+RZIE8J6aUxm/RiXC+p3S",
+	"lM/vdS8pLmhCL0z73WWhW1Of7Uy56K8AL8umtchJw1IBlbWrShJ661efSUQD1ItPYkIqVX+IXjIAqgAm",
+	"dqPEYOyLixd6Z6juaInV3Bt4DC+Id+k5AvLyQmOQEgBTgwJcepSpP7/wBt6CMrqIFt7l8zhJNWWKzIjw",
+	"HlL5laNJSP3zBQ+ikMjzCZnjO8pFteJ8yThbLXgkQbiaYydLWVegHI1sdh1Jt7ZxWUEukqwAfIrMBDIX",
+	"m+F7B4hOwa8cmIJ/E4LucEhLbti8gx7Ay3eDdgdaxwgKue1pc0IV08+3f0ZF/EhQtdJkqLdjQrAgAgTK",
+	"5acbveA50ylhnZ5jjgLo45YyrXwqODmG1SuBTtfUpBJwWSsTPjW/Zxn1CuFqQVDFoz+TmEU77LSRTepd",
+	"VrdpHX6axk/X4DWHsMbU34rbtitmkGXRACuM/T8iarJwb61zIQ9tqsNH1b2vsMIvU2N3KvgYZUtul9po",
+	"4gJVPT2NXGSsalmRW+FqBZ3n/mY9nXvjMdR1/ms6rd2Ss+qVd24nOx2+pQ7Pc8Y67LlLjb7AjC4jk2ly",
+	"a3We7uxRVfnb9MCdHj9GaZPeojZKPENLT0+BZ1mpWjqkl7Vac2e4vFltp5s/hs7OfESnsNuwUL22Tm9g",
+	"p6q3VNUZbmjNibtU0kvBfRJEgmytoeOeHlU9v4tH7XTzMQqWeH/aKOaEhJ6eVk6xT7UgiFezWh8nDN2s",
+	"jOO2j6GJk7l3ariRW+p1cLxvnQLeUgEnHNCO6Xahel0cxS1WStBJpCz+1VjFt0YRD9EHUMQQi5zTr4Oc",
+	"Mi4oYLg3ZX/LlBDfGgPvCtru/05loZLtI16yXLOQ7WlVsN0EOE8Vt60D5Uoq2bSTHS10fpHPt8HDu+KM",
+	"a/BIMw7elWPcHQaeVGpsx2q70O2CSB4Jn8hzGWmKIZsGj9nsC7YTRKWJtd5KI3+wvXXq+FRKKpn9bFdT",
+	"ye7909O78afXSAK3lEWNW8LRzUrWNd1Us8bT6dRqE/E3FRAxrTqFuqVCjTVRKx7ahSqFOlKulNP2Idi2",
+	"o92HWbuOO6V6EkrV7WeruGy3908wLjvmp5pIUdumqFSzvN0iKNtVdNtl8LWbXadjm3ihIfjatup07LbB",
+	"147KW7HUznSsz+dcqK01rOlm5/r1R9Ntp11PQrua3WyjWy05PT3N6vioWgiYRazQqpabm3WqabhLjWrn",
+	"1enTeupvyL4BbTpduqUutdTdgol2qEfDkPg7iXZOutqDPo277nTqiehUt6Pt9Gq8/09RtyZ8VScaXKtK",
+	"HRtzehs96xrvVtfGc+z0bTNnNOlc167Tu1vr3ZjaWzLYzvSv5ahTiZ96Z3vvtPT+tLRd49K4qTXffiPN",
+	"1u09QFQP2TKYGujnSYZSG76sjenMl+QtkSSto6liZb4gi4mrP8G4ioM2No2Y3qxM9lOKl26umW03p1Pt",
+	"28dKw52ANly1c6UOrOh0cDVPQtIxLGZEuUtIRvA9k2gcanocuj7Gl+7Wki1kHyt4SCqXZEBDC7xCkpAB",
+	"itgSzyiDIhW9dIkaSGl2K0ioH/VbKPUPdqy1WXtdBeeYdlsmXAr9RYqat91S6X9TRRayMVjDvKBp1WZf",
+	"w0LglZdN/fgp6fgmbshN7fQK3rZr7tTbAdTZPjkvTh5aQqWPyoV21FMxrTdmv860bi157BpvaFpn3o49",
+	"oXVffJVEAWvSXvPta81P+41hM8O1it+0JPsEwzebJZ5TL+XWvBNeLcI23QXI3eF0bmqdDd/ABA1xnKZR",
+	"Z8NvG8ZpKbwNL+3cegAGbHXTsdmMT3VjLXk7yjOZNRQGiDJbMIKLgIi9mveOlnPX4r5NKz99X621pZ++",
+	"UtNk7WcG6Cz+jMXflpoPx8jORN+Gi10fBRaO7f9H4NaNgfbjYFO3VK1Z1PmHTewZd9yxZgVrtgCa98GF",
+	"JjfH1kEm+0rJ88H223nXJ3LLcNL2yMlR1FO8YzhplASmSZWTapm6zd3CnafmcVPrnNQGJmi6bDjpDpp2",
+	"ctdw0nDQlPDSLrRquvrykvj6/1td2jd97OjOvums06WnoUvNbrbSpabpE1Slln1quN/yREGTljByC33q",
+	"FnpD3bkhgz4h3WlWqEF3mkad7txWd67BPbvWnVCEdDvVaQp870ZzQl+d5jwRzQm72Upxmn1/gorTfHgd",
+	"6xfKBFcxcQu1CQ031pobluZ+OkqzRaFuV6C7U5nbqUyjdFqwzVYKExQZ8FR5XecPdMYkorbWsBZe2Pd5",
+	"xNQzicjZAtPQBENhKe+5COAPQVQkmEQYShWXFuhFvRcXz6EE7r3gbIZ8QQLCFMWhLDkc+W2iZfk+S0BD",
+	"3zEpPW71ezu26b2Mq15Wr+MARSwgAk24mmt1IhEPA+SHVI8Asu+bKAr94rt/bH7vei64Urbq/XYFhhN+",
+	"zPDe6y/+HLMZKaVsTazty03nuL6M5Ym4q65RbI9z5tHEHDZCa2kKRmtrGvXIcDZEc6WWl+fnz7/7y/Bi",
+	"eDF8fvnXi79eGF4dL/BngkTExsBRkQi9S+8c9IOdbH7c11+WRNAFYUl40yDmeyqy4Y/ZuMekEnISVJvv",
+	"/l06vJKK5FYCC+wvbtRUd8mxYL673+dEK/X8mbReH8UFCQbQ8WSF7ufUn+vJK+7zMN15NiygbBvgOJsE",
+	"CA6G0YSoe0JYEvzVYiHqx0iWHIcxXA/H6UkwqsmCH2tV170FG4t9avs3gPNmmY7Rg52kTNNwcvXAdpa6",
+	"+tbcnztUqO1v7pyLbF8/pBOetekpTi1T0le6fnVSJ6Bnaw7007246qDFXl6VVeSs7y1foKzY6dt8XbD6",
+	"DjOVVEoZJ65holcpRqJLukrSwhf7+eC88FnIJzhECk9CcoWkwtMpFDyX6F5QRRBV6S6da17SobXtzQdu",
+	"2LsxY0o6TxJkrtmjy/hXspJl0juWQCggd9QnKOSzDKuB1H64efg/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -133,6 +133,7 @@ func init() {
 		"strain":      loader("strain", (*store.Store).BSStrainsByID),
 		"supplier":    loader("supplier", (*store.Store).BSSuppliersByID),
 	}
+	addModuleLoaders()
 }
 
 // loader renders the records fetch returns, indexed by id.

@@ -1,4 +1,4 @@
--- schema version 2 (store/migrate.go), as SQLite describes it
+-- schema version 3 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -45,6 +45,16 @@ table audit_events: status INTEGER NOT NULL
 table audit_events: request_id TEXT NOT NULL DEFAULT ""
 table auth_states: id INTEGER PK1
 table auth_states: token_generation INTEGER
+table bs_behavior_subjects: behavior_id TEXT PK1
+table bs_behavior_subjects: subject_id TEXT PK2
+table bs_behaviors: id TEXT PK1
+table bs_behaviors: session_id TEXT NOT NULL
+table bs_behaviors: setup_id TEXT NOT NULL
+table bs_behaviors: behavioralassay_id TEXT NOT NULL
+table bs_behaviors: notes TEXT NOT NULL DEFAULT ""
+table bs_behaviors: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_behaviors: created_at datetime
+table bs_behaviors: updated_at datetime
 table bs_breedings: id TEXT PK1
 table bs_breedings: name TEXT NOT NULL
 table bs_breedings: project_id TEXT NOT NULL
@@ -78,6 +88,19 @@ table bs_collections: project_id TEXT NOT NULL
 table bs_collections: tags TEXT NOT NULL DEFAULT "[]"
 table bs_collections: created_at datetime
 table bs_collections: updated_at datetime
+table bs_dataacquisition_procedures: data_acquisition_id TEXT PK1
+table bs_dataacquisition_procedures: procedure_id TEXT PK2
+table bs_dataacquisitions: id TEXT PK1
+table bs_dataacquisitions: type TEXT NOT NULL
+table bs_dataacquisitions: notes TEXT NOT NULL DEFAULT ""
+table bs_dataacquisitions: session_id TEXT NOT NULL
+table bs_dataacquisitions: equipment TEXT NOT NULL DEFAULT "[]"
+table bs_dataacquisitions: details TEXT NOT NULL DEFAULT "{}"
+table bs_dataacquisitions: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_dataacquisitions: image TEXT
+table bs_dataacquisitions: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_dataacquisitions: created_at datetime
+table bs_dataacquisitions: updated_at datetime
 table bs_datastorages: id TEXT PK1
 table bs_datastorages: name TEXT NOT NULL
 table bs_datastorages: location TEXT NOT NULL DEFAULT ""
@@ -97,6 +120,34 @@ table bs_device_auths: status TEXT NOT NULL DEFAULT "pending"
 table bs_device_auths: user_id INTEGER
 table bs_device_auths: expires_at datetime NOT NULL
 table bs_device_auths: created_at datetime
+table bs_manipulation_procedures: manipulation_id TEXT PK1
+table bs_manipulation_procedures: procedure_id TEXT PK2
+table bs_manipulations: id TEXT PK1
+table bs_manipulations: type TEXT NOT NULL
+table bs_manipulations: notes TEXT NOT NULL DEFAULT ""
+table bs_manipulations: session_id TEXT NOT NULL
+table bs_manipulations: equipment TEXT NOT NULL DEFAULT "[]"
+table bs_manipulations: details TEXT NOT NULL DEFAULT "[]"
+table bs_manipulations: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_manipulations: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_manipulations: created_at datetime
+table bs_manipulations: updated_at datetime
+table bs_procedures: id TEXT PK1
+table bs_procedures: type TEXT NOT NULL
+table bs_procedures: notes TEXT NOT NULL DEFAULT ""
+table bs_procedures: subject_id TEXT NOT NULL
+table bs_procedures: date_time datetime
+table bs_procedures: consumablestock_id TEXT
+table bs_procedures: equipment TEXT NOT NULL DEFAULT "[]"
+table bs_procedures: brain_region_id TEXT
+table bs_procedures: licenses TEXT NOT NULL DEFAULT "[]"
+table bs_procedures: details TEXT NOT NULL DEFAULT "{}"
+table bs_procedures: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_procedures: coordinates_system TEXT NOT NULL DEFAULT ""
+table bs_procedures: coordinates_details TEXT NOT NULL DEFAULT "{}"
+table bs_procedures: coordinates_schema_version TEXT NOT NULL DEFAULT ""
+table bs_procedures: created_at datetime
+table bs_procedures: updated_at datetime
 table bs_project_members: project_id TEXT PK1
 table bs_project_members: user_id INTEGER PK2
 table bs_project_members: can_change numeric NOT NULL DEFAULT false
@@ -196,6 +247,9 @@ fk atlas_annotations.attachment_id -> atlas_attachments.id ON DELETE CASCADE
 fk atlas_session_attachments.attachment_id -> atlas_attachments.id ON DELETE CASCADE
 fk atlas_session_attachments.session_id -> atlas_sessions.id ON DELETE CASCADE
 fk atlas_sessions.owner_id -> users.id ON DELETE CASCADE
+fk bs_behavior_subjects.behavior_id -> bs_behaviors.id ON DELETE CASCADE
+fk bs_behavior_subjects.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_behaviors.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_breedings.father_id -> bs_subjects.id ON DELETE RESTRICT
 fk bs_breedings.mother_id -> bs_subjects.id ON DELETE RESTRICT
 fk bs_breedings.project_id -> bs_projects.id ON DELETE CASCADE
@@ -205,7 +259,14 @@ fk bs_cohorts.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_collection_sessions.collection_id -> bs_collections.id ON DELETE CASCADE
 fk bs_collection_sessions.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_collections.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_dataacquisition_procedures.data_acquisition_id -> bs_dataacquisitions.id ON DELETE CASCADE
+fk bs_dataacquisition_procedures.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_dataacquisitions.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_datastorages.owner_id -> users.id ON DELETE CASCADE
+fk bs_manipulation_procedures.manipulation_id -> bs_manipulations.id ON DELETE CASCADE
+fk bs_manipulation_procedures.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_manipulations.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_procedures.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_project_members.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_project_members.user_id -> users.id ON DELETE CASCADE
 fk bs_session_datastorages.data_storage_id -> bs_datastorages.id ON DELETE CASCADE
@@ -227,6 +288,9 @@ CREATE UNIQUE INDEX `idx_atlas_links_session_attachment` ON `atlas_session_attac
 CREATE INDEX `idx_atlas_session_attachments_attachment_id` ON `atlas_session_attachments`(`attachment_id`)
 CREATE INDEX `idx_atlas_sessions_owner_created` ON `atlas_sessions`(`owner_id`,`created_at`)
 CREATE INDEX `idx_audit_events_at` ON `audit_events`(`at`)
+CREATE INDEX `idx_bs_behavior_subjects_subject_id` ON `bs_behavior_subjects`(`subject_id`)
+CREATE INDEX `idx_bs_behaviors_created_at` ON `bs_behaviors`(`created_at`)
+CREATE INDEX `idx_bs_behaviors_session_order` ON `bs_behaviors`(`session_id`,`sort_order`)
 CREATE INDEX `idx_bs_breedings_created_at` ON `bs_breedings`(`created_at`)
 CREATE INDEX `idx_bs_breedings_father_id` ON `bs_breedings`(`father_id`)
 CREATE INDEX `idx_bs_breedings_mother_id` ON `bs_breedings`(`mother_id`)
@@ -240,6 +304,10 @@ CREATE INDEX `idx_bs_collection_sessions_session_id` ON `bs_collection_sessions`
 CREATE INDEX `idx_bs_collections_created_at` ON `bs_collections`(`created_at`)
 CREATE INDEX `idx_bs_collections_name` ON `bs_collections`(`name`)
 CREATE INDEX `idx_bs_collections_project_id` ON `bs_collections`(`project_id`)
+CREATE INDEX `idx_bs_dataacquisition_procedures_procedure_id` ON `bs_dataacquisition_procedures`(`procedure_id`)
+CREATE INDEX `idx_bs_dataacquisitions_created_at` ON `bs_dataacquisitions`(`created_at`)
+CREATE INDEX `idx_bs_dataacquisitions_session_order` ON `bs_dataacquisitions`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_dataacquisitions_type` ON `bs_dataacquisitions`(`type`)
 CREATE INDEX `idx_bs_datastorages_is_public` ON `bs_datastorages`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_datastorages_name` ON `bs_datastorages`(`name`)
 CREATE INDEX `idx_bs_datastorages_owner_id` ON `bs_datastorages`(`owner_id`)
@@ -248,6 +316,13 @@ CREATE INDEX `idx_bs_device_auths_expires_at` ON `bs_device_auths`(`expires_at`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_session_id` ON `bs_device_auths`(`session_id`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_user_code` ON `bs_device_auths`(`user_code`)
 CREATE INDEX `idx_bs_device_auths_user_id` ON `bs_device_auths`(`user_id`)
+CREATE INDEX `idx_bs_manipulation_procedures_procedure_id` ON `bs_manipulation_procedures`(`procedure_id`)
+CREATE INDEX `idx_bs_manipulations_created_at` ON `bs_manipulations`(`created_at`)
+CREATE INDEX `idx_bs_manipulations_session_order` ON `bs_manipulations`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_manipulations_type` ON `bs_manipulations`(`type`)
+CREATE INDEX `idx_bs_procedures_created_at` ON `bs_procedures`(`created_at`)
+CREATE INDEX `idx_bs_procedures_subject_id` ON `bs_procedures`(`subject_id`)
+CREATE INDEX `idx_bs_procedures_type` ON `bs_procedures`(`type`)
 CREATE INDEX `idx_bs_project_members_user_id` ON `bs_project_members`(`user_id`)
 CREATE INDEX `idx_bs_projects_is_public` ON `bs_projects`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_projects_name` ON `bs_projects`(`name`)

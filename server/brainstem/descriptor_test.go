@@ -29,6 +29,10 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"species":            {"Species", "/api/private/taxonomies/species/", "species"},
 	"strain":             {"Strain", "/api/private/taxonomies/strain/", "strains"},
 	"supplier":           {"Supplier", "/api/private/resources/supplier/", "suppliers"},
+	"behavior":           {"Behavior", "/api/private/modules/behavior/", "behaviors"},
+	"dataacquisition":    {"DataAcquisition", "/api/private/modules/dataacquisition/", "data_acquisitions"},
+	"manipulation":       {"Manipulation", "/api/private/modules/manipulation/", "manipulations"},
+	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
 }
 
 // TestModelsFollowTheSpec compares every model of the registry with its
@@ -48,6 +52,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(changer, "/api/private/stem/collection/", "collection", map[string]any{"name": "C", "project": f.id["Lab"], "sessions": []string{f.id["S1"]}})
 	f.create(changer, "/api/private/stem/cohort/", "cohort", map[string]any{"name": "C", "project": f.id["Lab"], "subjects": []string{f.id["Rat1"]}})
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
+	addModules(f)
 	for _, m := range store.BSModels() {
 		s, ok := specSchemas[m.Name]
 		if !ok {

@@ -81,6 +81,10 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return g.visible(v, r.rels["project"][0])
 	case "species", "strain", "supplier": // global tables
 		return true
+	case "behavior", "dataacquisition", "manipulation": // modules of a session
+		return g.visible(v, r.rels["session"][0])
+	case "procedure": // a module of a subject
+		return g.visible(v, r.rels["subject"][0])
 	}
 	g.t.Fatalf("the property test does not know the visibility of model %q: add it to propGraph.visible", r.model)
 	return false
@@ -289,12 +293,19 @@ var propListURL = map[string]string{
 	"species":            "/api/%s/taxonomies/species/",
 	"strain":             "/api/%s/taxonomies/strain/",
 	"supplier":           "/api/%s/resources/supplier/",
+	"behavior":           "/api/%s/modules/behavior/",
+	"dataacquisition":    "/api/%s/modules/dataacquisition/",
+	"manipulation":       "/api/%s/modules/manipulation/",
+	"procedure":          "/api/%s/modules/procedure/",
 }
 
 // listKey is the records key of model's list ("species" is its own plural).
 func listKey(model string) string {
-	if model == "species" {
+	switch model {
+	case "species", "equipment":
 		return model
+	case "dataacquisition":
+		return "data_acquisitions"
 	}
 	return model + "s"
 }
@@ -371,6 +382,14 @@ func TestRelationFilterProperty(t *testing.T) {
 				vals := []string{g.sample(target, field, op)}
 				if op == "in" {
 					vals = append(vals, g.sample(target, field, op))
+				}
+				if kind == "uuid" && op != "isnull" {
+					// likewise for a null UUID (brain_region, consumablestock)
+					for i, v := range vals {
+						if v == "" || v == "x" {
+							vals[i] = "00000000-0000-4000-8000-000000000000"
+						}
+					}
 				}
 				if kind == "date" && op != "isnull" {
 					// A record without the date samples as ""; a date
@@ -636,6 +655,7 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 			}
 		}
 	}
+	buildPropModules(g, text)
 	for _, p := range projects {
 		for _, rel := range []string{"subjects", "collections", "cohorts"} {
 			if p.rels[rel] == nil {
@@ -724,4 +744,98 @@ func relIDList(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// buildPropModules adds the modules: procedures on random subjects, then
+// behaviors, data acquisitions and manipulations of random sessions, with
+// random subjects, procedures and (unchecked) UUIDs of models this server
+// does not have.
+func buildPropModules(g *propGraph, text func() string) {
+	rng, f := g.rng, g.f
+	created := func(path, key string, body any) map[string]any {
+		return f.must("u0", "POST", path, body, http.StatusCreated)[key].(map[string]any)
+	}
+	foreign := []string{"0b9e2f4a-6c1d-4e2f-9a3b-5c7d9e1f2a3b", "7f3e1d2c-4b5a-4968-8776-5a4b3c2d1e0f"}
+	some := func(pool []*pgRec, atLeastOne bool) []*pgRec {
+		var out []*pgRec
+		for _, r := range pool {
+			if rng.IntN(3) == 0 {
+				out = append(out, r)
+			}
+		}
+		if len(out) == 0 && atLeastOne {
+			out = []*pgRec{pool[rng.IntN(len(pool))]}
+		}
+		return out
+	}
+	uuids := func() []string {
+		out := []string{}
+		for _, u := range foreign {
+			if rng.IntN(2) == 0 {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	subjects, sessions := g.recs["subject"], g.recs["session"]
+	for _, r := range subjects {
+		r.rels["procedures"] = nil
+	}
+	for _, r := range sessions {
+		r.rels["behaviors"], r.rels["dataacquisition"], r.rels["manipulations"] = nil, nil, nil
+	}
+	for i := range 6 {
+		sub := subjects[rng.IntN(len(subjects))]
+		body := map[string]any{"type": []string{"OpticFiberImplant", "SiliconProbeImplant"}[rng.IntN(2)],
+			"notes": text(), "subject": sub.id, "coordinates_system": "Stereotaxic_BregmaAbsolute",
+			"equipment": uuids(), "licenses": uuids()}
+		if rng.IntN(2) == 0 {
+			body["date_time"] = fmt.Sprintf("2024-%02d-%02dT10:00:00Z", 1+rng.IntN(12), 1+rng.IntN(28))
+			body["brain_region"] = foreign[rng.IntN(2)]
+		}
+		if i%2 == 0 {
+			body["details"] = map[string]any{"sterilizationMethod": "Autoclave"}
+		}
+		p := g.addRec("procedure", created("/api/private/modules/procedure/", "procedure", body))
+		p.rels["subject"] = []*pgRec{sub}
+		sub.rels["procedures"] = append(sub.rels["procedures"], p)
+	}
+	procedures := g.recs["procedure"]
+	for i := range 8 {
+		s := sessions[rng.IntN(len(sessions))]
+		subs := some(subjects, true)
+		b := g.addRec("behavior", created("/api/private/modules/behavior/", "behavior", map[string]any{
+			"session": s.id, "subjects": ids2(subs), "setup": foreign[rng.IntN(2)], "behavioralassay": foreign[rng.IntN(2)],
+			"notes": text(), "order": rng.IntN(3)}))
+		b.rels["session"], b.rels["subjects"] = []*pgRec{s}, subs
+		s.rels["behaviors"] = append(s.rels["behaviors"], b)
+
+		s = sessions[rng.IntN(len(sessions))]
+		ps := some(procedures, false)
+		d := g.addRec("dataacquisition", created("/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
+			"type": []string{"ExtracellularEphys", "VideoTracking"}[rng.IntN(2)], "session": s.id, "procedures": ids2(ps),
+			"equipment": uuids(), "notes": text(), "order": rng.IntN(3)}))
+		d.rels["session"], d.rels["procedures"] = []*pgRec{s}, ps
+		s.rels["dataacquisition"] = append(s.rels["dataacquisition"], d)
+
+		if i%2 == 0 {
+			s = sessions[rng.IntN(len(sessions))]
+			ps = some(procedures, true)
+			m := g.addRec("manipulation", created("/api/private/modules/manipulation/", "manipulation", map[string]any{
+				"type": "OptogeneticStimulation", "session": s.id, "procedures": ids2(ps), "notes": text(),
+				"details": []any{map[string]any{"repetitions": i}}}))
+			m.rels["session"], m.rels["procedures"] = []*pgRec{s}, ps
+			s.rels["manipulations"] = append(s.rels["manipulations"], m)
+		}
+	}
+}
+
+// addRec records a created record of model in the graph.
+func (g *propGraph) addRec(model string, rec map[string]any) *pgRec {
+	r := &pgRec{model: model, id: rec["id"].(string), vals: map[string]any{}, rels: map[string][]*pgRec{}}
+	for k, v := range rec {
+		r.vals[k] = v
+	}
+	g.recs[model] = append(g.recs[model], r)
+	return r
 }

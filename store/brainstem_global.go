@@ -407,7 +407,8 @@ func (s *Store) SaveBSSupplier(ctx context.Context, userID uint, id string, in B
 	return supplierTable.save(s, ctx, userID, id, in, newSupplier)
 }
 
-// DeleteBSSupplier deletes a supplier no subject names (ErrReferenced otherwise); staff only.
+// DeleteBSSupplier deletes a supplier no record names (a subject, a
+// hardware device, a consumable; ErrReferenced otherwise); staff only.
 func (s *Store) DeleteBSSupplier(ctx context.Context, userID uint, id string) error {
-	return supplierTable.delete(s, ctx, userID, id, referencedBySubjects("supplier_id", id))
+	return supplierTable.delete(s, ctx, userID, id, func(tx *gorm.DB) (bool, error) { return bsReferenced(tx, "supplier", id) })
 }

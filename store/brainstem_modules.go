@@ -137,6 +137,14 @@ type BSProcedure struct {
 // TableName pins the table name.
 func (BSProcedure) TableName() string { return "bs_procedures" }
 
+// bsModuleRegistry are the module descriptors, merged into the registry.
+var bsModuleRegistry = map[string]*BSModel{
+	"behavior":        bsBehaviorModel,
+	"dataacquisition": bsDataAcquisitionModel,
+	"manipulation":    bsManipulationModel,
+	"procedure":       bsProcedureModel,
+}
+
 // bsModuleModels lists the modules' tables for migration.
 func bsModuleModels() []any {
 	return []any{&BSBehavior{}, &BSBehaviorSubject{}, &BSProcedure{}, &BSDataAcquisition{}, &BSDataAcquisitionProcedure{},

@@ -232,7 +232,9 @@ type (
 	breedingRec = BSBreedingRecord
 )
 
-var bsRegistry = map[string]*BSModel{
+// bsRegistry holds every model: the core ones below and those of
+// brainstem_attributes.go.
+var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BSModel{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
@@ -330,7 +332,8 @@ var bsRegistry = map[string]*BSModel{
 			field("genetic_line", BSText, "genetic_line", func(s *subjectRec) any { return s.GeneticLine }, sortable),
 			field("genotype", BSText, "genotype", func(s *subjectRec) any { return s.Genotype }, sortable),
 			field("subject_identifier", BSText, "subject_identifier", func(s *subjectRec) any { return s.SubjectIdentifier }, sortable),
-			{Name: "licenses", Kind: BSEmpty}, // accepted as an empty list until the license model exists
+			field("licenses", BSToMany, "", func(s *subjectRec) any { return s.LicenseIDs }, target("license"),
+				through("bs_subject_licenses", "subject_id", "license_id")),
 			field("supplier", BSToOne, "supplier_id", func(s *subjectRec) any { return s.SupplierID }, nullable, sortable, target("supplier")),
 			field("breeding", BSToOne, "breeding_id", func(s *subjectRec) any { return s.BreedingID }, nullable, sortable, target("breeding")),
 			field("birth_date", BSDate, "birth_date", func(s *subjectRec) any { return s.BirthDate }, nullable, sortable),
@@ -432,9 +435,13 @@ var bsRegistry = map[string]*BSModel{
 			field("website", BSText, "website", func(s *BSSupplier) any { return s.Website }, sortable),
 		},
 	},
-	// modules (issue 12): descriptors in store/brainstem_modules.go
-	"behavior":        bsBehaviorModel,
-	"dataacquisition": bsDataAcquisitionModel,
-	"manipulation":    bsManipulationModel,
-	"procedure":       bsProcedureModel,
+})
+
+// mergeModels joins descriptor maps into one registry.
+func mergeModels(sets ...map[string]*BSModel) map[string]*BSModel {
+	out := map[string]*BSModel{}
+	for _, s := range sets {
+		maps.Copy(out, s)
+	}
+	return out
 }

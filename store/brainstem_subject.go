@@ -57,6 +57,7 @@ type BSSubjectRecord struct {
 	ProjectIDs []string
 	// ProcedureIDs are the subject's procedures, oldest first (visible with the subject).
 	ProcedureIDs []string
+	LicenseIDs   []string // the licenses v may see
 }
 
 // BSSubjectInput carries the writable subject fields. A nil field is left
@@ -67,6 +68,7 @@ type BSSubjectInput struct {
 	GeneticLine, Genotype, SubjectIdentifier *string
 	Status, ExtraFields, Tags                *string
 	Projects                                 []string // nil: unchanged
+	Licenses                                 []string // nil: unchanged; licenses the user may see
 	SetSupplier, SetBreeding                 bool
 	Supplier, Breeding                       *string
 	SetBirthDate, SetDeathDate               bool
@@ -118,7 +120,11 @@ func nullString(s sql.NullString) *string {
 func (s *Store) ListBSSubjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSubjectRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&BSSubject{})
 	sel, args := bsSubjectSelect(v)
-	return listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
+	recs, n, err := listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return recs, n, subjectLicenses(s.ctxRead(ctx), v, recs)
 }
 
 // GetBSSubject returns a subject v may see; ErrNotFound otherwise.
@@ -144,6 +150,9 @@ func (s *Store) BSSubjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	if err != nil {
 		return nil, err
 	}
+	if err := subjectLicenses(s.ctxRead(ctx), v, recs); err != nil {
+		return nil, err
+	}
 	return orderByIDs(recs, ids, func(r BSSubjectRecord) string { return r.ID }), nil
 }
 
@@ -159,7 +168,10 @@ func (s *Store) CreateBSSubject(ctx context.Context, userID uint, in BSSubjectIn
 		if err := tx.Omit(clause.Associations).Create(&row).Error; err != nil {
 			return uniqueName(err, bsSubjectNameTaken)
 		}
-		return setSubjectProjects(tx, row.ID, in.Projects)
+		if err := setSubjectProjects(tx, row.ID, in.Projects); err != nil {
+			return err
+		}
+		return setSubjectLicenses(tx, row.ID, in.Licenses)
 	})
 	if err != nil {
 		return nil, err
@@ -189,9 +201,11 @@ func (s *Store) UpdateBSSubject(ctx context.Context, userID uint, id string, in 
 			if err := tx.Where("subject_id = ?", id).Delete(&BSSubjectProject{}).Error; err != nil {
 				return err
 			}
-			return setSubjectProjects(tx, id, in.Projects)
+			if err := setSubjectProjects(tx, id, in.Projects); err != nil {
+				return err
+			}
 		}
-		return nil
+		return setSubjectLicenses(tx, id, in.Licenses)
 	})
 	if err != nil {
 		return nil, err
@@ -263,6 +277,13 @@ func checkBSSubjectInput(tx *gorm.DB, userID uint, selfID string, in BSSubjectIn
 	}
 	for _, id := range missingB {
 		errs.add("breeding", fmt.Sprintf(bsInvalidPkTemplate, id))
+	}
+	missingL, err := missingVisible(tx, BSViewer{UserID: userID}, "license", dedupe(in.Licenses))
+	if err != nil {
+		return err
+	}
+	for _, id := range missingL {
+		errs.add("licenses", fmt.Sprintf(bsInvalidPkTemplate, id))
 	}
 	if err := errs.err(); err != nil {
 		return err

@@ -40,7 +40,10 @@ var migrations = []migration{
 	{Version: 2, Name: "shared secrets table", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&sharedSecret{})
 	}},
-	{Version: 3, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
+	{Version: 3, Name: "brainstem personal attributes, resources and taxonomies", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(attributeModels()...)
+	}},
+	{Version: 4, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(bsModuleModels()...)
 	}},
 }

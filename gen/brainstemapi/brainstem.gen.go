@@ -25,6 +25,132 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for BrainRegionAtlas.
+const (
+	BrainRegionAtlasAIA    BrainRegionAtlas = "AIA"
+	BrainRegionAtlasAIADHB BrainRegionAtlas = "AIA_dHB"
+	BrainRegionAtlasAIADM  BrainRegionAtlas = "AIA_dM"
+	BrainRegionAtlasAIAHB  BrainRegionAtlas = "AIA_HB"
+	BrainRegionAtlasAIAP   BrainRegionAtlas = "AIA_P"
+	BrainRegionAtlasAIAS   BrainRegionAtlas = "AIA_S"
+	BrainRegionAtlasBM4    BrainRegionAtlas = "BM4"
+	BrainRegionAtlasPF2001 BrainRegionAtlas = "PF2001"
+	BrainRegionAtlasPW1997 BrainRegionAtlas = "PW1997"
+	BrainRegionAtlasS2004  BrainRegionAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionAtlas enum.
+func (e BrainRegionAtlas) Valid() bool {
+	switch e {
+	case BrainRegionAtlasAIA:
+		return true
+	case BrainRegionAtlasAIADHB:
+		return true
+	case BrainRegionAtlasAIADM:
+		return true
+	case BrainRegionAtlasAIAHB:
+		return true
+	case BrainRegionAtlasAIAP:
+		return true
+	case BrainRegionAtlasAIAS:
+		return true
+	case BrainRegionAtlasBM4:
+		return true
+	case BrainRegionAtlasPF2001:
+		return true
+	case BrainRegionAtlasPW1997:
+		return true
+	case BrainRegionAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrainRegionCreateAtlas.
+const (
+	BrainRegionCreateAtlasAIA    BrainRegionCreateAtlas = "AIA"
+	BrainRegionCreateAtlasAIADHB BrainRegionCreateAtlas = "AIA_dHB"
+	BrainRegionCreateAtlasAIADM  BrainRegionCreateAtlas = "AIA_dM"
+	BrainRegionCreateAtlasAIAHB  BrainRegionCreateAtlas = "AIA_HB"
+	BrainRegionCreateAtlasAIAP   BrainRegionCreateAtlas = "AIA_P"
+	BrainRegionCreateAtlasAIAS   BrainRegionCreateAtlas = "AIA_S"
+	BrainRegionCreateAtlasBM4    BrainRegionCreateAtlas = "BM4"
+	BrainRegionCreateAtlasPF2001 BrainRegionCreateAtlas = "PF2001"
+	BrainRegionCreateAtlasPW1997 BrainRegionCreateAtlas = "PW1997"
+	BrainRegionCreateAtlasS2004  BrainRegionCreateAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionCreateAtlas enum.
+func (e BrainRegionCreateAtlas) Valid() bool {
+	switch e {
+	case BrainRegionCreateAtlasAIA:
+		return true
+	case BrainRegionCreateAtlasAIADHB:
+		return true
+	case BrainRegionCreateAtlasAIADM:
+		return true
+	case BrainRegionCreateAtlasAIAHB:
+		return true
+	case BrainRegionCreateAtlasAIAP:
+		return true
+	case BrainRegionCreateAtlasAIAS:
+		return true
+	case BrainRegionCreateAtlasBM4:
+		return true
+	case BrainRegionCreateAtlasPF2001:
+		return true
+	case BrainRegionCreateAtlasPW1997:
+		return true
+	case BrainRegionCreateAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrainRegionPatchAtlas.
+const (
+	BrainRegionPatchAtlasAIA    BrainRegionPatchAtlas = "AIA"
+	BrainRegionPatchAtlasAIADHB BrainRegionPatchAtlas = "AIA_dHB"
+	BrainRegionPatchAtlasAIADM  BrainRegionPatchAtlas = "AIA_dM"
+	BrainRegionPatchAtlasAIAHB  BrainRegionPatchAtlas = "AIA_HB"
+	BrainRegionPatchAtlasAIAP   BrainRegionPatchAtlas = "AIA_P"
+	BrainRegionPatchAtlasAIAS   BrainRegionPatchAtlas = "AIA_S"
+	BrainRegionPatchAtlasBM4    BrainRegionPatchAtlas = "BM4"
+	BrainRegionPatchAtlasPF2001 BrainRegionPatchAtlas = "PF2001"
+	BrainRegionPatchAtlasPW1997 BrainRegionPatchAtlas = "PW1997"
+	BrainRegionPatchAtlasS2004  BrainRegionPatchAtlas = "S2004"
+)
+
+// Valid indicates whether the value is a known member of the BrainRegionPatchAtlas enum.
+func (e BrainRegionPatchAtlas) Valid() bool {
+	switch e {
+	case BrainRegionPatchAtlasAIA:
+		return true
+	case BrainRegionPatchAtlasAIADHB:
+		return true
+	case BrainRegionPatchAtlasAIADM:
+		return true
+	case BrainRegionPatchAtlasAIAHB:
+		return true
+	case BrainRegionPatchAtlasAIAP:
+		return true
+	case BrainRegionPatchAtlasAIAS:
+		return true
+	case BrainRegionPatchAtlasBM4:
+		return true
+	case BrainRegionPatchAtlasPF2001:
+		return true
+	case BrainRegionPatchAtlasPW1997:
+		return true
+	case BrainRegionPatchAtlasS2004:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DevicePollResultError.
 const (
 	AccessDenied DevicePollResultError = "access_denied"
@@ -100,6 +226,375 @@ func (e DownloadLinkRepository) Valid() bool {
 	case Webshare:
 		return true
 	case Zenodo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseStatus.
+const (
+	LicenseStatusActive    LicenseStatus = "active"
+	LicenseStatusDraft     LicenseStatus = "draft"
+	LicenseStatusExpired   LicenseStatus = "expired"
+	LicenseStatusPending   LicenseStatus = "pending"
+	LicenseStatusRevoked   LicenseStatus = "revoked"
+	LicenseStatusSuspended LicenseStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicenseStatus enum.
+func (e LicenseStatus) Valid() bool {
+	switch e {
+	case LicenseStatusActive:
+		return true
+	case LicenseStatusDraft:
+		return true
+	case LicenseStatusExpired:
+		return true
+	case LicenseStatusPending:
+		return true
+	case LicenseStatusRevoked:
+		return true
+	case LicenseStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseType.
+const (
+	LicenseTypeAnimalResearchAuthorization LicenseType = "animal_research_authorization"
+	LicenseTypeBiosafetyGmoAuthorization   LicenseType = "biosafety_gmo_authorization"
+	LicenseTypeChemicalUseAuthorization    LicenseType = "chemical_use_authorization"
+	LicenseTypeControlledSubstanceLicense  LicenseType = "controlled_substance_license"
+	LicenseTypeHumanResearchAuthorization  LicenseType = "human_research_authorization"
+	LicenseTypeImportExportPermit          LicenseType = "import_export_permit"
+	LicenseTypeWildlifeFieldworkPermit     LicenseType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicenseType enum.
+func (e LicenseType) Valid() bool {
+	switch e {
+	case LicenseTypeAnimalResearchAuthorization:
+		return true
+	case LicenseTypeBiosafetyGmoAuthorization:
+		return true
+	case LicenseTypeChemicalUseAuthorization:
+		return true
+	case LicenseTypeControlledSubstanceLicense:
+		return true
+	case LicenseTypeHumanResearchAuthorization:
+		return true
+	case LicenseTypeImportExportPermit:
+		return true
+	case LicenseTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseCreateStatus.
+const (
+	LicenseCreateStatusActive    LicenseCreateStatus = "active"
+	LicenseCreateStatusDraft     LicenseCreateStatus = "draft"
+	LicenseCreateStatusExpired   LicenseCreateStatus = "expired"
+	LicenseCreateStatusPending   LicenseCreateStatus = "pending"
+	LicenseCreateStatusRevoked   LicenseCreateStatus = "revoked"
+	LicenseCreateStatusSuspended LicenseCreateStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicenseCreateStatus enum.
+func (e LicenseCreateStatus) Valid() bool {
+	switch e {
+	case LicenseCreateStatusActive:
+		return true
+	case LicenseCreateStatusDraft:
+		return true
+	case LicenseCreateStatusExpired:
+		return true
+	case LicenseCreateStatusPending:
+		return true
+	case LicenseCreateStatusRevoked:
+		return true
+	case LicenseCreateStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicenseCreateType.
+const (
+	LicenseCreateTypeAnimalResearchAuthorization LicenseCreateType = "animal_research_authorization"
+	LicenseCreateTypeBiosafetyGmoAuthorization   LicenseCreateType = "biosafety_gmo_authorization"
+	LicenseCreateTypeChemicalUseAuthorization    LicenseCreateType = "chemical_use_authorization"
+	LicenseCreateTypeControlledSubstanceLicense  LicenseCreateType = "controlled_substance_license"
+	LicenseCreateTypeHumanResearchAuthorization  LicenseCreateType = "human_research_authorization"
+	LicenseCreateTypeImportExportPermit          LicenseCreateType = "import_export_permit"
+	LicenseCreateTypeWildlifeFieldworkPermit     LicenseCreateType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicenseCreateType enum.
+func (e LicenseCreateType) Valid() bool {
+	switch e {
+	case LicenseCreateTypeAnimalResearchAuthorization:
+		return true
+	case LicenseCreateTypeBiosafetyGmoAuthorization:
+		return true
+	case LicenseCreateTypeChemicalUseAuthorization:
+		return true
+	case LicenseCreateTypeControlledSubstanceLicense:
+		return true
+	case LicenseCreateTypeHumanResearchAuthorization:
+		return true
+	case LicenseCreateTypeImportExportPermit:
+		return true
+	case LicenseCreateTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicensePatchStatus.
+const (
+	LicensePatchStatusActive    LicensePatchStatus = "active"
+	LicensePatchStatusDraft     LicensePatchStatus = "draft"
+	LicensePatchStatusExpired   LicensePatchStatus = "expired"
+	LicensePatchStatusPending   LicensePatchStatus = "pending"
+	LicensePatchStatusRevoked   LicensePatchStatus = "revoked"
+	LicensePatchStatusSuspended LicensePatchStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the LicensePatchStatus enum.
+func (e LicensePatchStatus) Valid() bool {
+	switch e {
+	case LicensePatchStatusActive:
+		return true
+	case LicensePatchStatusDraft:
+		return true
+	case LicensePatchStatusExpired:
+		return true
+	case LicensePatchStatusPending:
+		return true
+	case LicensePatchStatusRevoked:
+		return true
+	case LicensePatchStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LicensePatchType.
+const (
+	LicensePatchTypeAnimalResearchAuthorization LicensePatchType = "animal_research_authorization"
+	LicensePatchTypeBiosafetyGmoAuthorization   LicensePatchType = "biosafety_gmo_authorization"
+	LicensePatchTypeChemicalUseAuthorization    LicensePatchType = "chemical_use_authorization"
+	LicensePatchTypeControlledSubstanceLicense  LicensePatchType = "controlled_substance_license"
+	LicensePatchTypeHumanResearchAuthorization  LicensePatchType = "human_research_authorization"
+	LicensePatchTypeImportExportPermit          LicensePatchType = "import_export_permit"
+	LicensePatchTypeWildlifeFieldworkPermit     LicensePatchType = "wildlife_fieldwork_permit"
+)
+
+// Valid indicates whether the value is a known member of the LicensePatchType enum.
+func (e LicensePatchType) Valid() bool {
+	switch e {
+	case LicensePatchTypeAnimalResearchAuthorization:
+		return true
+	case LicensePatchTypeBiosafetyGmoAuthorization:
+		return true
+	case LicensePatchTypeChemicalUseAuthorization:
+		return true
+	case LicensePatchTypeControlledSubstanceLicense:
+		return true
+	case LicensePatchTypeHumanResearchAuthorization:
+		return true
+	case LicensePatchTypeImportExportPermit:
+		return true
+	case LicensePatchTypeWildlifeFieldworkPermit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityAuthorityType.
+const (
+	RegulatoryAuthorityAuthorityTypeEmpty         RegulatoryAuthorityAuthorityType = ""
+	RegulatoryAuthorityAuthorityTypeInstitutional RegulatoryAuthorityAuthorityType = "institutional"
+	RegulatoryAuthorityAuthorityTypeInternational RegulatoryAuthorityAuthorityType = "international"
+	RegulatoryAuthorityAuthorityTypeNational      RegulatoryAuthorityAuthorityType = "national"
+	RegulatoryAuthorityAuthorityTypeRegional      RegulatoryAuthorityAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityAuthorityType enum.
+func (e RegulatoryAuthorityAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityCreateAuthorityType.
+const (
+	RegulatoryAuthorityCreateAuthorityTypeEmpty         RegulatoryAuthorityCreateAuthorityType = ""
+	RegulatoryAuthorityCreateAuthorityTypeInstitutional RegulatoryAuthorityCreateAuthorityType = "institutional"
+	RegulatoryAuthorityCreateAuthorityTypeInternational RegulatoryAuthorityCreateAuthorityType = "international"
+	RegulatoryAuthorityCreateAuthorityTypeNational      RegulatoryAuthorityCreateAuthorityType = "national"
+	RegulatoryAuthorityCreateAuthorityTypeRegional      RegulatoryAuthorityCreateAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityCreateAuthorityType enum.
+func (e RegulatoryAuthorityCreateAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityCreateAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityCreateAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegulatoryAuthorityPatchAuthorityType.
+const (
+	RegulatoryAuthorityPatchAuthorityTypeEmpty         RegulatoryAuthorityPatchAuthorityType = ""
+	RegulatoryAuthorityPatchAuthorityTypeInstitutional RegulatoryAuthorityPatchAuthorityType = "institutional"
+	RegulatoryAuthorityPatchAuthorityTypeInternational RegulatoryAuthorityPatchAuthorityType = "international"
+	RegulatoryAuthorityPatchAuthorityTypeNational      RegulatoryAuthorityPatchAuthorityType = "national"
+	RegulatoryAuthorityPatchAuthorityTypeRegional      RegulatoryAuthorityPatchAuthorityType = "regional"
+)
+
+// Valid indicates whether the value is a known member of the RegulatoryAuthorityPatchAuthorityType enum.
+func (e RegulatoryAuthorityPatchAuthorityType) Valid() bool {
+	switch e {
+	case RegulatoryAuthorityPatchAuthorityTypeEmpty:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeInstitutional:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeInternational:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeNational:
+		return true
+	case RegulatoryAuthorityPatchAuthorityTypeRegional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypeCategory.
+const (
+	SetupTypeCategoryA SetupTypeCategory = "A"
+	SetupTypeCategoryE SetupTypeCategory = "E"
+	SetupTypeCategoryF SetupTypeCategory = "F"
+	SetupTypeCategoryH SetupTypeCategory = "H"
+	SetupTypeCategoryI SetupTypeCategory = "I"
+	SetupTypeCategoryU SetupTypeCategory = "U"
+	SetupTypeCategoryV SetupTypeCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypeCategory enum.
+func (e SetupTypeCategory) Valid() bool {
+	switch e {
+	case SetupTypeCategoryA:
+		return true
+	case SetupTypeCategoryE:
+		return true
+	case SetupTypeCategoryF:
+		return true
+	case SetupTypeCategoryH:
+		return true
+	case SetupTypeCategoryI:
+		return true
+	case SetupTypeCategoryU:
+		return true
+	case SetupTypeCategoryV:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypeCreateCategory.
+const (
+	SetupTypeCreateCategoryA SetupTypeCreateCategory = "A"
+	SetupTypeCreateCategoryE SetupTypeCreateCategory = "E"
+	SetupTypeCreateCategoryF SetupTypeCreateCategory = "F"
+	SetupTypeCreateCategoryH SetupTypeCreateCategory = "H"
+	SetupTypeCreateCategoryI SetupTypeCreateCategory = "I"
+	SetupTypeCreateCategoryU SetupTypeCreateCategory = "U"
+	SetupTypeCreateCategoryV SetupTypeCreateCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypeCreateCategory enum.
+func (e SetupTypeCreateCategory) Valid() bool {
+	switch e {
+	case SetupTypeCreateCategoryA:
+		return true
+	case SetupTypeCreateCategoryE:
+		return true
+	case SetupTypeCreateCategoryF:
+		return true
+	case SetupTypeCreateCategoryH:
+		return true
+	case SetupTypeCreateCategoryI:
+		return true
+	case SetupTypeCreateCategoryU:
+		return true
+	case SetupTypeCreateCategoryV:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetupTypePatchCategory.
+const (
+	SetupTypePatchCategoryA SetupTypePatchCategory = "A"
+	SetupTypePatchCategoryE SetupTypePatchCategory = "E"
+	SetupTypePatchCategoryF SetupTypePatchCategory = "F"
+	SetupTypePatchCategoryH SetupTypePatchCategory = "H"
+	SetupTypePatchCategoryI SetupTypePatchCategory = "I"
+	SetupTypePatchCategoryU SetupTypePatchCategory = "U"
+	SetupTypePatchCategoryV SetupTypePatchCategory = "V"
+)
+
+// Valid indicates whether the value is a known member of the SetupTypePatchCategory enum.
+func (e SetupTypePatchCategory) Valid() bool {
+	switch e {
+	case SetupTypePatchCategoryA:
+		return true
+	case SetupTypePatchCategoryE:
+		return true
+	case SetupTypePatchCategoryF:
+		return true
+	case SetupTypePatchCategoryH:
+		return true
+	case SetupTypePatchCategoryI:
+		return true
+	case SetupTypePatchCategoryU:
+		return true
+	case SetupTypePatchCategoryV:
 		return true
 	default:
 		return false
@@ -331,6 +826,42 @@ func (e GetProcedureParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListBehavioralAssaysParamsFormat.
+const (
+	ListBehavioralAssaysParamsFormatApi  ListBehavioralAssaysParamsFormat = "api"
+	ListBehavioralAssaysParamsFormatJson ListBehavioralAssaysParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralAssaysParamsFormat enum.
+func (e ListBehavioralAssaysParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralAssaysParamsFormatApi:
+		return true
+	case ListBehavioralAssaysParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralAssayParamsFormat.
+const (
+	GetBehavioralAssayParamsFormatApi  GetBehavioralAssayParamsFormat = "api"
+	GetBehavioralAssayParamsFormatJson GetBehavioralAssayParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralAssayParamsFormat enum.
+func (e GetBehavioralAssayParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralAssayParamsFormatApi:
+		return true
+	case GetBehavioralAssayParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDataStoragesParamsFormat.
 const (
 	ListDataStoragesParamsFormatApi  ListDataStoragesParamsFormat = "api"
@@ -361,6 +892,186 @@ func (e GetDataStorageParamsFormat) Valid() bool {
 	case GetDataStorageParamsFormatApi:
 		return true
 	case GetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListInventoriesParamsFormat.
+const (
+	ListInventoriesParamsFormatApi  ListInventoriesParamsFormat = "api"
+	ListInventoriesParamsFormatJson ListInventoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListInventoriesParamsFormat enum.
+func (e ListInventoriesParamsFormat) Valid() bool {
+	switch e {
+	case ListInventoriesParamsFormatApi:
+		return true
+	case ListInventoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetInventoryParamsFormat.
+const (
+	GetInventoryParamsFormatApi  GetInventoryParamsFormat = "api"
+	GetInventoryParamsFormatJson GetInventoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetInventoryParamsFormat enum.
+func (e GetInventoryParamsFormat) Valid() bool {
+	switch e {
+	case GetInventoryParamsFormatApi:
+		return true
+	case GetInventoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListLicensesParamsFormat.
+const (
+	ListLicensesParamsFormatApi  ListLicensesParamsFormat = "api"
+	ListLicensesParamsFormatJson ListLicensesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListLicensesParamsFormat enum.
+func (e ListLicensesParamsFormat) Valid() bool {
+	switch e {
+	case ListLicensesParamsFormatApi:
+		return true
+	case ListLicensesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetLicenseParamsFormat.
+const (
+	GetLicenseParamsFormatApi  GetLicenseParamsFormat = "api"
+	GetLicenseParamsFormatJson GetLicenseParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetLicenseParamsFormat enum.
+func (e GetLicenseParamsFormat) Valid() bool {
+	switch e {
+	case GetLicenseParamsFormatApi:
+		return true
+	case GetLicenseParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSetupsParamsFormat.
+const (
+	ListSetupsParamsFormatApi  ListSetupsParamsFormat = "api"
+	ListSetupsParamsFormatJson ListSetupsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSetupsParamsFormat enum.
+func (e ListSetupsParamsFormat) Valid() bool {
+	switch e {
+	case ListSetupsParamsFormatApi:
+		return true
+	case ListSetupsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSetupParamsFormat.
+const (
+	GetSetupParamsFormatApi  GetSetupParamsFormat = "api"
+	GetSetupParamsFormatJson GetSetupParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSetupParamsFormat enum.
+func (e GetSetupParamsFormat) Valid() bool {
+	switch e {
+	case GetSetupParamsFormatApi:
+		return true
+	case GetSetupParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListConsumablesParamsFormat.
+const (
+	ListConsumablesParamsFormatApi  ListConsumablesParamsFormat = "api"
+	ListConsumablesParamsFormatJson ListConsumablesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListConsumablesParamsFormat enum.
+func (e ListConsumablesParamsFormat) Valid() bool {
+	switch e {
+	case ListConsumablesParamsFormatApi:
+		return true
+	case ListConsumablesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetConsumableParamsFormat.
+const (
+	GetConsumableParamsFormatApi  GetConsumableParamsFormat = "api"
+	GetConsumableParamsFormatJson GetConsumableParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetConsumableParamsFormat enum.
+func (e GetConsumableParamsFormat) Valid() bool {
+	switch e {
+	case GetConsumableParamsFormatApi:
+		return true
+	case GetConsumableParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListHardwareDevicesParamsFormat.
+const (
+	ListHardwareDevicesParamsFormatApi  ListHardwareDevicesParamsFormat = "api"
+	ListHardwareDevicesParamsFormatJson ListHardwareDevicesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListHardwareDevicesParamsFormat enum.
+func (e ListHardwareDevicesParamsFormat) Valid() bool {
+	switch e {
+	case ListHardwareDevicesParamsFormatApi:
+		return true
+	case ListHardwareDevicesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetHardwareDeviceParamsFormat.
+const (
+	GetHardwareDeviceParamsFormatApi  GetHardwareDeviceParamsFormat = "api"
+	GetHardwareDeviceParamsFormatJson GetHardwareDeviceParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetHardwareDeviceParamsFormat enum.
+func (e GetHardwareDeviceParamsFormat) Valid() bool {
+	switch e {
+	case GetHardwareDeviceParamsFormatApi:
+		return true
+	case GetHardwareDeviceParamsFormatJson:
 		return true
 	default:
 		return false
@@ -709,6 +1420,186 @@ func (e GetSubjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListBehavioralCategoriesParamsFormat.
+const (
+	ListBehavioralCategoriesParamsFormatApi  ListBehavioralCategoriesParamsFormat = "api"
+	ListBehavioralCategoriesParamsFormatJson ListBehavioralCategoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralCategoriesParamsFormat enum.
+func (e ListBehavioralCategoriesParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralCategoriesParamsFormatApi:
+		return true
+	case ListBehavioralCategoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralCategoryParamsFormat.
+const (
+	GetBehavioralCategoryParamsFormatApi  GetBehavioralCategoryParamsFormat = "api"
+	GetBehavioralCategoryParamsFormatJson GetBehavioralCategoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralCategoryParamsFormat enum.
+func (e GetBehavioralCategoryParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralCategoryParamsFormatApi:
+		return true
+	case GetBehavioralCategoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBehavioralParadigmsParamsFormat.
+const (
+	ListBehavioralParadigmsParamsFormatApi  ListBehavioralParadigmsParamsFormat = "api"
+	ListBehavioralParadigmsParamsFormatJson ListBehavioralParadigmsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehavioralParadigmsParamsFormat enum.
+func (e ListBehavioralParadigmsParamsFormat) Valid() bool {
+	switch e {
+	case ListBehavioralParadigmsParamsFormatApi:
+		return true
+	case ListBehavioralParadigmsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehavioralParadigmParamsFormat.
+const (
+	GetBehavioralParadigmParamsFormatApi  GetBehavioralParadigmParamsFormat = "api"
+	GetBehavioralParadigmParamsFormatJson GetBehavioralParadigmParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehavioralParadigmParamsFormat enum.
+func (e GetBehavioralParadigmParamsFormat) Valid() bool {
+	switch e {
+	case GetBehavioralParadigmParamsFormatApi:
+		return true
+	case GetBehavioralParadigmParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBrainRegionsParamsFormat.
+const (
+	ListBrainRegionsParamsFormatApi  ListBrainRegionsParamsFormat = "api"
+	ListBrainRegionsParamsFormatJson ListBrainRegionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBrainRegionsParamsFormat enum.
+func (e ListBrainRegionsParamsFormat) Valid() bool {
+	switch e {
+	case ListBrainRegionsParamsFormatApi:
+		return true
+	case ListBrainRegionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBrainRegionParamsFormat.
+const (
+	GetBrainRegionParamsFormatApi  GetBrainRegionParamsFormat = "api"
+	GetBrainRegionParamsFormatJson GetBrainRegionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBrainRegionParamsFormat enum.
+func (e GetBrainRegionParamsFormat) Valid() bool {
+	switch e {
+	case GetBrainRegionParamsFormatApi:
+		return true
+	case GetBrainRegionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRegulatoryAuthoritiesParamsFormat.
+const (
+	ListRegulatoryAuthoritiesParamsFormatApi  ListRegulatoryAuthoritiesParamsFormat = "api"
+	ListRegulatoryAuthoritiesParamsFormatJson ListRegulatoryAuthoritiesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListRegulatoryAuthoritiesParamsFormat enum.
+func (e ListRegulatoryAuthoritiesParamsFormat) Valid() bool {
+	switch e {
+	case ListRegulatoryAuthoritiesParamsFormatApi:
+		return true
+	case ListRegulatoryAuthoritiesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetRegulatoryAuthorityParamsFormat.
+const (
+	GetRegulatoryAuthorityParamsFormatApi  GetRegulatoryAuthorityParamsFormat = "api"
+	GetRegulatoryAuthorityParamsFormatJson GetRegulatoryAuthorityParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetRegulatoryAuthorityParamsFormat enum.
+func (e GetRegulatoryAuthorityParamsFormat) Valid() bool {
+	switch e {
+	case GetRegulatoryAuthorityParamsFormatApi:
+		return true
+	case GetRegulatoryAuthorityParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSetupTypesParamsFormat.
+const (
+	ListSetupTypesParamsFormatApi  ListSetupTypesParamsFormat = "api"
+	ListSetupTypesParamsFormatJson ListSetupTypesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSetupTypesParamsFormat enum.
+func (e ListSetupTypesParamsFormat) Valid() bool {
+	switch e {
+	case ListSetupTypesParamsFormatApi:
+		return true
+	case ListSetupTypesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSetupTypeParamsFormat.
+const (
+	GetSetupTypeParamsFormatApi  GetSetupTypeParamsFormat = "api"
+	GetSetupTypeParamsFormatJson GetSetupTypeParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSetupTypeParamsFormat enum.
+func (e GetSetupTypeParamsFormat) Valid() bool {
+	switch e {
+	case GetSetupTypeParamsFormatApi:
+		return true
+	case GetSetupTypeParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSpeciesParamsFormat.
 const (
 	ListSpeciesParamsFormatApi  ListSpeciesParamsFormat = "api"
@@ -925,6 +1816,42 @@ func (e PublicGetProcedureParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehavioralAssaysParamsFormat.
+const (
+	PublicListBehavioralAssaysParamsFormatApi  PublicListBehavioralAssaysParamsFormat = "api"
+	PublicListBehavioralAssaysParamsFormatJson PublicListBehavioralAssaysParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralAssaysParamsFormat enum.
+func (e PublicListBehavioralAssaysParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralAssaysParamsFormatApi:
+		return true
+	case PublicListBehavioralAssaysParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralAssayParamsFormat.
+const (
+	PublicGetBehavioralAssayParamsFormatApi  PublicGetBehavioralAssayParamsFormat = "api"
+	PublicGetBehavioralAssayParamsFormatJson PublicGetBehavioralAssayParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralAssayParamsFormat enum.
+func (e PublicGetBehavioralAssayParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralAssayParamsFormatApi:
+		return true
+	case PublicGetBehavioralAssayParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListDataStoragesParamsFormat.
 const (
 	PublicListDataStoragesParamsFormatApi  PublicListDataStoragesParamsFormat = "api"
@@ -955,6 +1882,186 @@ func (e PublicGetDataStorageParamsFormat) Valid() bool {
 	case PublicGetDataStorageParamsFormatApi:
 		return true
 	case PublicGetDataStorageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListInventoriesParamsFormat.
+const (
+	PublicListInventoriesParamsFormatApi  PublicListInventoriesParamsFormat = "api"
+	PublicListInventoriesParamsFormatJson PublicListInventoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListInventoriesParamsFormat enum.
+func (e PublicListInventoriesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListInventoriesParamsFormatApi:
+		return true
+	case PublicListInventoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetInventoryParamsFormat.
+const (
+	PublicGetInventoryParamsFormatApi  PublicGetInventoryParamsFormat = "api"
+	PublicGetInventoryParamsFormatJson PublicGetInventoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetInventoryParamsFormat enum.
+func (e PublicGetInventoryParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetInventoryParamsFormatApi:
+		return true
+	case PublicGetInventoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListLicensesParamsFormat.
+const (
+	PublicListLicensesParamsFormatApi  PublicListLicensesParamsFormat = "api"
+	PublicListLicensesParamsFormatJson PublicListLicensesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListLicensesParamsFormat enum.
+func (e PublicListLicensesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListLicensesParamsFormatApi:
+		return true
+	case PublicListLicensesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetLicenseParamsFormat.
+const (
+	PublicGetLicenseParamsFormatApi  PublicGetLicenseParamsFormat = "api"
+	PublicGetLicenseParamsFormatJson PublicGetLicenseParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetLicenseParamsFormat enum.
+func (e PublicGetLicenseParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetLicenseParamsFormatApi:
+		return true
+	case PublicGetLicenseParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSetupsParamsFormat.
+const (
+	PublicListSetupsParamsFormatApi  PublicListSetupsParamsFormat = "api"
+	PublicListSetupsParamsFormatJson PublicListSetupsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSetupsParamsFormat enum.
+func (e PublicListSetupsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSetupsParamsFormatApi:
+		return true
+	case PublicListSetupsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSetupParamsFormat.
+const (
+	PublicGetSetupParamsFormatApi  PublicGetSetupParamsFormat = "api"
+	PublicGetSetupParamsFormatJson PublicGetSetupParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSetupParamsFormat enum.
+func (e PublicGetSetupParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSetupParamsFormatApi:
+		return true
+	case PublicGetSetupParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListConsumablesParamsFormat.
+const (
+	PublicListConsumablesParamsFormatApi  PublicListConsumablesParamsFormat = "api"
+	PublicListConsumablesParamsFormatJson PublicListConsumablesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListConsumablesParamsFormat enum.
+func (e PublicListConsumablesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListConsumablesParamsFormatApi:
+		return true
+	case PublicListConsumablesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetConsumableParamsFormat.
+const (
+	PublicGetConsumableParamsFormatApi  PublicGetConsumableParamsFormat = "api"
+	PublicGetConsumableParamsFormatJson PublicGetConsumableParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetConsumableParamsFormat enum.
+func (e PublicGetConsumableParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetConsumableParamsFormatApi:
+		return true
+	case PublicGetConsumableParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListHardwareDevicesParamsFormat.
+const (
+	PublicListHardwareDevicesParamsFormatApi  PublicListHardwareDevicesParamsFormat = "api"
+	PublicListHardwareDevicesParamsFormatJson PublicListHardwareDevicesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListHardwareDevicesParamsFormat enum.
+func (e PublicListHardwareDevicesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListHardwareDevicesParamsFormatApi:
+		return true
+	case PublicListHardwareDevicesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetHardwareDeviceParamsFormat.
+const (
+	PublicGetHardwareDeviceParamsFormatApi  PublicGetHardwareDeviceParamsFormat = "api"
+	PublicGetHardwareDeviceParamsFormatJson PublicGetHardwareDeviceParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetHardwareDeviceParamsFormat enum.
+func (e PublicGetHardwareDeviceParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetHardwareDeviceParamsFormatApi:
+		return true
+	case PublicGetHardwareDeviceParamsFormatJson:
 		return true
 	default:
 		return false
@@ -1267,6 +2374,186 @@ func (e PublicGetSubjectParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehavioralCategoriesParamsFormat.
+const (
+	PublicListBehavioralCategoriesParamsFormatApi  PublicListBehavioralCategoriesParamsFormat = "api"
+	PublicListBehavioralCategoriesParamsFormatJson PublicListBehavioralCategoriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralCategoriesParamsFormat enum.
+func (e PublicListBehavioralCategoriesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralCategoriesParamsFormatApi:
+		return true
+	case PublicListBehavioralCategoriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralCategoryParamsFormat.
+const (
+	PublicGetBehavioralCategoryParamsFormatApi  PublicGetBehavioralCategoryParamsFormat = "api"
+	PublicGetBehavioralCategoryParamsFormatJson PublicGetBehavioralCategoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralCategoryParamsFormat enum.
+func (e PublicGetBehavioralCategoryParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralCategoryParamsFormatApi:
+		return true
+	case PublicGetBehavioralCategoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListBehavioralParadigmsParamsFormat.
+const (
+	PublicListBehavioralParadigmsParamsFormatApi  PublicListBehavioralParadigmsParamsFormat = "api"
+	PublicListBehavioralParadigmsParamsFormatJson PublicListBehavioralParadigmsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehavioralParadigmsParamsFormat enum.
+func (e PublicListBehavioralParadigmsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehavioralParadigmsParamsFormatApi:
+		return true
+	case PublicListBehavioralParadigmsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehavioralParadigmParamsFormat.
+const (
+	PublicGetBehavioralParadigmParamsFormatApi  PublicGetBehavioralParadigmParamsFormat = "api"
+	PublicGetBehavioralParadigmParamsFormatJson PublicGetBehavioralParadigmParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehavioralParadigmParamsFormat enum.
+func (e PublicGetBehavioralParadigmParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehavioralParadigmParamsFormatApi:
+		return true
+	case PublicGetBehavioralParadigmParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListBrainRegionsParamsFormat.
+const (
+	PublicListBrainRegionsParamsFormatApi  PublicListBrainRegionsParamsFormat = "api"
+	PublicListBrainRegionsParamsFormatJson PublicListBrainRegionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBrainRegionsParamsFormat enum.
+func (e PublicListBrainRegionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBrainRegionsParamsFormatApi:
+		return true
+	case PublicListBrainRegionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBrainRegionParamsFormat.
+const (
+	PublicGetBrainRegionParamsFormatApi  PublicGetBrainRegionParamsFormat = "api"
+	PublicGetBrainRegionParamsFormatJson PublicGetBrainRegionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBrainRegionParamsFormat enum.
+func (e PublicGetBrainRegionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBrainRegionParamsFormatApi:
+		return true
+	case PublicGetBrainRegionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListRegulatoryAuthoritiesParamsFormat.
+const (
+	PublicListRegulatoryAuthoritiesParamsFormatApi  PublicListRegulatoryAuthoritiesParamsFormat = "api"
+	PublicListRegulatoryAuthoritiesParamsFormatJson PublicListRegulatoryAuthoritiesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListRegulatoryAuthoritiesParamsFormat enum.
+func (e PublicListRegulatoryAuthoritiesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListRegulatoryAuthoritiesParamsFormatApi:
+		return true
+	case PublicListRegulatoryAuthoritiesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetRegulatoryAuthorityParamsFormat.
+const (
+	PublicGetRegulatoryAuthorityParamsFormatApi  PublicGetRegulatoryAuthorityParamsFormat = "api"
+	PublicGetRegulatoryAuthorityParamsFormatJson PublicGetRegulatoryAuthorityParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetRegulatoryAuthorityParamsFormat enum.
+func (e PublicGetRegulatoryAuthorityParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetRegulatoryAuthorityParamsFormatApi:
+		return true
+	case PublicGetRegulatoryAuthorityParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSetupTypesParamsFormat.
+const (
+	PublicListSetupTypesParamsFormatApi  PublicListSetupTypesParamsFormat = "api"
+	PublicListSetupTypesParamsFormatJson PublicListSetupTypesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSetupTypesParamsFormat enum.
+func (e PublicListSetupTypesParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSetupTypesParamsFormatApi:
+		return true
+	case PublicListSetupTypesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSetupTypeParamsFormat.
+const (
+	PublicGetSetupTypeParamsFormatApi  PublicGetSetupTypeParamsFormat = "api"
+	PublicGetSetupTypeParamsFormatJson PublicGetSetupTypeParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSetupTypeParamsFormat enum.
+func (e PublicGetSetupTypeParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSetupTypeParamsFormatApi:
+		return true
+	case PublicGetSetupTypeParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListSpeciesParamsFormat.
 const (
 	PublicListSpeciesParamsFormatApi  PublicListSpeciesParamsFormat = "api"
@@ -1404,6 +2691,246 @@ type BehaviorPatch struct {
 	Setup    *Uuid        `json:"setup,omitempty"`
 	Subjects *[]Uuid      `json:"subjects,omitempty"`
 }
+
+// BehavioralAssay A behavioral assay (personal attribute; owned and shared like a setup). `licenses` lists the licenses the caller may see. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralAssay struct {
+	BehavioralParadigm BehavioralAssay_BehavioralParadigm `json:"behavioral_paradigm"`
+	Description        string                             `json:"description"`
+	Id                 *openapi_types.UUID                `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic  bool                            `json:"is_public"`
+	Licenses  []BehavioralAssay_Licenses_Item `json:"licenses"`
+	Name      string                          `json:"name"`
+	SetupType BehavioralAssay_SetupType       `json:"setup_type"`
+}
+
+// BehavioralAssay_BehavioralParadigm defines model for BehavioralAssay.BehavioralParadigm.
+type BehavioralAssay_BehavioralParadigm struct {
+	union json.RawMessage
+}
+
+// BehavioralAssay_Licenses_Item defines model for BehavioralAssay.licenses.Item.
+type BehavioralAssay_Licenses_Item struct {
+	union json.RawMessage
+}
+
+// BehavioralAssay_SetupType defines model for BehavioralAssay.SetupType.
+type BehavioralAssay_SetupType struct {
+	union json.RawMessage
+}
+
+// BehavioralAssayCreate Writable behavioralassay fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralAssayCreate struct {
+	BehavioralParadigm Uuid    `json:"behavioral_paradigm"`
+	Description        *string `json:"description,omitempty"`
+	IsPublic           *bool   `json:"is_public,omitempty"`
+	Licenses           *[]Uuid `json:"licenses,omitempty"`
+	Name               string  `json:"name"`
+	SetupType          Uuid    `json:"setup_type"`
+}
+
+// BehavioralAssayDetail defines model for BehavioralAssayDetail.
+type BehavioralAssayDetail struct {
+	// Behavioralassay A behavioral assay (personal attribute; owned and shared like a setup). `licenses` lists the licenses the caller may see. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Behavioralassay BehavioralAssay `json:"behavioralassay"`
+}
+
+// BehavioralAssayList defines model for BehavioralAssayList.
+type BehavioralAssayList struct {
+	Behavioralassays []BehavioralAssay `json:"behavioralassays"`
+	Count            int               `json:"count"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralAssayPatch Writable behavioralassay fields (PATCH); only those sent change. No defaults.
+type BehavioralAssayPatch struct {
+	BehavioralParadigm *Uuid   `json:"behavioral_paradigm,omitempty"`
+	Description        *string `json:"description,omitempty"`
+	IsPublic           *bool   `json:"is_public,omitempty"`
+	Licenses           *[]Uuid `json:"licenses,omitempty"`
+	Name               *string `json:"name,omitempty"`
+	SetupType          *Uuid   `json:"setup_type,omitempty"`
+}
+
+// BehavioralCategory A behavioral category (global taxonomy); `parent` makes them a tree. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralCategory struct {
+	Description string                    `json:"description"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+	Name        string                    `json:"name"`
+	Parent      BehavioralCategory_Parent `json:"parent"`
+}
+
+// BehavioralCategory_Parent defines model for BehavioralCategory.Parent.
+type BehavioralCategory_Parent struct {
+	union json.RawMessage
+}
+
+// BehavioralCategoryCreate Writable behavioralcategory fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralCategoryCreate struct {
+	Description *string                               `json:"description,omitempty"`
+	Name        string                                `json:"name"`
+	Parent      nullable.Nullable[openapi_types.UUID] `json:"parent,omitempty"`
+}
+
+// BehavioralCategoryDetail defines model for BehavioralCategoryDetail.
+type BehavioralCategoryDetail struct {
+	// BehavioralCategory A behavioral category (global taxonomy); `parent` makes them a tree. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BehavioralCategory BehavioralCategory `json:"behavioral_category"`
+}
+
+// BehavioralCategoryList defines model for BehavioralCategoryList.
+type BehavioralCategoryList struct {
+	BehavioralCategories []BehavioralCategory `json:"behavioral_categories"`
+	Count                int                  `json:"count"`
+	Meta                 ListMeta             `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralCategoryPatch Writable behavioralcategory fields (PATCH); only those sent change. No defaults.
+type BehavioralCategoryPatch struct {
+	Description *string                               `json:"description,omitempty"`
+	Name        *string                               `json:"name,omitempty"`
+	Parent      nullable.Nullable[openapi_types.UUID] `json:"parent,omitempty"`
+}
+
+// BehavioralParadigm A behavioral paradigm (global taxonomy), of a category, for some species. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BehavioralParadigm struct {
+	Category    BehavioralParadigm_Category `json:"category"`
+	Description string                      `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+	OriginalPublication string              `json:"original_publication"`
+	ReferenceUrl        string              `json:"reference_url"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid    nullable.Nullable[string]         `json:"rrid"`
+	Species []BehavioralParadigm_Species_Item `json:"species"`
+}
+
+// BehavioralParadigm_Category defines model for BehavioralParadigm.Category.
+type BehavioralParadigm_Category struct {
+	union json.RawMessage
+}
+
+// BehavioralParadigm_Species_Item defines model for BehavioralParadigm.species.Item.
+type BehavioralParadigm_Species_Item struct {
+	union json.RawMessage
+}
+
+// BehavioralParadigmCreate Writable behavioralparadigm fields (POST, PUT). Read-only fields sent are ignored.
+type BehavioralParadigmCreate struct {
+	Category    nullable.Nullable[openapi_types.UUID] `json:"category,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	OriginalPublication *string                   `json:"original_publication,omitempty"`
+	ReferenceUrl        *string                   `json:"reference_url,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *[]Uuid                   `json:"species,omitempty"`
+}
+
+// BehavioralParadigmDetail defines model for BehavioralParadigmDetail.
+type BehavioralParadigmDetail struct {
+	// BehavioralParadigm A behavioral paradigm (global taxonomy), of a category, for some species. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BehavioralParadigm BehavioralParadigm `json:"behavioral_paradigm"`
+}
+
+// BehavioralParadigmList defines model for BehavioralParadigmList.
+type BehavioralParadigmList struct {
+	BehavioralParadigms []BehavioralParadigm `json:"behavioral_paradigms"`
+	Count               int                  `json:"count"`
+	Meta                ListMeta             `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehavioralParadigmPatch Writable behavioralparadigm fields (PATCH); only those sent change. No defaults.
+type BehavioralParadigmPatch struct {
+	Category    nullable.Nullable[openapi_types.UUID] `json:"category,omitempty"`
+	Description *string                               `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	OriginalPublication *string                   `json:"original_publication,omitempty"`
+	ReferenceUrl        *string                   `json:"reference_url,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Species             *[]Uuid                   `json:"species,omitempty"`
+}
+
+// BrainRegion A region of a brain atlas (global taxonomy); (`atlas`, `acronym`) and (`atlas`, `name`) are unique. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type BrainRegion struct {
+	Acronym     string              `json:"acronym"`
+	Atlas       BrainRegionAtlas    `json:"atlas"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+}
+
+// BrainRegionAtlas defines model for BrainRegion.Atlas.
+type BrainRegionAtlas string
+
+// BrainRegionCreate Writable brainregion fields (POST, PUT). Read-only fields sent are ignored.
+type BrainRegionCreate struct {
+	Acronym     string                 `json:"acronym"`
+	Atlas       BrainRegionCreateAtlas `json:"atlas"`
+	Description *string                `json:"description,omitempty"`
+	Name        string                 `json:"name"`
+}
+
+// BrainRegionCreateAtlas defines model for BrainRegionCreate.Atlas.
+type BrainRegionCreateAtlas string
+
+// BrainRegionDetail defines model for BrainRegionDetail.
+type BrainRegionDetail struct {
+	// BrainRegion A region of a brain atlas (global taxonomy); (`atlas`, `acronym`) and (`atlas`, `name`) are unique. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	BrainRegion BrainRegion `json:"brain_region"`
+}
+
+// BrainRegionList defines model for BrainRegionList.
+type BrainRegionList struct {
+	BrainRegions []BrainRegion `json:"brain_regions"`
+	Count        int           `json:"count"`
+	Meta         ListMeta      `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BrainRegionPatch Writable brainregion fields (PATCH); only those sent change. No defaults.
+type BrainRegionPatch struct {
+	Acronym     *string                `json:"acronym,omitempty"`
+	Atlas       *BrainRegionPatchAtlas `json:"atlas,omitempty"`
+	Description *string                `json:"description,omitempty"`
+	Name        *string                `json:"name,omitempty"`
+}
+
+// BrainRegionPatchAtlas defines model for BrainRegionPatch.Atlas.
+type BrainRegionPatchAtlas string
 
 // Breeding A breeding in one project: a mother and a father (subjects), dates, the litter. `project`, `mother` and `father` are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Breeding struct {
@@ -1616,6 +3143,75 @@ type CollectionPatch struct {
 	// Sessions Replaces the sessions of the collection that the caller may see (the others stay); one the caller may not see is an invalid pk (400).
 	Sessions *[]Uuid `json:"sessions,omitempty"`
 	Tags     *Tags   `json:"tags,omitempty"`
+}
+
+// Consumable A consumable product (global resource). `type` is free text (the docs publish no consumable types) and `details` a free-form JSON object. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Consumable struct {
+	Description string                 `json:"description"`
+	Details     map[string]interface{} `json:"details"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl  nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Supplier Consumable_Supplier       `json:"supplier"`
+	Type     string                    `json:"type"`
+}
+
+// Consumable_Supplier defines model for Consumable.Supplier.
+type Consumable_Supplier struct {
+	union json.RawMessage
+}
+
+// ConsumableCreate Writable consumable fields (POST, PUT). Read-only fields sent are ignored.
+type ConsumableCreate struct {
+	Description *string                 `json:"description,omitempty"`
+	Details     *map[string]interface{} `json:"details,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            Uuid                      `json:"supplier"`
+	Type                string                    `json:"type"`
+}
+
+// ConsumableDetail defines model for ConsumableDetail.
+type ConsumableDetail struct {
+	// Consumable A consumable product (global resource). `type` is free text (the docs publish no consumable types) and `details` a free-form JSON object. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Consumable Consumable `json:"consumable"`
+}
+
+// ConsumableList defines model for ConsumableList.
+type ConsumableList struct {
+	Consumables []Consumable `json:"consumables"`
+	Count       int          `json:"count"`
+	Meta        ListMeta     `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ConsumablePatch Writable consumable fields (PATCH); only those sent change. No defaults.
+type ConsumablePatch struct {
+	Description *string                 `json:"description,omitempty"`
+	Details     *map[string]interface{} `json:"details,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            *Uuid                     `json:"supplier,omitempty"`
+	Type                *string                   `json:"type,omitempty"`
 }
 
 // DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
@@ -1834,6 +3430,225 @@ type ExtraFields = map[string]interface{}
 
 // FieldErrors Field name to a list of messages (a list of per-item objects for `download_links`), or `detail`.
 type FieldErrors map[string]interface{}
+
+// HardwareDevice A hardware device model (global resource). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type HardwareDevice struct {
+	Description string `json:"description"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers ExternalIdentifiers `json:"external_identifiers"`
+	Id                  *openapi_types.UUID `json:"id,omitempty"`
+	Name                string              `json:"name"`
+
+	// Rrid Research Resource Identifier, e.g. `RRID:SCR_016575`.
+	Rrid nullable.Nullable[string] `json:"rrid"`
+
+	// RridUrl The RRID resolver page of `rrid`, null without an RRID.
+	RridUrl  nullable.Nullable[string] `json:"rrid_url,omitempty"`
+	Supplier HardwareDevice_Supplier   `json:"supplier"`
+}
+
+// HardwareDevice_Supplier defines model for HardwareDevice.Supplier.
+type HardwareDevice_Supplier struct {
+	union json.RawMessage
+}
+
+// HardwareDeviceCreate Writable hardwaredevice fields (POST, PUT). Read-only fields sent are ignored.
+type HardwareDeviceCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                string                    `json:"name"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            Uuid                      `json:"supplier"`
+}
+
+// HardwareDeviceDetail defines model for HardwareDeviceDetail.
+type HardwareDeviceDetail struct {
+	// Hardwaredevice A hardware device model (global resource). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Hardwaredevice HardwareDevice `json:"hardwaredevice"`
+}
+
+// HardwareDeviceList defines model for HardwareDeviceList.
+type HardwareDeviceList struct {
+	Count           int              `json:"count"`
+	Hardwaredevices []HardwareDevice `json:"hardwaredevices"`
+	Meta            ListMeta         `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// HardwareDevicePatch Writable hardwaredevice fields (PATCH); only those sent change. No defaults.
+type HardwareDevicePatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
+	ExternalIdentifiers *ExternalIdentifiers      `json:"external_identifiers,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Rrid                nullable.Nullable[string] `json:"rrid,omitempty"`
+	Supplier            *Uuid                     `json:"supplier,omitempty"`
+}
+
+// Inventory An inventory of consumable stocks (personal attribute; owned and shared like a setup). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Inventory struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic bool   `json:"is_public"`
+	Location string `json:"location"`
+	Name     string `json:"name"`
+}
+
+// InventoryCreate Writable inventory fields (POST, PUT). Read-only fields sent are ignored.
+type InventoryCreate struct {
+	Description *string `json:"description,omitempty"`
+	IsPublic    *bool   `json:"is_public,omitempty"`
+	Location    *string `json:"location,omitempty"`
+	Name        string  `json:"name"`
+}
+
+// InventoryDetail defines model for InventoryDetail.
+type InventoryDetail struct {
+	// Inventory An inventory of consumable stocks (personal attribute; owned and shared like a setup). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Inventory Inventory `json:"inventory"`
+}
+
+// InventoryList defines model for InventoryList.
+type InventoryList struct {
+	Count       int         `json:"count"`
+	Inventories []Inventory `json:"inventories"`
+	Meta        ListMeta    `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// InventoryPatch Writable inventory fields (PATCH); only those sent change. No defaults.
+type InventoryPatch struct {
+	Description *string `json:"description,omitempty"`
+	IsPublic    *bool   `json:"is_public,omitempty"`
+	Location    *string `json:"location,omitempty"`
+	Name        *string `json:"name,omitempty"`
+}
+
+// License A license (personal attribute; owned and shared like a setup). `valid_until` must not be before `valid_from`. `status` defaults to `draft`. `license_document` is always null (uploads are not stored here); `license_holders` is always empty (user accounts have no UUIDs here); `procedures` is empty until the procedure model exists. `behavioralassays` and `subjects` are the assays and subjects (that the caller may see) naming this license in their `licenses`; they are written there. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type License struct {
+	Behavioralassays []License_Behavioralassays_Item `json:"behavioralassays"`
+
+	// Country ISO 3166-1 alpha-2 code.
+	Country     nullable.Nullable[string] `json:"country"`
+	Description string                    `json:"description"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic bool `json:"is_public"`
+
+	// LicenseDocument Always null: documents are not stored here.
+	LicenseDocument nullable.Nullable[string] `json:"license_document,omitempty"`
+
+	// LicenseHolders A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
+	LicenseHolders *EmptyRelation `json:"license_holders,omitempty"`
+	LicenseNumber  string         `json:"license_number"`
+	Name           string         `json:"name"`
+
+	// Procedures A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
+	Procedures          *EmptyRelation                        `json:"procedures,omitempty"`
+	RegulatoryAuthority License_RegulatoryAuthority           `json:"regulatory_authority"`
+	Status              LicenseStatus                         `json:"status"`
+	Subjects            []License_Subjects_Item               `json:"subjects"`
+	Type                LicenseType                           `json:"type"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until"`
+}
+
+// License_Behavioralassays_Item defines model for License.behavioralassays.Item.
+type License_Behavioralassays_Item struct {
+	union json.RawMessage
+}
+
+// License_RegulatoryAuthority defines model for License.RegulatoryAuthority.
+type License_RegulatoryAuthority struct {
+	union json.RawMessage
+}
+
+// LicenseStatus defines model for License.Status.
+type LicenseStatus string
+
+// License_Subjects_Item defines model for License.subjects.Item.
+type License_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// LicenseType defines model for License.Type.
+type LicenseType string
+
+// LicenseCreate Writable license fields (POST, PUT). Read-only fields sent are ignored.
+type LicenseCreate struct {
+	Country             nullable.Nullable[string]             `json:"country,omitempty"`
+	Description         *string                               `json:"description,omitempty"`
+	IsPublic            *bool                                 `json:"is_public,omitempty"`
+	LicenseNumber       *string                               `json:"license_number,omitempty"`
+	Name                string                                `json:"name"`
+	RegulatoryAuthority nullable.Nullable[openapi_types.UUID] `json:"regulatory_authority,omitempty"`
+	Status              *LicenseCreateStatus                  `json:"status,omitempty"`
+	Type                LicenseCreateType                     `json:"type"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from,omitempty"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until,omitempty"`
+}
+
+// LicenseCreateStatus defines model for LicenseCreate.Status.
+type LicenseCreateStatus string
+
+// LicenseCreateType defines model for LicenseCreate.Type.
+type LicenseCreateType string
+
+// LicenseDetail defines model for LicenseDetail.
+type LicenseDetail struct {
+	// License A license (personal attribute; owned and shared like a setup). `valid_until` must not be before `valid_from`. `status` defaults to `draft`. `license_document` is always null (uploads are not stored here); `license_holders` is always empty (user accounts have no UUIDs here); `procedures` is empty until the procedure model exists. `behavioralassays` and `subjects` are the assays and subjects (that the caller may see) naming this license in their `licenses`; they are written there. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	License License `json:"license"`
+}
+
+// LicenseList defines model for LicenseList.
+type LicenseList struct {
+	Count    int       `json:"count"`
+	Licenses []License `json:"licenses"`
+	Meta     ListMeta  `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// LicensePatch Writable license fields (PATCH); only those sent change. No defaults.
+type LicensePatch struct {
+	Country             nullable.Nullable[string]             `json:"country,omitempty"`
+	Description         *string                               `json:"description,omitempty"`
+	IsPublic            *bool                                 `json:"is_public,omitempty"`
+	LicenseNumber       *string                               `json:"license_number,omitempty"`
+	Name                *string                               `json:"name,omitempty"`
+	RegulatoryAuthority nullable.Nullable[openapi_types.UUID] `json:"regulatory_authority,omitempty"`
+	Status              *LicensePatchStatus                   `json:"status,omitempty"`
+	Type                *LicensePatchType                     `json:"type,omitempty"`
+	ValidFrom           nullable.Nullable[openapi_types.Date] `json:"valid_from,omitempty"`
+	ValidUntil          nullable.Nullable[openapi_types.Date] `json:"valid_until,omitempty"`
+}
+
+// LicensePatchStatus defines model for LicensePatch.Status.
+type LicensePatchStatus string
+
+// LicensePatchType defines model for LicensePatch.Type.
+type LicensePatchType string
 
 // Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 type Links map[string]string
@@ -2216,6 +4031,70 @@ type ProjectRoleChange struct {
 // forms.
 type QueryErrors = interface{}
 
+// RegulatoryAuthority An authority that issues licenses (global taxonomy). `is_active` defaults to true. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type RegulatoryAuthority struct {
+	Abbreviation  string                           `json:"abbreviation"`
+	AuthorityType RegulatoryAuthorityAuthorityType `json:"authority_type"`
+
+	// Country ISO 3166-1 alpha-2 code, or empty.
+	Country     string              `json:"country"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	IsActive    bool                `json:"is_active"`
+	Name        string              `json:"name"`
+	Website     string              `json:"website"`
+}
+
+// RegulatoryAuthorityAuthorityType defines model for RegulatoryAuthority.AuthorityType.
+type RegulatoryAuthorityAuthorityType string
+
+// RegulatoryAuthorityCreate Writable regulatoryauthority fields (POST, PUT). Read-only fields sent are ignored.
+type RegulatoryAuthorityCreate struct {
+	Abbreviation  *string                                 `json:"abbreviation,omitempty"`
+	AuthorityType *RegulatoryAuthorityCreateAuthorityType `json:"authority_type,omitempty"`
+	Country       *string                                 `json:"country,omitempty"`
+	Description   *string                                 `json:"description,omitempty"`
+	IsActive      *bool                                   `json:"is_active,omitempty"`
+	Name          string                                  `json:"name"`
+	Website       *string                                 `json:"website,omitempty"`
+}
+
+// RegulatoryAuthorityCreateAuthorityType defines model for RegulatoryAuthorityCreate.AuthorityType.
+type RegulatoryAuthorityCreateAuthorityType string
+
+// RegulatoryAuthorityDetail defines model for RegulatoryAuthorityDetail.
+type RegulatoryAuthorityDetail struct {
+	// Regulatoryauthority An authority that issues licenses (global taxonomy). `is_active` defaults to true. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Regulatoryauthority RegulatoryAuthority `json:"regulatoryauthority"`
+}
+
+// RegulatoryAuthorityList defines model for RegulatoryAuthorityList.
+type RegulatoryAuthorityList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous              nullable.Nullable[PageLink] `json:"previous"`
+	Regulatoryauthorities []RegulatoryAuthority       `json:"regulatoryauthorities"`
+}
+
+// RegulatoryAuthorityPatch Writable regulatoryauthority fields (PATCH); only those sent change. No defaults.
+type RegulatoryAuthorityPatch struct {
+	Abbreviation  *string                                `json:"abbreviation,omitempty"`
+	AuthorityType *RegulatoryAuthorityPatchAuthorityType `json:"authority_type,omitempty"`
+	Country       *string                                `json:"country,omitempty"`
+	Description   *string                                `json:"description,omitempty"`
+	IsActive      *bool                                  `json:"is_active,omitempty"`
+	Name          *string                                `json:"name,omitempty"`
+	Website       *string                                `json:"website,omitempty"`
+}
+
+// RegulatoryAuthorityPatchAuthorityType defines model for RegulatoryAuthorityPatch.AuthorityType.
+type RegulatoryAuthorityPatchAuthorityType string
+
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
 	// Behaviors The session's records of modules/behavior, by `order`, then creation.
@@ -2385,6 +4264,116 @@ type SessionPatch struct {
 	Tags     *Tags   `json:"tags,omitempty"`
 }
 
+// Setup An experimental setup (personal attribute): owned by the user who created it, who alone may change or delete it; others (and the public portal) see it when `is_public` is true. `specifications` is a JSON object (the docs' Add example; their field table says array). `image` is always null (uploads are not stored here). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type Setup struct {
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+
+	// Image Always null: images are not stored here.
+	Image nullable.Nullable[string] `json:"image,omitempty"`
+
+	// IsPublic Shown to everyone (and on the public portal) when true; only the owner may change it. Default false.
+	IsPublic       bool                   `json:"is_public"`
+	Location       string                 `json:"location"`
+	Name           string                 `json:"name"`
+	SetupType      Setup_SetupType        `json:"setup_type"`
+	Specifications map[string]interface{} `json:"specifications"`
+}
+
+// Setup_SetupType defines model for Setup.SetupType.
+type Setup_SetupType struct {
+	union json.RawMessage
+}
+
+// SetupCreate Writable setup fields (POST, PUT). Read-only fields sent are ignored.
+type SetupCreate struct {
+	Description    *string                 `json:"description,omitempty"`
+	IsPublic       *bool                   `json:"is_public,omitempty"`
+	Location       *string                 `json:"location,omitempty"`
+	Name           string                  `json:"name"`
+	SetupType      Uuid                    `json:"setup_type"`
+	Specifications *map[string]interface{} `json:"specifications,omitempty"`
+}
+
+// SetupDetail defines model for SetupDetail.
+type SetupDetail struct {
+	// Setup An experimental setup (personal attribute): owned by the user who created it, who alone may change or delete it; others (and the public portal) see it when `is_public` is true. `specifications` is a JSON object (the docs' Add example; their field table says array). `image` is always null (uploads are not stored here). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	Setup Setup `json:"setup"`
+}
+
+// SetupList defines model for SetupList.
+type SetupList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+	Setups   []Setup                     `json:"setups"`
+}
+
+// SetupPatch Writable setup fields (PATCH); only those sent change. No defaults.
+type SetupPatch struct {
+	Description    *string                 `json:"description,omitempty"`
+	IsPublic       *bool                   `json:"is_public,omitempty"`
+	Location       *string                 `json:"location,omitempty"`
+	Name           *string                 `json:"name,omitempty"`
+	SetupType      *Uuid                   `json:"setup_type,omitempty"`
+	Specifications *map[string]interface{} `json:"specifications,omitempty"`
+}
+
+// SetupType A setup type (global taxonomy). `category`: I In Vitro, E Ex Vivo, A Anesthetized In Vivo, H Head-Fixed Awake, V Voluntarily Stationary Awake, F Freely Moving Awake, U Unknown. Names are unique here. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+type SetupType struct {
+	Category    SetupTypeCategory   `json:"category"`
+	Description string              `json:"description"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        string              `json:"name"`
+}
+
+// SetupTypeCategory defines model for SetupType.Category.
+type SetupTypeCategory string
+
+// SetupTypeCreate Writable setuptype fields (POST, PUT). Read-only fields sent are ignored.
+type SetupTypeCreate struct {
+	Category    SetupTypeCreateCategory `json:"category"`
+	Description *string                 `json:"description,omitempty"`
+	Name        string                  `json:"name"`
+}
+
+// SetupTypeCreateCategory defines model for SetupTypeCreate.Category.
+type SetupTypeCreateCategory string
+
+// SetupTypeDetail defines model for SetupTypeDetail.
+type SetupTypeDetail struct {
+	// SetupType A setup type (global taxonomy). `category`: I In Vitro, E Ex Vivo, A Anesthetized In Vivo, H Head-Fixed Awake, V Voluntarily Stationary Awake, F Freely Moving Awake, U Unknown. Names are unique here. Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
+	SetupType SetupType `json:"setup_type"`
+}
+
+// SetupTypeList defines model for SetupTypeList.
+type SetupTypeList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous   nullable.Nullable[PageLink] `json:"previous"`
+	SetupTypes []SetupType                 `json:"setup_types"`
+}
+
+// SetupTypePatch Writable setuptype fields (PATCH); only those sent change. No defaults.
+type SetupTypePatch struct {
+	Category    *SetupTypePatchCategory `json:"category,omitempty"`
+	Description *string                 `json:"description,omitempty"`
+	Name        *string                 `json:"name,omitempty"`
+}
+
+// SetupTypePatchCategory defines model for SetupTypePatch.Category.
+type SetupTypePatchCategory string
+
 // Species A species (global table: every signed-in user and the public portal read it, staff users write it); `exclude[]` drops fields. The optional `comments` of the real service (approval proposals) is not modelled and never shown.
 type Species struct {
 	Description string `json:"description"`
@@ -2516,8 +4505,8 @@ type Subject struct {
 	Genotype    string              `json:"genotype"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 
-	// Licenses A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
-	Licenses *EmptyRelation `json:"licenses,omitempty"`
+	// Licenses The subject's licenses that the caller may see.
+	Licenses []Subject_Licenses_Item `json:"licenses"`
 
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links             *Links                    `json:"links,omitempty"`
@@ -2546,6 +4535,11 @@ type Subject struct {
 
 // Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
 type Subject_Breeding struct {
+	union json.RawMessage
+}
+
+// Subject_Licenses_Item defines model for Subject.licenses.Item.
+type Subject_Licenses_Item struct {
 	union json.RawMessage
 }
 
@@ -2586,7 +4580,7 @@ type SubjectCreate struct {
 	GeneticLine *string      `json:"genetic_line,omitempty"`
 	Genotype    *string      `json:"genotype,omitempty"`
 
-	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	// Licenses Licenses the caller may see (their own or public ones); the list replaces the current one.
 	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
 	Name              string                    `json:"name"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
@@ -2637,7 +4631,7 @@ type SubjectPatch struct {
 	GeneticLine *string      `json:"genetic_line,omitempty"`
 	Genotype    *string      `json:"genotype,omitempty"`
 
-	// Licenses Accepted as an empty list only: the license model does not exist here yet.
+	// Licenses Licenses the caller may see (their own or public ones); the list replaces the current one.
 	Licenses          *[]Uuid                   `json:"licenses,omitempty"`
 	Name              *string                   `json:"name,omitempty"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage,omitempty"`
@@ -2983,6 +4977,84 @@ type GetProcedureParams struct {
 // GetProcedureParamsFormat defines parameters for GetProcedure.
 type GetProcedureParamsFormat string
 
+// ListBehavioralAssaysParams defines parameters for ListBehavioralAssays.
+type ListBehavioralAssaysParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralAssaysParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralAssaysParamsFormat defines parameters for ListBehavioralAssays.
+type ListBehavioralAssaysParamsFormat string
+
+// DeleteBehavioralAssayParams defines parameters for DeleteBehavioralAssay.
+type DeleteBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralAssayParams defines parameters for GetBehavioralAssay.
+type GetBehavioralAssayParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralAssayParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralAssayParamsFormat defines parameters for GetBehavioralAssay.
+type GetBehavioralAssayParamsFormat string
+
+// UpdateBehavioralAssayParams defines parameters for UpdateBehavioralAssay.
+type UpdateBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralAssayParams defines parameters for ReplaceBehavioralAssay.
+type ReplaceBehavioralAssayParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListDataStoragesParams defines parameters for ListDataStorages.
 type ListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -3053,6 +5125,396 @@ type UpdateDataStorageParams struct {
 
 // ReplaceDataStorageParams defines parameters for ReplaceDataStorage.
 type ReplaceDataStorageParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListInventoriesParams defines parameters for ListInventories.
+type ListInventoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListInventoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListInventoriesParamsFormat defines parameters for ListInventories.
+type ListInventoriesParamsFormat string
+
+// DeleteInventoryParams defines parameters for DeleteInventory.
+type DeleteInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetInventoryParams defines parameters for GetInventory.
+type GetInventoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetInventoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetInventoryParamsFormat defines parameters for GetInventory.
+type GetInventoryParamsFormat string
+
+// UpdateInventoryParams defines parameters for UpdateInventory.
+type UpdateInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceInventoryParams defines parameters for ReplaceInventory.
+type ReplaceInventoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListLicensesParams defines parameters for ListLicenses.
+type ListLicensesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListLicensesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListLicensesParamsFormat defines parameters for ListLicenses.
+type ListLicensesParamsFormat string
+
+// DeleteLicenseParams defines parameters for DeleteLicense.
+type DeleteLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetLicenseParams defines parameters for GetLicense.
+type GetLicenseParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetLicenseParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetLicenseParamsFormat defines parameters for GetLicense.
+type GetLicenseParamsFormat string
+
+// UpdateLicenseParams defines parameters for UpdateLicense.
+type UpdateLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceLicenseParams defines parameters for ReplaceLicense.
+type ReplaceLicenseParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSetupsParams defines parameters for ListSetups.
+type ListSetupsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSetupsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSetupsParamsFormat defines parameters for ListSetups.
+type ListSetupsParamsFormat string
+
+// DeleteSetupParams defines parameters for DeleteSetup.
+type DeleteSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSetupParams defines parameters for GetSetup.
+type GetSetupParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSetupParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSetupParamsFormat defines parameters for GetSetup.
+type GetSetupParamsFormat string
+
+// UpdateSetupParams defines parameters for UpdateSetup.
+type UpdateSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSetupParams defines parameters for ReplaceSetup.
+type ReplaceSetupParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListConsumablesParams defines parameters for ListConsumables.
+type ListConsumablesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListConsumablesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListConsumablesParamsFormat defines parameters for ListConsumables.
+type ListConsumablesParamsFormat string
+
+// DeleteConsumableParams defines parameters for DeleteConsumable.
+type DeleteConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetConsumableParams defines parameters for GetConsumable.
+type GetConsumableParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetConsumableParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetConsumableParamsFormat defines parameters for GetConsumable.
+type GetConsumableParamsFormat string
+
+// UpdateConsumableParams defines parameters for UpdateConsumable.
+type UpdateConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceConsumableParams defines parameters for ReplaceConsumable.
+type ReplaceConsumableParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListHardwareDevicesParams defines parameters for ListHardwareDevices.
+type ListHardwareDevicesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListHardwareDevicesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListHardwareDevicesParamsFormat defines parameters for ListHardwareDevices.
+type ListHardwareDevicesParamsFormat string
+
+// DeleteHardwareDeviceParams defines parameters for DeleteHardwareDevice.
+type DeleteHardwareDeviceParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetHardwareDeviceParams defines parameters for GetHardwareDevice.
+type GetHardwareDeviceParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetHardwareDeviceParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetHardwareDeviceParamsFormat defines parameters for GetHardwareDevice.
+type GetHardwareDeviceParamsFormat string
+
+// UpdateHardwareDeviceParams defines parameters for UpdateHardwareDevice.
+type UpdateHardwareDeviceParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceHardwareDeviceParams defines parameters for ReplaceHardwareDevice.
+type ReplaceHardwareDeviceParams struct {
 	// IfMatch Change or delete the record only if its current ETag (from a GET of
 	// its URL without query parameters) is one of these, or `*` for any
 	// existing record; else 412. Without the header the request is
@@ -3733,6 +6195,396 @@ type ReplaceSubjectParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListBehavioralCategoriesParams defines parameters for ListBehavioralCategories.
+type ListBehavioralCategoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralCategoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralCategoriesParamsFormat defines parameters for ListBehavioralCategories.
+type ListBehavioralCategoriesParamsFormat string
+
+// DeleteBehavioralCategoryParams defines parameters for DeleteBehavioralCategory.
+type DeleteBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralCategoryParams defines parameters for GetBehavioralCategory.
+type GetBehavioralCategoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralCategoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralCategoryParamsFormat defines parameters for GetBehavioralCategory.
+type GetBehavioralCategoryParamsFormat string
+
+// UpdateBehavioralCategoryParams defines parameters for UpdateBehavioralCategory.
+type UpdateBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralCategoryParams defines parameters for ReplaceBehavioralCategory.
+type ReplaceBehavioralCategoryParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBehavioralParadigmsParams defines parameters for ListBehavioralParadigms.
+type ListBehavioralParadigmsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehavioralParadigmsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBehavioralParadigmsParamsFormat defines parameters for ListBehavioralParadigms.
+type ListBehavioralParadigmsParamsFormat string
+
+// DeleteBehavioralParadigmParams defines parameters for DeleteBehavioralParadigm.
+type DeleteBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBehavioralParadigmParams defines parameters for GetBehavioralParadigm.
+type GetBehavioralParadigmParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehavioralParadigmParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehavioralParadigmParamsFormat defines parameters for GetBehavioralParadigm.
+type GetBehavioralParadigmParamsFormat string
+
+// UpdateBehavioralParadigmParams defines parameters for UpdateBehavioralParadigm.
+type UpdateBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBehavioralParadigmParams defines parameters for ReplaceBehavioralParadigm.
+type ReplaceBehavioralParadigmParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListBrainRegionsParams defines parameters for ListBrainRegions.
+type ListBrainRegionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBrainRegionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListBrainRegionsParamsFormat defines parameters for ListBrainRegions.
+type ListBrainRegionsParamsFormat string
+
+// DeleteBrainRegionParams defines parameters for DeleteBrainRegion.
+type DeleteBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetBrainRegionParams defines parameters for GetBrainRegion.
+type GetBrainRegionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBrainRegionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBrainRegionParamsFormat defines parameters for GetBrainRegion.
+type GetBrainRegionParamsFormat string
+
+// UpdateBrainRegionParams defines parameters for UpdateBrainRegion.
+type UpdateBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceBrainRegionParams defines parameters for ReplaceBrainRegion.
+type ReplaceBrainRegionParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListRegulatoryAuthoritiesParams defines parameters for ListRegulatoryAuthorities.
+type ListRegulatoryAuthoritiesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListRegulatoryAuthoritiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListRegulatoryAuthoritiesParamsFormat defines parameters for ListRegulatoryAuthorities.
+type ListRegulatoryAuthoritiesParamsFormat string
+
+// DeleteRegulatoryAuthorityParams defines parameters for DeleteRegulatoryAuthority.
+type DeleteRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetRegulatoryAuthorityParams defines parameters for GetRegulatoryAuthority.
+type GetRegulatoryAuthorityParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetRegulatoryAuthorityParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetRegulatoryAuthorityParamsFormat defines parameters for GetRegulatoryAuthority.
+type GetRegulatoryAuthorityParamsFormat string
+
+// UpdateRegulatoryAuthorityParams defines parameters for UpdateRegulatoryAuthority.
+type UpdateRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceRegulatoryAuthorityParams defines parameters for ReplaceRegulatoryAuthority.
+type ReplaceRegulatoryAuthorityParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSetupTypesParams defines parameters for ListSetupTypes.
+type ListSetupTypesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSetupTypesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// ListSetupTypesParamsFormat defines parameters for ListSetupTypes.
+type ListSetupTypesParamsFormat string
+
+// DeleteSetupTypeParams defines parameters for DeleteSetupType.
+type DeleteSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetSetupTypeParams defines parameters for GetSetupType.
+type GetSetupTypeParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSetupTypeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSetupTypeParamsFormat defines parameters for GetSetupType.
+type GetSetupTypeParamsFormat string
+
+// UpdateSetupTypeParams defines parameters for UpdateSetupType.
+type UpdateSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReplaceSetupTypeParams defines parameters for ReplaceSetupType.
+type ReplaceSetupTypeParams struct {
+	// IfMatch Change or delete the record only if its current ETag (from a GET of
+	// its URL without query parameters) is one of these, or `*` for any
+	// existing record; else 412. Without the header the request is
+	// unconditional. Conditional writes to one record are handled one at
+	// a time, so of two clients sending the same ETag only the first wins.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListSpeciesParams defines parameters for ListSpecies.
 type ListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -4069,6 +6921,54 @@ type PublicGetProcedureParams struct {
 // PublicGetProcedureParamsFormat defines parameters for PublicGetProcedure.
 type PublicGetProcedureParamsFormat string
 
+// PublicListBehavioralAssaysParams defines parameters for PublicListBehavioralAssays.
+type PublicListBehavioralAssaysParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralAssaysParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralAssaysParamsFormat defines parameters for PublicListBehavioralAssays.
+type PublicListBehavioralAssaysParamsFormat string
+
+// PublicGetBehavioralAssayParams defines parameters for PublicGetBehavioralAssay.
+type PublicGetBehavioralAssayParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralAssayParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralAssayParamsFormat defines parameters for PublicGetBehavioralAssay.
+type PublicGetBehavioralAssayParamsFormat string
+
 // PublicListDataStoragesParams defines parameters for PublicListDataStorages.
 type PublicListDataStoragesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -4116,6 +7016,246 @@ type PublicGetDataStorageParams struct {
 
 // PublicGetDataStorageParamsFormat defines parameters for PublicGetDataStorage.
 type PublicGetDataStorageParamsFormat string
+
+// PublicListInventoriesParams defines parameters for PublicListInventories.
+type PublicListInventoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListInventoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListInventoriesParamsFormat defines parameters for PublicListInventories.
+type PublicListInventoriesParamsFormat string
+
+// PublicGetInventoryParams defines parameters for PublicGetInventory.
+type PublicGetInventoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetInventoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetInventoryParamsFormat defines parameters for PublicGetInventory.
+type PublicGetInventoryParamsFormat string
+
+// PublicListLicensesParams defines parameters for PublicListLicenses.
+type PublicListLicensesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListLicensesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListLicensesParamsFormat defines parameters for PublicListLicenses.
+type PublicListLicensesParamsFormat string
+
+// PublicGetLicenseParams defines parameters for PublicGetLicense.
+type PublicGetLicenseParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetLicenseParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetLicenseParamsFormat defines parameters for PublicGetLicense.
+type PublicGetLicenseParamsFormat string
+
+// PublicListSetupsParams defines parameters for PublicListSetups.
+type PublicListSetupsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSetupsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSetupsParamsFormat defines parameters for PublicListSetups.
+type PublicListSetupsParamsFormat string
+
+// PublicGetSetupParams defines parameters for PublicGetSetup.
+type PublicGetSetupParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSetupParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSetupParamsFormat defines parameters for PublicGetSetup.
+type PublicGetSetupParamsFormat string
+
+// PublicListConsumablesParams defines parameters for PublicListConsumables.
+type PublicListConsumablesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListConsumablesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListConsumablesParamsFormat defines parameters for PublicListConsumables.
+type PublicListConsumablesParamsFormat string
+
+// PublicGetConsumableParams defines parameters for PublicGetConsumable.
+type PublicGetConsumableParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetConsumableParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetConsumableParamsFormat defines parameters for PublicGetConsumable.
+type PublicGetConsumableParamsFormat string
+
+// PublicListHardwareDevicesParams defines parameters for PublicListHardwareDevices.
+type PublicListHardwareDevicesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListHardwareDevicesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListHardwareDevicesParamsFormat defines parameters for PublicListHardwareDevices.
+type PublicListHardwareDevicesParamsFormat string
+
+// PublicGetHardwareDeviceParams defines parameters for PublicGetHardwareDevice.
+type PublicGetHardwareDeviceParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetHardwareDeviceParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetHardwareDeviceParamsFormat defines parameters for PublicGetHardwareDevice.
+type PublicGetHardwareDeviceParamsFormat string
 
 // PublicListSuppliersParams defines parameters for PublicListSuppliers.
 type PublicListSuppliersParams struct {
@@ -4501,6 +7641,246 @@ type PublicGetSubjectParams struct {
 // PublicGetSubjectParamsFormat defines parameters for PublicGetSubject.
 type PublicGetSubjectParamsFormat string
 
+// PublicListBehavioralCategoriesParams defines parameters for PublicListBehavioralCategories.
+type PublicListBehavioralCategoriesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralCategoriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralCategoriesParamsFormat defines parameters for PublicListBehavioralCategories.
+type PublicListBehavioralCategoriesParamsFormat string
+
+// PublicGetBehavioralCategoryParams defines parameters for PublicGetBehavioralCategory.
+type PublicGetBehavioralCategoryParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralCategoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralCategoryParamsFormat defines parameters for PublicGetBehavioralCategory.
+type PublicGetBehavioralCategoryParamsFormat string
+
+// PublicListBehavioralParadigmsParams defines parameters for PublicListBehavioralParadigms.
+type PublicListBehavioralParadigmsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehavioralParadigmsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBehavioralParadigmsParamsFormat defines parameters for PublicListBehavioralParadigms.
+type PublicListBehavioralParadigmsParamsFormat string
+
+// PublicGetBehavioralParadigmParams defines parameters for PublicGetBehavioralParadigm.
+type PublicGetBehavioralParadigmParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehavioralParadigmParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehavioralParadigmParamsFormat defines parameters for PublicGetBehavioralParadigm.
+type PublicGetBehavioralParadigmParamsFormat string
+
+// PublicListBrainRegionsParams defines parameters for PublicListBrainRegions.
+type PublicListBrainRegionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBrainRegionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListBrainRegionsParamsFormat defines parameters for PublicListBrainRegions.
+type PublicListBrainRegionsParamsFormat string
+
+// PublicGetBrainRegionParams defines parameters for PublicGetBrainRegion.
+type PublicGetBrainRegionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBrainRegionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBrainRegionParamsFormat defines parameters for PublicGetBrainRegion.
+type PublicGetBrainRegionParamsFormat string
+
+// PublicListRegulatoryAuthoritiesParams defines parameters for PublicListRegulatoryAuthorities.
+type PublicListRegulatoryAuthoritiesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListRegulatoryAuthoritiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListRegulatoryAuthoritiesParamsFormat defines parameters for PublicListRegulatoryAuthorities.
+type PublicListRegulatoryAuthoritiesParamsFormat string
+
+// PublicGetRegulatoryAuthorityParams defines parameters for PublicGetRegulatoryAuthority.
+type PublicGetRegulatoryAuthorityParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetRegulatoryAuthorityParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetRegulatoryAuthorityParamsFormat defines parameters for PublicGetRegulatoryAuthority.
+type PublicGetRegulatoryAuthorityParamsFormat string
+
+// PublicListSetupTypesParams defines parameters for PublicListSetupTypes.
+type PublicListSetupTypesParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSetupTypesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+
+	// FilterNameIcontains Case-insensitive substring of the name.
+	FilterNameIcontains *NameIcontains `form:"filter{name.icontains},omitempty" json:"filter{name.icontains},omitempty"`
+}
+
+// PublicListSetupTypesParamsFormat defines parameters for PublicListSetupTypes.
+type PublicListSetupTypesParamsFormat string
+
+// PublicGetSetupTypeParams defines parameters for PublicGetSetupType.
+type PublicGetSetupTypeParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSetupTypeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSetupTypeParamsFormat defines parameters for PublicGetSetupType.
+type PublicGetSetupTypeParamsFormat string
+
 // PublicListSpeciesParams defines parameters for PublicListSpecies.
 type PublicListSpeciesParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -4627,6 +8007,15 @@ type CreateProcedureJSONRequestBody = ProcedureCreate
 // UpdateProcedureJSONRequestBody defines body for UpdateProcedure for application/json ContentType.
 type UpdateProcedureJSONRequestBody = ProcedurePatch
 
+// CreateBehavioralAssayJSONRequestBody defines body for CreateBehavioralAssay for application/json ContentType.
+type CreateBehavioralAssayJSONRequestBody = BehavioralAssayCreate
+
+// UpdateBehavioralAssayJSONRequestBody defines body for UpdateBehavioralAssay for application/json ContentType.
+type UpdateBehavioralAssayJSONRequestBody = BehavioralAssayPatch
+
+// ReplaceBehavioralAssayJSONRequestBody defines body for ReplaceBehavioralAssay for application/json ContentType.
+type ReplaceBehavioralAssayJSONRequestBody = BehavioralAssayCreate
+
 // CreateDataStorageJSONRequestBody defines body for CreateDataStorage for application/json ContentType.
 type CreateDataStorageJSONRequestBody = DataStorageCreate
 
@@ -4635,6 +8024,51 @@ type UpdateDataStorageJSONRequestBody = DataStoragePatch
 
 // ReplaceDataStorageJSONRequestBody defines body for ReplaceDataStorage for application/json ContentType.
 type ReplaceDataStorageJSONRequestBody = DataStorageCreate
+
+// CreateInventoryJSONRequestBody defines body for CreateInventory for application/json ContentType.
+type CreateInventoryJSONRequestBody = InventoryCreate
+
+// UpdateInventoryJSONRequestBody defines body for UpdateInventory for application/json ContentType.
+type UpdateInventoryJSONRequestBody = InventoryPatch
+
+// ReplaceInventoryJSONRequestBody defines body for ReplaceInventory for application/json ContentType.
+type ReplaceInventoryJSONRequestBody = InventoryCreate
+
+// CreateLicenseJSONRequestBody defines body for CreateLicense for application/json ContentType.
+type CreateLicenseJSONRequestBody = LicenseCreate
+
+// UpdateLicenseJSONRequestBody defines body for UpdateLicense for application/json ContentType.
+type UpdateLicenseJSONRequestBody = LicensePatch
+
+// ReplaceLicenseJSONRequestBody defines body for ReplaceLicense for application/json ContentType.
+type ReplaceLicenseJSONRequestBody = LicenseCreate
+
+// CreateSetupJSONRequestBody defines body for CreateSetup for application/json ContentType.
+type CreateSetupJSONRequestBody = SetupCreate
+
+// UpdateSetupJSONRequestBody defines body for UpdateSetup for application/json ContentType.
+type UpdateSetupJSONRequestBody = SetupPatch
+
+// ReplaceSetupJSONRequestBody defines body for ReplaceSetup for application/json ContentType.
+type ReplaceSetupJSONRequestBody = SetupCreate
+
+// CreateConsumableJSONRequestBody defines body for CreateConsumable for application/json ContentType.
+type CreateConsumableJSONRequestBody = ConsumableCreate
+
+// UpdateConsumableJSONRequestBody defines body for UpdateConsumable for application/json ContentType.
+type UpdateConsumableJSONRequestBody = ConsumablePatch
+
+// ReplaceConsumableJSONRequestBody defines body for ReplaceConsumable for application/json ContentType.
+type ReplaceConsumableJSONRequestBody = ConsumableCreate
+
+// CreateHardwareDeviceJSONRequestBody defines body for CreateHardwareDevice for application/json ContentType.
+type CreateHardwareDeviceJSONRequestBody = HardwareDeviceCreate
+
+// UpdateHardwareDeviceJSONRequestBody defines body for UpdateHardwareDevice for application/json ContentType.
+type UpdateHardwareDeviceJSONRequestBody = HardwareDevicePatch
+
+// ReplaceHardwareDeviceJSONRequestBody defines body for ReplaceHardwareDevice for application/json ContentType.
+type ReplaceHardwareDeviceJSONRequestBody = HardwareDeviceCreate
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
 type CreateSupplierJSONRequestBody = SupplierCreate
@@ -4707,6 +8141,51 @@ type UpdateSubjectJSONRequestBody = SubjectPatch
 
 // ReplaceSubjectJSONRequestBody defines body for ReplaceSubject for application/json ContentType.
 type ReplaceSubjectJSONRequestBody = SubjectCreate
+
+// CreateBehavioralCategoryJSONRequestBody defines body for CreateBehavioralCategory for application/json ContentType.
+type CreateBehavioralCategoryJSONRequestBody = BehavioralCategoryCreate
+
+// UpdateBehavioralCategoryJSONRequestBody defines body for UpdateBehavioralCategory for application/json ContentType.
+type UpdateBehavioralCategoryJSONRequestBody = BehavioralCategoryPatch
+
+// ReplaceBehavioralCategoryJSONRequestBody defines body for ReplaceBehavioralCategory for application/json ContentType.
+type ReplaceBehavioralCategoryJSONRequestBody = BehavioralCategoryCreate
+
+// CreateBehavioralParadigmJSONRequestBody defines body for CreateBehavioralParadigm for application/json ContentType.
+type CreateBehavioralParadigmJSONRequestBody = BehavioralParadigmCreate
+
+// UpdateBehavioralParadigmJSONRequestBody defines body for UpdateBehavioralParadigm for application/json ContentType.
+type UpdateBehavioralParadigmJSONRequestBody = BehavioralParadigmPatch
+
+// ReplaceBehavioralParadigmJSONRequestBody defines body for ReplaceBehavioralParadigm for application/json ContentType.
+type ReplaceBehavioralParadigmJSONRequestBody = BehavioralParadigmCreate
+
+// CreateBrainRegionJSONRequestBody defines body for CreateBrainRegion for application/json ContentType.
+type CreateBrainRegionJSONRequestBody = BrainRegionCreate
+
+// UpdateBrainRegionJSONRequestBody defines body for UpdateBrainRegion for application/json ContentType.
+type UpdateBrainRegionJSONRequestBody = BrainRegionPatch
+
+// ReplaceBrainRegionJSONRequestBody defines body for ReplaceBrainRegion for application/json ContentType.
+type ReplaceBrainRegionJSONRequestBody = BrainRegionCreate
+
+// CreateRegulatoryAuthorityJSONRequestBody defines body for CreateRegulatoryAuthority for application/json ContentType.
+type CreateRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityCreate
+
+// UpdateRegulatoryAuthorityJSONRequestBody defines body for UpdateRegulatoryAuthority for application/json ContentType.
+type UpdateRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityPatch
+
+// ReplaceRegulatoryAuthorityJSONRequestBody defines body for ReplaceRegulatoryAuthority for application/json ContentType.
+type ReplaceRegulatoryAuthorityJSONRequestBody = RegulatoryAuthorityCreate
+
+// CreateSetupTypeJSONRequestBody defines body for CreateSetupType for application/json ContentType.
+type CreateSetupTypeJSONRequestBody = SetupTypeCreate
+
+// UpdateSetupTypeJSONRequestBody defines body for UpdateSetupType for application/json ContentType.
+type UpdateSetupTypeJSONRequestBody = SetupTypePatch
+
+// ReplaceSetupTypeJSONRequestBody defines body for ReplaceSetupType for application/json ContentType.
+type ReplaceSetupTypeJSONRequestBody = SetupTypeCreate
 
 // CreateSpeciesJSONRequestBody defines body for CreateSpecies for application/json ContentType.
 type CreateSpeciesJSONRequestBody = SpeciesCreate
@@ -4852,6 +8331,378 @@ func (t Behavior_Subjects_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Behavior_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralAssay_BehavioralParadigm as a Uuid
+func (t BehavioralAssay_BehavioralParadigm) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_BehavioralParadigm as the provided Uuid
+func (t *BehavioralAssay_BehavioralParadigm) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_BehavioralParadigm, using the provided Uuid
+func (t *BehavioralAssay_BehavioralParadigm) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralParadigm returns the union data inside the BehavioralAssay_BehavioralParadigm as a BehavioralParadigm
+func (t BehavioralAssay_BehavioralParadigm) AsBehavioralParadigm() (BehavioralParadigm, error) {
+	var body BehavioralParadigm
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralParadigm overwrites any union data inside the BehavioralAssay_BehavioralParadigm as the provided BehavioralParadigm
+func (t *BehavioralAssay_BehavioralParadigm) FromBehavioralParadigm(v BehavioralParadigm) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralParadigm performs a merge with any union data inside the BehavioralAssay_BehavioralParadigm, using the provided BehavioralParadigm
+func (t *BehavioralAssay_BehavioralParadigm) MergeBehavioralParadigm(v BehavioralParadigm) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_BehavioralParadigm) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_BehavioralParadigm) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralAssay_Licenses_Item as a Uuid
+func (t BehavioralAssay_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_Licenses_Item as the provided Uuid
+func (t *BehavioralAssay_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_Licenses_Item, using the provided Uuid
+func (t *BehavioralAssay_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the BehavioralAssay_Licenses_Item as a License
+func (t BehavioralAssay_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the BehavioralAssay_Licenses_Item as the provided License
+func (t *BehavioralAssay_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the BehavioralAssay_Licenses_Item, using the provided License
+func (t *BehavioralAssay_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_Licenses_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralAssay_SetupType as a Uuid
+func (t BehavioralAssay_SetupType) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralAssay_SetupType as the provided Uuid
+func (t *BehavioralAssay_SetupType) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralAssay_SetupType, using the provided Uuid
+func (t *BehavioralAssay_SetupType) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetupType returns the union data inside the BehavioralAssay_SetupType as a SetupType
+func (t BehavioralAssay_SetupType) AsSetupType() (SetupType, error) {
+	var body SetupType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetupType overwrites any union data inside the BehavioralAssay_SetupType as the provided SetupType
+func (t *BehavioralAssay_SetupType) FromSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetupType performs a merge with any union data inside the BehavioralAssay_SetupType, using the provided SetupType
+func (t *BehavioralAssay_SetupType) MergeSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralAssay_SetupType) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralAssay_SetupType) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the BehavioralCategory_Parent as a NullableUuid
+func (t BehavioralCategory_Parent) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the BehavioralCategory_Parent as the provided NullableUuid
+func (t *BehavioralCategory_Parent) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the BehavioralCategory_Parent, using the provided NullableUuid
+func (t *BehavioralCategory_Parent) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralCategory returns the union data inside the BehavioralCategory_Parent as a BehavioralCategory
+func (t BehavioralCategory_Parent) AsBehavioralCategory() (BehavioralCategory, error) {
+	var body BehavioralCategory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralCategory overwrites any union data inside the BehavioralCategory_Parent as the provided BehavioralCategory
+func (t *BehavioralCategory_Parent) FromBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralCategory performs a merge with any union data inside the BehavioralCategory_Parent, using the provided BehavioralCategory
+func (t *BehavioralCategory_Parent) MergeBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralCategory_Parent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralCategory_Parent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the BehavioralParadigm_Category as a NullableUuid
+func (t BehavioralParadigm_Category) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the BehavioralParadigm_Category as the provided NullableUuid
+func (t *BehavioralParadigm_Category) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the BehavioralParadigm_Category, using the provided NullableUuid
+func (t *BehavioralParadigm_Category) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralCategory returns the union data inside the BehavioralParadigm_Category as a BehavioralCategory
+func (t BehavioralParadigm_Category) AsBehavioralCategory() (BehavioralCategory, error) {
+	var body BehavioralCategory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralCategory overwrites any union data inside the BehavioralParadigm_Category as the provided BehavioralCategory
+func (t *BehavioralParadigm_Category) FromBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralCategory performs a merge with any union data inside the BehavioralParadigm_Category, using the provided BehavioralCategory
+func (t *BehavioralParadigm_Category) MergeBehavioralCategory(v BehavioralCategory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralParadigm_Category) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralParadigm_Category) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the BehavioralParadigm_Species_Item as a Uuid
+func (t BehavioralParadigm_Species_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the BehavioralParadigm_Species_Item as the provided Uuid
+func (t *BehavioralParadigm_Species_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the BehavioralParadigm_Species_Item, using the provided Uuid
+func (t *BehavioralParadigm_Species_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSpecies returns the union data inside the BehavioralParadigm_Species_Item as a Species
+func (t BehavioralParadigm_Species_Item) AsSpecies() (Species, error) {
+	var body Species
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSpecies overwrites any union data inside the BehavioralParadigm_Species_Item as the provided Species
+func (t *BehavioralParadigm_Species_Item) FromSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSpecies performs a merge with any union data inside the BehavioralParadigm_Species_Item, using the provided Species
+func (t *BehavioralParadigm_Species_Item) MergeSpecies(v Species) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BehavioralParadigm_Species_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BehavioralParadigm_Species_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -5290,6 +9141,68 @@ func (t *Collection_Sessions_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Consumable_Supplier as a Uuid
+func (t Consumable_Supplier) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Consumable_Supplier as the provided Uuid
+func (t *Consumable_Supplier) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Consumable_Supplier, using the provided Uuid
+func (t *Consumable_Supplier) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the Consumable_Supplier as a Supplier
+func (t Consumable_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the Consumable_Supplier as the provided Supplier
+func (t *Consumable_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the Consumable_Supplier, using the provided Supplier
+func (t *Consumable_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Consumable_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Consumable_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the DataAcquisition_Procedures_Item as a Uuid
 func (t DataAcquisition_Procedures_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -5410,6 +9323,254 @@ func (t DataAcquisition_Session) MarshalJSON() ([]byte, error) {
 }
 
 func (t *DataAcquisition_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the HardwareDevice_Supplier as a Uuid
+func (t HardwareDevice_Supplier) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the HardwareDevice_Supplier as the provided Uuid
+func (t *HardwareDevice_Supplier) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the HardwareDevice_Supplier, using the provided Uuid
+func (t *HardwareDevice_Supplier) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSupplier returns the union data inside the HardwareDevice_Supplier as a Supplier
+func (t HardwareDevice_Supplier) AsSupplier() (Supplier, error) {
+	var body Supplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSupplier overwrites any union data inside the HardwareDevice_Supplier as the provided Supplier
+func (t *HardwareDevice_Supplier) FromSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSupplier performs a merge with any union data inside the HardwareDevice_Supplier, using the provided Supplier
+func (t *HardwareDevice_Supplier) MergeSupplier(v Supplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t HardwareDevice_Supplier) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *HardwareDevice_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the License_Behavioralassays_Item as a Uuid
+func (t License_Behavioralassays_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the License_Behavioralassays_Item as the provided Uuid
+func (t *License_Behavioralassays_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the License_Behavioralassays_Item, using the provided Uuid
+func (t *License_Behavioralassays_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralAssay returns the union data inside the License_Behavioralassays_Item as a BehavioralAssay
+func (t License_Behavioralassays_Item) AsBehavioralAssay() (BehavioralAssay, error) {
+	var body BehavioralAssay
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralAssay overwrites any union data inside the License_Behavioralassays_Item as the provided BehavioralAssay
+func (t *License_Behavioralassays_Item) FromBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralAssay performs a merge with any union data inside the License_Behavioralassays_Item, using the provided BehavioralAssay
+func (t *License_Behavioralassays_Item) MergeBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_Behavioralassays_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_Behavioralassays_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the License_RegulatoryAuthority as a NullableUuid
+func (t License_RegulatoryAuthority) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the License_RegulatoryAuthority as the provided NullableUuid
+func (t *License_RegulatoryAuthority) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the License_RegulatoryAuthority, using the provided NullableUuid
+func (t *License_RegulatoryAuthority) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRegulatoryAuthority returns the union data inside the License_RegulatoryAuthority as a RegulatoryAuthority
+func (t License_RegulatoryAuthority) AsRegulatoryAuthority() (RegulatoryAuthority, error) {
+	var body RegulatoryAuthority
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRegulatoryAuthority overwrites any union data inside the License_RegulatoryAuthority as the provided RegulatoryAuthority
+func (t *License_RegulatoryAuthority) FromRegulatoryAuthority(v RegulatoryAuthority) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRegulatoryAuthority performs a merge with any union data inside the License_RegulatoryAuthority, using the provided RegulatoryAuthority
+func (t *License_RegulatoryAuthority) MergeRegulatoryAuthority(v RegulatoryAuthority) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_RegulatoryAuthority) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_RegulatoryAuthority) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the License_Subjects_Item as a Uuid
+func (t License_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the License_Subjects_Item as the provided Uuid
+func (t *License_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the License_Subjects_Item, using the provided Uuid
+func (t *License_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the License_Subjects_Item as a Subject
+func (t License_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the License_Subjects_Item as the provided Subject
+func (t *License_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the License_Subjects_Item, using the provided Subject
+func (t *License_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t License_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *License_Subjects_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -6282,6 +10443,68 @@ func (t *SessionDataStorage_Session) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Setup_SetupType as a Uuid
+func (t Setup_SetupType) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Setup_SetupType as the provided Uuid
+func (t *Setup_SetupType) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Setup_SetupType, using the provided Uuid
+func (t *Setup_SetupType) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetupType returns the union data inside the Setup_SetupType as a SetupType
+func (t Setup_SetupType) AsSetupType() (SetupType, error) {
+	var body SetupType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetupType overwrites any union data inside the Setup_SetupType as the provided SetupType
+func (t *Setup_SetupType) FromSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetupType performs a merge with any union data inside the Setup_SetupType, using the provided SetupType
+func (t *Setup_SetupType) MergeSetupType(v SetupType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Setup_SetupType) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Setup_SetupType) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Strain_Species as a Uuid
 func (t Strain_Species) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -6402,6 +10625,68 @@ func (t Subject_Breeding) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Subject_Breeding) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Subject_Licenses_Item as a Uuid
+func (t Subject_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Licenses_Item as the provided Uuid
+func (t *Subject_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Licenses_Item, using the provided Uuid
+func (t *Subject_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the Subject_Licenses_Item as a License
+func (t Subject_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the Subject_Licenses_Item as the provided License
+func (t *Subject_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the Subject_Licenses_Item, using the provided License
+func (t *Subject_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Licenses_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -6722,6 +11007,24 @@ type ServerInterface interface {
 	// UpdateProcedure Update a procedure
 	// (PATCH /api/private/modules/procedure/{id}/)
 	UpdateProcedure(ctx echo.Context, id Id) error
+	// ListBehavioralAssays List behavioralassays (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/)
+	ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error
+	// CreateBehavioralAssay Create a behavioralassay
+	// (POST /api/private/personal_attributes/behavioralassay/)
+	CreateBehavioralAssay(ctx echo.Context) error
+	// DeleteBehavioralAssay Delete a behavioralassay
+	// (DELETE /api/private/personal_attributes/behavioralassay/{id}/)
+	DeleteBehavioralAssay(ctx echo.Context, id Id, params DeleteBehavioralAssayParams) error
+	// GetBehavioralAssay Get one behavioralassay (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/{id}/)
+	GetBehavioralAssay(ctx echo.Context, id Id, params GetBehavioralAssayParams) error
+	// UpdateBehavioralAssay Update a behavioralassay
+	// (PATCH /api/private/personal_attributes/behavioralassay/{id}/)
+	UpdateBehavioralAssay(ctx echo.Context, id Id, params UpdateBehavioralAssayParams) error
+	// ReplaceBehavioralAssay Replace a behavioralassay
+	// (PUT /api/private/personal_attributes/behavioralassay/{id}/)
+	ReplaceBehavioralAssay(ctx echo.Context, id Id, params ReplaceBehavioralAssayParams) error
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error
@@ -6740,6 +11043,96 @@ type ServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx echo.Context, id Id, params ReplaceDataStorageParams) error
+	// ListInventories List inventorys (private portal)
+	// (GET /api/private/personal_attributes/inventory/)
+	ListInventories(ctx echo.Context, params ListInventoriesParams) error
+	// CreateInventory Create a inventory
+	// (POST /api/private/personal_attributes/inventory/)
+	CreateInventory(ctx echo.Context) error
+	// DeleteInventory Delete a inventory
+	// (DELETE /api/private/personal_attributes/inventory/{id}/)
+	DeleteInventory(ctx echo.Context, id Id, params DeleteInventoryParams) error
+	// GetInventory Get one inventory (private portal)
+	// (GET /api/private/personal_attributes/inventory/{id}/)
+	GetInventory(ctx echo.Context, id Id, params GetInventoryParams) error
+	// UpdateInventory Update a inventory
+	// (PATCH /api/private/personal_attributes/inventory/{id}/)
+	UpdateInventory(ctx echo.Context, id Id, params UpdateInventoryParams) error
+	// ReplaceInventory Replace a inventory
+	// (PUT /api/private/personal_attributes/inventory/{id}/)
+	ReplaceInventory(ctx echo.Context, id Id, params ReplaceInventoryParams) error
+	// ListLicenses List licenses (private portal)
+	// (GET /api/private/personal_attributes/license/)
+	ListLicenses(ctx echo.Context, params ListLicensesParams) error
+	// CreateLicense Create a license
+	// (POST /api/private/personal_attributes/license/)
+	CreateLicense(ctx echo.Context) error
+	// DeleteLicense Delete a license
+	// (DELETE /api/private/personal_attributes/license/{id}/)
+	DeleteLicense(ctx echo.Context, id Id, params DeleteLicenseParams) error
+	// GetLicense Get one license (private portal)
+	// (GET /api/private/personal_attributes/license/{id}/)
+	GetLicense(ctx echo.Context, id Id, params GetLicenseParams) error
+	// UpdateLicense Update a license
+	// (PATCH /api/private/personal_attributes/license/{id}/)
+	UpdateLicense(ctx echo.Context, id Id, params UpdateLicenseParams) error
+	// ReplaceLicense Replace a license
+	// (PUT /api/private/personal_attributes/license/{id}/)
+	ReplaceLicense(ctx echo.Context, id Id, params ReplaceLicenseParams) error
+	// ListSetups List setups (private portal)
+	// (GET /api/private/personal_attributes/setup/)
+	ListSetups(ctx echo.Context, params ListSetupsParams) error
+	// CreateSetup Create a setup
+	// (POST /api/private/personal_attributes/setup/)
+	CreateSetup(ctx echo.Context) error
+	// DeleteSetup Delete a setup
+	// (DELETE /api/private/personal_attributes/setup/{id}/)
+	DeleteSetup(ctx echo.Context, id Id, params DeleteSetupParams) error
+	// GetSetup Get one setup (private portal)
+	// (GET /api/private/personal_attributes/setup/{id}/)
+	GetSetup(ctx echo.Context, id Id, params GetSetupParams) error
+	// UpdateSetup Update a setup
+	// (PATCH /api/private/personal_attributes/setup/{id}/)
+	UpdateSetup(ctx echo.Context, id Id, params UpdateSetupParams) error
+	// ReplaceSetup Replace a setup
+	// (PUT /api/private/personal_attributes/setup/{id}/)
+	ReplaceSetup(ctx echo.Context, id Id, params ReplaceSetupParams) error
+	// ListConsumables List consumables (private portal)
+	// (GET /api/private/resources/consumable/)
+	ListConsumables(ctx echo.Context, params ListConsumablesParams) error
+	// CreateConsumable Create a consumable
+	// (POST /api/private/resources/consumable/)
+	CreateConsumable(ctx echo.Context) error
+	// DeleteConsumable Delete a consumable
+	// (DELETE /api/private/resources/consumable/{id}/)
+	DeleteConsumable(ctx echo.Context, id Id, params DeleteConsumableParams) error
+	// GetConsumable Get one consumable (private portal)
+	// (GET /api/private/resources/consumable/{id}/)
+	GetConsumable(ctx echo.Context, id Id, params GetConsumableParams) error
+	// UpdateConsumable Update a consumable
+	// (PATCH /api/private/resources/consumable/{id}/)
+	UpdateConsumable(ctx echo.Context, id Id, params UpdateConsumableParams) error
+	// ReplaceConsumable Replace a consumable
+	// (PUT /api/private/resources/consumable/{id}/)
+	ReplaceConsumable(ctx echo.Context, id Id, params ReplaceConsumableParams) error
+	// ListHardwareDevices List hardwaredevices (private portal)
+	// (GET /api/private/resources/hardwaredevice/)
+	ListHardwareDevices(ctx echo.Context, params ListHardwareDevicesParams) error
+	// CreateHardwareDevice Create a hardwaredevice
+	// (POST /api/private/resources/hardwaredevice/)
+	CreateHardwareDevice(ctx echo.Context) error
+	// DeleteHardwareDevice Delete a hardwaredevice
+	// (DELETE /api/private/resources/hardwaredevice/{id}/)
+	DeleteHardwareDevice(ctx echo.Context, id Id, params DeleteHardwareDeviceParams) error
+	// GetHardwareDevice Get one hardwaredevice (private portal)
+	// (GET /api/private/resources/hardwaredevice/{id}/)
+	GetHardwareDevice(ctx echo.Context, id Id, params GetHardwareDeviceParams) error
+	// UpdateHardwareDevice Update a hardwaredevice
+	// (PATCH /api/private/resources/hardwaredevice/{id}/)
+	UpdateHardwareDevice(ctx echo.Context, id Id, params UpdateHardwareDeviceParams) error
+	// ReplaceHardwareDevice Replace a hardwaredevice
+	// (PUT /api/private/resources/hardwaredevice/{id}/)
+	ReplaceHardwareDevice(ctx echo.Context, id Id, params ReplaceHardwareDeviceParams) error
 	// ListSuppliers List suppliers (private portal)
 	// (GET /api/private/resources/supplier/)
 	ListSuppliers(ctx echo.Context, params ListSuppliersParams) error
@@ -6893,6 +11286,96 @@ type ServerInterface interface {
 	// ReplaceSubject Replace a subject
 	// (PUT /api/private/stem/subject/{id}/)
 	ReplaceSubject(ctx echo.Context, id Id, params ReplaceSubjectParams) error
+	// ListBehavioralCategories List behavioralcategorys (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/)
+	ListBehavioralCategories(ctx echo.Context, params ListBehavioralCategoriesParams) error
+	// CreateBehavioralCategory Create a behavioralcategory
+	// (POST /api/private/taxonomies/behavioralcategory/)
+	CreateBehavioralCategory(ctx echo.Context) error
+	// DeleteBehavioralCategory Delete a behavioralcategory
+	// (DELETE /api/private/taxonomies/behavioralcategory/{id}/)
+	DeleteBehavioralCategory(ctx echo.Context, id Id, params DeleteBehavioralCategoryParams) error
+	// GetBehavioralCategory Get one behavioralcategory (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/{id}/)
+	GetBehavioralCategory(ctx echo.Context, id Id, params GetBehavioralCategoryParams) error
+	// UpdateBehavioralCategory Update a behavioralcategory
+	// (PATCH /api/private/taxonomies/behavioralcategory/{id}/)
+	UpdateBehavioralCategory(ctx echo.Context, id Id, params UpdateBehavioralCategoryParams) error
+	// ReplaceBehavioralCategory Replace a behavioralcategory
+	// (PUT /api/private/taxonomies/behavioralcategory/{id}/)
+	ReplaceBehavioralCategory(ctx echo.Context, id Id, params ReplaceBehavioralCategoryParams) error
+	// ListBehavioralParadigms List behavioralparadigms (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/)
+	ListBehavioralParadigms(ctx echo.Context, params ListBehavioralParadigmsParams) error
+	// CreateBehavioralParadigm Create a behavioralparadigm
+	// (POST /api/private/taxonomies/behavioralparadigm/)
+	CreateBehavioralParadigm(ctx echo.Context) error
+	// DeleteBehavioralParadigm Delete a behavioralparadigm
+	// (DELETE /api/private/taxonomies/behavioralparadigm/{id}/)
+	DeleteBehavioralParadigm(ctx echo.Context, id Id, params DeleteBehavioralParadigmParams) error
+	// GetBehavioralParadigm Get one behavioralparadigm (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/{id}/)
+	GetBehavioralParadigm(ctx echo.Context, id Id, params GetBehavioralParadigmParams) error
+	// UpdateBehavioralParadigm Update a behavioralparadigm
+	// (PATCH /api/private/taxonomies/behavioralparadigm/{id}/)
+	UpdateBehavioralParadigm(ctx echo.Context, id Id, params UpdateBehavioralParadigmParams) error
+	// ReplaceBehavioralParadigm Replace a behavioralparadigm
+	// (PUT /api/private/taxonomies/behavioralparadigm/{id}/)
+	ReplaceBehavioralParadigm(ctx echo.Context, id Id, params ReplaceBehavioralParadigmParams) error
+	// ListBrainRegions List brainregions (private portal)
+	// (GET /api/private/taxonomies/brainregion/)
+	ListBrainRegions(ctx echo.Context, params ListBrainRegionsParams) error
+	// CreateBrainRegion Create a brainregion
+	// (POST /api/private/taxonomies/brainregion/)
+	CreateBrainRegion(ctx echo.Context) error
+	// DeleteBrainRegion Delete a brainregion
+	// (DELETE /api/private/taxonomies/brainregion/{id}/)
+	DeleteBrainRegion(ctx echo.Context, id Id, params DeleteBrainRegionParams) error
+	// GetBrainRegion Get one brainregion (private portal)
+	// (GET /api/private/taxonomies/brainregion/{id}/)
+	GetBrainRegion(ctx echo.Context, id Id, params GetBrainRegionParams) error
+	// UpdateBrainRegion Update a brainregion
+	// (PATCH /api/private/taxonomies/brainregion/{id}/)
+	UpdateBrainRegion(ctx echo.Context, id Id, params UpdateBrainRegionParams) error
+	// ReplaceBrainRegion Replace a brainregion
+	// (PUT /api/private/taxonomies/brainregion/{id}/)
+	ReplaceBrainRegion(ctx echo.Context, id Id, params ReplaceBrainRegionParams) error
+	// ListRegulatoryAuthorities List regulatoryauthoritys (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/)
+	ListRegulatoryAuthorities(ctx echo.Context, params ListRegulatoryAuthoritiesParams) error
+	// CreateRegulatoryAuthority Create a regulatoryauthority
+	// (POST /api/private/taxonomies/regulatoryauthority/)
+	CreateRegulatoryAuthority(ctx echo.Context) error
+	// DeleteRegulatoryAuthority Delete a regulatoryauthority
+	// (DELETE /api/private/taxonomies/regulatoryauthority/{id}/)
+	DeleteRegulatoryAuthority(ctx echo.Context, id Id, params DeleteRegulatoryAuthorityParams) error
+	// GetRegulatoryAuthority Get one regulatoryauthority (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/{id}/)
+	GetRegulatoryAuthority(ctx echo.Context, id Id, params GetRegulatoryAuthorityParams) error
+	// UpdateRegulatoryAuthority Update a regulatoryauthority
+	// (PATCH /api/private/taxonomies/regulatoryauthority/{id}/)
+	UpdateRegulatoryAuthority(ctx echo.Context, id Id, params UpdateRegulatoryAuthorityParams) error
+	// ReplaceRegulatoryAuthority Replace a regulatoryauthority
+	// (PUT /api/private/taxonomies/regulatoryauthority/{id}/)
+	ReplaceRegulatoryAuthority(ctx echo.Context, id Id, params ReplaceRegulatoryAuthorityParams) error
+	// ListSetupTypes List setuptypes (private portal)
+	// (GET /api/private/taxonomies/setuptype/)
+	ListSetupTypes(ctx echo.Context, params ListSetupTypesParams) error
+	// CreateSetupType Create a setuptype
+	// (POST /api/private/taxonomies/setuptype/)
+	CreateSetupType(ctx echo.Context) error
+	// DeleteSetupType Delete a setuptype
+	// (DELETE /api/private/taxonomies/setuptype/{id}/)
+	DeleteSetupType(ctx echo.Context, id Id, params DeleteSetupTypeParams) error
+	// GetSetupType Get one setuptype (private portal)
+	// (GET /api/private/taxonomies/setuptype/{id}/)
+	GetSetupType(ctx echo.Context, id Id, params GetSetupTypeParams) error
+	// UpdateSetupType Update a setuptype
+	// (PATCH /api/private/taxonomies/setuptype/{id}/)
+	UpdateSetupType(ctx echo.Context, id Id, params UpdateSetupTypeParams) error
+	// ReplaceSetupType Replace a setuptype
+	// (PUT /api/private/taxonomies/setuptype/{id}/)
+	ReplaceSetupType(ctx echo.Context, id Id, params ReplaceSetupTypeParams) error
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx echo.Context, params ListSpeciesParams) error
@@ -6962,12 +11445,48 @@ type ServerInterface interface {
 	// PublicGetProcedure Get one procedure (public portal)
 	// (GET /api/public/modules/procedure/{id}/)
 	PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error
+	// PublicListBehavioralAssays List behavioralassays (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/)
+	PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error
+	// PublicGetBehavioralAssay Get one behavioralassay (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/{id}/)
+	PublicGetBehavioralAssay(ctx echo.Context, id Id, params PublicGetBehavioralAssayParams) error
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx echo.Context, id Id, params PublicGetDataStorageParams) error
+	// PublicListInventories List inventorys (public portal)
+	// (GET /api/public/personal_attributes/inventory/)
+	PublicListInventories(ctx echo.Context, params PublicListInventoriesParams) error
+	// PublicGetInventory Get one inventory (public portal)
+	// (GET /api/public/personal_attributes/inventory/{id}/)
+	PublicGetInventory(ctx echo.Context, id Id, params PublicGetInventoryParams) error
+	// PublicListLicenses List licenses (public portal)
+	// (GET /api/public/personal_attributes/license/)
+	PublicListLicenses(ctx echo.Context, params PublicListLicensesParams) error
+	// PublicGetLicense Get one license (public portal)
+	// (GET /api/public/personal_attributes/license/{id}/)
+	PublicGetLicense(ctx echo.Context, id Id, params PublicGetLicenseParams) error
+	// PublicListSetups List setups (public portal)
+	// (GET /api/public/personal_attributes/setup/)
+	PublicListSetups(ctx echo.Context, params PublicListSetupsParams) error
+	// PublicGetSetup Get one setup (public portal)
+	// (GET /api/public/personal_attributes/setup/{id}/)
+	PublicGetSetup(ctx echo.Context, id Id, params PublicGetSetupParams) error
+	// PublicListConsumables List consumables (public portal)
+	// (GET /api/public/resources/consumable/)
+	PublicListConsumables(ctx echo.Context, params PublicListConsumablesParams) error
+	// PublicGetConsumable Get one consumable (public portal)
+	// (GET /api/public/resources/consumable/{id}/)
+	PublicGetConsumable(ctx echo.Context, id Id, params PublicGetConsumableParams) error
+	// PublicListHardwareDevices List hardwaredevices (public portal)
+	// (GET /api/public/resources/hardwaredevice/)
+	PublicListHardwareDevices(ctx echo.Context, params PublicListHardwareDevicesParams) error
+	// PublicGetHardwareDevice Get one hardwaredevice (public portal)
+	// (GET /api/public/resources/hardwaredevice/{id}/)
+	PublicGetHardwareDevice(ctx echo.Context, id Id, params PublicGetHardwareDeviceParams) error
 	// PublicListSuppliers List suppliers (public portal)
 	// (GET /api/public/resources/supplier/)
 	PublicListSuppliers(ctx echo.Context, params PublicListSuppliersParams) error
@@ -7019,6 +11538,36 @@ type ServerInterface interface {
 	// PublicGetSubject Get one subject (public portal)
 	// (GET /api/public/stem/subject/{id}/)
 	PublicGetSubject(ctx echo.Context, id Id, params PublicGetSubjectParams) error
+	// PublicListBehavioralCategories List behavioralcategorys (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/)
+	PublicListBehavioralCategories(ctx echo.Context, params PublicListBehavioralCategoriesParams) error
+	// PublicGetBehavioralCategory Get one behavioralcategory (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/{id}/)
+	PublicGetBehavioralCategory(ctx echo.Context, id Id, params PublicGetBehavioralCategoryParams) error
+	// PublicListBehavioralParadigms List behavioralparadigms (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/)
+	PublicListBehavioralParadigms(ctx echo.Context, params PublicListBehavioralParadigmsParams) error
+	// PublicGetBehavioralParadigm Get one behavioralparadigm (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/{id}/)
+	PublicGetBehavioralParadigm(ctx echo.Context, id Id, params PublicGetBehavioralParadigmParams) error
+	// PublicListBrainRegions List brainregions (public portal)
+	// (GET /api/public/taxonomies/brainregion/)
+	PublicListBrainRegions(ctx echo.Context, params PublicListBrainRegionsParams) error
+	// PublicGetBrainRegion Get one brainregion (public portal)
+	// (GET /api/public/taxonomies/brainregion/{id}/)
+	PublicGetBrainRegion(ctx echo.Context, id Id, params PublicGetBrainRegionParams) error
+	// PublicListRegulatoryAuthorities List regulatoryauthoritys (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/)
+	PublicListRegulatoryAuthorities(ctx echo.Context, params PublicListRegulatoryAuthoritiesParams) error
+	// PublicGetRegulatoryAuthority Get one regulatoryauthority (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/{id}/)
+	PublicGetRegulatoryAuthority(ctx echo.Context, id Id, params PublicGetRegulatoryAuthorityParams) error
+	// PublicListSetupTypes List setuptypes (public portal)
+	// (GET /api/public/taxonomies/setuptype/)
+	PublicListSetupTypes(ctx echo.Context, params PublicListSetupTypesParams) error
+	// PublicGetSetupType Get one setuptype (public portal)
+	// (GET /api/public/taxonomies/setuptype/{id}/)
+	PublicGetSetupType(ctx echo.Context, id Id, params PublicGetSetupTypeParams) error
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error
@@ -7647,6 +12196,236 @@ func (w *ServerInterfaceWrapper) UpdateProcedure(ctx echo.Context) error {
 	return err
 }
 
+// ListBehavioralAssays converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralAssays(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralAssaysParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralAssays(ctx, params)
+	return err
+}
+
+// CreateBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralAssay(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralAssay(ctx)
+	return err
+}
+
+// DeleteBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// GetBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralAssayParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralAssay(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralAssayParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralAssay(ctx, id, params)
+	return err
+}
+
 // ListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) ListDataStorages(ctx echo.Context) error {
 	var err error
@@ -7874,6 +12653,1156 @@ func (w *ServerInterfaceWrapper) ReplaceDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceDataStorage(ctx, id, params)
+	return err
+}
+
+// ListInventories converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInventories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInventoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInventories(ctx, params)
+	return err
+}
+
+// CreateInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateInventory(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateInventory(ctx)
+	return err
+}
+
+// DeleteInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteInventory(ctx, id, params)
+	return err
+}
+
+// GetInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetInventoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetInventory(ctx, id, params)
+	return err
+}
+
+// UpdateInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateInventory(ctx, id, params)
+	return err
+}
+
+// ReplaceInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceInventoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceInventory(ctx, id, params)
+	return err
+}
+
+// ListLicenses converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLicenses(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLicensesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLicenses(ctx, params)
+	return err
+}
+
+// CreateLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateLicense(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateLicense(ctx)
+	return err
+}
+
+// DeleteLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteLicense(ctx, id, params)
+	return err
+}
+
+// GetLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) GetLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetLicenseParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetLicense(ctx, id, params)
+	return err
+}
+
+// UpdateLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateLicense(ctx, id, params)
+	return err
+}
+
+// ReplaceLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceLicenseParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceLicense(ctx, id, params)
+	return err
+}
+
+// ListSetups converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSetups(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSetupsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSetups(ctx, params)
+	return err
+}
+
+// CreateSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSetup(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSetup(ctx)
+	return err
+}
+
+// DeleteSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSetup(ctx, id, params)
+	return err
+}
+
+// GetSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSetupParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSetup(ctx, id, params)
+	return err
+}
+
+// UpdateSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSetup(ctx, id, params)
+	return err
+}
+
+// ReplaceSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSetupParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSetup(ctx, id, params)
+	return err
+}
+
+// ListConsumables converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConsumables(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConsumablesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConsumables(ctx, params)
+	return err
+}
+
+// CreateConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateConsumable(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateConsumable(ctx)
+	return err
+}
+
+// DeleteConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConsumable(ctx, id, params)
+	return err
+}
+
+// GetConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetConsumableParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConsumable(ctx, id, params)
+	return err
+}
+
+// UpdateConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateConsumable(ctx, id, params)
+	return err
+}
+
+// ReplaceConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceConsumableParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceConsumable(ctx, id, params)
+	return err
+}
+
+// ListHardwareDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) ListHardwareDevices(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListHardwareDevicesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListHardwareDevices(ctx, params)
+	return err
+}
+
+// CreateHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateHardwareDevice(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateHardwareDevice(ctx)
+	return err
+}
+
+// DeleteHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteHardwareDevice(ctx, id, params)
+	return err
+}
+
+// GetHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetHardwareDeviceParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHardwareDevice(ctx, id, params)
+	return err
+}
+
+// UpdateHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateHardwareDevice(ctx, id, params)
+	return err
+}
+
+// ReplaceHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceHardwareDeviceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceHardwareDevice(ctx, id, params)
 	return err
 }
 
@@ -9841,6 +15770,1156 @@ func (w *ServerInterfaceWrapper) ReplaceSubject(ctx echo.Context) error {
 	return err
 }
 
+// ListBehavioralCategories converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralCategories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralCategoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralCategories(ctx, params)
+	return err
+}
+
+// CreateBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralCategory(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralCategory(ctx)
+	return err
+}
+
+// DeleteBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// GetBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralCategoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralCategoryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// ListBehavioralParadigms converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehavioralParadigms(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehavioralParadigmsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehavioralParadigms(ctx, params)
+	return err
+}
+
+// CreateBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavioralParadigm(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavioralParadigm(ctx)
+	return err
+}
+
+// DeleteBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// GetBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehavioralParadigmParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// UpdateBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// ReplaceBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBehavioralParadigmParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// ListBrainRegions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBrainRegions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBrainRegionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBrainRegions(ctx, params)
+	return err
+}
+
+// CreateBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBrainRegion(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBrainRegion(ctx)
+	return err
+}
+
+// DeleteBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBrainRegion(ctx, id, params)
+	return err
+}
+
+// GetBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBrainRegionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBrainRegion(ctx, id, params)
+	return err
+}
+
+// UpdateBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBrainRegion(ctx, id, params)
+	return err
+}
+
+// ReplaceBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBrainRegionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceBrainRegion(ctx, id, params)
+	return err
+}
+
+// ListRegulatoryAuthorities converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRegulatoryAuthorities(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRegulatoryAuthoritiesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRegulatoryAuthorities(ctx, params)
+	return err
+}
+
+// CreateRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateRegulatoryAuthority(ctx)
+	return err
+}
+
+// DeleteRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// GetRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRegulatoryAuthorityParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// UpdateRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// ReplaceRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceRegulatoryAuthorityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// ListSetupTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSetupTypes(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSetupTypesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSetupTypes(ctx, params)
+	return err
+}
+
+// CreateSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSetupType(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSetupType(ctx)
+	return err
+}
+
+// DeleteSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSetupType(ctx, id, params)
+	return err
+}
+
+// GetSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSetupTypeParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSetupType(ctx, id, params)
+	return err
+}
+
+// UpdateSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSetupType(ctx, id, params)
+	return err
+}
+
+// ReplaceSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceSetupTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSetupType(ctx, id, params)
+	return err
+}
+
 // ListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSpecies(ctx echo.Context) error {
 	var err error
@@ -10759,6 +17838,119 @@ func (w *ServerInterfaceWrapper) PublicGetProcedure(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehavioralAssays converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralAssays(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralAssaysParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralAssays(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralAssay converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralAssay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralAssayParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralAssay(ctx, id, params)
+	return err
+}
+
 // PublicListDataStorages converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataStorages(ctx echo.Context) error {
 	var err error
@@ -10869,6 +18061,571 @@ func (w *ServerInterfaceWrapper) PublicGetDataStorage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublicGetDataStorage(ctx, id, params)
+	return err
+}
+
+// PublicListInventories converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListInventories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListInventoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListInventories(ctx, params)
+	return err
+}
+
+// PublicGetInventory converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetInventory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetInventoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetInventory(ctx, id, params)
+	return err
+}
+
+// PublicListLicenses converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListLicenses(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListLicensesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListLicenses(ctx, params)
+	return err
+}
+
+// PublicGetLicense converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetLicense(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetLicenseParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetLicense(ctx, id, params)
+	return err
+}
+
+// PublicListSetups converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSetups(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSetupsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSetups(ctx, params)
+	return err
+}
+
+// PublicGetSetup converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSetup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSetupParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSetup(ctx, id, params)
+	return err
+}
+
+// PublicListConsumables converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListConsumables(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListConsumablesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListConsumables(ctx, params)
+	return err
+}
+
+// PublicGetConsumable converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetConsumable(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetConsumableParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetConsumable(ctx, id, params)
+	return err
+}
+
+// PublicListHardwareDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListHardwareDevices(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListHardwareDevicesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListHardwareDevices(ctx, params)
+	return err
+}
+
+// PublicGetHardwareDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetHardwareDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetHardwareDeviceParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetHardwareDevice(ctx, id, params)
 	return err
 }
 
@@ -11787,6 +19544,571 @@ func (w *ServerInterfaceWrapper) PublicGetSubject(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehavioralCategories converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralCategories(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralCategoriesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralCategories(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralCategory converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralCategory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralCategoryParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralCategory(ctx, id, params)
+	return err
+}
+
+// PublicListBehavioralParadigms converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehavioralParadigms(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehavioralParadigmsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehavioralParadigms(ctx, params)
+	return err
+}
+
+// PublicGetBehavioralParadigm converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavioralParadigm(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehavioralParadigmParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavioralParadigm(ctx, id, params)
+	return err
+}
+
+// PublicListBrainRegions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBrainRegions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBrainRegionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBrainRegions(ctx, params)
+	return err
+}
+
+// PublicGetBrainRegion converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBrainRegion(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBrainRegionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBrainRegion(ctx, id, params)
+	return err
+}
+
+// PublicListRegulatoryAuthorities converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListRegulatoryAuthorities(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListRegulatoryAuthoritiesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListRegulatoryAuthorities(ctx, params)
+	return err
+}
+
+// PublicGetRegulatoryAuthority converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetRegulatoryAuthority(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetRegulatoryAuthorityParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetRegulatoryAuthority(ctx, id, params)
+	return err
+}
+
+// PublicListSetupTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSetupTypes(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSetupTypesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// ------------- Optional query parameter "filter{name.icontains}" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filter{name.icontains}", ctx.QueryParams(), &params.FilterNameIcontains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter filter{name.icontains}: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSetupTypes(ctx, params)
+	return err
+}
+
+// PublicGetSetupType converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSetupType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSetupTypeParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSetupType(ctx, id, params)
+	return err
+}
+
 // PublicListSpecies converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListSpecies(ctx echo.Context) error {
 	var err error
@@ -12167,6 +20489,94 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/stem/breeding/:id/", wrapper.ReplaceBreeding, options.OperationMiddlewares["replaceBreeding"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/", wrapper.PublicListBreedings, options.OperationMiddlewares["publicListBreedings"]...)
 	router.GET(options.BaseURL+"/api/public/stem/breeding/:id/", wrapper.PublicGetBreeding, options.OperationMiddlewares["publicGetBreeding"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/setup/", wrapper.ListSetups, options.OperationMiddlewares["listSetups"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/setup/", wrapper.CreateSetup, options.OperationMiddlewares["createSetup"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.DeleteSetup, options.OperationMiddlewares["deleteSetup"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.GetSetup, options.OperationMiddlewares["getSetup"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.UpdateSetup, options.OperationMiddlewares["updateSetup"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/setup/:id/", wrapper.ReplaceSetup, options.OperationMiddlewares["replaceSetup"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/setup/", wrapper.PublicListSetups, options.OperationMiddlewares["publicListSetups"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/setup/:id/", wrapper.PublicGetSetup, options.OperationMiddlewares["publicGetSetup"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/behavioralassay/", wrapper.ListBehavioralAssays, options.OperationMiddlewares["listBehavioralAssays"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/behavioralassay/", wrapper.CreateBehavioralAssay, options.OperationMiddlewares["createBehavioralAssay"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.DeleteBehavioralAssay, options.OperationMiddlewares["deleteBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.GetBehavioralAssay, options.OperationMiddlewares["getBehavioralAssay"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.UpdateBehavioralAssay, options.OperationMiddlewares["updateBehavioralAssay"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/behavioralassay/:id/", wrapper.ReplaceBehavioralAssay, options.OperationMiddlewares["replaceBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/behavioralassay/", wrapper.PublicListBehavioralAssays, options.OperationMiddlewares["publicListBehavioralAssays"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/behavioralassay/:id/", wrapper.PublicGetBehavioralAssay, options.OperationMiddlewares["publicGetBehavioralAssay"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/license/", wrapper.ListLicenses, options.OperationMiddlewares["listLicenses"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/license/", wrapper.CreateLicense, options.OperationMiddlewares["createLicense"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.DeleteLicense, options.OperationMiddlewares["deleteLicense"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.GetLicense, options.OperationMiddlewares["getLicense"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.UpdateLicense, options.OperationMiddlewares["updateLicense"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/license/:id/", wrapper.ReplaceLicense, options.OperationMiddlewares["replaceLicense"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/license/", wrapper.PublicListLicenses, options.OperationMiddlewares["publicListLicenses"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/license/:id/", wrapper.PublicGetLicense, options.OperationMiddlewares["publicGetLicense"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/inventory/", wrapper.ListInventories, options.OperationMiddlewares["listInventories"]...)
+	router.POST(options.BaseURL+"/api/private/personal_attributes/inventory/", wrapper.CreateInventory, options.OperationMiddlewares["createInventory"]...)
+	router.DELETE(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.DeleteInventory, options.OperationMiddlewares["deleteInventory"]...)
+	router.GET(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.GetInventory, options.OperationMiddlewares["getInventory"]...)
+	router.PATCH(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.UpdateInventory, options.OperationMiddlewares["updateInventory"]...)
+	router.PUT(options.BaseURL+"/api/private/personal_attributes/inventory/:id/", wrapper.ReplaceInventory, options.OperationMiddlewares["replaceInventory"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/inventory/", wrapper.PublicListInventories, options.OperationMiddlewares["publicListInventories"]...)
+	router.GET(options.BaseURL+"/api/public/personal_attributes/inventory/:id/", wrapper.PublicGetInventory, options.OperationMiddlewares["publicGetInventory"]...)
+	router.GET(options.BaseURL+"/api/private/resources/hardwaredevice/", wrapper.ListHardwareDevices, options.OperationMiddlewares["listHardwareDevices"]...)
+	router.POST(options.BaseURL+"/api/private/resources/hardwaredevice/", wrapper.CreateHardwareDevice, options.OperationMiddlewares["createHardwareDevice"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.DeleteHardwareDevice, options.OperationMiddlewares["deleteHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.GetHardwareDevice, options.OperationMiddlewares["getHardwareDevice"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.UpdateHardwareDevice, options.OperationMiddlewares["updateHardwareDevice"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/hardwaredevice/:id/", wrapper.ReplaceHardwareDevice, options.OperationMiddlewares["replaceHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/public/resources/hardwaredevice/", wrapper.PublicListHardwareDevices, options.OperationMiddlewares["publicListHardwareDevices"]...)
+	router.GET(options.BaseURL+"/api/public/resources/hardwaredevice/:id/", wrapper.PublicGetHardwareDevice, options.OperationMiddlewares["publicGetHardwareDevice"]...)
+	router.GET(options.BaseURL+"/api/private/resources/consumable/", wrapper.ListConsumables, options.OperationMiddlewares["listConsumables"]...)
+	router.POST(options.BaseURL+"/api/private/resources/consumable/", wrapper.CreateConsumable, options.OperationMiddlewares["createConsumable"]...)
+	router.DELETE(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.DeleteConsumable, options.OperationMiddlewares["deleteConsumable"]...)
+	router.GET(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.GetConsumable, options.OperationMiddlewares["getConsumable"]...)
+	router.PATCH(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.UpdateConsumable, options.OperationMiddlewares["updateConsumable"]...)
+	router.PUT(options.BaseURL+"/api/private/resources/consumable/:id/", wrapper.ReplaceConsumable, options.OperationMiddlewares["replaceConsumable"]...)
+	router.GET(options.BaseURL+"/api/public/resources/consumable/", wrapper.PublicListConsumables, options.OperationMiddlewares["publicListConsumables"]...)
+	router.GET(options.BaseURL+"/api/public/resources/consumable/:id/", wrapper.PublicGetConsumable, options.OperationMiddlewares["publicGetConsumable"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/brainregion/", wrapper.ListBrainRegions, options.OperationMiddlewares["listBrainRegions"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/brainregion/", wrapper.CreateBrainRegion, options.OperationMiddlewares["createBrainRegion"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.DeleteBrainRegion, options.OperationMiddlewares["deleteBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.GetBrainRegion, options.OperationMiddlewares["getBrainRegion"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.UpdateBrainRegion, options.OperationMiddlewares["updateBrainRegion"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/brainregion/:id/", wrapper.ReplaceBrainRegion, options.OperationMiddlewares["replaceBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/brainregion/", wrapper.PublicListBrainRegions, options.OperationMiddlewares["publicListBrainRegions"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/brainregion/:id/", wrapper.PublicGetBrainRegion, options.OperationMiddlewares["publicGetBrainRegion"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/setuptype/", wrapper.ListSetupTypes, options.OperationMiddlewares["listSetupTypes"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/setuptype/", wrapper.CreateSetupType, options.OperationMiddlewares["createSetupType"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.DeleteSetupType, options.OperationMiddlewares["deleteSetupType"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.GetSetupType, options.OperationMiddlewares["getSetupType"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.UpdateSetupType, options.OperationMiddlewares["updateSetupType"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/setuptype/:id/", wrapper.ReplaceSetupType, options.OperationMiddlewares["replaceSetupType"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/setuptype/", wrapper.PublicListSetupTypes, options.OperationMiddlewares["publicListSetupTypes"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/setuptype/:id/", wrapper.PublicGetSetupType, options.OperationMiddlewares["publicGetSetupType"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralcategory/", wrapper.ListBehavioralCategories, options.OperationMiddlewares["listBehavioralCategories"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/behavioralcategory/", wrapper.CreateBehavioralCategory, options.OperationMiddlewares["createBehavioralCategory"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.DeleteBehavioralCategory, options.OperationMiddlewares["deleteBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.GetBehavioralCategory, options.OperationMiddlewares["getBehavioralCategory"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.UpdateBehavioralCategory, options.OperationMiddlewares["updateBehavioralCategory"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/behavioralcategory/:id/", wrapper.ReplaceBehavioralCategory, options.OperationMiddlewares["replaceBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralcategory/", wrapper.PublicListBehavioralCategories, options.OperationMiddlewares["publicListBehavioralCategories"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralcategory/:id/", wrapper.PublicGetBehavioralCategory, options.OperationMiddlewares["publicGetBehavioralCategory"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/", wrapper.ListBehavioralParadigms, options.OperationMiddlewares["listBehavioralParadigms"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/", wrapper.CreateBehavioralParadigm, options.OperationMiddlewares["createBehavioralParadigm"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.DeleteBehavioralParadigm, options.OperationMiddlewares["deleteBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.GetBehavioralParadigm, options.OperationMiddlewares["getBehavioralParadigm"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.UpdateBehavioralParadigm, options.OperationMiddlewares["updateBehavioralParadigm"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/behavioralparadigm/:id/", wrapper.ReplaceBehavioralParadigm, options.OperationMiddlewares["replaceBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralparadigm/", wrapper.PublicListBehavioralParadigms, options.OperationMiddlewares["publicListBehavioralParadigms"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/behavioralparadigm/:id/", wrapper.PublicGetBehavioralParadigm, options.OperationMiddlewares["publicGetBehavioralParadigm"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/", wrapper.ListRegulatoryAuthorities, options.OperationMiddlewares["listRegulatoryAuthorities"]...)
+	router.POST(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/", wrapper.CreateRegulatoryAuthority, options.OperationMiddlewares["createRegulatoryAuthority"]...)
+	router.DELETE(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.DeleteRegulatoryAuthority, options.OperationMiddlewares["deleteRegulatoryAuthority"]...)
+	router.GET(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.GetRegulatoryAuthority, options.OperationMiddlewares["getRegulatoryAuthority"]...)
+	router.PATCH(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.UpdateRegulatoryAuthority, options.OperationMiddlewares["updateRegulatoryAuthority"]...)
+	router.PUT(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.ReplaceRegulatoryAuthority, options.OperationMiddlewares["replaceRegulatoryAuthority"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/", wrapper.PublicListRegulatoryAuthorities, options.OperationMiddlewares["publicListRegulatoryAuthorities"]...)
+	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/:id/", wrapper.PublicGetRegulatoryAuthority, options.OperationMiddlewares["publicGetRegulatoryAuthority"]...)
 	router.GET(options.BaseURL+"/api/private/modules/behavior/", wrapper.ListBehaviors, options.OperationMiddlewares["listBehaviors"]...)
 	router.POST(options.BaseURL+"/api/private/modules/behavior/", wrapper.CreateBehavior, options.OperationMiddlewares["createBehavior"]...)
 	router.DELETE(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.DeleteBehavior, options.OperationMiddlewares["deleteBehavior"]...)
@@ -14198,6 +22608,620 @@ func (response UpdateProcedure507JSONResponse) VisitUpdateProcedureResponse(w ht
 	return err
 }
 
+type ListBehavioralAssaysRequestObject struct {
+	Params ListBehavioralAssaysParams
+}
+
+type ListBehavioralAssaysResponseObject interface {
+	VisitListBehavioralAssaysResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralAssays200JSONResponse BehavioralAssayList
+
+func (response ListBehavioralAssays200JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralAssays400JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralAssays401JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralAssays403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralAssays403JSONResponse) VisitListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssayRequestObject struct {
+	Body *CreateBehavioralAssayJSONRequestBody
+}
+
+type CreateBehavioralAssayResponseObject interface {
+	VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralAssay201JSONResponse BehavioralAssayDetail
+
+func (response CreateBehavioralAssay201JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralAssay400JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralAssay401JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralAssay403JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralAssay413JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralAssay507JSONResponse) VisitCreateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralAssayParams
+}
+
+type DeleteBehavioralAssayResponseObject interface {
+	VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralAssay204Response struct {
+}
+
+func (response DeleteBehavioralAssay204Response) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralAssay400JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralAssay401JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralAssay403JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralAssay404JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralAssay412JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralAssay507JSONResponse) VisitDeleteBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralAssayParams
+}
+
+type GetBehavioralAssayResponseObject interface {
+	VisitGetBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralAssay200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralAssay200JSONResponse struct {
+	Body    BehavioralAssayDetail
+	Headers GetBehavioralAssay200ResponseHeaders
+}
+
+func (response GetBehavioralAssay200JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralAssay400JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralAssay401JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralAssay403JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralAssay404JSONResponse) VisitGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralAssayParams
+	Body   *UpdateBehavioralAssayJSONRequestBody
+}
+
+type UpdateBehavioralAssayResponseObject interface {
+	VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralAssay200JSONResponse BehavioralAssayDetail
+
+func (response UpdateBehavioralAssay200JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralAssay400JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralAssay401JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralAssay403JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralAssay404JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralAssay412JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralAssay413JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralAssay507JSONResponse) VisitUpdateBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralAssayParams
+	Body   *ReplaceBehavioralAssayJSONRequestBody
+}
+
+type ReplaceBehavioralAssayResponseObject interface {
+	VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralAssay200JSONResponse BehavioralAssayDetail
+
+func (response ReplaceBehavioralAssay200JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralAssay400JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralAssay401JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralAssay403JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralAssay404JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralAssay412JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralAssay413JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralAssay507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralAssay507JSONResponse) VisitReplaceBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListDataStoragesRequestObject struct {
 	Params ListDataStoragesParams
 }
@@ -14787,6 +23811,3076 @@ type ReplaceDataStorage507JSONResponse struct {
 }
 
 func (response ReplaceDataStorage507JSONResponse) VisitReplaceDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoriesRequestObject struct {
+	Params ListInventoriesParams
+}
+
+type ListInventoriesResponseObject interface {
+	VisitListInventoriesResponse(w http.ResponseWriter) error
+}
+
+type ListInventories200JSONResponse InventoryList
+
+func (response ListInventories200JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListInventories400JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListInventories401JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListInventories403JSONResponse) VisitListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventoryRequestObject struct {
+	Body *CreateInventoryJSONRequestBody
+}
+
+type CreateInventoryResponseObject interface {
+	VisitCreateInventoryResponse(w http.ResponseWriter) error
+}
+
+type CreateInventory201JSONResponse InventoryDetail
+
+func (response CreateInventory201JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateInventory400JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateInventory401JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateInventory403JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateInventory413JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateInventory507JSONResponse) VisitCreateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteInventoryParams
+}
+
+type DeleteInventoryResponseObject interface {
+	VisitDeleteInventoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteInventory204Response struct {
+}
+
+func (response DeleteInventory204Response) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteInventory400JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteInventory401JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteInventory403JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteInventory404JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteInventory412JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteInventory507JSONResponse) VisitDeleteInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetInventoryParams
+}
+
+type GetInventoryResponseObject interface {
+	VisitGetInventoryResponse(w http.ResponseWriter) error
+}
+
+type GetInventory200ResponseHeaders struct {
+	ETag string
+}
+
+type GetInventory200JSONResponse struct {
+	Body    InventoryDetail
+	Headers GetInventory200ResponseHeaders
+}
+
+func (response GetInventory200JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetInventory400JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetInventory401JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetInventory403JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetInventory404JSONResponse) VisitGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateInventoryParams
+	Body   *UpdateInventoryJSONRequestBody
+}
+
+type UpdateInventoryResponseObject interface {
+	VisitUpdateInventoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateInventory200JSONResponse InventoryDetail
+
+func (response UpdateInventory200JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateInventory400JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateInventory401JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateInventory403JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateInventory404JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateInventory412JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateInventory413JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateInventory507JSONResponse) VisitUpdateInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceInventoryParams
+	Body   *ReplaceInventoryJSONRequestBody
+}
+
+type ReplaceInventoryResponseObject interface {
+	VisitReplaceInventoryResponse(w http.ResponseWriter) error
+}
+
+type ReplaceInventory200JSONResponse InventoryDetail
+
+func (response ReplaceInventory200JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceInventory400JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceInventory401JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceInventory403JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceInventory404JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceInventory412JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceInventory413JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceInventory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceInventory507JSONResponse) VisitReplaceInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicensesRequestObject struct {
+	Params ListLicensesParams
+}
+
+type ListLicensesResponseObject interface {
+	VisitListLicensesResponse(w http.ResponseWriter) error
+}
+
+type ListLicenses200JSONResponse LicenseList
+
+func (response ListLicenses200JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListLicenses400JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListLicenses401JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLicenses403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListLicenses403JSONResponse) VisitListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicenseRequestObject struct {
+	Body *CreateLicenseJSONRequestBody
+}
+
+type CreateLicenseResponseObject interface {
+	VisitCreateLicenseResponse(w http.ResponseWriter) error
+}
+
+type CreateLicense201JSONResponse LicenseDetail
+
+func (response CreateLicense201JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateLicense400JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateLicense401JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateLicense403JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateLicense413JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateLicense507JSONResponse) VisitCreateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteLicenseParams
+}
+
+type DeleteLicenseResponseObject interface {
+	VisitDeleteLicenseResponse(w http.ResponseWriter) error
+}
+
+type DeleteLicense204Response struct {
+}
+
+func (response DeleteLicense204Response) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteLicense400JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteLicense401JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteLicense403JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteLicense404JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteLicense412JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteLicense507JSONResponse) VisitDeleteLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetLicenseParams
+}
+
+type GetLicenseResponseObject interface {
+	VisitGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type GetLicense200ResponseHeaders struct {
+	ETag string
+}
+
+type GetLicense200JSONResponse struct {
+	Body    LicenseDetail
+	Headers GetLicense200ResponseHeaders
+}
+
+func (response GetLicense200JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetLicense400JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetLicense401JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetLicense403JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetLicense404JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateLicenseParams
+	Body   *UpdateLicenseJSONRequestBody
+}
+
+type UpdateLicenseResponseObject interface {
+	VisitUpdateLicenseResponse(w http.ResponseWriter) error
+}
+
+type UpdateLicense200JSONResponse LicenseDetail
+
+func (response UpdateLicense200JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateLicense400JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateLicense401JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateLicense403JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateLicense404JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateLicense412JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateLicense413JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateLicense507JSONResponse) VisitUpdateLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceLicenseParams
+	Body   *ReplaceLicenseJSONRequestBody
+}
+
+type ReplaceLicenseResponseObject interface {
+	VisitReplaceLicenseResponse(w http.ResponseWriter) error
+}
+
+type ReplaceLicense200JSONResponse LicenseDetail
+
+func (response ReplaceLicense200JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceLicense400JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceLicense401JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceLicense403JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceLicense404JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceLicense412JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceLicense413JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceLicense507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceLicense507JSONResponse) VisitReplaceLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupsRequestObject struct {
+	Params ListSetupsParams
+}
+
+type ListSetupsResponseObject interface {
+	VisitListSetupsResponse(w http.ResponseWriter) error
+}
+
+type ListSetups200JSONResponse SetupList
+
+func (response ListSetups200JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSetups400JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSetups401JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetups403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSetups403JSONResponse) VisitListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupRequestObject struct {
+	Body *CreateSetupJSONRequestBody
+}
+
+type CreateSetupResponseObject interface {
+	VisitCreateSetupResponse(w http.ResponseWriter) error
+}
+
+type CreateSetup201JSONResponse SetupDetail
+
+func (response CreateSetup201JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSetup400JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSetup401JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSetup403JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSetup413JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSetup507JSONResponse) VisitCreateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSetupParams
+}
+
+type DeleteSetupResponseObject interface {
+	VisitDeleteSetupResponse(w http.ResponseWriter) error
+}
+
+type DeleteSetup204Response struct {
+}
+
+func (response DeleteSetup204Response) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSetup400JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSetup401JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSetup403JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSetup404JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSetup412JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSetup507JSONResponse) VisitDeleteSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSetupParams
+}
+
+type GetSetupResponseObject interface {
+	VisitGetSetupResponse(w http.ResponseWriter) error
+}
+
+type GetSetup200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSetup200JSONResponse struct {
+	Body    SetupDetail
+	Headers GetSetup200ResponseHeaders
+}
+
+func (response GetSetup200JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSetup400JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSetup401JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSetup403JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSetup404JSONResponse) VisitGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSetupParams
+	Body   *UpdateSetupJSONRequestBody
+}
+
+type UpdateSetupResponseObject interface {
+	VisitUpdateSetupResponse(w http.ResponseWriter) error
+}
+
+type UpdateSetup200JSONResponse SetupDetail
+
+func (response UpdateSetup200JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSetup400JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSetup401JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSetup403JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSetup404JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSetup412JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSetup413JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSetup507JSONResponse) VisitUpdateSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSetupParams
+	Body   *ReplaceSetupJSONRequestBody
+}
+
+type ReplaceSetupResponseObject interface {
+	VisitReplaceSetupResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSetup200JSONResponse SetupDetail
+
+func (response ReplaceSetup200JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSetup400JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSetup401JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSetup403JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSetup404JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSetup412JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSetup413JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetup507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSetup507JSONResponse) VisitReplaceSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumablesRequestObject struct {
+	Params ListConsumablesParams
+}
+
+type ListConsumablesResponseObject interface {
+	VisitListConsumablesResponse(w http.ResponseWriter) error
+}
+
+type ListConsumables200JSONResponse ConsumableList
+
+func (response ListConsumables200JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListConsumables400JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConsumables401JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumables403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConsumables403JSONResponse) VisitListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableRequestObject struct {
+	Body *CreateConsumableJSONRequestBody
+}
+
+type CreateConsumableResponseObject interface {
+	VisitCreateConsumableResponse(w http.ResponseWriter) error
+}
+
+type CreateConsumable201JSONResponse ConsumableDetail
+
+func (response CreateConsumable201JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateConsumable400JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateConsumable401JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateConsumable403JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateConsumable413JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateConsumable507JSONResponse) VisitCreateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteConsumableParams
+}
+
+type DeleteConsumableResponseObject interface {
+	VisitDeleteConsumableResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsumable204Response struct {
+}
+
+func (response DeleteConsumable204Response) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteConsumable400JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConsumable401JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteConsumable403JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteConsumable404JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteConsumable412JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteConsumable507JSONResponse) VisitDeleteConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetConsumableParams
+}
+
+type GetConsumableResponseObject interface {
+	VisitGetConsumableResponse(w http.ResponseWriter) error
+}
+
+type GetConsumable200ResponseHeaders struct {
+	ETag string
+}
+
+type GetConsumable200JSONResponse struct {
+	Body    ConsumableDetail
+	Headers GetConsumable200ResponseHeaders
+}
+
+func (response GetConsumable200JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetConsumable400JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConsumable401JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetConsumable403JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetConsumable404JSONResponse) VisitGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateConsumableParams
+	Body   *UpdateConsumableJSONRequestBody
+}
+
+type UpdateConsumableResponseObject interface {
+	VisitUpdateConsumableResponse(w http.ResponseWriter) error
+}
+
+type UpdateConsumable200JSONResponse ConsumableDetail
+
+func (response UpdateConsumable200JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateConsumable400JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateConsumable401JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateConsumable403JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateConsumable404JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateConsumable412JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateConsumable413JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateConsumable507JSONResponse) VisitUpdateConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceConsumableParams
+	Body   *ReplaceConsumableJSONRequestBody
+}
+
+type ReplaceConsumableResponseObject interface {
+	VisitReplaceConsumableResponse(w http.ResponseWriter) error
+}
+
+type ReplaceConsumable200JSONResponse ConsumableDetail
+
+func (response ReplaceConsumable200JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceConsumable400JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceConsumable401JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceConsumable403JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceConsumable404JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceConsumable412JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceConsumable413JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceConsumable507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceConsumable507JSONResponse) VisitReplaceConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevicesRequestObject struct {
+	Params ListHardwareDevicesParams
+}
+
+type ListHardwareDevicesResponseObject interface {
+	VisitListHardwareDevicesResponse(w http.ResponseWriter) error
+}
+
+type ListHardwareDevices200JSONResponse HardwareDeviceList
+
+func (response ListHardwareDevices200JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListHardwareDevices400JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListHardwareDevices401JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHardwareDevices403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListHardwareDevices403JSONResponse) VisitListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDeviceRequestObject struct {
+	Body *CreateHardwareDeviceJSONRequestBody
+}
+
+type CreateHardwareDeviceResponseObject interface {
+	VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type CreateHardwareDevice201JSONResponse HardwareDeviceDetail
+
+func (response CreateHardwareDevice201JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateHardwareDevice400JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateHardwareDevice401JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateHardwareDevice403JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateHardwareDevice413JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateHardwareDevice507JSONResponse) VisitCreateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteHardwareDeviceParams
+}
+
+type DeleteHardwareDeviceResponseObject interface {
+	VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type DeleteHardwareDevice204Response struct {
+}
+
+func (response DeleteHardwareDevice204Response) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteHardwareDevice400JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteHardwareDevice401JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteHardwareDevice403JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteHardwareDevice404JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteHardwareDevice412JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteHardwareDevice507JSONResponse) VisitDeleteHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetHardwareDeviceParams
+}
+
+type GetHardwareDeviceResponseObject interface {
+	VisitGetHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type GetHardwareDevice200ResponseHeaders struct {
+	ETag string
+}
+
+type GetHardwareDevice200JSONResponse struct {
+	Body    HardwareDeviceDetail
+	Headers GetHardwareDevice200ResponseHeaders
+}
+
+func (response GetHardwareDevice200JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetHardwareDevice400JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetHardwareDevice401JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetHardwareDevice403JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetHardwareDevice404JSONResponse) VisitGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateHardwareDeviceParams
+	Body   *UpdateHardwareDeviceJSONRequestBody
+}
+
+type UpdateHardwareDeviceResponseObject interface {
+	VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type UpdateHardwareDevice200JSONResponse HardwareDeviceDetail
+
+func (response UpdateHardwareDevice200JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateHardwareDevice400JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateHardwareDevice401JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateHardwareDevice403JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateHardwareDevice404JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateHardwareDevice412JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateHardwareDevice413JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateHardwareDevice507JSONResponse) VisitUpdateHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceHardwareDeviceParams
+	Body   *ReplaceHardwareDeviceJSONRequestBody
+}
+
+type ReplaceHardwareDeviceResponseObject interface {
+	VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type ReplaceHardwareDevice200JSONResponse HardwareDeviceDetail
+
+func (response ReplaceHardwareDevice200JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceHardwareDevice400JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceHardwareDevice401JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceHardwareDevice403JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceHardwareDevice404JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceHardwareDevice412JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceHardwareDevice413JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceHardwareDevice507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceHardwareDevice507JSONResponse) VisitReplaceHardwareDeviceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -19836,6 +31930,3076 @@ func (response ReplaceSubject507JSONResponse) VisitReplaceSubjectResponse(w http
 	return err
 }
 
+type ListBehavioralCategoriesRequestObject struct {
+	Params ListBehavioralCategoriesParams
+}
+
+type ListBehavioralCategoriesResponseObject interface {
+	VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralCategories200JSONResponse BehavioralCategoryList
+
+func (response ListBehavioralCategories200JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralCategories400JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralCategories401JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralCategories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralCategories403JSONResponse) VisitListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategoryRequestObject struct {
+	Body *CreateBehavioralCategoryJSONRequestBody
+}
+
+type CreateBehavioralCategoryResponseObject interface {
+	VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralCategory201JSONResponse BehavioralCategoryDetail
+
+func (response CreateBehavioralCategory201JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralCategory400JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralCategory401JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralCategory403JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralCategory413JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralCategory507JSONResponse) VisitCreateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralCategoryParams
+}
+
+type DeleteBehavioralCategoryResponseObject interface {
+	VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralCategory204Response struct {
+}
+
+func (response DeleteBehavioralCategory204Response) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralCategory400JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralCategory401JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralCategory403JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralCategory404JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralCategory412JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralCategory507JSONResponse) VisitDeleteBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralCategoryParams
+}
+
+type GetBehavioralCategoryResponseObject interface {
+	VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralCategory200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralCategory200JSONResponse struct {
+	Body    BehavioralCategoryDetail
+	Headers GetBehavioralCategory200ResponseHeaders
+}
+
+func (response GetBehavioralCategory200JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralCategory400JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralCategory401JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralCategory403JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralCategory404JSONResponse) VisitGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralCategoryParams
+	Body   *UpdateBehavioralCategoryJSONRequestBody
+}
+
+type UpdateBehavioralCategoryResponseObject interface {
+	VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralCategory200JSONResponse BehavioralCategoryDetail
+
+func (response UpdateBehavioralCategory200JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralCategory400JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralCategory401JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralCategory403JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralCategory404JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralCategory412JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralCategory413JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralCategory507JSONResponse) VisitUpdateBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralCategoryParams
+	Body   *ReplaceBehavioralCategoryJSONRequestBody
+}
+
+type ReplaceBehavioralCategoryResponseObject interface {
+	VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralCategory200JSONResponse BehavioralCategoryDetail
+
+func (response ReplaceBehavioralCategory200JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralCategory400JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralCategory401JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralCategory403JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralCategory404JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralCategory412JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralCategory413JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralCategory507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralCategory507JSONResponse) VisitReplaceBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigmsRequestObject struct {
+	Params ListBehavioralParadigmsParams
+}
+
+type ListBehavioralParadigmsResponseObject interface {
+	VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error
+}
+
+type ListBehavioralParadigms200JSONResponse BehavioralParadigmList
+
+func (response ListBehavioralParadigms200JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehavioralParadigms400JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehavioralParadigms401JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehavioralParadigms403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehavioralParadigms403JSONResponse) VisitListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigmRequestObject struct {
+	Body *CreateBehavioralParadigmJSONRequestBody
+}
+
+type CreateBehavioralParadigmResponseObject interface {
+	VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavioralParadigm201JSONResponse BehavioralParadigmDetail
+
+func (response CreateBehavioralParadigm201JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavioralParadigm400JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavioralParadigm401JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavioralParadigm403JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavioralParadigm413JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavioralParadigm507JSONResponse) VisitCreateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBehavioralParadigmParams
+}
+
+type DeleteBehavioralParadigmResponseObject interface {
+	VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavioralParadigm204Response struct {
+}
+
+func (response DeleteBehavioralParadigm204Response) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavioralParadigm400JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavioralParadigm401JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavioralParadigm403JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavioralParadigm404JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBehavioralParadigm412JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavioralParadigm507JSONResponse) VisitDeleteBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehavioralParadigmParams
+}
+
+type GetBehavioralParadigmResponseObject interface {
+	VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type GetBehavioralParadigm200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavioralParadigm200JSONResponse struct {
+	Body    BehavioralParadigmDetail
+	Headers GetBehavioralParadigm200ResponseHeaders
+}
+
+func (response GetBehavioralParadigm200JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavioralParadigm400JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavioralParadigm401JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavioralParadigm403JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavioralParadigm404JSONResponse) VisitGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBehavioralParadigmParams
+	Body   *UpdateBehavioralParadigmJSONRequestBody
+}
+
+type UpdateBehavioralParadigmResponseObject interface {
+	VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavioralParadigm200JSONResponse BehavioralParadigmDetail
+
+func (response UpdateBehavioralParadigm200JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavioralParadigm400JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavioralParadigm401JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavioralParadigm403JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavioralParadigm404JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBehavioralParadigm412JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavioralParadigm413JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavioralParadigm507JSONResponse) VisitUpdateBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBehavioralParadigmParams
+	Body   *ReplaceBehavioralParadigmJSONRequestBody
+}
+
+type ReplaceBehavioralParadigmResponseObject interface {
+	VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBehavioralParadigm200JSONResponse BehavioralParadigmDetail
+
+func (response ReplaceBehavioralParadigm200JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBehavioralParadigm400JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBehavioralParadigm401JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBehavioralParadigm403JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBehavioralParadigm404JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBehavioralParadigm412JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBehavioralParadigm413JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBehavioralParadigm507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBehavioralParadigm507JSONResponse) VisitReplaceBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegionsRequestObject struct {
+	Params ListBrainRegionsParams
+}
+
+type ListBrainRegionsResponseObject interface {
+	VisitListBrainRegionsResponse(w http.ResponseWriter) error
+}
+
+type ListBrainRegions200JSONResponse BrainRegionList
+
+func (response ListBrainRegions200JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBrainRegions400JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBrainRegions401JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBrainRegions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBrainRegions403JSONResponse) VisitListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegionRequestObject struct {
+	Body *CreateBrainRegionJSONRequestBody
+}
+
+type CreateBrainRegionResponseObject interface {
+	VisitCreateBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type CreateBrainRegion201JSONResponse BrainRegionDetail
+
+func (response CreateBrainRegion201JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBrainRegion400JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBrainRegion401JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBrainRegion403JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBrainRegion413JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBrainRegion507JSONResponse) VisitCreateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteBrainRegionParams
+}
+
+type DeleteBrainRegionResponseObject interface {
+	VisitDeleteBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type DeleteBrainRegion204Response struct {
+}
+
+func (response DeleteBrainRegion204Response) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBrainRegion400JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBrainRegion401JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBrainRegion403JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBrainRegion404JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteBrainRegion412JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBrainRegion507JSONResponse) VisitDeleteBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBrainRegionParams
+}
+
+type GetBrainRegionResponseObject interface {
+	VisitGetBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type GetBrainRegion200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBrainRegion200JSONResponse struct {
+	Body    BrainRegionDetail
+	Headers GetBrainRegion200ResponseHeaders
+}
+
+func (response GetBrainRegion200JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBrainRegion400JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBrainRegion401JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBrainRegion403JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBrainRegion404JSONResponse) VisitGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateBrainRegionParams
+	Body   *UpdateBrainRegionJSONRequestBody
+}
+
+type UpdateBrainRegionResponseObject interface {
+	VisitUpdateBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type UpdateBrainRegion200JSONResponse BrainRegionDetail
+
+func (response UpdateBrainRegion200JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBrainRegion400JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBrainRegion401JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBrainRegion403JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBrainRegion404JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateBrainRegion412JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBrainRegion413JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBrainRegion507JSONResponse) VisitUpdateBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceBrainRegionParams
+	Body   *ReplaceBrainRegionJSONRequestBody
+}
+
+type ReplaceBrainRegionResponseObject interface {
+	VisitReplaceBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBrainRegion200JSONResponse BrainRegionDetail
+
+func (response ReplaceBrainRegion200JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBrainRegion400JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBrainRegion401JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBrainRegion403JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBrainRegion404JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceBrainRegion412JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBrainRegion413JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBrainRegion507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceBrainRegion507JSONResponse) VisitReplaceBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthoritiesRequestObject struct {
+	Params ListRegulatoryAuthoritiesParams
+}
+
+type ListRegulatoryAuthoritiesResponseObject interface {
+	VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error
+}
+
+type ListRegulatoryAuthorities200JSONResponse RegulatoryAuthorityList
+
+func (response ListRegulatoryAuthorities200JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListRegulatoryAuthorities400JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListRegulatoryAuthorities401JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegulatoryAuthorities403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListRegulatoryAuthorities403JSONResponse) VisitListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthorityRequestObject struct {
+	Body *CreateRegulatoryAuthorityJSONRequestBody
+}
+
+type CreateRegulatoryAuthorityResponseObject interface {
+	VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type CreateRegulatoryAuthority201JSONResponse RegulatoryAuthorityDetail
+
+func (response CreateRegulatoryAuthority201JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateRegulatoryAuthority400JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateRegulatoryAuthority401JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateRegulatoryAuthority403JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateRegulatoryAuthority413JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateRegulatoryAuthority507JSONResponse) VisitCreateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteRegulatoryAuthorityParams
+}
+
+type DeleteRegulatoryAuthorityResponseObject interface {
+	VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type DeleteRegulatoryAuthority204Response struct {
+}
+
+func (response DeleteRegulatoryAuthority204Response) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteRegulatoryAuthority400JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteRegulatoryAuthority401JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteRegulatoryAuthority403JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteRegulatoryAuthority404JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteRegulatoryAuthority412JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteRegulatoryAuthority507JSONResponse) VisitDeleteRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetRegulatoryAuthorityParams
+}
+
+type GetRegulatoryAuthorityResponseObject interface {
+	VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type GetRegulatoryAuthority200ResponseHeaders struct {
+	ETag string
+}
+
+type GetRegulatoryAuthority200JSONResponse struct {
+	Body    RegulatoryAuthorityDetail
+	Headers GetRegulatoryAuthority200ResponseHeaders
+}
+
+func (response GetRegulatoryAuthority200JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetRegulatoryAuthority400JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetRegulatoryAuthority401JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetRegulatoryAuthority403JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetRegulatoryAuthority404JSONResponse) VisitGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateRegulatoryAuthorityParams
+	Body   *UpdateRegulatoryAuthorityJSONRequestBody
+}
+
+type UpdateRegulatoryAuthorityResponseObject interface {
+	VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type UpdateRegulatoryAuthority200JSONResponse RegulatoryAuthorityDetail
+
+func (response UpdateRegulatoryAuthority200JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateRegulatoryAuthority400JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateRegulatoryAuthority401JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateRegulatoryAuthority403JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateRegulatoryAuthority404JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateRegulatoryAuthority412JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateRegulatoryAuthority413JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateRegulatoryAuthority507JSONResponse) VisitUpdateRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceRegulatoryAuthorityParams
+	Body   *ReplaceRegulatoryAuthorityJSONRequestBody
+}
+
+type ReplaceRegulatoryAuthorityResponseObject interface {
+	VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type ReplaceRegulatoryAuthority200JSONResponse RegulatoryAuthorityDetail
+
+func (response ReplaceRegulatoryAuthority200JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceRegulatoryAuthority400JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceRegulatoryAuthority401JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceRegulatoryAuthority403JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceRegulatoryAuthority404JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceRegulatoryAuthority412JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceRegulatoryAuthority413JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceRegulatoryAuthority507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceRegulatoryAuthority507JSONResponse) VisitReplaceRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypesRequestObject struct {
+	Params ListSetupTypesParams
+}
+
+type ListSetupTypesResponseObject interface {
+	VisitListSetupTypesResponse(w http.ResponseWriter) error
+}
+
+type ListSetupTypes200JSONResponse SetupTypeList
+
+func (response ListSetupTypes200JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSetupTypes400JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSetupTypes401JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSetupTypes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSetupTypes403JSONResponse) VisitListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupTypeRequestObject struct {
+	Body *CreateSetupTypeJSONRequestBody
+}
+
+type CreateSetupTypeResponseObject interface {
+	VisitCreateSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type CreateSetupType201JSONResponse SetupTypeDetail
+
+func (response CreateSetupType201JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSetupType400JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSetupType401JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSetupType403JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSetupType413JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSetupType507JSONResponse) VisitCreateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params DeleteSetupTypeParams
+}
+
+type DeleteSetupTypeResponseObject interface {
+	VisitDeleteSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type DeleteSetupType204Response struct {
+}
+
+func (response DeleteSetupType204Response) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSetupType400JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSetupType401JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSetupType403JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSetupType404JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response DeleteSetupType412JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSetupType507JSONResponse) VisitDeleteSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSetupTypeParams
+}
+
+type GetSetupTypeResponseObject interface {
+	VisitGetSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type GetSetupType200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSetupType200JSONResponse struct {
+	Body    SetupTypeDetail
+	Headers GetSetupType200ResponseHeaders
+}
+
+func (response GetSetupType200JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSetupType400JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSetupType401JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSetupType403JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSetupType404JSONResponse) VisitGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params UpdateSetupTypeParams
+	Body   *UpdateSetupTypeJSONRequestBody
+}
+
+type UpdateSetupTypeResponseObject interface {
+	VisitUpdateSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type UpdateSetupType200JSONResponse SetupTypeDetail
+
+func (response UpdateSetupType200JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSetupType400JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSetupType401JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSetupType403JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSetupType404JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateSetupType412JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSetupType413JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSetupType507JSONResponse) VisitUpdateSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params ReplaceSetupTypeParams
+	Body   *ReplaceSetupTypeJSONRequestBody
+}
+
+type ReplaceSetupTypeResponseObject interface {
+	VisitReplaceSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type ReplaceSetupType200JSONResponse SetupTypeDetail
+
+func (response ReplaceSetupType200JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceSetupType400JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSetupType401JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSetupType403JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceSetupType404JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ReplaceSetupType412JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceSetupType413JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSetupType507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ReplaceSetupType507JSONResponse) VisitReplaceSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSpeciesRequestObject struct {
 	Params ListSpeciesParams
 }
@@ -21876,6 +37040,163 @@ func (response PublicGetProcedure404JSONResponse) VisitPublicGetProcedureRespons
 	return err
 }
 
+type PublicListBehavioralAssaysRequestObject struct {
+	Params PublicListBehavioralAssaysParams
+}
+
+type PublicListBehavioralAssaysResponseObject interface {
+	VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralAssays200JSONResponse BehavioralAssayList
+
+func (response PublicListBehavioralAssays200JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralAssays400JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralAssays401JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralAssays403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralAssays403JSONResponse) VisitPublicListBehavioralAssaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssayRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralAssayParams
+}
+
+type PublicGetBehavioralAssayResponseObject interface {
+	VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralAssay200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralAssay200JSONResponse struct {
+	Body    BehavioralAssayDetail
+	Headers PublicGetBehavioralAssay200ResponseHeaders
+}
+
+func (response PublicGetBehavioralAssay200JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralAssay400JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralAssay401JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralAssay403JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralAssay404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralAssay404JSONResponse) VisitPublicGetBehavioralAssayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataStoragesRequestObject struct {
 	Params PublicListDataStoragesParams
 }
@@ -22022,6 +37343,791 @@ func (response PublicGetDataStorage403JSONResponse) VisitPublicGetDataStorageRes
 type PublicGetDataStorage404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PublicGetDataStorage404JSONResponse) VisitPublicGetDataStorageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventoriesRequestObject struct {
+	Params PublicListInventoriesParams
+}
+
+type PublicListInventoriesResponseObject interface {
+	VisitPublicListInventoriesResponse(w http.ResponseWriter) error
+}
+
+type PublicListInventories200JSONResponse InventoryList
+
+func (response PublicListInventories200JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListInventories400JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListInventories401JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListInventories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListInventories403JSONResponse) VisitPublicListInventoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetInventoryParams
+}
+
+type PublicGetInventoryResponseObject interface {
+	VisitPublicGetInventoryResponse(w http.ResponseWriter) error
+}
+
+type PublicGetInventory200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetInventory200JSONResponse struct {
+	Body    InventoryDetail
+	Headers PublicGetInventory200ResponseHeaders
+}
+
+func (response PublicGetInventory200JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetInventory400JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetInventory401JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetInventory403JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetInventory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetInventory404JSONResponse) VisitPublicGetInventoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicensesRequestObject struct {
+	Params PublicListLicensesParams
+}
+
+type PublicListLicensesResponseObject interface {
+	VisitPublicListLicensesResponse(w http.ResponseWriter) error
+}
+
+type PublicListLicenses200JSONResponse LicenseList
+
+func (response PublicListLicenses200JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListLicenses400JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListLicenses401JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListLicenses403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListLicenses403JSONResponse) VisitPublicListLicensesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicenseRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetLicenseParams
+}
+
+type PublicGetLicenseResponseObject interface {
+	VisitPublicGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type PublicGetLicense200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetLicense200JSONResponse struct {
+	Body    LicenseDetail
+	Headers PublicGetLicense200ResponseHeaders
+}
+
+func (response PublicGetLicense200JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetLicense400JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetLicense401JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetLicense403JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetLicense404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetLicense404JSONResponse) VisitPublicGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupsRequestObject struct {
+	Params PublicListSetupsParams
+}
+
+type PublicListSetupsResponseObject interface {
+	VisitPublicListSetupsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSetups200JSONResponse SetupList
+
+func (response PublicListSetups200JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSetups400JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSetups401JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetups403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSetups403JSONResponse) VisitPublicListSetupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSetupParams
+}
+
+type PublicGetSetupResponseObject interface {
+	VisitPublicGetSetupResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSetup200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSetup200JSONResponse struct {
+	Body    SetupDetail
+	Headers PublicGetSetup200ResponseHeaders
+}
+
+func (response PublicGetSetup200JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSetup400JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSetup401JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSetup403JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSetup404JSONResponse) VisitPublicGetSetupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumablesRequestObject struct {
+	Params PublicListConsumablesParams
+}
+
+type PublicListConsumablesResponseObject interface {
+	VisitPublicListConsumablesResponse(w http.ResponseWriter) error
+}
+
+type PublicListConsumables200JSONResponse ConsumableList
+
+func (response PublicListConsumables200JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListConsumables400JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListConsumables401JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumables403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListConsumables403JSONResponse) VisitPublicListConsumablesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetConsumableParams
+}
+
+type PublicGetConsumableResponseObject interface {
+	VisitPublicGetConsumableResponse(w http.ResponseWriter) error
+}
+
+type PublicGetConsumable200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetConsumable200JSONResponse struct {
+	Body    ConsumableDetail
+	Headers PublicGetConsumable200ResponseHeaders
+}
+
+func (response PublicGetConsumable200JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetConsumable400JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetConsumable401JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetConsumable403JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumable404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetConsumable404JSONResponse) VisitPublicGetConsumableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevicesRequestObject struct {
+	Params PublicListHardwareDevicesParams
+}
+
+type PublicListHardwareDevicesResponseObject interface {
+	VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error
+}
+
+type PublicListHardwareDevices200JSONResponse HardwareDeviceList
+
+func (response PublicListHardwareDevices200JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListHardwareDevices400JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListHardwareDevices401JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListHardwareDevices403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListHardwareDevices403JSONResponse) VisitPublicListHardwareDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDeviceRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetHardwareDeviceParams
+}
+
+type PublicGetHardwareDeviceResponseObject interface {
+	VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error
+}
+
+type PublicGetHardwareDevice200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetHardwareDevice200JSONResponse struct {
+	Body    HardwareDeviceDetail
+	Headers PublicGetHardwareDevice200ResponseHeaders
+}
+
+func (response PublicGetHardwareDevice200JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetHardwareDevice400JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetHardwareDevice401JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetHardwareDevice403JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetHardwareDevice404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetHardwareDevice404JSONResponse) VisitPublicGetHardwareDeviceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -23342,6 +39448,791 @@ func (response PublicGetSubject404JSONResponse) VisitPublicGetSubjectResponse(w 
 	return err
 }
 
+type PublicListBehavioralCategoriesRequestObject struct {
+	Params PublicListBehavioralCategoriesParams
+}
+
+type PublicListBehavioralCategoriesResponseObject interface {
+	VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralCategories200JSONResponse BehavioralCategoryList
+
+func (response PublicListBehavioralCategories200JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralCategories400JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralCategories401JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralCategories403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralCategories403JSONResponse) VisitPublicListBehavioralCategoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategoryRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralCategoryParams
+}
+
+type PublicGetBehavioralCategoryResponseObject interface {
+	VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralCategory200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralCategory200JSONResponse struct {
+	Body    BehavioralCategoryDetail
+	Headers PublicGetBehavioralCategory200ResponseHeaders
+}
+
+func (response PublicGetBehavioralCategory200JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralCategory400JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralCategory401JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralCategory403JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralCategory404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralCategory404JSONResponse) VisitPublicGetBehavioralCategoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigmsRequestObject struct {
+	Params PublicListBehavioralParadigmsParams
+}
+
+type PublicListBehavioralParadigmsResponseObject interface {
+	VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehavioralParadigms200JSONResponse BehavioralParadigmList
+
+func (response PublicListBehavioralParadigms200JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehavioralParadigms400JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehavioralParadigms401JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehavioralParadigms403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehavioralParadigms403JSONResponse) VisitPublicListBehavioralParadigmsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigmRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehavioralParadigmParams
+}
+
+type PublicGetBehavioralParadigmResponseObject interface {
+	VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavioralParadigm200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavioralParadigm200JSONResponse struct {
+	Body    BehavioralParadigmDetail
+	Headers PublicGetBehavioralParadigm200ResponseHeaders
+}
+
+func (response PublicGetBehavioralParadigm200JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavioralParadigm400JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavioralParadigm401JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavioralParadigm403JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavioralParadigm404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavioralParadigm404JSONResponse) VisitPublicGetBehavioralParadigmResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegionsRequestObject struct {
+	Params PublicListBrainRegionsParams
+}
+
+type PublicListBrainRegionsResponseObject interface {
+	VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBrainRegions200JSONResponse BrainRegionList
+
+func (response PublicListBrainRegions200JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBrainRegions400JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBrainRegions401JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBrainRegions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBrainRegions403JSONResponse) VisitPublicListBrainRegionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBrainRegionParams
+}
+
+type PublicGetBrainRegionResponseObject interface {
+	VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBrainRegion200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBrainRegion200JSONResponse struct {
+	Body    BrainRegionDetail
+	Headers PublicGetBrainRegion200ResponseHeaders
+}
+
+func (response PublicGetBrainRegion200JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBrainRegion400JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBrainRegion401JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBrainRegion403JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBrainRegion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBrainRegion404JSONResponse) VisitPublicGetBrainRegionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthoritiesRequestObject struct {
+	Params PublicListRegulatoryAuthoritiesParams
+}
+
+type PublicListRegulatoryAuthoritiesResponseObject interface {
+	VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error
+}
+
+type PublicListRegulatoryAuthorities200JSONResponse RegulatoryAuthorityList
+
+func (response PublicListRegulatoryAuthorities200JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListRegulatoryAuthorities400JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListRegulatoryAuthorities401JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListRegulatoryAuthorities403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListRegulatoryAuthorities403JSONResponse) VisitPublicListRegulatoryAuthoritiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthorityRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetRegulatoryAuthorityParams
+}
+
+type PublicGetRegulatoryAuthorityResponseObject interface {
+	VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error
+}
+
+type PublicGetRegulatoryAuthority200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetRegulatoryAuthority200JSONResponse struct {
+	Body    RegulatoryAuthorityDetail
+	Headers PublicGetRegulatoryAuthority200ResponseHeaders
+}
+
+func (response PublicGetRegulatoryAuthority200JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetRegulatoryAuthority400JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetRegulatoryAuthority401JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetRegulatoryAuthority403JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetRegulatoryAuthority404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetRegulatoryAuthority404JSONResponse) VisitPublicGetRegulatoryAuthorityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypesRequestObject struct {
+	Params PublicListSetupTypesParams
+}
+
+type PublicListSetupTypesResponseObject interface {
+	VisitPublicListSetupTypesResponse(w http.ResponseWriter) error
+}
+
+type PublicListSetupTypes200JSONResponse SetupTypeList
+
+func (response PublicListSetupTypes200JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSetupTypes400JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSetupTypes401JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSetupTypes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSetupTypes403JSONResponse) VisitPublicListSetupTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupTypeRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSetupTypeParams
+}
+
+type PublicGetSetupTypeResponseObject interface {
+	VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSetupType200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSetupType200JSONResponse struct {
+	Body    SetupTypeDetail
+	Headers PublicGetSetupType200ResponseHeaders
+}
+
+func (response PublicGetSetupType200JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSetupType400JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSetupType401JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSetupType403JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSetupType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSetupType404JSONResponse) VisitPublicGetSetupTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListSpeciesRequestObject struct {
 	Params PublicListSpeciesParams
 }
@@ -23817,6 +40708,24 @@ type StrictServerInterface interface {
 	// UpdateProcedure Update a procedure
 	// (PATCH /api/private/modules/procedure/{id}/)
 	UpdateProcedure(ctx context.Context, request UpdateProcedureRequestObject) (UpdateProcedureResponseObject, error)
+	// ListBehavioralAssays List behavioralassays (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/)
+	ListBehavioralAssays(ctx context.Context, request ListBehavioralAssaysRequestObject) (ListBehavioralAssaysResponseObject, error)
+	// CreateBehavioralAssay Create a behavioralassay
+	// (POST /api/private/personal_attributes/behavioralassay/)
+	CreateBehavioralAssay(ctx context.Context, request CreateBehavioralAssayRequestObject) (CreateBehavioralAssayResponseObject, error)
+	// DeleteBehavioralAssay Delete a behavioralassay
+	// (DELETE /api/private/personal_attributes/behavioralassay/{id}/)
+	DeleteBehavioralAssay(ctx context.Context, request DeleteBehavioralAssayRequestObject) (DeleteBehavioralAssayResponseObject, error)
+	// GetBehavioralAssay Get one behavioralassay (private portal)
+	// (GET /api/private/personal_attributes/behavioralassay/{id}/)
+	GetBehavioralAssay(ctx context.Context, request GetBehavioralAssayRequestObject) (GetBehavioralAssayResponseObject, error)
+	// UpdateBehavioralAssay Update a behavioralassay
+	// (PATCH /api/private/personal_attributes/behavioralassay/{id}/)
+	UpdateBehavioralAssay(ctx context.Context, request UpdateBehavioralAssayRequestObject) (UpdateBehavioralAssayResponseObject, error)
+	// ReplaceBehavioralAssay Replace a behavioralassay
+	// (PUT /api/private/personal_attributes/behavioralassay/{id}/)
+	ReplaceBehavioralAssay(ctx context.Context, request ReplaceBehavioralAssayRequestObject) (ReplaceBehavioralAssayResponseObject, error)
 	// ListDataStorages List datastorages (private portal)
 	// (GET /api/private/personal_attributes/datastorage/)
 	ListDataStorages(ctx context.Context, request ListDataStoragesRequestObject) (ListDataStoragesResponseObject, error)
@@ -23835,6 +40744,96 @@ type StrictServerInterface interface {
 	// ReplaceDataStorage Replace a datastorage
 	// (PUT /api/private/personal_attributes/datastorage/{id}/)
 	ReplaceDataStorage(ctx context.Context, request ReplaceDataStorageRequestObject) (ReplaceDataStorageResponseObject, error)
+	// ListInventories List inventorys (private portal)
+	// (GET /api/private/personal_attributes/inventory/)
+	ListInventories(ctx context.Context, request ListInventoriesRequestObject) (ListInventoriesResponseObject, error)
+	// CreateInventory Create a inventory
+	// (POST /api/private/personal_attributes/inventory/)
+	CreateInventory(ctx context.Context, request CreateInventoryRequestObject) (CreateInventoryResponseObject, error)
+	// DeleteInventory Delete a inventory
+	// (DELETE /api/private/personal_attributes/inventory/{id}/)
+	DeleteInventory(ctx context.Context, request DeleteInventoryRequestObject) (DeleteInventoryResponseObject, error)
+	// GetInventory Get one inventory (private portal)
+	// (GET /api/private/personal_attributes/inventory/{id}/)
+	GetInventory(ctx context.Context, request GetInventoryRequestObject) (GetInventoryResponseObject, error)
+	// UpdateInventory Update a inventory
+	// (PATCH /api/private/personal_attributes/inventory/{id}/)
+	UpdateInventory(ctx context.Context, request UpdateInventoryRequestObject) (UpdateInventoryResponseObject, error)
+	// ReplaceInventory Replace a inventory
+	// (PUT /api/private/personal_attributes/inventory/{id}/)
+	ReplaceInventory(ctx context.Context, request ReplaceInventoryRequestObject) (ReplaceInventoryResponseObject, error)
+	// ListLicenses List licenses (private portal)
+	// (GET /api/private/personal_attributes/license/)
+	ListLicenses(ctx context.Context, request ListLicensesRequestObject) (ListLicensesResponseObject, error)
+	// CreateLicense Create a license
+	// (POST /api/private/personal_attributes/license/)
+	CreateLicense(ctx context.Context, request CreateLicenseRequestObject) (CreateLicenseResponseObject, error)
+	// DeleteLicense Delete a license
+	// (DELETE /api/private/personal_attributes/license/{id}/)
+	DeleteLicense(ctx context.Context, request DeleteLicenseRequestObject) (DeleteLicenseResponseObject, error)
+	// GetLicense Get one license (private portal)
+	// (GET /api/private/personal_attributes/license/{id}/)
+	GetLicense(ctx context.Context, request GetLicenseRequestObject) (GetLicenseResponseObject, error)
+	// UpdateLicense Update a license
+	// (PATCH /api/private/personal_attributes/license/{id}/)
+	UpdateLicense(ctx context.Context, request UpdateLicenseRequestObject) (UpdateLicenseResponseObject, error)
+	// ReplaceLicense Replace a license
+	// (PUT /api/private/personal_attributes/license/{id}/)
+	ReplaceLicense(ctx context.Context, request ReplaceLicenseRequestObject) (ReplaceLicenseResponseObject, error)
+	// ListSetups List setups (private portal)
+	// (GET /api/private/personal_attributes/setup/)
+	ListSetups(ctx context.Context, request ListSetupsRequestObject) (ListSetupsResponseObject, error)
+	// CreateSetup Create a setup
+	// (POST /api/private/personal_attributes/setup/)
+	CreateSetup(ctx context.Context, request CreateSetupRequestObject) (CreateSetupResponseObject, error)
+	// DeleteSetup Delete a setup
+	// (DELETE /api/private/personal_attributes/setup/{id}/)
+	DeleteSetup(ctx context.Context, request DeleteSetupRequestObject) (DeleteSetupResponseObject, error)
+	// GetSetup Get one setup (private portal)
+	// (GET /api/private/personal_attributes/setup/{id}/)
+	GetSetup(ctx context.Context, request GetSetupRequestObject) (GetSetupResponseObject, error)
+	// UpdateSetup Update a setup
+	// (PATCH /api/private/personal_attributes/setup/{id}/)
+	UpdateSetup(ctx context.Context, request UpdateSetupRequestObject) (UpdateSetupResponseObject, error)
+	// ReplaceSetup Replace a setup
+	// (PUT /api/private/personal_attributes/setup/{id}/)
+	ReplaceSetup(ctx context.Context, request ReplaceSetupRequestObject) (ReplaceSetupResponseObject, error)
+	// ListConsumables List consumables (private portal)
+	// (GET /api/private/resources/consumable/)
+	ListConsumables(ctx context.Context, request ListConsumablesRequestObject) (ListConsumablesResponseObject, error)
+	// CreateConsumable Create a consumable
+	// (POST /api/private/resources/consumable/)
+	CreateConsumable(ctx context.Context, request CreateConsumableRequestObject) (CreateConsumableResponseObject, error)
+	// DeleteConsumable Delete a consumable
+	// (DELETE /api/private/resources/consumable/{id}/)
+	DeleteConsumable(ctx context.Context, request DeleteConsumableRequestObject) (DeleteConsumableResponseObject, error)
+	// GetConsumable Get one consumable (private portal)
+	// (GET /api/private/resources/consumable/{id}/)
+	GetConsumable(ctx context.Context, request GetConsumableRequestObject) (GetConsumableResponseObject, error)
+	// UpdateConsumable Update a consumable
+	// (PATCH /api/private/resources/consumable/{id}/)
+	UpdateConsumable(ctx context.Context, request UpdateConsumableRequestObject) (UpdateConsumableResponseObject, error)
+	// ReplaceConsumable Replace a consumable
+	// (PUT /api/private/resources/consumable/{id}/)
+	ReplaceConsumable(ctx context.Context, request ReplaceConsumableRequestObject) (ReplaceConsumableResponseObject, error)
+	// ListHardwareDevices List hardwaredevices (private portal)
+	// (GET /api/private/resources/hardwaredevice/)
+	ListHardwareDevices(ctx context.Context, request ListHardwareDevicesRequestObject) (ListHardwareDevicesResponseObject, error)
+	// CreateHardwareDevice Create a hardwaredevice
+	// (POST /api/private/resources/hardwaredevice/)
+	CreateHardwareDevice(ctx context.Context, request CreateHardwareDeviceRequestObject) (CreateHardwareDeviceResponseObject, error)
+	// DeleteHardwareDevice Delete a hardwaredevice
+	// (DELETE /api/private/resources/hardwaredevice/{id}/)
+	DeleteHardwareDevice(ctx context.Context, request DeleteHardwareDeviceRequestObject) (DeleteHardwareDeviceResponseObject, error)
+	// GetHardwareDevice Get one hardwaredevice (private portal)
+	// (GET /api/private/resources/hardwaredevice/{id}/)
+	GetHardwareDevice(ctx context.Context, request GetHardwareDeviceRequestObject) (GetHardwareDeviceResponseObject, error)
+	// UpdateHardwareDevice Update a hardwaredevice
+	// (PATCH /api/private/resources/hardwaredevice/{id}/)
+	UpdateHardwareDevice(ctx context.Context, request UpdateHardwareDeviceRequestObject) (UpdateHardwareDeviceResponseObject, error)
+	// ReplaceHardwareDevice Replace a hardwaredevice
+	// (PUT /api/private/resources/hardwaredevice/{id}/)
+	ReplaceHardwareDevice(ctx context.Context, request ReplaceHardwareDeviceRequestObject) (ReplaceHardwareDeviceResponseObject, error)
 	// ListSuppliers List suppliers (private portal)
 	// (GET /api/private/resources/supplier/)
 	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
@@ -23988,6 +40987,96 @@ type StrictServerInterface interface {
 	// ReplaceSubject Replace a subject
 	// (PUT /api/private/stem/subject/{id}/)
 	ReplaceSubject(ctx context.Context, request ReplaceSubjectRequestObject) (ReplaceSubjectResponseObject, error)
+	// ListBehavioralCategories List behavioralcategorys (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/)
+	ListBehavioralCategories(ctx context.Context, request ListBehavioralCategoriesRequestObject) (ListBehavioralCategoriesResponseObject, error)
+	// CreateBehavioralCategory Create a behavioralcategory
+	// (POST /api/private/taxonomies/behavioralcategory/)
+	CreateBehavioralCategory(ctx context.Context, request CreateBehavioralCategoryRequestObject) (CreateBehavioralCategoryResponseObject, error)
+	// DeleteBehavioralCategory Delete a behavioralcategory
+	// (DELETE /api/private/taxonomies/behavioralcategory/{id}/)
+	DeleteBehavioralCategory(ctx context.Context, request DeleteBehavioralCategoryRequestObject) (DeleteBehavioralCategoryResponseObject, error)
+	// GetBehavioralCategory Get one behavioralcategory (private portal)
+	// (GET /api/private/taxonomies/behavioralcategory/{id}/)
+	GetBehavioralCategory(ctx context.Context, request GetBehavioralCategoryRequestObject) (GetBehavioralCategoryResponseObject, error)
+	// UpdateBehavioralCategory Update a behavioralcategory
+	// (PATCH /api/private/taxonomies/behavioralcategory/{id}/)
+	UpdateBehavioralCategory(ctx context.Context, request UpdateBehavioralCategoryRequestObject) (UpdateBehavioralCategoryResponseObject, error)
+	// ReplaceBehavioralCategory Replace a behavioralcategory
+	// (PUT /api/private/taxonomies/behavioralcategory/{id}/)
+	ReplaceBehavioralCategory(ctx context.Context, request ReplaceBehavioralCategoryRequestObject) (ReplaceBehavioralCategoryResponseObject, error)
+	// ListBehavioralParadigms List behavioralparadigms (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/)
+	ListBehavioralParadigms(ctx context.Context, request ListBehavioralParadigmsRequestObject) (ListBehavioralParadigmsResponseObject, error)
+	// CreateBehavioralParadigm Create a behavioralparadigm
+	// (POST /api/private/taxonomies/behavioralparadigm/)
+	CreateBehavioralParadigm(ctx context.Context, request CreateBehavioralParadigmRequestObject) (CreateBehavioralParadigmResponseObject, error)
+	// DeleteBehavioralParadigm Delete a behavioralparadigm
+	// (DELETE /api/private/taxonomies/behavioralparadigm/{id}/)
+	DeleteBehavioralParadigm(ctx context.Context, request DeleteBehavioralParadigmRequestObject) (DeleteBehavioralParadigmResponseObject, error)
+	// GetBehavioralParadigm Get one behavioralparadigm (private portal)
+	// (GET /api/private/taxonomies/behavioralparadigm/{id}/)
+	GetBehavioralParadigm(ctx context.Context, request GetBehavioralParadigmRequestObject) (GetBehavioralParadigmResponseObject, error)
+	// UpdateBehavioralParadigm Update a behavioralparadigm
+	// (PATCH /api/private/taxonomies/behavioralparadigm/{id}/)
+	UpdateBehavioralParadigm(ctx context.Context, request UpdateBehavioralParadigmRequestObject) (UpdateBehavioralParadigmResponseObject, error)
+	// ReplaceBehavioralParadigm Replace a behavioralparadigm
+	// (PUT /api/private/taxonomies/behavioralparadigm/{id}/)
+	ReplaceBehavioralParadigm(ctx context.Context, request ReplaceBehavioralParadigmRequestObject) (ReplaceBehavioralParadigmResponseObject, error)
+	// ListBrainRegions List brainregions (private portal)
+	// (GET /api/private/taxonomies/brainregion/)
+	ListBrainRegions(ctx context.Context, request ListBrainRegionsRequestObject) (ListBrainRegionsResponseObject, error)
+	// CreateBrainRegion Create a brainregion
+	// (POST /api/private/taxonomies/brainregion/)
+	CreateBrainRegion(ctx context.Context, request CreateBrainRegionRequestObject) (CreateBrainRegionResponseObject, error)
+	// DeleteBrainRegion Delete a brainregion
+	// (DELETE /api/private/taxonomies/brainregion/{id}/)
+	DeleteBrainRegion(ctx context.Context, request DeleteBrainRegionRequestObject) (DeleteBrainRegionResponseObject, error)
+	// GetBrainRegion Get one brainregion (private portal)
+	// (GET /api/private/taxonomies/brainregion/{id}/)
+	GetBrainRegion(ctx context.Context, request GetBrainRegionRequestObject) (GetBrainRegionResponseObject, error)
+	// UpdateBrainRegion Update a brainregion
+	// (PATCH /api/private/taxonomies/brainregion/{id}/)
+	UpdateBrainRegion(ctx context.Context, request UpdateBrainRegionRequestObject) (UpdateBrainRegionResponseObject, error)
+	// ReplaceBrainRegion Replace a brainregion
+	// (PUT /api/private/taxonomies/brainregion/{id}/)
+	ReplaceBrainRegion(ctx context.Context, request ReplaceBrainRegionRequestObject) (ReplaceBrainRegionResponseObject, error)
+	// ListRegulatoryAuthorities List regulatoryauthoritys (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/)
+	ListRegulatoryAuthorities(ctx context.Context, request ListRegulatoryAuthoritiesRequestObject) (ListRegulatoryAuthoritiesResponseObject, error)
+	// CreateRegulatoryAuthority Create a regulatoryauthority
+	// (POST /api/private/taxonomies/regulatoryauthority/)
+	CreateRegulatoryAuthority(ctx context.Context, request CreateRegulatoryAuthorityRequestObject) (CreateRegulatoryAuthorityResponseObject, error)
+	// DeleteRegulatoryAuthority Delete a regulatoryauthority
+	// (DELETE /api/private/taxonomies/regulatoryauthority/{id}/)
+	DeleteRegulatoryAuthority(ctx context.Context, request DeleteRegulatoryAuthorityRequestObject) (DeleteRegulatoryAuthorityResponseObject, error)
+	// GetRegulatoryAuthority Get one regulatoryauthority (private portal)
+	// (GET /api/private/taxonomies/regulatoryauthority/{id}/)
+	GetRegulatoryAuthority(ctx context.Context, request GetRegulatoryAuthorityRequestObject) (GetRegulatoryAuthorityResponseObject, error)
+	// UpdateRegulatoryAuthority Update a regulatoryauthority
+	// (PATCH /api/private/taxonomies/regulatoryauthority/{id}/)
+	UpdateRegulatoryAuthority(ctx context.Context, request UpdateRegulatoryAuthorityRequestObject) (UpdateRegulatoryAuthorityResponseObject, error)
+	// ReplaceRegulatoryAuthority Replace a regulatoryauthority
+	// (PUT /api/private/taxonomies/regulatoryauthority/{id}/)
+	ReplaceRegulatoryAuthority(ctx context.Context, request ReplaceRegulatoryAuthorityRequestObject) (ReplaceRegulatoryAuthorityResponseObject, error)
+	// ListSetupTypes List setuptypes (private portal)
+	// (GET /api/private/taxonomies/setuptype/)
+	ListSetupTypes(ctx context.Context, request ListSetupTypesRequestObject) (ListSetupTypesResponseObject, error)
+	// CreateSetupType Create a setuptype
+	// (POST /api/private/taxonomies/setuptype/)
+	CreateSetupType(ctx context.Context, request CreateSetupTypeRequestObject) (CreateSetupTypeResponseObject, error)
+	// DeleteSetupType Delete a setuptype
+	// (DELETE /api/private/taxonomies/setuptype/{id}/)
+	DeleteSetupType(ctx context.Context, request DeleteSetupTypeRequestObject) (DeleteSetupTypeResponseObject, error)
+	// GetSetupType Get one setuptype (private portal)
+	// (GET /api/private/taxonomies/setuptype/{id}/)
+	GetSetupType(ctx context.Context, request GetSetupTypeRequestObject) (GetSetupTypeResponseObject, error)
+	// UpdateSetupType Update a setuptype
+	// (PATCH /api/private/taxonomies/setuptype/{id}/)
+	UpdateSetupType(ctx context.Context, request UpdateSetupTypeRequestObject) (UpdateSetupTypeResponseObject, error)
+	// ReplaceSetupType Replace a setuptype
+	// (PUT /api/private/taxonomies/setuptype/{id}/)
+	ReplaceSetupType(ctx context.Context, request ReplaceSetupTypeRequestObject) (ReplaceSetupTypeResponseObject, error)
 	// ListSpecies List species (private portal)
 	// (GET /api/private/taxonomies/species/)
 	ListSpecies(ctx context.Context, request ListSpeciesRequestObject) (ListSpeciesResponseObject, error)
@@ -24057,12 +41146,48 @@ type StrictServerInterface interface {
 	// PublicGetProcedure Get one procedure (public portal)
 	// (GET /api/public/modules/procedure/{id}/)
 	PublicGetProcedure(ctx context.Context, request PublicGetProcedureRequestObject) (PublicGetProcedureResponseObject, error)
+	// PublicListBehavioralAssays List behavioralassays (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/)
+	PublicListBehavioralAssays(ctx context.Context, request PublicListBehavioralAssaysRequestObject) (PublicListBehavioralAssaysResponseObject, error)
+	// PublicGetBehavioralAssay Get one behavioralassay (public portal)
+	// (GET /api/public/personal_attributes/behavioralassay/{id}/)
+	PublicGetBehavioralAssay(ctx context.Context, request PublicGetBehavioralAssayRequestObject) (PublicGetBehavioralAssayResponseObject, error)
 	// PublicListDataStorages List datastorages (public portal)
 	// (GET /api/public/personal_attributes/datastorage/)
 	PublicListDataStorages(ctx context.Context, request PublicListDataStoragesRequestObject) (PublicListDataStoragesResponseObject, error)
 	// PublicGetDataStorage Get one datastorage (public portal)
 	// (GET /api/public/personal_attributes/datastorage/{id}/)
 	PublicGetDataStorage(ctx context.Context, request PublicGetDataStorageRequestObject) (PublicGetDataStorageResponseObject, error)
+	// PublicListInventories List inventorys (public portal)
+	// (GET /api/public/personal_attributes/inventory/)
+	PublicListInventories(ctx context.Context, request PublicListInventoriesRequestObject) (PublicListInventoriesResponseObject, error)
+	// PublicGetInventory Get one inventory (public portal)
+	// (GET /api/public/personal_attributes/inventory/{id}/)
+	PublicGetInventory(ctx context.Context, request PublicGetInventoryRequestObject) (PublicGetInventoryResponseObject, error)
+	// PublicListLicenses List licenses (public portal)
+	// (GET /api/public/personal_attributes/license/)
+	PublicListLicenses(ctx context.Context, request PublicListLicensesRequestObject) (PublicListLicensesResponseObject, error)
+	// PublicGetLicense Get one license (public portal)
+	// (GET /api/public/personal_attributes/license/{id}/)
+	PublicGetLicense(ctx context.Context, request PublicGetLicenseRequestObject) (PublicGetLicenseResponseObject, error)
+	// PublicListSetups List setups (public portal)
+	// (GET /api/public/personal_attributes/setup/)
+	PublicListSetups(ctx context.Context, request PublicListSetupsRequestObject) (PublicListSetupsResponseObject, error)
+	// PublicGetSetup Get one setup (public portal)
+	// (GET /api/public/personal_attributes/setup/{id}/)
+	PublicGetSetup(ctx context.Context, request PublicGetSetupRequestObject) (PublicGetSetupResponseObject, error)
+	// PublicListConsumables List consumables (public portal)
+	// (GET /api/public/resources/consumable/)
+	PublicListConsumables(ctx context.Context, request PublicListConsumablesRequestObject) (PublicListConsumablesResponseObject, error)
+	// PublicGetConsumable Get one consumable (public portal)
+	// (GET /api/public/resources/consumable/{id}/)
+	PublicGetConsumable(ctx context.Context, request PublicGetConsumableRequestObject) (PublicGetConsumableResponseObject, error)
+	// PublicListHardwareDevices List hardwaredevices (public portal)
+	// (GET /api/public/resources/hardwaredevice/)
+	PublicListHardwareDevices(ctx context.Context, request PublicListHardwareDevicesRequestObject) (PublicListHardwareDevicesResponseObject, error)
+	// PublicGetHardwareDevice Get one hardwaredevice (public portal)
+	// (GET /api/public/resources/hardwaredevice/{id}/)
+	PublicGetHardwareDevice(ctx context.Context, request PublicGetHardwareDeviceRequestObject) (PublicGetHardwareDeviceResponseObject, error)
 	// PublicListSuppliers List suppliers (public portal)
 	// (GET /api/public/resources/supplier/)
 	PublicListSuppliers(ctx context.Context, request PublicListSuppliersRequestObject) (PublicListSuppliersResponseObject, error)
@@ -24114,6 +41239,36 @@ type StrictServerInterface interface {
 	// PublicGetSubject Get one subject (public portal)
 	// (GET /api/public/stem/subject/{id}/)
 	PublicGetSubject(ctx context.Context, request PublicGetSubjectRequestObject) (PublicGetSubjectResponseObject, error)
+	// PublicListBehavioralCategories List behavioralcategorys (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/)
+	PublicListBehavioralCategories(ctx context.Context, request PublicListBehavioralCategoriesRequestObject) (PublicListBehavioralCategoriesResponseObject, error)
+	// PublicGetBehavioralCategory Get one behavioralcategory (public portal)
+	// (GET /api/public/taxonomies/behavioralcategory/{id}/)
+	PublicGetBehavioralCategory(ctx context.Context, request PublicGetBehavioralCategoryRequestObject) (PublicGetBehavioralCategoryResponseObject, error)
+	// PublicListBehavioralParadigms List behavioralparadigms (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/)
+	PublicListBehavioralParadigms(ctx context.Context, request PublicListBehavioralParadigmsRequestObject) (PublicListBehavioralParadigmsResponseObject, error)
+	// PublicGetBehavioralParadigm Get one behavioralparadigm (public portal)
+	// (GET /api/public/taxonomies/behavioralparadigm/{id}/)
+	PublicGetBehavioralParadigm(ctx context.Context, request PublicGetBehavioralParadigmRequestObject) (PublicGetBehavioralParadigmResponseObject, error)
+	// PublicListBrainRegions List brainregions (public portal)
+	// (GET /api/public/taxonomies/brainregion/)
+	PublicListBrainRegions(ctx context.Context, request PublicListBrainRegionsRequestObject) (PublicListBrainRegionsResponseObject, error)
+	// PublicGetBrainRegion Get one brainregion (public portal)
+	// (GET /api/public/taxonomies/brainregion/{id}/)
+	PublicGetBrainRegion(ctx context.Context, request PublicGetBrainRegionRequestObject) (PublicGetBrainRegionResponseObject, error)
+	// PublicListRegulatoryAuthorities List regulatoryauthoritys (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/)
+	PublicListRegulatoryAuthorities(ctx context.Context, request PublicListRegulatoryAuthoritiesRequestObject) (PublicListRegulatoryAuthoritiesResponseObject, error)
+	// PublicGetRegulatoryAuthority Get one regulatoryauthority (public portal)
+	// (GET /api/public/taxonomies/regulatoryauthority/{id}/)
+	PublicGetRegulatoryAuthority(ctx context.Context, request PublicGetRegulatoryAuthorityRequestObject) (PublicGetRegulatoryAuthorityResponseObject, error)
+	// PublicListSetupTypes List setuptypes (public portal)
+	// (GET /api/public/taxonomies/setuptype/)
+	PublicListSetupTypes(ctx context.Context, request PublicListSetupTypesRequestObject) (PublicListSetupTypesResponseObject, error)
+	// PublicGetSetupType Get one setuptype (public portal)
+	// (GET /api/public/taxonomies/setuptype/{id}/)
+	PublicGetSetupType(ctx context.Context, request PublicGetSetupTypeRequestObject) (PublicGetSetupTypeResponseObject, error)
 	// PublicListSpecies List species (public portal)
 	// (GET /api/public/taxonomies/species/)
 	PublicListSpecies(ctx context.Context, request PublicListSpeciesRequestObject) (PublicListSpeciesResponseObject, error)
@@ -24918,6 +42073,227 @@ func (sh *strictHandler) UpdateProcedure(ctx echo.Context, id Id) error {
 	return nil
 }
 
+// ListBehavioralAssays operation middleware
+func (sh *strictHandler) ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error {
+	var request ListBehavioralAssaysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralAssays(ctx.Request().Context(), request.(ListBehavioralAssaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralAssays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralAssaysResponseObject); ok {
+		return validResponse.VisitListBehavioralAssaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralAssay operation middleware
+func (sh *strictHandler) CreateBehavioralAssay(ctx echo.Context) error {
+	var request CreateBehavioralAssayRequestObject
+
+	var body CreateBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralAssay(ctx.Request().Context(), request.(CreateBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralAssayResponseObject); ok {
+		return validResponse.VisitCreateBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralAssay operation middleware
+func (sh *strictHandler) DeleteBehavioralAssay(ctx echo.Context, id Id, params DeleteBehavioralAssayParams) error {
+	var request DeleteBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralAssay(ctx.Request().Context(), request.(DeleteBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralAssayResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralAssay operation middleware
+func (sh *strictHandler) GetBehavioralAssay(ctx echo.Context, id Id, params GetBehavioralAssayParams) error {
+	var request GetBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralAssay(ctx.Request().Context(), request.(GetBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralAssayResponseObject); ok {
+		return validResponse.VisitGetBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralAssay operation middleware
+func (sh *strictHandler) UpdateBehavioralAssay(ctx echo.Context, id Id, params UpdateBehavioralAssayParams) error {
+	var request UpdateBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralAssay(ctx.Request().Context(), request.(UpdateBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralAssayResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralAssay operation middleware
+func (sh *strictHandler) ReplaceBehavioralAssay(ctx echo.Context, id Id, params ReplaceBehavioralAssayParams) error {
+	var request ReplaceBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralAssayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralAssay(ctx.Request().Context(), request.(ReplaceBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralAssayResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListDataStorages operation middleware
 func (sh *strictHandler) ListDataStorages(ctx echo.Context, params ListDataStoragesParams) error {
 	var request ListDataStoragesRequestObject
@@ -25133,6 +42509,1111 @@ func (sh *strictHandler) ReplaceDataStorage(ctx echo.Context, id Id, params Repl
 		return err
 	} else if validResponse, ok := response.(ReplaceDataStorageResponseObject); ok {
 		return validResponse.VisitReplaceDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInventories operation middleware
+func (sh *strictHandler) ListInventories(ctx echo.Context, params ListInventoriesParams) error {
+	var request ListInventoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInventories(ctx.Request().Context(), request.(ListInventoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInventories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInventoriesResponseObject); ok {
+		return validResponse.VisitListInventoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateInventory operation middleware
+func (sh *strictHandler) CreateInventory(ctx echo.Context) error {
+	var request CreateInventoryRequestObject
+
+	var body CreateInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInventory(ctx.Request().Context(), request.(CreateInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateInventoryResponseObject); ok {
+		return validResponse.VisitCreateInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteInventory operation middleware
+func (sh *strictHandler) DeleteInventory(ctx echo.Context, id Id, params DeleteInventoryParams) error {
+	var request DeleteInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteInventory(ctx.Request().Context(), request.(DeleteInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteInventoryResponseObject); ok {
+		return validResponse.VisitDeleteInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetInventory operation middleware
+func (sh *strictHandler) GetInventory(ctx echo.Context, id Id, params GetInventoryParams) error {
+	var request GetInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetInventory(ctx.Request().Context(), request.(GetInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetInventoryResponseObject); ok {
+		return validResponse.VisitGetInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateInventory operation middleware
+func (sh *strictHandler) UpdateInventory(ctx echo.Context, id Id, params UpdateInventoryParams) error {
+	var request UpdateInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateInventory(ctx.Request().Context(), request.(UpdateInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateInventoryResponseObject); ok {
+		return validResponse.VisitUpdateInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceInventory operation middleware
+func (sh *strictHandler) ReplaceInventory(ctx echo.Context, id Id, params ReplaceInventoryParams) error {
+	var request ReplaceInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceInventoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceInventory(ctx.Request().Context(), request.(ReplaceInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceInventoryResponseObject); ok {
+		return validResponse.VisitReplaceInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListLicenses operation middleware
+func (sh *strictHandler) ListLicenses(ctx echo.Context, params ListLicensesParams) error {
+	var request ListLicensesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLicenses(ctx.Request().Context(), request.(ListLicensesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLicenses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLicensesResponseObject); ok {
+		return validResponse.VisitListLicensesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateLicense operation middleware
+func (sh *strictHandler) CreateLicense(ctx echo.Context) error {
+	var request CreateLicenseRequestObject
+
+	var body CreateLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateLicense(ctx.Request().Context(), request.(CreateLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateLicenseResponseObject); ok {
+		return validResponse.VisitCreateLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteLicense operation middleware
+func (sh *strictHandler) DeleteLicense(ctx echo.Context, id Id, params DeleteLicenseParams) error {
+	var request DeleteLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteLicense(ctx.Request().Context(), request.(DeleteLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteLicenseResponseObject); ok {
+		return validResponse.VisitDeleteLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetLicense operation middleware
+func (sh *strictHandler) GetLicense(ctx echo.Context, id Id, params GetLicenseParams) error {
+	var request GetLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLicense(ctx.Request().Context(), request.(GetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetLicenseResponseObject); ok {
+		return validResponse.VisitGetLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateLicense operation middleware
+func (sh *strictHandler) UpdateLicense(ctx echo.Context, id Id, params UpdateLicenseParams) error {
+	var request UpdateLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateLicense(ctx.Request().Context(), request.(UpdateLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateLicenseResponseObject); ok {
+		return validResponse.VisitUpdateLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceLicense operation middleware
+func (sh *strictHandler) ReplaceLicense(ctx echo.Context, id Id, params ReplaceLicenseParams) error {
+	var request ReplaceLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceLicenseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceLicense(ctx.Request().Context(), request.(ReplaceLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceLicenseResponseObject); ok {
+		return validResponse.VisitReplaceLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSetups operation middleware
+func (sh *strictHandler) ListSetups(ctx echo.Context, params ListSetupsParams) error {
+	var request ListSetupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSetups(ctx.Request().Context(), request.(ListSetupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSetups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSetupsResponseObject); ok {
+		return validResponse.VisitListSetupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSetup operation middleware
+func (sh *strictHandler) CreateSetup(ctx echo.Context) error {
+	var request CreateSetupRequestObject
+
+	var body CreateSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSetup(ctx.Request().Context(), request.(CreateSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSetupResponseObject); ok {
+		return validResponse.VisitCreateSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSetup operation middleware
+func (sh *strictHandler) DeleteSetup(ctx echo.Context, id Id, params DeleteSetupParams) error {
+	var request DeleteSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSetup(ctx.Request().Context(), request.(DeleteSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSetupResponseObject); ok {
+		return validResponse.VisitDeleteSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSetup operation middleware
+func (sh *strictHandler) GetSetup(ctx echo.Context, id Id, params GetSetupParams) error {
+	var request GetSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSetup(ctx.Request().Context(), request.(GetSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSetupResponseObject); ok {
+		return validResponse.VisitGetSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSetup operation middleware
+func (sh *strictHandler) UpdateSetup(ctx echo.Context, id Id, params UpdateSetupParams) error {
+	var request UpdateSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSetup(ctx.Request().Context(), request.(UpdateSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSetupResponseObject); ok {
+		return validResponse.VisitUpdateSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSetup operation middleware
+func (sh *strictHandler) ReplaceSetup(ctx echo.Context, id Id, params ReplaceSetupParams) error {
+	var request ReplaceSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSetupJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSetup(ctx.Request().Context(), request.(ReplaceSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSetupResponseObject); ok {
+		return validResponse.VisitReplaceSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConsumables operation middleware
+func (sh *strictHandler) ListConsumables(ctx echo.Context, params ListConsumablesParams) error {
+	var request ListConsumablesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsumables(ctx.Request().Context(), request.(ListConsumablesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsumables")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConsumablesResponseObject); ok {
+		return validResponse.VisitListConsumablesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateConsumable operation middleware
+func (sh *strictHandler) CreateConsumable(ctx echo.Context) error {
+	var request CreateConsumableRequestObject
+
+	var body CreateConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConsumable(ctx.Request().Context(), request.(CreateConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateConsumableResponseObject); ok {
+		return validResponse.VisitCreateConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConsumable operation middleware
+func (sh *strictHandler) DeleteConsumable(ctx echo.Context, id Id, params DeleteConsumableParams) error {
+	var request DeleteConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsumable(ctx.Request().Context(), request.(DeleteConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConsumableResponseObject); ok {
+		return validResponse.VisitDeleteConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConsumable operation middleware
+func (sh *strictHandler) GetConsumable(ctx echo.Context, id Id, params GetConsumableParams) error {
+	var request GetConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConsumable(ctx.Request().Context(), request.(GetConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConsumableResponseObject); ok {
+		return validResponse.VisitGetConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateConsumable operation middleware
+func (sh *strictHandler) UpdateConsumable(ctx echo.Context, id Id, params UpdateConsumableParams) error {
+	var request UpdateConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateConsumable(ctx.Request().Context(), request.(UpdateConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateConsumableResponseObject); ok {
+		return validResponse.VisitUpdateConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceConsumable operation middleware
+func (sh *strictHandler) ReplaceConsumable(ctx echo.Context, id Id, params ReplaceConsumableParams) error {
+	var request ReplaceConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceConsumableJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceConsumable(ctx.Request().Context(), request.(ReplaceConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceConsumableResponseObject); ok {
+		return validResponse.VisitReplaceConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListHardwareDevices operation middleware
+func (sh *strictHandler) ListHardwareDevices(ctx echo.Context, params ListHardwareDevicesParams) error {
+	var request ListHardwareDevicesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListHardwareDevices(ctx.Request().Context(), request.(ListHardwareDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListHardwareDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListHardwareDevicesResponseObject); ok {
+		return validResponse.VisitListHardwareDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateHardwareDevice operation middleware
+func (sh *strictHandler) CreateHardwareDevice(ctx echo.Context) error {
+	var request CreateHardwareDeviceRequestObject
+
+	var body CreateHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateHardwareDevice(ctx.Request().Context(), request.(CreateHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateHardwareDeviceResponseObject); ok {
+		return validResponse.VisitCreateHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteHardwareDevice operation middleware
+func (sh *strictHandler) DeleteHardwareDevice(ctx echo.Context, id Id, params DeleteHardwareDeviceParams) error {
+	var request DeleteHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteHardwareDevice(ctx.Request().Context(), request.(DeleteHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteHardwareDeviceResponseObject); ok {
+		return validResponse.VisitDeleteHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHardwareDevice operation middleware
+func (sh *strictHandler) GetHardwareDevice(ctx echo.Context, id Id, params GetHardwareDeviceParams) error {
+	var request GetHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHardwareDevice(ctx.Request().Context(), request.(GetHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHardwareDeviceResponseObject); ok {
+		return validResponse.VisitGetHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateHardwareDevice operation middleware
+func (sh *strictHandler) UpdateHardwareDevice(ctx echo.Context, id Id, params UpdateHardwareDeviceParams) error {
+	var request UpdateHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateHardwareDevice(ctx.Request().Context(), request.(UpdateHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateHardwareDeviceResponseObject); ok {
+		return validResponse.VisitUpdateHardwareDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceHardwareDevice operation middleware
+func (sh *strictHandler) ReplaceHardwareDevice(ctx echo.Context, id Id, params ReplaceHardwareDeviceParams) error {
+	var request ReplaceHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceHardwareDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceHardwareDevice(ctx.Request().Context(), request.(ReplaceHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceHardwareDeviceResponseObject); ok {
+		return validResponse.VisitReplaceHardwareDeviceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -26985,6 +45466,1111 @@ func (sh *strictHandler) ReplaceSubject(ctx echo.Context, id Id, params ReplaceS
 	return nil
 }
 
+// ListBehavioralCategories operation middleware
+func (sh *strictHandler) ListBehavioralCategories(ctx echo.Context, params ListBehavioralCategoriesParams) error {
+	var request ListBehavioralCategoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralCategories(ctx.Request().Context(), request.(ListBehavioralCategoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralCategories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralCategoriesResponseObject); ok {
+		return validResponse.VisitListBehavioralCategoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralCategory operation middleware
+func (sh *strictHandler) CreateBehavioralCategory(ctx echo.Context) error {
+	var request CreateBehavioralCategoryRequestObject
+
+	var body CreateBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralCategory(ctx.Request().Context(), request.(CreateBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitCreateBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralCategory operation middleware
+func (sh *strictHandler) DeleteBehavioralCategory(ctx echo.Context, id Id, params DeleteBehavioralCategoryParams) error {
+	var request DeleteBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralCategory(ctx.Request().Context(), request.(DeleteBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralCategory operation middleware
+func (sh *strictHandler) GetBehavioralCategory(ctx echo.Context, id Id, params GetBehavioralCategoryParams) error {
+	var request GetBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralCategory(ctx.Request().Context(), request.(GetBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitGetBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralCategory operation middleware
+func (sh *strictHandler) UpdateBehavioralCategory(ctx echo.Context, id Id, params UpdateBehavioralCategoryParams) error {
+	var request UpdateBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralCategory(ctx.Request().Context(), request.(UpdateBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralCategory operation middleware
+func (sh *strictHandler) ReplaceBehavioralCategory(ctx echo.Context, id Id, params ReplaceBehavioralCategoryParams) error {
+	var request ReplaceBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralCategoryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralCategory(ctx.Request().Context(), request.(ReplaceBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBehavioralParadigms operation middleware
+func (sh *strictHandler) ListBehavioralParadigms(ctx echo.Context, params ListBehavioralParadigmsParams) error {
+	var request ListBehavioralParadigmsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehavioralParadigms(ctx.Request().Context(), request.(ListBehavioralParadigmsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehavioralParadigms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehavioralParadigmsResponseObject); ok {
+		return validResponse.VisitListBehavioralParadigmsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavioralParadigm operation middleware
+func (sh *strictHandler) CreateBehavioralParadigm(ctx echo.Context) error {
+	var request CreateBehavioralParadigmRequestObject
+
+	var body CreateBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavioralParadigm(ctx.Request().Context(), request.(CreateBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitCreateBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavioralParadigm operation middleware
+func (sh *strictHandler) DeleteBehavioralParadigm(ctx echo.Context, id Id, params DeleteBehavioralParadigmParams) error {
+	var request DeleteBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavioralParadigm(ctx.Request().Context(), request.(DeleteBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitDeleteBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavioralParadigm operation middleware
+func (sh *strictHandler) GetBehavioralParadigm(ctx echo.Context, id Id, params GetBehavioralParadigmParams) error {
+	var request GetBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavioralParadigm(ctx.Request().Context(), request.(GetBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitGetBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavioralParadigm operation middleware
+func (sh *strictHandler) UpdateBehavioralParadigm(ctx echo.Context, id Id, params UpdateBehavioralParadigmParams) error {
+	var request UpdateBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavioralParadigm(ctx.Request().Context(), request.(UpdateBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitUpdateBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBehavioralParadigm operation middleware
+func (sh *strictHandler) ReplaceBehavioralParadigm(ctx echo.Context, id Id, params ReplaceBehavioralParadigmParams) error {
+	var request ReplaceBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBehavioralParadigmJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBehavioralParadigm(ctx.Request().Context(), request.(ReplaceBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitReplaceBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBrainRegions operation middleware
+func (sh *strictHandler) ListBrainRegions(ctx echo.Context, params ListBrainRegionsParams) error {
+	var request ListBrainRegionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBrainRegions(ctx.Request().Context(), request.(ListBrainRegionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBrainRegions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBrainRegionsResponseObject); ok {
+		return validResponse.VisitListBrainRegionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBrainRegion operation middleware
+func (sh *strictHandler) CreateBrainRegion(ctx echo.Context) error {
+	var request CreateBrainRegionRequestObject
+
+	var body CreateBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBrainRegion(ctx.Request().Context(), request.(CreateBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBrainRegionResponseObject); ok {
+		return validResponse.VisitCreateBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBrainRegion operation middleware
+func (sh *strictHandler) DeleteBrainRegion(ctx echo.Context, id Id, params DeleteBrainRegionParams) error {
+	var request DeleteBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBrainRegion(ctx.Request().Context(), request.(DeleteBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBrainRegionResponseObject); ok {
+		return validResponse.VisitDeleteBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBrainRegion operation middleware
+func (sh *strictHandler) GetBrainRegion(ctx echo.Context, id Id, params GetBrainRegionParams) error {
+	var request GetBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBrainRegion(ctx.Request().Context(), request.(GetBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBrainRegionResponseObject); ok {
+		return validResponse.VisitGetBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBrainRegion operation middleware
+func (sh *strictHandler) UpdateBrainRegion(ctx echo.Context, id Id, params UpdateBrainRegionParams) error {
+	var request UpdateBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBrainRegion(ctx.Request().Context(), request.(UpdateBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBrainRegionResponseObject); ok {
+		return validResponse.VisitUpdateBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceBrainRegion operation middleware
+func (sh *strictHandler) ReplaceBrainRegion(ctx echo.Context, id Id, params ReplaceBrainRegionParams) error {
+	var request ReplaceBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceBrainRegionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBrainRegion(ctx.Request().Context(), request.(ReplaceBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceBrainRegionResponseObject); ok {
+		return validResponse.VisitReplaceBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRegulatoryAuthorities operation middleware
+func (sh *strictHandler) ListRegulatoryAuthorities(ctx echo.Context, params ListRegulatoryAuthoritiesParams) error {
+	var request ListRegulatoryAuthoritiesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRegulatoryAuthorities(ctx.Request().Context(), request.(ListRegulatoryAuthoritiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRegulatoryAuthorities")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRegulatoryAuthoritiesResponseObject); ok {
+		return validResponse.VisitListRegulatoryAuthoritiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateRegulatoryAuthority operation middleware
+func (sh *strictHandler) CreateRegulatoryAuthority(ctx echo.Context) error {
+	var request CreateRegulatoryAuthorityRequestObject
+
+	var body CreateRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRegulatoryAuthority(ctx.Request().Context(), request.(CreateRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitCreateRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteRegulatoryAuthority operation middleware
+func (sh *strictHandler) DeleteRegulatoryAuthority(ctx echo.Context, id Id, params DeleteRegulatoryAuthorityParams) error {
+	var request DeleteRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRegulatoryAuthority(ctx.Request().Context(), request.(DeleteRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitDeleteRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRegulatoryAuthority operation middleware
+func (sh *strictHandler) GetRegulatoryAuthority(ctx echo.Context, id Id, params GetRegulatoryAuthorityParams) error {
+	var request GetRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRegulatoryAuthority(ctx.Request().Context(), request.(GetRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitGetRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateRegulatoryAuthority operation middleware
+func (sh *strictHandler) UpdateRegulatoryAuthority(ctx echo.Context, id Id, params UpdateRegulatoryAuthorityParams) error {
+	var request UpdateRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateRegulatoryAuthority(ctx.Request().Context(), request.(UpdateRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitUpdateRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceRegulatoryAuthority operation middleware
+func (sh *strictHandler) ReplaceRegulatoryAuthority(ctx echo.Context, id Id, params ReplaceRegulatoryAuthorityParams) error {
+	var request ReplaceRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceRegulatoryAuthorityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceRegulatoryAuthority(ctx.Request().Context(), request.(ReplaceRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitReplaceRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSetupTypes operation middleware
+func (sh *strictHandler) ListSetupTypes(ctx echo.Context, params ListSetupTypesParams) error {
+	var request ListSetupTypesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSetupTypes(ctx.Request().Context(), request.(ListSetupTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSetupTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSetupTypesResponseObject); ok {
+		return validResponse.VisitListSetupTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSetupType operation middleware
+func (sh *strictHandler) CreateSetupType(ctx echo.Context) error {
+	var request CreateSetupTypeRequestObject
+
+	var body CreateSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSetupType(ctx.Request().Context(), request.(CreateSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSetupTypeResponseObject); ok {
+		return validResponse.VisitCreateSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSetupType operation middleware
+func (sh *strictHandler) DeleteSetupType(ctx echo.Context, id Id, params DeleteSetupTypeParams) error {
+	var request DeleteSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSetupType(ctx.Request().Context(), request.(DeleteSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSetupTypeResponseObject); ok {
+		return validResponse.VisitDeleteSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSetupType operation middleware
+func (sh *strictHandler) GetSetupType(ctx echo.Context, id Id, params GetSetupTypeParams) error {
+	var request GetSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSetupType(ctx.Request().Context(), request.(GetSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSetupTypeResponseObject); ok {
+		return validResponse.VisitGetSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSetupType operation middleware
+func (sh *strictHandler) UpdateSetupType(ctx echo.Context, id Id, params UpdateSetupTypeParams) error {
+	var request UpdateSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSetupType(ctx.Request().Context(), request.(UpdateSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSetupTypeResponseObject); ok {
+		return validResponse.VisitUpdateSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceSetupType operation middleware
+func (sh *strictHandler) ReplaceSetupType(ctx echo.Context, id Id, params ReplaceSetupTypeParams) error {
+	var request ReplaceSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ReplaceSetupTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceSetupType(ctx.Request().Context(), request.(ReplaceSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceSetupTypeResponseObject); ok {
+		return validResponse.VisitReplaceSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSpecies operation middleware
 func (sh *strictHandler) ListSpecies(ctx echo.Context, params ListSpeciesParams) error {
 	var request ListSpeciesRequestObject
@@ -27725,6 +47311,57 @@ func (sh *strictHandler) PublicGetProcedure(ctx echo.Context, id Id, params Publ
 	return nil
 }
 
+// PublicListBehavioralAssays operation middleware
+func (sh *strictHandler) PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error {
+	var request PublicListBehavioralAssaysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralAssays(ctx.Request().Context(), request.(PublicListBehavioralAssaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralAssays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralAssaysResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralAssaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralAssay operation middleware
+func (sh *strictHandler) PublicGetBehavioralAssay(ctx echo.Context, id Id, params PublicGetBehavioralAssayParams) error {
+	var request PublicGetBehavioralAssayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralAssay(ctx.Request().Context(), request.(PublicGetBehavioralAssayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralAssay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralAssayResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralAssayResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataStorages operation middleware
 func (sh *strictHandler) PublicListDataStorages(ctx echo.Context, params PublicListDataStoragesParams) error {
 	var request PublicListDataStoragesRequestObject
@@ -27770,6 +47407,261 @@ func (sh *strictHandler) PublicGetDataStorage(ctx echo.Context, id Id, params Pu
 		return err
 	} else if validResponse, ok := response.(PublicGetDataStorageResponseObject); ok {
 		return validResponse.VisitPublicGetDataStorageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListInventories operation middleware
+func (sh *strictHandler) PublicListInventories(ctx echo.Context, params PublicListInventoriesParams) error {
+	var request PublicListInventoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListInventories(ctx.Request().Context(), request.(PublicListInventoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListInventories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListInventoriesResponseObject); ok {
+		return validResponse.VisitPublicListInventoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetInventory operation middleware
+func (sh *strictHandler) PublicGetInventory(ctx echo.Context, id Id, params PublicGetInventoryParams) error {
+	var request PublicGetInventoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetInventory(ctx.Request().Context(), request.(PublicGetInventoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetInventory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetInventoryResponseObject); ok {
+		return validResponse.VisitPublicGetInventoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListLicenses operation middleware
+func (sh *strictHandler) PublicListLicenses(ctx echo.Context, params PublicListLicensesParams) error {
+	var request PublicListLicensesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListLicenses(ctx.Request().Context(), request.(PublicListLicensesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListLicenses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListLicensesResponseObject); ok {
+		return validResponse.VisitPublicListLicensesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetLicense operation middleware
+func (sh *strictHandler) PublicGetLicense(ctx echo.Context, id Id, params PublicGetLicenseParams) error {
+	var request PublicGetLicenseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetLicense(ctx.Request().Context(), request.(PublicGetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetLicense")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetLicenseResponseObject); ok {
+		return validResponse.VisitPublicGetLicenseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSetups operation middleware
+func (sh *strictHandler) PublicListSetups(ctx echo.Context, params PublicListSetupsParams) error {
+	var request PublicListSetupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSetups(ctx.Request().Context(), request.(PublicListSetupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSetups")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSetupsResponseObject); ok {
+		return validResponse.VisitPublicListSetupsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSetup operation middleware
+func (sh *strictHandler) PublicGetSetup(ctx echo.Context, id Id, params PublicGetSetupParams) error {
+	var request PublicGetSetupRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSetup(ctx.Request().Context(), request.(PublicGetSetupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSetup")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSetupResponseObject); ok {
+		return validResponse.VisitPublicGetSetupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListConsumables operation middleware
+func (sh *strictHandler) PublicListConsumables(ctx echo.Context, params PublicListConsumablesParams) error {
+	var request PublicListConsumablesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListConsumables(ctx.Request().Context(), request.(PublicListConsumablesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListConsumables")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListConsumablesResponseObject); ok {
+		return validResponse.VisitPublicListConsumablesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetConsumable operation middleware
+func (sh *strictHandler) PublicGetConsumable(ctx echo.Context, id Id, params PublicGetConsumableParams) error {
+	var request PublicGetConsumableRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetConsumable(ctx.Request().Context(), request.(PublicGetConsumableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetConsumable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetConsumableResponseObject); ok {
+		return validResponse.VisitPublicGetConsumableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListHardwareDevices operation middleware
+func (sh *strictHandler) PublicListHardwareDevices(ctx echo.Context, params PublicListHardwareDevicesParams) error {
+	var request PublicListHardwareDevicesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListHardwareDevices(ctx.Request().Context(), request.(PublicListHardwareDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListHardwareDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListHardwareDevicesResponseObject); ok {
+		return validResponse.VisitPublicListHardwareDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetHardwareDevice operation middleware
+func (sh *strictHandler) PublicGetHardwareDevice(ctx echo.Context, id Id, params PublicGetHardwareDeviceParams) error {
+	var request PublicGetHardwareDeviceRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetHardwareDevice(ctx.Request().Context(), request.(PublicGetHardwareDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetHardwareDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetHardwareDeviceResponseObject); ok {
+		return validResponse.VisitPublicGetHardwareDeviceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -28211,6 +48103,261 @@ func (sh *strictHandler) PublicGetSubject(ctx echo.Context, id Id, params Public
 	return nil
 }
 
+// PublicListBehavioralCategories operation middleware
+func (sh *strictHandler) PublicListBehavioralCategories(ctx echo.Context, params PublicListBehavioralCategoriesParams) error {
+	var request PublicListBehavioralCategoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralCategories(ctx.Request().Context(), request.(PublicListBehavioralCategoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralCategories")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralCategoriesResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralCategoriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralCategory operation middleware
+func (sh *strictHandler) PublicGetBehavioralCategory(ctx echo.Context, id Id, params PublicGetBehavioralCategoryParams) error {
+	var request PublicGetBehavioralCategoryRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralCategory(ctx.Request().Context(), request.(PublicGetBehavioralCategoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralCategory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralCategoryResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralCategoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListBehavioralParadigms operation middleware
+func (sh *strictHandler) PublicListBehavioralParadigms(ctx echo.Context, params PublicListBehavioralParadigmsParams) error {
+	var request PublicListBehavioralParadigmsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehavioralParadigms(ctx.Request().Context(), request.(PublicListBehavioralParadigmsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehavioralParadigms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehavioralParadigmsResponseObject); ok {
+		return validResponse.VisitPublicListBehavioralParadigmsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavioralParadigm operation middleware
+func (sh *strictHandler) PublicGetBehavioralParadigm(ctx echo.Context, id Id, params PublicGetBehavioralParadigmParams) error {
+	var request PublicGetBehavioralParadigmRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavioralParadigm(ctx.Request().Context(), request.(PublicGetBehavioralParadigmRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavioralParadigm")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehavioralParadigmResponseObject); ok {
+		return validResponse.VisitPublicGetBehavioralParadigmResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListBrainRegions operation middleware
+func (sh *strictHandler) PublicListBrainRegions(ctx echo.Context, params PublicListBrainRegionsParams) error {
+	var request PublicListBrainRegionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBrainRegions(ctx.Request().Context(), request.(PublicListBrainRegionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBrainRegions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBrainRegionsResponseObject); ok {
+		return validResponse.VisitPublicListBrainRegionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBrainRegion operation middleware
+func (sh *strictHandler) PublicGetBrainRegion(ctx echo.Context, id Id, params PublicGetBrainRegionParams) error {
+	var request PublicGetBrainRegionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBrainRegion(ctx.Request().Context(), request.(PublicGetBrainRegionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBrainRegion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBrainRegionResponseObject); ok {
+		return validResponse.VisitPublicGetBrainRegionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListRegulatoryAuthorities operation middleware
+func (sh *strictHandler) PublicListRegulatoryAuthorities(ctx echo.Context, params PublicListRegulatoryAuthoritiesParams) error {
+	var request PublicListRegulatoryAuthoritiesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListRegulatoryAuthorities(ctx.Request().Context(), request.(PublicListRegulatoryAuthoritiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListRegulatoryAuthorities")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListRegulatoryAuthoritiesResponseObject); ok {
+		return validResponse.VisitPublicListRegulatoryAuthoritiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetRegulatoryAuthority operation middleware
+func (sh *strictHandler) PublicGetRegulatoryAuthority(ctx echo.Context, id Id, params PublicGetRegulatoryAuthorityParams) error {
+	var request PublicGetRegulatoryAuthorityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetRegulatoryAuthority(ctx.Request().Context(), request.(PublicGetRegulatoryAuthorityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetRegulatoryAuthority")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetRegulatoryAuthorityResponseObject); ok {
+		return validResponse.VisitPublicGetRegulatoryAuthorityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSetupTypes operation middleware
+func (sh *strictHandler) PublicListSetupTypes(ctx echo.Context, params PublicListSetupTypesParams) error {
+	var request PublicListSetupTypesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSetupTypes(ctx.Request().Context(), request.(PublicListSetupTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSetupTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSetupTypesResponseObject); ok {
+		return validResponse.VisitPublicListSetupTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSetupType operation middleware
+func (sh *strictHandler) PublicGetSetupType(ctx echo.Context, id Id, params PublicGetSetupTypeParams) error {
+	var request PublicGetSetupTypeRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSetupType(ctx.Request().Context(), request.(PublicGetSetupTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSetupType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSetupTypeResponseObject); ok {
+		return validResponse.VisitPublicGetSetupTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListSpecies operation middleware
 func (sh *strictHandler) PublicListSpecies(ctx echo.Context, params PublicListSpeciesParams) error {
 	var request PublicListSpeciesRequestObject
@@ -28364,279 +48511,382 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs5dy/6Kqg+p8pkiqLkGX+XSJU65Rl7Js4Zzzi2nDmJqSOC3SCJz02AA6Al83NUlb/2E+xnyIPl",
-	"SXZhAej7jTeRpvqfGYuNBtDAuv6wsNZXz+eLJWeEKeldfvXmBAdEwD9fX+OZ/n9ApC/oUlHOvEvvgxKc",
-	"zRBhiqoVUniG+BSpOUGC+FwECEuk5lSij+9/QZjJeyIkogrdUzXnkUJ/RESs0BILvCCKCHmFJGGBbkEZ",
-	"Gr+Znr3Fyp+PkeLIn2M2I4gLFJCQKJIehbNwhegUMT7hwQrNsUSSMp8MvYEnyB8RFSTwLpWIyMCT/pws",
-	"sP4StVoS79KTSlA28x4eHgZeMhPd4BVW+IPiAs/ITzRURPyKF+SNz5nClMniYvyIJTmjTBImqaJ3BMlo",
-	"Ynp3q8LwAiZFdXP4eG/g6R+9S28KQ3yFJtQN8uDVzXjgvf7ih1FAinN5JfhSIoymlIQBmgq+QAT7c7ti",
-	"V0iQJcEKT0KYD/myDLnuxqxR2fSIGenTTWZGVJEFrMSCsl8Im6m5d/l8kJ9o/AMWAq/031KtQvhoLhZe",
-	"8h2/UPYZusNhyO9fL5Zq9W84jOKJZb/x9zlhaCmIJEwN7JdJ5GMhVohxNA51b+Oq9bYfdAutGpb5Jy4W",
-	"WBVX+aXvk6UiAcKaameMCxKgniByyZkkEmFBEA7v8Uqif/nw26/9yr03/acnQVi08C4/eX+TnHkDDy+p",
-	"dzMomdqboDit65g1nkn08eObV0P0Ei1wqIchAfwSc+OLixfxrJZYzZNJ0aCWfeycL70ogpYlU5sC+5Yw",
-	"SgtepkoiPxKCMIW07EE9IGKMfn59jfh0xHQDLVaqZEkfUYk4I5b3JBnoAcf/MEZTLhBmqxEjX6hUmj0d",
-	"V5BQEvTi+XdD9LvtVc/MSEE7yT8iIhWicsQi5nMWUP1NOByiH5M/0L2gikgttvQEnCwUBM0xC0ISwM9Y",
-	"jRhGii7IAEkO07znyA+plr4gCPXU9KgSL4hZBFgd/dOUCqnlKJPDEXP7Zyaa7KAToBnCWuAvMadeXFyU",
-	"bhyrkCpjQcLhP4wRWUxIIO2KhFhzAJ/8jfhK6s+AnyhnSDcfa1GeEj2oZ37FoV4DKhF2PKQ477cURpTt",
-	"Uxj9Qhe0hNnf4RlBkv6dDFBApjgKFfru4gr5IV4sYfro+XD4/OKiislD6LZE0FCmyIwIWPrjUzG/TaeS",
-	"lCzHr9FiQoTZbyN5FUfyM10my1O5FNz0WSpOKFPff+cNNJ3ShZaB3z1/8ZcXf/3+zy/+MtA7a35M6Da9",
-	"eu8E11RotPUb+S6ahNQvTl0TlhYGUxzKpsWi8nYJ3TStU2bs49vGD0RKylnBprG/F+cIuthMh2pxBM1Q",
-	"T0v7fsPMbOOWUzLz0BOTZmJlKs22lUi3IYEWKjCvACuM7HvtJhckAw1psNYcj3ZXzfQsBcqa1XPbuTRN",
-	"7YpdobEd3f4u9cqMtXR26qdh1u69teZ7jWd1cwVDzqhAPRE8a5iDwrPm8bkoEWX6V2MpD9D4bKxtyin9",
-	"AnaCbmg08QY2s+RCVemoNbXSgzbFrFmpX/8BB++NLaL/0uRCGPwTL5ch9UH/noPtePk1Nfz/LcjUu/T+",
-	"r/PEzzs3T+X5T3oBXgvBhTTeUHaR3rA7HFLNectIDbRnZ3wLAm+g3vjrCL575F2iTyPvWm+aaUElcmbk",
-	"cOTdPIz7YIl9HXkBUZiG+o2Rpw1kbb5JYrpEZ2g4HI68h/HQMyb4hAYBYTv73lcweNmn5qf27zxCAUeM",
-	"KzTHdwQtiVhQIw8V13/pPTJkin3dB0zbA0tKRtMp9bVNZ8XuAeafnoUTlpdudS8NjxNxR8QziQIqP4Nl",
-	"rikdSzDRplEYXunPn2t2vMcSDFxF2NCYS1LtgRz/VfNSMzkCy10ijCbavg6pVFrILYiUeEY0WX4axW2N",
-	"oDBUeYmmnI+8m3JiTFPer1z9xCMWHGDjfuUKTfXYqZ2yZnTAiQSKBCdGfwM1f99RSSch0ZSpm/s4DImA",
-	"D3mHVyHHwTXnv2BxEEK0NIIAplGco1BPJPVx8ED7bXdEoO/Q2x9QD4eSo3vt6ms/H/nziH0mWsuDzUVi",
-	"H+wnTENyiE1KTwJNYRb2i1IIlpaMen9ifzRx0LNeLlUW6goMhgVwGdYSFNuPvp4LrpT91pzjzzlaYLZC",
-	"WCmyWCppkB8jmYJAECnB7uXCSSufR0xdoqqNugcAz443RK+/LIkPeMcdpqHWhNoQ+zOSsALS8swgjRu+",
-	"J0qszl5OFRFluh7eQxFTNDQWEvmi3OyRjxmSke8TEgyzPqxzA56XuAF6xz4yHKk5F/Tvj0ISb7U20Gae",
-	"QBMcIF+QgDBFcSiLS/syUnP90Ewh3RbdE0GAh5eC39HA0lGZfHISTfHPhJUt+++//36WGolkv7IAfepP",
-	"sp8J1gWZ4zvKS3bsJZrYZ5qOceIXBNyX53hJzxc8iEIiz1274SLoWx0TOYxgAuomGFjVo6IlIGggAexr",
-	"OERYSrwaon+zAu2eqjnAQnbMKzS2/xrD22PX/xiglo8f37wCagewIkhBFNDROMYQ/smAGnoBl4IviVDU",
-	"2FjJVGAmTeTxMaKB5k8alMFjmn9/Y+HK2YsF+49xZYZNATR/KsFnBh4XgWGmOm944MnEs+OM/Db1Lj+1",
-	"+oD6Rs5ffLiBIVS0bLsubnvK8cqYOBKlhRZ4hSQxvoezm3f5KWZI8ylZ8/shjXx+MlCoW8/Ul7gVGBRo",
-	"xe2n260Eu+V20EHMZT8KYjk0h28LCt5GwnJguUjUe/fbh+v+EGXWbRFpxUqq9P+OiHsDKq3r9i0Ii9+g",
-	"aZZkW1HUpuQXU1ObFxeUvTHtnzeQyVoUUkcRVtNcfq3YtKapx/I7P8O4g7rRtUFfPXb7BUxmUfRuwe5o",
-	"lmELohrVsp7uW91Okyf5oprav8MzOGjS7ZeC3FEeyfbvVCyo3mnzTXYSqb7tZ9Qt+bvyg5IaCfDy+sd/",
-	"7l+5AwEuiTOPte3Ysfu+2L24g4KQQK9Bmalkn2kjWVv+FiXT3uqCqzkRYLdgNMXwR8/NuT/Q7jeRxj4K",
-	"tasthmhsXx8P0Ni8bu0e83rK6hmsYfZcoXF8tDtGARwbGyIrISIq1Pw2sMoqtnDgh4HHohBcgkoLJ7M8",
-	"JQgYYcHmnRPrmtzOCOPmaf6sq+Qts3TlFol5BmupRzc+aM460ca6JATN6UIvVzvj5Ff7LesbKRualoaC",
-	"biX9O8mL3Ip1TYtgXr1E5lnLJTJWyL6XyECvLbbectOObUqLwVvzWGGhNidpZfHxuvEAQ38YePcEM8pm",
-	"mw5WZu/CSibrFFNCzDVZjrbzHaSlRGYJUgyem2+WQst4+aZG8jabz04Mp83nAXr3UdvQ7wkOzkCL2qeg",
-	"RrUotfEcT0sMttGQOXGy/sntOkKnlZVSwfMNcQApCdDKovhWubmRkeu4q9IVSdk9tU6Aa1ewnN2DutEr",
-	"XBH7dA1XJJ7FCbsi8aps5orY1xtdkYI0rXdF0K/cBYTITpZ2svTbk6UFVvmRz0vjCF4iH54gPs37e3pZ",
-	"g/h4Mgbtetj9G2zlCZynSHJHBA5tZ7Kfcv0gYM4FcGYhb/OrHmFf7l8Ts20KfB+Txd4Wo8bqOIDqdXih",
-	"xsjPGvKJpZDCMWGcm0puaLTCLWvsyAZvosVHEmOV5PKeLEPsE5k7+DJHv3YpKqgI9fRvILQlkgqvQLeS",
-	"Kr9aSwSGqD0QXH5GvRcXF/0MKbb5lJ2RVc7arKaYKsvSj6Vr3dhWBudHty9Xj1puUVpR29qedKOfrjXp",
-	"VmQjW9IsT5MlmZcI29iRnTw4JnlQQhBhSHxVGmisrSb3tNlyctGhvST2oMxych3WW0+2s8562pH1ZNez",
-	"wnpyW/fY1lM6YuFxrSe3HrXWkyPVFhZUzCanZUVVkk1WamaC2DPL8YQtKbcG1dZUWvLW2zRxy6IxED+q",
-	"n0WVdRWL4zUsrGQ2p2xlJSuzoaXlOmi2torS4wQsrk52VFtdr7DCL/0/IipplekF96dw0qYpqlO3TzU3",
-	"wZ1USTTWo4/jMM6xiVaVY7u+qyV5JpGZcqpb9w0l3SIz1QmR1SGgZVQJw0Kgb+Du475LNylbKM2Ry4UN",
-	"EN5qwza04ujC3gzJ7Q9D0TLkWFui0OTK/m2ulgPxRcslF4oEaE6EuUlsb5yzKAyHJQDn40eiLgX3SRAJ",
-	"UmEZJs8f0Sx85wYtNwwfIXrWHSmUXgW7Na/c3hEhy0VsmUEKTZLY0yQgMbUFaXIfxAxTPqqjzLow1pyU",
-	"aTRjCyKnJKo1RRFrxrUeWgDsN2Iuy0lbTXTN4DtHrM2TvdYtq6m4VpWtluQD/Pvf7At5KrcE7ibfgh6r",
-	"DGNNhrc4qx1rb3/klGl+ZoX+WsytylxuZdzmB2xPEoVPKVLH0VvOxa/fyH7OLUWTEV0tu9aMx+3E1MmJ",
-	"qVLa+k3MMKN/x+X29088DIhAIbkjoRwgMpwN0fjT15FHQqK3WbobhuZ2/ch7GKDCU3dhfuQ93Iwz1tIa",
-	"lJVfdj33d4Ir7vMS2RknxSh+EuTUMIGgeKJZ4MqEhsIl8GkkSQB3x1/9DbMZR+9ff7hGU4EX5J6Lz3Cp",
-	"dZjkEppwHhIM8glSE7Uh12Vq0g2YaE6ixG/a0arEReoed6k35bJRwKVNFQlGgrVwYi3YeI5smqR5hsyc",
-	"bnAftJ5iiHe9hCpyPn/jZmzqDaXJq0gLIfdxyRTKYe+W+HgNuhsPlwd6k2kOSnatsAkN9JTYzSdMD9Vy",
-	"4zeX2YrfM+v82ZR/VJWLhJ2QQS0aVYbHNuxinbUpE8HRtOhOxpRZPa6bhplsbVvacdajlnji36hJGX/0",
-	"xtakXYFWlqRTFbsBZDtBcUBBUaSFKkkQ/14vbWy7UjIjd9QnLyM1TyVdyfE5pBG8ba/9agb5oLBQZR+i",
-	"G9z6PChHsciXJRVE3lLWJvGD7kYi805qG1MySf9T3OGwujfF0T2mCk2IuieEoSUPQ1nemXUrbo2FUph7",
-	"JImIv4x8wYsl5GL6/f/79/84e/7d9y+8Esq5I4JObVqH20jQrOkjaJt3bjVvhSQXqVr6cvnd41uwXNJb",
-	"k/6YkknWzSGzh6kNqKbJdzwMK2kyRzApmvyu2SJLv9w0voxCVSY4IPfK+OvIkwqryLpPLlGI+f6lSfY1",
-	"8h7Gg0JTyEUi5cgboJEHqTcy2YLMC5C8ynYNzW8DwigJRh76TzSyKxrc2tfhNxxqk3h1q70j+5M9Sbqd",
-	"CcyUy++RXU4YKJ0qNjNcvHl2KG+QGQa2MzVESXLZgf32zBBliwVxojB2aS9m+FJ5V9xFfs9CjgPQz5Ue",
-	"LPiY+eUQZMklVVys0hP+8f2Pv37wBt6rl7++euMNvJ/oTM6x0LT9M1X/HE30P0I+Ab3+lrCAhGTlDbz/",
-	"IIwH3Bt4v5OJe+G33GWZlLgQYZGiL8CPVERo4vv/e3OllvL/+c+pWvYvz88b+Tn1Oab/MqKHDMnvbbrV",
-	"Moc0TsUKJ2eMowUPSBhnTzRZv9CKqCt3akR0lza1hBEpzyQakyX353IMB6FIcpPP5QeBKftw/fotCrgv",
-	"UW+i/5aKLM64mJ3Hf93aI6oBcsd+ff2vaKEtG8YR9I0IC5acMhWfIHLIWIZDmxEXsnrHreEz1j5dXeAv",
-	"9mr3RaUXGpssr7/orcPhG0jPM6U2sU52hV0jRONWiDAlKMnAOZJHwic2p9ePP7xB1/gLZ3yxMqKEBubR",
-	"84vnz/8MMA7qTQUhZ5BXzoagXdmsUTiEbaM+QXLO7yUaf7oZxzdvBbEng4z0d4UFvf6iBIbsgHU9eZit",
-	"7DFZnj/iXxjkjDWnXzkkLP5cbVxrK3SI/l+ygqN3YRLGI4xCovkJrsUz+4ccoIDOqIJUP+PbMer5c+J/",
-	"JgGarFKZ7a7Qb0vCXr57g74fXiAfM5M6bQkpsT6TFbKsKvtX6A6HkU3ebT5BmgvOeu5pc8Ku2MD7cjbj",
-	"Z/bHBV5+Mm/dgL6cYp98fYAMhqn8irUbklsZyKGoDTlt3+CSFHfJb0sizvSOx2GLU70ogRWqJtX5uG8S",
-	"YRv7clz8Hkjp5/KwV+x1/UUsz4ikO4I+vv8ljrlgnJ2BdImlUswjX0cu7sNqWvfXuVN9FdyanrL1HAtm",
-	"x9L63HVJwwbekojbuKW7dOUs/5r3FFc4hDdls1ttGgswUBqb5+FJcw4bzzM7dL7vMm3xFjO6jKqVxSL1",
-	"vCkOJN22NAgkDgAZpGg2TZbkDvK1ay9PzkkAISIlkSH5gTYMBtmFHDx4lEgXmHEqgRmZcIwkSmOdwIzq",
-	"gIw0nzdGY2SYfl+RGMfFfUd79lmTeugbj9copfcm2q1C0BY5PVb7iem2+cllOmqazVZ4enqk9nSRnfw3",
-	"iKhnP3sjSD29Bk2Yerks2zwyoxNbT0lsFUkvtULFAltULkO8QrDWYItSlg41N/Hj2pzV/gxf2spAAOpo",
-	"z8gKh5F3hS7SZXBMzjd7ytPPADFgRkswea0Zrn1cmIB1iX2t7a0pvH1BFbcC13ZPSuFUPVv9okyZ8ia/",
-	"NEnApoJVP4ouLr734Tn8kwwXwRXCzGXFc7WpLuCbXR0kqApmqieBH77m1YJMUrES/+fjxzev4lxmmSW0",
-	"BnpjXopYEBZ7n0geRgo84tghJl8gcbsTg0i7cpkJNA9IhNR0de0w1px2AusvKKS9OFMUQhsqzmyC8rgL",
-	"exhQ/Lgk9xtViGnHzh7kyMwqpkdu/LKci0SZ+vOL0pOcEEtlIO2SKyC+5o4AYYUWXLugzCcIowVlkSIu",
-	"MGlqp6z72Hy+7qQtO4Of6R1henjHmVco5DPKpAV05oQKiUYe/IgMV+hhDVOMvKFXGuJEpvRLRdJCqAvm",
-	"z7HAvtI8ZGlNEl8QhXpjOV/eGg9d0i9owQXpD7QlL4jPZ4zK3DFqqwRxMJ1BTG3pPUmoJiGuMjWfIeSq",
-	"UJj1ThTh3MERopaysM1D9BLC0tCCYCZztS9s3areGH5CZ2fQx5lS4bifl6lAjrFM/f75n77/88VFBi8q",
-	"Fal7DUQpWcWguIzqkYXFngXAZ7KqunCsaX4AMLk98OC2KmgxRWZaimwnAWr4dY9MZdahSBR5fwz2vpF2",
-	"yp0deLm9fZhVTk051m3npVOLEaESrR0brogzlKRTKkKWccN6vLIEg8y8OYDm93MiyCUa+5yLgDKsiLyV",
-	"K6nIwnaXflDTdapZFbppPqgkdZrAlN0KMmth8ebyqXo+ZzJa6F+k4v7n9V8vfNyablJm3ZoAtVxzWOby",
-	"ZoZZbk2t1lI2bgRZdeNbaLyxJPhGLyGG1CeuvtgjeaqWuPefL2tjMHfgRctgS6Jqc1MvcoeJCf0V2TSL",
-	"EGcEQGr7mrHjEnYqZ+paRs3wW2adaoV4IySdSPQsHv2UJOCa8EWVhGwPo5yA2Dus/PoGL1HGMqeEeGpZ",
-	"uAqZX6YNtZZnfMVbOPZJ7Qy2Q+OPDjffCH9NLWKDbZ05ftkAhI9HakLgS0T3uoVKOpneyfROpm92YvEu",
-	"SZ5T4iaDX5y6lThMZcAbpHIJD7T3Gucliv1ZyAeZVJkxpxH7ypZXlpBzhx6Cy99589AcCFqVvWqn00mS",
-	"XbWZUmPa8y9K4NtpHLJZN3Y6uvNh4M0Ej5a1sX8t0gG+5yEpRgX+rLtOFU+WqGdGi5PZwIFQSIJsNHK/",
-	"NEZxT3dLXeRjvW2gG5WDud+V30qGIdc8/m+4Er83aszEQjWRYmmdrX358k2TWScvfCSJ2A+dvyUQKYwm",
-	"K0TOFpiGqGfiXrk5ITbEgJZcKByWEXfrVJOpBJOpTN35pHIukW+GCHNCInub2VbyMczgliqWDTfVmqeN",
-	"bw9qqCyB5RjGsfrGjDVO569E3J5wExMLD//mAk2Izxc2RBEuBa6frG6vArOwWDndbE/+4bvdp1ZJxgpZ",
-	"2HBdElZFtrkrWSXRmrL27VK+HYKLf4RlqeJlu2oZlgbH5vzdx+sBWmCGZ3qB9Q7atdb+Tgverj7KM3Or",
-	"8bTbGKlxet6iQ1iZU9S+c4oe9noVIePFa/auE9G7iW+t/9nCs84Kzn3m7uzEYScOH00cVnEEGFdFAYTZ",
-	"rRm+3ICn8taOX/kcplT2NJ+cNxkq02+qk5v66f8YTzR3pyvEM2lzx9oc3XCn9QquQgmy4HdwW1BbuQ9j",
-	"ZH4wBs4CdqDEYd7jugzslCrWrLAC/xoRsUpuuhUjMyY8WJkbRi8uLsy5vTbtITNUsGJ4Qf0zQaSKIwEp",
-	"lAKw14hGLLn7Nv408t7YrLtTGipiSyRfoinnI+9m3IdoxAl2j+UASSjRJEZsiWeUzcx1uK8ji3VlrnTD",
-	"yxgtcKgdTRKP8Zms9FuYjVjEPjN+z5BFO84txAEBXkP0ivgh1hLsnqo5jxTC9qITZiv0Lx9++9XcNuyP",
-	"mOQmVa65FzUjjAiwbn3M0IRqWaiuUuFKmnICmRb/6p6PmJ6mHI5g0z4kobd5NMhFlGbQIHeRWD4SxpOp",
-	"KF5ZL+CZhNg0EUAsmwvmcO8OtAwaQwzsuCQIdh8eaVLWvBVUk81svMGn5no4wBcX8kW2/XBZlSot+9Hp",
-	"XDiyOiG35jIurPt85dxozogs96wHyIZkq7ng0Wx+Ziypnh04NcG+iaLe5/rFiZHK7rTtBKivN+myl4Db",
-	"J/ZJJ2Qou94AiQEabcRMnoLtDMyNg1vWAfYK93XW5Nn0+wdg2OzFoTbc2rqMjG4IUYi3lN3W8jdEOFOt",
-	"26c0JOb86kziKdFKdZGL3werunET0y5c3Y64do9daiZTDecRSs1Y7hukXdB0/FBaBhcAv5xEKKqqQUpD",
-	"Dwp3uUoJIQcdlpnH1ippRAqdibKrUjd16qisVkRbvTSIs6kAi18h+HSkeOH10sIRUuHVEL0MoKQuF8bW",
-	"1//G0BFihGjRAl7UnC61kKEqOzXUe3Hxff8KCQIz0C8HnIB/MUS5pKSPW77iG9Zrmyuo7QqfVMg2u2eG",
-	"GhJfTxs+BPtzJ/HWT4lTd3dvR5WLauVAbUZduGOmaRoqwLHPcWa3JDUFZgHCGRq/io+1XWR3wvrJ8fVa",
-	"Xk2jONmnsbihwdMyBcTe0ymUKbMk40FWQ1XnNChSS12+3JaZVh0T8PIrnu+4TfKevdn57JkEv/gqvi+E",
-	"p4qYG48hhltmZLjZfcu1LsuWJwDMrWm7taw6ZSh6Sk1TK+HqiomuP8uTO5EorkR7BVa20A3nFGXDbXRk",
-	"URy76fQChPfOstw+FfauXPh6dm1JOpUSpGbLT5UF1+a7tsy2HYc1sVXBR9ohZ3UeUuchdR7SLj2kIpcv",
-	"iV92Iu+9RNI8Qr1ZyCc4RMDvl/ZwSNIZI8EZZSiSkC4jKKLfcKCGqBpo/plOoaVE94Iqgqjq15zTQMqR",
-	"OGHJ2OcLKDYzdqkEMilIe3i5FPwOh3p9l1ziUPY1r6QP6WGCJscCXMVujEco5NEtC1CAvKu3NJudtYEI",
-	"CwldH6HuthC0NDWFJFj4c/SemOSwKJmWy4r5/v2bV5fvf351+5eLP138dVyW8aRROOjRb2164iLP6BGQ",
-	"IJKHenOWWvzxKRrrl8aoN4aUxZfn59KnvoiYPx9yMTt37W0SF93YpKsY9wcmpUZ81slghA2KULZGQGF1",
-	"U59ZQRo31dzXDERaVtxPze1HpfUNBa8j4TWpr22om92ISqs2kZK1hpltVjDE7O81Izurtsgg7mjnM1lp",
-	"qTa2nY1NdqdlGAkcapaxv/chgsEeRqblZNkFh2/XZk42pJ3J7HamyWS27TazmM3LjRZznpl3GEZ32qxc",
-	"XHElMC2PLoEnNoVwmSGDQvo53gtti8R8pc3sJBGXZqMcRFtAaO2r5SjtE7ArHtEk2Jl6z8iQXcLOTtLc",
-	"rHGHIpY629gSQPHNpoRhjM6SWJtoWxoBpci43fZaQwA2ptICiSVdLfGZVgWtZn6uHvX0MDX4rDXsA7tw",
-	"TeaB7XYz8wBebrQOcvzZGQf74c7i9iR3rgvGhE3o1RCqKlEPglX7O4pWjRNx2eBBhNkqvoRRhnGCSYOr",
-	"ixFMqFDz2wCrItTXBuWbCEKg2FJ5QLV9auBZu2LmVtxU8EWcVBT1cCh5XC2mFOhUgGq208q5FAoNgbPu",
-	"E2z9F7zNeuzzCgthRFH/NqSsnSk2I4y7NACNV4F3kJxrrVDLrW80rxcHmP/+xo1sqkFhqdlE9blSBL1C",
-	"Uj/N92FApDIpUB+pOEVTWGVDwGL6044vYFGSkiSzPw3QWy1NPqKevfkA4sLVW/vJG3hvvYH3saGgXLbT",
-	"X+iU+CsfNLBu4RBQ7Ct6RyzaEufELsFBS0ZyJtsu3QtrqNwk995TyroV29jXQj5bn5NltFyGdqA9iOcP",
-	"rntDDLuPVk0FqdrtMTSWk7gpeVq6zJlMd/GapDTkIK1rM4ompsBCMGy2QEVqkwqX4UsF3021TdPsFFp1",
-	"vSOvcG92xsuslVEUUGunS3+qJkBal1ddfoXjZpM2wlx7Y+HKlF20b9vs+u4cG5EvuhlUAFwRtV1txLa3",
-	"Axr8iV3aCMd28muV47p6b80VbIc8uAlvrJMSvbI2D+8sRjinFGokaiVM0y5xV5xRJo8v2N9rRj49qKYs",
-	"e0+rxWsCa9LpaNZHa8zbjXBNXnNug9d0erPTm53e7PTmMerNEgGZDF0ETM0zOH9ldIFDqF8c5+RsOIrd",
-	"SVhYLgJs/Qw0+z49vScTSVUbsdPavXVd3tTsVwtn0G5emTf4EtkxUtkkgFYImhElEQRsXZ6fj1FvzMi9",
-	"62vo8wWcrGtRYmSka5lvVRW/0l9/BzeUfRtvTHV4kf3AarMx4aV2+EjB1rEP6kY/QdPRfNg6tqNbwEbj",
-	"0XW9ofVoXm82H/O8ts+cWo/BD4WluLZaJt6fRsGY19dQvOc9+SMiZfS7xFLec5EV1vGPJd1HkojyUmla",
-	"vWAftvuZdGmlcBAIImVzQbK430EyfBlt2M+RS85kyeVB7PtEVqH1pgT/Z8JQj5F7IpAfUk3gJtQaLjh8",
-	"JpksV6lldTW36j/DNBu4eZR+QSEVdOlsbWLpdIlGoytwqtTRlIchv5dX1mDmAmEojnZp6xPeE6mSuo5D",
-	"9CFWIHANAiuj2jOEWfLxruBiXp0X10ISPxJUreADXZYgLIh4Gal5aVprW2MKmRUz+3OJxro9F/TvAJ5f",
-	"oh+gE1tgD9rYkGXUGwNJlD1KVeVEinPYWKNuvUs7reQjtEL1HvQ3UDbl5TmXIG+TK475g7ZQP1y/fovg",
-	"P+4qz8t3bwZIC0+skjpQkNl0OqU+xeGIJW86AuyNIW2+VGRxi5f0VnEeynF/iD6+/wWOyEdsDGWnvprL",
-	"AQ/nX/Fy+XD+FQy0h/NPX2nwcH4zNqPZCwTjpaB3WMHxCyyRI9T+iHGBxua6wRj1MONsteCRHAAnnJlc",
-	"b+gdVnNzPh9wP9LGok2DZcoeIm2ih5TNRkyGWM5tcivNZEt409k41ADeJhUYCZCx0rXzshqO2CjmZoki",
-	"aa7vZFKIEXZHQr4k8hKSfNl1HnmX6OtwOHywOb44c8G+gxFLtZO64afhcHgzQCOjjEae/qfWR+ZfTiWZ",
-	"v7RWSmUOgwC6XiqMeMTgfLI/TEcjOD9t+A9jE7ogrQUWahaLgxgokzQgxjkzXcICmExraI7vCHr1N8xm",
-	"HL1//eEaTQVekHsuPj+TSM4xLAGoOkTgDfOhWmrCR468ay3CTAsq4+0ejrybh7GWeVLBPXypJHzdOHuz",
-	"aDxioGbMOmefwQBfHwbo68iLRGjHe80U0Ytk7lR9fP8LDHXzMO7bTajMyBapuSECk2AnySk+0H7H2ZRH",
-	"zFw7WRA158GImS8e2HQBE01QNpscMuJH5vPEwdK+1fyhv0iz1rlLKzCwf9tti/+2fmT8d5KIeaw/yP42",
-	"5yJp4qChpI/CJV1418m5W6yUoJNI2cRgcRtXcBfKAo/zadKgj4qEYnrosrxF6d/j47HxiPVw6gIgF2Wn",
-	"2AHxNaHezzlIBJMJEu4eAWEv9P66W0tpZ1STpMJfOOMLSuS5iwoeoMyv4NvrH4W9OyPPnSk31ryGAzRZ",
-	"jeDC0YozMoCRFWFosspchjJySm/zdeH2FJWJLDO1Au30wSEzKQuT7R2M2LuP1+cmB+ar17+8vn7tshpq",
-	"Lu3HeUu1rWEDl0Axa6dsSfx0Yj+9MibpoV4p9OLi+0Jywn/nEQo4dAhMn5A/Ulz/pRUt9D5iGCZoWKf3",
-	"4uK5lUua0EGqmysLVWIj6XnE/BBLLWUDbsWukWlUKwYngX0sxMreUjOCRHOZ9TmdQBmjiIWgrOdkxISx",
-	"LS3YIPnC6rw0EKGFjf3TyhqYws8mSSIJnCI0dgtsA5rwAOLOx+m7tJpq0gl3gS/y99h1o4or7vAoddMA",
-	"3k/FFsLztPthfphkB0zKPcRtTEGK+E8XKmV+6JttZjyWyc5lwSwYMZa4JQMkuXNf4ho82CF9kiijkLWN",
-	"N9TEyPCSnsW5Jp/JEfsXfIeT7JN6e6miOKTSCkwQqnjp+lbc2o4+ZwpTyPVqdnfERMTsVp6dJflozxKL",
-	"+5/il16Z+V/zX6Mw/CclIjK+ShkAI4btrt7zKAwg9yUaj2J8E/TJzTi+CQmYliZ0O0t7+ZCo4Uhb14qq",
-	"UNts1SaYN/Diyize8+HF8AISCZgF8y6974cXw+/B11Am+x1YV1otnQfkjvrkHHwLXnav6D1EMdrrzjwg",
-	"0lyUMO+BaosNVyMX4JKnHlui8R0RdGr13m0k6K02FUMCVprmkvxzuyZQoB3y69/qIcf9AVwiBe4FlQi3",
-	"OE297lhGvQm8S++DwkK9grmBDW78FSLVDzxYGQiDKVvpB2vCN2Of/00az8T4HI2XjeMBnKv58GB8IytZ",
-	"dAffXVzsYUD4QGO5F72osk0ZalJ4YeZSNkQ85/MfcBB/zsB78fz75lfe4ZW2mq45/wULk9PjxXf/2Pze",
-	"9VxwpUICePafLv7S/MYbJiNwKQhT6VQtzgXzLj/dDDwZLRZYrBwhJHQKFctddMzlJw+IA65dFFgB9EwN",
-	"Q7w0tV6c2vvu4sLQPWQJViQMtR5iAaTqlZHx83qxXwS9D6Cys4n9xczYt8BcRYJ+x8PwkehZD5Wi57Sr",
-	"D5md907fZgIyCisJXCqsiAMJjoHa90K7eh1ak651e8/zNjRQ8IyosvBFqYw8jxMmJnX3bamjxFCW6M6F",
-	"lvP0iXBPleaw7A/RT+nM1QOXaRoEt8s2bWB7N5qFMDGakvtUymqj/K1FNieCGK+BqzlkaxfEIFlTwRfw",
-	"4I8Isg2Af1RkJP3VP6QSRC6xNhwVIMIVcYlJk/Nf6IKqypjEVMPfplNJWrX8ACW9mtu9MevXpunrL62b",
-	"/mTArfad2pjrmz1KAbc9cPhQIgF+YyS+4heT7pXFHpKbz/YigYmrbisOgDyyIuHiefNrH5kTP0aXvbho",
-	"IUd+4mJCg4CY21cJ3+s5pHiyZ1nbJYhOyYA4qffNw6BCTTUdmYPTwxnJsX6KlYs8ZM4D48H3o4xc9/bw",
-	"sZUmer7z0e3xWwkVmnkFG2uaxyCrQym0mJTNImnPPSGWEuJtVGKA9Bri1m7D45D5KxgrQ+YZantRnIZ5",
-	"JXCl07Qt2D92CjHfUf/Gr1z9xCMW7JA0zFI1ksag3HjROsC9aK/sWz84MVnKLZbiPv9MVGqT1zMInp5W",
-	"rpaI1ylTUq/ynODAnrS/vsazqgFss3NoA90es6Zem2EyRP8zgUyMCem2Vu7rUWUAtLAsDyV4h4WiOETR",
-	"MsCKXBaQt1T0AOolx640dX6K8AxO7owsNQe0cUSV9twom6GxWi3JuG9isLYTzgM0IVMujPcAmS2LbPwR",
-	"PueRrBITpfHI7nE7FjQLG6RY8bT0z4FNGkNmG5s0uWOsNu45JHpMvfNU3PRcAZ/OWz9KuyC3S22c9gJB",
-	"n5rzXuTYGj2fr1N1CF8+P4c94cvZUQ7j2ecm0Tn4u3Hwi2V4qum7rW48oNdfxhCd8797538dsqmBAnLd",
-	"7AARKBJABwxsKVCv54WN6mCCWpggT9brWhEdaNAONDiI+XMQCGEtZnVIQoFpO0BhH4DCLkyodChsG2wh",
-	"Ux/xieAKb3M1ITtQ4ehsivQWtUEUMmR8amhClkdrbIBMAd1DwAiZCexHiaaHOAyAkJ5Bhx7sBj1YZAmn",
-	"gqBbKb0DggYF8u8Qg90jBu1IpQYrSHewA6Agt+kdSrCN1LzOmaQdPlCLD2RIeS3DoEMG2iEDj2zRHAQT",
-	"aM+aDhDIsmiHBuwDDdjOJIqvvrYBAVIpqjdFAAq3aY8aAXiXzpvbuf9HZyzE+9PG90+o99Qc/3Tq+Grl",
-	"niR336HLX+DnKpc/GX0/2jHu/zDOfjx85+nvxtNfpuiljIKbFdruHfwisaOXyURNdQNcCOqBW5tZE1wq",
-	"GoY214hNJhg4F//FxYW5Vx6nMhojhhc2weqiXwUqZBmsQxR2jyg0kWQNlpAQyfZAQnqjOxRhY3F8nTZo",
-	"O/ygFj9IyLe9ffGkkIOCZmiPHDyaYXQQzKAlIzrAIMWQHVqwD7RgXbOqITNX22sJtnkFNhBDAKg3Nu78",
-	"V+Dsh/EAZX4Y8mX6t7Pkx34demASQWYS5w30Q7JUzmizKEJcDs9kpwMdrYWNJCSbtM45j6Xf86g3H+yG",
-	"dwjFxoZIc/vUOhtK/RUvyBub3+kRwibt2G3vTDhuO8XrErEkaYhxdHKwGuswrqZ0HpvtGPF7RgI0WdWa",
-	"4cltCDfO/kIB7QiHuwVhJ9AhG7u7ASFjqimn2XXVcCPWYZzY1D1BR+49Te/CZIsEpUmVjP1TyEZYd/Uh",
-	"of417f3pW2ON3mwJVhyrtfddC1LTgpmZxIE/YbqT7GblFyeaqK3hwkRMK9UHO1RouWkSlLlco5yRfuWV",
-	"iY0J50ldl2iUvNdZ+7qDMRqvScRybw3z4TBQRt0lhN3I3b3aKwe7ttCKadJXFmLmOTXIYWMldEw3HZqV",
-	"1zIqUV4/RWGIBFmG2NdstqAKEvS76iiW3WZE2Xz96dInWa57bzr5RthuHTeh47uO79J8Zyl9Qx+lmK++",
-	"CR00OHpcqKiHM+nyTb0N4NaJy7ou6YyR4IwySBvdPwBw+GjY3odUmagO2NsTsPeIOF6mVFoDiBeXCDs1",
-	"BC/+sDr7O66kVo3dfcgVukC9scUs5tHEpJTHQYDOzqAiBpQfyT2WRNmH/SvHptoaeHHxvTn/M4uOqES+",
-	"gbcQVpCH+7JYEPKPiEREIhlNbD0JU2/F5J3HoTkEtAnAofyO/cJb12LkXaL/+a//1jIqNdGyV+KWVaBk",
-	"vHr7MTVytR4fGY7MVTvssMgtsUiZEEsJ97XQ8I3Ao+FUzaND9NIxFRy6WaYTZEoEUrxNIFRl8FOK6A8E",
-	"RHbm6+6xy3rqrEEt46qvZfDj5rTyZLDHZjEL1RVSq9yhjpWoY+LftDV59oY3op6MxXF/I/BxR4J2f3bJ",
-	"QWDHdvzisI+EbzrNcWSAY5PGaYQa8xy2Pe549Bx3GMSxY7lTwRrX80EydUVbFS2ybeM7i3Edzy4WcafF",
-	"ktw6d3jlSeCVbj9bVVdye39y1ZVi4VFXgME22vxeZUosXaEFMCEIjSmGfy4iKPRUdcN6UVl5yU1sTzUO",
-	"bPcHqrxkR++gwB1VXkqIpYSw69XwWuGH7i3Uo0or5alcaq2CQm4K3FOBxnHh8P5VOtSsjHd0J5Z3Kksz",
-	"JZ/WhSkeJ9RXT311xZ0cNcHFSksI61R02pg2nk5Fp0ZJe51i6w4NrK/oFEu/tgbFgaIPUQubhYdBXJWc",
-	"kftqOWxrLu1GDu/PkjlMtaZW7BVXa4rZrEMyjgw8bNJhu41T3Cl/WjTm6Bn0MFhjx6GngjVu4OT4fM6F",
-	"aoM0mpYdzrhfnPFHs8odyngSKKPZzTYYo+WuU0MYndCocQfMGu0IXUylK5GI4QUJYnixJapop7MfRW86",
-	"PwyiaMbu8MTd4Im+I5MCGdep2bWQRPMO6jGuzLVlS9c7AQ1jMu8gw+OEDKsJrAYutCSzIVi4KU08Gaiw",
-	"SYRex1zbwYS1MKETbe2sgtOBCHcidfdllhwEHmzFUhZ6cKzVAQ9HBg3W6arjhwWPmikPAwl2XHkKcODa",
-	"PkoYEr9tycSkdQcJ7hsSjFe6gwVPBBZ0O9oOGoz3//TgwUSI1DoDrtkuYUJX3GVDmDCe0r7UvxvgUHCh",
-	"G7+DDHcFGaZIppS0m9TymvChey8FIVqa3xGEmPqeDkY8Vhixiehq4cSYhDaGFDenkScEKzaL2usMR3fw",
-	"YgO8mIi+9lbFKcGMO5LM+zRrDgQ3tmS1GNxIWK4DOI4OdmzWbd8C/PgNMOuhYMiOW08JjtzI/7H807KC",
-	"awdA7qVOLCxrhz7uD320a1xaf2XNt9/Id5Cifu816PSQLUvTAv2cYGFaI27qy8bpNq0KtWTgSWtlTIhZ",
-	"I7hMes+qq7W4gfZWZk33frDqs3rwDofcWe1ZSylFIq3VwGvBjw4rMhVYTB7T/lWCuodkqiABIo9UClrS",
-	"+snlSIT0iFTVlIS139GBj8cJPtZRWn052WqY8Qq9uHgB+Wc5gwv1K7TAK8itKQmpKim7GaE8pYKy9RL2",
-	"OuHoDntsKiZr5F5Lm+C4qq/sRqbuzf44VJHXZuZIlXg1TNLhD0eGFtYro8epsnLk7HUYlK/jr9PA97bz",
-	"K5xjUI3zaTJQevYqqW3ucxE8k2hsSjm6PsaXaRfkWRL3YHC4lHutTUdJyABFbIlnlAHq1ktDeICk3VpA",
-	"rl8LkH2wo6zN3uuCRc6E3NYkXAr9LYqat90i6X9TRRayMUmpeUETk1otiXfpYSHwysuKj09JxzdxQw5X",
-	"2aqYPQd/HgAa2twOBGSogvr2ZxOW8pcdtw1yHk+xQ853WuVoU4nQIeethaFd4w2R88zb8UHHui++SgqK",
-	"aXZc8+1rLQP2W/HADNeqOJMl2ZOrzdRCCDuF1gasd0WkqTn1n9E7wnInHZlAgXESKTBGnCGC/XmCejIb",
-	"gMzv7ZNMZWIjkipLItlZ7ykPuun9QAWRzOAd8r+jekgxpRQpvtaCWAv5d5zhyq3nSJl9bsMeOAzTMciV",
-	"ZdoT4u8OAY60zFEN0dUVObJUtKtDgI0J5emURWoSttcJc3eHAPVFkSzxtrU1jusQYDcydW+myGFqILVh",
-	"jrgei2OSDqQ8tgpItcrocQ4Bjpy9DlTwqOOv0yh3tJWLkSrMvs05QKobexRgR3mW9UbkwLrvVCAuAsAX",
-	"93E+4Ig7KTAPSMy3eUyQWtz2RwXp2vpNxwWZAZ7UkUFbKt2fWdnMos4h34Y/XR8F5owjavfKhxvHsx8H",
-	"A7pFas187mypifHijp8o07WJ594jf7VSfoUju7S0LAdLUG/C1bwAzem/M9CcfbnfnfZtd9qX0nXdwd/+",
-	"D/5Sy23oNg5LeAywLGfStTtcS/PsiZ6zZcRSszxN24fVp29AGghnxZbiqdM4kB5LLqm5/G998UuEp0ae",
-	"EBRiCRhdv+E4LT2jvfrbqYEOe8iWzKM7b9vpeVuKF5oov6190Hgg954s+B0pMAtoM5xG8WsO1bIs0J2v",
-	"HfX52hpE1uLU7X/+1/8untui+zmXSZuie1Z38LYVMT25M7g2svi61AnoTubanMylFmwT6+Qoz+t2J64f",
-	"w9Y56CleW/bKHThk2Kw7ezjOs721FOGjnvh9Wwx62HPAjkNP+HRwa4fIVEJqhZK6YmAV0KgCkzafwBwi",
-	"yrDQU16QxYQIxKcdLroxLmr3oANDTyJ7ud3OVnin3fmTAzmdVKnzHUybzTOWkzvNWO6KAGQpr8Qs7Vh7",
-	"sg1M7wdCJ83gHSS5I0gyppQindbq2vWuAJiXGrOMF6L80Uu0xEK7vJBw2hU0RlRCcLfLDNR7cXFh0gNh",
-	"NA6ANMb9SjQz/uQDQZidCboH1LOGjuvwTdNojQzmG1PP08EsmyT0dSIROnSyHp205NnWrDjilOX2U9Jh",
-	"NdrZgafa5aqwZyyiuRORvTdL6DDYZRs2i+EQx26dAjo2lLJWcT1+uvIN+dQhm8fNqAfCMDtOPQ20cg1f",
-	"SeEvnPEFJfJcLomv/9+AThr33jZGPYxmIZ/gEAFTDwBkA/aerFxTOmMkOKMMRZKIQ8CRj4cYmlXpAMPT",
-	"AAzNbrYCDE3Tk8MLHZfX2PWW5Kvhwg8KT6fA+yabMuqN7XnKPJrA7wgHATo7k7qh5vj8Y0mUfdi/cuyp",
-	"zYYXF98bW8GsOKIS+QZVQ1g7JtrsMBuCQySJuKM+cHFEpBaSC2pTq0y5QHi5FPwOhyBLMJP3epDx15Fn",
-	"1+DWNRh5l+h//uu/tWhKzbPkjbhhJfoZS4u9mBKm9wOhn2bwDv3cEfoZU0qR7Vpo9EYM1LCoZs4heum4",
-	"Cc7uLLcJMiUCKb4doLmhduwAzWMGNGtIsw7QNI3KoctN6eTpQJdN4hWgy2SJO+iyGrpc08TZG3SJejKW",
-	"wv3N4il3Il/3ZokcBn1swykxpuE4ptMWx4Y+1mqZRvQxz1s7CI08bl47EIDYMdtpAIgbuhtKYMpa4ofQ",
-	"toMPs/AhLEoHH54IfAi72Qo9NPt+cuih+axa0xqanDB4CN+3DnYILzRDh2bd9mRDQOcHAg5h7A433BFu",
-	"6MikwG/NavxYQEP3CR1meDqYYSVZ1iGG0KYcMNyQRp4OXtggVQEujNe3Qwur0ULrtrSzaI4ZK9yFWN2X",
-	"6XEYpLAFj8TYheWVTkMcG05Yo1kOgRIeM5cdCCPs2OwUEMLWjgW47ueKfyZ1NRJ/JfdEKoN0DBD5stTE",
-	"qDWudCBdYJx1SXxBFHgU5E5793N+zxCeYcqu0HgpyJR+GevHVFngRFOTwL5mrHLU7Rrm5u2zUigRkjMc",
-	"wkhVgFAS8/xMIrNem6aSKk8YGne+tNNB2PeJdIOlNvNlpOYN9z8NZoF8LASN6+fA1vTGn8lq3AcE5QpR",
-	"hXzMtPc3sXjoBPufUYhV2b0lI5JgmfaEbWS24jAQR8kUgiqCYOTebI/xlzVRm2V+XKF4JHBGKeEW6bZW",
-	"BH2F/982gRvX+DORiEynUObM4IEDwPrMqYSlTYN3mDMDiXqC3PHPlM2AH8y+RZIE8J6aUxm/RiXC+p3S",
-	"lM/vdS8pLmhCL0z73WWhW1Of7Uy56K8AL8umtchJw1IBlbWrShJ661efSUQD1ItPYkIqVX+IXjIAqgAm",
-	"dqPEYOyLixd6Z6juaInV3Bt4DC+Id+k5AvLyQmOQEgBTgwJcepSpP7/wBt6CMrqIFt7l8zhJNWWKzIjw",
-	"HlL5laNJSP3zBQ+ikMjzCZnjO8pFteJ8yThbLXgkQbiaYydLWVegHI1sdh1Jt7ZxWUEukqwAfIrMBDIX",
-	"m+F7B4hOwa8cmIJ/E4LucEhLbti8gx7Ay3eDdgdaxwgKue1pc0IV08+3f0ZF/EhQtdJkqLdjQrAgAgTK",
-	"5acbveA50ylhnZ5jjgLo45YyrXwqODmG1SuBTtfUpBJwWSsTPjW/Zxn1CuFqQVDFoz+TmEU77LSRTepd",
-	"VrdpHX6axk/X4DWHsMbU34rbtitmkGXRACuM/T8iarJwb61zIQ9tqsNH1b2vsMIvU2N3KvgYZUtul9po",
-	"4gJVPT2NXGSsalmRW+FqBZ3n/mY9nXvjMdR1/ms6rd2Ss+qVd24nOx2+pQ7Pc8Y67LlLjb7AjC4jk2ly",
-	"a3We7uxRVfnb9MCdHj9GaZPeojZKPENLT0+BZ1mpWjqkl7Vac2e4vFltp5s/hs7OfESnsNuwUL22Tm9g",
-	"p6q3VNUZbmjNibtU0kvBfRJEgmytoeOeHlU9v4tH7XTzMQqWeH/aKOaEhJ6eVk6xT7UgiFezWh8nDN2s",
-	"jOO2j6GJk7l3ariRW+p1cLxvnQLeUgEnHNCO6Xahel0cxS1WStBJpCz+1VjFt0YRD9EHUMQQi5zTr4Oc",
-	"Mi4oYLg3ZX/LlBDfGgPvCtru/05loZLtI16yXLOQ7WlVsN0EOE8Vt60D5Uoq2bSTHS10fpHPt8HDu+KM",
-	"a/BIMw7elWPcHQaeVGpsx2q70O2CSB4Jn8hzGWmKIZsGj9nsC7YTRKWJtd5KI3+wvXXq+FRKKpn9bFdT",
-	"ye7909O78afXSAK3lEWNW8LRzUrWNd1Us8bT6dRqE/E3FRAxrTqFuqVCjTVRKx7ahSqFOlKulNP2Idi2",
-	"o92HWbuOO6V6EkrV7WeruGy3908wLjvmp5pIUdumqFSzvN0iKNtVdNtl8LWbXadjm3ihIfjatup07LbB",
-	"147KW7HUznSsz+dcqK01rOlm5/r1R9Ntp11PQrua3WyjWy05PT3N6vioWgiYRazQqpabm3WqabhLjWrn",
-	"1enTeupvyL4BbTpduqUutdTdgol2qEfDkPg7iXZOutqDPo277nTqiehUt6Pt9Gq8/09RtyZ8VScaXKtK",
-	"HRtzehs96xrvVtfGc+z0bTNnNOlc167Tu1vr3ZjaWzLYzvSv5ahTiZ96Z3vvtPT+tLRd49K4qTXffiPN",
-	"1u09QFQP2TKYGujnSYZSG76sjenMl+QtkSSto6liZb4gi4mrP8G4ioM2No2Y3qxM9lOKl26umW03p1Pt",
-	"28dKw52ANly1c6UOrOh0cDVPQtIxLGZEuUtIRvA9k2gcanocuj7Gl+7Wki1kHyt4SCqXZEBDC7xCkpAB",
-	"itgSzyiDIhW9dIkaSGl2K0ioH/VbKPUPdqy1WXtdBeeYdlsmXAr9RYqat91S6X9TRRayMVjDvKBp1WZf",
-	"w0LglZdN/fgp6fgmbshN7fQK3rZr7tTbAdTZPjkvTh5aQqWPyoV21FMxrTdmv860bi157BpvaFpn3o49",
-	"oXVffJVEAWvSXvPta81P+41hM8O1it+0JPsEwzebJZ5TL+XWvBNeLcI23QXI3eF0bmqdDd/ABA1xnKZR",
-	"Z8NvG8ZpKbwNL+3cegAGbHXTsdmMT3VjLXk7yjOZNRQGiDJbMIKLgIi9mveOlnPX4r5NKz99X621pZ++",
-	"UtNk7WcG6Cz+jMXflpoPx8jORN+Gi10fBRaO7f9H4NaNgfbjYFO3VK1Z1PmHTewZd9yxZgVrtgCa98GF",
-	"JjfH1kEm+0rJ88H223nXJ3LLcNL2yMlR1FO8YzhplASmSZWTapm6zd3CnafmcVPrnNQGJmi6bDjpDpp2",
-	"ctdw0nDQlPDSLrRquvrykvj6/1td2jd97OjOvums06WnoUvNbrbSpabpE1Slln1quN/yREGTljByC33q",
-	"FnpD3bkhgz4h3WlWqEF3mkad7txWd67BPbvWnVCEdDvVaQp870ZzQl+d5jwRzQm72Upxmn1/gorTfHgd",
-	"6xfKBFcxcQu1CQ031pobluZ+OkqzRaFuV6C7U5nbqUyjdFqwzVYKExQZ8FR5XecPdMYkorbWsBZe2Pd5",
-	"xNQzicjZAtPQBENhKe+5COAPQVQkmEQYShWXFuhFvRcXz6EE7r3gbIZ8QQLCFMWhLDkc+W2iZfk+S0BD",
-	"3zEpPW71ezu26b2Mq15Wr+MARSwgAk24mmt1IhEPA+SHVI8Asu+bKAr94rt/bH7vei64Urbq/XYFhhN+",
-	"zPDe6y/+HLMZKaVsTazty03nuL6M5Ym4q65RbI9z5tHEHDZCa2kKRmtrGvXIcDZEc6WWl+fnz7/7y/Bi",
-	"eDF8fvnXi79eGF4dL/BngkTExsBRkQi9S+8c9IOdbH7c11+WRNAFYUl40yDmeyqy4Y/ZuMekEnISVJvv",
-	"/l06vJKK5FYCC+wvbtRUd8mxYL673+dEK/X8mbReH8UFCQbQ8WSF7ufUn+vJK+7zMN15NiygbBvgOJsE",
-	"CA6G0YSoe0JYEvzVYiHqx0iWHIcxXA/H6UkwqsmCH2tV170FG4t9avs3gPNmmY7Rg52kTNNwcvXAdpa6",
-	"+tbcnztUqO1v7pyLbF8/pBOetekpTi1T0le6fnVSJ6Bnaw7007246qDFXl6VVeSs7y1foKzY6dt8XbD6",
-	"DjOVVEoZJ65holcpRqJLukrSwhf7+eC88FnIJzhECk9CcoWkwtMpFDyX6F5QRRBV6S6da17SobXtzQdu",
-	"2LsxY0o6TxJkrtmjy/hXspJl0juWQCggd9QnKOSzDKuB1H64efg/AQAA//8=",
+	"7L39chs5lif6KgjejbA0QVGyy9XdI8XEhqpsd3tuucpry113xtIVwUyQRDsJsACkZLZXEfvXfYL7DPtg",
+	"8yQb+MzvTCSZFGkq/6mSmUgAeXA+fwDO+TYI6GJJCSKCD86/DeYIhoipP19fwZn8f4h4wPBSYEoG54OP",
+	"glEyA4gILFZAwBmgUyDmCDAUUBYCyIGYYw4+ffgFQMLvEeMAC3CPxZzGAvwRI7YCS8jgAgnE+AXgiISy",
+	"BSZg/HZ68g6KYD4GgoJgDskMAcpAiCIkUHoUSqIVwFNA6ISGKzCHHHBMAjQaDAcM/RFjhsLBuWAxGg54",
+	"MEcLKL9ErJZocD7ggmEyGzw8PAwHyUxkg1dQwI+CMjhDb3AkEPsVLtDbgBIBMeFFYvwMOTrBhCPCscB3",
+	"CPB4onu3VCFwoSaFZXP18YPhQP44OB9M1RDfVBNsB3kY1M14OHj9NYjiEBXn8orRJQcQTDGKQjBldAEQ",
+	"DOaGYheAoSWCAk4iNR/0dRlR2Y2mUdn0kB7p801mRlighaLEApNfEJmJ+eD8+TA/UfcDZAyu5L+5WEXq",
+	"oylbDJLv+AWTL6o7GEX0/vViKVZ/h1HsJpb9xt/niIAlQxwRMTRfxkEAGVsBQsE4kr2Nq+htPuhWtWog",
+	"8xvKFlAUqXwZBGgpUAig5NoZoQyF4IghvqSEIw4gQwBG93DFwb9//O3X48q11/2nJ4FIvBicfx78g1My",
+	"GA7gEg9uhiVTexsWp3XlROMZB58+vX01ApdgASM5DArVL04aX569dLNaQjFPJoXDWvExcz4fxLFqWTK1",
+	"qRLfEkHxkGUsOAhixhARQOoecKSYGIK/vr4CdHpNZAOpVqp0yTHAHFCCjOxxNJQDjv9lDKaUAUhW1wR9",
+	"xVxI8bRSgSKOwMvnL0bgd9OrnJnWgmaSf8SIC4D5NYlJQEmI5TfBaAR+Tv4B7hkWiEu1JSdgdSFDYA5J",
+	"GKFQ/QzFNYFA4AUaAk7VNO8pCCIsta9ShHJqclQOF0gTQVFH/jTFjEs9Svjomtj10xNNVtAq0AxjLeBX",
+	"J6lnZ2elC0cqtMqYoWj0L2OAFhMUckORCEoJoJN/oEBw+RnqJ0wJkM3HUpWnVA840r/CSNIAcwCtDAlK",
+	"jz2VESbbVEa/4AUuEfb3cIYAx/9EQxCiKYwjAV6cXYAggoulmj54Pho9PzurEvJIdVuiaDARaIaYIv3+",
+	"mZjfplOOSsjxa7yYIKbXW2teQQH/gpcJeSpJQXWfpeoEE/HDi8FQ8ileSB344vnLP7/8yw9/evnnoVxZ",
+	"/WPCt2nqvWdUcqG21m/5+3gS4aA4dclYUhlMYcSbiIX57VJ100SnzNj7t4wfEeeYkoJPY34vzlHZYj0d",
+	"LNWRagaOpLY/bpiZaew5JT0POTGuJ1Zm0kxbDmQbFEqlouYVQgGBec9vcmEy0AiHrea4t6uqp2c4kNdQ",
+	"zy7nUjc1FLsAYzO6+Z1Lyoyldrbmp2HW9r1W872Cs7q5KkdOm0A5EThrmIOAs+bxKStRZfJX7SkPwfhk",
+	"LH3KKf6q/ATZUFviNXxmTpmoslEtrdKDdMWMWylf/wmGH7QvIv8l2QUR9SdcLiMcKPt7qnzH82+p4f8b",
+	"Q9PB+eD/Ok3ivFP9lJ++kQR4zRhlXEdDWSK9JXcwwlLylrEYyshOxxZIvQGOxt+u1XdfD87B5+vBlVw0",
+	"3QJzYN3I0fXg5mF8rDyxb9eDEAmII/nG9UA6yNJ940h3CU7AaDS6HjyMRwPtgk9wGCLS2fe+UoOXfWp+",
+	"av9BYxBSQKgAc3iHwBKxBdb6UFD5L7lGmk1hIPtQ0x4oT4rH0ykOpE9n1O4O5p+ehVWW55a651rGEbtD",
+	"7BkHIeZflGcuOR1y5aJN4yi6kJ8/l+J4D7lycAUiI+0ucbEFdvwfUpaa2VGJ3DmAYCL96whzIZXcAnEO",
+	"Z0iy5edr11YrCs2V52BK6fXgppwZ05z3KxVvaEzCHSzcr1SAqRw7tVLGjQ4p4oojVRAjvwHrf99hjicR",
+	"kpwpmwcwihBTH/IeriIKwytKf4FsJ4xoeAQomEZQCiI5kdTHqQcybrtDDLwA734CRzDiFNzLUF/G+SCY",
+	"x+QLklZe+VzIxWBvII7QLhYpPQkwVbMwX5RCsKRmlOvj4tEkQM9GuVgYqCvUGJaCy6DUoNB89NWcUSHM",
+	"t+YCf0rBApIVgEKgxVJwjfxozRSGDHGu/F7KrLYKaEzEOahaqHsF4JnxRuD11yUKFN5xB3EkLaF0xP4E",
+	"uKIANzIzTOOGH5Bgq5PLqUCszNar90BMBI60h4S+Cjt7EEACeBwECIWjbAxrw4DnJWGAXLFPBMZiThn+",
+	"56OwxDtpDaSbx8AEhiBgKEREYBjxImkvYzGXD/UU0m3BPWJIyfCS0TscGj4q009Wown6BZEysv/+++8n",
+	"qZFQ9isL0Kf8JPOZyrtAc3iHacmKXYKJeSb5GCZxQUgDfgqX+HRBwzhC/NS2Gy3CY2NjYosRTJS5CYfG",
+	"9Ih4qRA0pQHMazACkHO4GoG/G4V2j8VcwUJmzAswNn+N1dtj2/9YQS2fPr19pbhdgRVhCqJQHY0dhvBv",
+	"GtSQBFwyukRMYO1jJVNRM2lij08xDqV84rAMHpPy+xuJVtZfLPh/hAo9bAqg+bEEnxkOKAu1MNVFw8MB",
+	"TyI7StBv08H5Z68PqG9k48WHGzWEiJe+dLHLU45XOuZIjBZYwBXgSMce1m/u8lP0kPpTsu73Qxr5/Kyh",
+	"UEvP1JdYCgwLvGLX065Wgt1SM+jQSdnPDBkJzeHbDKtoIxE55blwcPT+t49XxyOQodsiloYVVdn/jph7",
+	"DS6t6/adUha/qaZZlvXiqHXZz3GTz4sLTN7q9s8b2KQVh9RxhLE0598qFq1p6k5/52foOqgbXTr01WP7",
+	"EzCZRTG6VX5Hsw5bINFoluV038l2kj3RV9HU/j2cqY0m2X7J0B2mMfd/p4KgcqX1N5lJpPo2n1FH8vfl",
+	"GyU1GuDy6ue/HV/YDQHKkXWPpe/Yi/u2xL1yBWF0aQlb5TFZlwYcLRHjaqMICsHwJBboAtB7YjYS+Rwy",
+	"FIIIf0HKwxLx8ngExhEOEOGIj1WUqw2l/a3MaoIPZh+GJ/7QsIVDdAHGbtN3DEK1oazZr469bpeQwRDP",
+	"Fh0b64TO7+0Aym5niO3Bp2t6Z24boCSImdN7BQShO8RWMsI7kqtIiVoU/RZYUiZgdKwDWTnGRbKXJ1de",
+	"L5s55IDFCLwyeyhuj8JMaUJphCCRc7KLn2HxDkn+i+6/zD+yEGeO4CWEU+x7q3/u2BEV8fJK9vtwU+qv",
+	"qRlmGSQznWEp16bIml71m2bR93bjjA7OeHND8P6TdOk+IBieKM4wT5VWl/Jrjhd4y56PrmstPGkp8GRI",
+	"n3l4MlfDvm6W1ZrHzTGN4ZdGDvFghSb/zdMK521LlfPh41KaPup9O9NRexfPzfDwPT1Ho40cPkMwX7+v",
+	"oDLq3T/wK7Wb8LxXGF0qjJoF/RkKNKOsyQUMTDNwNIvoBEZAwK+U0MXq+AKMl5AhIsZgAb9op24BIBDs",
+	"kb253Cp35UOVLNKLUq7RVPD3F36NIwVGt3Qk3YK1cSDM3G68WKGFS+DYoiOvoGkNqxajQWSSpckvPzGL",
+	"ULH8ZcbWj4jNxvQ2SIle27WvVPNJr37zbDKttj+M1rGvyYSfgolN02pDO2sJ529qi6K4ibXdQ0Gsodb7",
+	"lENQY8Ss31A0YkO9L2RpOFSbjZwuEOBLFGDEH9WSpRXDo9mSYeOao68CMQKjW6z2/qbY7NrVjfXavPM2",
+	"9coj2GLK8AzLqWo/Dnq7fgxNEUMkQLcxi7yGYgyX7Gl/QBxBFszBB8RpzAIEEgoMARrNRmD84cPbV+cf",
+	"f/5we/b8Tz/++Ue1l5c959woFsOB4c9toSkfTfeeu02lzodj52S2FSuUp7+hbgXr3XjphBbejNMPHXkz",
+	"aTluqe8eVRrXVOY7ELJOxKN9qNbeDbTc5+EG+kazZVhytSviCfzYrhrdQNvfOl5gMt8n4QUmpNrQCbR0",
+	"83cCixpsEyew11+Ho7+KbMYgJh/QrPQaxSVg6ol2iyeyKYAigrwM/zkaq0fjIRjDgFGyWoyP1ZZg6oFc",
+	"IvkrQyAm+I/4caEhM638CvxYQnA14/RVxsu3l4Oh/O9t+M788bef7C/ur/fm/x8Hw8FP714OhoP3b16c",
+	"nT2Xf/z+/F//9c+D4eDji7OzlyX3IesAyhdnXe4HevrP3p6dpasl2009nzW7YrKt4byOfLDqpW/QDt8H",
+	"I6yl+sq3kFouZqVnI5vcMqdYal2ElA4qGNR0Pw1zqfBeUj20cFvSczpgfyVDnPUclYRSjR5KmWBv4pr0",
+	"Yv3cDyNjCIXyaRkyZp4BTNTVbnMd7hxAsKBijpgy4hBMofrHkT2cdDwEIRSID81hHiEQG4GxeV1ae/26",
+	"OeCsXx8/wnEezMT8NjQmxhlH9UMXDisJ1+8cmTsItzNEqN27y3uDhbc06cqPHutnipZydHNGJ3ugilAB",
+	"OEJgjheSXFvAEjOnkdf0SjQH3XL8T5RXrBV0TStaWk0i/cyTRPq48bZJVCLY5UtvpKljOM9ctjXn4AVk",
+	"Yn2WFuYibN146rLsw3BwjyDBZLbuYDUOqaWT4wQnNXlnVc13mNYSGRKkBDw33yyHlsnyTY3m9XB6jRru",
+	"6mTVAatBn9A3p07ap2hoo3S8jiNXyHzTXlmiAbyODn+v0twoyHXSVR2FJH5Pvbdv2hX9Y/OgbvSquEM/",
+	"bRNz2FkccsBhqbJmsKFfb4408tp0o0NnvS7tdeme69KCqPxM56UJQy5BoJ4AOs3He5KsoctD4G7nHUH7",
+	"t/KVJ+riNEd3SB0JVJ3x41TopzJj2Uxt2but+lc5wvd//m93HrvvZVQo9uNGahtZ8D/M6DyF1IVFNc5N",
+	"pTQ0euFGNHZ3jnEbaqySXT6gZQQDcwMrueGuczwYUlRwEThSt3+k0uaAC7hSthVVxdVSIxCAzc3/5Rdw",
+	"9PLs7DjDiuscnV6brXLeZjXHVHmWgdOudWMbHZwf3bxcPWq5R2lUrbc/aUc/XG/SUmQtX1KTp8mTzGuE",
+	"Rz5O2euDremDEoaIIhSIiq3wwD1t9pxsGrijJMlImedkO6z3nkxnvffUkfdk6FnhPdmle2zvKZ2a5HG9",
+	"J0uPWu/JsqqHB+XE5LC8qEq2yWrNTLbKDDmesCdlaVDtTaU1b71P41oWnQH3qH4WVd6VU8ctPKxkNofs",
+	"ZSWUWdPTsh00e1tF7XEAHlevO+q8LsLjhQa3yrwu+1S6W2EcCHf2kJk7FdJ5kr0qz2nKEAICfRWaNCEN",
+	"uE5jweeA0HR38hWuTyiOdXo65WLJDk5UTlSV1FXPc5c3WBvPoZrJq/MwoU3j/z7dZRnZ9/Iaz/N9vFsj",
+	"h7dHfIsOoxxCsWJ0hxhYwplKkjmWL42H5sCBqccAiWo9KsFzG4nF4+Uywhoh7xS0M92m/M7GFfFPWGJ7",
+	"N124izyOpBV8mDD1Ta3G8PBGnbxvxxvdf+lc08Stf1Y9xan+1qTl/CrSn+T4rZ55qp3RtEGqd/9cy6LP",
+	"5B7Vz6LKGbXP2zijyWwO2RlNKLOmM2o7aHZGi8qjQ2e0Vx27Uh0Fmr2CAl4Gf8SY4yr4TxXrgEmbphTC",
+	"sn2quc4kjAW3vqrNGZz4ntrHXy3RMw70l6a6tZ9e0i3QU50gXp1vuIwZ12KuP2K8XJjL+xsFDevmsluY",
+	"MgS59SEgXkYUSk9cNbkw/9b+ugqA4uWSMoFCMEdMl60y5c0kX67llHWe9njJaIDCmKEKdDJ5/ojQ5Hs7",
+	"aDk4+Qipmq2cl9YdudWv3N4hxsvD/DJ/1fijNtFxkv02tQRpdk+0cfmoljPrcibntEyj81pQOSUplFMc",
+	"0TKJ8q4VwHbTs2YlaaOJtsz06pOSS09WJ4Cs5OJaOGW1RB/V3383L+S53DC4nbwHP1b5w5INb2HWOtaW",
+	"GsgZ0/zMCv15zK3KS/byafMD+rNE4VOK3LH3DnPx69dym3OkaPKdq3VXy+TPvZo6ODVVylu/sRkk+J+w",
+	"3P9+Q6MQMRChOxRxi+59/nY9QBGSy8xtORtdyu168DAEhae2Otv14OFmnPGWWnBWnuxy7u8ZFTSgJbqz",
+	"JvWySo6sLyPBiRSBC40Wqopj05ijUBUqe/UPSGYUfHj98QpMGVyge8q+qApK5YmVVR1cH3ZdpibdDvBz",
+	"b5rRqtRFqmhYaTRlSx+qCkEiZgSFrXByqdhojm2atHmGzaxtsB/UzjC4VS/hil1k9i5JUUpL01k8971s",
+	"2hL8dcPlceBkmsOSVSssQgM/JX7zAfNDtd74rS71enmu9S7YoDUc27CKdd4mTxRHE9Gtjinzemw3DTPZ",
+	"2Lc047TjFjfx79SldB+9tjdpKODlSVpT0Q0O2yuKHSqKIi9UaQL3e722Me1K2Qzd4QBdxmKeqvCZk3NV",
+	"s/7W3/rVDPJRQCbKPkQ2uA1oiCpyYC0xQ/wWE58qg7IbDvQ7qWVM6ST5J7uDUXVvgoJ7iAWYIHGPEAFL",
+	"GkW8vDMTVtxqD6Uw95gj5r4MfYWLpSr8+/v/8x//efL8xQ8vByWcc4cYnppMW7cxw1nXh2Gfd26lbEUo",
+	"d1uq9OXyQle3ynNJL036Y0omWTeHzBqmFqCaJ9/TKKrkyRzDtMvTlH65aXweR6JMcegzDN+uB1xAEZvw",
+	"yVal1N+/1JWlrwcP42GhqSp8yfn1YAiuB6rOY6Y0rX5BVUo2XavmtyEiGIXXA/A/wbWhaHhrXle/wUi6",
+	"xKtbGR2Zn8xpptsZg0TYYpJZcqqB0sleMsO5xTNDDYaZYdRypoYozeyivz0zRBmx1Ba1Gru0Fz18qb4r",
+	"riK9JxGFobLPlRGsijHz5GBoSTkWJqOfnfDPH37+9eNgOHh1+eurt4Ph4A2eqVpOg+Hgr1j8LZ7IPyI6",
+	"UXb9HSIhitBqMBz8JyI0pIPh4Hc0sS/8lruwnVIXZZnyzlQcKRCTzPf/Hs2FWPL//j+nYnl8fnraKM+p",
+	"z9H9lzH968VSrOwZrvJEd/qZ3jkjFCxoiCJXql+XmAYrJC7srhGSXZo6hlqlPONgjJY0mPOxOowHONXF",
+	"Q1WKpI9Xr9/p82hHKg8SF2hxQtns1P3r1mxRDYHd9juWf8UL6dkQClTfAJFwSTERbgeRqvLYMALalIE5",
+	"5Elr9RmtT/gt4FdTR+ysMgp1LkvZ5nGBwrYRSHalASKCYZSBc/RJLlNA+uef3oIrk2BQqxIc6kfPz54/",
+	"/5OCccBRcmDPHMG7MCWKYaSWDQcI8Dm952D8+Wbssr8wZHYGCTruCgt6/VUwqErR1/U0gGRltsny8uF+",
+	"IfFiYk9l5ZAw97nSuZZe6Aj832iljn8yodkXgghJeVKpmYj5Bx+CEM+wUHVlx7djcBTMUfAFhWCySpVR",
+	"vwC/LRG5fP8W/DA6AwEkuk73UtVf/oJWwIgqP74AdzCKkd5h1Z/AdZIdOfe0O2EoNhx8PZnRE/PjAi4/",
+	"67dulL2cwgB9e1Dl8lPF/GsXJEcZVbBfOnLSv4El9dST35aIncgVd8c2p5IooVGqtxEmX/j4WJ3wNBv0",
+	"4+L3PAwHf4MsvIcMaaNapljmpgXQdtnolZIzrHt8wrQ/K9qfFc2eFV3nCKjn2c+bRjFr3Di3MmdEbkcn",
+	"P5/MQayGw5jNC1qFAGTXsWkyOV2cn1aus+ZZbYQLZkfzx4fyH/EdooP5T18LIMzSoQkjrBL4xzyt+ZTE",
+	"vbBcb8kdIqK8gJy6caSfSnOXOlXLBQ2+8PVKCu+xu3RIZXo3RIR/7HoD8aaO+Rodg4QRd+QTbHnD9seu",
+	"NuocSatMM04LfJ3OSDRDYeXdk9oZbGSG7RhtiiekZvwdWt/0F69led3nNxndEmF6THu7B6JUoJ2tOl6C",
+	"A5hysWvWz9cAtNoEGuuDvoSqw74TNKUM2QZTRhfjERhrPHrsqC1NxzhkcCrGSTH+W4st6pQjyVl4cFQ4",
+	"Oy+k+lMH548vkg7m6lQWT7+vUFFwFHPEAAwU+3Ewh3eyH22lXS/J2TfVgX4z2edyjw1kgr5iLvgIjPPF",
+	"jMeFLHNM34DWjzVZXS67ipvUx4DABSYzDffaxVLwL8LMfTIfK3Rxpca4Z1gIiyY+qkdSW/O6w5C/UCL7",
+	"pupmWZnn9/bjb+CH53/608lzAKPlHJ68UJuXoy5yZh6Sj5UTxxLtkcjmudsRKJXOtfCinDg3Bi2ZvZTU",
+	"+wa0zincF3/xrGzw44/lpxRTB2RbTYuhWRxBaaBuzW6c2FYtzQ9uqEs3kk2untsYVFpYCrTbEoSBwHca",
+	"MeHy1/SWpOLpO/oFheX7jqlUXo+f09GcIHZbngQvYHTLDNZ6m9kCHQwH83gBSfXjCaYcTpFY3c4WtPD0",
+	"HkdhhKfoVqnEe8q+3C4RW2ChnBwiGI0iFN7yeMIFJAG6NUwpH8/RAgcwuo05KvSLF1Kkb9FX9T/TZRmp",
+	"EwO7VjLYlAHvNvO9veehGa1QdNPo5gppKMhuiTbKfHr2Q4qqY1g0TZn8nJnbVfVRnfGlGmM6a6u7qtaZ",
+	"WLP8oqQ2qT9fnvznzbcXD/9tsI7tavBcu1OnTYBRhYZsXeVvy2qu1zS70jRpJVMjpFUoQZTEQ/UBs26W",
+	"H92+XjPyRuiAdeq9oQE30e8QGHAfuxYqYL68CRMoKOONCo/2qrhXxU9aFZeIIflSe7aoXgIGOj66Q+DT",
+	"h19cnjlCyYlGX+wpOHcm69u1zXVnTnbaf53ao5YV0WV6ykbpFbT00tzxcEr6eWlOBMRuXUtbaMJuh9W8",
+	"J6hQVZjNxYx6S6AbM3UgtrF5/jqcvvfv5pkdOt93mXJ9BwlextWHExep5015R9JtS5OOuIQjw9QZqfQx",
+	"KIV/2KR5KFQpSUoykeQHWjP5SBfn7naelaRPBHIoiUAyAWqSFaRNIpDqBCBpOW+MazNCv63MH/slfXt7",
+	"136BiTkP/fzA8oOU8nsT71aFe4ucHav9xHTb/OQyHTXNZqMQMD2SP19kJ/8dBoPZz14rIkzToCksLNdl",
+	"62cC6dXWU1JbRdZLUajAdK8wX0ZwBRStlS+qd3ETn9kmhpbxDF1q9gHqEpGMjIxyuB5cgDO1sR0EaClQ",
+	"qOtcG7TiOHPxR7nRXLm8xg0HEzMBcwUjkNbeuMLty+cV1VaK0lXX9+RsVY7rlCsv3XsxR8nlpoJXfx2f",
+	"nf0QqOfqTzRahBcAElsJnN8jxsHLszP1zXrDHAEYRfQehYASnZak5cHFzF5bSfzz6dPbV65+c4aEvqiI",
+	"U4TF3iecRrFQEbELiNFXIYezalAd1c9MoHlAc8rjyt7py1kn5f2FBVTgROAEcC3eEQ7LYSpz+bT4cUm9",
+	"aywAkYGduTjMM1RMj9z4ZbkQCRPxp5elN4cjyIW+QllyHyOQ0hECKMCCyhCUBAhAsMBEnYfRiXCmZsqy",
+	"j/XnawG57Az+iu8QkcNbybwAEZ1hws0FojnCjIPrgfoRaKmQw2qhuB6MBqWb1WiKv1YUaseMK9vGYCCk",
+	"DBle4yhgSICjMZ8vb3WEzvFXsKAMHQ+lJ89QQGcE89y1fa+i2Go6Q8dt6TVJuCZhrjIzn2HkqtQr7W6w",
+	"q3uulhGlllXLPAKXKg0SWCBIeOpG2jNuta6kkvwJnJyoPk6EiMbHeZ2q2NHp1B+e//jDn87OMnhRqUrd",
+	"auKTEiqGRTKKR1YWW1YAX9CqqsiS5PmhupZpLthKBVAqUxktspkGqJHXLQqVpkORKfLxmFr7Rt4pD3bU",
+	"y/7+YdY4FTzaspmVA5cJIlRitZMDfJSApIRsEbJ0DevxyhIMMvPmUDW/nyOGzsE4oJSFmECB+C1fcYEW",
+	"prv0g5quU82q0E39QSWn8xjE5JahmYfHmztmlE5vLmjwpf3rhY9rGSZl6NYEqOWaKzKXN9PCcgtFpRg3",
+	"gqyy8a1qvLYm+E6TXrfep948UjXMvf3zZGuDucNBvAw3ZCqfzNCxvbye8F9RTLMIcUYBDNM7703YcYk4",
+	"lQt1raBm5C1Dp1ol3ghJJxo9i0c/JQ3YEr6o0pD+MMoBqL3d6q/vMGm30zklzFMrwlXI/DLtqHnu8RWz",
+	"vpontTPYDI3fO9x8Lfw1RcQG3zqz/bIGCO9GakLgS1R3S/i91+m9Tu91+po7Fu+TgqElYbKKi1NZsEep",
+	"qt/D1M22oYxeXS1WF8+qGvhjd+tM70Zs6+qZLbm/pRsnuii/DhCaEo9VVeztdDpJgV+fKTWdN0VfBYP6",
+	"OKNPcgiXTexhOJgxGi9rz/55lED/QHV1uBwYLrsG6hykLVyvR3NXzNSGUITCbPa749KcWFvKZW5PPtb7",
+	"BrJRxSnc8iz4asiW2/8NJRi2dx0rfRaqiRUf9W5Y02T8SwTrLKzb4fN3SGWmA5MVQCcLiCNwpM+9ll7y",
+	"LGFu/7RXSVH91O2nfCFtrUlzTJhTEtns+YqOVhgsqZxuuKm2PD6xvTJDZdeoxmocY2/0WOP0LSpJP404",
+	"6NyL6m/KwAQFdGGOKKrbse0LdG9VYRaIlbPNZudffbf91CrNWKELG9JzK6pwn9zcVRqtqVJ5l/ptF1L8",
+	"syJLlSwbqmVEWgU2p+8/XQ3BAhI4kwRWN7k1rWW84yHb1Vt5em41kbaPk2odwpKAUP1eM/IhRthFS+VF",
+	"vOboOlG968TW8k+PyDqrODtMgtKrw14d7k4dVkmEcq6KCgiSWz18uQOP+a0Zv/K5mlLZ03wN6GSoTL+p",
+	"Tm7qp/+zm2guh3AEZ1wn1bA3xVXmjgt1FYqhBb1T2amll/swBvoH7eAs1AqUBMxbpMvQTKmCZgUK/I8Y",
+	"sVWSWbl4MmNCw5W+YfTy7Ezv20vXXlUiC1cELnBwwhAX7iQgFufJNaJrkuRaHn++HrzVifPBFEcCMa0h",
+	"z8GU0uvBzfhYnUacQPuYDwGnTADKrskSzjCZ6fTL364N1pUpIaBehmABIxloIjfGF7SSb0FyTWLyhdB7",
+	"AgzacWogDnXAawReoSBSqZZcxl1z0QmSFfj3j7/9qrNbH18TTnVpZn0vaoYIYsq7DSABEyx1obhIHVeS",
+	"nBPytPoX9/SayGny0bVatLJ0IWV5E91NUD0BzHmMXHIi7pJIC5MjXXrqmN/q253Z5E+SXx81QxGcTKSJ",
+	"LUvB9cOLEsXsPvU2f8NUhVhaY6paDFxgEbt/azzaPFLJNM2jsuucbTMVGeIsxWo0eNQcReaCbqnEe6fO",
+	"uUcTjsUaFUTSYW1mHdP5RHILlgxXkrvRfE6ZTi4RhcZQNbkrnQhIR9k/9p1t03Uy7MX34/++7tX3ddis",
+	"wcFam+kq460SDqmKvUoYo8m1Ks3cVKgwUuzWc6YHF6sVadEmtWYptRuCuPIR14roSoZviu5qdc0mkV6v",
+	"aR5T0xRY4WNy+ym/IWcv9WQ25Iqu03a32WwaLV51gtpWHGLqKoW6TmDP09p3hzIMHKtrSOOSe0jbTBjp",
+	"uVsGBcwVlm/5qbkedvDFhRLxvh/Oq6ojZz86Xf6Sg4rspeBIBjqUmR2MC7uTQQni5ZsbQ5PbFIg5o/Fs",
+	"fqLV3ZEZODXBY32RbZv0c7VQy9IKdHJWol5BZev++NfyTNdgK7thqmqBtc5buQHGt/b54jZ7q4Ur0y1l",
+	"Nv3+DgQ2e3fbR1q9iw/JhuoiyC0mt7XyrS6ZYQIgmOII6SNEJxxOEZCLl7tCqWxa4yKmUfS6FbHtqnTJ",
+	"FrOH1OQS9YZSvbdgjfQN07sA6SPcaR1c2HPNaYSiqRqmLPSwcJ2+lBFyu7c31V5JYwRsXZSuqhjUmaMP",
+	"aBnBAPH0HWpfuzR0BRSViF8A9elA0MLrmTc1/opUEcURuAxDTGbSuimwU/4NVUeAICRViwKy53gplQwW",
+	"2amBo5dnPxxfAIbUDOTLIUUK4h2By2zTillgDqCqYaKwzOUX2eXZceuaigdk19Y3UGtWtqnXbWbNNDck",
+	"cLt0fBAM5lbjta+CWZc+YW2N5e4Rmk+q0QNp36j8mr/kaVUugHxxxZyT7GCQhABmePzCnSy0l+sS0R+v",
+	"hwo3qpNtOotrOjyeWbi2ntGqzJglSaeyFqo6rVSRW6ruaedWxkcIaHmWjfdUG0KQTa7x7BlXcfGFu7IN",
+	"pwLppBMRVBf90Wi9lBet8pWU1/zO0dSPllVgYzFSappaiVRXTLT9LA8OaCxSwt+AlRG6AWUsG24tjLE4",
+	"dnPOXPKlo9MjT0i8KwlfL66erFOpQWqW/FBFsLXc+QrbZhLWJFaFGKlDyeojpD5C6iOkLiOkEikX8bL0",
+	"VAz6ukQMLxARqsK/iJdlRdWOz01VNVPdXlUku59Tc1A9BFgM1b9hRAlKHzmkDIQoQgKpgz0q8RnXtaBK",
+	"CkEp9hc6x9bYHW9UBc30mZsxX6IAT+2hQ10rTR8woiYhis1H90wKMkBf4WIZ6ZP02ByaAkalqXJmkr7q",
+	"qM9CBW1tarcdZNnURalSztTMUm26K5j1RCq1Sg9AxEu34dxpDCzipb52qcpkZWSk1Z3WdcrJpj6rMHb2",
+	"vo1mrpsq/eQB1Er19ESLzeb5x8eidMcJtgx9MoXKZayOGYwNamTlEhdX/lo54gHGCsLcLvCMFBTRGuME",
+	"1emaUYKIl80xQkY8n1L52scXzvIlKs9he2mWRh/JLjnnHECBZpStxufgLXhLwN+xYHQIXoPXX8Hf8R0d",
+	"gktwSRAXcyTwP1Go28jf/wb+JlXvG/wVheDyHn5BQ/B38HcaxURAhqMV+Cj0GSm2ss/fgDcMoWgF3uno",
+	"yvz8CXzSZ8xH4Fe4MA5GTPAfMQKPXhPWUiR9NOztYDh4PRgOLgfDwd8Gw8HfB8PBm8Fw8Kn09Fc1C784",
+	"69Jj87yc7b3T6778po7J/Gy1YriuSgk+/oqsdS2q3HD6UbXWdHopl5QrWKb+G0y3fPEwjan68JYWNZ3I",
+	"pN6qmt7XN61yKC/zmpWojerBfT/yVKSZNJ1lKbovAdePUmZuEqFzc92I4xlB4QkmGsAoRSHUFS2FZ3AB",
+	"p1PVkqvq5DJ6PK4xIiqJvUuBPw7oQlWWHtvk1AwpiIXd4UAGssslo3cwAnJZKIcRPwaYZ659qgnqrN0q",
+	"uW8bP6liCdBXdWo5usUhIgJPsU+JavPO29Qrndqrcj+MMVya7FwXvwMfEKcxCxBIpmXrrH348PbV+Ye/",
+	"vrr989mPZ38Zl+XQb8Q65ei3MYvKIUA5AmCI00guzhLOVJGAsXxpDI7GcyGW/Pz0lAc4YDEJ5iPKZqe2",
+	"vSkLIBvrBOjj46GGm9ztOaJGWANO8Tbzirqpz6xgjZtq6Wt2AYwobj1g3z6vr4kjWxZuyX2+l3nMQlR6",
+	"DYmWrLV1plnBspnfa0a2vkJRQOxJ1S9oJbXa2HQ21vjsMooZjKTImN+P1Z1Yg+ul9WRFHdPv1BNJFsTP",
+	"C7Er0+SDmHbr+R/65UbvIy/M2wnvD1CUixQXDOLyyzLqiSlKWebIgAh/cWshfREnV2ojxJV2kWKUi4oL",
+	"QbF5tfzQ2RPwKx7RJejMvGd0SJc7CFbT3LTIyuW0zia+hOL4ZldCC0bvSbRmWk8noPSgnwX96xwBtTCV",
+	"HojTdLXMp1sVrJr+uXrUw0Mq1Ge18A8M4ZrcA9Pteu6BernRO8jJZ+8cbEc6i8uTZPEtOBOmREzDzVsO",
+	"jtTd2+OOoHRX2sXchQSQrFxar7IjW8qlgdXlrSeYifltaAxE67LxE4aQqtRfnqLHPNWnzQzFdJ7FKaML",
+	"V6YOHMGIU3PGoOLcllCHtPysci4pd8M9YPsJans/RHATemwzKRoiSODgNsLEzxWbIUItqt2YXLaDci8l",
+	"N/n0kj9LJQJ65Jt8v+hxy2/ybZynt93VyvwaNDJTU2X1hLypAttHhVJVUvdEIeJCF/Z7pJLrTTdVG+6A",
+	"pj9t/+6AclRSOvHNELyTGu0TODL5vJTKsvD/m8Fw8K4S7ucCiriEGL/gKQpWgfICZAuLwtrMWUeZSq8l",
+	"WGzJSNZt7DLEMc7STZLNOeUweImNeS2is/b30Hm8XEZmoC2YiI+2e80M3V8ATt37NcujeSyn9VM6vZTM",
+	"mfpNjiYpKz1M2/uMsXMcWLhfnC27nlqkQornUsV3U+1XNQemxmXoKDLdmq9zmfV0igqqdRHgp+qGVPsT",
+	"vyQeRDGliD5/nEksohKKHOtshyrnI0tffQhixiS/mEtAm1UFWS+s6dJN2Lfz9MY+tjV9LSnoB4C4E2Hr",
+	"mqXEtLQW485uXufsQo1SrUSL/CrSuFIJeZjD/F4z8uEhRmVlKbyI14QZpesstAeN9NuNqFHeeG4CG/Wm",
+	"szedvensTeeems4SHZkMXYRu9TO1E0zwAkZcgbO23lzDpnAnB9RyZ9HaV1fY9j5uJxmZs0Gu7fKmZr08",
+	"QkKzeGUx4SUwY6QypSteQWCGBAfq6Nj56ekYHI0Jurd9jQK6UHv85rIdTFrmW1WdpDluv4Jr6r7usxZb",
+	"2ld7joks+aEkBXfHPKgb/QC9R/1hbdxHS8BG/9F2vaYDqV9v9iDzsrbNejGPIQ8FUlwZK+PWp1Ex5u31",
+	"Ff2CyAf0R4zK+HcJOb+nLKus3Y8l3cccMUuJokcCA7Xcz7gtmQLDkCHOS3L+51jG9TtMhi/jDfM5fEkJ",
+	"L8nKBIMA8SrMHi4QEPJ9cETQPWIgiLBkcH3oW2WO+IIyFVxSZJXvlfBFvuq0aja08yj9gkKZ09LZmqKp",
+	"1jqro/9aEMHYFKwdgymNInrPL4CpvccAnEiOP1fvyI/kQjvNfI7CEfjoDIjKLwGFNu0Zxiz5eOVnlZjz",
+	"Ii04CmKGxUp9oE2/DBlil7GYl5ZsddkGFMX0+pyDsckq/k8FoZ+Dn1QnQJ+dVm3M4WlwNFYsUfYIc9Wr",
+	"KrQkKFULq83t4NxMK/kIaVAHD/IbMJnS8mt0qibJ1Jyw+0l6qB+vXr8D6j82R8rl+7dDIJUnFGojXG2h",
+	"q9vo0ykOMIyuSfKmZcCjsSoJzQVa3MIlvhWURnx8PAKfPvyiNuuvyfgULvHpN31N4eH0G1wuH06/KQft",
+	"4fTzNxw+nN6M9WjmKsN4yfAdFGoTRpHIMurxNaEMjG1+hSNIKFktaMyHShJOdB0j8B6KuT4pENIgls6i",
+	"KfFi0ilIFz3CZHZNeAT53BRukUK2VG9aHwdr2FuXuUEh0F66DF5Wo2ty7aSZg5jrvCiZ8jiI3KGILhE/",
+	"VwVsDJ2vB+fg22g0ejD1ayixx46H1yTVjsuGn0ej0c0QXGtjdD2Qf0p7pP+yJkn/S1qlVFUcdZTvKHWg",
+	"+ZqoXUqVNcKdi7Bx2uhfxvoQBTceWKTyY9jjFJhwHCIdnOkuFQF0FSEwh3cIvPoHJDMKPrz+eAWmDC7Q",
+	"PWVfnnHA51CRQOewQOoN/aFSa6qPvB5cSRWmW2Dulnt0Pbh5GEudx4VKcMgFV183zqZsGV8TZWY0nbPP",
+	"1ADfHobg2/UgZpEZ7zURSBJJJ6v59OEXNdTNw/jYLEJltaFYzDUT6MzFSb3coYw7TqY0JvoCzAKJOQ2v",
+	"if7iocnDOJEMZSolAa1+eL4GkiLtOykf8oukaJ3afI1D82+zbO7fJo50/06KjI7lB5nf5pQlTSw6lPRR",
+	"yH6m3rV67tZlVdEZ110bXfhK742DcT7/vOqjIlO7HLosIXT6d7dJNr4mRzCVWYmysr3sEAWSUe/nVGkE",
+	"XeVM3YJSjL2Q62vvT6WDUcmS5moxRvzUnk8egsyvKraXPzJzi4efWlduLGUNhmCyuiY27cdQjSwQAZNV",
+	"5lqW0lNa7RST1vAKoquLdHJwS1oYQc7hSv5kICr5JyZ3iAjKVpJg6ew3mNmarEN9LwsIajPb5FPXmMm5",
+	"z7wmqU+eQxbeQ4ZCJAM0XZDclvYfu9tpCd2ypE1mv4QMhni2yH6Tu9Qt+dLeHVRcpCyNLmWh16BQlWOc",
+	"RRh4FmJQcnVVuDiHeWI8zlVmLMMvKgLW9c8SeRpek/efrk51Qb1Xr395ffXalkiTavHY5ZeRzp05s6Y8",
+	"IRkFL1GQrhImWVFXUJOsCV6e/VCodPYfNAYhVR0qLZvoG7l6S8SkZ6N6vyZQTVDrqqOXZ8+NIZCaRZlR",
+	"fVulSk8nPV+TQHIW4iCkxs5pI4KlJbYmL4CMrcwFRa25pVozQb7V4GMQk0h5R3N0TZh25g26w+nCOBlp",
+	"5Edqd/NPo9zVFP6qK66h0Hoe2lFUywAmNFRXDsbprHCSRdLVOxUL5TMyykYVyRrVo9QlE/V+6lipep6O",
+	"9/QPk+yASe1410ZXt3f/tKfk9A9GfGQAqP3na5KogGEikLqdk6pjzR2EOttpQ0tIwmtCkvBxCDhNEg3Z",
+	"RhaR5Uhox0n64iPJwwQu8Ymrd/eMX5N/h3cwqYAnuQILDCPMjWFTxg+6jBqCGh8/oERArOpNaqa4Jiwm",
+	"hgNOTpIsEidJZPRv7iWT/eiK/hpH0b8JFqPxRcpRuybQMMM9jaNQ1d8D42uHQyu7f5NoJ6UYpHyYWZrr",
+	"qkiMrmUUJLCIpG9d7SoPhoM7GwUNno/ORmcqk6Ym2OB88MPobPSDigmFLv+gvGCpqU613jxVMSAtu4n2",
+	"QZ17NZsCNERcX63R79mCgDrAuEjymsmxORjfIebSc9zGDN9Klz5CypuWwpV/bmiyWkrrLTu6lUOOj4fq",
+	"2rESeuW6qHu/SAXETrW9DQfng48CMvFKzU3FSjquRFz8RMOVhpqIQBpsglJe9Nin/+A6gtSxYWO2PTeA",
+	"hQQeHnQMaxSS7ODF2dkWBlQfqCOsYrRbtigjyQov9VzKhnBzPv0Jhu5zhoOXz39ofuU9XEnv9orSXyDT",
+	"SW1fvvjX5veu5owKESG17/Dj2Z+b33hLeKxCP0REOlexDZUH559vhgMeLxaQrSwjJHwa0ZnaVtf7DZ8H",
+	"ijnURZ2CKCjzVCMQJo+btZYvzs4036tKpQJFkTRfJFTlQnms4/EjF7+q3oeAkgDp0+KQ6DhECVeRod/T",
+	"KHokfpZDpfg5Dcmo6rJb5289AR5HlQzOBRTWGO0Ft2+FdyUdvFnXwBOn+VhHcfAMibKNYi60PncVQyxJ",
+	"bbifCmg4uLOXEWh6a/lIlBZxOR6BN+nquUNb7VYpblvxVm+v2NEM1AzBFN2nyuZq428cuTliSEd3JkqQ",
+	"z1SQM2V0oR78Eav8FCqOLQqS/OqfUhVSpMO/QEIh9xWnSJMmp7/gBRaVJ0hTDX+bTjnyavmRMq92bzX9",
+	"fJq+/urd9I0GIf07NSfkb7aoBezyqE2iEg3wG0HuUqhjXRscJnflzdUTfQreVx0o9siqhLPnza99Ilb9",
+	"aFv28sxDj7yhbILDEOn7eoncyzmkZPLIiLbNzpnSAa6q3c3DsMJMNR1tULESJSgn+ilRLsqQ3rd1g2/H",
+	"GNnuzSaxlyV63vnoZpu0hAv1vMK1Lc1jsNWuDJpjZU0kGfAnzFLCvI1GTCHymrll2PA4bP5KjZVh8wy3",
+	"vSxOQ78SgiMdXkpf8HjfOUR/R/0bv1LxhsYk7JA1NKkaWWNY7rxIG2BfNEkeTBycuCzlHktxnf+KRGqR",
+	"2zkET88qV2vEq5QrKak8RzA0JyJeX8FZ1QCm2alqo7rdZ0vdWmAyTP9XpI5SJqzrbdzbcWWoeGFZfuTj",
+	"PWQCwwjEyxAKdF5A3lKnPMBRsj2OU/vcAM7UDqvWpXoj3Z18k5EbJjMwVij5sT4rt5lyHoIJmlKmowdV",
+	"2qUoxp/U5zySV6JP0zxyeOwngpqwYUoUD8v+7Nil0Wy2tkuT2270Cc9VpZPUO08lTM9VsO6j9b30C3Kr",
+	"5BO0Fxj60IL3osTW2Pl8ofZdxPL5OWwJX86OspvIPjeJPsDvJsAv1qGu5m9f27jDqL9MIPrgv/vgvw3b",
+	"1EABuW46QASKDNADAxsq1Kt5YaF6mKAWJsizdVsvogcN/ECDnbg/O4EQWgmrRRIKQtsDCtsAFLpwodJH",
+	"ln2whXT7p4IrvEt/cw8q7KNPkV4iH0Qhw8aHhiZkZbTGB0hTbScwQmYC2zGi6SF2AyCkZ9CjB92gB4ss",
+	"41QwtJfR2yFoUGD/HjHoHjHwY5UarCDdQQdAQW7Re5RgE615lXNJe3ygFh/IsHIrx6BHBvyQgUf2aHaC",
+	"CfiLpgUEsiLaowHbQAM2c4ncFWUfECCVUHxdBKBw63mvEYD36SzHffi/d86CWx+f2D/h3kML/NOJ/quN",
+	"e5KKv8OQvyDPVSF/Mvp2rKPrfzfBvhu+j/S7ifSXKX4p4+Bmg9Z9gF9kdnCZTFTXooCFQz3q1mbWBecC",
+	"R5HJCWOSPoY2xH95dqbvlbuUU2NA4MLkwl0cV4EKWQHrEYXuEYUmlqzBEhIm2RxISC90jyKsrY6v0g5t",
+	"jx/U4gcJ+/r7F08KOShYBn/k4NEco51gBp6CaAGDlED2aME20IK2blVZMq9cDq82mQPMK5mk8/SecJfb",
+	"JpVr3gED4Gisg/xvSt4fxkOQ+WFEl+nfTpIfj+swBZ3GM5P2cCgfoqWwrpzBFlxZRZ1bUFluqYI4QtmU",
+	"gzakLDXmj562AEaXitg9drGui9Lc/le4QG9NoqdHulhplrVN1gMrdoea/MCpFY9rkoZ8NSCIjkF56uqW",
+	"6R+kUxJWuujZrAd2uO1eMzSj7DYHgplEj4B0mwrBMF8tK69jthvxkd/uiTTPJFpdWHM0QwK8PPtBZaJ6",
+	"efbSFedd5cryjsClUTPGlBLVgf2NoanKHEnBEQSCnug8wtq0HvsgIscXQCVYlF1gAY4EPVlAsnKd8GMw",
+	"o/olLJoyNiQi2jJomb7TLvVNj7hYL/eFh+hIJiA6YeIbiDvJ6ladLcJHejxyR1gLUF6OqjJPxNqs9eTS",
+	"RTQaj6tiGNGjNl7JIyzvtnWOtobgAJXbeU3TclyL/zSle+hG12/dkdtp2ggvUcxnj3Ai2Vs0Y9H2Lf+E",
+	"nyVcxiWW8E0cRbbe38bCu8BC1bSwBYWMEMsudKb3dLWgrCx/0FP4zoS5TVTWS3MvzWXSbDh/C2Fhqh6G",
+	"b5IZ07wC5+xx2w3y2JjV7zHbLWK2KTprTn1EEDc1tm8GHCtth5j8xmmShhvrVin6gLbq/I3puA1imx5n",
+	"exe7zQi7y2ljJtCjtN3ls+GOa8p5tq0ZbkRmNcqVyvpm2T3lmx8ro4kFd6eNFGJal8gm4f4dAaE9qumR",
+	"BqeJ2xrS3zheqT6mr0u/63ITqR3548oEOGszzpNKftOoea+y/nUPbzYmvXF6r4X7sJuDaXUpZbrRu1v1",
+	"V3aWhMZLaNIJaJzw9NDFngGRfsarEYDsBEL8TsRuN9BhL3eHBRl2FaO48qw+QKFr3B/23CZo+NaQGfeY",
+	"4YGc87Qr6nXCM5GyQ4MHU/qjxrt3xPKCBl2fbXDBZIjtmHvX/24wQTd8jwh2gwjiFL+UsWk7S/vkT2mm",
+	"xa8/n3kwSGaTlNSgmIkW9zyNuQELPRmA0sMMXKW9+h6crAUnEx71d14O6bxlV1p7i+7WTiBNTzGzwEpK",
+	"3HpLtGdwZrMF+x7OUn4HgrobELSX1MMBQLsIySIcIMK9zkiapj3wuU3g8xdD5B71PAjU0yynD+ZpxevQ",
+	"EE+nNmpCBkMmL7TT9NcG67Tdb8eim953g3OawXuUsxuUM3KcUmTNNub0yeObicj16ObBoJt10lGDbFqN",
+	"7Ylrrs06TwbVbFT6V4m73iOatYim5U1f5+SQ0MxudPTWHKqdIJleomXRESdivcXZMxSz3lJ9Dwjmngvn",
+	"btDLXjoPA7ncNMziSMRLH8xSNewRy20ilh8ViXu88iDwSrWYPmilFqxDwyqNuqgJBhSBvHBK1VcblFJ3",
+	"vR2rrfreDUKphu7xyW7wSW54JM+O/kbzySOTVsx6XPJgcMkqqajBJLV29kQk12SZJ4NHNqj4K+uI91hk",
+	"LRapedLP+TgkHLILjbwll2knGKSHOFmMw4hVb1n2DH+stkjfA/a4xwK5G9yxl8jvH3P0DZ0Y4jRmAeKn",
+	"ASU8XkgZaoIademspL0McGYRncAIKBkcKlRNPZmsTGuOZwSFJ5iAmCN23OOPa+KPPzuq9yDkYYCQyYr6",
+	"IJGJ1B0cHJn6tLqwIKFXDTD5UcDpVKkariXzaGwy6M3jifodwDAEJydcNpQKJv+YI2EeHuf9El1b0MA8",
+	"mINAg3oAysAmQOdmXWAEOGJ3OFByHSMOeDxZYFNsfUoZgMslo3cw0gUGCb+Xg4y/XQ8SUtzaNteDc/Bf",
+	"/+t/S2WYmmr5S65tFfiaouF2vJdkgN3AsMn4PRbbDRYbpFmmVBa9XItGQFZLrpTZ7wJfzUhSD7IeDMja",
+	"zO41cGvKNfbEXDdhoycDvPoodRWcunY9BFsLwaZDOH+Ha4tgLHfKfz1stTNtvE2PaCcoq7fsGGAnLUO9",
+	"kdkzvNXHOHkgr1lp2xxI/S6kbzeQai9+hwSubhILzSEL7yFDIbrDgSfUmn2nh1sfD279m6H8K0X5HnI9",
+	"DMg1u6o+sGtWAg8Oes19Xl00kKXd4UKwWZK0gGGzLzZCsTl6bsf9yQ6yG0g2O4celu0Gls1yW52cersk",
+	"hwbRFiSsh2kPBqb1Z/8auDbnXntCtpuy1ZOBbX0Vv7To2aXo4dta+DYfFrZz2vYYxu1UY2/bm9oJnNtG",
+	"piymlJet3ijtGazbxpjtAN79rqRyNzBvL5aHCPd2EWPxWDIVYn6Ar239fUC9j3f53pClx2EP5P69WU+v",
+	"K/h27Q/uFr79sNq7cKbR4eKtlgwtkFb7SiPG6qi3pas6pvsdZRwwo/eIakdJBxJmKZE+Dwu/AX5qhE7h",
+	"pgrz9IBIK2/+J9/RA56Hc/m/ljvrUgCYVuVX/tfmladz679RzaqL/ykq98hl9d1/F9/4ujx7jFZ2pGi3",
+	"55fs5lq/l7y4e8RObnrLsW+X+xsszg6QyL2XuB3d2+9F7lBu77eKQbhAi9MJQyjEZOaTJ9S25YBOdWZQ",
+	"Rv+BAlFx2rI/PbomXvmTpXOPVx4EXmnX0wevdDJ2aHhlojxqnHdLqRq88io5ZkMQCjkIILnVxglQklZL",
+	"F2Chj5VJpTGF6s9FLKciI4lJmeZaVEGBbmLbcQBs97uBAu3oPRTYDRQ4SZilhLHrzXAjCqghnaxBBkdY",
+	"SKM85UtpVUBEdSEZzMDYthkfX6SPqJXJjuzEyE4VOpiSgx2hgz3U1wD11XNfDdTnuIlOAbSMUOHalaGB",
+	"6/PGk0EDmzXtVUqsezSwFg1MtJ+vQ7E1NLAeAAQePguNQldwgaD7aj2sAZaO9PD2PJmdgId+4mWRjETM",
+	"eiRjz8DDJhvWCB62wgs7lU+Dxuy9gO4Ga+wl9FCwxjWCnIDOKRM+SKNu2eOM204Kqqjco4wHkhBUrqZf",
+	"MlC17oeXCFQrjdqcVLJJR+iiKp1mcUQCFyh08KInqmims63cNbLzXeXRlGP3eGJXOTQNmxTYuM7MtkIS",
+	"9TvgiFChYEDL152Aho7Ne8hwX7NWVjFYbbZKxTJrgoXr8sQTylpZr0KvnNT2MGFDtkqt2vy8gsOBCDvR",
+	"uttyS3aUzNJDpFwmPS1aPfCwd0ksq23V/sOCey2Uu8px2UvlIeS2bBmjRBEKFLd4wYG2dQ8JbhsSdJTu",
+	"YcEDgQXtivpBg279Dw8eTJRIbTBgm3UJEyJzl3lNmNBNaVvm3w6wK7jQjt9Dhl1BhimWKWXtJrPcEj60",
+	"76UgRMPzHUGIqe/pYcR9hRGbmK4WTnQstDakuD6PPCFYsVnVXmUkuocXG+DFRPX5exWHBDN2pJm36dbs",
+	"CG70FDUHbiQi1wMcewc7Ntu27wF+/A6EdVcwZC+thwRHrhX/GPnxwSR7AHIrAOR7Q9Yefdwe+mhorDk0",
+	"B0W2fPstfx9PIhxsN2gxQ/oAmFYsDw29dOqmJsgwZKrBLbVp5Ul4ncFmJkjTSF0mvSdlYbbuwA60HU/A",
+	"9L4bKNIM3uOQ3eCQS8cpRSattcCt4EeLFR0prtV5TI8vEtQ9QlOhEiDSWKSgJWmfbI7EhmIwCcf34ON+",
+	"go91nFYDO9bCjBfg5dlLlX+WEnWhfqVKuxAqKsu7rM0oTwaBbNSwV4lE99hjLfbo9J6nT7Aj1LECOexG",
+	"p27N/9gJZuglHBaCcELS4w97hhbWG6NuccIqrG/PxWs3KF8vX4eB720WV9jAoBrnk2wg5OyFPXCooYRn",
+	"HIxVacmR7WN8ng5BniXnHjQOV6wKOAQxWcIZJgp1O0pDeApJuzWA3HEtQPbRjNJavNuCRdaF3NQlXDL5",
+	"LQLrty2R5N9YoAVvTFKqX5DMJFZLNDgfQMbgapBVH5+Tjm9cQ6quslUJew7+3AE0tL4fqJChCu7bnk9Y",
+	"Kl9mXB/k3E2xR847rXK0rkbokXNvZWhovCZynnnbbXS0ffEVFJBr8yjFseXbV1IHbLfigR7OqziTYdmD",
+	"q83koYStQfMB601/AOtd/xm+QyS305E5KDBOTgqMASUAwWCeoJ7EHECm9+ZJCAUEhqWMSqosiWRmvaU8",
+	"6Lr3HRVE0oP3yH9H9ZAcpxQ5vtaDaIX8W8mQTI0Fz7My+eIjHjCK0meQeWVpJPdJ/SbAnpY5qmG6uiJH",
+	"hou62gRYm1GeTlmkJmV7lQh3vwlQXxTJMK+vr7FfmwDd6NStuSK7qYHkIxyuHosVkh6k3LcKSLXG6HE2",
+	"AfZcvHZU8KiXr8Mod7RRiBEmOMom+wCpbsxWgBnlWTYa4UMTvmMGKAsVvriN/QHL3FBAQz+FxHyf2wQp",
+	"4vpvFaQ+vXG7IDPAk9oy8OXS7bmVzSJqA/JN5NP2URBOd6J2q3K49nn2/RBASyRv4bN7S02C5zp+okLn",
+	"c557i/LlZfwKW3ZpbVkOloCjCRXzAjQn/52B5szLx/1u32a7fSlb12/8bX/jL0VuzbfuWMJjgGU5l85v",
+	"cy0tswe6z5ZRS836NO0fVu++KdYAMKu2BE3txintsaQc68v/JhY/B3Cq9QkCEeQKoztu2E5Lz2ir8XZq",
+	"oN1usiXz6PfbOt1vS8lCE+f7+geNG3If0ILeoYKwKGsG0yh+zaZaVgT6/bW93l9rwWQeu27/9f/9/8V9",
+	"W3A/pzxpUwzP6jbeNmKmJ7cH56OLr0qDgH5nzmdnLkWwdbyTvdyv605dP4avs9NdPF/xym04ZMSs33vY",
+	"z729VobwUXf8vi8B3e0+YC+hB7w7uHFApCsheaGkthhYBTQqlEubT2CuTpRBJqe8QIsJYoBOe1x0bVzU",
+	"rEEPhh5E9nKznF54p1n5gwM5rVapix10m/UzlqM7KVj2ioDKUl6JWZqxtuQb6N53hE7qwXtIsiNI0nFK",
+	"kU9rbW27KwD6pcYs44VT/uASLCGTIa9KOG0LGgPM1eFumxno6OXZmU4PBME4VKwxPq5EM90n7wjC7F3Q",
+	"LaCeNXxch2/qRi0ymK/NPU8Hs2zS0FeJRujRyXp00rCnr1uxxynLzaekj9XIYEc9lSFXhT9jEM1OVPbW",
+	"PKHdYJc+YubgECtuvQHaN5Sy1nA9frryNeXUIpv7Lag7wjB7ST0MtLJFrCTgV0roAiN+OkFzeIcpg1EA",
+	"BZpRtmoCKnWkX3wPHEEwi+gERkCJ+lBBb0roJyvzFsczgsITTEDMEetBynVByp8c9X/W1Mf96c0DASwL",
+	"S7vywS6L4nhwMGbJJ9aFHkU61oCbHwWcTpVO0rmfwdHY7P7M44n6HcAwBCcnXDaUmij/mCNhHh5fWMmW",
+	"Ts7Lsx+0Z6MXAmAOAo0BAijDKOkk6XWCEeCI3eFAKYAYcanSF9gkgplSBuByyegdjJSOg4Tfy0HG364H",
+	"CWluLW1ubePrwTn4r//1v6X6TM254W33UhWGW0Ld7fhGxYF2g+wW59GDvN2AvEW5bpLidu5MIxashV+K",
+	"/QhcWjnV7gFRkmx/Y2gqZUZQ6eoIekIJcu7CsRfqe6FTysgusABHgp4sIFm5TvgxmNGmTPKloteDxQcD",
+	"FreXhxoIucRN9zwJ2wWbPRlUuY11kM5AcVl6rLkWay4LN9v7fltDoMERd0bkeK1jsZ1r9cdwxXYCLbeV",
+	"NYtdlclcb8T2DHBex/g1wtB56dz8jOx3Ka27wZd7cT1k1HlLwZuUkxDPFm2xaPtej0XvAot+b6jfQ9GH",
+	"BkXblW0HRVtpPGAo2n2iXzhi6fgkoGhLm/WgaPt2CyjaUXfbHpUdaNdQtJ1HD0V3DUUvE1aqleJ23szh",
+	"QtEp0euh6AOEon3lwQuKdl56ayh6fTZ7glB0s3XIQtF2WXoo2hOKTqLN9r7fdwFFd6TVH8MV2zEU7Sdr",
+	"RWwrkbneiO0tFO1v/HYKRX9H0rprKLoX10OGorsI3hjEhKGZR0VKg0EnL/Tg8yOCz5LsHxTZe9T5QFDn",
+	"ZEm94OZE8A4PZ059W22QkZDsgJFl+ZG3mhptIOXUa81YcoqQW/KFkhF2hB4nE+hh445g40RMK4XS09c4",
+	"OIQ4I1A9NHw40LAHz9eBwSl32RcF3oSVng7866PeFe6brEAP+NYDvunQroUTts8Qb2dqease0m5AXV8J",
+	"cvBQWpJ6g7NvMK6XodoFcPt9yOCOoNpeCA8LnN0sRGJoFkdQULYy1BeeaSpKXuzh2ceDZz848l8a8veJ",
+	"Kg4Fpy2urVemihKJPDjctuwb60KHElIeLo5bQpwWcG7J242obhl5t+M3lYy0G5S3ZCI92tsN2lvCgY2i",
+	"3NK1OTQUuFwAezT4YNDgdWSiBh0u89o9UeJOWO3JoMWtzIR2DAor06PHtehxaQS6hiu4x2hy9+r9UTyz",
+	"naDLrSXOAlylktcbtD1Dm9czhDtAn79Tmd0NGt0L7WGj0x2HdByJeClWS+SHUbvmPTL9iGXeJNGvVsse",
+	"jj6UQm92Qb1KvVmRO7xib+7L6ktFG2IdLsysCHErKdECXU5eagSVExJuq8at6X9Hlezs8D1s3FEtOyuY",
+	"FWLo5U8cGjCcFqIeDj6cencNvF5X8845w56A7wYs9HSK3jUrc1X2ztK+h3TrC98lAZu3i7XH8G1XSniL",
+	"PtBuatj5SU1S1N9JT29Y9q2OXaNB2gEE+x3I3Y5K0vWCdzhl6TYIe5YokP/3A1F14+8DQn08lFNTpYc4",
+	"DwPi1KvpBXDqpgeHblopr/G7DcsfLrCpP7ANqqnfaIY0nbbYilOhe98RnKkH78HMjsBMxylFsfOw6BvA",
+	"mEbaFHypoEcPpLISfVzTOvbY4z5jjzWsWYc76kblEOO6fPJ0AMYm9argxYTEPbhYDS62dHH2GVjsRL9u",
+	"zRPZDajoIykO2bAS01uLfQMUa63MLsDE/Za1HQGJvbAdBoi4ZrghGMSe+Vt12x4+zMKHiig9fHgg8KFa",
+	"TS/0UK/7waGH+rNqXWvV5IDBQ/V9bbBD9UIzdKjptiUfQnW+I+BQjd3jhh3hhpZNCvLWbMb3BTS0n9Bj",
+	"hoeDGVayZR1iqNqUA4Zr8sjTwQsbtKqCCx19e7SwGi00YYufR7PPWGEXanVbrsdukEIPGXHYhZGV3kLs",
+	"G05YY1l2gRLus5TtCCPsxewQEELvwEKF7qeCfkGk5mjhr+gecaGRjiFAX5eSGaXF5RakC3WwzlHAkFAR",
+	"BbqT0f2c3hMAZxCTCzBeMjTFX8fyMRYGOJHcxGAgBascdbtScxtskeffI8YpgZEaqQoQunL3b55xoOk1",
+	"WpONi1CMSHe+NNMBMAgQt4OlFvMyFvMaTEbOVGMWIICMYXPh3CzN0fgLWo2PFYJyAbAAASQy+psYPHQC",
+	"gy8gggKxKnBDkWlL2EZmKXYDcZRMIaxiCILu9fLYm33ckPlxleKewBmljFvk21oV9E39/7YJ3LiCXxAH",
+	"aDpFgbB44FBhfTbRsSKpxjv0ngEHRwzd0S+YzJQ86HWLOQrVe2KOuXsNcwDlOyg8LnMe7uiXlBQ0oRe6",
+	"fSl6sZYFbGnPOjMu8itUlEWnWYVVo6CyflVRgNSrzzjAIThyOzER5uJ4BC7NFV3JH3YUB8a+PHspVwbL",
+	"jpZQzAfDAYELNDgfWAYa5JXGMKUAphoFOB9gIv70cjAcLDDBi3gxOH8+HKjz+eoRmiE2eHi4cSwbTyIc",
+	"nC5oGEepmvbVhvOSULJa0Jgr5aq3nQxnXSjjqHWz7Yhb2hr4mQPKAI8n/0CBUM/0BMCSUfXTCFxqugwB",
+	"nqq4cggWMVfa/A5GOCxy73vVg4ry7aD9htY+Vy73qvpnl/L736NCQaxSCp1//iaXY4IgQ0wplPPPN5Lg",
+	"+aKATnSOrHBUVh1PG58KSXawemPhfkl3aAU1Jaf696ygXgBYrQiqZDRV6r/HThvFxK+sf4+fpvHTFrKW",
+	"L/fvJ21rgawVIhpCAWHwR4y5iro3trmyP5Dq8FFt7yso4GVq7N4E76Nuya2SjyUucNXTs8hFwarWFTkK",
+	"VxvovPQ32+ncG49hrvNf01ttT8mqN965lext+IY2PC8ZbcSzS4u+gAQvY50fa2Nznu7sUU35u/TAvR3f",
+	"R22TXiIfI57hpadnwLOiVK0d0mStttwZKW822+nmj2GzMx/RG2wfEaq31ukF7E31hqY6Iw3ektilkV4y",
+	"GqAwZmhjC+16elTz/N6N2tvmfVQsbn18DHPCQk/PKqfEp1oROGpW2+NEoJuNsWv7GJY4mXtvhhulpd4G",
+	"u3XrDfCGBjiRAD+h68L02nMUt1AIhiexSG1QwQhyDldrGmNlhvVn5DrUDdVxrU42lWF0qbrtje5BXJbM",
+	"LWubPWnLYE93a9qJWPOemaFv0Xr76AT/vWvzxqbb0na2vb32lBu/TWqzOr3t7miv2tCzlfhty46HUECu",
+	"D9itZcNH4KMKqNWdolycPMwF1YVAWt1/Nr+pXTozk833ss2Zwd7cb9Hcp+isc2w8ov1Pje27C25562lu",
+	"gNuvb9hcs2dtvex9Wnd4xO5FOd9kX9vOtLf1HjLSvJ9tVqS38R3sZRtaeovatmw7JneICMo6iM5dV13F",
+	"5W9Nh33680MJye2KegXjCT89PXOckqVqDeGo6WeKE1FvNsSu7brmN5lbb3wbpaHe9Lq16A3vhobXUdJT",
+	"qLZldCMcIMLR5ibXdNSVwf3FdNdb24OwtmY5fWytZaSnZ2mdCFWrBENHPytrZbvZxpqW61pYO6vevjbw",
+	"f711NavQ29YNbauho5cYbcuuqkplm1tV1U1XNlVVSust6oHk35WL6ZV+V63607OmRnSqlYCioJ8l1dLc",
+	"bEdVu3WtqJ5Pb0NrOd6j5nRvPze0n4qKHoLThe1kiNOYBYifBpTweAEn0brBqE5dk3QDMO/AaP7s+ust",
+	"52FYzmRFfcxnwk9P0IamPr5GHyQELVrTUvluNqRJ43WtaWpSvUltFoWGlJWuXW9cNzSuKfvkKVHdmtk5",
+	"ZOE9ZChEdzjYzNRmu+rG3P7N9PlK9dmb3MMwudlV9TG7Wd56gqY3R4AaZZElbp0Jzsl+sxnOvrCuKc5N",
+	"sDfHfmJSb5KzS9Ob5Q3Ncs6WtZC2bs0zjyX3ILaRYbaddGOSP5reemN8IMixWU8v8Niu/RPEj+2n1yFh",
+	"pk2d0XUS7QEfm6ZrI8h2Or2JbWL+BhzZtOrN6qZQsrVEXjLUhSnlAi1OJwyhEJPZ5pmlTUfdZ4+2HfdG",
+	"9TBu+Jr19Lraa9f+Cd7pdfJUc5vQtCka1axse9zXNU07zSltZ9fb2CZZaLiua1r1NnbTe7qWy71EqjMb",
+	"G9A5ZWJjC6u76dy+/qy77a3rgWzZytX0265V6/4Ut2q1HNVtKskWFVbVSLPPzqxs2KVFNfPq7Wk99zft",
+	"0Mo2vS3deHdWcbeHEHVoR6MIBZ0kcU662oI9dV33NvVAbKpdUT+76tb/KdrWRK7qVINtVWljnaT72Fnb",
+	"uFtb6+bY29tmyWiyubZdb3c3truO2z0FrDP7ayTqUNJJvTe991Z6e1ba0Lg0jVTLt99yvXRbz3srh/TM",
+	"Ea3450lmiNZyWZuqVjapsO9Wk3gnl3LGfIEWE8S0aiFUuEMb6yaCVpPsDXyDODQmgZaNetO+eQpolerc",
+	"R6o6N+pKFK0NrpZJVUsZshkStraCVnzPOBhHkh9Hto/xuS3GIPt/xhMDr2plJ4WdwQKuAEdoCGKyhDNM",
+	"oEAhOApXBC5wcMKQuvDPxS1DkXx07GHUP5qxWot2WwNnhXZTIVwy+UUC67ctqeTfWKAFb77xp16QvGqK",
+	"SkPG4GqQrWj/Oen4xjWkKr9+lWwbmlvztgNztk3JU9asgksfVQrNqIfiWq8tfr1r7a15DI3XdK0zb7tI",
+	"qO2Lr5KkiJK1W759JeVpyxeh1XB+l/81yz7F6/+NGs+al3Jv3iovn1v/pq5LdzidnVrvwzcIQVM+ANWo",
+	"9+E3zgigOdxHljr3HpQAeiV+b3bjU90YT96M8oxnHYUhwEQ+xwxQFiK2Vffe8nIuS/j36eWn03d7e/rp",
+	"DMNN3n5mgN7jz3j8vty8O0G2LvomUmz7KIiw8/8fQVrXBtr3Q0wtqbxF1MaHTeLpOu5Fs0I0PYDmbUih",
+	"Ljm48SGTbVUa/Wj67aPrA7llOPHdcrIc9RTvGE4aNYFuUhWkGqH2uVvYecVRO7U+SG0QgqbLhpN+o6mT",
+	"u4aTho2mRJa6sKoCfqWELnCmlGAABZqtX8NE398vdtfNTf6kTtvPut++nMnhVRg1S9uyyKhltCddZ9QR",
+	"wavWoSV00TTXa4Y2dUbtS5uXGnWz7a21vwz5Fhy1y9Tb8M5qjjrL11IUt2bZ5Tshni06suy2u64t+3vT",
+	"b2/YD82w25VtZ9gtnz1pw+6I4KVNLKE9DbtTDG0Mu31pc8PuZtsbdn8Z8jXsdpl6w96ZYXeGr6Uodm3Y",
+	"GcSEodn69y6NRU/66ciUyw4/qA57G34oyYHckvrlB3Is9SRTBCVfX5vSxNG03k6n5NwnY5BrvX6CoGRi",
+	"vUn2EImmNEFuRXojvHGmoMRW+UpWx2aXoVkcQUHZypBMbAaVl/TXjRn+4Dq+NB33YPmh2OPi2nqh5SW8",
+	"9gTtcxkVarRJCa1r7XWZgmi22yVvrWu/yybc2/EWolRvz0tWqrfrG9r1MiPYViI7tvOqhpxYLTerMON6",
+	"6SiTvezuarXsDfkhFUGVC+pdCFUy01Mthqq+vamuo6RmrYFOJNuzHqpsu1FNVDWl3gQ3CoFHbVS5Fr25",
+	"7aI+qrJKfrLUtWldokD+fyPDqvvoyKzqznqbehg2Va+ml0XVTZ+gOTXiUyP/RiZqLakRZA87agm9phVd",
+	"U0CfkA3VFGqwoLpRbz83tZ8tpKdr2ykYxJtt+OouOrKcqq/ech6I5VSr6WU49bo/QcOpP7xO9FWLerup",
+	"hdjDbKqGa1tNPZPeaNbze4PNVG16k7mpydRGx0NsNjKYypApmVpSXiJUH/GMcIAJuMdirpQXDAIaE/GM",
+	"A3SygDjSmbcg5/eUheofDImYEQ4gIOgeLBHjlMBIvog416YTHL08ew6mlIF7RskMBAyFiAgMI15yE/+3",
+	"idTlV/LFgb56jrj4iYarzhhb9e1YKXvBXbAYPWxRqMzYuvcyqbqspuMQxCREDEyomEtzwgGNQhBEWI6g",
+	"dJ+/UelCmJ57CNN7uIooDK8o/QUynf3j5Yt/bX7vas6oEJEe6cezPze/8ZbweDrFgaSGyzWSlceM7L3+",
+	"GswhmaFSzpbMCstXISWVSqhvHvJSXybyiN1Zia3MYzSPJzqzhWrNgZhLL3SJAnCERrMRmAuxPD89ff7i",
+	"z6Oz0dno+flfzv5ypmV1vIBfEGAxGSuJilk0OB+cKvtgJpsf9/XXJWJ4gUiSS2vo5B6zbK69bJK9wXBA",
+	"4AJJheEyOOa7f5/O5YdZkgKXhOYXO2qquyQHRb673+dIGvV8AhRJH0EZCoeq48kK3M9xMJeTFzSgUbrz",
+	"bA6asmVQuVNQCFQWEjBB4h4hkmQa8yBE/RgJyWHk7oar3C1J5kN1fzuxqrZ7c7O12Kf0f0OV3ISnE8Kp",
+	"lcRE8nCS59Z0lsqz3tyfvcFe29/cBhfZvn5KV9f06cnVMSvpy5wZ5oZCNmPVgoZxhLQdsb2YpiW9yPUB",
+	"MPgjxhy7Oir1vclXLpM3Sjp9BwlexhH07DDdvFxwAhTGDHFAJZXcteeSrlzbkn4+2ih8FtEJjICAkwhd",
+	"AC7gdApiLmXxnmGBABbpLm1oXtKh8e31B67Zu3ZjSjpPqjG37NGWly3pE4l4CY4SJS4Ew5NYoHNA7wlS",
+	"6gILLt0RKCgbAj6HUvyVEsT8VjtjmcFkjzXMCaNLzuGq0zFzfZeM/gsOEOGo01FNnyWjvSV3iAh9c6+7",
+	"8VyvJSNmS/K3ZZBcQf9i9z9TwuOF7Kxt18mbpcrPHbNs22/6hGYFW1+p7amWouL2rOo4+Gd3MbPlpIu3",
+	"NeuGee+uiaw7jLs7Uhym5AhM23HKTtGUKOsyB9E5OSDUHBvRWcaaK8fw4ebh/wQAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

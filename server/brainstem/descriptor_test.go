@@ -33,6 +33,18 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"dataacquisition":    {"DataAcquisition", "/api/private/modules/dataacquisition/", "data_acquisitions"},
 	"manipulation":       {"Manipulation", "/api/private/modules/manipulation/", "manipulations"},
 	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
+	// attributes, resources, taxonomies
+	"setup":               {"Setup", "/api/private/personal_attributes/setup/", "setups"},
+	"behavioralassay":     {"BehavioralAssay", "/api/private/personal_attributes/behavioralassay/", "behavioralassays"},
+	"license":             {"License", "/api/private/personal_attributes/license/", "licenses"},
+	"inventory":           {"Inventory", "/api/private/personal_attributes/inventory/", "inventories"},
+	"hardwaredevice":      {"HardwareDevice", "/api/private/resources/hardwaredevice/", "hardwaredevices"},
+	"consumable":          {"Consumable", "/api/private/resources/consumable/", "consumables"},
+	"behavioralparadigm":  {"BehavioralParadigm", "/api/private/taxonomies/behavioralparadigm/", "behavioral_paradigms"},
+	"behavioralcategory":  {"BehavioralCategory", "/api/private/taxonomies/behavioralcategory/", "behavioral_categories"},
+	"setuptype":           {"SetupType", "/api/private/taxonomies/setuptype/", "setup_types"},
+	"brainregion":         {"BrainRegion", "/api/private/taxonomies/brainregion/", "brain_regions"},
+	"regulatoryauthority": {"RegulatoryAuthority", "/api/private/taxonomies/regulatoryauthority/", "regulatoryauthorities"},
 }
 
 // TestModelsFollowTheSpec compares every model of the registry with its
@@ -52,6 +64,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(changer, "/api/private/stem/collection/", "collection", map[string]any{"name": "C", "project": f.id["Lab"], "sessions": []string{f.id["S1"]}})
 	f.create(changer, "/api/private/stem/cohort/", "cohort", map[string]any{"name": "C", "project": f.id["Lab"], "subjects": []string{f.id["Rat1"]}})
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
+	seedAttributes(f)
 	addModules(f)
 	for _, m := range store.BSModels() {
 		s, ok := specSchemas[m.Name]

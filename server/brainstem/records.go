@@ -2,6 +2,7 @@ package brainstem
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -133,6 +134,7 @@ func init() {
 		"strain":      loader("strain", (*store.Store).BSStrainsByID),
 		"supplier":    loader("supplier", (*store.Store).BSSuppliersByID),
 	}
+	maps.Copy(loaders, attributeLoaders())
 	addModuleLoaders()
 }
 

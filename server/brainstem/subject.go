@@ -17,6 +17,7 @@ type subjectFields struct {
 	GeneticLine, Genotype, SubjectIdentifier *string
 	Status                                   *string
 	Projects                                 *[]openapi_types.UUID
+	Licenses                                 *[]openapi_types.UUID
 	Strain                                   *openapi_types.UUID
 	Supplier, Breeding                       nullable.Nullable[openapi_types.UUID]
 	BirthDate, DeathDate                     nullable.Nullable[openapi_types.Date]
@@ -32,6 +33,9 @@ func subjectInput(f subjectFields, full bool) (store.BSSubjectInput, error) {
 		Genotype: f.Genotype, SubjectIdentifier: f.SubjectIdentifier, Status: f.Status}
 	if f.Projects != nil {
 		in.Projects = uuidStrings(*f.Projects)
+	}
+	if f.Licenses != nil {
+		in.Licenses = uuidStrings(*f.Licenses)
 	}
 	if f.Strain != nil {
 		id := f.Strain.String()
@@ -73,6 +77,9 @@ func subjectInput(f subjectFields, full bool) (store.BSSubjectInput, error) {
 		if in.Tags == nil {
 			in.Tags = jsonText([]string{})
 		}
+		if in.Licenses == nil {
+			in.Licenses = []string{}
+		}
 		in.SetSupplier, in.SetBreeding, in.SetBirthDate, in.SetDeathDate, in.SetNameUsedInStorage = true, true, true, true, true
 	}
 	return in, nil
@@ -105,7 +112,7 @@ func nullableDate(v nullable.Nullable[openapi_types.Date]) (bool, *string) {
 func subjectCreateFields(b *brainstemapi.SubjectCreate) subjectFields {
 	sex := string(b.Sex)
 	return subjectFields{Name: &b.Name, Description: b.Description, Sex: &sex, GeneticLine: b.GeneticLine,
-		Genotype: b.Genotype, SubjectIdentifier: b.SubjectIdentifier, Status: b.Status, Projects: &b.Projects,
+		Genotype: b.Genotype, SubjectIdentifier: b.SubjectIdentifier, Status: b.Status, Projects: &b.Projects, Licenses: b.Licenses,
 		Strain: &b.Strain, Supplier: b.Supplier, Breeding: b.Breeding, BirthDate: b.BirthDate, DeathDate: b.DeathDate,
 		ExtraFields: b.ExtraFields, Tags: b.Tags, NameUsedInStorage: b.NameUsedInStorage}
 }
@@ -175,7 +182,7 @@ func (h *Handlers) UpdateSubject(ctx context.Context, req brainstemapi.UpdateSub
 		sex = &s
 	}
 	in, err := subjectInput(subjectFields{Name: b.Name, Description: b.Description, Sex: sex, GeneticLine: b.GeneticLine,
-		Genotype: b.Genotype, SubjectIdentifier: b.SubjectIdentifier, Status: b.Status, Projects: b.Projects,
+		Genotype: b.Genotype, SubjectIdentifier: b.SubjectIdentifier, Status: b.Status, Projects: b.Projects, Licenses: b.Licenses,
 		Strain: b.Strain, Supplier: b.Supplier, Breeding: b.Breeding, BirthDate: b.BirthDate, DeathDate: b.DeathDate,
 		ExtraFields: b.ExtraFields, Tags: b.Tags, NameUsedInStorage: b.NameUsedInStorage}, false)
 	if err != nil {

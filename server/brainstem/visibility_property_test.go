@@ -85,6 +85,11 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return g.visible(v, r.rels["session"][0])
 	case "procedure": // a module of a subject
 		return g.visible(v, r.rels["subject"][0])
+	case "setup", "behavioralassay", "license", "inventory": // personal attributes
+		return r.public || !v.public && r.owner == v.user
+	case "setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority",
+		"hardwaredevice", "consumable": // global tables
+		return true
 	}
 	g.t.Fatalf("the property test does not know the visibility of model %q: add it to propGraph.visible", r.model)
 	return false
@@ -297,15 +302,30 @@ var propListURL = map[string]string{
 	"dataacquisition":    "/api/%s/modules/dataacquisition/",
 	"manipulation":       "/api/%s/modules/manipulation/",
 	"procedure":          "/api/%s/modules/procedure/",
+	// attributes, resources, taxonomies
+	"setup":               "/api/%s/personal_attributes/setup/",
+	"behavioralassay":     "/api/%s/personal_attributes/behavioralassay/",
+	"license":             "/api/%s/personal_attributes/license/",
+	"inventory":           "/api/%s/personal_attributes/inventory/",
+	"hardwaredevice":      "/api/%s/resources/hardwaredevice/",
+	"consumable":          "/api/%s/resources/consumable/",
+	"behavioralparadigm":  "/api/%s/taxonomies/behavioralparadigm/",
+	"behavioralcategory":  "/api/%s/taxonomies/behavioralcategory/",
+	"setuptype":           "/api/%s/taxonomies/setuptype/",
+	"brainregion":         "/api/%s/taxonomies/brainregion/",
+	"regulatoryauthority": "/api/%s/taxonomies/regulatoryauthority/",
 }
 
-// listKey is the records key of model's list ("species" is its own plural).
+// listKeys are the records keys that are not the model's name plus "s".
+var listKeys = map[string]string{"species": "species", "inventory": "inventories",
+	"dataacquisition": "data_acquisitions", "equipment": "equipment", "consumablestock": "consumable stocks",
+	"behavioralparadigm": "behavioral_paradigms", "behavioralcategory": "behavioral_categories",
+	"setuptype": "setup_types", "brainregion": "brain_regions", "regulatoryauthority": "regulatoryauthorities"}
+
+// listKey is the records key of model's list.
 func listKey(model string) string {
-	switch model {
-	case "species", "equipment":
-		return model
-	case "dataacquisition":
-		return "data_acquisitions"
+	if k, ok := listKeys[model]; ok {
+		return k
 	}
 	return model + "s"
 }
@@ -655,6 +675,7 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 			}
 		}
 	}
+	buildPropAttributes(g, word, text, rrid, created, add)
 	buildPropModules(g, text)
 	for _, p := range projects {
 		for _, rel := range []string{"subjects", "collections", "cohorts"} {

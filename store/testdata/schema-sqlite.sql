@@ -1,4 +1,4 @@
--- schema version 3 (store/migrate.go), as SQLite describes it
+-- schema version 4 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -47,6 +47,35 @@ table auth_states: id INTEGER PK1
 table auth_states: token_generation INTEGER
 table bs_behavior_subjects: behavior_id TEXT PK1
 table bs_behavior_subjects: subject_id TEXT PK2
+table bs_behavioralassay_licenses: behavioral_assay_id TEXT PK1
+table bs_behavioralassay_licenses: license_id TEXT PK2
+table bs_behavioralassays: id TEXT PK1
+table bs_behavioralassays: name TEXT NOT NULL
+table bs_behavioralassays: description TEXT NOT NULL DEFAULT ""
+table bs_behavioralassays: setup_type_id TEXT NOT NULL
+table bs_behavioralassays: behavioral_paradigm_id TEXT NOT NULL
+table bs_behavioralassays: is_public numeric NOT NULL DEFAULT false
+table bs_behavioralassays: owner_id INTEGER NOT NULL
+table bs_behavioralassays: created_at datetime
+table bs_behavioralassays: updated_at datetime
+table bs_behavioralcategories: id TEXT PK1
+table bs_behavioralcategories: name TEXT NOT NULL
+table bs_behavioralcategories: description TEXT NOT NULL DEFAULT ""
+table bs_behavioralcategories: parent_id TEXT
+table bs_behavioralcategories: created_at datetime
+table bs_behavioralcategories: updated_at datetime
+table bs_behavioralparadigm_species: behavioral_paradigm_id TEXT PK1
+table bs_behavioralparadigm_species: species_id TEXT PK2
+table bs_behavioralparadigms: id TEXT PK1
+table bs_behavioralparadigms: name TEXT NOT NULL
+table bs_behavioralparadigms: description TEXT NOT NULL DEFAULT ""
+table bs_behavioralparadigms: category_id TEXT
+table bs_behavioralparadigms: original_publication TEXT NOT NULL DEFAULT ""
+table bs_behavioralparadigms: reference_url TEXT NOT NULL DEFAULT ""
+table bs_behavioralparadigms: rrid TEXT
+table bs_behavioralparadigms: external_identifiers TEXT NOT NULL DEFAULT "[]"
+table bs_behavioralparadigms: created_at datetime
+table bs_behavioralparadigms: updated_at datetime
 table bs_behaviors: id TEXT PK1
 table bs_behaviors: session_id TEXT NOT NULL
 table bs_behaviors: setup_id TEXT NOT NULL
@@ -55,6 +84,13 @@ table bs_behaviors: notes TEXT NOT NULL DEFAULT ""
 table bs_behaviors: sort_order INTEGER NOT NULL DEFAULT 0
 table bs_behaviors: created_at datetime
 table bs_behaviors: updated_at datetime
+table bs_brainregions: id TEXT PK1
+table bs_brainregions: name TEXT NOT NULL
+table bs_brainregions: description TEXT NOT NULL DEFAULT ""
+table bs_brainregions: acronym TEXT NOT NULL
+table bs_brainregions: atlas TEXT NOT NULL
+table bs_brainregions: created_at datetime
+table bs_brainregions: updated_at datetime
 table bs_breedings: id TEXT PK1
 table bs_breedings: name TEXT NOT NULL
 table bs_breedings: project_id TEXT NOT NULL
@@ -88,6 +124,16 @@ table bs_collections: project_id TEXT NOT NULL
 table bs_collections: tags TEXT NOT NULL DEFAULT "[]"
 table bs_collections: created_at datetime
 table bs_collections: updated_at datetime
+table bs_consumables: id TEXT PK1
+table bs_consumables: name TEXT NOT NULL
+table bs_consumables: description TEXT NOT NULL DEFAULT ""
+table bs_consumables: supplier_id TEXT NOT NULL
+table bs_consumables: type TEXT NOT NULL DEFAULT ""
+table bs_consumables: rrid TEXT
+table bs_consumables: external_identifiers TEXT NOT NULL DEFAULT "[]"
+table bs_consumables: details TEXT NOT NULL DEFAULT "{}"
+table bs_consumables: created_at datetime
+table bs_consumables: updated_at datetime
 table bs_dataacquisition_procedures: data_acquisition_id TEXT PK1
 table bs_dataacquisition_procedures: procedure_id TEXT PK2
 table bs_dataacquisitions: id TEXT PK1
@@ -120,6 +166,36 @@ table bs_device_auths: status TEXT NOT NULL DEFAULT "pending"
 table bs_device_auths: user_id INTEGER
 table bs_device_auths: expires_at datetime NOT NULL
 table bs_device_auths: created_at datetime
+table bs_hardwaredevices: id TEXT PK1
+table bs_hardwaredevices: name TEXT NOT NULL
+table bs_hardwaredevices: description TEXT NOT NULL DEFAULT ""
+table bs_hardwaredevices: supplier_id TEXT NOT NULL
+table bs_hardwaredevices: rrid TEXT
+table bs_hardwaredevices: external_identifiers TEXT NOT NULL DEFAULT "[]"
+table bs_hardwaredevices: created_at datetime
+table bs_hardwaredevices: updated_at datetime
+table bs_inventories: id TEXT PK1
+table bs_inventories: name TEXT NOT NULL
+table bs_inventories: location TEXT NOT NULL DEFAULT ""
+table bs_inventories: description TEXT NOT NULL DEFAULT ""
+table bs_inventories: is_public numeric NOT NULL DEFAULT false
+table bs_inventories: owner_id INTEGER NOT NULL
+table bs_inventories: created_at datetime
+table bs_inventories: updated_at datetime
+table bs_licenses: id TEXT PK1
+table bs_licenses: name TEXT NOT NULL
+table bs_licenses: type TEXT NOT NULL
+table bs_licenses: status TEXT NOT NULL DEFAULT "draft"
+table bs_licenses: description TEXT NOT NULL DEFAULT ""
+table bs_licenses: country TEXT
+table bs_licenses: regulatory_authority_id TEXT
+table bs_licenses: license_number TEXT NOT NULL DEFAULT ""
+table bs_licenses: valid_from TEXT
+table bs_licenses: valid_until TEXT
+table bs_licenses: is_public numeric NOT NULL DEFAULT false
+table bs_licenses: owner_id INTEGER NOT NULL
+table bs_licenses: created_at datetime
+table bs_licenses: updated_at datetime
 table bs_manipulation_procedures: manipulation_id TEXT PK1
 table bs_manipulation_procedures: procedure_id TEXT PK2
 table bs_manipulations: id TEXT PK1
@@ -162,6 +238,16 @@ table bs_projects: tags TEXT NOT NULL DEFAULT "[]"
 table bs_projects: publications TEXT NOT NULL DEFAULT "[]"
 table bs_projects: created_at datetime
 table bs_projects: updated_at datetime
+table bs_regulatoryauthorities: id TEXT PK1
+table bs_regulatoryauthorities: name TEXT NOT NULL
+table bs_regulatoryauthorities: abbreviation TEXT NOT NULL DEFAULT ""
+table bs_regulatoryauthorities: country TEXT NOT NULL DEFAULT ""
+table bs_regulatoryauthorities: authority_type TEXT NOT NULL DEFAULT ""
+table bs_regulatoryauthorities: website TEXT NOT NULL DEFAULT ""
+table bs_regulatoryauthorities: description TEXT NOT NULL DEFAULT ""
+table bs_regulatoryauthorities: is_active numeric NOT NULL DEFAULT true
+table bs_regulatoryauthorities: created_at datetime
+table bs_regulatoryauthorities: updated_at datetime
 table bs_session_datastorages: id TEXT PK1
 table bs_session_datastorages: session_id TEXT NOT NULL
 table bs_session_datastorages: data_storage_id TEXT NOT NULL
@@ -178,6 +264,22 @@ table bs_sessions: tags TEXT NOT NULL DEFAULT "[]"
 table bs_sessions: name_used_in_storage TEXT NOT NULL DEFAULT ""
 table bs_sessions: created_at datetime
 table bs_sessions: updated_at datetime
+table bs_setups: id TEXT PK1
+table bs_setups: name TEXT NOT NULL
+table bs_setups: location TEXT NOT NULL DEFAULT ""
+table bs_setups: description TEXT NOT NULL DEFAULT ""
+table bs_setups: setup_type_id TEXT NOT NULL
+table bs_setups: specifications TEXT NOT NULL DEFAULT "{}"
+table bs_setups: is_public numeric NOT NULL DEFAULT false
+table bs_setups: owner_id INTEGER NOT NULL
+table bs_setups: created_at datetime
+table bs_setups: updated_at datetime
+table bs_setuptypes: id TEXT PK1
+table bs_setuptypes: name TEXT NOT NULL
+table bs_setuptypes: description TEXT NOT NULL DEFAULT ""
+table bs_setuptypes: category TEXT NOT NULL DEFAULT "U"
+table bs_setuptypes: created_at datetime
+table bs_setuptypes: updated_at datetime
 table bs_species: id TEXT PK1
 table bs_species: name TEXT NOT NULL
 table bs_species: description TEXT NOT NULL DEFAULT ""
@@ -193,6 +295,8 @@ table bs_strains: rrid TEXT
 table bs_strains: external_identifiers TEXT NOT NULL DEFAULT "[]"
 table bs_strains: created_at datetime
 table bs_strains: updated_at datetime
+table bs_subject_licenses: subject_id TEXT PK1
+table bs_subject_licenses: license_id TEXT PK2
 table bs_subject_projects: subject_id TEXT PK1
 table bs_subject_projects: project_id TEXT PK2
 table bs_subjects: id TEXT PK1
@@ -249,6 +353,10 @@ fk atlas_session_attachments.session_id -> atlas_sessions.id ON DELETE CASCADE
 fk atlas_sessions.owner_id -> users.id ON DELETE CASCADE
 fk bs_behavior_subjects.behavior_id -> bs_behaviors.id ON DELETE CASCADE
 fk bs_behavior_subjects.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_behavioralassay_licenses.behavioral_assay_id -> bs_behavioralassays.id ON DELETE CASCADE
+fk bs_behavioralassay_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
+fk bs_behavioralparadigm_species.behavioral_paradigm_id -> bs_behavioralparadigms.id ON DELETE CASCADE
+fk bs_behavioralparadigm_species.species_id -> bs_species.id ON DELETE CASCADE
 fk bs_behaviors.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_breedings.father_id -> bs_subjects.id ON DELETE RESTRICT
 fk bs_breedings.mother_id -> bs_subjects.id ON DELETE RESTRICT
@@ -274,6 +382,8 @@ fk bs_session_datastorages.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_session_projects.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_session_projects.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_strains.species_id -> bs_species.id ON DELETE RESTRICT
+fk bs_subject_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
+fk bs_subject_licenses.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_subject_projects.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_subject_projects.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_subjects.strain_id -> bs_strains.id ON DELETE RESTRICT
@@ -289,8 +399,23 @@ CREATE INDEX `idx_atlas_session_attachments_attachment_id` ON `atlas_session_att
 CREATE INDEX `idx_atlas_sessions_owner_created` ON `atlas_sessions`(`owner_id`,`created_at`)
 CREATE INDEX `idx_audit_events_at` ON `audit_events`(`at`)
 CREATE INDEX `idx_bs_behavior_subjects_subject_id` ON `bs_behavior_subjects`(`subject_id`)
+CREATE INDEX `idx_bs_behavioralassay_licenses_license_id` ON `bs_behavioralassay_licenses`(`license_id`)
+CREATE INDEX `idx_bs_behavioralassays_behavioral_paradigm_id` ON `bs_behavioralassays`(`behavioral_paradigm_id`)
+CREATE INDEX `idx_bs_behavioralassays_created_at` ON `bs_behavioralassays`(`created_at`)
+CREATE INDEX `idx_bs_behavioralassays_owner_id` ON `bs_behavioralassays`(`owner_id`)
+CREATE INDEX `idx_bs_behavioralassays_setup_type_id` ON `bs_behavioralassays`(`setup_type_id`)
+CREATE INDEX `idx_bs_behavioralcategories_created_at` ON `bs_behavioralcategories`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_behavioralcategories_name` ON `bs_behavioralcategories`(`name`)
+CREATE INDEX `idx_bs_behavioralcategories_parent_id` ON `bs_behavioralcategories`(`parent_id`)
+CREATE INDEX `idx_bs_behavioralparadigm_species_species_id` ON `bs_behavioralparadigm_species`(`species_id`)
+CREATE INDEX `idx_bs_behavioralparadigms_category_id` ON `bs_behavioralparadigms`(`category_id`)
+CREATE INDEX `idx_bs_behavioralparadigms_created_at` ON `bs_behavioralparadigms`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_behavioralparadigms_name` ON `bs_behavioralparadigms`(`name`)
 CREATE INDEX `idx_bs_behaviors_created_at` ON `bs_behaviors`(`created_at`)
 CREATE INDEX `idx_bs_behaviors_session_order` ON `bs_behaviors`(`session_id`,`sort_order`)
+CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_acronym` ON `bs_brainregions`(`atlas`,`acronym`)
+CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_name` ON `bs_brainregions`(`atlas`,`name`)
+CREATE INDEX `idx_bs_brainregions_created_at` ON `bs_brainregions`(`created_at`)
 CREATE INDEX `idx_bs_breedings_created_at` ON `bs_breedings`(`created_at`)
 CREATE INDEX `idx_bs_breedings_father_id` ON `bs_breedings`(`father_id`)
 CREATE INDEX `idx_bs_breedings_mother_id` ON `bs_breedings`(`mother_id`)
@@ -304,6 +429,9 @@ CREATE INDEX `idx_bs_collection_sessions_session_id` ON `bs_collection_sessions`
 CREATE INDEX `idx_bs_collections_created_at` ON `bs_collections`(`created_at`)
 CREATE INDEX `idx_bs_collections_name` ON `bs_collections`(`name`)
 CREATE INDEX `idx_bs_collections_project_id` ON `bs_collections`(`project_id`)
+CREATE INDEX `idx_bs_consumables_created_at` ON `bs_consumables`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_consumables_name` ON `bs_consumables`(`name`)
+CREATE INDEX `idx_bs_consumables_supplier_id` ON `bs_consumables`(`supplier_id`)
 CREATE INDEX `idx_bs_dataacquisition_procedures_procedure_id` ON `bs_dataacquisition_procedures`(`procedure_id`)
 CREATE INDEX `idx_bs_dataacquisitions_created_at` ON `bs_dataacquisitions`(`created_at`)
 CREATE INDEX `idx_bs_dataacquisitions_session_order` ON `bs_dataacquisitions`(`session_id`,`sort_order`)
@@ -316,6 +444,14 @@ CREATE INDEX `idx_bs_device_auths_expires_at` ON `bs_device_auths`(`expires_at`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_session_id` ON `bs_device_auths`(`session_id`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_user_code` ON `bs_device_auths`(`user_code`)
 CREATE INDEX `idx_bs_device_auths_user_id` ON `bs_device_auths`(`user_id`)
+CREATE INDEX `idx_bs_hardwaredevices_created_at` ON `bs_hardwaredevices`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_hardwaredevices_name` ON `bs_hardwaredevices`(`name`)
+CREATE INDEX `idx_bs_hardwaredevices_supplier_id` ON `bs_hardwaredevices`(`supplier_id`)
+CREATE INDEX `idx_bs_inventories_created_at` ON `bs_inventories`(`created_at`)
+CREATE INDEX `idx_bs_inventories_owner_id` ON `bs_inventories`(`owner_id`)
+CREATE INDEX `idx_bs_licenses_created_at` ON `bs_licenses`(`created_at`)
+CREATE INDEX `idx_bs_licenses_owner_id` ON `bs_licenses`(`owner_id`)
+CREATE INDEX `idx_bs_licenses_regulatory_authority_id` ON `bs_licenses`(`regulatory_authority_id`)
 CREATE INDEX `idx_bs_manipulation_procedures_procedure_id` ON `bs_manipulation_procedures`(`procedure_id`)
 CREATE INDEX `idx_bs_manipulations_created_at` ON `bs_manipulations`(`created_at`)
 CREATE INDEX `idx_bs_manipulations_session_order` ON `bs_manipulations`(`session_id`,`sort_order`)
@@ -326,15 +462,23 @@ CREATE INDEX `idx_bs_procedures_type` ON `bs_procedures`(`type`)
 CREATE INDEX `idx_bs_project_members_user_id` ON `bs_project_members`(`user_id`)
 CREATE INDEX `idx_bs_projects_is_public` ON `bs_projects`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_projects_name` ON `bs_projects`(`name`)
+CREATE INDEX `idx_bs_regulatoryauthorities_created_at` ON `bs_regulatoryauthorities`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_regulatoryauthorities_name` ON `bs_regulatoryauthorities`(`name`)
 CREATE INDEX `idx_bs_session_datastorages_data_storage_id` ON `bs_session_datastorages`(`data_storage_id`)
 CREATE INDEX `idx_bs_session_projects_project_id` ON `bs_session_projects`(`project_id`)
 CREATE INDEX `idx_bs_session_projects_project_session` ON `bs_session_projects`(`project_id`,`session_id`)
 CREATE INDEX `idx_bs_sessions_created_at` ON `bs_sessions`(`created_at`)
 CREATE INDEX `idx_bs_sessions_date_time` ON `bs_sessions`(`date_time`)
 CREATE UNIQUE INDEX `idx_bs_sessions_name` ON `bs_sessions`(`name`)
+CREATE INDEX `idx_bs_setups_created_at` ON `bs_setups`(`created_at`)
+CREATE INDEX `idx_bs_setups_owner_id` ON `bs_setups`(`owner_id`)
+CREATE INDEX `idx_bs_setups_setup_type_id` ON `bs_setups`(`setup_type_id`)
+CREATE INDEX `idx_bs_setuptypes_created_at` ON `bs_setuptypes`(`created_at`)
+CREATE UNIQUE INDEX `idx_bs_setuptypes_name` ON `bs_setuptypes`(`name`)
 CREATE UNIQUE INDEX `idx_bs_species_name` ON `bs_species`(`name`)
 CREATE UNIQUE INDEX `idx_bs_strains_name` ON `bs_strains`(`name`)
 CREATE INDEX `idx_bs_strains_species_id` ON `bs_strains`(`species_id`)
+CREATE INDEX `idx_bs_subject_licenses_license_id` ON `bs_subject_licenses`(`license_id`)
 CREATE INDEX `idx_bs_subject_projects_project_id` ON `bs_subject_projects`(`project_id`)
 CREATE INDEX `idx_bs_subject_projects_project_subject` ON `bs_subject_projects`(`project_id`,`subject_id`)
 CREATE INDEX `idx_bs_subjects_created_at` ON `bs_subjects`(`created_at`)

@@ -1,0 +1,214 @@
+package brainstem
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/sessionhub/sessionhub/store"
+)
+
+// The personal attributes (setup, behavioralassay, license, inventory), the
+// resources (hardwaredevice, consumable) and the taxonomies
+// (behavioralparadigm, behavioralcategory, setuptype, brainregion,
+// regulatoryauthority) are served generically from their registry
+// descriptors: reads through listRecords' machinery, writes by decoding the
+// (spec-validated) body field by field as the registry describes it. The
+// per-operation methods are in attributes_ops.go.
+
+// attrModel is how one of these models is read.
+type attrModel struct {
+	// listKey and detailKey are the envelope keys (as on the real service:
+	// `setup_types` and `setup_type` for setuptype).
+	listKey, detailKey string
+	list               func(h *Handlers, ctx context.Context, p pageParams) (response, error)
+	get                func(h *Handlers, ctx context.Context, id string) (response, error)
+	load               func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error)
+}
+
+func attrOf[T any](model, listKey, detailKey string, rd store.BSAttributeReader[T]) attrModel {
+	list := func(s *store.Store) func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error) {
+		return func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]T, int64, error) {
+			return rd.List(s, ctx, v, q, p)
+		}
+	}
+	get := func(s *store.Store) func(context.Context, store.BSViewer, string) (*T, error) {
+		return func(ctx context.Context, v store.BSViewer, id string) (*T, error) { return rd.Get(s, ctx, v, id) }
+	}
+	return attrModel{
+		listKey: listKey, detailKey: detailKey,
+		list: func(h *Handlers, ctx context.Context, p pageParams) (response, error) {
+			return listRecords(ctx, h, p, model, listKey, list(h.st))
+		},
+		get: func(h *Handlers, ctx context.Context, id string) (response, error) {
+			res, err := getRecord(ctx, h, model, id, get(h.st))
+			if err != nil || detailKey == model {
+				return res, err
+			}
+			body := res.body.(object)
+			return ok(object{{detailKey, body[0].value}}), nil
+		},
+		load: loader(model, rd.ByID),
+	}
+}
+
+var attrModels = map[string]attrModel{
+	"setup":               attrOf("setup", "setups", "setup", store.BSSetups),
+	"behavioralassay":     attrOf("behavioralassay", "behavioralassays", "behavioralassay", store.BSBehavioralAssays),
+	"license":             attrOf("license", "licenses", "license", store.BSLicenses),
+	"inventory":           attrOf("inventory", "inventories", "inventory", store.BSInventories),
+	"hardwaredevice":      attrOf("hardwaredevice", "hardwaredevices", "hardwaredevice", store.BSHardwareDevices),
+	"consumable":          attrOf("consumable", "consumables", "consumable", store.BSConsumables),
+	"behavioralparadigm":  attrOf("behavioralparadigm", "behavioral_paradigms", "behavioral_paradigm", store.BSBehavioralParadigms),
+	"behavioralcategory":  attrOf("behavioralcategory", "behavioral_categories", "behavioral_category", store.BSBehavioralCategories),
+	"setuptype":           attrOf("setuptype", "setup_types", "setup_type", store.BSSetupTypes),
+	"brainregion":         attrOf("brainregion", "brain_regions", "brain_region", store.BSBrainRegions),
+	"regulatoryauthority": attrOf("regulatoryauthority", "regulatoryauthorities", "regulatoryauthority", store.BSRegulatoryAuthorities),
+}
+
+// attributeLoaders are the include[] loaders of these models.
+func attributeLoaders() map[string]func(*Handlers, context.Context, *request, []string) (map[string]object, error) {
+	out := map[string]func(*Handlers, context.Context, *request, []string) (map[string]object, error){}
+	for name, m := range attrModels {
+		out[name] = m.load
+	}
+	return out
+}
+
+func init() {
+	for _, name := range []string{"hardwaredevice", "consumable"} {
+		computed[name+".rrid_url"] = func(v, _ any, _ *request) any { return rridURL(v.(*string)) }
+	}
+	for _, name := range []string{"setup.image", "license.license_document"} {
+		computed[name] = func(any, any, *request) any { return nil }
+	}
+}
+
+func (h *Handlers) attrList(ctx context.Context, model string, p pageParams) (response, error) {
+	return attrModels[model].list(h, ctx, p)
+}
+
+func (h *Handlers) attrGet(ctx context.Context, model, id string) (response, error) {
+	return attrModels[model].get(h, ctx, id)
+}
+
+// attrSave creates (id "") or changes a record from body, a generated
+// request body the spec has validated; full (POST, PUT) gives the absent
+// writable fields their defaults. It answers the saved record as the
+// caller now sees it.
+func (h *Handlers) attrSave(ctx context.Context, model, id string, body any, full bool) (response, error) {
+	in, err := attrValues(store.BSModelNamed(model), body, full)
+	if err != nil {
+		return response{}, err
+	}
+	r := requestFrom(ctx)
+	status := http.StatusOK
+	if id == "" {
+		status = http.StatusCreated
+	}
+	id, err = h.st.SaveBSAttribute(ctx, r.userID(), model, id, in)
+	if err != nil {
+		return response{}, err
+	}
+	res, err := h.attrGet(ctx, model, id)
+	res.status = status
+	return res, err
+}
+
+func (h *Handlers) attrDelete(ctx context.Context, model, id string) error {
+	return h.st.DeleteBSAttribute(ctx, requestFrom(ctx).userID(), model, id)
+}
+
+// attrDefaults are the defaults of writable fields that are not their
+// kind's zero value.
+var attrDefaults = map[string]any{
+	"license.status":                "draft",
+	"regulatoryauthority.is_active": true,
+}
+
+// attrValues decodes body field by field as m's registry describes it.
+func attrValues(m *store.BSModel, body any, full bool) (store.BSValues, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	var sent map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &sent); err != nil {
+		return nil, err
+	}
+	in := store.BSValues{}
+	for _, f := range m.Fields {
+		if f.ReadOnly || f.Kind == store.BSComputed || f.Kind == store.BSEmpty || f.Kind == store.BSLinks {
+			continue
+		}
+		v, ok := sent[f.Name]
+		if !ok {
+			if full {
+				in[f.Name] = attrDefault(m.Name, &f)
+			}
+			continue
+		}
+		if bytes.Equal(v, []byte("null")) {
+			in[f.Name] = (*string)(nil)
+			continue
+		}
+		var val any
+		switch f.Kind {
+		case store.BSText, store.BSDate, store.BSUUID, store.BSToOne:
+			var s string
+			err = json.Unmarshal(v, &s)
+			val = s
+		case store.BSBool:
+			var b bool
+			err = json.Unmarshal(v, &b)
+			val = b
+		case store.BSInt:
+			var n int64
+			err = json.Unmarshal(v, &n)
+			val = n
+		case store.BSToMany:
+			var ids []string
+			err = json.Unmarshal(v, &ids)
+			if ids == nil {
+				ids = []string{}
+			}
+			val = ids
+		case store.BSJSON, store.BSJSONList, store.BSTextList, store.BSUUIDList:
+			var buf bytes.Buffer
+			err = json.Compact(&buf, v)
+			val = buf.String()
+		default:
+			err = fmt.Errorf("field %s: kind %s is not writable here", f.Name, f.Kind)
+		}
+		if err != nil {
+			return nil, err
+		}
+		in[f.Name] = val
+	}
+	return in, nil
+}
+
+// attrDefault is the value of an absent writable field on a full write.
+func attrDefault(model string, f *store.BSField) any {
+	if v, ok := attrDefaults[model+"."+f.Name]; ok {
+		return v
+	}
+	if f.Nullable {
+		return (*string)(nil)
+	}
+	switch f.Kind {
+	case store.BSBool:
+		return false
+	case store.BSInt:
+		return int64(0)
+	case store.BSJSON:
+		return "{}"
+	case store.BSJSONList, store.BSTextList, store.BSUUIDList:
+		return "[]"
+	case store.BSToMany:
+		return []string{}
+	}
+	return ""
+}

@@ -1,0 +1,987 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The personal attributes (setup, behavioral assay, license, inventory),
+// the resources (hardware device, consumable) and the taxonomies
+// (behavioral paradigm, behavioral category, setup type, brain region,
+// regulatory authority) of BrainSTEM.
+//
+// Personal attributes belong to the user who created them: the owner reads
+// and writes them; everyone else (and the public portal) reads those marked
+// is_public, like a data storage. Resources and taxonomies are global
+// tables like species: read by every signed-in user and the public portal,
+// written by staff users only (ErrForbidden for others), seeded by
+// ImportBSAttributes.
+//
+// Reads and writes are generic: the registry descriptors in
+// bsAttributeModels name the columns, relations and write scope of each
+// model; bsAttributeRules adds what the registry does not say (unique
+// messages, unique-together sets, cross-field rules).
+
+// BSSetupType is a kind of experimental setup (taxonomy).
+type BSSetupType struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"uniqueIndex;not null"`
+	Description string    `gorm:"not null;default:''"`
+	Category    string    `gorm:"not null;default:'U'"`
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSSetupType) TableName() string { return "bs_setuptypes" }
+
+// BSBehavioralCategory is a node of the behavioral category tree (taxonomy).
+type BSBehavioralCategory struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"uniqueIndex;not null"`
+	Description string    `gorm:"not null;default:''"`
+	ParentID    *string   `gorm:"type:text;index"`
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSBehavioralCategory) TableName() string { return "bs_behavioralcategories" }
+
+// BSBehavioralParadigm is a behavioral paradigm (taxonomy), of a category,
+// for some species.
+type BSBehavioralParadigm struct {
+	ID                  string    `gorm:"primaryKey;type:text"`
+	Name                string    `gorm:"uniqueIndex;not null"`
+	Description         string    `gorm:"not null;default:''"`
+	CategoryID          *string   `gorm:"type:text;index"`
+	OriginalPublication string    `gorm:"not null;default:''"`
+	ReferenceURL        string    `gorm:"column:reference_url;not null;default:''"`
+	RRID                *string   `gorm:"column:rrid"`
+	ExternalIdentifiers string    `gorm:"not null;default:'[]'"` // JSON array of objects
+	CreatedAt           time.Time `gorm:"index"`
+	UpdatedAt           time.Time
+}
+
+// TableName pins the table name.
+func (BSBehavioralParadigm) TableName() string { return "bs_behavioralparadigms" }
+
+// BSBehavioralParadigmSpecies links a behavioral paradigm to a species.
+type BSBehavioralParadigmSpecies struct {
+	BehavioralParadigmID string               `gorm:"primaryKey;type:text"`
+	SpeciesID            string               `gorm:"primaryKey;type:text;index"`
+	BehavioralParadigm   BSBehavioralParadigm `gorm:"constraint:OnDelete:CASCADE"`
+	Species              BSSpecies            `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSBehavioralParadigmSpecies) TableName() string { return "bs_behavioralparadigm_species" }
+
+// BSBrainRegion is a region of a brain atlas (taxonomy); (atlas, acronym)
+// and (atlas, name) are unique.
+type BSBrainRegion struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"not null;uniqueIndex:idx_bs_brainregions_atlas_name,priority:2"`
+	Description string    `gorm:"not null;default:''"`
+	Acronym     string    `gorm:"not null;uniqueIndex:idx_bs_brainregions_atlas_acronym,priority:2"`
+	Atlas       string    `gorm:"not null;uniqueIndex:idx_bs_brainregions_atlas_name,priority:1;uniqueIndex:idx_bs_brainregions_atlas_acronym,priority:1"`
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSBrainRegion) TableName() string { return "bs_brainregions" }
+
+// BSRegulatoryAuthority is an authority that issues licenses (taxonomy).
+type BSRegulatoryAuthority struct {
+	ID            string    `gorm:"primaryKey;type:text"`
+	Name          string    `gorm:"uniqueIndex;not null"`
+	Abbreviation  string    `gorm:"not null;default:''"`
+	Country       string    `gorm:"not null;default:''"`
+	AuthorityType string    `gorm:"not null;default:''"`
+	Website       string    `gorm:"not null;default:''"`
+	Description   string    `gorm:"not null;default:''"`
+	IsActive      bool      `gorm:"not null;default:true"`
+	CreatedAt     time.Time `gorm:"index"`
+	UpdatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (BSRegulatoryAuthority) TableName() string { return "bs_regulatoryauthorities" }
+
+// BSHardwareDevice is a hardware device model of a supplier (resource).
+type BSHardwareDevice struct {
+	ID                  string    `gorm:"primaryKey;type:text"`
+	Name                string    `gorm:"uniqueIndex;not null"`
+	Description         string    `gorm:"not null;default:''"`
+	SupplierID          string    `gorm:"type:text;not null;index"`
+	RRID                *string   `gorm:"column:rrid"`
+	ExternalIdentifiers string    `gorm:"not null;default:'[]'"` // JSON array of objects
+	CreatedAt           time.Time `gorm:"index"`
+	UpdatedAt           time.Time
+}
+
+// TableName pins the table name.
+func (BSHardwareDevice) TableName() string { return "bs_hardwaredevices" }
+
+// BSConsumable is a consumable product of a supplier (resource), of a
+// type with free-form details.
+type BSConsumable struct {
+	ID                  string    `gorm:"primaryKey;type:text"`
+	Name                string    `gorm:"uniqueIndex;not null"`
+	Description         string    `gorm:"not null;default:''"`
+	SupplierID          string    `gorm:"type:text;not null;index"`
+	Type                string    `gorm:"not null;default:''"`
+	RRID                *string   `gorm:"column:rrid"`
+	ExternalIdentifiers string    `gorm:"not null;default:'[]'"` // JSON array of objects
+	Details             string    `gorm:"not null;default:'{}'"` // JSON object
+	CreatedAt           time.Time `gorm:"index"`
+	UpdatedAt           time.Time
+}
+
+// TableName pins the table name.
+func (BSConsumable) TableName() string { return "bs_consumables" }
+
+// BSSetup is an experimental setup, owned by the user who created it.
+type BSSetup struct {
+	ID             string    `gorm:"primaryKey;type:text"`
+	Name           string    `gorm:"not null"`
+	Location       string    `gorm:"not null;default:''"`
+	Description    string    `gorm:"not null;default:''"`
+	SetupTypeID    string    `gorm:"type:text;not null;index"`
+	Specifications string    `gorm:"not null;default:'{}'"` // JSON object
+	IsPublic       bool      `gorm:"not null;default:false"`
+	OwnerID        uint      `gorm:"not null;index"`
+	CreatedAt      time.Time `gorm:"index"`
+	UpdatedAt      time.Time
+}
+
+// TableName pins the table name.
+func (BSSetup) TableName() string { return "bs_setups" }
+
+// BSBehavioralAssay is a behavioral assay, owned by the user who created it.
+type BSBehavioralAssay struct {
+	ID                   string    `gorm:"primaryKey;type:text"`
+	Name                 string    `gorm:"not null"`
+	Description          string    `gorm:"not null;default:''"`
+	SetupTypeID          string    `gorm:"type:text;not null;index"`
+	BehavioralParadigmID string    `gorm:"type:text;not null;index"`
+	IsPublic             bool      `gorm:"not null;default:false"`
+	OwnerID              uint      `gorm:"not null;index"`
+	CreatedAt            time.Time `gorm:"index"`
+	UpdatedAt            time.Time
+}
+
+// TableName pins the table name.
+func (BSBehavioralAssay) TableName() string { return "bs_behavioralassays" }
+
+// BSLicense is a license (an authorization for research), owned by the user
+// who created it. Dates are "YYYY-MM-DD" text.
+type BSLicense struct {
+	ID                    string  `gorm:"primaryKey;type:text"`
+	Name                  string  `gorm:"not null"`
+	Type                  string  `gorm:"not null"`
+	Status                string  `gorm:"not null;default:'draft'"`
+	Description           string  `gorm:"not null;default:''"`
+	Country               *string `gorm:"type:text"`
+	RegulatoryAuthorityID *string `gorm:"type:text;index"`
+	LicenseNumber         string  `gorm:"not null;default:''"`
+	ValidFrom             *string
+	ValidUntil            *string
+	IsPublic              bool      `gorm:"not null;default:false"`
+	OwnerID               uint      `gorm:"not null;index"`
+	CreatedAt             time.Time `gorm:"index"`
+	UpdatedAt             time.Time
+}
+
+// TableName pins the table name.
+func (BSLicense) TableName() string { return "bs_licenses" }
+
+// BSBehavioralAssayLicense links a behavioral assay to a license.
+type BSBehavioralAssayLicense struct {
+	BehavioralAssayID string            `gorm:"primaryKey;type:text"`
+	LicenseID         string            `gorm:"primaryKey;type:text;index"`
+	BehavioralAssay   BSBehavioralAssay `gorm:"constraint:OnDelete:CASCADE"`
+	License           BSLicense         `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSBehavioralAssayLicense) TableName() string { return "bs_behavioralassay_licenses" }
+
+// BSSubjectLicense links a subject to a license.
+type BSSubjectLicense struct {
+	SubjectID string    `gorm:"primaryKey;type:text"`
+	LicenseID string    `gorm:"primaryKey;type:text;index"`
+	Subject   BSSubject `gorm:"constraint:OnDelete:CASCADE"`
+	License   BSLicense `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// TableName pins the table name.
+func (BSSubjectLicense) TableName() string { return "bs_subject_licenses" }
+
+// BSInventory is an inventory of consumable stocks, owned by the user who
+// created it.
+type BSInventory struct {
+	ID          string    `gorm:"primaryKey;type:text"`
+	Name        string    `gorm:"not null"`
+	Location    string    `gorm:"not null;default:''"`
+	Description string    `gorm:"not null;default:''"`
+	IsPublic    bool      `gorm:"not null;default:false"`
+	OwnerID     uint      `gorm:"not null;index"`
+	CreatedAt   time.Time `gorm:"index"`
+	UpdatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (BSInventory) TableName() string { return "bs_inventories" }
+
+// attributeModels lists the tables of this file for migration 3.
+func attributeModels() []any {
+	return []any{&BSSetupType{}, &BSBehavioralCategory{}, &BSBehavioralParadigm{}, &BSBehavioralParadigmSpecies{},
+		&BSBrainRegion{}, &BSRegulatoryAuthority{}, &BSHardwareDevice{}, &BSConsumable{},
+		&BSSetup{}, &BSBehavioralAssay{}, &BSLicense{}, &BSBehavioralAssayLicense{}, &BSSubjectLicense{}, &BSInventory{}}
+}
+
+// Records with to-many relations: the row and the ids of the related
+// records the viewer may see.
+type (
+	// BSBehavioralParadigmRecord is a paradigm with its species.
+	BSBehavioralParadigmRecord struct {
+		BSBehavioralParadigm
+		SpeciesIDs []string `gorm:"-"`
+	}
+	// BSBehavioralAssayRecord is an assay with its licenses.
+	BSBehavioralAssayRecord struct {
+		BSBehavioralAssay
+		LicenseIDs []string `gorm:"-"`
+	}
+	// BSLicenseRecord is a license with its assays and subjects.
+	BSLicenseRecord struct {
+		BSLicense
+		BehavioralAssayIDs []string `gorm:"-"`
+		SubjectIDs         []string `gorm:"-"`
+	}
+)
+
+// ownedVisible is the visibility of a personal attribute in table: the
+// owner's and the public ones on the private portal, the public ones on
+// the public portal.
+func ownedVisible(table string) func(BSViewer) []bsCond {
+	return pick(table+".is_public = 1", "("+table+".owner_id = ? OR "+table+".is_public = 1)")
+}
+
+type (
+	setupTypeRec  = BSSetupType
+	categoryRec   = BSBehavioralCategory
+	paradigmRec   = BSBehavioralParadigmRecord
+	brainRegRec   = BSBrainRegion
+	authorityRec  = BSRegulatoryAuthority
+	hardwareRec   = BSHardwareDevice
+	consumableRec = BSConsumable
+	setupRec      = BSSetup
+	assayRec      = BSBehavioralAssayRecord
+	licenseRec    = BSLicenseRecord
+	inventoryRec  = BSInventory
+)
+
+func rridURLField[T any](get func(*T) *string) BSField {
+	return BSField{Name: "rrid_url", Kind: BSComputed, Nullable: true, ReadOnly: true, Get: func(rec any) any { return get(rec.(*T)) }}
+}
+
+// nullComputed is a read-only field that is always null here (uploads
+// sessionhub does not store: images, documents).
+func nullComputed(name string) BSField {
+	return BSField{Name: name, Kind: BSComputed, Nullable: true, ReadOnly: true}
+}
+
+// bsAttributeModels are the registry descriptors of this file's models.
+var bsAttributeModels = map[string]*BSModel{
+	"setuptype": {
+		Name: "setuptype", Table: "bs_setuptypes", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *setupTypeRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *setupTypeRec) any { return r.Name }, required, unique),
+			field("description", BSText, "description", func(r *setupTypeRec) any { return r.Description }, sortable),
+			field("category", BSText, "category", func(r *setupTypeRec) any { return r.Category }, required, sortable),
+		},
+	},
+	"behavioralcategory": {
+		Name: "behavioralcategory", Table: "bs_behavioralcategories", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *categoryRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *categoryRec) any { return r.Name }, required, unique),
+			field("description", BSText, "description", func(r *categoryRec) any { return r.Description }, sortable),
+			field("parent", BSToOne, "parent_id", func(r *categoryRec) any { return r.ParentID }, nullable, sortable, target("behavioralcategory")),
+		},
+	},
+	"behavioralparadigm": {
+		Name: "behavioralparadigm", Table: "bs_behavioralparadigms", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *paradigmRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *paradigmRec) any { return r.Name }, required, unique),
+			field("description", BSText, "description", func(r *paradigmRec) any { return r.Description }, sortable),
+			field("category", BSToOne, "category_id", func(r *paradigmRec) any { return r.CategoryID }, nullable, sortable, target("behavioralcategory")),
+			field("species", BSToMany, "", func(r *paradigmRec) any { return r.SpeciesIDs }, target("species"),
+				through("bs_behavioralparadigm_species", "behavioral_paradigm_id", "species_id")),
+			field("original_publication", BSText, "original_publication", func(r *paradigmRec) any { return r.OriginalPublication }, sortable),
+			field("reference_url", BSText, "reference_url", func(r *paradigmRec) any { return r.ReferenceURL }, sortable),
+			field("rrid", BSText, "rrid", func(r *paradigmRec) any { return r.RRID }, nullable, sortable),
+			field("external_identifiers", BSJSONList, "external_identifiers", func(r *paradigmRec) any { return r.ExternalIdentifiers }),
+		},
+	},
+	"brainregion": {
+		Name: "brainregion", Table: "bs_brainregions", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *brainRegRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *brainRegRec) any { return r.Name }, required, sortable),
+			field("description", BSText, "description", func(r *brainRegRec) any { return r.Description }, sortable),
+			field("acronym", BSText, "acronym", func(r *brainRegRec) any { return r.Acronym }, required, sortable),
+			field("atlas", BSText, "atlas", func(r *brainRegRec) any { return r.Atlas }, required, sortable),
+		},
+	},
+	"regulatoryauthority": {
+		Name: "regulatoryauthority", Table: "bs_regulatoryauthorities", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *authorityRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *authorityRec) any { return r.Name }, required, unique),
+			field("abbreviation", BSText, "abbreviation", func(r *authorityRec) any { return r.Abbreviation }, sortable),
+			field("country", BSText, "country", func(r *authorityRec) any { return r.Country }, sortable),
+			field("authority_type", BSText, "authority_type", func(r *authorityRec) any { return r.AuthorityType }, sortable),
+			field("website", BSText, "website", func(r *authorityRec) any { return r.Website }, sortable),
+			field("description", BSText, "description", func(r *authorityRec) any { return r.Description }, sortable),
+			field("is_active", BSBool, "is_active", func(r *authorityRec) any { return r.IsActive }, sortable),
+		},
+	},
+	"hardwaredevice": {
+		Name: "hardwaredevice", Table: "bs_hardwaredevices", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *hardwareRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *hardwareRec) any { return r.Name }, required, unique),
+			field("description", BSText, "description", func(r *hardwareRec) any { return r.Description }, sortable),
+			field("supplier", BSToOne, "supplier_id", func(r *hardwareRec) any { return r.SupplierID }, required, sortable, target("supplier")),
+			field("rrid", BSText, "rrid", func(r *hardwareRec) any { return r.RRID }, nullable, sortable),
+			rridURLField(func(r *hardwareRec) *string { return r.RRID }),
+			field("external_identifiers", BSJSONList, "external_identifiers", func(r *hardwareRec) any { return r.ExternalIdentifiers }),
+		},
+	},
+	"consumable": {
+		Name: "consumable", Table: "bs_consumables", Write: BSWriteStaff,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      everyRow,
+		Fields: []BSField{
+			idField(func(r *consumableRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *consumableRec) any { return r.Name }, required, unique),
+			field("description", BSText, "description", func(r *consumableRec) any { return r.Description }, sortable),
+			field("supplier", BSToOne, "supplier_id", func(r *consumableRec) any { return r.SupplierID }, required, sortable, target("supplier")),
+			field("type", BSText, "type", func(r *consumableRec) any { return r.Type }, required, sortable),
+			field("rrid", BSText, "rrid", func(r *consumableRec) any { return r.RRID }, nullable, sortable),
+			rridURLField(func(r *consumableRec) *string { return r.RRID }),
+			field("external_identifiers", BSJSONList, "external_identifiers", func(r *consumableRec) any { return r.ExternalIdentifiers }),
+			field("details", BSJSON, "details", func(r *consumableRec) any { return r.Details }),
+		},
+	},
+	"setup": {
+		Name: "setup", Table: "bs_setups", Write: BSWriteOwner,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      ownedVisible("bs_setups"),
+		Fields: []BSField{
+			idField(func(r *setupRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *setupRec) any { return r.Name }, required, sortable),
+			field("location", BSText, "location", func(r *setupRec) any { return r.Location }, sortable),
+			field("description", BSText, "description", func(r *setupRec) any { return r.Description }, sortable),
+			field("setup_type", BSToOne, "setup_type_id", func(r *setupRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
+			field("specifications", BSJSON, "specifications", func(r *setupRec) any { return r.Specifications }),
+			field("is_public", BSBool, "is_public", func(r *setupRec) any { return r.IsPublic }, sortable),
+			nullComputed("image"),
+		},
+	},
+	"behavioralassay": {
+		Name: "behavioralassay", Table: "bs_behavioralassays", Write: BSWriteOwner,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      ownedVisible("bs_behavioralassays"),
+		Fields: []BSField{
+			idField(func(r *assayRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *assayRec) any { return r.Name }, required, sortable),
+			field("description", BSText, "description", func(r *assayRec) any { return r.Description }, sortable),
+			field("setup_type", BSToOne, "setup_type_id", func(r *assayRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
+			field("behavioral_paradigm", BSToOne, "behavioral_paradigm_id", func(r *assayRec) any { return r.BehavioralParadigmID }, required, sortable, target("behavioralparadigm")),
+			field("licenses", BSToMany, "", func(r *assayRec) any { return r.LicenseIDs }, target("license"),
+				through("bs_behavioralassay_licenses", "behavioral_assay_id", "license_id")),
+			field("is_public", BSBool, "is_public", func(r *assayRec) any { return r.IsPublic }, sortable),
+		},
+	},
+	"license": {
+		Name: "license", Table: "bs_licenses", Write: BSWriteOwner,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      ownedVisible("bs_licenses"),
+		Fields: []BSField{
+			idField(func(r *licenseRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *licenseRec) any { return r.Name }, required, sortable),
+			field("type", BSText, "type", func(r *licenseRec) any { return r.Type }, required, sortable),
+			field("status", BSText, "status", func(r *licenseRec) any { return r.Status }, sortable),
+			field("description", BSText, "description", func(r *licenseRec) any { return r.Description }, sortable),
+			field("country", BSText, "country", func(r *licenseRec) any { return r.Country }, nullable, sortable),
+			field("regulatory_authority", BSToOne, "regulatory_authority_id", func(r *licenseRec) any { return r.RegulatoryAuthorityID }, nullable, sortable, target("regulatoryauthority")),
+			field("license_number", BSText, "license_number", func(r *licenseRec) any { return r.LicenseNumber }, sortable),
+			nullComputed("license_document"),
+			field("valid_from", BSDate, "valid_from", func(r *licenseRec) any { return r.ValidFrom }, nullable, sortable),
+			field("valid_until", BSDate, "valid_until", func(r *licenseRec) any { return r.ValidUntil }, nullable, sortable),
+			emptyField("license_holders"),
+			field("behavioralassays", BSToMany, "", func(r *licenseRec) any { return r.BehavioralAssayIDs }, readOnly, target("behavioralassay"),
+				through("bs_behavioralassay_licenses", "license_id", "behavioral_assay_id")),
+			field("subjects", BSToMany, "", func(r *licenseRec) any { return r.SubjectIDs }, readOnly, target("subject"),
+				through("bs_subject_licenses", "license_id", "subject_id")),
+			emptyField("procedures"),
+			field("is_public", BSBool, "is_public", func(r *licenseRec) any { return r.IsPublic }, sortable),
+		},
+	},
+	"inventory": {
+		Name: "inventory", Table: "bs_inventories", Write: BSWriteOwner,
+		DefaultOrder: []string{"created_at", "id"},
+		visible:      ownedVisible("bs_inventories"),
+		Fields: []BSField{
+			idField(func(r *inventoryRec) any { return r.ID }),
+			field("name", BSText, "name", func(r *inventoryRec) any { return r.Name }, required, sortable),
+			field("location", BSText, "location", func(r *inventoryRec) any { return r.Location }, sortable),
+			field("description", BSText, "description", func(r *inventoryRec) any { return r.Description }, sortable),
+			field("is_public", BSBool, "is_public", func(r *inventoryRec) any { return r.IsPublic }, sortable),
+		},
+	},
+}
+
+// bsAttrRule is what the generic writes of a model need beyond its
+// descriptor.
+type bsAttrRule struct {
+	// verbose names the model in messages ("setup type with this name
+	// already exists.").
+	verbose string
+	// together lists sets of fields that are unique together.
+	together [][]string
+	// check validates the merged row (field name → value as stored).
+	check func(row map[string]any) error
+	// importKey are the fields an imported entry is matched by.
+	importKey []string
+}
+
+var bsAttributeRules = map[string]bsAttrRule{
+	"setuptype":           {verbose: "setup type", importKey: []string{"name"}},
+	"behavioralcategory":  {verbose: "behavioral category", importKey: []string{"name"}},
+	"behavioralparadigm":  {verbose: "behavioral paradigm", importKey: []string{"name"}},
+	"brainregion":         {verbose: "brain region", together: [][]string{{"atlas", "acronym"}, {"atlas", "name"}}, importKey: []string{"atlas", "acronym"}},
+	"regulatoryauthority": {verbose: "regulatory authority", importKey: []string{"name"}},
+	"hardwaredevice":      {verbose: "hardware device", importKey: []string{"name"}},
+	"consumable":          {verbose: "consumable", importKey: []string{"name"}},
+	"setup":               {verbose: "setup"},
+	"behavioralassay":     {verbose: "behavioral assay"},
+	"license":             {verbose: "license", check: checkLicense},
+	"inventory":           {verbose: "inventory"},
+}
+
+// checkLicense: valid_until is not before valid_from.
+func checkLicense(row map[string]any) error {
+	from, until := textOf(row["valid_from"]), textOf(row["valid_until"])
+	if from != "" && until != "" && until < from {
+		return Invalid("valid_until", "Ensure this date is on or after valid_from.")
+	}
+	return nil
+}
+
+func textOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case *string:
+		if x != nil {
+			return *x
+		}
+	case []byte:
+		return string(x)
+	case time.Time:
+		return x.Format(time.DateOnly)
+	}
+	return ""
+}
+
+// IsBSAttributeModel reports whether model is one of this file's models
+// (served by the generic functions below).
+func IsBSAttributeModel(model string) bool { _, ok := bsAttributeModels[model]; return ok }
+
+// ---------------------------------------------------------------------------
+// Reads
+
+// attrLinks fills the to-many id lists of recs (records of model) with the
+// related ids v may see: one query per relation for the whole page.
+func attrLinks[T any](db *gorm.DB, v BSViewer, model string, recs []T, ids func(*T) string, lists func(*T) map[string]*[]string) error {
+	if lists == nil || len(recs) == 0 {
+		return nil
+	}
+	m := bsRegistry[model]
+	keys := make([]string, len(recs))
+	for i := range recs {
+		keys[i] = ids(&recs[i])
+	}
+	want := lists(&recs[0])
+	for _, f := range m.Fields {
+		if _, ok := want[f.Name]; !ok || f.Kind != BSToMany {
+			continue
+		}
+		vis := v.visibleIDs(f.Target)
+		var rows []struct{ Src, Dst string }
+		err := db.Table(f.Link).Select(f.LinkSrc+" AS src, "+f.LinkDst+" AS dst").
+			Where(f.LinkSrc+" IN ?", keys).Where(f.LinkDst+" IN ("+vis.sql+")", vis.args...).
+			Order(f.LinkDst).Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		by := map[string][]string{}
+		for _, r := range rows {
+			by[r.Src] = append(by[r.Src], r.Dst)
+		}
+		for i := range recs {
+			l := by[keys[i]]
+			if l == nil {
+				l = []string{}
+			}
+			*lists(&recs[i])[f.Name] = l
+		}
+	}
+	return nil
+}
+
+// attrTable reads one model of this file into its record type T.
+type attrTable[T any] struct {
+	model string
+	id    func(*T) string
+	lists func(*T) map[string]*[]string // the to-many id lists (nil: none)
+}
+
+func (a attrTable[T]) table() string { return bsRegistry[a.model].Table }
+
+func (a attrTable[T]) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]T, int64, error) {
+	rows, n, err := listPage[T](s.ctxRead(ctx).Table(a.table()), v, a.model, q, page, nil, "")
+	if err != nil {
+		return nil, 0, err
+	}
+	return rows, n, attrLinks(s.ctxRead(ctx), v, a.model, rows, a.id, a.lists)
+}
+
+func (a attrTable[T]) byID(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []T
+	t := a.table()
+	if err := v.where(s.ctxPrepared(ctx).Table(t), a.model).Where(t+".id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if err := attrLinks(s.ctxRead(ctx), v, a.model, rows, a.id, a.lists); err != nil {
+		return nil, err
+	}
+	return orderByIDs(rows, ids, func(r T) string { return a.id(&r) }), nil
+}
+
+func (a attrTable[T]) get(s *Store, ctx context.Context, v BSViewer, id string) (*T, error) {
+	rows, err := a.byID(s, ctx, v, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	return &rows[0], nil
+}
+
+var (
+	setupTypeTable  = attrTable[BSSetupType]{model: "setuptype", id: func(r *BSSetupType) string { return r.ID }}
+	categoryTable   = attrTable[BSBehavioralCategory]{model: "behavioralcategory", id: func(r *BSBehavioralCategory) string { return r.ID }}
+	brainRegTable   = attrTable[BSBrainRegion]{model: "brainregion", id: func(r *BSBrainRegion) string { return r.ID }}
+	authorityTable  = attrTable[BSRegulatoryAuthority]{model: "regulatoryauthority", id: func(r *BSRegulatoryAuthority) string { return r.ID }}
+	hardwareTable   = attrTable[BSHardwareDevice]{model: "hardwaredevice", id: func(r *BSHardwareDevice) string { return r.ID }}
+	consumableTable = attrTable[BSConsumable]{model: "consumable", id: func(r *BSConsumable) string { return r.ID }}
+	setupTable      = attrTable[BSSetup]{model: "setup", id: func(r *BSSetup) string { return r.ID }}
+	inventoryTable  = attrTable[BSInventory]{model: "inventory", id: func(r *BSInventory) string { return r.ID }}
+	paradigmTable   = attrTable[BSBehavioralParadigmRecord]{model: "behavioralparadigm",
+		id: func(r *BSBehavioralParadigmRecord) string { return r.ID },
+		lists: func(r *BSBehavioralParadigmRecord) map[string]*[]string {
+			return map[string]*[]string{"species": &r.SpeciesIDs}
+		}}
+	assayTable = attrTable[BSBehavioralAssayRecord]{model: "behavioralassay",
+		id: func(r *BSBehavioralAssayRecord) string { return r.ID },
+		lists: func(r *BSBehavioralAssayRecord) map[string]*[]string {
+			return map[string]*[]string{"licenses": &r.LicenseIDs}
+		}}
+	licenseTable = attrTable[BSLicenseRecord]{model: "license",
+		id: func(r *BSLicenseRecord) string { return r.ID },
+		lists: func(r *BSLicenseRecord) map[string]*[]string {
+			return map[string]*[]string{"behavioralassays": &r.BehavioralAssayIDs, "subjects": &r.SubjectIDs}
+		}}
+)
+
+// BSAttributeReader reads one model of this file: a page of a list, one
+// record, the records among ids (for include[]). Every read sees what v
+// may see only.
+type BSAttributeReader[T any] struct {
+	List func(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]T, int64, error)
+	Get  func(s *Store, ctx context.Context, v BSViewer, id string) (*T, error)
+	ByID func(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error)
+}
+
+func readerOf[T any](a attrTable[T]) BSAttributeReader[T] {
+	return BSAttributeReader[T]{
+		List: func(s *Store, ctx context.Context, v BSViewer, q BSListQuery, p BSPage) ([]T, int64, error) {
+			return a.list(s, ctx, v, q, p)
+		},
+		Get: func(s *Store, ctx context.Context, v BSViewer, id string) (*T, error) { return a.get(s, ctx, v, id) },
+		ByID: func(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error) {
+			return a.byID(s, ctx, v, ids)
+		},
+	}
+}
+
+// The readers of this file's models.
+var (
+	BSSetupTypes            = readerOf(setupTypeTable)
+	BSBehavioralCategories  = readerOf(categoryTable)
+	BSBehavioralParadigms   = readerOf(paradigmTable)
+	BSBrainRegions          = readerOf(brainRegTable)
+	BSRegulatoryAuthorities = readerOf(authorityTable)
+	BSHardwareDevices       = readerOf(hardwareTable)
+	BSConsumables           = readerOf(consumableTable)
+	BSSetups                = readerOf(setupTable)
+	BSBehavioralAssays      = readerOf(assayTable)
+	BSLicenses              = readerOf(licenseTable)
+	BSInventories           = readerOf(inventoryTable)
+)
+
+// subjectLicenses fills the licenses of subject records (those v may see).
+func subjectLicenses(db *gorm.DB, v BSViewer, recs []BSSubjectRecord) error {
+	return attrLinks(db, v, "subject", recs, func(r *BSSubjectRecord) string { return r.ID },
+		func(r *BSSubjectRecord) map[string]*[]string { return map[string]*[]string{"licenses": &r.LicenseIDs} })
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+// BSValues are the writable fields of a request body, decoded by the
+// caller after the spec validated them, by registry field name: string or
+// *string (nil: null) for text, date and to-one fields, bool, int64, JSON
+// text for BSJSON and BSJSONList, []string for to-many relations.
+type BSValues map[string]any
+
+// SaveBSAttribute creates (id "") or changes a record of one of this
+// file's models for the user and returns its id. Staff-only models answer
+// ErrForbidden to others; personal attributes are created owned by the
+// user, and only their owner may change them (ErrForbidden for a visible
+// record of someone else, ErrNotFound for an invisible one). References
+// must name records the user may see; unique fields and sets are checked.
+func (s *Store) SaveBSAttribute(ctx context.Context, userID uint, model, id string, in BSValues) (string, error) {
+	m, ok := bsAttributeModels[model]
+	if !ok {
+		return "", fmt.Errorf("store: unknown model %q", model)
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		id, err = saveAttrTx(tx, m, userID, id, in)
+		return err
+	})
+	return id, err
+}
+
+// attrForChange finds the record id of m that userID may change.
+func attrForChange(tx *gorm.DB, m *BSModel, userID uint, id string) (map[string]any, error) {
+	if err := guardAttr(tx, m, userID); err != nil {
+		return nil, err
+	}
+	row := map[string]any{}
+	q := (BSViewer{UserID: userID}).where(tx.Table(m.Table), m.Name).Where(m.Table+".id = ?", id)
+	if err := q.Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if m.Write == BSWriteOwner {
+		if owner, _ := row["owner_id"].(int64); uint(owner) != userID {
+			return nil, ErrForbidden
+		}
+	}
+	return row, nil
+}
+
+func saveAttrTx(tx *gorm.DB, m *BSModel, userID uint, id string, in BSValues) (string, error) {
+	rule := bsAttributeRules[m.Name]
+	now := time.Now().UTC()
+	cols := map[string]any{"updated_at": now}
+	merged := map[string]any{} // field name → value, for the rules
+	if id == "" {
+		if err := guardAttr(tx, m, userID); err != nil {
+			return "", err
+		}
+		id = newBSID()
+		cols["id"], cols["created_at"] = id, now
+		if m.Write == BSWriteOwner {
+			cols["owner_id"] = userID
+		}
+	} else {
+		row, err := attrForChange(tx, m, userID, id)
+		if err != nil {
+			return "", err
+		}
+		for _, f := range m.Fields {
+			if f.Col != "" {
+				merged[f.Name] = row[f.Col]
+			}
+		}
+	}
+	errs := fieldErrors{}
+	links := map[*BSField][]string{}
+	v := BSViewer{UserID: userID}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		val, sent := in[f.Name]
+		if !sent || f.ReadOnly {
+			continue
+		}
+		switch f.Kind {
+		case BSToMany:
+			ids := dedupe(val.([]string))
+			missing, err := missingVisible(tx, v, f.Target, ids)
+			if err != nil {
+				return "", err
+			}
+			for _, id := range missing {
+				errs.add(f.Name, invalidPk(id))
+			}
+			links[f] = ids
+			continue
+		case BSToOne:
+			if ref := textOf(val); ref != "" {
+				missing, err := missingVisible(tx, v, f.Target, []string{ref})
+				if err != nil {
+					return "", err
+				}
+				if len(missing) > 0 {
+					errs.add(f.Name, invalidPk(ref))
+				}
+			}
+		}
+		if f.Col == "" {
+			continue
+		}
+		if p, ok := val.(*string); ok && p == nil {
+			cols[f.Col] = nil
+		} else if ok {
+			cols[f.Col] = *p
+		} else {
+			cols[f.Col] = val
+		}
+		merged[f.Name] = cols[f.Col]
+		if f.Unique && f.Name != "id" {
+			var n int64
+			if err := tx.Table(m.Table).Where(f.Col+" = ? AND id <> ?", cols[f.Col], id).Count(&n).Error; err != nil {
+				return "", err
+			}
+			if n > 0 {
+				errs.add(f.Name, fmt.Sprintf("%s with this %s already exists.", rule.verbose, strings.ReplaceAll(f.Name, "_", " ")))
+			}
+		}
+	}
+	if err := errs.err(); err != nil {
+		return "", err
+	}
+	for _, set := range rule.together {
+		q := tx.Table(m.Table).Where("id <> ?", id)
+		for _, name := range set {
+			q = q.Where(m.Field(name).Col+" = ?", merged[name])
+		}
+		var n int64
+		if err := q.Count(&n).Error; err != nil {
+			return "", err
+		}
+		if n > 0 {
+			return "", Invalid("non_field_errors", fmt.Sprintf("The fields %s must make a unique set.", strings.Join(set, ", ")))
+		}
+	}
+	if rule.check != nil {
+		if err := rule.check(merged); err != nil {
+			return "", err
+		}
+	}
+	var err error
+	if _, isNew := cols["created_at"]; isNew {
+		err = tx.Table(m.Table).Create(cols).Error
+	} else {
+		err = tx.Table(m.Table).Where("id = ?", id).Updates(cols).Error
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return "", Invalid("name", fmt.Sprintf("%s with this name already exists.", rule.verbose))
+	}
+	if err != nil {
+		return "", err
+	}
+	for f, ids := range links {
+		if err := tx.Exec("DELETE FROM "+f.Link+" WHERE "+f.LinkSrc+" = ?", id).Error; err != nil {
+			return "", err
+		}
+		for _, dst := range ids {
+			if err := tx.Table(f.Link).Create(map[string]any{f.LinkSrc: id, f.LinkDst: dst}).Error; err != nil {
+				return "", err
+			}
+		}
+	}
+	return id, nil
+}
+
+// DeleteBSAttribute deletes a record of one of this file's models (the
+// same permission rules as SaveBSAttribute). A record that another record
+// refers to (a to-one relation of any model) is not deleted:
+// ErrReferenced. Links to it (to-many relations) go with it.
+func (s *Store) DeleteBSAttribute(ctx context.Context, userID uint, model, id string) error {
+	m, ok := bsAttributeModels[model]
+	if !ok {
+		return fmt.Errorf("store: unknown model %q", model)
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if _, err := attrForChange(tx, m, userID, id); err != nil {
+			return err
+		}
+		if used, err := bsReferenced(tx, model, id); err != nil || used {
+			if err == nil {
+				err = ErrReferenced
+			}
+			return err
+		}
+		return tx.Exec("DELETE FROM "+m.Table+" WHERE id = ?", id).Error
+	})
+}
+
+// bsReferenced reports whether a to-one relation of any model of the
+// registry refers to the record id of model.
+func bsReferenced(tx *gorm.DB, model, id string) (bool, error) {
+	for _, m := range BSModels() {
+		for _, f := range m.Fields {
+			if f.Kind != BSToOne || f.Target != model || f.Col == "" {
+				continue
+			}
+			var n int64
+			if err := tx.Table(m.Table).Where(f.Col+" = ?", id).Count(&n).Error; err != nil {
+				return false, err
+			}
+			if n > 0 {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// ImportBSAttributes seeds the global table of model (a resource or
+// taxonomy of this file) with entries in one transaction, as a staff user
+// would write them: an entry that matches an existing record by the
+// model's import key (name; atlas and acronym for brain regions) changes
+// the fields it carries, others are created. A to-one relation may name its
+// target by id or by name. Nothing is written when an entry is invalid.
+func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []BSValues) (created, updated int, err error) {
+	m, ok := bsAttributeModels[model]
+	if !ok || m.Write != BSWriteStaff {
+		return 0, 0, fmt.Errorf("unknown model %q (%s)", model, strings.Join(BSImportModels(), ", "))
+	}
+	key := bsAttributeRules[model].importKey
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		for i, in := range entries {
+			q := tx.Table(m.Table)
+			for _, k := range key {
+				v, ok := in[k]
+				if !ok {
+					return fmt.Errorf("entry %d: %w", i, Invalid(k, "This field is required."))
+				}
+				q = q.Where(m.Field(k).Col+" = ?", v)
+			}
+			for _, f := range m.Fields {
+				if f.Kind != BSToOne {
+					continue
+				}
+				if ref := textOf(in[f.Name]); ref != "" {
+					var ids []string
+					t := bsRegistry[f.Target].Table
+					if err := tx.Table(t).Where("id = ? OR name = ?", ref, ref).Pluck("id", &ids).Error; err != nil {
+						return err
+					}
+					if len(ids) > 0 {
+						in[f.Name] = ids[0]
+					}
+				}
+			}
+			var ids []string
+			if err := q.Pluck("id", &ids).Error; err != nil {
+				return err
+			}
+			id := ""
+			if len(ids) > 0 {
+				id = ids[0]
+				updated++
+			} else {
+				created++
+			}
+			if _, err := saveAttrTx(tx.Set(bsImporting, true), m, 0, id, in); err != nil {
+				return fmt.Errorf("entry %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	return created, updated, err
+}
+
+// guardAttr is the model-wide write rule, skipped by an import.
+func guardAttr(tx *gorm.DB, m *BSModel, userID uint) error {
+	if importing, _ := tx.Get(bsImporting); importing == true {
+		return nil
+	}
+	return m.guardWrite(tx, userID)
+}
+
+// bsImporting marks the transaction of an import (no user: the staff check
+// is skipped).
+const bsImporting = "sessionhub:bs_importing"
+
+// BSImportModels lists the models `sessionhub import` seeds from this file.
+func BSImportModels() []string {
+	var out []string
+	for _, m := range BSModels() {
+		if _, ok := bsAttributeModels[m.Name]; ok && m.Write == BSWriteStaff {
+			out = append(out, m.Name)
+		}
+	}
+	return slices.Clip(out)
+}
+
+// setSubjectLicenses replaces the license links of a subject (nil: unchanged).
+func setSubjectLicenses(tx *gorm.DB, subjectID string, licenseIDs []string) error {
+	if licenseIDs == nil {
+		return nil
+	}
+	if err := tx.Where("subject_id = ?", subjectID).Delete(&BSSubjectLicense{}).Error; err != nil {
+		return err
+	}
+	for _, id := range dedupe(licenseIDs) {
+		if err := tx.Table("bs_subject_licenses").Create(map[string]any{"subject_id": subjectID, "license_id": id}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -504,6 +504,7 @@ func checkLicense(row map[string]any) error {
 	return nil
 }
 
+// textOf reads a string column value or a string field value (a time as its date).
 func textOf(v any) string {
 	switch x := v.(type) {
 	case string:

@@ -3,12 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // BSBreeding is a breeding in a project: a mother and a father (subjects),
@@ -42,15 +38,6 @@ func (BSBreeding) TableName() string { return "bs_breedings" }
 // not see are "".
 type BSBreedingRecord struct {
 	BSBreeding
-}
-
-// BSBreedingInput carries the writable breeding fields; nil means
-// unchanged, the Set… flags apply the nullable fields (nil clears).
-type BSBreedingInput struct {
-	Name, Project, Mother, Father, Description, Tags, ExpectedGenotype    *string
-	SetBirthDate, SetStartDate, SetEndDate, SetWeaningDate, SetLitterSize bool
-	BirthDate, StartDate, EndDate, WeaningDate                            *string
-	LitterSize                                                            *int64
 }
 
 func bsBreedingSelect(v BSViewer) (string, []any) {
@@ -109,104 +96,4 @@ func (s *Store) GetBSBreeding(ctx context.Context, v BSViewer, id string) (*BSBr
 		return nil, ErrNotFound
 	}
 	return &recs[0], nil
-}
-
-// SaveBSBreeding creates (id "") or changes a breeding: the user needs
-// can_change on its project before and after; the parents must be subjects
-// the user may see.
-func (s *Store) SaveBSBreeding(ctx context.Context, userID uint, id string, in BSBreedingInput) (*BSBreedingRecord, error) {
-	v := BSViewer{UserID: userID}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		row := BSBreeding{Tags: "[]"}
-		if id != "" {
-			if err := v.where(tx.Model(&BSBreeding{}), "breeding").Where("bs_breedings.id = ?", id).Take(&row).Error; err != nil {
-				return notFound(err)
-			}
-		}
-		errs := fieldErrors{}
-		missing, err := missingIDs(tx, "bs_projects", optID(in.Project))
-		if err != nil {
-			return err
-		}
-		for _, p := range missing {
-			errs.add("project", fmt.Sprintf(bsInvalidPkTemplate, p))
-		}
-		for _, parent := range []struct {
-			field string
-			id    *string
-		}{{"mother", in.Mother}, {"father", in.Father}} {
-			missing, err := missingVisible(tx, v, "subject", optID(parent.id))
-			if err != nil {
-				return err
-			}
-			for _, m := range missing {
-				errs.add(parent.field, fmt.Sprintf(bsInvalidPkTemplate, m))
-			}
-		}
-		if err := errs.err(); err != nil {
-			return err
-		}
-		projects := optID(in.Project)
-		if row.ProjectID != "" {
-			projects = append(projects, row.ProjectID)
-		}
-		if ok, err := canChangeAll(tx, userID, dedupe(projects)); err != nil || !ok {
-			return orForbidden(err)
-		}
-		applyBSBreedingInput(&row, in)
-		if id == "" {
-			row.ID = newBSID()
-			id = row.ID
-			return tx.Omit(clause.Associations).Create(&row).Error
-		}
-		return tx.Omit(clause.Associations).Save(&row).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSBreeding(ctx, v, id)
-}
-
-func applyBSBreedingInput(row *BSBreeding, in BSBreedingInput) {
-	for _, f := range []struct {
-		dst *string
-		src *string
-	}{{&row.Name, in.Name}, {&row.ProjectID, in.Project}, {&row.MotherID, in.Mother}, {&row.FatherID, in.Father},
-		{&row.Description, in.Description}, {&row.Tags, in.Tags}, {&row.ExpectedGenotype, in.ExpectedGenotype}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	for _, f := range []struct {
-		set bool
-		dst **string
-		src *string
-	}{{in.SetBirthDate, &row.BirthDate, in.BirthDate}, {in.SetStartDate, &row.StartDate, in.StartDate},
-		{in.SetEndDate, &row.EndDate, in.EndDate}, {in.SetWeaningDate, &row.WeaningDate, in.WeaningDate}} {
-		if f.set {
-			*f.dst = f.src
-		}
-	}
-	if in.SetLitterSize {
-		row.LitterSize = in.LitterSize
-	}
-}
-
-// DeleteBSBreeding deletes a breeding (can_change on its project); its
-// offspring lose their breeding.
-func (s *Store) DeleteBSBreeding(ctx context.Context, userID uint, id string) error {
-	v := BSViewer{UserID: userID}
-	return s.write(ctx, func(tx *gorm.DB) error {
-		var row BSBreeding
-		if err := v.where(tx.Model(&BSBreeding{}), "breeding").Where("bs_breedings.id = ?", id).Take(&row).Error; err != nil {
-			return notFound(err)
-		}
-		if ok, err := canChangeAll(tx, userID, []string{row.ProjectID}); err != nil || !ok {
-			return orForbidden(err)
-		}
-		if err := tx.Model(&BSSubject{}).Where("breeding_id = ?", id).Update("breeding_id", nil).Error; err != nil {
-			return err
-		}
-		return tx.Delete(&BSBreeding{ID: id}).Error
-	})
 }

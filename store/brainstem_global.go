@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // The global BrainSTEM tables: species, strains (of a species) and
@@ -75,84 +73,20 @@ type BSGlobalInput struct {
 	Website             *string // supplier
 }
 
-// Messages of the global tables' unique names and references.
-const (
-	bsSpeciesNameTaken  = "species with this name already exists."
-	bsStrainNameTaken   = "strain with this name already exists."
-	bsSupplierNameTaken = "supplier with this name already exists."
-	bsWebsiteTooLong    = "Ensure this field has no more than 200 characters."
-)
+// bsWebsiteTooLong is the message of a supplier's website over 200 characters.
+const bsWebsiteTooLong = "Ensure this field has no more than 200 characters."
 
-// globalTable describes one global table for the generic functions below.
+// globalTable describes one global table for the generic reads below.
 type globalTable[T any] struct {
-	model, table, taken string
-	id                  func(*T) string
-	apply               func(tx *gorm.DB, row *T, in BSGlobalInput) error
+	model, table string
+	id           func(*T) string
 }
 
 var (
-	speciesTable = globalTable[BSSpecies]{model: "species", table: "bs_species", taken: bsSpeciesNameTaken,
-		id: func(r *BSSpecies) string { return r.ID }, apply: applySpecies}
-	strainTable = globalTable[BSStrain]{model: "strain", table: "bs_strains", taken: bsStrainNameTaken,
-		id: func(r *BSStrain) string { return r.ID }, apply: applyStrain}
-	supplierTable = globalTable[BSSupplier]{model: "supplier", table: "bs_suppliers", taken: bsSupplierNameTaken,
-		id: func(r *BSSupplier) string { return r.ID }, apply: applySupplier}
+	speciesTable  = globalTable[BSSpecies]{model: "species", table: "bs_species", id: func(r *BSSpecies) string { return r.ID }}
+	strainTable   = globalTable[BSStrain]{model: "strain", table: "bs_strains", id: func(r *BSStrain) string { return r.ID }}
+	supplierTable = globalTable[BSSupplier]{model: "supplier", table: "bs_suppliers", id: func(r *BSSupplier) string { return r.ID }}
 )
-
-func applySpecies(_ *gorm.DB, row *BSSpecies, in BSGlobalInput) error {
-	setCommon(&row.Name, &row.Description, &row.RRID, &row.ExternalIdentifiers, in)
-	return nil
-}
-
-func applyStrain(tx *gorm.DB, row *BSStrain, in BSGlobalInput) error {
-	setCommon(&row.Name, &row.Description, &row.RRID, &row.ExternalIdentifiers, in)
-	if in.Species != nil {
-		missing, err := missingIDs(tx, "bs_species", []string{*in.Species})
-		if err != nil {
-			return err
-		}
-		if len(missing) > 0 {
-			return Invalid("species", invalidPk(*in.Species))
-		}
-		row.SpeciesID = *in.Species
-	}
-	return nil
-}
-
-func applySupplier(_ *gorm.DB, row *BSSupplier, in BSGlobalInput) error {
-	if in.Name != nil {
-		row.Name = *in.Name
-	}
-	if in.Description != nil {
-		row.Description = *in.Description
-	}
-	if in.Website != nil {
-		w := strings.TrimSpace(*in.Website)
-		if w != "" && !strings.Contains(w, "://") {
-			w = "http://" + w
-		}
-		if len([]rune(w)) > 200 {
-			return Invalid("website", bsWebsiteTooLong)
-		}
-		row.Website = w
-	}
-	return nil
-}
-
-func setCommon(name, description *string, rrid **string, ext *string, in BSGlobalInput) {
-	if in.Name != nil {
-		*name = *in.Name
-	}
-	if in.Description != nil {
-		*description = *in.Description
-	}
-	if in.SetRRID {
-		*rrid = in.RRID
-	}
-	if in.ExternalIdentifiers != nil {
-		*ext = *in.ExternalIdentifiers
-	}
-}
 
 func invalidPk(id string) string { return fmt.Sprintf(bsInvalidPkTemplate, id) }
 
@@ -193,134 +127,69 @@ func (g globalTable[T]) byID(s *Store, ctx context.Context, v BSViewer, ids []st
 	return orderByIDs(rows, ids, func(r T) string { return g.id(&r) }), nil
 }
 
-// save creates (id == "") or changes a record as a staff user.
-func (g globalTable[T]) save(s *Store, ctx context.Context, userID uint, id string, in BSGlobalInput, fresh func() *T) (*T, error) {
-	var row *T
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := bsRegistry[g.model].guardWrite(tx, userID); err != nil {
-			return err
-		}
-		var err error
-		row, err = g.saveTx(tx, id, in, fresh)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return row, nil
-}
-
-// saveTx creates (id == "") or changes a record in tx.
-func (g globalTable[T]) saveTx(tx *gorm.DB, id string, in BSGlobalInput, fresh func() *T) (*T, error) {
-	var row *T
-	if id == "" {
-		row = fresh()
-	} else {
-		row = new(T)
-		if err := tx.Table(g.table).Where("id = ?", id).Take(row).Error; err != nil {
-			return nil, notFound(err)
+// change is the BSChange of an imported entry: the fields it carries.
+func (in BSGlobalInput) change() BSChange {
+	set := map[string]any{}
+	for name, v := range map[string]*string{"name": in.Name, "description": in.Description,
+		"external_identifiers": in.ExternalIdentifiers, "species": in.Species, "website": in.Website} {
+		if v != nil {
+			set[name] = *v
 		}
 	}
-	if in.Name != nil {
-		if taken, err := nameTaken(tx, g.table, *in.Name, id); err != nil || taken {
-			return nil, orInvalid(err, "name", g.taken)
+	if in.SetRRID {
+		set["rrid"] = nil
+		if in.RRID != nil {
+			set["rrid"] = *in.RRID
 		}
 	}
-	if err := g.apply(tx, row, in); err != nil {
-		return nil, err
-	}
-	if id == "" {
-		return row, uniqueName(tx.Omit(clause.Associations).Create(row).Error, g.taken)
-	}
-	return row, uniqueName(tx.Omit(clause.Associations).Save(row).Error, g.taken)
-}
-
-// importTx creates the entries whose name is new and changes (the fields
-// they carry) those whose name exists.
-func (g globalTable[T]) importTx(tx *gorm.DB, entries []BSGlobalInput, fresh func() *T) (created, updated int, err error) {
-	for i, in := range entries {
-		if in.Name == nil {
-			return 0, 0, fmt.Errorf("entry %d: %w", i, Invalid("name", "This field is required."))
-		}
-		var ids []string
-		if err := tx.Table(g.table).Where("name = ?", *in.Name).Pluck("id", &ids).Error; err != nil {
-			return 0, 0, err
-		}
-		id := ""
-		if len(ids) > 0 {
-			id = ids[0]
-			updated++
-		} else {
-			created++
-		}
-		if _, err := g.saveTx(tx, id, in, fresh); err != nil {
-			return 0, 0, fmt.Errorf("entry %d (%s): %w", i, *in.Name, err)
-		}
-	}
-	return created, updated, nil
+	return BSChange{Set: set}
 }
 
 // ImportBSGlobal seeds the global table of model ("species", "strain" or
-// "supplier") with entries in one transaction: an entry whose name exists
-// changes that record (the fields it carries), others are created. A
-// strain's Species may be a species id or name. Nothing is written when an
-// entry is invalid (the error names it).
+// "supplier") with entries in one transaction, through the generic write
+// path without a caller: an entry whose name exists changes that record
+// (the fields it carries), others are created. A strain's Species may be a
+// species id or name. Nothing is written when an entry is invalid (the
+// error names it).
 func (s *Store) ImportBSGlobal(ctx context.Context, model string, entries []BSGlobalInput) (created, updated int, err error) {
+	if model != "species" && model != "strain" && model != "supplier" {
+		return 0, 0, fmt.Errorf("unknown model %q (species, strain or supplier)", model)
+	}
+	table := bsRegistry[model].Table
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		switch model {
-		case "species":
-			created, updated, err = speciesTable.importTx(tx, entries, newSpecies)
-		case "strain":
-			for i, in := range entries {
-				if in.Species == nil {
-					continue
-				}
+		for i, in := range entries {
+			if in.Name == nil {
+				return fmt.Errorf("entry %d: %w", i, Invalid("name", "This field is required."))
+			}
+			if model == "strain" && in.Species != nil {
 				var ids []string
 				if err := tx.Model(&BSSpecies{}).Where("id = ? OR name = ?", *in.Species, *in.Species).Pluck("id", &ids).Error; err != nil {
 					return err
 				}
 				if len(ids) > 0 {
-					entries[i].Species = &ids[0]
+					in.Species = &ids[0]
 				}
 			}
-			created, updated, err = strainTable.importTx(tx, entries, newStrain)
-		case "supplier":
-			created, updated, err = supplierTable.importTx(tx, entries, newSupplier)
-		default:
-			err = fmt.Errorf("unknown model %q (species, strain or supplier)", model)
-		}
-		return err
-	})
-	return created, updated, err
-}
-
-func newSpecies() *BSSpecies   { return &BSSpecies{ID: newBSID(), ExternalIdentifiers: "[]"} }
-func newStrain() *BSStrain     { return &BSStrain{ID: newBSID(), ExternalIdentifiers: "[]"} }
-func newSupplier() *BSSupplier { return &BSSupplier{ID: newBSID()} }
-
-func (g globalTable[T]) delete(s *Store, ctx context.Context, userID uint, id string, referenced func(tx *gorm.DB) (bool, error)) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := bsRegistry[g.model].guardWrite(tx, userID); err != nil {
-			return err
-		}
-		var n int64
-		if err := tx.Table(g.table).Where("id = ?", id).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrNotFound
-		}
-		if referenced != nil {
-			if used, err := referenced(tx); err != nil || used {
-				if err == nil {
-					err = ErrReferenced
-				}
+			var ids []string
+			if err := tx.Table(table).Where("name = ?", *in.Name).Pluck("id", &ids).Error; err != nil {
 				return err
 			}
+			op, id := opCreate, ""
+			if len(ids) > 0 {
+				op, id = opUpdate, ids[0]
+			}
+			if _, err := writeBSRecord(tx, 0, model, id, in.change(), op, false); err != nil {
+				return fmt.Errorf("entry %d (%s): %w", i, *in.Name, err)
+			}
+			if op == opCreate {
+				created++
+			} else {
+				updated++
+			}
 		}
-		return tx.Exec("DELETE FROM "+g.table+" WHERE id = ?", id).Error
+		return nil
 	})
+	return created, updated, err
 }
 
 // ListBSSpecies returns one page of species and their total.
@@ -338,20 +207,6 @@ func (s *Store) BSSpeciesByID(ctx context.Context, v BSViewer, ids []string) ([]
 	return speciesTable.byID(s, ctx, v, ids)
 }
 
-// SaveBSSpecies creates (id "") or changes a species; staff only (ErrForbidden).
-func (s *Store) SaveBSSpecies(ctx context.Context, userID uint, id string, in BSGlobalInput) (*BSSpecies, error) {
-	return speciesTable.save(s, ctx, userID, id, in, newSpecies)
-}
-
-// DeleteBSSpecies deletes a species without strains (ErrReferenced otherwise); staff only.
-func (s *Store) DeleteBSSpecies(ctx context.Context, userID uint, id string) error {
-	return speciesTable.delete(s, ctx, userID, id, func(tx *gorm.DB) (bool, error) {
-		var n int64
-		err := tx.Model(&BSStrain{}).Where("species_id = ?", id).Count(&n).Error
-		return n > 0, err
-	})
-}
-
 // ListBSStrains returns one page of strains and their total.
 func (s *Store) ListBSStrains(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSStrain, int64, error) {
 	return strainTable.list(s, ctx, v, q, page)
@@ -360,26 +215,6 @@ func (s *Store) ListBSStrains(ctx context.Context, v BSViewer, q BSListQuery, pa
 // GetBSStrain returns one strain; ErrNotFound when there is none.
 func (s *Store) GetBSStrain(ctx context.Context, v BSViewer, id string) (*BSStrain, error) {
 	return strainTable.get(s, ctx, v, id)
-}
-
-// SaveBSStrain creates (id "") or changes a strain; staff only (ErrForbidden).
-// A species that does not exist is a field error.
-func (s *Store) SaveBSStrain(ctx context.Context, userID uint, id string, in BSGlobalInput) (*BSStrain, error) {
-	return strainTable.save(s, ctx, userID, id, in, newStrain)
-}
-
-// referencedBySubjects reports whether a subject's column refers to id.
-func referencedBySubjects(col, id string) func(tx *gorm.DB) (bool, error) {
-	return func(tx *gorm.DB) (bool, error) {
-		var n int64
-		err := tx.Model(&BSSubject{}).Where(col+" = ?", id).Count(&n).Error
-		return n > 0, err
-	}
-}
-
-// DeleteBSStrain deletes a strain no subject is of (ErrReferenced otherwise); staff only.
-func (s *Store) DeleteBSStrain(ctx context.Context, userID uint, id string) error {
-	return strainTable.delete(s, ctx, userID, id, referencedBySubjects("strain_id", id))
 }
 
 // BSStrainsByID returns the strains among ids, in the order of ids.
@@ -400,15 +235,4 @@ func (s *Store) ListBSSuppliers(ctx context.Context, v BSViewer, q BSListQuery, 
 // GetBSSupplier returns one supplier; ErrNotFound when there is none.
 func (s *Store) GetBSSupplier(ctx context.Context, v BSViewer, id string) (*BSSupplier, error) {
 	return supplierTable.get(s, ctx, v, id)
-}
-
-// SaveBSSupplier creates (id "") or changes a supplier; staff only (ErrForbidden).
-func (s *Store) SaveBSSupplier(ctx context.Context, userID uint, id string, in BSGlobalInput) (*BSSupplier, error) {
-	return supplierTable.save(s, ctx, userID, id, in, newSupplier)
-}
-
-// DeleteBSSupplier deletes a supplier no record names (a subject, a
-// hardware device, a consumable; ErrReferenced otherwise); staff only.
-func (s *Store) DeleteBSSupplier(ctx context.Context, userID uint, id string) error {
-	return supplierTable.delete(s, ctx, userID, id, func(tx *gorm.DB) (bool, error) { return bsReferenced(tx, "supplier", id) })
 }

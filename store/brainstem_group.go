@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Collections (named lists of sessions) and cohorts (named lists of
@@ -73,14 +70,6 @@ type BSGroupRecord struct {
 	ID, Name, Description, ProjectID, Tags string
 	MemberIDs                              []string
 	CreatedAt, UpdatedAt                   time.Time
-}
-
-// BSGroupInput carries the writable fields of a collection or cohort; nil
-// means unchanged. Tags is JSON text. Members replaces the members the
-// writer may see (the others stay).
-type BSGroupInput struct {
-	Name, Description, Project, Tags *string
-	Members                          []string
 }
 
 // groupKind describes collections or cohorts.
@@ -148,92 +137,6 @@ func (k groupKind) get(s *Store, ctx context.Context, v BSViewer, id string) (*B
 	return &recs[0], nil
 }
 
-// save creates (id "") or changes a group: the writer needs can_change on
-// its project before and after; the members named must be visible to them.
-func (k groupKind) save(s *Store, ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
-	v := BSViewer{UserID: userID}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var cur struct{ ProjectID string }
-		if id != "" {
-			if err := v.where(tx.Table(k.table), k.model).Select(k.table+".project_id").Where(k.table+".id = ?", id).Take(&cur).Error; err != nil {
-				return notFound(err)
-			}
-		}
-		errs := fieldErrors{}
-		missingP, err := missingIDs(tx, "bs_projects", optID(in.Project))
-		if err != nil {
-			return err
-		}
-		for _, p := range missingP {
-			errs.add("project", fmt.Sprintf(bsInvalidPkTemplate, p))
-		}
-		missingM, err := missingVisible(tx, v, k.memberModel, in.Members)
-		if err != nil {
-			return err
-		}
-		for _, m := range missingM {
-			errs.add(k.membersField, fmt.Sprintf(bsInvalidPkTemplate, m))
-		}
-		if err := errs.err(); err != nil {
-			return err
-		}
-		projects := optID(in.Project)
-		if cur.ProjectID != "" {
-			projects = append(projects, cur.ProjectID)
-		}
-		if ok, err := canChangeAll(tx, userID, dedupe(projects)); err != nil || !ok {
-			return orForbidden(err)
-		}
-		updates := map[string]any{"updated_at": time.Now()}
-		for col, val := range map[string]*string{"name": in.Name, "description": in.Description, "project_id": in.Project, "tags": in.Tags} {
-			if val != nil {
-				updates[col] = *val
-			}
-		}
-		if id == "" {
-			id = newBSID()
-			updates["id"], updates["created_at"] = id, updates["updated_at"]
-			if err := tx.Table(k.table).Create(updates).Error; err != nil {
-				return err
-			}
-		} else if err := tx.Table(k.table).Where("id = ?", id).Updates(updates).Error; err != nil {
-			return err
-		}
-		if in.Members == nil {
-			return nil
-		}
-		visible := v.visibleIDs(k.memberModel)
-		if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ? AND %s IN (%s)", k.link, k.src, k.dst, visible.sql),
-			append([]any{id}, visible.args...)...).Error; err != nil {
-			return err
-		}
-		for _, m := range dedupe(in.Members) {
-			if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{DoNothing: true}).Create(k.newLink(id, m)).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return k.get(s, ctx, v, id)
-}
-
-func (k groupKind) delete(s *Store, ctx context.Context, userID uint, id string) error {
-	v := BSViewer{UserID: userID}
-	return s.write(ctx, func(tx *gorm.DB) error {
-		var cur struct{ ProjectID string }
-		if err := v.where(tx.Table(k.table), k.model).Select(k.table+".project_id").Where(k.table+".id = ?", id).Take(&cur).Error; err != nil {
-			return notFound(err)
-		}
-		if ok, err := canChangeAll(tx, userID, []string{cur.ProjectID}); err != nil || !ok {
-			return orForbidden(err)
-		}
-		return tx.Exec("DELETE FROM "+k.table+" WHERE id = ?", id).Error
-	})
-}
-
 // ListBSCollections returns one page of the collections v may see and their total.
 func (s *Store) ListBSCollections(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
 	return collectionKind.list(s, ctx, v, q, page)
@@ -249,16 +152,6 @@ func (s *Store) BSCollectionsByID(ctx context.Context, v BSViewer, ids []string)
 	return collectionKind.byID(s, ctx, v, ids)
 }
 
-// SaveBSCollection creates (id "") or changes a collection; see groupKind.save.
-func (s *Store) SaveBSCollection(ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
-	return collectionKind.save(s, ctx, userID, id, in)
-}
-
-// DeleteBSCollection deletes a collection (not its sessions); can_change on its project.
-func (s *Store) DeleteBSCollection(ctx context.Context, userID uint, id string) error {
-	return collectionKind.delete(s, ctx, userID, id)
-}
-
 // ListBSCohorts returns one page of the cohorts v may see and their total.
 func (s *Store) ListBSCohorts(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSGroupRecord, int64, error) {
 	return cohortKind.list(s, ctx, v, q, page)
@@ -272,14 +165,4 @@ func (s *Store) GetBSCohort(ctx context.Context, v BSViewer, id string) (*BSGrou
 // BSCohortsByID returns the cohorts among ids that v may see, in the order of ids.
 func (s *Store) BSCohortsByID(ctx context.Context, v BSViewer, ids []string) ([]BSGroupRecord, error) {
 	return cohortKind.byID(s, ctx, v, ids)
-}
-
-// SaveBSCohort creates (id "") or changes a cohort; see groupKind.save.
-func (s *Store) SaveBSCohort(ctx context.Context, userID uint, id string, in BSGroupInput) (*BSGroupRecord, error) {
-	return cohortKind.save(s, ctx, userID, id, in)
-}
-
-// DeleteBSCohort deletes a cohort (not its subjects); can_change on its project.
-func (s *Store) DeleteBSCohort(ctx context.Context, userID uint, id string) error {
-	return cohortKind.delete(s, ctx, userID, id)
 }

@@ -38,18 +38,6 @@ type BSMemberChange struct {
 	Remove                        bool
 }
 
-// BSProjectInput carries the writable project fields; nil means unchanged.
-// JSON-valued fields are JSON text. Members is applied on update only.
-type BSProjectInput struct {
-	Name         *string
-	Description  *string
-	ExtraFields  *string
-	IsPublic     *bool
-	Tags         *string
-	Publications *string
-	Members      []BSMemberChange
-}
-
 const bsProjectNameTaken = "project with this name already exists."
 
 // bsProjectSelect reads a project with its session and subject ids (in
@@ -140,115 +128,6 @@ func jsonTrue(v any) bool {
 	return ok && f != 0
 }
 
-// CreateBSProject creates a project whose owner and only member is the user.
-func (s *Store) CreateBSProject(ctx context.Context, userID uint, in BSProjectInput) (*BSProjectRecord, error) {
-	row := BSProject{ID: newBSID(), ExtraFields: "{}", Tags: "[]", Publications: "[]"}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if in.Name != nil {
-			if taken, err := nameTaken(tx, "bs_projects", *in.Name, ""); err != nil || taken {
-				return orInvalid(err, "name", bsProjectNameTaken)
-			}
-		}
-		applyBSProjectInput(&row, in)
-		if err := tx.Create(&row).Error; err != nil {
-			return uniqueName(err, bsProjectNameTaken)
-		}
-		return tx.Omit(clause.Associations).Create(&BSProjectMember{ProjectID: row.ID, UserID: userID, CanChange: true, IsManager: true, IsOwner: true}).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSProject(ctx, BSViewer{UserID: userID}, row.ID)
-}
-
-// UpdateBSProject changes a project the user is a member of. Field changes
-// need can_change, member changes need manager or owner, changing is_public
-// or anyone's owner flag needs owner.
-func (s *Store) UpdateBSProject(ctx context.Context, userID uint, id string, in BSProjectInput) (*BSProjectRecord, error) {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		row, role, err := projectForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		errs := fieldErrors{}
-		if in.Name != nil {
-			taken, err := nameTaken(tx, "bs_projects", *in.Name, id)
-			if err != nil {
-				return err
-			}
-			if taken {
-				errs.add("name", bsProjectNameTaken)
-			}
-		}
-		users, err := memberUsers(tx, in.Members, errs)
-		if err != nil {
-			return err
-		}
-		if err := errs.err(); err != nil {
-			return err
-		}
-		if !(role.CanChange || role.IsManager || role.IsOwner) {
-			return ErrForbidden
-		}
-		if in.IsPublic != nil && *in.IsPublic != row.IsPublic && !role.IsOwner {
-			return ErrForbidden
-		}
-		if len(in.Members) > 0 {
-			if err := applyMemberChanges(tx, id, role, in.Members, users); err != nil {
-				return err
-			}
-		}
-		applyBSProjectInput(row, in)
-		if err := tx.Save(row).Error; err != nil {
-			return uniqueName(err, bsProjectNameTaken)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSProject(ctx, BSViewer{UserID: userID}, id)
-}
-
-// DeleteBSProject deletes a project (owners only). Sessions left without
-// any project are deleted with it.
-func (s *Store) DeleteBSProject(ctx context.Context, userID uint, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		_, role, err := projectForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		if !role.IsOwner {
-			return ErrForbidden
-		}
-		var sessionIDs []string
-		if err := tx.Model(&BSSessionProject{}).Where("project_id = ?", id).Pluck("session_id", &sessionIDs).Error; err != nil {
-			return err
-		}
-		if err := tx.Delete(&BSProject{ID: id}).Error; err != nil {
-			return err
-		}
-		if len(sessionIDs) == 0 {
-			return nil
-		}
-		return tx.Where("id IN ? AND id NOT IN (SELECT session_id FROM bs_session_projects)", sessionIDs).Delete(&BSSession{}).Error
-	})
-}
-
-// projectForChange loads a project the user is a member of (ErrNotFound
-// otherwise) and the user's role in it.
-func projectForChange(tx *gorm.DB, userID uint, id string) (*BSProject, *BSProjectMember, error) {
-	var role BSProjectMember
-	if err := tx.Where("project_id = ? AND user_id = ?", id, userID).Take(&role).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	var row BSProject
-	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	return &row, &role, nil
-}
-
 // memberUsers resolves the e-mails of member changes; unknown ones become
 // field errors on "users".
 func memberUsers(tx *gorm.DB, changes []BSMemberChange, errs fieldErrors) (map[string]uint, error) {
@@ -313,27 +192,6 @@ func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, ch
 		return Invalid("users", "A project must keep at least one owner.")
 	}
 	return nil
-}
-
-func applyBSProjectInput(row *BSProject, in BSProjectInput) {
-	if in.Name != nil {
-		row.Name = *in.Name
-	}
-	if in.Description != nil {
-		row.Description = *in.Description
-	}
-	if in.ExtraFields != nil {
-		row.ExtraFields = *in.ExtraFields
-	}
-	if in.IsPublic != nil {
-		row.IsPublic = *in.IsPublic
-	}
-	if in.Tags != nil {
-		row.Tags = *in.Tags
-	}
-	if in.Publications != nil {
-		row.Publications = *in.Publications
-	}
 }
 
 // orInvalid returns err, or a field error when err is nil.

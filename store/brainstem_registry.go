@@ -81,8 +81,19 @@ type BSField struct {
 	// Required fields must be sent on create.
 	Required bool
 	// Sort allows sort[]=name; Unique says that the column is unique, so no
-	// tiebreak is appended.
+	// tiebreak is appended (and writes answer DRF's "… already exists.").
 	Sort, Unique bool
+	// Default is what a full write (POST, PUT) stores when the body has no
+	// value (nil: by kind; see BSChange.Full).
+	Default any
+	// Kept fields are left as they are by a PUT without them (a create
+	// without them gets the column's default or a hook's value).
+	Kept bool
+	// Scope marks the relation that carries the write permission (a
+	// record's projects, a link's session): a reference is checked for
+	// existence only, and the write scope answers 403 for one the caller
+	// may not change. Other references must be visible to the caller.
+	Scope bool
 	// DjClass overrides the Django field class named in "Unsupported
 	// lookup" messages (default by kind).
 	DjClass string
@@ -126,6 +137,12 @@ type BSModel struct {
 	DefaultOrder []string
 	// Write says who may write records of the model.
 	Write BSWriteScope
+	// Verbose is the model's name in messages ("data storage"; default Name).
+	Verbose string
+	// Untimed tables have no created_at and updated_at columns.
+	Untimed bool
+	// hooks are the model's own write rules (brainstem_write_hooks.go).
+	hooks bsHooks
 	// visible is the model's visibility scope (see BSViewer.visible).
 	visible func(v BSViewer) []bsCond
 }
@@ -181,7 +198,11 @@ var (
 	nullable = func(f *BSField) { f.Nullable = true }
 	sortable = func(f *BSField) { f.Sort = true }
 	unique   = func(f *BSField) { f.Sort, f.Unique = true, true }
+	kept     = func(f *BSField) { f.Kept = true }
+	scope    = func(f *BSField) { f.Scope = true }
 )
+
+func def(v any) func(*BSField) { return func(f *BSField) { f.Default = v } }
 
 func target(model string) func(*BSField) { return func(f *BSField) { f.Target = model } }
 
@@ -244,7 +265,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			field("name", BSText, "name", func(s *sessionRec) any { return s.Name }, required, unique),
 			field("description", BSText, "description", func(s *sessionRec) any { return s.Description }, sortable),
 			emptyField("epochs"),
-			field("projects", BSToMany, "", func(s *sessionRec) any { return s.ProjectIDs }, required, target("project"),
+			field("projects", BSToMany, "", func(s *sessionRec) any { return s.ProjectIDs }, required, scope, target("project"),
 				through("bs_session_projects", "session_id", "project_id")),
 			field("date_time", BSDateTime, "date_time", func(s *sessionRec) any { return s.DateTime }, nullable, sortable),
 			field("datastorage", BSToMany, "", func(s *sessionRec) any { return s.DataStorageIDs }, target("datastorage"),
@@ -285,7 +306,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 				through("bs_cohorts", "project_id", "id"), djClass("ManyToOneRel")),
 			field("publications", BSUUIDList, "publications", func(p *projectRec) any { return p.Publications }),
 			field("extra_fields", BSJSON, "extra_fields", func(p *projectRec) any { return p.ExtraFields }),
-			field("is_public", BSBool, "is_public", func(p *projectRec) any { return p.IsPublic }, sortable),
+			field("is_public", BSBool, "is_public", func(p *projectRec) any { return p.IsPublic }, sortable, kept),
 			field("tags", BSTextList, "tags", func(p *projectRec) any { return p.Tags }),
 			linksField(),
 			{Name: "users", Kind: BSComputed},
@@ -293,7 +314,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 		},
 	},
 	"datastorage": {
-		Name: "datastorage", Table: "bs_datastorages", Write: BSWriteOwner,
+		Name: "datastorage", Table: "bs_datastorages", Write: BSWriteOwner, Verbose: "data storage",
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      pick(bsDataStoragePublicSQL, bsDataStorageOwnSQL),
 		Fields: []BSField{
@@ -307,14 +328,14 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 		},
 	},
 	"sessiondatastorage": {
-		Name: "sessiondatastorage", Table: "bs_session_datastorages", Write: BSWriteLink,
+		Name: "sessiondatastorage", Table: "bs_session_datastorages", Write: BSWriteLink, Untimed: true,
 		DefaultOrder: []string{"session_id", "sort_order", "id"},
 		visible:      sdsVisible,
 		Fields: []BSField{
 			idField(func(l *sdsRec) any { return l.ID }),
-			field("session", BSToOne, "session_id", func(l *sdsRec) any { return l.SessionID }, required, sortable, target("session")),
+			field("session", BSToOne, "session_id", func(l *sdsRec) any { return l.SessionID }, required, sortable, scope, target("session")),
 			field("datastorage", BSToOne, "data_storage_id", func(l *sdsRec) any { return l.DataStorageID }, required, sortable, target("datastorage")),
-			field("order", BSInt, "sort_order", func(l *sdsRec) any { return l.Order }, sortable),
+			field("order", BSInt, "sort_order", func(l *sdsRec) any { return l.Order }, sortable, kept),
 		},
 	},
 	"subject": {
@@ -325,7 +346,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			idField(func(s *subjectRec) any { return s.ID }),
 			field("name", BSText, "name", func(s *subjectRec) any { return s.Name }, required, unique),
 			field("description", BSText, "description", func(s *subjectRec) any { return s.Description }, sortable),
-			field("projects", BSToMany, "", func(s *subjectRec) any { return s.ProjectIDs }, required, target("project"),
+			field("projects", BSToMany, "", func(s *subjectRec) any { return s.ProjectIDs }, required, scope, target("project"),
 				through("bs_subject_projects", "subject_id", "project_id")),
 			field("strain", BSToOne, "strain_id", func(s *subjectRec) any { return s.StrainID }, required, sortable, target("strain")),
 			field("sex", BSText, "sex", func(s *subjectRec) any { return s.Sex }, required, sortable),
@@ -338,7 +359,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			field("breeding", BSToOne, "breeding_id", func(s *subjectRec) any { return s.BreedingID }, nullable, sortable, target("breeding")),
 			field("birth_date", BSDate, "birth_date", func(s *subjectRec) any { return s.BirthDate }, nullable, sortable),
 			field("death_date", BSDate, "death_date", func(s *subjectRec) any { return s.DeathDate }, nullable, sortable),
-			field("status", BSText, "status", func(s *subjectRec) any { return s.Status }, sortable),
+			field("status", BSText, "status", func(s *subjectRec) any { return s.Status }, sortable, def("active")),
 			field("extra_fields", BSJSON, "extra_fields", func(s *subjectRec) any { return s.ExtraFields }),
 			field("procedures", BSToMany, "", func(s *subjectRec) any { return s.ProcedureIDs }, readOnly, target("procedure"),
 				through("bs_procedures", "subject_id", "id"), djClass("ManyToOneRel")),
@@ -356,7 +377,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			idField(func(g *groupRec) any { return g.ID }),
 			field("name", BSText, "name", func(g *groupRec) any { return g.Name }, required, sortable),
 			field("description", BSText, "description", func(g *groupRec) any { return g.Description }, sortable),
-			field("project", BSToOne, "project_id", func(g *groupRec) any { return g.ProjectID }, required, sortable, target("project")),
+			field("project", BSToOne, "project_id", func(g *groupRec) any { return g.ProjectID }, required, sortable, scope, target("project")),
 			field("sessions", BSToMany, "", func(g *groupRec) any { return g.MemberIDs }, target("session"),
 				through("bs_collection_sessions", "collection_id", "session_id")),
 			field("tags", BSTextList, "tags", func(g *groupRec) any { return g.Tags }),
@@ -370,7 +391,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			idField(func(g *groupRec) any { return g.ID }),
 			field("name", BSText, "name", func(g *groupRec) any { return g.Name }, required, sortable),
 			field("description", BSText, "description", func(g *groupRec) any { return g.Description }, sortable),
-			field("project", BSToOne, "project_id", func(g *groupRec) any { return g.ProjectID }, required, sortable, target("project")),
+			field("project", BSToOne, "project_id", func(g *groupRec) any { return g.ProjectID }, required, sortable, scope, target("project")),
 			field("subjects", BSToMany, "", func(g *groupRec) any { return g.MemberIDs }, target("subject"),
 				through("bs_cohort_subjects", "cohort_id", "subject_id")),
 			field("tags", BSTextList, "tags", func(g *groupRec) any { return g.Tags }),
@@ -383,7 +404,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 		Fields: []BSField{
 			idField(func(b *breedingRec) any { return b.ID }),
 			field("name", BSText, "name", func(b *breedingRec) any { return b.Name }, required, sortable),
-			field("project", BSToOne, "project_id", func(b *breedingRec) any { return b.ProjectID }, required, sortable, target("project")),
+			field("project", BSToOne, "project_id", func(b *breedingRec) any { return b.ProjectID }, required, sortable, scope, target("project")),
 			// A parent the caller may not see is rendered as null (the column is never NULL).
 			field("mother", BSToOne, "mother_id", func(b *breedingRec) any { return b.MotherID }, required, nullable, target("subject")),
 			field("father", BSToOne, "father_id", func(b *breedingRec) any { return b.FatherID }, required, nullable, target("subject")),

@@ -3,11 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -22,23 +20,6 @@ type BSSessionRecord struct {
 	// The session's modules, by order, then creation (visible with the session).
 	DataAcquisitionIDs, BehaviorIDs, ManipulationIDs []string
 }
-
-// BSSessionInput carries the writable session fields. A nil field is left
-// unchanged on update (the server fills every field for a full replace).
-// JSON-valued fields are JSON text.
-type BSSessionInput struct {
-	Name          *string
-	Description   *string
-	SetDateTime   bool // DateTime is applied (nil clears it)
-	DateTime      *time.Time
-	ExtraFields   *string
-	DownloadLinks *string
-	Tags          *string
-	Projects      []string // nil: unchanged
-	DataStorage   []string // nil: unchanged; replaces the through rows in this order
-}
-
-const bsSessionNameTaken = "session with this name already exists."
 
 var bsUnsafeStorageChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
@@ -138,134 +119,6 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 	return orderByIDs(recs, ids, func(r BSSessionRecord) string { return r.ID }), nil
 }
 
-// CreateBSSession creates a session for user userID, who needs can_change
-// on every project and must own every data storage it names.
-func (s *Store) CreateBSSession(ctx context.Context, userID uint, in BSSessionInput) (*BSSessionRecord, error) {
-	row := BSSession{ID: newBSID(), ExtraFields: "{}", DownloadLinks: "[]", Tags: "[]"}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := checkBSSessionInput(tx, userID, "", in); err != nil {
-			return err
-		}
-		applyBSSessionInput(&row, in)
-		if err := tx.Create(&row).Error; err != nil {
-			return uniqueName(err, bsSessionNameTaken)
-		}
-		if err := setSessionProjects(tx, row.ID, in.Projects); err != nil {
-			return err
-		}
-		return setSessionDataStorages(tx, row.ID, in.DataStorage)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSSession(ctx, BSViewer{UserID: userID}, row.ID)
-}
-
-// UpdateBSSession changes a session the user can see; the user needs
-// can_change on its projects before and after the change.
-func (s *Store) UpdateBSSession(ctx context.Context, userID uint, id string, in BSSessionInput) (*BSSessionRecord, error) {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		row, projectIDs, err := sessionForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		if err := checkBSSessionInput(tx, userID, id, in); err != nil {
-			return err
-		}
-		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
-			return orForbidden(err)
-		}
-		if in.DataStorage != nil {
-			if err := replaceSessionDataStorages(tx, userID, id, in.DataStorage); err != nil {
-				return err
-			}
-		}
-		applyBSSessionInput(row, in)
-		if err := tx.Save(row).Error; err != nil {
-			return uniqueName(err, bsSessionNameTaken)
-		}
-		if in.Projects != nil {
-			if err := tx.Where("session_id = ?", id).Delete(&BSSessionProject{}).Error; err != nil {
-				return err
-			}
-			if err := setSessionProjects(tx, id, in.Projects); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSSession(ctx, BSViewer{UserID: userID}, id)
-}
-
-// DeleteBSSession deletes a session; the user needs can_change on all its projects.
-func (s *Store) DeleteBSSession(ctx context.Context, userID uint, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		_, projectIDs, err := sessionForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
-			return orForbidden(err)
-		}
-		return tx.Delete(&BSSession{ID: id}).Error
-	})
-}
-
-// sessionForChange loads a session the user can see (ErrNotFound
-// otherwise) with its project ids.
-func sessionForChange(tx *gorm.DB, userID uint, id string) (*BSSession, []string, error) {
-	var row BSSession
-	if err := (BSViewer{UserID: userID}).sessionsByID(tx.Model(&BSSession{})).Where("bs_sessions.id = ?", id).Take(&row).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	var projectIDs []string
-	err := tx.Model(&BSSessionProject{}).Where("session_id = ?", id).Pluck("project_id", &projectIDs).Error
-	return &row, projectIDs, err
-}
-
-// checkBSSessionInput validates what the spec cannot (unique name, existing
-// references; 400) and then the permissions on the named projects and data
-// storages (403), in Django REST framework's order.
-func checkBSSessionInput(tx *gorm.DB, userID uint, selfID string, in BSSessionInput) error {
-	errs := fieldErrors{}
-	if in.Name != nil {
-		taken, err := nameTaken(tx, "bs_sessions", *in.Name, selfID)
-		if err != nil {
-			return err
-		}
-		if taken {
-			errs.add("name", bsSessionNameTaken)
-		}
-	}
-	missingP, err := missingIDs(tx, "bs_projects", in.Projects)
-	if err != nil {
-		return err
-	}
-	for _, id := range missingP {
-		errs.add("projects", fmt.Sprintf(bsInvalidPkTemplate, id))
-	}
-	missingD, err := missingVisible(tx, BSViewer{UserID: userID}, "datastorage", in.DataStorage)
-	if err != nil {
-		return err
-	}
-	for _, id := range missingD {
-		errs.add("datastorage", fmt.Sprintf(bsInvalidPkTemplate, id))
-	}
-	if err := errs.err(); err != nil {
-		return err
-	}
-	if ok, err := canChangeAll(tx, userID, in.Projects); err != nil || !ok {
-		return orForbidden(err)
-	}
-	if selfID == "" { // on update, replaceSessionDataStorages checks the links that change
-		return linksChangeAllowed(tx, userID, "", in.DataStorage)
-	}
-	return nil
-}
-
 // replaceSessionDataStorages makes want the session's list of the data
 // storages userID may see, in that order. Links to storages the user may
 // not see are neither shown to nor changed by them: they keep their place
@@ -351,40 +204,6 @@ func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want
 		}
 	}
 	return nil
-}
-
-func applyBSSessionInput(row *BSSession, in BSSessionInput) {
-	if in.Name != nil {
-		row.Name = *in.Name
-		row.NameUsedInStorage = NameUsedInStorage(*in.Name)
-	}
-	if in.Description != nil {
-		row.Description = *in.Description
-	}
-	if in.SetDateTime {
-		row.DateTime = in.DateTime
-	}
-	if in.ExtraFields != nil {
-		row.ExtraFields = *in.ExtraFields
-	}
-	if in.DownloadLinks != nil {
-		row.DownloadLinks = *in.DownloadLinks
-	}
-	if in.Tags != nil {
-		row.Tags = *in.Tags
-	}
-}
-
-func setSessionProjects(tx *gorm.DB, sessionID string, projectIDs []string) error {
-	ids := dedupe(projectIDs)
-	if len(ids) == 0 {
-		return nil
-	}
-	rows := make([]BSSessionProject, len(ids))
-	for i, p := range ids {
-		rows[i] = BSSessionProject{SessionID: sessionID, ProjectID: p}
-	}
-	return tx.Omit(clause.Associations).Create(&rows).Error
 }
 
 func setSessionDataStorages(tx *gorm.DB, sessionID string, dsIDs []string) error {

@@ -3,12 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // BSSubject is an experimental subject: in one or more projects, of a
@@ -59,25 +55,6 @@ type BSSubjectRecord struct {
 	ProcedureIDs []string
 	LicenseIDs   []string // the licenses v may see
 }
-
-// BSSubjectInput carries the writable subject fields. A nil field is left
-// unchanged on update; the Set… flags apply the nullable fields next to
-// them (nil clears). JSON-valued fields are JSON text.
-type BSSubjectInput struct {
-	Name, Description, Strain, Sex           *string
-	GeneticLine, Genotype, SubjectIdentifier *string
-	Status, ExtraFields, Tags                *string
-	Projects                                 []string // nil: unchanged
-	Licenses                                 []string // nil: unchanged; licenses the user may see
-	SetSupplier, SetBreeding                 bool
-	Supplier, Breeding                       *string
-	SetBirthDate, SetDeathDate               bool
-	BirthDate, DeathDate                     *string
-	SetNameUsedInStorage                     bool
-	NameUsedInStorage                        *string
-}
-
-const bsSubjectNameTaken = "subject with this name already exists."
 
 func bsSubjectSelect(v BSViewer) (string, []any) {
 	projects, breedings := v.visibleIDs("project"), v.visibleIDs("breeding")
@@ -156,183 +133,9 @@ func (s *Store) BSSubjectsByID(ctx context.Context, v BSViewer, ids []string) ([
 	return orderByIDs(recs, ids, func(r BSSubjectRecord) string { return r.ID }), nil
 }
 
-// CreateBSSubject creates a subject for user userID, who needs can_change
-// on every project.
-func (s *Store) CreateBSSubject(ctx context.Context, userID uint, in BSSubjectInput) (*BSSubjectRecord, error) {
-	row := BSSubject{ID: newBSID(), Sex: "U", Status: "active", ExtraFields: "{}", Tags: "[]"}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := checkBSSubjectInput(tx, userID, "", in); err != nil {
-			return err
-		}
-		applyBSSubjectInput(&row, in)
-		if err := tx.Omit(clause.Associations).Create(&row).Error; err != nil {
-			return uniqueName(err, bsSubjectNameTaken)
-		}
-		if err := setSubjectProjects(tx, row.ID, in.Projects); err != nil {
-			return err
-		}
-		return setSubjectLicenses(tx, row.ID, in.Licenses)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSSubject(ctx, BSViewer{UserID: userID}, row.ID)
-}
-
-// UpdateBSSubject changes a subject the user can see; the user needs
-// can_change on its projects before and after the change.
-func (s *Store) UpdateBSSubject(ctx context.Context, userID uint, id string, in BSSubjectInput) (*BSSubjectRecord, error) {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		row, projectIDs, err := subjectForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		if err := checkBSSubjectInput(tx, userID, id, in); err != nil {
-			return err
-		}
-		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
-			return orForbidden(err)
-		}
-		applyBSSubjectInput(row, in)
-		if err := tx.Omit(clause.Associations).Save(row).Error; err != nil {
-			return uniqueName(err, bsSubjectNameTaken)
-		}
-		if in.Projects != nil {
-			if err := tx.Where("subject_id = ?", id).Delete(&BSSubjectProject{}).Error; err != nil {
-				return err
-			}
-			if err := setSubjectProjects(tx, id, in.Projects); err != nil {
-				return err
-			}
-		}
-		return setSubjectLicenses(tx, id, in.Licenses)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.GetBSSubject(ctx, BSViewer{UserID: userID}, id)
-}
-
-// DeleteBSSubject deletes a subject; the user needs can_change on all its
-// projects. A parent of a breeding is not deleted (ErrReferenced).
-func (s *Store) DeleteBSSubject(ctx context.Context, userID uint, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		_, projectIDs, err := subjectForChange(tx, userID, id)
-		if err != nil {
-			return err
-		}
-		if ok, err := canChangeAll(tx, userID, projectIDs); err != nil || !ok {
-			return orForbidden(err)
-		}
-		var parentOf int64
-		if err := tx.Model(&BSBreeding{}).Where("mother_id = ? OR father_id = ?", id, id).Count(&parentOf).Error; err != nil {
-			return err
-		}
-		if parentOf > 0 {
-			return ErrReferenced
-		}
-		return tx.Delete(&BSSubject{ID: id}).Error
-	})
-}
-
-func subjectForChange(tx *gorm.DB, userID uint, id string) (*BSSubject, []string, error) {
-	var row BSSubject
-	if err := (BSViewer{UserID: userID}).where(tx.Model(&BSSubject{}), "subject").Where("bs_subjects.id = ?", id).Take(&row).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	var projectIDs []string
-	err := tx.Model(&BSSubjectProject{}).Where("subject_id = ?", id).Pluck("project_id", &projectIDs).Error
-	return &row, projectIDs, err
-}
-
-// checkBSSubjectInput validates what the spec cannot (unique name, existing
-// references; 400), then the permission on the named projects (403).
-func checkBSSubjectInput(tx *gorm.DB, userID uint, selfID string, in BSSubjectInput) error {
-	errs := fieldErrors{}
-	if in.Name != nil {
-		taken, err := nameTaken(tx, "bs_subjects", *in.Name, selfID)
-		if err != nil {
-			return err
-		}
-		if taken {
-			errs.add("name", bsSubjectNameTaken)
-		}
-	}
-	refs := []struct {
-		field, table string
-		ids          []string
-	}{{"projects", "bs_projects", in.Projects}, {"strain", "bs_strains", optID(in.Strain)}, {"supplier", "bs_suppliers", optID(in.Supplier)}}
-	for _, r := range refs {
-		missing, err := missingIDs(tx, r.table, r.ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range missing {
-			errs.add(r.field, fmt.Sprintf(bsInvalidPkTemplate, id))
-		}
-	}
-	missingB, err := missingVisible(tx, BSViewer{UserID: userID}, "breeding", optID(in.Breeding))
-	if err != nil {
-		return err
-	}
-	for _, id := range missingB {
-		errs.add("breeding", fmt.Sprintf(bsInvalidPkTemplate, id))
-	}
-	missingL, err := missingVisible(tx, BSViewer{UserID: userID}, "license", dedupe(in.Licenses))
-	if err != nil {
-		return err
-	}
-	for _, id := range missingL {
-		errs.add("licenses", fmt.Sprintf(bsInvalidPkTemplate, id))
-	}
-	if err := errs.err(); err != nil {
-		return err
-	}
-	if ok, err := canChangeAll(tx, userID, dedupe(in.Projects)); err != nil || !ok {
-		return orForbidden(err)
-	}
-	return nil
-}
-
 func optID(id *string) []string {
 	if id == nil {
 		return nil
 	}
 	return []string{*id}
-}
-
-func applyBSSubjectInput(row *BSSubject, in BSSubjectInput) {
-	for _, f := range []struct {
-		dst *string
-		src *string
-	}{{&row.Name, in.Name}, {&row.Description, in.Description}, {&row.StrainID, in.Strain}, {&row.Sex, in.Sex},
-		{&row.GeneticLine, in.GeneticLine}, {&row.Genotype, in.Genotype}, {&row.SubjectIdentifier, in.SubjectIdentifier},
-		{&row.Status, in.Status}, {&row.ExtraFields, in.ExtraFields}, {&row.Tags, in.Tags}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	for _, f := range []struct {
-		set bool
-		dst **string
-		src *string
-	}{{in.SetSupplier, &row.SupplierID, in.Supplier}, {in.SetBreeding, &row.BreedingID, in.Breeding},
-		{in.SetBirthDate, &row.BirthDate, in.BirthDate}, {in.SetDeathDate, &row.DeathDate, in.DeathDate},
-		{in.SetNameUsedInStorage, &row.NameUsedInStorage, in.NameUsedInStorage}} {
-		if f.set {
-			*f.dst = f.src
-		}
-	}
-}
-
-func setSubjectProjects(tx *gorm.DB, subjectID string, projectIDs []string) error {
-	ids := dedupe(projectIDs)
-	if len(ids) == 0 {
-		return nil
-	}
-	rows := make([]BSSubjectProject, len(ids))
-	for i, p := range ids {
-		rows[i] = BSSubjectProject{SubjectID: subjectID, ProjectID: p}
-	}
-	return tx.Omit(clause.Associations).Create(&rows).Error
 }

@@ -14,11 +14,6 @@ func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, err
 	return getRecord(ctx, h, "datastorage", id, h.st.GetBSDataStorage)
 }
 
-func dataStorageCreateFields(b *brainstemapi.DataStorageCreate) dataStorageFields {
-	return dataStorageFields{Name: &b.Name, Location: b.Location, Description: b.Description,
-		IsPublic: b.IsPublic, DataOrganization: b.DataOrganization, DataProtocols: b.DataProtocols}
-}
-
 // ListDataStorages lists the caller's and the public data storages.
 func (h *Handlers) ListDataStorages(ctx context.Context, req brainstemapi.ListDataStoragesRequestObject) (brainstemapi.ListDataStoragesResponseObject, error) {
 	return h.listDataStorages(ctx, pageOf(req.Params.Limit, req.Params.Offset))
@@ -41,38 +36,22 @@ func (h *Handlers) PublicGetDataStorage(ctx context.Context, req brainstemapi.Pu
 
 // CreateDataStorage creates a data storage owned by the caller (201).
 func (h *Handlers) CreateDataStorage(ctx context.Context, req brainstemapi.CreateDataStorageRequestObject) (brainstemapi.CreateDataStorageResponseObject, error) {
-	d, err := h.st.CreateBSDataStorage(ctx, requestFrom(ctx).userID(), dataStorageInput(dataStorageCreateFields(req.Body), true))
-	if err != nil {
-		return nil, err
-	}
-	return created(detail("datastorage", d, requestFrom(ctx))), nil
+	return createRecord(ctx, h, "datastorage", req.Body, h.st.GetBSDataStorage)
 }
 
 // ReplaceDataStorage replaces a data storage's writable fields (PUT, owner only).
 func (h *Handlers) ReplaceDataStorage(ctx context.Context, req brainstemapi.ReplaceDataStorageRequestObject) (brainstemapi.ReplaceDataStorageResponseObject, error) {
-	d, err := h.st.UpdateBSDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String(),
-		dataStorageInput(dataStorageCreateFields(req.Body), true))
-	if err != nil {
-		return nil, err
-	}
-	return ok(detail("datastorage", d, requestFrom(ctx))), nil
+	return replaceRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.st.GetBSDataStorage)
 }
 
 // UpdateDataStorage changes the fields sent (PATCH, owner only).
 func (h *Handlers) UpdateDataStorage(ctx context.Context, req brainstemapi.UpdateDataStorageRequestObject) (brainstemapi.UpdateDataStorageResponseObject, error) {
-	b := req.Body
-	in := dataStorageInput(dataStorageFields{Name: b.Name, Location: b.Location, Description: b.Description,
-		IsPublic: b.IsPublic, DataOrganization: b.DataOrganization, DataProtocols: b.DataProtocols}, false)
-	d, err := h.st.UpdateBSDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String(), in)
-	if err != nil {
-		return nil, err
-	}
-	return ok(detail("datastorage", d, requestFrom(ctx))), nil
+	return updateRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.st.GetBSDataStorage)
 }
 
 // DeleteDataStorage deletes a data storage (owner only, 204).
 func (h *Handlers) DeleteDataStorage(ctx context.Context, req brainstemapi.DeleteDataStorageRequestObject) (brainstemapi.DeleteDataStorageResponseObject, error) {
-	if err := h.st.DeleteBSDataStorage(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+	if err := deleteRecord(ctx, h, "datastorage", req.Id.String()); err != nil {
 		return nil, err
 	}
 	return brainstemapi.DeleteDataStorage204Response{}, nil

@@ -2,9 +2,6 @@ package brainstem
 
 import (
 	"context"
-	"net/http"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
@@ -18,14 +15,13 @@ type group struct {
 	model, key string // "collection", "collections"
 	list       func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
 	get        func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
-	save       func(*store.Store, context.Context, uint, string, store.BSGroupInput) (*store.BSGroupRecord, error)
 }
 
 var (
 	collections = group{model: "collection", key: "collections",
-		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection, save: (*store.Store).SaveBSCollection}
+		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection}
 	cohorts = group{model: "cohort", key: "cohorts",
-		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort, save: (*store.Store).SaveBSCohort}
+		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort}
 )
 
 func (g group) listAnswer(h *Handlers, ctx context.Context, p pageParams) (response, error) {
@@ -40,40 +36,6 @@ func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response,
 		return g.get(h.st, ctx, v, id)
 	}
 	return getRecord(ctx, h, g.model, id, get)
-}
-
-// saveAnswer creates (id "") or changes a group; full (POST, PUT) gives
-// absent optional fields their defaults.
-func (g group) saveAnswer(h *Handlers, ctx context.Context, status int, id string, name, description *string,
-	project *openapi_types.UUID, members *[]openapi_types.UUID, tags *[]string, full bool) (response, error) {
-	in := store.BSGroupInput{Name: name, Description: description}
-	if project != nil {
-		p := project.String()
-		in.Project = &p
-	}
-	if members != nil {
-		in.Members = uuidStrings(*members)
-	}
-	if tags != nil {
-		in.Tags = jsonText(*tags)
-	}
-	if full {
-		empty := ""
-		if in.Description == nil {
-			in.Description = &empty
-		}
-		if in.Members == nil {
-			in.Members = []string{}
-		}
-		if in.Tags == nil {
-			in.Tags = jsonText([]string{})
-		}
-	}
-	rec, err := g.save(h.st, ctx, requestFrom(ctx).userID(), id, in)
-	if err != nil {
-		return response{}, err
-	}
-	return response{status: status, body: detail(g.model, rec, requestFrom(ctx))}, nil
 }
 
 // ListCollections lists the collections of the caller's projects.
@@ -98,25 +60,22 @@ func (h *Handlers) PublicGetCollection(ctx context.Context, req brainstemapi.Pub
 
 // CreateCollection creates a collection (201).
 func (h *Handlers) CreateCollection(ctx context.Context, req brainstemapi.CreateCollectionRequestObject) (brainstemapi.CreateCollectionResponseObject, error) {
-	b := req.Body
-	return collections.saveAnswer(h, ctx, http.StatusCreated, "", &b.Name, b.Description, &b.Project, b.Sessions, b.Tags, true)
+	return createRecord(ctx, h, "collection", req.Body, h.st.GetBSCollection)
 }
 
 // ReplaceCollection replaces a collection's writable fields (PUT).
 func (h *Handlers) ReplaceCollection(ctx context.Context, req brainstemapi.ReplaceCollectionRequestObject) (brainstemapi.ReplaceCollectionResponseObject, error) {
-	b := req.Body
-	return collections.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), &b.Name, b.Description, &b.Project, b.Sessions, b.Tags, true)
+	return replaceRecord(ctx, h, "collection", req.Id.String(), req.Body, h.st.GetBSCollection)
 }
 
 // UpdateCollection changes the fields sent (PATCH).
 func (h *Handlers) UpdateCollection(ctx context.Context, req brainstemapi.UpdateCollectionRequestObject) (brainstemapi.UpdateCollectionResponseObject, error) {
-	b := req.Body
-	return collections.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), b.Name, b.Description, b.Project, b.Sessions, b.Tags, false)
+	return updateRecord(ctx, h, "collection", req.Id.String(), req.Body, h.st.GetBSCollection)
 }
 
 // DeleteCollection deletes a collection (204).
 func (h *Handlers) DeleteCollection(ctx context.Context, req brainstemapi.DeleteCollectionRequestObject) (brainstemapi.DeleteCollectionResponseObject, error) {
-	if err := h.st.DeleteBSCollection(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+	if err := deleteRecord(ctx, h, "collection", req.Id.String()); err != nil {
 		return nil, err
 	}
 	return brainstemapi.DeleteCollection204Response{}, nil
@@ -144,25 +103,22 @@ func (h *Handlers) PublicGetCohort(ctx context.Context, req brainstemapi.PublicG
 
 // CreateCohort creates a cohort (201).
 func (h *Handlers) CreateCohort(ctx context.Context, req brainstemapi.CreateCohortRequestObject) (brainstemapi.CreateCohortResponseObject, error) {
-	b := req.Body
-	return cohorts.saveAnswer(h, ctx, http.StatusCreated, "", &b.Name, b.Description, &b.Project, b.Subjects, b.Tags, true)
+	return createRecord(ctx, h, "cohort", req.Body, h.st.GetBSCohort)
 }
 
 // ReplaceCohort replaces a cohort's writable fields (PUT).
 func (h *Handlers) ReplaceCohort(ctx context.Context, req brainstemapi.ReplaceCohortRequestObject) (brainstemapi.ReplaceCohortResponseObject, error) {
-	b := req.Body
-	return cohorts.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), &b.Name, b.Description, &b.Project, b.Subjects, b.Tags, true)
+	return replaceRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.st.GetBSCohort)
 }
 
 // UpdateCohort changes the fields sent (PATCH).
 func (h *Handlers) UpdateCohort(ctx context.Context, req brainstemapi.UpdateCohortRequestObject) (brainstemapi.UpdateCohortResponseObject, error) {
-	b := req.Body
-	return cohorts.saveAnswer(h, ctx, http.StatusOK, req.Id.String(), b.Name, b.Description, b.Project, b.Subjects, b.Tags, false)
+	return updateRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.st.GetBSCohort)
 }
 
 // DeleteCohort deletes a cohort (204).
 func (h *Handlers) DeleteCohort(ctx context.Context, req brainstemapi.DeleteCohortRequestObject) (brainstemapi.DeleteCohortResponseObject, error) {
-	if err := h.st.DeleteBSCohort(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+	if err := deleteRecord(ctx, h, "cohort", req.Id.String()); err != nil {
 		return nil, err
 	}
 	return brainstemapi.DeleteCohort204Response{}, nil

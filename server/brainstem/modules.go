@@ -137,7 +137,7 @@ func moduleInput(model string, body any) (store.BSModuleInput, error) {
 			for j := range ids {
 				ids[j] = strings.ToLower(ids[j])
 			}
-			in[f.Name] = *jsonText(ids)
+			in[f.Name] = jsonText(ids)
 		case store.BSJSON, store.BSJSONList:
 			in[f.Name] = string(raw)
 		case store.BSInt:

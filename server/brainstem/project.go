@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
 )
 
 func (h *Handlers) listProjects(ctx context.Context, p pageParams) (response, error) {
@@ -13,11 +12,6 @@ func (h *Handlers) listProjects(ctx context.Context, p pageParams) (response, er
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
 	return getRecord(ctx, h, "project", id, h.st.GetBSProject)
-}
-
-func projectCreateFields(b *brainstemapi.ProjectCreate) projectFields {
-	return projectFields{Name: &b.Name, Description: b.Description, Publications: b.Publications,
-		ExtraFields: b.ExtraFields, IsPublic: b.IsPublic, Tags: b.Tags, Users: b.Users}
 }
 
 // ListProjects lists the caller's projects.
@@ -42,53 +36,22 @@ func (h *Handlers) PublicGetProject(ctx context.Context, req brainstemapi.Public
 
 // CreateProject creates a project owned by the caller (201); users and groups are ignored.
 func (h *Handlers) CreateProject(ctx context.Context, req brainstemapi.CreateProjectRequestObject) (brainstemapi.CreateProjectResponseObject, error) {
-	f := projectCreateFields(req.Body)
-	f.Users = nil
-	in, err := projectInput(f, true)
-	if err != nil {
-		return nil, err
-	}
-	r := requestFrom(ctx)
-	rec, err := h.st.CreateBSProject(ctx, r.userID(), in)
-	if err != nil {
-		return nil, err
-	}
-	return created(detail("project", rec, r)), nil
+	return createRecord(ctx, h, "project", req.Body, h.st.GetBSProject)
 }
 
 // ReplaceProject replaces a project's writable fields (PUT).
 func (h *Handlers) ReplaceProject(ctx context.Context, req brainstemapi.ReplaceProjectRequestObject) (brainstemapi.ReplaceProjectResponseObject, error) {
-	in, err := projectInput(projectCreateFields(req.Body), true)
-	if err != nil {
-		return nil, err
-	}
-	return h.updateProject(ctx, req.Id.String(), in)
+	return replaceRecord(ctx, h, "project", req.Id.String(), req.Body, h.st.GetBSProject)
 }
 
 // UpdateProject changes the fields sent and applies member changes (PATCH).
 func (h *Handlers) UpdateProject(ctx context.Context, req brainstemapi.UpdateProjectRequestObject) (brainstemapi.UpdateProjectResponseObject, error) {
-	b := req.Body
-	in, err := projectInput(projectFields{Name: b.Name, Description: b.Description, Publications: b.Publications,
-		ExtraFields: b.ExtraFields, IsPublic: b.IsPublic, Tags: b.Tags, Users: b.Users}, false)
-	if err != nil {
-		return nil, err
-	}
-	return h.updateProject(ctx, req.Id.String(), in)
-}
-
-// updateProject writes in (from a PUT or a PATCH body) to project id.
-func (h *Handlers) updateProject(ctx context.Context, id string, in store.BSProjectInput) (response, error) {
-	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSProject(ctx, r.userID(), id, in)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(detail("project", rec, r)), nil
+	return updateRecord(ctx, h, "project", req.Id.String(), req.Body, h.st.GetBSProject)
 }
 
 // DeleteProject deletes a project (owners only, 204).
 func (h *Handlers) DeleteProject(ctx context.Context, req brainstemapi.DeleteProjectRequestObject) (brainstemapi.DeleteProjectResponseObject, error) {
-	if err := h.st.DeleteBSProject(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+	if err := deleteRecord(ctx, h, "project", req.Id.String()); err != nil {
 		return nil, err
 	}
 	return brainstemapi.DeleteProject204Response{}, nil

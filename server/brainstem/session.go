@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
 )
 
 // listSessions answers both portals' session lists.
@@ -39,49 +38,22 @@ func (h *Handlers) PublicGetSession(ctx context.Context, req brainstemapi.Public
 
 // CreateSession creates a session (201).
 func (h *Handlers) CreateSession(ctx context.Context, req brainstemapi.CreateSessionRequestObject) (brainstemapi.CreateSessionResponseObject, error) {
-	in, err := sessionCreateInput(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	r := requestFrom(ctx)
-	rec, err := h.st.CreateBSSession(ctx, r.userID(), in)
-	if err != nil {
-		return nil, err
-	}
-	return created(detail("session", rec, r)), nil
+	return createRecord(ctx, h, "session", req.Body, h.st.GetBSSession)
 }
 
 // ReplaceSession replaces a session's writable fields (PUT).
 func (h *Handlers) ReplaceSession(ctx context.Context, req brainstemapi.ReplaceSessionRequestObject) (brainstemapi.ReplaceSessionResponseObject, error) {
-	in, err := sessionCreateInput(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return h.updateSession(ctx, req.Id.String(), in)
+	return replaceRecord(ctx, h, "session", req.Id.String(), req.Body, h.st.GetBSSession)
 }
 
 // UpdateSession changes the fields sent (PATCH).
 func (h *Handlers) UpdateSession(ctx context.Context, req brainstemapi.UpdateSessionRequestObject) (brainstemapi.UpdateSessionResponseObject, error) {
-	in, err := sessionPatchInput(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return h.updateSession(ctx, req.Id.String(), in)
-}
-
-// updateSession writes in (from a PUT or a PATCH body) to session id.
-func (h *Handlers) updateSession(ctx context.Context, id string, in store.BSSessionInput) (response, error) {
-	r := requestFrom(ctx)
-	rec, err := h.st.UpdateBSSession(ctx, r.userID(), id, in)
-	if err != nil {
-		return response{}, err
-	}
-	return ok(detail("session", rec, r)), nil
+	return updateRecord(ctx, h, "session", req.Id.String(), req.Body, h.st.GetBSSession)
 }
 
 // DeleteSession deletes a session (204).
 func (h *Handlers) DeleteSession(ctx context.Context, req brainstemapi.DeleteSessionRequestObject) (brainstemapi.DeleteSessionResponseObject, error) {
-	if err := h.st.DeleteBSSession(ctx, requestFrom(ctx).userID(), req.Id.String()); err != nil {
+	if err := deleteRecord(ctx, h, "session", req.Id.String()); err != nil {
 		return nil, err
 	}
 	return brainstemapi.DeleteSession204Response{}, nil

@@ -1,0 +1,518 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Writes of BrainSTEM records, driven by the registry: one path creates,
+// changes (PUT and PATCH) and deletes the records of every model by walking
+// its descriptor. A model with ordinary fields needs nothing else; a model's
+// genuine special rules are hooks on its descriptor (bsHooks, set in
+// brainstem_write_hooks.go), never a copy of this path.
+//
+// The steps, in Django REST framework's order (each inside one write
+// transaction, so a failure writes nothing):
+//
+//  1. the model-wide guard (BSWriteStaff: staff only; 403);
+//  2. update and delete: the record as the caller may see it (404 otherwise);
+//  3. create and update: the field checks (400, all fields at once):
+//     required fields of a full write, unique text fields ("<model> with
+//     this <field> already exists."), references — every to-one and to-many
+//     id must name a record the caller may see, or, for the relation that
+//     carries the write scope (BSField.Scope), one that exists — then the
+//     hooks' own checks;
+//  4. the write scope (403): BSWriteProject: can_change on the record's
+//     projects before and after the change; BSWriteOwner: the caller owns
+//     the record (a created record is theirs); then the hooks' authorize;
+//  5. the row (columns of the scalar and to-one fields), the to-many link
+//     tables (the links to records the caller may see are replaced; links
+//     to records they may not see stay), then the hooks' after.
+
+// BSChange is one write of a model's record, decoded from a request body
+// against the model's descriptor (the server decodes; see
+// server/brainstem/write.go).
+type BSChange struct {
+	// Set holds the values of the writable fields sent, by wire name, typed
+	// by the field's kind: BSText string; BSInt int64; BSBool bool; BSDate
+	// "YYYY-MM-DD"; BSDateTime time.Time (UTC); BSJSON, BSJSONList,
+	// BSTextList and BSUUIDList JSON text; BSToOne an id; BSToMany []string
+	// of ids (the new list). A nullable field's null is nil. Read-only
+	// fields and fields of other kinds are ignored.
+	Set map[string]any
+	// Extra holds decoded values of fields that only a model's hooks read
+	// (a project's users: []BSMemberChange).
+	Extra map[string]any
+	// Full is true for POST and PUT: required fields must be in Set and the
+	// writable fields missing from it get their defaults (BSField.Default,
+	// else null for nullable fields, "", 0, false, {} or [] by kind) —
+	// except the fields marked Kept, which a PUT leaves as they are.
+	// False (PATCH) changes the fields in Set only.
+	Full bool
+}
+
+// CreateBSRecord creates a record of model from ch for the user and
+// returns its id. Read it back with the model's Get function to answer.
+func (s *Store) CreateBSRecord(ctx context.Context, userID uint, model string, ch BSChange) (string, error) {
+	var id string
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		id, err = writeBSRecord(tx, userID, model, "", ch, opCreate, true)
+		return err
+	})
+	return id, err
+}
+
+// UpdateBSRecord changes record id of model with ch (a PUT when ch.Full,
+// a PATCH otherwise) for the user.
+func (s *Store) UpdateBSRecord(ctx context.Context, userID uint, model, id string, ch BSChange) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		_, err := writeBSRecord(tx, userID, model, id, ch, opUpdate, true)
+		return err
+	})
+}
+
+// DeleteBSRecord deletes record id of model for the user (the guard, the
+// visibility, the write scope and the model's hooks apply as for a change).
+func (s *Store) DeleteBSRecord(ctx context.Context, userID uint, model, id string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		_, err := writeBSRecord(tx, userID, model, id, BSChange{}, opDelete, true)
+		return err
+	})
+}
+
+// bsOp is the kind of a write.
+type bsOp int
+
+const (
+	opCreate bsOp = iota
+	opUpdate
+	opDelete
+)
+
+// bsHooks are a model's own write rules around the generic path. Each is
+// optional and runs in the write transaction.
+type bsHooks struct {
+	// own names the fields the hooks store themselves: the generic path
+	// checks their references but neither writes nor defaults them.
+	own []string
+	// check adds field errors (400) after the generic field checks; it
+	// may also adjust w.set (normalised values).
+	check func(w *bsWrite, errs fieldErrors) error
+	// authorize checks permissions (403) after the generic write scope.
+	authorize func(w *bsWrite) error
+	// before runs before the row is written (it may add columns to
+	// w.cols) or deleted.
+	before func(w *bsWrite) error
+	// after runs after the row and its links are written, or after the
+	// delete.
+	after func(w *bsWrite) error
+	// duplicate is the error of a unique index other than a unique field's
+	// (nil: the first unique field's message).
+	duplicate error
+}
+
+// bsWrite is one write in progress, as the hooks see it.
+type bsWrite struct {
+	tx      *gorm.DB
+	m       *BSModel
+	userID  uint
+	id      string // "" until a created row has its id
+	op      bsOp
+	set     map[string]any // the fields to write, by name (defaults applied)
+	extra   map[string]any // BSChange.Extra
+	cur     map[string]any // the current row by column (update, delete)
+	cols    map[string]any // the columns to write
+	trusted bool           // no caller: no guard, visibility or scope (imports)
+	state   any            // whatever a model's hooks pass between steps
+}
+
+// viewer is the caller as a reader.
+func (w *bsWrite) viewer() BSViewer { return BSViewer{UserID: w.userID} }
+
+// truthy reads a boolean column value (bool, or 0/1 from SQLite).
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case int:
+		return x != 0
+	}
+	return false
+}
+
+// writable says whether a request body may set f.
+func (f *BSField) writable() bool {
+	if f.ReadOnly {
+		return false
+	}
+	switch f.Kind {
+	case BSEmpty, BSLinks, BSComputed:
+		return false
+	}
+	return true
+}
+
+// defaultValue is what a full write stores for f when the body has none.
+func (f *BSField) defaultValue() any {
+	switch {
+	case f.Default != nil:
+		return f.Default
+	case f.Nullable:
+		return nil
+	}
+	switch f.Kind {
+	case BSText, BSUUID:
+		return ""
+	case BSInt:
+		return int64(0)
+	case BSBool:
+		return false
+	case BSJSON:
+		return "{}"
+	case BSJSONList, BSTextList, BSUUIDList:
+		return "[]"
+	case BSToMany:
+		return []string{}
+	}
+	return nil
+}
+
+// verbose is the model's name in messages.
+func (m *BSModel) verbose() string {
+	if m.Verbose != "" {
+		return m.Verbose
+	}
+	return m.Name
+}
+
+// scopeField is the relation that carries the write scope, or nil.
+func (m *BSModel) scopeField() *BSField {
+	for i := range m.Fields {
+		if m.Fields[i].Scope {
+			return &m.Fields[i]
+		}
+	}
+	return nil
+}
+
+// writeBSRecord runs one write of model (see the steps at the top of the
+// file) and returns the record's id.
+func writeBSRecord(tx *gorm.DB, userID uint, model, id string, ch BSChange, op bsOp, guard bool) (string, error) {
+	m := bsRegistry[model]
+	if m == nil {
+		return "", fmt.Errorf("store: no BrainSTEM model %q", model)
+	}
+	w := &bsWrite{tx: tx, m: m, userID: userID, id: id, op: op, set: map[string]any{}, extra: ch.Extra, trusted: !guard}
+	if guard {
+		if err := m.guardWrite(tx, userID); err != nil {
+			return "", err
+		}
+	}
+	if op != opCreate {
+		if err := w.load(); err != nil {
+			return "", err
+		}
+	}
+	if op != opDelete {
+		if err := w.checkFields(ch); err != nil {
+			return "", err
+		}
+	}
+	if err := w.authorize(); err != nil {
+		return "", err
+	}
+	if op == opDelete {
+		return id, w.delete()
+	}
+	return w.id, w.save()
+}
+
+// load reads the current row, if the caller may see it.
+func (w *bsWrite) load() error {
+	q := w.tx.Table(w.m.Table).Select(w.m.Table + ".*")
+	if !w.trusted {
+		q = w.viewer().where(q, w.m.Name)
+	}
+	w.cur = map[string]any{}
+	return notFound(q.Where(w.m.Table+".id = ?", w.id).Take(&w.cur).Error)
+}
+
+// checkFields takes the writable fields of ch, applies the defaults of a
+// full write and answers the field errors (400).
+func (w *bsWrite) checkFields(ch BSChange) error {
+	errs := fieldErrors{}
+	for i := range w.m.Fields {
+		f := &w.m.Fields[i]
+		if !f.writable() {
+			continue
+		}
+		v, ok := ch.Set[f.Name]
+		switch {
+		case ok:
+			w.set[f.Name] = v
+		case ch.Full && f.Required:
+			errs.add(f.Name, "This field is required.")
+		case ch.Full && !f.Kept && !slices.Contains(w.m.hooks.own, f.Name):
+			w.set[f.Name] = f.defaultValue()
+		case ch.Full && slices.Contains(w.m.hooks.own, f.Name) && f.Kind == BSToMany:
+			w.set[f.Name] = []string{}
+		}
+	}
+	for i := range w.m.Fields {
+		f := &w.m.Fields[i]
+		v, ok := w.set[f.Name]
+		if !ok {
+			continue
+		}
+		if err := w.checkField(f, v, errs); err != nil {
+			return err
+		}
+	}
+	if h := w.m.hooks.check; h != nil {
+		if err := h(w, errs); err != nil {
+			return err
+		}
+	}
+	return errs.err()
+}
+
+// checkField checks one value: uniqueness and references.
+func (w *bsWrite) checkField(f *BSField, v any, errs fieldErrors) error {
+	var ids []string
+	switch f.Kind {
+	case BSText:
+		if f.Unique && v != nil {
+			var n int64
+			if err := w.tx.Table(w.m.Table).Where(f.Col+" = ? AND id <> ?", textOf(v), w.id).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				errs.add(f.Name, w.m.uniqueMessage(f))
+			}
+		}
+		return nil
+	case BSToOne:
+		if v == nil {
+			return nil
+		}
+		ids = []string{textOf(v)}
+	case BSToMany:
+		ids, _ = v.([]string)
+	default:
+		return nil
+	}
+	var missing []string
+	var err error
+	switch {
+	case len(ids) == 0:
+	case f.Scope || w.trusted:
+		missing, err = missingIDs(w.tx, bsModels[f.Target].table, ids)
+	default:
+		missing, err = missingVisible(w.tx, w.viewer(), f.Target, ids)
+	}
+	if err != nil {
+		return err
+	}
+	for _, id := range missing {
+		errs.add(f.Name, invalidPk(id))
+	}
+	return nil
+}
+
+// uniqueMessage is DRF's message for a taken value of a unique field.
+func (m *BSModel) uniqueMessage(f *BSField) string {
+	return fmt.Sprintf("%s with this %s already exists.", m.verbose(), f.Name)
+}
+
+// authorize checks the write scope and the hooks' permissions (403).
+func (w *bsWrite) authorize() error {
+	if w.trusted {
+		return nil
+	}
+	switch w.m.Write {
+	case BSWriteProject:
+		if f := w.m.scopeField(); f != nil {
+			projects, err := w.scopeIDs(f)
+			if err != nil {
+				return err
+			}
+			if ok, err := canChangeAll(w.tx, w.userID, projects); err != nil || !ok {
+				return orForbidden(err)
+			}
+		}
+	case BSWriteOwner:
+		if w.op != opCreate && uint64Of(w.cur["owner_id"]) != uint64(w.userID) {
+			return ErrForbidden
+		}
+	}
+	if h := w.m.hooks.authorize; h != nil {
+		return h(w)
+	}
+	return nil
+}
+
+// uint64Of reads an integer column value.
+func uint64Of(v any) uint64 {
+	switch x := v.(type) {
+	case int64:
+		return uint64(x)
+	case int32:
+		return uint64(x)
+	case int:
+		return uint64(x)
+	case uint:
+		return uint64(x)
+	case uint64:
+		return x
+	}
+	return 0
+}
+
+// scopeIDs are the ids of the scope relation before and after the write.
+func (w *bsWrite) scopeIDs(f *BSField) ([]string, error) {
+	var ids []string
+	if v, ok := w.set[f.Name]; ok {
+		switch x := v.(type) {
+		case []string:
+			ids = append(ids, x...)
+		default:
+			if id := textOf(x); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if w.op != opCreate {
+		switch f.Kind {
+		case BSToOne:
+			if id := textOf(w.cur[f.Col]); id != "" {
+				ids = append(ids, id)
+			}
+		case BSToMany:
+			var cur []string
+			if err := w.tx.Table(f.Link).Where(f.LinkSrc+" = ?", w.id).Pluck(f.LinkDst, &cur).Error; err != nil {
+				return nil, err
+			}
+			ids = append(ids, cur...)
+		}
+	}
+	return dedupe(ids), nil
+}
+
+// save writes the row and its links.
+func (w *bsWrite) save() error {
+	w.cols = map[string]any{}
+	for i := range w.m.Fields {
+		f := &w.m.Fields[i]
+		v, ok := w.set[f.Name]
+		if !ok || f.Col == "" || slices.Contains(w.m.hooks.own, f.Name) {
+			continue
+		}
+		w.cols[f.Col] = v
+	}
+	if h := w.m.hooks.before; h != nil {
+		if err := h(w); err != nil {
+			return err
+		}
+	}
+	now := w.tx.NowFunc()
+	if !w.m.Untimed {
+		w.cols["updated_at"] = now
+	}
+	var err error
+	if w.op == opCreate {
+		w.id = newBSID()
+		w.cols["id"] = w.id
+		if !w.m.Untimed {
+			w.cols["created_at"] = now
+		}
+		if w.m.Write == BSWriteOwner {
+			w.cols["owner_id"] = w.userID
+		}
+		err = w.tx.Table(w.m.Table).Create(w.cols).Error
+	} else if len(w.cols) > 0 {
+		err = w.tx.Table(w.m.Table).Where("id = ?", w.id).Updates(w.cols).Error
+	}
+	if err != nil {
+		return w.duplicate(err)
+	}
+	for i := range w.m.Fields {
+		f := &w.m.Fields[i]
+		ids, ok := w.set[f.Name].([]string)
+		if !ok || f.Kind != BSToMany || slices.Contains(w.m.hooks.own, f.Name) {
+			continue
+		}
+		if err := w.replaceLinks(f, ids); err != nil {
+			return err
+		}
+	}
+	if h := w.m.hooks.after; h != nil {
+		return h(w)
+	}
+	return nil
+}
+
+// duplicate turns a unique-index violation into DRF's field message.
+func (w *bsWrite) duplicate(err error) error {
+	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return err
+	}
+	if w.m.hooks.duplicate != nil {
+		return w.m.hooks.duplicate
+	}
+	for i := range w.m.Fields {
+		if f := &w.m.Fields[i]; f.Unique && f.Kind == BSText {
+			return Invalid(f.Name, w.m.uniqueMessage(f))
+		}
+	}
+	return err
+}
+
+// replaceLinks makes ids the targets of f that the caller may see; links
+// to targets they may not see stay.
+func (w *bsWrite) replaceLinks(f *BSField, ids []string) error {
+	if w.op != opCreate {
+		q := fmt.Sprintf("DELETE FROM %s WHERE %s = ?", f.Link, f.LinkSrc)
+		args := []any{w.id}
+		if !w.trusted {
+			visible := w.viewer().visibleIDs(f.Target)
+			q += fmt.Sprintf(" AND %s IN (%s)", f.LinkDst, visible.sql)
+			args = append(args, visible.args...)
+		}
+		if err := w.tx.Exec(q, args...).Error; err != nil {
+			return err
+		}
+	}
+	ids = dedupe(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		rows[i] = map[string]any{f.LinkSrc: w.id, f.LinkDst: id}
+	}
+	return w.tx.Table(f.Link).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+}
+
+// delete deletes the row (its links go by the foreign keys' cascades).
+func (w *bsWrite) delete() error {
+	if h := w.m.hooks.before; h != nil {
+		if err := h(w); err != nil {
+			return err
+		}
+	}
+	if err := w.tx.Exec("DELETE FROM "+w.m.Table+" WHERE id = ?", w.id).Error; err != nil {
+		return err
+	}
+	if h := w.m.hooks.after; h != nil {
+		return h(w)
+	}
+	return nil
+}

@@ -20,20 +20,23 @@ import (
 // its modules; can_change on every project of the parent is needed to
 // write them. Deleting the parent deletes its modules.
 //
-// setup, behavioralassay, equipment, consumablestock, brain_region and
-// licenses name models this server does not have yet: they are stored as
-// UUIDs (JSON lists of UUIDs) and not checked.
+// Equipment belongs to a setup (personal_attributes): who may see the
+// setup sees its equipment; its owner writes it. consumablestock names a
+// model this server does not have yet: it is stored as a UUID and not
+// checked.
 
 // BSBehavior is a behavior of a session.
 type BSBehavior struct {
-	ID                string    `gorm:"primaryKey;type:text"`
-	SessionID         string    `gorm:"type:text;not null;index:idx_bs_behaviors_session_order,priority:1"`
-	Session           BSSession `gorm:"constraint:OnDelete:CASCADE"`
-	SetupID           string    `gorm:"type:text;not null"`
-	BehavioralAssayID string    `gorm:"column:behavioralassay_id;type:text;not null"`
-	Notes             string    `gorm:"not null;default:''"`
-	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_behaviors_session_order,priority:2"`
-	CreatedAt         time.Time `gorm:"index"`
+	ID                string            `gorm:"primaryKey;type:text"`
+	SessionID         string            `gorm:"type:text;not null;index:idx_bs_behaviors_session_order,priority:1"`
+	Session           BSSession         `gorm:"constraint:OnDelete:CASCADE"`
+	SetupID           string            `gorm:"type:text;not null;index"`
+	Setup             BSSetup           `gorm:"constraint:OnDelete:RESTRICT"`
+	BehavioralAssayID string            `gorm:"column:behavioralassay_id;type:text;not null;index"`
+	BehavioralAssay   BSBehavioralAssay `gorm:"foreignKey:BehavioralAssayID;constraint:OnDelete:RESTRICT"`
+	Notes             string            `gorm:"not null;default:''"`
+	Order             int64             `gorm:"column:sort_order;not null;default:0;index:idx_bs_behaviors_session_order,priority:2"`
+	CreatedAt         time.Time         `gorm:"index"`
 	UpdatedAt         time.Time
 }
 
@@ -59,7 +62,6 @@ type BSDataAcquisition struct {
 	Notes             string    `gorm:"not null;default:''"`
 	SessionID         string    `gorm:"type:text;not null;index:idx_bs_dataacquisitions_session_order,priority:1"`
 	Session           BSSession `gorm:"constraint:OnDelete:CASCADE"`
-	Equipment         string    `gorm:"not null;default:'[]'"` // JSON array of UUIDs
 	Details           string    `gorm:"not null;default:'{}'"` // JSON object
 	TypeSchemaVersion string    `gorm:"not null;default:''"`
 	Image             *string
@@ -90,7 +92,6 @@ type BSManipulation struct {
 	Notes             string    `gorm:"not null;default:''"`
 	SessionID         string    `gorm:"type:text;not null;index:idx_bs_manipulations_session_order,priority:1"`
 	Session           BSSession `gorm:"constraint:OnDelete:CASCADE"`
-	Equipment         string    `gorm:"not null;default:'[]'"` // JSON array of UUIDs
 	Details           string    `gorm:"not null;default:'[]'"` // JSON array of objects
 	TypeSchemaVersion string    `gorm:"not null;default:''"`
 	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_manipulations_session_order,priority:2"`
@@ -121,21 +122,91 @@ type BSProcedure struct {
 	SubjectID                string    `gorm:"type:text;not null;index"`
 	Subject                  BSSubject `gorm:"constraint:OnDelete:CASCADE"`
 	DateTime                 *time.Time
-	ConsumableStockID        *string   `gorm:"column:consumablestock_id;type:text"`
-	Equipment                string    `gorm:"not null;default:'[]'"` // JSON array of UUIDs
-	BrainRegionID            *string   `gorm:"type:text"`
-	Licenses                 string    `gorm:"not null;default:'[]'"` // JSON array of UUIDs
-	Details                  string    `gorm:"not null;default:'{}'"`
-	TypeSchemaVersion        string    `gorm:"not null;default:''"`
-	CoordinatesSystem        string    `gorm:"not null;default:''"`
-	CoordinatesDetails       string    `gorm:"not null;default:'{}'"`
-	CoordinatesSchemaVersion string    `gorm:"not null;default:''"`
-	CreatedAt                time.Time `gorm:"index"`
+	ConsumableStockID        *string        `gorm:"column:consumablestock_id;type:text"`
+	BrainRegionID            *string        `gorm:"type:text;index"`
+	BrainRegion              *BSBrainRegion `gorm:"constraint:OnDelete:RESTRICT"`
+	Details                  string         `gorm:"not null;default:'{}'"`
+	TypeSchemaVersion        string         `gorm:"not null;default:''"`
+	CoordinatesSystem        string         `gorm:"not null;default:''"`
+	CoordinatesDetails       string         `gorm:"not null;default:'{}'"`
+	CoordinatesSchemaVersion string         `gorm:"not null;default:''"`
+	CreatedAt                time.Time      `gorm:"index"`
 	UpdatedAt                time.Time
 }
 
 // TableName pins the table name.
 func (BSProcedure) TableName() string { return "bs_procedures" }
+
+// BSEquipment is a piece of equipment of a setup: its type's details and
+// its place (a coordinates system and its details).
+type BSEquipment struct {
+	ID                       string            `gorm:"primaryKey;type:text"`
+	Name                     string            `gorm:"not null;default:''"`
+	Type                     string            `gorm:"not null;index"`
+	Notes                    string            `gorm:"not null;default:''"`
+	SetupID                  string            `gorm:"type:text;not null;index"`
+	Setup                    BSSetup           `gorm:"constraint:OnDelete:RESTRICT"`
+	DateTime                 *time.Time        `gorm:"column:date_time"`
+	ConsumableID             *string           `gorm:"type:text;index"`
+	Consumable               *BSConsumable     `gorm:"constraint:OnDelete:RESTRICT"`
+	HardwareDeviceID         *string           `gorm:"column:hardwaredevice_id;type:text;index"`
+	HardwareDevice           *BSHardwareDevice `gorm:"foreignKey:HardwareDeviceID;constraint:OnDelete:RESTRICT"`
+	Details                  string            `gorm:"not null;default:'{}'"`
+	TypeSchemaVersion        string            `gorm:"not null;default:''"`
+	CoordinatesSystem        string            `gorm:"not null;default:''"`
+	CoordinatesDetails       string            `gorm:"not null;default:'{}'"`
+	CoordinatesSchemaVersion string            `gorm:"not null;default:''"`
+	CreatedAt                time.Time         `gorm:"index"`
+	UpdatedAt                time.Time
+}
+
+// TableName pins the table name.
+func (BSEquipment) TableName() string { return "bs_equipment" }
+
+// The equipment and licenses a module lists (link tables; deleting a
+// listed equipment is refused, deleting a license drops it from the list).
+type (
+	// BSDataAcquisitionEquipment links a data acquisition to equipment.
+	BSDataAcquisitionEquipment struct {
+		DataAcquisitionID string            `gorm:"primaryKey;type:text"`
+		EquipmentID       string            `gorm:"primaryKey;type:text;index"`
+		DataAcquisition   BSDataAcquisition `gorm:"constraint:OnDelete:CASCADE"`
+		Equipment         BSEquipment       `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	// BSManipulationEquipment links a manipulation to equipment.
+	BSManipulationEquipment struct {
+		ManipulationID string         `gorm:"primaryKey;type:text"`
+		EquipmentID    string         `gorm:"primaryKey;type:text;index"`
+		Manipulation   BSManipulation `gorm:"constraint:OnDelete:CASCADE"`
+		Equipment      BSEquipment    `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	// BSProcedureEquipment links a procedure to equipment.
+	BSProcedureEquipment struct {
+		ProcedureID string      `gorm:"primaryKey;type:text"`
+		EquipmentID string      `gorm:"primaryKey;type:text;index"`
+		Procedure   BSProcedure `gorm:"constraint:OnDelete:CASCADE"`
+		Equipment   BSEquipment `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	// BSProcedureLicense links a procedure to a license.
+	BSProcedureLicense struct {
+		ProcedureID string      `gorm:"primaryKey;type:text"`
+		LicenseID   string      `gorm:"primaryKey;type:text;index"`
+		Procedure   BSProcedure `gorm:"constraint:OnDelete:CASCADE"`
+		License     BSLicense   `gorm:"constraint:OnDelete:CASCADE"`
+	}
+)
+
+// TableName pins the table name.
+func (BSDataAcquisitionEquipment) TableName() string { return "bs_dataacquisition_equipment" }
+
+// TableName pins the table name.
+func (BSManipulationEquipment) TableName() string { return "bs_manipulation_equipment" }
+
+// TableName pins the table name.
+func (BSProcedureEquipment) TableName() string { return "bs_procedure_equipment" }
+
+// TableName pins the table name.
+func (BSProcedureLicense) TableName() string { return "bs_procedure_licenses" }
 
 // bsModuleRegistry are the module descriptors, merged into the registry.
 var bsModuleRegistry = map[string]*BSModel{
@@ -143,12 +214,14 @@ var bsModuleRegistry = map[string]*BSModel{
 	"dataacquisition": bsDataAcquisitionModel,
 	"manipulation":    bsManipulationModel,
 	"procedure":       bsProcedureModel,
+	"equipment":       bsEquipmentModel,
 }
 
 // bsModuleModels lists the modules' tables for migration.
 func bsModuleModels() []any {
-	return []any{&BSBehavior{}, &BSBehaviorSubject{}, &BSProcedure{}, &BSDataAcquisition{}, &BSDataAcquisitionProcedure{},
-		&BSManipulation{}, &BSManipulationProcedure{}}
+	return []any{&BSEquipment{}, &BSBehavior{}, &BSBehaviorSubject{}, &BSProcedure{}, &BSDataAcquisition{},
+		&BSDataAcquisitionProcedure{}, &BSManipulation{}, &BSManipulationProcedure{}, &BSDataAcquisitionEquipment{},
+		&BSManipulationEquipment{}, &BSProcedureEquipment{}, &BSProcedureLicense{}}
 }
 
 // BSModuleRecord is a record of a module model as a viewer sees it: its
@@ -172,8 +245,10 @@ func (r *BSModuleRecord) Value(m *BSModel, name string) any {
 	return nil
 }
 
-// bsModuleParent is how a module model reaches its projects: the parent
-// field (a to-one relation) and the parent's project link.
+// bsModuleParent is how a module model reaches who may write it: the
+// parent field (a to-one relation) and the parent's project link (its
+// writers: can_change on every project), or, with link "", the parent's
+// table in linkSrc (its writer: its owner).
 type bsModuleParent struct {
 	field, link, linkSrc string
 }
@@ -183,6 +258,7 @@ var bsModuleParents = map[string]bsModuleParent{
 	"dataacquisition": {"session", "bs_session_projects", "session_id"},
 	"manipulation":    {"session", "bs_session_projects", "session_id"},
 	"procedure":       {"subject", "bs_subject_projects", "subject_id"},
+	"equipment":       {"setup", "", "bs_setups"},
 }
 
 // IsBSModule reports whether model is read and written as a module
@@ -222,8 +298,9 @@ var (
 			modField("session", BSToOne, "session_id", required, sortable, target("session")),
 			modField("subjects", BSToMany, "", required, target("subject"),
 				through("bs_behavior_subjects", "behavior_id", "subject_id")),
-			modField("setup", BSUUID, "setup_id", required, sortable),
-			modField("behavioralassay", BSUUID, "behavioralassay_id", required, sortable),
+			// A setup or assay the caller may not see is rendered as null (the column is never NULL).
+			modField("setup", BSToOne, "setup_id", required, nullable, sortable, target("setup")),
+			modField("behavioralassay", BSToOne, "behavioralassay_id", required, nullable, sortable, target("behavioralassay")),
 			modField("notes", BSText, "notes", sortable),
 			modField("order", BSInt, "sort_order", sortable),
 		},
@@ -239,7 +316,8 @@ var (
 			modField("session", BSToOne, "session_id", required, sortable, target("session")),
 			modField("procedures", BSToMany, "", target("procedure"),
 				through("bs_dataacquisition_procedures", "data_acquisition_id", "procedure_id")),
-			modField("equipment", BSUUIDList, "equipment"),
+			modField("equipment", BSToMany, "", target("equipment"),
+				through("bs_dataacquisition_equipment", "data_acquisition_id", "equipment_id")),
 			modField("details", BSJSON, "details"),
 			modField("type_schema_version", BSText, "type_schema_version", sortable),
 			modField("image", BSText, "image", readOnly, nullable),
@@ -257,7 +335,8 @@ var (
 			modField("procedures", BSToMany, "", required, target("procedure"),
 				through("bs_manipulation_procedures", "manipulation_id", "procedure_id")),
 			modField("session", BSToOne, "session_id", required, sortable, target("session")),
-			modField("equipment", BSUUIDList, "equipment"),
+			modField("equipment", BSToMany, "", target("equipment"),
+				through("bs_manipulation_equipment", "manipulation_id", "equipment_id")),
 			modField("details", BSJSONList, "details"),
 			modField("type_schema_version", BSText, "type_schema_version", sortable),
 			modField("order", BSInt, "sort_order", sortable),
@@ -274,9 +353,11 @@ var (
 			modField("subject", BSToOne, "subject_id", required, sortable, target("subject")),
 			modField("date_time", BSDateTime, "date_time", nullable, sortable),
 			modField("consumablestock", BSUUID, "consumablestock_id", nullable, sortable),
-			modField("equipment", BSUUIDList, "equipment"),
-			modField("brain_region", BSUUID, "brain_region_id", nullable, sortable),
-			modField("licenses", BSUUIDList, "licenses"),
+			modField("equipment", BSToMany, "", target("equipment"),
+				through("bs_procedure_equipment", "procedure_id", "equipment_id")),
+			modField("brain_region", BSToOne, "brain_region_id", nullable, sortable, target("brainregion")),
+			modField("licenses", BSToMany, "", target("license"),
+				through("bs_procedure_licenses", "procedure_id", "license_id")),
 			modField("details", BSJSON, "details"),
 			modField("type_schema_version", BSText, "type_schema_version", sortable),
 			modField("coordinates_system", BSText, "coordinates_system", required, sortable),
@@ -287,6 +368,33 @@ var (
 		},
 	})
 )
+
+var bsEquipmentModel = moduleModel(&BSModel{
+	Name: "equipment", Table: "bs_equipment", Write: BSWriteOwner,
+	DefaultOrder: []string{"created_at", "id"},
+	// the setup's visibility (ownedVisible): its owner's, or public
+	visible: func(v BSViewer) []bsCond {
+		if v.Public {
+			return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "is_public = 1")}
+		}
+		return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "owner_id = ? OR is_public = 1", v.UserID)}
+	},
+	Fields: []BSField{
+		modField("id", BSUUID, "id", readOnly, unique),
+		modField("name", BSText, "name", sortable),
+		modField("type", BSText, "type", required, sortable),
+		modField("notes", BSText, "notes", sortable),
+		modField("setup", BSToOne, "setup_id", required, sortable, target("setup")),
+		modField("date_time", BSDateTime, "date_time", nullable, sortable),
+		modField("consumable", BSToOne, "consumable_id", nullable, sortable, target("consumable")),
+		modField("hardwaredevice", BSToOne, "hardwaredevice_id", nullable, sortable, target("hardwaredevice")),
+		modField("details", BSJSON, "details"),
+		modField("type_schema_version", BSText, "type_schema_version", sortable),
+		modField("coordinates_system", BSText, "coordinates_system", required, sortable),
+		modField("coordinates_details", BSJSON, "coordinates_details"),
+		modField("coordinates_schema_version", BSText, "coordinates_schema_version", sortable),
+	},
+})
 
 // bsModuleIDsSQL is the ordered id list of model's records that point at
 // parentCol (the session's behaviors, …): by order, then creation.
@@ -299,14 +407,20 @@ func bsModuleIDsSQL(table, fk, parentCol string, ordered bool) string {
 }
 
 // moduleSelect is the column list that reads a record of m for v: the
-// stored columns, then a JSON id list per to-many relation (the related
-// records v may see). scanModule reads it.
+// stored columns (a nullable to-one relation v may not see as NULL) and a
+// JSON id list per to-many relation (the related records v may see), in
+// field order. scanModule reads it.
 func moduleSelect(m *BSModel, v BSViewer) (string, []any) {
 	var cols []string
 	var args []any
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		switch {
+		case f.Kind == BSToOne && f.Nullable: // null when v may not see the target
+			vis := v.visibleIDs(f.Target)
+			col := m.Table + "." + f.Col
+			cols = append(cols, "(SELECT "+col+" WHERE "+col+" IN ("+vis.sql+"))")
+			args = append(args, vis.args...)
 		case f.Kind == BSToMany:
 			vis := v.visibleIDs(f.Target)
 			cols = append(cols, fmt.Sprintf("(SELECT json_group_array(%s ORDER BY %s) FROM %s WHERE %s = %s.id AND %s IN (%s))",
@@ -469,15 +583,27 @@ func (s *Store) SaveBSModule(ctx context.Context, userID uint, model, id string,
 			}
 			switch f.Kind {
 			case BSToOne:
-				ref, _ := val.(string)
-				missing, err := missingVisible(tx, v, f.Target, []string{ref})
-				if err != nil {
-					return err
+				var ref *string
+				switch x := val.(type) {
+				case string:
+					ref = &x
+				case *string: // a nullable relation; nil clears it
+					ref = x
 				}
-				for _, x := range missing {
-					errs.add(f.Name, fmt.Sprintf(bsInvalidPkTemplate, x))
+				if ref != nil {
+					missing, err := missingVisible(tx, v, f.Target, []string{*ref})
+					if err != nil {
+						return err
+					}
+					for _, x := range missing {
+						errs.add(f.Name, fmt.Sprintf(bsInvalidPkTemplate, x))
+					}
+					cols[f.Col] = *ref
+				} else if f.Nullable {
+					cols[f.Col] = nil
+				} else {
+					errs.add(f.Name, "This field may not be null.")
 				}
-				cols[f.Col] = ref
 			case BSToMany:
 				ids := dedupe(val.([]string))
 				missing, err := missingVisible(tx, v, f.Target, ids)
@@ -546,26 +672,35 @@ func (s *Store) DeleteBSModule(ctx context.Context, userID uint, model, id strin
 		if err := canChangeParent(tx, userID, parent, p); err != nil {
 			return err
 		}
-		if model == "procedure" {
-			var users []string
-			for _, ref := range []struct{ link, src, what string }{
-				{"bs_dataacquisition_procedures", "data_acquisition_id", "data acquisition"},
-				{"bs_manipulation_procedures", "manipulation_id", "manipulation"},
-			} {
-				var ids []string
-				if err := tx.Table(ref.link).Where("procedure_id = ?", id).Order(ref.src).Pluck(ref.src, &ids).Error; err != nil {
-					return err
-				}
-				for _, x := range ids {
-					users = append(users, ref.what+" "+x)
-				}
+		var users []string
+		for _, ref := range bsModuleReferrers[model] {
+			var ids []string
+			if err := tx.Table(ref.link).Where(ref.dst+" = ?", id).Order(ref.src).Pluck(ref.src, &ids).Error; err != nil {
+				return err
 			}
-			if len(users) > 0 {
-				return &ReferencedError{Detail: "This procedure is still referenced by: " + strings.Join(users, ", ") + "."}
+			for _, x := range ids {
+				users = append(users, ref.what+" "+x)
 			}
+		}
+		if len(users) > 0 {
+			return &ReferencedError{Detail: "This " + model + " is still referenced by: " + strings.Join(users, ", ") + "."}
 		}
 		return tx.Exec("DELETE FROM "+m.Table+" WHERE id = ?", id).Error
 	})
+}
+
+// bsModuleReferrers are the lists that keep a module record from being
+// deleted while they name it.
+var bsModuleReferrers = map[string][]struct{ link, src, dst, what string }{
+	"procedure": {
+		{"bs_dataacquisition_procedures", "data_acquisition_id", "procedure_id", "data acquisition"},
+		{"bs_manipulation_procedures", "manipulation_id", "procedure_id", "manipulation"},
+	},
+	"equipment": {
+		{"bs_dataacquisition_equipment", "data_acquisition_id", "equipment_id", "data acquisition"},
+		{"bs_manipulation_equipment", "manipulation_id", "equipment_id", "manipulation"},
+		{"bs_procedure_equipment", "procedure_id", "equipment_id", "procedure"},
+	},
 }
 
 // ReferencedError is ErrReferenced with a message naming the referrers.
@@ -593,6 +728,16 @@ func moduleParent(tx *gorm.DB, v BSViewer, m *BSModel, pf *BSField, id string) (
 // canChangeParent answers ErrForbidden unless the user has can_change on
 // every project of the parent record.
 func canChangeParent(tx *gorm.DB, userID uint, parent bsModuleParent, id string) error {
+	if parent.link == "" { // the parent's owner
+		var n int64
+		if err := tx.Table(parent.linkSrc).Where("id = ? AND owner_id = ?", id, userID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrForbidden
+		}
+		return nil
+	}
 	var projectIDs []string
 	if err := tx.Table(parent.link).Where(parent.linkSrc+" = ?", id).Pluck("project_id", &projectIDs).Error; err != nil {
 		return err

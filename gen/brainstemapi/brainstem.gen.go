@@ -754,6 +754,42 @@ func (e GetDataAcquisitionParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListEquipmentParamsFormat.
+const (
+	ListEquipmentParamsFormatApi  ListEquipmentParamsFormat = "api"
+	ListEquipmentParamsFormatJson ListEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListEquipmentParamsFormat enum.
+func (e ListEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case ListEquipmentParamsFormatApi:
+		return true
+	case ListEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEquipmentParamsFormat.
+const (
+	GetEquipmentParamsFormatApi  GetEquipmentParamsFormat = "api"
+	GetEquipmentParamsFormatJson GetEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetEquipmentParamsFormat enum.
+func (e GetEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case GetEquipmentParamsFormatApi:
+		return true
+	case GetEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListManipulationsParamsFormat.
 const (
 	ListManipulationsParamsFormatApi  ListManipulationsParamsFormat = "api"
@@ -1744,6 +1780,42 @@ func (e PublicGetDataAcquisitionParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListEquipmentParamsFormat.
+const (
+	PublicListEquipmentParamsFormatApi  PublicListEquipmentParamsFormat = "api"
+	PublicListEquipmentParamsFormatJson PublicListEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListEquipmentParamsFormat enum.
+func (e PublicListEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case PublicListEquipmentParamsFormatApi:
+		return true
+	case PublicListEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetEquipmentParamsFormat.
+const (
+	PublicGetEquipmentParamsFormatApi  PublicGetEquipmentParamsFormat = "api"
+	PublicGetEquipmentParamsFormatJson PublicGetEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetEquipmentParamsFormat enum.
+func (e PublicGetEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetEquipmentParamsFormatApi:
+		return true
+	case PublicGetEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListManipulationsParamsFormat.
 const (
 	PublicListManipulationsParamsFormatApi  PublicListManipulationsParamsFormat = "api"
@@ -2626,21 +2698,34 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 	}
 }
 
-// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; `session` and `subjects` are UUIDs or embedded objects with `include[]=rel.*`.
+// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; relations are UUIDs or embedded objects with `include[]=rel.*`.
 type Behavior struct {
-	Behavioralassay Uuid                `json:"behavioralassay"`
-	Id              *openapi_types.UUID `json:"id,omitempty"`
-	Notes           string              `json:"notes"`
-	Order           int                 `json:"order"`
-	Session         Behavior_Session    `json:"session"`
-	Setup           Uuid                `json:"setup"`
+	// Behavioralassay The behavioral assay, or null when the caller may not see it.
+	Behavioralassay Behavior_Behavioralassay `json:"behavioralassay"`
+	Id              *openapi_types.UUID      `json:"id,omitempty"`
+	Notes           string                   `json:"notes"`
+	Order           int                      `json:"order"`
+	Session         Behavior_Session         `json:"session"`
+
+	// Setup The setup, or null when the caller may not see it (another user's private setup).
+	Setup Behavior_Setup `json:"setup"`
 
 	// Subjects The subjects the caller may see.
 	Subjects []Behavior_Subjects_Item `json:"subjects"`
 }
 
+// Behavior_Behavioralassay The behavioral assay, or null when the caller may not see it.
+type Behavior_Behavioralassay struct {
+	union json.RawMessage
+}
+
 // Behavior_Session defines model for Behavior.Session.
 type Behavior_Session struct {
+	union json.RawMessage
+}
+
+// Behavior_Setup The setup, or null when the caller may not see it (another user's private setup).
+type Behavior_Setup struct {
 	union json.RawMessage
 }
 
@@ -2649,7 +2734,7 @@ type Behavior_Subjects_Item struct {
 	union json.RawMessage
 }
 
-// BehaviorCreate Writable behavior fields (POST). The subjects must be visible to the caller.
+// BehaviorCreate Writable behavior fields (POST). The subjects, the setup and the behavioral assay must be visible to the caller.
 type BehaviorCreate struct {
 	Behavioralassay Uuid    `json:"behavioralassay"`
 	Notes           *string `json:"notes,omitempty"`
@@ -2663,7 +2748,7 @@ type BehaviorCreate struct {
 
 // BehaviorDetail defines model for BehaviorDetail.
 type BehaviorDetail struct {
-	// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; `session` and `subjects` are UUIDs or embedded objects with `include[]=rel.*`.
+	// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; relations are UUIDs or embedded objects with `include[]=rel.*`.
 	Behavior Behavior `json:"behavior"`
 }
 
@@ -3216,9 +3301,11 @@ type ConsumablePatch struct {
 
 // DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
 type DataAcquisition struct {
-	Details   map[string]interface{} `json:"details"`
-	Equipment []Uuid                 `json:"equipment"`
-	Id        *openapi_types.UUID    `json:"id,omitempty"`
+	Details map[string]interface{} `json:"details"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []DataAcquisition_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID              `json:"id,omitempty"`
 
 	// Image An uploaded image; uploads are not supported here, so always null.
 	Image nullable.Nullable[string] `json:"image,omitempty"`
@@ -3230,6 +3317,11 @@ type DataAcquisition struct {
 	Session           DataAcquisition_Session           `json:"session"`
 	Type              string                            `json:"type"`
 	TypeSchemaVersion string                            `json:"type_schema_version"`
+}
+
+// DataAcquisition_Equipment_Item defines model for DataAcquisition.equipment.Item.
+type DataAcquisition_Equipment_Item struct {
+	union json.RawMessage
 }
 
 // DataAcquisition_Procedures_Item defines model for DataAcquisition.procedures.Item.
@@ -3421,6 +3513,111 @@ type DownloadLinkRepository string
 
 // EmptyRelation A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 type EmptyRelation = []Uuid
+
+// Equipment A piece of equipment of a setup (docs/api/modules/equipment.md): its `type` and `details` (docs/api/schemas/equipment.md; every published type declares no fields), and its place: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its setup (the owner's, or a public one); the setup's owner writes it.
+type Equipment struct {
+	Consumable               Equipment_Consumable         `json:"consumable"`
+	CoordinatesDetails       map[string]interface{}       `json:"coordinates_details"`
+	CoordinatesSchemaVersion string                       `json:"coordinates_schema_version"`
+	CoordinatesSystem        string                       `json:"coordinates_system"`
+	DateTime                 nullable.Nullable[time.Time] `json:"date_time"`
+	Details                  map[string]interface{}       `json:"details"`
+	Hardwaredevice           Equipment_Hardwaredevice     `json:"hardwaredevice"`
+	Id                       *openapi_types.UUID          `json:"id,omitempty"`
+	Name                     string                       `json:"name"`
+	Notes                    string                       `json:"notes"`
+	Setup                    Equipment_Setup              `json:"setup"`
+	Type                     string                       `json:"type"`
+	TypeSchemaVersion        string                       `json:"type_schema_version"`
+}
+
+// Equipment_Consumable defines model for Equipment.Consumable.
+type Equipment_Consumable struct {
+	union json.RawMessage
+}
+
+// Equipment_Hardwaredevice defines model for Equipment.Hardwaredevice.
+type Equipment_Hardwaredevice struct {
+	union json.RawMessage
+}
+
+// Equipment_Setup defines model for Equipment.Setup.
+type Equipment_Setup struct {
+	union json.RawMessage
+}
+
+// EquipmentCreate Writable equipment fields (POST). The caller must own the setup.
+type EquipmentCreate struct {
+	// Consumable A UUID, or null.
+	Consumable         nullable.Nullable[NullableUuid] `json:"consumable,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem ModuleType                   `json:"coordinates_system"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+
+	// Hardwaredevice A UUID, or null.
+	Hardwaredevice nullable.Nullable[NullableUuid] `json:"hardwaredevice,omitempty"`
+	Name           *string                         `json:"name,omitempty"`
+	Notes          *string                         `json:"notes,omitempty"`
+	Setup          Uuid                            `json:"setup"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// EquipmentDetail defines model for EquipmentDetail.
+type EquipmentDetail struct {
+	// Equipment A piece of equipment of a setup (docs/api/modules/equipment.md): its `type` and `details` (docs/api/schemas/equipment.md; every published type declares no fields), and its place: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its setup (the owner's, or a public one); the setup's owner writes it.
+	Equipment Equipment `json:"equipment"`
+}
+
+// EquipmentList defines model for EquipmentList.
+type EquipmentList struct {
+	Count     int         `json:"count"`
+	Equipment []Equipment `json:"equipment"`
+	Meta      ListMeta    `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// EquipmentPatch Writable equipment fields (PATCH); only those sent change.
+type EquipmentPatch struct {
+	// Consumable A UUID, or null.
+	Consumable         nullable.Nullable[NullableUuid] `json:"consumable,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem *ModuleType                  `json:"coordinates_system,omitempty"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+
+	// Hardwaredevice A UUID, or null.
+	Hardwaredevice nullable.Nullable[NullableUuid] `json:"hardwaredevice,omitempty"`
+	Name           *string                         `json:"name,omitempty"`
+	Notes          *string                         `json:"notes,omitempty"`
+	Setup          *Uuid                           `json:"setup,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
 
 // ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
 type ExternalIdentifiers = []map[string]interface{}
@@ -3663,17 +3860,24 @@ type ListMeta struct {
 
 // Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
 type Manipulation struct {
-	Details   []map[string]interface{} `json:"details"`
-	Equipment []Uuid                   `json:"equipment"`
-	Id        *openapi_types.UUID      `json:"id,omitempty"`
-	Notes     string                   `json:"notes"`
-	Order     int                      `json:"order"`
+	Details []map[string]interface{} `json:"details"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []Manipulation_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID           `json:"id,omitempty"`
+	Notes     string                        `json:"notes"`
+	Order     int                           `json:"order"`
 
 	// Procedures The procedures the caller may see.
 	Procedures        []Manipulation_Procedures_Item `json:"procedures"`
 	Session           Manipulation_Session           `json:"session"`
 	Type              string                         `json:"type"`
 	TypeSchemaVersion string                         `json:"type_schema_version"`
+}
+
+// Manipulation_Equipment_Item defines model for Manipulation.equipment.Item.
+type Manipulation_Equipment_Item struct {
+	union json.RawMessage
 }
 
 // Manipulation_Procedures_Item defines model for Manipulation.procedures.Item.
@@ -3802,8 +4006,7 @@ type PersonalTokenList struct {
 
 // Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
 type Procedure struct {
-	// BrainRegion A UUID, or null.
-	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region"`
+	BrainRegion Procedure_BrainRegion `json:"brain_region"`
 
 	// Consumablestock A UUID, or null.
 	Consumablestock          nullable.Nullable[NullableUuid] `json:"consumablestock"`
@@ -3813,14 +4016,33 @@ type Procedure struct {
 	CreatedAt                *time.Time                      `json:"created_at,omitempty"`
 	DateTime                 nullable.Nullable[time.Time]    `json:"date_time"`
 	Details                  map[string]interface{}          `json:"details"`
-	Equipment                []Uuid                          `json:"equipment"`
-	Id                       *openapi_types.UUID             `json:"id,omitempty"`
-	Licenses                 []Uuid                          `json:"licenses"`
-	Notes                    string                          `json:"notes"`
-	Subject                  Procedure_Subject               `json:"subject"`
-	Type                     string                          `json:"type"`
-	TypeSchemaVersion        string                          `json:"type_schema_version"`
-	UpdatedAt                *time.Time                      `json:"updated_at,omitempty"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []Procedure_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID        `json:"id,omitempty"`
+
+	// Licenses The licenses the caller may see.
+	Licenses          []Procedure_Licenses_Item `json:"licenses"`
+	Notes             string                    `json:"notes"`
+	Subject           Procedure_Subject         `json:"subject"`
+	Type              string                    `json:"type"`
+	TypeSchemaVersion string                    `json:"type_schema_version"`
+	UpdatedAt         *time.Time                `json:"updated_at,omitempty"`
+}
+
+// Procedure_BrainRegion defines model for Procedure.BrainRegion.
+type Procedure_BrainRegion struct {
+	union json.RawMessage
+}
+
+// Procedure_Equipment_Item defines model for Procedure.equipment.Item.
+type Procedure_Equipment_Item struct {
+	union json.RawMessage
+}
+
+// Procedure_Licenses_Item defines model for Procedure.licenses.Item.
+type Procedure_Licenses_Item struct {
+	union json.RawMessage
 }
 
 // Procedure_Subject defines model for Procedure.Subject.
@@ -3828,7 +4050,7 @@ type Procedure_Subject struct {
 	union json.RawMessage
 }
 
-// ProcedureCreate Writable procedure fields (POST).
+// ProcedureCreate Writable procedure fields (POST). The equipment, brain region and licenses must be visible to the caller.
 type ProcedureCreate struct {
 	// BrainRegion A UUID, or null.
 	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region,omitempty"`
@@ -4886,6 +5108,51 @@ type GetDataAcquisitionParams struct {
 
 // GetDataAcquisitionParamsFormat defines parameters for GetDataAcquisition.
 type GetDataAcquisitionParamsFormat string
+
+// ListEquipmentParams defines parameters for ListEquipment.
+type ListEquipmentParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListEquipmentParamsFormat defines parameters for ListEquipment.
+type ListEquipmentParamsFormat string
+
+// GetEquipmentParams defines parameters for GetEquipment.
+type GetEquipmentParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetEquipmentParamsFormat defines parameters for GetEquipment.
+type GetEquipmentParamsFormat string
 
 // ListManipulationsParams defines parameters for ListManipulations.
 type ListManipulationsParams struct {
@@ -6831,6 +7098,51 @@ type PublicGetDataAcquisitionParams struct {
 // PublicGetDataAcquisitionParamsFormat defines parameters for PublicGetDataAcquisition.
 type PublicGetDataAcquisitionParamsFormat string
 
+// PublicListEquipmentParams defines parameters for PublicListEquipment.
+type PublicListEquipmentParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListEquipmentParamsFormat defines parameters for PublicListEquipment.
+type PublicListEquipmentParamsFormat string
+
+// PublicGetEquipmentParams defines parameters for PublicGetEquipment.
+type PublicGetEquipmentParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetEquipmentParamsFormat defines parameters for PublicGetEquipment.
+type PublicGetEquipmentParamsFormat string
+
 // PublicListManipulationsParams defines parameters for PublicListManipulations.
 type PublicListManipulationsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -7995,6 +8307,12 @@ type CreateDataAcquisitionJSONRequestBody = DataAcquisitionCreate
 // UpdateDataAcquisitionJSONRequestBody defines body for UpdateDataAcquisition for application/json ContentType.
 type UpdateDataAcquisitionJSONRequestBody = DataAcquisitionPatch
 
+// CreateEquipmentJSONRequestBody defines body for CreateEquipment for application/json ContentType.
+type CreateEquipmentJSONRequestBody = EquipmentCreate
+
+// UpdateEquipmentJSONRequestBody defines body for UpdateEquipment for application/json ContentType.
+type UpdateEquipmentJSONRequestBody = EquipmentPatch
+
 // CreateManipulationJSONRequestBody defines body for CreateManipulation for application/json ContentType.
 type CreateManipulationJSONRequestBody = ManipulationCreate
 
@@ -8211,6 +8529,68 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
 
+// AsNullableUuid returns the union data inside the Behavior_Behavioralassay as a NullableUuid
+func (t Behavior_Behavioralassay) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Behavior_Behavioralassay as the provided NullableUuid
+func (t *Behavior_Behavioralassay) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Behavior_Behavioralassay, using the provided NullableUuid
+func (t *Behavior_Behavioralassay) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralAssay returns the union data inside the Behavior_Behavioralassay as a BehavioralAssay
+func (t Behavior_Behavioralassay) AsBehavioralAssay() (BehavioralAssay, error) {
+	var body BehavioralAssay
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralAssay overwrites any union data inside the Behavior_Behavioralassay as the provided BehavioralAssay
+func (t *Behavior_Behavioralassay) FromBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralAssay performs a merge with any union data inside the Behavior_Behavioralassay, using the provided BehavioralAssay
+func (t *Behavior_Behavioralassay) MergeBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Behavioralassay) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Behavioralassay) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Behavior_Session as a Uuid
 func (t Behavior_Session) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -8269,6 +8649,68 @@ func (t Behavior_Session) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Behavior_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Behavior_Setup as a NullableUuid
+func (t Behavior_Setup) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Behavior_Setup as the provided NullableUuid
+func (t *Behavior_Setup) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Behavior_Setup, using the provided NullableUuid
+func (t *Behavior_Setup) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetup returns the union data inside the Behavior_Setup as a Setup
+func (t Behavior_Setup) AsSetup() (Setup, error) {
+	var body Setup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetup overwrites any union data inside the Behavior_Setup as the provided Setup
+func (t *Behavior_Setup) FromSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetup performs a merge with any union data inside the Behavior_Setup, using the provided Setup
+func (t *Behavior_Setup) MergeSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Setup) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Setup) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -9203,6 +9645,68 @@ func (t *Consumable_Supplier) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the DataAcquisition_Equipment_Item as a Uuid
+func (t DataAcquisition_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Equipment_Item as the provided Uuid
+func (t *DataAcquisition_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Equipment_Item, using the provided Uuid
+func (t *DataAcquisition_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the DataAcquisition_Equipment_Item as a Equipment
+func (t DataAcquisition_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the DataAcquisition_Equipment_Item as the provided Equipment
+func (t *DataAcquisition_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the DataAcquisition_Equipment_Item, using the provided Equipment
+func (t *DataAcquisition_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the DataAcquisition_Procedures_Item as a Uuid
 func (t DataAcquisition_Procedures_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -9323,6 +9827,192 @@ func (t DataAcquisition_Session) MarshalJSON() ([]byte, error) {
 }
 
 func (t *DataAcquisition_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Equipment_Consumable as a NullableUuid
+func (t Equipment_Consumable) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Equipment_Consumable as the provided NullableUuid
+func (t *Equipment_Consumable) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Equipment_Consumable, using the provided NullableUuid
+func (t *Equipment_Consumable) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumable returns the union data inside the Equipment_Consumable as a Consumable
+func (t Equipment_Consumable) AsConsumable() (Consumable, error) {
+	var body Consumable
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumable overwrites any union data inside the Equipment_Consumable as the provided Consumable
+func (t *Equipment_Consumable) FromConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumable performs a merge with any union data inside the Equipment_Consumable, using the provided Consumable
+func (t *Equipment_Consumable) MergeConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Consumable) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Consumable) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Equipment_Hardwaredevice as a NullableUuid
+func (t Equipment_Hardwaredevice) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Equipment_Hardwaredevice as the provided NullableUuid
+func (t *Equipment_Hardwaredevice) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Equipment_Hardwaredevice, using the provided NullableUuid
+func (t *Equipment_Hardwaredevice) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsHardwareDevice returns the union data inside the Equipment_Hardwaredevice as a HardwareDevice
+func (t Equipment_Hardwaredevice) AsHardwareDevice() (HardwareDevice, error) {
+	var body HardwareDevice
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromHardwareDevice overwrites any union data inside the Equipment_Hardwaredevice as the provided HardwareDevice
+func (t *Equipment_Hardwaredevice) FromHardwareDevice(v HardwareDevice) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeHardwareDevice performs a merge with any union data inside the Equipment_Hardwaredevice, using the provided HardwareDevice
+func (t *Equipment_Hardwaredevice) MergeHardwareDevice(v HardwareDevice) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Hardwaredevice) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Hardwaredevice) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Equipment_Setup as a Uuid
+func (t Equipment_Setup) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Equipment_Setup as the provided Uuid
+func (t *Equipment_Setup) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Equipment_Setup, using the provided Uuid
+func (t *Equipment_Setup) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetup returns the union data inside the Equipment_Setup as a Setup
+func (t Equipment_Setup) AsSetup() (Setup, error) {
+	var body Setup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetup overwrites any union data inside the Equipment_Setup as the provided Setup
+func (t *Equipment_Setup) FromSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetup performs a merge with any union data inside the Equipment_Setup, using the provided Setup
+func (t *Equipment_Setup) MergeSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Setup) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Setup) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -9575,6 +10265,68 @@ func (t *License_Subjects_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Manipulation_Equipment_Item as a Uuid
+func (t Manipulation_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Equipment_Item as the provided Uuid
+func (t *Manipulation_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Equipment_Item, using the provided Uuid
+func (t *Manipulation_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the Manipulation_Equipment_Item as a Equipment
+func (t Manipulation_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the Manipulation_Equipment_Item as the provided Equipment
+func (t *Manipulation_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the Manipulation_Equipment_Item, using the provided Equipment
+func (t *Manipulation_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Manipulation_Procedures_Item as a Uuid
 func (t Manipulation_Procedures_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -9695,6 +10447,192 @@ func (t Manipulation_Session) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Manipulation_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Procedure_BrainRegion as a NullableUuid
+func (t Procedure_BrainRegion) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Procedure_BrainRegion as the provided NullableUuid
+func (t *Procedure_BrainRegion) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Procedure_BrainRegion, using the provided NullableUuid
+func (t *Procedure_BrainRegion) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBrainRegion returns the union data inside the Procedure_BrainRegion as a BrainRegion
+func (t Procedure_BrainRegion) AsBrainRegion() (BrainRegion, error) {
+	var body BrainRegion
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBrainRegion overwrites any union data inside the Procedure_BrainRegion as the provided BrainRegion
+func (t *Procedure_BrainRegion) FromBrainRegion(v BrainRegion) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBrainRegion performs a merge with any union data inside the Procedure_BrainRegion, using the provided BrainRegion
+func (t *Procedure_BrainRegion) MergeBrainRegion(v BrainRegion) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_BrainRegion) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_BrainRegion) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Equipment_Item as a Uuid
+func (t Procedure_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Equipment_Item as the provided Uuid
+func (t *Procedure_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Equipment_Item, using the provided Uuid
+func (t *Procedure_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the Procedure_Equipment_Item as a Equipment
+func (t Procedure_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the Procedure_Equipment_Item as the provided Equipment
+func (t *Procedure_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the Procedure_Equipment_Item, using the provided Equipment
+func (t *Procedure_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Licenses_Item as a Uuid
+func (t Procedure_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Licenses_Item as the provided Uuid
+func (t *Procedure_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Licenses_Item, using the provided Uuid
+func (t *Procedure_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the Procedure_Licenses_Item as a License
+func (t Procedure_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the Procedure_Licenses_Item as the provided License
+func (t *Procedure_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the Procedure_Licenses_Item, using the provided License
+func (t *Procedure_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Licenses_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -10977,6 +11915,21 @@ type ServerInterface interface {
 	// UpdateDataAcquisition Update a dataacquisition
 	// (PATCH /api/private/modules/dataacquisition/{id}/)
 	UpdateDataAcquisition(ctx echo.Context, id Id) error
+	// ListEquipment List equipment (private portal)
+	// (GET /api/private/modules/equipment/)
+	ListEquipment(ctx echo.Context, params ListEquipmentParams) error
+	// CreateEquipment Create a equipment
+	// (POST /api/private/modules/equipment/)
+	CreateEquipment(ctx echo.Context) error
+	// DeleteEquipment Delete a equipment
+	// (DELETE /api/private/modules/equipment/{id}/)
+	DeleteEquipment(ctx echo.Context, id Id) error
+	// GetEquipment Get one equipment (private portal)
+	// (GET /api/private/modules/equipment/{id}/)
+	GetEquipment(ctx echo.Context, id Id, params GetEquipmentParams) error
+	// UpdateEquipment Update a equipment
+	// (PATCH /api/private/modules/equipment/{id}/)
+	UpdateEquipment(ctx echo.Context, id Id) error
 	// ListManipulations List manipulations (private portal)
 	// (GET /api/private/modules/manipulation/)
 	ListManipulations(ctx echo.Context, params ListManipulationsParams) error
@@ -11433,6 +12386,12 @@ type ServerInterface interface {
 	// PublicGetDataAcquisition Get one dataacquisition (public portal)
 	// (GET /api/public/modules/dataacquisition/{id}/)
 	PublicGetDataAcquisition(ctx echo.Context, id Id, params PublicGetDataAcquisitionParams) error
+	// PublicListEquipment List equipment (public portal)
+	// (GET /api/public/modules/equipment/)
+	PublicListEquipment(ctx echo.Context, params PublicListEquipmentParams) error
+	// PublicGetEquipment Get one equipment (public portal)
+	// (GET /api/public/modules/equipment/{id}/)
+	PublicGetEquipment(ctx echo.Context, id Id, params PublicGetEquipmentParams) error
 	// PublicListManipulations List manipulations (public portal)
 	// (GET /api/public/modules/manipulation/)
 	PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error
@@ -11899,6 +12858,153 @@ func (w *ServerInterfaceWrapper) UpdateDataAcquisition(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateDataAcquisition(ctx, id)
+	return err
+}
+
+// ListEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) ListEquipment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEquipmentParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListEquipment(ctx, params)
+	return err
+}
+
+// CreateEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEquipment(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEquipment(ctx)
+	return err
+}
+
+// DeleteEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteEquipment(ctx, id)
+	return err
+}
+
+// GetEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetEquipmentParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEquipment(ctx, id, params)
+	return err
+}
+
+// UpdateEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateEquipment(ctx, id)
 	return err
 }
 
@@ -17626,6 +18732,112 @@ func (w *ServerInterfaceWrapper) PublicGetDataAcquisition(ctx echo.Context) erro
 	return err
 }
 
+// PublicListEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListEquipment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListEquipmentParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListEquipment(ctx, params)
+	return err
+}
+
+// PublicGetEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetEquipmentParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetEquipment(ctx, id, params)
+	return err
+}
+
 // PublicListManipulations converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListManipulations(ctx echo.Context) error {
 	var err error
@@ -20605,6 +21817,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.UpdateProcedure, options.OperationMiddlewares["updateProcedure"]...)
 	router.GET(options.BaseURL+"/api/public/modules/procedure/", wrapper.PublicListProcedures, options.OperationMiddlewares["publicListProcedures"]...)
 	router.GET(options.BaseURL+"/api/public/modules/procedure/:id/", wrapper.PublicGetProcedure, options.OperationMiddlewares["publicGetProcedure"]...)
+	router.GET(options.BaseURL+"/api/private/modules/equipment/", wrapper.ListEquipment, options.OperationMiddlewares["listEquipment"]...)
+	router.POST(options.BaseURL+"/api/private/modules/equipment/", wrapper.CreateEquipment, options.OperationMiddlewares["createEquipment"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.DeleteEquipment, options.OperationMiddlewares["deleteEquipment"]...)
+	router.GET(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.GetEquipment, options.OperationMiddlewares["getEquipment"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.UpdateEquipment, options.OperationMiddlewares["updateEquipment"]...)
+	router.GET(options.BaseURL+"/api/public/modules/equipment/", wrapper.PublicListEquipment, options.OperationMiddlewares["publicListEquipment"]...)
+	router.GET(options.BaseURL+"/api/public/modules/equipment/:id/", wrapper.PublicGetEquipment, options.OperationMiddlewares["publicGetEquipment"]...)
 
 }
 
@@ -21683,6 +22902,463 @@ type UpdateDataAcquisition507JSONResponse struct {
 }
 
 func (response UpdateDataAcquisition507JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipmentRequestObject struct {
+	Params ListEquipmentParams
+}
+
+type ListEquipmentResponseObject interface {
+	VisitListEquipmentResponse(w http.ResponseWriter) error
+}
+
+type ListEquipment200JSONResponse EquipmentList
+
+func (response ListEquipment200JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListEquipment400JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListEquipment401JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListEquipment403JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipmentRequestObject struct {
+	Body *CreateEquipmentJSONRequestBody
+}
+
+type CreateEquipmentResponseObject interface {
+	VisitCreateEquipmentResponse(w http.ResponseWriter) error
+}
+
+type CreateEquipment201JSONResponse EquipmentDetail
+
+func (response CreateEquipment201JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateEquipment400JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateEquipment401JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateEquipment403JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateEquipment413JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateEquipment507JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipmentRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteEquipmentResponseObject interface {
+	VisitDeleteEquipmentResponse(w http.ResponseWriter) error
+}
+
+type DeleteEquipment204Response struct {
+}
+
+func (response DeleteEquipment204Response) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteEquipment400JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteEquipment401JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteEquipment403JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteEquipment404JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteEquipment507JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipmentRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetEquipmentParams
+}
+
+type GetEquipmentResponseObject interface {
+	VisitGetEquipmentResponse(w http.ResponseWriter) error
+}
+
+type GetEquipment200ResponseHeaders struct {
+	ETag string
+}
+
+type GetEquipment200JSONResponse struct {
+	Body    EquipmentDetail
+	Headers GetEquipment200ResponseHeaders
+}
+
+func (response GetEquipment200JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetEquipment400JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetEquipment401JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetEquipment403JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetEquipment404JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipmentRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateEquipmentJSONRequestBody
+}
+
+type UpdateEquipmentResponseObject interface {
+	VisitUpdateEquipmentResponse(w http.ResponseWriter) error
+}
+
+type UpdateEquipment200JSONResponse EquipmentDetail
+
+func (response UpdateEquipment200JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateEquipment400JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateEquipment401JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateEquipment403JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateEquipment404JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateEquipment413JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateEquipment507JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -36726,6 +38402,163 @@ func (response PublicGetDataAcquisition404JSONResponse) VisitPublicGetDataAcquis
 	return err
 }
 
+type PublicListEquipmentRequestObject struct {
+	Params PublicListEquipmentParams
+}
+
+type PublicListEquipmentResponseObject interface {
+	VisitPublicListEquipmentResponse(w http.ResponseWriter) error
+}
+
+type PublicListEquipment200JSONResponse EquipmentList
+
+func (response PublicListEquipment200JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListEquipment400JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListEquipment401JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListEquipment403JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipmentRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetEquipmentParams
+}
+
+type PublicGetEquipmentResponseObject interface {
+	VisitPublicGetEquipmentResponse(w http.ResponseWriter) error
+}
+
+type PublicGetEquipment200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetEquipment200JSONResponse struct {
+	Body    EquipmentDetail
+	Headers PublicGetEquipment200ResponseHeaders
+}
+
+func (response PublicGetEquipment200JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetEquipment400JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetEquipment401JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetEquipment403JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetEquipment404JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListManipulationsRequestObject struct {
 	Params PublicListManipulationsParams
 }
@@ -40678,6 +42511,21 @@ type StrictServerInterface interface {
 	// UpdateDataAcquisition Update a dataacquisition
 	// (PATCH /api/private/modules/dataacquisition/{id}/)
 	UpdateDataAcquisition(ctx context.Context, request UpdateDataAcquisitionRequestObject) (UpdateDataAcquisitionResponseObject, error)
+	// ListEquipment List equipment (private portal)
+	// (GET /api/private/modules/equipment/)
+	ListEquipment(ctx context.Context, request ListEquipmentRequestObject) (ListEquipmentResponseObject, error)
+	// CreateEquipment Create a equipment
+	// (POST /api/private/modules/equipment/)
+	CreateEquipment(ctx context.Context, request CreateEquipmentRequestObject) (CreateEquipmentResponseObject, error)
+	// DeleteEquipment Delete a equipment
+	// (DELETE /api/private/modules/equipment/{id}/)
+	DeleteEquipment(ctx context.Context, request DeleteEquipmentRequestObject) (DeleteEquipmentResponseObject, error)
+	// GetEquipment Get one equipment (private portal)
+	// (GET /api/private/modules/equipment/{id}/)
+	GetEquipment(ctx context.Context, request GetEquipmentRequestObject) (GetEquipmentResponseObject, error)
+	// UpdateEquipment Update a equipment
+	// (PATCH /api/private/modules/equipment/{id}/)
+	UpdateEquipment(ctx context.Context, request UpdateEquipmentRequestObject) (UpdateEquipmentResponseObject, error)
 	// ListManipulations List manipulations (private portal)
 	// (GET /api/private/modules/manipulation/)
 	ListManipulations(ctx context.Context, request ListManipulationsRequestObject) (ListManipulationsResponseObject, error)
@@ -41134,6 +42982,12 @@ type StrictServerInterface interface {
 	// PublicGetDataAcquisition Get one dataacquisition (public portal)
 	// (GET /api/public/modules/dataacquisition/{id}/)
 	PublicGetDataAcquisition(ctx context.Context, request PublicGetDataAcquisitionRequestObject) (PublicGetDataAcquisitionResponseObject, error)
+	// PublicListEquipment List equipment (public portal)
+	// (GET /api/public/modules/equipment/)
+	PublicListEquipment(ctx context.Context, request PublicListEquipmentRequestObject) (PublicListEquipmentResponseObject, error)
+	// PublicGetEquipment Get one equipment (public portal)
+	// (GET /api/public/modules/equipment/{id}/)
+	PublicGetEquipment(ctx context.Context, request PublicGetEquipmentRequestObject) (PublicGetEquipmentResponseObject, error)
 	// PublicListManipulations List manipulations (public portal)
 	// (GET /api/public/modules/manipulation/)
 	PublicListManipulations(ctx context.Context, request PublicListManipulationsRequestObject) (PublicListManipulationsResponseObject, error)
@@ -41727,6 +43581,176 @@ func (sh *strictHandler) UpdateDataAcquisition(ctx echo.Context, id Id) error {
 		return err
 	} else if validResponse, ok := response.(UpdateDataAcquisitionResponseObject); ok {
 		return validResponse.VisitUpdateDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListEquipment operation middleware
+func (sh *strictHandler) ListEquipment(ctx echo.Context, params ListEquipmentParams) error {
+	var request ListEquipmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEquipment(ctx.Request().Context(), request.(ListEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListEquipmentResponseObject); ok {
+		return validResponse.VisitListEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateEquipment operation middleware
+func (sh *strictHandler) CreateEquipment(ctx echo.Context) error {
+	var request CreateEquipmentRequestObject
+
+	var body CreateEquipmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateEquipment(ctx.Request().Context(), request.(CreateEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateEquipmentResponseObject); ok {
+		return validResponse.VisitCreateEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteEquipment operation middleware
+func (sh *strictHandler) DeleteEquipment(ctx echo.Context, id Id) error {
+	var request DeleteEquipmentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEquipment(ctx.Request().Context(), request.(DeleteEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteEquipmentResponseObject); ok {
+		return validResponse.VisitDeleteEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEquipment operation middleware
+func (sh *strictHandler) GetEquipment(ctx echo.Context, id Id, params GetEquipmentParams) error {
+	var request GetEquipmentRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEquipment(ctx.Request().Context(), request.(GetEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEquipmentResponseObject); ok {
+		return validResponse.VisitGetEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateEquipment operation middleware
+func (sh *strictHandler) UpdateEquipment(ctx echo.Context, id Id) error {
+	var request UpdateEquipmentRequestObject
+
+	request.Id = id
+
+	var body UpdateEquipmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateEquipment(ctx.Request().Context(), request.(UpdateEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateEquipmentResponseObject); ok {
+		return validResponse.VisitUpdateEquipmentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -47209,6 +49233,57 @@ func (sh *strictHandler) PublicGetDataAcquisition(ctx echo.Context, id Id, param
 	return nil
 }
 
+// PublicListEquipment operation middleware
+func (sh *strictHandler) PublicListEquipment(ctx echo.Context, params PublicListEquipmentParams) error {
+	var request PublicListEquipmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListEquipment(ctx.Request().Context(), request.(PublicListEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListEquipmentResponseObject); ok {
+		return validResponse.VisitPublicListEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetEquipment operation middleware
+func (sh *strictHandler) PublicGetEquipment(ctx echo.Context, id Id, params PublicGetEquipmentParams) error {
+	var request PublicGetEquipmentRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetEquipment(ctx.Request().Context(), request.(PublicGetEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetEquipmentResponseObject); ok {
+		return validResponse.VisitPublicGetEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListManipulations operation middleware
 func (sh *strictHandler) PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error {
 	var request PublicListManipulationsRequestObject
@@ -48511,382 +50586,396 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39chs5lif6KgjejbA0QVGyy9XdI8XEhqpsd3tuucpry113xtIVwUyQRDsJsACkZLZXEfvXfYL7DPtg",
-	"8yQb+MzvTCSZFGkq/6mSmUgAeXA+fwDO+TYI6GJJCSKCD86/DeYIhoipP19fwZn8f4h4wPBSYEoG54OP",
-	"glEyA4gILFZAwBmgUyDmCDAUUBYCyIGYYw4+ffgFQMLvEeMAC3CPxZzGAvwRI7YCS8jgAgnE+AXgiISy",
-	"BSZg/HZ68g6KYD4GgoJgDskMAcpAiCIkUHoUSqIVwFNA6ISGKzCHHHBMAjQaDAcM/RFjhsLBuWAxGg54",
-	"MEcLKL9ErJZocD7ggmEyGzw8PAwHyUxkg1dQwI+CMjhDb3AkEPsVLtDbgBIBMeFFYvwMOTrBhCPCscB3",
-	"CPB4onu3VCFwoSaFZXP18YPhQP44OB9M1RDfVBNsB3kY1M14OHj9NYjiEBXn8orRJQcQTDGKQjBldAEQ",
-	"DOaGYheAoSWCAk4iNR/0dRlR2Y2mUdn0kB7p801mRlighaLEApNfEJmJ+eD8+TA/UfcDZAyu5L+5WEXq",
-	"oylbDJLv+AWTL6o7GEX0/vViKVZ/h1HsJpb9xt/niIAlQxwRMTRfxkEAGVsBQsE4kr2Nq+htPuhWtWog",
-	"8xvKFlAUqXwZBGgpUAig5NoZoQyF4IghvqSEIw4gQwBG93DFwb9//O3X48q11/2nJ4FIvBicfx78g1My",
-	"GA7gEg9uhiVTexsWp3XlROMZB58+vX01ApdgASM5DArVL04aX569dLNaQjFPJoXDWvExcz4fxLFqWTK1",
-	"qRLfEkHxkGUsOAhixhARQOoecKSYGIK/vr4CdHpNZAOpVqp0yTHAHFCCjOxxNJQDjv9lDKaUAUhW1wR9",
-	"xVxI8bRSgSKOwMvnL0bgd9OrnJnWgmaSf8SIC4D5NYlJQEmI5TfBaAR+Tv4B7hkWiEu1JSdgdSFDYA5J",
-	"GKFQ/QzFNYFA4AUaAk7VNO8pCCIsta9ShHJqclQOF0gTQVFH/jTFjEs9Svjomtj10xNNVtAq0AxjLeBX",
-	"J6lnZ2elC0cqtMqYoWj0L2OAFhMUckORCEoJoJN/oEBw+RnqJ0wJkM3HUpWnVA840r/CSNIAcwCtDAlK",
-	"jz2VESbbVEa/4AUuEfb3cIYAx/9EQxCiKYwjAV6cXYAggoulmj54Pho9PzurEvJIdVuiaDARaIaYIv3+",
-	"mZjfplOOSsjxa7yYIKbXW2teQQH/gpcJeSpJQXWfpeoEE/HDi8FQ8ileSB344vnLP7/8yw9/evnnoVxZ",
-	"/WPCt2nqvWdUcqG21m/5+3gS4aA4dclYUhlMYcSbiIX57VJ100SnzNj7t4wfEeeYkoJPY34vzlHZYj0d",
-	"LNWRagaOpLY/bpiZaew5JT0POTGuJ1Zm0kxbDmQbFEqlouYVQgGBec9vcmEy0AiHrea4t6uqp2c4kNdQ",
-	"zy7nUjc1FLsAYzO6+Z1Lyoyldrbmp2HW9r1W872Cs7q5KkdOm0A5EThrmIOAs+bxKStRZfJX7SkPwfhk",
-	"LH3KKf6q/ATZUFviNXxmTpmoslEtrdKDdMWMWylf/wmGH7QvIv8l2QUR9SdcLiMcKPt7qnzH82+p4f8b",
-	"Q9PB+eD/Ok3ivFP9lJ++kQR4zRhlXEdDWSK9JXcwwlLylrEYyshOxxZIvQGOxt+u1XdfD87B5+vBlVw0",
-	"3QJzYN3I0fXg5mF8rDyxb9eDEAmII/nG9UA6yNJ940h3CU7AaDS6HjyMRwPtgk9wGCLS2fe+UoOXfWp+",
-	"av9BYxBSQKgAc3iHwBKxBdb6UFD5L7lGmk1hIPtQ0x4oT4rH0ykOpE9n1O4O5p+ehVWW55a651rGEbtD",
-	"7BkHIeZflGcuOR1y5aJN4yi6kJ8/l+J4D7lycAUiI+0ucbEFdvwfUpaa2VGJ3DmAYCL96whzIZXcAnEO",
-	"Z0iy5edr11YrCs2V52BK6fXgppwZ05z3KxVvaEzCHSzcr1SAqRw7tVLGjQ4p4oojVRAjvwHrf99hjicR",
-	"kpwpmwcwihBTH/IeriIKwytKf4FsJ4xoeAQomEZQCiI5kdTHqQcybrtDDLwA734CRzDiFNzLUF/G+SCY",
-	"x+QLklZe+VzIxWBvII7QLhYpPQkwVbMwX5RCsKRmlOvj4tEkQM9GuVgYqCvUGJaCy6DUoNB89NWcUSHM",
-	"t+YCf0rBApIVgEKgxVJwjfxozRSGDHGu/F7KrLYKaEzEOahaqHsF4JnxRuD11yUKFN5xB3EkLaF0xP4E",
-	"uKIANzIzTOOGH5Bgq5PLqUCszNar90BMBI60h4S+Cjt7EEACeBwECIWjbAxrw4DnJWGAXLFPBMZiThn+",
-	"56OwxDtpDaSbx8AEhiBgKEREYBjxImkvYzGXD/UU0m3BPWJIyfCS0TscGj4q009Wown6BZEysv/+++8n",
-	"qZFQ9isL0Kf8JPOZyrtAc3iHacmKXYKJeSb5GCZxQUgDfgqX+HRBwzhC/NS2Gy3CY2NjYosRTJS5CYfG",
-	"9Ih4qRA0pQHMazACkHO4GoG/G4V2j8VcwUJmzAswNn+N1dtj2/9YQS2fPr19pbhdgRVhCqJQHY0dhvBv",
-	"GtSQBFwyukRMYO1jJVNRM2lij08xDqV84rAMHpPy+xuJVtZfLPh/hAo9bAqg+bEEnxkOKAu1MNVFw8MB",
-	"TyI7StBv08H5Z68PqG9k48WHGzWEiJe+dLHLU45XOuZIjBZYwBXgSMce1m/u8lP0kPpTsu73Qxr5/Kyh",
-	"UEvP1JdYCgwLvGLX065Wgt1SM+jQSdnPDBkJzeHbDKtoIxE55blwcPT+t49XxyOQodsiloYVVdn/jph7",
-	"DS6t6/adUha/qaZZlvXiqHXZz3GTz4sLTN7q9s8b2KQVh9RxhLE0598qFq1p6k5/52foOqgbXTr01WP7",
-	"EzCZRTG6VX5Hsw5bINFoluV038l2kj3RV9HU/j2cqY0m2X7J0B2mMfd/p4KgcqX1N5lJpPo2n1FH8vfl",
-	"GyU1GuDy6ue/HV/YDQHKkXWPpe/Yi/u2xL1yBWF0aQlb5TFZlwYcLRHjaqMICsHwJBboAtB7YjYS+Rwy",
-	"FIIIf0HKwxLx8ngExhEOEOGIj1WUqw2l/a3MaoIPZh+GJ/7QsIVDdAHGbtN3DEK1oazZr469bpeQwRDP",
-	"Fh0b64TO7+0Aym5niO3Bp2t6Z24boCSImdN7BQShO8RWMsI7kqtIiVoU/RZYUiZgdKwDWTnGRbKXJ1de",
-	"L5s55IDFCLwyeyhuj8JMaUJphCCRc7KLn2HxDkn+i+6/zD+yEGeO4CWEU+x7q3/u2BEV8fJK9vtwU+qv",
-	"qRlmGSQznWEp16bIml71m2bR93bjjA7OeHND8P6TdOk+IBieKM4wT5VWl/Jrjhd4y56PrmstPGkp8GRI",
-	"n3l4MlfDvm6W1ZrHzTGN4ZdGDvFghSb/zdMK521LlfPh41KaPup9O9NRexfPzfDwPT1Ho40cPkMwX7+v",
-	"oDLq3T/wK7Wb8LxXGF0qjJoF/RkKNKOsyQUMTDNwNIvoBEZAwK+U0MXq+AKMl5AhIsZgAb9op24BIBDs",
-	"kb253Cp35UOVLNKLUq7RVPD3F36NIwVGt3Qk3YK1cSDM3G68WKGFS+DYoiOvoGkNqxajQWSSpckvPzGL",
-	"ULH8ZcbWj4jNxvQ2SIle27WvVPNJr37zbDKttj+M1rGvyYSfgolN02pDO2sJ529qi6K4ibXdQ0Gsodb7",
-	"lENQY8Ss31A0YkO9L2RpOFSbjZwuEOBLFGDEH9WSpRXDo9mSYeOao68CMQKjW6z2/qbY7NrVjfXavPM2",
-	"9coj2GLK8AzLqWo/Dnq7fgxNEUMkQLcxi7yGYgyX7Gl/QBxBFszBB8RpzAIEEgoMARrNRmD84cPbV+cf",
-	"f/5we/b8Tz/++Ue1l5c959woFsOB4c9toSkfTfeeu02lzodj52S2FSuUp7+hbgXr3XjphBbejNMPHXkz",
-	"aTluqe8eVRrXVOY7ELJOxKN9qNbeDbTc5+EG+kazZVhytSviCfzYrhrdQNvfOl5gMt8n4QUmpNrQCbR0",
-	"83cCixpsEyew11+Ho7+KbMYgJh/QrPQaxSVg6ol2iyeyKYAigrwM/zkaq0fjIRjDgFGyWoyP1ZZg6oFc",
-	"IvkrQyAm+I/4caEhM638CvxYQnA14/RVxsu3l4Oh/O9t+M788bef7C/ur/fm/x8Hw8FP714OhoP3b16c",
-	"nT2Xf/z+/F//9c+D4eDji7OzlyX3IesAyhdnXe4HevrP3p6dpasl2009nzW7YrKt4byOfLDqpW/QDt8H",
-	"I6yl+sq3kFouZqVnI5vcMqdYal2ElA4qGNR0Pw1zqfBeUj20cFvSczpgfyVDnPUclYRSjR5KmWBv4pr0",
-	"Yv3cDyNjCIXyaRkyZp4BTNTVbnMd7hxAsKBijpgy4hBMofrHkT2cdDwEIRSID81hHiEQG4GxeV1ae/26",
-	"OeCsXx8/wnEezMT8NjQmxhlH9UMXDisJ1+8cmTsItzNEqN27y3uDhbc06cqPHutnipZydHNGJ3ugilAB",
-	"OEJgjheSXFvAEjOnkdf0SjQH3XL8T5RXrBV0TStaWk0i/cyTRPq48bZJVCLY5UtvpKljOM9ctjXn4AVk",
-	"Yn2WFuYibN146rLsw3BwjyDBZLbuYDUOqaWT4wQnNXlnVc13mNYSGRKkBDw33yyHlsnyTY3m9XB6jRru",
-	"6mTVAatBn9A3p07ap2hoo3S8jiNXyHzTXlmiAbyODn+v0twoyHXSVR2FJH5Pvbdv2hX9Y/OgbvSquEM/",
-	"bRNz2FkccsBhqbJmsKFfb4408tp0o0NnvS7tdeme69KCqPxM56UJQy5BoJ4AOs3He5KsoctD4G7nHUH7",
-	"t/KVJ+riNEd3SB0JVJ3x41TopzJj2Uxt2but+lc5wvd//m93HrvvZVQo9uNGahtZ8D/M6DyF1IVFNc5N",
-	"pTQ0euFGNHZ3jnEbaqySXT6gZQQDcwMrueGuczwYUlRwEThSt3+k0uaAC7hSthVVxdVSIxCAzc3/5Rdw",
-	"9PLs7DjDiuscnV6brXLeZjXHVHmWgdOudWMbHZwf3bxcPWq5R2lUrbc/aUc/XG/SUmQtX1KTp8mTzGuE",
-	"Rz5O2euDremDEoaIIhSIiq3wwD1t9pxsGrijJMlImedkO6z3nkxnvffUkfdk6FnhPdmle2zvKZ2a5HG9",
-	"J0uPWu/JsqqHB+XE5LC8qEq2yWrNTLbKDDmesCdlaVDtTaU1b71P41oWnQH3qH4WVd6VU8ctPKxkNofs",
-	"ZSWUWdPTsh00e1tF7XEAHlevO+q8LsLjhQa3yrwu+1S6W2EcCHf2kJk7FdJ5kr0qz2nKEAICfRWaNCEN",
-	"uE5jweeA0HR38hWuTyiOdXo65WLJDk5UTlSV1FXPc5c3WBvPoZrJq/MwoU3j/z7dZRnZ9/Iaz/N9vFsj",
-	"h7dHfIsOoxxCsWJ0hxhYwplKkjmWL42H5sCBqccAiWo9KsFzG4nF4+Uywhoh7xS0M92m/M7GFfFPWGJ7",
-	"N124izyOpBV8mDD1Ta3G8PBGnbxvxxvdf+lc08Stf1Y9xan+1qTl/CrSn+T4rZ55qp3RtEGqd/9cy6LP",
-	"5B7Vz6LKGbXP2zijyWwO2RlNKLOmM2o7aHZGi8qjQ2e0Vx27Uh0Fmr2CAl4Gf8SY4yr4TxXrgEmbphTC",
-	"sn2quc4kjAW3vqrNGZz4ntrHXy3RMw70l6a6tZ9e0i3QU50gXp1vuIwZ12KuP2K8XJjL+xsFDevmsluY",
-	"MgS59SEgXkYUSk9cNbkw/9b+ugqA4uWSMoFCMEdMl60y5c0kX67llHWe9njJaIDCmKEKdDJ5/ojQ5Hs7",
-	"aDk4+Qipmq2cl9YdudWv3N4hxsvD/DJ/1fijNtFxkv02tQRpdk+0cfmoljPrcibntEyj81pQOSUplFMc",
-	"0TKJ8q4VwHbTs2YlaaOJtsz06pOSS09WJ4Cs5OJaOGW1RB/V3383L+S53DC4nbwHP1b5w5INb2HWOtaW",
-	"GsgZ0/zMCv15zK3KS/byafMD+rNE4VOK3LH3DnPx69dym3OkaPKdq3VXy+TPvZo6ODVVylu/sRkk+J+w",
-	"3P9+Q6MQMRChOxRxi+59/nY9QBGSy8xtORtdyu168DAEhae2Otv14OFmnPGWWnBWnuxy7u8ZFTSgJbqz",
-	"JvWySo6sLyPBiRSBC40Wqopj05ijUBUqe/UPSGYUfHj98QpMGVyge8q+qApK5YmVVR1cH3ZdpibdDvBz",
-	"b5rRqtRFqmhYaTRlSx+qCkEiZgSFrXByqdhojm2atHmGzaxtsB/UzjC4VS/hil1k9i5JUUpL01k8971s",
-	"2hL8dcPlceBkmsOSVSssQgM/JX7zAfNDtd74rS71enmu9S7YoDUc27CKdd4mTxRHE9Gtjinzemw3DTPZ",
-	"2Lc047TjFjfx79SldB+9tjdpKODlSVpT0Q0O2yuKHSqKIi9UaQL3e722Me1K2Qzd4QBdxmKeqvCZk3NV",
-	"s/7W3/rVDPJRQCbKPkQ2uA1oiCpyYC0xQ/wWE58qg7IbDvQ7qWVM6ST5J7uDUXVvgoJ7iAWYIHGPEAFL",
-	"GkW8vDMTVtxqD6Uw95gj5r4MfYWLpSr8+/v/8x//efL8xQ8vByWcc4cYnppMW7cxw1nXh2Gfd26lbEUo",
-	"d1uq9OXyQle3ynNJL036Y0omWTeHzBqmFqCaJ9/TKKrkyRzDtMvTlH65aXweR6JMcegzDN+uB1xAEZvw",
-	"yVal1N+/1JWlrwcP42GhqSp8yfn1YAiuB6rOY6Y0rX5BVUo2XavmtyEiGIXXA/A/wbWhaHhrXle/wUi6",
-	"xKtbGR2Zn8xpptsZg0TYYpJZcqqB0sleMsO5xTNDDYaZYdRypoYozeyivz0zRBmx1Ba1Gru0Fz18qb4r",
-	"riK9JxGFobLPlRGsijHz5GBoSTkWJqOfnfDPH37+9eNgOHh1+eurt4Ph4A2eqVpOg+Hgr1j8LZ7IPyI6",
-	"UXb9HSIhitBqMBz8JyI0pIPh4Hc0sS/8lruwnVIXZZnyzlQcKRCTzPf/Hs2FWPL//j+nYnl8fnraKM+p",
-	"z9H9lzH968VSrOwZrvJEd/qZ3jkjFCxoiCJXql+XmAYrJC7srhGSXZo6hlqlPONgjJY0mPOxOowHONXF",
-	"Q1WKpI9Xr9/p82hHKg8SF2hxQtns1P3r1mxRDYHd9juWf8UL6dkQClTfAJFwSTERbgeRqvLYMALalIE5",
-	"5Elr9RmtT/gt4FdTR+ysMgp1LkvZ5nGBwrYRSHalASKCYZSBc/RJLlNA+uef3oIrk2BQqxIc6kfPz54/",
-	"/5OCccBRcmDPHMG7MCWKYaSWDQcI8Dm952D8+Wbssr8wZHYGCTruCgt6/VUwqErR1/U0gGRltsny8uF+",
-	"IfFiYk9l5ZAw97nSuZZe6Aj832iljn8yodkXgghJeVKpmYj5Bx+CEM+wUHVlx7djcBTMUfAFhWCySpVR",
-	"vwC/LRG5fP8W/DA6AwEkuk73UtVf/oJWwIgqP74AdzCKkd5h1Z/AdZIdOfe0O2EoNhx8PZnRE/PjAi4/",
-	"67dulL2cwgB9e1Dl8lPF/GsXJEcZVbBfOnLSv4El9dST35aIncgVd8c2p5IooVGqtxEmX/j4WJ3wNBv0",
-	"4+L3PAwHf4MsvIcMaaNapljmpgXQdtnolZIzrHt8wrQ/K9qfFc2eFV3nCKjn2c+bRjFr3Di3MmdEbkcn",
-	"P5/MQayGw5jNC1qFAGTXsWkyOV2cn1aus+ZZbYQLZkfzx4fyH/EdooP5T18LIMzSoQkjrBL4xzyt+ZTE",
-	"vbBcb8kdIqK8gJy6caSfSnOXOlXLBQ2+8PVKCu+xu3RIZXo3RIR/7HoD8aaO+Rodg4QRd+QTbHnD9seu",
-	"NuocSatMM04LfJ3OSDRDYeXdk9oZbGSG7RhtiiekZvwdWt/0F69led3nNxndEmF6THu7B6JUoJ2tOl6C",
-	"A5hysWvWz9cAtNoEGuuDvoSqw74TNKUM2QZTRhfjERhrPHrsqC1NxzhkcCrGSTH+W4st6pQjyVl4cFQ4",
-	"Oy+k+lMH548vkg7m6lQWT7+vUFFwFHPEAAwU+3Ewh3eyH22lXS/J2TfVgX4z2edyjw1kgr5iLvgIjPPF",
-	"jMeFLHNM34DWjzVZXS67ipvUx4DABSYzDffaxVLwL8LMfTIfK3Rxpca4Z1gIiyY+qkdSW/O6w5C/UCL7",
-	"pupmWZnn9/bjb+CH53/608lzAKPlHJ68UJuXoy5yZh6Sj5UTxxLtkcjmudsRKJXOtfCinDg3Bi2ZvZTU",
-	"+wa0zincF3/xrGzw44/lpxRTB2RbTYuhWRxBaaBuzW6c2FYtzQ9uqEs3kk2untsYVFpYCrTbEoSBwHca",
-	"MeHy1/SWpOLpO/oFheX7jqlUXo+f09GcIHZbngQvYHTLDNZ6m9kCHQwH83gBSfXjCaYcTpFY3c4WtPD0",
-	"HkdhhKfoVqnEe8q+3C4RW2ChnBwiGI0iFN7yeMIFJAG6NUwpH8/RAgcwuo05KvSLF1Kkb9FX9T/TZRmp",
-	"EwO7VjLYlAHvNvO9veehGa1QdNPo5gppKMhuiTbKfHr2Q4qqY1g0TZn8nJnbVfVRnfGlGmM6a6u7qtaZ",
-	"WLP8oqQ2qT9fnvznzbcXD/9tsI7tavBcu1OnTYBRhYZsXeVvy2qu1zS70jRpJVMjpFUoQZTEQ/UBs26W",
-	"H92+XjPyRuiAdeq9oQE30e8QGHAfuxYqYL68CRMoKOONCo/2qrhXxU9aFZeIIflSe7aoXgIGOj66Q+DT",
-	"h19cnjlCyYlGX+wpOHcm69u1zXVnTnbaf53ao5YV0WV6ykbpFbT00tzxcEr6eWlOBMRuXUtbaMJuh9W8",
-	"J6hQVZjNxYx6S6AbM3UgtrF5/jqcvvfv5pkdOt93mXJ9BwlextWHExep5015R9JtS5OOuIQjw9QZqfQx",
-	"KIV/2KR5KFQpSUoykeQHWjP5SBfn7naelaRPBHIoiUAyAWqSFaRNIpDqBCBpOW+MazNCv63MH/slfXt7",
-	"136BiTkP/fzA8oOU8nsT71aFe4ucHav9xHTb/OQyHTXNZqMQMD2SP19kJ/8dBoPZz14rIkzToCksLNdl",
-	"62cC6dXWU1JbRdZLUajAdK8wX0ZwBRStlS+qd3ETn9kmhpbxDF1q9gHqEpGMjIxyuB5cgDO1sR0EaClQ",
-	"qOtcG7TiOHPxR7nRXLm8xg0HEzMBcwUjkNbeuMLty+cV1VaK0lXX9+RsVY7rlCsv3XsxR8nlpoJXfx2f",
-	"nf0QqOfqTzRahBcAElsJnN8jxsHLszP1zXrDHAEYRfQehYASnZak5cHFzF5bSfzz6dPbV65+c4aEvqiI",
-	"U4TF3iecRrFQEbELiNFXIYezalAd1c9MoHlAc8rjyt7py1kn5f2FBVTgROAEcC3eEQ7LYSpz+bT4cUm9",
-	"aywAkYGduTjMM1RMj9z4ZbkQCRPxp5elN4cjyIW+QllyHyOQ0hECKMCCyhCUBAhAsMBEnYfRiXCmZsqy",
-	"j/XnawG57Az+iu8QkcNbybwAEZ1hws0FojnCjIPrgfoRaKmQw2qhuB6MBqWb1WiKv1YUaseMK9vGYCCk",
-	"DBle4yhgSICjMZ8vb3WEzvFXsKAMHQ+lJ89QQGcE89y1fa+i2Go6Q8dt6TVJuCZhrjIzn2HkqtQr7W6w",
-	"q3uulhGlllXLPAKXKg0SWCBIeOpG2jNuta6kkvwJnJyoPk6EiMbHeZ2q2NHp1B+e//jDn87OMnhRqUrd",
-	"auKTEiqGRTKKR1YWW1YAX9CqqsiS5PmhupZpLthKBVAqUxktspkGqJHXLQqVpkORKfLxmFr7Rt4pD3bU",
-	"y/7+YdY4FTzaspmVA5cJIlRitZMDfJSApIRsEbJ0DevxyhIMMvPmUDW/nyOGzsE4oJSFmECB+C1fcYEW",
-	"prv0g5quU82q0E39QSWn8xjE5JahmYfHmztmlE5vLmjwpf3rhY9rGSZl6NYEqOWaKzKXN9PCcgtFpRg3",
-	"gqyy8a1qvLYm+E6TXrfep948UjXMvf3zZGuDucNBvAw3ZCqfzNCxvbye8F9RTLMIcUYBDNM7703YcYk4",
-	"lQt1raBm5C1Dp1ol3ghJJxo9i0c/JQ3YEr6o0pD+MMoBqL3d6q/vMGm30zklzFMrwlXI/DLtqHnu8RWz",
-	"vpontTPYDI3fO9x8Lfw1RcQG3zqz/bIGCO9GakLgS1R3S/i91+m9Tu91+po7Fu+TgqElYbKKi1NZsEep",
-	"qt/D1M22oYxeXS1WF8+qGvhjd+tM70Zs6+qZLbm/pRsnuii/DhCaEo9VVeztdDpJgV+fKTWdN0VfBYP6",
-	"OKNPcgiXTexhOJgxGi9rz/55lED/QHV1uBwYLrsG6hykLVyvR3NXzNSGUITCbPa749KcWFvKZW5PPtb7",
-	"BrJRxSnc8iz4asiW2/8NJRi2dx0rfRaqiRUf9W5Y02T8SwTrLKzb4fN3SGWmA5MVQCcLiCNwpM+9ll7y",
-	"LGFu/7RXSVH91O2nfCFtrUlzTJhTEtns+YqOVhgsqZxuuKm2PD6xvTJDZdeoxmocY2/0WOP0LSpJP404",
-	"6NyL6m/KwAQFdGGOKKrbse0LdG9VYRaIlbPNZudffbf91CrNWKELG9JzK6pwn9zcVRqtqVJ5l/ptF1L8",
-	"syJLlSwbqmVEWgU2p+8/XQ3BAhI4kwRWN7k1rWW84yHb1Vt5em41kbaPk2odwpKAUP1eM/IhRthFS+VF",
-	"vOboOlG968TW8k+PyDqrODtMgtKrw14d7k4dVkmEcq6KCgiSWz18uQOP+a0Zv/K5mlLZ03wN6GSoTL+p",
-	"Tm7qp/+zm2guh3AEZ1wn1bA3xVXmjgt1FYqhBb1T2amll/swBvoH7eAs1AqUBMxbpMvQTKmCZgUK/I8Y",
-	"sVWSWbl4MmNCw5W+YfTy7Ezv20vXXlUiC1cELnBwwhAX7iQgFufJNaJrkuRaHn++HrzVifPBFEcCMa0h",
-	"z8GU0uvBzfhYnUacQPuYDwGnTADKrskSzjCZ6fTL364N1pUpIaBehmABIxloIjfGF7SSb0FyTWLyhdB7",
-	"AgzacWogDnXAawReoSBSqZZcxl1z0QmSFfj3j7/9qrNbH18TTnVpZn0vaoYIYsq7DSABEyx1obhIHVeS",
-	"nBPytPoX9/SayGny0bVatLJ0IWV5E91NUD0BzHmMXHIi7pJIC5MjXXrqmN/q253Z5E+SXx81QxGcTKSJ",
-	"LUvB9cOLEsXsPvU2f8NUhVhaY6paDFxgEbt/azzaPFLJNM2jsuucbTMVGeIsxWo0eNQcReaCbqnEe6fO",
-	"uUcTjsUaFUTSYW1mHdP5RHILlgxXkrvRfE6ZTi4RhcZQNbkrnQhIR9k/9p1t03Uy7MX34/++7tX3ddis",
-	"wcFam+kq460SDqmKvUoYo8m1Ks3cVKgwUuzWc6YHF6sVadEmtWYptRuCuPIR14roSoZviu5qdc0mkV6v",
-	"aR5T0xRY4WNy+ym/IWcv9WQ25Iqu03a32WwaLV51gtpWHGLqKoW6TmDP09p3hzIMHKtrSOOSe0jbTBjp",
-	"uVsGBcwVlm/5qbkedvDFhRLxvh/Oq6ojZz86Xf6Sg4rspeBIBjqUmR2MC7uTQQni5ZsbQ5PbFIg5o/Fs",
-	"fqLV3ZEZODXBY32RbZv0c7VQy9IKdHJWol5BZev++NfyTNdgK7thqmqBtc5buQHGt/b54jZ7q4Ur0y1l",
-	"Nv3+DgQ2e3fbR1q9iw/JhuoiyC0mt7XyrS6ZYQIgmOII6SNEJxxOEZCLl7tCqWxa4yKmUfS6FbHtqnTJ",
-	"FrOH1OQS9YZSvbdgjfQN07sA6SPcaR1c2HPNaYSiqRqmLPSwcJ2+lBFyu7c31V5JYwRsXZSuqhjUmaMP",
-	"aBnBAPH0HWpfuzR0BRSViF8A9elA0MLrmTc1/opUEcURuAxDTGbSuimwU/4NVUeAICRViwKy53gplQwW",
-	"2amBo5dnPxxfAIbUDOTLIUUK4h2By2zTillgDqCqYaKwzOUX2eXZceuaigdk19Y3UGtWtqnXbWbNNDck",
-	"cLt0fBAM5lbjta+CWZc+YW2N5e4Rmk+q0QNp36j8mr/kaVUugHxxxZyT7GCQhABmePzCnSy0l+sS0R+v",
-	"hwo3qpNtOotrOjyeWbi2ntGqzJglSaeyFqo6rVSRW6ruaedWxkcIaHmWjfdUG0KQTa7x7BlXcfGFu7IN",
-	"pwLppBMRVBf90Wi9lBet8pWU1/zO0dSPllVgYzFSappaiVRXTLT9LA8OaCxSwt+AlRG6AWUsG24tjLE4",
-	"dnPOXPKlo9MjT0i8KwlfL66erFOpQWqW/FBFsLXc+QrbZhLWJFaFGKlDyeojpD5C6iOkLiOkEikX8bL0",
-	"VAz6ukQMLxARqsK/iJdlRdWOz01VNVPdXlUku59Tc1A9BFgM1b9hRAlKHzmkDIQoQgKpgz0q8RnXtaBK",
-	"CkEp9hc6x9bYHW9UBc30mZsxX6IAT+2hQ10rTR8woiYhis1H90wKMkBf4WIZ6ZP02ByaAkalqXJmkr7q",
-	"qM9CBW1tarcdZNnURalSztTMUm26K5j1RCq1Sg9AxEu34dxpDCzipb52qcpkZWSk1Z3WdcrJpj6rMHb2",
-	"vo1mrpsq/eQB1Er19ESLzeb5x8eidMcJtgx9MoXKZayOGYwNamTlEhdX/lo54gHGCsLcLvCMFBTRGuME",
-	"1emaUYKIl80xQkY8n1L52scXzvIlKs9he2mWRh/JLjnnHECBZpStxufgLXhLwN+xYHQIXoPXX8Hf8R0d",
-	"gktwSRAXcyTwP1Go28jf/wb+JlXvG/wVheDyHn5BQ/B38HcaxURAhqMV+Cj0GSm2ss/fgDcMoWgF3uno",
-	"yvz8CXzSZ8xH4Fe4MA5GTPAfMQKPXhPWUiR9NOztYDh4PRgOLgfDwd8Gw8HfB8PBm8Fw8Kn09Fc1C784",
-	"69Jj87yc7b3T6778po7J/Gy1YriuSgk+/oqsdS2q3HD6UbXWdHopl5QrWKb+G0y3fPEwjan68JYWNZ3I",
-	"pN6qmt7XN61yKC/zmpWojerBfT/yVKSZNJ1lKbovAdePUmZuEqFzc92I4xlB4QkmGsAoRSHUFS2FZ3AB",
-	"p1PVkqvq5DJ6PK4xIiqJvUuBPw7oQlWWHtvk1AwpiIXd4UAGssslo3cwAnJZKIcRPwaYZ659qgnqrN0q",
-	"uW8bP6liCdBXdWo5usUhIgJPsU+JavPO29Qrndqrcj+MMVya7FwXvwMfEKcxCxBIpmXrrH348PbV+Ye/",
-	"vrr989mPZ38Zl+XQb8Q65ei3MYvKIUA5AmCI00guzhLOVJGAsXxpDI7GcyGW/Pz0lAc4YDEJ5iPKZqe2",
-	"vSkLIBvrBOjj46GGm9ztOaJGWANO8Tbzirqpz6xgjZtq6Wt2AYwobj1g3z6vr4kjWxZuyX2+l3nMQlR6",
-	"DYmWrLV1plnBspnfa0a2vkJRQOxJ1S9oJbXa2HQ21vjsMooZjKTImN+P1Z1Yg+ul9WRFHdPv1BNJFsTP",
-	"C7Er0+SDmHbr+R/65UbvIy/M2wnvD1CUixQXDOLyyzLqiSlKWebIgAh/cWshfREnV2ojxJV2kWKUi4oL",
-	"QbF5tfzQ2RPwKx7RJejMvGd0SJc7CFbT3LTIyuW0zia+hOL4ZldCC0bvSbRmWk8noPSgnwX96xwBtTCV",
-	"HojTdLXMp1sVrJr+uXrUw0Mq1Ge18A8M4ZrcA9Pteu6BernRO8jJZ+8cbEc6i8uTZPEtOBOmREzDzVsO",
-	"jtTd2+OOoHRX2sXchQSQrFxar7IjW8qlgdXlrSeYifltaAxE67LxE4aQqtRfnqLHPNWnzQzFdJ7FKaML",
-	"V6YOHMGIU3PGoOLcllCHtPysci4pd8M9YPsJans/RHATemwzKRoiSODgNsLEzxWbIUItqt2YXLaDci8l",
-	"N/n0kj9LJQJ65Jt8v+hxy2/ybZynt93VyvwaNDJTU2X1hLypAttHhVJVUvdEIeJCF/Z7pJLrTTdVG+6A",
-	"pj9t/+6AclRSOvHNELyTGu0TODL5vJTKsvD/m8Fw8K4S7ucCiriEGL/gKQpWgfICZAuLwtrMWUeZSq8l",
-	"WGzJSNZt7DLEMc7STZLNOeUweImNeS2is/b30Hm8XEZmoC2YiI+2e80M3V8ATt37NcujeSyn9VM6vZTM",
-	"mfpNjiYpKz1M2/uMsXMcWLhfnC27nlqkQornUsV3U+1XNQemxmXoKDLdmq9zmfV0igqqdRHgp+qGVPsT",
-	"vyQeRDGliD5/nEksohKKHOtshyrnI0tffQhixiS/mEtAm1UFWS+s6dJN2Lfz9MY+tjV9LSnoB4C4E2Hr",
-	"mqXEtLQW485uXufsQo1SrUSL/CrSuFIJeZjD/F4z8uEhRmVlKbyI14QZpesstAeN9NuNqFHeeG4CG/Wm",
-	"szedvensTeeems4SHZkMXYRu9TO1E0zwAkZcgbO23lzDpnAnB9RyZ9HaV1fY9j5uJxmZs0Gu7fKmZr08",
-	"QkKzeGUx4SUwY6QypSteQWCGBAfq6Nj56ekYHI0Jurd9jQK6UHv85rIdTFrmW1WdpDluv4Jr6r7usxZb",
-	"2ld7joks+aEkBXfHPKgb/QC9R/1hbdxHS8BG/9F2vaYDqV9v9iDzsrbNejGPIQ8FUlwZK+PWp1Ex5u31",
-	"Ff2CyAf0R4zK+HcJOb+nLKus3Y8l3cccMUuJokcCA7Xcz7gtmQLDkCHOS3L+51jG9TtMhi/jDfM5fEkJ",
-	"L8nKBIMA8SrMHi4QEPJ9cETQPWIgiLBkcH3oW2WO+IIyFVxSZJXvlfBFvuq0aja08yj9gkKZ09LZmqKp",
-	"1jqro/9aEMHYFKwdgymNInrPL4CpvccAnEiOP1fvyI/kQjvNfI7CEfjoDIjKLwGFNu0Zxiz5eOVnlZjz",
-	"Ii04CmKGxUp9oE2/DBlil7GYl5ZsddkGFMX0+pyDsckq/k8FoZ+Dn1QnQJ+dVm3M4WlwNFYsUfYIc9Wr",
-	"KrQkKFULq83t4NxMK/kIaVAHD/IbMJnS8mt0qibJ1Jyw+0l6qB+vXr8D6j82R8rl+7dDIJUnFGojXG2h",
-	"q9vo0ykOMIyuSfKmZcCjsSoJzQVa3MIlvhWURnx8PAKfPvyiNuuvyfgULvHpN31N4eH0G1wuH06/KQft",
-	"4fTzNxw+nN6M9WjmKsN4yfAdFGoTRpHIMurxNaEMjG1+hSNIKFktaMyHShJOdB0j8B6KuT4pENIgls6i",
-	"KfFi0ilIFz3CZHZNeAT53BRukUK2VG9aHwdr2FuXuUEh0F66DF5Wo2ty7aSZg5jrvCiZ8jiI3KGILhE/",
-	"VwVsDJ2vB+fg22g0ejD1ayixx46H1yTVjsuGn0ej0c0QXGtjdD2Qf0p7pP+yJkn/S1qlVFUcdZTvKHWg",
-	"+ZqoXUqVNcKdi7Bx2uhfxvoQBTceWKTyY9jjFJhwHCIdnOkuFQF0FSEwh3cIvPoHJDMKPrz+eAWmDC7Q",
-	"PWVfnnHA51CRQOewQOoN/aFSa6qPvB5cSRWmW2Dulnt0Pbh5GEudx4VKcMgFV183zqZsGV8TZWY0nbPP",
-	"1ADfHobg2/UgZpEZ7zURSBJJJ6v59OEXNdTNw/jYLEJltaFYzDUT6MzFSb3coYw7TqY0JvoCzAKJOQ2v",
-	"if7iocnDOJEMZSolAa1+eL4GkiLtOykf8oukaJ3afI1D82+zbO7fJo50/06KjI7lB5nf5pQlTSw6lPRR",
-	"yH6m3rV67tZlVdEZ110bXfhK742DcT7/vOqjIlO7HLosIXT6d7dJNr4mRzCVWYmysr3sEAWSUe/nVGkE",
-	"XeVM3YJSjL2Q62vvT6WDUcmS5moxRvzUnk8egsyvKraXPzJzi4efWlduLGUNhmCyuiY27cdQjSwQAZNV",
-	"5lqW0lNa7RST1vAKoquLdHJwS1oYQc7hSv5kICr5JyZ3iAjKVpJg6ew3mNmarEN9LwsIajPb5FPXmMm5",
-	"z7wmqU+eQxbeQ4ZCJAM0XZDclvYfu9tpCd2ypE1mv4QMhni2yH6Tu9Qt+dLeHVRcpCyNLmWh16BQlWOc",
-	"RRh4FmJQcnVVuDiHeWI8zlVmLMMvKgLW9c8SeRpek/efrk51Qb1Xr395ffXalkiTavHY5ZeRzp05s6Y8",
-	"IRkFL1GQrhImWVFXUJOsCV6e/VCodPYfNAYhVR0qLZvoG7l6S8SkZ6N6vyZQTVDrqqOXZ8+NIZCaRZlR",
-	"fVulSk8nPV+TQHIW4iCkxs5pI4KlJbYmL4CMrcwFRa25pVozQb7V4GMQk0h5R3N0TZh25g26w+nCOBlp",
-	"5Edqd/NPo9zVFP6qK66h0Hoe2lFUywAmNFRXDsbprHCSRdLVOxUL5TMyykYVyRrVo9QlE/V+6lipep6O",
-	"9/QPk+yASe1410ZXt3f/tKfk9A9GfGQAqP3na5KogGEikLqdk6pjzR2EOttpQ0tIwmtCkvBxCDhNEg3Z",
-	"RhaR5Uhox0n64iPJwwQu8Ymrd/eMX5N/h3cwqYAnuQILDCPMjWFTxg+6jBqCGh8/oERArOpNaqa4Jiwm",
-	"hgNOTpIsEidJZPRv7iWT/eiK/hpH0b8JFqPxRcpRuybQMMM9jaNQ1d8D42uHQyu7f5NoJ6UYpHyYWZrr",
-	"qkiMrmUUJLCIpG9d7SoPhoM7GwUNno/ORmcqk6Ym2OB88MPobPSDigmFLv+gvGCpqU613jxVMSAtu4n2",
-	"QZ17NZsCNERcX63R79mCgDrAuEjymsmxORjfIebSc9zGDN9Klz5CypuWwpV/bmiyWkrrLTu6lUOOj4fq",
-	"2rESeuW6qHu/SAXETrW9DQfng48CMvFKzU3FSjquRFz8RMOVhpqIQBpsglJe9Nin/+A6gtSxYWO2PTeA",
-	"hQQeHnQMaxSS7ODF2dkWBlQfqCOsYrRbtigjyQov9VzKhnBzPv0Jhu5zhoOXz39ofuU9XEnv9orSXyDT",
-	"SW1fvvjX5veu5owKESG17/Dj2Z+b33hLeKxCP0REOlexDZUH559vhgMeLxaQrSwjJHwa0ZnaVtf7DZ8H",
-	"ijnURZ2CKCjzVCMQJo+btZYvzs4036tKpQJFkTRfJFTlQnms4/EjF7+q3oeAkgDp0+KQ6DhECVeRod/T",
-	"KHokfpZDpfg5Dcmo6rJb5289AR5HlQzOBRTWGO0Ft2+FdyUdvFnXwBOn+VhHcfAMibKNYi60PncVQyxJ",
-	"bbifCmg4uLOXEWh6a/lIlBZxOR6BN+nquUNb7VYpblvxVm+v2NEM1AzBFN2nyuZq428cuTliSEd3JkqQ",
-	"z1SQM2V0oR78Eav8FCqOLQqS/OqfUhVSpMO/QEIh9xWnSJMmp7/gBRaVJ0hTDX+bTjnyavmRMq92bzX9",
-	"fJq+/urd9I0GIf07NSfkb7aoBezyqE2iEg3wG0HuUqhjXRscJnflzdUTfQreVx0o9siqhLPnza99Ilb9",
-	"aFv28sxDj7yhbILDEOn7eoncyzmkZPLIiLbNzpnSAa6q3c3DsMJMNR1tULESJSgn+ilRLsqQ3rd1g2/H",
-	"GNnuzSaxlyV63vnoZpu0hAv1vMK1Lc1jsNWuDJpjZU0kGfAnzFLCvI1GTCHymrll2PA4bP5KjZVh8wy3",
-	"vSxOQ78SgiMdXkpf8HjfOUR/R/0bv1LxhsYk7JA1NKkaWWNY7rxIG2BfNEkeTBycuCzlHktxnf+KRGqR",
-	"2zkET88qV2vEq5QrKak8RzA0JyJeX8FZ1QCm2alqo7rdZ0vdWmAyTP9XpI5SJqzrbdzbcWWoeGFZfuTj",
-	"PWQCwwjEyxAKdF5A3lKnPMBRsj2OU/vcAM7UDqvWpXoj3Z18k5EbJjMwVij5sT4rt5lyHoIJmlKmowdV",
-	"2qUoxp/U5zySV6JP0zxyeOwngpqwYUoUD8v+7Nil0Wy2tkuT2270Cc9VpZPUO08lTM9VsO6j9b30C3Kr",
-	"5BO0Fxj60IL3osTW2Pl8ofZdxPL5OWwJX86OspvIPjeJPsDvJsAv1qGu5m9f27jDqL9MIPrgv/vgvw3b",
-	"1EABuW46QASKDNADAxsq1Kt5YaF6mKAWJsizdVsvogcN/ECDnbg/O4EQWgmrRRIKQtsDCtsAFLpwodJH",
-	"ln2whXT7p4IrvEt/cw8q7KNPkV4iH0Qhw8aHhiZkZbTGB0hTbScwQmYC2zGi6SF2AyCkZ9CjB92gB4ss",
-	"41QwtJfR2yFoUGD/HjHoHjHwY5UarCDdQQdAQW7Re5RgE615lXNJe3ygFh/IsHIrx6BHBvyQgUf2aHaC",
-	"CfiLpgUEsiLaowHbQAM2c4ncFWUfECCVUHxdBKBw63mvEYD36SzHffi/d86CWx+f2D/h3kML/NOJ/quN",
-	"e5KKv8OQvyDPVSF/Mvp2rKPrfzfBvhu+j/S7ifSXKX4p4+Bmg9Z9gF9kdnCZTFTXooCFQz3q1mbWBecC",
-	"R5HJCWOSPoY2xH95dqbvlbuUU2NA4MLkwl0cV4EKWQHrEYXuEYUmlqzBEhIm2RxISC90jyKsrY6v0g5t",
-	"jx/U4gcJ+/r7F08KOShYBn/k4NEco51gBp6CaAGDlED2aME20IK2blVZMq9cDq82mQPMK5mk8/SecJfb",
-	"JpVr3gED4Gisg/xvSt4fxkOQ+WFEl+nfTpIfj+swBZ3GM5P2cCgfoqWwrpzBFlxZRZ1bUFluqYI4QtmU",
-	"gzakLDXmj562AEaXitg9drGui9Lc/le4QG9NoqdHulhplrVN1gMrdoea/MCpFY9rkoZ8NSCIjkF56uqW",
-	"6R+kUxJWuujZrAd2uO1eMzSj7DYHgplEj4B0mwrBMF8tK69jthvxkd/uiTTPJFpdWHM0QwK8PPtBZaJ6",
-	"efbSFedd5cryjsClUTPGlBLVgf2NoanKHEnBEQSCnug8wtq0HvsgIscXQCVYlF1gAY4EPVlAsnKd8GMw",
-	"o/olLJoyNiQi2jJomb7TLvVNj7hYL/eFh+hIJiA6YeIbiDvJ6ladLcJHejxyR1gLUF6OqjJPxNqs9eTS",
-	"RTQaj6tiGNGjNl7JIyzvtnWOtobgAJXbeU3TclyL/zSle+hG12/dkdtp2ggvUcxnj3Ai2Vs0Y9H2Lf+E",
-	"nyVcxiWW8E0cRbbe38bCu8BC1bSwBYWMEMsudKb3dLWgrCx/0FP4zoS5TVTWS3MvzWXSbDh/C2Fhqh6G",
-	"b5IZ07wC5+xx2w3y2JjV7zHbLWK2KTprTn1EEDc1tm8GHCtth5j8xmmShhvrVin6gLbq/I3puA1imx5n",
-	"exe7zQi7y2ljJtCjtN3ls+GOa8p5tq0ZbkRmNcqVyvpm2T3lmx8ro4kFd6eNFGJal8gm4f4dAaE9qumR",
-	"BqeJ2xrS3zheqT6mr0u/63ITqR3548oEOGszzpNKftOoea+y/nUPbzYmvXF6r4X7sJuDaXUpZbrRu1v1",
-	"V3aWhMZLaNIJaJzw9NDFngGRfsarEYDsBEL8TsRuN9BhL3eHBRl2FaO48qw+QKFr3B/23CZo+NaQGfeY",
-	"4YGc87Qr6nXCM5GyQ4MHU/qjxrt3xPKCBl2fbXDBZIjtmHvX/24wQTd8jwh2gwjiFL+UsWk7S/vkT2mm",
-	"xa8/n3kwSGaTlNSgmIkW9zyNuQELPRmA0sMMXKW9+h6crAUnEx71d14O6bxlV1p7i+7WTiBNTzGzwEpK",
-	"3HpLtGdwZrMF+x7OUn4HgrobELSX1MMBQLsIySIcIMK9zkiapj3wuU3g8xdD5B71PAjU0yynD+ZpxevQ",
-	"EE+nNmpCBkMmL7TT9NcG67Tdb8eim953g3OawXuUsxuUM3KcUmTNNub0yeObicj16ObBoJt10lGDbFqN",
-	"7Ylrrs06TwbVbFT6V4m73iOatYim5U1f5+SQ0MxudPTWHKqdIJleomXRESdivcXZMxSz3lJ9Dwjmngvn",
-	"btDLXjoPA7ncNMziSMRLH8xSNewRy20ilh8ViXu88iDwSrWYPmilFqxDwyqNuqgJBhSBvHBK1VcblFJ3",
-	"vR2rrfreDUKphu7xyW7wSW54JM+O/kbzySOTVsx6XPJgcMkqqajBJLV29kQk12SZJ4NHNqj4K+uI91hk",
-	"LRapedLP+TgkHLILjbwll2knGKSHOFmMw4hVb1n2DH+stkjfA/a4xwK5G9yxl8jvH3P0DZ0Y4jRmAeKn",
-	"ASU8XkgZaoIademspL0McGYRncAIKBkcKlRNPZmsTGuOZwSFJ5iAmCN23OOPa+KPPzuq9yDkYYCQyYr6",
-	"IJGJ1B0cHJn6tLqwIKFXDTD5UcDpVKkariXzaGwy6M3jifodwDAEJydcNpQKJv+YI2EeHuf9El1b0MA8",
-	"mINAg3oAysAmQOdmXWAEOGJ3OFByHSMOeDxZYFNsfUoZgMslo3cw0gUGCb+Xg4y/XQ8SUtzaNteDc/Bf",
-	"/+t/S2WYmmr5S65tFfiaouF2vJdkgN3AsMn4PRbbDRYbpFmmVBa9XItGQFZLrpTZ7wJfzUhSD7IeDMja",
-	"zO41cGvKNfbEXDdhoycDvPoodRWcunY9BFsLwaZDOH+Ha4tgLHfKfz1stTNtvE2PaCcoq7fsGGAnLUO9",
-	"kdkzvNXHOHkgr1lp2xxI/S6kbzeQai9+hwSubhILzSEL7yFDIbrDgSfUmn2nh1sfD279m6H8K0X5HnI9",
-	"DMg1u6o+sGtWAg8Oes19Xl00kKXd4UKwWZK0gGGzLzZCsTl6bsf9yQ6yG0g2O4celu0Gls1yW52cersk",
-	"hwbRFiSsh2kPBqb1Z/8auDbnXntCtpuy1ZOBbX0Vv7To2aXo4dta+DYfFrZz2vYYxu1UY2/bm9oJnNtG",
-	"piymlJet3ijtGazbxpjtAN79rqRyNzBvL5aHCPd2EWPxWDIVYn6Ar239fUC9j3f53pClx2EP5P69WU+v",
-	"K/h27Q/uFr79sNq7cKbR4eKtlgwtkFb7SiPG6qi3pas6pvsdZRwwo/eIakdJBxJmKZE+Dwu/AX5qhE7h",
-	"pgrz9IBIK2/+J9/RA56Hc/m/ljvrUgCYVuVX/tfmladz679RzaqL/ykq98hl9d1/F9/4ujx7jFZ2pGi3",
-	"55fs5lq/l7y4e8RObnrLsW+X+xsszg6QyL2XuB3d2+9F7lBu77eKQbhAi9MJQyjEZOaTJ9S25YBOdWZQ",
-	"Rv+BAlFx2rI/PbomXvmTpXOPVx4EXmnX0wevdDJ2aHhlojxqnHdLqRq88io5ZkMQCjkIILnVxglQklZL",
-	"F2Chj5VJpTGF6s9FLKciI4lJmeZaVEGBbmLbcQBs97uBAu3oPRTYDRQ4SZilhLHrzXAjCqghnaxBBkdY",
-	"SKM85UtpVUBEdSEZzMDYthkfX6SPqJXJjuzEyE4VOpiSgx2hgz3U1wD11XNfDdTnuIlOAbSMUOHalaGB",
-	"6/PGk0EDmzXtVUqsezSwFg1MtJ+vQ7E1NLAeAAQePguNQldwgaD7aj2sAZaO9PD2PJmdgId+4mWRjETM",
-	"eiRjz8DDJhvWCB62wgs7lU+Dxuy9gO4Ga+wl9FCwxjWCnIDOKRM+SKNu2eOM204Kqqjco4wHkhBUrqZf",
-	"MlC17oeXCFQrjdqcVLJJR+iiKp1mcUQCFyh08KInqmims63cNbLzXeXRlGP3eGJXOTQNmxTYuM7MtkIS",
-	"9TvgiFChYEDL152Aho7Ne8hwX7NWVjFYbbZKxTJrgoXr8sQTylpZr0KvnNT2MGFDtkqt2vy8gsOBCDvR",
-	"uttyS3aUzNJDpFwmPS1aPfCwd0ksq23V/sOCey2Uu8px2UvlIeS2bBmjRBEKFLd4wYG2dQ8JbhsSdJTu",
-	"YcEDgQXtivpBg279Dw8eTJRIbTBgm3UJEyJzl3lNmNBNaVvm3w6wK7jQjt9Dhl1BhimWKWXtJrPcEj60",
-	"76UgRMPzHUGIqe/pYcR9hRGbmK4WTnQstDakuD6PPCFYsVnVXmUkuocXG+DFRPX5exWHBDN2pJm36dbs",
-	"CG70FDUHbiQi1wMcewc7Ntu27wF+/A6EdVcwZC+thwRHrhX/GPnxwSR7AHIrAOR7Q9Yefdwe+mhorDk0",
-	"B0W2fPstfx9PIhxsN2gxQ/oAmFYsDw29dOqmJsgwZKrBLbVp5Ul4ncFmJkjTSF0mvSdlYbbuwA60HU/A",
-	"9L4bKNIM3uOQ3eCQS8cpRSattcCt4EeLFR0prtV5TI8vEtQ9QlOhEiDSWKSgJWmfbI7EhmIwCcf34ON+",
-	"go91nFYDO9bCjBfg5dlLlX+WEnWhfqVKuxAqKsu7rM0oTwaBbNSwV4lE99hjLfbo9J6nT7Aj1LECOexG",
-	"p27N/9gJZuglHBaCcELS4w97hhbWG6NuccIqrG/PxWs3KF8vX4eB720WV9jAoBrnk2wg5OyFPXCooYRn",
-	"HIxVacmR7WN8ng5BniXnHjQOV6wKOAQxWcIZJgp1O0pDeApJuzWA3HEtQPbRjNJavNuCRdaF3NQlXDL5",
-	"LQLrty2R5N9YoAVvTFKqX5DMJFZLNDgfQMbgapBVH5+Tjm9cQ6quslUJew7+3AE0tL4fqJChCu7bnk9Y",
-	"Kl9mXB/k3E2xR847rXK0rkbokXNvZWhovCZynnnbbXS0ffEVFJBr8yjFseXbV1IHbLfigR7OqziTYdmD",
-	"q83koYStQfMB601/AOtd/xm+QyS305E5KDBOTgqMASUAwWCeoJ7EHECm9+ZJCAUEhqWMSqosiWRmvaU8",
-	"6Lr3HRVE0oP3yH9H9ZAcpxQ5vtaDaIX8W8mQTI0Fz7My+eIjHjCK0meQeWVpJPdJ/SbAnpY5qmG6uiJH",
-	"hou62gRYm1GeTlmkJmV7lQh3vwlQXxTJMK+vr7FfmwDd6NStuSK7qYHkIxyuHosVkh6k3LcKSLXG6HE2",
-	"AfZcvHZU8KiXr8Mod7RRiBEmOMom+wCpbsxWgBnlWTYa4UMTvmMGKAsVvriN/QHL3FBAQz+FxHyf2wQp",
-	"4vpvFaQ+vXG7IDPAk9oy8OXS7bmVzSJqA/JN5NP2URBOd6J2q3K49nn2/RBASyRv4bN7S02C5zp+okLn",
-	"c557i/LlZfwKW3ZpbVkOloCjCRXzAjQn/52B5szLx/1u32a7fSlb12/8bX/jL0VuzbfuWMJjgGU5l85v",
-	"cy0tswe6z5ZRS836NO0fVu++KdYAMKu2BE3txintsaQc68v/JhY/B3Cq9QkCEeQKoztu2E5Lz2ir8XZq",
-	"oN1usiXz6PfbOt1vS8lCE+f7+geNG3If0ILeoYKwKGsG0yh+zaZaVgT6/bW93l9rwWQeu27/9f/9/8V9",
-	"W3A/pzxpUwzP6jbeNmKmJ7cH56OLr0qDgH5nzmdnLkWwdbyTvdyv605dP4avs9NdPF/xym04ZMSs33vY",
-	"z729VobwUXf8vi8B3e0+YC+hB7w7uHFApCsheaGkthhYBTQqlEubT2CuTpRBJqe8QIsJYoBOe1x0bVzU",
-	"rEEPhh5E9nKznF54p1n5gwM5rVapix10m/UzlqM7KVj2ioDKUl6JWZqxtuQb6N53hE7qwXtIsiNI0nFK",
-	"kU9rbW27KwD6pcYs44VT/uASLCGTIa9KOG0LGgPM1eFumxno6OXZmU4PBME4VKwxPq5EM90n7wjC7F3Q",
-	"LaCeNXxch2/qRi0ymK/NPU8Hs2zS0FeJRujRyXp00rCnr1uxxynLzaekj9XIYEc9lSFXhT9jEM1OVPbW",
-	"PKHdYJc+YubgECtuvQHaN5Sy1nA9frryNeXUIpv7Lag7wjB7ST0MtLJFrCTgV0roAiN+OkFzeIcpg1EA",
-	"BZpRtmoCKnWkX3wPHEEwi+gERkCJ+lBBb0roJyvzFsczgsITTEDMEetBynVByp8c9X/W1Mf96c0DASwL",
-	"S7vywS6L4nhwMGbJJ9aFHkU61oCbHwWcTpVO0rmfwdHY7P7M44n6HcAwBCcnXDaUmij/mCNhHh5fWMmW",
-	"Ts7Lsx+0Z6MXAmAOAo0BAijDKOkk6XWCEeCI3eFAKYAYcanSF9gkgplSBuByyegdjJSOg4Tfy0HG364H",
-	"CWluLW1ubePrwTn4r//1v6X6TM254W33UhWGW0Ld7fhGxYF2g+wW59GDvN2AvEW5bpLidu5MIxashV+K",
-	"/QhcWjnV7gFRkmx/Y2gqZUZQ6eoIekIJcu7CsRfqe6FTysgusABHgp4sIFm5TvgxmNGmTPKloteDxQcD",
-	"FreXhxoIucRN9zwJ2wWbPRlUuY11kM5AcVl6rLkWay4LN9v7fltDoMERd0bkeK1jsZ1r9cdwxXYCLbeV",
-	"NYtdlclcb8T2DHBex/g1wtB56dz8jOx3Ka27wZd7cT1k1HlLwZuUkxDPFm2xaPtej0XvAot+b6jfQ9GH",
-	"BkXblW0HRVtpPGAo2n2iXzhi6fgkoGhLm/WgaPt2CyjaUXfbHpUdaNdQtJ1HD0V3DUUvE1aqleJ23szh",
-	"QtEp0euh6AOEon3lwQuKdl56ayh6fTZ7glB0s3XIQtF2WXoo2hOKTqLN9r7fdwFFd6TVH8MV2zEU7Sdr",
-	"RWwrkbneiO0tFO1v/HYKRX9H0rprKLoX10OGorsI3hjEhKGZR0VKg0EnL/Tg8yOCz5LsHxTZe9T5QFDn",
-	"ZEm94OZE8A4PZ059W22QkZDsgJFl+ZG3mhptIOXUa81YcoqQW/KFkhF2hB4nE+hh445g40RMK4XS09c4",
-	"OIQ4I1A9NHw40LAHz9eBwSl32RcF3oSVng7866PeFe6brEAP+NYDvunQroUTts8Qb2dqease0m5AXV8J",
-	"cvBQWpJ6g7NvMK6XodoFcPt9yOCOoNpeCA8LnN0sRGJoFkdQULYy1BeeaSpKXuzh2ceDZz848l8a8veJ",
-	"Kg4Fpy2urVemihKJPDjctuwb60KHElIeLo5bQpwWcG7J242obhl5t+M3lYy0G5S3ZCI92tsN2lvCgY2i",
-	"3NK1OTQUuFwAezT4YNDgdWSiBh0u89o9UeJOWO3JoMWtzIR2DAor06PHtehxaQS6hiu4x2hy9+r9UTyz",
-	"naDLrSXOAlylktcbtD1Dm9czhDtAn79Tmd0NGt0L7WGj0x2HdByJeClWS+SHUbvmPTL9iGXeJNGvVsse",
-	"jj6UQm92Qb1KvVmRO7xib+7L6ktFG2IdLsysCHErKdECXU5eagSVExJuq8at6X9Hlezs8D1s3FEtOyuY",
-	"FWLo5U8cGjCcFqIeDj6cencNvF5X8845w56A7wYs9HSK3jUrc1X2ztK+h3TrC98lAZu3i7XH8G1XSniL",
-	"PtBuatj5SU1S1N9JT29Y9q2OXaNB2gEE+x3I3Y5K0vWCdzhl6TYIe5YokP/3A1F14+8DQn08lFNTpYc4",
-	"DwPi1KvpBXDqpgeHblopr/G7DcsfLrCpP7ANqqnfaIY0nbbYilOhe98RnKkH78HMjsBMxylFsfOw6BvA",
-	"mEbaFHypoEcPpLISfVzTOvbY4z5jjzWsWYc76kblEOO6fPJ0AMYm9argxYTEPbhYDS62dHH2GVjsRL9u",
-	"zRPZDajoIykO2bAS01uLfQMUa63MLsDE/Za1HQGJvbAdBoi4ZrghGMSe+Vt12x4+zMKHiig9fHgg8KFa",
-	"TS/0UK/7waGH+rNqXWvV5IDBQ/V9bbBD9UIzdKjptiUfQnW+I+BQjd3jhh3hhpZNCvLWbMb3BTS0n9Bj",
-	"hoeDGVayZR1iqNqUA4Zr8sjTwQsbtKqCCx19e7SwGi00YYufR7PPWGEXanVbrsdukEIPGXHYhZGV3kLs",
-	"G05YY1l2gRLus5TtCCPsxewQEELvwEKF7qeCfkGk5mjhr+gecaGRjiFAX5eSGaXF5RakC3WwzlHAkFAR",
-	"BbqT0f2c3hMAZxCTCzBeMjTFX8fyMRYGOJHcxGAgBascdbtScxtskeffI8YpgZEaqQoQunL3b55xoOk1",
-	"WpONi1CMSHe+NNMBMAgQt4OlFvMyFvMaTEbOVGMWIICMYXPh3CzN0fgLWo2PFYJyAbAAASQy+psYPHQC",
-	"gy8gggKxKnBDkWlL2EZmKXYDcZRMIaxiCILu9fLYm33ckPlxleKewBmljFvk21oV9E39/7YJ3LiCXxAH",
-	"aDpFgbB44FBhfTbRsSKpxjv0ngEHRwzd0S+YzJQ86HWLOQrVe2KOuXsNcwDlOyg8LnMe7uiXlBQ0oRe6",
-	"fSl6sZYFbGnPOjMu8itUlEWnWYVVo6CyflVRgNSrzzjAIThyOzER5uJ4BC7NFV3JH3YUB8a+PHspVwbL",
-	"jpZQzAfDAYELNDgfWAYa5JXGMKUAphoFOB9gIv70cjAcLDDBi3gxOH8+HKjz+eoRmiE2eHi4cSwbTyIc",
-	"nC5oGEepmvbVhvOSULJa0Jgr5aq3nQxnXSjjqHWz7Yhb2hr4mQPKAI8n/0CBUM/0BMCSUfXTCFxqugwB",
-	"nqq4cggWMVfa/A5GOCxy73vVg4ry7aD9htY+Vy73qvpnl/L736NCQaxSCp1//iaXY4IgQ0wplPPPN5Lg",
-	"+aKATnSOrHBUVh1PG58KSXawemPhfkl3aAU1Jaf696ygXgBYrQiqZDRV6r/HThvFxK+sf4+fpvHTFrKW",
-	"L/fvJ21rgawVIhpCAWHwR4y5iro3trmyP5Dq8FFt7yso4GVq7N4E76Nuya2SjyUucNXTs8hFwarWFTkK",
-	"VxvovPQ32+ncG49hrvNf01ttT8mqN965lext+IY2PC8ZbcSzS4u+gAQvY50fa2Nznu7sUU35u/TAvR3f",
-	"R22TXiIfI57hpadnwLOiVK0d0mStttwZKW822+nmj2GzMx/RG2wfEaq31ukF7E31hqY6Iw3ektilkV4y",
-	"GqAwZmhjC+16elTz/N6N2tvmfVQsbn18DHPCQk/PKqfEp1oROGpW2+NEoJuNsWv7GJY4mXtvhhulpd4G",
-	"u3XrDfCGBjiRAD+h68L02nMUt1AIhiexSG1QwQhyDldrGmNlhvVn5DrUDdVxrU42lWF0qbrtje5BXJbM",
-	"LWubPWnLYE93a9qJWPOemaFv0Xr76AT/vWvzxqbb0na2vb32lBu/TWqzOr3t7miv2tCzlfhty46HUECu",
-	"D9itZcNH4KMKqNWdolycPMwF1YVAWt1/Nr+pXTozk833ss2Zwd7cb9Hcp+isc2w8ov1Pje27C25562lu",
-	"gNuvb9hcs2dtvex9Wnd4xO5FOd9kX9vOtLf1HjLSvJ9tVqS38R3sZRtaeovatmw7JneICMo6iM5dV13F",
-	"5W9Nh33680MJye2KegXjCT89PXOckqVqDeGo6WeKE1FvNsSu7brmN5lbb3wbpaHe9Lq16A3vhobXUdJT",
-	"qLZldCMcIMLR5ibXdNSVwf3FdNdb24OwtmY5fWytZaSnZ2mdCFWrBENHPytrZbvZxpqW61pYO6vevjbw",
-	"f711NavQ29YNbauho5cYbcuuqkplm1tV1U1XNlVVSust6oHk35WL6ZV+V63607OmRnSqlYCioJ8l1dLc",
-	"bEdVu3WtqJ5Pb0NrOd6j5nRvPze0n4qKHoLThe1kiNOYBYifBpTweAEn0brBqE5dk3QDMO/AaP7s+ust",
-	"52FYzmRFfcxnwk9P0IamPr5GHyQELVrTUvluNqRJ43WtaWpSvUltFoWGlJWuXW9cNzSuKfvkKVHdmtk5",
-	"ZOE9ZChEdzjYzNRmu+rG3P7N9PlK9dmb3MMwudlV9TG7Wd56gqY3R4AaZZElbp0Jzsl+sxnOvrCuKc5N",
-	"sDfHfmJSb5KzS9Ob5Q3Ncs6WtZC2bs0zjyX3ILaRYbaddGOSP5reemN8IMixWU8v8Niu/RPEj+2n1yFh",
-	"pk2d0XUS7QEfm6ZrI8h2Or2JbWL+BhzZtOrN6qZQsrVEXjLUhSnlAi1OJwyhEJPZ5pmlTUfdZ4+2HfdG",
-	"9TBu+Jr19Lraa9f+Cd7pdfJUc5vQtCka1axse9zXNU07zSltZ9fb2CZZaLiua1r1NnbTe7qWy71EqjMb",
-	"G9A5ZWJjC6u76dy+/qy77a3rgWzZytX0265V6/4Ut2q1HNVtKskWFVbVSLPPzqxs2KVFNfPq7Wk99zft",
-	"0Mo2vS3deHdWcbeHEHVoR6MIBZ0kcU662oI9dV33NvVAbKpdUT+76tb/KdrWRK7qVINtVWljnaT72Fnb",
-	"uFtb6+bY29tmyWiyubZdb3c3truO2z0FrDP7ayTqUNJJvTe991Z6e1ba0Lg0jVTLt99yvXRbz3srh/TM",
-	"Ea3450lmiNZyWZuqVjapsO9Wk3gnl3LGfIEWE8S0aiFUuEMb6yaCVpPsDXyDODQmgZaNetO+eQpolerc",
-	"R6o6N+pKFK0NrpZJVUsZshkStraCVnzPOBhHkh9Hto/xuS3GIPt/xhMDr2plJ4WdwQKuAEdoCGKyhDNM",
-	"oEAhOApXBC5wcMKQuvDPxS1DkXx07GHUP5qxWot2WwNnhXZTIVwy+UUC67ctqeTfWKAFb77xp16QvGqK",
-	"SkPG4GqQrWj/Oen4xjWkKr9+lWwbmlvztgNztk3JU9asgksfVQrNqIfiWq8tfr1r7a15DI3XdK0zb7tI",
-	"qO2Lr5KkiJK1W759JeVpyxeh1XB+l/81yz7F6/+NGs+al3Jv3iovn1v/pq5LdzidnVrvwzcIQVM+ANWo",
-	"9+E3zgigOdxHljr3HpQAeiV+b3bjU90YT96M8oxnHYUhwEQ+xwxQFiK2Vffe8nIuS/j36eWn03d7e/rp",
-	"DMNN3n5mgN7jz3j8vty8O0G2LvomUmz7KIiw8/8fQVrXBtr3Q0wtqbxF1MaHTeLpOu5Fs0I0PYDmbUih",
-	"Ljm48SGTbVUa/Wj67aPrA7llOPHdcrIc9RTvGE4aNYFuUhWkGqH2uVvYecVRO7U+SG0QgqbLhpN+o6mT",
-	"u4aTho2mRJa6sKoCfqWELnCmlGAABZqtX8NE398vdtfNTf6kTtvPut++nMnhVRg1S9uyyKhltCddZ9QR",
-	"wavWoSV00TTXa4Y2dUbtS5uXGnWz7a21vwz5Fhy1y9Tb8M5qjjrL11IUt2bZ5Tshni06suy2u64t+3vT",
-	"b2/YD82w25VtZ9gtnz1pw+6I4KVNLKE9DbtTDG0Mu31pc8PuZtsbdn8Z8jXsdpl6w96ZYXeGr6Uodm3Y",
-	"GcSEodn69y6NRU/66ciUyw4/qA57G34oyYHckvrlB3Is9SRTBCVfX5vSxNG03k6n5NwnY5BrvX6CoGRi",
-	"vUn2EImmNEFuRXojvHGmoMRW+UpWx2aXoVkcQUHZypBMbAaVl/TXjRn+4Dq+NB33YPmh2OPi2nqh5SW8",
-	"9gTtcxkVarRJCa1r7XWZgmi22yVvrWu/yybc2/EWolRvz0tWqrfrG9r1MiPYViI7tvOqhpxYLTerMON6",
-	"6SiTvezuarXsDfkhFUGVC+pdCFUy01Mthqq+vamuo6RmrYFOJNuzHqpsu1FNVDWl3gQ3CoFHbVS5Fr25",
-	"7aI+qrJKfrLUtWldokD+fyPDqvvoyKzqznqbehg2Va+ml0XVTZ+gOTXiUyP/RiZqLakRZA87agm9phVd",
-	"U0CfkA3VFGqwoLpRbz83tZ8tpKdr2ykYxJtt+OouOrKcqq/ech6I5VSr6WU49bo/QcOpP7xO9FWLerup",
-	"hdjDbKqGa1tNPZPeaNbze4PNVG16k7mpydRGx0NsNjKYypApmVpSXiJUH/GMcIAJuMdirpQXDAIaE/GM",
-	"A3SygDjSmbcg5/eUheofDImYEQ4gIOgeLBHjlMBIvog416YTHL08ew6mlIF7RskMBAyFiAgMI15yE/+3",
-	"idTlV/LFgb56jrj4iYarzhhb9e1YKXvBXbAYPWxRqMzYuvcyqbqspuMQxCREDEyomEtzwgGNQhBEWI6g",
-	"dJ+/UelCmJ57CNN7uIooDK8o/QUynf3j5Yt/bX7vas6oEJEe6cezPze/8ZbweDrFgaSGyzWSlceM7L3+",
-	"GswhmaFSzpbMCstXISWVSqhvHvJSXybyiN1Zia3MYzSPJzqzhWrNgZhLL3SJAnCERrMRmAuxPD89ff7i",
-	"z6Oz0dno+flfzv5ypmV1vIBfEGAxGSuJilk0OB+cKvtgJpsf9/XXJWJ4gUiSS2vo5B6zbK69bJK9wXBA",
-	"4AJJheEyOOa7f5/O5YdZkgKXhOYXO2qquyQHRb673+dIGvV8AhRJH0EZCoeq48kK3M9xMJeTFzSgUbrz",
-	"bA6asmVQuVNQCFQWEjBB4h4hkmQa8yBE/RgJyWHk7oar3C1J5kN1fzuxqrZ7c7O12Kf0f0OV3ISnE8Kp",
-	"lcRE8nCS59Z0lsqz3tyfvcFe29/cBhfZvn5KV9f06cnVMSvpy5wZ5oZCNmPVgoZxhLQdsb2YpiW9yPUB",
-	"MPgjxhy7Oir1vclXLpM3Sjp9BwlexhH07DDdvFxwAhTGDHFAJZXcteeSrlzbkn4+2ih8FtEJjICAkwhd",
-	"AC7gdApiLmXxnmGBABbpLm1oXtKh8e31B67Zu3ZjSjpPqjG37NGWly3pE4l4CY4SJS4Ew5NYoHNA7wlS",
-	"6gILLt0RKCgbAj6HUvyVEsT8VjtjmcFkjzXMCaNLzuGq0zFzfZeM/gsOEOGo01FNnyWjvSV3iAh9c6+7",
-	"8VyvJSNmS/K3ZZBcQf9i9z9TwuOF7Kxt18mbpcrPHbNs22/6hGYFW1+p7amWouL2rOo4+Gd3MbPlpIu3",
-	"NeuGee+uiaw7jLs7Uhym5AhM23HKTtGUKOsyB9E5OSDUHBvRWcaaK8fw4ebh/wQAAP//",
+	"7P3rchs5tieKvwqC/4mwNEFd7HJ17y3FjglV2e72/perPLbcffYu6YggEyTRTgIsACmZ7XHEfDpPcJ5h",
+	"Hmw/yQlc84bMRJJJkabyS5XMRALIhXX9AVjr62BCF0tKEBF8cPF1MEcwQkz9+foazuT/I8QnDC8FpmRw",
+	"MfgoGCUzgIjAYgUEnAE6BWKOAEMTyiIAORBzzMGnD78ASPgDYhxgAR6wmNNEgD8SxFZgCRlcIIEYvwQc",
+	"kUi2wASM3k5P3kExmY+AoGAyh2SGAGUgQjESKDsKJfEK4CkgdEyjFZhDDjgmE3Q6GA4Y+iPBDEWDC8ES",
+	"NBzwyRwtoPwSsVqiwcWAC4bJbPDt27fhIJ2JbPAKCvhRUAZn6A2OBWK/wgV6O6FEQEx4mRg/Q45OMOGI",
+	"cCzwPQI8GeveLVUIXKhJYdlcffxgOJA/Di4GUzXEV9UE20G+DepmPBy8/jKJkwiV5/KK0SUHEEwxiiMw",
+	"ZXQBEJzMDcUuAUNLBAUcx2o+6MsyprIbTSPf9JAe6ffb3IywQAtFiQUmvyAyE/PBxfNhcaLuB8gYXMl/",
+	"c7GK1UdTthik3/ELJp9VdzCO6cPrxVKs/gbjxE0s/41/nyMClgxxRMTQfBkHE8jYChAKRrHsbVRFb/NB",
+	"d6pVA5nfULaAokzlq8kELQWKAJRcOyOUoQgcMcSXlHDEAWQIwPgBrjj494+//Xpcufa6/+wkEEkWg4vf",
+	"B//glAyGA7jEg9uhZ2pvo/K0rp1oPOPg06e3r07BFVjAWA6DIvWLk8aX5y/drJZQzNNJ4ahWfMycLwZJ",
+	"olp6pjZV4usRlABZxoKDScIYIgJI3QOOFBND8JfX14BOb4hsINVKlS45BpgDSpCRPY6GcsDRfx+BKWUA",
+	"ktUNQV8wF1I8rVSgmCPw8vmLU/B306ucmdaCZpJ/JIgLgPkNSciEkgjLb4LxKfg5/Qd4YFggLtWWnIDV",
+	"hQyBOSRRjCL1MxQ3BAKBF2gIOFXTfKBgEmOpfZUilFOTo3K4QJoIijrypylmXOpRwk9viF0/PdF0Ba0C",
+	"zTHWAn5xknp+fu5dOFKhVUYMxaf/fQTQYowibigSQykBdPwPNBFcfob6CVMCZPORVOUZ1QOO9K8wljTA",
+	"HEArQ4LS40BlhMk2ldEveIE9wv4ezhDg+J9oCCI0hUkswIvzSzCJ4WKppg+en54+Pz+vEvJYdetRNJgI",
+	"NENMkX7/TMxv0ylHHnL8mizGiOn11ppXUMA/42VKnkpSUN2nV51gIn54MRhKPsULqQNfPH/555f/8sOf",
+	"Xv55KFdW/5jybZZ67xmVXKit9Vv+PhnHeFKeumQsqQymMOZNxML8bqm6aaJTbuz9W8aPiHNMScmnMb+X",
+	"56hssZ4OlupINQNHUtsfN8zMNA6ckp6HnBjXE/OZNNOWA9kGRVKpqHlFUEBg3gubXJQOdIqjVnPc21XV",
+	"0zMcyGuoZ5dzqZsail2CkRnd/M4lZUZSO1vz0zBr+16r+V7DWd1clSOnTaCcCJw1zEHAWfP4lHlUmfxV",
+	"e8pDMDoZSZ9yir8oP0E21JZ4DZ+ZUyaqbFRLq/RNumLGrZSv/wSjD9oXkf+S7IKI+hMulzGeKPt7pnzH",
+	"i6+Z4f8bQ9PBxeD/d5bGeWf6KT97IwnwmjHKuI6G8kR6S+5hjKXkLRMxlJGdji2QegMcjb7eqO++GVyA",
+	"328G13LRdAvMgXUjT28Gt99Gx8oT+3oziJCAOJZv3AykgyzdN450l+AEnJ6e3gy+jU4H2gUf4yhCpLPv",
+	"faUG931qcWr/QRMQUUCoAHN4j8ASsQXW+lBQ+S+5RppN4UT2oaY9UJ4UT6ZTPJE+nVG7O5h/dhZWWV5Y",
+	"6l5oGUfsHrFnHESYf1aeueR0yJWLNk3i+FJ+/lyK4wPkysEViJxqd4mLLbDj/5Sy1MyOSuQuAARj6V/H",
+	"mAup5BaIczhDki1/v3FttaLQXHkBppTeDG79zJjlvF+peEMTEu1g4X6lAkzl2JmVMm50RBFXHKmCGPkN",
+	"WP/7HnM8jpHkTNl8AuMYMfUh7+EqpjC6pvQXyHbCiIZHgIJpBKUglhPJfJx6IOO2e8TAC/DuJ3AEY07B",
+	"gwz1ZZwPJvOEfEbSyiufC7kY7A3EMdrFImUnAaZqFuaLMgiW1IxyfVw8mgbo+SgXCwN1RRrDUnAZlBoU",
+	"mo++njMqhPnWQuBPKVhAsgJQCLRYCq6RH62ZooghzpXfS5nVVhOaEHEBqhbqQQF4ZrxT8PrLEk0U3nEP",
+	"cSwtoXTE/gS4ogA3MjPM4oYfkGCrk6upQMxn69V7ICECx9pDQl+EnT2YQAJ4MpkgFJ3mY1gbBjz3hAFy",
+	"xT4RmIg5Zfifj8IS76Q1kG4eA2MYgQlDESICw5iXSXuViLl8qKeQbQseEENKhpeM3uPI8JFPP1mNJuhn",
+	"RHxk//vf/36SGQnlv7IEfcpPMp+pvAs0h/eYelbsCozNM8nHMI0LIjrhZ3CJzxY0SmLEz2y700V0bGxM",
+	"YjGCsTI30dCYHpEsFYKmNIB5DcYAcg5Xp+BvRqE9YDFXsJAZ89IBDRpo+/Tp7SvF3gqdiDKYhHpz5ECD",
+	"f9MohqTYktElYgJrpyodWw3tB9aKE1SwEkniWCupVOeCBVyp1eRISrEcjhL023Rw8Xs9n/2axEq2PiU4",
+	"Gnwb1jf+yU3nSs352+234QBHPoROqpDfSLyyLmvJBSVUaEJkMKIfPRDRcEBZpOW5LiAfDngaXIZ9etAn",
+	"25BVfariHv9KqUehywOOoHRwEAMJV47QkuF7KEwvx1tavY9q9vpDjHRUfIuVncIHcKRDMxtWdElmPaSe",
+	"XT46+ZYFhn/XSLFd68yX2NUZliTL8prlpBTapmbQoVNCPzNkFFgB/mdYBWOpRlKOHQdH73/7eH18CrJ0",
+	"C1E1YJFI3wRVuVAB6iKA6OtIWV2375S+/U01zYtcyGSc+AQ1zrCo47iQFxeYvNXtnzewUisuquMaY6wv",
+	"vlYsWtPUnQksztB1UDe6jImqxw4nYDqLMkCgXLdmHbxAotGzkdN9J9tJ9kRfRFP793Cm9upk+yVD95gm",
+	"PPydCoLKldbfZCaR6dt8Rh3J3/v3mmq0xNX1z389vrR7KpQjG2FI97sX922Je+UKWhemxul0qvpoiRhX",
+	"e21QCIbHiUCXgD4QsxfL55ChCMT4M1JOqjLhYBTjCSIc8ZECCrQxtb/5LCv4UPYwhy1czEswcvvmIxCp",
+	"PXnNfnXsdbeEDEZ4tujYoKd0fm8HULY9R+wAPl3Tu3Q7KZ44cE4fFJaG7hFbySD5SK4i1f6afgssKRMw",
+	"PjZ+HEvQZbodKldeL5s5J4LFKXhltqHcNo+Z0pjSGEEi52QXP8fiHZL8F92/z4eyKHGB4B7CKfa90z93",
+	"7EiLZHkt+/126/Xp1AzzDJKbztDLtRmyZlf9tln0g109o4NzHt8QvP8k3b4PCEYnijPMU6XVpfyaExrB",
+	"shei61oLT1YKAhkyZB6BzNWwNZ5nteZxC0xj+KWRQwJYocl/C7TCpfC4wvkIcSlNH/W+nemovYvnZnj4",
+	"np6j0UYOnyFYqN9XUhn17h/4ldpzDLxXGF0qjJoF/RkKNKOsyQWcmGbgaBbTMYyBgF8ooYvV8SUYLSFD",
+	"RIzAAn7WTt0CQCDYI3tzhVXuyofyLNILL9doKoT7C2tijm7B2jgQZm63QazQwiVwbNGRV9C0hlWL0SAy",
+	"6dIUl5+YRahYfp+xDSNiszG9m2REr+3aV6r5tNeweTaZVtsfRuvY13TCT8HEZmm1oZ21hAs3tWVR3MTa",
+	"7qEg1lDrfcYhqDFi1m8oG7Gh3lqzNByq/VpOFwjwJZpgxB/VkmUVw6PZkmHjmqMvAjEC4zustk+n2Gx8",
+	"1o312rzzNvPKI9hiyvAMy6lqPw4Gu34MTRFDZILuEhYHDcUY9hwL+IA4gmwyBx8QpwmbIJBSYAjQ6ewU",
+	"jD58ePvq4uPPH+7On//pxz//qHZH80fFG8ViODD8uS005aPpPnBHyut8OHZOZ1uxQkX6G+pWsN5tkE5o",
+	"4c04/dCRN5OV45b67lGlcU1lvgMh60Q82odq7d1Ay30BbmBoNOvDkqtdkUDgx3bV6Aba/tbxAtP5Pgkv",
+	"MCXVhk6gpVu4E1jWYJs4gb3+Ohz9VWYzBjH5gGbemyhXgKkn2i0ey6YAihhyH/5zNFKPRkMwghNGyWox",
+	"OlZbgpkHconkrwyBhOA/kseFhsy0iivwo4fgasbZ26BXb68GQ/nfu+id+eOvP9lf3F/vzf8/DoaDn969",
+	"HAwH79+8OD9/Lv/4+/N//dc/D4aDjy/Oz196rpTWAZQvzrvcDwz0n4M9O0tXS7bbej5rdsVkW8N5Hflg",
+	"1UvfoB2+D0ZYS/X5t5BaLmalZyOb3DGnWGpdhIwOKhnUbD8Nc6nwXjI9tHBbsnM6YH8lR5z1HJWUUo0e",
+	"ik+wN3FNerF+HoaRMYQi+dSHjJlnABN1O97cKLwAECz0uVxpxCGYQvWPI3s46XgIIiiQOeAZYyEQOwUj",
+	"87q09vr1kXp/pF8fPcJxHszE/C4yJsYZR/VDFw4ridbvHJlrHHczRKjduyt6g6W3NOn8x5P1s7Cz1nO8",
+	"2NZp6uyJ5TW9Es1Bdxz/ExUVawVds4qWVpNIPwskkT5uvG0SeQTbv/RGmjqG88x9ZXP8XUAm1mdpYe4S",
+	"142n7ht/Gw4eECSYzNYdrMYhtXRynOCkpuisqvkOs1oiR4KMgBfmm+dQnyzf1mjeAKfXqOGuTlYdsBoM",
+	"CX0L6qR9los2SifoOHKFzDftlaUaIOjo8PcqzY2CXCdd1VFI6vfUe/umXdk/Ng/qRq+KO/TTNjGHncUh",
+	"BxyWKmsGG/r15kijqE03OnTW69Jel+65Li2Jys907s25cgUm6gmg02K8J8kauVQO7ubjEbR/K195rO6e",
+	"c3SP1JFA1Rk/zoR+KrmYTXYXgZHtaGR/lSN8/+f/duexh15YhWI/bq22kYXww4zOU8hcWFTj3FZKQ6MX",
+	"bkRjd+cYt6HGKtnlA1rGcGJuYKVJAnSaDEOKCi4CR+r2j1TaHHABV8q2ospr3hxAArBJnrD8DI5enp8f",
+	"51hxnaPTa7NVwdus5pgqz3LitGvd2EYHF0c3L1eP6vcojaoN9ift6IfrTVqKrOVLavI0eZJFjfDIxyl7",
+	"fbA1feBhiDhGE1GxFT5xT5s9J5tJ7yjN0+LznGyH9d6T6az3njryngw9q1KXmKV7bO8pm1rlcb0nS49a",
+	"78myaoAH5cTksLyoSrbJa81cws8cOZ6wJ2VpUO1NZTVvvU/jWpadAfeofhZV3pVTxy08rHQ2h+xlpZRZ",
+	"09OyHTR7W2XtcQAeV6876rwuwpOFBrd8Xpd9Kt2tKJkId/aQmTsV0nmSvSrPacoQAgJ9EZo0EZ1wncaC",
+	"zwGh2e7kK1yfUBzpDH/KxZIdnKi0siovrp7nLm+wNp5DNZNX52EiWwnhfbZLH9n38hrP8328WyOHt0d8",
+	"yw6jHEKxYnyPGFjCmcozOpIvjYbmwIEpaQGJan3qwXMbicWT5TLGGiHvFLQz3Wb8zsYVCU9YYns3XbiL",
+	"PI6kFXyYMvVtrcYI8EadvG/HG91/6VzTxK1/Vj3DqeHWpOX8KtKfFPitnnmqndGsQap3/1zLss/kHtXP",
+	"osoZtc/bOKPpbA7ZGU0ps6YzajtodkbLyqNDZ7RXHbtSHSWavYICXk3+SDDHVfCfqncC0zZNWZhl+0xz",
+	"nYwZC259VZsLNfU9tY+/WqJnHOgvzXRrP93TLdBTHSNenbLZx4xrMdcfCV4uzOX9sjPkHj8icvbaTcmL",
+	"na2bM29hKkYU+ICAZBlTKD1+1eTS/FvHBSrQSpZLygSKwBwxXWHMVKKT/L+W89d5eugloxMUJQxVoKDp",
+	"80dcyPd2UP9CPkJKa6tPvCVi7vQrd/eIcT+c4POLjd9rky6nWXYzS5AVq1Tr+0e1nFmXv7mgzRqd5JJq",
+	"86RzznBEy2TNHSiazdJrbTUNbF6SNppoy4yyIam/9GR1oslKLq6FbVZL9FH9/TfzQpHLDYPbyQfwY5Xf",
+	"LdnwDuatcG1ViILRLs6s1F/A3Kq88SDfuThgOEuUPqXMHXvvmJe/fi33vECKJh+9Wne1TDLdq6mDU1Ne",
+	"3vqNzSDB/4R+P/8NjSPEQIzuUcwtivj715sBipFcZm4rD+mqezeDb0NQemoL6d0Mvt2Oct5SC84qkl3O",
+	"/T2jgk6oR3fWpHhWSZj1pSc4liJwqVFJVRxumnAUqZpyr/4ByYyCD68/XoMpgwv0QNlnVezKn8BZlSwO",
+	"YddlZtLtgEX3phmtSl1k6rt5ozZbpVIVcxIJIyhqhcdLxUYLbNOkzXNsZm2D/aB2hsGtuocrdpFB3JMK",
+	"lXrTZjwPvdTaEmR2wxXx5nSaQ8+qlRahgZ9Sv/mA+aFab/xWl+Ldn9O9CzZoDfs2rGKdt8lTxdFEdKtj",
+	"fF6P7aZhJhv7lmacdtziJv6dupTuo9f2Jg0FgjxJayq6wXt7RbFDRVHmhSpN4H6v1zamnZfN0D2eoKtE",
+	"zDPFWAtyHmNExF249asZ5KOATPg+RDa4m6jiyN5cW0vMEL/DJKQgpOyGA/1OZhkzOkn+ye5hXN2boOAB",
+	"YgHGSDwgRMCSxjH3d2bCijvtoZTmnnDE3JehL3CxVDWa//5//cd/njx/8cPLgYdz7hHDU5PR6y5hOO/6",
+	"MBzyzp2UrRgVbmV5X/YX1LpTnkt2abIf45lk3Rxya5hZgGqefE/juJInCwzTLh9U9uWm8XkSC5/i0Gcl",
+	"vt4MuIAiMeGTLSCqv3+pi4DfDL6NhqWmqkYp5zeDIbgZqJKcuSrC+gVV1Np0rZrfRYhgFN0MwP8CN4ai",
+	"0Z15Xf0GY+kSr+5kdGR+Mqem7mYMEmHrfubJqQbKJpXJDecWzww1GOaGUcuZGcKbQUZ/e24IH7HUVrga",
+	"29uLHt6r78qrSB9ITGGk7HNlBKtizCI5GFpSjoXJHGgn/POHn3/9OBgOXl39+urtYDh4g2eqZtRgOPgL",
+	"Fn9NxvKPmI6VXX+HSIRitBoMB/+JCI3oYDj4OxrbF34rXAzPqAtfRr5zFUcKxCTz/d9HcyGW/H/8r6lY",
+	"Hl+cnTXKc+ZzdP8+pn+9WIqVPSvmT6inn+kdOkLBgkYoBpjousC6GjhYIXFpd42Q7NLUVNQq5RkHI7Sk",
+	"kzkfqUN/gFNd51WlYvp4/fqdPvd2pPItcYEWJ5TNzty/7swW1RDY7cVj+VeiNu4IBapvgEi0pJgIt1NJ",
+	"VSVzGANtysAc8rS1+ozWJwkX8IupV3ZeGYU6l+V19d7jFVhiNFHaJN2CNBu0Ill6tmddM+/GbLopW96B",
+	"zb55qetm2ROGKFL7tyBCkxgyVXbaeJLHQ9WvHEYd+LwAowmlLMIECsTv+Equixk7+6BmHplm8hu8e7/q",
+	"251r9kwfWYS2rhcl6PgyLc/5jBsP7oFhgbjx3urOxmwhTU72EMutOrZSIkZLIC1H56YtvEJztSzeZhEU",
+	"6E7gRfm29on6NSgtwDqfM4cseoAMafO7pVX4qxlE2/DNShsbh3eDTW1XO7HrCmxb2/U1QFVp81dXU015",
+	"Z5gVqNLaNu8Fe5jVLzK1YuA1ZFbLNe4epwrXs21sTw4kXABVadAqmybV0oKVt64jWu48VOmQ8B2QPVIu",
+	"bdYhuC7DGqL/Pe6Ia2n3MEOtwFXBFLmtxsADUYWZpV3UzmAjoLL9jmhmvt8hRpk9urMGQOk+vgme9KjZ",
+	"ljvcvYLtFex3q2DLguM5slySHtsIpGehASKCYZTb3Nf3hzRE9OvPP70F1yatvQaWcKQfPT9//vxPalMf",
+	"HKXXxMzFLx1IMQRjFcTjCQJ8Th84GP1+O3I5Rxky50QJOu7qZMDrL4LBN0op1PQ0gGRlnOciE7hfSLIY",
+	"27tAhXMR7nOlJouggKfg/49W6tIhEzrkhCBGQiCmEgIT8w8+BBGeyWiUMjC6G4GjyRxNPqMIjFfGG2T3",
+	"iF2C35aIXL1/C344PQcTSAgVAH1ZMsQ5+IxWwAA3/PgS3MM4Qfq8rf4ErlO7yrlnwWVDseHgy8mMnpgf",
+	"F3D5u37rVqGnUzhBX79JMioKvmaMsoYFKVBGvqbyPwBBJQ1MDogF4hzOkMoBYX9bInYiV9xdFpxKokQG",
+	"YruLMfnMR8cqSDcIxKj8Pd+Gg0J45oFDrJ4BWtEYlMlzc3KP7zX2NxT7G4r5G4rrXDwMvHF42yhmjYFw",
+	"3rbv6r7hk7n+03AFsHlBqwKtdj5aESorTKvQWfOsNgq+8qOFnxYofsR3GIcVP32taCxPh6aQrErgH/OO",
+	"4FMS99JyvSX3iAh/2XKV50I/leYuc5eTCzr5zMHREjEu/TsAhWB4nAh0qTZAIrUNo/YYIxDjz8huI+23",
+	"u9TF0c7CKY65gmyp3uSiBIEjSRmqYVyzibSkTMD42EQ4LEGO8f0HgsArzftA7Rlv53zQj10fJ72tY75G",
+	"xyBlxB35BFs+vvtjV8c2HUmrTDPOCnydzkg1Q2nl3ZPaGWxkhu0YbUr2ZWb8HVrf7BevZXnd5zcZXY8w",
+	"Paa93QNRKtHuFzxBhHtxgFg/Ws/YjfRxJHUkcKT38AhVVz/HaEoZsg2mjC5Gp2CkTyeNHLWl6RhFDE6F",
+	"fGqmcmdPmuhEl+nNaHBUukktpPpT16iPL9MO5uqODs++r87IgKOEIwbgRLEfB3N4L/vRVtr1kt6EUh3o",
+	"N9NTj+6xgUzQF8wFPwWjtLoq5Byu+KiU25zpvFv6sSary6Bekb/rGBC4wGSmD//YxVKHgRBm7pP5SKGL",
+	"KzXGA8NCWDTxUT2SIgm2VW08LX17JcfxXwdXi+zz/N5+/A388PxPfzp5DmC8nMOTF+oo62kXlRoOyccq",
+	"iKNHe6SyeeHOh3mlcy28qCDOjUFL7mRd5n0DWhcU7ot/Cayn9+OP/jtrmeuSrabF0CyJoTRQd+Zsplht",
+	"6ZTOBzfUlRvJlvQqHBNVWlgKtDsgCicC32vEhMtfswdUFU/f088o8p9CzSSQfvxKAmYPyh2AJXgB4ztm",
+	"sNa73IHYwXAwTxaQVD8eY8rhFInV3WxBS08fcBzFeIrulEp8oOzz3RKxBdabvUQwGscouuPJmAtIJujO",
+	"MKV8PEcLPIHxXcJRqV+8kCJ9h76o/5kufaRODexaJUgyBrzbemv2jINmtGLgZHVzhTSUZNejjXKfnv+Q",
+	"suoYlk1TripELtdGfVRnfKnGmM7a6o4iuow1Ky5K5sjy71cn/3n79cW3/zZYx3Y1eK7dqdMmwKhCQ7au",
+	"Lb9lNddrml1pmqySqRHSKpQgTuOh+oBZNyuObl+vGXkjdMA69cHQgJvodwgMuI9dCxUwX96ECZSU8SaI",
+	"QK+Ke1X8tFWxRwzJ59qzRfUSMNDx0T0Cnz784rKbE0pONPpi70S5M1lfb2yGdXPPz/7rzF68q4gus1M2",
+	"Sq+kpZfmxr9T0s+9GfIQu3MtbXlDux1W856gAsbqTd5sCXRjpq5HNjYvJkfRWeDcPPNDF/v2Kdd3kOBl",
+	"Un1VbZF53pTtMtu2/kbVMHNGKnsMynuRqnzrqTjQmikvuzh392RyYfbpJw8l/WQuEE5zUbZJP1mddjKr",
+	"Txrj55xy2Va+yc6l/DAzvC0wMbdwnx9YVkovvzfxblVYuSjYy9pPzLYtTi7XUdNsNgo1syOF80V+8t9h",
+	"0Jn/7LUizywNmsJPvy5bP/9kr7aektoqs16GQiWme4X5MoYroGitfF5MssWj0rJHMm6iS80+QKWukBGY",
+	"UQ43g0twrjbQJxO0FChSlzYsKnKcSzeh3HWuXGvj7oOxmYC56jGR1t643O2Lw5fVVobSVUlj5GxVBadM",
+	"yCDDCPm7S6lRih5ukvPzHybqufoTqRwOkKgKWgAS/oAYBy/Pz9U36415BGAc0wcUAUp0MsyWByRze3qe",
+	"OOvTp7evhvoKi84P3xp9cYqw3PuY0zgRKvJ2gTf6IuRwVg2qKwG5CTQPaE6TXNtMMgXrpLy/qPJyXUVm",
+	"qsgPh5mUR+WP01cXJANiAYgMIE26Kp6jYqtrfYUQCRPxp5fefFUx5EIn7vHc+5hI6YgAFGBBZahLJghA",
+	"sMBEnbvR6VenZsqyj/Xna4G//Az+gu8RkcNbybwEMZ1hws1FpTnCjIObgfoRaKmQw2qhuBmcDryb4miK",
+	"v/gjtilmXNk2BidCypDhNY4mDAlwNOLz5Z1GAjj+AhaUoeOh9OQZmtAZwbyQLC5gC9JMZ+i4LbsmKdek",
+	"zOUz8zlGrkr42S5vmsquZBlRalm1zKfgSiXfBQsECc/cfHvGrdaVVJI/gZMT1ceJEPHouKhTFTs6nfrD",
+	"8x9/+NP5eQ6X8qrUrabb9FAxKpNRPLKy2LIC+IxWVSWEJc8P1fVPk9ZJKgCvTOW0yGYaoEZetyhUmg5l",
+	"pijGY2rtG3nHH+yol8P9w7xxKnm0vpn5AdIUEfIlnHIHBSkB0B7180CjrmHrTFO5N3UCqYc5Yo+UPEp/",
+	"kOcUIIOY3DE0a4WGtTrYpPKYfdAjmCxQruiXoJPP+5a/YN0kUkbI7qCoFP9GcHZnqQyeDPyd3a8vf6d9",
+	"+oif6c4D3G4UrhsJ3/7hvbUR7eEgWUYbSkhIUabEZgrwZ+bSOicPk+e04DB7zOFxcnbllEeOTrWWrBGX",
+	"T82aB5R3BBgC9f1Af7+yPE4OWsL1RXPSTq/vtVl4OmltukMbWx+O2hy2zOjB7zDLmNNdgXnGnCqo2uZY",
+	"Zr3ewA3TcuEW86R2BpttbezdJsRaYHaGiA2BSm4va40dDTdS03aGxwS03MvodXqv03udvub2j6ktVoE5",
+	"KJAhU8jqFIzMNg0fDTPXEYdgNKFxjCZqD9SBA3PK7F3FT5/evtJbO9u6L2iG29Y1oZ9V9zrQaModnqHF",
+	"9qZjhwibUtMhYfRFMKjPoIZk9HAp4L4NBzNGk2Xtgc0GkyQ54APVheQLOwuya6AOr2quA0d6NHcvUO2u",
+	"xSjKJ7A/9iYy21I5Mntctd43kI3aJFXUQ7Y8S9FQRXF7d+iyB8uaWPFRL/Q1TUbAWSNVr2UbUxVmO3z+",
+	"Dql0gmC8AuhkAXEMjvRhZe/NXA9zh+cqs5yQu7KWVVhDp0kLTFhQEvkCeIqOVhgsqZxuuK22PCEYgTJD",
+	"vrtvIzWOsTd6rFH26pukn0YudMJM9TdlYIwmdGFQNHWluTFVw+MqzBKxCrbZHKPQVR7Mp1Zpxgpd2FBh",
+	"S1GFh5TXqtJoDecUOtVvu5DinxVZqmTZUC0n0iqwOXv/6XoIFpDAmSSwun6vaS3jnQDZrt4X1XOribRD",
+	"nFTrEHoCQvV7zciHGGGXLVUQ8Zqj61T1rhNbyz8DIuu84uwwc02vDnt1uDt1WCURyrkqKyBI7vTwfgce",
+	"8zszfuVzNSXf04JcZ4bK9Zvp5LZ++j+7iRYSP8dwxnUmFHu9X6VbuVT31xha0HuVUlx6ud9GQP+gHZyF",
+	"WgFPwLxFugzNlCpoVqLA/0wQW6XpsMsbn2MarfS1sJfn5/oQhHTtVTHxaEXgAk9OGOLCHavE4iK9+3VD",
+	"0gTZo99vBm917TswxbFATGvICzCl9GZwOzpWRzvH0D7mQ8ApE4CyG7KEM0xmOmf21xuDdeWqAKqXIVjA",
+	"WAaayI3xGa1UOSxyQxLymdAHAgzacWYgDnVa7hS80uW8ojRNsrmdBskK/PvH337VKcmPbwinQGV60pfZ",
+	"ZoggprzbCSRgjFUBsMvM2S/JORHPqn/xQG+InCY/vVGL5svx4kt26a7v6glgzhPE0005m/lbmMT20lPH",
+	"/E5fyc1n7JL8+qhppeB4LE2sL2/aDy88itl96l3xWrAKsbTGVOUUucAicf/WeLR5pDKgmke+O7ht00sZ",
+	"4izF6nTwqImlzK1qr8QH5zt6QGOOxRpFQLNhbW4ds0lgCguWDudJuGk+x6eTPaLQGKqmF9xTAekoZcu+",
+	"s2221KXNVnD8P9bNV7AOmzU4WGszXWW85eGQqtjLwxhNrpU33VapSGi528CZHlysVqZFm3yoXmo3BHH+",
+	"EdeK6DzDN0V3tbpmk0iv1zSPqWlKrPAxvUpW3JCzN6RyG3Jl12m722w29xmvOo5uiwYzdS9F3c2wh5Pt",
+	"u0MZBo7Una6R51LXNrN8Bu6WQQHh5I8Ec+zPV9H4qYUedvDFr6CAV5lvCP5wLiiDvhg0/9GyKTBtOahI",
+	"OQuOZKBDmdnBuMwUA+b+zY2hSUgLxJzRZDY/0eruyAycmeCxvhW4Tfp9NKTwnn3t5KxEvYLKF2sKtma5",
+	"Muq+67qqnHfrZKMbYHxrH4Zus7daun/eUmaz7+9AYPMX4UOkNbhilGyobtXcYXJXK9/qxh4mAIIpjpE+",
+	"QnTC4RQBuXiF+6jKpjUuYhZFr1sR265Kl2wxFUtNAthgKDV4C9ZI3zC7C5A9Cp7VwaU914JGKJuqYcZC",
+	"D0u5CbyMUNi9va32ShojYOuidFV6os4cfUCquD3PXkgPtUvGymCubcglUJ8OBC29nntT468IcAFXp+Aq",
+	"ijCZSeumwE75N1QdAYJQZOrb8zleSiWDRX5q4Ojl+Q/Hl4AhNQP5ckRVEX9xCq7yTStmgTmAqvCMwjKX",
+	"n2WX5/lCj+vsHnzHdm19A7VmOaJ63WbWTHNDCrdLxwfBydxqvNYrVpuLYm2N5S5lmk+q0QNZ38ifM0Hy",
+	"tKrxQD6DMRIPCJFMSjdIIgBzPH7pThbam4qp6I/WQ4Ub1ck2ncU1HZ7AlGZbTw/mM2ZpBq+8harO0VXm",
+	"lqpL74WVCREC6k9Z8p5qQwjymUqePeMqLr5099/hVCCdwSOGKmsCOl0vf0ir5C8FwvppGkbLKrCxHCk1",
+	"Tc0j1RUTbT/LgwMay5QIN2A+QjegjL7h1sIYy2M3Jzomnzs6PfKExLuS8PXiGsg6lRqkZskPVQRby12o",
+	"sG0mYU1iVYqROpSsPkLqI6Q+QuoyQvJIuUiW3lMx6MsSMbxARMBYl7XzVcI7vjCl8Ma6pJYqI/cwp+ag",
+	"egSwGKp/w5gSlD1ySBmIUIwEUgd7VBY5rgt4eap3KfYXOmHZyB1vVFXo9JmbEV+iCZ7aQ4e6wJ0+YERN",
+	"dhmb3O+ZFGSAvsDFMtYn6bE5NAWMSlM16CR91VGfhQra2hTcO8hatwuvUs4VOlNtuqty9kTK60oPQCRL",
+	"t+HcaQwskqW+dqlqm+VkpNWd1nVqAGc+qzR2/r6NZq7bKv0UANRK9fREKwQX+SfEonTHCYYJMlOoXMbq",
+	"mMHYoEZW9ri48tfKEQ8wVhDmdkFgpKCI1hgnqE7XjBJEsmyOEXLi+ZRqDj++cPqXyJ8Q+MosjT6S7Tnn",
+	"PIECzShbjS7AW/CWgL9hwegQvAavv4C/4Xs6BFfgiiAu5kjgf6JIt5G//xX8VareN/gLisDVA/yMhuBv",
+	"4G80ToiADMcr8FHoM1JsZZ+/AW8YQvEKvNPRlfn5E/ikz5ifgl/hwjgYCcF/JAg8eiFfS5Hs0bC3g+Hg",
+	"9WA4uBoMB38dDAd/GwwHbwbDwSfv6a9qFn5x3qXHFng5O3in1335bR2ThdlqxXBd1X98/BVZ61qU33CG",
+	"UbXWdAYpl4wr6FP/DaZbvniYxlR9eEuLmk1kUm9VTe/rm1Y5VJB5zUvURkX8vh95KtNMmk5fuskrwPWj",
+	"jJkbx+jCXDfieEZQdIKJBjC8KIS6oqXwDC7gdKpaclVSXkaPxzVGRCUAdPUERhO6UOXARzbTN0MKYmH3",
+	"eCID2eWS0XsYA7kslMOYHwPMc9c+1QR1CnSVKbmNn1SxBOiLOrUc3+EIEYGnOKSuuHnnbeaVTu2V3w9j",
+	"DHszx+uKheAD4jRhEwTSadnieB8+vH118eEvr+7+fP7j+b+MfAUJGrFOOfpdwmI/BChHAAxxGsvFWcKZ",
+	"qrgwki+NwNFoLsSSX5yd8QmesIRM5qeUzc5se1NjQTbW2eRHx0MNN7nbc0SNsAacEmzmFXUzn1nBGrfV",
+	"0tfsAhhR3HrAvn1eXxNHtizckvtCL/OYhaj0GlItWWvrTLOSZTO/14xsfYWygNiTqp/RSmq1kelspPHZ",
+	"ZZwwGEuRMb8fqzuxBtfL6smK4rPfqSeSLkiYF2JXpskHMe3W8z/0y43eR1GYtxPeH6AolykuGMT+yzLq",
+	"iakk6nNkQIw/u7WQvoiTK7UR4urkSDEqRMWloNi86j909gT8ikd0CToz7zkd0uUOgtU0ty2ycjmts4kv",
+	"oTi+2ZXQgtF7Eq2ZNtAJ8B70s6B/nSOgFqbSA3Garpb5dKuSVdM/V496eEiF+qwW/oEhXJN7YLpdzz1Q",
+	"Lzd6BwX57J2D7UhneXnSLL4lZ8LU22m4ecvBkbp7e9wRlO7q5Ji7kACSlUvr5TuypVwaWF2TfIyZmN9F",
+	"xkC0rvU/ZghF8m9/ih7zVJ82MxTTeRanjC5czT9wBGNOzRmDinNbQh3S2kqxH/MJans/QnATemwzKRoi",
+	"SODJXYxJmCs2Q4RaVLsxuexWatOYJX/Gs1VqHvUmX22pmo3z9La7Wllcg0ZmaipTn5I3U638qFT3S+qe",
+	"OEJc6CqJj1S/vummasMd0Oyn7d8dUI48dSjfDME7qdE+gSOTz0upLAv/vxkMB+8q4X4uoEg8xPgFT9Fk",
+	"NVFegGxhUVibOesoVzbXg8V6RrJuY5chjnGWbtNszhmHIUhszGsxnbW/h86T5TI2A23BRHy03Wtm6P4C",
+	"cOber1kezWMFrZ/R6V4y5+pAOZpkrPQwa+9zxs5xYOl+cb6GfWaRSimevYrvttqvag5MjcvQUWS6NV/n",
+	"Ku/plBVU64rKT9UNqfYnfqmuc6eUIGYgl1hEJRQ51tkOVc5Hlr36MEkYk/xiLgFtVhVkvbCmSzdh387T",
+	"G/vY1vS1pGAYAOJOhK1rllLT0lqMO7t5XbALNUq1Ei0Kq0jjSiUUYQ7ze83Ih4cY+cpSBBGvCTPK1llo",
+	"DxrptxtRo6Lx3AQ26k1nbzp709mbzj01nR4dmQ5dhm71M7UTTPACxlyBs65gdP2mcCcH1Apn0dpXV9j2",
+	"Pm4nGZnzQa7t8rZmvQJCQrN4vpjwCpgxMpnSFa8gMEOCA3V07OLsbASORgQ92L5OJ3Sh9vjNZTuYtiy2",
+	"qjpJc9x+BdfUfd1nLba0r/YcU1kKQ0lK7o55UDf6AXqP+sPauI+WgI3+o+16TQdSv97sQRZlbZv1Yh5D",
+	"HkqkuDZWxq1Po2Is2utr+hmRD+iPBPn4dwk5f6Asr6zdj57uE46YpUTZI4ETtdzPuC2ZAqOIIc49Of8L",
+	"LOP6HabD+3jDfA5fUsI9WZngZIJ4FWYPFwgI+T44IugBMTCJsWRwfehbZY74jHIVXDJkle95+KJYdVo1",
+	"G9p5eL+gVObUO1tTNNVaZ3X0XwsiGJmCtSMwpXFMH/glMLX3GIBjyfEX6h35kVxop5nPUXQKPjoDovJL",
+	"QKFNe44xPR+v/CyPOS/TgqNJwrBYqQ+06ZchQ+wqEXNvyVaXbUBRTK/PBRiZrOL/VBD6BfhJdQL02WnV",
+	"xhyeBkcjxRK+R5irXlWhJUGpWlhtbgcXZlrpR0iDOvgmvwGTKfVfo1M1SabmhN1P0kP9eP36HVD/sTlS",
+	"rt6/HQKpPKFQG+FqC13dRp9O8QTD+Iakb1oGPBqpktBcoMUdXOI7QWnMR8en4NOHX9Rm/Q0ZncElPvuq",
+	"ryl8O/sKl8tvZ1+Vg/bt7PevOPp2djvSo5mrDKMlw/dQqE0YRSLLqMc3hDIwsvkVjiChZLWgCR8qSTjR",
+	"dYzAeyjm+qRARCeJdBZNiReTTkG66DEmsxvCY8jnpnCLFLKletP6OFjD3rrMDYqA9tJl8LI6vSE3Tpo5",
+	"SLjOi5Irj4PIPYrpEvELVcDG0PlmcAG+np6efjP1ayixx46HNyTTjsuGv5+ent4OwY02RjcD+ae0R/ov",
+	"a5L0v6RVylTFUUf5jjIHmm+I2qVUWSPcuQgbp53+95E+RMGNBxar/Bj2OAUmHEdIB2e6S0UAXUUIzOE9",
+	"Aq/+AcmMgg+vP16DKYML9EDZ52cc8DlUJNA5LJB6Q3+o1JrqI28G11KF6RaYu+U+vRncfhtJnceFSnDI",
+	"BVdfN8qnbBndEGVmNJ3zz9QAX78NwdebQcJiM95rIpAkkk5W8+nDL2qo22+jY7MIldWGEjHXTKAzF6f1",
+	"cocy7jiZ0oToCzALJOY0uiH6i4cmD+NYMpSplAS0+uHFGkiKtO+kfMgvkqJ1ZvM1Ds2/zbK5f5s40v07",
+	"LTI6kh9kfptTljax6FDaRyn7mXrX6rk7l1VFZ1x3bXThK703DkbF/POqj4pM7XJoX0Lo7O9uk2x0Q45g",
+	"JrMSZb697AhNJKM+zKnSCLrKmboFpRh7cZydjgtMR+AIC26uG+suuGxpb1plw1bJvOYSMkb8zJ5kHoLc",
+	"rwoFkD8yc9+Hn1mnbySlEkZgvLohNkHIUM1RIALGq9wFLqXRtIIqp7fhFcujvkMObhcBxpBzuJI/GTBL",
+	"/onJPSKCspUkbTZPDma2eutQ3+ACgtocOMUkN2Zy7jNvSOaT55BFD5ChCMlQTpcuJzxZSDqO3D22lG55",
+	"0qazX0IGIzxb5L/JXf+WHGxvGSp+UzZJF73Qa1Cq3zHKYxE8D0YoCbwuXbHDPDUzFyqHluEsFSvrSmmp",
+	"5A1vyPtP12e69N6r17+8vn5ti6lJBXrsMtFIN9CcblM+k4yXl2iSrScmWVHXWpNMDF6e/1CqifYfNAER",
+	"VR0qfZxqJrl6S8SkD6R6vyFQTVBrtaOX58+NyZA6SBlcfa+lSqOnPd+QieQsxEFEjUXU5gZLm22N4wQy",
+	"tjJXGbWOlwrQwAFW149AQmLlR83RDWHa7Tc4EKcL445kMSJpB8w/jRlQU/iLrs2GIuujaJdSLQMY00hd",
+	"Thhl88dJFsnW+VQsVMzdKBtVpHVUjzLXUdT7mQOo6nk2MtQ/jPMDplXmXRtdB9/9056n0z8Y8ZGhova0",
+	"b0iqAoapQOp2TqqONXcQ6qysDUIhiW4ISQPNIeA0TUlkG1nsliOhXSzptZ9KHiZwiU9cZbxn/Ib8O7yH",
+	"aa08yRVYYBhjbkygMpPQ5d4Q1EQDE0oExKoypWaKG8ISYjjg5CTNN3GSxlD/5l4yeZKu6a9JHP+bYAka",
+	"XWZcuhsCDTM80CSOVKU+MLpxiLXyEG5T7aQUg5QPM0tzsRWJ0xsZLwksYumFVzvVg+Hg3sZLg+en56fn",
+	"KuemJtjgYvDD6fnpDyp6FLpQhPKXpaY603rzTEWL1Hdn7YM6IWu2D2iEuL6Eo9+zpQN1KHKZZkCTY3Mw",
+	"ukfMJfK4Sxi+k85/jJTfLYWr+NzQZLWUdl52dCeHHB0P1QVlJfTKyVE3hJEKnZ1qexsNLgYfBWTilZqb",
+	"iqp0BIq4+IlGKw1KEYE0LAWlvOixz/7Bdaypo8jGvHxuAAsefPumo12jkGQHL87PtzCg+kAdi5XjYt+i",
+	"nEpWeKnn4hvCzfnsJxi5zxkOXj7/ofmV93Al/eBrSn+BTKe/ffniX5vfu54zKkSM1A7Fj+d/bn7jLeGJ",
+	"ChIREdmsxjaoHlz8fjsc8GSxgGxlGSHl05jO1Aa83pn4faCYQ13pKYmCMk81AmEyvllr+eL8XPO9qmkq",
+	"UBxL80UiVViUJzpyP3KRrup9CCiZIH2uHBIdsSjhKjP0exrHj8TPcqgMP2fBG1WHduv8rSfAk7iSwbmA",
+	"whqjveD2rfCupEMw6xog46wYFSkOniHh21LmQutzV1vEktQCA5nQh4N7e22BZjehj4S33MvxKXiTrbM7",
+	"tHVxleK2tXH1RowdzYDSEEzRQ6bArjb+xpGbI4Z0HGiiBPlMBTlTRhfqwR+JymShIt6yIMmv/ilTS0U6",
+	"/AskFMZfcd40bXL2C15gUXnWNNPwt+mUo6CWHykLavdW0y+k6esvwU3faLgyvFNzlv52i1rALo/aTvJo",
+	"gN8IctdHHeva4DC9VW8uqejz8qHqQLFHXiWcP29+7ROx6kfbspfnAXrkDWVjHEVI3+xL5V7OISOTR0a0",
+	"bR7PjA5w9e9uvw0rzFTTIQgVK1GCCqKfEeWyDOkdXjf4doyR7d5sJwdZouedj242VD1cqOcVrW1pHoOt",
+	"dmXQHCtrIsmAP2UWD/M2GjGF3WvmlmHD47D5KzVWjs1z3PayPA39SgSOdHgpfcHjfecQ/R31b/xKxRua",
+	"kKhD1tCkamSNod95kTbAvmjSQZg4OHVZ/B5LeZ3/gkRmkds5BE/PKldrxOuMKympPEcwMmcnXl/DWdUA",
+	"ptmZaqO63WdL3Vpgckz/F6QOXaasG2zc23FlpHhh6T8c8h4ygWEMkmUEBbooIW+Z8yDgKN1Ix5kdcQBn",
+	"ai9W61K95e7OyMnIDZMZGCmU/FifqttMOQ/BGE0p09GDKgJTFuNP6nMeySvR524eOTwOE0FN2Cgjiodl",
+	"f3bs0mg2W9ulKWxMhoTnqiZK5p2nEqYXal330fpe+gWFVQoJ2ksMfWjBe1lia+x8saT7LmL54hy2hC/n",
+	"R9lNZF+YRB/gdxPglytWV/N3qG3cYdTvE4g++O8++G/DNjVQQKGbDhCBMgP0wMCGCvV6XlqoHiaohQmK",
+	"bN3Wi+hBgzDQYCfuz04ghFbCapGEktD2gMI2AIUuXCh30DgEWEivy64NKIhkaQq+fh+Ywmv7yT2YsI++",
+	"hFueEBjBse+hwQeZa+zVBj/l5C4BA488V2EGWVHahrl0/e8GJ3DD9whBNwgByvCLj4mbTdoW8IAgftfR",
+	"ap7fezCgezCgiUNqAICcKwPN/arwaH99t+AJ2ub6oMGtRB/b18b26xj5pxXPe3RzeEj/aN7JTsL4QFm0",
+	"AXxGJvvQfRuh+7q+TfYuckjEnm3/VI4BvMt+cx+276NrkF2ikMg9x8aHFr3nZbTGuGeptpNd/9wEtmMm",
+	"s0PsJo7PzqAP5bsJ5Rd5xqlg6CCjt8M9/hL79zF99zF9GKvURPbZDjrY1y8seh/sb6I1rwsuaR/y14b8",
+	"OVZu5Rj0G/lhUf8jezQ7if3DRdOG/3kR7RGAbSAAm7lELvdYCAiQqRS2LgJQSme21wjA+2z5oj783ztn",
+	"wa1PSOyfcu+hBf7ZCn7Vxj2tsddhyF+S56qQPx19O9bR9b+bYN8N30f63UT6ywy/+Di42aB1H+CXmR1c",
+	"pRPVRSZh6Q6OSrKUd8G5wHFskr2aag6RDfFfnp/rNHAul/QIELgwRW4Wx1WgQl7AekShe0ShiSVrsISU",
+	"STYHErIL3aMIa6vj66xD2+MHtfhByr7h/sWTQg5KliEcOXg0x2gnmEGgIFrAICOQPVqwDbSgrVvly71d",
+	"SLndJtGfeSVXTY4+EO5S0WaKyDlgAByNdJD/Vcn7t9EQ5H44pcvsbyfpj8d1mIKuz5GrZzCUD9FSWFfO",
+	"YAtizmgym6u81nY/QKogjlC+loANKb3G/NGzDML4ShG7xy7WdVGa2/8KF+itycv8SHmQzLK2SVJoxe5Q",
+	"cxU6tRKQ1ciQrwYE0TEoz2RaMf2DbAWBShc9n6TQDrfdrEBmlN2mLDST6BGQbjMXGuarZeV1zHYjPvKb",
+	"OgErjdalNUczJMDL8x9U4uiX5y91qQwxRytVE5ZQoerCYnEKroyaMaaUqA7sbwxNVaEHCo4gEPREFwjS",
+	"pvU4BBE5vgSqHoLsAgtwJOjJApKV64QfgxnVL2HRlGAxFdGWQcv0nXapb3vExXq5LwJERzIB0fUN3kDc",
+	"SRL26uSOIdITkOrRWgB/nenKtI5rs9aTy+7YaDyuy2FEj9oE5Xq0vNvWOdoaggOO6Pqm5bgW/2nKztiN",
+	"rt+6I7fTLI9BolhM9uhEsrdoxqLtW7rIMEu4TDyW8E0Sx7aQ/8bCu8BCFau0lYKNEMsudGG2bBngvCx/",
+	"0FP4zoS5TVTWS3MvzT5pNpy/hbAwU+gyNCesaV6Bc/a47QZpZ83q95jtFjHbDJ01pz4iiJsZOzRhrZW2",
+	"Q8xV6zRJQ4I5qxRDQFt1/sZ03AaxzY6zvTxsZoTdpaA1E+hR2u7Sz3LHNX6ebWuGG5FZjXJlkrRbds/4",
+	"5sfKaOqaz/q0kUJM6/LOpty/IyC0RzUDstY2cVtDtlrHK9XH9LHalNfVITM78seV+WrXZpwnlau2UfNe",
+	"5/3rHt5szFHr9F4L92E3B9PqMsB2o3e36q/sLGdskNBk88U64emhiz0DIsOMVyMA2QmE+J2I3W6gw17u",
+	"Dgsy7CpGweQeEUFZ0JFP17g/7LlN0PCtITPuMcMDOedpVzTohGcqZYcGD2b0R41374gVBA26PtvggukQ",
+	"2zH3rv/dYIJu+B4R7AYRxBl+8bFpO0v75E9pZsWvP595MEhmk5TUoJipFg88jbkBCz0ZgDLADFxnvfoe",
+	"nKwFJ1MeDXdeDum8ZVdae4vu1k4gzUAxs8BKRtx6S7RncGazBfsezlJ+B4K6GxC0l9TDAUC7CMliPEGE",
+	"B52RNE174HObwOcvhsg96nkQqKdZzhDM04rXoSGeTm3UhAyGTEFop+mvDdZpu9+ORTe97wbnNIP3KGc3",
+	"KGfsOKXMmm3M6ZPHN1OR69HNg0E366SjBtm0GjsQ11ybdZ4Mqtmo9K9Td71HNGsRTcuboc7JIaGZ3ejo",
+	"rTlUO0Eyg0TLoiNOxHqLs2coZr2l+h4QzD0Xzt2gl710HgZyuWmYpYrZhmCWpuptj1huD7H8qEjc45UH",
+	"gVeqxQxBK7VgHRpWadRFTTCgCBSEU+qa+S1QSt31dqy26ns3CKUauscnu8EnueGRIjuGG80nj0xaMetx",
+	"yYPBJaukogaT1No5EJFck2WeDB7ZoOKvrSPeY5G1WKTmyTDn45BwyC408pZcpp1gkAHiZDEOI1a9Zdkz",
+	"/LHaIn0P2OMeC+RucMdeIr9/zDE0dGKI04RNED+bUMKThZShJqhRl85K28sAZxbTMYyBksGhQtXUk/HK",
+	"tOZ4RlB0gglIOGLHPf64Jv74s6N6D0IeBgiZrmgIEplK3cHBkZlPqwsLUnrVAJMfBZxOlarhWjKPRiaD",
+	"3jwZq98BjCJwcsJlQ6lgio85EubhcdEv0bUFDcyDOZhoUA9AGdhM0IVZFxgDjtg9nii5ThAHPBkvsCm2",
+	"PqUMwOWS0XsY6wKDhD/IQUZfbwYpKe5sm5vBBfiv//1/pDLMTNX/kmtbBb5maLgd7yUdYDcwbDp+j8V2",
+	"g8VOsizjlcUg16IRkNWSK2X2u8BXc5LUg6wHA7I2s3sN3JpxjQMx103Y6MkAryFKXQWnrl0PwdZCsNkQ",
+	"Ltzh2iIYy53yXw9b7Uwbb9Mj2gnKGiw7BtjJylBvZPYMbw0xTgHIa17aNgdSvwvp2w2k2ovfIYGrm8RC",
+	"c8iiB8hQhO7xJBBqzb/Tw62PB7f+1VD+laJ8D7keBuSaX9UQ2DUvgQcHvRY+ry4ayNPucCHYPElawLD5",
+	"Fxuh2AI9t+P+5AfZDSSbn0MPy3YDy+a5rU5Og12SQ4NoSxLWw7QHA9OGs38NXFtwrwMh203Z6snAtqGK",
+	"X1r0/FL08G0tfFsMC9s5bXsM43aqsbftTe0Ezm0jUxZTKspWb5T2DNZtY8x2AO9+V1K5G5i3F8tDhHu7",
+	"iLF4IpkKsTDA17b+PqDex7t8b8jS47AHcv/erGfQFXy79gd3C99+WO1dONPocPFWS4YWSKt9pRFjddTb",
+	"0lUd0/2OMg6Y0XtEtaOkAymzeKQvwMJvgJ8aoVO4qcI8AyDSypv/6Xf0gOfhXP6v5c66FACmlf/K/9q8",
+	"8nRu/TeqWXXxP0PlHrmsvvvv4ptQl2eP0cqOFO32/JLdXOsPkhd3j9jJTW859u1yf4PF2QESufcSt6N7",
+	"+73IHcrt/VYxCBdocTZmCEWYzELyhNq2HNCpzgzK6D/QRFSctuxPj66JV/5k6dzjlQeBV9r1DMErnYwd",
+	"Gl6ZKo8a591SqgavvE6P2RCEIg4mkNxp4wQoyaqlS7DQx8qk0phC9ecikVORkcTYp7kWVVCgm9h2HADb",
+	"/W6gQDt6DwV2AwWOU2bxMHa9GW5EATWkkzfI4AgLaZSnfCmtCoipLiSDGRjZNqPjy+wRNZ/syE6M7FSh",
+	"gxk52BE62EN9DVBfPffVQH2Om+gUQMsIFa6dDw1cnzeeDBrYrGmvM2Ldo4G1aGCq/UIdiq2hgfUAIAjw",
+	"WWgcuYILBD1U62ENsHSkh7fnyewEPAwTL4tkpGLWIxl7Bh422bBG8LAVXtipfBo0Zu8FdDdYYy+hh4I1",
+	"rhHkTOicMhGCNOqWPc647aSgiso9ynggCUHlaoYlA1XrfniJQLXSqM1JJZt0hC6q0mkWRyRwgSIHLwai",
+	"imY628pdIzvfVR5NOXaPJ3aVQ9OwSYmN68xsKyRRvwOOCBUKBrR83Qlo6Ni8hwz3NWtlFYPVZqtULLMm",
+	"WLguTzyhrJX1KvTaSW0PEzZkq9SqLcwrOByIsBOtuy23ZEfJLANEymXS06LVAw97l8Sy2lbtPyy410K5",
+	"qxyXvVQeQm7LljFKHKOJ4pYgONC27iHBbUOCjtI9LHggsKBd0TBo0K3/4cGDqRKpDQZssy5hQmTuMq8J",
+	"E7opbcv82wF2BRfa8XvIsCvIMMMyXtZuMsst4UP7XgZCNDzfEYSY+Z4eRtxXGLGJ6WrhRMdCa0OK6/PI",
+	"E4IVm1XtdU6ie3ixAV5MVV+4V3FIMGNHmnmbbs2O4MZAUXPgRipyPcCxd7Bjs237HuDH70BYdwVD9tJ6",
+	"SHDkWvGPkZ8QTLIHILcCQL43ZO3Rx+2hj4bGmkMLUGTLt9/y98k4xpPtBi1myBAA04rloaGXTt3UBBmG",
+	"TDW4pTatPA2vc9jMGGkaqcukD8QXZusO7EDb8QRM77uBIs3gPQ7ZDQ65dJxSZtJaC9wKfrRY0ZHiWp3H",
+	"9PgyRd1jNBUqASJNRAZakvbJ5khsKAaTcnwPPu4n+FjHaTWwYy3MeAlenr9U+WcpURfqV6q0C6GisrzL",
+	"2ozyZBDIRg17nUp0jz3WYo9O7wX6BDtCHSuQw2506tb8j51ghkHCYSEIJyQ9/rBnaGG9MeoWJ6zC+vZc",
+	"vHaD8vXydRj43mZxhQ0MqnE+yQZCzl7YA4caSnjGwUiVljy1fYwusiHIs/Tcg8bhylUBhyAhSzjDRKFu",
+	"R1kITyFpdwaQO64FyD6aUVqLd1uwyLqQm7qESya/RWD9tiWS/BsLtOCNSUr1C5KZxGqJBhcDyBhcDfLq",
+	"4/e041vXkKqrbFXCXoA/dwANre8HKmSogvu25xN65cuMG4Kcuyn2yHmnVY7W1Qg9ch6sDA2N10TOc2+7",
+	"jY62L76CAnJtHqU4tnz7WuqA7VY80MMFFWcyLHtwtZkClLA1aCFgvekPYL3rP8P3iBR2OnIHBUbpSYER",
+	"oAQgOJmnqCcxB5Dpg3kSQQGBYSmjkipLIplZbykPuu59RwWR9OA98t9RPSTHKWWOr/UgWiH/VjIkU2PB",
+	"i6xMPoeIB4zj7BlkXlkayX1Svwmwp2WOapiursiR4aKuNgHWZpSnUxapSdlep8LdbwLUF0UyzBvqa+zX",
+	"JkA3OnVrrshuaiCFCIerx2KFpAcp960CUq0xepxNgD0Xrx0VPOrl6zDKHW0UYkQpjrLJPkCmG7MVYEZ5",
+	"lo9G+NCE75gByiKFL25jf8AyNxTQ0E8hMd/nNkGGuOFbBZlPb9wuyA3wpLYMQrl0e25ls4jagHwT+bR9",
+	"lITTnajdqhyufZ59PwTQEilY+OzeUpPguY6fqNCFnOfeonwFGb/Sll1WW/rBEnA0pmJegubkv3PQnHn5",
+	"uN/t22y3L2Pr+o2/7W/8Zcit+dYdS3gMsKzg0oVtrmVl9kD32XJqqVmfZv3D6t03xRoA5tWWoJndOKU9",
+	"lpRjffnfxOIXAE61PkEghlxhdMcN22nZGW013s4MtNtNtnQe/X5bp/ttGVlo4vxQ/6BxQ+4DWtB7VBIW",
+	"Zc1gFsWv2VTLi0C/v7bX+2stmCxg1+2//p//t7xvCx7mlKdtyuFZ3cbbRsz05PbgQnTxtTcI6HfmQnbm",
+	"MgRbxzvZy/267tT1Y/g6O93FCxWvwoZDTsz6vYf93NtrZQgfdcfv+xLQ3e4D9hJ6wLuDGwdEuhJSEEpq",
+	"i4FVQKNCubTFBObqRBlkcsoLtBgjBui0x0XXxkXNGvRg6EFkLzfLGYR3mpU/OJDTapW62EG3WT9jObqX",
+	"gmWvCKgs5ZWYpRlrS76B7n1H6KQevIckO4IkHaeU+bTW1ra7AqBfaswyXjrlD67AEjIZ8qqE07agMcBc",
+	"He62mYGOXp6f6/RAEIwixRqj40o0033yjiDM3gXdAupZw8d1+KZu1CKD+drc83QwyyYNfZ1qhB6drEcn",
+	"DXuGuhV7nLLcfEr2WI0MdtRTGXJV+DMG0exEZW/NE9oNdhkiZg4OseLWG6B9QylrDdfjpytfU04tsrnf",
+	"grojDLOX1MNAK1vESgJ+oYQuMOJnYzSH95gyGE+gQDPKVk1ApY70y++BIwhmMR3DGChRHyroTQn9eGXe",
+	"4nhGUHSCCUg4Yj1IuS5I+ZOj/s+a+rg/vXkggGVpaVch2GVZHA8OxvR8Yl3oUaZjDbj5UcDpVOkknfsZ",
+	"HI3M7s88GavfAYwicHLCZUOpiYqPORLm4fGllWzp5Lw8/0F7NnohAOZgojFAAGUYJZ0kvU4wBhyxezxR",
+	"CiBBXKr0BTaJYKaUAbhcMnoPY6XjIOEPcpDR15tBSpo7S5s72/hmcAH+63//H6k+M3NueNu9VIXheqi7",
+	"Hd+oPNBukN3yPHqQtxuQtyzXTVLczp1pxIK18EuxPwVXVk61e0CUJNvfGJpKmRFUujqCnlCCnLtwHIT6",
+	"XuqUMrILLMCRoCcLSFauE34MZrQpk7xX9Hqw+GDA4vbyUAMhe9z0wJOwXbDZk0GV21gH6QyUl6XHmmux",
+	"Zl+42d732xoCDY64MyLHax2L7VyrP4YrthNoua2sWezKJ3O9EdszwHkd49cIQxelc/Mzst+ltO4GX+7F",
+	"9ZBR5y0Fb1JOIjxbtMWi7Xs9Fr0LLPq9oX4PRR8aFG1Xth0UbaXxgKFo94lh4Yil45OAoi1t1oOi7dst",
+	"oGhH3W17VHagXUPRdh49FN01FL1MWalWitt5M4cLRWdEr4eiDxCKDpWHICjaeemtoej12ewJQtHN1iEP",
+	"Rdtl6aHoQCg6jTbb+37fBRTdkVZ/DFdsx1B0mKyVsa1U5nojtrdQdLjx2ykU/R1J666h6F5cDxmK7iJ4",
+	"YxAThmYBFSkNBp2+0IPPjwg+S7J/UGTvUecDQZ3TJQ2Cm1PBOzycOfNttUFGSrIDRpblR95parSBlDOv",
+	"NWPJGUJuyRdKR9gRepxOoIeNO4KNUzGtFMpAX+PgEOKcQPXQ8OFAwwE8XwcGZ9zlUBR4E1Z6OvBviHpX",
+	"uG+6Aj3gWw/4ZkO7Fk7YPkO8nanlrXpIuwF1QyXIwUNZSeoNzr7BuEGGahfA7fchgzuCanshPCxwdrMQ",
+	"iaFZEkNB2cpQXwSmqfC82MOzjwfPfnDkvzLk7xNVHApOW17boEwVHok8ONzW9411oYOHlIeL43qI0wLO",
+	"9bzdiOr6yLsdv8kz0m5QXs9EerS3G7TXw4GNotzStTk0FNgvgD0afDBo8DoyUYMO+7z2QJS4E1Z7Mmhx",
+	"KzOhHYPSyvTocS167I1A13AF9xhN7l69P4pnthN0ubXEWYDLK3m9QdsztHk9Q7gD9Pk7ldndoNG90B42",
+	"Ot1xSMeRSJZitURhGLVr3iPTj1jmTRL9erXs4ehDKfRmFzSo1JsVucMr9ua+rL5UtCHW4cLMihB3khIt",
+	"0OX0pUZQOSXhtmrcmv53VMnODt/Dxh3VsrOCWSGGQf7EoQHDWSHq4eDDqXfXwOt1Ne+cMxwI+G7AQk+n",
+	"6F2zMldl7yzte0i3vvBdGrAFu1h7DN92pYS36APtpoZdmNSkRf2d9PSGZd/q2DUapB1AsN+B3O2oJF0v",
+	"eIdTlm6DsGeJJvL/YSCqbvx9QKiPh3JqqvQQ52FAnHo1gwBO3fTg0E0r5TV+t2H5wwU29Qe2QTX1G82Q",
+	"ptMWW3EqdO87gjP14D2Y2RGY6TilLHYBFn0DGNNIm4IvFfQYgFRWoo9rWscee9xn7LGGNetwR93IDzGu",
+	"yydPB2BsUq8KXkxJ3IOL1eBiSxdnn4HFTvTr1jyR3YCKIZLikA0rMb212DdAsdbK7AJM3G9Z2xGQ2Avb",
+	"YYCIa4YbgkEcmL9Vt+3hwzx8qIjSw4cHAh+q1QxCD/W6Hxx6qD+r1rVWTQ4YPFTf1wY7VC80Q4eablvy",
+	"IVTnOwIO1dg9btgRbmjZpCRvzWZ8X0BD+wk9Zng4mGElW9YhhqqNHzBck0eeDl7YoFUVXOjo26OF1Wih",
+	"CVvCPJp9xgq7UKvbcj12gxQGyIjDLoys9BZi33DCGsuyC5Rwn6VsRxhhL2aHgBAGBxYqdD8T9DMiNUcL",
+	"f0UPiAuNdAwB+rKUzCgtLrcgXaSDdY4mDAkVUaB7Gd3P6QMBcAYxuQSjJUNT/GUkH2NhgBPJTQxOpGD5",
+	"UbdrNbfBFnn+PWKcEhirkaoAoWt3/+YZB5pep2uycRmKEdnOl2Y6AE4miNvBMot5lYh5DSYjZ6oxCzCB",
+	"jGFz4dwszdHoM1qNjhWCcgmwABNIZPQ3NnjoGE4+gxgKxKrADUWmLWEbuaXYDcThmUJUxRAEPejlsTf7",
+	"uCHz4yrFPYEzvIxb5ttaFfRV/f+uCdy4hp8RB2g6RRNh8cChwvpsomNFUo136D0DDo4YuqefMZkpedDr",
+	"lnAUqffEHHP3GuYAyndQdOxzHu7p54wUNKEXur0XvVjLAra0Z50ZF/kVKsqi07zCqlFQeb+qLEDq1Wcc",
+	"4AgcuZ2YGHNxfAquzBVdyR92FAfGvjx/KVcGy46WUMwHwwGBCzS4GFgGGhSVxjCjAKYaBbgYYCL+9HIw",
+	"HCwwwYtkMbh4Phyo8/nqEZohNvj27daxbDKO8eRsQaMkztS0rzacV4SS1YImXClXve1kOOtSGUetm21H",
+	"3NLWwM8cUAZ4Mv4Hmgj1TE8ALBlVP52CK02XIcBTFVcOwSLhSpvfwxhHZe59r3pQUb4dtN/Q2ufK5UFV",
+	"/+xSfv97VGiSqJRCF79/lcsxRpAhphTKxe+3kuDFooBOdI6scFRWHc8anwpJdrB6Y+F+SXdoBTUjp/r3",
+	"vKBeAlitCKpkNFPqv8dOG8UkrKx/j59m8dMWslYs9x8mbWuBrBUiGkEB4eSPBHMVdW9sc2V/INPho9re",
+	"V1DAq8zYvQneR91SWKUQS1ziqqdnkcuCVa0rChSuNtBF6W+204U3HsNcF7+mt9qBklVvvAsr2dvwDW14",
+	"UTLaiGeXFl1G58sFImJjW+56ythpddV+Myv92nbbm+d9VCJueUIMs2ORp2eQU+molvSU1StNcCquzcY3",
+	"J5AwJ5LrGtf1hfEJSkS9QXWr05vSDU1pW9Hq0nwuIMHLRKeX3NiCZjt71Ej4XXbg3s7uo1bJLlGIqc3x",
+	"0tMzt3lRqtYLWbJWW92clDcb3mzzxwh5cx/RG+YQEaq3zdkF7M3zhuY5Jw3BktilkV4yOkFRwtDGFtr1",
+	"9Kjm+b0btbfN+6hY3PqEGOaUhZ6eVc6IT7UicNSstsepQDcbY9f2MSxxOvfeDDdKS70NduvWG+ANDXAq",
+	"AWFC14XptccQ76AQDI8TkTnfAWPIOVytaYyVGdafUehQN1SnnTs5kwXjK9Vtb3QPItdAYVnbHOmyDPZ0",
+	"T3Y5EWs+cmLoW7beIToh/OiXeWPTU112tr29DpSbsDNeZnV6293RUS9Dz1bity07HkEBuT6fvpYNPwUf",
+	"VUCtruQW4uRhIaguBdIqfYj5TR1yMTPZ/CiYOXLfm/stmvsMnXWKqke0/5mxQw+RWd56mufH7Nc3nE2x",
+	"V1WC7H1WdwTE7mU53+RYmJ1pb+sDZKT5OJhZkd7Gd3AUzNAyWNS2ZdsxuUdEUNZBdO666iouf2s67KuH",
+	"HEpIblc0KBhP+enpmeOMLFVrCEfNMFOcinqzIXZt1zW/6dx649soDfWm161Fb3g3NLyOkoFCtS2jG+MJ",
+	"IhxtbnJNR10Z3F9Md721PQhra5YzxNZaRnp6ltaJULVKMHQMs7JWtpttrGm5roW1s+rtawP/11tXswq9",
+	"bd3Qtho6BonRtuyquuqwuVXVl5g6sqmq0GhvUQ8kfb1czKDs9WrVn541NaJTrQQUBcMsqZbmZju60QUn",
+	"PZ/ehtZyfEOSZNmkt58b2k9FxQDB6cJ2MsRpwiaIn00o4ckCjuN1g1Gd+S3tBmDegdH82fXXW87DsJzp",
+	"ioaYz5SfnqANzXx8jT5ICVq2pl75bjakaeN1rWlmUr1JbRaFhozPrl1vXDc0rhn7FChR3ZrZOWTRA2Qo",
+	"Qvd4spmpzXfVjbn9q+nzleqzN7mHYXLzqxpidvO89QRNb4EANcoiT9w6E1yQ/WYznH9hXVNcmGBvjsPE",
+	"pN4k55emN8sbmuWCLWshbd2aZ55I7kFsI8NsO+nGJH80vfXG+ECQY7OeQeCxXfsniB/bT69DwkybOqPr",
+	"JDoAPjZN10aQ7XR6E9vE/A04smnVm9VNoWRriYJkqAtTygVanI0ZQhEms80LM5iOui++YDvujeph3PA1",
+	"6xl0tdeu/RO80+vkqeY2oWlTNqp52Q64r2uadlqSwc6ut7FNstBwXde06m3spvd0LZcHiVRnNnZC55Rt",
+	"nrpZd9O5ff1Zd9tb1wPZspWrGbZdq9b9KW7Vajmq21SSLSqsqpHmkJ1Z2bBLi2rm1dvTeu5v2qGVbXpb",
+	"uvHurOLuACHq0I7GMZp0ksQ57WoL9tR13dvUA7GpdkXD7Kpb/6doW1O5qlMNtlWljXWSHmJnbeNuba2b",
+	"Y29vmyWjyebadr3d3djuOm4PFLDO7K+RqENJJ/Xe9N5b6e1ZaUNjbxqplm+/5Xrptp73Vg4ZmCNa8c+T",
+	"zBCt5bI2Va1sUmHfrSYJTi7ljPkCLcaIadVCqHCHNtZNBK0m2Rv4BnFoTAItG/WmffMU0CrVeYhUdW7U",
+	"lShaG1wtk3K9BWQzJGxtBa34nnEwiiU/nto+Rhe2GIPs/xlPDbyYQ6GjcBjHiIEFXAGO0BAkZAlnmECB",
+	"InAUrQhc4MkJQ+rCPxd3DMXy0XGAUf9oxmot2m0NnBXaTYVwyeQXCazftqSSf2OBFrz5xp96QfKqWC3R",
+	"4GIAGYMrxYoM/ZFghiLJQK7jW9eQqvz6VbJtaG7N2w7M2TYlT1mzCi59VCk0ox6Ka722+PWudbDmMTRe",
+	"07XOve0iobYvvkqTIkrWbvn2tZSnLV+EVsOFXf7XLPsUr/83ajxrXvzevFVeIbf+TV2X7nA6O7Xeh28Q",
+	"gqZ8AKpR78NvnBFAc3iILHXuPSgBDEr83uzGZ7oxnrwZ5RnPOwpDgIl8jhmgLEJsq+695eVClvDv08vP",
+	"pu8O9vSzGYabvP3cAL3Hn/P4Q7l5d4JsXfRNpNj2URJh5/8/grSuDbTvh5haUgWLqI0Pm8TTddyLZoVo",
+	"BgDN25BCXXJw40Mm26o0+tH020fXB3LLcBy65WQ56ineMRw3agLdpCpINUIdcrew84qjdmp9kNogBE2X",
+	"Dcf9RlMndw3HDRtNqSx1YVUF/EIJXeBcKcEJFGi2fg0TfX+/3F03N/nTOm0/6377ciaHV2HULG3LIqOW",
+	"0Z50nVFHhKBah5bQZdNcrxna1Bm1L21eatTNtrfW4TIUWnDULlNvwzurOeosX0tR3Jpll+9EeLboyLLb",
+	"7rq27O9Nv71hPzTDble2nWG3fPakDbsjQpA2sYQONOxOMbQx7PalzQ27m21v2MNlKNSw22XqDXtnht0Z",
+	"vpai2LVhZxAThmbr37s0Fj3tpyNTLjv8oDrsbfihJAdySxqWH8ix1JNMEZR+fW1KE0fTejudkfOQjEGu",
+	"9foJgtKJ9SY5QCSa0gS5FemN8MaZglJbFSpZHZtdhmZJDAVlK0MysRlU7umvGzP8wXV8ZTruwfJDscfl",
+	"tQ1Cyz289gTts48KNdrEQ+tae+1TEM122/PWuvbbN+HejrcQpXp77lmp3q5vaNd9RrCtRHZs51UNObFa",
+	"blZhxvXSUSZ72d31atkb8kMqgioXNLgQqmSmp1oMVX17U11HSc1aA51KdmA9VNl2o5qoakq9CW4UgoDa",
+	"qHItenPbRX1UZZXCZKlr07pEE/n/jQyr7qMjs6o7623qYdhUvZpBFlU3fYLm1IhPjfwbmai1pEaQA+yo",
+	"JfSaVnRNAX1CNlRTqMGC6ka9/dzUfraQnq5tp2AQb7bhq7voyHKqvnrLeSCWU61mkOHU6/4EDaf+8DrR",
+	"Vy3q7aYW4gCzqRqubTX1THqjWc/vDTZTtelN5qYmUxudALHZyGAqQ6Zkakm5R6g+4hnhABPwgMVcKS84",
+	"mdCEiGccoJMFxLHOvAU5f6AsUv9gSCSMcAABQQ9giRinBMbyRcS5Np3g6OX5czClDDwwSmZgwlCEiMAw",
+	"5p6b+L+NpS6/li8O9NVzxMVPNFp1xtiqb8dK+QvugiXo2xaFyoyte/dJ1VU1HYcgIRFiYEzFXJoTDmgc",
+	"gUmM5QhK94UblS6E6XmAML2Hq5jC6JrSXyDT2T9evvjX5veu54wKEeuRfjz/c/MbbwlPplM8kdRwuUby",
+	"8piTvddfJnNIZsjL2ZJZoX8VMlKphPr2W1HqfSKP2L2V2Mo8RvNkrDNbqNYciLn0QpdoAo7Q6ewUzIVY",
+	"XpydPX/x59Pz0/PT5xf/cv4v51pWRwv4GQGWkJGSqITFg4vBmbIPZrLFcV9/WSKGF4ikubSGTu4xy+fa",
+	"yyfZGwwHBC6QVBgug2Ox+/fZXH6YpSlwSWR+saNmuktzUBS7+/scSaNeTIAi6SMoQ9FQdTxegYc5nszl",
+	"5AWd0DjbeT4HjW8ZVO4UFAGVhQSMkXhAiKSZxgIIUT9GSnIYu7vhKndLmvlQ3d9Orart3txsLfcp/d9I",
+	"JTfh2YRwaiUxkTyc5rk1nWXyrDf3Z2+w1/Y3t8FFvq+fstU1Q3pydcw8fZkzw9xQyGasWtAoiZG2I7YX",
+	"09TTi1wfACd/JJhjV0elvjf5ylX6hqfTd5DgZRLDwA6zzf2CM0FRwhAHVFLJXXv2dOXa+pjtjwQvlXib",
+	"GYlk6e3ENfR08tGG8rOYjmEMBBzH6BJwAadTkHAp0A8MCwSwyHZp43tPhyZA0HNas3ftC3k6T0s6t+zR",
+	"1qj19KnplloCIRgeJwJdAPpAkNI5WHDp00BB2RDwOZQ6RGlSzO+0R5cbTPZYw+EwvuIcrjods9C3Z/Rf",
+	"8AQRjjod1fTpGe0tuUdE6Ot/3Y3nevWMmK/r35ZB8m97uv+ZEp4sZGdtu07f9GpQd1azbb/ZY54VbH2t",
+	"9rhaiorb+Krj4J/d7c6Wky5f+awb5r27a7LuMO4CSnkYzzmatuP4juJ4NL7Py3SeEog0x8Z0lnMJlHf5",
+	"7fbb/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

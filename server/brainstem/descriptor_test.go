@@ -33,6 +33,7 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"dataacquisition":    {"DataAcquisition", "/api/private/modules/dataacquisition/", "data_acquisitions"},
 	"manipulation":       {"Manipulation", "/api/private/modules/manipulation/", "manipulations"},
 	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
+	"equipment":          {"Equipment", "/api/private/modules/equipment/", "equipment"},
 	// attributes, resources, taxonomies
 	"setup":               {"Setup", "/api/private/personal_attributes/setup/", "setups"},
 	"behavioralassay":     {"BehavioralAssay", "/api/private/personal_attributes/behavioralassay/", "behavioralassays"},

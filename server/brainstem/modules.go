@@ -13,7 +13,8 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// The modules (behavior, dataacquisition, manipulation, procedure) are read
+// The modules (behavior, dataacquisition, manipulation, procedure,
+// equipment) are read
 // and written from their registry descriptors: a request body is decoded
 // field by field by kind, `type` + `details` (and the coordinates of a
 // procedure) are checked against the published schemas (typeschema), and
@@ -26,6 +27,7 @@ var moduleKeys = map[string][2]string{
 	"dataacquisition": {"data_acquisition", "data_acquisitions"},
 	"manipulation":    {"manipulation", "manipulations"},
 	"procedure":       {"procedure", "procedures"},
+	"equipment":       {"equipment", "equipment"},
 }
 
 // moduleSchemas names the type-schema checks of each module: the
@@ -34,6 +36,8 @@ var moduleSchemas = map[string][][3]string{
 	"dataacquisition": {{"type", "type_schema_version", "details"}},
 	"manipulation":    {{"type", "type_schema_version", "details"}},
 	"procedure": {{"type", "type_schema_version", "details"},
+		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
+	"equipment": {{"type", "type_schema_version", "details"},
 		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
 }
 
@@ -440,3 +444,48 @@ func (r response) VisitGetProcedureResponse(w http.ResponseWriter) error       {
 func (r response) VisitPublicGetProcedureResponse(w http.ResponseWriter) error { return r.visit(w) }
 func (r response) VisitCreateProcedureResponse(w http.ResponseWriter) error    { return r.visit(w) }
 func (r response) VisitUpdateProcedureResponse(w http.ResponseWriter) error    { return r.visit(w) }
+
+// ListEquipment lists the equipment of the caller's and the public setups.
+func (h *Handlers) ListEquipment(ctx context.Context, req brainstemapi.ListEquipmentRequestObject) (brainstemapi.ListEquipmentResponseObject, error) {
+	return h.listModules(ctx, "equipment", pageOf(req.Params.Limit, req.Params.Offset))
+}
+
+// PublicListEquipment lists the equipment of public setups.
+func (h *Handlers) PublicListEquipment(ctx context.Context, req brainstemapi.PublicListEquipmentRequestObject) (brainstemapi.PublicListEquipmentResponseObject, error) {
+	return h.listModules(ctx, "equipment", pageOf(req.Params.Limit, req.Params.Offset))
+}
+
+// GetEquipment returns one equipment of a setup the caller may see.
+func (h *Handlers) GetEquipment(ctx context.Context, req brainstemapi.GetEquipmentRequestObject) (brainstemapi.GetEquipmentResponseObject, error) {
+	return h.getModule(ctx, "equipment", req.Id.String())
+}
+
+// PublicGetEquipment returns one equipment of a public setup.
+func (h *Handlers) PublicGetEquipment(ctx context.Context, req brainstemapi.PublicGetEquipmentRequestObject) (brainstemapi.PublicGetEquipmentResponseObject, error) {
+	return h.getModule(ctx, "equipment", req.Id.String())
+}
+
+// CreateEquipment creates equipment in a setup the caller owns (201).
+func (h *Handlers) CreateEquipment(ctx context.Context, req brainstemapi.CreateEquipmentRequestObject) (brainstemapi.CreateEquipmentResponseObject, error) {
+	return h.saveModule(ctx, "equipment", "", req.Body)
+}
+
+// UpdateEquipment changes the fields sent (PATCH).
+func (h *Handlers) UpdateEquipment(ctx context.Context, req brainstemapi.UpdateEquipmentRequestObject) (brainstemapi.UpdateEquipmentResponseObject, error) {
+	return h.saveModule(ctx, "equipment", req.Id.String(), req.Body)
+}
+
+// DeleteEquipment deletes equipment (204) that no module lists (400 naming them otherwise).
+func (h *Handlers) DeleteEquipment(ctx context.Context, req brainstemapi.DeleteEquipmentRequestObject) (brainstemapi.DeleteEquipmentResponseObject, error) {
+	if err := h.deleteModule(ctx, "equipment", req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteEquipment204Response{}, nil
+}
+
+func (r response) VisitListEquipmentResponse(w http.ResponseWriter) error       { return r.visit(w) }
+func (r response) VisitPublicListEquipmentResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitGetEquipmentResponse(w http.ResponseWriter) error        { return r.visit(w) }
+func (r response) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error  { return r.visit(w) }
+func (r response) VisitCreateEquipmentResponse(w http.ResponseWriter) error     { return r.visit(w) }
+func (r response) VisitUpdateEquipmentResponse(w http.ResponseWriter) error     { return r.visit(w) }

@@ -4,11 +4,11 @@ import (
 	"testing"
 )
 
-// Foreign ids: setups, behavioral assays and equipment this server does not
-// have as models yet (stored as UUIDs, not checked).
+// The public setup (the outsider's) and a public behavioral assay (the
+// owner's) that the modules' writers may use.
 const (
-	setupID = "0b9e2f4a-6c1d-4e2f-9a3b-5c7d9e1f2a3b"
-	assayID = "7f3e1d2c-4b5a-4968-8776-5a4b3c2d1e0f"
+	setupID = "{OpenBox}"
+	assayID = "{PubAssay}"
 )
 
 var (
@@ -18,21 +18,32 @@ var (
 		"mlCoordinate": map[string]any{"value": 1.2, "unit": "mm"}}
 )
 
-// addModules gives the subject fixture a procedure on Rat1 (Lab) and on
-// PubMouse (Open), and a behavior, a data acquisition and a manipulation
-// in S1 (Lab) and Pub1 (Open).
+// addModules gives the attribute fixture (seedAttributes) a public
+// behavioral assay, equipment of the public setup OpenBox (BoxCam) and of
+// the owner's private MazeRoom (Rig), a procedure on Rat1 (Lab) and on
+// PubMouse (Open), and a behavior, a data acquisition and a manipulation in
+// S1 (Lab) and Pub1 (Open).
 func addModules(f *fixture) {
+	f.id["PubAssay"] = f.create(owner, "/api/private/personal_attributes/behavioralassay/", "behavioralassay", map[string]any{
+		"name": "Open alternation", "setup_type": f.id["Theta"], "behavioral_paradigm": f.id["Alternation"], "is_public": true})
+	f.id["BoxCam"] = f.create(outsider, "/api/private/modules/equipment/", "equipment", map[string]any{
+		"name": "Box camera", "type": "Camera", "setup": f.id["OpenBox"], "hardwaredevice": f.id["Intan"],
+		"coordinates_system": "External_XYZ_Absolute", "coordinates_details": map[string]any{"x": map[string]any{"value": 1, "unit": "mm"}}})
+	f.id["Rig"] = f.create(owner, "/api/private/modules/equipment/", "equipment", map[string]any{
+		"name": "Rig", "type": "EphysRig", "setup": f.id["MazeRoom"], "coordinates_system": "External_XYZ_Absolute"})
 	f.id["Proc1"] = f.create(changer, "/api/private/modules/procedure/", "procedure", map[string]any{
 		"type": "OpticFiberImplant", "subject": f.id["Rat1"], "details": map[string]any{"fiberId": "OF-1", "sterilizationMethod": "Autoclave"},
-		"coordinates_system": "Stereotaxic_BregmaAbsolute", "coordinates_details": bregma, "equipment": []string{setupID}})
+		"coordinates_system": "Stereotaxic_BregmaAbsolute", "coordinates_details": bregma, "equipment": []string{f.id["BoxCam"]},
+		"brain_region": f.id["HIP"], "licenses": []string{f.id["IACUC"]}})
 	f.id["PubProc"] = f.create(owner, "/api/private/modules/procedure/", "procedure", map[string]any{
 		"type": "SiliconProbeImplant", "subject": f.id["PubMouse"], "coordinates_system": "Stereotaxic_BregmaBrainSurface"})
 	f.id["Beh1"] = f.create(changer, "/api/private/modules/behavior/", "behavior", map[string]any{
-		"session": f.id["S1"], "subjects": []string{f.id["Rat1"]}, "setup": setupID, "behavioralassay": assayID, "notes": "maze", "order": 1})
+		"session": f.id["S1"], "subjects": []string{f.id["Rat1"]}, "setup": f.id["OpenBox"], "behavioralassay": f.id["PubAssay"], "notes": "maze", "order": 1})
 	f.id["PubBeh"] = f.create(owner, "/api/private/modules/behavior/", "behavior", map[string]any{
-		"session": f.id["Pub1"], "subjects": []string{f.id["PubMouse"]}, "setup": setupID, "behavioralassay": assayID})
+		"session": f.id["Pub1"], "subjects": []string{f.id["PubMouse"]}, "setup": f.id["MazeRoom"], "behavioralassay": f.id["TMaze"]})
 	f.id["DA1"] = f.create(changer, "/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
-		"type": "ExtracellularEphys", "session": f.id["S1"], "procedures": []string{f.id["Proc1"]}, "details": ephysDetails, "order": 2})
+		"type": "ExtracellularEphys", "session": f.id["S1"], "procedures": []string{f.id["Proc1"]}, "equipment": []string{f.id["BoxCam"]},
+		"details": ephysDetails, "order": 2})
 	f.id["PubDA"] = f.create(owner, "/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
 		"type": "VideoTracking", "session": f.id["Pub1"], "procedures": []string{f.id["PubProc"]}})
 	f.id["Man1"] = f.create(changer, "/api/private/modules/manipulation/", "manipulation", map[string]any{
@@ -42,7 +53,7 @@ func addModules(f *fixture) {
 
 func newModulesFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := newSubjectFixture(t)
+	f := newAttributeFixture(t)
 	addModules(f)
 	return f
 }
@@ -60,7 +71,7 @@ func TestModuleScenarios(t *testing.T) {
 				`", "behavioralassay": "` + assayID + `", "notes": "maze", "order": 1}}`},
 		{name: "data acquisition detail", user: reader, method: "GET", path: "/api/private/modules/dataacquisition/{DA1}/", status: 200,
 			wantBody: `{"data_acquisition": {"id": "{DA1}", "type": "ExtracellularEphys", "notes": "", "session": "{S1}",
-				"procedures": ["{Proc1}"], "equipment": [], "details": {"fileName": "s1.dat", "format": "Binary", "type": "int16",
+				"procedures": ["{Proc1}"], "equipment": ["{BoxCam}"], "details": {"fileName": "s1.dat", "format": "Binary", "type": "int16",
 				"nChannels": 384, "sr": {"unit": "Hz", "value": 30000}}, "type_schema_version": "1.1.0", "image": null, "order": 2}}`},
 		{name: "lists as the owner", user: owner, method: "GET", path: "/api/private/modules/behavior/", status: 200,
 			check: listIDs(f, "behaviors", "Beh1", "PubBeh")},
@@ -105,7 +116,7 @@ func TestModuleScenarios(t *testing.T) {
 			check: func(t *testing.T, b map[string]any) {
 				s := b["sessions"].([]any)[0].(map[string]any)
 				da := s["dataacquisition"].([]any)[0].(map[string]any)
-				if da["type"] != "ExtracellularEphys" || s["behaviors"].([]any)[0].(map[string]any)["setup"] != setupID ||
+				if da["type"] != "ExtracellularEphys" || s["behaviors"].([]any)[0].(map[string]any)["setup"] != f.id["OpenBox"] ||
 					s["manipulations"].([]any)[0].(map[string]any)["type"] != "OptogeneticStimulation" {
 					t.Errorf("embedded %v", s)
 				}
@@ -121,6 +132,46 @@ func TestModuleScenarios(t *testing.T) {
 			check: func(t *testing.T, b map[string]any) {
 				if s := b["behavior"].(map[string]any)["session"].(map[string]any); s["name"] != "Pub1" {
 					t.Errorf("session %v", s)
+				}
+			}},
+
+		// equipment: visible with its setup, written by the setup's owner
+		{name: "equipment as the owner", user: owner, method: "GET", path: "/api/private/modules/equipment/", status: 200,
+			check: listIDs(f, "equipment", "BoxCam", "Rig")},
+		{name: "equipment as the changer", user: changer, method: "GET", path: "/api/private/modules/equipment/", status: 200,
+			check: listIDs(f, "equipment", "BoxCam")},
+		{name: "public equipment", user: anon, method: "GET", path: "/api/public/modules/equipment/?filter{setup.id}={OpenBox}", status: 200,
+			check: listIDs(f, "equipment", "BoxCam")},
+		{name: "equipment detail embeds its setup", user: reader, method: "GET", path: "/api/private/modules/equipment/{BoxCam}/?include[]=setup.*", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				e := b["equipment"].(map[string]any)
+				if e["setup"].(map[string]any)["name"] != "Open box" || e["hardwaredevice"] != f.id["Intan"] || e["type_schema_version"] != "1.0.0" {
+					t.Errorf("equipment %v", e)
+				}
+			}},
+		{name: "equipment of a private setup is hidden", user: changer, method: "GET", path: "/api/private/modules/equipment/{Rig}/", status: 404},
+		{name: "equipment in a setup one does not own", user: changer, method: "POST", path: "/api/private/modules/equipment/",
+			body: map[string]any{"type": "Camera", "setup": "{OpenBox}", "coordinates_system": "External_XYZ_Absolute"}, status: 403, wantBody: forbidden},
+		{name: "equipment in a hidden setup", user: changer, method: "POST", path: "/api/private/modules/equipment/",
+			body: map[string]any{"type": "Camera", "setup": "{MazeRoom}", "coordinates_system": "External_XYZ_Absolute"}, status: 400,
+			wantBody: `{"setup": ["Invalid pk \"{MazeRoom}\" - object does not exist."]}`},
+		{name: "unknown equipment type", user: outsider, method: "POST", path: "/api/private/modules/equipment/",
+			body: map[string]any{"type": "Toaster", "setup": "{OpenBox}", "coordinates_system": "External_XYZ_Absolute"}, status: 400, check: hasField("type")},
+		{name: "hidden equipment on a data acquisition", user: changer, method: "POST", path: "/api/private/modules/dataacquisition/",
+			body: map[string]any{"session": "{S1}", "type": "VideoTracking", "equipment": []string{"{Rig}"}}, status: 400,
+			wantBody: `{"equipment": ["Invalid pk \"{Rig}\" - object does not exist."]}`},
+		{name: "hidden setup on a behavior", user: changer, method: "POST", path: "/api/private/modules/behavior/",
+			body: map[string]any{"session": "{S1}", "subjects": []string{"{Rat1}"}, "setup": "{MazeRoom}", "behavioralassay": assayID}, status: 400,
+			wantBody: `{"setup": ["Invalid pk \"{MazeRoom}\" - object does not exist."]}`},
+		{name: "listed equipment is not deleted", user: outsider, method: "DELETE", path: "/api/private/modules/equipment/{BoxCam}/", status: 400,
+			wantBody: `{"detail": "This equipment is still referenced by: data acquisition {DA1}, procedure {Proc1}."}`},
+		{name: "a setup with equipment is not deleted", user: outsider, method: "DELETE", path: "/api/private/personal_attributes/setup/{OpenBox}/", status: 400},
+		{name: "procedure embeds its licenses and brain region", user: reader, method: "GET",
+			path: "/api/private/modules/procedure/{Proc1}/?include[]=licenses.*&include[]=brain_region.*", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				p := b["procedure"].(map[string]any)
+				if p["brain_region"].(map[string]any)["acronym"] != "HIP" || p["licenses"].([]any)[0].(map[string]any)["name"] != "IACUC" {
+					t.Errorf("procedure %v", p)
 				}
 			}},
 

@@ -85,6 +85,8 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return g.visible(v, r.rels["session"][0])
 	case "procedure": // a module of a subject
 		return g.visible(v, r.rels["subject"][0])
+	case "equipment": // a module of a setup
+		return g.visible(v, r.rels["setup"][0])
 	case "setup", "behavioralassay", "license", "inventory": // personal attributes
 		return r.public || !v.public && r.owner == v.user
 	case "setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority",
@@ -302,6 +304,7 @@ var propListURL = map[string]string{
 	"dataacquisition":    "/api/%s/modules/dataacquisition/",
 	"manipulation":       "/api/%s/modules/manipulation/",
 	"procedure":          "/api/%s/modules/procedure/",
+	"equipment":          "/api/%s/modules/equipment/",
 	// attributes, resources, taxonomies
 	"setup":               "/api/%s/personal_attributes/setup/",
 	"behavioralassay":     "/api/%s/personal_attributes/behavioralassay/",
@@ -767,16 +770,49 @@ func relIDList(v any) []string {
 	return nil
 }
 
-// buildPropModules adds the modules: procedures on random subjects, then
-// behaviors, data acquisitions and manipulations of random sessions, with
-// random subjects, procedures and (unchecked) UUIDs of models this server
-// does not have.
+// buildPropModules adds the modules: equipment of random setups,
+// procedures on random subjects, then behaviors, data acquisitions and
+// manipulations of random sessions, with random subjects, procedures,
+// equipment, setups, assays, brain regions and licenses (those user 0, who
+// writes them, may see).
 func buildPropModules(g *propGraph, text func() string) {
 	rng, f := g.rng, g.f
 	created := func(path, key string, body any) map[string]any {
 		return f.must("u0", "POST", path, body, http.StatusCreated)[key].(map[string]any)
 	}
-	foreign := []string{"0b9e2f4a-6c1d-4e2f-9a3b-5c7d9e1f2a3b", "7f3e1d2c-4b5a-4968-8776-5a4b3c2d1e0f"}
+	// one public setup and assay of user 0, so that there is always one to use
+	st, bp := g.recs["setuptype"][0], g.recs["behavioralparadigm"][0]
+	su := g.addRec("setup", created("/api/private/personal_attributes/setup/", "setup", map[string]any{
+		"name": "SE u0", "setup_type": st.id, "is_public": true}))
+	su.public, su.owner, su.rels["setup_type"] = true, 0, []*pgRec{st}
+	ba := g.addRec("behavioralassay", created("/api/private/personal_attributes/behavioralassay/", "behavioralassay", map[string]any{
+		"name": "BA u0", "setup_type": st.id, "behavioral_paradigm": bp.id, "is_public": true}))
+	ba.public, ba.owner = true, 0
+	ba.rels["setup_type"], ba.rels["behavioral_paradigm"], ba.rels["licenses"] = []*pgRec{st}, []*pgRec{bp}, nil
+	mine := func(model string) []*pgRec {
+		var out []*pgRec
+		for _, r := range g.recs[model] {
+			if r.public || r.owner == 0 {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for i, se := range g.recs["setup"] {
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		body := map[string]any{"name": fmt.Sprintf("EQ%d", i), "type": "Camera", "setup": se.id, "notes": text(),
+			"coordinates_system": "External_XYZ_Absolute"}
+		var hd []*pgRec
+		if rng.IntN(2) == 0 {
+			hd = []*pgRec{g.recs["hardwaredevice"][rng.IntN(len(g.recs["hardwaredevice"]))]}
+			body["hardwaredevice"] = hd[0].id
+		}
+		e := g.addRec("equipment", f.must(g.users[se.owner], "POST", "/api/private/modules/equipment/", body, http.StatusCreated)["equipment"].(map[string]any))
+		e.rels["setup"], e.rels["hardwaredevice"], e.rels["consumable"] = []*pgRec{se}, hd, nil
+	}
+	equipment := slices.DeleteFunc(slices.Clone(g.recs["equipment"]), func(e *pgRec) bool { return !g.visible(pgViewer{user: 0}, e) })
 	some := func(pool []*pgRec, atLeastOne bool) []*pgRec {
 		var out []*pgRec
 		for _, r := range pool {
@@ -789,15 +825,7 @@ func buildPropModules(g *propGraph, text func() string) {
 		}
 		return out
 	}
-	uuids := func() []string {
-		out := []string{}
-		for _, u := range foreign {
-			if rng.IntN(2) == 0 {
-				out = append(out, u)
-			}
-		}
-		return out
-	}
+	regions := g.recs["brainregion"]
 	subjects, sessions := g.recs["subject"], g.recs["session"]
 	for _, r := range subjects {
 		r.rels["procedures"] = nil
@@ -807,45 +835,49 @@ func buildPropModules(g *propGraph, text func() string) {
 	}
 	for i := range 6 {
 		sub := subjects[rng.IntN(len(subjects))]
+		eq, ls := some(equipment, false), some(mine("license"), false)
 		body := map[string]any{"type": []string{"OpticFiberImplant", "SiliconProbeImplant"}[rng.IntN(2)],
 			"notes": text(), "subject": sub.id, "coordinates_system": "Stereotaxic_BregmaAbsolute",
-			"equipment": uuids(), "licenses": uuids()}
-		if rng.IntN(2) == 0 {
+			"equipment": ids2(eq), "licenses": ids2(ls)}
+		var br []*pgRec
+		if rng.IntN(2) == 0 && len(regions) > 0 {
 			body["date_time"] = fmt.Sprintf("2024-%02d-%02dT10:00:00Z", 1+rng.IntN(12), 1+rng.IntN(28))
-			body["brain_region"] = foreign[rng.IntN(2)]
+			br = []*pgRec{regions[rng.IntN(len(regions))]}
+			body["brain_region"] = br[0].id
 		}
 		if i%2 == 0 {
 			body["details"] = map[string]any{"sterilizationMethod": "Autoclave"}
 		}
 		p := g.addRec("procedure", created("/api/private/modules/procedure/", "procedure", body))
-		p.rels["subject"] = []*pgRec{sub}
+		p.rels["subject"], p.rels["equipment"], p.rels["licenses"], p.rels["brain_region"] = []*pgRec{sub}, eq, ls, br
 		sub.rels["procedures"] = append(sub.rels["procedures"], p)
 	}
 	procedures := g.recs["procedure"]
 	for i := range 8 {
 		s := sessions[rng.IntN(len(sessions))]
 		subs := some(subjects, true)
+		se, as := some(mine("setup"), true)[:1], some(mine("behavioralassay"), true)[:1]
 		b := g.addRec("behavior", created("/api/private/modules/behavior/", "behavior", map[string]any{
-			"session": s.id, "subjects": ids2(subs), "setup": foreign[rng.IntN(2)], "behavioralassay": foreign[rng.IntN(2)],
+			"session": s.id, "subjects": ids2(subs), "setup": se[0].id, "behavioralassay": as[0].id,
 			"notes": text(), "order": rng.IntN(3)}))
-		b.rels["session"], b.rels["subjects"] = []*pgRec{s}, subs
+		b.rels["session"], b.rels["subjects"], b.rels["setup"], b.rels["behavioralassay"] = []*pgRec{s}, subs, se, as
 		s.rels["behaviors"] = append(s.rels["behaviors"], b)
 
 		s = sessions[rng.IntN(len(sessions))]
-		ps := some(procedures, false)
+		ps, eq := some(procedures, false), some(equipment, false)
 		d := g.addRec("dataacquisition", created("/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
 			"type": []string{"ExtracellularEphys", "VideoTracking"}[rng.IntN(2)], "session": s.id, "procedures": ids2(ps),
-			"equipment": uuids(), "notes": text(), "order": rng.IntN(3)}))
-		d.rels["session"], d.rels["procedures"] = []*pgRec{s}, ps
+			"equipment": ids2(eq), "notes": text(), "order": rng.IntN(3)}))
+		d.rels["session"], d.rels["procedures"], d.rels["equipment"] = []*pgRec{s}, ps, eq
 		s.rels["dataacquisition"] = append(s.rels["dataacquisition"], d)
 
 		if i%2 == 0 {
 			s = sessions[rng.IntN(len(sessions))]
-			ps = some(procedures, true)
+			ps, eq = some(procedures, true), some(equipment, false)
 			m := g.addRec("manipulation", created("/api/private/modules/manipulation/", "manipulation", map[string]any{
 				"type": "OptogeneticStimulation", "session": s.id, "procedures": ids2(ps), "notes": text(),
-				"details": []any{map[string]any{"repetitions": i}}}))
-			m.rels["session"], m.rels["procedures"] = []*pgRec{s}, ps
+				"equipment": ids2(eq), "details": []any{map[string]any{"repetitions": i}}}))
+			m.rels["session"], m.rels["procedures"], m.rels["equipment"] = []*pgRec{s}, ps, eq
 			s.rels["manipulations"] = append(s.rels["manipulations"], m)
 		}
 	}

@@ -20,10 +20,9 @@ import (
 // its modules; can_change on every project of the parent is needed to
 // write them. Deleting the parent deletes its modules.
 //
-// Equipment belongs to a setup (personal_attributes): who may see the
-// setup sees its equipment; its owner writes it. consumablestock names a
-// model this server does not have yet: it is stored as a UUID and not
-// checked.
+// Equipment belongs to a setup, a consumable stock to an inventory
+// (personal_attributes): who may see the setup (inventory) sees them; its
+// owner writes them.
 
 // BSBehavior is a behavior of a session.
 type BSBehavior struct {
@@ -122,15 +121,16 @@ type BSProcedure struct {
 	SubjectID                string    `gorm:"type:text;not null;index"`
 	Subject                  BSSubject `gorm:"constraint:OnDelete:CASCADE"`
 	DateTime                 *time.Time
-	ConsumableStockID        *string        `gorm:"column:consumablestock_id;type:text"`
-	BrainRegionID            *string        `gorm:"type:text;index"`
-	BrainRegion              *BSBrainRegion `gorm:"constraint:OnDelete:RESTRICT"`
-	Details                  string         `gorm:"not null;default:'{}'"`
-	TypeSchemaVersion        string         `gorm:"not null;default:''"`
-	CoordinatesSystem        string         `gorm:"not null;default:''"`
-	CoordinatesDetails       string         `gorm:"not null;default:'{}'"`
-	CoordinatesSchemaVersion string         `gorm:"not null;default:''"`
-	CreatedAt                time.Time      `gorm:"index"`
+	ConsumableStockID        *string            `gorm:"column:consumablestock_id;type:text;index"`
+	ConsumableStock          *BSConsumableStock `gorm:"foreignKey:ConsumableStockID;constraint:OnDelete:RESTRICT"`
+	BrainRegionID            *string            `gorm:"type:text;index"`
+	BrainRegion              *BSBrainRegion     `gorm:"constraint:OnDelete:RESTRICT"`
+	Details                  string             `gorm:"not null;default:'{}'"`
+	TypeSchemaVersion        string             `gorm:"not null;default:''"`
+	CoordinatesSystem        string             `gorm:"not null;default:''"`
+	CoordinatesDetails       string             `gorm:"not null;default:'{}'"`
+	CoordinatesSchemaVersion string             `gorm:"not null;default:''"`
+	CreatedAt                time.Time          `gorm:"index"`
 	UpdatedAt                time.Time
 }
 
@@ -162,6 +162,32 @@ type BSEquipment struct {
 
 // TableName pins the table name.
 func (BSEquipment) TableName() string { return "bs_equipment" }
+
+// BSConsumableStock is a stock of a consumable in an inventory. Dates are
+// "YYYY-MM-DD" text.
+type BSConsumableStock struct {
+	ID                string        `gorm:"primaryKey;type:text"`
+	Type              string        `gorm:"not null;index"`
+	Status            string        `gorm:"not null;default:'AVAILABLE'"`
+	Notes             string        `gorm:"not null;default:''"`
+	InventoryID       string        `gorm:"type:text;not null;index"`
+	Inventory         BSInventory   `gorm:"constraint:OnDelete:RESTRICT"`
+	AcquisitionDate   *string       `gorm:"column:acquisition_date"`
+	ExpirationDate    *string       `gorm:"column:expiration_date"`
+	StorageLocation   *string       `gorm:"column:storage_location"`
+	StorageConditions *string       `gorm:"column:storage_conditions"`
+	IntendedUse       *string       `gorm:"column:intended_use"`
+	Cost              *string       `gorm:"column:cost"`
+	ConsumableID      *string       `gorm:"type:text;index"`
+	Consumable        *BSConsumable `gorm:"constraint:OnDelete:RESTRICT"`
+	Details           string        `gorm:"not null;default:'{}'"`
+	TypeSchemaVersion string        `gorm:"not null;default:''"`
+	CreatedAt         time.Time     `gorm:"index"`
+	UpdatedAt         time.Time
+}
+
+// TableName pins the table name.
+func (BSConsumableStock) TableName() string { return "bs_consumablestocks" }
 
 // The equipment and licenses a module lists (link tables; deleting a
 // listed equipment is refused, deleting a license drops it from the list).
@@ -215,11 +241,12 @@ var bsModuleRegistry = map[string]*BSModel{
 	"manipulation":    bsManipulationModel,
 	"procedure":       bsProcedureModel,
 	"equipment":       bsEquipmentModel,
+	"consumablestock": bsConsumableStockModel,
 }
 
 // bsModuleModels lists the modules' tables for migration.
 func bsModuleModels() []any {
-	return []any{&BSEquipment{}, &BSBehavior{}, &BSBehaviorSubject{}, &BSProcedure{}, &BSDataAcquisition{},
+	return []any{&BSEquipment{}, &BSConsumableStock{}, &BSBehavior{}, &BSBehaviorSubject{}, &BSProcedure{}, &BSDataAcquisition{},
 		&BSDataAcquisitionProcedure{}, &BSManipulation{}, &BSManipulationProcedure{}, &BSDataAcquisitionEquipment{},
 		&BSManipulationEquipment{}, &BSProcedureEquipment{}, &BSProcedureLicense{}}
 }
@@ -259,6 +286,7 @@ var bsModuleParents = map[string]bsModuleParent{
 	"manipulation":    {"session", "bs_session_projects", "session_id"},
 	"procedure":       {"subject", "bs_subject_projects", "subject_id"},
 	"equipment":       {"setup", "", "bs_setups"},
+	"consumablestock": {"inventory", "", "bs_inventories"},
 }
 
 // IsBSModule reports whether model is read and written as a module
@@ -352,7 +380,7 @@ var (
 			modField("notes", BSText, "notes", sortable),
 			modField("subject", BSToOne, "subject_id", required, sortable, target("subject")),
 			modField("date_time", BSDateTime, "date_time", nullable, sortable),
-			modField("consumablestock", BSUUID, "consumablestock_id", nullable, sortable),
+			modField("consumablestock", BSToOne, "consumablestock_id", nullable, sortable, target("consumablestock")),
 			modField("equipment", BSToMany, "", target("equipment"),
 				through("bs_procedure_equipment", "procedure_id", "equipment_id")),
 			modField("brain_region", BSToOne, "brain_region_id", nullable, sortable, target("brainregion")),
@@ -393,6 +421,34 @@ var bsEquipmentModel = moduleModel(&BSModel{
 		modField("coordinates_system", BSText, "coordinates_system", required, sortable),
 		modField("coordinates_details", BSJSON, "coordinates_details"),
 		modField("coordinates_schema_version", BSText, "coordinates_schema_version", sortable),
+	},
+})
+
+var bsConsumableStockModel = moduleModel(&BSModel{
+	Name: "consumablestock", Table: "bs_consumablestocks", Write: BSWriteOwner,
+	DefaultOrder: []string{"created_at", "id"},
+	// the inventory's visibility (ownedVisible): its owner's, or public
+	visible: func(v BSViewer) []bsCond {
+		if v.Public {
+			return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "is_public = 1")}
+		}
+		return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "owner_id = ? OR is_public = 1", v.UserID)}
+	},
+	Fields: []BSField{
+		modField("id", BSUUID, "id", readOnly, unique),
+		modField("type", BSText, "type", required, sortable),
+		modField("status", BSText, "status", sortable),
+		modField("notes", BSText, "notes", sortable),
+		modField("inventory", BSToOne, "inventory_id", required, sortable, target("inventory")),
+		modField("acquisition_date", BSDate, "acquisition_date", nullable, sortable),
+		modField("expiration_date", BSDate, "expiration_date", nullable, sortable),
+		modField("storage_location", BSText, "storage_location", nullable, sortable),
+		modField("storage_conditions", BSText, "storage_conditions", nullable, sortable),
+		modField("intended_use", BSText, "intended_use", nullable, sortable),
+		modField("cost", BSText, "cost", nullable, sortable),
+		modField("consumable", BSToOne, "consumable_id", nullable, sortable, target("consumable")),
+		modField("details", BSJSON, "details"),
+		modField("type_schema_version", BSText, "type_schema_version", sortable),
 	},
 })
 
@@ -695,6 +751,9 @@ var bsModuleReferrers = map[string][]struct{ link, src, dst, what string }{
 	"procedure": {
 		{"bs_dataacquisition_procedures", "data_acquisition_id", "procedure_id", "data acquisition"},
 		{"bs_manipulation_procedures", "manipulation_id", "procedure_id", "manipulation"},
+	},
+	"consumablestock": {
+		{"bs_procedures", "id", "consumablestock_id", "procedure"},
 	},
 	"equipment": {
 		{"bs_dataacquisition_equipment", "data_acquisition_id", "equipment_id", "data acquisition"},

@@ -718,6 +718,42 @@ func (e GetBehaviorParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListConsumableStocksParamsFormat.
+const (
+	ListConsumableStocksParamsFormatApi  ListConsumableStocksParamsFormat = "api"
+	ListConsumableStocksParamsFormatJson ListConsumableStocksParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListConsumableStocksParamsFormat enum.
+func (e ListConsumableStocksParamsFormat) Valid() bool {
+	switch e {
+	case ListConsumableStocksParamsFormatApi:
+		return true
+	case ListConsumableStocksParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetConsumableStockParamsFormat.
+const (
+	GetConsumableStockParamsFormatApi  GetConsumableStockParamsFormat = "api"
+	GetConsumableStockParamsFormatJson GetConsumableStockParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetConsumableStockParamsFormat enum.
+func (e GetConsumableStockParamsFormat) Valid() bool {
+	switch e {
+	case GetConsumableStockParamsFormatApi:
+		return true
+	case GetConsumableStockParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDataAcquisitionsParamsFormat.
 const (
 	ListDataAcquisitionsParamsFormatApi  ListDataAcquisitionsParamsFormat = "api"
@@ -1738,6 +1774,42 @@ func (e PublicGetBehaviorParamsFormat) Valid() bool {
 	case PublicGetBehaviorParamsFormatApi:
 		return true
 	case PublicGetBehaviorParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListConsumableStocksParamsFormat.
+const (
+	PublicListConsumableStocksParamsFormatApi  PublicListConsumableStocksParamsFormat = "api"
+	PublicListConsumableStocksParamsFormatJson PublicListConsumableStocksParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListConsumableStocksParamsFormat enum.
+func (e PublicListConsumableStocksParamsFormat) Valid() bool {
+	switch e {
+	case PublicListConsumableStocksParamsFormatApi:
+		return true
+	case PublicListConsumableStocksParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetConsumableStockParamsFormat.
+const (
+	PublicGetConsumableStockParamsFormatApi  PublicGetConsumableStockParamsFormat = "api"
+	PublicGetConsumableStockParamsFormatJson PublicGetConsumableStockParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetConsumableStockParamsFormat enum.
+func (e PublicGetConsumableStockParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetConsumableStockParamsFormatApi:
+		return true
+	case PublicGetConsumableStockParamsFormatJson:
 		return true
 	default:
 		return false
@@ -3299,6 +3371,103 @@ type ConsumablePatch struct {
 	Type                *string                   `json:"type,omitempty"`
 }
 
+// ConsumableStock A stock of a consumable in an inventory (docs/api/modules/consumablestock.md): its `type` and `details` (docs/api/schemas/consumablestock.md). Visible with its inventory (the owner's, or a public one); the inventory's owner writes it. The envelope keys have a space, as the docs show: `consumable stock`, `consumable stocks`.
+type ConsumableStock struct {
+	AcquisitionDate   nullable.Nullable[openapi_types.Date] `json:"acquisition_date"`
+	Consumable        ConsumableStock_Consumable            `json:"consumable"`
+	Cost              nullable.Nullable[string]             `json:"cost"`
+	Details           map[string]interface{}                `json:"details"`
+	ExpirationDate    nullable.Nullable[openapi_types.Date] `json:"expiration_date"`
+	Id                *openapi_types.UUID                   `json:"id,omitempty"`
+	IntendedUse       nullable.Nullable[string]             `json:"intended_use"`
+	Inventory         ConsumableStock_Inventory             `json:"inventory"`
+	Notes             string                                `json:"notes"`
+	Status            string                                `json:"status"`
+	StorageConditions nullable.Nullable[string]             `json:"storage_conditions"`
+	StorageLocation   nullable.Nullable[string]             `json:"storage_location"`
+	Type              string                                `json:"type"`
+	TypeSchemaVersion string                                `json:"type_schema_version"`
+}
+
+// ConsumableStock_Consumable defines model for ConsumableStock.Consumable.
+type ConsumableStock_Consumable struct {
+	union json.RawMessage
+}
+
+// ConsumableStock_Inventory defines model for ConsumableStock.Inventory.
+type ConsumableStock_Inventory struct {
+	union json.RawMessage
+}
+
+// ConsumableStockCreate Writable consumable stock fields (POST). The caller must own the inventory.
+type ConsumableStockCreate struct {
+	AcquisitionDate nullable.Nullable[openapi_types.Date] `json:"acquisition_date,omitempty"`
+
+	// Consumable A UUID, or null.
+	Consumable     nullable.Nullable[NullableUuid]       `json:"consumable,omitempty"`
+	Cost           nullable.Nullable[string]             `json:"cost,omitempty"`
+	Details        *map[string]interface{}               `json:"details,omitempty"`
+	ExpirationDate nullable.Nullable[openapi_types.Date] `json:"expiration_date,omitempty"`
+	IntendedUse    nullable.Nullable[string]             `json:"intended_use,omitempty"`
+	Inventory      Uuid                                  `json:"inventory"`
+	Notes          *string                               `json:"notes,omitempty"`
+
+	// Status The docs give examples (AVAILABLE, RESERVED, DEPLETED), no list; default AVAILABLE.
+	Status            *string                   `json:"status,omitempty"`
+	StorageConditions nullable.Nullable[string] `json:"storage_conditions,omitempty"`
+	StorageLocation   nullable.Nullable[string] `json:"storage_location,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ConsumableStockDetail defines model for ConsumableStockDetail.
+type ConsumableStockDetail struct {
+	// ConsumableStock A stock of a consumable in an inventory (docs/api/modules/consumablestock.md): its `type` and `details` (docs/api/schemas/consumablestock.md). Visible with its inventory (the owner's, or a public one); the inventory's owner writes it. The envelope keys have a space, as the docs show: `consumable stock`, `consumable stocks`.
+	ConsumableStock ConsumableStock `json:"consumable stock"`
+}
+
+// ConsumableStockList defines model for ConsumableStockList.
+type ConsumableStockList struct {
+	ConsumableStocks []ConsumableStock `json:"consumable stocks"`
+	Count            int               `json:"count"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ConsumableStockPatch Writable consumable stock fields (PATCH); only those sent change.
+type ConsumableStockPatch struct {
+	AcquisitionDate nullable.Nullable[openapi_types.Date] `json:"acquisition_date,omitempty"`
+
+	// Consumable A UUID, or null.
+	Consumable     nullable.Nullable[NullableUuid]       `json:"consumable,omitempty"`
+	Cost           nullable.Nullable[string]             `json:"cost,omitempty"`
+	Details        *map[string]interface{}               `json:"details,omitempty"`
+	ExpirationDate nullable.Nullable[openapi_types.Date] `json:"expiration_date,omitempty"`
+	IntendedUse    nullable.Nullable[string]             `json:"intended_use,omitempty"`
+	Inventory      *Uuid                                 `json:"inventory,omitempty"`
+	Notes          *string                               `json:"notes,omitempty"`
+
+	// Status The docs give examples (AVAILABLE, RESERVED, DEPLETED), no list; default AVAILABLE.
+	Status            *string                   `json:"status,omitempty"`
+	StorageConditions nullable.Nullable[string] `json:"storage_conditions,omitempty"`
+	StorageLocation   nullable.Nullable[string] `json:"storage_location,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
 // DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
 type DataAcquisition struct {
 	Details map[string]interface{} `json:"details"`
@@ -4006,16 +4175,14 @@ type PersonalTokenList struct {
 
 // Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
 type Procedure struct {
-	BrainRegion Procedure_BrainRegion `json:"brain_region"`
-
-	// Consumablestock A UUID, or null.
-	Consumablestock          nullable.Nullable[NullableUuid] `json:"consumablestock"`
-	CoordinatesDetails       map[string]interface{}          `json:"coordinates_details"`
-	CoordinatesSchemaVersion string                          `json:"coordinates_schema_version"`
-	CoordinatesSystem        string                          `json:"coordinates_system"`
-	CreatedAt                *time.Time                      `json:"created_at,omitempty"`
-	DateTime                 nullable.Nullable[time.Time]    `json:"date_time"`
-	Details                  map[string]interface{}          `json:"details"`
+	BrainRegion              Procedure_BrainRegion        `json:"brain_region"`
+	Consumablestock          Procedure_Consumablestock    `json:"consumablestock"`
+	CoordinatesDetails       map[string]interface{}       `json:"coordinates_details"`
+	CoordinatesSchemaVersion string                       `json:"coordinates_schema_version"`
+	CoordinatesSystem        string                       `json:"coordinates_system"`
+	CreatedAt                *time.Time                   `json:"created_at,omitempty"`
+	DateTime                 nullable.Nullable[time.Time] `json:"date_time"`
+	Details                  map[string]interface{}       `json:"details"`
 
 	// Equipment The equipment the caller may see.
 	Equipment []Procedure_Equipment_Item `json:"equipment"`
@@ -4032,6 +4199,11 @@ type Procedure struct {
 
 // Procedure_BrainRegion defines model for Procedure.BrainRegion.
 type Procedure_BrainRegion struct {
+	union json.RawMessage
+}
+
+// Procedure_Consumablestock defines model for Procedure.Consumablestock.
+type Procedure_Consumablestock struct {
 	union json.RawMessage
 }
 
@@ -5063,6 +5235,51 @@ type GetBehaviorParams struct {
 
 // GetBehaviorParamsFormat defines parameters for GetBehavior.
 type GetBehaviorParamsFormat string
+
+// ListConsumableStocksParams defines parameters for ListConsumableStocks.
+type ListConsumableStocksParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListConsumableStocksParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListConsumableStocksParamsFormat defines parameters for ListConsumableStocks.
+type ListConsumableStocksParamsFormat string
+
+// GetConsumableStockParams defines parameters for GetConsumableStock.
+type GetConsumableStockParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetConsumableStockParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetConsumableStockParamsFormat defines parameters for GetConsumableStock.
+type GetConsumableStockParamsFormat string
 
 // ListDataAcquisitionsParams defines parameters for ListDataAcquisitions.
 type ListDataAcquisitionsParams struct {
@@ -7053,6 +7270,51 @@ type PublicGetBehaviorParams struct {
 // PublicGetBehaviorParamsFormat defines parameters for PublicGetBehavior.
 type PublicGetBehaviorParamsFormat string
 
+// PublicListConsumableStocksParams defines parameters for PublicListConsumableStocks.
+type PublicListConsumableStocksParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListConsumableStocksParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListConsumableStocksParamsFormat defines parameters for PublicListConsumableStocks.
+type PublicListConsumableStocksParamsFormat string
+
+// PublicGetConsumableStockParams defines parameters for PublicGetConsumableStock.
+type PublicGetConsumableStockParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetConsumableStockParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetConsumableStockParamsFormat defines parameters for PublicGetConsumableStock.
+type PublicGetConsumableStockParamsFormat string
+
 // PublicListDataAcquisitionsParams defines parameters for PublicListDataAcquisitions.
 type PublicListDataAcquisitionsParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -8300,6 +8562,12 @@ type CreateBehaviorJSONRequestBody = BehaviorCreate
 
 // UpdateBehaviorJSONRequestBody defines body for UpdateBehavior for application/json ContentType.
 type UpdateBehaviorJSONRequestBody = BehaviorPatch
+
+// CreateConsumableStockJSONRequestBody defines body for CreateConsumableStock for application/json ContentType.
+type CreateConsumableStockJSONRequestBody = ConsumableStockCreate
+
+// UpdateConsumableStockJSONRequestBody defines body for UpdateConsumableStock for application/json ContentType.
+type UpdateConsumableStockJSONRequestBody = ConsumableStockPatch
 
 // CreateDataAcquisitionJSONRequestBody defines body for CreateDataAcquisition for application/json ContentType.
 type CreateDataAcquisitionJSONRequestBody = DataAcquisitionCreate
@@ -9645,6 +9913,130 @@ func (t *Consumable_Supplier) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsNullableUuid returns the union data inside the ConsumableStock_Consumable as a NullableUuid
+func (t ConsumableStock_Consumable) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the ConsumableStock_Consumable as the provided NullableUuid
+func (t *ConsumableStock_Consumable) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the ConsumableStock_Consumable, using the provided NullableUuid
+func (t *ConsumableStock_Consumable) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumable returns the union data inside the ConsumableStock_Consumable as a Consumable
+func (t ConsumableStock_Consumable) AsConsumable() (Consumable, error) {
+	var body Consumable
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumable overwrites any union data inside the ConsumableStock_Consumable as the provided Consumable
+func (t *ConsumableStock_Consumable) FromConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumable performs a merge with any union data inside the ConsumableStock_Consumable, using the provided Consumable
+func (t *ConsumableStock_Consumable) MergeConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ConsumableStock_Consumable) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ConsumableStock_Consumable) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the ConsumableStock_Inventory as a Uuid
+func (t ConsumableStock_Inventory) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the ConsumableStock_Inventory as the provided Uuid
+func (t *ConsumableStock_Inventory) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the ConsumableStock_Inventory, using the provided Uuid
+func (t *ConsumableStock_Inventory) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsInventory returns the union data inside the ConsumableStock_Inventory as a Inventory
+func (t ConsumableStock_Inventory) AsInventory() (Inventory, error) {
+	var body Inventory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromInventory overwrites any union data inside the ConsumableStock_Inventory as the provided Inventory
+func (t *ConsumableStock_Inventory) FromInventory(v Inventory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeInventory performs a merge with any union data inside the ConsumableStock_Inventory, using the provided Inventory
+func (t *ConsumableStock_Inventory) MergeInventory(v Inventory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ConsumableStock_Inventory) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ConsumableStock_Inventory) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the DataAcquisition_Equipment_Item as a Uuid
 func (t DataAcquisition_Equipment_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -10509,6 +10901,68 @@ func (t Procedure_BrainRegion) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Procedure_BrainRegion) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Procedure_Consumablestock as a NullableUuid
+func (t Procedure_Consumablestock) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Procedure_Consumablestock as the provided NullableUuid
+func (t *Procedure_Consumablestock) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Procedure_Consumablestock, using the provided NullableUuid
+func (t *Procedure_Consumablestock) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumableStock returns the union data inside the Procedure_Consumablestock as a ConsumableStock
+func (t Procedure_Consumablestock) AsConsumableStock() (ConsumableStock, error) {
+	var body ConsumableStock
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumableStock overwrites any union data inside the Procedure_Consumablestock as the provided ConsumableStock
+func (t *Procedure_Consumablestock) FromConsumableStock(v ConsumableStock) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumableStock performs a merge with any union data inside the Procedure_Consumablestock, using the provided ConsumableStock
+func (t *Procedure_Consumablestock) MergeConsumableStock(v ConsumableStock) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Consumablestock) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Consumablestock) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -11900,6 +12354,21 @@ type ServerInterface interface {
 	// UpdateBehavior Update a behavior
 	// (PATCH /api/private/modules/behavior/{id}/)
 	UpdateBehavior(ctx echo.Context, id Id) error
+	// ListConsumableStocks List consumable stocks (private portal)
+	// (GET /api/private/modules/consumablestock/)
+	ListConsumableStocks(ctx echo.Context, params ListConsumableStocksParams) error
+	// CreateConsumableStock Create a consumablestock
+	// (POST /api/private/modules/consumablestock/)
+	CreateConsumableStock(ctx echo.Context) error
+	// DeleteConsumableStock Delete a consumablestock
+	// (DELETE /api/private/modules/consumablestock/{id}/)
+	DeleteConsumableStock(ctx echo.Context, id Id) error
+	// GetConsumableStock Get one consumablestock (private portal)
+	// (GET /api/private/modules/consumablestock/{id}/)
+	GetConsumableStock(ctx echo.Context, id Id, params GetConsumableStockParams) error
+	// UpdateConsumableStock Update a consumablestock
+	// (PATCH /api/private/modules/consumablestock/{id}/)
+	UpdateConsumableStock(ctx echo.Context, id Id) error
 	// ListDataAcquisitions List data acquisitions (private portal)
 	// (GET /api/private/modules/dataacquisition/)
 	ListDataAcquisitions(ctx echo.Context, params ListDataAcquisitionsParams) error
@@ -12380,6 +12849,12 @@ type ServerInterface interface {
 	// PublicGetBehavior Get one behavior (public portal)
 	// (GET /api/public/modules/behavior/{id}/)
 	PublicGetBehavior(ctx echo.Context, id Id, params PublicGetBehaviorParams) error
+	// PublicListConsumableStocks List consumable stocks (public portal)
+	// (GET /api/public/modules/consumablestock/)
+	PublicListConsumableStocks(ctx echo.Context, params PublicListConsumableStocksParams) error
+	// PublicGetConsumableStock Get one consumablestock (public portal)
+	// (GET /api/public/modules/consumablestock/{id}/)
+	PublicGetConsumableStock(ctx echo.Context, id Id, params PublicGetConsumableStockParams) error
 	// PublicListDataAcquisitions List data acquisitions (public portal)
 	// (GET /api/public/modules/dataacquisition/)
 	PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error
@@ -12711,6 +13186,153 @@ func (w *ServerInterfaceWrapper) UpdateBehavior(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateBehavior(ctx, id)
+	return err
+}
+
+// ListConsumableStocks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConsumableStocks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConsumableStocksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConsumableStocks(ctx, params)
+	return err
+}
+
+// CreateConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateConsumableStock(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateConsumableStock(ctx)
+	return err
+}
+
+// DeleteConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConsumableStock(ctx, id)
+	return err
+}
+
+// GetConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetConsumableStockParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConsumableStock(ctx, id, params)
+	return err
+}
+
+// UpdateConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateConsumableStock(ctx, id)
 	return err
 }
 
@@ -18626,6 +19248,112 @@ func (w *ServerInterfaceWrapper) PublicGetBehavior(ctx echo.Context) error {
 	return err
 }
 
+// PublicListConsumableStocks converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListConsumableStocks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListConsumableStocksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListConsumableStocks(ctx, params)
+	return err
+}
+
+// PublicGetConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetConsumableStockParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetConsumableStock(ctx, id, params)
+	return err
+}
+
 // PublicListDataAcquisitions converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListDataAcquisitions(ctx echo.Context) error {
 	var err error
@@ -21824,6 +22552,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.UpdateEquipment, options.OperationMiddlewares["updateEquipment"]...)
 	router.GET(options.BaseURL+"/api/public/modules/equipment/", wrapper.PublicListEquipment, options.OperationMiddlewares["publicListEquipment"]...)
 	router.GET(options.BaseURL+"/api/public/modules/equipment/:id/", wrapper.PublicGetEquipment, options.OperationMiddlewares["publicGetEquipment"]...)
+	router.GET(options.BaseURL+"/api/private/modules/consumablestock/", wrapper.ListConsumableStocks, options.OperationMiddlewares["listConsumableStocks"]...)
+	router.POST(options.BaseURL+"/api/private/modules/consumablestock/", wrapper.CreateConsumableStock, options.OperationMiddlewares["createConsumableStock"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.DeleteConsumableStock, options.OperationMiddlewares["deleteConsumableStock"]...)
+	router.GET(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.GetConsumableStock, options.OperationMiddlewares["getConsumableStock"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.UpdateConsumableStock, options.OperationMiddlewares["updateConsumableStock"]...)
+	router.GET(options.BaseURL+"/api/public/modules/consumablestock/", wrapper.PublicListConsumableStocks, options.OperationMiddlewares["publicListConsumableStocks"]...)
+	router.GET(options.BaseURL+"/api/public/modules/consumablestock/:id/", wrapper.PublicGetConsumableStock, options.OperationMiddlewares["publicGetConsumableStock"]...)
 
 }
 
@@ -22445,6 +23180,463 @@ type UpdateBehavior507JSONResponse struct {
 }
 
 func (response UpdateBehavior507JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocksRequestObject struct {
+	Params ListConsumableStocksParams
+}
+
+type ListConsumableStocksResponseObject interface {
+	VisitListConsumableStocksResponse(w http.ResponseWriter) error
+}
+
+type ListConsumableStocks200JSONResponse ConsumableStockList
+
+func (response ListConsumableStocks200JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListConsumableStocks400JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConsumableStocks401JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConsumableStocks403JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStockRequestObject struct {
+	Body *CreateConsumableStockJSONRequestBody
+}
+
+type CreateConsumableStockResponseObject interface {
+	VisitCreateConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type CreateConsumableStock201JSONResponse ConsumableStockDetail
+
+func (response CreateConsumableStock201JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateConsumableStock400JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateConsumableStock401JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateConsumableStock403JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateConsumableStock413JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateConsumableStock507JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStockRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteConsumableStockResponseObject interface {
+	VisitDeleteConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsumableStock204Response struct {
+}
+
+func (response DeleteConsumableStock204Response) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteConsumableStock400JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConsumableStock401JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteConsumableStock403JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteConsumableStock404JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteConsumableStock507JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStockRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetConsumableStockParams
+}
+
+type GetConsumableStockResponseObject interface {
+	VisitGetConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type GetConsumableStock200ResponseHeaders struct {
+	ETag string
+}
+
+type GetConsumableStock200JSONResponse struct {
+	Body    ConsumableStockDetail
+	Headers GetConsumableStock200ResponseHeaders
+}
+
+func (response GetConsumableStock200JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetConsumableStock400JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConsumableStock401JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetConsumableStock403JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetConsumableStock404JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStockRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateConsumableStockJSONRequestBody
+}
+
+type UpdateConsumableStockResponseObject interface {
+	VisitUpdateConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type UpdateConsumableStock200JSONResponse ConsumableStockDetail
+
+func (response UpdateConsumableStock200JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateConsumableStock400JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateConsumableStock401JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateConsumableStock403JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateConsumableStock404JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateConsumableStock413JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateConsumableStock507JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -38245,6 +39437,163 @@ func (response PublicGetBehavior404JSONResponse) VisitPublicGetBehaviorResponse(
 	return err
 }
 
+type PublicListConsumableStocksRequestObject struct {
+	Params PublicListConsumableStocksParams
+}
+
+type PublicListConsumableStocksResponseObject interface {
+	VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error
+}
+
+type PublicListConsumableStocks200JSONResponse ConsumableStockList
+
+func (response PublicListConsumableStocks200JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListConsumableStocks400JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListConsumableStocks401JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListConsumableStocks403JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStockRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetConsumableStockParams
+}
+
+type PublicGetConsumableStockResponseObject interface {
+	VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type PublicGetConsumableStock200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetConsumableStock200JSONResponse struct {
+	Body    ConsumableStockDetail
+	Headers PublicGetConsumableStock200ResponseHeaders
+}
+
+func (response PublicGetConsumableStock200JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetConsumableStock400JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetConsumableStock401JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetConsumableStock403JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetConsumableStock404JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListDataAcquisitionsRequestObject struct {
 	Params PublicListDataAcquisitionsParams
 }
@@ -42496,6 +43845,21 @@ type StrictServerInterface interface {
 	// UpdateBehavior Update a behavior
 	// (PATCH /api/private/modules/behavior/{id}/)
 	UpdateBehavior(ctx context.Context, request UpdateBehaviorRequestObject) (UpdateBehaviorResponseObject, error)
+	// ListConsumableStocks List consumable stocks (private portal)
+	// (GET /api/private/modules/consumablestock/)
+	ListConsumableStocks(ctx context.Context, request ListConsumableStocksRequestObject) (ListConsumableStocksResponseObject, error)
+	// CreateConsumableStock Create a consumablestock
+	// (POST /api/private/modules/consumablestock/)
+	CreateConsumableStock(ctx context.Context, request CreateConsumableStockRequestObject) (CreateConsumableStockResponseObject, error)
+	// DeleteConsumableStock Delete a consumablestock
+	// (DELETE /api/private/modules/consumablestock/{id}/)
+	DeleteConsumableStock(ctx context.Context, request DeleteConsumableStockRequestObject) (DeleteConsumableStockResponseObject, error)
+	// GetConsumableStock Get one consumablestock (private portal)
+	// (GET /api/private/modules/consumablestock/{id}/)
+	GetConsumableStock(ctx context.Context, request GetConsumableStockRequestObject) (GetConsumableStockResponseObject, error)
+	// UpdateConsumableStock Update a consumablestock
+	// (PATCH /api/private/modules/consumablestock/{id}/)
+	UpdateConsumableStock(ctx context.Context, request UpdateConsumableStockRequestObject) (UpdateConsumableStockResponseObject, error)
 	// ListDataAcquisitions List data acquisitions (private portal)
 	// (GET /api/private/modules/dataacquisition/)
 	ListDataAcquisitions(ctx context.Context, request ListDataAcquisitionsRequestObject) (ListDataAcquisitionsResponseObject, error)
@@ -42976,6 +44340,12 @@ type StrictServerInterface interface {
 	// PublicGetBehavior Get one behavior (public portal)
 	// (GET /api/public/modules/behavior/{id}/)
 	PublicGetBehavior(ctx context.Context, request PublicGetBehaviorRequestObject) (PublicGetBehaviorResponseObject, error)
+	// PublicListConsumableStocks List consumable stocks (public portal)
+	// (GET /api/public/modules/consumablestock/)
+	PublicListConsumableStocks(ctx context.Context, request PublicListConsumableStocksRequestObject) (PublicListConsumableStocksResponseObject, error)
+	// PublicGetConsumableStock Get one consumablestock (public portal)
+	// (GET /api/public/modules/consumablestock/{id}/)
+	PublicGetConsumableStock(ctx context.Context, request PublicGetConsumableStockRequestObject) (PublicGetConsumableStockResponseObject, error)
 	// PublicListDataAcquisitions List data acquisitions (public portal)
 	// (GET /api/public/modules/dataacquisition/)
 	PublicListDataAcquisitions(ctx context.Context, request PublicListDataAcquisitionsRequestObject) (PublicListDataAcquisitionsResponseObject, error)
@@ -43411,6 +44781,176 @@ func (sh *strictHandler) UpdateBehavior(ctx echo.Context, id Id) error {
 		return err
 	} else if validResponse, ok := response.(UpdateBehaviorResponseObject); ok {
 		return validResponse.VisitUpdateBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConsumableStocks operation middleware
+func (sh *strictHandler) ListConsumableStocks(ctx echo.Context, params ListConsumableStocksParams) error {
+	var request ListConsumableStocksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsumableStocks(ctx.Request().Context(), request.(ListConsumableStocksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsumableStocks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConsumableStocksResponseObject); ok {
+		return validResponse.VisitListConsumableStocksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateConsumableStock operation middleware
+func (sh *strictHandler) CreateConsumableStock(ctx echo.Context) error {
+	var request CreateConsumableStockRequestObject
+
+	var body CreateConsumableStockJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConsumableStock(ctx.Request().Context(), request.(CreateConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateConsumableStockResponseObject); ok {
+		return validResponse.VisitCreateConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConsumableStock operation middleware
+func (sh *strictHandler) DeleteConsumableStock(ctx echo.Context, id Id) error {
+	var request DeleteConsumableStockRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsumableStock(ctx.Request().Context(), request.(DeleteConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConsumableStockResponseObject); ok {
+		return validResponse.VisitDeleteConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConsumableStock operation middleware
+func (sh *strictHandler) GetConsumableStock(ctx echo.Context, id Id, params GetConsumableStockParams) error {
+	var request GetConsumableStockRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConsumableStock(ctx.Request().Context(), request.(GetConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConsumableStockResponseObject); ok {
+		return validResponse.VisitGetConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateConsumableStock operation middleware
+func (sh *strictHandler) UpdateConsumableStock(ctx echo.Context, id Id) error {
+	var request UpdateConsumableStockRequestObject
+
+	request.Id = id
+
+	var body UpdateConsumableStockJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateConsumableStock(ctx.Request().Context(), request.(UpdateConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateConsumableStockResponseObject); ok {
+		return validResponse.VisitUpdateConsumableStockResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -49182,6 +50722,57 @@ func (sh *strictHandler) PublicGetBehavior(ctx echo.Context, id Id, params Publi
 	return nil
 }
 
+// PublicListConsumableStocks operation middleware
+func (sh *strictHandler) PublicListConsumableStocks(ctx echo.Context, params PublicListConsumableStocksParams) error {
+	var request PublicListConsumableStocksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListConsumableStocks(ctx.Request().Context(), request.(PublicListConsumableStocksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListConsumableStocks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListConsumableStocksResponseObject); ok {
+		return validResponse.VisitPublicListConsumableStocksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetConsumableStock operation middleware
+func (sh *strictHandler) PublicGetConsumableStock(ctx echo.Context, id Id, params PublicGetConsumableStockParams) error {
+	var request PublicGetConsumableStockRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetConsumableStock(ctx.Request().Context(), request.(PublicGetConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetConsumableStockResponseObject); ok {
+		return validResponse.VisitPublicGetConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListDataAcquisitions operation middleware
 func (sh *strictHandler) PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error {
 	var request PublicListDataAcquisitionsRequestObject
@@ -50586,396 +52177,408 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchs5tieKvwqC/4mwNEFd7HJ17y3FjglV2e72/perPLbcffYu6YggEyTRTgIsACmZ7XHEfDpPcJ5h",
-	"Hmw/yQlc84bMRJJJkabyS5XMRALIhXX9AVjr62BCF0tKEBF8cPF1MEcwQkz9+foazuT/I8QnDC8FpmRw",
-	"MfgoGCUzgIjAYgUEnAE6BWKOAEMTyiIAORBzzMGnD78ASPgDYhxgAR6wmNNEgD8SxFZgCRlcIIEYvwQc",
-	"kUi2wASM3k5P3kExmY+AoGAyh2SGAGUgQjESKDsKJfEK4CkgdEyjFZhDDjgmE3Q6GA4Y+iPBDEWDC8ES",
-	"NBzwyRwtoPwSsVqiwcWAC4bJbPDt27fhIJ2JbPAKCvhRUAZn6A2OBWK/wgV6O6FEQEx4mRg/Q45OMOGI",
-	"cCzwPQI8GeveLVUIXKhJYdlcffxgOJA/Di4GUzXEV9UE20G+DepmPBy8/jKJkwiV5/KK0SUHEEwxiiMw",
-	"ZXQBEJzMDcUuAUNLBAUcx2o+6MsyprIbTSPf9JAe6ffb3IywQAtFiQUmvyAyE/PBxfNhcaLuB8gYXMl/",
-	"c7GK1UdTthik3/ELJp9VdzCO6cPrxVKs/gbjxE0s/41/nyMClgxxRMTQfBkHE8jYChAKRrHsbVRFb/NB",
-	"d6pVA5nfULaAokzlq8kELQWKAJRcOyOUoQgcMcSXlHDEAWQIwPgBrjj494+//Xpcufa6/+wkEEkWg4vf",
-	"B//glAyGA7jEg9uhZ2pvo/K0rp1oPOPg06e3r07BFVjAWA6DIvWLk8aX5y/drJZQzNNJ4ahWfMycLwZJ",
-	"olp6pjZV4usRlABZxoKDScIYIgJI3QOOFBND8JfX14BOb4hsINVKlS45BpgDSpCRPY6GcsDRfx+BKWUA",
-	"ktUNQV8wF1I8rVSgmCPw8vmLU/B306ucmdaCZpJ/JIgLgPkNSciEkgjLb4LxKfg5/Qd4YFggLtWWnIDV",
-	"hQyBOSRRjCL1MxQ3BAKBF2gIOFXTfKBgEmOpfZUilFOTo3K4QJoIijrypylmXOpRwk9viF0/PdF0Ba0C",
-	"zTHWAn5xknp+fu5dOFKhVUYMxaf/fQTQYowibigSQykBdPwPNBFcfob6CVMCZPORVOUZ1QOO9K8wljTA",
-	"HEArQ4LS40BlhMk2ldEveIE9wv4ezhDg+J9oCCI0hUkswIvzSzCJ4WKppg+en54+Pz+vEvJYdetRNJgI",
-	"NENMkX7/TMxv0ylHHnL8mizGiOn11ppXUMA/42VKnkpSUN2nV51gIn54MRhKPsULqQNfPH/555f/8sOf",
-	"Xv55KFdW/5jybZZ67xmVXKit9Vv+PhnHeFKeumQsqQymMOZNxML8bqm6aaJTbuz9W8aPiHNMScmnMb+X",
-	"56hssZ4OlupINQNHUtsfN8zMNA6ckp6HnBjXE/OZNNOWA9kGRVKpqHlFUEBg3gubXJQOdIqjVnPc21XV",
-	"0zMcyGuoZ5dzqZsail2CkRnd/M4lZUZSO1vz0zBr+16r+V7DWd1clSOnTaCcCJw1zEHAWfP4lHlUmfxV",
-	"e8pDMDoZSZ9yir8oP0E21JZ4DZ+ZUyaqbFRLq/RNumLGrZSv/wSjD9oXkf+S7IKI+hMulzGeKPt7pnzH",
-	"i6+Z4f8bQ9PBxeD/d5bGeWf6KT97IwnwmjHKuI6G8kR6S+5hjKXkLRMxlJGdji2QegMcjb7eqO++GVyA",
-	"328G13LRdAvMgXUjT28Gt99Gx8oT+3oziJCAOJZv3AykgyzdN450l+AEnJ6e3gy+jU4H2gUf4yhCpLPv",
-	"faUG931qcWr/QRMQUUCoAHN4j8ASsQXW+lBQ+S+5RppN4UT2oaY9UJ4UT6ZTPJE+nVG7O5h/dhZWWV5Y",
-	"6l5oGUfsHrFnHESYf1aeueR0yJWLNk3i+FJ+/lyK4wPkysEViJxqd4mLLbDj/5Sy1MyOSuQuAARj6V/H",
-	"mAup5BaIczhDki1/v3FttaLQXHkBppTeDG79zJjlvF+peEMTEu1g4X6lAkzl2JmVMm50RBFXHKmCGPkN",
-	"WP/7HnM8jpHkTNl8AuMYMfUh7+EqpjC6pvQXyHbCiIZHgIJpBKUglhPJfJx6IOO2e8TAC/DuJ3AEY07B",
-	"gwz1ZZwPJvOEfEbSyiufC7kY7A3EMdrFImUnAaZqFuaLMgiW1IxyfVw8mgbo+SgXCwN1RRrDUnAZlBoU",
-	"mo++njMqhPnWQuBPKVhAsgJQCLRYCq6RH62ZooghzpXfS5nVVhOaEHEBqhbqQQF4ZrxT8PrLEk0U3nEP",
-	"cSwtoXTE/gS4ogA3MjPM4oYfkGCrk6upQMxn69V7ICECx9pDQl+EnT2YQAJ4MpkgFJ3mY1gbBjz3hAFy",
-	"xT4RmIg5Zfifj8IS76Q1kG4eA2MYgQlDESICw5iXSXuViLl8qKeQbQseEENKhpeM3uPI8JFPP1mNJuhn",
-	"RHxk//vf/36SGQnlv7IEfcpPMp+pvAs0h/eYelbsCozNM8nHMI0LIjrhZ3CJzxY0SmLEz2y700V0bGxM",
-	"YjGCsTI30dCYHpEsFYKmNIB5DcYAcg5Xp+BvRqE9YDFXsJAZ89IBDRpo+/Tp7SvF3gqdiDKYhHpz5ECD",
-	"f9MohqTYktElYgJrpyodWw3tB9aKE1SwEkniWCupVOeCBVyp1eRISrEcjhL023Rw8Xs9n/2axEq2PiU4",
-	"Gnwb1jf+yU3nSs352+234QBHPoROqpDfSLyyLmvJBSVUaEJkMKIfPRDRcEBZpOW5LiAfDngaXIZ9etAn",
-	"25BVfariHv9KqUehywOOoHRwEAMJV47QkuF7KEwvx1tavY9q9vpDjHRUfIuVncIHcKRDMxtWdElmPaSe",
-	"XT46+ZYFhn/XSLFd68yX2NUZliTL8prlpBTapmbQoVNCPzNkFFgB/mdYBWOpRlKOHQdH73/7eH18CrJ0",
-	"C1E1YJFI3wRVuVAB6iKA6OtIWV2375S+/U01zYtcyGSc+AQ1zrCo47iQFxeYvNXtnzewUisuquMaY6wv",
-	"vlYsWtPUnQksztB1UDe6jImqxw4nYDqLMkCgXLdmHbxAotGzkdN9J9tJ9kRfRFP793Cm9upk+yVD95gm",
-	"PPydCoLKldbfZCaR6dt8Rh3J3/v3mmq0xNX1z389vrR7KpQjG2FI97sX922Je+UKWhemxul0qvpoiRhX",
-	"e21QCIbHiUCXgD4QsxfL55ChCMT4M1JOqjLhYBTjCSIc8ZECCrQxtb/5LCv4UPYwhy1czEswcvvmIxCp",
-	"PXnNfnXsdbeEDEZ4tujYoKd0fm8HULY9R+wAPl3Tu3Q7KZ44cE4fFJaG7hFbySD5SK4i1f6afgssKRMw",
-	"PjZ+HEvQZbodKldeL5s5J4LFKXhltqHcNo+Z0pjSGEEi52QXP8fiHZL8F92/z4eyKHGB4B7CKfa90z93",
-	"7EiLZHkt+/126/Xp1AzzDJKbztDLtRmyZlf9tln0g109o4NzHt8QvP8k3b4PCEYnijPMU6XVpfyaExrB",
-	"shei61oLT1YKAhkyZB6BzNWwNZ5nteZxC0xj+KWRQwJYocl/C7TCpfC4wvkIcSlNH/W+nemovYvnZnj4",
-	"np6j0UYOnyFYqN9XUhn17h/4ldpzDLxXGF0qjJoF/RkKNKOsyQWcmGbgaBbTMYyBgF8ooYvV8SUYLSFD",
-	"RIzAAn7WTt0CQCDYI3tzhVXuyofyLNILL9doKoT7C2tijm7B2jgQZm63QazQwiVwbNGRV9C0hlWL0SAy",
-	"6dIUl5+YRahYfp+xDSNiszG9m2REr+3aV6r5tNeweTaZVtsfRuvY13TCT8HEZmm1oZ21hAs3tWVR3MTa",
-	"7qEg1lDrfcYhqDFi1m8oG7Gh3lqzNByq/VpOFwjwJZpgxB/VkmUVw6PZkmHjmqMvAjEC4zustk+n2Gx8",
-	"1o312rzzNvPKI9hiyvAMy6lqPw4Gu34MTRFDZILuEhYHDcUY9hwL+IA4gmwyBx8QpwmbIJBSYAjQ6ewU",
-	"jD58ePvq4uPPH+7On//pxz//qHZH80fFG8ViODD8uS005aPpPnBHyut8OHZOZ1uxQkX6G+pWsN5tkE5o",
-	"4c04/dCRN5OV45b67lGlcU1lvgMh60Q82odq7d1Ay30BbmBoNOvDkqtdkUDgx3bV6Aba/tbxAtP5Pgkv",
-	"MCXVhk6gpVu4E1jWYJs4gb3+Ohz9VWYzBjH5gGbemyhXgKkn2i0ey6YAihhyH/5zNFKPRkMwghNGyWox",
-	"OlZbgpkHconkrwyBhOA/kseFhsy0iivwo4fgasbZ26BXb68GQ/nfu+id+eOvP9lf3F/vzf8/DoaDn969",
-	"HAwH79+8OD9/Lv/4+/N//dc/D4aDjy/Oz196rpTWAZQvzrvcDwz0n4M9O0tXS7bbej5rdsVkW8N5Hflg",
-	"1UvfoB2+D0ZYS/X5t5BaLmalZyOb3DGnWGpdhIwOKhnUbD8Nc6nwXjI9tHBbsnM6YH8lR5z1HJWUUo0e",
-	"ik+wN3FNerF+HoaRMYQi+dSHjJlnABN1O97cKLwAECz0uVxpxCGYQvWPI3s46XgIIiiQOeAZYyEQOwUj",
-	"87q09vr1kXp/pF8fPcJxHszE/C4yJsYZR/VDFw4ridbvHJlrHHczRKjduyt6g6W3NOn8x5P1s7Cz1nO8",
-	"2NZp6uyJ5TW9Es1Bdxz/ExUVawVds4qWVpNIPwskkT5uvG0SeQTbv/RGmjqG88x9ZXP8XUAm1mdpYe4S",
-	"142n7ht/Gw4eECSYzNYdrMYhtXRynOCkpuisqvkOs1oiR4KMgBfmm+dQnyzf1mjeAKfXqOGuTlYdsBoM",
-	"CX0L6qR9los2SifoOHKFzDftlaUaIOjo8PcqzY2CXCdd1VFI6vfUe/umXdk/Ng/qRq+KO/TTNjGHncUh",
-	"BxyWKmsGG/r15kijqE03OnTW69Jel+65Li2Jys907s25cgUm6gmg02K8J8kauVQO7ubjEbR/K195rO6e",
-	"c3SP1JFA1Rk/zoR+KrmYTXYXgZHtaGR/lSN8/+f/duexh15YhWI/bq22kYXww4zOU8hcWFTj3FZKQ6MX",
-	"bkRjd+cYt6HGKtnlA1rGcGJuYKVJAnSaDEOKCi4CR+r2j1TaHHABV8q2ospr3hxAArBJnrD8DI5enp8f",
-	"51hxnaPTa7NVwdus5pgqz3LitGvd2EYHF0c3L1eP6vcojaoN9ift6IfrTVqKrOVLavI0eZJFjfDIxyl7",
-	"fbA1feBhiDhGE1GxFT5xT5s9J5tJ7yjN0+LznGyH9d6T6az3njryngw9q1KXmKV7bO8pm1rlcb0nS49a",
-	"78myaoAH5cTksLyoSrbJa81cws8cOZ6wJ2VpUO1NZTVvvU/jWpadAfeofhZV3pVTxy08rHQ2h+xlpZRZ",
-	"09OyHTR7W2XtcQAeV6876rwuwpOFBrd8Xpd9Kt2tKJkId/aQmTsV0nmSvSrPacoQAgJ9EZo0EZ1wncaC",
-	"zwGh2e7kK1yfUBzpDH/KxZIdnKi0siovrp7nLm+wNp5DNZNX52EiWwnhfbZLH9n38hrP8328WyOHt0d8",
-	"yw6jHEKxYnyPGFjCmcozOpIvjYbmwIEpaQGJan3qwXMbicWT5TLGGiHvFLQz3Wb8zsYVCU9YYns3XbiL",
-	"PI6kFXyYMvVtrcYI8EadvG/HG91/6VzTxK1/Vj3DqeHWpOX8KtKfFPitnnmqndGsQap3/1zLss/kHtXP",
-	"osoZtc/bOKPpbA7ZGU0ps6YzajtodkbLyqNDZ7RXHbtSHSWavYICXk3+SDDHVfCfqncC0zZNWZhl+0xz",
-	"nYwZC259VZsLNfU9tY+/WqJnHOgvzXRrP93TLdBTHSNenbLZx4xrMdcfCV4uzOX9sjPkHj8icvbaTcmL",
-	"na2bM29hKkYU+ICAZBlTKD1+1eTS/FvHBSrQSpZLygSKwBwxXWHMVKKT/L+W89d5eugloxMUJQxVoKDp",
-	"80dcyPd2UP9CPkJKa6tPvCVi7vQrd/eIcT+c4POLjd9rky6nWXYzS5AVq1Tr+0e1nFmXv7mgzRqd5JJq",
-	"86RzznBEy2TNHSiazdJrbTUNbF6SNppoy4yyIam/9GR1oslKLq6FbVZL9FH9/TfzQpHLDYPbyQfwY5Xf",
-	"LdnwDuatcG1ViILRLs6s1F/A3Kq88SDfuThgOEuUPqXMHXvvmJe/fi33vECKJh+9Wne1TDLdq6mDU1Ne",
-	"3vqNzSDB/4R+P/8NjSPEQIzuUcwtivj715sBipFcZm4rD+mqezeDb0NQemoL6d0Mvt2Oct5SC84qkl3O",
-	"/T2jgk6oR3fWpHhWSZj1pSc4liJwqVFJVRxumnAUqZpyr/4ByYyCD68/XoMpgwv0QNlnVezKn8BZlSwO",
-	"YddlZtLtgEX3phmtSl1k6rt5ozZbpVIVcxIJIyhqhcdLxUYLbNOkzXNsZm2D/aB2hsGtuocrdpFB3JMK",
-	"lXrTZjwPvdTaEmR2wxXx5nSaQ8+qlRahgZ9Sv/mA+aFab/xWl+Ldn9O9CzZoDfs2rGKdt8lTxdFEdKtj",
-	"fF6P7aZhJhv7lmacdtziJv6dupTuo9f2Jg0FgjxJayq6wXt7RbFDRVHmhSpN4H6v1zamnZfN0D2eoKtE",
-	"zDPFWAtyHmNExF249asZ5KOATPg+RDa4m6jiyN5cW0vMEL/DJKQgpOyGA/1OZhkzOkn+ye5hXN2boOAB",
-	"YgHGSDwgRMCSxjH3d2bCijvtoZTmnnDE3JehL3CxVDWa//5//cd/njx/8cPLgYdz7hHDU5PR6y5hOO/6",
-	"MBzyzp2UrRgVbmV5X/YX1LpTnkt2abIf45lk3Rxya5hZgGqefE/juJInCwzTLh9U9uWm8XkSC5/i0Gcl",
-	"vt4MuIAiMeGTLSCqv3+pi4DfDL6NhqWmqkYp5zeDIbgZqJKcuSrC+gVV1Np0rZrfRYhgFN0MwP8CN4ai",
-	"0Z15Xf0GY+kSr+5kdGR+Mqem7mYMEmHrfubJqQbKJpXJDecWzww1GOaGUcuZGcKbQUZ/e24IH7HUVrga",
-	"29uLHt6r78qrSB9ITGGk7HNlBKtizCI5GFpSjoXJHGgn/POHn3/9OBgOXl39+urtYDh4g2eqZtRgOPgL",
-	"Fn9NxvKPmI6VXX+HSIRitBoMB/+JCI3oYDj4OxrbF34rXAzPqAtfRr5zFUcKxCTz/d9HcyGW/H/8r6lY",
-	"Hl+cnTXKc+ZzdP8+pn+9WIqVPSvmT6inn+kdOkLBgkYoBpjousC6GjhYIXFpd42Q7NLUVNQq5RkHI7Sk",
-	"kzkfqUN/gFNd51WlYvp4/fqdPvd2pPItcYEWJ5TNzty/7swW1RDY7cVj+VeiNu4IBapvgEi0pJgIt1NJ",
-	"VSVzGANtysAc8rS1+ozWJwkX8IupV3ZeGYU6l+V19d7jFVhiNFHaJN2CNBu0Ill6tmddM+/GbLopW96B",
-	"zb55qetm2ROGKFL7tyBCkxgyVXbaeJLHQ9WvHEYd+LwAowmlLMIECsTv+Equixk7+6BmHplm8hu8e7/q",
-	"251r9kwfWYS2rhcl6PgyLc/5jBsP7oFhgbjx3urOxmwhTU72EMutOrZSIkZLIC1H56YtvEJztSzeZhEU",
-	"6E7gRfm29on6NSgtwDqfM4cseoAMafO7pVX4qxlE2/DNShsbh3eDTW1XO7HrCmxb2/U1QFVp81dXU015",
-	"Z5gVqNLaNu8Fe5jVLzK1YuA1ZFbLNe4epwrXs21sTw4kXABVadAqmybV0oKVt64jWu48VOmQ8B2QPVIu",
-	"bdYhuC7DGqL/Pe6Ia2n3MEOtwFXBFLmtxsADUYWZpV3UzmAjoLL9jmhmvt8hRpk9urMGQOk+vgme9KjZ",
-	"ljvcvYLtFex3q2DLguM5slySHtsIpGehASKCYZTb3Nf3hzRE9OvPP70F1yatvQaWcKQfPT9//vxPalMf",
-	"HKXXxMzFLx1IMQRjFcTjCQJ8Th84GP1+O3I5Rxky50QJOu7qZMDrL4LBN0op1PQ0gGRlnOciE7hfSLIY",
-	"27tAhXMR7nOlJouggKfg/49W6tIhEzrkhCBGQiCmEgIT8w8+BBGeyWiUMjC6G4GjyRxNPqMIjFfGG2T3",
-	"iF2C35aIXL1/C344PQcTSAgVAH1ZMsQ5+IxWwAA3/PgS3MM4Qfq8rf4ErlO7yrlnwWVDseHgy8mMnpgf",
-	"F3D5u37rVqGnUzhBX79JMioKvmaMsoYFKVBGvqbyPwBBJQ1MDogF4hzOkMoBYX9bInYiV9xdFpxKokQG",
-	"YruLMfnMR8cqSDcIxKj8Pd+Gg0J45oFDrJ4BWtEYlMlzc3KP7zX2NxT7G4r5G4rrXDwMvHF42yhmjYFw",
-	"3rbv6r7hk7n+03AFsHlBqwKtdj5aESorTKvQWfOsNgq+8qOFnxYofsR3GIcVP32taCxPh6aQrErgH/OO",
-	"4FMS99JyvSX3iAh/2XKV50I/leYuc5eTCzr5zMHREjEu/TsAhWB4nAh0qTZAIrUNo/YYIxDjz8huI+23",
-	"u9TF0c7CKY65gmyp3uSiBIEjSRmqYVyzibSkTMD42EQ4LEGO8f0HgsArzftA7Rlv53zQj10fJ72tY75G",
-	"xyBlxB35BFs+vvtjV8c2HUmrTDPOCnydzkg1Q2nl3ZPaGWxkhu0YbUr2ZWb8HVrf7BevZXnd5zcZXY8w",
-	"Paa93QNRKtHuFzxBhHtxgFg/Ws/YjfRxJHUkcKT38AhVVz/HaEoZsg2mjC5Gp2CkTyeNHLWl6RhFDE6F",
-	"fGqmcmdPmuhEl+nNaHBUukktpPpT16iPL9MO5uqODs++r87IgKOEIwbgRLEfB3N4L/vRVtr1kt6EUh3o",
-	"N9NTj+6xgUzQF8wFPwWjtLoq5Byu+KiU25zpvFv6sSary6Bekb/rGBC4wGSmD//YxVKHgRBm7pP5SKGL",
-	"KzXGA8NCWDTxUT2SIgm2VW08LX17JcfxXwdXi+zz/N5+/A388PxPfzp5DmC8nMOTF+oo62kXlRoOyccq",
-	"iKNHe6SyeeHOh3mlcy28qCDOjUFL7mRd5n0DWhcU7ot/Cayn9+OP/jtrmeuSrabF0CyJoTRQd+Zsplht",
-	"6ZTOBzfUlRvJlvQqHBNVWlgKtDsgCicC32vEhMtfswdUFU/f088o8p9CzSSQfvxKAmYPyh2AJXgB4ztm",
-	"sNa73IHYwXAwTxaQVD8eY8rhFInV3WxBS08fcBzFeIrulEp8oOzz3RKxBdabvUQwGscouuPJmAtIJujO",
-	"MKV8PEcLPIHxXcJRqV+8kCJ9h76o/5kufaRODexaJUgyBrzbemv2jINmtGLgZHVzhTSUZNejjXKfnv+Q",
-	"suoYlk1TripELtdGfVRnfKnGmM7a6o4iuow1Ky5K5sjy71cn/3n79cW3/zZYx3Y1eK7dqdMmwKhCQ7au",
-	"Lb9lNddrml1pmqySqRHSKpQgTuOh+oBZNyuObl+vGXkjdMA69cHQgJvodwgMuI9dCxUwX96ECZSU8SaI",
-	"QK+Ke1X8tFWxRwzJ59qzRfUSMNDx0T0Cnz784rKbE0pONPpi70S5M1lfb2yGdXPPz/7rzF68q4gus1M2",
-	"Sq+kpZfmxr9T0s+9GfIQu3MtbXlDux1W856gAsbqTd5sCXRjpq5HNjYvJkfRWeDcPPNDF/v2Kdd3kOBl",
-	"Un1VbZF53pTtMtu2/kbVMHNGKnsMynuRqnzrqTjQmikvuzh392RyYfbpJw8l/WQuEE5zUbZJP1mddjKr",
-	"Txrj55xy2Va+yc6l/DAzvC0wMbdwnx9YVkovvzfxblVYuSjYy9pPzLYtTi7XUdNsNgo1syOF80V+8t9h",
-	"0Jn/7LUizywNmsJPvy5bP/9kr7aektoqs16GQiWme4X5MoYroGitfF5MssWj0rJHMm6iS80+QKWukBGY",
-	"UQ43g0twrjbQJxO0FChSlzYsKnKcSzeh3HWuXGvj7oOxmYC56jGR1t643O2Lw5fVVobSVUlj5GxVBadM",
-	"yCDDCPm7S6lRih5ukvPzHybqufoTqRwOkKgKWgAS/oAYBy/Pz9U36415BGAc0wcUAUp0MsyWByRze3qe",
-	"OOvTp7evhvoKi84P3xp9cYqw3PuY0zgRKvJ2gTf6IuRwVg2qKwG5CTQPaE6TXNtMMgXrpLy/qPJyXUVm",
-	"qsgPh5mUR+WP01cXJANiAYgMIE26Kp6jYqtrfYUQCRPxp5fefFUx5EIn7vHc+5hI6YgAFGBBZahLJghA",
-	"sMBEnbvR6VenZsqyj/Xna4G//Az+gu8RkcNbybwEMZ1hws1FpTnCjIObgfoRaKmQw2qhuBmcDryb4miK",
-	"v/gjtilmXNk2BidCypDhNY4mDAlwNOLz5Z1GAjj+AhaUoeOh9OQZmtAZwbyQLC5gC9JMZ+i4LbsmKdek",
-	"zOUz8zlGrkr42S5vmsquZBlRalm1zKfgSiXfBQsECc/cfHvGrdaVVJI/gZMT1ceJEPHouKhTFTs6nfrD",
-	"8x9/+NP5eQ6X8qrUrabb9FAxKpNRPLKy2LIC+IxWVSWEJc8P1fVPk9ZJKgCvTOW0yGYaoEZetyhUmg5l",
-	"pijGY2rtG3nHH+yol8P9w7xxKnm0vpn5AdIUEfIlnHIHBSkB0B7180CjrmHrTFO5N3UCqYc5Yo+UPEp/",
-	"kOcUIIOY3DE0a4WGtTrYpPKYfdAjmCxQruiXoJPP+5a/YN0kUkbI7qCoFP9GcHZnqQyeDPyd3a8vf6d9",
-	"+oif6c4D3G4UrhsJ3/7hvbUR7eEgWUYbSkhIUabEZgrwZ+bSOicPk+e04DB7zOFxcnbllEeOTrWWrBGX",
-	"T82aB5R3BBgC9f1Af7+yPE4OWsL1RXPSTq/vtVl4OmltukMbWx+O2hy2zOjB7zDLmNNdgXnGnCqo2uZY",
-	"Zr3ewA3TcuEW86R2BpttbezdJsRaYHaGiA2BSm4va40dDTdS03aGxwS03MvodXqv03udvub2j6ktVoE5",
-	"KJAhU8jqFIzMNg0fDTPXEYdgNKFxjCZqD9SBA3PK7F3FT5/evtJbO9u6L2iG29Y1oZ9V9zrQaModnqHF",
-	"9qZjhwibUtMhYfRFMKjPoIZk9HAp4L4NBzNGk2Xtgc0GkyQ54APVheQLOwuya6AOr2quA0d6NHcvUO2u",
-	"xSjKJ7A/9iYy21I5Mntctd43kI3aJFXUQ7Y8S9FQRXF7d+iyB8uaWPFRL/Q1TUbAWSNVr2UbUxVmO3z+",
-	"Dql0gmC8AuhkAXEMjvRhZe/NXA9zh+cqs5yQu7KWVVhDp0kLTFhQEvkCeIqOVhgsqZxuuK22PCEYgTJD",
-	"vrtvIzWOsTd6rFH26pukn0YudMJM9TdlYIwmdGFQNHWluTFVw+MqzBKxCrbZHKPQVR7Mp1Zpxgpd2FBh",
-	"S1GFh5TXqtJoDecUOtVvu5DinxVZqmTZUC0n0iqwOXv/6XoIFpDAmSSwun6vaS3jnQDZrt4X1XOribRD",
-	"nFTrEHoCQvV7zciHGGGXLVUQ8Zqj61T1rhNbyz8DIuu84uwwc02vDnt1uDt1WCURyrkqKyBI7vTwfgce",
-	"8zszfuVzNSXf04JcZ4bK9Zvp5LZ++j+7iRYSP8dwxnUmFHu9X6VbuVT31xha0HuVUlx6ud9GQP+gHZyF",
-	"WgFPwLxFugzNlCpoVqLA/0wQW6XpsMsbn2MarfS1sJfn5/oQhHTtVTHxaEXgAk9OGOLCHavE4iK9+3VD",
-	"0gTZo99vBm917TswxbFATGvICzCl9GZwOzpWRzvH0D7mQ8ApE4CyG7KEM0xmOmf21xuDdeWqAKqXIVjA",
-	"WAaayI3xGa1UOSxyQxLymdAHAgzacWYgDnVa7hS80uW8ojRNsrmdBskK/PvH337VKcmPbwinQGV60pfZ",
-	"ZoggprzbCSRgjFUBsMvM2S/JORHPqn/xQG+InCY/vVGL5svx4kt26a7v6glgzhPE0005m/lbmMT20lPH",
-	"/E5fyc1n7JL8+qhppeB4LE2sL2/aDy88itl96l3xWrAKsbTGVOUUucAicf/WeLR5pDKgmke+O7ht00sZ",
-	"4izF6nTwqImlzK1qr8QH5zt6QGOOxRpFQLNhbW4ds0lgCguWDudJuGk+x6eTPaLQGKqmF9xTAekoZcu+",
-	"s2221KXNVnD8P9bNV7AOmzU4WGszXWW85eGQqtjLwxhNrpU33VapSGi528CZHlysVqZFm3yoXmo3BHH+",
-	"EdeK6DzDN0V3tbpmk0iv1zSPqWlKrPAxvUpW3JCzN6RyG3Jl12m722w29xmvOo5uiwYzdS9F3c2wh5Pt",
-	"u0MZBo7Una6R51LXNrN8Bu6WQQHh5I8Ec+zPV9H4qYUedvDFr6CAV5lvCP5wLiiDvhg0/9GyKTBtOahI",
-	"OQuOZKBDmdnBuMwUA+b+zY2hSUgLxJzRZDY/0eruyAycmeCxvhW4Tfp9NKTwnn3t5KxEvYLKF2sKtma5",
-	"Muq+67qqnHfrZKMbYHxrH4Zus7daun/eUmaz7+9AYPMX4UOkNbhilGyobtXcYXJXK9/qxh4mAIIpjpE+",
-	"QnTC4RQBuXiF+6jKpjUuYhZFr1sR265Kl2wxFUtNAthgKDV4C9ZI3zC7C5A9Cp7VwaU914JGKJuqYcZC",
-	"D0u5CbyMUNi9va32ShojYOuidFV6os4cfUCquD3PXkgPtUvGymCubcglUJ8OBC29nntT468IcAFXp+Aq",
-	"ijCZSeumwE75N1QdAYJQZOrb8zleSiWDRX5q4Ojl+Q/Hl4AhNQP5ckRVEX9xCq7yTStmgTmAqvCMwjKX",
-	"n2WX5/lCj+vsHnzHdm19A7VmOaJ63WbWTHNDCrdLxwfBydxqvNYrVpuLYm2N5S5lmk+q0QNZ38ifM0Hy",
-	"tKrxQD6DMRIPCJFMSjdIIgBzPH7pThbam4qp6I/WQ4Ub1ck2ncU1HZ7AlGZbTw/mM2ZpBq+8harO0VXm",
-	"lqpL74WVCREC6k9Z8p5qQwjymUqePeMqLr5099/hVCCdwSOGKmsCOl0vf0ir5C8FwvppGkbLKrCxHCk1",
-	"Tc0j1RUTbT/LgwMay5QIN2A+QjegjL7h1sIYy2M3Jzomnzs6PfKExLuS8PXiGsg6lRqkZskPVQRby12o",
-	"sG0mYU1iVYqROpSsPkLqI6Q+QuoyQvJIuUiW3lMx6MsSMbxARMBYl7XzVcI7vjCl8Ma6pJYqI/cwp+ag",
-	"egSwGKp/w5gSlD1ySBmIUIwEUgd7VBY5rgt4eap3KfYXOmHZyB1vVFXo9JmbEV+iCZ7aQ4e6wJ0+YERN",
-	"dhmb3O+ZFGSAvsDFMtYn6bE5NAWMSlM16CR91VGfhQra2hTcO8hatwuvUs4VOlNtuqty9kTK60oPQCRL",
-	"t+HcaQwskqW+dqlqm+VkpNWd1nVqAGc+qzR2/r6NZq7bKv0UANRK9fREKwQX+SfEonTHCYYJMlOoXMbq",
-	"mMHYoEZW9ri48tfKEQ8wVhDmdkFgpKCI1hgnqE7XjBJEsmyOEXLi+ZRqDj++cPqXyJ8Q+MosjT6S7Tnn",
-	"PIECzShbjS7AW/CWgL9hwegQvAavv4C/4Xs6BFfgiiAu5kjgf6JIt5G//xX8VareN/gLisDVA/yMhuBv",
-	"4G80ToiADMcr8FHoM1JsZZ+/AW8YQvEKvNPRlfn5E/ikz5ifgl/hwjgYCcF/JAg8eiFfS5Hs0bC3g+Hg",
-	"9WA4uBoMB38dDAd/GwwHbwbDwSfv6a9qFn5x3qXHFng5O3in1335bR2ThdlqxXBd1X98/BVZ61qU33CG",
-	"UbXWdAYpl4wr6FP/DaZbvniYxlR9eEuLmk1kUm9VTe/rm1Y5VJB5zUvURkX8vh95KtNMmk5fuskrwPWj",
-	"jJkbx+jCXDfieEZQdIKJBjC8KIS6oqXwDC7gdKpaclVSXkaPxzVGRCUAdPUERhO6UOXARzbTN0MKYmH3",
-	"eCID2eWS0XsYA7kslMOYHwPMc9c+1QR1CnSVKbmNn1SxBOiLOrUc3+EIEYGnOKSuuHnnbeaVTu2V3w9j",
-	"DHszx+uKheAD4jRhEwTSadnieB8+vH118eEvr+7+fP7j+b+MfAUJGrFOOfpdwmI/BChHAAxxGsvFWcKZ",
-	"qrgwki+NwNFoLsSSX5yd8QmesIRM5qeUzc5se1NjQTbW2eRHx0MNN7nbc0SNsAacEmzmFXUzn1nBGrfV",
-	"0tfsAhhR3HrAvn1eXxNHtizckvtCL/OYhaj0GlItWWvrTLOSZTO/14xsfYWygNiTqp/RSmq1kelspPHZ",
-	"ZZwwGEuRMb8fqzuxBtfL6smK4rPfqSeSLkiYF2JXpskHMe3W8z/0y43eR1GYtxPeH6AolykuGMT+yzLq",
-	"iakk6nNkQIw/u7WQvoiTK7UR4urkSDEqRMWloNi86j909gT8ikd0CToz7zkd0uUOgtU0ty2ycjmts4kv",
-	"oTi+2ZXQgtF7Eq2ZNtAJ8B70s6B/nSOgFqbSA3Garpb5dKuSVdM/V496eEiF+qwW/oEhXJN7YLpdzz1Q",
-	"Lzd6BwX57J2D7UhneXnSLL4lZ8LU22m4ecvBkbp7e9wRlO7q5Ji7kACSlUvr5TuypVwaWF2TfIyZmN9F",
-	"xkC0rvU/ZghF8m9/ih7zVJ82MxTTeRanjC5czT9wBGNOzRmDinNbQh3S2kqxH/MJans/QnATemwzKRoi",
-	"SODJXYxJmCs2Q4RaVLsxuexWatOYJX/Gs1VqHvUmX22pmo3z9La7Wllcg0ZmaipTn5I3U638qFT3S+qe",
-	"OEJc6CqJj1S/vummasMd0Oyn7d8dUI48dSjfDME7qdE+gSOTz0upLAv/vxkMB+8q4X4uoEg8xPgFT9Fk",
-	"NVFegGxhUVibOesoVzbXg8V6RrJuY5chjnGWbtNszhmHIUhszGsxnbW/h86T5TI2A23BRHy03Wtm6P4C",
-	"cOber1kezWMFrZ/R6V4y5+pAOZpkrPQwa+9zxs5xYOl+cb6GfWaRSimevYrvttqvag5MjcvQUWS6NV/n",
-	"Ku/plBVU64rKT9UNqfYnfqmuc6eUIGYgl1hEJRQ51tkOVc5Hlr36MEkYk/xiLgFtVhVkvbCmSzdh387T",
-	"G/vY1vS1pGAYAOJOhK1rllLT0lqMO7t5XbALNUq1Ei0Kq0jjSiUUYQ7ze83Ih4cY+cpSBBGvCTPK1llo",
-	"DxrptxtRo6Lx3AQ26k1nbzp709mbzj01nR4dmQ5dhm71M7UTTPACxlyBs65gdP2mcCcH1Apn0dpXV9j2",
-	"Pm4nGZnzQa7t8rZmvQJCQrN4vpjwCpgxMpnSFa8gMEOCA3V07OLsbASORgQ92L5OJ3Sh9vjNZTuYtiy2",
-	"qjpJc9x+BdfUfd1nLba0r/YcU1kKQ0lK7o55UDf6AXqP+sPauI+WgI3+o+16TQdSv97sQRZlbZv1Yh5D",
-	"HkqkuDZWxq1Po2Is2utr+hmRD+iPBPn4dwk5f6Asr6zdj57uE46YpUTZI4ETtdzPuC2ZAqOIIc49Of8L",
-	"LOP6HabD+3jDfA5fUsI9WZngZIJ4FWYPFwgI+T44IugBMTCJsWRwfehbZY74jHIVXDJkle95+KJYdVo1",
-	"G9p5eL+gVObUO1tTNNVaZ3X0XwsiGJmCtSMwpXFMH/glMLX3GIBjyfEX6h35kVxop5nPUXQKPjoDovJL",
-	"QKFNe44xPR+v/CyPOS/TgqNJwrBYqQ+06ZchQ+wqEXNvyVaXbUBRTK/PBRiZrOL/VBD6BfhJdQL02WnV",
-	"xhyeBkcjxRK+R5irXlWhJUGpWlhtbgcXZlrpR0iDOvgmvwGTKfVfo1M1SabmhN1P0kP9eP36HVD/sTlS",
-	"rt6/HQKpPKFQG+FqC13dRp9O8QTD+Iakb1oGPBqpktBcoMUdXOI7QWnMR8en4NOHX9Rm/Q0ZncElPvuq",
-	"ryl8O/sKl8tvZ1+Vg/bt7PevOPp2djvSo5mrDKMlw/dQqE0YRSLLqMc3hDIwsvkVjiChZLWgCR8qSTjR",
-	"dYzAeyjm+qRARCeJdBZNiReTTkG66DEmsxvCY8jnpnCLFLKletP6OFjD3rrMDYqA9tJl8LI6vSE3Tpo5",
-	"SLjOi5Irj4PIPYrpEvELVcDG0PlmcAG+np6efjP1ayixx46HNyTTjsuGv5+ent4OwY02RjcD+ae0R/ov",
-	"a5L0v6RVylTFUUf5jjIHmm+I2qVUWSPcuQgbp53+95E+RMGNBxar/Bj2OAUmHEdIB2e6S0UAXUUIzOE9",
-	"Aq/+AcmMgg+vP16DKYML9EDZ52cc8DlUJNA5LJB6Q3+o1JrqI28G11KF6RaYu+U+vRncfhtJnceFSnDI",
-	"BVdfN8qnbBndEGVmNJ3zz9QAX78NwdebQcJiM95rIpAkkk5W8+nDL2qo22+jY7MIldWGEjHXTKAzF6f1",
-	"cocy7jiZ0oToCzALJOY0uiH6i4cmD+NYMpSplAS0+uHFGkiKtO+kfMgvkqJ1ZvM1Ds2/zbK5f5s40v07",
-	"LTI6kh9kfptTljax6FDaRyn7mXrX6rk7l1VFZ1x3bXThK703DkbF/POqj4pM7XJoX0Lo7O9uk2x0Q45g",
-	"JrMSZb697AhNJKM+zKnSCLrKmboFpRh7cZydjgtMR+AIC26uG+suuGxpb1plw1bJvOYSMkb8zJ5kHoLc",
-	"rwoFkD8yc9+Hn1mnbySlEkZgvLohNkHIUM1RIALGq9wFLqXRtIIqp7fhFcujvkMObhcBxpBzuJI/GTBL",
-	"/onJPSKCspUkbTZPDma2eutQ3+ACgtocOMUkN2Zy7jNvSOaT55BFD5ChCMlQTpcuJzxZSDqO3D22lG55",
-	"0qazX0IGIzxb5L/JXf+WHGxvGSp+UzZJF73Qa1Cq3zHKYxE8D0YoCbwuXbHDPDUzFyqHluEsFSvrSmmp",
-	"5A1vyPtP12e69N6r17+8vn5ti6lJBXrsMtFIN9CcblM+k4yXl2iSrScmWVHXWpNMDF6e/1CqifYfNAER",
-	"VR0qfZxqJrl6S8SkD6R6vyFQTVBrtaOX58+NyZA6SBlcfa+lSqOnPd+QieQsxEFEjUXU5gZLm22N4wQy",
-	"tjJXGbWOlwrQwAFW149AQmLlR83RDWHa7Tc4EKcL445kMSJpB8w/jRlQU/iLrs2GIuujaJdSLQMY00hd",
-	"Thhl88dJFsnW+VQsVMzdKBtVpHVUjzLXUdT7mQOo6nk2MtQ/jPMDplXmXRtdB9/9056n0z8Y8ZGhova0",
-	"b0iqAoapQOp2TqqONXcQ6qysDUIhiW4ISQPNIeA0TUlkG1nsliOhXSzptZ9KHiZwiU9cZbxn/Ib8O7yH",
-	"aa08yRVYYBhjbkygMpPQ5d4Q1EQDE0oExKoypWaKG8ISYjjg5CTNN3GSxlD/5l4yeZKu6a9JHP+bYAka",
-	"XWZcuhsCDTM80CSOVKU+MLpxiLXyEG5T7aQUg5QPM0tzsRWJ0xsZLwksYumFVzvVg+Hg3sZLg+en56fn",
-	"KuemJtjgYvDD6fnpDyp6FLpQhPKXpaY603rzTEWL1Hdn7YM6IWu2D2iEuL6Eo9+zpQN1KHKZZkCTY3Mw",
-	"ukfMJfK4Sxi+k85/jJTfLYWr+NzQZLWUdl52dCeHHB0P1QVlJfTKyVE3hJEKnZ1qexsNLgYfBWTilZqb",
-	"iqp0BIq4+IlGKw1KEYE0LAWlvOixz/7Bdaypo8jGvHxuAAsefPumo12jkGQHL87PtzCg+kAdi5XjYt+i",
-	"nEpWeKnn4hvCzfnsJxi5zxkOXj7/ofmV93Al/eBrSn+BTKe/ffniX5vfu54zKkSM1A7Fj+d/bn7jLeGJ",
-	"ChIREdmsxjaoHlz8fjsc8GSxgGxlGSHl05jO1Aa83pn4faCYQ13pKYmCMk81AmEyvllr+eL8XPO9qmkq",
-	"UBxL80UiVViUJzpyP3KRrup9CCiZIH2uHBIdsSjhKjP0exrHj8TPcqgMP2fBG1WHduv8rSfAk7iSwbmA",
-	"whqjveD2rfCupEMw6xog46wYFSkOniHh21LmQutzV1vEktQCA5nQh4N7e22BZjehj4S33MvxKXiTrbM7",
-	"tHVxleK2tXH1RowdzYDSEEzRQ6bArjb+xpGbI4Z0HGiiBPlMBTlTRhfqwR+JymShIt6yIMmv/ilTS0U6",
-	"/AskFMZfcd40bXL2C15gUXnWNNPwt+mUo6CWHykLavdW0y+k6esvwU3faLgyvFNzlv52i1rALo/aTvJo",
-	"gN8IctdHHeva4DC9VW8uqejz8qHqQLFHXiWcP29+7ROx6kfbspfnAXrkDWVjHEVI3+xL5V7OISOTR0a0",
-	"bR7PjA5w9e9uvw0rzFTTIQgVK1GCCqKfEeWyDOkdXjf4doyR7d5sJwdZouedj242VD1cqOcVrW1pHoOt",
-	"dmXQHCtrIsmAP2UWD/M2GjGF3WvmlmHD47D5KzVWjs1z3PayPA39SgSOdHgpfcHjfecQ/R31b/xKxRua",
-	"kKhD1tCkamSNod95kTbAvmjSQZg4OHVZ/B5LeZ3/gkRmkds5BE/PKldrxOuMKympPEcwMmcnXl/DWdUA",
-	"ptmZaqO63WdL3Vpgckz/F6QOXaasG2zc23FlpHhh6T8c8h4ygWEMkmUEBbooIW+Z8yDgKN1Ix5kdcQBn",
-	"ai9W61K95e7OyMnIDZMZGCmU/FifqttMOQ/BGE0p09GDKgJTFuNP6nMeySvR524eOTwOE0FN2Cgjiodl",
-	"f3bs0mg2W9ulKWxMhoTnqiZK5p2nEqYXal330fpe+gWFVQoJ2ksMfWjBe1lia+x8saT7LmL54hy2hC/n",
-	"R9lNZF+YRB/gdxPglytWV/N3qG3cYdTvE4g++O8++G/DNjVQQKGbDhCBMgP0wMCGCvV6XlqoHiaohQmK",
-	"bN3Wi+hBgzDQYCfuz04ghFbCapGEktD2gMI2AIUuXCh30DgEWEivy64NKIhkaQq+fh+Ywmv7yT2YsI++",
-	"hFueEBjBse+hwQeZa+zVBj/l5C4BA488V2EGWVHahrl0/e8GJ3DD9whBNwgByvCLj4mbTdoW8IAgftfR",
-	"ap7fezCgezCgiUNqAICcKwPN/arwaH99t+AJ2ub6oMGtRB/b18b26xj5pxXPe3RzeEj/aN7JTsL4QFm0",
-	"AXxGJvvQfRuh+7q+TfYuckjEnm3/VI4BvMt+cx+276NrkF2ikMg9x8aHFr3nZbTGuGeptpNd/9wEtmMm",
-	"s0PsJo7PzqAP5bsJ5Rd5xqlg6CCjt8M9/hL79zF99zF9GKvURPbZDjrY1y8seh/sb6I1rwsuaR/y14b8",
-	"OVZu5Rj0G/lhUf8jezQ7if3DRdOG/3kR7RGAbSAAm7lELvdYCAiQqRS2LgJQSme21wjA+2z5oj783ztn",
-	"wa1PSOyfcu+hBf7ZCn7Vxj2tsddhyF+S56qQPx19O9bR9b+bYN8N30f63UT6ywy/+Di42aB1H+CXmR1c",
-	"pRPVRSZh6Q6OSrKUd8G5wHFskr2aag6RDfFfnp/rNHAul/QIELgwRW4Wx1WgQl7AekShe0ShiSVrsISU",
-	"STYHErIL3aMIa6vj66xD2+MHtfhByr7h/sWTQg5KliEcOXg0x2gnmEGgIFrAICOQPVqwDbSgrVvly71d",
-	"SLndJtGfeSVXTY4+EO5S0WaKyDlgAByNdJD/Vcn7t9EQ5H44pcvsbyfpj8d1mIKuz5GrZzCUD9FSWFfO",
-	"YAtizmgym6u81nY/QKogjlC+loANKb3G/NGzDML4ShG7xy7WdVGa2/8KF+itycv8SHmQzLK2SVJoxe5Q",
-	"cxU6tRKQ1ciQrwYE0TEoz2RaMf2DbAWBShc9n6TQDrfdrEBmlN2mLDST6BGQbjMXGuarZeV1zHYjPvKb",
-	"OgErjdalNUczJMDL8x9U4uiX5y91qQwxRytVE5ZQoerCYnEKroyaMaaUqA7sbwxNVaEHCo4gEPREFwjS",
-	"pvU4BBE5vgSqHoLsAgtwJOjJApKV64QfgxnVL2HRlGAxFdGWQcv0nXapb3vExXq5LwJERzIB0fUN3kDc",
-	"SRL26uSOIdITkOrRWgB/nenKtI5rs9aTy+7YaDyuy2FEj9oE5Xq0vNvWOdoaggOO6Pqm5bgW/2nKztiN",
-	"rt+6I7fTLI9BolhM9uhEsrdoxqLtW7rIMEu4TDyW8E0Sx7aQ/8bCu8BCFau0lYKNEMsudGG2bBngvCx/",
-	"0FP4zoS5TVTWS3MvzT5pNpy/hbAwU+gyNCesaV6Bc/a47QZpZ83q95jtFjHbDJ01pz4iiJsZOzRhrZW2",
-	"Q8xV6zRJQ4I5qxRDQFt1/sZ03AaxzY6zvTxsZoTdpaA1E+hR2u7Sz3LHNX6ebWuGG5FZjXJlkrRbds/4",
-	"5sfKaOqaz/q0kUJM6/LOpty/IyC0RzUDstY2cVtDtlrHK9XH9LHalNfVITM78seV+WrXZpwnlau2UfNe",
-	"5/3rHt5szFHr9F4L92E3B9PqMsB2o3e36q/sLGdskNBk88U64emhiz0DIsOMVyMA2QmE+J2I3W6gw17u",
-	"Dgsy7CpGweQeEUFZ0JFP17g/7LlN0PCtITPuMcMDOedpVzTohGcqZYcGD2b0R41374gVBA26PtvggukQ",
-	"2zH3rv/dYIJu+B4R7AYRxBl+8bFpO0v75E9pZsWvP595MEhmk5TUoJipFg88jbkBCz0ZgDLADFxnvfoe",
-	"nKwFJ1MeDXdeDum8ZVdae4vu1k4gzUAxs8BKRtx6S7RncGazBfsezlJ+B4K6GxC0l9TDAUC7CMliPEGE",
-	"B52RNE174HObwOcvhsg96nkQqKdZzhDM04rXoSGeTm3UhAyGTEFop+mvDdZpu9+ORTe97wbnNIP3KGc3",
-	"KGfsOKXMmm3M6ZPHN1OR69HNg0E366SjBtm0GjsQ11ybdZ4Mqtmo9K9Td71HNGsRTcuboc7JIaGZ3ejo",
-	"rTlUO0Eyg0TLoiNOxHqLs2coZr2l+h4QzD0Xzt2gl710HgZyuWmYpYrZhmCWpuptj1huD7H8qEjc45UH",
-	"gVeqxQxBK7VgHRpWadRFTTCgCBSEU+qa+S1QSt31dqy26ns3CKUauscnu8EnueGRIjuGG80nj0xaMetx",
-	"yYPBJaukogaT1No5EJFck2WeDB7ZoOKvrSPeY5G1WKTmyTDn45BwyC408pZcpp1gkAHiZDEOI1a9Zdkz",
-	"/LHaIn0P2OMeC+RucMdeIr9/zDE0dGKI04RNED+bUMKThZShJqhRl85K28sAZxbTMYyBksGhQtXUk/HK",
-	"tOZ4RlB0gglIOGLHPf64Jv74s6N6D0IeBgiZrmgIEplK3cHBkZlPqwsLUnrVAJMfBZxOlarhWjKPRiaD",
-	"3jwZq98BjCJwcsJlQ6lgio85EubhcdEv0bUFDcyDOZhoUA9AGdhM0IVZFxgDjtg9nii5ThAHPBkvsCm2",
-	"PqUMwOWS0XsY6wKDhD/IQUZfbwYpKe5sm5vBBfiv//1/pDLMTNX/kmtbBb5maLgd7yUdYDcwbDp+j8V2",
-	"g8VOsizjlcUg16IRkNWSK2X2u8BXc5LUg6wHA7I2s3sN3JpxjQMx103Y6MkAryFKXQWnrl0PwdZCsNkQ",
-	"Ltzh2iIYy53yXw9b7Uwbb9Mj2gnKGiw7BtjJylBvZPYMbw0xTgHIa17aNgdSvwvp2w2k2ovfIYGrm8RC",
-	"c8iiB8hQhO7xJBBqzb/Tw62PB7f+1VD+laJ8D7keBuSaX9UQ2DUvgQcHvRY+ry4ayNPucCHYPElawLD5",
-	"Fxuh2AI9t+P+5AfZDSSbn0MPy3YDy+a5rU5Og12SQ4NoSxLWw7QHA9OGs38NXFtwrwMh203Z6snAtqGK",
-	"X1r0/FL08G0tfFsMC9s5bXsM43aqsbftTe0Ezm0jUxZTKspWb5T2DNZtY8x2AO9+V1K5G5i3F8tDhHu7",
-	"iLF4IpkKsTDA17b+PqDex7t8b8jS47AHcv/erGfQFXy79gd3C99+WO1dONPocPFWS4YWSKt9pRFjddTb",
-	"0lUd0/2OMg6Y0XtEtaOkAymzeKQvwMJvgJ8aoVO4qcI8AyDSypv/6Xf0gOfhXP6v5c66FACmlf/K/9q8",
-	"8nRu/TeqWXXxP0PlHrmsvvvv4ptQl2eP0cqOFO32/JLdXOsPkhd3j9jJTW859u1yf4PF2QESufcSt6N7",
-	"+73IHcrt/VYxCBdocTZmCEWYzELyhNq2HNCpzgzK6D/QRFSctuxPj66JV/5k6dzjlQeBV9r1DMErnYwd",
-	"Gl6ZKo8a591SqgavvE6P2RCEIg4mkNxp4wQoyaqlS7DQx8qk0phC9ecikVORkcTYp7kWVVCgm9h2HADb",
-	"/W6gQDt6DwV2AwWOU2bxMHa9GW5EATWkkzfI4AgLaZSnfCmtCoipLiSDGRjZNqPjy+wRNZ/syE6M7FSh",
-	"gxk52BE62EN9DVBfPffVQH2Om+gUQMsIFa6dDw1cnzeeDBrYrGmvM2Ldo4G1aGCq/UIdiq2hgfUAIAjw",
-	"WWgcuYILBD1U62ENsHSkh7fnyewEPAwTL4tkpGLWIxl7Bh422bBG8LAVXtipfBo0Zu8FdDdYYy+hh4I1",
-	"rhHkTOicMhGCNOqWPc647aSgiso9ynggCUHlaoYlA1XrfniJQLXSqM1JJZt0hC6q0mkWRyRwgSIHLwai",
-	"imY628pdIzvfVR5NOXaPJ3aVQ9OwSYmN68xsKyRRvwOOCBUKBrR83Qlo6Ni8hwz3NWtlFYPVZqtULLMm",
-	"WLguTzyhrJX1KvTaSW0PEzZkq9SqLcwrOByIsBOtuy23ZEfJLANEymXS06LVAw97l8Sy2lbtPyy410K5",
-	"qxyXvVQeQm7LljFKHKOJ4pYgONC27iHBbUOCjtI9LHggsKBd0TBo0K3/4cGDqRKpDQZssy5hQmTuMq8J",
-	"E7opbcv82wF2BRfa8XvIsCvIMMMyXtZuMsst4UP7XgZCNDzfEYSY+Z4eRtxXGLGJ6WrhRMdCa0OK6/PI",
-	"E4IVm1XtdU6ie3ixAV5MVV+4V3FIMGNHmnmbbs2O4MZAUXPgRipyPcCxd7Bjs237HuDH70BYdwVD9tJ6",
-	"SHDkWvGPkZ8QTLIHILcCQL43ZO3Rx+2hj4bGmkMLUGTLt9/y98k4xpPtBi1myBAA04rloaGXTt3UBBmG",
-	"TDW4pTatPA2vc9jMGGkaqcukD8QXZusO7EDb8QRM77uBIs3gPQ7ZDQ65dJxSZtJaC9wKfrRY0ZHiWp3H",
-	"9PgyRd1jNBUqASJNRAZakvbJ5khsKAaTcnwPPu4n+FjHaTWwYy3MeAlenr9U+WcpURfqV6q0C6GisrzL",
-	"2ozyZBDIRg17nUp0jz3WYo9O7wX6BDtCHSuQw2506tb8j51ghkHCYSEIJyQ9/rBnaGG9MeoWJ6zC+vZc",
-	"vHaD8vXydRj43mZxhQ0MqnE+yQZCzl7YA4caSnjGwUiVljy1fYwusiHIs/Tcg8bhylUBhyAhSzjDRKFu",
-	"R1kITyFpdwaQO64FyD6aUVqLd1uwyLqQm7qESya/RWD9tiWS/BsLtOCNSUr1C5KZxGqJBhcDyBhcDfLq",
-	"4/e041vXkKqrbFXCXoA/dwANre8HKmSogvu25xN65cuMG4Kcuyn2yHmnVY7W1Qg9ch6sDA2N10TOc2+7",
-	"jY62L76CAnJtHqU4tnz7WuqA7VY80MMFFWcyLHtwtZkClLA1aCFgvekPYL3rP8P3iBR2OnIHBUbpSYER",
-	"oAQgOJmnqCcxB5Dpg3kSQQGBYSmjkipLIplZbykPuu59RwWR9OA98t9RPSTHKWWOr/UgWiH/VjIkU2PB",
-	"i6xMPoeIB4zj7BlkXlkayX1Svwmwp2WOapiursiR4aKuNgHWZpSnUxapSdlep8LdbwLUF0UyzBvqa+zX",
-	"JkA3OnVrrshuaiCFCIerx2KFpAcp960CUq0xepxNgD0Xrx0VPOrl6zDKHW0UYkQpjrLJPkCmG7MVYEZ5",
-	"lo9G+NCE75gByiKFL25jf8AyNxTQ0E8hMd/nNkGGuOFbBZlPb9wuyA3wpLYMQrl0e25ls4jagHwT+bR9",
-	"lITTnajdqhyufZ59PwTQEilY+OzeUpPguY6fqNCFnOfeonwFGb/Sll1WW/rBEnA0pmJegubkv3PQnHn5",
-	"uN/t22y3L2Pr+o2/7W/8Zcit+dYdS3gMsKzg0oVtrmVl9kD32XJqqVmfZv3D6t03xRoA5tWWoJndOKU9",
-	"lpRjffnfxOIXAE61PkEghlxhdMcN22nZGW013s4MtNtNtnQe/X5bp/ttGVlo4vxQ/6BxQ+4DWtB7VBIW",
-	"Zc1gFsWv2VTLi0C/v7bX+2stmCxg1+2//p//t7xvCx7mlKdtyuFZ3cbbRsz05PbgQnTxtTcI6HfmQnbm",
-	"MgRbxzvZy/267tT1Y/g6O93FCxWvwoZDTsz6vYf93NtrZQgfdcfv+xLQ3e4D9hJ6wLuDGwdEuhJSEEpq",
-	"i4FVQKNCubTFBObqRBlkcsoLtBgjBui0x0XXxkXNGvRg6EFkLzfLGYR3mpU/OJDTapW62EG3WT9jObqX",
-	"gmWvCKgs5ZWYpRlrS76B7n1H6KQevIckO4IkHaeU+bTW1ra7AqBfaswyXjrlD67AEjIZ8qqE07agMcBc",
-	"He62mYGOXp6f6/RAEIwixRqj40o0033yjiDM3gXdAupZw8d1+KZu1CKD+drc83QwyyYNfZ1qhB6drEcn",
-	"DXuGuhV7nLLcfEr2WI0MdtRTGXJV+DMG0exEZW/NE9oNdhkiZg4OseLWG6B9QylrDdfjpytfU04tsrnf",
-	"grojDLOX1MNAK1vESgJ+oYQuMOJnYzSH95gyGE+gQDPKVk1ApY70y++BIwhmMR3DGChRHyroTQn9eGXe",
-	"4nhGUHSCCUg4Yj1IuS5I+ZOj/s+a+rg/vXkggGVpaVch2GVZHA8OxvR8Yl3oUaZjDbj5UcDpVOkknfsZ",
-	"HI3M7s88GavfAYwicHLCZUOpiYqPORLm4fGllWzp5Lw8/0F7NnohAOZgojFAAGUYJZ0kvU4wBhyxezxR",
-	"CiBBXKr0BTaJYKaUAbhcMnoPY6XjIOEPcpDR15tBSpo7S5s72/hmcAH+63//H6k+M3NueNu9VIXheqi7",
-	"Hd+oPNBukN3yPHqQtxuQtyzXTVLczp1pxIK18EuxPwVXVk61e0CUJNvfGJpKmRFUujqCnlCCnLtwHIT6",
-	"XuqUMrILLMCRoCcLSFauE34MZrQpk7xX9Hqw+GDA4vbyUAMhe9z0wJOwXbDZk0GV21gH6QyUl6XHmmux",
-	"Zl+42d732xoCDY64MyLHax2L7VyrP4YrthNoua2sWezKJ3O9EdszwHkd49cIQxelc/Mzst+ltO4GX+7F",
-	"9ZBR5y0Fb1JOIjxbtMWi7Xs9Fr0LLPq9oX4PRR8aFG1Xth0UbaXxgKFo94lh4Yil45OAoi1t1oOi7dst",
-	"oGhH3W17VHagXUPRdh49FN01FL1MWalWitt5M4cLRWdEr4eiDxCKDpWHICjaeemtoej12ewJQtHN1iEP",
-	"Rdtl6aHoQCg6jTbb+37fBRTdkVZ/DFdsx1B0mKyVsa1U5nojtrdQdLjx2ykU/R1J666h6F5cDxmK7iJ4",
-	"YxAThmYBFSkNBp2+0IPPjwg+S7J/UGTvUecDQZ3TJQ2Cm1PBOzycOfNttUFGSrIDRpblR95parSBlDOv",
-	"NWPJGUJuyRdKR9gRepxOoIeNO4KNUzGtFMpAX+PgEOKcQPXQ8OFAwwE8XwcGZ9zlUBR4E1Z6OvBviHpX",
-	"uG+6Aj3gWw/4ZkO7Fk7YPkO8nanlrXpIuwF1QyXIwUNZSeoNzr7BuEGGahfA7fchgzuCanshPCxwdrMQ",
-	"iaFZEkNB2cpQXwSmqfC82MOzjwfPfnDkvzLk7xNVHApOW17boEwVHok8ONzW9411oYOHlIeL43qI0wLO",
-	"9bzdiOr6yLsdv8kz0m5QXs9EerS3G7TXw4GNotzStTk0FNgvgD0afDBo8DoyUYMO+7z2QJS4E1Z7Mmhx",
-	"KzOhHYPSyvTocS167I1A13AF9xhN7l69P4pnthN0ubXEWYDLK3m9QdsztHk9Q7gD9Pk7ldndoNG90B42",
-	"Ot1xSMeRSJZitURhGLVr3iPTj1jmTRL9erXs4ehDKfRmFzSo1JsVucMr9ua+rL5UtCHW4cLMihB3khIt",
-	"0OX0pUZQOSXhtmrcmv53VMnODt/Dxh3VsrOCWSGGQf7EoQHDWSHq4eDDqXfXwOt1Ne+cMxwI+G7AQk+n",
-	"6F2zMldl7yzte0i3vvBdGrAFu1h7DN92pYS36APtpoZdmNSkRf2d9PSGZd/q2DUapB1AsN+B3O2oJF0v",
-	"eIdTlm6DsGeJJvL/YSCqbvx9QKiPh3JqqvQQ52FAnHo1gwBO3fTg0E0r5TV+t2H5wwU29Qe2QTX1G82Q",
-	"ptMWW3EqdO87gjP14D2Y2RGY6TilLHYBFn0DGNNIm4IvFfQYgFRWoo9rWscee9xn7LGGNetwR93IDzGu",
-	"yydPB2BsUq8KXkxJ3IOL1eBiSxdnn4HFTvTr1jyR3YCKIZLikA0rMb212DdAsdbK7AJM3G9Z2xGQ2Avb",
-	"YYCIa4YbgkEcmL9Vt+3hwzx8qIjSw4cHAh+q1QxCD/W6Hxx6qD+r1rVWTQ4YPFTf1wY7VC80Q4eablvy",
-	"IVTnOwIO1dg9btgRbmjZpCRvzWZ8X0BD+wk9Zng4mGElW9YhhqqNHzBck0eeDl7YoFUVXOjo26OF1Wih",
-	"CVvCPJp9xgq7UKvbcj12gxQGyIjDLoys9BZi33DCGsuyC5Rwn6VsRxhhL2aHgBAGBxYqdD8T9DMiNUcL",
-	"f0UPiAuNdAwB+rKUzCgtLrcgXaSDdY4mDAkVUaB7Gd3P6QMBcAYxuQSjJUNT/GUkH2NhgBPJTQxOpGD5",
-	"UbdrNbfBFnn+PWKcEhirkaoAoWt3/+YZB5pep2uycRmKEdnOl2Y6AE4miNvBMot5lYh5DSYjZ6oxCzCB",
-	"jGFz4dwszdHoM1qNjhWCcgmwABNIZPQ3NnjoGE4+gxgKxKrADUWmLWEbuaXYDcThmUJUxRAEPejlsTf7",
-	"uCHz4yrFPYEzvIxb5ttaFfRV/f+uCdy4hp8RB2g6RRNh8cChwvpsomNFUo136D0DDo4YuqefMZkpedDr",
-	"lnAUqffEHHP3GuYAyndQdOxzHu7p54wUNKEXur0XvVjLAra0Z50ZF/kVKsqi07zCqlFQeb+qLEDq1Wcc",
-	"4AgcuZ2YGHNxfAquzBVdyR92FAfGvjx/KVcGy46WUMwHwwGBCzS4GFgGGhSVxjCjAKYaBbgYYCL+9HIw",
-	"HCwwwYtkMbh4Phyo8/nqEZohNvj27daxbDKO8eRsQaMkztS0rzacV4SS1YImXClXve1kOOtSGUetm21H",
-	"3NLWwM8cUAZ4Mv4Hmgj1TE8ALBlVP52CK02XIcBTFVcOwSLhSpvfwxhHZe59r3pQUb4dtN/Q2ufK5UFV",
-	"/+xSfv97VGiSqJRCF79/lcsxRpAhphTKxe+3kuDFooBOdI6scFRWHc8anwpJdrB6Y+F+SXdoBTUjp/r3",
-	"vKBeAlitCKpkNFPqv8dOG8UkrKx/j59m8dMWslYs9x8mbWuBrBUiGkEB4eSPBHMVdW9sc2V/INPho9re",
-	"V1DAq8zYvQneR91SWKUQS1ziqqdnkcuCVa0rChSuNtBF6W+204U3HsNcF7+mt9qBklVvvAsr2dvwDW14",
-	"UTLaiGeXFl1G58sFImJjW+56ythpddV+Myv92nbbm+d9VCJueUIMs2ORp2eQU+molvSU1StNcCquzcY3",
-	"J5AwJ5LrGtf1hfEJSkS9QXWr05vSDU1pW9Hq0nwuIMHLRKeX3NiCZjt71Ej4XXbg3s7uo1bJLlGIqc3x",
-	"0tMzt3lRqtYLWbJWW92clDcb3mzzxwh5cx/RG+YQEaq3zdkF7M3zhuY5Jw3BktilkV4yOkFRwtDGFtr1",
-	"9Kjm+b0btbfN+6hY3PqEGOaUhZ6eVc6IT7UicNSstsepQDcbY9f2MSxxOvfeDDdKS70NduvWG+ANDXAq",
-	"AWFC14XptccQ76AQDI8TkTnfAWPIOVytaYyVGdafUehQN1SnnTs5kwXjK9Vtb3QPItdAYVnbHOmyDPZ0",
-	"T3Y5EWs+cmLoW7beIToh/OiXeWPTU112tr29DpSbsDNeZnV6293RUS9Dz1bity07HkEBuT6fvpYNPwUf",
-	"VUCtruQW4uRhIaguBdIqfYj5TR1yMTPZ/CiYOXLfm/stmvsMnXWKqke0/5mxQw+RWd56mufH7Nc3nE2x",
-	"V1WC7H1WdwTE7mU53+RYmJ1pb+sDZKT5OJhZkd7Gd3AUzNAyWNS2ZdsxuUdEUNZBdO666iouf2s67KuH",
-	"HEpIblc0KBhP+enpmeOMLFVrCEfNMFOcinqzIXZt1zW/6dx649soDfWm161Fb3g3NLyOkoFCtS2jG+MJ",
-	"IhxtbnJNR10Z3F9Md721PQhra5YzxNZaRnp6ltaJULVKMHQMs7JWtpttrGm5roW1s+rtawP/11tXswq9",
-	"bd3Qtho6BonRtuyquuqwuVXVl5g6sqmq0GhvUQ8kfb1czKDs9WrVn541NaJTrQQUBcMsqZbmZju60QUn",
-	"PZ/ehtZyfEOSZNmkt58b2k9FxQDB6cJ2MsRpwiaIn00o4ckCjuN1g1Gd+S3tBmDegdH82fXXW87DsJzp",
-	"ioaYz5SfnqANzXx8jT5ICVq2pl75bjakaeN1rWlmUr1JbRaFhozPrl1vXDc0rhn7FChR3ZrZOWTRA2Qo",
-	"Qvd4spmpzXfVjbn9q+nzleqzN7mHYXLzqxpidvO89QRNb4EANcoiT9w6E1yQ/WYznH9hXVNcmGBvjsPE",
-	"pN4k55emN8sbmuWCLWshbd2aZ55I7kFsI8NsO+nGJH80vfXG+ECQY7OeQeCxXfsniB/bT69DwkybOqPr",
-	"JDoAPjZN10aQ7XR6E9vE/A04smnVm9VNoWRriYJkqAtTygVanI0ZQhEms80LM5iOui++YDvujeph3PA1",
-	"6xl0tdeu/RO80+vkqeY2oWlTNqp52Q64r2uadlqSwc6ut7FNstBwXde06m3spvd0LZcHiVRnNnZC55Rt",
-	"nrpZd9O5ff1Zd9tb1wPZspWrGbZdq9b9KW7Vajmq21SSLSqsqpHmkJ1Z2bBLi2rm1dvTeu5v2qGVbXpb",
-	"uvHurOLuACHq0I7GMZp0ksQ57WoL9tR13dvUA7GpdkXD7Kpb/6doW1O5qlMNtlWljXWSHmJnbeNuba2b",
-	"Y29vmyWjyebadr3d3djuOm4PFLDO7K+RqENJJ/Xe9N5b6e1ZaUNjbxqplm+/5Xrptp73Vg4ZmCNa8c+T",
-	"zBCt5bI2Va1sUmHfrSYJTi7ljPkCLcaIadVCqHCHNtZNBK0m2Rv4BnFoTAItG/WmffMU0CrVeYhUdW7U",
-	"lShaG1wtk3K9BWQzJGxtBa34nnEwiiU/nto+Rhe2GIPs/xlPDbyYQ6GjcBjHiIEFXAGO0BAkZAlnmECB",
-	"InAUrQhc4MkJQ+rCPxd3DMXy0XGAUf9oxmot2m0NnBXaTYVwyeQXCazftqSSf2OBFrz5xp96QfKqWC3R",
-	"4GIAGYMrxYoM/ZFghiLJQK7jW9eQqvz6VbJtaG7N2w7M2TYlT1mzCi59VCk0ox6Ka722+PWudbDmMTRe",
-	"07XOve0iobYvvkqTIkrWbvn2tZSnLV+EVsOFXf7XLPsUr/83ajxrXvzevFVeIbf+TV2X7nA6O7Xeh28Q",
-	"gqZ8AKpR78NvnBFAc3iILHXuPSgBDEr83uzGZ7oxnrwZ5RnPOwpDgIl8jhmgLEJsq+695eVClvDv08vP",
-	"pu8O9vSzGYabvP3cAL3Hn/P4Q7l5d4JsXfRNpNj2URJh5/8/grSuDbTvh5haUgWLqI0Pm8TTddyLZoVo",
-	"BgDN25BCXXJw40Mm26o0+tH020fXB3LLcBy65WQ56ineMRw3agLdpCpINUIdcrew84qjdmp9kNogBE2X",
-	"Dcf9RlMndw3HDRtNqSx1YVUF/EIJXeBcKcEJFGi2fg0TfX+/3F03N/nTOm0/6377ciaHV2HULG3LIqOW",
-	"0Z50nVFHhKBah5bQZdNcrxna1Bm1L21eatTNtrfW4TIUWnDULlNvwzurOeosX0tR3Jpll+9EeLboyLLb",
-	"7rq27O9Nv71hPzTDble2nWG3fPakDbsjQpA2sYQONOxOMbQx7PalzQ27m21v2MNlKNSw22XqDXtnht0Z",
-	"vpai2LVhZxAThmbr37s0Fj3tpyNTLjv8oDrsbfihJAdySxqWH8ix1JNMEZR+fW1KE0fTejudkfOQjEGu",
-	"9foJgtKJ9SY5QCSa0gS5FemN8MaZglJbFSpZHZtdhmZJDAVlK0MysRlU7umvGzP8wXV8ZTruwfJDscfl",
-	"tQ1Cyz289gTts48KNdrEQ+tae+1TEM122/PWuvbbN+HejrcQpXp77lmp3q5vaNd9RrCtRHZs51UNObFa",
-	"blZhxvXSUSZ72d31atkb8kMqgioXNLgQqmSmp1oMVX17U11HSc1aA51KdmA9VNl2o5qoakq9CW4UgoDa",
-	"qHItenPbRX1UZZXCZKlr07pEE/n/jQyr7qMjs6o7623qYdhUvZpBFlU3fYLm1IhPjfwbmai1pEaQA+yo",
-	"JfSaVnRNAX1CNlRTqMGC6ka9/dzUfraQnq5tp2AQb7bhq7voyHKqvnrLeSCWU61mkOHU6/4EDaf+8DrR",
-	"Vy3q7aYW4gCzqRqubTX1THqjWc/vDTZTtelN5qYmUxudALHZyGAqQ6Zkakm5R6g+4hnhABPwgMVcKS84",
-	"mdCEiGccoJMFxLHOvAU5f6AsUv9gSCSMcAABQQ9giRinBMbyRcS5Np3g6OX5czClDDwwSmZgwlCEiMAw",
-	"5p6b+L+NpS6/li8O9NVzxMVPNFp1xtiqb8dK+QvugiXo2xaFyoyte/dJ1VU1HYcgIRFiYEzFXJoTDmgc",
-	"gUmM5QhK94UblS6E6XmAML2Hq5jC6JrSXyDT2T9evvjX5veu54wKEeuRfjz/c/MbbwlPplM8kdRwuUby",
-	"8piTvddfJnNIZsjL2ZJZoX8VMlKphPr2W1HqfSKP2L2V2Mo8RvNkrDNbqNYciLn0QpdoAo7Q6ewUzIVY",
-	"XpydPX/x59Pz0/PT5xf/cv4v51pWRwv4GQGWkJGSqITFg4vBmbIPZrLFcV9/WSKGF4ikubSGTu4xy+fa",
-	"yyfZGwwHBC6QVBgug2Ox+/fZXH6YpSlwSWR+saNmuktzUBS7+/scSaNeTIAi6SMoQ9FQdTxegYc5nszl",
-	"5AWd0DjbeT4HjW8ZVO4UFAGVhQSMkXhAiKSZxgIIUT9GSnIYu7vhKndLmvlQ3d9Orart3txsLfcp/d9I",
-	"JTfh2YRwaiUxkTyc5rk1nWXyrDf3Z2+w1/Y3t8FFvq+fstU1Q3pydcw8fZkzw9xQyGasWtAoiZG2I7YX",
-	"09TTi1wfACd/JJhjV0elvjf5ylX6hqfTd5DgZRLDwA6zzf2CM0FRwhAHVFLJXXv2dOXa+pjtjwQvlXib",
-	"GYlk6e3ENfR08tGG8rOYjmEMBBzH6BJwAadTkHAp0A8MCwSwyHZp43tPhyZA0HNas3ftC3k6T0s6t+zR",
-	"1qj19KnplloCIRgeJwJdAPpAkNI5WHDp00BB2RDwOZQ6RGlSzO+0R5cbTPZYw+EwvuIcrjods9C3Z/Rf",
-	"8AQRjjod1fTpGe0tuUdE6Ot/3Y3nevWMmK/r35ZB8m97uv+ZEp4sZGdtu07f9GpQd1azbb/ZY54VbH2t",
-	"9rhaiorb+Krj4J/d7c6Wky5f+awb5r27a7LuMO4CSnkYzzmatuP4juJ4NL7Py3SeEog0x8Z0lnMJlHf5",
-	"7fbb/xcAAP//",
+	"7L37chs5mif6KgiejbA0QV3scnX3SDGxoSq7uj3HVeW15eozU9IRQSZIop0EWABSMtvriP3rPMF5hn2w",
+	"eZINXPOGzESSSZGm8p8qmYkEkB++6w/A930ZTOhiSQkigg8uvgzmCEaIqT9fX8OZ/H+E+IThpcCUDC4G",
+	"HwSjZAYQEVisgIAzQKdAzBFgaEJZBCAHYo45+Pj+LYCEPyDGARbgAYs5TQT4I0FsBZaQwQUSiPFLwBGJ",
+	"ZAtMwOjN9ORnKCbzERAUTOaQzBCgDEQoRgJlR6EkXgE8BYSOabQCc8gBx2SCTgfDAUN/JJihaHAhWIKG",
+	"Az6ZowWUXyJWSzS4GHDBMJkNvn79OhykM5ENXkEBPwjK4Az9hGOB2C9wgd5MKBEQE14mxo+QoxNMOCIc",
+	"C3yPAE/GundLFQIXalJYNlcfPxgO5I+Di8FUDfFFNcF2kK+DuhkPB68/T+IkQuW5vGJ0yQEEU4ziCEwZ",
+	"XQAEJ3NDsUvA0BJBAcexmg/6vIyp7EbTyDc9pEf6/TY3IyzQQlFigclbRGZiPrh4PixO1P0AGYMr+W8u",
+	"VrH6aMoWg/Q73mLySXUH45g+vF4sxeo3GCduYvlv/PscEbBkiCMihubLOJhAxlaAUDCKZW+jKnqbD7pT",
+	"rRrI/BNlCyjKVL6aTNBSoAhAybUzQhmKwBFDfEkJRxxAhgCMH+CKg3//8Osvx5Vrr/vPTgKRZDG4+H3w",
+	"D07JYDiASzy4HXqm9iYqT+vaicYzDj5+fPPqFFyBBYzlMChSvzhpfHn+0s1qCcU8nRSOasXHzPlikCSq",
+	"pWdqUyW+HkEJkGUsOJgkjCEigNQ94EgxMQR/fX0N6PSGyAZSrVTpkmOAOaAEGdnjaCgHHP3LCEwpA5Cs",
+	"bgj6jLmQ4mmlAsUcgZfPX5yCv5te5cy0FjST/CNBXADMb0hCJpREWH4TjE/Bj+k/wAPDAnGptuQErC5k",
+	"CMwhiWIUqZ+huCEQCLxAQ8CpmuYDBZMYS+2rFKGcmhyVwwXSRFDUkT9NMeNSjxJ+ekPs+umJpitoFWiO",
+	"sRbws5PU8/Nz78KRCq0yYig+/ZcRQIsxirihSAylBNDxP9BEcPkZ6idMCZDNR1KVZ1QPONK/wljSAHMA",
+	"rQwJSo8DlREm21RGb/ECe4T9HZwhwPE/0RBEaAqTWIAX55dgEsPFUk0fPD89fX5+XiXkserWo2gwEWiG",
+	"mCL9/pmYX6dTjjzk+CVZjBHT6601r6CAf8LLlDyVpKC6T686wUR892IwlHyKF1IHvnj+8s8v//Ldn17+",
+	"eShXVv+Y8m2Weu8YlVyorfUb/i4Zx3hSnrpkLKkMpjDmTcTC/G6pummiU27s/VvGD4hzTEnJpzG/l+eo",
+	"bLGeDpbqSDUDR1LbHzfMzDQOnJKeh5wY1xPzmTTTlgPZBkVSqah5RVBAYN4Lm1yUDnSKo1Zz3NtV1dMz",
+	"HMhrqGeXc6mbGopdgpEZ3fzOJWVGUjtb89Mwa/teq/lew1ndXJUjp02gnAicNcxBwFnz+JR5VJn8VXvK",
+	"QzA6GUmfcoo/Kz9BNtSWeA2fmVMmqmxUS6v0Vbpixq2Ur/8Ao/faF5H/kuyCiPoTLpcxnij7e6Z8x4sv",
+	"meH/G0PTwcXg/zpL47wz/ZSf/SQJ8JoxyriOhvJEekPuYYyl5C0TMZSRnY4tkHoDHI2+3KjvvhlcgN9v",
+	"Btdy0XQLzIF1I09vBrdfR8fKE/tyM4iQgDiWb9wMpIMs3TeOdJfgBJyent4Mvo5OB9oFH+MoQqSz732l",
+	"Bvd9anFq/0ETEFFAqABzeI/AErEF1vpQUPkvuUaaTeFE9qGmPVCeFE+mUzyRPp1RuzuYf3YWVlleWOpe",
+	"aBlH7B6xZxxEmH9SnrnkdMiVizZN4vhSfv5ciuMD5MrBFYicaneJiy2w4/+QstTMjkrkLgAEY+lfx5gL",
+	"qeQWiHM4Q5Itf79xbbWi0Fx5AaaU3gxu/cyY5bxfqPiJJiTawcL9QgWYyrEzK2Xc6IgirjhSBTHyG7D+",
+	"9z3meBwjyZmy+QTGMWLqQ97BVUxhdE3pW8h2woiGR4CCaQSlIJYTyXyceiDjtnvEwAvw8w/gCMacggcZ",
+	"6ss4H0zmCfmEpJVXPhdyMdhPEMdoF4uUnQSYqlmYL8ogWFIzyvVx8WgaoOejXCwM1BVpDEvBZVBqUGg+",
+	"+nrOqBDmWwuBP6VgAckKQCHQYim4Rn60ZooihjhXfi9lVltNaELEBahaqAcF4JnxTsHrz0s0UXjHPcSx",
+	"tITSEfsT4IoC3MjMMIsbvkeCrU6upgIxn61X74GECBxrDwl9Fnb2YAIJ4MlkglB0mo9hbRjw3BMGyBX7",
+	"SGAi5pThfz4KS/wsrYF08xgYwwhMGIoQERjGvEzaq0TM5UM9hWxb8IAYUjK8ZPQeR4aPfPrJajRBPyHi",
+	"I/vf//73k8xIKP+VJehTfpL5TOVdoDm8x9SzYldgbJ5JPoZpXBDRCT+DS3y2oFESI35m250uomNjYxKL",
+	"EYyVuYmGxvSIZKkQNKUBzGswBpBzuDoFvxmF9oDFXMFCZsxLBzRooO3jxzevFHsrdCLKYBLqzZEDDf5N",
+	"oxiSYktGl4gJrJ2qdGw1tB9YK05QwUokiWOtpFKdCxZwpVaTIynFcjhK0K/TwcXv9Xz2SxIr2fqY4Gjw",
+	"dVjf+Ac3nSs156+3X4cDHPkQOqlCfiXxyrqsJReUUKEJkcGIvvdARMMBZZGW57qAfDjgaXAZ9ulBn2xD",
+	"VvWpinv8K6UehS4POILSwUEMJFw5QkuG76EwvRxvafU+qNnrDzHSUfEtVnYKH8CRDs1sWNElmfWQenb5",
+	"6ORrFhj+XSPFdq0zX2JXZ1iSLMtrlpNSaJuaQYdOCf3IkFFgBfifYRWMpRpJOXYcHL379cP18SnI0i1E",
+	"1YBFIn0TVOVCBaiLAKKvI2V13f6s9O2vqmle5EIm48QnqHGGRR3Hhby4wOSNbv+8gZVacVEd1xhjffGl",
+	"YtGapu5MYHGGroO60WVMVD12OAHTWZQBAuW6NevgBRKNno2c7s+ynWRP9Fk0tX8HZ2qvTrZfMnSPacLD",
+	"36kgqFxp/U1mEpm+zWfUkfydf6+pRktcXf/4t+NLu6dCObIRhnS/e3HflrhXrqB1YWqcTqeqj5aIcbXX",
+	"BoVgeJwIdAnoAzF7sXwOGYpAjD8h5aQqEw5GMZ4gwhEfKaBAG1P7m8+ygvdlD3PYwsW8BCO3bz4CkdqT",
+	"1+xXx153S8hghGeLjg16Sud3dgBl23PEDuDTNb1Lt5PiiQPn9EFhaegesZUMko/kKlLtr+m3wJIyAeNj",
+	"48exBF2m26Fy5fWymXMiWJyCV2Ybym3zmCmNKY0RJHJOdvFzLN4hyd/q/n0+lEWJCwT3EE6x753+uWNH",
+	"WiTLa9nv11uvT6dmmGeQ3HSGXq7NkDW76rfNoh/s6hkdnPP4huDdR+n2vUcwOlGcYZ4qrS7l15zQCJa9",
+	"EF3XWniyUhDIkCHzCGSuhq3xPKs1j1tgGsMvjRwSwApN/lugFS6FxxXOR4hLafqo9+1MR+1dPDfDw/f0",
+	"HI02cvgMwUL9vpLKqHf/wC/UnmPgvcLoUmHULOiPUKAZZU0u4MQ0A0ezmI5hDAT8TAldrI4vwWgJGSJi",
+	"BBbwk3bqFgACwR7Zmyusclc+lGeRXni5RlMh3F9YE3N0C9bGgTBzuw1ihRYugWOLjryCpjWsWowGkUmX",
+	"prj8xCxCxfL7jG0YEZuN6d0kI3pt175Szae9hs2zybTa/jBax76mE34KJjZLqw3trCVcuKkti+Im1nYP",
+	"BbGGWu8yDkGNEbN+Q9mIDfXWmqXhUO3XcrpAgC/RBCP+qJYsqxgezZYMG9ccfRaIERjfYbV9OsVm47Nu",
+	"rNfmnTeZVx7BFlOGZ1hOVftxMNj1Y2iKGCITdJewOGgoxrDnWMB7xBFkkzl4jzhN2ASBlAJDgE5np2D0",
+	"/v2bVxcffnx/d/78T9//+Xu1O5o/Kt4oFsOB4c9toSkfTPeBO1Je58OxczrbihUq0t9Qt4L1boN0Qgtv",
+	"xumHjryZrBy31HePKo1rKvMdCFkn4tE+VGvvBlruC3ADQ6NZH5Zc7YoEAj+2q0Y30Pa3jheYzvdJeIEp",
+	"qTZ0Ai3dwp3AsgbbxAns9dfh6K8ymzGIyXs0895EuQJMPdFu8Vg2BVDEkPvwn6ORejQaghGcMEpWi9Gx",
+	"2hLMPJBLJH9lCCQE/5E8LjRkplVcge89BFczzt4GvXpzNRjK/95FP5s//vaD/cX99c78/8NgOPjh55eD",
+	"4eDdTy/Oz5/LP/7+/F//9c+D4eDDi/Pzl54rpXUA5YvzLvcDA/3nYM/O0tWS7baez5pdMdnWcF5HPlj1",
+	"0jdoh2+DEdZSff4tpJaLWenZyCZ3zCmWWhcho4NKBjXbT8NcKryXTA8t3JbsnA7YX8kRZz1HJaVUo4fi",
+	"E+xNXJNerJ+HYWQMoUg+9SFj5hnARN2ONzcKLwAEC30uVxpxCKZQ/ePIHk46HoIICmQOeMZYCMROwci8",
+	"Lq29fn2k3h/p10ePcJwHMzG/i4yJccZR/dCFw0qi9TtH5hrH3QwRavfuit5g6S1NOv/xZP0s7Kz1HC+2",
+	"dZo6e2J5Ta9Ec9Adx/9ERcVaQdesoqXVJNLPAkmkjxtvm0QewfYvvZGmjuE8c1/ZHH8XkIn1WVqYu8R1",
+	"46n7xl+HgwcECSazdQercUgtnRwnOKkpOqtqvsOslsiRICPghfnmOdQny7c1mjfA6TVquKuTVQesBkNC",
+	"34I6aZ/loo3SCTqOXCHzTXtlqQYIOjr8rUpzoyDXSVd1FJL6PfXevmlX9o/Ng7rRq+IO/bRNzGFnccgB",
+	"h6XKmsGGfr050ihq040OnfW6tNele65LS6LyI517c65cgYl6Aui0GO9JskYulYO7+XgE7d/KVx6ru+cc",
+	"3SN1JFB1xo8zoZ9KLmaT3UVgZDsa2V/lCN/++b/deeyhF1ah2I9bq21kIfwwo/MUMhcW1Ti3ldLQ6IUb",
+	"0djdOcZtqLFKdnmPljGcmBtYaZIAnSbDkKKCi8CRuv0jlTYHXMCVsq2o8po3B5AAbJInLD+Bo5fn58c5",
+	"Vlzn6PTabFXwNqs5psqznDjtWje20cHF0c3L1aP6PUqjaoP9STv64XqTliJr+ZKaPE2eZFEjPPJxyl4f",
+	"bE0feBgijtFEVGyFT9zTZs/JZtI7SvO0+Dwn22G992Q6672njrwnQ8+q1CVm6R7be8qmVnlc78nSo9Z7",
+	"sqwa4EE5MTksL6qSbfJaM5fwM0eOJ+xJWRpUe1NZzVvv07iWZWfAPaqfRZV35dRxCw8rnc0he1kpZdb0",
+	"tGwHzd5WWXscgMfV6446r4vwZKHBLZ/XZZ9KdytKJsKdPWTmToV0nmSvynOaMoSAQJ+FJk1EJ1ynseBz",
+	"QGi2O/kK1ycURzrDn3KxZAcnKq2syour57nLG6yN51DN5NV5mMhWQniX7dJH9r28xvN8H+/WyOHtEd+y",
+	"wyiHUKwY3yMGlnCm8oyO5EujoTlwYEpaQKJan3rw3EZi8WS5jLFGyDsF7Uy3Gb+zcUXCE5bY3k0X7iKP",
+	"I2kFH6ZMfVurMQK8USfv2/FG91861zRx659Vz3BquDVpOb+K9CcFfqtnnmpnNGuQ6t0/17LsM7lH9bOo",
+	"ckbt8zbOaDqbQ3ZGU8qs6YzaDpqd0bLy6NAZ7VXHrlRHDU98EHTyyeeIcvnA3A9P+QIT41EjIlRelFI2",
+	"5gy/yh50UmYsuPVZ8/5n+r79Vs/7nszMmRm4rGzPtIcKbRo3StDxpQoNXOtn3CRwM3WzsNDJWxG5RzFd",
+	"IvAJrbguvQABX8IJGurKgsaz5nP6cAFGGYKoSY6G5d/4yHd8+48Ec8XY62+z59X1Fk5uZvXqrRpQa+yA",
+	"cx/rye8SM7gZTdZNFEgEIhGK7hKOgr7QMVLHbukb168+LhucyZMLKBJ/mRdTfuPOlQzgQZ9oX4tpejWw",
+	"+eiHUUzeB3f6K+/uEeN+XMLnYBsH2nxgmsY5XYJhWZ7K3OT5IC9pCsxguD4nbSmD+7/rtlnRtvHftQL2",
+	"ZJq2QEfCBVDZLLMa7lGUTgtV47RHa+O4Q21SUAutp55TE92m7k0FvhyaKxM1w/cIoM9wsYwRB0dXv129",
+	"eXv1w9vXQ/D+9YfX7397/WoIXr1+9/b19etXx0NAqNpfu3Sl9NwLBezgxfkwVMe094M8Oqd1JyGp4XRO",
+	"Y52ItFI51cJ6qyX6oP7+zbxQVF5Gb6UsEKAWmiMzrQ3CIyLt1lXHEqa/gLk1xWvG21kjajNzfAqhmyXS",
+	"hgGcoliLKK5gQlqmIe8NR284esOxVcNR4sJXUMCrVO58gbkqRJqRzabySLJ9prk3IJcuZBqU68231RI9",
+	"40DP3xOne7oFeqpjxKtrKflQorXE9Y8ELxcmq16Zo93jRzzS8tpNyXuoZd0YdWFKORb4gIBkGVMYoQio",
+	"Jpfm33rDTu2AJsslZQJFYI6YLv1tSsRLkVhrV6bzuk1LRicoShiq0Ezp80dcyHd2UP9CPkKtqe3F0zaM",
+	"TsvfZJYgK1ZN0a7lzLrCSgVt1hj9llSbJ/rNcETLKkodKJrN8l5vtT5LXpI2mmjLUi/7FXjZyQfwY1XY",
+	"JdnwDuatcG25xoLRLs6s1F/A3KrCrqDIqDhgOEuUPqXMHXsfdpW/fq2wq0CKprCrWne1DLt6NXVwasrL",
+	"W7+yGST4n9Dv5/9E4wgxEKN7FHN7vOf3LzcDFCO5zNyWBNbl8G8GX4eg9NRWuL8ZfL0d5bylFpxVJLuc",
+	"+ztGBZ1Qj+6sqb2kqiPpbCRwLEXgUh8XUlXbpwlHkdpse/UPSGZUBp3XYMrgAj1Q9klVofZXVlpCMQ9i",
+	"12Vm0u1O/Lg3zWhV6iJTeN0btZlwFagqyyJhBEWtDspJxUYLbNOkzXNsZm2D/aB2hsGtuocrdlHay1Oj",
+	"pAYHWPc8Xs3pr8yWUv4gWDrNoWfVSovQwE+p33zA/FCtN36tq73mL7bWBRu0Po/VsIp13iZPFUcT0a2O",
+	"8Xk9tpuGmWzsW5px2nGLm/g36lK6j17bmzQUCPIkrano5iBWryh2qCjKvFClCdzv9drGtPOyGbrHE3SV",
+	"iPl79EeCvHIeY0TEXbj1qxnkg4BM+D5ENrib0AhVJMFeYob4HfY4vh/QhJKIg4QIHJtrIRHiQL+TWcaM",
+	"TpJ/snsYV/cmKHiAWIAxEg8IEbCkccz9nZmw4k57KKW5Jxwx92Vmu0RK7//zH/958vzFdy8HHs65RwxP",
+	"Tartu4ThvOvDcMg7d1K2YlTYmfK+7K90fac8l+zSZD/GM8m6OeTWMLMA1Tz5jsZxJU8WGKZdoubsy03j",
+	"8yQWPsWhLzF8uTHbZDp8gomYU2ZU4N0SkQiT2c3g62hYasqTyQRxfjMYgpuBoJ8Q0b+fnp6mLyDGKDNd",
+	"q+Z3ESIYRTcD8D/BjaFodGdeV7/BWLrEqzsZHZmfzHWmuxmDRMjOy/peDZTN9pobzi2eGWowzA2jDy+k",
+	"Q3hTu6a7iW4IH7HUGXU1trcXPbxX35VXkT6QmMJI2efKCFbFmEVyMLSkHNttVTvhH9//+MuHwXDw6uqX",
+	"V28Gw8FPeKaKOQ+Gg79i8bdkLP+I6VjZ9Z8RiVCMVoPh4D8RoREdDAd/R2P7wq+FjG0ZdeFLlX+u4kiB",
+	"mGS+//doLsSS//f/ORXL44uzs0Z5znyO7t/H9K8XS7Gyl7j8me71M71DRyhY0AjFABMg5pgDjtg9YmCF",
+	"xKXdNUKySw3CG5XyjIMRWtLJnI/UbTzA6YVS2SpH8ofr1z/rreUjlQiZC7Q4oWx25v51Z7aohsBuLx7L",
+	"vxK1cUcoUH0DRKIlxUS4nUo6neIJhjHQpgzMIU9bq89ofcVvAT+bQuLnlVGoc1leV+89XoElRhOlTdIt",
+	"SLNBK5KlZ3vWNWt9Ujr75qUuaG2v/qFI7d+CCE1iyJAij/Ykj4eqXzmMuompTjNTFmECBeJ3fCXXxYyd",
+	"fVB7Yts1qzitbb494KS2auk5pV0u0vH4p6BLxGgJpOXo3LSFV2iulsXbLIIC3Qm8KJ9YOVG/bu3AzByy",
+	"6AEypM3vllbhb2YQbcM3yrdsHd4NNrUVd26jNPrWdn0NUFXa/JVjZnmncNC5sLbNe8EeZvWLTK0YeA2Z",
+	"1XKNu8epwg08NK3I0KRa2h1Z266OaLnzUKVDwndA9ki5tFmH4IKJa4j+t7gjrqXdwwy1AlcFU+S2GgMP",
+	"RBVmlnZRO4ONgMr2O6KZ+X6DGGX26M4aAKX7+CZ40qNmW+5w9wq2V7DfrIItC47nLnFJemwjkF5SBogI",
+	"hlFuc18n9tAQ0S8//vAGXJt6cxpYwpF+9Pz8+fM/qU19cJTmbzEZWXQgxRCMVRCPJ0hdW+Vg9PvtyBUD",
+	"YcicEyXouKuTAa8/CwZ/UkqhpqcBJCvjPBeZwP1CksXYJukonItwnys1WQQFPAX/N1qpbEBM6JATghgJ",
+	"gZiq1EPMP/gQRHgmo1HKwOhuBI4mczT5hCIwXhlvkN0jdgl+XSJy9e4N+O70HEwgIVQA9HnJEOfgE1oB",
+	"A9zw40twD+ME6fO2+hO4rrki554Flw3FhoPPJzN6Yn5cwOXv+q1bhZ5O4QR9+SrJqCj4mjHKGhakQBn5",
+	"mkrMCASVNDDJGReIczhDKjmj/W2J2IlccZfFZyqJEhmI7S7G5BMfHasg3SAQo/L3fB0OCuGZBw6xegZo",
+	"RWNQJk9Koz1OONSnDupTB+VTB62TESgwFdBto5g1BsJ5276rREBPJi9HQ26e5gWtCrTa+WhFqKwwrUJn",
+	"zbPaKPjKjxZ+WqD4Ed9gHFb89LWisTwdmkKyKoF/zOQ9T0ncS8v1Jntvs3RRK01WQ6el67kcHC0R49K/",
+	"A1AIhseJQJdqAyRS2zBqjzECMf6E7DbSfrtLXRztLJzimCvIlupNLkoQOJKUoRrGNZtIS8oEjI9NhMMS",
+	"5BjffyAIvDIXV9We8XbOB33f9XHS2zrma3QMUkbckU+w5eO733d1bNORtMo0B1/UzmT2Ka58bYYI995G",
+	"ZtiO0aaWfmbG36D1zX7xWpbXfX6T0fUI02Pa2z0QpRLt3uIJItyLA8T60XrGbqSPI6kjgSO9h0eouvo5",
+	"RlPKkG0wZXQxOgUjfTpp5KgtTccoYnAq5FMzlTt70kRXoEhvRoOj0k1qIdWfukZ9fJl2MFd3dHj2fXVG",
+	"BhwlHDEAJ4r9TD45QrWVdr2kN6FUB/rN9NSje2wgE/QZc8FPwWiM5vAeUwZjyDlc8VGp6BjTCbH1Y01W",
+	"V9qsIrH2MSBwgclMH/6xi6UOAyHM3CfzkUIXV2qMB4aFsGjio3okRRLkdFuHIf8PbpwrOY7/OrhaZJ/n",
+	"9+bDr+C753/608lzAOPlHJ68UEdZT7sooXhIPlZBHD3aI5XNC3c+zCuda+FFBXFuDFpyJ+sy7xvQuqBw",
+	"X/wlsND999/776xlrku2mhZDsySG0kDdmbOZYrWlUzrv3VBXbiRba7twTFRpYSnQ7oAonAh8rxETvlTp",
+	"c9IDqoqn7+knFPlPoWYqOz1+iT+zB+UOwBK8gPEdM1jrXe5A7GA4mCcLSKofjzHlcIrE6m62oKWnDziO",
+	"YjxFd0olPlD26W6J2AKbFIWC0ThG0R1PxlxAMkF3hinl4zla4AmM7xKOSv3ihRTpO/RZ/c906SN1amDX",
+	"yoyUMeDdFkIvponMB05WN1dIQ0l2Pdoo9+n5DymrjmHZNOXKNeZybdRHdcaXaozprK3uKKLLWLPiomSO",
+	"LP9+dfKft19efP1vg3VsV4Pn2p06bQKMKjRk0awGpKHaqprrNc2uNE1WydQIaRVKEKfxUH3ArJsVR7ev",
+	"14y8ETpgnfpgaMBN9BsEBtzHroUKmC9vwgRKyngTRKBXxb0qftqq2COG5FPt2aJ6CRjo+OgegY/v37qy",
+	"Y4SSE42+2DtR7kzWlxtb+szc87P/OrMX7yqiy+yUjdIraemlufHvlPRzb4Y8xO5cS/jZtDTbYTXvCSpg",
+	"rN7kzZZAN2bqemRj82JyFJ0Fzs0zP3Sxb59y/RkSvEyqr6otMs+bsl1m29bfqBpmzkhlj0F5L1KVbz0V",
+	"B1oz5WUX5+6eTC7MPv3koaSfzAXCaS7KNuknq9NOZvVJY/ycUy7byjfZuZQfZoa3BSbmFu7zA8tK6eX3",
+	"Jt6tCisXBXtZ+4nZtsXJ5Tpqms1GoWZ2pHC+yE/+Gww685+9VuSZpUFT+OnXZevnn+zV1lNSW2XWy1Co",
+	"xHSvMF/GcAUUrZXPi0m2qnNaj1jGTXSp2Qeo1BUyAjPK4WZwCc7VBvpkgpYCRUNdbU2jIse5dBPKXefK",
+	"tTbuPhibCZirHhNp7Y3L7bxLTMR3L/Rpdq2hXjx/+eeXf/nuTy//PGxQWxlKVyWNkbNVpZUzIYMMI+Tv",
+	"LqVGKXq4Sc7Pv5uo5+pPpHI4QKJKWwNI+ANiHLw8P1ffrDfmEYBxTB9QBCjRyTBbHpDM7el54qyPH9+8",
+	"GuorLDo/fGv0xSnCcu9jTuNEqMjbBd7os5DDWTWorgTkJtA8oDlNcm0zyRSsk/L+osrLdRWZqSI/HGZS",
+	"HpU/Tl9dkAyIBSAygDTpqniOiq2u9RVCJEzEn15681XFkAuduMdz72MipSMCUIAFlaEumSAAwQITde5G",
+	"p1+dminLPtafrwX+8jP4K75HRA5vJfMSxHSGCTcXleYIMw5uBupHoKVCDquF4mZwOvBuiqMp/uyP2KaY",
+	"cWXbGJwIKUOG1ziaMCTA0YjPl3caCeD4M1hQho6H0pNnaEJnBPNCsriALUgznaHjtuyapFyTMpfPzOcY",
+	"uSrhZ7u8aSq7kmVEqWXVMp+CK5V8FywQJDxz8+0Zd6VcjkbqJ3Byovo4ESIeHRd1qmJHp1O/e/79d386",
+	"P8/hUl6VutV0mx4qRmUyikdWFltWAJ/Qyi8LmueH6vqnSeskFYBXpnJaZDMNUCOvWxQqTYcyUxTjMbX2",
+	"jbzjD3bUy+H+Yd44lTxa38z8AGmKCPkSTrmDgpQAaI/6eaBR17B1pqncmzqB1MMcsUdKHqU/yHMKkEFM",
+	"7hiatULDWh1sUnnM3usRTBaoXHXireeeMjXy9jkBlRHQOygqVUcjsLuzNAhPBjrP7vWXv9M+fcTPdGcJ",
+	"bjcK9Y122P7Bv7XR8OEgWUYbSkhIQafEZhnwZ/XS+ioPsec06DB7ROJx8n3llEeOTrVWsBHTT02iB9B3",
+	"BBgC9f1Af7+yWk4OWkL9RVPULqdNyaT0KXF2bgs2QipbH6zaHPLM6MFvMEOZ012BOcqcKqjaIllmPebA",
+	"zdZy0RfzpHYGm22L7N0GxlpAeIaIDUFObh9sjd0QN1LTVojHBLTcB+l1eq/Te52+5taRqUtWgVcogCJT",
+	"BOsUjMwWDx8NM1cZh2A0oXGMJmr/1AELc8rsPcePH9+80ttC27praIbb1hWjH1X3OtBoyjueocX2pmOH",
+	"CJtS0wFj9FkwqM+vhmQDcenjvg4HM0aTZe1hzwaTJDngPY1R+RjoX2XXQB181VwHjvRo7k6h2pmLUZRP",
+	"fn/sTYK2pVJm9qhrvW8gG7VJyKiHbHkOo6EC4/bu32UPpTWx4qNeBmyajICzRqpeyzamosx2+PxnpFIR",
+	"gvEKoJMFxDE40gedvbd6PcwdnufMckLuultWYQ2dJi0wYUFJ5IvnKTpaYbCkcrrhttryhGAEygz57s2N",
+	"1DjG3uixRtlrc5J+GrnQyTbV35SBMZrQhUHR1HXoxjQPj6swS8Qq2GZzBENXiDCfWqUZK3RhQ3UuRRUe",
+	"UpqrSqM1nHHoVL/tQop/VGSpkmVDtZxIq8Dm7N3H6yFYQAJnksDq6r6mtYx3AmS7ek9Vz60m0g5xUq1D",
+	"6AkI1e81Ix9ihF22VEHEa46uU9W7Tmwt/wyIrPOKs8OsN7067NXh7tRhlUQo56qsgCC508P7HXjM78z4",
+	"lc/VlHxPC3KdGSrXb6aT2/rp/+gmWkgaHcMZ11lUbGoAlarlUt19Y2hB71U6cunlfh0B/YN2cBZqBTwB",
+	"8xbpMjRTqqBZiQL/I0FslabSLm98jmm00lfKXp6f6wMU0rVXhcijFYELPDlhiAt3JBOLi/Te2A1Jk2uP",
+	"fr8ZvNF188AUxwIxrSEvwJTSm8Ht6FgdCx1D+5gPAadMAMpuyBLOMJnpfNtfbgzWlasgqF6GYAFjGWgi",
+	"N8YntFKltMgNScgnQh8IMGjHmYE41Em7U/BKlwKL0hTL5mYbJCvw7x9+/UWnMz++IZwClSVKX4SbIYKY",
+	"8m4nkIAxVsXDLjPnxiTnRDyr/sUDvSFymvz0Ri2aLz+ML1Gmu/qrJ4A5TxBPN+Vs1nBhkuJLTx3zO32d",
+	"N5/tS/Lro6akguOxNLG+nGvfvfAoZvepd8UrxSrE0hpTlWLkAovE/Vvj0eaRyp5qHvnu77ZNTWWIsxSr",
+	"08GjJqUyN7K9Eh+cK+kBjTkWaxQQzYa1uXXMJpApLFg6nCdZp/kcn072iEJjqJpejk8FpKN0L/vOttky",
+	"mTbTwfF/XzfXwTps1uBgrc10lfGWh0OqYi8PYzS5Vt5UXaUCo+VuA2d6cLFamRZtcql6qd0QxPlHXCui",
+	"8wzfFN3V6ppNIr1e0zympimxwof0GlpxQ87ersptyJVdp+1us9m8abzqKLstOMzUnRZ1r8MebLbvDmUY",
+	"OFL3wUaeC2HbzBAauFsGBYSTPxLMsT/XReOnFnrYwRe/ggJeZb4h+MO5oAz6YtD8R8umwLTloCJdLTiS",
+	"gQ5lZgfjMlNImPs3N4YmmS0Qc0aT2fxEq7sjM3Bmgsf6RuE26ffBkMJ79rWTsxL1Cipf6CnYmuVKsPuu",
+	"+qpS4K0TlW6A8a19GLrN3mrp7npLmc2+vwOBzV+iD5HW4GpTsqG6kXOHyV2tfKvbfpgACKY4RvoI0QmH",
+	"UwTk4hXusiqb1riIWRS9bkVsuypdssU0LjXJY4Oh1OAtWCN9w+wuQPYoeFYHl/ZcCxqhbKqGGQs9LOU1",
+	"8DJCYff2ttoraYyArYvSVdmKOnP0HqnC+Dx7mT3ULhkrg7m2IZdAfToQtPR67k2NvyLABVydgqsowmQm",
+	"rZsCO+XfUHUECEKRqY3P53gplQwW+amBo5fn3x1fAobUDOTLEUUK4j0FV/mmFbPAHEBVtEZhmctPssvz",
+	"fJHIdXYPvmG7tr6BWrOUUb1uM2umuSGF26Xjg+BkbjVe6xWrzWOxtsZyFzrNJ9Xogaxv5M+3IHla1Ycg",
+	"n8AYiQeESCYdHCQRgDkev3QnC+0tx1T0R+uhwo3qZJvO4poOT2A6tK2nFvMZszT7V95CVef3KnNL1YX5",
+	"wsqECAH1pzt5R7UhBPksJ8+ecRUXX7q783AqkM7+EUOVcQGdrpd7pFXimAJh/TQNo2UV2FiOlJqm5pHq",
+	"iom2n+XBAY1lSoQbMB+hG1BG33BrYYzlsZuTJJNPHZ0eeULiXUn4enENZJ1KDVKz5Icqgq3lLlTYNpOw",
+	"JrEqxUgdSlYfIfURUh8hdRkheaRcJEvvqRj0eYkYXiAiYKxL4vmq6B1fmDJ6Y12OS5Wge5hTc1A9AlgM",
+	"1b9hTAnKHjmkDEQoRgKpgz0qAx3Xxb88lb8U+wud7GzkjjeqCnb6zM2IL9EET+2hQ10cTx8woiYzjU0M",
+	"+EwKMkCf4WIZ65P02ByaAkalqfp1kr7qqM9CBW1tivUdZJ3chVcp54qkqTbdVUh7IqV5pQcgkqXbcO40",
+	"BhbJUl+7VHXRcjLS6k7rOvWDM59VGjt/30Yz122VfgoAaqV6eqLVhYv8E2JRuuMEwwSZKVQuY3XMYGxQ",
+	"Iyt7XFz5a+WIBxgrCHO7IDBSUERrjBNUp2tGCSJZNscIOfF8SvWKH184/UvkTyZ8ZZZGH8n2nHOeQIFm",
+	"lK1GF+ANeEPAb1gwOgSvwevP4Dd8T4fgClwRxMUcCfxPFOk28ve/gb9J1fsT/owicPUAP6Eh+A38RuOE",
+	"CMhwvAIfhD4jxVb2+U/gJ4ZQvAI/6+jK/PwRfNRnzE/BL3BhHIyE4D8SBB69CLClSPZo2JvBcPB6MBxc",
+	"DYaDvw2Gg98Gw8FPg+Hgo/f0VzULvzjv0mMLvJwdvNPrvvy2jsnCbLViuK5qRz7+iqx1LcpvOMOoWms6",
+	"g5RLxhX0qf8G0y1fPExjqj68pUXNJjKpt6qm9/VNqxwqyLzmJWqjAoDfjjyVaSZNpy/d5BXg+lHGzI1j",
+	"dGGuG3E8Iyg6wUQDGF4UQl3RUngGF3A6VS25Kkcvo8fjGiOiEgC6WgSjCV2oUuIjmyWcIQWxsHs8kYHs",
+	"csnoPYyBXBbKYcyPAea5a59qgjp9usqy3MZPqlgC9FmdWo7vcISIwFMcUpPcvPMm80qn9srvhzGGvVnn",
+	"dbVD8B5xmrAJAum0bGG99+/fvLp4/9dXd38+//78LyNfMYNGrFOOfpew2A8ByhEAQ5zGcnGWcKaqNYzk",
+	"SyNwNJoLseQXZ2d8gicsIZP5KWWzM9ve1GeQjXUm+tHxUMNN7vYcUSOsAacEm3lF3cxnVrDGbbX0NbsA",
+	"RhS3HrBvn9fXxJEtC7fkvtDLPGYhKr2GVEvW2jrTrGTZzO81I1tfoSwg9qTqJ7SSWm1kOhtpfHYZJwzG",
+	"UmTM78fqTqzB9bJ6sqJw7TfqiaQLEuaF2JVp8kFMu/X8D/1yo/dRFObthPcHKMpligsGsf+yjHpiqpD6",
+	"HBkQ409uLaQv4uRKbYS4GjtSjApRcSkoNq/6D509Ab/iEV2Czsx7Tod0uYNgNc1ti6xcTuts4ksojm92",
+	"JbRg9J5Ea6YNdAK8B/0s6F/nCKiFqfRAnKarZT7dqmTV9M/Vox4eUqE+q4V/YAjX5B6YbtdzD9TLjd5B",
+	"QT5752A70llenjSLb8mZMLV6Gm7ecnCk7t4edwSluxo75i4kgGTl0nr5jmwplwZW1zMfYybmd5ExEC3r",
+	"/A8HY4ZQJP/2p+gxT/VpM0MxnWdxyujC1QsERzDm1JwxqDi3JdQhra0UCjKfoLb3IwQ3occ2k6IhggSe",
+	"3MWYhLliM0SoRbUbk8tupTaNWfJnPFul5lFv8tWWqtk4T2+7q5XFNWhkpqYS9yl5M5XOj0o1w6TuiSPE",
+	"ha6w+Ei175tuqjbcAc1+2v7dAeXIU8PypyH4WWq0j+DI5PNSKsvC/z8NhoOfK+F+LqBIPMR4i6dospoo",
+	"L0C2sCiszZx1lCu568FiPSNZt7HLEMc4S7dpNueMwxAkNua1mM7a30PnyXIZm4G2YCI+2O41M3R/AThz",
+	"79csj+axgtbP6HQvmXN1oBxNMlZ6mLX3OWPnOLB0vzhf/z6zSKUUz17Fd1vtVzUHpsZl6Cgy3Zqvc5X3",
+	"dMoKqnU15qfqhlT7E2+r69wpJYgZyCUWUQlFjnW2Q5XzkWWvPkwSxiS/mEtAm1UFWS+s6dJN2Lfz9MY+",
+	"tjV9LSkYBoC4E2HrmqXUtLQW485uXhfsQo1SrUSLwirSuFIJRZjD/F4z8uEhRr6yFEHEa8KMsnUW2oNG",
+	"+u1G1KhoPDeBjXrT2ZvO3nT2pnNPTadHR6ZDl6Fb/UztBBO8gDFX4KwrGF2/KdzJAbXCWbT21RW2vY/b",
+	"SUbmfJBru7ytWa+AkNAsni8mvAJmjEymdMUrCMyQ4EAdHbs4OxuBoxFBD7av0wldqD1+c9kOpi2LrapO",
+	"0hy3X8E1dV/3WYst7as9x1SWwlCSkrtjHtSNfoDeo/6wNu6jJWCj/2i7XtOB1K83e5BFWdtmvZjHkIcS",
+	"Ka6NlXHr06gYi/b6mn5C5D36I0E+/l1Czh8oyytr96On+4QjZilR9kjgRC33M25LpsAoYohzT87/Asu4",
+	"fofp8D7eMJ/Dl5RwT1YmOJkgXoXZwwUCQr4Pjgh6QAxMYiwZXB/6VpkjPqFcBZcMWeV7Hr4oVp1WzYZ2",
+	"Ht4vKJU59c7WFE211lkd/deCCEamYO0ITGkc0wd+CUztPQbgWHL8hXpHfiQX2mnmcxSdgg/OgKj8ElBo",
+	"055jTM/HKz/LY87LtOBokjAsVuoDbfplyBC7SsTcW7LVZRtQFNPrcwFGJqv4PxWEfgF+UJ0AfXZatTGH",
+	"p8HRSLGE7xHmqldVaElQqhZWm9vBhZlW+hHSoA6+ym/AZEr91+hUTZKpOWH3g/RQP1y//hmo/9gcKVfv",
+	"3gyBVJ5QqI1wtYWubqNPp3iCYXxD0jctAx6NVEloLtDiDi7xnaA05qPjU/Dx/Vu1WX9DRmdwic++6GsK",
+	"X8++wOXy69kX5aB9Pfv9C46+nt2O9GjmKsNoyfA9FGoTRpHIMurxDaEMjGx+hSNIKFktaMKHShJOdB0j",
+	"8A6KuT4pENFJIp1FU+LFpFOQLnqMyeyG8BjyuSncIoVsqd60Pg7WsLcuc4MioL10GbysTm/IjZNmDhKu",
+	"86LkyuMgco9iukT8QhWwMXS+GVyAL6enp19N/RpK7LHj4Q3JtOOy4e+np6e3Q3CjjdHNQP4p7ZH+y5ok",
+	"/S9plTJVcdRRvqPMgeYbonYpVdYIdy7Cxmmn/zLShyi48cBilR/DHqfAhOMI6eBMd6kIoKsIgTm8R+DV",
+	"PyCZUfD+9YdrMGVwgR4o+/SMAz6HigQ6hwVSb+gPlVpTfeTN4FqqMN0Cc7fcpzeD268jqfO4UAkOueDq",
+	"60b5lC2jG6LMjKZz/pka4MvXIfhyM0hYbMZ7TQSSRNLJaj6+f6uGuv06OjaLUFltKBFzzQQ6c3FaL3co",
+	"446TKU2IvgCzQGJOoxuiv3ho8jCOJUOZSklAqx9erIGkSPuzlA/5RVK0zmy+xqH5t1k2928TR7p/p0VG",
+	"R/KDzG9zytImFh1K+yhlP1PvWj1357Kq6Izrro0ufKX3xsGomH9e9VGRqV0O7UsInf3dbZKNbsgRzGRW",
+	"osy3lx2hiWTUhzlVGkFXOVO3oBRjL46z03GB6QgcYcHNdWPdBT/OTKJQul43vyGY3CMiKFul79wQezsr",
+	"G+pKhjcXlzHiZ/b08xDkflXIgfyRmTtC/Mw6iiMpyTAC49UNsUlFhuq7BCJgvMpd+lJaUCu1ckocXrGk",
+	"6tvl4HbhYAw5hyv5kwHA5J/uk+VyZHPrYGYrvg71rS8gqM2bU0yMYybnPvOGZD55Dln0ABmKkAz/dLlz",
+	"S/2Ru/uW0i1P2nT2S8hghGeL/De5K+OS6+3NRMWjyo7pQhl6DUo1P0Z5/ILnAQwltdela3mYp6bpQuXd",
+	"Mtyo4mtdXS2V1uENeffx+kyX63v1+u3r69e2AJtUuscue410Hc2JOOVnyRh7iSbZGmSSFXV9Nsn44OX5",
+	"d6U6av9BExBR1aHS4ak2k6u3REz6Tar3GwLVBLUmPHp5/tyYGam3lJHWd2GqrEDa8w2ZSM5CHETUWFFt",
+	"orC089agTiBjK3P9UdsFqTQNhGDtwwgkJFa+1xzdEKZDBYMdcbowLkwWV5K2w/zTmA41hb/qem4osn6N",
+	"dkPVMoAxjdSFhlE255xkkWxtUMVCxXyPslFFKkj1KHOFRb2fObSqnmejSf3DOD9gWpnetdG1890/7Rk8",
+	"/YMRHxleau/8hqQqYJgKpG7npOpYcwehzjLbwBWS6IaQNDgdAk7TNEa2kcV7ORLaLZOe/qnkYQKX+MRV",
+	"03vGb8i/w3uY1teTXIEFhjHmxmwq0wpdvg5BTQQxoURArKpZaqa4ISwhhgNOTtIcFSdp3PVv7iWTW+ma",
+	"/pLE8b8JlqDRZcYNvCHQMMMDTeJIVfcDoxuHciuv4jbVTkoxSPkwszSXYZE4vZExlsAilp57tSM+GA7u",
+	"bYw1eH56fnqu8nRqgg0uBt+dnp9+pyJOoYtLKB9baqozrTfPVIRJfffc3qtTtWbLgUaI64s7+j1bblCH",
+	"L5dp1jQ5Ngeje8Rc8o+7hOE7GTDESPnqUriKzw1NVkvpG8iO7uSQo+OhutSshF45RupWMVLhtlNtb6LB",
+	"xeCDgEy8UnNTkZiOWhEXP9BopYEsIpCGsqCUFz322T+4jk915NmYy88NYAGHr191hGwUkuzgxfn5FgZU",
+	"H6jjt3Is7VuUU8kKL/VcfEO4OZ/9ACP3OcPBy+ffNb/yDq6k73xN6VvIdMrcly/+tfm96zmjQsRI7Wp8",
+	"f/7n5jfeEJ6owBIRkc2EbAPxwcXvt8MBTxYLyFaWEVI+jelMbdrr3YzfB4o51DWgkigo81QjECZLnLWW",
+	"L87PNd+rOqgCxbE0XyRSxUh5oqP9Ixcdq96HgJIJ0mfRIdFRjhKuMkO/o3H8SPwsh8rwcxbwUbVrt87f",
+	"egI8iSsZnAsorDHaC27fCu9KOgSzrgE/zoqRlOLgGRK+bWgutD539UgsSS2YkAmXOLi3Vx1oduP6SHhL",
+	"xByfgp+ytXmHtpauUty2nq7evLGjGSAbgil6yBTl1cbfOHJzxJCOHU2UIJ+pIGfK6EI9+CNR2S9UlFwW",
+	"JPnVP2Tqr0iHf4GE2heoOKOaNjl7ixdYVJ5PzTT8dTrlKKjlB8qC2r3R9Atp+vpzcNOfNMQZ3qk5f3+7",
+	"RS1gl0dtQXk0wK8EuSunjnVtcJjexDcXW/QZ+1B1oNgjrxLOnze/9pFY9aNt2cvzAD3yE2VjHEVI3wZM",
+	"5V7OISOTR0a0be7PjA5wNfNuvw4rzFTTwQkVK1GCCqKfEeWyDOldYTf4doyR7d5sQQdZouedj242YT1c",
+	"qOcVrW1pHoOtdmXQHCtrIsmAP2UWD/M2GjGF92vmlmHD47D5KzVWjs1z3PayPA39SgSOdHgpfcHjfecQ",
+	"/R31b/xCxU80IVGHrKFJ1cgaQ7/zIm2AfdGkkDBxcOqy+D2W8jr/FYnMIrdzCJ6eVa7WiNcZV1JSeY5g",
+	"ZM5bvL6Gs6oBTLMz1UZ1u8+WurXA5Jj+r0gd1ExZN9i4t+PKSPHC0n+g5B1kAsMYJMsICnRRQt4yZ0jA",
+	"Ubr5jjO76ADO1P6t1qV6m96dq5ORGyYzMFIo+bE+ibeZch6CMZpSpqMHVTimLMYf1ec8kleiz+o8cngc",
+	"JoKasFFGFA/L/uzYpdFstrZLU9gUDAnP01eAeseF6XZbDaO66NwcJy/kf1Rnyvc5SP/RffUH9dF9rL6P",
+	"XkFhlUJC9hI7H1roXpbXGitfIGBYJL9IuFBCndUCq6pAvTjEdixjYZTdhO2FSfTRezfRe8Fo1bJvqOFr",
+	"E9JX8Du40gIGYJpxQ9VH5/ZCR2Tj8Zfn53pX1x0nHcmW5p7b4rgq+vfJTg8CdA8CtOGwGkigqHr1naKU",
+	"ZVpAAuWV75GBDZXudc6ZVQvU4wS1OEGBWq0diQNBDfz6PxwU2IkHtBOIoJ0sGqSgJJM9YLANwKALL6pw",
+	"FjoEPlBlWDPvPJVd/ldQwKvMZ/cAwj46D4VVCgEQSgx9aABCWWJr7H6BgDs5ClCcw5aOp+VH2Q3CUJhE",
+	"jzB0gzAU7Fotf4faxh0eGvAJRA8bdA8btGGbGtig0E0HBwrKDNCjBxsq1Ot5aaF69KAWPSiydVsvoj9z",
+	"EAYv7MT92Qm80EpYLbxQEtoeXtgGvNCFC+XuNocAC2mGrrUBBZEsOaAPBLFvA1N4bT+5BxP20ZdwyxMC",
+	"Izj2PTT4IJM5r9rgp5zcJWDgkecqzCArStswl67/3eAEbvgeIegGIUAZfvExcbNJ2wIeEMTvOlrN83sP",
+	"BnQPBjRxSA0AkHNloEnpEh7tr+8WPEHbXB80uJXoY/va2H4dI/+04nmPbg4P6R/NO9lJGB8oizaAz8hk",
+	"H7pvI3Rf17fJpj8Lidiz7Z/KMYCfs9/ch+376Bpklygkcs+x8aFF73kZrTHuWartZNc/N4HtmMnsELuJ",
+	"47Mz6EP5bkL5RZ5xKhg6yOjtcI+/xP59TN99TB/GKjWRfbaDDvb1C4veB/ubaM3rgkvah/y1IX+OlVs5",
+	"Bv1GfljU/8gezU5i/3DRtOF/XkR7BGAbCMBmLpG7/RgCAmSKk6+LAJQyqO81AvAuWzG5D//3zllw6xMS",
+	"+6fce2iBf0Yua4x7Wta/w5C/JM9VIX86+naso+t/N8G+G76P9LuJ9JcZfvFxcLNB6z7ALzM7uMrkDxBz",
+	"KMxpOpA7E84KZhpwgePY1JfpKt9AXsB6RKF7RKGJJWuwhJRJNgcSsgvdowhrq+PrrEPb4we1+EHKvuH+",
+	"xZNCDkqWIRw5eDTHaCeYQaAgWsAgI5A9WrANtKCtW+Ur3VWo2NWmToB5JVfAnj4Q7ssx6IABcDTSQf4X",
+	"Je9fR0OQ++GULrO/naQ/HtdhCrokaK6E4lA+REthXTmDLYg5o8lsrspi2f0AqYI4QvnyhTak9BrzRy9S",
+	"AOMrReweu1jXRWlu/wtcoDemrNMjpVE2y9qmxoEVu0MtdeDUSkBSZEO+GhBEx6A8k6jV9A+yBQgrXfR8",
+	"jQM73HaTCptRdlvxwEyiR0C6LXxgmK+Wldcx2434yK/qBKw0WpfWHM2QAC/Pv1N1p16ev9SVNsUcrcAC",
+	"rhSOwRECWJyCK6NmjCklqgP7G0NTVSeSgiMIBD3RNYm1aT0OQUSOL4Eqpyi7wAIcCXqygGTlOuHHYEb1",
+	"S1g01WdIRbRl0DL9WbvUtz3iYr3cFwGiI5mA6PKIP0HcSQ236toQIdITUCnCWoCM3yo5niNUWxVibdZ6",
+	"csUhGo3HdTmM6FGboFIRlnfbOkdbQ3DAEV3ftBzX4j9NxR260fVbd+R2WiQiSBSLtSKcSPYWzVi0fas2",
+	"EWYJl4nHEv6UxDFgaBnDyebCu8BC+kEPDKuy5laIZRe65oQt7lyW5fd6Ct+YMLeJynpp7qXZJ82G87cQ",
+	"FkZQQK7HDM0Ja5pX4Jw9brtB2lmz+j1mu0XMNkNnzamPCOJmxg5NWGul7RBz1TpN0pBgzirFENBWnb8x",
+	"HbdBbLPjbC8PmxlhdylozQR6lLa79LPccY2fZ9ua4UZkVqNcmSTtlt0zvvmxMppYcHfaSCGmdXlnU+7f",
+	"ERDao5oBWWubuK0hW63jlaa6f0N9cDHdkT+uzFe7NuM8qVy1jZr3Ou9f9/BmY45ap/dauA+7OZhWlwG2",
+	"G727VX9lZzljg4Qmmy/WCU8PXewZEBlmvBoByE4gxG9E7HYDHfZyd1iQYVcxiqufFgIUusb9Yc9tgoZv",
+	"0krePWZ4EOc87YoGnfBMpezQ4MGM/qjx7h2xgqDBtJprC1wwHWI75t71vxtM0A3fI4LdIII4wy8+Nm1n",
+	"aZ/8Kc2s+PXnMw8GyWySkhoUM9XigacxN2ChJwNQBpiB61wJ/R6crAMnUx4Nd14O6bxlV1p7i+7WTiDN",
+	"QDGzwEpG3HpLtGdwZrMF+xbOUn4DgrobELSX1MMBQLsIyWI8QYQHnZE0TXvgc5vA51tD5B71PAjU0yxn",
+	"COZpxevQEE+nNmpCBkOmILTT9NcG67Tdb8eim953g3OawXuUsxuUM3acUmbNNub0yeObqcj16ObBoJt1",
+	"0lGDbFqNHYhrrs06TwbVbFT616m73iOatYim5c1Q5+SQ0MxudPTWHKqdIJlBomXRESdivcXZMxSz3lJ9",
+	"CwjmngvnbtDLXjoPA7ncNMxSxWxDMEtT9bZHLLeHWH5QJO7xyoPAK9VihqCVWrAODas06qImGFAECsIp",
+	"dc38Fiil7no7Vlv1vRuEUg3d45Pd4JPc8EiRHcON5pNHJq2Y9bjkweCSVVJRg0lq7RyISK7JMk8Gj2xQ",
+	"8dfWEe+xyFosUvNkmPNxSDhkFxp5Sy7TTjDIAHGyGIcRq96y7Bn+WG2RvgXscY8Fcje4Yy+R3z7mGBo6",
+	"McRpwiaIn00o4clCylAT1KhLZ6XtZYAzi+kYxkDJ4FChaurJeGVaczwjKDrBBCQcseMef1wTf/zRUb0H",
+	"IQ8DhExXNASJTKXu4ODIzKfVhQUpvWqAyQ8CTqdK1XAtmUcjk0FvnozV7wBGETg54bKhVDDFxxwJ8/C4",
+	"6Jfo2oIG5sEcTDSoB6AMbCbowqwLjAFH7B5PlFwniAOejBfYFFufUgbgcsnoPYx1gUHCH+Qgoy83g5QU",
+	"d7bNzeAC/Nf/+t9SGWam6n/Jta0CXzM03I73kg6wGxg2Hb/HYrvBYidZlvHKYpBr0QjIasmVMvtN4Ks5",
+	"SepB1oMBWZvZvQZuzbjGgZjrJmz0ZIDXEKWuglPXrodgayHYbAgX7nBtEYzlTvmvh612po236RHtBGUN",
+	"lh0D7GRlqDcye4a3hhinAOQ1L22bA6nfhPTtBlLtxe+QwNVNYqE5ZNEDZChC93gSCLXm3+nh1seDW/9m",
+	"KP9KUb6HXA8Dcs2vagjsmpfAg4NeC59XFw3kaXe4EGyeJC1g2PyLjVBsgZ7bcX/yg+wGks3PoYdlu4Fl",
+	"89xWJ6fBLsmhQbQlCeth2oOBacPZvwauLbjXgZDtpmz1ZGDbUMUvLXp+KXr4tha+LYaF7Zy2PYZxO9XY",
+	"2/amdgLntpEpiykVZas3SnsG67YxZjuAd78pqdwNzNuL5SHCvV3EWDyRTIVYGOBrW38bUO/jXb43ZOlx",
+	"2AO5f2/WM+gKvl37g7uFbz+s9i6caXS4eKslQwuk1b7SiLE66m3pqo7pfkcZB8zoPaLaUdKBlFk80hdg",
+	"4TfAT43QKdxUYZ4BEGnlzf/0O3rA83Au/9dyZ10KANPKf+V/bV55Orf+G9WsuvifoXKPXFbf/XfxTajL",
+	"s8doZUeKdnt+yW6u9QfJi7tH7OSmtxz7drm/weLsAInce4nb0b39XuQO5fZ+qxiEC7Q4GzOEIkxmIXlC",
+	"bVsO6FRnBmX0H2giKk5b9qdH18Qrf7B07vHKg8Ar7XqG4JVOxg4Nr0yVR43zbilVg1dep8dsCEIRBxNI",
+	"7rRxApRk1dIlWOhjZVJpTKH6c5HIqchIYuzTXIsqKNBNbDsOgO1+N1CgHb2HAruBAscps3gYu94MN6KA",
+	"GtLJG2RwhIU0ylO+lFYFxFQXksEMjGyb0fFl9oiaT3ZkJ0Z2qtDBjBzsCB3sob4GqK+e+2qgPsdNdAqg",
+	"ZYQK186HBq7PG08GDWzWtNcZse7RwFo0MNV+oQ7F1tDAegAQBPgsNI5cwQWCHqr1sAZYOtLD2/NkdgIe",
+	"homXRTJSMeuRjD0DD5tsWCN42Aov7FQ+DRqz9wK6G6yxl9BDwRrXCHImdE6ZCEEadcseZ9x2UlBF5R5l",
+	"PJCEoHI1w5KBqnU/vESgWmnU5qSSTTpCF1XpNIsjErhAkYMXA1FFM51t5a6Rne8qj6Ycu8cTu8qhadik",
+	"xMZ1ZrYVkqjfAUeECgUDWr7uBDR0bN5DhvuatbKKwWqzVSqWWRMsXJcnnlDWynoVeu2ktocJG7JVatUW",
+	"5hUcDkTYidbdlluyo2SWASLlMulp0eqBh71LYlltq/YfFtxrodxVjsteKg8ht2XLGCWO0URxSxAcaFv3",
+	"kOC2IUFH6R4WPBBY0K5oGDTo1v/w4MFUidQGA7ZZlzAhMneZ14QJ3ZS2Zf7tALuCC+34PWTYFWSYYRkv",
+	"azeZ5ZbwoX0vAyEanu8IQsx8Tw8j7iuM2MR0tXCiY6G1IcX1eeQJwYrNqvY6J9E9vNgAL6aqL9yrOCSY",
+	"sSPNvE23ZkdwY6CoOXAjFbke4Ng72LHZtn0L8OM3IKy7giF7aT0kOHKt+MfITwgm2QOQWwEg3xmy9ujj",
+	"9tBHQ2PNoQUosuXbb/i7ZBzjyXaDFjNkCIBpxfLQ0EunbmqCDEOmGtxSm1aehtc5bGaMNI3UZdIH4guz",
+	"dQd2oO14Aqb33UCRZvAeh+wGh1w6Tikzaa0FbgU/WqzoSHGtzmN6fJmi7jGaCpUAkSYiAy1J+2RzJDYU",
+	"g0k5vgcf9xN8rOO0GtixFma8BC/PX6r8s5SoC/UrVdqFUFFZ3mVtRnkyCGSjhr1OJbrHHmuxR6f3An2C",
+	"HaGOFchhNzp1a/7HTjDDIOGwEIQTkh5/2DO0sN4YdYsTVmF9ey5eu0H5evk6DHxvs7jCBgbVOJ9kAyFn",
+	"L+yBQw0lPONgpEpLnto+RhfZEORZeu5B43DlqoBDkJAlnGGiULejLISnkLQ7A8gd1wJkH8worcW7LVhk",
+	"XchNXcIlk98isH7bEkn+jQVa8MYkpfoFyUxitUSDiwFkDK4GefXxe9rxrWtI1VW2KmEvwJ87gIbW9wMV",
+	"MlTBfdvzCb3yZcYNQc7dFHvkvNMqR+tqhB45D1aGhsZrIue5t91GR9sXX0EBuTaPUhxbvn0tdcB2Kx7o",
+	"4YKKMxmWPbjaTAFK2Bq0ELDe9Aew3vWf4XtECjsduYMCo/SkwAhQAhCczFPUk5gDyPTBPImggMCwlFFJ",
+	"lSWRzKy3lAdd976jgkh68B7576gekuOUMsfXehCtkH8rGZKpseBFViafQsQDxnH2DDKvLI3kPqnfBNjT",
+	"Mkc1TFdX5MhwUVebAGszytMpi9SkbK9T4e43AeqLIhnmDfU19msToBudujVXZDc1kEKEw9VjsULSg5T7",
+	"VgGp1hg9zibAnovXjgoe9fJ1GOWONgoxohRH2WQfINON2QowozzLRyN8aMJ3zABlkcIXt7E/YJkbCmjo",
+	"p5CYb3ObIEPc8K2CzKc3bhfkBnhSWwahXLo9t7JZRG1Avol82j5KwulO1G5VDtc+z74fAmiJFCx8dm+p",
+	"SfBcx09U6ELOc29RvoKMX2nLLqst/WAJOBpTMS9Bc/LfOWjOvHzc7/ZtttuXsXX9xt/2N/4y5NZ8644l",
+	"PAZYVnDpwjbXsjJ7oPtsObXUrE+z/mH17ptiDQDzakvQzG6c0h5LyrG+/G9i8QsAp1qfIBBDrjC644bt",
+	"tOyMthpvZwba7SZbOo9+v63T/baMLDRxfqh/0Lgh9x4t6D0qCYuyZjCL4tdsquVFoN9f2+v9tRZMFrDr",
+	"9l//3/9f3rcFD3PK0zbl8Kxu420jZnpye3AhuvjaGwT0O3MhO3MZgq3jnezlfl136voxfJ2d7uKFildh",
+	"wyEnZv3ew37u7bUyhI+64/dtCehu9wF7CT3g3cGNAyJdCSkIJbXFwCqgUaFc2mICc3WiDDI55QVajBED",
+	"dNrjomvjomYNejD0ILKXm+UMwjvNyh8cyGm1Sl3soNusn7Ec3UvBslcEVJbySszSjLUl30D3viN0Ug/e",
+	"Q5IdQZKOU8p8Wmtr210B0C81ZhkvnfIHV2AJmQx5VcJpW9AYYK4Od9vMQEcvz891eiAIRpFijdFxJZrp",
+	"PnlHEGbvgm4B9azh4zp8UzdqkcF8be55Ophlk4a+TjVCj07Wo5OGPUPdij1OWW4+JXusRgY76qkMuSr8",
+	"GYNodqKyt+YJ7Qa7DBEzB4dYcesN0L6hlLWG6/HTla8ppxbZ3G9B3RGG2UvqYaCVLWIlAT9TQhcY8bMx",
+	"msN7TBmMJ1CgGWWrJqBSR/rl98ARBLOYjmEMlKgPFfSmhH68Mm9xPCMoOsEEJByxHqRcF6T8wVH/R019",
+	"3J/ePBDAsrS0qxDssiyOBwdjej6xLvQo07EG3Pwg4HSqdJLO/QyORmb3Z56M1e8ARhE4OeGyodRExccc",
+	"CfPw+NJKtnRyXp5/pz0bvRAAczDRGCCAMoySTpJeJxgDjtg9nigFkCAuVfoCm0QwU8oAXC4ZvYex0nGQ",
+	"8Ac5yOjLzSAlzZ2lzZ1tfDO4AP/1v/63VJ+ZOTe87V6qwnA91N2Ob1QeaDfIbnkePcjbDchblusmKW7n",
+	"zjRiwVr4pdifgisrp9o9IEqS7W8MTaXMCCpdHUFPKEHOXTgOQn0vdUoZ2QUW4EjQkwUkK9cJPwYz2pRJ",
+	"3it6PVh8MGBxe3mogZA9bnrgSdgu2OzJoMptrIN0BsrL0mPNtVizL9xs7/ttDYEGR9wZkeO1jsV2rtUf",
+	"wxXbCbTcVtYsduWTud6I7RngvI7xa4Shi9K5+RnZb1Jad4Mv9+J6yKjzloI3KScRni3aYtH2vR6L3gUW",
+	"/c5Qv4eiDw2KtivbDoq20njAULT7xLBwxNLxSUDRljbrQdH27RZQtKPutj0qO9CuoWg7jx6K7hqKXqas",
+	"VCvF7byZw4WiM6LXQ9EHCEWHykMQFO289NZQ9Pps9gSh6GbrkIei7bL0UHQgFJ1Gm+19v28Ciu5Iqz+G",
+	"K7ZjKDpM1srYVipzvRHbWyg63PjtFIr+hqR111B0L66HDEV3EbwxiAlDs4CKlAaDTl/owedHBJ8l2d8r",
+	"sveo84GgzumSBsHNqeAdHs6c+bbaICMl2QEjy/Ij7zQ12kDKmdeaseQMIbfkC6Uj7Ag9TifQw8Ydwcap",
+	"mFYKZaCvcXAIcU6gemj4cKDhAJ6vA4Mz7nIoCrwJKz0d+DdEvSvcN12BHvCtB3yzoV0LJ2yfId7O1PJW",
+	"PaTdgLqhEuTgoawk9QZn32DcIEO1C+D225DBHUG1vRAeFji7WYjE0CyJoaBsZagvAtNUeF7s4dnHg2ff",
+	"O/JfGfL3iSoOBactr21QpgqPRB4cbuv7xrrQwUPKw8VxPcRpAed63m5EdX3k3Y7f5BlpNyivZyI92tsN",
+	"2uvhwEZRbunaHBoK7BfAHg0+GDR4HZmoQYd9XnsgStwJqz0ZtLiVmdCOQWllevS4Fj32RqBruIJ7jCZ3",
+	"r94fxTPbCbrcWuIswOWVvN6g7RnavJ4h3AH6/I3K7G7Q6F5oDxud7jik40gkS7FaojCM2jXvkelHLPMm",
+	"iX69WvZw9KEUerMLGlTqzYrc4RV7c19WXyraEOtwYWZFiDtJiRbocvpSI6icknBbNW5N/zuqZGeH72Hj",
+	"jmrZWcGsEMMgf+LQgOGsEPVw8OHUu2vg9bqad84ZDgR8N2Chp1P0rlmZq7J3lvY9pFtf+C4N2IJdrD2G",
+	"b7tSwlv0gXZTwy5MatKi/k56esOyb3XsGg3SDiDYb0DudlSSrhe8wylLt0HYs0QT+f8wEFU3/jYg1MdD",
+	"OTVVeojzMCBOvZpBAKduenDoppXyGr/bsPzhApv6A9ugmvqNZkjTaYutOBW69x3BmXrwHszsCMx0nFIW",
+	"uwCLvgGMaaRNwZcKegxAKivRxzWtY4897jP2WMOadbijbuSHGNflk6cDMDapVwUvpiTuwcVqcLGli7PP",
+	"wGIn+nVrnshuQMUQSXHIhpWY3lrsG6BYa2V2ASbut6ztCEjshe0wQMQ1ww3BIA7M36rb9vBhHj5UROnh",
+	"wwOBD9VqBqGHet0PDj3Un1XrWqsmBwwequ9rgx2qF5qhQ023LfkQqvMdAYdq7B437Ag3tGxSkrdmM74v",
+	"oKH9hB4zPBzMsJIt6xBD1cYPGK7JI08HL2zQqgoudPTt0cJqtNCELWEezT5jhV2o1W25HrtBCgNkxGEX",
+	"RlZ6C7FvOGGNZdkFSrjPUrYjjLAXs0NACIMDCxW6nwn6CZGao4W/oAfEhUY6hgB9XkpmlBaXW5Au0sE6",
+	"RxOGhIoo0L2M7uf0gQA4g5hcgtGSoSn+PJKPsTDAieQmBidSsPyo27Wa22CLPP8OMU4JjNVIVYDQtbt/",
+	"84wDTa/TNdm4DMWIbOdLMx0AJxPE7WCZxbxKxLwGk5Ez1ZgFmEDGsLlwbpbmaPQJrUbHCkG5BFiACSQy",
+	"+hsbPHQMJ59ADAViVeCGItOWsI3cUuwG4vBMIapiCIIe9PLYm33ckPlxleKewBlexi3zba0K+qL+f9cE",
+	"blzDT4gDNJ2iibB44FBhfTbRsSKpxjv0ngEHRwzd00+YzJQ86HVLOIrUe2KOuXsNcwDlOyg69jkP9/RT",
+	"Rgqa0Avd3oterGUBW9qzzoyL/AoVZdFpXmHVKKi8X1UWIPXqMw5wBI7cTkyMuTg+BVfmiq7kDzuKA2Nf",
+	"nr+UK4NlR0so5oPhgMAFGlwMLAMNikpjmFEAU40CXAwwEX96ORgOFpjgRbIYXDwfDtT5fPUIzRAbfP16",
+	"61g2Gcd4cragURJnatpXG84rQslqQROulKvedjKcdamMo9bNtiNuaWvgZw4oAzwZ/wNNhHqmJwCWjKqf",
+	"TsGVpssQ4KmKK4dgkXClze9hjKMy975TPago3w7ab2jtc+XyoKp/dim//T0qNElUSqGL37/I5RgjyBBT",
+	"CuXi91tJ8GJRQCc6R1Y4KquOZ41PhSQ7WL2xcL+kO7SCmpFT/XteUC8BrFYEVTKaKfXfY6eNYhJW1r/H",
+	"T7P4aQtZK5b7D5O2tUDWChGdUMKTBRzHiAs6+bSxzU37A6rDrH3F5B4RQWXstJGJ/dGN8UEN0VvafVQh",
+	"hVUKMbgl5nl6hrcsP9UqoUDhajtcFPJmc1ycRs78WjlerWuAixPv7XCgEDUgyPll7q3yhla5QM9Wktil",
+	"jY6ggHDyR4K5QsY3ttGyP5Dp8FHj41dQwKvM2L3x3ke9U1ilEONd4qqnZ7zLglWtMgoUrjbeRelvNt6F",
+	"Nx4jpC5+TW/RAyWr3qIXVrK36Bta9KJktBHPLi06+iPBywUiYmNb7nrK2GmVDmczK/3adtub531UIm55",
+	"QgyzY5GnZ5BT6aiW9JTVK01wKq7NxjcnkDAnkusa1/WF8QlKRL1BdavTm9INTWlb0erSfC4gwctEp4De",
+	"2IJmO3vUSPjn7MC9nd1HrZJdohBTm+Olp2du86JUrReyZK22ujkpbza82eaPEfLmPqI3zCEiVG+bswvY",
+	"m+cNzXNOGoIlsUsjvWR0gqKEoY0ttOvpUc3zOzdqb5v3UbG49QkxzCkLPT2rnBGfakXgqFltj1OBbjbG",
+	"ru1jWOJ07r0ZbpSWehvs1q03wBsa4FQCwoSuC9NrrwrcQSEYHicicwYTxpBzuFrTGCszrD+j0KFuqG4k",
+	"dXJuGsZXqtve6B5EPqDCsrY5dm0Z7OmevnYi1nws1NC3bL1DdEL48WzzxqYnr+1se3sdKDdh57DN6vS2",
+	"u6Pj2IaercRvW3Y8ggJyfYdsLRt+Cj6ogFqlzSjEycNCUF0KpFWKL/ObOuRiZrL5UTBzLa4391s09xk6",
+	"6zSSj2j/M2OHHiKzvPU0z4/Zr284m2KvkwbZ+6zuCIjdy3K+ybEwO9Pe1gfISPNxMLMivY3v4CiYoWWw",
+	"qG3LtrsLFZtH566rruLyN+mlrd5GH0RIblc0KBhP+enpmeOMLFVrCEfNMFOcinqzId74nlU6t974NkpD",
+	"vel1a9Eb3g0Nr6NkoFBty+jGeIIIR5ubXNNRVwb3remut7YHYW3NcobYWstIT8/SOhGqVgmGjmFW1sp2",
+	"s401Lde1sHZWvX1t4P9662pWobetG9pWQ8cgMdqWXVVXHTa3qvoSU0c2VRUD7y3qgZSYkYsZVGFGrfrT",
+	"s6ZGdKqVgKJgmCXV0txsRze64KTn09vQWo5vKGQgm/T2c0P7qagYIDhd2E6GOE3YJJeeZ02zqbOzZnL2",
+	"YN6B0UyTmvSW8zAsZ7qi7bJxPek8XGEZuMrW1CvfbTJvbZ5dqzepAaIQmlOrN66dpdMKlahuzewcsugB",
+	"MhShezzZzNTmu+rG3P7N9PlK9dmb3MMwuflVDTG7ed56gqa3QIAaZZEnbp0JLsh+sxnOv7CuKS5MsDfH",
+	"YWJSb5LzS9Ob5Q3NcsGWtZC2bs0zTyT3ILaRYbaddGOSP5jeemN8IMixWc8g8Niu/RPEj+2n1yFhpk2d",
+	"0XUSHQAfm6ZrI8h2Or2JbWL+BhzZtOrN6qZQsrVEQTLUhSnlAi3OxgyhCJPZ5sWTTEfdF0iyHfdG9TBu",
+	"+Jr1DLraa9f+Cd7pdfJUc5vQtCkb1bxsB9zXNU07LZtkZ9fb2CZZaLiua1r1NnbTe7qWy4NEqjMbO6Fz",
+	"ykQHpZJkN53b1x91t711PZAtW7maYdu1at2f4latlqO6TSXZosKqGmkO2ZmVDbu0qGZevT2t5/6mHVrZ",
+	"prelG+/OKu4OEKIO7Wgco0knSZzTrrZgT13XvU09EJtqVzTMrrr1f4q2NZWrOtVgW1XaWCfpIXbWNu7W",
+	"1ro59va2WTKabK5t19vdje2u4/ZAAevM/hqJOpR0Uu9M772V3p6VNjT2ppFq+fYbrpdu63lv5ZCBOaIV",
+	"/zzJDNFaLmtT1comFfbdapLg5FLOmC/QYoyYVi2ECndoY91E0GqSvYFvEIfGJNCyUW/aN08BrVKdh0hV",
+	"50ZdiaK1wdUyKddbQDZDwtZW0IrvGQejWPLjqe1jdGGLMcj+n/HUwIs5FDoKh3GMGFjAFeAIDUFClnCG",
+	"CRQoAkfRisAFnpwwpC78c3HHUCwfHQcY9Q9mrNai3dbAWaHdVAiXTH6RwPptSyr5NxZowZtv/KkXJK+K",
+	"1RINLgaQMbhSrMjQHwlmKJIM5Dq+dQ2pyq9fJduG5ta87cCcbVPylDWr4NJHlUIz6qG41muLX+9aB2se",
+	"Q+M1Xevc2y4SavviqzQpomTtlm9fS3na8kVoNVzY5X/Nsk/x+n+jxrPmxe/NW+UVcuvf1HXpDqezU+t9",
+	"+AYhaMoHoBr1PvzGGQE0h4fIUufegxLAoMTvzW58phvjyZtRnvG8ozAEmMjnmAHKIsS26t5bXi5kCf82",
+	"vfxs+u5gTz+bYbjJ288N0Hv8OY8/lJt3J8jWRd9Eim0fJRF2/v8jSOvaQPt+iKklVbCI2viwSTxdx71o",
+	"VohmANC8DSnUJQc3PmSyrUqjH0y/fXR9ILcMx6FbTpajnuIdw3GjJtBNqoJUI9Qhdws7rzhqp9YHqQ1C",
+	"0HTZcNxvNHVy13DcsNGUylIXVlXAz5TQBc6VEpxAgWbr1zDR9/fL3XVzkz+t0/aj7rcvZ3J4FUbN0rYs",
+	"MmoZ7UnXGXVECKp1aAldNs31mqFNnVH70ualRt1se2sdLkOhBUftMvU2vLOao87ytRTFrVl2+U6EZ4uO",
+	"LLvtrmvL/s702xv2QzPsdmXbGXbLZ0/asDsiBGkTS+hAw+4UQxvDbl/a3LC72faGPVyGQg27XabesHdm",
+	"2J3haymKXRt2BjFhaLb+vUtj0dN+OjLlssP3qsPehh9KciC3pGH5gRxLPckUQenX16Y0cTStt9MZOQ/J",
+	"GORar58gKJ1Yb5IDRKIpTZBbkd4Ib5wpKLVVoZLVsdllaJbEUFC2MiQTm0Hlnv66McPvXcdXpuMeLD8U",
+	"e1xe2yC03MNrT9A++6hQo008tK611z4F0Wy3PW+ta799E+7teAtRqrfnnpXq7fqGdt1nBNtKZMd2XtWQ",
+	"E6vlZhVmXC8dZbKX3V2vlr0hP6QiqHJBgwuhSmZ6qsVQ1bc31XWU1Kw10KlkB9ZDlW03qomqptSb4EYh",
+	"CKiNKteiN7dd1EdVVilMlro2rUs0kf/fyLDqPjoyq7qz3qYehk3VqxlkUXXTJ2hOjfjUyL+RiVpLagQ5",
+	"wI5aQq9pRdcU0CdkQzWFGiyobtTbz03tZwvp6dp2CgbxZhu+uouOLKfqq7ecB2I51WoGGU697k/QcOoP",
+	"rxN91aLebmohDjCbquHaVlPPpDea9fzeYDNVm95kbmoytdEJEJuNDKYyZEqmlpR7hOoDnhEOMAEPWMyV",
+	"8oKTCU2IeMYBOllAHOvMW5DzB8oi9Q+GRMIIBxAQ9ACWiHFKYCxfRJxr0wmOXp4/B1PKwAOjZAYmDEWI",
+	"CAxj7rmJ/+tY6vJr+eJAXz1HXPxAo1VnjK36dqyUv+AuWIK+blGozNi6d59UXVXTcQgSEiEGxlTMpTnh",
+	"gMYRmMRYjqB0X7hR6UKYngcI0zu4iimMril9C5nO/vHyxb82v3c9Z1SIWI/0/fmfm994Q3gyneKJpIbL",
+	"NZKXx5zsvf48mUMyQ17OlswK/auQkUol1Ldfi1LvE3nE7q3EVuYxmidjndlCteZAzKUXukQTcIROZ6dg",
+	"LsTy4uzs+Ys/n56fnp8+v/jL+V/OtayOFvATAiwhIyVRCYsHF4MzZR/MZIvjvv68RAwvEElzaQ2d3GOW",
+	"z7WXT7I3GA4IXCCpMFwGx2L377K5/DBLU+CSyPxiR810l+agKHb39zmSRr2YAEXSR1CGoqHqeLwCD3M8",
+	"mcvJCzqhcbbzfA4a3zKo3CkoAioLCRgj8YAQSTONBRCifoyU5DB2d8NV7pY086G6v51aVdu9udla7lP6",
+	"v5FKbsKzCeHUSmIieTjNc2s6y+RZb+7P3mCv7W9ug4t8Xz9kq2uG9OTqmHn6MmeGuaGQzVi1oFESI21H",
+	"bC+mqacXuT4ATv5IMMeujkp9b/KVq/QNT6c/Q4KXSQwDO8w29wvOBEUJQxxQSSV37dnTlWvrY7Y/ErxU",
+	"4m1mJJKltxPX0NPJj5TwZAHHsXRR6OST/jwCMLlHRKjrW54e07c+yJc8/X6wEMEspmMYAyEbXwIu4HQK",
+	"Ei4VxQPDAgEssh1b3MDToQk89Leu2bv2sTydp6WiW/Zoa996+tTrkVoYIRgeJwJdAPpAkNJlWHDpK0FB",
+	"2RDwOZS6SWlozO+0p5gbTPZYIzkwvuIcrjods9C3Z/S3eIIIR52Oavr0jPYm5csOx3O9ekb8G2TRA2To",
+	"FbrHE9SWQfJv1wtgy67TN72a2Z0Bbdtv9vhoBVtfq72zlqLiNtTqOPhHd2u05aTLV0nrhnnn7rCsO4y7",
+	"2FIexnM+p+04viM+Hkvi816dBwYizbExneVcDeW1fr39+n8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -34,6 +34,7 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"manipulation":       {"Manipulation", "/api/private/modules/manipulation/", "manipulations"},
 	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
 	"equipment":          {"Equipment", "/api/private/modules/equipment/", "equipment"},
+	"consumablestock":    {"ConsumableStock", "/api/private/modules/consumablestock/", "consumable stocks"},
 	// attributes, resources, taxonomies
 	"setup":               {"Setup", "/api/private/personal_attributes/setup/", "setups"},
 	"behavioralassay":     {"BehavioralAssay", "/api/private/personal_attributes/behavioralassay/", "behavioralassays"},

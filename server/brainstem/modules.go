@@ -14,7 +14,7 @@ import (
 )
 
 // The modules (behavior, dataacquisition, manipulation, procedure,
-// equipment) are read
+// equipment, consumablestock) are read
 // and written from their registry descriptors: a request body is decoded
 // field by field by kind, `type` + `details` (and the coordinates of a
 // procedure) are checked against the published schemas (typeschema), and
@@ -28,6 +28,7 @@ var moduleKeys = map[string][2]string{
 	"manipulation":    {"manipulation", "manipulations"},
 	"procedure":       {"procedure", "procedures"},
 	"equipment":       {"equipment", "equipment"},
+	"consumablestock": {"consumable stock", "consumable stocks"},
 }
 
 // moduleSchemas names the type-schema checks of each module: the
@@ -37,6 +38,7 @@ var moduleSchemas = map[string][][3]string{
 	"manipulation":    {{"type", "type_schema_version", "details"}},
 	"procedure": {{"type", "type_schema_version", "details"},
 		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
+	"consumablestock": {{"type", "type_schema_version", "details"}},
 	"equipment": {{"type", "type_schema_version", "details"},
 		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
 }
@@ -489,3 +491,52 @@ func (r response) VisitGetEquipmentResponse(w http.ResponseWriter) error        
 func (r response) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error  { return r.visit(w) }
 func (r response) VisitCreateEquipmentResponse(w http.ResponseWriter) error     { return r.visit(w) }
 func (r response) VisitUpdateEquipmentResponse(w http.ResponseWriter) error     { return r.visit(w) }
+
+// ListConsumableStocks lists the consumable stocks of the caller's and the public inventories.
+func (h *Handlers) ListConsumableStocks(ctx context.Context, req brainstemapi.ListConsumableStocksRequestObject) (brainstemapi.ListConsumableStocksResponseObject, error) {
+	return h.listModules(ctx, "consumablestock", pageOf(req.Params.Limit, req.Params.Offset))
+}
+
+// PublicListConsumableStocks lists the consumable stocks of public inventories.
+func (h *Handlers) PublicListConsumableStocks(ctx context.Context, req brainstemapi.PublicListConsumableStocksRequestObject) (brainstemapi.PublicListConsumableStocksResponseObject, error) {
+	return h.listModules(ctx, "consumablestock", pageOf(req.Params.Limit, req.Params.Offset))
+}
+
+// GetConsumableStock returns one consumable stock of an inventory the caller may see.
+func (h *Handlers) GetConsumableStock(ctx context.Context, req brainstemapi.GetConsumableStockRequestObject) (brainstemapi.GetConsumableStockResponseObject, error) {
+	return h.getModule(ctx, "consumablestock", req.Id.String())
+}
+
+// PublicGetConsumableStock returns one consumable stock of a public inventory.
+func (h *Handlers) PublicGetConsumableStock(ctx context.Context, req brainstemapi.PublicGetConsumableStockRequestObject) (brainstemapi.PublicGetConsumableStockResponseObject, error) {
+	return h.getModule(ctx, "consumablestock", req.Id.String())
+}
+
+// CreateConsumableStock creates a consumable stock in an inventory the caller owns (201).
+func (h *Handlers) CreateConsumableStock(ctx context.Context, req brainstemapi.CreateConsumableStockRequestObject) (brainstemapi.CreateConsumableStockResponseObject, error) {
+	return h.saveModule(ctx, "consumablestock", "", req.Body)
+}
+
+// UpdateConsumableStock changes the fields sent (PATCH).
+func (h *Handlers) UpdateConsumableStock(ctx context.Context, req brainstemapi.UpdateConsumableStockRequestObject) (brainstemapi.UpdateConsumableStockResponseObject, error) {
+	return h.saveModule(ctx, "consumablestock", req.Id.String(), req.Body)
+}
+
+// DeleteConsumableStock deletes a consumable stock (204) that no procedure names (400 otherwise).
+func (h *Handlers) DeleteConsumableStock(ctx context.Context, req brainstemapi.DeleteConsumableStockRequestObject) (brainstemapi.DeleteConsumableStockResponseObject, error) {
+	if err := h.deleteModule(ctx, "consumablestock", req.Id.String()); err != nil {
+		return nil, err
+	}
+	return brainstemapi.DeleteConsumableStock204Response{}, nil
+}
+
+func (r response) VisitListConsumableStocksResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitGetConsumableStockResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+	return r.visit(w)
+}
+func (r response) VisitCreateConsumableStockResponse(w http.ResponseWriter) error { return r.visit(w) }
+func (r response) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error { return r.visit(w) }

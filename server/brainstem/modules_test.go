@@ -31,6 +31,9 @@ func addModules(f *fixture) {
 		"coordinates_system": "External_XYZ_Absolute", "coordinates_details": map[string]any{"x": map[string]any{"value": 1, "unit": "mm"}}})
 	f.id["Rig"] = f.create(owner, "/api/private/modules/equipment/", "equipment", map[string]any{
 		"name": "Rig", "type": "EphysRig", "setup": f.id["MazeRoom"], "coordinates_system": "External_XYZ_Absolute"})
+	f.id["Stock1"] = f.create(owner, "/api/private/modules/consumablestock/", "consumable stock", map[string]any{
+		"type": "OpticFiber", "inventory": f.id["Probes"], "consumable": f.id["A1x32"], "acquisition_date": "2024-03-01",
+		"storage_location": "Cabinet A", "details": map[string]any{"fiberIds": "OF-2024-03-A", "quantity": 12}})
 	f.id["Proc1"] = f.create(changer, "/api/private/modules/procedure/", "procedure", map[string]any{
 		"type": "OpticFiberImplant", "subject": f.id["Rat1"], "details": map[string]any{"fiberId": "OF-1", "sterilizationMethod": "Autoclave"},
 		"coordinates_system": "Stereotaxic_BregmaAbsolute", "coordinates_details": bregma, "equipment": []string{f.id["BoxCam"]},
@@ -171,6 +174,33 @@ func TestModuleScenarios(t *testing.T) {
 			check: func(t *testing.T, b map[string]any) {
 				p := b["procedure"].(map[string]any)
 				if p["brain_region"].(map[string]any)["acronym"] != "HIP" || p["licenses"].([]any)[0].(map[string]any)["name"] != "IACUC" {
+					t.Errorf("procedure %v", p)
+				}
+			}},
+
+		// consumable stocks: visible with their inventory, written by its owner
+		{name: "stock detail", user: owner, method: "GET", path: "/api/private/modules/consumablestock/{Stock1}/", status: 200,
+			wantBody: `{"consumable stock": {"id": "{Stock1}", "type": "OpticFiber", "status": "AVAILABLE", "notes": "", "inventory": "{Probes}",
+				"acquisition_date": "2024-03-01", "expiration_date": null, "storage_location": "Cabinet A", "storage_conditions": null,
+				"intended_use": null, "cost": null, "consumable": "{A1x32}", "details": {"fiberIds": "OF-2024-03-A", "quantity": 12},
+				"type_schema_version": "1.0.0"}}`},
+		{name: "stocks of a private inventory are hidden", user: changer, method: "GET", path: "/api/private/modules/consumablestock/", status: 200,
+			check: listIDs(f, "consumable stocks")},
+		{name: "no public stocks", user: anon, method: "GET", path: "/api/public/modules/consumablestock/{Stock1}/", status: 404},
+		{name: "invalid stock details", user: owner, method: "POST", path: "/api/private/modules/consumablestock/",
+			body: map[string]any{"type": "OpticFiber", "inventory": "{Probes}", "details": map[string]any{"quantity": -1}}, status: 400,
+			wantBody: `{"details": ["quantity: -1 is less than the minimum of 0"]}`},
+		{name: "a stock in another's inventory", user: changer, method: "POST", path: "/api/private/modules/consumablestock/",
+			body: map[string]any{"type": "OpticFiber", "inventory": "{Probes}"}, status: 400,
+			wantBody: `{"inventory": ["Invalid pk \"{Probes}\" - object does not exist."]}`},
+		{name: "a stock on a procedure", user: owner, method: "POST", path: "/api/private/modules/procedure/",
+			body: map[string]any{"type": "SiliconProbeImplant", "subject": "{PubMouse}", "coordinates_system": "External_XYZ_Absolute",
+				"consumablestock": "{Stock1}"}, status: 201},
+		{name: "a stock a procedure names is not deleted", user: owner, method: "DELETE", path: "/api/private/modules/consumablestock/{Stock1}/", status: 400},
+		{name: "the procedure shows a stock the reader may not see as null", user: anon, method: "GET",
+			path: "/api/public/modules/procedure/?filter{subject}={PubMouse}&sort[]=-created_at", status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if p := b["procedures"].([]any)[0].(map[string]any); p["consumablestock"] != nil {
 					t.Errorf("procedure %v", p)
 				}
 			}},

@@ -87,6 +87,8 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return g.visible(v, r.rels["subject"][0])
 	case "equipment": // a module of a setup
 		return g.visible(v, r.rels["setup"][0])
+	case "consumablestock": // a module of an inventory
+		return g.visible(v, r.rels["inventory"][0])
 	case "setup", "behavioralassay", "license", "inventory": // personal attributes
 		return r.public || !v.public && r.owner == v.user
 	case "setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority",
@@ -305,6 +307,7 @@ var propListURL = map[string]string{
 	"manipulation":       "/api/%s/modules/manipulation/",
 	"procedure":          "/api/%s/modules/procedure/",
 	"equipment":          "/api/%s/modules/equipment/",
+	"consumablestock":    "/api/%s/modules/consumablestock/",
 	// attributes, resources, taxonomies
 	"setup":               "/api/%s/personal_attributes/setup/",
 	"behavioralassay":     "/api/%s/personal_attributes/behavioralassay/",
@@ -826,6 +829,24 @@ func buildPropModules(g *propGraph, text func() string) {
 		return out
 	}
 	regions := g.recs["brainregion"]
+	for i, inv := range g.recs["inventory"] {
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		body := map[string]any{"type": "OpticFiber", "inventory": inv.id, "notes": text(), "details": map[string]any{"quantity": i}}
+		var co []*pgRec
+		if rng.IntN(2) == 0 {
+			co = []*pgRec{g.recs["consumable"][rng.IntN(len(g.recs["consumable"]))]}
+			body["consumable"] = co[0].id
+		}
+		if rng.IntN(2) == 0 {
+			body["acquisition_date"] = fmt.Sprintf("2024-%02d-01", 1+rng.IntN(12))
+		}
+		c := g.addRec("consumablestock", f.must(g.users[inv.owner], "POST", "/api/private/modules/consumablestock/", body,
+			http.StatusCreated)["consumable stock"].(map[string]any))
+		c.rels["inventory"], c.rels["consumable"] = []*pgRec{inv}, co
+	}
+	stocks := slices.DeleteFunc(slices.Clone(g.recs["consumablestock"]), func(c *pgRec) bool { return !g.visible(pgViewer{user: 0}, c) })
 	subjects, sessions := g.recs["subject"], g.recs["session"]
 	for _, r := range subjects {
 		r.rels["procedures"] = nil
@@ -839,7 +860,11 @@ func buildPropModules(g *propGraph, text func() string) {
 		body := map[string]any{"type": []string{"OpticFiberImplant", "SiliconProbeImplant"}[rng.IntN(2)],
 			"notes": text(), "subject": sub.id, "coordinates_system": "Stereotaxic_BregmaAbsolute",
 			"equipment": ids2(eq), "licenses": ids2(ls)}
-		var br []*pgRec
+		var br, cs []*pgRec
+		if len(stocks) > 0 && rng.IntN(2) == 0 {
+			cs = []*pgRec{stocks[rng.IntN(len(stocks))]}
+			body["consumablestock"] = cs[0].id
+		}
 		if rng.IntN(2) == 0 && len(regions) > 0 {
 			body["date_time"] = fmt.Sprintf("2024-%02d-%02dT10:00:00Z", 1+rng.IntN(12), 1+rng.IntN(28))
 			br = []*pgRec{regions[rng.IntN(len(regions))]}
@@ -850,6 +875,7 @@ func buildPropModules(g *propGraph, text func() string) {
 		}
 		p := g.addRec("procedure", created("/api/private/modules/procedure/", "procedure", body))
 		p.rels["subject"], p.rels["equipment"], p.rels["licenses"], p.rels["brain_region"] = []*pgRec{sub}, eq, ls, br
+		p.rels["consumablestock"] = cs
 		sub.rels["procedures"] = append(sub.rels["procedures"], p)
 	}
 	procedures := g.recs["procedure"]

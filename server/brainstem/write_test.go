@@ -22,7 +22,8 @@ var writeOrder = []string{"species", "strain", "supplier", "project", "datastora
 var ownWritePath = map[string]bool{"setup": true, "behavioralassay": true, "license": true, "inventory": true,
 	"hardwaredevice": true, "consumable": true, "behavioralparadigm": true, "behavioralcategory": true, "setuptype": true,
 	"brainregion": true, "regulatoryauthority": true,
-	"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true, "equipment": true}
+	"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true, "equipment": true,
+	"consumablestock": true}
 
 // writeInputs holds, per model, a value other than the default for every
 // field its create body accepts (the spec's <Schema>Create properties), and

@@ -134,6 +134,22 @@ table bs_consumables: external_identifiers TEXT NOT NULL DEFAULT "[]"
 table bs_consumables: details TEXT NOT NULL DEFAULT "{}"
 table bs_consumables: created_at datetime
 table bs_consumables: updated_at datetime
+table bs_consumablestocks: id TEXT PK1
+table bs_consumablestocks: type TEXT NOT NULL
+table bs_consumablestocks: status TEXT NOT NULL DEFAULT "AVAILABLE"
+table bs_consumablestocks: notes TEXT NOT NULL DEFAULT ""
+table bs_consumablestocks: inventory_id TEXT NOT NULL
+table bs_consumablestocks: acquisition_date TEXT
+table bs_consumablestocks: expiration_date TEXT
+table bs_consumablestocks: storage_location TEXT
+table bs_consumablestocks: storage_conditions TEXT
+table bs_consumablestocks: intended_use TEXT
+table bs_consumablestocks: cost TEXT
+table bs_consumablestocks: consumable_id TEXT
+table bs_consumablestocks: details TEXT NOT NULL DEFAULT "{}"
+table bs_consumablestocks: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_consumablestocks: created_at datetime
+table bs_consumablestocks: updated_at datetime
 table bs_dataacquisition_equipment: data_acquisition_id TEXT PK1
 table bs_dataacquisition_equipment: equipment_id TEXT PK2
 table bs_dataacquisition_procedures: data_acquisition_id TEXT PK1
@@ -388,6 +404,8 @@ fk bs_cohorts.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_collection_sessions.collection_id -> bs_collections.id ON DELETE CASCADE
 fk bs_collection_sessions.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_collections.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_consumablestocks.consumable_id -> bs_consumables.id ON DELETE RESTRICT
+fk bs_consumablestocks.inventory_id -> bs_inventories.id ON DELETE RESTRICT
 fk bs_dataacquisition_equipment.data_acquisition_id -> bs_dataacquisitions.id ON DELETE CASCADE
 fk bs_dataacquisition_equipment.equipment_id -> bs_equipment.id ON DELETE CASCADE
 fk bs_dataacquisition_procedures.data_acquisition_id -> bs_dataacquisitions.id ON DELETE CASCADE
@@ -407,6 +425,7 @@ fk bs_procedure_equipment.procedure_id -> bs_procedures.id ON DELETE CASCADE
 fk bs_procedure_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
 fk bs_procedure_licenses.procedure_id -> bs_procedures.id ON DELETE CASCADE
 fk bs_procedures.brain_region_id -> bs_brainregions.id ON DELETE RESTRICT
+fk bs_procedures.consumablestock_id -> bs_consumablestocks.id ON DELETE RESTRICT
 fk bs_procedures.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_project_members.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_project_members.user_id -> users.id ON DELETE CASCADE
@@ -467,6 +486,10 @@ CREATE INDEX `idx_bs_collections_project_id` ON `bs_collections`(`project_id`)
 CREATE INDEX `idx_bs_consumables_created_at` ON `bs_consumables`(`created_at`)
 CREATE UNIQUE INDEX `idx_bs_consumables_name` ON `bs_consumables`(`name`)
 CREATE INDEX `idx_bs_consumables_supplier_id` ON `bs_consumables`(`supplier_id`)
+CREATE INDEX `idx_bs_consumablestocks_consumable_id` ON `bs_consumablestocks`(`consumable_id`)
+CREATE INDEX `idx_bs_consumablestocks_created_at` ON `bs_consumablestocks`(`created_at`)
+CREATE INDEX `idx_bs_consumablestocks_inventory_id` ON `bs_consumablestocks`(`inventory_id`)
+CREATE INDEX `idx_bs_consumablestocks_type` ON `bs_consumablestocks`(`type`)
 CREATE INDEX `idx_bs_dataacquisition_equipment_equipment_id` ON `bs_dataacquisition_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_dataacquisition_procedures_procedure_id` ON `bs_dataacquisition_procedures`(`procedure_id`)
 CREATE INDEX `idx_bs_dataacquisitions_created_at` ON `bs_dataacquisitions`(`created_at`)
@@ -501,6 +524,7 @@ CREATE INDEX `idx_bs_manipulations_type` ON `bs_manipulations`(`type`)
 CREATE INDEX `idx_bs_procedure_equipment_equipment_id` ON `bs_procedure_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_procedure_licenses_license_id` ON `bs_procedure_licenses`(`license_id`)
 CREATE INDEX `idx_bs_procedures_brain_region_id` ON `bs_procedures`(`brain_region_id`)
+CREATE INDEX `idx_bs_procedures_consumable_stock_id` ON `bs_procedures`(`consumablestock_id`)
 CREATE INDEX `idx_bs_procedures_created_at` ON `bs_procedures`(`created_at`)
 CREATE INDEX `idx_bs_procedures_subject_id` ON `bs_procedures`(`subject_id`)
 CREATE INDEX `idx_bs_procedures_type` ON `bs_procedures`(`type`)

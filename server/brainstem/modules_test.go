@@ -286,6 +286,11 @@ func TestModuleScenarios(t *testing.T) {
 		{name: "deleting the session deletes its behaviors", user: owner, method: "DELETE", path: "/api/private/stem/session/{S1}/", status: 204},
 		{name: "the behaviors are gone", user: owner, method: "GET", path: "/api/private/modules/behavior/", status: 200,
 			check: listIDs(f, "behaviors", "PubBeh")},
+		{name: "a procedure on Rat1", user: changer, method: "POST", path: "/api/private/modules/procedure/",
+			body: map[string]any{"type": "Craniotomy", "subject": "{Rat1}", "coordinates_system": "External_XYZ_Absolute"}, status: 201},
+		{name: "deleting the subject deletes its procedures", user: owner, method: "DELETE", path: "/api/private/stem/subject/{Rat1}/", status: 204},
+		{name: "the procedures are gone", user: owner, method: "GET", path: "/api/private/modules/procedure/?filter{type}=Craniotomy", status: 200,
+			check: listIDs(f, "procedures")},
 	})
 }
 

@@ -12,10 +12,13 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -52,18 +55,27 @@ func userSetStaff(ctx context.Context, args []string, getenv func(string) string
 
 // importSchemas are the spec's schemas that each entry of an import must
 // match (those of the API's create bodies).
-var importSchemas = map[string]string{"species": "SpeciesCreate", "strain": "StrainCreate", "supplier": "SupplierCreate"}
+var importSchemas = map[string]string{"species": "SpeciesCreate", "strain": "StrainCreate", "supplier": "SupplierCreate",
+	"hardwaredevice": "HardwareDeviceCreate", "consumable": "ConsumableCreate",
+	"behavioralparadigm": "BehavioralParadigmCreate", "behavioralcategory": "BehavioralCategoryCreate",
+	"setuptype": "SetupTypeCreate", "brainregion": "BrainRegionCreate", "regulatoryauthority": "RegulatoryAuthorityCreate"}
 
-const importUsage = "usage: sessionhub import --data DIR --model species|strain|supplier --file F.json"
+// importModels lists the models import seeds, in the usage's order.
+var importModels = []string{"species", "strain", "supplier", "hardwaredevice", "consumable",
+	"behavioralparadigm", "behavioralcategory", "setuptype", "brainregion", "regulatoryauthority"}
 
-// importCmd runs `import --model species|strain|supplier --file F`: F is a
-// JSON list of objects with the API's create fields (a strain's species by
-// id or by name); an entry whose name exists changes that record.
+var importUsage = "usage: sessionhub import --data DIR --model " + strings.Join(importModels, "|") + " --file F.json"
+
+// importCmd runs `import --model M --file F`: F is a JSON list of objects
+// with the API's create fields of M (a to-one relation, such as a strain's
+// species or a device's supplier, by id or by name); an entry whose name
+// exists (a brain region: whose atlas and acronym exist) changes that
+// record.
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := addDatabaseFlags(fs, getenv)
-	model := fs.String("model", "", "species, strain or supplier")
+	model := fs.String("model", "", strings.Join(importModels, ", "))
 	file := fs.String("file", "", "JSON file: a list of entries")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,16 +95,26 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return fmt.Errorf("import: %s is not a JSON list: %w", *file, err)
 	}
-	entries, err := importEntries(*model, schemaName, items)
-	if err != nil {
-		return err
+	var run func(st *store.Store) (int, int, error)
+	if slices.Contains(store.BSImportModels(), *model) {
+		values, err := importAttributes(*model, schemaName, items)
+		if err != nil {
+			return err
+		}
+		run = func(st *store.Store) (int, int, error) { return st.ImportBSAttributes(ctx, *model, values) }
+	} else {
+		entries, err := importEntries(*model, schemaName, items)
+		if err != nil {
+			return err
+		}
+		run = func(st *store.Store) (int, int, error) { return st.ImportBSGlobal(ctx, *model, entries) }
 	}
 	st, err := db.open()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	created, updated, err := st.ImportBSGlobal(ctx, *model, entries)
+	created, updated, err := run(st)
 	if err != nil {
 		return fmt.Errorf("import: %w (nothing imported)", err)
 	}
@@ -148,3 +170,41 @@ func importEntries(model, schemaName string, items []json.RawMessage) ([]store.B
 
 // uuidText matches a UUID in its canonical form.
 var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// importAttributes checks each item against the spec's create schema and
+// decodes it as the API does; a to-one relation may name its target (the
+// store looks the name up).
+func importAttributes(model, schemaName string, items []json.RawMessage) ([]store.BSChange, error) {
+	spec, err := brainstemapi.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	schema := spec.Components.Schemas[schemaName].Value
+	m := store.BSModelNamed(model)
+	out := make([]store.BSChange, 0, len(items))
+	for i, item := range items {
+		var o map[string]any
+		if err := json.Unmarshal(item, &o); err != nil || o == nil {
+			return nil, fmt.Errorf("import: entry %d is not a JSON object", i)
+		}
+		named := map[string]string{}
+		for _, f := range m.Fields {
+			if s, ok := o[f.Name].(string); ok && f.Kind == store.BSToOne && !uuidText.MatchString(s) {
+				named[f.Name] = s
+				o[f.Name] = "00000000-0000-4000-8000-000000000000"
+			}
+		}
+		if err := schema.VisitJSON(o, openapi3.MultiErrors()); err != nil {
+			return nil, fmt.Errorf("import: entry %d: %v (nothing imported)", i, err)
+		}
+		for k, v := range named {
+			o[k] = v
+		}
+		in, err := brainstem.AttributeChange(model, o)
+		if err != nil {
+			return nil, fmt.Errorf("import: entry %d: %w", i, err)
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}

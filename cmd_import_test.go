@@ -95,12 +95,45 @@ func TestStaffAndImportCLI(t *testing.T) {
 		t.Errorf("suppliers: %d %s", code, body)
 	}
 
+	// the resources and taxonomies: to-one relations by name, brain regions keyed by atlas and acronym
+	for _, c := range []struct{ model, text, want string }{
+		{"setuptype", `[{"name": "Theta maze", "category": "F"}, {"name": "Y-maze", "category": "U"}]`, "setuptype: 2 created, 0 updated\n"},
+		{"setuptype", `[{"name": "Theta maze", "description": "A circular maze", "category": "F"}]`, "setuptype: 0 created, 1 updated\n"},
+		{"behavioralcategory", `[{"name": "Learning"}, {"name": "Spatial", "parent": "Learning"}]`, "behavioralcategory: 2 created, 0 updated\n"},
+		{"behavioralparadigm", `[{"name": "Water maze", "category": "Spatial"}]`, "behavioralparadigm: 1 created, 0 updated\n"},
+		{"brainregion", `[{"name": "Hippocampus", "acronym": "HIP", "atlas": "AIA"}, {"name": "Hippocampus", "acronym": "HIP", "atlas": "BM4"}]`, "brainregion: 2 created, 0 updated\n"},
+		{"brainregion", `[{"name": "Hippocampal region", "acronym": "HIP", "atlas": "AIA"}]`, "brainregion: 0 created, 1 updated\n"},
+		{"regulatoryauthority", `[{"name": "Home Office", "country": "GB", "authority_type": "national"}]`, "regulatoryauthority: 1 created, 0 updated\n"},
+		{"hardwaredevice", `[{"name": "Intan RHD2000", "supplier": "Charles River"}]`, "hardwaredevice: 1 created, 0 updated\n"},
+		{"consumable", `[{"name": "A1x32", "supplier": "Charles River", "type": "SiliconProbeDesign", "details": {"nChannels": 32}}]`, "consumable: 1 created, 0 updated\n"},
+	} {
+		p := writeFile(t, files, c.model+".json", c.text)
+		if out, err := cliProcess(t, "import", "--data", data, "--model", c.model, "--file", p); err != nil || out != c.want {
+			t.Fatalf("import %s: %q %v, want %q", c.model, out, err, c.want)
+		}
+	}
+	if code, body := get(t, addr, "/api/public/taxonomies/behavioralcategory/?filter{parent.name}=Learning", member); code != 200 || !strings.Contains(body, `"name":"Spatial"`) || !strings.Contains(body, `"count":1`) {
+		t.Errorf("categories: %d %s", code, body)
+	}
+	if code, body := get(t, addr, "/api/private/taxonomies/brainregion/?filter{atlas}=AIA", member); code != 200 || !strings.Contains(body, `"name":"Hippocampal region"`) {
+		t.Errorf("brain regions: %d %s", code, body)
+	}
+	if code, body := get(t, addr, "/api/public/resources/hardwaredevice/?filter{supplier.name}=Charles%20River", member); code != 200 || !strings.Contains(body, `"count":1`) {
+		t.Errorf("devices: %d %s", code, body)
+	}
+	if code, body := get(t, addr, "/api/public/taxonomies/setuptype/?filter{name}=Theta%20maze", member); !strings.Contains(body, `"description":"A circular maze","category":"F"`) {
+		t.Errorf("setup types: %d %s", code, body)
+	}
+
 	// a bad entry: nothing of the file is imported
 	for name, c := range map[string]struct{ model, text, want string }{
-		"unknown species": {"strain", `[{"name": "Long-Evans", "species": "Rat"}, {"name": "SD", "species": "Hamster"}]`, `Invalid pk "Hamster"`},
-		"schema":          {"species", `[{"name": "Zebrafish"}, {"name": 7}]`, "entry 1"},
-		"no name":         {"supplier", `[{"website": "x.org"}]`, "entry 0"},
-		"not a list":      {"species", `{"name": "x"}`, "not a JSON list"},
+		"unknown supplier": {"hardwaredevice", `[{"name": "RZ5D", "supplier": "Charles River"}, {"name": "X", "supplier": "Nobody"}]`, `Invalid pk "Nobody"`},
+		"bad choice":       {"setuptype", `[{"name": "Z-maze", "category": "Q"}]`, "entry 0"},
+		"no key":           {"brainregion", `[{"name": "CA1", "atlas": "AIA"}]`, "entry 0"},
+		"unknown species":  {"strain", `[{"name": "Long-Evans", "species": "Rat"}, {"name": "SD", "species": "Hamster"}]`, `Invalid pk "Hamster"`},
+		"schema":           {"species", `[{"name": "Zebrafish"}, {"name": 7}]`, "entry 1"},
+		"no name":          {"supplier", `[{"website": "x.org"}]`, "entry 0"},
+		"not a list":       {"species", `{"name": "x"}`, "not a JSON list"},
 	} {
 		p := writeFile(t, files, strings.ReplaceAll(name, " ", "_")+".json", c.text)
 		if _, err := cliProcess(t, "import", "--data", data, "--model", c.model, "--file", p); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -108,6 +141,9 @@ func TestStaffAndImportCLI(t *testing.T) {
 		}
 	}
 	if _, body := get(t, addr, "/api/public/taxonomies/strain/?filter{name}=Long-Evans", member); !strings.Contains(body, `"count":0`) {
+		t.Errorf("a failed import wrote: %s", body)
+	}
+	if _, body := get(t, addr, "/api/public/resources/hardwaredevice/?filter{name}=RZ5D", member); !strings.Contains(body, `"count":0`) {
 		t.Errorf("a failed import wrote: %s", body)
 	}
 	if _, body := get(t, addr, "/api/public/taxonomies/species/?filter{name}=Zebrafish", member); !strings.Contains(body, `"count":0`) {
@@ -141,6 +177,7 @@ func TestStaffAndImportCLIErrors(t *testing.T) {
 		{"set-staff of nobody", []string{"user", "set-staff", "--data", data, "--email", "ghost@lab.org"}, "no user ghost@lab.org"},
 		{"import without model", []string{"import", "--data", data, "--file", "x.json"}, "usage"},
 		{"import of another model", []string{"import", "--data", data, "--model", "session", "--file", "x.json"}, "usage"},
+		{"import of a personal attribute", []string{"import", "--data", data, "--model", "setup", "--file", "x.json"}, "usage"},
 		{"import of a missing file", []string{"import", "--data", data, "--model", "species", "--file", filepath.Join(data, "nope.json")}, "no such file"},
 	} {
 		if _, _, err := runCLI(t, env(nil), c.args...); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -32,7 +32,11 @@ type BSPage struct{ Limit, Offset int }
 //     that are public;
 //   - collections, cohorts and breedings: those of the visible projects
 //     (their sessions, subjects and parents: the visible ones);
-//   - species, strains and suppliers (global tables): every row, everywhere;
+//   - species, strains and suppliers, the resources and the taxonomies
+//     (global tables): every row, everywhere;
+//   - the personal attributes (setup, behavioral assay, license,
+//     inventory): like data storages, the owner's and the public ones
+//     (brainstem_attributes.go);
 //   - sessiondatastorage (the session ↔ data storage link): both ends
 //     visible. A link to a storage the viewer may not see is not shown,
 //     neither as a row nor as an id in a session's datastorage list.

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,8 +25,9 @@ import (
 //
 // Reads and writes are generic: the registry descriptors in
 // bsAttributeModels name the columns, relations and write scope of each
-// model; bsAttributeRules adds what the registry does not say (unique
-// messages, unique-together sets, cross-field rules).
+// model; writes go through the generic write path (brainstem_write.go)
+// with the hooks below (unique-together sets, cross-field rules, delete
+// refusals).
 
 // BSSetupType is a kind of experimental setup (taxonomy).
 type BSSetupType struct {
@@ -273,7 +274,7 @@ type (
 // owner's and the public ones on the private portal, the public ones on
 // the public portal.
 func ownedVisible(table string) func(BSViewer) []bsCond {
-	return pick(table+".is_public = 1", "("+table+".owner_id = ? OR "+table+".is_public = 1)")
+	return pick(table+".is_public = TRUE", "("+table+".owner_id = ? OR "+table+".is_public = TRUE)")
 }
 
 type (
@@ -303,7 +304,7 @@ func nullComputed(name string) BSField {
 // bsAttributeModels are the registry descriptors of this file's models.
 var bsAttributeModels = map[string]*BSModel{
 	"setuptype": {
-		Name: "setuptype", Table: "bs_setuptypes", Write: BSWriteStaff,
+		Name: "setuptype", Verbose: "setup type", Table: "bs_setuptypes", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -314,7 +315,7 @@ var bsAttributeModels = map[string]*BSModel{
 		},
 	},
 	"behavioralcategory": {
-		Name: "behavioralcategory", Table: "bs_behavioralcategories", Write: BSWriteStaff,
+		Name: "behavioralcategory", Verbose: "behavioral category", Table: "bs_behavioralcategories", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -325,7 +326,7 @@ var bsAttributeModels = map[string]*BSModel{
 		},
 	},
 	"behavioralparadigm": {
-		Name: "behavioralparadigm", Table: "bs_behavioralparadigms", Write: BSWriteStaff,
+		Name: "behavioralparadigm", Verbose: "behavioral paradigm", Table: "bs_behavioralparadigms", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -342,7 +343,7 @@ var bsAttributeModels = map[string]*BSModel{
 		},
 	},
 	"brainregion": {
-		Name: "brainregion", Table: "bs_brainregions", Write: BSWriteStaff,
+		Name: "brainregion", Verbose: "brain region", Table: "bs_brainregions", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -354,7 +355,7 @@ var bsAttributeModels = map[string]*BSModel{
 		},
 	},
 	"regulatoryauthority": {
-		Name: "regulatoryauthority", Table: "bs_regulatoryauthorities", Write: BSWriteStaff,
+		Name: "regulatoryauthority", Verbose: "regulatory authority", Table: "bs_regulatoryauthorities", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -365,11 +366,11 @@ var bsAttributeModels = map[string]*BSModel{
 			field("authority_type", BSText, "authority_type", func(r *authorityRec) any { return r.AuthorityType }, sortable),
 			field("website", BSText, "website", func(r *authorityRec) any { return r.Website }, sortable),
 			field("description", BSText, "description", func(r *authorityRec) any { return r.Description }, sortable),
-			field("is_active", BSBool, "is_active", func(r *authorityRec) any { return r.IsActive }, sortable),
+			field("is_active", BSBool, "is_active", func(r *authorityRec) any { return r.IsActive }, sortable, def(true)),
 		},
 	},
 	"hardwaredevice": {
-		Name: "hardwaredevice", Table: "bs_hardwaredevices", Write: BSWriteStaff,
+		Name: "hardwaredevice", Verbose: "hardware device", Table: "bs_hardwaredevices", Write: BSWriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
 		Fields: []BSField{
@@ -414,7 +415,7 @@ var bsAttributeModels = map[string]*BSModel{
 		},
 	},
 	"behavioralassay": {
-		Name: "behavioralassay", Table: "bs_behavioralassays", Write: BSWriteOwner,
+		Name: "behavioralassay", Verbose: "behavioral assay", Table: "bs_behavioralassays", Write: BSWriteOwner,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      ownedVisible("bs_behavioralassays"),
 		Fields: []BSField{
@@ -436,7 +437,7 @@ var bsAttributeModels = map[string]*BSModel{
 			idField(func(r *licenseRec) any { return r.ID }),
 			field("name", BSText, "name", func(r *licenseRec) any { return r.Name }, required, sortable),
 			field("type", BSText, "type", func(r *licenseRec) any { return r.Type }, required, sortable),
-			field("status", BSText, "status", func(r *licenseRec) any { return r.Status }, sortable),
+			field("status", BSText, "status", func(r *licenseRec) any { return r.Status }, sortable, def("draft")),
 			field("description", BSText, "description", func(r *licenseRec) any { return r.Description }, sortable),
 			field("country", BSText, "country", func(r *licenseRec) any { return r.Country }, nullable, sortable),
 			field("regulatory_authority", BSToOne, "regulatory_authority_id", func(r *licenseRec) any { return r.RegulatoryAuthorityID }, nullable, sortable, target("regulatoryauthority")),
@@ -465,60 +466,6 @@ var bsAttributeModels = map[string]*BSModel{
 			field("is_public", BSBool, "is_public", func(r *inventoryRec) any { return r.IsPublic }, sortable),
 		},
 	},
-}
-
-// bsAttrRule is what the generic writes of a model need beyond its
-// descriptor.
-type bsAttrRule struct {
-	// verbose names the model in messages ("setup type with this name
-	// already exists.").
-	verbose string
-	// together lists sets of fields that are unique together.
-	together [][]string
-	// check validates the merged row (field name → value as stored).
-	check func(row map[string]any) error
-	// importKey are the fields an imported entry is matched by.
-	importKey []string
-}
-
-var bsAttributeRules = map[string]bsAttrRule{
-	"setuptype":           {verbose: "setup type", importKey: []string{"name"}},
-	"behavioralcategory":  {verbose: "behavioral category", importKey: []string{"name"}},
-	"behavioralparadigm":  {verbose: "behavioral paradigm", importKey: []string{"name"}},
-	"brainregion":         {verbose: "brain region", together: [][]string{{"atlas", "acronym"}, {"atlas", "name"}}, importKey: []string{"atlas", "acronym"}},
-	"regulatoryauthority": {verbose: "regulatory authority", importKey: []string{"name"}},
-	"hardwaredevice":      {verbose: "hardware device", importKey: []string{"name"}},
-	"consumable":          {verbose: "consumable", importKey: []string{"name"}},
-	"setup":               {verbose: "setup"},
-	"behavioralassay":     {verbose: "behavioral assay"},
-	"license":             {verbose: "license", check: checkLicense},
-	"inventory":           {verbose: "inventory"},
-}
-
-// checkLicense: valid_until is not before valid_from.
-func checkLicense(row map[string]any) error {
-	from, until := textOf(row["valid_from"]), textOf(row["valid_until"])
-	if from != "" && until != "" && until < from {
-		return Invalid("valid_until", "Ensure this date is on or after valid_from.")
-	}
-	return nil
-}
-
-// textOf reads a string column value or a string field value (a time as its date).
-func textOf(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case *string:
-		if x != nil {
-			return *x
-		}
-	case []byte:
-		return string(x)
-	case time.Time:
-		return x.Format(time.DateOnly)
-	}
-	return ""
 }
 
 // IsBSAttributeModel reports whether model is one of this file's models
@@ -679,196 +626,114 @@ func subjectLicenses(db *gorm.DB, v BSViewer, recs []BSSubjectRecord) error {
 }
 
 // ---------------------------------------------------------------------------
-// Writes
+// Writes: the generic write path (brainstem_write.go) with these hooks.
 
-// BSValues are the writable fields of a request body, decoded by the
-// caller after the spec validated them, by registry field name: string or
-// *string (nil: null) for text, date and to-one fields, bool, int64, JSON
-// text for BSJSON and BSJSONList, []string for to-many relations.
-type BSValues map[string]any
-
-// SaveBSAttribute creates (id "") or changes a record of one of this
-// file's models for the user and returns its id. Staff-only models answer
-// ErrForbidden to others; personal attributes are created owned by the
-// user, and only their owner may change them (ErrForbidden for a visible
-// record of someone else, ErrNotFound for an invisible one). References
-// must name records the user may see; unique fields and sets are checked.
-func (s *Store) SaveBSAttribute(ctx context.Context, userID uint, model, id string, in BSValues) (string, error) {
-	m, ok := bsAttributeModels[model]
-	if !ok {
-		return "", fmt.Errorf("store: unknown model %q", model)
+func init() {
+	for name := range bsAttributeModels {
+		bsRegistry[name].hooks = bsHooks{before: refuseReferenced}
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		id, err = saveAttrTx(tx, m, userID, id, in)
-		return err
-	})
-	return id, err
+	bsRegistry["brainregion"].hooks.check = uniqueTogether([]string{"atlas", "acronym"}, []string{"atlas", "name"})
+	bsRegistry["license"].hooks.check = licenseDates
+	bsRegistry["behavioralcategory"].hooks.check = categoryAcyclic
 }
 
-// attrForChange finds the record id of m that userID may change.
-func attrForChange(tx *gorm.DB, m *BSModel, userID uint, id string) (map[string]any, error) {
-	if err := guardAttr(tx, m, userID); err != nil {
-		return nil, err
+// bsCategoryLoop is the message of a parent that would make the category
+// tree a loop.
+const bsCategoryLoop = "A category cannot be its own parent or an ancestor of its parent."
+
+// categoryAcyclic refuses a parent that is the category itself or one of
+// its descendants.
+func categoryAcyclic(w *bsWrite, errs fieldErrors) error {
+	parent := textOf(w.set["parent"])
+	if w.op != opUpdate || parent == "" {
+		return nil
 	}
-	row := map[string]any{}
-	q := (BSViewer{UserID: userID}).where(tx.Table(m.Table), m.Name).Where(m.Table+".id = ?", id)
-	if err := q.Take(&row).Error; err != nil {
-		return nil, notFound(err)
-	}
-	if m.Write == BSWriteOwner {
-		if owner, _ := row["owner_id"].(int64); uint(owner) != userID {
-			return nil, ErrForbidden
+	seen := map[string]bool{}
+	for id := parent; id != "" && !seen[id]; {
+		if id == w.id {
+			errs.add("parent", bsCategoryLoop)
+			return nil
+		}
+		seen[id] = true
+		var next []sql.NullString // Pluck cannot scan NULL into *string
+		if err := w.tx.Table("bs_behavioralcategories").Where("id = ?", id).Pluck("parent_id", &next).Error; err != nil {
+			return err
+		}
+		id = ""
+		if len(next) > 0 && next[0].Valid {
+			id = next[0].String
 		}
 	}
-	return row, nil
+	return nil
 }
 
-func saveAttrTx(tx *gorm.DB, m *BSModel, userID uint, id string, in BSValues) (string, error) {
-	rule := bsAttributeRules[m.Name]
-	now := time.Now().UTC()
-	cols := map[string]any{"updated_at": now}
-	merged := map[string]any{} // field name → value, for the rules
-	if id == "" {
-		if err := guardAttr(tx, m, userID); err != nil {
-			return "", err
-		}
-		id = newBSID()
-		cols["id"], cols["created_at"] = id, now
-		if m.Write == BSWriteOwner {
-			cols["owner_id"] = userID
-		}
-	} else {
-		row, err := attrForChange(tx, m, userID, id)
-		if err != nil {
-			return "", err
-		}
-		for _, f := range m.Fields {
-			if f.Col != "" {
-				merged[f.Name] = row[f.Col]
-			}
-		}
+// fieldValue is the value field name of the record will have after the
+// write: the one being written, else the stored one (nil on create).
+func (w *bsWrite) fieldValue(name string) any {
+	if v, ok := w.set[name]; ok {
+		return v
 	}
-	errs := fieldErrors{}
-	links := map[*BSField][]string{}
-	v := BSViewer{UserID: userID}
-	for i := range m.Fields {
-		f := &m.Fields[i]
-		val, sent := in[f.Name]
-		if !sent || f.ReadOnly {
-			continue
-		}
-		switch f.Kind {
-		case BSToMany:
-			ids := dedupe(val.([]string))
-			missing, err := missingVisible(tx, v, f.Target, ids)
-			if err != nil {
-				return "", err
+	if f := w.m.Field(name); f != nil && f.Col != "" {
+		return w.cur[f.Col]
+	}
+	return nil
+}
+
+// uniqueTogether refuses a write that would give two records the same
+// values of one of the sets of fields (DRF's unique_together message).
+func uniqueTogether(sets ...[]string) func(w *bsWrite, errs fieldErrors) error {
+	return func(w *bsWrite, errs fieldErrors) error {
+		for _, set := range sets {
+			q := w.tx.Table(w.m.Table).Where("id <> ?", w.id)
+			for _, name := range set {
+				q = q.Where(w.m.Field(name).Col+" = ?", textOf(w.fieldValue(name)))
 			}
-			for _, id := range missing {
-				errs.add(f.Name, invalidPk(id))
-			}
-			links[f] = ids
-			continue
-		case BSToOne:
-			if ref := textOf(val); ref != "" {
-				missing, err := missingVisible(tx, v, f.Target, []string{ref})
-				if err != nil {
-					return "", err
-				}
-				if len(missing) > 0 {
-					errs.add(f.Name, invalidPk(ref))
-				}
-			}
-		}
-		if f.Col == "" {
-			continue
-		}
-		if p, ok := val.(*string); ok && p == nil {
-			cols[f.Col] = nil
-		} else if ok {
-			cols[f.Col] = *p
-		} else {
-			cols[f.Col] = val
-		}
-		merged[f.Name] = cols[f.Col]
-		if f.Unique && f.Name != "id" {
 			var n int64
-			if err := tx.Table(m.Table).Where(f.Col+" = ? AND id <> ?", cols[f.Col], id).Count(&n).Error; err != nil {
-				return "", err
+			if err := q.Count(&n).Error; err != nil {
+				return err
 			}
 			if n > 0 {
-				errs.add(f.Name, fmt.Sprintf("%s with this %s already exists.", rule.verbose, strings.ReplaceAll(f.Name, "_", " ")))
+				errs.add("non_field_errors", fmt.Sprintf("The fields %s must make a unique set.", strings.Join(set, ", ")))
+				return nil
 			}
 		}
+		return nil
 	}
-	if err := errs.err(); err != nil {
-		return "", err
-	}
-	for _, set := range rule.together {
-		q := tx.Table(m.Table).Where("id <> ?", id)
-		for _, name := range set {
-			q = q.Where(m.Field(name).Col+" = ?", merged[name])
-		}
-		var n int64
-		if err := q.Count(&n).Error; err != nil {
-			return "", err
-		}
-		if n > 0 {
-			return "", Invalid("non_field_errors", fmt.Sprintf("The fields %s must make a unique set.", strings.Join(set, ", ")))
-		}
-	}
-	if rule.check != nil {
-		if err := rule.check(merged); err != nil {
-			return "", err
-		}
-	}
-	var err error
-	if _, isNew := cols["created_at"]; isNew {
-		err = tx.Table(m.Table).Create(cols).Error
-	} else {
-		err = tx.Table(m.Table).Where("id = ?", id).Updates(cols).Error
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return "", Invalid("name", fmt.Sprintf("%s with this name already exists.", rule.verbose))
-	}
-	if err != nil {
-		return "", err
-	}
-	for f, ids := range links {
-		if err := tx.Exec("DELETE FROM "+f.Link+" WHERE "+f.LinkSrc+" = ?", id).Error; err != nil {
-			return "", err
-		}
-		for _, dst := range ids {
-			if err := tx.Table(f.Link).Create(map[string]any{f.LinkSrc: id, f.LinkDst: dst}).Error; err != nil {
-				return "", err
-			}
-		}
-	}
-	return id, nil
 }
 
-// DeleteBSAttribute deletes a record of one of this file's models (the
-// same permission rules as SaveBSAttribute). A record that another record
-// refers to (a to-one relation of any model) is not deleted:
-// ErrReferenced. Links to it (to-many relations) go with it.
-func (s *Store) DeleteBSAttribute(ctx context.Context, userID uint, model, id string) error {
-	m, ok := bsAttributeModels[model]
-	if !ok {
-		return fmt.Errorf("store: unknown model %q", model)
+// licenseDates: valid_until is not before valid_from.
+func licenseDates(w *bsWrite, errs fieldErrors) error {
+	from, until := dateText(w.fieldValue("valid_from")), dateText(w.fieldValue("valid_until"))
+	if from != "" && until != "" && until < from {
+		errs.add("valid_until", "Ensure this date is on or after valid_from.")
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if _, err := attrForChange(tx, m, userID, id); err != nil {
-			return err
-		}
-		if used, err := bsReferenced(tx, model, id); err != nil || used {
-			if err == nil {
-				err = ErrReferenced
-			}
-			return err
-		}
-		return tx.Exec("DELETE FROM "+m.Table+" WHERE id = ?", id).Error
-	})
+	return nil
+}
+
+// dateText reads a date field or column value as YYYY-MM-DD.
+func dateText(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return t.Format(time.DateOnly)
+	}
+	s := textOf(v)
+	if len(s) > 10 {
+		s = s[:10]
+	}
+	return s
+}
+
+// refuseReferenced refuses to delete a record that a to-one relation of
+// any model of the registry names (ErrReferenced); links to it (to-many
+// relations) go with it by their foreign keys' cascades.
+func refuseReferenced(w *bsWrite) error {
+	if w.op != opDelete {
+		return nil
+	}
+	used, err := bsReferenced(w.tx, w.m.Name, w.id)
+	if err == nil && used {
+		err = ErrReferenced
+	}
+	return err
 }
 
 // bsReferenced reports whether a to-one relation of any model of the
@@ -891,56 +756,64 @@ func bsReferenced(tx *gorm.DB, model, id string) (bool, error) {
 	return false, nil
 }
 
+// importKeys are the fields an imported entry of a model is matched by
+// (default: name).
+var importKeys = map[string][]string{"brainregion": {"atlas", "acronym"}}
+
 // ImportBSAttributes seeds the global table of model (a resource or
-// taxonomy of this file) with entries in one transaction, as a staff user
-// would write them: an entry that matches an existing record by the
-// model's import key (name; atlas and acronym for brain regions) changes
-// the fields it carries, others are created. A to-one relation may name its
-// target by id or by name. Nothing is written when an entry is invalid.
-func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []BSValues) (created, updated int, err error) {
-	m, ok := bsAttributeModels[model]
-	if !ok || m.Write != BSWriteStaff {
+// taxonomy of this file) with entries in one transaction, through the
+// generic write path without a caller: an entry that matches an existing
+// record by the model's import key (its name; atlas and acronym for a
+// brain region) changes the fields it carries, others are created. A
+// to-one relation may name its target by id or by name. Nothing is written
+// when an entry is invalid (the error names it).
+func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []BSChange) (created, updated int, err error) {
+	if !slices.Contains(BSImportModels(), model) {
 		return 0, 0, fmt.Errorf("unknown model %q (%s)", model, strings.Join(BSImportModels(), ", "))
 	}
-	key := bsAttributeRules[model].importKey
+	m := bsRegistry[model]
+	key := importKeys[model]
+	if key == nil {
+		key = []string{"name"}
+	}
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		for i, in := range entries {
+		for i, ch := range entries {
 			q := tx.Table(m.Table)
 			for _, k := range key {
-				v, ok := in[k]
+				v, ok := ch.Set[k]
 				if !ok {
 					return fmt.Errorf("entry %d: %w", i, Invalid(k, "This field is required."))
 				}
 				q = q.Where(m.Field(k).Col+" = ?", v)
 			}
 			for _, f := range m.Fields {
-				if f.Kind != BSToOne {
+				ref := textOf(ch.Set[f.Name])
+				if f.Kind != BSToOne || ref == "" {
 					continue
 				}
-				if ref := textOf(in[f.Name]); ref != "" {
-					var ids []string
-					t := bsRegistry[f.Target].Table
-					if err := tx.Table(t).Where("id = ? OR name = ?", ref, ref).Pluck("id", &ids).Error; err != nil {
-						return err
-					}
-					if len(ids) > 0 {
-						in[f.Name] = ids[0]
-					}
+				var ids []string
+				if err := tx.Table(bsRegistry[f.Target].Table).Where("id = ? OR name = ?", ref, ref).Pluck("id", &ids).Error; err != nil {
+					return err
+				}
+				if len(ids) > 0 {
+					ch.Set[f.Name] = ids[0]
 				}
 			}
 			var ids []string
 			if err := q.Pluck("id", &ids).Error; err != nil {
 				return err
 			}
-			id := ""
+			op, id := opCreate, ""
 			if len(ids) > 0 {
-				id = ids[0]
-				updated++
-			} else {
-				created++
+				op, id = opUpdate, ids[0]
 			}
-			if _, err := saveAttrTx(tx.Set(bsImporting, true), m, 0, id, in); err != nil {
+			if _, err := writeBSRecord(tx, 0, model, id, ch, op, false); err != nil {
 				return fmt.Errorf("entry %d: %w", i, err)
+			}
+			if op == opCreate {
+				created++
+			} else {
+				updated++
 			}
 		}
 		return nil
@@ -948,19 +821,8 @@ func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []
 	return created, updated, err
 }
 
-// guardAttr is the model-wide write rule, skipped by an import.
-func guardAttr(tx *gorm.DB, m *BSModel, userID uint) error {
-	if importing, _ := tx.Get(bsImporting); importing == true {
-		return nil
-	}
-	return m.guardWrite(tx, userID)
-}
-
-// bsImporting marks the transaction of an import (no user: the staff check
-// is skipped).
-const bsImporting = "sessionhub:bs_importing"
-
-// BSImportModels lists the models `sessionhub import` seeds from this file.
+// BSImportModels lists the models of this file that `sessionhub import`
+// seeds (the staff-written ones).
 func BSImportModels() []string {
 	var out []string
 	for _, m := range BSModels() {
@@ -968,21 +830,5 @@ func BSImportModels() []string {
 			out = append(out, m.Name)
 		}
 	}
-	return slices.Clip(out)
-}
-
-// setSubjectLicenses replaces the license links of a subject (nil: unchanged).
-func setSubjectLicenses(tx *gorm.DB, subjectID string, licenseIDs []string) error {
-	if licenseIDs == nil {
-		return nil
-	}
-	if err := tx.Where("subject_id = ?", subjectID).Delete(&BSSubjectLicense{}).Error; err != nil {
-		return err
-	}
-	for _, id := range dedupe(licenseIDs) {
-		if err := tx.Table("bs_subject_licenses").Create(map[string]any{"subject_id": subjectID, "license_id": id}).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return out
 }

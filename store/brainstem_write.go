@@ -135,6 +135,21 @@ type bsWrite struct {
 // viewer is the caller as a reader.
 func (w *bsWrite) viewer() BSViewer { return BSViewer{UserID: w.userID} }
 
+// textOf reads a string column value or a string field value.
+func textOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case *string:
+		if x != nil {
+			return *x
+		}
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
 // truthy reads a boolean column value (bool, or 0/1 from SQLite).
 func truthy(v any) bool {
 	switch x := v.(type) {

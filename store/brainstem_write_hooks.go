@@ -18,7 +18,7 @@ func init() {
 	bsRegistry["breeding"].hooks = bsHooks{before: breedingBefore}
 	bsRegistry["species"].hooks = bsHooks{before: refusedIfReferenced("bs_strains", "species_id")}
 	bsRegistry["strain"].hooks = bsHooks{before: refusedIfReferenced("bs_subjects", "strain_id")}
-	bsRegistry["supplier"].hooks = bsHooks{check: supplierCheck, before: refusedIfAnyRefers("supplier")}
+	bsRegistry["supplier"].hooks = bsHooks{check: supplierCheck, before: refuseReferenced} // subjects, devices, consumables
 }
 
 // refusedIfReferenced refuses to delete a record that a row of table names
@@ -41,25 +41,6 @@ func refusedIfReferenced(table string, cols ...string) func(w *bsWrite) error {
 			return err
 		}
 		if n > 0 {
-			return ErrReferenced
-		}
-		return nil
-	}
-}
-
-// refusedIfAnyRefers refuses to delete a record of model that a to-one
-// relation of any model names (bsReferenced; ErrReferenced): a supplier
-// of a subject, a hardware device or a consumable.
-func refusedIfAnyRefers(model string) func(w *bsWrite) error {
-	return func(w *bsWrite) error {
-		if w.op != opDelete {
-			return nil
-		}
-		referenced, err := bsReferenced(w.tx, model, w.id)
-		if err != nil {
-			return err
-		}
-		if referenced {
 			return ErrReferenced
 		}
 		return nil

@@ -1,9 +1,7 @@
 package brainstem
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -94,21 +92,24 @@ func (h *Handlers) attrGet(ctx context.Context, model, id string) (response, err
 	return attrModels[model].get(h, ctx, id)
 }
 
-// attrSave creates (id "") or changes a record from body, a generated
-// request body the spec has validated; full (POST, PUT) gives the absent
-// writable fields their defaults. It answers the saved record as the
-// caller now sees it.
+// attrSave creates (id "") or changes a record of model from body, a
+// generated request body the spec has validated, through the generic
+// write path (write.go); full (POST, PUT) gives the absent writable fields
+// their defaults. It answers the saved record under the model's detail key
+// as the caller now sees it.
 func (h *Handlers) attrSave(ctx context.Context, model, id string, body any, full bool) (response, error) {
-	in, err := attrValues(store.BSModelNamed(model), body, full)
+	ch, err := decodeBody(model, body, full)
 	if err != nil {
 		return response{}, err
 	}
-	r := requestFrom(ctx)
+	uid := requestFrom(ctx).userID()
 	status := http.StatusOK
 	if id == "" {
 		status = http.StatusCreated
+		id, err = h.st.CreateBSRecord(ctx, uid, model, ch)
+	} else {
+		err = h.st.UpdateBSRecord(ctx, uid, model, id, ch)
 	}
-	id, err = h.st.SaveBSAttribute(ctx, r.userID(), model, id, in)
 	if err != nil {
 		return response{}, err
 	}
@@ -118,97 +119,15 @@ func (h *Handlers) attrSave(ctx context.Context, model, id string, body any, ful
 }
 
 func (h *Handlers) attrDelete(ctx context.Context, model, id string) error {
-	return h.st.DeleteBSAttribute(ctx, requestFrom(ctx).userID(), model, id)
+	return deleteRecord(ctx, h, model, id)
 }
 
-// attrDefaults are the defaults of writable fields that are not their
-// kind's zero value.
-var attrDefaults = map[string]any{
-	"license.status":                "draft",
-	"regulatoryauthority.is_active": true,
-}
-
-// attrValues decodes body field by field as m's registry describes it.
-func attrValues(m *store.BSModel, body any, full bool) (store.BSValues, error) {
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
+// AttributeChange decodes body, one object with the create fields of model
+// (a resource or taxonomy), as a PATCH body: only the fields present. The
+// caller validates body against the spec first. `sessionhub import` uses it.
+func AttributeChange(model string, body map[string]any) (store.BSChange, error) {
+	if !store.IsBSAttributeModel(model) {
+		return store.BSChange{}, fmt.Errorf("unknown model %q", model)
 	}
-	var sent map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &sent); err != nil {
-		return nil, err
-	}
-	in := store.BSValues{}
-	for _, f := range m.Fields {
-		if f.ReadOnly || f.Kind == store.BSComputed || f.Kind == store.BSEmpty || f.Kind == store.BSLinks {
-			continue
-		}
-		v, ok := sent[f.Name]
-		if !ok {
-			if full {
-				in[f.Name] = attrDefault(m.Name, &f)
-			}
-			continue
-		}
-		if bytes.Equal(v, []byte("null")) {
-			in[f.Name] = (*string)(nil)
-			continue
-		}
-		var val any
-		switch f.Kind {
-		case store.BSText, store.BSDate, store.BSUUID, store.BSToOne:
-			var s string
-			err = json.Unmarshal(v, &s)
-			val = s
-		case store.BSBool:
-			var b bool
-			err = json.Unmarshal(v, &b)
-			val = b
-		case store.BSInt:
-			var n int64
-			err = json.Unmarshal(v, &n)
-			val = n
-		case store.BSToMany:
-			var ids []string
-			err = json.Unmarshal(v, &ids)
-			if ids == nil {
-				ids = []string{}
-			}
-			val = ids
-		case store.BSJSON, store.BSJSONList, store.BSTextList, store.BSUUIDList:
-			var buf bytes.Buffer
-			err = json.Compact(&buf, v)
-			val = buf.String()
-		default:
-			err = fmt.Errorf("field %s: kind %s is not writable here", f.Name, f.Kind)
-		}
-		if err != nil {
-			return nil, err
-		}
-		in[f.Name] = val
-	}
-	return in, nil
-}
-
-// attrDefault is the value of an absent writable field on a full write.
-func attrDefault(model string, f *store.BSField) any {
-	if v, ok := attrDefaults[model+"."+f.Name]; ok {
-		return v
-	}
-	if f.Nullable {
-		return (*string)(nil)
-	}
-	switch f.Kind {
-	case store.BSBool:
-		return false
-	case store.BSInt:
-		return int64(0)
-	case store.BSJSON:
-		return "{}"
-	case store.BSJSONList, store.BSTextList, store.BSUUIDList:
-		return "[]"
-	case store.BSToMany:
-		return []string{}
-	}
-	return ""
+	return decodeBody(model, body, false)
 }

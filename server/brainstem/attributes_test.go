@@ -45,6 +45,18 @@ func seedAttributes(f *fixture) {
 		"name": "IACUC", "type": "animal_research_authorization", "is_public": true})
 }
 
+// detailKeys are the detail keys that are not the model's name.
+var detailKeys = map[string]string{"behavioralparadigm": "behavioral_paradigm", "behavioralcategory": "behavioral_category",
+	"setuptype": "setup_type", "brainregion": "brain_region"}
+
+// detailKey is the key of one record of model.
+func detailKey(model string) string {
+	if k, ok := detailKeys[model]; ok {
+		return k
+	}
+	return model
+}
+
 func newAttributeFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newSubjectFixture(t)
@@ -236,6 +248,8 @@ func TestGlobalAttributeScenarios(t *testing.T) {
 	f := newAttributeFixture(t)
 	f.id["IntanTech"] = f.create(staff, "/api/private/resources/supplier/", "supplier", map[string]any{"name": "Intan Technologies"})
 	f.id["Fly"] = f.create(staff, "/api/private/taxonomies/species/", "species", map[string]any{"name": "Fly"})
+	f.id["Spatial"] = f.create(staff, "/api/private/taxonomies/behavioralcategory/", "behavioral_category", map[string]any{
+		"name": "Spatial", "parent": f.id["Learning"]})
 	st := "/api/private/taxonomies/setuptype/"
 	var scenarios []scenario
 	// every global list and detail, on both portals, for every reader
@@ -248,7 +262,11 @@ func TestGlobalAttributeScenarios(t *testing.T) {
 		{"resources/hardwaredevice", "hardwaredevices", "hardwaredevice", "Intan", "Intan RHD2000"},
 		{"resources/consumable", "consumables", "consumable", "A1x32", "A1x32-Poly2"},
 	}
+	all := map[string][]string{"Learning": {"Learning & Memory", "Spatial"}}
 	for _, l := range lists {
+		if all[l.id] == nil {
+			all[l.id] = []string{l.name}
+		}
 		for _, portal := range []string{"private", "public"} {
 			for _, u := range []string{outsider, staff, anon} {
 				if portal == "private" && u == anon {
@@ -256,7 +274,7 @@ func TestGlobalAttributeScenarios(t *testing.T) {
 				}
 				p := "/api/" + portal + "/" + l.path + "/"
 				scenarios = append(scenarios,
-					scenario{name: portal + " " + l.path + " list as " + u, user: u, method: "GET", path: p, status: 200, check: listNames(l.key, l.name)},
+					scenario{name: portal + " " + l.path + " list as " + u, user: u, method: "GET", path: p, status: 200, check: listNames(l.key, all[l.id]...)},
 					scenario{name: portal + " " + l.path + " detail as " + u, user: u, method: "GET", path: p + "{" + l.id + "}/", status: 200,
 						check: func(t *testing.T, b map[string]any) {
 							if record(b, l.detail)["name"] != l.name {
@@ -314,6 +332,12 @@ func TestGlobalAttributeScenarios(t *testing.T) {
 			body: map[string]any{"country": "gb"}, status: 400},
 		scenario{name: "staff change", user: staff, method: "PATCH", path: st + "{Theta}/", body: map[string]any{"description": "new text"},
 			status: 200, wantBody: `{"setup_type": ` + strings.Replace(thetaJSON, "A circular maze", "new text", 1) + `}`},
+		scenario{name: "a category under itself", user: staff, method: "PATCH", path: "/api/private/taxonomies/behavioralcategory/{Learning}/",
+			body: map[string]any{"parent": "{Learning}"}, status: 400,
+			wantBody: `{"parent": ["A category cannot be its own parent or an ancestor of its parent."]}`},
+		scenario{name: "a category under its child", user: staff, method: "PATCH", path: "/api/private/taxonomies/behavioralcategory/{Learning}/",
+			body: map[string]any{"parent": "{Spatial}"}, status: 400,
+			wantBody: `{"parent": ["A category cannot be its own parent or an ancestor of its parent."]}`},
 		scenario{name: "staff create", user: staff, method: "POST", path: st, body: map[string]any{"name": "Y-maze", "category": "U"},
 			status: 201, check: func(t *testing.T, b map[string]any) {
 				if record(b, "setup_type")["description"] != "" {

@@ -14,16 +14,15 @@ import (
 // writeOrder is the order in which TestWritesRoundTripEveryField creates
 // one record of every model (later ones refer to earlier ones as {new:model}).
 var writeOrder = []string{"species", "strain", "supplier", "project", "datastorage", "session",
-	"sessiondatastorage", "breeding", "subject", "collection", "cohort"}
+	"sessiondatastorage", "breeding", "subject", "collection", "cohort",
+	"setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority", "hardwaredevice",
+	"consumable", "setup", "license", "behavioralassay", "inventory"}
 
 // ownWritePath are the models still written by code of their own
-// (attributes_ops.go, modules.go; both merged before the generic path
-// existed), tested by their own scenario tables.
-var ownWritePath = map[string]bool{"setup": true, "behavioralassay": true, "license": true, "inventory": true,
-	"hardwaredevice": true, "consumable": true, "behavioralparadigm": true, "behavioralcategory": true, "setuptype": true,
-	"brainregion": true, "regulatoryauthority": true,
-	"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true, "equipment": true,
-	"consumablestock": true}
+// (the modules: modules.go, merged before the generic path existed),
+// tested by their own scenario tables.
+var ownWritePath = map[string]bool{"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true,
+	"equipment": true, "consumablestock": true}
 
 // writeInputs holds, per model, a value other than the default for every
 // field its create body accepts (the spec's <Schema>Create properties), and
@@ -60,6 +59,27 @@ var writeInputs = map[string]struct {
 		"sessions": []any{"{new:session}"}, "tags": []any{"t"}}},
 	"cohort": {owner, map[string]any{"name": "RT cohort", "description": "d", "project": "{Lab}",
 		"subjects": []any{"{new:subject}"}, "tags": []any{"t"}}},
+	// attributes, resources, taxonomies
+	"setuptype":          {staff, map[string]any{"name": "RT setup type", "description": "d", "category": "H"}},
+	"behavioralcategory": {staff, map[string]any{"name": "RT category", "description": "d", "parent": "{Learning}"}},
+	"behavioralparadigm": {staff, map[string]any{"name": "RT paradigm", "description": "d", "category": "{new:behavioralcategory}",
+		"species": []any{"{new:species}"}, "original_publication": "p", "reference_url": "https://example.org/p", "rrid": "RRID:SCR_1",
+		"external_identifiers": []any{map[string]any{"source": "x", "id": "1"}}}},
+	"brainregion": {staff, map[string]any{"name": "RT region", "description": "d", "acronym": "RTR", "atlas": "PW1997"}},
+	"regulatoryauthority": {staff, map[string]any{"name": "RT authority", "abbreviation": "RTA", "country": "NL",
+		"authority_type": "regional", "website": "https://example.org/", "description": "d", "is_active": false}},
+	"hardwaredevice": {staff, map[string]any{"name": "RT device", "description": "d", "supplier": "{new:supplier}", "rrid": "RRID:SCR_2",
+		"external_identifiers": []any{map[string]any{"source": "x", "id": "2"}}}},
+	"consumable": {staff, map[string]any{"name": "RT consumable", "description": "d", "supplier": "{new:supplier}", "type": "Virus",
+		"rrid": "RRID:SCR_3", "external_identifiers": []any{map[string]any{"source": "x", "id": "3"}}, "details": map[string]any{"k": "v"}}},
+	"setup": {owner, map[string]any{"name": "RT setup", "location": "l", "description": "d", "setup_type": "{new:setuptype}",
+		"specifications": map[string]any{"Length": 1.5}, "is_public": true}},
+	"license": {owner, map[string]any{"name": "RT license", "type": "wildlife_fieldwork_permit", "status": "pending", "description": "d",
+		"country": "FR", "regulatory_authority": "{new:regulatoryauthority}", "license_number": "n", "valid_from": "2024-01-01",
+		"valid_until": "2024-12-31", "is_public": true}},
+	"behavioralassay": {owner, map[string]any{"name": "RT assay", "description": "d", "setup_type": "{new:setuptype}",
+		"behavioral_paradigm": "{new:behavioralparadigm}", "licenses": []any{"{new:license}"}, "is_public": true}},
+	"inventory": {owner, map[string]any{"name": "RT inventory", "location": "l", "description": "d", "is_public": true}},
 }
 
 // notEchoed are create-body fields that are not rendered as sent (a
@@ -78,7 +98,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newSubjectFixture(t)
+	f := newAttributeFixture(t)
 	for _, m := range store.BSModels() {
 		if !slices.Contains(writeOrder, m.Name) && !ownWritePath[m.Name] {
 			t.Errorf("model %q is not in writeOrder", m.Name)
@@ -100,14 +120,14 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 		for name, v := range in.fields {
 			body[name] = v
 		}
-		id := f.create(in.user, s.list, model, f.subAny(body))
+		id := f.create(in.user, s.list, detailKey(model), f.subAny(body))
 		f.id["new:"+model] = id
 		want := map[string]any{}
 		if err := json.Unmarshal(f.subAny(body).(json.RawMessage), &want); err != nil {
 			t.Fatal(err)
 		}
 		check := func(step string) {
-			got := f.must(in.user, "GET", s.list+id+"/", nil, http.StatusOK)[model].(map[string]any)
+			got := f.must(in.user, "GET", s.list+id+"/", nil, http.StatusOK)[detailKey(model)].(map[string]any)
 			for name, v := range want {
 				if !notEchoed[model+"."+name] && !reflect.DeepEqual(got[name], v) {
 					t.Errorf("%s %s.%s: got %#v, sent %#v", step, model, name, got[name], v)

@@ -595,6 +595,56 @@ def test_load_project_default_includes(client, project, session, subject, collec
     assert body["project"]["subjects"] == [subject["id"]]
 
 
+def test_attributes_resources_taxonomies(client, client2, subject):
+    """setup, behavioral assay, license (personal attributes: owned by alice,
+    shown to bob once public), and the global resources and taxonomies
+    (written by the staff user alice only), with the client's loaders."""
+    st = expect(client.save("setuptype", data={"name": f"Theta maze {RUN}", "category": "F"}), 201)["setup_type"]
+    assert expect(client2.save("setuptype", data={"name": f"Y-maze {RUN}", "category": "U"}), 403) == FORBIDDEN
+    bp = expect(client.save("behavioralparadigm", data={"name": f"Alternation {RUN}"}), 201)["behavioral_paradigm"]
+    su = expect(client.save("supplier", data={"name": f"Intan {RUN}"}), 201)["supplier"]
+    hd = expect(client.save("hardwaredevice", data={"name": f"RHD2000 {RUN}", "supplier": su["id"]}), 201)["hardwaredevice"]
+    br = expect(client.save("brainregion", data={"name": f"Hippocampus {RUN}", "acronym": RUN, "atlas": "AIA"}), 201)["brain_region"]
+    assert [x["id"] for x in expect(client2.load_hardwaredevice(name=f"RHD2000 {RUN}"), 200)["hardwaredevices"]] == [hd["id"]]
+    assert [x["id"] for x in expect(client2.load_brainregion(name=f"Hippocampus {RUN}"), 200)["brain_regions"]] == [br["id"]]
+    assert expect(client2.load("setuptype", id=st["id"], portal="public"), 200)["setup_type"]["category"] == "F"
+    # personal attributes
+    setup = expect(client.save("setup", data={"name": f"Maze {RUN}", "setup_type": st["id"],
+                                              "specifications": {"Length": 100, "Width": "30 cm"}}), 201)["setup"]
+    assert setup["is_public"] is False and setup["image"] is None
+    lic = expect(client.save("license", data={"name": f"IACUC {RUN}", "type": "animal_research_authorization",
+                                              "status": "active", "valid_from": "2026-01-01", "valid_until": "2028-12-31"}), 201)["license"]
+    assay = expect(client.save("behavioralassay", data={"name": f"TMaze {RUN}", "setup_type": st["id"],
+                                                        "behavioral_paradigm": bp["id"], "licenses": [lic["id"]]}), 201)["behavioralassay"]
+    body = expect(client.load_behavioralassay(name=f"TMaze {RUN}", include=["licenses", "setup_type"]), 200)
+    a = body["behavioralassays"][0]
+    assert a["licenses"][0]["name"] == lic["name"] and a["setup_type"]["name"] == st["name"]
+    assert expect(client2.load("setup", id=setup["id"]), 404) == NOT_FOUND
+    assert expect(client2.load_setup(name=f"Maze {RUN}"), 200)["count"] == 0
+    assert expect(client2.save("setup", id=setup["id"], data={"description": "mine"}), 404) == NOT_FOUND
+    body = expect(client.save("setup", id=setup["id"], data={"description": "new text", "is_public": True}), 200)
+    assert body["setup"]["specifications"] == {"Length": 100, "Width": "30 cm"}
+    assert [x["id"] for x in expect(client2.load_setup(name=f"Maze {RUN}"), 200)["setups"]] == [setup["id"]]
+    assert expect(client2.save("setup", id=setup["id"], data={"description": "mine"}), 403) == FORBIDDEN
+    anon = requests.get(api("public/personal_attributes/setup/" + setup["id"] + "/"), timeout=30)
+    assert expect(anon, 200)["setup"]["description"] == "new text"
+    assert expect(client.save("license", data={"name": "x", "type": "animal_research_authorization",
+                                               "valid_from": "2026-01-02", "valid_until": "2026-01-01"}), 400) == {
+        "valid_until": ["Ensure this date is on or after valid_from."]}
+    # the subject's licenses
+    body = expect(client.save("subject", id=subject["id"], data={"licenses": [lic["id"]]}), 200)
+    assert body["subject"]["licenses"] == [lic["id"]]
+    body = expect(client.load("license", id=lic["id"]), 200)
+    assert body["license"]["subjects"] == [subject["id"]] and body["license"]["behavioralassays"] == [assay["id"]]
+    # a referenced setup type stays; then everything goes
+    assert expect(client.delete("setuptype", id=st["id"]), 400)["detail"]
+    assert client2.delete("hardwaredevice", id=hd["id"]).status_code == 403
+    for model, rec in [("behavioralassay", assay), ("license", lic), ("setup", setup), ("setuptype", st),
+                       ("behavioralparadigm", bp), ("hardwaredevice", hd), ("brainregion", br), ("supplier", su)]:
+        assert client.delete(model, id=rec["id"]).status_code == 204, model
+    assert expect(client.load("subject", id=subject["id"]), 200)["subject"]["licenses"] == []
+
+
 def test_bad_token(client):
     bad = BrainstemClient(token="shp_not-a-real-token", url=URL)
     with pytest.raises(AuthenticationError):

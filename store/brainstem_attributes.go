@@ -655,12 +655,12 @@ func categoryAcyclic(w *bsWrite, errs fieldErrors) error {
 			return nil
 		}
 		seen[id] = true
-		var next []sql.NullString
+		var next []sql.NullString // Pluck cannot scan NULL into *string
 		if err := w.tx.Table("bs_behavioralcategories").Where("id = ?", id).Pluck("parent_id", &next).Error; err != nil {
 			return err
 		}
 		id = ""
-		if len(next) > 0 {
+		if len(next) > 0 && next[0].Valid {
 			id = next[0].String
 		}
 	}

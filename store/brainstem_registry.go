@@ -256,7 +256,7 @@ type (
 
 // bsRegistry holds every model: the core ones below and those of
 // brainstem_attributes.go.
-var bsRegistry = mergeModels(bsAttributeModels, map[string]*BSModel{
+var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BSModel{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
@@ -273,9 +273,12 @@ var bsRegistry = mergeModels(bsAttributeModels, map[string]*BSModel{
 				through("bs_session_datastorages", "session_id", "data_storage_id")),
 			field("extra_fields", BSJSON, "extra_fields", func(s *sessionRec) any { return s.ExtraFields }),
 			field("download_links", BSJSONList, "download_links", func(s *sessionRec) any { return s.DownloadLinks }),
-			emptyField("dataacquisition"),
-			emptyField("behaviors"),
-			emptyField("manipulations"),
+			field("dataacquisition", BSToMany, "", func(s *sessionRec) any { return s.DataAcquisitionIDs }, readOnly, target("dataacquisition"),
+				through("bs_dataacquisitions", "session_id", "id"), djClass("ManyToOneRel")),
+			field("behaviors", BSToMany, "", func(s *sessionRec) any { return s.BehaviorIDs }, readOnly, target("behavior"),
+				through("bs_behaviors", "session_id", "id"), djClass("ManyToOneRel")),
+			field("manipulations", BSToMany, "", func(s *sessionRec) any { return s.ManipulationIDs }, readOnly, target("manipulation"),
+				through("bs_manipulations", "session_id", "id"), djClass("ManyToOneRel")),
 			field("name_used_in_storage", BSText, "name_used_in_storage", func(s *sessionRec) any { return s.NameUsedInStorage }, readOnly, sortable),
 			field("tags", BSTextList, "tags", func(s *sessionRec) any { return s.Tags }),
 			linksField(),
@@ -359,7 +362,8 @@ var bsRegistry = mergeModels(bsAttributeModels, map[string]*BSModel{
 			field("death_date", BSDate, "death_date", func(s *subjectRec) any { return s.DeathDate }, nullable, sortable),
 			field("status", BSText, "status", func(s *subjectRec) any { return s.Status }, sortable, def("active")),
 			field("extra_fields", BSJSON, "extra_fields", func(s *subjectRec) any { return s.ExtraFields }),
-			emptyField("procedures"),
+			field("procedures", BSToMany, "", func(s *subjectRec) any { return s.ProcedureIDs }, readOnly, target("procedure"),
+				through("bs_procedures", "subject_id", "id"), djClass("ManyToOneRel")),
 			emptyField("subjectlogs"),
 			field("tags", BSTextList, "tags", func(s *subjectRec) any { return s.Tags }),
 			linksField(),

@@ -17,6 +17,8 @@ type BSSessionRecord struct {
 	BSSession
 	ProjectIDs     []string
 	DataStorageIDs []string
+	// The session's modules, by order, then creation (visible with the session).
+	DataAcquisitionIDs, BehaviorIDs, ManipulationIDs []string
 }
 
 var bsUnsafeStorageChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -46,16 +48,19 @@ func bsSessionSelect(d *bsDialect, v BSViewer) (string, []any) {
 			"bs_sessions.created_at, bs_sessions.updated_at, " +
 			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND project_id IN (" + projects.sql + ")), " +
 			"(SELECT " + d.jsonAgg("data_storage_id", "sort_order, id") + " FROM bs_session_datastorages " +
-			"WHERE session_id = bs_sessions.id AND data_storage_id IN (" + storages.sql + "))",
+			"WHERE session_id = bs_sessions.id AND data_storage_id IN (" + storages.sql + ")), " +
+			bsModuleIDsSQL(d, "bs_dataacquisitions", "session_id", "bs_sessions.id", true) + ", " +
+			bsModuleIDsSQL(d, "bs_behaviors", "session_id", "bs_sessions.id", true) + ", " +
+			bsModuleIDsSQL(d, "bs_manipulations", "session_id", "bs_sessions.id", true),
 		append(slices.Clip(projects.args), storages.args...)
 }
 
 func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 	var r BSSessionRecord
 	var dt sql.NullTime
-	var projects, dss string
+	var projects, dss, das, behaviors, manipulations string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &dt, &r.ExtraFields, &r.DownloadLinks, &r.Tags,
-		&r.NameUsedInStorage, &r.CreatedAt, &r.UpdatedAt, &projects, &dss)
+		&r.NameUsedInStorage, &r.CreatedAt, &r.UpdatedAt, &projects, &dss, &das, &behaviors, &manipulations)
 	if err != nil {
 		return r, err
 	}
@@ -66,7 +71,16 @@ func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 	if r.ProjectIDs, err = idList(projects); err != nil {
 		return r, err
 	}
-	r.DataStorageIDs, err = idList(dss)
+	if r.DataStorageIDs, err = idList(dss); err != nil {
+		return r, err
+	}
+	if r.DataAcquisitionIDs, err = idList(das); err != nil {
+		return r, err
+	}
+	if r.BehaviorIDs, err = idList(behaviors); err != nil {
+		return r, err
+	}
+	r.ManipulationIDs, err = idList(manipulations)
 	return r, err
 }
 

@@ -51,7 +51,9 @@ func (BSSubjectProject) TableName() string { return "bs_subject_projects" }
 type BSSubjectRecord struct {
 	BSSubject
 	ProjectIDs []string
-	LicenseIDs []string // the licenses v may see
+	// ProcedureIDs are the subject's procedures, oldest first (visible with the subject).
+	ProcedureIDs []string
+	LicenseIDs   []string // the licenses v may see
 }
 
 func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
@@ -60,23 +62,27 @@ func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
 			"bs_subjects.genetic_line, bs_subjects.genotype, bs_subjects.subject_identifier, bs_subjects.supplier_id, " +
 			"(SELECT bs_subjects.breeding_id WHERE bs_subjects.breeding_id IN (" + breedings.sql + ")), bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
 			"bs_subjects.extra_fields, bs_subjects.tags, bs_subjects.name_used_in_storage, bs_subjects.created_at, bs_subjects.updated_at, " +
-			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + "))",
+			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + ")), " +
+			bsModuleIDsSQL(d, "bs_procedures", "subject_id", "bs_subjects.id", false),
 		append(slices.Clip(breedings.args), projects.args...)
 }
 
 func scanBSSubject(rows *sql.Rows) (BSSubjectRecord, error) {
 	var r BSSubjectRecord
 	var supplier, breeding, birth, death, storage sql.NullString
-	var projects string
+	var projects, procedures string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.StrainID, &r.Sex, &r.GeneticLine, &r.Genotype,
 		&r.SubjectIdentifier, &supplier, &breeding, &birth, &death, &r.Status, &r.ExtraFields, &r.Tags,
-		&storage, &r.CreatedAt, &r.UpdatedAt, &projects)
+		&storage, &r.CreatedAt, &r.UpdatedAt, &projects, &procedures)
 	if err != nil {
 		return r, err
 	}
 	r.SupplierID, r.BreedingID, r.BirthDate = nullString(supplier), nullString(breeding), nullString(birth)
 	r.DeathDate, r.NameUsedInStorage = nullString(death), nullString(storage)
-	r.ProjectIDs, err = idList(projects)
+	if r.ProjectIDs, err = idList(projects); err != nil {
+		return r, err
+	}
+	r.ProcedureIDs, err = idList(procedures)
 	return r, err
 }
 

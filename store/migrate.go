@@ -46,6 +46,9 @@ var migrations = []migration{
 	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(attributeModels()...)
 	}},
+	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(bsModuleModels()...)
+	}},
 }
 
 // SchemaVersion is the schema version this code reads and writes.

@@ -218,6 +218,7 @@ func models() []any {
 	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
+	m = append(m, bsModuleModels()...)
 	return m
 }
 

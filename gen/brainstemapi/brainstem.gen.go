@@ -682,6 +682,222 @@ func (e Format) Valid() bool {
 	}
 }
 
+// Defines values for ListBehaviorsParamsFormat.
+const (
+	ListBehaviorsParamsFormatApi  ListBehaviorsParamsFormat = "api"
+	ListBehaviorsParamsFormatJson ListBehaviorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListBehaviorsParamsFormat enum.
+func (e ListBehaviorsParamsFormat) Valid() bool {
+	switch e {
+	case ListBehaviorsParamsFormatApi:
+		return true
+	case ListBehaviorsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetBehaviorParamsFormat.
+const (
+	GetBehaviorParamsFormatApi  GetBehaviorParamsFormat = "api"
+	GetBehaviorParamsFormatJson GetBehaviorParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetBehaviorParamsFormat enum.
+func (e GetBehaviorParamsFormat) Valid() bool {
+	switch e {
+	case GetBehaviorParamsFormatApi:
+		return true
+	case GetBehaviorParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListConsumableStocksParamsFormat.
+const (
+	ListConsumableStocksParamsFormatApi  ListConsumableStocksParamsFormat = "api"
+	ListConsumableStocksParamsFormatJson ListConsumableStocksParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListConsumableStocksParamsFormat enum.
+func (e ListConsumableStocksParamsFormat) Valid() bool {
+	switch e {
+	case ListConsumableStocksParamsFormatApi:
+		return true
+	case ListConsumableStocksParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetConsumableStockParamsFormat.
+const (
+	GetConsumableStockParamsFormatApi  GetConsumableStockParamsFormat = "api"
+	GetConsumableStockParamsFormatJson GetConsumableStockParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetConsumableStockParamsFormat enum.
+func (e GetConsumableStockParamsFormat) Valid() bool {
+	switch e {
+	case GetConsumableStockParamsFormatApi:
+		return true
+	case GetConsumableStockParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDataAcquisitionsParamsFormat.
+const (
+	ListDataAcquisitionsParamsFormatApi  ListDataAcquisitionsParamsFormat = "api"
+	ListDataAcquisitionsParamsFormatJson ListDataAcquisitionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListDataAcquisitionsParamsFormat enum.
+func (e ListDataAcquisitionsParamsFormat) Valid() bool {
+	switch e {
+	case ListDataAcquisitionsParamsFormatApi:
+		return true
+	case ListDataAcquisitionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetDataAcquisitionParamsFormat.
+const (
+	GetDataAcquisitionParamsFormatApi  GetDataAcquisitionParamsFormat = "api"
+	GetDataAcquisitionParamsFormatJson GetDataAcquisitionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetDataAcquisitionParamsFormat enum.
+func (e GetDataAcquisitionParamsFormat) Valid() bool {
+	switch e {
+	case GetDataAcquisitionParamsFormatApi:
+		return true
+	case GetDataAcquisitionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListEquipmentParamsFormat.
+const (
+	ListEquipmentParamsFormatApi  ListEquipmentParamsFormat = "api"
+	ListEquipmentParamsFormatJson ListEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListEquipmentParamsFormat enum.
+func (e ListEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case ListEquipmentParamsFormatApi:
+		return true
+	case ListEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEquipmentParamsFormat.
+const (
+	GetEquipmentParamsFormatApi  GetEquipmentParamsFormat = "api"
+	GetEquipmentParamsFormatJson GetEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetEquipmentParamsFormat enum.
+func (e GetEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case GetEquipmentParamsFormatApi:
+		return true
+	case GetEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListManipulationsParamsFormat.
+const (
+	ListManipulationsParamsFormatApi  ListManipulationsParamsFormat = "api"
+	ListManipulationsParamsFormatJson ListManipulationsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListManipulationsParamsFormat enum.
+func (e ListManipulationsParamsFormat) Valid() bool {
+	switch e {
+	case ListManipulationsParamsFormatApi:
+		return true
+	case ListManipulationsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetManipulationParamsFormat.
+const (
+	GetManipulationParamsFormatApi  GetManipulationParamsFormat = "api"
+	GetManipulationParamsFormatJson GetManipulationParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetManipulationParamsFormat enum.
+func (e GetManipulationParamsFormat) Valid() bool {
+	switch e {
+	case GetManipulationParamsFormatApi:
+		return true
+	case GetManipulationParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProceduresParamsFormat.
+const (
+	ListProceduresParamsFormatApi  ListProceduresParamsFormat = "api"
+	ListProceduresParamsFormatJson ListProceduresParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListProceduresParamsFormat enum.
+func (e ListProceduresParamsFormat) Valid() bool {
+	switch e {
+	case ListProceduresParamsFormatApi:
+		return true
+	case ListProceduresParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetProcedureParamsFormat.
+const (
+	GetProcedureParamsFormatApi  GetProcedureParamsFormat = "api"
+	GetProcedureParamsFormatJson GetProcedureParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetProcedureParamsFormat enum.
+func (e GetProcedureParamsFormat) Valid() bool {
+	switch e {
+	case GetProcedureParamsFormatApi:
+		return true
+	case GetProcedureParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListBehavioralAssaysParamsFormat.
 const (
 	ListBehavioralAssaysParamsFormatApi  ListBehavioralAssaysParamsFormat = "api"
@@ -1528,6 +1744,222 @@ func (e GetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PublicListBehaviorsParamsFormat.
+const (
+	PublicListBehaviorsParamsFormatApi  PublicListBehaviorsParamsFormat = "api"
+	PublicListBehaviorsParamsFormatJson PublicListBehaviorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListBehaviorsParamsFormat enum.
+func (e PublicListBehaviorsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListBehaviorsParamsFormatApi:
+		return true
+	case PublicListBehaviorsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetBehaviorParamsFormat.
+const (
+	PublicGetBehaviorParamsFormatApi  PublicGetBehaviorParamsFormat = "api"
+	PublicGetBehaviorParamsFormatJson PublicGetBehaviorParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetBehaviorParamsFormat enum.
+func (e PublicGetBehaviorParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetBehaviorParamsFormatApi:
+		return true
+	case PublicGetBehaviorParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListConsumableStocksParamsFormat.
+const (
+	PublicListConsumableStocksParamsFormatApi  PublicListConsumableStocksParamsFormat = "api"
+	PublicListConsumableStocksParamsFormatJson PublicListConsumableStocksParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListConsumableStocksParamsFormat enum.
+func (e PublicListConsumableStocksParamsFormat) Valid() bool {
+	switch e {
+	case PublicListConsumableStocksParamsFormatApi:
+		return true
+	case PublicListConsumableStocksParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetConsumableStockParamsFormat.
+const (
+	PublicGetConsumableStockParamsFormatApi  PublicGetConsumableStockParamsFormat = "api"
+	PublicGetConsumableStockParamsFormatJson PublicGetConsumableStockParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetConsumableStockParamsFormat enum.
+func (e PublicGetConsumableStockParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetConsumableStockParamsFormatApi:
+		return true
+	case PublicGetConsumableStockParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListDataAcquisitionsParamsFormat.
+const (
+	PublicListDataAcquisitionsParamsFormatApi  PublicListDataAcquisitionsParamsFormat = "api"
+	PublicListDataAcquisitionsParamsFormatJson PublicListDataAcquisitionsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListDataAcquisitionsParamsFormat enum.
+func (e PublicListDataAcquisitionsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListDataAcquisitionsParamsFormatApi:
+		return true
+	case PublicListDataAcquisitionsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetDataAcquisitionParamsFormat.
+const (
+	PublicGetDataAcquisitionParamsFormatApi  PublicGetDataAcquisitionParamsFormat = "api"
+	PublicGetDataAcquisitionParamsFormatJson PublicGetDataAcquisitionParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetDataAcquisitionParamsFormat enum.
+func (e PublicGetDataAcquisitionParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetDataAcquisitionParamsFormatApi:
+		return true
+	case PublicGetDataAcquisitionParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListEquipmentParamsFormat.
+const (
+	PublicListEquipmentParamsFormatApi  PublicListEquipmentParamsFormat = "api"
+	PublicListEquipmentParamsFormatJson PublicListEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListEquipmentParamsFormat enum.
+func (e PublicListEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case PublicListEquipmentParamsFormatApi:
+		return true
+	case PublicListEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetEquipmentParamsFormat.
+const (
+	PublicGetEquipmentParamsFormatApi  PublicGetEquipmentParamsFormat = "api"
+	PublicGetEquipmentParamsFormatJson PublicGetEquipmentParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetEquipmentParamsFormat enum.
+func (e PublicGetEquipmentParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetEquipmentParamsFormatApi:
+		return true
+	case PublicGetEquipmentParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListManipulationsParamsFormat.
+const (
+	PublicListManipulationsParamsFormatApi  PublicListManipulationsParamsFormat = "api"
+	PublicListManipulationsParamsFormatJson PublicListManipulationsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListManipulationsParamsFormat enum.
+func (e PublicListManipulationsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListManipulationsParamsFormatApi:
+		return true
+	case PublicListManipulationsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetManipulationParamsFormat.
+const (
+	PublicGetManipulationParamsFormatApi  PublicGetManipulationParamsFormat = "api"
+	PublicGetManipulationParamsFormatJson PublicGetManipulationParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetManipulationParamsFormat enum.
+func (e PublicGetManipulationParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetManipulationParamsFormatApi:
+		return true
+	case PublicGetManipulationParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListProceduresParamsFormat.
+const (
+	PublicListProceduresParamsFormatApi  PublicListProceduresParamsFormat = "api"
+	PublicListProceduresParamsFormatJson PublicListProceduresParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListProceduresParamsFormat enum.
+func (e PublicListProceduresParamsFormat) Valid() bool {
+	switch e {
+	case PublicListProceduresParamsFormatApi:
+		return true
+	case PublicListProceduresParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetProcedureParamsFormat.
+const (
+	PublicGetProcedureParamsFormatApi  PublicGetProcedureParamsFormat = "api"
+	PublicGetProcedureParamsFormatJson PublicGetProcedureParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetProcedureParamsFormat enum.
+func (e PublicGetProcedureParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetProcedureParamsFormatApi:
+		return true
+	case PublicGetProcedureParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PublicListBehavioralAssaysParamsFormat.
 const (
 	PublicListBehavioralAssaysParamsFormatApi  PublicListBehavioralAssaysParamsFormat = "api"
@@ -2338,6 +2770,85 @@ func (e PublicGetStrainParamsFormat) Valid() bool {
 	}
 }
 
+// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; relations are UUIDs or embedded objects with `include[]=rel.*`.
+type Behavior struct {
+	// Behavioralassay The behavioral assay, or null when the caller may not see it.
+	Behavioralassay Behavior_Behavioralassay `json:"behavioralassay"`
+	Id              *openapi_types.UUID      `json:"id,omitempty"`
+	Notes           string                   `json:"notes"`
+	Order           int                      `json:"order"`
+	Session         Behavior_Session         `json:"session"`
+
+	// Setup The setup, or null when the caller may not see it (another user's private setup).
+	Setup Behavior_Setup `json:"setup"`
+
+	// Subjects The subjects the caller may see.
+	Subjects []Behavior_Subjects_Item `json:"subjects"`
+}
+
+// Behavior_Behavioralassay The behavioral assay, or null when the caller may not see it.
+type Behavior_Behavioralassay struct {
+	union json.RawMessage
+}
+
+// Behavior_Session defines model for Behavior.Session.
+type Behavior_Session struct {
+	union json.RawMessage
+}
+
+// Behavior_Setup The setup, or null when the caller may not see it (another user's private setup).
+type Behavior_Setup struct {
+	union json.RawMessage
+}
+
+// Behavior_Subjects_Item defines model for Behavior.subjects.Item.
+type Behavior_Subjects_Item struct {
+	union json.RawMessage
+}
+
+// BehaviorCreate Writable behavior fields (POST). The subjects, the setup and the behavioral assay must be visible to the caller.
+type BehaviorCreate struct {
+	Behavioralassay Uuid    `json:"behavioralassay"`
+	Notes           *string `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order    *ModuleOrder `json:"order,omitempty"`
+	Session  Uuid         `json:"session"`
+	Setup    Uuid         `json:"setup"`
+	Subjects []Uuid       `json:"subjects"`
+}
+
+// BehaviorDetail defines model for BehaviorDetail.
+type BehaviorDetail struct {
+	// Behavior A behavior of a session (docs/api/modules/behavior.md): the subjects observed, the setup and the behavioral assay. Visible with its session; relations are UUIDs or embedded objects with `include[]=rel.*`.
+	Behavior Behavior `json:"behavior"`
+}
+
+// BehaviorList defines model for BehaviorList.
+type BehaviorList struct {
+	Behaviors []Behavior `json:"behaviors"`
+	Count     int        `json:"count"`
+	Meta      ListMeta   `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// BehaviorPatch Writable behavior fields (PATCH); only those sent change.
+type BehaviorPatch struct {
+	Behavioralassay *Uuid   `json:"behavioralassay,omitempty"`
+	Notes           *string `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order    *ModuleOrder `json:"order,omitempty"`
+	Session  *Uuid        `json:"session,omitempty"`
+	Setup    *Uuid        `json:"setup,omitempty"`
+	Subjects *[]Uuid      `json:"subjects,omitempty"`
+}
+
 // BehavioralAssay A behavioral assay (personal attribute; owned and shared like a setup). `licenses` lists the licenses the caller may see; a write replaces those (links to licenses the caller may not see stay). Relations are UUIDs, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type BehavioralAssay struct {
 	BehavioralParadigm BehavioralAssay_BehavioralParadigm `json:"behavioral_paradigm"`
@@ -2860,6 +3371,193 @@ type ConsumablePatch struct {
 	Type                *string                   `json:"type,omitempty"`
 }
 
+// ConsumableStock A stock of a consumable in an inventory (docs/api/modules/consumablestock.md): its `type` and `details` (docs/api/schemas/consumablestock.md). Visible with its inventory (the owner's, or a public one); the inventory's owner writes it. The envelope keys have a space, as the docs show: `consumable stock`, `consumable stocks`.
+type ConsumableStock struct {
+	AcquisitionDate   nullable.Nullable[openapi_types.Date] `json:"acquisition_date"`
+	Consumable        ConsumableStock_Consumable            `json:"consumable"`
+	Cost              nullable.Nullable[string]             `json:"cost"`
+	Details           map[string]interface{}                `json:"details"`
+	ExpirationDate    nullable.Nullable[openapi_types.Date] `json:"expiration_date"`
+	Id                *openapi_types.UUID                   `json:"id,omitempty"`
+	IntendedUse       nullable.Nullable[string]             `json:"intended_use"`
+	Inventory         ConsumableStock_Inventory             `json:"inventory"`
+	Notes             string                                `json:"notes"`
+	Status            string                                `json:"status"`
+	StorageConditions nullable.Nullable[string]             `json:"storage_conditions"`
+	StorageLocation   nullable.Nullable[string]             `json:"storage_location"`
+	Type              string                                `json:"type"`
+	TypeSchemaVersion string                                `json:"type_schema_version"`
+}
+
+// ConsumableStock_Consumable defines model for ConsumableStock.Consumable.
+type ConsumableStock_Consumable struct {
+	union json.RawMessage
+}
+
+// ConsumableStock_Inventory defines model for ConsumableStock.Inventory.
+type ConsumableStock_Inventory struct {
+	union json.RawMessage
+}
+
+// ConsumableStockCreate Writable consumable stock fields (POST). The caller must own the inventory.
+type ConsumableStockCreate struct {
+	AcquisitionDate nullable.Nullable[openapi_types.Date] `json:"acquisition_date,omitempty"`
+
+	// Consumable A UUID, or null.
+	Consumable     nullable.Nullable[NullableUuid]       `json:"consumable,omitempty"`
+	Cost           nullable.Nullable[string]             `json:"cost,omitempty"`
+	Details        *map[string]interface{}               `json:"details,omitempty"`
+	ExpirationDate nullable.Nullable[openapi_types.Date] `json:"expiration_date,omitempty"`
+	IntendedUse    nullable.Nullable[string]             `json:"intended_use,omitempty"`
+	Inventory      Uuid                                  `json:"inventory"`
+	Notes          *string                               `json:"notes,omitempty"`
+
+	// Status The docs give examples (AVAILABLE, RESERVED, DEPLETED), no list; default AVAILABLE.
+	Status            *string                   `json:"status,omitempty"`
+	StorageConditions nullable.Nullable[string] `json:"storage_conditions,omitempty"`
+	StorageLocation   nullable.Nullable[string] `json:"storage_location,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ConsumableStockDetail defines model for ConsumableStockDetail.
+type ConsumableStockDetail struct {
+	// ConsumableStock A stock of a consumable in an inventory (docs/api/modules/consumablestock.md): its `type` and `details` (docs/api/schemas/consumablestock.md). Visible with its inventory (the owner's, or a public one); the inventory's owner writes it. The envelope keys have a space, as the docs show: `consumable stock`, `consumable stocks`.
+	ConsumableStock ConsumableStock `json:"consumable stock"`
+}
+
+// ConsumableStockList defines model for ConsumableStockList.
+type ConsumableStockList struct {
+	ConsumableStocks []ConsumableStock `json:"consumable stocks"`
+	Count            int               `json:"count"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ConsumableStockPatch Writable consumable stock fields (PATCH); only those sent change.
+type ConsumableStockPatch struct {
+	AcquisitionDate nullable.Nullable[openapi_types.Date] `json:"acquisition_date,omitempty"`
+
+	// Consumable A UUID, or null.
+	Consumable     nullable.Nullable[NullableUuid]       `json:"consumable,omitempty"`
+	Cost           nullable.Nullable[string]             `json:"cost,omitempty"`
+	Details        *map[string]interface{}               `json:"details,omitempty"`
+	ExpirationDate nullable.Nullable[openapi_types.Date] `json:"expiration_date,omitempty"`
+	IntendedUse    nullable.Nullable[string]             `json:"intended_use,omitempty"`
+	Inventory      *Uuid                                 `json:"inventory,omitempty"`
+	Notes          *string                               `json:"notes,omitempty"`
+
+	// Status The docs give examples (AVAILABLE, RESERVED, DEPLETED), no list; default AVAILABLE.
+	Status            *string                   `json:"status,omitempty"`
+	StorageConditions nullable.Nullable[string] `json:"storage_conditions,omitempty"`
+	StorageLocation   nullable.Nullable[string] `json:"storage_location,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
+type DataAcquisition struct {
+	Details map[string]interface{} `json:"details"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []DataAcquisition_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID              `json:"id,omitempty"`
+
+	// Image An uploaded image; uploads are not supported here, so always null.
+	Image nullable.Nullable[string] `json:"image,omitempty"`
+	Notes string                    `json:"notes"`
+	Order int                       `json:"order"`
+
+	// Procedures The procedures the caller may see.
+	Procedures        []DataAcquisition_Procedures_Item `json:"procedures"`
+	Session           DataAcquisition_Session           `json:"session"`
+	Type              string                            `json:"type"`
+	TypeSchemaVersion string                            `json:"type_schema_version"`
+}
+
+// DataAcquisition_Equipment_Item defines model for DataAcquisition.equipment.Item.
+type DataAcquisition_Equipment_Item struct {
+	union json.RawMessage
+}
+
+// DataAcquisition_Procedures_Item defines model for DataAcquisition.procedures.Item.
+type DataAcquisition_Procedures_Item struct {
+	union json.RawMessage
+}
+
+// DataAcquisition_Session defines model for DataAcquisition.Session.
+type DataAcquisition_Session struct {
+	union json.RawMessage
+}
+
+// DataAcquisitionCreate Writable data acquisition fields (POST). The procedures must be visible to the caller.
+type DataAcquisitionCreate struct {
+	Details   *map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                 `json:"equipment,omitempty"`
+	Notes     *string                 `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    Uuid         `json:"session"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// DataAcquisitionDetail defines model for DataAcquisitionDetail.
+type DataAcquisitionDetail struct {
+	// DataAcquisition A data acquisition of a session (docs/api/modules/dataacquisition.md): its `type` and the `details` that type's schema (docs/api/schemas/dataacquisition.md) describes. Visible with its session.
+	DataAcquisition DataAcquisition `json:"data_acquisition"`
+}
+
+// DataAcquisitionList defines model for DataAcquisitionList.
+type DataAcquisitionList struct {
+	Count            int               `json:"count"`
+	DataAcquisitions []DataAcquisition `json:"data_acquisitions"`
+	Meta             ListMeta          `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// DataAcquisitionPatch Writable data acquisition fields (PATCH); only those sent change.
+type DataAcquisitionPatch struct {
+	Details   *map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                 `json:"equipment,omitempty"`
+	Notes     *string                 `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    *Uuid        `json:"session,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
 // DataOrganization Folder levels, e.g. `[{"elements": "Projects"}, {"elements": "Sessions"}]`.
 type DataOrganization = []map[string]interface{}
 
@@ -2982,8 +3680,113 @@ type DownloadLink struct {
 // DownloadLinkRepository defines model for DownloadLink.Repository.
 type DownloadLinkRepository string
 
-// EmptyRelation A relation with no model in this server yet; always empty.
+// EmptyRelation A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 type EmptyRelation = []Uuid
+
+// Equipment A piece of equipment of a setup (docs/api/modules/equipment.md): its `type` and `details` (docs/api/schemas/equipment.md; every published type declares no fields), and its place: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its setup (the owner's, or a public one); the setup's owner writes it.
+type Equipment struct {
+	Consumable               Equipment_Consumable         `json:"consumable"`
+	CoordinatesDetails       map[string]interface{}       `json:"coordinates_details"`
+	CoordinatesSchemaVersion string                       `json:"coordinates_schema_version"`
+	CoordinatesSystem        string                       `json:"coordinates_system"`
+	DateTime                 nullable.Nullable[time.Time] `json:"date_time"`
+	Details                  map[string]interface{}       `json:"details"`
+	Hardwaredevice           Equipment_Hardwaredevice     `json:"hardwaredevice"`
+	Id                       *openapi_types.UUID          `json:"id,omitempty"`
+	Name                     string                       `json:"name"`
+	Notes                    string                       `json:"notes"`
+	Setup                    Equipment_Setup              `json:"setup"`
+	Type                     string                       `json:"type"`
+	TypeSchemaVersion        string                       `json:"type_schema_version"`
+}
+
+// Equipment_Consumable defines model for Equipment.Consumable.
+type Equipment_Consumable struct {
+	union json.RawMessage
+}
+
+// Equipment_Hardwaredevice defines model for Equipment.Hardwaredevice.
+type Equipment_Hardwaredevice struct {
+	union json.RawMessage
+}
+
+// Equipment_Setup defines model for Equipment.Setup.
+type Equipment_Setup struct {
+	union json.RawMessage
+}
+
+// EquipmentCreate Writable equipment fields (POST). The caller must own the setup.
+type EquipmentCreate struct {
+	// Consumable A UUID, or null.
+	Consumable         nullable.Nullable[NullableUuid] `json:"consumable,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem ModuleType                   `json:"coordinates_system"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+
+	// Hardwaredevice A UUID, or null.
+	Hardwaredevice nullable.Nullable[NullableUuid] `json:"hardwaredevice,omitempty"`
+	Name           *string                         `json:"name,omitempty"`
+	Notes          *string                         `json:"notes,omitempty"`
+	Setup          Uuid                            `json:"setup"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// EquipmentDetail defines model for EquipmentDetail.
+type EquipmentDetail struct {
+	// Equipment A piece of equipment of a setup (docs/api/modules/equipment.md): its `type` and `details` (docs/api/schemas/equipment.md; every published type declares no fields), and its place: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its setup (the owner's, or a public one); the setup's owner writes it.
+	Equipment Equipment `json:"equipment"`
+}
+
+// EquipmentList defines model for EquipmentList.
+type EquipmentList struct {
+	Count     int         `json:"count"`
+	Equipment []Equipment `json:"equipment"`
+	Meta      ListMeta    `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// EquipmentPatch Writable equipment fields (PATCH); only those sent change.
+type EquipmentPatch struct {
+	// Consumable A UUID, or null.
+	Consumable         nullable.Nullable[NullableUuid] `json:"consumable,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem *ModuleType                  `json:"coordinates_system,omitempty"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+
+	// Hardwaredevice A UUID, or null.
+	Hardwaredevice nullable.Nullable[NullableUuid] `json:"hardwaredevice,omitempty"`
+	Name           *string                         `json:"name,omitempty"`
+	Notes          *string                         `json:"notes,omitempty"`
+	Setup          *Uuid                           `json:"setup,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
 
 // ExternalIdentifiers External identifier entries, e.g. `[{"source": "NCBI Taxonomy", "id": "10116"}]` (free-form objects; the real service shows `[]` when there are none).
 type ExternalIdentifiers = []map[string]interface{}
@@ -3118,12 +3921,12 @@ type License struct {
 	// LicenseDocument Always null: documents are not stored here.
 	LicenseDocument nullable.Nullable[string] `json:"license_document,omitempty"`
 
-	// LicenseHolders A relation with no model in this server yet; always empty.
+	// LicenseHolders A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	LicenseHolders *EmptyRelation `json:"license_holders,omitempty"`
 	LicenseNumber  string         `json:"license_number"`
 	Name           string         `json:"name"`
 
-	// Procedures A relation with no model in this server yet; always empty.
+	// Procedures A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Procedures          *EmptyRelation                        `json:"procedures,omitempty"`
 	RegulatoryAuthority License_RegulatoryAuthority           `json:"regulatory_authority"`
 	Status              LicenseStatus                         `json:"status"`
@@ -3224,6 +4027,99 @@ type ListMeta struct {
 	TotalResults int `json:"total_results"`
 }
 
+// Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
+type Manipulation struct {
+	Details []map[string]interface{} `json:"details"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []Manipulation_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID           `json:"id,omitempty"`
+	Notes     string                        `json:"notes"`
+	Order     int                           `json:"order"`
+
+	// Procedures The procedures the caller may see.
+	Procedures        []Manipulation_Procedures_Item `json:"procedures"`
+	Session           Manipulation_Session           `json:"session"`
+	Type              string                         `json:"type"`
+	TypeSchemaVersion string                         `json:"type_schema_version"`
+}
+
+// Manipulation_Equipment_Item defines model for Manipulation.equipment.Item.
+type Manipulation_Equipment_Item struct {
+	union json.RawMessage
+}
+
+// Manipulation_Procedures_Item defines model for Manipulation.procedures.Item.
+type Manipulation_Procedures_Item struct {
+	union json.RawMessage
+}
+
+// Manipulation_Session defines model for Manipulation.Session.
+type Manipulation_Session struct {
+	union json.RawMessage
+}
+
+// ManipulationCreate Writable manipulation fields (POST). The procedures must be visible to the caller.
+type ManipulationCreate struct {
+	Details   *[]map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                   `json:"equipment,omitempty"`
+	Notes     *string                   `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures []Uuid       `json:"procedures"`
+	Session    Uuid         `json:"session"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ManipulationDetail defines model for ManipulationDetail.
+type ManipulationDetail struct {
+	// Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
+	Manipulation Manipulation `json:"manipulation"`
+}
+
+// ManipulationList defines model for ManipulationList.
+type ManipulationList struct {
+	Count         int            `json:"count"`
+	Manipulations []Manipulation `json:"manipulations"`
+	Meta          ListMeta       `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous nullable.Nullable[PageLink] `json:"previous"`
+}
+
+// ManipulationPatch Writable manipulation fields (PATCH); only those sent change.
+type ManipulationPatch struct {
+	Details   *[]map[string]interface{} `json:"details,omitempty"`
+	Equipment *[]Uuid                   `json:"equipment,omitempty"`
+	Notes     *string                   `json:"notes,omitempty"`
+
+	// Order Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+	Order      *ModuleOrder `json:"order,omitempty"`
+	Procedures *[]Uuid      `json:"procedures,omitempty"`
+	Session    *Uuid        `json:"session,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ModuleOrder Display order within the session (the docs: "optional positive integer"; 0 is accepted, the default). The session lists its modules by order, then creation.
+type ModuleOrder = int32
+
+// ModuleType One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+type ModuleType = string
+
 // NullableUuid A UUID, or null.
 type NullableUuid = openapi_types.UUID
 
@@ -3275,6 +4171,130 @@ type PersonalTokenCreated struct {
 // PersonalTokenList defines model for PersonalTokenList.
 type PersonalTokenList struct {
 	Tokens []PersonalToken `json:"tokens"`
+}
+
+// Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
+type Procedure struct {
+	BrainRegion              Procedure_BrainRegion        `json:"brain_region"`
+	Consumablestock          Procedure_Consumablestock    `json:"consumablestock"`
+	CoordinatesDetails       map[string]interface{}       `json:"coordinates_details"`
+	CoordinatesSchemaVersion string                       `json:"coordinates_schema_version"`
+	CoordinatesSystem        string                       `json:"coordinates_system"`
+	CreatedAt                *time.Time                   `json:"created_at,omitempty"`
+	DateTime                 nullable.Nullable[time.Time] `json:"date_time"`
+	Details                  map[string]interface{}       `json:"details"`
+
+	// Equipment The equipment the caller may see.
+	Equipment []Procedure_Equipment_Item `json:"equipment"`
+	Id        *openapi_types.UUID        `json:"id,omitempty"`
+
+	// Licenses The licenses the caller may see.
+	Licenses          []Procedure_Licenses_Item `json:"licenses"`
+	Notes             string                    `json:"notes"`
+	Subject           Procedure_Subject         `json:"subject"`
+	Type              string                    `json:"type"`
+	TypeSchemaVersion string                    `json:"type_schema_version"`
+	UpdatedAt         *time.Time                `json:"updated_at,omitempty"`
+}
+
+// Procedure_BrainRegion defines model for Procedure.BrainRegion.
+type Procedure_BrainRegion struct {
+	union json.RawMessage
+}
+
+// Procedure_Consumablestock defines model for Procedure.Consumablestock.
+type Procedure_Consumablestock struct {
+	union json.RawMessage
+}
+
+// Procedure_Equipment_Item defines model for Procedure.equipment.Item.
+type Procedure_Equipment_Item struct {
+	union json.RawMessage
+}
+
+// Procedure_Licenses_Item defines model for Procedure.licenses.Item.
+type Procedure_Licenses_Item struct {
+	union json.RawMessage
+}
+
+// Procedure_Subject defines model for Procedure.Subject.
+type Procedure_Subject struct {
+	union json.RawMessage
+}
+
+// ProcedureCreate Writable procedure fields (POST). The equipment, brain region and licenses must be visible to the caller.
+type ProcedureCreate struct {
+	// BrainRegion A UUID, or null.
+	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region,omitempty"`
+
+	// Consumablestock A UUID, or null.
+	Consumablestock    nullable.Nullable[NullableUuid] `json:"consumablestock,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem ModuleType                   `json:"coordinates_system"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+	Equipment         *[]Uuid                      `json:"equipment,omitempty"`
+	Licenses          *[]Uuid                      `json:"licenses,omitempty"`
+	Notes             *string                      `json:"notes,omitempty"`
+	Subject           Uuid                         `json:"subject"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
+}
+
+// ProcedureDetail defines model for ProcedureDetail.
+type ProcedureDetail struct {
+	// Procedure A procedure on a subject (docs/api/modules/procedure.md): its `type` and `details` (docs/api/schemas/procedure.md), and where: `coordinates_system` and `coordinates_details` (docs/api/schemas/coordinates.md). Visible with its subject.
+	Procedure Procedure `json:"procedure"`
+}
+
+// ProcedureList defines model for ProcedureList.
+type ProcedureList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous   nullable.Nullable[PageLink] `json:"previous"`
+	Procedures []Procedure                 `json:"procedures"`
+}
+
+// ProcedurePatch Writable procedure fields (PATCH); only those sent change.
+type ProcedurePatch struct {
+	// BrainRegion A UUID, or null.
+	BrainRegion nullable.Nullable[NullableUuid] `json:"brain_region,omitempty"`
+
+	// Consumablestock A UUID, or null.
+	Consumablestock    nullable.Nullable[NullableUuid] `json:"consumablestock,omitempty"`
+	CoordinatesDetails *map[string]interface{}         `json:"coordinates_details,omitempty"`
+
+	// CoordinatesSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	CoordinatesSchemaVersion *TypeSchemaVersion `json:"coordinates_schema_version,omitempty"`
+
+	// CoordinatesSystem One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	CoordinatesSystem *ModuleType                  `json:"coordinates_system,omitempty"`
+	DateTime          nullable.Nullable[time.Time] `json:"date_time,omitempty"`
+	Details           *map[string]interface{}      `json:"details,omitempty"`
+	Equipment         *[]Uuid                      `json:"equipment,omitempty"`
+	Licenses          *[]Uuid                      `json:"licenses,omitempty"`
+	Notes             *string                      `json:"notes,omitempty"`
+	Subject           *Uuid                        `json:"subject,omitempty"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type *ModuleType `json:"type,omitempty"`
+
+	// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+	TypeSchemaVersion *TypeSchemaVersion `json:"type_schema_version,omitempty"`
 }
 
 // Project A project as returned. `sessions`, `subjects`, `collections` and `cohorts` are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
@@ -3471,11 +4491,11 @@ type RegulatoryAuthorityPatchAuthorityType string
 
 // Session A session as returned. Relations are UUID lists, or embedded objects with `include[]=rel.*`; `exclude[]` drops fields.
 type Session struct {
-	// Behaviors A relation with no model in this server yet; always empty.
-	Behaviors *EmptyRelation `json:"behaviors,omitempty"`
+	// Behaviors The session's records of modules/behavior, by `order`, then creation.
+	Behaviors *[]Session_Behaviors_Item `json:"behaviors,omitempty"`
 
-	// Dataacquisition A relation with no model in this server yet; always empty.
-	Dataacquisition *EmptyRelation `json:"dataacquisition,omitempty"`
+	// Dataacquisition The session's records of modules/dataacquisition, by `order`, then creation.
+	Dataacquisition *[]Session_Dataacquisition_Item `json:"dataacquisition,omitempty"`
 
 	// Datastorage The session's data storages that the caller may see (own or public; public ones on the public portal), in the through-table (sessiondatastorage) order.
 	Datastorage   []Session_Datastorage_Item   `json:"datastorage"`
@@ -3483,7 +4503,7 @@ type Session struct {
 	Description   string                       `json:"description"`
 	DownloadLinks []DownloadLink               `json:"download_links"`
 
-	// Epochs A relation with no model in this server yet; always empty.
+	// Epochs A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Epochs *EmptyRelation `json:"epochs,omitempty"`
 
 	// ExtraFields Free-form metadata. Keys start with a letter, then letters, digits or `_` (checked by the server; OpenAPI 3.0 cannot express key patterns); values are strings or numbers.
@@ -3493,9 +4513,9 @@ type Session struct {
 	// Links Relative URLs of the non-empty relations, e.g. `{"projects": "projects/"}`.
 	Links *Links `json:"links,omitempty"`
 
-	// Manipulations A relation with no model in this server yet; always empty.
-	Manipulations *EmptyRelation `json:"manipulations,omitempty"`
-	Name          string         `json:"name"`
+	// Manipulations The session's records of modules/manipulation, by `order`, then creation.
+	Manipulations *[]Session_Manipulations_Item `json:"manipulations,omitempty"`
+	Name          string                        `json:"name"`
 
 	// NameUsedInStorage The name in a filesystem-safe form.
 	NameUsedInStorage *string `json:"name_used_in_storage,omitempty"`
@@ -3505,8 +4525,23 @@ type Session struct {
 	Tags     Tags                    `json:"tags"`
 }
 
+// Session_Behaviors_Item defines model for Session.behaviors.Item.
+type Session_Behaviors_Item struct {
+	union json.RawMessage
+}
+
+// Session_Dataacquisition_Item defines model for Session.dataacquisition.Item.
+type Session_Dataacquisition_Item struct {
+	union json.RawMessage
+}
+
 // Session_Datastorage_Item defines model for Session.datastorage.Item.
 type Session_Datastorage_Item struct {
+	union json.RawMessage
+}
+
+// Session_Manipulations_Item defines model for Session.manipulations.Item.
+type Session_Manipulations_Item struct {
 	union json.RawMessage
 }
 
@@ -3872,8 +4907,8 @@ type Subject struct {
 	Name              string                    `json:"name"`
 	NameUsedInStorage nullable.Nullable[string] `json:"name_used_in_storage"`
 
-	// Procedures A relation with no model in this server yet; always empty.
-	Procedures *EmptyRelation `json:"procedures,omitempty"`
+	// Procedures The subject's procedures (modules/procedure), oldest first.
+	Procedures *[]Subject_Procedures_Item `json:"procedures,omitempty"`
 
 	// Projects The subject's projects that the caller may see.
 	Projects []Subject_Projects_Item `json:"projects"`
@@ -3886,7 +4921,7 @@ type Subject struct {
 	Strain            Subject_Strain `json:"strain"`
 	SubjectIdentifier string         `json:"subject_identifier"`
 
-	// Subjectlogs A relation with no model in this server yet; always empty.
+	// Subjectlogs A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
 	Subjectlogs *EmptyRelation   `json:"subjectlogs,omitempty"`
 	Supplier    Subject_Supplier `json:"supplier"`
 	Tags        Tags             `json:"tags"`
@@ -3899,6 +4934,11 @@ type Subject_Breeding struct {
 
 // Subject_Licenses_Item defines model for Subject.licenses.Item.
 type Subject_Licenses_Item struct {
+	union json.RawMessage
+}
+
+// Subject_Procedures_Item defines model for Subject.procedures.Item.
+type Subject_Procedures_Item struct {
 	union json.RawMessage
 }
 
@@ -4062,6 +5102,9 @@ type TokenResponse struct {
 	Token  string `json:"token"`
 }
 
+// TypeSchemaVersion The version of the type schema `details` follows; empty or absent: the newest published. Stored as validated.
+type TypeSchemaVersion = string
+
 // Uuid defines model for Uuid.
 type Uuid = openapi_types.UUID
 
@@ -4147,6 +5190,276 @@ type PreconditionFailed = Detail
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Detail
+
+// ListBehaviorsParams defines parameters for ListBehaviors.
+type ListBehaviorsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListBehaviorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListBehaviorsParamsFormat defines parameters for ListBehaviors.
+type ListBehaviorsParamsFormat string
+
+// GetBehaviorParams defines parameters for GetBehavior.
+type GetBehaviorParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetBehaviorParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetBehaviorParamsFormat defines parameters for GetBehavior.
+type GetBehaviorParamsFormat string
+
+// ListConsumableStocksParams defines parameters for ListConsumableStocks.
+type ListConsumableStocksParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListConsumableStocksParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListConsumableStocksParamsFormat defines parameters for ListConsumableStocks.
+type ListConsumableStocksParamsFormat string
+
+// GetConsumableStockParams defines parameters for GetConsumableStock.
+type GetConsumableStockParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetConsumableStockParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetConsumableStockParamsFormat defines parameters for GetConsumableStock.
+type GetConsumableStockParamsFormat string
+
+// ListDataAcquisitionsParams defines parameters for ListDataAcquisitions.
+type ListDataAcquisitionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListDataAcquisitionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListDataAcquisitionsParamsFormat defines parameters for ListDataAcquisitions.
+type ListDataAcquisitionsParamsFormat string
+
+// GetDataAcquisitionParams defines parameters for GetDataAcquisition.
+type GetDataAcquisitionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetDataAcquisitionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetDataAcquisitionParamsFormat defines parameters for GetDataAcquisition.
+type GetDataAcquisitionParamsFormat string
+
+// ListEquipmentParams defines parameters for ListEquipment.
+type ListEquipmentParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListEquipmentParamsFormat defines parameters for ListEquipment.
+type ListEquipmentParamsFormat string
+
+// GetEquipmentParams defines parameters for GetEquipment.
+type GetEquipmentParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetEquipmentParamsFormat defines parameters for GetEquipment.
+type GetEquipmentParamsFormat string
+
+// ListManipulationsParams defines parameters for ListManipulations.
+type ListManipulationsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListManipulationsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListManipulationsParamsFormat defines parameters for ListManipulations.
+type ListManipulationsParamsFormat string
+
+// GetManipulationParams defines parameters for GetManipulation.
+type GetManipulationParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetManipulationParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetManipulationParamsFormat defines parameters for GetManipulation.
+type GetManipulationParamsFormat string
+
+// ListProceduresParams defines parameters for ListProcedures.
+type ListProceduresParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListProceduresParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListProceduresParamsFormat defines parameters for ListProcedures.
+type ListProceduresParamsFormat string
+
+// GetProcedureParams defines parameters for GetProcedure.
+type GetProcedureParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetProcedureParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetProcedureParamsFormat defines parameters for GetProcedure.
+type GetProcedureParamsFormat string
 
 // ListBehavioralAssaysParams defines parameters for ListBehavioralAssays.
 type ListBehavioralAssaysParams struct {
@@ -5912,6 +7225,276 @@ type ReplaceStrainParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// PublicListBehaviorsParams defines parameters for PublicListBehaviors.
+type PublicListBehaviorsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListBehaviorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListBehaviorsParamsFormat defines parameters for PublicListBehaviors.
+type PublicListBehaviorsParamsFormat string
+
+// PublicGetBehaviorParams defines parameters for PublicGetBehavior.
+type PublicGetBehaviorParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetBehaviorParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetBehaviorParamsFormat defines parameters for PublicGetBehavior.
+type PublicGetBehaviorParamsFormat string
+
+// PublicListConsumableStocksParams defines parameters for PublicListConsumableStocks.
+type PublicListConsumableStocksParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListConsumableStocksParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListConsumableStocksParamsFormat defines parameters for PublicListConsumableStocks.
+type PublicListConsumableStocksParamsFormat string
+
+// PublicGetConsumableStockParams defines parameters for PublicGetConsumableStock.
+type PublicGetConsumableStockParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetConsumableStockParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetConsumableStockParamsFormat defines parameters for PublicGetConsumableStock.
+type PublicGetConsumableStockParamsFormat string
+
+// PublicListDataAcquisitionsParams defines parameters for PublicListDataAcquisitions.
+type PublicListDataAcquisitionsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListDataAcquisitionsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListDataAcquisitionsParamsFormat defines parameters for PublicListDataAcquisitions.
+type PublicListDataAcquisitionsParamsFormat string
+
+// PublicGetDataAcquisitionParams defines parameters for PublicGetDataAcquisition.
+type PublicGetDataAcquisitionParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetDataAcquisitionParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetDataAcquisitionParamsFormat defines parameters for PublicGetDataAcquisition.
+type PublicGetDataAcquisitionParamsFormat string
+
+// PublicListEquipmentParams defines parameters for PublicListEquipment.
+type PublicListEquipmentParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListEquipmentParamsFormat defines parameters for PublicListEquipment.
+type PublicListEquipmentParamsFormat string
+
+// PublicGetEquipmentParams defines parameters for PublicGetEquipment.
+type PublicGetEquipmentParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetEquipmentParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetEquipmentParamsFormat defines parameters for PublicGetEquipment.
+type PublicGetEquipmentParamsFormat string
+
+// PublicListManipulationsParams defines parameters for PublicListManipulations.
+type PublicListManipulationsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListManipulationsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListManipulationsParamsFormat defines parameters for PublicListManipulations.
+type PublicListManipulationsParamsFormat string
+
+// PublicGetManipulationParams defines parameters for PublicGetManipulation.
+type PublicGetManipulationParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetManipulationParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetManipulationParamsFormat defines parameters for PublicGetManipulation.
+type PublicGetManipulationParamsFormat string
+
+// PublicListProceduresParams defines parameters for PublicListProcedures.
+type PublicListProceduresParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListProceduresParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListProceduresParamsFormat defines parameters for PublicListProcedures.
+type PublicListProceduresParamsFormat string
+
+// PublicGetProcedureParams defines parameters for PublicGetProcedure.
+type PublicGetProcedureParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetProcedureParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetProcedureParamsFormat defines parameters for PublicGetProcedure.
+type PublicGetProcedureParamsFormat string
+
 // PublicListBehavioralAssaysParams defines parameters for PublicListBehavioralAssays.
 type PublicListBehavioralAssaysParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -6974,6 +8557,42 @@ type StartDeviceAuthJSONRequestBody = DeviceAuthRequest
 // PollDeviceAuthJSONRequestBody defines body for PollDeviceAuth for application/json ContentType.
 type PollDeviceAuthJSONRequestBody = DevicePollRequest
 
+// CreateBehaviorJSONRequestBody defines body for CreateBehavior for application/json ContentType.
+type CreateBehaviorJSONRequestBody = BehaviorCreate
+
+// UpdateBehaviorJSONRequestBody defines body for UpdateBehavior for application/json ContentType.
+type UpdateBehaviorJSONRequestBody = BehaviorPatch
+
+// CreateConsumableStockJSONRequestBody defines body for CreateConsumableStock for application/json ContentType.
+type CreateConsumableStockJSONRequestBody = ConsumableStockCreate
+
+// UpdateConsumableStockJSONRequestBody defines body for UpdateConsumableStock for application/json ContentType.
+type UpdateConsumableStockJSONRequestBody = ConsumableStockPatch
+
+// CreateDataAcquisitionJSONRequestBody defines body for CreateDataAcquisition for application/json ContentType.
+type CreateDataAcquisitionJSONRequestBody = DataAcquisitionCreate
+
+// UpdateDataAcquisitionJSONRequestBody defines body for UpdateDataAcquisition for application/json ContentType.
+type UpdateDataAcquisitionJSONRequestBody = DataAcquisitionPatch
+
+// CreateEquipmentJSONRequestBody defines body for CreateEquipment for application/json ContentType.
+type CreateEquipmentJSONRequestBody = EquipmentCreate
+
+// UpdateEquipmentJSONRequestBody defines body for UpdateEquipment for application/json ContentType.
+type UpdateEquipmentJSONRequestBody = EquipmentPatch
+
+// CreateManipulationJSONRequestBody defines body for CreateManipulation for application/json ContentType.
+type CreateManipulationJSONRequestBody = ManipulationCreate
+
+// UpdateManipulationJSONRequestBody defines body for UpdateManipulation for application/json ContentType.
+type UpdateManipulationJSONRequestBody = ManipulationPatch
+
+// CreateProcedureJSONRequestBody defines body for CreateProcedure for application/json ContentType.
+type CreateProcedureJSONRequestBody = ProcedureCreate
+
+// UpdateProcedureJSONRequestBody defines body for UpdateProcedure for application/json ContentType.
+type UpdateProcedureJSONRequestBody = ProcedurePatch
+
 // CreateBehavioralAssayJSONRequestBody defines body for CreateBehavioralAssay for application/json ContentType.
 type CreateBehavioralAssayJSONRequestBody = BehavioralAssayCreate
 
@@ -7177,6 +8796,254 @@ type CreateTokenJSONRequestBody = PersonalTokenCreate
 
 // ObtainTokenJSONRequestBody defines body for ObtainToken for application/json ContentType.
 type ObtainTokenJSONRequestBody = TokenRequest
+
+// AsNullableUuid returns the union data inside the Behavior_Behavioralassay as a NullableUuid
+func (t Behavior_Behavioralassay) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Behavior_Behavioralassay as the provided NullableUuid
+func (t *Behavior_Behavioralassay) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Behavior_Behavioralassay, using the provided NullableUuid
+func (t *Behavior_Behavioralassay) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavioralAssay returns the union data inside the Behavior_Behavioralassay as a BehavioralAssay
+func (t Behavior_Behavioralassay) AsBehavioralAssay() (BehavioralAssay, error) {
+	var body BehavioralAssay
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavioralAssay overwrites any union data inside the Behavior_Behavioralassay as the provided BehavioralAssay
+func (t *Behavior_Behavioralassay) FromBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavioralAssay performs a merge with any union data inside the Behavior_Behavioralassay, using the provided BehavioralAssay
+func (t *Behavior_Behavioralassay) MergeBehavioralAssay(v BehavioralAssay) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Behavioralassay) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Behavioralassay) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Behavior_Session as a Uuid
+func (t Behavior_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Behavior_Session as the provided Uuid
+func (t *Behavior_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Behavior_Session, using the provided Uuid
+func (t *Behavior_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Behavior_Session as a Session
+func (t Behavior_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Behavior_Session as the provided Session
+func (t *Behavior_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Behavior_Session, using the provided Session
+func (t *Behavior_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Behavior_Setup as a NullableUuid
+func (t Behavior_Setup) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Behavior_Setup as the provided NullableUuid
+func (t *Behavior_Setup) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Behavior_Setup, using the provided NullableUuid
+func (t *Behavior_Setup) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetup returns the union data inside the Behavior_Setup as a Setup
+func (t Behavior_Setup) AsSetup() (Setup, error) {
+	var body Setup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetup overwrites any union data inside the Behavior_Setup as the provided Setup
+func (t *Behavior_Setup) FromSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetup performs a merge with any union data inside the Behavior_Setup, using the provided Setup
+func (t *Behavior_Setup) MergeSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Setup) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Setup) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Behavior_Subjects_Item as a Uuid
+func (t Behavior_Subjects_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Behavior_Subjects_Item as the provided Uuid
+func (t *Behavior_Subjects_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Behavior_Subjects_Item, using the provided Uuid
+func (t *Behavior_Subjects_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Behavior_Subjects_Item as a Subject
+func (t Behavior_Subjects_Item) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Behavior_Subjects_Item as the provided Subject
+func (t *Behavior_Subjects_Item) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Behavior_Subjects_Item, using the provided Subject
+func (t *Behavior_Subjects_Item) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Behavior_Subjects_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Behavior_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsUuid returns the union data inside the BehavioralAssay_BehavioralParadigm as a Uuid
 func (t BehavioralAssay_BehavioralParadigm) AsUuid() (Uuid, error) {
@@ -8046,6 +9913,502 @@ func (t *Consumable_Supplier) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsNullableUuid returns the union data inside the ConsumableStock_Consumable as a NullableUuid
+func (t ConsumableStock_Consumable) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the ConsumableStock_Consumable as the provided NullableUuid
+func (t *ConsumableStock_Consumable) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the ConsumableStock_Consumable, using the provided NullableUuid
+func (t *ConsumableStock_Consumable) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumable returns the union data inside the ConsumableStock_Consumable as a Consumable
+func (t ConsumableStock_Consumable) AsConsumable() (Consumable, error) {
+	var body Consumable
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumable overwrites any union data inside the ConsumableStock_Consumable as the provided Consumable
+func (t *ConsumableStock_Consumable) FromConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumable performs a merge with any union data inside the ConsumableStock_Consumable, using the provided Consumable
+func (t *ConsumableStock_Consumable) MergeConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ConsumableStock_Consumable) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ConsumableStock_Consumable) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the ConsumableStock_Inventory as a Uuid
+func (t ConsumableStock_Inventory) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the ConsumableStock_Inventory as the provided Uuid
+func (t *ConsumableStock_Inventory) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the ConsumableStock_Inventory, using the provided Uuid
+func (t *ConsumableStock_Inventory) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsInventory returns the union data inside the ConsumableStock_Inventory as a Inventory
+func (t ConsumableStock_Inventory) AsInventory() (Inventory, error) {
+	var body Inventory
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromInventory overwrites any union data inside the ConsumableStock_Inventory as the provided Inventory
+func (t *ConsumableStock_Inventory) FromInventory(v Inventory) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeInventory performs a merge with any union data inside the ConsumableStock_Inventory, using the provided Inventory
+func (t *ConsumableStock_Inventory) MergeInventory(v Inventory) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ConsumableStock_Inventory) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ConsumableStock_Inventory) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the DataAcquisition_Equipment_Item as a Uuid
+func (t DataAcquisition_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Equipment_Item as the provided Uuid
+func (t *DataAcquisition_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Equipment_Item, using the provided Uuid
+func (t *DataAcquisition_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the DataAcquisition_Equipment_Item as a Equipment
+func (t DataAcquisition_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the DataAcquisition_Equipment_Item as the provided Equipment
+func (t *DataAcquisition_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the DataAcquisition_Equipment_Item, using the provided Equipment
+func (t *DataAcquisition_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the DataAcquisition_Procedures_Item as a Uuid
+func (t DataAcquisition_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Procedures_Item as the provided Uuid
+func (t *DataAcquisition_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Procedures_Item, using the provided Uuid
+func (t *DataAcquisition_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the DataAcquisition_Procedures_Item as a Procedure
+func (t DataAcquisition_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the DataAcquisition_Procedures_Item as the provided Procedure
+func (t *DataAcquisition_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the DataAcquisition_Procedures_Item, using the provided Procedure
+func (t *DataAcquisition_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the DataAcquisition_Session as a Uuid
+func (t DataAcquisition_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the DataAcquisition_Session as the provided Uuid
+func (t *DataAcquisition_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the DataAcquisition_Session, using the provided Uuid
+func (t *DataAcquisition_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the DataAcquisition_Session as a Session
+func (t DataAcquisition_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the DataAcquisition_Session as the provided Session
+func (t *DataAcquisition_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the DataAcquisition_Session, using the provided Session
+func (t *DataAcquisition_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DataAcquisition_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DataAcquisition_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Equipment_Consumable as a NullableUuid
+func (t Equipment_Consumable) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Equipment_Consumable as the provided NullableUuid
+func (t *Equipment_Consumable) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Equipment_Consumable, using the provided NullableUuid
+func (t *Equipment_Consumable) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumable returns the union data inside the Equipment_Consumable as a Consumable
+func (t Equipment_Consumable) AsConsumable() (Consumable, error) {
+	var body Consumable
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumable overwrites any union data inside the Equipment_Consumable as the provided Consumable
+func (t *Equipment_Consumable) FromConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumable performs a merge with any union data inside the Equipment_Consumable, using the provided Consumable
+func (t *Equipment_Consumable) MergeConsumable(v Consumable) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Consumable) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Consumable) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Equipment_Hardwaredevice as a NullableUuid
+func (t Equipment_Hardwaredevice) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Equipment_Hardwaredevice as the provided NullableUuid
+func (t *Equipment_Hardwaredevice) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Equipment_Hardwaredevice, using the provided NullableUuid
+func (t *Equipment_Hardwaredevice) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsHardwareDevice returns the union data inside the Equipment_Hardwaredevice as a HardwareDevice
+func (t Equipment_Hardwaredevice) AsHardwareDevice() (HardwareDevice, error) {
+	var body HardwareDevice
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromHardwareDevice overwrites any union data inside the Equipment_Hardwaredevice as the provided HardwareDevice
+func (t *Equipment_Hardwaredevice) FromHardwareDevice(v HardwareDevice) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeHardwareDevice performs a merge with any union data inside the Equipment_Hardwaredevice, using the provided HardwareDevice
+func (t *Equipment_Hardwaredevice) MergeHardwareDevice(v HardwareDevice) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Hardwaredevice) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Hardwaredevice) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Equipment_Setup as a Uuid
+func (t Equipment_Setup) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Equipment_Setup as the provided Uuid
+func (t *Equipment_Setup) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Equipment_Setup, using the provided Uuid
+func (t *Equipment_Setup) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSetup returns the union data inside the Equipment_Setup as a Setup
+func (t Equipment_Setup) AsSetup() (Setup, error) {
+	var body Setup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSetup overwrites any union data inside the Equipment_Setup as the provided Setup
+func (t *Equipment_Setup) FromSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSetup performs a merge with any union data inside the Equipment_Setup, using the provided Setup
+func (t *Equipment_Setup) MergeSetup(v Setup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Equipment_Setup) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Equipment_Setup) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the HardwareDevice_Supplier as a Uuid
 func (t HardwareDevice_Supplier) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -8290,6 +10653,502 @@ func (t License_Subjects_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *License_Subjects_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Manipulation_Equipment_Item as a Uuid
+func (t Manipulation_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Equipment_Item as the provided Uuid
+func (t *Manipulation_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Equipment_Item, using the provided Uuid
+func (t *Manipulation_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the Manipulation_Equipment_Item as a Equipment
+func (t Manipulation_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the Manipulation_Equipment_Item as the provided Equipment
+func (t *Manipulation_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the Manipulation_Equipment_Item, using the provided Equipment
+func (t *Manipulation_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Manipulation_Procedures_Item as a Uuid
+func (t Manipulation_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Procedures_Item as the provided Uuid
+func (t *Manipulation_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Procedures_Item, using the provided Uuid
+func (t *Manipulation_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the Manipulation_Procedures_Item as a Procedure
+func (t Manipulation_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the Manipulation_Procedures_Item as the provided Procedure
+func (t *Manipulation_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the Manipulation_Procedures_Item, using the provided Procedure
+func (t *Manipulation_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Manipulation_Session as a Uuid
+func (t Manipulation_Session) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Manipulation_Session as the provided Uuid
+func (t *Manipulation_Session) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Manipulation_Session, using the provided Uuid
+func (t *Manipulation_Session) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSession returns the union data inside the Manipulation_Session as a Session
+func (t Manipulation_Session) AsSession() (Session, error) {
+	var body Session
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSession overwrites any union data inside the Manipulation_Session as the provided Session
+func (t *Manipulation_Session) FromSession(v Session) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSession performs a merge with any union data inside the Manipulation_Session, using the provided Session
+func (t *Manipulation_Session) MergeSession(v Session) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Manipulation_Session) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Manipulation_Session) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Procedure_BrainRegion as a NullableUuid
+func (t Procedure_BrainRegion) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Procedure_BrainRegion as the provided NullableUuid
+func (t *Procedure_BrainRegion) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Procedure_BrainRegion, using the provided NullableUuid
+func (t *Procedure_BrainRegion) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBrainRegion returns the union data inside the Procedure_BrainRegion as a BrainRegion
+func (t Procedure_BrainRegion) AsBrainRegion() (BrainRegion, error) {
+	var body BrainRegion
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBrainRegion overwrites any union data inside the Procedure_BrainRegion as the provided BrainRegion
+func (t *Procedure_BrainRegion) FromBrainRegion(v BrainRegion) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBrainRegion performs a merge with any union data inside the Procedure_BrainRegion, using the provided BrainRegion
+func (t *Procedure_BrainRegion) MergeBrainRegion(v BrainRegion) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_BrainRegion) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_BrainRegion) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsNullableUuid returns the union data inside the Procedure_Consumablestock as a NullableUuid
+func (t Procedure_Consumablestock) AsNullableUuid() (NullableUuid, error) {
+	var body NullableUuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNullableUuid overwrites any union data inside the Procedure_Consumablestock as the provided NullableUuid
+func (t *Procedure_Consumablestock) FromNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNullableUuid performs a merge with any union data inside the Procedure_Consumablestock, using the provided NullableUuid
+func (t *Procedure_Consumablestock) MergeNullableUuid(v NullableUuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConsumableStock returns the union data inside the Procedure_Consumablestock as a ConsumableStock
+func (t Procedure_Consumablestock) AsConsumableStock() (ConsumableStock, error) {
+	var body ConsumableStock
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConsumableStock overwrites any union data inside the Procedure_Consumablestock as the provided ConsumableStock
+func (t *Procedure_Consumablestock) FromConsumableStock(v ConsumableStock) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeConsumableStock performs a merge with any union data inside the Procedure_Consumablestock, using the provided ConsumableStock
+func (t *Procedure_Consumablestock) MergeConsumableStock(v ConsumableStock) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Consumablestock) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Consumablestock) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Equipment_Item as a Uuid
+func (t Procedure_Equipment_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Equipment_Item as the provided Uuid
+func (t *Procedure_Equipment_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Equipment_Item, using the provided Uuid
+func (t *Procedure_Equipment_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsEquipment returns the union data inside the Procedure_Equipment_Item as a Equipment
+func (t Procedure_Equipment_Item) AsEquipment() (Equipment, error) {
+	var body Equipment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromEquipment overwrites any union data inside the Procedure_Equipment_Item as the provided Equipment
+func (t *Procedure_Equipment_Item) FromEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeEquipment performs a merge with any union data inside the Procedure_Equipment_Item, using the provided Equipment
+func (t *Procedure_Equipment_Item) MergeEquipment(v Equipment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Equipment_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Equipment_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Licenses_Item as a Uuid
+func (t Procedure_Licenses_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Licenses_Item as the provided Uuid
+func (t *Procedure_Licenses_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Licenses_Item, using the provided Uuid
+func (t *Procedure_Licenses_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLicense returns the union data inside the Procedure_Licenses_Item as a License
+func (t Procedure_Licenses_Item) AsLicense() (License, error) {
+	var body License
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLicense overwrites any union data inside the Procedure_Licenses_Item as the provided License
+func (t *Procedure_Licenses_Item) FromLicense(v License) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLicense performs a merge with any union data inside the Procedure_Licenses_Item, using the provided License
+func (t *Procedure_Licenses_Item) MergeLicense(v License) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Licenses_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Licenses_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Procedure_Subject as a Uuid
+func (t Procedure_Subject) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Procedure_Subject as the provided Uuid
+func (t *Procedure_Subject) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Procedure_Subject, using the provided Uuid
+func (t *Procedure_Subject) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the Procedure_Subject as a Subject
+func (t Procedure_Subject) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the Procedure_Subject as the provided Subject
+func (t *Procedure_Subject) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the Procedure_Subject, using the provided Subject
+func (t *Procedure_Subject) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Procedure_Subject) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Procedure_Subject) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -8542,6 +11401,130 @@ func (t *Project_Subjects_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Session_Behaviors_Item as a Uuid
+func (t Session_Behaviors_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Behaviors_Item as the provided Uuid
+func (t *Session_Behaviors_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Behaviors_Item, using the provided Uuid
+func (t *Session_Behaviors_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBehavior returns the union data inside the Session_Behaviors_Item as a Behavior
+func (t Session_Behaviors_Item) AsBehavior() (Behavior, error) {
+	var body Behavior
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBehavior overwrites any union data inside the Session_Behaviors_Item as the provided Behavior
+func (t *Session_Behaviors_Item) FromBehavior(v Behavior) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBehavior performs a merge with any union data inside the Session_Behaviors_Item, using the provided Behavior
+func (t *Session_Behaviors_Item) MergeBehavior(v Behavior) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Behaviors_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Behaviors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Dataacquisition_Item as a Uuid
+func (t Session_Dataacquisition_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Dataacquisition_Item as the provided Uuid
+func (t *Session_Dataacquisition_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Dataacquisition_Item, using the provided Uuid
+func (t *Session_Dataacquisition_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDataAcquisition returns the union data inside the Session_Dataacquisition_Item as a DataAcquisition
+func (t Session_Dataacquisition_Item) AsDataAcquisition() (DataAcquisition, error) {
+	var body DataAcquisition
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDataAcquisition overwrites any union data inside the Session_Dataacquisition_Item as the provided DataAcquisition
+func (t *Session_Dataacquisition_Item) FromDataAcquisition(v DataAcquisition) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDataAcquisition performs a merge with any union data inside the Session_Dataacquisition_Item, using the provided DataAcquisition
+func (t *Session_Dataacquisition_Item) MergeDataAcquisition(v DataAcquisition) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Dataacquisition_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Dataacquisition_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Session_Datastorage_Item as a Uuid
 func (t Session_Datastorage_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -8600,6 +11583,68 @@ func (t Session_Datastorage_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Session_Datastorage_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the Session_Manipulations_Item as a Uuid
+func (t Session_Manipulations_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Session_Manipulations_Item as the provided Uuid
+func (t *Session_Manipulations_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Session_Manipulations_Item, using the provided Uuid
+func (t *Session_Manipulations_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsManipulation returns the union data inside the Session_Manipulations_Item as a Manipulation
+func (t Session_Manipulations_Item) AsManipulation() (Manipulation, error) {
+	var body Manipulation
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromManipulation overwrites any union data inside the Session_Manipulations_Item as the provided Manipulation
+func (t *Session_Manipulations_Item) FromManipulation(v Manipulation) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeManipulation performs a merge with any union data inside the Session_Manipulations_Item, using the provided Manipulation
+func (t *Session_Manipulations_Item) MergeManipulation(v Manipulation) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Session_Manipulations_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Session_Manipulations_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -9038,6 +12083,68 @@ func (t *Subject_Licenses_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Subject_Procedures_Item as a Uuid
+func (t Subject_Procedures_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Procedures_Item as the provided Uuid
+func (t *Subject_Procedures_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Procedures_Item, using the provided Uuid
+func (t *Subject_Procedures_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the Subject_Procedures_Item as a Procedure
+func (t Subject_Procedures_Item) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the Subject_Procedures_Item as the provided Procedure
+func (t *Subject_Procedures_Item) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the Subject_Procedures_Item, using the provided Procedure
+func (t *Subject_Procedures_Item) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Procedures_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Procedures_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Subject_Projects_Item as a Uuid
 func (t Subject_Projects_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -9232,6 +12339,96 @@ type ServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx echo.Context) error
+	// ListBehaviors List behaviors (private portal)
+	// (GET /api/private/modules/behavior/)
+	ListBehaviors(ctx echo.Context, params ListBehaviorsParams) error
+	// CreateBehavior Create a behavior
+	// (POST /api/private/modules/behavior/)
+	CreateBehavior(ctx echo.Context) error
+	// DeleteBehavior Delete a behavior
+	// (DELETE /api/private/modules/behavior/{id}/)
+	DeleteBehavior(ctx echo.Context, id Id) error
+	// GetBehavior Get one behavior (private portal)
+	// (GET /api/private/modules/behavior/{id}/)
+	GetBehavior(ctx echo.Context, id Id, params GetBehaviorParams) error
+	// UpdateBehavior Update a behavior
+	// (PATCH /api/private/modules/behavior/{id}/)
+	UpdateBehavior(ctx echo.Context, id Id) error
+	// ListConsumableStocks List consumable stocks (private portal)
+	// (GET /api/private/modules/consumablestock/)
+	ListConsumableStocks(ctx echo.Context, params ListConsumableStocksParams) error
+	// CreateConsumableStock Create a consumablestock
+	// (POST /api/private/modules/consumablestock/)
+	CreateConsumableStock(ctx echo.Context) error
+	// DeleteConsumableStock Delete a consumablestock
+	// (DELETE /api/private/modules/consumablestock/{id}/)
+	DeleteConsumableStock(ctx echo.Context, id Id) error
+	// GetConsumableStock Get one consumablestock (private portal)
+	// (GET /api/private/modules/consumablestock/{id}/)
+	GetConsumableStock(ctx echo.Context, id Id, params GetConsumableStockParams) error
+	// UpdateConsumableStock Update a consumablestock
+	// (PATCH /api/private/modules/consumablestock/{id}/)
+	UpdateConsumableStock(ctx echo.Context, id Id) error
+	// ListDataAcquisitions List data acquisitions (private portal)
+	// (GET /api/private/modules/dataacquisition/)
+	ListDataAcquisitions(ctx echo.Context, params ListDataAcquisitionsParams) error
+	// CreateDataAcquisition Create a dataacquisition
+	// (POST /api/private/modules/dataacquisition/)
+	CreateDataAcquisition(ctx echo.Context) error
+	// DeleteDataAcquisition Delete a dataacquisition
+	// (DELETE /api/private/modules/dataacquisition/{id}/)
+	DeleteDataAcquisition(ctx echo.Context, id Id) error
+	// GetDataAcquisition Get one dataacquisition (private portal)
+	// (GET /api/private/modules/dataacquisition/{id}/)
+	GetDataAcquisition(ctx echo.Context, id Id, params GetDataAcquisitionParams) error
+	// UpdateDataAcquisition Update a dataacquisition
+	// (PATCH /api/private/modules/dataacquisition/{id}/)
+	UpdateDataAcquisition(ctx echo.Context, id Id) error
+	// ListEquipment List equipment (private portal)
+	// (GET /api/private/modules/equipment/)
+	ListEquipment(ctx echo.Context, params ListEquipmentParams) error
+	// CreateEquipment Create a equipment
+	// (POST /api/private/modules/equipment/)
+	CreateEquipment(ctx echo.Context) error
+	// DeleteEquipment Delete a equipment
+	// (DELETE /api/private/modules/equipment/{id}/)
+	DeleteEquipment(ctx echo.Context, id Id) error
+	// GetEquipment Get one equipment (private portal)
+	// (GET /api/private/modules/equipment/{id}/)
+	GetEquipment(ctx echo.Context, id Id, params GetEquipmentParams) error
+	// UpdateEquipment Update a equipment
+	// (PATCH /api/private/modules/equipment/{id}/)
+	UpdateEquipment(ctx echo.Context, id Id) error
+	// ListManipulations List manipulations (private portal)
+	// (GET /api/private/modules/manipulation/)
+	ListManipulations(ctx echo.Context, params ListManipulationsParams) error
+	// CreateManipulation Create a manipulation
+	// (POST /api/private/modules/manipulation/)
+	CreateManipulation(ctx echo.Context) error
+	// DeleteManipulation Delete a manipulation
+	// (DELETE /api/private/modules/manipulation/{id}/)
+	DeleteManipulation(ctx echo.Context, id Id) error
+	// GetManipulation Get one manipulation (private portal)
+	// (GET /api/private/modules/manipulation/{id}/)
+	GetManipulation(ctx echo.Context, id Id, params GetManipulationParams) error
+	// UpdateManipulation Update a manipulation
+	// (PATCH /api/private/modules/manipulation/{id}/)
+	UpdateManipulation(ctx echo.Context, id Id) error
+	// ListProcedures List procedures (private portal)
+	// (GET /api/private/modules/procedure/)
+	ListProcedures(ctx echo.Context, params ListProceduresParams) error
+	// CreateProcedure Create a procedure
+	// (POST /api/private/modules/procedure/)
+	CreateProcedure(ctx echo.Context) error
+	// DeleteProcedure Delete a procedure
+	// (DELETE /api/private/modules/procedure/{id}/)
+	DeleteProcedure(ctx echo.Context, id Id) error
+	// GetProcedure Get one procedure (private portal)
+	// (GET /api/private/modules/procedure/{id}/)
+	GetProcedure(ctx echo.Context, id Id, params GetProcedureParams) error
+	// UpdateProcedure Update a procedure
+	// (PATCH /api/private/modules/procedure/{id}/)
+	UpdateProcedure(ctx echo.Context, id Id) error
 	// ListBehavioralAssays List behavioralassays (private portal)
 	// (GET /api/private/personal_attributes/behavioralassay/)
 	ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error
@@ -9646,6 +12843,42 @@ type ServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx echo.Context, tokenId int64) error
+	// PublicListBehaviors List behaviors (public portal)
+	// (GET /api/public/modules/behavior/)
+	PublicListBehaviors(ctx echo.Context, params PublicListBehaviorsParams) error
+	// PublicGetBehavior Get one behavior (public portal)
+	// (GET /api/public/modules/behavior/{id}/)
+	PublicGetBehavior(ctx echo.Context, id Id, params PublicGetBehaviorParams) error
+	// PublicListConsumableStocks List consumable stocks (public portal)
+	// (GET /api/public/modules/consumablestock/)
+	PublicListConsumableStocks(ctx echo.Context, params PublicListConsumableStocksParams) error
+	// PublicGetConsumableStock Get one consumablestock (public portal)
+	// (GET /api/public/modules/consumablestock/{id}/)
+	PublicGetConsumableStock(ctx echo.Context, id Id, params PublicGetConsumableStockParams) error
+	// PublicListDataAcquisitions List data acquisitions (public portal)
+	// (GET /api/public/modules/dataacquisition/)
+	PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error
+	// PublicGetDataAcquisition Get one dataacquisition (public portal)
+	// (GET /api/public/modules/dataacquisition/{id}/)
+	PublicGetDataAcquisition(ctx echo.Context, id Id, params PublicGetDataAcquisitionParams) error
+	// PublicListEquipment List equipment (public portal)
+	// (GET /api/public/modules/equipment/)
+	PublicListEquipment(ctx echo.Context, params PublicListEquipmentParams) error
+	// PublicGetEquipment Get one equipment (public portal)
+	// (GET /api/public/modules/equipment/{id}/)
+	PublicGetEquipment(ctx echo.Context, id Id, params PublicGetEquipmentParams) error
+	// PublicListManipulations List manipulations (public portal)
+	// (GET /api/public/modules/manipulation/)
+	PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error
+	// PublicGetManipulation Get one manipulation (public portal)
+	// (GET /api/public/modules/manipulation/{id}/)
+	PublicGetManipulation(ctx echo.Context, id Id, params PublicGetManipulationParams) error
+	// PublicListProcedures List procedures (public portal)
+	// (GET /api/public/modules/procedure/)
+	PublicListProcedures(ctx echo.Context, params PublicListProceduresParams) error
+	// PublicGetProcedure Get one procedure (public portal)
+	// (GET /api/public/modules/procedure/{id}/)
+	PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error
 	// PublicListBehavioralAssays List behavioralassays (public portal)
 	// (GET /api/public/personal_attributes/behavioralassay/)
 	PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error
@@ -9806,6 +13039,888 @@ func (w *ServerInterfaceWrapper) PollDeviceAuth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PollDeviceAuth(ctx)
+	return err
+}
+
+// ListBehaviors converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBehaviors(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBehaviorsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBehaviors(ctx, params)
+	return err
+}
+
+// CreateBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateBehavior(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateBehavior(ctx)
+	return err
+}
+
+// DeleteBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBehavior(ctx, id)
+	return err
+}
+
+// GetBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBehaviorParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBehavior(ctx, id, params)
+	return err
+}
+
+// UpdateBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateBehavior(ctx, id)
+	return err
+}
+
+// ListConsumableStocks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConsumableStocks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConsumableStocksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConsumableStocks(ctx, params)
+	return err
+}
+
+// CreateConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateConsumableStock(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateConsumableStock(ctx)
+	return err
+}
+
+// DeleteConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConsumableStock(ctx, id)
+	return err
+}
+
+// GetConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetConsumableStockParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConsumableStock(ctx, id, params)
+	return err
+}
+
+// UpdateConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateConsumableStock(ctx, id)
+	return err
+}
+
+// ListDataAcquisitions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDataAcquisitions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDataAcquisitionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDataAcquisitions(ctx, params)
+	return err
+}
+
+// CreateDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDataAcquisition(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDataAcquisition(ctx)
+	return err
+}
+
+// DeleteDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDataAcquisition(ctx, id)
+	return err
+}
+
+// GetDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDataAcquisitionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDataAcquisition(ctx, id, params)
+	return err
+}
+
+// UpdateDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateDataAcquisition(ctx, id)
+	return err
+}
+
+// ListEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) ListEquipment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEquipmentParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListEquipment(ctx, params)
+	return err
+}
+
+// CreateEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEquipment(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEquipment(ctx)
+	return err
+}
+
+// DeleteEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteEquipment(ctx, id)
+	return err
+}
+
+// GetEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetEquipmentParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEquipment(ctx, id, params)
+	return err
+}
+
+// UpdateEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateEquipment(ctx, id)
+	return err
+}
+
+// ListManipulations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListManipulations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListManipulationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListManipulations(ctx, params)
+	return err
+}
+
+// CreateManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateManipulation(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateManipulation(ctx)
+	return err
+}
+
+// DeleteManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteManipulation(ctx, id)
+	return err
+}
+
+// GetManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetManipulationParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetManipulation(ctx, id, params)
+	return err
+}
+
+// UpdateManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateManipulation(ctx, id)
+	return err
+}
+
+// ListProcedures converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProcedures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProceduresParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProcedures(ctx, params)
+	return err
+}
+
+// CreateProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateProcedure(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateProcedure(ctx)
+	return err
+}
+
+// DeleteProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteProcedure(ctx, id)
+	return err
+}
+
+// GetProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetProcedureParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProcedure(ctx, id, params)
+	return err
+}
+
+// UpdateProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProcedure(ctx, id)
 	return err
 }
 
@@ -15027,6 +19142,642 @@ func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
 	return err
 }
 
+// PublicListBehaviors converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListBehaviors(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListBehaviorsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListBehaviors(ctx, params)
+	return err
+}
+
+// PublicGetBehavior converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetBehavior(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetBehaviorParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetBehavior(ctx, id, params)
+	return err
+}
+
+// PublicListConsumableStocks converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListConsumableStocks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListConsumableStocksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListConsumableStocks(ctx, params)
+	return err
+}
+
+// PublicGetConsumableStock converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetConsumableStock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetConsumableStockParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetConsumableStock(ctx, id, params)
+	return err
+}
+
+// PublicListDataAcquisitions converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListDataAcquisitions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListDataAcquisitionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListDataAcquisitions(ctx, params)
+	return err
+}
+
+// PublicGetDataAcquisition converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetDataAcquisition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetDataAcquisitionParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetDataAcquisition(ctx, id, params)
+	return err
+}
+
+// PublicListEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListEquipment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListEquipmentParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListEquipment(ctx, params)
+	return err
+}
+
+// PublicGetEquipment converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetEquipment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetEquipmentParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetEquipment(ctx, id, params)
+	return err
+}
+
+// PublicListManipulations converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListManipulations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListManipulationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListManipulations(ctx, params)
+	return err
+}
+
+// PublicGetManipulation converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetManipulation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetManipulationParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetManipulation(ctx, id, params)
+	return err
+}
+
+// PublicListProcedures converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListProcedures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListProceduresParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListProcedures(ctx, params)
+	return err
+}
+
+// PublicGetProcedure converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetProcedure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetProcedureParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetProcedure(ctx, id, params)
+	return err
+}
+
 // PublicListBehavioralAssays converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListBehavioralAssays(ctx echo.Context) error {
 	var err error
@@ -17766,6 +22517,48 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/private/taxonomies/regulatoryauthority/:id/", wrapper.ReplaceRegulatoryAuthority, options.OperationMiddlewares["replaceRegulatoryAuthority"]...)
 	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/", wrapper.PublicListRegulatoryAuthorities, options.OperationMiddlewares["publicListRegulatoryAuthorities"]...)
 	router.GET(options.BaseURL+"/api/public/taxonomies/regulatoryauthority/:id/", wrapper.PublicGetRegulatoryAuthority, options.OperationMiddlewares["publicGetRegulatoryAuthority"]...)
+	router.GET(options.BaseURL+"/api/private/modules/behavior/", wrapper.ListBehaviors, options.OperationMiddlewares["listBehaviors"]...)
+	router.POST(options.BaseURL+"/api/private/modules/behavior/", wrapper.CreateBehavior, options.OperationMiddlewares["createBehavior"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.DeleteBehavior, options.OperationMiddlewares["deleteBehavior"]...)
+	router.GET(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.GetBehavior, options.OperationMiddlewares["getBehavior"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/behavior/:id/", wrapper.UpdateBehavior, options.OperationMiddlewares["updateBehavior"]...)
+	router.GET(options.BaseURL+"/api/public/modules/behavior/", wrapper.PublicListBehaviors, options.OperationMiddlewares["publicListBehaviors"]...)
+	router.GET(options.BaseURL+"/api/public/modules/behavior/:id/", wrapper.PublicGetBehavior, options.OperationMiddlewares["publicGetBehavior"]...)
+	router.GET(options.BaseURL+"/api/private/modules/dataacquisition/", wrapper.ListDataAcquisitions, options.OperationMiddlewares["listDataAcquisitions"]...)
+	router.POST(options.BaseURL+"/api/private/modules/dataacquisition/", wrapper.CreateDataAcquisition, options.OperationMiddlewares["createDataAcquisition"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.DeleteDataAcquisition, options.OperationMiddlewares["deleteDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.GetDataAcquisition, options.OperationMiddlewares["getDataAcquisition"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/dataacquisition/:id/", wrapper.UpdateDataAcquisition, options.OperationMiddlewares["updateDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/public/modules/dataacquisition/", wrapper.PublicListDataAcquisitions, options.OperationMiddlewares["publicListDataAcquisitions"]...)
+	router.GET(options.BaseURL+"/api/public/modules/dataacquisition/:id/", wrapper.PublicGetDataAcquisition, options.OperationMiddlewares["publicGetDataAcquisition"]...)
+	router.GET(options.BaseURL+"/api/private/modules/manipulation/", wrapper.ListManipulations, options.OperationMiddlewares["listManipulations"]...)
+	router.POST(options.BaseURL+"/api/private/modules/manipulation/", wrapper.CreateManipulation, options.OperationMiddlewares["createManipulation"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.DeleteManipulation, options.OperationMiddlewares["deleteManipulation"]...)
+	router.GET(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.GetManipulation, options.OperationMiddlewares["getManipulation"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/manipulation/:id/", wrapper.UpdateManipulation, options.OperationMiddlewares["updateManipulation"]...)
+	router.GET(options.BaseURL+"/api/public/modules/manipulation/", wrapper.PublicListManipulations, options.OperationMiddlewares["publicListManipulations"]...)
+	router.GET(options.BaseURL+"/api/public/modules/manipulation/:id/", wrapper.PublicGetManipulation, options.OperationMiddlewares["publicGetManipulation"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedure/", wrapper.ListProcedures, options.OperationMiddlewares["listProcedures"]...)
+	router.POST(options.BaseURL+"/api/private/modules/procedure/", wrapper.CreateProcedure, options.OperationMiddlewares["createProcedure"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.DeleteProcedure, options.OperationMiddlewares["deleteProcedure"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.GetProcedure, options.OperationMiddlewares["getProcedure"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedure/:id/", wrapper.UpdateProcedure, options.OperationMiddlewares["updateProcedure"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedure/", wrapper.PublicListProcedures, options.OperationMiddlewares["publicListProcedures"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedure/:id/", wrapper.PublicGetProcedure, options.OperationMiddlewares["publicGetProcedure"]...)
+	router.GET(options.BaseURL+"/api/private/modules/equipment/", wrapper.ListEquipment, options.OperationMiddlewares["listEquipment"]...)
+	router.POST(options.BaseURL+"/api/private/modules/equipment/", wrapper.CreateEquipment, options.OperationMiddlewares["createEquipment"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.DeleteEquipment, options.OperationMiddlewares["deleteEquipment"]...)
+	router.GET(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.GetEquipment, options.OperationMiddlewares["getEquipment"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/equipment/:id/", wrapper.UpdateEquipment, options.OperationMiddlewares["updateEquipment"]...)
+	router.GET(options.BaseURL+"/api/public/modules/equipment/", wrapper.PublicListEquipment, options.OperationMiddlewares["publicListEquipment"]...)
+	router.GET(options.BaseURL+"/api/public/modules/equipment/:id/", wrapper.PublicGetEquipment, options.OperationMiddlewares["publicGetEquipment"]...)
+	router.GET(options.BaseURL+"/api/private/modules/consumablestock/", wrapper.ListConsumableStocks, options.OperationMiddlewares["listConsumableStocks"]...)
+	router.POST(options.BaseURL+"/api/private/modules/consumablestock/", wrapper.CreateConsumableStock, options.OperationMiddlewares["createConsumableStock"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.DeleteConsumableStock, options.OperationMiddlewares["deleteConsumableStock"]...)
+	router.GET(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.GetConsumableStock, options.OperationMiddlewares["getConsumableStock"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.UpdateConsumableStock, options.OperationMiddlewares["updateConsumableStock"]...)
+	router.GET(options.BaseURL+"/api/public/modules/consumablestock/", wrapper.PublicListConsumableStocks, options.OperationMiddlewares["publicListConsumableStocks"]...)
+	router.GET(options.BaseURL+"/api/public/modules/consumablestock/:id/", wrapper.PublicGetConsumableStock, options.OperationMiddlewares["publicGetConsumableStock"]...)
 
 }
 
@@ -17930,6 +22723,2748 @@ type PollDeviceAuth507JSONResponse struct {
 }
 
 func (response PollDeviceAuth507JSONResponse) VisitPollDeviceAuthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviorsRequestObject struct {
+	Params ListBehaviorsParams
+}
+
+type ListBehaviorsResponseObject interface {
+	VisitListBehaviorsResponse(w http.ResponseWriter) error
+}
+
+type ListBehaviors200JSONResponse BehaviorList
+
+func (response ListBehaviors200JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListBehaviors400JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBehaviors401JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBehaviors403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListBehaviors403JSONResponse) VisitListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehaviorRequestObject struct {
+	Body *CreateBehaviorJSONRequestBody
+}
+
+type CreateBehaviorResponseObject interface {
+	VisitCreateBehaviorResponse(w http.ResponseWriter) error
+}
+
+type CreateBehavior201JSONResponse BehaviorDetail
+
+func (response CreateBehavior201JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateBehavior400JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateBehavior401JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateBehavior403JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBehavior413JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateBehavior507JSONResponse) VisitCreateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehaviorRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteBehaviorResponseObject interface {
+	VisitDeleteBehaviorResponse(w http.ResponseWriter) error
+}
+
+type DeleteBehavior204Response struct {
+}
+
+func (response DeleteBehavior204Response) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBehavior400JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBehavior401JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBehavior403JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBehavior404JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteBehavior507JSONResponse) VisitDeleteBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehaviorRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetBehaviorParams
+}
+
+type GetBehaviorResponseObject interface {
+	VisitGetBehaviorResponse(w http.ResponseWriter) error
+}
+
+type GetBehavior200ResponseHeaders struct {
+	ETag string
+}
+
+type GetBehavior200JSONResponse struct {
+	Body    BehaviorDetail
+	Headers GetBehavior200ResponseHeaders
+}
+
+func (response GetBehavior200JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetBehavior400JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBehavior401JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBehavior403JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBehavior404JSONResponse) VisitGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehaviorRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateBehaviorJSONRequestBody
+}
+
+type UpdateBehaviorResponseObject interface {
+	VisitUpdateBehaviorResponse(w http.ResponseWriter) error
+}
+
+type UpdateBehavior200JSONResponse BehaviorDetail
+
+func (response UpdateBehavior200JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateBehavior400JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateBehavior401JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateBehavior403JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateBehavior404JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateBehavior413JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBehavior507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateBehavior507JSONResponse) VisitUpdateBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocksRequestObject struct {
+	Params ListConsumableStocksParams
+}
+
+type ListConsumableStocksResponseObject interface {
+	VisitListConsumableStocksResponse(w http.ResponseWriter) error
+}
+
+type ListConsumableStocks200JSONResponse ConsumableStockList
+
+func (response ListConsumableStocks200JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListConsumableStocks400JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConsumableStocks401JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsumableStocks403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConsumableStocks403JSONResponse) VisitListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStockRequestObject struct {
+	Body *CreateConsumableStockJSONRequestBody
+}
+
+type CreateConsumableStockResponseObject interface {
+	VisitCreateConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type CreateConsumableStock201JSONResponse ConsumableStockDetail
+
+func (response CreateConsumableStock201JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateConsumableStock400JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateConsumableStock401JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateConsumableStock403JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateConsumableStock413JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateConsumableStock507JSONResponse) VisitCreateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStockRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteConsumableStockResponseObject interface {
+	VisitDeleteConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsumableStock204Response struct {
+}
+
+func (response DeleteConsumableStock204Response) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteConsumableStock400JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConsumableStock401JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteConsumableStock403JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteConsumableStock404JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteConsumableStock507JSONResponse) VisitDeleteConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStockRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetConsumableStockParams
+}
+
+type GetConsumableStockResponseObject interface {
+	VisitGetConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type GetConsumableStock200ResponseHeaders struct {
+	ETag string
+}
+
+type GetConsumableStock200JSONResponse struct {
+	Body    ConsumableStockDetail
+	Headers GetConsumableStock200ResponseHeaders
+}
+
+func (response GetConsumableStock200JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetConsumableStock400JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConsumableStock401JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetConsumableStock403JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetConsumableStock404JSONResponse) VisitGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStockRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateConsumableStockJSONRequestBody
+}
+
+type UpdateConsumableStockResponseObject interface {
+	VisitUpdateConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type UpdateConsumableStock200JSONResponse ConsumableStockDetail
+
+func (response UpdateConsumableStock200JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateConsumableStock400JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateConsumableStock401JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateConsumableStock403JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateConsumableStock404JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateConsumableStock413JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsumableStock507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateConsumableStock507JSONResponse) VisitUpdateConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitionsRequestObject struct {
+	Params ListDataAcquisitionsParams
+}
+
+type ListDataAcquisitionsResponseObject interface {
+	VisitListDataAcquisitionsResponse(w http.ResponseWriter) error
+}
+
+type ListDataAcquisitions200JSONResponse DataAcquisitionList
+
+func (response ListDataAcquisitions200JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListDataAcquisitions400JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDataAcquisitions401JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDataAcquisitions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDataAcquisitions403JSONResponse) VisitListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisitionRequestObject struct {
+	Body *CreateDataAcquisitionJSONRequestBody
+}
+
+type CreateDataAcquisitionResponseObject interface {
+	VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type CreateDataAcquisition201JSONResponse DataAcquisitionDetail
+
+func (response CreateDataAcquisition201JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDataAcquisition400JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDataAcquisition401JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDataAcquisition403JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDataAcquisition413JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateDataAcquisition507JSONResponse) VisitCreateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisitionRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteDataAcquisitionResponseObject interface {
+	VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type DeleteDataAcquisition204Response struct {
+}
+
+func (response DeleteDataAcquisition204Response) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteDataAcquisition400JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteDataAcquisition401JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteDataAcquisition403JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteDataAcquisition404JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteDataAcquisition507JSONResponse) VisitDeleteDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisitionRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetDataAcquisitionParams
+}
+
+type GetDataAcquisitionResponseObject interface {
+	VisitGetDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type GetDataAcquisition200ResponseHeaders struct {
+	ETag string
+}
+
+type GetDataAcquisition200JSONResponse struct {
+	Body    DataAcquisitionDetail
+	Headers GetDataAcquisition200ResponseHeaders
+}
+
+func (response GetDataAcquisition200JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetDataAcquisition400JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDataAcquisition401JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDataAcquisition403JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDataAcquisition404JSONResponse) VisitGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisitionRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateDataAcquisitionJSONRequestBody
+}
+
+type UpdateDataAcquisitionResponseObject interface {
+	VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type UpdateDataAcquisition200JSONResponse DataAcquisitionDetail
+
+func (response UpdateDataAcquisition200JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateDataAcquisition400JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateDataAcquisition401JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateDataAcquisition403JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateDataAcquisition404JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateDataAcquisition413JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDataAcquisition507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateDataAcquisition507JSONResponse) VisitUpdateDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipmentRequestObject struct {
+	Params ListEquipmentParams
+}
+
+type ListEquipmentResponseObject interface {
+	VisitListEquipmentResponse(w http.ResponseWriter) error
+}
+
+type ListEquipment200JSONResponse EquipmentList
+
+func (response ListEquipment200JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListEquipment400JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListEquipment401JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListEquipment403JSONResponse) VisitListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipmentRequestObject struct {
+	Body *CreateEquipmentJSONRequestBody
+}
+
+type CreateEquipmentResponseObject interface {
+	VisitCreateEquipmentResponse(w http.ResponseWriter) error
+}
+
+type CreateEquipment201JSONResponse EquipmentDetail
+
+func (response CreateEquipment201JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateEquipment400JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateEquipment401JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateEquipment403JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateEquipment413JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateEquipment507JSONResponse) VisitCreateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipmentRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteEquipmentResponseObject interface {
+	VisitDeleteEquipmentResponse(w http.ResponseWriter) error
+}
+
+type DeleteEquipment204Response struct {
+}
+
+func (response DeleteEquipment204Response) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteEquipment400JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteEquipment401JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteEquipment403JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteEquipment404JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteEquipment507JSONResponse) VisitDeleteEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipmentRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetEquipmentParams
+}
+
+type GetEquipmentResponseObject interface {
+	VisitGetEquipmentResponse(w http.ResponseWriter) error
+}
+
+type GetEquipment200ResponseHeaders struct {
+	ETag string
+}
+
+type GetEquipment200JSONResponse struct {
+	Body    EquipmentDetail
+	Headers GetEquipment200ResponseHeaders
+}
+
+func (response GetEquipment200JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetEquipment400JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetEquipment401JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetEquipment403JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetEquipment404JSONResponse) VisitGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipmentRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateEquipmentJSONRequestBody
+}
+
+type UpdateEquipmentResponseObject interface {
+	VisitUpdateEquipmentResponse(w http.ResponseWriter) error
+}
+
+type UpdateEquipment200JSONResponse EquipmentDetail
+
+func (response UpdateEquipment200JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateEquipment400JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateEquipment401JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateEquipment403JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateEquipment404JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateEquipment413JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEquipment507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateEquipment507JSONResponse) VisitUpdateEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulationsRequestObject struct {
+	Params ListManipulationsParams
+}
+
+type ListManipulationsResponseObject interface {
+	VisitListManipulationsResponse(w http.ResponseWriter) error
+}
+
+type ListManipulations200JSONResponse ManipulationList
+
+func (response ListManipulations200JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListManipulations400JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListManipulations401JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManipulations403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListManipulations403JSONResponse) VisitListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulationRequestObject struct {
+	Body *CreateManipulationJSONRequestBody
+}
+
+type CreateManipulationResponseObject interface {
+	VisitCreateManipulationResponse(w http.ResponseWriter) error
+}
+
+type CreateManipulation201JSONResponse ManipulationDetail
+
+func (response CreateManipulation201JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateManipulation400JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateManipulation401JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateManipulation403JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateManipulation413JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateManipulation507JSONResponse) VisitCreateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulationRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteManipulationResponseObject interface {
+	VisitDeleteManipulationResponse(w http.ResponseWriter) error
+}
+
+type DeleteManipulation204Response struct {
+}
+
+func (response DeleteManipulation204Response) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteManipulation400JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteManipulation401JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteManipulation403JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteManipulation404JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteManipulation507JSONResponse) VisitDeleteManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulationRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetManipulationParams
+}
+
+type GetManipulationResponseObject interface {
+	VisitGetManipulationResponse(w http.ResponseWriter) error
+}
+
+type GetManipulation200ResponseHeaders struct {
+	ETag string
+}
+
+type GetManipulation200JSONResponse struct {
+	Body    ManipulationDetail
+	Headers GetManipulation200ResponseHeaders
+}
+
+func (response GetManipulation200JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetManipulation400JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetManipulation401JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetManipulation403JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetManipulation404JSONResponse) VisitGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulationRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateManipulationJSONRequestBody
+}
+
+type UpdateManipulationResponseObject interface {
+	VisitUpdateManipulationResponse(w http.ResponseWriter) error
+}
+
+type UpdateManipulation200JSONResponse ManipulationDetail
+
+func (response UpdateManipulation200JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateManipulation400JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateManipulation401JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateManipulation403JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateManipulation404JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateManipulation413JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateManipulation507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateManipulation507JSONResponse) VisitUpdateManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProceduresRequestObject struct {
+	Params ListProceduresParams
+}
+
+type ListProceduresResponseObject interface {
+	VisitListProceduresResponse(w http.ResponseWriter) error
+}
+
+type ListProcedures200JSONResponse ProcedureList
+
+func (response ListProcedures200JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListProcedures400JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProcedures401JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedures403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListProcedures403JSONResponse) VisitListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureRequestObject struct {
+	Body *CreateProcedureJSONRequestBody
+}
+
+type CreateProcedureResponseObject interface {
+	VisitCreateProcedureResponse(w http.ResponseWriter) error
+}
+
+type CreateProcedure201JSONResponse ProcedureDetail
+
+func (response CreateProcedure201JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateProcedure400JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateProcedure401JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateProcedure403JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateProcedure413JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateProcedure507JSONResponse) VisitCreateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteProcedureResponseObject interface {
+	VisitDeleteProcedureResponse(w http.ResponseWriter) error
+}
+
+type DeleteProcedure204Response struct {
+}
+
+func (response DeleteProcedure204Response) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteProcedure400JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteProcedure401JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteProcedure403JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteProcedure404JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteProcedure507JSONResponse) VisitDeleteProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetProcedureParams
+}
+
+type GetProcedureResponseObject interface {
+	VisitGetProcedureResponse(w http.ResponseWriter) error
+}
+
+type GetProcedure200ResponseHeaders struct {
+	ETag string
+}
+
+type GetProcedure200JSONResponse struct {
+	Body    ProcedureDetail
+	Headers GetProcedure200ResponseHeaders
+}
+
+func (response GetProcedure200JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetProcedure400JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProcedure401JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProcedure403JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProcedure404JSONResponse) VisitGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateProcedureJSONRequestBody
+}
+
+type UpdateProcedureResponseObject interface {
+	VisitUpdateProcedureResponse(w http.ResponseWriter) error
+}
+
+type UpdateProcedure200JSONResponse ProcedureDetail
+
+func (response UpdateProcedure200JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProcedure400JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProcedure401JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProcedure403JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProcedure404JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProcedure413JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedure507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateProcedure507JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -31745,6 +39280,948 @@ func (response RevokeToken507JSONResponse) VisitRevokeTokenResponse(w http.Respo
 	return err
 }
 
+type PublicListBehaviorsRequestObject struct {
+	Params PublicListBehaviorsParams
+}
+
+type PublicListBehaviorsResponseObject interface {
+	VisitPublicListBehaviorsResponse(w http.ResponseWriter) error
+}
+
+type PublicListBehaviors200JSONResponse BehaviorList
+
+func (response PublicListBehaviors200JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListBehaviors400JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListBehaviors401JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListBehaviors403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListBehaviors403JSONResponse) VisitPublicListBehaviorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehaviorRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetBehaviorParams
+}
+
+type PublicGetBehaviorResponseObject interface {
+	VisitPublicGetBehaviorResponse(w http.ResponseWriter) error
+}
+
+type PublicGetBehavior200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetBehavior200JSONResponse struct {
+	Body    BehaviorDetail
+	Headers PublicGetBehavior200ResponseHeaders
+}
+
+func (response PublicGetBehavior200JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetBehavior400JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetBehavior401JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetBehavior403JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetBehavior404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetBehavior404JSONResponse) VisitPublicGetBehaviorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocksRequestObject struct {
+	Params PublicListConsumableStocksParams
+}
+
+type PublicListConsumableStocksResponseObject interface {
+	VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error
+}
+
+type PublicListConsumableStocks200JSONResponse ConsumableStockList
+
+func (response PublicListConsumableStocks200JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListConsumableStocks400JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListConsumableStocks401JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListConsumableStocks403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListConsumableStocks403JSONResponse) VisitPublicListConsumableStocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStockRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetConsumableStockParams
+}
+
+type PublicGetConsumableStockResponseObject interface {
+	VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error
+}
+
+type PublicGetConsumableStock200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetConsumableStock200JSONResponse struct {
+	Body    ConsumableStockDetail
+	Headers PublicGetConsumableStock200ResponseHeaders
+}
+
+func (response PublicGetConsumableStock200JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetConsumableStock400JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetConsumableStock401JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetConsumableStock403JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetConsumableStock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetConsumableStock404JSONResponse) VisitPublicGetConsumableStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitionsRequestObject struct {
+	Params PublicListDataAcquisitionsParams
+}
+
+type PublicListDataAcquisitionsResponseObject interface {
+	VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error
+}
+
+type PublicListDataAcquisitions200JSONResponse DataAcquisitionList
+
+func (response PublicListDataAcquisitions200JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListDataAcquisitions400JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListDataAcquisitions401JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListDataAcquisitions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListDataAcquisitions403JSONResponse) VisitPublicListDataAcquisitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisitionRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetDataAcquisitionParams
+}
+
+type PublicGetDataAcquisitionResponseObject interface {
+	VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error
+}
+
+type PublicGetDataAcquisition200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetDataAcquisition200JSONResponse struct {
+	Body    DataAcquisitionDetail
+	Headers PublicGetDataAcquisition200ResponseHeaders
+}
+
+func (response PublicGetDataAcquisition200JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetDataAcquisition400JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetDataAcquisition401JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetDataAcquisition403JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetDataAcquisition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetDataAcquisition404JSONResponse) VisitPublicGetDataAcquisitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipmentRequestObject struct {
+	Params PublicListEquipmentParams
+}
+
+type PublicListEquipmentResponseObject interface {
+	VisitPublicListEquipmentResponse(w http.ResponseWriter) error
+}
+
+type PublicListEquipment200JSONResponse EquipmentList
+
+func (response PublicListEquipment200JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListEquipment400JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListEquipment401JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListEquipment403JSONResponse) VisitPublicListEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipmentRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetEquipmentParams
+}
+
+type PublicGetEquipmentResponseObject interface {
+	VisitPublicGetEquipmentResponse(w http.ResponseWriter) error
+}
+
+type PublicGetEquipment200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetEquipment200JSONResponse struct {
+	Body    EquipmentDetail
+	Headers PublicGetEquipment200ResponseHeaders
+}
+
+func (response PublicGetEquipment200JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetEquipment400JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetEquipment401JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetEquipment403JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetEquipment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetEquipment404JSONResponse) VisitPublicGetEquipmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulationsRequestObject struct {
+	Params PublicListManipulationsParams
+}
+
+type PublicListManipulationsResponseObject interface {
+	VisitPublicListManipulationsResponse(w http.ResponseWriter) error
+}
+
+type PublicListManipulations200JSONResponse ManipulationList
+
+func (response PublicListManipulations200JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListManipulations400JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListManipulations401JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListManipulations403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListManipulations403JSONResponse) VisitPublicListManipulationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulationRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetManipulationParams
+}
+
+type PublicGetManipulationResponseObject interface {
+	VisitPublicGetManipulationResponse(w http.ResponseWriter) error
+}
+
+type PublicGetManipulation200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetManipulation200JSONResponse struct {
+	Body    ManipulationDetail
+	Headers PublicGetManipulation200ResponseHeaders
+}
+
+func (response PublicGetManipulation200JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetManipulation400JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetManipulation401JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetManipulation403JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetManipulation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetManipulation404JSONResponse) VisitPublicGetManipulationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProceduresRequestObject struct {
+	Params PublicListProceduresParams
+}
+
+type PublicListProceduresResponseObject interface {
+	VisitPublicListProceduresResponse(w http.ResponseWriter) error
+}
+
+type PublicListProcedures200JSONResponse ProcedureList
+
+func (response PublicListProcedures200JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListProcedures400JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListProcedures401JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedures403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListProcedures403JSONResponse) VisitPublicListProceduresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetProcedureParams
+}
+
+type PublicGetProcedureResponseObject interface {
+	VisitPublicGetProcedureResponse(w http.ResponseWriter) error
+}
+
+type PublicGetProcedure200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetProcedure200JSONResponse struct {
+	Body    ProcedureDetail
+	Headers PublicGetProcedure200ResponseHeaders
+}
+
+func (response PublicGetProcedure200JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetProcedure400JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetProcedure401JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetProcedure403JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetProcedure404JSONResponse) VisitPublicGetProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListBehavioralAssaysRequestObject struct {
 	Params PublicListBehavioralAssaysParams
 }
@@ -35353,6 +43830,96 @@ type StrictServerInterface interface {
 	// PollDeviceAuth Poll a device login
 	// (POST /api/auth/device/token/)
 	PollDeviceAuth(ctx context.Context, request PollDeviceAuthRequestObject) (PollDeviceAuthResponseObject, error)
+	// ListBehaviors List behaviors (private portal)
+	// (GET /api/private/modules/behavior/)
+	ListBehaviors(ctx context.Context, request ListBehaviorsRequestObject) (ListBehaviorsResponseObject, error)
+	// CreateBehavior Create a behavior
+	// (POST /api/private/modules/behavior/)
+	CreateBehavior(ctx context.Context, request CreateBehaviorRequestObject) (CreateBehaviorResponseObject, error)
+	// DeleteBehavior Delete a behavior
+	// (DELETE /api/private/modules/behavior/{id}/)
+	DeleteBehavior(ctx context.Context, request DeleteBehaviorRequestObject) (DeleteBehaviorResponseObject, error)
+	// GetBehavior Get one behavior (private portal)
+	// (GET /api/private/modules/behavior/{id}/)
+	GetBehavior(ctx context.Context, request GetBehaviorRequestObject) (GetBehaviorResponseObject, error)
+	// UpdateBehavior Update a behavior
+	// (PATCH /api/private/modules/behavior/{id}/)
+	UpdateBehavior(ctx context.Context, request UpdateBehaviorRequestObject) (UpdateBehaviorResponseObject, error)
+	// ListConsumableStocks List consumable stocks (private portal)
+	// (GET /api/private/modules/consumablestock/)
+	ListConsumableStocks(ctx context.Context, request ListConsumableStocksRequestObject) (ListConsumableStocksResponseObject, error)
+	// CreateConsumableStock Create a consumablestock
+	// (POST /api/private/modules/consumablestock/)
+	CreateConsumableStock(ctx context.Context, request CreateConsumableStockRequestObject) (CreateConsumableStockResponseObject, error)
+	// DeleteConsumableStock Delete a consumablestock
+	// (DELETE /api/private/modules/consumablestock/{id}/)
+	DeleteConsumableStock(ctx context.Context, request DeleteConsumableStockRequestObject) (DeleteConsumableStockResponseObject, error)
+	// GetConsumableStock Get one consumablestock (private portal)
+	// (GET /api/private/modules/consumablestock/{id}/)
+	GetConsumableStock(ctx context.Context, request GetConsumableStockRequestObject) (GetConsumableStockResponseObject, error)
+	// UpdateConsumableStock Update a consumablestock
+	// (PATCH /api/private/modules/consumablestock/{id}/)
+	UpdateConsumableStock(ctx context.Context, request UpdateConsumableStockRequestObject) (UpdateConsumableStockResponseObject, error)
+	// ListDataAcquisitions List data acquisitions (private portal)
+	// (GET /api/private/modules/dataacquisition/)
+	ListDataAcquisitions(ctx context.Context, request ListDataAcquisitionsRequestObject) (ListDataAcquisitionsResponseObject, error)
+	// CreateDataAcquisition Create a dataacquisition
+	// (POST /api/private/modules/dataacquisition/)
+	CreateDataAcquisition(ctx context.Context, request CreateDataAcquisitionRequestObject) (CreateDataAcquisitionResponseObject, error)
+	// DeleteDataAcquisition Delete a dataacquisition
+	// (DELETE /api/private/modules/dataacquisition/{id}/)
+	DeleteDataAcquisition(ctx context.Context, request DeleteDataAcquisitionRequestObject) (DeleteDataAcquisitionResponseObject, error)
+	// GetDataAcquisition Get one dataacquisition (private portal)
+	// (GET /api/private/modules/dataacquisition/{id}/)
+	GetDataAcquisition(ctx context.Context, request GetDataAcquisitionRequestObject) (GetDataAcquisitionResponseObject, error)
+	// UpdateDataAcquisition Update a dataacquisition
+	// (PATCH /api/private/modules/dataacquisition/{id}/)
+	UpdateDataAcquisition(ctx context.Context, request UpdateDataAcquisitionRequestObject) (UpdateDataAcquisitionResponseObject, error)
+	// ListEquipment List equipment (private portal)
+	// (GET /api/private/modules/equipment/)
+	ListEquipment(ctx context.Context, request ListEquipmentRequestObject) (ListEquipmentResponseObject, error)
+	// CreateEquipment Create a equipment
+	// (POST /api/private/modules/equipment/)
+	CreateEquipment(ctx context.Context, request CreateEquipmentRequestObject) (CreateEquipmentResponseObject, error)
+	// DeleteEquipment Delete a equipment
+	// (DELETE /api/private/modules/equipment/{id}/)
+	DeleteEquipment(ctx context.Context, request DeleteEquipmentRequestObject) (DeleteEquipmentResponseObject, error)
+	// GetEquipment Get one equipment (private portal)
+	// (GET /api/private/modules/equipment/{id}/)
+	GetEquipment(ctx context.Context, request GetEquipmentRequestObject) (GetEquipmentResponseObject, error)
+	// UpdateEquipment Update a equipment
+	// (PATCH /api/private/modules/equipment/{id}/)
+	UpdateEquipment(ctx context.Context, request UpdateEquipmentRequestObject) (UpdateEquipmentResponseObject, error)
+	// ListManipulations List manipulations (private portal)
+	// (GET /api/private/modules/manipulation/)
+	ListManipulations(ctx context.Context, request ListManipulationsRequestObject) (ListManipulationsResponseObject, error)
+	// CreateManipulation Create a manipulation
+	// (POST /api/private/modules/manipulation/)
+	CreateManipulation(ctx context.Context, request CreateManipulationRequestObject) (CreateManipulationResponseObject, error)
+	// DeleteManipulation Delete a manipulation
+	// (DELETE /api/private/modules/manipulation/{id}/)
+	DeleteManipulation(ctx context.Context, request DeleteManipulationRequestObject) (DeleteManipulationResponseObject, error)
+	// GetManipulation Get one manipulation (private portal)
+	// (GET /api/private/modules/manipulation/{id}/)
+	GetManipulation(ctx context.Context, request GetManipulationRequestObject) (GetManipulationResponseObject, error)
+	// UpdateManipulation Update a manipulation
+	// (PATCH /api/private/modules/manipulation/{id}/)
+	UpdateManipulation(ctx context.Context, request UpdateManipulationRequestObject) (UpdateManipulationResponseObject, error)
+	// ListProcedures List procedures (private portal)
+	// (GET /api/private/modules/procedure/)
+	ListProcedures(ctx context.Context, request ListProceduresRequestObject) (ListProceduresResponseObject, error)
+	// CreateProcedure Create a procedure
+	// (POST /api/private/modules/procedure/)
+	CreateProcedure(ctx context.Context, request CreateProcedureRequestObject) (CreateProcedureResponseObject, error)
+	// DeleteProcedure Delete a procedure
+	// (DELETE /api/private/modules/procedure/{id}/)
+	DeleteProcedure(ctx context.Context, request DeleteProcedureRequestObject) (DeleteProcedureResponseObject, error)
+	// GetProcedure Get one procedure (private portal)
+	// (GET /api/private/modules/procedure/{id}/)
+	GetProcedure(ctx context.Context, request GetProcedureRequestObject) (GetProcedureResponseObject, error)
+	// UpdateProcedure Update a procedure
+	// (PATCH /api/private/modules/procedure/{id}/)
+	UpdateProcedure(ctx context.Context, request UpdateProcedureRequestObject) (UpdateProcedureResponseObject, error)
 	// ListBehavioralAssays List behavioralassays (private portal)
 	// (GET /api/private/personal_attributes/behavioralassay/)
 	ListBehavioralAssays(ctx context.Context, request ListBehavioralAssaysRequestObject) (ListBehavioralAssaysResponseObject, error)
@@ -35767,6 +44334,42 @@ type StrictServerInterface interface {
 	// RevokeToken Revoke one of the caller's tokens
 	// (DELETE /api/private/users/tokens/{token_id}/)
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
+	// PublicListBehaviors List behaviors (public portal)
+	// (GET /api/public/modules/behavior/)
+	PublicListBehaviors(ctx context.Context, request PublicListBehaviorsRequestObject) (PublicListBehaviorsResponseObject, error)
+	// PublicGetBehavior Get one behavior (public portal)
+	// (GET /api/public/modules/behavior/{id}/)
+	PublicGetBehavior(ctx context.Context, request PublicGetBehaviorRequestObject) (PublicGetBehaviorResponseObject, error)
+	// PublicListConsumableStocks List consumable stocks (public portal)
+	// (GET /api/public/modules/consumablestock/)
+	PublicListConsumableStocks(ctx context.Context, request PublicListConsumableStocksRequestObject) (PublicListConsumableStocksResponseObject, error)
+	// PublicGetConsumableStock Get one consumablestock (public portal)
+	// (GET /api/public/modules/consumablestock/{id}/)
+	PublicGetConsumableStock(ctx context.Context, request PublicGetConsumableStockRequestObject) (PublicGetConsumableStockResponseObject, error)
+	// PublicListDataAcquisitions List data acquisitions (public portal)
+	// (GET /api/public/modules/dataacquisition/)
+	PublicListDataAcquisitions(ctx context.Context, request PublicListDataAcquisitionsRequestObject) (PublicListDataAcquisitionsResponseObject, error)
+	// PublicGetDataAcquisition Get one dataacquisition (public portal)
+	// (GET /api/public/modules/dataacquisition/{id}/)
+	PublicGetDataAcquisition(ctx context.Context, request PublicGetDataAcquisitionRequestObject) (PublicGetDataAcquisitionResponseObject, error)
+	// PublicListEquipment List equipment (public portal)
+	// (GET /api/public/modules/equipment/)
+	PublicListEquipment(ctx context.Context, request PublicListEquipmentRequestObject) (PublicListEquipmentResponseObject, error)
+	// PublicGetEquipment Get one equipment (public portal)
+	// (GET /api/public/modules/equipment/{id}/)
+	PublicGetEquipment(ctx context.Context, request PublicGetEquipmentRequestObject) (PublicGetEquipmentResponseObject, error)
+	// PublicListManipulations List manipulations (public portal)
+	// (GET /api/public/modules/manipulation/)
+	PublicListManipulations(ctx context.Context, request PublicListManipulationsRequestObject) (PublicListManipulationsResponseObject, error)
+	// PublicGetManipulation Get one manipulation (public portal)
+	// (GET /api/public/modules/manipulation/{id}/)
+	PublicGetManipulation(ctx context.Context, request PublicGetManipulationRequestObject) (PublicGetManipulationResponseObject, error)
+	// PublicListProcedures List procedures (public portal)
+	// (GET /api/public/modules/procedure/)
+	PublicListProcedures(ctx context.Context, request PublicListProceduresRequestObject) (PublicListProceduresResponseObject, error)
+	// PublicGetProcedure Get one procedure (public portal)
+	// (GET /api/public/modules/procedure/{id}/)
+	PublicGetProcedure(ctx context.Context, request PublicGetProcedureRequestObject) (PublicGetProcedureResponseObject, error)
 	// PublicListBehavioralAssays List behavioralassays (public portal)
 	// (GET /api/public/personal_attributes/behavioralassay/)
 	PublicListBehavioralAssays(ctx context.Context, request PublicListBehavioralAssaysRequestObject) (PublicListBehavioralAssaysResponseObject, error)
@@ -36008,6 +44611,1026 @@ func (sh *strictHandler) PollDeviceAuth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PollDeviceAuthResponseObject); ok {
 		return validResponse.VisitPollDeviceAuthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBehaviors operation middleware
+func (sh *strictHandler) ListBehaviors(ctx echo.Context, params ListBehaviorsParams) error {
+	var request ListBehaviorsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBehaviors(ctx.Request().Context(), request.(ListBehaviorsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBehaviors")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBehaviorsResponseObject); ok {
+		return validResponse.VisitListBehaviorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateBehavior operation middleware
+func (sh *strictHandler) CreateBehavior(ctx echo.Context) error {
+	var request CreateBehaviorRequestObject
+
+	var body CreateBehaviorJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBehavior(ctx.Request().Context(), request.(CreateBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateBehaviorResponseObject); ok {
+		return validResponse.VisitCreateBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBehavior operation middleware
+func (sh *strictHandler) DeleteBehavior(ctx echo.Context, id Id) error {
+	var request DeleteBehaviorRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBehavior(ctx.Request().Context(), request.(DeleteBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBehaviorResponseObject); ok {
+		return validResponse.VisitDeleteBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBehavior operation middleware
+func (sh *strictHandler) GetBehavior(ctx echo.Context, id Id, params GetBehaviorParams) error {
+	var request GetBehaviorRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBehavior(ctx.Request().Context(), request.(GetBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBehaviorResponseObject); ok {
+		return validResponse.VisitGetBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateBehavior operation middleware
+func (sh *strictHandler) UpdateBehavior(ctx echo.Context, id Id) error {
+	var request UpdateBehaviorRequestObject
+
+	request.Id = id
+
+	var body UpdateBehaviorJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBehavior(ctx.Request().Context(), request.(UpdateBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateBehaviorResponseObject); ok {
+		return validResponse.VisitUpdateBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConsumableStocks operation middleware
+func (sh *strictHandler) ListConsumableStocks(ctx echo.Context, params ListConsumableStocksParams) error {
+	var request ListConsumableStocksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsumableStocks(ctx.Request().Context(), request.(ListConsumableStocksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsumableStocks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConsumableStocksResponseObject); ok {
+		return validResponse.VisitListConsumableStocksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateConsumableStock operation middleware
+func (sh *strictHandler) CreateConsumableStock(ctx echo.Context) error {
+	var request CreateConsumableStockRequestObject
+
+	var body CreateConsumableStockJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConsumableStock(ctx.Request().Context(), request.(CreateConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateConsumableStockResponseObject); ok {
+		return validResponse.VisitCreateConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConsumableStock operation middleware
+func (sh *strictHandler) DeleteConsumableStock(ctx echo.Context, id Id) error {
+	var request DeleteConsumableStockRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsumableStock(ctx.Request().Context(), request.(DeleteConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConsumableStockResponseObject); ok {
+		return validResponse.VisitDeleteConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConsumableStock operation middleware
+func (sh *strictHandler) GetConsumableStock(ctx echo.Context, id Id, params GetConsumableStockParams) error {
+	var request GetConsumableStockRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConsumableStock(ctx.Request().Context(), request.(GetConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConsumableStockResponseObject); ok {
+		return validResponse.VisitGetConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateConsumableStock operation middleware
+func (sh *strictHandler) UpdateConsumableStock(ctx echo.Context, id Id) error {
+	var request UpdateConsumableStockRequestObject
+
+	request.Id = id
+
+	var body UpdateConsumableStockJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateConsumableStock(ctx.Request().Context(), request.(UpdateConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateConsumableStockResponseObject); ok {
+		return validResponse.VisitUpdateConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDataAcquisitions operation middleware
+func (sh *strictHandler) ListDataAcquisitions(ctx echo.Context, params ListDataAcquisitionsParams) error {
+	var request ListDataAcquisitionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDataAcquisitions(ctx.Request().Context(), request.(ListDataAcquisitionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDataAcquisitions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDataAcquisitionsResponseObject); ok {
+		return validResponse.VisitListDataAcquisitionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDataAcquisition operation middleware
+func (sh *strictHandler) CreateDataAcquisition(ctx echo.Context) error {
+	var request CreateDataAcquisitionRequestObject
+
+	var body CreateDataAcquisitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDataAcquisition(ctx.Request().Context(), request.(CreateDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDataAcquisitionResponseObject); ok {
+		return validResponse.VisitCreateDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDataAcquisition operation middleware
+func (sh *strictHandler) DeleteDataAcquisition(ctx echo.Context, id Id) error {
+	var request DeleteDataAcquisitionRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDataAcquisition(ctx.Request().Context(), request.(DeleteDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDataAcquisitionResponseObject); ok {
+		return validResponse.VisitDeleteDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDataAcquisition operation middleware
+func (sh *strictHandler) GetDataAcquisition(ctx echo.Context, id Id, params GetDataAcquisitionParams) error {
+	var request GetDataAcquisitionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDataAcquisition(ctx.Request().Context(), request.(GetDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDataAcquisitionResponseObject); ok {
+		return validResponse.VisitGetDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateDataAcquisition operation middleware
+func (sh *strictHandler) UpdateDataAcquisition(ctx echo.Context, id Id) error {
+	var request UpdateDataAcquisitionRequestObject
+
+	request.Id = id
+
+	var body UpdateDataAcquisitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateDataAcquisition(ctx.Request().Context(), request.(UpdateDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateDataAcquisitionResponseObject); ok {
+		return validResponse.VisitUpdateDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListEquipment operation middleware
+func (sh *strictHandler) ListEquipment(ctx echo.Context, params ListEquipmentParams) error {
+	var request ListEquipmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEquipment(ctx.Request().Context(), request.(ListEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListEquipmentResponseObject); ok {
+		return validResponse.VisitListEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateEquipment operation middleware
+func (sh *strictHandler) CreateEquipment(ctx echo.Context) error {
+	var request CreateEquipmentRequestObject
+
+	var body CreateEquipmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateEquipment(ctx.Request().Context(), request.(CreateEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateEquipmentResponseObject); ok {
+		return validResponse.VisitCreateEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteEquipment operation middleware
+func (sh *strictHandler) DeleteEquipment(ctx echo.Context, id Id) error {
+	var request DeleteEquipmentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEquipment(ctx.Request().Context(), request.(DeleteEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteEquipmentResponseObject); ok {
+		return validResponse.VisitDeleteEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEquipment operation middleware
+func (sh *strictHandler) GetEquipment(ctx echo.Context, id Id, params GetEquipmentParams) error {
+	var request GetEquipmentRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEquipment(ctx.Request().Context(), request.(GetEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEquipmentResponseObject); ok {
+		return validResponse.VisitGetEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateEquipment operation middleware
+func (sh *strictHandler) UpdateEquipment(ctx echo.Context, id Id) error {
+	var request UpdateEquipmentRequestObject
+
+	request.Id = id
+
+	var body UpdateEquipmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateEquipment(ctx.Request().Context(), request.(UpdateEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateEquipmentResponseObject); ok {
+		return validResponse.VisitUpdateEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListManipulations operation middleware
+func (sh *strictHandler) ListManipulations(ctx echo.Context, params ListManipulationsParams) error {
+	var request ListManipulationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListManipulations(ctx.Request().Context(), request.(ListManipulationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListManipulations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListManipulationsResponseObject); ok {
+		return validResponse.VisitListManipulationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateManipulation operation middleware
+func (sh *strictHandler) CreateManipulation(ctx echo.Context) error {
+	var request CreateManipulationRequestObject
+
+	var body CreateManipulationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateManipulation(ctx.Request().Context(), request.(CreateManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateManipulationResponseObject); ok {
+		return validResponse.VisitCreateManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteManipulation operation middleware
+func (sh *strictHandler) DeleteManipulation(ctx echo.Context, id Id) error {
+	var request DeleteManipulationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteManipulation(ctx.Request().Context(), request.(DeleteManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteManipulationResponseObject); ok {
+		return validResponse.VisitDeleteManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetManipulation operation middleware
+func (sh *strictHandler) GetManipulation(ctx echo.Context, id Id, params GetManipulationParams) error {
+	var request GetManipulationRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetManipulation(ctx.Request().Context(), request.(GetManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetManipulationResponseObject); ok {
+		return validResponse.VisitGetManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateManipulation operation middleware
+func (sh *strictHandler) UpdateManipulation(ctx echo.Context, id Id) error {
+	var request UpdateManipulationRequestObject
+
+	request.Id = id
+
+	var body UpdateManipulationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateManipulation(ctx.Request().Context(), request.(UpdateManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateManipulationResponseObject); ok {
+		return validResponse.VisitUpdateManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListProcedures operation middleware
+func (sh *strictHandler) ListProcedures(ctx echo.Context, params ListProceduresParams) error {
+	var request ListProceduresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProcedures(ctx.Request().Context(), request.(ListProceduresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProcedures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListProceduresResponseObject); ok {
+		return validResponse.VisitListProceduresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateProcedure operation middleware
+func (sh *strictHandler) CreateProcedure(ctx echo.Context) error {
+	var request CreateProcedureRequestObject
+
+	var body CreateProcedureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateProcedure(ctx.Request().Context(), request.(CreateProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateProcedureResponseObject); ok {
+		return validResponse.VisitCreateProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteProcedure operation middleware
+func (sh *strictHandler) DeleteProcedure(ctx echo.Context, id Id) error {
+	var request DeleteProcedureRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteProcedure(ctx.Request().Context(), request.(DeleteProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteProcedureResponseObject); ok {
+		return validResponse.VisitDeleteProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProcedure operation middleware
+func (sh *strictHandler) GetProcedure(ctx echo.Context, id Id, params GetProcedureParams) error {
+	var request GetProcedureRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProcedure(ctx.Request().Context(), request.(GetProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProcedureResponseObject); ok {
+		return validResponse.VisitGetProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProcedure operation middleware
+func (sh *strictHandler) UpdateProcedure(ctx echo.Context, id Id) error {
+	var request UpdateProcedureRequestObject
+
+	request.Id = id
+
+	var body UpdateProcedureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProcedure(ctx.Request().Context(), request.(UpdateProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProcedureResponseObject); ok {
+		return validResponse.VisitUpdateProcedureResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -41048,6 +50671,312 @@ func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId int64) error {
 	return nil
 }
 
+// PublicListBehaviors operation middleware
+func (sh *strictHandler) PublicListBehaviors(ctx echo.Context, params PublicListBehaviorsParams) error {
+	var request PublicListBehaviorsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListBehaviors(ctx.Request().Context(), request.(PublicListBehaviorsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListBehaviors")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListBehaviorsResponseObject); ok {
+		return validResponse.VisitPublicListBehaviorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetBehavior operation middleware
+func (sh *strictHandler) PublicGetBehavior(ctx echo.Context, id Id, params PublicGetBehaviorParams) error {
+	var request PublicGetBehaviorRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetBehavior(ctx.Request().Context(), request.(PublicGetBehaviorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetBehavior")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetBehaviorResponseObject); ok {
+		return validResponse.VisitPublicGetBehaviorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListConsumableStocks operation middleware
+func (sh *strictHandler) PublicListConsumableStocks(ctx echo.Context, params PublicListConsumableStocksParams) error {
+	var request PublicListConsumableStocksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListConsumableStocks(ctx.Request().Context(), request.(PublicListConsumableStocksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListConsumableStocks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListConsumableStocksResponseObject); ok {
+		return validResponse.VisitPublicListConsumableStocksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetConsumableStock operation middleware
+func (sh *strictHandler) PublicGetConsumableStock(ctx echo.Context, id Id, params PublicGetConsumableStockParams) error {
+	var request PublicGetConsumableStockRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetConsumableStock(ctx.Request().Context(), request.(PublicGetConsumableStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetConsumableStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetConsumableStockResponseObject); ok {
+		return validResponse.VisitPublicGetConsumableStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListDataAcquisitions operation middleware
+func (sh *strictHandler) PublicListDataAcquisitions(ctx echo.Context, params PublicListDataAcquisitionsParams) error {
+	var request PublicListDataAcquisitionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListDataAcquisitions(ctx.Request().Context(), request.(PublicListDataAcquisitionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListDataAcquisitions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListDataAcquisitionsResponseObject); ok {
+		return validResponse.VisitPublicListDataAcquisitionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetDataAcquisition operation middleware
+func (sh *strictHandler) PublicGetDataAcquisition(ctx echo.Context, id Id, params PublicGetDataAcquisitionParams) error {
+	var request PublicGetDataAcquisitionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetDataAcquisition(ctx.Request().Context(), request.(PublicGetDataAcquisitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetDataAcquisition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetDataAcquisitionResponseObject); ok {
+		return validResponse.VisitPublicGetDataAcquisitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListEquipment operation middleware
+func (sh *strictHandler) PublicListEquipment(ctx echo.Context, params PublicListEquipmentParams) error {
+	var request PublicListEquipmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListEquipment(ctx.Request().Context(), request.(PublicListEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListEquipmentResponseObject); ok {
+		return validResponse.VisitPublicListEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetEquipment operation middleware
+func (sh *strictHandler) PublicGetEquipment(ctx echo.Context, id Id, params PublicGetEquipmentParams) error {
+	var request PublicGetEquipmentRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetEquipment(ctx.Request().Context(), request.(PublicGetEquipmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetEquipment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetEquipmentResponseObject); ok {
+		return validResponse.VisitPublicGetEquipmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListManipulations operation middleware
+func (sh *strictHandler) PublicListManipulations(ctx echo.Context, params PublicListManipulationsParams) error {
+	var request PublicListManipulationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListManipulations(ctx.Request().Context(), request.(PublicListManipulationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListManipulations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListManipulationsResponseObject); ok {
+		return validResponse.VisitPublicListManipulationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetManipulation operation middleware
+func (sh *strictHandler) PublicGetManipulation(ctx echo.Context, id Id, params PublicGetManipulationParams) error {
+	var request PublicGetManipulationRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetManipulation(ctx.Request().Context(), request.(PublicGetManipulationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetManipulation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetManipulationResponseObject); ok {
+		return validResponse.VisitPublicGetManipulationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListProcedures operation middleware
+func (sh *strictHandler) PublicListProcedures(ctx echo.Context, params PublicListProceduresParams) error {
+	var request PublicListProceduresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListProcedures(ctx.Request().Context(), request.(PublicListProceduresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListProcedures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListProceduresResponseObject); ok {
+		return validResponse.VisitPublicListProceduresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetProcedure operation middleware
+func (sh *strictHandler) PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error {
+	var request PublicGetProcedureRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetProcedure(ctx.Request().Context(), request.(PublicGetProcedureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetProcedure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetProcedureResponseObject); ok {
+		return validResponse.VisitPublicGetProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListBehavioralAssays operation middleware
 func (sh *strictHandler) PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error {
 	var request PublicListBehavioralAssaysRequestObject
@@ -42248,338 +52177,409 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs5mif6Kog8G2FpgqJkl6qqR4qJDZUv3d5TF68td58ZU0cEM0ES7STABpCS2V5F7F/nCc4zzIPN",
-	"k2zglvcLkkyKFJX/VFlMJID88F1/AL7vu+fTxZISRAT3Lr57cwQDxNQ/317Dmfx/gLjP8FJgSrwL75Ng",
-	"lMwAIgKLFRBwBugUiDkCDPmUBQByIOaYg88ffwWQ8HvEOMAC3GMxp5EA/4gQW4ElZHCBBGL8EnBEAtkC",
-	"EzB+Pz35DQp/PgaCAn8OyQwBykCAQiRQehRKwhXAU0DohAYrMIcccEx8NPQGHkP/iDBDgXchWIQGHvfn",
-	"aAHll4jVEnkXHhcMk5n38PAw8JKZyAZvoICfBGVwht7hUCD2O1yg9z4lAmLCi8R4DTk6wYQjwrHAdwjw",
-	"aKJ7t1QhcKEmhWVz9fHewJM/ehfeVA3xXTXBdpAHr27GA+/tNz+MAlScyxtGlxxAMMUoDMCU0QVA0J8b",
-	"il0ChpYICjgJ1XzQt2VIZTeaRmXTQ3qkLzeZGWGBFooSC0x+RWQm5t7Fy0F+ovEPkDG4kn9zsQrVR1O2",
-	"8JLv+BWTr6o7GIb0/u1iKVZ/hWEUTyz7jX+bIwKWDHFExMB8GQc+ZGwFCAXjUPY2rqK3+aBb1aqBzO8o",
-	"W0BRpPKV76OlQAGAkmtnhDIUgCOG+JISjjiADAEY3sMVB//j0x+/H1euve4/PQlEooV38cX7O6fEG3hw",
-	"ib2bQcnU3gfFaV3HovGCg8+f378ZgiuwgKEcBgXql1gaz8/O41ktoZgnk8JBrfiYOV94UaRalkxtqsS3",
-	"RFAcZBkLDvyIMUQEkLoHHCkmhuDPb68BnY6IbCDVSpUuOQaYA0qQkT2OBnLA8b+MwZQyAMlqRNA3zIUU",
-	"TysVKOQInL98NQR/M73KmWktaCb5jwhxATAfkYj4lARYfhMMh+B18ge4Z1ggLtWWnIDVhQyBOSRBiAL1",
-	"MxQjAoHACzQAnKpp3lPgh1hqX6UI5dTkqBwukCaCoo78aYoZl3qU8OGI2PXTE01W0CrQDGMt4LdYUs/O",
-	"zkoXjlRolTFD4fBfxgAtJijghiIhlBJAJ39HvuDyM9RPmBIgm4+lKk+pHnCkf4WhpAHmAFoZEpQeOyoj",
-	"TLapjH7FC1wi7B/gDAGO/4kGIEBTGIUCvDq7BH4IF0s1ffByOHx5dlYl5KHqtkTRYCLQDDFF+v0zMX9M",
-	"pxyVkOP3aDFBTK+31ryCAv4VLxPyVJKC6j5L1Qkm4odX3kDyKV5IHfjq5fnP53/64afznwdyZfWPCd+m",
-	"qfeBUcmF2lq/5x+iSYj94tQlY0llMIUhbyIW5rdL1U0TnTJj798yfkKcY0oKPo35vThHZYv1dLBUR6oZ",
-	"OJLa/rhhZqax45T0POTEuJ5YmUkzbTmQbVAglYqaVwAFBOY9t8kFyUBDHLSa496uqp6e4UBeQz27nEvd",
-	"1FDsEozN6OZ3LikzltrZmp+GWdv3Ws33Gs7q5qocOW0C5UTgrGEOAs6ax6esRJXJX7WnPADjk7H0Kaf4",
-	"m/ITZENtidfwmTllospGtbRKD9IVM26lfP0XGHzUvoj8S7ILIuqfcLkMsa/s76nyHS++p4b/bwxNvQvv",
-	"/zpN4rxT/ZSfvpMEeMsYZVxHQ1kivSd3MMRS8paRGMjITscWSL0BjsbfR+q7R94F+DLyruWi6RaYA+tG",
-	"DkfezcP4WHli30degATEoXxj5EkHWbpvHOkuwQkYDocj72E89LQLPsFBgEhn3/tGDV72qfmp/TuNQEAB",
-	"oQLM4R0CS8QWWOtDQeVfco00m0Jf9qGm7SlPikfTKfalT2fU7g7mn56FVZYXlroXWsYRu0PsBQcB5l+V",
-	"Zy45HXLlok2jMLyUnz+X4ngPuXJwBSJD7S5xsQV2/J9SlprZUYncBYBgIv3rEHMhldwCcQ5nSLLll1Hc",
-	"VisKzZUXYErpyLspZ8Y05/1OxTsakWAHC/c7FWAqx06tlHGjA4q44kgVxMhvwPrvO8zxJESSM2VzH4Yh",
-	"YupDPsBVSGFwTemvkO2EEQ2PAAXTCEpBKCeS+jj1QMZtd4iBV+C3X8ARDDkF9zLUl3E+8OcR+YqklVc+",
-	"F4pjsHcQh2gXi5SeBJiqWZgvSiFYUjPK9Ynj0SRAz0a5WBioK9AYloLLoNSg0Hz09ZxRIcy35gJ/SsEC",
-	"khWAQqDFUnCN/GjNFAQMca78XsqstvJpRMQFqFqoewXgmfGG4O23JfIV3nEHcSgtoXTEfgJcUYAbmRmk",
-	"ccOPSLDVydVUIFZm69V7ICICh9pDQt+EnT3wIQE88n2EgmE2hrVhwMuSMECu2GcCIzGnDP/zUVjiN2kN",
-	"pJvHwAQGwGcoQERgGPIiaa8iMZcP9RTSbcE9YkjJ8JLROxwYPirTT1ajCfoVkTKy/+1vfztJjYSyX1mA",
-	"PuUnmc9U3gWawztMGQyvOIerEuALTOImAMo24GiJGFfoBxSC4Ukk0CWg98SgY3wOpd8e4q8IQMCRiJbH",
-	"QzAOsY+kTzNWqlv7m/a3lP4CC7gCHKFLADW4Ip2xEPqqEeUIHCkYTyq9qrclXTlCgAu4Oh6Cjwak0CDd",
-	"58/v33AFECloI0gBGvdYzME4Rhz+TUMgl2AcI6JjECi0VdkVLhdiyegSMYG1r5aQ6nYJGQzwbCF/pgT9",
-	"MfUuvtQz3ecIB97DoL5Rsl4f7AAPN3kuzUA/P5YgPwMPB2XInlQ9f5BwZV3d4ms2Ri6R8Dm9V14SukNs",
-	"JdXfkeQG6TnNEdBvgSVlAobHWsvLMS4ToEtykF5AswOAxRC8MQBDHMCbKU0oDREkck6WDTJOd4ck/1X3",
-	"r+mc9921/58jeAnhlBjc6p87nd0n2fG17PfhRscOFsb9onFdNcMsg2SmMyjl2hRZ06ueANNaaOSn5VTI",
-	"a4aMFsph+AyriCqlT7Q60cIEjj788el6AD58vlYyC4MTxRnmqfIIpPwa7N1Z9hwI3F540lLgyJAu83Bk",
-	"rgbQM8tqzePmmMbwSyOHOLCCMaMX3yuXClqj46bztI3KzzjfncPMZCTTOC/3BSzMsLiWyv3KeDQlwObA",
-	"WyDR6J3Iyf8m20kWQd9EU/sPcKb222T7JUN3mEbc/Z16Ykv1oD/NzCU1hPkah+X4UL571Kwyrq5f/+U4",
-	"tiHSPTChgzQgQ/A7tQg17xVGlwqjZkFfQ4FmlDW5kr5pBo5mIZ3AEAj4jRK6WB1fgvESyjhpDBbwq3bv",
-	"FgACwRB6VG8ut8pd+VAli/SqlGs0Fdz9hd+jUEVqLR3JeMHaOBBmbjdOrNDCJYjZoiOvoGkNqxajQWSS",
-	"pckvPzGLULH8ZcbWjYjNxvTWT4le27WvVPNJr27zbDKttj+M1rGvyYSfg4lN02pDO2sJ525qi6K4ibXd",
-	"Q0GsodaHlENQY8Ss31A0YgNApwDGVm6gkDhOFwjwJfIx4o9qydKK4dFsyaBxzdE3gRiB4S1WwNgUG0ir",
-	"bqy35p33qVcewRZThmdYTlX7cdDZ9WNoihgiPrqNWOg0FGO4BPD9iDiCzJ+Dj4jTiPkIJBQYADScDcH4",
-	"48f3by4+vf54e/bypx9//lEhhdlDQI1iMfAMf24LTflkui9BU5ydj5idk9lWrFCe/oa6Fax346QTWngz",
-	"sX7oyJtJy3FLffeo0rimMt+BkHUiHu1DtfZuoOU+BzfQNZotw5KrXRFH4Md21egG2v7W8QKT+T4LLzAh",
-	"1YZOoKWbuxNY1GCbOIG9/joc/VVkMwYx+YhmpWcMrwBTT7RbPJFNARQh5GX4z9FYPRoPwBj6jJLVYnys",
-	"thZTD+QSyV8ZAhHB/4geFxoy08qvwI8lBFczTp/zv3p/5Q3kf2+D38w//vKL/SX+1wfz/0/ewPvlt3Nv",
-	"4H149+rs7KX8x99e/uu//uwNvE+vzs7OSy4L1AGUr8663A909J+dPTtLV0u2m3o+a3bFZFvDeR35YNVL",
-	"36AdngYjrKX6yreQWi5mpWcjm9yyWLHUuggpHVQwqOl+GuZS4b2kemjhtqTndMD+SoY46zkqCaUaPZQy",
-	"wd7ENenF+qUbRsYQCuTTMmTMPAOYqHtP5qz4BYBgQcUcMWXEIZhC9ccRj7RBPh6AAArEB+ZQkBCIDcHY",
-	"vC6tvX59rN4f69fHj3CcBzMxvw2MiYmNo/qhC4eVBOt3jswBvdsZItTu3eW9wcJbmnTl9wj1M0VLObo5",
-	"o1N+tGqOF5JcW8ASP0WG1W7W90o0B91y/E+UV6wVdE0rWlpNIv3MkUSIPQaJSgS7fOmNNHUM55mbKHou",
-	"XEAm1mdpYW6J1I2nbpI8DLx7BAkms3UHq3FILZ1iToilJu+sqvkO0loiQ4KUgOfmm+XQMlm+qdG8Dk6v",
-	"UcNdnaw6YDXoEvrm1En7+4ttlI7LhKpkvmmvLNEALqM8WWluFOQ66aqOQhK/p97bN+2K/rF5UDd6Vdyh",
-	"n7aJOewsDjngsFRZM9jQrzdHGnltutGhs16X9rp0z3VpQVRe03npbdor4KsngE7z8Z4kaxBf0rOBHjiC",
-	"9t/KV56oW0Uc3SF1JFB1xo9ToZ9KG2HTmARgbDsa21/lCE///N/uPHZDz/JwJ142MYei5I6Ouqa9jTMC",
-	"6QAnb77cZcH9MGPsKcT0MOPcVEpDoxduRGN35xi3ocYq2eVjckkrxTfmAqQhRQUXgSN1+0cqba7vbF0q",
-	"bVIRV0uNQAA21+KWX8HR+dnZcYYV1zk6vTZb5bzNao6p8iz9WLvWjW10cH5083L1qOUepVG1zv6kHf1w",
-	"vUlLkbV8SU2eJk8yrxEe+Thlrw+2pg9KGCIMkS8qtsL9+Gmz52RzpEjPyWTmKfOcbIf13pPprPeeOvKe",
-	"DD0rvCe7dI/tPZk8Tzvwniw9ar0ny6oOHlQsJoflRVWyTVZrZlI5ZcjxjD0pS4Nqbyqteet9mrhl0RmI",
-	"H9XPosq7itVxCw8rmc0he1kJZdb0tGwHzd5WUXscgMfV6446r4vwaKHBrTKvyz6V7lYQ+SI+e8jMnQrp",
-	"PMlelec0ZQgBgb4JTZqA+lynseBzQGi6O/kK1ycUxzp3i3KxZAcnKmGYynim57nLG6yN51DN5NV5mMDm",
-	"uP2Q7rKM7Ht5jeflPt6tkcPbI75Fh1EOoVgxvEMMLOFMZZAay5fGA3PgwCQrhkS1HpbguY3E4tFyGWKN",
-	"kHcK2pluU35n44q4JyyxvZsu4os8MUkr+DBh6ptajeHgjcbyvh1vdP+lc00Tt/5Z9RSnuluTlvOrSH+S",
-	"47d65ql2RtMGqd79i1sWfab4Uf0sqpxR+7yNM5rM5pCd0YQyazqjtoNmZ7SoPDp0RnvVsSvVUaDZGyjg",
-	"H2wGCf4nLMf/3tEwQAyE6A6F3LoXX76PPBSihZycTTapEy2PvIcBKDy1uZNH3sPNOON2t1jfvGDLuX9g",
-	"VFCfliizmtxvKjubPg0JJ5KLL7W7ovIBTyOOApVG+M3fIZlR8PHtp2swZXCB7in7qvKblmd2U1UqXNh7",
-	"mZp0O48jftOMdlOxpKmUvvm4IpOYXOXvFBEjKGjlqEMBb2mObWozVObZTAq57MR+kLuyz6x6CVfsIrVg",
-	"SY4kWnqf7qXrafeW3mc8XN4RTaY5KFm1wiI08FPidR4wP1TrjT/qcj+WJ3vsgg1a+4MNq1jl/qUKELgQ",
-	"3eqY/BTS3TTMpMoFdHLYUuO045Z44kVm2XsnMPPRa3mBKQo0uYEZU9GNI9grih0qiiIvVGmC+Pd6bWPa",
-	"lbIZusM+uorEPJV/PyfnqqLUrbv1qxnkk4BMlH2IbHDrU100quwMKWaI32LikgNcdsOBfie1jCmdJP/J",
-	"7mBY3Zug4B5iASZI3CNEwJKGIS/vzKDit9pDKcw94ojFX4a+wcVSleX42//z7/9x8vLVD+deCefcIYan",
-	"5qr/bcRw1vVh2OWdWylbIcod1yx9OccuqQ8aZJYm/TElk6ybQ2YNUwtQzZMfaBhW8mSOYdpdFE+/3DQ+",
-	"j0JRpjg0iPp95HEBRWTCJ5szXn//Utd9GXkP40GhqUpLz/nIG4CRp7KwZwpH6BdUHRPTtWp+GyCCUTDy",
-	"wP8CI0PR4Na8rn6DoXSJV7cyOjI/me2U2xmDRNhU71lyqoHSt00zw8WLZ4byBplh1HKmhii9Wqq/PTNE",
-	"GbEURqbGLu1FD1+q74qrSO9JSGGg7HNlBKtizDw5GFpSjoVJKWIn/Prj698/eQPvzdXvb957A+8dnqmk",
-	"9N7A+zMWf4km8h8hnSi7/hsiAQrRyht4/4EIDag38P6GJvaFP3I3RlLqoixVx5mKIwVikvn+36O5EEv+",
-	"3//XVCyPL05PG+U59Tm6/zKmV8Uy7SZSeaYNU5VPbSARChY0QGFcSEsXgAErJC5tyUoku2y9ebeA397r",
-	"9meV8V3sDJThQoW520YgAZwAIoJhlAFK9CaNKZzy+pf34NrkDtFCigP96OXZy5c/KYAEHCV7cWZ37dKU",
-	"5oChIgj2EeBzes/BWEbr9mInQwrCJ5Sg465QlrffBIOqBFNdTx4kK7M1k+e8+BeiCvOV5Nrz3sWfK91W",
-	"6d8Nwf+NVmpnl+mqvACCEElOVbeuifmDD0CAZ1io6iHj2zE48ufI/4oCMFmlygddgj+WiFx9eA9+GJ4B",
-	"HxJdn2ap6o58RStghIAfX4I7GEamQqr+BK7vz8q5pw21odjA+3YyoyfmxwVcftFv3ShLNIU++v6gykSl",
-	"iljVLkiOMqpQlXSRpOcAS+oIJb8tETuRKx7vyE4lUQKjrnQ92fGxrjaqPbdx8XseBt5fIAvuIUPaXJWJ",
-	"7Ny0ANriGYkt2Z7e483jfhu43wbObgOvs7vruK170yhmjRu6VuaMyO1oU/fZ7LE07LM2L2hVbJ1dx6bJ",
-	"5HRxflq5zppntRHilh3NHXnJf8QTxN3yn74W9JalQxP6ViXwj7kR+5zEvbBc78kdIqK8NoQ6TKifSnOX",
-	"2jDngvpf+XpVx/bYXTqkClwbYq0/dr01d1PHfI2OQcKIO/IJtrwV+mNXW2AxSatMM04LfJ3OSDRDYeXj",
-	"J7Uz2MgM2zHa5EVNzfgJWt/0F69leePPbzK6JcL0mPZ2D0SpQDtbULAEBzCVoNYssamhXbW9MgaLiAt1",
-	"XH+CwARNKUO2wZTRxXgIxhrpHcfUlqZjHDA4FeOkXudtQP1ooaoxYW7xQhWEHkXLkMKAG4RM2IL9c8TQ",
-	"8WXSwVydd+Lp9xXeCI4ijpitTMt1wW1CtZWOe1ky6qMgYkh3oN9MdpDixwYyUTWS+RCM83XKxoUEEkxf",
-	"btCPNVnjNBUVlySOAYGLuFC9XSwFrCLMUjVOFbq4UmOYAtoaTdxRNdKScnZbqUlqqt/dVB0aLfP83n/6",
-	"A/zw8qefTl4CGC7n8OSV2hYcdpEO5/CqnMbiWKI9Etm8ALZZqXSuhRflxLkxaMnsUqTeN6B1TuG++pNj",
-	"0tIffyw//2eUROtpMTSLQigN1K3Z5xLbKpPzMR7qKh7J5k3MbbkpLSwFOt5sg77Adxox4fLX9Gaf4uk7",
-	"+hUF5Tt6qVv6j5+uxRysjTcTCV7A8JYZrPU2s7noDbx5tICk+vEEUw6nSKxuZwtaeHqPwyDEU3SrVOI9",
-	"ZV9vl4gtsFBODhGMhiEKbnk04QISH90appSP52iBfRjeRhwV+sULKdK36Jv6n+myjNSJgV0rz1PKgHeb",
-	"1NLcmTGMVqinY3RzhTQUZLdEG2U+PfshRdUxKKsimkq9kxLnpqjO+FKNMZ211V0V4kmsWX5RUtu/X65O",
-	"/uPm+6uH/+atY7ucaoZ2oU6bAKMKDdm6gMeW1VyvaXaladJKpkZIq1CCMImHnOqw50a3r9eMvBE60Lo6",
-	"bzzRJwgMpKq+r4EKmC9vwgQKynijmkK9Ku5V8bNWxSViSL7Wni2qlwBPx0d3CHz++GucQoJQcqLRF3u+",
-	"LD6T9X1k01iYM5P2r1N7iLEiukxP2Si9gpZemtsTsZJ+Waakl4jdxi1tDlm7HVbznqBCFVgzVx7qLYFu",
-	"zNRR08bm+YtmcnKpeWaHzvddplwzsWYJdvj58/s3cWkCSfTWWiG2CsXeJ5yGkVAcETME+ibkcNYwqKMq",
-	"mQk0D2hQzmt7WjSn2pVXHxSk4kTgxOEonj4PytW0OdZc/LiklAMWgKA7xMyRdJ6hYnrkxi/LIU+YiJ/O",
-	"S8+kh5ALfTi35DyST1mAAgAFWFAuACU+AhAsMFF4sL5iOTVTln2sP19rkLIz+DO+Q0QOr1YCU3IJQjrD",
-	"hJsDdHOEGQcjT/0IRtHZ2Q++HFb9C428oVcK1qAp/lZRgwQzruw+g75ALFY+HPkMCXA05vPlrYZyOf4G",
-	"FpSh4wEQFDDk0xnBPHchxKneg5rOIOa29JokXJMwV5lsZhi56lJfu7sR6gS1ZcRLcKaXeQiu1AVbsECQ",
-	"8NSJzBfc+kiSSvIncHKi+jgRIhwfZ1jDsmOsKX94+eMPP52dZfRlqQrc6pW6EioGRTKKR1YWW1YAX9Gq",
-	"Kn+g5PmBOpZsjm5LBVAqUxktspkGqJHXLQqVpkORKXJj6LVv5J3yeE+97B7GZY1TUwlf03np1JIUX3mb",
-	"bRyl9LXxYSpP5yC1YTUA41T2NLOdZbLWJrWw1Nnl7dWRL0kb3CGQbLMM3zw03yeoyrHX6XSSlHwuU3Io",
-	"UMugjlJcznzFlwQeBt6M0WhZ69I7JC39SHU+l5yNl10DFd7YVLN6tHjnSO2shijIXhc5Lj3qvqXL/zag",
-	"qcdNZKM2Rf1TZXo3LYibzcy39bSuTaz4qFs+TZNpU70i4ohth89/Q+rCCZisADpZQByCIx3Olu7dljC3",
-	"+2n2JA1ualMjn/rSphvPMGFOSWTTTZh6Y1oYLKli3VBjeRp3R6wZKtsdGatxjL3RY43TmyOSftrK6ytV",
-	"6t+UgQny6cKko1Sb3u1Tam5VYRaIlbPNvo+Wwpy3sZ9apRkrdGHDfXZFFe5ymX3NeuSd6rddSPFrRZYq",
-	"WTZUy4i0gpJPP3y+HoAFJHAmCawOaGhaUxKuHGS7OkLRc6vayXBM5honES8mI6rMfGze2WgnY/92H+L8",
-	"ty3ccku8Boc87nitnQwzStNORkFxbjPDcK8Oe3X4aOqwSiKUc1VUQJDc6uHLHXjMb834lc/VlMqe5rM2",
-	"JkNl+k11clM//dfxRHNXg0M44ybDtTkAog7kXaodDoYW9E5dOpde7sMY6B+0g7NQK1ASMG+RLgMzpQqa",
-	"FSjwPyPEVsmF6SLgNKGBunsDwfnZmXTrIJCuvUrdF6wIXGD/hCEuACT8XrIPVgVLzG3pEUmuUI+/jLz3",
-	"Jjf4FIcCMa0hL8CU0pF3Mz5WV6kn0D7mA8BVITk2Iks4w2Smb1V/H5mUOJmcG+plCBYwlIEmisf4ilby",
-	"LUhGJCJfCb0nwKAdpwbiULj1ELxBfqhOUMcXaVUOb3AEyUon61aX1o9HhFOdMF0d9wQzRBBT3q0PCZhg",
-	"qQvFZQqFlZwT8LT6F/d0ROQ0+XCkFq3sFGDZdah4g1dPAHMeofjMMY/vhguT+kB66pjf6k3b7Jluya+P",
-	"evAYTibSxJadrP/hVVkJffupt/mNYxViaY2pkpdwgUUU/63r/5tH6o6ceVS2S9v2ALIhjkmM8YhHj82+",
-	"e6nEO5+IvUcTjsUaKXfSYW1mHdPHBHMLlgxXciXLfE6ZTi4RhcZQNTkCkQhIR4f69p1t04ll7HmW4/++",
-	"7omWddiswcFam+kq460SDqmKvUoYo8m1Kj2QXUjJU+zWcaYHF6sVadHmxlwptRuCuPIR14roSoZviu5q",
-	"dc0mkV6vaR5T0xRYwULpJRtytsZeZkOu6Dptd5vNno5vf5slgAJC/x8R5tglGWjp+7wq1XWqqN0Lnsll",
-	"yqurCkknnDKDrl9alJ0SxMuB94G5TgfEnNFoNj/RonhkBk5N8BhQFuigaxtbHJnEtmU3WwIo0K3aXV97",
-	"z71JeLKpptwTs6YT6pXMHC2pP2/PXBvgT2t6w+32/RaQ4GUUJgBPq69zTh4lG6qDDLeY3NYKizokhWUc",
-	"PcUh4isu0OKEwymSAewilzpKKa9GiqTh0jrptO0eu/hkpj7mIxSfNKw8SMO9iWBmFVphcy0nXkX1OUip",
-	"4jx/VTBCbpvuptr8NIY61hZ1lYWiTreXVY9zVfKDOLWkUsiXQH06ELTwemkpOS7gagiuggCTmTQVCtWS",
-	"/4aqI0AQCrhBLOd4CegUYJGdGjg6P/vh+BIwpGYgXw4oUljeEOQqNDxuQbsnbCTW1/ablUKs0G1mzTQ3",
-	"JLiq9CIQ9OdW47XPYoqJyWL6cmu1TGv1QG15EZW/WPK0SvdAvsZprpNy0JAEAGZ4/DI+Qma27VOiP14P",
-	"/mtUJ9v0vNb0HhTdmiNtnkQD2zmuU2bM7KB5C6Xn7MYtdcVDHMtOWCGISZXlvg9UG0Lrk1vD8IKrAOgy",
-	"PnIMpwIx1SSE6qA6GqaPF796ef7z+Z9++On854H7YrROKVhOUzdaVqFKxbCjaWolUl0x0fazPDhEqUgJ",
-	"dwNWRugGOKlsuLXApOLYzXceydfuSn48F/GuJHy9uDqyTqUGqVnyQxXB1nLnKmybSViTWBVipA4lq4+Q",
-	"+gipj5C6jJBKpFxEy9LjD+jbEjG8QESoCg0iWpYlxTu+MFnxTHUClVHufk7NieQAYDFQf8OQEpQ+W0YZ",
-	"CFCIBFInOEzde5XLqySRl2J/oe+IjuNzbCohnT5cMeZL5McFdUyuu3TZ96SG/AspyMCUF7o0meMUEwGj",
-	"0lQ6OklfdaZjoYK2Nrn3DjLt7aK8+mY655lq013Cs2eSaVd6ACJaxjuLncbAIlpey351mrOMjLSqorJO",
-	"OuDUZxXGzl6s0Mx1U6WfHIBaqZ6eabLgPP+4WJTuOMGWEUimULmM1TGDsUGNrFzi4spfK0c8wFhBmGPk",
-	"jpGCIlpjnKA6XTNKENGyOUbIiOdzSj/8+MJZvkTXZvzicQu5NPrsbcmBVh8KNKNsNb4A78F7Av6KBaMD",
-	"8Ba8/Qb+iu/oAFyBK4K4mCOB/4kC3Ub+/hfwF6l63+FvKABX9/ArGoC/gr/SMCICMhyuwCehD8OwlX3+",
-	"DrxjCIUr8JuOrszPn8FnfZh4CH6HC+NgRAT/I0Lg0XP6WoqkzwC99wbeW2/gXXkD7y/ewPurN/DeeQPv",
-	"c+kxn2oW1uXruvLYHG/hOu/0xl9+U8dkbrZaMVxXqSAff0XWuv9SbjjdqFprOp2US8oVLFP/DaZbvniY",
-	"xlR9eEuLqsnoYlVN7+ubVjmUk3nNStRG+fyejjwVaSZNZ1mKqSvA9aOUmZuE6MLcK+F4RlBwgokGMEpR",
-	"CHUXR+EZXMDpVLXkKru8jB6Pa4wIuJYR51JbcDD26UJlBh/b5EqZIphHcLlk9A6GQC4L5TDkxwDzzP0+",
-	"NUGddUolp2njJ1UswfMpHvjxz29ufz778exPj107EByNVTnai9NT7mOfRcSfDymbndr2pzqBl2ysE3iN",
-	"jzurN+hs5jeo/2ekr9kFMKK49YB9+7z+uDXAXG9tmIWo9BoSLVlr60yzgmUzv9eMbH2FooAwlVNP16jF",
-	"3OC2iI81PrsMIwZDKTLm92N1+dHgemk9WZGH9ol6IsmCuHkhdmWafBDTbj3/Q7/c6H3khXk74f0BinKR",
-	"4oJBXH4rQj3Rd4NLHRldisgKzWVKrtRGSJyaVIpRLiouBMXm1fJDZ8/Ar3ii5YQTHdLlDoLVNG2KCcda",
-	"ZxNfQnF8syuhBaP3JNpXE3VzAmprB9c5AmphKj2QWNPVMp9uVbBq+ufqUQ8PqVCf1cI/MIRrcg9Mt+u5",
-	"B+rlRu8gJ5+9c7Ad6Swuj0kQWOZM6EdNVyw5OFKXLI87gtLBXzHHkifMxUIAySrO31R2ZCuurqiOepXc",
-	"0sRMzG8DYyBap/2fMIRUpYXyXCzmqT5tZiimE+pNGV3EadbBEQw5NWcMKs5tCXVIawsFzX6xn6C29wME",
-	"N6HHNrNfIYIE9m9DTNxcsRki1KLajVlE177bmJSVKbnJp5f8RSrjyyPf5Iur2JTd5Ns4IWu7q5X5NWhk",
-	"pg0KAjbcsIzXZS9vWHJUklj/3QD8JvXFZ3Bk0iIphWDB9XfewPutEkxPKsVkO/0VT5G/8pWNlS0sxmkT",
-	"EOnzbtqYHpchnSUjWaesywDCuCI3SVLclDl2YkrzWkhn7ZkpXTN/Cwr4k+1eM0P312tTt2rN8mgey+nU",
-	"lMYsJfMgXVcqpknKBg7S1jRjSlJFC3O3dzNVAtOLVMiUW6pWbqq9luawzxjkjuK+rXkSV1k/oqigWpeI",
-	"ea5Gvtpa/5rY52L2C326N5MDQ+W+ONZJ41TqPJa+WKA7eMHBnfFWVaaMo/i+QFgxWvqqwOZn8tcMN7o0",
-	"3/t2zt1Y1rZGsyUF3YCJ+KTWugYtMUqtFUBnN6JzFqVGHVeiOEmM6ZSrPg8/mN9rRj48JKesLoAT8Zqw",
-	"nHSi+/Zgjn67Ec3Jm91N4Jze6PZGtze6vdE9OKNbol2ToYtgrH6m9nZVlVau4NZ/RHi5kLq0fpu3kyNn",
-	"udNl7RPjb3tntpNkutnA2nZ5U7NeDmGoWbyyOPQKmDFSSa4VryAwQ4IDdRjs4vR0DI7GBN3bvoY+Xahd",
-	"e3N9DiYt862qzsYct1/BNXVf9wlnLe2rfc5EltyQmYKjZB7UjX6Afqf+sDaOpyVgo+dpu17T9dSvN/ue",
-	"eVnbZqmPx5CHAimujZWJ16dRMebttSqV+BH9I0Jl/LuEnN9TllXW8Y8l3UccsfLCtNK8QF8t9wtuq13A",
-	"IGCI8+byr3G/g2T4Mt4wn8OXlPCSPEvQ9xGv2idQ9XFVCdcjgu4RA36IJYPrY9wqF8RXlCm+kSKrrXBa",
-	"/xm62cDOo+wLbK3ovG0sdsyRHzEsVp+UiTBpaCFD7CoS89LSlfFlfDW8/tgLML5Kl1G/AL+oTkxtYNXG",
-	"nC0GR2NF37JHmKteVcEZQamikrZd3oWZVvIR0jp5D/IbMJnS8ltmqjbD1BxA+0W6e5+u3/4G1H9sCpGr",
-	"D+8HQGoiKFQQoHaY1WXt6RT7GIYjkrxpV/NoPFGHGARa3MIlvhWUhnx8PNSl0yFDIzI+hUt8+l2f4n84",
-	"/Q6Xy4fT78rbeTj98h0HD6c3Yz2aOek/XjJ8B4XaRVEksqt+PCKUgbFNP3AECSWrBY34QLHVia7nAj5A",
-	"Mdcb6QH1I+l5mVIXJtuA9HdDTGYjwkPI56aAheTYpXrTOgxY49a63AcKgHZ5ZSSwGo7IKBYNDiKu04Zk",
-	"yoQgcodCukT8QhXyMHQeeRfg+3A4fDB1PCixp3IHI5Jqp0rJfxkOhzcDMNKafeTJf0rlrv9l9bv+S6r4",
-	"VHUQddLtKHXed0RUdWmVVCE+NmCDnuG/jPUZA27cmVClj7CnDTDhOEA60tFdKgLoaipgDu8QePN3SGYU",
-	"fHz76RpMGVyge8q+vuCAz6EigU7xgNQb+kOlClIfOfKupT7QLTCPl3s48m4exlKBcKHy/3HB1deNsxlN",
-	"xiOidLamc/aZGuD7wwB8H3kRC814b4lAkkg6l8vnj7+qoW4exsdmESqrrkRirplAStcgVTd0IJ34kymN",
-	"iL4fskBiToMR0V88MGkKJ5KhTMUYoNUPz9eCUaT9TcqH/CIpWqc2neHA/G2WLf7bBGXx30mxxbH8IPPb",
-	"nLKkiQVpkj4KycHUu1bP3cZJR/hppk18XScdKcklNjdZMeKn9jjsAGR+VYGn/JGZSyP81PoZY8m7MACT",
-	"1YjYLBMDdd1HIAImq8wtICX3WoyLOVJ4xUeoe1tycJvjFoaQc7iSPxnEQ/4TkztEBGWr8YgcpZOtYGZr",
-	"PcY1qqlNpJLPlGImF3/miKQ+eQ5ZcA8ZCpCMHnShY8KjhaTjOKZuQrcsaZPZLyGDAZ4tst8U3yGW62yv",
-	"qqmVVZpbp8jXa1DI9j/Ohr88G/8qPr0u3NPCPFHGFyoRk7qkZcIzXVcp4c/BiHz4fH2qC3W9efvr2+u3",
-	"tvSSVDPHcToT6XmYI1IqiJYh2hL56epDI2IrM4k5WoDzsx8KFZT+nUYgoKpDpbUS+ZWrt0RMegqq9xGB",
-	"aoJa9o/Oz14axSolVZklfTmiSu8lPY+ILzkLcRBQYze0UsbSslkT4kPGVuY+nNaEUk2YCNRqxDGISKi8",
-	"jTkaEaY9TQM9cLowRjsNS0htaf40ylJN4c+6khMKrCW/UHRUywAmNFAn3MfpJGSSRdJVARUL5RMAykYV",
-	"uQHVo9SdBvV+6hSjep4ORvQPk+yASU3quI2umh3/aQ9l6R+M+MjoREMvI5KogEEikLpdLFXHmjsIjW2R",
-	"jXsgCUaEJLHNAHCa5LWxjSxcyJHQjogMjYaShwlc4pO4jtYLPiL/A97BpLKW5AosMAwxN4ZCGRMYJ3AQ",
-	"VFdlAj4lAmJVx04zxYiwiBgOODlJkhacJG77v8UvmWQ71/T3KAz/TbAIjS9Tjs+IQMMM9zQKA1XXC4xH",
-	"MUiq7OhNop2UYpDyYWZpbkciMRxJF11gEUpftdr19AbeHWI6eaH3cng2PFOJGzXBvAvvh+HZ8AcVsAid",
-	"ul95lVJTnWq9eaoCFFp28emjOmZp4GsaIK5vcuj3bKEx7bBfJmm05NgcjO8Qi7NB3EYM30oXOUTKO5XC",
-	"lX9uaLJaIq5rB9/KIcfHA3XLVQm9cgXUNVOkorVYtb0PvAvvk4BMvFFzU7GHDnoQF7/QYKVxECKQRkKg",
-	"lBc99unfuQ6mNYLQmNwtHsDGqw8POsAyCkl28OrsbAsDqg/UEUsxcCxblKFkhXM9l7Ih4jmf/gKD+HMG",
-	"3vnLH5pf+QBX0lu8pvRXyHQO1fNX/9r83vWcUSFCpEDxH89+bn7jPeGRCqUQEenUuDb09C6+3Aw8Hi0W",
-	"kK0sIyR8GtKZ2i3WYPgXTzGHuhdSEAVlnmoEwqQNs9by1dmZ5ntVAVGgMJTmiwSqDCGPdHx7FMeDqvcB",
-	"oMRH+nAyJNqvV8JVZOgPNAwfiZ/lUCl+TuMFqmrl1vlbT4BHYSWDcwGFNUZ7we1b4V1JB2fWNeH+aZmX",
-	"nnPOFVPPkCjbEuVCq/jcK5ltS3pPeD6/ACWID8E7HXyBo7EOw74rS/YgXYr0D0O6TP92kvx4rGt4DmzN",
-	"TTWMrbs5pWFI7zP4wEA+REuhD9BCW8QzPp6vg3BpHpV7wRHKxuY2tLebtoKmPtTgshBM0X2qPKh2Roxj",
-	"OUcMDTTCo6MW+UwFXVNGF+rBPyKVnkHFqUXBliT/JSb2lSK2MtHSDRYK7a447Zk0Of0VL7CoPOmZavjH",
-	"dMqRU8tPlDm1e68XyqXp22/OTd9prNG9U3tOvLH973CB3hsPjnsPN1vUZrllVRsyJQrtD4LiK5V5sbMh",
-	"b3Lh3NzfwIwLdyWnmCyr6M5eNr/2mVilqi30+ZmDdnxH2QQHAdKX3hJtJudQVCtHRm/ZTJcpBZcjn3fz",
-	"MKgwxXqTU4YMuf6ziV21VBdFUL+eH247JjY3itmedTKzL7c1CbNPWcKaenrB2tb0MZhsV0Y7ZmxNpCLz",
-	"1bLyOmZbwfya+2XsVFLoRWWElUYrzkY8QwKcn/2gXMzzs/P4ktcqd71rCK6MmjGmlKgO7G8MTRUkRMER",
-	"BIKeaMBdm9Y4tY+eVqByeusQGoKxBo7Gx6l85ViAI0FPFpCs4k74MZhR/ZKu2J8V0Teq66KItjOT76e/",
-	"qR3aEq1/XqTmG/s5GiqQfv3xvkuC/o76N36n4h2NiB7i5SsH0ZFMQDQS8g7iTsK1WHo0lVtKz6DcfZWW",
-	"NG8Byo9PZrnrz0hszFp75QY9oldTbTyui2GEJP0cwcAc4nh7DWdVw5lmp6qN6n2fPZ3WopeRgT8jVQ+l",
-	"wLttnaN2HBsoPlmWn1n5AJnAMATRMpATOKLrm5bjiwK2mz7kUpDGz2rIbnX91h05ffTnkeGSVqKoyR0U",
-	"RbK3aMai7diP1Hzf2hIuoxJL+C4KQ3s+fWPhXWChDn/YY2xGiGUXegs3fUYtK8um4M0TE+Y2UVkvzb00",
-	"l0mz4fwthIWpgyMuSG66UF05ztnjtmvitqnt+R6z3SJmm6Kz5tRHBHHzlTMbANy0tB0aeJvRJDWxSbqa",
-	"pgtomykc1wKxTY+zpQ3RQqHcR0Zqi9Vle5R2Q5Q2Wyu5nGfbmuFGZFajXIlBTkoqJr75sTKaWPD4SI9C",
-	"TKvA0Cz37wgI7VHNBlTThdtq0MwMr5Q6O6mryvocSWpH/rgU6tyIcZ4NzOmkea+z/nUPb9bCmylKtXIf",
-	"tgZrrgVMdqd3t+qv7ASQdBYaC19khKeHLvYMiHQzXo0AZCcQ4hMRu91Ah73cHRZk2FWMEt+7cgEK48b9",
-	"Yc9tgobvDZlxjxkeyDlPu6JOJzwTKTs0eDClP2q8+5hYTtBg3GcbXDAZYjvmPu5/N5hgPHyPCHaDCOIU",
-	"v5SxaTtL++xPaabFrz+feTBIZpOU1KCYiRZ3PI25AQs9G4DSwQxcp736HpysBScTHnV3Xg7pvGVXWnuL",
-	"7tZOIE1HMbPASkrceku0Z3BmswV7Cmcpn4Cg7gYE7SX1cADQLkIyk3/KBfosS87dA58dA5+/JuV7etTz",
-	"6aOeZjldME8rXoeGeMZqoyZksCXwXNBO018brNN2vx2LbnrfDc5pBu9Rzm5QzjDmlCJrtjGnzx7fTESu",
-	"RzcPBt2sk44aZNNqbEdcc23WeTaoZqPSv07c9R7RrEU0LW+6OieHhGZ2o6O35lDtBMl0Ei2LjsQi1luc",
-	"PUMx6y3VU0Aw91w4d4Ne9tJ5GMjlpmGWSi/vglmqhj1iuU3E8pMicY9XHgReqRbTBa3UgnVoWKVRFzXB",
-	"gCKQE06p+mqDUuqut2O1Vd+7QSjV0D0+2Q0+yQ2P5NnR3Wg+e2TSilmPSx4MLlklFTWYpNbOjojkmizz",
-	"bPDIBhV/bR3xHousxSI1T7o5H4eEQ3ahkbfkMu0Eg3QQJ4txGLHqLcue4Y/VFukpYI97LJC7wR17iXz6",
-	"mKNr6JSUy0yKYzZBjbqYYtJeBjjpepa6arB6MrGlFzmeERScYKKKwB33+OOa+OPrmOo9CHkYIGSyoi5I",
-	"ZCJ1BwdHpj6tLixI6FUDTH7KVTEGR2OTQW8eTXQdShgE4ORElTvWNXyzjzkS5uFx3i8ZguuY8ABzXa4Y",
-	"BQAKVbzvwqwLDFX9XOwruY4QBzyamNq1uji1LlYJQ1250lQNHH8feQkpbm2bkXcB/ut//6dUhqmplr8U",
-	"t60CX1M03I73kgywGxg2Gb/HYrvBYv00y5TKopNr0QjIasmVMvsk8NWMJPUg68GArM3sXgO3plxjR8x1",
-	"EzZ6NsCri1JXwWncrodgayHYdAjn7nBtEYzlsfJfD1vtTBtv0yPaCcrqLDsG2EnLUG9k9gxvdTFODshr",
-	"Vto2B1KfhPTtBlLtxe+QwNVNYqE5ZME9ZEiXcHeDWrPv9HDr48GtfzGUf6Mo30OuhwG5ZlfVBXbNSuDB",
-	"Qa+5z6uLBrK0O1wINkuSFjBs9sVGKDZHz+24P9lBdgPJZufQw7LdwLJZbquTU2eX5NAg2oKE9TDtwcC0",
-	"7uxfA9fm3GtHyHZTtno2sK2r4pcWPbsUPXxbC9/mw8J2Ttsew7idauxte1M7gXPbyJTFlPKy1RulPYN1",
-	"2xizHcC7T0oqdwPz9mJ5iHBvFzEWjyRTIeYG+NrWTwPqfbzL94YsPQ57IPfvzXo6XcG3a39wt/Dth9Xe",
-	"hTONDhdvtWRogbTaVxox1ph6W7qqY7rfUcYBM3qPqHaUdCBhlhLpc7DwG+CnRugUbqowTweItPLmf/Id",
-	"PeB5OJf/a7mzLgWAaVV+5X9tXnk+t/4b1ay6+J+ico9cVt/9j+MbV5dnj9HKjhTt9vyS3Vzrd5KX+B5x",
-	"LDe95di3y/0NFmcHSOTeS9yO7u33Incot/dbxSBcoMXphCEUYDJzyRNq23JApzozKKN/R76oOG3Znx5d",
-	"E6/8xdK5xysPAq+06+mCV8Yydmh4ZaI8apx3S6kavPI6OWZDEAo48CG51cYJUJJWS5dgoY+VSaUxheqf",
-	"i0hORUYSkzLNtaiCAuOJbccBsN3vBgq0o/dQYDdQ4CRhlhLGrjfDjSighnSyBhkcYSGN8pQvpVUBIdWF",
-	"ZDADY9tmfHyZPqJWJjuyEyM7VehgSg52hA72UF8D1FfPfTVQX8xNdAqgZYQK164MDVyfN54NGtisaa9T",
-	"Yt2jgbVoYKL9XB2KraGB9QAgcPBZaBjEBRcIuq/Wwxpg6UgPb8+T2Ql46CZeFslIxKxHMvYMPGyyYY3g",
-	"YSu8sFP5NGjM3gvobrDGXkIPBWtcI8jx6Zwy4YI06pY9zrjtpKCKyj3KeCAJQeVquiUDVet+eIlAtdKo",
-	"zUklm3SELqrSaRZHJHCBghhedEQVzXS2lbtGdr6rPJpy7B5P7CqHpmGTAhvXmdlWSKJ+BxwRKhQMaPm6",
-	"E9AwZvMeMtzXrJVVDFabrVKxzJpg4bo88YyyVtar0OtYanuYsCFbpVZtbl7B4UCEnWjdbbklO0pm6SBS",
-	"cSY9LVo98LB3SSyrbdX+w4J7LZS7ynHZS+Uh5LZsGaOEIfIVtzjBgbZ1DwluGxKMKd3DggcCC9oVdYMG",
-	"4/U/PHgwUSK1wYBt1iVMiMxd5jVhwnhK2zL/doBdwYV2/B4y7AoyTLFMKWs3meWW8KF9LwUhGp7vCEJM",
-	"fU8PI+4rjNjEdLVwYsxCa0OK6/PIM4IVm1XtdUaie3ixAV5MVJ+7V3FIMGNHmnmbbs2O4EZHUYvBjUTk",
-	"eoBj72DHZtv2FODHJyCsu4Ihe2k9JDhyrfjHyI8LJtkDkFsBID8Ysvbo4/bQR0NjzaE5KLLl2+/5h2gS",
-	"Yn+7QYsZ0gXAtGJ5aOhlrG5qggxDphrcUptWnoTXGWxmgjSN1GXSe1IWZusO7EDb8QRM77uBIs3gPQ7Z",
-	"DQ65jDmlyKS1FrgV/GixoiPFtTqP6fFlgrqHaCpUAkQaiRS0JO2TzZHYUAwm4fgefNxP8LGO02pgx1qY",
-	"8RKcn52r/LOUqAv1K1XahVBRWd5lbUZ5Nghko4a9TiS6xx5rscdY7zn6BDtCHSuQw2506tb8j51ghk7C",
-	"YSGIWEh6/GHP0MJ6Y9QtTliF9e25eO0G5evl6zDwvc3iChsYVON8kg2EnL2wBw41lPCCg7EqLTm0fYwv",
-	"0iHIi+Tcg8bhilUBByAiSzjDRKFuR2kITyFptwaQO64FyD6ZUVqLd1uwyLqQm7qESya/RWD9tiWS/DcW",
-	"aMEbk5TqFyQzidUSeRceZAyuvKz6+JJ0fBM3pOoqW5Ww5+DPHUBD6/uBChmq4L7t+YSl8mXGdUHO4yn2",
-	"yHmnVY7W1Qg9cu6sDA2N10TOM2/HGx1tX3wDBeTaPEpxbPn2tdQB2614oIdzKs5kWPbgajM5KGFr0FzA",
-	"etMfwHrXf4bvEMntdGQOCoyTkwJjQAlA0J8nqCcxB5DpvXkSQAGBYSmjkipLIplZbykPuu59RwWR9OA9",
-	"8t9RPaSYU4ocX+tBtEL+rWRIpsaC51mZfHURDxiG6TPIvLI0UvxJ/SbAnpY5qmG6uiJHhou62gRYm1Ge",
-	"T1mkJmV7nQh3vwlQXxTJMK+rr7FfmwDd6NStuSK7qYHkIhxxPRYrJD1IuW8VkGqN0eNsAuy5eO2o4FEv",
-	"X4dR7mijECNIcJRN9gFS3ZitADPKi2w0wgcmfMcMUBYofHEb+wOWuaGAhn4KiXma2wQp4rpvFaQ+vXG7",
-	"IDPAs9oycOXS7bmVzSJqA/JN5NP2URDO+ETtVuVw7fPs+yGAlkjOwmf3lpoEL+74mQqdy3nuLcqXk/Er",
-	"bNmltWU5WAKOJlTMC9Cc/DsDzZmXj/vdvs12+1K2rt/42/7GX4rcmm/jYwmPAZblXDq3zbW0zB7oPltG",
-	"LTXr07R/WL37plgDwKzaEjS1G6e0x5JyrC//m1j8AsCp1icIhJArjO64YTstPaOtxtupgXa7yZbMo99v",
-	"63S/LSULTZzv6h80bsh9RAt6hwrCoqwZTKP4NZtqWRHo99f2en+tBZM57Lr91//3/xf3bcH9nPKkTTE8",
-	"q9t424iZnt0enIsuvi4NAvqdOZeduRTB1vFO9nK/rjt1/Ri+zk538VzFK7fhkBGzfu9hP/f2WhnCR93x",
-	"e1oCutt9wF5CD3h3cOOASFdCckJJbTGwCmhUKJc2n8BcnSiDTE55gRYTxACd9rjo2rioWYMeDD2I7OVm",
-	"OZ3wTrPyBwdyWq1SFzvoNutnLEd3UrDsFQGVpbwSszRjbck30L3vCJ3Ug/eQZEeQZMwpRT6ttbXtrgDo",
-	"lxqzjBdO+YMrsIRMhrwq4bQtaAwwV4e7bWago/OzM50eCIJxoFhjfFyJZsafvCMIs3dBt4B61vBxHb6p",
-	"G7XIYL429zwfzLJJQ18nGqFHJ+vRScOerm7FHqcsN5+SPlYjgx31VIZcFf6MQTQ7Udlb84R2g126iFkM",
-	"h1hx6w3QvqGUtYbr8dOVrymnFtncb0HdEYbZS+phoJUtYiUBv1FCFxjx0wmawztMGQx9KNCMslUTUKkj",
-	"/eJ74AiCWUgnMARK1AcKelNCP1mZtzieERScYAIijlgPUq4LUv4SU/+1pj7uT28eCGBZWNqVC3ZZFMeD",
-	"gzFLPrEu9CjSsQbc/CTgdKp0ks79DI7GZvdnHk3U7wAGATg54bKh1ET5xxwJ8/D40kq2dHLOz37Qno1e",
-	"CIA58DUGCKAMo6STpNcJhoAjdod9pQAixKVKX2CTCGZKGYDLJaN3MFQ6DhJ+LwcZfx95CWluLW1ubeOR",
-	"dwH+63//p1SfqTk3vB2/VIXhllB3O75RcaDdILvFefQgbzcgb1Gum6S4nTvTiAVr4ZdiPwRXVk61e0CU",
-	"JNvfGJpKmRFUujqCnlCCYnfh2An1vdQpZWQXWIAjQU8WkKziTvgxmNGmTPKloteDxQcDFreXhxoIucRN",
-	"dzwJ2wWbPRtUuY11kM5AcVl6rLkWay4LN9v7fltDoMERj43I8VrHYjvX6o/hiu0EWm4raxa7KpO53ojt",
-	"GeC8jvFrhKHz0rn5GdknKa27wZd7cT1k1HlLwZuUkwDPFm2xaPtej0XvAov+YKjfQ9GHBkXblW0HRVtp",
-	"PGAoOv5Et3DE0vFZQNGWNutB0fbtFlB0TN1te1R2oF1D0XYePRTdNRS9TFipVorbeTOHC0WnRK+Hog8Q",
-	"inaVBycoOvbSW0PR67PZM4Sim61DFoq2y9JD0Y5QdBJttvf9ngQU3ZFWfwxXbMdQtJusFbGtROZ6I7a3",
-	"ULS78dspFP2EpHXXUHQvrocMRXcRvDGICUMzh4qUBoNOXujB50cEnyXZPyqy96jzgaDOyZI6wc2J4B0e",
-	"zpz6ttogIyHZASPL8iNvNTXaQMqp15qx5BQht+QLJSPsCD1OJtDDxh3BxomYVgqlo69xcAhxRqB6aPhw",
-	"oGEHnq8Dg1PusisKvAkrPR/410W9K9w3WYEe8K0HfNOhXQsnbJ8h3s7U8lY9pN2Auq4SFMNDaUnqDc6+",
-	"wbhOhmoXwO3TkMEdQbW9EB4WOLtZiMTQLAqhoGxlqC8c01SUvNjDs48Hz36MyX9lyN8nqjgUnLa4tk6Z",
-	"Kkok8uBw27JvrAsdSkh5uDhuCXFawLklbzeiumXk3Y7fVDLSblDekon0aG83aG8JBzaKckvX5tBQ4HIB",
-	"7NHgg0GD15GJGnS4zGt3RIk7YbVngxa3MhPaMSisTI8e16LHpRHoGq7gHqPJ3av3R/HMdoIut5Y4C3CV",
-	"Sl5v0PYMbV7PEO4AfX6iMrsbNLoX2sNGpzsO6TgS0VKslsgNo46b98j0I5Z5k0S/Xi17OPpQCr3ZBXUq",
-	"9WZF7vCKvcVfVl8q2hDrcGFmRYhbSYkW6HLyUiOonJBwWzVuTf87qmRnh+9h445q2VnBrBBDJ3/i0IDh",
-	"tBD1cPDh1Ltr4PW6mnexM+wI+G7AQs+n6F2zMldl7yzte0i3vvBdErA5u1h7DN92pYS36APtpoadm9Qk",
-	"Rf1j6ekNy77VsWs0SDuAYJ+A3O2oJF0veIdTlm6DsGeJfPl/NxBVN34aEOrjoZyaKj3EeRgQp15NJ4BT",
-	"Nz04dNNKeY3fbVj+cIFN/YFtUE39RjOkGWuLrTgVuvcdwZl68B7M7AjMjDmlKHYOFn0DGNNIm4IvFfTo",
-	"gFRWoo9rWscee9xn7LGGNetwR92oHGJcl0+eD8DYpF4VvJiQuAcXq8HFli7OPgOLnejXrXkiuwEVXSQl",
-	"RjasxPTWYt8AxVorswswcb9lbUdAYi9shwEirhluCAaxY/5W3baHD7PwoSJKDx8eCHyoVtMJPdTrfnDo",
-	"of6sWtdaNTlg8FB9XxvsUL3QDB1qum3Jh1Cd7wg4VGP3uGFHuKFlk4K8NZvxfQEN7Sf0mOHhYIaVbFmH",
-	"GKo25YDhmjzyfPDCBq2q4MKYvj1aWI0WmrDFzaPZZ6ywC7W6LddjN0ihg4zE2IWRld5C7BtOWGNZdoES",
-	"7rOU7Qgj7MXsEBBC58BChe6ngn5FpOZo4e/oHnGhkY4BQN+WkhmlxeUWpAt0sM6Rz5BQEQW6k9H9nN4T",
-	"AGcQk0swXjI0xd/G8jEWBjiR3MSgLwWrHHW7VnPztsjzHxDjlMBQjVQFCF3H929ecKDpNVyTjYtQjEh3",
-	"vjTTAdD3EbeDpRbzKhLzGkxGzlRjFsCHjGFz4dwszdH4K1qNjxWCcgmwAD4kMvqbGDx0Av2vIIQCsSpw",
-	"Q5FpS9hGZil2A3GUTCGoYgiC7vXy2Jt93JD5cZXinsAZpYxb5NtaFfRd/f+2Cdy4hl8RB2g6Rb6weOBA",
-	"YX020bEiqcY79J4BB0cM3dGvmMyUPOh1izgK1Htijnn8GuYAyndQcFzmPNzRrykpaEIvdPtS9GItC9jS",
-	"nnVmXORXqCiLTrMKq0ZBZf2qogCpV19wgANwFO/EhJiL4yG4Mld0JX/YUWIw9vzsXK4Mlh0toZh7A4/A",
-	"BfIuPMtAXl5pDFIKYKpRgAsPE/HTuTfwFpjgRbTwLl4OPHU+Xz1CM8S8h4ebmGWjSYj9U8vot1AIhieR",
-	"yNS3h5zDmnzcV4SS1YJGXOlbvRNlmE3vMOhBQK5D3VDZ0yG40tQYADxV0eQALCKudPgdDHFQ5NkPqk8V",
-	"28fdXqlu+92swygTmF1Wp1KBOQZ7+vtbyI9UOqKLL9/l6kwQZIgpZXTx5UaSP19QMC9iR0b26gqXK/qm",
-	"zZi7Togx++pCUNk3LgGs1hZVUv5nlBfyHnp1lZuGIlHZ1enB2DQY20L44lJSWXq2Er+18FsHmQ2ggFx7",
-	"QGvZ8CH4NJfOpgJ97fcw+nfkCz4wgZjZmqbTfAO1QW1+kxMBZiZ8I5P/BgponLre3G/R3KforA9BPaL9",
-	"T43tYvtTXP4M7X7662uUToqmbvY+rTuabX2JnK9r79Mz7W29g4zU2/nUOvY2fkMbn6Kls6hty7ZjcoeI",
-	"oKyD6Dzuqqu4/L3psL+ffighuV1Rp2A84afnZ45TslStIWJqupniRNSbDXHcdl3zm8ytN76N0lBveuO1",
-	"6A3vhoY3pqSjUG3L6IbYR4SjzU2u6agrg/ur6a63tgdhbc1yuthay0jPz9LGIlStEgwd3aysle1mG2ta",
-	"rmth7ax6+9rA//XW1axCb1s3tK2Gjk5itC27qlLJbW5VVTdd2VSVyq63qAdUQsK5fMQztKZGdKqVgKKg",
-	"myXV0txsR1W7da2onk9vQ2s53iEpeG8/N7SfiooOgtOF7WSI04j5iJ/6lPBoASfhusGoPluYdAMw78Bo",
-	"vo776y3nYVjOZEVdzGfCT8/QhqY+vkYfJAQtWtNS+W42pEnjda1palK9SW0WhYY7RXG73rhuaFxT9slR",
-	"oro1s3PIgnvIUIDusL+Zqc121Y25/Yvp843qsze5h2Fys6vqYnazvPUMTW+OADXKIkvcOhOck/1mM5x9",
-	"YV1TnJtgb47dxKTeJGeXpjfLG5rlnC1rIW3dmmceSe5BbCPDbDvpxiR/Mr31xvhAkGOznk7gsV37Z4gf",
-	"20+vQ8JMmzqjG0u0A3xsmq6NINvp9Ca2ifkbcGTTqjerm0LJ1hI5yVAXppQLtDidMIQCTGZrWlGu7ghJ",
-	"hWc7KrsOtNlFX9txb1QP44avWU+nq7127Z/hnd5YnmpuE5o2RaOalW2H+7qmqSQ6zInv2pd37ex6G9sk",
-	"Cw3XdU2r3sZuek/XcrmTSHVmY306p0xsbGF1N53b19e62966HsiWrVxNt+1ate7PcatWy1HdppJsUWFV",
-	"jTS77MzKhl1aVDOv3p7Wc3/TDq1s09vSjXdnFXc7CFGHdjQMka/YYnNbarvagj2Nu+5t6oHYVLuibnY1",
-	"Xv/naFsTuapTDbZVpY2NJd3FztrG3draeI69vW2WjCaba9v1dndjuxtzu6OAdWZ/jUQdSjqpD6b33kpv",
-	"z0obGpemkWr59nuul267Gs0M6WLoLXc+Pysfy2W1BjJ0rLDvVpM4J5eKjfkCLSa27iGhIj60sZaNt5Ps",
-	"DXyDONRbd7M4vWnf0LQbOjpJVedGXYmitcHVMqmSXUM2Q8Kmz9aK7wUH41Dy49D2MdZ1DU3/L3hi4FUy",
-	"8yTzNljAFeAIDUBElnCGiSqOeJQujapSad8yFMpHxw5G/ZMZq7VotzVwVmg3FcIlk18ksH7bkkr+Gwu0",
-	"4M03/tQLkldN1m/IGFx52ZIDX5KOb+KGdKJYqkK2Dc2teduBOdum5MVFK0q49FGl0Ix6KK712uLXu9bO",
-	"msfQeE3XOvN2HAm1ffFNkhRRsnbLt6+lPG35IrQazu3yv2bZ53j9v1HjWfNS7s1b5eVy61+17BKns1Pr",
-	"ffgGIWjKB6Aa9T78xhkBNIe7yFLn3oMSQKfE781ufKob48mbUV7wrKMwAJiYQoWUBYht1b23vJzLEv40",
-	"vfx0+m5nTz+dYbjJ288M0Hv8GY/flZt3J8jWRd9Eim0fBRGO/f9HkNa1gfb9EFNLKmcRtfFhk3jGHfei",
-	"WSGaDkDzNqQwmqy9z5U+ZGL66fyEySfTbx9dH8gtw4nrlpPlqOd4x3DSqAl0k6og1Qi1y91C1bLTINVM",
-	"rQ9SG4Sg6bLhpN9o6uSu4aRhoymRpS6sqoDfKKELnCkl6EOBZuvXMNH394vddXOTP6nT9lr325czObwK",
-	"o2ZpWxYZtYz2rOuMxkRwqnVoCV00zfWaoU2dUfvS5qVG49n21tpdhlwLjtpl6m14ZzVHY8vXUhS3Ztnl",
-	"OwGeLTqy7La7ri37B9Nvb9gPzbDblW1n2C2fPWvDHhPBSZtYQjsa9lgxtDHs9qXNDXs8296wu8uQq2G3",
-	"y9Qb9s4Me2z4Wopi14adQUwYmq1/79JY9KSfjky57PCj6rC34YeSHCheUrf8QDFLPcsUQcnX16Y0iWla",
-	"b6dTcu6SMShuvX6CoGRivUl2EImmNEHxivRGeONMQYmtcpWsjs0uQ7MohIKylSGZ2AwqL+mvGzP8Me74",
-	"ynTcg+WHYo+La+uElpfw2jO0z2VUqNEmJbSutddlCqLZbpe8ta79Lptwb8dbiFK9PS9Zqd6ub2jXy4xg",
-	"W4ns2M6rGnJitdyswkzcS0eZ7GV316tlb8gPqQiqXFDnQqiSmZ5rMVT17U11HSU1aw10ItmO9VBl241q",
-	"oqop9Sa4UQgcaqPKtejNbRf1UZVVcpOlrk3rEvny/xsZVt1HR2ZVd9bb1MOwqXo1nSyqbvoMzakRnxr5",
-	"NzJRa0mNIDvYUUvoNa3omgL6jGyoplCDBdWNevu5qf1sIT1d207BIN5sw1d30ZHlVH31lvNALKdaTSfD",
-	"qdf9GRpO/eF1oq9a1NtNLcQOZlM1XNtq6pn0RrOe3xtspmrTm8xNTaY2Og5is5HBVIZMydSS8hKh+oRn",
-	"hANMwD0Wc6W8oO/TiIgXHKCTBcShzrwFOb+nLFB/MCQiRjiAgKB7sESMUwJD+SLiXJtOcHR+9hJMKQP3",
-	"jJIZ8BkKEBEYhrzkJv4fE6nLr+WLnr56jrj4hQarzhhb9R2zUvaCu2ARetiiUJmxde9lUnVVTccBiEiA",
-	"GJhQMZfmhAMaBsAPsRxB6T53o9KFML10EKYPcBVSGFxT+itkOvvH+at/bX7ves6oEKEe6cezn5vfeE94",
-	"NJ1iX1IjzjWSlceM7L395s8hmaFSzpbMCstXISWVSqhvHvJSXybyiN1Zia3MYzSPJjqzhWrNgZhLL3SJ",
-	"fHCEhrMhmAuxvDg9ffnq5+HZ8Gz48uJPZ38607I6XsCvCLCIjJVERSz0LrxTZR/MZPPjvv22RAwvEEly",
-	"aQ1iuccsm2svm2TPG3gELpBUGHEGx3z3H9K5/DBLUuCSwPxiR011l+SgyHf3tzmSRj2fAEXSR1CGgoHq",
-	"eLIC93Psz+XkBfVpmO48m4OmbBlU7hQUAJWFBEyQuEeIJJnGHAhRP0ZCchjGd8NV7pYk86G6v51YVdu9",
-	"udla7FP6v4FKbsLTCeHUSmIieTjJc2s6S+VZb+7P3mCv7W9ug4tsX7+kq2u69BTXMSv29ckGlbOQTmAI",
-	"BJyE6BJwAadTEHHJWvcMCwSwOE4TzkSaJR0aV1UTfM3etVUu6TwpLtyyR1sttaRPJKIlOEp0khAMTyKB",
-	"LgC9J0hxPxZcWlcoKBsAPoeSm5VMY36rfYvMYLLHsnWLz2dfcQ5XnY6Z67tk9F+xjwhHnY5q+iwZ7T25",
-	"Q0Toi2jdjRf3WjJitsJ8WwbJ1acvdv+aEh4tZGdtu07eLJXl+NRg237TBw4r2Ppa7ba0FJV4C6aOg1/H",
-	"9wxbTrp4+bBumA/xrYd1h4mvQhSHKTnR0XacskMhJUa7zN+JbTYINMeGdJYxTsrPebh5+D8BAAD//w==",
+	"7L37chs5mif6KgiejbA0QV3scnX3SDGxoSq7uj3HVeW15eozU9IRQSZIop0EWABSMtvriP3rPMF5hn2w",
+	"eZINXPOGzESSSZGm8p8qmYkEkB++6w/A930ZTOhiSQkigg8uvgzmCEaIqT9fX8OZ/H+E+IThpcCUDC4G",
+	"HwSjZAYQEVisgIAzQKdAzBFgaEJZBCAHYo45+Pj+LYCEPyDGARbgAYs5TQT4I0FsBZaQwQUSiPFLwBGJ",
+	"ZAtMwOjN9ORnKCbzERAUTOaQzBCgDEQoRgJlR6EkXgE8BYSOabQCc8gBx2SCTgfDAUN/JJihaHAhWIKG",
+	"Az6ZowWUXyJWSzS4GHDBMJkNvn79OhykM5ENXkEBPwjK4Az9hGOB2C9wgd5MKBEQE14mxo+QoxNMOCIc",
+	"C3yPAE/GundLFQIXalJYNlcfPxgO5I+Di8FUDfFFNcF2kK+DuhkPB68/T+IkQuW5vGJ0yQEEU4ziCEwZ",
+	"XQAEJ3NDsUvA0BJBAcexmg/6vIyp7EbTyDc9pEf6/TY3IyzQQlFigclbRGZiPrh4PixO1P0AGYMr+W8u",
+	"VrH6aMoWg/Q73mLySXUH45g+vF4sxeo3GCduYvlv/PscEbBkiCMihubLOJhAxlaAUDCKZW+jKnqbD7pT",
+	"rRrI/BNlCyjKVL6aTNBSoAhAybUzQhmKwBFDfEkJRxxAhgCMH+CKg3//8Osvx5Vrr/vPTgKRZDG4+H3w",
+	"D07JYDiASzy4HXqm9iYqT+vaicYzDj5+fPPqFFyBBYzlMChSvzhpfHn+0s1qCcU8nRSOasXHzPlikCSq",
+	"pWdqUyW+HkEJkGUsOJgkjCEigNQ94EgxMQR/fX0N6PSGyAZSrVTpkmOAOaAEGdnjaCgHHP3LCEwpA5Cs",
+	"bgj6jLmQ4mmlAsUcgZfPX5yCv5te5cy0FjST/CNBXADMb0hCJpREWH4TjE/Bj+k/wAPDAnGptuQErC5k",
+	"CMwhiWIUqZ+huCEQCLxAQ8CpmuYDBZMYS+2rFKGcmhyVwwXSRFDUkT9NMeNSjxJ+ekPs+umJpitoFWiO",
+	"sRbws5PU8/Nz78KRCq0yYig+/ZcRQIsxirihSAylBNDxP9BEcPkZ6idMCZDNR1KVZ1QPONK/wljSAHMA",
+	"rQwJSo8DlREm21RGb/ECe4T9HZwhwPE/0RBEaAqTWIAX55dgEsPFUk0fPD89fX5+XiXkserWo2gwEWiG",
+	"mCL9/pmYX6dTjjzk+CVZjBHT6601r6CAf8LLlDyVpKC6T686wUR892IwlHyKF1IHvnj+8s8v//Ldn17+",
+	"eShXVv+Y8m2Weu8YlVyorfUb/i4Zx3hSnrpkLKkMpjDmTcTC/G6pummiU27s/VvGD4hzTEnJpzG/l+eo",
+	"bLGeDpbqSDUDR1LbHzfMzDQOnJKeh5wY1xPzmTTTlgPZBkVSqah5RVBAYN4Lm1yUDnSKo1Zz3NtV1dMz",
+	"HMhrqGeXc6mbGopdgpEZ3fzOJWVGUjtb89Mwa/teq/lew1ndXJUjp02gnAicNcxBwFnz+JR5VJn8VXvK",
+	"QzA6GUmfcoo/Kz9BNtSWeA2fmVMmqmxUS6v0Vbpixq2Ur/8Ao/faF5H/kuyCiPoTLpcxnij7e6Z8x4sv",
+	"meH/G0PTwcXg/zpL47wz/ZSf/SQJ8JoxyriOhvJEekPuYYyl5C0TMZSRnY4tkHoDHI2+3KjvvhlcgN9v",
+	"Btdy0XQLzIF1I09vBrdfR8fKE/tyM4iQgDiWb9wMpIMs3TeOdJfgBJyent4Mvo5OB9oFH+MoQqSz732l",
+	"Bvd9anFq/0ETEFFAqABzeI/AErEF1vpQUPkvuUaaTeFE9qGmPVCeFE+mUzyRPp1RuzuYf3YWVlleWOpe",
+	"aBlH7B6xZxxEmH9SnrnkdMiVizZN4vhSfv5ciuMD5MrBFYicaneJiy2w4/+QstTMjkrkLgAEY+lfx5gL",
+	"qeQWiHM4Q5Itf79xbbWi0Fx5AaaU3gxu/cyY5bxfqPiJJiTawcL9QgWYyrEzK2Xc6IgirjhSBTHyG7D+",
+	"9z3meBwjyZmy+QTGMWLqQ97BVUxhdE3pW8h2woiGR4CCaQSlIJYTyXyceiDjtnvEwAvw8w/gCMacggcZ",
+	"6ss4H0zmCfmEpJVXPhdyMdhPEMdoF4uUnQSYqlmYL8ogWFIzyvVx8WgaoOejXCwM1BVpDEvBZVBqUGg+",
+	"+nrOqBDmWwuBP6VgAckKQCHQYim4Rn60ZooihjhXfi9lVltNaELEBahaqAcF4JnxTsHrz0s0UXjHPcSx",
+	"tITSEfsT4IoC3MjMMIsbvkeCrU6upgIxn61X74GECBxrDwl9Fnb2YAIJ4MlkglB0mo9hbRjw3BMGyBX7",
+	"SGAi5pThfz4KS/wsrYF08xgYwwhMGIoQERjGvEzaq0TM5UM9hWxb8IAYUjK8ZPQeR4aPfPrJajRBPyHi",
+	"I/vf//73k8xIKP+VJehTfpL5TOVdoDm8x9SzYldgbJ5JPoZpXBDRCT+DS3y2oFESI35m250uomNjYxKL",
+	"EYyVuYmGxvSIZKkQNKUBzGswBpBzuDoFvxmF9oDFXMFCZsxLBzRooO3jxzevFHsrdCLKYBLqzZEDDf5N",
+	"oxiSYktGl4gJrJ2qdGw1tB9YK05QwUokiWOtpFKdCxZwpVaTIynFcjhK0K/TwcXv9Xz2SxIr2fqY4Gjw",
+	"dVjf+Ac3nSs156+3X4cDHPkQOqlCfiXxyrqsJReUUKEJkcGIvvdARMMBZZGW57qAfDjgaXAZ9ulBn2xD",
+	"VvWpinv8K6UehS4POILSwUEMJFw5QkuG76EwvRxvafU+qNnrDzHSUfEtVnYKH8CRDs1sWNElmfWQenb5",
+	"6ORrFhj+XSPFdq0zX2JXZ1iSLMtrlpNSaJuaQYdOCf3IkFFgBfifYRWMpRpJOXYcHL379cP18SnI0i1E",
+	"1YBFIn0TVOVCBaiLAKKvI2V13f6s9O2vqmle5EIm48QnqHGGRR3Hhby4wOSNbv+8gZVacVEd1xhjffGl",
+	"YtGapu5MYHGGroO60WVMVD12OAHTWZQBAuW6NevgBRKNno2c7s+ynWRP9Fk0tX8HZ2qvTrZfMnSPacLD",
+	"36kgqFxp/U1mEpm+zWfUkfydf6+pRktcXf/4t+NLu6dCObIRhnS/e3HflrhXrqB1YWqcTqeqj5aIcbXX",
+	"BoVgeJwIdAnoAzF7sXwOGYpAjD8h5aQqEw5GMZ4gwhEfKaBAG1P7m8eyXgKot/IAQ8sYTlQjySdHatNY",
+	"2oeqt61jwQVcHZ+C92VPddjCVb0EI7f/PgKR2tvXbFzHpndLyGCEZ4uOHYN0vd7ZAZSPkFu0AH5f00t1",
+	"OzKeeHJOHxQmh+4RW8lg+0hyA9V+n34LLCkTMD42/iBL0GW6rSo5SC+gOW+CxSl4Zbaz3HaRmdKY0hhB",
+	"Iudk2SAnKh2S/K3u3+eLWbS5QHAP4ZQY3OmfO3bIRbK8lv1+vfX6hmqGeQbJTWfo5doMWbOrftusQoJd",
+	"RqPLc57jELz7eK1kFkYnijPMU2UdpPyakx7BsheiM1sLT1YKAhkyZB6BzNWwxZ5nteZxC0xj+KWRQwJY",
+	"ockPDLTmpTC7wokJcU1NH/U+oumovavoZnj4HqOj0UaOoyFYqP9YUhn1biT4hdrzELxXGF0qjJoF/REK",
+	"NKOsyZWcmGbgaBbTMYyBgJ8poYvV8SUYLSFDRIzAAn7S7t0CQCAYQo/qzRVWuSsfyrNIL7xco6kQ7i+s",
+	"iV26BWvjQJi53QaxQguXwLFFR15B0xpWLUaDyKRLU1x+YhahYvl9xjaMiM3G9G6SEb22a1+p5tNew+bZ",
+	"ZFptfxitY1/TCT8FE5ul1YZ21hIu3NSWRXETa7uHglhDrXcZh6DGiFm/oWzEhnqLztJwqPZ9OV0gwJdo",
+	"ghF/VEuWVQyPZkuGjWuOPgvECIzvsNqGnWKzgVo31mvzzpvMK49giynDMyynqv04GOz6MTRFDJEJuktY",
+	"HDQUY9hzvOA94giyyRy8R5wmbIJASoEhQKezUzB6//7Nq4sPP76/O3/+p+///L3aZc0fOW8Ui+HA8Oe2",
+	"0JQPpvvAnS2v8+HYOZ1txQoV6W+oW8F6t0E6oYU34/RDR95MVo5b6rtHlcY1lfkOhKwT8WgfqrV3Ay33",
+	"BbiBodGsD0uudkUCgR/bVaMbaPtbxwtM5/skvMCUVBs6gZZu4U5gWYNt4gT2+utw9FeZzRjE5D2aeW+0",
+	"XAGmnmi3eCybAihiyH34z9FIPRoNwQhOGCWrxehYbS1mHsglkr8yBBKC/0geFxoy0yquwPcegqsZZ2+V",
+	"Xr25Ggzlf++in80ff/vB/uL+emf+/2EwHPzw88vBcPDupxfn58/lH39//q//+ufBcPDhxfn5S8/V1DqA",
+	"8sV5l/uBgf5zsGdn6WrJdlvPZ82umGxrOK8jH6x66Ru0w7fBCGupPv8WUsvFrPRsZJM75hRLrYuQ0UEl",
+	"g5rtp2EuFd5LpocWbkt2Tgfsr+SIs56jklKq0UPxCfYmrkkv1s/DMDKGUCSf+pAx8wxgom7Zm5uJFwCC",
+	"hT7fK404BFOo/nFkDzkdD0EEBTIHRWMsBGKnYGRel9Zevz5S74/066NHOM6DmZjfRcbEOOOofujCYSXR",
+	"+p0jcx3kboYItXt3RW+w9JYmnf+Ys34WdmZ7jhfbOpWdPfm8pleiOeiO43+iomKtoGtW0dJqEulngSTS",
+	"x5a3TSKPYPuX3khTx3CeufdsjtELyMT6LC3MneS68dS95a/DwQOCBJPZuoPVOKSWTo4TnNQUnVU132FW",
+	"S+RIkBHwwnzzHOqT5dsazRvg9Bo13NXJqgNWgyGhb0GdtM+W0UbpBB1rrpD5pr2yVAMEHUH+VqW5UZDr",
+	"pKs6Ckn9nnpv37Qr+8fmQd3oVXGHftom5rCzOOSAw1JlzWBDv94caRS16UaHznpd2uvSPdelJVH5kc69",
+	"uVuuwEQ9AXRajPckWSOXEsLdoDyC9m/lK4/VHXaO7pE6Eqg648eZ0E8lKbNJ8yIwsh2N7K9yhG///N/u",
+	"PPbQi69Q7Mft1zayEH6Y0XkKmYuPapzbSmlo9MKNaOzuHOM21Fglu7xPL2llkw3odBuGFBVcBI7U7R+p",
+	"tLm+s3WptEnVdXEOIAHYJGFYfgJHL8/Pj3OsuM7R6bXZquBtVnNMlWc5cdq1bmyjg4ujm5erR/V7lEbV",
+	"BvuTdvTD9SYtRdbyJTV5mjzJokZ45OOUvT7Ymj7wMEQco4mo2AqfuKfNnpPNyHeU5nvxeU62w3rvyXTW",
+	"e08deU+GnlUpUMzSPbb3lE3R8rjek6VHrfdkWTXAg3JiclheVCXb5LVmLnFojhxP2JOyNKj2prKat96n",
+	"cS3LzoB7VD+LKu/KqeMWHlY6m0P2slLKrOlp2Q6ava2y9jgAj6vXHXVeF+HJQoNbPq/LPpXuVpRMhDt7",
+	"yMydCuk8yV6V5zRlCAGBPgtNmohOuE5jweeA0Gx38hWuTyiOdKZA5WLJDk5UelqVX1fPc5c3WBvPoZrJ",
+	"q/Mwka2o8C7bpY/se3mN5/k+3q2Rw9sjvmWHUQ6hWDG+Rwws4UzlKx3Jl0ZDc+DAlMaARLU+9eC5jcTi",
+	"yXIZY42QdwramW4zfmfjioQnLLG9my7cRR5H0go+TJn6tlZjBHijTt63443uv3SuaeLWP6ue4dRwa9Jy",
+	"fhXpTwr8Vs881c5o1iDVu3+uZdlnco/qZ1HljNrnbZzRdDaH7IymlFnTGbUdNDujZeXRoTPaq45dqY4a",
+	"nvgg6OSTzxHl8oG5H57yBSbGo0ZEqLwopazOGX6VPejkzlhw67Pm/c/0ffutnvc9GZ4zM3BZ2Z5pDxXa",
+	"NG6UoONLFRq41s+4SeBm6m9hoZPAInKPYrpE4BNacV3CAQK+hBM01BUKjWfN5/ThAowyBFGTHA3Lv/GR",
+	"7/j2HwnmirHX32bPq+stnNzM6tVbNaDW2AHnPtaT3yVmcDOarJsokAhEIhTdJRwFfaFjpI7d0jeuX31c",
+	"NjgjKBdQJP5yMaaMx50rPcCDPtG+FtP0amDz0Q+jmLwP7vRX3t0jxv24hM/BNg60+cA0HXS6BMOyPJW5",
+	"yfNBXtIUmMFwfU7aUgb3f9dts6Jt479rBezJWG2BjoQLoLJZZjXcoyidFqrGaY/WxnGH2qSgFlpPPacm",
+	"uk0BnAp8OTRXJmqG7xFAn+FiGSMOjq5+u3rz9uqHt6+H4P3rD6/f//b61RC8ev3u7evr16+Oh4BQtb92",
+	"6UryuRcK2MGL82GojmnvB3l0TutOQlLD6dzIOhFppXKqhfVWS/RB/f2beaGovIzeSlkgQC00R2ZaG4RH",
+	"RNqtq44lTH8Bc2uK14y3s0bUZub4FEI3S6QNAzhFsRZRXMGEtExn3huO3nD0hmOrhqPEha+ggFep3PkC",
+	"c1XQNCObTWWWZPtMc29ALl3INCjXm2+rJXrGgZ6/J073dAv0VMeIV9dk8qFEa4nrHwleLkxWvTJHu8eP",
+	"eKTltZuS91DLujHqwpSELPABAckypjBCEVBNLs2/9Yad2gFNlkvKBIrAHDFdQtyUmpcisdauTOf1n5aM",
+	"TlCUMFShmdLnj7iQ7+yg/oV8hJpV24unbRidltHJLEFWrJqiXcuZdQWaCtqsMfotqTZP9JvhiJbVmDpQ",
+	"NJvlvd5qnZe8JG000ZYlY/Yr8LKTD+DHqrBLsuEdzFvh2rKPBaNdnFmpv4C5VYVdQZFRccBwlih9Spk7",
+	"9j7sKn/9WmFXgRRNYVe17moZdvVq6uDUlJe3fmUzSPA/od/P/4nGEWIgRvco5vZ4z+9fbgYoRnKZuS0t",
+	"rMvq3wy+DkHpqa2UfzP4ejvKeUstOKtIdjn3d4wKOqEe3VlTe0lVR9LZSOBYisClPi6kqr9PE44itdn2",
+	"6h+QzKgMOq/BlMEFeqDsk6pm7a+stIRiHsSuy8yk2534cW+a0arURaaAuzdqM+EqUNWaRcIIilodlJOK",
+	"jRbYpkmb59jM2gb7Qe0Mg1t1D1fsorSXp0ZJDQ6w7nm8mtNfmS2l/EGwdJpDz6qVFqGBn1K/+YD5oVpv",
+	"/FpXe81fbK0LNmh9HqthFeu8TZ4qjiaiWx3j83psNw0z2di3NOO04xY38W/UpXQfvbY3aSgQ5ElaU9HN",
+	"QaxeUexQUZR5oUoTuN/rtY1p52UzdI8n6CoR8/fojwR55TzGiIi7cOtXM8gHAZnwfYhscDehEapIgr3E",
+	"DPE77HF8P6AJJREHCRE4NtdCIsSBfiezjBmdJP9k9zCu7k1Q8ACxAGMkHhAiYEnjmPs7M2HFnfZQSnNP",
+	"OGLuy8x2iZTe/+c//vPk+YvvXg48nHOPGJ6aVNt3CcN514fhkHfupGzFqLAz5X3ZXzH7Tnku2aXJfoxn",
+	"knVzyK1hZgGqefIdjeNKniwwTLtEzdmXm8bnSSx8ikNfYvhyY7bJdPgEEzGnzKjAuyUiESazm8HX0bDU",
+	"lCeTCeL8ZjAENwNBPyGifz89PU1fQIxRZrpWze8iRDCKbgbgf4IbQ9HozryufoOxdIlXdzI6Mj+Z60x3",
+	"MwaJkJ2X9b0aKJvtNTecWzwz1GCYG0YfXkiH8KZ2TXcT3RA+Yqkz6mpsby96eK++K68ifSAxhZGyz5UR",
+	"rIoxi+RgaEk5ttuqdsI/vv/xlw+D4eDV1S+v3gyGg5/wTBWFHgwHf8Xib8lY/hHTsbLrPyMSoRitBsPB",
+	"fyJCIzoYDv6OxvaFXwsZ2zLqwpcq/1zFkQIxyXz/79FciCX/7/9zKpbHF2dnjfKc+Rzdv4/pXy+WYmUv",
+	"cfkz3etneoeOULCgEYoBJkDMMQccsXvEwAqJS7trhGSXGoQ3KuUZByO0pJM5H6nbeIDTC6WyVY7kD9ev",
+	"f9Zby0cqETIXaHFC2ezM/evObFENgd1ePJZ/JWrjjlCg+gaIREuKiXA7lXQ6xRMMY6BNGZhDnrZWn9H6",
+	"it8CfjYFyc8ro1Dnsryu3nu8AkuMJkqbpFuQZoNWJEvP9qxr1vqkdPbNS13Q2l79Q5HavwURmsSQIUUe",
+	"7UkeD1W/chh1E1OdZqYswgQKxO/4Sq6LGTv7oPbEtmtWcVrbfHvASW3V0nNKu1yk4/FPQZeI0RJIy9G5",
+	"aQuv0Fwti7dZBAW6E3hRPrFyon7d2oGZOWTRA2RIm98trcLfzCDahm+Ub9k6vBtsaivu3EZp9K3t+hqg",
+	"qrT5K8fM8k7hoHNhbZv3gj3M6heZWjHwGjKr5Rp3j1OFG3hoWpGhSbW0O7K2XR3RcuehSoeE74DskXJp",
+	"sw7BBRPXEP1vcUdcS7uHGWoFrgqmyG01Bh6IKsws7aJ2BhsBle13RDPz/QYxyuzRnTUASvfxTfCkR822",
+	"3OHuFWyvYL9ZBVsWHM9d4pL02EYgvaQMEBEMo9zmvk7soSGiX3784Q24NvXmNLCEI/3o+fnz539Sm/rg",
+	"KM3fYjKy6ECKIRirIB5PkLq2ysHo99uRKwbCkDknStBxVycDXn8WDP6klEJNTwNIVsZ5LjKB+4Uki7FN",
+	"0lE4F+E+V2qyCAp4Cv5vtFLZgJjQIScEMRICMVWph5h/8CGI8ExGo5SB0d0IHE3maPIJRWC8Mt4gu0fs",
+	"Evy6ROTq3Rvw3ek5mEBCqADo85IhzsEntAIGuOHHl+AexgnS5231J3Bdc0XOPQsuG4oNB59PZvTE/LiA",
+	"y9/1W7cKPZ3CCfryVZJRUfA1Y5Q1LEiBMvI1lZgRCCppYJIzLhDncIZUckb72xKxE7niLovPVBIlMhDb",
+	"XYzJJz46VkG6QSBG5e/5OhwUwjMPHGL1DNCKxqBMnpRGe5xwqE8d1KcOyqcOWicjUGAqoNtGMWsMhPO2",
+	"fVeJgJ5MXo6G3DzNC1oVaLXz0YpQWWFahc6aZ7VR8JUfLfy0QPEjvsE4rPjpa0VjeTo0hWRVAv+YyXue",
+	"kriXlutN9t5m6aJWmqyGTkvXczk4WiLGpX8HoBAMjxOBLtUGSKS2YdQeYwRi/AnZbaT9dpe6ONpZOMUx",
+	"V5At1ZtclCBwJClDNYxrNpGWlAkYH5sIhyXIMb7/QBB4ZS6uqj3j7ZwP+r7r46S3dczX6BikjLgjn2DL",
+	"x3e/7+rYpiNplWkOvqidyexTXPnaDBHuvY3MsB2jTS39zIy/Qeub/eK1LK/7/Caj6xGmx7S3eyBKJdq9",
+	"xRNEuBcHiPWj9YzdSB9HUkcCR3oPj1B19XOMppQh22DK6GJ0Ckb6dNLIUVuajlHE4FTIp2Yqd/akia5A",
+	"kd6MBkelm9RCqj91jfr4Mu1gru7o8Oz76owMOEo4YgBOFPuZfHKEaivteklvQqkO9JvpqUf32EAm6DPm",
+	"gp+C0RjN4T2mDMaQc7jio1LRMaYTYuvHmqyutFlFYu1jQOACk5k+/GMXSx0GQpi5T+YjhS6u1BgPDAth",
+	"0cRH9UiKJMjptg5D/h/cOFdyHP91cLXIPs/vzYdfwXfP//Snk+cAxss5PHmhjrKedlFC8ZB8rII4erRH",
+	"KpsX7nyYVzrXwosK4twYtORO1mXeN6B1QeG++Etgofvvv/ffWctcl2w1LYZmSQylgbozZzPFakundN67",
+	"oa7cSLbWduGYqNLCUqDdAVE4EfheIyZ8qdLnpAdUFU/f008o8p9CzVR2evwSf2YPyh2AJXgB4ztmsNa7",
+	"3IHYwXAwTxaQVD8eY8rhFInV3WxBS08fcBzFeIrulEp8oOzT3RKxBTYpCgWjcYyiO56MuYBkgu4MU8rH",
+	"c7TAExjfJRyV+sULKdJ36LP6n+nSR+rUwK6VGSljwLsthF5ME5kPnKxurpCGkux6tFHu0/MfUlYdw7Jp",
+	"ypVrzOXaqI/qjC/VGNNZW91RRJexZsVFyRxZ/v3q5D9vv7z4+t8G69iuBs+1O3XaBBhVaMiiWQ1IQ7VV",
+	"Nddrml1pmqySqRHSKpQgTuOh+oBZNyuObl+vGXkjdMA69cHQgJvoNwgMuI9dCxUwX96ECZSU8SaIQK+K",
+	"e1X8tFWxRwzJp9qzRfUSMNDx0T0CH9+/dWXHCCUnGn2xd6LcmawvN7b0mbnnZ/91Zi/eVUSX2SkbpVfS",
+	"0ktz498p6efeDHmI3bmW8LNpabbDat4TVMBYvcmbLYFuzNT1yMbmxeQoOgucm2d+6GLfPuX6MyR4mVRf",
+	"VVtknjdlu8y2rb9RNcyckcoeg/JepCrfeioOtGbKyy7O3T2ZXJh9+slDST+ZC4TTXJRt0k9Wp53M6pPG",
+	"+DmnXLaVb7JzKT/MDG8LTMwt3OcHlpXSy+9NvFsVVi4K9rL2E7Nti5PLddQ0m41CzexI4XyRn/w3GHTm",
+	"P3utyDNLg6bw06/L1s8/2autp6S2yqyXoVCJ6V5hvozhCihaK58Xk2xV57QesYyb6FKzD1CpK2QEZpTD",
+	"zeASnKsN9MkELQWKhrramkZFjnPpJpS7zpVrbdx9MDYTMFc9JtLaG5fbeZeYiO9e6NPsWkO9eP7yzy//",
+	"8t2fXv552KC2MpSuShojZ6tKK2dCBhlGyN9dSo1S9HCTnJ9/N1HP1Z9I5XCARJW2BpDwB8Q4eHl+rr5Z",
+	"b8wjAOOYPqAIUKKTYbY8IJnb0/PEWR8/vnk11FdYdH741uiLU4Tl3secxolQkbcLvNFnIYezalBdCchN",
+	"oHlAc5rk2maSKVgn5f1FlZfrKjJTRX44zKQ8Kn+cvrogGRALQGQAadJV8RwVW13rK4RImIg/vfTmq4oh",
+	"Fzpxj+fex0RKRwSgAAsqQ10yQQCCBSbq3I1Ovzo1U5Z9rD9fC/zlZ/BXfI+IHN5K5iWI6QwTbi4qzRFm",
+	"HNwM1I9AS4UcVgvFzeB04N0UR1P82R+xTTHjyrYxOBFShgyvcTRhSICjEZ8v7zQSwPFnsKAMHQ+lJ8/Q",
+	"hM4I5oVkcQFbkGY6Q8dt2TVJuSZlLp+ZzzFyVcLPdnnTVHYly4hSy6plPgVXKvkuWCBIeObm2zPuSrkc",
+	"jdRP4ORE9XEiRDw6LupUxY5Op373/Pvv/nR+nsOlvCp1q+k2PVSMymQUj6wstqwAPqGVXxY0zw/V9U+T",
+	"1kkqAK9M5bTIZhqgRl63KFSaDmWmKMZjau0beccf7KiXw/3DvHEqebS+mfkB0hQR8iWccgcFKQHQHvXz",
+	"QKOuYetMU7k3dQKphzlij5Q8Sn+Q5xQgg5jcMTRrhYa1Otik8pi91yOYLFC56sRbzz1lauTtcwIqI6B3",
+	"UFSqjkZgd2dpEJ4MdJ7d6y9/p336iJ/pzhLcbhTqG+2w/YN/a6Phw0GyjDaUkJCCTonNMuDP6qX1VR5i",
+	"z2nQYfaIxOPk+8opjxydaq1gI6afmkQPoO8IMATq+4H+fmW1nBy0hPqLpqhdTpuSSelT4uzcFmyEVLY+",
+	"WLU55JnRg99ghjKnuwJzlDlVULVFssx6zIGbreWiL+ZJ7Qw22xbZuw2MtYDwDBEbgpzcPtgauyFupKat",
+	"EI8JaLkP0uv0Xqf3On3NrSNTl6wCr1AARaYI1ikYmS0ePhpmrjIOwWhC4xhN1P6pAxbmlNl7jh8/vnml",
+	"t4W2ddfQDLetK0Y/qu51oNGUdzxDi+1Nxw4RNqWmA8bos2BQn18NyQbi0sd9HQ5mjCbL2sOeDSZJcsB7",
+	"GqPyMdC/yq6BOviquQ4c6dHcnUK1MxejKJ/8/tibBG1LpczsUdd630A2apOQUQ/Z8hxGQwXG7d2/yx5K",
+	"a2LFR70M2DQZAWeNVL2WbUxFme3w+c9IpSIE4xVAJwuIY3CkDzp7b/V6mDs8z5nlhNx1t6zCGjpNWmDC",
+	"gpLIF89TdLTCYEnldMNtteUJwQiUGfLdmxupcYy90WONstfmJP00cqGTbaq/KQNjNKELg6Kp69CNaR4e",
+	"V2GWiFWwzeYIhq4QYT61SjNW6MKG6lyKKjykNFeVRms449CpftuFFP+oyFIly4ZqOZFWgc3Zu4/XQ7CA",
+	"BM4kgdXVfU1rGe8EyHb1nqqeW02kHeKkWofQExCq32tGPsQIu2ypgojXHF2nqned2Fr+GRBZ5xVnh1lv",
+	"enXYq8PdqcMqiVDOVVkBQXKnh/c78JjfmfErn6sp+Z4W5DozVK7fTCe39dP/0U20kDQ6hjOus6jY1AAq",
+	"VculuvvG0ILeq3Tk0sv9OgL6B+3gLNQKeALmLdJlaKZUQbMSBf5HgtgqTaVd3vgc02ilr5S9PD/XByik",
+	"a68KkUcrAhd4csIQF+5IJhYX6b2xG5Im1x79fjN4o+vmgSmOBWJaQ16AKaU3g9vRsToWOob2MR8CTpkA",
+	"lN2QJZxhMtP5tr/cGKwrV0FQvQzBAsYy0ERujE9opUppkRuSkE+EPhBg0I4zA3Gok3an4JUuBRalKZbN",
+	"zTZIVuDfP/z6i05nfnxDOAUqS5S+CDdDBDHl3U4gAWOsioddZs6NSc6JeFb9iwd6Q+Q0+emNWjRffhhf",
+	"okx39VdPAHOeIJ5uytms4cIkxZeeOuZ3+jpvPtuX5NdHTUkFx2NpYn0517574VHM7lPvileKVYilNaYq",
+	"xcgFFon7t8ajzSOVPdU88t3fbZuayhBnKVang0dNSmVuZHslPjhX0gMacyzWKCCaDWtz65hNIFNYsHQ4",
+	"T7JO8zk+newRhcZQNb0cnwpIR+le9p1ts2UybaaD4/++bq6DddiswcFam+kq4y0Ph1TFXh7GaHKtvKm6",
+	"SgVGy90GzvTgYrUyLdrkUvVSuyGI84+4VkTnGb4puqvVNZtEer2meUxNU2KFD+k1tOKGnL1dlduQK7tO",
+	"291ms3nTeNVRdltwmKk7Lepehz3YbN8dyjBwpO6DjTwXwraZITRwtwwKCCd/JJhjf66Lxk8t9LCDL34F",
+	"BbzKfEPwh3NBGfTFoPmPlk2BactBRbpacCQDHcrMDsZlppAw929uDE0yWyDmjCaz+YlWd0dm4MwEj/WN",
+	"wm3S74MhhffsaydnJeoVVL7QU7A1y5Vg9131VaXAWycq3QDjW/swdJu91dLd9ZYym31/BwKbv0QfIq3B",
+	"1aZkQ3Uj5w6Tu1r5Vrf9MAEQTHGM9BGiEw6nCMjFK9xlVTatcRGzKHrdith2Vbpki2lcapLHBkOpwVuw",
+	"RvqG2V2A7FHwrA4u7bkWNELZVA0zFnpYymvgZYTC7u1ttVfSGAFbF6WrshV15ug9UoXxefYye6hdMlYG",
+	"c21DLoH6dCBo6fXcmxp/RYALuDoFV1GEyUxaNwV2yr+h6ggQhCJTG5/P8VIqGSzyUwNHL8+/O74EDKkZ",
+	"yJcjihTEewqu8k0rZoE5gKpojcIyl59kl+f5IpHr7B58w3ZtfQO1Zimjet1m1kxzQwq3S8cHwcncarzW",
+	"K1abx2JtjeUudJpPqtEDWd/In29B8rSqD0E+gTESDwiRTDo4SCIAczx+6U4W2luOqeiP1kOFG9XJNp3F",
+	"NR2ewHRoW08t5jNmafavvIWqzu9V5paqC/OFlQkRAupPd/KOakMI8llOnj3jKi6+dHfn4VQgnf0jhirj",
+	"AjpdL/dIq8QxBcL6aRpGyyqwsRwpNU3NI9UVE20/y4MDGsuUCDdgPkI3oIy+4dbCGMtjNydJJp86Oj3y",
+	"hMS7kvD14hrIOpUapGbJD1UEW8tdqLBtJmFNYlWKkTqUrD5C6iOkPkLqMkLySLlIlt5TMejzEjG8QETA",
+	"WJfE81XRO74wZfTGuhyXKkH3MKfmoHoEsBiqf8OYEpQ9ckgZiFCMBFIHe1QGOq6Lf3kqfyn2FzrZ2cgd",
+	"b1QV7PSZmxFfogme2kOHujiePmBETWYamxjwmRRkgD7DxTLWJ+mxOTQFjEpT9eskfdVRn4UK2toU6zvI",
+	"OrkLr1LOFUlTbbqrkPZESvNKD0AkS7fh3GkMLJKlvnap6qLlZKTVndZ16gdnPqs0dv6+jWau2yr9FADU",
+	"SvX0RKsLF/knxKJ0xwmGCTJTqFzG6pjB2KBGVva4uPLXyhEPMFYQ5nZBYKSgiNYYJ6hO14wSRLJsjhFy",
+	"4vmU6hU/vnD6l8ifTPjKLI0+ku055zyBAs0oW40uwBvwhoDfsGB0CF6D15/Bb/ieDsEVuCKIizkS+J8o",
+	"0m3k738Df5Oq9yf8GUXg6gF+QkPwG/iNxgkRkOF4BT4IfUaKrezzn8BPDKF4BX7W0ZX5+SP4qM+Yn4Jf",
+	"4MI4GAnBfyQIPHoRYEuR7NGwN4Ph4PVgOLgaDAd/GwwHvw2Gg58Gw8FH7+mvahZ+cd6lxxZ4OTt4p9d9",
+	"+W0dk4XZasVwXdWOfPwVWetalN9whlG11nQGKZeMK+hT/w2mW754mMZUfXhLi5pNZFJvVU3v65tWOVSQ",
+	"ec1L1EYFAL8deSrTTJpOX7rJK8D1o4yZG8fowlw34nhGUHSCiQYwvCiEuqKl8Awu4HSqWnJVjl5Gj8c1",
+	"RkQlAHS1CEYTulClxEc2SzhDCmJh93giA9nlktF7GAO5LJTDmB8DzHPXPtUEdfp0lWW5jZ9UsQToszq1",
+	"HN/hCBGBpzikJrl5503mlU7tld8PYwx7s87raofgPeI0YRME0mnZwnrv3795dfH+r6/u/nz+/flfRr5i",
+	"Bo1Ypxz9LmGxHwKUIwCGOI3l4izhTFVrGMmXRuBoNBdiyS/OzvgET1hCJvNTymZntr2pzyAb60z0o+Oh",
+	"hpvc7TmiRlgDTgk284q6mc+sYI3baulrdgGMKG49YN8+r6+JI1sWbsl9oZd5zEJUeg2plqy1daZZybKZ",
+	"32tGtr5CWUDsSdVPaCW12sh0NtL47DJOGIylyJjfj9WdWIPrZfVkReHab9QTSRckzAuxK9Pkg5h26/kf",
+	"+uVG76MozNsJ7w9QlMsUFwxi/2UZ9cRUIfU5MiDGn9xaSF/EyZXaCHE1dqQYFaLiUlBsXvUfOnsCfsUj",
+	"ugSdmfecDulyB8FqmtsWWbmc1tnEl1Ac3+xKaMHoPYnWTBvoBHgP+lnQv84RUAtT6YE4TVfLfLpVyarp",
+	"n6tHPTykQn1WC//AEK7JPTDdruceqJcbvYOCfPbOwXaks7w8aRbfkjNhavU03Lzl4EjdvT3uCEp3NXbM",
+	"XUgAycql9fId2VIuDayuZz7GTMzvImMgWtb5Hw7GDKFI/u1P0WOe6tNmhmI6z+KU0YWrFwiOYMypOWNQ",
+	"cW5LqENaWykUZD5Bbe9HCG5Cj20mRUMECTy5izEJc8VmiFCLajcml91KbRqz5M94tkrNo97kqy1Vs3Ge",
+	"3nZXK4tr0MhMTSXuU/JmKp0flWqGSd0TR4gLXWHxkWrfN91UbbgDmv20/bsDypGnhuVPQ/Cz1GgfwZHJ",
+	"56VUloX/fxoMBz9Xwv1cQJF4iPEWT9FkNVFegGxhUVibOesoV3LXg8V6RrJuY5chjnGWbtNszhmHIUhs",
+	"zGsxnbW/h86T5TI2A23BRHyw3Wtm6P4CcOber1kezWMFrZ/R6V4y5+pAOZpkrPQwa+9zxs5xYOl+cb7+",
+	"fWaRSimevYrvttqvag5MjcvQUWS6NV/nKu/plBVU62rMT9UNqfYn3lbXuVNKEDOQSyyiEooc62yHKucj",
+	"y1590B08465KmEo/cuRuNFRV1cteZtj81sCaAVGXDsa+ncQ3lrWt0WxJwTDoxJ0lW9egpUaptQLo7M52",
+	"waLUqONKnCmslo0rslAESMzvNSMfHtbkK2gRRLwmtClboaE93KTfbsSbimZ3E8CpN7q90e2Nbm90D87o",
+	"erRrOnQZLtbP1O4zwQsYcwUIuyLV9RvRnRyKK5x/a1/RYdt7x51kgc4H1rbL25r1CghDzeL54tArYMbI",
+	"ZGdXvILADAkO1HG1i7OzETgaEfRg+zqd0IU6V2Au+MG0ZbFV1emd4/YruKbu6z5TsqV9tc+ZylIYMlNy",
+	"lMyDutEP0O/UH9bG8bQEbPQ8bddrup769Wbfsyhr26xR8xjyUCLFtbEybn0aFWPRXl/TT4i8R38kyMe/",
+	"S8j5A2V5Ze1+9HSfcMQsJcoeCZyo5X7GbZkWGEUMce6pM1BgGdfvMB3exxvmc/iSEu7JBAUnE8Sr9gng",
+	"AgEh3wdHBD0gBiYxlgyuD5qrbBWfUK5qTIas8j0PXxQrXatmQzsP7xeUSqt6Z2sKtVrrrK4baEEEI1Mk",
+	"dwSmNI7pA78Ept4fA3AsOf5CvSM/kgvtbvM5ik7BB2dAVE4LKLRpzzGm5+OVn+Ux52VacDRJGBYr9YE2",
+	"5TNkiF0lYu4tE+syHCiK6fW5ACOTyfyfCra/AD+oToA+r63amAPb4GikWML3CHPVqyruJChVC6vN7eDC",
+	"TCv9CGlQB1/lN2Aypf6re6oOytSc6vtBeqgfrl//DNR/bF6Wq3dvhkAqTyhU3KK27dUN+OkUTzCMb0j6",
+	"pmXAo5EqQ80FWtzBJb4TlMZ8dHwKPr5/qw4I3JDRGVzisy/6asTXsy9wufx69kU5aF/Pfv+Co69ntyM9",
+	"mrk+MVoyfA+F2vhRJLKMenxDKAMjm9PhCBJKVgua8KGShBNdOwm8g2KuTydEdJJIZ9GUlTEpHKSLHmMy",
+	"uyE8hnxuisVIIVuqN62PgzXUrkvroAhoL10GL6vTG3LjpJmDhOtcLLmSPIjco5guEb9QRXMMnW8GF+DL",
+	"6enpV1MzhxJ71Hl4QzLtuGz4++np6e0Q3GhjdDOQf0p7pP+yJkn/S1qlTCUedXzwKHOI+oaonVGVqcKd",
+	"xbBx2um/jPTBDW48sFjl5LBHODDhOEI6ONNdKgLoykVgDu8RePUPSGYUvH/94RpMGVygB8o+PeOAz6Ei",
+	"gc6bgdQb+kOl1lQfeTO4lipMt8DcLffpzeD260jqPC5UUkUuuPq6UT5NzOiGKDOj6Zx/pgb48nUIvtwM",
+	"Ehab8V4TgSSRdIKcj+/fqqFuv46OzSJUVjhKxFwzgc6WnNboHcq442RKE6Iv3SyQmNPohugvHprcj2PJ",
+	"UKY6E9DqhxfrLinS/izlQ36RFK0zmyNyaP5tls3928SR7t9pYdOR/CDz25yytInFldI+ShnX1LtWz925",
+	"TC46y7tro4tt6f14MCrmvFd9VGSHl0P7klBnf3cbc6MbcgQz2Zwo8+2fR2giGfVhTpVG0JXV1M0rxdiL",
+	"4+x0XGA6AkdYcHPFWXfBjzOTKJTL181vCCb3iAjKVuk7N8TeCMuGupLhzWVpjPiZPXE9BLlfFXIgf2Tm",
+	"XhI/s47iSEoyjMB4dUNsIpOh+i6BCBivchfNlBbUSq2chodXLKn6djm4XTgYQ87hSv5kICv5p/tkuRzZ",
+	"fD6Y2SqzQ33TDAhqc/UUk/GYybnPvCGZT55DFj1AhiIkwz9dYt1Sf+Tu26V0y5M2nf0SMhjh2SL/Te6a",
+	"uuR6extS8aiyY7o4h16DUp2RUR6/4HkAQ0ntdekqIOapabpQub4MN6r4Wld0S6V1eEPefbw+0yUCX71+",
+	"+/r6tS36JpXuscuYI11HcwpP+Vkyxl6iSbbumWRFXRNOMj54ef5dqXbbf9AERFR1qHR4qs3k6i0Rk36T",
+	"6v2GQDVBrQmPXp4/N2ZG6i1lpPX9myorkPZ8QyaSsxAHETVWVJsoLO28NagTyNjKXLnUdkEqTQMhWPsw",
+	"AgmJle81RzeE6VDBYEecLowLk8WVpO0w/zSmQ03hr7qGHIqsX6PdULUMYEwjdYlilM1zJ1kkW49UsVAx",
+	"x6RsVJF+Uj3KXJtR72cOyqrn2WhS/zDOD5hWw3dtdL1+90977k//YMRHhpfaO78hqQoYpgI5zMiXNmZa",
+	"ER5rNiHUmWgbwUIS3RCSRqlDwGmaQ8k2ssAvR0L7Z9LlP5XMTOASn7hSfs/4Dfl3eA/T4n6SPbDAMMbc",
+	"2E81LeiShQhqQokJJQJiVUpTc8cNYQkxrHBykibIOEkDsH9zL5nETtf0lySO/02wBI0uM/7gDYGGKx5o",
+	"EkeqtCAY3Ti4W7kXt6maUhpCCoqZpbmJi8TpjQy2BBaxdOGrPfLBcHBvg63B89Pz03OVJFQTbHAx+O70",
+	"/PQ7FXoKXdlCOdtSZZ1pBXqmQk3qu2T3Xh3pNRsRNEJc3xrS79lahzqOuUxTtsmxORjdI+Yyj9wlDN/J",
+	"yCFGymmXUlZ8bmiyWkonQXZ0J4ccHQ/VjWol/cpDUleakYq7nY57Ew0uBh8EZOKVmpsKyXT4irj4gUYr",
+	"jWgRgTSmBaXg6LHP/sF1oKpD0MZEgm4Aizx8/apDZaOZZAcvzs+3MKD6QB3IlYNq36KcSlZ4qefiG8LN",
+	"+ewHGLnPGQ5ePv+u+ZV3cCWd6GtK30Km8/W+fPGvze9dzxkVIkZqe+P78z83v/GG8ERFmIiIbBpmG5EP",
+	"Ln6/HQ54slhAtrKMkPJpTGdq319va/w+UMyh7iCVREHZqRqBMCnqrNl8cX6u+V4VYRUojqUdI5GqhMoT",
+	"HfYfuTBZ9T4ElEyQPggPiQ53lHCVGfodjeNH4mc5VIafs8iPKpy7df7WE+BJXMngXEBhrdJecPtWeFfS",
+	"IZh1DQpyVgypFAfPkPDtZHOh9bkrhmJJalGFTNyUblELmt2NPhLe+jTHp+CnbGHgoS3kqxS3Leard3Hs",
+	"aAbRhmCKHjIVgbXxNx7dHDGkg0gTLshnKtqZMrpQD/5IVOoNFS6XBUl+9Q+Z4i/S818goTYIKg7Ipk3O",
+	"3uIFFpWHYzMNf51OOQpq+YGyoHZvNP1Cmr7+HNz0J411hndqDv/fblEL2OVRe1EeDfArQe6+q2NdGyWm",
+	"aQDMrRp9wD9UHSj2yKuE8+fNr30kVv1oW/byPECP/ETZGEcR0lcRU7mXc8jI5JERbZt4NKMDXMG+26/D",
+	"CjPVdIJCBU2UoILoZ0S5LEN6e9gNvh1jZLs3e9FBluh556Ob3VgPF+p5RWtbmsdgq10ZNMfKmkgy8k+Z",
+	"xcO8jUZMAf+auWXY8Dhs/kqNlWPzHLe9LE9DvxKBIx1eSl/weN85RH9H/Ru/UPETTUjUIWtoUjWyxtDv",
+	"vEgbYF80+StMHJy6LH6PpbzOf0Uis8jtHIKnZ5WrNeJ1xpWUVJ4jGJmDF6+v4axqANPsTLVR3e6zpW4t",
+	"MDmm/ytSVVZS1g027u24MlK8sPSfLHkHmcAwBskyggJdlJC3zGEScJTuwuPMdjqAM7WRq3Wp3q93B+xk",
+	"5IbJDIwUXH6sj+RtppyHYIymlOnoQVWtKYvxR/U5j+SV6EM7jxweh4mgJmyUEcXDsj87dmk0m63t0hR2",
+	"B0PC8/QVoN5xYbrdX8OoLjo3J9ILySfVsfR9DtJ/dF/9QX10H6vvo1dQWKWQkL3EzocWupfltcbKFwgY",
+	"FskvEi6UUGe1wKoqUC8OsR3LWBhlN2F7YRJ99N5N9F4wWrXsG2r42oT0FfwOrrSAAZim+1DF2bm92RHZ",
+	"ePzl+bne1XXnSkeypbkqtziuiv59stODAN2DAG04rAYSKKpefbkoZZkWkEB55XtkYEOle51zZtUC9ThB",
+	"LU5QoFZrR+JAUAO//g8HBXbiAe0EImgniwYpKMlkDxhsAzDowosqHIoOgQ9UDdjMO09ll/8VFPAq89k9",
+	"gLCPzkNhlUIAhBJDHxqAUJbYGrtfIOBOjgIU57Cl42n5UXaDMBQm0SMM3SAMBbtWy9+htnGHhwZ8AtHD",
+	"Bt3DBm3YpgY2KHTTwYGCMgP06MGGCvV6XlqoHj2oRQ+KbN3Wi+jPHITBCztxf3YCL7QSVgsvlIS2hxe2",
+	"AS904UK5S84hwEKaqmttQEEkSw7oA0Hs28AUXttP7sGEffQl3PKEwAiOfQ8NPsik0Ks2+CkndwkYeOS5",
+	"CjPIitI2zKXrfzc4gRu+Rwi6QQhQhl98TNxs0raABwTxu45W8/zegwHdgwFNHFIDAORcGWhyu4RH++u7",
+	"BU/QNtcHDW4l+ti+NrZfx8g/rXjeo5vDQ/pH8052EsYHyqIN4DMy2Yfu2wjd1/VtsnnQQiL2bPuncgzg",
+	"5+w392H7ProG2SUKidxzbHxo0XteRmuMe5ZqO9n1z01gO2YyO8Ru4vjsDPpQvptQfpFnnAqGDjJ6O9zj",
+	"L7F/H9N3H9OHsUpNZJ/toIN9/cKi98H+JlrzuuCS9iF/bcifY+VWjkG/kR8W9T+yR7OT2D9cNG34nxfR",
+	"HgHYBgKwmUvkbj+GgACZyujrIgClVOp7jQC8y5Zr7sP/vXMW3PqExP4p9x5a4J+Ryxrj7ojVZchfkueq",
+	"kD8dfTvW0fW/m2DfDd9H+t1E+ssMv/g4uNmgdR/gl5kdXGXyB4g5FOY0HcidCWcFMw24wHFsCs10lW8g",
+	"L2A9otA9otDEkjVYQsokmwMJ2YXuUYS11fF11qHt8YNa/CBl33D/4kkhByXLEI4cPJpjtBPMIFAQLWCQ",
+	"EcgeLdgGWtDWrfLV8CqU7mpTJ8C8kqtKTx8I9+UYdMAAOBrpIP+LkvevoyHI/XBKl9nfTtIfj+swBV0b",
+	"NFdLcSgfoqWwrpzBFsSc0WQ2V/Wx7H6AVEEcoXwdQxtSeo35oxcpgPGVInaPXazrojS3/wUu0BtT1umR",
+	"0iibZW1T48CK3aGWOnBqJSApsiFfDQiiY1CeSdRq+gfZSoSVLnq+xoEdbrtJhc0ou614YCbRIyDdFj4w",
+	"zFfLyuuY7UZ85Fd1AlYarUtrjmZIgJfn36m6Uy/PX+qSm2KOVmABVwrH4AgBLE7BlVEzxpQS1YH9jaGp",
+	"KhhJwREEgp7o4sTatB6HICLHl0DVVZRdYAGOBD1ZQLJynfBjMKP6JSya6jOkItoyaJn+rF3q2x5xsV7u",
+	"iwDRkUxAdHnEnyDupIZbdW2IEOkJqBRhLUDGb5UczxGqrQqxNms9ueIQjcbjuhxG9KhNUKkIy7ttnaOt",
+	"ITjgiK5vWo5r8Z+m4g7d6PqtO3I7LRIRJIrFWhFOJHuLZizavlWbCLOEy8RjCX9K4hgwtIzhZHPhXWAh",
+	"/aAHhlV9cyvEsgtdc8IWdy7L8ns9hW9MmNtEZb0099Lsk2bD+VsICyMoINdjhuaENc0rcM4et90g7axZ",
+	"/R6z3SJmm6Gz5tRHBHEzY4cmrLXSdoi5ap0maUgwZ5ViCGirzt+YjtsgttlxtpeHzYywuxS0ZgI9Sttd",
+	"+lnuuMbPs23NcCMyq1GuTJJ2y+4Z3/xYGU0suDttpBDTuryzKffvCAjtUc2ArLVN3NaQrdbxSlPdv6E+",
+	"uJjuyB9X5qtdm3GeVK7aRs17nfeve3izMUet03st3IfdHEyrywDbjd7dqr+ys5yxQUKTzRfrhKeHLvYM",
+	"iAwzXo0AZCcQ4jcidruBDnu5OyzIsKsYxdVPCwEKXeP+sOc2QcM3aSXvHjM8iHOedkWDTnimUnZo8GBG",
+	"f9R4945YQdBgWs21BS6YDrEdc+/63w0m6IbvEcFuEEGc4Rcfm7aztE/+lGZW/PrzmQeDZDZJSQ2KmWrx",
+	"wNOYG7DQkwEoA8zAda6Efg9O1oGTKY+GOy+HdN6yK629RXdrJ5BmoJhZYCUjbr0l2jM4s9mCfQtnKb8B",
+	"Qd0NCNpL6uEAoF2EZDGeIMKDzkiapj3wuU3g860hco96HgTqaZYzBPO04nVoiKdTGzUhgyFTENpp+muD",
+	"ddrut2PRTe+7wTnN4D3K2Q3KGTtOKbNmG3P65PHNVOR6dPNg0M066ahBNq3GDsQ112adJ4NqNir969Rd",
+	"7xHNWkTT8maoc3JIaGY3OnprDtVOkMwg0bLoiBOx3uLsGYpZb6m+BQRzz4VzN+hlL52HgVxuGmapYrYh",
+	"mKWpetsjlttDLD8oEvd45UHglWoxQ9BKLViHhlUadVETDCgCBeGUumZ+C5RSd70dq6363g1CqYbu8clu",
+	"8ElueKTIjuFG88kjk1bMelzyYHDJKqmowSS1dg5EJNdkmSeDRzao+GvriPdYZC0WqXkyzPk4JByyC428",
+	"JZdpJxhkgDhZjMOIVW9Z9gx/rLZI3wL2uMcCuRvcsZfIbx9zDA2dGOI0YRPEzyaU8GQhZagJatSls9L2",
+	"MsCZxXQMY6BkcKhQNfVkvDKtOZ4RFJ1gAhKO2HGPP66JP/7oqN6DkIcBQqYrGoJEplJ3cHBk5tPqwoKU",
+	"XjXA5AcBp1OlariWzKORyaA3T8bqdwCjCJyccNlQKpjiY46EeXhc9Et0bUED82AOJhrUA1AGNhN0YdYF",
+	"xoAjdo8nSq4TxAFPxgtsiq1PKQNwuWT0Hsa6wCDhD3KQ0ZebQUqKO9vmZnAB/ut//W+pDDNT9b/k2laB",
+	"rxkabsd7SQfYDQybjt9jsd1gsZMsy3hlMci1aARkteRKmf0m8NWcJPUg68GArM3sXgO3ZlzjQMx1EzZ6",
+	"MsBriFJXwalr10OwtRBsNoQLd7i2CMZyp/zXw1Y708bb9Ih2grIGy44BdrIy1BuZPcNbQ4xTAPKal7bN",
+	"gdRvQvp2A6n24ndI4OomsdAcsugBMhShezwJhFrz7/Rw6+PBrX8zlH+lKN9DrocBueZXNQR2zUvgwUGv",
+	"hc+riwbytDtcCDZPkhYwbP7FRii2QM/tuD/5QXYDyebn0MOy3cCyeW6rk9Ngl+TQINqShPUw7cHAtOHs",
+	"XwPXFtzrQMh2U7Z6MrBtqOKXFj2/FD18WwvfFsPCdk7bHsO4nWrsbXtTO4Fz28iUxZSKstUbpT2DddsY",
+	"sx3Au9+UVO4G5u3F8hDh3i5iLJ5IpkIsDPC1rb8NqPfxLt8bsvQ47IHcvzfrGXQF3679wd3Ctx9WexfO",
+	"NDpcvNWSoQXSal9pxFgd9bZ0Vcd0v6OMA2b0HlHtKOlAyiwe6Quw8Bvgp0boFG6qMM8AiLTy5n/6HT3g",
+	"eTiX/2u5sy4FgGnlv/K/Nq88nVv/jWpWXfzPULlHLqvv/rv4JtTl2WO0siNFuz2/ZDfX+oPkxd0jdnLT",
+	"W459u9zfYHF2gETuvcTt6N5+L3KHcnu/VQzCBVqcjRlCESazkDyhti0HdKozgzL6DzQRFact+9Oja+KV",
+	"P1g693jlQeCVdj1D8EonY4eGV6bKo8Z5t5SqwSuv02M2BKGIgwkkd9o4AUqyaukSLPSxMqk0plD9uUjk",
+	"VGQkMfZprkUVFOgmth0HwHa/GyjQjt5Dgd1AgeOUWTyMXW+GG1FADenkDTI4wkIa5SlfSqsCYqoLyWAG",
+	"RrbN6Pgye0TNJzuyEyM7VehgRg52hA72UF8D1FfPfTVQn+MmOgXQMkKFa+dDA9fnjSeDBjZr2uuMWPdo",
+	"YC0amGq/UIdia2hgPQAIAnwWGkeu4AJBD9V6WAMsHenh7XkyOwEPw8TLIhmpmPVIxp6Bh002rBE8bIUX",
+	"diqfBo3ZewHdDdbYS+ihYI1rBDkTOqdMhCCNumWPM247Kaiico8yHkhCULmaYclA1bofXiJQrTRqc1LJ",
+	"Jh2hi6p0msURCVygyMGLgaiimc62ctfIzneVR1OO3eOJXeXQNGxSYuM6M9sKSdTvgCNChYIBLV93Aho6",
+	"Nu8hw33NWlnFYLXZKhXLrAkWrssTTyhrZb0KvXZS28OEDdkqtWoL8woOByLsROtuyy3ZUTLLAJFymfS0",
+	"aPXAw94lsay2VfsPC+61UO4qx2UvlYeQ27JljBLHaKK4JQgOtK17SHDbkKCjdA8LHggsaFc0DBp06394",
+	"8GCqRGqDAdusS5gQmbvMa8KEbkrbMv92gF3BhXb8HjLsCjLMsIyXtZvMckv40L6XgRANz3cEIWa+p4cR",
+	"9xVGbGK6WjjRsdDakOL6PPKEYMVmVXudk+geXmyAF1PVF+5VHBLM2JFm3qZbsyO4MVDUHLiRilwPcOwd",
+	"7Nhs274F+PEbENZdwZC9tB4SHLlW/GPkJwST7AHIrQCQ7wxZe/Rxe+ijobHm0AIU2fLtN/xdMo7xZLtB",
+	"ixkyBMC0Ynlo6KVTNzVBhiFTDW6pTStPw+scNjNGmkbqMukD8YXZugM70HY8AdP7bqBIM3iPQ3aDQy4d",
+	"p5SZtNYCt4IfLVZ0pLhW5zE9vkxR9xhNhUqASBORgZakfbI5EhuKwaQc34OP+wk+1nFaDexYCzNegpfn",
+	"L1X+WUrUhfqVKu1CqKgs77I2ozwZBLJRw16nEt1jj7XYo9N7gT7BjlDHCuSwG526Nf9jJ5hhkHBYCMIJ",
+	"SY8/7BlaWG+MusUJq7C+PRev3aB8vXwdBr63WVxhA4NqnE+ygZCzF/bAoYYSnnEwUqUlT20fo4tsCPIs",
+	"PfegcbhyVcAhSMgSzjBRqNtRFsJTSNqdAeSOawGyD2aU1uLdFiyyLuSmLuGSyW8RWL9tiST/xgIteGOS",
+	"Uv2CZCaxWqLBxQAyBleDvPr4Pe341jWk6ipblbAX4M8dQEPr+4EKGargvu35hF75MuOGIOduij1y3mmV",
+	"o3U1Qo+cBytDQ+M1kfPc226jo+2Lr6CAXJtHKY4t376WOmC7FQ/0cEHFmQzLHlxtpgAlbA1aCFhv+gNY",
+	"7/rP8D0ihZ2O3EGBUXpSYAQoAQhO5inqScwBZPpgnkRQQGBYyqikypJIZtZbyoOue99RQSQ9eI/8d1QP",
+	"yXFKmeNrPYhWyL+VDMnUWPAiK5NPIeIB4zh7BplXlkZyn9RvAuxpmaMapqsrcmS4qKtNgLUZ5emURWpS",
+	"ttepcPebAPVFkQzzhvoa+7UJ0I1O3ZorspsaSCHC4eqxWCHpQcp9q4BUa4weZxNgz8VrRwWPevk6jHJH",
+	"G4UYUYqjbLIPkOnGbAWYUZ7loxE+NOE7ZoCySOGL29gfsMwNBTT0U0jMt7lNkCFu+FZB5tMbtwtyAzyp",
+	"LYNQLt2eW9ksojYg30Q+bR8l4XQnarcqh2ufZ98PAbREChY+u7fUJHiu4ycqdCHnubcoX0HGr7Rll9WW",
+	"frAEHI2pmJegOfnvHDRnXj7ud/s22+3L2Lp+42/7G38Zcmu+dccSHgMsK7h0YZtrWZk90H22nFpq1qdZ",
+	"/7B6902xBoB5tSVoZjdOaY8l5Vhf/jex+AWAU61PEIghVxjdccN2WnZGW423MwPtdpMtnUe/39bpfltG",
+	"Fpo4P9Q/aNyQe48W9B6VhEVZM5hF8Ws21fIi0O+v7fX+WgsmC9h1+6//7/8v79uChznlaZtyeFa38bYR",
+	"Mz25PbgQXXztDQL6nbmQnbkMwdbxTvZyv647df0Yvs5Od/FCxauw4ZATs37vYT/39loZwkfd8fu2BHS3",
+	"+4C9hB7w7uDGAZGuhBSEktpiYBXQqFAubTGBuTpRBpmc8gItxogBOu1x0bVxUbMGPRh6ENnLzXIG4Z1m",
+	"5Q8O5LRapS520G3Wz1iO7qVg2SsCKkt5JWZpxtqSb6B73xE6qQfvIcmOIEnHKWU+rbW17a4A6Jcas4yX",
+	"TvmDK7CETIa8KuG0LWgMMFeHu21moKOX5+c6PRAEo0ixxui4Es10n7wjCLN3QbeAetbwcR2+qRu1yGC+",
+	"Nvc8HcyySUNfpxqhRyfr0UnDnqFuxR6nLDefkj1WI4Md9VSGXBX+jEE0O1HZW/OEdoNdhoiZg0OsuPUG",
+	"aN9QylrD9fjpyteUU4ts7reg7gjD7CX1MNDKFrGSgJ8poQuM+NkYzeE9pgzGEyjQjLJVE1CpI/3ye+AI",
+	"gllMxzAGStSHCnpTQj9embc4nhEUnWACEo5YD1KuC1L+4Kj/o6Y+7k9vHghgWVraVQh2WRbHg4MxPZ9Y",
+	"F3qU6VgDbn4QcDpVOknnfgZHI7P7M0/G6ncAowicnHDZUGqi4mOOhHl4fGklWzo5L8+/056NXgiAOZho",
+	"DBBAGUZJJ0mvE4wBR+weT5QCSBCXKn2BTSKYKWUALpeM3sNY6ThI+IMcZPTlZpCS5s7S5s42vhlcgP/6",
+	"X/9bqs/MnBvedi9VYbge6m7HNyoPtBtktzyPHuTtBuQty3WTFLdzZxqxYC38UuxPwZWVU+0eECXJ9jeG",
+	"plJmBJWujqAnlCDnLhwHob6XOqWM7AILcCToyQKSleuEH4MZbcok7xW9Hiw+GLC4vTzUQMgeNz3wJGwX",
+	"bPZkUOU21kE6A+Vl6bHmWqzZF2629/22hkCDI+6MyPFax2I71+qP4YrtBFpuK2sWu/LJXG/E9gxwXsf4",
+	"NcLQRenc/IzsNymtu8GXe3E9ZNR5S8GblJMIzxZtsWj7Xo9F7wKLfmeo30PRhwZF25VtB0VbaTxgKNp9",
+	"Ylg4Yun4JKBoS5v1oGj7dgso2lF32x6VHWjXULSdRw9Fdw1FL1NWqpXidt7M4ULRGdHroegDhKJD5SEI",
+	"inZeemsoen02e4JQdLN1yEPRdll6KDoQik6jzfa+3zcBRXek1R/DFdsxFB0ma2VsK5W53ojtLRQdbvx2",
+	"CkV/Q9K6ayi6F9dDhqK7CN4YxIShWUBFSoNBpy/04PMjgs+S7O8V2XvU+UBQ53RJg+DmVPAOD2fOfFtt",
+	"kJGS7ICRZfmRd5oabSDlzGvNWHKGkFvyhdIRdoQepxPoYeOOYONUTCuFMtDXODiEOCdQPTR8ONBwAM/X",
+	"gcEZdzkUBd6ElZ4O/Bui3hXum65AD/jWA77Z0K6FE7bPEG9nanmrHtJuQN1QCXLwUFaSeoOzbzBukKHa",
+	"BXD7bcjgjqDaXggPC5zdLERiaJbEUFC2MtQXgWkqPC/28OzjwbPvHfmvDPn7RBWHgtOW1zYoU4VHIg8O",
+	"t/V9Y13o4CHl4eK4HuK0gHM9bzeiuj7ybsdv8oy0G5TXM5Ee7e0G7fVwYKMot3RtDg0F9gtgjwYfDBq8",
+	"jkzUoMM+rz0QJe6E1Z4MWtzKTGjHoLQyPXpcix57I9A1XME9RpO7V++P4pntBF1uLXEW4PJKXm/Q9gxt",
+	"Xs8Q7gB9/kZldjdodC+0h41OdxzScSSSpVgtURhG7Zr3yPQjlnmTRL9eLXs4+lAKvdkFDSr1ZkXu8Iq9",
+	"uS+rLxVtiHW4MLMixJ2kRAt0OX2pEVROSbitGrem/x1VsrPD97BxR7XsrGBWiGGQP3FowHBWiHo4+HDq",
+	"3TXwel3NO+cMBwK+G7DQ0yl616zMVdk7S/se0q0vfJcGbMEu1h7Dt10p4S36QLupYRcmNWlRfyc9vWHZ",
+	"tzp2jQZpBxDsNyB3OypJ1wve4ZSl2yDsWaKJ/H8YiKobfxsQ6uOhnJoqPcR5GBCnXs0ggFM3PTh000p5",
+	"jd9tWP5wgU39gW1QTf1GM6TptMVWnArd+47gTD14D2Z2BGY6TimLXYBF3wDGNNKm4EsFPQYglZXo45rW",
+	"scce9xl7rGHNOtxRN/JDjOvyydMBGJvUq4IXUxL34GI1uNjSxdlnYLET/bo1T2Q3oGKIpDhkw0pMby32",
+	"DVCstTK7ABP3W9Z2BCT2wnYYIOKa4YZgEAfmb9Vte/gwDx8qovTw4YHAh2o1g9BDve4Hhx7qz6p1rVWT",
+	"AwYP1fe1wQ7VC83QoabblnwI1fmOgEM1do8bdoQbWjYpyVuzGd8X0NB+Qo8ZHg5mWMmWdYihauMHDNfk",
+	"kaeDFzZoVQUXOvr2aGE1WmjCljCPZp+xwi7U6rZcj90ghQEy4rALIyu9hdg3nLDGsuwCJdxnKdsRRtiL",
+	"2SEghMGBhQrdzwT9hEjN0cJf0APiQiMdQ4A+LyUzSovLLUgX6WCdowlDQkUU6F5G93P6QACcQUwuwWjJ",
+	"0BR/HsnHWBjgRHITgxMpWH7U7VrNbbBFnn+HGKcExmqkKkDo2t2/ecaBptfpmmxchmJEtvOlmQ6Akwni",
+	"drDMYl4lYl6DyciZaswCTCBj2Fw4N0tzNPqEVqNjhaBcAizABBIZ/Y0NHjqGk08ghgKxKnBDkWlL2EZu",
+	"KXYDcXimEFUxBEEPennszT5uyPy4SnFP4Awv45b5tlYFfVH/v2sCN67hJ8QBmk7RRFg8cKiwPpvoWJFU",
+	"4x16z4CDI4bu6SdMZkoe9LolHEXqPTHH3L2GOYDyHRQd+5yHe/opIwVN6IVu70Uv1rKALe1ZZ8ZFfoWK",
+	"sug0r7BqFFTeryoLkHr1GQc4AkduJybGXByfgitzRVfyhx3FgbEvz1/KlcGyoyUU88FwQOACDS4GloEG",
+	"RaUxzCiAqUYBLgaYiD+9HAwHC0zwIlkMLp4PB+p8vnqEZogNvn69dSybjGM8OVvQKIkzNe2rDecVoWS1",
+	"oAlXylVvOxnOulTGUetm2xG3tDXwMweUAZ6M/4EmQj3TEwBLRtVPp+BK02UI8FTFlUOwSLjS5vcwxlGZ",
+	"e9+pHlSUbwftN7T2uXJ5UNU/u5Tf/h4VmiQqpdDF71/kcowRZIgphXLx+60keLEooBOdIysclVXHs8an",
+	"QpIdrN5YuF/SHVpBzcip/j0vqJcAViuCKhnNlPrvsdNGMQkr69/jp1n8tIWsFcv9h0nbWiBrhYhOKOHJ",
+	"Ao5jxAWdfNrY5qb9AdVh1r5ico+IoDJ22sjE/ujG+KCG6C3tPqqQwiqFGNwS8zw9w1uWn2qVUKBwtR0u",
+	"CnmzOS5OI2d+rRyv1jXAxYn3djhQiBoQ5Pwy91Z5Q6tcoGcrSezSRkdQQDj5I8FcIeMb22jZH8h0+Kjx",
+	"8Sso4FVm7N5476PeKaxSiPEucdXTM95lwapWGQUKVxvvovQ3G+/CG48RUhe/prfogZJVb9ELK9lb9A0t",
+	"elEy2ohnlxYd/ZHg5QIRsbEtdz1l7LRKh7OZlX5tu+3N8z4qEbc8IYbZscjTM8ipdFRLesrqlSY4Fddm",
+	"45sTSJgTyXWN6/rC+AQlot6gutXpTemGprStaHVpPheQ4GWiU0BvbEGznT1qJPxzduDezu6jVskuUYip",
+	"zfHS0zO3eVGq1gtZslZb3ZyUNxvebPPHCHlzH9Eb5hARqrfN2QXszfOG5jknDcGS2KWRXjI6QVHC0MYW",
+	"2vX0qOb5nRu1t837qFjc+oQY5pSFnp5VzohPtSJw1Ky2x6lANxtj1/YxLHE6994MN0pLvQ1269Yb4A0N",
+	"cCoBYULXhem1VwXuoBAMjxOROYMJY8g5XK1pjJUZ1p9R6FA3VDeSOjk3DeMr1W1vdA8iH1BhWdscu7YM",
+	"9nRPXzsRaz4Wauhbtt4hOiH8eLZ5Y9OT13a2vb0OlJuwc9hmdXrb3dFxbEPPVuK3LTseQQG5vkO2lg0/",
+	"BR9UQK3SZhTi5GEhqC4F0irFl/lNHXIxM9n8KJi5Fteb+y2a+wyddRrJR7T/mbFDD5FZ3nqa58fs1zec",
+	"TbHXSYPsfVZ3BMTuZTnf5FiYnWlv6wNkpPk4mFmR3sZ3cBTM0DJY1LZl292Fis2jc9dVV3H5m/TSVm+j",
+	"DyIktysaFIyn/PT0zHFGlqo1hKNmmClORb3ZEG98zyqdW298G6Wh3vS6tegN74aG11EyUKi2ZXRjPEGE",
+	"o81NrumoK4P71nTXW9uDsLZmOUNsrWWkp2dpnQhVqwRDxzAra2W72caalutaWDur3r428H+9dTWr0NvW",
+	"DW2roWOQGG3LrqqrDptbVX2JqSObqoqB9xb1QErMyMUMqjCjVv3pWVMjOtVKQFEwzJJqaW62oxtdcNLz",
+	"6W1oLcc3FDKQTXr7uaH9VFQMEJwubCdDnCZskkvPs6bZ1NlZMzl7MO/AaKZJTXrLeRiWM13Rdtm4nnQe",
+	"rrAMXGVr6pXvNpm3Ns+u1ZvUAFEIzanVG9fO0mmFSlS3ZnYOWfQAGYrQPZ5sZmrzXXVjbv9m+nyl+uxN",
+	"7mGY3PyqhpjdPG89QdNbIECNssgTt84EF2S/2QznX1jXFBcm2JvjMDGpN8n5penN8oZmuWDLWkhbt+aZ",
+	"J5J7ENvIMNtOujHJH0xvvTE+EOTYrGcQeGzX/gnix/bT65Aw06bO6DqJDoCPTdO1EWQ7nd7ENjF/A45s",
+	"WvVmdVMo2VqiIBnqwpRygRZnY4ZQhMls8+JJpqPuCyTZjnujehg3fM16Bl3ttWv/BO/0OnmquU1o2pSN",
+	"al62A+7rmqadlk2ys+ttbJMsNFzXNa16G7vpPV3L5UEi1ZmNndA5ZaKDUkmym87t64+62966HsiWrVzN",
+	"sO1ate5PcatWy1HdppJsUWFVjTSH7MzKhl1aVDOv3p7Wc3/TDq1s09vSjXdnFXcHCFGHdjSO0aSTJM5p",
+	"V1uwp67r3qYeiE21KxpmV936P0XbmspVnWqwrSptrJP0EDtrG3dra90ce3vbLBlNNte26+3uxnbXcXug",
+	"gHVmf41EHUo6qXem995Kb89KGxp700i1fPsN10u39by3csjAHNGKf55khmgtl7WpamWTCvtuNUlwciln",
+	"zBdoMUZMqxZChTu0sW4iaDXJ3sA3iENjEmjZqDftm6eAVqnOQ6Sqc6OuRNHa4GqZlOstIJshYWsraMX3",
+	"jINRLPnx1PYxurDFGGT/z3hq4MUcCh2FwzhGDCzgCnCEhiAhSzjDBAoUgaNoReACT04YUhf+ubhjKJaP",
+	"jgOM+gczVmvRbmvgrNBuKoRLJr9IYP22JZX8Gwu04M03/tQLklfFaokGFwPIGFwpVmTojwQzFEkGch3f",
+	"uoZU5devkm1Dc2vedmDOtil5yppVcOmjSqEZ9VBc67XFr3etgzWPofGarnXubRcJtX3xVZoUUbJ2y7ev",
+	"pTxt+SK0Gi7s8r9m2ad4/b9R41nz4vfmrfIKufVv6rp0h9PZqfU+fIMQNOUDUI16H37jjACaw0NkqXPv",
+	"QQlgUOL3Zjc+043x5M0oz3jeURgCTORzzABlEWJbde8tLxeyhH+bXn42fXewp5/NMNzk7ecG6D3+nMcf",
+	"ys27E2Trom8ixbaPkgg7//8RpHVtoH0/xNSSKlhEbXzYJJ6u4140K0QzAGjehhTqkoMbHzLZVqXRD6bf",
+	"Pro+kFuG49AtJ8tRT/GO4bhRE+gmVUGqEeqQu4WdVxy1U+uD1AYhaLpsOO43mjq5azhu2GhKZakLqyrg",
+	"Z0roAudKCU6gQLP1a5jo+/vl7rq5yZ/WaftR99uXMzm8CqNmaVsWGbWM9qTrjDoiBNU6tIQum+Z6zdCm",
+	"zqh9afNSo262vbUOl6HQgqN2mXob3lnNUWf5Wori1iy7fCfCs0VHlt1217Vlf2f67Q37oRl2u7LtDLvl",
+	"sydt2B0RgrSJJXSgYXeKoY1hty9tbtjdbHvDHi5DoYbdLlNv2Dsz7M7wtRTFrg07g5gwNFv/3qWx6Gk/",
+	"HZly2eF71WFvww8lOZBb0rD8QI6lnmSKoPTra1OaOJrW2+mMnIdkDHKt108QlE6sN8kBItGUJsitSG+E",
+	"N84UlNqqUMnq2OwyNEtiKChbGZKJzaByT3/dmOH3ruMr03EPlh+KPS6vbRBa7uG1J2iffVSo0SYeWtfa",
+	"a5+CaLbbnrfWtd++Cfd2vIUo1dtzz0r1dn1Du+4zgm0lsmM7r2rIidVyswozrpeOMtnL7q5Xy96QH1IR",
+	"VLmgwYVQJTM91WKo6tub6jpKatYa6FSyA+uhyrYb1URVU+pNcKMQBNRGlWvRm9su6qMqqxQmS12b1iWa",
+	"yP9vZFh1Hx2ZVd1Zb1MPw6bq1QyyqLrpEzSnRnxq5N/IRK0lNYIcYEctode0omsK6BOyoZpCDRZUN+rt",
+	"56b2s4X0dG07BYN4sw1f3UVHllP11VvOA7GcajWDDKde9ydoOPWH14m+alFvN7UQB5hN1XBtq6ln0hvN",
+	"en5vsJmqTW8yNzWZ2ugEiM1GBlMZMiVTS8o9QvUBzwgHmIAHLOZKecHJhCZEPOMAnSwgjnXmLcj5A2WR",
+	"+gdDImGEAwgIegBLxDglMJYvIs616QRHL8+fgyll4IFRMgMThiJEBIYx99zE/3Usdfm1fHGgr54jLn6g",
+	"0aozxlZ9O1bKX3AXLEFftyhUZmzdu0+qrqrpOAQJiRADYyrm0pxwQOMITGIsR1C6L9yodCFMzwOE6R1c",
+	"xRRG15S+hUxn/3j54l+b37ueMypErEf6/vzPzW+8ITyZTvFEUsPlGsnLY072Xn+ezCGZIS9nS2aF/lXI",
+	"SKUS6tuvRan3iTxi91ZiK/MYzZOxzmyhWnMg5tILXaIJOEKns1MwF2J5cXb2/MWfT89Pz0+fX/zl/C/n",
+	"WlZHC/gJAZaQkZKohMWDi8GZsg9mssVxX39eIoYXiKS5tIZO7jHL59rLJ9kbDAcELpBUGC6DY7H7d9lc",
+	"fpilKXBJZH6xo2a6S3NQFLv7+xxJo15MgCLpIyhD0VB1PF6BhzmezOXkBZ3QONt5PgeNbxlU7hQUAZWF",
+	"BIyReECIpJnGAghRP0ZKchi7u+Eqd0ua+VDd306tqu3e3Gwt9yn930glN+HZhHBqJTGRPJzmuTWdZfKs",
+	"N/dnb7DX9je3wUW+rx+y1TVDenJ1zDx9mTPD3FDIZqxa0CiJkbYjthfT1NOLXB8AJ38kmGNXR6W+N/nK",
+	"VfqGp9OfIcHLJIaBHWab+wVngqKEIQ6opJK79uzpyrX1MdsfCV4q8TYzEsnS24lr6OnkR0p4soDjWLoo",
+	"dPJJfx4BmNwjItT1LU+P6Vsf5Euefj9YiGAW0zGMgZCNLwEXcDoFCZeK4oFhgQAW2Y4tbuDp0AQe+lvX",
+	"7F37WJ7O01LRLXu0tW89fer1SC2MEAyPE4EuAH0gSOkyLLj0laCgbAj4HErdpDQ05nfaU8wNJnuskRwY",
+	"X3EOV52OWejbM/pbPEGEo05HNX16RnuT8mWH47lePSP+DbLoATL0Ct3jCWrLIPm36wWwZdfpm17N7M6A",
+	"tu03e3y0gq2v1d5ZS1FxG2p1HPyjuzXactLlq6R1w7xzd1jWHcZdbCkP4zmf03Yc3xEfjyXxea/OAwOR",
+	"5tiYznKuhvJav95+/T8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

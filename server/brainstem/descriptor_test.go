@@ -29,6 +29,12 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"species":            {"Species", "/api/private/taxonomies/species/", "species"},
 	"strain":             {"Strain", "/api/private/taxonomies/strain/", "strains"},
 	"supplier":           {"Supplier", "/api/private/resources/supplier/", "suppliers"},
+	"behavior":           {"Behavior", "/api/private/modules/behavior/", "behaviors"},
+	"dataacquisition":    {"DataAcquisition", "/api/private/modules/dataacquisition/", "data_acquisitions"},
+	"manipulation":       {"Manipulation", "/api/private/modules/manipulation/", "manipulations"},
+	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
+	"equipment":          {"Equipment", "/api/private/modules/equipment/", "equipment"},
+	"consumablestock":    {"ConsumableStock", "/api/private/modules/consumablestock/", "consumable stocks"},
 	// attributes, resources, taxonomies
 	"setup":               {"Setup", "/api/private/personal_attributes/setup/", "setups"},
 	"behavioralassay":     {"BehavioralAssay", "/api/private/personal_attributes/behavioralassay/", "behavioralassays"},
@@ -61,6 +67,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(changer, "/api/private/stem/cohort/", "cohort", map[string]any{"name": "C", "project": f.id["Lab"], "subjects": []string{f.id["Rat1"]}})
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
 	seedAttributes(f)
+	addModules(f)
 	for _, m := range store.BSModels() {
 		s, ok := specSchemas[m.Name]
 		if !ok {

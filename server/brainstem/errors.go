@@ -111,6 +111,7 @@ func errorResponse(err error, r *http.Request) (int, any) {
 	var qe *queryError
 	var he *echo.HTTPError
 	var te *auth.Throttled
+	var referenced *store.ReferencedError
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.body
@@ -133,6 +134,8 @@ func errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
+	case errors.As(err, &referenced):
+		return http.StatusBadRequest, map[string]string{"detail": referenced.Detail}
 	case errors.Is(err, store.ErrReferenced):
 		return http.StatusBadRequest, map[string]string{"detail": msgReferenced}
 	case errors.Is(err, store.ErrForbidden):

@@ -135,6 +135,7 @@ func init() {
 		"supplier":    loader("supplier", (*store.Store).BSSuppliersByID),
 	}
 	maps.Copy(loaders, attributeLoaders())
+	addModuleLoaders()
 }
 
 // loader renders the records fetch returns, indexed by id.

@@ -81,6 +81,14 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return g.visible(v, r.rels["project"][0])
 	case "species", "strain", "supplier": // global tables
 		return true
+	case "behavior", "dataacquisition", "manipulation": // modules of a session
+		return g.visible(v, r.rels["session"][0])
+	case "procedure": // a module of a subject
+		return g.visible(v, r.rels["subject"][0])
+	case "equipment": // a module of a setup
+		return g.visible(v, r.rels["setup"][0])
+	case "consumablestock": // a module of an inventory
+		return g.visible(v, r.rels["inventory"][0])
 	case "setup", "behavioralassay", "license", "inventory": // personal attributes
 		return r.public || !v.public && r.owner == v.user
 	case "setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority",
@@ -294,6 +302,12 @@ var propListURL = map[string]string{
 	"species":            "/api/%s/taxonomies/species/",
 	"strain":             "/api/%s/taxonomies/strain/",
 	"supplier":           "/api/%s/resources/supplier/",
+	"behavior":           "/api/%s/modules/behavior/",
+	"dataacquisition":    "/api/%s/modules/dataacquisition/",
+	"manipulation":       "/api/%s/modules/manipulation/",
+	"procedure":          "/api/%s/modules/procedure/",
+	"equipment":          "/api/%s/modules/equipment/",
+	"consumablestock":    "/api/%s/modules/consumablestock/",
 	// attributes, resources, taxonomies
 	"setup":               "/api/%s/personal_attributes/setup/",
 	"behavioralassay":     "/api/%s/personal_attributes/behavioralassay/",
@@ -310,6 +324,7 @@ var propListURL = map[string]string{
 
 // listKeys are the records keys that are not the model's name plus "s".
 var listKeys = map[string]string{"species": "species", "inventory": "inventories",
+	"dataacquisition": "data_acquisitions", "equipment": "equipment", "consumablestock": "consumable stocks",
 	"behavioralparadigm": "behavioral_paradigms", "behavioralcategory": "behavioral_categories",
 	"setuptype": "setup_types", "brainregion": "brain_regions", "regulatoryauthority": "regulatoryauthorities"}
 
@@ -393,6 +408,14 @@ func TestRelationFilterProperty(t *testing.T) {
 				vals := []string{g.sample(target, field, op)}
 				if op == "in" {
 					vals = append(vals, g.sample(target, field, op))
+				}
+				if kind == "uuid" && op != "isnull" {
+					// likewise for a null UUID (brain_region, consumablestock)
+					for i, v := range vals {
+						if v == "" || v == "x" {
+							vals[i] = "00000000-0000-4000-8000-000000000000"
+						}
+					}
 				}
 				if kind == "date" && op != "isnull" {
 					// A record without the date samples as ""; a date
@@ -659,6 +682,7 @@ func buildPropGraph(t *testing.T, rng *rand.Rand) *propGraph {
 		}
 	}
 	buildPropAttributes(g, word, text, rrid, created, add)
+	buildPropModules(g, text)
 	for _, p := range projects {
 		for _, rel := range []string{"subjects", "collections", "cohorts"} {
 			if p.rels[rel] == nil {
@@ -747,4 +771,150 @@ func relIDList(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// buildPropModules adds the modules: equipment of random setups,
+// procedures on random subjects, then behaviors, data acquisitions and
+// manipulations of random sessions, with random subjects, procedures,
+// equipment, setups, assays, brain regions and licenses (those user 0, who
+// writes them, may see).
+func buildPropModules(g *propGraph, text func() string) {
+	rng, f := g.rng, g.f
+	created := func(path, key string, body any) map[string]any {
+		return f.must("u0", "POST", path, body, http.StatusCreated)[key].(map[string]any)
+	}
+	// one public setup and assay of user 0, so that there is always one to use
+	st, bp := g.recs["setuptype"][0], g.recs["behavioralparadigm"][0]
+	su := g.addRec("setup", created("/api/private/personal_attributes/setup/", "setup", map[string]any{
+		"name": "SE u0", "setup_type": st.id, "is_public": true}))
+	su.public, su.owner, su.rels["setup_type"] = true, 0, []*pgRec{st}
+	ba := g.addRec("behavioralassay", created("/api/private/personal_attributes/behavioralassay/", "behavioralassay", map[string]any{
+		"name": "BA u0", "setup_type": st.id, "behavioral_paradigm": bp.id, "is_public": true}))
+	ba.public, ba.owner = true, 0
+	ba.rels["setup_type"], ba.rels["behavioral_paradigm"], ba.rels["licenses"] = []*pgRec{st}, []*pgRec{bp}, nil
+	mine := func(model string) []*pgRec {
+		var out []*pgRec
+		for _, r := range g.recs[model] {
+			if r.public || r.owner == 0 {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for i, se := range g.recs["setup"] {
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		body := map[string]any{"name": fmt.Sprintf("EQ%d", i), "type": "Camera", "setup": se.id, "notes": text(),
+			"coordinates_system": "External_XYZ_Absolute"}
+		var hd []*pgRec
+		if rng.IntN(2) == 0 {
+			hd = []*pgRec{g.recs["hardwaredevice"][rng.IntN(len(g.recs["hardwaredevice"]))]}
+			body["hardwaredevice"] = hd[0].id
+		}
+		e := g.addRec("equipment", f.must(g.users[se.owner], "POST", "/api/private/modules/equipment/", body, http.StatusCreated)["equipment"].(map[string]any))
+		e.rels["setup"], e.rels["hardwaredevice"], e.rels["consumable"] = []*pgRec{se}, hd, nil
+	}
+	equipment := slices.DeleteFunc(slices.Clone(g.recs["equipment"]), func(e *pgRec) bool { return !g.visible(pgViewer{user: 0}, e) })
+	some := func(pool []*pgRec, atLeastOne bool) []*pgRec {
+		var out []*pgRec
+		for _, r := range pool {
+			if rng.IntN(3) == 0 {
+				out = append(out, r)
+			}
+		}
+		if len(out) == 0 && atLeastOne {
+			out = []*pgRec{pool[rng.IntN(len(pool))]}
+		}
+		return out
+	}
+	regions := g.recs["brainregion"]
+	for i, inv := range g.recs["inventory"] {
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		body := map[string]any{"type": "OpticFiber", "inventory": inv.id, "notes": text(), "details": map[string]any{"quantity": i}}
+		var co []*pgRec
+		if rng.IntN(2) == 0 {
+			co = []*pgRec{g.recs["consumable"][rng.IntN(len(g.recs["consumable"]))]}
+			body["consumable"] = co[0].id
+		}
+		if rng.IntN(2) == 0 {
+			body["acquisition_date"] = fmt.Sprintf("2024-%02d-01", 1+rng.IntN(12))
+		}
+		c := g.addRec("consumablestock", f.must(g.users[inv.owner], "POST", "/api/private/modules/consumablestock/", body,
+			http.StatusCreated)["consumable stock"].(map[string]any))
+		c.rels["inventory"], c.rels["consumable"] = []*pgRec{inv}, co
+	}
+	stocks := slices.DeleteFunc(slices.Clone(g.recs["consumablestock"]), func(c *pgRec) bool { return !g.visible(pgViewer{user: 0}, c) })
+	subjects, sessions := g.recs["subject"], g.recs["session"]
+	for _, r := range subjects {
+		r.rels["procedures"] = nil
+	}
+	for _, r := range sessions {
+		r.rels["behaviors"], r.rels["dataacquisition"], r.rels["manipulations"] = nil, nil, nil
+	}
+	for i := range 6 {
+		sub := subjects[rng.IntN(len(subjects))]
+		eq, ls := some(equipment, false), some(mine("license"), false)
+		body := map[string]any{"type": []string{"OpticFiberImplant", "SiliconProbeImplant"}[rng.IntN(2)],
+			"notes": text(), "subject": sub.id, "coordinates_system": "Stereotaxic_BregmaAbsolute",
+			"equipment": ids2(eq), "licenses": ids2(ls)}
+		var br, cs []*pgRec
+		if len(stocks) > 0 && rng.IntN(2) == 0 {
+			cs = []*pgRec{stocks[rng.IntN(len(stocks))]}
+			body["consumablestock"] = cs[0].id
+		}
+		if rng.IntN(2) == 0 && len(regions) > 0 {
+			body["date_time"] = fmt.Sprintf("2024-%02d-%02dT10:00:00Z", 1+rng.IntN(12), 1+rng.IntN(28))
+			br = []*pgRec{regions[rng.IntN(len(regions))]}
+			body["brain_region"] = br[0].id
+		}
+		if i%2 == 0 {
+			body["details"] = map[string]any{"sterilizationMethod": "Autoclave"}
+		}
+		p := g.addRec("procedure", created("/api/private/modules/procedure/", "procedure", body))
+		p.rels["subject"], p.rels["equipment"], p.rels["licenses"], p.rels["brain_region"] = []*pgRec{sub}, eq, ls, br
+		p.rels["consumablestock"] = cs
+		sub.rels["procedures"] = append(sub.rels["procedures"], p)
+	}
+	procedures := g.recs["procedure"]
+	for i := range 8 {
+		s := sessions[rng.IntN(len(sessions))]
+		subs := some(subjects, true)
+		se, as := some(mine("setup"), true)[:1], some(mine("behavioralassay"), true)[:1]
+		b := g.addRec("behavior", created("/api/private/modules/behavior/", "behavior", map[string]any{
+			"session": s.id, "subjects": ids2(subs), "setup": se[0].id, "behavioralassay": as[0].id,
+			"notes": text(), "order": rng.IntN(3)}))
+		b.rels["session"], b.rels["subjects"], b.rels["setup"], b.rels["behavioralassay"] = []*pgRec{s}, subs, se, as
+		s.rels["behaviors"] = append(s.rels["behaviors"], b)
+
+		s = sessions[rng.IntN(len(sessions))]
+		ps, eq := some(procedures, false), some(equipment, false)
+		d := g.addRec("dataacquisition", created("/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
+			"type": []string{"ExtracellularEphys", "VideoTracking"}[rng.IntN(2)], "session": s.id, "procedures": ids2(ps),
+			"equipment": ids2(eq), "notes": text(), "order": rng.IntN(3)}))
+		d.rels["session"], d.rels["procedures"], d.rels["equipment"] = []*pgRec{s}, ps, eq
+		s.rels["dataacquisition"] = append(s.rels["dataacquisition"], d)
+
+		if i%2 == 0 {
+			s = sessions[rng.IntN(len(sessions))]
+			ps, eq = some(procedures, true), some(equipment, false)
+			m := g.addRec("manipulation", created("/api/private/modules/manipulation/", "manipulation", map[string]any{
+				"type": "OptogeneticStimulation", "session": s.id, "procedures": ids2(ps), "notes": text(),
+				"equipment": ids2(eq), "details": []any{map[string]any{"repetitions": i}}}))
+			m.rels["session"], m.rels["procedures"], m.rels["equipment"] = []*pgRec{s}, ps, eq
+			s.rels["manipulations"] = append(s.rels["manipulations"], m)
+		}
+	}
+}
+
+// addRec records a created record of model in the graph.
+func (g *propGraph) addRec(model string, rec map[string]any) *pgRec {
+	r := &pgRec{model: model, id: rec["id"].(string), vals: map[string]any{}, rels: map[string][]*pgRec{}}
+	for k, v := range rec {
+		r.vals[k] = v
+	}
+	g.recs[model] = append(g.recs[model], r)
+	return r
 }

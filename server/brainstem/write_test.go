@@ -19,6 +19,12 @@ var writeOrder = []string{"species", "strain", "supplier", "project", "datastora
 	"setuptype", "behavioralcategory", "behavioralparadigm", "brainregion", "regulatoryauthority", "hardwaredevice",
 	"consumable", "setup", "license", "behavioralassay", "inventory"}
 
+// ownWritePath are the models still written by code of their own
+// (the modules: modules.go, merged before the generic path existed),
+// tested by their own scenario tables.
+var ownWritePath = map[string]bool{"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true,
+	"equipment": true, "consumablestock": true}
+
 // writeInputs holds, per model, a value other than the default for every
 // field its create body accepts (the spec's <Schema>Create properties), and
 // who writes it.
@@ -96,7 +102,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 	}
 	f := newAttributeFixture(t)
 	for _, m := range store.BSModels() {
-		if !slices.Contains(writeOrder, m.Name) {
+		if !slices.Contains(writeOrder, m.Name) && !ownWritePath[m.Name] {
 			t.Errorf("model %q is not in writeOrder", m.Name)
 		}
 	}

@@ -1,4 +1,4 @@
--- schema version 4 (store/migrate.go), as SQLite describes it
+-- schema version 5 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -45,6 +45,8 @@ table audit_events: status INTEGER NOT NULL
 table audit_events: request_id TEXT NOT NULL DEFAULT ""
 table auth_states: id INTEGER PK1
 table auth_states: token_generation INTEGER
+table bs_behavior_subjects: behavior_id TEXT PK1
+table bs_behavior_subjects: subject_id TEXT PK2
 table bs_behavioralassay_licenses: behavioral_assay_id TEXT PK1
 table bs_behavioralassay_licenses: license_id TEXT PK2
 table bs_behavioralassays: id TEXT PK1
@@ -74,6 +76,14 @@ table bs_behavioralparadigms: rrid TEXT
 table bs_behavioralparadigms: external_identifiers TEXT NOT NULL DEFAULT "[]"
 table bs_behavioralparadigms: created_at datetime
 table bs_behavioralparadigms: updated_at datetime
+table bs_behaviors: id TEXT PK1
+table bs_behaviors: session_id TEXT NOT NULL
+table bs_behaviors: setup_id TEXT NOT NULL
+table bs_behaviors: behavioralassay_id TEXT NOT NULL
+table bs_behaviors: notes TEXT NOT NULL DEFAULT ""
+table bs_behaviors: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_behaviors: created_at datetime
+table bs_behaviors: updated_at datetime
 table bs_brainregions: id TEXT PK1
 table bs_brainregions: name TEXT NOT NULL
 table bs_brainregions: description TEXT NOT NULL DEFAULT ""
@@ -124,6 +134,36 @@ table bs_consumables: external_identifiers TEXT NOT NULL DEFAULT "[]"
 table bs_consumables: details TEXT NOT NULL DEFAULT "{}"
 table bs_consumables: created_at datetime
 table bs_consumables: updated_at datetime
+table bs_consumablestocks: id TEXT PK1
+table bs_consumablestocks: type TEXT NOT NULL
+table bs_consumablestocks: status TEXT NOT NULL DEFAULT "AVAILABLE"
+table bs_consumablestocks: notes TEXT NOT NULL DEFAULT ""
+table bs_consumablestocks: inventory_id TEXT NOT NULL
+table bs_consumablestocks: acquisition_date TEXT
+table bs_consumablestocks: expiration_date TEXT
+table bs_consumablestocks: storage_location TEXT
+table bs_consumablestocks: storage_conditions TEXT
+table bs_consumablestocks: intended_use TEXT
+table bs_consumablestocks: cost TEXT
+table bs_consumablestocks: consumable_id TEXT
+table bs_consumablestocks: details TEXT NOT NULL DEFAULT "{}"
+table bs_consumablestocks: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_consumablestocks: created_at datetime
+table bs_consumablestocks: updated_at datetime
+table bs_dataacquisition_equipment: data_acquisition_id TEXT PK1
+table bs_dataacquisition_equipment: equipment_id TEXT PK2
+table bs_dataacquisition_procedures: data_acquisition_id TEXT PK1
+table bs_dataacquisition_procedures: procedure_id TEXT PK2
+table bs_dataacquisitions: id TEXT PK1
+table bs_dataacquisitions: type TEXT NOT NULL
+table bs_dataacquisitions: notes TEXT NOT NULL DEFAULT ""
+table bs_dataacquisitions: session_id TEXT NOT NULL
+table bs_dataacquisitions: details TEXT NOT NULL DEFAULT "{}"
+table bs_dataacquisitions: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_dataacquisitions: image TEXT
+table bs_dataacquisitions: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_dataacquisitions: created_at datetime
+table bs_dataacquisitions: updated_at datetime
 table bs_datastorages: id TEXT PK1
 table bs_datastorages: name TEXT NOT NULL
 table bs_datastorages: location TEXT NOT NULL DEFAULT ""
@@ -143,6 +183,21 @@ table bs_device_auths: status TEXT NOT NULL DEFAULT "pending"
 table bs_device_auths: user_id INTEGER
 table bs_device_auths: expires_at datetime NOT NULL
 table bs_device_auths: created_at datetime
+table bs_equipment: id TEXT PK1
+table bs_equipment: name TEXT NOT NULL DEFAULT ""
+table bs_equipment: type TEXT NOT NULL
+table bs_equipment: notes TEXT NOT NULL DEFAULT ""
+table bs_equipment: setup_id TEXT NOT NULL
+table bs_equipment: date_time datetime
+table bs_equipment: consumable_id TEXT
+table bs_equipment: hardwaredevice_id TEXT
+table bs_equipment: details TEXT NOT NULL DEFAULT "{}"
+table bs_equipment: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_equipment: coordinates_system TEXT NOT NULL DEFAULT ""
+table bs_equipment: coordinates_details TEXT NOT NULL DEFAULT "{}"
+table bs_equipment: coordinates_schema_version TEXT NOT NULL DEFAULT ""
+table bs_equipment: created_at datetime
+table bs_equipment: updated_at datetime
 table bs_hardwaredevices: id TEXT PK1
 table bs_hardwaredevices: name TEXT NOT NULL
 table bs_hardwaredevices: description TEXT NOT NULL DEFAULT ""
@@ -173,6 +228,37 @@ table bs_licenses: is_public numeric NOT NULL DEFAULT false
 table bs_licenses: owner_id INTEGER NOT NULL
 table bs_licenses: created_at datetime
 table bs_licenses: updated_at datetime
+table bs_manipulation_equipment: manipulation_id TEXT PK1
+table bs_manipulation_equipment: equipment_id TEXT PK2
+table bs_manipulation_procedures: manipulation_id TEXT PK1
+table bs_manipulation_procedures: procedure_id TEXT PK2
+table bs_manipulations: id TEXT PK1
+table bs_manipulations: type TEXT NOT NULL
+table bs_manipulations: notes TEXT NOT NULL DEFAULT ""
+table bs_manipulations: session_id TEXT NOT NULL
+table bs_manipulations: details TEXT NOT NULL DEFAULT "[]"
+table bs_manipulations: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_manipulations: sort_order INTEGER NOT NULL DEFAULT 0
+table bs_manipulations: created_at datetime
+table bs_manipulations: updated_at datetime
+table bs_procedure_equipment: procedure_id TEXT PK1
+table bs_procedure_equipment: equipment_id TEXT PK2
+table bs_procedure_licenses: procedure_id TEXT PK1
+table bs_procedure_licenses: license_id TEXT PK2
+table bs_procedures: id TEXT PK1
+table bs_procedures: type TEXT NOT NULL
+table bs_procedures: notes TEXT NOT NULL DEFAULT ""
+table bs_procedures: subject_id TEXT NOT NULL
+table bs_procedures: date_time datetime
+table bs_procedures: consumablestock_id TEXT
+table bs_procedures: brain_region_id TEXT
+table bs_procedures: details TEXT NOT NULL DEFAULT "{}"
+table bs_procedures: type_schema_version TEXT NOT NULL DEFAULT ""
+table bs_procedures: coordinates_system TEXT NOT NULL DEFAULT ""
+table bs_procedures: coordinates_details TEXT NOT NULL DEFAULT "{}"
+table bs_procedures: coordinates_schema_version TEXT NOT NULL DEFAULT ""
+table bs_procedures: created_at datetime
+table bs_procedures: updated_at datetime
 table bs_project_members: project_id TEXT PK1
 table bs_project_members: user_id INTEGER PK2
 table bs_project_members: can_change numeric NOT NULL DEFAULT false
@@ -302,10 +388,15 @@ fk atlas_annotations.attachment_id -> atlas_attachments.id ON DELETE CASCADE
 fk atlas_session_attachments.attachment_id -> atlas_attachments.id ON DELETE CASCADE
 fk atlas_session_attachments.session_id -> atlas_sessions.id ON DELETE CASCADE
 fk atlas_sessions.owner_id -> users.id ON DELETE CASCADE
+fk bs_behavior_subjects.behavior_id -> bs_behaviors.id ON DELETE CASCADE
+fk bs_behavior_subjects.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_behavioralassay_licenses.behavioral_assay_id -> bs_behavioralassays.id ON DELETE CASCADE
 fk bs_behavioralassay_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
 fk bs_behavioralparadigm_species.behavioral_paradigm_id -> bs_behavioralparadigms.id ON DELETE CASCADE
 fk bs_behavioralparadigm_species.species_id -> bs_species.id ON DELETE CASCADE
+fk bs_behaviors.behavioralassay_id -> bs_behavioralassays.id ON DELETE RESTRICT
+fk bs_behaviors.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_behaviors.setup_id -> bs_setups.id ON DELETE RESTRICT
 fk bs_breedings.father_id -> bs_subjects.id ON DELETE RESTRICT
 fk bs_breedings.mother_id -> bs_subjects.id ON DELETE RESTRICT
 fk bs_breedings.project_id -> bs_projects.id ON DELETE CASCADE
@@ -315,7 +406,29 @@ fk bs_cohorts.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_collection_sessions.collection_id -> bs_collections.id ON DELETE CASCADE
 fk bs_collection_sessions.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_collections.project_id -> bs_projects.id ON DELETE CASCADE
+fk bs_consumablestocks.consumable_id -> bs_consumables.id ON DELETE RESTRICT
+fk bs_consumablestocks.inventory_id -> bs_inventories.id ON DELETE RESTRICT
+fk bs_dataacquisition_equipment.data_acquisition_id -> bs_dataacquisitions.id ON DELETE CASCADE
+fk bs_dataacquisition_equipment.equipment_id -> bs_equipment.id ON DELETE CASCADE
+fk bs_dataacquisition_procedures.data_acquisition_id -> bs_dataacquisitions.id ON DELETE CASCADE
+fk bs_dataacquisition_procedures.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_dataacquisitions.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_datastorages.owner_id -> users.id ON DELETE CASCADE
+fk bs_equipment.consumable_id -> bs_consumables.id ON DELETE RESTRICT
+fk bs_equipment.hardwaredevice_id -> bs_hardwaredevices.id ON DELETE RESTRICT
+fk bs_equipment.setup_id -> bs_setups.id ON DELETE RESTRICT
+fk bs_manipulation_equipment.equipment_id -> bs_equipment.id ON DELETE CASCADE
+fk bs_manipulation_equipment.manipulation_id -> bs_manipulations.id ON DELETE CASCADE
+fk bs_manipulation_procedures.manipulation_id -> bs_manipulations.id ON DELETE CASCADE
+fk bs_manipulation_procedures.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_manipulations.session_id -> bs_sessions.id ON DELETE CASCADE
+fk bs_procedure_equipment.equipment_id -> bs_equipment.id ON DELETE CASCADE
+fk bs_procedure_equipment.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_procedure_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
+fk bs_procedure_licenses.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_procedures.brain_region_id -> bs_brainregions.id ON DELETE RESTRICT
+fk bs_procedures.consumablestock_id -> bs_consumablestocks.id ON DELETE RESTRICT
+fk bs_procedures.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_project_members.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_project_members.user_id -> users.id ON DELETE CASCADE
 fk bs_session_datastorages.data_storage_id -> bs_datastorages.id ON DELETE CASCADE
@@ -339,6 +452,7 @@ CREATE UNIQUE INDEX `idx_atlas_links_session_attachment` ON `atlas_session_attac
 CREATE INDEX `idx_atlas_session_attachments_attachment_id` ON `atlas_session_attachments`(`attachment_id`)
 CREATE INDEX `idx_atlas_sessions_owner_created` ON `atlas_sessions`(`owner_id`,`created_at`)
 CREATE INDEX `idx_audit_events_at` ON `audit_events`(`at`)
+CREATE INDEX `idx_bs_behavior_subjects_subject_id` ON `bs_behavior_subjects`(`subject_id`)
 CREATE INDEX `idx_bs_behavioralassay_licenses_license_id` ON `bs_behavioralassay_licenses`(`license_id`)
 CREATE INDEX `idx_bs_behavioralassays_behavioral_paradigm_id` ON `bs_behavioralassays`(`behavioral_paradigm_id`)
 CREATE INDEX `idx_bs_behavioralassays_created_at` ON `bs_behavioralassays`(`created_at`)
@@ -351,6 +465,10 @@ CREATE INDEX `idx_bs_behavioralparadigm_species_species_id` ON `bs_behavioralpar
 CREATE INDEX `idx_bs_behavioralparadigms_category_id` ON `bs_behavioralparadigms`(`category_id`)
 CREATE INDEX `idx_bs_behavioralparadigms_created_at` ON `bs_behavioralparadigms`(`created_at`)
 CREATE UNIQUE INDEX `idx_bs_behavioralparadigms_name` ON `bs_behavioralparadigms`(`name`)
+CREATE INDEX `idx_bs_behaviors_behavioral_assay_id` ON `bs_behaviors`(`behavioralassay_id`)
+CREATE INDEX `idx_bs_behaviors_created_at` ON `bs_behaviors`(`created_at`)
+CREATE INDEX `idx_bs_behaviors_session_order` ON `bs_behaviors`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_behaviors_setup_id` ON `bs_behaviors`(`setup_id`)
 CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_acronym` ON `bs_brainregions`(`atlas`,`acronym`)
 CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_name` ON `bs_brainregions`(`atlas`,`name`)
 CREATE INDEX `idx_bs_brainregions_created_at` ON `bs_brainregions`(`created_at`)
@@ -370,6 +488,15 @@ CREATE INDEX `idx_bs_collections_project_id` ON `bs_collections`(`project_id`)
 CREATE INDEX `idx_bs_consumables_created_at` ON `bs_consumables`(`created_at`)
 CREATE UNIQUE INDEX `idx_bs_consumables_name` ON `bs_consumables`(`name`)
 CREATE INDEX `idx_bs_consumables_supplier_id` ON `bs_consumables`(`supplier_id`)
+CREATE INDEX `idx_bs_consumablestocks_consumable_id` ON `bs_consumablestocks`(`consumable_id`)
+CREATE INDEX `idx_bs_consumablestocks_created_at` ON `bs_consumablestocks`(`created_at`)
+CREATE INDEX `idx_bs_consumablestocks_inventory_id` ON `bs_consumablestocks`(`inventory_id`)
+CREATE INDEX `idx_bs_consumablestocks_type` ON `bs_consumablestocks`(`type`)
+CREATE INDEX `idx_bs_dataacquisition_equipment_equipment_id` ON `bs_dataacquisition_equipment`(`equipment_id`)
+CREATE INDEX `idx_bs_dataacquisition_procedures_procedure_id` ON `bs_dataacquisition_procedures`(`procedure_id`)
+CREATE INDEX `idx_bs_dataacquisitions_created_at` ON `bs_dataacquisitions`(`created_at`)
+CREATE INDEX `idx_bs_dataacquisitions_session_order` ON `bs_dataacquisitions`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_dataacquisitions_type` ON `bs_dataacquisitions`(`type`)
 CREATE INDEX `idx_bs_datastorages_is_public` ON `bs_datastorages`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_datastorages_name` ON `bs_datastorages`(`name`)
 CREATE INDEX `idx_bs_datastorages_owner_id` ON `bs_datastorages`(`owner_id`)
@@ -378,6 +505,11 @@ CREATE INDEX `idx_bs_device_auths_expires_at` ON `bs_device_auths`(`expires_at`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_session_id` ON `bs_device_auths`(`session_id`)
 CREATE UNIQUE INDEX `idx_bs_device_auths_user_code` ON `bs_device_auths`(`user_code`)
 CREATE INDEX `idx_bs_device_auths_user_id` ON `bs_device_auths`(`user_id`)
+CREATE INDEX `idx_bs_equipment_consumable_id` ON `bs_equipment`(`consumable_id`)
+CREATE INDEX `idx_bs_equipment_created_at` ON `bs_equipment`(`created_at`)
+CREATE INDEX `idx_bs_equipment_hardware_device_id` ON `bs_equipment`(`hardwaredevice_id`)
+CREATE INDEX `idx_bs_equipment_setup_id` ON `bs_equipment`(`setup_id`)
+CREATE INDEX `idx_bs_equipment_type` ON `bs_equipment`(`type`)
 CREATE INDEX `idx_bs_hardwaredevices_created_at` ON `bs_hardwaredevices`(`created_at`)
 CREATE UNIQUE INDEX `idx_bs_hardwaredevices_name` ON `bs_hardwaredevices`(`name`)
 CREATE INDEX `idx_bs_hardwaredevices_supplier_id` ON `bs_hardwaredevices`(`supplier_id`)
@@ -386,6 +518,18 @@ CREATE INDEX `idx_bs_inventories_owner_id` ON `bs_inventories`(`owner_id`)
 CREATE INDEX `idx_bs_licenses_created_at` ON `bs_licenses`(`created_at`)
 CREATE INDEX `idx_bs_licenses_owner_id` ON `bs_licenses`(`owner_id`)
 CREATE INDEX `idx_bs_licenses_regulatory_authority_id` ON `bs_licenses`(`regulatory_authority_id`)
+CREATE INDEX `idx_bs_manipulation_equipment_equipment_id` ON `bs_manipulation_equipment`(`equipment_id`)
+CREATE INDEX `idx_bs_manipulation_procedures_procedure_id` ON `bs_manipulation_procedures`(`procedure_id`)
+CREATE INDEX `idx_bs_manipulations_created_at` ON `bs_manipulations`(`created_at`)
+CREATE INDEX `idx_bs_manipulations_session_order` ON `bs_manipulations`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_manipulations_type` ON `bs_manipulations`(`type`)
+CREATE INDEX `idx_bs_procedure_equipment_equipment_id` ON `bs_procedure_equipment`(`equipment_id`)
+CREATE INDEX `idx_bs_procedure_licenses_license_id` ON `bs_procedure_licenses`(`license_id`)
+CREATE INDEX `idx_bs_procedures_brain_region_id` ON `bs_procedures`(`brain_region_id`)
+CREATE INDEX `idx_bs_procedures_consumable_stock_id` ON `bs_procedures`(`consumablestock_id`)
+CREATE INDEX `idx_bs_procedures_created_at` ON `bs_procedures`(`created_at`)
+CREATE INDEX `idx_bs_procedures_subject_id` ON `bs_procedures`(`subject_id`)
+CREATE INDEX `idx_bs_procedures_type` ON `bs_procedures`(`type`)
 CREATE INDEX `idx_bs_project_members_user_id` ON `bs_project_members`(`user_id`)
 CREATE INDEX `idx_bs_projects_is_public` ON `bs_projects`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_projects_name` ON `bs_projects`(`name`)

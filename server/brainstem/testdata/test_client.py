@@ -812,3 +812,103 @@ def test_device_endpoints_by_hand():
     expect(BrainstemClient(token=got["token"], url=URL).load("session"), 200)
     # An unknown code on the page is a 400.
     assert sign_in(start["verification_uri"], "ZZZZ-0000", "approve").status_code == 400
+
+
+def test_electrophysiology_workflow(client, client2, project, strain):
+    """docs/tutorials/electrophysiology-workflow.md (brainstem-org/brainstem_support),
+    with the current names and the schema pages' {value, unit} numbers: subject,
+    setup, behavioral assay, equipment, session, behavior, procedure, data
+    acquisition; then the session list with its modules embedded and the
+    tutorial's step 11 queries."""
+    # the staff user alice seeds the taxonomies the attributes point at
+    st = expect(client.save("setuptype", data={"name": f"Theta maze {RUN}", "category": "F"}), 201)["setup_type"]
+    cat = expect(client.save("behavioralcategory", data={"name": f"Learning {RUN}"}), 201)["behavioral_category"]
+    bp = expect(client.save("behavioralparadigm", data={"name": f"Alternation {RUN}", "category": cat["id"]}), 201)["behavioral_paradigm"]
+    hip = expect(client.save("brainregion", data={"name": f"Hippocampal region {RUN}", "acronym": f"H{RUN}", "atlas": "AIA"}),
+                 201)["brain_region"]
+
+    subject = expect(client.save("subject", data={
+        "name": f"TM_R001 {RUN}", "projects": [project["id"]], "strain": strain["id"], "sex": "M",
+        "birth_date": "2024-05-01", "subject_identifier": "Red-001"}), 201)["subject"]
+    setup = expect(client.save("setup", data={"name": f"Theta maze room {RUN}", "setup_type": st["id"]}), 201)["setup"]
+    assay = expect(client.save("behavioralassay", data={
+        "name": f"Theta Maze Alternation Task {RUN}", "setup_type": st["id"], "behavioral_paradigm": bp["id"],
+        "description": "continuous alternation", "is_public": False}), 201)["behavioralassay"]
+    rig = expect(client.save("equipment", data={
+        "name": "Neuropixels acquisition system", "type": "DataAcquisitionSystem", "setup": setup["id"],
+        "coordinates_system": "External_XYZ_Absolute", "details": {}}), 201)["equipment"]
+    assert rig["setup"] == setup["id"] and rig["type_schema_version"]
+    frame = expect(client.save("equipment", data={
+        "name": "Stereotaxic Frame", "type": "StereotaxicFrame", "setup": setup["id"],
+        "coordinates_system": "External_XYZ_Absolute"}), 201)["equipment"]
+    eq = client.load_equipment(setup=setup["id"]).json()["equipment"]
+    assert sorted(e["id"] for e in eq) == sorted([rig["id"], frame["id"]])
+
+    session = expect(client.save("session", data={
+        "name": f"TM_R001_Day1_ThetaMaze_Training1 {RUN}", "projects": [project["id"]],
+        "date_time": "2024-08-22T09:00:00Z"}), 201)["session"]
+    behavior = expect(client.save("behavior", data={
+        "session": session["id"], "subjects": [subject["id"]], "setup": setup["id"],
+        "behavioralassay": assay["id"], "notes": "training day 1"}), 201)["behavior"]
+    assert behavior["session"] == session["id"] and behavior["subjects"] == [subject["id"]]
+    implant = expect(client.save("procedure", data={
+        "type": "SiliconProbeImplant", "subject": subject["id"], "date_time": "2024-08-15T10:00:00Z",
+        "equipment": [frame["id"]], "brain_region": hip["id"], "notes": "right hemisphere",
+        "details": {"probeId": "NP2-0001"},
+        "coordinates_system": "Stereotaxic_BregmaBrainSurface",
+        "coordinates_details": {"apCoordinate": {"value": -3.5, "unit": "mm"}, "mlCoordinate": {"value": 2.5, "unit": "mm"},
+                                "depth": {"value": 2.0, "unit": "mm"}}}), 201)["procedure"]
+    ephys = expect(client.save("dataacquisition", data={
+        "type": "ExtracellularEphys", "session": session["id"], "procedures": [implant["id"]], "equipment": [rig["id"]],
+        "details": {"fileName": "tm_r001_day1.dat", "format": "Binary", "type": "int16", "nChannels": 384,
+                    "sr": {"value": 30000, "unit": "Hz"}, "nSamples": 216000000}}), 201)["data_acquisition"]
+    video = expect(client.save("dataacquisition", data={
+        "type": "VideoTracking", "session": session["id"], "procedures": [implant["id"]], "order": 1,
+        "details": {"frameRate": {"value": 60, "unit": "Hz"}}}), 201)["data_acquisition"]
+    # the old flat numbers are refused, naming the failing path
+    assert expect(client.save("dataacquisition", data={
+        "type": "ExtracellularEphys", "session": session["id"], "details": {"sr": 30000}}), 400) == {
+        "details": ["sr: 30000 is not of type 'object'"]}
+    assert "Valid choices" in expect(client.save("dataacquisition", data={
+        "type": "Extracellular", "session": session["id"]}), 400)["type"][0]
+
+    # the session list embeds its modules; load_session includes them by default
+    body = expect(client.load("session", filters={"id": session["id"]},
+                              include=["behaviors", "dataacquisition", "manipulations"]), 200)
+    s = body["sessions"][0]
+    assert [d["id"] for d in s["dataacquisition"]] == [ephys["id"], video["id"]]
+    assert s["dataacquisition"][0]["details"]["sr"] == {"value": 30000, "unit": "Hz"}
+    assert [b["id"] for b in s["behaviors"]] == [behavior["id"]] and s["behaviors"][0]["setup"] == setup["id"]
+    assert s["manipulations"] == [] and s["epochs"] == []
+    # with an id the client drops include[]: the relations come as ids, by order
+    s = expect(client.load_session(id=session["id"]), 200)["session"]
+    assert s["dataacquisition"] == [ephys["id"], video["id"]] and s["behaviors"] == [behavior["id"]]
+    subj = expect(client.load_subject(id=subject["id"]), 200)["subject"]
+    assert subj["procedures"] == [implant["id"]]
+
+    # step 11 of the tutorial
+    subjects = client.load("subject", filters={"name": f"TM_R001 {RUN}"}).json()
+    subject_id = subjects["subjects"][0]["id"]
+    # (the tutorial calls .json() here; with load_all this client returns the merged dict)
+    behaviors = client.load("behavior", filters={"subjects": subject_id}, load_all=True)
+    session_ids = list({b["session"] for b in behaviors.get("behaviors", [])})
+    assert session_ids == [session["id"]]
+    found = client.load("dataacquisition", filters={"session": session["id"], "type": "ExtracellularEphys"}).json()
+    assert [d["id"] for d in found["data_acquisitions"]] == [ephys["id"]]
+    assert client.load_dataacquisition(session=session["id"]).json()["data_acquisitions"][0]["id"] == ephys["id"]
+    # sessions by their data acquisitions
+    body = expect(client.load("session", filters={"dataacquisition.type": "VideoTracking", "name.icontains": RUN}), 200)
+    assert [x["id"] for x in body["sessions"]] == [session["id"]]
+
+    # bob is not in the project: he sees none of it, and may not write it
+    assert client2.load("behavior", filters={"session": session["id"]}).json()["behaviors"] == []
+    expect(client2.save("dataacquisition", id=ephys["id"], data={"notes": "x"}), 404)
+    expect(client2.save("behavior", data={"session": session["id"], "subjects": [subject["id"]],
+                                          "setup": setup["id"], "behavioralassay": assay["id"]}), 400)
+
+    # deletes: a listed procedure stays; the session takes its modules with it
+    assert expect(client.delete("procedure", id=implant["id"]), 400)["detail"].startswith("This procedure is still referenced by")
+    assert client.delete("session", id=session["id"]).status_code == 204
+    expect(client.load("dataacquisition", id=ephys["id"]), 404)
+    expect(client.load("behavior", id=behavior["id"]), 404)
+    assert client.delete("procedure", id=implant["id"]).status_code == 204

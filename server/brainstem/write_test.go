@@ -148,7 +148,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 		for _, name := range create.Value.Required {
 			required[name] = body[name]
 		}
-		got := f.must(in.user, "PUT", s.list+id+"/", f.subAny(required), http.StatusOK)[model].(map[string]any)
+		got := f.must(in.user, "PUT", s.list+id+"/", f.subAny(required), http.StatusOK)[detailKey(model)].(map[string]any)
 		m := store.BSModelNamed(model)
 		for name, sent := range want {
 			fld := m.Field(name)
@@ -171,7 +171,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 var keptOnPut = map[string]bool{"project.is_public": true, "sessiondatastorage.order": true}
 
 // putDefaults are the documented defaults that are not a kind's zero value.
-var putDefaults = map[string]any{"subject.status": "active"}
+var putDefaults = map[string]any{"subject.status": "active", "regulatoryauthority.is_active": true, "license.status": "draft"}
 
 // renderedDefault is how a field that a full write left to its default is
 // rendered (nullability and kind are checked against the spec by
@@ -203,7 +203,7 @@ func renderedDefault(model string, f *store.BSField) any {
 // taken is DRF's 400 on that field.
 func TestWritesRefuseMissingReferences(t *testing.T) {
 	t.Parallel()
-	f := newSubjectFixture(t)
+	f := newAttributeFixture(t)
 	const missing = "0d0e0f10-1112-4314-9516-17181920aaaa"
 	for _, model := range writeOrder {
 		in, s, m := writeInputs[model], specSchemas[model], store.BSModelNamed(model)
@@ -233,7 +233,7 @@ func TestWritesRefuseMissingReferences(t *testing.T) {
 		if after := count(); after != before {
 			t.Errorf("%s: %v records after the refused creates, %v before", model, after, before)
 		}
-		f.id["new:"+model] = f.create(in.user, s.list, model, f.subAny(in.fields))
+		f.id["new:"+model] = f.create(in.user, s.list, detailKey(model), f.subAny(in.fields))
 		for i := range m.Fields {
 			fld := &m.Fields[i]
 			if !fld.Unique || fld.ReadOnly {

@@ -14,6 +14,16 @@
 # updates), BENCH_ONLY=real (only the random-id scenarios, no single-URL
 # rows, no uploads), BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir
 # (logs, wrk output).
+#
+# BENCH_DB=postgres runs sessionhub on PostgreSQL + S3 instead of SQLite: a
+# throwaway PostgreSQL cluster (Debian's /usr/lib/postgresql/N/bin, or
+# BENCH_PG_BIN; as root it runs as the postgres user; unix socket only) and
+# a SeaweedFS S3 gateway (bash e2e/s3/weed.sh builds it, or BENCH_WEED), both
+# in temp dirs, stopped on exit; the seeded SQLite directory goes into them
+# with `sessionhub copy`. BENCH_NODES=N (PostgreSQL only) starts N serve
+# processes over them; wrk then runs N threads (BENCH_THREADS, a multiple of
+# N), thread i connecting to node i mod N (bench/wrk/nodes.lua). The
+# baselines are the same as on SQLite. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +39,14 @@ ONLY=${BENCH_ONLY:-all}
 PROJECTS=${BENCH_PROJECTS:-1000}
 MEMBER_OF=${BENCH_MEMBER_OF:-50}
 UPLOAD_SIZE=${BENCH_UPLOAD_SIZE:-1G}
+DB=${BENCH_DB:-sqlite}
+NODES=${BENCH_NODES:-1}
+case "$DB" in sqlite | postgres) ;; *) echo "BENCH_DB is sqlite or postgres" >&2; exit 1 ;; esac
+if [ "$NODES" != 1 ] && [ "$DB" != postgres ]; then
+  echo "BENCH_NODES > 1 needs BENCH_DB=postgres (SQLite serves from one process)" >&2
+  exit 1
+fi
+[ "$NODES" -gt 1 ] && THREADS=${BENCH_THREADS:-$NODES}
 
 for tool in go wrk curl awk python3; do
   command -v "$tool" >/dev/null || {
@@ -50,9 +68,22 @@ go build -o "$BIN/seed" ./bench/seed
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sessionhub-bench.XXXXXX")
 PIDS=()
+PGDIR=
+PGBIN=
+WEED_PID=
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -n "$WEED_PID" ]; then # SeaweedFS may take many seconds on SIGTERM; its data is thrown away
+    kill "$WEED_PID" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$WEED_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$WEED_PID" 2>/dev/null || true
+    wait "$WEED_PID" 2>/dev/null || true
+  fi
+  if [ -n "$PGDIR" ]; then
+    as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    rm -rf "$PGDIR"
+  fi
   if [ "${BENCH_KEEP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -87,6 +118,7 @@ run_wrk() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
   [ $# -gt 0 ] && sargs=("$@") # starts with --
   local threads=$((THREADS < conns ? THREADS : conns))
+  conns=$((conns / threads * threads)) # wrk gives each thread conns/threads connections
   wrk -t"$threads" -c"$conns" -d2s -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >/dev/null
   reset_peak "$pid"
   wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >"$WORK/$name.wrk"
@@ -100,6 +132,21 @@ run_wrk() {
 cat bench/wrk/get.lua bench/wrk/report.lua >"$WORK/get.lua"
 cat bench/wrk/create.lua bench/wrk/report.lua >"$WORK/create.lua"
 cat bench/wrk/random.lua bench/wrk/report.lua >"$WORK/random.lua"
+# The scripts of the sessionhub scenarios: with several nodes, each wrk
+# thread connects to one of them.
+for s in get create random; do
+  if [ "$NODES" -gt 1 ]; then
+    cat "bench/wrk/$s.lua" bench/wrk/nodes.lua bench/wrk/report.lua >"$WORK/$s-sh.lua"
+  else
+    cp "$WORK/$s.lua" "$WORK/$s-sh.lua"
+  fi
+done
+
+# as_pg CMD...: run CMD as the postgres user when root (initdb refuses root).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # --- start the servers ---------------------------------------------------------
 
@@ -109,20 +156,95 @@ echo "== seeding $SESSIONS BrainSTEM sessions over $PROJECTS projects (member of
 # shellcheck disable=SC1091
 . "$WORK/seed.env" # TOKEN, PROJECT, SESSION
 
+# --- PostgreSQL + S3 (BENCH_DB=postgres) ------------------------------------------
+
+SERVE_DB=()
+if [ "$DB" = postgres ]; then
+  PGBIN=${BENCH_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+  [ -x "$PGBIN/initdb" ] || { echo "BENCH_DB=postgres needs Debian's postgresql package (or BENCH_PG_BIN)" >&2; exit 1; }
+  PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/sessionhub-bench-pg.XXXXXX")
+  [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
+  echo "== PostgreSQL ($PGBIN) in $PGDIR, socket only"
+  as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U bench --auth=trust --encoding=UTF8 --locale=C --no-sync >"$WORK/initdb.log" 2>&1 ||
+    { cat "$WORK/initdb.log" >&2; exit 1; }
+  # No TCP listener; durability off (a throwaway cluster), as store/pgtest.
+  as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w -t 60 \
+    -o "-k $PGDIR -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$PGDIR/postgres.log" >&2; exit 1; }
+  PG_URL="postgres://bench@/postgres?host=$PGDIR&sslmode=disable"
+
+  WEED=${BENCH_WEED:-$(bash e2e/s3/weed.sh | tail -1)}
+  [ -x "$WEED" ] || { echo "no SeaweedFS binary (bash e2e/s3/weed.sh)" >&2; exit 1; }
+  export AWS_ACCESS_KEY_ID=sessionhub-bench AWS_SECRET_ACCESS_KEY=sessionhub-bench-secret
+  printf '{"identities":[{"name":"bench","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","List","Tagging","Write"]}]}' \
+    "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >"$WORK/s3.json"
+  mkdir -p "$WORK/weed"
+  S3_PORT=$(free_port)
+  # Every port explicitly free (the defaults would clash), as server/servertest/s3.go.
+  "$WEED" server -dir="$WORK/weed" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -master.port="$(free_port)" -master.port.grpc="$(free_port)" -master.volumeSizeLimitMB=64 \
+    -volume.port="$(free_port)" -volume.port.grpc="$(free_port)" -volume.max=0 \
+    -filer.port="$(free_port)" -filer.port.grpc="$(free_port)" \
+    -s3 -s3.port="$S3_PORT" -s3.port.grpc="$(free_port)" -s3.port.iceberg=0 -s3.port.lance=0 \
+    -s3.config="$WORK/s3.json" >"$WORK/weed.log" 2>&1 &
+  WEED_PID=$!
+  echo "== SeaweedFS S3 on 127.0.0.1:$S3_PORT (pid $WEED_PID)"
+  # Ready once the bucket can be made (curl signs the request, SigV4).
+  made=
+  for _ in $(seq 600); do
+    kill -0 "$WEED_PID" 2>/dev/null || { cat "$WORK/weed.log" >&2; exit 1; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+      --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "http://127.0.0.1:$S3_PORT/bench" || true)
+    if [ "$code" = 200 ] || [ "$code" = 409 ]; then made=1; break; fi
+    sleep 0.2
+  done
+  [ -n "$made" ] || { echo "SeaweedFS S3 not ready within 2 minutes" >&2; tail -20 "$WORK/weed.log" >&2; exit 1; }
+  S3_URL="s3://bench?endpoint=http://127.0.0.1:$S3_PORT&region=us-east-1"
+  echo "== sessionhub copy: the seeded SQLite directory into PostgreSQL + S3"
+  t0=$(date +%s)
+  "$BIN/sessionhub" copy --from "sqlite://$WORK/data" --to "$PG_URL" --blobs "$S3_URL" >"$WORK/copy.log" 2>&1 ||
+    { cat "$WORK/copy.log" >&2; exit 1; }
+  echo "   copied in $(($(date +%s) - t0)) s"
+  SERVE_DB=(--db "$PG_URL" --blobs "$S3_URL")
+fi
+
 mkdir -p "$WORK/baseline-files"
 "$BIN/baseline" -addr 127.0.0.1:0 -dir "$WORK/baseline-files" >"$WORK/baseline.out" 2>"$WORK/baseline.log" &
 BASE_PID=$!
 PIDS+=("$BASE_PID")
-# start_sessionhub LOG [serve flags]: sets SH_PID and SH (its base URL).
+# start_sessionhub LOG [serve flags]: sets SH_PID and SH (its base URL);
+# with BENCH_NODES > 1 starts that many nodes (logs LOG-nodeI), SH and SH_PID
+# being the first's, BENCH_NODE_ADDRS all their HOST:PORTs, SH_PIDS their pids.
+SH_PIDS=()
 start_sessionhub() {
-  local log=$1
+  local log=$1 i l addrs=()
   shift
-  "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" "$@" >"$WORK/$log.out" 2>"$WORK/$log.log" &
-  SH_PID=$!
-  PIDS+=("$SH_PID")
-  wait_for "$WORK/$log.log" '"listening"'
-  SH=$(grep -o '"addr":"http://[^"]*"' "$WORK/$log.log" | head -1 | cut -d'"' -f4)
-  curl -fsS "$SH/healthz" >/dev/null
+  SH_PIDS=()
+  for i in $(seq "$NODES"); do
+    l=$log
+    [ "$NODES" -gt 1 ] && l=$log-node$i
+    if [ "$DB" = postgres ]; then
+      mkdir -p "$WORK/node$i"
+      "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/node$i" "${SERVE_DB[@]}" "$@" >"$WORK/$l.out" 2>"$WORK/$l.log" &
+    else
+      "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" "$@" >"$WORK/$l.out" 2>"$WORK/$l.log" &
+    fi
+    SH_PIDS+=($!)
+    PIDS+=($!)
+    wait_for "$WORK/$l.log" '"listening"'
+    addrs+=("$(grep -o '"addr":"http://[^"]*"' "$WORK/$l.log" | head -1 | cut -d'"' -f4)")
+    curl -fsS "${addrs[-1]}/healthz" >/dev/null
+  done
+  SH_PID=${SH_PIDS[0]}
+  SH=${addrs[0]}
+  BENCH_NODE_ADDRS=$(printf '%s\n' "${addrs[@]}" | sed 's|^http://||' | tr '\n' ' ')
+  export BENCH_NODE_ADDRS
+}
+# stop_sessionhub: stops the nodes start_sessionhub started.
+stop_sessionhub() {
+  local p
+  for p in "${SH_PIDS[@]}"; do kill "$p"; done
+  for p in "${SH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 mkdir -p "$WORK/floor"
 "$BIN/floor" -addr 127.0.0.1:0 -dir "$WORK/floor" -seed "$ATLAS" -ids "$WORK/floor.ids" >"$WORK/floor.out" 2>"$WORK/floor.log" &
@@ -132,7 +254,7 @@ echo "== seeding PocketBase with $ATLAS records"
 "$BIN/pocketbase" seed --dir "$WORK/pb" --count "$ATLAS" --projects "$MEMBER_OF" \
   --ids "$WORK/pb.ids" --project-ids "$WORK/pb-projects.ids" >"$WORK/pb-seed.log" 2>&1 ||
   { cat "$WORK/pb-seed.log" >&2; exit 1; }
-PB_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PB_PORT=$(free_port)
 "$BIN/pocketbase" serve --dir "$WORK/pb" --http "127.0.0.1:$PB_PORT" >"$WORK/pb.log" 2>&1 &
 PB_PID=$!
 PIDS+=("$PB_PID")
@@ -144,7 +266,7 @@ wait_for "$WORK/floor.out" '127.0.0.1:'
 FLOOR="http://$(head -1 "$WORK/floor.out")"
 wait_for "$WORK/pb.log" 'Server started'
 curl -fsS "$PB/api/collections/sessions/records/$(head -1 "$WORK/pb.ids")" >/dev/null
-echo "   sessionhub $SH (pid $SH_PID), baseline $BASE (pid $BASE_PID), floor $FLOOR (pid $FLOOR_PID), PocketBase $PB (pid $PB_PID)"
+echo "   sessionhub $BENCH_NODE_ADDRS(pids ${SH_PIDS[*]}; $DB), baseline $BASE (pid $BASE_PID), floor $FLOOR (pid $FLOOR_PID), PocketBase $PB (pid $PB_PID)"
 AUTH="Authorization: Bearer $TOKEN"
 
 # --- Atlas data: 25 sessions through the API ----------------------------------
@@ -181,35 +303,36 @@ PB_REC=/api/collections/sessions/records
 PB_LIST_TPL="$PB_REC?filter=(project%3D%27{id}%27%26%26title~%27rat%27)&sort=-title&perPage=20"
 UPD='{"description":"updated by the bench"}'
 RND="$WORK/random.lua"
+RND_SH="$WORK/random-sh.lua"
 # random_sessionhub PREFIX: sessionhub's random-id reads and 90/10 mixes.
 random_sessionhub() {
   local p=$1
-  run_wrk "${p}atlas_get" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}"
-  run_wrk "${p}atlas_mix" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}" \
+  run_wrk "${p}atlas_get" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}"
+  run_wrk "${p}atlas_mix" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}" \
     "$WRITE_PCT" PUT "/sessions/{id}" "$UPD"
   if [ "$BS_OK" = 1 ]; then
-    run_wrk "${p}bs_detail" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM"
-    run_wrk "${p}bs_mix" "$SH_PID" "$CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM" \
+    run_wrk "${p}bs_detail" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM"
+    run_wrk "${p}bs_mix" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM" \
       "$WRITE_PCT" PATCH "$BS_ITEM" "$UPD"
-    run_wrk "${p}bs_list" "$SH_PID" "$LIST_CONNS" "$RND" "$SH" -H "$AUTH" -- "$WORK/bs-projects.ids" "$BS_LIST_TPL"
+    run_wrk "${p}bs_list" "$SH_PID" "$LIST_CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs-projects.ids" "$BS_LIST_TPL"
   fi
 }
 
-echo "== wrk: $DURATION per scenario, $THREADS threads; random ids, sessionhub with its read cache, PocketBase, floor"
+echo "== wrk: $DURATION per scenario, $THREADS threads; random ids, sessionhub ($DB, $NODES node(s); read cache on SQLite only), PocketBase, floor"
 run_wrk floor_get "$FLOOR_PID" "$CONNS" "$RND" "$FLOOR" -- "$WORK/floor.ids" "/sessions/{id}"
 run_wrk pb_get "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}"
 run_wrk pb_mix "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}" "$WRITE_PCT" PATCH "$PB_REC/{id}" "$UPD"
 run_wrk pb_list "$PB_PID" "$LIST_CONNS" "$RND" "$PB" -- "$WORK/pb-projects.ids" "$PB_LIST_TPL"
 random_sessionhub rand_
-run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create.lua" "$SH/sessions" -H "$AUTH"
+run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create-sh.lua" "$SH/sessions" -H "$AUTH"
 run_wrk pb_create "$PB_PID" "$CREATE_CONNS" "$RND" "$PB" -- "$WORK/pb.ids" - 100 POST "$PB_REC" '{"title":"bench session"}'
 
 if [ "$ONLY" = all ]; then
   echo "== single hot URL (one request repeated: the read cache answers it from memory)"
   run_wrk baseline_get "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/sessions/$ATLAS_ID" -H "$AUTH"
   run_wrk baseline_bs_detail "$BASE_PID" "$CONNS" "$WORK/get.lua" "$BASE/api/private/stem/session/$SESSION/" -H "$AUTH"
-  run_wrk atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID" -H "$AUTH"
-  run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH"
+  run_wrk atlas_get "$SH_PID" "$CONNS" "$WORK/get-sh.lua" "$SH/sessions/$ATLAS_ID" -H "$AUTH"
+  run_wrk atlas_list20 "$SH_PID" "$CONNS" "$WORK/get-sh.lua" "$SH/sessions?limit=20" -H "$AUTH"
   if [ "$BS_OK" = 1 ]; then
     run_wrk bs_list_filtered "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
     run_wrk bs_list_filtered_c1 "$SH_PID" 1 "$WORK/get.lua" "$BS_LIST" -H "$AUTH"
@@ -224,9 +347,11 @@ fi
 # random-id scenarios again, then the single-URL reads; then sessionhub is
 # started again with its defaults for the uploads. The single-URL Atlas reads
 # use a fresh user with 25 sessions (the bench user has thousands).
+# On PostgreSQL the read cache is always off, so the rows above already are
+# the uncached reads: this part is skipped.
+stop_sessionhub
+if [ "$DB" = sqlite ]; then
 echo "== the reads again, read cache off (serve --read-cache-mib 0)"
-kill "$SH_PID"
-wait "$SH_PID" 2>/dev/null || true
 start_sessionhub sessionhub-nocache --read-cache-mib 0
 random_sessionhub nocache_rand_
 if [ "$ONLY" = all ]; then
@@ -237,16 +362,16 @@ if [ "$ONLY" = all ]; then
     ATLAS_ID2=$(curl -fsS -H "$AUTH2" -H 'Content-Type: application/json' \
       -d "{\"title\":\"seeded $i\"}" "$SH/sessions" | grep -o '"session_id": *"[^"]*"' | cut -d'"' -f4)
   done
-  run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
-  run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH/sessions?limit=20" -H "$AUTH2"
+  run_wrk nocache_atlas_get "$SH_PID" "$CONNS" "$WORK/get-sh.lua" "$SH/sessions/$ATLAS_ID2" -H "$AUTH2"
+  run_wrk nocache_atlas_list20 "$SH_PID" "$CONNS" "$WORK/get-sh.lua" "$SH/sessions?limit=20" -H "$AUTH2"
   if [ "$BS_OK" = 1 ]; then
-    run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-    run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
-    run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
+    run_wrk nocache_bs_list "$SH_PID" "$LIST_CONNS" "$WORK/get-sh.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+    run_wrk nocache_bs_list_c1 "$SH_PID" 1 "$WORK/get-sh.lua" "$SH$BS_LIST_PATH" -H "$AUTH"
+    run_wrk nocache_bs_detail "$SH_PID" "$CONNS" "$WORK/get-sh.lua" "$SH$BS_DETAIL_PATH" -H "$AUTH"
   fi
 fi
-kill "$SH_PID"
-wait "$SH_PID" 2>/dev/null || true
+stop_sessionhub
+fi
 
 # --- uploads -------------------------------------------------------------------
 
@@ -300,7 +425,7 @@ field() { # field NAME INDEX
 }
 verdict() { awk "BEGIN {exit !($1)}" && echo ok || echo MISSED; }
 echo
-echo "== summary ($(nproc) cores, load average $LOAD_BEFORE before the run (other work on the machine skews every figure), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
+echo "== summary (sessionhub on $([ "$DB" = postgres ] && echo "PostgreSQL + S3 (SeaweedFS), $NODES node(s), peak MiB of node 1" || echo SQLite), wrk -t$THREADS; $(nproc) cores, load average $LOAD_BEFORE before the run (other work on the machine skews every figure), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
 echo "-- random ids: $ATLAS Atlas sessions, $(wc -l <"$WORK/bs.ids") visible BrainSTEM sessions in $MEMBER_OF projects, $ATLAS PocketBase records, $ATLAS floor rows;"
 echo "   mix = $((100 - WRITE_PCT)) % GET / $WRITE_PCT % update; 'x PB' = req/s over PocketBase's matching scenario, '% floor' = req/s over floor_get"
 printf '%-24s %5s %9s %8s %8s %6s %8s %7s %-9s %7s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'x PB' '(PB row)' '% floor' 'target'
@@ -321,8 +446,10 @@ rrow pb_get pb_get "(PocketBase)"
 rrow pb_mix pb_mix "(PocketBase)"
 rrow pb_list pb_list "(PocketBase, filter + sort + count)"
 rrow pb_create pb_create "(PocketBase)"
-for p in rand_ nocache_rand_; do
-  [ "$p" = rand_ ] && echo "-- sessionhub, read cache on (its default)" || echo "-- sessionhub, read cache off (serve --read-cache-mib 0)"
+SH_PREFIXES=(rand_)
+[ "$DB" = sqlite ] && SH_PREFIXES+=(nocache_rand_)
+for p in "${SH_PREFIXES[@]}"; do
+  if [ "$DB" = postgres ]; then echo "-- sessionhub on PostgreSQL + S3, $NODES node(s) (no read cache on PostgreSQL)"; elif [ "$p" = rand_ ]; then echo "-- sessionhub, read cache on (its default)"; else echo "-- sessionhub, read cache off (serve --read-cache-mib 0)"; fi
   if [ "$p" = nocache_rand_ ]; then
     rrow ${p}atlas_get pb_get ">= 75% floor: $(verdict "$(field ${p}atlas_get 3) >= 0.75 * $(field floor_get 3)")"
   else
@@ -362,13 +489,15 @@ if [ "$ONLY" = all ]; then
   else
     echo "bs_list_filtered, bs_detail_include: not measured (BrainSTEM API not answering)"
   fi
-  echo "-- single hot URL, read cache off (serve --read-cache-mib 0; every request queries SQLite)"
-  row nocache_atlas_get baseline_get "(cache off)"
-  row nocache_atlas_list20 baseline_get "(cache off)"
-  if [ "$BS_OK" = 1 ]; then
-    row nocache_bs_list baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list 5) < 20")"
-    row nocache_bs_list_c1 baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list_c1 5) < 20")"
-    row nocache_bs_detail baseline_bs_detail "(cache off)"
+  if [ "$DB" = sqlite ]; then
+    echo "-- single hot URL, read cache off (serve --read-cache-mib 0; every request queries SQLite)"
+    row nocache_atlas_get baseline_get "(cache off)"
+    row nocache_atlas_list20 baseline_get "(cache off)"
+    if [ "$BS_OK" = 1 ]; then
+      row nocache_bs_list baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list 5) < 20")"
+      row nocache_bs_list_c1 baseline_bs_detail "(cache off) p99 < 20 ms: $(verdict "$(field nocache_bs_list_c1 5) < 20")"
+      row nocache_bs_detail baseline_bs_detail "(cache off)"
+    fi
   fi
   IFS='|' read -r t_base _ g_base <<<"$UP_BASE"
   IFS='|' read -r t_sh s_sh g_sh <<<"$UP_SH"

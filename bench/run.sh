@@ -468,7 +468,11 @@ if [ "$ONLY" = all ]; then
   BASE_GET=$(field baseline_get 3)
   BASE_BS=$(field baseline_bs_detail 3)
   echo
-  echo "-- single hot URL: one request repeated, so with the read cache on it is answered from memory"
+  if [ "$DB" = postgres ]; then
+    echo "-- single hot URL: one request repeated (PostgreSQL: no read cache, every request queries the database)"
+  else
+    echo "-- single hot URL: one request repeated, so with the read cache on it is answered from memory"
+  fi
   printf '%-20s %5s %9s %8s %8s %6s %8s %8s %8s  %s\n' scenario conns 'req/s' 'p50 ms' 'p99 ms' errors 'peak MiB' 'req/s %' 'p50 x' 'target'
   row() { # row NAME BASELINE_NAME TARGET: one line, req/s and p50 relative to the baseline scenario
     local r=$1 b=$2

@@ -77,7 +77,7 @@ func redactURL(u string) string {
 
 // postgresWriteAttempts bounds how often writePostgres runs a write whose
 // transaction PostgreSQL aborted for a conflict with a concurrent one.
-const postgresWriteAttempts = 8
+const postgresWriteAttempts = 20
 
 // writePostgres is write on PostgreSQL: fn in an ordinary transaction at
 // isolation level SERIALIZABLE, so that the checks a write makes before
@@ -108,9 +108,9 @@ func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, i
 		if !retryable(err) || attempt == postgresWriteAttempts || ctx.Err() != nil {
 			break
 		}
-		// A short random pause, so that the transactions that collided do
-		// not collide again at once.
-		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
+		// A short random pause, growing with the attempts (at most 50 ms),
+		// so that the transactions that collided do not collide again at once.
+		time.Sleep(time.Duration(min(attempt, 10)) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
 	}
 	if err != nil && ctx.Err() != nil && (errors.Is(err, sql.ErrTxDone) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		err = ctx.Err()
@@ -119,6 +119,9 @@ func (s *Store) writePostgres(ctx context.Context, fn func(tx *gorm.DB) error, i
 		s.reads.invalidate()
 	}
 	s.stats.writeBatches.Add(1)
+	if retryable(err) {
+		err = fmt.Errorf("%w: %v", ErrBusy, err)
+	}
 	return postgresNUL(postgresFull(storageFull(err)))
 }
 

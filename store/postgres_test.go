@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
 )
 
 var errStale = errors.New("stale")
@@ -60,5 +63,27 @@ func TestConcurrentPreconditionsOneWins(t *testing.T) {
 	}
 	if won != 1 {
 		t.Fatalf("%d of %d concurrent If-Match updates succeeded; want exactly 1", won, n)
+	}
+}
+
+// A write that PostgreSQL aborts for a serialization conflict on every
+// attempt ends as ErrBusy (the APIs' 503, "try again"), not as an
+// unknown error (a 500), after postgresWriteAttempts runs.
+func TestEndlessConflictIsBusy(t *testing.T) {
+	t.Parallel()
+	st := openTestStore(t)
+	if st.Dialect() != Postgres {
+		t.Skip("serialization conflicts are PostgreSQL's; SQLite has one writer")
+	}
+	runs := 0
+	err := st.write(context.Background(), func(tx *gorm.DB) error {
+		runs++
+		return &pgconn.PgError{Code: "40001", Message: "could not serialize access"}
+	})
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("err = %v, want ErrBusy", err)
+	}
+	if runs != postgresWriteAttempts {
+		t.Errorf("fn ran %d times, want %d", runs, postgresWriteAttempts)
 	}
 }

@@ -29,6 +29,10 @@ var (
 	ErrForbidden = errors.New("store: forbidden")
 	// ErrUnauthorized means the credentials (token, password) are wrong.
 	ErrUnauthorized = errors.New("store: bad credentials")
+	// ErrBusy means a write kept colliding with concurrent ones (PostgreSQL
+	// aborted it for a serialization conflict every time it was retried);
+	// nothing was stored and the client may try again.
+	ErrBusy = errors.New("store: too many concurrent conflicting writes")
 )
 
 // ValidationError carries per-field messages for input that the spec cannot

@@ -106,6 +106,8 @@ func problemFor(err error) atlasapi.Problem {
 	switch {
 	case store.IsStorageFull(err):
 		return newProblem(http.StatusInsufficientStorage, "The server has no room to store this; try again later.", nil)
+	case errors.Is(err, store.ErrBusy):
+		return newProblem(http.StatusServiceUnavailable, "Too many concurrent changes to the same records; nothing was stored, try again.", nil)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return newProblem(http.StatusRequestTimeout, "The request body stopped arriving.", nil)
 	case errors.Is(err, errRequestTooLarge), errors.As(err, &merr) && errors.As(merr, &mbe):

@@ -25,6 +25,7 @@ const (
 	msgTokenExpired     = "Token has expired."
 	msgForbidden        = "You do not have permission to perform this action."
 	msgNotFound         = "Not found."
+	msgBusy             = "Too many concurrent changes to the same records; nothing was stored, try again."
 	msgRequired         = "This field is required."
 	msgBlank            = "This field may not be blank."
 	msgNull             = "This field may not be null."
@@ -132,6 +133,8 @@ func errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusBadRequest, []string{msgTooManyValues}
 	case store.IsStorageFull(err):
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
+	case errors.Is(err, store.ErrBusy):
+		return http.StatusServiceUnavailable, map[string]string{"detail": msgBusy}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
 	case errors.As(err, &referenced):

@@ -71,7 +71,9 @@ func startServe(t *testing.T, addr string, getenv func(string) string, args ...s
 		}
 	})
 	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(20 * time.Second)
+	// 60 s: under -race on a 2-core machine running other suites, a start
+	// (migrations, sweep, first-start admin) took over 20 s.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {
 		case err := <-s.done:
@@ -87,7 +89,7 @@ func startServe(t *testing.T, addr string, getenv func(string) string, args ...s
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/healthz on %s did not answer 200 within 20s (last error %v)\nstderr: %s", addr, err, s.stderr.String())
+			t.Fatalf("/healthz on %s did not answer 200 within 60s (last error %v)\nstderr: %s", addr, err, s.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

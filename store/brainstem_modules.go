@@ -403,9 +403,9 @@ var bsEquipmentModel = moduleModel(&BSModel{
 	// the setup's visibility (ownedVisible): its owner's, or public
 	visible: func(v BSViewer) []bsCond {
 		if v.Public {
-			return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "is_public = 1")}
+			return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "is_public = TRUE")}
 		}
-		return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "owner_id = ? OR is_public = 1", v.UserID)}
+		return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "owner_id = ? OR is_public = TRUE", v.UserID)}
 	},
 	Fields: []BSField{
 		modField("id", BSUUID, "id", readOnly, unique),
@@ -430,9 +430,9 @@ var bsConsumableStockModel = moduleModel(&BSModel{
 	// the inventory's visibility (ownedVisible): its owner's, or public
 	visible: func(v BSViewer) []bsCond {
 		if v.Public {
-			return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "is_public = 1")}
+			return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "is_public = TRUE")}
 		}
-		return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "owner_id = ? OR is_public = 1", v.UserID)}
+		return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "owner_id = ? OR is_public = TRUE", v.UserID)}
 	},
 	Fields: []BSField{
 		modField("id", BSUUID, "id", readOnly, unique),

@@ -20,6 +20,8 @@ import (
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // userSetStaff runs `user set-staff --email E [--off]`.
@@ -93,18 +95,18 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("import: %s is not a JSON list: %w", *file, err)
 	}
 	var run func(st *store.Store) (int, int, error)
-	if slices.Contains(store.BSImportModels(), *model) {
+	if slices.Contains(bsdb.ImportModels(), *model) {
 		values, err := importAttributes(*model, schemaName, items)
 		if err != nil {
 			return err
 		}
-		run = func(st *store.Store) (int, int, error) { return st.ImportBSAttributes(ctx, *model, values) }
+		run = func(st *store.Store) (int, int, error) { return st.ImportAttributes(ctx, *model, values) }
 	} else {
 		entries, err := importEntries(*model, schemaName, items)
 		if err != nil {
 			return err
 		}
-		run = func(st *store.Store) (int, int, error) { return st.ImportBSGlobal(ctx, *model, entries) }
+		run = func(st *store.Store) (int, int, error) { return st.ImportGlobal(ctx, *model, entries) }
 	}
 	st, err := db.open()
 	if err != nil {
@@ -121,13 +123,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 
 // importEntries checks each item against the spec's create schema and
 // converts it.
-func importEntries(model, schemaName string, items []json.RawMessage) ([]store.BSGlobalInput, error) {
+func importEntries(model, schemaName string, items []json.RawMessage) ([]bsdb.GlobalInput, error) {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
 		return nil, err
 	}
 	schema := spec.Components.Schemas[schemaName].Value
-	entries := make([]store.BSGlobalInput, 0, len(items))
+	entries := make([]bsdb.GlobalInput, 0, len(items))
 	for i, item := range items {
 		var o map[string]any
 		if err := json.Unmarshal(item, &o); err != nil || o == nil {
@@ -141,7 +143,7 @@ func importEntries(model, schemaName string, items []json.RawMessage) ([]store.B
 		if err := schema.VisitJSON(o, openapi3.MultiErrors()); err != nil {
 			return nil, fmt.Errorf("import: entry %d: %v (nothing imported)", i, err)
 		}
-		var in store.BSGlobalInput
+		var in bsdb.GlobalInput
 		str := func(key string) *string {
 			if s, ok := o[key].(string); ok {
 				return &s
@@ -171,14 +173,14 @@ var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 // importAttributes checks each item against the spec's create schema and
 // decodes it as the API does; a to-one relation may name its target (the
 // store looks the name up).
-func importAttributes(model, schemaName string, items []json.RawMessage) ([]store.BSChange, error) {
+func importAttributes(model, schemaName string, items []json.RawMessage) ([]bsdb.Change, error) {
 	spec, err := brainstemapi.GetSwagger()
 	if err != nil {
 		return nil, err
 	}
 	schema := spec.Components.Schemas[schemaName].Value
-	m := store.BSModelNamed(model)
-	out := make([]store.BSChange, 0, len(items))
+	m := bsdb.ModelNamed(model)
+	out := make([]bsdb.Change, 0, len(items))
 	for i, item := range items {
 		var o map[string]any
 		if err := json.Unmarshal(item, &o); err != nil || o == nil {
@@ -186,7 +188,7 @@ func importAttributes(model, schemaName string, items []json.RawMessage) ([]stor
 		}
 		named := map[string]string{}
 		for _, f := range m.Fields {
-			if s, ok := o[f.Name].(string); ok && f.Kind == store.BSToOne && !uuidText.MatchString(s) {
+			if s, ok := o[f.Name].(string); ok && f.Kind == bsdb.ToOne && !uuidText.MatchString(s) {
 				named[f.Name] = s
 				o[f.Name] = "00000000-0000-4000-8000-000000000000"
 			}

@@ -24,6 +24,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 func main() {
@@ -73,27 +75,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	projects := make([]store.BSProject, *nProjects)
-	var members []store.BSProjectMember
+	projects := make([]bsdb.Project, *nProjects)
+	var members []bsdb.ProjectMember
 	for i := range projects {
-		projects[i] = store.BSProject{
+		projects[i] = bsdb.Project{
 			ID: newUUID(), Name: fmt.Sprintf("project-%04d", i), Description: "bench project",
 			ExtraFields: "{}", Tags: `["bench"]`, Publications: "[]",
 			CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base,
 		}
-		members = append(members, store.BSProjectMember{ProjectID: projects[i].ID, UserID: owner.ID,
+		members = append(members, bsdb.ProjectMember{ProjectID: projects[i].ID, UserID: owner.ID,
 			CanChange: true, IsManager: true, IsOwner: true})
 		// The user's projects are spread over the whole range.
 		if i%(*nProjects / *memberOf) == 0 && i/(*nProjects / *memberOf) < *memberOf {
-			members = append(members, store.BSProjectMember{ProjectID: projects[i].ID, UserID: user.ID, CanChange: true})
+			members = append(members, bsdb.ProjectMember{ProjectID: projects[i].ID, UserID: user.ID, CanChange: true})
 		}
 	}
-	sessions := make([]store.BSSession, *nSessions)
-	links := make([]store.BSSessionProject, *nSessions)
+	sessions := make([]bsdb.Session, *nSessions)
+	links := make([]bsdb.SessionProject, *nSessions)
 	for i := range sessions {
 		name := fmt.Sprintf("%s-%06d", species[i%len(species)], i)
 		dt := base.Add(time.Duration(i) * time.Minute)
-		sessions[i] = store.BSSession{
+		sessions[i] = bsdb.Session{
 			ID: newUUID(), Name: name, Description: "<p>bench session</p>", DateTime: &dt,
 			ExtraFields:       `{"rig":"A","n_channels":64}`,
 			DownloadLinks:     `[{"repository":"DANDI","url":"https://dandiarchive.org/dandiset/000001"}]`,
@@ -101,7 +103,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			NameUsedInStorage: name,
 			CreatedAt:         dt, UpdatedAt: dt,
 		}
-		links[i] = store.BSSessionProject{SessionID: sessions[i].ID, ProjectID: projects[i%*nProjects].ID}
+		links[i] = bsdb.SessionProject{SessionID: sessions[i].ID, ProjectID: projects[i%*nProjects].ID}
 	}
 	atlas := make([]store.AtlasSession, *nAtlas)
 	for i := range atlas {

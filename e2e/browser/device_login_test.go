@@ -19,7 +19,8 @@ import (
 
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // TestDeviceLogin runs three device logins of the official BrainSTEM client
@@ -83,7 +84,7 @@ func TestDeviceLogin(t *testing.T) {
 	if got := b.eval(`document.getElementById("email")?.value ?? "(no email field)"`); got != email {
 		t.Errorf("after a wrong password the email field holds %q, want %q", got, email)
 	}
-	wantStatus(t, env, typed.code, store.DevicePending)
+	wantStatus(t, env, typed.code, bsdb.DevicePending)
 
 	b.run("sign in with the right password",
 		chromedp.SendKeys(chromedp.ID("password"), password),
@@ -116,7 +117,7 @@ func TestDeviceLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := env.Store.LookupDeviceAuth(context.Background(), u.Query().Get("session"))
+	req, err := bsdb.New(env.Store).LookupDeviceAuth(context.Background(), u.Query().Get("session"))
 	if err != nil {
 		t.Fatalf("the request the client opened: %v", err)
 	}
@@ -170,7 +171,7 @@ func TestDeviceLogin(t *testing.T) {
 	if tok := denied.cachedToken(t); tok != "" {
 		t.Errorf("the denied client cached a token %q", tok)
 	}
-	wantStatus(t, env, denied.code, store.DeviceDenied)
+	wantStatus(t, env, denied.code, bsdb.DeviceDenied)
 }
 
 // signIn opens uri signed out, fills in the sign-in form (the code field
@@ -216,7 +217,7 @@ func signOut(b *browser) {
 // wantStatus fails t unless the request with this code has the status want.
 func wantStatus(t *testing.T, env *servertest.Env, code, want string) {
 	t.Helper()
-	req, err := env.Store.LookupDeviceAuth(context.Background(), code)
+	req, err := bsdb.New(env.Store).LookupDeviceAuth(context.Background(), code)
 	if err != nil {
 		t.Fatalf("look up %s: %v", code, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The personal attributes (setup, behavioralassay, license, inventory), the
@@ -26,14 +28,14 @@ type attrModel struct {
 	load               func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error)
 }
 
-func attrOf[T any](model, listKey, detailKey string, rd store.BSAttributeReader[T]) attrModel {
-	list := func(s *store.Store) func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error) {
-		return func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]T, int64, error) {
+func attrOf[T any](model, listKey, detailKey string, rd bsdb.AttributeReader[T]) attrModel {
+	list := func(s *store.Store) func(context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error) {
+		return func(ctx context.Context, v bsdb.Viewer, q bsdb.ListQuery, p bsdb.Page) ([]T, int64, error) {
 			return rd.List(s, ctx, v, q, p)
 		}
 	}
-	get := func(s *store.Store) func(context.Context, store.BSViewer, string) (*T, error) {
-		return func(ctx context.Context, v store.BSViewer, id string) (*T, error) { return rd.Get(s, ctx, v, id) }
+	get := func(s *store.Store) func(context.Context, bsdb.Viewer, string) (*T, error) {
+		return func(ctx context.Context, v bsdb.Viewer, id string) (*T, error) { return rd.Get(s, ctx, v, id) }
 	}
 	return attrModel{
 		listKey: listKey, detailKey: detailKey,
@@ -53,17 +55,17 @@ func attrOf[T any](model, listKey, detailKey string, rd store.BSAttributeReader[
 }
 
 var attrModels = map[string]attrModel{
-	"setup":               attrOf("setup", "setups", "setup", store.BSSetups),
-	"behavioralassay":     attrOf("behavioralassay", "behavioralassays", "behavioralassay", store.BSBehavioralAssays),
-	"license":             attrOf("license", "licenses", "license", store.BSLicenses),
-	"inventory":           attrOf("inventory", "inventories", "inventory", store.BSInventories),
-	"hardwaredevice":      attrOf("hardwaredevice", "hardwaredevices", "hardwaredevice", store.BSHardwareDevices),
-	"consumable":          attrOf("consumable", "consumables", "consumable", store.BSConsumables),
-	"behavioralparadigm":  attrOf("behavioralparadigm", "behavioral_paradigms", "behavioral_paradigm", store.BSBehavioralParadigms),
-	"behavioralcategory":  attrOf("behavioralcategory", "behavioral_categories", "behavioral_category", store.BSBehavioralCategories),
-	"setuptype":           attrOf("setuptype", "setup_types", "setup_type", store.BSSetupTypes),
-	"brainregion":         attrOf("brainregion", "brain_regions", "brain_region", store.BSBrainRegions),
-	"regulatoryauthority": attrOf("regulatoryauthority", "regulatoryauthorities", "regulatoryauthority", store.BSRegulatoryAuthorities),
+	"setup":               attrOf("setup", "setups", "setup", bsdb.Setups),
+	"behavioralassay":     attrOf("behavioralassay", "behavioralassays", "behavioralassay", bsdb.BehavioralAssays),
+	"license":             attrOf("license", "licenses", "license", bsdb.Licenses),
+	"inventory":           attrOf("inventory", "inventories", "inventory", bsdb.Inventories),
+	"hardwaredevice":      attrOf("hardwaredevice", "hardwaredevices", "hardwaredevice", bsdb.HardwareDevices),
+	"consumable":          attrOf("consumable", "consumables", "consumable", bsdb.Consumables),
+	"behavioralparadigm":  attrOf("behavioralparadigm", "behavioral_paradigms", "behavioral_paradigm", bsdb.BehavioralParadigms),
+	"behavioralcategory":  attrOf("behavioralcategory", "behavioral_categories", "behavioral_category", bsdb.BehavioralCategories),
+	"setuptype":           attrOf("setuptype", "setup_types", "setup_type", bsdb.SetupTypes),
+	"brainregion":         attrOf("brainregion", "brain_regions", "brain_region", bsdb.BrainRegions),
+	"regulatoryauthority": attrOf("regulatoryauthority", "regulatoryauthorities", "regulatoryauthority", bsdb.RegulatoryAuthorities),
 }
 
 // attributeLoaders are the include[] loaders of these models.
@@ -106,9 +108,9 @@ func (h *Handlers) attrSave(ctx context.Context, model, id string, body any, ful
 	status := http.StatusOK
 	if id == "" {
 		status = http.StatusCreated
-		id, err = h.st.CreateBSRecord(ctx, uid, model, ch)
+		id, err = h.db.CreateRecord(ctx, uid, model, ch)
 	} else {
-		err = h.st.UpdateBSRecord(ctx, uid, model, id, ch)
+		err = h.db.UpdateRecord(ctx, uid, model, id, ch)
 	}
 	if err != nil {
 		return response{}, err
@@ -125,9 +127,9 @@ func (h *Handlers) attrDelete(ctx context.Context, model, id string) error {
 // AttributeChange decodes body, one object with the create fields of model
 // (a resource or taxonomy), as a PATCH body: only the fields present. The
 // caller validates body against the spec first. `sessionhub import` uses it.
-func AttributeChange(model string, body map[string]any) (store.BSChange, error) {
-	if !store.IsBSAttributeModel(model) {
-		return store.BSChange{}, fmt.Errorf("unknown model %q", model)
+func AttributeChange(model string, body map[string]any) (bsdb.Change, error) {
+	if !bsdb.IsAttributeModel(model) {
+		return bsdb.Change{}, fmt.Errorf("unknown model %q", model)
 	}
 	return decodeBody(model, body, false)
 }

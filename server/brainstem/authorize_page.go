@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The device-login verification page (/account/authorize/): the user signs
@@ -179,7 +181,7 @@ func (p *pages) submitAuthorize(c echo.Context) error {
 	return p.renderAuthorize(c, http.StatusOK, authorizeView{pageView: who})
 }
 
-func decideView(who pageView, info *store.DeviceAuthInfo) authorizeView {
+func decideView(who pageView, info *bsdb.DeviceAuthInfo) authorizeView {
 	who.Title = "Approve device sign-in"
 	return authorizeView{pageView: who, UserCode: info.UserCode, CodeValue: info.SessionID, ClientName: info.ClientName}
 }
@@ -191,12 +193,12 @@ func unusableRequest(who pageView, why string) authorizeView {
 }
 
 // notPending explains why a request can no longer be answered.
-func notPending(who pageView, info *store.DeviceAuthInfo) (authorizeView, bool) {
+func notPending(who pageView, info *bsdb.DeviceAuthInfo) (authorizeView, bool) {
 	switch {
-	case info.Status == store.DeviceApproved || info.Status == store.DeviceUsed:
+	case info.Status == bsdb.DeviceApproved || info.Status == bsdb.DeviceUsed:
 		who.Title, who.Class = "Already approved", "ok"
 		who.Message = "This sign-in request was already approved. You can go back to your terminal."
-	case info.Status == store.DeviceDenied:
+	case info.Status == bsdb.DeviceDenied:
 		who.Title, who.Class = "Already denied", "bad"
 		who.Message = "This sign-in request was denied. Start the login again in your terminal if that was a mistake."
 	case info.Expired:

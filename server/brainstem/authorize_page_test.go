@@ -14,6 +14,8 @@ import (
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // addCheapUser adds a user whose password hash has bcrypt's minimum cost,
@@ -313,7 +315,7 @@ func TestAuthorizePageErrors(t *testing.T) {
 	}
 
 	// An expired request.
-	old, err := env.Store.StartDeviceAuth(context.Background(), "", 20*time.Millisecond)
+	old, err := bsdb.New(env.Store).StartDeviceAuth(context.Background(), "", 20*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}

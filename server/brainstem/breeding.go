@@ -7,11 +7,11 @@ import (
 )
 
 func (h *Handlers) listBreedings(ctx context.Context, p pageParams) (response, error) {
-	return listRecords(ctx, h, p, "breeding", "breedings", h.st.ListBSBreedings)
+	return listRecords(ctx, h, p, "breeding", "breedings", h.db.ListBreedings)
 }
 
 func (h *Handlers) getBreeding(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, h, "breeding", id, h.st.GetBSBreeding)
+	return getRecord(ctx, h, "breeding", id, h.db.GetBreeding)
 }
 
 // ListBreedings lists the breedings of the caller's projects.
@@ -36,17 +36,17 @@ func (h *Handlers) PublicGetBreeding(ctx context.Context, req brainstemapi.Publi
 
 // CreateBreeding creates a breeding (201).
 func (h *Handlers) CreateBreeding(ctx context.Context, req brainstemapi.CreateBreedingRequestObject) (brainstemapi.CreateBreedingResponseObject, error) {
-	return createRecord(ctx, h, "breeding", req.Body, h.st.GetBSBreeding)
+	return createRecord(ctx, h, "breeding", req.Body, h.db.GetBreeding)
 }
 
 // ReplaceBreeding replaces a breeding's writable fields (PUT).
 func (h *Handlers) ReplaceBreeding(ctx context.Context, req brainstemapi.ReplaceBreedingRequestObject) (brainstemapi.ReplaceBreedingResponseObject, error) {
-	return replaceRecord(ctx, h, "breeding", req.Id.String(), req.Body, h.st.GetBSBreeding)
+	return replaceRecord(ctx, h, "breeding", req.Id.String(), req.Body, h.db.GetBreeding)
 }
 
 // UpdateBreeding changes the fields sent (PATCH).
 func (h *Handlers) UpdateBreeding(ctx context.Context, req brainstemapi.UpdateBreedingRequestObject) (brainstemapi.UpdateBreedingResponseObject, error) {
-	return updateRecord(ctx, h, "breeding", req.Id.String(), req.Body, h.st.GetBSBreeding)
+	return updateRecord(ctx, h, "breeding", req.Id.String(), req.Body, h.db.GetBreeding)
 }
 
 // DeleteBreeding deletes a breeding (204); its offspring lose their breeding.

@@ -7,11 +7,11 @@ import (
 )
 
 func (h *Handlers) listDataStorages(ctx context.Context, p pageParams) (response, error) {
-	return listRecords(ctx, h, p, "datastorage", "datastorages", h.st.ListBSDataStorages)
+	return listRecords(ctx, h, p, "datastorage", "datastorages", h.db.ListDataStorages)
 }
 
 func (h *Handlers) getDataStorage(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, h, "datastorage", id, h.st.GetBSDataStorage)
+	return getRecord(ctx, h, "datastorage", id, h.db.GetDataStorage)
 }
 
 // ListDataStorages lists the caller's and the public data storages.
@@ -36,17 +36,17 @@ func (h *Handlers) PublicGetDataStorage(ctx context.Context, req brainstemapi.Pu
 
 // CreateDataStorage creates a data storage owned by the caller (201).
 func (h *Handlers) CreateDataStorage(ctx context.Context, req brainstemapi.CreateDataStorageRequestObject) (brainstemapi.CreateDataStorageResponseObject, error) {
-	return createRecord(ctx, h, "datastorage", req.Body, h.st.GetBSDataStorage)
+	return createRecord(ctx, h, "datastorage", req.Body, h.db.GetDataStorage)
 }
 
 // ReplaceDataStorage replaces a data storage's writable fields (PUT, owner only).
 func (h *Handlers) ReplaceDataStorage(ctx context.Context, req brainstemapi.ReplaceDataStorageRequestObject) (brainstemapi.ReplaceDataStorageResponseObject, error) {
-	return replaceRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.st.GetBSDataStorage)
+	return replaceRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.db.GetDataStorage)
 }
 
 // UpdateDataStorage changes the fields sent (PATCH, owner only).
 func (h *Handlers) UpdateDataStorage(ctx context.Context, req brainstemapi.UpdateDataStorageRequestObject) (brainstemapi.UpdateDataStorageResponseObject, error) {
-	return updateRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.st.GetBSDataStorage)
+	return updateRecord(ctx, h, "datastorage", req.Id.String(), req.Body, h.db.GetDataStorage)
 }
 
 // DeleteDataStorage deletes a data storage (owner only, 204).

@@ -12,7 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // specSchemas names the spec's record schema and a list URL of every model
@@ -68,7 +69,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
 	seedAttributes(f)
 	addModules(f)
-	for _, m := range store.BSModels() {
+	for _, m := range bsdb.Models() {
 		s, ok := specSchemas[m.Name]
 		if !ok {
 			t.Errorf("model %q has no schema in specSchemas", m.Name)
@@ -104,7 +105,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 			if fld.ReadOnly == writable {
 				t.Errorf("%s.%s: registry read-only %v, but %sCreate accepts it: %v", m.Name, fld.Name, fld.ReadOnly, s.schema, writable)
 			}
-			if p.Value.ReadOnly && !fld.ReadOnly && fld.Kind != store.BSEmpty {
+			if p.Value.ReadOnly && !fld.ReadOnly && fld.Kind != bsdb.Empty {
 				t.Errorf("%s.%s: read-only in the spec, writable in the registry", m.Name, fld.Name)
 			}
 			if req := slices.Contains(create.Value.Required, fld.Name); req != fld.Required {
@@ -131,7 +132,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 
 // kindMismatch says how property p differs from what fld's kind renders
 // ("" when it matches).
-func kindMismatch(fld store.BSField, p *openapi3.SchemaRef) string {
+func kindMismatch(fld bsdb.Field, p *openapi3.SchemaRef) string {
 	v := p.Value
 	typ := func(s *openapi3.Schema) string {
 		if s.Type == nil || len(*s.Type) == 0 {
@@ -146,34 +147,34 @@ func kindMismatch(fld store.BSField, p *openapi3.SchemaRef) string {
 		}
 		return out
 	}
-	want := map[store.BSKind]string{store.BSText: "string/", store.BSUUID: "string/uuid", store.BSInt: "integer/",
-		store.BSBool: "boolean/", store.BSDate: "string/date", store.BSDateTime: "string/date-time", store.BSJSON: "object/",
-		store.BSJSONList: "array/", store.BSTextList: "array/", store.BSUUIDList: "array/", store.BSToMany: "array/"}
+	want := map[bsdb.Kind]string{bsdb.Text: "string/", bsdb.UUID: "string/uuid", bsdb.Int: "integer/",
+		bsdb.Bool: "boolean/", bsdb.Date: "string/date", bsdb.DateTime: "string/date-time", bsdb.JSON: "object/",
+		bsdb.JSONList: "array/", bsdb.TextList: "array/", bsdb.UUIDList: "array/", bsdb.ToMany: "array/"}
 	if w, ok := want[fld.Kind]; ok && typ(v) != w {
 		return fmt.Sprintf("type %s, want %s", typ(v), w)
 	}
 	switch fld.Kind {
-	case store.BSText, store.BSUUID, store.BSInt, store.BSBool, store.BSDate, store.BSDateTime, store.BSComputed:
+	case bsdb.Text, bsdb.UUID, bsdb.Int, bsdb.Bool, bsdb.Date, bsdb.DateTime, bsdb.Computed:
 		if v.Nullable != fld.Nullable {
 			return fmt.Sprintf("nullable %v in the spec, %v in the registry", v.Nullable, fld.Nullable)
 		}
-	case store.BSJSONList:
+	case bsdb.JSONList:
 		if typ(v.Items.Value) != "object/" {
 			return "not a list of objects"
 		}
-	case store.BSTextList:
+	case bsdb.TextList:
 		if typ(v.Items.Value) != "string/" {
 			return "not a list of strings"
 		}
-	case store.BSUUIDList:
+	case bsdb.UUIDList:
 		if typ(v.Items.Value) != "string/uuid" {
 			return "not a list of UUIDs"
 		}
-	case store.BSToMany:
+	case bsdb.ToMany:
 		if got := refs(v.Items.Value); !slices.Equal(got, []string{"Uuid", specSchemas[fld.Target].schema}) {
 			return fmt.Sprintf("items are one of %v, want a Uuid or an embedded %s", got, fld.Target)
 		}
-	case store.BSToOne:
+	case bsdb.ToOne:
 		id := "Uuid"
 		if fld.Nullable {
 			id = "NullableUuid"
@@ -181,11 +182,11 @@ func kindMismatch(fld store.BSField, p *openapi3.SchemaRef) string {
 		if got := refs(v); !slices.Equal(got, []string{id, specSchemas[fld.Target].schema}) {
 			return fmt.Sprintf("one of %v, want %s or an embedded %s", got, id, fld.Target)
 		}
-	case store.BSEmpty:
+	case bsdb.Empty:
 		if p.Ref != "#/components/schemas/EmptyRelation" {
 			return "not an EmptyRelation"
 		}
-	case store.BSLinks:
+	case bsdb.Links:
 		if p.Ref != "#/components/schemas/Links" {
 			return "not Links"
 		}

@@ -26,7 +26,7 @@ func (h *Handlers) StartDeviceAuth(ctx context.Context, req brainstemapi.StartDe
 	if req.Body != nil && req.Body.ClientName != nil {
 		client = *req.Body.ClientName
 	}
-	d, err := h.st.StartDeviceAuth(ctx, client, deviceTTL)
+	d, err := h.db.StartDeviceAuth(ctx, client, deviceTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (h *Handlers) StartDeviceAuth(ctx context.Context, req brainstemapi.StartDe
 // Python client aborts the login on any non-2xx poll). The token it hands
 // out is named "device login <date> (<client>)" and lives the token TTL.
 func (h *Handlers) PollDeviceAuth(ctx context.Context, req brainstemapi.PollDeviceAuthRequestObject) (brainstemapi.PollDeviceAuthResponseObject, error) {
-	status, token, err := h.st.PollDeviceAuth(ctx, req.Body.DeviceCode, h.loginToken(0, "device login"))
+	status, token, err := h.db.PollDeviceAuth(ctx, req.Body.DeviceCode, h.loginToken(0, "device login"))
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // Django REST framework's messages.
@@ -112,7 +114,7 @@ func errorResponse(err error, r *http.Request) (int, any) {
 	var qe *queryError
 	var he *echo.HTTPError
 	var te *auth.Throttled
-	var referenced *store.ReferencedError
+	var referenced *bsdb.ReferencedError
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.body
@@ -129,7 +131,7 @@ func errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusBadRequest, ve.Fields
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.body
-	case errors.Is(err, store.ErrBSQueryTooLarge):
+	case errors.Is(err, bsdb.ErrQueryTooLarge):
 		return http.StatusBadRequest, []string{msgTooManyValues}
 	case store.IsStorageFull(err):
 		return http.StatusInsufficientStorage, map[string]string{"detail": msgStorageFull}
@@ -139,7 +141,7 @@ func errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusNotFound, map[string]string{"detail": msgNotFound}
 	case errors.As(err, &referenced):
 		return http.StatusBadRequest, map[string]string{"detail": referenced.Detail}
-	case errors.Is(err, store.ErrReferenced):
+	case errors.Is(err, bsdb.ErrReferenced):
 		return http.StatusBadRequest, map[string]string{"detail": msgReferenced}
 	case errors.Is(err, store.ErrForbidden):
 		return http.StatusForbidden, map[string]string{"detail": msgForbidden}

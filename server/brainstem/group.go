@@ -5,6 +5,8 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // Collections (lists of sessions) and cohorts (lists of subjects), seen and
@@ -13,26 +15,26 @@ import (
 // group describes collections or cohorts for the shared handlers.
 type group struct {
 	model, key string // "collection", "collections"
-	list       func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]store.BSGroupRecord, int64, error)
-	get        func(*store.Store, context.Context, store.BSViewer, string) (*store.BSGroupRecord, error)
+	list       func(*store.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]bsdb.GroupRecord, int64, error)
+	get        func(*store.Store, context.Context, bsdb.Viewer, string) (*bsdb.GroupRecord, error)
 }
 
 var (
 	collections = group{model: "collection", key: "collections",
-		list: (*store.Store).ListBSCollections, get: (*store.Store).GetBSCollection}
+		list: (*bsdb.Store).ListCollections, get: (*bsdb.Store).GetCollection}
 	cohorts = group{model: "cohort", key: "cohorts",
-		list: (*store.Store).ListBSCohorts, get: (*store.Store).GetBSCohort}
+		list: (*bsdb.Store).ListCohorts, get: (*bsdb.Store).GetCohort}
 )
 
 func (g group) listAnswer(h *Handlers, ctx context.Context, p pageParams) (response, error) {
-	list := func(ctx context.Context, v store.BSViewer, q store.BSListQuery, p store.BSPage) ([]store.BSGroupRecord, int64, error) {
+	list := func(ctx context.Context, v bsdb.Viewer, q bsdb.ListQuery, p bsdb.Page) ([]bsdb.GroupRecord, int64, error) {
 		return g.list(h.st, ctx, v, q, p)
 	}
 	return listRecords(ctx, h, p, g.model, g.key, list)
 }
 
 func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
-	get := func(ctx context.Context, v store.BSViewer, id string) (*store.BSGroupRecord, error) {
+	get := func(ctx context.Context, v bsdb.Viewer, id string) (*bsdb.GroupRecord, error) {
 		return g.get(h.st, ctx, v, id)
 	}
 	return getRecord(ctx, h, g.model, id, get)
@@ -60,17 +62,17 @@ func (h *Handlers) PublicGetCollection(ctx context.Context, req brainstemapi.Pub
 
 // CreateCollection creates a collection (201).
 func (h *Handlers) CreateCollection(ctx context.Context, req brainstemapi.CreateCollectionRequestObject) (brainstemapi.CreateCollectionResponseObject, error) {
-	return createRecord(ctx, h, "collection", req.Body, h.st.GetBSCollection)
+	return createRecord(ctx, h, "collection", req.Body, h.db.GetCollection)
 }
 
 // ReplaceCollection replaces a collection's writable fields (PUT).
 func (h *Handlers) ReplaceCollection(ctx context.Context, req brainstemapi.ReplaceCollectionRequestObject) (brainstemapi.ReplaceCollectionResponseObject, error) {
-	return replaceRecord(ctx, h, "collection", req.Id.String(), req.Body, h.st.GetBSCollection)
+	return replaceRecord(ctx, h, "collection", req.Id.String(), req.Body, h.db.GetCollection)
 }
 
 // UpdateCollection changes the fields sent (PATCH).
 func (h *Handlers) UpdateCollection(ctx context.Context, req brainstemapi.UpdateCollectionRequestObject) (brainstemapi.UpdateCollectionResponseObject, error) {
-	return updateRecord(ctx, h, "collection", req.Id.String(), req.Body, h.st.GetBSCollection)
+	return updateRecord(ctx, h, "collection", req.Id.String(), req.Body, h.db.GetCollection)
 }
 
 // DeleteCollection deletes a collection (204).
@@ -103,17 +105,17 @@ func (h *Handlers) PublicGetCohort(ctx context.Context, req brainstemapi.PublicG
 
 // CreateCohort creates a cohort (201).
 func (h *Handlers) CreateCohort(ctx context.Context, req brainstemapi.CreateCohortRequestObject) (brainstemapi.CreateCohortResponseObject, error) {
-	return createRecord(ctx, h, "cohort", req.Body, h.st.GetBSCohort)
+	return createRecord(ctx, h, "cohort", req.Body, h.db.GetCohort)
 }
 
 // ReplaceCohort replaces a cohort's writable fields (PUT).
 func (h *Handlers) ReplaceCohort(ctx context.Context, req brainstemapi.ReplaceCohortRequestObject) (brainstemapi.ReplaceCohortResponseObject, error) {
-	return replaceRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.st.GetBSCohort)
+	return replaceRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.db.GetCohort)
 }
 
 // UpdateCohort changes the fields sent (PATCH).
 func (h *Handlers) UpdateCohort(ctx context.Context, req brainstemapi.UpdateCohortRequestObject) (brainstemapi.UpdateCohortResponseObject, error) {
-	return updateRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.st.GetBSCohort)
+	return updateRecord(ctx, h, "cohort", req.Id.String(), req.Body, h.db.GetCohort)
 }
 
 // DeleteCohort deletes a cohort (204).

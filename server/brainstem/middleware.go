@@ -12,6 +12,8 @@ import (
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // request is what the handlers need from the HTTP request beyond the
@@ -37,8 +39,8 @@ func requestFrom(ctx context.Context) *request {
 }
 
 // viewer is who the store filters visibility for.
-func (r *request) viewer() store.BSViewer {
-	v := store.BSViewer{Public: r.public}
+func (r *request) viewer() bsdb.Viewer {
+	v := bsdb.Viewer{Public: r.public}
 	if r.user != nil {
 		v.UserID = r.user.ID
 	}

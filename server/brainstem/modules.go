@@ -11,6 +11,8 @@ import (
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/server/brainstem/typeschema"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The modules (behavior, dataacquisition, manipulation, procedure,
@@ -43,9 +45,9 @@ var moduleSchemas = map[string][][3]string{
 		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
 }
 
-func fetchModules(model string) func(*store.Store, context.Context, store.BSViewer, []string) ([]store.BSModuleRecord, error) {
-	return func(s *store.Store, ctx context.Context, v store.BSViewer, ids []string) ([]store.BSModuleRecord, error) {
-		return s.BSModulesByID(ctx, v, model, ids)
+func fetchModules(model string) func(*store.Store, context.Context, bsdb.Viewer, []string) ([]bsdb.ModuleRecord, error) {
+	return func(s *store.Store, ctx context.Context, v bsdb.Viewer, ids []string) ([]bsdb.ModuleRecord, error) {
+		return s.ModulesByID(ctx, v, model, ids)
 	}
 }
 
@@ -58,8 +60,8 @@ func addModuleLoaders() {
 
 func (h *Handlers) listModules(ctx context.Context, model string, p pageParams) (response, error) {
 	return listRecords(ctx, h, p, model, moduleKeys[model][1],
-		func(ctx context.Context, v store.BSViewer, q store.BSListQuery, page store.BSPage) ([]store.BSModuleRecord, int64, error) {
-			return h.st.ListBSModules(ctx, v, model, q, page)
+		func(ctx context.Context, v bsdb.Viewer, q bsdb.ListQuery, page bsdb.Page) ([]bsdb.ModuleRecord, int64, error) {
+			return h.db.ListModules(ctx, v, model, q, page)
 		})
 }
 
@@ -69,11 +71,11 @@ func (h *Handlers) getModule(ctx context.Context, model, id string) (response, e
 	if err != nil {
 		return response{}, err
 	}
-	rec, err := h.st.GetBSModule(ctx, r.viewer(), model, id)
+	rec, err := h.db.GetModule(ctx, r.viewer(), model, id)
 	if err != nil {
 		return response{}, err
 	}
-	objs, err := renderRecords(h, ctx, r, model, []store.BSModuleRecord{*rec}, q.Include, q.Exclude)
+	objs, err := renderRecords(h, ctx, r, model, []bsdb.ModuleRecord{*rec}, q.Include, q.Exclude)
 	if err != nil {
 		return response{}, err
 	}
@@ -88,16 +90,16 @@ func (h *Handlers) saveModule(ctx context.Context, model, id string, body any) (
 	if err != nil {
 		return response{}, err
 	}
-	var old *store.BSModuleRecord
+	var old *bsdb.ModuleRecord
 	if id != "" {
-		if old, err = h.st.GetBSModule(ctx, store.BSViewer{UserID: r.userID()}, model, id); err != nil {
+		if old, err = h.db.GetModule(ctx, bsdb.Viewer{UserID: r.userID()}, model, id); err != nil {
 			return response{}, err
 		}
 	}
 	if err := checkModuleSchemas(model, in, old); err != nil {
 		return response{}, err
 	}
-	rec, err := h.st.SaveBSModule(ctx, r.userID(), model, id, in)
+	rec, err := h.db.SaveModule(ctx, r.userID(), model, id, in)
 	if err != nil {
 		return response{}, err
 	}
@@ -105,12 +107,12 @@ func (h *Handlers) saveModule(ctx context.Context, model, id string, body any) (
 	if id == "" {
 		status = http.StatusCreated
 	}
-	return response{status: status, body: object{{moduleKeys[model][0], recordObject(store.BSModelNamed(model), rec, r, nil)}}}, nil
+	return response{status: status, body: object{{moduleKeys[model][0], recordObject(bsdb.ModelNamed(model), rec, r, nil)}}}, nil
 }
 
 // moduleInput turns a generated request body into the store's input: the
 // fields sent, by the kind of each writable field of model.
-func moduleInput(model string, body any) (store.BSModuleInput, error) {
+func moduleInput(model string, body any) (bsdb.ModuleInput, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
@@ -119,8 +121,8 @@ func moduleInput(model string, body any) (store.BSModuleInput, error) {
 	if err := json.Unmarshal(b, &sent); err != nil {
 		return nil, err
 	}
-	m := store.BSModelNamed(model)
-	in := store.BSModuleInput{}
+	m := bsdb.ModelNamed(model)
+	in := bsdb.ModuleInput{}
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		raw, ok := sent[f.Name]
@@ -130,27 +132,27 @@ func moduleInput(model string, body any) (store.BSModuleInput, error) {
 		null := string(raw) == "null"
 		var err error
 		switch f.Kind {
-		case store.BSToMany:
+		case bsdb.ToMany:
 			var ids []string
 			err = json.Unmarshal(raw, &ids)
 			for j := range ids {
 				ids[j] = strings.ToLower(ids[j])
 			}
 			in[f.Name] = ids
-		case store.BSUUIDList:
+		case bsdb.UUIDList:
 			var ids []string
 			err = json.Unmarshal(raw, &ids)
 			for j := range ids {
 				ids[j] = strings.ToLower(ids[j])
 			}
 			in[f.Name] = jsonText(ids)
-		case store.BSJSON, store.BSJSONList:
+		case bsdb.JSON, bsdb.JSONList:
 			in[f.Name] = string(raw)
-		case store.BSInt:
+		case bsdb.Int:
 			var n int64
 			err = json.Unmarshal(raw, &n)
 			in[f.Name] = n
-		case store.BSDateTime:
+		case bsdb.DateTime:
 			var t *time.Time
 			err = json.Unmarshal(raw, &t)
 			if t != nil {
@@ -161,7 +163,7 @@ func moduleInput(model string, body any) (store.BSModuleInput, error) {
 		default: // text, UUID, to-one id
 			var s *string
 			err = json.Unmarshal(raw, &s)
-			if s != nil && (f.Kind == store.BSUUID || f.Kind == store.BSToOne) {
+			if s != nil && (f.Kind == bsdb.UUID || f.Kind == bsdb.ToOne) {
 				l := strings.ToLower(*s)
 				s = &l
 			}
@@ -184,8 +186,8 @@ func moduleInput(model string, body any) (store.BSModuleInput, error) {
 // (nil on create) has for the parts not sent, and stores the version
 // validated. A payload not sent on create is not checked (its default is
 // empty), but its selector and version are.
-func checkModuleSchemas(model string, in store.BSModuleInput, old *store.BSModuleRecord) error {
-	m := store.BSModelNamed(model)
+func checkModuleSchemas(model string, in bsdb.ModuleInput, old *bsdb.ModuleRecord) error {
+	m := bsdb.ModelNamed(model)
 	for _, c := range moduleSchemas[model] {
 		sel, ver, pay := c[0], c[1], c[2]
 		_, selSent := in[sel]
@@ -212,7 +214,7 @@ func checkModuleSchemas(model string, in store.BSModuleInput, old *store.BSModul
 		}
 		if payload == "" {
 			payload = "{}"
-			if m.Field(pay).Kind == store.BSJSONList {
+			if m.Field(pay).Kind == bsdb.JSONList {
 				payload = "[]"
 			}
 		}
@@ -251,7 +253,7 @@ func typeGroup(model, sel string) string {
 }
 
 func (h *Handlers) deleteModule(ctx context.Context, model, id string) error {
-	return h.st.DeleteBSModule(ctx, requestFrom(ctx).userID(), model, id)
+	return h.db.DeleteModule(ctx, requestFrom(ctx).userID(), model, id)
 }
 
 // ListBehaviors lists the behaviors of the caller's sessions.

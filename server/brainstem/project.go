@@ -7,11 +7,11 @@ import (
 )
 
 func (h *Handlers) listProjects(ctx context.Context, p pageParams) (response, error) {
-	return listRecords(ctx, h, p, "project", "projects", h.st.ListBSProjects)
+	return listRecords(ctx, h, p, "project", "projects", h.db.ListProjects)
 }
 
 func (h *Handlers) getProject(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, h, "project", id, h.st.GetBSProject)
+	return getRecord(ctx, h, "project", id, h.db.GetProject)
 }
 
 // ListProjects lists the caller's projects.
@@ -36,17 +36,17 @@ func (h *Handlers) PublicGetProject(ctx context.Context, req brainstemapi.Public
 
 // CreateProject creates a project owned by the caller (201); users and groups are ignored.
 func (h *Handlers) CreateProject(ctx context.Context, req brainstemapi.CreateProjectRequestObject) (brainstemapi.CreateProjectResponseObject, error) {
-	return createRecord(ctx, h, "project", req.Body, h.st.GetBSProject)
+	return createRecord(ctx, h, "project", req.Body, h.db.GetProject)
 }
 
 // ReplaceProject replaces a project's writable fields (PUT).
 func (h *Handlers) ReplaceProject(ctx context.Context, req brainstemapi.ReplaceProjectRequestObject) (brainstemapi.ReplaceProjectResponseObject, error) {
-	return replaceRecord(ctx, h, "project", req.Id.String(), req.Body, h.st.GetBSProject)
+	return replaceRecord(ctx, h, "project", req.Id.String(), req.Body, h.db.GetProject)
 }
 
 // UpdateProject changes the fields sent and applies member changes (PATCH).
 func (h *Handlers) UpdateProject(ctx context.Context, req brainstemapi.UpdateProjectRequestObject) (brainstemapi.UpdateProjectResponseObject, error) {
-	return updateRecord(ctx, h, "project", req.Id.String(), req.Body, h.st.GetBSProject)
+	return updateRecord(ctx, h, "project", req.Id.String(), req.Body, h.db.GetProject)
 }
 
 // DeleteProject deletes a project (owners only, 204).

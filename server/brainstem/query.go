@@ -2,7 +2,7 @@ package brainstem
 
 // The BrainSTEM list query language (dynamic-rest's filter{…}, sort[],
 // include[], exclude[] plus limit/offset), parsed and validated once and
-// turned into the store's typed query (store.BSListQuery: registry field
+// turned into the store's typed query (bsdb.ListQuery: registry field
 // names, operators and typed bind values). Every 400 of a read is worded
 // here; the store builds the SQL.
 //
@@ -55,13 +55,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sessionhub/sessionhub/store"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // listQuery is a parsed list (or detail) request: the store's typed query,
 // the page, and the fields to embed or drop.
 type listQuery struct {
-	store.BSListQuery
+	bsdb.ListQuery
 	// Limit is the page size: default 20, clamped to 1..100.
 	Limit int
 	// Offset is the number of rows to skip (default 0).
@@ -95,8 +95,8 @@ func detailErr(format string, a ...any) *queryError {
 	return &queryError{body: map[string]string{"detail": fmt.Sprintf(format, a...)}}
 }
 
-// msgTooManyValues answers store.ErrBSQueryTooLarge.
-var msgTooManyValues = fmt.Sprintf("Too many filter values: at most %d in one request.", store.BSMaxBindValues)
+// msgTooManyValues answers bsdb.ErrQueryTooLarge.
+var msgTooManyValues = fmt.Sprintf("Too many filter values: at most %d in one request.", bsdb.MaxBindValues)
 
 // Bounds of a query.
 const (
@@ -113,7 +113,7 @@ const (
 // generated parameters carry (nil: the defaults). Other parameters are
 // ignored. Errors are *queryError.
 func parseListQuery(model string, q url.Values, limit *int, offset *int32) (*listQuery, error) {
-	m := store.BSModelNamed(model)
+	m := bsdb.ModelNamed(model)
 	if m == nil {
 		return nil, fmt.Errorf("brainstem query: unknown model %q", model)
 	}
@@ -145,8 +145,8 @@ func parseListQuery(model string, q url.Values, limit *int, offset *int32) (*lis
 // ---------------------------------------------------------------------------
 // Sort, include, exclude
 
-func parseSort(m *store.BSModel, params []string) ([]store.BSSort, error) {
-	var order []store.BSSort
+func parseSort(m *bsdb.Model, params []string) ([]bsdb.Sort, error) {
+	var order []bsdb.Sort
 	var invalid []string
 	for _, p := range params {
 		term := strings.TrimSpace(p)
@@ -155,7 +155,7 @@ func parseSort(m *store.BSModel, params []string) ([]store.BSSort, error) {
 			invalid = append(invalid, term)
 			continue
 		}
-		order = append(order, store.BSSort{Field: name, Desc: len(name) != len(term)})
+		order = append(order, bsdb.Sort{Field: name, Desc: len(name) != len(term)})
 	}
 	if len(invalid) > 0 {
 		// dynamic-rest formats the Python list: ['-foo', 'bar'].
@@ -168,11 +168,11 @@ func parseSort(m *store.BSModel, params []string) ([]store.BSSort, error) {
 	return order, nil
 }
 
-func invalidName(m *store.BSModel, name string) *queryError {
+func invalidName(m *bsdb.Model, name string) *queryError {
 	return detailErr("%q is not a valid field name for %q.", name, m.Name)
 }
 
-func parseInclude(m *store.BSModel, params []string) ([]string, error) {
+func parseInclude(m *bsdb.Model, params []string) ([]string, error) {
 	var out []string
 	for _, p := range params {
 		p = strings.TrimSpace(p)
@@ -185,7 +185,7 @@ func parseInclude(m *store.BSModel, params []string) ([]string, error) {
 			return nil, invalidName(m, head)
 		}
 		if dotted && f.Includable() && f.Target != "" {
-			t := store.BSModelNamed(f.Target)
+			t := bsdb.ModelNamed(f.Target)
 			if sub, _, _ := strings.Cut(rest, "."); sub != "*" && sub != "" && t.Field(sub) == nil {
 				return nil, invalidName(t, sub)
 			}
@@ -197,7 +197,7 @@ func parseInclude(m *store.BSModel, params []string) ([]string, error) {
 	return out, nil
 }
 
-func parseExclude(m *store.BSModel, params []string) ([]string, error) {
+func parseExclude(m *bsdb.Model, params []string) ([]string, error) {
 	var out []string
 	for _, p := range params {
 		p = strings.TrimSpace(p)
@@ -253,7 +253,7 @@ func parseSpec(spec string) (filterSpec, error) {
 
 // parseFilters reads every filter{…} key of v (and the JSON form filter{})
 // into typed filters on m.
-func parseFilters(m *store.BSModel, v url.Values) ([]store.BSFilter, error) {
+func parseFilters(m *bsdb.Model, v url.Values) ([]bsdb.Filter, error) {
 	specs := map[string][]string{}
 	var complexRaw []string
 	for _, key := range slices.Sorted(maps.Keys(v)) { // deterministic errors
@@ -277,7 +277,7 @@ func parseFilters(m *store.BSModel, v url.Values) ([]store.BSFilter, error) {
 		specs[spec] = append(specs[spec], vals...)
 	}
 	keys := slices.Sorted(maps.Keys(specs)) // deterministic order and error choice
-	var out []store.BSFilter
+	var out []bsdb.Filter
 	for _, k := range keys {
 		f, err := parseSpec(k)
 		if err != nil {
@@ -320,20 +320,20 @@ func parseFilters(m *store.BSModel, v url.Values) ([]store.BSFilter, error) {
 // parseComplex handles dynamic-rest's JSON filter form:
 // {"$or": [{…}, {…}]}, {"$and": […]} (also ".or"/".and"), or an object of
 // clauses {"name.icontains": "x", "-id.in": ["…"]} that are ANDed.
-func parseComplex(m *store.BSModel, obj any, depth int) (store.BSFilter, error) {
+func parseComplex(m *bsdb.Model, obj any, depth int) (bsdb.Filter, error) {
 	if depth > 8 {
-		return store.BSFilter{}, detailErr("filter{} is nested too deeply.")
+		return bsdb.Filter{}, detailErr("filter{} is nested too deeply.")
 	}
 	o, ok := obj.(map[string]any)
 	if !ok {
-		return store.BSFilter{}, detailErr("filter{} must be a JSON object.")
+		return bsdb.Filter{}, detailErr("filter{} must be a JSON object.")
 	}
-	join := func(list any, sep string) ([]store.BSFilter, error) {
+	join := func(list any, sep string) ([]bsdb.Filter, error) {
 		items, ok := list.([]any)
 		if !ok || len(items) == 0 {
 			return nil, detailErr("filter{} %s needs a non-empty list of objects.", sep)
 		}
-		parts := make([]store.BSFilter, 0, len(items))
+		parts := make([]bsdb.Filter, 0, len(items))
 		for _, it := range items {
 			c, err := parseComplex(m, it, depth+1)
 			if err != nil {
@@ -346,20 +346,20 @@ func parseComplex(m *store.BSModel, obj any, depth int) (store.BSFilter, error) 
 	for _, k := range []string{"$or", ".or"} {
 		if l, ok := o[k]; ok {
 			parts, err := join(l, "OR")
-			return store.BSFilter{Or: parts}, err
+			return bsdb.Filter{Or: parts}, err
 		}
 	}
 	for _, k := range []string{"$and", ".and"} {
 		if l, ok := o[k]; ok {
 			parts, err := join(l, "AND")
-			return store.BSFilter{And: parts}, err
+			return bsdb.Filter{And: parts}, err
 		}
 	}
-	and := store.BSFilter{And: []store.BSFilter{}} // an empty object matches every row
+	and := bsdb.Filter{And: []bsdb.Filter{}} // an empty object matches every row
 	for _, k := range slices.Sorted(maps.Keys(o)) {
 		f, err := parseSpec(k)
 		if err != nil {
-			return store.BSFilter{}, err
+			return bsdb.Filter{}, err
 		}
 		var vals []string
 		switch v := o[k].(type) {
@@ -371,17 +371,17 @@ func parseComplex(m *store.BSModel, obj any, depth int) (store.BSFilter, error) 
 			vals = []string{jsonScalar(v)}
 		}
 		if len(vals) > bsMaxInValues {
-			return store.BSFilter{}, listErr("Too many values for %s: at most %d.", k, bsMaxInValues)
+			return bsdb.Filter{}, listErr("Too many values for %s: at most %d.", k, bsMaxInValues)
 		}
 		if f.op == "range" && len(vals) != 2 {
-			return store.BSFilter{}, listErr("The range filter %s needs a list of two values.", k)
+			return bsdb.Filter{}, listErr("The range filter %s needs a list of two values.", k)
 		}
 		if f.op != "in" && f.op != "range" && len(vals) != 1 {
-			return store.BSFilter{}, listErr("The filter %s takes one value, not a list.", k)
+			return bsdb.Filter{}, listErr("The filter %s takes one value, not a list.", k)
 		}
 		c, err := typedFilter(m, f, vals)
 		if err != nil {
-			return store.BSFilter{}, err
+			return bsdb.Filter{}, err
 		}
 		and.And = append(and.And, c)
 	}
@@ -391,20 +391,20 @@ func parseComplex(m *store.BSModel, obj any, depth int) (store.BSFilter, error) 
 // typedFilter checks one filter against the registry (the path, the
 // operator for the field's kind) and converts its values to the field's
 // type, with Django's and dynamic-rest's messages.
-func typedFilter(m *store.BSModel, f filterSpec, vals []string) (store.BSFilter, error) {
+func typedFilter(m *bsdb.Model, f filterSpec, vals []string) (bsdb.Filter, error) {
 	args, err := pathArgs(m, f.path, f.op, vals)
 	if err != nil {
-		return store.BSFilter{}, err
+		return bsdb.Filter{}, err
 	}
-	return store.BSFilter{Path: f.path, Op: store.BSOp(f.op), Negate: f.negate, Args: args}, nil
+	return bsdb.Filter{Path: f.path, Op: bsdb.Op(f.op), Negate: f.negate, Args: args}, nil
 }
 
 // uuidLeaf is how a related record's id (and an empty relation) is checked.
-var uuidLeaf = store.BSField{Name: "id", Kind: store.BSUUID}
+var uuidLeaf = bsdb.Field{Name: "id", Kind: bsdb.UUID}
 
 // pathArgs walks path through the registry from m and returns the typed
 // values of op on the field it ends at.
-func pathArgs(m *store.BSModel, path []string, op string, vals []string) ([]any, error) {
+func pathArgs(m *bsdb.Model, path []string, op string, vals []string) ([]any, error) {
 	name := path[0]
 	if name == "pk" {
 		name = "id"
@@ -416,15 +416,15 @@ func pathArgs(m *store.BSModel, path []string, op string, vals []string) ([]any,
 	rest := path[1:]
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	switch f.Kind {
-	case store.BSToOne, store.BSToMany:
+	case bsdb.ToOne, bsdb.ToMany:
 		switch {
 		case idOnly && op == "isnull":
 			return []any{isTruthy(vals[0])}, nil
 		case idOnly:
 			return leafArgs(&uuidLeaf, "id", op, vals)
 		}
-		return pathArgs(store.BSModelNamed(f.Target), rest, op, vals)
-	case store.BSEmpty:
+		return pathArgs(bsdb.ModelNamed(f.Target), rest, op, vals)
+	case bsdb.Empty:
 		if len(rest) > 0 && rest[0] != "id" && rest[0] != "pk" {
 			return nil, listErr("Invalid filter field: %s", rest[0])
 		}
@@ -445,24 +445,24 @@ func pathArgs(m *store.BSModel, path []string, op string, vals []string) ([]any,
 
 // djClasses is the Django field class of each kind, for "Unsupported
 // lookup" messages.
-var djClasses = map[store.BSKind]string{store.BSText: "CharField", store.BSInt: "PositiveIntegerField",
-	store.BSBool: "BooleanField", store.BSUUID: "UUIDField", store.BSDate: "DateField", store.BSDateTime: "DateTimeField",
-	store.BSTextList: "TaggableManager", store.BSUUIDList: "ManyToManyField", store.BSToOne: "ForeignKey",
-	store.BSToMany: "ManyToManyField", store.BSEmpty: "ManyToManyField"}
+var djClasses = map[bsdb.Kind]string{bsdb.Text: "CharField", bsdb.Int: "PositiveIntegerField",
+	bsdb.Bool: "BooleanField", bsdb.UUID: "UUIDField", bsdb.Date: "DateField", bsdb.DateTime: "DateTimeField",
+	bsdb.TextList: "TaggableManager", bsdb.UUIDList: "ManyToManyField", bsdb.ToOne: "ForeignKey",
+	bsdb.ToMany: "ManyToManyField", bsdb.Empty: "ManyToManyField"}
 
 // leafArgs checks op on field f (its kind) and converts vals: one bool for
 // isnull, the raw pattern for the text matches (dashes dropped on UUIDs,
 // "1"/"0" on booleans, as Django compares them), an int for year, month,
 // day and week_day, and the column's type for comparisons.
-func leafArgs(f *store.BSField, name, op string, vals []string) ([]any, error) {
+func leafArgs(f *bsdb.Field, name, op string, vals []string) ([]any, error) {
 	switch f.Kind {
-	case store.BSTextList, store.BSUUIDList:
+	case bsdb.TextList, bsdb.UUIDList:
 		if op == "isnull" {
 			return []any{isTruthy(vals[0])}, nil
 		}
-		elem := store.BSField{Name: f.Name, Kind: store.BSText}
-		if f.Kind == store.BSUUIDList {
-			elem.Kind = store.BSUUID
+		elem := bsdb.Field{Name: f.Name, Kind: bsdb.Text}
+		if f.Kind == bsdb.UUIDList {
+			elem.Kind = bsdb.UUID
 		}
 		return leafArgs(&elem, name, op, vals)
 	}
@@ -475,14 +475,14 @@ func leafArgs(f *store.BSField, name, op string, vals []string) ([]any, error) {
 			return nil, listErr("Filter value too long for %s: at most %d bytes.", op, bsMaxPattern)
 		}
 		switch f.Kind {
-		case store.BSUUID: // Django compares UUIDs without dashes here
+		case bsdb.UUID: // Django compares UUIDs without dashes here
 			v = strings.ReplaceAll(v, "-", "")
-		case store.BSBool:
+		case bsdb.Bool:
 			v = boolText(v)
 		}
 		return []any{v}, nil
 	case "year", "month", "day", "week_day":
-		if f.Kind != store.BSDateTime && f.Kind != store.BSDate {
+		if f.Kind != bsdb.DateTime && f.Kind != bsdb.Date {
 			break
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
@@ -510,25 +510,25 @@ func leafArgs(f *store.BSField, name, op string, vals []string) ([]any, error) {
 
 // typedValue converts a request value to the column's type the way Django's
 // model field would (to_python / get_prep_value), with its error messages.
-func typedValue(kind store.BSKind, name, v string) (any, error) {
+func typedValue(kind bsdb.Kind, name, v string) (any, error) {
 	switch kind {
-	case store.BSUUID:
+	case bsdb.UUID:
 		u, ok := parseUUID(v)
 		if !ok {
 			return nil, listErr("“%s” is not a valid UUID.", v)
 		}
 		return u, nil
-	case store.BSDateTime:
+	case bsdb.DateTime:
 		t, err := parseDjangoDateTime(v)
 		if err != nil {
 			return nil, err
 		}
 		return t, nil
-	case store.BSDate:
+	case bsdb.Date:
 		return parseDjangoDate(v)
-	case store.BSBool:
+	case bsdb.Bool:
 		return isTruthy(v), nil
-	case store.BSInt:
+	case bsdb.Int:
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
 			return nil, listErr("Field '%s' expected a number but got %s.", name, pyRepr(v))

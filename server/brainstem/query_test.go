@@ -20,6 +20,8 @@ import (
 
 	"github.com/sessionhub/sessionhub/store"
 	"github.com/sessionhub/sessionhub/store/pgtest"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // Fixed ids of the query test data set.
@@ -50,7 +52,7 @@ func tp(s string) *time.Time {
 // seeAll is the viewer of the query tests: the owner of every data storage
 // and a member of every project of seedQueryData, so the filters' results
 // are those over the whole data set.
-var seeAll = store.BSViewer{UserID: 1}
+var seeAll = bsdb.Viewer{UserID: 1}
 
 // seedQueryData writes a small, hand-checked data set:
 //
@@ -81,26 +83,26 @@ func seedQueryData(t testing.TB) *store.Store {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
 	rows := []any{
-		&store.BSProject{ID: qP1, Name: "Alpha", Description: "first project", IsPublic: true, Tags: `["mouse","ca1"]`, Publications: `["` + qS1 + `"]`, CreatedAt: at(1)},
-		&store.BSProject{ID: qP2, Name: "Beta", Description: "Second", CreatedAt: at(2)},
-		&store.BSProject{ID: qP3, Name: "gamma_%", Tags: `["x%y"]`, CreatedAt: at(3)},
-		&store.BSSession{ID: qS1, Name: "Rat_01", Description: "first", DateTime: tp("2023-03-22T15:30:00Z"), Tags: `["rat","hippocampus"]`, NameUsedInStorage: "Rat_01", CreatedAt: at(1)},
-		&store.BSSession{ID: qS2, Name: "rat-02", Description: "Second", DateTime: tp("2023-06-01T00:00:00Z"), Tags: `["Rat"]`, NameUsedInStorage: "rat-02", CreatedAt: at(2)},
-		&store.BSSession{ID: qS3, Name: "Mouse 100%", Description: "", Tags: `[]`, NameUsedInStorage: "Mouse_100", CreatedAt: at(3)},
-		&store.BSSession{ID: qS4, Name: "mouse_x", Description: "o'brien", DateTime: tp("2024-01-01T12:00:00+02:00"), Tags: `["mouse"]`, NameUsedInStorage: "mouse_x", CreatedAt: at(4)},
-		&store.BSSessionProject{SessionID: qS1, ProjectID: qP1},
-		&store.BSSessionProject{SessionID: qS2, ProjectID: qP1},
-		&store.BSSessionProject{SessionID: qS2, ProjectID: qP2},
-		&store.BSSessionProject{SessionID: qS3, ProjectID: qP2},
-		&store.BSSessionProject{SessionID: qS4, ProjectID: qP3},
-		&store.BSDataStorage{ID: qD1, Name: "server1", Location: "Lab A", IsPublic: true, OwnerID: u.ID, CreatedAt: at(1)},
-		&store.BSDataStorage{ID: qD2, Name: "Backup", Location: "lab b", OwnerID: u.ID, CreatedAt: at(2)},
-		&store.BSSessionDataStorage{ID: qL1, SessionID: qS1, DataStorageID: qD1, Order: 1},
-		&store.BSSessionDataStorage{ID: qL2, SessionID: qS3, DataStorageID: qD2, Order: 2},
-		&store.BSSessionDataStorage{ID: qL3, SessionID: qS3, DataStorageID: qD1, Order: 1},
+		&bsdb.Project{ID: qP1, Name: "Alpha", Description: "first project", IsPublic: true, Tags: `["mouse","ca1"]`, Publications: `["` + qS1 + `"]`, CreatedAt: at(1)},
+		&bsdb.Project{ID: qP2, Name: "Beta", Description: "Second", CreatedAt: at(2)},
+		&bsdb.Project{ID: qP3, Name: "gamma_%", Tags: `["x%y"]`, CreatedAt: at(3)},
+		&bsdb.Session{ID: qS1, Name: "Rat_01", Description: "first", DateTime: tp("2023-03-22T15:30:00Z"), Tags: `["rat","hippocampus"]`, NameUsedInStorage: "Rat_01", CreatedAt: at(1)},
+		&bsdb.Session{ID: qS2, Name: "rat-02", Description: "Second", DateTime: tp("2023-06-01T00:00:00Z"), Tags: `["Rat"]`, NameUsedInStorage: "rat-02", CreatedAt: at(2)},
+		&bsdb.Session{ID: qS3, Name: "Mouse 100%", Description: "", Tags: `[]`, NameUsedInStorage: "Mouse_100", CreatedAt: at(3)},
+		&bsdb.Session{ID: qS4, Name: "mouse_x", Description: "o'brien", DateTime: tp("2024-01-01T12:00:00+02:00"), Tags: `["mouse"]`, NameUsedInStorage: "mouse_x", CreatedAt: at(4)},
+		&bsdb.SessionProject{SessionID: qS1, ProjectID: qP1},
+		&bsdb.SessionProject{SessionID: qS2, ProjectID: qP1},
+		&bsdb.SessionProject{SessionID: qS2, ProjectID: qP2},
+		&bsdb.SessionProject{SessionID: qS3, ProjectID: qP2},
+		&bsdb.SessionProject{SessionID: qS4, ProjectID: qP3},
+		&bsdb.DataStorage{ID: qD1, Name: "server1", Location: "Lab A", IsPublic: true, OwnerID: u.ID, CreatedAt: at(1)},
+		&bsdb.DataStorage{ID: qD2, Name: "Backup", Location: "lab b", OwnerID: u.ID, CreatedAt: at(2)},
+		&bsdb.SessionDataStorage{ID: qL1, SessionID: qS1, DataStorageID: qD1, Order: 1},
+		&bsdb.SessionDataStorage{ID: qL2, SessionID: qS3, DataStorageID: qD2, Order: 2},
+		&bsdb.SessionDataStorage{ID: qL3, SessionID: qS3, DataStorageID: qD1, Order: 1},
 	}
 	for _, p := range []string{qP1, qP2, qP3} {
-		rows = append(rows, &store.BSProjectMember{ProjectID: p, UserID: u.ID})
+		rows = append(rows, &bsdb.ProjectMember{ProjectID: p, UserID: u.ID})
 	}
 	for _, r := range rows {
 		if err := s.W.Create(r).Error; err != nil {
@@ -112,16 +114,16 @@ func seedQueryData(t testing.TB) *store.Store {
 
 // queryModels lists the records of a model for runQuery, with the field
 // that names a record (the id for sessiondatastorage).
-var queryModels = map[string]func(s *store.Store, q store.BSListQuery, p store.BSPage) ([]string, int64, error){
-	"session":            names((*store.Store).ListBSSessions, "session", "name"),
-	"project":            names((*store.Store).ListBSProjects, "project", "name"),
-	"datastorage":        names((*store.Store).ListBSDataStorages, "datastorage", "name"),
-	"sessiondatastorage": names((*store.Store).ListBSSessionDataStorages, "sessiondatastorage", "id"),
+var queryModels = map[string]func(s *store.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error){
+	"session":            names((*bsdb.Store).ListSessions, "session", "name"),
+	"project":            names((*bsdb.Store).ListProjects, "project", "name"),
+	"datastorage":        names((*bsdb.Store).ListDataStorages, "datastorage", "name"),
+	"sessiondatastorage": names((*bsdb.Store).ListSessionDataStorages, "sessiondatastorage", "id"),
 }
 
-func names[T any](list func(*store.Store, context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error), model, field string) func(*store.Store, store.BSListQuery, store.BSPage) ([]string, int64, error) {
-	get := store.BSModelNamed(model).Field(field).Get
-	return func(s *store.Store, q store.BSListQuery, p store.BSPage) ([]string, int64, error) {
+func names[T any](list func(*store.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error), model, field string) func(*store.Store, bsdb.ListQuery, bsdb.Page) ([]string, int64, error) {
+	get := bsdb.ModelNamed(model).Field(field).Get
+	return func(s *store.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error) {
 		recs, n, err := list(s, context.Background(), seeAll, q, p)
 		if err != nil {
 			return nil, 0, err
@@ -156,7 +158,7 @@ func runQuery(t *testing.T, s *store.Store, model, raw string) ([]string, int64,
 	if err != nil {
 		return nil, 0, err
 	}
-	return queryModels[model](s, q.BSListQuery, store.BSPage{Limit: q.Limit, Offset: q.Offset})
+	return queryModels[model](s, q.ListQuery, bsdb.Page{Limit: q.Limit, Offset: q.Offset})
 }
 
 func TestBSQueryFilters(t *testing.T) {
@@ -491,7 +493,7 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 func TestBSQueryStoredNULInAList(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
-	if err := s.W.Model(&store.BSSession{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
+	if err := s.W.Model(&bsdb.Session{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
 		t.Fatal(err)
 	}
 	for q, want := range map[string][]string{
@@ -542,7 +544,7 @@ func FuzzParseListQuery(f *testing.F) {
 		}
 		if _, _, err := runQuery(t, s, model, raw); err != nil {
 			var qe *queryError
-			if !errors.As(err, &qe) && !errors.Is(err, store.ErrBSQueryTooLarge) {
+			if !errors.As(err, &qe) && !errors.Is(err, bsdb.ErrQueryTooLarge) {
 				t.Fatalf("%s: non-query error %v", raw, err)
 			}
 		}

@@ -4,7 +4,8 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // pageParams are a list request's generated limit and offset (nil when
@@ -23,14 +24,14 @@ func pageOf(limit *brainstemapi.Limit, offset *brainstemapi.Offset) pageParams {
 // from the registry with the embeds asked for, under key in the list
 // envelope.
 func listRecords[T any](ctx context.Context, h *Handlers, p pageParams, model, key string,
-	list func(context.Context, store.BSViewer, store.BSListQuery, store.BSPage) ([]T, int64, error)) (response, error) {
+	list func(context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error)) (response, error) {
 	r := requestFrom(ctx)
 	q, err := parseListQuery(model, r.query, p.limit, p.offset)
 	if err != nil {
 		return response{}, err
 	}
-	page := store.BSPage{Limit: q.Limit, Offset: q.Offset}
-	rows, n, err := list(ctx, r.viewer(), q.BSListQuery, page)
+	page := bsdb.Page{Limit: q.Limit, Offset: q.Offset}
+	rows, n, err := list(ctx, r.viewer(), q.ListQuery, page)
 	if err != nil {
 		return response{}, err
 	}
@@ -45,7 +46,7 @@ func listRecords[T any](ctx context.Context, h *Handlers, p pageParams, model, k
 // model's name. The query is checked like a list's (include[] and
 // exclude[] apply).
 func getRecord[T any](ctx context.Context, h *Handlers, model, id string,
-	get func(context.Context, store.BSViewer, string) (*T, error)) (response, error) {
+	get func(context.Context, bsdb.Viewer, string) (*T, error)) (response, error) {
 	r := requestFrom(ctx)
 	q, err := parseListQuery(model, r.query, nil, nil)
 	if err != nil {

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
-// Records are rendered from the model registry (store.BSModels): the fields
+// Records are rendered from the model registry (bsdb.Models): the fields
 // in the registry's order, each formatted by its kind, the relations asked
 // for with include[] embedded. Only the fields the registry marks as
 // computed have a renderer of their own here.
@@ -20,7 +22,7 @@ var computed = map[string]func(v, rec any, r *request) any{
 	"project.users": func(_, rec any, r *request) any {
 		users := object{}
 		if !r.public { // members' e-mails are shown on the private portal only
-			for _, m := range rec.(*store.BSProjectRecord).Members {
+			for _, m := range rec.(*bsdb.ProjectRecord).Members {
 				users = append(users, member{m.Email, object{
 					{"can_change", m.CanChange}, {"is_manager", m.IsManager}, {"is_owner", m.IsOwner},
 				}})
@@ -35,20 +37,20 @@ var computed = map[string]func(v, rec any, r *request) any{
 
 // recordObject renders rec (a pointer to model m's record type) with the
 // embeds e (nil: relations as ids).
-func recordObject(m *store.BSModel, rec any, r *request, e embeds) object {
+func recordObject(m *bsdb.Model, rec any, r *request, e embeds) object {
 	o := make(object, 0, len(m.Fields))
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		var v any
 		switch f.Kind {
-		case store.BSEmpty:
+		case bsdb.Empty:
 			v = emptyList
-		case store.BSLinks:
+		case bsdb.Links:
 			if !wantLinks(r) {
 				continue
 			}
 			v = linksObject(m, rec)
-		case store.BSComputed:
+		case bsdb.Computed:
 			var got any
 			if f.Get != nil {
 				got = f.Get(rec)
@@ -63,17 +65,17 @@ func recordObject(m *store.BSModel, rec any, r *request, e embeds) object {
 }
 
 // fieldValue formats a stored value of f for the wire.
-func fieldValue(f *store.BSField, v any, e embeds) any {
+func fieldValue(f *bsdb.Field, v any, e embeds) any {
 	switch f.Kind {
-	case store.BSDateTime:
+	case bsdb.DateTime:
 		return formatDateTime(v.(*time.Time))
-	case store.BSJSON:
+	case bsdb.JSON:
 		return rawJSON(v.(string), "{}")
-	case store.BSJSONList, store.BSTextList, store.BSUUIDList:
+	case bsdb.JSONList, bsdb.TextList, bsdb.UUIDList:
 		return rawJSON(v.(string), "[]")
-	case store.BSToMany:
+	case bsdb.ToMany:
 		return e.relation(f.Name, v.([]string))
-	case store.BSToOne:
+	case bsdb.ToOne:
 		id := derefText(v)
 		if id == "" { // no target, or one the caller may not see
 			return nil
@@ -106,11 +108,11 @@ func derefText(v any) string {
 }
 
 // linksObject lists the non-empty to-many relations as relative URLs.
-func linksObject(m *store.BSModel, rec any) object {
+func linksObject(m *bsdb.Model, rec any) object {
 	o := object{}
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		if f.Kind == store.BSToMany && len(f.Get(rec).([]string)) > 0 {
+		if f.Kind == bsdb.ToMany && len(f.Get(rec).([]string)) > 0 {
 			o = append(o, member{f.Name, f.Name + "/"})
 		}
 	}
@@ -123,24 +125,24 @@ var loaders map[string]func(h *Handlers, ctx context.Context, r *request, ids []
 
 func init() {
 	loaders = map[string]func(*Handlers, context.Context, *request, []string) (map[string]object, error){
-		"session":     loader("session", (*store.Store).BSSessionsByID),
-		"project":     loader("project", (*store.Store).BSProjectsByID),
-		"datastorage": loader("datastorage", (*store.Store).BSDataStoragesByID),
-		"subject":     loader("subject", (*store.Store).BSSubjectsByID),
-		"collection":  loader("collection", (*store.Store).BSCollectionsByID),
-		"cohort":      loader("cohort", (*store.Store).BSCohortsByID),
-		"breeding":    loader("breeding", (*store.Store).BSBreedingsByID),
-		"species":     loader("species", (*store.Store).BSSpeciesByID),
-		"strain":      loader("strain", (*store.Store).BSStrainsByID),
-		"supplier":    loader("supplier", (*store.Store).BSSuppliersByID),
+		"session":     loader("session", (*bsdb.Store).SessionsByID),
+		"project":     loader("project", (*bsdb.Store).ProjectsByID),
+		"datastorage": loader("datastorage", (*bsdb.Store).DataStoragesByID),
+		"subject":     loader("subject", (*bsdb.Store).SubjectsByID),
+		"collection":  loader("collection", (*bsdb.Store).CollectionsByID),
+		"cohort":      loader("cohort", (*bsdb.Store).CohortsByID),
+		"breeding":    loader("breeding", (*bsdb.Store).BreedingsByID),
+		"species":     loader("species", (*bsdb.Store).SpeciesByID),
+		"strain":      loader("strain", (*bsdb.Store).StrainsByID),
+		"supplier":    loader("supplier", (*bsdb.Store).SuppliersByID),
 	}
 	maps.Copy(loaders, attributeLoaders())
 	addModuleLoaders()
 }
 
 // loader renders the records fetch returns, indexed by id.
-func loader[T any](model string, fetch func(*store.Store, context.Context, store.BSViewer, []string) ([]T, error)) func(*Handlers, context.Context, *request, []string) (map[string]object, error) {
-	m := store.BSModelNamed(model)
+func loader[T any](model string, fetch func(*store.Store, context.Context, bsdb.Viewer, []string) ([]T, error)) func(*Handlers, context.Context, *request, []string) (map[string]object, error) {
+	m := bsdb.ModelNamed(model)
 	id := m.Field("id")
 	return func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error) {
 		recs, err := fetch(h.st, ctx, r.viewer(), dedupe(ids))
@@ -158,11 +160,11 @@ func loader[T any](model string, fetch func(*store.Store, context.Context, store
 // renderRecords renders records of model (a slice of its record type),
 // embedding the relations include[] names with one query per relation.
 func renderRecords[T any](h *Handlers, ctx context.Context, r *request, model string, recs []T, include, exclude []string) ([]object, error) {
-	m := store.BSModelNamed(model)
+	m := bsdb.ModelNamed(model)
 	e := embeds{}
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		if (f.Kind != store.BSToOne && f.Kind != store.BSToMany) || !slices.Contains(include, f.Name) {
+		if (f.Kind != bsdb.ToOne && f.Kind != bsdb.ToMany) || !slices.Contains(include, f.Name) {
 			continue
 		}
 		load := loaders[f.Target]
@@ -195,5 +197,5 @@ func renderRecords[T any](h *Handlers, ctx context.Context, r *request, model st
 
 // detail is the body of one record of model: {"<model>": {…}}.
 func detail(model string, rec any, r *request) object {
-	return object{{model, recordObject(store.BSModelNamed(model), rec, r, nil)}}
+	return object{{model, recordObject(bsdb.ModelNamed(model), rec, r, nil)}}
 }

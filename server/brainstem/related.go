@@ -4,7 +4,8 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The relation lists that records' `links` point at (dynamic-rest's
@@ -13,7 +14,7 @@ import (
 
 // relatedList renders recs of model under key.
 func relatedList[T any](key, model string, recs []T, r *request) (response, error) {
-	m := store.BSModelNamed(model)
+	m := bsdb.ModelNamed(model)
 	objs := make([]object, len(recs))
 	for i := range recs {
 		objs[i] = recordObject(m, &recs[i], r, nil)
@@ -23,11 +24,11 @@ func relatedList[T any](key, model string, recs []T, r *request) (response, erro
 
 func (h *Handlers) sessionProjects(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	s, err := h.st.GetBSSession(ctx, r.viewer(), id)
+	s, err := h.db.GetSession(ctx, r.viewer(), id)
 	if err != nil {
 		return response{}, err
 	}
-	ps, err := h.st.BSProjectsByID(ctx, r.viewer(), s.ProjectIDs)
+	ps, err := h.db.ProjectsByID(ctx, r.viewer(), s.ProjectIDs)
 	if err != nil {
 		return response{}, err
 	}
@@ -36,11 +37,11 @@ func (h *Handlers) sessionProjects(ctx context.Context, id string) (response, er
 
 func (h *Handlers) sessionDataStorages(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	s, err := h.st.GetBSSession(ctx, r.viewer(), id)
+	s, err := h.db.GetSession(ctx, r.viewer(), id)
 	if err != nil {
 		return response{}, err
 	}
-	ds, err := h.st.BSDataStoragesByID(ctx, r.viewer(), s.DataStorageIDs)
+	ds, err := h.db.DataStoragesByID(ctx, r.viewer(), s.DataStorageIDs)
 	if err != nil {
 		return response{}, err
 	}
@@ -49,11 +50,11 @@ func (h *Handlers) sessionDataStorages(ctx context.Context, id string) (response
 
 func (h *Handlers) projectSessions(ctx context.Context, id string) (response, error) {
 	r := requestFrom(ctx)
-	p, err := h.st.GetBSProject(ctx, r.viewer(), id)
+	p, err := h.db.GetProject(ctx, r.viewer(), id)
 	if err != nil {
 		return response{}, err
 	}
-	ss, err := h.st.BSSessionsByID(ctx, r.viewer(), p.SessionIDs)
+	ss, err := h.db.SessionsByID(ctx, r.viewer(), p.SessionIDs)
 	if err != nil {
 		return response{}, err
 	}

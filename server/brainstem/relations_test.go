@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/sessionhub/sessionhub/server/servertest"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // TestProjectMembers covers the users map on PATCH, owner-only flags and
@@ -210,7 +212,7 @@ func TestDeviceLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.env.Store.DecideDeviceAuth(ctx, d["user_code"].(string), u.ID, true); err != nil {
+	if err := bsdb.New(f.env.Store).DecideDeviceAuth(ctx, d["user_code"].(string), u.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	f.tok["device"] = poll(code, "success/<nil>")
@@ -218,7 +220,7 @@ func TestDeviceLogin(t *testing.T) {
 	f.run(t, []scenario{{name: "device token works", user: "device", method: "GET", path: "/api/private/stem/session/{S1}/", status: 200}})
 
 	d = start(nil) // MATLAB sends no body
-	if err := f.env.Store.DecideDeviceAuth(ctx, d["session_id"].(string), u.ID, false); err != nil {
+	if err := bsdb.New(f.env.Store).DecideDeviceAuth(ctx, d["session_id"].(string), u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	poll(d["device_code"].(string), "<nil>/access_denied")

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/sessionhub/sessionhub/store"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // object is a JSON object that keeps its key order (the generated structs
@@ -188,7 +188,7 @@ func rawJSON(text, def string) json.RawMessage {
 
 // listEnvelope builds a page: the records key first, then count, next,
 // previous and meta.
-func listEnvelope(key string, records []object, total int64, page store.BSPage, r *request) object {
+func listEnvelope(key string, records []object, total int64, page bsdb.Page, r *request) object {
 	if records == nil {
 		records = []object{}
 	}

@@ -8,12 +8,12 @@ import (
 
 // listSessions answers both portals' session lists.
 func (h *Handlers) listSessions(ctx context.Context, p pageParams) (response, error) {
-	return listRecords(ctx, h, p, "session", "sessions", h.st.ListBSSessions)
+	return listRecords(ctx, h, p, "session", "sessions", h.db.ListSessions)
 }
 
 // getSession answers both portals' session detail.
 func (h *Handlers) getSession(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, h, "session", id, h.st.GetBSSession)
+	return getRecord(ctx, h, "session", id, h.db.GetSession)
 }
 
 // ListSessions lists the sessions of the caller's projects.
@@ -38,17 +38,17 @@ func (h *Handlers) PublicGetSession(ctx context.Context, req brainstemapi.Public
 
 // CreateSession creates a session (201).
 func (h *Handlers) CreateSession(ctx context.Context, req brainstemapi.CreateSessionRequestObject) (brainstemapi.CreateSessionResponseObject, error) {
-	return createRecord(ctx, h, "session", req.Body, h.st.GetBSSession)
+	return createRecord(ctx, h, "session", req.Body, h.db.GetSession)
 }
 
 // ReplaceSession replaces a session's writable fields (PUT).
 func (h *Handlers) ReplaceSession(ctx context.Context, req brainstemapi.ReplaceSessionRequestObject) (brainstemapi.ReplaceSessionResponseObject, error) {
-	return replaceRecord(ctx, h, "session", req.Id.String(), req.Body, h.st.GetBSSession)
+	return replaceRecord(ctx, h, "session", req.Id.String(), req.Body, h.db.GetSession)
 }
 
 // UpdateSession changes the fields sent (PATCH).
 func (h *Handlers) UpdateSession(ctx context.Context, req brainstemapi.UpdateSessionRequestObject) (brainstemapi.UpdateSessionResponseObject, error) {
-	return updateRecord(ctx, h, "session", req.Id.String(), req.Body, h.st.GetBSSession)
+	return updateRecord(ctx, h, "session", req.Id.String(), req.Body, h.db.GetSession)
 }
 
 // DeleteSession deletes a session (204).

@@ -8,27 +8,27 @@ import (
 
 // ListSessionDataStorages lists the links of the caller's sessions.
 func (h *Handlers) ListSessionDataStorages(ctx context.Context, req brainstemapi.ListSessionDataStoragesRequestObject) (brainstemapi.ListSessionDataStoragesResponseObject, error) {
-	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "sessiondatastorage", "sessiondatastorages", h.st.ListBSSessionDataStorages)
+	return listRecords(ctx, h, pageOf(req.Params.Limit, req.Params.Offset), "sessiondatastorage", "sessiondatastorages", h.db.ListSessionDataStorages)
 }
 
 // GetSessionDataStorage returns one link of the caller's sessions.
 func (h *Handlers) GetSessionDataStorage(ctx context.Context, req brainstemapi.GetSessionDataStorageRequestObject) (brainstemapi.GetSessionDataStorageResponseObject, error) {
-	return getRecord(ctx, h, "sessiondatastorage", req.Id.String(), h.st.GetBSSessionDataStorage)
+	return getRecord(ctx, h, "sessiondatastorage", req.Id.String(), h.db.GetSessionDataStorage)
 }
 
 // CreateSessionDataStorage links a data storage to a session (201).
 func (h *Handlers) CreateSessionDataStorage(ctx context.Context, req brainstemapi.CreateSessionDataStorageRequestObject) (brainstemapi.CreateSessionDataStorageResponseObject, error) {
-	return createRecord(ctx, h, "sessiondatastorage", req.Body, h.st.GetBSSessionDataStorage)
+	return createRecord(ctx, h, "sessiondatastorage", req.Body, h.db.GetSessionDataStorage)
 }
 
 // ReplaceSessionDataStorage replaces a link (PUT); an absent order keeps its position.
 func (h *Handlers) ReplaceSessionDataStorage(ctx context.Context, req brainstemapi.ReplaceSessionDataStorageRequestObject) (brainstemapi.ReplaceSessionDataStorageResponseObject, error) {
-	return replaceRecord(ctx, h, "sessiondatastorage", req.Id.String(), req.Body, h.st.GetBSSessionDataStorage)
+	return replaceRecord(ctx, h, "sessiondatastorage", req.Id.String(), req.Body, h.db.GetSessionDataStorage)
 }
 
 // UpdateSessionDataStorage moves or re-points a link (PATCH).
 func (h *Handlers) UpdateSessionDataStorage(ctx context.Context, req brainstemapi.UpdateSessionDataStorageRequestObject) (brainstemapi.UpdateSessionDataStorageResponseObject, error) {
-	return updateRecord(ctx, h, "sessiondatastorage", req.Id.String(), req.Body, h.st.GetBSSessionDataStorage)
+	return updateRecord(ctx, h, "sessiondatastorage", req.Id.String(), req.Body, h.db.GetSessionDataStorage)
 }
 
 // DeleteSessionDataStorage removes a link (204).

@@ -7,11 +7,11 @@ import (
 )
 
 func (h *Handlers) listSubjects(ctx context.Context, p pageParams) (response, error) {
-	return listRecords(ctx, h, p, "subject", "subjects", h.st.ListBSSubjects)
+	return listRecords(ctx, h, p, "subject", "subjects", h.db.ListSubjects)
 }
 
 func (h *Handlers) getSubject(ctx context.Context, id string) (response, error) {
-	return getRecord(ctx, h, "subject", id, h.st.GetBSSubject)
+	return getRecord(ctx, h, "subject", id, h.db.GetSubject)
 }
 
 // ListSubjects lists the subjects of the caller's projects.
@@ -36,17 +36,17 @@ func (h *Handlers) PublicGetSubject(ctx context.Context, req brainstemapi.Public
 
 // CreateSubject creates a subject (201); the caller needs can_change on its projects.
 func (h *Handlers) CreateSubject(ctx context.Context, req brainstemapi.CreateSubjectRequestObject) (brainstemapi.CreateSubjectResponseObject, error) {
-	return createRecord(ctx, h, "subject", req.Body, h.st.GetBSSubject)
+	return createRecord(ctx, h, "subject", req.Body, h.db.GetSubject)
 }
 
 // ReplaceSubject replaces a subject's writable fields (PUT).
 func (h *Handlers) ReplaceSubject(ctx context.Context, req brainstemapi.ReplaceSubjectRequestObject) (brainstemapi.ReplaceSubjectResponseObject, error) {
-	return replaceRecord(ctx, h, "subject", req.Id.String(), req.Body, h.st.GetBSSubject)
+	return replaceRecord(ctx, h, "subject", req.Id.String(), req.Body, h.db.GetSubject)
 }
 
 // UpdateSubject changes the fields sent (PATCH).
 func (h *Handlers) UpdateSubject(ctx context.Context, req brainstemapi.UpdateSubjectRequestObject) (brainstemapi.UpdateSubjectResponseObject, error) {
-	return updateRecord(ctx, h, "subject", req.Id.String(), req.Body, h.st.GetBSSubject)
+	return updateRecord(ctx, h, "subject", req.Id.String(), req.Body, h.db.GetSubject)
 }
 
 // DeleteSubject deletes a subject (204); the caller needs can_change on all its projects.

@@ -15,13 +15,14 @@ import (
 
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The property test of issue 9: over a random graph of public and private
 // projects, sessions and data storages owned by several users, every
 // filterable path of every model of the query engine (taken from
-// store.BSFilterFields, so a new model or relation is covered without
+// bsdb.FilterFields, so a new model or relation is covered without
 // touching this file, or makes it fail until its values are known here)
 // answers, for every operator tried and in every filter form, exactly the
 // records and the count computed in Go over the caller's visible records.
@@ -113,11 +114,11 @@ func (g *propGraph) visibleRels(v pgViewer, r *pgRec, field string) []*pgRec {
 	return out
 }
 
-func filterField(model, name string) store.BSFilterField {
+func filterField(model, name string) bsdb.FilterField {
 	if name == "pk" {
 		name = "id"
 	}
-	for _, f := range store.BSFilterFields(model) {
+	for _, f := range bsdb.FilterFields(model) {
 		if f.Name == name {
 			return f
 		}
@@ -223,7 +224,7 @@ func operators(kind string) []string {
 // every path of its target.
 func filterPaths(model string, hops int) [][]string {
 	var out [][]string
-	for _, f := range store.BSFilterFields(model) {
+	for _, f := range bsdb.FilterFields(model) {
 		out = append(out, []string{f.Name})
 		if f.Kind == "relation" && hops > 0 {
 			for _, p := range filterPaths(f.Target, hops-1) {
@@ -381,9 +382,9 @@ func TestRelationFilterProperty(t *testing.T) {
 	}
 
 	// Related ids (and records embedded by include[]) of every visible record.
-	for _, model := range store.BSQueryModels() {
+	for _, model := range bsdb.QueryModels() {
 		include := url.Values{}
-		for _, f := range store.BSFilterFields(model) {
+		for _, f := range bsdb.FilterFields(model) {
 			if f.Kind == "relation" {
 				include.Add("include[]", f.Name+".*")
 			}
@@ -397,7 +398,7 @@ func TestRelationFilterProperty(t *testing.T) {
 
 	// Every path, every operator, a random form, every viewer.
 	cases := 0
-	for _, model := range store.BSQueryModels() {
+	for _, model := range bsdb.QueryModels() {
 		for _, path := range filterPaths(model, 2) {
 			kind, target := leafKind(model, path)
 			for _, op := range operators(kind) {
@@ -741,7 +742,7 @@ func (g *propGraph) checkRelated(v pgViewer, model, query string) {
 			t.Errorf("%v %s list: %s is not visible", v, model, rec["id"])
 			continue
 		}
-		for _, f := range store.BSFilterFields(model) {
+		for _, f := range bsdb.FilterFields(model) {
 			if f.Kind != "relation" {
 				continue
 			}

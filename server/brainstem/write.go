@@ -12,24 +12,26 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
 	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // The generic write path of every BrainSTEM model: a generated request body
-// is decoded against the model's descriptor (store.BSModelNamed) into a
-// store.BSChange, written by store.CreateBSRecord / UpdateBSRecord /
+// is decoded against the model's descriptor (bsdb.ModelNamed) into a
+// bsdb.Change, written by bsdb.CreateRecord / UpdateBSRecord /
 // DeleteBSRecord (which check references, uniqueness, the write scope and
 // the model's hooks), and the record is read back as the caller sees it.
 // A model's strict handlers are one call each:
 //
 //	func (h *Handlers) CreateThing(ctx context.Context, req brainstemapi.CreateThingRequestObject) (brainstemapi.CreateThingResponseObject, error) {
-//		return createRecord(ctx, h, "thing", req.Body, h.st.GetBSThing)
+//		return createRecord(ctx, h, "thing", req.Body, h.db.GetThing)
 //	}
 //
 // and likewise replaceRecord (PUT), updateRecord (PATCH) and deleteRecord.
 
 // getFunc reads one record of a model as a viewer sees it (the store's
 // GetBS… functions).
-type getFunc[T any] func(context.Context, store.BSViewer, string) (*T, error)
+type getFunc[T any] func(context.Context, bsdb.Viewer, string) (*T, error)
 
 // createRecord creates a record of model from body (the generated POST
 // body; absent optional fields get their defaults) and answers 201 with it.
@@ -39,7 +41,7 @@ func createRecord[T any](ctx context.Context, h *Handlers, model string, body an
 		return response{}, err
 	}
 	r := requestFrom(ctx)
-	id, err := h.st.CreateBSRecord(ctx, r.userID(), model, ch)
+	id, err := h.db.CreateRecord(ctx, r.userID(), model, ch)
 	if err != nil {
 		return response{}, err
 	}
@@ -62,7 +64,7 @@ func changeRecord[T any](ctx context.Context, h *Handlers, model, id string, bod
 	if err != nil {
 		return response{}, err
 	}
-	if err := h.st.UpdateBSRecord(ctx, requestFrom(ctx).userID(), model, id, ch); err != nil {
+	if err := h.db.UpdateRecord(ctx, requestFrom(ctx).userID(), model, id, ch); err != nil {
 		return response{}, err
 	}
 	return savedRecord(ctx, http.StatusOK, model, id, get)
@@ -70,7 +72,7 @@ func changeRecord[T any](ctx context.Context, h *Handlers, model, id string, bod
 
 // deleteRecord deletes record id of model for the caller.
 func deleteRecord(ctx context.Context, h *Handlers, model, id string) error {
-	return h.st.DeleteBSRecord(ctx, requestFrom(ctx).userID(), model, id)
+	return h.db.DeleteRecord(ctx, requestFrom(ctx).userID(), model, id)
 }
 
 // savedRecord answers a written record as the caller now sees it.
@@ -86,7 +88,7 @@ func savedRecord[T any](ctx context.Context, status int, model, id string, get g
 // fieldDecoders decode the fields whose wire value needs more than its
 // kind, by "model.field": they return the value for BSChange.Set, or store
 // it in ch themselves and return skip.
-var fieldDecoders = map[string]func(raw json.RawMessage, ch *store.BSChange) (any, error){
+var fieldDecoders = map[string]func(raw json.RawMessage, ch *bsdb.Change) (any, error){
 	"project.users":              decodeMemberChanges,
 	"datastorage.data_protocols": decodeDataProtocols,
 }
@@ -99,8 +101,8 @@ var skip = new(struct{})
 // (POST, PUT) asks the store for a full write. The body was validated
 // against the spec; what the spec cannot say (extra_fields keys, a null
 // for a field that may not be null) is a 400 here.
-func decodeBody(model string, body any, full bool) (store.BSChange, error) {
-	ch := store.BSChange{Set: map[string]any{}, Extra: map[string]any{}, Full: full}
+func decodeBody(model string, body any, full bool) (bsdb.Change, error) {
+	ch := bsdb.Change{Set: map[string]any{}, Extra: map[string]any{}, Full: full}
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return ch, err
@@ -109,7 +111,7 @@ func decodeBody(model string, body any, full bool) (store.BSChange, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return ch, err
 	}
-	m := store.BSModelNamed(model)
+	m := bsdb.ModelNamed(model)
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		val, ok := fields[f.Name]
@@ -127,7 +129,7 @@ func decodeBody(model string, body any, full bool) (store.BSChange, error) {
 			continue
 		}
 		switch f.Kind {
-		case store.BSEmpty, store.BSLinks, store.BSComputed:
+		case bsdb.Empty, bsdb.Links, bsdb.Computed:
 			continue
 		}
 		if bytes.Equal(bytes.TrimSpace(val), []byte("null")) {
@@ -147,28 +149,28 @@ func decodeBody(model string, body any, full bool) (store.BSChange, error) {
 }
 
 // decodeValue decodes one non-null value of f into its store type.
-func decodeValue(f *store.BSField, val json.RawMessage) (any, error) {
+func decodeValue(f *bsdb.Field, val json.RawMessage) (any, error) {
 	bad := func(err error) error { return fmt.Errorf("brainstem: decoding %s: %w", f.Name, err) }
 	switch f.Kind {
-	case store.BSInt:
+	case bsdb.Int:
 		var n int64
 		if err := json.Unmarshal(val, &n); err != nil {
 			return nil, bad(err)
 		}
 		return n, nil
-	case store.BSBool:
+	case bsdb.Bool:
 		var b bool
 		if err := json.Unmarshal(val, &b); err != nil {
 			return nil, bad(err)
 		}
 		return b, nil
-	case store.BSDateTime:
+	case bsdb.DateTime:
 		var t time.Time
 		if err := json.Unmarshal(val, &t); err != nil {
 			return nil, bad(err)
 		}
 		return t.UTC(), nil
-	case store.BSJSON:
+	case bsdb.JSON:
 		var m map[string]any
 		if err := json.Unmarshal(val, &m); err != nil {
 			return nil, bad(err)
@@ -177,13 +179,13 @@ func decodeValue(f *store.BSField, val json.RawMessage) (any, error) {
 			return extraFieldsText(m)
 		}
 		return jsonText(m), nil
-	case store.BSJSONList, store.BSTextList, store.BSUUIDList:
+	case bsdb.JSONList, bsdb.TextList, bsdb.UUIDList:
 		var l []any
 		if err := json.Unmarshal(val, &l); err != nil {
 			return nil, bad(err)
 		}
 		return jsonText(l), nil
-	case store.BSToMany:
+	case bsdb.ToMany:
 		var ids []string
 		if err := json.Unmarshal(val, &ids); err != nil {
 			return nil, bad(err)
@@ -240,7 +242,7 @@ type dataProtocol struct {
 	IsPublic bool   `json:"is_public"`
 }
 
-func decodeDataProtocols(raw json.RawMessage, _ *store.BSChange) (any, error) {
+func decodeDataProtocols(raw json.RawMessage, _ *bsdb.Change) (any, error) {
 	var ps []brainstemapi.DataProtocol
 	if err := json.Unmarshal(raw, &ps); err != nil {
 		return nil, err
@@ -254,7 +256,7 @@ func decodeDataProtocols(raw json.RawMessage, _ *store.BSChange) (any, error) {
 
 // decodeMemberChanges reads a project's users (e-mail → role change) into
 // ch.Extra["users"], sorted by e-mail.
-func decodeMemberChanges(raw json.RawMessage, ch *store.BSChange) (any, error) {
+func decodeMemberChanges(raw json.RawMessage, ch *bsdb.Change) (any, error) {
 	var users map[string]brainstemapi.ProjectRoleChange
 	if err := json.Unmarshal(raw, &users); err != nil {
 		return nil, err
@@ -264,10 +266,10 @@ func decodeMemberChanges(raw json.RawMessage, ch *store.BSChange) (any, error) {
 		emails = append(emails, email)
 	}
 	sort.Strings(emails)
-	changes := make([]store.BSMemberChange, 0, len(emails))
+	changes := make([]bsdb.MemberChange, 0, len(emails))
 	for _, email := range emails {
 		c := users[email]
-		changes = append(changes, store.BSMemberChange{
+		changes = append(changes, bsdb.MemberChange{
 			Email: email, CanChange: isTrue(c.CanChange), IsManager: isTrue(c.IsManager),
 			IsOwner: isTrue(c.IsOwner), Remove: isTrue(c.Remove),
 		})

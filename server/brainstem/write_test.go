@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
+
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // writeOrder is the order in which TestWritesRoundTripEveryField creates
@@ -101,7 +102,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newAttributeFixture(t)
-	for _, m := range store.BSModels() {
+	for _, m := range bsdb.Models() {
 		if !slices.Contains(writeOrder, m.Name) && !ownWritePath[m.Name] {
 			t.Errorf("model %q is not in writeOrder", m.Name)
 		}
@@ -149,7 +150,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 			required[name] = body[name]
 		}
 		got := f.must(in.user, "PUT", s.list+id+"/", f.subAny(required), http.StatusOK)[detailKey(model)].(map[string]any)
-		m := store.BSModelNamed(model)
+		m := bsdb.ModelNamed(model)
 		for name, sent := range want {
 			fld := m.Field(name)
 			if notEchoed[model+"."+name] || fld == nil {
@@ -176,7 +177,7 @@ var putDefaults = map[string]any{"subject.status": "active", "regulatoryauthorit
 // renderedDefault is how a field that a full write left to its default is
 // rendered (nullability and kind are checked against the spec by
 // TestModelsFollowTheSpec).
-func renderedDefault(model string, f *store.BSField) any {
+func renderedDefault(model string, f *bsdb.Field) any {
 	if v, ok := putDefaults[model+"."+f.Name]; ok {
 		return v
 	}
@@ -185,13 +186,13 @@ func renderedDefault(model string, f *store.BSField) any {
 		return nil
 	}
 	switch f.Kind {
-	case store.BSText:
+	case bsdb.Text:
 		return ""
-	case store.BSBool:
+	case bsdb.Bool:
 		return false
-	case store.BSInt:
+	case bsdb.Int:
 		return float64(0)
-	case store.BSJSON:
+	case bsdb.JSON:
 		return map[string]any{}
 	}
 	return []any{} // lists, to-many relations and empty relations
@@ -206,14 +207,14 @@ func TestWritesRefuseMissingReferences(t *testing.T) {
 	f := newAttributeFixture(t)
 	const missing = "0d0e0f10-1112-4314-9516-17181920aaaa"
 	for _, model := range writeOrder {
-		in, s, m := writeInputs[model], specSchemas[model], store.BSModelNamed(model)
+		in, s, m := writeInputs[model], specSchemas[model], bsdb.ModelNamed(model)
 		count := func() float64 {
 			return f.must(in.user, "GET", s.list, nil, http.StatusOK)["count"].(float64)
 		}
 		before := count()
 		for i := range m.Fields {
 			fld := &m.Fields[i]
-			if _, sent := in.fields[fld.Name]; !sent || (fld.Kind != store.BSToOne && fld.Kind != store.BSToMany) {
+			if _, sent := in.fields[fld.Name]; !sent || (fld.Kind != bsdb.ToOne && fld.Kind != bsdb.ToMany) {
 				continue
 			}
 			body := map[string]any{}
@@ -221,7 +222,7 @@ func TestWritesRefuseMissingReferences(t *testing.T) {
 				body[name] = v
 			}
 			body[fld.Name] = missing
-			if fld.Kind == store.BSToMany {
+			if fld.Kind == bsdb.ToMany {
 				body[fld.Name] = []string{missing}
 			}
 			res := f.do(in.user, "POST", s.list, f.subAny(body))

@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // The personal attributes (setup, behavioral assay, license, inventory),
@@ -20,8 +22,8 @@ import (
 // and writes them; everyone else (and the public portal) reads those marked
 // is_public, like a data storage. Resources and taxonomies are global
 // tables like species: read by every signed-in user and the public portal,
-// written by staff users only (ErrForbidden for others), seeded by
-// ImportBSAttributes.
+// written by staff users only (store.ErrForbidden for others), seeded by
+// ImportAttributes.
 //
 // Reads and writes are generic: the registry descriptors in
 // bsAttributeModels name the columns, relations and write scope of each
@@ -29,8 +31,8 @@ import (
 // with the hooks below (unique-together sets, cross-field rules, delete
 // refusals).
 
-// BSSetupType is a kind of experimental setup (taxonomy).
-type BSSetupType struct {
+// SetupType is a kind of experimental setup (taxonomy).
+type SetupType struct {
 	ID          string    `gorm:"primaryKey;type:text"`
 	Name        string    `gorm:"uniqueIndex;not null"`
 	Description string    `gorm:"not null;default:''"`
@@ -40,10 +42,10 @@ type BSSetupType struct {
 }
 
 // TableName pins the table name.
-func (BSSetupType) TableName() string { return "bs_setuptypes" }
+func (SetupType) TableName() string { return "bs_setuptypes" }
 
-// BSBehavioralCategory is a node of the behavioral category tree (taxonomy).
-type BSBehavioralCategory struct {
+// BehavioralCategory is a node of the behavioral category tree (taxonomy).
+type BehavioralCategory struct {
 	ID          string    `gorm:"primaryKey;type:text"`
 	Name        string    `gorm:"uniqueIndex;not null"`
 	Description string    `gorm:"not null;default:''"`
@@ -53,11 +55,11 @@ type BSBehavioralCategory struct {
 }
 
 // TableName pins the table name.
-func (BSBehavioralCategory) TableName() string { return "bs_behavioralcategories" }
+func (BehavioralCategory) TableName() string { return "bs_behavioralcategories" }
 
-// BSBehavioralParadigm is a behavioral paradigm (taxonomy), of a category,
+// BehavioralParadigm is a behavioral paradigm (taxonomy), of a category,
 // for some species.
-type BSBehavioralParadigm struct {
+type BehavioralParadigm struct {
 	ID                  string    `gorm:"primaryKey;type:text"`
 	Name                string    `gorm:"uniqueIndex;not null"`
 	Description         string    `gorm:"not null;default:''"`
@@ -71,22 +73,22 @@ type BSBehavioralParadigm struct {
 }
 
 // TableName pins the table name.
-func (BSBehavioralParadigm) TableName() string { return "bs_behavioralparadigms" }
+func (BehavioralParadigm) TableName() string { return "bs_behavioralparadigms" }
 
-// BSBehavioralParadigmSpecies links a behavioral paradigm to a species.
-type BSBehavioralParadigmSpecies struct {
-	BehavioralParadigmID string               `gorm:"primaryKey;type:text"`
-	SpeciesID            string               `gorm:"primaryKey;type:text;index"`
-	BehavioralParadigm   BSBehavioralParadigm `gorm:"constraint:OnDelete:CASCADE"`
-	Species              BSSpecies            `gorm:"constraint:OnDelete:CASCADE"`
+// BehavioralParadigmSpecies links a behavioral paradigm to a species.
+type BehavioralParadigmSpecies struct {
+	BehavioralParadigmID string             `gorm:"primaryKey;type:text"`
+	SpeciesID            string             `gorm:"primaryKey;type:text;index"`
+	BehavioralParadigm   BehavioralParadigm `gorm:"constraint:OnDelete:CASCADE"`
+	Species              Species            `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // TableName pins the table name.
-func (BSBehavioralParadigmSpecies) TableName() string { return "bs_behavioralparadigm_species" }
+func (BehavioralParadigmSpecies) TableName() string { return "bs_behavioralparadigm_species" }
 
-// BSBrainRegion is a region of a brain atlas (taxonomy); (atlas, acronym)
+// BrainRegion is a region of a brain atlas (taxonomy); (atlas, acronym)
 // and (atlas, name) are unique.
-type BSBrainRegion struct {
+type BrainRegion struct {
 	ID          string    `gorm:"primaryKey;type:text"`
 	Name        string    `gorm:"not null;uniqueIndex:idx_bs_brainregions_atlas_name,priority:2"`
 	Description string    `gorm:"not null;default:''"`
@@ -97,10 +99,10 @@ type BSBrainRegion struct {
 }
 
 // TableName pins the table name.
-func (BSBrainRegion) TableName() string { return "bs_brainregions" }
+func (BrainRegion) TableName() string { return "bs_brainregions" }
 
-// BSRegulatoryAuthority is an authority that issues licenses (taxonomy).
-type BSRegulatoryAuthority struct {
+// RegulatoryAuthority is an authority that issues licenses (taxonomy).
+type RegulatoryAuthority struct {
 	ID            string    `gorm:"primaryKey;type:text"`
 	Name          string    `gorm:"uniqueIndex;not null"`
 	Abbreviation  string    `gorm:"not null;default:''"`
@@ -114,10 +116,10 @@ type BSRegulatoryAuthority struct {
 }
 
 // TableName pins the table name.
-func (BSRegulatoryAuthority) TableName() string { return "bs_regulatoryauthorities" }
+func (RegulatoryAuthority) TableName() string { return "bs_regulatoryauthorities" }
 
-// BSHardwareDevice is a hardware device model of a supplier (resource).
-type BSHardwareDevice struct {
+// HardwareDevice is a hardware device model of a supplier (resource).
+type HardwareDevice struct {
 	ID                  string    `gorm:"primaryKey;type:text"`
 	Name                string    `gorm:"uniqueIndex;not null"`
 	Description         string    `gorm:"not null;default:''"`
@@ -129,11 +131,11 @@ type BSHardwareDevice struct {
 }
 
 // TableName pins the table name.
-func (BSHardwareDevice) TableName() string { return "bs_hardwaredevices" }
+func (HardwareDevice) TableName() string { return "bs_hardwaredevices" }
 
-// BSConsumable is a consumable product of a supplier (resource), of a
+// Consumable is a consumable product of a supplier (resource), of a
 // type with free-form details.
-type BSConsumable struct {
+type Consumable struct {
 	ID                  string    `gorm:"primaryKey;type:text"`
 	Name                string    `gorm:"uniqueIndex;not null"`
 	Description         string    `gorm:"not null;default:''"`
@@ -147,10 +149,10 @@ type BSConsumable struct {
 }
 
 // TableName pins the table name.
-func (BSConsumable) TableName() string { return "bs_consumables" }
+func (Consumable) TableName() string { return "bs_consumables" }
 
-// BSSetup is an experimental setup, owned by the user who created it.
-type BSSetup struct {
+// Setup is an experimental setup, owned by the user who created it.
+type Setup struct {
 	ID             string    `gorm:"primaryKey;type:text"`
 	Name           string    `gorm:"not null"`
 	Location       string    `gorm:"not null;default:''"`
@@ -164,10 +166,10 @@ type BSSetup struct {
 }
 
 // TableName pins the table name.
-func (BSSetup) TableName() string { return "bs_setups" }
+func (Setup) TableName() string { return "bs_setups" }
 
-// BSBehavioralAssay is a behavioral assay, owned by the user who created it.
-type BSBehavioralAssay struct {
+// BehavioralAssay is a behavioral assay, owned by the user who created it.
+type BehavioralAssay struct {
 	ID                   string    `gorm:"primaryKey;type:text"`
 	Name                 string    `gorm:"not null"`
 	Description          string    `gorm:"not null;default:''"`
@@ -180,11 +182,11 @@ type BSBehavioralAssay struct {
 }
 
 // TableName pins the table name.
-func (BSBehavioralAssay) TableName() string { return "bs_behavioralassays" }
+func (BehavioralAssay) TableName() string { return "bs_behavioralassays" }
 
-// BSLicense is a license (an authorization for research), owned by the user
+// License is a license (an authorization for research), owned by the user
 // who created it. Dates are "YYYY-MM-DD" text.
-type BSLicense struct {
+type License struct {
 	ID                    string  `gorm:"primaryKey;type:text"`
 	Name                  string  `gorm:"not null"`
 	Type                  string  `gorm:"not null"`
@@ -202,33 +204,33 @@ type BSLicense struct {
 }
 
 // TableName pins the table name.
-func (BSLicense) TableName() string { return "bs_licenses" }
+func (License) TableName() string { return "bs_licenses" }
 
-// BSBehavioralAssayLicense links a behavioral assay to a license.
-type BSBehavioralAssayLicense struct {
-	BehavioralAssayID string            `gorm:"primaryKey;type:text"`
-	LicenseID         string            `gorm:"primaryKey;type:text;index"`
-	BehavioralAssay   BSBehavioralAssay `gorm:"constraint:OnDelete:CASCADE"`
-	License           BSLicense         `gorm:"constraint:OnDelete:CASCADE"`
+// BehavioralAssayLicense links a behavioral assay to a license.
+type BehavioralAssayLicense struct {
+	BehavioralAssayID string          `gorm:"primaryKey;type:text"`
+	LicenseID         string          `gorm:"primaryKey;type:text;index"`
+	BehavioralAssay   BehavioralAssay `gorm:"constraint:OnDelete:CASCADE"`
+	License           License         `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // TableName pins the table name.
-func (BSBehavioralAssayLicense) TableName() string { return "bs_behavioralassay_licenses" }
+func (BehavioralAssayLicense) TableName() string { return "bs_behavioralassay_licenses" }
 
-// BSSubjectLicense links a subject to a license.
-type BSSubjectLicense struct {
-	SubjectID string    `gorm:"primaryKey;type:text"`
-	LicenseID string    `gorm:"primaryKey;type:text;index"`
-	Subject   BSSubject `gorm:"constraint:OnDelete:CASCADE"`
-	License   BSLicense `gorm:"constraint:OnDelete:CASCADE"`
+// SubjectLicense links a subject to a license.
+type SubjectLicense struct {
+	SubjectID string  `gorm:"primaryKey;type:text"`
+	LicenseID string  `gorm:"primaryKey;type:text;index"`
+	Subject   Subject `gorm:"constraint:OnDelete:CASCADE"`
+	License   License `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // TableName pins the table name.
-func (BSSubjectLicense) TableName() string { return "bs_subject_licenses" }
+func (SubjectLicense) TableName() string { return "bs_subject_licenses" }
 
-// BSInventory is an inventory of consumable stocks, owned by the user who
+// Inventory is an inventory of consumable stocks, owned by the user who
 // created it.
-type BSInventory struct {
+type Inventory struct {
 	ID          string    `gorm:"primaryKey;type:text"`
 	Name        string    `gorm:"not null"`
 	Location    string    `gorm:"not null;default:''"`
@@ -240,31 +242,31 @@ type BSInventory struct {
 }
 
 // TableName pins the table name.
-func (BSInventory) TableName() string { return "bs_inventories" }
+func (Inventory) TableName() string { return "bs_inventories" }
 
 // attributeModels lists the tables of this file for migration 3.
 func attributeModels() []any {
-	return []any{&BSSetupType{}, &BSBehavioralCategory{}, &BSBehavioralParadigm{}, &BSBehavioralParadigmSpecies{},
-		&BSBrainRegion{}, &BSRegulatoryAuthority{}, &BSHardwareDevice{}, &BSConsumable{},
-		&BSSetup{}, &BSBehavioralAssay{}, &BSLicense{}, &BSBehavioralAssayLicense{}, &BSSubjectLicense{}, &BSInventory{}}
+	return []any{&SetupType{}, &BehavioralCategory{}, &BehavioralParadigm{}, &BehavioralParadigmSpecies{},
+		&BrainRegion{}, &RegulatoryAuthority{}, &HardwareDevice{}, &Consumable{},
+		&Setup{}, &BehavioralAssay{}, &License{}, &BehavioralAssayLicense{}, &SubjectLicense{}, &Inventory{}}
 }
 
 // Records with to-many relations: the row and the ids of the related
 // records the viewer may see.
 type (
-	// BSBehavioralParadigmRecord is a paradigm with its species.
-	BSBehavioralParadigmRecord struct {
-		BSBehavioralParadigm
+	// BehavioralParadigmRecord is a paradigm with its species.
+	BehavioralParadigmRecord struct {
+		BehavioralParadigm
 		SpeciesIDs []string `gorm:"-"`
 	}
-	// BSBehavioralAssayRecord is an assay with its licenses.
-	BSBehavioralAssayRecord struct {
-		BSBehavioralAssay
+	// BehavioralAssayRecord is an assay with its licenses.
+	BehavioralAssayRecord struct {
+		BehavioralAssay
 		LicenseIDs []string `gorm:"-"`
 	}
-	// BSLicenseRecord is a license with its assays and subjects.
-	BSLicenseRecord struct {
-		BSLicense
+	// LicenseRecord is a license with its assays and subjects.
+	LicenseRecord struct {
+		License
 		BehavioralAssayIDs []string `gorm:"-"`
 		SubjectIDs         []string `gorm:"-"`
 	}
@@ -273,211 +275,211 @@ type (
 // ownedVisible is the visibility of a personal attribute in table: the
 // owner's and the public ones on the private portal, the public ones on
 // the public portal.
-func ownedVisible(table string) func(BSViewer) []bsCond {
+func ownedVisible(table string) func(Viewer) []bsCond {
 	return pick(table+".is_public = TRUE", "("+table+".owner_id = ? OR "+table+".is_public = TRUE)")
 }
 
 type (
-	setupTypeRec  = BSSetupType
-	categoryRec   = BSBehavioralCategory
-	paradigmRec   = BSBehavioralParadigmRecord
-	brainRegRec   = BSBrainRegion
-	authorityRec  = BSRegulatoryAuthority
-	hardwareRec   = BSHardwareDevice
-	consumableRec = BSConsumable
-	setupRec      = BSSetup
-	assayRec      = BSBehavioralAssayRecord
-	licenseRec    = BSLicenseRecord
-	inventoryRec  = BSInventory
+	setupTypeRec  = SetupType
+	categoryRec   = BehavioralCategory
+	paradigmRec   = BehavioralParadigmRecord
+	brainRegRec   = BrainRegion
+	authorityRec  = RegulatoryAuthority
+	hardwareRec   = HardwareDevice
+	consumableRec = Consumable
+	setupRec      = Setup
+	assayRec      = BehavioralAssayRecord
+	licenseRec    = LicenseRecord
+	inventoryRec  = Inventory
 )
 
-func rridURLField[T any](get func(*T) *string) BSField {
-	return BSField{Name: "rrid_url", Kind: BSComputed, Nullable: true, ReadOnly: true, Get: func(rec any) any { return get(rec.(*T)) }}
+func rridURLField[T any](get func(*T) *string) Field {
+	return Field{Name: "rrid_url", Kind: Computed, Nullable: true, ReadOnly: true, Get: func(rec any) any { return get(rec.(*T)) }}
 }
 
 // nullComputed is a read-only field that is always null here (uploads
 // sessionhub does not store: images, documents).
-func nullComputed(name string) BSField {
-	return BSField{Name: name, Kind: BSComputed, Nullable: true, ReadOnly: true}
+func nullComputed(name string) Field {
+	return Field{Name: name, Kind: Computed, Nullable: true, ReadOnly: true}
 }
 
 // bsAttributeModels are the registry descriptors of this file's models.
-var bsAttributeModels = map[string]*BSModel{
+var bsAttributeModels = map[string]*Model{
 	"setuptype": {
-		Name: "setuptype", Verbose: "setup type", Table: "bs_setuptypes", Write: BSWriteStaff,
+		Name: "setuptype", Verbose: "setup type", Table: "bs_setuptypes", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *setupTypeRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *setupTypeRec) any { return r.Name }, required, unique),
-			field("description", BSText, "description", func(r *setupTypeRec) any { return r.Description }, sortable),
-			field("category", BSText, "category", func(r *setupTypeRec) any { return r.Category }, required, sortable),
+			field("name", Text, "name", func(r *setupTypeRec) any { return r.Name }, required, unique),
+			field("description", Text, "description", func(r *setupTypeRec) any { return r.Description }, sortable),
+			field("category", Text, "category", func(r *setupTypeRec) any { return r.Category }, required, sortable),
 		},
 	},
 	"behavioralcategory": {
-		Name: "behavioralcategory", Verbose: "behavioral category", Table: "bs_behavioralcategories", Write: BSWriteStaff,
+		Name: "behavioralcategory", Verbose: "behavioral category", Table: "bs_behavioralcategories", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *categoryRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *categoryRec) any { return r.Name }, required, unique),
-			field("description", BSText, "description", func(r *categoryRec) any { return r.Description }, sortable),
-			field("parent", BSToOne, "parent_id", func(r *categoryRec) any { return r.ParentID }, nullable, sortable, target("behavioralcategory")),
+			field("name", Text, "name", func(r *categoryRec) any { return r.Name }, required, unique),
+			field("description", Text, "description", func(r *categoryRec) any { return r.Description }, sortable),
+			field("parent", ToOne, "parent_id", func(r *categoryRec) any { return r.ParentID }, nullable, sortable, target("behavioralcategory")),
 		},
 	},
 	"behavioralparadigm": {
-		Name: "behavioralparadigm", Verbose: "behavioral paradigm", Table: "bs_behavioralparadigms", Write: BSWriteStaff,
+		Name: "behavioralparadigm", Verbose: "behavioral paradigm", Table: "bs_behavioralparadigms", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *paradigmRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *paradigmRec) any { return r.Name }, required, unique),
-			field("description", BSText, "description", func(r *paradigmRec) any { return r.Description }, sortable),
-			field("category", BSToOne, "category_id", func(r *paradigmRec) any { return r.CategoryID }, nullable, sortable, target("behavioralcategory")),
-			field("species", BSToMany, "", func(r *paradigmRec) any { return r.SpeciesIDs }, target("species"),
+			field("name", Text, "name", func(r *paradigmRec) any { return r.Name }, required, unique),
+			field("description", Text, "description", func(r *paradigmRec) any { return r.Description }, sortable),
+			field("category", ToOne, "category_id", func(r *paradigmRec) any { return r.CategoryID }, nullable, sortable, target("behavioralcategory")),
+			field("species", ToMany, "", func(r *paradigmRec) any { return r.SpeciesIDs }, target("species"),
 				through("bs_behavioralparadigm_species", "behavioral_paradigm_id", "species_id")),
-			field("original_publication", BSText, "original_publication", func(r *paradigmRec) any { return r.OriginalPublication }, sortable),
-			field("reference_url", BSText, "reference_url", func(r *paradigmRec) any { return r.ReferenceURL }, sortable),
-			field("rrid", BSText, "rrid", func(r *paradigmRec) any { return r.RRID }, nullable, sortable),
-			field("external_identifiers", BSJSONList, "external_identifiers", func(r *paradigmRec) any { return r.ExternalIdentifiers }),
+			field("original_publication", Text, "original_publication", func(r *paradigmRec) any { return r.OriginalPublication }, sortable),
+			field("reference_url", Text, "reference_url", func(r *paradigmRec) any { return r.ReferenceURL }, sortable),
+			field("rrid", Text, "rrid", func(r *paradigmRec) any { return r.RRID }, nullable, sortable),
+			field("external_identifiers", JSONList, "external_identifiers", func(r *paradigmRec) any { return r.ExternalIdentifiers }),
 		},
 	},
 	"brainregion": {
-		Name: "brainregion", Verbose: "brain region", Table: "bs_brainregions", Write: BSWriteStaff,
+		Name: "brainregion", Verbose: "brain region", Table: "bs_brainregions", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *brainRegRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *brainRegRec) any { return r.Name }, required, sortable),
-			field("description", BSText, "description", func(r *brainRegRec) any { return r.Description }, sortable),
-			field("acronym", BSText, "acronym", func(r *brainRegRec) any { return r.Acronym }, required, sortable),
-			field("atlas", BSText, "atlas", func(r *brainRegRec) any { return r.Atlas }, required, sortable),
+			field("name", Text, "name", func(r *brainRegRec) any { return r.Name }, required, sortable),
+			field("description", Text, "description", func(r *brainRegRec) any { return r.Description }, sortable),
+			field("acronym", Text, "acronym", func(r *brainRegRec) any { return r.Acronym }, required, sortable),
+			field("atlas", Text, "atlas", func(r *brainRegRec) any { return r.Atlas }, required, sortable),
 		},
 	},
 	"regulatoryauthority": {
-		Name: "regulatoryauthority", Verbose: "regulatory authority", Table: "bs_regulatoryauthorities", Write: BSWriteStaff,
+		Name: "regulatoryauthority", Verbose: "regulatory authority", Table: "bs_regulatoryauthorities", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *authorityRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *authorityRec) any { return r.Name }, required, unique),
-			field("abbreviation", BSText, "abbreviation", func(r *authorityRec) any { return r.Abbreviation }, sortable),
-			field("country", BSText, "country", func(r *authorityRec) any { return r.Country }, sortable),
-			field("authority_type", BSText, "authority_type", func(r *authorityRec) any { return r.AuthorityType }, sortable),
-			field("website", BSText, "website", func(r *authorityRec) any { return r.Website }, sortable),
-			field("description", BSText, "description", func(r *authorityRec) any { return r.Description }, sortable),
-			field("is_active", BSBool, "is_active", func(r *authorityRec) any { return r.IsActive }, sortable, def(true)),
+			field("name", Text, "name", func(r *authorityRec) any { return r.Name }, required, unique),
+			field("abbreviation", Text, "abbreviation", func(r *authorityRec) any { return r.Abbreviation }, sortable),
+			field("country", Text, "country", func(r *authorityRec) any { return r.Country }, sortable),
+			field("authority_type", Text, "authority_type", func(r *authorityRec) any { return r.AuthorityType }, sortable),
+			field("website", Text, "website", func(r *authorityRec) any { return r.Website }, sortable),
+			field("description", Text, "description", func(r *authorityRec) any { return r.Description }, sortable),
+			field("is_active", Bool, "is_active", func(r *authorityRec) any { return r.IsActive }, sortable, def(true)),
 		},
 	},
 	"hardwaredevice": {
-		Name: "hardwaredevice", Verbose: "hardware device", Table: "bs_hardwaredevices", Write: BSWriteStaff,
+		Name: "hardwaredevice", Verbose: "hardware device", Table: "bs_hardwaredevices", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *hardwareRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *hardwareRec) any { return r.Name }, required, unique),
-			field("description", BSText, "description", func(r *hardwareRec) any { return r.Description }, sortable),
-			field("supplier", BSToOne, "supplier_id", func(r *hardwareRec) any { return r.SupplierID }, required, sortable, target("supplier")),
-			field("rrid", BSText, "rrid", func(r *hardwareRec) any { return r.RRID }, nullable, sortable),
+			field("name", Text, "name", func(r *hardwareRec) any { return r.Name }, required, unique),
+			field("description", Text, "description", func(r *hardwareRec) any { return r.Description }, sortable),
+			field("supplier", ToOne, "supplier_id", func(r *hardwareRec) any { return r.SupplierID }, required, sortable, target("supplier")),
+			field("rrid", Text, "rrid", func(r *hardwareRec) any { return r.RRID }, nullable, sortable),
 			rridURLField(func(r *hardwareRec) *string { return r.RRID }),
-			field("external_identifiers", BSJSONList, "external_identifiers", func(r *hardwareRec) any { return r.ExternalIdentifiers }),
+			field("external_identifiers", JSONList, "external_identifiers", func(r *hardwareRec) any { return r.ExternalIdentifiers }),
 		},
 	},
 	"consumable": {
-		Name: "consumable", Table: "bs_consumables", Write: BSWriteStaff,
+		Name: "consumable", Table: "bs_consumables", Write: WriteStaff,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      everyRow,
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *consumableRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *consumableRec) any { return r.Name }, required, unique),
-			field("description", BSText, "description", func(r *consumableRec) any { return r.Description }, sortable),
-			field("supplier", BSToOne, "supplier_id", func(r *consumableRec) any { return r.SupplierID }, required, sortable, target("supplier")),
-			field("type", BSText, "type", func(r *consumableRec) any { return r.Type }, required, sortable),
-			field("rrid", BSText, "rrid", func(r *consumableRec) any { return r.RRID }, nullable, sortable),
+			field("name", Text, "name", func(r *consumableRec) any { return r.Name }, required, unique),
+			field("description", Text, "description", func(r *consumableRec) any { return r.Description }, sortable),
+			field("supplier", ToOne, "supplier_id", func(r *consumableRec) any { return r.SupplierID }, required, sortable, target("supplier")),
+			field("type", Text, "type", func(r *consumableRec) any { return r.Type }, required, sortable),
+			field("rrid", Text, "rrid", func(r *consumableRec) any { return r.RRID }, nullable, sortable),
 			rridURLField(func(r *consumableRec) *string { return r.RRID }),
-			field("external_identifiers", BSJSONList, "external_identifiers", func(r *consumableRec) any { return r.ExternalIdentifiers }),
-			field("details", BSJSON, "details", func(r *consumableRec) any { return r.Details }),
+			field("external_identifiers", JSONList, "external_identifiers", func(r *consumableRec) any { return r.ExternalIdentifiers }),
+			field("details", JSON, "details", func(r *consumableRec) any { return r.Details }),
 		},
 	},
 	"setup": {
-		Name: "setup", Table: "bs_setups", Write: BSWriteOwner,
+		Name: "setup", Table: "bs_setups", Write: WriteOwner,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      ownedVisible("bs_setups"),
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *setupRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *setupRec) any { return r.Name }, required, sortable),
-			field("location", BSText, "location", func(r *setupRec) any { return r.Location }, sortable),
-			field("description", BSText, "description", func(r *setupRec) any { return r.Description }, sortable),
-			field("setup_type", BSToOne, "setup_type_id", func(r *setupRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
-			field("specifications", BSJSON, "specifications", func(r *setupRec) any { return r.Specifications }),
-			field("is_public", BSBool, "is_public", func(r *setupRec) any { return r.IsPublic }, sortable),
+			field("name", Text, "name", func(r *setupRec) any { return r.Name }, required, sortable),
+			field("location", Text, "location", func(r *setupRec) any { return r.Location }, sortable),
+			field("description", Text, "description", func(r *setupRec) any { return r.Description }, sortable),
+			field("setup_type", ToOne, "setup_type_id", func(r *setupRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
+			field("specifications", JSON, "specifications", func(r *setupRec) any { return r.Specifications }),
+			field("is_public", Bool, "is_public", func(r *setupRec) any { return r.IsPublic }, sortable),
 			nullComputed("image"),
 		},
 	},
 	"behavioralassay": {
-		Name: "behavioralassay", Verbose: "behavioral assay", Table: "bs_behavioralassays", Write: BSWriteOwner,
+		Name: "behavioralassay", Verbose: "behavioral assay", Table: "bs_behavioralassays", Write: WriteOwner,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      ownedVisible("bs_behavioralassays"),
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *assayRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *assayRec) any { return r.Name }, required, sortable),
-			field("description", BSText, "description", func(r *assayRec) any { return r.Description }, sortable),
-			field("setup_type", BSToOne, "setup_type_id", func(r *assayRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
-			field("behavioral_paradigm", BSToOne, "behavioral_paradigm_id", func(r *assayRec) any { return r.BehavioralParadigmID }, required, sortable, target("behavioralparadigm")),
-			field("licenses", BSToMany, "", func(r *assayRec) any { return r.LicenseIDs }, target("license"),
+			field("name", Text, "name", func(r *assayRec) any { return r.Name }, required, sortable),
+			field("description", Text, "description", func(r *assayRec) any { return r.Description }, sortable),
+			field("setup_type", ToOne, "setup_type_id", func(r *assayRec) any { return r.SetupTypeID }, required, sortable, target("setuptype")),
+			field("behavioral_paradigm", ToOne, "behavioral_paradigm_id", func(r *assayRec) any { return r.BehavioralParadigmID }, required, sortable, target("behavioralparadigm")),
+			field("licenses", ToMany, "", func(r *assayRec) any { return r.LicenseIDs }, target("license"),
 				through("bs_behavioralassay_licenses", "behavioral_assay_id", "license_id")),
-			field("is_public", BSBool, "is_public", func(r *assayRec) any { return r.IsPublic }, sortable),
+			field("is_public", Bool, "is_public", func(r *assayRec) any { return r.IsPublic }, sortable),
 		},
 	},
 	"license": {
-		Name: "license", Table: "bs_licenses", Write: BSWriteOwner,
+		Name: "license", Table: "bs_licenses", Write: WriteOwner,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      ownedVisible("bs_licenses"),
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *licenseRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *licenseRec) any { return r.Name }, required, sortable),
-			field("type", BSText, "type", func(r *licenseRec) any { return r.Type }, required, sortable),
-			field("status", BSText, "status", func(r *licenseRec) any { return r.Status }, sortable, def("draft")),
-			field("description", BSText, "description", func(r *licenseRec) any { return r.Description }, sortable),
-			field("country", BSText, "country", func(r *licenseRec) any { return r.Country }, nullable, sortable),
-			field("regulatory_authority", BSToOne, "regulatory_authority_id", func(r *licenseRec) any { return r.RegulatoryAuthorityID }, nullable, sortable, target("regulatoryauthority")),
-			field("license_number", BSText, "license_number", func(r *licenseRec) any { return r.LicenseNumber }, sortable),
+			field("name", Text, "name", func(r *licenseRec) any { return r.Name }, required, sortable),
+			field("type", Text, "type", func(r *licenseRec) any { return r.Type }, required, sortable),
+			field("status", Text, "status", func(r *licenseRec) any { return r.Status }, sortable, def("draft")),
+			field("description", Text, "description", func(r *licenseRec) any { return r.Description }, sortable),
+			field("country", Text, "country", func(r *licenseRec) any { return r.Country }, nullable, sortable),
+			field("regulatory_authority", ToOne, "regulatory_authority_id", func(r *licenseRec) any { return r.RegulatoryAuthorityID }, nullable, sortable, target("regulatoryauthority")),
+			field("license_number", Text, "license_number", func(r *licenseRec) any { return r.LicenseNumber }, sortable),
 			nullComputed("license_document"),
-			field("valid_from", BSDate, "valid_from", func(r *licenseRec) any { return r.ValidFrom }, nullable, sortable),
-			field("valid_until", BSDate, "valid_until", func(r *licenseRec) any { return r.ValidUntil }, nullable, sortable),
+			field("valid_from", Date, "valid_from", func(r *licenseRec) any { return r.ValidFrom }, nullable, sortable),
+			field("valid_until", Date, "valid_until", func(r *licenseRec) any { return r.ValidUntil }, nullable, sortable),
 			emptyField("license_holders"),
-			field("behavioralassays", BSToMany, "", func(r *licenseRec) any { return r.BehavioralAssayIDs }, readOnly, target("behavioralassay"),
+			field("behavioralassays", ToMany, "", func(r *licenseRec) any { return r.BehavioralAssayIDs }, readOnly, target("behavioralassay"),
 				through("bs_behavioralassay_licenses", "license_id", "behavioral_assay_id")),
-			field("subjects", BSToMany, "", func(r *licenseRec) any { return r.SubjectIDs }, readOnly, target("subject"),
+			field("subjects", ToMany, "", func(r *licenseRec) any { return r.SubjectIDs }, readOnly, target("subject"),
 				through("bs_subject_licenses", "license_id", "subject_id")),
 			emptyField("procedures"),
-			field("is_public", BSBool, "is_public", func(r *licenseRec) any { return r.IsPublic }, sortable),
+			field("is_public", Bool, "is_public", func(r *licenseRec) any { return r.IsPublic }, sortable),
 		},
 	},
 	"inventory": {
-		Name: "inventory", Table: "bs_inventories", Write: BSWriteOwner,
+		Name: "inventory", Table: "bs_inventories", Write: WriteOwner,
 		DefaultOrder: []string{"created_at", "id"},
 		visible:      ownedVisible("bs_inventories"),
-		Fields: []BSField{
+		Fields: []Field{
 			idField(func(r *inventoryRec) any { return r.ID }),
-			field("name", BSText, "name", func(r *inventoryRec) any { return r.Name }, required, sortable),
-			field("location", BSText, "location", func(r *inventoryRec) any { return r.Location }, sortable),
-			field("description", BSText, "description", func(r *inventoryRec) any { return r.Description }, sortable),
-			field("is_public", BSBool, "is_public", func(r *inventoryRec) any { return r.IsPublic }, sortable),
+			field("name", Text, "name", func(r *inventoryRec) any { return r.Name }, required, sortable),
+			field("location", Text, "location", func(r *inventoryRec) any { return r.Location }, sortable),
+			field("description", Text, "description", func(r *inventoryRec) any { return r.Description }, sortable),
+			field("is_public", Bool, "is_public", func(r *inventoryRec) any { return r.IsPublic }, sortable),
 		},
 	},
 }
 
-// IsBSAttributeModel reports whether model is one of this file's models
+// IsAttributeModel reports whether model is one of this file's models
 // (served by the generic functions below).
-func IsBSAttributeModel(model string) bool { _, ok := bsAttributeModels[model]; return ok }
+func IsAttributeModel(model string) bool { _, ok := bsAttributeModels[model]; return ok }
 
 // ---------------------------------------------------------------------------
 // Reads
 
 // attrLinks fills the to-many id lists of recs (records of model) with the
 // related ids v may see: one query per relation for the whole page.
-func attrLinks[T any](db *gorm.DB, v BSViewer, model string, recs []T, ids func(*T) string, lists func(*T) map[string]*[]string) error {
+func attrLinks[T any](db *gorm.DB, v Viewer, model string, recs []T, ids func(*T) string, lists func(*T) map[string]*[]string) error {
 	if lists == nil || len(recs) == 0 {
 		return nil
 	}
@@ -488,7 +490,7 @@ func attrLinks[T any](db *gorm.DB, v BSViewer, model string, recs []T, ids func(
 	}
 	want := lists(&recs[0])
 	for _, f := range m.Fields {
-		if _, ok := want[f.Name]; !ok || f.Kind != BSToMany {
+		if _, ok := want[f.Name]; !ok || f.Kind != ToMany {
 			continue
 		}
 		vis := v.visibleIDs(f.Target)
@@ -523,7 +525,7 @@ type attrTable[T any] struct {
 
 func (a attrTable[T]) table() string { return bsRegistry[a.model].Table }
 
-func (a attrTable[T]) list(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]T, int64, error) {
+func (a attrTable[T]) list(s *Store, ctx context.Context, v Viewer, q ListQuery, page Page) ([]T, int64, error) {
 	rows, n, err := listPage[T](s.ctxRead(ctx).Table(a.table()), v, a.model, q, page, nil, "")
 	if err != nil {
 		return nil, 0, err
@@ -531,7 +533,7 @@ func (a attrTable[T]) list(s *Store, ctx context.Context, v BSViewer, q BSListQu
 	return rows, n, attrLinks(s.ctxRead(ctx), v, a.model, rows, a.id, a.lists)
 }
 
-func (a attrTable[T]) byID(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error) {
+func (a attrTable[T]) byID(s *Store, ctx context.Context, v Viewer, ids []string) ([]T, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -546,59 +548,59 @@ func (a attrTable[T]) byID(s *Store, ctx context.Context, v BSViewer, ids []stri
 	return orderByIDs(rows, ids, func(r T) string { return a.id(&r) }), nil
 }
 
-func (a attrTable[T]) get(s *Store, ctx context.Context, v BSViewer, id string) (*T, error) {
+func (a attrTable[T]) get(s *Store, ctx context.Context, v Viewer, id string) (*T, error) {
 	rows, err := a.byID(s, ctx, v, []string{id})
 	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return &rows[0], nil
 }
 
 var (
-	setupTypeTable  = attrTable[BSSetupType]{model: "setuptype", id: func(r *BSSetupType) string { return r.ID }}
-	categoryTable   = attrTable[BSBehavioralCategory]{model: "behavioralcategory", id: func(r *BSBehavioralCategory) string { return r.ID }}
-	brainRegTable   = attrTable[BSBrainRegion]{model: "brainregion", id: func(r *BSBrainRegion) string { return r.ID }}
-	authorityTable  = attrTable[BSRegulatoryAuthority]{model: "regulatoryauthority", id: func(r *BSRegulatoryAuthority) string { return r.ID }}
-	hardwareTable   = attrTable[BSHardwareDevice]{model: "hardwaredevice", id: func(r *BSHardwareDevice) string { return r.ID }}
-	consumableTable = attrTable[BSConsumable]{model: "consumable", id: func(r *BSConsumable) string { return r.ID }}
-	setupTable      = attrTable[BSSetup]{model: "setup", id: func(r *BSSetup) string { return r.ID }}
-	inventoryTable  = attrTable[BSInventory]{model: "inventory", id: func(r *BSInventory) string { return r.ID }}
-	paradigmTable   = attrTable[BSBehavioralParadigmRecord]{model: "behavioralparadigm",
-		id: func(r *BSBehavioralParadigmRecord) string { return r.ID },
-		lists: func(r *BSBehavioralParadigmRecord) map[string]*[]string {
+	setupTypeTable  = attrTable[SetupType]{model: "setuptype", id: func(r *SetupType) string { return r.ID }}
+	categoryTable   = attrTable[BehavioralCategory]{model: "behavioralcategory", id: func(r *BehavioralCategory) string { return r.ID }}
+	brainRegTable   = attrTable[BrainRegion]{model: "brainregion", id: func(r *BrainRegion) string { return r.ID }}
+	authorityTable  = attrTable[RegulatoryAuthority]{model: "regulatoryauthority", id: func(r *RegulatoryAuthority) string { return r.ID }}
+	hardwareTable   = attrTable[HardwareDevice]{model: "hardwaredevice", id: func(r *HardwareDevice) string { return r.ID }}
+	consumableTable = attrTable[Consumable]{model: "consumable", id: func(r *Consumable) string { return r.ID }}
+	setupTable      = attrTable[Setup]{model: "setup", id: func(r *Setup) string { return r.ID }}
+	inventoryTable  = attrTable[Inventory]{model: "inventory", id: func(r *Inventory) string { return r.ID }}
+	paradigmTable   = attrTable[BehavioralParadigmRecord]{model: "behavioralparadigm",
+		id: func(r *BehavioralParadigmRecord) string { return r.ID },
+		lists: func(r *BehavioralParadigmRecord) map[string]*[]string {
 			return map[string]*[]string{"species": &r.SpeciesIDs}
 		}}
-	assayTable = attrTable[BSBehavioralAssayRecord]{model: "behavioralassay",
-		id: func(r *BSBehavioralAssayRecord) string { return r.ID },
-		lists: func(r *BSBehavioralAssayRecord) map[string]*[]string {
+	assayTable = attrTable[BehavioralAssayRecord]{model: "behavioralassay",
+		id: func(r *BehavioralAssayRecord) string { return r.ID },
+		lists: func(r *BehavioralAssayRecord) map[string]*[]string {
 			return map[string]*[]string{"licenses": &r.LicenseIDs}
 		}}
-	licenseTable = attrTable[BSLicenseRecord]{model: "license",
-		id: func(r *BSLicenseRecord) string { return r.ID },
-		lists: func(r *BSLicenseRecord) map[string]*[]string {
+	licenseTable = attrTable[LicenseRecord]{model: "license",
+		id: func(r *LicenseRecord) string { return r.ID },
+		lists: func(r *LicenseRecord) map[string]*[]string {
 			return map[string]*[]string{"behavioralassays": &r.BehavioralAssayIDs, "subjects": &r.SubjectIDs}
 		}}
 )
 
-// BSAttributeReader reads one model of this file: a page of a list, one
+// AttributeReader reads one model of this file: a page of a list, one
 // record, the records among ids (for include[]). Every read sees what v
 // may see only.
-type BSAttributeReader[T any] struct {
-	List func(s *Store, ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]T, int64, error)
-	Get  func(s *Store, ctx context.Context, v BSViewer, id string) (*T, error)
-	ByID func(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error)
+type AttributeReader[T any] struct {
+	List func(s *Store, ctx context.Context, v Viewer, q ListQuery, page Page) ([]T, int64, error)
+	Get  func(s *Store, ctx context.Context, v Viewer, id string) (*T, error)
+	ByID func(s *Store, ctx context.Context, v Viewer, ids []string) ([]T, error)
 }
 
-func readerOf[T any](a attrTable[T]) BSAttributeReader[T] {
-	return BSAttributeReader[T]{
-		List: func(s *Store, ctx context.Context, v BSViewer, q BSListQuery, p BSPage) ([]T, int64, error) {
+func readerOf[T any](a attrTable[T]) AttributeReader[T] {
+	return AttributeReader[T]{
+		List: func(s *Store, ctx context.Context, v Viewer, q ListQuery, p Page) ([]T, int64, error) {
 			return a.list(s, ctx, v, q, p)
 		},
-		Get: func(s *Store, ctx context.Context, v BSViewer, id string) (*T, error) { return a.get(s, ctx, v, id) },
-		ByID: func(s *Store, ctx context.Context, v BSViewer, ids []string) ([]T, error) {
+		Get: func(s *Store, ctx context.Context, v Viewer, id string) (*T, error) { return a.get(s, ctx, v, id) },
+		ByID: func(s *Store, ctx context.Context, v Viewer, ids []string) ([]T, error) {
 			return a.byID(s, ctx, v, ids)
 		},
 	}
@@ -606,23 +608,23 @@ func readerOf[T any](a attrTable[T]) BSAttributeReader[T] {
 
 // The readers of this file's models.
 var (
-	BSSetupTypes            = readerOf(setupTypeTable)
-	BSBehavioralCategories  = readerOf(categoryTable)
-	BSBehavioralParadigms   = readerOf(paradigmTable)
-	BSBrainRegions          = readerOf(brainRegTable)
-	BSRegulatoryAuthorities = readerOf(authorityTable)
-	BSHardwareDevices       = readerOf(hardwareTable)
-	BSConsumables           = readerOf(consumableTable)
-	BSSetups                = readerOf(setupTable)
-	BSBehavioralAssays      = readerOf(assayTable)
-	BSLicenses              = readerOf(licenseTable)
-	BSInventories           = readerOf(inventoryTable)
+	SetupTypes            = readerOf(setupTypeTable)
+	BehavioralCategories  = readerOf(categoryTable)
+	BehavioralParadigms   = readerOf(paradigmTable)
+	BrainRegions          = readerOf(brainRegTable)
+	RegulatoryAuthorities = readerOf(authorityTable)
+	HardwareDevices       = readerOf(hardwareTable)
+	Consumables           = readerOf(consumableTable)
+	Setups                = readerOf(setupTable)
+	BehavioralAssays      = readerOf(assayTable)
+	Licenses              = readerOf(licenseTable)
+	Inventories           = readerOf(inventoryTable)
 )
 
 // subjectLicenses fills the licenses of subject records (those v may see).
-func subjectLicenses(db *gorm.DB, v BSViewer, recs []BSSubjectRecord) error {
-	return attrLinks(db, v, "subject", recs, func(r *BSSubjectRecord) string { return r.ID },
-		func(r *BSSubjectRecord) map[string]*[]string { return map[string]*[]string{"licenses": &r.LicenseIDs} })
+func subjectLicenses(db *gorm.DB, v Viewer, recs []SubjectRecord) error {
+	return attrLinks(db, v, "subject", recs, func(r *SubjectRecord) string { return r.ID },
+		func(r *SubjectRecord) map[string]*[]string { return map[string]*[]string{"licenses": &r.LicenseIDs} })
 }
 
 // ---------------------------------------------------------------------------
@@ -739,9 +741,9 @@ func refuseReferenced(w *bsWrite) error {
 // bsReferenced reports whether a to-one relation of any model of the
 // registry refers to the record id of model.
 func bsReferenced(tx *gorm.DB, model, id string) (bool, error) {
-	for _, m := range BSModels() {
+	for _, m := range Models() {
 		for _, f := range m.Fields {
-			if f.Kind != BSToOne || f.Target != model || f.Col == "" {
+			if f.Kind != ToOne || f.Target != model || f.Col == "" {
 				continue
 			}
 			var n int64
@@ -760,35 +762,35 @@ func bsReferenced(tx *gorm.DB, model, id string) (bool, error) {
 // (default: name).
 var importKeys = map[string][]string{"brainregion": {"atlas", "acronym"}}
 
-// ImportBSAttributes seeds the global table of model (a resource or
+// ImportAttributes seeds the global table of model (a resource or
 // taxonomy of this file) with entries in one transaction, through the
 // generic write path without a caller: an entry that matches an existing
 // record by the model's import key (its name; atlas and acronym for a
 // brain region) changes the fields it carries, others are created. A
 // to-one relation may name its target by id or by name. Nothing is written
 // when an entry is invalid (the error names it).
-func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []BSChange) (created, updated int, err error) {
-	if !slices.Contains(BSImportModels(), model) {
-		return 0, 0, fmt.Errorf("unknown model %q (%s)", model, strings.Join(BSImportModels(), ", "))
+func (s *Store) ImportAttributes(ctx context.Context, model string, entries []Change) (created, updated int, err error) {
+	if !slices.Contains(ImportModels(), model) {
+		return 0, 0, fmt.Errorf("unknown model %q (%s)", model, strings.Join(ImportModels(), ", "))
 	}
 	m := bsRegistry[model]
 	key := importKeys[model]
 	if key == nil {
 		key = []string{"name"}
 	}
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.core.Write(ctx, func(tx *gorm.DB) error {
 		for i, ch := range entries {
 			q := tx.Table(m.Table)
 			for _, k := range key {
 				v, ok := ch.Set[k]
 				if !ok {
-					return fmt.Errorf("entry %d: %w", i, Invalid(k, "This field is required."))
+					return fmt.Errorf("entry %d: %w", i, store.Invalid(k, "This field is required."))
 				}
 				q = q.Where(m.Field(k).Col+" = ?", v)
 			}
 			for _, f := range m.Fields {
 				ref := textOf(ch.Set[f.Name])
-				if f.Kind != BSToOne || ref == "" {
+				if f.Kind != ToOne || ref == "" {
 					continue
 				}
 				var ids []string
@@ -807,7 +809,7 @@ func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []
 			if len(ids) > 0 {
 				op, id = opUpdate, ids[0]
 			}
-			if _, err := writeBSRecord(tx, 0, model, id, ch, op, false); err != nil {
+			if _, err := writeRecord(tx, 0, model, id, ch, op, false); err != nil {
 				return fmt.Errorf("entry %d: %w", i, err)
 			}
 			if op == opCreate {
@@ -821,12 +823,12 @@ func (s *Store) ImportBSAttributes(ctx context.Context, model string, entries []
 	return created, updated, err
 }
 
-// BSImportModels lists the models of this file that `sessionhub import`
+// ImportModels lists the models of this file that `sessionhub import`
 // seeds (the staff-written ones).
-func BSImportModels() []string {
+func ImportModels() []string {
 	var out []string
-	for _, m := range BSModels() {
-		if _, ok := bsAttributeModels[m.Name]; ok && m.Write == BSWriteStaff {
+	for _, m := range Models() {
+		if _, ok := bsAttributeModels[m.Name]; ok && m.Write == WriteStaff {
 			out = append(out, m.Name)
 		}
 	}

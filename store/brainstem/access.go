@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -11,17 +11,19 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-// BSViewer is who reads or writes BrainSTEM records: a signed-in user on the
+// Viewer is who reads or writes BrainSTEM records: a signed-in user on the
 // private portal, or anyone (UserID possibly 0) on the read-only public portal.
-type BSViewer struct {
+type Viewer struct {
 	UserID uint
 	Public bool
 }
 
-// BSPage is a window of a list.
-type BSPage struct{ Limit, Offset int }
+// Page is a window of a list.
+type Page struct{ Limit, Offset int }
 
 // Visibility: what a viewer may see of each model, defined once here.
 //
@@ -55,8 +57,8 @@ const (
 // viaProjects is the visibility of a model linked to projects through
 // link (session, subject): `outer IN (SELECT src FROM link WHERE
 // project_id IN (<the viewer's or the public projects>))`.
-func viaProjects(outer, src, link string) func(BSViewer) []bsCond {
-	return func(v BSViewer) []bsCond {
+func viaProjects(outer, src, link string) func(Viewer) []bsCond {
+	return func(v Viewer) []bsCond {
 		if v.Public {
 			return []bsCond{inSub(outer, src, link, "project_id IN ("+bsPublicProjects+")")}
 		}
@@ -66,8 +68,8 @@ func viaProjects(outer, src, link string) func(BSViewer) []bsCond {
 
 // inProject is the visibility of a model with one project (collection,
 // cohort, breeding) or of a project itself (col its id).
-func inProject(col string) func(BSViewer) []bsCond {
-	return func(v BSViewer) []bsCond {
+func inProject(col string) func(Viewer) []bsCond {
+	return func(v Viewer) []bsCond {
 		if v.Public {
 			return []bsCond{inSub(col, "id", "bs_projects", "is_public = TRUE")}
 		}
@@ -100,7 +102,7 @@ const (
 // visible returns the conditions (to be ANDed), on the table of model,
 // that select the rows v may see: the model's scope in the registry. A
 // model without one sees nothing (TestVisibilityCoversEveryModel fails).
-func (v BSViewer) visible(model string) []bsCond {
+func (v Viewer) visible(model string) []bsCond {
 	if m := bsRegistry[model]; m != nil && m.visible != nil {
 		return m.visible(v)
 	}
@@ -108,13 +110,13 @@ func (v BSViewer) visible(model string) []bsCond {
 }
 
 // visibleSQL is visible as one condition.
-func (v BSViewer) visibleSQL(model string) bsCond {
+func (v Viewer) visibleSQL(model string) bsCond {
 	return andConds(v.visible(model))
 }
 
 // visibleIDs is `SELECT <table>.id FROM <table> WHERE <visible>`: the ids
 // of model that v may see, for an IN (…).
-func (v BSViewer) visibleIDs(model string) bsCond {
+func (v Viewer) visibleIDs(model string) bsCond {
 	m := bsModels[model]
 	c := v.visibleSQL(model)
 	return bsCond{sql: fmt.Sprintf("SELECT %s FROM %s WHERE %s", m.pk(), m.table, c.sql), args: c.args}
@@ -135,17 +137,17 @@ func andConds(cs []bsCond) bsCond {
 
 // where adds the conditions of model's visibility to db, one WHERE term each
 // (for lookups by id and the related-id lists).
-func (v BSViewer) where(db *gorm.DB, model string) *gorm.DB {
+func (v Viewer) where(db *gorm.DB, model string) *gorm.DB {
 	for _, c := range v.visible(model) {
 		db = db.Where(c.sql, c.args...)
 	}
 	return db
 }
 
-func (v BSViewer) sessions(db *gorm.DB) *gorm.DB { return v.where(db, "session") }
+func (v Viewer) sessions(db *gorm.DB) *gorm.DB { return v.where(db, "session") }
 
 // sessionsByID is sessions for lookups of a few ids.
-func (v BSViewer) sessionsByID(db *gorm.DB) *gorm.DB {
+func (v Viewer) sessionsByID(db *gorm.DB) *gorm.DB {
 	if v.Public {
 		return db.Where(bsSessionPublicOneSQL)
 	}
@@ -153,7 +155,7 @@ func (v BSViewer) sessionsByID(db *gorm.DB) *gorm.DB {
 }
 
 // sessionDataStoragesByID is sessionDataStorages for lookups by id.
-func (v BSViewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
+func (v Viewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
 	storage := v.visible("sessiondatastorage")[1]
 	if v.Public {
 		return db.Where(bsSDSPublicOneSQL).Where(storage.sql, storage.args...)
@@ -161,14 +163,14 @@ func (v BSViewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
 	return db.Where(bsSDSMemberOneSQL, v.UserID).Where(storage.sql, storage.args...)
 }
 
-func (v BSViewer) projects(db *gorm.DB) *gorm.DB { return v.where(db, "project") }
+func (v Viewer) projects(db *gorm.DB) *gorm.DB { return v.where(db, "project") }
 
-func (v BSViewer) datastorages(db *gorm.DB) *gorm.DB { return v.where(db, "datastorage") }
+func (v Viewer) datastorages(db *gorm.DB) *gorm.DB { return v.where(db, "datastorage") }
 
-func (v BSViewer) sessionDataStorages(db *gorm.DB) *gorm.DB { return v.where(db, "sessiondatastorage") }
+func (v Viewer) sessionDataStorages(db *gorm.DB) *gorm.DB { return v.where(db, "sessiondatastorage") }
 
-// newBSID returns a random (version 4) UUID string.
-func newBSID() string {
+// newID returns a random (version 4) UUID string.
+func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
@@ -180,8 +182,8 @@ func newBSID() string {
 // v, on base (a query on the model's table). scan reads one row of the
 // page query (nil: GORM's Find into T); sel, if not empty, is its column
 // list with selArgs for its placeholders.
-func listPage[T any](base *gorm.DB, v BSViewer, model string, q BSListQuery, page BSPage, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
-	c, err := compileBSQuery(bsDialectOf(base), v, model, q)
+func listPage[T any](base *gorm.DB, v Viewer, model string, q ListQuery, page Page, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
+	c, err := compileQuery(bsDialectOf(base), v, model, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -234,12 +236,12 @@ func scanAll[T any](db *gorm.DB, scan func(*sql.Rows) (T, error)) ([]T, error) {
 
 // memberRoles returns the caller's membership rows for the given projects,
 // keyed by project id.
-func memberRoles(tx *gorm.DB, userID uint, projectIDs []string) (map[string]BSProjectMember, error) {
-	out := map[string]BSProjectMember{}
+func memberRoles(tx *gorm.DB, userID uint, projectIDs []string) (map[string]ProjectMember, error) {
+	out := map[string]ProjectMember{}
 	if len(projectIDs) == 0 {
 		return out, nil
 	}
-	var rows []BSProjectMember
+	var rows []ProjectMember
 	err := tx.Where("user_id = ? AND project_id IN ?", userID, projectIDs).Find(&rows).Error
 	for _, r := range rows {
 		out[r.ProjectID] = r
@@ -284,7 +286,7 @@ func missingIDs(tx *gorm.DB, table string, ids []string) ([]string, error) {
 // missingVisible returns the ids (in input order) of model that v may not
 // see, whether or not they exist: a reference to them is answered like one
 // to a record that does not exist.
-func missingVisible(tx *gorm.DB, v BSViewer, model string, ids []string) ([]string, error) {
+func missingVisible(tx *gorm.DB, v Viewer, model string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -308,7 +310,7 @@ func ownsAll(tx *gorm.DB, userID uint, ids []string) (bool, error) {
 		return true, nil
 	}
 	var n int64
-	err := tx.Model(&BSDataStorage{}).Where("id IN ? AND owner_id = ?", ids, userID).Count(&n).Error
+	err := tx.Model(&DataStorage{}).Where("id IN ? AND owner_id = ?", ids, userID).Count(&n).Error
 	return n == int64(len(ids)), err
 }
 
@@ -321,7 +323,7 @@ func (f fieldErrors) err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: f}
+	return &store.ValidationError{Fields: f}
 }
 
 // nameTaken reports whether another row of table already uses name.
@@ -334,7 +336,7 @@ func nameTaken(tx *gorm.DB, table, name, exceptID string) (bool, error) {
 // uniqueName turns a unique-index race into the DRF field message.
 func uniqueName(err error, msg string) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return Invalid("name", msg)
+		return store.Invalid("name", msg)
 	}
 	return err
 }
@@ -361,16 +363,16 @@ func jsonText(v any) string {
 
 // sqlDialect is the dialect of the store's database, for the SQL of record
 // reads.
-func (s *Store) sqlDialect() *bsDialect { return bsDialectOf(s.R) }
+func (s *Store) sqlDialect() *bsDialect { return bsDialectOf(s.core.R) }
 
 // ctxRead and ctxWrite keep the call sites short.
-func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.R.WithContext(ctx) }
+func (s *Store) ctxRead(ctx context.Context) *gorm.DB { return s.core.R.WithContext(ctx) }
 
 // ctxPrepared is ctxRead with prepared statements (GORM keeps one LRU of
 // them per pool), for the few fixed-shape lookups on every detail request;
 // list queries, whose SQL varies with the filters, are not cached.
 func (s *Store) ctxPrepared(ctx context.Context) *gorm.DB {
-	return s.R.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
+	return s.core.R.Session(&gorm.Session{PrepareStmt: true, Context: ctx})
 }
 
 // idList decodes a JSON array of ids built by bsDialect.jsonAgg. Ids have

@@ -1,28 +1,30 @@
-package store
+package brainstem
 
 import (
 	"context"
 	"database/sql"
 	"slices"
 	"time"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-// BSSubject is an experimental subject: in one or more projects, of a
+// Subject is an experimental subject: in one or more projects, of a
 // strain, possibly from a supplier and of a breeding. Dates are
 // "YYYY-MM-DD" text.
-type BSSubject struct {
-	ID                string      `gorm:"primaryKey;type:text"`
-	Name              string      `gorm:"uniqueIndex;not null"`
-	Description       string      `gorm:"not null;default:''"`
-	StrainID          string      `gorm:"type:text;not null;index"`
-	Strain            BSStrain    `gorm:"constraint:OnDelete:RESTRICT"`
-	Sex               string      `gorm:"not null;default:'U'"`
-	GeneticLine       string      `gorm:"not null;default:''"`
-	Genotype          string      `gorm:"not null;default:''"`
-	SubjectIdentifier string      `gorm:"not null;default:''"`
-	SupplierID        *string     `gorm:"type:text;index"`
-	Supplier          *BSSupplier `gorm:"constraint:OnDelete:RESTRICT"`
-	BreedingID        *string     `gorm:"type:text"`
+type Subject struct {
+	ID                string    `gorm:"primaryKey;type:text"`
+	Name              string    `gorm:"uniqueIndex;not null"`
+	Description       string    `gorm:"not null;default:''"`
+	StrainID          string    `gorm:"type:text;not null;index"`
+	Strain            Strain    `gorm:"constraint:OnDelete:RESTRICT"`
+	Sex               string    `gorm:"not null;default:'U'"`
+	GeneticLine       string    `gorm:"not null;default:''"`
+	Genotype          string    `gorm:"not null;default:''"`
+	SubjectIdentifier string    `gorm:"not null;default:''"`
+	SupplierID        *string   `gorm:"type:text;index"`
+	Supplier          *Supplier `gorm:"constraint:OnDelete:RESTRICT"`
+	BreedingID        *string   `gorm:"type:text"`
 	BirthDate         *string
 	DeathDate         *string
 	Status            string    `gorm:"not null;default:'active'"`
@@ -34,29 +36,29 @@ type BSSubject struct {
 }
 
 // TableName pins the table name.
-func (BSSubject) TableName() string { return "bs_subjects" }
+func (Subject) TableName() string { return "bs_subjects" }
 
-// BSSubjectProject links a subject to one of its projects.
-type BSSubjectProject struct {
-	SubjectID string    `gorm:"primaryKey;type:text;index:idx_bs_subject_projects_project_subject,priority:2"`
-	ProjectID string    `gorm:"primaryKey;type:text;index;index:idx_bs_subject_projects_project_subject,priority:1"`
-	Subject   BSSubject `gorm:"constraint:OnDelete:CASCADE"`
-	Project   BSProject `gorm:"constraint:OnDelete:CASCADE"`
+// SubjectProject links a subject to one of its projects.
+type SubjectProject struct {
+	SubjectID string  `gorm:"primaryKey;type:text;index:idx_bs_subject_projects_project_subject,priority:2"`
+	ProjectID string  `gorm:"primaryKey;type:text;index;index:idx_bs_subject_projects_project_subject,priority:1"`
+	Subject   Subject `gorm:"constraint:OnDelete:CASCADE"`
+	Project   Project `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // TableName pins the table name.
-func (BSSubjectProject) TableName() string { return "bs_subject_projects" }
+func (SubjectProject) TableName() string { return "bs_subject_projects" }
 
-// BSSubjectRecord is a subject with the ids of its projects the viewer may see.
-type BSSubjectRecord struct {
-	BSSubject
+// SubjectRecord is a subject with the ids of its projects the viewer may see.
+type SubjectRecord struct {
+	Subject
 	ProjectIDs []string
 	// ProcedureIDs are the subject's procedures, oldest first (visible with the subject).
 	ProcedureIDs []string
 	LicenseIDs   []string // the licenses v may see
 }
 
-func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
+func bsSubjectSelect(d *bsDialect, v Viewer) (string, []any) {
 	projects, breedings := v.visibleIDs("project"), v.visibleIDs("breeding")
 	return "bs_subjects.id, bs_subjects.name, bs_subjects.description, bs_subjects.strain_id, bs_subjects.sex, " +
 			"bs_subjects.genetic_line, bs_subjects.genotype, bs_subjects.subject_identifier, bs_subjects.supplier_id, " +
@@ -67,8 +69,8 @@ func bsSubjectSelect(d *bsDialect, v BSViewer) (string, []any) {
 		append(slices.Clip(breedings.args), projects.args...)
 }
 
-func scanBSSubject(rows *sql.Rows) (BSSubjectRecord, error) {
-	var r BSSubjectRecord
+func scanSubject(rows *sql.Rows) (SubjectRecord, error) {
+	var r SubjectRecord
 	var supplier, breeding, birth, death, storage sql.NullString
 	var projects, procedures string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.StrainID, &r.Sex, &r.GeneticLine, &r.Genotype,
@@ -93,44 +95,44 @@ func nullString(s sql.NullString) *string {
 	return &s.String
 }
 
-// ListBSSubjects returns one page of the subjects v may see and their total.
-func (s *Store) ListBSSubjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSubjectRecord, int64, error) {
-	base := s.ctxRead(ctx).Model(&BSSubject{})
+// ListSubjects returns one page of the subjects v may see and their total.
+func (s *Store) ListSubjects(ctx context.Context, v Viewer, q ListQuery, page Page) ([]SubjectRecord, int64, error) {
+	base := s.ctxRead(ctx).Model(&Subject{})
 	sel, args := bsSubjectSelect(s.sqlDialect(), v)
-	recs, n, err := listPage(base, v, "subject", q, page, scanBSSubject, sel, args...)
+	recs, n, err := listPage(base, v, "subject", q, page, scanSubject, sel, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	return recs, n, subjectLicenses(s.ctxRead(ctx), v, recs)
 }
 
-// GetBSSubject returns a subject v may see; ErrNotFound otherwise.
-func (s *Store) GetBSSubject(ctx context.Context, v BSViewer, id string) (*BSSubjectRecord, error) {
-	recs, err := s.BSSubjectsByID(ctx, v, []string{id})
+// GetSubject returns a subject v may see; store.ErrNotFound otherwise.
+func (s *Store) GetSubject(ctx context.Context, v Viewer, id string) (*SubjectRecord, error) {
+	recs, err := s.SubjectsByID(ctx, v, []string{id})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return &recs[0], nil
 }
 
-// BSSubjectsByID returns the subjects among ids that v may see, in the order of ids.
-func (s *Store) BSSubjectsByID(ctx context.Context, v BSViewer, ids []string) ([]BSSubjectRecord, error) {
+// SubjectsByID returns the subjects among ids that v may see, in the order of ids.
+func (s *Store) SubjectsByID(ctx context.Context, v Viewer, ids []string) ([]SubjectRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	sel, args := bsSubjectSelect(s.sqlDialect(), v)
-	recs, err := scanAll(v.where(s.ctxRead(ctx).Model(&BSSubject{}), "subject").Select(sel, args...).
-		Where("bs_subjects.id IN ?", ids), scanBSSubject)
+	recs, err := scanAll(v.where(s.ctxRead(ctx).Model(&Subject{}), "subject").Select(sel, args...).
+		Where("bs_subjects.id IN ?", ids), scanSubject)
 	if err != nil {
 		return nil, err
 	}
 	if err := subjectLicenses(s.ctxRead(ctx), v, recs); err != nil {
 		return nil, err
 	}
-	return orderByIDs(recs, ids, func(r BSSubjectRecord) string { return r.ID }), nil
+	return orderByIDs(recs, ids, func(r SubjectRecord) string { return r.ID }), nil
 }
 
 func optID(id *string) []string {

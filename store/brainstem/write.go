@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // Writes of BrainSTEM records, driven by the registry: one path creates,
@@ -19,16 +21,16 @@ import (
 // The steps, in Django REST framework's order (each inside one write
 // transaction, so a failure writes nothing):
 //
-//  1. the model-wide guard (BSWriteStaff: staff only; 403);
+//  1. the model-wide guard (WriteStaff: staff only; 403);
 //  2. update and delete: the record as the caller may see it (404 otherwise);
 //  3. create and update: the field checks (400, all fields at once):
 //     required fields of a full write, unique text fields ("<model> with
 //     this <field> already exists."), references — every to-one and to-many
 //     id must name a record the caller may see, or, for the relation that
-//     carries the write scope (BSField.Scope), one that exists — then the
+//     carries the write scope (Field.Scope), one that exists — then the
 //     hooks' own checks;
-//  4. the write scope (403): BSWriteProject: can_change on the record's
-//     projects before and after the change; BSWriteOwner: the caller owns
+//  4. the write scope (403): WriteProject: can_change on the record's
+//     projects before and after the change; WriteOwner: the caller owns
 //     the record (a created record is theirs); then the hooks' authorize;
 //  5. the row (columns of the scalar and to-one fields), the to-many link
 //     tables (the links to records the caller may see are replaced; links
@@ -39,60 +41,60 @@ import (
 // is Untimed), its descriptor in bsRegistry (fields with their columns,
 // Required, Nullable, ReadOnly, Unique, Default, Kept, relations with
 // Target and, for to-many, Link/LinkSrc/LinkDst; the Write scope and, for
-// BSWriteProject, the relation marked Scope), and its reads (List, Get,
+// WriteProject, the relation marked Scope), and its reads (List, Get,
 // ByID). Create, PUT, PATCH and DELETE then need no store code: the
 // server's handlers call createRecord, replaceRecord, updateRecord and
 // deleteRecord (server/brainstem/write.go). Give the model bsHooks only for
 // rules that are its own (see brainstem_write_hooks.go).
 
-// BSChange is one write of a model's record, decoded from a request body
+// Change is one write of a model's record, decoded from a request body
 // against the model's descriptor (the server decodes; see
 // server/brainstem/write.go).
-type BSChange struct {
+type Change struct {
 	// Set holds the values of the writable fields sent, by wire name, typed
-	// by the field's kind: BSText string; BSInt int64; BSBool bool; BSDate
-	// "YYYY-MM-DD"; BSDateTime time.Time (UTC); BSJSON, BSJSONList,
-	// BSTextList and BSUUIDList JSON text; BSToOne an id; BSToMany []string
+	// by the field's kind: Text string; Int int64; Bool bool; Date
+	// "YYYY-MM-DD"; DateTime time.Time (UTC); JSON, JSONList,
+	// TextList and UUIDList JSON text; ToOne an id; ToMany []string
 	// of ids (the new list). A nullable field's null is nil. Read-only
 	// fields and fields of other kinds are ignored.
 	Set map[string]any
 	// Extra holds decoded values of fields that only a model's hooks read
-	// (a project's users: []BSMemberChange).
+	// (a project's users: []MemberChange).
 	Extra map[string]any
 	// Full is true for POST and PUT: required fields must be in Set and the
-	// writable fields missing from it get their defaults (BSField.Default,
+	// writable fields missing from it get their defaults (Field.Default,
 	// else null for nullable fields, "", 0, false, {} or [] by kind) —
 	// except the fields marked Kept, which a PUT leaves as they are.
 	// False (PATCH) changes the fields in Set only.
 	Full bool
 }
 
-// CreateBSRecord creates a record of model from ch for the user and
+// CreateRecord creates a record of model from ch for the user and
 // returns its id. Read it back with the model's Get function to answer.
-func (s *Store) CreateBSRecord(ctx context.Context, userID uint, model string, ch BSChange) (string, error) {
+func (s *Store) CreateRecord(ctx context.Context, userID uint, model string, ch Change) (string, error) {
 	var id string
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.core.Write(ctx, func(tx *gorm.DB) error {
 		var err error
-		id, err = writeBSRecord(tx, userID, model, "", ch, opCreate, true)
+		id, err = writeRecord(tx, userID, model, "", ch, opCreate, true)
 		return err
 	})
 	return id, err
 }
 
-// UpdateBSRecord changes record id of model with ch (a PUT when ch.Full,
+// UpdateRecord changes record id of model with ch (a PUT when ch.Full,
 // a PATCH otherwise) for the user.
-func (s *Store) UpdateBSRecord(ctx context.Context, userID uint, model, id string, ch BSChange) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		_, err := writeBSRecord(tx, userID, model, id, ch, opUpdate, true)
+func (s *Store) UpdateRecord(ctx context.Context, userID uint, model, id string, ch Change) error {
+	return s.core.Write(ctx, func(tx *gorm.DB) error {
+		_, err := writeRecord(tx, userID, model, id, ch, opUpdate, true)
 		return err
 	})
 }
 
-// DeleteBSRecord deletes record id of model for the user (the guard, the
+// DeleteRecord deletes record id of model for the user (the guard, the
 // visibility, the write scope and the model's hooks apply as for a change).
-func (s *Store) DeleteBSRecord(ctx context.Context, userID uint, model, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		_, err := writeBSRecord(tx, userID, model, id, BSChange{}, opDelete, true)
+func (s *Store) DeleteRecord(ctx context.Context, userID uint, model, id string) error {
+	return s.core.Write(ctx, func(tx *gorm.DB) error {
+		_, err := writeRecord(tx, userID, model, id, Change{}, opDelete, true)
 		return err
 	})
 }
@@ -131,12 +133,12 @@ type bsHooks struct {
 // bsWrite is one write in progress, as the hooks see it.
 type bsWrite struct {
 	tx      *gorm.DB
-	m       *BSModel
+	m       *Model
 	userID  uint
 	id      string // "" until a created row has its id
 	op      bsOp
 	set     map[string]any // the fields to write, by name (defaults applied)
-	extra   map[string]any // BSChange.Extra
+	extra   map[string]any // Change.Extra
 	cur     map[string]any // the current row by column (update, delete)
 	cols    map[string]any // the columns to write
 	trusted bool           // no caller: no guard, visibility or scope (imports)
@@ -144,7 +146,7 @@ type bsWrite struct {
 }
 
 // viewer is the caller as a reader.
-func (w *bsWrite) viewer() BSViewer { return BSViewer{UserID: w.userID} }
+func (w *bsWrite) viewer() Viewer { return Viewer{UserID: w.userID} }
 
 // textOf reads a string column value or a string field value.
 func textOf(v any) string {
@@ -175,19 +177,19 @@ func truthy(v any) bool {
 }
 
 // writable says whether a request body may set f.
-func (f *BSField) writable() bool {
+func (f *Field) writable() bool {
 	if f.ReadOnly {
 		return false
 	}
 	switch f.Kind {
-	case BSEmpty, BSLinks, BSComputed:
+	case Empty, Links, Computed:
 		return false
 	}
 	return true
 }
 
 // defaultValue is what a full write stores for f when the body has none.
-func (f *BSField) defaultValue() any {
+func (f *Field) defaultValue() any {
 	switch {
 	case f.Default != nil:
 		return f.Default
@@ -195,24 +197,24 @@ func (f *BSField) defaultValue() any {
 		return nil
 	}
 	switch f.Kind {
-	case BSText, BSUUID:
+	case Text, UUID:
 		return ""
-	case BSInt:
+	case Int:
 		return int64(0)
-	case BSBool:
+	case Bool:
 		return false
-	case BSJSON:
+	case JSON:
 		return "{}"
-	case BSJSONList, BSTextList, BSUUIDList:
+	case JSONList, TextList, UUIDList:
 		return "[]"
-	case BSToMany:
+	case ToMany:
 		return []string{}
 	}
 	return nil
 }
 
 // verbose is the model's name in messages.
-func (m *BSModel) verbose() string {
+func (m *Model) verbose() string {
 	if m.Verbose != "" {
 		return m.Verbose
 	}
@@ -220,7 +222,7 @@ func (m *BSModel) verbose() string {
 }
 
 // scopeField is the relation that carries the write scope, or nil.
-func (m *BSModel) scopeField() *BSField {
+func (m *Model) scopeField() *Field {
 	for i := range m.Fields {
 		if m.Fields[i].Scope {
 			return &m.Fields[i]
@@ -229,9 +231,9 @@ func (m *BSModel) scopeField() *BSField {
 	return nil
 }
 
-// writeBSRecord runs one write of model (see the steps at the top of the
+// writeRecord runs one write of model (see the steps at the top of the
 // file) and returns the record's id.
-func writeBSRecord(tx *gorm.DB, userID uint, model, id string, ch BSChange, op bsOp, guard bool) (string, error) {
+func writeRecord(tx *gorm.DB, userID uint, model, id string, ch Change, op bsOp, guard bool) (string, error) {
 	m := bsRegistry[model]
 	if m == nil {
 		return "", fmt.Errorf("store: no BrainSTEM model %q", model)
@@ -268,12 +270,12 @@ func (w *bsWrite) load() error {
 		q = w.viewer().where(q, w.m.Name)
 	}
 	w.cur = map[string]any{}
-	return notFound(q.Where(w.m.Table+".id = ?", w.id).Take(&w.cur).Error)
+	return store.NotFound(q.Where(w.m.Table+".id = ?", w.id).Take(&w.cur).Error)
 }
 
 // checkFields takes the writable fields of ch, applies the defaults of a
 // full write and answers the field errors (400).
-func (w *bsWrite) checkFields(ch BSChange) error {
+func (w *bsWrite) checkFields(ch Change) error {
 	errs := fieldErrors{}
 	for i := range w.m.Fields {
 		f := &w.m.Fields[i]
@@ -309,10 +311,10 @@ func (w *bsWrite) checkFields(ch BSChange) error {
 }
 
 // checkField checks one value: uniqueness and references.
-func (w *bsWrite) checkField(f *BSField, v any, errs fieldErrors) error {
+func (w *bsWrite) checkField(f *Field, v any, errs fieldErrors) error {
 	var ids []string
 	switch f.Kind {
-	case BSText:
+	case Text:
 		if f.Unique && v != nil {
 			var n int64
 			if err := w.tx.Table(w.m.Table).Where(f.Col+" = ? AND id <> ?", textOf(v), w.id).Count(&n).Error; err != nil {
@@ -323,12 +325,12 @@ func (w *bsWrite) checkField(f *BSField, v any, errs fieldErrors) error {
 			}
 		}
 		return nil
-	case BSToOne:
+	case ToOne:
 		if v == nil {
 			return nil
 		}
 		ids = []string{textOf(v)}
-	case BSToMany:
+	case ToMany:
 		ids, _ = v.([]string)
 	default:
 		return nil
@@ -352,7 +354,7 @@ func (w *bsWrite) checkField(f *BSField, v any, errs fieldErrors) error {
 }
 
 // uniqueMessage is DRF's message for a taken value of a unique field.
-func (m *BSModel) uniqueMessage(f *BSField) string {
+func (m *Model) uniqueMessage(f *Field) string {
 	return fmt.Sprintf("%s with this %s already exists.", m.verbose(), f.Name)
 }
 
@@ -362,7 +364,7 @@ func (w *bsWrite) authorize() error {
 		return nil
 	}
 	switch w.m.Write {
-	case BSWriteProject:
+	case WriteProject:
 		if f := w.m.scopeField(); f != nil {
 			projects, err := w.scopeIDs(f)
 			if err != nil {
@@ -372,9 +374,9 @@ func (w *bsWrite) authorize() error {
 				return orForbidden(err)
 			}
 		}
-	case BSWriteOwner:
+	case WriteOwner:
 		if w.op != opCreate && uint64Of(w.cur["owner_id"]) != uint64(w.userID) {
-			return ErrForbidden
+			return store.ErrForbidden
 		}
 	}
 	if h := w.m.hooks.authorize; h != nil {
@@ -401,7 +403,7 @@ func uint64Of(v any) uint64 {
 }
 
 // scopeIDs are the ids of the scope relation before and after the write.
-func (w *bsWrite) scopeIDs(f *BSField) ([]string, error) {
+func (w *bsWrite) scopeIDs(f *Field) ([]string, error) {
 	var ids []string
 	if v, ok := w.set[f.Name]; ok {
 		switch x := v.(type) {
@@ -415,11 +417,11 @@ func (w *bsWrite) scopeIDs(f *BSField) ([]string, error) {
 	}
 	if w.op != opCreate {
 		switch f.Kind {
-		case BSToOne:
+		case ToOne:
 			if id := textOf(w.cur[f.Col]); id != "" {
 				ids = append(ids, id)
 			}
-		case BSToMany:
+		case ToMany:
 			var cur []string
 			if err := w.tx.Table(f.Link).Where(f.LinkSrc+" = ?", w.id).Pluck(f.LinkDst, &cur).Error; err != nil {
 				return nil, err
@@ -452,12 +454,12 @@ func (w *bsWrite) save() error {
 	}
 	var err error
 	if w.op == opCreate {
-		w.id = newBSID()
+		w.id = newID()
 		w.cols["id"] = w.id
 		if !w.m.Untimed {
 			w.cols["created_at"] = now
 		}
-		if w.m.Write == BSWriteOwner {
+		if w.m.Write == WriteOwner {
 			w.cols["owner_id"] = w.userID
 		}
 		err = w.tx.Table(w.m.Table).Create(w.cols).Error
@@ -470,7 +472,7 @@ func (w *bsWrite) save() error {
 	for i := range w.m.Fields {
 		f := &w.m.Fields[i]
 		ids, ok := w.set[f.Name].([]string)
-		if !ok || f.Kind != BSToMany || slices.Contains(w.m.hooks.own, f.Name) {
+		if !ok || f.Kind != ToMany || slices.Contains(w.m.hooks.own, f.Name) {
 			continue
 		}
 		if err := w.replaceLinks(f, ids); err != nil {
@@ -492,8 +494,8 @@ func (w *bsWrite) duplicate(err error) error {
 		return w.m.hooks.duplicate
 	}
 	for i := range w.m.Fields {
-		if f := &w.m.Fields[i]; f.Unique && f.Kind == BSText {
-			return Invalid(f.Name, w.m.uniqueMessage(f))
+		if f := &w.m.Fields[i]; f.Unique && f.Kind == Text {
+			return store.Invalid(f.Name, w.m.uniqueMessage(f))
 		}
 	}
 	return err
@@ -501,7 +503,7 @@ func (w *bsWrite) duplicate(err error) error {
 
 // replaceLinks makes ids the targets of f that the caller may see; links
 // to targets they may not see stay.
-func (w *bsWrite) replaceLinks(f *BSField, ids []string) error {
+func (w *bsWrite) replaceLinks(f *Field, ids []string) error {
 	if w.op != opCreate {
 		q := fmt.Sprintf("DELETE FROM %s WHERE %s = ?", f.Link, f.LinkSrc)
 		args := []any{w.id}

@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func tp(s string) *time.Time {
 // and a member of every project of seedQueryData, so the filters' results
 // are those over the whole data set. (The benchmark's user 1 is a member of
 // a few projects only.)
-var seeAll = BSViewer{UserID: 1}
+var seeAll = Viewer{UserID: 1}
 
 // seedQueryData writes a small, hand-checked data set:
 //
@@ -64,29 +64,29 @@ func seedQueryData(t testing.TB) *Store {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
 	rows := []any{
-		&BSProject{ID: qP1, Name: "Alpha", Description: "first project", IsPublic: true, Tags: `["mouse","ca1"]`, Publications: `["` + qS1 + `"]`, CreatedAt: at(1)},
-		&BSProject{ID: qP2, Name: "Beta", Description: "Second", CreatedAt: at(2)},
-		&BSProject{ID: qP3, Name: "gamma_%", Tags: `["x%y"]`, CreatedAt: at(3)},
-		&BSSession{ID: qS1, Name: "Rat_01", Description: "first", DateTime: tp("2023-03-22T15:30:00Z"), Tags: `["rat","hippocampus"]`, NameUsedInStorage: "Rat_01", CreatedAt: at(1)},
-		&BSSession{ID: qS2, Name: "rat-02", Description: "Second", DateTime: tp("2023-06-01T00:00:00Z"), Tags: `["Rat"]`, NameUsedInStorage: "rat-02", CreatedAt: at(2)},
-		&BSSession{ID: qS3, Name: "Mouse 100%", Description: "", Tags: `[]`, NameUsedInStorage: "Mouse_100", CreatedAt: at(3)},
-		&BSSession{ID: qS4, Name: "mouse_x", Description: "o'brien", DateTime: tp("2024-01-01T12:00:00+02:00"), Tags: `["mouse"]`, NameUsedInStorage: "mouse_x", CreatedAt: at(4)},
-		&BSSessionProject{SessionID: qS1, ProjectID: qP1},
-		&BSSessionProject{SessionID: qS2, ProjectID: qP1},
-		&BSSessionProject{SessionID: qS2, ProjectID: qP2},
-		&BSSessionProject{SessionID: qS3, ProjectID: qP2},
-		&BSSessionProject{SessionID: qS4, ProjectID: qP3},
-		&BSDataStorage{ID: qD1, Name: "server1", Location: "Lab A", IsPublic: true, OwnerID: u.ID, CreatedAt: at(1)},
-		&BSDataStorage{ID: qD2, Name: "Backup", Location: "lab b", OwnerID: u.ID, CreatedAt: at(2)},
-		&BSSessionDataStorage{ID: qL1, SessionID: qS1, DataStorageID: qD1, Order: 1},
-		&BSSessionDataStorage{ID: qL2, SessionID: qS3, DataStorageID: qD2, Order: 2},
-		&BSSessionDataStorage{ID: qL3, SessionID: qS3, DataStorageID: qD1, Order: 1},
+		&Project{ID: qP1, Name: "Alpha", Description: "first project", IsPublic: true, Tags: `["mouse","ca1"]`, Publications: `["` + qS1 + `"]`, CreatedAt: at(1)},
+		&Project{ID: qP2, Name: "Beta", Description: "Second", CreatedAt: at(2)},
+		&Project{ID: qP3, Name: "gamma_%", Tags: `["x%y"]`, CreatedAt: at(3)},
+		&Session{ID: qS1, Name: "Rat_01", Description: "first", DateTime: tp("2023-03-22T15:30:00Z"), Tags: `["rat","hippocampus"]`, NameUsedInStorage: "Rat_01", CreatedAt: at(1)},
+		&Session{ID: qS2, Name: "rat-02", Description: "Second", DateTime: tp("2023-06-01T00:00:00Z"), Tags: `["Rat"]`, NameUsedInStorage: "rat-02", CreatedAt: at(2)},
+		&Session{ID: qS3, Name: "Mouse 100%", Description: "", Tags: `[]`, NameUsedInStorage: "Mouse_100", CreatedAt: at(3)},
+		&Session{ID: qS4, Name: "mouse_x", Description: "o'brien", DateTime: tp("2024-01-01T12:00:00+02:00"), Tags: `["mouse"]`, NameUsedInStorage: "mouse_x", CreatedAt: at(4)},
+		&SessionProject{SessionID: qS1, ProjectID: qP1},
+		&SessionProject{SessionID: qS2, ProjectID: qP1},
+		&SessionProject{SessionID: qS2, ProjectID: qP2},
+		&SessionProject{SessionID: qS3, ProjectID: qP2},
+		&SessionProject{SessionID: qS4, ProjectID: qP3},
+		&DataStorage{ID: qD1, Name: "server1", Location: "Lab A", IsPublic: true, OwnerID: u.ID, CreatedAt: at(1)},
+		&DataStorage{ID: qD2, Name: "Backup", Location: "lab b", OwnerID: u.ID, CreatedAt: at(2)},
+		&SessionDataStorage{ID: qL1, SessionID: qS1, DataStorageID: qD1, Order: 1},
+		&SessionDataStorage{ID: qL2, SessionID: qS3, DataStorageID: qD2, Order: 2},
+		&SessionDataStorage{ID: qL3, SessionID: qS3, DataStorageID: qD1, Order: 1},
 	}
 	for _, p := range []string{qP1, qP2, qP3} {
-		rows = append(rows, &BSProjectMember{ProjectID: p, UserID: u.ID})
+		rows = append(rows, &ProjectMember{ProjectID: p, UserID: u.ID})
 	}
 	for _, r := range rows {
-		if err := s.W.Create(r).Error; err != nil {
+		if err := s.core.W.Create(r).Error; err != nil {
 			t.Fatalf("seed %T: %v", r, err)
 		}
 	}
@@ -105,37 +105,37 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{qP1, qP3} {
-		if err := s.W.Create(&BSProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
+		if err := s.core.W.Create(&ProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
-	v := BSViewer{UserID: u.ID}
-	is := func(path string, op BSOp, args ...any) BSFilter {
-		return BSFilter{Path: strings.Split(path, "."), Op: op, Args: args}
+	v := Viewer{UserID: u.ID}
+	is := func(path string, op Op, args ...any) Filter {
+		return Filter{Path: strings.Split(path, "."), Op: op, Args: args}
 	}
-	not := func(f BSFilter) BSFilter { f.Negate = true; return f }
+	not := func(f Filter) Filter { f.Negate = true; return f }
 	cases := []struct {
 		name       string
-		q          BSListQuery
-		page       BSPage
+		q          ListQuery
+		page       Page
 		want       []string
 		wantExists bool
 	}{
-		{"none", BSListQuery{}, BSPage{Limit: 20}, []string{"Rat_01", "rat-02", "mouse_x"}, false},
-		{"project", BSListQuery{Filters: []BSFilter{is("projects", BSEq, qP1)}}, BSPage{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
-		{"hidden project", BSListQuery{Filters: []BSFilter{is("projects", BSEq, qP2)}}, BSPage{Limit: 20}, nil, true},
-		{"project and name", BSListQuery{Filters: []BSFilter{is("projects", BSEq, qP1), is("projects.name", BSEq, "Alpha")}}, BSPage{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
-		{"storage", BSListQuery{Filters: []BSFilter{is("datastorage", BSEq, qD1)}}, BSPage{Limit: 20}, []string{"Rat_01"}, true},
-		{"id", BSListQuery{Filters: []BSFilter{is("id", BSEq, qS2)}}, BSPage{Limit: 20}, []string{"rat-02"}, true},
-		{"hidden id", BSListQuery{Filters: []BSFilter{is("id", BSEq, qS3)}}, BSPage{Limit: 20}, nil, true},
-		{"id in", BSListQuery{Filters: []BSFilter{is("id", BSIn, qS3, qS4)}}, BSPage{Limit: 20}, []string{"mouse_x"}, true},
-		{"not id", BSListQuery{Filters: []BSFilter{not(is("id", BSEq, qS1))}}, BSPage{Limit: 20}, []string{"rat-02", "mouse_x"}, false},
-		{"not project", BSListQuery{Filters: []BSFilter{not(is("projects", BSEq, qP1))}}, BSPage{Limit: 20}, []string{"mouse_x"}, false},
-		{"project sorted, paged", BSListQuery{Filters: []BSFilter{is("projects", BSEq, qP1)}, Sort: []BSSort{{Field: "name", Desc: true}}},
-			BSPage{Limit: 1, Offset: 1}, []string{"Rat_01"}, true},
+		{"none", ListQuery{}, Page{Limit: 20}, []string{"Rat_01", "rat-02", "mouse_x"}, false},
+		{"project", ListQuery{Filters: []Filter{is("projects", Eq, qP1)}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
+		{"hidden project", ListQuery{Filters: []Filter{is("projects", Eq, qP2)}}, Page{Limit: 20}, nil, true},
+		{"project and name", ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("projects.name", Eq, "Alpha")}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
+		{"storage", ListQuery{Filters: []Filter{is("datastorage", Eq, qD1)}}, Page{Limit: 20}, []string{"Rat_01"}, true},
+		{"id", ListQuery{Filters: []Filter{is("id", Eq, qS2)}}, Page{Limit: 20}, []string{"rat-02"}, true},
+		{"hidden id", ListQuery{Filters: []Filter{is("id", Eq, qS3)}}, Page{Limit: 20}, nil, true},
+		{"id in", ListQuery{Filters: []Filter{is("id", In, qS3, qS4)}}, Page{Limit: 20}, []string{"mouse_x"}, true},
+		{"not id", ListQuery{Filters: []Filter{not(is("id", Eq, qS1))}}, Page{Limit: 20}, []string{"rat-02", "mouse_x"}, false},
+		{"not project", ListQuery{Filters: []Filter{not(is("projects", Eq, qP1))}}, Page{Limit: 20}, []string{"mouse_x"}, false},
+		{"project sorted, paged", ListQuery{Filters: []Filter{is("projects", Eq, qP1)}, Sort: []Sort{{Field: "name", Desc: true}}},
+			Page{Limit: 1, Offset: 1}, []string{"Rat_01"}, true},
 	}
 	for _, c := range cases {
-		recs, _, err := s.ListBSSessions(context.Background(), v, c.q, c.page)
+		recs, _, err := s.ListSessions(context.Background(), v, c.q, c.page)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -146,7 +146,7 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 		if fmt.Sprint(names) != fmt.Sprint(c.want) {
 			t.Errorf("%s: got %q, want %q", c.name, names, c.want)
 		}
-		compiled, err := compileBSQuery(s.sqlDialect(), v, "session", c.q)
+		compiled, err := compileQuery(s.sqlDialect(), v, "session", c.q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,14 +212,14 @@ func seedBenchData(b *testing.B) (*Store, uint, string) {
 	words := []string{"mouse", "rat", "ferret", "macaque", "zebrafish", "human", "marmoset", "bat", "songbird", "octopus"}
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	start := time.Now()
-	err = s.W.Transaction(func(tx *gorm.DB) error {
-		projects := make([]BSProject, nProjects)
-		members := make([]BSProjectMember, 0, nProjects+50)
+	err = s.core.W.Transaction(func(tx *gorm.DB) error {
+		projects := make([]Project, nProjects)
+		members := make([]ProjectMember, 0, nProjects+50)
 		for i := range projects {
-			projects[i] = BSProject{ID: id(1, i), Name: fmt.Sprintf("project %04d", i), CreatedAt: base, UpdatedAt: base}
-			members = append(members, BSProjectMember{ProjectID: projects[i].ID, UserID: other.ID, IsOwner: true, CanChange: true})
+			projects[i] = Project{ID: id(1, i), Name: fmt.Sprintf("project %04d", i), CreatedAt: base, UpdatedAt: base}
+			members = append(members, ProjectMember{ProjectID: projects[i].ID, UserID: other.ID, IsOwner: true, CanChange: true})
 			if i%20 == 0 {
-				members = append(members, BSProjectMember{ProjectID: projects[i].ID, UserID: u.ID, CanChange: true})
+				members = append(members, ProjectMember{ProjectID: projects[i].ID, UserID: u.ID, CanChange: true})
 			}
 		}
 		if err := tx.CreateInBatches(projects, 500).Error; err != nil {
@@ -229,15 +229,15 @@ func seedBenchData(b *testing.B) (*Store, uint, string) {
 			return err
 		}
 		const batch = 2000
-		sessions := make([]BSSession, 0, batch)
-		links := make([]BSSessionProject, 0, batch+batch/10)
+		sessions := make([]Session, 0, batch)
+		links := make([]SessionProject, 0, batch+batch/10)
 		for i := range nSessions {
 			t := base.Add(time.Duration(i) * time.Minute)
-			sessions = append(sessions, BSSession{ID: id(2, i), Name: fmt.Sprintf("%s session %06d", words[(i/7)%len(words)], i),
+			sessions = append(sessions, Session{ID: id(2, i), Name: fmt.Sprintf("%s session %06d", words[(i/7)%len(words)], i),
 				DateTime: &t, Tags: `["` + words[i%len(words)] + `"]`, CreatedAt: t, UpdatedAt: t})
-			links = append(links, BSSessionProject{SessionID: id(2, i), ProjectID: id(1, i%nProjects)})
+			links = append(links, SessionProject{SessionID: id(2, i), ProjectID: id(1, i%nProjects)})
 			if i%10 == 0 {
-				links = append(links, BSSessionProject{SessionID: id(2, i), ProjectID: id(1, (i/10)%nProjects)})
+				links = append(links, SessionProject{SessionID: id(2, i), ProjectID: id(1, (i/10)%nProjects)})
 			}
 			if len(sessions) == batch || i == nSessions-1 {
 				if err := tx.CreateInBatches(sessions, 500).Error; err != nil {
@@ -259,49 +259,49 @@ func seedBenchData(b *testing.B) (*Store, uint, string) {
 	return s, u.ID, id(1, 20) // project 20 is one of the user's
 }
 
-// BenchmarkSessionListFiltered runs a list query the way ListBSSessions
+// BenchmarkSessionListFiltered runs a list query the way ListSessions
 // does (visibility, the filters, COUNT, then the sorted page), and checks
 // that its plan has no full scan.
 func BenchmarkSessionListFiltered(b *testing.B) {
 	s, uid, project := seedBenchData(b)
-	v := BSViewer{UserID: uid}
+	v := Viewer{UserID: uid}
 	from := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC)
 	queries := map[string]struct {
-		q    BSListQuery
-		page BSPage
+		q    ListQuery
+		page Page
 	}{
-		"icontains+project": {BSListQuery{Filters: []BSFilter{{Path: []string{"name"}, Op: BSIContains, Args: []any{"rat"}},
-			{Path: []string{"projects"}, Args: []any{project}}}, Sort: []BSSort{{Field: "name", Desc: true}}}, BSPage{Limit: 20}},
-		"icontains": {BSListQuery{Filters: []BSFilter{{Path: []string{"name"}, Op: BSIContains, Args: []any{"rat"}}},
-			Sort: []BSSort{{Field: "name", Desc: true}}}, BSPage{Limit: 20}},
-		"date+page": {BSListQuery{Filters: []BSFilter{{Path: []string{"date_time"}, Op: BSGte, Args: []any{from}}},
-			Sort: []BSSort{{Field: "date_time", Desc: true}}}, BSPage{Limit: 20, Offset: 100}},
-		"default": {BSListQuery{}, BSPage{Limit: 20}},
+		"icontains+project": {ListQuery{Filters: []Filter{{Path: []string{"name"}, Op: IContains, Args: []any{"rat"}},
+			{Path: []string{"projects"}, Args: []any{project}}}, Sort: []Sort{{Field: "name", Desc: true}}}, Page{Limit: 20}},
+		"icontains": {ListQuery{Filters: []Filter{{Path: []string{"name"}, Op: IContains, Args: []any{"rat"}}},
+			Sort: []Sort{{Field: "name", Desc: true}}}, Page{Limit: 20}},
+		"date+page": {ListQuery{Filters: []Filter{{Path: []string{"date_time"}, Op: Gte, Args: []any{from}}},
+			Sort: []Sort{{Field: "date_time", Desc: true}}}, Page{Limit: 20, Offset: 100}},
+		"default": {ListQuery{}, Page{Limit: 20}},
 	}
 	for name, c := range queries {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			compiled, err := compileBSQuery(s.sqlDialect(), v, "session", c.q)
+			compiled, err := compileQuery(s.sqlDialect(), v, "session", c.q)
 			if err != nil {
 				b.Fatal(err)
 			}
 			base := func(db *gorm.DB) *gorm.DB {
-				db = db.Model(&BSSession{})
+				db = db.Model(&Session{})
 				for _, w := range compiled.where {
 					db = db.Where(w.sql, w.args...)
 				}
 				return db
 			}
-			run := func() (int64, []BSSession) {
+			run := func() (int64, []Session) {
 				var n int64
-				if err := base(s.R.WithContext(ctx)).Count(&n).Error; err != nil {
+				if err := base(s.core.R.WithContext(ctx)).Count(&n).Error; err != nil {
 					b.Fatal(err)
 				}
-				page := base(s.R.WithContext(ctx))
+				page := base(s.core.R.WithContext(ctx))
 				for _, o := range compiled.order {
 					page = page.Order(o)
 				}
-				var rows []BSSession
+				var rows []Session
 				if err := page.Limit(c.page.Limit).Offset(c.page.Offset).Find(&rows).Error; err != nil {
 					b.Fatal(err)
 				}
@@ -311,16 +311,16 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 			if n == 0 || len(rows) == 0 {
 				b.Fatalf("%s: no rows (count %d)", name, n)
 			}
-			dry := base(s.R.Session(&gorm.Session{DryRun: true}))
+			dry := base(s.core.R.Session(&gorm.Session{DryRun: true}))
 			for _, o := range compiled.order {
 				dry = dry.Order(o)
 			}
-			stmt := dry.Limit(c.page.Limit).Offset(c.page.Offset).Find(&[]BSSession{}).Statement
+			stmt := dry.Limit(c.page.Limit).Offset(c.page.Offset).Find(&[]Session{}).Statement
 			var plan []struct {
 				ID, Parent, Notused int
 				Detail              string
 			}
-			s.R.Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&plan)
+			s.core.R.Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&plan)
 			var lines []string
 			for _, p := range plan {
 				lines = append(lines, p.Detail)
@@ -346,32 +346,32 @@ func BenchmarkSessionListFiltered(b *testing.B) {
 func TestVisibilityCoversEveryModel(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
-	for _, name := range BSQueryModels() {
-		for _, v := range []BSViewer{{Public: true}, seeAll} {
+	for _, name := range QueryModels() {
+		for _, v := range []Viewer{{Public: true}, seeAll} {
 			c := v.visibleSQL(name)
 			if c.sql == "(0)" {
 				t.Errorf("%s: no visibility defined for viewer %+v", name, v)
 				continue
 			}
 			var n int64
-			if err := s.R.Table(bsModels[name].table).Where(c.sql, c.args...).Count(&n).Error; err != nil {
+			if err := s.core.R.Table(bsModels[name].table).Where(c.sql, c.args...).Count(&n).Error; err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
 	}
 }
 
-// BenchmarkSessionListPage runs ListBSSessions (count, page and the
+// BenchmarkSessionListPage runs ListSessions (count, page and the
 // visible related-id lists of each record) on the benchmark data set, for
 // a member and for the public portal (no public project: an empty page).
 func BenchmarkSessionListPage(b *testing.B) {
 	s, uid, project := seedBenchData(b)
 	ctx := context.Background()
-	for name, v := range map[string]BSViewer{"member": {UserID: uid}, "public": {Public: true}} {
-		for qname, q := range map[string]BSListQuery{"default": {}, "project": {Filters: []BSFilter{{Path: []string{"projects"}, Args: []any{project}}}}} {
+	for name, v := range map[string]Viewer{"member": {UserID: uid}, "public": {Public: true}} {
+		for qname, q := range map[string]ListQuery{"default": {}, "project": {Filters: []Filter{{Path: []string{"projects"}, Args: []any{project}}}}} {
 			b.Run(name+"/"+qname, func(b *testing.B) {
 				for b.Loop() {
-					if _, _, err := s.ListBSSessions(ctx, v, q, BSPage{Limit: 20}); err != nil {
+					if _, _, err := s.ListSessions(ctx, v, q, Page{Limit: 20}); err != nil {
 						b.Fatal(err)
 					}
 				}

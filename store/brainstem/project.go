@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -10,29 +10,31 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-// BSMember is one member of a project as the API shows it.
-type BSMember struct {
+// Member is one member of a project as the API shows it.
+type Member struct {
 	Email     string
 	CanChange bool
 	IsManager bool
 	IsOwner   bool
 }
 
-// BSProjectRecord is a project with the ids of its sessions, subjects,
+// ProjectRecord is a project with the ids of its sessions, subjects,
 // collections and cohorts, and its members.
-type BSProjectRecord struct {
-	BSProject
+type ProjectRecord struct {
+	Project
 	SessionIDs    []string
 	SubjectIDs    []string
 	CollectionIDs []string
 	CohortIDs     []string
-	Members       []BSMember
+	Members       []Member
 }
 
-// BSMemberChange adds, changes (missing flags are false) or removes a member.
-type BSMemberChange struct {
+// MemberChange adds, changes (missing flags are false) or removes a member.
+type MemberChange struct {
 	Email                         string
 	CanChange, IsManager, IsOwner bool
 	Remove                        bool
@@ -45,7 +47,7 @@ const bsProjectNameTaken = "project with this name already exists."
 // need no visibility condition: whoever may see a project may see all its
 // sessions and subjects (visible through any visible project they are in); the members are sorted
 // by e-mail in Go (an ORDER BY in the aggregate costs a sorter per row).
-// scanBSProject reads its rows.
+// scanProject reads its rows.
 func bsProjectSelect(d *bsDialect) string {
 	return "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
 		"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
@@ -57,8 +59,8 @@ func bsProjectSelect(d *bsDialect) string {
 		"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
 }
 
-func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
-	var r BSProjectRecord
+func scanProject(rows *sql.Rows) (ProjectRecord, error) {
+	var r ProjectRecord
 	var sessions, subjects, collections, cohorts, members string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.ExtraFields, &r.IsPublic, &r.Tags, &r.Publications,
 		&r.CreatedAt, &r.UpdatedAt, &sessions, &subjects, &collections, &cohorts, &members)
@@ -86,42 +88,42 @@ func scanBSProject(rows *sql.Rows) (BSProjectRecord, error) {
 			return r, fmt.Errorf("project %s: bad member row %v", r.ID, m)
 		}
 		email, _ := m[0].(string)
-		r.Members = append(r.Members, BSMember{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
+		r.Members = append(r.Members, Member{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
 	}
-	slices.SortFunc(r.Members, func(a, b BSMember) int { return strings.Compare(a.Email, b.Email) })
+	slices.SortFunc(r.Members, func(a, b Member) int { return strings.Compare(a.Email, b.Email) })
 	return r, nil
 }
 
-// ListBSProjects returns one page of the projects v may see and their total.
-func (s *Store) ListBSProjects(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSProjectRecord, int64, error) {
-	base := s.ctxRead(ctx).Model(&BSProject{})
-	return listPage(base, v, "project", q, page, scanBSProject, bsProjectSelect(s.sqlDialect()))
+// ListProjects returns one page of the projects v may see and their total.
+func (s *Store) ListProjects(ctx context.Context, v Viewer, q ListQuery, page Page) ([]ProjectRecord, int64, error) {
+	base := s.ctxRead(ctx).Model(&Project{})
+	return listPage(base, v, "project", q, page, scanProject, bsProjectSelect(s.sqlDialect()))
 }
 
-// GetBSProject returns a project v may see; ErrNotFound otherwise.
-func (s *Store) GetBSProject(ctx context.Context, v BSViewer, id string) (*BSProjectRecord, error) {
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect(s.sqlDialect())).
-		Where("bs_projects.id = ?", id).Limit(1), scanBSProject)
+// GetProject returns a project v may see; store.ErrNotFound otherwise.
+func (s *Store) GetProject(ctx context.Context, v Viewer, id string) (*ProjectRecord, error) {
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&Project{})).Select(bsProjectSelect(s.sqlDialect())).
+		Where("bs_projects.id = ?", id).Limit(1), scanProject)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return &recs[0], nil
 }
 
-// BSProjectsByID returns the projects among ids that v may see, in the order of ids.
-func (s *Store) BSProjectsByID(ctx context.Context, v BSViewer, ids []string) ([]BSProjectRecord, error) {
+// ProjectsByID returns the projects among ids that v may see, in the order of ids.
+func (s *Store) ProjectsByID(ctx context.Context, v Viewer, ids []string) ([]ProjectRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&BSProject{})).Select(bsProjectSelect(s.sqlDialect())).
-		Where("bs_projects.id IN ?", ids), scanBSProject)
+	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&Project{})).Select(bsProjectSelect(s.sqlDialect())).
+		Where("bs_projects.id IN ?", ids), scanProject)
 	if err != nil {
 		return nil, err
 	}
-	return orderByIDs(recs, ids, func(r BSProjectRecord) string { return r.ID }), nil
+	return orderByIDs(recs, ids, func(r ProjectRecord) string { return r.ID }), nil
 }
 
 // jsonTrue reads a boolean of bsDialect.jsonRow decoded from JSON (0/1 on
@@ -136,13 +138,13 @@ func jsonTrue(v any) bool {
 
 // memberUsers resolves the e-mails of member changes; unknown ones become
 // field errors on "users".
-func memberUsers(tx *gorm.DB, changes []BSMemberChange, errs fieldErrors) (map[string]uint, error) {
+func memberUsers(tx *gorm.DB, changes []MemberChange, errs fieldErrors) (map[string]uint, error) {
 	out := map[string]uint{}
 	for _, c := range changes {
-		var u User
-		err := tx.Where("email = ?", NormalizeEmail(c.Email)).Take(&u).Error
+		var u store.User
+		err := tx.Where("email = ?", store.NormalizeEmail(c.Email)).Take(&u).Error
 		if err != nil {
-			if err = notFound(err); err == ErrNotFound {
+			if err = store.NotFound(err); err == store.ErrNotFound {
 				errs.add("users", fmt.Sprintf("User with email \"%s\" does not exist.", c.Email))
 				continue
 			}
@@ -157,13 +159,13 @@ func memberUsers(tx *gorm.DB, changes []BSMemberChange, errs fieldErrors) (map[s
 // owners may grant or take the owner flag, and a project keeps an owner.
 // Entries that change nothing (a record sent back as it was read, e.g. a
 // full PUT) need no role.
-func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, changes []BSMemberChange, users map[string]uint) error {
+func applyMemberChanges(tx *gorm.DB, projectID string, role *ProjectMember, changes []MemberChange, users map[string]uint) error {
 	for _, c := range changes {
 		uid := users[c.Email]
-		var cur BSProjectMember
+		var cur ProjectMember
 		err := tx.Where("project_id = ? AND user_id = ?", projectID, uid).Take(&cur).Error
 		exists := err == nil
-		if err != nil && notFound(err) != ErrNotFound {
+		if err != nil && store.NotFound(err) != store.ErrNotFound {
 			return err
 		}
 		if (c.Remove && !exists) || (!c.Remove && exists &&
@@ -171,11 +173,11 @@ func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, ch
 			continue
 		}
 		if !(role.IsManager || role.IsOwner) {
-			return ErrForbidden
+			return store.ErrForbidden
 		}
 		touchesOwner := c.IsOwner || (exists && cur.IsOwner)
 		if touchesOwner && !role.IsOwner && (c.Remove || c.IsOwner != cur.IsOwner) {
-			return ErrForbidden
+			return store.ErrForbidden
 		}
 		if c.Remove {
 			if exists {
@@ -185,17 +187,17 @@ func applyMemberChanges(tx *gorm.DB, projectID string, role *BSProjectMember, ch
 			}
 			continue
 		}
-		m := BSProjectMember{ProjectID: projectID, UserID: uid, CanChange: c.CanChange, IsManager: c.IsManager, IsOwner: c.IsOwner}
+		m := ProjectMember{ProjectID: projectID, UserID: uid, CanChange: c.CanChange, IsManager: c.IsManager, IsOwner: c.IsOwner}
 		if err := tx.Omit(clause.Associations).Save(&m).Error; err != nil {
 			return err
 		}
 	}
 	var owners int64
-	if err := tx.Model(&BSProjectMember{}).Where("project_id = ? AND is_owner = TRUE", projectID).Count(&owners).Error; err != nil {
+	if err := tx.Model(&ProjectMember{}).Where("project_id = ? AND is_owner = TRUE", projectID).Count(&owners).Error; err != nil {
 		return err
 	}
 	if owners == 0 {
-		return Invalid("users", "A project must keep at least one owner.")
+		return store.Invalid("users", "A project must keep at least one owner.")
 	}
 	return nil
 }
@@ -205,5 +207,5 @@ func orInvalid(err error, field, msg string) error {
 	if err != nil {
 		return err
 	}
-	return Invalid(field, msg)
+	return store.Invalid(field, msg)
 }

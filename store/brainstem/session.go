@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -9,12 +9,14 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-// BSSessionRecord is a session with the ids of its relations: its projects
+// SessionRecord is a session with the ids of its relations: its projects
 // and its data storages in the through-table order.
-type BSSessionRecord struct {
-	BSSession
+type SessionRecord struct {
+	Session
 	ProjectIDs     []string
 	DataStorageIDs []string
 	// The session's modules, by order, then creation (visible with the session).
@@ -40,8 +42,8 @@ func NameUsedInStorage(name string) string {
 
 // bsSessionSelect reads a session with the ids of its relations that v may
 // see in one statement: projects by id (the primary key's order), data
-// storages in their through-table order. scanBSSession reads its rows.
-func bsSessionSelect(d *bsDialect, v BSViewer) (string, []any) {
+// storages in their through-table order. scanSession reads its rows.
+func bsSessionSelect(d *bsDialect, v Viewer) (string, []any) {
 	projects, storages := v.visibleIDs("project"), v.visibleIDs("datastorage")
 	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
 			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
@@ -55,8 +57,8 @@ func bsSessionSelect(d *bsDialect, v BSViewer) (string, []any) {
 		append(slices.Clip(projects.args), storages.args...)
 }
 
-func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
-	var r BSSessionRecord
+func scanSession(rows *sql.Rows) (SessionRecord, error) {
+	var r SessionRecord
 	var dt sql.NullTime
 	var projects, dss, das, behaviors, manipulations string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &dt, &r.ExtraFields, &r.DownloadLinks, &r.Tags,
@@ -84,39 +86,39 @@ func scanBSSession(rows *sql.Rows) (BSSessionRecord, error) {
 	return r, err
 }
 
-// ListBSSessions returns one page of the sessions v may see and their total.
-func (s *Store) ListBSSessions(ctx context.Context, v BSViewer, q BSListQuery, page BSPage) ([]BSSessionRecord, int64, error) {
-	base := s.ctxRead(ctx).Model(&BSSession{})
+// ListSessions returns one page of the sessions v may see and their total.
+func (s *Store) ListSessions(ctx context.Context, v Viewer, q ListQuery, page Page) ([]SessionRecord, int64, error) {
+	base := s.ctxRead(ctx).Model(&Session{})
 	sel, args := bsSessionSelect(s.sqlDialect(), v)
-	return listPage(base, v, "session", q, page, scanBSSession, sel, args...)
+	return listPage(base, v, "session", q, page, scanSession, sel, args...)
 }
 
-// GetBSSession returns a session v may see; ErrNotFound otherwise.
-func (s *Store) GetBSSession(ctx context.Context, v BSViewer, id string) (*BSSessionRecord, error) {
+// GetSession returns a session v may see; store.ErrNotFound otherwise.
+func (s *Store) GetSession(ctx context.Context, v Viewer, id string) (*SessionRecord, error) {
 	sel, args := bsSessionSelect(s.sqlDialect(), v)
-	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&BSSession{})).Select(sel, args...).
-		Where("bs_sessions.id = ?", id).Limit(1), scanBSSession)
+	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&Session{})).Select(sel, args...).
+		Where("bs_sessions.id = ?", id).Limit(1), scanSession)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return &recs[0], nil
 }
 
-// BSSessionsByID returns the sessions among ids that v may see, in the order of ids.
-func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([]BSSessionRecord, error) {
+// SessionsByID returns the sessions among ids that v may see, in the order of ids.
+func (s *Store) SessionsByID(ctx context.Context, v Viewer, ids []string) ([]SessionRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	sel, args := bsSessionSelect(s.sqlDialect(), v)
-	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&BSSession{})).Select(sel, args...).
-		Where("bs_sessions.id IN ?", ids), scanBSSession)
+	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&Session{})).Select(sel, args...).
+		Where("bs_sessions.id IN ?", ids), scanSession)
 	if err != nil {
 		return nil, err
 	}
-	return orderByIDs(recs, ids, func(r BSSessionRecord) string { return r.ID }), nil
+	return orderByIDs(recs, ids, func(r SessionRecord) string { return r.ID }), nil
 }
 
 // replaceSessionDataStorages makes want the session's list of the data
@@ -128,12 +130,12 @@ func (s *Store) BSSessionsByID(ctx context.Context, v BSViewer, ids []string) ([
 // and the list sent back as it was read changes nothing.
 func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want []string) error {
 	want = dedupe(want)
-	var cur []BSSessionDataStorage
+	var cur []SessionDataStorage
 	if err := tx.Where("session_id = ?", sessionID).Order("sort_order, id").Find(&cur).Error; err != nil {
 		return err
 	}
 	var seen []string
-	if err := (BSViewer{UserID: userID}).datastorages(tx.Model(&BSDataStorage{})).
+	if err := (Viewer{UserID: userID}).datastorages(tx.Model(&DataStorage{})).
 		Where("bs_datastorages.id IN (SELECT data_storage_id FROM bs_session_datastorages WHERE session_id = ?)", sessionID).
 		Pluck("bs_datastorages.id", &seen).Error; err != nil {
 		return err
@@ -143,7 +145,7 @@ func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want
 		visible[id] = true
 	}
 	var shown []string
-	byStorage := map[string]BSSessionDataStorage{}
+	byStorage := map[string]SessionDataStorage{}
 	for _, l := range cur {
 		byStorage[l.DataStorageID] = l
 		if visible[l.DataStorageID] {
@@ -183,7 +185,7 @@ func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want
 	order = append(order, want[next:]...)
 	for _, id := range changed {
 		if l, ok := byStorage[id]; ok {
-			if err := tx.Delete(&BSSessionDataStorage{ID: l.ID}).Error; err != nil {
+			if err := tx.Delete(&SessionDataStorage{ID: l.ID}).Error; err != nil {
 				return err
 			}
 		}
@@ -191,14 +193,14 @@ func replaceSessionDataStorages(tx *gorm.DB, userID uint, sessionID string, want
 	for i, id := range order {
 		l, ok := byStorage[id]
 		if !ok {
-			l = BSSessionDataStorage{ID: newBSID(), SessionID: sessionID, DataStorageID: id, Order: i}
+			l = SessionDataStorage{ID: newID(), SessionID: sessionID, DataStorageID: id, Order: i}
 			if err := tx.Omit(clause.Associations).Create(&l).Error; err != nil {
 				return err
 			}
 			continue
 		}
 		if l.Order != i {
-			if err := tx.Model(&BSSessionDataStorage{}).Where("id = ?", l.ID).Update("sort_order", i).Error; err != nil {
+			if err := tx.Model(&SessionDataStorage{}).Where("id = ?", l.ID).Update("sort_order", i).Error; err != nil {
 				return err
 			}
 		}
@@ -211,19 +213,19 @@ func setSessionDataStorages(tx *gorm.DB, sessionID string, dsIDs []string) error
 	if len(ids) == 0 {
 		return nil
 	}
-	rows := make([]BSSessionDataStorage, len(ids))
+	rows := make([]SessionDataStorage, len(ids))
 	for i, d := range ids {
-		rows[i] = BSSessionDataStorage{ID: newBSID(), SessionID: sessionID, DataStorageID: d, Order: i}
+		rows[i] = SessionDataStorage{ID: newID(), SessionID: sessionID, DataStorageID: d, Order: i}
 	}
 	return tx.Omit(clause.Associations).Create(&rows).Error
 }
 
-// orForbidden returns err, or ErrForbidden when err is nil.
+// orForbidden returns err, or store.ErrForbidden when err is nil.
 func orForbidden(err error) error {
 	if err != nil {
 		return err
 	}
-	return ErrForbidden
+	return store.ErrForbidden
 }
 
 // orderByIDs returns recs in the order of ids (missing ones skipped).

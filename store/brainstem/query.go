@@ -1,8 +1,8 @@
-package store
+package brainstem
 
 // The SQL of the BrainSTEM list queries. The server parses and checks the
 // wire format (dynamic-rest's filter{…}, sort[], include[], exclude[]; see
-// server/brainstem/query.go) into a BSListQuery: registry field names,
+// server/brainstem/query.go) into a ListQuery: registry field names,
 // operators and typed bind values. This file turns it into SQL from the
 // registry's whitelisted columns only; request values are always bind
 // parameters. Everything dialect-specific goes through bsDialect.
@@ -11,7 +11,7 @@ package store
 //   - Negate is ~Q. Like Django, excluding on a nullable column keeps the
 //     rows where it is NULL.
 //   - every hop of a relation filter reaches only the related records the
-//     caller may see (BSViewer.visible): the filters are evaluated as over
+//     caller may see (Viewer.visible): the filters are evaluated as over
 //     the caller's visible records and the links between them only. So a
 //     filter on the id of a hidden project matches nothing, isnull=true on
 //     projects matches the sessions without a visible project, and a
@@ -38,76 +38,76 @@ import (
 	"gorm.io/gorm"
 )
 
-// BSOp is a filter operator (dynamic-rest's names; BSEq is exact).
-type BSOp string
+// Op is a filter operator (dynamic-rest's names; Eq is exact).
+type Op string
 
 // The operators the compiler knows.
 const (
-	BSEq          BSOp = ""
-	BSIn          BSOp = "in"
-	BSRange       BSOp = "range"
-	BSGt          BSOp = "gt"
-	BSGte         BSOp = "gte"
-	BSLt          BSOp = "lt"
-	BSLte         BSOp = "lte"
-	BSIsNull      BSOp = "isnull"
-	BSIExact      BSOp = "iexact"
-	BSIContains   BSOp = "icontains"
-	BSIStartsWith BSOp = "istartswith"
-	BSIEndsWith   BSOp = "iendswith"
-	BSContains    BSOp = "contains"
-	BSStartsWith  BSOp = "startswith"
-	BSEndsWith    BSOp = "endswith"
-	BSYear        BSOp = "year"
-	BSMonth       BSOp = "month"
-	BSDay         BSOp = "day"
-	BSWeekDay     BSOp = "week_day"
+	Eq          Op = ""
+	In          Op = "in"
+	Range       Op = "range"
+	Gt          Op = "gt"
+	Gte         Op = "gte"
+	Lt          Op = "lt"
+	Lte         Op = "lte"
+	IsNull      Op = "isnull"
+	IExact      Op = "iexact"
+	IContains   Op = "icontains"
+	IStartsWith Op = "istartswith"
+	IEndsWith   Op = "iendswith"
+	Contains    Op = "contains"
+	StartsWith  Op = "startswith"
+	EndsWith    Op = "endswith"
+	Year        Op = "year"
+	Month       Op = "month"
+	Day         Op = "day"
+	WeekDay     Op = "week_day"
 )
 
-// BSFilter is one condition of a list query: a leaf (Path set) or, with an
+// Filter is one condition of a list query: a leaf (Path set) or, with an
 // empty Path, the AND of And or the OR of Or (an empty AND matches every
 // row).
-type BSFilter struct {
+type Filter struct {
 	// Path names registry fields from the queried model, through
 	// relations ("pk" is "id"); a relation alone, or followed by id,
 	// compares the related ids.
 	Path []string
 	// Op is the operator.
-	Op BSOp
+	Op Op
 	// Negate excludes the matching rows.
 	Negate bool
-	// Args are the bind values, typed by the caller: one bool for BSIsNull;
+	// Args are the bind values, typed by the caller: one bool for IsNull;
 	// one string pattern for the text matches (compared as the column's
 	// text); one int for the date parts; otherwise values of the field's
 	// type (string, canonical UUID string, time.Time, YYYY-MM-DD string,
-	// bool, int64), two for BSRange, any number for BSIn.
+	// bool, int64), two for Range, any number for In.
 	Args []any
 	// And and Or make a group.
-	And, Or []BSFilter
+	And, Or []Filter
 }
 
-// BSSort is one sort[] term: a registry field that allows sorting.
-type BSSort struct {
+// Sort is one sort[] term: a registry field that allows sorting.
+type Sort struct {
 	Field string
 	Desc  bool
 }
 
-// BSListQuery is a checked list query of one model. The zero value lists
+// ListQuery is a checked list query of one model. The zero value lists
 // everything in the model's default order.
-type BSListQuery struct {
+type ListQuery struct {
 	// Filters are ANDed.
-	Filters []BSFilter
+	Filters []Filter
 	// Sort is the order (empty: the model's DefaultOrder); a unique
 	// column is appended unless the last term is one.
-	Sort []BSSort
+	Sort []Sort
 }
 
-// BSMaxBindValues bounds the bind values of one list query (SQLite allows
+// MaxBindValues bounds the bind values of one list query (SQLite allows
 // 32766 per statement).
-const BSMaxBindValues = 10000
+const MaxBindValues = 10000
 
-// ErrBSQueryTooLarge: the filters need more than BSMaxBindValues bind values.
-var ErrBSQueryTooLarge = errors.New("store: too many filter values")
+// ErrQueryTooLarge: the filters need more than MaxBindValues bind values.
+var ErrQueryTooLarge = errors.New("store: too many filter values")
 
 // bsCond is a condition on a model's table with its bind values.
 type bsCond struct {
@@ -382,11 +382,11 @@ func (m *bsModel) pk() string { return m.table + ".id" }
 // default order.
 var bsModels = engineModels(bsRegistry)
 
-var engineKinds = map[BSKind]bsKind{BSText: bsText, BSInt: bsInt, BSBool: bsBool, BSUUID: bsUUID, BSDate: bsDate,
-	BSDateTime: bsDateTime, BSTextList: bsTextList, BSUUIDList: bsUUIDList, BSToOne: bsRelation,
-	BSToMany: bsRelation, BSEmpty: bsEmptyRel}
+var engineKinds = map[Kind]bsKind{Text: bsText, Int: bsInt, Bool: bsBool, UUID: bsUUID, Date: bsDate,
+	DateTime: bsDateTime, TextList: bsTextList, UUIDList: bsUUIDList, ToOne: bsRelation,
+	ToMany: bsRelation, Empty: bsEmptyRel}
 
-func engineModels(reg map[string]*BSModel) map[string]*bsModel {
+func engineModels(reg map[string]*Model) map[string]*bsModel {
 	out := make(map[string]*bsModel, len(reg))
 	for name, d := range reg {
 		m := &bsModel{name: name, table: d.Table, fields: map[string]*bsField{},
@@ -403,7 +403,7 @@ func engineModels(reg map[string]*BSModel) map[string]*bsModel {
 			if f.Sort {
 				m.sorts[f.Name] = col
 				m.unique[f.Name] = f.Unique
-				m.text[f.Name] = f.Kind == BSText
+				m.text[f.Name] = f.Kind == Text
 				m.null[f.Name] = f.Nullable
 			}
 		}
@@ -425,10 +425,10 @@ type bsCompiled struct {
 	order []string
 }
 
-// compileBSQuery compiles q on model for v in dialect d: v's visibility of
+// compileQuery compiles q on model for v in dialect d: v's visibility of
 // model, the filters (every relation hop restricted to what v may see),
 // the order.
-func compileBSQuery(d *bsDialect, v BSViewer, model string, q BSListQuery) (*bsCompiled, error) {
+func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompiled, error) {
 	m, ok := bsModels[model]
 	if !ok {
 		return nil, fmt.Errorf("store: unknown model %q", model)
@@ -450,8 +450,8 @@ func compileBSQuery(d *bsDialect, v BSViewer, model string, q BSListQuery) (*bsC
 	for _, c := range append(slices.Clip(terms), drivers...) {
 		n += len(c.args)
 	}
-	if n > BSMaxBindValues {
-		return nil, ErrBSQueryTooLarge
+	if n > MaxBindValues {
+		return nil, ErrQueryTooLarge
 	}
 	visible := v.visible(model)
 	if len(drivers) == 0 {
@@ -475,7 +475,7 @@ func compileBSQuery(d *bsDialect, v BSViewer, model string, q BSListQuery) (*bsC
 
 // order is the ORDER BY of sorts (always ending with a unique column, so
 // pages are stable).
-func (m *bsModel) order(d *bsDialect, sorts []BSSort) ([]string, error) {
+func (m *bsModel) order(d *bsDialect, sorts []Sort) ([]string, error) {
 	if len(sorts) == 0 {
 		return m.deflt, nil
 	}
@@ -505,7 +505,7 @@ type bsVisibility func(model string) bsCond
 
 // compileFilter turns one filter (or group) into a parenthesised condition
 // on m's table.
-func (m *bsModel) compileFilter(d *bsDialect, vis bsVisibility, f BSFilter) (bsCond, error) {
+func (m *bsModel) compileFilter(d *bsDialect, vis bsVisibility, f Filter) (bsCond, error) {
 	if len(f.Path) == 0 {
 		parts, sep := f.And, " AND "
 		if f.Or != nil {
@@ -533,7 +533,7 @@ func (m *bsModel) compileFilter(d *bsDialect, vis bsVisibility, f BSFilter) (bsC
 	if f.Negate {
 		c.drive, c.exists = false, ""
 		// Django's ~Q on a nullable column: NOT (cond AND col IS NOT NULL).
-		if fld := m.fields[f.Path[0]]; len(f.Path) == 1 && fld != nil && fld.nullable && f.Op != BSIsNull {
+		if fld := m.fields[f.Path[0]]; len(f.Path) == 1 && fld != nil && fld.nullable && f.Op != IsNull {
 			c.sql = "NOT (" + c.sql + ") OR " + fld.col + " IS NULL"
 		} else {
 			c.sql = "NOT (" + c.sql + ")"
@@ -542,7 +542,7 @@ func (m *bsModel) compileFilter(d *bsDialect, vis bsVisibility, f BSFilter) (bsC
 	return c.paren(), nil
 }
 
-func (m *bsModel) compilePath(d *bsDialect, vis bsVisibility, path []string, op BSOp, args []any) (bsCond, error) {
+func (m *bsModel) compilePath(d *bsDialect, vis bsVisibility, path []string, op Op, args []any) (bsCond, error) {
 	name := path[0]
 	if name == "pk" {
 		name = "id"
@@ -556,7 +556,7 @@ func (m *bsModel) compilePath(d *bsDialect, vis bsVisibility, path []string, op 
 	case bsRelation:
 		return m.compileRelation(d, vis, fld, rest, op, args)
 	case bsEmptyRel:
-		if op == BSIsNull && isTrue(args) {
+		if op == IsNull && isTrue(args) {
 			return bsCond{sql: "TRUE"}, nil
 		}
 		return bsCond{sql: "FALSE"}, nil
@@ -566,7 +566,7 @@ func (m *bsModel) compilePath(d *bsDialect, vis bsVisibility, path []string, op 
 	}
 	c, err := leaf(d, fld, op, args)
 	// Looking rows up by primary key is as selective as it gets.
-	c.drive = name == "id" && (op == BSEq || op == BSIn)
+	c.drive = name == "id" && (op == Eq || op == In)
 	return c, err
 }
 
@@ -586,7 +586,7 @@ func isTrue(args []any) bool {
 // related field, an id comparison on a link table, isnull and their
 // negations all behave as over the caller's visible records only.
 // Everything stays an uncorrelated IN (subquery).
-func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, rest []string, op BSOp, args []any) (bsCond, error) {
+func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, rest []string, op Op, args []any) (bsCond, error) {
 	target := bsModels[fld.target]
 	visible := vis(target.name)
 	// targetIn selects the visible target ids that satisfy inner.
@@ -595,7 +595,7 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 	}
 	idOnly := len(rest) == 0 || len(rest) == 1 && (rest[0] == "id" || rest[0] == "pk")
 	if fld.link == "" { // to-one: the foreign key column is on this table
-		if idOnly && op == BSIsNull { // no visible target: NULL, or a target the caller may not see
+		if idOnly && op == IsNull { // no visible target: NULL, or a target the caller may not see
 			w, a := targetIn(bsCond{sql: "TRUE"})
 			sel := fmt.Sprintf("SELECT %s FROM %s WHERE %s", target.pk(), target.table, w)
 			if isTrue(args) {
@@ -618,12 +618,12 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 		if fld.nullable { // never NULL itself, so that a negation keeps the rows without a target, as Django does
 			return bsCond{sql: fmt.Sprintf("(%s IS NOT NULL AND %s)", fld.col, in.sql), args: in.args}, nil
 		}
-		in.drive = idOnly && (op == BSEq || op == BSIn)
+		in.drive = idOnly && (op == Eq || op == In)
 		return in, nil
 	}
 	src := fld.link + "." + fld.linkSrc
 	dst := fld.link + "." + fld.linkDst
-	if idOnly && op == BSIsNull {
+	if idOnly && op == IsNull {
 		in := "IN"
 		if isTrue(args) {
 			in = "NOT IN"
@@ -648,16 +648,16 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 		return bsCond{}, err
 	}
 	c := inSub(m.pk(), fld.linkSrc, fld.link, inner.sql, inner.args...)
-	c.drive = idOnly && (op == BSEq || op == BSIn)
+	c.drive = idOnly && (op == Eq || op == In)
 	return c, nil
 }
 
 // leaf builds the condition of one operator on one column.
-func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
+func leaf(d *bsDialect, fld *bsField, op Op, args []any) (bsCond, error) {
 	col := fld.col
 	switch fld.kind {
 	case bsTextList, bsUUIDList:
-		if op == BSIsNull {
+		if op == IsNull {
 			if isTrue(args) {
 				return bsCond{sql: d.jsonEmpty(col)}, nil
 			}
@@ -684,11 +684,11 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 	}
 	if slices.ContainsFunc(args, unstorable) {
 		switch op {
-		case BSIn: // the others may match
+		case In: // the others may match
 			if args = slices.DeleteFunc(slices.Clone(args), unstorable); len(args) == 0 {
 				return bsCond{sql: "FALSE"}, nil
 			}
-		case BSGt, BSGte, BSLt, BSLte, BSRange:
+		case Gt, Gte, Lt, Lte, Range:
 			cmpCol = d.byteCmp(col)
 			args = slices.Clone(args)
 			for i, a := range args {
@@ -701,12 +701,12 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 		}
 	}
 	switch op {
-	case BSIsNull:
+	case IsNull:
 		if isTrue(args) {
 			return bsCond{sql: col + " IS NULL"}, nil
 		}
 		return bsCond{sql: col + " IS NOT NULL"}, nil
-	case BSIExact, BSIContains, BSIStartsWith, BSIEndsWith, BSContains, BSStartsWith, BSEndsWith:
+	case IExact, IContains, IStartsWith, IEndsWith, Contains, StartsWith, EndsWith:
 		v, ok := args[0].(string)
 		if !ok {
 			return bsCond{}, fmt.Errorf("store: %s takes a string, not %T", op, args[0])
@@ -718,37 +718,37 @@ func leaf(d *bsDialect, fld *bsField, op BSOp, args []any) (bsCond, error) {
 			col = d.uuidHex(col)
 		}
 		switch op {
-		case BSIExact:
+		case IExact:
 			return bsCond{sql: d.likeCI(col), args: []any{d.likeEscape(v)}}, nil
-		case BSIContains:
+		case IContains:
 			return bsCond{sql: d.likeCI(col), args: []any{"%" + d.likeEscape(v) + "%"}}, nil
-		case BSIStartsWith:
+		case IStartsWith:
 			return bsCond{sql: d.likeCI(col), args: []any{d.likeEscape(v) + "%"}}, nil
-		case BSIEndsWith:
+		case IEndsWith:
 			return bsCond{sql: d.likeCI(col), args: []any{"%" + d.likeEscape(v)}}, nil
-		case BSContains:
+		case Contains:
 			return bsCond{sql: d.glob(col), args: []any{d.globAny + d.globEscape(v) + d.globAny}}, nil
-		case BSStartsWith:
+		case StartsWith:
 			return bsCond{sql: d.glob(col), args: []any{d.globEscape(v) + d.globAny}}, nil
 		default:
 			return bsCond{sql: d.glob(col), args: []any{d.globAny + d.globEscape(v)}}, nil
 		}
-	case BSYear, BSMonth, BSDay, BSWeekDay:
+	case Year, Month, Day, WeekDay:
 		if fld.kind != bsDateTime && fld.kind != bsDate {
 			break
 		}
 		return bsCond{sql: d.datePart(string(op), col, fld.kind == bsDate) + " = ?", args: args[:1]}, nil
-	case BSEq:
+	case Eq:
 		return bsCond{sql: col + " = ?", args: args[:1]}, nil
-	case BSIn:
+	case In:
 		return bsCond{sql: col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args: args}, nil
-	case BSRange:
+	case Range:
 		if len(args) < 2 {
 			return bsCond{}, errors.New("store: range takes two values")
 		}
 		return bsCond{sql: cmpCol + " BETWEEN ? AND ?", args: args[:2]}, nil
-	case BSGt, BSGte, BSLt, BSLte:
-		sym := map[BSOp]string{BSGt: ">", BSGte: ">=", BSLt: "<", BSLte: "<="}[op]
+	case Gt, Gte, Lt, Lte:
+		sym := map[Op]string{Gt: ">", Gte: ">=", Lt: "<", Lte: "<="}[op]
 		return bsCond{sql: cmpCol + " " + sym + " ?", args: args[:1]}, nil
 	}
 	return bsCond{}, fmt.Errorf("store: operator %q does not apply to %s", op, col)
@@ -774,10 +774,10 @@ func parseUUID(s string) (string, bool) {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
 
-// BSFilterField describes one filterable field of a model of the query
+// FilterField describes one filterable field of a model of the query
 // engine, for tests and documentation that must cover every model and
 // relation without listing them again.
-type BSFilterField struct {
+type FilterField struct {
 	// Name is the field name in filter{…} paths.
 	Name string
 	// Kind is one of "text", "uuid", "datetime", "bool", "int", "textlist",
@@ -787,22 +787,22 @@ type BSFilterField struct {
 	Target string
 }
 
-// BSQueryModels returns the names of the models the query engine knows, sorted.
-func BSQueryModels() []string { return slices.Sorted(maps.Keys(bsModels)) }
+// QueryModels returns the names of the models the query engine knows, sorted.
+func QueryModels() []string { return slices.Sorted(maps.Keys(bsModels)) }
 
-// BSFilterFields returns the filterable fields of model, sorted by name
+// FilterFields returns the filterable fields of model, sorted by name
 // (nil for an unknown model).
-func BSFilterFields(model string) []BSFilterField {
+func FilterFields(model string) []FilterField {
 	m, ok := bsModels[model]
 	if !ok {
 		return nil
 	}
 	kinds := map[bsKind]string{bsText: "text", bsUUID: "uuid", bsDateTime: "datetime", bsDate: "date", bsBool: "bool", bsInt: "int",
 		bsTextList: "textlist", bsUUIDList: "uuidlist", bsRelation: "relation", bsEmptyRel: "empty"}
-	var out []BSFilterField
+	var out []FilterField
 	for _, name := range slices.Sorted(maps.Keys(m.fields)) {
 		f := m.fields[name]
-		out = append(out, BSFilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
+		out = append(out, FilterField{Name: name, Kind: kinds[f.kind], Target: f.target})
 	}
 	return out
 }

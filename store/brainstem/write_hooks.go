@@ -1,9 +1,11 @@
-package store
+package brainstem
 
 import (
 	"strings"
 
 	"gorm.io/gorm/clause"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // The models' own write rules, as hooks on their descriptors around the
@@ -86,8 +88,8 @@ var sessionHooks = bsHooks{
 
 // projectWrite is what the project hooks pass between steps.
 type projectWrite struct {
-	role     BSProjectMember
-	changes  []BSMemberChange
+	role     ProjectMember
+	changes  []MemberChange
 	users    map[string]uint
 	sessions []string // of a deleted project
 }
@@ -102,15 +104,15 @@ func projectState(w *bsWrite) *projectWrite {
 // projectHooks: the creator is the owner and only member; field changes
 // need can_change, member changes manager or owner, is_public and the
 // owner flag owner; delete needs owner and takes the sessions left without
-// a project with it. Members are changed on update only (BSChange.Extra
-// "users": []BSMemberChange).
+// a project with it. Members are changed on update only (Change.Extra
+// "users": []MemberChange).
 var projectHooks = bsHooks{
 	check: func(w *bsWrite, errs fieldErrors) error {
 		if w.op != opUpdate {
 			return nil
 		}
 		p := projectState(w)
-		p.changes, _ = w.extra["users"].([]BSMemberChange)
+		p.changes, _ = w.extra["users"].([]MemberChange)
 		var err error
 		p.users, err = memberUsers(w.tx, p.changes, errs)
 		return err
@@ -121,20 +123,20 @@ var projectHooks = bsHooks{
 		}
 		p := projectState(w)
 		if err := w.tx.Where("project_id = ? AND user_id = ?", w.id, w.userID).Take(&p.role).Error; err != nil {
-			return notFound(err)
+			return store.NotFound(err)
 		}
 		role := p.role
 		if w.op == opDelete {
 			if !role.IsOwner {
-				return ErrForbidden
+				return store.ErrForbidden
 			}
 			return nil
 		}
 		if !(role.CanChange || role.IsManager || role.IsOwner) {
-			return ErrForbidden
+			return store.ErrForbidden
 		}
 		if v, ok := w.set["is_public"]; ok && truthy(v) != truthy(w.cur["is_public"]) && !role.IsOwner {
-			return ErrForbidden
+			return store.ErrForbidden
 		}
 		return nil
 	},
@@ -142,13 +144,13 @@ var projectHooks = bsHooks{
 		if w.op != opDelete {
 			return nil
 		}
-		return w.tx.Model(&BSSessionProject{}).Where("project_id = ?", w.id).Pluck("session_id", &projectState(w).sessions).Error
+		return w.tx.Model(&SessionProject{}).Where("project_id = ?", w.id).Pluck("session_id", &projectState(w).sessions).Error
 	},
 	after: func(w *bsWrite) error {
 		p := projectState(w)
 		switch w.op {
 		case opCreate:
-			return w.tx.Omit(clause.Associations).Create(&BSProjectMember{ProjectID: w.id, UserID: w.userID,
+			return w.tx.Omit(clause.Associations).Create(&ProjectMember{ProjectID: w.id, UserID: w.userID,
 				CanChange: true, IsManager: true, IsOwner: true}).Error
 		case opUpdate:
 			if len(p.changes) > 0 {
@@ -156,7 +158,7 @@ var projectHooks = bsHooks{
 			}
 		case opDelete:
 			if len(p.sessions) > 0 {
-				return w.tx.Where("id IN ? AND id NOT IN (SELECT session_id FROM bs_session_projects)", p.sessions).Delete(&BSSession{}).Error
+				return w.tx.Where("id IN ? AND id NOT IN (SELECT session_id FROM bs_session_projects)", p.sessions).Delete(&Session{}).Error
 			}
 		}
 		return nil
@@ -169,7 +171,7 @@ var projectHooks = bsHooks{
 // ownership of the data storage (linksChangeAllowed); a new order alone
 // needs can_change on the session; a link without an order goes last.
 var sdsHooks = bsHooks{
-	duplicate: Invalid("non_field_errors", bsSDSUnique),
+	duplicate: store.Invalid("non_field_errors", bsSDSUnique),
 	authorize: func(w *bsWrite) error {
 		session, ds := w.set["session"], w.set["datastorage"]
 		switch w.op {
@@ -198,7 +200,7 @@ var sdsHooks = bsHooks{
 			return nil
 		}
 		var last *int
-		if err := w.tx.Model(&BSSessionDataStorage{}).Where("session_id = ?", textOf(w.set["session"])).
+		if err := w.tx.Model(&SessionDataStorage{}).Where("session_id = ?", textOf(w.set["session"])).
 			Select("MAX(sort_order)").Scan(&last).Error; err != nil {
 			return err
 		}
@@ -216,7 +218,7 @@ func breedingBefore(w *bsWrite) error {
 	if w.op != opDelete {
 		return nil
 	}
-	return w.tx.Model(&BSSubject{}).Where("breeding_id = ?", w.id).Update("breeding_id", nil).Error
+	return w.tx.Model(&Subject{}).Where("breeding_id = ?", w.id).Update("breeding_id", nil).Error
 }
 
 // ---- supplier: the website is a URL ----

@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 // The device login of the BrainSTEM clients: a client starts a request and
 // polls with its secret device code while the user signs in on the
@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-// Device login states (BSDeviceAuth.Status).
+// Device login states (DeviceAuth.Status).
 const (
 	DevicePending  = "pending"
 	DeviceApproved = "approved"
@@ -40,9 +42,9 @@ const (
 // DefaultDeviceTTL is how long a device login request stays valid.
 const DefaultDeviceTTL = 15 * time.Minute
 
-// BSDeviceAuth is one device login request. Only the SHA-256 of the device
+// DeviceAuth is one device login request. Only the SHA-256 of the device
 // code is stored. UserCode is stored without its dash ("WXYZ2345").
-type BSDeviceAuth struct {
+type DeviceAuth struct {
 	ID             uint      `gorm:"primaryKey"`
 	SessionID      string    `gorm:"type:text;uniqueIndex;not null"`
 	DeviceCodeHash string    `gorm:"uniqueIndex;not null"`
@@ -55,7 +57,7 @@ type BSDeviceAuth struct {
 }
 
 // TableName pins the table name.
-func (BSDeviceAuth) TableName() string { return "bs_device_auths" }
+func (DeviceAuth) TableName() string { return "bs_device_auths" }
 
 // DeviceStart is what POST /api/auth/device/ returns.
 type DeviceStart struct {
@@ -75,7 +77,7 @@ type DeviceAuthInfo struct {
 	ExpiresAt  time.Time
 }
 
-// User codes: four consonants and four digits, without the look-alikes
+// store.User codes: four consonants and four digits, without the look-alikes
 // (no vowels, so no words; no 0/O, 1/I/L).
 const (
 	userCodeLetters = "BCDFGHJKMNPQRSTVWXZ"
@@ -144,7 +146,7 @@ func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time
 		clientName = string(r[:maxClientName])
 	}
 	now := time.Now().UTC()
-	if err := s.W.WithContext(ctx).Where("expires_at < ?", now.Add(-deviceExpiredGrace)).Delete(&BSDeviceAuth{}).Error; err != nil {
+	if err := s.core.W.WithContext(ctx).Where("expires_at < ?", now.Add(-deviceExpiredGrace)).Delete(&DeviceAuth{}).Error; err != nil {
 		return nil, err
 	}
 	for range 5 { // a new random user code on the rare collision
@@ -165,9 +167,9 @@ func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time
 		if err != nil {
 			return nil, err
 		}
-		row := &BSDeviceAuth{SessionID: sid, DeviceCodeHash: hashToken(deviceCode), UserCode: letters + digits,
+		row := &DeviceAuth{SessionID: sid, DeviceCodeHash: store.HashToken(deviceCode), UserCode: letters + digits,
 			ClientName: clientName, Status: DevicePending, ExpiresAt: now.Add(ttl), CreatedAt: now}
-		err = s.W.WithContext(ctx).Create(row).Error
+		err = s.core.W.WithContext(ctx).Create(row).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			continue
 		}
@@ -185,13 +187,13 @@ func (s *Store) StartDeviceAuth(ctx context.Context, clientName string, ttl time
 // user, named and expiring as tok says (its UserID is ignored); it is created and the request marked used in one writer
 // transaction, so concurrent polls hand it out exactly once. Later polls
 // get DevicePollAlreadyUsed.
-func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewToken) (status, token string, err error) {
+func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok store.NewToken) (status, token string, err error) {
 	if deviceCode == "" {
 		return DevicePollInvalidGrant, "", nil
 	}
-	hash := hashToken(deviceCode)
-	var d BSDeviceAuth
-	err = s.R.WithContext(ctx).Where("device_code_hash = ?", hash).Take(&d).Error
+	hash := store.HashToken(deviceCode)
+	var d DeviceAuth
+	err = s.core.R.WithContext(ctx).Where("device_code_hash = ?", hash).Take(&d).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return DevicePollInvalidGrant, "", nil
 	}
@@ -202,7 +204,7 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewTo
 		return st, "", nil
 	}
 	// Approved: re-check and hand out the token under the writer lock.
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.core.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("device_code_hash = ?", hash).Take(&d).Error; err != nil {
 			return err
 		}
@@ -214,23 +216,23 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewTo
 			return fmt.Errorf("store: approved device request %d has no user", d.ID)
 		}
 		var users int64
-		if err := tx.Model(&User{}).Where("id = ?", *d.UserID).Count(&users).Error; err != nil {
+		if err := tx.Model(&store.User{}).Where("id = ?", *d.UserID).Count(&users).Error; err != nil {
 			return err
 		}
 		if users == 0 { // the approving account was deleted meanwhile
 			status = DevicePollDenied
-			return tx.Model(&BSDeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
+			return tx.Model(&DeviceAuth{}).Where("id = ?", d.ID).Update("status", DeviceDenied).Error
 		}
 		tok := tok // fn may run again (writePostgres): tok's name is extended once
 		tok.UserID = *d.UserID
 		if d.ClientName != "" && tok.Name != "" {
 			tok.Name += " (" + d.ClientName + ")"
 		}
-		secret, _, err := createToken(tx, tok)
+		secret, _, err := store.CreateTokenTx(tx, tok)
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&BSDeviceAuth{}).Where("id = ? AND status = ?", d.ID, DeviceApproved).Update("status", DeviceUsed)
+		res := tx.Model(&DeviceAuth{}).Where("id = ? AND status = ?", d.ID, DeviceApproved).Update("status", DeviceUsed)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -248,7 +250,7 @@ func (s *Store) PollDeviceAuth(ctx context.Context, deviceCode string, tok NewTo
 
 // pollStatus maps a request to its poll answer (DevicePollSuccess for an
 // approved, unexpired request whose token has not been collected).
-func pollStatus(d *BSDeviceAuth) string {
+func pollStatus(d *DeviceAuth) string {
 	switch {
 	case d.Status == DeviceUsed:
 		return DevicePollAlreadyUsed
@@ -264,12 +266,12 @@ func pollStatus(d *BSDeviceAuth) string {
 
 // findDeviceAuth looks a request up by session id or user code (any case,
 // dash optional).
-func findDeviceAuth(db *gorm.DB, sessionOrUserCode string) (*BSDeviceAuth, error) {
+func findDeviceAuth(db *gorm.DB, sessionOrUserCode string) (*DeviceAuth, error) {
 	key := strings.TrimSpace(sessionOrUserCode)
 	if key == "" {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
-	var d BSDeviceAuth
+	var d DeviceAuth
 	var err error
 	if sid, ok := parseUUID(key); ok {
 		err = db.Where("session_id = ?", sid).Take(&d).Error
@@ -277,15 +279,15 @@ func findDeviceAuth(db *gorm.DB, sessionOrUserCode string) (*BSDeviceAuth, error
 		err = db.Where("user_code = ?", normalizeUserCode(key)).Take(&d).Error
 	}
 	if err != nil {
-		return nil, notFound(err)
+		return nil, store.NotFound(err)
 	}
 	return &d, nil
 }
 
 // LookupDeviceAuth returns what the verification page shows about the
-// request with this session id or user code; ErrNotFound if there is none.
+// request with this session id or user code; store.ErrNotFound if there is none.
 func (s *Store) LookupDeviceAuth(ctx context.Context, sessionOrUserCode string) (*DeviceAuthInfo, error) {
-	d, err := findDeviceAuth(s.R.WithContext(ctx), sessionOrUserCode)
+	d, err := findDeviceAuth(s.core.R.WithContext(ctx), sessionOrUserCode)
 	if err != nil {
 		return nil, err
 	}
@@ -295,22 +297,22 @@ func (s *Store) LookupDeviceAuth(ctx context.Context, sessionOrUserCode string) 
 
 // DecideDeviceAuth approves or denies the pending request found by session
 // id or user code (case-insensitive, dash optional) for user userID.
-// ErrNotFound if unknown, ErrConflict if it is no longer pending or has
+// store.ErrNotFound if unknown, store.ErrConflict if it is no longer pending or has
 // expired.
 func (s *Store) DecideDeviceAuth(ctx context.Context, sessionOrUserCode string, userID uint, approve bool) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.core.Write(ctx, func(tx *gorm.DB) error {
 		d, err := findDeviceAuth(tx, sessionOrUserCode)
 		if err != nil {
 			return err
 		}
 		if d.Status != DevicePending || time.Now().After(d.ExpiresAt) {
-			return ErrConflict
+			return store.ErrConflict
 		}
 		status := DeviceDenied
 		if approve {
 			status = DeviceApproved
 		}
-		return tx.Model(&BSDeviceAuth{}).Where("id = ? AND status = ?", d.ID, DevicePending).
+		return tx.Model(&DeviceAuth{}).Where("id = ? AND status = ?", d.ID, DevicePending).
 			Updates(map[string]any{"status": status, "user_id": userID}).Error
 	})
 }

@@ -1,4 +1,4 @@
-package store
+package brainstem
 
 import (
 	"context"
@@ -8,9 +8,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
-func deviceStore(t *testing.T) (*Store, *User) {
+func deviceStore(t *testing.T) (*Store, *store.User) {
 	t.Helper()
 	s, err := Open(t.TempDir())
 	if err != nil {
@@ -26,7 +28,7 @@ func deviceStore(t *testing.T) (*Store, *User) {
 
 func poll(t *testing.T, s *Store, code string) (string, string) {
 	t.Helper()
-	st, tok, err := s.PollDeviceAuth(context.Background(), code, NewToken{})
+	st, tok, err := s.PollDeviceAuth(context.Background(), code, store.NewToken{})
 	if err != nil {
 		t.Fatalf("poll: %v", err)
 	}
@@ -54,8 +56,8 @@ func TestDeviceAuthStart(t *testing.T) {
 	if exp := d.ExpiresAt.Sub(before); exp < DefaultDeviceTTL-time.Second || exp > DefaultDeviceTTL+time.Minute {
 		t.Errorf("expires in %v", exp)
 	}
-	var row BSDeviceAuth
-	if err := s.R.Where("session_id = ?", d.SessionID).Take(&row).Error; err != nil {
+	var row DeviceAuth
+	if err := s.core.R.Where("session_id = ?", d.SessionID).Take(&row).Error; err != nil {
 		t.Fatal(err)
 	}
 	if row.DeviceCodeHash == d.DeviceCode || strings.Contains(row.DeviceCodeHash, d.DeviceCode) {
@@ -78,7 +80,7 @@ func TestDeviceAuthStart(t *testing.T) {
 	if info.SessionID != d.SessionID || info.UserCode != d.UserCode || info.Expired || info.Status != DevicePending {
 		t.Errorf("lookup %+v", info)
 	}
-	if _, err := s.LookupDeviceAuth(ctx, "NOPE-2345"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.LookupDeviceAuth(ctx, "NOPE-2345"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("lookup unknown: %v", err)
 	}
 }
@@ -107,7 +109,7 @@ func TestDeviceAuthFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, tok := poll(t, s, d.DeviceCode)
-	if st != DevicePollSuccess || !strings.HasPrefix(tok, TokenPrefix) {
+	if st != DevicePollSuccess || !strings.HasPrefix(tok, store.TokenPrefix) {
 		t.Fatalf("approved: %s %q", st, tok)
 	}
 	got, err := s.UserByToken(ctx, tok)
@@ -117,7 +119,7 @@ func TestDeviceAuthFlow(t *testing.T) {
 	if st, tok := poll(t, s, d.DeviceCode); st != DevicePollAlreadyUsed || tok != "" {
 		t.Errorf("second poll: %s %q", st, tok)
 	}
-	if err := s.DecideDeviceAuth(ctx, d.SessionID, u.ID, false); !errors.Is(err, ErrConflict) {
+	if err := s.DecideDeviceAuth(ctx, d.SessionID, u.ID, false); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("decide a used request: %v", err)
 	}
 
@@ -132,11 +134,11 @@ func TestDeviceAuthFlow(t *testing.T) {
 	if st, tok := poll(t, s, d2.DeviceCode); st != DevicePollDenied || tok != "" {
 		t.Errorf("denied: %s %q", st, tok)
 	}
-	if err := s.DecideDeviceAuth(ctx, d2.UserCode, u.ID, true); !errors.Is(err, ErrConflict) {
+	if err := s.DecideDeviceAuth(ctx, d2.UserCode, u.ID, true); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("approve after deny: %v", err)
 	}
 	for _, code := range []string{"", "ZZZZ-9999", "b0000000-0000-4000-8000-000000000001"} {
-		if err := s.DecideDeviceAuth(ctx, code, u.ID, true); !errors.Is(err, ErrNotFound) {
+		if err := s.DecideDeviceAuth(ctx, code, u.ID, true); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("decide %q: %v", code, err)
 		}
 	}
@@ -165,7 +167,7 @@ func TestDeviceAuthExpiry(t *testing.T) {
 	if st, tok := poll(t, s, approved.DeviceCode); st != DevicePollExpired || tok != "" {
 		t.Errorf("expired approved: %s %q", st, tok)
 	}
-	if err := s.DecideDeviceAuth(ctx, pending.SessionID, u.ID, true); !errors.Is(err, ErrConflict) {
+	if err := s.DecideDeviceAuth(ctx, pending.SessionID, u.ID, true); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("approve expired: %v", err)
 	}
 	info, err := s.LookupDeviceAuth(ctx, pending.SessionID)
@@ -191,7 +193,7 @@ func TestDeviceAuthConcurrentPolls(t *testing.T) {
 	tokens := make([]string, n)
 	for i := range n {
 		wg.Go(func() {
-			st, tok, err := s.PollDeviceAuth(ctx, d.DeviceCode, NewToken{})
+			st, tok, err := s.PollDeviceAuth(ctx, d.DeviceCode, store.NewToken{})
 			if err != nil {
 				t.Error(err)
 			}
@@ -219,7 +221,7 @@ func TestDeviceAuthConcurrentPolls(t *testing.T) {
 		t.Errorf("%d polls got a token, want exactly 1: %v", success, results)
 	}
 	var count int64
-	if err := s.R.Model(&Token{}).Where("user_id = ?", u.ID).Count(&count).Error; err != nil || count != 1 {
+	if err := s.core.R.Model(&Token{}).Where("user_id = ?", u.ID).Count(&count).Error; err != nil || count != 1 {
 		t.Errorf("tokens in the database: %d %v", count, err)
 	}
 }
@@ -235,7 +237,7 @@ func TestDeviceAuthApproverDeleted(t *testing.T) {
 	if err := s.DecideDeviceAuth(ctx, d.SessionID, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.W.Delete(&User{}, u.ID).Error; err != nil {
+	if err := s.core.W.Delete(&store.User{}, u.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	if st, tok := poll(t, s, d.DeviceCode); st != DevicePollDenied || tok != "" {
@@ -252,7 +254,7 @@ func TestDeviceAuthExpiredRowsDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Make it expired longer ago than the grace.
-	if err := s.W.Model(&BSDeviceAuth{}).Where("session_id = ?", old.SessionID).
+	if err := s.core.W.Model(&DeviceAuth{}).Where("session_id = ?", old.SessionID).
 		Update("expires_at", time.Now().Add(-deviceExpiredGrace-time.Second)).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -260,14 +262,14 @@ func TestDeviceAuthExpiredRowsDeleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.W.Model(&BSDeviceAuth{}).Where("session_id = ?", recent.SessionID).
+	if err := s.core.W.Model(&DeviceAuth{}).Where("session_id = ?", recent.SessionID).
 		Update("expires_at", time.Now().Add(-time.Second)).Error; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.StartDeviceAuth(ctx, "", time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LookupDeviceAuth(ctx, old.SessionID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.LookupDeviceAuth(ctx, old.SessionID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a long-expired request survived a creation: %v", err)
 	}
 	if st, _ := poll(t, s, recent.DeviceCode); st != DevicePollExpired {

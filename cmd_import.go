@@ -100,13 +100,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return err
 		}
-		run = func(st *store.Store) (int, int, error) { return st.ImportAttributes(ctx, *model, values) }
+		run = func(st *store.Store) (int, int, error) { return bsdb.New(st).ImportAttributes(ctx, *model, values) }
 	} else {
 		entries, err := importEntries(*model, schemaName, items)
 		if err != nil {
 			return err
 		}
-		run = func(st *store.Store) (int, int, error) { return st.ImportGlobal(ctx, *model, entries) }
+		run = func(st *store.Store) (int, int, error) { return bsdb.New(st).ImportGlobal(ctx, *model, entries) }
 	}
 	st, err := db.open()
 	if err != nil {

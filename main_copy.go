@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -51,7 +52,7 @@ func copyCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer unlock()
-	src, err := store.OpenWith(store.Options{DataDir: srcDir, Migrate: true})
+	src, err := store.OpenWith(store.Options{DataDir: srcDir, Migrate: true, Tables: server.Tables()})
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func copyCmd(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		defer os.RemoveAll(dstDir)
 	}
-	dst, err := store.OpenWith(store.Options{DataDir: dstDir, DatabaseURL: *to, Migrate: true})
+	dst, err := store.OpenWith(store.Options{DataDir: dstDir, DatabaseURL: *to, Migrate: true, Tables: server.Tables()})
 	if err != nil {
 		return err
 	}

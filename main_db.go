@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -38,7 +39,7 @@ func (f *databaseFlags) check() error {
 // PostgreSQL, shared by several nodes, is migrated by `sessionhub migrate`
 // only, and a database behind this code is refused.
 func (f *databaseFlags) options() store.Options {
-	return store.Options{DataDir: *f.data, DatabaseURL: *f.db, Migrate: !f.postgres()}
+	return store.Options{DataDir: *f.data, DatabaseURL: *f.db, Migrate: !f.postgres(), Tables: server.Tables()}
 }
 
 // open opens the store for a short command.

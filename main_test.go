@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -123,7 +124,7 @@ func adminToken(stdout string) string {
 // returns the email of the token's owner.
 func tokenOwner(t *testing.T, dataDir, tok string) (string, error) {
 	t.Helper()
-	st, err := store.Open(dataDir)
+	st, err := store.Open(dataDir, server.Tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestCLIErrors(t *testing.T) {
 	}
 
 	// The failed duplicate did not create or change anything: still exactly one carol.
-	st, err := store.Open(data)
+	st, err := store.Open(data, server.Tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestServeBootstrapsAdminOnce(t *testing.T) {
 	if err := s2.stop(t); err != nil {
 		t.Fatalf("second serve returned %v", err)
 	}
-	st, err := store.Open(data)
+	st, err := store.Open(data, server.Tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}

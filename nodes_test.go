@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
 	"github.com/sessionhub/sessionhub/store/pgtest"
@@ -132,7 +133,7 @@ func TestThreeNodes(t *testing.T) {
 	// B's leftovers are spared while its uploads might be alive; once
 	// their pending rows have expired (aged here instead of waiting
 	// minutes), the sweep of a node starting removes them.
-	db, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url})
+	db, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url, Tables: server.Tables()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ type benchEnv struct {
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
-	st, err := store.Open(b.TempDir())
+	st, err := store.Open(b.TempDir(), server.Tables()...)
 	if err != nil {
 		b.Fatal(err)
 	}

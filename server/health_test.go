@@ -67,7 +67,7 @@ func TestMethodNotAllowedListsAllow(t *testing.T) {
 
 func TestClientGoneIsNotAServerError(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(t.TempDir())
+	st, err := store.Open(t.TempDir(), server.Tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // Config holds the server's tunables.
@@ -56,6 +57,12 @@ type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	cfg   Config
+}
+
+// Tables are the tables of the APIs New serves, for store.Options.Tables:
+// every store a server runs on is opened with them, in this order.
+func Tables() []store.Tables {
+	return []store.Tables{bsdb.Tables()}
 }
 
 // New builds the whole HTTP handler: the middleware every request runs

@@ -32,7 +32,7 @@ func (s *Store) CreateAtlasAnnotation(ctx context.Context, author *User, in NewA
 		CreatedBy:    author.Email,
 		CreatedAt:    atlasNow(),
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		a, err := readableAtlasAttachment(tx, author.ID, in.AttachmentID)
 		if errors.Is(err, ErrNotFound) {
 			return Invalid("attachment_id", "No such attachment.")

@@ -80,7 +80,7 @@ func (s *Store) AtlasAttachment(ctx context.Context, userID uint, id string) (*A
 // its error aborts the update and is returned.
 func (s *Store) UpdateAtlasAttachment(ctx context.Context, userID uint, id string, p AtlasAttachmentPatch, precondition func(*AtlasAttachment) error) (*AtlasAttachment, error) {
 	var a *AtlasAttachment
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if a, err = readableAtlasAttachment(tx, userID, id); err != nil {
 			return err

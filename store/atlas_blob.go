@@ -241,13 +241,13 @@ type NewAtlasAttachment struct {
 // session sessionID, uploaded by uploader, in one transaction: either every
 // file becomes an attachment or none does (and no file is left behind by
 // this call; the caller still Discards its staged blobs). On PostgreSQL the
-// transaction may run more than once (write): committing a blob twice is
+// transaction may run more than once (Write): committing a blob twice is
 // harmless, and the blobs are marked committed only once it has succeeded.
 func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, sessionID string, files []NewAtlasAttachment) ([]AtlasAttachment, error) {
 	atts := make([]AtlasAttachment, len(files))
 	blobs := s.Blobs()
 	var moved []string
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedAtlasSession(tx, uploader.ID, sessionID); err != nil {
 			return err
 		}
@@ -313,7 +313,7 @@ func (s *Store) OpenAtlasAttachment(ctx context.Context, ownerID uint, sessionID
 		Where("l.session_id = ? AND l.attachment_id = ? AND s.owner_id = ?", sessionID, attachmentID, ownerID).
 		Take(&a).Error
 	if err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, NotFound(err)
 	}
 	// ErrNotFound when deleted since the query: as good as never there.
 	f, err := s.Blobs().Open(ctx, a.ID)

@@ -102,7 +102,7 @@ func TestSweepSparesUncommittedRename(t *testing.T) {
 	renamed, commit := make(chan struct{}), make(chan struct{})
 	txDone := make(chan error, 1)
 	go func() {
-		txDone <- st.write(ctx, func(tx *gorm.DB) error {
+		txDone <- st.Write(ctx, func(tx *gorm.DB) error {
 			a := AtlasAttachment{ID: id, Name: "f", Type: "text/plain", CreatedByID: 1, CreatedBy: "u", CreatedAt: atlasNow(), Size: 1, SHA256: "x"}
 			if err := tx.Create(&a).Error; err != nil {
 				return err

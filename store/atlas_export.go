@@ -75,7 +75,7 @@ func (s *Store) AtlasExportKey() ([]byte, error) {
 func (s *Store) OpenExportedAtlasAttachment(ctx context.Context, id string) (*AtlasAttachment, io.ReadSeekCloser, error) {
 	var a AtlasAttachment
 	if err := s.R.WithContext(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, NotFound(err)
 	}
 	f, err := s.Blobs().Open(ctx, a.ID)
 	if err != nil {

@@ -55,7 +55,7 @@ func (s *Store) CreateAtlasSession(ctx context.Context, owner *User, in NewAtlas
 		CreatedAt: atlasNow(),
 	}
 	var atts []AtlasAttachment
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		atts = atts[:0] // from the start when PostgreSQL runs it again
 		verr := &ValidationError{Fields: map[string][]string{}}
 		seen := map[string]bool{}
@@ -103,7 +103,7 @@ func readableAtlasAttachment(db *gorm.DB, userID uint, id string) (*AtlasAttachm
 		Where("created_by_id = ? OR EXISTS (SELECT 1 FROM atlas_session_attachments l JOIN atlas_sessions s ON s.id = l.session_id WHERE l.attachment_id = atlas_attachments.id AND s.owner_id = ?)", userID, userID).
 		Take(&a).Error
 	if err != nil {
-		return nil, notFound(err)
+		return nil, NotFound(err)
 	}
 	return &a, nil
 }
@@ -162,7 +162,7 @@ const atlasSessionQuery = `SELECT id, owner_id, title, description, created_by, 
 func ownedAtlasSession(db *gorm.DB, ownerID uint, id string) (*AtlasSession, error) {
 	var sess AtlasSession
 	if err := db.Where("id = ? AND owner_id = ?", id, ownerID).Take(&sess).Error; err != nil {
-		return nil, notFound(err)
+		return nil, NotFound(err)
 	}
 	return &sess, nil
 }
@@ -197,7 +197,7 @@ func checkAtlasSession(tx *gorm.DB, sess *AtlasSession, pre AtlasSessionPrecondi
 func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string, p AtlasSessionPatch, pre AtlasSessionPrecondition) (*AtlasSession, []AtlasAttachment, error) {
 	var sess *AtlasSession
 	var atts []AtlasAttachment
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = ownedAtlasSession(tx, ownerID, id); err != nil {
 			return err
@@ -240,7 +240,7 @@ func (s *Store) UpdateAtlasSession(ctx context.Context, ownerID uint, id string,
 // transaction commits. pre may be nil.
 func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string, pre AtlasSessionPrecondition) error {
 	var orphans []string
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		sess, err := ownedAtlasSession(tx, ownerID, id)
 		if err != nil {
 			return err
@@ -278,14 +278,14 @@ func (s *Store) DeleteAtlasSession(ctx context.Context, ownerID uint, id string,
 // error aborts the removal and is returned.
 func (s *Store) RemoveAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string, pre func(*AtlasAttachment) error) error {
 	orphan := false
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedAtlasSession(tx, ownerID, sessionID); err != nil {
 			return err
 		}
 		if pre != nil {
 			var a AtlasAttachment
 			if err := tx.Where("id = ?", attachmentID).Take(&a).Error; err != nil {
-				return notFound(err)
+				return NotFound(err)
 			}
 			if err := pre(&a); err != nil {
 				return err

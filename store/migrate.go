@@ -9,13 +9,27 @@ import (
 	"gorm.io/gorm"
 )
 
-// migration is one numbered step of the schema. up runs inside the
-// transaction that records it, so a failing step leaves nothing behind
-// (both SQLite and PostgreSQL have transactional DDL).
+// migration is one numbered step of the schema: GORM's AutoMigrate of the
+// models that the core and each API's Tables list under its version. It
+// runs inside the transaction that records it, so a failing step leaves
+// nothing behind (both SQLite and PostgreSQL have transactional DDL).
 type migration struct {
 	Version int
 	Name    string
-	up      func(tx *gorm.DB) error
+}
+
+// Tables are an API's part of the schema, for Options.Tables: for each
+// migration version, the models whose tables that step creates or changes.
+// Version 1 lists every model the API had when migrations started to be
+// versioned (see migrations). An API that adds a step appends it to
+// migrations (its version and name) and lists its models here under it.
+type Tables map[int][]any
+
+// coreTables are the core's own tables.
+var coreTables = Tables{
+	1: append([]any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}, atlasModels()...),
+	2: {&sharedSecret{}},
+	3: {&pendingBlob{}},
 }
 
 // migrations is the schema's history, oldest first; versions count up
@@ -34,21 +48,33 @@ type migration struct {
 // Migrator().HasColumn / HasTable), so that old and new databases end up
 // the same.
 var migrations = []migration{
-	{Version: 1, Name: "baseline schema", up: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(models()...)
-	}},
-	{Version: 2, Name: "shared secrets table", up: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&sharedSecret{})
-	}},
-	{Version: 3, Name: "pending blobs table", up: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&pendingBlob{})
-	}},
-	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies", up: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(attributeModels()...)
-	}},
-	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(bsModuleModels()...)
-	}},
+	{Version: 1, Name: "baseline schema"},
+	{Version: 2, Name: "shared secrets table"},
+	{Version: 3, Name: "pending blobs table"},
+	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies"},
+	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure"},
+}
+
+// stepModels are the models migration version v AutoMigrates: the core's
+// first, then each API's in the order of Options.Tables.
+func (s *Store) stepModels(v int) []any {
+	m := append([]any(nil), coreTables[v]...)
+	for _, t := range s.tables {
+		m = append(m, t[v]...)
+	}
+	return m
+}
+
+// checkTables refuses Tables that name a version no migration has.
+func checkTables(tables []Tables) error {
+	for _, t := range tables {
+		for v := range t {
+			if v < 1 || v > SchemaVersion {
+				return fmt.Errorf("store: tables listed for migration %d, which does not exist (versions 1 to %d)", v, SchemaVersion)
+			}
+		}
+	}
+	return nil
 }
 
 // SchemaVersion is the schema version this code reads and writes.
@@ -116,7 +142,7 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 			return err
 		}
 		for _, m := range migrations[have:] {
-			if err := m.up(tx); err != nil {
+			if err := tx.AutoMigrate(s.stepModels(m.Version)...); err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
 			}
 			row := schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}

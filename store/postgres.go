@@ -79,7 +79,7 @@ func redactURL(u string) string {
 // transaction PostgreSQL aborted for a conflict with a concurrent one.
 const postgresWriteAttempts = 20
 
-// writePostgres is write on PostgreSQL: fn in an ordinary transaction at
+// writePostgres is Write on PostgreSQL: fn in an ordinary transaction at
 // isolation level SERIALIZABLE, so that the checks a write makes before
 // changing rows (If-Match preconditions, "is any other session still
 // linking this attachment") hold at its commit, as they do under SQLite's

@@ -76,7 +76,7 @@ func TestEndlessConflictIsBusy(t *testing.T) {
 		t.Skip("serialization conflicts are PostgreSQL's; SQLite has one writer")
 	}
 	runs := 0
-	err := st.write(context.Background(), func(tx *gorm.DB) error {
+	err := st.Write(context.Background(), func(tx *gorm.DB) error {
 		runs++
 		return &pgconn.PgError{Code: "40001", Message: "could not serialize access"}
 	})

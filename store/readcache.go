@@ -13,7 +13,7 @@ const (
 )
 
 // readCache keeps the encoded answers of read requests between writes.
-// Every transaction on the single writer (Store.write) empties it once it
+// Every transaction on the single writer (Store.Write) empties it once it
 // has committed, and an answer computed while a write committed is not
 // kept (the generation it was read under is gone), so a cached answer is
 // never older than the last committed write.

@@ -67,6 +67,8 @@ type Store struct {
 	dialect Dialect
 	// applied lists the migrations OpenWith applied (Migrated).
 	applied []AppliedMigration
+	// tables are the APIs' tables the migrations create (Options.Tables).
+	tables []Tables
 
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
@@ -125,23 +127,31 @@ type Options struct {
 	// SchemaVersion. In both cases a schema newer than this code knows is
 	// refused.
 	Migrate bool
+	// Tables are the APIs' tables, each API's in its own Tables (the
+	// core's own come first). Pass the same list, in the same order, at
+	// every open of a database: a migration applied without an API's
+	// tables is recorded all the same, and never creates them later.
+	Tables []Tables
 }
 
 // Open opens (creating it if needed) the SQLite database in dataDir and
-// its blob directory, applies the pending migrations and returns a ready
-// Store.
-func Open(dataDir string) (*Store, error) {
-	return OpenWith(Options{DataDir: dataDir, Migrate: true})
+// its blob directory, applies the pending migrations with the APIs' tables
+// (see Options.Tables) and returns a ready Store.
+func Open(dataDir string, tables ...Tables) (*Store, error) {
+	return OpenWith(Options{DataDir: dataDir, Migrate: true, Tables: tables})
 }
 
 // OpenWith opens the database o names, checks or migrates its schema (see
 // Options.Migrate) and returns a ready Store.
 func OpenWith(o Options) (*Store, error) {
+	if err := checkTables(o.Tables); err != nil {
+		return nil, err
+	}
 	blobDir := filepath.Join(o.DataDir, "blobs")
 	if err := os.MkdirAll(blobDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	s := &Store{BlobDir: blobDir, wturn: make(chan struct{}, 1), staging: map[string]struct{}{}, compareHash: bcrypt.CompareHashAndPassword}
+	s := &Store{BlobDir: blobDir, tables: o.Tables, wturn: make(chan struct{}, 1), staging: map[string]struct{}{}, compareHash: bcrypt.CompareHashAndPassword}
 	var err error
 	if o.DatabaseURL != "" {
 		err = s.openPostgres(o.DatabaseURL)
@@ -217,15 +227,6 @@ func (s *Store) openSQLite(dataDir string) error {
 	return nil
 }
 
-// models lists every table; each API adds its own in its own file.
-func models() []any {
-	m := []any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}
-	m = append(m, atlasModels()...)
-	m = append(m, brainstemModels()...)
-	m = append(m, bsModuleModels()...)
-	return m
-}
-
 // Close closes the database connections.
 func (s *Store) Close() error {
 	var errs []error
@@ -249,15 +250,15 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// notFound turns gorm.ErrRecordNotFound into ErrNotFound and keeps other errors.
-func notFound(err error) error {
+// NotFound turns gorm.ErrRecordNotFound into ErrNotFound and keeps other errors.
+func NotFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
 	return err
 }
 
-// write runs fn in a transaction and returns once that transaction has
+// Write runs fn in a transaction and returns once that transaction has
 // committed (or fn's work was rolled back). fn must touch the database
 // only through tx. A full disk or database is reported as ErrStorageFull.
 //
@@ -271,11 +272,11 @@ func notFound(err error) error {
 // inside its own savepoint, so a failing fn rolls back only its own work
 // and gets its own error; then it commits once and answers each (see
 // runBatch).
-func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.queueWrite(ctx, fn, true)
 }
 
-// queueWrite is write; with invalidates false the write changes nothing
+// queueWrite is Write; with invalidates false the write changes nothing
 // any cached answer depends on (audit rows), so it alone does not empty
 // the read cache.
 func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {

@@ -23,7 +23,7 @@ func TestWriteWaitsForItsTurn(t *testing.T) {
 	st.wturn <- struct{}{} // another writer holds the turn
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if err := st.write(ctx, noop); !errors.Is(err, context.DeadlineExceeded) {
+	if err := st.Write(ctx, noop); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("write while the turn is taken: err = %v, want DeadlineExceeded", err)
 	}
 
@@ -31,7 +31,7 @@ func TestWriteWaitsForItsTurn(t *testing.T) {
 	done := make(chan error, 3)
 	for i := range 3 {
 		go func() {
-			done <- st.write(context.Background(), func(*gorm.DB) error { order <- i; return nil })
+			done <- st.Write(context.Background(), func(*gorm.DB) error { order <- i; return nil })
 		}()
 		time.Sleep(50 * time.Millisecond) // let writer i queue before i+1
 	}
@@ -59,7 +59,7 @@ func TestWriteCanceledMidway(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&AtlasSession{ID: "11111111-1111-1111-1111-111111111111", OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}).Error; err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func TestGroupCommitEachWriteGetsItsOwnResult(t *testing.T) {
 					results <- result{i: i, panicked: p}
 				}
 			}()
-			err := st.write(ctx, func(tx *gorm.DB) error {
+			err := st.Write(ctx, func(tx *gorm.DB) error {
 				row := AtlasSession{ID: id(i), OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}
 				if err := tx.Create(&row).Error; err != nil {
 					return err
@@ -192,7 +192,7 @@ func TestGroupCommitEachWriteGetsItsOwnResult(t *testing.T) {
 		t.Errorf("%d write transactions for %d queued writes; want 1 (group commit)", got, n)
 	}
 	// The writer is free again: a later write runs on its own.
-	if err := st.write(ctx, func(tx *gorm.DB) error {
+	if err := st.Write(ctx, func(tx *gorm.DB) error {
 		return tx.Create(&AtlasSession{ID: id(n), OwnerID: u.ID, CreatedBy: u.Email, CreatedAt: time.Now()}).Error
 	}); err != nil {
 		t.Fatal(err)

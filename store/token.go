@@ -87,17 +87,18 @@ func (s *Store) CreateToken(ctx context.Context, userID uint) (string, error) {
 func (s *Store) CreateNamedToken(ctx context.Context, n NewToken) (string, *Token, error) {
 	var tok string
 	var row *Token
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
-		tok, row, err = createToken(tx, n)
+		tok, row, err = CreateTokenTx(tx, n)
 		return err
 	})
 	return tok, row, err
 }
 
-// createToken is CreateNamedToken on db, which may be a transaction on the
-// writer (the writer has one connection, so a nested s.W call would wait forever).
-func createToken(db *gorm.DB, n NewToken) (string, *Token, error) {
+// CreateTokenTx is CreateNamedToken on db, which may be a transaction on the
+// writer (a Write function's tx: the writer has one connection, so a
+// nested s.W call would wait forever).
+func CreateTokenTx(db *gorm.DB, n NewToken) (string, *Token, error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", nil, err
@@ -108,7 +109,7 @@ func createToken(db *gorm.DB, n NewToken) (string, *Token, error) {
 		name = string(r[:MaxTokenName])
 	}
 	now := time.Now().UTC()
-	row := &Token{UserID: n.UserID, Hash: hashToken(tok), Prefix: tok[:tokenPrefixLen], Name: name, CreatedAt: now}
+	row := &Token{UserID: n.UserID, Hash: HashToken(tok), Prefix: tok[:tokenPrefixLen], Name: name, CreatedAt: now}
 	if n.TTL > 0 {
 		exp := now.Add(n.TTL)
 		row.ExpiresAt = &exp
@@ -142,11 +143,11 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID uint) error {
 // RevokeTokenSecret deletes the token given in clear text; ErrNotFound if
 // there is none.
 func (s *Store) RevokeTokenSecret(ctx context.Context, tok string) error {
-	return s.revoke(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Where("hash = ?", hashToken(tok)) })
+	return s.revoke(ctx, func(tx *gorm.DB) *gorm.DB { return tx.Where("hash = ?", HashToken(tok)) })
 }
 
 func (s *Store) revoke(ctx context.Context, where func(*gorm.DB) *gorm.DB) error {
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		res := where(tx).Delete(&Token{})
 		if res.Error != nil {
 			return res.Error
@@ -260,7 +261,7 @@ func (c *tokenCache) clear() {
 // Verified tokens are cached (see tokenCache); unknown ones never are. The
 // token's LastUsedAt is written at most once per LastUsedResolution.
 func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
-	h := hashToken(tok)
+	h := HashToken(tok)
 	now := time.Now()
 	gen, err := s.tokenGeneration(ctx)
 	if err != nil {

@@ -27,7 +27,9 @@ type User struct {
 // TokenPrefix starts every personal access token so it is easy to spot.
 const TokenPrefix = "shp_"
 
-func hashToken(tok string) string {
+// HashToken is the form a token secret is stored and looked up in (hex
+// SHA-256): secrets themselves are never stored.
+func HashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
 	return hex.EncodeToString(sum[:])
 }
@@ -68,7 +70,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
 	err := s.R.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
 	if err != nil {
-		return nil, notFound(err)
+		return nil, NotFound(err)
 	}
 	return &u, nil
 }
@@ -109,7 +111,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 // SetStaff turns the staff flag of the user with email on or off;
 // ErrNotFound when there is no such user.
 func (s *Store) SetStaff(ctx context.Context, email string, staff bool) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.Write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("email = ?", NormalizeEmail(email)).Update("staff", staff)
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound

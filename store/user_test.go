@@ -33,13 +33,13 @@ func TestUserByTokenCache(t *testing.T) {
 	if _, err := st.UserByToken(ctx, TokenPrefix+"nope"); !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("unknown token: err = %v, want ErrUnauthorized", err)
 	}
-	if _, ok := st.tokens.get(hashToken(TokenPrefix+"nope"), 0, time.Now()); ok {
+	if _, ok := st.tokens.get(HashToken(TokenPrefix+"nope"), 0, time.Now()); ok {
 		t.Fatal("an unknown token was cached")
 	}
-	if _, ok := st.tokens.get(hashToken(tokens["a@example.org"]), 0, time.Now()); !ok {
+	if _, ok := st.tokens.get(HashToken(tokens["a@example.org"]), 0, time.Now()); !ok {
 		t.Fatal("a verified token was not cached")
 	}
-	if _, ok := st.tokens.get(hashToken(tokens["a@example.org"]), 0, time.Now().Add(tokenCacheTTL+time.Second)); ok {
+	if _, ok := st.tokens.get(HashToken(tokens["a@example.org"]), 0, time.Now().Add(tokenCacheTTL+time.Second)); ok {
 		t.Fatal("a cached token outlived tokenCacheTTL")
 	}
 }

@@ -46,11 +46,11 @@ func (s *Store) CreateWebSession(ctx context.Context, userID uint, ttl time.Dura
 		return "", "", err
 	}
 	now := time.Now().UTC()
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("expires_at < ?", now).Delete(&WebSession{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&WebSession{Hash: hashToken(cookie), UserID: userID, CSRF: csrf,
+		return tx.Create(&WebSession{Hash: HashToken(cookie), UserID: userID, CSRF: csrf,
 			ExpiresAt: now.Add(ttl), CreatedAt: now}).Error
 	})
 	return cookie, csrf, err
@@ -64,7 +64,7 @@ func (s *Store) WebSessionUser(ctx context.Context, cookie string) (*User, strin
 		return nil, "", ErrUnauthorized
 	}
 	var ws WebSession
-	err := s.R.WithContext(ctx).Preload("User").Where("hash = ?", hashToken(cookie)).Take(&ws).Error
+	err := s.R.WithContext(ctx).Preload("User").Where("hash = ?", HashToken(cookie)).Take(&ws).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, "", ErrUnauthorized
 	}
@@ -79,7 +79,7 @@ func (s *Store) WebSessionUser(ctx context.Context, cookie string) (*User, strin
 
 // DeleteWebSession signs a cookie out (nothing happens for an unknown one).
 func (s *Store) DeleteWebSession(ctx context.Context, cookie string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Where("hash = ?", hashToken(cookie)).Delete(&WebSession{}).Error
+	return s.Write(ctx, func(tx *gorm.DB) error {
+		return tx.Where("hash = ?", HashToken(cookie)).Delete(&WebSession{}).Error
 	})
 }

@@ -31,7 +31,7 @@ type adminEnv struct {
 
 func newAdminEnv(t *testing.T, minFree int64) *adminEnv {
 	t.Helper()
-	st, err := store.Open(t.TempDir())
+	st, err := store.Open(t.TempDir(), server.Tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}

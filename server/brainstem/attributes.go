@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/sessionhub/sessionhub/store"
-
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -29,21 +27,21 @@ type attrModel struct {
 }
 
 func attrOf[T any](model, listKey, detailKey string, rd bsdb.AttributeReader[T]) attrModel {
-	list := func(s *store.Store) func(context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error) {
+	list := func(s *bsdb.Store) func(context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error) {
 		return func(ctx context.Context, v bsdb.Viewer, q bsdb.ListQuery, p bsdb.Page) ([]T, int64, error) {
 			return rd.List(s, ctx, v, q, p)
 		}
 	}
-	get := func(s *store.Store) func(context.Context, bsdb.Viewer, string) (*T, error) {
+	get := func(s *bsdb.Store) func(context.Context, bsdb.Viewer, string) (*T, error) {
 		return func(ctx context.Context, v bsdb.Viewer, id string) (*T, error) { return rd.Get(s, ctx, v, id) }
 	}
 	return attrModel{
 		listKey: listKey, detailKey: detailKey,
 		list: func(h *Handlers, ctx context.Context, p pageParams) (response, error) {
-			return listRecords(ctx, h, p, model, listKey, list(h.st))
+			return listRecords(ctx, h, p, model, listKey, list(h.db))
 		},
 		get: func(h *Handlers, ctx context.Context, id string) (response, error) {
-			res, err := getRecord(ctx, h, model, id, get(h.st))
+			res, err := getRecord(ctx, h, model, id, get(h.db))
 			if err != nil || detailKey == model {
 				return res, err
 			}

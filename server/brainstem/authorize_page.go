@@ -73,7 +73,7 @@ func (p *pages) showAuthorize(c echo.Context) error {
 		who.Title, who.Message = "Approve a device", "Enter the code shown in your terminal."
 		return p.renderAuthorize(c, http.StatusOK, authorizeView{pageView: who, CodeForm: true})
 	}
-	info, err := p.st.LookupDeviceAuth(c.Request().Context(), key)
+	info, err := p.h.db.LookupDeviceAuth(c.Request().Context(), key)
 	if errors.Is(err, store.ErrNotFound) && c.QueryParam("session") == "" {
 		// Most likely a typo: ask again rather than send the user back to
 		// the terminal, whose login is still waiting.
@@ -154,7 +154,7 @@ func (p *pages) submitAuthorize(c echo.Context) error {
 		return p.renderAuthorize(c, http.StatusBadRequest, authorizeView{pageView: who, CodeForm: true})
 	}
 	ctx := req.Context()
-	info, err := p.st.LookupDeviceAuth(ctx, code)
+	info, err := p.h.db.LookupDeviceAuth(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "No sign-in request has the code "+code+"."))
 	}
@@ -164,7 +164,7 @@ func (p *pages) submitAuthorize(c echo.Context) error {
 	if v, bad := notPending(who, info); bad {
 		return p.renderAuthorize(c, http.StatusBadRequest, v)
 	}
-	err = p.st.DecideDeviceAuth(ctx, info.SessionID, u.ID, action == "approve")
+	err = p.h.db.DecideDeviceAuth(ctx, info.SessionID, u.ID, action == "approve")
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
 		return p.renderAuthorize(c, http.StatusBadRequest, unusableRequest(who, "This sign-in request has expired or was already answered."))
 	}

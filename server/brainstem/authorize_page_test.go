@@ -14,7 +14,6 @@ import (
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
-
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 

@@ -22,6 +22,7 @@ import (
 	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // Deps are what the BrainSTEM API needs from the server.
@@ -40,7 +41,9 @@ type Deps struct {
 
 // Handlers implements the generated strict server interface.
 type Handlers struct {
-	st        *store.Store
+	st *store.Store
+	// db is the BrainSTEM persistence over st.
+	db        *bsdb.Store
 	log       *slog.Logger
 	tokenTTL  time.Duration
 	throttles *auth.Throttles
@@ -88,7 +91,7 @@ func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	if d.Throttles == nil {
 		d.Throttles = auth.NewThrottles(auth.ThrottleConfig{Off: true})
 	}
-	h := &Handlers{st: d.Store, log: d.Log, tokenTTL: d.TokenTTL, throttles: d.Throttles}
+	h := &Handlers{st: d.Store, db: bsdb.New(d.Store), log: d.Log, tokenTTL: d.TokenTTL, throttles: d.Throttles}
 
 	api := mount.New(e, "brainstem", func(err error, c echo.Context) { HandleError(err, c, d.Log) }, d.Outer...)
 	validate := validator.Middleware(spec, &echomiddleware.Options{

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
-	"github.com/sessionhub/sessionhub/store"
 
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
@@ -15,8 +14,8 @@ import (
 // group describes collections or cohorts for the shared handlers.
 type group struct {
 	model, key string // "collection", "collections"
-	list       func(*store.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]bsdb.GroupRecord, int64, error)
-	get        func(*store.Store, context.Context, bsdb.Viewer, string) (*bsdb.GroupRecord, error)
+	list       func(*bsdb.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]bsdb.GroupRecord, int64, error)
+	get        func(*bsdb.Store, context.Context, bsdb.Viewer, string) (*bsdb.GroupRecord, error)
 }
 
 var (
@@ -28,14 +27,14 @@ var (
 
 func (g group) listAnswer(h *Handlers, ctx context.Context, p pageParams) (response, error) {
 	list := func(ctx context.Context, v bsdb.Viewer, q bsdb.ListQuery, p bsdb.Page) ([]bsdb.GroupRecord, int64, error) {
-		return g.list(h.st, ctx, v, q, p)
+		return g.list(h.db, ctx, v, q, p)
 	}
 	return listRecords(ctx, h, p, g.model, g.key, list)
 }
 
 func (g group) getAnswer(h *Handlers, ctx context.Context, id string) (response, error) {
 	get := func(ctx context.Context, v bsdb.Viewer, id string) (*bsdb.GroupRecord, error) {
-		return g.get(h.st, ctx, v, id)
+		return g.get(h.db, ctx, v, id)
 	}
 	return getRecord(ctx, h, g.model, id, get)
 }

@@ -45,8 +45,8 @@ var moduleSchemas = map[string][][3]string{
 		{"coordinates_system", "coordinates_schema_version", "coordinates_details"}},
 }
 
-func fetchModules(model string) func(*store.Store, context.Context, bsdb.Viewer, []string) ([]bsdb.ModuleRecord, error) {
-	return func(s *store.Store, ctx context.Context, v bsdb.Viewer, ids []string) ([]bsdb.ModuleRecord, error) {
+func fetchModules(model string) func(*bsdb.Store, context.Context, bsdb.Viewer, []string) ([]bsdb.ModuleRecord, error) {
+	return func(s *bsdb.Store, ctx context.Context, v bsdb.Viewer, ids []string) ([]bsdb.ModuleRecord, error) {
 		return s.ModulesByID(ctx, v, model, ids)
 	}
 }

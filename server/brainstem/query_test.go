@@ -64,9 +64,12 @@ var seeAll = bsdb.Viewer{UserID: 1}
 //
 // It is on SQLite, or with SESSIONHUB_TEST_DB=postgres on a fresh
 // PostgreSQL database (the cases then check the PostgreSQL dialect).
-func seedQueryData(t testing.TB) *store.Store {
+func seedQueryData(t testing.TB) *bsdb.Store { return bsdb.New(seedQueryCore(t)) }
+
+// seedQueryCore is seedQueryData's core store.
+func seedQueryCore(t testing.TB) *store.Store {
 	t.Helper()
-	o := store.Options{DataDir: t.TempDir(), Migrate: true}
+	o := store.Options{DataDir: t.TempDir(), Migrate: true, Tables: []store.Tables{bsdb.Tables()}}
 	if pgtest.Enabled() {
 		o.DatabaseURL = pgtest.Database(t, "", nil)
 	}
@@ -114,16 +117,16 @@ func seedQueryData(t testing.TB) *store.Store {
 
 // queryModels lists the records of a model for runQuery, with the field
 // that names a record (the id for sessiondatastorage).
-var queryModels = map[string]func(s *store.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error){
+var queryModels = map[string]func(s *bsdb.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error){
 	"session":            names((*bsdb.Store).ListSessions, "session", "name"),
 	"project":            names((*bsdb.Store).ListProjects, "project", "name"),
 	"datastorage":        names((*bsdb.Store).ListDataStorages, "datastorage", "name"),
 	"sessiondatastorage": names((*bsdb.Store).ListSessionDataStorages, "sessiondatastorage", "id"),
 }
 
-func names[T any](list func(*store.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error), model, field string) func(*store.Store, bsdb.ListQuery, bsdb.Page) ([]string, int64, error) {
+func names[T any](list func(*bsdb.Store, context.Context, bsdb.Viewer, bsdb.ListQuery, bsdb.Page) ([]T, int64, error), model, field string) func(*bsdb.Store, bsdb.ListQuery, bsdb.Page) ([]string, int64, error) {
 	get := bsdb.ModelNamed(model).Field(field).Get
-	return func(s *store.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error) {
+	return func(s *bsdb.Store, q bsdb.ListQuery, p bsdb.Page) ([]string, int64, error) {
 		recs, n, err := list(s, context.Background(), seeAll, q, p)
 		if err != nil {
 			return nil, 0, err
@@ -139,7 +142,7 @@ func names[T any](list func(*store.Store, context.Context, bsdb.Viewer, bsdb.Lis
 // runQuery parses raw for model (limit and offset as the generated
 // parameters would carry them) and returns the matching names (ids for
 // sessiondatastorage) in order, the COUNT, or the error.
-func runQuery(t *testing.T, s *store.Store, model, raw string) ([]string, int64, error) {
+func runQuery(t *testing.T, s *bsdb.Store, model, raw string) ([]string, int64, error) {
 	t.Helper()
 	v, err := url.ParseQuery(raw)
 	if err != nil {
@@ -492,8 +495,9 @@ func TestBSQueryIncludeExclude(t *testing.T) {
 // filtered, on both databases.
 func TestBSQueryStoredNULInAList(t *testing.T) {
 	t.Parallel()
-	s := seedQueryData(t)
-	if err := s.W.Model(&bsdb.Session{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
+	core := seedQueryCore(t)
+	s := bsdb.New(core)
+	if err := core.W.Model(&bsdb.Session{}).Where("id = ?", qS3).Update("tags", `["x\u0000y", "a\\u0000"]`).Error; err != nil {
 		t.Fatal(err)
 	}
 	for q, want := range map[string][]string{

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sessionhub/sessionhub/store"
-
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -141,11 +139,11 @@ func init() {
 }
 
 // loader renders the records fetch returns, indexed by id.
-func loader[T any](model string, fetch func(*store.Store, context.Context, bsdb.Viewer, []string) ([]T, error)) func(*Handlers, context.Context, *request, []string) (map[string]object, error) {
+func loader[T any](model string, fetch func(*bsdb.Store, context.Context, bsdb.Viewer, []string) ([]T, error)) func(*Handlers, context.Context, *request, []string) (map[string]object, error) {
 	m := bsdb.ModelNamed(model)
 	id := m.Field("id")
 	return func(h *Handlers, ctx context.Context, r *request, ids []string) (map[string]object, error) {
-		recs, err := fetch(h.st, ctx, r.viewer(), dedupe(ids))
+		recs, err := fetch(h.db, ctx, r.viewer(), dedupe(ids))
 		if err != nil {
 			return nil, err
 		}

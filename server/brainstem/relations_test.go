@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/sessionhub/sessionhub/server/servertest"
-
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 

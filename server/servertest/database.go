@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/store"
 	"github.com/sessionhub/sessionhub/store/pgtest"
 )
@@ -15,7 +16,7 @@ import (
 // from its TestMain, so the cluster stops when its tests end.
 func OpenStore(t testing.TB) *store.Store {
 	t.Helper()
-	o := store.Options{DataDir: t.TempDir(), Migrate: true}
+	o := store.Options{DataDir: t.TempDir(), Migrate: true, Tables: server.Tables()}
 	if pgtest.Enabled() {
 		o.DatabaseURL = pgtest.Database(t, "migrated", migratedTemplate)
 	}
@@ -34,7 +35,7 @@ func migratedTemplate(url string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.OpenWith(store.Options{DataDir: dir, DatabaseURL: url, Migrate: true})
+	st, err := store.OpenWith(store.Options{DataDir: dir, DatabaseURL: url, Migrate: true, Tables: server.Tables()})
 	if err != nil {
 		return err
 	}

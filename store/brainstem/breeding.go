@@ -18,9 +18,9 @@ type Breeding struct {
 	ProjectID        string  `gorm:"type:text;not null;index"`
 	Project          Project `gorm:"constraint:OnDelete:CASCADE"`
 	MotherID         string  `gorm:"type:text;not null;index"`
-	Mother           Subject `gorm:"constraint:OnDelete:RESTRICT"`
+	Mother           Subject `gorm:"foreignKey:MotherID;constraint:OnDelete:RESTRICT"`
 	FatherID         string  `gorm:"type:text;not null;index"`
-	Father           Subject `gorm:"constraint:OnDelete:RESTRICT"`
+	Father           Subject `gorm:"foreignKey:FatherID;constraint:OnDelete:RESTRICT"`
 	Description      string  `gorm:"not null;default:''"`
 	Tags             string  `gorm:"not null;default:'[]'"` // JSON array of strings
 	BirthDate        *string

@@ -14,12 +14,12 @@ import (
 
 func deviceStore(t *testing.T) (*Store, *store.User) {
 	t.Helper()
-	s, err := Open(t.TempDir())
+	s, err := openStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	u, err := s.CreateUser(context.Background(), "dev@example.org", "")
+	t.Cleanup(func() { s.core.Close() })
+	u, err := s.core.CreateUser(context.Background(), "dev@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestDeviceAuthFlow(t *testing.T) {
 	if st != DevicePollSuccess || !strings.HasPrefix(tok, store.TokenPrefix) {
 		t.Fatalf("approved: %s %q", st, tok)
 	}
-	got, err := s.UserByToken(ctx, tok)
+	got, err := s.core.UserByToken(ctx, tok)
 	if err != nil || got.ID != u.ID {
 		t.Fatalf("token user %v %v", got, err)
 	}
@@ -221,7 +221,7 @@ func TestDeviceAuthConcurrentPolls(t *testing.T) {
 		t.Errorf("%d polls got a token, want exactly 1: %v", success, results)
 	}
 	var count int64
-	if err := s.core.R.Model(&Token{}).Where("user_id = ?", u.ID).Count(&count).Error; err != nil || count != 1 {
+	if err := s.core.R.Model(&store.Token{}).Where("user_id = ?", u.ID).Count(&count).Error; err != nil || count != 1 {
 		t.Errorf("tokens in the database: %d %v", count, err)
 	}
 }

@@ -51,13 +51,13 @@ var seeAll = Viewer{UserID: 1}
 //	          mouse_x  2024-01-01T10:00Z  tags mouse            gamma_%
 func seedQueryData(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(t.TempDir())
+	s, err := openStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { s.core.Close() })
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, "owner@example.org", "")
+	u, err := s.core.CreateUser(ctx, "owner@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func seedQueryData(t testing.TB) *Store {
 func TestDrivingFilterUsesExists(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
-	u, err := s.CreateUser(context.Background(), "partial@example.org", "")
+	u, err := s.core.CreateUser(context.Background(), "partial@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,17 +193,17 @@ func TestInSub(t *testing.T) {
 // projects. It returns the store, the user id and one of the user's projects.
 func seedBenchData(b *testing.B) (*Store, uint, string) {
 	b.Helper()
-	s, err := Open(b.TempDir())
+	s, err := openStore(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { s.Close() })
+	b.Cleanup(func() { s.core.Close() })
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, "bench@example.org", "")
+	u, err := s.core.CreateUser(ctx, "bench@example.org", "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	other, err := s.CreateUser(ctx, "other@example.org", "")
+	other, err := s.core.CreateUser(ctx, "other@example.org", "")
 	if err != nil {
 		b.Fatal(err)
 	}

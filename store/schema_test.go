@@ -1,0 +1,127 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/sessionhub/sessionhub/store"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
+)
+
+// The tests of the whole schema: the core's tables and every API's, as
+// the server opens them.
+
+// tables are the APIs' tables, in the order the server passes them.
+func tables() []store.Tables { return []store.Tables{bsdb.Tables()} }
+
+// models are every table's model, as the code before versioned
+// migrations listed them: version 1's.
+func models() []any {
+	var m []any
+	for _, t := range append([]store.Tables{store.CoreTables()}, tables()...) {
+		m = append(m, t[1]...)
+	}
+	return m
+}
+
+// A data directory made by the code before versioned migrations (GORM's
+// AutoMigrate at every start, no schema_migrations table) is recognised
+// as the baseline: its rows stay, version 1 is recorded as existing, the
+// later migrations are applied.
+func TestMigrateUpgradesUnversionedSQLite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// What store.Open did before: AutoMigrate over the models.
+	old, err := gorm.Open(sqlite.Open("file:"+filepath.Join(dir, "sessionhub.db")+"?_foreign_keys=on"), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.AutoMigrate(models()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Create(&store.User{Email: "old@example.org"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if db, _ := old.DB(); db != nil {
+		db.Close()
+	}
+
+	st, err := store.OpenWith(store.Options{DataDir: dir, Tables: tables()})
+	var se *store.SchemaError
+	if !errors.As(err, &se) || se.Have != 0 || se.Want != store.SchemaVersion {
+		t.Fatalf("OpenWith without Migrate on an unversioned database: %v; want a SchemaError 0 → %d", err, store.SchemaVersion)
+	}
+	if st != nil {
+		st.Close()
+	}
+	st, err = store.Open(dir, tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.UserByEmail(context.Background(), "old@example.org"); err != nil {
+		t.Fatalf("the old database's user after the upgrade: %v", err)
+	}
+	var rows []int
+	if err := st.R.Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&rows).Error; err != nil || len(rows) != store.SchemaVersion {
+		t.Fatalf("schema_migrations = %v (%v); want %d rows", rows, err, store.SchemaVersion)
+	}
+	if applied, err := st.Migrate(context.Background()); err != nil || len(applied) != 0 {
+		t.Fatalf("Migrate after the upgrade = %v, %v; want nothing", applied, err)
+	}
+}
+
+var updateSchema = flag.Bool("update-schema", false, "rewrite testdata/schema-sqlite.sql from the migrated schema")
+
+// The migrated SQLite schema is the one in testdata/schema-sqlite.sql. A
+// model changed without a migration fails here: a new database would get
+// the change (version 1 is AutoMigrate of the models) but an existing one
+// would not. Append a migration to migrations, then rewrite the file with
+// go test ./store/ -run TestSchemaSnapshot -update-schema.
+func TestSchemaSnapshot(t *testing.T) {
+	st, err := store.Open(t.TempDir(), tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Described through SQLite's pragmas, in a fixed order (GORM writes a
+	// table's foreign keys in map order).
+	var lines []string
+	for _, q := range []string{
+		`SELECT 'table ' || m.name || ': ' || p.name || ' ' || p.type || (CASE WHEN p."notnull" THEN ' NOT NULL' ELSE '' END) || coalesce(' DEFAULT ' || p.dflt_value, '') || (CASE WHEN p.pk > 0 THEN ' PK' || p.pk ELSE '' END)
+			FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`,
+		`SELECT 'fk ' || m.name || '.' || f."from" || ' -> ' || f."table" || '.' || f."to" || ' ON DELETE ' || f.on_delete
+			FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f."from"`,
+		`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+	} {
+		var out []string
+		if err := st.R.Raw(q).Scan(&out).Error; err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, out...)
+	}
+	got := fmt.Sprintf("-- schema version %d (store/migrate.go), as SQLite describes it\n%s\n", store.SchemaVersion, strings.Join(lines, "\n"))
+	const path = "testdata/schema-sqlite.sql"
+	if *updateSchema {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("the migrated schema differs from %s.\nIf a model changed, append a migration to store/migrate.go (existing databases get nothing else), then run\n  go test ./store/ -run TestSchemaSnapshot -update-schema\ngot:\n%s", path, got)
+	}
+}

@@ -242,12 +242,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// every upload temp file and every file without an attachment row is
 	// what a crash left. While serving, the same is swept every 10 stall
 	// timeouts, sparing uploads in progress.
-	if n, err := st.SweepAtlasBlobs(ctx, startupGrace); err != nil || n > 0 {
+	if n, err := st.SweepBlobs(ctx, startupGrace); err != nil || n > 0 {
 		log.Info("swept crash leftovers from the blob directory", "removed", n, "error", err)
 	}
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
-	go st.SweepAtlasBlobsEvery(sweepCtx, 10**limits.stallTimeout, *limits.stallTimeout, func(n int, err error) {
+	go st.SweepBlobsEvery(sweepCtx, 10**limits.stallTimeout, *limits.stallTimeout, func(n int, err error) {
 		log.Info("swept the blob directory", "removed", n, "error", err)
 	})
 	if err := bootstrapAdmin(ctx, st, stdout); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // BlobStore keeps the bytes of Atlas attachments, one blob per attachment
 // id, and the staged blobs of uploads in progress. It only moves bytes: the
-// attachment rows decide which blobs are attachments, and SweepAtlasBlobs
+// attachment rows decide which blobs are attachments, and SweepBlobs
 // removes the blobs no row points to. The default is a directory in the
 // data dir (see Store.SetBlobs); S3Blobs keeps them in an S3 bucket.
 type BlobStore interface {

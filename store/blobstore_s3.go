@@ -18,7 +18,7 @@ import (
 // object store, one object per attachment named prefix + id. An upload
 // streams straight to that key with a multipart upload (one part buffer in
 // memory); the object stays invisible until the attachment row commits,
-// and SweepAtlasBlobs removes objects without a row and aborts incomplete
+// and SweepBlobs removes objects without a row and aborts incomplete
 // multipart uploads that a crash left. The bucket's prefix belongs to
 // this sessionhub: the sweep deletes any object there that no attachment
 // row names.

@@ -42,7 +42,7 @@ func TestS3BlobsSweepAndRanges(t *testing.T) {
 
 	// Ranged reads.
 	data := bytes.Repeat([]byte("0123456789"), 100)
-	live, err := st.StageAtlasBlob(ctx, bytes.NewReader(data), 1<<20)
+	live, err := st.StageBlob(ctx, bytes.NewReader(data), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestS3BlobsSweepAndRanges(t *testing.T) {
 	}
 
 	// Over the limit: refused, nothing left (the multipart upload aborted).
-	if _, err := st.StageAtlasBlob(ctx, bytes.NewReader(make([]byte, 1<<20+1)), 1<<20); err != store.ErrAtlasBlobTooLarge {
+	if _, err := st.StageBlob(ctx, bytes.NewReader(make([]byte, 1<<20+1)), 1<<20); err != store.ErrBlobTooLarge {
 		t.Errorf("upload over the limit: %v", err)
 	}
 	if names, staged := list(); len(names) != 1 || staged != 0 {
@@ -107,10 +107,10 @@ func TestS3BlobsSweepAndRanges(t *testing.T) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	if n, err := st.SweepAtlasBlobs(ctx, 1<<40); err != nil || n != 0 {
+	if n, err := st.SweepBlobs(ctx, 1<<40); err != nil || n != 0 {
 		t.Errorf("sweep of fresh blobs removed %d, %v; want none", n, err)
 	}
-	if n, err := st.SweepAtlasBlobs(ctx, 0); err != nil || n != 2 {
+	if n, err := st.SweepBlobs(ctx, 0); err != nil || n != 2 {
 		t.Errorf("sweep removed %d, %v; want the orphan object and the incomplete upload", n, err)
 	}
 	if names, staged := list(); len(names) != 1 || staged != 0 {

@@ -132,7 +132,7 @@ func TestPostgresExportKeyShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if keys[i], err = st.AtlasExportKey(); err != nil {
+		if keys[i], err = st.ExportKey(); err != nil {
 			t.Fatal(err)
 		}
 		st.Close()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 	"github.com/sessionhub/sessionhub/store/pgtest"
 )
 
@@ -81,13 +82,13 @@ func TestSweepOnSeveralNodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sess, _, err := a.CreateAtlasSession(ctx, u, store.NewAtlasSession{})
+			sess, _, err := atlasdb.New(a).CreateSession(ctx, u, atlasdb.NewSession{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			stage := func(data []byte) *store.StagedAtlasBlob {
+			stage := func(data []byte) *store.StagedBlob {
 				t.Helper()
-				blob, err := a.StageAtlasBlob(ctx, bytes.NewReader(data), 1<<20)
+				blob, err := a.StageBlob(ctx, bytes.NewReader(data), 1<<20)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -96,7 +97,7 @@ func TestSweepOnSeveralNodes(t *testing.T) {
 			}
 			sweep := func(want int) {
 				t.Helper()
-				if n, err := b.SweepAtlasBlobs(ctx, 0); err != nil || n != want {
+				if n, err := b.SweepBlobs(ctx, 0); err != nil || n != want {
 					t.Fatalf("sweep on node B: removed %d, %v; want %d", n, err, want)
 				}
 			}
@@ -129,10 +130,10 @@ func TestSweepOnSeveralNodes(t *testing.T) {
 			data := []byte("committed twice")
 			blob := stage(data)
 			done := make(chan error, 1)
-			var atts []store.AtlasAttachment
+			var atts []atlasdb.Attachment
 			go func() {
 				var err error
-				atts, err = a.AddAtlasAttachments(ctx, u, sess.ID, []store.NewAtlasAttachment{{Name: "f.txt", Type: "text/plain", Blob: blob}})
+				atts, err = atlasdb.New(a).AddAttachments(ctx, u, sess.ID, []atlasdb.NewAttachment{{Name: "f.txt", Type: "text/plain", Blob: blob}})
 				done <- err
 			}()
 			for range 4 { // while the transaction waits at its COMMIT
@@ -193,13 +194,13 @@ func TestSweepRunsOnOneNodeAtATime(t *testing.T) {
 	if err := os.WriteFile(orphan, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := b.SweepAtlasBlobs(ctx, 0); err != nil || n != 0 {
+	if n, err := b.SweepBlobs(ctx, 0); err != nil || n != 0 {
 		t.Fatalf("sweep while another node sweeps: removed %d, %v; want 0", n, err)
 	}
 	if _, err := c.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", store.SweepLockID); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := b.SweepAtlasBlobs(ctx, 0); err != nil || n != 1 {
+	if n, err := b.SweepBlobs(ctx, 0); err != nil || n != 1 {
 		t.Fatalf("sweep once the lock is free: removed %d, %v; want 1", n, err)
 	}
 }

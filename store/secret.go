@@ -10,7 +10,7 @@ import (
 
 // sharedSecret is a secret that every node serving one PostgreSQL
 // database must share (a row of shared_secrets). On SQLite such secrets
-// are files in the data directory instead (AtlasExportKey).
+// are files in the data directory instead (ExportKey).
 type sharedSecret struct {
 	Name  string `gorm:"primaryKey;type:text"`
 	Value []byte `gorm:"not null"`

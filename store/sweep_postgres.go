@@ -79,7 +79,7 @@ func (s *Store) dropPending(db *gorm.DB, ids []string) error {
 	return db.Where("id IN ?", ids).Delete(&pendingBlob{}).Error
 }
 
-// sweepPostgres is SweepAtlasBlobs on PostgreSQL: under the advisory lock
+// sweepPostgres is SweepBlobs on PostgreSQL: under the advisory lock
 // SweepLockID (a node that does not get it at once sweeps nothing: another
 // node is sweeping), it removes every blob whose id has neither an
 // attachment row nor a live pending row, sparing blobs last written less

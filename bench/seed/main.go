@@ -25,6 +25,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/store"
 
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -105,10 +106,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		links[i] = bsdb.SessionProject{SessionID: sessions[i].ID, ProjectID: projects[i%*nProjects].ID}
 	}
-	atlas := make([]store.AtlasSession, *nAtlas)
+	atlas := make([]atlasdb.Session, *nAtlas)
 	for i := range atlas {
 		title := fmt.Sprintf("atlas %s-%06d", species[i%len(species)], i)
-		atlas[i] = store.AtlasSession{ID: newUUID(), OwnerID: user.ID, Title: &title,
+		atlas[i] = atlasdb.Session{ID: newUUID(), OwnerID: user.ID, Title: &title,
 			CreatedBy: *email, CreatedAt: base.Add(time.Duration(i) * time.Second)}
 	}
 	err = st.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

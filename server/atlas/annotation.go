@@ -16,7 +16,7 @@ func (h *Handlers) ListAnnotations(ctx context.Context, req atlasapi.ListAnnotat
 	id := req.AttachmentUuid.String()
 	limit, offset := page(req.Params.Limit, req.Params.Offset)
 	body, err := h.store.Cached(annotationListKey(u.ID, id, limit, offset), func() ([]byte, error) {
-		notes, total, err := h.store.AtlasAnnotations(ctx, u.ID, id, limit, offset)
+		notes, total, err := h.db.Annotations(ctx, u.ID, id, limit, offset)
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +34,7 @@ func (h *Handlers) CreateAnnotation(ctx context.Context, req atlasapi.CreateAnno
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.store.CreateAtlasAnnotation(ctx, u, annotationInput(req.Body))
+	n, err := h.db.CreateAnnotation(ctx, u, annotationInput(req.Body))
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := d.Store.AtlasExportKey()
+	key, err := d.Store.ExportKey()
 	if err != nil {
 		return nil, fmt.Errorf("atlas: export key: %w", err)
 	}

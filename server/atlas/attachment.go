@@ -8,6 +8,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // ListAttachments lists one page of the attachments the caller may see,
@@ -22,7 +23,7 @@ func (h *Handlers) ListAttachments(ctx context.Context, req atlasapi.ListAttachm
 	key.Set("limit", strconv.Itoa(limit))
 	key.Set("offset", strconv.Itoa(offset))
 	body, err := h.store.Cached(attachmentListKey(u.ID, key.Encode()), func() ([]byte, error) {
-		atts, total, err := h.store.AtlasAttachments(ctx, u.ID, f, limit, offset)
+		atts, total, err := h.db.Attachments(ctx, u.ID, f, limit, offset)
 		if err != nil {
 			return nil, err
 		}
@@ -36,8 +37,8 @@ func (h *Handlers) ListAttachments(ctx context.Context, req atlasapi.ListAttachm
 
 // attachmentFilter maps the list's filters to the store's, and to their
 // canonical form for the cache key.
-func attachmentFilter(p atlasapi.ListAttachmentsParams) (store.AtlasAttachmentFilter, url.Values) {
-	var f store.AtlasAttachmentFilter
+func attachmentFilter(p atlasapi.ListAttachmentsParams) (atlasdb.AttachmentFilter, url.Values) {
+	var f atlasdb.AttachmentFilter
 	key := url.Values{}
 	if p.SessionId != nil {
 		f.SessionID = p.SessionId.String()
@@ -66,7 +67,7 @@ func (h *Handlers) GetAttachment(ctx context.Context, req atlasapi.GetAttachment
 	}
 	id := req.AttachmentUuid.String()
 	body, err := h.store.Cached(attachmentKey(u.ID, id), func() ([]byte, error) {
-		a, err := h.store.AtlasAttachment(ctx, u.ID, id)
+		a, err := h.db.Attachment(ctx, u.ID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +85,7 @@ func (h *Handlers) UpdateAttachment(ctx context.Context, req atlasapi.UpdateAtta
 	if err != nil {
 		return nil, err
 	}
-	a, err := h.store.UpdateAtlasAttachment(ctx, u.ID, req.AttachmentUuid.String(), attachmentPatch(req.Body), attachmentPrecondition(req.Params.IfMatch))
+	a, err := h.db.UpdateAttachment(ctx, u.ID, req.AttachmentUuid.String(), attachmentPatch(req.Body), attachmentPrecondition(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +98,11 @@ func (h *Handlers) UpdateAttachment(ctx context.Context, req atlasapi.UpdateAtta
 
 // attachmentPrecondition checks If-Match (nil when absent) against the
 // attachment's GET representation in the write transaction.
-func attachmentPrecondition(ifMatch *string) func(*store.AtlasAttachment) error {
+func attachmentPrecondition(ifMatch *string) func(*atlasdb.Attachment) error {
 	if ifMatch == nil {
 		return nil
 	}
-	return func(a *store.AtlasAttachment) error {
+	return func(a *atlasdb.Attachment) error {
 		return precondition(ifMatch, func() ([]byte, error) { return encode(attachmentOut(a)) })()
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
-	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // GetAttachmentContent serves an attachment's bytes with Range and
@@ -20,7 +20,7 @@ func (h *Handlers) GetAttachmentContent(ctx context.Context, req atlasapi.GetAtt
 	if err != nil {
 		return nil, err
 	}
-	a, f, err := h.store.OpenAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String())
+	a, f, err := h.db.OpenAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String())
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ type contentHeaders struct {
 // 200, 206 (one or several ranges), 304 or 416 from the request headers the
 // spec declares (Range, If-Range, If-None-Match).
 type contentResponse struct {
-	att     *store.AtlasAttachment
+	att     *atlasdb.Attachment
 	file    io.ReadSeekCloser
 	headers contentHeaders
 }

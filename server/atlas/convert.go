@@ -8,14 +8,14 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
-	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // The conversions between the API types (atlasapi) and the store's models.
 
 // createInput maps a create request (nil when there was no body) to the store's input.
-func createInput(body *atlasapi.CreateSessionRequest) store.NewAtlasSession {
-	var in store.NewAtlasSession
+func createInput(body *atlasapi.CreateSessionRequest) atlasdb.NewSession {
+	var in atlasdb.NewSession
 	if body == nil {
 		return in
 	}
@@ -30,8 +30,8 @@ func createInput(body *atlasapi.CreateSessionRequest) store.NewAtlasSession {
 
 // patchInput maps an update request to the store's patch: absent fields
 // stay unchanged, null clears title or description.
-func patchInput(body *atlasapi.UpdateSessionRequest) store.AtlasSessionPatch {
-	var p store.AtlasSessionPatch
+func patchInput(body *atlasapi.UpdateSessionRequest) atlasdb.SessionPatch {
+	var p atlasdb.SessionPatch
 	if body == nil {
 		return p
 	}
@@ -53,7 +53,7 @@ func patchField(n nullable.Nullable[string]) (set bool, v *string) {
 }
 
 // sessionOut is a session with its attachments.
-func sessionOut(s *store.AtlasSession, atts []store.AtlasAttachment) atlasapi.Session {
+func sessionOut(s *atlasdb.Session, atts []atlasdb.Attachment) atlasapi.Session {
 	sum := summaryOut(s)
 	return atlasapi.Session{
 		SessionId:          sum.SessionId,
@@ -69,7 +69,7 @@ func sessionOut(s *store.AtlasSession, atts []store.AtlasAttachment) atlasapi.Se
 }
 
 // summaryOut is a session as listed, without attachments.
-func summaryOut(s *store.AtlasSession) atlasapi.SessionSummary {
+func summaryOut(s *atlasdb.Session) atlasapi.SessionSummary {
 	starredAt := nullable.NewNullNullable[time.Time]()
 	if s.StarredAt != nil {
 		starredAt.Set(s.StarredAt.UTC())
@@ -86,7 +86,7 @@ func summaryOut(s *store.AtlasSession) atlasapi.SessionSummary {
 	}
 }
 
-func summariesOut(list []store.AtlasSession) []atlasapi.SessionSummary {
+func summariesOut(list []atlasdb.Session) []atlasapi.SessionSummary {
 	out := make([]atlasapi.SessionSummary, len(list))
 	for i := range list {
 		out[i] = summaryOut(&list[i])
@@ -95,7 +95,7 @@ func summariesOut(list []store.AtlasSession) []atlasapi.SessionSummary {
 }
 
 // attachmentOut is one attachment.
-func attachmentOut(a *store.AtlasAttachment) atlasapi.Attachment {
+func attachmentOut(a *atlasdb.Attachment) atlasapi.Attachment {
 	src := nullable.NewNullNullable[openapi_types.UUID]()
 	if a.SourceSessionID != nil {
 		src.Set(parseID(*a.SourceSessionID))
@@ -114,7 +114,7 @@ func attachmentOut(a *store.AtlasAttachment) atlasapi.Attachment {
 	}
 }
 
-func attachmentsOut(atts []store.AtlasAttachment) []atlasapi.Attachment {
+func attachmentsOut(atts []atlasdb.Attachment) []atlasapi.Attachment {
 	out := make([]atlasapi.Attachment, len(atts))
 	for i := range atts {
 		out[i] = attachmentOut(&atts[i])
@@ -139,8 +139,8 @@ func parseID(id string) openapi_types.UUID {
 
 // attachmentPatch maps a PATCH body to the store's patch: absent fields
 // stay unchanged, null clears title, description or citation.
-func attachmentPatch(body *atlasapi.UpdateAttachmentRequest) store.AtlasAttachmentPatch {
-	var p store.AtlasAttachmentPatch
+func attachmentPatch(body *atlasapi.UpdateAttachmentRequest) atlasdb.AttachmentPatch {
+	var p atlasdb.AttachmentPatch
 	if body == nil {
 		return p
 	}
@@ -152,8 +152,8 @@ func attachmentPatch(body *atlasapi.UpdateAttachmentRequest) store.AtlasAttachme
 }
 
 // annotationInput maps a create request to the store's input.
-func annotationInput(body *atlasapi.CreateAnnotationRequest) store.NewAtlasAnnotation {
-	var in store.NewAtlasAnnotation
+func annotationInput(body *atlasapi.CreateAnnotationRequest) atlasdb.NewAnnotation {
+	var in atlasdb.NewAnnotation
 	if body == nil {
 		return in
 	}
@@ -173,7 +173,7 @@ type annotationAnchor = struct {
 }
 
 // annotationOut is one annotation.
-func annotationOut(n *store.AtlasAnnotation) atlasapi.Annotation {
+func annotationOut(n *atlasdb.Annotation) atlasapi.Annotation {
 	anchor := nullable.NewNullNullable[annotationAnchor]()
 	if n.AnchorStart != nil && n.AnchorEnd != nil {
 		anchor.Set(annotationAnchor{Start: *n.AnchorStart, End: *n.AnchorEnd})
@@ -188,7 +188,7 @@ func annotationOut(n *store.AtlasAnnotation) atlasapi.Annotation {
 	}
 }
 
-func annotationsOut(list []store.AtlasAnnotation) []atlasapi.Annotation {
+func annotationsOut(list []atlasdb.Annotation) []atlasapi.Annotation {
 	out := make([]atlasapi.Annotation, len(list))
 	for i := range list {
 		out[i] = annotationOut(&list[i])

@@ -33,7 +33,7 @@ func TestHandleError(t *testing.T) {
 		{"not found", fmt.Errorf("lookup: %w", store.ErrNotFound), 404, false, ""},
 		{"validation error lists fields", &store.ValidationError{Fields: map[string][]string{"b": {"bad b"}, "a": {"bad a"}}}, 400, false, `"errors":[{"field":"a","message":"bad a"},{"field":"b","message":"bad b"}]`},
 		{"echo HTTP error keeps its code", echo.NewHTTPError(http.StatusServiceUnavailable, "busy"), 503, false, ""},
-		{"too large", store.ErrAtlasBlobTooLarge, 413, false, ""},
+		{"too large", store.ErrBlobTooLarge, 413, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -39,7 +39,7 @@ func (h *Handlers) ExportAttachment(ctx context.Context, req atlasapi.ExportAtta
 	if err != nil {
 		return nil, err
 	}
-	a, err := h.store.AtlasAttachment(ctx, u.ID, req.AttachmentUuid.String())
+	a, err := h.db.Attachment(ctx, u.ID, req.AttachmentUuid.String())
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (h *Handlers) DownloadExportedAttachment(ctx context.Context, req atlasapi.
 	if !hmac.Equal([]byte(p.Signature), []byte(want)) || time.Now().Unix() > p.Expires {
 		return nil, errExportDenied
 	}
-	a, f, err := h.store.OpenExportedAtlasAttachment(ctx, id)
+	a, f, err := h.db.OpenExportedAttachment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errExportDenied
 	}

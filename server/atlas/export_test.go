@@ -132,11 +132,11 @@ func TestExportURLExpires(t *testing.T) {
 func TestExportKeyFile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, server.Config{})
-	k1, err := f.env.Store.AtlasExportKey()
+	k1, err := f.env.Store.ExportKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := f.env.Store.AtlasExportKey()
+	k2, err := f.env.Store.ExportKey()
 	if err != nil || string(k1) != string(k2) || len(k1) != 32 {
 		t.Fatalf("key not stable: %x %x %v", k1, k2, err)
 	}

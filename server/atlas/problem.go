@@ -120,7 +120,7 @@ func problemFor(err error) atlasapi.Problem {
 		return newProblem(http.StatusPreconditionFailed, "The record has changed since the ETag in If-Match was read.", nil)
 	case errors.Is(err, errExportDenied):
 		return newProblem(http.StatusForbidden, "The export URL is not valid: it has been changed, has expired, or its attachment was deleted.", nil)
-	case errors.Is(err, store.ErrAtlasBlobTooLarge):
+	case errors.Is(err, store.ErrBlobTooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, "A file is larger than the server's per-file upload limit.", nil)
 	case errors.Is(err, errBodyTooLarge):
 		return bodyTooLarge()

@@ -7,6 +7,7 @@ import (
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/server/auth"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // Default and largest page sizes of ListSessions (also in the spec).
@@ -37,11 +38,11 @@ func page(limit *int, offset *int32) (int, int) {
 
 // sessionPrecondition checks If-Match (nil when absent) against the
 // session's GET representation in the write transaction.
-func sessionPrecondition(ifMatch *string) store.AtlasSessionPrecondition {
+func sessionPrecondition(ifMatch *string) atlasdb.SessionPrecondition {
 	if ifMatch == nil {
 		return nil
 	}
-	return func(s *store.AtlasSession, atts []store.AtlasAttachment) error {
+	return func(s *atlasdb.Session, atts []atlasdb.Attachment) error {
 		return precondition(ifMatch, func() ([]byte, error) { return encodeSession(s, atts) })()
 	}
 }
@@ -52,7 +53,7 @@ func (h *Handlers) CreateSession(ctx context.Context, req atlasapi.CreateSession
 	if err != nil {
 		return nil, err
 	}
-	s, atts, err := h.store.CreateAtlasSession(ctx, u, createInput(req.Body))
+	s, atts, err := h.db.CreateSession(ctx, u, createInput(req.Body))
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func (h *Handlers) ListSessions(ctx context.Context, req atlasapi.ListSessionsRe
 	}
 	limit, offset := page(req.Params.Limit, req.Params.Offset)
 	body, err := h.store.Cached(listKey(u.ID, limit, offset), func() ([]byte, error) {
-		list, total, err := h.store.AtlasSessions(ctx, u.ID, limit, offset)
+		list, total, err := h.db.Sessions(ctx, u.ID, limit, offset)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +92,7 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 	}
 	id := req.SessionId.String()
 	body, err := h.store.Cached(sessionKey(u.ID, id), func() ([]byte, error) {
-		s, atts, err := h.store.AtlasSession(ctx, u.ID, id)
+		s, atts, err := h.db.Session(ctx, u.ID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +110,7 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
-	s, atts, err := h.store.UpdateAtlasSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body), sessionPrecondition(req.Params.IfMatch))
+	s, atts, err := h.db.UpdateSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body), sessionPrecondition(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (h *Handlers) DeleteSession(ctx context.Context, req atlasapi.DeleteSession
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.DeleteAtlasSession(ctx, u.ID, req.SessionId.String(), sessionPrecondition(req.Params.IfMatch)); err != nil {
+	if err := h.db.DeleteSession(ctx, u.ID, req.SessionId.String(), sessionPrecondition(req.Params.IfMatch)); err != nil {
 		return nil, err
 	}
 	return atlasapi.DeleteSession204Response{}, nil
@@ -138,7 +139,7 @@ func (h *Handlers) RemoveAttachment(ctx context.Context, req atlasapi.RemoveAtta
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.RemoveAtlasAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String(), attachmentPrecondition(req.Params.IfMatch)); err != nil {
+	if err := h.db.RemoveAttachment(ctx, u.ID, req.SessionId.String(), req.AttachmentId.String(), attachmentPrecondition(req.Params.IfMatch)); err != nil {
 		return nil, err
 	}
 	return atlasapi.RemoveAttachment204Response{}, nil

@@ -5,7 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // encodeSession is encode(sessionOut(s, atts)) without reflection for the
@@ -13,7 +13,7 @@ import (
 // plain (sessionJSONTest checks the bytes are the same); otherwise it is
 // exactly that. The uncached GET spent about a tenth of its time in
 // encoding/json's reflection and in re-parsing the email on every answer.
-func encodeSession(s *store.AtlasSession, atts []store.AtlasAttachment) ([]byte, error) {
+func encodeSession(s *atlasdb.Session, atts []atlasdb.Attachment) ([]byte, error) {
 	if len(atts) > 0 || !plainEmail(s.CreatedBy) {
 		return encode(sessionOut(s, atts))
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // encodeSession writes the same bytes as the generic encoder for every
@@ -15,7 +15,7 @@ func TestEncodeSessionMatchesGenericEncoder(t *testing.T) {
 	starred := time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("x", 3600))
 	created := time.Date(2025, 12, 31, 23, 59, 59, 123456789, time.UTC)
 	tricky := "<b>&\"quotes\"\\ \n\r\t\b\f \x01\x1f \u2028\u2029 é 日本 \xff\xfe end"
-	sessions := []store.AtlasSession{
+	sessions := []atlasdb.Session{
 		{ID: "0f8fad5b-d9cb-469f-a165-70867728950e", CreatedBy: "a@example.org", CreatedAt: created},
 		{ID: "0F8FAD5B-D9CB-469F-A165-70867728950E", CreatedBy: "bench@localhost", CreatedAt: created.Truncate(time.Second),
 			Title: str(tricky), Description: str(""), StarredAt: &starred},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // Upload limits besides the per-file size (also in the spec).
@@ -37,13 +38,13 @@ func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequ
 	}
 	sessionID := req.SessionId.String()
 	// 404 before reading a possibly huge body.
-	if err := h.store.CheckAtlasSession(ctx, u.ID, sessionID); err != nil {
+	if err := h.db.CheckSession(ctx, u.ID, sessionID); err != nil {
 		return nil, err
 	}
 	if req.Body == nil {
 		return nil, errNotMultipart
 	}
-	var files []store.NewAtlasAttachment
+	var files []atlasdb.NewAttachment
 	defer func() {
 		for _, f := range files {
 			f.Blob.Discard()
@@ -69,16 +70,16 @@ func (h *Handlers) UploadFiles(ctx context.Context, req atlasapi.UploadFilesRequ
 		if msg != "" {
 			return nil, store.Invalid(field, msg)
 		}
-		blob, err := h.store.StageAtlasBlob(ctx, partReader{part}, h.maxUploadBytes)
+		blob, err := h.store.StageBlob(ctx, partReader{part}, h.maxUploadBytes)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, store.NewAtlasAttachment{Name: name, Type: mediaType(part.Header.Get("Content-Type"), blob.Head), Blob: blob})
+		files = append(files, atlasdb.NewAttachment{Name: name, Type: mediaType(part.Header.Get("Content-Type"), blob.Head), Blob: blob})
 	}
 	if len(files) == 0 {
 		return nil, store.Invalid(uploadField, "at least one file is required in the files field")
 	}
-	atts, err := h.store.AddAtlasAttachments(ctx, u, sessionID, files)
+	atts, err := h.db.AddAttachments(ctx, u, sessionID, files)
 	if err != nil {
 		return nil, err
 	}

@@ -279,7 +279,7 @@ func TestSweepAtlasBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An upload in progress: staged, not yet an attachment, and old.
-	live, err := f.env.Store.StageAtlasBlob(t.Context(), strings.NewReader("in flight"), 1<<20)
+	live, err := f.env.Store.StageBlob(t.Context(), strings.NewReader("in flight"), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestSweepAtlasBlobs(t *testing.T) {
 	atts := []string{filepath.Join("atlas", f.aliceAtt), filepath.Join("atlas", f.bobAtt)}
 	check := func(olderThan time.Duration, wantRemoved int, want ...string) {
 		t.Helper()
-		n, err := f.env.Store.SweepAtlasBlobs(ctx, olderThan)
+		n, err := f.env.Store.SweepBlobs(ctx, olderThan)
 		if err != nil || n != wantRemoved {
 			t.Errorf("sweep(%v) = %d, %v; want %d removed", olderThan, n, err, wantRemoved)
 		}

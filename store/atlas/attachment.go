@@ -1,4 +1,4 @@
-package store
+package atlas
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// AtlasAttachmentFilter narrows AtlasAttachments. Zero fields do not filter.
-type AtlasAttachmentFilter struct {
+// AttachmentFilter narrows Attachments. Zero fields do not filter.
+type AttachmentFilter struct {
 	// SessionID keeps attachments linked into this session, which must be
 	// one of the caller's (another user's session matches nothing).
 	SessionID string
@@ -20,10 +20,10 @@ type AtlasAttachmentFilter struct {
 	CreatedBefore *time.Time
 }
 
-// AtlasAttachmentPatch is the input of UpdateAtlasAttachment. Fields whose
+// AttachmentPatch is the input of UpdateAttachment. Fields whose
 // Set flag is false (or that are nil, for IsVisible) stay unchanged; a Set
 // field with a nil value is cleared.
-type AtlasAttachmentPatch struct {
+type AttachmentPatch struct {
 	SetTitle       bool
 	Title          *string
 	SetDescription bool
@@ -33,16 +33,16 @@ type AtlasAttachmentPatch struct {
 	IsVisible      *bool
 }
 
-// readableAtlasAttachments restricts db to the attachments userID may see:
+// readableAttachments restricts db to the attachments userID may see:
 // those they uploaded and those linked into one of their sessions.
-func readableAtlasAttachments(db *gorm.DB, userID uint) *gorm.DB {
+func readableAttachments(db *gorm.DB, userID uint) *gorm.DB {
 	return db.Where("atlas_attachments.created_by_id = ? OR EXISTS (SELECT 1 FROM atlas_session_attachments l JOIN atlas_sessions s ON s.id = l.session_id WHERE l.attachment_id = atlas_attachments.id AND s.owner_id = ?)", userID, userID)
 }
 
-// AtlasAttachments returns one page of the attachments userID may see that
+// Attachments returns one page of the attachments userID may see that
 // match f, newest first (ties broken by id), and how many match in all.
-func (s *Store) AtlasAttachments(ctx context.Context, userID uint, f AtlasAttachmentFilter, limit, offset int) ([]AtlasAttachment, int64, error) {
-	q := readableAtlasAttachments(s.R.WithContext(ctx).Model(&AtlasAttachment{}), userID)
+func (s *Store) Attachments(ctx context.Context, userID uint, f AttachmentFilter, limit, offset int) ([]Attachment, int64, error) {
+	q := readableAttachments(s.core.R.WithContext(ctx).Model(&Attachment{}), userID)
 	if f.SessionID != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM atlas_session_attachments l JOIN atlas_sessions s ON s.id = l.session_id WHERE l.attachment_id = atlas_attachments.id AND l.session_id = ? AND s.owner_id = ?)", f.SessionID, userID)
 	}
@@ -59,7 +59,7 @@ func (s *Store) AtlasAttachments(ctx context.Context, userID uint, f AtlasAttach
 	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
-	list := []AtlasAttachment{}
+	list := []Attachment{}
 	err := q.Session(&gorm.Session{}).Order("atlas_attachments.created_at DESC").Order("atlas_attachments.id DESC").
 		Limit(limit).Offset(offset).Find(&list).Error
 	if err != nil {
@@ -68,21 +68,21 @@ func (s *Store) AtlasAttachments(ctx context.Context, userID uint, f AtlasAttach
 	return list, total, nil
 }
 
-// AtlasAttachment returns the attachment id if userID may see it (see
-// AtlasAttachments); else ErrNotFound.
-func (s *Store) AtlasAttachment(ctx context.Context, userID uint, id string) (*AtlasAttachment, error) {
-	return readableAtlasAttachment(s.R.WithContext(ctx), userID, id)
+// Attachment returns the attachment id if userID may see it (see
+// Attachments); else store.ErrNotFound.
+func (s *Store) Attachment(ctx context.Context, userID uint, id string) (*Attachment, error) {
+	return readableAttachment(s.core.R.WithContext(ctx), userID, id)
 }
 
-// UpdateAtlasAttachment applies p to the attachment id, which userID must
-// be able to see (else ErrNotFound). precondition, when not nil, is called
+// UpdateAttachment applies p to the attachment id, which userID must
+// be able to see (else store.ErrNotFound). precondition, when not nil, is called
 // with the attachment as it is before the change, in the same transaction;
 // its error aborts the update and is returned.
-func (s *Store) UpdateAtlasAttachment(ctx context.Context, userID uint, id string, p AtlasAttachmentPatch, precondition func(*AtlasAttachment) error) (*AtlasAttachment, error) {
-	var a *AtlasAttachment
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+func (s *Store) UpdateAttachment(ctx context.Context, userID uint, id string, p AttachmentPatch, precondition func(*Attachment) error) (*Attachment, error) {
+	var a *Attachment
+	err := s.core.Write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if a, err = readableAtlasAttachment(tx, userID, id); err != nil {
+		if a, err = readableAttachment(tx, userID, id); err != nil {
 			return err
 		}
 		if precondition != nil {

@@ -63,7 +63,7 @@ func TestSweepAtlasBlobsEvery(t *testing.T) {
 	reported := make(chan int, 10)
 	done := make(chan struct{})
 	go func() {
-		st.SweepAtlasBlobsEvery(ctx, 10*time.Millisecond, time.Hour, func(n int, err error) {
+		st.SweepBlobsEvery(ctx, 10*time.Millisecond, time.Hour, func(n int, err error) {
 			if err == nil {
 				reported <- n
 			}
@@ -118,7 +118,7 @@ func TestSweepSparesUncommittedRename(t *testing.T) {
 	<-renamed
 	swept := make(chan int, 1)
 	go func() {
-		n, err := st.SweepAtlasBlobs(ctx, 0)
+		n, err := st.SweepBlobs(ctx, 0)
 		if err != nil {
 			t.Error(err)
 		}

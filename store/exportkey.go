@@ -17,12 +17,12 @@ const atlasExportKeyFile = "atlas-export.key"
 // atlasExportKeyBytes is the secret's length (an HMAC-SHA256 key).
 const atlasExportKeyBytes = 32
 
-// AtlasExportKey returns the secret that signs export URLs, creating it
+// ExportKey returns the secret that signs export URLs, creating it
 // (random, file mode 0600) on the first call for a data directory.
 // Deleting the file invalidates every URL handed out before the next start.
 // On PostgreSQL the key is a row of shared_secrets instead, so that every
 // node serving the database signs and checks URLs with the same key.
-func (s *Store) AtlasExportKey() ([]byte, error) {
+func (s *Store) ExportKey() ([]byte, error) {
 	if s.dialect == Postgres {
 		return s.databaseSecret(context.Background(), "atlas-export", atlasExportKeyBytes)
 	}

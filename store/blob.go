@@ -14,8 +14,8 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// ErrAtlasBlobTooLarge means an uploaded file is larger than the limit.
-var ErrAtlasBlobTooLarge = errors.New("store: file too large")
+// ErrBlobTooLarge means an uploaded file is larger than the limit.
+var ErrBlobTooLarge = errors.New("store: file too large")
 
 // atlasBlobDir holds the Atlas attachments' bytes, one file per attachment
 // named by its id, and the temp files of uploads in progress.
@@ -25,11 +25,11 @@ func (s *Store) atlasBlobPath(attachmentID string) string {
 	return filepath.Join(s.atlasBlobDir(), attachmentID)
 }
 
-// StagedAtlasBlob is an uploaded file stored as a staged blob (a temp file
+// StagedBlob is an uploaded file stored as a staged blob (a temp file
 // in the blob directory, or an object in the bucket), not yet an
 // attachment. Call Discard when done with it: after AddAtlasAttachments
 // has taken it, Discard does nothing.
-type StagedAtlasBlob struct {
+type StagedBlob struct {
 	st *Store
 	// id is the attachment id its row will get; staged names the staged
 	// blob ("" once committed or discarded).
@@ -43,7 +43,7 @@ type StagedAtlasBlob struct {
 }
 
 // Discard removes the staged blob if it is still there.
-func (b *StagedAtlasBlob) Discard() {
+func (b *StagedBlob) Discard() {
 	if b != nil && b.staged != "" {
 		_ = b.st.Blobs().Remove(context.Background(), b.staged)
 		b.st.unstage(b.staged)
@@ -82,21 +82,21 @@ func (s *Store) isStaged(name string) bool {
 // checks of the free-space floor.
 const freeSpaceCheckEvery = 8 << 20
 
-// StageAtlasBlob streams r into a staged blob (see SetBlobs), hashing it
+// StageBlob streams r into a staged blob (see SetBlobs), hashing it
 // on the way, without holding more than a few buffers in memory. When r
 // has more than maxBytes bytes it stops reading, removes the staged blob
-// and returns ErrAtlasBlobTooLarge. When the disk fills up, or free space
+// and returns ErrBlobTooLarge. When the disk fills up, or free space
 // falls below the floor (checked before the first byte and, for blobs in
 // the data dir, every few MiB), it removes the staged blob and returns
 // ErrStorageFull.
-func (s *Store) StageAtlasBlob(ctx context.Context, r io.Reader, maxBytes int64) (*StagedAtlasBlob, error) {
+func (s *Store) StageBlob(ctx context.Context, r io.Reader, maxBytes int64) (*StagedBlob, error) {
 	s.stats.uploadsInFlight.Add(1)
 	defer s.stats.uploadsInFlight.Add(-1)
 	r = uploadReader{r, &s.stats}
 	if err := s.CheckFreeSpace(0); err != nil {
 		return nil, err
 	}
-	b := &StagedAtlasBlob{st: s, id: uuid.NewString()}
+	b := &StagedBlob{st: s, id: uuid.NewString()}
 	// On PostgreSQL the pending row is committed before the blob exists,
 	// so no node's sweep takes the blob for a leftover (sweepPostgres).
 	unpend, err := s.addPending(ctx, b.id)
@@ -127,7 +127,7 @@ func (s *Store) StageAtlasBlob(ctx context.Context, r io.Reader, maxBytes int64)
 	return b, nil
 }
 
-// limitReader reads r until EOF, failing with ErrAtlasBlobTooLarge as soon
+// limitReader reads r until EOF, failing with ErrBlobTooLarge as soon
 // as r has more than n bytes, so that a blob writer gives up its upload
 // instead of storing the first n+1 bytes.
 type limitReader struct {
@@ -141,7 +141,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 	m, err := l.r.Read(p)
 	if l.n -= int64(m); l.n < 0 {
-		return 0, ErrAtlasBlobTooLarge
+		return 0, ErrBlobTooLarge
 	}
 	return m, err
 }
@@ -234,7 +234,7 @@ func (w *atlasHeadWriter) Write(p []byte) (int, error) {
 type NewAtlasAttachment struct {
 	Name string
 	Type string
-	Blob *StagedAtlasBlob
+	Blob *StagedBlob
 }
 
 // AddAtlasAttachments turns staged files into attachments of ownerID's
@@ -276,7 +276,7 @@ func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, session
 		}
 		// Commit the blobs last, so a failure here rolls the rows back.
 		// A crash between a commit and the COMMIT leaves a blob that no
-		// row points to; SweepAtlasBlobs removes it. On SQLite the commits
+		// row points to; SweepBlobs removes it. On SQLite the commits
 		// run while this transaction holds the write turn, which the sweep
 		// takes too; on PostgreSQL the pending rows this transaction
 		// deletes stay visible until it commits (sweepPostgres). Either
@@ -336,7 +336,7 @@ func (s *Store) removeAtlasBlobs(ids []string) {
 // atlasTempPrefix starts the names of upload temp files.
 const atlasTempPrefix = ".upload-"
 
-// SweepAtlasBlobs removes what crashes and failed removals leave in the
+// SweepBlobs removes what crashes and failed removals leave in the
 // blob store (SetBlobs) and reports how many blobs it removed: staged
 // blobs (upload temp files, incomplete multipart uploads) last written
 // more than olderThan ago that no upload of this process is writing, and
@@ -352,7 +352,7 @@ const atlasTempPrefix = ".upload-"
 //
 // On PostgreSQL only one node sweeps at a time, and what it spares is
 // decided by the rows of pending uploads instead (sweepPostgres).
-func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (int, error) {
+func (s *Store) SweepBlobs(ctx context.Context, olderThan time.Duration) (int, error) {
 	if s.dialect == Postgres {
 		return s.sweepPostgres(ctx, olderThan)
 	}
@@ -380,7 +380,7 @@ func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (i
 	}
 	// A first pass without the write turn narrows the blobs down to the
 	// few without a row; the second re-checks those under the turn.
-	orphans, err := s.unreferencedAtlasBlobs(s.R.WithContext(ctx), names)
+	orphans, err := s.unreferencedBlobs(s.R.WithContext(ctx), names)
 	if err != nil || len(orphans) == 0 {
 		return removed, err
 	}
@@ -390,7 +390,7 @@ func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (i
 		return removed, ctx.Err()
 	}
 	defer func() { <-s.wturn }()
-	orphans, err = s.unreferencedAtlasBlobs(s.W.WithContext(ctx), orphans)
+	orphans, err = s.unreferencedBlobs(s.W.WithContext(ctx), orphans)
 	for _, name := range orphans {
 		if blobs.Remove(ctx, name) == nil {
 			removed++
@@ -399,9 +399,9 @@ func (s *Store) SweepAtlasBlobs(ctx context.Context, olderThan time.Duration) (i
 	return removed, err
 }
 
-// unreferencedAtlasBlobs returns the names among names that are not the id
+// unreferencedBlobs returns the names among names that are not the id
 // of an attachment.
-func (s *Store) unreferencedAtlasBlobs(db *gorm.DB, names []string) ([]string, error) {
+func (s *Store) unreferencedBlobs(db *gorm.DB, names []string) ([]string, error) {
 	var out []string
 	const batch = 500
 	for len(names) > 0 {
@@ -424,9 +424,9 @@ func (s *Store) unreferencedAtlasBlobs(db *gorm.DB, names []string) ([]string, e
 	return out, nil
 }
 
-// SweepAtlasBlobsEvery runs SweepAtlasBlobs(ctx, olderThan) every interval
+// SweepBlobsEvery runs SweepBlobs(ctx, olderThan) every interval
 // until ctx ends, logging what it removed through logf.
-func (s *Store) SweepAtlasBlobsEvery(ctx context.Context, interval, olderThan time.Duration, logf func(removed int, err error)) {
+func (s *Store) SweepBlobsEvery(ctx context.Context, interval, olderThan time.Duration, logf func(removed int, err error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -434,7 +434,7 @@ func (s *Store) SweepAtlasBlobsEvery(ctx context.Context, interval, olderThan ti
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n, err := s.SweepAtlasBlobs(ctx, olderThan)
+			n, err := s.SweepBlobs(ctx, olderThan)
 			if (n > 0 || err != nil) && ctx.Err() == nil {
 				logf(n, err)
 			}

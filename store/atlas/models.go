@@ -1,17 +1,21 @@
-package store
+package atlas
 
-import "time"
+import (
+	"time"
+
+	"github.com/sessionhub/sessionhub/store"
+)
 
 // The Atlas tables. IDs are lower-case UUID strings; times are UTC. An
 // attachment is owned by nobody in particular: it lives as long as at least
-// one session links to it (AtlasSessionAttachment), and its bytes live in
+// one session links to it (SessionAttachment), and its bytes live in
 // BlobDir/atlas/<attachment id>. Table names carry an atlas_ prefix.
 
-// AtlasSession is one user's Atlas session.
-type AtlasSession struct {
-	ID          string `gorm:"primaryKey;type:text"`
-	OwnerID     uint   `gorm:"not null;index:idx_atlas_sessions_owner_created,priority:1"`
-	Owner       User   `gorm:"constraint:OnDelete:CASCADE"`
+// Session is one user's Atlas session.
+type Session struct {
+	ID          string     `gorm:"primaryKey;type:text"`
+	OwnerID     uint       `gorm:"not null;index:idx_atlas_sessions_owner_created,priority:1"`
+	Owner       store.User `gorm:"constraint:OnDelete:CASCADE"`
 	Title       *string
 	Description *string
 	// CreatedBy is the owner's email at creation time.
@@ -22,10 +26,10 @@ type AtlasSession struct {
 }
 
 // TableName pins the table name.
-func (AtlasSession) TableName() string { return "atlas_sessions" }
+func (Session) TableName() string { return "atlas_sessions" }
 
-// AtlasAttachment is an uploaded file's metadata.
-type AtlasAttachment struct {
+// Attachment is an uploaded file's metadata.
+type Attachment struct {
 	ID          string `gorm:"primaryKey;type:text"`
 	Name        string `gorm:"not null"`
 	Type        string `gorm:"not null"`
@@ -48,29 +52,29 @@ type AtlasAttachment struct {
 }
 
 // TableName pins the table name.
-func (AtlasAttachment) TableName() string { return "atlas_attachments" }
+func (Attachment) TableName() string { return "atlas_attachments" }
 
-// AtlasSessionAttachment links an attachment into a session. ID orders a
+// SessionAttachment links an attachment into a session. ID orders a
 // session's attachments by the time they were linked.
-type AtlasSessionAttachment struct {
-	ID           uint            `gorm:"primaryKey;autoIncrement"`
-	SessionID    string          `gorm:"type:text;not null;uniqueIndex:idx_atlas_links_session_attachment,priority:1"`
-	AttachmentID string          `gorm:"type:text;not null;index;uniqueIndex:idx_atlas_links_session_attachment,priority:2"`
-	Session      AtlasSession    `gorm:"constraint:OnDelete:CASCADE"`
-	Attachment   AtlasAttachment `gorm:"constraint:OnDelete:CASCADE"`
+type SessionAttachment struct {
+	ID           uint       `gorm:"primaryKey;autoIncrement"`
+	SessionID    string     `gorm:"type:text;not null;uniqueIndex:idx_atlas_links_session_attachment,priority:1"`
+	AttachmentID string     `gorm:"type:text;not null;index;uniqueIndex:idx_atlas_links_session_attachment,priority:2"`
+	Session      Session    `gorm:"constraint:OnDelete:CASCADE"`
+	Attachment   Attachment `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // TableName pins the table name.
-func (AtlasSessionAttachment) TableName() string { return "atlas_session_attachments" }
+func (SessionAttachment) TableName() string { return "atlas_session_attachments" }
 
-// AtlasAnnotation is a note on an attachment, deleted with it. AnchorStart
+// Annotation is a note on an attachment, deleted with it. AnchorStart
 // and AnchorEnd are both set (a byte range [start, end) of the file) or
 // both nil (the file as a whole).
-type AtlasAnnotation struct {
-	ID           string          `gorm:"primaryKey;type:text"`
-	AttachmentID string          `gorm:"type:text;not null;index:idx_atlas_annotations_attachment_created,priority:1"`
-	Attachment   AtlasAttachment `gorm:"constraint:OnDelete:CASCADE"`
-	Text         string          `gorm:"not null"`
+type Annotation struct {
+	ID           string     `gorm:"primaryKey;type:text"`
+	AttachmentID string     `gorm:"type:text;not null;index:idx_atlas_annotations_attachment_created,priority:1"`
+	Attachment   Attachment `gorm:"constraint:OnDelete:CASCADE"`
+	Text         string     `gorm:"not null"`
 	AnchorStart  *int64
 	AnchorEnd    *int64
 	// CreatedByID is the author; CreatedBy their email at that time.
@@ -80,9 +84,9 @@ type AtlasAnnotation struct {
 }
 
 // TableName pins the table name.
-func (AtlasAnnotation) TableName() string { return "atlas_annotations" }
+func (Annotation) TableName() string { return "atlas_annotations" }
 
 // atlasModels lists the Atlas API's tables for migration.
 func atlasModels() []any {
-	return []any{&AtlasSession{}, &AtlasAttachment{}, &AtlasSessionAttachment{}, &AtlasAnnotation{}}
+	return []any{&Session{}, &Attachment{}, &SessionAttachment{}, &Annotation{}}
 }

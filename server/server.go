@@ -17,6 +17,7 @@ import (
 	"github.com/sessionhub/sessionhub/server/brainstem"
 	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -62,7 +63,7 @@ type Server struct {
 // Tables are the tables of the APIs New serves, for store.Options.Tables:
 // every store a server runs on is opened with them, in this order.
 func Tables() []store.Tables {
-	return []store.Tables{bsdb.Tables()}
+	return []store.Tables{atlasdb.Tables(), bsdb.Tables()}
 }
 
 // New builds the whole HTTP handler: the middleware every request runs

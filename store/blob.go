@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ErrBlobTooLarge means an uploaded file is larger than the limit.
@@ -27,7 +26,7 @@ func (s *Store) atlasBlobPath(attachmentID string) string {
 
 // StagedBlob is an uploaded file stored as a staged blob (a temp file
 // in the blob directory, or an object in the bucket), not yet an
-// attachment. Call Discard when done with it: after AddAtlasAttachments
+// attachment. Call Discard when done with it: after BlobsCommitted
 // has taken it, Discard does nothing.
 type StagedBlob struct {
 	st *Store
@@ -51,6 +50,62 @@ func (b *StagedBlob) Discard() {
 		b.unpend()
 		// The blob is gone: its pending row only keeps it from the sweep.
 		_ = b.st.dropPending(b.st.W, []string{b.id})
+	}
+}
+
+// ID is the attachment id the blob's row gets.
+func (b *StagedBlob) ID() string { return b.id }
+
+// CommitBlobs makes the staged blobs the bytes of their attachments (each
+// under its ID), inside tx, the Write transaction that adds their rows:
+// it deletes their pending rows, then commits each blob, last, so that a
+// failure rolls the rows back. committed is called with the ID of every
+// blob committed, also by an attempt whose transaction then fails (those
+// are to be removed). Once the transaction has committed, call
+// BlobsCommitted.
+//
+// A crash between a commit and the COMMIT leaves a blob that no row
+// points to; SweepBlobs removes it. On SQLite the commits run while this
+// transaction holds the write turn, which the sweep takes too; on
+// PostgreSQL the pending rows this transaction deletes stay visible until
+// it commits (sweepPostgres). Either way the sweep never sees a blob whose
+// row is about to be committed.
+func (s *Store) CommitBlobs(ctx context.Context, tx *gorm.DB, staged []*StagedBlob, committed func(id string)) error {
+	ids := make([]string, len(staged))
+	for i, b := range staged {
+		ids[i] = b.id
+	}
+	if err := s.dropPending(tx, ids); err != nil {
+		return err
+	}
+	blobs := s.Blobs()
+	for _, b := range staged {
+		if err := blobs.Commit(ctx, b.staged, b.id); err != nil {
+			return err
+		}
+		committed(b.id)
+	}
+	return nil
+}
+
+// BlobsCommitted tells the staged blobs that the transaction of
+// CommitBlobs has committed: they are attachments now, which Discard
+// leaves alone.
+func (s *Store) BlobsCommitted(staged []*StagedBlob) {
+	for _, b := range staged {
+		s.unstage(b.staged)
+		b.staged = ""
+		b.unpend()
+	}
+}
+
+// RemoveBlobs deletes the bytes of deleted attachments. A blob that
+// cannot be removed is only wasted space, which the sweep takes back, so
+// errors are ignored.
+func (s *Store) RemoveBlobs(ids []string) {
+	blobs := s.Blobs()
+	for _, id := range ids {
+		_ = blobs.Remove(context.Background(), id)
 	}
 }
 
@@ -230,109 +285,6 @@ func (w *atlasHeadWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// NewAtlasAttachment is one staged file to turn into an attachment.
-type NewAtlasAttachment struct {
-	Name string
-	Type string
-	Blob *StagedBlob
-}
-
-// AddAtlasAttachments turns staged files into attachments of ownerID's
-// session sessionID, uploaded by uploader, in one transaction: either every
-// file becomes an attachment or none does (and no file is left behind by
-// this call; the caller still Discards its staged blobs). On PostgreSQL the
-// transaction may run more than once (Write): committing a blob twice is
-// harmless, and the blobs are marked committed only once it has succeeded.
-func (s *Store) AddAtlasAttachments(ctx context.Context, uploader *User, sessionID string, files []NewAtlasAttachment) ([]AtlasAttachment, error) {
-	atts := make([]AtlasAttachment, len(files))
-	blobs := s.Blobs()
-	var moved []string
-	err := s.Write(ctx, func(tx *gorm.DB) error {
-		if _, err := ownedAtlasSession(tx, uploader.ID, sessionID); err != nil {
-			return err
-		}
-		t := atlasNow()
-		for i, f := range files {
-			src := sessionID
-			atts[i] = AtlasAttachment{
-				ID: f.Blob.id, Name: f.Name, Type: f.Type,
-				SourceSessionID: &src, CreatedByID: uploader.ID, CreatedBy: uploader.Email,
-				CreatedAt: t, IsVisible: true, Size: f.Blob.Size, SHA256: f.Blob.SHA256,
-			}
-			if err := tx.Omit(clause.Associations).Create(&atts[i]).Error; err != nil {
-				return err
-			}
-			link := AtlasSessionAttachment{SessionID: sessionID, AttachmentID: atts[i].ID}
-			if err := tx.Omit(clause.Associations).Create(&link).Error; err != nil {
-				return err
-			}
-		}
-		ids := make([]string, len(files))
-		for i := range files {
-			ids[i] = atts[i].ID
-		}
-		if err := s.dropPending(tx, ids); err != nil {
-			return err
-		}
-		// Commit the blobs last, so a failure here rolls the rows back.
-		// A crash between a commit and the COMMIT leaves a blob that no
-		// row points to; SweepBlobs removes it. On SQLite the commits
-		// run while this transaction holds the write turn, which the sweep
-		// takes too; on PostgreSQL the pending rows this transaction
-		// deletes stay visible until it commits (sweepPostgres). Either
-		// way the sweep never sees a blob whose row is about to be
-		// committed. moved keeps every blob any attempt committed.
-		for i, f := range files {
-			if err := blobs.Commit(ctx, f.Blob.staged, atts[i].ID); err != nil {
-				return err
-			}
-			moved = append(moved, atts[i].ID)
-		}
-		return nil
-	})
-	if err != nil {
-		s.removeAtlasBlobs(moved)
-		return nil, err
-	}
-	for _, f := range files {
-		s.unstage(f.Blob.staged)
-		f.Blob.staged = ""
-		f.Blob.unpend()
-	}
-	return atts, nil
-}
-
-// OpenAtlasAttachment returns the attachment attachmentID of ownerID's
-// session sessionID and its bytes, open for reading with Seek (ranges).
-// The caller closes the blob.
-func (s *Store) OpenAtlasAttachment(ctx context.Context, ownerID uint, sessionID, attachmentID string) (*AtlasAttachment, io.ReadSeekCloser, error) {
-	var a AtlasAttachment
-	err := s.R.WithContext(ctx).
-		Joins("JOIN atlas_session_attachments l ON l.attachment_id = atlas_attachments.id").
-		Joins("JOIN atlas_sessions s ON s.id = l.session_id").
-		Where("l.session_id = ? AND l.attachment_id = ? AND s.owner_id = ?", sessionID, attachmentID, ownerID).
-		Take(&a).Error
-	if err != nil {
-		return nil, nil, NotFound(err)
-	}
-	// ErrNotFound when deleted since the query: as good as never there.
-	f, err := s.Blobs().Open(ctx, a.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &a, f, nil
-}
-
-// removeAtlasBlobs deletes the bytes of deleted attachments. A blob that
-// cannot be removed is only wasted space, which the sweep takes back, so
-// errors are ignored.
-func (s *Store) removeAtlasBlobs(ids []string) {
-	blobs := s.Blobs()
-	for _, id := range ids {
-		_ = blobs.Remove(context.Background(), id)
-	}
-}
-
 // atlasTempPrefix starts the names of upload temp files.
 const atlasTempPrefix = ".upload-"
 
@@ -407,7 +359,7 @@ func (s *Store) unreferencedBlobs(db *gorm.DB, names []string) ([]string, error)
 	for len(names) > 0 {
 		n := min(batch, len(names))
 		var found []string
-		if err := db.Model(&AtlasAttachment{}).Where("id IN ?", names[:n]).Pluck("id", &found).Error; err != nil {
+		if err := db.Table("atlas_attachments").Where("id IN ?", names[:n]).Pluck("id", &found).Error; err != nil {
 			return nil, err
 		}
 		known := make(map[string]bool, len(found))

@@ -20,7 +20,7 @@ import (
 func TestS3BlobsSweepAndRanges(t *testing.T) {
 	s3 := servertest.StartS3(t)
 	ctx := t.Context()
-	st, err := store.Open(t.TempDir())
+	st, err := store.Open(t.TempDir(), tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}

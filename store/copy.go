@@ -62,6 +62,13 @@ func (r *CopyReport) OK() bool {
 // ErrTargetNotEmpty means the target database of Copy already has rows.
 var ErrTargetNotEmpty = errors.New("the target database is not empty")
 
+// attachmentBlob is an attachment's row as far as its blob goes: the id
+// that names the blob and the sha256 of its bytes.
+type attachmentBlob struct {
+	ID     string
+	SHA256 string `gorm:"column:sha256"`
+}
+
 // copyTransient lists the tables whose rows are the state of a running
 // process, not data: they are neither copied nor compared.
 var copyTransient = map[string]bool{"schema_migrations": true, "pending_blobs": true}
@@ -103,8 +110,8 @@ func Copy(ctx context.Context, src, dst *Store, replace bool, progress func(stri
 
 	// The blobs first, each under a pending row (so that no sweep takes it
 	// for a leftover) that the rows' transaction deletes.
-	var atts []AtlasAttachment
-	if err := src.R.WithContext(ctx).Select("id", "sha256").Order("id").Find(&atts).Error; err != nil {
+	var atts []attachmentBlob
+	if err := src.R.WithContext(ctx).Table("atlas_attachments").Select("id", "sha256").Order("id").Find(&atts).Error; err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(atts))
@@ -426,7 +433,7 @@ func copyBlob(ctx context.Context, from, to BlobStore, id string) error {
 // verifyCopy counts the rows of every table on both sides (extra: rows the
 // copy added to a table, counted with the source's) and hashes every blob
 // in both stores.
-func verifyCopy(ctx context.Context, src, dst *Store, tables []string, extra map[string]int64, atts []AtlasAttachment) (*CopyReport, error) {
+func verifyCopy(ctx context.Context, src, dst *Store, tables []string, extra map[string]int64, atts []attachmentBlob) (*CopyReport, error) {
 	r := &CopyReport{}
 	for _, t := range tables {
 		ct := CopyTable{Name: t}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 )
@@ -66,20 +65,4 @@ func (s *Store) ExportKey() ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
-}
-
-// OpenExportedAtlasAttachment returns the attachment id and its bytes, open
-// for reading, for a download whose export URL the caller has verified (no
-// user is involved). A deleted attachment is ErrNotFound. The caller
-// closes the file.
-func (s *Store) OpenExportedAtlasAttachment(ctx context.Context, id string) (*AtlasAttachment, io.ReadSeekCloser, error) {
-	var a AtlasAttachment
-	if err := s.R.WithContext(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, nil, NotFound(err)
-	}
-	f, err := s.Blobs().Open(ctx, a.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &a, f, nil
 }

@@ -27,7 +27,7 @@ type Tables map[int][]any
 
 // coreTables are the core's own tables.
 var coreTables = Tables{
-	1: append([]any{&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}}, atlasModels()...),
+	1: {&User{}, &Token{}, &authState{}, &WebSession{}, &AuditEvent{}},
 	2: {&sharedSecret{}},
 	3: {&pendingBlob{}},
 }

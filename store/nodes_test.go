@@ -22,7 +22,7 @@ import (
 func twoNodes(t *testing.T, s3 bool) (a, b *store.Store) {
 	t.Helper()
 	url := pgtest.Database(t, "migrated", func(url string) error {
-		st, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url, Migrate: true})
+		st, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url, Migrate: true, Tables: tables()})
 		if err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func twoNodes(t *testing.T, s3 bool) (a, b *store.Store) {
 		blobs = servertest.StartS3(t).Blobs(t, 1<<20)
 	}
 	open := func() *store.Store {
-		st, err := store.OpenWith(store.Options{DataDir: dir, DatabaseURL: url})
+		st, err := store.OpenWith(store.Options{DataDir: dir, DatabaseURL: url, Tables: tables()})
 		if err != nil {
 			t.Fatal(err)
 		}

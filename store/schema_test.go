@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -22,7 +23,7 @@ import (
 // the server opens them.
 
 // tables are the APIs' tables, in the order the server passes them.
-func tables() []store.Tables { return []store.Tables{bsdb.Tables()} }
+func tables() []store.Tables { return []store.Tables{atlasdb.Tables(), bsdb.Tables()} }
 
 // models are every table's model, as the code before versioned
 // migrations listed them: version 1's.

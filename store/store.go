@@ -73,8 +73,9 @@ type Store struct {
 	tokens tokenCache
 	// genStmt reads the token revocation generation (tokenGeneration).
 	genStmt *sql.Stmt
-	// atlasSessionStmt reads one Atlas session (AtlasSession).
-	atlasSessionStmt *sql.Stmt
+	// stmts are the statements Prepared prepared on R, by query.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 	// compareHash is bcrypt.CompareHashAndPassword; tests count its calls.
 	compareHash func(hash, password []byte) error
 	reads       readCache
@@ -179,10 +180,6 @@ func OpenWith(o Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if s.atlasSessionStmt, err = rdb.Prepare(atlasSessionQuery); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
 	return s, nil
 }
 
@@ -230,7 +227,13 @@ func (s *Store) openSQLite(dataDir string) error {
 // Close closes the database connections.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.genStmt, s.atlasSessionStmt} {
+	stmts := []*sql.Stmt{s.genStmt}
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		stmts = append(stmts, st)
+	}
+	s.stmtMu.Unlock()
+	for _, st := range stmts {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -248,6 +251,30 @@ func (s *Store) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Prepared returns query prepared on the read pool, preparing it on the
+// first call; Close closes it. For the few raw-SQL reads on every request,
+// where GORM's own cost would show.
+func (s *Store) Prepared(query string) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	rdb, err := s.R.DB()
+	if err != nil {
+		return nil, err
+	}
+	st, err := rdb.Prepare(query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st, nil
 }
 
 // NotFound turns gorm.ErrRecordNotFound into ErrNotFound and keeps other errors.

@@ -24,6 +24,7 @@ import (
 	"github.com/sessionhub/sessionhub/server/mount"
 	"github.com/sessionhub/sessionhub/server/validator"
 	"github.com/sessionhub/sessionhub/store"
+	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
 // Deps are what the Atlas API needs from the server.
@@ -44,7 +45,9 @@ type Deps struct {
 
 // Handlers implements the Atlas API's strict server interface.
 type Handlers struct {
-	store          *store.Store
+	store *store.Store
+	// db is the Atlas persistence over store.
+	db             *atlasdb.Store
 	maxUploadBytes int64
 	exportTTL      time.Duration
 	exportKey      []byte
@@ -104,7 +107,7 @@ func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	}
 	api.Group(BasePath, withBasePath(BasePath))
 
-	h := &Handlers{store: d.Store, maxUploadBytes: d.MaxUploadBytes, exportTTL: d.ExportURLTTL, exportKey: key}
+	h := &Handlers{store: d.Store, db: atlasdb.New(d.Store), maxUploadBytes: d.MaxUploadBytes, exportTTL: d.ExportURLTTL, exportKey: key}
 	si := atlasapi.NewStrictHandler(h, []atlasapi.StrictMiddlewareFunc{withBaseURL})
 	atlasapi.RegisterHandlers(api, si)
 	atlasapi.RegisterHandlersWithBaseURL(api, si, BasePath)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sessionhub/sessionhub/gen/atlasapi"
-	"github.com/sessionhub/sessionhub/store"
 	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 

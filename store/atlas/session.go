@@ -135,7 +135,11 @@ func (s *Store) Session(ctx context.Context, ownerID uint, id string) (*Session,
 	// needed at all.
 	var sess Session
 	var hasAttachments bool
-	err := s.atlasSessionStmt.QueryRowContext(ctx, id, ownerID).Scan(&sess.ID, &sess.OwnerID,
+	stmt, err := s.core.Prepared(atlasSessionQuery)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = stmt.QueryRowContext(ctx, id, ownerID).Scan(&sess.ID, &sess.OwnerID,
 		&sess.Title, &sess.Description, &sess.CreatedBy, &sess.CreatedAt, &sess.StarredAt, &hasAttachments)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, store.ErrNotFound

@@ -38,7 +38,7 @@ type Page struct{ Limit, Offset int }
 //     (global tables): every row, everywhere;
 //   - the personal attributes (setup, behavioral assay, license,
 //     inventory): like data storages, the owner's and the public ones
-//     (brainstem_attributes.go);
+//     (attributes.go);
 //   - sessiondatastorage (the session ↔ data storage link): both ends
 //     visible. A link to a storage the viewer may not see is not shown,
 //     neither as a row nor as an id in a session's datastorage list.

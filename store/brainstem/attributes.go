@@ -27,7 +27,7 @@ import (
 //
 // Reads and writes are generic: the registry descriptors in
 // bsAttributeModels name the columns, relations and write scope of each
-// model; writes go through the generic write path (brainstem_write.go)
+// model; writes go through the generic write path (write.go)
 // with the hooks below (unique-together sets, cross-field rules, delete
 // refusals).
 
@@ -628,7 +628,7 @@ func subjectLicenses(db *gorm.DB, v Viewer, recs []SubjectRecord) error {
 }
 
 // ---------------------------------------------------------------------------
-// Writes: the generic write path (brainstem_write.go) with these hooks.
+// Writes: the generic write path (write.go) with these hooks.
 
 func init() {
 	for name := range bsAttributeModels {

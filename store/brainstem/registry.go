@@ -141,7 +141,7 @@ type Model struct {
 	Verbose string
 	// Untimed tables have no created_at and updated_at columns.
 	Untimed bool
-	// hooks are the model's own write rules (brainstem_write_hooks.go).
+	// hooks are the model's own write rules (write_hooks.go).
 	hooks bsHooks
 	// visible is the model's visibility scope (see Viewer.visible).
 	visible func(v Viewer) []bsCond
@@ -150,7 +150,7 @@ type Model struct {
 // guardWrite checks the model-wide write rule inside the write transaction:
 // staff only for WriteStaff. The other scopes depend on the record (its
 // projects, its owner) and are checked by the generic write path
-// (brainstem_write.go) and the model's hooks.
+// (write.go) and the model's hooks.
 func (m *Model) guardWrite(tx *gorm.DB, userID uint) error {
 	if m.Write == WriteStaff {
 		return requireStaff(tx, userID)
@@ -255,7 +255,7 @@ type (
 )
 
 // bsRegistry holds every model: the core ones below and those of
-// brainstem_attributes.go.
+// attributes.go.
 var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*Model{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: WriteProject,

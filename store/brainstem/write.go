@@ -16,7 +16,7 @@ import (
 // changes (PUT and PATCH) and deletes the records of every model by walking
 // its descriptor. A model with ordinary fields needs nothing else; a model's
 // genuine special rules are hooks on its descriptor (bsHooks, set in
-// brainstem_write_hooks.go), never a copy of this path.
+// write_hooks.go), never a copy of this path.
 //
 // The steps, in Django REST framework's order (each inside one write
 // transaction, so a failure writes nothing):
@@ -45,7 +45,7 @@ import (
 // ByID). Create, PUT, PATCH and DELETE then need no store code: the
 // server's handlers call createRecord, replaceRecord, updateRecord and
 // deleteRecord (server/brainstem/write.go). Give the model bsHooks only for
-// rules that are its own (see brainstem_write_hooks.go).
+// rules that are its own (see write_hooks.go).
 
 // Change is one write of a model's record, decoded from a request body
 // against the model's descriptor (the server decodes; see

@@ -9,7 +9,7 @@ import (
 )
 
 // The models' own write rules, as hooks on their descriptors around the
-// generic write path (brainstem_write.go). A model with ordinary fields
+// generic write path (write.go). A model with ordinary fields
 // (collection, cohort, …) has none.
 
 func init() {

@@ -1,5 +1,9 @@
-// Package store owns sessionhub's persistence: the GORM models, their
-// queries and versioned migrations on SQLite or PostgreSQL, and the file blobs of uploaded attachments.
+// Package store is the core of sessionhub's persistence, shared by the
+// APIs' packages (store/atlas, store/brainstem): opening SQLite or
+// PostgreSQL and the versioned migrations (each API hands in its tables,
+// Options.Tables), the write queue (Store.Write) and the read pool, users,
+// tokens and web sessions, the read cache, the audit table, and the file
+// blobs of uploaded attachments with their sweep, backup and copy.
 package store
 
 import (

@@ -55,6 +55,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessionhub/sessionhub/server/brainstem/typeschema"
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -161,7 +162,7 @@ func parseSort(m *bsdb.Model, params []string) ([]bsdb.Sort, error) {
 		// dynamic-rest formats the Python list: ['-foo', 'bar'].
 		r := make([]string, len(invalid))
 		for i, s := range invalid {
-			r[i] = pyRepr(s)
+			r[i] = typeschema.Repr(s)
 		}
 		return nil, listErr("Invalid filter field: [%s]", strings.Join(r, ", "))
 	}
@@ -487,7 +488,7 @@ func leafArgs(f *bsdb.Field, name, op string, vals []string) ([]any, error) {
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
 		if err != nil {
-			return nil, listErr("Field '%s' expected a number but got %s.", op, pyRepr(vals[0]))
+			return nil, listErr("Field '%s' expected a number but got %s.", op, typeschema.Repr(vals[0]))
 		}
 		return []any{n}, nil
 	case "", "gt", "gte", "lt", "lte", "in", "range":
@@ -531,7 +532,7 @@ func typedValue(kind bsdb.Kind, name, v string) (any, error) {
 	case bsdb.Int:
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			return nil, listErr("Field '%s' expected a number but got %s.", name, pyRepr(v))
+			return nil, listErr("Field '%s' expected a number but got %s.", name, typeschema.Repr(v))
 		}
 		return n, nil
 	}
@@ -631,38 +632,6 @@ func parseDjangoDateTime(v string) (time.Time, error) {
 		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), nil
 	}
 	return time.Time{}, listErr("“%s” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.", v)
-}
-
-// pyRepr renders s like Python's repr() of a str, as dynamic-rest's
-// messages show it.
-func pyRepr(s string) string {
-	quote := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(quote):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
 }
 
 func jsonScalar(v any) string {

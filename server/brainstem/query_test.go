@@ -514,15 +514,6 @@ func TestBSQueryStoredNULInAList(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"-foo": `'-foo'`, "it's": `"it's"`, `a'b"c`: `'a\'b"c'`, "a\\b\n": `'a\\b\n'`} {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // FuzzParseListQuery checks that any query string either parses into a
 // query whose SQL SQLite accepts or fails with a *queryError (a 400), never
 // a panic or a database error (a 500).

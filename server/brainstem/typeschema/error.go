@@ -111,26 +111,26 @@ func describe(k jsonschema.ErrorKind, v any) []string {
 	case *kind.Type:
 		want := make([]string, len(k.Want))
 		for i, w := range k.Want {
-			want[i] = pyRepr(w)
+			want[i] = Repr(w)
 		}
-		return []string{fmt.Sprintf("%s is not of type %s", pyRepr(v), strings.Join(want, ", "))}
+		return []string{fmt.Sprintf("%s is not of type %s", Repr(v), strings.Join(want, ", "))}
 	case *kind.Enum:
-		return []string{fmt.Sprintf("%s is not one of %s", pyRepr(v), pyRepr(k.Want))}
+		return []string{fmt.Sprintf("%s is not one of %s", Repr(v), Repr(k.Want))}
 	case *kind.Const:
-		return []string{fmt.Sprintf("%s was expected", pyRepr(k.Want))}
+		return []string{fmt.Sprintf("%s was expected", Repr(k.Want))}
 	case *kind.Minimum:
-		return []string{fmt.Sprintf("%s is less than the minimum of %s", pyRepr(v), ratRepr(k.Want))}
+		return []string{fmt.Sprintf("%s is less than the minimum of %s", Repr(v), ratRepr(k.Want))}
 	case *kind.Maximum:
-		return []string{fmt.Sprintf("%s is greater than the maximum of %s", pyRepr(v), ratRepr(k.Want))}
+		return []string{fmt.Sprintf("%s is greater than the maximum of %s", Repr(v), ratRepr(k.Want))}
 	case *kind.MinItems:
 		if k.Want == 1 {
-			return []string{fmt.Sprintf("%s should be non-empty", pyRepr(v))}
+			return []string{fmt.Sprintf("%s should be non-empty", Repr(v))}
 		}
-		return []string{fmt.Sprintf("%s is too short", pyRepr(v))}
+		return []string{fmt.Sprintf("%s is too short", Repr(v))}
 	case *kind.Required:
 		out := make([]string, len(k.Missing))
 		for i, m := range k.Missing {
-			out[i] = fmt.Sprintf("%s is a required property", pyRepr(m))
+			out[i] = fmt.Sprintf("%s is a required property", Repr(m))
 		}
 		return out
 	default:
@@ -183,9 +183,10 @@ func ratRepr(r *big.Rat) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// pyRepr writes a decoded JSON value as Python's repr() writes the value
-// Python's json module decodes from the same text (object keys sorted).
-func pyRepr(v any) string {
+// Repr writes a decoded JSON value as Python's repr() writes the value
+// Python's json module decodes from the same text (object keys sorted). DRF
+// and dynamic-rest quote the values in their messages the same way.
+func Repr(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "None"
@@ -205,7 +206,7 @@ func pyRepr(v any) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = pyRepr(e)
+			parts[i] = Repr(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
@@ -216,7 +217,7 @@ func pyRepr(v any) string {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = pyString(k) + ": " + pyRepr(x[k])
+			parts[i] = pyString(k) + ": " + Repr(x[k])
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	default:

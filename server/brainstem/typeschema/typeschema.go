@@ -140,7 +140,7 @@ func validate(model, typ, version string, details any, typeField, versionField, 
 			return "", invalid(typeField, "This field may not be blank.")
 		}
 		if _, ok := inst.(map[string]any); !ok {
-			return "", invalid(payloadField, fmt.Sprintf("%s is not of type 'object'", pyRepr(inst)))
+			return "", invalid(payloadField, fmt.Sprintf("%s is not of type 'object'", Repr(inst)))
 		}
 		return version, nil
 	}

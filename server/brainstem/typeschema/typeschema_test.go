@@ -364,7 +364,7 @@ func TestJSONPath(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
+func TestRepr(t *testing.T) {
 	tests := []struct {
 		in   any
 		want string
@@ -372,6 +372,8 @@ func TestPyRepr(t *testing.T) {
 		{"it's", `"it's"`},
 		{`a"b'c`, `'a"b\'c'`},
 		{"µm\n", `'µm\n'`},
+		{"-foo", `'-foo'`},
+		{"a\\b\t\x7f\u200b", `'a\\b\t\x7f\u200b'`},
 		{true, "True"},
 		{nil, "None"},
 		{json.Number("1.0"), "1.0"},
@@ -379,8 +381,8 @@ func TestPyRepr(t *testing.T) {
 		{map[string]any{"b": nil, "a": false}, "{'a': False, 'b': None}"},
 	}
 	for _, tt := range tests {
-		if got := pyRepr(tt.in); got != tt.want {
-			t.Errorf("pyRepr(%#v) = %s, want %s", tt.in, got, tt.want)
+		if got := Repr(tt.in); got != tt.want {
+			t.Errorf("Repr(%#v) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }

@@ -256,7 +256,7 @@ type (
 
 // bsRegistry holds every model: the core ones below and those of
 // brainstem_attributes.go.
-var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BSModel{
+var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, bsLogRegistry, map[string]*BSModel{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: BSWriteProject,
 		DefaultOrder: []string{"created_at", "id"},
@@ -364,7 +364,8 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*BS
 			field("extra_fields", BSJSON, "extra_fields", func(s *subjectRec) any { return s.ExtraFields }),
 			field("procedures", BSToMany, "", func(s *subjectRec) any { return s.ProcedureIDs }, readOnly, target("procedure"),
 				through("bs_procedures", "subject_id", "id"), djClass("ManyToOneRel")),
-			emptyField("subjectlogs"),
+			field("subjectlogs", BSToMany, "", func(s *subjectRec) any { return s.SubjectLogIDs }, readOnly, target("subjectlog"),
+				through("bs_subject_logs", "subject_id", "id"), djClass("ManyToOneRel")),
 			field("tags", BSTextList, "tags", func(s *subjectRec) any { return s.Tags }),
 			linksField(),
 			field("name_used_in_storage", BSText, "name_used_in_storage", func(s *subjectRec) any { return s.NameUsedInStorage }, nullable, sortable),

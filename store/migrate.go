@@ -49,6 +49,9 @@ var migrations = []migration{
 	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure", up: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(bsModuleModels()...)
 	}},
+	{Version: 6, Name: "brainstem logs: procedure log, subject log", up: func(tx *gorm.DB) error {
+		return tx.AutoMigrate(bsLogModels()...)
+	}},
 }
 
 // SchemaVersion is the schema version this code reads and writes.

@@ -223,6 +223,7 @@ func models() []any {
 	m = append(m, atlasModels()...)
 	m = append(m, brainstemModels()...)
 	m = append(m, bsModuleModels()...)
+	m = append(m, bsLogModels()...)
 	return m
 }
 

@@ -53,6 +53,7 @@ var migrations = []migration{
 	{Version: 3, Name: "pending blobs table"},
 	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies"},
 	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure"},
+	{Version: 6, Name: "brainstem logs: procedure log, subject log"},
 }
 
 // stepModels are the models migration version v AutoMigrates: the core's

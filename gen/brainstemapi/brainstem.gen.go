@@ -898,6 +898,78 @@ func (e GetProcedureParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListProcedureLogsParamsFormat.
+const (
+	ListProcedureLogsParamsFormatApi  ListProcedureLogsParamsFormat = "api"
+	ListProcedureLogsParamsFormatJson ListProcedureLogsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListProcedureLogsParamsFormat enum.
+func (e ListProcedureLogsParamsFormat) Valid() bool {
+	switch e {
+	case ListProcedureLogsParamsFormatApi:
+		return true
+	case ListProcedureLogsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetProcedureLogParamsFormat.
+const (
+	GetProcedureLogParamsFormatApi  GetProcedureLogParamsFormat = "api"
+	GetProcedureLogParamsFormatJson GetProcedureLogParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetProcedureLogParamsFormat enum.
+func (e GetProcedureLogParamsFormat) Valid() bool {
+	switch e {
+	case GetProcedureLogParamsFormatApi:
+		return true
+	case GetProcedureLogParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSubjectLogsParamsFormat.
+const (
+	ListSubjectLogsParamsFormatApi  ListSubjectLogsParamsFormat = "api"
+	ListSubjectLogsParamsFormatJson ListSubjectLogsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListSubjectLogsParamsFormat enum.
+func (e ListSubjectLogsParamsFormat) Valid() bool {
+	switch e {
+	case ListSubjectLogsParamsFormatApi:
+		return true
+	case ListSubjectLogsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetSubjectLogParamsFormat.
+const (
+	GetSubjectLogParamsFormatApi  GetSubjectLogParamsFormat = "api"
+	GetSubjectLogParamsFormatJson GetSubjectLogParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetSubjectLogParamsFormat enum.
+func (e GetSubjectLogParamsFormat) Valid() bool {
+	switch e {
+	case GetSubjectLogParamsFormatApi:
+		return true
+	case GetSubjectLogParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListBehavioralAssaysParamsFormat.
 const (
 	ListBehavioralAssaysParamsFormatApi  ListBehavioralAssaysParamsFormat = "api"
@@ -1954,6 +2026,78 @@ func (e PublicGetProcedureParamsFormat) Valid() bool {
 	case PublicGetProcedureParamsFormatApi:
 		return true
 	case PublicGetProcedureParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListProcedureLogsParamsFormat.
+const (
+	PublicListProcedureLogsParamsFormatApi  PublicListProcedureLogsParamsFormat = "api"
+	PublicListProcedureLogsParamsFormatJson PublicListProcedureLogsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListProcedureLogsParamsFormat enum.
+func (e PublicListProcedureLogsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListProcedureLogsParamsFormatApi:
+		return true
+	case PublicListProcedureLogsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetProcedureLogParamsFormat.
+const (
+	PublicGetProcedureLogParamsFormatApi  PublicGetProcedureLogParamsFormat = "api"
+	PublicGetProcedureLogParamsFormatJson PublicGetProcedureLogParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetProcedureLogParamsFormat enum.
+func (e PublicGetProcedureLogParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetProcedureLogParamsFormatApi:
+		return true
+	case PublicGetProcedureLogParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicListSubjectLogsParamsFormat.
+const (
+	PublicListSubjectLogsParamsFormatApi  PublicListSubjectLogsParamsFormat = "api"
+	PublicListSubjectLogsParamsFormatJson PublicListSubjectLogsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicListSubjectLogsParamsFormat enum.
+func (e PublicListSubjectLogsParamsFormat) Valid() bool {
+	switch e {
+	case PublicListSubjectLogsParamsFormatApi:
+		return true
+	case PublicListSubjectLogsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicGetSubjectLogParamsFormat.
+const (
+	PublicGetSubjectLogParamsFormatApi  PublicGetSubjectLogParamsFormat = "api"
+	PublicGetSubjectLogParamsFormatJson PublicGetSubjectLogParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the PublicGetSubjectLogParamsFormat enum.
+func (e PublicGetSubjectLogParamsFormat) Valid() bool {
+	switch e {
+	case PublicGetSubjectLogParamsFormatApi:
+		return true
+	case PublicGetSubjectLogParamsFormatJson:
 		return true
 	default:
 		return false
@@ -4027,6 +4171,26 @@ type ListMeta struct {
 	TotalResults int `json:"total_results"`
 }
 
+// LogEntry One entry of a log (docs/api/modules/procedurelog.md, subjectlog.md, "Log entries"). Instantaneous entries (procedure logs, and subject logs of the other types) have `date_time`, `notes` and `details`; interval entries (subject logs of type Housing, FoodDeprivation, WaterDeprivation, Habituation, Handling, TrainingSession) have `start_date_time`, `end_date_time`, `notes` and `details`. Entries are listed newest first (by their time), as in the docs' examples.
+type LogEntry struct {
+	DateTime      *time.Time                   `json:"date_time,omitempty"`
+	Details       map[string]interface{}       `json:"details"`
+	EndDateTime   nullable.Nullable[time.Time] `json:"end_date_time,omitempty"`
+	Notes         nullable.Nullable[string]    `json:"notes"`
+	StartDateTime *time.Time                   `json:"start_date_time,omitempty"`
+}
+
+// LogEntryInput The body of `add_entry/`, `change_entry/` and `remove_entry/`. The entry is named by its time: `date_time`, or `start_date_time` for the interval subject log types. The docs disagree on an interval's end: the API page marks `end_date_time` required, the electrophysiology tutorial's Housing log says "Only the start time is required, so you can leave the end time blank." This server follows the tutorial: `end_date_time` is optional (null: open interval) and, when given, must not be before `start_date_time` (400 on `end_date_time`). Fields of the other entry shape are ignored.
+type LogEntryInput struct {
+	DateTime    *time.Time                   `json:"date_time,omitempty"`
+	Details     *map[string]interface{}      `json:"details,omitempty"`
+	EndDateTime nullable.Nullable[time.Time] `json:"end_date_time,omitempty"`
+
+	// Notes At most 500 characters (the datamodel page).
+	Notes         nullable.Nullable[string] `json:"notes,omitempty"`
+	StartDateTime *time.Time                `json:"start_date_time,omitempty"`
+}
+
 // Manipulation A manipulation of a session (docs/api/modules/manipulation.md): its `type` and `details`, a list of objects for every published type (docs/api/schemas/manipulation.md). Visible with its session.
 type Manipulation struct {
 	Details []map[string]interface{} `json:"details"`
@@ -4267,6 +4431,57 @@ type ProcedureList struct {
 	// Previous Absolute URL of the next or previous page, or null.
 	Previous   nullable.Nullable[PageLink] `json:"previous"`
 	Procedures []Procedure                 `json:"procedures"`
+}
+
+// ProcedureLog A log of a procedure (docs/api/modules/procedurelog.md): its `type` (docs/api/schemas/procedurelog.md) and its entries, whose `details` follow the type's schema. Visible with the procedure's subject.
+type ProcedureLog struct {
+	Description nullable.Nullable[string] `json:"description"`
+	Entries     *[]LogEntry               `json:"entries,omitempty"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+	Procedure   ProcedureLog_Procedure    `json:"procedure"`
+	Type        string                    `json:"type"`
+}
+
+// ProcedureLog_Procedure defines model for ProcedureLog.Procedure.
+type ProcedureLog_Procedure struct {
+	union json.RawMessage
+}
+
+// ProcedureLogCreate Writable procedure log fields (POST). The procedure must be visible to the caller.
+type ProcedureLogCreate struct {
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Procedure   Uuid                      `json:"procedure"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+}
+
+// ProcedureLogDetail defines model for ProcedureLogDetail.
+type ProcedureLogDetail struct {
+	// ProcedureLog A log of a procedure (docs/api/modules/procedurelog.md): its `type` (docs/api/schemas/procedurelog.md) and its entries, whose `details` follow the type's schema. Visible with the procedure's subject.
+	ProcedureLog ProcedureLog `json:"procedure_log"`
+}
+
+// ProcedureLogList defines model for ProcedureLogList.
+type ProcedureLogList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous      nullable.Nullable[PageLink] `json:"previous"`
+	ProcedureLogs []ProcedureLog              `json:"procedure_logs"`
+}
+
+// ProcedureLogPatch Writable procedure log fields (PATCH); only those sent change; a `type` sent is ignored.
+type ProcedureLogPatch struct {
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Procedure   *Uuid                     `json:"procedure,omitempty"`
+
+	// Type Ignored: writable on create only.
+	Type *string `json:"type,omitempty"`
 }
 
 // ProcedurePatch Writable procedure fields (PATCH); only those sent change.
@@ -4921,10 +5136,10 @@ type Subject struct {
 	Strain            Subject_Strain `json:"strain"`
 	SubjectIdentifier string         `json:"subject_identifier"`
 
-	// Subjectlogs A relation with no model in this server yet; always empty. The session's `epochs` stay so: the BrainSTEM docs (brainstem-org/brainstem_support, docs/api) document no epoch endpoint and the official client has no epoch model.
-	Subjectlogs *EmptyRelation   `json:"subjectlogs,omitempty"`
-	Supplier    Subject_Supplier `json:"supplier"`
-	Tags        Tags             `json:"tags"`
+	// Subjectlogs The subject's logs (modules/subjectlog), oldest first.
+	Subjectlogs *[]Subject_Subjectlogs_Item `json:"subjectlogs,omitempty"`
+	Supplier    Subject_Supplier            `json:"supplier"`
+	Tags        Tags                        `json:"tags"`
 }
 
 // Subject_Breeding The breeding the subject comes from, or null (also when the caller may not see it).
@@ -4952,6 +5167,11 @@ type SubjectSex string
 
 // Subject_Strain defines model for Subject.Strain.
 type Subject_Strain struct {
+	union json.RawMessage
+}
+
+// Subject_Subjectlogs_Item defines model for Subject.subjectlogs.Item.
+type Subject_Subjectlogs_Item struct {
 	union json.RawMessage
 }
 
@@ -5009,6 +5229,58 @@ type SubjectList struct {
 	// Previous Absolute URL of the next or previous page, or null.
 	Previous nullable.Nullable[PageLink] `json:"previous"`
 	Subjects []Subject                   `json:"subjects"`
+}
+
+// SubjectLog A log of a subject (docs/api/modules/subjectlog.md): its `type` (docs/api/schemas/subjectlog.md) and its entries, whose `details` follow the type's schema. `user` is the id of the account that created it (set on create; null once that account is deleted). Visible with its subject.
+type SubjectLog struct {
+	Description nullable.Nullable[string] `json:"description"`
+	Entries     *[]LogEntry               `json:"entries,omitempty"`
+	Id          *openapi_types.UUID       `json:"id,omitempty"`
+	Subject     SubjectLog_Subject        `json:"subject"`
+	Type        string                    `json:"type"`
+	User        nullable.Nullable[int]    `json:"user,omitempty"`
+}
+
+// SubjectLog_Subject defines model for SubjectLog.Subject.
+type SubjectLog_Subject struct {
+	union json.RawMessage
+}
+
+// SubjectLogCreate Writable subject log fields (POST). The subject must be visible to the caller.
+type SubjectLogCreate struct {
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Subject     Uuid                      `json:"subject"`
+
+	// Type One of the types published for the model in docs/api/schemas/<model>.md; another answers 400 listing the allowed ones.
+	Type ModuleType `json:"type"`
+}
+
+// SubjectLogDetail defines model for SubjectLogDetail.
+type SubjectLogDetail struct {
+	// SubjectLog A log of a subject (docs/api/modules/subjectlog.md): its `type` (docs/api/schemas/subjectlog.md) and its entries, whose `details` follow the type's schema. `user` is the id of the account that created it (set on create; null once that account is deleted). Visible with its subject.
+	SubjectLog SubjectLog `json:"subject_log"`
+}
+
+// SubjectLogList defines model for SubjectLogList.
+type SubjectLogList struct {
+	Count int      `json:"count"`
+	Meta  ListMeta `json:"meta"`
+
+	// Next Absolute URL of the next or previous page, or null.
+	Next nullable.Nullable[PageLink] `json:"next"`
+
+	// Previous Absolute URL of the next or previous page, or null.
+	Previous    nullable.Nullable[PageLink] `json:"previous"`
+	SubjectLogs []SubjectLog                `json:"subject_logs"`
+}
+
+// SubjectLogPatch Writable subject log fields (PATCH); only those sent change; a `type` sent is ignored.
+type SubjectLogPatch struct {
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Subject     *Uuid                     `json:"subject,omitempty"`
+
+	// Type Ignored: writable on create only.
+	Type *string `json:"type,omitempty"`
 }
 
 // SubjectPatch Writable subject fields (PATCH); only those sent change. No defaults.
@@ -5460,6 +5732,96 @@ type GetProcedureParams struct {
 
 // GetProcedureParamsFormat defines parameters for GetProcedure.
 type GetProcedureParamsFormat string
+
+// ListProcedureLogsParams defines parameters for ListProcedureLogs.
+type ListProcedureLogsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListProcedureLogsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListProcedureLogsParamsFormat defines parameters for ListProcedureLogs.
+type ListProcedureLogsParamsFormat string
+
+// GetProcedureLogParams defines parameters for GetProcedureLog.
+type GetProcedureLogParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetProcedureLogParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetProcedureLogParamsFormat defines parameters for GetProcedureLog.
+type GetProcedureLogParamsFormat string
+
+// ListSubjectLogsParams defines parameters for ListSubjectLogs.
+type ListSubjectLogsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *ListSubjectLogsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// ListSubjectLogsParamsFormat defines parameters for ListSubjectLogs.
+type ListSubjectLogsParamsFormat string
+
+// GetSubjectLogParams defines parameters for GetSubjectLog.
+type GetSubjectLogParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *GetSubjectLogParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// GetSubjectLogParamsFormat defines parameters for GetSubjectLog.
+type GetSubjectLogParamsFormat string
 
 // ListBehavioralAssaysParams defines parameters for ListBehavioralAssays.
 type ListBehavioralAssaysParams struct {
@@ -7495,6 +7857,96 @@ type PublicGetProcedureParams struct {
 // PublicGetProcedureParamsFormat defines parameters for PublicGetProcedure.
 type PublicGetProcedureParamsFormat string
 
+// PublicListProcedureLogsParams defines parameters for PublicListProcedureLogs.
+type PublicListProcedureLogsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListProcedureLogsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListProcedureLogsParamsFormat defines parameters for PublicListProcedureLogs.
+type PublicListProcedureLogsParamsFormat string
+
+// PublicGetProcedureLogParams defines parameters for PublicGetProcedureLog.
+type PublicGetProcedureLogParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetProcedureLogParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetProcedureLogParamsFormat defines parameters for PublicGetProcedureLog.
+type PublicGetProcedureLogParamsFormat string
+
+// PublicListSubjectLogsParams defines parameters for PublicListSubjectLogs.
+type PublicListSubjectLogsParams struct {
+	// Limit Page size, default 20; clamped to 1..100.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of records to skip, default 0.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Sort Sort field, `-` prefix for descending; repeatable.
+	Sort *Sort `form:"sort[],omitempty" json:"sort[],omitempty"`
+
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicListSubjectLogsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicListSubjectLogsParamsFormat defines parameters for PublicListSubjectLogs.
+type PublicListSubjectLogsParamsFormat string
+
+// PublicGetSubjectLogParams defines parameters for PublicGetSubjectLog.
+type PublicGetSubjectLogParams struct {
+	// Include `rel.*` embeds the related objects of relation `rel` in each record (`rel` alone is accepted too).
+	Include *Include `form:"include[],omitempty" json:"include[],omitempty"`
+
+	// Exclude Drops a field from each record; repeatable.
+	Exclude *Exclude `form:"exclude[],omitempty" json:"exclude[],omitempty"`
+
+	// Format Accepted and ignored (responses are always JSON).
+	Format *PublicGetSubjectLogParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// ExcludeLinks When present, records carry no `links`.
+	ExcludeLinks *ExcludeLinks `form:"exclude_links,omitempty" json:"exclude_links,omitempty"`
+}
+
+// PublicGetSubjectLogParamsFormat defines parameters for PublicGetSubjectLog.
+type PublicGetSubjectLogParamsFormat string
+
 // PublicListBehavioralAssaysParams defines parameters for PublicListBehavioralAssays.
 type PublicListBehavioralAssaysParams struct {
 	// Limit Page size, default 20; clamped to 1..100.
@@ -8592,6 +9044,36 @@ type CreateProcedureJSONRequestBody = ProcedureCreate
 
 // UpdateProcedureJSONRequestBody defines body for UpdateProcedure for application/json ContentType.
 type UpdateProcedureJSONRequestBody = ProcedurePatch
+
+// CreateProcedureLogJSONRequestBody defines body for CreateProcedureLog for application/json ContentType.
+type CreateProcedureLogJSONRequestBody = ProcedureLogCreate
+
+// UpdateProcedureLogJSONRequestBody defines body for UpdateProcedureLog for application/json ContentType.
+type UpdateProcedureLogJSONRequestBody = ProcedureLogPatch
+
+// AddEntryProcedureLogJSONRequestBody defines body for AddEntryProcedureLog for application/json ContentType.
+type AddEntryProcedureLogJSONRequestBody = LogEntryInput
+
+// ChangeEntryProcedureLogJSONRequestBody defines body for ChangeEntryProcedureLog for application/json ContentType.
+type ChangeEntryProcedureLogJSONRequestBody = LogEntryInput
+
+// RemoveEntryProcedureLogJSONRequestBody defines body for RemoveEntryProcedureLog for application/json ContentType.
+type RemoveEntryProcedureLogJSONRequestBody = LogEntryInput
+
+// CreateSubjectLogJSONRequestBody defines body for CreateSubjectLog for application/json ContentType.
+type CreateSubjectLogJSONRequestBody = SubjectLogCreate
+
+// UpdateSubjectLogJSONRequestBody defines body for UpdateSubjectLog for application/json ContentType.
+type UpdateSubjectLogJSONRequestBody = SubjectLogPatch
+
+// AddEntrySubjectLogJSONRequestBody defines body for AddEntrySubjectLog for application/json ContentType.
+type AddEntrySubjectLogJSONRequestBody = LogEntryInput
+
+// ChangeEntrySubjectLogJSONRequestBody defines body for ChangeEntrySubjectLog for application/json ContentType.
+type ChangeEntrySubjectLogJSONRequestBody = LogEntryInput
+
+// RemoveEntrySubjectLogJSONRequestBody defines body for RemoveEntrySubjectLog for application/json ContentType.
+type RemoveEntrySubjectLogJSONRequestBody = LogEntryInput
 
 // CreateBehavioralAssayJSONRequestBody defines body for CreateBehavioralAssay for application/json ContentType.
 type CreateBehavioralAssayJSONRequestBody = BehavioralAssayCreate
@@ -11153,6 +11635,68 @@ func (t *Procedure_Subject) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the ProcedureLog_Procedure as a Uuid
+func (t ProcedureLog_Procedure) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the ProcedureLog_Procedure as the provided Uuid
+func (t *ProcedureLog_Procedure) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the ProcedureLog_Procedure, using the provided Uuid
+func (t *ProcedureLog_Procedure) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcedure returns the union data inside the ProcedureLog_Procedure as a Procedure
+func (t ProcedureLog_Procedure) AsProcedure() (Procedure, error) {
+	var body Procedure
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcedure overwrites any union data inside the ProcedureLog_Procedure as the provided Procedure
+func (t *ProcedureLog_Procedure) FromProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcedure performs a merge with any union data inside the ProcedureLog_Procedure, using the provided Procedure
+func (t *ProcedureLog_Procedure) MergeProcedure(v Procedure) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcedureLog_Procedure) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcedureLog_Procedure) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsUuid returns the union data inside the Project_Cohorts_Item as a Uuid
 func (t Project_Cohorts_Item) AsUuid() (Uuid, error) {
 	var body Uuid
@@ -12269,6 +12813,68 @@ func (t *Subject_Strain) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsUuid returns the union data inside the Subject_Subjectlogs_Item as a Uuid
+func (t Subject_Subjectlogs_Item) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the Subject_Subjectlogs_Item as the provided Uuid
+func (t *Subject_Subjectlogs_Item) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the Subject_Subjectlogs_Item, using the provided Uuid
+func (t *Subject_Subjectlogs_Item) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubjectLog returns the union data inside the Subject_Subjectlogs_Item as a SubjectLog
+func (t Subject_Subjectlogs_Item) AsSubjectLog() (SubjectLog, error) {
+	var body SubjectLog
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubjectLog overwrites any union data inside the Subject_Subjectlogs_Item as the provided SubjectLog
+func (t *Subject_Subjectlogs_Item) FromSubjectLog(v SubjectLog) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubjectLog performs a merge with any union data inside the Subject_Subjectlogs_Item, using the provided SubjectLog
+func (t *Subject_Subjectlogs_Item) MergeSubjectLog(v SubjectLog) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Subject_Subjectlogs_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Subject_Subjectlogs_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsNullableUuid returns the union data inside the Subject_Supplier as a NullableUuid
 func (t Subject_Supplier) AsNullableUuid() (NullableUuid, error) {
 	var body NullableUuid
@@ -12327,6 +12933,68 @@ func (t Subject_Supplier) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Subject_Supplier) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsUuid returns the union data inside the SubjectLog_Subject as a Uuid
+func (t SubjectLog_Subject) AsUuid() (Uuid, error) {
+	var body Uuid
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromUuid overwrites any union data inside the SubjectLog_Subject as the provided Uuid
+func (t *SubjectLog_Subject) FromUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeUuid performs a merge with any union data inside the SubjectLog_Subject, using the provided Uuid
+func (t *SubjectLog_Subject) MergeUuid(v Uuid) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSubject returns the union data inside the SubjectLog_Subject as a Subject
+func (t SubjectLog_Subject) AsSubject() (Subject, error) {
+	var body Subject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSubject overwrites any union data inside the SubjectLog_Subject as the provided Subject
+func (t *SubjectLog_Subject) FromSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSubject performs a merge with any union data inside the SubjectLog_Subject, using the provided Subject
+func (t *SubjectLog_Subject) MergeSubject(v Subject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SubjectLog_Subject) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SubjectLog_Subject) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -12429,6 +13097,54 @@ type ServerInterface interface {
 	// UpdateProcedure Update a procedure
 	// (PATCH /api/private/modules/procedure/{id}/)
 	UpdateProcedure(ctx echo.Context, id Id) error
+	// ListProcedureLogs List procedure logs (private portal)
+	// (GET /api/private/modules/procedurelog/)
+	ListProcedureLogs(ctx echo.Context, params ListProcedureLogsParams) error
+	// CreateProcedureLog Create a procedure log
+	// (POST /api/private/modules/procedurelog/)
+	CreateProcedureLog(ctx echo.Context) error
+	// DeleteProcedureLog Delete a procedure log
+	// (DELETE /api/private/modules/procedurelog/{id}/)
+	DeleteProcedureLog(ctx echo.Context, id Id) error
+	// GetProcedureLog Get one procedure log (private portal)
+	// (GET /api/private/modules/procedurelog/{id}/)
+	GetProcedureLog(ctx echo.Context, id Id, params GetProcedureLogParams) error
+	// UpdateProcedureLog Update a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/)
+	UpdateProcedureLog(ctx echo.Context, id Id) error
+	// AddEntryProcedureLog add_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/add_entry/)
+	AddEntryProcedureLog(ctx echo.Context, id Id) error
+	// ChangeEntryProcedureLog change_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/change_entry/)
+	ChangeEntryProcedureLog(ctx echo.Context, id Id) error
+	// RemoveEntryProcedureLog remove_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/remove_entry/)
+	RemoveEntryProcedureLog(ctx echo.Context, id Id) error
+	// ListSubjectLogs List subject logs (private portal)
+	// (GET /api/private/modules/subjectlog/)
+	ListSubjectLogs(ctx echo.Context, params ListSubjectLogsParams) error
+	// CreateSubjectLog Create a subject log
+	// (POST /api/private/modules/subjectlog/)
+	CreateSubjectLog(ctx echo.Context) error
+	// DeleteSubjectLog Delete a subject log
+	// (DELETE /api/private/modules/subjectlog/{id}/)
+	DeleteSubjectLog(ctx echo.Context, id Id) error
+	// GetSubjectLog Get one subject log (private portal)
+	// (GET /api/private/modules/subjectlog/{id}/)
+	GetSubjectLog(ctx echo.Context, id Id, params GetSubjectLogParams) error
+	// UpdateSubjectLog Update a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/)
+	UpdateSubjectLog(ctx echo.Context, id Id) error
+	// AddEntrySubjectLog add_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/add_entry/)
+	AddEntrySubjectLog(ctx echo.Context, id Id) error
+	// ChangeEntrySubjectLog change_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/change_entry/)
+	ChangeEntrySubjectLog(ctx echo.Context, id Id) error
+	// RemoveEntrySubjectLog remove_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/remove_entry/)
+	RemoveEntrySubjectLog(ctx echo.Context, id Id) error
 	// ListBehavioralAssays List behavioralassays (private portal)
 	// (GET /api/private/personal_attributes/behavioralassay/)
 	ListBehavioralAssays(ctx echo.Context, params ListBehavioralAssaysParams) error
@@ -12879,6 +13595,18 @@ type ServerInterface interface {
 	// PublicGetProcedure Get one procedure (public portal)
 	// (GET /api/public/modules/procedure/{id}/)
 	PublicGetProcedure(ctx echo.Context, id Id, params PublicGetProcedureParams) error
+	// PublicListProcedureLogs List procedure logs (public portal)
+	// (GET /api/public/modules/procedurelog/)
+	PublicListProcedureLogs(ctx echo.Context, params PublicListProcedureLogsParams) error
+	// PublicGetProcedureLog Get one procedure log (public portal)
+	// (GET /api/public/modules/procedurelog/{id}/)
+	PublicGetProcedureLog(ctx echo.Context, id Id, params PublicGetProcedureLogParams) error
+	// PublicListSubjectLogs List subject logs (public portal)
+	// (GET /api/public/modules/subjectlog/)
+	PublicListSubjectLogs(ctx echo.Context, params PublicListSubjectLogsParams) error
+	// PublicGetSubjectLog Get one subject log (public portal)
+	// (GET /api/public/modules/subjectlog/{id}/)
+	PublicGetSubjectLog(ctx echo.Context, id Id, params PublicGetSubjectLogParams) error
 	// PublicListBehavioralAssays List behavioralassays (public portal)
 	// (GET /api/public/personal_attributes/behavioralassay/)
 	PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error
@@ -13921,6 +14649,396 @@ func (w *ServerInterfaceWrapper) UpdateProcedure(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateProcedure(ctx, id)
+	return err
+}
+
+// ListProcedureLogs converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProcedureLogs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProcedureLogsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProcedureLogs(ctx, params)
+	return err
+}
+
+// CreateProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateProcedureLog(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateProcedureLog(ctx)
+	return err
+}
+
+// DeleteProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteProcedureLog(ctx, id)
+	return err
+}
+
+// GetProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetProcedureLogParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProcedureLog(ctx, id, params)
+	return err
+}
+
+// UpdateProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProcedureLog(ctx, id)
+	return err
+}
+
+// AddEntryProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) AddEntryProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddEntryProcedureLog(ctx, id)
+	return err
+}
+
+// ChangeEntryProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) ChangeEntryProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChangeEntryProcedureLog(ctx, id)
+	return err
+}
+
+// RemoveEntryProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveEntryProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveEntryProcedureLog(ctx, id)
+	return err
+}
+
+// ListSubjectLogs converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSubjectLogs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSubjectLogsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSubjectLogs(ctx, params)
+	return err
+}
+
+// CreateSubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSubjectLog(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSubjectLog(ctx)
+	return err
+}
+
+// DeleteSubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSubjectLog(ctx, id)
+	return err
+}
+
+// GetSubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSubjectLogParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSubjectLog(ctx, id, params)
+	return err
+}
+
+// UpdateSubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSubjectLog(ctx, id)
+	return err
+}
+
+// AddEntrySubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) AddEntrySubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddEntrySubjectLog(ctx, id)
+	return err
+}
+
+// ChangeEntrySubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) ChangeEntrySubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChangeEntrySubjectLog(ctx, id)
+	return err
+}
+
+// RemoveEntrySubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveEntrySubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveEntrySubjectLog(ctx, id)
 	return err
 }
 
@@ -19778,6 +20896,218 @@ func (w *ServerInterfaceWrapper) PublicGetProcedure(ctx echo.Context) error {
 	return err
 }
 
+// PublicListProcedureLogs converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListProcedureLogs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListProcedureLogsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListProcedureLogs(ctx, params)
+	return err
+}
+
+// PublicGetProcedureLog converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetProcedureLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetProcedureLogParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetProcedureLog(ctx, id, params)
+	return err
+}
+
+// PublicListSubjectLogs converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicListSubjectLogs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicListSubjectLogsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort[]", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicListSubjectLogs(ctx, params)
+	return err
+}
+
+// PublicGetSubjectLog converts echo context to params.
+func (w *ServerInterfaceWrapper) PublicGetSubjectLog(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicGetSubjectLogParams
+	// ------------- Optional query parameter "include[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include[]", ctx.QueryParams(), &params.Include, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude[]" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude[]", ctx.QueryParams(), &params.Exclude, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude[]: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "exclude_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exclude_links", ctx.QueryParams(), &params.ExcludeLinks, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exclude_links: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublicGetSubjectLog(ctx, id, params)
+	return err
+}
+
 // PublicListBehavioralAssays converts echo context to params.
 func (w *ServerInterfaceWrapper) PublicListBehavioralAssays(ctx echo.Context) error {
 	var err error
@@ -22559,6 +23889,26 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/private/modules/consumablestock/:id/", wrapper.UpdateConsumableStock, options.OperationMiddlewares["updateConsumableStock"]...)
 	router.GET(options.BaseURL+"/api/public/modules/consumablestock/", wrapper.PublicListConsumableStocks, options.OperationMiddlewares["publicListConsumableStocks"]...)
 	router.GET(options.BaseURL+"/api/public/modules/consumablestock/:id/", wrapper.PublicGetConsumableStock, options.OperationMiddlewares["publicGetConsumableStock"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedurelog/", wrapper.ListProcedureLogs, options.OperationMiddlewares["listProcedureLogs"]...)
+	router.POST(options.BaseURL+"/api/private/modules/procedurelog/", wrapper.CreateProcedureLog, options.OperationMiddlewares["createProcedureLog"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/procedurelog/:id/", wrapper.DeleteProcedureLog, options.OperationMiddlewares["deleteProcedureLog"]...)
+	router.GET(options.BaseURL+"/api/private/modules/procedurelog/:id/", wrapper.GetProcedureLog, options.OperationMiddlewares["getProcedureLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedurelog/:id/", wrapper.UpdateProcedureLog, options.OperationMiddlewares["updateProcedureLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedurelog/:id/add_entry/", wrapper.AddEntryProcedureLog, options.OperationMiddlewares["addEntryProcedureLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedurelog/:id/change_entry/", wrapper.ChangeEntryProcedureLog, options.OperationMiddlewares["changeEntryProcedureLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/procedurelog/:id/remove_entry/", wrapper.RemoveEntryProcedureLog, options.OperationMiddlewares["removeEntryProcedureLog"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedurelog/", wrapper.PublicListProcedureLogs, options.OperationMiddlewares["publicListProcedureLogs"]...)
+	router.GET(options.BaseURL+"/api/public/modules/procedurelog/:id/", wrapper.PublicGetProcedureLog, options.OperationMiddlewares["publicGetProcedureLog"]...)
+	router.GET(options.BaseURL+"/api/private/modules/subjectlog/", wrapper.ListSubjectLogs, options.OperationMiddlewares["listSubjectLogs"]...)
+	router.POST(options.BaseURL+"/api/private/modules/subjectlog/", wrapper.CreateSubjectLog, options.OperationMiddlewares["createSubjectLog"]...)
+	router.DELETE(options.BaseURL+"/api/private/modules/subjectlog/:id/", wrapper.DeleteSubjectLog, options.OperationMiddlewares["deleteSubjectLog"]...)
+	router.GET(options.BaseURL+"/api/private/modules/subjectlog/:id/", wrapper.GetSubjectLog, options.OperationMiddlewares["getSubjectLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/subjectlog/:id/", wrapper.UpdateSubjectLog, options.OperationMiddlewares["updateSubjectLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/subjectlog/:id/add_entry/", wrapper.AddEntrySubjectLog, options.OperationMiddlewares["addEntrySubjectLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/subjectlog/:id/change_entry/", wrapper.ChangeEntrySubjectLog, options.OperationMiddlewares["changeEntrySubjectLog"]...)
+	router.PATCH(options.BaseURL+"/api/private/modules/subjectlog/:id/remove_entry/", wrapper.RemoveEntrySubjectLog, options.OperationMiddlewares["removeEntrySubjectLog"]...)
+	router.GET(options.BaseURL+"/api/public/modules/subjectlog/", wrapper.PublicListSubjectLogs, options.OperationMiddlewares["publicListSubjectLogs"]...)
+	router.GET(options.BaseURL+"/api/public/modules/subjectlog/:id/", wrapper.PublicGetSubjectLog, options.OperationMiddlewares["publicGetSubjectLog"]...)
 
 }
 
@@ -25465,6 +26815,1564 @@ type UpdateProcedure507JSONResponse struct {
 }
 
 func (response UpdateProcedure507JSONResponse) VisitUpdateProcedureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedureLogsRequestObject struct {
+	Params ListProcedureLogsParams
+}
+
+type ListProcedureLogsResponseObject interface {
+	VisitListProcedureLogsResponse(w http.ResponseWriter) error
+}
+
+type ListProcedureLogs200JSONResponse ProcedureLogList
+
+func (response ListProcedureLogs200JSONResponse) VisitListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedureLogs400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListProcedureLogs400JSONResponse) VisitListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedureLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProcedureLogs401JSONResponse) VisitListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProcedureLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListProcedureLogs403JSONResponse) VisitListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLogRequestObject struct {
+	Body *CreateProcedureLogJSONRequestBody
+}
+
+type CreateProcedureLogResponseObject interface {
+	VisitCreateProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type CreateProcedureLog201JSONResponse ProcedureLogDetail
+
+func (response CreateProcedureLog201JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateProcedureLog400JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateProcedureLog401JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateProcedureLog403JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateProcedureLog413JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateProcedureLog507JSONResponse) VisitCreateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureLogRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteProcedureLogResponseObject interface {
+	VisitDeleteProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type DeleteProcedureLog204Response struct {
+}
+
+func (response DeleteProcedureLog204Response) VisitDeleteProcedureLogResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteProcedureLog401JSONResponse) VisitDeleteProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteProcedureLog403JSONResponse) VisitDeleteProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteProcedureLog404JSONResponse) VisitDeleteProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteProcedureLog507JSONResponse) VisitDeleteProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureLogRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetProcedureLogParams
+}
+
+type GetProcedureLogResponseObject interface {
+	VisitGetProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type GetProcedureLog200ResponseHeaders struct {
+	ETag string
+}
+
+type GetProcedureLog200JSONResponse struct {
+	Body    ProcedureLogDetail
+	Headers GetProcedureLog200ResponseHeaders
+}
+
+func (response GetProcedureLog200JSONResponse) VisitGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureLog400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetProcedureLog400JSONResponse) VisitGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProcedureLog401JSONResponse) VisitGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProcedureLog403JSONResponse) VisitGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProcedureLog404JSONResponse) VisitGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateProcedureLogJSONRequestBody
+}
+
+type UpdateProcedureLogResponseObject interface {
+	VisitUpdateProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type UpdateProcedureLog200JSONResponse ProcedureLogDetail
+
+func (response UpdateProcedureLog200JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProcedureLog400JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProcedureLog401JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProcedureLog403JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProcedureLog404JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProcedureLog413JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateProcedureLog507JSONResponse) VisitUpdateProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *AddEntryProcedureLogJSONRequestBody
+}
+
+type AddEntryProcedureLogResponseObject interface {
+	VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type AddEntryProcedureLog200JSONResponse ProcedureLogDetail
+
+func (response AddEntryProcedureLog200JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddEntryProcedureLog400JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddEntryProcedureLog401JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddEntryProcedureLog403JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddEntryProcedureLog404JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AddEntryProcedureLog413JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntryProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response AddEntryProcedureLog507JSONResponse) VisitAddEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ChangeEntryProcedureLogJSONRequestBody
+}
+
+type ChangeEntryProcedureLogResponseObject interface {
+	VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type ChangeEntryProcedureLog200JSONResponse ProcedureLogDetail
+
+func (response ChangeEntryProcedureLog200JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ChangeEntryProcedureLog400JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ChangeEntryProcedureLog401JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ChangeEntryProcedureLog403JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ChangeEntryProcedureLog404JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChangeEntryProcedureLog413JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntryProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ChangeEntryProcedureLog507JSONResponse) VisitChangeEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *RemoveEntryProcedureLogJSONRequestBody
+}
+
+type RemoveEntryProcedureLogResponseObject interface {
+	VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type RemoveEntryProcedureLog200JSONResponse ProcedureLogDetail
+
+func (response RemoveEntryProcedureLog200JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveEntryProcedureLog400JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveEntryProcedureLog401JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveEntryProcedureLog403JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveEntryProcedureLog404JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RemoveEntryProcedureLog413JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntryProcedureLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response RemoveEntryProcedureLog507JSONResponse) VisitRemoveEntryProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjectLogsRequestObject struct {
+	Params ListSubjectLogsParams
+}
+
+type ListSubjectLogsResponseObject interface {
+	VisitListSubjectLogsResponse(w http.ResponseWriter) error
+}
+
+type ListSubjectLogs200JSONResponse SubjectLogList
+
+func (response ListSubjectLogs200JSONResponse) VisitListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjectLogs400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response ListSubjectLogs400JSONResponse) VisitListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjectLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSubjectLogs401JSONResponse) VisitListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjectLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSubjectLogs403JSONResponse) VisitListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLogRequestObject struct {
+	Body *CreateSubjectLogJSONRequestBody
+}
+
+type CreateSubjectLogResponseObject interface {
+	VisitCreateSubjectLogResponse(w http.ResponseWriter) error
+}
+
+type CreateSubjectLog201JSONResponse SubjectLogDetail
+
+func (response CreateSubjectLog201JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSubjectLog400JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSubjectLog401JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSubjectLog403JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSubjectLog413JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response CreateSubjectLog507JSONResponse) VisitCreateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectLogRequestObject struct {
+	Id Id `json:"id"`
+}
+
+type DeleteSubjectLogResponseObject interface {
+	VisitDeleteSubjectLogResponse(w http.ResponseWriter) error
+}
+
+type DeleteSubjectLog204Response struct {
+}
+
+func (response DeleteSubjectLog204Response) VisitDeleteSubjectLogResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSubjectLog401JSONResponse) VisitDeleteSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSubjectLog403JSONResponse) VisitDeleteSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSubjectLog404JSONResponse) VisitDeleteSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response DeleteSubjectLog507JSONResponse) VisitDeleteSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectLogRequestObject struct {
+	Id     Id `json:"id"`
+	Params GetSubjectLogParams
+}
+
+type GetSubjectLogResponseObject interface {
+	VisitGetSubjectLogResponse(w http.ResponseWriter) error
+}
+
+type GetSubjectLog200ResponseHeaders struct {
+	ETag string
+}
+
+type GetSubjectLog200JSONResponse struct {
+	Body    SubjectLogDetail
+	Headers GetSubjectLog200ResponseHeaders
+}
+
+func (response GetSubjectLog200JSONResponse) VisitGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectLog400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response GetSubjectLog400JSONResponse) VisitGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSubjectLog401JSONResponse) VisitGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSubjectLog403JSONResponse) VisitGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSubjectLog404JSONResponse) VisitGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *UpdateSubjectLogJSONRequestBody
+}
+
+type UpdateSubjectLogResponseObject interface {
+	VisitUpdateSubjectLogResponse(w http.ResponseWriter) error
+}
+
+type UpdateSubjectLog200JSONResponse SubjectLogDetail
+
+func (response UpdateSubjectLog200JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSubjectLog400JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSubjectLog401JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSubjectLog403JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSubjectLog404JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateSubjectLog413JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response UpdateSubjectLog507JSONResponse) VisitUpdateSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *AddEntrySubjectLogJSONRequestBody
+}
+
+type AddEntrySubjectLogResponseObject interface {
+	VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error
+}
+
+type AddEntrySubjectLog200JSONResponse SubjectLogDetail
+
+func (response AddEntrySubjectLog200JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddEntrySubjectLog400JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddEntrySubjectLog401JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddEntrySubjectLog403JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddEntrySubjectLog404JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AddEntrySubjectLog413JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEntrySubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response AddEntrySubjectLog507JSONResponse) VisitAddEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *ChangeEntrySubjectLogJSONRequestBody
+}
+
+type ChangeEntrySubjectLogResponseObject interface {
+	VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error
+}
+
+type ChangeEntrySubjectLog200JSONResponse SubjectLogDetail
+
+func (response ChangeEntrySubjectLog200JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ChangeEntrySubjectLog400JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ChangeEntrySubjectLog401JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ChangeEntrySubjectLog403JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ChangeEntrySubjectLog404JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChangeEntrySubjectLog413JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeEntrySubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response ChangeEntrySubjectLog507JSONResponse) VisitChangeEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(507)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLogRequestObject struct {
+	Id   Id `json:"id"`
+	Body *RemoveEntrySubjectLogJSONRequestBody
+}
+
+type RemoveEntrySubjectLogResponseObject interface {
+	VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error
+}
+
+type RemoveEntrySubjectLog200JSONResponse SubjectLogDetail
+
+func (response RemoveEntrySubjectLog200JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveEntrySubjectLog400JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveEntrySubjectLog401JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveEntrySubjectLog403JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveEntrySubjectLog404JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RemoveEntrySubjectLog413JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveEntrySubjectLog507JSONResponse struct {
+	InsufficientStorageJSONResponse
+}
+
+func (response RemoveEntrySubjectLog507JSONResponse) VisitRemoveEntrySubjectLogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -40222,6 +43130,320 @@ func (response PublicGetProcedure404JSONResponse) VisitPublicGetProcedureRespons
 	return err
 }
 
+type PublicListProcedureLogsRequestObject struct {
+	Params PublicListProcedureLogsParams
+}
+
+type PublicListProcedureLogsResponseObject interface {
+	VisitPublicListProcedureLogsResponse(w http.ResponseWriter) error
+}
+
+type PublicListProcedureLogs200JSONResponse ProcedureLogList
+
+func (response PublicListProcedureLogs200JSONResponse) VisitPublicListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedureLogs400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListProcedureLogs400JSONResponse) VisitPublicListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedureLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListProcedureLogs401JSONResponse) VisitPublicListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListProcedureLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListProcedureLogs403JSONResponse) VisitPublicListProcedureLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureLogRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetProcedureLogParams
+}
+
+type PublicGetProcedureLogResponseObject interface {
+	VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error
+}
+
+type PublicGetProcedureLog200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetProcedureLog200JSONResponse struct {
+	Body    ProcedureLogDetail
+	Headers PublicGetProcedureLog200ResponseHeaders
+}
+
+func (response PublicGetProcedureLog200JSONResponse) VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureLog400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetProcedureLog400JSONResponse) VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetProcedureLog401JSONResponse) VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetProcedureLog403JSONResponse) VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetProcedureLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetProcedureLog404JSONResponse) VisitPublicGetProcedureLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjectLogsRequestObject struct {
+	Params PublicListSubjectLogsParams
+}
+
+type PublicListSubjectLogsResponseObject interface {
+	VisitPublicListSubjectLogsResponse(w http.ResponseWriter) error
+}
+
+type PublicListSubjectLogs200JSONResponse SubjectLogList
+
+func (response PublicListSubjectLogs200JSONResponse) VisitPublicListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjectLogs400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicListSubjectLogs400JSONResponse) VisitPublicListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjectLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicListSubjectLogs401JSONResponse) VisitPublicListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicListSubjectLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicListSubjectLogs403JSONResponse) VisitPublicListSubjectLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectLogRequestObject struct {
+	Id     Id `json:"id"`
+	Params PublicGetSubjectLogParams
+}
+
+type PublicGetSubjectLogResponseObject interface {
+	VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error
+}
+
+type PublicGetSubjectLog200ResponseHeaders struct {
+	ETag string
+}
+
+type PublicGetSubjectLog200JSONResponse struct {
+	Body    SubjectLogDetail
+	Headers PublicGetSubjectLog200ResponseHeaders
+}
+
+func (response PublicGetSubjectLog200JSONResponse) VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectLog400JSONResponse struct{ ListBadRequestJSONResponse }
+
+func (response PublicGetSubjectLog400JSONResponse) VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectLog401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublicGetSubjectLog401JSONResponse) VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectLog403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublicGetSubjectLog403JSONResponse) VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublicGetSubjectLog404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublicGetSubjectLog404JSONResponse) VisitPublicGetSubjectLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublicListBehavioralAssaysRequestObject struct {
 	Params PublicListBehavioralAssaysParams
 }
@@ -43920,6 +47142,54 @@ type StrictServerInterface interface {
 	// UpdateProcedure Update a procedure
 	// (PATCH /api/private/modules/procedure/{id}/)
 	UpdateProcedure(ctx context.Context, request UpdateProcedureRequestObject) (UpdateProcedureResponseObject, error)
+	// ListProcedureLogs List procedure logs (private portal)
+	// (GET /api/private/modules/procedurelog/)
+	ListProcedureLogs(ctx context.Context, request ListProcedureLogsRequestObject) (ListProcedureLogsResponseObject, error)
+	// CreateProcedureLog Create a procedure log
+	// (POST /api/private/modules/procedurelog/)
+	CreateProcedureLog(ctx context.Context, request CreateProcedureLogRequestObject) (CreateProcedureLogResponseObject, error)
+	// DeleteProcedureLog Delete a procedure log
+	// (DELETE /api/private/modules/procedurelog/{id}/)
+	DeleteProcedureLog(ctx context.Context, request DeleteProcedureLogRequestObject) (DeleteProcedureLogResponseObject, error)
+	// GetProcedureLog Get one procedure log (private portal)
+	// (GET /api/private/modules/procedurelog/{id}/)
+	GetProcedureLog(ctx context.Context, request GetProcedureLogRequestObject) (GetProcedureLogResponseObject, error)
+	// UpdateProcedureLog Update a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/)
+	UpdateProcedureLog(ctx context.Context, request UpdateProcedureLogRequestObject) (UpdateProcedureLogResponseObject, error)
+	// AddEntryProcedureLog add_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/add_entry/)
+	AddEntryProcedureLog(ctx context.Context, request AddEntryProcedureLogRequestObject) (AddEntryProcedureLogResponseObject, error)
+	// ChangeEntryProcedureLog change_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/change_entry/)
+	ChangeEntryProcedureLog(ctx context.Context, request ChangeEntryProcedureLogRequestObject) (ChangeEntryProcedureLogResponseObject, error)
+	// RemoveEntryProcedureLog remove_entry of a procedure log
+	// (PATCH /api/private/modules/procedurelog/{id}/remove_entry/)
+	RemoveEntryProcedureLog(ctx context.Context, request RemoveEntryProcedureLogRequestObject) (RemoveEntryProcedureLogResponseObject, error)
+	// ListSubjectLogs List subject logs (private portal)
+	// (GET /api/private/modules/subjectlog/)
+	ListSubjectLogs(ctx context.Context, request ListSubjectLogsRequestObject) (ListSubjectLogsResponseObject, error)
+	// CreateSubjectLog Create a subject log
+	// (POST /api/private/modules/subjectlog/)
+	CreateSubjectLog(ctx context.Context, request CreateSubjectLogRequestObject) (CreateSubjectLogResponseObject, error)
+	// DeleteSubjectLog Delete a subject log
+	// (DELETE /api/private/modules/subjectlog/{id}/)
+	DeleteSubjectLog(ctx context.Context, request DeleteSubjectLogRequestObject) (DeleteSubjectLogResponseObject, error)
+	// GetSubjectLog Get one subject log (private portal)
+	// (GET /api/private/modules/subjectlog/{id}/)
+	GetSubjectLog(ctx context.Context, request GetSubjectLogRequestObject) (GetSubjectLogResponseObject, error)
+	// UpdateSubjectLog Update a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/)
+	UpdateSubjectLog(ctx context.Context, request UpdateSubjectLogRequestObject) (UpdateSubjectLogResponseObject, error)
+	// AddEntrySubjectLog add_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/add_entry/)
+	AddEntrySubjectLog(ctx context.Context, request AddEntrySubjectLogRequestObject) (AddEntrySubjectLogResponseObject, error)
+	// ChangeEntrySubjectLog change_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/change_entry/)
+	ChangeEntrySubjectLog(ctx context.Context, request ChangeEntrySubjectLogRequestObject) (ChangeEntrySubjectLogResponseObject, error)
+	// RemoveEntrySubjectLog remove_entry of a subject log
+	// (PATCH /api/private/modules/subjectlog/{id}/remove_entry/)
+	RemoveEntrySubjectLog(ctx context.Context, request RemoveEntrySubjectLogRequestObject) (RemoveEntrySubjectLogResponseObject, error)
 	// ListBehavioralAssays List behavioralassays (private portal)
 	// (GET /api/private/personal_attributes/behavioralassay/)
 	ListBehavioralAssays(ctx context.Context, request ListBehavioralAssaysRequestObject) (ListBehavioralAssaysResponseObject, error)
@@ -44370,6 +47640,18 @@ type StrictServerInterface interface {
 	// PublicGetProcedure Get one procedure (public portal)
 	// (GET /api/public/modules/procedure/{id}/)
 	PublicGetProcedure(ctx context.Context, request PublicGetProcedureRequestObject) (PublicGetProcedureResponseObject, error)
+	// PublicListProcedureLogs List procedure logs (public portal)
+	// (GET /api/public/modules/procedurelog/)
+	PublicListProcedureLogs(ctx context.Context, request PublicListProcedureLogsRequestObject) (PublicListProcedureLogsResponseObject, error)
+	// PublicGetProcedureLog Get one procedure log (public portal)
+	// (GET /api/public/modules/procedurelog/{id}/)
+	PublicGetProcedureLog(ctx context.Context, request PublicGetProcedureLogRequestObject) (PublicGetProcedureLogResponseObject, error)
+	// PublicListSubjectLogs List subject logs (public portal)
+	// (GET /api/public/modules/subjectlog/)
+	PublicListSubjectLogs(ctx context.Context, request PublicListSubjectLogsRequestObject) (PublicListSubjectLogsResponseObject, error)
+	// PublicGetSubjectLog Get one subject log (public portal)
+	// (GET /api/public/modules/subjectlog/{id}/)
+	PublicGetSubjectLog(ctx context.Context, request PublicGetSubjectLogRequestObject) (PublicGetSubjectLogResponseObject, error)
 	// PublicListBehavioralAssays List behavioralassays (public portal)
 	// (GET /api/public/personal_attributes/behavioralassay/)
 	PublicListBehavioralAssays(ctx context.Context, request PublicListBehavioralAssaysRequestObject) (PublicListBehavioralAssaysResponseObject, error)
@@ -45631,6 +48913,634 @@ func (sh *strictHandler) UpdateProcedure(ctx echo.Context, id Id) error {
 		return err
 	} else if validResponse, ok := response.(UpdateProcedureResponseObject); ok {
 		return validResponse.VisitUpdateProcedureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListProcedureLogs operation middleware
+func (sh *strictHandler) ListProcedureLogs(ctx echo.Context, params ListProcedureLogsParams) error {
+	var request ListProcedureLogsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProcedureLogs(ctx.Request().Context(), request.(ListProcedureLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProcedureLogs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListProcedureLogsResponseObject); ok {
+		return validResponse.VisitListProcedureLogsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateProcedureLog operation middleware
+func (sh *strictHandler) CreateProcedureLog(ctx echo.Context) error {
+	var request CreateProcedureLogRequestObject
+
+	var body CreateProcedureLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateProcedureLog(ctx.Request().Context(), request.(CreateProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateProcedureLogResponseObject); ok {
+		return validResponse.VisitCreateProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteProcedureLog operation middleware
+func (sh *strictHandler) DeleteProcedureLog(ctx echo.Context, id Id) error {
+	var request DeleteProcedureLogRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteProcedureLog(ctx.Request().Context(), request.(DeleteProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteProcedureLogResponseObject); ok {
+		return validResponse.VisitDeleteProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProcedureLog operation middleware
+func (sh *strictHandler) GetProcedureLog(ctx echo.Context, id Id, params GetProcedureLogParams) error {
+	var request GetProcedureLogRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProcedureLog(ctx.Request().Context(), request.(GetProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProcedureLogResponseObject); ok {
+		return validResponse.VisitGetProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProcedureLog operation middleware
+func (sh *strictHandler) UpdateProcedureLog(ctx echo.Context, id Id) error {
+	var request UpdateProcedureLogRequestObject
+
+	request.Id = id
+
+	var body UpdateProcedureLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProcedureLog(ctx.Request().Context(), request.(UpdateProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProcedureLogResponseObject); ok {
+		return validResponse.VisitUpdateProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddEntryProcedureLog operation middleware
+func (sh *strictHandler) AddEntryProcedureLog(ctx echo.Context, id Id) error {
+	var request AddEntryProcedureLogRequestObject
+
+	request.Id = id
+
+	var body AddEntryProcedureLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddEntryProcedureLog(ctx.Request().Context(), request.(AddEntryProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddEntryProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddEntryProcedureLogResponseObject); ok {
+		return validResponse.VisitAddEntryProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChangeEntryProcedureLog operation middleware
+func (sh *strictHandler) ChangeEntryProcedureLog(ctx echo.Context, id Id) error {
+	var request ChangeEntryProcedureLogRequestObject
+
+	request.Id = id
+
+	var body ChangeEntryProcedureLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeEntryProcedureLog(ctx.Request().Context(), request.(ChangeEntryProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeEntryProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChangeEntryProcedureLogResponseObject); ok {
+		return validResponse.VisitChangeEntryProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveEntryProcedureLog operation middleware
+func (sh *strictHandler) RemoveEntryProcedureLog(ctx echo.Context, id Id) error {
+	var request RemoveEntryProcedureLogRequestObject
+
+	request.Id = id
+
+	var body RemoveEntryProcedureLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveEntryProcedureLog(ctx.Request().Context(), request.(RemoveEntryProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveEntryProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveEntryProcedureLogResponseObject); ok {
+		return validResponse.VisitRemoveEntryProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSubjectLogs operation middleware
+func (sh *strictHandler) ListSubjectLogs(ctx echo.Context, params ListSubjectLogsParams) error {
+	var request ListSubjectLogsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSubjectLogs(ctx.Request().Context(), request.(ListSubjectLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSubjectLogs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSubjectLogsResponseObject); ok {
+		return validResponse.VisitListSubjectLogsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSubjectLog operation middleware
+func (sh *strictHandler) CreateSubjectLog(ctx echo.Context) error {
+	var request CreateSubjectLogRequestObject
+
+	var body CreateSubjectLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSubjectLog(ctx.Request().Context(), request.(CreateSubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSubjectLogResponseObject); ok {
+		return validResponse.VisitCreateSubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSubjectLog operation middleware
+func (sh *strictHandler) DeleteSubjectLog(ctx echo.Context, id Id) error {
+	var request DeleteSubjectLogRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSubjectLog(ctx.Request().Context(), request.(DeleteSubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSubjectLogResponseObject); ok {
+		return validResponse.VisitDeleteSubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSubjectLog operation middleware
+func (sh *strictHandler) GetSubjectLog(ctx echo.Context, id Id, params GetSubjectLogParams) error {
+	var request GetSubjectLogRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSubjectLog(ctx.Request().Context(), request.(GetSubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSubjectLogResponseObject); ok {
+		return validResponse.VisitGetSubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSubjectLog operation middleware
+func (sh *strictHandler) UpdateSubjectLog(ctx echo.Context, id Id) error {
+	var request UpdateSubjectLogRequestObject
+
+	request.Id = id
+
+	var body UpdateSubjectLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSubjectLog(ctx.Request().Context(), request.(UpdateSubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSubjectLogResponseObject); ok {
+		return validResponse.VisitUpdateSubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddEntrySubjectLog operation middleware
+func (sh *strictHandler) AddEntrySubjectLog(ctx echo.Context, id Id) error {
+	var request AddEntrySubjectLogRequestObject
+
+	request.Id = id
+
+	var body AddEntrySubjectLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddEntrySubjectLog(ctx.Request().Context(), request.(AddEntrySubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddEntrySubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddEntrySubjectLogResponseObject); ok {
+		return validResponse.VisitAddEntrySubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChangeEntrySubjectLog operation middleware
+func (sh *strictHandler) ChangeEntrySubjectLog(ctx echo.Context, id Id) error {
+	var request ChangeEntrySubjectLogRequestObject
+
+	request.Id = id
+
+	var body ChangeEntrySubjectLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeEntrySubjectLog(ctx.Request().Context(), request.(ChangeEntrySubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeEntrySubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChangeEntrySubjectLogResponseObject); ok {
+		return validResponse.VisitChangeEntrySubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveEntrySubjectLog operation middleware
+func (sh *strictHandler) RemoveEntrySubjectLog(ctx echo.Context, id Id) error {
+	var request RemoveEntrySubjectLogRequestObject
+
+	request.Id = id
+
+	var body RemoveEntrySubjectLogJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveEntrySubjectLog(ctx.Request().Context(), request.(RemoveEntrySubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveEntrySubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveEntrySubjectLogResponseObject); ok {
+		return validResponse.VisitRemoveEntrySubjectLogResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -50977,6 +54887,108 @@ func (sh *strictHandler) PublicGetProcedure(ctx echo.Context, id Id, params Publ
 	return nil
 }
 
+// PublicListProcedureLogs operation middleware
+func (sh *strictHandler) PublicListProcedureLogs(ctx echo.Context, params PublicListProcedureLogsParams) error {
+	var request PublicListProcedureLogsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListProcedureLogs(ctx.Request().Context(), request.(PublicListProcedureLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListProcedureLogs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListProcedureLogsResponseObject); ok {
+		return validResponse.VisitPublicListProcedureLogsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetProcedureLog operation middleware
+func (sh *strictHandler) PublicGetProcedureLog(ctx echo.Context, id Id, params PublicGetProcedureLogParams) error {
+	var request PublicGetProcedureLogRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetProcedureLog(ctx.Request().Context(), request.(PublicGetProcedureLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetProcedureLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetProcedureLogResponseObject); ok {
+		return validResponse.VisitPublicGetProcedureLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicListSubjectLogs operation middleware
+func (sh *strictHandler) PublicListSubjectLogs(ctx echo.Context, params PublicListSubjectLogsParams) error {
+	var request PublicListSubjectLogsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicListSubjectLogs(ctx.Request().Context(), request.(PublicListSubjectLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicListSubjectLogs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicListSubjectLogsResponseObject); ok {
+		return validResponse.VisitPublicListSubjectLogsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublicGetSubjectLog operation middleware
+func (sh *strictHandler) PublicGetSubjectLog(ctx echo.Context, id Id, params PublicGetSubjectLogParams) error {
+	var request PublicGetSubjectLogRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublicGetSubjectLog(ctx.Request().Context(), request.(PublicGetSubjectLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublicGetSubjectLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublicGetSubjectLogResponseObject); ok {
+		return validResponse.VisitPublicGetSubjectLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublicListBehavioralAssays operation middleware
 func (sh *strictHandler) PublicListBehavioralAssays(ctx echo.Context, params PublicListBehavioralAssaysParams) error {
 	var request PublicListBehavioralAssaysRequestObject
@@ -52177,409 +56189,446 @@ func (sh *strictHandler) ObtainToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs5mif6KgiejbA0QV3scnX3SDGxoSq7uj3HVeW15eozU9IRQSZIop0EWABSMtvriP3rPMF5hn2w",
-	"eZINXPOGzESSSZGm8p8qmYkEkB++6w/A930ZTOhiSQkigg8uvgzmCEaIqT9fX8OZ/H+E+IThpcCUDC4G",
-	"HwSjZAYQEVisgIAzQKdAzBFgaEJZBCAHYo45+Pj+LYCEPyDGARbgAYs5TQT4I0FsBZaQwQUSiPFLwBGJ",
-	"ZAtMwOjN9ORnKCbzERAUTOaQzBCgDEQoRgJlR6EkXgE8BYSOabQCc8gBx2SCTgfDAUN/JJihaHAhWIKG",
-	"Az6ZowWUXyJWSzS4GHDBMJkNvn79OhykM5ENXkEBPwjK4Az9hGOB2C9wgd5MKBEQE14mxo+QoxNMOCIc",
-	"C3yPAE/GundLFQIXalJYNlcfPxgO5I+Di8FUDfFFNcF2kK+DuhkPB68/T+IkQuW5vGJ0yQEEU4ziCEwZ",
-	"XQAEJ3NDsUvA0BJBAcexmg/6vIyp7EbTyDc9pEf6/TY3IyzQQlFigclbRGZiPrh4PixO1P0AGYMr+W8u",
-	"VrH6aMoWg/Q73mLySXUH45g+vF4sxeo3GCduYvlv/PscEbBkiCMihubLOJhAxlaAUDCKZW+jKnqbD7pT",
-	"rRrI/BNlCyjKVL6aTNBSoAhAybUzQhmKwBFDfEkJRxxAhgCMH+CKg3//8Osvx5Vrr/vPTgKRZDG4+H3w",
-	"D07JYDiASzy4HXqm9iYqT+vaicYzDj5+fPPqFFyBBYzlMChSvzhpfHn+0s1qCcU8nRSOasXHzPlikCSq",
-	"pWdqUyW+HkEJkGUsOJgkjCEigNQ94EgxMQR/fX0N6PSGyAZSrVTpkmOAOaAEGdnjaCgHHP3LCEwpA5Cs",
-	"bgj6jLmQ4mmlAsUcgZfPX5yCv5te5cy0FjST/CNBXADMb0hCJpREWH4TjE/Bj+k/wAPDAnGptuQErC5k",
-	"CMwhiWIUqZ+huCEQCLxAQ8CpmuYDBZMYS+2rFKGcmhyVwwXSRFDUkT9NMeNSjxJ+ekPs+umJpitoFWiO",
-	"sRbws5PU8/Nz78KRCq0yYig+/ZcRQIsxirihSAylBNDxP9BEcPkZ6idMCZDNR1KVZ1QPONK/wljSAHMA",
-	"rQwJSo8DlREm21RGb/ECe4T9HZwhwPE/0RBEaAqTWIAX55dgEsPFUk0fPD89fX5+XiXkserWo2gwEWiG",
-	"mCL9/pmYX6dTjjzk+CVZjBHT6601r6CAf8LLlDyVpKC6T686wUR892IwlHyKF1IHvnj+8s8v//Ldn17+",
-	"eShXVv+Y8m2Weu8YlVyorfUb/i4Zx3hSnrpkLKkMpjDmTcTC/G6pummiU27s/VvGD4hzTEnJpzG/l+eo",
-	"bLGeDpbqSDUDR1LbHzfMzDQOnJKeh5wY1xPzmTTTlgPZBkVSqah5RVBAYN4Lm1yUDnSKo1Zz3NtV1dMz",
-	"HMhrqGeXc6mbGopdgpEZ3fzOJWVGUjtb89Mwa/teq/lew1ndXJUjp02gnAicNcxBwFnz+JR5VJn8VXvK",
-	"QzA6GUmfcoo/Kz9BNtSWeA2fmVMmqmxUS6v0Vbpixq2Ur/8Ao/faF5H/kuyCiPoTLpcxnij7e6Z8x4sv",
-	"meH/G0PTwcXg/zpL47wz/ZSf/SQJ8JoxyriOhvJEekPuYYyl5C0TMZSRnY4tkHoDHI2+3KjvvhlcgN9v",
-	"Btdy0XQLzIF1I09vBrdfR8fKE/tyM4iQgDiWb9wMpIMs3TeOdJfgBJyent4Mvo5OB9oFH+MoQqSz732l",
-	"Bvd9anFq/0ETEFFAqABzeI/AErEF1vpQUPkvuUaaTeFE9qGmPVCeFE+mUzyRPp1RuzuYf3YWVlleWOpe",
-	"aBlH7B6xZxxEmH9SnrnkdMiVizZN4vhSfv5ciuMD5MrBFYicaneJiy2w4/+QstTMjkrkLgAEY+lfx5gL",
-	"qeQWiHM4Q5Itf79xbbWi0Fx5AaaU3gxu/cyY5bxfqPiJJiTawcL9QgWYyrEzK2Xc6IgirjhSBTHyG7D+",
-	"9z3meBwjyZmy+QTGMWLqQ97BVUxhdE3pW8h2woiGR4CCaQSlIJYTyXyceiDjtnvEwAvw8w/gCMacggcZ",
-	"6ss4H0zmCfmEpJVXPhdyMdhPEMdoF4uUnQSYqlmYL8ogWFIzyvVx8WgaoOejXCwM1BVpDEvBZVBqUGg+",
-	"+nrOqBDmWwuBP6VgAckKQCHQYim4Rn60ZooihjhXfi9lVltNaELEBahaqAcF4JnxTsHrz0s0UXjHPcSx",
-	"tITSEfsT4IoC3MjMMIsbvkeCrU6upgIxn61X74GECBxrDwl9Fnb2YAIJ4MlkglB0mo9hbRjw3BMGyBX7",
-	"SGAi5pThfz4KS/wsrYF08xgYwwhMGIoQERjGvEzaq0TM5UM9hWxb8IAYUjK8ZPQeR4aPfPrJajRBPyHi",
-	"I/vf//73k8xIKP+VJehTfpL5TOVdoDm8x9SzYldgbJ5JPoZpXBDRCT+DS3y2oFESI35m250uomNjYxKL",
-	"EYyVuYmGxvSIZKkQNKUBzGswBpBzuDoFvxmF9oDFXMFCZsxLBzRooO3jxzevFHsrdCLKYBLqzZEDDf5N",
-	"oxiSYktGl4gJrJ2qdGw1tB9YK05QwUokiWOtpFKdCxZwpVaTIynFcjhK0K/TwcXv9Xz2SxIr2fqY4Gjw",
-	"dVjf+Ac3nSs156+3X4cDHPkQOqlCfiXxyrqsJReUUKEJkcGIvvdARMMBZZGW57qAfDjgaXAZ9ulBn2xD",
-	"VvWpinv8K6UehS4POILSwUEMJFw5QkuG76EwvRxvafU+qNnrDzHSUfEtVnYKH8CRDs1sWNElmfWQenb5",
-	"6ORrFhj+XSPFdq0zX2JXZ1iSLMtrlpNSaJuaQYdOCf3IkFFgBfifYRWMpRpJOXYcHL379cP18SnI0i1E",
-	"1YBFIn0TVOVCBaiLAKKvI2V13f6s9O2vqmle5EIm48QnqHGGRR3Hhby4wOSNbv+8gZVacVEd1xhjffGl",
-	"YtGapu5MYHGGroO60WVMVD12OAHTWZQBAuW6NevgBRKNno2c7s+ynWRP9Fk0tX8HZ2qvTrZfMnSPacLD",
-	"36kgqFxp/U1mEpm+zWfUkfydf6+pRktcXf/4t+NLu6dCObIRhnS/e3HflrhXrqB1YWqcTqeqj5aIcbXX",
-	"BoVgeJwIdAnoAzF7sXwOGYpAjD8h5aQqEw5GMZ4gwhEfKaBAG1P7m8eyXgKot/IAQ8sYTlQjySdHatNY",
-	"2oeqt61jwQVcHZ+C92VPddjCVb0EI7f/PgKR2tvXbFzHpndLyGCEZ4uOHYN0vd7ZAZSPkFu0AH5f00t1",
-	"OzKeeHJOHxQmh+4RW8lg+0hyA9V+n34LLCkTMD42/iBL0GW6rSo5SC+gOW+CxSl4Zbaz3HaRmdKY0hhB",
-	"Iudk2SAnKh2S/K3u3+eLWbS5QHAP4ZQY3OmfO3bIRbK8lv1+vfX6hmqGeQbJTWfo5doMWbOrftusQoJd",
-	"RqPLc57jELz7eK1kFkYnijPMU2UdpPyakx7BsheiM1sLT1YKAhkyZB6BzNWwxZ5nteZxC0xj+KWRQwJY",
-	"ockPDLTmpTC7wokJcU1NH/U+oumovavoZnj4HqOj0UaOoyFYqP9YUhn1biT4hdrzELxXGF0qjJoF/REK",
-	"NKOsyZWcmGbgaBbTMYyBgJ8poYvV8SUYLSFDRIzAAn7S7t0CQCAYQo/qzRVWuSsfyrNIL7xco6kQ7i+s",
-	"iV26BWvjQJi53QaxQguXwLFFR15B0xpWLUaDyKRLU1x+YhahYvl9xjaMiM3G9G6SEb22a1+p5tNew+bZ",
-	"ZFptfxitY1/TCT8FE5ul1YZ21hIu3NSWRXETa7uHglhDrXcZh6DGiFm/oWzEhnqLztJwqPZ9OV0gwJdo",
-	"ghF/VEuWVQyPZkuGjWuOPgvECIzvsNqGnWKzgVo31mvzzpvMK49giynDMyynqv04GOz6MTRFDJEJuktY",
-	"HDQUY9hzvOA94giyyRy8R5wmbIJASoEhQKezUzB6//7Nq4sPP76/O3/+p+///L3aZc0fOW8Ui+HA8Oe2",
-	"0JQPpvvAnS2v8+HYOZ1txQoV6W+oW8F6t0E6oYU34/RDR95MVo5b6rtHlcY1lfkOhKwT8WgfqrV3Ay33",
-	"BbiBodGsD0uudkUCgR/bVaMbaPtbxwtM5/skvMCUVBs6gZZu4U5gWYNt4gT2+utw9FeZzRjE5D2aeW+0",
-	"XAGmnmi3eCybAihiyH34z9FIPRoNwQhOGCWrxehYbS1mHsglkr8yBBKC/0geFxoy0yquwPcegqsZZ2+V",
-	"Xr25Ggzlf++in80ff/vB/uL+emf+/2EwHPzw88vBcPDupxfn58/lH39//q//+ufBcPDhxfn5S8/V1DqA",
-	"8sV5l/uBgf5zsGdn6WrJdlvPZ82umGxrOK8jH6x66Ru0w7fBCGupPv8WUsvFrPRsZJM75hRLrYuQ0UEl",
-	"g5rtp2EuFd5LpocWbkt2Tgfsr+SIs56jklKq0UPxCfYmrkkv1s/DMDKGUCSf+pAx8wxgom7Zm5uJFwCC",
-	"hT7fK404BFOo/nFkDzkdD0EEBTIHRWMsBGKnYGRel9Zevz5S74/066NHOM6DmZjfRcbEOOOofujCYSXR",
-	"+p0jcx3kboYItXt3RW+w9JYmnf+Ys34WdmZ7jhfbOpWdPfm8pleiOeiO43+iomKtoGtW0dJqEulngSTS",
-	"x5a3TSKPYPuX3khTx3CeufdsjtELyMT6LC3MneS68dS95a/DwQOCBJPZuoPVOKSWTo4TnNQUnVU132FW",
-	"S+RIkBHwwnzzHOqT5dsazRvg9Bo13NXJqgNWgyGhb0GdtM+W0UbpBB1rrpD5pr2yVAMEHUH+VqW5UZDr",
-	"pKs6Ckn9nnpv37Qr+8fmQd3oVXGHftom5rCzOOSAw1JlzWBDv94caRS16UaHznpd2uvSPdelJVH5kc69",
-	"uVuuwEQ9AXRajPckWSOXEsLdoDyC9m/lK4/VHXaO7pE6Eqg648eZ0E8lKbNJ8yIwsh2N7K9yhG///N/u",
-	"PPbQi69Q7Mft1zayEH6Y0XkKmYuPapzbSmlo9MKNaOzuHOM21Fglu7xPL2llkw3odBuGFBVcBI7U7R+p",
-	"tLm+s3WptEnVdXEOIAHYJGFYfgJHL8/Pj3OsuM7R6bXZquBtVnNMlWc5cdq1bmyjg4ujm5erR/V7lEbV",
-	"BvuTdvTD9SYtRdbyJTV5mjzJokZ45OOUvT7Ymj7wMEQco4mo2AqfuKfNnpPNyHeU5nvxeU62w3rvyXTW",
-	"e08deU+GnlUpUMzSPbb3lE3R8rjek6VHrfdkWTXAg3JiclheVCXb5LVmLnFojhxP2JOyNKj2prKat96n",
-	"cS3LzoB7VD+LKu/KqeMWHlY6m0P2slLKrOlp2Q6ava2y9jgAj6vXHXVeF+HJQoNbPq/LPpXuVpRMhDt7",
-	"yMydCuk8yV6V5zRlCAGBPgtNmohOuE5jweeA0Gx38hWuTyiOdKZA5WLJDk5UelqVX1fPc5c3WBvPoZrJ",
-	"q/Mwka2o8C7bpY/se3mN5/k+3q2Rw9sjvmWHUQ6hWDG+Rwws4UzlKx3Jl0ZDc+DAlMaARLU+9eC5jcTi",
-	"yXIZY42QdwramW4zfmfjioQnLLG9my7cRR5H0go+TJn6tlZjBHijTt63443uv3SuaeLWP6ue4dRwa9Jy",
-	"fhXpTwr8Vs881c5o1iDVu3+uZdlnco/qZ1HljNrnbZzRdDaH7IymlFnTGbUdNDujZeXRoTPaq45dqY4a",
-	"nvgg6OSTzxHl8oG5H57yBSbGo0ZEqLwopazOGX6VPejkzlhw67Pm/c/0ffutnvc9GZ4zM3BZ2Z5pDxXa",
-	"NG6UoONLFRq41s+4SeBm6m9hoZPAInKPYrpE4BNacV3CAQK+hBM01BUKjWfN5/ThAowyBFGTHA3Lv/GR",
-	"7/j2HwnmirHX32bPq+stnNzM6tVbNaDW2AHnPtaT3yVmcDOarJsokAhEIhTdJRwFfaFjpI7d0jeuX31c",
-	"NjgjKBdQJP5yMaaMx50rPcCDPtG+FtP0amDz0Q+jmLwP7vRX3t0jxv24hM/BNg60+cA0HXS6BMOyPJW5",
-	"yfNBXtIUmMFwfU7aUgb3f9dts6Jt479rBezJWG2BjoQLoLJZZjXcoyidFqrGaY/WxnGH2qSgFlpPPacm",
-	"uk0BnAp8OTRXJmqG7xFAn+FiGSMOjq5+u3rz9uqHt6+H4P3rD6/f//b61RC8ev3u7evr16+Oh4BQtb92",
-	"6UryuRcK2MGL82GojmnvB3l0TutOQlLD6dzIOhFppXKqhfVWS/RB/f2beaGovIzeSlkgQC00R2ZaG4RH",
-	"RNqtq44lTH8Bc2uK14y3s0bUZub4FEI3S6QNAzhFsRZRXMGEtExn3huO3nD0hmOrhqPEha+ggFep3PkC",
-	"c1XQNCObTWWWZPtMc29ALl3INCjXm2+rJXrGgZ6/J073dAv0VMeIV9dk8qFEa4nrHwleLkxWvTJHu8eP",
-	"eKTltZuS91DLujHqwpSELPABAckypjBCEVBNLs2/9Yad2gFNlkvKBIrAHDFdQtyUmpcisdauTOf1n5aM",
-	"TlCUMFShmdLnj7iQ7+yg/oV8hJpV24unbRidltHJLEFWrJqiXcuZdQWaCtqsMfotqTZP9JvhiJbVmDpQ",
-	"NJvlvd5qnZe8JG000ZYlY/Yr8LKTD+DHqrBLsuEdzFvh2rKPBaNdnFmpv4C5VYVdQZFRccBwlih9Spk7",
-	"9j7sKn/9WmFXgRRNYVe17moZdvVq6uDUlJe3fmUzSPA/od/P/4nGEWIgRvco5vZ4z+9fbgYoRnKZuS0t",
-	"rMvq3wy+DkHpqa2UfzP4ejvKeUstOKtIdjn3d4wKOqEe3VlTe0lVR9LZSOBYisClPi6kqr9PE44itdn2",
-	"6h+QzKgMOq/BlMEFeqDsk6pm7a+stIRiHsSuy8yk2534cW+a0arURaaAuzdqM+EqUNWaRcIIilodlJOK",
-	"jRbYpkmb59jM2gb7Qe0Mg1t1D1fsorSXp0ZJDQ6w7nm8mtNfmS2l/EGwdJpDz6qVFqGBn1K/+YD5oVpv",
-	"/FpXe81fbK0LNmh9HqthFeu8TZ4qjiaiWx3j83psNw0z2di3NOO04xY38W/UpXQfvbY3aSgQ5ElaU9HN",
-	"QaxeUexQUZR5oUoTuN/rtY1p52UzdI8n6CoR8/fojwR55TzGiIi7cOtXM8gHAZnwfYhscDehEapIgr3E",
-	"DPE77HF8P6AJJREHCRE4NtdCIsSBfiezjBmdJP9k9zCu7k1Q8ACxAGMkHhAiYEnjmPs7M2HFnfZQSnNP",
-	"OGLuy8x2iZTe/+c//vPk+YvvXg48nHOPGJ6aVNt3CcN514fhkHfupGzFqLAz5X3ZXzH7Tnku2aXJfoxn",
-	"knVzyK1hZgGqefIdjeNKniwwTLtEzdmXm8bnSSx8ikNfYvhyY7bJdPgEEzGnzKjAuyUiESazm8HX0bDU",
-	"lCeTCeL8ZjAENwNBPyGifz89PU1fQIxRZrpWze8iRDCKbgbgf4IbQ9HozryufoOxdIlXdzI6Mj+Z60x3",
-	"MwaJkJ2X9b0aKJvtNTecWzwz1GCYG0YfXkiH8KZ2TXcT3RA+Yqkz6mpsby96eK++K68ifSAxhZGyz5UR",
-	"rIoxi+RgaEk5ttuqdsI/vv/xlw+D4eDV1S+v3gyGg5/wTBWFHgwHf8Xib8lY/hHTsbLrPyMSoRitBsPB",
-	"fyJCIzoYDv6OxvaFXwsZ2zLqwpcq/1zFkQIxyXz/79FciCX/7/9zKpbHF2dnjfKc+Rzdv4/pXy+WYmUv",
-	"cfkz3etneoeOULCgEYoBJkDMMQccsXvEwAqJS7trhGSXGoQ3KuUZByO0pJM5H6nbeIDTC6WyVY7kD9ev",
-	"f9Zby0cqETIXaHFC2ezM/evObFENgd1ePJZ/JWrjjlCg+gaIREuKiXA7lXQ6xRMMY6BNGZhDnrZWn9H6",
-	"it8CfjYFyc8ro1Dnsryu3nu8AkuMJkqbpFuQZoNWJEvP9qxr1vqkdPbNS13Q2l79Q5HavwURmsSQIUUe",
-	"7UkeD1W/chh1E1OdZqYswgQKxO/4Sq6LGTv7oPbEtmtWcVrbfHvASW3V0nNKu1yk4/FPQZeI0RJIy9G5",
-	"aQuv0Fwti7dZBAW6E3hRPrFyon7d2oGZOWTRA2RIm98trcLfzCDahm+Ub9k6vBtsaivu3EZp9K3t+hqg",
-	"qrT5K8fM8k7hoHNhbZv3gj3M6heZWjHwGjKr5Rp3j1OFG3hoWpGhSbW0O7K2XR3RcuehSoeE74DskXJp",
-	"sw7BBRPXEP1vcUdcS7uHGWoFrgqmyG01Bh6IKsws7aJ2BhsBle13RDPz/QYxyuzRnTUASvfxTfCkR822",
-	"3OHuFWyvYL9ZBVsWHM9d4pL02EYgvaQMEBEMo9zmvk7soSGiX3784Q24NvXmNLCEI/3o+fnz539Sm/rg",
-	"KM3fYjKy6ECKIRirIB5PkLq2ysHo99uRKwbCkDknStBxVycDXn8WDP6klEJNTwNIVsZ5LjKB+4Uki7FN",
-	"0lE4F+E+V2qyCAp4Cv5vtFLZgJjQIScEMRICMVWph5h/8CGI8ExGo5SB0d0IHE3maPIJRWC8Mt4gu0fs",
-	"Evy6ROTq3Rvw3ek5mEBCqADo85IhzsEntAIGuOHHl+AexgnS5231J3Bdc0XOPQsuG4oNB59PZvTE/LiA",
-	"y9/1W7cKPZ3CCfryVZJRUfA1Y5Q1LEiBMvI1lZgRCCppYJIzLhDncIZUckb72xKxE7niLovPVBIlMhDb",
-	"XYzJJz46VkG6QSBG5e/5OhwUwjMPHGL1DNCKxqBMnpRGe5xwqE8d1KcOyqcOWicjUGAqoNtGMWsMhPO2",
-	"fVeJgJ5MXo6G3DzNC1oVaLXz0YpQWWFahc6aZ7VR8JUfLfy0QPEjvsE4rPjpa0VjeTo0hWRVAv+YyXue",
-	"kriXlutN9t5m6aJWmqyGTkvXczk4WiLGpX8HoBAMjxOBLtUGSKS2YdQeYwRi/AnZbaT9dpe6ONpZOMUx",
-	"V5At1ZtclCBwJClDNYxrNpGWlAkYH5sIhyXIMb7/QBB4ZS6uqj3j7ZwP+r7r46S3dczX6BikjLgjn2DL",
-	"x3e/7+rYpiNplWkOvqidyexTXPnaDBHuvY3MsB2jTS39zIy/Qeub/eK1LK/7/Caj6xGmx7S3eyBKJdq9",
-	"xRNEuBcHiPWj9YzdSB9HUkcCR3oPj1B19XOMppQh22DK6GJ0Ckb6dNLIUVuajlHE4FTIp2Yqd/akia5A",
-	"kd6MBkelm9RCqj91jfr4Mu1gru7o8Oz76owMOEo4YgBOFPuZfHKEaivteklvQqkO9JvpqUf32EAm6DPm",
-	"gp+C0RjN4T2mDMaQc7jio1LRMaYTYuvHmqyutFlFYu1jQOACk5k+/GMXSx0GQpi5T+YjhS6u1BgPDAth",
-	"0cRH9UiKJMjptg5D/h/cOFdyHP91cLXIPs/vzYdfwXfP//Snk+cAxss5PHmhjrKedlFC8ZB8rII4erRH",
-	"KpsX7nyYVzrXwosK4twYtORO1mXeN6B1QeG++Etgofvvv/ffWctcl2w1LYZmSQylgbozZzPFakundN67",
-	"oa7cSLbWduGYqNLCUqDdAVE4EfheIyZ8qdLnpAdUFU/f008o8p9CzVR2evwSf2YPyh2AJXgB4ztmsNa7",
-	"3IHYwXAwTxaQVD8eY8rhFInV3WxBS08fcBzFeIrulEp8oOzT3RKxBTYpCgWjcYyiO56MuYBkgu4MU8rH",
-	"c7TAExjfJRyV+sULKdJ36LP6n+nSR+rUwK6VGSljwLsthF5ME5kPnKxurpCGkux6tFHu0/MfUlYdw7Jp",
-	"ypVrzOXaqI/qjC/VGNNZW91RRJexZsVFyRxZ/v3q5D9vv7z4+t8G69iuBs+1O3XaBBhVaMiiWQ1IQ7VV",
-	"Nddrml1pmqySqRHSKpQgTuOh+oBZNyuObl+vGXkjdMA69cHQgJvoNwgMuI9dCxUwX96ECZSU8SaIQK+K",
-	"e1X8tFWxRwzJp9qzRfUSMNDx0T0CH9+/dWXHCCUnGn2xd6LcmawvN7b0mbnnZ/91Zi/eVUSX2SkbpVfS",
-	"0ktz498p6efeDHmI3bmW8LNpabbDat4TVMBYvcmbLYFuzNT1yMbmxeQoOgucm2d+6GLfPuX6MyR4mVRf",
-	"VVtknjdlu8y2rb9RNcyckcoeg/JepCrfeioOtGbKyy7O3T2ZXJh9+slDST+ZC4TTXJRt0k9Wp53M6pPG",
-	"+DmnXLaVb7JzKT/MDG8LTMwt3OcHlpXSy+9NvFsVVi4K9rL2E7Nti5PLddQ0m41CzexI4XyRn/w3GHTm",
-	"P3utyDNLg6bw06/L1s8/2autp6S2yqyXoVCJ6V5hvozhCihaK58Xk2xV57QesYyb6FKzD1CpK2QEZpTD",
-	"zeASnKsN9MkELQWKhrramkZFjnPpJpS7zpVrbdx9MDYTMFc9JtLaG5fbeZeYiO9e6NPsWkO9eP7yzy//",
-	"8t2fXv552KC2MpSuShojZ6tKK2dCBhlGyN9dSo1S9HCTnJ9/N1HP1Z9I5XCARJW2BpDwB8Q4eHl+rr5Z",
-	"b8wjAOOYPqAIUKKTYbY8IJnb0/PEWR8/vnk11FdYdH741uiLU4Tl3secxolQkbcLvNFnIYezalBdCchN",
-	"oHlAc5rk2maSKVgn5f1FlZfrKjJTRX44zKQ8Kn+cvrogGRALQGQAadJV8RwVW13rK4RImIg/vfTmq4oh",
-	"Fzpxj+fex0RKRwSgAAsqQ10yQQCCBSbq3I1Ovzo1U5Z9rD9fC/zlZ/BXfI+IHN5K5iWI6QwTbi4qzRFm",
-	"HNwM1I9AS4UcVgvFzeB04N0UR1P82R+xTTHjyrYxOBFShgyvcTRhSICjEZ8v7zQSwPFnsKAMHQ+lJ8/Q",
-	"hM4I5oVkcQFbkGY6Q8dt2TVJuSZlLp+ZzzFyVcLPdnnTVHYly4hSy6plPgVXKvkuWCBIeObm2zPuSrkc",
-	"jdRP4ORE9XEiRDw6LupUxY5Op373/Pvv/nR+nsOlvCp1q+k2PVSMymQUj6wstqwAPqGVXxY0zw/V9U+T",
-	"1kkqAK9M5bTIZhqgRl63KFSaDmWmKMZjau0beccf7KiXw/3DvHEqebS+mfkB0hQR8iWccgcFKQHQHvXz",
-	"QKOuYetMU7k3dQKphzlij5Q8Sn+Q5xQgg5jcMTRrhYa1Otik8pi91yOYLFC56sRbzz1lauTtcwIqI6B3",
-	"UFSqjkZgd2dpEJ4MdJ7d6y9/p336iJ/pzhLcbhTqG+2w/YN/a6Phw0GyjDaUkJCCTonNMuDP6qX1VR5i",
-	"z2nQYfaIxOPk+8opjxydaq1gI6afmkQPoO8IMATq+4H+fmW1nBy0hPqLpqhdTpuSSelT4uzcFmyEVLY+",
-	"WLU55JnRg99ghjKnuwJzlDlVULVFssx6zIGbreWiL+ZJ7Qw22xbZuw2MtYDwDBEbgpzcPtgauyFupKat",
-	"EI8JaLkP0uv0Xqf3On3NrSNTl6wCr1AARaYI1ikYmS0ePhpmrjIOwWhC4xhN1P6pAxbmlNl7jh8/vnml",
-	"t4W2ddfQDLetK0Y/qu51oNGUdzxDi+1Nxw4RNqWmA8bos2BQn18NyQbi0sd9HQ5mjCbL2sOeDSZJcsB7",
-	"GqPyMdC/yq6BOviquQ4c6dHcnUK1MxejKJ/8/tibBG1LpczsUdd630A2apOQUQ/Z8hxGQwXG7d2/yx5K",
-	"a2LFR70M2DQZAWeNVL2WbUxFme3w+c9IpSIE4xVAJwuIY3CkDzp7b/V6mDs8z5nlhNx1t6zCGjpNWmDC",
-	"gpLIF89TdLTCYEnldMNtteUJwQiUGfLdmxupcYy90WONstfmJP00cqGTbaq/KQNjNKELg6Kp69CNaR4e",
-	"V2GWiFWwzeYIhq4QYT61SjNW6MKG6lyKKjykNFeVRms449CpftuFFP+oyFIly4ZqOZFWgc3Zu4/XQ7CA",
-	"BM4kgdXVfU1rGe8EyHb1nqqeW02kHeKkWofQExCq32tGPsQIu2ypgojXHF2nqned2Fr+GRBZ5xVnh1lv",
-	"enXYq8PdqcMqiVDOVVkBQXKnh/c78JjfmfErn6sp+Z4W5DozVK7fTCe39dP/0U20kDQ6hjOus6jY1AAq",
-	"VculuvvG0ILeq3Tk0sv9OgL6B+3gLNQKeALmLdJlaKZUQbMSBf5HgtgqTaVd3vgc02ilr5S9PD/XByik",
-	"a68KkUcrAhd4csIQF+5IJhYX6b2xG5Im1x79fjN4o+vmgSmOBWJaQ16AKaU3g9vRsToWOob2MR8CTpkA",
-	"lN2QJZxhMtP5tr/cGKwrV0FQvQzBAsYy0ERujE9opUppkRuSkE+EPhBg0I4zA3Gok3an4JUuBRalKZbN",
-	"zTZIVuDfP/z6i05nfnxDOAUqS5S+CDdDBDHl3U4gAWOsioddZs6NSc6JeFb9iwd6Q+Q0+emNWjRffhhf",
-	"okx39VdPAHOeIJ5uytms4cIkxZeeOuZ3+jpvPtuX5NdHTUkFx2NpYn0517574VHM7lPvileKVYilNaYq",
-	"xcgFFon7t8ajzSOVPdU88t3fbZuayhBnKVang0dNSmVuZHslPjhX0gMacyzWKCCaDWtz65hNIFNYsHQ4",
-	"T7JO8zk+newRhcZQNb0cnwpIR+le9p1ts2UybaaD4/++bq6DddiswcFam+kq4y0Ph1TFXh7GaHKtvKm6",
-	"SgVGy90GzvTgYrUyLdrkUvVSuyGI84+4VkTnGb4puqvVNZtEer2meUxNU2KFD+k1tOKGnL1dlduQK7tO",
-	"291ms3nTeNVRdltwmKk7Lepehz3YbN8dyjBwpO6DjTwXwraZITRwtwwKCCd/JJhjf66Lxk8t9LCDL34F",
-	"BbzKfEPwh3NBGfTFoPmPlk2BactBRbpacCQDHcrMDsZlppAw929uDE0yWyDmjCaz+YlWd0dm4MwEj/WN",
-	"wm3S74MhhffsaydnJeoVVL7QU7A1y5Vg9131VaXAWycq3QDjW/swdJu91dLd9ZYym31/BwKbv0QfIq3B",
-	"1aZkQ3Uj5w6Tu1r5Vrf9MAEQTHGM9BGiEw6nCMjFK9xlVTatcRGzKHrdith2Vbpki2lcapLHBkOpwVuw",
-	"RvqG2V2A7FHwrA4u7bkWNELZVA0zFnpYymvgZYTC7u1ttVfSGAFbF6WrshV15ug9UoXxefYye6hdMlYG",
-	"c21DLoH6dCBo6fXcmxp/RYALuDoFV1GEyUxaNwV2yr+h6ggQhCJTG5/P8VIqGSzyUwNHL8+/O74EDKkZ",
-	"yJcjihTEewqu8k0rZoE5gKpojcIyl59kl+f5IpHr7B58w3ZtfQO1Zimjet1m1kxzQwq3S8cHwcncarzW",
-	"K1abx2JtjeUudJpPqtEDWd/In29B8rSqD0E+gTESDwiRTDo4SCIAczx+6U4W2luOqeiP1kOFG9XJNp3F",
-	"NR2ewHRoW08t5jNmafavvIWqzu9V5paqC/OFlQkRAupPd/KOakMI8llOnj3jKi6+dHfn4VQgnf0jhirj",
-	"AjpdL/dIq8QxBcL6aRpGyyqwsRwpNU3NI9UVE20/y4MDGsuUCDdgPkI3oIy+4dbCGMtjNydJJp86Oj3y",
-	"hMS7kvD14hrIOpUapGbJD1UEW8tdqLBtJmFNYlWKkTqUrD5C6iOkPkLqMkLySLlIlt5TMejzEjG8QETA",
-	"WJfE81XRO74wZfTGuhyXKkH3MKfmoHoEsBiqf8OYEpQ9ckgZiFCMBFIHe1QGOq6Lf3kqfyn2FzrZ2cgd",
-	"b1QV7PSZmxFfogme2kOHujiePmBETWYamxjwmRRkgD7DxTLWJ+mxOTQFjEpT9eskfdVRn4UK2toU6zvI",
-	"OrkLr1LOFUlTbbqrkPZESvNKD0AkS7fh3GkMLJKlvnap6qLlZKTVndZ16gdnPqs0dv6+jWau2yr9FADU",
-	"SvX0RKsLF/knxKJ0xwmGCTJTqFzG6pjB2KBGVva4uPLXyhEPMFYQ5nZBYKSgiNYYJ6hO14wSRLJsjhFy",
-	"4vmU6hU/vnD6l8ifTPjKLI0+ku055zyBAs0oW40uwBvwhoDfsGB0CF6D15/Bb/ieDsEVuCKIizkS+J8o",
-	"0m3k738Df5Oq9yf8GUXg6gF+QkPwG/iNxgkRkOF4BT4IfUaKrezzn8BPDKF4BX7W0ZX5+SP4qM+Yn4Jf",
-	"4MI4GAnBfyQIPHoRYEuR7NGwN4Ph4PVgOLgaDAd/GwwHvw2Gg58Gw8FH7+mvahZ+cd6lxxZ4OTt4p9d9",
-	"+W0dk4XZasVwXdWOfPwVWetalN9whlG11nQGKZeMK+hT/w2mW754mMZUfXhLi5pNZFJvVU3v65tWOVSQ",
-	"ec1L1EYFAL8deSrTTJpOX7rJK8D1o4yZG8fowlw34nhGUHSCiQYwvCiEuqKl8Awu4HSqWnJVjl5Gj8c1",
-	"RkQlAHS1CEYTulClxEc2SzhDCmJh93giA9nlktF7GAO5LJTDmB8DzHPXPtUEdfp0lWW5jZ9UsQToszq1",
-	"HN/hCBGBpzikJrl5503mlU7tld8PYwx7s87raofgPeI0YRME0mnZwnrv3795dfH+r6/u/nz+/flfRr5i",
-	"Bo1Ypxz9LmGxHwKUIwCGOI3l4izhTFVrGMmXRuBoNBdiyS/OzvgET1hCJvNTymZntr2pzyAb60z0o+Oh",
-	"hpvc7TmiRlgDTgk284q6mc+sYI3baulrdgGMKG49YN8+r6+JI1sWbsl9oZd5zEJUeg2plqy1daZZybKZ",
-	"32tGtr5CWUDsSdVPaCW12sh0NtL47DJOGIylyJjfj9WdWIPrZfVkReHab9QTSRckzAuxK9Pkg5h26/kf",
-	"+uVG76MozNsJ7w9QlMsUFwxi/2UZ9cRUIfU5MiDGn9xaSF/EyZXaCHE1dqQYFaLiUlBsXvUfOnsCfsUj",
-	"ugSdmfecDulyB8FqmtsWWbmc1tnEl1Ac3+xKaMHoPYnWTBvoBHgP+lnQv84RUAtT6YE4TVfLfLpVyarp",
-	"n6tHPTykQn1WC//AEK7JPTDdruceqJcbvYOCfPbOwXaks7w8aRbfkjNhavU03Lzl4EjdvT3uCEp3NXbM",
-	"XUgAycql9fId2VIuDayuZz7GTMzvImMgWtb5Hw7GDKFI/u1P0WOe6tNmhmI6z+KU0YWrFwiOYMypOWNQ",
-	"cW5LqENaWykUZD5Bbe9HCG5Cj20mRUMECTy5izEJc8VmiFCLajcml91KbRqz5M94tkrNo97kqy1Vs3Ge",
-	"3nZXK4tr0MhMTSXuU/JmKp0flWqGSd0TR4gLXWHxkWrfN91UbbgDmv20/bsDypGnhuVPQ/Cz1GgfwZHJ",
-	"56VUloX/fxoMBz9Xwv1cQJF4iPEWT9FkNVFegGxhUVibOesoV3LXg8V6RrJuY5chjnGWbtNszhmHIUhs",
-	"zGsxnbW/h86T5TI2A23BRHyw3Wtm6P4CcOber1kezWMFrZ/R6V4y5+pAOZpkrPQwa+9zxs5xYOl+cb7+",
-	"fWaRSimevYrvttqvag5MjcvQUWS6NV/nKu/plBVU62rMT9UNqfYn3lbXuVNKEDOQSyyiEooc62yHKucj",
-	"y1590B08465KmEo/cuRuNFRV1cteZtj81sCaAVGXDsa+ncQ3lrWt0WxJwTDoxJ0lW9egpUaptQLo7M52",
-	"waLUqONKnCmslo0rslAESMzvNSMfHtbkK2gRRLwmtClboaE93KTfbsSbimZ3E8CpN7q90e2Nbm90D87o",
-	"erRrOnQZLtbP1O4zwQsYcwUIuyLV9RvRnRyKK5x/a1/RYdt7x51kgc4H1rbL25r1CghDzeL54tArYMbI",
-	"ZGdXvILADAkO1HG1i7OzETgaEfRg+zqd0IU6V2Au+MG0ZbFV1emd4/YruKbu6z5TsqV9tc+ZylIYMlNy",
-	"lMyDutEP0O/UH9bG8bQEbPQ8bddrup769Wbfsyhr26xR8xjyUCLFtbEybn0aFWPRXl/TT4i8R38kyMe/",
-	"S8j5A2V5Ze1+9HSfcMQsJcoeCZyo5X7GbZkWGEUMce6pM1BgGdfvMB3exxvmc/iSEu7JBAUnE8Sr9gng",
-	"AgEh3wdHBD0gBiYxlgyuD5qrbBWfUK5qTIas8j0PXxQrXatmQzsP7xeUSqt6Z2sKtVrrrK4baEEEI1Mk",
-	"dwSmNI7pA78Ept4fA3AsOf5CvSM/kgvtbvM5ik7BB2dAVE4LKLRpzzGm5+OVn+Ux52VacDRJGBYr9YE2",
-	"5TNkiF0lYu4tE+syHCiK6fW5ACOTyfyfCra/AD+oToA+r63amAPb4GikWML3CHPVqyruJChVC6vN7eDC",
-	"TCv9CGlQB1/lN2Aypf6re6oOytSc6vtBeqgfrl//DNR/bF6Wq3dvhkAqTyhU3KK27dUN+OkUTzCMb0j6",
-	"pmXAo5EqQ80FWtzBJb4TlMZ8dHwKPr5/qw4I3JDRGVzisy/6asTXsy9wufx69kU5aF/Pfv+Co69ntyM9",
-	"mrk+MVoyfA+F2vhRJLKMenxDKAMjm9PhCBJKVgua8KGShBNdOwm8g2KuTydEdJJIZ9GUlTEpHKSLHmMy",
-	"uyE8hnxuisVIIVuqN62PgzXUrkvroAhoL10GL6vTG3LjpJmDhOtcLLmSPIjco5guEb9QRXMMnW8GF+DL",
-	"6enpV1MzhxJ71Hl4QzLtuGz4++np6e0Q3GhjdDOQf0p7pP+yJkn/S1qlTCUedXzwKHOI+oaonVGVqcKd",
-	"xbBx2um/jPTBDW48sFjl5LBHODDhOEI6ONNdKgLoykVgDu8RePUPSGYUvH/94RpMGVygB8o+PeOAz6Ei",
-	"gc6bgdQb+kOl1lQfeTO4lipMt8DcLffpzeD260jqPC5UUkUuuPq6UT5NzOiGKDOj6Zx/pgb48nUIvtwM",
-	"Ehab8V4TgSSRdIKcj+/fqqFuv46OzSJUVjhKxFwzgc6WnNboHcq442RKE6Iv3SyQmNPohugvHprcj2PJ",
-	"UKY6E9DqhxfrLinS/izlQ36RFK0zmyNyaP5tls3928SR7t9pYdOR/CDz25yytInFldI+ShnX1LtWz925",
-	"TC46y7tro4tt6f14MCrmvFd9VGSHl0P7klBnf3cbc6MbcgQz2Zwo8+2fR2giGfVhTpVG0JXV1M0rxdiL",
-	"4+x0XGA6AkdYcHPFWXfBjzOTKJTL181vCCb3iAjKVuk7N8TeCMuGupLhzWVpjPiZPXE9BLlfFXIgf2Tm",
-	"XhI/s47iSEoyjMB4dUNsIpOh+i6BCBivchfNlBbUSq2chodXLKn6djm4XTgYQ87hSv5kICv5p/tkuRzZ",
-	"fD6Y2SqzQ33TDAhqc/UUk/GYybnPvCGZT55DFj1AhiIkwz9dYt1Sf+Tu26V0y5M2nf0SMhjh2SL/Te6a",
-	"uuR6extS8aiyY7o4h16DUp2RUR6/4HkAQ0ntdekqIOapabpQub4MN6r4Wld0S6V1eEPefbw+0yUCX71+",
-	"+/r6tS36JpXuscuYI11HcwpP+Vkyxl6iSbbumWRFXRNOMj54ef5dqXbbf9AERFR1qHR4qs3k6i0Rk36T",
-	"6v2GQDVBrQmPXp4/N2ZG6i1lpPX9myorkPZ8QyaSsxAHETVWVJsoLO28NagTyNjKXLnUdkEqTQMhWPsw",
-	"AgmJle81RzeE6VDBYEecLowLk8WVpO0w/zSmQ03hr7qGHIqsX6PdULUMYEwjdYlilM1zJ1kkW49UsVAx",
-	"x6RsVJF+Uj3KXJtR72cOyqrn2WhS/zDOD5hWw3dtdL1+90977k//YMRHhpfaO78hqQoYpgI5zMiXNmZa",
-	"ER5rNiHUmWgbwUIS3RCSRqlDwGmaQ8k2ssAvR0L7Z9LlP5XMTOASn7hSfs/4Dfl3eA/T4n6SPbDAMMbc",
-	"2E81LeiShQhqQokJJQJiVUpTc8cNYQkxrHBykibIOEkDsH9zL5nETtf0lySO/02wBI0uM/7gDYGGKx5o",
-	"EkeqtCAY3Ti4W7kXt6maUhpCCoqZpbmJi8TpjQy2BBaxdOGrPfLBcHBvg63B89Pz03OVJFQTbHAx+O70",
-	"/PQ7FXoKXdlCOdtSZZ1pBXqmQk3qu2T3Xh3pNRsRNEJc3xrS79lahzqOuUxTtsmxORjdI+Yyj9wlDN/J",
-	"yCFGymmXUlZ8bmiyWkonQXZ0J4ccHQ/VjWol/cpDUleakYq7nY57Ew0uBh8EZOKVmpsKyXT4irj4gUYr",
-	"jWgRgTSmBaXg6LHP/sF1oKpD0MZEgm4Aizx8/apDZaOZZAcvzs+3MKD6QB3IlYNq36KcSlZ4qefiG8LN",
-	"+ewHGLnPGQ5ePv+u+ZV3cCWd6GtK30Km8/W+fPGvze9dzxkVIkZqe+P78z83v/GG8ERFmIiIbBpmG5EP",
-	"Ln6/HQ54slhAtrKMkPJpTGdq319va/w+UMyh7iCVREHZqRqBMCnqrNl8cX6u+V4VYRUojqUdI5GqhMoT",
-	"HfYfuTBZ9T4ElEyQPggPiQ53lHCVGfodjeNH4mc5VIafs8iPKpy7df7WE+BJXMngXEBhrdJecPtWeFfS",
-	"IZh1DQpyVgypFAfPkPDtZHOh9bkrhmJJalGFTNyUblELmt2NPhLe+jTHp+CnbGHgoS3kqxS3Leard3Hs",
-	"aAbRhmCKHjIVgbXxNx7dHDGkg0gTLshnKtqZMrpQD/5IVOoNFS6XBUl+9Q+Z4i/S818goTYIKg7Ipk3O",
-	"3uIFFpWHYzMNf51OOQpq+YGyoHZvNP1Cmr7+HNz0J411hndqDv/fblEL2OVRe1EeDfArQe6+q2NdGyWm",
-	"aQDMrRp9wD9UHSj2yKuE8+fNr30kVv1oW/byPECP/ETZGEcR0lcRU7mXc8jI5JERbZt4NKMDXMG+26/D",
-	"CjPVdIJCBU2UoILoZ0S5LEN6e9gNvh1jZLs3e9FBluh556Ob3VgPF+p5RWtbmsdgq10ZNMfKmkgy8k+Z",
-	"xcO8jUZMAf+auWXY8Dhs/kqNlWPzHLe9LE9DvxKBIx1eSl/weN85RH9H/Ru/UPETTUjUIWtoUjWyxtDv",
-	"vEgbYF80+StMHJy6LH6PpbzOf0Uis8jtHIKnZ5WrNeJ1xpWUVJ4jGJmDF6+v4axqANPsTLVR3e6zpW4t",
-	"MDmm/ytSVVZS1g027u24MlK8sPSfLHkHmcAwBskyggJdlJC3zGEScJTuwuPMdjqAM7WRq3Wp3q93B+xk",
-	"5IbJDIwUXH6sj+RtppyHYIymlOnoQVWtKYvxR/U5j+SV6EM7jxweh4mgJmyUEcXDsj87dmk0m63t0hR2",
-	"B0PC8/QVoN5xYbrdX8OoLjo3J9ILySfVsfR9DtJ/dF/9QX10H6vvo1dQWKWQkL3EzocWupfltcbKFwgY",
-	"FskvEi6UUGe1wKoqUC8OsR3LWBhlN2F7YRJ99N5N9F4wWrXsG2r42oT0FfwOrrSAAZim+1DF2bm92RHZ",
-	"ePzl+bne1XXnSkeypbkqtziuiv59stODAN2DAG04rAYSKKpefbkoZZkWkEB55XtkYEOle51zZtUC9ThB",
-	"LU5QoFZrR+JAUAO//g8HBXbiAe0EImgniwYpKMlkDxhsAzDowosqHIoOgQ9UDdjMO09ll/8VFPAq89k9",
-	"gLCPzkNhlUIAhBJDHxqAUJbYGrtfIOBOjgIU57Cl42n5UXaDMBQm0SMM3SAMBbtWy9+htnGHhwZ8AtHD",
-	"Bt3DBm3YpgY2KHTTwYGCMgP06MGGCvV6XlqoHj2oRQ+KbN3Wi+jPHITBCztxf3YCL7QSVgsvlIS2hxe2",
-	"AS904UK5S84hwEKaqmttQEEkSw7oA0Hs28AUXttP7sGEffQl3PKEwAiOfQ8NPsik0Ks2+CkndwkYeOS5",
-	"CjPIitI2zKXrfzc4gRu+Rwi6QQhQhl98TNxs0raABwTxu45W8/zegwHdgwFNHFIDAORcGWhyu4RH++u7",
-	"BU/QNtcHDW4l+ti+NrZfx8g/rXjeo5vDQ/pH8052EsYHyqIN4DMy2Yfu2wjd1/VtsnnQQiL2bPuncgzg",
-	"5+w392H7ProG2SUKidxzbHxo0XteRmuMe5ZqO9n1z01gO2YyO8Ru4vjsDPpQvptQfpFnnAqGDjJ6O9zj",
-	"L7F/H9N3H9OHsUpNZJ/toIN9/cKi98H+JlrzuuCS9iF/bcifY+VWjkG/kR8W9T+yR7OT2D9cNG34nxfR",
-	"HgHYBgKwmUvkbj+GgACZyujrIgClVOp7jQC8y5Zr7sP/vXMW3PqExP4p9x5a4J+Ryxrj7ojVZchfkueq",
-	"kD8dfTvW0fW/m2DfDd9H+t1E+ssMv/g4uNmgdR/gl5kdXGXyB4g5FOY0HcidCWcFMw24wHFsCs10lW8g",
-	"L2A9otA9otDEkjVYQsokmwMJ2YXuUYS11fF11qHt8YNa/CBl33D/4kkhByXLEI4cPJpjtBPMIFAQLWCQ",
-	"EcgeLdgGWtDWrfLV8CqU7mpTJ8C8kqtKTx8I9+UYdMAAOBrpIP+LkvevoyHI/XBKl9nfTtIfj+swBV0b",
-	"NFdLcSgfoqWwrpzBFsSc0WQ2V/Wx7H6AVEEcoXwdQxtSeo35oxcpgPGVInaPXazrojS3/wUu0BtT1umR",
-	"0iibZW1T48CK3aGWOnBqJSApsiFfDQiiY1CeSdRq+gfZSoSVLnq+xoEdbrtJhc0ou614YCbRIyDdFj4w",
-	"zFfLyuuY7UZ85Fd1AlYarUtrjmZIgJfn36m6Uy/PX+qSm2KOVmABVwrH4AgBLE7BlVEzxpQS1YH9jaGp",
-	"KhhJwREEgp7o4sTatB6HICLHl0DVVZRdYAGOBD1ZQLJynfBjMKP6JSya6jOkItoyaJn+rF3q2x5xsV7u",
-	"iwDRkUxAdHnEnyDupIZbdW2IEOkJqBRhLUDGb5UczxGqrQqxNms9ueIQjcbjuhxG9KhNUKkIy7ttnaOt",
-	"ITjgiK5vWo5r8Z+m4g7d6PqtO3I7LRIRJIrFWhFOJHuLZizavlWbCLOEy8RjCX9K4hgwtIzhZHPhXWAh",
-	"/aAHhlV9cyvEsgtdc8IWdy7L8ns9hW9MmNtEZb0099Lsk2bD+VsICyMoINdjhuaENc0rcM4et90g7axZ",
-	"/R6z3SJmm6Gz5tRHBHEzY4cmrLXSdoi5ap0maUgwZ5ViCGirzt+YjtsgttlxtpeHzYywuxS0ZgI9Sttd",
-	"+lnuuMbPs23NcCMyq1GuTJJ2y+4Z3/xYGU0suDttpBDTuryzKffvCAjtUc2ArLVN3NaQrdbxSlPdv6E+",
-	"uJjuyB9X5qtdm3GeVK7aRs17nfeve3izMUet03st3IfdHEyrywDbjd7dqr+ys5yxQUKTzRfrhKeHLvYM",
-	"iAwzXo0AZCcQ4jcidruBDnu5OyzIsKsYxdVPCwEKXeP+sOc2QcM3aSXvHjM8iHOedkWDTnimUnZo8GBG",
-	"f9R4945YQdBgWs21BS6YDrEdc+/63w0m6IbvEcFuEEGc4Rcfm7aztE/+lGZW/PrzmQeDZDZJSQ2KmWrx",
-	"wNOYG7DQkwEoA8zAda6Efg9O1oGTKY+GOy+HdN6yK629RXdrJ5BmoJhZYCUjbr0l2jM4s9mCfQtnKb8B",
-	"Qd0NCNpL6uEAoF2EZDGeIMKDzkiapj3wuU3g860hco96HgTqaZYzBPO04nVoiKdTGzUhgyFTENpp+muD",
-	"ddrut2PRTe+7wTnN4D3K2Q3KGTtOKbNmG3P65PHNVOR6dPNg0M066ahBNq3GDsQ112adJ4NqNir969Rd",
-	"7xHNWkTT8maoc3JIaGY3OnprDtVOkMwg0bLoiBOx3uLsGYpZb6m+BQRzz4VzN+hlL52HgVxuGmapYrYh",
-	"mKWpetsjlttDLD8oEvd45UHglWoxQ9BKLViHhlUadVETDCgCBeGUumZ+C5RSd70dq6363g1CqYbu8clu",
-	"8ElueKTIjuFG88kjk1bMelzyYHDJKqmowSS1dg5EJNdkmSeDRzao+GvriPdYZC0WqXkyzPk4JByyC428",
-	"JZdpJxhkgDhZjMOIVW9Z9gx/rLZI3wL2uMcCuRvcsZfIbx9zDA2dGOI0YRPEzyaU8GQhZagJatSls9L2",
-	"MsCZxXQMY6BkcKhQNfVkvDKtOZ4RFJ1gAhKO2HGPP66JP/7oqN6DkIcBQqYrGoJEplJ3cHBk5tPqwoKU",
-	"XjXA5AcBp1OlariWzKORyaA3T8bqdwCjCJyccNlQKpjiY46EeXhc9Et0bUED82AOJhrUA1AGNhN0YdYF",
-	"xoAjdo8nSq4TxAFPxgtsiq1PKQNwuWT0Hsa6wCDhD3KQ0ZebQUqKO9vmZnAB/ut//W+pDDNT9b/k2laB",
-	"rxkabsd7SQfYDQybjt9jsd1gsZMsy3hlMci1aARkteRKmf0m8NWcJPUg68GArM3sXgO3ZlzjQMx1EzZ6",
-	"MsBriFJXwalr10OwtRBsNoQLd7i2CMZyp/zXw1Y708bb9Ih2grIGy44BdrIy1BuZPcNbQ4xTAPKal7bN",
-	"gdRvQvp2A6n24ndI4OomsdAcsugBMhShezwJhFrz7/Rw6+PBrX8zlH+lKN9DrocBueZXNQR2zUvgwUGv",
-	"hc+riwbytDtcCDZPkhYwbP7FRii2QM/tuD/5QXYDyebn0MOy3cCyeW6rk9Ngl+TQINqShPUw7cHAtOHs",
-	"XwPXFtzrQMh2U7Z6MrBtqOKXFj2/FD18WwvfFsPCdk7bHsO4nWrsbXtTO4Fz28iUxZSKstUbpT2DddsY",
-	"sx3Au9+UVO4G5u3F8hDh3i5iLJ5IpkIsDPC1rb8NqPfxLt8bsvQ47IHcvzfrGXQF3679wd3Ctx9WexfO",
-	"NDpcvNWSoQXSal9pxFgd9bZ0Vcd0v6OMA2b0HlHtKOlAyiwe6Quw8Bvgp0boFG6qMM8AiLTy5n/6HT3g",
-	"eTiX/2u5sy4FgGnlv/K/Nq88nVv/jWpWXfzPULlHLqvv/rv4JtTl2WO0siNFuz2/ZDfX+oPkxd0jdnLT",
-	"W459u9zfYHF2gETuvcTt6N5+L3KHcnu/VQzCBVqcjRlCESazkDyhti0HdKozgzL6DzQRFact+9Oja+KV",
-	"P1g693jlQeCVdj1D8EonY4eGV6bKo8Z5t5SqwSuv02M2BKGIgwkkd9o4AUqyaukSLPSxMqk0plD9uUjk",
-	"VGQkMfZprkUVFOgmth0HwHa/GyjQjt5Dgd1AgeOUWTyMXW+GG1FADenkDTI4wkIa5SlfSqsCYqoLyWAG",
-	"RrbN6Pgye0TNJzuyEyM7VehgRg52hA72UF8D1FfPfTVQn+MmOgXQMkKFa+dDA9fnjSeDBjZr2uuMWPdo",
-	"YC0amGq/UIdia2hgPQAIAnwWGkeu4AJBD9V6WAMsHenh7XkyOwEPw8TLIhmpmPVIxp6Bh002rBE8bIUX",
-	"diqfBo3ZewHdDdbYS+ihYI1rBDkTOqdMhCCNumWPM247Kaiico8yHkhCULmaYclA1bofXiJQrTRqc1LJ",
-	"Jh2hi6p0msURCVygyMGLgaiimc62ctfIzneVR1OO3eOJXeXQNGxSYuM6M9sKSdTvgCNChYIBLV93Aho6",
-	"Nu8hw33NWlnFYLXZKhXLrAkWrssTTyhrZb0KvXZS28OEDdkqtWoL8woOByLsROtuyy3ZUTLLAJFymfS0",
-	"aPXAw94lsay2VfsPC+61UO4qx2UvlYeQ27JljBLHaKK4JQgOtK17SHDbkKCjdA8LHggsaFc0DBp06394",
-	"8GCqRGqDAdusS5gQmbvMa8KEbkrbMv92gF3BhXb8HjLsCjLMsIyXtZvMckv40L6XgRANz3cEIWa+p4cR",
-	"9xVGbGK6WjjRsdDakOL6PPKEYMVmVXudk+geXmyAF1PVF+5VHBLM2JFm3qZbsyO4MVDUHLiRilwPcOwd",
-	"7Nhs274F+PEbENZdwZC9tB4SHLlW/GPkJwST7AHIrQCQ7wxZe/Rxe+ijobHm0AIU2fLtN/xdMo7xZLtB",
-	"ixkyBMC0Ynlo6KVTNzVBhiFTDW6pTStPw+scNjNGmkbqMukD8YXZugM70HY8AdP7bqBIM3iPQ3aDQy4d",
-	"p5SZtNYCt4IfLVZ0pLhW5zE9vkxR9xhNhUqASBORgZakfbI5EhuKwaQc34OP+wk+1nFaDexYCzNegpfn",
-	"L1X+WUrUhfqVKu1CqKgs77I2ozwZBLJRw16nEt1jj7XYo9N7gT7BjlDHCuSwG526Nf9jJ5hhkHBYCMIJ",
-	"SY8/7BlaWG+MusUJq7C+PRev3aB8vXwdBr63WVxhA4NqnE+ygZCzF/bAoYYSnnEwUqUlT20fo4tsCPIs",
-	"PfegcbhyVcAhSMgSzjBRqNtRFsJTSNqdAeSOawGyD2aU1uLdFiyyLuSmLuGSyW8RWL9tiST/xgIteGOS",
-	"Uv2CZCaxWqLBxQAyBleDvPr4Pe341jWk6ipblbAX4M8dQEPr+4EKGargvu35hF75MuOGIOduij1y3mmV",
-	"o3U1Qo+cBytDQ+M1kfPc226jo+2Lr6CAXJtHKY4t376WOmC7FQ/0cEHFmQzLHlxtpgAlbA1aCFhv+gNY",
-	"7/rP8D0ihZ2O3EGBUXpSYAQoAQhO5inqScwBZPpgnkRQQGBYyqikypJIZtZbyoOue99RQSQ9eI/8d1QP",
-	"yXFKmeNrPYhWyL+VDMnUWPAiK5NPIeIB4zh7BplXlkZyn9RvAuxpmaMapqsrcmS4qKtNgLUZ5emURWpS",
-	"ttepcPebAPVFkQzzhvoa+7UJ0I1O3ZorspsaSCHC4eqxWCHpQcp9q4BUa4weZxNgz8VrRwWPevk6jHJH",
-	"G4UYUYqjbLIPkOnGbAWYUZ7loxE+NOE7ZoCySOGL29gfsMwNBTT0U0jMt7lNkCFu+FZB5tMbtwtyAzyp",
-	"LYNQLt2eW9ksojYg30Q+bR8l4XQnarcqh2ufZ98PAbREChY+u7fUJHiu4ycqdCHnubcoX0HGr7Rll9WW",
-	"frAEHI2pmJegOfnvHDRnXj7ud/s22+3L2Lp+42/7G38Zcmu+dccSHgMsK7h0YZtrWZk90H22nFpq1qdZ",
-	"/7B6902xBoB5tSVoZjdOaY8l5Vhf/jex+AWAU61PEIghVxjdccN2WnZGW423MwPtdpMtnUe/39bpfltG",
-	"Fpo4P9Q/aNyQe48W9B6VhEVZM5hF8Ws21fIi0O+v7fX+WgsmC9h1+6//7/8v79uChznlaZtyeFa38bYR",
-	"Mz25PbgQXXztDQL6nbmQnbkMwdbxTvZyv647df0Yvs5Od/FCxauw4ZATs37vYT/39loZwkfd8fu2BHS3",
-	"+4C9hB7w7uDGAZGuhBSEktpiYBXQqFAubTGBuTpRBpmc8gItxogBOu1x0bVxUbMGPRh6ENnLzXIG4Z1m",
-	"5Q8O5LRapS520G3Wz1iO7qVg2SsCKkt5JWZpxtqSb6B73xE6qQfvIcmOIEnHKWU+rbW17a4A6Jcas4yX",
-	"TvmDK7CETIa8KuG0LWgMMFeHu21moKOX5+c6PRAEo0ixxui4Es10n7wjCLN3QbeAetbwcR2+qRu1yGC+",
-	"Nvc8HcyySUNfpxqhRyfr0UnDnqFuxR6nLDefkj1WI4Md9VSGXBX+jEE0O1HZW/OEdoNdhoiZg0OsuPUG",
-	"aN9QylrD9fjpyteUU4ts7reg7gjD7CX1MNDKFrGSgJ8poQuM+NkYzeE9pgzGEyjQjLJVE1CpI/3ye+AI",
-	"gllMxzAGStSHCnpTQj9embc4nhEUnWACEo5YD1KuC1L+4Kj/o6Y+7k9vHghgWVraVQh2WRbHg4MxPZ9Y",
-	"F3qU6VgDbn4QcDpVOknnfgZHI7P7M0/G6ncAowicnHDZUGqi4mOOhHl4fGklWzo5L8+/056NXgiAOZho",
-	"DBBAGUZJJ0mvE4wBR+weT5QCSBCXKn2BTSKYKWUALpeM3sNY6ThI+IMcZPTlZpCS5s7S5s42vhlcgP/6",
-	"X/9bqs/MnBvedi9VYbge6m7HNyoPtBtktzyPHuTtBuQty3WTFLdzZxqxYC38UuxPwZWVU+0eECXJ9jeG",
-	"plJmBJWujqAnlCDnLhwHob6XOqWM7AILcCToyQKSleuEH4MZbcok7xW9Hiw+GLC4vTzUQMgeNz3wJGwX",
-	"bPZkUOU21kE6A+Vl6bHmWqzZF2629/22hkCDI+6MyPFax2I71+qP4YrtBFpuK2sWu/LJXG/E9gxwXsf4",
-	"NcLQRenc/IzsNymtu8GXe3E9ZNR5S8GblJMIzxZtsWj7Xo9F7wKLfmeo30PRhwZF25VtB0VbaTxgKNp9",
-	"Ylg4Yun4JKBoS5v1oGj7dgso2lF32x6VHWjXULSdRw9Fdw1FL1NWqpXidt7M4ULRGdHroegDhKJD5SEI",
-	"inZeemsoen02e4JQdLN1yEPRdll6KDoQik6jzfa+3zcBRXek1R/DFdsxFB0ma2VsK5W53ojtLRQdbvx2",
-	"CkV/Q9K6ayi6F9dDhqK7CN4YxIShWUBFSoNBpy/04PMjgs+S7O8V2XvU+UBQ53RJg+DmVPAOD2fOfFtt",
-	"kJGS7ICRZfmRd5oabSDlzGvNWHKGkFvyhdIRdoQepxPoYeOOYONUTCuFMtDXODiEOCdQPTR8ONBwAM/X",
-	"gcEZdzkUBd6ElZ4O/Bui3hXum65AD/jWA77Z0K6FE7bPEG9nanmrHtJuQN1QCXLwUFaSeoOzbzBukKHa",
-	"BXD7bcjgjqDaXggPC5zdLERiaJbEUFC2MtQXgWkqPC/28OzjwbPvHfmvDPn7RBWHgtOW1zYoU4VHIg8O",
-	"t/V9Y13o4CHl4eK4HuK0gHM9bzeiuj7ybsdv8oy0G5TXM5Ee7e0G7fVwYKMot3RtDg0F9gtgjwYfDBq8",
-	"jkzUoMM+rz0QJe6E1Z4MWtzKTGjHoLQyPXpcix57I9A1XME9RpO7V++P4pntBF1uLXEW4PJKXm/Q9gxt",
-	"Xs8Q7gB9/kZldjdodC+0h41OdxzScSSSpVgtURhG7Zr3yPQjlnmTRL9eLXs4+lAKvdkFDSr1ZkXu8Iq9",
-	"uS+rLxVtiHW4MLMixJ2kRAt0OX2pEVROSbitGrem/x1VsrPD97BxR7XsrGBWiGGQP3FowHBWiHo4+HDq",
-	"3TXwel3NO+cMBwK+G7DQ0yl616zMVdk7S/se0q0vfJcGbMEu1h7Dt10p4S36QLupYRcmNWlRfyc9vWHZ",
-	"tzp2jQZpBxDsNyB3OypJ1wve4ZSl2yDsWaKJ/H8YiKobfxsQ6uOhnJoqPcR5GBCnXs0ggFM3PTh000p5",
-	"jd9tWP5wgU39gW1QTf1GM6TptMVWnArd+47gTD14D2Z2BGY6TimLXYBF3wDGNNKm4EsFPQYglZXo45rW",
-	"scce9xl7rGHNOtxRN/JDjOvyydMBGJvUq4IXUxL34GI1uNjSxdlnYLET/bo1T2Q3oGKIpDhkw0pMby32",
-	"DVCstTK7ABP3W9Z2BCT2wnYYIOKa4YZgEAfmb9Vte/gwDx8qovTw4YHAh2o1g9BDve4Hhx7qz6p1rVWT",
-	"AwYP1fe1wQ7VC83QoabblnwI1fmOgEM1do8bdoQbWjYpyVuzGd8X0NB+Qo8ZHg5mWMmWdYihauMHDNfk",
-	"kaeDFzZoVQUXOvr2aGE1WmjCljCPZp+xwi7U6rZcj90ghQEy4rALIyu9hdg3nLDGsuwCJdxnKdsRRtiL",
-	"2SEghMGBhQrdzwT9hEjN0cJf0APiQiMdQ4A+LyUzSovLLUgX6WCdowlDQkUU6F5G93P6QACcQUwuwWjJ",
-	"0BR/HsnHWBjgRHITgxMpWH7U7VrNbbBFnn+HGKcExmqkKkDo2t2/ecaBptfpmmxchmJEtvOlmQ6Akwni",
-	"drDMYl4lYl6DyciZaswCTCBj2Fw4N0tzNPqEVqNjhaBcAizABBIZ/Y0NHjqGk08ghgKxKnBDkWlL2EZu",
-	"KXYDcXimEFUxBEEPennszT5uyPy4SnFP4Awv45b5tlYFfVH/v2sCN67hJ8QBmk7RRFg8cKiwPpvoWJFU",
-	"4x16z4CDI4bu6SdMZkoe9LolHEXqPTHH3L2GOYDyHRQd+5yHe/opIwVN6IVu70Uv1rKALe1ZZ8ZFfoWK",
-	"sug0r7BqFFTeryoLkHr1GQc4AkduJybGXByfgitzRVfyhx3FgbEvz1/KlcGyoyUU88FwQOACDS4GloEG",
-	"RaUxzCiAqUYBLgaYiD+9HAwHC0zwIlkMLp4PB+p8vnqEZogNvn69dSybjGM8OVvQKIkzNe2rDecVoWS1",
-	"oAlXylVvOxnOulTGUetm2xG3tDXwMweUAZ6M/4EmQj3TEwBLRtVPp+BK02UI8FTFlUOwSLjS5vcwxlGZ",
-	"e9+pHlSUbwftN7T2uXJ5UNU/u5Tf/h4VmiQqpdDF71/kcowRZIgphXLx+60keLEooBOdIysclVXHs8an",
-	"QpIdrN5YuF/SHVpBzcip/j0vqJcAViuCKhnNlPrvsdNGMQkr69/jp1n8tIWsFcv9h0nbWiBrhYhOKOHJ",
-	"Ao5jxAWdfNrY5qb9AdVh1r5ico+IoDJ22sjE/ujG+KCG6C3tPqqQwiqFGNwS8zw9w1uWn2qVUKBwtR0u",
-	"CnmzOS5OI2d+rRyv1jXAxYn3djhQiBoQ5Pwy91Z5Q6tcoGcrSezSRkdQQDj5I8FcIeMb22jZH8h0+Kjx",
-	"8Sso4FVm7N5476PeKaxSiPEucdXTM95lwapWGQUKVxvvovQ3G+/CG48RUhe/prfogZJVb9ELK9lb9A0t",
-	"elEy2ohnlxYd/ZHg5QIRsbEtdz1l7LRKh7OZlX5tu+3N8z4qEbc8IYbZscjTM8ipdFRLesrqlSY4Fddm",
-	"45sTSJgTyXWN6/rC+AQlot6gutXpTemGprStaHVpPheQ4GWiU0BvbEGznT1qJPxzduDezu6jVskuUYip",
-	"zfHS0zO3eVGq1gtZslZb3ZyUNxvebPPHCHlzH9Eb5hARqrfN2QXszfOG5jknDcGS2KWRXjI6QVHC0MYW",
-	"2vX0qOb5nRu1t837qFjc+oQY5pSFnp5VzohPtSJw1Ky2x6lANxtj1/YxLHE6994MN0pLvQ1269Yb4A0N",
-	"cCoBYULXhem1VwXuoBAMjxOROYMJY8g5XK1pjJUZ1p9R6FA3VDeSOjk3DeMr1W1vdA8iH1BhWdscu7YM",
-	"9nRPXzsRaz4Wauhbtt4hOiH8eLZ5Y9OT13a2vb0OlJuwc9hmdXrb3dFxbEPPVuK3LTseQQG5vkO2lg0/",
-	"BR9UQK3SZhTi5GEhqC4F0irFl/lNHXIxM9n8KJi5Fteb+y2a+wyddRrJR7T/mbFDD5FZ3nqa58fs1zec",
-	"TbHXSYPsfVZ3BMTuZTnf5FiYnWlv6wNkpPk4mFmR3sZ3cBTM0DJY1LZl292Fis2jc9dVV3H5m/TSVm+j",
-	"DyIktysaFIyn/PT0zHFGlqo1hKNmmClORb3ZEG98zyqdW298G6Wh3vS6tegN74aG11EyUKi2ZXRjPEGE",
-	"o81NrumoK4P71nTXW9uDsLZmOUNsrWWkp2dpnQhVqwRDxzAra2W72caalutaWDur3r428H+9dTWr0NvW",
-	"DW2roWOQGG3LrqqrDptbVX2JqSObqoqB9xb1QErMyMUMqjCjVv3pWVMjOtVKQFEwzJJqaW62oxtdcNLz",
-	"6W1oLcc3FDKQTXr7uaH9VFQMEJwubCdDnCZskkvPs6bZ1NlZMzl7MO/AaKZJTXrLeRiWM13Rdtm4nnQe",
-	"rrAMXGVr6pXvNpm3Ns+u1ZvUAFEIzanVG9fO0mmFSlS3ZnYOWfQAGYrQPZ5sZmrzXXVjbv9m+nyl+uxN",
-	"7mGY3PyqhpjdPG89QdNbIECNssgTt84EF2S/2QznX1jXFBcm2JvjMDGpN8n5penN8oZmuWDLWkhbt+aZ",
-	"J5J7ENvIMNtOujHJH0xvvTE+EOTYrGcQeGzX/gnix/bT65Aw06bO6DqJDoCPTdO1EWQ7nd7ENjF/A45s",
-	"WvVmdVMo2VqiIBnqwpRygRZnY4ZQhMls8+JJpqPuCyTZjnujehg3fM16Bl3ttWv/BO/0OnmquU1o2pSN",
-	"al62A+7rmqadlk2ys+ttbJMsNFzXNa16G7vpPV3L5UEi1ZmNndA5ZaKDUkmym87t64+62966HsiWrVzN",
-	"sO1ate5PcatWy1HdppJsUWFVjTSH7MzKhl1aVDOv3p7Wc3/TDq1s09vSjXdnFXcHCFGHdjSO0aSTJM5p",
-	"V1uwp67r3qYeiE21KxpmV936P0XbmspVnWqwrSptrJP0EDtrG3dra90ce3vbLBlNNte26+3uxnbXcXug",
-	"gHVmf41EHUo6qXem995Kb89KGxp700i1fPsN10u39by3csjAHNGKf55khmgtl7WpamWTCvtuNUlwciln",
-	"zBdoMUZMqxZChTu0sW4iaDXJ3sA3iENjEmjZqDftm6eAVqnOQ6Sqc6OuRNHa4GqZlOstIJshYWsraMX3",
-	"jINRLPnx1PYxurDFGGT/z3hq4MUcCh2FwzhGDCzgCnCEhiAhSzjDBAoUgaNoReACT04YUhf+ubhjKJaP",
-	"jgOM+gczVmvRbmvgrNBuKoRLJr9IYP22JZX8Gwu04M03/tQLklfFaokGFwPIGFwpVmTojwQzFEkGch3f",
-	"uoZU5devkm1Dc2vedmDOtil5yppVcOmjSqEZ9VBc67XFr3etgzWPofGarnXubRcJtX3xVZoUUbJ2y7ev",
-	"pTxt+SK0Gi7s8r9m2ad4/b9R41nz4vfmrfIKufVv6rp0h9PZqfU+fIMQNOUDUI16H37jjACaw0NkqXPv",
-	"QQlgUOL3Zjc+043x5M0oz3jeURgCTORzzABlEWJbde8tLxeyhH+bXn42fXewp5/NMNzk7ecG6D3+nMcf",
-	"ys27E2Trom8ixbaPkgg7//8RpHVtoH0/xNSSKlhEbXzYJJ6u4140K0QzAGjehhTqkoMbHzLZVqXRD6bf",
-	"Pro+kFuG49AtJ8tRT/GO4bhRE+gmVUGqEeqQu4WdVxy1U+uD1AYhaLpsOO43mjq5azhu2GhKZakLqyrg",
-	"Z0roAudKCU6gQLP1a5jo+/vl7rq5yZ/WaftR99uXMzm8CqNmaVsWGbWM9qTrjDoiBNU6tIQum+Z6zdCm",
-	"zqh9afNSo262vbUOl6HQgqN2mXob3lnNUWf5Wori1iy7fCfCs0VHlt1217Vlf2f67Q37oRl2u7LtDLvl",
-	"sydt2B0RgrSJJXSgYXeKoY1hty9tbtjdbHvDHi5DoYbdLlNv2Dsz7M7wtRTFrg07g5gwNFv/3qWx6Gk/",
-	"HZly2eF71WFvww8lOZBb0rD8QI6lnmSKoPTra1OaOJrW2+mMnIdkDHKt108QlE6sN8kBItGUJsitSG+E",
-	"N84UlNqqUMnq2OwyNEtiKChbGZKJzaByT3/dmOH3ruMr03EPlh+KPS6vbRBa7uG1J2iffVSo0SYeWtfa",
-	"a5+CaLbbnrfWtd++Cfd2vIUo1dtzz0r1dn1Du+4zgm0lsmM7r2rIidVyswozrpeOMtnL7q5Xy96QH1IR",
-	"VLmgwYVQJTM91WKo6tub6jpKatYa6FSyA+uhyrYb1URVU+pNcKMQBNRGlWvRm9su6qMqqxQmS12b1iWa",
-	"yP9vZFh1Hx2ZVd1Zb1MPw6bq1QyyqLrpEzSnRnxq5N/IRK0lNYIcYEctode0omsK6BOyoZpCDRZUN+rt",
-	"56b2s4X0dG07BYN4sw1f3UVHllP11VvOA7GcajWDDKde9ydoOPWH14m+alFvN7UQB5hN1XBtq6ln0hvN",
-	"en5vsJmqTW8yNzWZ2ugEiM1GBlMZMiVTS8o9QvUBzwgHmIAHLOZKecHJhCZEPOMAnSwgjnXmLcj5A2WR",
-	"+gdDImGEAwgIegBLxDglMJYvIs616QRHL8+fgyll4IFRMgMThiJEBIYx99zE/3Usdfm1fHGgr54jLn6g",
-	"0aozxlZ9O1bKX3AXLEFftyhUZmzdu0+qrqrpOAQJiRADYyrm0pxwQOMITGIsR1C6L9yodCFMzwOE6R1c",
-	"xRRG15S+hUxn/3j54l+b37ueMypErEf6/vzPzW+8ITyZTvFEUsPlGsnLY072Xn+ezCGZIS9nS2aF/lXI",
-	"SKUS6tuvRan3iTxi91ZiK/MYzZOxzmyhWnMg5tILXaIJOEKns1MwF2J5cXb2/MWfT89Pz0+fX/zl/C/n",
-	"WlZHC/gJAZaQkZKohMWDi8GZsg9mssVxX39eIoYXiKS5tIZO7jHL59rLJ9kbDAcELpBUGC6DY7H7d9lc",
-	"fpilKXBJZH6xo2a6S3NQFLv7+xxJo15MgCLpIyhD0VB1PF6BhzmezOXkBZ3QONt5PgeNbxlU7hQUAZWF",
-	"BIyReECIpJnGAghRP0ZKchi7u+Eqd0ua+VDd306tqu3e3Gwt9yn930glN+HZhHBqJTGRPJzmuTWdZfKs",
-	"N/dnb7DX9je3wUW+rx+y1TVDenJ1zDx9mTPD3FDIZqxa0CiJkbYjthfT1NOLXB8AJ38kmGNXR6W+N/nK",
-	"VfqGp9OfIcHLJIaBHWab+wVngqKEIQ6opJK79uzpyrX1MdsfCV4q8TYzEsnS24lr6OnkR0p4soDjWLoo",
-	"dPJJfx4BmNwjItT1LU+P6Vsf5Euefj9YiGAW0zGMgZCNLwEXcDoFCZeK4oFhgQAW2Y4tbuDp0AQe+lvX",
-	"7F37WJ7O01LRLXu0tW89fer1SC2MEAyPE4EuAH0gSOkyLLj0laCgbAj4HErdpDQ05nfaU8wNJnuskRwY",
-	"X3EOV52OWejbM/pbPEGEo05HNX16RnuT8mWH47lePSP+DbLoATL0Ct3jCWrLIPm36wWwZdfpm17N7M6A",
-	"tu03e3y0gq2v1d5ZS1FxG2p1HPyjuzXactLlq6R1w7xzd1jWHcZdbCkP4zmf03Yc3xEfjyXxea/OAwOR",
-	"5tiYznKuhvJav95+/T8BAAD//w==",
+	"7P3rchs5li+KvwqC/x1hcQctyy5Xd48UEztUtqvL83dVeduq7jNT0hFBJkiinUywAKRktrcj5tN5gvMM",
+	"82DzJCewcMl7JpJMijSVX6pkJhJAAuv6w8JaXwZTtlyxiERSDM6/DBYEB4TDn2+u8Fz9PyBiyulKUhYN",
+	"zgcfJWfRHJFIUrlGEs8RmyG5IIiTKeMBwgLJBRXotw/vEI7EPeECUYnuqVywWKI/YsLXaIU5XhJJuLhA",
+	"gkSBakEjNH47e/ozltPFGEmGpgsczQliHAUkJJKkR2FRuEZ0hiI2YcEaLbBAgkZTcjoYDTj5I6acBINz",
+	"yWMyGojpgiyx+hK5XpHB+UBITqP54OvXr6NBMhPV4DWW+KNkHM/JjzSUhP+Cl+TtlEUS00gUF+MVFuQp",
+	"jQSJBJX0jiART3TvdlUivIRJUdUcPn4wGqgfB+eDGQzxBZpQO8jXQd2MR4M3n6dhHJDiXF5zthIIoxkl",
+	"YYBmnC0RwdOFWbELxMmKYIknIcyHfF6FTHWj16hsekSP9PtNZkZUkiWsxJJG70g0l4vB+fNRfqLuB8w5",
+	"Xqt/C7kO4aMZXw6S73hHo0/QHQ5Ddv9muZLrv+EwdhPLfuPfFyRCK04EieTIfJlAU8z5GkUMjUPV27hq",
+	"vc0H3UKrhmX+kfEllsVVvpxOyUqSAGFFtfOIcRKgE07EikWCCIQ5QTi8x2uB/u3jr78MK/de95+eBIni",
+	"5eD898E/BIsGowFe0cHNqGRqb4PitK4cazwR6Lff3r4+RZdoiUM1DAngF8eNL89eulmtsFwkk6JBLfuY",
+	"OZ8P4hhalkxtBuxbwigevEylQNOYcxJJpGQPOgEixuivb64Qm11HqoESK1WyZIioQCwihvcEGakBx/9z",
+	"jGaMIxytryPymQqp2NNyBQkFQS+fvzhFfze9qplpKWgm+UdMhERUXEdxNGVRQNU34fAUvUr+ge45lUQo",
+	"saUmYGUhJ2iBoyAkAfyM5XWEkaRLMkKCwTTvGZqGVElfEIRqampUgZdELwKsjvppRrlQcjQSp9eR3T89",
+	"0WQHrQDNENYSf3acenZ2VrpxUYVUGXMSnv7PMSLLCQmEWZEQKw5gk3+QqRTqM+AnyiKkmo+VKE+JHnSi",
+	"f8WhWgMqELY8JBkbegojGu1SGL2jS1rC7O/xnCBB/0lGKCAzHIcSvTi7QNMQL1cwffT89PT52VkVk4fQ",
+	"bYmgoZEkc8Jh6Q9Pxfw6mwlSshy/xMsJ4Xq/teSVDIlPdJUsT+VSMN1nqTihkfzuxWCk6JQulQx88fzl",
+	"n1/+5bs/vfzzSO2s/jGh2/TqvedMUaHW1m/F+3gS0mlx6oqwlDCY4VA0LRYVtyvopmmdMmMf3jZ+JEJQ",
+	"FhVsGvN7cY6gi/V0qBJH0AydKGk/bJiZaew5JT0PNTGhJ1am0kxbgVQbEiihAvMKsMTIvOc3uSAZ6JQG",
+	"reZ4sLuqp2coUNSsnt3OlW5qVuwCjc3o5nehVmaspLNVPw2ztu+1mu8VntfNFQw5rQLVRPC8YQ4Sz5vH",
+	"Z7xElKlftaU8QuOnY2VTzuhnsBNUQ62JN7CZBeOySke11EpflSlmzEr1+g84+KBtEfUvRS4kgj/xahXS",
+	"KejfZ2A7nn9JDf8/OJkNzgf/v2eJn/dMPxXPflQL8IZzxoX2hrKL9Da6wyFVnLeK5Uh5dtq3IPAGOhl/",
+	"uYbvvh6co9+vB1dq03QLKpA1I0+vBzdfx0OwxL5cDwIiMQ3VG9cDZSAr800Q3SV6ik5PT68HX8enA22C",
+	"T2gQkKiz730Ng5d9an5q/85iFDAUMYkW+I6gFeFLquWhZOpfao80meKp6gOmPQBLSsSzGZ0qm86I3T3M",
+	"Pz0LKyzP7eqeax4n/I7wJwIFVHwCy1xROhZgos3iMLxQn79Q7HiPBRi4kkSn2lwScgfk+L8VLzWTI7Dc",
+	"OcJoouzrkAqphNySCIHnRJHl79eurRYUmirP0Yyx68FNOTGmKe8XJn9kcRTsYeN+YRLN1NipnTJmdMCI",
+	"AIoEJ0Z9A9X/vqOCTkKiKFM1n+IwJBw+5D1ehwwHV4y9w3wvhGhoBAFMIxlDoZpI6uPggfLb7ghHL9DP",
+	"P6ATHAqG7pWrr/x8NF3E0SeitDzYXMT5YD9iGpJ9bFJ6EmgGszBflEKwlGRU++P80cRBz3q5VBqoK9AY",
+	"FsBlWElQbD76asGZlOZbc44/Y2iJozXCUpLlSgqN/GjJFAScCAF2L+NWWk1ZHMlzVLVR9wDgmfFO0ZvP",
+	"KzIFvOMO01BpQmWI/QkJWAFheGaUxg0/EMnXTy9nkvAyXQ/voTiSNNQWEvks7ezRFEdIxNMpIcFp1oe1",
+	"bsDzEjdA7dhvEY7lgnH6zwchiZ+VNlBmHkcTHKApJwGJJMWhKC7tZSwX6qGeQrotuiecAA+vOLujgaGj",
+	"MvlkJZpkn0hUtux///vfn6ZGItmvLECf6pPMZ4J1QRb4jrKSHbtEE/NM0TFO/IKATcUzvKLPliyIQyKe",
+	"2Xany2BodExsMYIJqJtgZFSPjFeAoIEEMK/hEGEh8PoU/c0ItHsqFwALmTEvHNCggbbffnv7Gsgb0Ikg",
+	"hUnAm2MHGvyrRjHUiq04WxEuqTaqkrFh6HJgLT9BgJWiOAy1kEpkLlriNeymIIqL1XAsIr/OBue/19PZ",
+	"L3EIvPVbTIPB11F94x/cdC5hzl9vvo4GNChD6JQI+TUK19ZkLZigEZN6IVIY0fclENFowHig+bnOIR8N",
+	"ROJc+n261ydblxU+FainfKfgke/2oBOsDBzCUSzAEFpxeoel6WW4o937CLPXH2K4o+JbLO/kPkAQ7ZpZ",
+	"t6LLZdZD6tllvZOvaWD4d40U271OfYndnVGBsyytWUpKoG1mBh05IfSKEyPAcvA/p+CMJRIJDDuBTt7/",
+	"+vFqeIrS6+YjatAyVrYJqTKhPMSFx6JvwmV13f4M8vZXaJplOZ/JOPbxapwiUUdxPi8uafRWt3/eQEqt",
+	"qKiOaoyyPv9SsWlNU3cqMD9D10Hd6Monqh7bfwGTWRQBAjDdmmXwkshGy0ZN92fVTpEn+Syb2r/Hczir",
+	"U+1XnNxRFgv/dyoWVO20/iYziVTf5jPqlvx9+VlTjZS4vHr10/DCnqkwQayHoczvnt13xe6VO2hNmBqj",
+	"04nqkxXhAs7asJScTmJJLhC7j8xZrFhgTgIU0k8EjFRQ4Wgc0imJBBFjAAq0MrW/lWjWC4T1UR7iZBXi",
+	"KTRSdHICh8ZKP1S9bQ0LIfF6eIo+FC3VUQtT9QKN3fn7GAVwtq/JuI5Mb1eY44DOlx0bBsl+vbcDgI2Q",
+	"2TQPet/QSnUnMiX+5ILdAyZH7ghfK2f7RFED03affgutGJc4HBp7kMfkIjlWVRSkN9DEm1B5il6b4yx3",
+	"XGSmNGEsJDhSc7JkkGGVDpf8ne6/zBazaHNuwUsWDtjgVv/csUEu49WV6vfrTaltCDPMEkhmOqNSqk0t",
+	"a3rXb5pFiLfJaGR5xnIcofe/XQHP4uApUIZ5CtpB8a+J9PDmPR+Z2Zp50lzgSZA+8/AkroYj9iypNY+b",
+	"IxpDL40U4kEKTXagpzYvuNkVRoyPaWr6qLcRTUftTUU3w+O3GN0abWU4mgXztR8LIqPejES/MBsPIXqB",
+	"0aXAqNnQV1iSOeNNpuTUNEMn85BNcIgk/switlwPL9B4hTmJ5Bgt8Sdt3i0RRpIT8qDWXG6Xu7KhSjbp",
+	"RSnV6FXwtxc2xC7dhrUxIMzcbrxIoYVJ4MiiI6ugaQ+rNqOBZZKtyW9/ZDahYvvLlK3fIjYr09tpivXa",
+	"7n2lmE969Ztnk2q1/VGyiX5NJvwYVGx6rbbUs3bh/FVtkRW30bYHyIg1q/U+ZRDUKDFrNxSV2Egf0dk1",
+	"HMG5r2BLgsSKTCkRD6rJ0oLhwXTJqHHPyWdJeITDWwrHsDNqDlDrxnpj3nmbeuUBdDHjdE7VVLUdh71N",
+	"P05mhJNoSm5jHnoNxTktCS/4QATBfLpAH4hgMZ8SlKzACJHT+Skaf/jw9vX5x1cfbs+e/+n7P38Pp6zZ",
+	"kPNGthgNDH3uCk35aLr3PNkqNT4cOSezrdih/Pqb1a0gvRsvmdDCmnHyoSNrJs3HLeXdg3LjhsJ8D0zW",
+	"CXu0d9Xam4GW+jzMQF9vtgxLrjZFPIEf21WjGWj728QKTOb7KKzAZKm2NALtuvkbgUUJto0R2Muv45Ff",
+	"RTLjmEYfyLz0Rssl4vBEm8UT1RRhGWJRhv+cjOHReITGeMpZtF6Oh3C0mHqgtkj9ygmKI/pH/LDQkJlW",
+	"fge+L1lwmHH6Vunl28vBSP33NvjZ/PHTD/YX99d78/+Pg9Hgh59fDkaD9z++ODt7rv74+/N/+Zc/D0aD",
+	"jy/Ozl6WXE2tAyhfnHV5HuhpP3tbdnZd7bLd1NNZsymm2hrK68gGq976BunwbRDCRqKv/Aip5WZWWjaq",
+	"yS13gqXWREjJoIJCTffTMJcK6yXVQwuzJT2nI7ZXMouzmaGSrFSjhVLG2NuYJj1bP/fDyDghgXpahoyZ",
+	"Z4hGcMve3Ew8RxgtdXyvUuIYzTD848QGOQ1HKMCSmEDRkEpJ+Ckam9eVttevj+H9sX59/ADhPJTLxW1g",
+	"VIxTjvBDFwZrFGzeOTHXQW7nJGL27C5vDRbe0ktXHuasn/nFbC/ocldR2enI5w2tEk1Bt4L+k+QFa8W6",
+	"pgUtq14i/cxziXTY8q6XqISxy7fecFPHcJ6592zC6CXmcnOSluZOct14cG/562hwT3BEo/mmg9UYpHad",
+	"HCU4rskbqzDfUVpKZJYgxeC5+WYptIyXb2okr4fRa8RwV5FVRywGfVzfnDhpny2jjdDxCmuu4Pmms7JE",
+	"AniFIH+r3NzIyHXcVe2FJHZPvbVv2hXtY/OgbvQqv0M/beNz2Fkcs8NhV2VDZ0O/3uxp5KXpVkFnvSzt",
+	"ZemBy9ICq7xii9LcLZdoCk8Qm+X9PbWsgUsJ4W5QnmD7N9jKE7jDLsgdgZBA6EwMU64fJCmzSfMCNLYd",
+	"je2vaoRvP/5vfxa778VXLA/j9msbXvAPZnSWQuriI4xzU8kNjVa4YY39xTHuQoxVksuH5JJWOtmATrdh",
+	"lqKCitAJ3P5RQlvoO1sXIE2qrosLhCNETRKG1Sd08vLsbJghxU1Cpzcmq5y1WU0xVZbl1EnXurGNDM6P",
+	"bl6uHrXcojSi1tuetKMfrzVpV2QjW1IvT5MlmZcIDxxO2cuDncmDEoIIQzKVFUfhU/e02XKyGflOknwv",
+	"ZZaT7bDeejKd9dZTR9aTWc+qFChm6x7aekqnaHlY68muR631ZEnVw4JybHJcVlQl2WSlZiZxaGY5HrEl",
+	"Zdeg2ppKS956m8a1LBoD7lH9LKqsKyeOW1hYyWyO2cpKVmZDS8t20GxtFaXHEVhcveyos7oiES81uFVm",
+	"ddmnytwK4ql0sYfc3KlQxpPqFSynGScESfJZ6qUJ2FToNBZigSKW7k69InSE4lhnCgQTS3XwFNLTQn5d",
+	"Pc993mBtjEM1k4d4mMBWVHif7rJs2Q/yGs/zQ7xbo4a3Ib5Fg1ENAaQY3hGOVngO+UrH6qXxyAQcmNIY",
+	"OILWpyV4buNiiXi1CqlGyDsF7Uy3KbuzcUf8E5bY3k0X7iKPW9IKOkyI+qZWYnhYo47fd2ONHj53bqji",
+	"No9VT1GqvzZpOb+K9Cc5eqsnnmpjNK2Q6s0/17JoM7lH9bOoMkbt8zbGaDKbYzZGk5XZ0Bi1HTQbo0Xh",
+	"0aEx2ouOfYmOGpr4KNn0U5khKtQDcz88oQsaGYuaRBLyohSyOqfoVfWgkztTKazNmrU/k/ftt5a8X5Lh",
+	"OTUDl5XtibZQsU3jxiIyvADXwLV+IkwCN1N/i0qdBJZEdyRkK4I+kbXQJRwwEis8JSNdodBY1mLB7s/R",
+	"OLUgMMnxqPibGJeFb/8RUwGEvfkxe1Zc7yByMy1Xb2BALbE94j42498V5Xi7Ndk0UWAkSRSQ4DYWxOsL",
+	"HSF1bJa+df3qcFnvjKBCYhmXl4sxZTxuXekB4fWJ9rWQJVcDm0M/jGAqfXCrv/L2jnBRjkuUGdjGgDYf",
+	"mKSDTrZgVOSnIjWVfFDp0uSIwVB9htsSAi//rptmQdvGftcCuCRjtQU6YiERZLNMS7gHETotRI2THq2V",
+	"4x6lSU4stJ56Rkx0mwI4Yfiiaw4qak7vCCKf8XIVEoFOLv92+fbd5Q/v3ozQhzcf33z425vXI/T6zft3",
+	"b67evB6OUMTgfO3CleRzL+SwgxdnI18Z094OKpE5rTvxSQ2ncyPrRKSVwqkW1luvyEf4+2/mhbzwMnIr",
+	"IQEPsdDsmWlp4O8RabOu2pcw/XnMrclfM9bOBl6bmeNjcN3sIm3pwMGKtfDiciqkZTrzXnH0iqNXHDtV",
+	"HAUqfI0lvkz4rswxh4KmKd5sKrOk2qealzrkyoRMnHJ9+LZekScC6fmX+Okl3SI91QkR1TWZylCijdj1",
+	"j5iuliarXpGi3eMHDGl546ZUGtSyqY+6NCUhc3QQoXgVMhyQAEGTC/NvfWAHJ6DxasW4JAFaEK5LiJtS",
+	"84olNjqV6bz+04qzKQliTiokU/L8ATfyvR20fCMfoGbV7vxp60YnZXRSW5BmqyZv11JmXYGmnDRr9H4L",
+	"oq3E+01RRMtqTB0Imu3yXu+0zkuWk7aaaMuSMYfleNnJe9BjldulyPAWZ7VwbdnHnNLOz6zQn8fcqtwu",
+	"L88oP6A/SRQ+pUgdB+92Fb9+I7crtxRNble17GrpdvVi6ujEVClt/crnOKL/xOV2/o8sDAhHIbkjobDh",
+	"Pb9/uR6QkKhtFra0sC6rfz34OkKFp7ZS/vXg6804Yy21oKz8squ5v+dMsikrkZ01tZegOpLORoInigUu",
+	"dLgQVH+fxYIEcNj2+h84mjPldF6hGcdLcs/4J6hmXV5ZaYXlwotcV6lJt4v4cW+a0arERaqAe6nXZtxV",
+	"BNWaZcwjErQKlFOCjeXIpkmaZ8jM6gb7Qe0Ug9v1EqrYR2mvkholNTjApvF4NdFfqSOlbCBYMs1Rya4V",
+	"NqGBnhK7+YjpoVpu/FpXe6282FoXZNA6HqthF+usTZEIjqZFtzKmzOqx3TTMZGvb0ozTjlrcxL9Rk9J9",
+	"9MbWpFkBL0vSqopuArF6QbFHQVGkhSpJ4H6vlzamXSmZkTs6JZexXHwgf8SklM9DSiJ566/9agb5KDGX",
+	"ZR+iGtxOWUAqkmCvKCfilpYYvh/JlEWBQHEkaWiuhQREIP1OahtTMkn9ye9wWN2bZOgeU4kmRN4TEqEV",
+	"C0NR3plxK261hVKYeywId19mjksU9/5f//4fT5+/+O7loIRy7ginM5Nq+zbmNGv6cOrzzq3irZDkTqZK",
+	"Xy6vmH0Llkt6a9IfUzLJujlk9jC1AdU0+Z6FYSVN5gimXaLm9MtN44s4lGWCQ19i+HJtjsm0+4RjuWDc",
+	"iMDbFYkCGs2vB1/Ho0JTEU+nRIjrwQhdDyT7RCL9++npafIC4Zxx0zU0vw1IRElwPUD/B12bFQ1uzevw",
+	"Gw6VSby+Vd6R+clcZ7qdcxxJ1XlR3sNA6WyvmeHc5pmhBqPMMDp4IRmiNLVrcprohihbLIhRh7FLe9HD",
+	"l8q74i6y+yhkOAD9XOnBgo+ZXw5OVkxQe6xqJ/zqw6tfPg5Gg9eXv7x+OxgNfqRzKAo9GA3+SuVP8UT9",
+	"EbIJ6PWfSRSQkKwHo8F/kIgFbDAa/J1M7Au/5jK2pcRFWar8M/AjJeGK+P7vk4WUK/G//s9Mrobnz541",
+	"8nPqc3T/ZUT/ZrmSa3uJqzzTvX6mT+gihpYsICGiEZILKpAg/I5wtCbywp4aEdWlBuGNSHki0Jis2HQh",
+	"xnAbDwl2DiIbciR/vHrzsz5aPoFEyEKS5VPG58/cv27NEdUI2ePFoforhoO7iCHoG5EoWDEaSXdSyWYz",
+	"OqU4RFqVoQUWSWv4jNZX/Jb4sylIflbphTqT5U312eMlWlEyBWmSHEGaA1oZr0qOZ12z1pHS6TcvdEFr",
+	"e/WPBHB+iwIyDTEnsDzakhyOoF81DNzEhGhmxgMaYUnErVirfTFjpx/URmy7ZhXR2ubbPSK1oWVJlHax",
+	"SMfDR0EXFqMlkJZZ56YjvFxz2JbSZgGW5FbSZTFi5Sn8urOAmQXmwT3mRKvfHe3CT2YQrcO3yrdsDd4t",
+	"DrWBOndRGn1np74GqCoc/qox07STC3TO7W3zWXAJsZazTC0blCoyK+UaT48TgesZNA3L0CRa2oWs7VZG",
+	"tDx5qJIh/icgByRc2uyDd8HEDVj/WzwR19xeQgy1DFcFU2SOGj0DonIzS7qoncFWQGX7E9HUfL9BjDId",
+	"urMBQOk+vgmeLBGzLU+4ewHbC9hvVsAWGafkLnGBe2wjlFxSRiSSnJLM4b5O7KEhol9e/fAWXZl6cxpY",
+	"ooF+9Pzs+fM/waE+Oknyt5iMLNqR4gSH4MTTKYFrqwKNf78Zu2IgnJg40YgMu4oMePNZcvwjCIWangY4",
+	"WhvjOU8E7pcoXk5sko5cXIT7XCXJAizxKfr/kzVkA+JSu5wYhURKwqFST2T+IUYooHPljTKOxrdjdDJd",
+	"kOknEqDJ2liD/I7wC/TrikSX79+i707P0BRHEZOIfF5xIgT6RNbIADdieIHucBgTHW+rP0Homitq7mlw",
+	"2azYaPD56Zw9NT8u8ep3/dYNoKczPCVfvqplhBV8wznjDRuSWxn1GiRmRJKpNTDJGZdECDwnkJzR/rYi",
+	"/KnacZfFZ6YWJTAQ221Io09iPAQn3SAQ4+L3fB0Ncu5ZCRxi5QzSgsagTCUpjQ444VCfOqhPHZRNHbRJ",
+	"RiDPVEA3jWzW6Ahndfu+EgE9mrwcDbl5mje0ytFqZ6PlobLctHKdNc9qK+crO5p/tED+I75BPyz/6Rt5",
+	"Y9l1aHLJqhj+IZP3PCZ2L2zX2/S9zcJFrSRZDZsVrucKdLIiXCj7DmEpOZ3EklzAAUgAxzBwxhigkH4i",
+	"9hjpsM2lLkI7c1EcC4BsmT7kYhFBJ2plmIZxzSHSinGJw6HxcHhMHOGXBwSh1+biKpwZ7yY+6Puuw0lv",
+	"6oiv0TBICHFPNsGOw3e/7yps0y1plWr2vqidyuyT3/naDBHuva3UsB2jTS391Iy/Qe2b/uKNNK/7/Cal",
+	"W8JMD6lvD4CVCmv3jk5JJEpxgFA/2kzZjXU4EoQEjvUZXsTg6ueEzBgntsGMs+X4FI11dNLYrbZSHeOA",
+	"45lUT81Ubm2kia5AkdyMRieFm9RSiT+4Rj28SDpYwB0dkX4fYmTQSSwIR3gK5GfyyUVMa2nXS3ITCjrQ",
+	"byZRj+6xgUzIZyqkOEXjCVngO8o4DrEQeC3GhaJjXCfE1o/1srrSZhWJtYcowksazXXwj90sCAYilLtP",
+	"FmNAF9cwxj2nUlo08UEtkvwSZGRbhy7/D26cSzVO+XVw2OQyy+/tx1/Rd8//9KenzxEOVwv89AWEsp52",
+	"UULxmGysHDuWSI+EN89dfFgpd26EF+XYudFpyUTWpd43oHVO4L74i2eh+++/L7+zlrou2WpanMzjECsF",
+	"dWtiM+V6R1E6H9xQl24kW2s7FyYKUlgxtAsQxVNJ7zRiIlaQPicJUAWavmOfSFAehZqq7PTwJf7MGZQL",
+	"gI3oEoe33GCtt5mA2MFosIiXOKp+PKFM4BmR69v5khWe3tMwCOmM3IJIvGf80+2K8CU1KQolZ2FIglsR",
+	"T4TE0ZTcGqJUjxdkSac4vI0FKfRLl4qlb8ln+J/psmypEwW7UWaklALvthB6Pk1k1nGysrmCGwq8WyKN",
+	"Mp+e/ZCi6BgVVVOmXGMm10a9V2dsqUafzurqjjy6lDbLb0oqZPn3y6f/cfPlxdf/MdhEdzVYrt2J0ybA",
+	"qEJC5tWqRxqqnYq5XtLsS9KkhUwNk1ahBGHiD9U7zLpZfnT7es3IW6ED1qj3hgbcRL9BYMB97EaogPny",
+	"JkygIIy3QQR6UdyL4sctikvYMPpUG1tUzwED7R/dEfTbh3eu7FjEoqcafbF3olxM1pdrW/rM3POz/3pm",
+	"L95VeJfpKRuhV5DSK3Pj3wnp56UZ8gi/dS3xZ9PSHIfVvCeZxCG8KZo1gW7M4XpkY/N8chSdBc7NMzt0",
+	"vu9S4crmb8ohlF8jAmFya32HKmTzkhtUzqgO2fx0GYws2mX/ea0GsNF214PhKXobKYaROCIsFvYJOkkg",
+	"t5DNxSiNnMEvlmCg/pytpwbg3tjFcY5HaAxBj7n7WxfI3pFNxiv0vV4R9BOLBY3mI/QjY8FrsuL0Dmhy",
+	"hP6OJeGZX37CEypj948oCOHNK45pRKO5Sf9j5wgRcreZmZIouG2c+il6Y2asPIeQCkkCFJF7IiSaUS4k",
+	"OtEhdJQj1c8Q0vho7BAu9j1xaWVLUxM0BMB2ld83/ambR9u6gFYfTZRebt/vy1ug5spOXX0wyz9vo1Vc",
+	"kQ91wgLgoTEOglvgqGdQtATsEPuD3nZOluzO/WbroygepMLUfZ6s4Vqf+oDzLO0zXqQzCC7URQoMB6QI",
+	"X7ORHgXuigZU4DknBDFTaka/80TxaaBvl16+f6ujx5aYfxJ5KkZ2+SD8E5GQTCVnq8VaUBay+RrJWDJO",
+	"oUvDbDARAMuvkyQSOqBUdakzVNlOBUNrFqMpjlBIFGPBKFGgm05CHH06vR6gq9Qt2hkLQ3avU5ja0c8L",
+	"86YCsZWmZnSiwU62IskSQO3GkcZe5/SORKPSo5DC8p+8PDtTq5kbb3iKdKxuVqzprRYLvCINZ7/fKufm",
+	"wGWJlkxI9P3ZmTLLOZ5KwoWppokl1qcvityGuZDI7z1TVG8qBgoL8TOO6CquvtK9TD1vygqdblt/83iU",
+	"iiVOhwuXXjgu3g7OD7Rhaugu4tMfTc7oPk3zsaRpzgDGSc7mNmmaq9Mzp+VJI86cES67ysvcOZcfZybU",
+	"JY1MtornR5a9uZTem2i3Cn5d5vRl7Sem2+Ynl+moaTZbQbLpkfzpIjv5bxCczX72Rghteg2aYNpyWbZ5",
+	"nuZebD0msVUkvdQKFYjuNRWrEK8RrDXYvNRmnzC2uYVJztH1wDmAkOKJ3mmneU749eACnUGg2XRKVtJ6",
+	"t+b0YJhJywTmugDT2pj7ymOHCZgrkVOl7Y3J7axLGsnvXmgXR0uoF89f/vnlX77708s/jxrEVmqlq5Kr",
+	"ge+rfP2Uy2CBAZd6quA9XMdnZ99N4Tn8SSDXEY60r4ojca+cNeXgqm/WAWwEYeVukwCxSENOLS8SZGJf",
+	"Svys3357+3qkr3rqOiqtTymcICz2PhEsjCUg1A6gJp+lGs6KQfBGMxNoHtBEXV7ZjGs57QTWX+DvydvT",
+	"ktJjI5MasPhx+oqfIkAqUaQcSJPWUWRWsZVbn3ORaCT/9LI0r2OIhdQJ7kruR04VdwQIGzCARVOCMFrS",
+	"COJTdZrymZmy6mPz+doDsuwM/krvSKSGt5x5gUI2p5EwF3oXhHKBrgfwI9JcoYbVTHE9OB2UBo+RGf1c",
+	"7rFp4DYFeBhaE2TKiUQnY7FY3WokQNDPaMk4GY6UJc/JlM0jKnJJVT1Cdcx0Ro7a0nuSUE1CXGVqPkPI",
+	"VYmx2+UXhSyElhCVlIVtPkWXkKQeLQmOROqG+BPhSp6djOEn9PQp9PFUynA8zMtUIEcnU797/v13fzo7",
+	"y5zflIrUnaalLlnFoLiM8oGFxY4FwCeyLucFTfMjSJNg0h8qAVDKUxkpsp0EqOHXHTKVXociUeT9Mdj7",
+	"Rtopd3bgZX/7MKucChZt2czKD0ISRKgsMaM73WMRwu4MouY8sXVGxsyb+vzwfkH4AyVZ1B9UEi3PMY1u",
+	"OZm3QsNaBQBDvs8PegSTLTFTxX/nORpNLdlDTtRoGPQWy0rR0Qjs7i1d0KOBztMxccXvtE8f8DNdzN3N",
+	"Vq6+kQ67D5DfGA0fDeJVsCWH+BQ+jG02nvLsl1peZSH2jAQdpUMJHyYvZkZ4ZNapVgs2YvqJSiwB9N0C",
+	"jBB8P9LfD1rL8UFLqD+vitrlfiuolD513N51wVZIZesA5O0hz5Qc/AYzeTrZ5ZnL04mCqiOSVdpi9jxs",
+	"LRZHM09qZ7DdscjBHWBsBISnFrHBycmcg21wGpIsO5uXXsdmcx0hkqiAxsDKrC9U4/2Y5i7RvEt0eA+n",
+	"KokHpeOiHDTsyo3nvJvMdegnNZ5Owx36RnloJup/H8IGrn5tLhqwoT2aYdBdB0+0iVDIXrRLppmsYhNd",
+	"tjBPFLnWxRy0DznYjlC8xeameqThdLxxbRvl/W2oBYMXjSghUimhoKem+Ryv9Fefv4EGgCX1VQJ6jK0V",
+	"QdOxeAW/1Z6LXyBsNQL8SsXG2YJ2x3W5vAx6fueQwAI+nJkTUQIfeeoXjelW1n9ZNw016N2m3m3q3aYN",
+	"ozNMieyKIwE4A0jVYz5FYxNFIcajVFadERpPWRiSKYQoOex+wbhNufPbb29f68iLXaW9McPtKtvFK+he",
+	"24NN1mxqLXY3HTuE35Sa7rqSz5JjfZXSJzGly2T+dTSYcxavau8dNuh8RQEfWEiKNxL/qrpGcAdTUx06",
+	"0aO59DYQ/BKSIFuHbViaj3tHVbXtrct6A0w1alMbQA/ZMtSxSpRZpt1ZKph03HcTKT5oXpqmyUg8b1zV",
+	"K9XGFDfdDZ3/TCArPpqsEXm6xDREJ/rObWmCqRLi9k+5bSkhk3klLbBGTpLmiDAnJLJ13GEdLTPYpXKy",
+	"4aZa8/j4uaCGylK4jGEco2/0WOP0vazEdtV1H+BvxtGETNnSHFRBZq5Gc/xhBWZhsXK62UQ5agzJfGqV",
+	"ZKyQhQ2FomFVhE+V6CqJ1hBG2Kl82wcXv4JlqeJls2oZlgbH5tn7365GaIkjPFcLDFnk9Forf8eDt6vD",
+	"lvTcasANHyPVGoQl7jb8XjPyMcIYRU3ltXjN2EUiejdBLdSfHp51VnB2mIC1F4e9ONyfOKziCDCuigII",
+	"R7d6+HIDnopbM37lc5hS2dMcX6eGyvSb6uSmfvqv3ERz9YtCPBc6oafNUgdZQy8gDYvOSnA9OIe0o1/H",
+	"SP+gDZwl7ECJw7zDdRmZKVWsWWEF/ndM+Dqp6lSdogEjc18fI2XaQzKNYB3hJZ0+5URId+uByvPkavZ1",
+	"lNR5Gv9+PXirS7ijGQ0l4VpCnqMZY9eDm/EQbl5MsH0sRkgwLhHj19EKzyGJCOOw7hrryhSzh5cxWuJQ",
+	"OZrEjfGJrKGqc3QdxdGniN1HyKAdzwzEAcHsp+i1rkodJNV+zOVxHK3Rv3389RddWWt4HQmGIGGxvms+",
+	"JxHhYN1OcYQmFI4XL1Kh2YpyApEW//KeXUdqmuL0GjatLFVpWc0Gl4VKT4AKERORxL3YAlbS1GdTljoV",
+	"tzqzVDbxtKLXB82OjCcTpWLL0n9/96JEMLtPvc1ntwIXS0tMxeCRkFTG7t8ajzaPoJCHeVSWSqptlmSz",
+	"OCu5Ph08aH5kkxyslOO90/bek4mg0gcGqXFrM/uYzmWa27BkuJK6EeZzymRyCSs0uqpJnraEQTrKPHro",
+	"ZJvKuXdik+4N/9emafc2IbMGA2tjoqv0t0oopMr3KiGMJtOqNGt0bmpl3XrO9Oh8teJatIlVKV3tBieu",
+	"fMSNPLqS4Zu8u1pZs42n10uah5Q0BVL4mNz0zh/I2QvMmQO5oum022M2m8JbVN0Wgzk+EXAVkuv8WTZk",
+	"zr47Um7gGK5cj0vuXO+yWIXnaRmWGE//iKmg5emkGj8118Mevvg1lvgy9Q3eHy4k47jMB81+tGqKTFuB",
+	"KiqnoBPl6DBuTjAu7EkGi4goP9wY2dyIcsFZPF881eLuxAycmuBQX9rf5fp9NEtRer2kk1iJegGVrTns",
+	"rc1em9esbixk01ix6aJ9zYwtML6N7xu1OVstpIdpybPp9/fAsNk8NT7c6l34WDWES6+3NLqt5W+4UE8j",
+	"hNGMhkSHED0VeEaQ2rxcugjQaT5Bug5Fr9sR265KluwwU1pNHRNvKNX7CNZw3yh9CpC+bZWWwYUz15xE",
+	"KKqqUUpDjwqpg0oJIXd6e1NtlTR6wNZE6aqCYp06+kBWIZ4Skc4X46uXjJahQuuQCwSfjiQrvJ55U+Ov",
+	"kP10fYoug4BGc6XdAOxUf2PoCEWEKNECQPaCrpSQoTI7NXTy8uy74QXiBGagXg4YAYj3FF1mm1bMggqd",
+	"A1ZjmatPkMt0mGGTTU4PvmG9trmC2rCqbr1sM3umqSGB25XhQ/B0YSVe6x2rTRW1scRyORPMJ9XIgbRt",
+	"VJ7SSNE0lCqMPqEJkfeERKmMqzgKEM7Q+IWLLLSJBBLWH2+GCjeKk10aixsaPJ4ZR3eevbNMmSUJNrMa",
+	"qjqFZpFaqnLS5HbGhwlYeUax90wrQpRNJPbkiQC/+MKlp8EzSXSCrRBDUiNyull6r1a52XILW76mfmtZ",
+	"BTYWPaWmqZVwdcVE28/y6IDG4kr4K7CyhW5AGcuG2whjLI7dXK8n+tRR9MgjYu/Kha9nV0/SqZQgNVt+",
+	"rCzYmu98mW07Dmtiq4KP1CFn9R5S7yH1HlKXHlIJl8t4VRoVQz6vCKdLEkkc6ursZQXdh+emorsuC4Sg",
+	"Gvr9gplA9QBRCbkAEA5ZRNIhh4yjgIREEgjsgSSvQtehLilCDeQvdT7RsQtvhDoqOuZmLFZkSmc26FDX",
+	"adcBRswkf0tKFF0GgS1TdGGKGQERISPSoJS6Wl8I9VmC09ambvyDhgA13LTtLFxmWSqUM/W6oU13xboP",
+	"soI5m5adJVcD1YU9KbtxqbjLHTh36gPLeKWvXUKJ7gyPtLrTWoMHuyUp3s5xn1UYO3vfRhPXTZV88gBq",
+	"lXjqCqZty1ANN+o6oJgGrZSlHx+N0h0lGCJITaFyG6t9BqODGkm5xMRVv1aOeIS+gjS3Czw9BVi0Rj8B",
+	"Ot3QS5DxqtlHyLBnhzc3euZsvk6QKIHSKBy1NTokuyTOeYolmTO+Hp+jt+hthP5GJWcj9Aa9+Yz+Ru/Y",
+	"CF2iy4gIuSCS/pMEuo36/Sf0kxK9P9LPJECX9/gTGaG/ob+xMI4k5jRco49Sx0jxtX3+I/qRExKu0c/a",
+	"uzI//4Z+0zHmp+gXvDQGRhzRP2KijYuHNLfsiqRDw94ORoM3g9HgcjAa/DQYDf42GA1+HIwGv5VGf1WT",
+	"8IuzLi02z8vZ3ie97stv6ojMT1cDwXWkr/ewIxtdiypXnH6rWqs6vYRLyhQsE/8Nqlu9eJzKFD68pUZN",
+	"JzKp16qm981VqxrKS71mOWqrWvTfDj8V10ypztLSn0joRyk1NwnJubluJOg8IsFTGmkAoxSFgCtagGcI",
+	"iWczaCkgsZTyHoc1SgQS2LlyP+MpWy4VUY1tIQ5OAGLhd3SqHNnVirM7HCK1LUzgUAyhHG/q2idMUFco",
+	"gUIGbeykii0gnyFqObylAYkknVFzkbIBU4N33qZe6VRfldthnNPSwi668D76QASL+ZSgZFq2xvuHD29f",
+	"n3/46+vbP599f/aXcVm9oEasU41+G/OwHAJUIyBOBAvV5kDlYjZDY/XSGJ2MF1KuxPmzZ2JKpzyOpotT",
+	"xufPbHtTAkk11sVexsORhpvc7bkIRtgATvFW87C6qc+sII2bau5rNgEMK+7cYd89rW+II1sSbkl9vpd5",
+	"zEZUWg2JlKzVdaZZQbOZ32tGtrZCkUFspOonAkXGx6azscZnV2HMcahYxvyuC8wbXC8tJ8tSZn27lkiy",
+	"IX5WiN2ZJhvEtNvM/tAvN1ofeWbejXt/hKxcXHHJMS2/LANPTKHvMkMGhfST2wtlizi+goMQV8YOCthn",
+	"veKCU2xeLQ86ewR2xQOaBJ2p94wM6fIEwUqamxZZuZzU2caWAIpvNiU0Y/SWRGui9TQCSgP9LOhfZwjA",
+	"xlRaIE7S1RKfblXQavrn6lGPD6mAz2phH5iFazIPTLebmQfwcqN1kOPP3jjYDXcWtyfJ4lswJkw5vIab",
+	"twKdwN3bYUdQuiv0YO5CIhytXVqvspAtMGlcmH3J5V3K5eI2MAoiE7nkE7Q04YQE6u/yFD3mqY42Myum",
+	"8yzOOFu6krzoBIeCmRiDirgtCUFaO6nFZz4BjvcDgrdZj10mRSMRkXR6G9LIzxSbk4hZVLsxuexOyr+Z",
+	"LX8i0oXgHvQmX201uK3z9La7WpnfA//8/Y3Lm7REJ4VqNEr2hAERUhcx3uGlyXSFlKabqg13QNOfdnh3",
+	"QAUpKRP94wj9rCTab+jE5PMCkWXh/x8Ho8HPlXC/kFjGJYvxjs7IdD0FK0C1sCiszZx1kqlqX4LFloxk",
+	"zcYuXRxjLN0k2ZxTBoMX25jXbHmQWmnC5ilCT158IEo3ZgGUJPFLb71ahWYZdqDAPtruNal2fz05dSvZ",
+	"EI/mgJxOSmmcUiLIFIJ0a5KyIUZpaySjih1/FG4/Zwp/pUmokIC6VCzfVFt9zW6zMWg68pt3ZoldZu2w",
+	"ovjMa30PK+dxGknV1s676kK3IKIpR5m0J5DuZKhzMUJGSp6+mKE7eCJceS5IjnLi7ltUldVNX7XY/k7D",
+	"hu5al+bPod0TMHq/rUpvuYJ+wI6LdNtU3SZKqbUA6OxGeU6j1IjjShTMr9KOKwGRh2/M7zUjHx8SVlZu",
+	"w2vxmrCwdP2I9mBYYlbVVeC0ardYfzNR/x7VN7ONt6m9CSUn9DWaBUE0sBEpeAqLoB2X5CoPOhFEpstQ",
+	"AALCoinRLe1rVJi7PcEwV99TzfMx1fTcZy12tbfqgedRkuN870qgSY1iGKq+HGjCIt7WaUUpUPv4gQuB",
+	"7rguWn0Z6PoVbVAwPgVA045huWisLP6ZvHqs6qZd4c/0UvppnS2KfiaDNR7FlHHVwRT83JC7dlLu06yp",
+	"74J2crjVu9C9C9270L0LfXQudIl0TYYuHk3rZ+AuRXSJQwGHz7aebkPQWycB+LlY+/bVo3Ydp9ZJxYms",
+	"JW+7vKnZLw+z3WxeGap8icwYqUowQCsEzYlydhdSrs6fPRujk3FE7m1fp1O2BP/UJBPASct8q6pI4WH7",
+	"HdxQ9nVflcGufbWBn/CS3zlLwQA1D+pGP0KzXn9YG5veLmCjRW+73tCc16832555XttlPbyH4IfCUlzh",
+	"nM/VKBjz+vqKfSLRB/JHTMrod4WFuGc8K6zdj6NyPMWuRNEiMdjXE2FLwuEg4ESIcp8jTTKu31EyfBlt",
+	"mM8RKxaJkqyTeDolour8GS8Jkup9dBKRe8LRNKSKwPWlNsiM9YlkKtSlllW9V0IXecQCmo3sPEq/oFDG",
+	"vXS2pii81c5wtVEzYgHUFBfI1BbmCE8UxZ/DO+ojhdTmtliQ4BR9dAoE8mdhqVV7hjBLPh7srBJ1XlwL",
+	"QaYxp3INH2jLS2BO+GUsF6Ul6V02JVgxvT/naGyqpvwT4vHO0Q/QCdJ3w6CNuRyGTsZAEmWPqIBeoZCk",
+	"ZAw2VqvbwbmZVvIRSqEOvqpvoNGMlacJgJprM3OD4AdloX68evMzgv/YHHCX79+OkBKeWCaIL2Tbmc3o",
+	"lOLwOkretAR4Mp5AFKoky1u8oreSsVCMh6fotw/vIBjxOhoD+v1FX8P8+uwLXq2+PvsCBtrXZ79/ocHX",
+	"ZzdjPZq5qjlecXqHJQSZwBJZQh1eR4yjsc0fdYIjFq2XLBYj4ISnuk4jeo/lQkdCBmwaK2PRlLAz6aKU",
+	"iR7SaH4diRCLhSlMp5hsBW9aG4fqg3Ndxo8ESFvpynlZn15H146bBYqFzvuWKf9HojsSshUR51Cgz6zz",
+	"9eAcfTk9Pf1q6vOxyF6rGl1HqXZCNfz99PT0ZoSutTK6Hqg/lT7Sf1mVpP+ltFKq6h9cVThJXdi6jiA2",
+	"BbJiubhP66ed/s+xDhIVxgIL4dDAhovSSNCAaOdMdwkLoKskogW+I+j1P3A0Z+jDm49XaMbxktwz/umJ",
+	"QGKBYQl0ji4Cb+gPVVITPvJ6cKVEmG5Bhdvu0+vBzdexknlCQgJnIQV83Tibkm58HYGa0eucfQYDfPk6",
+	"Ql+uBzEPzXhvIknUIulkfL99eAdD3XwdD80mVFZTjOVCE4GuzLAifElhv0bK73g6Y3GkL/guiVyw4DrS",
+	"XzwyeaYniqBMJUikxY/I13iEpf1Z8Yf6IsVaz2w+6pH5t9k292/jR7p/J0XUx+qDzG8LxpMmFldK+ihk",
+	"d4V3rZy7dVnjdEUZ10YX9tQnYWicr68DfVRUolFDlxW8SP/uwmzG19EJTmWOZLwsVi8gU0Wo9wsGEkFX",
+	"cYVb3kDYy2F6Os4xHaMTONqCdCq6CzFMTWLKIhEvlekmJJt+0s2vIxrdkUgyvi57x008ZHOTR7x4XKjD",
+	"6K6jyi+5sOeCNtOZDb8e4yC4Vc/Wz2CJ9WP3Cxrroqf2B/Xd9l582glXrGhSxlA1M3PvbIQyvwKmoTvV",
+	"t7PVN2gTdqxkDA7QZH0d2XRuI1hxSSI0WWeu24N81uK2mIxQVBAb7Ioa3JIUDrEQeK1+MmCa+tNthiKU",
+	"dFZDym2t/ZG+b48ksxkL8ykJzeTcZ15HqU9eYB7cY04CohxTNWZCF2OXdSBZt+zSJrNfYY4DOl9mv8kl",
+	"61H8aHNCwNaChtUlyvQeFKqtjbPIishCKyBPrgoJEahIlKY+sjZ8Ap6/rmubyJHRdfT+t6tnulDy6zfv",
+	"3ly9saVvlToYuryByqg1dxHAAlTe/4pM09VfFSnqyriKJdHLs+8KFWz/ncUoYNAhaJdEzqrdWxGuLDro",
+	"/TrCMEEto09enj03ClBJVDAf9C3kKv2U9HwdTRVlEYECZvS7Vp5UWSBW1U8x52uTeEJrLCXODbhhNdcY",
+	"xVEIVqHibq6dGINqCbY0xlUa8VJazfzTKDWYwl91JV0SWItLG8iwDWjCArhKOk5n+1Ukkq7KDiSUz7St",
+	"GlUk4YZHqcvD8H7quhA8T/u5+odJdsBXjnBcm1egf9w/7e0H/YNhH+X4ar/hOkpEwChhyFGKv7Sa1TJ1",
+	"qMkkYs54sL41joLrKEr85xESLMkkaRtZSFoQqS1H5YycKmKO8Io+dQWNn4jr6N/wHU5KHCvyoJLikAqj",
+	"2WFa2KVMk8w4OVMWSUyhoLimjuuIx5EhhadPkzRhTxPX8F/dSya95RX7JQ7Df5U8JuOLlKV6HWFDFfcs",
+	"DgMosIzG1w6IB8PnJhFTICEUo5hZmnwkRJ5eKzdQUhkq56LaVxiMBnfWDRw8Pz07PYNU6XrBBueD707P",
+	"Tr8Dp1jq+l7gBiiR9UwL0GfgBLOyVAMf4GKTOSJhARE6AEe/Zys+aw/rIklcq8YWaHxHuMu/dhtzeqt8",
+	"mpCAO6G4LP/crMl6pcwX1dGtGnI8HEFeGeB+sN0gsQsBRMDJuLfB4HzwUWIuX8PcwFnUjjUR8gcWrDXW",
+	"Fkmi0TasGEeP/ewfQrvQ2jluTKfsBrCYyNev2ok3kkl18OLsbAcDwgdqF7Po7pdtyqkihZd6LmVDuDk/",
+	"+wEH7nNGg5fPv2t+5T1eK/P+irF3mOuqBS9f/Evze1cLzqQMCRy8fH/25+Y33kYiBt+XRDJdjMJiBYPz",
+	"329GAxEvl5ivLSEkdBqyOcQX6gOX3wdAHHATu8AKoKdqGMIk6rVq88XZmaZ7KEUvSRgqPRYFUA9exBqQ",
+	"OHEOPPQ+gkgvfR0QR9oRA+YqEvR7FoYPRM9qqBQ9pzEpJeJ2T996AiIOKwlcSAhA0GjWIVD7TmhXrYM3",
+	"6Rp85lne2QMKnhNZdsYupJbnriScXVKLd6Q8OlEeFabvHBWr9A1P0Y/adVbKncsRMgAHCG5jVZnzJTua",
+	"wdoxmpF743ijT2Stlb+x6BaEE+3eGndBPQNvZ8bZEh78EUMCMnDki4ykvvqHVAk8ZfkviYSji4pIwqTJ",
+	"s3d0SWVlNGGq4a+zmSBeLT8y7tXurV4/n6ZvPns3/VGjsP6dmiuQNzuUAnZ74JSsRAL8GhGX9cORrvUS",
+	"k2RI5m6xvvzlKw6APLIi4ex582u/RVb8aF328sxDjvzI+IQGAdEJGRK+V3NI8eSJYW2bfj0lA1zZ4puv",
+	"owo11RTbAU4Ti0iO9VOsXOQhfXDtBt+NMrLdm1NyL030vPPRzTlxCRXqeQUba5qHIKt9KTRHynqRlOef",
+	"EEsJ8TYqMTiS0MSt3IaHIfPXMFaGzDPU9rI4Df1KgE60e6lsweGhU4j+jvo3fmHyRxZHQYekoZeqkTRG",
+	"5caL0gH2RXMVxPjBiclSHcee3ee/Epna5HYGwePTytUS8SplSqpVXhAcmJCQN1e4MmDeNHsGbaDbQ9bU",
+	"rRkmQ/R/hds+KdL1Vu7tqDIAWliVx7y8x1xSHKJ4FWBJzgvIWyrMBZ0k8QE0ddCP8ByOmLUs1ZEELvRP",
+	"eW40mptId3PHZDvhPEITMmNcew9Qu6/Ixr/B5zyQVaLDiR7YPfZjQb2wQYoVj0v/7Nmk0WS2sUmTO7f0",
+	"cc+TVxC849x0e75GSZ13bmLlcym4IWD+kJ30V+6rP8JH9776IVoFuV3ycdkL5HxsrnuRX2u0fG4B/Tx5",
+	"uKgJx+YpKbCuctTzQ+xGM+ZG2Y/bnptE7713473nlFYt+foqvjYufQW9o0vNYAgnSc9QBBWNzJ2TwPrj",
+	"L8/O9Kmui3gdq5bmEt9yWOX9l/FODwJ0DwK0obAaSCAvevW1p4RkWkACxZ3vkYEthe5VxpiFDepxglqc",
+	"ILdarQ2JI0ENyuW/PyiwFwtoLxBBO140SEGBJ3vAYBeAQRdWVC5c2wc+gEr4qXceyyn/ayzxZeqzewDh",
+	"EI2H3C75AAgFgj42AKHIsTV6P7eAewkFyM9hR+Fp2VH2gzDkJtEjDN0gDDm9Vkvfvrpxj0EDZQzRwwbd",
+	"wwZtyKYGNsh100FAQZEAevRgS4F6tShsVI8e1KIHebJua0X0MQd+8MJezJ+9wAutmNXCCwWm7eGFXcAL",
+	"XZhQ7vq1D7CQJBHbGFCQ8Uogdh8R/m1gCm/sJ/dgwiHaEm57fGAER77HBh+kkvtVK/yEkrsEDEr4uQoz",
+	"SLPSLtSl638/OIEbvkcIukEISIpeyoi4WaXtAA/wonftrWbpvQcDugcDmiikBgDImDLYZJ3x9/Y3Nwse",
+	"oW6udxrcTvS+fa1vv4mSf1z+fIls9nfpH8w62Ysb78mL1oFP8WTvuu/Cdd/UtklnaPPx2NPtH0sYwM/p",
+	"b+7d9kM0DdJb5OO5Z8j42Lz3LI/WKPf0qu3l1D8zgd2oyfQQ+/Hj0zPoXfluXPlllnAqCNpL6e3xjL9A",
+	"/r1P371P70cqNZ59uoMOzvVzm947+9tIzaucSdq7/LUuf4aUWxkG/UG+n9f/wBbNXnx/f9a07n+WRXsE",
+	"YBcIwHYmkbv96AMCuMabIwCF1OgHjQC8dx/cu/+HaCy4/fHx/RPqPTbHP8WXNcrdLVaXLn+Bn6tc/mT0",
+	"3WhH1/9+nH03fO/pd+Ppr1L0UkbBzQqtewe/SOzoMpU/QNfdL9zBgRzNWRNcSBqGpgROV/kGsgzWIwrd",
+	"IwpNJFmDJSREsj2QkN7oHkXYWBxfpQ3aHj+oxQ8S8vW3Lx4VclDQDP7IwYMZRnvBDDwZ0QIGKYbs0YJd",
+	"oAVbm1Uhm7eCClDI5g4uyAIIxwwYvGPzHjM4cMyAzVvBBkDJRwsdaD71Ue/v2LxDBMFN4IkodbBUfyGb",
+	"IyExl0k1V1tIUQmJtS7sGgS2MGy6nOKwEZBQ37Nj1fuOzfcMS7xj8x6Z6BiZUHRZzSBemrRzjMKXneaM",
+	"aGaCWpGGmxqhBcsqW6ALjwwqqKcRL8RAbZdGDTaHCvTG9WjBNlLyKm/W9qCBJ2igKLiVZbEf7ODCAACI",
+	"6uq5kAyURbrgMNFvnmDbCF5UToNqTucR4ySA2rSQOY1NBRJ4PRyhsRGuY+TENsxAV36G29DKUkG68K1o",
+	"Dz7Ui/wNgIiHMYj2C0c0cnoBkdAc36MSO0UlujKpEgcAynB2KE8uAyhDrJn2FL2VAkm6BNwRS3Kr/h5f",
+	"QC1enXFUEn6HQ1uRFryY26TlUBfuNkWOodZwDCXcgMEjU9rcSAjD70qaLrDQJ0UsQqmB0bPiELqLeyrI",
+	"UJebhunqXNeJ9FETzpWd12Xus5XnT1ECr56YIsxo/OWr/pBytPXfPv76Sw5yDdn8ibCC9EQJS9hXy6Xp",
+	"/TxdBiMUkXuinNV4ElKxIAEyxYqHFwijGaZhrMUwRm5N7CyTozNoqP5eYbnQYpYBfeLQ1OOGOssCUenc",
+	"TFgvbt4TIRYLdDIW+I6cPElP8skI0eBf//s//2uEGBCK+NcnjgSfjOBIUD0ejocXaMLkQnusUACWBF2L",
+	"fEUZ312gl2cvTfF0RTHgJy/xGg4bBSHDU3SZ1G1H9wsWOqMmqx0ug+CN+o4H0A/v2ByGehutYnm4uiFr",
+	"2eS9KK1lYVVNMftea3SpNRxjaa+oc92RkYJdq49X0Hla8ipJHKDJGkhoG1VynoDXGeP2ZBwxScR4lEhF",
+	"sEqDjB7iZBXiKUkm9sRgnTAlKgUJZ0osKfFhj9q0bkjbsMrGDAIlQUEDDE/RL8w8MwWssYQez62kdkPA",
+	"lE/RpRL2qOIQD+rcK/GeAvh2L8nTBPGtC3NNf7087+X5wcjzNHvtSKRnjNiuRfoH6HwnIv0iK86VnDFI",
+	"Q3vBumspmV7jb11K6i3tpWQvJQ9GSqbZqxMpaZjIM57Dnj2kozmOMH7jo55uH71xqEc1yQb5xG6kqfbY",
+	"IjcyHFlzupKs2G7vfewuUiP1BbtRwMkA+4nSSMbvYzS6idFIMUcVK3joxQe5QbJRREaOJfp4jIZ4DA96",
+	"qInFSL29aSRGZsP6OIzN5eBV1hjtYzBqYzDSlNvCRujjLx7o8scDmjZ7ibfw5WgbbZHh7B4/2EWsRYem",
+	"UR9l8S1HWSS7ebAxFskUHzrC4sGiKnauAfaKLm9g0fXI8n7jKTrUD30kxSOLpKiX1zuOo3jI2IleavdS",
+	"+9CiJjoU3H28xK5l4Y6jJR4yQqKXhb0sPLTYiA1k4YpwwSIc3mIpOZ3EkohnE7LAd5RxHGIh8NonUCL3",
+	"ikhHRLD7SIBlBwFNytGeKqYVLiICnYx1dMMXEEJflXmZ/uGUrdK/PU1+HNYFU8xYGLJ7FKyVoz59yomQ",
+	"I/WQrKRNWmaCKiwsihEnNvN1FK6VbBDm/DwE+9Geo5eegDxYuMYPbrEvYbH7mI1Nj3Wa2/+Cl+StEqmY",
+	"Rjs+B8ptq0+kR57tji3aoyBWak5zcstXE/ahz8sFwvn+ofoVmGR155r69fxwuzECcqPsJ1AjN4k+WqOb",
+	"aI0c8dWS8iZquzGO41eo9aaU1oVVR3Mi0cuz70aIcTCa7xckKtjLiMpTdGnEjFGlkXZBzG+czMCaZugE",
+	"I8meKhvdqtahT+7P4QUKlYhWXVCJTiR7usTR2nUihmjOrMVZFS5SZNGWDt3sZ316eNPnFrUW7wsP1lFE",
+	"EAWQBfZHTEOyk9iWNtxTE+SS1wApu1VRvCCkNLBla9J6NNEt3srjquhG9GEutWEuedptaxztLN4FnbDN",
+	"VcuwNlqmKqSkW1m/c0NuL2EprVjRxqYUWLLXaEajHUpoSztNuIpLNOGPcRi6E7xtmXdJpbKDXCybYWLV",
+	"hVwQypGJ7RBl+CpM4Rtj5jZeWc/NPTeXcbOh/B24hQGWWOgxfZDcVPMKnLPHbTfEbV9jic3u95jtDjHb",
+	"1DprSn1AEDc1tg+Am+a2YwNvM5KkxjdJLZkXaAuVZkzHbRDb9Di7sQtSI+wHqU1NoEdpu0FpU1RcSbNt",
+	"1XAjMqtRrkQhO3JP2eZDUJpUCldXBxDTKjA0S/17AkJ7VLMB1fShtho0M0Mr1fkJKBzKj3SJruREflgK",
+	"dW5FOI8G5vSSvFdZ+7qHN2vhzdRKtTIf9nONrwqY7E7u7tRe2Qsg6c00Fr7IME8PXRwYEOmnvBoByE4g",
+	"xG+E7fYDHfZ8d1yQYVc+Co3uSCQZ9wr5dI37YM9dgoZvzTLTHjM8kjhPu6NeEZ4Jlx0bPJiSHzXWvVss",
+	"L2jQ9dkGF0yG2I26d/3vBxN0w/eIYDeIIE3RSxmZttO0jz5KM81+fXzm0SCZTVxSg2ImUtwzGnMLEno0",
+	"AKWHGrhKW/U9OFkLTiY06m+8HFO8ZVdSe4fm1l4gTU82s8BKit16TXRgcGazBvsWYim/AUbdDwjac+rx",
+	"AKBduGQhnZJIeMVImqY98LlL4POdWeQe9TwK1NNspw/madnr2BBPJzZqXAazTF5op+mvDdZpu99Ryhrd",
+	"+35wTjN4j3J2g3KGjlKKpNlGnT56fDNhuR7dPBp0s447apBNK7E9cc2NSefRoJqNQv8qMdd7RLMW0bS0",
+	"6WucHBOa2Y2M3plBtRck04u1LDriWKzXOAeGYtZrqm8BwTxw5twPetlz53Egl9u6WYLIeOVVylQ17BHL",
+	"nZZRhSXu8cqjwCthM72qrcKuH12dVS0u6qqnqRZeOCX01Qal1F3vqDSY6ntPBU/V0D0+2VGtU0MjeXL0",
+	"V5qPHpm0bNbjkkeDS1ZxRV2ZV5DOnojkhiTzeGq51ov4K2uI91hkfQFXoEk/4+OYcMguJPKOTKb9FFJt",
+	"ZidXQ1WzVa9ZDgx/rNZI3wL2eMAMuR/csefIbx9z9HWdOBEs5lMink1ZJOKl4qEmqFHX5EraKwdnHrIJ",
+	"DhHw4AhQNXgyWZvWgs4jEjylEYoF4cMef9wQf3zlVr0HIY8DhEx21AeJTLju6ODI1KfVuQXJetUAkx8l",
+	"ns1A1AjNmSdjk0FvEU/gd6hB+/SpUA2VgMk/FkSah8O8XaKLFhqYhwo01aAewsqxmZJzsy84RILwOzoF",
+	"vo6JQCKeLCkMI3SpwtWKszsc6pq4pjzh+Mv1IFmKW9vmenCO/vs//0sJw9RUy19ybavA19Qa7sZ6SQbY",
+	"DwybjN9jsd1gsdM0yZTyopdp0QjIas5VPPtN4KsZTupB1qMBWZvJvQZuTZnGnpjrNmT0aIBXH6EOzqlr",
+	"10OwtRBs2oXzN7h2CMYKJ/w3w1Y7k8a7tIj2grJ6844BdtI81CuZA8NbfZSTB/Ka5bbtgdRvgvv2A6n2",
+	"7HdM4Oo2vtAC8+AecxKQOzr1hFqz7/Rw68PBrT+ZlX8NK99DrscBuWZ31Qd2zXLg0UGvuc+r8waya3e8",
+	"EGx2SVrAsNkXG6HY3HruxvzJDrIfSDY7hx6W7QaWzVJbHZ96myTHBtEWOKyHaY8GpvUn/xq4Nmdee0K2",
+	"25LVo4FtfQW/0ujZrejh21r4Nu8WtjPaDhjG7VRi79qa2guc24anLKaU561eKR0YrNtGme0B3v2muHI/",
+	"MG/PlscI93bhY4lYERXhfoCvbf1tQL0Pd/neLEuPwx7J/Xuzn15X8O3eH90tfPthtXfhTKPjxVvtMrRA",
+	"Wu0rjRirW70dXdUx3e8p44AZvUdUO0o6kBBLCfd5aPgt8FPDdICbAubpAZFW3vxPvqMHPI/n8n8tddal",
+	"ADCtyq/8b0wrj+fWf6OYhYv/qVXukcvqu//Ov/E1eQ4YrexI0O7OLtnPtX4vfnH3iB3f9Jrj0C73N2ic",
+	"PSCRB89xe7q337Pcsdzeb+WDCEmWzyackIBGc588obatQGymM4Ny9g8ylRXRln306IZ45Q92nXu88ijw",
+	"SrufPnil47FjwysT4VFjvNuVqsErr5Iwm4iQQKApjm61ckIsSoulC7TUYWVKaMww/LmM1VSUJzEpk1zL",
+	"KijQTWw3BoDtfj9QoB29hwK7gQInCbGUEHa9Gm5EATWkk1XI6IRKpZRnYqW0CgqZLiRDORrbNuPhRTpE",
+	"rYx3VCeGd6rQwRQf7Akd7KG+BqivnvpqoD5HTWyGsCWECtOuDA3cnDYeDRrYLGmvUmzdo4G1aGAi/XwN",
+	"ip2hgfUAIPKwWVgYuIILEbmvlsMaYOlIDu/OktkLeOjHXhbJSNisRzIODDxs0mGN4GErvLBT/jRozMEz",
+	"6H6wxp5DjwVr3MDJmbIF49IHadQte5xx10lBYZV7lPFIEoKq3fRLBgr7fnyJQLXQqM1JpZp0hC5C6TSL",
+	"I0Z4SQIHL3qiimY6u8pdozrfVx5NNXaPJ3aVQ9OQSYGM69RsKyRRv4NOIiYBBrR03Qlo6Mi8hwwPNWtl",
+	"FYHVZqsEktkQLNyUJh5R1sp6EXrluLaHCRuyVWrR5mcVHA9E2InU3ZVZsqdklh4s5TLpadbqgYeDS2JZ",
+	"rasOHxY8aKbcV47LniuPIbdlSx8lDMkUqMULDrSte0hw15CgW+keFjwSWNDuqB806Pb/+ODBRIjUOgO2",
+	"WZcwITF3mTeECd2UdqX+7QD7ggvt+D1k2BVkmCKZUtJuUsst4UP7XgpCNDTfEYSY+p4eRjxUGLGJ6Grh",
+	"REdCG0OKm9PII4IVm0XtVYaje3ixAV5MRJ+/VXFMMGNHknmXZs2e4EZPVnPgRsJyPcBxcLBjs277FuDH",
+	"b4BZ9wVD9tx6THDkRv6P4R8fTLIHIHcCQL43y9qjj7tDH80aawrNQZEt334r3seTkE5367SYIX0ATMuW",
+	"x4ZeOnFT42SYZarBLbVqFYl7ncFmJkSvEVwmvY/K3GzdgR1oN5aA6X0/UKQZvMchu8EhV45SikRaq4Fb",
+	"wY8WKzoBqtV5TIcXCeoekpmEBIgsliloSeknmyOxoRhMQvE9+HiY4GMdpdXAjrUw4wV6efYS8s+yCC7U",
+	"r6G0S8RkZXmXjQnl0SCQjRL2KuHoHnusxR6d3PO0CfaEOlYgh93I1J3ZH3vBDL2Yw0IQjkl6/OHA0MJ6",
+	"ZdQtTliF9R04e+0H5ev56zjwve38CusYVON8igykmr20AYcaSngi0BhKS57aPsbnaRfkSRL3oHG4YlXA",
+	"EYqjFZ7TCFC3kzSEB0jarQHkhrUA2UczSmv2bgsWWRNyW5NwxdW3SKrftouk/qaSLEVjklL9giImuV6R",
+	"wfkAc47Xg6z4+D3p+MY1ZHCVrYrZc/DnHqChze1AQIYqqG93NmEpf5lxfZBzN8UeOe+0ytGmEqFHzr2F",
+	"oVnjDZHzzNvuoKPti6+xxEKrR8WOLd++UjJgtxUP9HBexZkMyR5dbSYPIWwVmg9Yb/pDVJ/6z+kdiXIn",
+	"HZlAgXESKTBGLEIETxcJ6hmZAGR2b54EWGJkSMqIpMqSSGbWO8qDrnvfU0EkPXiP/HdUD8lRSpHiay2I",
+	"Vsi/5QxF1FSKPClHn3zYA4dhOgZZVJZGcp/UHwIcaJmjGqKrK3JkqKirQ4CNCeXxlEVqErZXCXP3hwD1",
+	"RZEM8fraGod1CNCNTN2ZKbKfGkg+zOHqsVgm6UHKQ6uAVKuMHuYQ4MDZa08Fj3r+Oo5yR1u5GEGCo2xz",
+	"DpDqxhwFmFGeZL0RMTLuO+WI8QDwxV2cD1jixhKb9QMk5ts8Jkgtrv9RQerTG48LMgM8qiMDXyrdnVnZ",
+	"zKLWId+GP20fBeZ0EbU75cON49kPgwHtInkznz1bamI81/EjZTqfeO4d8peX8isc2aWlZTlYgk4mTC4K",
+	"0Jz6dwaaMy8P+9O+7U77UrquP/jb/cFfark13bqwhIcAy3Imnd/hWppnj/ScLSOWmuVp2j6sPn0D0kA4",
+	"K7YkS53GgfRYMUH15X/ji58jPNPyhKAQC8Dohg3HaekZ7dTfTg2030O2ZB79eVun520pXmiifF/7oPFA",
+	"7gNZsjtSYBbQZjiN4tccqmVZoD9fO+jztRZE5nHq9t//z/9bPLdF9wsmkjZF96zu4G0rYnp0Z3A+sviq",
+	"1AnoT+Z8TuZSC7aJdXKQ53XdieuHsHX2eorny165A4cMm/VnD4d5ttdKET7oid+3xaD7PQfsOfSITwe3",
+	"doh0JSQvlNQWA6uARiWYtPkE5hBRhrma8pIsJ4QjNutx0Y1xUbMHPRh6FNnLzXZ64Z1m548O5LRSpc53",
+	"0G02z1hO7hRj2SsCkKW8ErM0Y+3INtC97wmd1IP3kGRHkKSjlCKd1uradlcA9EuNWcYLUf7oEq0wVy4v",
+	"JJy2BY0RFRDcbTMDnbw8O9PpgTAaB0Aa42Elmuk+eU8QZm+C7gD1rKHjOnxTN2qRwXxj6nk8mGWThL5K",
+	"JEKPTtajk4Y8fc2KA05Zbj4lHVajnB14qlyuCnvGIJqdiOydWUL7wS592MzBIZbdegV0aChlreJ6+HTl",
+	"G/KpRTYPm1H3hGH2nHocaGULX0nizyxiS0rEswlZ4DvKOA6nWJI54+smoFJ7+sX30AlG85BNcIiA1UcA",
+	"vQHTT9bmLUHnEQme0gjFgvAepNwUpPzBrf4rvfq0j948EsCysLVrH+yyyI5HB2OWfGKd61Fcxxpw86PE",
+	"sxnIJJ37GZ2MzenPIp7A7wgHAXr6VKiGShLlHwsizcPhheVsZeS8PPtOWzZ6IxAVaKoxQISVG6WMJL1P",
+	"OESC8Ds6BQEQE6FE+pKaRDAzxhFerTi7wyHIOByJezXI+Mv1IFmaW7s2t7bx9eAc/fd//pcSn6k5N7zt",
+	"XqrCcEtWdze2UXGg/SC7xXn0IG83IG+Rr5u4uJ0504gFa+ZXbH+KLi2favMgAk62v3EyUzwjmTJ1JHvK",
+	"IuLMhaEX6nuhU8qoLqhEJ5I9XeJo7ToRQzRnTZnkS1mvB4uPBixuzw81EHKJme4ZCdsFmT0aVLmNdlDG",
+	"QHFbeqy5Fmsuczfb2347Q6DRiXBKZLhRWGznUv0hTLG9QMttec1iV2U81yuxAwOcN1F+jTB0nju3j5H9",
+	"Jrl1P/hyz67HjDrvyHlTfBLQ+bItFm3f67HofWDR783q91D0sUHRdmfbQdGWG48Yinaf6OeO2HV8FFC0",
+	"XZvNoGj7dgso2q3uri0qO9C+oWg7jx6K7hqKXiWkVMvF7ayZ44WiU6zXQ9FHCEX78oMXFO2s9NZQ9OZk",
+	"9gih6GbtkIWi7bb0ULQnFJ14m+1tv28Ciu5Iqj+EKbZnKNqP14rYVsJzvRI7WCjaX/ntFYr+hrh131B0",
+	"z67HDEV34bxxTCNO5h4VKQ0GnbzQg88PCD6rZf8Ay96jzkeCOidb6gU3J4x3fDhz6ttqnYxkyY4YWVYf",
+	"eatXow2knHqtGUtOLeSObKFkhD2hx8kEeti4I9g4YdNKpvS0NY4OIc4wVA8NHw807EHzdWBwylz2RYG3",
+	"IaXHA//6iHfAfZMd6AHfesA37dq1MMIOGeLtTCzv1ELaD6jry0EOHkpzUq9wDg3G9VJU+wBuvw0e3BNU",
+	"2zPhcYGz27lInMzjEEvG12b1pWeaipIXe3j24eDZD275L83y94kqjgWnLe6tV6aKEo48Oty27BvrXIeS",
+	"pTxeHLdkcVrAuSVvN6K6Zcu7G7upZKT9oLwlE+nR3m7Q3hIKbGTllqbNsaHA5QzYo8FHgwZvwhM16HCZ",
+	"1e6JEndCao8GLW6lJrRhUNiZHj2uRY9LPdANTMEDRpO7F+8PYpntBV1uzXEW4CrlvF6hHRjavJki3AP6",
+	"/I3y7H7Q6J5pjxud7tilE0TGK7leET+M2jXvkekHLPOmFv1qverh6GMp9GY31KvUm2W54yv25r6svlS0",
+	"WazjhZlhIW7VSrRAl5OXGkHlZAl3VePW9L+nSnZ2+B427qiWnWXMCjb0sieODRhOM1EPBx9PvbsGWq+r",
+	"eeeMYU/AdwsSejxF75qFOZS9s2vfQ7r1he8Sh83bxDpg+LYrIbxDG2g/Nez8uCYp6u+4p1csh1bHrlEh",
+	"7QGC/Qb4bk8l6XrGO56ydFu4PSsyVf/3A1F1428DQn04lFOvSg9xHgfEqXfTC+DUTY8O3bRcXmN3G5I/",
+	"XmBTf2AbVFO/0QxpOmmxE6NC974nOFMP3oOZHYGZjlKKbOeh0beAMQ23AXwJ0KMHUlmJPm6oHXvs8ZCx",
+	"xxrSrMMddaNyiHFTOnk8AGOTeAV4MVniHlysBhdbmjiHDCx2Il93ZonsB1T04RSHbFiO6bXFoQGKtVpm",
+	"H2DiYfPanoDEntmOA0Tc0N2QHFPP/K26bQ8fZuFDWJQePjwS+BB20ws91Pt+dOih/qxa0xqaHDF4CN/X",
+	"BjuEF5qhQ71uO7IhoPM9AYcwdo8bdoQbWjIp8FuzGj8U0NB+Qo8ZHg9mWEmWdYghtCkHDDekkceDFzZI",
+	"VYAL3fr2aGE1WmjcFj+L5pCxwi7E6q5Mj/0ghR484rALwyu9hjg0nLBGs+wDJTxkLtsTRtiz2TEghN6O",
+	"BbjuzyT7RKKa0MJfyD0RUiMdI0Q+rxQxKo0rLEgXaGddkCknEjwKcqe8+wW7jxCeYxpdoPGKkxn9PFaP",
+	"qTTAiaImjqeKscpRtyuY22CHNP+ecMEiHMJIVYDQlbt/80QgvV6nG5JxEYqR6c5XZjoIT6dE2MFSm3kZ",
+	"y0UNJqNmqjELNMWcU3Ph3GzNyfgTWY+HgKBcICrRFEfK+5sYPHSCp59QiCXhVeAGLNOOsI3MVuwH4iiZ",
+	"QlBFEBG519tjb/YJs8wPKxQPBM4oJdwi3daKoC/w/9smcOMKfyICkdmMTKXFA0eA9dlEx7CkGu/QZwYC",
+	"nXByxz7RaA78oPctFiSA9+SCCvcaFQird0gwLDMe7tinFBc0oRe6fSl6sZEGbKnPOlMu6ivAy2KzrMCq",
+	"EVBZu6rIQPDqE4FogE7cSUxIhRyeoktzRVfRhx3FgbEvz16qnaGqoxWWi8FoEOElGZwPLAEN8kJjlBIA",
+	"M40CnA9oJP/0cjAaLGlEl/FycP58NID4fHhE5oQPvn69cSQbT0I6fbZkQRymatpXK87LiEXrJYsFCFd9",
+	"7GQo6wKUo5bNtiNh19bAzwIxjkQ8+QeZSnimJ4BWnMFPp+hSr8sI0Rn4lSO0jAVI8zsc0qBIve+hB/Dy",
+	"7aD9gdYhVy73qvpnt/LbP6Mi0xhSCp3//kVtx4RgTjgIlPPfb9SC54sCOtY5scxRWXU8rXwqONnB6o2F",
+	"+9W6Y8uoKT7Vv2cZ9QLhakFQxaOpUv89dtrIJn5l/Xv8NI2ftuC1fLl/P27bCGStYNEpi0S8xJOQCMmm",
+	"n7bWuUl/CDpM61ca3ZFIMuU7baViX7kxPsIQvaY9RBGS2yUfhVsgnseneIv8Uy0ScitcrYfzTN6sjvPT",
+	"yKhfy8frTRVwfuK9HvZkogYEObvNvVbeUivn1rMVJ3apowMsMZ7+EVMByPjWOlr1h1IdPqh//BpLfJka",
+	"u1fehyh3crvko7wLVPX4lHeRsapFRm6Fq5V3nvublXfujYdwqfNf02t0T86q1+i5new1+pYaPc8Zbdiz",
+	"S41O/ojpakkiubUudz2l9DSkw9lOS7+x3fbq+RCFiNseH8XsSOTxKeSEO6o5PSH1ShWcsGuz8s0wJM6w",
+	"5KbKdXNmfIQcUa9Q3e70qnRLVdqWtbpUn0sc0VWsU0BvrUHTnT2oJ/xzeuBezx6iVElvkY+qzdDS41O3",
+	"WVaqlgvpZa3Wuhkub1a86eYP4fJmPqJXzD4sVK+b0xvYq+ct1XOGG7w5sUslveJsSoKYk601tOvpQdXz",
+	"ezdqr5sPUbC4/fFRzAkJPT6tnGKfakHgVrNaHycM3ayMXduH0MTJ3Hs13Mgt9TrY7VuvgLdUwAkH+DHd",
+	"TlRvyObdaV8UsrnTwFmdvHMd/I7NezV84GqYzVtpYiCnR6yNNTt5CId3bO6hlBWrt9HLIZsb3bxDhaym",
+	"3utkH9bxVMtq23rV3JlqVkzgzYFdamjDdF3oZ8u/ae28K338Uffba+ODzXnjNsgrBV+KdB6fJs4wTrUU",
+	"SJa0Wgun2LlZB6fG3ZkGTk2617/NzNKQJCrZsF73bql708TvyXNd6F17if4WS8npJJap24k4xELg9YaK",
+	"GJxh/R25DnVDyNXRyY1iHF5Ct73mPYpMubltbXMh2RLY472X7Fis+cKkWd+i8vaRCf4Xl80b295JtrPt",
+	"tbYn3/jdUDa706vvji4qm/VsxX670uMBlljo7Cob6fBT9BGcaUgomfOWR7nj5oI7DcmvzW9w/cPMZPtL",
+	"UiZhTK/ud6juU+usCyw8oP5Pje17vcrS1uO8WWW/vuHWhk205KXv07LDAz0v8vk2F6bsTHtd78EjzRel",
+	"zI70Or6DS1JmLb1ZbVe63aUa2N47d1115Ze/TdKZ9Dr6KFxyu6NeznhCT49PHad4qVpCuNX0U8UJqzcr",
+	"4q0zkCRz65VvIzfUq163F73i3VLxupX0ZKpdKd2QTkkkyPYq13TUlcJ9Z7rrte1RaFuznT661hLS49O0",
+	"joWqRYJZRz8ta3m7WcealptqWDurXr820H+9djW70OvWLXWrWUcvNtqVXoUkANtrVZ3eoyOd+hE66zXq",
+	"cRRfVZvpFfgFu/4IQ74069QEnqgGfppUc7NHuNc2qT/0fHodWkvxDdFbqkmvP7eN21Kr6ME4XehOTgSL",
+	"+TSTuHZDtanrlqSy2VLRgdJM0n32mvM4NGeyo+3yVD/qDNV+uamL2rSUv9vkpN4+73SvUj1YwTfbdK9c",
+	"O0s07ctR3arZBebBPeYkIHd0up2qzXbVjbr9yfT5GvrsVe5xqNzsrvqo3SxtPULVm1uAGmGRXdw6FZzj",
+	"/WY1nH1hU1Wcm2Cvjv3YpF4lZ7emV8tbquWcLmvBbd2qZxEr6iF8K8VsO+lGJX80vfXK+EiQY7OffreG",
+	"zd4/xivD5tNr7y7qNnVK13G0z21h3XTzm8BmOr2KbSL+plvAulWvVre+Amw0kRcPdaFKhSTLZxNOSECj",
+	"7RNu2I66Lx1sO+6V6nHc8DX76XW11+79I7zT6/ip5jahaVNUqlne9riva5p2WlDYzq7XsU280HBd17Tq",
+	"dey293QtlXuxVGc6dsoWjMsOigirbjrXr690t712PZIjW7Wbfse1sO+P8ahW81HdoZJqUaFVDTf7nMyq",
+	"hl1qVDOvXp/WU3/TCa1q0+vSrU9ngbo9mKhDPRqGZNpJeaOkqx3oU9d1r1OPRKfaHfXTq27/H6NuTfiq",
+	"TjTYVpU61nG6j561jbvVtW6Ovb5t5owmnWvb9Xp3a73rqN2TwTrTv4ajjiWd1HvTe6+ld6elzRqXppFq",
+	"+fZbobdu59nnIceqX80GoJ9HWa1B82VtlnjVpEK/W0ninVzKKfMlWU4I16IlYtIFbWxakQEm2Sv4BnZo",
+	"rMOgGvWqffsKDJAF2oerOlfqwIpWB1fzpNpvifmcSFtVQQu+JwKNQ0WPp7aP8bktiaT6fyISBS8XWGov",
+	"HIch4WiJ10gQMkJxtMJzGmFJAnQSrCO8pNOnnMCFfyFvOQnVo6GHUv9oxmrN2m0VnGXabZlwxdUXSarf",
+	"tkul/qaSLEXzjT94QdGqXK/I4HyAOcdrIEVO/ogpJ4EiINfxjWvIIKl4FW+bNbfqbQ/qbJecB9qsgkof",
+	"lAvNqMdiWm/Mfr1p7S15zBpvaFpn3naeUNsXXydJERVpt3z7SvHTji9Cw3B+l/81yT7G6/+NEs+ql3Jr",
+	"3govn1v/puJphzVdzNR6G76BCZryAUCj3obfOiOApnAfXurcegAG9Er83mzGp7oxlrwZ5YnIGgojRCP1",
+	"nHLEeED4Ts17S8u5LOHfppWfTt/tbemnMww3WfuZAXqLP2Px+1Lz/hjZmujbcLHto8DCzv5/AG7dGGg/",
+	"DDa1S+XNotY/bGJP13HPmhWs6QE074ILdZ21rmqQ7qreaO9dH8stw4nvkZOlqEdbltSjJGmVk2qY2r8S",
+	"afeFR3sntYkJvEqO9k5qR+VGfXipC60q8WcWsSXNlBKcYknmm9cw0ff3i911c5M/qdP2SvfblzM5vgqj",
+	"ZmtbFhm1hPao64y6RfCqdWgXuqia6yVDmzqj9qXtS4262fba2p+HfAuO2m3qdXhnNUed5mvJijvT7Oqd",
+	"gM6XHWl2213Xmv296bdX7Mem2O3OtlPsls4etWJ3i+AlTexCeyp2JxjaKHb70vaK3c22V+z+POSr2O02",
+	"9Yq9M8XuFF9LVuxasXNMI07mm9+7NBo96acjVa46/AAd9jr8WJIDuS31yw/kSOpRpghKvr42pYlb03o9",
+	"neJzn4xBrvXmCYKSifUq2YMlmtIEuR3plfDWmYISXeXLWR2rXU7mcYgl42uzZHI7qLykv27U8AfX8aXp",
+	"uAfLj0UfF/fWCy0vobVHqJ/LVqFGmpSsda2+LhMQzXq75K1N9XfZhHs93oKV6vV5yU71en1LvV6mBNty",
+	"ZMd6HmrIyfVquwozrpeOMtmr7q7Wq16RH1MRVLWh3oVQFTE91mKo8O1NdR3VatYq6ISzPeuhqrZb1USF",
+	"KfUquJEJPGqjqr3o1W0X9VFBK/nxUteqdUWm6v9bKVbdR0dqVXfW69Tj0Kl6N700qm76CNWpYZ8a/jc8",
+	"UatJDSN76FG70Btq0Q0Z9BHpUL1CDRpUN+r157b6swX3dK07Jcd0uwNf3UVHmhP66jXnkWhO2E0vxan3",
+	"/REqTv3hdawPLer1pmZiD7UJDTfWmnomvdKsp/cGnQltepW5rcrUSseDbbZSmKDIgKdWTJQw1Uc6jwSi",
+	"EbqncgHCC0+nLI7kE4HI0yWmoc68hYW4ZzyAf3AiYx4JhFFE7tGKcMEiHKoXiRBadaKTl2fP0YxxdM9Z",
+	"NEdTTgISSYpDUXIT/9eJkuVX6sWBvnpOhPyBBevOCBv6dqSUveAueUy+7pCpzNi69zKuuqxexxGKo4Bw",
+	"NGFyodSJQCwM0DSkagSQff5KpQtmeu7BTO/xOmQ4uGLsHeY6+8fLF//S/N7VgjMpQz3S92d/bn7jbSTi",
+	"2YxO1Wq4XCNZfszw3pvP0wWO5qSUshWx4vJdSHElMPXN1zzXl7E84XeWYyvzGC3iic5sAa0Fkgtlha7I",
+	"FJ2Q0/kpWki5On/27PmLP5+enZ6dPj//y9lfzjSvjpf4E0E8jsbAUTEPB+eDZ6AfzGTz4775vCKcLkmU",
+	"5NIaOb6nPJtrL5tkbzAaRHhJlMBwGRzz3b9P5/KjPEmBGwXmFztqqrskB0W+u78viFLq+QQoan0k4yQY",
+	"QceTNbpf0OlCTV6yKQvTnWdz0JRtA+ROIQGCLCRoQuQ9IVGSacxjIerHSJYch+5uOORuSTIfwv3tRKva",
+	"7s3N1mKfyv4NILmJSCeEg52kkaLhJM+t6SyVZ725P3uDvba/hXUusn39kK6u6dOTq2NW0peJGRZmhWzG",
+	"qiUL4pBoPWJ7MU1LelH7g/D0j5gK6uqo1PemXrlM3ijp9Gcc0VUcYs8O083LGWdKgpgTgZhaJXftuaQr",
+	"17aM2P6I6QrY28xIxqvSTlzDkk7esbn5opUdKsXBJJIcHP26qb1j89qO7ff5dWvTTpR2+opFIl7iSagM",
+	"Kjb9pEeIEI3uSCThsllJl8lbH9VLJf1+tIDGPGQTHCKpGl8gIfFshmKhxNo9p5IgKjNzNShHSYfGTdIL",
+	"sGHv2iIs6TwpbN2yR1upt6RPTT2JPpSS00ksyTli9xEByUulUJYdloyPkFhgJUlBn1Bxq+3azGCqxxo+",
+	"x+GlEHjd6Zi5vsvIkk5JJEino5o+S0Z7m9Blh+O5XktG/Anz4B5z8prc0SlpSyDZt+sZsGXXyZulesRF",
+	"rLbtNx3sWkHWV3DS15JV3PFfHQW/cndcW066ePG1bpj37sbNpsO4azjFYUqiidqOUxaQVKL3ymxtZy+i",
+	"QFNsyOYZwwhs7K83X/+/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

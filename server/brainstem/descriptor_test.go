@@ -36,6 +36,8 @@ var specSchemas = map[string]struct{ schema, list, key string }{
 	"procedure":          {"Procedure", "/api/private/modules/procedure/", "procedures"},
 	"equipment":          {"Equipment", "/api/private/modules/equipment/", "equipment"},
 	"consumablestock":    {"ConsumableStock", "/api/private/modules/consumablestock/", "consumable stocks"},
+	"procedurelog":       {"ProcedureLog", "/api/private/modules/procedurelog/", "procedure_logs"},
+	"subjectlog":         {"SubjectLog", "/api/private/modules/subjectlog/", "subject_logs"},
 	// attributes, resources, taxonomies
 	"setup":               {"Setup", "/api/private/personal_attributes/setup/", "setups"},
 	"behavioralassay":     {"BehavioralAssay", "/api/private/personal_attributes/behavioralassay/", "behavioralassays"},
@@ -69,6 +71,7 @@ func TestModelsFollowTheSpec(t *testing.T) {
 	f.create(owner, "/api/private/stem/breeding/", "breeding", map[string]any{"name": "B", "project": f.id["Lab"], "mother": f.id["Rat1"], "father": f.id["Rat1"]})
 	seedAttributes(f)
 	addModules(f)
+	addLogs(f)
 	for _, m := range bsdb.Models() {
 		s, ok := specSchemas[m.Name]
 		if !ok {

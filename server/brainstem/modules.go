@@ -31,6 +31,8 @@ var moduleKeys = map[string][2]string{
 	"procedure":       {"procedure", "procedures"},
 	"equipment":       {"equipment", "equipment"},
 	"consumablestock": {"consumable stock", "consumable stocks"},
+	"procedurelog":    {"procedure_log", "procedure_logs"},
+	"subjectlog":      {"subject_log", "subject_logs"},
 }
 
 // moduleSchemas names the type-schema checks of each module: the

@@ -84,8 +84,10 @@ func (g *propGraph) visible(v pgViewer, r *pgRec) bool {
 		return true
 	case "behavior", "dataacquisition", "manipulation": // modules of a session
 		return g.visible(v, r.rels["session"][0])
-	case "procedure": // a module of a subject
+	case "procedure", "subjectlog": // a module of a subject
 		return g.visible(v, r.rels["subject"][0])
+	case "procedurelog": // a log of a procedure
+		return g.visible(v, r.rels["procedure"][0])
 	case "equipment": // a module of a setup
 		return g.visible(v, r.rels["setup"][0])
 	case "consumablestock": // a module of an inventory
@@ -309,6 +311,8 @@ var propListURL = map[string]string{
 	"procedure":          "/api/%s/modules/procedure/",
 	"equipment":          "/api/%s/modules/equipment/",
 	"consumablestock":    "/api/%s/modules/consumablestock/",
+	"procedurelog":       "/api/%s/modules/procedurelog/",
+	"subjectlog":         "/api/%s/modules/subjectlog/",
 	// attributes, resources, taxonomies
 	"setup":               "/api/%s/personal_attributes/setup/",
 	"behavioralassay":     "/api/%s/personal_attributes/behavioralassay/",
@@ -327,7 +331,8 @@ var propListURL = map[string]string{
 var listKeys = map[string]string{"species": "species", "inventory": "inventories",
 	"dataacquisition": "data_acquisitions", "equipment": "equipment", "consumablestock": "consumable stocks",
 	"behavioralparadigm": "behavioral_paradigms", "behavioralcategory": "behavioral_categories",
-	"setuptype": "setup_types", "brainregion": "brain_regions", "regulatoryauthority": "regulatoryauthorities"}
+	"setuptype": "setup_types", "brainregion": "brain_regions", "regulatoryauthority": "regulatoryauthorities",
+	"procedurelog": "procedure_logs", "subjectlog": "subject_logs"}
 
 // listKey is the records key of model's list.
 func listKey(model string) string {
@@ -853,7 +858,7 @@ func buildPropModules(g *propGraph, text func() string) {
 	stocks := slices.DeleteFunc(slices.Clone(g.recs["consumablestock"]), func(c *pgRec) bool { return !g.visible(pgViewer{user: 0}, c) })
 	subjects, sessions := g.recs["subject"], g.recs["session"]
 	for _, r := range subjects {
-		r.rels["procedures"] = nil
+		r.rels["procedures"], r.rels["subjectlogs"] = nil, nil
 	}
 	for _, r := range sessions {
 		r.rels["behaviors"], r.rels["dataacquisition"], r.rels["manipulations"] = nil, nil, nil
@@ -883,6 +888,17 @@ func buildPropModules(g *propGraph, text func() string) {
 		sub.rels["procedures"] = append(sub.rels["procedures"], p)
 	}
 	procedures := g.recs["procedure"]
+	for i := range 5 {
+		sub := subjects[rng.IntN(len(subjects))]
+		l := g.addRec("subjectlog", created("/api/private/modules/subjectlog/", "subject_log", map[string]any{
+			"type": []string{"Weighing", "Housing", "Wellness"}[rng.IntN(3)], "subject": sub.id, "description": text()}))
+		l.rels["subject"] = []*pgRec{sub}
+		sub.rels["subjectlogs"] = append(sub.rels["subjectlogs"], l)
+		p := procedures[rng.IntN(len(procedures))]
+		pl := g.addRec("procedurelog", created("/api/private/modules/procedurelog/", "procedure_log", map[string]any{
+			"type": []string{"Impedances", "LinearDisplacement"}[i%2], "procedure": p.id, "description": text()}))
+		pl.rels["procedure"] = []*pgRec{p}
+	}
 	for i := range 8 {
 		s := sessions[rng.IntN(len(sessions))]
 		subs := some(subjects, true)

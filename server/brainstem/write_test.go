@@ -26,6 +26,11 @@ var writeOrder = []string{"species", "strain", "supplier", "project", "datastora
 var ownWritePath = map[string]bool{"behavior": true, "dataacquisition": true, "manipulation": true, "procedure": true,
 	"equipment": true, "consumablestock": true}
 
+// patchOnly are the models written by the generic path that have no PUT
+// (the docs give the logs PATCH only), tested by their own scenario tables
+// (logs_test.go).
+var patchOnly = map[string]bool{"procedurelog": true, "subjectlog": true}
+
 // writeInputs holds, per model, a value other than the default for every
 // field its create body accepts (the spec's <Schema>Create properties), and
 // who writes it.
@@ -103,7 +108,7 @@ func TestWritesRoundTripEveryField(t *testing.T) {
 	}
 	f := newAttributeFixture(t)
 	for _, m := range bsdb.Models() {
-		if !slices.Contains(writeOrder, m.Name) && !ownWritePath[m.Name] {
+		if !slices.Contains(writeOrder, m.Name) && !ownWritePath[m.Name] && !patchOnly[m.Name] {
 			t.Errorf("model %q is not in writeOrder", m.Name)
 		}
 	}

@@ -256,7 +256,7 @@ type (
 
 // bsRegistry holds every model: the core ones below and those of
 // attributes.go.
-var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*Model{
+var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, bsLogRegistry, map[string]*Model{
 	"session": {
 		Name: "session", Table: "bs_sessions", Write: WriteProject,
 		DefaultOrder: []string{"created_at", "id"},
@@ -364,7 +364,8 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, map[string]*Mo
 			field("extra_fields", JSON, "extra_fields", func(s *subjectRec) any { return s.ExtraFields }),
 			field("procedures", ToMany, "", func(s *subjectRec) any { return s.ProcedureIDs }, readOnly, target("procedure"),
 				through("bs_procedures", "subject_id", "id"), djClass("ManyToOneRel")),
-			emptyField("subjectlogs"),
+			field("subjectlogs", ToMany, "", func(s *subjectRec) any { return s.SubjectLogIDs }, readOnly, target("subjectlog"),
+				through("bs_subject_logs", "subject_id", "id"), djClass("ManyToOneRel")),
 			field("tags", TextList, "tags", func(s *subjectRec) any { return s.Tags }),
 			linksField(),
 			field("name_used_in_storage", Text, "name_used_in_storage", func(s *subjectRec) any { return s.NameUsedInStorage }, nullable, sortable),

@@ -17,12 +17,13 @@ func New(core *store.Store) *Store { return &Store{core: core} }
 
 // Tables are the BrainSTEM tables for store.Options.Tables, by migration
 // version: the baseline (1), the personal attributes, resources and
-// taxonomies (4), the modules (5, also in the baseline, as version 1
-// already creates the newest models).
+// taxonomies (4), the modules (5) and the logs (6), both also in the
+// baseline, as version 1 already creates the newest models.
 func Tables() store.Tables {
 	return store.Tables{
-		1: append(brainstemModels(), bsModuleModels()...),
+		1: append(append(brainstemModels(), bsModuleModels()...), bsLogModels()...),
 		4: attributeModels(),
 		5: bsModuleModels(),
+		6: bsLogModels(),
 	}
 }

@@ -55,7 +55,9 @@ type SubjectRecord struct {
 	ProjectIDs []string
 	// ProcedureIDs are the subject's procedures, oldest first (visible with the subject).
 	ProcedureIDs []string
-	LicenseIDs   []string // the licenses v may see
+	// SubjectLogIDs are the subject's logs, oldest first (visible with the subject).
+	SubjectLogIDs []string
+	LicenseIDs    []string // the licenses v may see
 }
 
 func bsSubjectSelect(d *bsDialect, v Viewer) (string, []any) {
@@ -65,17 +67,18 @@ func bsSubjectSelect(d *bsDialect, v Viewer) (string, []any) {
 			"(SELECT bs_subjects.breeding_id WHERE bs_subjects.breeding_id IN (" + breedings.sql + ")), bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
 			"bs_subjects.extra_fields, bs_subjects.tags, bs_subjects.name_used_in_storage, bs_subjects.created_at, bs_subjects.updated_at, " +
 			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + ")), " +
-			bsModuleIDsSQL(d, "bs_procedures", "subject_id", "bs_subjects.id", false),
+			bsModuleIDsSQL(d, "bs_procedures", "subject_id", "bs_subjects.id", false) + ", " +
+			bsModuleIDsSQL(d, "bs_subject_logs", "subject_id", "bs_subjects.id", false),
 		append(slices.Clip(breedings.args), projects.args...)
 }
 
 func scanSubject(rows *sql.Rows) (SubjectRecord, error) {
 	var r SubjectRecord
 	var supplier, breeding, birth, death, storage sql.NullString
-	var projects, procedures string
+	var projects, procedures, logs string
 	err := rows.Scan(&r.ID, &r.Name, &r.Description, &r.StrainID, &r.Sex, &r.GeneticLine, &r.Genotype,
 		&r.SubjectIdentifier, &supplier, &breeding, &birth, &death, &r.Status, &r.ExtraFields, &r.Tags,
-		&storage, &r.CreatedAt, &r.UpdatedAt, &projects, &procedures)
+		&storage, &r.CreatedAt, &r.UpdatedAt, &projects, &procedures, &logs)
 	if err != nil {
 		return r, err
 	}
@@ -84,7 +87,10 @@ func scanSubject(rows *sql.Rows) (SubjectRecord, error) {
 	if r.ProjectIDs, err = idList(projects); err != nil {
 		return r, err
 	}
-	r.ProcedureIDs, err = idList(procedures)
+	if r.ProcedureIDs, err = idList(procedures); err != nil {
+		return r, err
+	}
+	r.SubjectLogIDs, err = idList(logs)
 	return r, err
 }
 

@@ -1,4 +1,4 @@
--- schema version 5 (store/migrate.go), as SQLite describes it
+-- schema version 6 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -245,6 +245,13 @@ table bs_procedure_equipment: procedure_id TEXT PK1
 table bs_procedure_equipment: equipment_id TEXT PK2
 table bs_procedure_licenses: procedure_id TEXT PK1
 table bs_procedure_licenses: license_id TEXT PK2
+table bs_procedure_logs: id TEXT PK1
+table bs_procedure_logs: type TEXT NOT NULL
+table bs_procedure_logs: description TEXT
+table bs_procedure_logs: procedure_id TEXT NOT NULL
+table bs_procedure_logs: entries TEXT NOT NULL DEFAULT "[]"
+table bs_procedure_logs: created_at datetime
+table bs_procedure_logs: updated_at datetime
 table bs_procedures: id TEXT PK1
 table bs_procedures: type TEXT NOT NULL
 table bs_procedures: notes TEXT NOT NULL DEFAULT ""
@@ -332,6 +339,14 @@ table bs_strains: created_at datetime
 table bs_strains: updated_at datetime
 table bs_subject_licenses: subject_id TEXT PK1
 table bs_subject_licenses: license_id TEXT PK2
+table bs_subject_logs: id TEXT PK1
+table bs_subject_logs: type TEXT NOT NULL
+table bs_subject_logs: description TEXT
+table bs_subject_logs: subject_id TEXT NOT NULL
+table bs_subject_logs: user_id INTEGER
+table bs_subject_logs: entries TEXT NOT NULL DEFAULT "[]"
+table bs_subject_logs: created_at datetime
+table bs_subject_logs: updated_at datetime
 table bs_subject_projects: subject_id TEXT PK1
 table bs_subject_projects: project_id TEXT PK2
 table bs_subjects: id TEXT PK1
@@ -426,6 +441,7 @@ fk bs_procedure_equipment.equipment_id -> bs_equipment.id ON DELETE CASCADE
 fk bs_procedure_equipment.procedure_id -> bs_procedures.id ON DELETE CASCADE
 fk bs_procedure_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
 fk bs_procedure_licenses.procedure_id -> bs_procedures.id ON DELETE CASCADE
+fk bs_procedure_logs.procedure_id -> bs_procedures.id ON DELETE CASCADE
 fk bs_procedures.brain_region_id -> bs_brainregions.id ON DELETE RESTRICT
 fk bs_procedures.consumablestock_id -> bs_consumablestocks.id ON DELETE RESTRICT
 fk bs_procedures.subject_id -> bs_subjects.id ON DELETE CASCADE
@@ -438,6 +454,8 @@ fk bs_session_projects.session_id -> bs_sessions.id ON DELETE CASCADE
 fk bs_strains.species_id -> bs_species.id ON DELETE RESTRICT
 fk bs_subject_licenses.license_id -> bs_licenses.id ON DELETE CASCADE
 fk bs_subject_licenses.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_subject_logs.subject_id -> bs_subjects.id ON DELETE CASCADE
+fk bs_subject_logs.user_id -> users.id ON DELETE SET NULL
 fk bs_subject_projects.project_id -> bs_projects.id ON DELETE CASCADE
 fk bs_subject_projects.subject_id -> bs_subjects.id ON DELETE CASCADE
 fk bs_subjects.strain_id -> bs_strains.id ON DELETE RESTRICT
@@ -525,6 +543,9 @@ CREATE INDEX `idx_bs_manipulations_session_order` ON `bs_manipulations`(`session
 CREATE INDEX `idx_bs_manipulations_type` ON `bs_manipulations`(`type`)
 CREATE INDEX `idx_bs_procedure_equipment_equipment_id` ON `bs_procedure_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_procedure_licenses_license_id` ON `bs_procedure_licenses`(`license_id`)
+CREATE INDEX `idx_bs_procedure_logs_created_at` ON `bs_procedure_logs`(`created_at`)
+CREATE INDEX `idx_bs_procedure_logs_procedure_id` ON `bs_procedure_logs`(`procedure_id`)
+CREATE INDEX `idx_bs_procedure_logs_type` ON `bs_procedure_logs`(`type`)
 CREATE INDEX `idx_bs_procedures_brain_region_id` ON `bs_procedures`(`brain_region_id`)
 CREATE INDEX `idx_bs_procedures_consumable_stock_id` ON `bs_procedures`(`consumablestock_id`)
 CREATE INDEX `idx_bs_procedures_created_at` ON `bs_procedures`(`created_at`)
@@ -550,6 +571,10 @@ CREATE UNIQUE INDEX `idx_bs_species_name` ON `bs_species`(`name`)
 CREATE UNIQUE INDEX `idx_bs_strains_name` ON `bs_strains`(`name`)
 CREATE INDEX `idx_bs_strains_species_id` ON `bs_strains`(`species_id`)
 CREATE INDEX `idx_bs_subject_licenses_license_id` ON `bs_subject_licenses`(`license_id`)
+CREATE INDEX `idx_bs_subject_logs_created_at` ON `bs_subject_logs`(`created_at`)
+CREATE INDEX `idx_bs_subject_logs_subject_id` ON `bs_subject_logs`(`subject_id`)
+CREATE INDEX `idx_bs_subject_logs_type` ON `bs_subject_logs`(`type`)
+CREATE INDEX `idx_bs_subject_logs_user_id` ON `bs_subject_logs`(`user_id`)
 CREATE INDEX `idx_bs_subject_projects_project_id` ON `bs_subject_projects`(`project_id`)
 CREATE INDEX `idx_bs_subject_projects_project_subject` ON `bs_subject_projects`(`project_id`,`subject_id`)
 CREATE INDEX `idx_bs_subjects_created_at` ON `bs_subjects`(`created_at`)

@@ -912,3 +912,82 @@ def test_electrophysiology_workflow(client, client2, project, strain):
     expect(client.load("dataacquisition", id=ephys["id"]), 404)
     expect(client.load("behavior", id=behavior["id"]), 404)
     assert client.delete("procedure", id=implant["id"]).status_code == 204
+
+
+def test_subject_and_procedure_logs(client, client2, project, strain):
+    """docs/api/modules/subjectlog.md and procedurelog.md: a log is created
+    empty, its entries change through save(..., options='add_entry' |
+    'change_entry' | 'remove_entry'), which the client sends as PATCH
+    .../<id>/<action> without the trailing slash; entries are named by their
+    date_time. The tutorial's Weighing entry uses the schema page's
+    {value, unit} weight."""
+    subject = expect(client.save("subject", data={
+        "name": f"TM_R002 {RUN}", "projects": [project["id"]], "strain": strain["id"], "sex": "M"}), 201)["subject"]
+    log = expect(client.save("subjectlog", data={"type": "Weighing", "subject": subject["id"],
+                                                 "description": "daily weight"}), 201)["subject_log"]
+    assert log["entries"] == [] and log["subject"] == subject["id"] and log["type"] == "Weighing"
+    assert isinstance(log["user"], int)
+    body = expect(client.save("subjectlog", id=log["id"], options="add_entry", data={
+        "date_time": "2024-08-01T09:00:00Z", "notes": "before surgery",
+        "details": {"weight": {"value": 385, "unit": "g"}}}), 200)["subject_log"]
+    assert body["entries"] == [{"date_time": "2024-08-01T09:00:00Z", "notes": "before surgery",
+                                "details": {"weight": {"value": 385, "unit": "g"}}}]
+    expect(client.save("subjectlog", id=log["id"], options="add_entry", data={
+        "date_time": "2024-08-02T09:00:00Z", "notes": None, "details": {"weight": {"value": 380, "unit": "g"}}}), 200)
+    # the docs' flat weight is refused, naming the failing path
+    # (the typed request body loses the spelling 1254.0, as on the other modules)
+    assert expect(client.save("subjectlog", id=log["id"], options="add_entry", data={
+        "date_time": "2024-08-03T09:00:00Z", "details": {"weight": 1254}}), 400) == {
+        "details": ["weight: 1254 is not of type 'object'"]}
+    body = expect(client.save("subjectlog", id=log["id"], options="change_entry",
+                              data={"date_time": "2024-08-01T09:00:00Z", "notes": "new text"}), 200)["subject_log"]
+    assert [e["date_time"] for e in body["entries"]] == ["2024-08-02T09:00:00Z", "2024-08-01T09:00:00Z"]
+    assert body["entries"][1]["notes"] == "new text" and body["entries"][1]["details"]["weight"]["value"] == 385
+    body = expect(client.save("subjectlog", id=log["id"], options="remove_entry",
+                              data={"date_time": "2024-08-02T09:00:00Z"}), 200)["subject_log"]
+    assert [e["date_time"] for e in body["entries"]] == ["2024-08-01T09:00:00Z"]
+    assert expect(client.save("subjectlog", id=log["id"], options="remove_entry",
+                              data={"date_time": "2024-08-02T09:00:00Z"}), 400) == {
+        "date_time": ["No entry with this date_time."]}
+    # an interval log: only the start is required (the tutorial's Housing log)
+    housing = expect(client.save("subjectlog", data={"type": "Housing", "subject": subject["id"]}), 201)["subject_log"]
+    body = expect(client.save("subjectlog", id=housing["id"], options="add_entry", data={
+        "start_date_time": "2024-08-01T08:00:00Z", "notes": "new cage",
+        "details": {"location": "Room 1", "cageId": "C-7", "cageType": "IVC", "lightCycle": "12:12", "enrichment": "tube"}}),
+        200)["subject_log"]
+    assert body["entries"][0]["end_date_time"] is None
+    # load with filters, and the subject embeds its logs
+    found = expect(client.load_subjectlog(subject=subject["id"]), 200)["subject_logs"]
+    assert [x["id"] for x in found] == [log["id"], housing["id"]]
+    found = expect(client.load("subjectlog", filters={"subject": subject["id"], "type": "Housing"}), 200)["subject_logs"]
+    assert [x["id"] for x in found] == [housing["id"]]
+    subj = expect(client.load_subject(filters={"id": subject["id"]}), 200)["subjects"][0]
+    assert [x["type"] for x in subj["subjectlogs"]] == ["Weighing", "Housing"]
+    # bob is not in the project
+    expect(client2.load("subjectlog", id=log["id"]), 404)
+    expect(client2.save("subjectlog", id=log["id"], options="add_entry", data={"date_time": "2024-09-01T00:00:00Z"}), 404)
+
+    # a procedure log
+    implant = expect(client.save("procedure", data={
+        "type": "SiliconProbeImplant", "subject": subject["id"], "coordinates_system": "Stereotaxic_BregmaBrainSurface"}),
+        201)["procedure"]
+    plog = expect(client.save("procedurelog", data={"type": "LinearDisplacement", "procedure": implant["id"]}),
+                  201)["procedure_log"]
+    assert plog == {"id": plog["id"], "type": "LinearDisplacement", "description": None,
+                    "procedure": implant["id"], "entries": []}
+    expect(client.save("procedurelog", id=plog["id"], options="add_entry", data={
+        "date_time": "2023-04-05T13:45:00Z", "notes": None, "details": {"displacement": {"value": 9.0, "unit": "µm"}}}), 200)
+    body = expect(client.save("procedurelog", id=plog["id"], options="change_entry",
+                              data={"date_time": "2023-04-05T13:45:00Z", "notes": "new text"}), 200)["procedure_log"]
+    assert body["entries"] == [{"date_time": "2023-04-05T13:45:00Z", "notes": "new text",
+                                "details": {"displacement": {"value": 9.0, "unit": "µm"}}}]
+    found = expect(client.load_procedurelog(procedure=implant["id"]), 200)["procedure_logs"]
+    assert [x["id"] for x in found] == [plog["id"]]
+    body = expect(client.save("procedurelog", id=plog["id"], options="remove_entry",
+                              data={"date_time": "2023-04-05T13:45:00Z"}), 200)["procedure_log"]
+    assert body["entries"] == []
+    # deleting the procedure takes its log with it, deleting the subject its logs
+    assert client.delete("procedure", id=implant["id"]).status_code == 204
+    expect(client.load("procedurelog", id=plog["id"]), 404)
+    assert client.delete("subject", id=subject["id"]).status_code == 204
+    expect(client.load("subjectlog", id=log["id"]), 404)

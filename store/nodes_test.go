@@ -21,7 +21,9 @@ import (
 // two sessionhub nodes would. It skips without PostgreSQL's binaries.
 func twoNodes(t *testing.T, s3 bool) (a, b *store.Store) {
 	t.Helper()
-	url := pgtest.Database(t, "migrated", func(url string) error {
+	// Its own template key: the core's internal tests of this binary
+	// fill "migrated" with the core's tables only.
+	url := pgtest.Database(t, "migrated with every API", func(url string) error {
 		st, err := store.OpenWith(store.Options{DataDir: t.TempDir(), DatabaseURL: url, Migrate: true, Tables: tables()})
 		if err != nil {
 			return err

@@ -12,7 +12,8 @@
 # BENCH_ATLAS (10000 Atlas sessions of the bench user, and PocketBase
 # records, and floor rows), BENCH_WRITE_PCT (10: the mixes' share of
 # updates), BENCH_ONLY=real (only the random-id scenarios, no single-URL
-# rows, no uploads), BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir
+# rows, no uploads), BENCH_ONLY=modules (only the BrainSTEM detail and the
+# workflow's read of a session with its modules, and their yardsticks), BENCH_UPLOAD_SIZE (1G), BENCH_KEEP=1 keeps the temp dir
 # (logs, wrk output).
 #
 # BENCH_DB=postgres runs sessionhub on PostgreSQL + S3 instead of SQLite: a
@@ -42,6 +43,7 @@ UPLOAD_SIZE=${BENCH_UPLOAD_SIZE:-1G}
 DB=${BENCH_DB:-sqlite}
 NODES=${BENCH_NODES:-1}
 case "$DB" in sqlite | postgres) ;; *) echo "BENCH_DB is sqlite or postgres" >&2; exit 1 ;; esac
+case "$ONLY" in all | real | modules) ;; *) echo "BENCH_ONLY is all, real or modules" >&2; exit 1 ;; esac
 if [ "$NODES" != 1 ] && [ "$DB" != postgres ]; then
   echo "BENCH_NODES > 1 needs BENCH_DB=postgres (SQLite serves from one process)" >&2
   exit 1
@@ -208,10 +210,6 @@ if [ "$DB" = postgres ]; then
   SERVE_DB=(--db "$PG_URL" --blobs "$S3_URL")
 fi
 
-mkdir -p "$WORK/baseline-files"
-"$BIN/baseline" -addr 127.0.0.1:0 -dir "$WORK/baseline-files" >"$WORK/baseline.out" 2>"$WORK/baseline.log" &
-BASE_PID=$!
-PIDS+=("$BASE_PID")
 # start_sessionhub LOG [serve flags]: sets SH_PID and SH (its base URL);
 # with BENCH_NODES > 1 starts that many nodes (logs LOG-nodeI), SH and SH_PID
 # being the first's, BENCH_NODE_ADDRS all their HOST:PORTs, SH_PIDS their pids.
@@ -260,6 +258,15 @@ PB_PID=$!
 PIDS+=("$PB_PID")
 PB="http://127.0.0.1:$PB_PORT"
 start_sessionhub sessionhub
+# The workflow's read (issue 12): a session with its projects, data storage
+# and modules embedded. The bare-Echo baseline answers it with sessionhub's
+# own answer for one session (saved here), so both write the same JSON.
+BS_MODULES_Q="?include%5B%5D=projects.%2A&include%5B%5D=datastorage.%2A&include%5B%5D=behaviors.%2A&include%5B%5D=dataacquisition.%2A&include%5B%5D=manipulations.%2A"
+curl -fsS -H "Authorization: Bearer $TOKEN" "$SH/api/private/stem/session/$SESSION/$BS_MODULES_Q" >"$WORK/bs-modules.json"
+mkdir -p "$WORK/baseline-files"
+"$BIN/baseline" -addr 127.0.0.1:0 -dir "$WORK/baseline-files" -bs-modules "$WORK/bs-modules.json" >"$WORK/baseline.out" 2>"$WORK/baseline.log" &
+BASE_PID=$!
+PIDS+=("$BASE_PID")
 wait_for "$WORK/baseline.out" '127.0.0.1:'
 BASE="http://$(head -1 "$WORK/baseline.out")"
 wait_for "$WORK/floor.out" '127.0.0.1:'
@@ -290,6 +297,9 @@ if ! curl -fsS -H "$AUTH" "$BS_LIST" | grep -q '"count"'; then
 elif ! curl -fsS -H "$AUTH" "$BS_DETAIL" | grep -q '"projects": *\[ *{'; then
   echo "!! BrainSTEM detail with include[]=projects.* does not embed: BrainSTEM scenarios skipped" >&2
   BS_OK=0
+elif ! grep -q '"manipulations": *\[ *{' "$WORK/bs-modules.json"; then
+  echo "!! BrainSTEM detail with its modules included does not embed them: BrainSTEM scenarios skipped" >&2
+  BS_OK=0
 fi
 
 # --- wrk scenarios -----------------------------------------------------------
@@ -298,6 +308,7 @@ fi
 # the requests spread over thousands of records like many users' traffic
 # (the read cache then mostly misses). {id} in a path is that id.
 BS_ITEM="/api/private/stem/session/{id}/"
+BS_MODULES_TPL="$BS_ITEM$BS_MODULES_Q"
 BS_LIST_TPL="/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D={id}&sort%5B%5D=-name&limit=20"
 PB_REC=/api/collections/sessions/records
 PB_LIST_TPL="$PB_REC?filter=(project%3D%27{id}%27%26%26title~%27rat%27)&sort=-title&perPage=20"
@@ -307,11 +318,18 @@ RND_SH="$WORK/random-sh.lua"
 # random_sessionhub PREFIX: sessionhub's random-id reads and 90/10 mixes.
 random_sessionhub() {
   local p=$1
+  if [ "$ONLY" = modules ]; then
+    [ "$BS_OK" = 1 ] || return 0
+    run_wrk "${p}bs_detail" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM"
+    run_wrk "${p}bs_modules" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_MODULES_TPL"
+    return 0
+  fi
   run_wrk "${p}atlas_get" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}"
   run_wrk "${p}atlas_mix" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/atlas.ids" "/sessions/{id}" \
     "$WRITE_PCT" PUT "/sessions/{id}" "$UPD"
   if [ "$BS_OK" = 1 ]; then
     run_wrk "${p}bs_detail" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM"
+    run_wrk "${p}bs_modules" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_MODULES_TPL"
     run_wrk "${p}bs_mix" "$SH_PID" "$CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs.ids" "$BS_ITEM" \
       "$WRITE_PCT" PATCH "$BS_ITEM" "$UPD"
     run_wrk "${p}bs_list" "$SH_PID" "$LIST_CONNS" "$RND_SH" "$SH" -H "$AUTH" -- "$WORK/bs-projects.ids" "$BS_LIST_TPL"
@@ -320,12 +338,18 @@ random_sessionhub() {
 
 echo "== wrk: $DURATION per scenario, $THREADS threads; random ids, sessionhub ($DB, $NODES node(s); read cache on SQLite only), PocketBase, floor"
 run_wrk floor_get "$FLOOR_PID" "$CONNS" "$RND" "$FLOOR" -- "$WORK/floor.ids" "/sessions/{id}"
+# The baseline of the workflow's read, over the same ids and script.
+run_wrk baseline_bs_modules "$BASE_PID" "$CONNS" "$RND" "$BASE" -- "$WORK/bs.ids" "$BS_MODULES_TPL"
+if [ "$ONLY" != modules ]; then
 run_wrk pb_get "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}"
 run_wrk pb_mix "$PB_PID" "$CONNS" "$RND" "$PB" -- "$WORK/pb.ids" "$PB_REC/{id}" "$WRITE_PCT" PATCH "$PB_REC/{id}" "$UPD"
 run_wrk pb_list "$PB_PID" "$LIST_CONNS" "$RND" "$PB" -- "$WORK/pb-projects.ids" "$PB_LIST_TPL"
+fi
 random_sessionhub rand_
+if [ "$ONLY" != modules ]; then
 run_wrk atlas_create "$SH_PID" "$CREATE_CONNS" "$WORK/create-sh.lua" "$SH/sessions" -H "$AUTH"
 run_wrk pb_create "$PB_PID" "$CREATE_CONNS" "$RND" "$PB" -- "$WORK/pb.ids" - 100 POST "$PB_REC" '{"title":"bench session"}'
+fi
 
 if [ "$ONLY" = all ]; then
   echo "== single hot URL (one request repeated: the read cache answers it from memory)"
@@ -423,7 +447,7 @@ field() { # field NAME INDEX
     if [ "${r%%|*}" = "$1" ]; then cut -d'|' -f"$2" <<<"$r"; fi
   done
 }
-verdict() { awk "BEGIN {exit !($1)}" && echo ok || echo MISSED; }
+verdict() { awk "BEGIN {exit !($1)}" 2>/dev/null && echo ok || echo MISSED; }
 echo
 echo "== summary (sessionhub on $([ "$DB" = postgres ] && echo "PostgreSQL + S3 (SeaweedFS), $NODES node(s), peak MiB of node 1" || echo SQLite), wrk -t$THREADS; $(nproc) cores, load average $LOAD_BEFORE before the run (other work on the machine skews every figure), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ))"
 echo "-- random ids: $ATLAS Atlas sessions, $(wc -l <"$WORK/bs.ids") visible BrainSTEM sessions in $MEMBER_OF projects, $ATLAS PocketBase records, $ATLAS floor rows;"
@@ -435,13 +459,25 @@ rrow() {
   [ -n "$(field "$r" 3)" ] || return 0
   printf '%-24s %5s %9s %8s %8s %6s %8s %7s %-9s %7s  %s\n' "$r" "$(field "$r" 2)" "$(field "$r" 3)" \
     "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
-    "$(awk -v a="$(field "$r" 3)" -v b="$(field "$pb" 3)" 'BEGIN {printf "%.2fx", a / b}')" "$pb" \
+    "$(awk -v a="$(field "$r" 3)" -v b="$(field "$pb" 3)" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else printf "-"}')" "$pb" \
     "$(awk -v a="$(field "$r" 3)" -v b="$(field floor_get 3)" 'BEGIN {printf "%.0f%%", 100 * a / b}')" "$3"
 }
 twice_pb() { # twice_pb NAME PB_NAME: the ">= 2x PocketBase" verdict
   echo ">= 2x PB: $(verdict "$(field "$1" 3) >= 2 * $(field "$2" 3) && $(field "$1" 6) == 0")"
 }
+# mrow NAME: a workflow's-read row's req/s as a share of baseline_bs_modules
+# (issue 12: >= 25 % with the read cache on).
+mrow() {
+  local pct
+  pct=$(awk -v a="$(field "$1" 3)" -v b="$(field baseline_bs_modules 3)" 'BEGIN {printf "%.0f", 100 * a / b}')
+  if [ "$1" = rand_bs_modules ]; then
+    echo "$pct% of baseline_bs_modules, >= 25%: $(verdict "$pct >= 25")"
+  else
+    echo "$pct% of baseline_bs_modules"
+  fi
+}
 rrow floor_get pb_get "(floor: Echo + GORM + SQLite, GET by primary key)"
+rrow baseline_bs_modules pb_get "(bare Echo: the session with its modules, a fixed answer)"
 rrow pb_get pb_get "(PocketBase)"
 rrow pb_mix pb_mix "(PocketBase)"
 rrow pb_list pb_list "(PocketBase, filter + sort + count)"
@@ -457,6 +493,11 @@ for p in "${SH_PREFIXES[@]}"; do
   fi
   rrow ${p}atlas_mix pb_mix "$(twice_pb ${p}atlas_mix pb_mix)"
   rrow ${p}bs_detail pb_get ""
+  if [ "$p" = rand_ ]; then
+    rrow ${p}bs_modules pb_get "$(mrow ${p}bs_modules)"
+  else
+    rrow ${p}bs_modules pb_get "$(mrow ${p}bs_modules), p99 < 20 ms: $(verdict "$(field ${p}bs_modules 5) < 20")"
+  fi
   rrow ${p}bs_mix pb_mix "$(twice_pb ${p}bs_mix pb_mix)"
   rrow ${p}bs_list pb_list ""
   if [ "$p" = rand_ ]; then

@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
+	"github.com/sessionhub/sessionhub/bench/seed/graph"
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/store"
 )
@@ -186,4 +189,63 @@ func BenchmarkAtlasCreate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// newSeededBench is a server over the bench's seeded BrainSTEM graph
+// (bench/seed/graph, as `make bench` seeds it: sessions over 1,000
+// projects, 50 of them the user's, each session with a behavior, a data
+// acquisition, a manipulation and a data storage link), read cache off.
+// BENCH_SESSIONS in the environment sizes it (default 20,000, so 1,000
+// visible sessions).
+func newSeededBench(b *testing.B) (*benchEnv, []string) {
+	b.Helper()
+	st, err := store.Open(b.TempDir(), server.Tables()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	n := 20_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_SESSIONS")); err == nil && v >= 1000 {
+		n = v
+	}
+	res, err := graph.Seed(context.Background(), st, graph.Options{Sessions: n, Projects: 1000, MemberOf: 50})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.SetReadCacheBytes(0)
+	h, err := server.New(st, slog.New(slog.NewJSONHandler(io.Discard, nil)), server.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchEnv{h: h, st: st, tok: res.Token}, res.Visible
+}
+
+// modulesQuery is the workflow's read (issue 12): the session with its
+// projects, data storage and modules embedded.
+const modulesQuery = "?include[]=projects.*&include[]=datastorage.*&include[]=behaviors.*&include[]=dataacquisition.*&include[]=manipulations.*"
+
+// BenchmarkBrainstemSeededDetail is GET /api/private/stem/session/{id}/
+// over the visible sessions of the seeded graph in turn, read cache off
+// (nocache_rand_bs_detail of bench/run.sh, in-process).
+func BenchmarkBrainstemSeededDetail(b *testing.B) {
+	e, ids := newSeededBench(b)
+	paths := make([]string, len(ids))
+	for i, id := range ids {
+		paths[i] = "/api/private/stem/session/" + id + "/"
+	}
+	e.runPaths(b, paths)
+}
+
+// BenchmarkBrainstemSeededModules is the same with the modules included
+// (nocache_rand_bs_modules of bench/run.sh, in-process).
+func BenchmarkBrainstemSeededModules(b *testing.B) {
+	e, ids := newSeededBench(b)
+	paths := make([]string, len(ids))
+	for i, id := range ids {
+		paths[i] = "/api/private/stem/session/" + id + "/" + modulesQuery
+	}
+	if body := e.do(b, http.MethodGet, paths[0], nil, http.StatusOK); !bytes.Contains(body, []byte(`"manipulations":[{`)) {
+		b.Fatalf("modules not embedded: %.300s", body)
+	}
+	e.runPaths(b, paths)
 }

@@ -2,17 +2,23 @@
 // framework as sessionhub with none of its work. It answers GET
 // /sessions/{id} with a fixed Atlas session, GET
 // /api/private/stem/session/{id}/ with a fixed BrainSTEM session (its
-// project embedded, listing 100 sessions like the seeded projects), and
+// project embedded, listing 100 sessions like the seeded projects) or,
+// with -bs-modules FILE and an include[] in the query, with the answer in
+// FILE (bench/run.sh saves sessionhub's answer to the workflow's read, the
+// session with its projects, data storage and modules embedded: decoded
+// once, encoded again on every request with the requested id), and
 // POST /upload by streaming every multipart part to a temp file (removed
 // afterwards). It prints its listen address on stdout.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -37,8 +43,23 @@ func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	dir := fs.String("dir", os.TempDir(), "directory for uploaded files")
+	modules := fs.String("bs-modules", "", "a BrainSTEM session answer ({\"session\": {...}}) with its modules embedded, served for the detail with include[]")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var withModules map[string]any
+	if *modules != "" {
+		b, err := os.ReadFile(*modules)
+		if err != nil {
+			return err
+		}
+		var answer struct {
+			Session map[string]any `json:"session"`
+		}
+		if err := json.Unmarshal(b, &answer); err != nil || answer.Session == nil {
+			return fmt.Errorf("%s: not a session answer: %v", *modules, err)
+		}
+		withModules = answer.Session
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -48,6 +69,13 @@ func run(ctx context.Context, args []string) error {
 		return c.JSON(http.StatusOK, s)
 	})
 	e.GET("/api/private/stem/session/:id/", func(c echo.Context) error {
+		// With include[] (the workflow's read of the session and its
+		// modules): the answer given with -bs-modules, its id replaced.
+		if withModules != nil && c.QueryParams().Has("include[]") {
+			s := maps.Clone(withModules)
+			s["id"] = c.Param("id")
+			return c.JSON(http.StatusOK, map[string]any{"session": s})
+		}
 		s := stemSession
 		s.ID = c.Param("id")
 		return c.JSON(http.StatusOK, map[string]any{"session": s})

@@ -475,14 +475,14 @@ func moduleSelect(d *bsDialect, m *Model, v Viewer) (string, []any) {
 		f := &m.Fields[i]
 		switch {
 		case f.Kind == ToOne && f.Nullable: // null when v may not see the target
-			vis := v.visibleIDs(f.Target)
 			col := m.Table + "." + f.Col
-			cols = append(cols, "(SELECT "+col+" WHERE "+col+" IN ("+vis.sql+"))")
+			vis := v.visibleOne(f.Target, col)
+			cols = append(cols, "(SELECT "+col+" WHERE "+vis.sql+")")
 			args = append(args, vis.args...)
 		case f.Kind == ToMany:
-			vis := v.visibleIDs(f.Target)
-			cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s.id AND %s IN (%s))",
-				d.jsonAgg(f.LinkDst, f.LinkDst), f.Link, f.LinkSrc, m.Table, f.LinkDst, vis.sql))
+			vis := v.visibleOne(f.Target, f.Link+"."+f.LinkDst)
+			cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s.id AND %s)",
+				d.jsonAgg(f.LinkDst, f.LinkDst), f.Link, f.LinkSrc, m.Table, vis.sql))
 			args = append(args, vis.args...)
 		case f.Col != "":
 			cols = append(cols, m.Table+"."+f.Col)

@@ -44,13 +44,14 @@ func NameUsedInStorage(name string) string {
 // see in one statement: projects by id (the primary key's order), data
 // storages in their through-table order. scanSession reads its rows.
 func bsSessionSelect(d *bsDialect, v Viewer) (string, []any) {
-	projects, storages := v.visibleIDs("project"), v.visibleIDs("datastorage")
+	projects := v.visibleOne("project", "bs_session_projects.project_id")
+	storages := v.visibleOne("datastorage", "bs_session_datastorages.data_storage_id")
 	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
 			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
 			"bs_sessions.created_at, bs_sessions.updated_at, " +
-			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND project_id IN (" + projects.sql + ")), " +
+			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND " + projects.sql + "), " +
 			"(SELECT " + d.jsonAgg("data_storage_id", "sort_order, id") + " FROM bs_session_datastorages " +
-			"WHERE session_id = bs_sessions.id AND data_storage_id IN (" + storages.sql + ")), " +
+			"WHERE session_id = bs_sessions.id AND " + storages.sql + "), " +
 			bsModuleIDsSQL(d, "bs_dataacquisitions", "session_id", "bs_sessions.id", true) + ", " +
 			bsModuleIDsSQL(d, "bs_behaviors", "session_id", "bs_sessions.id", true) + ", " +
 			bsModuleIDsSQL(d, "bs_manipulations", "session_id", "bs_sessions.id", true),

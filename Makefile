@@ -54,7 +54,7 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 	touch $@
 
 race: venv
-	SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 ./...
+	SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 -timeout 30m ./...
 
 # Clients generated from both specs in Go, TypeScript, Python and Java, each
 # driving a real server (e2e/clients/run.sh; needs node/npm, python3, JDK 17 + Maven).
@@ -68,7 +68,7 @@ test: check-generated vet lint-specs browser race race-postgres test-clients
 # Without PostgreSQL's binaries they skip, saying so.
 PG_PACKAGES := ./store/ ./server/ ./server/atlas/ ./server/brainstem/
 race-postgres: venv
-	SESSIONHUB_TEST_DB=postgres SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 $(PG_PACKAGES)
+	SESSIONHUB_TEST_DB=postgres SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 -timeout 30m $(PG_PACKAGES)
 
 # SeaweedFS for the S3 blob tests, built into ~/.cache/sessionhub once
 # (e2e/s3/weed.sh; 5-10 minutes); prints the binary's path.

@@ -153,11 +153,17 @@ func TestDeviceAuthExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	approved, err := s.StartDeviceAuth(ctx, "", 30*time.Millisecond)
+	// Approved while valid, then expired: its expiry is moved into the
+	// past (a short TTL could run out before the approval on a busy machine).
+	approved, err := s.StartDeviceAuth(ctx, "", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DecideDeviceAuth(ctx, approved.UserCode, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.core.W.Model(&DeviceAuth{}).Where("session_id = ?", approved.SessionID).
+		Update("expires_at", time.Now().Add(-time.Second)).Error; err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -137,7 +138,7 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 			return &SchemaError{Have: have, Want: SchemaVersion}
 		}
 		if have == SchemaVersion {
-			return nil
+			return s.createMissingTables(tx)
 		}
 		if err := tx.AutoMigrate(&schemaMigration{}); err != nil {
 			return err
@@ -152,7 +153,7 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 			}
 			applied = append(applied, AppliedMigration{Version: m.Version, Name: m.Name, Existing: m.Version == 1 && existing})
 		}
-		return nil
+		return s.createMissingTables(tx)
 	})
 	var se *SchemaError
 	if errors.As(err, &se) {
@@ -162,6 +163,33 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return applied, nil
+}
+
+// createMissingTables creates the tables of s.tables that the database
+// lacks although its schema is current: those of an API whose tables were
+// not handed to the store when the migrations ran (a database opened with
+// the core's tables only records every version, and no later migration
+// would create them). Each is created as version 1 creates the newest
+// models, so the schema ends up as a fresh database's.
+func (s *Store) createMissingTables(tx *gorm.DB) error {
+	m := tx.Migrator()
+	var missing []any
+	for _, t := range s.tables {
+		for v := 1; v <= SchemaVersion; v++ {
+			for _, model := range t[v] {
+				if !m.HasTable(model) && !slices.Contains(missing, model) {
+					missing = append(missing, model)
+				}
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if err := tx.AutoMigrate(missing...); err != nil {
+		return fmt.Errorf("create the missing tables: %w", err)
+	}
+	return nil
 }
 
 // checkSchema fails with a *SchemaError unless the schema is at SchemaVersion.

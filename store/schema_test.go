@@ -95,8 +95,27 @@ func TestSchemaSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	// Described through SQLite's pragmas, in a fixed order (GORM writes a
-	// table's foreign keys in map order).
+	got := fmt.Sprintf("-- schema version %d (store/migrate.go), as SQLite describes it\n%s\n", store.SchemaVersion, describeSchema(t, st))
+	const path = "testdata/schema-sqlite.sql"
+	if *updateSchema {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("the migrated schema differs from %s.\nIf a model changed, append a migration to store/migrate.go (existing databases get nothing else), then run\n  go test ./store/ -run TestSchemaSnapshot -update-schema\ngot:\n%s", path, got)
+	}
+}
+
+// describeSchema lists st's SQLite tables, columns, foreign keys and
+// indexes through SQLite's pragmas, in a fixed order (GORM writes a
+// table's foreign keys in map order).
+func describeSchema(t *testing.T, st *store.Store) string {
+	t.Helper()
 	var lines []string
 	for _, q := range []string{
 		`SELECT 'table ' || m.name || ': ' || p.name || ' ' || p.type || (CASE WHEN p."notnull" THEN ' NOT NULL' ELSE '' END) || coalesce(' DEFAULT ' || p.dflt_value, '') || (CASE WHEN p.pk > 0 THEN ' PK' || p.pk ELSE '' END)
@@ -111,18 +130,39 @@ func TestSchemaSnapshot(t *testing.T) {
 		}
 		lines = append(lines, out...)
 	}
-	got := fmt.Sprintf("-- schema version %d (store/migrate.go), as SQLite describes it\n%s\n", store.SchemaVersion, strings.Join(lines, "\n"))
-	const path = "testdata/schema-sqlite.sql"
-	if *updateSchema {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
+	return strings.Join(lines, "\n")
+}
+
+// A data directory migrated by a store opened with the core's tables only
+// (every version recorded, no API table created) gets the APIs' tables
+// when it is opened with them, exactly as a fresh one has them.
+func TestOpenCreatesTheTablesAnEarlierOpenLacked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	core, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != string(want) {
-		t.Fatalf("the migrated schema differs from %s.\nIf a model changed, append a migration to store/migrate.go (existing databases get nothing else), then run\n  go test ./store/ -run TestSchemaSnapshot -update-schema\ngot:\n%s", path, got)
+	core.Close()
+	st, err := store.Open(dir, tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fresh, err := store.Open(t.TempDir(), tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if got, want := describeSchema(t, st), describeSchema(t, fresh); got != want {
+		t.Fatalf("schema after a core-only open:\n%s\nwant a fresh database's:\n%s", got, want)
+	}
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "late@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := atlasdb.New(st).CreateSession(ctx, u, atlasdb.NewSession{}); err != nil {
+		t.Fatalf("a write to a created table: %v", err)
 	}
 }

@@ -134,8 +134,9 @@ type Options struct {
 	Migrate bool
 	// Tables are the APIs' tables, each API's in its own Tables (the
 	// core's own come first). Pass the same list, in the same order, at
-	// every open of a database: a migration applied without an API's
-	// tables is recorded all the same, and never creates them later.
+	// every open of a database. A migration applied without an API's
+	// tables is recorded all the same; a later migrating open that names
+	// them creates the ones missing (as a fresh database has them).
 	Tables []Tables
 }
 

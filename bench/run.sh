@@ -111,8 +111,16 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 # Results: one line per scenario, "name|conns|rps|p50|p99|errors|peakMiB".
 RESULTS=()
 
+# cache_counts: the read cache's hits and misses so far ("HITS MISSES"),
+# from sessionhub's admin listener.
+HITS=()
+cache_counts() {
+  curl -fsS "$SH_ADMIN/metrics" | awk '$1 == "sessionhub_read_cache_hits_total" {h = $2} $1 == "sessionhub_read_cache_misses_total" {m = $2} END {printf "%d %d", h, m}'
+}
+
 # run_wrk NAME PID CONNS SCRIPT URL [wrk args] [-- script args]: a warm-up,
-# then a measured run.
+# then a measured run; for sessionhub with its read cache on, the cache's
+# hit rate over the measured run goes into HITS.
 run_wrk() {
   local name=$1 pid=$2 conns=$3 script=$4 url=$5
   shift 5
@@ -123,7 +131,14 @@ run_wrk() {
   conns=$((conns / threads * threads)) # wrk gives each thread conns/threads connections
   wrk -t"$threads" -c"$conns" -d2s -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >/dev/null
   reset_peak "$pid"
+  local before=""
+  [ "$pid" = "${SH_PID:-}" ] && [ -n "${SH_ADMIN:-}" ] && before=$(cache_counts)
   wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$script" "${opts[@]}" "$url" "${sargs[@]}" >"$WORK/$name.wrk"
+  if [ -n "$before" ]; then
+    local hit
+    hit=$(awk -v b="$before" -v a="$(cache_counts)" 'BEGIN {split(b, x); split(a, y); h = y[1] - x[1]; m = y[2] - x[2]; if (h + m > 0) printf "%.0f%% of %d", 100 * h / (h + m), h + m}')
+    [ -n "$hit" ] && HITS+=("$name|$hit")
+  fi
   local r
   r=$(awk '$1 == "RESULT" {print $2 "|" $3 "|" $4 "|" $5}' "$WORK/$name.wrk")
   [ -n "$r" ] || { echo "no RESULT from wrk for $name" >&2; cat "$WORK/$name.wrk" >&2; exit 1; }
@@ -225,16 +240,18 @@ start_sessionhub() {
       mkdir -p "$WORK/node$i"
       "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/node$i" "${SERVE_DB[@]}" "$@" >"$WORK/$l.out" 2>"$WORK/$l.log" &
     else
-      "$BIN/sessionhub" serve --addr 127.0.0.1:0 --data "$WORK/data" "$@" >"$WORK/$l.out" 2>"$WORK/$l.log" &
+      "$BIN/sessionhub" serve --addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 --data "$WORK/data" "$@" >"$WORK/$l.out" 2>"$WORK/$l.log" &
     fi
     SH_PIDS+=($!)
     PIDS+=($!)
     wait_for "$WORK/$l.log" '"listening"'
-    addrs+=("$(grep -o '"addr":"http://[^"]*"' "$WORK/$l.log" | head -1 | cut -d'"' -f4)")
+    addrs+=("$(grep '"msg":"listening"' "$WORK/$l.log" | grep -o '"addr":"http://[^"]*"' | head -1 | cut -d'"' -f4)")
     curl -fsS "${addrs[-1]}/healthz" >/dev/null
   done
   SH_PID=${SH_PIDS[0]}
   SH=${addrs[0]}
+  # The admin listener (SQLite: one node) serves the read cache's counters.
+  SH_ADMIN=$(grep '"msg":"admin listening"' "$WORK/$log.log" 2>/dev/null | grep -o '"addr":"http://[^"]*"' | head -1 | cut -d'"' -f4 || true)
   BENCH_NODE_ADDRS=$(printf '%s\n' "${addrs[@]}" | sed 's|^http://||' | tr '\n' ' ')
   export BENCH_NODE_ADDRS
 }
@@ -504,6 +521,11 @@ for p in "${SH_PREFIXES[@]}"; do
     rrow atlas_create pb_create "$(twice_pb atlas_create pb_create), p99 < 25 ms: $(verdict "$(field atlas_create 5) < 25")"
   fi
 done
+
+if [ ${#HITS[@]} -gt 0 ]; then
+  echo "-- read cache hit rate over each measured run (reads answered from memory, of all cached reads; sessionhub_read_cache_*_total)"
+  for h in "${HITS[@]}"; do printf '   %-24s %s\n' "${h%%|*}" "${h#*|}"; done
+fi
 
 if [ "$ONLY" = all ]; then
   BASE_GET=$(field baseline_get 3)

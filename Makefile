@@ -66,7 +66,7 @@ test: check-generated vet lint-specs browser race race-postgres test-clients
 # The store, server, Atlas and BrainSTEM API suites again, on a throwaway PostgreSQL
 # cluster that the tests start (store/pgtest; Debian's postgresql package).
 # Without PostgreSQL's binaries they skip, saying so.
-PG_PACKAGES := ./store/ ./server/ ./server/atlas/ ./server/brainstem/
+PG_PACKAGES := ./store/ ./store/atlas/ ./server/ ./server/atlas/ ./server/brainstem/
 race-postgres: venv
 	SESSIONHUB_TEST_DB=postgres SESSIONHUB_PYTHON=$(abspath $(VENV))/bin/python $(GO) test -race -count=1 -timeout 30m $(PG_PACKAGES)
 

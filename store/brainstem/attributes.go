@@ -276,7 +276,7 @@ type (
 // owner's and the public ones on the private portal, the public ones on
 // the public portal.
 func ownedVisible(table string) func(Viewer) []bsCond {
-	return pick(table+".is_public = TRUE", "("+table+".owner_id = ? OR "+table+".is_public = TRUE)")
+	return pick(table+".is_public = TRUE", "("+table+".owner_id = "+bsViewerID+" OR "+table+".is_public = TRUE)")
 }
 
 type (

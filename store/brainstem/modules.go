@@ -407,7 +407,7 @@ var bsEquipmentModel = moduleModel(&Model{
 		if v.Public {
 			return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "is_public = TRUE")}
 		}
-		return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "owner_id = ? OR is_public = TRUE", v.UserID)}
+		return []bsCond{inSub("bs_equipment.setup_id", "id", "bs_setups", "owner_id = "+bsViewerID+" OR is_public = TRUE", v.UserID)}
 	},
 	Fields: []Field{
 		modField("id", UUID, "id", readOnly, unique),
@@ -434,7 +434,7 @@ var bsConsumableStockModel = moduleModel(&Model{
 		if v.Public {
 			return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "is_public = TRUE")}
 		}
-		return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "owner_id = ? OR is_public = TRUE", v.UserID)}
+		return []bsCond{inSub("bs_consumablestocks.inventory_id", "id", "bs_inventories", "owner_id = "+bsViewerID+" OR is_public = TRUE", v.UserID)}
 	},
 	Fields: []Field{
 		modField("id", UUID, "id", readOnly, unique),

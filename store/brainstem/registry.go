@@ -239,7 +239,7 @@ func sdsVisible(v Viewer) []bsCond {
 	if v.Public {
 		return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "is_public = TRUE"))
 	}
-	return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "owner_id = ? OR is_public = TRUE", v.UserID))
+	return append(c, inSub("bs_session_datastorages.data_storage_id", "id", "bs_datastorages", "owner_id = "+bsViewerID+" OR is_public = TRUE", v.UserID))
 }
 
 func everyRow(Viewer) []bsCond { return []bsCond{{sql: bsEveryRow}} }

@@ -53,6 +53,32 @@ func TestReadCacheBounds(t *testing.T) {
 	}
 }
 
+// A full cache drops its oldest answers, one at a time, and keeps the
+// others: under random reads over more records than it holds, every
+// answer lives until it is the oldest.
+func TestReadCacheDropsTheOldestFirst(t *testing.T) {
+	c := readCache{maxBytes: 10}
+	for i := range 5 {
+		c.put(strconv.Itoa(i), 0, []byte("ab"))
+	}
+	c.put("1", 0, []byte("cd")) // replacing keeps its place
+	c.put("5", 0, []byte("abc"))
+	for k, want := range map[string]bool{"0": false, "1": false, "2": true, "3": true, "4": true, "5": true} {
+		if _, _, ok := c.get(k); ok != want {
+			t.Errorf("%s kept: %v, want %v", k, ok, want)
+		}
+	}
+	if c.bytes != 9 || c.evictions.Load() != 2 {
+		t.Fatalf("%d bytes, %d evictions; want 9, 2", c.bytes, c.evictions.Load())
+	}
+	for i := range 1000 { // the queue of keys does not grow without bound
+		c.put("n"+strconv.Itoa(i), 0, []byte("x"))
+	}
+	if len(c.m) != 10 || len(c.order)-c.head != 10 || cap(c.order) > 64 {
+		t.Fatalf("%d entries, %d queued, queue cap %d", len(c.m), len(c.order)-c.head, cap(c.order))
+	}
+}
+
 func TestCachedDoesNotKeepErrors(t *testing.T) {
 	s := &Store{}
 	s.SetReadCacheBytes(DefaultReadCacheBytes)

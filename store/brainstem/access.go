@@ -68,12 +68,27 @@ const (
 // viaProjects is the visibility of a model linked to projects through
 // link (session, subject): `outer IN (SELECT src FROM link WHERE
 // project_id IN (<the viewer's or the public projects>))`.
+//
+// Its EXISTS form, for the checks of one row (lookups by id, relation
+// lists), joins the link to the projects: `EXISTS (SELECT 1 FROM link
+// JOIN <members or public projects> ON … WHERE link.src = outer AND …)`.
+// Written as `project_id IN (<the viewer's projects>)` SQLite walks the
+// viewer's project list and probes the link once per project (50 probes
+// for a member of 50 projects); joined, it reads the row's few links and
+// probes each once. On the bench's graph a data acquisition by id cost
+// ~107 µs the first way, ~29 µs this way.
 func viaProjects(outer, src, link string) func(Viewer) []bsCond {
 	return func(v Viewer) []bsCond {
 		if v.Public {
-			return []bsCond{inSub(outer, src, link, "project_id IN ("+bsPublicProjects+")")}
+			c := inSub(outer, src, link, "project_id IN ("+bsPublicProjects+")")
+			c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s vl JOIN bs_projects vp ON vp.id = vl.project_id "+
+				"WHERE vl.%s = %s AND vp.is_public = TRUE)", link, src, outer)
+			return []bsCond{c}
 		}
-		return []bsCond{inSub(outer, src, link, "project_id IN ("+bsMemberProjects+")", v.UserID)}
+		c := inSub(outer, src, link, "project_id IN ("+bsMemberProjects+")", v.UserID)
+		c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s vl JOIN bs_project_members vm ON vm.project_id = vl.project_id "+
+			"WHERE vl.%s = %s AND vm.user_id = %s)", link, src, outer, bsViewerID)
+		return []bsCond{c}
 	}
 }
 

@@ -154,7 +154,7 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 		for _, w := range compiled.where {
 			sql = append(sql, w.sql)
 		}
-		got := strings.Contains(strings.Join(sql, " AND "), "EXISTS (SELECT 1 FROM bs_session_projects WHERE bs_session_projects.session_id = bs_sessions.id")
+		got := strings.Contains(strings.Join(sql, " AND "), "EXISTS (SELECT 1 FROM bs_session_projects vl JOIN bs_project_members vm ON vm.project_id = vl.project_id WHERE vl.session_id = bs_sessions.id")
 		if got != c.wantExists {
 			t.Errorf("%s: visibility as EXISTS = %v, want %v\n%s", c.name, got, c.wantExists, sql)
 		}

@@ -221,6 +221,8 @@ func listPage[T any](base *gorm.DB, v Viewer, model string, q ListQuery, page Pa
 	if err != nil {
 		return nil, 0, err
 	}
+	m := bsModels[model]
+	plain := base.Session(&gorm.Session{NewDB: true}).Table(m.table)
 	for _, w := range c.where {
 		base = base.Where(w.sql, w.args...)
 	}
@@ -229,6 +231,9 @@ func listPage[T any](base *gorm.DB, v Viewer, model string, q ListQuery, page Pa
 	pageQ := base.Session(&gorm.Session{})
 	for _, o := range c.order {
 		pageQ = pageQ.Order(o)
+	}
+	if scan != nil && sel != "" {
+		return pageByIDs(plain, countQ, pageQ, v, model, c.order, page, scan, sel, selArgs...)
 	}
 	if sel != "" {
 		pageQ = pageQ.Select(sel, selArgs...)
@@ -266,6 +271,50 @@ func scanAll[T any](db *gorm.DB, scan func(*sql.Rows) (T, error)) ([]T, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// pageByIDs is listPage for a column list sel with its own subqueries
+// (the relation lists): one pass over the matching rows finds the page's
+// ids and the total together (COUNT(*) OVER ()), and sel is computed for
+// the page's rows only, found again by id under v's visibility. Counting
+// and paging separately filtered every matching row twice, and computing
+// sel in the paging query computed it for every matching row before the
+// sort kept a page: the bench's filtered list (a project's 100 sessions,
+// a page of 20) cost ~2.1 ms of SQLite that way, ~1.1 ms this way.
+// Past the last row the page is empty and the total is counted alone.
+func pageByIDs[T any](plain, countQ, pageQ *gorm.DB, v Viewer, model string, order []string, page Page, scan func(*sql.Rows) (T, error), sel string, selArgs ...any) ([]T, int64, error) {
+	pk := bsModels[model].pk()
+	rows, err := pageQ.Select(pk + ", COUNT(*) OVER ()").Limit(page.Limit).Offset(page.Offset).Rows()
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []any
+	var n int64
+	for rows.Next() {
+		var id any
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if b, ok := id.([]byte); ok {
+			id = string(b)
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, 0, err
+	}
+	out := []T{}
+	if len(ids) == 0 {
+		err := countQ.Count(&n).Error
+		return out, n, err
+	}
+	recQ := v.where(plain, model).Select(sel, selArgs...).Where(pk+" IN ?", ids)
+	for _, o := range order {
+		recQ = recQ.Order(o)
+	}
+	out, err = scanAll(recQ, scan)
+	return out, n, err
 }
 
 // memberRoles returns the caller's membership rows for the given projects,

@@ -491,6 +491,11 @@ func moduleSelect(d *bsDialect, m *Model, v Viewer) (string, []any) {
 	return strings.Join(cols, ", "), args
 }
 
+// memoModuleSelect is moduleSelect through selMemo.
+func memoModuleSelect(d *bsDialect, m *Model, v Viewer) (string, []any) {
+	return memoSelect(d, m.Name, v, func(v Viewer) (string, []any) { return moduleSelect(d, m, v) })
+}
+
 // scanModule returns the row scanner of moduleSelect(m, …).
 func scanModule(m *Model) func(*sql.Rows) (ModuleRecord, error) {
 	return func(rows *sql.Rows) (ModuleRecord, error) {
@@ -562,7 +567,7 @@ func scanModule(m *Model) func(*sql.Rows) (ModuleRecord, error) {
 // may see and their total.
 func (s *Store) ListModules(ctx context.Context, v Viewer, model string, q ListQuery, page Page) ([]ModuleRecord, int64, error) {
 	m := bsRegistry[model]
-	sel, args := moduleSelect(s.sqlDialect(), m, v)
+	sel, args := memoModuleSelect(s.sqlDialect(), m, v)
 	return listPage(s.ctxRead(ctx).Table(m.Table), v, model, q, page, scanModule(m), sel, args...)
 }
 
@@ -573,7 +578,7 @@ func (s *Store) ModulesByID(ctx context.Context, v Viewer, model string, ids []s
 		return nil, nil
 	}
 	m := bsRegistry[model]
-	sel, args := moduleSelect(s.sqlDialect(), m, v)
+	sel, args := memoModuleSelect(s.sqlDialect(), m, v)
 	recs, err := scanAll(v.where(s.ctxRead(ctx).Table(m.Table), model).Select(sel, args...).
 		Where(m.Table+".id IN ?", ids), scanModule(m))
 	if err != nil {

@@ -40,6 +40,11 @@ func NameUsedInStorage(name string) string {
 	return s
 }
 
+// memoSessionSelect is bsSessionSelect through selMemo.
+func memoSessionSelect(d *bsDialect, v Viewer) (string, []any) {
+	return memoSelect(d, "session", v, func(v Viewer) (string, []any) { return bsSessionSelect(d, v) })
+}
+
 // bsSessionSelect reads a session with the ids of its relations that v may
 // see in one statement: projects by id (the primary key's order), data
 // storages in their through-table order. scanSession reads its rows.
@@ -90,13 +95,13 @@ func scanSession(rows *sql.Rows) (SessionRecord, error) {
 // ListSessions returns one page of the sessions v may see and their total.
 func (s *Store) ListSessions(ctx context.Context, v Viewer, q ListQuery, page Page) ([]SessionRecord, int64, error) {
 	base := s.ctxRead(ctx).Model(&Session{})
-	sel, args := bsSessionSelect(s.sqlDialect(), v)
+	sel, args := memoSessionSelect(s.sqlDialect(), v)
 	return listPage(base, v, "session", q, page, scanSession, sel, args...)
 }
 
 // GetSession returns a session v may see; store.ErrNotFound otherwise.
 func (s *Store) GetSession(ctx context.Context, v Viewer, id string) (*SessionRecord, error) {
-	sel, args := bsSessionSelect(s.sqlDialect(), v)
+	sel, args := memoSessionSelect(s.sqlDialect(), v)
 	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&Session{})).Select(sel, args...).
 		Where("bs_sessions.id = ?", id).Limit(1), scanSession)
 	if err != nil {
@@ -113,7 +118,7 @@ func (s *Store) SessionsByID(ctx context.Context, v Viewer, ids []string) ([]Ses
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sel, args := bsSessionSelect(s.sqlDialect(), v)
+	sel, args := memoSessionSelect(s.sqlDialect(), v)
 	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&Session{})).Select(sel, args...).
 		Where("bs_sessions.id IN ?", ids), scanSession)
 	if err != nil {

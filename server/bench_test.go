@@ -197,7 +197,7 @@ func BenchmarkAtlasCreate(b *testing.B) {
 // acquisition, a manipulation and a data storage link), read cache off.
 // BENCH_SESSIONS in the environment sizes it (default 20,000, so 1,000
 // visible sessions).
-func newSeededBench(b *testing.B) (*benchEnv, []string) {
+func newSeededBench(b *testing.B) (*benchEnv, *graph.Result) {
 	b.Helper()
 	st, err := store.Open(b.TempDir(), server.Tables()...)
 	if err != nil {
@@ -217,7 +217,7 @@ func newSeededBench(b *testing.B) (*benchEnv, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{h: h, st: st, tok: res.Token}, res.Visible
+	return &benchEnv{h: h, st: st, tok: res.Token}, res
 }
 
 // modulesQuery is the workflow's read (issue 12): the session with its
@@ -228,10 +228,25 @@ const modulesQuery = "?include[]=projects.*&include[]=datastorage.*&include[]=be
 // over the visible sessions of the seeded graph in turn, read cache off
 // (nocache_rand_bs_detail of bench/run.sh, in-process).
 func BenchmarkBrainstemSeededDetail(b *testing.B) {
-	e, ids := newSeededBench(b)
-	paths := make([]string, len(ids))
-	for i, id := range ids {
+	e, res := newSeededBench(b)
+	paths := make([]string, len(res.Visible))
+	for i, id := range res.Visible {
 		paths[i] = "/api/private/stem/session/" + id + "/"
+	}
+	e.runPaths(b, paths)
+}
+
+// BenchmarkBrainstemSeededList is the filtered, sorted list with its
+// count over each of the user's projects in turn, read cache off
+// (nocache_rand_bs_list of bench/run.sh, in-process).
+func BenchmarkBrainstemSeededList(b *testing.B) {
+	e, res := newSeededBench(b)
+	paths := make([]string, len(res.ProjectIDs))
+	for i, id := range res.ProjectIDs {
+		paths[i] = "/api/private/stem/session/?filter%7Bname.icontains%7D=rat&filter%7Bprojects%7D=" + id + "&sort%5B%5D=-name&limit=20"
+	}
+	if body := e.do(b, http.MethodGet, paths[0], nil, http.StatusOK); !bytes.Contains(body, []byte(`"name":"rat`)) {
+		b.Fatalf("no session listed: %.300s", body)
 	}
 	e.runPaths(b, paths)
 }
@@ -239,9 +254,9 @@ func BenchmarkBrainstemSeededDetail(b *testing.B) {
 // BenchmarkBrainstemSeededModules is the same with the modules included
 // (nocache_rand_bs_modules of bench/run.sh, in-process).
 func BenchmarkBrainstemSeededModules(b *testing.B) {
-	e, ids := newSeededBench(b)
-	paths := make([]string, len(ids))
-	for i, id := range ids {
+	e, res := newSeededBench(b)
+	paths := make([]string, len(res.Visible))
+	for i, id := range res.Visible {
 		paths[i] = "/api/private/stem/session/" + id + "/" + modulesQuery
 	}
 	if body := e.do(b, http.MethodGet, paths[0], nil, http.StatusOK); !bytes.Contains(body, []byte(`"manipulations":[{`)) {

@@ -108,13 +108,8 @@ const (
 	bsProjectPublicSQL     = "bs_projects.is_public = TRUE"
 	bsDataStorageOwnSQL    = "(bs_datastorages.owner_id = " + bsViewerID + " OR bs_datastorages.is_public = TRUE)"
 	bsDataStoragePublicSQL = "bs_datastorages.is_public = TRUE"
-	// The session conditions as correlated EXISTS, for lookups by id:
-	// checking one row is then an index probe instead of materialising
-	// every visible id.
-	bsSessionMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
-		"WHERE sp.session_id = bs_sessions.id AND m.user_id = " + bsViewerID + ")"
-	bsSessionPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
-		"WHERE sp.session_id = bs_sessions.id AND p.is_public = TRUE)"
+	// A session ↔ data storage link's session visibility as a correlated
+	// EXISTS, for lookups by id.
 	bsSDSMemberOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_project_members m ON m.project_id = sp.project_id " +
 		"WHERE sp.session_id = bs_session_datastorages.session_id AND m.user_id = " + bsViewerID + ")"
 	bsSDSPublicOneSQL = "EXISTS (SELECT 1 FROM bs_session_projects sp JOIN bs_projects p ON p.id = sp.project_id " +
@@ -178,17 +173,8 @@ func (v Viewer) where(db *gorm.DB, model string) *gorm.DB {
 	return db
 }
 
-func (v Viewer) sessions(db *gorm.DB) *gorm.DB { return v.where(db, "session") }
-
-// sessionsByID is sessions for lookups of a few ids.
-func (v Viewer) sessionsByID(db *gorm.DB) *gorm.DB {
-	if v.Public {
-		return db.Where(bsSessionPublicOneSQL)
-	}
-	return db.Where(bsSessionMemberOneSQL, v.UserID)
-}
-
-// sessionDataStoragesByID is sessionDataStorages for lookups by id.
+// sessionDataStoragesByID is the visibility of session ↔ data storage
+// links, for lookups by id.
 func (v Viewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
 	storage := v.visible("sessiondatastorage")[1]
 	if v.Public {
@@ -197,11 +183,7 @@ func (v Viewer) sessionDataStoragesByID(db *gorm.DB) *gorm.DB {
 	return db.Where(bsSDSMemberOneSQL, v.UserID).Where(storage.sql, storage.args...)
 }
 
-func (v Viewer) projects(db *gorm.DB) *gorm.DB { return v.where(db, "project") }
-
 func (v Viewer) datastorages(db *gorm.DB) *gorm.DB { return v.where(db, "datastorage") }
-
-func (v Viewer) sessionDataStorages(db *gorm.DB) *gorm.DB { return v.where(db, "sessiondatastorage") }
 
 // newID returns a random (version 4) UUID string.
 func newID() string {

@@ -578,9 +578,12 @@ func (s *Store) ModulesByID(ctx context.Context, v Viewer, model string, ids []s
 		return nil, nil
 	}
 	m := bsRegistry[model]
-	sel, args := memoModuleSelect(s.sqlDialect(), m, v)
-	recs, err := scanAll(v.where(s.ctxRead(ctx).Table(m.Table), model).Select(sel, args...).
-		Where(m.Table+".id IN ?", ids), scanModule(m))
+	d := s.sqlDialect()
+	rows, err := s.queryByID(ctx, v, model, func(v Viewer) (string, []any) { return moduleSelect(d, m, v) }, ids)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := scanRows(rows, scanModule(m))
 	if err != nil {
 		return nil, err
 	}

@@ -102,8 +102,7 @@ func (s *Store) ListProjects(ctx context.Context, v Viewer, q ListQuery, page Pa
 
 // GetProject returns a project v may see; store.ErrNotFound otherwise.
 func (s *Store) GetProject(ctx context.Context, v Viewer, id string) (*ProjectRecord, error) {
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&Project{})).Select(bsProjectSelect(s.sqlDialect())).
-		Where("bs_projects.id = ?", id).Limit(1), scanProject)
+	recs, err := s.ProjectsByID(ctx, v, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +117,12 @@ func (s *Store) ProjectsByID(ctx context.Context, v Viewer, ids []string) ([]Pro
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	recs, err := scanAll(v.projects(s.ctxPrepared(ctx).Model(&Project{})).Select(bsProjectSelect(s.sqlDialect())).
-		Where("bs_projects.id IN ?", ids), scanProject)
+	d := s.sqlDialect()
+	rows, err := s.queryByID(ctx, v, "project", func(Viewer) (string, []any) { return bsProjectSelect(d), nil }, ids)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := scanRows(rows, scanProject)
 	if err != nil {
 		return nil, err
 	}

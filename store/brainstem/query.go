@@ -202,6 +202,12 @@ type bsDialect struct {
 	// (byteCmp(col) against a []byte bind value), as SQLite compares.
 	textOnly bool
 	byteCmp  func(col string) string
+	// idsIn is `col IN (<the ids of one bind value: a JSON array of
+	// strings>)`.
+	idsIn func(col string) string
+	// numbered is a statement's text with its placeholders as the
+	// database takes them outside GORM (SQLite: `?`; PostgreSQL: $n).
+	numbered func(string) string
 }
 
 // storable reports whether s can be the value of a text column.
@@ -257,7 +263,9 @@ var sqliteDialect = bsDialect{
 		}
 		return col
 	},
-	textCmp: func(col string) string { return col },
+	textCmp:  func(col string) string { return col },
+	idsIn:    func(col string) string { return col + " IN (SELECT value FROM json_each(?))" },
+	numbered: func(s string) string { return s },
 }
 
 // postgresDialect is the dialect of PostgreSQL. The JSON columns are text
@@ -315,6 +323,8 @@ var postgresDialect = bsDialect{
 	textCmp:  func(col string) string { return col + ` COLLATE "C"` },
 	textOnly: true,
 	byteCmp:  func(col string) string { return "convert_to(" + col + ", 'UTF8')" },
+	idsIn:    func(col string) string { return col + " IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))" },
+	numbered: numberPlaceholders,
 }
 
 // pgJSONB is the JSON text in col as jsonb. jsonb refuses the escape

@@ -101,9 +101,7 @@ func (s *Store) ListSessions(ctx context.Context, v Viewer, q ListQuery, page Pa
 
 // GetSession returns a session v may see; store.ErrNotFound otherwise.
 func (s *Store) GetSession(ctx context.Context, v Viewer, id string) (*SessionRecord, error) {
-	sel, args := memoSessionSelect(s.sqlDialect(), v)
-	recs, err := scanAll(v.sessionsByID(s.ctxPrepared(ctx).Model(&Session{})).Select(sel, args...).
-		Where("bs_sessions.id = ?", id).Limit(1), scanSession)
+	recs, err := s.SessionsByID(ctx, v, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -118,9 +116,12 @@ func (s *Store) SessionsByID(ctx context.Context, v Viewer, ids []string) ([]Ses
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sel, args := memoSessionSelect(s.sqlDialect(), v)
-	recs, err := scanAll(v.sessionsByID(s.ctxRead(ctx).Model(&Session{})).Select(sel, args...).
-		Where("bs_sessions.id IN ?", ids), scanSession)
+	d := s.sqlDialect()
+	rows, err := s.queryByID(ctx, v, "session", func(v Viewer) (string, []any) { return bsSessionSelect(d, v) }, ids)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := scanRows(rows, scanSession)
 	if err != nil {
 		return nil, err
 	}

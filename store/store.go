@@ -195,8 +195,11 @@ func (s *Store) openSQLite(dataDir string) error {
 	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
 	// PrepareStmt keeps each connection's statements prepared: the same few
 	// queries run on every request, and preparing them is a large share of
-	// a request's cost on SQLite.
-	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, PrepareStmt: true}
+	// a request's cost on SQLite. GORM keeps every statement it prepared
+	// for a day unless bounded, and a list's text varies with the
+	// caller's filters: without a bound, requests with ever new filter
+	// shapes grew the memory of every connection.
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, PrepareStmt: true, PrepareStmtMaxSize: maxPreparedStatements}
 
 	w, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&_txlock=immediate"), cfg)
 	if err != nil {
@@ -228,6 +231,11 @@ func (s *Store) openSQLite(dataDir string) error {
 	s.reads.maxBytes = DefaultReadCacheBytes
 	return nil
 }
+
+// maxPreparedStatements bounds GORM's cache of prepared statements per
+// pool (least recently used first out): the hot statements are a few
+// dozen.
+const maxPreparedStatements = 256
 
 // Close closes the database connections.
 func (s *Store) Close() error {

@@ -194,3 +194,26 @@ func TestGroupCommitEachWriteGetsItsOwnResult(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// GORM's cache of prepared statements is bounded: statements of ever new
+// text (a list's SQL varies with its filters) do not pile up.
+func TestPreparedStatementsAreBounded(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range maxPreparedStatements + 50 {
+		var n int64
+		if err := s.R.Raw(fmt.Sprintf("SELECT %d", i)).Scan(&n).Error; err != nil || n != int64(i) {
+			t.Fatalf("SELECT %d: %d %v", i, n, err)
+		}
+	}
+	p, ok := s.R.ConnPool.(*gorm.PreparedStmtDB)
+	if !ok {
+		t.Fatalf("read pool is a %T, not prepared", s.R.ConnPool)
+	}
+	if n := len(p.Stmts.Keys()); n > maxPreparedStatements {
+		t.Fatalf("%d statements kept, max %d", n, maxPreparedStatements)
+	}
+}

@@ -234,11 +234,18 @@ var sqliteDialect = bsDialect{
 	jsonElements: func(col, cond string) string {
 		return fmt.Sprintf("EXISTS (SELECT 1 FROM json_each(%s) AS je WHERE %s)", col, cond)
 	},
-	elem:       "je.value",
-	jsonEmpty:  func(col string) string { return "json_array_length(" + col + ") = 0" },
-	likeCI:     func(col string) string { return col + ` LIKE ? ESCAPE '\'` },
+	elem:      "je.value",
+	jsonEmpty: func(col string) string { return "json_array_length(" + col + ") = 0" },
+	// The pattern is CAST(? AS TEXT), not a bare `?`: SQLite reads a bare
+	// pattern parameter when it plans (for its LIKE-prefix optimisation)
+	// and marks the statement to be prepared again whenever that
+	// parameter is bound, which the driver does on every execution. The
+	// patterns of icontains/contains/endswith begin with a wildcard, which
+	// that optimisation cannot use, and no column has the NOCASE index
+	// istartswith would need.
+	likeCI:     func(col string) string { return col + ` LIKE CAST(? AS TEXT) ESCAPE '\'` },
 	likeEscape: likeEscaper.Replace,
-	glob:       func(col string) string { return col + " GLOB ?" },
+	glob:       func(col string) string { return col + " GLOB CAST(? AS TEXT)" },
 	globEscape: strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace,
 	globAny:    "*",
 	datePart: func(part, col string, _ bool) string {

@@ -147,6 +147,13 @@ func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("data", envOr(getenv, "SESSIONHUB_DATA", "./data"), "data directory (env SESSIONHUB_DATA)")
 }
 
+// The SQLite readers' memory map (store.Options.MmapBytes): 1 GiB by
+// default; SQLite maps at most 2 GiB on this build.
+const (
+	defaultMmapMiB = 1024
+	maxMmapMiB     = 2048
+)
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -162,6 +169,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cacheMiB := fs.Int64("read-cache-mib", defCache, "memory for answers of GET requests kept until the next write, in MiB; 0 turns the cache off (env SESSIONHUB_READ_CACHE_MIB)")
+	defMmap, err := envInt(getenv, "SESSIONHUB_SQLITE_MMAP_MIB", defaultMmapMiB)
+	if err != nil {
+		return err
+	}
+	mmapMiB := fs.Int64("sqlite-mmap-mib", defMmap, "how much of the SQLite database file the readers map into memory, in MiB; 0 maps nothing (env SESSIONHUB_SQLITE_MMAP_MIB)")
 	blobs := fs.String("blobs", getenv("SESSIONHUB_BLOBS"), "where attachments' bytes go: empty for the data dir, or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT[&region=R][&secure=false] with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (env SESSIONHUB_BLOBS)")
 	applyAuthFlags := authFlags(fs, getenv)
 	limits, err := addLimitFlags(fs, getenv)
@@ -198,6 +210,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *cacheMiB < 0 || *cacheMiB > 1<<20 {
 		return fmt.Errorf("--read-cache-mib %d: want 0 to %d", *cacheMiB, 1<<20)
 	}
+	if *mmapMiB < 0 || *mmapMiB > maxMmapMiB {
+		return fmt.Errorf("--sqlite-mmap-mib %d: want 0 to %d", *mmapMiB, maxMmapMiB)
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
 	if err := db.check(); err != nil {
@@ -217,7 +232,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer unlock()
 	}
-	st, err := store.OpenWith(db.options())
+	opts := db.options()
+	opts.MmapBytes = *mmapMiB << 20
+	st, err := store.OpenWith(opts)
 	if err != nil {
 		return err
 	}

@@ -217,6 +217,8 @@ func TestCLIErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, "usage"},
 		{"serve on an unusable address", []string{"serve", "--data", data, "--addr", "127.0.0.1:not-a-port"}, "not-a-port"},
 		{"serve with a negative read cache", []string{"serve", "--data", data, "--read-cache-mib", "-1"}, "read-cache-mib"},
+		{"serve with a negative memory map", []string{"serve", "--data", data, "--sqlite-mmap-mib", "-1"}, "sqlite-mmap-mib"},
+		{"serve with a memory map past SQLite's", []string{"serve", "--data", data, "--sqlite-mmap-mib", "4096"}, "sqlite-mmap-mib"},
 		{"serve with a bad read cache env", []string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, "SESSIONHUB_READ_CACHE_MIB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

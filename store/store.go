@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -138,6 +139,17 @@ type Options struct {
 	// tables is recorded all the same; a later migrating open that names
 	// them creates the ones missing (as a fresh database has them).
 	Tables []Tables
+	// MmapBytes is how much of the SQLite database file each reader
+	// connection maps into memory (PRAGMA mmap_size); 0 maps nothing.
+	// Mapped, a read finds its B-tree pages in the kernel's page cache in
+	// place, shared by every reader, where otherwise each connection
+	// copies them into its own 2 MiB cache with a system call each: on
+	// the bench's 100,000 sessions (a 300 MB database) the uncached
+	// BrainSTEM reads ran 20-40 % faster against the same run's floor.
+	// The mapped pages count in the process's resident memory. An I/O
+	// error on a mapped page stops the process (SIGBUS) instead of
+	// failing the read.
+	MmapBytes int64
 }
 
 // Open opens (creating it if needed) the SQLite database in dataDir and
@@ -162,7 +174,7 @@ func OpenWith(o Options) (*Store, error) {
 	if o.DatabaseURL != "" {
 		err = s.openPostgres(o.DatabaseURL)
 	} else {
-		err = s.openSQLite(o.DataDir)
+		err = s.openSQLite(o.DataDir, o.MmapBytes)
 	}
 	if err != nil {
 		return nil, err
@@ -189,7 +201,7 @@ func OpenWith(o Options) (*Store, error) {
 }
 
 // openSQLite opens the writer and the reader pools over dataDir's database.
-func (s *Store) openSQLite(dataDir string) error {
+func (s *Store) openSQLite(dataDir string, mmapBytes int64) error {
 	s.dialect = SQLite
 	dbPath := filepath.Join(dataDir, "sessionhub.db")
 	const pragmas = "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_busy_timeout=10000"
@@ -214,7 +226,7 @@ func (s *Store) openSQLite(dataDir string) error {
 	wdb.SetConnMaxLifetime(0)
 	s.W = w
 
-	r, err := gorm.Open(sqlite.Open("file:"+dbPath+"?"+pragmas+"&mode=ro"), cfg)
+	r, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: readerDriver(mmapBytes), DSN: "file:" + dbPath + "?" + pragmas + "&mode=ro"}), cfg)
 	if err != nil {
 		s.Close()
 		return fmt.Errorf("open database: %w", err)
@@ -231,6 +243,32 @@ func (s *Store) openSQLite(dataDir string) error {
 	s.reads.maxBytes = DefaultReadCacheBytes
 	return nil
 }
+
+// readerDriver is the name of the go-sqlite3 driver whose connections
+// map mmapBytes of the database file (Options.MmapBytes), registered on
+// first use; the plain driver for 0.
+func readerDriver(mmapBytes int64) string {
+	if mmapBytes <= 0 {
+		return "sqlite3"
+	}
+	name := fmt.Sprintf("sqlite3_sessionhub_mmap_%d", mmapBytes)
+	mmapDrivers.Lock()
+	defer mmapDrivers.Unlock()
+	if !mmapDrivers.registered[name] {
+		pragma := fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes)
+		sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			_, err := c.Exec(pragma, nil)
+			return err
+		}})
+		mmapDrivers.registered[name] = true
+	}
+	return name
+}
+
+var mmapDrivers = struct {
+	sync.Mutex
+	registered map[string]bool
+}{registered: map[string]bool{}}
 
 // maxPreparedStatements bounds GORM's cache of prepared statements per
 // pool (least recently used first out): the hot statements are a few

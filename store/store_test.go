@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -215,5 +216,37 @@ func TestPreparedStatementsAreBounded(t *testing.T) {
 	}
 	if n := len(p.Stmts.Keys()); n > maxPreparedStatements {
 		t.Fatalf("%d statements kept, max %d", n, maxPreparedStatements)
+	}
+}
+
+// Options.MmapBytes maps the database file on every reader connection;
+// without it nothing is mapped.
+func TestReadersMapTheDatabase(t *testing.T) {
+	for _, want := range []int64{0, 64 << 20} {
+		s, err := OpenWith(Options{DataDir: t.TempDir(), Migrate: true, MmapBytes: want})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb, err := s.R.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns := make([]*sql.Conn, 3) // several connections of the pool
+		for i := range conns {
+			if conns[i], err = rdb.Conn(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range conns {
+			var got int64
+			if err := c.QueryRowContext(context.Background(), "PRAGMA mmap_size").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("mmap_size %d, want %d", got, want)
+			}
+			c.Close()
+		}
+		s.Close()
 	}
 }

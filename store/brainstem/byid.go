@@ -14,8 +14,10 @@ import (
 // a prepared statement of the read pool with the ids as one JSON array,
 // so that any number of ids is the same statement. Through GORM the same
 // read re-assembled its statement on every call (its clause builder
-// copies a 2 KB column list byte by byte to find the placeholders): half
-// of the Go CPU of a module read on the bench's workflow read.
+// copies a 2 KB column list byte by byte to find the placeholders): in
+// the profile of the in-process workflow read (BenchmarkBrainstemSeeded-
+// Modules) the module reads' Go CPU went from 1.3 s to 0.4 s per 10,000
+// requests, and the whole request's allocations from 1,107 to 736.
 
 // queryByID runs sel (with its bind values selArgs, each v's id: the
 // record column lists) over the records of model among ids that v may

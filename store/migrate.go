@@ -11,7 +11,8 @@ import (
 )
 
 // migration is one numbered step of the schema: GORM's AutoMigrate of the
-// models that the core and each API's Tables list under its version. It
+// models that the core and each API's Tables list under its version, then
+// the Steps they list under it. It
 // runs inside the transaction that records it, so a failing step leaves
 // nothing behind (both SQLite and PostgreSQL have transactional DDL).
 type migration struct {
@@ -23,8 +24,28 @@ type migration struct {
 // migration version, the models whose tables that step creates or changes.
 // Version 1 lists every model the API had when migrations started to be
 // versioned (see migrations). An API that adds a step appends it to
-// migrations (its version and name) and lists its models here under it.
+// migrations (its version and name) and lists its models here under it,
+// and any Step the models' AutoMigrate does not cover.
 type Tables map[int][]any
+
+// Step is DDL that a migration runs after AutoMigrate of its version's
+// models, for what AutoMigrate does not do (it never drops an index). A
+// Step in Tables is not a model. Version 1 already makes the newest
+// models, so a Step must leave a database that has nothing to change as
+// it is (drop only what exists).
+type Step func(tx *gorm.DB) error
+
+// splitSteps separates the Steps among a version's entries from its models.
+func splitSteps(entries []any) (models []any, steps []Step) {
+	for _, e := range entries {
+		if st, ok := e.(Step); ok {
+			steps = append(steps, st)
+		} else {
+			models = append(models, e)
+		}
+	}
+	return models, steps
+}
 
 // coreTables are the core's own tables.
 var coreTables = Tables{
@@ -55,6 +76,7 @@ var migrations = []migration{
 	{Version: 4, Name: "brainstem personal attributes, resources and taxonomies"},
 	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure"},
 	{Version: 6, Name: "brainstem logs: procedure log, subject log"},
+	{Version: 7, Name: "brainstem modules: the session's list order index covers creation and id"},
 }
 
 // stepModels are the models migration version v AutoMigrates: the core's
@@ -144,8 +166,14 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 			return err
 		}
 		for _, m := range migrations[have:] {
-			if err := tx.AutoMigrate(s.stepModels(m.Version)...); err != nil {
+			models, steps := splitSteps(s.stepModels(m.Version))
+			if err := tx.AutoMigrate(models...); err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+			for _, step := range steps {
+				if err := step(tx); err != nil {
+					return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+				}
 			}
 			row := schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}
 			if err := tx.Create(&row).Error; err != nil {
@@ -176,7 +204,8 @@ func (s *Store) createMissingTables(tx *gorm.DB) error {
 	var missing []any
 	for _, t := range s.tables {
 		for v := 1; v <= SchemaVersion; v++ {
-			for _, model := range t[v] {
+			models, _ := splitSteps(t[v])
+			for _, model := range models {
 				if !m.HasTable(model) && !slices.Contains(missing, model) {
 					missing = append(missing, model)
 				}

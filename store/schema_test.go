@@ -166,3 +166,51 @@ func TestOpenCreatesTheTablesAnEarlierOpenLacked(t *testing.T) {
 		t.Fatalf("a write to a created table: %v", err)
 	}
 }
+
+// A database at schema version 6 (the modules' session order indexes on
+// (session_id, sort_order)) migrates to a fresh database's schema: version
+// 7 creates the covering list indexes and drops the old ones, and its rows
+// stay.
+func TestMigrateVersion7ReplacesTheModuleOrderIndexes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := store.Open(dir, tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to version 6 as it was made: the old indexes, not the new.
+	for _, table := range []string{"bs_behaviors", "bs_dataacquisitions", "bs_manipulations"} {
+		for _, q := range []string{
+			"DROP INDEX idx_" + table + "_session_list",
+			"CREATE INDEX idx_" + table + "_session_order ON " + table + "(session_id, sort_order)",
+		} {
+			if err := st.W.Exec(q).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := st.W.Exec("DELETE FROM schema_migrations WHERE version = 7").Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(context.Background(), "kept@example.org", ""); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, err = store.Open(dir, tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fresh, err := store.Open(t.TempDir(), tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if got, want := describeSchema(t, st), describeSchema(t, fresh); got != want {
+		t.Fatalf("schema after migrating version 6:\n%s\nwant a fresh database's:\n%s", got, want)
+	}
+	if _, err := st.UserByEmail(context.Background(), "kept@example.org"); err != nil {
+		t.Fatalf("a row of the version 6 database: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package brainstem_test
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -321,5 +322,56 @@ func hasField(field string) func(t *testing.T, b map[string]any) {
 		if _, ok := b[field]; !ok {
 			t.Errorf("no %s in %v", field, b)
 		}
+	}
+}
+
+// A session lists its behaviors, data acquisitions and manipulations by
+// order, then by creation; a module lists its procedures by id.
+func TestSessionModulesInOrder(t *testing.T) {
+	t.Parallel()
+	f := newModulesFixture(t) // S1: Beh1 (order 1), DA1 (order 2), Man1 (order 0)
+	behavior := func(order int) string {
+		return f.create(changer, "/api/private/modules/behavior/", "behavior", map[string]any{
+			"session": f.id["S1"], "subjects": []string{f.id["Rat1"]}, "setup": f.id["OpenBox"], "behavioralassay": f.id["PubAssay"], "order": order})
+	}
+	f.id["B5"] = behavior(5)
+	f.id["B0a"] = behavior(0)
+	f.id["B0b"] = behavior(0)
+	f.id["ProcB"] = f.create(changer, "/api/private/modules/procedure/", "procedure", map[string]any{
+		"type": "SiliconProbeImplant", "subject": f.id["Rat1"], "coordinates_system": "Stereotaxic_BregmaBrainSurface"})
+	f.id["DA0"] = f.create(changer, "/api/private/modules/dataacquisition/", "data_acquisition", map[string]any{
+		"type": "ExtracellularEphys", "session": f.id["S1"], "procedures": []string{f.id["ProcB"], f.id["Proc1"]},
+		"details": ephysDetails})
+	f.id["M3"] = f.create(changer, "/api/private/modules/manipulation/", "manipulation", map[string]any{
+		"type": "OptogeneticStimulation", "session": f.id["S1"], "procedures": []string{f.id["Proc1"]}, "order": 3})
+	f.id["M0"] = f.create(changer, "/api/private/modules/manipulation/", "manipulation", map[string]any{
+		"type": "OptogeneticStimulation", "session": f.id["S1"], "procedures": []string{f.id["Proc1"]}})
+
+	names := func(list any) []string {
+		var out []string
+		for _, id := range ids(list) {
+			for n, v := range f.id {
+				if v == id {
+					out = append(out, n)
+				}
+			}
+		}
+		return out
+	}
+	s := f.must(owner, "GET", "/api/private/stem/session/"+f.id["S1"]+"/", nil, 200)["session"].(map[string]any)
+	for field, want := range map[string][]string{
+		"behaviors":       {"B0a", "B0b", "Beh1", "B5"},
+		"dataacquisition": {"DA0", "DA1"},
+		"manipulations":   {"Man1", "M0", "M3"},
+	} {
+		if got := names(s[field]); !slices.Equal(got, want) {
+			t.Errorf("session.%s = %v, want %v", field, got, want)
+		}
+	}
+	da := f.must(owner, "GET", "/api/private/modules/dataacquisition/"+f.id["DA0"]+"/", nil, 200)["data_acquisition"].(map[string]any)
+	want := []string{f.id["ProcB"], f.id["Proc1"]}
+	slices.Sort(want)
+	if got := ids(da["procedures"]); !slices.Equal(got, want) {
+		t.Errorf("data_acquisition.procedures = %v, want %v (by id)", got, want)
 	}
 }

@@ -28,16 +28,16 @@ import (
 
 // Behavior is a behavior of a session.
 type Behavior struct {
-	ID                string          `gorm:"primaryKey;type:text"`
-	SessionID         string          `gorm:"type:text;not null;index:idx_bs_behaviors_session_order,priority:1"`
+	ID                string          `gorm:"primaryKey;type:text;index:idx_bs_behaviors_session_list,priority:4"`
+	SessionID         string          `gorm:"type:text;not null;index:idx_bs_behaviors_session_list,priority:1"`
 	Session           Session         `gorm:"constraint:OnDelete:CASCADE"`
 	SetupID           string          `gorm:"type:text;not null;index"`
 	Setup             Setup           `gorm:"constraint:OnDelete:RESTRICT"`
 	BehavioralAssayID string          `gorm:"column:behavioralassay_id;type:text;not null;index"`
 	BehavioralAssay   BehavioralAssay `gorm:"foreignKey:BehavioralAssayID;constraint:OnDelete:RESTRICT"`
 	Notes             string          `gorm:"not null;default:''"`
-	Order             int64           `gorm:"column:sort_order;not null;default:0;index:idx_bs_behaviors_session_order,priority:2"`
-	CreatedAt         time.Time       `gorm:"index"`
+	Order             int64           `gorm:"column:sort_order;not null;default:0;index:idx_bs_behaviors_session_list,priority:2"`
+	CreatedAt         time.Time       `gorm:"index;index:idx_bs_behaviors_session_list,priority:3"`
 	UpdatedAt         time.Time
 }
 
@@ -58,16 +58,16 @@ func (BehaviorSubject) TableName() string { return "bs_behavior_subjects" }
 // DataAcquisition is a data acquisition of a session; Details is the
 // JSON object its type's schema describes.
 type DataAcquisition struct {
-	ID                string  `gorm:"primaryKey;type:text"`
+	ID                string  `gorm:"primaryKey;type:text;index:idx_bs_dataacquisitions_session_list,priority:4"`
 	Type              string  `gorm:"not null;index"`
 	Notes             string  `gorm:"not null;default:''"`
-	SessionID         string  `gorm:"type:text;not null;index:idx_bs_dataacquisitions_session_order,priority:1"`
+	SessionID         string  `gorm:"type:text;not null;index:idx_bs_dataacquisitions_session_list,priority:1"`
 	Session           Session `gorm:"constraint:OnDelete:CASCADE"`
 	Details           string  `gorm:"not null;default:'{}'"` // JSON object
 	TypeSchemaVersion string  `gorm:"not null;default:''"`
 	Image             *string
-	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_dataacquisitions_session_order,priority:2"`
-	CreatedAt         time.Time `gorm:"index"`
+	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_dataacquisitions_session_list,priority:2"`
+	CreatedAt         time.Time `gorm:"index;index:idx_bs_dataacquisitions_session_list,priority:3"`
 	UpdatedAt         time.Time
 }
 
@@ -88,15 +88,15 @@ func (DataAcquisitionProcedure) TableName() string { return "bs_dataacquisition_
 // Manipulation is a manipulation of a session; Details is the JSON list
 // of objects its type's schema describes.
 type Manipulation struct {
-	ID                string    `gorm:"primaryKey;type:text"`
+	ID                string    `gorm:"primaryKey;type:text;index:idx_bs_manipulations_session_list,priority:4"`
 	Type              string    `gorm:"not null;index"`
 	Notes             string    `gorm:"not null;default:''"`
-	SessionID         string    `gorm:"type:text;not null;index:idx_bs_manipulations_session_order,priority:1"`
+	SessionID         string    `gorm:"type:text;not null;index:idx_bs_manipulations_session_list,priority:1"`
 	Session           Session   `gorm:"constraint:OnDelete:CASCADE"`
 	Details           string    `gorm:"not null;default:'[]'"` // JSON array of objects
 	TypeSchemaVersion string    `gorm:"not null;default:''"`
-	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_manipulations_session_order,priority:2"`
-	CreatedAt         time.Time `gorm:"index"`
+	Order             int64     `gorm:"column:sort_order;not null;default:0;index:idx_bs_manipulations_session_list,priority:2"`
+	CreatedAt         time.Time `gorm:"index;index:idx_bs_manipulations_session_list,priority:3"`
 	UpdatedAt         time.Time
 }
 
@@ -461,7 +461,7 @@ func bsModuleIDsSQL(d *bsDialect, table, fk, parentCol string, ordered bool) str
 	if ordered {
 		order = "sort_order, created_at, id"
 	}
-	return "(SELECT " + d.jsonAgg("id", order) + " FROM " + table + " WHERE " + fk + " = " + parentCol + ")"
+	return d.sortedIDs("id", table+" WHERE "+fk+" = "+parentCol, order)
 }
 
 // moduleSelect is the column list that reads a record of m for v: the
@@ -481,8 +481,7 @@ func moduleSelect(d *bsDialect, m *Model, v Viewer) (string, []any) {
 			args = append(args, vis.args...)
 		case f.Kind == ToMany:
 			vis := v.visibleOne(f.Target, f.Link+"."+f.LinkDst)
-			cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s.id AND %s)",
-				d.jsonAgg(f.LinkDst, f.LinkDst), f.Link, f.LinkSrc, m.Table, vis.sql))
+			cols = append(cols, d.sortedIDs(f.LinkDst, fmt.Sprintf("%s WHERE %s = %s.id AND %s", f.Link, f.LinkSrc, m.Table, vis.sql), f.LinkDst))
 			args = append(args, vis.args...)
 		case f.Col != "":
 			cols = append(cols, m.Table+"."+f.Col)

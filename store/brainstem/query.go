@@ -186,6 +186,18 @@ type bsDialect struct {
 	// the order of expr when the index covers it; PostgreSQL then sorts
 	// by expr).
 	jsonAgg func(expr, orderBy string) string
+	// sortedIDs is the scalar subquery of the JSON array of the id column
+	// col over `FROM from` (a table and its WHERE) in the order of
+	// orderBy. On SQLite it reads the rows through an ordered subquery
+	// instead of json_group_array(… ORDER BY …): an aggregate's ORDER BY
+	// always sorts in a temporary B-tree, while the subquery's ORDER BY
+	// is read off an index that covers it (the modules' list index, a
+	// link table's primary key) and sorts nothing. SQLite keeps a FROM
+	// subquery's ORDER BY when the outer query aggregates with anything
+	// but count/min/max (select.c, "ORDER BY clauses on subqueries …
+	// may not be safely omitted"). The column is a plain id: a JSON
+	// value would lose its subtype in the subquery.
+	sortedIDs func(col, from, orderBy string) string
 	// jsonRow is a JSON array of the columns' values (booleans as true/
 	// false on PostgreSQL, 0/1 on SQLite).
 	jsonRow func(cols ...string) string
@@ -263,6 +275,9 @@ var sqliteDialect = bsDialect{
 		}
 		return "json_group_array(" + expr + ")"
 	},
+	sortedIDs: func(col, from, orderBy string) string {
+		return "(SELECT json_group_array(v) FROM (SELECT " + col + " AS v FROM " + from + " ORDER BY " + orderBy + "))"
+	},
 	jsonRow: func(cols ...string) string { return "json_array(" + strings.Join(cols, ", ") + ")" },
 	orderTerm: func(col string, _, _, desc bool) string {
 		if desc {
@@ -311,6 +326,9 @@ var postgresDialect = bsDialect{
 			orderBy = expr
 		}
 		return fmt.Sprintf("COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]')", expr, orderBy)
+	},
+	sortedIDs: func(col, from, orderBy string) string {
+		return fmt.Sprintf("(SELECT COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]') FROM %s)", col, orderBy, from)
 	},
 	jsonRow: func(cols ...string) string { return "json_build_array(" + strings.Join(cols, ", ") + ")" },
 	orderTerm: func(col string, text, nullable, desc bool) string {

@@ -1,4 +1,4 @@
--- schema version 6 (store/migrate.go), as SQLite describes it
+-- schema version 7 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -485,7 +485,7 @@ CREATE INDEX `idx_bs_behavioralparadigms_created_at` ON `bs_behavioralparadigms`
 CREATE UNIQUE INDEX `idx_bs_behavioralparadigms_name` ON `bs_behavioralparadigms`(`name`)
 CREATE INDEX `idx_bs_behaviors_behavioral_assay_id` ON `bs_behaviors`(`behavioralassay_id`)
 CREATE INDEX `idx_bs_behaviors_created_at` ON `bs_behaviors`(`created_at`)
-CREATE INDEX `idx_bs_behaviors_session_order` ON `bs_behaviors`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_behaviors_session_list` ON `bs_behaviors`(`session_id`,`sort_order`,`created_at`,`id`)
 CREATE INDEX `idx_bs_behaviors_setup_id` ON `bs_behaviors`(`setup_id`)
 CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_acronym` ON `bs_brainregions`(`atlas`,`acronym`)
 CREATE UNIQUE INDEX `idx_bs_brainregions_atlas_name` ON `bs_brainregions`(`atlas`,`name`)
@@ -513,7 +513,7 @@ CREATE INDEX `idx_bs_consumablestocks_type` ON `bs_consumablestocks`(`type`)
 CREATE INDEX `idx_bs_dataacquisition_equipment_equipment_id` ON `bs_dataacquisition_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_dataacquisition_procedures_procedure_id` ON `bs_dataacquisition_procedures`(`procedure_id`)
 CREATE INDEX `idx_bs_dataacquisitions_created_at` ON `bs_dataacquisitions`(`created_at`)
-CREATE INDEX `idx_bs_dataacquisitions_session_order` ON `bs_dataacquisitions`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_dataacquisitions_session_list` ON `bs_dataacquisitions`(`session_id`,`sort_order`,`created_at`,`id`)
 CREATE INDEX `idx_bs_dataacquisitions_type` ON `bs_dataacquisitions`(`type`)
 CREATE INDEX `idx_bs_datastorages_is_public` ON `bs_datastorages`(`is_public`)
 CREATE UNIQUE INDEX `idx_bs_datastorages_name` ON `bs_datastorages`(`name`)
@@ -539,7 +539,7 @@ CREATE INDEX `idx_bs_licenses_regulatory_authority_id` ON `bs_licenses`(`regulat
 CREATE INDEX `idx_bs_manipulation_equipment_equipment_id` ON `bs_manipulation_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_manipulation_procedures_procedure_id` ON `bs_manipulation_procedures`(`procedure_id`)
 CREATE INDEX `idx_bs_manipulations_created_at` ON `bs_manipulations`(`created_at`)
-CREATE INDEX `idx_bs_manipulations_session_order` ON `bs_manipulations`(`session_id`,`sort_order`)
+CREATE INDEX `idx_bs_manipulations_session_list` ON `bs_manipulations`(`session_id`,`sort_order`,`created_at`,`id`)
 CREATE INDEX `idx_bs_manipulations_type` ON `bs_manipulations`(`type`)
 CREATE INDEX `idx_bs_procedure_equipment_equipment_id` ON `bs_procedure_equipment`(`equipment_id`)
 CREATE INDEX `idx_bs_procedure_licenses_license_id` ON `bs_procedure_licenses`(`license_id`)

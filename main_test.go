@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,8 @@ func TestCLIErrors(t *testing.T) {
 		{"serve with a negative read cache", []string{"serve", "--data", data, "--read-cache-mib", "-1"}, "read-cache-mib"},
 		{"serve with a negative memory map", []string{"serve", "--data", data, "--sqlite-mmap-mib", "-1"}, "sqlite-mmap-mib"},
 		{"serve with a memory map past SQLite's", []string{"serve", "--data", data, "--sqlite-mmap-mib", "4096"}, "sqlite-mmap-mib"},
+		{"serve with no reader", []string{"serve", "--data", data, "--sqlite-readers", "0"}, "sqlite-readers"},
+		{"serve with too many readers", []string{"serve", "--data", data, "--sqlite-readers", "100000"}, "sqlite-readers"},
 		{"serve with a bad read cache env", []string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, "SESSIONHUB_READ_CACHE_MIB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -515,5 +518,31 @@ func TestExportURLTTL(t *testing.T) {
 	}
 	if d := time.Until(exp.ExpiresAt); d < 80*time.Second || d > 91*time.Second {
 		t.Errorf("URL expires in %s; want the flag's 90s (over the env's 1h)", d)
+	}
+}
+
+// serve sets the collector's target to defaultGCPercent unless the
+// environment gives GOGC. Not parallel: the target is the process's.
+func TestServeSetsTheGCTarget(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, tc := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{map[string]string{}, defaultGCPercent},
+		{map[string]string{"GOGC": "150"}, 77}, // left as the runtime has it
+	} {
+		debug.SetGCPercent(77)
+		addr := freeAddr(t)
+		tc.env["SESSIONHUB_ADDR"] = addr
+		tc.env["SESSIONHUB_DATA"] = filepath.Join(t.TempDir(), "data")
+		s := startServe(t, addr, env(tc.env))
+		got := debug.SetGCPercent(77)
+		if err := s.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("env %v: GC percent %d, want %d", tc.env, got, tc.want)
+		}
 	}
 }

@@ -223,7 +223,7 @@ func TestPreparedStatementsAreBounded(t *testing.T) {
 // without it nothing is mapped.
 func TestReadersMapTheDatabase(t *testing.T) {
 	for _, want := range []int64{0, 64 << 20} {
-		s, err := OpenWith(Options{DataDir: t.TempDir(), Migrate: true, MmapBytes: want})
+		s, err := OpenWith(Options{DataDir: t.TempDir(), Migrate: true, MmapBytes: want, Readers: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,6 +246,24 @@ func TestReadersMapTheDatabase(t *testing.T) {
 				t.Errorf("mmap_size %d, want %d", got, want)
 			}
 			c.Close()
+		}
+		s.Close()
+	}
+}
+
+// Options.Readers sizes the SQLite read pool; 0 is DefaultReaders.
+func TestReadersSizeTheReadPool(t *testing.T) {
+	for readers, want := range map[int]int{0: DefaultReaders(), 1: 1, 7: 7} {
+		s, err := OpenWith(Options{DataDir: t.TempDir(), Migrate: true, Readers: readers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb, err := s.R.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rdb.Stats().MaxOpenConnections; got != want {
+			t.Errorf("Readers %d: %d reader connections, want %d", readers, got, want)
 		}
 		s.Close()
 	}

@@ -4,8 +4,9 @@
 package brainstem
 
 import (
-	"github.com/sessionhub/sessionhub/store"
 	"gorm.io/gorm"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // Store reads and writes the BrainSTEM tables of a core store: its reads

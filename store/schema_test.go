@@ -144,19 +144,7 @@ func TestOpenCreatesTheTablesAnEarlierOpenLacked(t *testing.T) {
 		t.Fatal(err)
 	}
 	core.Close()
-	st, err := store.Open(dir, tables()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	fresh, err := store.Open(t.TempDir(), tables()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
-	if got, want := describeSchema(t, st), describeSchema(t, fresh); got != want {
-		t.Fatalf("schema after a core-only open:\n%s\nwant a fresh database's:\n%s", got, want)
-	}
+	st := openAsFresh(t, dir, "after a core-only open")
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, "late@example.org", "")
 	if err != nil {
@@ -197,20 +185,29 @@ func TestMigrateVersion7ReplacesTheModuleOrderIndexes(t *testing.T) {
 	}
 	st.Close()
 
-	st, err = store.Open(dir, tables()...)
+	st = openAsFresh(t, dir, "after migrating version 6")
+	if _, err := st.UserByEmail(context.Background(), "kept@example.org"); err != nil {
+		t.Fatalf("a row of the version 6 database: %v", err)
+	}
+}
+
+// openAsFresh opens the data directory dir with every API's tables and
+// fails the test unless its schema is a fresh database's; the store is
+// closed at cleanup.
+func openAsFresh(t *testing.T, dir, what string) *store.Store {
+	t.Helper()
+	st, err := store.Open(dir, tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	fresh, err := store.Open(t.TempDir(), tables()...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
 	if got, want := describeSchema(t, st), describeSchema(t, fresh); got != want {
-		t.Fatalf("schema after migrating version 6:\n%s\nwant a fresh database's:\n%s", got, want)
+		t.Fatalf("schema %s:\n%s\nwant a fresh database's:\n%s", what, got, want)
 	}
-	if _, err := st.UserByEmail(context.Background(), "kept@example.org"); err != nil {
-		t.Fatalf("a row of the version 6 database: %v", err)
-	}
+	return st
 }

@@ -1,6 +1,7 @@
 package brainstem_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -64,6 +65,24 @@ func TestProjectMembers(t *testing.T) {
 		{name: "owner deletes", user: owner, method: "DELETE", path: p, status: 204},
 		{name: "its only-project sessions go with it", user: owner, method: "GET", path: "/api/private/stem/session/{S1}/", status: 404, wantBody: notFound},
 	})
+}
+
+// TestProjectMembersInEmailOrder: a project's users are written in the
+// order of their e-mails, whatever the order they joined in.
+func TestProjectMembersInEmailOrder(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.run(t, []scenario{{name: "outsider joins last", user: owner, method: "PATCH", path: "/api/private/stem/project/{Lab}/",
+		body: map[string]any{"users": map[string]any{"outsider@lab.org": map[string]any{}}}, status: 200}})
+	res := f.do(reader, "GET", f.sub("/api/private/stem/project/{Lab}/"), nil)
+	last := -1
+	for _, email := range []string{"changer@lab.org", "outsider@lab.org", "owner@lab.org", "reader@lab.org"} {
+		at := bytes.Index(res.Body, []byte(`"`+email+`"`))
+		if at <= last {
+			t.Fatalf("%s at %d, after the previous member at %d: %s", email, at, last, res.Body)
+		}
+		last = at
+	}
 }
 
 // TestSessionDataStorage covers the ordering through-model.

@@ -97,7 +97,7 @@ func (k groupKind) sel(d *bsDialect, v Viewer) (string, []any) {
 	t := k.table
 	return fmt.Sprintf("%s.id, %s.name, %s.description, %s.project_id, %s.tags, %s.created_at, %s.updated_at, "+
 		"(SELECT %s FROM %s WHERE %s = %s.id AND %s IN (%s))",
-		t, t, t, t, t, t, t, d.jsonAgg(k.dst, ""), k.link, k.src, t, k.dst, members.sql), slices.Clip(members.args)
+		t, t, t, t, t, t, t, d.jsonAgg(k.dst), k.link, k.src, t, k.dst, members.sql), slices.Clip(members.args)
 }
 
 func scanGroup(rows *sql.Rows) (GroupRecord, error) {

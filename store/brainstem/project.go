@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -51,12 +49,12 @@ const bsProjectNameTaken = "project with this name already exists."
 func bsProjectSelect(d *bsDialect) string {
 	return "bs_projects.id, bs_projects.name, bs_projects.description, bs_projects.extra_fields, " +
 		"bs_projects.is_public, bs_projects.tags, bs_projects.publications, bs_projects.created_at, bs_projects.updated_at, " +
-		"(SELECT " + d.jsonAgg("session_id", "") + " FROM bs_session_projects WHERE project_id = bs_projects.id), " +
-		"(SELECT " + d.jsonAgg("subject_id", "") + " FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
-		"(SELECT " + d.jsonAgg("id", "") + " FROM bs_collections WHERE project_id = bs_projects.id), " +
-		"(SELECT " + d.jsonAgg("id", "") + " FROM bs_cohorts WHERE project_id = bs_projects.id), " +
-		"(SELECT " + d.jsonAgg(d.jsonRow("u.email", "m.can_change", "m.is_manager", "m.is_owner"), "u.email") + " " +
-		"FROM bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id)"
+		"(SELECT " + d.jsonAgg("session_id") + " FROM bs_session_projects WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("subject_id") + " FROM bs_subject_projects WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("id") + " FROM bs_collections WHERE project_id = bs_projects.id), " +
+		"(SELECT " + d.jsonAgg("id") + " FROM bs_cohorts WHERE project_id = bs_projects.id), " +
+		d.sortedRows([]string{"u.email", "m.can_change", "m.is_manager", "m.is_owner"},
+			"bs_project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = bs_projects.id", "u.email")
 }
 
 func scanProject(rows *sql.Rows) (ProjectRecord, error) {
@@ -90,7 +88,6 @@ func scanProject(rows *sql.Rows) (ProjectRecord, error) {
 		email, _ := m[0].(string)
 		r.Members = append(r.Members, Member{Email: email, CanChange: jsonTrue(m[1]), IsManager: jsonTrue(m[2]), IsOwner: jsonTrue(m[3])})
 	}
-	slices.SortFunc(r.Members, func(a, b Member) int { return strings.Compare(a.Email, b.Email) })
 	return r, nil
 }
 

@@ -181,11 +181,10 @@ type bsDialect struct {
 	// uuidHex is col without dashes.
 	uuidHex func(col string) string
 	// jsonAgg is an aggregate of expr over a subquery's rows as JSON array
-	// text ("[]" for no rows), in the order of orderBy (SQL, "" for the
-	// order SQLite reads them in: that of the index it scans, which is
-	// the order of expr when the index covers it; PostgreSQL then sorts
-	// by expr).
-	jsonAgg func(expr, orderBy string) string
+	// text ("[]" for no rows), in the order SQLite reads them in: that of
+	// the index it scans, which is the order of expr when the index
+	// covers it; PostgreSQL sorts by expr.
+	jsonAgg func(expr string) string
 	// sortedIDs is the scalar subquery of the JSON array of the id column
 	// col over `FROM from` (a table and its WHERE) in the order of
 	// orderBy. On SQLite it reads the rows through an ordered subquery
@@ -198,6 +197,11 @@ type bsDialect struct {
 	// may not be safely omitted"). The column is a plain id: a JSON
 	// value would lose its subtype in the subquery.
 	sortedIDs func(col, from, orderBy string) string
+	// sortedRows is sortedIDs for rows of several columns: the JSON array
+	// of jsonRow(cols...) over `FROM from` in the order of orderBy. On
+	// SQLite the row crosses the subquery as JSON text and json()
+	// restores it as an array.
+	sortedRows func(cols []string, from, orderBy string) string
 	// jsonRow is a JSON array of the columns' values (booleans as true/
 	// false on PostgreSQL, 0/1 on SQLite).
 	jsonRow func(cols ...string) string
@@ -269,14 +273,12 @@ var sqliteDialect = bsDialect{
 		return sql
 	},
 	uuidHex: func(col string) string { return "replace(" + col + ", '-', '')" },
-	jsonAgg: func(expr, orderBy string) string {
-		if orderBy != "" {
-			expr += " ORDER BY " + orderBy
-		}
-		return "json_group_array(" + expr + ")"
-	},
+	jsonAgg: func(expr string) string { return "json_group_array(" + expr + ")" },
 	sortedIDs: func(col, from, orderBy string) string {
 		return "(SELECT json_group_array(v) FROM (SELECT " + col + " AS v FROM " + from + " ORDER BY " + orderBy + "))"
+	},
+	sortedRows: func(cols []string, from, orderBy string) string {
+		return "(SELECT json_group_array(json(v)) FROM (SELECT json_array(" + strings.Join(cols, ", ") + ") AS v FROM " + from + " ORDER BY " + orderBy + "))"
 	},
 	jsonRow: func(cols ...string) string { return "json_array(" + strings.Join(cols, ", ") + ")" },
 	orderTerm: func(col string, _, _, desc bool) string {
@@ -321,14 +323,15 @@ var postgresDialect = bsDialect{
 		return sql
 	},
 	uuidHex: func(col string) string { return "replace(" + col + ", '-', '')" },
-	jsonAgg: func(expr, orderBy string) string {
-		if orderBy == "" {
-			orderBy = expr
-		}
-		return fmt.Sprintf("COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]')", expr, orderBy)
+	jsonAgg: func(expr string) string {
+		return fmt.Sprintf("COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]')", expr, expr)
 	},
 	sortedIDs: func(col, from, orderBy string) string {
 		return fmt.Sprintf("(SELECT COALESCE(CAST(json_agg(%s ORDER BY %s) AS text), '[]') FROM %s)", col, orderBy, from)
+	},
+	sortedRows: func(cols []string, from, orderBy string) string {
+		return fmt.Sprintf("(SELECT COALESCE(CAST(json_agg(json_build_array(%s) ORDER BY %s) AS text), '[]') FROM %s)",
+			strings.Join(cols, ", "), orderBy, from)
 	},
 	jsonRow: func(cols ...string) string { return "json_build_array(" + strings.Join(cols, ", ") + ")" },
 	orderTerm: func(col string, text, nullable, desc bool) string {

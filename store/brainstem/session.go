@@ -54,7 +54,7 @@ func bsSessionSelect(d *bsDialect, v Viewer) (string, []any) {
 	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
 			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
 			"bs_sessions.created_at, bs_sessions.updated_at, " +
-			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND " + projects.sql + "), " +
+			"(SELECT " + d.jsonAgg("project_id") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND " + projects.sql + "), " +
 			d.sortedIDs("data_storage_id", "bs_session_datastorages WHERE session_id = bs_sessions.id AND "+storages.sql, "sort_order, id") + ", " +
 			bsModuleIDsSQL(d, "bs_dataacquisitions", "session_id", "bs_sessions.id", true) + ", " +
 			bsModuleIDsSQL(d, "bs_behaviors", "session_id", "bs_sessions.id", true) + ", " +

@@ -66,7 +66,7 @@ func bsSubjectSelect(d *bsDialect, v Viewer) (string, []any) {
 			"bs_subjects.genetic_line, bs_subjects.genotype, bs_subjects.subject_identifier, bs_subjects.supplier_id, " +
 			"(SELECT bs_subjects.breeding_id WHERE bs_subjects.breeding_id IN (" + breedings.sql + ")), bs_subjects.birth_date, bs_subjects.death_date, bs_subjects.status, " +
 			"bs_subjects.extra_fields, bs_subjects.tags, bs_subjects.name_used_in_storage, bs_subjects.created_at, bs_subjects.updated_at, " +
-			"(SELECT " + d.jsonAgg("project_id", "") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + ")), " +
+			"(SELECT " + d.jsonAgg("project_id") + " FROM bs_subject_projects WHERE subject_id = bs_subjects.id AND project_id IN (" + projects.sql + ")), " +
 			bsModuleIDsSQL(d, "bs_procedures", "subject_id", "bs_subjects.id", false) + ", " +
 			bsModuleIDsSQL(d, "bs_subject_logs", "subject_id", "bs_subjects.id", false),
 		append(slices.Clip(breedings.args), projects.args...)

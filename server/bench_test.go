@@ -264,3 +264,27 @@ func BenchmarkBrainstemSeededModules(b *testing.B) {
 	}
 	e.runPaths(b, paths)
 }
+
+// BenchmarkBrainstemSeededPatch is the write of the BrainSTEM mix
+// (nocache_rand_bs_mix of bench/run.sh): PATCH of a session's
+// description over the visible sessions in turn.
+func BenchmarkBrainstemSeededPatch(b *testing.B) {
+	e, res := newSeededBench(b)
+	body := []byte(`{"description":"updated by the bench"}`)
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			path := "/api/private/stem/session/" + res.Visible[next.Add(1)%uint64(len(res.Visible))] + "/"
+			req := httptest.NewRequest(http.MethodPatch, path, bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.tok)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("PATCH %s: %d %s", path, rec.Code, rec.Body)
+			}
+		}
+	})
+}

@@ -106,27 +106,23 @@ func appendString(buf []byte, s string) []byte {
 		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' {
 			j++
 		}
-		if j > i { // a run that needs no escaping is copied at once
-			buf = append(buf, s[i:j]...)
-			if i = j; i == len(s) {
-				break
-			}
+		buf = append(buf, s[i:j]...) // a run that needs no escaping, copied at once
+		if i = j; i == len(s) {
+			break
 		}
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+		if c < utf8.RuneSelf { // a quote, a backslash or a control byte
+			switch c {
+			case '"', '\\':
 				buf = append(buf, '\\', c)
-			case c == '\n':
+			case '\n':
 				buf = append(buf, '\\', 'n')
-			case c == '\r':
+			case '\r':
 				buf = append(buf, '\\', 'r')
-			case c == '\t':
+			case '\t':
 				buf = append(buf, '\\', 't')
-			case c < 0x20:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			default:
-				buf = append(buf, c)
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}
 			i++
 			continue

@@ -13,12 +13,12 @@ func FuzzAppendString(f *testing.F) {
 		"ünïcödé", "\u2028\u2029", "bad \xff utf8 \xe2\x82", "<html>&amp;", "ends with \\"} {
 		f.Add(s)
 	}
-	const bytes = "a\"\\\n\t\x01\x7f\xc3\xa9\xe2\x80\xa8\xff "
+	const alphabet = "a\"\\\n\t\x01\x7f\xc3\xa9\xe2\x80\xa8\xff "
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 200 {
 		b := make([]byte, r.IntN(24))
 		for i := range b {
-			b[i] = bytes[r.IntN(len(bytes))]
+			b[i] = alphabet[r.IntN(len(alphabet))]
 		}
 		f.Add(string(b))
 	}

@@ -73,6 +73,13 @@ func (e *benchEnv) run(b *testing.B, path string) { e.runPaths(b, []string{path}
 
 // runPaths GETs the paths in turn, each goroutine from its own place.
 func (e *benchEnv) runPaths(b *testing.B, paths []string) {
+	e.runRequests(b, http.MethodGet, paths, nil, http.StatusOK)
+}
+
+// runRequests sends method with body (JSON; nil: none) to the paths in
+// turn, each goroutine from its own place, and fails unless each answer
+// is want.
+func (e *benchEnv) runRequests(b *testing.B, method string, paths []string, body []byte, want int) {
 	var next atomic.Uint64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -81,12 +88,19 @@ func (e *benchEnv) runPaths(b *testing.B, paths []string) {
 		for pb.Next() {
 			i++
 			path := paths[i%uint64(len(paths))]
-			req := httptest.NewRequest(http.MethodGet, path, nil)
+			var rd io.Reader
+			if body != nil {
+				rd = bytes.NewReader(body)
+			}
+			req := httptest.NewRequest(method, path, rd)
 			req.Header.Set("Authorization", "Bearer "+e.tok)
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
 			rec := httptest.NewRecorder()
 			e.h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+			if rec.Code != want {
+				b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
 			}
 		}
 	})
@@ -173,22 +187,8 @@ func BenchmarkBrainstemDetailUncached(b *testing.B) {
 // path, with the audit row of each create.
 func BenchmarkAtlasCreate(b *testing.B) {
 	e := newBenchEnv(b)
-	body := []byte(`{"title":"bench session"}`)
-	b.ReportAllocs()
 	b.SetParallelism(32)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, "/sessions", bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+e.tok)
-			req.Header.Set("Content-Type", "application/json")
-			rec := httptest.NewRecorder()
-			e.h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusCreated {
-				b.Fatalf("POST /sessions: %d %s", rec.Code, rec.Body)
-			}
-		}
-	})
+	e.runRequests(b, http.MethodPost, []string{"/sessions"}, []byte(`{"title":"bench session"}`), http.StatusCreated)
 }
 
 // newSeededBench is a server over the bench's seeded BrainSTEM graph
@@ -270,21 +270,9 @@ func BenchmarkBrainstemSeededModules(b *testing.B) {
 // description over the visible sessions in turn.
 func BenchmarkBrainstemSeededPatch(b *testing.B) {
 	e, res := newSeededBench(b)
-	body := []byte(`{"description":"updated by the bench"}`)
-	var next atomic.Uint64
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			path := "/api/private/stem/session/" + res.Visible[next.Add(1)%uint64(len(res.Visible))] + "/"
-			req := httptest.NewRequest(http.MethodPatch, path, bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+e.tok)
-			req.Header.Set("Content-Type", "application/json")
-			rec := httptest.NewRecorder()
-			e.h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("PATCH %s: %d %s", path, rec.Code, rec.Body)
-			}
-		}
-	})
+	paths := make([]string, len(res.Visible))
+	for i, id := range res.Visible {
+		paths[i] = "/api/private/stem/session/" + id + "/"
+	}
+	e.runRequests(b, http.MethodPatch, paths, []byte(`{"description":"updated by the bench"}`), http.StatusOK)
 }

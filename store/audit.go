@@ -42,7 +42,7 @@ func (AuditEvent) TableName() string { return "audit_events" }
 // with the writes queued beside it (see write), without emptying the read
 // cache (no answer depends on the audit table).
 func (s *Store) AppendAudit(ctx context.Context, ev *AuditEvent) error {
-	return s.queueWrite(ctx, func(tx *gorm.DB) error { return tx.Create(ev).Error }, false)
+	return s.queueWrite(ctx, func(tx *gorm.DB) error { return tx.Create(ev).Error }, false, nil)
 }
 
 // AuditSince calls fn with every audit event at or after since, oldest

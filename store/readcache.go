@@ -13,11 +13,17 @@ const (
 	DefaultReadCacheBytes = 64 << 20
 )
 
-// readCache keeps the encoded answers of read requests between writes.
-// Every transaction on the single writer (Store.Write) empties it once it
-// has committed, and an answer computed while a write committed is not
-// kept (the generation it was read under is gone), so a cached answer is
-// never older than the last committed write.
+// readCache keeps the encoded answers of read requests between the writes
+// they depend on. An answer kept with a tag (CachedTagged) depends only on
+// the record the tag names; one kept without (Cached) may depend on
+// anything. A write says what it changed: every record (Write), the
+// records named by its tags (WriteTagged), or nothing an answer reads
+// (audit rows). Once a write has committed, and before it is answered,
+// the cache drops every untagged answer and every answer whose tag the
+// write named; an unscoped write empties it. An answer computed while any
+// write committed is not kept (the generation it was read under is gone),
+// so a cached answer is never older than the last committed write it
+// depends on.
 //
 // Within its limits it drops the oldest answer first (first in, first
 // out). It used to empty itself whenever full: under random reads over
@@ -26,25 +32,43 @@ const (
 // twice (hit rate ~50 % on the bench's workflow read over 5,000 sessions;
 // now every answer stays until a write).
 type readCache struct {
-	// evictions and invalidations count answers dropped for the limits
-	// and emptyings by writes (Stats).
-	evictions, invalidations atomic.Uint64
+	// evictions counts answers dropped for the limits, invalidations the
+	// writes that emptied the cache, and scoped the writes that dropped
+	// only the untagged answers and those of their tags (Stats).
+	evictions, invalidations, scoped atomic.Uint64
 
-	mu    sync.RWMutex
-	gen   uint64
-	m     map[string][]byte
-	order []string // keys of m, oldest first, from order[head]
+	mu  sync.RWMutex
+	gen uint64
+	m   map[string]cacheEntry
+	// order holds the kept answers, oldest first, from order[head]; an
+	// item whose seq is no longer its key's was dropped by a write.
+	order []orderItem
 	head  int
+	seq   uint64
 	bytes int
+	// untagged and tagged index the kept answers by what they depend on.
+	untagged map[string]struct{}
+	tagged   map[string]map[string]struct{}
 	// maxBytes bounds the answers' bytes; 0: nothing is kept.
 	maxBytes int
+}
+
+type cacheEntry struct {
+	v   []byte
+	tag string // "": may depend on any record
+	seq uint64
+}
+
+type orderItem struct {
+	key string
+	seq uint64
 }
 
 func (c *readCache) get(key string) ([]byte, uint64, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	v, ok := c.m[key]
-	return v, c.gen, ok
+	e, ok := c.m[key]
+	return e.v, c.gen, ok
 }
 
 // SetReadCacheBytes bounds the memory of the read cache (see Cached); 0
@@ -61,43 +85,100 @@ func (s *Store) SetReadCacheBytes(n int) {
 	s.reads.invalidate()
 }
 
-// put keeps v unless a write has committed since gen was read, dropping
-// the oldest answers if it would not fit otherwise.
-func (c *readCache) put(key string, gen uint64, v []byte) {
+// put keeps v under key with its tag unless a write has committed since
+// gen was read, dropping the oldest answers if it would not fit otherwise.
+func (c *readCache) put(key, tag string, gen uint64, v []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen || len(v) > c.maxBytes {
 		return
 	}
 	if c.m == nil {
-		c.m = make(map[string][]byte)
+		c.m = make(map[string]cacheEntry)
+		c.untagged = make(map[string]struct{})
+		c.tagged = make(map[string]map[string]struct{})
 	}
-	if old, ok := c.m[key]; ok {
-		c.bytes += len(v) - len(old)
-		c.m[key] = v
+	if e, ok := c.m[key]; ok && e.tag == tag { // replaced in its place
+		c.bytes += len(v) - len(e.v)
+		e.v = v
+		c.m[key] = e
 	} else {
-		c.m[key] = v
-		c.bytes += len(v)
-		c.order = append(c.order, key)
+		c.remove(key)
+		c.add(key, tag, v)
 	}
 	for len(c.m) > readCacheMaxEntries || c.bytes > c.maxBytes {
 		c.dropOldest()
 	}
 }
 
+// add keeps v under key, newest in the queue.
+func (c *readCache) add(key, tag string, v []byte) {
+	c.seq++
+	c.m[key] = cacheEntry{v: v, tag: tag, seq: c.seq}
+	c.bytes += len(v)
+	c.order = append(c.order, orderItem{key, c.seq})
+	if tag == "" {
+		c.untagged[key] = struct{}{}
+	} else {
+		keys := c.tagged[tag]
+		if keys == nil {
+			keys = make(map[string]struct{}, 1)
+			c.tagged[tag] = keys
+		}
+		keys[key] = struct{}{}
+	}
+}
+
+// remove drops key's answer, if kept, from the map and its index; its
+// queue item stays behind, stale.
+func (c *readCache) remove(key string) {
+	e, ok := c.m[key]
+	if !ok {
+		return
+	}
+	delete(c.m, key)
+	c.bytes -= len(e.v)
+	if e.tag == "" {
+		delete(c.untagged, key)
+	} else if keys := c.tagged[e.tag]; keys != nil {
+		delete(keys, key)
+		if len(keys) == 0 {
+			delete(c.tagged, e.tag)
+		}
+	}
+}
+
 // dropOldest drops the oldest answer (never the newest: put checked that
 // it fits alone).
 func (c *readCache) dropOldest() {
-	k := c.order[c.head]
-	c.order[c.head] = ""
-	c.head++
-	c.bytes -= len(c.m[k])
-	delete(c.m, k)
-	c.evictions.Add(1)
-	if c.head > len(c.order)/2 { // reuse the dropped half of the queue
-		c.order = append(c.order[:0], c.order[c.head:]...)
-		c.head = 0
+	for {
+		it := c.order[c.head]
+		c.order[c.head] = orderItem{}
+		c.head++
+		if e, ok := c.m[it.key]; ok && e.seq == it.seq {
+			c.remove(it.key)
+			c.evictions.Add(1)
+			break
+		}
 	}
+	c.compact()
+}
+
+// compact reuses the dropped front of the queue and sheds the items of
+// answers that writes dropped, so the queue stays within twice the
+// answers kept.
+func (c *readCache) compact() {
+	if c.head <= len(c.order)/2 && len(c.order)-c.head <= 2*len(c.m)+64 {
+		return
+	}
+	live := c.order[:0]
+	for _, it := range c.order[c.head:] {
+		if e, ok := c.m[it.key]; ok && e.seq == it.seq {
+			live = append(live, it)
+		}
+	}
+	clear(c.order[len(live):])
+	c.order, c.head = live, 0
 }
 
 // invalidate drops every answer and every answer being computed.
@@ -106,7 +187,28 @@ func (c *readCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.m, c.order, c.head, c.bytes = nil, nil, 0, 0
+	c.untagged, c.tagged = nil, nil
 	c.invalidations.Add(1)
+}
+
+// invalidateTags drops every untagged answer, every answer tagged with one
+// of tags, and every answer being computed.
+func (c *readCache) invalidateTags(tags []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for key := range c.untagged {
+		c.remove(key)
+	}
+	for _, tag := range tags {
+		for key := range c.tagged[tag] {
+			c.remove(key)
+		}
+	}
+	if len(c.order) > 0 {
+		c.compact()
+	}
+	c.scoped.Add(1)
 }
 
 // Cached returns the answer kept under key, or computes it with fill and
@@ -117,6 +219,15 @@ func (c *readCache) invalidate() {
 // Errors from fill are returned and not kept. The returned bytes are shared:
 // callers must not modify them.
 func (s *Store) Cached(key string, fill func() ([]byte, error)) ([]byte, error) {
+	return s.CachedTagged(key, "", fill)
+}
+
+// CachedTagged is Cached for an answer that depends on one record only,
+// named by tag (for instance "atlas/session/<id>"): it is kept across the
+// writes that name other tags (WriteTagged). Every write that may change
+// what the answer reads — the record's row, its relations, who may see
+// it — must be a Write or a WriteTagged naming tag. "" is Cached.
+func (s *Store) CachedTagged(key, tag string, fill func() ([]byte, error)) ([]byte, error) {
 	v, gen, ok := s.reads.get(key)
 	if ok {
 		s.stats.cacheHits.Add(1)
@@ -127,6 +238,6 @@ func (s *Store) Cached(key string, fill func() ([]byte, error)) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.reads.put(key, gen, v)
+	s.reads.put(key, tag, gen, v)
 	return v, nil
 }

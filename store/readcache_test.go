@@ -12,7 +12,7 @@ func TestReadCacheKeepsAnswersUntilAWrite(t *testing.T) {
 	if ok || v != nil {
 		t.Fatal("empty cache answered")
 	}
-	c.put("k", gen, []byte("one"))
+	c.put("k", "", gen, []byte("one"))
 	if v, _, ok := c.get("k"); !ok || string(v) != "one" {
 		t.Fatalf("get after put: %q %v", v, ok)
 	}
@@ -28,7 +28,7 @@ func TestReadCacheDropsAnswersReadBeforeAWrite(t *testing.T) {
 	c := readCache{maxBytes: DefaultReadCacheBytes}
 	_, gen, _ := c.get("k") // a reader misses and reads the database...
 	c.invalidate()          // ...while a write commits...
-	c.put("k", gen, []byte("stale"))
+	c.put("k", "", gen, []byte("stale"))
 	if v, _, ok := c.get("k"); ok {
 		t.Fatalf("kept %q computed before the write", v)
 	}
@@ -37,17 +37,17 @@ func TestReadCacheDropsAnswersReadBeforeAWrite(t *testing.T) {
 func TestReadCacheBounds(t *testing.T) {
 	c := readCache{maxBytes: DefaultReadCacheBytes}
 	for i := range readCacheMaxEntries + 1 {
-		c.put(strconv.Itoa(i), 0, []byte("x"))
+		c.put(strconv.Itoa(i), "", 0, []byte("x"))
 	}
 	if len(c.m) > readCacheMaxEntries {
 		t.Fatalf("%d entries kept, max %d", len(c.m), readCacheMaxEntries)
 	}
-	c.put("big", 0, make([]byte, DefaultReadCacheBytes/2+1))
-	c.put("big2", 0, make([]byte, DefaultReadCacheBytes/2+1))
+	c.put("big", "", 0, make([]byte, DefaultReadCacheBytes/2+1))
+	c.put("big2", "", 0, make([]byte, DefaultReadCacheBytes/2+1))
 	if c.bytes > DefaultReadCacheBytes {
 		t.Fatalf("%d bytes kept, max %d", c.bytes, DefaultReadCacheBytes)
 	}
-	c.put("big2", 0, []byte("y"))
+	c.put("big2", "", 0, []byte("y"))
 	if c.bytes != 1 {
 		t.Fatalf("replacing an entry counts %d bytes, want 1", c.bytes)
 	}
@@ -59,10 +59,10 @@ func TestReadCacheBounds(t *testing.T) {
 func TestReadCacheDropsTheOldestFirst(t *testing.T) {
 	c := readCache{maxBytes: 10}
 	for i := range 5 {
-		c.put(strconv.Itoa(i), 0, []byte("ab"))
+		c.put(strconv.Itoa(i), "", 0, []byte("ab"))
 	}
-	c.put("1", 0, []byte("cd")) // replacing keeps its place
-	c.put("5", 0, []byte("abc"))
+	c.put("1", "", 0, []byte("cd")) // replacing keeps its place
+	c.put("5", "", 0, []byte("abc"))
 	for k, want := range map[string]bool{"0": false, "1": false, "2": true, "3": true, "4": true, "5": true} {
 		if _, _, ok := c.get(k); ok != want {
 			t.Errorf("%s kept: %v, want %v", k, ok, want)
@@ -72,7 +72,7 @@ func TestReadCacheDropsTheOldestFirst(t *testing.T) {
 		t.Fatalf("%d bytes, %d evictions; want 9, 2", c.bytes, c.evictions.Load())
 	}
 	for i := range 1000 { // the queue of keys does not grow without bound
-		c.put("n"+strconv.Itoa(i), 0, []byte("x"))
+		c.put("n"+strconv.Itoa(i), "", 0, []byte("x"))
 	}
 	if len(c.m) != 10 || len(c.order)-c.head != 10 || cap(c.order) > 64 {
 		t.Fatalf("%d entries, %d queued, queue cap %d", len(c.m), len(c.order)-c.head, cap(c.order))
@@ -109,5 +109,66 @@ func TestReadCacheOff(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Fatalf("fill called %d times with the cache off, want 2", calls)
+	}
+}
+
+// A scoped write drops the untagged answers and those of its tags, keeps
+// the others, and still refuses answers read while it committed.
+func TestReadCacheDropsTaggedAnswersOfTheirWrites(t *testing.T) {
+	c := readCache{maxBytes: DefaultReadCacheBytes}
+	c.put("any", "", 0, []byte("list"))
+	c.put("a/1", "a", 0, []byte("a for 1"))
+	c.put("a/2", "a", 0, []byte("a for 2"))
+	c.put("b/1", "b", 0, []byte("b"))
+	_, gen, _ := c.get("c/1") // a reader misses...
+	c.invalidateTags([]string{"a", "z"})
+	c.put("c/1", "c", gen, []byte("stale")) // ...and its answer is not kept
+	for k, want := range map[string]bool{"any": false, "a/1": false, "a/2": false, "b/1": true, "c/1": false} {
+		if _, _, ok := c.get(k); ok != want {
+			t.Errorf("%s kept: %v, want %v", k, ok, want)
+		}
+	}
+	if c.bytes != 1 || len(c.untagged) != 0 || len(c.tagged) != 1 || c.scoped.Load() != 1 || c.invalidations.Load() != 0 {
+		t.Fatalf("%d bytes, %d untagged, %d tags, %d scoped, %d emptied", c.bytes, len(c.untagged), len(c.tagged), c.scoped.Load(), c.invalidations.Load())
+	}
+	// The queue sheds the dropped answers' items.
+	_, gen, _ = c.get("x")
+	for i := range 1000 {
+		c.put("t/"+strconv.Itoa(i), "t"+strconv.Itoa(i), gen, []byte("x"))
+		c.invalidateTags([]string{"t" + strconv.Itoa(i)})
+		_, gen, _ = c.get("x")
+	}
+	if len(c.m) != 1 || len(c.order)-c.head > 2*len(c.m)+64 {
+		t.Fatalf("%d entries, %d queued", len(c.m), len(c.order)-c.head)
+	}
+	// An answer whose tag changed moves to its new tag.
+	c.put("b/1", "", gen, []byte("b"))
+	if len(c.tagged) != 0 || len(c.untagged) != 1 {
+		t.Fatalf("%d tags, %d untagged after retagging", len(c.tagged), len(c.untagged))
+	}
+}
+
+// A batch of writes drops what its writes changed: everything when one
+// of them may change any record, nothing for audit rows alone.
+func TestWritesDropWhatTheyChanged(t *testing.T) {
+	s := &Store{}
+	s.SetReadCacheBytes(DefaultReadCacheBytes)
+	fill := func(key, tag string) {
+		s.CachedTagged(key, tag, func() ([]byte, error) { return []byte("v"), nil })
+	}
+	kept := func(key string) bool { _, _, ok := s.reads.get(key); return ok }
+	fill("a", "a")
+	fill("b", "b")
+	s.dropCached([]*queuedWrite{{invalidates: false}})
+	if !kept("a") || !kept("b") {
+		t.Fatal("an audit row dropped answers")
+	}
+	s.dropCached([]*queuedWrite{{invalidates: true, tags: []string{"a"}}, {invalidates: false}})
+	if kept("a") || !kept("b") {
+		t.Fatalf("a write of a: a kept %v, b kept %v", kept("a"), kept("b"))
+	}
+	s.dropCached([]*queuedWrite{{invalidates: true, tags: []string{}}, {invalidates: true}})
+	if kept("b") {
+		t.Fatal("a write of any record kept b")
 	}
 }

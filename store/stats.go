@@ -18,9 +18,11 @@ type Stats struct {
 	WriteTransactions uint64
 	// ReadCacheHits and ReadCacheMisses count Cached calls answered from
 	// memory and computed; ReadCacheEvictions counts answers dropped to stay
-	// within the cache's limits (not those emptied by a write, which are
-	// ReadCacheInvalidations, one per write transaction).
-	ReadCacheHits, ReadCacheMisses, ReadCacheEvictions, ReadCacheInvalidations uint64
+	// within the cache's limits (not those dropped by writes);
+	// ReadCacheInvalidations counts the write transactions that emptied the
+	// cache, ReadCacheScopedDrops those that dropped only the answers their
+	// writes' tags name and the untagged ones (Store.WriteTagged).
+	ReadCacheHits, ReadCacheMisses, ReadCacheEvictions, ReadCacheInvalidations, ReadCacheScopedDrops uint64
 	// TokenCacheHits and TokenCacheMisses count token lookups answered
 	// without and with a database query.
 	TokenCacheHits, TokenCacheMisses uint64
@@ -51,6 +53,7 @@ func (s *Store) Stats() Stats {
 		ReadCacheMisses:        st.cacheMisses.Load(),
 		ReadCacheEvictions:     s.reads.evictions.Load(),
 		ReadCacheInvalidations: s.reads.invalidations.Load(),
+		ReadCacheScopedDrops:   s.reads.scoped.Load(),
 		TokenCacheHits:         st.tokenHits.Load(),
 		TokenCacheMisses:       st.tokenMisses.Load(),
 		UploadBytes:            st.uploadBytes.Load(),

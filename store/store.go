@@ -374,14 +374,27 @@ func NotFound(err error) error {
 // inside its own savepoint, so a failing fn rolls back only its own work
 // and gets its own error; then it commits once and answers each (see
 // runBatch).
+//
+// Once it has committed, the write empties the read cache (see readCache).
 func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.queueWrite(ctx, fn, true)
+	return s.queueWrite(ctx, fn, true, nil)
+}
+
+// WriteTagged is Write for a write that changes, of what tagged cached
+// answers read (CachedTagged), only the records named by tags: it drops
+// those answers and the untagged ones, and keeps the answers of other
+// records.
+func (s *Store) WriteTagged(ctx context.Context, tags []string, fn func(tx *gorm.DB) error) error {
+	if tags == nil {
+		tags = []string{}
+	}
+	return s.queueWrite(ctx, fn, true, tags)
 }
 
 // queueWrite is Write; with invalidates false the write changes nothing
-// any cached answer depends on (audit rows), so it alone does not empty
-// the read cache.
-func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool) error {
+// any cached answer depends on (audit rows), so it alone drops no cached
+// answer; with tags not nil it changes only the records they name.
+func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, invalidates bool, tags []string) error {
 	if s.dialect == Postgres {
 		return s.writePostgres(ctx, fn, invalidates)
 	}
@@ -390,7 +403,7 @@ func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, inva
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, invalidates: invalidates, done: make(chan struct{})}
+	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, invalidates: invalidates, tags: tags, done: make(chan struct{})}
 	s.wmu.Lock()
 	s.wqueue = append(s.wqueue, w)
 	s.wmu.Unlock()
@@ -422,6 +435,7 @@ type queuedWrite struct {
 	fn          func(tx *gorm.DB) error
 	admitted    func()
 	invalidates bool
+	tags        []string // nil: any record
 	// err and panicked are set before done is closed.
 	err      error
 	panicked any
@@ -489,14 +503,9 @@ func (s *Store) runBatch(batch []*queuedWrite) (rest []*queuedWrite) {
 		}
 		return nil
 	}))
-	// Emptied after the transaction has ended (committed or not) and
+	// Dropped after the transaction has ended (committed or not) and
 	// before anyone is answered, so each client reads its own write.
-	for _, w := range ran {
-		if w.invalidates {
-			s.reads.invalidate()
-			break
-		}
-	}
+	s.dropCached(ran)
 	s.stats.writeBatches.Add(1)
 	for _, w := range ran {
 		if err != nil && w.err == nil {
@@ -506,6 +515,28 @@ func (s *Store) runBatch(batch []*queuedWrite) (rest []*queuedWrite) {
 		close(w.done)
 	}
 	return rest
+}
+
+// dropCached drops the cached answers the writes may have changed: all
+// of them if one write may change any record, else the untagged ones and
+// those of the writes' tags.
+func (s *Store) dropCached(ran []*queuedWrite) {
+	var tags []string
+	drop := false
+	for _, w := range ran {
+		if !w.invalidates {
+			continue
+		}
+		if w.tags == nil {
+			s.reads.invalidate()
+			return
+		}
+		drop = true
+		tags = append(tags, w.tags...)
+	}
+	if drop {
+		s.reads.invalidateTags(tags)
+	}
 }
 
 // runSavepoint runs w.fn inside the savepoint "w" (released on success,

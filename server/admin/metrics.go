@@ -134,6 +134,7 @@ var (
 	descCacheMisses  = prometheus.NewDesc("sessionhub_read_cache_misses_total", "Reads that were computed (not in the read cache).", nil, nil)
 	descCacheEvicted = prometheus.NewDesc("sessionhub_read_cache_evictions_total", "Cached answers dropped to stay within the cache's memory and entry limits.", nil, nil)
 	descCacheInval   = prometheus.NewDesc("sessionhub_read_cache_invalidations_total", "Times a write transaction emptied the read cache.", nil, nil)
+	descCacheScoped  = prometheus.NewDesc("sessionhub_read_cache_scoped_drops_total", "Times a write transaction dropped only the cached answers of the records it changed and those that may depend on any record.", nil, nil)
 	descTokenHits    = prometheus.NewDesc("sessionhub_token_cache_hits_total", "Token checks answered from the token cache.", nil, nil)
 	descTokenMisses  = prometheus.NewDesc("sessionhub_token_cache_misses_total", "Token checks that queried the database.", nil, nil)
 	descUploadBytes  = prometheus.NewDesc("sessionhub_upload_bytes_total", "Bytes of uploaded files received.", nil, nil)
@@ -142,7 +143,7 @@ var (
 
 func (storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descWriteQueue, descWriteTx, descCacheHits, descCacheMisses, descCacheEvicted,
-		descCacheInval, descTokenHits, descTokenMisses, descUploadBytes, descUploading} {
+		descCacheInval, descCacheScoped, descTokenHits, descTokenMisses, descUploadBytes, descUploading} {
 		ch <- d
 	}
 }
@@ -159,6 +160,7 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descCacheMisses, s.ReadCacheMisses)
 	counter(descCacheEvicted, s.ReadCacheEvictions)
 	counter(descCacheInval, s.ReadCacheInvalidations)
+	counter(descCacheScoped, s.ReadCacheScopedDrops)
 	counter(descTokenHits, s.TokenCacheHits)
 	counter(descTokenMisses, s.TokenCacheMisses)
 	counter(descUploadBytes, s.UploadBytes)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sessionhub/sessionhub/server"
 	"github.com/sessionhub/sessionhub/server/servertest"
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // Reads are served from a cache emptied by every write: each step below
@@ -156,5 +157,66 @@ func TestAttachmentReadsSeeEveryWrite(t *testing.T) {
 	}
 	if n := count(f.alice, "/attachments?attachment_type=text/plain"); n != 0 {
 		t.Fatalf("list after delete: %d", n)
+	}
+}
+
+// Creating or updating a session drops only that session's cached detail
+// and the answers that may read any record (lists, attachments): the other
+// sessions' details stay cached. Every other write drops every answer.
+func TestSessionWritesKeepOtherSessionsCached(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, server.Config{})
+	if f.env.Store.Dialect() != store.SQLite {
+		t.Skip("the read cache is off on PostgreSQL")
+	}
+	second := f.env.AtlasSession(f.alice, map[string]any{"title": "Second"})
+	hits := func() uint64 { return f.env.Store.Stats().ReadCacheHits }
+	titles := func() []string {
+		var l struct {
+			Items []session `json:"items"`
+		}
+		f.do(t, http.MethodGet, "/sessions?limit=10", f.alice, nil).JSON(t, &l)
+		var out []string
+		for _, s := range l.Items {
+			out = append(out, *s.Title)
+		}
+		return out
+	}
+	f.getSession(t, f.alice, f.aliceSession)
+	f.getSession(t, f.alice, second)
+	f.getSession(t, f.bob, f.bobSession)
+	f.getMeta(t, f.alice, f.aliceAtt)
+	titles()
+
+	f.do(t, http.MethodPut, "/sessions/"+f.aliceSession, f.alice, map[string]any{"title": "Renamed"})
+	// A new session linking Alice's attachment.
+	f.env.AtlasSession(f.alice, map[string]any{"title": "Third", "attachments": []map[string]any{{"attachment_id": f.aliceAtt}}})
+	before := hits()
+	f.getSession(t, f.alice, second)
+	f.getSession(t, f.bob, f.bobSession)
+	if got := hits() - before; got != 2 {
+		t.Fatalf("%d of the other sessions' details answered from the cache, want 2", got)
+	}
+	before = hits()
+	if s := f.getSession(t, f.alice, f.aliceSession); *s.Title != "Renamed" {
+		t.Fatalf("the updated session reads %q", *s.Title)
+	}
+	if got := titles(); len(got) != 3 || got[0] != "Third" || got[2] != "Renamed" {
+		t.Fatalf("the list after the writes: %v", got)
+	}
+	f.getMeta(t, f.alice, f.aliceAtt)
+	if got := hits() - before; got != 0 {
+		t.Fatalf("%d answers that may read the written sessions came from the cache", got)
+	}
+
+	// An upload into the second session: every answer goes.
+	f.upload(t, f.alice, second, servertest.UploadFile{Name: "b.txt", ContentType: "text/plain", Data: []byte("b")})
+	before = hits()
+	if s := f.getSession(t, f.alice, second); len(s.Attachments) != 1 {
+		t.Fatalf("the second session after an upload: %d attachments", len(s.Attachments))
+	}
+	f.getSession(t, f.bob, f.bobSession)
+	if got := hits() - before; got != 0 {
+		t.Fatalf("an upload kept %d cached answers", got)
 	}
 }

@@ -91,7 +91,7 @@ func (h *Handlers) GetSession(ctx context.Context, req atlasapi.GetSessionReques
 		return nil, err
 	}
 	id := req.SessionId.String()
-	body, err := h.store.Cached(sessionKey(u.ID, id), func() ([]byte, error) {
+	body, err := h.store.CachedTagged(sessionKey(u.ID, id), atlasdb.SessionTag(id), func() ([]byte, error) {
 		s, atts, err := h.db.Session(ctx, u.ID, id)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // GET answers are served from a cache emptied by every write: each step
@@ -75,5 +77,67 @@ func TestCachedPagesKeepTheirHost(t *testing.T) {
 		if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"next":"http://`+host+`/api/private/stem/project/?limit=1&offset=1"`) {
 			t.Fatalf("host %s: %d %s %v", host, res.StatusCode, body, err)
 		}
+	}
+}
+
+// A PATCH of a session's own fields drops only that session's plain
+// detail (and every answer that may read any record): the other
+// sessions' details stay cached. A PATCH of its relations drops every
+// answer, so a member who lost the session through it no longer reads it.
+func TestSessionPatchKeepsOtherSessionsCached(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if f.env.Store.Dialect() != store.SQLite {
+		t.Skip("the read cache is off on PostgreSQL")
+	}
+	s1 := "/api/private/stem/session/" + f.id["S1"] + "/"
+	s2 := f.create(owner, "/api/private/stem/session/", "session", map[string]any{"name": "S2", "projects": []string{f.id["Lab"]}})
+	s2path := "/api/private/stem/session/" + s2 + "/"
+	pub := "/api/public/stem/session/" + f.id["Pub1"] + "/"
+	include := s1 + "?include[]=projects.*"
+	list := "/api/private/stem/session/?sort[]=name"
+	description := func(user, path string) string {
+		return record(f.must(user, "GET", path, nil, http.StatusOK), "session")["description"].(string)
+	}
+	hits := func() uint64 { return f.env.Store.Stats().ReadCacheHits }
+
+	for _, p := range []string{s1, s2path, include} {
+		description(reader, p)
+	}
+	description(anon, pub)
+	f.must(reader, "GET", list, nil, http.StatusOK)
+
+	f.must(changer, "PATCH", s1, map[string]any{"description": "changed", "tags": []string{"a"}}, http.StatusOK)
+	before := hits()
+	description(reader, s2path)
+	description(anon, pub)
+	if got := hits() - before; got != 2 {
+		t.Fatalf("%d of the other sessions' details answered from the cache after a PATCH of S1, want 2", got)
+	}
+	before = hits()
+	if got := description(reader, s1); got != "changed" {
+		t.Fatalf("S1's detail after its PATCH: %q", got)
+	}
+	if got := description(reader, include); got != "changed" {
+		t.Fatalf("S1 with its projects after its PATCH: %q", got)
+	}
+	page := f.must(reader, "GET", list, nil, http.StatusOK)
+	for _, s := range page["sessions"].([]any) {
+		if s := s.(map[string]any); s["id"] == f.id["S1"] && s["description"] != "changed" {
+			t.Fatalf("the list after S1's PATCH: %v", s)
+		}
+	}
+	if got := hits() - before; got != 0 {
+		t.Fatalf("%d answers that read S1 came from the cache after its PATCH", got)
+	}
+
+	// Moving S2 out of the reader's project: every answer goes, and the
+	// reader's cached detail of S2 with it.
+	f.must(owner, "PATCH", s2path, map[string]any{"projects": []string{f.id["Open"]}}, http.StatusOK)
+	f.must(reader, "GET", s2path, nil, http.StatusNotFound)
+	before = hits()
+	description(anon, pub)
+	if got := hits() - before; got != 0 {
+		t.Fatalf("a relation PATCH kept %d cached answers", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sessionhub/sessionhub/gen/brainstemapi"
+	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
 // cacheReads answers GET operations from the store's read cache
@@ -24,7 +25,7 @@ func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID stri
 			return f(c, req)
 		}
 		var other any
-		body, err := h.st.Cached(readKey(c), func() ([]byte, error) {
+		body, err := h.st.CachedTagged(readKey(c), readTag(c, req), func() ([]byte, error) {
 			res, err := f(c, req)
 			if err != nil {
 				return nil, err
@@ -54,6 +55,23 @@ func readKey(c echo.Context) string {
 	r := requestFrom(c.Request().Context())
 	return "brainstem/" + strconv.FormatUint(uint64(r.userID()), 10) + "/" +
 		r.scheme + "://" + r.host + c.Request().URL.RequestURI()
+}
+
+// readTag is the read-cache tag of a GET request's answer: a session's
+// plain detail (no query: no includes, no field choices) depends on that
+// session alone (bsdb.SessionTag) and outlives the PATCHes of other
+// sessions; any other answer is untagged, dropped by every write.
+func readTag(c echo.Context, req any) string {
+	if c.Request().URL.RawQuery != "" {
+		return ""
+	}
+	switch r := req.(type) {
+	case brainstemapi.GetSessionRequestObject:
+		return bsdb.SessionTag(r.Id.String())
+	case brainstemapi.PublicGetSessionRequestObject:
+		return bsdb.SessionTag(r.Id.String())
+	}
+	return ""
 }
 
 // encoded is a JSON value already encoded by appendValue.

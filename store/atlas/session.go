@@ -38,6 +38,12 @@ type SessionPatch struct {
 // atlasNow is the Atlas tables' clock: UTC, microsecond precision (what SQLite keeps).
 func atlasNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
+// SessionTag is the read-cache tag of session id (store.Store.CachedTagged):
+// its owner's view of it with its attachments. Creating and updating a
+// session change nothing else a tagged answer reads; every other write
+// of Atlas records drops every cached answer.
+func SessionTag(id string) string { return "atlas/session/" + id }
+
 // CreateSession creates a session owned by owner and links the given
 // attachments into it, all in one transaction. An attachment is readable
 // when the owner uploaded it or it is linked to one of the owner's
@@ -56,7 +62,7 @@ func (s *Store) CreateSession(ctx context.Context, owner *store.User, in NewSess
 		CreatedAt: atlasNow(),
 	}
 	var atts []Attachment
-	err := s.core.Write(ctx, func(tx *gorm.DB) error {
+	err := s.core.WriteTagged(ctx, []string{SessionTag(sess.ID)}, func(tx *gorm.DB) error {
 		atts = atts[:0] // from the start when PostgreSQL runs it again
 		verr := &store.ValidationError{Fields: map[string][]string{}}
 		seen := map[string]bool{}
@@ -202,7 +208,7 @@ func checkSession(tx *gorm.DB, sess *Session, pre SessionPrecondition) error {
 func (s *Store) UpdateSession(ctx context.Context, ownerID uint, id string, p SessionPatch, pre SessionPrecondition) (*Session, []Attachment, error) {
 	var sess *Session
 	var atts []Attachment
-	err := s.core.Write(ctx, func(tx *gorm.DB) error {
+	err := s.core.WriteTagged(ctx, []string{SessionTag(id)}, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = ownedSession(tx, ownerID, id); err != nil {
 			return err

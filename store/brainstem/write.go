@@ -84,10 +84,41 @@ func (s *Store) CreateRecord(ctx context.Context, userID uint, model string, ch 
 // UpdateRecord changes record id of model with ch (a PUT when ch.Full,
 // a PATCH otherwise) for the user.
 func (s *Store) UpdateRecord(ctx context.Context, userID uint, model, id string, ch Change) error {
-	return s.core.Write(ctx, func(tx *gorm.DB) error {
+	fn := func(tx *gorm.DB) error {
 		_, err := writeRecord(tx, userID, model, id, ch, opUpdate, true)
 		return err
-	})
+	}
+	if model == "session" && ownFieldsOnly(bsRegistry[model], ch) {
+		return s.core.WriteTagged(ctx, []string{SessionTag(id)}, fn)
+	}
+	return s.core.Write(ctx, fn)
+}
+
+// SessionTag is the read-cache tag of session id (store.Store.CachedTagged):
+// its plain detail, without a query, in either portal. That answer reads
+// the session's row, its relation lists and who may see it. A PATCH of
+// the session's own fields (ownFieldsOnly) changes only the row; every
+// other write drops every cached answer.
+func SessionTag(id string) string { return "brainstem/session/" + id }
+
+// ownFieldsOnly says whether ch is a PATCH of m's own columns only: no
+// relation, nothing for the hooks alone (Extra), no defaults of a full
+// write.
+func ownFieldsOnly(m *Model, ch Change) bool {
+	if ch.Full || len(ch.Extra) > 0 {
+		return false
+	}
+	for name := range ch.Set {
+		f := m.Field(name)
+		if f == nil || !f.writable() || slices.Contains(m.hooks.own, name) {
+			return false
+		}
+		switch f.Kind {
+		case ToOne, ToMany:
+			return false
+		}
+	}
+	return true
 }
 
 // DeleteRecord deletes record id of model for the user (the guard, the

@@ -31,8 +31,9 @@ type Tables map[int][]any
 // Step is DDL that a migration runs after AutoMigrate of its version's
 // models, for what AutoMigrate does not do (it never drops an index). A
 // Step in Tables is not a model. Version 1 already makes the newest
-// models, so a Step must leave a database that has nothing to change as
-// it is (drop only what exists).
+// models, and createMissingTables runs every Step of an API whose tables
+// it creates, so a Step must leave a database that has nothing to change
+// as it is (drop only what exists, create only what is missing).
 type Step func(tx *gorm.DB) error
 
 // splitSteps separates the Steps among a version's entries from its models.
@@ -77,6 +78,7 @@ var migrations = []migration{
 	{Version: 5, Name: "brainstem modules: behavior, data acquisition, manipulation, procedure"},
 	{Version: 6, Name: "brainstem logs: procedure log, subject log"},
 	{Version: 7, Name: "brainstem modules: the session's list order index covers creation and id"},
+	{Version: 8, Name: "brainstem sessions: the name mirrored into the session-project links, with its index and triggers"},
 }
 
 // stepModels are the models migration version v AutoMigrates: the core's
@@ -199,17 +201,30 @@ func (s *Store) Migrate(ctx context.Context) ([]AppliedMigration, error) {
 // the core's tables only records every version, and no later migration
 // would create them). Each is created as version 1 creates the newest
 // models, so the schema ends up as a fresh database's.
+//
+// Then the Steps of each such API run, oldest first: what they add
+// besides tables (triggers) must be there too, and a Step leaves a
+// database that needs nothing from it as it is.
 func (s *Store) createMissingTables(tx *gorm.DB) error {
 	m := tx.Migrator()
 	var missing []any
+	var steps []Step
 	for _, t := range s.tables {
+		lacking := false
 		for v := 1; v <= SchemaVersion; v++ {
 			models, _ := splitSteps(t[v])
 			for _, model := range models {
-				if !m.HasTable(model) && !slices.Contains(missing, model) {
-					missing = append(missing, model)
+				if !m.HasTable(model) {
+					lacking = true
+					if !slices.Contains(missing, model) {
+						missing = append(missing, model)
+					}
 				}
 			}
+		}
+		for v := 1; lacking && v <= SchemaVersion; v++ {
+			_, st := splitSteps(t[v])
+			steps = append(steps, st...)
 		}
 	}
 	if len(missing) == 0 {
@@ -217,6 +232,11 @@ func (s *Store) createMissingTables(tx *gorm.DB) error {
 	}
 	if err := tx.AutoMigrate(missing...); err != nil {
 		return fmt.Errorf("create the missing tables: %w", err)
+	}
+	for _, step := range steps {
+		if err := step(tx); err != nil {
+			return fmt.Errorf("create the missing tables: %w", err)
+		}
 	}
 	return nil
 }

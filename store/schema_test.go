@@ -111,8 +111,8 @@ func TestSchemaSnapshot(t *testing.T) {
 	}
 }
 
-// describeSchema lists st's SQLite tables, columns, foreign keys and
-// indexes through SQLite's pragmas, in a fixed order (GORM writes a
+// describeSchema lists st's SQLite tables, columns, foreign keys,
+// indexes and triggers through SQLite's pragmas, in a fixed order (GORM writes a
 // table's foreign keys in map order).
 func describeSchema(t *testing.T, st *store.Store) string {
 	t.Helper()
@@ -123,6 +123,7 @@ func describeSchema(t *testing.T, st *store.Store) string {
 		`SELECT 'fk ' || m.name || '.' || f."from" || ' -> ' || f."table" || '.' || f."to" || ' ON DELETE ' || f.on_delete
 			FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f."from"`,
 		`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+		`SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`,
 	} {
 		var out []string
 		if err := st.R.Raw(q).Scan(&out).Error; err != nil {
@@ -177,7 +178,7 @@ func TestMigrateVersion7ReplacesTheModuleOrderIndexes(t *testing.T) {
 			}
 		}
 	}
-	if err := st.W.Exec("DELETE FROM schema_migrations WHERE version = 7").Error; err != nil {
+	if err := st.W.Exec("DELETE FROM schema_migrations WHERE version >= 7").Error; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.CreateUser(context.Background(), "kept@example.org", ""); err != nil {
@@ -188,6 +189,45 @@ func TestMigrateVersion7ReplacesTheModuleOrderIndexes(t *testing.T) {
 	st = openAsFresh(t, dir, "after migrating version 6")
 	if _, err := st.UserByEmail(context.Background(), "kept@example.org"); err != nil {
 		t.Fatalf("a row of the version 6 database: %v", err)
+	}
+}
+
+// A database at schema version 7 (links without the session's name)
+// migrates to a fresh database's schema: version 8 adds the name's copy
+// with its index and triggers and fills it from the sessions.
+func TestMigrateVersion8MirrorsSessionNames(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := store.Open(dir, tables()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const p, s1, s2 = "a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000002"
+	for _, q := range []string{
+		// Back to version 7 as it was made.
+		"DROP TRIGGER bs_session_projects_name",
+		"DROP TRIGGER bs_session_projects_name_moved",
+		"DROP TRIGGER bs_sessions_name_links",
+		"DROP INDEX idx_bs_session_projects_project_name",
+		"ALTER TABLE bs_session_projects DROP COLUMN session_name",
+		"DELETE FROM schema_migrations WHERE version = 8",
+		"INSERT INTO bs_projects (id, name, created_at, updated_at) VALUES ('" + p + "', 'P', '2025-01-01', '2025-01-01')",
+		"INSERT INTO bs_sessions (id, name, created_at, updated_at) VALUES ('" + s1 + "', 'Rat 1', '2025-01-01', '2025-01-01'), ('" + s2 + "', 'Rat 2', '2025-01-01', '2025-01-01')",
+		"INSERT INTO bs_session_projects (session_id, project_id) VALUES ('" + s1 + "', '" + p + "'), ('" + s2 + "', '" + p + "')",
+	} {
+		if err := st.W.Exec(q).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st = openAsFresh(t, dir, "after migrating version 7")
+	var names []string
+	if err := st.R.Raw("SELECT session_name FROM bs_session_projects ORDER BY session_id").Scan(&names).Error; err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(names) != "[Rat 1 Rat 2]" {
+		t.Fatalf("the links' session names after the migration: %q", names)
 	}
 }
 

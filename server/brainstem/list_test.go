@@ -216,3 +216,31 @@ func TestFiltersAndSort(t *testing.T) {
 		t.Errorf("sort error body %s", res.Body)
 	}
 }
+
+// A project's sessions filtered by name (the bench's list: the name's copy
+// in the session-project links answers it) follow every write that
+// changes a session's name or projects.
+func TestProjectSessionsByNameFollowWrites(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	list := "/api/private/stem/session/?filter%7Bprojects%7D=" + f.id["Lab"] + "&filter%7Bname.icontains%7D=rat&sort%5B%5D=-name"
+	listed := func(step string, want ...string) {
+		t.Helper()
+		b := f.must(reader, "GET", list, nil, http.StatusOK)
+		if got := names(b["sessions"]); fmt.Sprint(got) != fmt.Sprint(append([]string{}, want...)) || b["count"] != float64(len(want)) {
+			t.Errorf("%s: %v (count %v), want %v", step, got, b["count"], want)
+		}
+	}
+	a := f.create(owner, "/api/private/stem/session/", "session", map[string]any{"name": "Rat A", "projects": []string{f.id["Lab"]}})
+	b := f.create(owner, "/api/private/stem/session/", "session", map[string]any{"name": "Mouse B", "projects": []string{f.id["Lab"]}})
+	f.create(owner, "/api/private/stem/session/", "session", map[string]any{"name": "Rat C", "projects": []string{f.id["Open"]}})
+	listed("created", "Rat A")
+	f.must(owner, "PATCH", "/api/private/stem/session/"+b+"/", map[string]any{"name": "Brat B"}, http.StatusOK)
+	listed("renamed into the filter", "Rat A", "Brat B")
+	f.must(owner, "PUT", "/api/private/stem/session/"+a+"/", map[string]any{"name": "Vole A", "projects": []string{f.id["Lab"]}}, http.StatusOK)
+	listed("renamed out of the filter", "Brat B")
+	f.must(owner, "PATCH", "/api/private/stem/session/"+b+"/", map[string]any{"projects": []string{f.id["Open"]}}, http.StatusOK)
+	listed("moved to another project")
+	f.must(owner, "PATCH", "/api/private/stem/session/"+b+"/", map[string]any{"projects": []string{f.id["Open"], f.id["Lab"]}}, http.StatusOK)
+	listed("moved back", "Brat B")
+}

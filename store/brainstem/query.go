@@ -125,6 +125,10 @@ type bsCond struct {
 	// checking it per candidate row with EXISTS ~0.5 ms. So when a driving
 	// filter exists, the other terms use this form.
 	exists string
+	// narrow, on a driving filter through a link table that mirrors
+	// fields, rebuilds the condition with more conditions on the link's
+	// rows (narrowed).
+	narrow func(extra bsCond) bsCond
 }
 
 // inSub builds `outer IN (SELECT sel FROM from WHERE where)` and its EXISTS
@@ -137,6 +141,15 @@ func inSub(outer, sel, from, where string, args ...any) bsCond {
 		c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE %s.%s = %s AND (%s))", from, from, sel, outer, where)
 	}
 	return c
+}
+
+// narrowed is c with extra ANDed into its link subquery (withMirrors);
+// c itself when it has no link subquery to narrow.
+func (c bsCond) narrowed(extra bsCond) bsCond {
+	if c.narrow == nil {
+		return c
+	}
+	return c.narrow(extra)
 }
 
 // paren wraps c in parentheses (both forms).
@@ -396,10 +409,11 @@ type bsField struct {
 	nullable bool
 
 	// relations
-	target  string // model name
-	link    string // link table of a to-many relation ("" = to-one via col)
-	linkSrc string // link column pointing at this model's id
-	linkDst string // link column pointing at the target's id
+	target  string            // model name
+	link    string            // link table of a to-many relation ("" = to-one via col)
+	linkSrc string            // link column pointing at this model's id
+	linkDst string            // link column pointing at the target's id
+	mirrors map[string]string // fields of this model copied into link columns
 }
 
 type bsModel struct {
@@ -436,7 +450,7 @@ func engineModels(reg map[string]*Model) map[string]*bsModel {
 			}
 			if f.Filterable() {
 				m.fields[f.Name] = &bsField{kind: engineKinds[f.Kind], col: col, nullable: f.Nullable,
-					target: f.Target, link: f.Link, linkSrc: f.LinkSrc, linkDst: f.LinkDst}
+					target: f.Target, link: f.Link, linkSrc: f.LinkSrc, linkDst: f.LinkDst, mirrors: f.Mirrors}
 			}
 			if f.Sort {
 				m.sorts[f.Name] = col
@@ -473,13 +487,14 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 	}
 	out := &bsCompiled{}
 	var terms, drivers []bsCond
+	var driving []Filter
 	for _, f := range q.Filters {
 		c, err := m.compileFilter(d, v.visibleSQL, f)
 		if err != nil {
 			return nil, err
 		}
 		if c.drive {
-			drivers = append(drivers, c)
+			drivers, driving = append(drivers, c), append(driving, f)
 		} else {
 			terms = append(terms, c)
 		}
@@ -490,6 +505,14 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 	}
 	if n > MaxBindValues {
 		return nil, ErrQueryTooLarge
+	}
+	// The copies at most double the filters' values: within the
+	// databases' own limits (SQLite 32,766, PostgreSQL 65,535).
+	for i, f := range driving {
+		var err error
+		if drivers[i], err = m.withMirrors(d, drivers[i], f, q.Filters); err != nil {
+			return nil, err
+		}
 	}
 	visible := v.visible(model)
 	if len(drivers) == 0 {
@@ -509,6 +532,43 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 		return nil, err
 	}
 	return out, nil
+}
+
+// withMirrors adds to driver, the condition of the driving filter f on a
+// to-many relation whose link table mirrors fields of m, the other
+// top-level filters on those fields, written on the link's copies: the
+// link's index then finds the matching links without looking each source
+// row up. The filters stay on m's own columns as well, so this only
+// narrows what the database reads, never the answer (the copies equal the
+// originals: SessionProject).
+func (m *bsModel) withMirrors(d *bsDialect, driver bsCond, f Filter, all []Filter) (bsCond, error) {
+	if len(f.Path) != 1 {
+		return driver, nil
+	}
+	rel := m.fields[f.Path[0]]
+	if rel == nil || rel.link == "" || len(rel.mirrors) == 0 {
+		return driver, nil
+	}
+	extra := bsCond{sql: "TRUE"}
+	for _, g := range all {
+		if len(g.Path) != 1 || g.Negate {
+			continue
+		}
+		col, ok := rel.mirrors[g.Path[0]]
+		src := m.fields[g.Path[0]]
+		if !ok || src == nil || src.kind != bsText {
+			continue
+		}
+		c, err := leaf(d, &bsField{kind: bsText, col: rel.link + "." + col}, g.Op, g.Args)
+		if err != nil {
+			return bsCond{}, err
+		}
+		extra = bsCond{sql: extra.sql + " AND (" + c.sql + ")", args: append(slices.Clip(extra.args), c.args...)}
+	}
+	if len(extra.args) == 0 && extra.sql == "TRUE" {
+		return driver, nil
+	}
+	return driver.narrowed(extra), nil
 }
 
 // order is the ORDER BY of sorts (always ending with a unique column, so
@@ -687,6 +747,13 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 	}
 	c := inSub(m.pk(), fld.linkSrc, fld.link, inner.sql, inner.args...)
 	c.drive = idOnly && (op == Eq || op == In)
+	if c.drive && len(fld.mirrors) > 0 {
+		c.narrow = func(extra bsCond) bsCond {
+			n := inSub(m.pk(), fld.linkSrc, fld.link, "("+inner.sql+") AND "+extra.sql, append(slices.Clip(inner.args), extra.args...)...)
+			n.drive = true
+			return n.paren()
+		}
+	}
 	return c, nil
 }
 

@@ -379,3 +379,94 @@ func BenchmarkSessionListPage(b *testing.B) {
 		}
 	}
 }
+
+// TestMirroredNameNarrowsTheProjectFilter: a list filtered by a project
+// and by the session's name reads the name's copy in the link table
+// (SessionProject.SessionName) inside the project filter, and answers as
+// the filters on the sessions' own names do, also after renames and new
+// links written behind the API's back (the database's triggers keep the
+// copy).
+func TestMirroredNameNarrowsTheProjectFilter(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	ctx := context.Background()
+	is := func(path string, op Op, args ...any) Filter {
+		return Filter{Path: strings.Split(path, "."), Op: op, Args: args}
+	}
+	not := func(f Filter) Filter { f.Negate = true; return f }
+	byName := []Sort{{Field: "name"}}
+	names := func(q ListQuery) []string {
+		t.Helper()
+		recs, n, err := s.ListSessions(ctx, seeAll, q, Page{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, r := range recs {
+			out = append(out, r.Name)
+		}
+		if int(n) != len(out) {
+			t.Fatalf("count %d, %d rows", n, len(out))
+		}
+		return out
+	}
+	check := func(step string, q ListQuery, want ...string) {
+		t.Helper()
+		if got := names(q); fmt.Sprint(got) != fmt.Sprint(append([]string{}, want...)) {
+			t.Errorf("%s: got %q, want %q", step, got, want)
+		}
+	}
+	mirrored := func(q ListQuery) bool {
+		compiled, err := compileQuery(s.sqlDialect(), seeAll, "session", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(compiled.where[0].sql, "bs_session_projects.session_name")
+	}
+	q := func(fs ...Filter) ListQuery { return ListQuery{Filters: fs, Sort: byName} }
+
+	inAlpha := is("projects", Eq, qP1)
+	for _, c := range []struct {
+		name   string
+		q      ListQuery
+		mirror bool
+		want   []string
+	}{
+		{"icontains", q(inAlpha, is("name", IContains, "RAT")), true, []string{"Rat_01", "rat-02"}},
+		{"contains", q(inAlpha, is("name", Contains, "rat")), true, []string{"rat-02"}},
+		{"startswith", q(is("projects", In, qP1, qP2), is("name", StartsWith, "M")), true, []string{"Mouse 100%"}},
+		{"exact", q(inAlpha, is("name", Eq, "rat-02")), true, []string{"rat-02"}},
+		{"in", q(is("projects", In, qP2, qP3), is("name", In, "mouse_x", "rat-02")), true, []string{"mouse_x", "rat-02"}},
+		{"negated name", q(inAlpha, not(is("name", Eq, "rat-02"))), false, []string{"Rat_01"}},
+		{"name only", q(is("name", IContains, "rat")), false, []string{"Rat_01", "rat-02"}},
+		{"another field", q(inAlpha, is("description", IContains, "second")), false, []string{"rat-02"}},
+	} {
+		check(c.name, c.q, c.want...)
+		if got := mirrored(c.q); got != c.mirror {
+			t.Errorf("%s: the project filter reads the name's copy: %v, want %v", c.name, got, c.mirror)
+		}
+	}
+
+	// Written without the API: a rename, a new link, a link moved to
+	// another session. The copies follow.
+	for _, q := range []string{
+		"UPDATE bs_sessions SET name = 'Vole_01' WHERE id = '" + qS1 + "'",
+		"INSERT INTO bs_session_projects (session_id, project_id) VALUES ('" + qS4 + "', '" + qP1 + "')",
+		"UPDATE bs_session_projects SET session_id = '" + qS3 + "' WHERE session_id = '" + qS2 + "' AND project_id = '" + qP1 + "'",
+	} {
+		if err := s.core.W.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("after the rename, by the old name", q(inAlpha, is("name", IContains, "rat")))
+	check("after the rename, by the new name", q(inAlpha, is("name", IStartsWith, "vole")), "Vole_01")
+	check("the new link", q(inAlpha, is("name", Contains, "_x")), "mouse_x")
+	check("the moved link", q(inAlpha, is("name", Contains, "%")), "Mouse 100%")
+	var stale int64
+	if err := s.core.R.Raw("SELECT COUNT(*) FROM bs_session_projects l JOIN bs_sessions s ON s.id = l.session_id WHERE l.session_name <> s.name").Scan(&stale).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stale != 0 {
+		t.Fatalf("%d links hold another name than their session's", stale)
+	}
+}

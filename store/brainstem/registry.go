@@ -73,6 +73,11 @@ type Field struct {
 	// Link, LinkSrc and LinkDst name the link table of a to-many relation
 	// and its columns pointing at this model's and the target's ids.
 	Link, LinkSrc, LinkDst string
+	// Mirrors maps fields of this model to link columns that hold a copy
+	// of them, kept equal by the database (see SessionProject): a list
+	// filtered by the relation's ids and by such a field is answered
+	// from the link table's index.
+	Mirrors map[string]string
 	// Nullable is true when the field can be null on the wire (and its
 	// column NULL).
 	Nullable bool
@@ -211,6 +216,10 @@ func through(link, src, dst string) func(*Field) {
 	return func(f *Field) { f.Link, f.LinkSrc, f.LinkDst = link, src, dst }
 }
 
+func mirrors(field, linkCol string) func(*Field) {
+	return func(f *Field) { f.Mirrors = map[string]string{field: linkCol} }
+}
+
 func djClass(c string) func(*Field) { return func(f *Field) { f.DjClass = c } }
 
 // idField is every model's primary key.
@@ -267,7 +276,7 @@ var bsRegistry = mergeModels(bsAttributeModels, bsModuleRegistry, bsLogRegistry,
 			field("description", Text, "description", func(s *sessionRec) any { return s.Description }, sortable),
 			emptyField("epochs"),
 			field("projects", ToMany, "", func(s *sessionRec) any { return s.ProjectIDs }, required, scope, target("project"),
-				through("bs_session_projects", "session_id", "project_id")),
+				through("bs_session_projects", "session_id", "project_id"), mirrors("name", "session_name")),
 			field("date_time", DateTime, "date_time", func(s *sessionRec) any { return s.DateTime }, nullable, sortable),
 			field("datastorage", ToMany, "", func(s *sessionRec) any { return s.DataStorageIDs }, target("datastorage"),
 				through("bs_session_datastorages", "session_id", "data_storage_id")),

@@ -1,4 +1,4 @@
--- schema version 7 (store/migrate.go), as SQLite describes it
+-- schema version 8 (store/migrate.go), as SQLite describes it
 table atlas_annotations: id TEXT PK1
 table atlas_annotations: attachment_id TEXT NOT NULL
 table atlas_annotations: text TEXT NOT NULL
@@ -296,6 +296,7 @@ table bs_session_datastorages: data_storage_id TEXT NOT NULL
 table bs_session_datastorages: sort_order INTEGER NOT NULL DEFAULT 0
 table bs_session_projects: session_id TEXT PK1
 table bs_session_projects: project_id TEXT PK2
+table bs_session_projects: session_name TEXT NOT NULL DEFAULT ""
 table bs_sessions: id TEXT PK1
 table bs_sessions: name TEXT NOT NULL
 table bs_sessions: description TEXT NOT NULL DEFAULT ""
@@ -558,6 +559,7 @@ CREATE INDEX `idx_bs_regulatoryauthorities_created_at` ON `bs_regulatoryauthorit
 CREATE UNIQUE INDEX `idx_bs_regulatoryauthorities_name` ON `bs_regulatoryauthorities`(`name`)
 CREATE INDEX `idx_bs_session_datastorages_data_storage_id` ON `bs_session_datastorages`(`data_storage_id`)
 CREATE INDEX `idx_bs_session_projects_project_id` ON `bs_session_projects`(`project_id`)
+CREATE INDEX `idx_bs_session_projects_project_name` ON `bs_session_projects`(`project_id`,`session_name`,`session_id`)
 CREATE INDEX `idx_bs_session_projects_project_session` ON `bs_session_projects`(`project_id`,`session_id`)
 CREATE INDEX `idx_bs_sessions_created_at` ON `bs_sessions`(`created_at`)
 CREATE INDEX `idx_bs_sessions_date_time` ON `bs_sessions`(`date_time`)
@@ -589,3 +591,16 @@ CREATE UNIQUE INDEX `idx_users_email` ON `users`(`email`)
 CREATE INDEX `idx_web_sessions_expires_at` ON `web_sessions`(`expires_at`)
 CREATE UNIQUE INDEX `idx_web_sessions_hash` ON `web_sessions`(`hash`)
 CREATE INDEX `idx_web_sessions_user_id` ON `web_sessions`(`user_id`)
+CREATE TRIGGER bs_session_projects_name AFTER INSERT ON bs_session_projects
+			  WHEN NEW.session_name IS NOT (SELECT name FROM bs_sessions WHERE id = NEW.session_id) BEGIN
+			   UPDATE bs_session_projects SET session_name = COALESCE((SELECT name FROM bs_sessions WHERE id = NEW.session_id), '')
+			    WHERE session_id = NEW.session_id AND project_id = NEW.project_id;
+			 END
+CREATE TRIGGER bs_session_projects_name_moved AFTER UPDATE OF session_id, session_name ON bs_session_projects
+			  WHEN NEW.session_name IS NOT (SELECT name FROM bs_sessions WHERE id = NEW.session_id) BEGIN
+			   UPDATE bs_session_projects SET session_name = COALESCE((SELECT name FROM bs_sessions WHERE id = NEW.session_id), '')
+			    WHERE session_id = NEW.session_id AND project_id = NEW.project_id;
+			 END
+CREATE TRIGGER bs_sessions_name_links AFTER UPDATE OF name ON bs_sessions BEGIN
+			   UPDATE bs_session_projects SET session_name = NEW.name WHERE session_id = NEW.id;
+			 END

@@ -200,7 +200,7 @@ func Seed(ctx context.Context, st *store.Store, o Options) (*Result, error) {
 			CreatedAt:         dt, UpdatedAt: dt,
 		}
 		sid := sessions[i].ID
-		links[i] = bsdb.SessionProject{SessionID: sid, ProjectID: projects[p].ID}
+		links[i] = bsdb.SessionProject{SessionID: sid, ProjectID: projects[p].ID, SessionName: name}
 		if mine[projects[p].ID] {
 			res.Visible = append(res.Visible, sid)
 		}

@@ -181,10 +181,19 @@ func (c *readCache) compact() {
 	c.order, c.head = live, 0
 }
 
+// maxScopedDrops bounds the untagged answers a scoped write drops one by
+// one (under the lock readers wait for); with more kept, it empties the
+// cache instead, which costs nothing.
+const maxScopedDrops = 4096
+
 // invalidate drops every answer and every answer being computed.
 func (c *readCache) invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.emptyLocked()
+}
+
+func (c *readCache) emptyLocked() {
 	c.gen++
 	c.m, c.order, c.head, c.bytes = nil, nil, 0, 0
 	c.untagged, c.tagged = nil, nil
@@ -196,6 +205,10 @@ func (c *readCache) invalidate() {
 func (c *readCache) invalidateTags(tags []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(c.untagged) > maxScopedDrops {
+		c.emptyLocked()
+		return
+	}
 	c.gen++
 	for key := range c.untagged {
 		c.remove(key)

@@ -172,3 +172,23 @@ func TestWritesDropWhatTheyChanged(t *testing.T) {
 		t.Fatal("a write of any record kept b")
 	}
 }
+
+// A scoped write empties a cache that keeps more untagged answers than it
+// drops one by one: the writer does not hold the readers up for long.
+func TestReadCacheEmptiesRatherThanDropMany(t *testing.T) {
+	c := readCache{maxBytes: DefaultReadCacheBytes}
+	for i := range maxScopedDrops + 1 {
+		c.put("list/"+strconv.Itoa(i), "", 0, []byte("x"))
+	}
+	c.put("a/1", "a", 0, []byte("a"))
+	c.invalidateTags([]string{"b"})
+	if len(c.m) != 0 || c.invalidations.Load() != 1 || c.scoped.Load() != 0 {
+		t.Fatalf("%d answers kept, %d emptyings, %d scoped drops", len(c.m), c.invalidations.Load(), c.scoped.Load())
+	}
+	c.put("list/0", "", c.gen, []byte("x"))
+	c.put("a/1", "a", c.gen, []byte("a"))
+	c.invalidateTags([]string{"b"})
+	if _, _, ok := c.get("a/1"); !ok || len(c.m) != 1 || c.scoped.Load() != 1 {
+		t.Fatalf("a few untagged answers: a kept %v, %d answers, %d scoped drops", ok, len(c.m), c.scoped.Load())
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,8 +22,12 @@ import (
 	"github.com/sessionhub/sessionhub/store"
 )
 
-// auditOp is what the audit trail records about a route.
-type auditOp struct{ api, id string }
+// auditOp is what the audit trail records about a route: the API, the
+// operationId, and the one 2xx status the spec gives it (0: several).
+type auditOp struct {
+	api, id string
+	status  int
+}
 
 // specParam is a path parameter in a spec path ({id}); Echo writes :id.
 var specParam = regexp.MustCompile(`\{([^}]+)\}`)
@@ -53,13 +58,27 @@ var loadAuditOps = sync.OnceValues(func() (map[string]auditOp, error) {
 			for _, prefix := range prefixes {
 				route := prefix + specParam.ReplaceAllString(p, ":$1")
 				for method, op := range item.Operations() {
-					ops[method+" "+route] = auditOp{api: api, id: op.OperationID}
+					ops[method+" "+route] = auditOp{api: api, id: op.OperationID, status: successStatus(op)}
 				}
 			}
 		}
 	}
 	return ops, nil
 })
+
+// successStatus is op's one 2xx status, 0 if it has none or several.
+func successStatus(op *openapi3.Operation) int {
+	status := 0
+	for code := range op.Responses.Map() {
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 300 {
+			if status != 0 {
+				return 0
+			}
+			status = n
+		}
+	}
+	return status
+}
 
 // maxAuditPeek bounds how much of an update's JSON body the audit reads
 // for its field names; the APIs refuse larger bodies anyway.
@@ -69,10 +88,18 @@ const maxAuditPeek = 2 << 20
 // succeeds on API api (any method but GET, HEAD and OPTIONS answered with
 // 2xx): the caller, the operation, the record, and for PUT and PATCH the
 // top-level fields of the JSON body. Each API runs it first on its groups,
-// outside its error mapping, so it sees the status the client gets. The
-// answer is held back until the row is written, so a client that got its
-// answer finds its write in the trail. This is the only place that writes
-// audit rows.
+// outside its error mapping, so it sees the status the client gets.
+//
+// An operation of the specs, whose success status is known before it
+// runs, hands its row to the store (store.AuditSlot): the request's first
+// store write that succeeds commits the row with itself, so a write is
+// never stored without its row and the row costs no commit of its own.
+// (A write that committed keeps its row even if its answer then fails.)
+// When no write took the row (a request that stores nothing, a create
+// whose store does not name what it created, a page outside the specs),
+// it is appended after a 2xx answer, and the answer is held back until
+// then: a client that got its answer finds its write in the trail either
+// way. This is the only place that writes audit rows.
 func (s *Server) auditWrites(api string, ops map[string]auditOp) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -85,6 +112,10 @@ func (s *Server) auditWrites(api string, ops map[string]auditOp) echo.Middleware
 			if r.Method == http.MethodPut || r.Method == http.MethodPatch {
 				fields = peekJSONFields(r)
 			}
+			slot := auditSlot(c, ops, fields)
+			if slot != nil {
+				c.SetRequest(r.WithContext(store.WithAuditSlot(r.Context(), slot)))
+			}
 			held := &heldResponse{w: c.Response().Writer, code: http.StatusOK}
 			c.Response().Writer = held
 			defer func() {
@@ -95,12 +126,39 @@ func (s *Server) auditWrites(api string, ops map[string]auditOp) echo.Middleware
 			if err != nil && !c.Response().Committed {
 				c.Error(err)
 			}
-			if st := c.Response().Status; st >= 200 && st < 300 {
+			if st := c.Response().Status; st >= 200 && st < 300 && (slot == nil || !slot.Written()) {
 				s.appendAudit(c, api, ops, fields, held.body.Bytes())
 			}
 			return err
 		}
 	}
+}
+
+// auditSlot is the row of a request to an operation of the specs, for its
+// store writes to commit (see auditWrites); nil for other routes.
+func auditSlot(c echo.Context, ops map[string]auditOp, fields []string) *store.AuditSlot {
+	r := c.Request()
+	route := c.Path()
+	op, ok := ops[r.Method+" "+route]
+	if !ok || op.status == 0 {
+		return nil
+	}
+	ev := store.AuditEvent{
+		API: op.api, Operation: op.id, Method: r.Method, Route: route, Status: op.status,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Fields: jsonList(fields),
+	}
+	if vals := c.ParamValues(); len(vals) > 0 {
+		ev.RecordID = vals[len(vals)-1]
+	}
+	return &store.AuditSlot{Event: ev, User: auditUser, Creates: op.status == http.StatusCreated}
+}
+
+// auditUser names the authenticated caller of ctx's request.
+func auditUser(ctx context.Context) (*uint, string) {
+	if u := auth.UserFrom(ctx); u != nil {
+		return &u.ID, u.Email
+	}
+	return nil, ""
 }
 
 // appendAudit writes the audit row of a successful write. A failure is
@@ -121,9 +179,7 @@ func (s *Server) appendAudit(c echo.Context, api string, ops map[string]auditOp,
 		Status: c.Response().Status, RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Created: jsonList(created), Fields: jsonList(fields),
 	}
-	if u := auth.UserFrom(r.Context()); u != nil {
-		ev.UserID, ev.UserEmail = &u.ID, u.Email
-	}
+	ev.UserID, ev.UserEmail = auditUser(r.Context())
 	if vals := c.ParamValues(); len(vals) > 0 {
 		ev.RecordID = vals[len(vals)-1]
 	} else if len(created) > 0 {

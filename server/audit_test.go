@@ -46,33 +46,52 @@ func readAudit(t *testing.T, st *store.Store, since time.Time) []auditRow {
 
 // Every kind of write on both APIs leaves exactly one audit row naming the
 // caller, the operation, the record and (for updates) the fields sent;
-// reads and failed writes leave none.
+// reads and failed writes leave none. A write commits its row with itself
+// (one transaction per request) unless its store names no created records.
 func TestAuditTrail(t *testing.T) {
 	t.Parallel()
 	e := servertest.New(t, server.Config{})
 	start := time.Now().Add(-time.Second)
 	alice := e.AddUser("alice@example.org", "pw-alice-123")
 	bob := e.AddUser("bob@example.org", "")
-	must := func(res *servertest.Response, status int) map[string]any {
+	commits := e.Store.Stats().WriteTransactions
+	// mustIn checks a request's status, and that it took txs write
+	// transactions if it succeeded (at most txs if it failed).
+	mustIn := func(txs uint64, res *servertest.Response, status int) map[string]any {
 		t.Helper()
 		if res.StatusCode != status {
 			t.Fatalf("%s %s: %d %s; want %d", res.Request.Method, res.Request.URL.Path, res.StatusCode, res.Body, status)
 		}
+		// A refused write may have tried its transaction; a read has none.
+		now, want := e.Store.Stats().WriteTransactions, txs
+		if res.Request.Method == http.MethodGet {
+			want = 0
+		}
+		if n := now - commits; n != want && (status < 300 || n > want) {
+			t.Errorf("%s %s: %d transactions; want %d", res.Request.Method, res.Request.URL.Path, n, want)
+		}
+		commits = now
 		var out map[string]any
 		if len(res.Body) > 0 {
 			res.JSON(t, &out)
 		}
 		return out
 	}
+	must := func(res *servertest.Response, status int) map[string]any {
+		t.Helper()
+		return mustIn(1, res, status)
+	}
 
 	// Atlas: create, update, upload, remove an attachment, delete.
 	sid := e.AtlasSession(alice, map[string]any{"title": "one"})
+	commits = e.Store.Stats().WriteTransactions
 	must(e.Do(http.MethodPut, "/sessions/"+sid, alice, map[string]any{"title": "two", "starred": true}), 200)
 	up := must(e.AtlasUpload(alice, sid, servertest.UploadFile{Name: "a.txt", Data: []byte("a")}, servertest.UploadFile{Name: "b.txt", Data: []byte("b")}), 201)
 	items := up["items"].([]any)
 	att1 := items[0].(map[string]any)["attachment_id"].(string)
 	att2 := items[1].(map[string]any)["attachment_id"].(string)
 	must(e.Do(http.MethodDelete, "/sessions/"+sid+"/attachments/"+att1, alice, nil), 204)
+	ann := must(e.Do(http.MethodPost, "/annotations", alice, map[string]any{"attachment_id": att2, "text": "see"}), 201)["annotation_id"].(string)
 	// Not audited: reads, refused and failed writes.
 	must(e.Do(http.MethodGet, "/sessions/"+sid, alice, nil), 200)
 	must(e.Do(http.MethodPut, "/sessions/"+sid, bob, map[string]any{"title": "bob's"}), 404)
@@ -88,12 +107,16 @@ func TestAuditTrail(t *testing.T) {
 	must(e.Do(http.MethodPatch, "/api/private/stem/session/"+bsid+"/", alice, map[string]any{"description": "d", "tags": []string{"x"}}), 200)
 	must(e.Do(http.MethodPut, "/api/private/stem/session/"+bsid+"/", alice, map[string]any{"name": "S1b", "projects": []string{pid}}), 200)
 	must(e.Do(http.MethodPatch, "/api/private/stem/session/"+bsid+"/", bob, map[string]any{"description": "bob"}), 404)
+	acq := must(e.Do(http.MethodPost, "/api/private/modules/dataacquisition/", alice, map[string]any{"session": bsid, "type": "Audio"}), 201)["data_acquisition"].(map[string]any)["id"].(string)
 	must(e.Do(http.MethodDelete, "/api/private/stem/session/"+bsid+"/", alice, nil), 204)
 	must(e.Do(http.MethodPatch, "/api/private/personal_attributes/datastorage/"+did+"/", alice, map[string]any{"location": "room 2"}), 200)
 	must(e.Do(http.MethodDelete, "/api/private/personal_attributes/datastorage/"+did+"/", alice, nil), 204)
 	must(e.Do(http.MethodPatch, "/api/private/stem/project/"+pid+"/", alice, map[string]any{"description": "p", "is_public": true}), 200)
 	must(e.Do(http.MethodDelete, "/api/private/stem/project/"+pid+"/", alice, nil), 204)
 	must(e.Do(http.MethodPost, "/api/token/", "", map[string]any{"username": "alice@example.org", "password": "pw-alice-123"}), 200)
+	// A create whose store names no created record: its row is appended
+	// after the answer, in a transaction of its own.
+	mustIn(2, e.Do(http.MethodPost, "/api/private/users/tokens/", alice, map[string]any{"name": "ci"}), 201)
 
 	got := readAudit(t, e.Store, start)
 	const a, at, bs = "alice@example.org", "atlas", "brainstem"
@@ -102,18 +125,21 @@ func TestAuditTrail(t *testing.T) {
 		{a, at, "updateSession", "PUT", "/sessions/:session_id", sid, []string{"starred", "title"}, []string{}, 200},
 		{a, at, "uploadFiles", "POST", "/sessions/:session_id/upload-files", sid, []string{}, []string{att1, att2}, 201},
 		{a, at, "removeAttachment", "DELETE", "/sessions/:session_id/attachments/:attachment_id", att1, []string{}, []string{}, 204},
+		{a, at, "createAnnotation", "POST", "/annotations", ann, []string{}, []string{ann}, 201},
 		{a, at, "deleteSession", "DELETE", "/sessions/:session_id", sid, []string{}, []string{}, 204},
 		{a, bs, "createProject", "POST", "/api/private/stem/project/", pid, []string{}, []string{pid}, 201},
 		{a, bs, "createDataStorage", "POST", "/api/private/personal_attributes/datastorage/", did, []string{}, []string{did}, 201},
 		{a, bs, "createSession", "POST", "/api/private/stem/session/", bsid, []string{}, []string{bsid}, 201},
 		{a, bs, "updateSession", "PATCH", "/api/private/stem/session/:id/", bsid, []string{"description", "tags"}, []string{}, 200},
 		{a, bs, "replaceSession", "PUT", "/api/private/stem/session/:id/", bsid, []string{"name", "projects"}, []string{}, 200},
+		{a, bs, "createDataAcquisition", "POST", "/api/private/modules/dataacquisition/", acq, []string{}, []string{acq}, 201},
 		{a, bs, "deleteSession", "DELETE", "/api/private/stem/session/:id/", bsid, []string{}, []string{}, 204},
 		{a, bs, "updateDataStorage", "PATCH", "/api/private/personal_attributes/datastorage/:id/", did, []string{"location"}, []string{}, 200},
 		{a, bs, "deleteDataStorage", "DELETE", "/api/private/personal_attributes/datastorage/:id/", did, []string{}, []string{}, 204},
 		{a, bs, "updateProject", "PATCH", "/api/private/stem/project/:id/", pid, []string{"description", "is_public"}, []string{}, 200},
 		{a, bs, "deleteProject", "DELETE", "/api/private/stem/project/:id/", pid, []string{}, []string{}, 204},
 		{"", bs, "obtainToken", "POST", "/api/token/", "", []string{}, []string{}, 200},
+		{a, bs, "createToken", "POST", "/api/private/users/tokens/", "", []string{}, []string{}, 201},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d audit rows; want %d:\n%+v", len(got), len(want), got)

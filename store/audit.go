@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -12,7 +14,8 @@ import (
 // sent. Rows are only ever appended.
 type AuditEvent struct {
 	ID uint `gorm:"primaryKey;autoIncrement" json:"id"`
-	// At is when the write was answered (UTC).
+	// At is when the write committed, or, for a row written after the
+	// write (see AuditSlot), when it was answered (UTC).
 	At time.Time `gorm:"not null;index" json:"at"`
 	// UserID and UserEmail name the authenticated caller; nil and "" for an
 	// anonymous request (a password login, a device-login poll).
@@ -43,6 +46,121 @@ func (AuditEvent) TableName() string { return "audit_events" }
 // cache (no answer depends on the audit table).
 func (s *Store) AppendAudit(ctx context.Context, ev *AuditEvent) error {
 	return s.queueWrite(ctx, func(tx *gorm.DB) error { return tx.Create(ev).Error }, false, nil)
+}
+
+// An AuditSlot is the audit row of one API request, carried by the
+// request's context (WithAuditSlot) to the store's writes: the first of
+// them that succeeds writes the row in its own savepoint, so the write and
+// its row are committed together or not at all, without a commit of their
+// own for the row. The server fills Event before its handler runs.
+type AuditSlot struct {
+	// Event is the row but for its time, caller and created records.
+	Event AuditEvent
+	// User names the caller from the context of the write; nil: anonymous.
+	User func(ctx context.Context) (id *uint, email string)
+	// Creates says the operation creates records: the row then waits for
+	// a write that names them (NoteCreated), and one that does not, writes
+	// none.
+	Creates bool
+
+	mu      sync.Mutex
+	created []string
+	pending bool // inserted by a write not yet committed
+	written bool
+}
+
+type auditSlotKey struct{}
+
+// WithAuditSlot returns ctx carrying a.
+func WithAuditSlot(ctx context.Context, a *AuditSlot) context.Context {
+	return context.WithValue(ctx, auditSlotKey{}, a)
+}
+
+func auditSlotOf(ctx context.Context) *AuditSlot {
+	a, _ := ctx.Value(auditSlotKey{}).(*AuditSlot)
+	return a
+}
+
+// NoteCreated names the records that the write running for ctx's request
+// creates, the ids its answer gives, in order; each call replaces the
+// last (a write that PostgreSQL runs again makes new ids).
+func NoteCreated(ctx context.Context, ids ...string) {
+	if a := auditSlotOf(ctx); a != nil {
+		a.mu.Lock()
+		a.created = ids
+		a.mu.Unlock()
+	}
+}
+
+// Written reports whether a write committed the row.
+func (a *AuditSlot) Written() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.written
+}
+
+// withAuditRow returns fn followed by the insert of the audit row of ctx's
+// request, when it has one still to write (see AuditSlot), and a function
+// to call with the write's result.
+func withAuditRow(ctx context.Context, fn func(tx *gorm.DB) error) (func(tx *gorm.DB) error, func(error)) {
+	a := auditSlotOf(ctx)
+	if a == nil {
+		return fn, func(error) {}
+	}
+	run := func(tx *gorm.DB) error {
+		a.mu.Lock()
+		a.pending = false
+		a.mu.Unlock()
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return a.insert(ctx, tx)
+	}
+	done := func(err error) {
+		a.mu.Lock()
+		a.written = a.written || (err == nil && a.pending)
+		a.pending = false
+		a.mu.Unlock()
+	}
+	return run, done
+}
+
+// insertAuditSQL is the row's insert, without GORM's reflection.
+const insertAuditSQL = `INSERT INTO audit_events (at, user_id, user_email, api, operation, method, route,
+record_id, created, fields, status, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func (a *AuditSlot) insert(ctx context.Context, tx *gorm.DB) error {
+	a.mu.Lock()
+	created, skip := a.created, a.written || (a.Creates && len(a.created) == 0)
+	a.mu.Unlock()
+	if skip {
+		return nil
+	}
+	ev := a.Event
+	ev.At = tx.NowFunc().UTC()
+	if a.User != nil {
+		ev.UserID, ev.UserEmail = a.User(ctx)
+	}
+	if created == nil {
+		created = []string{}
+	} else if ev.RecordID == "" {
+		ev.RecordID = created[0]
+	}
+	list, err := json.Marshal(created)
+	if err != nil {
+		return err
+	}
+	if ev.Fields == "" {
+		ev.Fields = "[]"
+	}
+	if err := tx.Exec(insertAuditSQL, ev.At, ev.UserID, ev.UserEmail, ev.API, ev.Operation, ev.Method, ev.Route,
+		ev.RecordID, string(list), ev.Fields, ev.Status, ev.RequestID).Error; err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.pending = true
+	a.mu.Unlock()
+	return nil
 }
 
 // AuditSince calls fn with every audit event at or after since, oldest

@@ -399,8 +399,11 @@ func NotFound(err error) error {
 // runBatch).
 //
 // Once it has committed, the write empties the read cache (see readCache).
+//
+// When ctx carries the audit row of an API request that no write of the
+// request has written yet (AuditSlot), fn's savepoint writes it.
 func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.queueWrite(ctx, fn, true, nil)
+	return s.apiWrite(ctx, fn, nil)
 }
 
 // WriteTagged is Write for a write that changes, of what tagged cached
@@ -411,7 +414,14 @@ func (s *Store) WriteTagged(ctx context.Context, tags []string, fn func(tx *gorm
 	if tags == nil {
 		tags = []string{}
 	}
-	return s.queueWrite(ctx, fn, true, tags)
+	return s.apiWrite(ctx, fn, tags)
+}
+
+func (s *Store) apiWrite(ctx context.Context, fn func(tx *gorm.DB) error, tags []string) error {
+	fn, done := withAuditRow(ctx, fn)
+	err := s.queueWrite(ctx, fn, true, tags)
+	done(err)
+	return err
 }
 
 // queueWrite is Write; with invalidates false the write changes nothing

@@ -33,6 +33,7 @@ func (s *Store) CreateAnnotation(ctx context.Context, author *store.User, in New
 		CreatedBy:    author.Email,
 		CreatedAt:    atlasNow(),
 	}
+	store.NoteCreated(ctx, n.ID)
 	err := s.core.Write(ctx, func(tx *gorm.DB) error {
 		a, err := readableAttachment(tx, author.ID, in.AttachmentID)
 		if errors.Is(err, store.ErrNotFound) {

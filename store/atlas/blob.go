@@ -26,9 +26,11 @@ type NewAttachment struct {
 func (s *Store) AddAttachments(ctx context.Context, uploader *store.User, sessionID string, files []NewAttachment) ([]Attachment, error) {
 	atts := make([]Attachment, len(files))
 	staged := make([]*store.StagedBlob, len(files))
+	ids := make([]string, len(files))
 	for i, f := range files {
-		staged[i] = f.Blob
+		staged[i], ids[i] = f.Blob, f.Blob.ID()
 	}
+	store.NoteCreated(ctx, ids...)
 	var moved []string
 	err := s.core.Write(ctx, func(tx *gorm.DB) error {
 		if _, err := ownedSession(tx, uploader.ID, sessionID); err != nil {

@@ -62,6 +62,7 @@ func (s *Store) CreateSession(ctx context.Context, owner *store.User, in NewSess
 		CreatedAt: atlasNow(),
 	}
 	var atts []Attachment
+	store.NoteCreated(ctx, sess.ID)
 	err := s.core.WriteTagged(ctx, []string{SessionTag(sess.ID)}, func(tx *gorm.DB) error {
 		atts = atts[:0] // from the start when PostgreSQL runs it again
 		verr := &store.ValidationError{Fields: map[string][]string{}}

@@ -621,8 +621,11 @@ func (s *Store) SaveModule(ctx context.Context, userID uint, model, id string, i
 	}
 	v := Viewer{UserID: userID}
 	pf := m.Field(parent.field)
+	// create, not id, says what each attempt does: PostgreSQL may run the
+	// write again after an attempt set id.
+	create := id == ""
 	err := s.core.Write(ctx, func(tx *gorm.DB) error {
-		if id != "" {
+		if !create {
 			oldParent, err := moduleParent(tx, v, m, pf, id)
 			if err != nil {
 				return err
@@ -641,7 +644,7 @@ func (s *Store) SaveModule(ctx context.Context, userID uint, model, id string, i
 				continue
 			}
 			if !sent {
-				if id == "" && f.Required {
+				if create && f.Required {
 					errs.add(f.Name, "This field is required.")
 				}
 				continue
@@ -693,8 +696,9 @@ func (s *Store) SaveModule(ctx context.Context, userID uint, model, id string, i
 		}
 		now := time.Now().UTC()
 		cols["updated_at"] = now
-		if id == "" {
+		if create {
 			id = newID()
+			store.NoteCreated(ctx, id)
 			cols["id"], cols["created_at"] = id, now
 			if err := tx.Table(m.Table).Create(cols).Error; err != nil {
 				return err

@@ -75,7 +75,9 @@ func (s *Store) CreateRecord(ctx context.Context, userID uint, model string, ch 
 	var id string
 	err := s.core.Write(ctx, func(tx *gorm.DB) error {
 		var err error
-		id, err = writeRecord(tx, userID, model, "", ch, opCreate, true)
+		if id, err = writeRecord(tx, userID, model, "", ch, opCreate, true); err == nil {
+			store.NoteCreated(ctx, id)
+		}
 		return err
 	})
 	return id, err

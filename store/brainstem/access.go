@@ -83,11 +83,13 @@ func viaProjects(outer, src, link string) func(Viewer) []bsCond {
 			c := inSub(outer, src, link, "project_id IN ("+bsPublicProjects+")")
 			c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s vl JOIN bs_projects vp ON vp.id = vl.project_id "+
 				"WHERE vl.%s = %s AND vp.is_public = TRUE)", link, src, outer)
+			c.projectLink = outer + " = " + link + "." + src
 			return []bsCond{c}
 		}
 		c := inSub(outer, src, link, "project_id IN ("+bsMemberProjects+")", v.UserID)
 		c.exists = fmt.Sprintf("EXISTS (SELECT 1 FROM %s vl JOIN bs_project_members vm ON vm.project_id = vl.project_id "+
 			"WHERE vl.%s = %s AND vm.user_id = %s)", link, src, outer, bsViewerID)
+		c.projectLink = outer + " = " + link + "." + src
 		return []bsCond{c}
 	}
 }

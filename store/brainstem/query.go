@@ -129,6 +129,16 @@ type bsCond struct {
 	// fields, rebuilds the condition with more conditions on the link's
 	// rows (narrowed).
 	narrow func(extra bsCond) bsCond
+	// projectLink names a link to projects, as "<row's column> =
+	// <link table>.<column>". On a visibility condition (viaProjects): a
+	// row is visible exactly when it has such a link to a project the
+	// viewer may see. On a driving filter through that link (its target
+	// the project): the filter holds only for rows with such a link, as
+	// every hop ANDs the target's visibility. Such a filter implies the
+	// visibility, which the compiler then leaves out: the projects the
+	// viewer may see are the same set both ways (the member's projects,
+	// or the public ones).
+	projectLink string
 }
 
 // inSub builds `outer IN (SELECT sel FROM from WHERE where)` and its EXISTS
@@ -518,9 +528,13 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 	if len(drivers) == 0 {
 		out.where = append(append(visible, terms...), drivers...)
 	} else {
-		// the driving filters first, everything else as correlated EXISTS
+		// the driving filters first, everything else as correlated EXISTS,
+		// but for a visibility a driving filter implies (projectLink)
 		out.where = drivers
 		for _, c := range append(visible, terms...) {
+			if c.projectLink != "" && slices.ContainsFunc(drivers, func(d bsCond) bool { return d.projectLink == c.projectLink }) {
+				continue
+			}
 			if c.exists != "" {
 				c.sql = c.exists
 			}
@@ -747,10 +761,13 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 	}
 	c := inSub(m.pk(), fld.linkSrc, fld.link, inner.sql, inner.args...)
 	c.drive = idOnly && (op == Eq || op == In)
+	if c.drive && fld.target == "project" {
+		c.projectLink = m.pk() + " = " + src
+	}
 	if c.drive && len(fld.mirrors) > 0 {
 		c.narrow = func(extra bsCond) bsCond {
 			n := inSub(m.pk(), fld.linkSrc, fld.link, "("+inner.sql+") AND "+extra.sql, append(slices.Clip(inner.args), extra.args...)...)
-			n.drive = true
+			n.drive, n.projectLink = true, c.projectLink
 			return n.paren()
 		}
 	}

@@ -96,7 +96,9 @@ func seedQueryData(t testing.TB) *Store {
 // TestDrivingFilterUsesExists lists sessions as a member of Alpha and
 // gamma_% only: the results are over that member's visible records, and a
 // selective filter (an id, a related id) drives the query while the
-// visibility condition is written as a correlated EXISTS.
+// visibility condition is written as a correlated EXISTS, or left out when
+// a driving filter on the projects implies it ("hidden project" shows that
+// it still finds nothing in a project the viewer is not a member of).
 func TestDrivingFilterUsesExists(t *testing.T) {
 	t.Parallel()
 	s := seedQueryData(t)
@@ -115,24 +117,24 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 	}
 	not := func(f Filter) Filter { f.Negate = true; return f }
 	cases := []struct {
-		name       string
-		q          ListQuery
-		page       Page
-		want       []string
-		wantExists bool
+		name string
+		q    ListQuery
+		page Page
+		want []string
+		vis  string // how the visibility is written: "in", "exists" or "implied" (left out)
 	}{
-		{"none", ListQuery{}, Page{Limit: 20}, []string{"Rat_01", "rat-02", "mouse_x"}, false},
-		{"project", ListQuery{Filters: []Filter{is("projects", Eq, qP1)}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
-		{"hidden project", ListQuery{Filters: []Filter{is("projects", Eq, qP2)}}, Page{Limit: 20}, nil, true},
-		{"project and name", ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("projects.name", Eq, "Alpha")}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, true},
-		{"storage", ListQuery{Filters: []Filter{is("datastorage", Eq, qD1)}}, Page{Limit: 20}, []string{"Rat_01"}, true},
-		{"id", ListQuery{Filters: []Filter{is("id", Eq, qS2)}}, Page{Limit: 20}, []string{"rat-02"}, true},
-		{"hidden id", ListQuery{Filters: []Filter{is("id", Eq, qS3)}}, Page{Limit: 20}, nil, true},
-		{"id in", ListQuery{Filters: []Filter{is("id", In, qS3, qS4)}}, Page{Limit: 20}, []string{"mouse_x"}, true},
-		{"not id", ListQuery{Filters: []Filter{not(is("id", Eq, qS1))}}, Page{Limit: 20}, []string{"rat-02", "mouse_x"}, false},
-		{"not project", ListQuery{Filters: []Filter{not(is("projects", Eq, qP1))}}, Page{Limit: 20}, []string{"mouse_x"}, false},
+		{"none", ListQuery{}, Page{Limit: 20}, []string{"Rat_01", "rat-02", "mouse_x"}, "in"},
+		{"project", ListQuery{Filters: []Filter{is("projects", Eq, qP1)}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, "implied"},
+		{"hidden project", ListQuery{Filters: []Filter{is("projects", Eq, qP2)}}, Page{Limit: 20}, nil, "implied"},
+		{"project and name", ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("projects.name", Eq, "Alpha")}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, "implied"},
+		{"storage", ListQuery{Filters: []Filter{is("datastorage", Eq, qD1)}}, Page{Limit: 20}, []string{"Rat_01"}, "exists"},
+		{"id", ListQuery{Filters: []Filter{is("id", Eq, qS2)}}, Page{Limit: 20}, []string{"rat-02"}, "exists"},
+		{"hidden id", ListQuery{Filters: []Filter{is("id", Eq, qS3)}}, Page{Limit: 20}, nil, "exists"},
+		{"id in", ListQuery{Filters: []Filter{is("id", In, qS3, qS4)}}, Page{Limit: 20}, []string{"mouse_x"}, "exists"},
+		{"not id", ListQuery{Filters: []Filter{not(is("id", Eq, qS1))}}, Page{Limit: 20}, []string{"rat-02", "mouse_x"}, "in"},
+		{"not project", ListQuery{Filters: []Filter{not(is("projects", Eq, qP1))}}, Page{Limit: 20}, []string{"mouse_x"}, "in"},
 		{"project sorted, paged", ListQuery{Filters: []Filter{is("projects", Eq, qP1)}, Sort: []Sort{{Field: "name", Desc: true}}},
-			Page{Limit: 1, Offset: 1}, []string{"Rat_01"}, true},
+			Page{Limit: 1, Offset: 1}, []string{"Rat_01"}, "implied"},
 	}
 	for _, c := range cases {
 		recs, _, err := s.ListSessions(context.Background(), v, c.q, c.page)
@@ -154,12 +156,42 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 		for _, w := range compiled.where {
 			sql = append(sql, w.sql)
 		}
-		got := strings.Contains(strings.Join(sql, " AND "), "EXISTS (SELECT 1 FROM bs_session_projects vl JOIN bs_project_members vm ON vm.project_id = vl.project_id WHERE vl.session_id = bs_sessions.id")
-		if got != c.wantExists {
-			t.Errorf("%s: visibility as EXISTS = %v, want %v\n%s", c.name, got, c.wantExists, sql)
+		all := strings.Join(sql, " AND ")
+		got := "implied"
+		if strings.Contains(all, "EXISTS (SELECT 1 FROM bs_session_projects vl JOIN bs_project_members vm ON vm.project_id = vl.project_id WHERE vl.session_id = bs_sessions.id") {
+			got = "exists"
 		}
-		if c.wantExists && !compiled.where[0].drive {
+		if strings.Contains(all, "bs_sessions.id IN (SELECT session_id FROM bs_session_projects WHERE project_id IN (SELECT project_id FROM bs_project_members") {
+			got = "in"
+		}
+		if got != c.vis {
+			t.Errorf("%s: visibility %s, want %s\n%s", c.name, got, c.vis, sql)
+		}
+		if c.vis != "in" && !compiled.where[0].drive {
 			t.Errorf("%s: the first term does not drive: %s", c.name, sql)
+		}
+	}
+	// On the public portal a project filter implies the public visibility:
+	// only the public project's sessions, though rat-02 is in Beta too.
+	for p, want := range map[string][]string{qP1: {"Rat_01", "rat-02"}, qP2: nil, qP3: nil} {
+		q := ListQuery{Filters: []Filter{is("projects", Eq, p)}}
+		recs, n, err := s.ListSessions(context.Background(), Viewer{Public: true}, q, Page{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range recs {
+			names = append(names, r.Name)
+		}
+		if fmt.Sprint(names) != fmt.Sprint(want) || n != int64(len(want)) {
+			t.Errorf("public, project %s: %q (count %d), want %q", p, names, n, want)
+		}
+		compiled, err := compileQuery(s.sqlDialect(), Viewer{Public: true}, "session", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(compiled.where) != 1 {
+			t.Errorf("public, project %s: %d terms, want the driving filter alone", p, len(compiled.where))
 		}
 	}
 }

@@ -139,6 +139,9 @@ type bsCond struct {
 	// viewer may see are the same set both ways (the member's projects,
 	// or the public ones).
 	projectLink string
+	// linkWhere, on a driving filter through a link table that mirrors
+	// fields, is its condition on the link's own rows (narrowed too).
+	linkWhere *bsCond
 }
 
 // inSub builds `outer IN (SELECT sel FROM from WHERE where)` and its EXISTS
@@ -485,6 +488,24 @@ func engineModels(reg map[string]*Model) map[string]*bsModel {
 type bsCompiled struct {
 	where []bsCond
 	order []string
+	// byLink, when set, finds the same ids in the same order from the
+	// driving link table alone (see linkPage).
+	byLink *bsLinkPage
+}
+
+// bsLinkPage is a list query answered from one link table's rows: SELECT
+// id FROM table WHERE where ORDER BY order, id being the link's column of
+// the listed model. linkPage builds one for a query whose only driving
+// filter picks one related id through a link that mirrors fields, which
+// implies the visibility (projectLink), and whose other filters and sorts
+// are all on mirrored fields: then each listed row has exactly one link
+// row that matches, and the link's index holds every column the query
+// reads. (A project's 1,000 sessions by name, of 1,000,000: 0.86 ms
+// looking each session row up, 0.40 ms from the index.)
+type bsLinkPage struct {
+	table, id string
+	where     bsCond
+	order     []string
 }
 
 // compileQuery compiles q on model for v in dialect d: v's visibility of
@@ -525,16 +546,19 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 		}
 	}
 	visible := v.visible(model)
+	implied := false // every visibility term is implied by a driving filter
 	if len(drivers) == 0 {
 		out.where = append(append(visible, terms...), drivers...)
 	} else {
 		// the driving filters first, everything else as correlated EXISTS,
 		// but for a visibility a driving filter implies (projectLink)
 		out.where = drivers
-		for _, c := range append(visible, terms...) {
+		implied = len(visible) > 0
+		for i, c := range append(visible, terms...) {
 			if c.projectLink != "" && slices.ContainsFunc(drivers, func(d bsCond) bool { return d.projectLink == c.projectLink }) {
 				continue
 			}
+			implied = implied && i >= len(visible)
 			if c.exists != "" {
 				c.sql = c.exists
 			}
@@ -545,7 +569,54 @@ func compileQuery(d *bsDialect, v Viewer, model string, q ListQuery) (*bsCompile
 	if out.order, err = m.order(d, q.Sort); err != nil {
 		return nil, err
 	}
+	if implied {
+		out.byLink = m.linkPage(d, drivers, driving, q)
+	}
 	return out, nil
+}
+
+// linkPage is the bsLinkPage of q (see there), nil when it has none. The
+// caller has left out the visibility, which drivers imply.
+func (m *bsModel) linkPage(d *bsDialect, drivers []bsCond, driving []Filter, q ListQuery) *bsLinkPage {
+	if len(drivers) != 1 || drivers[0].linkWhere == nil || driving[0].Op != Eq || len(driving[0].Path) != 1 || len(q.Sort) == 0 {
+		return nil
+	}
+	rel := m.fields[driving[0].Path[0]]
+	others := 0 // filters neither mirrored nor the driving one
+	for _, f := range q.Filters {
+		if _, ok := m.mirrored(rel, f); !ok {
+			others++
+		}
+	}
+	if others != 1 {
+		return nil
+	}
+	p := &bsLinkPage{table: rel.link, id: rel.link + "." + rel.linkSrc, where: *drivers[0].linkWhere}
+	unique := false
+	for _, s := range q.Sort {
+		col, ok := rel.mirrors[s.Field]
+		if !ok || m.sorts[s.Field] == "" {
+			return nil
+		}
+		p.order = append(p.order, d.orderTerm(rel.link+"."+col, m.text[s.Field], m.null[s.Field], s.Desc))
+		unique = m.unique[s.Field]
+	}
+	if !unique {
+		p.order = append(p.order, p.id)
+	}
+	return p
+}
+
+// mirrored is the link column that holds a copy of the field of filter f,
+// when f is a plain positive filter on a text field that rel's link
+// mirrors.
+func (m *bsModel) mirrored(rel *bsField, f Filter) (string, bool) {
+	if rel == nil || len(f.Path) != 1 || f.Negate {
+		return "", false
+	}
+	col, ok := rel.mirrors[f.Path[0]]
+	src := m.fields[f.Path[0]]
+	return col, ok && src != nil && src.kind == bsText
 }
 
 // withMirrors adds to driver, the condition of the driving filter f on a
@@ -565,12 +636,8 @@ func (m *bsModel) withMirrors(d *bsDialect, driver bsCond, f Filter, all []Filte
 	}
 	extra := bsCond{sql: "TRUE"}
 	for _, g := range all {
-		if len(g.Path) != 1 || g.Negate {
-			continue
-		}
-		col, ok := rel.mirrors[g.Path[0]]
-		src := m.fields[g.Path[0]]
-		if !ok || src == nil || src.kind != bsText {
+		col, ok := m.mirrored(rel, g)
+		if !ok {
 			continue
 		}
 		c, err := leaf(d, &bsField{kind: bsText, col: rel.link + "." + col}, g.Op, g.Args)
@@ -765,9 +832,11 @@ func (m *bsModel) compileRelation(d *bsDialect, vis bsVisibility, fld *bsField, 
 		c.projectLink = m.pk() + " = " + src
 	}
 	if c.drive && len(fld.mirrors) > 0 {
+		c.linkWhere = &inner
 		c.narrow = func(extra bsCond) bsCond {
-			n := inSub(m.pk(), fld.linkSrc, fld.link, "("+inner.sql+") AND "+extra.sql, append(slices.Clip(inner.args), extra.args...)...)
-			n.drive, n.projectLink = true, c.projectLink
+			w := bsCond{sql: "(" + inner.sql + ") AND " + extra.sql, args: append(slices.Clip(inner.args), extra.args...)}
+			n := inSub(m.pk(), fld.linkSrc, fld.link, w.sql, w.args...)
+			n.drive, n.projectLink, n.linkWhere = true, c.projectLink, &w
 			return n.paren()
 		}
 	}

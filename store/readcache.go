@@ -291,3 +291,20 @@ func (s *Store) CachedTagged(key, tag string, fill func() ([]byte, error)) ([]by
 	s.reads.put(key, tag, gen, v)
 	return v, nil
 }
+
+// RefreshTagged computes with fill the answer a read of key (tagged tag)
+// would give, and keeps it in place of the one kept, unless a write that
+// names tag, or any record, commits while fill runs. A write's handler
+// answers through it with the record as a read now sees it, so the reads
+// that follow the write hit the cache instead of missing once.
+func (s *Store) RefreshTagged(key, tag string, fill func() ([]byte, error)) ([]byte, error) {
+	s.reads.mu.RLock()
+	gen := s.reads.gen
+	s.reads.mu.RUnlock()
+	v, err := fill()
+	if err != nil {
+		return nil, err
+	}
+	s.reads.put(key, tag, gen, v)
+	return v, nil
+}

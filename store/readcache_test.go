@@ -232,3 +232,26 @@ func TestReadCacheRefusesTaggedAnswersItCannotVouchFor(t *testing.T) {
 		t.Fatal("an answer read after the cache forgot its drops was refused")
 	}
 }
+
+// RefreshTagged replaces the kept answer with the one it computes, unless
+// a write of its record, or of any record, commits while it computes it.
+func TestRefreshTaggedKeepsOnlyWhatNoWriteOvertook(t *testing.T) {
+	s := &Store{}
+	s.SetReadCacheBytes(DefaultReadCacheBytes)
+	kept := func() string { v, _, _ := s.reads.get("a/1"); return string(v) }
+	refresh := func(v string, during func()) {
+		if _, err := s.RefreshTagged("a/1", "a", func() ([]byte, error) { during(); return []byte(v), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.CachedTagged("a/1", "a", func() ([]byte, error) { return []byte("old"), nil })
+	refresh("new", func() { s.reads.invalidateTags([]string{"b"}) })
+	if kept() != "new" {
+		t.Fatalf("kept %q after a refresh overtaken by another record's write", kept())
+	}
+	refresh("stale", func() { s.reads.invalidateTags([]string{"a"}) })
+	refresh("stale", func() { s.reads.invalidate() })
+	if kept() != "" {
+		t.Fatalf("kept %q after refreshes overtaken by writes of the record", kept())
+	}
+}

@@ -1,6 +1,7 @@
 package brainstem_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strings"
@@ -139,5 +140,64 @@ func TestSessionPatchKeepsOtherSessionsCached(t *testing.T) {
 	description(anon, pub)
 	if got := hits() - before; got != 0 {
 		t.Fatalf("a relation PATCH kept %d cached answers", got)
+	}
+}
+
+// A session's PATCH or PUT with no query answers what a GET of its URL
+// then answers, and keeps that answer for the GET: the editor's next read
+// is a hit, byte for byte what the database gives. A PATCH with a query
+// keeps nothing, and another user's cached detail is dropped as before.
+func TestSessionEditKeepsItsAnswerForTheEditor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if f.env.Store.Dialect() != store.SQLite {
+		t.Skip("the read cache is off on PostgreSQL")
+	}
+	s1 := "/api/private/stem/session/" + f.id["S1"] + "/"
+	st := f.env.Store
+	get := func(user string) (body []byte, etag string, hit bool) {
+		t.Helper()
+		before := st.Stats().ReadCacheHits
+		res := f.do(user, "GET", s1, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s as %s: %d %s", s1, user, res.StatusCode, res.Body)
+		}
+		return res.Body, res.Header.Get("ETag"), st.Stats().ReadCacheHits > before
+	}
+	get(reader)
+	get(changer)
+	for _, edit := range []struct {
+		method string
+		body   map[string]any
+	}{
+		{"PATCH", map[string]any{"description": "edited"}},
+		{"PUT", map[string]any{"name": "S1 renamed", "projects": []string{f.id["Lab"]}, "description": "replaced"}},
+	} {
+		res := f.do(changer, edit.method, s1, edit.body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", edit.method, res.StatusCode, res.Body)
+		}
+		body, etag, hit := get(changer)
+		if !hit {
+			t.Fatalf("%s: the editor's GET after it missed the cache", edit.method)
+		}
+		if !bytes.Equal(body, res.Body) {
+			t.Fatalf("%s: the GET after it answered %s, the write %s", edit.method, body, res.Body)
+		}
+		if _, _, hit := get(reader); hit {
+			t.Fatalf("%s: another user's cached detail survived it", edit.method)
+		}
+		st.SetReadCacheBytes(0) // what the database gives
+		fresh, freshTag, _ := get(changer)
+		st.SetReadCacheBytes(store.DefaultReadCacheBytes)
+		if !bytes.Equal(fresh, res.Body) || freshTag != etag {
+			t.Fatalf("%s: answered %s (ETag of its GET %s), the database gives %s (%s)", edit.method, res.Body, etag, fresh, freshTag)
+		}
+	}
+
+	get(changer)
+	f.must(changer, "PATCH", s1+"?include[]=projects.*", map[string]any{"description": "with a query"}, http.StatusOK)
+	if body, _, hit := get(changer); hit || !strings.Contains(string(body), "with a query") {
+		t.Fatalf("after a PATCH with a query: hit %v, %s", hit, body)
 	}
 }

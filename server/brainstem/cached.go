@@ -22,6 +22,9 @@ import (
 func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID string) brainstemapi.StrictHandlerFunc {
 	return func(c echo.Context, req any) (any, error) {
 		if c.Request().Method != http.MethodGet || operationID == "ListTokens" {
+			if tag := refreshTag(c, req); tag != "" {
+				requestFrom(c.Request().Context()).refresh = &cacheSlot{readKey(c), tag}
+			}
 			return f(c, req)
 		}
 		var other any
@@ -69,6 +72,27 @@ func readTag(c echo.Context, req any) string {
 	case brainstemapi.GetSessionRequestObject:
 		return bsdb.SessionTag(r.Id.String())
 	case brainstemapi.PublicGetSessionRequestObject:
+		return bsdb.SessionTag(r.Id.String())
+	}
+	return ""
+}
+
+// cacheSlot is where the read cache keeps a GET's answer: its key and tag.
+type cacheSlot struct{ key, tag string }
+
+// refreshTag is, for a write whose 200 answer is byte for byte the GET
+// of the same URL (a session's PATCH or PUT with no query), the tag of
+// that GET's answer (readTag); "" for any other request. Such a write
+// keeps its answer in the cache (changeRecord): the reads after an edit,
+// the usual next step of a client, then hit.
+func refreshTag(c echo.Context, req any) string {
+	if c.Request().URL.RawQuery != "" {
+		return ""
+	}
+	switch r := req.(type) {
+	case brainstemapi.UpdateSessionRequestObject:
+		return bsdb.SessionTag(r.Id.String())
+	case brainstemapi.ReplaceSessionRequestObject:
 		return bsdb.SessionTag(r.Id.String())
 	}
 	return ""

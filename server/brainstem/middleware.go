@@ -27,6 +27,9 @@ type request struct {
 	host   string
 	scheme string
 	addr   string // the client's address, for throttling (auth.ClientAddr)
+	// refresh, set by cacheReads on a write whose answer is what a GET of
+	// the same URL would answer, is where that GET's answer is cached.
+	refresh *cacheSlot
 }
 
 type requestKey struct{}

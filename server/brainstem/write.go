@@ -64,10 +64,25 @@ func changeRecord[T any](ctx context.Context, h *Handlers, model, id string, bod
 	if err != nil {
 		return response{}, err
 	}
-	if err := h.db.UpdateRecord(ctx, requestFrom(ctx).userID(), model, id, ch); err != nil {
+	r := requestFrom(ctx)
+	if err := h.db.UpdateRecord(ctx, r.userID(), model, id, ch); err != nil {
 		return response{}, err
 	}
-	return savedRecord(ctx, http.StatusOK, model, id, get)
+	if r.refresh == nil {
+		return savedRecord(ctx, http.StatusOK, model, id, get)
+	}
+	// The answer is the GET's (cacheReads, refreshTag): kept for it.
+	kept, err := h.st.RefreshTagged(r.refresh.key, r.refresh.tag, func() ([]byte, error) {
+		res, err := savedRecord(ctx, http.StatusOK, model, id, get)
+		if err != nil {
+			return nil, err
+		}
+		return appendValue(make([]byte, 0, 1024), res.body)
+	})
+	if err != nil {
+		return response{}, err
+	}
+	return ok(encoded(kept)), nil
 }
 
 // deleteRecord deletes record id of model for the caller.

@@ -81,6 +81,9 @@ type Store struct {
 	// authDB, on SQLite, is the pool genStmt runs on: connections that do
 	// not map the file (see openSQLite).
 	authDB *sql.DB
+	// checkpoints, on SQLite, copies the WAL back into the database file
+	// (the writer does not: see checkpointer).
+	checkpoints *checkpointer
 	// stmts are the statements Prepared prepared on R, by query.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
@@ -240,7 +243,8 @@ func (s *Store) openSQLite(dataDir string, mmapBytes int64, readers int) error {
 	// transaction), which was a third of the CPU of a BrainSTEM PATCH.
 	wcfg := *cfg
 	wcfg.PrepareStmt = false
-	w, err := gorm.Open(sqlite.Open(fmt.Sprintf("file:%s?%s&_txlock=immediate&_stmt_cache_size=%d", dbPath, pragmas, maxPreparedStatements)), &wcfg)
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver(),
+		DSN: fmt.Sprintf("file:%s?%s&_txlock=immediate&_stmt_cache_size=%d", dbPath, pragmas, maxPreparedStatements)}), &wcfg)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -284,6 +288,10 @@ func (s *Store) openSQLite(dataDir string, mmapBytes int64, readers int) error {
 	}
 	s.authDB.SetMaxOpenConns(n)
 	s.authDB.SetMaxIdleConns(n)
+	if s.checkpoints, err = startCheckpointer("file:"+dbPath+"?"+pragmas, s.wturn); err != nil {
+		s.Close()
+		return fmt.Errorf("open database: %w", err)
+	}
 	s.reads.maxBytes = DefaultReadCacheBytes
 	return nil
 }
@@ -335,6 +343,9 @@ func (s *Store) Close() error {
 	}
 	if s.authDB != nil {
 		errs = append(errs, s.authDB.Close())
+	}
+	if s.checkpoints != nil {
+		errs = append(errs, s.checkpoints.close())
 	}
 	pools := []*gorm.DB{s.W}
 	if s.R != s.W {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -307,4 +309,66 @@ func (s *Store) RefreshTagged(key, tag string, fill func() ([]byte, error)) ([]b
 	}
 	s.reads.put(key, tag, gen, v)
 	return v, nil
+}
+
+// WriteAnswer is a write's claim on the read cache for the answer it
+// read in its own transaction (WithWriteAnswer, KeepWritten).
+type WriteAnswer struct {
+	gen uint64
+	ok  bool // the write committed, and no later write of its records did
+}
+
+type writeAnswerKey struct{}
+
+// WithWriteAnswer returns ctx for a write (WriteTagged) whose function
+// reads the record as a GET of it would answer, and the slot in which the
+// write, once it has committed, says whether that answer may be kept
+// (KeepWritten).
+func WithWriteAnswer(ctx context.Context) (context.Context, *WriteAnswer) {
+	a := &WriteAnswer{}
+	return context.WithValue(ctx, writeAnswerKey{}, a), a
+}
+
+// KeepWritten keeps v, read in the transaction of the write that took a
+// (WithWriteAnswer), under key and tag, one of the write's tags, unless
+// that write failed or a write of the same records committed after it.
+// The edit's own next read is then a hit.
+func (s *Store) KeepWritten(a *WriteAnswer, key, tag string, v []byte) {
+	if a != nil && a.ok {
+		s.reads.put(key, tag, a.gen, v)
+	}
+}
+
+// noteAnswers tells each write of a committed batch that carries a
+// WriteAnswer the generation its answer is current at: the one after
+// the batch's drops, unless a later write of the batch changed its
+// records (or any record). The caller holds the write turn, so no other
+// write commits in between.
+func (s *Store) noteAnswers(ran []*queuedWrite) {
+	for i, w := range ran {
+		if w.answer == nil || w.err != nil || w.tags == nil || overtaken(w, ran[i+1:]) {
+			continue
+		}
+		s.reads.mu.RLock()
+		w.answer.gen, w.answer.ok = s.reads.gen, true
+		s.reads.mu.RUnlock()
+	}
+}
+
+// overtaken tells whether one of later changed a record w wrote.
+func overtaken(w *queuedWrite, later []*queuedWrite) bool {
+	for _, l := range later {
+		if !l.invalidates || l.err != nil { // a failed write was rolled back
+			continue
+		}
+		if l.tags == nil {
+			return true
+		}
+		for _, tag := range w.tags {
+			if slices.Contains(l.tags, tag) {
+				return true
+			}
+		}
+	}
+	return false
 }

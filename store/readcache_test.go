@@ -255,3 +255,53 @@ func TestRefreshTaggedKeepsOnlyWhatNoWriteOvertook(t *testing.T) {
 		t.Fatalf("kept %q after refreshes overtaken by writes of the record", kept())
 	}
 }
+
+// A write's own answer (WithWriteAnswer) is kept unless the write failed,
+// a later write of the same batch changed its record or any record, or a
+// later batch did.
+func TestWriteAnswersAreKeptUnlessOvertaken(t *testing.T) {
+	s := &Store{}
+	s.SetReadCacheBytes(DefaultReadCacheBytes)
+	failed := errors.New("failed")
+	batch := func(ws ...*queuedWrite) {
+		s.dropCached(ws)
+		s.noteAnswers(ws)
+	}
+	a, b, c, d := &WriteAnswer{}, &WriteAnswer{}, &WriteAnswer{}, &WriteAnswer{}
+	batch(
+		&queuedWrite{invalidates: true, tags: []string{"a"}, answer: a},              // overtaken by the later write of a
+		&queuedWrite{invalidates: true, tags: []string{"b"}, answer: b},              // kept: the later write of b failed
+		&queuedWrite{invalidates: true, tags: []string{"c"}, answer: c, err: failed}, // failed: nothing to keep
+		&queuedWrite{invalidates: true, tags: []string{"a", "x"}},
+		&queuedWrite{invalidates: true, tags: []string{"b"}, err: failed},
+		&queuedWrite{invalidates: false}, // an audit row
+	)
+	batch(&queuedWrite{invalidates: true, tags: []string{"d"}, answer: d})
+	for _, w := range []struct {
+		a   *WriteAnswer
+		tag string
+	}{{a, "a"}, {b, "b"}, {c, "c"}, {d, "d"}} {
+		s.KeepWritten(w.a, w.tag+"/1", w.tag, []byte(w.tag))
+	}
+	kept := func(key string) bool { _, _, ok := s.reads.get(key); return ok }
+	for key, want := range map[string]bool{"a/1": false, "b/1": true, "c/1": false, "d/1": true} {
+		if kept(key) != want {
+			t.Errorf("%s kept: %v, want %v", key, kept(key), want)
+		}
+	}
+	// A later batch that writes the record, or any record, comes first.
+	e, f := &WriteAnswer{}, &WriteAnswer{}
+	batch(&queuedWrite{invalidates: true, tags: []string{"e"}, answer: e}, &queuedWrite{invalidates: true, tags: []string{"f"}, answer: f})
+	batch(&queuedWrite{invalidates: true, tags: []string{"e"}})
+	s.KeepWritten(e, "e/1", "e", []byte("stale"))
+	s.KeepWritten(f, "f/1", "f", []byte("f"))
+	if kept("e/1") || !kept("f/1") {
+		t.Fatalf("after a later write of e: e kept %v, f kept %v", kept("e/1"), kept("f/1"))
+	}
+	g := &WriteAnswer{}
+	batch(&queuedWrite{invalidates: true, tags: []string{"g"}, answer: g}, &queuedWrite{invalidates: true})
+	s.KeepWritten(g, "g/1", "g", []byte("stale"))
+	if kept("g/1") {
+		t.Fatal("an answer overtaken by a write of any record was kept")
+	}
+}

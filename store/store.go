@@ -450,6 +450,7 @@ func (s *Store) queueWrite(ctx context.Context, fn func(tx *gorm.DB) error, inva
 		return err
 	}
 	w := &queuedWrite{ctx: ctx, fn: fn, admitted: admitted, invalidates: invalidates, tags: tags, done: make(chan struct{})}
+	w.answer, _ = ctx.Value(writeAnswerKey{}).(*WriteAnswer)
 	s.wmu.Lock()
 	s.wqueue = append(s.wqueue, w)
 	s.wmu.Unlock()
@@ -482,6 +483,7 @@ type queuedWrite struct {
 	admitted    func()
 	invalidates bool
 	tags        []string // nil: any record
+	answer      *WriteAnswer
 	// err and panicked are set before done is closed.
 	err      error
 	panicked any
@@ -552,6 +554,9 @@ func (s *Store) runBatch(batch []*queuedWrite) (rest []*queuedWrite) {
 	// Dropped after the transaction has ended (committed or not) and
 	// before anyone is answered, so each client reads its own write.
 	s.dropCached(ran)
+	if err == nil {
+		s.noteAnswers(ran)
+	}
 	s.stats.writeBatches.Add(1)
 	for _, w := range ran {
 		if err != nil && w.err == nil {

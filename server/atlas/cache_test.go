@@ -1,6 +1,7 @@
 package atlas_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -162,7 +163,8 @@ func TestAttachmentReadsSeeEveryWrite(t *testing.T) {
 
 // Creating or updating a session drops only that session's cached detail
 // and the answers that may read any record (lists, attachments): the other
-// sessions' details stay cached. Every other write drops every answer.
+// sessions' details stay cached, and an update keeps its own answer as the
+// session's detail. Every other write drops every answer.
 func TestSessionWritesKeepOtherSessionsCached(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, server.Config{})
@@ -201,6 +203,10 @@ func TestSessionWritesKeepOtherSessionsCached(t *testing.T) {
 	if s := f.getSession(t, f.alice, f.aliceSession); *s.Title != "Renamed" {
 		t.Fatalf("the updated session reads %q", *s.Title)
 	}
+	if got := hits() - before; got != 1 {
+		t.Fatalf("the updated session's read: %d hits, want 1 (its PUT kept its answer)", got)
+	}
+	before = hits()
 	if got := titles(); len(got) != 3 || got[0] != "Third" || got[2] != "Renamed" {
 		t.Fatalf("the list after the writes: %v", got)
 	}
@@ -218,5 +224,55 @@ func TestSessionWritesKeepOtherSessionsCached(t *testing.T) {
 	f.getSession(t, f.bob, f.bobSession)
 	if got := hits() - before; got != 0 {
 		t.Fatalf("an upload kept %d cached answers", got)
+	}
+}
+
+// A session's PUT answers what its GET then answers, and keeps that
+// answer for the GET: the editor's next read is a hit, byte for byte what
+// the database gives. A PUT that fails keeps nothing.
+func TestSessionUpdateKeepsItsAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, server.Config{})
+	st := f.env.Store
+	if st.Dialect() != store.SQLite {
+		t.Skip("the read cache is off on PostgreSQL")
+	}
+	path := "/sessions/" + f.aliceSession
+	get := func() (body []byte, etag string, hit bool) {
+		t.Helper()
+		before := st.Stats().ReadCacheHits
+		res := f.do(t, http.MethodGet, path, f.alice, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET: %d %s", res.StatusCode, res.Body)
+		}
+		return res.Body, res.Header.Get("ETag"), st.Stats().ReadCacheHits > before
+	}
+	for _, body := range []map[string]any{
+		{"title": "Renamed", "starred": true},
+		{"description": "described", "starred": false},
+	} {
+		get()
+		res := f.do(t, http.MethodPut, path, f.alice, body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("PUT %v: %d %s", body, res.StatusCode, res.Body)
+		}
+		kept, etag, hit := get()
+		if !hit || !bytes.Equal(kept, res.Body) {
+			t.Fatalf("PUT %v: the GET after it hit %v and answered %s; the PUT answered %s", body, hit, kept, res.Body)
+		}
+		st.SetReadCacheBytes(0) // what the database gives
+		fresh, freshTag, _ := get()
+		st.SetReadCacheBytes(store.DefaultReadCacheBytes)
+		if !bytes.Equal(fresh, kept) || freshTag != etag {
+			t.Fatalf("PUT %v: kept %s (%s), the database gives %s (%s)", body, kept, etag, fresh, freshTag)
+		}
+	}
+	_, etag, _ := get()
+	res := f.do(t, http.MethodPut, path, f.alice, map[string]any{"title": "not stored"}, "If-Match", `"stale"`)
+	if res.StatusCode != http.StatusPreconditionFailed {
+		t.Fatalf("a PUT with a stale If-Match: %d %s", res.StatusCode, res.Body)
+	}
+	if _, now, _ := get(); now != etag {
+		t.Fatalf("after a failed PUT: ETag %s, want %s", now, etag)
 	}
 }

@@ -110,7 +110,10 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
-	s, atts, err := h.db.UpdateSession(ctx, u.ID, req.SessionId.String(), patchInput(req.Body), sessionPrecondition(req.Params.IfMatch))
+	id := req.SessionId.String()
+	// The answer is the session's GET, kept for the editor's next read.
+	ctx, answer := store.WithWriteAnswer(ctx)
+	s, atts, err := h.db.UpdateSession(ctx, u.ID, id, patchInput(req.Body), sessionPrecondition(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +121,7 @@ func (h *Handlers) UpdateSession(ctx context.Context, req atlasapi.UpdateSession
 	if err != nil {
 		return nil, err
 	}
+	h.store.KeepWritten(answer, sessionKey(u.ID, id), atlasdb.SessionTag(id), body)
 	return record(body), nil
 }
 

@@ -79,3 +79,40 @@ func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Closing the store folds the WAL into the database file and removes it:
+// the writer, which may, closes after the read-only connections.
+func TestCloseRemovesTheWAL(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenWith(Options{DataDir: dir, Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.W.Exec("CREATE TABLE scratch (v TEXT)").Error; err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.R.Raw("SELECT count(*) FROM scratch").Scan(&n).Error; err != nil { // a reader opens
+		t.Fatal(err)
+	}
+	if err := s.Write(context.Background(), func(tx *gorm.DB) error {
+		return tx.Exec("INSERT INTO scratch (v) VALUES ('kept')").Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sessionhub.db-wal")); !os.IsNotExist(err) {
+		t.Fatalf("the WAL after Close: %v", err)
+	}
+	s, err = OpenWith(Options{DataDir: dir, Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var v string
+	if err := s.R.Raw("SELECT v FROM scratch").Scan(&v).Error; err != nil || v != "kept" {
+		t.Fatalf("after reopening: %q, %v", v, err)
+	}
+}

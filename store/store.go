@@ -347,10 +347,13 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		errs = append(errs, s.checkpoints.close())
 	}
-	pools := []*gorm.DB{s.W}
+	// The writer closes last: on SQLite the last connection to close
+	// copies the WAL back and removes it, which a read-only one cannot.
+	var pools []*gorm.DB
 	if s.R != s.W {
 		pools = append(pools, s.R)
 	}
+	pools = append(pools, s.W)
 	for _, g := range pools {
 		if g == nil {
 			continue

@@ -43,12 +43,12 @@ func (h *Handlers) CreateSession(ctx context.Context, req brainstemapi.CreateSes
 
 // ReplaceSession replaces a session's writable fields (PUT).
 func (h *Handlers) ReplaceSession(ctx context.Context, req brainstemapi.ReplaceSessionRequestObject) (brainstemapi.ReplaceSessionResponseObject, error) {
-	return replaceRecord(ctx, h, "session", req.Id.String(), req.Body, h.db.GetSession)
+	return changeSession(ctx, h, req.Id.String(), req.Body, true)
 }
 
 // UpdateSession changes the fields sent (PATCH).
 func (h *Handlers) UpdateSession(ctx context.Context, req brainstemapi.UpdateSessionRequestObject) (brainstemapi.UpdateSessionResponseObject, error) {
-	return updateRecord(ctx, h, "session", req.Id.String(), req.Body, h.db.GetSession)
+	return changeSession(ctx, h, req.Id.String(), req.Body, false)
 }
 
 // DeleteSession deletes a session (204).

@@ -64,16 +64,49 @@ func changeRecord[T any](ctx context.Context, h *Handlers, model, id string, bod
 	if err != nil {
 		return response{}, err
 	}
-	r := requestFrom(ctx)
-	if err := h.db.UpdateRecord(ctx, r.userID(), model, id, ch); err != nil {
+	if err := h.db.UpdateRecord(ctx, requestFrom(ctx).userID(), model, id, ch); err != nil {
 		return response{}, err
 	}
-	if r.refresh == nil {
-		return savedRecord(ctx, http.StatusOK, model, id, get)
+	return savedRecord(ctx, http.StatusOK, model, id, get)
+}
+
+// changeSession is changeRecord for a session. A change of its own fields
+// reads the session back in its own transaction (bsdb.Store.UpdateSession).
+// Without a query, the answer is the caller's GET of the session, and it
+// is kept in the read cache for that GET (cacheReads, refreshTag): an
+// edit's next read hits.
+func changeSession(ctx context.Context, h *Handlers, id string, body any, full bool) (response, error) {
+	ch, err := decodeBody("session", body, full)
+	if err != nil {
+		return response{}, err
 	}
-	// The answer is the GET's (cacheReads, refreshTag): kept for it.
+	r := requestFrom(ctx)
+	var answer *store.WriteAnswer
+	if r.refresh != nil {
+		ctx, answer = store.WithWriteAnswer(ctx)
+	}
+	rec, err := h.db.UpdateSession(ctx, r.userID(), id, ch, r.viewer())
+	if err != nil {
+		return response{}, err
+	}
+	if rec != nil {
+		res := response{status: http.StatusOK, body: detail("session", rec, r)}
+		if r.refresh == nil {
+			return res, nil
+		}
+		kept, err := appendValue(make([]byte, 0, 1024), res.body)
+		if err != nil {
+			return response{}, err
+		}
+		h.st.KeepWritten(answer, r.refresh.key, r.refresh.tag, kept)
+		return ok(encoded(kept)), nil
+	}
+	if r.refresh == nil {
+		return savedRecord(ctx, http.StatusOK, "session", id, h.db.GetSession)
+	}
+	// Read once the write has committed (a change of its relations).
 	kept, err := h.st.RefreshTagged(r.refresh.key, r.refresh.tag, func() ([]byte, error) {
-		res, err := savedRecord(ctx, http.StatusOK, model, id, get)
+		res, err := savedRecord(ctx, http.StatusOK, "session", id, h.db.GetSession)
 		if err != nil {
 			return nil, err
 		}

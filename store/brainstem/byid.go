@@ -23,6 +23,19 @@ import (
 // record column lists) over the records of model among ids that v may
 // see, in no particular order.
 func (s *Store) queryByID(ctx context.Context, v Viewer, model string, build func(Viewer) (string, []any), ids []string) (*sql.Rows, error) {
+	text, args, err := s.byIDQuery(v, model, build, ids)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := s.core.Prepared(text)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// byIDQuery is queryByID's statement and its bind values.
+func (s *Store) byIDQuery(v Viewer, model string, build func(Viewer) (string, []any), ids []string) (string, []any, error) {
 	d := s.sqlDialect()
 	m := bsModels[model]
 	text, args := memoSelect(d, "byid:"+model, v, func(v Viewer) (string, []any) {
@@ -48,13 +61,9 @@ func (s *Store) queryByID(ctx context.Context, v Viewer, model string, build fun
 	}
 	list, err := json.Marshal(keep)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	stmt, err := s.core.Prepared(text)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, append(args, string(list))...)
+	return text, append(args, string(list)), nil
 }
 
 // scanRows reads every row of rows with scan and closes rows.

@@ -127,6 +127,24 @@ func (s *Store) SessionsByID(ctx context.Context, v Viewer, ids []string) ([]Ses
 	return orderByIDs(recs, ids, func(r SessionRecord) string { return r.ID }), nil
 }
 
+// sessionsIn is SessionsByID read in tx, a write's transaction.
+func (s *Store) sessionsIn(tx *gorm.DB, v Viewer, ids []string) ([]SessionRecord, error) {
+	d := s.sqlDialect()
+	text, args, err := s.byIDQuery(v, "session", func(v Viewer) (string, []any) { return bsSessionSelect(d, v) }, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := scanRows(rows, scanSession)
+	if err != nil {
+		return nil, err
+	}
+	return orderByIDs(recs, ids, func(r SessionRecord) string { return r.ID }), nil
+}
+
 // replaceSessionDataStorages makes want the session's list of the data
 // storages userID may see, in that order. Links to storages the user may
 // not see are neither shown to nor changed by them: they keep their place

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // Reads of records by id, the hot path of every detail and include[]:
@@ -27,11 +29,29 @@ func (s *Store) queryByID(ctx context.Context, v Viewer, model string, build fun
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := s.core.Prepared(text)
-	if err != nil {
-		return nil, err
+	return s.onReaders(ctx)(text, args)
+}
+
+// queryRunner runs a query: on the read pool (onReaders) or in a write's
+// transaction (inTx).
+type queryRunner func(text string, args []any) (*sql.Rows, error)
+
+// onReaders runs a query as a prepared statement of the read pool.
+func (s *Store) onReaders(ctx context.Context) queryRunner {
+	return func(text string, args []any) (*sql.Rows, error) {
+		stmt, err := s.core.Prepared(text)
+		if err != nil {
+			return nil, err
+		}
+		return stmt.QueryContext(ctx, args...)
 	}
-	return stmt.QueryContext(ctx, args...)
+}
+
+// inTx runs a query in tx, which sees the transaction's own writes.
+func inTx(tx *gorm.DB) queryRunner {
+	return func(text string, args []any) (*sql.Rows, error) {
+		return tx.Statement.ConnPool.QueryContext(tx.Statement.Context, text, args...)
+	}
 }
 
 // byIDQuery is queryByID's statement and its bind values.

@@ -112,29 +112,24 @@ func (s *Store) GetSession(ctx context.Context, v Viewer, id string) (*SessionRe
 
 // SessionsByID returns the sessions among ids that v may see, in the order of ids.
 func (s *Store) SessionsByID(ctx context.Context, v Viewer, ids []string) ([]SessionRecord, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	d := s.sqlDialect()
-	rows, err := s.queryByID(ctx, v, "session", func(v Viewer) (string, []any) { return bsSessionSelect(d, v) }, ids)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := scanRows(rows, scanSession)
-	if err != nil {
-		return nil, err
-	}
-	return orderByIDs(recs, ids, func(r SessionRecord) string { return r.ID }), nil
+	return s.sessionsByID(v, ids, s.onReaders(ctx))
 }
 
 // sessionsIn is SessionsByID read in tx, a write's transaction.
 func (s *Store) sessionsIn(tx *gorm.DB, v Viewer, ids []string) ([]SessionRecord, error) {
+	return s.sessionsByID(v, ids, inTx(tx))
+}
+
+func (s *Store) sessionsByID(v Viewer, ids []string, run queryRunner) ([]SessionRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	d := s.sqlDialect()
 	text, args, err := s.byIDQuery(v, "session", func(v Viewer) (string, []any) { return bsSessionSelect(d, v) }, ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, text, args...)
+	rows, err := run(text, args)
 	if err != nil {
 		return nil, err
 	}

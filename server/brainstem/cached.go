@@ -22,7 +22,7 @@ import (
 func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID string) brainstemapi.StrictHandlerFunc {
 	return func(c echo.Context, req any) (any, error) {
 		if c.Request().Method != http.MethodGet || operationID == "ListTokens" {
-			if tag := refreshTag(c, req); tag != "" {
+			if tag := readTag(c, req); tag != "" {
 				requestFrom(c.Request().Context()).refresh = &cacheSlot{readKey(c), tag}
 			}
 			return f(c, req)
@@ -60,10 +60,14 @@ func readKey(c echo.Context) string {
 		r.scheme + "://" + r.host + c.Request().URL.RequestURI()
 }
 
-// readTag is the read-cache tag of a GET request's answer: a session's
-// plain detail (no query: no includes, no field choices) depends on that
-// session alone (bsdb.SessionTag) and outlives the PATCHes of other
-// sessions; any other answer is untagged, dropped by every write.
+// readTag is the read-cache tag of a request on a session's plain URL
+// (no query: no includes, no field choices), "" for any other. A GET's
+// answer there depends on that session alone (bsdb.SessionTag) and
+// outlives the PATCHes of other sessions; any other answer is untagged,
+// dropped by every write. A PATCH's or PUT's 200 answer there is byte for
+// byte the same user's GET of it, which the write keeps in the cache
+// (cacheReads, changeSession): the reads after an edit, the usual next
+// step of a client, then hit.
 func readTag(c echo.Context, req any) string {
 	if c.Request().URL.RawQuery != "" {
 		return ""
@@ -73,23 +77,6 @@ func readTag(c echo.Context, req any) string {
 		return bsdb.SessionTag(r.Id.String())
 	case brainstemapi.PublicGetSessionRequestObject:
 		return bsdb.SessionTag(r.Id.String())
-	}
-	return ""
-}
-
-// cacheSlot is where the read cache keeps a GET's answer: its key and tag.
-type cacheSlot struct{ key, tag string }
-
-// refreshTag is, for a write whose 200 answer is byte for byte the GET
-// of the same URL (a session's PATCH or PUT with no query), the tag of
-// that GET's answer (readTag); "" for any other request. Such a write
-// keeps its answer in the cache (changeRecord): the reads after an edit,
-// the usual next step of a client, then hit.
-func refreshTag(c echo.Context, req any) string {
-	if c.Request().URL.RawQuery != "" {
-		return ""
-	}
-	switch r := req.(type) {
 	case brainstemapi.UpdateSessionRequestObject:
 		return bsdb.SessionTag(r.Id.String())
 	case brainstemapi.ReplaceSessionRequestObject:
@@ -97,6 +84,9 @@ func refreshTag(c echo.Context, req any) string {
 	}
 	return ""
 }
+
+// cacheSlot is where the read cache keeps a GET's answer: its key and tag.
+type cacheSlot struct{ key, tag string }
 
 // encoded is a JSON value already encoded by appendValue.
 type encoded []byte

@@ -73,7 +73,7 @@ func changeRecord[T any](ctx context.Context, h *Handlers, model, id string, bod
 // changeSession is changeRecord for a session. A change of its own fields
 // reads the session back in its own transaction (bsdb.Store.UpdateSession).
 // Without a query, the answer is the caller's GET of the session, and it
-// is kept in the read cache for that GET (cacheReads, refreshTag): an
+// is kept in the read cache for that GET (cacheReads, readTag): an
 // edit's next read hits.
 func changeSession(ctx context.Context, h *Handlers, id string, body any, full bool) (response, error) {
 	ch, err := decodeBody("session", body, full)

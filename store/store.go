@@ -81,6 +81,9 @@ type Store struct {
 	// authDB, on SQLite, is the pool genStmt runs on: connections that do
 	// not map the file (see openSQLite).
 	authDB *sql.DB
+	// revocations, on SQLite, spares most requests reading the generation
+	// (revocationSignal).
+	revocations *revocationSignal
 	// checkpoints, on SQLite, copies the WAL back into the database file
 	// (the writer does not: see checkpointer).
 	checkpoints *checkpointer
@@ -288,6 +291,10 @@ func (s *Store) openSQLite(dataDir string, mmapBytes int64, readers int) error {
 	}
 	s.authDB.SetMaxOpenConns(n)
 	s.authDB.SetMaxIdleConns(n)
+	if s.revocations, err = openRevocationSignal(dataDir); err != nil {
+		s.Close()
+		return err
+	}
 	if s.checkpoints, err = startCheckpointer("file:"+dbPath+"?"+pragmas, s.wturn); err != nil {
 		s.Close()
 		return fmt.Errorf("open database: %w", err)

@@ -6,10 +6,11 @@ package store
 // Revocation takes effect at once, also for a revocation made by another
 // process on the same database (the CLI beside a running server): every
 // revocation increments a generation number in the auth_states table in the
-// same transaction that deletes the token. Each authenticated request reads
-// that number (one primary-key lookup) before it trusts the token cache; a
-// changed number empties the cache, so the next lookup goes to the tokens
-// table and finds the token gone.
+// same transaction that deletes the token. Each authenticated request gets
+// that number before it trusts the token cache (on SQLite from the
+// database only after a revocation: revocationSignal); a changed number
+// empties the cache, so the next lookup goes to the tokens table and finds
+// the token gone.
 
 import (
 	"context"
@@ -157,10 +158,16 @@ func (s *Store) revoke(ctx context.Context, where func(*gorm.DB) *gorm.DB) error
 		}
 		return bumpTokenGeneration(tx)
 	})
-	if err == nil {
-		s.tokens.clear()
+	if err != nil {
+		return err
 	}
-	return err
+	s.tokens.clear()
+	if s.revocations != nil {
+		if err := s.revocations.signal(); err != nil {
+			return fmt.Errorf("token revoked, but running servers may accept it for up to %v: %w", tokenCacheTTL, err)
+		}
+	}
+	return nil
 }
 
 // bumpTokenGeneration tells every process that cached tokens may be gone.
@@ -169,10 +176,19 @@ func bumpTokenGeneration(tx *gorm.DB) error {
 		ON CONFLICT(id) DO UPDATE SET token_generation = auth_states.token_generation + 1`).Error
 }
 
-// tokenGeneration reads the revocation generation (0 before the first
-// revocation). It runs on every authenticated request, so it skips GORM: a
-// statement prepared once on the read pool.
+// tokenGeneration returns the revocation generation (0 before the first
+// revocation). It runs on every authenticated request: on SQLite it reads
+// it only after a revocation (revocationSignal).
 func (s *Store) tokenGeneration(ctx context.Context) (int64, error) {
+	if s.revocations != nil {
+		return s.revocations.generation(ctx, s.readTokenGeneration)
+	}
+	return s.readTokenGeneration(ctx)
+}
+
+// readTokenGeneration reads the revocation generation. It skips GORM: a
+// statement prepared once on the read pool.
+func (s *Store) readTokenGeneration(ctx context.Context) (int64, error) {
 	var gen int64
 	err := s.genStmt.QueryRowContext(ctx).Scan(&gen)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -301,6 +301,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer stopAdmin()
 	cfg.Metrics = metrics
+	requests := server.NewLogBuffer(stderr, 100*time.Millisecond)
+	defer requests.Close()
+	cfg.RequestLog = slog.New(slog.NewJSONHandler(requests, nil))
 	e, err := server.New(st, log, cfg)
 	if err != nil {
 		return err

@@ -287,6 +287,15 @@ func TestServeBootstrapsAdminOnce(t *testing.T) {
 			t.Errorf("GET /sessions with token %q… = %d; want %d", tc.tok[:min(len(tc.tok), 8)], res.StatusCode, tc.want)
 		}
 	}
+	// Each request's line reaches stderr while the server runs, at most
+	// a flush interval (100 ms) late.
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(s.stderr.String(), `"msg":"request","id"`) < 3 || !strings.Contains(s.stderr.String(), `"uri":"/sessions","status":401`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the three requests' log lines did not reach stderr within 5 s: %q", s.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := s.stop(t); err != nil {
 		t.Fatalf("serve returned %v after cancellation; want nil", err)
 	}

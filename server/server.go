@@ -42,6 +42,10 @@ type Config struct {
 	ExportURLTTL time.Duration
 	// Metrics, when set, counts and times every request (see package admin).
 	Metrics *admin.Metrics
+	// RequestLog, when set, takes the line of each request answered below
+	// 500 (serve gives it a LogBuffer); the others, and every line when it
+	// is nil, go to New's logger at once.
+	RequestLog *slog.Logger
 }
 
 // Upload limit defaults: 2 GiB per file, 4 GiB per request.
@@ -156,14 +160,17 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency.Round(time.Microsecond)),
 			}
-			level := slog.LevelInfo
+			level, log := slog.LevelInfo, s.log
+			if s.cfg.RequestLog != nil {
+				log = s.cfg.RequestLog
+			}
 			if v.Status >= 500 {
-				level = slog.LevelError
+				level, log = slog.LevelError, s.log
 				if v.Error != nil {
 					attrs = append(attrs, slog.String("error", v.Error.Error()))
 				}
 			}
-			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
 			return nil
 		},
 	})

@@ -199,6 +199,14 @@ func TestStarring(t *testing.T) {
 	if !s1.IsStarred || s1.StarredAt == nil || s1.StarredAt.Location() != time.UTC {
 		t.Fatalf("starred: %+v", s1)
 	}
+	// A PUT answers with the session's attachments, or [] without any.
+	if len(s1.Attachments) != 1 || s1.Attachments[0].ID != f.aliceAtt {
+		t.Errorf("PUT's attachments %+v, want %s", s1.Attachments, f.aliceAtt)
+	}
+	bare := f.env.AtlasSession(f.alice, nil)
+	if res := f.do(t, "PUT", "/sessions/"+bare, f.alice, `{"title":"t"}`); res.StatusCode != 200 || !strings.Contains(string(res.Body), `"attachments":[]`) {
+		t.Errorf("PUT of a session without attachments: %d %s", res.StatusCode, res.Body)
+	}
 	time.Sleep(2 * time.Millisecond)
 	if s2 := put(`{"starred":true,"title":"again"}`); !s2.StarredAt.Equal(*s1.StarredAt) || *s2.Title != "again" {
 		t.Errorf("starring again moved starred_at: %v -> %v", s1.StarredAt, s2.StarredAt)

@@ -140,28 +140,50 @@ func (s *Store) Session(ctx context.Context, ownerID uint, id string) (*Session,
 	// The hot read: one prepared statement scanned by hand (no GORM
 	// reflection), which also tells whether the attachments query is
 	// needed at all.
-	var sess Session
-	var hasAttachments bool
 	stmt, err := s.core.Prepared(atlasSessionQuery)
 	if err != nil {
 		return nil, nil, err
 	}
-	err = stmt.QueryRowContext(ctx, id, ownerID).Scan(&sess.ID, &sess.OwnerID,
-		&sess.Title, &sess.Description, &sess.CreatedBy, &sess.CreatedAt, &sess.StarredAt, &hasAttachments)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if !hasAttachments {
-		return &sess, []Attachment{}, nil
+	sess, hasAttachments, err := scanSession(stmt.QueryRowContext(ctx, id, ownerID))
+	if err != nil || !hasAttachments {
+		return sess, []Attachment{}, err
 	}
 	atts, err := atlasSessionAttachments(s.core.R.WithContext(ctx), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &sess, atts, nil
+	return sess, atts, nil
+}
+
+// scanSession scans a row of atlasSessionQuery; store.ErrNotFound when
+// there is none.
+func scanSession(row *sql.Row) (*Session, bool, error) {
+	var sess Session
+	var hasAttachments bool
+	err := row.Scan(&sess.ID, &sess.OwnerID,
+		&sess.Title, &sess.Description, &sess.CreatedBy, &sess.CreatedAt, &sess.StarredAt, &hasAttachments)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &sess, hasAttachments, nil
+}
+
+// ownedSessionIn is ownedSession with its attachments, in a write's
+// transaction: atlasSessionQuery on the writer's cached statement, and the
+// attachments query only when there are any.
+func ownedSessionIn(tx *gorm.DB, ownerID uint, id string) (*Session, []Attachment, error) {
+	sess, hasAttachments, err := scanSession(tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, atlasSessionQuery, id, ownerID))
+	if err != nil || !hasAttachments {
+		return sess, []Attachment{}, err
+	}
+	atts, err := atlasSessionAttachments(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, atts, nil
 }
 
 // atlasSessionQuery is Session's statement: the columns of
@@ -211,11 +233,14 @@ func (s *Store) UpdateSession(ctx context.Context, ownerID uint, id string, p Se
 	var atts []Attachment
 	err := s.core.WriteTagged(ctx, []string{SessionTag(id)}, func(tx *gorm.DB) error {
 		var err error
-		if sess, err = ownedSession(tx, ownerID, id); err != nil {
+		// The attachments are read before the change; it changes none.
+		if sess, atts, err = ownedSessionIn(tx, ownerID, id); err != nil {
 			return err
 		}
-		if err := checkSession(tx, sess, pre); err != nil {
-			return err
+		if pre != nil {
+			if err := pre(sess, atts); err != nil {
+				return err
+			}
 		}
 		if p.SetTitle {
 			sess.Title = p.Title
@@ -232,14 +257,8 @@ func (s *Store) UpdateSession(ctx context.Context, ownerID uint, id string, p Se
 				sess.StarredAt = nil
 			}
 		}
-		err = tx.Model(sess).Select("title", "description", "starred_at").Updates(map[string]any{
-			"title": sess.Title, "description": sess.Description, "starred_at": sess.StarredAt,
-		}).Error
-		if err != nil {
-			return err
-		}
-		atts, err = atlasSessionAttachments(tx, id)
-		return err
+		return tx.Exec("UPDATE atlas_sessions SET title = ?, description = ?, starred_at = ? WHERE id = ?",
+			sess.Title, sess.Description, sess.StarredAt, id).Error
 	})
 	if err != nil {
 		return nil, nil, err

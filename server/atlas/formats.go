@@ -3,20 +3,19 @@ package atlas
 import (
 	"errors"
 	"net/mail"
-	"regexp"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-)
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	"github.com/sessionhub/sessionhub/server/validator"
+)
 
 // formatValidators check the string formats the spec uses (kin-openapi
 // checks none of uuid and email by default). They are scoped to this API's
 // validator rather than registered globally.
 var formatValidators = []openapi3.SchemaValidationOption{
 	openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(s string) error {
-		if !uuidPattern.MatchString(s) {
+		if !validator.IsUUID(s, false) {
 			return errors.New("must be a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6")
 		}
 		return nil

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -51,8 +50,6 @@ type Handlers struct {
 
 var _ brainstemapi.StrictServerInterface = (*Handlers)(nil)
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
-
 // maxBody bounds request bodies (JSON records are small; the validator
 // buffers the body), answered with 413 {"detail": "Request body too large."}.
 const maxBody = "2M"
@@ -61,7 +58,12 @@ const maxBody = "2M"
 // checks only the formats it is told about). They are scoped to this API's
 // validator, so the Atlas API keeps its own.
 var formatValidators = []openapi3.SchemaValidationOption{
-	openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String())),
+	openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(s string) error {
+		if !validator.IsUUID(s, true) {
+			return errors.New("must be a UUID")
+		}
+		return nil
+	})),
 	openapi3.WithStringFormatValidator("date", openapi3.NewCallbackValidator(func(s string) error {
 		_, err := time.Parse(time.DateOnly, s)
 		return err

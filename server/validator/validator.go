@@ -88,3 +88,35 @@ func (m matched) FindRoute(req *http.Request) (*routers.Route, map[string]string
 	}
 	return route, params, nil
 }
+
+// IsUUID reports whether s is a UUID in its 8-4-4-4-12 form of hex digits,
+// or also, when dashesOptional, with any of its four dashes left out (as
+// Django reads one). Spec formats check every id in a URL with it, so it
+// is a loop rather than a regular expression.
+func IsUUID(s string, dashesOptional bool) bool {
+	groups := [...]int{8, 4, 4, 4, 12}
+	for i, n := range groups {
+		if i > 0 {
+			switch {
+			case s != "" && s[0] == '-':
+				s = s[1:]
+			case !dashesOptional:
+				return false
+			}
+		}
+		if len(s) < n {
+			return false
+		}
+		for j := 0; j < n; j++ {
+			if !isHex(s[j]) {
+				return false
+			}
+		}
+		s = s[n:]
+	}
+	return s == ""
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

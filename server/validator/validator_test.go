@@ -3,6 +3,7 @@ package validator
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -96,5 +97,43 @@ func TestMiddlewareValidatesRoutesUnderABase(t *testing.T) {
 		if rec.Code != tc.want {
 			t.Errorf("GET %s = %d %s; want %d", tc.path, rec.Code, rec.Body, tc.want)
 		}
+	}
+}
+
+// IsUUID answers as the regular expressions it replaced, on UUIDs and on
+// every string one edit away from one.
+func TestIsUUIDAnswersAsTheRegexps(t *testing.T) {
+	strict := regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	loose := regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+	bases := []string{"3fa85f64-5717-4562-b3fc-2c963f66afa6", "3FA85F6457174562B3FC2C963F66AFA6", "3fa85f64-57174562-b3fc2c963f66afa6", ""}
+	var cases []string
+	for _, b := range bases {
+		cases = append(cases, b)
+		for i := 0; i <= len(b); i++ {
+			for _, c := range []byte{'-', '0', 'g', 'F', ' '} {
+				cases = append(cases, b[:i]+string(c)+b[i:]) // inserted
+				if i < len(b) {
+					cases = append(cases, b[:i]+string(c)+b[i+1:]) // replaced
+				}
+			}
+			if i < len(b) {
+				cases = append(cases, b[:i]+b[i+1:]) // removed
+			}
+		}
+	}
+	matches := 0
+	for _, s := range cases {
+		if got, want := IsUUID(s, false), strict.MatchString(s); got != want {
+			t.Errorf("IsUUID(%q, false) = %v, want %v", s, got, want)
+		}
+		if got, want := IsUUID(s, true), loose.MatchString(s); got != want {
+			t.Errorf("IsUUID(%q, true) = %v, want %v", s, got, want)
+		}
+		if loose.MatchString(s) {
+			matches++
+		}
+	}
+	if matches < 10 {
+		t.Fatalf("only %d of %d cases are UUIDs: the test checks too little", matches, len(cases))
 	}
 }

@@ -315,6 +315,33 @@ func TestSessionCRUD(t *testing.T) {
 	}
 }
 
+// A change of a session needs can_change on every one of its projects,
+// whether or not it changes them.
+func TestSessionWritesNeedCanChangeOnEveryProject(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.id["Both"] = f.create(owner, "/api/private/stem/session/", "session", map[string]any{
+		"name": "Both", "projects": []string{f.id["Lab"], f.id["Open"]}})
+	s := "/api/private/stem/session/{Both}/"
+	f.run(t, []scenario{
+		{name: "changer sees it through Lab", user: changer, method: "GET", path: s, status: 200},
+		{name: "own fields: no can_change on Open", user: changer, method: "PATCH", path: s, body: map[string]any{"description": "x"}, status: 403, wantBody: forbidden},
+		{name: "projects: no can_change on Open", user: changer, method: "PATCH", path: s, body: map[string]any{"projects": []string{"{Lab}"}}, status: 403, wantBody: forbidden},
+		{name: "delete: no can_change on Open", user: changer, method: "DELETE", path: s, status: 403, wantBody: forbidden},
+		{name: "reader: can_change on neither", user: reader, method: "PATCH", path: s, body: map[string]any{"description": "x"}, status: 403, wantBody: forbidden},
+		{name: "Open gives changer can_change", user: owner, method: "PATCH", path: "/api/private/stem/project/{Open}/",
+			body: map[string]any{"users": map[string]any{"owner@lab.org": map[string]any{"can_change": true, "is_manager": true, "is_owner": true},
+				"changer@lab.org": map[string]any{"can_change": true}}}, status: 200},
+		{name: "own fields with can_change on both", user: changer, method: "PATCH", path: s, body: map[string]any{"description": "x"}, status: 200,
+			check: func(t *testing.T, b map[string]any) {
+				if d := record(b, "session")["description"]; d != "x" {
+					t.Errorf("description %v", d)
+				}
+			}},
+		{name: "still nothing for reader", user: reader, method: "PATCH", path: s, body: map[string]any{"description": "y"}, status: 403, wantBody: forbidden},
+	})
+}
+
 func TestPermissionMatrix(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -332,6 +332,19 @@ func canChangeAll(tx *gorm.DB, userID uint, projectIDs []string) (bool, error) {
 	return true, nil
 }
 
+// canChangeLinked is canChangeAll for the projects that record id is
+// linked to through f (a to-many scope field), in one query.
+func canChangeLinked(tx *gorm.DB, userID uint, f *Field, id string) (bool, error) {
+	text := bsDialectOf(tx).numbered(fmt.Sprintf(`SELECT COUNT(*) FROM %[1]s l WHERE l.%[2]s = ? AND NOT EXISTS (
+		SELECT 1 FROM bs_project_members m WHERE m.project_id = l.%[3]s AND m.user_id = ?
+		AND (m.can_change OR m.is_manager OR m.is_owner))`, f.Link, f.LinkSrc, f.LinkDst))
+	var denied int64
+	if err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, text, id, userID).Scan(&denied); err != nil {
+		return false, err
+	}
+	return denied == 0, nil
+}
+
 // missingIDs returns the ids (in input order) that have no row in table.
 func missingIDs(tx *gorm.DB, table string, ids []string) ([]string, error) {
 	if len(ids) == 0 {

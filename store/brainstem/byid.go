@@ -62,14 +62,7 @@ func (s *Store) byIDQuery(v Viewer, model string, build func(Viewer) (string, []
 		sel, args := build(v)
 		var b strings.Builder
 		b.WriteString("SELECT " + sel + " FROM " + m.table + " WHERE ")
-		for _, c := range v.visible(model) {
-			if c.exists != "" {
-				b.WriteString("(" + c.exists + ") AND ")
-			} else {
-				b.WriteString("(" + c.sql + ") AND ")
-			}
-			args = append(args, c.args...)
-		}
+		args = append(args, writeVisible(&b, v, model)...)
 		b.WriteString(d.idsIn(m.pk()))
 		return d.numbered(b.String()), args
 	})
@@ -84,6 +77,22 @@ func (s *Store) byIDQuery(v Viewer, model string, build func(Viewer) (string, []
 		return "", nil, err
 	}
 	return text, append(args, string(list)), nil
+}
+
+// writeVisible writes the conditions of model's visibility to b, each
+// followed by AND, in their correlated EXISTS form where they have one
+// (see Viewer.where), and returns their bind values.
+func writeVisible(b *strings.Builder, v Viewer, model string) []any {
+	var args []any
+	for _, c := range v.visible(model) {
+		if c.exists != "" {
+			b.WriteString("(" + c.exists + ") AND ")
+		} else {
+			b.WriteString("(" + c.sql + ") AND ")
+		}
+		args = append(args, c.args...)
+	}
+	return args
 }
 
 // scanRows reads every row of rows with scan and closes rows.

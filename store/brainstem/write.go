@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -324,14 +326,38 @@ func writeRecord(tx *gorm.DB, userID uint, model, id string, ch Change, op bsOp,
 	return w.id, w.save()
 }
 
-// load reads the current row, if the caller may see it.
+// load reads the current row, if the caller may see it. The statement's
+// text is built once per model and portal (memoSelect): GORM assembled
+// it again on every write, half the cost of the read.
 func (w *bsWrite) load() error {
-	q := w.tx.Table(w.m.Table).Select(w.m.Table + ".*")
-	if !w.trusted {
-		q = w.viewer().where(q, w.m.Name)
-	}
 	w.cur = map[string]any{}
-	return store.NotFound(q.Where(w.m.Table+".id = ?", w.id).Take(&w.cur).Error)
+	if w.trusted {
+		return store.NotFound(w.tx.Table(w.m.Table).Where("id = ?", w.id).Take(&w.cur).Error)
+	}
+	d, t := bsDialectOf(w.tx), w.m.Table
+	text, args := memoSelect(d, "load:"+w.m.Name, w.viewer(), func(v Viewer) (string, []any) {
+		var b strings.Builder
+		b.WriteString("SELECT " + t + ".* FROM " + t + " WHERE ")
+		args := writeVisible(&b, v, w.m.Name)
+		b.WriteString(t + ".id = ? LIMIT 1")
+		return d.numbered(b.String()), args
+	})
+	rows, err := inTx(w.tx)(text, append(args, w.id))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return store.ErrNotFound
+	}
+	// ScanRows types each column as Take did (its driver's scan type).
+	if err := w.tx.ScanRows(rows, &w.cur); err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 // checkFields takes the writable fields of ch, applies the defaults of a
@@ -427,12 +453,8 @@ func (w *bsWrite) authorize() error {
 	switch w.m.Write {
 	case WriteProject:
 		if f := w.m.scopeField(); f != nil {
-			projects, err := w.scopeIDs(f)
-			if err != nil {
+			if err := w.authorizeScope(f); err != nil {
 				return err
-			}
-			if ok, err := canChangeAll(w.tx, w.userID, projects); err != nil || !ok {
-				return orForbidden(err)
 			}
 		}
 	case WriteOwner:
@@ -442,6 +464,27 @@ func (w *bsWrite) authorize() error {
 	}
 	if h := w.m.hooks.authorize; h != nil {
 		return h(w)
+	}
+	return nil
+}
+
+// authorizeScope checks can_change on the projects of the scope field f,
+// before and after the change.
+func (w *bsWrite) authorizeScope(f *Field) error {
+	var ok bool
+	var err error
+	if _, changing := w.set[f.Name]; f.Kind == ToMany && w.op != opCreate && !changing {
+		// The projects stay as they are: one query asks about them.
+		ok, err = canChangeLinked(w.tx, w.userID, f, w.id)
+	} else {
+		var projects []string
+		if projects, err = w.scopeIDs(f); err != nil {
+			return err
+		}
+		ok, err = canChangeAll(w.tx, w.userID, projects)
+	}
+	if err != nil || !ok {
+		return orForbidden(err)
 	}
 	return nil
 }
@@ -525,7 +568,7 @@ func (w *bsWrite) save() error {
 		}
 		err = w.tx.Table(w.m.Table).Create(w.cols).Error
 	} else if len(w.cols) > 0 {
-		err = w.tx.Table(w.m.Table).Where("id = ?", w.id).Updates(w.cols).Error
+		err = w.update()
 	}
 	if err != nil {
 		return w.duplicate(err)
@@ -544,6 +587,30 @@ func (w *bsWrite) save() error {
 		return h(w)
 	}
 	return nil
+}
+
+// update writes w.cols to the row, its columns in name order, on the
+// transaction's connection: GORM's Updates built the statement again on
+// every write, three quarters of the cost of the UPDATE. Errors are
+// translated as GORM translates them (duplicate keys).
+func (w *bsWrite) update() error {
+	var b strings.Builder
+	args := make([]any, 0, len(w.cols)+1)
+	b.WriteString("UPDATE " + w.m.Table + " SET ")
+	for i, c := range slices.Sorted(maps.Keys(w.cols)) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`"` + c + `" = ?`)
+		args = append(args, w.cols[c])
+	}
+	b.WriteString(" WHERE id = ?")
+	args = append(args, w.id)
+	_, err := w.tx.Statement.ConnPool.ExecContext(w.tx.Statement.Context, bsDialectOf(w.tx).numbered(b.String()), args...)
+	if t, ok := w.tx.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+		err = t.Translate(err)
+	}
+	return err
 }
 
 // duplicate turns a unique-index violation into DRF's field message.

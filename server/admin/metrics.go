@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +25,23 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	inFlight *prometheus.GaugeVec
+	// series keeps each label set's counter and histogram (by seriesKey)
+	// and gauges each API's gauge: finding them in the vectors hashes
+	// every label value, three times a request. The label sets are as few
+	// as the series.
+	series, gauges sync.Map
+}
+
+// seriesKey is the label set of one request's series.
+type seriesKey struct {
+	api, route, method string
+	status             int
+}
+
+// seriesOf are the series a request with one label set counts in.
+type seriesOf struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // NewMetrics registers on reg the HTTP metrics (filled by Middleware), the
@@ -88,7 +106,7 @@ func (m *Metrics) Middleware(apiOf func(echo.Context) string) echo.MiddlewareFun
 		return func(c echo.Context) error {
 			start := time.Now()
 			api := apiOf(c)
-			g := m.inFlight.WithLabelValues(api)
+			g := m.gauge(api)
 			g.Inc()
 			defer g.Dec()
 			method := methodLabel(c.Request().Method)
@@ -106,11 +124,33 @@ func (m *Metrics) Middleware(apiOf func(echo.Context) string) echo.MiddlewareFun
 			if !c.Response().Committed && errors.As(err, &he) {
 				status = he.Code
 			}
-			m.requests.WithLabelValues(api, route, method, strconv.Itoa(status)).Inc()
-			m.latency.WithLabelValues(api, route, method).Observe(time.Since(start).Seconds())
+			ser := m.seriesFor(seriesKey{api, route, method, status})
+			ser.requests.Inc()
+			ser.latency.Observe(time.Since(start).Seconds())
 			return err
 		}
 	}
+}
+
+// gauge is the in-flight gauge of api.
+func (m *Metrics) gauge(api string) prometheus.Gauge {
+	if g, ok := m.gauges.Load(api); ok {
+		return g.(prometheus.Gauge)
+	}
+	g, _ := m.gauges.LoadOrStore(api, m.inFlight.WithLabelValues(api))
+	return g.(prometheus.Gauge)
+}
+
+// seriesFor is the counter and histogram of k.
+func (m *Metrics) seriesFor(k seriesKey) *seriesOf {
+	if s, ok := m.series.Load(k); ok {
+		return s.(*seriesOf)
+	}
+	s, _ := m.series.LoadOrStore(k, &seriesOf{
+		requests: m.requests.WithLabelValues(k.api, k.route, k.method, strconv.Itoa(k.status)),
+		latency:  m.latency.WithLabelValues(k.api, k.route, k.method),
+	})
+	return s.(*seriesOf)
 }
 
 // methodLabel is the request method when it is a standard one, else

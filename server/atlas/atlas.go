@@ -156,15 +156,9 @@ var validationSpec = sync.OnceValues(func() (*openapi3.T, error) {
 	}
 	spec.Servers = nil
 	// Tokens are checked by the authenticate middleware. kin-openapi's own
-	// security check reads the whole request body into memory (to give
-	// each AuthenticationFunc a copy), which would buffer every upload, so
-	// the validator's copy of the spec has no security requirements.
-	spec.Security = nil
-	for _, item := range spec.Paths.Map() {
-		for _, op := range item.Operations() {
-			op.Security = nil
-		}
-	}
+	// security check reads the whole request body into memory, which would
+	// buffer every upload.
+	validator.DropSecurity(spec)
 	return spec, nil
 })
 

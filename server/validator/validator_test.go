@@ -1,12 +1,14 @@
 package validator
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 	echomiddleware "github.com/oapi-codegen/echo-middleware"
 )
@@ -135,5 +137,51 @@ func TestIsUUIDAnswersAsTheRegexps(t *testing.T) {
 	}
 	if matches < 10 {
 		t.Fatalf("only %d of %d cases are UUIDs: the test checks too little", matches, len(cases))
+	}
+}
+
+// After DropSecurity the validator checks a request without asking any
+// AuthenticationFunc (and so without reading its body for one), and still
+// checks its parameters.
+func TestDropSecuritySkipsTheSecurityCheck(t *testing.T) {
+	const secured = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+security: [{token: []}]
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+paths:
+  /things/{id}:
+    get:
+      security: [{token: []}]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+`
+	for _, drop := range []bool{false, true} {
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(secured))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if drop {
+			DropSecurity(doc)
+		}
+		asked := 0
+		e := echo.New()
+		e.Use(Middleware(doc, &echomiddleware.Options{Options: openapi3filter.Options{
+			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { asked++; return nil },
+		}}))
+		e.GET("/things/:id", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+		for path, want := range map[string]int{"/things/7": http.StatusOK, "/things/x": http.StatusBadRequest} {
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			if rec.Code != want {
+				t.Errorf("drop %v: GET %s = %d, want %d", drop, path, rec.Code, want)
+			}
+		}
+		if drop && asked != 0 || !drop && asked == 0 {
+			t.Errorf("drop %v: the AuthenticationFunc was asked %d times", drop, asked)
+		}
 	}
 }

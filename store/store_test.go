@@ -196,6 +196,61 @@ func TestGroupCommitEachWriteGetsItsOwnResult(t *testing.T) {
 	}
 }
 
+// A write alone in its batch runs without a savepoint: when it fails, its
+// transaction is rolled back, so its rows go and the error is its own.
+func TestALoneWriteIsUndoneWhenItFails(t *testing.T) {
+	t.Parallel()
+	st, err := Open(t.TempDir(), Tables{1: {&attachmentRow{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	id := func(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+	insert := func(i int, then func(tx *gorm.DB) error) func(tx *gorm.DB) error {
+		return func(tx *gorm.DB) error {
+			if err := tx.Create(&attachmentRow{ID: id(i)}).Error; err != nil {
+				return err
+			}
+			return then(tx)
+		}
+	}
+	stored := func(i int) int64 {
+		var n int64
+		if err := st.R.Model(&attachmentRow{}).Where("id = ?", id(i)).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	boom := errors.New("boom")
+	bg := context.Background()
+	if err := st.Write(bg, insert(1, func(*gorm.DB) error { return boom })); !errors.Is(err, boom) {
+		t.Errorf("failing write: %v; want boom", err)
+	}
+	if err := st.Write(bg, insert(2, func(tx *gorm.DB) error { return tx.Create(&attachmentRow{ID: id(2)}).Error })); !errors.Is(err, gorm.ErrDuplicatedKey) {
+		t.Errorf("duplicate key: %v; want ErrDuplicatedKey", err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	if err := st.Write(ctx, insert(3, func(*gorm.DB) error { cancel(); return nil })); !errors.Is(err, context.Canceled) {
+		t.Errorf("caller hung up during its write: %v; want context.Canceled", err)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != "write 4 panics" {
+				t.Errorf("panicking write: recovered %v; want its own panic", p)
+			}
+		}()
+		_ = st.Write(bg, insert(4, func(*gorm.DB) error { panic("write 4 panics") }))
+	}()
+	if err := st.Write(bg, insert(5, func(*gorm.DB) error { return nil })); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range map[int]int64{1: 0, 2: 0, 3: 0, 4: 0, 5: 1} {
+		if got := stored(i); got != want {
+			t.Errorf("write %d: %d rows stored; want %d", i, got, want)
+		}
+	}
+}
+
 // GORM's cache of prepared statements is bounded: statements of ever new
 // text (a list's SQL varies with its filters) do not pile up.
 func TestPreparedStatementsAreBounded(t *testing.T) {

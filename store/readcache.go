@@ -294,6 +294,16 @@ func (s *Store) CachedTagged(key, tag string, fill func() ([]byte, error)) ([]by
 	return v, nil
 }
 
+// CachedOnly returns the answer kept under key, if there is one (a hit);
+// it computes nothing and counts no miss.
+func (s *Store) CachedOnly(key string) ([]byte, bool) {
+	v, _, ok := s.reads.get(key)
+	if ok {
+		s.stats.cacheHits.Add(1)
+	}
+	return v, ok
+}
+
 // RefreshTagged computes with fill the answer a read of key (tagged tag)
 // would give, and keeps it in place of the one kept, unless a write that
 // names tag, or any record, commits while fill runs. A write's handler

@@ -113,7 +113,7 @@ func Register(e *echo.Echo, d Deps) (*mount.API, error) {
 	})
 	etags := conditional(e)
 	stack := func(p portal) []echo.MiddlewareFunc {
-		return []echo.MiddlewareFunc{headAsGet, middleware.BodyLimit(maxBody), h.authenticate(p), validate, etags}
+		return []echo.MiddlewareFunc{headAsGet, middleware.BodyLimit(maxBody), h.authenticate(p), h.answerCached, validate, etags}
 	}
 	api.Group("/api", stack(noPortal)...)
 	api.Group("/api/private", stack(privatePortal)...)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/sessionhub/sessionhub/server/servertest"
 	"github.com/sessionhub/sessionhub/store"
 )
 
@@ -200,4 +202,51 @@ func TestSessionEditKeepsItsAnswerForTheEditor(t *testing.T) {
 	if body, _, hit := get(changer); hit || !strings.Contains(string(body), "with a query") {
 		t.Fatalf("after a PATCH with a query: hit %v, %s", hit, body)
 	}
+}
+
+// A GET answered from the cache (before the spec's validation) answers
+// what its first, uncached read answered: status, headers and body, for a
+// record (with its ETag), a record with a query and a list. A GET that
+// fails the validation is never kept, so it fails every time.
+func TestCachedAnswerIsTheFirstAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if f.env.Store.Dialect() != store.SQLite {
+		t.Skip("the read cache is off on PostgreSQL")
+	}
+	st := f.env.Store
+	headers := func(res *servertest.Response) http.Header {
+		h := res.Header.Clone()
+		h.Del("Date")
+		h.Del("X-Request-Id")
+		return h
+	}
+	s1 := "/api/private/stem/session/" + f.id["S1"] + "/"
+	for _, path := range []string{s1, s1 + "?include[]=projects.*", "/api/private/stem/session/?sort[]=name"} {
+		first := f.do(reader, "GET", path, nil)
+		before := st.Stats().ReadCacheHits
+		again := f.do(reader, "GET", path, nil)
+		if st.Stats().ReadCacheHits != before+1 {
+			t.Fatalf("GET %s again: not answered from the cache", path)
+		}
+		if first.StatusCode != http.StatusOK || again.StatusCode != first.StatusCode ||
+			!bytes.Equal(again.Body, first.Body) || !reflect.DeepEqual(headers(again), headers(first)) {
+			t.Fatalf("GET %s: first %d %v %s; from the cache %d %v %s", path,
+				first.StatusCode, headers(first), first.Body, again.StatusCode, headers(again), again.Body)
+		}
+		if path == s1 && first.Header.Get("ETag") == "" {
+			t.Fatalf("GET %s: no ETag", path)
+		}
+		head := f.env.Do("HEAD", path, f.tok[reader], nil)
+		if head.StatusCode != http.StatusOK || len(head.Body) != 0 || !reflect.DeepEqual(headers(head), headers(first)) {
+			t.Fatalf("HEAD %s: %d %v %q", path, head.StatusCode, headers(head), head.Body)
+		}
+	}
+	for range 2 {
+		if res := f.do(reader, "GET", "/api/private/stem/session/?limit=many", nil); res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("GET with a bad limit: %d %s", res.StatusCode, res.Body)
+		}
+	}
+	// Another user's GET of a URL the reader has cached is the other's own.
+	f.must(outsider, "GET", s1, nil, http.StatusNotFound)
 }

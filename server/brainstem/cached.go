@@ -49,6 +49,32 @@ func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID stri
 	}
 }
 
+// answerCached answers a GET from the read cache before the spec's
+// validation, which was 7 % of the CPU of such a read. Only the answer
+// to the same caller's earlier GET of the same URL is kept (readKey), and
+// only if it was a 200: that request passed the validation, and a GET's
+// validation reads its URL alone (no GET takes a body or a header
+// parameter). The answer is the one cacheReads and conditional give.
+func (h *Handlers) answerCached(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodGet {
+			return next(c)
+		}
+		body, ok := h.st.CachedOnly(readKey(c))
+		if !ok {
+			return next(c)
+		}
+		w := c.Response()
+		if recordRoute(c) {
+			w.Header().Set("ETag", etagOf(body))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, err := w.Write(body)
+		return err
+	}
+}
+
 // errNotKept tells Cached not to keep an answer that is not a 200 with
 // JSON data; the answer itself is passed on as it is.
 var errNotKept = errors.New("brainstem: answer not kept")

@@ -354,6 +354,9 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		errs = append(errs, s.checkpoints.close())
 	}
+	if s.revocations != nil {
+		errs = append(errs, s.revocations.close())
+	}
 	// The writer closes last: on SQLite the last connection to close
 	// copies the WAL back and removes it, which a read-only one cannot.
 	var pools []*gorm.DB

@@ -303,7 +303,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg.Metrics = metrics
 	requests := server.NewLogBuffer(stderr, 100*time.Millisecond)
 	defer requests.Close()
-	cfg.RequestLog = slog.New(slog.NewJSONHandler(requests, nil))
+	cfg.RequestLog = slog.New(server.NewRequestLineHandler(requests))
 	e, err := server.New(st, log, cfg)
 	if err != nil {
 		return err

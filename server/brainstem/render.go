@@ -9,8 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/sessionhub/sessionhub/server/jsontext"
 	bsdb "github.com/sessionhub/sessionhub/store/brainstem"
 )
 
@@ -34,7 +34,7 @@ func (o object) appendJSON(buf []byte) ([]byte, error) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, m.key)
+		buf = jsontext.AppendString(buf, m.key)
 		buf = append(buf, ':')
 		var err error
 		if buf, err = appendValue(buf, m.value); err != nil {
@@ -65,14 +65,14 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 		}
 		return append(buf, ']'), nil
 	case string:
-		return appendString(buf, x), nil
+		return jsontext.AppendString(buf, x), nil
 	case []string:
 		buf = append(buf, '[')
 		for i, s := range x {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, s)
+			buf = jsontext.AppendString(buf, s)
 		}
 		return append(buf, ']'), nil
 	case bool:
@@ -94,51 +94,6 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(buf, b...), nil
-}
-
-// appendString writes s as a JSON string (no HTML escaping, invalid UTF-8
-// replaced by U+FFFD, as encoding/json does).
-func appendString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' {
-			j++
-		}
-		buf = append(buf, s[i:j]...) // a run that needs no escaping, copied at once
-		if i = j; i == len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf { // a quote, a backslash or a control byte
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = append(buf, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			buf = append(buf, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(buf, '"')
 }
 
 // without drops the excluded fields ("*" drops all but the included ones).

@@ -1,4 +1,4 @@
-package brainstem
+package jsontext
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// appendString writes what encoding/json writes, read back: the same
+// AppendString writes what encoding/json writes, read back: the same
 // string, with invalid UTF-8 as U+FFFD.
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\ncr\r", "\x00\x01\x1f\x7f",
@@ -23,17 +23,17 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := appendString(nil, s)
+		got := AppendString(nil, s)
 		var back, want string
 		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatalf("appendString(%q) = %s: not JSON: %v", s, got, err)
+			t.Fatalf("AppendString(%q) = %s: not JSON: %v", s, got, err)
 		}
 		enc, _ := json.Marshal(s)
 		if err := json.Unmarshal(enc, &want); err != nil {
 			t.Fatal(err)
 		}
 		if back != want {
-			t.Fatalf("appendString(%q) reads back as %q, encoding/json's as %q", s, back, want)
+			t.Fatalf("AppendString(%q) reads back as %q, encoding/json's as %q", s, back, want)
 		}
 	})
 }

@@ -28,13 +28,17 @@ func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID stri
 			return f(c, req)
 		}
 		var other any
-		body, err := h.st.CachedTagged(readKey(c), readTag(c, req), func() ([]byte, error) {
+		kept, err := h.st.CachedTagged(readKey(c), readTag(c, req), func() ([]byte, error) {
 			res, err := f(c, req)
 			if err != nil {
 				return nil, err
 			}
 			if r, isData := res.(response); isData && r.status == http.StatusOK {
-				return appendValue(make([]byte, 0, 1024), r.body)
+				body, err := appendValue(make([]byte, 0, 1024), r.body)
+				if err != nil {
+					return nil, err
+				}
+				return keptForm(body, recordRoute(c)), nil
 			}
 			other = res
 			return nil, errNotKept
@@ -45,6 +49,7 @@ func (h *Handlers) cacheReads(f brainstemapi.StrictHandlerFunc, operationID stri
 		case err != nil:
 			return nil, err
 		}
+		_, body := keptBody(kept)
 		return ok(encoded(body)), nil
 	}
 }
@@ -60,19 +65,46 @@ func (h *Handlers) answerCached(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Method != http.MethodGet {
 			return next(c)
 		}
-		body, ok := h.st.CachedOnly(readKey(c))
+		kept, ok := h.st.CachedOnly(readKey(c))
 		if !ok {
 			return next(c)
 		}
+		etag, body := keptBody(kept)
 		w := c.Response()
 		if recordRoute(c) {
-			w.Header().Set("ETag", etagOf(body))
+			if etag == "" {
+				etag = etagOf(body)
+			}
+			w.Header().Set("ETag", etag)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, err := w.Write(body)
 		return err
 	}
+}
+
+// etagLen is the length of etagOf's ETags.
+const etagLen = len(`"`) + 32 + len(`"`)
+
+// keptForm is what the read cache keeps of a 200 answer's body: on a
+// record's URL its ETag first, so that a hit does not hash the body again
+// (that was 4 % of the CPU of a cached read); elsewhere the body alone.
+// The two cannot be mistaken: a body is a JSON object, an ETag a string.
+func keptForm(body []byte, record bool) []byte {
+	if !record {
+		return body
+	}
+	return append(append(make([]byte, 0, etagLen+len(body)), etagOf(body)...), body...)
+}
+
+// keptBody splits what keptForm kept into the ETag ("" if none) and the
+// body.
+func keptBody(kept []byte) (etag string, body []byte) {
+	if len(kept) >= etagLen && kept[0] == '"' {
+		return string(kept[:etagLen]), kept[etagLen:]
+	}
+	return "", kept
 }
 
 // errNotKept tells Cached not to keep an answer that is not a 200 with

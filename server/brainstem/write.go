@@ -98,7 +98,7 @@ func changeSession(ctx context.Context, h *Handlers, id string, body any, full b
 		if err != nil {
 			return response{}, err
 		}
-		h.st.KeepWritten(answer, r.refresh.key, r.refresh.tag, kept)
+		h.st.KeepWritten(answer, r.refresh.key, r.refresh.tag, keptForm(kept, true))
 		return ok(encoded(kept)), nil
 	}
 	if r.refresh == nil {
@@ -110,12 +110,17 @@ func changeSession(ctx context.Context, h *Handlers, id string, body any, full b
 		if err != nil {
 			return nil, err
 		}
-		return appendValue(make([]byte, 0, 1024), res.body)
+		body, err := appendValue(make([]byte, 0, 1024), res.body)
+		if err != nil {
+			return nil, err
+		}
+		return keptForm(body, true), nil
 	})
 	if err != nil {
 		return response{}, err
 	}
-	return ok(encoded(kept)), nil
+	_, got := keptBody(kept)
+	return ok(encoded(got)), nil
 }
 
 // deleteRecord deletes record id of model for the caller.

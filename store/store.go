@@ -527,8 +527,9 @@ func (s *Store) runQueued() {
 	}
 }
 
-// runBatch runs batch in one transaction, one savepoint per write, commits
-// once, then empties the read cache and answers each write. If SQLite
+// runBatch runs batch in one transaction, one savepoint per write (none
+// for a write alone), commits once, then empties the read cache and
+// answers each write. If SQLite
 // ended the transaction itself (it may roll the whole transaction back on
 // a full disk or an I/O error), the writes that ran are answered with that
 // error and the ones not yet run are returned to run in a new transaction.

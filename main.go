@@ -315,7 +315,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	g := newGraceful(e)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()), "blobs", st.Blobs().Describe())
-	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
+	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log, requests)
 }
 
 // bootstrapAdmin creates admin@localhost and prints a token for it when the

@@ -106,8 +106,10 @@ const cutWait = 10 * time.Second
 // serve runs srv on ln until ctx ends, then shuts down: no new connections,
 // in-flight requests get timeout to finish, and the rest are cut (their
 // contexts cancelled, their connections closed) and given a moment to clean
-// up. A shutdown, cut or not, returns nil.
-func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger) error {
+// up. A shutdown, cut or not, returns nil. requests is the buffer of the
+// request lines: it is flushed before the last line of the shutdown, so
+// that the lines of the requests finished during it come first.
+func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger, requests interface{ Flush() }) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -123,6 +125,7 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 		return serr
 	}
 	if err == nil {
+		requests.Flush()
 		log.Info("shut down")
 		return nil
 	}
@@ -136,6 +139,7 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 	for g.inFlight.Load() > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
+	requests.Flush()
 	log.Warn("shut down; cut requests still running after the shutdown timeout", "cut", n, "not_finished", g.inFlight.Load())
 	return nil
 }

@@ -3,8 +3,8 @@ package atlas
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/sessionhub/sessionhub/server/jsontext"
 	atlasdb "github.com/sessionhub/sessionhub/store/atlas"
 )
 
@@ -27,7 +27,7 @@ func encodeSession(s *atlasdb.Session, atts []atlasdb.Attachment) ([]byte, error
 	b = append(b, `,"session_created_at":`...)
 	b = appendTime(b, s.CreatedAt)
 	b = append(b, `,"session_created_by":`...)
-	b = appendJSONString(b, s.CreatedBy)
+	b = jsontext.AppendHTMLString(b, s.CreatedBy)
 	b = append(b, `,"session_description":`...)
 	b = appendNullString(b, s.Description)
 	b = append(b, `,"session_id":"`...)
@@ -53,62 +53,7 @@ func appendNullString(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendJSONString(b, *s)
-}
-
-// appendJSONString appends s as encoding/json writes it with HTML escaping
-// on (json.Encoder's default): <, > and & as \u003c etc., U+2028 and U+2029
-// escaped, invalid UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return jsontext.AppendHTMLString(b, *s)
 }
 
 // plainEmail reports whether e is a bare dot-atom address (local@domain of

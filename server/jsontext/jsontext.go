@@ -4,14 +4,32 @@ package jsontext
 
 import "unicode/utf8"
 
-// AppendString appends s as a JSON string (no HTML escaping, invalid UTF-8
-// replaced by U+FFFD, as encoding/json does).
-func AppendString(buf []byte, s string) []byte {
+// AppendString appends s as a JSON string byte for byte as encoding/json
+// writes it with HTML escaping off (json.Encoder.SetEscapeHTML(false)):
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func AppendString(buf []byte, s string) []byte { return appendString(buf, s, &safe) }
+
+// AppendHTMLString is AppendString with HTML escaping on, as json.Marshal
+// and a json.Encoder by default write it: <, > and & as \u003c, \u003e
+// and \u0026.
+func AppendHTMLString(buf []byte, s string) []byte { return appendString(buf, s, &htmlSafe) }
+
+// safe and htmlSafe say which ASCII bytes a JSON string holds as they are.
+var safe, htmlSafe [utf8.RuneSelf]bool
+
+func init() {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\'
+		htmlSafe[c] = safe[c] && c != '<' && c != '>' && c != '&'
+	}
+}
+
+func appendString(buf []byte, s string, ok *[utf8.RuneSelf]bool) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
 		j := i
-		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' {
+		for j < len(s) && s[j] < utf8.RuneSelf && ok[s[j]] {
 			j++
 		}
 		buf = append(buf, s[i:j]...) // a run that needs no escaping, copied at once
@@ -19,10 +37,14 @@ func AppendString(buf []byte, s string) []byte {
 			break
 		}
 		c := s[i]
-		if c < utf8.RuneSelf { // a quote, a backslash or a control byte
+		if c < utf8.RuneSelf { // a quote, a backslash, a control byte or <, >, &
 			switch c {
 			case '"', '\\':
 				buf = append(buf, '\\', c)
+			case '\b':
+				buf = append(buf, '\\', 'b')
+			case '\f':
+				buf = append(buf, '\\', 'f')
 			case '\n':
 				buf = append(buf, '\\', 'n')
 			case '\r':

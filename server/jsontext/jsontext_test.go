@@ -1,19 +1,20 @@
 package jsontext
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
 )
 
-// AppendString writes what encoding/json writes, read back: the same
-// string, with invalid UTF-8 as U+FFFD.
+// AppendString and AppendHTMLString write byte for byte what encoding/json
+// writes, with HTML escaping off and on.
 func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\ncr\r", "\x00\x01\x1f\x7f",
+	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\ncr\r", "\x00\x01\x1f\x7f", "\b\f",
 		"ünïcödé", "\u2028\u2029", "bad \xff utf8 \xe2\x82", "<html>&amp;", "ends with \\"} {
 		f.Add(s)
 	}
-	const alphabet = "a\"\\\n\t\x01\x7f\xc3\xa9\xe2\x80\xa8\xff "
+	const alphabet = "a\"\\\n\t\b\f\x01\x7f<>&\xc3\xa9\xe2\x80\xa8\xff "
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 200 {
 		b := make([]byte, r.IntN(24))
@@ -23,17 +24,20 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := AppendString(nil, s)
-		var back, want string
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatalf("AppendString(%q) = %s: not JSON: %v", s, got, err)
-		}
-		enc, _ := json.Marshal(s)
-		if err := json.Unmarshal(enc, &want); err != nil {
-			t.Fatal(err)
-		}
-		if back != want {
-			t.Fatalf("AppendString(%q) reads back as %q, encoding/json's as %q", s, back, want)
+		for _, html := range []bool{false, true} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(html)
+			if err := enc.Encode(s); err != nil {
+				t.Fatal(err)
+			}
+			got := AppendString(nil, s)
+			if html {
+				got = AppendHTMLString(nil, s)
+			}
+			if string(got)+"\n" != want.String() {
+				t.Fatalf("escape HTML %v: AppendString(%q) = %s; encoding/json writes %s", html, s, got, want.Bytes())
+			}
 		}
 	})
 }

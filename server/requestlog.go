@@ -45,9 +45,9 @@ func (h *requestLineHandler) Handle(ctx context.Context, r slog.Record) error {
 	buf := append((*bp)[:0], `{"time":"`...)
 	buf = r.Time.Round(0).AppendFormat(buf, time.RFC3339Nano)
 	buf = append(buf, `","level":`...)
-	buf = jsontext.AppendString(buf, r.Level.String())
+	buf = jsontext.AppendLogString(buf, r.Level.String())
 	buf = append(buf, `,"msg":`...)
-	buf = jsontext.AppendString(buf, r.Message)
+	buf = jsontext.AppendLogString(buf, r.Message)
 	plain := true
 	r.Attrs(func(a slog.Attr) bool {
 		if a.Key == "" {
@@ -55,11 +55,11 @@ func (h *requestLineHandler) Handle(ctx context.Context, r slog.Record) error {
 			return false
 		}
 		buf = append(buf, ',')
-		buf = jsontext.AppendString(buf, a.Key)
+		buf = jsontext.AppendLogString(buf, a.Key)
 		buf = append(buf, ':')
 		switch a.Value.Kind() {
 		case slog.KindString:
-			buf = jsontext.AppendString(buf, a.Value.String())
+			buf = jsontext.AppendLogString(buf, a.Value.String())
 		case slog.KindInt64:
 			buf = strconv.AppendInt(buf, a.Value.Int64(), 10)
 		case slog.KindDuration:

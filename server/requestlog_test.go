@@ -15,7 +15,7 @@ import (
 // other kinds of values, groups, levels and times in other zones.
 func TestRequestLineHandlerWritesWhatSlogWrites(t *testing.T) {
 	t.Parallel()
-	const alphabet = "a/?=&%\"\\\n\t\x01\x7f\xc3\xa9\xe2\x80\xa8\xff <>"
+	const alphabet = "a/?=&%\"\\\n\t\b\f\x01\x7f\xc3\xa9\xe2\x80\xa8\xff <>"
 	r := rand.New(rand.NewPCG(3, 4))
 	text := func() string {
 		b := make([]byte, r.IntN(20))

@@ -7,12 +7,16 @@ import "unicode/utf8"
 // AppendString appends s as a JSON string byte for byte as encoding/json
 // writes it with HTML escaping off (json.Encoder.SetEscapeHTML(false)):
 // invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func AppendString(buf []byte, s string) []byte { return appendString(buf, s, &safe) }
+func AppendString(buf []byte, s string) []byte { return appendString(buf, s, &safe, true) }
 
 // AppendHTMLString is AppendString with HTML escaping on, as json.Marshal
 // and a json.Encoder by default write it: <, > and & as \u003c, \u003e
 // and \u0026.
-func AppendHTMLString(buf []byte, s string) []byte { return appendString(buf, s, &htmlSafe) }
+func AppendHTMLString(buf []byte, s string) []byte { return appendString(buf, s, &htmlSafe, true) }
+
+// AppendLogString is AppendString as log/slog's JSON handler writes it,
+// which escapes \b and \f as \u0008 and \u000c.
+func AppendLogString(buf []byte, s string) []byte { return appendString(buf, s, &safe, false) }
 
 // safe and htmlSafe say which ASCII bytes a JSON string holds as they are.
 var safe, htmlSafe [utf8.RuneSelf]bool
@@ -24,7 +28,9 @@ func init() {
 	}
 }
 
-func appendString(buf []byte, s string, ok *[utf8.RuneSelf]bool) []byte {
+// appendString escapes the ASCII bytes ok does not hold; named writes \b
+// and \f so rather than as \u00XX.
+func appendString(buf []byte, s string, ok *[utf8.RuneSelf]bool, named bool) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
@@ -41,10 +47,14 @@ func appendString(buf []byte, s string, ok *[utf8.RuneSelf]bool) []byte {
 			switch c {
 			case '"', '\\':
 				buf = append(buf, '\\', c)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
+			case '\b', '\f':
+				if !named {
+					buf = append(buf, '\\', 'u', '0', '0', '0', hex[c])
+				} else if c == '\b' {
+					buf = append(buf, '\\', 'b')
+				} else {
+					buf = append(buf, '\\', 'f')
+				}
 			case '\n':
 				buf = append(buf, '\\', 'n')
 			case '\r':

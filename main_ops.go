@@ -107,8 +107,9 @@ const cutWait = 10 * time.Second
 // in-flight requests get timeout to finish, and the rest are cut (their
 // contexts cancelled, their connections closed) and given a moment to clean
 // up. A shutdown, cut or not, returns nil. requests is the buffer of the
-// request lines: it is flushed before the last line of the shutdown, so
-// that the lines of the requests finished during it come first.
+// request lines: it is flushed before the first and the last line of the
+// shutdown, so that each request's line comes before the shutdown's line
+// that follows the request.
 func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger, requests interface{ Flush() }) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -117,6 +118,7 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 		return err
 	case <-ctx.Done():
 	}
+	requests.Flush()
 	log.Info("shutting down; finishing in-flight requests", "timeout", timeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

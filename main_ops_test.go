@@ -14,11 +14,12 @@ import (
 	"github.com/sessionhub/sessionhub/server/servertest"
 )
 
-// TestShutdownWritesRequestLinesBeforeItsLastLine: the lines of requests
-// finished during a shutdown wait in the request log's buffer; serve
-// writes them before its last line ("shut down"), both when the requests
-// finish in time and when they are cut. Before, they came out after it,
-// when the buffer was closed.
+// TestShutdownWritesRequestLinesBeforeItsLastLine: request lines wait in
+// the request log's buffer; serve writes those of the requests finished
+// before the shutdown before its first line ("shutting down"), and those
+// of the requests finished during it before its last line ("shut down"),
+// both when they finish in time and when they are cut. Before, they came
+// out after the last line, when the buffer was closed.
 func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -38,6 +39,11 @@ func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 			defer requests.Close()
 			entered, release := make(chan struct{}), make(chan struct{})
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/before" {
+					io.WriteString(requests, "request line of /before\n") // before the answer, as the request logger does
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
 				close(entered)
 				select {
 				case <-release:
@@ -56,6 +62,12 @@ func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- g.serve(ctx, srv, ln, tc.timeout, log, requests) }()
 
+			// A request finished before the shutdown.
+			res, err := http.Get("http://" + ln.Addr().String() + "/before")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
 			got := make(chan error, 1)
 			go func() {
 				res, err := http.Get("http://" + ln.Addr().String() + "/in-flight")
@@ -82,6 +94,9 @@ func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 				t.Fatal("serve did not return")
 			}
 			s := out.String()
+			if before, first := strings.Index(s, "request line of /before"), strings.Index(s, `msg="shutting down`); before < 0 || first < 0 || before > first {
+				t.Fatalf("log:\n%s\nwant the line of the request before the shutdown before its first line", s)
+			}
 			line, last := strings.Index(s, "request line of /in-flight"), strings.Index(s, tc.lastLine)
 			if line < 0 || last < 0 || line > last {
 				t.Fatalf("log:\n%s\nwant the request's line before %s", s, tc.lastLine)

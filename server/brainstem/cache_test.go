@@ -2,9 +2,11 @@ package brainstem_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,4 +251,69 @@ func TestCachedAnswerIsTheFirstAnswer(t *testing.T) {
 	}
 	// Another user's GET of a URL the reader has cached is the other's own.
 	f.must(outsider, "GET", s1, nil, http.StatusNotFound)
+}
+
+// A PATCH of a session's own fields answers the session's relation lists
+// as the editor may see them (the lists read before the change, the row
+// after it): byte for byte what the database then gives a GET, for the
+// owner, who sees every project and data storage, and for a member who
+// does not see one of the data storages. The callers who may not see the session or change it
+// get 404 and 403, and change nothing.
+func TestSessionPatchAnswersItsRelations(t *testing.T) {
+	t.Parallel()
+	f := newModulesFixture(t)
+	st := f.env.Store
+	st.SetReadCacheBytes(0) // every GET is what the database gives
+	f.id["Hidden"] = f.create(owner, "/api/private/stem/project/", "project", map[string]any{"name": "Hidden"})
+	s1 := "/api/private/stem/session/" + f.id["S1"] + "/"
+	f.must(owner, "PATCH", s1, map[string]any{
+		"projects": []string{f.id["Lab"], f.id["Hidden"]}, "datastorage": []string{f.id["Disk"], f.id["Cloud"]}}, http.StatusOK)
+
+	type lists struct {
+		Projects        []string `json:"projects"`
+		DataStorage     []string `json:"datastorage"`
+		Behaviors       []string `json:"behaviors"`
+		DataAcquisition []string `json:"dataacquisition"`
+		Manipulations   []string `json:"manipulations"`
+		Name            string   `json:"name"`
+		Storage         string   `json:"name_used_in_storage"`
+		DateTime        string   `json:"date_time"`
+	}
+	want := map[string]lists{
+		owner:   {Projects: sorted(f.id["Lab"], f.id["Hidden"]), DataStorage: []string{f.id["Disk"], f.id["Cloud"]}},
+		changer: {Projects: []string{f.id["Lab"]}, DataStorage: []string{f.id["Cloud"]}},
+	}
+	for i, user := range []string{owner, changer} {
+		if user == changer { // who may change a session may change it in each of its projects
+			f.must(owner, "PATCH", s1, map[string]any{"projects": []string{f.id["Lab"]}}, http.StatusOK)
+		}
+		name := fmt.Sprintf("S1 edited %d", i)
+		res := f.do(user, "PATCH", s1, map[string]any{"name": name, "date_time": "2024-05-06T07:08:09Z", "description": user})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH as %s: %d %s", user, res.StatusCode, res.Body)
+		}
+		get := f.do(user, "GET", s1, nil)
+		if !bytes.Equal(get.Body, res.Body) {
+			t.Fatalf("PATCH as %s answered %s, the GET after it %s", user, res.Body, get.Body)
+		}
+		var got struct{ Session lists }
+		res.JSON(t, &got)
+		w := want[user]
+		w.Behaviors, w.DataAcquisition, w.Manipulations = []string{f.id["Beh1"]}, []string{f.id["DA1"]}, []string{f.id["Man1"]}
+		w.Name, w.Storage, w.DateTime = name, strings.ReplaceAll(name, " ", "_"), "2024-05-06T07:08:09Z"
+		if !reflect.DeepEqual(got.Session, w) {
+			t.Fatalf("PATCH as %s answered %+v, want %+v", user, got.Session, w)
+		}
+	}
+	before := f.do(owner, "GET", s1, nil).Body
+	f.must(outsider, "PATCH", s1, map[string]any{"description": "outsider"}, http.StatusNotFound)
+	f.must(reader, "PATCH", s1, map[string]any{"description": "reader"}, http.StatusForbidden)
+	if after := f.do(owner, "GET", s1, nil).Body; !bytes.Equal(after, before) {
+		t.Fatalf("refused PATCHes changed the session: %s, then %s", before, after)
+	}
+}
+
+func sorted(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
 }

@@ -51,9 +51,7 @@ func memoSessionSelect(d *bsDialect, v Viewer) (string, []any) {
 func bsSessionSelect(d *bsDialect, v Viewer) (string, []any) {
 	projects := v.visibleOne("project", "bs_session_projects.project_id")
 	storages := v.visibleOne("datastorage", "bs_session_datastorages.data_storage_id")
-	return "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
-			"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
-			"bs_sessions.created_at, bs_sessions.updated_at, " +
+	return sessionRowCols + ", " +
 			"(SELECT " + d.jsonAgg("project_id") + " FROM bs_session_projects WHERE session_id = bs_sessions.id AND " + projects.sql + "), " +
 			d.sortedIDs("data_storage_id", "bs_session_datastorages WHERE session_id = bs_sessions.id AND "+storages.sql, "sort_order, id") + ", " +
 			bsModuleIDsSQL(d, "bs_dataacquisitions", "session_id", "bs_sessions.id", true) + ", " +
@@ -62,19 +60,38 @@ func bsSessionSelect(d *bsDialect, v Viewer) (string, []any) {
 		append(slices.Clip(projects.args), storages.args...)
 }
 
-func scanSession(rows *sql.Rows) (SessionRecord, error) {
-	var r SessionRecord
-	var dt sql.NullTime
-	var projects, dss, das, behaviors, manipulations string
-	err := rows.Scan(&r.ID, &r.Name, &r.Description, &dt, &r.ExtraFields, &r.DownloadLinks, &r.Tags,
-		&r.NameUsedInStorage, &r.CreatedAt, &r.UpdatedAt, &projects, &dss, &das, &behaviors, &manipulations)
-	if err != nil {
-		return r, err
-	}
+// sessionRowCols are the session's own columns, in the order of
+// sessionRowDest.
+const sessionRowCols = "bs_sessions.id, bs_sessions.name, bs_sessions.description, bs_sessions.date_time, " +
+	"bs_sessions.extra_fields, bs_sessions.download_links, bs_sessions.tags, bs_sessions.name_used_in_storage, " +
+	"bs_sessions.created_at, bs_sessions.updated_at"
+
+// sessionRowDest are the destinations of a scan of sessionRowCols into
+// r, the date and time into dt (setDateTime then takes it), with room
+// for the relation lists.
+func sessionRowDest(r *SessionRecord, dt *sql.NullTime) []any {
+	return append(make([]any, 0, 15), &r.ID, &r.Name, &r.Description, dt, &r.ExtraFields, &r.DownloadLinks,
+		&r.Tags, &r.NameUsedInStorage, &r.CreatedAt, &r.UpdatedAt)
+}
+
+// setDateTime sets the date and time a scan read.
+func (r *SessionRecord) setDateTime(dt sql.NullTime) {
+	r.DateTime = nil
 	if dt.Valid {
 		t := dt.Time
 		r.DateTime = &t
 	}
+}
+
+func scanSession(rows *sql.Rows) (SessionRecord, error) {
+	var r SessionRecord
+	var projects, dss, das, behaviors, manipulations string
+	var dt sql.NullTime
+	if err := rows.Scan(append(sessionRowDest(&r, &dt), &projects, &dss, &das, &behaviors, &manipulations)...); err != nil {
+		return r, err
+	}
+	r.setDateTime(dt)
+	var err error
 	if r.ProjectIDs, err = idList(projects); err != nil {
 		return r, err
 	}

@@ -237,7 +237,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	// The request lines wait in a buffer; the server's own lines go
+	// through it at once, after the request lines written before them.
+	requests := server.NewLogBuffer(stderr, 100*time.Millisecond)
+	defer requests.Close()
+	log := slog.New(slog.NewJSONHandler(requests.Direct(), nil))
 
 	if err := db.check(); err != nil {
 		return err
@@ -301,8 +305,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer stopAdmin()
 	cfg.Metrics = metrics
-	requests := server.NewLogBuffer(stderr, 100*time.Millisecond)
-	defer requests.Close()
 	cfg.RequestLog = slog.New(server.NewRequestLineHandler(requests))
 	e, err := server.New(st, log, cfg)
 	if err != nil {
@@ -315,7 +317,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	g := newGraceful(e)
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: *limits.idle, BaseContext: g.baseContext}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "data", *db.data, "database", string(st.Dialect()), "blobs", st.Blobs().Describe())
-	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log, requests)
+	return g.serve(ctx, srv, ln, *ops.shutdownTimeout, log)
 }
 
 // bootstrapAdmin creates admin@localhost and prints a token for it when the

@@ -106,11 +106,10 @@ const cutWait = 10 * time.Second
 // serve runs srv on ln until ctx ends, then shuts down: no new connections,
 // in-flight requests get timeout to finish, and the rest are cut (their
 // contexts cancelled, their connections closed) and given a moment to clean
-// up. A shutdown, cut or not, returns nil. requests is the buffer of the
-// request lines: it is flushed before the first and the last line of the
-// shutdown, so that each request's line comes before the shutdown's line
-// that follows the request.
-func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger, requests interface{ Flush() }) error {
+// up. A shutdown, cut or not, returns nil. log writes through the request
+// lines' buffer (server.LogBuffer.Direct), so that each request's line
+// comes before the shutdown's line that follows the request.
+func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -118,7 +117,6 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 		return err
 	case <-ctx.Done():
 	}
-	requests.Flush()
 	log.Info("shutting down; finishing in-flight requests", "timeout", timeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -127,7 +125,6 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 		return serr
 	}
 	if err == nil {
-		requests.Flush()
 		log.Info("shut down")
 		return nil
 	}
@@ -141,7 +138,6 @@ func (g *graceful) serve(ctx context.Context, srv *http.Server, ln net.Listener,
 	for g.inFlight.Load() > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	requests.Flush()
 	log.Warn("shut down; cut requests still running after the shutdown timeout", "cut", n, "not_finished", g.inFlight.Load())
 	return nil
 }

@@ -33,10 +33,10 @@ func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out servertest.SyncBuffer
-			log := slog.New(slog.NewTextHandler(&out, nil))
-			// Flushed only when told: an hour is longer than the test.
+			// Flushed only by the log's lines: an hour is longer than the test.
 			requests := server.NewLogBuffer(&out, time.Hour)
 			defer requests.Close()
+			log := slog.New(slog.NewTextHandler(requests.Direct(), nil))
 			entered, release := make(chan struct{}), make(chan struct{})
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/before" {
@@ -60,7 +60,7 @@ func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 			srv := &http.Server{Handler: g, BaseContext: g.baseContext}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
-			go func() { done <- g.serve(ctx, srv, ln, tc.timeout, log, requests) }()
+			go func() { done <- g.serve(ctx, srv, ln, tc.timeout, log) }()
 
 			// A request finished before the shutdown.
 			res, err := http.Get("http://" + ln.Addr().String() + "/before")

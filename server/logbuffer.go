@@ -10,7 +10,7 @@ import (
 // every interval or when logBufferMax bytes are waiting, instead of one
 // write (a system call) per request, which was 5 % of the CPU of a cached
 // answer. A line may reach w up to one interval late; Close writes what is
-// left.
+// left. Lines that must not wait go through Direct.
 type LogBuffer struct {
 	w   io.Writer
 	mu  sync.Mutex
@@ -70,6 +70,21 @@ func (b *LogBuffer) flushLocked() {
 	}
 	_, _ = b.w.Write(b.buf)
 	b.buf = b.buf[:0]
+}
+
+// Direct is a writer for the lines that must not wait (the server's own
+// log): each of its writes first writes the lines waiting in b, then its
+// own, at once. So every line reaches w in the order it was written,
+// whichever of the two took it.
+func (b *LogBuffer) Direct() io.Writer { return directWriter{b} }
+
+type directWriter struct{ b *LogBuffer }
+
+func (d directWriter) Write(p []byte) (int, error) {
+	d.b.mu.Lock()
+	defer d.b.mu.Unlock()
+	d.b.flushLocked()
+	return d.b.w.Write(p)
 }
 
 // Close stops the periodic flush and writes what is left; later writes go

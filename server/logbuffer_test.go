@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,56 @@ func TestLogBufferWritesLinesTogether(t *testing.T) {
 		t.Fatalf("a write after Close waited: %q", got[len(got)-10:])
 	}
 	b.Close()
+}
+
+// A line written through Direct goes out at once, after the lines
+// waiting before it; under concurrent writers every line still comes
+// after each line its writer wrote before it.
+func TestLogBufferDirectKeepsTheOrder(t *testing.T) {
+	t.Parallel()
+	var out lockedBuffer
+	b := NewLogBuffer(&out, time.Hour) // no periodic flush in this test
+	defer b.Close()
+	direct := b.Direct()
+	b.Write([]byte("request 1\n"))
+	direct.Write([]byte("server 1\n"))
+	if got := out.String(); got != "request 1\nserver 1\n" {
+		t.Fatalf("after a direct line: %q", got)
+	}
+	b.Write([]byte("request 2\n"))
+	if got := out.String(); got != "request 1\nserver 1\n" {
+		t.Fatalf("a request line went out alone: %q", got)
+	}
+	direct.Write([]byte("server 2\n"))
+	if got := out.String(); got != "request 1\nserver 1\nrequest 2\nserver 2\n" {
+		t.Fatalf("after a second direct line: %q", got)
+	}
+
+	var many lockedBuffer
+	b2 := NewLogBuffer(&many, time.Millisecond)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				b2.Write(fmt.Appendf(nil, "r %d %d\n", g, i))
+				b2.Direct().Write(fmt.Appendf(nil, "d %d %d\n", g, i))
+			}
+		}()
+	}
+	wg.Wait()
+	b2.Close()
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSuffix(many.String(), "\n"), "\n") {
+		if rest, ok := strings.CutPrefix(line, "d "); ok && !seen["r "+rest] {
+			t.Fatalf("%q came out before its writer's request line", line)
+		}
+		seen[line] = true
+	}
+	if len(seen) != 8*200*2 {
+		t.Fatalf("%d distinct lines out, want %d", len(seen), 8*200*2)
+	}
 }
 
 func TestLogBufferFlushesEveryInterval(t *testing.T) {

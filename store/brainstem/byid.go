@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/sessionhub/sessionhub/store"
 )
 
 // Reads of records by id, the hot path of every detail and include[]:
@@ -93,6 +95,26 @@ func writeVisible(b *strings.Builder, v Viewer, model string) []any {
 		args = append(args, c.args...)
 	}
 	return args
+}
+
+// queryOne runs text with args and reads its first row with scan; no row
+// is store.ErrNotFound.
+func queryOne(run queryRunner, text string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := run(text, args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return store.ErrNotFound
+	}
+	if err := scan(rows); err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 // scanRows reads every row of rows with scan and closes rows.

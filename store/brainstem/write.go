@@ -173,23 +173,15 @@ func (r *SessionRecord) columns() map[string]any {
 
 // readSessionRow reads r's row again, in tx, over its own columns.
 func readSessionRow(tx *gorm.DB, r *SessionRecord) error {
-	rows, err := inTx(tx)(bsDialectOf(tx).numbered("SELECT "+sessionRowCols+" FROM bs_sessions WHERE id = ?"), []any{r.ID})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
+	text := bsDialectOf(tx).numbered("SELECT " + sessionRowCols + " FROM bs_sessions WHERE id = ?")
+	return queryOne(inTx(tx), text, []any{r.ID}, func(rows *sql.Rows) error {
+		var dt sql.NullTime
+		if err := rows.Scan(sessionRowDest(r, &dt)...); err != nil {
 			return err
 		}
-		return store.ErrNotFound
-	}
-	var dt sql.NullTime
-	if err := rows.Scan(sessionRowDest(r, &dt)...); err != nil {
-		return err
-	}
-	r.setDateTime(dt)
-	return rows.Close()
+		r.setDateTime(dt)
+		return nil
+	})
 }
 
 // SessionTag is the read-cache tag of session id (store.Store.CachedTagged):
@@ -428,22 +420,10 @@ func (w *bsWrite) load() error {
 		b.WriteString(t + ".id = ? LIMIT 1")
 		return d.numbered(b.String()), args
 	})
-	rows, err := inTx(w.tx)(text, append(args, w.id))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return store.ErrNotFound
-	}
 	// ScanRows types each column as Take did (its driver's scan type).
-	if err := w.tx.ScanRows(rows, &w.cur); err != nil {
-		return err
-	}
-	return rows.Close()
+	return queryOne(inTx(w.tx), text, append(args, w.id), func(rows *sql.Rows) error {
+		return w.tx.ScanRows(rows, &w.cur)
+	})
 }
 
 // checkFields takes the writable fields of ch, applies the defaults of a

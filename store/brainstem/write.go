@@ -405,10 +405,10 @@ func (w *bsWrite) run(ch Change) (string, error) {
 // (memoSelect): GORM assembled it again on every write, half the cost of
 // the read.
 func (w *bsWrite) load() error {
-	w.cur = map[string]any{}
 	if w.loader != nil && !w.trusted {
 		return w.loader(w)
 	}
+	w.cur = map[string]any{}
 	if w.trusted {
 		return store.NotFound(w.tx.Table(w.m.Table).Where("id = ?", w.id).Take(&w.cur).Error)
 	}

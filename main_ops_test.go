@@ -15,11 +15,12 @@ import (
 )
 
 // TestShutdownWritesRequestLinesBeforeItsLastLine: request lines wait in
-// the request log's buffer; serve writes those of the requests finished
-// before the shutdown before its first line ("shutting down"), and those
-// of the requests finished during it before its last line ("shut down"),
-// both when they finish in time and when they are cut. Before, they came
-// out after the last line, when the buffer was closed.
+// the request log's buffer; serve's log, which writes through it
+// (LogBuffer.Direct), puts those of the requests finished before the
+// shutdown before its first line ("shutting down"), and those of the
+// requests finished during it before its last line ("shut down"), both
+// when they finish in time and when they are cut. Before, they came out
+// after the last line, when the buffer was closed.
 func TestShutdownWritesRequestLinesBeforeItsLastLine(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

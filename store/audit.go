@@ -125,9 +125,17 @@ func withAuditRow(ctx context.Context, fn func(tx *gorm.DB) error) (func(tx *gor
 	return run, done
 }
 
-// insertAuditSQL is the row's insert, without GORM's reflection.
-const insertAuditSQL = `INSERT INTO audit_events (at, user_id, user_email, api, operation, method, route,
+// insertAuditSQL is the row's insert, run on the transaction's
+// connection as it is: through GORM's Exec, parsing it and building the
+// statement again was a third of the insert's cost (about 10 µs per
+// write). insertAuditSQLPostgres is the same with PostgreSQL's
+// placeholders.
+const (
+	insertAuditSQL = `INSERT INTO audit_events (at, user_id, user_email, api, operation, method, route,
 record_id, created, fields, status, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertAuditSQLPostgres = `INSERT INTO audit_events (at, user_id, user_email, api, operation, method, route,
+record_id, created, fields, status, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+)
 
 func (a *AuditSlot) insert(ctx context.Context, tx *gorm.DB) error {
 	a.mu.Lock()
@@ -153,8 +161,12 @@ func (a *AuditSlot) insert(ctx context.Context, tx *gorm.DB) error {
 	if ev.Fields == "" {
 		ev.Fields = "[]"
 	}
-	if err := tx.Exec(insertAuditSQL, ev.At, ev.UserID, ev.UserEmail, ev.API, ev.Operation, ev.Method, ev.Route,
-		ev.RecordID, string(list), ev.Fields, ev.Status, ev.RequestID).Error; err != nil {
+	text := insertAuditSQL
+	if tx.Dialector.Name() == "postgres" {
+		text = insertAuditSQLPostgres
+	}
+	if _, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, text, ev.At, ev.UserID, ev.UserEmail,
+		ev.API, ev.Operation, ev.Method, ev.Route, ev.RecordID, string(list), ev.Fields, ev.Status, ev.RequestID); err != nil {
 		return err
 	}
 	a.mu.Lock()

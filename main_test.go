@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -527,6 +528,33 @@ func TestExportURLTTL(t *testing.T) {
 	}
 	if d := time.Until(exp.ExpiresAt); d < 80*time.Second || d > 91*time.Second {
 		t.Errorf("URL expires in %s; want the flag's 90s (over the env's 1h)", d)
+	}
+}
+
+// serve runs extraProcs more Ps than the runtime's default unless the
+// environment gives GOMAXPROCS. Not parallel: the setting is the
+// process's.
+func TestServeAddsAProc(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tc := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{map[string]string{}, defaultProcs + extraProcs},
+		{map[string]string{"GOMAXPROCS": "5"}, 7}, // left as the runtime has it
+	} {
+		runtime.GOMAXPROCS(7)
+		addr := freeAddr(t)
+		tc.env["SESSIONHUB_ADDR"] = addr
+		tc.env["SESSIONHUB_DATA"] = filepath.Join(t.TempDir(), "data")
+		s := startServe(t, addr, env(tc.env))
+		got := runtime.GOMAXPROCS(0)
+		if err := s.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("env %v: GOMAXPROCS %d, want %d", tc.env, got, tc.want)
+		}
 	}
 }
 

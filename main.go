@@ -174,8 +174,8 @@ const (
 	// bench's 2 CPUs a BrainSTEM PATCH in the 90/10 mix took 930 µs on
 	// average in the server (p90 3.2 ms) for about 200 µs of CPU; with
 	// one more P, 630 µs (p90 1.3 ms), and the mix served about 15 %
-	// more requests. GET-only traffic, the Atlas mix and creates stayed
-	// within their noise.
+	// more requests; GET-only traffic, the Atlas mix and creates served
+	// about as many as before (bench/README.md). More Ps did no better.
 	extraProcs = 1
 	// maxReaders bounds --sqlite-readers: each connection has its own
 	// page cache and prepared statements.

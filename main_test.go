@@ -531,55 +531,39 @@ func TestExportURLTTL(t *testing.T) {
 	}
 }
 
-// serve runs extraProcs more Ps than the runtime's default unless the
-// environment gives GOMAXPROCS. Not parallel: the setting is the
-// process's.
-func TestServeAddsAProc(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	for _, tc := range []struct {
-		env  map[string]string
-		want int
-	}{
-		{map[string]string{}, defaultProcs + extraProcs},
-		{map[string]string{"GOMAXPROCS": "5"}, 7}, // left as the runtime has it
-	} {
-		runtime.GOMAXPROCS(7)
-		addr := freeAddr(t)
-		tc.env["SESSIONHUB_ADDR"] = addr
-		tc.env["SESSIONHUB_DATA"] = filepath.Join(t.TempDir(), "data")
-		s := startServe(t, addr, env(tc.env))
-		got := runtime.GOMAXPROCS(0)
-		if err := s.stop(t); err != nil {
-			t.Fatal(err)
-		}
-		if got != tc.want {
-			t.Errorf("env %v: GOMAXPROCS %d, want %d", tc.env, got, tc.want)
-		}
-	}
-}
-
-// serve sets the collector's target to defaultGCPercent unless the
-// environment gives GOGC. Not parallel: the target is the process's.
-func TestServeSetsTheGCTarget(t *testing.T) {
+// serve sets the collector's target to defaultGCPercent and runs
+// extraProcs more Ps than the runtime's default, each unless the
+// environment gives its variable. Not parallel: both are the process's.
+func TestServeSetsTheRuntime(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	for _, tc := range []struct {
-		env  map[string]string
-		want int
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, knob := range []struct {
+		envVar, envValue string
+		set              func(int) int // sets a value and returns the one before
+		probe            int           // set before serve starts
+		want             int           // serve's, without envVar
 	}{
-		{map[string]string{}, defaultGCPercent},
-		{map[string]string{"GOGC": "150"}, 77}, // left as the runtime has it
+		{"GOGC", "150", debug.SetGCPercent, 77, defaultGCPercent},
+		{"GOMAXPROCS", "5", runtime.GOMAXPROCS, 7, defaultProcs + extraProcs},
 	} {
-		debug.SetGCPercent(77)
-		addr := freeAddr(t)
-		tc.env["SESSIONHUB_ADDR"] = addr
-		tc.env["SESSIONHUB_DATA"] = filepath.Join(t.TempDir(), "data")
-		s := startServe(t, addr, env(tc.env))
-		got := debug.SetGCPercent(77)
-		if err := s.stop(t); err != nil {
-			t.Fatal(err)
-		}
-		if got != tc.want {
-			t.Errorf("env %v: GC percent %d, want %d", tc.env, got, tc.want)
+		for _, fromEnv := range []bool{false, true} {
+			envs := map[string]string{"SESSIONHUB_DATA": filepath.Join(t.TempDir(), "data")}
+			want := knob.want
+			if fromEnv {
+				envs[knob.envVar] = knob.envValue
+				want = knob.probe // left as the runtime has it
+			}
+			knob.set(knob.probe)
+			addr := freeAddr(t)
+			envs["SESSIONHUB_ADDR"] = addr
+			s := startServe(t, addr, env(envs))
+			got := knob.set(knob.probe)
+			if err := s.stop(t); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s with env %v: %d, want %d", knob.envVar, envs, got, want)
+			}
 		}
 	}
 }
